@@ -1,0 +1,4 @@
+package ivvy
+
+type Time struct{}
+type Int int64

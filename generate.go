@@ -1,0 +1,5 @@
+// Package invitekit holds the code generation entry point. The clients live in
+// the gen/ packages: gen/ivvy, gen/invitario and gen/alida.
+package invitekit
+
+//go:generate go run github.com/oapi-codegen/oapi-codegen/v2/cmd/oapi-codegen -config specs/ivvy.cfg.yaml specs/ivvy.yaml
