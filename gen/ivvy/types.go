@@ -1,4 +1,155 @@
 package ivvy
 
-type Time struct{}
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// TimeLayout is the iVvy timestamp layout (always UTC). Servers may append " UTC".
+const TimeLayout = "2006-01-02 15:04:05"
+
+// Time is an iVvy timestamp: "yyyy-mm-dd HH:mm:ss" in UTC, with or without a
+// trailing " UTC". It decodes both forms, and JSON null or "" as the zero
+// Time. It encodes as "yyyy-mm-dd HH:mm:ss UTC", or null when zero.
+type Time struct {
+	time.Time
+}
+
+// NewTime returns t in UTC, truncated to whole seconds, as an iVvy Time.
+func NewTime(t time.Time) Time {
+	return Time{Time: t.UTC().Truncate(time.Second)}
+}
+
+// ParseTime parses an iVvy timestamp, with or without the " UTC" suffix.
+func ParseTime(s string) (Time, error) {
+	v := strings.TrimSuffix(strings.TrimSpace(s), " UTC")
+	t, err := time.ParseInLocation(TimeLayout, v, time.UTC)
+	if err != nil {
+		return Time{}, fmt.Errorf("ivvy: invalid timestamp %q: want yyyy-mm-dd HH:mm:ss with an optional \" UTC\"", excerpt(s))
+	}
+	return Time{Time: t}, nil
+}
+
+// String formats t as "yyyy-mm-dd HH:mm:ss UTC", or "" when zero.
+func (t Time) String() string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.UTC().Format(TimeLayout) + " UTC"
+}
+
+// MarshalJSON encodes t in the iVvy format, or null when zero.
+func (t Time) MarshalJSON() ([]byte, error) {
+	if t.IsZero() {
+		return []byte("null"), nil
+	}
+	return json.Marshal(t.String())
+}
+
+// UnmarshalJSON decodes an iVvy timestamp string; null and "" give the zero Time.
+func (t *Time) UnmarshalJSON(b []byte) error {
+	if bytes.Equal(b, []byte("null")) {
+		*t = Time{}
+		return nil
+	}
+	var s string
+	if err := json.Unmarshal(b, &s); err != nil {
+		return fmt.Errorf("ivvy: timestamp must be a string, got %s", excerpt(string(b)))
+	}
+	if s == "" {
+		*t = Time{}
+		return nil
+	}
+	v, err := ParseTime(s)
+	if err != nil {
+		return err
+	}
+	*t = v
+	return nil
+}
+
+// Int is an integer that iVvy sends either as a JSON number or as a string of
+// digits (some ids and amounts). It always encodes as a JSON number.
 type Int int64
+
+// MarshalJSON encodes i as a JSON number.
+func (i Int) MarshalJSON() ([]byte, error) {
+	return strconv.AppendInt(nil, int64(i), 10), nil
+}
+
+// UnmarshalJSON accepts 12 and "12"; null and "" leave zero.
+func (i *Int) UnmarshalJSON(b []byte) error {
+	s, ok := unquoteNumber(b)
+	if !ok {
+		return fmt.Errorf("ivvy: want an integer or a string of digits, got %s", excerpt(string(b)))
+	}
+	if s == "" {
+		*i = 0
+		return nil
+	}
+	v, err := strconv.ParseInt(s, 10, 64)
+	if err != nil {
+		return fmt.Errorf("ivvy: want an integer or a string of digits, got %s", excerpt(string(b)))
+	}
+	*i = Int(v)
+	return nil
+}
+
+// Float is a decimal number that iVvy sends either as a JSON number or as a
+// string ("44", "12.50"). It always encodes as a JSON number.
+type Float float64
+
+// MarshalJSON encodes f as a JSON number.
+func (f Float) MarshalJSON() ([]byte, error) {
+	return strconv.AppendFloat(nil, float64(f), 'f', -1, 64), nil
+}
+
+// UnmarshalJSON accepts 12.5 and "12.5"; null and "" leave zero.
+func (f *Float) UnmarshalJSON(b []byte) error {
+	s, ok := unquoteNumber(b)
+	if !ok {
+		return fmt.Errorf("ivvy: want a number or a numeric string, got %s", excerpt(string(b)))
+	}
+	if s == "" {
+		*f = 0
+		return nil
+	}
+	v, err := strconv.ParseFloat(s, 64)
+	if err != nil {
+		return fmt.Errorf("ivvy: want a number or a numeric string, got %s", excerpt(string(b)))
+	}
+	*f = Float(v)
+	return nil
+}
+
+// unquoteNumber returns the text of a JSON number or of a JSON string; ok is
+// false for any other JSON value. null yields "".
+func unquoteNumber(b []byte) (string, bool) {
+	b = bytes.TrimSpace(b)
+	switch {
+	case bytes.Equal(b, []byte("null")):
+		return "", true
+	case len(b) > 0 && b[0] == '"':
+		var s string
+		if err := json.Unmarshal(b, &s); err != nil {
+			return "", false
+		}
+		return strings.TrimSpace(s), true
+	case len(b) > 0 && (b[0] == '-' || (b[0] >= '0' && b[0] <= '9')):
+		return string(b), true
+	}
+	return "", false
+}
+
+// excerpt shortens s for an error message.
+func excerpt(s string) string {
+	const max = 64
+	if len(s) > max {
+		return s[:max] + "..."
+	}
+	return s
+}

@@ -1,0 +1,285 @@
+package contract_tests
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"net/http"
+	"os"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/invitekit/invitekit/internal/oas"
+)
+
+// apiUnderTest is one API's entry in the harness.
+type apiUnderTest struct {
+	name     string                      // folder under testdata/
+	specFile string                      // spec on disk, relative to this package
+	load     func() (*openapi3.T, error) // the spec embedded in the generated package
+	// target returns a pointer to the generated type that a response body
+	// decodes into, or nil when the body is not decoded.
+	target func(operationID string, status int, body []byte) any
+}
+
+var apis []apiUnderTest
+
+func register(a apiUnderTest) { apis = append(apis, a) }
+
+// fixture is one recorded exchange.
+type fixture struct {
+	Source   string         `json:"source"`
+	Invalid  string         `json:"invalid"`
+	Request  message        `json:"request"`
+	Response message        `json:"response"`
+	Expect   map[string]any `json:"expect"`
+}
+
+type message struct {
+	Method   string            `json:"method"`
+	Path     string            `json:"path"`
+	Status   int               `json:"status"`
+	Headers  map[string]string `json:"headers"`
+	Body     json.RawMessage   `json:"body"`
+	BodyText *string           `json:"bodyText"`
+}
+
+func (m message) bytes() []byte {
+	switch {
+	case m.BodyText != nil:
+		return []byte(*m.BodyText)
+	case len(m.Body) > 0:
+		var buf bytes.Buffer
+		if err := json.Compact(&buf, m.Body); err != nil {
+			return m.Body
+		}
+		return buf.Bytes()
+	}
+	return nil
+}
+
+func (m message) header() http.Header {
+	h := http.Header{}
+	for k, v := range m.Headers {
+		h.Set(k, v)
+	}
+	return h
+}
+
+func loadFixture(t *testing.T, path string) fixture {
+	t.Helper()
+	raw, err := os.ReadFile(path)
+	require.NoError(t, err)
+	var f fixture
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.DisallowUnknownFields()
+	require.NoError(t, dec.Decode(&f), "fixture %s", path)
+	require.NotEmpty(t, f.Source, "fixture %s: source must say where the facts came from", path)
+	require.Contains(t, []string{"", "request", "response"}, f.Invalid, "fixture %s: invalid must be \"\", \"request\" or \"response\"", path)
+	return f
+}
+
+// fixtureFiles returns testdata/<api>/<operationId>/<case>.json, by operation.
+func fixtureFiles(t *testing.T, api string) map[string][]string {
+	t.Helper()
+	out := map[string][]string{}
+	root := filepath.Join("testdata", api)
+	err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || filepath.Ext(p) != ".json" {
+			return err
+		}
+		rel, _ := filepath.Rel(root, p)
+		parts := strings.Split(filepath.ToSlash(rel), "/")
+		if len(parts) != 2 {
+			return fmt.Errorf("fixture %s: want testdata/%s/<operationId>/<case>.json", p, api)
+		}
+		out[parts[0]] = append(out[parts[0]], p)
+		return nil
+	})
+	require.NoError(t, err)
+	return out
+}
+
+func operationIDs(doc *openapi3.T) []string {
+	var ids []string
+	for _, item := range doc.Paths.Map() {
+		for _, op := range item.Operations() {
+			ids = append(ids, op.OperationID)
+		}
+	}
+	sort.Strings(ids)
+	return ids
+}
+
+// checkFixture validates one fixture. It returns the first validation error
+// (request first), and fails t for anything else that is wrong.
+func checkFixture(t *testing.T, api apiUnderTest, router *oas.Router, opID string, f fixture) (reqErr, respErr error) {
+	t.Helper()
+	ctx := context.Background()
+	req, err := http.NewRequestWithContext(ctx, f.Request.Method, "http://fixture.test"+f.Request.Path, bytes.NewReader(f.Request.bytes()))
+	require.NoError(t, err)
+	req.Header = f.Request.header()
+
+	route, _, err := router.FindRoute(req)
+	require.NoError(t, err, "no operation for %s %s", f.Request.Method, f.Request.Path)
+	require.Equal(t, opID, route.Operation.OperationID, "fixture is filed under the wrong operation")
+
+	in, reqErr := oas.ValidateRequest(ctx, router, req)
+	if in == nil {
+		return reqErr, nil
+	}
+	body := f.Response.bytes()
+	respErr = oas.ValidateResponse(ctx, in, f.Response.Status, f.Response.header(), body)
+	return reqErr, respErr
+}
+
+func TestContracts(t *testing.T) {
+	require.NotEmpty(t, apis)
+	for _, api := range apis {
+		t.Run(api.name, func(t *testing.T) {
+			doc, err := api.load()
+			require.NoError(t, err)
+			router, err := oas.NewRouter(doc)
+			require.NoError(t, err)
+			files := fixtureFiles(t, api.name)
+
+			ops := operationIDs(doc)
+			for _, opID := range ops {
+				t.Run(opID, func(t *testing.T) {
+					valid := 0
+					for _, path := range files[opID] {
+						f := loadFixture(t, path)
+						name := strings.TrimSuffix(filepath.Base(path), ".json")
+						t.Run(name, func(t *testing.T) {
+							reqErr, respErr := checkFixture(t, api, router, opID, f)
+							switch f.Invalid {
+							case "request":
+								require.Error(t, reqErr, "invalid fixture %s: the request should fail validation", path)
+								return
+							case "response":
+								require.NoError(t, reqErr, "fixture %s: request", path)
+								require.Error(t, respErr, "invalid fixture %s: the response should fail validation", path)
+								return
+							}
+							require.NoError(t, reqErr, "fixture %s: request", path)
+							require.NoError(t, respErr, "fixture %s: response", path)
+							valid++
+							checkDecode(t, api, opID, f)
+						})
+					}
+					assert.Positive(t, valid, "operation %s has no valid fixture under testdata/%s/%s/", opID, api.name, opID)
+				})
+			}
+			for opID := range files {
+				assert.Contains(t, ops, opID, "testdata/%s/%s names no operation in the spec", api.name, opID)
+			}
+		})
+	}
+}
+
+// checkDecode decodes the response body into the generated type with unknown
+// fields refused, re-encodes it and checks the expected values.
+func checkDecode(t *testing.T, api apiUnderTest, opID string, f fixture) {
+	t.Helper()
+	body := f.Response.bytes()
+	target := api.target(opID, f.Response.Status, body)
+	if target == nil {
+		require.Empty(t, f.Expect, "expect given but the body is not decoded")
+		return
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.DisallowUnknownFields()
+	require.NoError(t, dec.Decode(target), "decode into %T", target)
+	encoded, err := json.Marshal(target)
+	require.NoError(t, err)
+	var tree any
+	require.NoError(t, json.Unmarshal(encoded, &tree))
+	for path, want := range f.Expect {
+		got, err := lookup(tree, path)
+		require.NoError(t, err, "expect %q in %T", path, target)
+		assert.Equal(t, normalize(want), normalize(got), "expect %q", path)
+	}
+}
+
+// lookup follows a dotted path (array indexes as numbers) through decoded JSON.
+func lookup(v any, path string) (any, error) {
+	for _, part := range strings.Split(path, ".") {
+		switch node := v.(type) {
+		case map[string]any:
+			next, ok := node[part]
+			if !ok {
+				return nil, fmt.Errorf("no key %q", part)
+			}
+			v = next
+		case []any:
+			i, err := strconv.Atoi(part)
+			if err != nil || i < 0 || i >= len(node) {
+				return nil, fmt.Errorf("no index %q in an array of %d", part, len(node))
+			}
+			v = node[i]
+		default:
+			return nil, errors.New("path goes past a scalar at " + part)
+		}
+	}
+	return v, nil
+}
+
+func normalize(v any) any {
+	b, _ := json.Marshal(v)
+	var out any
+	_ = json.Unmarshal(b, &out)
+	return out
+}
+
+// TestSpecs checks each spec on disk equals the embedded one and is valid.
+func TestSpecs(t *testing.T) {
+	for _, api := range apis {
+		t.Run(api.name, func(t *testing.T) {
+			loader := openapi3.NewLoader()
+			onDisk, err := loader.LoadFromFile(api.specFile)
+			require.NoError(t, err)
+			require.NoError(t, onDisk.Validate(loader.Context, openapi3.EnableExamplesValidation()))
+
+			embedded, err := api.load()
+			require.NoError(t, err)
+			a, err := json.Marshal(onDisk)
+			require.NoError(t, err)
+			b, err := json.Marshal(embedded)
+			require.NoError(t, err)
+			require.JSONEq(t, string(a), string(b), "the embedded spec is stale: run go generate ./...")
+
+			declared := oas.RetrySafe(onDisk)
+			for _, id := range operationIDs(onDisk) {
+				_, ok := declared[id]
+				assert.True(t, ok, "operation %s lacks x-retry-safe", id)
+			}
+		})
+	}
+}
+
+// TestHarnessRejects proves the validator is not vacuous: a response with a
+// wrong type fails, and a request to an unknown action finds no route.
+func TestHarnessRejects(t *testing.T) {
+	for _, api := range apis {
+		t.Run(api.name, func(t *testing.T) {
+			doc, err := api.load()
+			require.NoError(t, err)
+			router, err := oas.NewRouter(doc)
+			require.NoError(t, err)
+			req, err := http.NewRequest(http.MethodPost, "http://fixture.test/no/such/operation?action=nothing", nil)
+			require.NoError(t, err)
+			_, _, err = router.FindRoute(req)
+			require.Error(t, err)
+		})
+	}
+}

@@ -1,0 +1,98 @@
+package ivvy
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+)
+
+// Sentinels an *APIError matches with errors.Is.
+var (
+	ErrUnauthorized   = errors.New("ivvy: unauthorized")     // errorCode 401: bad signature, unknown key
+	ErrStale          = errors.New("ivvy: request is stale") // specificCode 23005: clock more than 5 minutes off
+	ErrForbidden      = errors.New("ivvy: forbidden")        // errorCode 403
+	ErrNotFound       = errors.New("ivvy: not found")        // errorCode 404 or an "unable to find" specific code
+	ErrRateLimited    = errors.New("ivvy: rate limited")     // errorCode or HTTP status 429
+	ErrInvalid        = errors.New("ivvy: invalid request")  // errorCode 400
+	ErrSessionExpired = errors.New("ivvy: session expired")  // errorCode 462
+	ErrKeyRevoked     = errors.New("ivvy: API key revoked")  // errorCode 463
+	ErrServer         = errors.New("ivvy: server error")     // errorCode or HTTP status 5xx
+)
+
+// notFoundCodes are the documented specific codes for an unknown id.
+var notFoundCodes = map[int]bool{
+	24094: true, 24096: true, 24097: true, 24098: true, 24100: true, 24101: true,
+	24105: true, 24115: true, 24124: true, 24206: true, 24207: true, 24209: true,
+	24210: true, 24211: true, 24213: true, 24456: true,
+}
+
+// APIError is an iVvy exception, or an answer that is not one of the
+// documented shapes (then Excerpt holds the start of the body). iVvy may send
+// an exception with HTTP 200; it is an *APIError all the same.
+type APIError struct {
+	Operation          string        // operationId, e.g. "inviteContacts"
+	StatusCode         int           // HTTP status
+	ErrorCode          int           // iVvy errorCode (general, usually equals the HTTP status)
+	SpecificCode       int           // iVvy specificCode (precise cause), 0 when absent
+	Message            string        // iVvy message
+	AdditionalMessages []string      // validator messages, if any
+	RetryAfter         time.Duration // from a Retry-After header, if any
+	Excerpt            string        // start of a body that was not an exception
+}
+
+// Error describes the failure; it never contains credentials.
+func (e *APIError) Error() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "ivvy: %s: ", e.Operation)
+	if e.ErrorCode != 0 {
+		fmt.Fprintf(&b, "error %d", e.ErrorCode)
+		if e.SpecificCode != 0 {
+			fmt.Fprintf(&b, "/%d", e.SpecificCode)
+		}
+		if e.StatusCode != e.ErrorCode {
+			fmt.Fprintf(&b, " (HTTP %d)", e.StatusCode)
+		}
+	} else {
+		fmt.Fprintf(&b, "HTTP %d", e.StatusCode)
+	}
+	if e.Message != "" {
+		b.WriteString(": " + e.Message)
+	}
+	if len(e.AdditionalMessages) > 0 {
+		b.WriteString(" (" + strings.Join(e.AdditionalMessages, "; ") + ")")
+	}
+	if e.Excerpt != "" {
+		fmt.Fprintf(&b, ": %q", e.Excerpt)
+	}
+	return b.String()
+}
+
+// Is matches the package's sentinel errors.
+func (e *APIError) Is(target error) bool {
+	code := e.ErrorCode
+	if code == 0 {
+		code = e.StatusCode
+	}
+	switch target {
+	case ErrUnauthorized:
+		return code == 401
+	case ErrStale:
+		return e.SpecificCode == 23005
+	case ErrForbidden:
+		return code == 403
+	case ErrNotFound:
+		return code == 404 || notFoundCodes[e.SpecificCode]
+	case ErrRateLimited:
+		return code == 429 || e.StatusCode == 429
+	case ErrInvalid:
+		return code == 400
+	case ErrSessionExpired:
+		return code == 462
+	case ErrKeyRevoked:
+		return code == 463
+	case ErrServer:
+		return code >= 500 && code < 600 || e.StatusCode >= 500
+	}
+	return false
+}

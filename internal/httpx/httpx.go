@@ -1,0 +1,418 @@
+// Package httpx is the HTTP layer under the generated clients: per-attempt
+// signing, retries of safe operations, refusal of cross-host redirects, a
+// default timeout, response size caps and request logging.
+package httpx
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"math/rand/v2"
+	"net/http"
+	"net/http/httptrace"
+	"strconv"
+	"strings"
+	"sync/atomic"
+	"time"
+)
+
+// Defaults used when a Config leaves a field zero.
+const (
+	DefaultTimeout          = 60 * time.Second
+	DefaultMaxResponseBytes = 4 << 20
+	DefaultMaxAttempts      = 3
+	DefaultBaseDelay        = 250 * time.Millisecond
+	DefaultMaxDelay         = 10 * time.Second
+	DefaultMaxRetryAfter    = 60 * time.Second
+)
+
+// Editor changes a request before it is sent. It has the shape of the
+// generated clients' RequestEditorFn.
+type Editor func(ctx context.Context, req *http.Request) error
+
+// Config configures a Doer. The zero value is usable.
+type Config struct {
+	// Transport sends the requests; nil means http.DefaultTransport.
+	Transport http.RoundTripper
+	// Timeout bounds a whole call, all attempts and the body read included.
+	// Zero means DefaultTimeout; negative means none.
+	Timeout time.Duration
+	// MaxResponseBytes is what ReadBody callers should cap bodies at. Zero
+	// means DefaultMaxResponseBytes.
+	MaxResponseBytes int64
+	// Logger receives one record per attempt; nil logs nothing.
+	Logger *slog.Logger
+	// Final editors run last, on every attempt, after every other editor:
+	// request signing and authentication belong here.
+	Final []Editor
+	// Retry says when and how often safe operations are retried.
+	Retry RetryPolicy
+	// Now and Sleep replace the clock in tests; nil means real time.
+	Now   func() time.Time
+	Sleep func(ctx context.Context, d time.Duration) error
+}
+
+// RetryPolicy bounds retries. Only operations tagged safe with
+// WithOperation are ever retried.
+type RetryPolicy struct {
+	// MaxAttempts counts the first try; zero means DefaultMaxAttempts, 1
+	// disables retries.
+	MaxAttempts int
+	// BaseDelay and MaxDelay shape the capped full-jitter backoff.
+	BaseDelay, MaxDelay time.Duration
+	// MaxRetryAfter is the longest Retry-After honoured; a longer one ends
+	// the retries and the rate-limited response is returned.
+	MaxRetryAfter time.Duration
+	// Jitter returns a number in [0,1); nil means math/rand/v2.
+	Jitter func() float64
+}
+
+func (p RetryPolicy) withDefaults() RetryPolicy {
+	if p.MaxAttempts <= 0 {
+		p.MaxAttempts = DefaultMaxAttempts
+	}
+	if p.BaseDelay <= 0 {
+		p.BaseDelay = DefaultBaseDelay
+	}
+	if p.MaxDelay <= 0 {
+		p.MaxDelay = DefaultMaxDelay
+	}
+	if p.MaxRetryAfter <= 0 {
+		p.MaxRetryAfter = DefaultMaxRetryAfter
+	}
+	if p.Jitter == nil {
+		p.Jitter = rand.Float64
+	}
+	return p
+}
+
+// Doer sends requests for a generated client (it satisfies their
+// HttpRequestDoer interface).
+type Doer struct {
+	client  *http.Client
+	cfg     Config
+	retry   RetryPolicy
+	timeout time.Duration
+}
+
+// New returns a Doer for cfg.
+func New(cfg Config) *Doer {
+	rt := cfg.Transport
+	if rt == nil {
+		rt = http.DefaultTransport
+	}
+	if cfg.MaxResponseBytes <= 0 {
+		cfg.MaxResponseBytes = DefaultMaxResponseBytes
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.Sleep == nil {
+		cfg.Sleep = sleep
+	}
+	timeout := cfg.Timeout
+	if timeout == 0 {
+		timeout = DefaultTimeout
+	}
+	return &Doer{
+		client:  &http.Client{Transport: rt, CheckRedirect: sameHostOnly},
+		cfg:     cfg,
+		retry:   cfg.Retry.withDefaults(),
+		timeout: timeout,
+	}
+}
+
+// MaxResponseBytes is the body cap callers pass to ReadBody.
+func (d *Doer) MaxResponseBytes() int64 { return d.cfg.MaxResponseBytes }
+
+func sleep(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// RedirectError reports a redirect to another host, which is never followed:
+// nothing of the request reaches that host.
+type RedirectError struct {
+	From, To string // hosts
+}
+
+func (e *RedirectError) Error() string {
+	return fmt.Sprintf("refused redirect from %s to another host (%s)", e.From, e.To)
+}
+
+func sameHostOnly(req *http.Request, via []*http.Request) error {
+	if len(via) >= 5 {
+		return errors.New("stopped after 5 redirects")
+	}
+	if first := via[0].URL; req.URL.Host != first.Host || req.URL.Scheme != first.Scheme {
+		return &RedirectError{From: first.Host, To: req.URL.Host}
+	}
+	return nil
+}
+
+type opKey struct{}
+
+// Operation names a call for retries and logs.
+type Operation struct {
+	ID   string
+	Safe bool
+}
+
+// WithOperation tags ctx with the operation a request is for. Only
+// operations tagged safe are retried.
+func WithOperation(ctx context.Context, id string, safe bool) context.Context {
+	return context.WithValue(ctx, opKey{}, Operation{ID: id, Safe: safe})
+}
+
+// OperationFrom returns the operation ctx is tagged with.
+func OperationFrom(ctx context.Context) (Operation, bool) {
+	op, ok := ctx.Value(opKey{}).(Operation)
+	return op, ok
+}
+
+// ErrOutcomeUnknown marks a failure after an unsafe request may have reached
+// the server: it may or may not have taken effect.
+var ErrOutcomeUnknown = errors.New("outcome unknown: the request may have been processed")
+
+// OutcomeUnknownError wraps the transport error of an unsafe request that
+// was sent but not answered. It matches ErrOutcomeUnknown with errors.Is.
+type OutcomeUnknownError struct {
+	Operation string
+	Err       error
+}
+
+func (e *OutcomeUnknownError) Error() string {
+	return fmt.Sprintf("%s: %v (%v)", e.Operation, ErrOutcomeUnknown, e.Err)
+}
+
+// Unwrap returns the transport error and ErrOutcomeUnknown.
+func (e *OutcomeUnknownError) Unwrap() []error { return []error{ErrOutcomeUnknown, e.Err} }
+
+// Do sends req, retrying safe operations, and applies the Final editors to
+// every attempt.
+func (d *Doer) Do(req *http.Request) (*http.Response, error) {
+	ctx := req.Context()
+	op, _ := OperationFrom(ctx)
+	if op.ID == "" {
+		op.ID = req.Method + " " + req.URL.Path
+	}
+	var cancel context.CancelFunc = func() {}
+	if d.timeout > 0 {
+		ctx, cancel = context.WithTimeout(ctx, d.timeout)
+	}
+	body, err := bodyBytes(req)
+	if err != nil {
+		cancel()
+		return nil, err
+	}
+	attempts := 1
+	if op.Safe {
+		attempts = d.retry.MaxAttempts
+	}
+	for attempt := 1; ; attempt++ {
+		resp, wrote, err := d.once(ctx, req, body, op, attempt)
+		if attempt >= attempts || !retryable(resp, err) || ctx.Err() != nil {
+			if err != nil {
+				cancel()
+				if !op.Safe && wrote {
+					return nil, &OutcomeUnknownError{Operation: op.ID, Err: err}
+				}
+				return nil, err
+			}
+			resp.Body = &cancelOnClose{ReadCloser: resp.Body, cancel: cancel}
+			return resp, nil
+		}
+		wait, ok := d.backoff(ctx, attempt, resp)
+		if !ok {
+			resp.Body = &cancelOnClose{ReadCloser: resp.Body, cancel: cancel}
+			return resp, nil
+		}
+		if resp != nil {
+			drain(resp)
+		}
+		if err := d.cfg.Sleep(ctx, wait); err != nil {
+			cancel()
+			return nil, err
+		}
+	}
+}
+
+// once sends one attempt; wrote reports whether the request was written.
+func (d *Doer) once(ctx context.Context, orig *http.Request, body []byte, op Operation, attempt int) (*http.Response, bool, error) {
+	var wrote atomic.Bool
+	trace := &httptrace.ClientTrace{WroteRequest: func(httptrace.WroteRequestInfo) { wrote.Store(true) }}
+	req := orig.Clone(httptrace.WithClientTrace(ctx, trace))
+	if body != nil {
+		req.Body = io.NopCloser(bytes.NewReader(body))
+		req.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(body)), nil }
+		req.ContentLength = int64(len(body))
+	}
+	for _, edit := range d.cfg.Final {
+		if err := edit(ctx, req); err != nil {
+			return nil, false, err
+		}
+	}
+	start := d.cfg.Now()
+	resp, err := d.client.Do(req)
+	if d.cfg.Logger != nil {
+		attrs := []any{
+			slog.String("operation", op.ID),
+			slog.Int("attempt", attempt),
+			slog.Duration("duration", d.cfg.Now().Sub(start)),
+		}
+		if resp != nil {
+			attrs = append(attrs, slog.Int("status", resp.StatusCode))
+		}
+		if err != nil {
+			attrs = append(attrs, slog.String("error", err.Error()))
+		}
+		d.cfg.Logger.LogAttrs(ctx, slog.LevelDebug, "http request", toAttrs(attrs)...)
+	}
+	return resp, wrote.Load(), err
+}
+
+func toAttrs(v []any) []slog.Attr {
+	out := make([]slog.Attr, 0, len(v))
+	for _, a := range v {
+		out = append(out, a.(slog.Attr))
+	}
+	return out
+}
+
+func bodyBytes(req *http.Request) ([]byte, error) {
+	if req.Body == nil || req.Body == http.NoBody {
+		return nil, nil
+	}
+	b, err := io.ReadAll(req.Body)
+	_ = req.Body.Close()
+	if err != nil {
+		return nil, fmt.Errorf("read request body: %w", err)
+	}
+	return b, nil
+}
+
+// retryable reports whether a safe operation should be tried again.
+func retryable(resp *http.Response, err error) bool {
+	if err != nil {
+		var re *RedirectError
+		return !errors.As(err, &re) && !errors.Is(err, context.Canceled) && !errors.Is(err, context.DeadlineExceeded)
+	}
+	switch resp.StatusCode {
+	case http.StatusTooManyRequests, http.StatusBadGateway, http.StatusServiceUnavailable, http.StatusGatewayTimeout:
+		return true
+	}
+	return false
+}
+
+// backoff returns how long to wait before the next attempt, and false when
+// waiting would pass the context's deadline or a Retry-After is too long.
+func (d *Doer) backoff(ctx context.Context, attempt int, resp *http.Response) (time.Duration, bool) {
+	p := d.retry
+	ceiling := p.BaseDelay << (attempt - 1)
+	if ceiling > p.MaxDelay || ceiling <= 0 {
+		ceiling = p.MaxDelay
+	}
+	wait := time.Duration(p.Jitter() * float64(ceiling))
+	if resp != nil {
+		if ra, ok := RetryAfter(resp.Header, d.cfg.Now()); ok {
+			if ra > p.MaxRetryAfter {
+				return 0, false
+			}
+			wait = ra
+		}
+	}
+	if dl, ok := ctx.Deadline(); ok && d.cfg.Now().Add(wait).After(dl) {
+		return 0, false
+	}
+	return wait, true
+}
+
+// RetryAfter parses a Retry-After header given in seconds or as an HTTP
+// date. A date in the past gives zero.
+func RetryAfter(h http.Header, now time.Time) (time.Duration, bool) {
+	v := strings.TrimSpace(h.Get("Retry-After"))
+	if v == "" {
+		return 0, false
+	}
+	if secs, err := strconv.ParseInt(v, 10, 64); err == nil {
+		if secs < 0 || secs > int64(365*24*time.Hour/time.Second) {
+			return 0, false
+		}
+		return time.Duration(secs) * time.Second, true
+	}
+	t, err := http.ParseTime(v)
+	if err != nil {
+		return 0, false
+	}
+	if d := t.Sub(now); d > 0 {
+		return d, true
+	}
+	return 0, true
+}
+
+func drain(resp *http.Response) {
+	_, _ = io.CopyN(io.Discard, resp.Body, 4<<10)
+	_ = resp.Body.Close()
+}
+
+// cancelOnClose releases the call's timeout once the body is closed.
+type cancelOnClose struct {
+	io.ReadCloser
+	cancel context.CancelFunc
+}
+
+func (c *cancelOnClose) Close() error {
+	err := c.ReadCloser.Close()
+	c.cancel()
+	return err
+}
+
+// TooLargeError reports a response body over the cap.
+type TooLargeError struct {
+	Limit int64
+}
+
+func (e *TooLargeError) Error() string {
+	return fmt.Sprintf("response body exceeds the %d-byte limit", e.Limit)
+}
+
+// ReadBody reads and closes resp.Body, failing with *TooLargeError past limit
+// bytes (limit <= 0 means DefaultMaxResponseBytes).
+func ReadBody(resp *http.Response, limit int64) ([]byte, error) {
+	defer resp.Body.Close()
+	if limit <= 0 {
+		limit = DefaultMaxResponseBytes
+	}
+	b, err := io.ReadAll(io.LimitReader(resp.Body, limit+1))
+	if err != nil {
+		return nil, fmt.Errorf("read response body: %w", err)
+	}
+	if int64(len(b)) > limit {
+		return nil, &TooLargeError{Limit: limit}
+	}
+	return b, nil
+}
+
+// Excerpt returns at most n bytes of b as text for an error message, with
+// control characters replaced.
+func Excerpt(b []byte, n int) string {
+	s := strings.TrimSpace(string(b))
+	if len(s) > n {
+		s = s[:n] + "..."
+	}
+	return strings.Map(func(r rune) rune {
+		if r < 0x20 || r == 0x7f {
+			return ' '
+		}
+		return r
+	}, s)
+}
