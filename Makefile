@@ -1,0 +1,53 @@
+# invitekit developer tasks. `make ci` is what CI runs.
+GO        ?= go
+FUZZTIME  ?= 30s
+BENCHTIME ?= 1s
+
+.PHONY: all generate check-generated lint test test-race bench fuzz demo ci
+
+all: ci
+
+## generate: regenerate gen/ from specs/
+generate:
+	$(GO) generate ./...
+
+## check-generated: regenerate and fail if anything changed (new files count too)
+check-generated:
+	@before="$$(git status --porcelain; git diff)"; \
+	$(GO) generate ./... || exit 1; \
+	after="$$(git status --porcelain; git diff)"; \
+	if [ "$$before" != "$$after" ]; then \
+		echo "generated code is stale: run 'make generate' and commit the result"; \
+		git status --porcelain; exit 1; \
+	fi
+
+## lint: gofmt (hand-written files), go vet, go.mod tidiness
+lint:
+	@out="$$(git ls-files '*.go' | grep -v '\.gen\.go$$' | xargs gofmt -l)"; \
+	if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
+	$(GO) vet ./...
+	$(GO) mod tidy -diff
+
+## test: the whole suite with the race detector
+test:
+	$(GO) test -race -count=1 ./...
+
+## bench: benchmarks with ratios against their baselines
+bench:
+	$(GO) test -run '^$$' -bench . -benchmem -benchtime $(BENCHTIME) ./...
+
+## fuzz: run every fuzz target for FUZZTIME each
+fuzz:
+	@for pkg in $$($(GO) list ./...); do \
+		for f in $$($(GO) test -list '^Fuzz' $$pkg | grep '^Fuzz'); do \
+			echo "== $$pkg $$f"; \
+			$(GO) test -run '^$$' -fuzz "^$$f$$" -fuzztime $(FUZZTIME) $$pkg || exit 1; \
+		done; \
+	done
+
+## demo: the whole invitation flow against the built-in fakes
+demo:
+	$(GO) run ./cmd/invitekit demo
+
+## ci: everything CI checks
+ci: check-generated lint test

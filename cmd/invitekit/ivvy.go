@@ -1,0 +1,210 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strconv"
+	"strings"
+
+	"github.com/invitekit/invitekit/gen/ivvy"
+)
+
+func init() {
+	register("ivvy", "ping", "check the iVvy key pair and host", runIvvyPing)
+	register("ivvy", "invite", "invite contacts to an event (--event N --contacts 1,2 | --contacts-file F)", runIvvyInvite)
+}
+
+// ivvyFlags are the connection flags every iVvy command takes.
+type ivvyFlags struct {
+	baseURL, region, format string
+}
+
+func addIvvyFlags(fs *flag.FlagSet) *ivvyFlags {
+	f := &ivvyFlags{}
+	fs.StringVar(&f.baseURL, "base-url", "", "iVvy base URL, e.g. https://api.us-west-2.ivvy.com (default $IVVY_BASE_URL)")
+	fs.StringVar(&f.region, "region", "", "iVvy region: au, us or eu (instead of --base-url)")
+	fs.StringVar(&f.format, "format", "table", "output format: table, json or csv")
+	return f
+}
+
+// client builds the iVvy client from flags and environment.
+func (f *ivvyFlags) client(e *env) (*ivvy.API, error) {
+	if err := checkFormat(f.format); err != nil {
+		return nil, err
+	}
+	key := strings.TrimSpace(e.Getenv("IVVY_API_KEY"))
+	secret := e.Getenv("IVVY_API_SECRET")
+	var missing []string
+	if key == "" {
+		missing = append(missing, "IVVY_API_KEY")
+	}
+	if secret == "" {
+		missing = append(missing, "IVVY_API_SECRET")
+	}
+	base := setting(e, f.baseURL, "IVVY_BASE_URL")
+	if base == "" && f.region == "" {
+		missing = append(missing, "IVVY_BASE_URL (or --base-url or --region)")
+	}
+	if len(missing) > 0 {
+		return nil, usageError("missing %s", strings.Join(missing, ", "))
+	}
+	var opts []ivvy.Option
+	if f.region != "" && f.baseURL == "" {
+		r, err := ivvy.ParseRegion(f.region)
+		if err != nil {
+			return nil, usageError("--region: %v", err)
+		}
+		opts = append(opts, ivvy.WithRegion(r))
+	} else {
+		opts = append(opts, ivvy.WithEndpoint(base))
+	}
+	c, err := ivvy.New(key, secret, opts...)
+	if err != nil {
+		return nil, usageError("%v", err)
+	}
+	return c, nil
+}
+
+func runIvvyPing(ctx context.Context, e *env, args []string) error {
+	fs := newFlags(e, "ivvy ping")
+	f := addIvvyFlags(fs)
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	c, err := f.client(e)
+	if err != nil {
+		return err
+	}
+	res, err := c.Ping(ctx)
+	if err != nil {
+		return err
+	}
+	return writeRecords(e.Stdout, f.format, []string{"status", "server_time"},
+		[][]string{{"ok", res.Ack.String()}}, res)
+}
+
+func runIvvyInvite(ctx context.Context, e *env, args []string) error {
+	fs := newFlags(e, "ivvy invite")
+	f := addIvvyFlags(fs)
+	event := fs.Int64("event", 0, "event id (required)")
+	list := fs.String("contacts", "", "contact ids, comma-separated")
+	file := fs.String("contacts-file", "", "file of contact ids separated by commas or newlines; - reads stdin")
+	chunk := fs.Int("chunk-size", ivvy.DefaultInviteChunkSize, "contacts per inviteContacts call")
+	workers := fs.Int("concurrency", ivvy.DefaultInviteConcurrency, "calls running at once")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if *event <= 0 {
+		return usageError("--event is required and must be a positive event id")
+	}
+	if (*list == "") == (*file == "") {
+		return usageError("give exactly one of --contacts and --contacts-file")
+	}
+	if *chunk <= 0 || *workers <= 0 {
+		return usageError("--chunk-size and --concurrency must be positive")
+	}
+	ids, err := contactIDs(e, *list, *file)
+	if err != nil {
+		return err
+	}
+	c, err := f.client(e)
+	if err != nil {
+		return err
+	}
+	opts := []ivvy.BulkOption{ivvy.WithChunkSize(*chunk), ivvy.WithConcurrency(*workers)}
+	if e.StderrIsTerminal {
+		opts = append(opts, ivvy.WithProgress(func(done, total int) {
+			fmt.Fprintf(e.Stderr, "\rinvitekit: invited %d/%d", done, total)
+			if done == total {
+				fmt.Fprintln(e.Stderr)
+			}
+		}))
+	}
+	res, callErr := c.InviteMany(ctx, *event, ids, opts...)
+	if res == nil {
+		return callErr
+	}
+	rows := make([][]string, len(res.Outcomes))
+	type outcome struct {
+		Contact       int64  `json:"contact"`
+		Invited       bool   `json:"invited"`
+		InviteLinkYes string `json:"inviteLinkYes,omitempty"`
+		InviteLinkNo  string `json:"inviteLinkNo,omitempty"`
+		Error         string `json:"error,omitempty"`
+	}
+	out := struct {
+		Event    int64     `json:"event"`
+		Invited  int       `json:"invited"`
+		Total    int       `json:"total"`
+		Contacts []outcome `json:"contacts"`
+	}{Event: *event, Invited: res.Invited(), Total: len(res.Outcomes)}
+	for i, o := range res.Outcomes {
+		status := "invited"
+		if !o.Invited {
+			status = "not invited"
+		}
+		msg := ""
+		if o.Err != nil {
+			status, msg = "failed", o.Err.Error()
+		}
+		rows[i] = []string{strconv.FormatInt(o.ContactID, 10), status, o.InviteLinkYes, o.InviteLinkNo}
+		out.Contacts = append(out.Contacts, outcome{o.ContactID, o.Invited, o.InviteLinkYes, o.InviteLinkNo, msg})
+	}
+	if err := writeRecords(e.Stdout, f.format, []string{"contact", "status", "invite_link_yes", "invite_link_no"}, rows, out); err != nil {
+		return err
+	}
+	if callErr != nil {
+		return callErr
+	}
+	if n := len(res.Outcomes) - res.Invited(); n > 0 {
+		return &exitErr{code: 1, msg: fmt.Sprintf("%d of %d contacts were not invited", n, len(res.Outcomes))}
+	}
+	return nil
+}
+
+// contactIDs reads ids from --contacts or --contacts-file (- for stdin).
+func contactIDs(e *env, list, file string) ([]int64, error) {
+	if list != "" {
+		return parseIDs(strings.NewReader(list), "--contacts")
+	}
+	var r io.Reader = e.Stdin
+	name := "stdin"
+	if file != "-" {
+		fh, err := os.Open(file)
+		if err != nil {
+			return nil, usageError("--contacts-file: %v", err)
+		}
+		defer fh.Close()
+		r, name = fh, file
+	}
+	return parseIDs(r, name)
+}
+
+// parseIDs reads positive integers separated by commas, spaces or newlines.
+func parseIDs(r io.Reader, name string) ([]int64, error) {
+	var ids []int64
+	sc := bufio.NewScanner(r)
+	sc.Buffer(make([]byte, 64<<10), 16<<20)
+	line := 0
+	for sc.Scan() {
+		line++
+		for _, field := range strings.FieldsFunc(sc.Text(), func(r rune) bool { return r == ',' || r == ' ' || r == '\t' || r == '\r' }) {
+			id, err := strconv.ParseInt(field, 10, 64)
+			if err != nil || id <= 0 {
+				return nil, usageError("%s line %d: %q is not a contact id", name, line, field)
+			}
+			ids = append(ids, id)
+		}
+	}
+	if err := sc.Err(); err != nil {
+		return nil, fmt.Errorf("read %s: %w", name, err)
+	}
+	if len(ids) == 0 {
+		return nil, usageError("%s holds no contact ids", name)
+	}
+	return ids, nil
+}
