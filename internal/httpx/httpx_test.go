@@ -1,0 +1,297 @@
+package httpx
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// fakeSleep records waits instead of sleeping.
+type fakeSleep struct{ waits []time.Duration }
+
+func (f *fakeSleep) sleep(ctx context.Context, d time.Duration) error {
+	f.waits = append(f.waits, d)
+	return ctx.Err()
+}
+
+func newDoer(sl *fakeSleep, cfg Config) *Doer {
+	cfg.Sleep = sl.sleep
+	if cfg.Retry.Jitter == nil {
+		cfg.Retry.Jitter = func() float64 { return 0.5 }
+	}
+	return New(cfg)
+}
+
+func post(t *testing.T, ctx context.Context, url, body string) *http.Request {
+	t.Helper()
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, url, strings.NewReader(body))
+	require.NoError(t, err)
+	return req
+}
+
+// statusSequence answers with the given statuses in turn, then 200.
+func statusSequence(t *testing.T, hits *atomic.Int32, bodies *[]string, statuses ...int) *httptest.Server {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		n := int(hits.Add(1))
+		b, _ := io.ReadAll(r.Body)
+		if bodies != nil {
+			*bodies = append(*bodies, string(b))
+		}
+		if n <= len(statuses) {
+			if statuses[n-1] == http.StatusTooManyRequests {
+				w.Header().Set("Retry-After", "2")
+			}
+			w.WriteHeader(statuses[n-1])
+			return
+		}
+		_, _ = io.WriteString(w, "ok")
+	}))
+	t.Cleanup(srv.Close)
+	return srv
+}
+
+func TestSafeOperationRetriesAndResendsBody(t *testing.T) {
+	var hits atomic.Int32
+	var bodies []string
+	srv := statusSequence(t, &hits, &bodies, 503, 429)
+	sl := &fakeSleep{}
+	var signed atomic.Int32
+	d := newDoer(sl, Config{Final: []Editor{func(_ context.Context, r *http.Request) error {
+		r.Header.Set("X-Attempt-Signature", string(rune('a'+signed.Add(1)-1)))
+		return nil
+	}}})
+	ctx := WithOperation(t.Context(), "getEventList", true)
+	resp, err := d.Do(post(t, ctx, srv.URL, `{"perPage":10}`))
+	require.NoError(t, err)
+	body, err := ReadBody(resp, 0)
+	require.NoError(t, err)
+	assert.Equal(t, "ok", string(body))
+	assert.Equal(t, int32(3), hits.Load())
+	assert.Equal(t, []string{`{"perPage":10}`, `{"perPage":10}`, `{"perPage":10}`}, bodies)
+	assert.Equal(t, int32(3), signed.Load(), "the final editor runs on every attempt")
+	require.Len(t, sl.waits, 2)
+	assert.Equal(t, 125*time.Millisecond, sl.waits[0], "full jitter of the 250ms base")
+	assert.Equal(t, 2*time.Second, sl.waits[1], "Retry-After honoured")
+}
+
+func TestUnsafeOperationIsSentOnce(t *testing.T) {
+	var hits atomic.Int32
+	srv := statusSequence(t, &hits, nil, 503, 503)
+	d := newDoer(&fakeSleep{}, Config{})
+	resp, err := d.Do(post(t, WithOperation(t.Context(), "inviteContacts", false), srv.URL, `{}`))
+	require.NoError(t, err)
+	resp.Body.Close()
+	assert.Equal(t, 503, resp.StatusCode)
+	assert.Equal(t, int32(1), hits.Load())
+}
+
+func TestAttemptsAreBounded(t *testing.T) {
+	var hits atomic.Int32
+	srv := statusSequence(t, &hits, nil, 502, 502, 502, 502, 502)
+	d := newDoer(&fakeSleep{}, Config{Retry: RetryPolicy{MaxAttempts: 4}})
+	resp, err := d.Do(post(t, WithOperation(t.Context(), "getEvent", true), srv.URL, ``))
+	require.NoError(t, err)
+	resp.Body.Close()
+	assert.Equal(t, 502, resp.StatusCode)
+	assert.Equal(t, int32(4), hits.Load())
+}
+
+func TestNoRetryOnOtherStatuses(t *testing.T) {
+	for _, status := range []int{400, 401, 404, 500, 501} {
+		var hits atomic.Int32
+		srv := statusSequence(t, &hits, nil, status)
+		resp, err := newDoer(&fakeSleep{}, Config{}).Do(post(t, WithOperation(t.Context(), "getEvent", true), srv.URL, ``))
+		require.NoError(t, err)
+		resp.Body.Close()
+		assert.Equal(t, int32(1), hits.Load(), "status %d", status)
+	}
+}
+
+func TestRetryAfterOverCapEndsRetries(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Retry-After", "3600")
+		w.WriteHeader(429)
+	}))
+	defer srv.Close()
+	sl := &fakeSleep{}
+	resp, err := newDoer(sl, Config{}).Do(post(t, WithOperation(t.Context(), "getEvent", true), srv.URL, ``))
+	require.NoError(t, err)
+	resp.Body.Close()
+	assert.Equal(t, 429, resp.StatusCode)
+	assert.Empty(t, sl.waits)
+	ra, ok := RetryAfter(resp.Header, time.Now())
+	assert.True(t, ok)
+	assert.Equal(t, time.Hour, ra)
+}
+
+func TestRetryNeverWaitsPastDeadline(t *testing.T) {
+	var hits atomic.Int32
+	srv := statusSequence(t, &hits, nil, 429, 429)
+	ctx, cancel := context.WithTimeout(WithOperation(t.Context(), "getEvent", true), time.Second)
+	defer cancel()
+	sl := &fakeSleep{}
+	resp, err := newDoer(sl, Config{}).Do(post(t, ctx, srv.URL, ``))
+	require.NoError(t, err)
+	resp.Body.Close()
+	assert.Equal(t, 429, resp.StatusCode, "a 2s Retry-After does not fit in a 1s deadline")
+	assert.Equal(t, int32(1), hits.Load())
+}
+
+func TestRetryAfterParsing(t *testing.T) {
+	now := time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC)
+	for in, want := range map[string]time.Duration{
+		"0":                             0,
+		"17":                            17 * time.Second,
+		"Wed, 25 Nov 2026 12:00:30 GMT": 30 * time.Second,
+		"Wed, 25 Nov 2026 11:00:00 GMT": 0,
+	} {
+		h := http.Header{"Retry-After": {in}}
+		got, ok := RetryAfter(h, now)
+		assert.True(t, ok, in)
+		assert.Equal(t, want, got, in)
+	}
+	for _, bad := range []string{"", "-1", "soon", "1.5", "99999999999999999999"} {
+		_, ok := RetryAfter(http.Header{"Retry-After": {bad}}, now)
+		assert.False(t, ok, bad)
+	}
+}
+
+// resetAfterRead accepts the request, reads it, then drops the connection.
+func resetAfterRead(t *testing.T, hits *atomic.Int32) string {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	t.Cleanup(func() { ln.Close() })
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			hits.Add(1)
+			buf := make([]byte, 4096)
+			_, _ = c.Read(buf)
+			if tc, ok := c.(*net.TCPConn); ok {
+				_ = tc.SetLinger(0)
+			}
+			c.Close()
+		}
+	}()
+	return "http://" + ln.Addr().String()
+}
+
+func TestConnectionLostAfterSendingUnsafeIsOutcomeUnknown(t *testing.T) {
+	var hits atomic.Int32
+	url := resetAfterRead(t, &hits)
+	_, err := newDoer(&fakeSleep{}, Config{}).Do(post(t, WithOperation(t.Context(), "inviteContacts", false), url, `{"event":1}`))
+	require.Error(t, err)
+	assert.ErrorIs(t, err, ErrOutcomeUnknown)
+	var ou *OutcomeUnknownError
+	require.ErrorAs(t, err, &ou)
+	assert.Equal(t, "inviteContacts", ou.Operation)
+	assert.Equal(t, int32(1), hits.Load())
+}
+
+func TestConnectionLostSafeIsRetried(t *testing.T) {
+	var hits atomic.Int32
+	url := resetAfterRead(t, &hits)
+	_, err := newDoer(&fakeSleep{}, Config{}).Do(post(t, WithOperation(t.Context(), "getEvent", true), url, `{}`))
+	require.Error(t, err)
+	assert.NotErrorIs(t, err, ErrOutcomeUnknown)
+	assert.Equal(t, int32(3), hits.Load())
+}
+
+func TestCrossHostRedirectRefused(t *testing.T) {
+	var reached atomic.Int32
+	other := httptest.NewServer(http.HandlerFunc(func(http.ResponseWriter, *http.Request) { reached.Add(1) }))
+	defer other.Close()
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, other.URL+"/x", http.StatusFound)
+	}))
+	defer srv.Close()
+	_, err := newDoer(&fakeSleep{}, Config{}).Do(post(t, WithOperation(t.Context(), "getEvent", true), srv.URL, `{}`))
+	var re *RedirectError
+	require.ErrorAs(t, err, &re)
+	assert.Zero(t, reached.Load())
+}
+
+func TestSameHostRedirectFollowed(t *testing.T) {
+	mux := http.NewServeMux()
+	mux.HandleFunc("/a", func(w http.ResponseWriter, r *http.Request) { http.Redirect(w, r, "/b", http.StatusTemporaryRedirect) })
+	mux.HandleFunc("/b", func(w http.ResponseWriter, r *http.Request) { b, _ := io.ReadAll(r.Body); _, _ = w.Write(b) })
+	srv := httptest.NewServer(mux)
+	defer srv.Close()
+	resp, err := newDoer(&fakeSleep{}, Config{}).Do(post(t, t.Context(), srv.URL+"/a", `body`))
+	require.NoError(t, err)
+	b, _ := ReadBody(resp, 0)
+	assert.Equal(t, "body", string(b))
+}
+
+func TestTimeoutBoundsTheCall(t *testing.T) {
+	block := make(chan struct{})
+	srv := httptest.NewServer(http.HandlerFunc(func(http.ResponseWriter, *http.Request) { <-block }))
+	defer srv.Close()
+	defer close(block)
+	start := time.Now()
+	_, err := newDoer(&fakeSleep{}, Config{Timeout: 50 * time.Millisecond}).Do(post(t, WithOperation(t.Context(), "inviteContacts", false), srv.URL, `{}`))
+	require.Error(t, err)
+	assert.ErrorIs(t, err, context.DeadlineExceeded)
+	assert.ErrorIs(t, err, ErrOutcomeUnknown, "sent but unanswered")
+	assert.Less(t, time.Since(start), 5*time.Second)
+}
+
+func TestReadBodyCap(t *testing.T) {
+	resp := &http.Response{Body: io.NopCloser(bytes.NewReader(make([]byte, 11)))}
+	_, err := ReadBody(resp, 10)
+	var tl *TooLargeError
+	require.ErrorAs(t, err, &tl)
+	assert.Equal(t, int64(10), tl.Limit)
+	resp = &http.Response{Body: io.NopCloser(bytes.NewReader(make([]byte, 10)))}
+	b, err := ReadBody(resp, 10)
+	require.NoError(t, err)
+	assert.Len(t, b, 10)
+}
+
+func TestLoggerGetsOneRecordPerAttemptWithoutHeaders(t *testing.T) {
+	var hits atomic.Int32
+	srv := statusSequence(t, &hits, nil, 503)
+	var buf bytes.Buffer
+	logger := slog.New(slog.NewJSONHandler(&buf, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	d := newDoer(&fakeSleep{}, Config{Logger: logger, Final: []Editor{func(_ context.Context, r *http.Request) error {
+		r.Header.Set("Authorization", "Bearer canary-token")
+		return nil
+	}}})
+	resp, err := d.Do(post(t, WithOperation(t.Context(), "getEvent", true), srv.URL, `{"secret":"canary-body"}`))
+	require.NoError(t, err)
+	resp.Body.Close()
+	lines := strings.Split(strings.TrimSpace(buf.String()), "\n")
+	require.Len(t, lines, 2)
+	assert.Contains(t, lines[0], `"operation":"getEvent"`)
+	assert.Contains(t, lines[0], `"attempt":1`)
+	assert.Contains(t, lines[0], `"status":503`)
+	assert.Contains(t, lines[1], `"attempt":2`)
+	assert.NotContains(t, buf.String(), "canary")
+}
+
+func TestCancelledContextStopsRetrying(t *testing.T) {
+	var hits atomic.Int32
+	srv := statusSequence(t, &hits, nil, 503, 503)
+	ctx, cancel := context.WithCancel(WithOperation(t.Context(), "getEvent", true))
+	sl := &fakeSleep{}
+	d := newDoer(sl, Config{Sleep: nil})
+	d.cfg.Sleep = func(ctx context.Context, d time.Duration) error { cancel(); return sleep(ctx, d) }
+	_, err := d.Do(post(t, ctx, srv.URL, ``))
+	assert.True(t, errors.Is(err, context.Canceled))
+	assert.Equal(t, int32(1), hits.Load())
+}
