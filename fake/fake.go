@@ -13,8 +13,8 @@ import (
 
 // Demo credentials accepted by the fakes that Demo returns.
 const (
-	IvvyKey    = "demo-key"
-	IvvySecret = "demo-secret"
+	IvvyKey    = ivvyfake.DemoKey
+	IvvySecret = ivvyfake.DemoSecret
 )
 
 // Set is one fake of each API.

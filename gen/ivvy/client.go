@@ -212,6 +212,20 @@ func checkResponse(op string, resp *http.Response, body []byte) error {
 	if ok && !bytes.Contains(body, []byte(`"errorCode"`)) {
 		return nil
 	}
+	if e := exception(op, body); e != nil {
+		e.StatusCode, e.RetryAfter = resp.StatusCode, retryAfter(resp)
+		return e
+	}
+	if ok {
+		return nil
+	}
+	return &APIError{Operation: op, StatusCode: resp.StatusCode,
+		Message: "unexpected response", Excerpt: httpx.Excerpt(body, 200), RetryAfter: retryAfter(resp)}
+}
+
+// exception decodes an iVvy exception body, or returns nil when body is not
+// one.
+func exception(op string, body []byte) *APIError {
 	var ex struct {
 		ErrorCode          *int     `json:"errorCode"`
 		SpecificCode       int      `json:"specificCode"`
@@ -219,21 +233,10 @@ func checkResponse(op string, resp *http.Response, body []byte) error {
 		AdditionalMessages []string `json:"additionalMessages"`
 	}
 	if err := json.Unmarshal(body, &ex); err != nil || ex.ErrorCode == nil {
-		if ok {
-			return nil
-		}
-		return &APIError{Operation: op, StatusCode: resp.StatusCode,
-			Message: "unexpected response", Excerpt: httpx.Excerpt(body, 200), RetryAfter: retryAfter(resp)}
+		return nil
 	}
-	return &APIError{
-		Operation:          op,
-		StatusCode:         resp.StatusCode,
-		ErrorCode:          *ex.ErrorCode,
-		SpecificCode:       ex.SpecificCode,
-		Message:            ex.Message,
-		AdditionalMessages: ex.AdditionalMessages,
-		RetryAfter:         retryAfter(resp),
-	}
+	return &APIError{Operation: op, ErrorCode: *ex.ErrorCode, SpecificCode: ex.SpecificCode,
+		Message: ex.Message, AdditionalMessages: ex.AdditionalMessages}
 }
 
 func retryAfter(resp *http.Response) time.Duration {
@@ -267,7 +270,5 @@ func (a *API) InviteContacts(ctx context.Context, eventID int64, contactIDs []in
 		}
 	}
 	body := InviteContactsRequest{Event: eventID, Contacts: contactIDs}
-	return call[InviteContactsResult](ctx, a, "inviteContacts", func(ctx context.Context, ed ...RequestEditorFn) (*http.Response, error) {
-		return a.raw.InviteContacts(ctx, body, ed...)
-	})
+	return call[InviteContactsResult](ctx, a, "inviteContacts", bind(a.raw.InviteContacts, body))
 }

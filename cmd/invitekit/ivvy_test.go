@@ -1,0 +1,153 @@
+package main
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/invitekit/invitekit/fake"
+)
+
+func ivvyEnv(base string) map[string]string {
+	return map[string]string{"IVVY_BASE_URL": base, "IVVY_API_KEY": fake.IvvyKey, "IVVY_API_SECRET": fake.IvvySecret}
+}
+
+func TestIvvyPing(t *testing.T) {
+	_, base := fakeServer(t)
+	code, out, errOut := runCLI(t, ivvyEnv(base), "ivvy", "ping")
+	require.Equal(t, 0, code, errOut)
+	assert.Contains(t, out, "ok")
+	assert.Regexp(t, `\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} UTC`, out)
+
+	code, out, errOut = runCLI(t, ivvyEnv(base), "ivvy", "ping", "--format", "json")
+	require.Equal(t, 0, code, errOut)
+	var v map[string]any
+	require.NoError(t, json.Unmarshal([]byte(out), &v), out)
+	assert.Contains(t, v, "ack")
+}
+
+func TestIvvyBaseURLFlagOverridesEnvironment(t *testing.T) {
+	_, base := fakeServer(t)
+	environ := ivvyEnv("http://127.0.0.1:1")
+	code, _, errOut := runCLI(t, environ, "ivvy", "ping", "--base-url", base)
+	assert.Equal(t, 0, code, errOut)
+}
+
+func TestIvvyWrongSecretExitsOneWithoutTheSecret(t *testing.T) {
+	_, base := fakeServer(t)
+	environ := ivvyEnv(base)
+	environ["IVVY_API_SECRET"] = "canary-wrong-secret"
+	for _, args := range [][]string{{"ivvy", "ping"}, {"ivvy", "invite", "--event", "1", "--contacts", "1,2"}} {
+		code, out, errOut := runCLI(t, environ, args...)
+		assert.Equal(t, 1, code, "%v: %s", args, errOut)
+		assert.Contains(t, errOut, "invitekit: ")
+		assert.Contains(t, errOut, "401")
+		assert.NotContains(t, out+errOut, "canary-wrong-secret")
+	}
+}
+
+func TestIvvyMissingSettingsAreUsageErrors(t *testing.T) {
+	code, _, errOut := runCLI(t, map[string]string{"IVVY_BASE_URL": "http://127.0.0.1:1"}, "ivvy", "ping")
+	assert.Equal(t, 2, code)
+	assert.Contains(t, errOut, "IVVY_API_KEY")
+	assert.Contains(t, errOut, "IVVY_API_SECRET")
+
+	code, _, errOut = runCLI(t, map[string]string{"IVVY_API_KEY": "k", "IVVY_API_SECRET": "s"}, "ivvy", "ping")
+	assert.Equal(t, 2, code)
+	assert.Contains(t, errOut, "IVVY_BASE_URL")
+
+	code, _, errOut = runCLI(t, map[string]string{"IVVY_API_KEY": "k", "IVVY_API_SECRET": "s"}, "ivvy", "ping", "--region", "mars")
+	assert.Equal(t, 2, code)
+	assert.Contains(t, errOut, "mars")
+
+	code, _, errOut = runCLI(t, ivvyEnv("http://127.0.0.1:1"), "ivvy", "ping", "--format", "xml")
+	assert.Equal(t, 2, code)
+	assert.Contains(t, errOut, "--format")
+
+	code, _, errOut = runCLI(t, ivvyEnv("http://127.0.0.1:1"), "ivvy", "invite", "--contacts", "1")
+	assert.Equal(t, 2, code)
+	assert.Contains(t, errOut, "--event")
+
+	code, _, errOut = runCLI(t, ivvyEnv("http://127.0.0.1:1"), "ivvy", "invite", "--event", "1", "--contacts", "1,x,3")
+	assert.Equal(t, 2, code)
+	assert.Contains(t, errOut, `"x" is not a contact id`)
+}
+
+func TestIvvyInviteAllInvited(t *testing.T) {
+	set, base := fakeServer(t)
+	code, out, errOut := runCLI(t, ivvyEnv(base), "ivvy", "invite", "--event", "1", "--contacts", "1,2,3")
+	require.Equal(t, 0, code, errOut)
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	require.Len(t, lines, 4, out)
+	assert.Contains(t, lines[0], "contact")
+	for i, l := range lines[1:] {
+		assert.True(t, strings.HasPrefix(l, strconv.Itoa(i+1)+" "), l)
+		assert.Contains(t, l, "invited")
+	}
+	invited := map[int64]bool{}
+	for _, inv := range set.Ivvy.Invitations(1) {
+		invited[inv.ContactID] = true
+	}
+	assert.True(t, invited[1] && invited[2] && invited[3], "the fake recorded the invitations")
+}
+
+func TestIvvyInviteUnknownContactExitsOneWithResults(t *testing.T) {
+	_, base := fakeServer(t)
+	code, out, errOut := runCLI(t, ivvyEnv(base), "ivvy", "invite", "--event", "1", "--contacts", "2,99999", "--format", "json")
+	assert.Equal(t, 1, code)
+	assert.Contains(t, errOut, "1 of 2 contacts were not invited")
+	var res struct {
+		Invited  int
+		Total    int
+		Contacts []struct {
+			Contact int64
+			Invited bool
+		}
+	}
+	require.NoError(t, json.Unmarshal([]byte(out), &res), out)
+	assert.Equal(t, 1, res.Invited)
+	assert.Equal(t, 2, res.Total)
+	require.Len(t, res.Contacts, 2)
+	assert.Equal(t, int64(99999), res.Contacts[1].Contact)
+	assert.False(t, res.Contacts[1].Invited)
+}
+
+func TestIvvyInviteFromFileAndStdin(t *testing.T) {
+	set, base := fakeServer(t)
+	ids := set.Ivvy.ContactIDs()
+	var sb strings.Builder
+	for i, id := range ids {
+		sb.WriteString(strconv.FormatInt(id, 10))
+		if i%3 == 0 {
+			sb.WriteString(",")
+		} else {
+			sb.WriteString("\n")
+		}
+	}
+	file := filepath.Join(t.TempDir(), "ids.txt")
+	require.NoError(t, os.WriteFile(file, []byte(sb.String()), 0o600))
+	code, out, errOut := runCLI(t, ivvyEnv(base), "ivvy", "invite", "--event", "2", "--contacts-file", file, "--format", "csv", "--chunk-size", "4")
+	require.Equal(t, 0, code, errOut)
+	assert.Len(t, strings.Split(strings.TrimSpace(out), "\n"), len(ids)+1)
+	assert.Equal(t, (len(ids)+3)/4, set.Ivvy.Calls("inviteContacts"))
+
+	code, _, errOut = runCLIStdin(t, "1\n2,3\n", ivvyEnv(base), "ivvy", "invite", "--event", "3", "--contacts-file", "-")
+	require.Equal(t, 0, code, errOut)
+
+	code, _, errOut = runCLIStdin(t, "1\n\nabc\n", ivvyEnv(base), "ivvy", "invite", "--event", "3", "--contacts-file", "-")
+	assert.Equal(t, 2, code)
+	assert.Contains(t, errOut, "stdin line 3")
+}
+
+func TestDemoRuns(t *testing.T) {
+	code, out, errOut := runCLI(t, nil, "demo")
+	require.Equal(t, 0, code, errOut)
+	assert.Contains(t, out, "signed ping accepted")
+	assert.Contains(t, out, "NOT invited")
+}

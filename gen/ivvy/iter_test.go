@@ -1,0 +1,210 @@
+package ivvy_test
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	ivvyfake "github.com/invitekit/invitekit/fake/ivvy"
+	"github.com/invitekit/invitekit/gen/ivvy"
+)
+
+// fakeWithContacts serves a fake holding n contacts and counts the requests.
+func fakeWithContacts(t *testing.T, n int, opts ...ivvyfake.Option) (*ivvyfake.Server, *ivvy.API, *atomic.Int32) {
+	t.Helper()
+	f := ivvyfake.New(append([]ivvyfake.Option{ivvyfake.WithKey(testKey, testSecret)}, opts...)...)
+	for i := range n {
+		f.AddContact(ivvyfake.Contact{FirstName: "C", LastName: fmt.Sprint(i + 1), Email: fmt.Sprintf("c%d@example.com", i+1)})
+	}
+	var hits atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		hits.Add(1)
+		f.ServeHTTP(w, r)
+	}))
+	t.Cleanup(srv.Close)
+	return f, newAPI(t, srv.URL), &hits
+}
+
+func perPage(n int) *int { return &n }
+
+func collect(t *testing.T, seq func(func(ivvy.Contact, error) bool)) ([]int64, error) {
+	t.Helper()
+	var ids []int64
+	for c, err := range seq {
+		if err != nil {
+			return ids, err
+		}
+		ids = append(ids, int64(c.Id))
+	}
+	return ids, nil
+}
+
+func TestIteratorPages(t *testing.T) {
+	for _, tc := range []struct {
+		name      string
+		contacts  int
+		perPage   int
+		wantCalls int32
+	}{
+		{"multi-page with a short last page", 25, 10, 3},
+		{"exact multiple of the page size", 30, 10, 3},
+		{"one short page", 3, 10, 1},
+		{"empty", 0, 10, 1},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, api, hits := fakeWithContacts(t, tc.contacts)
+			ids, err := collect(t, api.Contacts(t.Context(), ivvy.GetContactListRequest{PerPage: perPage(tc.perPage)}))
+			require.NoError(t, err)
+			require.Len(t, ids, tc.contacts)
+			seen := map[int64]bool{}
+			for _, id := range ids {
+				assert.False(t, seen[id], "contact %d repeated", id)
+				seen[id] = true
+			}
+			assert.Equal(t, tc.wantCalls, hits.Load())
+		})
+	}
+}
+
+func TestIteratorFollowsServerPageCap(t *testing.T) {
+	_, api, hits := fakeWithContacts(t, 25, ivvyfake.WithPerPageCap(5))
+	ids, err := collect(t, api.Contacts(t.Context(), ivvy.GetContactListRequest{PerPage: perPage(10)}))
+	require.NoError(t, err)
+	assert.Len(t, ids, 25, "pages capped below the request are not mistaken for the end")
+	assert.Equal(t, int32(5), hits.Load())
+}
+
+func TestIteratorBreakFetchesNothingMore(t *testing.T) {
+	_, api, hits := fakeWithContacts(t, 50)
+	n := 0
+	for _, err := range api.Contacts(t.Context(), ivvy.GetContactListRequest{PerPage: perPage(10)}) {
+		require.NoError(t, err)
+		n++
+		if n == 12 {
+			break
+		}
+	}
+	assert.Equal(t, 12, n)
+	assert.Equal(t, int32(2), hits.Load())
+}
+
+func TestIteratorYieldsAnErrorOnceMidway(t *testing.T) {
+	f := ivvyfake.New(ivvyfake.WithKey(testKey, testSecret))
+	for i := range 30 {
+		f.AddContact(ivvyfake.Contact{FirstName: "C", LastName: fmt.Sprint(i), Email: fmt.Sprintf("e%d@example.com", i)})
+	}
+	var hits atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if hits.Add(1) == 2 {
+			w.WriteHeader(http.StatusForbidden)
+			_, _ = w.Write([]byte(`{"errorCode":403,"message":"Not Allowed"}`))
+			return
+		}
+		f.ServeHTTP(w, r)
+	}))
+	defer srv.Close()
+	var got, errs int
+	for _, err := range newAPI(t, srv.URL).Contacts(t.Context(), ivvy.GetContactListRequest{PerPage: perPage(10)}) {
+		if err != nil {
+			errs++
+			assert.ErrorIs(t, err, ivvy.ErrForbidden)
+			continue
+		}
+		got++
+	}
+	assert.Equal(t, 10, got)
+	assert.Equal(t, 1, errs)
+	assert.Equal(t, int32(2), hits.Load())
+}
+
+func TestIteratorRefusesAServerThatIgnoresStart(t *testing.T) {
+	pages := 0
+	seq := ivvy.All(t.Context(), 2, func(_ context.Context, start, _ int) ([]int, *ivvy.CollectionMeta, error) {
+		pages++
+		zero := 0
+		return []int{1, 2}, &ivvy.CollectionMeta{Start: &zero}, nil
+	})
+	var err error
+	for _, e := range seq {
+		if e != nil {
+			err = e
+		}
+	}
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "asked for start 2")
+	assert.Equal(t, 2, pages)
+}
+
+func TestInvitedContactsAfterInvitation(t *testing.T) {
+	f := ivvyfake.Demo()
+	srv := httptest.NewServer(f)
+	defer srv.Close()
+	api, err := ivvy.New(ivvyfake.DemoKey, ivvyfake.DemoSecret, ivvy.WithEndpoint(srv.URL))
+	require.NoError(t, err)
+	_, err = api.InviteMany(t.Context(), 3, []int64{7, 8, 9})
+	require.NoError(t, err)
+	responses := map[int64]ivvy.InvitationResponse{}
+	for c, err := range api.InvitedContacts(t.Context(), ivvy.GetInvitedContactListRequest{EventId: 3, PerPage: perPage(2)}) {
+		require.NoError(t, err)
+		require.NotNil(t, c.Response)
+		responses[int64(c.ContactId)] = *c.Response
+	}
+	assert.Len(t, responses, 3)
+	assert.Equal(t, ivvy.InvitationResponse("U"), responses[8])
+}
+
+func TestRunBatchPollsUntilDoneAndKeepsOrder(t *testing.T) {
+	f := ivvyfake.Demo(ivvyfake.WithBatchSteps(3))
+	srv := httptest.NewServer(f)
+	defer srv.Close()
+	api, err := ivvy.New(ivvyfake.DemoKey, ivvyfake.DemoSecret, ivvy.WithEndpoint(srv.URL))
+	require.NoError(t, err)
+	var jobs []ivvy.BatchJob
+	for i := 1; i <= 205; i++ {
+		jobs = append(jobs, ivvy.BatchJob{Namespace: "event", Action: "getEvent", Params: map[string]any{"id": 1 + i%4}})
+	}
+	out, err := api.RunBatch(t.Context(), jobs, "https://callback.example.com/ivvy", ivvy.WithPollInterval(time.Millisecond, 4*time.Millisecond))
+	require.NoError(t, err)
+	assert.Len(t, out.AsyncIDs, 2, "205 jobs make two batches of at most 200")
+	require.Len(t, out.Results, 205)
+	assert.GreaterOrEqual(t, out.Polls, 2)
+	for i, r := range out.Results {
+		id := 1 + (i+1)%4
+		ev, err := ivvy.DecodeJobResponse[ivvy.Event](r)
+		if id == 4 {
+			assert.ErrorIs(t, err, ivvy.ErrNotFound, "job %d", i)
+			continue
+		}
+		require.NoError(t, err, "job %d", i)
+		assert.Equal(t, ivvy.Int(id), ev.Id, "job %d", i)
+	}
+}
+
+func TestRunBatchStopsWhenContextEnds(t *testing.T) {
+	f := ivvyfake.Demo(ivvyfake.WithBatchSteps(1000))
+	srv := httptest.NewServer(f)
+	defer srv.Close()
+	api, err := ivvy.New(ivvyfake.DemoKey, ivvyfake.DemoSecret, ivvy.WithEndpoint(srv.URL))
+	require.NoError(t, err)
+	ctx, cancel := context.WithTimeout(t.Context(), 50*time.Millisecond)
+	defer cancel()
+	_, err = api.RunBatch(ctx, []ivvy.BatchJob{{Namespace: "test", Action: "ping"}}, "https://cb.example.com", ivvy.WithPollInterval(5*time.Millisecond, 10*time.Millisecond))
+	require.ErrorIs(t, err, context.DeadlineExceeded)
+}
+
+func TestRunBatchRejectsBadInput(t *testing.T) {
+	api := newAPI(t, "http://127.0.0.1:1")
+	_, err := api.RunBatch(t.Context(), nil, "https://cb")
+	assert.ErrorContains(t, err, "no jobs")
+	_, err = api.RunBatch(t.Context(), []ivvy.BatchJob{{Namespace: "event"}}, "https://cb")
+	assert.ErrorContains(t, err, "job 1 needs a namespace and an action")
+	_, err = api.RunBatch(t.Context(), []ivvy.BatchJob{{Namespace: "event", Action: "getEvent"}}, "")
+	assert.ErrorContains(t, err, "callback URL")
+}
