@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http/httptest"
+	"strings"
 
 	"github.com/invitekit/invitekit/fake"
 	"github.com/invitekit/invitekit/gen/ivvy"
@@ -57,7 +58,27 @@ func demoIvvy(ctx context.Context, e *env, base string) error {
 		fmt.Fprintf(e.Stdout, "  contact %-4d %s\n", o.ContactID, status)
 	}
 	fmt.Fprintf(e.Stdout, "%d of %d invited in %d calls\n", res.Invited(), len(res.Outcomes), res.Calls)
+
+	section(e, fmt.Sprintf("iVvy: who is invited to event %d, and their responses", demoEvent))
+	for ic, err := range c.InvitedContacts(ctx, ivvy.GetInvitedContactListRequest{EventId: demoEvent}) {
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(e.Stdout, "  %-4d %-24s %s\n", ic.ContactId, strings.TrimSpace(str(ic.FirstName)+" "+str(ic.LastName)), describeResponse(ic.Response))
+	}
 	return nil
+}
+
+func describeResponse(r *ivvy.InvitationResponse) string {
+	switch responseStr(r) {
+	case "Y":
+		return "accepted"
+	case "N":
+		return "declined"
+	case "U":
+		return "no answer yet"
+	}
+	return responseStr(r)
 }
 
 func section(e *env, title string) {

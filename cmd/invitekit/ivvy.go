@@ -6,9 +6,11 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"iter"
 	"os"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/invitekit/invitekit/gen/ivvy"
 )
@@ -207,4 +209,163 @@ func parseIDs(r io.Reader, name string) ([]int64, error) {
 		return nil, usageError("%s holds no contact ids", name)
 	}
 	return ids, nil
+}
+
+func init() {
+	register("ivvy", "events", "list every event", runIvvyEvents)
+	register("ivvy", "invited", "list the contacts invited to an event and their responses (--event N)", runIvvyInvited)
+	register("ivvy", "contacts", "list every contact (--modified-since T)", runIvvyContacts)
+	register("ivvy", "attendees", "list an event's attendees (--event N)", runIvvyAttendees)
+}
+
+// listFlags parses the flags of a list command and builds the client.
+func listFlags(e *env, name string, args []string, extra func(*flag.FlagSet)) (*ivvy.API, string, error) {
+	fs := newFlags(e, name)
+	f := addIvvyFlags(fs)
+	if extra != nil {
+		extra(fs)
+	}
+	if err := parseFlags(fs, args); err != nil {
+		return nil, "", err
+	}
+	c, err := f.client(e)
+	return c, f.format, err
+}
+
+// writeList drains seq and prints one row per item (JSON: the typed items).
+func writeList[T any](e *env, format string, headers []string, seq iter.Seq2[T, error], row func(T) []string) error {
+	items := []T{}
+	var rows [][]string
+	for it, err := range seq {
+		if err != nil {
+			return err
+		}
+		items = append(items, it)
+		rows = append(rows, row(it))
+	}
+	return writeRecords(e.Stdout, format, headers, rows, items)
+}
+
+func runIvvyEvents(ctx context.Context, e *env, args []string) error {
+	c, format, err := listFlags(e, "ivvy events", args, nil)
+	if err != nil {
+		return err
+	}
+	return writeList(e, format, []string{"id", "code", "title", "start", "end", "status"},
+		c.Events(ctx, ivvy.GetEventListRequest{}), func(ev ivvy.Event) []string {
+			return []string{intStr(ev.Id), str(ev.Code), str(ev.Title), timeStr(ev.StartDateTime), timeStr(ev.EndDateTime), enumStr(ev.CurrentStatus)}
+		})
+}
+
+func runIvvyInvited(ctx context.Context, e *env, args []string) error {
+	var event int64
+	c, format, err := listFlags(e, "ivvy invited", args, func(fs *flag.FlagSet) {
+		fs.Int64Var(&event, "event", 0, "event id (required)")
+	})
+	if err != nil {
+		return err
+	}
+	if event <= 0 {
+		return usageError("--event is required and must be a positive event id")
+	}
+	return writeList(e, format, []string{"contact", "first_name", "last_name", "email", "response", "registration", "modified"},
+		c.InvitedContacts(ctx, ivvy.GetInvitedContactListRequest{EventId: event}), func(ic ivvy.InvitedContact) []string {
+			return []string{intStr(ic.ContactId), str(ic.FirstName), str(ic.LastName), str(ic.Email),
+				responseStr(ic.Response), optInt(ic.RegistrationId), timeStr(ic.ModifiedDate)}
+		})
+}
+
+func runIvvyContacts(ctx context.Context, e *env, args []string) error {
+	var since string
+	c, format, err := listFlags(e, "ivvy contacts", args, func(fs *flag.FlagSet) {
+		fs.StringVar(&since, "modified-since", "", `only contacts modified at or after this time (RFC 3339 or "yyyy-mm-dd HH:mm:ss", UTC)`)
+	})
+	if err != nil {
+		return err
+	}
+	req := ivvy.GetContactListRequest{}
+	if since != "" {
+		t, err := parseSince(since)
+		if err != nil {
+			return usageError("--modified-since: %v", err)
+		}
+		req.Filter = &ivvy.ContactListFilter{FromModifiedDate: &t}
+	}
+	return writeList(e, format, []string{"id", "first_name", "last_name", "email", "phone", "external_id", "modified"},
+		c.Contacts(ctx, req), func(ct ivvy.Contact) []string {
+			return []string{intStr(ct.Id), str(ct.FirstName), str(ct.LastName), str(ct.Email), str(ct.Phone), str(ct.ExternalId), timeStr(ct.ModifiedDate)}
+		})
+}
+
+func runIvvyAttendees(ctx context.Context, e *env, args []string) error {
+	var event int64
+	c, format, err := listFlags(e, "ivvy attendees", args, func(fs *flag.FlagSet) {
+		fs.Int64Var(&event, "event", 0, "event id (required)")
+	})
+	if err != nil {
+		return err
+	}
+	if event <= 0 {
+		return usageError("--event is required and must be a positive event id")
+	}
+	return writeList(e, format, []string{"id", "contact", "first_name", "last_name", "email", "ticket", "attended"},
+		c.Attendees(ctx, ivvy.GetAttendeeListRequest{EventId: event}), func(a ivvy.Attendee) []string {
+			return []string{intStr(a.Id), optInt(a.ContactId), str(a.FirstName), str(a.LastName), str(a.Email), str(a.TicketTitle), boolStr(a.HasAttended)}
+		})
+}
+
+// parseSince reads RFC 3339 or the iVvy timestamp format.
+func parseSince(s string) (ivvy.Time, error) {
+	if t, err := time.Parse(time.RFC3339, s); err == nil {
+		return ivvy.NewTime(t), nil
+	}
+	t, err := ivvy.ParseTime(s)
+	if err != nil {
+		return ivvy.Time{}, fmt.Errorf("%q is neither RFC 3339 nor yyyy-mm-dd HH:mm:ss", s)
+	}
+	return t, nil
+}
+
+func str(s *string) string {
+	if s == nil {
+		return ""
+	}
+	return *s
+}
+
+func intStr(i ivvy.Int) string { return strconv.FormatInt(int64(i), 10) }
+
+func optInt(i *ivvy.Int) string {
+	if i == nil {
+		return ""
+	}
+	return intStr(*i)
+}
+
+func timeStr(t *ivvy.Time) string {
+	if t == nil {
+		return ""
+	}
+	return t.String()
+}
+
+func boolStr(b *bool) string {
+	if b == nil {
+		return ""
+	}
+	return strconv.FormatBool(*b)
+}
+
+func enumStr[T fmt.Stringer](v *T) string {
+	if v == nil {
+		return ""
+	}
+	return (*v).String()
+}
+
+func responseStr(r *ivvy.InvitationResponse) string {
+	if r == nil {
+		return ""
+	}
+	return string(*r)
 }

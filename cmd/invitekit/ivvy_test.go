@@ -151,3 +151,84 @@ func TestDemoRuns(t *testing.T) {
 	assert.Contains(t, out, "signed ping accepted")
 	assert.Contains(t, out, "NOT invited")
 }
+
+func TestIvvyListCommands(t *testing.T) {
+	set, base := fakeServer(t)
+	environ := ivvyEnv(base)
+
+	code, out, errOut := runCLI(t, environ, "ivvy", "events")
+	require.Equal(t, 0, code, errOut)
+	assert.Contains(t, out, "Product Launch 2026")
+	assert.Contains(t, out, "Winter Gala")
+
+	code, out, errOut = runCLI(t, environ, "ivvy", "contacts", "--format", "csv")
+	require.Equal(t, 0, code, errOut)
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	assert.Equal(t, "id,first_name,last_name,email,phone,external_id,modified", lines[0])
+	assert.Len(t, lines, len(set.Ivvy.ContactIDs())+1, "every contact, across pages")
+
+	code, out, errOut = runCLI(t, environ, "ivvy", "contacts", "--modified-since", "2100-01-01T00:00:00Z", "--format", "json")
+	require.Equal(t, 0, code, errOut)
+	assert.JSONEq(t, `[]`, out)
+
+	code, _, errOut = runCLI(t, environ, "ivvy", "contacts", "--modified-since", "yesterday")
+	assert.Equal(t, 2, code)
+	assert.Contains(t, errOut, "--modified-since")
+
+	code, out, errOut = runCLI(t, environ, "ivvy", "invited", "--event", "1", "--format", "json")
+	require.Equal(t, 0, code, errOut)
+	var invited []struct {
+		ContactID int64  `json:"contactId"`
+		Response  string `json:"response"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(out), &invited), out)
+	responses := map[int64]string{}
+	for _, i := range invited {
+		responses[i.ContactID] = i.Response
+	}
+	assert.Equal(t, "Y", responses[1])
+	assert.Equal(t, "N", responses[2])
+	assert.Equal(t, "U", responses[3])
+
+	code, out, errOut = runCLI(t, environ, "ivvy", "attendees", "--event", "1")
+	require.Equal(t, 0, code, errOut)
+	assert.Contains(t, out, "Alice")
+
+	code, _, errOut = runCLI(t, environ, "ivvy", "attendees")
+	assert.Equal(t, 2, code)
+	assert.Contains(t, errOut, "--event")
+
+	code, _, errOut = runCLI(t, environ, "ivvy", "invited", "--event", "424242")
+	assert.Equal(t, 1, code)
+	assert.Contains(t, errOut, "invitekit: ivvy: getInvitedContactList")
+}
+
+func TestIvvyInviteThousandsFromFile(t *testing.T) {
+	set, base := fakeServer(t)
+	var sb strings.Builder
+	for i := range 2500 {
+		sb.WriteString(strconv.Itoa(i + 1))
+		sb.WriteString("\n")
+	}
+	file := filepath.Join(t.TempDir(), "ids.txt")
+	require.NoError(t, os.WriteFile(file, []byte(sb.String()), 0o600))
+	code, out, _ := runCLI(t, ivvyEnv(base), "ivvy", "invite", "--event", "1", "--contacts-file", file, "--format", "csv")
+	assert.Equal(t, 1, code, "ids past the demo contacts are not invited")
+	assert.Len(t, strings.Split(strings.TrimSpace(out), "\n"), 2501)
+	assert.Equal(t, 25, set.Ivvy.Calls("inviteContacts"), "2500 contacts in chunks of 100")
+}
+
+func TestIvvyInviteShowsProgressOnATerminal(t *testing.T) {
+	_, base := fakeServer(t)
+	environ := ivvyEnv(base)
+	var out, errOut strings.Builder
+	e := &env{Stdin: strings.NewReader(""), Stdout: &out, Stderr: &errOut, Getenv: func(k string) string { return environ[k] }, StderrIsTerminal: true}
+	code := run(t.Context(), e, []string{"ivvy", "invite", "--event", "1", "--contacts", "1,2,3,4,5", "--chunk-size", "2", "--concurrency", "1"})
+	require.Equal(t, 0, code, errOut.String())
+	assert.Contains(t, errOut.String(), "invited 5/5")
+	assert.Contains(t, errOut.String(), "invited 2/5")
+
+	code, _, errText := runCLI(t, environ, "ivvy", "invite", "--event", "1", "--contacts", "1,2")
+	require.Equal(t, 0, code)
+	assert.NotContains(t, errText, "invited", "no progress when stderr is not a terminal")
+}
