@@ -17,7 +17,455 @@ import (
 	"strings"
 
 	"github.com/getkin/kin-openapi/openapi3"
+	openapi_types "github.com/oapi-codegen/runtime/types"
 )
+
+// Defines values for GetEventListRequestOrderBy.
+const (
+	GetEventListRequestOrderByStartDate GetEventListRequestOrderBy = "startDate"
+)
+
+// Valid indicates whether the value is a known member of the GetEventListRequestOrderBy enum.
+func (e GetEventListRequestOrderBy) Valid() bool {
+	switch e {
+	case GetEventListRequestOrderByStartDate:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for GetEventListRequestOrderDir.
+const (
+	GetEventListRequestOrderDirAsc  GetEventListRequestOrderDir = "asc"
+	GetEventListRequestOrderDirDesc GetEventListRequestOrderDir = "desc"
+)
+
+// Valid indicates whether the value is a known member of the GetEventListRequestOrderDir enum.
+func (e GetEventListRequestOrderDir) Valid() bool {
+	switch e {
+	case GetEventListRequestOrderDirAsc:
+		return true
+	case GetEventListRequestOrderDirDesc:
+		return true
+	default:
+		return false
+	}
+}
+
+// AddOrUpdateContactRequest A contact to add (no id; firstName, lastName and email required) or
+// the fields to change (with id).
+type AddOrUpdateContactRequest struct {
+	// Companies The ids of the companies the contact belongs to.
+	Companies    *[]int64                   `json:"companies,omitempty"`
+	CustomFields *[]ContactCustomFieldValue `json:"customFields,omitempty"`
+	Email        *openapi_types.Email       `json:"email,omitempty"`
+
+	// ExternalId The contact's id in another system.
+	ExternalId *string `json:"externalId,omitempty"`
+
+	// ExternalUrls At most 3 links; null removes them all.
+	ExternalUrls *[]ExternalUrl `json:"externalUrls,omitempty"`
+	FirstName    *string        `json:"firstName,omitempty"`
+
+	// Groups The subscription groups; replaces all current groups.
+	Groups *[]ContactGroupRef `json:"groups,omitempty"`
+
+	// Id The contact to update; omit to add a contact.
+	Id       *int64  `json:"id,omitempty"`
+	LastName *string `json:"lastName,omitempty"`
+	Phone    *string `json:"phone,omitempty"`
+
+	// PrivacyConsent Whether the contact gave privacy consent.
+	PrivacyConsent *bool `json:"privacyConsent,omitempty"`
+
+	// SmsStatus SMS status, 1 to 4.
+	SmsStatus *ContactSMSStatus `json:"smsStatus,omitempty"`
+
+	// Status Email status; 1, 2, 3 or 5 (4 cannot be set).
+	Status *ContactEmailStatus `json:"status,omitempty"`
+
+	// UpdateIfExists Without id, update the contact with the same firstName, lastName and email if there is one.
+	UpdateIfExists *bool `json:"updateIfExists,omitempty"`
+}
+
+// AddOrUpdateEventRequest An event to add (no id) or the fields to change (with id). Adding
+// requires eventType, title, timezone, startDateTime and endDateTime.
+type AddOrUpdateEventRequest struct {
+	Budget *float64 `json:"budget,omitempty"`
+
+	// BusinessUnitId Required when the account defines business units.
+	BusinessUnitId *int64 `json:"businessUnitId,omitempty"`
+
+	// Capacity Most attendees who can register; 0 means no limit.
+	Capacity *int `json:"capacity,omitempty"`
+
+	// Code The event's code; assigned by the server when omitted. Cannot be changed.
+	Code *string `json:"code,omitempty"`
+
+	// CostCenterId A cost center of the account that can be assigned to events.
+	CostCenterId *int64 `json:"costCenterId,omitempty"`
+
+	// EndDateTime An iVvy timestamp, "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC" suffix.
+	EndDateTime *Timestamp `json:"endDateTime,omitempty"`
+
+	// EventType Must be 12 (Record Event Details); cannot be changed.
+	EventType *EventType `json:"eventType,omitempty"`
+
+	// EventTypeIds The account's event categories for the event.
+	EventTypeIds *[]int64 `json:"eventTypeIds,omitempty"`
+
+	// Id The event to update; omit to add an event.
+	Id *int64 `json:"id,omitempty"`
+
+	// IsAccommIncluded Whether the event includes accommodation.
+	IsAccommIncluded *bool `json:"isAccommIncluded,omitempty"`
+
+	// PrimaryContactUserId The user who is the event's primary contact.
+	PrimaryContactUserId *int64 `json:"primaryContactUserId,omitempty"`
+
+	// StartDateTime An iVvy timestamp, "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC" suffix.
+	StartDateTime *Timestamp `json:"startDateTime,omitempty"`
+
+	// Timezone A time zone name such as "Australia/Sydney".
+	Timezone *string `json:"timezone,omitempty"`
+	Title    *string `json:"title,omitempty"`
+}
+
+// AddOrUpdateResult The answer of the addOrUpdate actions. Servers have been seen to send
+// only the id.
+type AddOrUpdateResult struct {
+	// Code The event's code (addOrUpdateEvent only); null on failure.
+	Code *string `json:"code,omitempty"`
+
+	// Id An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	Id *NullableInteger `json:"id,omitempty"`
+
+	// Message Why the call failed, when success is false.
+	Message *string `json:"message,omitempty"`
+
+	// Success Whether the object was added or updated.
+	Success *bool `json:"success,omitempty"`
+}
+
+// Address A postal address; stateName stands in when there is no stateCode.
+type Address struct {
+	City        *string `json:"city,omitempty"`
+	CountryCode *string `json:"countryCode,omitempty"`
+	Line1       *string `json:"line1,omitempty"`
+	Line2       *string `json:"line2,omitempty"`
+	Line3       *string `json:"line3,omitempty"`
+	Line4       *string `json:"line4,omitempty"`
+	PostalCode  *string `json:"postalCode,omitempty"`
+	StateCode   *string `json:"stateCode,omitempty"`
+	StateName   *string `json:"stateName,omitempty"`
+}
+
+// Attendee A person attending an event on a registration. getAttendee sends
+// registrationId; getAttendeeList sends createdDate and modifiedDate
+// (changing the person's contact details changes the contact's
+// modifiedDate, not the attendee's). eventId and phone are sent by some
+// servers.
+type Attendee struct {
+	// AttendedDatetime An iVvy timestamp that may be unset: null or "" (both decode as the
+	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	AttendedDatetime *NullableTimestamp `json:"attendedDatetime,omitempty"`
+	Barcode          *string            `json:"barcode,omitempty"`
+	BarcodeUrl       *string            `json:"barcodeUrl,omitempty"`
+
+	// ContactId An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	ContactId *NullableInteger `json:"contactId,omitempty"`
+
+	// Cost A decimal number that the server may send as a JSON number or as a numeric string.
+	Cost *Decimal `json:"cost,omitempty"`
+
+	// CreatedDate An iVvy timestamp that may be unset: null or "" (both decode as the
+	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	CreatedDate  *NullableTimestamp     `json:"createdDate,omitempty"`
+	CustomFields *[]AttendeeCustomField `json:"customFields,omitempty"`
+	Email        *string                `json:"email,omitempty"`
+
+	// EventId An integer that the server may send as a JSON number or as a string of digits.
+	EventId     *Integer `json:"eventId,omitempty"`
+	FirstName   *string  `json:"firstName,omitempty"`
+	HasAttended *bool    `json:"hasAttended,omitempty"`
+
+	// Id An integer that the server may send as a JSON number or as a string of digits.
+	Id       Integer `json:"id"`
+	IsPublic *bool   `json:"isPublic,omitempty"`
+	LastName *string `json:"lastName,omitempty"`
+
+	// ModifiedDate An iVvy timestamp that may be unset: null or "" (both decode as the
+	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	ModifiedDate *NullableTimestamp `json:"modifiedDate,omitempty"`
+	Phone        *string            `json:"phone,omitempty"`
+
+	// PrivacyConsentData When and how a person gave privacy consent.
+	PrivacyConsentData *PrivacyConsentData `json:"privacyConsentData,omitempty"`
+
+	// RegistrationId An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	RegistrationId *NullableInteger `json:"registrationId,omitempty"`
+
+	// RegistrationStatus The status of the attendee's registration (open set).
+	RegistrationStatus *RegistrationStatus `json:"registrationStatus,omitempty"`
+
+	// SessionAttendedTimestamp An iVvy timestamp that may be unset: null or "" (both decode as the
+	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	SessionAttendedTimestamp *NullableTimestamp `json:"sessionAttendedTimestamp,omitempty"`
+	SessionHasAttended       *bool              `json:"sessionHasAttended,omitempty"`
+	Sessions                 *[]AttendeeSession `json:"sessions,omitempty"`
+	TicketTitle              *string            `json:"ticketTitle,omitempty"`
+	TicketUrl                *string            `json:"ticketUrl,omitempty"`
+}
+
+// AttendeeCollection defines model for AttendeeCollection.
+type AttendeeCollection struct {
+	// Meta Paging facts of a collection; any key may be absent.
+	Meta    *CollectionMeta `json:"meta,omitempty"`
+	Results []Attendee      `json:"results"`
+}
+
+// AttendeeCustomField defines model for AttendeeCustomField.
+type AttendeeCustomField struct {
+	Name *string `json:"name,omitempty"`
+
+	// Value The attendee's answer; its JSON type depends on the field.
+	Value interface{} `json:"value,omitempty"`
+}
+
+// AttendeeSession A session the attendee registered for or attended.
+type AttendeeSession struct {
+	// AttendedDatetime An iVvy timestamp that may be unset: null or "" (both decode as the
+	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	AttendedDatetime  *NullableTimestamp `json:"attendedDatetime,omitempty"`
+	HasAttended       *bool              `json:"hasAttended,omitempty"`
+	IsOptional        *bool              `json:"isOptional,omitempty"`
+	IsSessionReserved *bool              `json:"isSessionReserved,omitempty"`
+
+	// SessionId An integer that the server may send as a JSON number or as a string of digits.
+	SessionId   *Integer `json:"sessionId,omitempty"`
+	SessionName *string  `json:"sessionName,omitempty"`
+}
+
+// BatchAsyncRequest defines model for BatchAsyncRequest.
+type BatchAsyncRequest struct {
+	// Async The asyncId of the batch.
+	Async string `json:"async"`
+}
+
+// BatchJob One call of a batch.
+type BatchJob struct {
+	// Action For example "inviteContacts".
+	Action string `json:"action"`
+
+	// Namespace For example "event".
+	Namespace string `json:"namespace"`
+
+	// Params The body the call would have on its own.
+	Params map[string]interface{} `json:"params"`
+}
+
+// BatchJobResult defines model for BatchJobResult.
+type BatchJobResult struct {
+	Action    string `json:"action"`
+	Namespace string `json:"namespace"`
+
+	// Request The job's params as sent.
+	Request *json.RawMessage `json:"request,omitempty"`
+
+	// Response The call's answer; an Exception body when the call failed.
+	Response *json.RawMessage `json:"response,omitempty"`
+}
+
+// BatchProgress defines model for BatchProgress.
+type BatchProgress struct {
+	// Progress A decimal number that the server may send as a JSON number or as a numeric string.
+	Progress Decimal `json:"progress"`
+}
+
+// BatchRepostResult defines model for BatchRepostResult.
+type BatchRepostResult struct {
+	Reposted bool `json:"reposted"`
+}
+
+// BatchRestartResult defines model for BatchRestartResult.
+type BatchRestartResult struct {
+	Restarted bool `json:"restarted"`
+}
+
+// BatchResults defines model for BatchResults.
+type BatchResults struct {
+	AsyncId *string          `json:"asyncId,omitempty"`
+	Results []BatchJobResult `json:"results"`
+}
+
+// BatchRunRequest defines model for BatchRunRequest.
+type BatchRunRequest struct {
+	// CallbackUrl Where the server POSTs {asyncId, results} when the batch is done.
+	CallbackUrl string `json:"callbackUrl"`
+
+	// Jobs The calls to make; the server accepts at most 200 (specificCode 24448).
+	Jobs []BatchJob `json:"jobs"`
+}
+
+// BatchRunResult defines model for BatchRunResult.
+type BatchRunResult struct {
+	// AsyncId Identifies the batch for progress, results, restart and repost.
+	AsyncId string `json:"asyncId"`
+}
+
+// CollectionMeta Paging facts of a collection; any key may be absent.
+type CollectionMeta struct {
+	// Count Number of objects in this page.
+	Count *int `json:"count,omitempty"`
+
+	// PerPage Page size used by the server.
+	PerPage *int `json:"perPage,omitempty"`
+
+	// Start Zero-based offset of the first object of this page.
+	Start *int `json:"start,omitempty"`
+
+	// TotalResults Number of objects in the whole collection.
+	TotalResults *int `json:"totalResults,omitempty"`
+}
+
+// CompanySummary defines model for CompanySummary.
+type CompanySummary struct {
+	BusinessName *string `json:"businessName,omitempty"`
+
+	// Id An integer that the server may send as a JSON number or as a string of digits.
+	Id *Integer `json:"id,omitempty"`
+}
+
+// Contact A contact. getContact also sends status, smsStatus, eventInvitations,
+// eventRegistrations and externalUrls.
+type Contact struct {
+	Companies          *[]Integer                  `json:"companies,omitempty"`
+	CompaniesData      *[]CompanySummary           `json:"companiesData,omitempty"`
+	CustomFields       *[]ContactCustomField       `json:"customFields,omitempty"`
+	Email              *string                     `json:"email,omitempty"`
+	EventInvitations   *[]ContactEventInvitation   `json:"eventInvitations,omitempty"`
+	EventRegistrations *[]ContactEventRegistration `json:"eventRegistrations,omitempty"`
+
+	// ExternalId The contact's id in another system.
+	ExternalId   *string         `json:"externalId,omitempty"`
+	ExternalUrls *[]ExternalUrl  `json:"externalUrls,omitempty"`
+	FirstName    *string         `json:"firstName,omitempty"`
+	Groups       *[]ContactGroup `json:"groups,omitempty"`
+
+	// Id An integer that the server may send as a JSON number or as a string of digits.
+	Id           Integer `json:"id"`
+	IsAnonymised *bool   `json:"isAnonymised,omitempty"`
+	LastName     *string `json:"lastName,omitempty"`
+
+	// ModifiedDate An iVvy timestamp that may be unset: null or "" (both decode as the
+	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	ModifiedDate *NullableTimestamp `json:"modifiedDate,omitempty"`
+	Phone        *string            `json:"phone,omitempty"`
+
+	// PrivacyConsentData When and how a person gave privacy consent.
+	PrivacyConsentData *PrivacyConsentData `json:"privacyConsentData,omitempty"`
+
+	// SmsStatus SMS status, 1 subscribed ... 4 no marketing.
+	SmsStatus *ContactSMSStatus `json:"smsStatus,omitempty"`
+
+	// Status Email status, 1 subscribed ... 5 no marketing.
+	Status *ContactEmailStatus `json:"status,omitempty"`
+}
+
+// ContactCollection defines model for ContactCollection.
+type ContactCollection struct {
+	// Meta Paging facts of a collection; any key may be absent.
+	Meta    *CollectionMeta `json:"meta,omitempty"`
+	Results []Contact       `json:"results"`
+}
+
+// ContactCustomField defines model for ContactCustomField.
+type ContactCustomField struct {
+	DisplayName *string `json:"displayName,omitempty"`
+
+	// FieldId An integer that the server may send as a JSON number or as a string of digits.
+	FieldId *Integer `json:"fieldId,omitempty"`
+
+	// Value The field's value; its JSON type depends on the field.
+	Value interface{} `json:"value,omitempty"`
+}
+
+// ContactCustomFieldValue defines model for ContactCustomFieldValue.
+type ContactCustomFieldValue struct {
+	FieldId int64 `json:"fieldId"`
+
+	// Value The value, validated by the server against the field's type.
+	Value interface{} `json:"value,omitempty"`
+}
+
+// ContactEventInvitation defines model for ContactEventInvitation.
+type ContactEventInvitation struct {
+	EventCode *string `json:"eventCode,omitempty"`
+
+	// EventId An integer that the server may send as a JSON number or as a string of digits.
+	EventId *Integer `json:"eventId,omitempty"`
+
+	// EventStartDateTime An iVvy timestamp that may be unset: null or "" (both decode as the
+	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	EventStartDateTime *NullableTimestamp `json:"eventStartDateTime,omitempty"`
+	InviteLinkNo       *string            `json:"inviteLinkNo,omitempty"`
+	InviteLinkYes      *string            `json:"inviteLinkYes,omitempty"`
+
+	// Response Y yes, N no, U undecided.
+	Response *InvitationResponse `json:"response,omitempty"`
+}
+
+// ContactEventRegistration defines model for ContactEventRegistration.
+type ContactEventRegistration struct {
+	AttendeeCount *int `json:"attendeeCount,omitempty"`
+
+	// ConfirmedDate An iVvy timestamp that may be unset: null or "" (both decode as the
+	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	ConfirmedDate *NullableTimestamp `json:"confirmedDate,omitempty"`
+
+	// CurrentStatus 2 completed, 3 cancelled, 4 payment required (open set).
+	CurrentStatus *RegistrationStatus `json:"currentStatus,omitempty"`
+	EventCode     *string             `json:"eventCode,omitempty"`
+
+	// EventId An integer that the server may send as a JSON number or as a string of digits.
+	EventId *Integer `json:"eventId,omitempty"`
+
+	// EventStartDateTime An iVvy timestamp that may be unset: null or "" (both decode as the
+	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	EventStartDateTime *NullableTimestamp     `json:"eventStartDateTime,omitempty"`
+	GuestDetails       *[]RegistrationGuest   `json:"guestDetails,omitempty"`
+	InvoiceUrl         *string                `json:"invoiceUrl,omitempty"`
+	InvoiceUrlPdf      *string                `json:"invoiceUrlPdf,omitempty"`
+	Invoices           *[]RegistrationInvoice `json:"invoices,omitempty"`
+	IsPaymentWaiting   *bool                  `json:"isPaymentWaiting,omitempty"`
+	PrintTicketUrl     *string                `json:"printTicketUrl,omitempty"`
+	PrintTicketUrlPdf  *string                `json:"printTicketUrlPdf,omitempty"`
+
+	// RegistrationId An integer that the server may send as a JSON number or as a string of digits.
+	RegistrationId *Integer `json:"registrationId,omitempty"`
+}
+
+// ContactGroup A subscription group the contact belongs to.
+type ContactGroup struct {
+	// ContactId An integer that the server may send as a JSON number or as a string of digits.
+	ContactId *Integer `json:"contactId,omitempty"`
+
+	// GroupId An integer that the server may send as a JSON number or as a string of digits.
+	GroupId *Integer `json:"groupId,omitempty"`
+
+	// JoinDate An iVvy timestamp that may be unset: null or "" (both decode as the
+	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	JoinDate *NullableTimestamp `json:"joinDate,omitempty"`
+}
+
+// ContactGroupRef defines model for ContactGroupRef.
+type ContactGroupRef struct {
+	GroupId int64 `json:"groupId"`
+}
 
 // ContactInvitation defines model for ContactInvitation.
 type ContactInvitation struct {
@@ -34,8 +482,243 @@ type ContactInvitation struct {
 	Status bool `json:"status"`
 }
 
+// ContactListFilter The filter of getContactList: the keys below, and any other field name
+// with the modifiers described under Filter.
+type ContactListFilter struct {
+	CompanyId *int64 `json:"companyId,omitempty"`
+
+	// ExternalId The contact's id in another system.
+	ExternalId *string `json:"externalId,omitempty"`
+
+	// FromModifiedDate An iVvy timestamp, "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC" suffix.
+	FromModifiedDate *Timestamp `json:"fromModifiedDate,omitempty"`
+
+	// ToModifiedDate An iVvy timestamp, "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC" suffix.
+	ToModifiedDate       *Timestamp             `json:"toModifiedDate,omitempty"`
+	VenueGroupId         *int64                 `json:"venueGroupId,omitempty"`
+	VenueId              *int64                 `json:"venueId,omitempty"`
+	AdditionalProperties map[string]interface{} `json:"-"`
+}
+
+// CreateLoginTokenRequest defines model for CreateLoginTokenRequest.
+type CreateLoginTokenRequest struct {
+	// Contact The registered contact to log in.
+	Contact int64 `json:"contact"`
+	Event   int64 `json:"event"`
+
+	// Referrer The site the login link must be followed from.
+	Referrer *string `json:"referrer,omitempty"`
+}
+
+// Decimal A decimal number that the server may send as a JSON number or as a numeric string.
+type Decimal = Float
+
+// Event An event. getEventList sends the list fields (venue, tickets,
+// information and homepageContent only when asked for); getEvent sends
+// the website and app settings instead.
+type Event struct {
+	// AppBanner An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	AppBanner *NullableInteger `json:"appBanner,omitempty"`
+
+	// AppTitle The title shown on mobile platforms.
+	AppTitle     *string `json:"appTitle,omitempty"`
+	Capacity     *int    `json:"capacity,omitempty"`
+	Code         *string `json:"code,omitempty"`
+	ContactEmail *string `json:"contactEmail,omitempty"`
+	ContactName  *string `json:"contactName,omitempty"`
+
+	// CurrentStatus 0 draft, 1 closed, 3 launched.
+	CurrentStatus     *EventStatus `json:"currentStatus,omitempty"`
+	DisplayAbstracts  *bool        `json:"displayAbstracts,omitempty"`
+	DisplayExhibitors *bool        `json:"displayExhibitors,omitempty"`
+	DisplaySpeakers   *bool        `json:"displaySpeakers,omitempty"`
+	DisplaySponsors   *bool        `json:"displaySponsors,omitempty"`
+	DomainName        *string      `json:"domainName,omitempty"`
+
+	// EndDateTime An iVvy timestamp, "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC" suffix.
+	EndDateTime *Timestamp  `json:"endDateTime,omitempty"`
+	EventTags   *[]EventTag `json:"eventTags,omitempty"`
+
+	// EventType 0 other ... 12 record event details.
+	EventType *EventType `json:"eventType,omitempty"`
+
+	// HomepageContent The HTML of the event website's home page.
+	HomepageContent *string `json:"homepageContent,omitempty"`
+
+	// Id An integer that the server may send as a JSON number or as a string of digits.
+	Id                Integer             `json:"id"`
+	IncludeAbstracts  *bool               `json:"includeAbstracts,omitempty"`
+	IncludeBooths     *bool               `json:"includeBooths,omitempty"`
+	IncludeHotels     *bool               `json:"includeHotels,omitempty"`
+	IncludeMembership *bool               `json:"includeMembership,omitempty"`
+	IncludeSpeakers   *bool               `json:"includeSpeakers,omitempty"`
+	IncludeSponsors   *bool               `json:"includeSponsors,omitempty"`
+	IncludeTravel     *bool               `json:"includeTravel,omitempty"`
+	Information       *[]EventInformation `json:"information,omitempty"`
+	Map               *string             `json:"map,omitempty"`
+
+	// ModifiedDate An iVvy timestamp that may be unset: null or "" (both decode as the
+	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	ModifiedDate  *NullableTimestamp `json:"modifiedDate,omitempty"`
+	NumRegistered *int               `json:"numRegistered,omitempty"`
+
+	// StartDateTime An iVvy timestamp, "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC" suffix.
+	StartDateTime *Timestamp     `json:"startDateTime,omitempty"`
+	Tickets       *[]EventTicket `json:"tickets,omitempty"`
+	Timezone      *string        `json:"timezone,omitempty"`
+	Title         *string        `json:"title,omitempty"`
+
+	// Twitter The event's hashtag.
+	Twitter                       *string     `json:"twitter,omitempty"`
+	UseMultipleSessions           *bool       `json:"useMultipleSessions,omitempty"`
+	Venue                         *EventVenue `json:"venue,omitempty"`
+	WebsiteTemplateBannerImageUrl *string     `json:"websiteTemplateBannerImageUrl,omitempty"`
+	WebsiteUrl                    *string     `json:"websiteUrl,omitempty"`
+}
+
+// EventCollection defines model for EventCollection.
+type EventCollection struct {
+	// Meta Paging facts of a collection; any key may be absent.
+	Meta    *CollectionMeta `json:"meta,omitempty"`
+	Results []Event         `json:"results"`
+}
+
+// EventInformation defines model for EventInformation.
+type EventInformation struct {
+	Description *string `json:"description,omitempty"`
+	FileUrl     *string `json:"fileUrl,omitempty"`
+	Information *string `json:"information,omitempty"`
+
+	// SortOrder An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	SortOrder *NullableInteger `json:"sortOrder,omitempty"`
+}
+
+// EventListFilter The filter of getEventList: the keys below, and any other field name
+// with the modifiers described under Filter.
+type EventListFilter struct {
+	// AfterDate An iVvy timestamp, "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC" suffix.
+	AfterDate *Timestamp `json:"afterDate,omitempty"`
+
+	// BeforeDate An iVvy timestamp, "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC" suffix.
+	BeforeDate *Timestamp `json:"beforeDate,omitempty"`
+
+	// Status Only events with one of these statuses.
+	Status               *[]EventStatus         `json:"status,omitempty"`
+	AdditionalProperties map[string]interface{} `json:"-"`
+}
+
+// EventSession A session of an event's programme.
+type EventSession struct {
+	AllowGuests *bool `json:"allowGuests,omitempty"`
+
+	// AutoCloseDate An iVvy timestamp that may be unset: null or "" (both decode as the
+	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	AutoCloseDate *NullableTimestamp `json:"autoCloseDate,omitempty"`
+
+	// BreakdownTime An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	BreakdownTime *NullableInteger `json:"breakdownTime,omitempty"`
+
+	// CostAmount A decimal number that the server may send as a JSON number or as a numeric string.
+	CostAmount *Decimal `json:"costAmount,omitempty"`
+
+	// CreatedDate An iVvy timestamp that may be unset: null or "" (both decode as the
+	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	CreatedDate *NullableTimestamp `json:"createdDate,omitempty"`
+
+	// Description HTML.
+	Description *string `json:"description,omitempty"`
+
+	// EndDate An iVvy timestamp that may be unset: null or "" (both decode as the
+	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	EndDate *NullableTimestamp `json:"endDate,omitempty"`
+
+	// EventId An integer that the server may send as a JSON number or as a string of digits.
+	EventId *Integer `json:"eventId,omitempty"`
+
+	// Id An integer that the server may send as a JSON number or as a string of digits.
+	Id         Integer `json:"id"`
+	IsOptional *bool   `json:"isOptional,omitempty"`
+	IsTaxFree  *bool   `json:"isTaxFree,omitempty"`
+
+	// MaxCapacity An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	MaxCapacity *NullableInteger `json:"maxCapacity,omitempty"`
+
+	// ModifiedDate An iVvy timestamp that may be unset: null or "" (both decode as the
+	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	ModifiedDate          *NullableTimestamp `json:"modifiedDate,omitempty"`
+	Name                  *string            `json:"name,omitempty"`
+	Notes                 *string            `json:"notes,omitempty"`
+	OnlyForCertainTickets *bool              `json:"onlyForCertainTickets,omitempty"`
+
+	// RoomId An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	RoomId     *NullableInteger `json:"roomId,omitempty"`
+	SetupNotes *string          `json:"setupNotes,omitempty"`
+
+	// SetupTime An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	SetupTime    *NullableInteger `json:"setupTime,omitempty"`
+	ShowInAgenda *bool            `json:"showInAgenda,omitempty"`
+	ShowTime     *bool            `json:"showTime,omitempty"`
+
+	// Speakers The ids of the session's speakers.
+	Speakers *[]Integer `json:"speakers,omitempty"`
+
+	// StartDate An iVvy timestamp that may be unset: null or "" (both decode as the
+	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	StartDate *NullableTimestamp `json:"startDate,omitempty"`
+
+	// Tickets The tickets that give access, when onlyForCertainTickets is true.
+	Tickets *[]Integer `json:"tickets,omitempty"`
+}
+
+// EventSessionCollection defines model for EventSessionCollection.
+type EventSessionCollection struct {
+	// Meta Paging facts of a collection; any key may be absent.
+	Meta    *CollectionMeta `json:"meta,omitempty"`
+	Results []EventSession  `json:"results"`
+}
+
+// EventTag defines model for EventTag.
+type EventTag struct {
+	// Id An integer that the server may send as a JSON number or as a string of digits.
+	Id   *Integer `json:"id,omitempty"`
+	Name *string  `json:"name,omitempty"`
+}
+
+// EventTicket defines model for EventTicket.
+type EventTicket struct {
+	// Amount A decimal number that the server may send as a JSON number or as a numeric string.
+	Amount *Decimal `json:"amount,omitempty"`
+
+	// Capacity An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	Capacity    *NullableInteger `json:"capacity,omitempty"`
+	Description *string          `json:"description,omitempty"`
+
+	// Id An integer that the server may send as a JSON number or as a string of digits.
+	Id                 *Integer                   `json:"id,omitempty"`
+	IsTaxFree          *bool                      `json:"isTaxFree,omitempty"`
+	SubscriptionGroups *[]TicketSubscriptionGroup `json:"subscriptionGroups,omitempty"`
+	Title              *string                    `json:"title,omitempty"`
+}
+
+// EventVenue defines model for EventVenue.
+type EventVenue struct {
+	// Address A postal address; stateName stands in when there is no stateCode.
+	Address     *Address `json:"address,omitempty"`
+	Description *string  `json:"description,omitempty"`
+	ImageUrl    *string  `json:"imageUrl,omitempty"`
+	Name        *string  `json:"name,omitempty"`
+}
+
 // Exception The body of every failed call.
 type Exception struct {
+	// AdditionalMessages The validator's messages, for specificCode 23016.
 	AdditionalMessages *[]string `json:"additionalMessages,omitempty"`
 
 	// ErrorCode A general code: 400 bad request, 401 unauthorized, 403 forbidden,
@@ -47,8 +730,193 @@ type Exception struct {
 
 	// SpecificCode The precise cause, for example 23005 (request is stale), 23016
 	// (a parameter failed validation), 23017 (a required parameter is
-	// missing).
+	// missing), or a code listed by the action.
 	SpecificCode *int `json:"specificCode,omitempty"`
+}
+
+// ExternalUrl A link from a contact to another system.
+type ExternalUrl struct {
+	// Label The text to show for the link.
+	Label *string `json:"label,omitempty"`
+
+	// Ref The link's unique reference key.
+	Ref string `json:"ref"`
+
+	// Url An https URL. Sending null removes the link with this ref.
+	Url *string `json:"url,omitempty"`
+}
+
+// Filter Narrows a collection: each key names a field, each value is what it
+// must equal. A key may end in a modifier: __CONTAINS, __NOTCONTAINS,
+// __BEGINS, __ENDS, __LESSTHAN (at most), __GREATERTHAN (at least),
+// __NOT or __EMPTY; for example {"firstName__BEGINS": "M"}. The value
+// "__ISNULL__" matches fields that are not set.
+type Filter map[string]interface{}
+
+// GetAttendeeListRequest defines model for GetAttendeeListRequest.
+type GetAttendeeListRequest struct {
+	EventId int64 `json:"eventId"`
+
+	// Filter Narrows a collection: each key names a field, each value is what it
+	// must equal. A key may end in a modifier: __CONTAINS, __NOTCONTAINS,
+	// __BEGINS, __ENDS, __LESSTHAN (at most), __GREATERTHAN (at least),
+	// __NOT or __EMPTY; for example {"firstName__BEGINS": "M"}. The value
+	// "__ISNULL__" matches fields that are not set.
+	Filter *Filter `json:"filter,omitempty"`
+
+	// PerPage Records per page, from 1 to 100.
+	PerPage *PageSize100 `json:"perPage,omitempty"`
+
+	// Start Zero-based offset of the first record to return (not a page number):
+	// the second page of 20 starts at 20. The server assumes 0 when absent.
+	Start *PageStart `json:"start,omitempty"`
+}
+
+// GetAttendeeRequest defines model for GetAttendeeRequest.
+type GetAttendeeRequest struct {
+	EventId int64 `json:"eventId"`
+
+	// Id The attendee.
+	Id int64 `json:"id"`
+}
+
+// GetContactListRequest defines model for GetContactListRequest.
+type GetContactListRequest struct {
+	// Filter The filter of getContactList: the keys below, and any other field name
+	// with the modifiers described under Filter.
+	Filter *ContactListFilter `json:"filter,omitempty"`
+
+	// PerPage Records per page. Actions cap it at an undocumented maximum; a larger
+	// value has no effect beyond the cap.
+	PerPage *PageSize `json:"perPage,omitempty"`
+
+	// Start Zero-based offset of the first record to return (not a page number):
+	// the second page of 20 starts at 20. The server assumes 0 when absent.
+	Start *PageStart `json:"start,omitempty"`
+}
+
+// GetContactRequest defines model for GetContactRequest.
+type GetContactRequest struct {
+	Id int64 `json:"id"`
+
+	// UseEventSortOrder Order eventInvitations and eventRegistrations by event start.
+	UseEventSortOrder *bool `json:"useEventSortOrder,omitempty"`
+}
+
+// GetEventListRequest defines model for GetEventListRequest.
+type GetEventListRequest struct {
+	// Filter The filter of getEventList: the keys below, and any other field name
+	// with the modifiers described under Filter.
+	Filter                    *EventListFilter             `json:"filter,omitempty"`
+	IncludeHomepageContent    *bool                        `json:"includeHomepageContent,omitempty"`
+	IncludeInformationDetails *bool                        `json:"includeInformationDetails,omitempty"`
+	IncludeTicketDetails      *bool                        `json:"includeTicketDetails,omitempty"`
+	IncludeVenueDetails       *bool                        `json:"includeVenueDetails,omitempty"`
+	OrderBy                   *GetEventListRequestOrderBy  `json:"orderBy,omitempty"`
+	OrderDir                  *GetEventListRequestOrderDir `json:"orderDir,omitempty"`
+
+	// PerPage Records per page. Actions cap it at an undocumented maximum; a larger
+	// value has no effect beyond the cap.
+	PerPage *PageSize `json:"perPage,omitempty"`
+
+	// Start Zero-based offset of the first record to return (not a page number):
+	// the second page of 20 starts at 20. The server assumes 0 when absent.
+	Start *PageStart `json:"start,omitempty"`
+}
+
+// GetEventListRequestOrderBy defines model for GetEventListRequest.OrderBy.
+type GetEventListRequestOrderBy string
+
+// GetEventListRequestOrderDir defines model for GetEventListRequest.OrderDir.
+type GetEventListRequestOrderDir string
+
+// GetEventRequest defines model for GetEventRequest.
+type GetEventRequest struct {
+	Id int64 `json:"id"`
+}
+
+// GetInvitedContactListRequest defines model for GetInvitedContactListRequest.
+type GetInvitedContactListRequest struct {
+	EventId int64 `json:"eventId"`
+
+	// Filter Narrows a collection: each key names a field, each value is what it
+	// must equal. A key may end in a modifier: __CONTAINS, __NOTCONTAINS,
+	// __BEGINS, __ENDS, __LESSTHAN (at most), __GREATERTHAN (at least),
+	// __NOT or __EMPTY; for example {"firstName__BEGINS": "M"}. The value
+	// "__ISNULL__" matches fields that are not set.
+	Filter *Filter `json:"filter,omitempty"`
+
+	// PerPage Records per page. Actions cap it at an undocumented maximum; a larger
+	// value has no effect beyond the cap.
+	PerPage *PageSize `json:"perPage,omitempty"`
+
+	// Start Zero-based offset of the first record to return (not a page number):
+	// the second page of 20 starts at 20. The server assumes 0 when absent.
+	Start *PageStart `json:"start,omitempty"`
+}
+
+// GetRegistrationListRequest defines model for GetRegistrationListRequest.
+type GetRegistrationListRequest struct {
+	EventId int64 `json:"eventId"`
+
+	// Filter The filter of getRegistrationList: the key below, and any other field
+	// name with the modifiers described under Filter (for example
+	// modifiedDate__GREATERTHAN).
+	Filter *RegistrationListFilter `json:"filter,omitempty"`
+
+	// PerPage Records per page, from 1 to 100.
+	PerPage *PageSize100 `json:"perPage,omitempty"`
+
+	// Start Zero-based offset of the first record to return (not a page number):
+	// the second page of 20 starts at 20. The server assumes 0 when absent.
+	Start *PageStart `json:"start,omitempty"`
+}
+
+// GetRegistrationRequest defines model for GetRegistrationRequest.
+type GetRegistrationRequest struct {
+	EventId int64 `json:"eventId"`
+
+	// Id The registration.
+	Id int64 `json:"id"`
+}
+
+// GetSessionListRequest defines model for GetSessionListRequest.
+type GetSessionListRequest struct {
+	EventId int64 `json:"eventId"`
+
+	// PerPage Records per page. Actions cap it at an undocumented maximum; a larger
+	// value has no effect beyond the cap.
+	PerPage *PageSize `json:"perPage,omitempty"`
+
+	// Start Zero-based offset of the first record to return (not a page number):
+	// the second page of 20 starts at 20. The server assumes 0 when absent.
+	Start *PageStart `json:"start,omitempty"`
+}
+
+// GetSpeakerListRequest defines model for GetSpeakerListRequest.
+type GetSpeakerListRequest struct {
+	Event int64 `json:"event"`
+
+	// PerPage Records per page. Actions cap it at an undocumented maximum; a larger
+	// value has no effect beyond the cap.
+	PerPage *PageSize `json:"perPage,omitempty"`
+
+	// Start Zero-based offset of the first record to return (not a page number):
+	// the second page of 20 starts at 20. The server assumes 0 when absent.
+	Start *PageStart `json:"start,omitempty"`
+}
+
+// GetSponsorshipListRequest defines model for GetSponsorshipListRequest.
+type GetSponsorshipListRequest struct {
+	Event int64 `json:"event"`
+
+	// PerPage Records per page. Actions cap it at an undocumented maximum; a larger
+	// value has no effect beyond the cap.
+	PerPage *PageSize `json:"perPage,omitempty"`
+
+	// Start Zero-based offset of the first record to return (not a page number):
+	// the second page of 20 starts at 20. The server assumes 0 when absent.
+	Start *PageStart `json:"start,omitempty"`
 }
 
 // Integer An integer that the server may send as a JSON number or as a string of digits.
@@ -68,17 +936,610 @@ type InviteContactsResult struct {
 	Results []ContactInvitation `json:"results"`
 }
 
+// InvitedContact A contact's invitation to an event and their answer.
+type InvitedContact struct {
+	// ContactId An integer that the server may send as a JSON number or as a string of digits.
+	ContactId Integer `json:"contactId"`
+	Email     *string `json:"email,omitempty"`
+
+	// EventId An integer that the server may send as a JSON number or as a string of digits.
+	EventId   Integer `json:"eventId"`
+	FirstName *string `json:"firstName,omitempty"`
+	LastName  *string `json:"lastName,omitempty"`
+
+	// ModifiedDate An iVvy timestamp that may be unset: null or "" (both decode as the
+	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	ModifiedDate *NullableTimestamp `json:"modifiedDate,omitempty"`
+	Phone        *string            `json:"phone,omitempty"`
+
+	// RegistrationId An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	RegistrationId *NullableInteger `json:"registrationId,omitempty"`
+
+	// Response Y yes, N no, U undecided.
+	Response *InvitationResponse `json:"response,omitempty"`
+}
+
+// InvitedContactCollection defines model for InvitedContactCollection.
+type InvitedContactCollection struct {
+	// Meta Paging facts of a collection; any key may be absent.
+	Meta    *CollectionMeta  `json:"meta,omitempty"`
+	Results []InvitedContact `json:"results"`
+}
+
+// LoginToken defines model for LoginToken.
+type LoginToken struct {
+	// LoginUrl Where to send the contact's browser.
+	LoginUrl string `json:"loginUrl"`
+
+	// Token Single use and valid for a short time.
+	Token string `json:"token"`
+}
+
+// NullableInteger An integer that may be null (decodes as 0), sent as a JSON number or
+// as a string of digits.
+type NullableInteger = Int
+
+// NullableTimestamp An iVvy timestamp that may be unset: null or "" (both decode as the
+// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+type NullableTimestamp = Time
+
+// PageSize Records per page. Actions cap it at an undocumented maximum; a larger
+// value has no effect beyond the cap.
+type PageSize = int
+
+// PageSize100 Records per page, from 1 to 100.
+type PageSize100 = int
+
+// PageStart Zero-based offset of the first record to return (not a page number):
+// the second page of 20 starts at 20. The server assumes 0 when absent.
+type PageStart = int
+
 // PingResult defines model for PingResult.
 type PingResult struct {
 	// Ack An iVvy timestamp, "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC" suffix.
 	Ack Timestamp `json:"ack"`
 }
 
+// PrivacyConsentData When and how a person gave privacy consent.
+type PrivacyConsentData struct {
+	// DateTime An iVvy timestamp that may be unset: null or "" (both decode as the
+	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	DateTime *NullableTimestamp `json:"dateTime,omitempty"`
+
+	// Source 1 user initiated entry, 2 marketplace, 3 website booking engine, 4 event website, 5 API.
+	Source *ConsentSource `json:"source,omitempty"`
+}
+
+// Registration A registration for an event. getRegistrationList adds eventName;
+// eventId is sent by some servers.
+type Registration struct {
+	// CompletedDate An iVvy timestamp that may be unset: null or "" (both decode as the
+	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	CompletedDate *NullableTimestamp `json:"completedDate,omitempty"`
+
+	// CreatedDate An iVvy timestamp that may be unset: null or "" (both decode as the
+	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	CreatedDate *NullableTimestamp `json:"createdDate,omitempty"`
+
+	// CurrentStatus 1 in progress, 2 completed, 3 cancelled, 4 payment waiting (open set).
+	CurrentStatus *RegistrationStatus `json:"currentStatus,omitempty"`
+
+	// EventId An integer that the server may send as a JSON number or as a string of digits.
+	EventId   *Integer `json:"eventId,omitempty"`
+	EventName *string  `json:"eventName,omitempty"`
+	FirstName *string  `json:"firstName,omitempty"`
+
+	// Id An integer that the server may send as a JSON number or as a string of digits.
+	Id Integer `json:"id"`
+
+	// InvoiceTotalCost A decimal number that the server may send as a JSON number or as a numeric string.
+	InvoiceTotalCost *Decimal `json:"invoiceTotalCost,omitempty"`
+
+	// InvoiceTotalPaid A decimal number that the server may send as a JSON number or as a numeric string.
+	InvoiceTotalPaid *Decimal `json:"invoiceTotalPaid,omitempty"`
+	IsExhibitor      *bool    `json:"isExhibitor,omitempty"`
+	LastName         *string  `json:"lastName,omitempty"`
+
+	// MainContactId An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	MainContactId *NullableInteger `json:"mainContactId,omitempty"`
+
+	// ModifiedDate An iVvy timestamp that may be unset: null or "" (both decode as the
+	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	ModifiedDate *NullableTimestamp `json:"modifiedDate,omitempty"`
+	Phone        *string            `json:"phone,omitempty"`
+
+	// PrivacyConsentData When and how a person gave privacy consent.
+	PrivacyConsentData *PrivacyConsentData `json:"privacyConsentData,omitempty"`
+}
+
+// RegistrationCollection defines model for RegistrationCollection.
+type RegistrationCollection struct {
+	// Meta Paging facts of a collection; any key may be absent.
+	Meta    *CollectionMeta `json:"meta,omitempty"`
+	Results []Registration  `json:"results"`
+}
+
+// RegistrationGuest defines model for RegistrationGuest.
+type RegistrationGuest struct {
+	Attended *bool `json:"attended,omitempty"`
+
+	// AttendedDateTime An iVvy timestamp that may be unset: null or "" (both decode as the
+	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	AttendedDateTime *NullableTimestamp `json:"attendedDateTime,omitempty"`
+
+	// ContactId An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	ContactId *NullableInteger `json:"contactId,omitempty"`
+	Email     *string          `json:"email,omitempty"`
+	FullName  *string          `json:"fullName,omitempty"`
+}
+
+// RegistrationInvoice defines model for RegistrationInvoice.
+type RegistrationInvoice struct {
+	Currency *string `json:"currency,omitempty"`
+
+	// CurrentStatus 0 not paid, 1 unconfirmed paid, 2 written off, 3 failed, 4 cancelled, 5 refunded.
+	CurrentStatus *InvoiceStatus `json:"currentStatus,omitempty"`
+	Description   *string        `json:"description,omitempty"`
+
+	// Id An integer that the server may send as a JSON number or as a string of digits.
+	Id            *Integer `json:"id,omitempty"`
+	InvoiceUrl    *string  `json:"invoiceUrl,omitempty"`
+	InvoiceUrlPdf *string  `json:"invoiceUrlPdf,omitempty"`
+	Reference     *string  `json:"reference,omitempty"`
+	Title         *string  `json:"title,omitempty"`
+
+	// TotalCost A decimal number that the server may send as a JSON number or as a numeric string.
+	TotalCost *Decimal `json:"totalCost,omitempty"`
+
+	// TotalPaid A decimal number that the server may send as a JSON number or as a numeric string.
+	TotalPaid *Decimal `json:"totalPaid,omitempty"`
+}
+
+// RegistrationListFilter The filter of getRegistrationList: the key below, and any other field
+// name with the modifiers described under Filter (for example
+// modifiedDate__GREATERTHAN).
+type RegistrationListFilter struct {
+	// ModifiedDate An iVvy timestamp, "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC" suffix.
+	ModifiedDate         *Timestamp             `json:"modifiedDate,omitempty"`
+	AdditionalProperties map[string]interface{} `json:"-"`
+}
+
+// Speaker defines model for Speaker.
+type Speaker struct {
+	FullName *string `json:"fullName,omitempty"`
+
+	// Id An integer that the server may send as a JSON number or as a string of digits.
+	Id                 Integer `json:"id"`
+	Organisation       *string `json:"organisation,omitempty"`
+	Position           *string `json:"position,omitempty"`
+	ProfileDescription *string `json:"profileDescription,omitempty"`
+	ProfileImageUrl    *string `json:"profileImageUrl,omitempty"`
+}
+
+// SpeakerCollection defines model for SpeakerCollection.
+type SpeakerCollection struct {
+	// Meta Paging facts of a collection; any key may be absent.
+	Meta    *CollectionMeta `json:"meta,omitempty"`
+	Results []Speaker       `json:"results"`
+}
+
+// Sponsor defines model for Sponsor.
+type Sponsor struct {
+	// CustomLevelId An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	CustomLevelId *NullableInteger `json:"customLevelId,omitempty"`
+	Description   *string          `json:"description,omitempty"`
+
+	// Id An integer that the server may send as a JSON number or as a string of digits.
+	Id Integer `json:"id"`
+
+	// Level An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	Level        *NullableInteger `json:"level,omitempty"`
+	LogoImageUrl *string          `json:"logoImageUrl,omitempty"`
+	Name         *string          `json:"name,omitempty"`
+
+	// SponsorshipAmount A decimal number that the server may send as a JSON number or as a numeric string.
+	SponsorshipAmount *Decimal `json:"sponsorshipAmount,omitempty"`
+
+	// SponsorshipAmountPaid A decimal number that the server may send as a JSON number or as a numeric string.
+	SponsorshipAmountPaid *Decimal `json:"sponsorshipAmountPaid,omitempty"`
+	WebsiteAddress        *string  `json:"websiteAddress,omitempty"`
+}
+
+// SponsorCollection defines model for SponsorCollection.
+type SponsorCollection struct {
+	// Meta Paging facts of a collection; any key may be absent.
+	Meta    *CollectionMeta `json:"meta,omitempty"`
+	Results []Sponsor       `json:"results"`
+}
+
+// TicketSubscriptionGroup defines model for TicketSubscriptionGroup.
+type TicketSubscriptionGroup struct {
+	GroupName *string `json:"groupName,omitempty"`
+
+	// Id An integer that the server may send as a JSON number or as a string of digits.
+	Id        *Integer `json:"id,omitempty"`
+	TagColour *string  `json:"tagColour,omitempty"`
+}
+
 // Timestamp An iVvy timestamp, "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC" suffix.
 type Timestamp = Time
 
+// BatchProgressJSONRequestBody defines body for BatchProgress for application/json ContentType.
+type BatchProgressJSONRequestBody = BatchAsyncRequest
+
+// BatchRepostJSONRequestBody defines body for BatchRepost for application/json ContentType.
+type BatchRepostJSONRequestBody = BatchAsyncRequest
+
+// BatchRestartJSONRequestBody defines body for BatchRestart for application/json ContentType.
+type BatchRestartJSONRequestBody = BatchAsyncRequest
+
+// BatchResultsJSONRequestBody defines body for BatchResults for application/json ContentType.
+type BatchResultsJSONRequestBody = BatchAsyncRequest
+
+// BatchRunJSONRequestBody defines body for BatchRun for application/json ContentType.
+type BatchRunJSONRequestBody = BatchRunRequest
+
+// AddOrUpdateContactJSONRequestBody defines body for AddOrUpdateContact for application/json ContentType.
+type AddOrUpdateContactJSONRequestBody = AddOrUpdateContactRequest
+
+// GetContactJSONRequestBody defines body for GetContact for application/json ContentType.
+type GetContactJSONRequestBody = GetContactRequest
+
+// GetContactListJSONRequestBody defines body for GetContactList for application/json ContentType.
+type GetContactListJSONRequestBody = GetContactListRequest
+
+// AddOrUpdateEventJSONRequestBody defines body for AddOrUpdateEvent for application/json ContentType.
+type AddOrUpdateEventJSONRequestBody = AddOrUpdateEventRequest
+
+// CreateLoginTokenJSONRequestBody defines body for CreateLoginToken for application/json ContentType.
+type CreateLoginTokenJSONRequestBody = CreateLoginTokenRequest
+
+// GetAttendeeJSONRequestBody defines body for GetAttendee for application/json ContentType.
+type GetAttendeeJSONRequestBody = GetAttendeeRequest
+
+// GetAttendeeListJSONRequestBody defines body for GetAttendeeList for application/json ContentType.
+type GetAttendeeListJSONRequestBody = GetAttendeeListRequest
+
+// GetEventJSONRequestBody defines body for GetEvent for application/json ContentType.
+type GetEventJSONRequestBody = GetEventRequest
+
+// GetEventListJSONRequestBody defines body for GetEventList for application/json ContentType.
+type GetEventListJSONRequestBody = GetEventListRequest
+
+// GetInvitedContactListJSONRequestBody defines body for GetInvitedContactList for application/json ContentType.
+type GetInvitedContactListJSONRequestBody = GetInvitedContactListRequest
+
+// GetRegistrationJSONRequestBody defines body for GetRegistration for application/json ContentType.
+type GetRegistrationJSONRequestBody = GetRegistrationRequest
+
+// GetRegistrationListJSONRequestBody defines body for GetRegistrationList for application/json ContentType.
+type GetRegistrationListJSONRequestBody = GetRegistrationListRequest
+
+// GetSessionListJSONRequestBody defines body for GetSessionList for application/json ContentType.
+type GetSessionListJSONRequestBody = GetSessionListRequest
+
+// GetSpeakerListJSONRequestBody defines body for GetSpeakerList for application/json ContentType.
+type GetSpeakerListJSONRequestBody = GetSpeakerListRequest
+
+// GetSponsorshipListJSONRequestBody defines body for GetSponsorshipList for application/json ContentType.
+type GetSponsorshipListJSONRequestBody = GetSponsorshipListRequest
+
 // InviteContactsJSONRequestBody defines body for InviteContacts for application/json ContentType.
 type InviteContactsJSONRequestBody = InviteContactsRequest
+
+// Getter for additional properties for ContactListFilter. Returns the specified
+// element and whether it was found
+func (a ContactListFilter) Get(fieldName string) (value interface{}, found bool) {
+	if a.AdditionalProperties != nil {
+		value, found = a.AdditionalProperties[fieldName]
+	}
+	return
+}
+
+// Setter for additional properties for ContactListFilter
+func (a *ContactListFilter) Set(fieldName string, value interface{}) {
+	if a.AdditionalProperties == nil {
+		a.AdditionalProperties = make(map[string]interface{})
+	}
+	a.AdditionalProperties[fieldName] = value
+}
+
+// Override default JSON handling for ContactListFilter to handle AdditionalProperties
+func (a *ContactListFilter) UnmarshalJSON(b []byte) error {
+	object := make(map[string]json.RawMessage)
+	err := json.Unmarshal(b, &object)
+	if err != nil {
+		return err
+	}
+
+	if raw, found := object["companyId"]; found {
+		err = json.Unmarshal(raw, &a.CompanyId)
+		if err != nil {
+			return fmt.Errorf("error reading 'companyId': %w", err)
+		}
+		delete(object, "companyId")
+	}
+
+	if raw, found := object["externalId"]; found {
+		err = json.Unmarshal(raw, &a.ExternalId)
+		if err != nil {
+			return fmt.Errorf("error reading 'externalId': %w", err)
+		}
+		delete(object, "externalId")
+	}
+
+	if raw, found := object["fromModifiedDate"]; found {
+		err = json.Unmarshal(raw, &a.FromModifiedDate)
+		if err != nil {
+			return fmt.Errorf("error reading 'fromModifiedDate': %w", err)
+		}
+		delete(object, "fromModifiedDate")
+	}
+
+	if raw, found := object["toModifiedDate"]; found {
+		err = json.Unmarshal(raw, &a.ToModifiedDate)
+		if err != nil {
+			return fmt.Errorf("error reading 'toModifiedDate': %w", err)
+		}
+		delete(object, "toModifiedDate")
+	}
+
+	if raw, found := object["venueGroupId"]; found {
+		err = json.Unmarshal(raw, &a.VenueGroupId)
+		if err != nil {
+			return fmt.Errorf("error reading 'venueGroupId': %w", err)
+		}
+		delete(object, "venueGroupId")
+	}
+
+	if raw, found := object["venueId"]; found {
+		err = json.Unmarshal(raw, &a.VenueId)
+		if err != nil {
+			return fmt.Errorf("error reading 'venueId': %w", err)
+		}
+		delete(object, "venueId")
+	}
+
+	if len(object) != 0 {
+		a.AdditionalProperties = make(map[string]interface{})
+		for fieldName, fieldBuf := range object {
+			var fieldVal interface{}
+			err := json.Unmarshal(fieldBuf, &fieldVal)
+			if err != nil {
+				return fmt.Errorf("error unmarshaling field %s: %w", fieldName, err)
+			}
+			a.AdditionalProperties[fieldName] = fieldVal
+		}
+	}
+	return nil
+}
+
+// Override default JSON handling for ContactListFilter to handle AdditionalProperties
+func (a ContactListFilter) MarshalJSON() ([]byte, error) {
+	var err error
+	object := make(map[string]json.RawMessage)
+
+	if a.CompanyId != nil {
+		object["companyId"], err = json.Marshal(a.CompanyId)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'companyId': %w", err)
+		}
+	}
+
+	if a.ExternalId != nil {
+		object["externalId"], err = json.Marshal(a.ExternalId)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'externalId': %w", err)
+		}
+	}
+
+	if a.FromModifiedDate != nil {
+		object["fromModifiedDate"], err = json.Marshal(a.FromModifiedDate)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'fromModifiedDate': %w", err)
+		}
+	}
+
+	if a.ToModifiedDate != nil {
+		object["toModifiedDate"], err = json.Marshal(a.ToModifiedDate)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'toModifiedDate': %w", err)
+		}
+	}
+
+	if a.VenueGroupId != nil {
+		object["venueGroupId"], err = json.Marshal(a.VenueGroupId)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'venueGroupId': %w", err)
+		}
+	}
+
+	if a.VenueId != nil {
+		object["venueId"], err = json.Marshal(a.VenueId)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'venueId': %w", err)
+		}
+	}
+
+	for fieldName, field := range a.AdditionalProperties {
+		object[fieldName], err = json.Marshal(field)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling '%s': %w", fieldName, err)
+		}
+	}
+	return json.Marshal(object)
+}
+
+// Getter for additional properties for EventListFilter. Returns the specified
+// element and whether it was found
+func (a EventListFilter) Get(fieldName string) (value interface{}, found bool) {
+	if a.AdditionalProperties != nil {
+		value, found = a.AdditionalProperties[fieldName]
+	}
+	return
+}
+
+// Setter for additional properties for EventListFilter
+func (a *EventListFilter) Set(fieldName string, value interface{}) {
+	if a.AdditionalProperties == nil {
+		a.AdditionalProperties = make(map[string]interface{})
+	}
+	a.AdditionalProperties[fieldName] = value
+}
+
+// Override default JSON handling for EventListFilter to handle AdditionalProperties
+func (a *EventListFilter) UnmarshalJSON(b []byte) error {
+	object := make(map[string]json.RawMessage)
+	err := json.Unmarshal(b, &object)
+	if err != nil {
+		return err
+	}
+
+	if raw, found := object["afterDate"]; found {
+		err = json.Unmarshal(raw, &a.AfterDate)
+		if err != nil {
+			return fmt.Errorf("error reading 'afterDate': %w", err)
+		}
+		delete(object, "afterDate")
+	}
+
+	if raw, found := object["beforeDate"]; found {
+		err = json.Unmarshal(raw, &a.BeforeDate)
+		if err != nil {
+			return fmt.Errorf("error reading 'beforeDate': %w", err)
+		}
+		delete(object, "beforeDate")
+	}
+
+	if raw, found := object["status"]; found {
+		err = json.Unmarshal(raw, &a.Status)
+		if err != nil {
+			return fmt.Errorf("error reading 'status': %w", err)
+		}
+		delete(object, "status")
+	}
+
+	if len(object) != 0 {
+		a.AdditionalProperties = make(map[string]interface{})
+		for fieldName, fieldBuf := range object {
+			var fieldVal interface{}
+			err := json.Unmarshal(fieldBuf, &fieldVal)
+			if err != nil {
+				return fmt.Errorf("error unmarshaling field %s: %w", fieldName, err)
+			}
+			a.AdditionalProperties[fieldName] = fieldVal
+		}
+	}
+	return nil
+}
+
+// Override default JSON handling for EventListFilter to handle AdditionalProperties
+func (a EventListFilter) MarshalJSON() ([]byte, error) {
+	var err error
+	object := make(map[string]json.RawMessage)
+
+	if a.AfterDate != nil {
+		object["afterDate"], err = json.Marshal(a.AfterDate)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'afterDate': %w", err)
+		}
+	}
+
+	if a.BeforeDate != nil {
+		object["beforeDate"], err = json.Marshal(a.BeforeDate)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'beforeDate': %w", err)
+		}
+	}
+
+	if a.Status != nil {
+		object["status"], err = json.Marshal(a.Status)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'status': %w", err)
+		}
+	}
+
+	for fieldName, field := range a.AdditionalProperties {
+		object[fieldName], err = json.Marshal(field)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling '%s': %w", fieldName, err)
+		}
+	}
+	return json.Marshal(object)
+}
+
+// Getter for additional properties for RegistrationListFilter. Returns the specified
+// element and whether it was found
+func (a RegistrationListFilter) Get(fieldName string) (value interface{}, found bool) {
+	if a.AdditionalProperties != nil {
+		value, found = a.AdditionalProperties[fieldName]
+	}
+	return
+}
+
+// Setter for additional properties for RegistrationListFilter
+func (a *RegistrationListFilter) Set(fieldName string, value interface{}) {
+	if a.AdditionalProperties == nil {
+		a.AdditionalProperties = make(map[string]interface{})
+	}
+	a.AdditionalProperties[fieldName] = value
+}
+
+// Override default JSON handling for RegistrationListFilter to handle AdditionalProperties
+func (a *RegistrationListFilter) UnmarshalJSON(b []byte) error {
+	object := make(map[string]json.RawMessage)
+	err := json.Unmarshal(b, &object)
+	if err != nil {
+		return err
+	}
+
+	if raw, found := object["modifiedDate"]; found {
+		err = json.Unmarshal(raw, &a.ModifiedDate)
+		if err != nil {
+			return fmt.Errorf("error reading 'modifiedDate': %w", err)
+		}
+		delete(object, "modifiedDate")
+	}
+
+	if len(object) != 0 {
+		a.AdditionalProperties = make(map[string]interface{})
+		for fieldName, fieldBuf := range object {
+			var fieldVal interface{}
+			err := json.Unmarshal(fieldBuf, &fieldVal)
+			if err != nil {
+				return fmt.Errorf("error unmarshaling field %s: %w", fieldName, err)
+			}
+			a.AdditionalProperties[fieldName] = fieldVal
+		}
+	}
+	return nil
+}
+
+// Override default JSON handling for RegistrationListFilter to handle AdditionalProperties
+func (a RegistrationListFilter) MarshalJSON() ([]byte, error) {
+	var err error
+	object := make(map[string]json.RawMessage)
+
+	if a.ModifiedDate != nil {
+		object["modifiedDate"], err = json.Marshal(a.ModifiedDate)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'modifiedDate': %w", err)
+		}
+	}
+
+	for fieldName, field := range a.AdditionalProperties {
+		object[fieldName], err = json.Marshal(field)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling '%s': %w", fieldName, err)
+		}
+	}
+	return json.Marshal(object)
+}
 
 // RequestEditorFn is the function signature for the RequestEditor callback function
 type RequestEditorFn func(ctx context.Context, req *http.Request) error
@@ -154,6 +1615,416 @@ func WithRequestEditorFn(fn RequestEditorFn) ClientOption {
 // The interface specification for the client above.
 type ClientInterface interface {
 
+	// BatchProgressWithBody Get the progress of a batch
+	//
+	// Fails with specificCode 24105 when there is no such batch.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /api/1.0/batch?action=progress (the `BatchProgress` operationId).
+	BatchProgressWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// BatchProgress Get the progress of a batch
+	//
+	// Fails with specificCode 24105 when there is no such batch.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /api/1.0/batch?action=progress (the `BatchProgress` operationId).
+	BatchProgress(ctx context.Context, body BatchProgressJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// BatchRepostWithBody Send a batch's results to its callback URL again
+	//
+	// true means the callback will be made again, not that it has been made.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /api/1.0/batch?action=repost (the `BatchRepost` operationId).
+	BatchRepostWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// BatchRepost Send a batch's results to its callback URL again
+	//
+	// true means the callback will be made again, not that it has been made.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /api/1.0/batch?action=repost (the `BatchRepost` operationId).
+	BatchRepost(ctx context.Context, body BatchRepostJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// BatchRestartWithBody Run a batch again
+	//
+	// true means the batch will be run again, not that it has started.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /api/1.0/batch?action=restart (the `BatchRestart` operationId).
+	BatchRestartWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// BatchRestart Run a batch again
+	//
+	// true means the batch will be run again, not that it has started.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /api/1.0/batch?action=restart (the `BatchRestart` operationId).
+	BatchRestart(ctx context.Context, body BatchRestartJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// BatchResultsWithBody Get the results of a finished batch
+	//
+	// Results are kept for two days. Fails with specificCode 24114 (HTTP
+	// 400) while the batch is still running, and 24115 when there is no such
+	// batch.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /api/1.0/batch?action=results (the `BatchResults` operationId).
+	BatchResultsWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// BatchResults Get the results of a finished batch
+	//
+	// Results are kept for two days. Fails with specificCode 24114 (HTTP
+	// 400) while the batch is still running, and 24115 when there is no such
+	// batch.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /api/1.0/batch?action=results (the `BatchResults` operationId).
+	BatchResults(ctx context.Context, body BatchResultsJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// BatchRunWithBody Run a batch of calls asynchronously
+	//
+	// Queues up to 200 calls and answers at once with the batch's asyncId.
+	// When the batch is done the server POSTs its results to callbackUrl.
+	// Fails with specificCode 24092 (a job is malformed), 24093 (a job has
+	// an empty parameter), 24091 (the batch was not saved) or 24448 (more
+	// than 200 jobs).
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /api/1.0/batch?action=run (the `BatchRun` operationId).
+	BatchRunWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// BatchRun Run a batch of calls asynchronously
+	//
+	// Queues up to 200 calls and answers at once with the batch's asyncId.
+	// When the batch is done the server POSTs its results to callbackUrl.
+	// Fails with specificCode 24092 (a job is malformed), 24093 (a job has
+	// an empty parameter), 24091 (the batch was not saved) or 24448 (more
+	// than 200 jobs).
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /api/1.0/batch?action=run (the `BatchRun` operationId).
+	BatchRun(ctx context.Context, body BatchRunJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// AddOrUpdateContactWithBody Add a contact, or update one
+	//
+	// Without id, adds a contact (firstName, lastName and email are then
+	// required; with updateIfExists a contact with the same names and email
+	// is updated instead). With id, updates the given fields; groups
+	// replaces all of the contact's groups.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /api/1.0/contact?action=addOrUpdateContact (the `AddOrUpdateContact` operationId).
+	AddOrUpdateContactWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// AddOrUpdateContact Add a contact, or update one
+	//
+	// Without id, adds a contact (firstName, lastName and email are then
+	// required; with updateIfExists a contact with the same names and email
+	// is updated instead). With id, updates the given fields; groups
+	// replaces all of the contact's groups.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /api/1.0/contact?action=addOrUpdateContact (the `AddOrUpdateContact` operationId).
+	AddOrUpdateContact(ctx context.Context, body AddOrUpdateContactJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetContactWithBody Get one contact
+	//
+	// Returns the contact with its invitations and registrations. Fails with
+	// specificCode 24096 when there is no such contact.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /api/1.0/contact?action=getContact (the `GetContact` operationId).
+	GetContactWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetContact Get one contact
+	//
+	// Returns the contact with its invitations and registrations. Fails with
+	// specificCode 24096 when there is no such contact.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /api/1.0/contact?action=getContact (the `GetContact` operationId).
+	GetContact(ctx context.Context, body GetContactJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetContactListWithBody List the contacts
+	//
+	// Pages through the account's contacts, optionally filtered.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /api/1.0/contact?action=getContactList (the `GetContactList` operationId).
+	GetContactListWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetContactList List the contacts
+	//
+	// Pages through the account's contacts, optionally filtered.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /api/1.0/contact?action=getContactList (the `GetContactList` operationId).
+	GetContactList(ctx context.Context, body GetContactListJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// AddOrUpdateEventWithBody Add an event, or update one
+	//
+	// Without id, adds an event; eventType (12), title, timezone,
+	// startDateTime and endDateTime are then required. With id, updates the
+	// given fields of that event. Only "Record Event Details" events (type
+	// 12) can be added or updated.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /api/1.0/event?action=addOrUpdateEvent (the `AddOrUpdateEvent` operationId).
+	AddOrUpdateEventWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// AddOrUpdateEvent Add an event, or update one
+	//
+	// Without id, adds an event; eventType (12), title, timezone,
+	// startDateTime and endDateTime are then required. With id, updates the
+	// given fields of that event. Only "Record Event Details" events (type
+	// 12) can be added or updated.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /api/1.0/event?action=addOrUpdateEvent (the `AddOrUpdateEvent` operationId).
+	AddOrUpdateEvent(ctx context.Context, body AddOrUpdateEventJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// CreateLoginTokenWithBody Create a login link for a registered contact
+	//
+	// Creates a single-use, short-lived token that logs the contact in to the
+	// event website without a password, and the URL to send them to. When a
+	// referrer is given, the browser's Referer must match it when the token
+	// is used. Fails with specificCode 24098 (no such event) or 24099 (no
+	// token could be made).
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /api/1.0/event?action=createLoginToken (the `CreateLoginToken` operationId).
+	CreateLoginTokenWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// CreateLoginToken Create a login link for a registered contact
+	//
+	// Creates a single-use, short-lived token that logs the contact in to the
+	// event website without a password, and the URL to send them to. When a
+	// referrer is given, the browser's Referer must match it when the token
+	// is used. Fails with specificCode 24098 (no such event) or 24099 (no
+	// token could be made).
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /api/1.0/event?action=createLoginToken (the `CreateLoginToken` operationId).
+	CreateLoginToken(ctx context.Context, body CreateLoginTokenJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetAttendeeWithBody Get one attendee of an event
+	//
+	// Fails with specificCode 24211 (no such event), 24212 (invalid attendee
+	// id) or 24213 (no such attendee).
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /api/1.0/event?action=getAttendee (the `GetAttendee` operationId).
+	GetAttendeeWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetAttendee Get one attendee of an event
+	//
+	// Fails with specificCode 24211 (no such event), 24212 (invalid attendee
+	// id) or 24213 (no such attendee).
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /api/1.0/event?action=getAttendee (the `GetAttendee` operationId).
+	GetAttendee(ctx context.Context, body GetAttendeeJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetAttendeeListWithBody List the attendees of an event
+	//
+	// Pages through an event's attendees, at most 100 per page. The action
+	// defines no filter keys of its own. Fails with specificCode 24210 when
+	// there is no such event.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /api/1.0/event?action=getAttendeeList (the `GetAttendeeList` operationId).
+	GetAttendeeListWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetAttendeeList List the attendees of an event
+	//
+	// Pages through an event's attendees, at most 100 per page. The action
+	// defines no filter keys of its own. Fails with specificCode 24210 when
+	// there is no such event.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /api/1.0/event?action=getAttendeeList (the `GetAttendeeList` operationId).
+	GetAttendeeList(ctx context.Context, body GetAttendeeListJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetEventWithBody Get one event
+	//
+	// Fails with specificCode 24097 when there is no such event.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /api/1.0/event?action=getEvent (the `GetEvent` operationId).
+	GetEventWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetEvent Get one event
+	//
+	// Fails with specificCode 24097 when there is no such event.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /api/1.0/event?action=getEvent (the `GetEvent` operationId).
+	GetEvent(ctx context.Context, body GetEventJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetEventListWithBody List the events
+	//
+	// Pages through the events the key's user can see. The include* flags
+	// add venue, ticket, information and homepage details to each event.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /api/1.0/event?action=getEventList (the `GetEventList` operationId).
+	GetEventListWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetEventList List the events
+	//
+	// Pages through the events the key's user can see. The include* flags
+	// add venue, ticket, information and homepage details to each event.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /api/1.0/event?action=getEventList (the `GetEventList` operationId).
+	GetEventList(ctx context.Context, body GetEventListJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetInvitedContactListWithBody List the contacts invited to an event
+	//
+	// Pages through an event's invitations with each contact's response.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /api/1.0/event?action=getInvitedContactList (the `GetInvitedContactList` operationId).
+	GetInvitedContactListWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetInvitedContactList List the contacts invited to an event
+	//
+	// Pages through an event's invitations with each contact's response.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /api/1.0/event?action=getInvitedContactList (the `GetInvitedContactList` operationId).
+	GetInvitedContactList(ctx context.Context, body GetInvitedContactListJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetRegistrationWithBody Get one registration of an event
+	//
+	// Fails with specificCode 24207 (no such event), 24208 (invalid
+	// registration id) or 24209 (no such registration).
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /api/1.0/event?action=getRegistration (the `GetRegistration` operationId).
+	GetRegistrationWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetRegistration Get one registration of an event
+	//
+	// Fails with specificCode 24207 (no such event), 24208 (invalid
+	// registration id) or 24209 (no such registration).
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /api/1.0/event?action=getRegistration (the `GetRegistration` operationId).
+	GetRegistration(ctx context.Context, body GetRegistrationJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetRegistrationListWithBody List the registrations of an event
+	//
+	// Pages through an event's registrations, at most 100 per page. Fails
+	// with specificCode 24206 when there is no such event.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /api/1.0/event?action=getRegistrationList (the `GetRegistrationList` operationId).
+	GetRegistrationListWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetRegistrationList List the registrations of an event
+	//
+	// Pages through an event's registrations, at most 100 per page. Fails
+	// with specificCode 24206 when there is no such event.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /api/1.0/event?action=getRegistrationList (the `GetRegistrationList` operationId).
+	GetRegistrationList(ctx context.Context, body GetRegistrationListJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetSessionListWithBody List the sessions of an event
+	//
+	// Fails with specificCode 24456 when the event does not exist.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /api/1.0/event?action=getSessionList (the `GetSessionList` operationId).
+	GetSessionListWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetSessionList List the sessions of an event
+	//
+	// Fails with specificCode 24456 when the event does not exist.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /api/1.0/event?action=getSessionList (the `GetSessionList` operationId).
+	GetSessionList(ctx context.Context, body GetSessionListJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetSpeakerListWithBody List the speakers of an event
+	//
+	// Fails with specificCode 24124 (the event has no speakers) or 24101 (no
+	// such event). Ids arrive as strings.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /api/1.0/event?action=getSpeakerList (the `GetSpeakerList` operationId).
+	GetSpeakerListWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetSpeakerList List the speakers of an event
+	//
+	// Fails with specificCode 24124 (the event has no speakers) or 24101 (no
+	// such event). Ids arrive as strings.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /api/1.0/event?action=getSpeakerList (the `GetSpeakerList` operationId).
+	GetSpeakerList(ctx context.Context, body GetSpeakerListJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetSponsorshipListWithBody List the sponsors of an event
+	//
+	// Fails with specificCode 24094 (the event has no sponsors) or 24100 (no
+	// such event). Ids, levels and amounts arrive as strings.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /api/1.0/event?action=getSponsorshipList (the `GetSponsorshipList` operationId).
+	GetSponsorshipListWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetSponsorshipList List the sponsors of an event
+	//
+	// Fails with specificCode 24094 (the event has no sponsors) or 24100 (no
+	// such event). Ids, levels and amounts arrive as strings.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /api/1.0/event?action=getSponsorshipList (the `GetSponsorshipList` operationId).
+	GetSponsorshipList(ctx context.Context, body GetSponsorshipListJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// InviteContactsWithBody Invite contacts to an event
 	//
 	// Invites each listed contact to the event. The result has one entry per
@@ -180,6 +2051,816 @@ type ClientInterface interface {
 	//
 	// Corresponds with POST /api/1.0/test?action=ping (the `Ping` operationId).
 	Ping(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
+}
+
+// BatchProgressWithBody Get the progress of a batch
+//
+// Fails with specificCode 24105 when there is no such batch.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /api/1.0/batch?action=progress (the `BatchProgress` operationId).
+func (c *Client) BatchProgressWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewBatchProgressRequestWithBody(c.Server, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// BatchProgress Get the progress of a batch
+//
+// Fails with specificCode 24105 when there is no such batch.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /api/1.0/batch?action=progress (the `BatchProgress` operationId).
+func (c *Client) BatchProgress(ctx context.Context, body BatchProgressJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewBatchProgressRequest(c.Server, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// BatchRepostWithBody Send a batch's results to its callback URL again
+//
+// true means the callback will be made again, not that it has been made.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /api/1.0/batch?action=repost (the `BatchRepost` operationId).
+func (c *Client) BatchRepostWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewBatchRepostRequestWithBody(c.Server, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// BatchRepost Send a batch's results to its callback URL again
+//
+// true means the callback will be made again, not that it has been made.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /api/1.0/batch?action=repost (the `BatchRepost` operationId).
+func (c *Client) BatchRepost(ctx context.Context, body BatchRepostJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewBatchRepostRequest(c.Server, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// BatchRestartWithBody Run a batch again
+//
+// true means the batch will be run again, not that it has started.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /api/1.0/batch?action=restart (the `BatchRestart` operationId).
+func (c *Client) BatchRestartWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewBatchRestartRequestWithBody(c.Server, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// BatchRestart Run a batch again
+//
+// true means the batch will be run again, not that it has started.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /api/1.0/batch?action=restart (the `BatchRestart` operationId).
+func (c *Client) BatchRestart(ctx context.Context, body BatchRestartJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewBatchRestartRequest(c.Server, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// BatchResultsWithBody Get the results of a finished batch
+//
+// Results are kept for two days. Fails with specificCode 24114 (HTTP
+// 400) while the batch is still running, and 24115 when there is no such
+// batch.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /api/1.0/batch?action=results (the `BatchResults` operationId).
+func (c *Client) BatchResultsWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewBatchResultsRequestWithBody(c.Server, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// BatchResults Get the results of a finished batch
+//
+// Results are kept for two days. Fails with specificCode 24114 (HTTP
+// 400) while the batch is still running, and 24115 when there is no such
+// batch.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /api/1.0/batch?action=results (the `BatchResults` operationId).
+func (c *Client) BatchResults(ctx context.Context, body BatchResultsJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewBatchResultsRequest(c.Server, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// BatchRunWithBody Run a batch of calls asynchronously
+//
+// Queues up to 200 calls and answers at once with the batch's asyncId.
+// When the batch is done the server POSTs its results to callbackUrl.
+// Fails with specificCode 24092 (a job is malformed), 24093 (a job has
+// an empty parameter), 24091 (the batch was not saved) or 24448 (more
+// than 200 jobs).
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /api/1.0/batch?action=run (the `BatchRun` operationId).
+func (c *Client) BatchRunWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewBatchRunRequestWithBody(c.Server, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// BatchRun Run a batch of calls asynchronously
+//
+// Queues up to 200 calls and answers at once with the batch's asyncId.
+// When the batch is done the server POSTs its results to callbackUrl.
+// Fails with specificCode 24092 (a job is malformed), 24093 (a job has
+// an empty parameter), 24091 (the batch was not saved) or 24448 (more
+// than 200 jobs).
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /api/1.0/batch?action=run (the `BatchRun` operationId).
+func (c *Client) BatchRun(ctx context.Context, body BatchRunJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewBatchRunRequest(c.Server, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// AddOrUpdateContactWithBody Add a contact, or update one
+//
+// Without id, adds a contact (firstName, lastName and email are then
+// required; with updateIfExists a contact with the same names and email
+// is updated instead). With id, updates the given fields; groups
+// replaces all of the contact's groups.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /api/1.0/contact?action=addOrUpdateContact (the `AddOrUpdateContact` operationId).
+func (c *Client) AddOrUpdateContactWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewAddOrUpdateContactRequestWithBody(c.Server, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// AddOrUpdateContact Add a contact, or update one
+//
+// Without id, adds a contact (firstName, lastName and email are then
+// required; with updateIfExists a contact with the same names and email
+// is updated instead). With id, updates the given fields; groups
+// replaces all of the contact's groups.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /api/1.0/contact?action=addOrUpdateContact (the `AddOrUpdateContact` operationId).
+func (c *Client) AddOrUpdateContact(ctx context.Context, body AddOrUpdateContactJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewAddOrUpdateContactRequest(c.Server, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetContactWithBody Get one contact
+//
+// Returns the contact with its invitations and registrations. Fails with
+// specificCode 24096 when there is no such contact.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /api/1.0/contact?action=getContact (the `GetContact` operationId).
+func (c *Client) GetContactWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetContactRequestWithBody(c.Server, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetContact Get one contact
+//
+// Returns the contact with its invitations and registrations. Fails with
+// specificCode 24096 when there is no such contact.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /api/1.0/contact?action=getContact (the `GetContact` operationId).
+func (c *Client) GetContact(ctx context.Context, body GetContactJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetContactRequest(c.Server, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetContactListWithBody List the contacts
+//
+// Pages through the account's contacts, optionally filtered.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /api/1.0/contact?action=getContactList (the `GetContactList` operationId).
+func (c *Client) GetContactListWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetContactListRequestWithBody(c.Server, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetContactList List the contacts
+//
+// Pages through the account's contacts, optionally filtered.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /api/1.0/contact?action=getContactList (the `GetContactList` operationId).
+func (c *Client) GetContactList(ctx context.Context, body GetContactListJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetContactListRequest(c.Server, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// AddOrUpdateEventWithBody Add an event, or update one
+//
+// Without id, adds an event; eventType (12), title, timezone,
+// startDateTime and endDateTime are then required. With id, updates the
+// given fields of that event. Only "Record Event Details" events (type
+// 12) can be added or updated.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /api/1.0/event?action=addOrUpdateEvent (the `AddOrUpdateEvent` operationId).
+func (c *Client) AddOrUpdateEventWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewAddOrUpdateEventRequestWithBody(c.Server, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// AddOrUpdateEvent Add an event, or update one
+//
+// Without id, adds an event; eventType (12), title, timezone,
+// startDateTime and endDateTime are then required. With id, updates the
+// given fields of that event. Only "Record Event Details" events (type
+// 12) can be added or updated.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /api/1.0/event?action=addOrUpdateEvent (the `AddOrUpdateEvent` operationId).
+func (c *Client) AddOrUpdateEvent(ctx context.Context, body AddOrUpdateEventJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewAddOrUpdateEventRequest(c.Server, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// CreateLoginTokenWithBody Create a login link for a registered contact
+//
+// Creates a single-use, short-lived token that logs the contact in to the
+// event website without a password, and the URL to send them to. When a
+// referrer is given, the browser's Referer must match it when the token
+// is used. Fails with specificCode 24098 (no such event) or 24099 (no
+// token could be made).
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /api/1.0/event?action=createLoginToken (the `CreateLoginToken` operationId).
+func (c *Client) CreateLoginTokenWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreateLoginTokenRequestWithBody(c.Server, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// CreateLoginToken Create a login link for a registered contact
+//
+// Creates a single-use, short-lived token that logs the contact in to the
+// event website without a password, and the URL to send them to. When a
+// referrer is given, the browser's Referer must match it when the token
+// is used. Fails with specificCode 24098 (no such event) or 24099 (no
+// token could be made).
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /api/1.0/event?action=createLoginToken (the `CreateLoginToken` operationId).
+func (c *Client) CreateLoginToken(ctx context.Context, body CreateLoginTokenJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreateLoginTokenRequest(c.Server, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetAttendeeWithBody Get one attendee of an event
+//
+// Fails with specificCode 24211 (no such event), 24212 (invalid attendee
+// id) or 24213 (no such attendee).
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /api/1.0/event?action=getAttendee (the `GetAttendee` operationId).
+func (c *Client) GetAttendeeWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetAttendeeRequestWithBody(c.Server, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetAttendee Get one attendee of an event
+//
+// Fails with specificCode 24211 (no such event), 24212 (invalid attendee
+// id) or 24213 (no such attendee).
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /api/1.0/event?action=getAttendee (the `GetAttendee` operationId).
+func (c *Client) GetAttendee(ctx context.Context, body GetAttendeeJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetAttendeeRequest(c.Server, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetAttendeeListWithBody List the attendees of an event
+//
+// Pages through an event's attendees, at most 100 per page. The action
+// defines no filter keys of its own. Fails with specificCode 24210 when
+// there is no such event.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /api/1.0/event?action=getAttendeeList (the `GetAttendeeList` operationId).
+func (c *Client) GetAttendeeListWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetAttendeeListRequestWithBody(c.Server, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetAttendeeList List the attendees of an event
+//
+// Pages through an event's attendees, at most 100 per page. The action
+// defines no filter keys of its own. Fails with specificCode 24210 when
+// there is no such event.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /api/1.0/event?action=getAttendeeList (the `GetAttendeeList` operationId).
+func (c *Client) GetAttendeeList(ctx context.Context, body GetAttendeeListJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetAttendeeListRequest(c.Server, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetEventWithBody Get one event
+//
+// Fails with specificCode 24097 when there is no such event.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /api/1.0/event?action=getEvent (the `GetEvent` operationId).
+func (c *Client) GetEventWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetEventRequestWithBody(c.Server, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetEvent Get one event
+//
+// Fails with specificCode 24097 when there is no such event.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /api/1.0/event?action=getEvent (the `GetEvent` operationId).
+func (c *Client) GetEvent(ctx context.Context, body GetEventJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetEventRequest(c.Server, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetEventListWithBody List the events
+//
+// Pages through the events the key's user can see. The include* flags
+// add venue, ticket, information and homepage details to each event.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /api/1.0/event?action=getEventList (the `GetEventList` operationId).
+func (c *Client) GetEventListWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetEventListRequestWithBody(c.Server, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetEventList List the events
+//
+// Pages through the events the key's user can see. The include* flags
+// add venue, ticket, information and homepage details to each event.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /api/1.0/event?action=getEventList (the `GetEventList` operationId).
+func (c *Client) GetEventList(ctx context.Context, body GetEventListJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetEventListRequest(c.Server, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetInvitedContactListWithBody List the contacts invited to an event
+//
+// Pages through an event's invitations with each contact's response.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /api/1.0/event?action=getInvitedContactList (the `GetInvitedContactList` operationId).
+func (c *Client) GetInvitedContactListWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetInvitedContactListRequestWithBody(c.Server, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetInvitedContactList List the contacts invited to an event
+//
+// Pages through an event's invitations with each contact's response.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /api/1.0/event?action=getInvitedContactList (the `GetInvitedContactList` operationId).
+func (c *Client) GetInvitedContactList(ctx context.Context, body GetInvitedContactListJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetInvitedContactListRequest(c.Server, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetRegistrationWithBody Get one registration of an event
+//
+// Fails with specificCode 24207 (no such event), 24208 (invalid
+// registration id) or 24209 (no such registration).
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /api/1.0/event?action=getRegistration (the `GetRegistration` operationId).
+func (c *Client) GetRegistrationWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetRegistrationRequestWithBody(c.Server, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetRegistration Get one registration of an event
+//
+// Fails with specificCode 24207 (no such event), 24208 (invalid
+// registration id) or 24209 (no such registration).
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /api/1.0/event?action=getRegistration (the `GetRegistration` operationId).
+func (c *Client) GetRegistration(ctx context.Context, body GetRegistrationJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetRegistrationRequest(c.Server, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetRegistrationListWithBody List the registrations of an event
+//
+// Pages through an event's registrations, at most 100 per page. Fails
+// with specificCode 24206 when there is no such event.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /api/1.0/event?action=getRegistrationList (the `GetRegistrationList` operationId).
+func (c *Client) GetRegistrationListWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetRegistrationListRequestWithBody(c.Server, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetRegistrationList List the registrations of an event
+//
+// Pages through an event's registrations, at most 100 per page. Fails
+// with specificCode 24206 when there is no such event.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /api/1.0/event?action=getRegistrationList (the `GetRegistrationList` operationId).
+func (c *Client) GetRegistrationList(ctx context.Context, body GetRegistrationListJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetRegistrationListRequest(c.Server, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetSessionListWithBody List the sessions of an event
+//
+// Fails with specificCode 24456 when the event does not exist.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /api/1.0/event?action=getSessionList (the `GetSessionList` operationId).
+func (c *Client) GetSessionListWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetSessionListRequestWithBody(c.Server, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetSessionList List the sessions of an event
+//
+// Fails with specificCode 24456 when the event does not exist.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /api/1.0/event?action=getSessionList (the `GetSessionList` operationId).
+func (c *Client) GetSessionList(ctx context.Context, body GetSessionListJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetSessionListRequest(c.Server, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetSpeakerListWithBody List the speakers of an event
+//
+// Fails with specificCode 24124 (the event has no speakers) or 24101 (no
+// such event). Ids arrive as strings.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /api/1.0/event?action=getSpeakerList (the `GetSpeakerList` operationId).
+func (c *Client) GetSpeakerListWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetSpeakerListRequestWithBody(c.Server, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetSpeakerList List the speakers of an event
+//
+// Fails with specificCode 24124 (the event has no speakers) or 24101 (no
+// such event). Ids arrive as strings.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /api/1.0/event?action=getSpeakerList (the `GetSpeakerList` operationId).
+func (c *Client) GetSpeakerList(ctx context.Context, body GetSpeakerListJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetSpeakerListRequest(c.Server, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetSponsorshipListWithBody List the sponsors of an event
+//
+// Fails with specificCode 24094 (the event has no sponsors) or 24100 (no
+// such event). Ids, levels and amounts arrive as strings.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /api/1.0/event?action=getSponsorshipList (the `GetSponsorshipList` operationId).
+func (c *Client) GetSponsorshipListWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetSponsorshipListRequestWithBody(c.Server, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetSponsorshipList List the sponsors of an event
+//
+// Fails with specificCode 24094 (the event has no sponsors) or 24100 (no
+// such event). Ids, levels and amounts arrive as strings.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /api/1.0/event?action=getSponsorshipList (the `GetSponsorshipList` operationId).
+func (c *Client) GetSponsorshipList(ctx context.Context, body GetSponsorshipListJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetSponsorshipListRequest(c.Server, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
 }
 
 // InviteContactsWithBody Invite contacts to an event
@@ -237,6 +2918,806 @@ func (c *Client) Ping(ctx context.Context, reqEditors ...RequestEditorFn) (*http
 		return nil, err
 	}
 	return c.Client.Do(req)
+}
+
+// NewBatchProgressRequest calls the generic BatchProgress builder with application/json body
+func NewBatchProgressRequest(server string, body BatchProgressJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewBatchProgressRequestWithBody(server, "application/json", bodyReader)
+}
+
+// NewBatchProgressRequestWithBody constructs an http.Request for the BatchProgress method, with any body, and a specified content type
+func NewBatchProgressRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/1.0/batch?action=progress")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewBatchRepostRequest calls the generic BatchRepost builder with application/json body
+func NewBatchRepostRequest(server string, body BatchRepostJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewBatchRepostRequestWithBody(server, "application/json", bodyReader)
+}
+
+// NewBatchRepostRequestWithBody constructs an http.Request for the BatchRepost method, with any body, and a specified content type
+func NewBatchRepostRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/1.0/batch?action=repost")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewBatchRestartRequest calls the generic BatchRestart builder with application/json body
+func NewBatchRestartRequest(server string, body BatchRestartJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewBatchRestartRequestWithBody(server, "application/json", bodyReader)
+}
+
+// NewBatchRestartRequestWithBody constructs an http.Request for the BatchRestart method, with any body, and a specified content type
+func NewBatchRestartRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/1.0/batch?action=restart")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewBatchResultsRequest calls the generic BatchResults builder with application/json body
+func NewBatchResultsRequest(server string, body BatchResultsJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewBatchResultsRequestWithBody(server, "application/json", bodyReader)
+}
+
+// NewBatchResultsRequestWithBody constructs an http.Request for the BatchResults method, with any body, and a specified content type
+func NewBatchResultsRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/1.0/batch?action=results")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewBatchRunRequest calls the generic BatchRun builder with application/json body
+func NewBatchRunRequest(server string, body BatchRunJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewBatchRunRequestWithBody(server, "application/json", bodyReader)
+}
+
+// NewBatchRunRequestWithBody constructs an http.Request for the BatchRun method, with any body, and a specified content type
+func NewBatchRunRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/1.0/batch?action=run")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewAddOrUpdateContactRequest calls the generic AddOrUpdateContact builder with application/json body
+func NewAddOrUpdateContactRequest(server string, body AddOrUpdateContactJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewAddOrUpdateContactRequestWithBody(server, "application/json", bodyReader)
+}
+
+// NewAddOrUpdateContactRequestWithBody constructs an http.Request for the AddOrUpdateContact method, with any body, and a specified content type
+func NewAddOrUpdateContactRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/1.0/contact?action=addOrUpdateContact")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewGetContactRequest calls the generic GetContact builder with application/json body
+func NewGetContactRequest(server string, body GetContactJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewGetContactRequestWithBody(server, "application/json", bodyReader)
+}
+
+// NewGetContactRequestWithBody constructs an http.Request for the GetContact method, with any body, and a specified content type
+func NewGetContactRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/1.0/contact?action=getContact")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewGetContactListRequest calls the generic GetContactList builder with application/json body
+func NewGetContactListRequest(server string, body GetContactListJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewGetContactListRequestWithBody(server, "application/json", bodyReader)
+}
+
+// NewGetContactListRequestWithBody constructs an http.Request for the GetContactList method, with any body, and a specified content type
+func NewGetContactListRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/1.0/contact?action=getContactList")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewAddOrUpdateEventRequest calls the generic AddOrUpdateEvent builder with application/json body
+func NewAddOrUpdateEventRequest(server string, body AddOrUpdateEventJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewAddOrUpdateEventRequestWithBody(server, "application/json", bodyReader)
+}
+
+// NewAddOrUpdateEventRequestWithBody constructs an http.Request for the AddOrUpdateEvent method, with any body, and a specified content type
+func NewAddOrUpdateEventRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/1.0/event?action=addOrUpdateEvent")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewCreateLoginTokenRequest calls the generic CreateLoginToken builder with application/json body
+func NewCreateLoginTokenRequest(server string, body CreateLoginTokenJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewCreateLoginTokenRequestWithBody(server, "application/json", bodyReader)
+}
+
+// NewCreateLoginTokenRequestWithBody constructs an http.Request for the CreateLoginToken method, with any body, and a specified content type
+func NewCreateLoginTokenRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/1.0/event?action=createLoginToken")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewGetAttendeeRequest calls the generic GetAttendee builder with application/json body
+func NewGetAttendeeRequest(server string, body GetAttendeeJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewGetAttendeeRequestWithBody(server, "application/json", bodyReader)
+}
+
+// NewGetAttendeeRequestWithBody constructs an http.Request for the GetAttendee method, with any body, and a specified content type
+func NewGetAttendeeRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/1.0/event?action=getAttendee")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewGetAttendeeListRequest calls the generic GetAttendeeList builder with application/json body
+func NewGetAttendeeListRequest(server string, body GetAttendeeListJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewGetAttendeeListRequestWithBody(server, "application/json", bodyReader)
+}
+
+// NewGetAttendeeListRequestWithBody constructs an http.Request for the GetAttendeeList method, with any body, and a specified content type
+func NewGetAttendeeListRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/1.0/event?action=getAttendeeList")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewGetEventRequest calls the generic GetEvent builder with application/json body
+func NewGetEventRequest(server string, body GetEventJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewGetEventRequestWithBody(server, "application/json", bodyReader)
+}
+
+// NewGetEventRequestWithBody constructs an http.Request for the GetEvent method, with any body, and a specified content type
+func NewGetEventRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/1.0/event?action=getEvent")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewGetEventListRequest calls the generic GetEventList builder with application/json body
+func NewGetEventListRequest(server string, body GetEventListJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewGetEventListRequestWithBody(server, "application/json", bodyReader)
+}
+
+// NewGetEventListRequestWithBody constructs an http.Request for the GetEventList method, with any body, and a specified content type
+func NewGetEventListRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/1.0/event?action=getEventList")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewGetInvitedContactListRequest calls the generic GetInvitedContactList builder with application/json body
+func NewGetInvitedContactListRequest(server string, body GetInvitedContactListJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewGetInvitedContactListRequestWithBody(server, "application/json", bodyReader)
+}
+
+// NewGetInvitedContactListRequestWithBody constructs an http.Request for the GetInvitedContactList method, with any body, and a specified content type
+func NewGetInvitedContactListRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/1.0/event?action=getInvitedContactList")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewGetRegistrationRequest calls the generic GetRegistration builder with application/json body
+func NewGetRegistrationRequest(server string, body GetRegistrationJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewGetRegistrationRequestWithBody(server, "application/json", bodyReader)
+}
+
+// NewGetRegistrationRequestWithBody constructs an http.Request for the GetRegistration method, with any body, and a specified content type
+func NewGetRegistrationRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/1.0/event?action=getRegistration")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewGetRegistrationListRequest calls the generic GetRegistrationList builder with application/json body
+func NewGetRegistrationListRequest(server string, body GetRegistrationListJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewGetRegistrationListRequestWithBody(server, "application/json", bodyReader)
+}
+
+// NewGetRegistrationListRequestWithBody constructs an http.Request for the GetRegistrationList method, with any body, and a specified content type
+func NewGetRegistrationListRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/1.0/event?action=getRegistrationList")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewGetSessionListRequest calls the generic GetSessionList builder with application/json body
+func NewGetSessionListRequest(server string, body GetSessionListJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewGetSessionListRequestWithBody(server, "application/json", bodyReader)
+}
+
+// NewGetSessionListRequestWithBody constructs an http.Request for the GetSessionList method, with any body, and a specified content type
+func NewGetSessionListRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/1.0/event?action=getSessionList")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewGetSpeakerListRequest calls the generic GetSpeakerList builder with application/json body
+func NewGetSpeakerListRequest(server string, body GetSpeakerListJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewGetSpeakerListRequestWithBody(server, "application/json", bodyReader)
+}
+
+// NewGetSpeakerListRequestWithBody constructs an http.Request for the GetSpeakerList method, with any body, and a specified content type
+func NewGetSpeakerListRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/1.0/event?action=getSpeakerList")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewGetSponsorshipListRequest calls the generic GetSponsorshipList builder with application/json body
+func NewGetSponsorshipListRequest(server string, body GetSponsorshipListJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewGetSponsorshipListRequestWithBody(server, "application/json", bodyReader)
+}
+
+// NewGetSponsorshipListRequestWithBody constructs an http.Request for the GetSponsorshipList method, with any body, and a specified content type
+func NewGetSponsorshipListRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/1.0/event?action=getSponsorshipList")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
 }
 
 // NewInviteContactsRequest calls the generic InviteContacts builder with application/json body
@@ -350,6 +3831,416 @@ func WithBaseURL(baseURL string) ClientOption {
 // ClientWithResponsesInterface is the interface specification for the client with responses above.
 type ClientWithResponsesInterface interface {
 
+	// BatchProgressWithBodyWithResponse Get the progress of a batch
+	//
+	// Fails with specificCode 24105 when there is no such batch.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/1.0/batch?action=progress (the `BatchProgress` operationId).
+	BatchProgressWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*BatchProgressResp, error)
+
+	// BatchProgressWithResponse Get the progress of a batch
+	//
+	// Fails with specificCode 24105 when there is no such batch.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/1.0/batch?action=progress (the `BatchProgress` operationId).
+	BatchProgressWithResponse(ctx context.Context, body BatchProgressJSONRequestBody, reqEditors ...RequestEditorFn) (*BatchProgressResp, error)
+
+	// BatchRepostWithBodyWithResponse Send a batch's results to its callback URL again
+	//
+	// true means the callback will be made again, not that it has been made.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/1.0/batch?action=repost (the `BatchRepost` operationId).
+	BatchRepostWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*BatchRepostResp, error)
+
+	// BatchRepostWithResponse Send a batch's results to its callback URL again
+	//
+	// true means the callback will be made again, not that it has been made.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/1.0/batch?action=repost (the `BatchRepost` operationId).
+	BatchRepostWithResponse(ctx context.Context, body BatchRepostJSONRequestBody, reqEditors ...RequestEditorFn) (*BatchRepostResp, error)
+
+	// BatchRestartWithBodyWithResponse Run a batch again
+	//
+	// true means the batch will be run again, not that it has started.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/1.0/batch?action=restart (the `BatchRestart` operationId).
+	BatchRestartWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*BatchRestartResp, error)
+
+	// BatchRestartWithResponse Run a batch again
+	//
+	// true means the batch will be run again, not that it has started.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/1.0/batch?action=restart (the `BatchRestart` operationId).
+	BatchRestartWithResponse(ctx context.Context, body BatchRestartJSONRequestBody, reqEditors ...RequestEditorFn) (*BatchRestartResp, error)
+
+	// BatchResultsWithBodyWithResponse Get the results of a finished batch
+	//
+	// Results are kept for two days. Fails with specificCode 24114 (HTTP
+	// 400) while the batch is still running, and 24115 when there is no such
+	// batch.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/1.0/batch?action=results (the `BatchResults` operationId).
+	BatchResultsWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*BatchResultsResp, error)
+
+	// BatchResultsWithResponse Get the results of a finished batch
+	//
+	// Results are kept for two days. Fails with specificCode 24114 (HTTP
+	// 400) while the batch is still running, and 24115 when there is no such
+	// batch.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/1.0/batch?action=results (the `BatchResults` operationId).
+	BatchResultsWithResponse(ctx context.Context, body BatchResultsJSONRequestBody, reqEditors ...RequestEditorFn) (*BatchResultsResp, error)
+
+	// BatchRunWithBodyWithResponse Run a batch of calls asynchronously
+	//
+	// Queues up to 200 calls and answers at once with the batch's asyncId.
+	// When the batch is done the server POSTs its results to callbackUrl.
+	// Fails with specificCode 24092 (a job is malformed), 24093 (a job has
+	// an empty parameter), 24091 (the batch was not saved) or 24448 (more
+	// than 200 jobs).
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/1.0/batch?action=run (the `BatchRun` operationId).
+	BatchRunWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*BatchRunResp, error)
+
+	// BatchRunWithResponse Run a batch of calls asynchronously
+	//
+	// Queues up to 200 calls and answers at once with the batch's asyncId.
+	// When the batch is done the server POSTs its results to callbackUrl.
+	// Fails with specificCode 24092 (a job is malformed), 24093 (a job has
+	// an empty parameter), 24091 (the batch was not saved) or 24448 (more
+	// than 200 jobs).
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/1.0/batch?action=run (the `BatchRun` operationId).
+	BatchRunWithResponse(ctx context.Context, body BatchRunJSONRequestBody, reqEditors ...RequestEditorFn) (*BatchRunResp, error)
+
+	// AddOrUpdateContactWithBodyWithResponse Add a contact, or update one
+	//
+	// Without id, adds a contact (firstName, lastName and email are then
+	// required; with updateIfExists a contact with the same names and email
+	// is updated instead). With id, updates the given fields; groups
+	// replaces all of the contact's groups.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/1.0/contact?action=addOrUpdateContact (the `AddOrUpdateContact` operationId).
+	AddOrUpdateContactWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AddOrUpdateContactResp, error)
+
+	// AddOrUpdateContactWithResponse Add a contact, or update one
+	//
+	// Without id, adds a contact (firstName, lastName and email are then
+	// required; with updateIfExists a contact with the same names and email
+	// is updated instead). With id, updates the given fields; groups
+	// replaces all of the contact's groups.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/1.0/contact?action=addOrUpdateContact (the `AddOrUpdateContact` operationId).
+	AddOrUpdateContactWithResponse(ctx context.Context, body AddOrUpdateContactJSONRequestBody, reqEditors ...RequestEditorFn) (*AddOrUpdateContactResp, error)
+
+	// GetContactWithBodyWithResponse Get one contact
+	//
+	// Returns the contact with its invitations and registrations. Fails with
+	// specificCode 24096 when there is no such contact.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/1.0/contact?action=getContact (the `GetContact` operationId).
+	GetContactWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*GetContactResp, error)
+
+	// GetContactWithResponse Get one contact
+	//
+	// Returns the contact with its invitations and registrations. Fails with
+	// specificCode 24096 when there is no such contact.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/1.0/contact?action=getContact (the `GetContact` operationId).
+	GetContactWithResponse(ctx context.Context, body GetContactJSONRequestBody, reqEditors ...RequestEditorFn) (*GetContactResp, error)
+
+	// GetContactListWithBodyWithResponse List the contacts
+	//
+	// Pages through the account's contacts, optionally filtered.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/1.0/contact?action=getContactList (the `GetContactList` operationId).
+	GetContactListWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*GetContactListResp, error)
+
+	// GetContactListWithResponse List the contacts
+	//
+	// Pages through the account's contacts, optionally filtered.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/1.0/contact?action=getContactList (the `GetContactList` operationId).
+	GetContactListWithResponse(ctx context.Context, body GetContactListJSONRequestBody, reqEditors ...RequestEditorFn) (*GetContactListResp, error)
+
+	// AddOrUpdateEventWithBodyWithResponse Add an event, or update one
+	//
+	// Without id, adds an event; eventType (12), title, timezone,
+	// startDateTime and endDateTime are then required. With id, updates the
+	// given fields of that event. Only "Record Event Details" events (type
+	// 12) can be added or updated.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/1.0/event?action=addOrUpdateEvent (the `AddOrUpdateEvent` operationId).
+	AddOrUpdateEventWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AddOrUpdateEventResp, error)
+
+	// AddOrUpdateEventWithResponse Add an event, or update one
+	//
+	// Without id, adds an event; eventType (12), title, timezone,
+	// startDateTime and endDateTime are then required. With id, updates the
+	// given fields of that event. Only "Record Event Details" events (type
+	// 12) can be added or updated.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/1.0/event?action=addOrUpdateEvent (the `AddOrUpdateEvent` operationId).
+	AddOrUpdateEventWithResponse(ctx context.Context, body AddOrUpdateEventJSONRequestBody, reqEditors ...RequestEditorFn) (*AddOrUpdateEventResp, error)
+
+	// CreateLoginTokenWithBodyWithResponse Create a login link for a registered contact
+	//
+	// Creates a single-use, short-lived token that logs the contact in to the
+	// event website without a password, and the URL to send them to. When a
+	// referrer is given, the browser's Referer must match it when the token
+	// is used. Fails with specificCode 24098 (no such event) or 24099 (no
+	// token could be made).
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/1.0/event?action=createLoginToken (the `CreateLoginToken` operationId).
+	CreateLoginTokenWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateLoginTokenResp, error)
+
+	// CreateLoginTokenWithResponse Create a login link for a registered contact
+	//
+	// Creates a single-use, short-lived token that logs the contact in to the
+	// event website without a password, and the URL to send them to. When a
+	// referrer is given, the browser's Referer must match it when the token
+	// is used. Fails with specificCode 24098 (no such event) or 24099 (no
+	// token could be made).
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/1.0/event?action=createLoginToken (the `CreateLoginToken` operationId).
+	CreateLoginTokenWithResponse(ctx context.Context, body CreateLoginTokenJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateLoginTokenResp, error)
+
+	// GetAttendeeWithBodyWithResponse Get one attendee of an event
+	//
+	// Fails with specificCode 24211 (no such event), 24212 (invalid attendee
+	// id) or 24213 (no such attendee).
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/1.0/event?action=getAttendee (the `GetAttendee` operationId).
+	GetAttendeeWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*GetAttendeeResp, error)
+
+	// GetAttendeeWithResponse Get one attendee of an event
+	//
+	// Fails with specificCode 24211 (no such event), 24212 (invalid attendee
+	// id) or 24213 (no such attendee).
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/1.0/event?action=getAttendee (the `GetAttendee` operationId).
+	GetAttendeeWithResponse(ctx context.Context, body GetAttendeeJSONRequestBody, reqEditors ...RequestEditorFn) (*GetAttendeeResp, error)
+
+	// GetAttendeeListWithBodyWithResponse List the attendees of an event
+	//
+	// Pages through an event's attendees, at most 100 per page. The action
+	// defines no filter keys of its own. Fails with specificCode 24210 when
+	// there is no such event.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/1.0/event?action=getAttendeeList (the `GetAttendeeList` operationId).
+	GetAttendeeListWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*GetAttendeeListResp, error)
+
+	// GetAttendeeListWithResponse List the attendees of an event
+	//
+	// Pages through an event's attendees, at most 100 per page. The action
+	// defines no filter keys of its own. Fails with specificCode 24210 when
+	// there is no such event.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/1.0/event?action=getAttendeeList (the `GetAttendeeList` operationId).
+	GetAttendeeListWithResponse(ctx context.Context, body GetAttendeeListJSONRequestBody, reqEditors ...RequestEditorFn) (*GetAttendeeListResp, error)
+
+	// GetEventWithBodyWithResponse Get one event
+	//
+	// Fails with specificCode 24097 when there is no such event.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/1.0/event?action=getEvent (the `GetEvent` operationId).
+	GetEventWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*GetEventResp, error)
+
+	// GetEventWithResponse Get one event
+	//
+	// Fails with specificCode 24097 when there is no such event.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/1.0/event?action=getEvent (the `GetEvent` operationId).
+	GetEventWithResponse(ctx context.Context, body GetEventJSONRequestBody, reqEditors ...RequestEditorFn) (*GetEventResp, error)
+
+	// GetEventListWithBodyWithResponse List the events
+	//
+	// Pages through the events the key's user can see. The include* flags
+	// add venue, ticket, information and homepage details to each event.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/1.0/event?action=getEventList (the `GetEventList` operationId).
+	GetEventListWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*GetEventListResp, error)
+
+	// GetEventListWithResponse List the events
+	//
+	// Pages through the events the key's user can see. The include* flags
+	// add venue, ticket, information and homepage details to each event.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/1.0/event?action=getEventList (the `GetEventList` operationId).
+	GetEventListWithResponse(ctx context.Context, body GetEventListJSONRequestBody, reqEditors ...RequestEditorFn) (*GetEventListResp, error)
+
+	// GetInvitedContactListWithBodyWithResponse List the contacts invited to an event
+	//
+	// Pages through an event's invitations with each contact's response.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/1.0/event?action=getInvitedContactList (the `GetInvitedContactList` operationId).
+	GetInvitedContactListWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*GetInvitedContactListResp, error)
+
+	// GetInvitedContactListWithResponse List the contacts invited to an event
+	//
+	// Pages through an event's invitations with each contact's response.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/1.0/event?action=getInvitedContactList (the `GetInvitedContactList` operationId).
+	GetInvitedContactListWithResponse(ctx context.Context, body GetInvitedContactListJSONRequestBody, reqEditors ...RequestEditorFn) (*GetInvitedContactListResp, error)
+
+	// GetRegistrationWithBodyWithResponse Get one registration of an event
+	//
+	// Fails with specificCode 24207 (no such event), 24208 (invalid
+	// registration id) or 24209 (no such registration).
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/1.0/event?action=getRegistration (the `GetRegistration` operationId).
+	GetRegistrationWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*GetRegistrationResp, error)
+
+	// GetRegistrationWithResponse Get one registration of an event
+	//
+	// Fails with specificCode 24207 (no such event), 24208 (invalid
+	// registration id) or 24209 (no such registration).
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/1.0/event?action=getRegistration (the `GetRegistration` operationId).
+	GetRegistrationWithResponse(ctx context.Context, body GetRegistrationJSONRequestBody, reqEditors ...RequestEditorFn) (*GetRegistrationResp, error)
+
+	// GetRegistrationListWithBodyWithResponse List the registrations of an event
+	//
+	// Pages through an event's registrations, at most 100 per page. Fails
+	// with specificCode 24206 when there is no such event.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/1.0/event?action=getRegistrationList (the `GetRegistrationList` operationId).
+	GetRegistrationListWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*GetRegistrationListResp, error)
+
+	// GetRegistrationListWithResponse List the registrations of an event
+	//
+	// Pages through an event's registrations, at most 100 per page. Fails
+	// with specificCode 24206 when there is no such event.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/1.0/event?action=getRegistrationList (the `GetRegistrationList` operationId).
+	GetRegistrationListWithResponse(ctx context.Context, body GetRegistrationListJSONRequestBody, reqEditors ...RequestEditorFn) (*GetRegistrationListResp, error)
+
+	// GetSessionListWithBodyWithResponse List the sessions of an event
+	//
+	// Fails with specificCode 24456 when the event does not exist.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/1.0/event?action=getSessionList (the `GetSessionList` operationId).
+	GetSessionListWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*GetSessionListResp, error)
+
+	// GetSessionListWithResponse List the sessions of an event
+	//
+	// Fails with specificCode 24456 when the event does not exist.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/1.0/event?action=getSessionList (the `GetSessionList` operationId).
+	GetSessionListWithResponse(ctx context.Context, body GetSessionListJSONRequestBody, reqEditors ...RequestEditorFn) (*GetSessionListResp, error)
+
+	// GetSpeakerListWithBodyWithResponse List the speakers of an event
+	//
+	// Fails with specificCode 24124 (the event has no speakers) or 24101 (no
+	// such event). Ids arrive as strings.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/1.0/event?action=getSpeakerList (the `GetSpeakerList` operationId).
+	GetSpeakerListWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*GetSpeakerListResp, error)
+
+	// GetSpeakerListWithResponse List the speakers of an event
+	//
+	// Fails with specificCode 24124 (the event has no speakers) or 24101 (no
+	// such event). Ids arrive as strings.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/1.0/event?action=getSpeakerList (the `GetSpeakerList` operationId).
+	GetSpeakerListWithResponse(ctx context.Context, body GetSpeakerListJSONRequestBody, reqEditors ...RequestEditorFn) (*GetSpeakerListResp, error)
+
+	// GetSponsorshipListWithBodyWithResponse List the sponsors of an event
+	//
+	// Fails with specificCode 24094 (the event has no sponsors) or 24100 (no
+	// such event). Ids, levels and amounts arrive as strings.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/1.0/event?action=getSponsorshipList (the `GetSponsorshipList` operationId).
+	GetSponsorshipListWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*GetSponsorshipListResp, error)
+
+	// GetSponsorshipListWithResponse List the sponsors of an event
+	//
+	// Fails with specificCode 24094 (the event has no sponsors) or 24100 (no
+	// such event). Ids, levels and amounts arrive as strings.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/1.0/event?action=getSponsorshipList (the `GetSponsorshipList` operationId).
+	GetSponsorshipListWithResponse(ctx context.Context, body GetSponsorshipListJSONRequestBody, reqEditors ...RequestEditorFn) (*GetSponsorshipListResp, error)
+
 	// InviteContactsWithBodyWithResponse Invite contacts to an event
 	//
 	// Invites each listed contact to the event. The result has one entry per
@@ -378,6 +4269,966 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with POST /api/1.0/test?action=ping (the `Ping` operationId).
 	PingWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*PingResp, error)
+}
+
+type BatchProgressResp struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *BatchProgress
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Exception
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r BatchProgressResp) GetJSON200() *BatchProgress {
+	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r BatchProgressResp) GetJSONDefault() *Exception {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r BatchProgressResp) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r BatchProgressResp) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r BatchProgressResp) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r BatchProgressResp) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type BatchRepostResp struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *BatchRepostResult
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Exception
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r BatchRepostResp) GetJSON200() *BatchRepostResult {
+	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r BatchRepostResp) GetJSONDefault() *Exception {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r BatchRepostResp) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r BatchRepostResp) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r BatchRepostResp) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r BatchRepostResp) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type BatchRestartResp struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *BatchRestartResult
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Exception
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r BatchRestartResp) GetJSON200() *BatchRestartResult {
+	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r BatchRestartResp) GetJSONDefault() *Exception {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r BatchRestartResp) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r BatchRestartResp) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r BatchRestartResp) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r BatchRestartResp) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type BatchResultsResp struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *BatchResults
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Exception
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r BatchResultsResp) GetJSON200() *BatchResults {
+	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r BatchResultsResp) GetJSONDefault() *Exception {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r BatchResultsResp) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r BatchResultsResp) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r BatchResultsResp) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r BatchResultsResp) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type BatchRunResp struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *BatchRunResult
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Exception
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r BatchRunResp) GetJSON200() *BatchRunResult {
+	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r BatchRunResp) GetJSONDefault() *Exception {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r BatchRunResp) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r BatchRunResp) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r BatchRunResp) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r BatchRunResp) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type AddOrUpdateContactResp struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *AddOrUpdateResult
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Exception
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r AddOrUpdateContactResp) GetJSON200() *AddOrUpdateResult {
+	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r AddOrUpdateContactResp) GetJSONDefault() *Exception {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r AddOrUpdateContactResp) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r AddOrUpdateContactResp) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r AddOrUpdateContactResp) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r AddOrUpdateContactResp) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type GetContactResp struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *Contact
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Exception
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetContactResp) GetJSON200() *Contact {
+	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r GetContactResp) GetJSONDefault() *Exception {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r GetContactResp) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetContactResp) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetContactResp) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetContactResp) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type GetContactListResp struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *ContactCollection
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Exception
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetContactListResp) GetJSON200() *ContactCollection {
+	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r GetContactListResp) GetJSONDefault() *Exception {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r GetContactListResp) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetContactListResp) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetContactListResp) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetContactListResp) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type AddOrUpdateEventResp struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *AddOrUpdateResult
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Exception
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r AddOrUpdateEventResp) GetJSON200() *AddOrUpdateResult {
+	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r AddOrUpdateEventResp) GetJSONDefault() *Exception {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r AddOrUpdateEventResp) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r AddOrUpdateEventResp) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r AddOrUpdateEventResp) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r AddOrUpdateEventResp) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type CreateLoginTokenResp struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *LoginToken
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Exception
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r CreateLoginTokenResp) GetJSON200() *LoginToken {
+	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r CreateLoginTokenResp) GetJSONDefault() *Exception {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r CreateLoginTokenResp) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r CreateLoginTokenResp) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r CreateLoginTokenResp) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r CreateLoginTokenResp) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type GetAttendeeResp struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *Attendee
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Exception
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetAttendeeResp) GetJSON200() *Attendee {
+	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r GetAttendeeResp) GetJSONDefault() *Exception {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r GetAttendeeResp) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetAttendeeResp) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetAttendeeResp) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetAttendeeResp) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type GetAttendeeListResp struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *AttendeeCollection
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Exception
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetAttendeeListResp) GetJSON200() *AttendeeCollection {
+	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r GetAttendeeListResp) GetJSONDefault() *Exception {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r GetAttendeeListResp) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetAttendeeListResp) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetAttendeeListResp) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetAttendeeListResp) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type GetEventResp struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *Event
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Exception
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetEventResp) GetJSON200() *Event {
+	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r GetEventResp) GetJSONDefault() *Exception {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r GetEventResp) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetEventResp) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetEventResp) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetEventResp) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type GetEventListResp struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *EventCollection
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Exception
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetEventListResp) GetJSON200() *EventCollection {
+	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r GetEventListResp) GetJSONDefault() *Exception {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r GetEventListResp) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetEventListResp) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetEventListResp) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetEventListResp) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type GetInvitedContactListResp struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *InvitedContactCollection
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Exception
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetInvitedContactListResp) GetJSON200() *InvitedContactCollection {
+	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r GetInvitedContactListResp) GetJSONDefault() *Exception {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r GetInvitedContactListResp) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetInvitedContactListResp) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetInvitedContactListResp) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetInvitedContactListResp) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type GetRegistrationResp struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *Registration
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Exception
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetRegistrationResp) GetJSON200() *Registration {
+	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r GetRegistrationResp) GetJSONDefault() *Exception {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r GetRegistrationResp) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetRegistrationResp) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetRegistrationResp) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetRegistrationResp) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type GetRegistrationListResp struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *RegistrationCollection
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Exception
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetRegistrationListResp) GetJSON200() *RegistrationCollection {
+	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r GetRegistrationListResp) GetJSONDefault() *Exception {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r GetRegistrationListResp) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetRegistrationListResp) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetRegistrationListResp) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetRegistrationListResp) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type GetSessionListResp struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *EventSessionCollection
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Exception
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetSessionListResp) GetJSON200() *EventSessionCollection {
+	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r GetSessionListResp) GetJSONDefault() *Exception {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r GetSessionListResp) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetSessionListResp) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetSessionListResp) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetSessionListResp) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type GetSpeakerListResp struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *SpeakerCollection
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Exception
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetSpeakerListResp) GetJSON200() *SpeakerCollection {
+	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r GetSpeakerListResp) GetJSONDefault() *Exception {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r GetSpeakerListResp) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetSpeakerListResp) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetSpeakerListResp) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetSpeakerListResp) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type GetSponsorshipListResp struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *SponsorCollection
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Exception
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetSponsorshipListResp) GetJSON200() *SponsorCollection {
+	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r GetSponsorshipListResp) GetJSONDefault() *Exception {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r GetSponsorshipListResp) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetSponsorshipListResp) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetSponsorshipListResp) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetSponsorshipListResp) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
 }
 
 type InviteContactsResp struct {
@@ -476,6 +5327,656 @@ func (r PingResp) ContentType() string {
 	return ""
 }
 
+// BatchProgressWithBodyWithResponse Get the progress of a batch
+//
+// Fails with specificCode 24105 when there is no such batch.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/1.0/batch?action=progress (the `BatchProgress` operationId).
+func (c *ClientWithResponses) BatchProgressWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*BatchProgressResp, error) {
+	rsp, err := c.BatchProgressWithBody(ctx, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseBatchProgressResp(rsp)
+}
+
+// BatchProgressWithResponse Get the progress of a batch
+//
+// Fails with specificCode 24105 when there is no such batch.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/1.0/batch?action=progress (the `BatchProgress` operationId).
+func (c *ClientWithResponses) BatchProgressWithResponse(ctx context.Context, body BatchProgressJSONRequestBody, reqEditors ...RequestEditorFn) (*BatchProgressResp, error) {
+	rsp, err := c.BatchProgress(ctx, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseBatchProgressResp(rsp)
+}
+
+// BatchRepostWithBodyWithResponse Send a batch's results to its callback URL again
+//
+// true means the callback will be made again, not that it has been made.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/1.0/batch?action=repost (the `BatchRepost` operationId).
+func (c *ClientWithResponses) BatchRepostWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*BatchRepostResp, error) {
+	rsp, err := c.BatchRepostWithBody(ctx, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseBatchRepostResp(rsp)
+}
+
+// BatchRepostWithResponse Send a batch's results to its callback URL again
+//
+// true means the callback will be made again, not that it has been made.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/1.0/batch?action=repost (the `BatchRepost` operationId).
+func (c *ClientWithResponses) BatchRepostWithResponse(ctx context.Context, body BatchRepostJSONRequestBody, reqEditors ...RequestEditorFn) (*BatchRepostResp, error) {
+	rsp, err := c.BatchRepost(ctx, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseBatchRepostResp(rsp)
+}
+
+// BatchRestartWithBodyWithResponse Run a batch again
+//
+// true means the batch will be run again, not that it has started.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/1.0/batch?action=restart (the `BatchRestart` operationId).
+func (c *ClientWithResponses) BatchRestartWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*BatchRestartResp, error) {
+	rsp, err := c.BatchRestartWithBody(ctx, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseBatchRestartResp(rsp)
+}
+
+// BatchRestartWithResponse Run a batch again
+//
+// true means the batch will be run again, not that it has started.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/1.0/batch?action=restart (the `BatchRestart` operationId).
+func (c *ClientWithResponses) BatchRestartWithResponse(ctx context.Context, body BatchRestartJSONRequestBody, reqEditors ...RequestEditorFn) (*BatchRestartResp, error) {
+	rsp, err := c.BatchRestart(ctx, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseBatchRestartResp(rsp)
+}
+
+// BatchResultsWithBodyWithResponse Get the results of a finished batch
+//
+// Results are kept for two days. Fails with specificCode 24114 (HTTP
+// 400) while the batch is still running, and 24115 when there is no such
+// batch.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/1.0/batch?action=results (the `BatchResults` operationId).
+func (c *ClientWithResponses) BatchResultsWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*BatchResultsResp, error) {
+	rsp, err := c.BatchResultsWithBody(ctx, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseBatchResultsResp(rsp)
+}
+
+// BatchResultsWithResponse Get the results of a finished batch
+//
+// Results are kept for two days. Fails with specificCode 24114 (HTTP
+// 400) while the batch is still running, and 24115 when there is no such
+// batch.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/1.0/batch?action=results (the `BatchResults` operationId).
+func (c *ClientWithResponses) BatchResultsWithResponse(ctx context.Context, body BatchResultsJSONRequestBody, reqEditors ...RequestEditorFn) (*BatchResultsResp, error) {
+	rsp, err := c.BatchResults(ctx, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseBatchResultsResp(rsp)
+}
+
+// BatchRunWithBodyWithResponse Run a batch of calls asynchronously
+//
+// Queues up to 200 calls and answers at once with the batch's asyncId.
+// When the batch is done the server POSTs its results to callbackUrl.
+// Fails with specificCode 24092 (a job is malformed), 24093 (a job has
+// an empty parameter), 24091 (the batch was not saved) or 24448 (more
+// than 200 jobs).
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/1.0/batch?action=run (the `BatchRun` operationId).
+func (c *ClientWithResponses) BatchRunWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*BatchRunResp, error) {
+	rsp, err := c.BatchRunWithBody(ctx, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseBatchRunResp(rsp)
+}
+
+// BatchRunWithResponse Run a batch of calls asynchronously
+//
+// Queues up to 200 calls and answers at once with the batch's asyncId.
+// When the batch is done the server POSTs its results to callbackUrl.
+// Fails with specificCode 24092 (a job is malformed), 24093 (a job has
+// an empty parameter), 24091 (the batch was not saved) or 24448 (more
+// than 200 jobs).
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/1.0/batch?action=run (the `BatchRun` operationId).
+func (c *ClientWithResponses) BatchRunWithResponse(ctx context.Context, body BatchRunJSONRequestBody, reqEditors ...RequestEditorFn) (*BatchRunResp, error) {
+	rsp, err := c.BatchRun(ctx, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseBatchRunResp(rsp)
+}
+
+// AddOrUpdateContactWithBodyWithResponse Add a contact, or update one
+//
+// Without id, adds a contact (firstName, lastName and email are then
+// required; with updateIfExists a contact with the same names and email
+// is updated instead). With id, updates the given fields; groups
+// replaces all of the contact's groups.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/1.0/contact?action=addOrUpdateContact (the `AddOrUpdateContact` operationId).
+func (c *ClientWithResponses) AddOrUpdateContactWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AddOrUpdateContactResp, error) {
+	rsp, err := c.AddOrUpdateContactWithBody(ctx, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseAddOrUpdateContactResp(rsp)
+}
+
+// AddOrUpdateContactWithResponse Add a contact, or update one
+//
+// Without id, adds a contact (firstName, lastName and email are then
+// required; with updateIfExists a contact with the same names and email
+// is updated instead). With id, updates the given fields; groups
+// replaces all of the contact's groups.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/1.0/contact?action=addOrUpdateContact (the `AddOrUpdateContact` operationId).
+func (c *ClientWithResponses) AddOrUpdateContactWithResponse(ctx context.Context, body AddOrUpdateContactJSONRequestBody, reqEditors ...RequestEditorFn) (*AddOrUpdateContactResp, error) {
+	rsp, err := c.AddOrUpdateContact(ctx, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseAddOrUpdateContactResp(rsp)
+}
+
+// GetContactWithBodyWithResponse Get one contact
+//
+// Returns the contact with its invitations and registrations. Fails with
+// specificCode 24096 when there is no such contact.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/1.0/contact?action=getContact (the `GetContact` operationId).
+func (c *ClientWithResponses) GetContactWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*GetContactResp, error) {
+	rsp, err := c.GetContactWithBody(ctx, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetContactResp(rsp)
+}
+
+// GetContactWithResponse Get one contact
+//
+// Returns the contact with its invitations and registrations. Fails with
+// specificCode 24096 when there is no such contact.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/1.0/contact?action=getContact (the `GetContact` operationId).
+func (c *ClientWithResponses) GetContactWithResponse(ctx context.Context, body GetContactJSONRequestBody, reqEditors ...RequestEditorFn) (*GetContactResp, error) {
+	rsp, err := c.GetContact(ctx, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetContactResp(rsp)
+}
+
+// GetContactListWithBodyWithResponse List the contacts
+//
+// Pages through the account's contacts, optionally filtered.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/1.0/contact?action=getContactList (the `GetContactList` operationId).
+func (c *ClientWithResponses) GetContactListWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*GetContactListResp, error) {
+	rsp, err := c.GetContactListWithBody(ctx, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetContactListResp(rsp)
+}
+
+// GetContactListWithResponse List the contacts
+//
+// Pages through the account's contacts, optionally filtered.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/1.0/contact?action=getContactList (the `GetContactList` operationId).
+func (c *ClientWithResponses) GetContactListWithResponse(ctx context.Context, body GetContactListJSONRequestBody, reqEditors ...RequestEditorFn) (*GetContactListResp, error) {
+	rsp, err := c.GetContactList(ctx, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetContactListResp(rsp)
+}
+
+// AddOrUpdateEventWithBodyWithResponse Add an event, or update one
+//
+// Without id, adds an event; eventType (12), title, timezone,
+// startDateTime and endDateTime are then required. With id, updates the
+// given fields of that event. Only "Record Event Details" events (type
+// 12) can be added or updated.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/1.0/event?action=addOrUpdateEvent (the `AddOrUpdateEvent` operationId).
+func (c *ClientWithResponses) AddOrUpdateEventWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AddOrUpdateEventResp, error) {
+	rsp, err := c.AddOrUpdateEventWithBody(ctx, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseAddOrUpdateEventResp(rsp)
+}
+
+// AddOrUpdateEventWithResponse Add an event, or update one
+//
+// Without id, adds an event; eventType (12), title, timezone,
+// startDateTime and endDateTime are then required. With id, updates the
+// given fields of that event. Only "Record Event Details" events (type
+// 12) can be added or updated.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/1.0/event?action=addOrUpdateEvent (the `AddOrUpdateEvent` operationId).
+func (c *ClientWithResponses) AddOrUpdateEventWithResponse(ctx context.Context, body AddOrUpdateEventJSONRequestBody, reqEditors ...RequestEditorFn) (*AddOrUpdateEventResp, error) {
+	rsp, err := c.AddOrUpdateEvent(ctx, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseAddOrUpdateEventResp(rsp)
+}
+
+// CreateLoginTokenWithBodyWithResponse Create a login link for a registered contact
+//
+// Creates a single-use, short-lived token that logs the contact in to the
+// event website without a password, and the URL to send them to. When a
+// referrer is given, the browser's Referer must match it when the token
+// is used. Fails with specificCode 24098 (no such event) or 24099 (no
+// token could be made).
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/1.0/event?action=createLoginToken (the `CreateLoginToken` operationId).
+func (c *ClientWithResponses) CreateLoginTokenWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateLoginTokenResp, error) {
+	rsp, err := c.CreateLoginTokenWithBody(ctx, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseCreateLoginTokenResp(rsp)
+}
+
+// CreateLoginTokenWithResponse Create a login link for a registered contact
+//
+// Creates a single-use, short-lived token that logs the contact in to the
+// event website without a password, and the URL to send them to. When a
+// referrer is given, the browser's Referer must match it when the token
+// is used. Fails with specificCode 24098 (no such event) or 24099 (no
+// token could be made).
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/1.0/event?action=createLoginToken (the `CreateLoginToken` operationId).
+func (c *ClientWithResponses) CreateLoginTokenWithResponse(ctx context.Context, body CreateLoginTokenJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateLoginTokenResp, error) {
+	rsp, err := c.CreateLoginToken(ctx, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseCreateLoginTokenResp(rsp)
+}
+
+// GetAttendeeWithBodyWithResponse Get one attendee of an event
+//
+// Fails with specificCode 24211 (no such event), 24212 (invalid attendee
+// id) or 24213 (no such attendee).
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/1.0/event?action=getAttendee (the `GetAttendee` operationId).
+func (c *ClientWithResponses) GetAttendeeWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*GetAttendeeResp, error) {
+	rsp, err := c.GetAttendeeWithBody(ctx, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetAttendeeResp(rsp)
+}
+
+// GetAttendeeWithResponse Get one attendee of an event
+//
+// Fails with specificCode 24211 (no such event), 24212 (invalid attendee
+// id) or 24213 (no such attendee).
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/1.0/event?action=getAttendee (the `GetAttendee` operationId).
+func (c *ClientWithResponses) GetAttendeeWithResponse(ctx context.Context, body GetAttendeeJSONRequestBody, reqEditors ...RequestEditorFn) (*GetAttendeeResp, error) {
+	rsp, err := c.GetAttendee(ctx, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetAttendeeResp(rsp)
+}
+
+// GetAttendeeListWithBodyWithResponse List the attendees of an event
+//
+// Pages through an event's attendees, at most 100 per page. The action
+// defines no filter keys of its own. Fails with specificCode 24210 when
+// there is no such event.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/1.0/event?action=getAttendeeList (the `GetAttendeeList` operationId).
+func (c *ClientWithResponses) GetAttendeeListWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*GetAttendeeListResp, error) {
+	rsp, err := c.GetAttendeeListWithBody(ctx, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetAttendeeListResp(rsp)
+}
+
+// GetAttendeeListWithResponse List the attendees of an event
+//
+// Pages through an event's attendees, at most 100 per page. The action
+// defines no filter keys of its own. Fails with specificCode 24210 when
+// there is no such event.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/1.0/event?action=getAttendeeList (the `GetAttendeeList` operationId).
+func (c *ClientWithResponses) GetAttendeeListWithResponse(ctx context.Context, body GetAttendeeListJSONRequestBody, reqEditors ...RequestEditorFn) (*GetAttendeeListResp, error) {
+	rsp, err := c.GetAttendeeList(ctx, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetAttendeeListResp(rsp)
+}
+
+// GetEventWithBodyWithResponse Get one event
+//
+// Fails with specificCode 24097 when there is no such event.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/1.0/event?action=getEvent (the `GetEvent` operationId).
+func (c *ClientWithResponses) GetEventWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*GetEventResp, error) {
+	rsp, err := c.GetEventWithBody(ctx, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetEventResp(rsp)
+}
+
+// GetEventWithResponse Get one event
+//
+// Fails with specificCode 24097 when there is no such event.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/1.0/event?action=getEvent (the `GetEvent` operationId).
+func (c *ClientWithResponses) GetEventWithResponse(ctx context.Context, body GetEventJSONRequestBody, reqEditors ...RequestEditorFn) (*GetEventResp, error) {
+	rsp, err := c.GetEvent(ctx, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetEventResp(rsp)
+}
+
+// GetEventListWithBodyWithResponse List the events
+//
+// Pages through the events the key's user can see. The include* flags
+// add venue, ticket, information and homepage details to each event.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/1.0/event?action=getEventList (the `GetEventList` operationId).
+func (c *ClientWithResponses) GetEventListWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*GetEventListResp, error) {
+	rsp, err := c.GetEventListWithBody(ctx, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetEventListResp(rsp)
+}
+
+// GetEventListWithResponse List the events
+//
+// Pages through the events the key's user can see. The include* flags
+// add venue, ticket, information and homepage details to each event.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/1.0/event?action=getEventList (the `GetEventList` operationId).
+func (c *ClientWithResponses) GetEventListWithResponse(ctx context.Context, body GetEventListJSONRequestBody, reqEditors ...RequestEditorFn) (*GetEventListResp, error) {
+	rsp, err := c.GetEventList(ctx, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetEventListResp(rsp)
+}
+
+// GetInvitedContactListWithBodyWithResponse List the contacts invited to an event
+//
+// Pages through an event's invitations with each contact's response.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/1.0/event?action=getInvitedContactList (the `GetInvitedContactList` operationId).
+func (c *ClientWithResponses) GetInvitedContactListWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*GetInvitedContactListResp, error) {
+	rsp, err := c.GetInvitedContactListWithBody(ctx, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetInvitedContactListResp(rsp)
+}
+
+// GetInvitedContactListWithResponse List the contacts invited to an event
+//
+// Pages through an event's invitations with each contact's response.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/1.0/event?action=getInvitedContactList (the `GetInvitedContactList` operationId).
+func (c *ClientWithResponses) GetInvitedContactListWithResponse(ctx context.Context, body GetInvitedContactListJSONRequestBody, reqEditors ...RequestEditorFn) (*GetInvitedContactListResp, error) {
+	rsp, err := c.GetInvitedContactList(ctx, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetInvitedContactListResp(rsp)
+}
+
+// GetRegistrationWithBodyWithResponse Get one registration of an event
+//
+// Fails with specificCode 24207 (no such event), 24208 (invalid
+// registration id) or 24209 (no such registration).
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/1.0/event?action=getRegistration (the `GetRegistration` operationId).
+func (c *ClientWithResponses) GetRegistrationWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*GetRegistrationResp, error) {
+	rsp, err := c.GetRegistrationWithBody(ctx, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetRegistrationResp(rsp)
+}
+
+// GetRegistrationWithResponse Get one registration of an event
+//
+// Fails with specificCode 24207 (no such event), 24208 (invalid
+// registration id) or 24209 (no such registration).
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/1.0/event?action=getRegistration (the `GetRegistration` operationId).
+func (c *ClientWithResponses) GetRegistrationWithResponse(ctx context.Context, body GetRegistrationJSONRequestBody, reqEditors ...RequestEditorFn) (*GetRegistrationResp, error) {
+	rsp, err := c.GetRegistration(ctx, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetRegistrationResp(rsp)
+}
+
+// GetRegistrationListWithBodyWithResponse List the registrations of an event
+//
+// Pages through an event's registrations, at most 100 per page. Fails
+// with specificCode 24206 when there is no such event.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/1.0/event?action=getRegistrationList (the `GetRegistrationList` operationId).
+func (c *ClientWithResponses) GetRegistrationListWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*GetRegistrationListResp, error) {
+	rsp, err := c.GetRegistrationListWithBody(ctx, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetRegistrationListResp(rsp)
+}
+
+// GetRegistrationListWithResponse List the registrations of an event
+//
+// Pages through an event's registrations, at most 100 per page. Fails
+// with specificCode 24206 when there is no such event.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/1.0/event?action=getRegistrationList (the `GetRegistrationList` operationId).
+func (c *ClientWithResponses) GetRegistrationListWithResponse(ctx context.Context, body GetRegistrationListJSONRequestBody, reqEditors ...RequestEditorFn) (*GetRegistrationListResp, error) {
+	rsp, err := c.GetRegistrationList(ctx, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetRegistrationListResp(rsp)
+}
+
+// GetSessionListWithBodyWithResponse List the sessions of an event
+//
+// Fails with specificCode 24456 when the event does not exist.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/1.0/event?action=getSessionList (the `GetSessionList` operationId).
+func (c *ClientWithResponses) GetSessionListWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*GetSessionListResp, error) {
+	rsp, err := c.GetSessionListWithBody(ctx, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetSessionListResp(rsp)
+}
+
+// GetSessionListWithResponse List the sessions of an event
+//
+// Fails with specificCode 24456 when the event does not exist.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/1.0/event?action=getSessionList (the `GetSessionList` operationId).
+func (c *ClientWithResponses) GetSessionListWithResponse(ctx context.Context, body GetSessionListJSONRequestBody, reqEditors ...RequestEditorFn) (*GetSessionListResp, error) {
+	rsp, err := c.GetSessionList(ctx, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetSessionListResp(rsp)
+}
+
+// GetSpeakerListWithBodyWithResponse List the speakers of an event
+//
+// Fails with specificCode 24124 (the event has no speakers) or 24101 (no
+// such event). Ids arrive as strings.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/1.0/event?action=getSpeakerList (the `GetSpeakerList` operationId).
+func (c *ClientWithResponses) GetSpeakerListWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*GetSpeakerListResp, error) {
+	rsp, err := c.GetSpeakerListWithBody(ctx, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetSpeakerListResp(rsp)
+}
+
+// GetSpeakerListWithResponse List the speakers of an event
+//
+// Fails with specificCode 24124 (the event has no speakers) or 24101 (no
+// such event). Ids arrive as strings.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/1.0/event?action=getSpeakerList (the `GetSpeakerList` operationId).
+func (c *ClientWithResponses) GetSpeakerListWithResponse(ctx context.Context, body GetSpeakerListJSONRequestBody, reqEditors ...RequestEditorFn) (*GetSpeakerListResp, error) {
+	rsp, err := c.GetSpeakerList(ctx, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetSpeakerListResp(rsp)
+}
+
+// GetSponsorshipListWithBodyWithResponse List the sponsors of an event
+//
+// Fails with specificCode 24094 (the event has no sponsors) or 24100 (no
+// such event). Ids, levels and amounts arrive as strings.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/1.0/event?action=getSponsorshipList (the `GetSponsorshipList` operationId).
+func (c *ClientWithResponses) GetSponsorshipListWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*GetSponsorshipListResp, error) {
+	rsp, err := c.GetSponsorshipListWithBody(ctx, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetSponsorshipListResp(rsp)
+}
+
+// GetSponsorshipListWithResponse List the sponsors of an event
+//
+// Fails with specificCode 24094 (the event has no sponsors) or 24100 (no
+// such event). Ids, levels and amounts arrive as strings.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/1.0/event?action=getSponsorshipList (the `GetSponsorshipList` operationId).
+func (c *ClientWithResponses) GetSponsorshipListWithResponse(ctx context.Context, body GetSponsorshipListJSONRequestBody, reqEditors ...RequestEditorFn) (*GetSponsorshipListResp, error) {
+	rsp, err := c.GetSponsorshipList(ctx, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetSponsorshipListResp(rsp)
+}
+
 // InviteContactsWithBodyWithResponse Invite contacts to an event
 //
 // Invites each listed contact to the event. The result has one entry per
@@ -521,6 +6022,666 @@ func (c *ClientWithResponses) PingWithResponse(ctx context.Context, reqEditors .
 		return nil, err
 	}
 	return ParsePingResp(rsp)
+}
+
+// ParseBatchProgressResp parses an HTTP response from a BatchProgressWithResponse call
+func ParseBatchProgressResp(rsp *http.Response) (*BatchProgressResp, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &BatchProgressResp{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest BatchProgress
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Exception
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseBatchRepostResp parses an HTTP response from a BatchRepostWithResponse call
+func ParseBatchRepostResp(rsp *http.Response) (*BatchRepostResp, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &BatchRepostResp{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest BatchRepostResult
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Exception
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseBatchRestartResp parses an HTTP response from a BatchRestartWithResponse call
+func ParseBatchRestartResp(rsp *http.Response) (*BatchRestartResp, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &BatchRestartResp{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest BatchRestartResult
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Exception
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseBatchResultsResp parses an HTTP response from a BatchResultsWithResponse call
+func ParseBatchResultsResp(rsp *http.Response) (*BatchResultsResp, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &BatchResultsResp{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest BatchResults
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Exception
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseBatchRunResp parses an HTTP response from a BatchRunWithResponse call
+func ParseBatchRunResp(rsp *http.Response) (*BatchRunResp, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &BatchRunResp{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest BatchRunResult
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Exception
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseAddOrUpdateContactResp parses an HTTP response from a AddOrUpdateContactWithResponse call
+func ParseAddOrUpdateContactResp(rsp *http.Response) (*AddOrUpdateContactResp, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &AddOrUpdateContactResp{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest AddOrUpdateResult
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Exception
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseGetContactResp parses an HTTP response from a GetContactWithResponse call
+func ParseGetContactResp(rsp *http.Response) (*GetContactResp, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetContactResp{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest Contact
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Exception
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseGetContactListResp parses an HTTP response from a GetContactListWithResponse call
+func ParseGetContactListResp(rsp *http.Response) (*GetContactListResp, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetContactListResp{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest ContactCollection
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Exception
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseAddOrUpdateEventResp parses an HTTP response from a AddOrUpdateEventWithResponse call
+func ParseAddOrUpdateEventResp(rsp *http.Response) (*AddOrUpdateEventResp, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &AddOrUpdateEventResp{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest AddOrUpdateResult
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Exception
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseCreateLoginTokenResp parses an HTTP response from a CreateLoginTokenWithResponse call
+func ParseCreateLoginTokenResp(rsp *http.Response) (*CreateLoginTokenResp, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &CreateLoginTokenResp{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest LoginToken
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Exception
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseGetAttendeeResp parses an HTTP response from a GetAttendeeWithResponse call
+func ParseGetAttendeeResp(rsp *http.Response) (*GetAttendeeResp, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetAttendeeResp{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest Attendee
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Exception
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseGetAttendeeListResp parses an HTTP response from a GetAttendeeListWithResponse call
+func ParseGetAttendeeListResp(rsp *http.Response) (*GetAttendeeListResp, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetAttendeeListResp{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest AttendeeCollection
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Exception
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseGetEventResp parses an HTTP response from a GetEventWithResponse call
+func ParseGetEventResp(rsp *http.Response) (*GetEventResp, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetEventResp{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest Event
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Exception
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseGetEventListResp parses an HTTP response from a GetEventListWithResponse call
+func ParseGetEventListResp(rsp *http.Response) (*GetEventListResp, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetEventListResp{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest EventCollection
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Exception
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseGetInvitedContactListResp parses an HTTP response from a GetInvitedContactListWithResponse call
+func ParseGetInvitedContactListResp(rsp *http.Response) (*GetInvitedContactListResp, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetInvitedContactListResp{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest InvitedContactCollection
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Exception
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseGetRegistrationResp parses an HTTP response from a GetRegistrationWithResponse call
+func ParseGetRegistrationResp(rsp *http.Response) (*GetRegistrationResp, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetRegistrationResp{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest Registration
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Exception
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseGetRegistrationListResp parses an HTTP response from a GetRegistrationListWithResponse call
+func ParseGetRegistrationListResp(rsp *http.Response) (*GetRegistrationListResp, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetRegistrationListResp{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest RegistrationCollection
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Exception
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseGetSessionListResp parses an HTTP response from a GetSessionListWithResponse call
+func ParseGetSessionListResp(rsp *http.Response) (*GetSessionListResp, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetSessionListResp{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest EventSessionCollection
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Exception
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseGetSpeakerListResp parses an HTTP response from a GetSpeakerListWithResponse call
+func ParseGetSpeakerListResp(rsp *http.Response) (*GetSpeakerListResp, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetSpeakerListResp{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest SpeakerCollection
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Exception
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseGetSponsorshipListResp parses an HTTP response from a GetSponsorshipListWithResponse call
+func ParseGetSponsorshipListResp(rsp *http.Response) (*GetSponsorshipListResp, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetSponsorshipListResp{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest SponsorCollection
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Exception
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
 }
 
 // ParseInviteContactsResp parses an HTTP response from a InviteContactsWithResponse call
@@ -594,39 +6755,157 @@ func ParsePingResp(rsp *http.Response) (*PingResp, error) {
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"tFh/b+O4Ef0qA/aAZlHZUX5sivPhsEhzCyS97iVocns9rFJgLI1tniVSy6HsqEG+ezGkJMex090Cd39Z",
-	"osiZ4czjm0c/qtxWtTVkPKvJo3LEtTVM4eX9Q06119bIS26NJ+PlEeu61DnKl8PfOH7mfEEVytM3jmZq",
-	"ov50uLF8GL/y4cbi09NTogri3OnOhbpbEORYljBDXVIxBnLOugtbEDTcYFm2QJ8bLBn8guDy7u4G2KNv",
-	"eKzEWOdDQriwxmPur8xKe+w3UDtbk/M67i2PU74U8JXxNCennhKlxRr9Q5vlT1aWbQcv4yGuzjDMbFna",
-	"NYO3UFBeakPfgTVlC+sFmS5w0AzeNTRWifJtTWqi2Dtt5tv+fo0hf71DzCXN/6e/OGXX0S8L8gtyW77W",
-	"yBDjK57ZmlpbEppQDUefG+2oUJNPQ64HH/fDEjv9jXIv7rfAtguMqS1asDOgFbm2Q0hAi/jfLi0WhZaV",
-	"WH4gZpzHUe2pCg87G+8G0Dls5X2A3W4k5zAnQw5LyG1BEzhNU5hiAbJbYp/AaXoEjcHGL6zT/6FCRk5g",
-	"Zt1UFwWZJDOn6SkYK+VqTPj8FiryC1uEUZQaxmVncSCUEqclJXB6/C14azNToWl7n5zA6VkKjVkauzby",
-	"ctSnZxPV2TEwMWtrgB5qqYtEcnYCSxJDK7sUn2/TFLTx5AyWwORW5OIZlE9HIRxd1SVVZKTwmdmUXm/O",
-	"SRWTvjfVXFOuZzrfn12pc+0o1yxE0DAlkjmgBxSvcHySpm/hoNuVYJk9lvQmkS9HZ5k5QKjRYUWeXJ+D",
-	"FZa6CBzQzfsrHCD06Hw2X3NmKs2szfzN/q29QPUGJps97wN2TyG7YDLQ2Qa/QB8OWJf1CltgMgUgA8Lf",
-	"b69/AtNUU3JgXRyLOZUTUei59izHwBq6nqnJp8fdqjyqGr1UVk3Uv0fvPqWjb+//8s0uDdwn6mE0t6Nu",
-	"+Mp0W5Cj3rEq/zMW4FVO5f2V7b8KQUXukJiHYzmzrkIfgz473Y8sba7i9KM9p3bVdaddz+HTxu1zJpNo",
-	"JIwven9Z/OAt2Wx5f+W308ZNuSdrLoxvc9T/akm7zW2Hw14E23vYF+ONNvPXIsN8+aVg7nRF7LGqd5zK",
-	"4n0ONyv2HoiPqxZ8PyWBTLVt246qalQUcHk5qaoJc6ZAG/j57gLW2i8ADdg6Ej5kSsYzBdzMZvohNIcN",
-	"8APsH0+fRvHhePMA/cNk5+FALL55t3tYto+K7CvqEMobp317KymKibz65XZ3t5kMQ9ak6UmOtRYqDi80",
-	"iWOs5wZ94yiOZmoMAuZhODTzBYE0DJcjEyzoITOXH84vRreX50eJWKQi5kgmnt9cAVPuyCfCG1trCzkQ",
-	"OXoyAVJgZ5PMyIzYm5JdT1AVb3szoTlPW08cJ15ErTi6a2vKDJPxiVSJqtq3UKAnOJBpVx8//jr6QV4X",
-	"hEXgYGgkFm3YExZvorUaQ5GLzHxuyLXJsJkVudDSMnU0TjMlPgrIlF6tWnHyfczjxssKy2Y7m5npuwmW",
-	"bCFH5zTxEP+HH97GSBmrYdNvgpvBamYOXgFpEoDTVS3yuiM5Bjz0blgvLFNMSWhA1gk9oYGZXhFU2jSe",
-	"GGbOVqA9Q17afBm7kxYMxbypRBmsBIT/Gp3XenTeyY/IDhtyqPWP1Eblrc3M7ifLcAIlu0fjNJFeM8PQ",
-	"ciJ3LrWXEjFoP4b3QYsFya5ZChw0+c317R14m5lDrPXh0Tg9fJTouMacnt5hLr6+f4y/T90Jji1OYDSG",
-	"65qM+F9SK0YzI5QUUTltBzD0okkkbgJsgTBfQLQKC4nXM9i1iQtE5oiniOlu1tpp7yk0YQvaw8FzsTEE",
-	"H5i+D1tvMbrohMzELDxXJXpuqIADpthq5Jj3pACBOGkbFWh4TY4BM/NM2A7kNijjkKDvXt5+Xl6OtOfM",
-	"DOIkgWnjt62IuAhwF7SvKPrpbB2nachmXmrheaga9pkprV1GKTbcyLQBEaGhZJKFgdbDEQ4xBiTFxvoF",
-	"Hk9iDNaFX9v4zCB4h7oUjdNz+hhubUWdEOI+euROC3Gn2rQvQ+fucKwS1fGEmghPSA+yNRmstZqok3E6",
-	"PolNYhGo+mvqHjql5T1qI3Z8jmAsNftIrOHO5G3ISrAbyx/7ckCrNQRkvGuhJpeZbk2stR46PZTaLGXn",
-	"QScLr75+xQvJGI7OVTFEN+wi9mti/zdbtL/bFX+/VnzalgcSYRh49m/DcZr+YUEEfbPnL4drM1ShJteX",
-	"KhFYSuatk64keR6rsHaGnVDa53zYzdbfHInipqrQtUMBtpSwtMVOS3qc80ZbBiXuyLt2xDgjNZlhyST2",
-	"Boh64gGhtSiSV3F5h0tiMHZz3+FAoj3zDBohMtKfeaPBxjswuoni5w8r3jNJ+sq/REOUmMutt6RiHi6l",
-	"v0+VLhaUL8PFm7k/tZFI+gpJ4ncLFED9XAGGq1jQfp/u5WYVw+Yw/EL5NuwdlhpDVc5ZI9xguCmrRDWu",
-	"lFbvfc2TQyn+GOsR28YvCNmPjscieMa5rcI9b9vwz0YLB9169MR7bTU8WtNXmvlRm3lhqxDk+0buCntN",
-	"UrNr8v7pvwEAAP//",
+	"3L17c9u4siD+Vbr0u1Wxf8sosuPMOWPXrVOejGfie/Pw2s7Mnh1mUxAJSYhJgAOAdjQpf/ctNMCXCFKU",
+	"LCfZ+SexSBCPRqO70c8vo0ikmeCUazU6/jKSVGWCK4o/zj5HNNNMcPMjElxTrs2fJMsSFhHz5tknZV+r",
+	"aEFTYv76D0lno+PR//es6vmZfaueVT3e398Ho5iqSDI3xOh6QSEiSQIzwhIaj4FKKeRLEVPIVU6SZAn0",
+	"z5wkCvSCwqvr6wtQmuhcjUemMzeGmcJpHL+T77OYaPpScE0ifUn/zKnC2TcHPYXItgAtgMQx7HEBLD6B",
+	"GZNKvyUpDSAh9i8gPAaaEpaApH/mTNJ4H4QMuZnPjNEkVqaXaEH4nMLeHdMLYPH+OOSjYJRJkVGpmQWt",
+	"gQ3h7kcbDCxWIGa4zrKl+2UnO6WJ4HMz3HgUjJimKfY0EzIlenQ8Ylz/cDQKRnqZUfuTzqkc3ZdPiJRk",
+	"aX5HudIi/QVnb7oo++rbRwfVl9W3v5Ekp77+EV6NudknZUulJeNzbPpZU8lJch77oeIW/0QBi4FxIFzo",
+	"BZWglkrTdNzX5XuZeEB9qiEVSsNzSBi/USfA88TsbSpuLbxTIEnSgHA/dpeDmbFT8vncfvY8GJmeyTSh",
+	"o2Mtc9oGU4luZpDWMuZS5FkHrqh8Wj4C2/AEJM0SElFl5g9RLiXl2r0cvBy3yb+ary7pzLe5rH+nzGnI",
+	"8RiegEhZecZI0cDMZQDOFgfQC5tsIXjHG8luSbR8aQga95z93xcU8ad+sObkloL70Dw0X9YwaypEQgk3",
+	"vatUXSH5aXd89ebKkaYADsyij8btdQWjz0/n4ql76oB99ebKdWpG6Oj+DEmQfXsCBwEcBvAchIQXsHcE",
+	"EeFcGAoBiur9oQNjn9XQdtfOZ2efmdKeKfzO9ELkGlgcuB1uQBFJn3mgDNnsJ6UM6ZykwBQITn3ArjBP",
+	"TD/RSJsZ1mj82S3lPRSeAzUNmgTeEG5YQ7fhNI4Zn4fcUXtlO7peZjQAzXSC/6X0L8FpYPZD6p+Jptes",
+	"WB+Pi98+HjDN4znVDdIYi9zQiHK5PE+n9ghMc8U4Veo9Z9pHHy8dQ4K7BeW4MBJFIucaYjozX0LRA+Sc",
+	"aTXw5EUkIxHTy/aAbwzhJFpTHlOq4G4hDOaBpHOmNJUnMIGUEq6AC0hYyvAUpYyzNE9HxxPvYCKmfnqC",
+	"cH+iwLQ4AaIUm3Maw3RpkYzKWyrtyg2Z0UZ4eFkeA7uvMY5PPr+mfK4Xo+ODQw+7iITSLynXVPpgbGQF",
+	"pSHCBgV/LsCsF0QjBKa0mqAWdupDwV3DmHXU2bRRmqQZflfgpWefcoVQODiEvUsaCRkDnhf4mWrCErV/",
+	"UqMYNVBRbvbpj4PDD2sIyFk5dn0i53EHu3LweuIOE0RE07mQRsCZuSOJLx4q13SxppIWeBkTrwYfMCZT",
+	"p1Ek0vScR0ke07ifxdiRmW2rEBBpKmKUo/0sJpMsJXLpSPR75UdLs6pc4QEQhojq2oFxPWzIbxukbCNE",
+	"LMih7/CYd2BeAjccQOXRAoiCcHSaKy1Jwsizq2XM6TIceWU5pLim4/opPpq0Wq7hFpdU5YnuQE6u7mpH",
+	"u/oISGSaqTFcIbFRsDCCwpRSDsr8owUoyuOQC55YqsRiv+A/hMbBHllhb2D63XcSquB4R8olcssO0bIC",
+	"nD0KfXv41nVxXuFASpUic+pDabu+2lUtsLRX5VFkGAxTMCOJot5ddI36j4rdOLgjymwCjQ2ztuc13kA+",
+	"kN5xTiETSpPE9GxanKAkRVEqUZrwWJm7RcFGrVzChW1kLqPj9p46Brl2I5DymfNscWBt+4RxejC45eHg",
+	"ls8Htzwa1NICdPCySlAOb11I/2taexHBySheTKBSCe7EGMbnJQMwR4w4YUZaCg1zqou+8KwrIxhWDc7j",
+	"k3qT10xp2wwiSQ3m/ox0hMeQipjNmH0Q8j1kumZwg/l2RkgGrCgdWzbtWHNDC/BEhbzeVwCGjSPlcpN4",
+	"ovbHdkHnMQ6NlyUgElegjQClREpDbkUo5aNYri8cQQ/gBwUtafCFKZHR0A13bc0tetihQmCcb0PkjDy3",
+	"7rOfacRSgjf62kZuBYWtdC0FQtWULb16lrUAc/iwbtwamBrKibX9L4hyc45r1/KaWMM2GZupi3yasMjf",
+	"VV0zsHZi9bOy1f6Vqob1FLGheviZ6LWq0Yv2F/fBqElgtsDwegdd6grUIuG7UvIp6UeDBsKeyFDgGaBX",
+	"uGwPbIg5VYoJXuBHBd1ttsN19modvrl2mx+5K/uh77hpFt1QfV2IpGsRwrYfRtNw2+x1fnT8hzkuH3r4",
+	"2kuRJDQq1PRN2p3S9YhXff+GFkhnJOTNwdWG08pKio57l1Mjc6318C4l4C2qn/0yfYXLVrw/AaYV/NfV",
+	"u7dg+oGYZsimBa8UQuN+WaJADI9I4ZCtcYxKrQiN8ZIrZPEqHj8Ov11Pg9U7nDNJut67NV5SlA36j9ZG",
+	"3MR906HQ9YH9J6Kjxala8qim5VuBmnnbgQDm1Xlc0Lap6cxzNVnBVdvhh67Z/JeYtkd7x921SMyAVAOt",
+	"zLQ8q82PfxES6GeSZgmFcMT4LSutV6rjRmyOg8pIRNf1hiy/o5OMSGLPOIljZnHiojZjS6LaYJ2KuHYR",
+	"vBN5EttLseB4wMRdXatRgG8FytUKggIw5Yz6YF9d4ruA2w+s1lvZpT42S/0kpk8U2GkBUbBiFHDTa/K/",
+	"T0rw8SW5e+Pu0ZauonG1w2ZCkqRGowiH0lpqYV1qdutG0k1nsR7+nWC/kGJeXKmbUM9qbwaJ0iuzKL/v",
+	"HPuSmjtm165LfOunUS0W5Jr2DIXqr+6x8PXAwYq2faMVvNZD0M7jDmTdjEGvnJqHsGk76Zx3EmKDnFMS",
+	"3ThRp6XjkbSus794d3Wt4ItbbABu6PsK2ZGKAlMQN41DFTQ+ianqPlJo2knJDT2pj0sic7QUEGcBPpxM",
+	"YE9lNGIzFqHLweHR0dE/9wcbS0umsA64ONugAaZ+OHcQugo9mus+jynX5pqjauAzQkdxyEog4x8GP1Ez",
+	"YA/GQL547sfoFVGyNbcLgnqOmWFplkdG5ReG4i3hhi4hJUs0okwLMruqQc19xty3aCozvdr5oBZPL5ih",
+	"23M69uq5MyovvDpO8xQU+wsV6yt2pnG3yrzd0f+mUjydEtOJmM0U1YUUglfqQs+Jz3pnqoUmSY1WDFo7",
+	"hbuFSGgNyL7O770bmWaEL6/yNCVy2ca+wpbYaZTf4IrvHx/lnh53HVTHuWZAEiWcrq0wu5fW+cDpv4w8",
+	"hZdRFYScWotxdUNV1mBb8xZZ67UziCyc9zjeFJ0V2oGBThmNnXk8h55d6JgqmG86kbPm997JtPZwq0Hq",
+	"PXiHebBT0npgrTgpbeNs1OtPtHYGlX/Rxp5B3bbXwQq+Uy74MmWq65L5d1fyDfYkcq5eUxrDeDyGI+BG",
+	"tJE3VDM+fzQXI8/IL7YaueFjNEzJVdClb67jKjjSQ2RnD5FtrSZmKkvIspOxonZqI3VLj2oMO3uiAJs8",
+	"QC3W5Q7aWl1t9gPcEHpmjq8C8x9Dq/CKKxCZE8aVrib+ROGixq39KmbUs1+rvKi1KuREhT1zB+YW/OJq",
+	"Ex8MLyGzKqTXjN+8FX4hrWzwb7sQ30WzQ2Pxb1hSFcBb4CKA95DzmEYsbrgOjd6PgtG/R8HobQ26ru8m",
+	"faiAe1kM2Idnbb7dvh6VynF3WfB5m/EZk+mDzHnoV9tFuw/RdzuhmsYBPIeI8Igm6C1xBBlZppTr0o/8",
+	"4ZaV7xQJ5zlV2rmaDSa29RX+imoGn5DBbwWLBpuJq+YX8WyTL7ab9rn92DtxdWF3/3fCDPv0Cz2ZZFxf",
+	"b2A1Wv1k6DI3MzEOubZZudBnG2m5qvcENaxevQZa+WsojCNs9MUnwfiW5GAdPC7prE2majNcyw9XGFfx",
+	"aQ/j6uNZUXXDHiqnr7CT5uaa543NnIkkEXeofYtplDBOT9CHzbmKWXMzU2Cw0qvWa3Gn4QNa7d6G43WJ",
+	"wr4ogTuiwM6vyx+tvlUFrMsxevbsNVP6F5ZoKje3yMzwOxCzmm7E9HeMc7+hS4VH7C5AZQfhS7BXVZSB",
+	"0Ckz5KXnvrtHSQV2ICP6Gy4vwU6vWz+yHCzgPULAz0yK9M0GV8Cm96rY+tNbynP66wbH2X0y/PC3MQa9",
+	"kV6LOePX4ob2qOS7tGkGxjXTdC1qJxFzYHyo1/qtC68Z0FbSGZXSYrfHC4W5QJLErAqjsiB1Duz2fNMY",
+	"zBav11PbSZXuYd4zV9ijPKwqtq/ARmBY7/7aBSMlS1Q4AlFA7KXJtRTSPuN5SiWLwE7PzFdw+m42Ov7j",
+	"Syu648soMwKrNEP/n6f/+mPy9McP/2MvDMf2r/1//Ud7uR+aQuEviSC4prNbb6xTEQWDelNsU3NQRIib",
+	"ny4YZg9RMwDrtKKCkDNu99YwbkM8FiKlGZmjgbrwTraUlqgb6+Wwf1IOVbhLokqaTnGXkQRlmRF5jRBk",
+	"6KnSlHidpkmW/UQ4t1izoQMUybLSS6eNcOhTDmoh7ri56KZiyhIKWUK0Wa8apL6rx8h0B7V0+S2eDdap",
+	"ug8Ga8LWXE8mEEsy0wEcQJQIZS8pCcl5tGhwtZ6oj+r24dQWp1MjSUZa+WVa1+rs84JNmRayv9lVRskN",
+	"XdtIcNXdk0gJ44Mh9rDwGzLfQHvrvuhUbPuDeSaOY4/HYzg4BGnjeazHsnMUHrZzRbzOyjn2H5JX129e",
+	"F3YrO5Y7xE8UEoLSbrWDSISGwImRMmtwyrX6SQi96G/ySmia9Dd5Qw1FVguW9Tbrx8yyUR9mukbXktzS",
+	"LhesiuZuhlfntQ89+JWS7Oto0nmeXpbShZ86PiTSCHnThicOP/L7c1aBS92RR+03d0zrLmmmiOhZELXQ",
+	"ZD7ohOSKvskTzbKkcDLsQCBk0YMW/Ru2vA9G7tRe09QwOGpZ6nlK5oOVKK6HXbqxnlm91bfW71ux6SHa",
+	"/dbRa+v26xgyANozlmyg3moMvD6qRkj9TsZbiFT3XWvf2dW17O2rXVzJTFO58Z1vSmdC0o0/61I0vDMy",
+	"tA0XtgH0glPHdlXhoE+b6Rs2EdFaiO3fxQGuzWJWxklhiKmYS5KmnsA4Ym5sqMDtIGIk1+KlET635jFT",
+	"SclNLO74JhrqlQig07SwEnylOKAVQtCEs5G2hrkN8O1nsLk9YEOb/jrv8mvy+RdJqf91Sj6/rF2qNo1c",
+	"fbDc0mV85UK7OIR1e2Puw78I+ZJKTRi/rmSV9mKlEOlWoT2K6jx7O3hK2HzLU2IuyOf8dE55TDoCARbi",
+	"rujc87YmMPdmO3Ik5omC4pPBHpg9rlallLkVOtQkTZ8CAV9aBdGc3WKCA/SytOkofHhQV0M/bGkbiFiO",
+	"rn8nklZnZNWmApe5Q7cWshGt4sPjUOp3iLbJeWMusj2J21SS3JB49xLnuhHv1838xizorlY78N/H/Feu",
+	"zm35rbgPrQJjZZeqtAC9IW2u2Taw3uRCtQny1bPxdYTjiJkRy+TSRYegA7xHLCtFcxcWojqdbFhMtJBP",
+	"FLh0ECpAX/Kmp/zzycEPPrG0dk1eVXEVmf18YuaccipJgokwjuFoMoEpicEF6ARwNDmAnJNcL4Rkf6E7",
+	"xeS5mdWUxTHlQciPJkcYCT8TOcfXLyCleiFifEqsGcE8/8E+QGuh2aYAjg5/BC1EyFNzy3BjqgCOfphA",
+	"zm+4uOPmx0EB4GpWPxyW8jH9nBn6ZWbyw3N0aZf0VtyYMV9MJmCkdclJUtgSEBjm1QFOh6VZQlPKNXW6",
+	"8LbWpJabo83ma1vj39ZM0ogpChHJFbX7WUSKHT6fTF7AnluV4VNKk4TuB3aTQ75HbBgUNbc1BwOHJkxw",
+	"1+4fsEcqz5aqPVMhT5lSjM/3AzSU2GQnCVM1Fy4bhuRf+qqNp0SjCiZeTlHzlfUgHJqZZlKkVWI6tCK3",
+	"rI3NY5SQKU06pAL6GbswUlGZ1sgMM0iwl9ZVoN2t6eEJJvD6M6eApjTKI7whe42huXe9HBZaZwreX74e",
+	"w5VLfLGa+dACxV2qmTKDDZh7i3vPvPuxjZbgLZFS3KlGzMgxUBIt8IRhIBsQqxII7HN0EjRIfGeEM6ZD",
+	"jrZETCI6htMy2IRya10uVQfH8PHjy3dvr0/P314F8PHj23fX5c+Qf/z409mv7s3Z25/x/9dnV1fXr07f",
+	"wp6LKNo3T3+9PDu9PrssXySUmDemi7fvrs0J+Pjx7M3F9b9PGqfwS1i5bxeDhaNjCEdvwtH9GEoHyJCH",
+	"o48fz6/evn/9+uPHcAQp0dGCqjKpnVk3kRTpiqK6caiq7fi1mbWk045cuzQOsPTOyk3uY7QOFZrBOL0u",
+	"1GROr9hf9GAyacTdrP0GG3qtxB1eNDWw7AgkXTnJCm/FQfb2tswfrFtGzRekcyXDtqvtpbL5zm25bT0L",
+	"61wUG7ozubJptq7qatEV9Zx53AomsnFD7XCiqVPl2bSQA5yEWOfulerQB+7dqpK2bhlrWQE7LVY1DXfN",
+	"rbPbwIUi/5CWKMD3NhRmB37C+1LhYlzd7D/4tDDmg5+ZrH9BVDSyvMX7ybfD5dUsplth8mCkOrfea0Mo",
+	"w3dF9h+f5tfP8VeHy+rg3zd7rM/2kVlkIxXbI7FJp5Ta4aZ/d8jtPBfWL/H7XmD38qzPxYJlf8slFlo6",
+	"36XOTXkLV0XL/UDMIGZzlxu65axYQcTrrbjeQ/GcuyXUE9us81lVvY7B6Oxt/bA3TRecMu6S8x90eGCt",
+	"SR9sh617hReBC5uSphVPVdWx802wdSYn2SaqsS/QegOFfFOm6Anef+K8560/KapaHGCNNK0XlEmXB2c3",
+	"gSDfT27E7zWUeQd5Br9lpKCPA9Yzg67H1m9vF1s5PQ85iFVMQHsx6Fnfl5zHZtJo5pmFqRR3qpH7pKbc",
+	"LwZaCV1nfJ5gAhU81aglRjUXAbUQUmM+8PV+/Lb3oJq3b8GrCLmWP7ocM6j13ItpJDAju4LJfmAz43qY",
+	"Zcj93BKVaqsn7NH4Z/ugexf72+0SAYxNGmvOuaL62CUSlxCOwhHsTYVegIWDWbpe0JD/RaUAM4xV1oej",
+	"5XK5fJqmT+MYXr06TtNjpcIRMA7vr19aVTHhIJzjB4Qj8zwc+eFTA8EeQuDL0f1T+8dh9QcUfxy3/tgz",
+	"ve//yxcb0YQbeiXcB6NSQPPUzoiEjBVkVFpXZji12d4hIhkwDcQwJkO5RJRbywyk5DNL8/QECCREzqkM",
+	"uVU3LwimC6ezGcWQxqUoDhPJLCjKIhgHPsGkfoFbO9PAmi2wxszBZOJKXLjeJ5NBY22VuMh5nmsBkupc",
+	"cthDSxpOyp2Y/WMb8KFoZECAb8QMDidWJYa5tw4nVptdhO0rladUwcSFktgMUE2geSuHXDA+704JeLOB",
+	"e95qtqvoxktwLrypP1r0tAiWuTOgsbnGuwoM9Zut44fEYCuRS1+OyANbNoJxphkmUaBcy2UAhy61B5aQ",
+	"CuB5GbMzFeLG0D7K54zTAI6a4QABvIDTi/Mh6UAU6lpxWl592Gp0/6og2chKjEylHt+0qkUBEseu3ogR",
+	"vk5cAqjzGC2ctUTo0JMHvQzm3z5fwIPTh/cG9BwYUlxleRuSfuDORqDvKPvA5vkFetKcbCJVbxhWgpH5",
+	"1wJLFmyU/73+6QVZP2r9U1VGPe0iyRFh/OUD8t7/P5ckaZheu46b316g788stoE4306H0ZXvpCOBVj2l",
+	"9NZc5CF1FoZfwGd5kmyQGdqXcqOtS0K6GS39YZjroiSNYJMRFgdwADkvs8a4Z4dwJ5kBrxGTDJ0tKuIc",
+	"1SnuC5B0lhf5vnvpq1tFLbTyUX39HjuJSumksmlg1RbkWW9Ml9eh1M5CWlY7LSNbegJbQo51sgYHtsBe",
+	"zYmkWRmm4YriLUibbpf4wAdAZ2PwmKm7z/aGaCvknHCmhoc7ZUKx4Y2lmLGE/rzhwXOfbRBQN4yrOXh+",
+	"e4ZWbOxDeJmz0PiItNIifU1vabIVi3lUMplQF6W74aQSMRfnO/AHDkaqsmxtHK7U+nZD2dVd72oV1XaE",
+	"1zit7wGvLU4+BK+7XNv9KZ92QwU1mb8UicjllpXRNlEhBlvr/0Dlsxn7jJacSun3EJ3fMI0fhjxFuWR6",
+	"eWVgZ8F//vtVe7WheQxhPpk8j0jGDF/GH/TYPlNszonOJbVPw5HTWhWPi6qbibijMiKKwoJ+DvmrN6cv",
+	"n169Oj0ITI80rlj56cU5KBpJqoNCr1Z+i3l4IqIpt9oNMXOKNOvDHrRHgjR+UVY3EfESpktNlW3oXLqe",
+	"Xi8zLPPGdYC6kjTTS8DKlnum2flvv/37KRaoW1ASo6+2TX3usrLs294ygpsch/zPnMplUC7mlkp0fQ9H",
+	"B+NJOLLyTDhit7dLM8h/WjhWo1j31To0bZVlqlw274hIrAlbzP/Nzy/sTLGitFv0Pg5T9hryvQ4kDRBx",
+	"GrpGSW2m9MLHH+4WQlELEnRUF1ipgHCYsVsKKeO5psrqW5lWECUiurGSFDM4ZOE2Kkj46H89Pc3Y01MX",
+	"pkBcaZOCvmTsv6khMC5yuyMuzpxAA92D8SQAomBG0GJvTc83TJstUsCcNKkxEAH1KkHpx46bZYsAlLU+",
+	"1BjOMEoEC4kwZRDi1fX1BVZjAC1C/oxk7NnBePLsS/nR/b+sY/5/frH/37sTb40kBu3G8C6j3MwXI7YJ",
+	"D7khfBaLp8sSeYpgDMGTZQBKWGdt2yuqz131GPuBkZHNSPYMuFbFnYtxLYDphuQL5eQRFMW0mwV1jAwc",
+	"cguFerSDLdu8p6i17BuyUBARQApMm1hkrdQKSMhrITclMWxWcLEVKBDSLh9drnKSJEvrko4LD3kZ1BDA",
+	"NNfNXlKytMfDnI5bdzdwfR1OJgjNKGEYQp7mSoc8EeLGOpcX3dpEaku7ZQYKJRvAI29r1xrMs34Ma+h+",
+	"4ELVJf4vch1yAloSljA+r2xAcCVSG+iJFx2UQlSxCqKcUU1VVrUTa4Ny3A6/chIJOE7o4nYATVc2WxPY",
+	"WzM4c56kUOg1laOhVcxERuZUQcwUmUtKXZbjFCFooFNYC1kxDkbjhPylLSmyILqwfFThCEXxHguSLyGK",
+	"L+HoGL6Mx+N7w0GdBGGe/TEejz/chxzhYVdiKawtkWEd+J3vES7flurYI/BXZZpxZhhroQlC3jbCWHiX",
+	"l1Hk/S4MwN69RwWVGQUjR8VHx4aK4z0ro5xkbHQ8ej6ejJ9bFm7T7JSnDIlLccrqlYAy4aun9AtWM7WI",
+	"26y3cjB54Sm7m0eLqpJWSU/MFWE0bVQlKms4/STiZeEp4vx4SJYlLMIvn31SVtK0aDSorkuj9Nh9Uyw0",
+	"0lbN/wFXfmhtd7ubQLlIHNyTN2+ByF4rcIblcgK0CFAZoY0Jv5wRZyTzjVku4lkVbIhyVFEHZPQrdWjq",
+	"JlSrdDZCgVQZQdn+Rvu1pFounyoyc4Kp6c6POrYATTfimK8hpYSrsgjWlEQ3cMeSBKYUUhJTm/i7qIOL",
+	"QT/IUbBOt2nQgUS2vNTfGoUaFbQ8aNRIc1rClij4M6c5jS1kd4NEV+iNaLEGK4wiUUSnOiNYFYO/v3xt",
+	"R12PWVhuvA+1So/MQbhlT1CBWDLnXXjlynt1YpUd9u+NVvVqaWvwysH1UZDq0uySG2FnWFOWZvNijavH",
+	"hILGjWHgGOl5JyAmSzWGHk53cAR7Rg4M+dFksg93C5bQZrUzpQ32yZxzxuf2OmW+6+CQTsS3jN2PibiU",
+	"vzkm4ho9OPiOU0dl0HPmk5julhsWFAyZ4YxxphY03hFXzHk3Av5Pc4oU5JmhnYeTiSt4Z20J7mKiQRhx",
+	"t1Q9FFTX1XEbh/x3b6m9dpU+phu0ulbBbhzybmSf/HhopNZPYmq6TkliZHUa7wf47nnxbkGUEYadZqIM",
+	"GnfNDuzlvyIgGNFKbmm8b+4eWKwP9syd3cj5hCM0Pomp2u8+Ezl/zPNQq5H4TU5DWTqwQ2RcpcW7p8Ji",
+	"VuCjQbWFFFzkKlluQ5edNqM4FCSO38n3WUzKC333GfndXkuBxYF1A6pi/PdKL5MACvcLG8+J1Y+ILVXJ",
+	"rWbK7N2JRfAcRz6fnX1mStc7LA8ZKqlcSHrRX8iZcp9WarUxmPnh5OwrK4DM2S3l7hJ4YislKDMN9MhS",
+	"4EoMN110bSsfunvA9TiIf9oa6BsdgdpEBkq8tcT+SFacXsPQPLajs3EaxxWuoEut3XIQnNYORS1h+YbH",
+	"osr63yez6FwWV6g62uJKV+Ka6152DYEm5C0i/0PH3b2o1+jBy9p8Hwcf2xHiXxkPS2d+Pw0uYLMzYcTw",
+	"7araxFqMaokenQj1mvVdzS9Ql6YXUuTzhUvigmVan6gyOCooLUPJ0qmjfBenlSEfGy/qUYLfBjdq5k8P",
+	"lpyWftMFHHeDLOgVW49d2wpdGgr2GpcpaxAMZcnOefcEytznsHdwuB/Y/PwBFNmZg5A3MkZb7lplbS95",
+	"dpl+yM9gQ17nsJaXEl14EGMi1tA524OtYOASE4SjIkPrnkaL2sHhPkSEY8HiOKZxRdbjNaz4zIX9PTIj",
+	"bqQV+N7ZsHMn9zJh3OtIxHSH3JgX5rIuZlyG4q5jxY2jEK1UZuk+CraGC4YVYbjUU0zJhfFRTxN2S2PA",
+	"+CeLnomYNxk3w+BJxOeGI35hi0FbgFJ3QsZBEVqJarVakFcKWozBxioYEdOWZzEcHI+INfG68K8nCi7R",
+	"gCJtVZbUXhh1Va0dZ2slXWUOX9+18J+wVwgJOHt3k5v8+KN5EXK78kjkSVzod723uRa0H+dMdZXb+cpn",
+	"qrbODqnCws1stzk4tpLO+8vXuzk2FgpA6hV6bFBfu5DQg8/RvMrAtI1B6fDgYBXFAnx8CHuM24DEIvVS",
+	"yFmhSjg8eF59Vrzf7xBgy/k9mqSymoPqa9PwYoEd2FblrtqlEFv0Ws81vh6d+gWUeTPN2VBxtpbqvJiV",
+	"CsCleYODyaQWN3hduiiEPKYzxilehJz1Fd0ixKzwb+ijjocHNgYOrdbNC5UVUvqx8XFlZ1+yuG+ElUOl",
+	"53Lndiw+l/3uGFHXSNB9bPUfHRdxizc+rHlMSXQ1sdVXxhNX1sNPuhxEdkm3drr/m1663c3ERRY8UTa8",
+	"09xOFHXEyeVa+/9hlpC5CjmJY2gUewugq9RbUWDKCI/osdVHiKr5Py5afUMStFq4ppf+2K3ZMfGxne4A",
+	"29rJ4LZgjnXlIVImRJJKP10szEuCPDN4NMTpTn33lTGoMwNJLyq5urOPrRAqx6ml59kBqrXKtm8q00/+",
+	"4ZXpJ/8sZXpzi61Fh1dy/eTH6tN6ky7ZvjHXR0NHXxK9r4yIzUhVP7NsJuDbJc9s7NZuxajVsLstyFrD",
+	"BtIl9yO+uhpULYT9oVcgW496j0sNu9JdfkMUHEoJm+ap3ZLBRt87xspansltSODRiwqjitqfglqXCPqZ",
+	"Kb+QXx/00ZDJk0HzW0hl7Vo3vXjk6jbsGoWKbneNPVUKz628rA+PrC+NxRyXrqiotuRY5cHkwOpga2x2",
+	"DOexx2W/g4DVZ/l46NbOZvqV0a0dm9uPaWVRq91imut255jWyKa6nTrCj2224xLbJn5sCwADb9cEjXRi",
+	"YHP2j4iF3qSzXx0TV6Np12CinfTOMdF2u0tMbEZudWOhvU4pe+90NWVq5VxKLLSaEOcPajASFTdcy6WR",
+	"6ELuvrHRWrU8pQnjN9bZN5NUNaveuxisorCbByNXVvE42OhPrvtNrrUrqWrXe+WWjlHMSjaYvB/UzlR0",
+	"dlqN1MHDMbRtqNJUlRiaMT7vxstrcmPNAKVTa9NFt/IaRG/bJ6qKum5LcpkNd360zatl0uuKNSpmSaIb",
+	"Lu4SGs+xXNWO7IsLGt24GorFqbXBacUOGcB3kZBazDfm3sRo7z8+3H8wzzGzGz5eIYq5EfQTRnBXThUj",
+	"cEGQiY1cCaURFkw6fmY2f0yyp0rkekGJ0k8Px+z2djmORIqJPZsdv+eoQLnSRFPl7StXT+/owG7+m/F5",
+	"LFKc5FkuRUa9XdK83eWHEnot/wMDbsbnbYiPq1BmhHh7Xihq2zBzJuvqv6B9aS7tZoVQHFSsAoMba9U+",
+	"3ajUVeRuTbnUe5VNozJnbsvd0QZQAJZz83kj4+gzqqOFaWaX4pzcawNYR+X7D/f/NwAA//8=",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,
