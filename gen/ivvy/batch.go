@@ -52,9 +52,13 @@ func (a *API) RunBatch(ctx context.Context, jobs []BatchJob, callbackURL string,
 	if s.first <= 0 || s.max < s.first {
 		return nil, fmt.Errorf("ivvy: RunBatch: poll interval %v..%v is not valid", s.first, s.max)
 	}
+	jobs = append([]BatchJob(nil), jobs...) // the caller's slice is left alone
 	for i, j := range jobs {
 		if j.Namespace == "" || j.Action == "" {
 			return nil, fmt.Errorf("ivvy: RunBatch: job %d needs a namespace and an action", i+1)
+		}
+		if j.Params == nil {
+			jobs[i].Params = map[string]any{} // iVvy wants an object, even an empty one
 		}
 	}
 	out := &BatchOutcome{}
