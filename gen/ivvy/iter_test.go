@@ -188,8 +188,16 @@ func TestRunBatchPollsUntilDoneAndKeepsOrder(t *testing.T) {
 }
 
 func TestRunBatchStopsWhenContextEnds(t *testing.T) {
-	f := ivvyfake.Demo(ivvyfake.WithBatchSteps(1000))
-	srv := httptest.NewServer(f)
+	f := ivvyfake.Demo()
+	var polls atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Query().Get("action") == "progress" { // a batch that never finishes
+			polls.Add(1)
+			_, _ = w.Write([]byte(`{"progress":10}`))
+			return
+		}
+		f.ServeHTTP(w, r)
+	}))
 	defer srv.Close()
 	api, err := ivvy.New(ivvyfake.DemoKey, ivvyfake.DemoSecret, ivvy.WithEndpoint(srv.URL))
 	require.NoError(t, err)
@@ -197,6 +205,7 @@ func TestRunBatchStopsWhenContextEnds(t *testing.T) {
 	defer cancel()
 	_, err = api.RunBatch(ctx, []ivvy.BatchJob{{Namespace: "test", Action: "ping"}}, "https://cb.example.com", ivvy.WithPollInterval(5*time.Millisecond, 10*time.Millisecond))
 	require.ErrorIs(t, err, context.DeadlineExceeded)
+	assert.Greater(t, polls.Load(), int32(1))
 }
 
 func TestRunBatchRejectsBadInput(t *testing.T) {
