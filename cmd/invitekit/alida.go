@@ -1,0 +1,492 @@
+package main
+
+import (
+	"context"
+	"encoding/csv"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/invitekit/invitekit/gen/alida"
+)
+
+func init() {
+	register("alida", "report", "report invitation or reminder events (--event-type T --communication GUID --members a,b | --file F)", runAlidaReport)
+	register("alida", "queued", "list the invitations queued for external sending (--after DATE)", runAlidaQueued)
+}
+
+// alidaFlags are the connection flags every Alida command takes.
+type alidaFlags struct {
+	baseURL, region, community, format string
+}
+
+func addAlidaFlags(fs *flag.FlagSet) *alidaFlags {
+	f := &alidaFlags{}
+	fs.StringVar(&f.baseURL, "base-url", "", "Alida base URL, e.g. https://api.na1.alida.com (default $ALIDA_BASE_URL)")
+	fs.StringVar(&f.region, "region", "", "Alida region code such as na1 (instead of the base URL)")
+	fs.StringVar(&f.community, "community", "", "community API key name (default $ALIDA_COMMUNITY)")
+	fs.StringVar(&f.format, "format", "table", "output format: table, json or csv")
+	return f
+}
+
+// client builds the Alida client from flags and environment. Credentials
+// come only from the environment: Basic (ALIDA_USERNAME, ALIDA_PASSWORD) or
+// OAuth2 client credentials (ALIDA_CLIENT_ID, ALIDA_CLIENT_SECRET and the
+// optional ALIDA_TOKEN_URL).
+func (f *alidaFlags) client(e *env, opts ...alida.Option) (*alida.API, error) {
+	if err := checkFormat(f.format); err != nil {
+		return nil, err
+	}
+	var missing []string
+	community := setting(e, f.community, "ALIDA_COMMUNITY")
+	if community == "" {
+		missing = append(missing, "ALIDA_COMMUNITY (or --community)")
+	}
+	if f.region != "" && f.baseURL != "" {
+		return nil, usageError("give --base-url or --region, not both")
+	}
+	var host alida.Option
+	switch base := setting(e, f.baseURL, "ALIDA_BASE_URL"); {
+	case f.region != "":
+		host = alida.WithRegion(f.region)
+	case base != "":
+		host = alida.WithEndpoint(base)
+	default:
+		missing = append(missing, "ALIDA_BASE_URL (or --base-url or --region)")
+	}
+	user, pass := strings.TrimSpace(e.Getenv("ALIDA_USERNAME")), e.Getenv("ALIDA_PASSWORD")
+	id, secret := strings.TrimSpace(e.Getenv("ALIDA_CLIENT_ID")), e.Getenv("ALIDA_CLIENT_SECRET")
+	basic, oauth := user != "" || pass != "", id != "" || secret != ""
+	var auth alida.Auth
+	switch {
+	case basic && oauth:
+		return nil, usageError("set either ALIDA_USERNAME and ALIDA_PASSWORD or ALIDA_CLIENT_ID and ALIDA_CLIENT_SECRET, not both")
+	case basic:
+		if user == "" || pass == "" {
+			missing = append(missing, "ALIDA_USERNAME and ALIDA_PASSWORD (both)")
+		}
+		auth = alida.BasicAuth(user, pass)
+	case oauth:
+		if id == "" || secret == "" {
+			missing = append(missing, "ALIDA_CLIENT_ID and ALIDA_CLIENT_SECRET (both)")
+		}
+		auth = alida.ClientCredentials(id, secret, strings.TrimSpace(e.Getenv("ALIDA_TOKEN_URL")))
+	default:
+		missing = append(missing, "credentials: ALIDA_USERNAME+ALIDA_PASSWORD or ALIDA_CLIENT_ID+ALIDA_CLIENT_SECRET")
+	}
+	if len(missing) > 0 {
+		return nil, usageError("missing %s", strings.Join(missing, ", "))
+	}
+	api, err := alida.New(community, auth, append([]alida.Option{host}, opts...)...)
+	if err != nil {
+		return nil, usageError("%v", err)
+	}
+	return api, nil
+}
+
+// alidaRow is one event to report, with where it came from.
+type alidaRow struct {
+	where         string // "line 3" or "--members item 2"
+	member        uuid.UUID
+	communication uuid.UUID
+	eventType     string
+}
+
+func runAlidaReport(ctx context.Context, e *env, args []string) error {
+	fs := newFlags(e, "alida report")
+	f := addAlidaFlags(fs)
+	eventType := fs.String("event-type", "", "SurveyInvited, Undeliverable or Reminded (default for every row)")
+	communication := fs.String("communication", "", "communication GUID (default for every row)")
+	members := fs.String("members", "", "member GUIDs, comma-separated")
+	file := fs.String("file", "", "CSV file with memberId and optionally communicationId and eventType per row; - reads stdin")
+	reminder := fs.Bool("reminder", false, "report Undeliverable rows as reminder events instead of invitation events")
+	chunk := fs.Int("chunk-size", alida.DefaultChunkSize, "events per POST")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if (*members == "") == (*file == "") {
+		return usageError("give exactly one of --members and --file")
+	}
+	if *chunk <= 0 {
+		return usageError("--chunk-size must be positive")
+	}
+	var defComm uuid.UUID
+	if *communication != "" {
+		c, err := alidaParseGUID(*communication)
+		if err != nil {
+			return usageError("--communication: %v", err)
+		}
+		defComm = c
+	}
+	if *eventType != "" && !alidaKnownEventType(*eventType) {
+		return usageError("--event-type %q: want SurveyInvited, Undeliverable or Reminded", *eventType)
+	}
+
+	var rows []alidaRow
+	var problems []string
+	if *members != "" {
+		rows, problems = alidaRowsFromMembers(*members, defComm, *eventType)
+	} else {
+		r, closeFn, err := alidaOpenInput(e, *file)
+		if err != nil {
+			return err
+		}
+		rows, problems, err = alidaRowsFromCSV(r, defComm, *eventType)
+		closeFn()
+		if err != nil {
+			return usageError("%s: %v", *file, err)
+		}
+	}
+	if len(problems) > 0 {
+		src := "--members"
+		switch *file {
+		case "":
+		case "-":
+			src = "stdin"
+		default:
+			src = *file
+		}
+		for _, p := range problems {
+			fmt.Fprintf(e.Stderr, "invitekit: %s: %s\n", src, p)
+		}
+		return usageError("%s: %d problems; nothing was sent", src, len(problems))
+	}
+	if len(rows) == 0 {
+		return usageError("no events to report")
+	}
+
+	api, err := f.client(e, alida.WithChunkSize(*chunk))
+	if err != nil {
+		return err
+	}
+	var invitations []alida.NewInvitationEvent
+	var reminders []alida.NewReminderEvent
+	var invIdx, remIdx []int
+	for i, r := range rows {
+		if r.eventType == "Reminded" || (*reminder && r.eventType == "Undeliverable") {
+			reminders = append(reminders, alida.NewReminderEvent{MemberId: r.member, CommunicationId: r.communication, EventType: alida.ReminderEventType(r.eventType)})
+			remIdx = append(remIdx, i)
+			continue
+		}
+		invitations = append(invitations, alida.NewInvitationEvent{MemberId: r.member, CommunicationId: r.communication, EventType: alida.InvitationEventType(r.eventType)})
+		invIdx = append(invIdx, i)
+	}
+	status := make([]alidaStatus, len(rows))
+	for i := range status {
+		status[i].Result = "not sent"
+	}
+	var firstErr error
+	if len(invitations) > 0 {
+		res, err := api.ReportInvitations(ctx, invitations)
+		alidaApplyResults(status, invIdx, rows, res, err, "invitation")
+		firstErr = err
+	}
+	if len(reminders) > 0 && firstErr == nil {
+		res, err := api.ReportReminders(ctx, reminders)
+		alidaApplyResults(status, remIdx, rows, res, err, "reminder")
+		firstErr = err
+	}
+	if err := alidaWriteReport(e.Stdout, f.format, rows, status); err != nil {
+		return err
+	}
+	return firstErr
+}
+
+// alidaStatus is what became of one row.
+type alidaStatus struct {
+	Kind    string `json:"kind"`
+	Result  string `json:"result"`
+	EventID string `json:"eventId,omitempty"`
+}
+
+// alidaApplyResults records, for the rows at idx, what their POST answered.
+func alidaApplyResults(status []alidaStatus, idx []int, rows []alidaRow, results []alida.Result, err error, kind string) {
+	for _, i := range idx {
+		status[i].Kind = kind
+	}
+	for _, res := range results {
+		created := map[[2]uuid.UUID][]string{}
+		for _, ev := range res.Events {
+			if ev.MemberId != nil && ev.CommunicationId != nil {
+				k := [2]uuid.UUID{*ev.MemberId, *ev.CommunicationId}
+				id := ""
+				if ev.Id != nil {
+					id = ev.Id.String()
+				}
+				created[k] = append(created[k], id)
+			}
+		}
+		for j := res.First; j < res.First+res.Count; j++ {
+			st := &status[idx[j]]
+			r := rows[idx[j]]
+			switch res.Outcome {
+			case alida.OutcomeQueued:
+				st.Result = "accepted"
+			case alida.OutcomeNothingQueued:
+				st.Result = "not queued"
+			case alida.OutcomeQueuedWithEvents:
+				k := [2]uuid.UUID{r.member, r.communication}
+				if ids := created[k]; len(ids) > 0 {
+					st.Result, st.EventID = "created", ids[0]
+					created[k] = ids[1:]
+				} else {
+					st.Result = "not queued"
+				}
+			}
+		}
+	}
+	var rep *alida.ReportError
+	if errors.As(err, &rep) {
+		for j := rep.First; j < rep.First+rep.Count && j < len(idx); j++ {
+			status[idx[j]].Result = "failed"
+		}
+	}
+}
+
+func alidaWriteReport(w io.Writer, format string, rows []alidaRow, status []alidaStatus) error {
+	type jsonRow struct {
+		Line            string `json:"source"`
+		MemberID        string `json:"memberId"`
+		CommunicationID string `json:"communicationId"`
+		EventType       string `json:"eventType"`
+		alidaStatus
+	}
+	table := make([][]string, len(rows))
+	out := make([]jsonRow, len(rows))
+	for i, r := range rows {
+		s := status[i]
+		table[i] = []string{r.where, r.member.String(), r.communication.String(), r.eventType, s.Kind, s.Result, s.EventID}
+		out[i] = jsonRow{r.where, r.member.String(), r.communication.String(), r.eventType, s}
+	}
+	return writeRecords(w, format, []string{"source", "member_id", "communication_id", "event_type", "kind", "result", "event_id"}, table, out)
+}
+
+func alidaKnownEventType(s string) bool {
+	switch s {
+	case "SurveyInvited", "Undeliverable", "Reminded":
+		return true
+	}
+	return false
+}
+
+// alidaParseGUID accepts only the 8-4-4-4-12 hexadecimal form.
+func alidaParseGUID(s string) (uuid.UUID, error) {
+	s = strings.TrimSpace(s)
+	if len(s) != 36 {
+		return uuid.UUID{}, fmt.Errorf("%q is not a GUID", s)
+	}
+	id, err := uuid.Parse(s)
+	if err != nil || id == (uuid.UUID{}) {
+		return uuid.UUID{}, fmt.Errorf("%q is not a GUID", s)
+	}
+	return id, nil
+}
+
+func alidaRowsFromMembers(list string, comm uuid.UUID, eventType string) ([]alidaRow, []string) {
+	var rows []alidaRow
+	var problems []string
+	if comm == (uuid.UUID{}) {
+		problems = append(problems, "--communication is required with --members")
+	}
+	if eventType == "" {
+		problems = append(problems, "--event-type is required with --members")
+	}
+	for i, item := range strings.Split(list, ",") {
+		where := "item " + strconv.Itoa(i+1)
+		id, err := alidaParseGUID(item)
+		if err != nil {
+			problems = append(problems, fmt.Sprintf("%s: memberId %v", where, err))
+			continue
+		}
+		rows = append(rows, alidaRow{where: where, member: id, communication: comm, eventType: eventType})
+	}
+	return rows, problems
+}
+
+// alidaRowsFromCSV reads memberId[,communicationId[,eventType]] rows. A first row
+// naming the columns (memberId, communicationId, eventType in any order) is a
+// header. Empty cells fall back to the flags.
+func alidaRowsFromCSV(r io.Reader, defComm uuid.UUID, defType string) ([]alidaRow, []string, error) {
+	cr := csv.NewReader(r)
+	cr.FieldsPerRecord = -1
+	cr.TrimLeadingSpace = true
+	cr.Comment = '#'
+	cols := map[string]int{"memberid": 0, "communicationid": 1, "eventtype": 2}
+	var rows []alidaRow
+	var problems []string
+	first := true
+	for {
+		rec, err := cr.Read()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return nil, nil, err
+		}
+		line, _ := cr.FieldPos(0)
+		if first {
+			first = false
+			if alidaIsHeader(rec) {
+				cols = map[string]int{}
+				for i, name := range rec {
+					cols[strings.ToLower(strings.TrimSpace(name))] = i
+				}
+				if _, ok := cols["memberid"]; !ok {
+					return nil, nil, errors.New("the header has no memberId column")
+				}
+				continue
+			}
+		}
+		cell := func(name string) string {
+			i, ok := cols[name]
+			if !ok || i >= len(rec) {
+				return ""
+			}
+			return strings.TrimSpace(rec[i])
+		}
+		where := "line " + strconv.Itoa(line)
+		row := alidaRow{where: where, communication: defComm, eventType: defType}
+		bad := false
+		if id, err := alidaParseGUID(cell("memberid")); err != nil {
+			problems = append(problems, fmt.Sprintf("%s: memberId %v", where, err))
+			bad = true
+		} else {
+			row.member = id
+		}
+		if c := cell("communicationid"); c != "" {
+			if id, err := alidaParseGUID(c); err != nil {
+				problems = append(problems, fmt.Sprintf("%s: communicationId %v", where, err))
+				bad = true
+			} else {
+				row.communication = id
+			}
+		} else if defComm == (uuid.UUID{}) {
+			problems = append(problems, where+": no communicationId (and no --communication)")
+			bad = true
+		}
+		if t := cell("eventtype"); t != "" {
+			if !alidaKnownEventType(t) {
+				problems = append(problems, fmt.Sprintf("%s: eventType %q: want SurveyInvited, Undeliverable or Reminded", where, t))
+				bad = true
+			} else {
+				row.eventType = t
+			}
+		} else if defType == "" {
+			problems = append(problems, where+": no eventType (and no --event-type)")
+			bad = true
+		}
+		if !bad {
+			rows = append(rows, row)
+		}
+	}
+	return rows, problems, nil
+}
+
+func alidaIsHeader(rec []string) bool {
+	for _, c := range rec {
+		if strings.EqualFold(strings.TrimSpace(c), "memberId") {
+			return true
+		}
+	}
+	return false
+}
+
+// alidaOpenInput opens a file, or stdin for "-".
+func alidaOpenInput(e *env, name string) (io.Reader, func(), error) {
+	if name == "-" {
+		return e.Stdin, func() {}, nil
+	}
+	fh, err := os.Open(name)
+	if err != nil {
+		return nil, nil, usageError("--file: %v", err)
+	}
+	return fh, func() { _ = fh.Close() }, nil
+}
+
+// alidaParseAfter reads --after: a date (2017-02-28) or an RFC 3339 date-time.
+func alidaParseAfter(s string) (time.Time, error) {
+	for _, layout := range []string{"2006-01-02", time.RFC3339Nano, "2006-01-02T15:04:05"} {
+		if t, err := time.Parse(layout, s); err == nil {
+			return t.UTC(), nil
+		}
+	}
+	return time.Time{}, fmt.Errorf("%q is not a date (2017-02-28) or date-time (2017-02-28T21:30:00Z)", s)
+}
+
+func runAlidaQueued(ctx context.Context, e *env, args []string) error {
+	fs := newFlags(e, "alida queued")
+	f := addAlidaFlags(fs)
+	after := fs.String("after", "", "list invitations queued after this UTC date or date-time (required)")
+	pageSize := fs.Int("page-size", 100, "items per request (1-1000)")
+	limit := fs.Int("limit", 0, "stop after this many invitations (0: all)")
+	sortBy := fs.String("sort", "", "sort expression, e.g. title:d")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if *after == "" {
+		return usageError("--after is required")
+	}
+	t, err := alidaParseAfter(*after)
+	if err != nil {
+		return usageError("--after: %v", err)
+	}
+	if *pageSize < 1 || *pageSize > alida.MaxPageSize {
+		return usageError("--page-size must be 1 to %d", alida.MaxPageSize)
+	}
+	if *limit < 0 {
+		return usageError("--limit must not be negative")
+	}
+	api, err := f.client(e, alida.WithPageSize(*pageSize))
+	if err != nil {
+		return err
+	}
+	events := []alida.InvitationEvent{}
+	var rows [][]string
+	var iterErr error
+	for ev, err := range api.Queued(ctx, t, &alida.QueuedOptions{Sort: *sortBy}) {
+		if err != nil {
+			iterErr = err
+			break
+		}
+		events = append(events, ev)
+		rows = append(rows, []string{
+			alidaStr(ev.MemberId), alidaStr(ev.CommunicationId), alidaDeref(ev.ActivityName), alidaDeref(ev.Title),
+			alidaTimeStr(ev.EventDate), alidaStr(ev.Id),
+		})
+		if *limit > 0 && len(events) >= *limit {
+			break
+		}
+	}
+	if iterErr != nil {
+		return iterErr
+	}
+	return writeRecords(e.Stdout, f.format, []string{"member_id", "communication_id", "activity", "title", "event_date", "id"}, rows, events)
+}
+
+func alidaStr[T fmt.Stringer](v *T) string {
+	if v == nil {
+		return ""
+	}
+	return (*v).String()
+}
+
+func alidaDeref(s *string) string {
+	if s == nil {
+		return ""
+	}
+	return *s
+}
+
+func alidaTimeStr(t *alida.Time) string {
+	if t == nil {
+		return ""
+	}
+	return t.String()
+}

@@ -1,0 +1,40 @@
+package contract_tests
+
+import (
+	"bytes"
+	"net/http"
+
+	"github.com/invitekit/invitekit/gen/alida"
+)
+
+func init() {
+	register(apiUnderTest{
+		name:     "alida",
+		specFile: "../specs/alida.yaml",
+		load:     alida.GetSwagger,
+		target:   alidaTarget,
+	})
+}
+
+// alidaTarget picks the generated type a response body decodes into. A 201
+// of the POSTs is one of three shapes: empty (not decoded), an array of
+// created events, or a collection envelope; the first byte tells them apart.
+func alidaTarget(operationID string, status int, body []byte) any {
+	if status >= 400 {
+		return &alida.Error{}
+	}
+	body = bytes.TrimSpace(body)
+	switch operationID {
+	case "createInvitationEvents", "createReminderEvents":
+		if status != http.StatusCreated || len(body) == 0 {
+			return nil
+		}
+		if body[0] == '[' {
+			return &alida.InvitationEvents{}
+		}
+		return &alida.InvitationEventCollection{}
+	case "listQueuedInvitationEvents":
+		return &alida.InvitationEventCollection{}
+	}
+	return nil
+}

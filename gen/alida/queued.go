@@ -1,0 +1,155 @@
+package alida
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"iter"
+	"net/http"
+	"net/url"
+	"time"
+
+	"github.com/invitekit/invitekit/internal/httpx"
+)
+
+// QueuedOptions narrows the queued list. The zero value lists everything in
+// the server's default order (eventDate).
+type QueuedOptions struct {
+	// Sort is the sort expression, for example "title:d".
+	Sort string
+	// Fields selects the fields of each item, for example "memberId,title".
+	Fields string
+}
+
+// FormatDateUTC writes t the way the queuedafter path takes it: a date when t
+// is midnight UTC, a date-time (seconds, no zone) otherwise.
+func FormatDateUTC(t time.Time) string {
+	t = t.UTC()
+	if t.Equal(t.Truncate(24 * time.Hour)) {
+		return t.Format("2006-01-02")
+	}
+	return t.Format("2006-01-02T15:04:05")
+}
+
+// LinkError reports a next link the client refused to follow: it points to
+// another host (which must not receive the credentials) or back to a page
+// already read.
+type LinkError struct {
+	// Href is the link as the server sent it.
+	Href string
+	// Reason says why it was refused.
+	Reason string
+}
+
+// Error describes the refusal.
+func (e *LinkError) Error() string {
+	return fmt.Sprintf("alida: refused next link %q: %s", e.Href, e.Reason)
+}
+
+// Queued iterates over the invitations queued after the given time: the
+// members who still have to be sent an external invitation. It reads one
+// page at a time, following the next links until a page has none, and stops
+// when the caller stops. An error is yielded once, as the last element.
+func (a *API) Queued(ctx context.Context, after time.Time, opts *QueuedOptions) iter.Seq2[InvitationEvent, error] {
+	const op = "listQueuedInvitationEvents"
+	return func(yield func(InvitationEvent, error) bool) {
+		params := &ListQueuedInvitationEventsParams{}
+		if a.pageSize > 0 {
+			limit := a.pageSize
+			params.Limit = &limit
+		}
+		if opts != nil && opts.Sort != "" {
+			params.Sort = &opts.Sort
+		}
+		if opts != nil && opts.Fields != "" {
+			params.Fields = &opts.Fields
+		}
+		resp, body, err := a.call(ctx, op, true, func(ctx context.Context) (*http.Response, error) {
+			return a.raw.ListQueuedInvitationEvents(ctx, a.community, FormatDateUTC(after), params)
+		})
+		seen := map[string]bool{}
+		for {
+			if err != nil {
+				yield(InvitationEvent{}, err)
+				return
+			}
+			var page InvitationEventCollection
+			if err := json.Unmarshal(body, &page); err != nil {
+				yield(InvitationEvent{}, fmt.Errorf("alida: %s: unexpected answer %q: %w", op, httpx.Excerpt(body, excerptLimit-10), err))
+				return
+			}
+			for _, item := range page.Items {
+				if !yield(item, nil) {
+					return
+				}
+			}
+			seen[resp.Request.URL.String()] = true
+			next, lerr := a.nextLink(resp.Request.URL, page.Links, seen)
+			if lerr != nil {
+				yield(InvitationEvent{}, lerr)
+				return
+			}
+			if next == nil {
+				return
+			}
+			resp, body, err = a.call(ctx, op, true, func(ctx context.Context) (*http.Response, error) {
+				return a.follow(ctx, next)
+			})
+		}
+	}
+}
+
+// nextLink returns the page the links call next, or nil when there is none.
+func (a *API) nextLink(current *url.URL, links *[]Link, seen map[string]bool) (*url.URL, error) {
+	if links == nil {
+		return nil, nil
+	}
+	for _, l := range *links {
+		if l.Rel != "next" || l.Href == nil || *l.Href == "" {
+			continue
+		}
+		ref, err := url.Parse(*l.Href)
+		if err != nil {
+			return nil, &LinkError{Href: *l.Href, Reason: "not a URL"}
+		}
+		next := current.ResolveReference(ref)
+		if next.Scheme != a.base.Scheme || next.Host != a.base.Host {
+			return nil, &LinkError{Href: *l.Href, Reason: "it leads to another host than " + a.base.Host}
+		}
+		if next.User != nil {
+			return nil, &LinkError{Href: *l.Href, Reason: "it carries credentials"}
+		}
+		if seen[next.String()] {
+			return nil, &LinkError{Href: *l.Href, Reason: "it leads back to a page already read"}
+		}
+		return next, nil
+	}
+	return nil, nil
+}
+
+// follow sends a GET for a link, through the same editors and
+// authentication as the generated calls.
+func (a *API) follow(ctx context.Context, u *url.URL) (*http.Response, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), http.NoBody)
+	if err != nil {
+		return nil, err
+	}
+	for _, e := range a.editors {
+		if err := e(ctx, req); err != nil {
+			return nil, err
+		}
+	}
+	return a.doer.Do(req)
+}
+
+// QueuedAll collects Queued into a slice, stopping at the first error.
+func (a *API) QueuedAll(ctx context.Context, after time.Time, opts *QueuedOptions) ([]InvitationEvent, error) {
+	var out []InvitationEvent
+	for ev, err := range a.Queued(ctx, after, opts) {
+		if err != nil {
+			return out, err
+		}
+		out = append(out, ev)
+	}
+	return out, nil
+}
