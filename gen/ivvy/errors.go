@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"github.com/invitekit/invitekit/internal/httpx"
 )
 
 // Sentinels an *APIError matches with errors.Is.
@@ -96,3 +98,22 @@ func (e *APIError) Is(target error) bool {
 	}
 	return false
 }
+
+// Errors from the HTTP layer, shared by all invitekit clients.
+var (
+	// ErrOutcomeUnknown matches the error of a call that changes state (an
+	// invitation, an add or update, a batch run) when the connection failed
+	// after the request was sent: it may have taken effect.
+	ErrOutcomeUnknown = httpx.ErrOutcomeUnknown
+)
+
+// RedirectError reports a redirect to another host, which is refused:
+// nothing of the request reaches that host.
+type RedirectError = httpx.RedirectError
+
+// TooLargeError reports a response body over the WithMaxResponseBytes cap.
+type TooLargeError = httpx.TooLargeError
+
+// OutcomeUnknownError wraps the transport error of a state-changing call
+// that was sent but not answered; it matches ErrOutcomeUnknown.
+type OutcomeUnknownError = httpx.OutcomeUnknownError

@@ -1,0 +1,44 @@
+package ivvyfake_test
+
+import (
+	"context"
+	"fmt"
+	"net/http/httptest"
+	"time"
+
+	"github.com/invitekit/invitekit/fake/ivvy"
+	"github.com/invitekit/invitekit/gen/ivvy"
+	"github.com/invitekit/invitekit/internal/redact"
+	"github.com/invitekit/invitekit/internal/signing"
+)
+
+// Serve the demo fake over httptest and invite two contacts to event 3 with
+// the generated client; contact 999 does not exist.
+func Example() {
+	now := func() time.Time { return time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC) }
+	fake := ivvyfake.Demo(ivvyfake.WithClock(now))
+	srv := httptest.NewServer(fake)
+	defer srv.Close()
+
+	signer := signing.NewIvvy(ivvyfake.DemoKey, redact.Secret(ivvyfake.DemoSecret), now)
+	client, err := ivvy.NewClientWithResponses(srv.URL, ivvy.WithRequestEditorFn(signer.Edit))
+	if err != nil {
+		panic(err)
+	}
+	resp, err := client.InviteContactsWithResponse(context.Background(), ivvy.InviteContactsRequest{Event: 3, Contacts: []int64{2, 999}})
+	if err != nil {
+		panic(err)
+	}
+	for _, r := range resp.JSON200.Results {
+		fmt.Println("contact", r.Contact, "invited:", r.Status)
+	}
+	for _, inv := range fake.Invitations(3) {
+		fmt.Println("contact", inv.ContactID, "response:", inv.Response)
+	}
+	fmt.Println("inviteContacts calls:", fake.Calls("inviteContacts"))
+	// Output:
+	// contact 2 invited: true
+	// contact 999 invited: false
+	// contact 2 response: U
+	// inviteContacts calls: 1
+}
