@@ -3,3 +3,5 @@
 package invitekit
 
 //go:generate go run github.com/oapi-codegen/oapi-codegen/v2/cmd/oapi-codegen -config specs/ivvy.cfg.yaml specs/ivvy.yaml
+//go:generate go run github.com/oapi-codegen/oapi-codegen/v2/cmd/oapi-codegen -config specs/alida.cfg.yaml specs/alida.yaml
+//go:generate go run github.com/oapi-codegen/oapi-codegen/v2/cmd/oapi-codegen -config specs/invitario.cfg.yaml specs/invitario.yaml

@@ -1,0 +1,163 @@
+package invitario
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/invitekit/invitekit/internal/httpx"
+	"github.com/invitekit/invitekit/internal/redact"
+)
+
+// Secret holds a credential (the app code, a session token). Printing,
+// logging or JSON-encoding it shows "[redacted]"; Reveal returns the value.
+type Secret = redact.Secret
+
+// DefaultSyncOverlap is how far before the cursor's time Sync asks for
+// changes, so that a change stamped just before the server's answer time is
+// not missed. Guests already delivered are not delivered again.
+const DefaultSyncOverlap = 2 * time.Second
+
+// DefaultMaxListBytes caps a single guest (and the envelope around the
+// guest array) in a streamed list; the list as a whole is not capped.
+const DefaultMaxListBytes = 1 << 20
+
+// Credentials are the three values from the event's "Check-in" menu.
+type Credentials struct {
+	// EventID is the id in the backend URL .../admin/event/{eventId}.
+	EventID string
+	// AppCode is the "App Code" of the check-in app configuration (sent as
+	// apiKey).
+	AppCode Secret
+	// Station is the "Name" of that app configuration (sent as
+	// stationName).
+	Station string
+}
+
+// API is an Invitario session for one event: it logs in on first use (all
+// concurrent callers share that login), sends the session token with every
+// request, logs in again once when the server reports an invalid session, and
+// logs out once on Close. It is safe for concurrent use.
+type API struct {
+	raw      *Client
+	creds    Credentials
+	maxBody  int64
+	maxGuest int64
+	overlap  time.Duration
+
+	mu      sync.Mutex
+	token   Secret
+	gen     uint64 // counts successful logins; tells a stale token from the current one
+	session *Session
+	flight  *loginFlight
+	closed  bool
+}
+
+// Option configures New.
+type Option func(*settings)
+
+type settings struct {
+	endpoint  string
+	transport http.RoundTripper
+	timeout   time.Duration
+	editors   []RequestEditorFn
+	logger    *slog.Logger
+	maxBody   int64
+	maxGuest  int64
+	overlap   time.Duration
+	overlapOK bool
+}
+
+// WithEndpoint sets the base URL (scheme://host[:port]). It is required: the
+// vendor does not publish a host.
+func WithEndpoint(baseURL string) Option { return func(s *settings) { s.endpoint = baseURL } }
+
+// WithTransport sets the HTTP transport.
+func WithTransport(rt http.RoundTripper) Option { return func(s *settings) { s.transport = rt } }
+
+// WithTimeout bounds each call, reading a streamed list included; zero keeps
+// the default.
+func WithTimeout(d time.Duration) Option { return func(s *settings) { s.timeout = d } }
+
+// WithEditor adds a request editor that runs on every request.
+func WithEditor(fn RequestEditorFn) Option {
+	return func(s *settings) { s.editors = append(s.editors, fn) }
+}
+
+// WithLogger logs one debug record per HTTP attempt (never credentials).
+func WithLogger(l *slog.Logger) Option { return func(s *settings) { s.logger = l } }
+
+// WithMaxResponseBytes caps the body of login, logout and error answers.
+func WithMaxResponseBytes(n int64) Option { return func(s *settings) { s.maxBody = n } }
+
+// WithMaxGuestBytes caps the encoded size of one guest in a streamed list
+// (default DefaultMaxListBytes). Lists are streamed, so their total size is
+// not capped.
+func WithMaxGuestBytes(n int64) Option { return func(s *settings) { s.maxGuest = n } }
+
+// WithSyncOverlap sets how far before the cursor Sync asks for changes
+// (default DefaultSyncOverlap; zero asks from the cursor's time exactly).
+func WithSyncOverlap(d time.Duration) Option {
+	return func(s *settings) { s.overlap, s.overlapOK = d, true }
+}
+
+// New returns a session for the event. Nothing is sent until the first call.
+func New(creds Credentials, opts ...Option) (*API, error) {
+	var s settings
+	for _, o := range opts {
+		o(&s)
+	}
+	if strings.TrimSpace(creds.EventID) == "" {
+		return nil, errors.New("invitario: the event id is empty")
+	}
+	if creds.AppCode.IsZero() {
+		return nil, errors.New("invitario: the app code is empty")
+	}
+	if s.endpoint == "" {
+		return nil, errors.New("invitario: no host: use WithEndpoint")
+	}
+	u, err := url.Parse(strings.TrimRight(s.endpoint, "/"))
+	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || u.User != nil ||
+		u.Path != "" || u.RawQuery != "" || u.Fragment != "" {
+		return nil, fmt.Errorf("invitario: endpoint %q must be scheme://host[:port]", s.endpoint)
+	}
+	if s.maxGuest <= 0 {
+		s.maxGuest = DefaultMaxListBytes
+	}
+	if !s.overlapOK {
+		s.overlap = DefaultSyncOverlap
+	}
+	if s.overlap < 0 {
+		return nil, fmt.Errorf("invitario: sync overlap %v is negative", s.overlap)
+	}
+	doer := httpx.New(httpx.Config{
+		Transport:        s.transport,
+		Timeout:          s.timeout,
+		MaxResponseBytes: s.maxBody,
+		Logger:           s.logger,
+	})
+	copts := []ClientOption{WithHTTPClient(doer)}
+	for _, e := range s.editors {
+		copts = append(copts, WithRequestEditorFn(e))
+	}
+	raw, err := NewClient(u.String(), copts...)
+	if err != nil {
+		return nil, fmt.Errorf("invitario: %w", err)
+	}
+	return &API{
+		raw:      raw,
+		creds:    creds,
+		maxBody:  doer.MaxResponseBytes(),
+		maxGuest: s.maxGuest,
+		overlap:  s.overlap,
+	}, nil
+}
+
+// Raw returns the generated client, which shares the API's transport. Its
+// calls do not manage the session: they need a token in the body.
+func (a *API) Raw() *Client { return a.raw }

@@ -1,0 +1,170 @@
+package invitario
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/invitekit/invitekit/internal/httpx"
+)
+
+// Session describes the logged-in session.
+type Session struct {
+	// Event is the event the session is for, as the server describes it.
+	Event Event
+	// StationName is the station name the server confirmed.
+	StationName string
+}
+
+// loginFlight is one login that every concurrent caller waits for.
+type loginFlight struct {
+	done    chan struct{}
+	token   Secret
+	gen     uint64
+	session *Session
+	err     error
+}
+
+// Login logs in unless a session is open, and describes the session. Other
+// calls log in by themselves; Login is for callers who want the event
+// details or to check the credentials early.
+func (a *API) Login(ctx context.Context) (*Session, error) {
+	if _, _, err := a.current(ctx); err != nil {
+		return nil, err
+	}
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if a.session == nil {
+		return nil, ErrSessionExpired
+	}
+	s := *a.session
+	return &s, nil
+}
+
+// current returns the session token, logging in first if there is none.
+// Concurrent callers share one login.
+func (a *API) current(ctx context.Context) (Secret, uint64, error) {
+	a.mu.Lock()
+	if a.closed {
+		a.mu.Unlock()
+		return "", 0, ErrClosed
+	}
+	if a.token != "" {
+		tok, gen := a.token, a.gen
+		a.mu.Unlock()
+		return tok, gen, nil
+	}
+	f := a.flight
+	if f == nil {
+		f = &loginFlight{done: make(chan struct{})}
+		a.flight = f
+		// The login runs on its own, so that a caller giving up does not
+		// fail the others waiting for it; the HTTP timeout bounds it.
+		go a.runLogin(context.WithoutCancel(ctx), f)
+	}
+	a.mu.Unlock()
+	select {
+	case <-f.done:
+		return f.token, f.gen, f.err
+	case <-ctx.Done():
+		return "", 0, ctx.Err()
+	}
+}
+
+func (a *API) runLogin(ctx context.Context, f *loginFlight) {
+	res, err := a.login(ctx)
+	a.mu.Lock()
+	if err == nil {
+		a.gen++
+		a.token = Secret(res.SessionToken)
+		a.session = &Session{Event: res.Event, StationName: res.StationName}
+		f.token, f.gen, f.session = a.token, a.gen, a.session
+	}
+	f.err = err
+	a.flight = nil
+	a.mu.Unlock()
+	close(f.done)
+}
+
+// invalidate forgets the token of login gen after the server refused it; a
+// token from a newer login is kept, so concurrent refusals of one token cost
+// one new login.
+func (a *API) invalidate(gen uint64) {
+	a.mu.Lock()
+	if a.gen == gen {
+		a.token = ""
+		a.session = nil
+	}
+	a.mu.Unlock()
+}
+
+func (a *API) login(ctx context.Context) (*LoginResult, error) {
+	const op = "login"
+	resp, err := a.raw.Login(httpx.WithOperation(ctx, op, true), LoginRequest{
+		EventId:     a.creds.EventID,
+		ApiKey:      a.creds.AppCode.Reveal(),
+		StationName: a.creds.Station,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("invitario %s: %w", op, err)
+	}
+	body, err := httpx.ReadBody(resp, a.maxBody)
+	if err != nil {
+		return nil, fmt.Errorf("invitario %s: %w", op, err)
+	}
+	if e := a.failure(op, resp.StatusCode, body, ""); e != nil {
+		return nil, e
+	}
+	var res LoginResult
+	if err := unmarshal(body, &res); err != nil || res.SessionToken == "" {
+		return nil, &APIError{Operation: op, StatusCode: resp.StatusCode, Status: string(res.Status),
+			Excerpt: "the answer has no session token"}
+	}
+	return &res, nil
+}
+
+// Close logs the session out, once: later calls return nil and other calls
+// return ErrClosed. A session that was never opened, or whose token the
+// server already refused, needs no logout. A login still running is waited
+// for and then logged out.
+func (a *API) Close(ctx context.Context) error {
+	a.mu.Lock()
+	if a.closed {
+		a.mu.Unlock()
+		return nil
+	}
+	a.closed = true
+	f := a.flight
+	a.mu.Unlock()
+	if f != nil {
+		<-f.done
+	}
+	a.mu.Lock()
+	tok := a.token
+	a.token, a.session = "", nil
+	a.mu.Unlock()
+	if tok == "" {
+		return nil
+	}
+	err := a.logout(ctx, tok)
+	if errors.Is(err, ErrSessionExpired) {
+		return nil // the server had ended the session already
+	}
+	return err
+}
+
+func (a *API) logout(ctx context.Context, tok Secret) error {
+	const op = "logout"
+	resp, err := a.raw.Logout(httpx.WithOperation(ctx, op, false), SessionRequest{SessionToken: tok.Reveal()})
+	if err != nil {
+		return fmt.Errorf("invitario %s: %w", op, err)
+	}
+	body, err := httpx.ReadBody(resp, a.maxBody)
+	if err != nil {
+		return fmt.Errorf("invitario %s: %w", op, err)
+	}
+	if e := a.failure(op, resp.StatusCode, body, tok); e != nil {
+		return e
+	}
+	return nil
+}
