@@ -8,7 +8,10 @@ package fake
 import (
 	"net/http"
 
+	"github.com/google/uuid"
+
 	alidafake "github.com/invitekit/invitekit/fake/alida"
+	invitariofake "github.com/invitekit/invitekit/fake/invitario"
 	ivvyfake "github.com/invitekit/invitekit/fake/ivvy"
 )
 
@@ -18,6 +21,10 @@ const (
 	IvvyKey    = ivvyfake.DemoKey
 	IvvySecret = ivvyfake.DemoSecret
 
+	InvitarioEventID = invitariofake.DemoEventID
+	InvitarioAppCode = invitariofake.DemoAppCode
+	InvitarioStation = invitariofake.DemoStation
+
 	AlidaCommunity    = alidafake.DemoCommunity
 	AlidaUsername     = alidafake.DemoUsername
 	AlidaPassword     = alidafake.DemoPassword
@@ -26,21 +33,26 @@ const (
 	AlidaTokenPath    = alidafake.TokenPath
 )
 
+// AlidaOpenCommunication is the demo communication that accepts reports.
+func AlidaOpenCommunication() uuid.UUID { return alidafake.DemoOpenCommunication }
+
 // Set is one fake of each API.
 type Set struct {
-	Ivvy  *ivvyfake.Server
-	Alida *alidafake.Server
+	Ivvy      *ivvyfake.Server
+	Invitario *invitariofake.Server
+	Alida     *alidafake.Server
 }
 
 // Demo returns fakes seeded with the demo data and credentials.
 func Demo() *Set {
-	return &Set{Ivvy: ivvyfake.Demo(), Alida: alidafake.Demo()}
+	return &Set{Ivvy: ivvyfake.Demo(), Invitario: invitariofake.Demo(), Alida: alidafake.Demo()}
 }
 
 // Handler routes each request to its API's fake.
 func (s *Set) Handler() http.Handler {
 	mux := http.NewServeMux()
 	mux.Handle("/api/1.0/", s.Ivvy)
+	mux.Handle("/api/v1/", s.Invitario)
 	mux.Handle("/v1/applications/", s.Alida)
 	mux.Handle(alidafake.TokenPath, s.Alida)
 	return mux

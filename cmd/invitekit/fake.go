@@ -51,4 +51,10 @@ func runFake(ctx context.Context, e *env, args []string) error {
 func printFakeSettings(e *env, base string) {
 	fmt.Fprintf(e.Stdout, "invitekit fakes listening on %s\n\n", base)
 	fmt.Fprintf(e.Stdout, "export IVVY_BASE_URL=%s IVVY_API_KEY=%s IVVY_API_SECRET=%s\n", base, fake.IvvyKey, fake.IvvySecret)
+	fmt.Fprintf(e.Stdout, "export INVITARIO_BASE_URL=%s INVITARIO_EVENT_ID=%s INVITARIO_API_KEY=%s INVITARIO_STATION=%q\n",
+		base, fake.InvitarioEventID, fake.InvitarioAppCode, fake.InvitarioStation)
+	fmt.Fprintf(e.Stdout, "export ALIDA_BASE_URL=%s ALIDA_COMMUNITY=%s ALIDA_USERNAME=%s ALIDA_PASSWORD=%s\n",
+		base, fake.AlidaCommunity, fake.AlidaUsername, fake.AlidaPassword)
+	fmt.Fprintf(e.Stdout, "# or OAuth2: export ALIDA_CLIENT_ID=%s ALIDA_CLIENT_SECRET=%s ALIDA_TOKEN_URL=%s%s\n",
+		fake.AlidaClientID, fake.AlidaClientSecret, base, fake.AlidaTokenPath)
 }

@@ -145,11 +145,23 @@ func TestIvvyInviteFromFileAndStdin(t *testing.T) {
 	assert.Contains(t, errOut, "stdin line 3")
 }
 
-func TestDemoRuns(t *testing.T) {
+func TestDemoRunsTheWholeFlow(t *testing.T) {
 	code, out, errOut := runCLI(t, nil, "demo")
 	require.Equal(t, 0, code, errOut)
-	assert.Contains(t, out, "signed ping accepted")
-	assert.Contains(t, out, "NOT invited")
+	assert.Empty(t, errOut)
+	for _, want := range []string{
+		"signed ping accepted",
+		"contact 999  NOT invited",
+		"6 of 7 invited in 3 calls",
+		"Bob Brown                declined",
+		"12 guests, 4 checked in",
+		"changed: Bob Brandt <bob@example.com> checked in: true",
+		"checked in now: alice@example.com, bob@example.com, carol@example.com, erin@example.com, heidi@example.com",
+		"erin@example.com: not a community member, skipped",
+		"Alida:     3 invitation events reported for checked-in guests",
+	} {
+		assert.Contains(t, out, want)
+	}
 }
 
 func TestIvvyListCommands(t *testing.T) {
