@@ -132,6 +132,13 @@ func matchSegments(tmpl, got []string) (map[string]string, bool) {
 	return params, true
 }
 
+// formatValidators check the formats kin-openapi leaves unchecked by
+// default; compiled once, they are shared by every validation.
+var formatValidators = []openapi3.SchemaValidationOption{
+	openapi3.WithStringFormatValidator("uuid", openapi3.NewRegexpFormatValidator(openapi3.FormatOfStringForUUIDOfRFC9562)),
+	openapi3.WithStringFormatValidator("email", openapi3.NewRegexpFormatValidator(openapi3.FormatOfStringForEmail)),
+}
+
 // Options are the validation options used everywhere: every error reported,
 // undeclared statuses refused, uuid and email formats checked, and
 // authentication left to the caller (fakes check credentials themselves).
@@ -140,10 +147,7 @@ func Options() *openapi3filter.Options {
 		MultiError:            true,
 		IncludeResponseStatus: true,
 		AuthenticationFunc:    openapi3filter.NoopAuthenticationFunc,
-		SchemaValidationOptions: []openapi3.SchemaValidationOption{
-			openapi3.WithStringFormatValidator("uuid", openapi3.NewRegexpFormatValidator(openapi3.FormatOfStringForUUIDOfRFC9562)),
-			openapi3.WithStringFormatValidator("email", openapi3.NewRegexpFormatValidator(openapi3.FormatOfStringForEmail)),
-		},
+		SchemaValidationOptions: formatValidators,
 	}
 }
 
