@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"testing"
 	"time"
+	"unicode/utf8"
 )
 
 // FuzzRetryAfter: any header value parses without panicking, and a value
@@ -17,6 +18,25 @@ func FuzzRetryAfter(f *testing.F) {
 		d, ok := RetryAfter(http.Header{"Retry-After": {v}}, now)
 		if ok && d < 0 {
 			t.Fatalf("Retry-After %q gave a negative delay %v", v, d)
+		}
+	})
+}
+
+// FuzzExcerpt: an excerpt is valid UTF-8 and never longer than n+3 bytes.
+func FuzzExcerpt(f *testing.F) {
+	f.Add([]byte("<html>bad gateway</html>"), 10)
+	f.Add([]byte("0000\x960\x8b\xe2\xfb000"), 5)
+	f.Add([]byte("ééééé"), 3)
+	f.Fuzz(func(t *testing.T, b []byte, n int) {
+		if n < 0 || n > 1<<16 {
+			return
+		}
+		got := Excerpt(b, n)
+		if !utf8.ValidString(got) {
+			t.Fatalf("Excerpt(%q, %d) = %q is not valid UTF-8", b, n, got)
+		}
+		if len(got) > n+3 {
+			t.Fatalf("Excerpt(%q, %d) has %d bytes", b, n, len(got))
 		}
 	})
 }

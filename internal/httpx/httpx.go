@@ -17,6 +17,7 @@ import (
 	"strings"
 	"sync/atomic"
 	"time"
+	"unicode/utf8"
 )
 
 // Defaults used when a Config leaves a field zero.
@@ -402,17 +403,23 @@ func ReadBody(resp *http.Response, limit int64) ([]byte, error) {
 	return b, nil
 }
 
-// Excerpt returns at most n bytes of b as text for an error message, with
-// control characters replaced.
+// Excerpt returns the start of b as text for an error message: at most n
+// bytes of valid UTF-8 (cut on a character boundary) with control characters
+// replaced by spaces, and "..." appended when b was longer.
 func Excerpt(b []byte, n int) string {
-	s := strings.TrimSpace(string(b))
-	if len(s) > n {
-		s = s[:n] + "..."
-	}
-	return strings.Map(func(r rune) rune {
+	s := strings.ToValidUTF8(strings.TrimSpace(string(b)), "?")
+	s = strings.Map(func(r rune) rune {
 		if r < 0x20 || r == 0x7f {
 			return ' '
 		}
 		return r
 	}, s)
+	if len(s) <= n {
+		return s
+	}
+	cut := n
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return s[:cut] + "..."
 }

@@ -144,9 +144,9 @@ var formatValidators = []openapi3.SchemaValidationOption{
 // authentication left to the caller (fakes check credentials themselves).
 func Options() *openapi3filter.Options {
 	return &openapi3filter.Options{
-		MultiError:            true,
-		IncludeResponseStatus: true,
-		AuthenticationFunc:    openapi3filter.NoopAuthenticationFunc,
+		MultiError:              true,
+		IncludeResponseStatus:   true,
+		AuthenticationFunc:      openapi3filter.NoopAuthenticationFunc,
 		SchemaValidationOptions: formatValidators,
 	}
 }

@@ -1,0 +1,67 @@
+package alida
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// fixtureBodies returns the response bodies of the recorded Alida fixtures.
+func fixtureBodies(f *testing.F) [][]byte {
+	files, _ := filepath.Glob("../../contract_tests/testdata/alida/*/*.json")
+	var out [][]byte
+	for _, p := range files {
+		raw, err := os.ReadFile(p)
+		if err != nil {
+			continue
+		}
+		var fx struct {
+			Response struct {
+				Body json.RawMessage `json:"body"`
+			} `json:"response"`
+		}
+		if json.Unmarshal(raw, &fx) == nil && len(fx.Response.Body) > 0 {
+			out = append(out, fx.Response.Body)
+		}
+	}
+	if len(out) == 0 {
+		f.Fatal("no fixtures found")
+	}
+	return out
+}
+
+// FuzzResponseDecode feeds bodies to every Alida response path: the 201
+// classifier, the error body, the queued collection and the tolerant time.
+func FuzzResponseDecode(f *testing.F) {
+	for _, b := range fixtureBodies(f) {
+		f.Add(b)
+	}
+	f.Add([]byte(""))
+	f.Add([]byte("[]"))
+	f.Add([]byte(`"2016-11-15T01:01:28.4112016Z"`))
+	f.Add([]byte("<html>oops</html>"))
+	f.Fuzz(func(t *testing.T, body []byte) {
+		if r, err := ParseCreated(body); err == nil {
+			if r.Outcome < OutcomeNothingQueued || r.Outcome > OutcomeQueuedWithEvents {
+				t.Fatalf("ParseCreated(%q) gave outcome %d", body, r.Outcome)
+			}
+		}
+		e := newAPIError("op", 500, body)
+		if len(e.Body) > excerptLimit+3 {
+			t.Fatalf("excerpt of %d bytes", len(e.Body))
+		}
+		if !strings.Contains(e.Error(), "500") {
+			t.Fatalf("error %q does not name the status", e.Error())
+		}
+		var coll InvitationEventCollection
+		_ = json.Unmarshal(body, &coll)
+		var tm Time
+		if json.Unmarshal(body, &tm) == nil {
+			if _, err := json.Marshal(tm); err != nil {
+				t.Fatalf("a decoded time does not encode: %v", err)
+			}
+		}
+	})
+}
