@@ -50,6 +50,7 @@ type settings struct {
 	pageSize       int
 	returnResource bool
 	now            func() time.Time
+	retry          httpx.RetryPolicy
 }
 
 // WithEndpoint sets the base URL (scheme://host[:port]), for example
@@ -102,6 +103,16 @@ func BaseURL(region string) (string, error) {
 		return "", fmt.Errorf("alida: region %q must be a lowercase code such as na1", region)
 	}
 	return "https://api." + region + ".alida.com", nil
+}
+
+// WithMaxAttempts sets how often a safe (read-only) call is tried in all; 1
+// disables retries. The default is 3. Calls that change state are sent once.
+func WithMaxAttempts(n int) Option { return func(s *settings) { s.retry.MaxAttempts = n } }
+
+// WithBackoff sets the first retry delay and the cap of the jittered
+// exponential backoff (defaults 250ms and 10s).
+func WithBackoff(base, max time.Duration) Option {
+	return func(s *settings) { s.retry.BaseDelay, s.retry.MaxDelay = base, max }
 }
 
 // New returns a client for the community with the given API key name. Set
@@ -162,6 +173,7 @@ func New(community string, auth Auth, opts ...Option) (*API, error) {
 		Timeout:          s.timeout,
 		MaxResponseBytes: s.maxBody,
 		Logger:           s.logger,
+		Retry:            s.retry,
 		Final:            []httpx.Editor{authn.edit},
 	})
 	copts := []ClientOption{WithHTTPClient(doer)}
@@ -218,7 +230,9 @@ func (a *API) call(ctx context.Context, op string, safe bool, send func(context.
 		if resp.StatusCode == http.StatusUnauthorized {
 			a.auth.reject()
 		}
-		return resp, body, newAPIError(op, resp.StatusCode, body)
+		e := newAPIError(op, resp.StatusCode, body)
+		e.RetryAfter, _ = httpx.RetryAfter(resp.Header, time.Now())
+		return resp, body, e
 	}
 	return resp, body, nil
 }

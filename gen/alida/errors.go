@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/invitekit/invitekit/internal/httpx"
 )
@@ -49,6 +50,9 @@ type APIError struct {
 	// Body is an excerpt (at most 200 bytes) of a body that was not an
 	// Alida error.
 	Body string
+	// RetryAfter is the delay a Retry-After header asked for (rate
+	// limiting, unavailability), or zero.
+	RetryAfter time.Duration
 }
 
 // Error describes the failure: operation, status, message and errorId. The
@@ -108,3 +112,22 @@ func newAPIError(op string, status int, body []byte) *APIError {
 	e.Body = httpx.Excerpt(body, excerptLimit-10)
 	return e
 }
+
+// Errors from the HTTP layer, shared by all invitekit clients.
+var (
+	// ErrOutcomeUnknown matches the error of a call that changes state
+	// when the connection failed after the request was sent: it may have
+	// taken effect.
+	ErrOutcomeUnknown = httpx.ErrOutcomeUnknown
+)
+
+// RedirectError reports a redirect to another host, which is refused:
+// nothing of the request reaches that host.
+type RedirectError = httpx.RedirectError
+
+// TooLargeError reports a response body over its cap.
+type TooLargeError = httpx.TooLargeError
+
+// OutcomeUnknownError wraps the transport error of a state-changing call
+// that was sent but not answered; it matches ErrOutcomeUnknown.
+type OutcomeUnknownError = httpx.OutcomeUnknownError

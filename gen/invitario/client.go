@@ -71,6 +71,7 @@ type settings struct {
 	maxGuest  int64
 	overlap   time.Duration
 	overlapOK bool
+	retry     httpx.RetryPolicy
 }
 
 // WithEndpoint sets the base URL (scheme://host[:port]). It is required: the
@@ -104,6 +105,16 @@ func WithMaxGuestBytes(n int64) Option { return func(s *settings) { s.maxGuest =
 // (default DefaultSyncOverlap; zero asks from the cursor's time exactly).
 func WithSyncOverlap(d time.Duration) Option {
 	return func(s *settings) { s.overlap, s.overlapOK = d, true }
+}
+
+// WithMaxAttempts sets how often a safe (read-only) call is tried in all; 1
+// disables retries. The default is 3. Calls that change state are sent once.
+func WithMaxAttempts(n int) Option { return func(s *settings) { s.retry.MaxAttempts = n } }
+
+// WithBackoff sets the first retry delay and the cap of the jittered
+// exponential backoff (defaults 250ms and 10s).
+func WithBackoff(base, max time.Duration) Option {
+	return func(s *settings) { s.retry.BaseDelay, s.retry.MaxDelay = base, max }
 }
 
 // New returns a session for the event. Nothing is sent until the first call.
@@ -140,6 +151,7 @@ func New(creds Credentials, opts ...Option) (*API, error) {
 		Timeout:          s.timeout,
 		MaxResponseBytes: s.maxBody,
 		Logger:           s.logger,
+		Retry:            s.retry,
 	})
 	copts := []ClientOption{WithHTTPClient(doer)}
 	for _, e := range s.editors {
@@ -157,6 +169,15 @@ func New(creds Credentials, opts ...Option) (*API, error) {
 		overlap:  s.overlap,
 	}, nil
 }
+
+// String names the client's event, station and host; it never shows the app
+// code or the session token.
+func (a *API) String() string {
+	return fmt.Sprintf("invitario.API(event=%s, station=%s, endpoint=%s)", a.creds.EventID, a.creds.Station, a.raw.Server)
+}
+
+// GoString is String, so %#v does not show credentials either.
+func (a *API) GoString() string { return a.String() }
 
 // Raw returns the generated client, which shares the API's transport. Its
 // calls do not manage the session: they need a token in the body.

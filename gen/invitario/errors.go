@@ -183,3 +183,22 @@ func (a *API) scrub(tok Secret, s string) string {
 	}
 	return s
 }
+
+// Errors from the HTTP layer, shared by all invitekit clients.
+var (
+	// ErrOutcomeUnknown matches the error of a call that changes state
+	// when the connection failed after the request was sent: it may have
+	// taken effect.
+	ErrOutcomeUnknown = httpx.ErrOutcomeUnknown
+)
+
+// RedirectError reports a redirect to another host, which is refused:
+// nothing of the request reaches that host.
+type RedirectError = httpx.RedirectError
+
+// TooLargeError reports a response body over its cap.
+type TooLargeError = httpx.TooLargeError
+
+// OutcomeUnknownError wraps the transport error of a state-changing call
+// that was sent but not answered; it matches ErrOutcomeUnknown.
+type OutcomeUnknownError = httpx.OutcomeUnknownError

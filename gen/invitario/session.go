@@ -19,6 +19,8 @@ type Session struct {
 // loginFlight is one login that every concurrent caller waits for.
 type loginFlight struct {
 	done    chan struct{}
+	cancel  context.CancelFunc // ends the login once nobody waits for it
+	waiters int                // callers waiting; guarded by API.mu
 	token   Secret
 	gen     uint64
 	session *Session
@@ -56,17 +58,25 @@ func (a *API) current(ctx context.Context) (Secret, uint64, error) {
 	}
 	f := a.flight
 	if f == nil {
-		f = &loginFlight{done: make(chan struct{})}
-		a.flight = f
 		// The login runs on its own, so that a caller giving up does not
-		// fail the others waiting for it; the HTTP timeout bounds it.
-		go a.runLogin(context.WithoutCancel(ctx), f)
+		// fail the others waiting for it. It is cancelled when the last
+		// caller waiting for it gives up, or by Close.
+		lctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
+		f = &loginFlight{done: make(chan struct{}), cancel: cancel}
+		a.flight = f
+		go a.runLogin(lctx, f)
 	}
+	f.waiters++
 	a.mu.Unlock()
 	select {
 	case <-f.done:
 		return f.token, f.gen, f.err
 	case <-ctx.Done():
+		a.mu.Lock()
+		if f.waiters--; f.waiters == 0 {
+			f.cancel()
+		}
+		a.mu.Unlock()
 		return "", 0, ctx.Err()
 	}
 }
@@ -83,6 +93,7 @@ func (a *API) runLogin(ctx context.Context, f *loginFlight) {
 	f.err = err
 	a.flight = nil
 	a.mu.Unlock()
+	f.cancel()
 	close(f.done)
 }
 
@@ -125,8 +136,8 @@ func (a *API) login(ctx context.Context) (*LoginResult, error) {
 
 // Close logs the session out, once: later calls return nil and other calls
 // return ErrClosed. A session that was never opened, or whose token the
-// server already refused, needs no logout. A login still running is waited
-// for and then logged out.
+// server already refused, needs no logout. A login still running is
+// cancelled, and logged out if it succeeded all the same.
 func (a *API) Close(ctx context.Context) error {
 	a.mu.Lock()
 	if a.closed {
@@ -137,7 +148,14 @@ func (a *API) Close(ctx context.Context) error {
 	f := a.flight
 	a.mu.Unlock()
 	if f != nil {
-		<-f.done
+		// A login still running is wanted by nobody now: end it, and log
+		// out if it got through before the cancellation reached it.
+		f.cancel()
+		select {
+		case <-f.done:
+		case <-ctx.Done():
+			return fmt.Errorf("invitario: logout: waiting for the login to end: %w", ctx.Err())
+		}
 	}
 	a.mu.Lock()
 	tok := a.token

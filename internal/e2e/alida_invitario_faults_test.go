@@ -361,7 +361,6 @@ func TestCancellationReturnsPromptly(t *testing.T) {
 		require.ErrorIs(t, err, context.DeadlineExceeded)
 	})
 	t.Run("invitario close during login", func(t *testing.T) {
-		knownBug(t, "gen/invitario: Close(ctx) waits for a running login (<-f.done) without watching ctx, up to the HTTP timeout")
 		t.Parallel()
 		e := newInvitario(t, faults.When(path("/api/v1/login"), faults.Always(fHang)), invitario.WithTimeout(30*time.Second))
 		go func() { _, _ = e.api.Login(cancelAfter(t, after)) }()
