@@ -363,10 +363,21 @@ func TestCancellationReturnsPromptly(t *testing.T) {
 	t.Run("invitario close during login", func(t *testing.T) {
 		t.Parallel()
 		e := newInvitario(t, faults.When(path("/api/v1/login"), faults.Always(fHang)), invitario.WithTimeout(30*time.Second))
-		go func() { _, _ = e.api.Login(cancelAfter(t, after)) }()
+		// A caller still waits for the login when Close comes: Close ends
+		// the login instead of waiting out the 30s timeout.
+		loginErr := make(chan error, 1)
+		go func() { _, err := e.api.Login(t.Context()); loginErr <- err }()
 		time.Sleep(after)
-		err := returnsWithin(t, limit, func() error { return e.api.Close(cancelAfter(t, after)) })
-		require.ErrorIs(t, err, context.DeadlineExceeded)
+		err := returnsWithin(t, limit, func() error { return e.api.Close(cancelAfter(t, limit)) })
+		require.NoError(t, err, "nothing to log out: the login never succeeded")
+		select {
+		case err := <-loginErr:
+			require.Error(t, err, "the waiting caller learns the login ended")
+		case <-time.After(limit):
+			t.Fatal("the caller waiting for the login was not released")
+		}
+		_, err = e.api.Login(t.Context())
+		require.ErrorIs(t, err, invitario.ErrClosed)
 	})
 }
 
