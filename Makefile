@@ -2,6 +2,7 @@
 GO        ?= go
 FUZZTIME  ?= 30s
 BENCHTIME ?= 1s
+BENCHCOUNT ?= 5
 
 .PHONY: all generate check-generated lint test test-race bench fuzz demo ci
 
@@ -32,9 +33,18 @@ lint:
 test:
 	$(GO) test -race -count=1 ./...
 
-## bench: benchmarks with ratios against their baselines
+## bench: benchmarks with ratios against their baselines (BENCHMARKS.md):
+## BENCHCOUNT passes over the quick ones and two over the large ones, each
+## pass running a benchmark and its baselines side by side, then the table
 bench:
-	$(GO) test -run '^$$' -bench . -benchmem -benchtime $(BENCHTIME) ./...
+	@tmp="$$(mktemp -d)" && trap 'rm -rf "$$tmp"' EXIT && \
+	$(GO) test -c -o "$$tmp/bench.test" ./benchmarks/ && \
+	{ for i in $$(seq $(BENCHCOUNT)); do \
+		"$$tmp/bench.test" -test.run '^$$' -test.bench 'SignIvvy|InviteContacts' -test.benchmem -test.benchtime $(BENCHTIME) || exit 1; \
+	  done; \
+	  for i in 1 2; do \
+		"$$tmp/bench.test" -test.run '^$$' -test.bench 'InviteMany|GuestList' -test.benchmem -test.benchtime $(BENCHTIME) || exit 1; \
+	  done; } 2>&1 | $(GO) run ./internal/benchtable
 
 ## fuzz: run every fuzz target for FUZZTIME each
 fuzz:

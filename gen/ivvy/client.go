@@ -113,6 +113,9 @@ func WithBackoff(base, max time.Duration) Option {
 type API struct {
 	raw     *Client
 	maxBody int64
+	// inviteURL is the inviteContacts URL, resolved once: InviteMany
+	// sends that call over and over.
+	inviteURL string
 }
 
 // New returns a client that signs every request with the key pair. A region
@@ -150,7 +153,11 @@ func New(key, secret string, opts ...Option) (*API, error) {
 	if err != nil {
 		return nil, fmt.Errorf("ivvy: %w", err)
 	}
-	return &API{raw: raw, maxBody: doer.MaxResponseBytes()}, nil
+	tmpl, err := NewInviteContactsRequestWithBody(base, "application/json", nil)
+	if err != nil {
+		return nil, fmt.Errorf("ivvy: %w", err)
+	}
+	return &API{raw: raw, maxBody: doer.MaxResponseBytes(), inviteURL: tmpl.URL.String()}, nil
 }
 
 func baseURL(s settings) (string, error) {
@@ -270,5 +277,26 @@ func (a *API) InviteContacts(ctx context.Context, eventID int64, contactIDs []in
 		}
 	}
 	body := InviteContactsRequest{Event: eventID, Contacts: contactIDs}
-	return call[InviteContactsResult](ctx, a, "inviteContacts", bind(a.raw.InviteContacts, body))
+	return call[InviteContactsResult](ctx, a, "inviteContacts", func(ctx context.Context, _ ...RequestEditorFn) (*http.Response, error) {
+		return a.sendInviteContacts(ctx, body)
+	})
+}
+
+// sendInviteContacts sends what the generated Client.InviteContacts sends
+// (the same body, URL, header and editors), without parsing the server URL
+// and resolving the operation path on every call.
+func (a *API) sendInviteContacts(ctx context.Context, body InviteContactsRequest) (*http.Response, error) {
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, a.inviteURL, bytes.NewReader(buf))
+	if err != nil {
+		return nil, err
+	}
+	req.Header["Content-Type"] = []string{"application/json"}
+	if err := a.raw.applyEditors(ctx, req, nil); err != nil {
+		return nil, err
+	}
+	return a.raw.Client.Do(req)
 }

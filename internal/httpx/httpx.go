@@ -4,7 +4,6 @@
 package httpx
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -253,8 +252,8 @@ func (d *Doer) once(ctx context.Context, orig *http.Request, body []byte, op Ope
 	trace := &httptrace.ClientTrace{WroteRequest: func(httptrace.WroteRequestInfo) { wrote.Store(true) }}
 	req := orig.Clone(httptrace.WithClientTrace(ctx, trace))
 	if body != nil {
-		req.Body = io.NopCloser(bytes.NewReader(body))
-		req.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(body)), nil }
+		req.Body = &memBody{b: body}
+		req.GetBody = func() (io.ReadCloser, error) { return &memBody{b: body}, nil }
 		req.ContentLength = int64(len(body))
 	}
 	for _, edit := range d.cfg.Final {
@@ -293,13 +292,65 @@ func bodyBytes(req *http.Request) ([]byte, error) {
 	if req.Body == nil || req.Body == http.NoBody {
 		return nil, nil
 	}
-	b, err := io.ReadAll(req.Body)
+	b, err := readAll(req.Body, req.ContentLength)
 	_ = req.Body.Close()
 	if err != nil {
 		return nil, fmt.Errorf("read request body: %w", err)
 	}
 	return b, nil
 }
+
+// readAll is io.ReadAll starting with room for sizeHint bytes (and the
+// read that finds the end), so a body of known length is read into a
+// single allocation.
+func readAll(r io.Reader, sizeHint int64) ([]byte, error) {
+	if sizeHint <= 0 || sizeHint > DefaultMaxResponseBytes {
+		sizeHint = 512
+	}
+	b := make([]byte, 0, sizeHint+1)
+	for {
+		n, err := r.Read(b[len(b):cap(b)])
+		b = b[:len(b)+n]
+		if err == io.EOF {
+			return b, nil
+		}
+		if err != nil {
+			return b, err
+		}
+		if len(b) == cap(b) {
+			b = append(b, 0)[:len(b)] // let append pick the next size
+		}
+	}
+}
+
+// memBody is a request body held in memory. Besides being read, it gives
+// request editors the bytes a read would return (Bytes), so a signer can
+// hash the body without consuming or copying it.
+type memBody struct {
+	b   []byte
+	off int
+}
+
+func (m *memBody) Read(p []byte) (int, error) {
+	if m.off >= len(m.b) {
+		return 0, io.EOF
+	}
+	n := copy(p, m.b[m.off:])
+	m.off += n
+	return n, nil
+}
+
+// WriteTo lets io.Copy hand the bytes over without a buffer.
+func (m *memBody) WriteTo(w io.Writer) (int64, error) {
+	n, err := w.Write(m.b[m.off:])
+	m.off += n
+	return int64(n), err
+}
+
+// Bytes returns what is left to read, without consuming it.
+func (m *memBody) Bytes() []byte { return m.b[m.off:] }
+
+func (m *memBody) Close() error { return nil }
 
 // retryable reports whether a safe operation should be tried again.
 func retryable(resp *http.Response, err error) bool {
@@ -393,7 +444,7 @@ func ReadBody(resp *http.Response, limit int64) ([]byte, error) {
 	if limit <= 0 {
 		limit = DefaultMaxResponseBytes
 	}
-	b, err := io.ReadAll(io.LimitReader(resp.Body, limit+1))
+	b, err := readAll(io.LimitReader(resp.Body, limit+1), min(resp.ContentLength, limit))
 	if err != nil {
 		return nil, fmt.Errorf("read response body: %w", err)
 	}

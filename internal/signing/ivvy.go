@@ -8,14 +8,20 @@ import (
 	"crypto/hmac"
 	"crypto/md5"
 	"crypto/sha1"
+	"encoding/binary"
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"hash"
 	"io"
 	"net/http"
+	"net/url"
+	"slices"
 	"sort"
 	"strings"
+	"sync"
 	"time"
+	"unicode/utf8"
 
 	"github.com/invitekit/invitekit/internal/redact"
 )
@@ -38,11 +44,38 @@ const (
 
 // Ivvy signs iVvy requests. Its Edit method has the shape of a request
 // editor; it must run after every other editor, on every attempt, because it
-// signs the final headers and body.
+// signs the final headers and body. It is safe for concurrent use.
 type Ivvy struct {
 	key    string
 	secret redact.Secret
 	now    func() time.Time
+	// scratch holds *ivvyScratch values: the hashers and buffers of one
+	// signature, reused so that signing allocates little.
+	scratch sync.Pool
+}
+
+// ivvyScratch is what one Edit needs besides the request: an md5 hasher, an
+// HMAC-SHA1 keyed with the secret, and buffers for the string to sign, the
+// header values and a body that cannot be hashed in place.
+type ivvyScratch struct {
+	md5, mac hash.Hash
+	sum      [sha1.Size]byte
+	sts      []byte
+	values   []byte
+	copyBuf  []byte
+	// date is the IVVY-Date of the Unix second dateSec: a request time in
+	// the same second reuses it instead of formatting it again.
+	date    []byte
+	dateSec int64
+}
+
+// appendDate appends the IVVY-Date of t to dst.
+func (sc *ivvyScratch) appendDate(dst []byte, t time.Time) []byte {
+	if sec := t.Unix(); sec != sc.dateSec || sc.date == nil {
+		sc.date = t.UTC().AppendFormat(sc.date[:0], IvvyDateLayout)
+		sc.dateSec = sec
+	}
+	return append(dst, sc.date...)
 }
 
 // NewIvvy returns a signer for the key pair. now supplies the request time;
@@ -51,57 +84,130 @@ func NewIvvy(key string, secret redact.Secret, now func() time.Time) *Ivvy {
 	if now == nil {
 		now = time.Now
 	}
-	return &Ivvy{key: key, secret: secret, now: now}
+	s := &Ivvy{key: key, secret: secret, now: now}
+	s.scratch.New = func() any {
+		return &ivvyScratch{
+			md5:    md5.New(),
+			mac:    hmac.New(sha1.New, []byte(secret.Reveal())),
+			sts:    make([]byte, 0, 256),
+			values: make([]byte, 0, 128),
+		}
+	}
+	return s
 }
 
+// Canonical forms of the header names Edit sets, so that it can store the
+// values without canonicalising the names on every call.
+var (
+	canonicalMD5  = http.CanonicalHeaderKey(ContentMD5Header)
+	canonicalDate = http.CanonicalHeaderKey(IvvyDateHeader)
+	canonicalAuth = http.CanonicalHeaderKey(IvvyAuthHeader)
+)
+
 // Edit hashes the body, sets Content-MD5 and IVVY-Date, removes any Date
-// header and sets X-Api-Authorization. The body is restored so it is sent
-// whole.
+// header and sets X-Api-Authorization. The body is left as it is (or, when
+// it cannot be replayed with GetBody, replaced by the same bytes) so that it
+// is sent whole.
 func (s *Ivvy) Edit(_ context.Context, req *http.Request) error {
 	if s.key == "" || s.secret.IsZero() {
 		return errors.New("ivvy signing: API key and secret are required")
 	}
-	body, err := snapshotBody(req)
-	if err != nil {
+	sc := s.scratch.Get().(*ivvyScratch)
+	defer s.scratch.Put(sc)
+
+	sc.md5.Reset()
+	if err := hashBody(req, sc.md5, sc); err != nil {
 		return fmt.Errorf("ivvy signing: read body: %w", err)
 	}
-	sum := md5.Sum(body)
-	bodyMD5 := hex.EncodeToString(sum[:])
+	// The three header values go into one buffer, converted to a string
+	// once: body md5, date, then "IWS key:signature".
+	v := hex.AppendEncode(sc.values[:0], sc.md5.Sum(sc.sum[:0]))
+	md5End := len(v)
+	v = sc.appendDate(v, s.now())
+	dateEnd := len(v)
 
-	req.Header.Del("Date")
-	req.Header.Set(ContentMD5Header, bodyMD5)
-	req.Header.Set(IvvyDateHeader, s.now().UTC().Format(IvvyDateLayout))
+	delete(req.Header, "Date") // req.Header.Del("Date") without canonicalising
+	var contentType string
+	if ct := req.Header["Content-Type"]; len(ct) > 0 {
+		contentType = ct[0]
+	}
+	sts, ok := appendStringToSign(sc.sts[:0], req.Method, v[:md5End], contentType, "", req.URL, req.Header, v[md5End:dateEnd])
+	sc.sts = sts
+	if !ok {
+		// Text beyond ASCII: take the general path, which lowercases
+		// the Unicode way.
+		bodyMD5, date := string(v[:md5End]), string(v[md5End:dateEnd])
+		req.Header.Set(ContentMD5Header, bodyMD5)
+		req.Header.Set(IvvyDateHeader, date)
+		text := IvvyStringToSign(req.Method, bodyMD5, req.Header.Get("Content-Type"), "", req.URL.RequestURI(), req.Header)
+		req.Header.Set(IvvyAuthHeader, "IWS "+s.key+":"+IvvySignature(s.secret.Reveal(), text))
+		return nil
+	}
+	sc.mac.Reset()
+	sc.mac.Write(sts)
+	v = append(v, "IWS "...)
+	v = append(v, s.key...)
+	v = append(v, ':')
+	v = hex.AppendEncode(v, sc.mac.Sum(sc.sum[:0]))
+	sc.values = v
 
-	sts := IvvyStringToSign(req.Method, bodyMD5, req.Header.Get("Content-Type"), "", req.URL.RequestURI(), req.Header)
-	req.Header.Set(IvvyAuthHeader, "IWS "+s.key+":"+IvvySignature(s.secret.Reveal(), sts))
+	text := string(v)
+	slots := make([]string, 3)
+	slots[0], slots[1], slots[2] = text[:md5End], text[md5End:dateEnd], text[dateEnd:]
+	req.Header[canonicalMD5] = slots[0:1:1]
+	req.Header[canonicalDate] = slots[1:2:2]
+	req.Header[canonicalAuth] = slots[2:3:3]
 	return nil
 }
 
-// snapshotBody returns the request body bytes and leaves the request with a
-// fresh reader over the same bytes (and a GetBody that can replay it).
-func snapshotBody(req *http.Request) ([]byte, error) {
+// inMemoryBody is a request body that tells what reading it would return
+// without being read, as the bodies of the HTTP layer (internal/httpx) do.
+type inMemoryBody interface {
+	Bytes() []byte
+}
+
+// hashBody writes the request body to w, leaving req.Body as it was
+// whenever it can: a body that tells its bytes (inMemoryBody) is hashed in
+// place; one that can be replayed (GetBody) is hashed from a fresh copy,
+// without a buffer when that copy is a bytes.Reader or similar. Any other
+// body is read, and replaced by a reader over the same bytes (with a
+// GetBody).
+func hashBody(req *http.Request, w io.Writer, sc *ivvyScratch) error {
 	if req.Body == nil || req.Body == http.NoBody {
-		return nil, nil
+		return nil
 	}
-	var rc io.ReadCloser
-	var err error
+	if mb, ok := req.Body.(inMemoryBody); ok {
+		b := mb.Bytes()
+		_, _ = w.Write(b)
+		req.ContentLength = int64(len(b))
+		return nil
+	}
 	if req.GetBody != nil {
-		rc, err = req.GetBody()
+		rc, err := req.GetBody()
 		if err != nil {
-			return nil, err
+			return err
 		}
-	} else {
-		rc = req.Body
+		if sc.copyBuf == nil {
+			sc.copyBuf = make([]byte, 4<<10)
+		}
+		n, err := io.CopyBuffer(w, rc, sc.copyBuf)
+		_ = rc.Close()
+		if err != nil {
+			return err
+		}
+		req.ContentLength = n
+		return nil
 	}
-	body, err := io.ReadAll(rc)
-	_ = rc.Close()
+	body, err := io.ReadAll(req.Body)
+	_ = req.Body.Close()
 	if err != nil {
-		return nil, err
+		return err
 	}
+	_, _ = w.Write(body)
 	req.Body = io.NopCloser(bytes.NewReader(body))
 	req.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(body)), nil }
 	req.ContentLength = int64(len(body))
-	return body, nil
+	return nil
 }
 
 // IvvyStringToSign builds the documented string to sign: method, body md5,
@@ -109,20 +215,209 @@ func snapshotBody(req *http.Request) ([]byte, error) {
 // version and the IVVY headers ("name=value" with '-' and '_' removed from
 // the name, sorted by name, joined with '&'), all lowercased.
 func IvvyStringToSign(method, bodyMD5, contentType, date, requestURI string, header http.Header) string {
+	b := make([]byte, 0, len(method)+len(bodyMD5)+len(contentType)+len(date)+len(requestURI)+64)
+	b = append(b, method...)
+	b = append(b, bodyMD5...)
+	b = append(b, contentType...)
+	b = append(b, date...)
+	b = append(b, requestURI...)
+	b = append(b, IvvyAPIVersion...)
+	b, ok := appendIvvyHeaders(b, header, nil)
+	if !ok || !lowerASCII(b) {
+		return unicodeStringToSign(method, bodyMD5, contentType, date, requestURI, header)
+	}
+	return string(b)
+}
+
+// appendStringToSign appends the lowercased string to sign for a request to
+// dst, like IvvyStringToSign, taking the path and query from u. ivvyDate is
+// the value of the IVVY-Date header, whatever header holds under that name.
+// It reports false, with dst holding garbage, when a part is not plain ASCII:
+// the caller must then use IvvyStringToSign.
+func appendStringToSign(dst []byte, method string, bodyMD5 []byte, contentType, date string, u *url.URL, header http.Header, ivvyDate []byte) ([]byte, bool) {
+	dst = append(dst, method...)
+	dst = append(dst, bodyMD5...)
+	dst = append(dst, contentType...)
+	dst = append(dst, date...)
+	dst = appendRequestURI(dst, u)
+	dst = append(dst, IvvyAPIVersion...)
+	dst, ok := appendIvvyHeaders(dst, header, ivvyDate)
+	return dst, ok && lowerASCII(dst)
+}
+
+// appendRequestURI appends u.RequestURI() to dst without building it as a
+// string first.
+func appendRequestURI(dst []byte, u *url.URL) []byte {
+	if u.Opaque != "" {
+		return append(dst, u.RequestURI()...)
+	}
+	if p := u.EscapedPath(); p != "" {
+		dst = append(dst, p...)
+	} else {
+		dst = append(dst, '/')
+	}
+	if u.ForceQuery || u.RawQuery != "" {
+		dst = append(dst, '?')
+		dst = append(dst, u.RawQuery...)
+	}
+	return dst
+}
+
+// lowerASCII lowercases b in place and reports whether b is all ASCII (if
+// it is not, b is left partly lowercased). It works on eight bytes at a
+// time: the string to sign is hashed on every request.
+func lowerASCII(b []byte) bool {
+	const (
+		high   = 0x8080808080808080
+		belowA = 0x3f3f3f3f3f3f3f3f // 0x80-'A': sets the high bit of bytes >= 'A'
+		aboveZ = 0x2525252525252525 // 0x80-('Z'+1): sets it for bytes > 'Z'
+	)
+	for len(b) >= 8 {
+		w := binary.LittleEndian.Uint64(b)
+		if w&high != 0 {
+			return false
+		}
+		if upper := ((w + belowA) ^ (w + aboveZ)) & high; upper != 0 {
+			binary.LittleEndian.PutUint64(b, w|upper>>2) // 0x80>>2 is the case bit
+		}
+		b = b[8:]
+	}
+	for i, c := range b {
+		if c >= utf8.RuneSelf {
+			return false
+		}
+		if 'A' <= c && c <= 'Z' {
+			b[i] = c + 'a' - 'A'
+		}
+	}
+	return true
+}
+
+// ivvyHeader is one IVVY-prefixed header for the string to sign.
+type ivvyHeader struct {
+	name   string   // as in the header map
+	values []string // nil with date set: the IVVY-Date being signed
+	date   []byte
+}
+
+// appendIvvyHeaders appends the IVVY-prefixed headers of h for the string to
+// sign: "name=value" pairs sorted by cleaned name and joined with '&'. With
+// ivvyDate not nil, it stands for the canonical IVVY-Date header. It reports
+// false when a header name is not plain ASCII.
+func appendIvvyHeaders(dst []byte, h http.Header, ivvyDate []byte) ([]byte, bool) {
+	var stack [4]ivvyHeader
+	pairs := stack[:0]
+	if ivvyDate != nil {
+		pairs = append(pairs, ivvyHeader{name: canonicalDate, date: ivvyDate})
+	}
+	for name, values := range h {
+		// Of the runes beyond ASCII only U+0130 lowercases to one of
+		// "ivvy" (to 'i'), so a name that is not ASCII from its first
+		// byte cannot be an IVVY header, unless it starts with one.
+		if len(name) > 0 && name[0] >= utf8.RuneSelf {
+			return dst, false
+		}
+		if len(name) < 4 || name[0]|0x20 != 'i' || name[1]|0x20 != 'v' || name[2]|0x20 != 'v' || name[3]|0x20 != 'y' {
+			continue
+		}
+		if !isASCII(name) {
+			return dst, false
+		}
+		if ivvyDate != nil && name == canonicalDate {
+			continue
+		}
+		pairs = append(pairs, ivvyHeader{name: name, values: values})
+	}
+	if len(pairs) > 1 {
+		slices.SortFunc(pairs, func(a, b ivvyHeader) int { return compareCleaned(a.name, b.name) })
+	}
+	for i, p := range pairs {
+		if i > 0 {
+			dst = append(dst, '&')
+		}
+		for j := 0; j < len(p.name); j++ {
+			if c := p.name[j]; c != '-' && c != '_' {
+				dst = append(dst, c)
+			}
+		}
+		dst = append(dst, '=')
+		if p.values == nil {
+			dst = append(dst, p.date...)
+			continue
+		}
+		for j, v := range p.values {
+			if j > 0 {
+				dst = append(dst, ',')
+			}
+			dst = append(dst, v...)
+		}
+	}
+	return dst, true
+}
+
+// compareCleaned compares two ASCII header names as the string to sign
+// orders them: lowercased, with '-' and '_' left out.
+func compareCleaned(a, b string) int {
+	i, j := 0, 0
+	for {
+		for i < len(a) && (a[i] == '-' || a[i] == '_') {
+			i++
+		}
+		for j < len(b) && (b[j] == '-' || b[j] == '_') {
+			j++
+		}
+		switch {
+		case i == len(a) && j == len(b):
+			return 0
+		case i == len(a):
+			return -1
+		case j == len(b):
+			return 1
+		}
+		ca, cb := lowerByte(a[i]), lowerByte(b[j])
+		if ca != cb {
+			return int(ca) - int(cb)
+		}
+		i++
+		j++
+	}
+}
+
+func lowerByte(c byte) byte {
+	if 'A' <= c && c <= 'Z' {
+		return c + 'a' - 'A'
+	}
+	return c
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
+}
+
+// unicodeStringToSign is IvvyStringToSign for text beyond ASCII: it
+// lowercases with strings.ToLower, as the documented scheme says.
+func unicodeStringToSign(method, bodyMD5, contentType, date, requestURI string, header http.Header) string {
 	var b strings.Builder
-	b.Grow(len(method) + len(bodyMD5) + len(contentType) + len(date) + len(requestURI) + 64)
 	b.WriteString(method)
 	b.WriteString(bodyMD5)
 	b.WriteString(contentType)
 	b.WriteString(date)
 	b.WriteString(requestURI)
 	b.WriteString(IvvyAPIVersion)
-	b.WriteString(ivvyHeaders(header))
+	b.WriteString(unicodeIvvyHeaders(header))
 	return strings.ToLower(b.String())
 }
 
-// ivvyHeaders renders the IVVY-prefixed headers for the string to sign.
-func ivvyHeaders(h http.Header) string {
+var nameCleaner = strings.NewReplacer("-", "", "_", "")
+
+// unicodeIvvyHeaders renders the IVVY-prefixed headers for
+// unicodeStringToSign.
+func unicodeIvvyHeaders(h http.Header) string {
 	type pair struct{ name, value string }
 	var pairs []pair
 	for name, values := range h {
@@ -130,11 +425,7 @@ func ivvyHeaders(h http.Header) string {
 		if !strings.HasPrefix(lower, "ivvy") {
 			continue
 		}
-		clean := strings.NewReplacer("-", "", "_", "").Replace(lower)
-		pairs = append(pairs, pair{clean, strings.Join(values, ",")})
-	}
-	if len(pairs) == 1 {
-		return pairs[0].name + "=" + pairs[0].value
+		pairs = append(pairs, pair{nameCleaner.Replace(lower), strings.Join(values, ",")})
 	}
 	sort.Slice(pairs, func(i, j int) bool { return pairs[i].name < pairs[j].name })
 	parts := make([]string, len(pairs))
