@@ -121,9 +121,6 @@ func (a *API) listOnce(ctx context.Context, op string, tok Secret, since *time.T
 // own buffer (in), so that each guest is parsed from one contiguous slice.
 type listStream struct {
 	op string
-	// dec is not used: the answer is read from cr. (It predates the
-	// hand-written decoder; the package's tests still set it.)
-	dec      *json.Decoder
 	cr       *capReader
 	in       jsonReader
 	names    fieldNames

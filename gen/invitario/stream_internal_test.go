@@ -1,7 +1,6 @@
 package invitario
 
 import (
-	"bufio"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -58,7 +57,7 @@ func (s *guestSource) Read(p []byte) (int, error) {
 
 func streamFrom(r io.Reader, limit int64, yield func(Guest, error) bool) (*listStream, int, bool, error) {
 	cr := &capReader{r: r, limit: limit}
-	s := &listStream{op: "guestListAll", dec: json.NewDecoder(bufio.NewReader(cr)), cr: cr}
+	s := &listStream{op: "guestListAll", cr: cr}
 	n, stopped, err := s.run(yield)
 	return s, n, stopped, err
 }
