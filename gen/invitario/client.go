@@ -49,6 +49,7 @@ type API struct {
 	maxBody  int64
 	maxGuest int64
 	overlap  time.Duration
+	attempts int // tries of a safe call in all
 
 	mu      sync.Mutex
 	token   Secret
@@ -143,6 +144,9 @@ func New(creds Credentials, opts ...Option) (*API, error) {
 	if !s.overlapOK {
 		s.overlap = DefaultSyncOverlap
 	}
+	if s.retry.MaxAttempts <= 0 {
+		s.retry.MaxAttempts = httpx.DefaultMaxAttempts
+	}
 	if s.overlap < 0 {
 		return nil, fmt.Errorf("invitario: sync overlap %v is negative", s.overlap)
 	}
@@ -167,6 +171,7 @@ func New(creds Credentials, opts ...Option) (*API, error) {
 		maxBody:  doer.MaxResponseBytes(),
 		maxGuest: s.maxGuest,
 		overlap:  s.overlap,
+		attempts: s.retry.MaxAttempts,
 	}, nil
 }
 

@@ -61,16 +61,28 @@ func (a *API) list(ctx context.Context, op string, since *time.Time, info *ListI
 				a.invalidate(gen)
 				continue
 			}
+			if n == 0 && attempt < a.attempts && brokenStream(err) {
+				continue // the list is safe to ask for again: nothing was delivered
+			}
 			yield(Guest{}, err)
 			return
 		}
 	}
 }
 
+// brokenStream reports whether err is a connection lost while the list was
+// read, rather than an answer from the server or the caller's context.
+func brokenStream(err error) bool {
+	var apiErr *APIError
+	var tooLarge *httpx.TooLargeError
+	return !errors.As(err, &apiErr) && !errors.As(err, &tooLarge) &&
+		!errors.Is(err, context.Canceled) && !errors.Is(err, context.DeadlineExceeded) && !errors.Is(err, ErrClosed)
+}
+
 // listOnce sends one list call and yields its guests. It returns how many
 // guests it yielded and whether the consumer stopped the stream.
 func (a *API) listOnce(ctx context.Context, op string, tok Secret, since *time.Time, info *ListInfo, yield func(Guest, error) bool) (int, bool, error) {
-	ctx = httpx.WithOperation(ctx, op, true)
+	ctx = httpx.WithStreaming(httpx.WithOperation(ctx, op, true))
 	var (
 		resp *http.Response
 		err  error
@@ -120,7 +132,7 @@ func (a *API) listOnce(ctx context.Context, op string, tok Secret, since *time.T
 // order and are decoded with encoding/json. It reads from cr through its
 // own buffer (in), so that each guest is parsed from one contiguous slice.
 type listStream struct {
-	op string
+	op       string
 	cr       *capReader
 	in       jsonReader
 	names    fieldNames

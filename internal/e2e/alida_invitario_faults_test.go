@@ -61,7 +61,6 @@ func TestAlidaQueuedListSurvivesFaults(t *testing.T) {
 	})
 	for _, f := range bodyFaults {
 		t.Run(f.String(), func(t *testing.T) {
-			knownBug(t, "internal/httpx: a safe call is not retried when reading the body fails (Doer.Do returns once the headers are in)")
 			t.Parallel()
 			e := newAlida(t, faults.When(isQueued, faults.FirstN(2, f)), alidaBasic)
 			_, err := e.api.QueuedAll(t.Context(), time.Time{}, nil)
@@ -117,7 +116,6 @@ func TestAlidaReportsAreSentOnce(t *testing.T) {
 }
 
 func TestAlidaBodyFaultIsOutcomeUnknown(t *testing.T) {
-	knownBug(t, "internal/httpx: a failed body read of an unsafe call does not match ErrOutcomeUnknown")
 	for _, f := range bodyFaults {
 		e := newAlida(t, faults.Always(f), alidaBasic)
 		_, err := e.api.ReportInvitations(t.Context(), []alida.NewInvitationEvent{{MemberId: alidafake.DemoMembers["bob@example.com"],
@@ -165,7 +163,6 @@ func TestInvitarioSafeCallsSurviveFaults(t *testing.T) {
 	}
 	for _, f := range bodyFaults {
 		t.Run("login/"+f.String(), func(t *testing.T) {
-			knownBug(t, "internal/httpx: a safe call is not retried when reading the body fails (Doer.Do returns once the headers are in)")
 			t.Parallel()
 			e := newInvitario(t, faults.When(path("/api/v1/login"), faults.FirstN(2, f)))
 			_, err := e.api.Login(t.Context())
@@ -305,7 +302,6 @@ func TestCancellationReturnsPromptly(t *testing.T) {
 		require.ErrorIs(t, err, context.Canceled)
 	})
 	t.Run("ivvy backoff", func(t *testing.T) {
-		knownBug(t, "internal/httpx: Do dereferences a nil response (resp.Body) when a connection error's backoff would pass the deadline")
 		t.Parallel()
 		// A long backoff between attempts ends with the context too.
 		e := newIvvy(t, faults.Always(fDrop), ivvy.WithBackoff(time.Hour, time.Hour))

@@ -99,7 +99,6 @@ func TestIvvySafeOperationsSurviveBodyFaults(t *testing.T) {
 	for _, op := range ivvySafeOps {
 		for _, f := range bodyFaults {
 			t.Run(op.action+"/"+f.String(), func(t *testing.T) {
-				knownBug(t, "internal/httpx: a safe call is not retried when reading the body fails (Doer.Do returns once the headers are in)")
 				e := newIvvy(t, faults.When(action(op.action), faults.FirstN(2, f)))
 				require.NoError(t, op.call(t.Context(), e.api))
 				assert.Equal(t, 3, e.inj.Count(arrived(action(op.action))))
@@ -244,7 +243,6 @@ func TestIvvyUnsafeBodyFaultIsOutcomeUnknown(t *testing.T) {
 	for _, op := range ivvyUnsafeOps {
 		for _, f := range bodyFaults {
 			t.Run(op.action+"/"+f.String(), func(t *testing.T) {
-				knownBug(t, "internal/httpx: a failed body read of an unsafe call does not match ErrOutcomeUnknown")
 				e := newIvvy(t, faults.Always(f))
 				err := op.call(t.Context(), e.api, 0)
 				assert.Equal(t, 1, e.inj.Count(nil))

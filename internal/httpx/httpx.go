@@ -165,12 +165,23 @@ type opKey struct{}
 type Operation struct {
 	ID   string
 	Safe bool
+	// Stream leaves the answer of a safe call unread, for the caller to
+	// stream; only the request is retried, not a failed read of the body.
+	Stream bool
 }
 
 // WithOperation tags ctx with the operation a request is for. Only
 // operations tagged safe are retried.
 func WithOperation(ctx context.Context, id string, safe bool) context.Context {
 	return context.WithValue(ctx, opKey{}, Operation{ID: id, Safe: safe})
+}
+
+// WithStreaming marks the operation ctx is tagged with as streamed: its
+// answer is handed over unread and uncapped (see Operation.Stream).
+func WithStreaming(ctx context.Context) context.Context {
+	op, _ := OperationFrom(ctx)
+	op.Stream = true
+	return context.WithValue(ctx, opKey{}, op)
 }
 
 // OperationFrom returns the operation ctx is tagged with.
@@ -220,7 +231,21 @@ func (d *Doer) Do(req *http.Request) (*http.Response, error) {
 	}
 	for attempt := 1; ; attempt++ {
 		resp, wrote, err := d.once(ctx, req, body, op, attempt)
-		if attempt >= attempts || !retryable(resp, err) || ctx.Err() != nil {
+		if err == nil && op.Safe && !op.Stream && resp.StatusCode < 300 {
+			// Read a safe call's answer within the attempt, so that a
+			// connection lost mid-body is retried like any other.
+			if err = d.buffer(resp); err != nil {
+				resp = nil
+			}
+		}
+		last := attempt >= attempts || !retryable(resp, err) || ctx.Err() != nil
+		var wait time.Duration
+		if !last {
+			var ok bool
+			wait, ok = d.backoff(ctx, attempt, resp)
+			last = !ok
+		}
+		if last {
 			if err != nil {
 				cancel()
 				if !op.Safe && wrote {
@@ -228,12 +253,7 @@ func (d *Doer) Do(req *http.Request) (*http.Response, error) {
 				}
 				return nil, err
 			}
-			resp.Body = &cancelOnClose{ReadCloser: resp.Body, cancel: cancel}
-			return resp, nil
-		}
-		wait, ok := d.backoff(ctx, attempt, resp)
-		if !ok {
-			resp.Body = &cancelOnClose{ReadCloser: resp.Body, cancel: cancel}
+			resp.Body = &answerBody{ReadCloser: resp.Body, cancel: cancel, op: op}
 			return resp, nil
 		}
 		if resp != nil {
@@ -244,6 +264,17 @@ func (d *Doer) Do(req *http.Request) (*http.Response, error) {
 			return nil, err
 		}
 	}
+}
+
+// buffer reads resp's body into memory under the size cap and puts it back
+// as a reader over those bytes.
+func (d *Doer) buffer(resp *http.Response) error {
+	b, err := ReadBody(resp, d.cfg.MaxResponseBytes)
+	if err != nil {
+		return err
+	}
+	resp.Body = &memBody{b: b}
+	return nil
 }
 
 // once sends one attempt; wrote reports whether the request was written.
@@ -356,7 +387,9 @@ func (m *memBody) Close() error { return nil }
 func retryable(resp *http.Response, err error) bool {
 	if err != nil {
 		var re *RedirectError
-		return !errors.As(err, &re) && !errors.Is(err, context.Canceled) && !errors.Is(err, context.DeadlineExceeded)
+		var tl *TooLargeError
+		return !errors.As(err, &re) && !errors.As(err, &tl) &&
+			!errors.Is(err, context.Canceled) && !errors.Is(err, context.DeadlineExceeded)
 	}
 	switch resp.StatusCode {
 	case http.StatusTooManyRequests, http.StatusBadGateway, http.StatusServiceUnavailable, http.StatusGatewayTimeout:
@@ -416,15 +449,27 @@ func drain(resp *http.Response) {
 	_ = resp.Body.Close()
 }
 
-// cancelOnClose releases the call's timeout once the body is closed.
-type cancelOnClose struct {
+// answerBody is the body handed to the caller: closing it releases the
+// call's timeout, and a read that fails (other than at the end) after an
+// unsafe request is reported as an unknown outcome, since the server may
+// have acted on the request whatever status it began to answer with.
+type answerBody struct {
 	io.ReadCloser
 	cancel context.CancelFunc
+	op     Operation
 }
 
-func (c *cancelOnClose) Close() error {
-	err := c.ReadCloser.Close()
-	c.cancel()
+func (b *answerBody) Read(p []byte) (int, error) {
+	n, err := b.ReadCloser.Read(p)
+	if err != nil && err != io.EOF && !b.op.Safe {
+		err = &OutcomeUnknownError{Operation: b.op.ID, Err: err}
+	}
+	return n, err
+}
+
+func (b *answerBody) Close() error {
+	err := b.ReadCloser.Close()
+	b.cancel()
 	return err
 }
 

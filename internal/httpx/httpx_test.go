@@ -295,3 +295,54 @@ func TestCancelledContextStopsRetrying(t *testing.T) {
 	assert.True(t, errors.Is(err, context.Canceled))
 	assert.Equal(t, int32(1), hits.Load())
 }
+
+// A connection error whose backoff would pass the deadline returns the
+// error (it once dereferenced the missing response).
+func TestConnectionErrorWithBackoffPastDeadline(t *testing.T) {
+	var hits atomic.Int32
+	url := resetAfterRead(t, &hits)
+	ctx, cancel := context.WithTimeout(WithOperation(t.Context(), "getEvent", true), time.Second)
+	defer cancel()
+	d := newDoer(&fakeSleep{}, Config{Retry: RetryPolicy{BaseDelay: time.Hour, MaxDelay: time.Hour}})
+	d.retry.Jitter = func() float64 { return 0.99 }
+	_, err := d.Do(post(t, ctx, url, `{}`))
+	require.Error(t, err)
+	assert.Equal(t, int32(1), hits.Load())
+}
+
+// A safe call's body is read within the attempt: a body cut short is
+// retried, and the caller gets the whole answer.
+func TestSafeCallRetriesABodyCutShort(t *testing.T) {
+	var hits atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		if hits.Add(1) == 1 {
+			w.Header().Set("Content-Length", "100")
+			_, _ = io.WriteString(w, "partial")
+			return // the server closes with 93 bytes missing
+		}
+		_, _ = io.WriteString(w, "whole answer")
+	}))
+	defer srv.Close()
+	resp, err := newDoer(&fakeSleep{}, Config{}).Do(post(t, WithOperation(t.Context(), "getEvent", true), srv.URL, `{}`))
+	require.NoError(t, err)
+	b, err := ReadBody(resp, 0)
+	require.NoError(t, err)
+	assert.Equal(t, "whole answer", string(b))
+	assert.Equal(t, int32(2), hits.Load())
+}
+
+// An unsafe call's body cut short leaves the outcome unknown.
+func TestUnsafeCallBodyCutShortIsOutcomeUnknown(t *testing.T) {
+	var hits atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		hits.Add(1)
+		w.Header().Set("Content-Length", "100")
+		_, _ = io.WriteString(w, "partial")
+	}))
+	defer srv.Close()
+	resp, err := newDoer(&fakeSleep{}, Config{}).Do(post(t, WithOperation(t.Context(), "inviteContacts", false), srv.URL, `{}`))
+	require.NoError(t, err)
+	_, err = ReadBody(resp, 0)
+	assert.ErrorIs(t, err, ErrOutcomeUnknown)
+	assert.Equal(t, int32(1), hits.Load())
+}
