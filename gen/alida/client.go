@@ -230,9 +230,7 @@ func (a *API) call(ctx context.Context, op string, safe bool, send func(context.
 		if resp.StatusCode == http.StatusUnauthorized {
 			a.auth.reject()
 		}
-		e := newAPIError(op, resp.StatusCode, body)
-		e.RetryAfter, _ = httpx.RetryAfter(resp.Header, time.Now())
-		return resp, body, e
+		return resp, body, newAPIError(op, resp, body)
 	}
 	return resp, body, nil
 }

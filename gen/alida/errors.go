@@ -94,9 +94,16 @@ func (e *APIError) Is(target error) bool {
 // excerptLimit bounds the body excerpt kept in an APIError.
 const excerptLimit = 200
 
+// excerpt is the start of an answer's body for an error message, without
+// the credentials the request carried (an error page may echo them).
+func excerpt(resp *http.Response, body []byte) string {
+	return httpx.Excerpt([]byte(httpx.Scrub(string(body), resp.Request)), excerptLimit-10)
+}
+
 // newAPIError builds the error for a non-2xx answer from its body.
-func newAPIError(op string, status int, body []byte) *APIError {
-	e := &APIError{StatusCode: status, Operation: op}
+func newAPIError(op string, resp *http.Response, body []byte) *APIError {
+	e := &APIError{StatusCode: resp.StatusCode, Operation: op}
+	e.RetryAfter, _ = httpx.RetryAfter(resp.Header, time.Now())
 	var vendor Error
 	if json.Unmarshal(body, &vendor) == nil && (vendor.Message != "" || vendor.Status != 0) {
 		e.Status = vendor.Status
@@ -109,7 +116,7 @@ func newAPIError(op string, status int, body []byte) *APIError {
 		}
 		return e
 	}
-	e.Body = httpx.Excerpt(body, excerptLimit-10)
+	e.Body = excerpt(resp, body)
 	return e
 }
 

@@ -7,8 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-
-	"github.com/invitekit/invitekit/internal/httpx"
 )
 
 // Outcome tells apart the three shapes of a successful POST of events.
@@ -164,7 +162,7 @@ func report[T any](ctx context.Context, a *API, op string, events []T, post func
 		fail := func(err error) ([]Result, error) {
 			return results, &ReportError{First: first, Count: len(chunk), Total: len(events), Err: err}
 		}
-		_, body, err := a.call(ctx, op, false, func(ctx context.Context) (*http.Response, error) {
+		resp, body, err := a.call(ctx, op, false, func(ctx context.Context) (*http.Response, error) {
 			return post(ctx, chunk)
 		})
 		if err != nil {
@@ -172,7 +170,7 @@ func report[T any](ctx context.Context, a *API, op string, events []T, post func
 		}
 		res, err := ParseCreated(body)
 		if err != nil {
-			return fail(fmt.Errorf("alida: %s: unexpected answer %q: %w", op, httpx.Excerpt(body, excerptLimit-10), err))
+			return fail(fmt.Errorf("alida: %s: unexpected answer %q: %w", op, excerpt(resp, body), err))
 		}
 		res.First, res.Count = first, len(chunk)
 		results = append(results, res)

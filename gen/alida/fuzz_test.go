@@ -2,6 +2,7 @@ package alida
 
 import (
 	"encoding/json"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
@@ -48,7 +49,7 @@ func FuzzResponseDecode(f *testing.F) {
 				t.Fatalf("ParseCreated(%q) gave outcome %d", body, r.Outcome)
 			}
 		}
-		e := newAPIError("op", 500, body)
+		e := newAPIError("op", &http.Response{StatusCode: 500, Header: http.Header{}}, body)
 		if len(e.Body) > excerptLimit+3 {
 			t.Fatalf("excerpt of %d bytes", len(e.Body))
 		}

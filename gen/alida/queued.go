@@ -8,8 +8,6 @@ import (
 	"net/http"
 	"net/url"
 	"time"
-
-	"github.com/invitekit/invitekit/internal/httpx"
 )
 
 // QueuedOptions narrows the queued list. The zero value lists everything in
@@ -75,7 +73,7 @@ func (a *API) Queued(ctx context.Context, after time.Time, opts *QueuedOptions) 
 			}
 			var page InvitationEventCollection
 			if err := json.Unmarshal(body, &page); err != nil {
-				yield(InvitationEvent{}, fmt.Errorf("alida: %s: unexpected answer %q: %w", op, httpx.Excerpt(body, excerptLimit-10), err))
+				yield(InvitationEvent{}, fmt.Errorf("alida: %s: unexpected answer %q: %w", op, excerpt(resp, body), err))
 				return
 			}
 			for _, item := range page.Items {

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/invitekit/invitekit/internal/httpx"
 )
@@ -59,6 +60,9 @@ type APIError struct {
 	Errors []ErrorItem
 	// Excerpt is the start of a body that was not an error envelope.
 	Excerpt string
+	// RetryAfter is the delay a Retry-After header asked for (rate
+	// limiting, unavailability), or zero.
+	RetryAfter time.Duration
 }
 
 // Error describes the failure with the vendor's messages and codes.
@@ -153,7 +157,8 @@ func errorItems(raw []json.RawMessage) []ErrorItem {
 
 // failure returns the *APIError for an answer, or nil when the answer is a
 // success: HTTP 2xx and a status other than "error" with no error entries.
-func (a *API) failure(op string, status int, body []byte, tok Secret) *APIError {
+func (a *API) failure(op string, resp *http.Response, body []byte, tok Secret) *APIError {
+	status := resp.StatusCode
 	var env envelope
 	jsonErr := json.Unmarshal(body, &env)
 	items := errorItems(env.Errors)
@@ -162,6 +167,7 @@ func (a *API) failure(op string, status int, body []byte, tok Secret) *APIError 
 		return nil
 	}
 	e := &APIError{Operation: op, StatusCode: status, Status: env.Status, Errors: items}
+	e.RetryAfter, _ = httpx.RetryAfter(resp.Header, time.Now())
 	if env.DisplayMessage != nil {
 		e.DisplayMessage = a.scrub(tok, *env.DisplayMessage)
 	}

@@ -2,6 +2,7 @@ package invitario
 
 import (
 	"encoding/json"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
@@ -35,7 +36,7 @@ func FuzzResponseDecode(f *testing.F) {
 		if status < 100 || status > 999 {
 			return
 		}
-		if e := a.failure("guestListAll", status, body, token); e != nil {
+		if e := a.failure("guestListAll", &http.Response{StatusCode: status, Header: http.Header{}}, body, token); e != nil {
 			msg := e.Error()
 			if strings.Contains(msg, "CANARY-APP-CODE") || strings.Contains(msg, "CANARY-SESSION-TOKEN") {
 				t.Fatalf("secret in %q", msg)

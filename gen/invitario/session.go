@@ -123,7 +123,7 @@ func (a *API) login(ctx context.Context) (*LoginResult, error) {
 	if err != nil {
 		return nil, fmt.Errorf("invitario %s: %w", op, err)
 	}
-	if e := a.failure(op, resp.StatusCode, body, ""); e != nil {
+	if e := a.failure(op, resp, body, ""); e != nil {
 		return nil, e
 	}
 	var res LoginResult
@@ -181,7 +181,7 @@ func (a *API) logout(ctx context.Context, tok Secret) error {
 	if err != nil {
 		return fmt.Errorf("invitario %s: %w", op, err)
 	}
-	if e := a.failure(op, resp.StatusCode, body, tok); e != nil {
+	if e := a.failure(op, resp, body, tok); e != nil {
 		return e
 	}
 	return nil

@@ -100,12 +100,12 @@ func (a *API) listOnce(ctx context.Context, op string, tok Secret, since *time.T
 		if err != nil {
 			return 0, false, &APIError{Operation: op, StatusCode: resp.StatusCode, Excerpt: err.Error()}
 		}
-		return 0, false, a.failure(op, resp.StatusCode, body, tok)
+		return 0, false, a.failure(op, resp, body, tok)
 	}
 	defer resp.Body.Close()
 	s := listStream{op: op, cr: &capReader{r: resp.Body, limit: a.maxGuest}}
 	if !s.startsObject() {
-		return 0, false, a.failure(op, resp.StatusCode, s.head(512), tok)
+		return 0, false, a.failure(op, resp, s.head(512), tok)
 	}
 	n, stopped, err := s.run(yield)
 	if stopped {
@@ -119,7 +119,7 @@ func (a *API) listOnce(ctx context.Context, op string, tok Secret, since *time.T
 		return n, false, err
 	}
 	if s.status == "error" || len(s.errors) > 0 {
-		return n, false, a.failure(op, resp.StatusCode, s.envelopeJSON(), tok)
+		return n, false, a.failure(op, resp, s.envelopeJSON(), tok)
 	}
 	if info != nil {
 		*info = ListInfo{Count: s.count, DateTime: s.dateTime}

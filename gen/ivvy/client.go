@@ -207,7 +207,7 @@ func call[T any](ctx context.Context, a *API, op string, send func(context.Conte
 	out := new(T)
 	if err := json.Unmarshal(body, out); err != nil {
 		return nil, &APIError{Operation: op, StatusCode: resp.StatusCode,
-			Message: "response does not decode: " + err.Error(), Excerpt: httpx.Excerpt(body, 200)}
+			Message: "response does not decode: " + err.Error(), Excerpt: httpx.Excerpt([]byte(httpx.Scrub(string(body), resp.Request)), 200)}
 	}
 	return out, nil
 }
@@ -226,8 +226,8 @@ func checkResponse(op string, resp *http.Response, body []byte) error {
 	if ok {
 		return nil
 	}
-	return &APIError{Operation: op, StatusCode: resp.StatusCode,
-		Message: "unexpected response", Excerpt: httpx.Excerpt(body, 200), RetryAfter: retryAfter(resp)}
+	return &APIError{Operation: op, StatusCode: resp.StatusCode, Message: "unexpected response",
+		Excerpt: httpx.Excerpt([]byte(httpx.Scrub(string(body), resp.Request)), 200), RetryAfter: retryAfter(resp)}
 }
 
 // exception decodes an iVvy exception body, or returns nil when body is not

@@ -6,8 +6,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
-	"os"
-	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -184,31 +182,21 @@ func newInvitario(t *testing.T, plan faults.Plan, opts ...invitario.Option) *inv
 	return &invitarioEnv{api: api, fake: fk, inj: inj, url: u}
 }
 
-// knownBug skips the rest of a test that fails because of the bug it
-// describes, unless INVITEKIT_E2E_BUGS=1 asks to run it (to check a fix).
-func knownBug(t *testing.T, format string, args ...any) {
-	t.Helper()
-	if os.Getenv("INVITEKIT_E2E_BUGS") != "1" {
-		t.Skipf("bug: "+format, args...)
-	}
-}
-
 // ---- errors ----
 
-// retryAfterOf returns the RetryAfter field of the *APIError (of any of the
-// three packages) in err's chain; ok is false when the error has no such
-// field.
-func retryAfterOf(err error) (d time.Duration, hasField bool) {
-	for _, target := range []any{new(*ivvy.APIError), new(*alida.APIError), new(*invitario.APIError)} {
-		if !errors.As(err, target) {
-			continue
-		}
-		v := reflect.ValueOf(target).Elem().Elem()
-		f := v.FieldByName("RetryAfter")
-		if !f.IsValid() || f.Type() != reflect.TypeFor[time.Duration]() {
-			return 0, false
-		}
-		return time.Duration(f.Int()), true
+// retryAfterOf returns the RetryAfter of the *APIError (of any of the
+// three packages) in err's chain; ok is false when there is none.
+func retryAfterOf(err error) (time.Duration, bool) {
+	var ie *ivvy.APIError
+	var ae *alida.APIError
+	var ne *invitario.APIError
+	switch {
+	case errors.As(err, &ie):
+		return ie.RetryAfter, true
+	case errors.As(err, &ae):
+		return ae.RetryAfter, true
+	case errors.As(err, &ne):
+		return ne.RetryAfter, true
 	}
 	return 0, false
 }

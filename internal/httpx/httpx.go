@@ -519,3 +519,33 @@ func Excerpt(b []byte, n int) string {
 	}
 	return s[:cut] + "..."
 }
+
+// credentialHeaders are the request headers that carry credentials.
+var credentialHeaders = []string{"Authorization", "X-Api-Authorization", "Proxy-Authorization"}
+
+// Scrub removes from s the credentials that req carried (the values of its
+// authorization headers, whole and without their scheme) and any of the
+// given secrets, so that an error page echoing the request cannot carry them
+// into an error message. Values shorter than 4 bytes are left alone.
+func Scrub(s string, req *http.Request, secrets ...string) string {
+	var values []string
+	if req != nil {
+		for _, h := range credentialHeaders {
+			for _, v := range req.Header.Values(h) {
+				values = append(values, v)
+				if _, cred, ok := strings.Cut(v, " "); ok {
+					values = append(values, cred)
+					if _, sig, ok := strings.Cut(cred, ":"); ok { // IWS key:signature
+						values = append(values, sig)
+					}
+				}
+			}
+		}
+	}
+	for _, v := range append(values, secrets...) {
+		if len(v) >= 4 {
+			s = strings.ReplaceAll(s, v, "[redacted]")
+		}
+	}
+	return s
+}

@@ -346,3 +346,16 @@ func TestUnsafeCallBodyCutShortIsOutcomeUnknown(t *testing.T) {
 	assert.ErrorIs(t, err, ErrOutcomeUnknown)
 	assert.Equal(t, int32(1), hits.Load())
 }
+
+func TestScrubRemovesCredentials(t *testing.T) {
+	req, _ := http.NewRequest(http.MethodPost, "http://h.test/", nil)
+	req.Header.Set("Authorization", "Basic dXNlcjpwYXNzd29yZA==")
+	req.Header.Set("X-Api-Authorization", "IWS key:0123456789abcdef")
+	page := "echo: Authorization: Basic dXNlcjpwYXNzd29yZA== X-Api-Authorization: IWS key:0123456789abcdef sig=0123456789abcdef pw=password"
+	got := Scrub(page, req, "password")
+	assert.NotContains(t, got, "dXNlcjpwYXNzd29yZA==")
+	assert.NotContains(t, got, "0123456789abcdef")
+	assert.NotContains(t, got, "password")
+	assert.Contains(t, got, "[redacted]")
+	assert.Equal(t, "nothing to hide", Scrub("nothing to hide", req))
+}
