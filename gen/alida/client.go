@@ -51,6 +51,7 @@ type settings struct {
 	returnResource bool
 	now            func() time.Time
 	retry          httpx.RetryPolicy
+	sleep          func(context.Context, time.Duration) error
 }
 
 // WithEndpoint sets the base URL (scheme://host[:port]), for example
@@ -115,6 +116,13 @@ func WithBackoff(base, max time.Duration) Option {
 	return func(s *settings) { s.retry.BaseDelay, s.retry.MaxDelay = base, max }
 }
 
+// WithSleeper replaces how the client waits between retry attempts (the
+// backoff and any Retry-After); fn must return early with ctx.Err() when
+// ctx ends. Tests use it to retry without waiting.
+func WithSleeper(fn func(ctx context.Context, d time.Duration) error) Option {
+	return func(s *settings) { s.sleep = fn }
+}
+
 // New returns a client for the community with the given API key name. Set
 // the host with WithRegion or WithEndpoint: there is no default, since the
 // region decides where the community's data lives.
@@ -174,6 +182,8 @@ func New(community string, auth Auth, opts ...Option) (*API, error) {
 		MaxResponseBytes: s.maxBody,
 		Logger:           s.logger,
 		Retry:            s.retry,
+		Sleep:            s.sleep,
+		Now:              s.now,
 		Final:            []httpx.Editor{authn.edit},
 	})
 	copts := []ClientOption{WithHTTPClient(doer)}

@@ -1,6 +1,7 @@
 package invitario
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -73,6 +74,7 @@ type settings struct {
 	overlap   time.Duration
 	overlapOK bool
 	retry     httpx.RetryPolicy
+	sleep     func(context.Context, time.Duration) error
 }
 
 // WithEndpoint sets the base URL (scheme://host[:port]). It is required: the
@@ -118,6 +120,13 @@ func WithBackoff(base, max time.Duration) Option {
 	return func(s *settings) { s.retry.BaseDelay, s.retry.MaxDelay = base, max }
 }
 
+// WithSleeper replaces how the client waits between retry attempts (the
+// backoff and any Retry-After); fn must return early with ctx.Err() when
+// ctx ends. Tests use it to retry without waiting.
+func WithSleeper(fn func(ctx context.Context, d time.Duration) error) Option {
+	return func(s *settings) { s.sleep = fn }
+}
+
 // New returns a session for the event. Nothing is sent until the first call.
 func New(creds Credentials, opts ...Option) (*API, error) {
 	var s settings
@@ -156,6 +165,7 @@ func New(creds Credentials, opts ...Option) (*API, error) {
 		MaxResponseBytes: s.maxBody,
 		Logger:           s.logger,
 		Retry:            s.retry,
+		Sleep:            s.sleep,
 	})
 	copts := []ClientOption{WithHTTPClient(doer)}
 	for _, e := range s.editors {

@@ -96,7 +96,8 @@ func WithLogger(l *slog.Logger) Option { return func(s *settings) { s.logger = l
 // error. The default is 4 MiB.
 func WithMaxResponseBytes(n int64) Option { return func(s *settings) { s.maxBody = n } }
 
-// WithClock sets the clock used to date and sign requests.
+// WithClock sets the clock used to date and sign requests and to time
+// retries.
 func WithClock(now func() time.Time) Option { return func(s *settings) { s.now = now } }
 
 // WithMaxAttempts sets how often a safe (read-only) call is tried in all; 1
@@ -116,6 +117,13 @@ type API struct {
 	// inviteURL is the inviteContacts URL, resolved once: InviteMany
 	// sends that call over and over.
 	inviteURL string
+}
+
+// WithSleeper replaces how the client waits between retry attempts (the
+// backoff and any Retry-After); fn must return early with ctx.Err() when
+// ctx ends. Tests use it to retry without waiting.
+func WithSleeper(fn func(ctx context.Context, d time.Duration) error) Option {
+	return func(s *settings) { s.sleep = fn }
 }
 
 // New returns a client that signs every request with the key pair. A region
@@ -144,6 +152,7 @@ func New(key, secret string, opts ...Option) (*API, error) {
 		Final:            []httpx.Editor{signer.Edit},
 		Retry:            s.retry,
 		Sleep:            s.sleep,
+		Now:              s.now,
 	})
 	clientOpts := []ClientOption{WithHTTPClient(doer)}
 	for _, e := range s.editors {

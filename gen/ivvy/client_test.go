@@ -321,3 +321,23 @@ func TestInviteManyStopsWhenContextEnds(t *testing.T) {
 	assert.ErrorIs(t, res.Outcomes[5].Err, context.Canceled)
 	assert.False(t, errors.Is(res.Outcomes[0].Err, context.Canceled) && res.Outcomes[0].Invited)
 }
+
+func TestRetriesUseTheInjectedSleeper(t *testing.T) {
+	var hits atomic.Int32
+	srv := signedServer(t, func(w http.ResponseWriter, _ *http.Request, _ []byte) {
+		if hits.Add(1) < 3 {
+			w.Header().Set("Retry-After", "30")
+			w.WriteHeader(http.StatusServiceUnavailable)
+			return
+		}
+		_, _ = io.WriteString(w, `{"ack":"2026-11-25 10:00:00"}`)
+	})
+	var waits []time.Duration
+	c := newAPI(t, srv.URL, ivvy.WithSleeper(func(_ context.Context, d time.Duration) error {
+		waits = append(waits, d)
+		return nil
+	}))
+	_, err := c.Ping(t.Context())
+	require.NoError(t, err)
+	assert.Equal(t, []time.Duration{30 * time.Second, 30 * time.Second}, waits, "Retry-After honoured, without sleeping")
+}
