@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"time"
+
+	"github.com/invitekit/invitekit/internal/httpx"
 )
 
 // MaxBatchJobs is the most jobs iVvy accepts in one batch run (more fail
@@ -39,7 +41,7 @@ type BatchOutcome struct {
 // returns the results in job order. It stops when the context ends. The iVvy
 // server posts each batch's results to callbackURL as well.
 func (a *API) RunBatch(ctx context.Context, jobs []BatchJob, callbackURL string, opts ...BatchOption) (*BatchOutcome, error) {
-	s := batchSettings{first: time.Second, max: 30 * time.Second, sleep: sleepCtx}
+	s := batchSettings{first: time.Second, max: 30 * time.Second, sleep: httpx.Sleep}
 	for _, o := range opts {
 		o(&s)
 	}
@@ -102,17 +104,6 @@ func (a *API) waitBatch(ctx context.Context, asyncID string, s batchSettings, ou
 			return nil, err
 		}
 		wait = min(wait*3/2, s.max)
-	}
-}
-
-func sleepCtx(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
 	}
 }
 

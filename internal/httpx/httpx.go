@@ -111,7 +111,7 @@ func New(cfg Config) *Doer {
 		cfg.Now = time.Now
 	}
 	if cfg.Sleep == nil {
-		cfg.Sleep = sleep
+		cfg.Sleep = Sleep
 	}
 	timeout := cfg.Timeout
 	if timeout == 0 {
@@ -128,7 +128,8 @@ func New(cfg Config) *Doer {
 // MaxResponseBytes is the body cap callers pass to ReadBody.
 func (d *Doer) MaxResponseBytes() int64 { return d.cfg.MaxResponseBytes }
 
-func sleep(ctx context.Context, d time.Duration) error {
+// Sleep waits for d, or until ctx ends (then it returns ctx.Err()).
+func Sleep(ctx context.Context, d time.Duration) error {
 	t := time.NewTimer(d)
 	defer t.Stop()
 	select {

@@ -290,7 +290,7 @@ func TestCancelledContextStopsRetrying(t *testing.T) {
 	ctx, cancel := context.WithCancel(WithOperation(t.Context(), "getEvent", true))
 	sl := &fakeSleep{}
 	d := newDoer(sl, Config{Sleep: nil})
-	d.cfg.Sleep = func(ctx context.Context, d time.Duration) error { cancel(); return sleep(ctx, d) }
+	d.cfg.Sleep = func(ctx context.Context, d time.Duration) error { cancel(); return Sleep(ctx, d) }
 	_, err := d.Do(post(t, ctx, srv.URL, ``))
 	assert.True(t, errors.Is(err, context.Canceled))
 	assert.Equal(t, int32(1), hits.Load())
