@@ -3,40 +3,20 @@ package alida
 import (
 	"encoding/json"
 	"net/http"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
-)
 
-// fixtureBodies returns the response bodies of the recorded Alida fixtures.
-func fixtureBodies(f *testing.F) [][]byte {
-	files, _ := filepath.Glob("../../contract_tests/testdata/alida/*/*.json")
-	var out [][]byte
-	for _, p := range files {
-		raw, err := os.ReadFile(p)
-		if err != nil {
-			continue
-		}
-		var fx struct {
-			Response struct {
-				Body json.RawMessage `json:"body"`
-			} `json:"response"`
-		}
-		if json.Unmarshal(raw, &fx) == nil && len(fx.Response.Body) > 0 {
-			out = append(out, fx.Response.Body)
-		}
-	}
-	if len(out) == 0 {
-		f.Fatal("no fixtures found")
-	}
-	return out
-}
+	"github.com/invitekit/invitekit/internal/fixtures"
+)
 
 // FuzzResponseDecode feeds bodies to every Alida response path: the 201
 // classifier, the error body, the queued collection and the tolerant time.
 func FuzzResponseDecode(f *testing.F) {
-	for _, b := range fixtureBodies(f) {
+	bodies, err := fixtures.ResponseBodies("../../contract_tests/testdata/alida")
+	if err != nil {
+		f.Fatal(err)
+	}
+	for _, b := range bodies {
 		f.Add(b)
 	}
 	f.Add([]byte(""))

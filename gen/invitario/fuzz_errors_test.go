@@ -1,33 +1,24 @@
 package invitario
 
 import (
-	"encoding/json"
 	"net/http"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/invitekit/invitekit/internal/fixtures"
 )
 
 // FuzzResponseDecode feeds bodies to the login, logout and error paths:
 // failure detection must never panic, never keep more than a short excerpt,
 // and never show the app code or the session token.
 func FuzzResponseDecode(f *testing.F) {
-	files, _ := filepath.Glob("../../contract_tests/testdata/invitario/*/*.json")
-	for _, p := range files {
-		raw, err := os.ReadFile(p)
-		if err != nil {
-			continue
-		}
-		var fx struct {
-			Response struct {
-				Body json.RawMessage `json:"body"`
-			} `json:"response"`
-		}
-		if json.Unmarshal(raw, &fx) == nil && len(fx.Response.Body) > 0 {
-			f.Add(200, []byte(fx.Response.Body))
-			f.Add(401, []byte(fx.Response.Body))
-		}
+	bodies, err := fixtures.ResponseBodies("../../contract_tests/testdata/invitario")
+	if err != nil {
+		f.Fatal(err)
+	}
+	for _, b := range bodies {
+		f.Add(200, b)
+		f.Add(401, b)
 	}
 	f.Add(502, []byte("<html>bad gateway CANARY-APP-CODE</html>"))
 	a := &API{creds: Credentials{EventID: "1", AppCode: "CANARY-APP-CODE", Station: "s"}}

@@ -3,14 +3,14 @@ package ivvy
 import (
 	"encoding/json"
 	"net/http"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/invitekit/invitekit/internal/fixtures"
 )
 
 func TestTimeDecodesBothFormsAndNull(t *testing.T) {
@@ -100,34 +100,14 @@ func FuzzNumbers(f *testing.F) {
 	})
 }
 
-// fixtureBodies returns the response bodies of the recorded iVvy fixtures.
-func fixtureBodies(f *testing.F) [][]byte {
-	files, _ := filepath.Glob("../../contract_tests/testdata/ivvy/*/*.json")
-	var out [][]byte
-	for _, p := range files {
-		raw, err := os.ReadFile(p)
-		if err != nil {
-			continue
-		}
-		var fx struct {
-			Response struct {
-				Body json.RawMessage `json:"body"`
-			} `json:"response"`
-		}
-		if json.Unmarshal(raw, &fx) == nil && len(fx.Response.Body) > 0 {
-			out = append(out, fx.Response.Body)
-		}
-	}
-	if len(out) == 0 {
-		f.Fatal("no fixtures found")
-	}
-	return out
-}
-
 // FuzzResponseDecode feeds bodies to the response path of every operation:
 // exception detection and the decode into each generated result type.
 func FuzzResponseDecode(f *testing.F) {
-	for _, b := range fixtureBodies(f) {
+	bodies, err := fixtures.ResponseBodies("../../contract_tests/testdata/ivvy")
+	if err != nil {
+		f.Fatal(err)
+	}
+	for _, b := range bodies {
 		f.Add(200, b)
 		f.Add(400, b)
 	}
