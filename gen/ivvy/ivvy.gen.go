@@ -6905,7 +6905,10 @@ var swaggerSpec = []string{
 	"Lu4SGs+xXNWO7IsLGt24GorFqbXBacUOGcB3kZBazDfm3sRo7z8+3H8wzzGzGz5eIYq5EfQTRnBXThUj",
 	"cEGQiY1cCaURFkw6fmY2f0yyp0rkekGJ0k8Px+z2djmORIqJPZsdv+eoQLnSRFPl7StXT+/owG7+m/F5",
 	"LFKc5FkuRUa9XdK83eWHEnot/wMDbsbnbYiPq1BmhHh7Xihq2zBzJuvqv6B9aS7tZoVQHFSsAoMba9U+",
-	"3ajUVeRuTbnUe5VNozJnbsvd0QZQAJZz83kj4+gzqqOFaWaX4pzcawNYR+X7D/f/NwAA//8=",
+	"3ajUVeRuTbnUe5VNozJnbsvd0QZQAJZz83kj4+gzqqOFaWaX4pzcawNYR+V299eVqxswrWgyC9C6lysq",
+	"VQCRUBoiyjX+Yjw2mMYMGKyHcSLmgQ3MBUkzgUkxOVapM9hnuU693GJ9Sm5Yz6RcBikzvqQx04Bla7Fn",
+	"l/ev3o9L6eTpBwuyKFAUr5pOMWKImOZUFsuu9eTeeHp6TUmMDoBmjTlnGmFgiOet+1sTdVMunjb2Vqad",
+	"cwuKjJQqgFnObWy4DXEPQAqROjdWgukQMhLdoJbHurbarJj1oWxJ/fsP9/83AAD//w==",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,
