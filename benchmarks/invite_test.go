@@ -180,7 +180,7 @@ func TestInviteBaselineDoesWhatTheClientDoes(t *testing.T) {
 	require.Len(t, hand.Results, 3)
 	for i, r := range res.Results {
 		assert.Equal(t, int64(r.Contact), hand.Results[i].Contact)
-		assert.Equal(t, *r.InviteLinkYes, hand.Results[i].InviteLinkYes)
+		assert.Equal(t, r.InviteLinkYes, hand.Results[i].InviteLinkYes)
 	}
 
 	// Both report an exception body as an error.

@@ -206,6 +206,9 @@ func checkDecode(t *testing.T, api apiUnderTest, opID string, f fixture) {
 	require.NoError(t, json.Unmarshal(encoded, &tree))
 	for path, want := range f.Expect {
 		got, err := lookup(tree, path)
+		if err != nil && isZeroJSON(want) {
+			continue // a plain field holding its zero value is omitted when encoded
+		}
 		require.NoError(t, err, "expect %q in %T", path, target)
 		assert.Equal(t, normalize(want), normalize(got), "expect %q", path)
 	}
@@ -232,6 +235,25 @@ func lookup(v any, path string) (any, error) {
 		}
 	}
 	return v, nil
+}
+
+// isZeroJSON reports whether v is false, 0, "", null, [] or {}.
+func isZeroJSON(v any) bool {
+	switch x := normalize(v).(type) {
+	case nil:
+		return true
+	case bool:
+		return !x
+	case float64:
+		return x == 0
+	case string:
+		return x == ""
+	case []any:
+		return len(x) == 0
+	case map[string]any:
+		return len(x) == 0
+	}
+	return false
 }
 
 func normalize(v any) any {

@@ -89,12 +89,12 @@ func demoIvvy(ctx context.Context, e *env, base string, sum *demoSummary) error 
 	sum.invited, sum.invitedOf = res.Invited(), len(res.Outcomes)
 
 	section(e, fmt.Sprintf("iVvy: who is invited to event %d, and their responses", demoEvent))
-	for ic, err := range c.InvitedContacts(ctx, ivvy.GetInvitedContactListRequest{EventId: demoEvent}) {
+	for ic, err := range c.InvitedContacts(ctx, ivvy.GetInvitedContactListRequest{EventID: demoEvent}) {
 		if err != nil {
 			return err
 		}
 		sum.invitedResponses[responseStr(ic.Response)]++
-		fmt.Fprintf(e.Stdout, "  %-4d %-24s %s\n", ic.ContactId, strings.TrimSpace(str(ic.FirstName)+" "+str(ic.LastName)), describeResponse(ic.Response))
+		fmt.Fprintf(e.Stdout, "  %-4d %-24s %s\n", ic.ContactID, strings.TrimSpace(ic.FirstName+" "+ic.LastName), describeResponse(ic.Response))
 	}
 	return nil
 }
@@ -222,7 +222,7 @@ func demoAlida(ctx context.Context, e *env, set *fake.Set, base string, emails [
 	return nil
 }
 
-func describeResponse(r *ivvy.InvitationResponse) string {
+func describeResponse(r ivvy.InvitationResponse) string {
 	switch responseStr(r) {
 	case "Y":
 		return "accepted"

@@ -253,7 +253,7 @@ func runIvvyEvents(ctx context.Context, e *env, args []string) error {
 	}
 	return writeList(e, format, []string{"id", "code", "title", "start", "end", "status"},
 		c.Events(ctx, ivvy.GetEventListRequest{}), func(ev ivvy.Event) []string {
-			return []string{intStr(ev.Id), str(ev.Code), str(ev.Title), timeStr(ev.StartDateTime), timeStr(ev.EndDateTime), enumStr(ev.CurrentStatus)}
+			return []string{intStr(ev.ID), ev.Code, ev.Title, timeStr(ev.StartDateTime), timeStr(ev.EndDateTime), enumStr(ev.CurrentStatus)}
 		})
 }
 
@@ -269,9 +269,9 @@ func runIvvyInvited(ctx context.Context, e *env, args []string) error {
 		return usageError("--event is required and must be a positive event id")
 	}
 	return writeList(e, format, []string{"contact", "first_name", "last_name", "email", "response", "registration", "modified"},
-		c.InvitedContacts(ctx, ivvy.GetInvitedContactListRequest{EventId: event}), func(ic ivvy.InvitedContact) []string {
-			return []string{intStr(ic.ContactId), str(ic.FirstName), str(ic.LastName), str(ic.Email),
-				responseStr(ic.Response), optInt(ic.RegistrationId), timeStr(ic.ModifiedDate)}
+		c.InvitedContacts(ctx, ivvy.GetInvitedContactListRequest{EventID: event}), func(ic ivvy.InvitedContact) []string {
+			return []string{intStr(ic.ContactID), ic.FirstName, ic.LastName, ic.Email,
+				responseStr(ic.Response), optInt(ic.RegistrationID), timeStr(ic.ModifiedDate)}
 		})
 }
 
@@ -293,7 +293,7 @@ func runIvvyContacts(ctx context.Context, e *env, args []string) error {
 	}
 	return writeList(e, format, []string{"id", "first_name", "last_name", "email", "phone", "external_id", "modified"},
 		c.Contacts(ctx, req), func(ct ivvy.Contact) []string {
-			return []string{intStr(ct.Id), str(ct.FirstName), str(ct.LastName), str(ct.Email), str(ct.Phone), str(ct.ExternalId), timeStr(ct.ModifiedDate)}
+			return []string{intStr(ct.ID), ct.FirstName, ct.LastName, ct.Email, ct.Phone, ct.ExternalID, timeStr(ct.ModifiedDate)}
 		})
 }
 
@@ -309,8 +309,8 @@ func runIvvyAttendees(ctx context.Context, e *env, args []string) error {
 		return usageError("--event is required and must be a positive event id")
 	}
 	return writeList(e, format, []string{"id", "contact", "first_name", "last_name", "email", "ticket", "attended"},
-		c.Attendees(ctx, ivvy.GetAttendeeListRequest{EventId: event}), func(a ivvy.Attendee) []string {
-			return []string{intStr(a.Id), optInt(a.ContactId), str(a.FirstName), str(a.LastName), str(a.Email), str(a.TicketTitle), boolStr(a.HasAttended)}
+		c.Attendees(ctx, ivvy.GetAttendeeListRequest{EventID: event}), func(a ivvy.Attendee) []string {
+			return []string{intStr(a.ID), optInt(a.ContactID), a.FirstName, a.LastName, a.Email, a.TicketTitle, boolStr(a.HasAttended)}
 		})
 }
 
@@ -326,46 +326,34 @@ func parseSince(s string) (ivvy.Time, error) {
 	return t, nil
 }
 
-func str(s *string) string {
-	if s == nil {
-		return ""
-	}
-	return *s
-}
 
 func intStr(i ivvy.Int) string { return strconv.FormatInt(int64(i), 10) }
 
-func optInt(i *ivvy.Int) string {
-	if i == nil {
+func optInt(i ivvy.Int) string {
+	if i == 0 {
 		return ""
 	}
-	return intStr(*i)
+	return intStr(i)
 }
 
-func timeStr(t *ivvy.Time) string {
-	if t == nil {
+func timeStr(t ivvy.Time) string {
+	if t.IsZero() {
 		return ""
 	}
 	return t.String()
 }
 
-func boolStr(b *bool) string {
-	if b == nil {
+func boolStr(b bool) string { return strconv.FormatBool(b) }
+
+func enumStr[T interface {
+	comparable
+	fmt.Stringer
+}](v T) string {
+	var zero T
+	if v == zero {
 		return ""
 	}
-	return strconv.FormatBool(*b)
+	return v.String()
 }
 
-func enumStr[T fmt.Stringer](v *T) string {
-	if v == nil {
-		return ""
-	}
-	return (*v).String()
-}
-
-func responseStr(r *ivvy.InvitationResponse) string {
-	if r == nil {
-		return ""
-	}
-	return string(*r)
-}
+func responseStr(r ivvy.InvitationResponse) string { return string(r) }

@@ -15,6 +15,7 @@ import (
 
 	"github.com/invitekit/invitekit/gen/ivvy"
 	"github.com/invitekit/invitekit/internal/oas"
+	"github.com/invitekit/invitekit/specs"
 )
 
 // iVvy specific codes the fake uses.
@@ -58,16 +59,8 @@ type exception struct {
 
 // body renders the Exception body.
 func (e *exception) body() ivvy.Exception {
-	out := ivvy.Exception{ErrorCode: e.ErrorCode, Message: e.Message}
-	if e.SpecificCode != 0 {
-		code := e.SpecificCode
-		out.SpecificCode = &code
-	}
-	if len(e.Additional) > 0 {
-		more := append([]string(nil), e.Additional...)
-		out.AdditionalMessages = &more
-	}
-	return out
+	return ivvy.Exception{ErrorCode: e.ErrorCode, Message: e.Message, SpecificCode: e.SpecificCode,
+		AdditionalMessages: append([]string(nil), e.Additional...)}
 }
 
 // failure returns the status and body for e.
@@ -102,7 +95,7 @@ func invalid(name string, why ...string) *exception {
 
 // specRouter is the router over the embedded spec, built once.
 var specRouter = sync.OnceValues(func() (*oas.Router, error) {
-	doc, err := ivvy.GetSwagger()
+	doc, err := specs.Load(specs.Ivvy)
 	if err != nil {
 		return nil, err
 	}

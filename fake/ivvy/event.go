@@ -55,7 +55,7 @@ func (s *Server) inviteContacts(c *call) (any, *exception) {
 			}
 			inv.ModifiedDate = now
 			yes, no := inviteLinks(c.base, e, id)
-			res.Status, res.InviteLinkYes, res.InviteLinkNo = true, &yes, &no
+			res.Status, res.InviteLinkYes, res.InviteLinkNo = true, yes, no
 		}
 		out.Results = append(out.Results, res)
 	}

@@ -6,30 +6,27 @@ import (
 	"net/http/httptest"
 	"time"
 
-	"github.com/invitekit/invitekit/fake/ivvy"
+	ivvyfake "github.com/invitekit/invitekit/fake/ivvy"
 	"github.com/invitekit/invitekit/gen/ivvy"
-	"github.com/invitekit/invitekit/internal/redact"
-	"github.com/invitekit/invitekit/internal/signing"
 )
 
 // Serve the demo fake over httptest and invite two contacts to event 3 with
-// the generated client; contact 999 does not exist.
+// the client; contact 999 does not exist.
 func Example() {
 	now := func() time.Time { return time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC) }
 	fake := ivvyfake.Demo(ivvyfake.WithClock(now))
 	srv := httptest.NewServer(fake)
 	defer srv.Close()
 
-	signer := signing.NewIvvy(ivvyfake.DemoKey, redact.Secret(ivvyfake.DemoSecret), now)
-	client, err := ivvy.NewClientWithResponses(srv.URL, ivvy.WithRequestEditorFn(signer.Edit))
+	client, err := ivvy.New(ivvyfake.DemoKey, ivvyfake.DemoSecret, ivvy.WithEndpoint(srv.URL), ivvy.WithClock(now))
 	if err != nil {
 		panic(err)
 	}
-	resp, err := client.InviteContactsWithResponse(context.Background(), ivvy.InviteContactsRequest{Event: 3, Contacts: []int64{2, 999}})
+	res, err := client.InviteContacts(context.Background(), 3, []int64{2, 999})
 	if err != nil {
 		panic(err)
 	}
-	for _, r := range resp.JSON200.Results {
+	for _, r := range res.Results {
 		fmt.Println("contact", r.Contact, "invited:", r.Status)
 	}
 	for _, inv := range fake.Invitations(3) {

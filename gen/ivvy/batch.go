@@ -66,17 +66,17 @@ func (a *API) RunBatch(ctx context.Context, jobs []BatchJob, callbackURL string,
 	out := &BatchOutcome{}
 	for lo := 0; lo < len(jobs); lo += MaxBatchJobs {
 		part := jobs[lo:min(lo+MaxBatchJobs, len(jobs))]
-		started, err := a.BatchRun(ctx, BatchRunRequest{Jobs: part, CallbackUrl: callbackURL})
+		started, err := a.BatchRun(ctx, BatchRunRequest{Jobs: part, CallbackURL: callbackURL})
 		if err != nil {
 			return out, fmt.Errorf("ivvy: RunBatch: jobs %d-%d: %w", lo+1, lo+len(part), err)
 		}
-		out.AsyncIDs = append(out.AsyncIDs, started.AsyncId)
-		results, err := a.waitBatch(ctx, started.AsyncId, s, out)
+		out.AsyncIDs = append(out.AsyncIDs, started.AsyncID)
+		results, err := a.waitBatch(ctx, started.AsyncID, s, out)
 		if err != nil {
-			return out, fmt.Errorf("ivvy: RunBatch: batch %s: %w", started.AsyncId, err)
+			return out, fmt.Errorf("ivvy: RunBatch: batch %s: %w", started.AsyncID, err)
 		}
 		if len(results.Results) != len(part) {
-			return out, fmt.Errorf("ivvy: RunBatch: batch %s returned %d results for %d jobs", started.AsyncId, len(results.Results), len(part))
+			return out, fmt.Errorf("ivvy: RunBatch: batch %s returned %d results for %d jobs", started.AsyncID, len(results.Results), len(part))
 		}
 		out.Results = append(out.Results, results.Results...)
 	}
@@ -87,13 +87,13 @@ func (a *API) RunBatch(ctx context.Context, jobs []BatchJob, callbackURL string,
 func (a *API) waitBatch(ctx context.Context, asyncID string, s batchSettings, out *BatchOutcome) (*BatchResults, error) {
 	wait := s.first
 	for {
-		p, err := a.BatchProgress(ctx, asyncID)
+		p, err := a.BatchProgress(ctx, BatchAsyncRequest{Async: asyncID})
 		out.Polls++
 		if err != nil {
 			return nil, err
 		}
 		if p.Progress >= 100 {
-			res, err := a.BatchResults(ctx, asyncID)
+			res, err := a.BatchResults(ctx, BatchAsyncRequest{Async: asyncID})
 			var apiErr *APIError
 			if !errors.As(err, &apiErr) || apiErr.SpecificCode != 24114 {
 				return res, err
@@ -110,14 +110,14 @@ func (a *API) waitBatch(ctx context.Context, asyncID string, s batchSettings, ou
 // DecodeJobResponse decodes a batch job's response into T. A job that failed
 // gives its exception as an *APIError.
 func DecodeJobResponse[T any](r BatchJobResult) (*T, error) {
-	if r.Response == nil {
+	if len(r.Response) == 0 {
 		return nil, fmt.Errorf("ivvy: batch job %s.%s has no response", r.Namespace, r.Action)
 	}
-	if e := exception(r.Action, *r.Response); e != nil {
+	if e := exception(r.Action, r.Response); e != nil {
 		return nil, e
 	}
 	out := new(T)
-	if err := json.Unmarshal(*r.Response, out); err != nil {
+	if err := json.Unmarshal(r.Response, out); err != nil {
 		return nil, fmt.Errorf("ivvy: batch job %s.%s: %w", r.Namespace, r.Action, err)
 	}
 	return out, nil

@@ -168,8 +168,8 @@ func (a *API) inviteChunk(ctx context.Context, eventID int64, ids []int64, out [
 		ci := q[0]
 		byID[id] = q[1:]
 		out[i].Invited = ci.Status
-		out[i].InviteLinkYes = deref(ci.InviteLinkYes)
-		out[i].InviteLinkNo = deref(ci.InviteLinkNo)
+		out[i].InviteLinkYes = ci.InviteLinkYes
+		out[i].InviteLinkNo = ci.InviteLinkNo
 	}
 	if missing > 0 {
 		return fmt.Errorf("ivvy: inviteContacts: %d of %d contacts missing from the result", missing, len(ids))
@@ -177,9 +177,3 @@ func (a *API) inviteChunk(ctx context.Context, eventID int64, ids []int64, out [
 	return nil
 }
 
-func deref(s *string) string {
-	if s == nil {
-		return ""
-	}
-	return *s
-}

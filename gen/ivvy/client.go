@@ -10,11 +10,9 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/invitekit/invitekit/internal/httpx"
-	"github.com/invitekit/invitekit/internal/oas"
 	"github.com/invitekit/invitekit/internal/redact"
 	"github.com/invitekit/invitekit/internal/signing"
 )
@@ -110,13 +108,15 @@ func WithBackoff(base, max time.Duration) Option {
 	return func(s *settings) { s.retry.BaseDelay, s.retry.MaxDelay = base, max }
 }
 
+// RequestEditorFn changes a request before it is sent (WithEditor).
+type RequestEditorFn func(ctx context.Context, req *http.Request) error
+
 // API is a signed iVvy client. It is safe for concurrent use.
 type API struct {
-	raw     *Client
+	base    string
+	doer    *httpx.Doer
+	editors []RequestEditorFn
 	maxBody int64
-	// inviteURL is the inviteContacts URL, resolved once: InviteMany
-	// sends that call over and over.
-	inviteURL string
 }
 
 // WithSleeper replaces how the client waits between retry attempts (the
@@ -154,19 +154,7 @@ func New(key, secret string, opts ...Option) (*API, error) {
 		Sleep:            s.sleep,
 		Now:              s.now,
 	})
-	clientOpts := []ClientOption{WithHTTPClient(doer)}
-	for _, e := range s.editors {
-		clientOpts = append(clientOpts, WithRequestEditorFn(e))
-	}
-	raw, err := NewClient(base, clientOpts...)
-	if err != nil {
-		return nil, fmt.Errorf("ivvy: %w", err)
-	}
-	tmpl, err := NewInviteContactsRequestWithBody(base, "application/json", nil)
-	if err != nil {
-		return nil, fmt.Errorf("ivvy: %w", err)
-	}
-	return &API{raw: raw, maxBody: doer.MaxResponseBytes(), inviteURL: tmpl.URL.String()}, nil
+	return &API{base: base, doer: doer, editors: s.editors, maxBody: doer.MaxResponseBytes()}, nil
 }
 
 func baseURL(s settings) (string, error) {
@@ -186,39 +174,66 @@ func baseURL(s settings) (string, error) {
 	return u.Scheme + "://" + u.Host, nil
 }
 
-// Raw returns the generated client underneath, which signs and retries like
-// the API's own calls. Its per-call editors run before signing.
-func (a *API) Raw() *Client { return a.raw }
-
-var retrySafe = sync.OnceValue(func() map[string]bool {
-	doc, err := GetSwagger()
+// invoke sends r and decodes a successful answer into out (nil: the body
+// is read and checked, not decoded). Exceptions become *APIError.
+func (a *API) invoke(ctx context.Context, r *request, out any) error {
+	op := r.op.ID
+	resp, err := a.send(ctx, r)
 	if err != nil {
-		return map[string]bool{}
-	}
-	return oas.RetrySafe(doc)
-})
-
-// call runs one operation: it tags the context, sends, reads the body under
-// the cap, turns exceptions into *APIError and decodes a success into T.
-func call[T any](ctx context.Context, a *API, op string, send func(context.Context, ...RequestEditorFn) (*http.Response, error)) (*T, error) {
-	ctx = httpx.WithOperation(ctx, op, retrySafe()[op])
-	resp, err := send(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("ivvy: %s: %w", op, err)
+		return fmt.Errorf("ivvy: %s: %w", op, err)
 	}
 	body, err := httpx.ReadBody(resp, a.maxBody)
 	if err != nil {
-		return nil, fmt.Errorf("ivvy: %s: %w", op, err)
+		return fmt.Errorf("ivvy: %s: %w", op, err)
 	}
 	if err := checkResponse(op, resp, body); err != nil {
-		return nil, err
+		return err
 	}
-	out := new(T)
+	if out == nil {
+		return nil
+	}
 	if err := json.Unmarshal(body, out); err != nil {
-		return nil, &APIError{Operation: op, StatusCode: resp.StatusCode,
+		return &APIError{Operation: op, StatusCode: resp.StatusCode,
 			Message: "response does not decode: " + err.Error(), Excerpt: httpx.Excerpt([]byte(httpx.Scrub(string(body), resp.Request)), 200)}
 	}
-	return out, nil
+	return nil
+}
+
+// send builds the HTTP request for r, runs the editors and sends it through
+// the HTTP layer, which signs every attempt and retries safe operations.
+func (a *API) send(ctx context.Context, r *request) (*http.Response, error) {
+	ctx = httpx.WithOperation(ctx, r.op.ID, r.op.RetrySafe)
+	var body []byte
+	if r.body != nil {
+		var err error
+		if body, err = json.Marshal(r.body); err != nil {
+			return nil, err
+		}
+	}
+	u := a.base + r.path
+	if len(r.query) > 0 {
+		sep := "?"
+		if strings.Contains(r.path, "?") {
+			sep = "&"
+		}
+		u += sep + r.query.Encode()
+	}
+	req, err := http.NewRequestWithContext(ctx, r.op.Method, u, bytes.NewReader(body))
+	if err != nil {
+		return nil, err
+	}
+	if r.body != nil {
+		req.Header["Content-Type"] = []string{"application/json"}
+	}
+	for k, v := range r.header {
+		req.Header[k] = v
+	}
+	for _, e := range a.editors {
+		if err := e(ctx, req); err != nil {
+			return nil, err
+		}
+	}
+	return a.doer.Do(req)
 }
 
 // checkResponse returns an *APIError for an exception body (whatever the
@@ -260,14 +275,6 @@ func retryAfter(resp *http.Response) time.Duration {
 	return d
 }
 
-// Ping checks that the API is reachable and the key pair accepted. It
-// returns the server's time.
-//
-// API: POST /api/1.0/test?action=ping (ping)
-func (a *API) Ping(ctx context.Context) (*PingResult, error) {
-	return call[PingResult](ctx, a, "ping", a.raw.Ping)
-}
-
 // InviteContacts invites contacts to an event. The result has one entry per
 // contact; Status is false for a contact that was not invited. It is sent
 // once, never retried.
@@ -285,27 +292,9 @@ func (a *API) InviteContacts(ctx context.Context, eventID int64, contactIDs []in
 			return nil, fmt.Errorf("ivvy: inviteContacts: contact ids must be positive, got %d", id)
 		}
 	}
-	body := InviteContactsRequest{Event: eventID, Contacts: contactIDs}
-	return call[InviteContactsResult](ctx, a, "inviteContacts", func(ctx context.Context, _ ...RequestEditorFn) (*http.Response, error) {
-		return a.sendInviteContacts(ctx, body)
-	})
-}
-
-// sendInviteContacts sends what the generated Client.InviteContacts sends
-// (the same body, URL, header and editors), without parsing the server URL
-// and resolving the operation path on every call.
-func (a *API) sendInviteContacts(ctx context.Context, body InviteContactsRequest) (*http.Response, error) {
-	buf, err := json.Marshal(body)
-	if err != nil {
+	out := new(InviteContactsResult)
+	if err := a.invoke(ctx, a.newInviteContacts(InviteContactsRequest{Event: eventID, Contacts: contactIDs}), out); err != nil {
 		return nil, err
 	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, a.inviteURL, bytes.NewReader(buf))
-	if err != nil {
-		return nil, err
-	}
-	req.Header["Content-Type"] = []string{"application/json"}
-	if err := a.raw.applyEditors(ctx, req, nil); err != nil {
-		return nil, err
-	}
-	return a.raw.Client.Do(req)
+	return out, nil
 }

@@ -101,7 +101,7 @@ func TestInviteContactsSendsDocumentedBody(t *testing.T) {
 	require.Len(t, res.Results, 3)
 	assert.Equal(t, ivvy.Int(2), res.Results[1].Contact, "a contact id sent as a string decodes")
 	assert.False(t, res.Results[1].Status)
-	assert.Equal(t, "https://y/1", *res.Results[0].InviteLinkYes)
+	assert.Equal(t, "https://y/1", res.Results[0].InviteLinkYes)
 }
 
 func TestInviteContactsRefusesBadInputBeforeSending(t *testing.T) {
@@ -177,21 +177,19 @@ func TestSignerRunsAfterClientAndPerCallEditors(t *testing.T) {
 		_, _ = io.WriteString(w, `{"ack":"2026-11-25 10:00:00"}`)
 	})
 	clientEditor := func(_ context.Context, r *http.Request) error { r.Header.Set("IVVY-Client", "a"); return nil }
-	callEditor := func(_ context.Context, r *http.Request) error { r.Header.Set("IVVY-Call", "b"); return nil }
-	c := newAPI(t, srv.URL, ivvy.WithEditor(clientEditor))
-	resp, err := c.Raw().Ping(t.Context(), callEditor)
-	require.NoError(t, err)
-	resp.Body.Close()
-	require.Equal(t, http.StatusOK, resp.StatusCode, "signature must cover both editors' headers")
+	secondEditor := func(_ context.Context, r *http.Request) error { r.Header.Set("IVVY-Call", "b"); return nil }
+	c := newAPI(t, srv.URL, ivvy.WithEditor(clientEditor), ivvy.WithEditor(secondEditor))
+	_, err := c.Ping(t.Context())
+	require.NoError(t, err, "signature must cover both editors' headers")
 	assert.Equal(t, "a", seen.Get("IVVY-Client"))
 	assert.Equal(t, "b", seen.Get("IVVY-Call"))
 
 	// The same editor run after signing would break the signature.
-	req, err := ivvy.NewPingRequest(srv.URL)
+	req, err := http.NewRequest(http.MethodPost, srv.URL+"/api/1.0/test?action=ping", nil)
 	require.NoError(t, err)
 	require.NoError(t, signing.NewIvvy(testKey, testSecret, nil).Edit(t.Context(), req))
 	req.Header.Set("IVVY-Late", "c")
-	resp, err = http.DefaultClient.Do(req)
+	resp, err := http.DefaultClient.Do(req)
 	require.NoError(t, err)
 	resp.Body.Close()
 	assert.Equal(t, http.StatusUnauthorized, resp.StatusCode)

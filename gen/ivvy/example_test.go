@@ -30,12 +30,12 @@ func Example() {
 	for _, r := range res.Results {
 		fmt.Printf("contact %d invited: %v\n", r.Contact, r.Status)
 	}
-	for ic, err := range api.InvitedContacts(ctx, ivvy.GetInvitedContactListRequest{EventId: 3}) {
+	for ic, err := range api.InvitedContacts(ctx, ivvy.GetInvitedContactListRequest{EventID: 3}) {
 		if err != nil {
 			fmt.Println(err)
 			return
 		}
-		fmt.Printf("%s %s: %s\n", *ic.FirstName, *ic.LastName, ic.Response.Label())
+		fmt.Printf("%s %s: %s\n", ic.FirstName, ic.LastName, ic.Response.Label())
 	}
 	// Output:
 	// contact 7 invited: true
@@ -51,7 +51,7 @@ func ExampleAPIError() {
 	defer srv.Close()
 	api, _ := ivvy.New(ivvyfake.DemoKey, ivvyfake.DemoSecret, ivvy.WithEndpoint(srv.URL))
 
-	_, err := api.GetEvent(context.Background(), ivvy.GetEventRequest{Id: 424242})
+	_, err := api.GetEvent(context.Background(), ivvy.GetEventRequest{ID: 424242})
 	var apiErr *ivvy.APIError
 	if errors.As(err, &apiErr) {
 		fmt.Println("specific code:", apiErr.SpecificCode)

@@ -54,7 +54,7 @@ func TestFiltersSelectOnTheFake(t *testing.T) {
 	var emails []string
 	for c, err := range api.Contacts(t.Context(), ivvy.GetContactListRequest{Filter: &filter}) {
 		require.NoError(t, err)
-		emails = append(emails, *c.Email)
+		emails = append(emails, c.Email)
 	}
 	require.NotEmpty(t, emails)
 	for _, e := range emails {

@@ -41,7 +41,7 @@ func collect(t *testing.T, seq func(func(ivvy.Contact, error) bool)) ([]int64, e
 		if err != nil {
 			return ids, err
 		}
-		ids = append(ids, int64(c.Id))
+		ids = append(ids, int64(c.ID))
 	}
 	return ids, nil
 }
@@ -151,10 +151,10 @@ func TestInvitedContactsAfterInvitation(t *testing.T) {
 	_, err = api.InviteMany(t.Context(), 3, []int64{7, 8, 9})
 	require.NoError(t, err)
 	responses := map[int64]ivvy.InvitationResponse{}
-	for c, err := range api.InvitedContacts(t.Context(), ivvy.GetInvitedContactListRequest{EventId: 3, PerPage: perPage(2)}) {
+	for c, err := range api.InvitedContacts(t.Context(), ivvy.GetInvitedContactListRequest{EventID: 3, PerPage: perPage(2)}) {
 		require.NoError(t, err)
 		require.NotNil(t, c.Response)
-		responses[int64(c.ContactId)] = *c.Response
+		responses[int64(c.ContactID)] = c.Response
 	}
 	assert.Len(t, responses, 3)
 	assert.Equal(t, ivvy.InvitationResponse("U"), responses[8])
@@ -183,7 +183,7 @@ func TestRunBatchPollsUntilDoneAndKeepsOrder(t *testing.T) {
 			continue
 		}
 		require.NoError(t, err, "job %d", i)
-		assert.Equal(t, ivvy.Int(id), ev.Id, "job %d", i)
+		assert.Equal(t, ivvy.Int(id), ev.ID, "job %d", i)
 	}
 }
 

@@ -59,27 +59,27 @@ func driveIvvy(ctx context.Context, api *ivvy.API, ev *evidence, phase string) *
 	one("ping", func() error { _, err := api.Ping(ctx); return err })
 	one("inviteContacts", func() error { _, err := api.InviteContacts(ctx, 1, []int64{7, 8}); return err })
 	one("getInvitedContactList", func() error {
-		_, err := api.GetInvitedContactList(ctx, ivvy.GetInvitedContactListRequest{EventId: 1})
+		_, err := api.GetInvitedContactList(ctx, ivvy.GetInvitedContactListRequest{EventID: 1})
 		return err
 	})
 	one("addOrUpdateEvent", func() error {
-		_, err := api.AddOrUpdateEvent(ctx, ivvy.AddOrUpdateEventRequest{Id: &eventID, Title: &title})
+		_, err := api.AddOrUpdateEvent(ctx, ivvy.AddOrUpdateEventRequest{ID: &eventID, Title: &title})
 		return err
 	})
 	one("getEventList", func() error { _, err := api.GetEventList(ctx, ivvy.GetEventListRequest{}); return err })
-	one("getEvent", func() error { _, err := api.GetEvent(ctx, ivvy.GetEventRequest{Id: 1}); return err })
-	one("getEvent unknown", func() error { _, err := api.GetEvent(ctx, ivvy.GetEventRequest{Id: 999}); return err })
+	one("getEvent", func() error { _, err := api.GetEvent(ctx, ivvy.GetEventRequest{ID: 1}); return err })
+	one("getEvent unknown", func() error { _, err := api.GetEvent(ctx, ivvy.GetEventRequest{ID: 999}); return err })
 	one("getRegistration", func() error {
-		_, err := api.GetRegistration(ctx, ivvy.GetRegistrationRequest{EventId: 1, Id: 1})
+		_, err := api.GetRegistration(ctx, ivvy.GetRegistrationRequest{EventID: 1, ID: 1})
 		return err
 	})
 	one("getRegistrationList", func() error {
-		_, err := api.GetRegistrationList(ctx, ivvy.GetRegistrationListRequest{EventId: 1})
+		_, err := api.GetRegistrationList(ctx, ivvy.GetRegistrationListRequest{EventID: 1})
 		return err
 	})
-	one("getAttendee", func() error { _, err := api.GetAttendee(ctx, ivvy.GetAttendeeRequest{EventId: 1, Id: 1}); return err })
+	one("getAttendee", func() error { _, err := api.GetAttendee(ctx, ivvy.GetAttendeeRequest{EventID: 1, ID: 1}); return err })
 	one("getAttendeeList", func() error {
-		_, err := api.GetAttendeeList(ctx, ivvy.GetAttendeeListRequest{EventId: 1})
+		_, err := api.GetAttendeeList(ctx, ivvy.GetAttendeeListRequest{EventID: 1})
 		return err
 	})
 	one("getSponsorshipList", func() error {
@@ -87,31 +87,31 @@ func driveIvvy(ctx context.Context, api *ivvy.API, ev *evidence, phase string) *
 		return err
 	})
 	one("getSpeakerList", func() error { _, err := api.GetSpeakerList(ctx, ivvy.GetSpeakerListRequest{Event: 1}); return err })
-	one("getSessionList", func() error { _, err := api.GetSessionList(ctx, ivvy.GetSessionListRequest{EventId: 1}); return err })
+	one("getSessionList", func() error { _, err := api.GetSessionList(ctx, ivvy.GetSessionListRequest{EventID: 1}); return err })
 	one("createLoginToken", func() error {
 		_, err := api.CreateLoginToken(ctx, ivvy.CreateLoginTokenRequest{Event: 1, Contact: 1})
 		return err
 	})
 	one("getContactList", func() error { _, err := api.GetContactList(ctx, ivvy.GetContactListRequest{}); return err })
-	one("getContact", func() error { _, err := api.GetContact(ctx, ivvy.GetContactRequest{Id: 1}); return err })
-	one("getContact unknown", func() error { _, err := api.GetContact(ctx, ivvy.GetContactRequest{Id: 999}); return err })
+	one("getContact", func() error { _, err := api.GetContact(ctx, ivvy.GetContactRequest{ID: 1}); return err })
+	one("getContact unknown", func() error { _, err := api.GetContact(ctx, ivvy.GetContactRequest{ID: 999}); return err })
 	one("addOrUpdateContact", func() error {
 		_, err := api.AddOrUpdateContact(ctx, ivvy.AddOrUpdateContactRequest{FirstName: &first, LastName: &last, Email: &email})
 		return err
 	})
 	async := "0000-unknown-batch"
 	one("batchRun", func() error {
-		res, err := api.BatchRun(ctx, ivvy.BatchRunRequest{CallbackUrl: "https://callback.example.com/ivvy",
+		res, err := api.BatchRun(ctx, ivvy.BatchRunRequest{CallbackURL: "https://callback.example.com/ivvy",
 			Jobs: []ivvy.BatchJob{{Namespace: "event", Action: "getEvent", Params: map[string]any{"id": 1}}}})
 		if err == nil {
-			async = res.AsyncId
+			async = res.AsyncID
 		}
 		return err
 	})
-	one("batchProgress", func() error { _, err := api.BatchProgress(ctx, async); return err })
-	one("batchResults", func() error { _, err := api.BatchResults(ctx, async); return err })
-	one("batchRestart", func() error { _, err := api.BatchRestart(ctx, async); return err })
-	one("batchRepost", func() error { _, err := api.BatchRepost(ctx, async); return err })
+	one("batchProgress", func() error { _, err := api.BatchProgress(ctx, ivvy.BatchAsyncRequest{Async: async}); return err })
+	one("batchResults", func() error { _, err := api.BatchResults(ctx, ivvy.BatchAsyncRequest{Async: async}); return err })
+	one("batchRestart", func() error { _, err := api.BatchRestart(ctx, ivvy.BatchAsyncRequest{Async: async}); return err })
+	one("batchRepost", func() error { _, err := api.BatchRepost(ctx, ivvy.BatchAsyncRequest{Async: async}); return err })
 	one("InviteMany", func() error {
 		res, err := api.InviteMany(ctx, 2, []int64{9, 10, 11, 999}, ivvy.WithChunkSize(2))
 		if res != nil {

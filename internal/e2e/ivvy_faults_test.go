@@ -25,7 +25,7 @@ type ivvyOp struct {
 var ivvySafeOps = []ivvyOp{
 	{"ping", func(ctx context.Context, api *ivvy.API) error { _, err := api.Ping(ctx); return err }},
 	{"getEvent", func(ctx context.Context, api *ivvy.API) error {
-		_, err := api.GetEvent(ctx, ivvy.GetEventRequest{Id: 1})
+		_, err := api.GetEvent(ctx, ivvy.GetEventRequest{ID: 1})
 		return err
 	}},
 	{"getEventList", func(ctx context.Context, api *ivvy.API) error {
@@ -33,11 +33,11 @@ var ivvySafeOps = []ivvyOp{
 		return err
 	}},
 	{"getContact", func(ctx context.Context, api *ivvy.API) error {
-		_, err := api.GetContact(ctx, ivvy.GetContactRequest{Id: 1})
+		_, err := api.GetContact(ctx, ivvy.GetContactRequest{ID: 1})
 		return err
 	}},
 	{"getInvitedContactList", func(ctx context.Context, api *ivvy.API) error {
-		_, err := api.GetInvitedContactList(ctx, ivvy.GetInvitedContactListRequest{EventId: 1})
+		_, err := api.GetInvitedContactList(ctx, ivvy.GetInvitedContactListRequest{EventID: 1})
 		return err
 	}},
 }
@@ -60,7 +60,7 @@ var ivvyUnsafeOps = []struct {
 	}},
 	{"addOrUpdateEvent", func(ctx context.Context, api *ivvy.API, trial int) error {
 		id, title := int64(1), fmt.Sprintf("Product Launch, take %d", trial)
-		_, err := api.AddOrUpdateEvent(ctx, ivvy.AddOrUpdateEventRequest{Id: &id, Title: &title})
+		_, err := api.AddOrUpdateEvent(ctx, ivvy.AddOrUpdateEventRequest{ID: &id, Title: &title})
 		return err
 	}},
 	{"createLoginToken", func(ctx context.Context, api *ivvy.API, _ int) error {
@@ -68,7 +68,7 @@ var ivvyUnsafeOps = []struct {
 		return err
 	}},
 	{"run", func(ctx context.Context, api *ivvy.API, _ int) error {
-		_, err := api.BatchRun(ctx, ivvy.BatchRunRequest{CallbackUrl: "https://callback.example.com/ivvy",
+		_, err := api.BatchRun(ctx, ivvy.BatchRunRequest{CallbackURL: "https://callback.example.com/ivvy",
 			Jobs: []ivvy.BatchJob{{Namespace: "test", Action: "ping", Params: map[string]any{}}}})
 		return err
 	}},
@@ -122,7 +122,7 @@ func TestIvvyRetriesAreBounded(t *testing.T) {
 	} {
 		t.Run(tc.f.String(), func(t *testing.T) {
 			e := newIvvy(t, faults.When(action("getEvent"), faults.Always(tc.f)))
-			_, err := e.api.GetEvent(t.Context(), ivvy.GetEventRequest{Id: 1})
+			_, err := e.api.GetEvent(t.Context(), ivvy.GetEventRequest{ID: 1})
 			require.Error(t, err)
 			if tc.is != nil {
 				assert.ErrorIs(t, err, tc.is)

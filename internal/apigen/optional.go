@@ -1,0 +1,150 @@
+package main
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/getkin/kin-openapi/openapi3"
+)
+
+const (
+	extSkipPointer = "x-go-type-skip-optional-pointer"
+	// extOptional on a schema chooses how its optional properties look in
+	// Go: "plain" (the zero value when absent) or "pointer" (nil when
+	// absent). Unset, a schema that only answers carry is plain, and one
+	// that a request can carry keeps pointers, so a caller can still send
+	// 0, false and "" on purpose.
+	extOptional = "x-go-optional"
+)
+
+// plainResponseOptionals marks the optional properties of answer-only
+// schemas so that oapi-codegen generates them as plain values.
+func plainResponseOptionals(doc *openapi3.T) error {
+	inRequests := map[string]bool{}
+	inResponses := map[string]bool{}
+	for _, path := range doc.Paths.InMatchingOrder() {
+		for _, op := range doc.Paths.Value(path).Operations() {
+			for _, p := range op.Parameters {
+				if p.Value != nil {
+					reach(p.Value.Schema, inRequests, map[*openapi3.Schema]bool{})
+				}
+			}
+			if op.RequestBody != nil && op.RequestBody.Value != nil {
+				for _, mt := range op.RequestBody.Value.Content {
+					reach(mt.Schema, inRequests, map[*openapi3.Schema]bool{})
+				}
+			}
+			for _, r := range op.Responses.Map() {
+				if r.Value == nil {
+					continue
+				}
+				for _, mt := range r.Value.Content {
+					reach(mt.Schema, inResponses, map[*openapi3.Schema]bool{})
+				}
+			}
+		}
+	}
+	names := make([]string, 0, len(doc.Components.Schemas))
+	for name := range doc.Components.Schemas {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		s := doc.Components.Schemas[name].Value
+		mode, err := optionalMode(s)
+		if err != nil {
+			return fmt.Errorf("schema %s: %w", name, err)
+		}
+		plain := mode == "plain" || (mode == "" && inResponses[name] && !inRequests[name])
+		if plain {
+			markPlain(s, map[*openapi3.Schema]bool{})
+		}
+	}
+	return nil
+}
+
+func optionalMode(s *openapi3.Schema) (string, error) {
+	v, ok := s.Extensions[extOptional]
+	if !ok {
+		return "", nil
+	}
+	m, _ := v.(string)
+	if m != "plain" && m != "pointer" {
+		return "", fmt.Errorf("%s must be \"plain\" or \"pointer\", not %v", extOptional, v)
+	}
+	return m, nil
+}
+
+// reach records every component schema that ref leads to.
+func reach(ref *openapi3.SchemaRef, seen map[string]bool, inline map[*openapi3.Schema]bool) {
+	if ref == nil || ref.Value == nil {
+		return
+	}
+	if name, ok := strings.CutPrefix(ref.Ref, "#/components/schemas/"); ok {
+		if seen[name] {
+			return
+		}
+		seen[name] = true
+	} else {
+		if inline[ref.Value] {
+			return
+		}
+		inline[ref.Value] = true
+	}
+	s := ref.Value
+	for _, p := range s.Properties {
+		reach(p, seen, inline)
+	}
+	reach(s.Items, seen, inline)
+	for _, group := range []openapi3.SchemaRefs{s.AllOf, s.OneOf, s.AnyOf} {
+		for _, m := range group {
+			reach(m, seen, inline)
+		}
+	}
+	if s.AdditionalProperties.Schema != nil {
+		reach(s.AdditionalProperties.Schema, seen, inline)
+	}
+}
+
+// markPlain sets x-go-type-skip-optional-pointer on the properties of s
+// (and of the inline objects inside it) that would otherwise be pointers:
+// optional or nullable ones. In an answer, a missing value and null both
+// read as the zero value. A property that needs to tell them apart says
+// x-go-optional: pointer.
+func markPlain(s *openapi3.Schema, done map[*openapi3.Schema]bool) {
+	if s == nil || done[s] {
+		return
+	}
+	done[s] = true
+	required := map[string]bool{}
+	for _, r := range s.Required {
+		required[r] = true
+	}
+	for name, p := range s.Properties {
+		if p == nil || p.Value == nil || (required[name] && !p.Value.Nullable) {
+			continue
+		}
+		if p.Extensions[extOptional] == "pointer" || (p.Ref == "" && p.Value.Extensions[extOptional] == "pointer") {
+			continue
+		}
+		if p.Ref != "" {
+			if _, set := p.Extensions[extSkipPointer]; !set {
+				if p.Extensions == nil {
+					p.Extensions = map[string]any{}
+				}
+				p.Extensions[extSkipPointer] = true
+			}
+			continue
+		}
+		if _, set := p.Value.Extensions[extSkipPointer]; !set {
+			if p.Value.Extensions == nil {
+				p.Value.Extensions = map[string]any{}
+			}
+			p.Value.Extensions[extSkipPointer] = true
+		}
+		if p.Value.Type.Is("object") {
+			markPlain(p.Value, done)
+		}
+	}
+}
