@@ -326,7 +326,6 @@ func parseSince(s string) (ivvy.Time, error) {
 	return t, nil
 }
 
-
 func intStr(i ivvy.Int) string { return strconv.FormatInt(int64(i), 10) }
 
 func optInt(i ivvy.Int) string {

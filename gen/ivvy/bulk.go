@@ -176,4 +176,3 @@ func (a *API) inviteChunk(ctx context.Context, eventID int64, ids []int64, out [
 	}
 	return nil
 }
-
