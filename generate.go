@@ -3,5 +3,5 @@
 package invitekit
 
 //go:generate go run ./internal/apigen -config specs/ivvy.cfg.yaml -api gen/ivvy/api.gen.go specs/ivvy.yaml
-//go:generate go run github.com/oapi-codegen/oapi-codegen/v2/cmd/oapi-codegen -config specs/alida.cfg.yaml specs/alida.yaml
-//go:generate go run github.com/oapi-codegen/oapi-codegen/v2/cmd/oapi-codegen -config specs/invitario.cfg.yaml specs/invitario.yaml
+//go:generate go run ./internal/apigen -config specs/alida.cfg.yaml -api gen/alida/api.gen.go -bind communityApiKeyName=a.community specs/alida.yaml
+//go:generate go run ./internal/apigen -config specs/invitario.cfg.yaml -api gen/invitario/api.gen.go specs/invitario.yaml

@@ -216,9 +216,9 @@ func jxGuest(d *jx.Decoder, g *invitario.Guest) error {
 		var err error
 		switch string(key) {
 		case "id":
-			g.Id, err = d.Str()
+			g.ID, err = d.Str()
 		case "parentId":
-			g.ParentId, err = jxOptStr(d)
+			g.ParentID, err = jxOptStr(d)
 		case "accessCode":
 			g.AccessCode, err = d.Str()
 		case "highlightColor":
@@ -256,7 +256,7 @@ func jxGuest(d *jx.Decoder, g *invitario.Guest) error {
 						return d.Skip()
 					}
 					var err error
-					c.Id, err = d.Str()
+					c.ID, err = d.Str()
 					return err
 				})
 				g.Companions = append(g.Companions, c)
@@ -269,12 +269,11 @@ func jxGuest(d *jx.Decoder, g *invitario.Guest) error {
 	})
 }
 
-func jxOptStr(d *jx.Decoder) (*string, error) {
+func jxOptStr(d *jx.Decoder) (string, error) {
 	if d.Next() == jx.Null {
-		return nil, d.Null()
+		return "", d.Null()
 	}
-	s, err := d.Str()
-	return &s, err
+	return d.Str()
 }
 
 func jxOptTime(d *jx.Decoder) (*time.Time, error) {

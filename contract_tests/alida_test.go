@@ -4,14 +4,16 @@ import (
 	"bytes"
 	"net/http"
 
+	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/invitekit/invitekit/gen/alida"
+	"github.com/invitekit/invitekit/specs"
 )
 
 func init() {
 	register(apiUnderTest{
 		name:     "alida",
 		specFile: "../specs/alida.yaml",
-		load:     alida.GetSwagger,
+		load:     func() (*openapi3.T, error) { return specs.Load(specs.Alida) },
 		target:   alidaTarget,
 	})
 }

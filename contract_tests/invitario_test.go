@@ -3,14 +3,16 @@ package contract_tests
 import (
 	"encoding/json"
 
+	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/invitekit/invitekit/gen/invitario"
+	"github.com/invitekit/invitekit/specs"
 )
 
 func init() {
 	register(apiUnderTest{
 		name:     "invitario",
 		specFile: "../specs/invitario.yaml",
-		load:     invitario.GetSwagger,
+		load:     func() (*openapi3.T, error) { return specs.Load(specs.Invitario) },
 		target:   invitarioTarget,
 	})
 }

@@ -171,11 +171,11 @@ func runAlidaReport(ctx context.Context, e *env, args []string) error {
 	var invIdx, remIdx []int
 	for i, r := range rows {
 		if r.eventType == "Reminded" || (*reminder && r.eventType == "Undeliverable") {
-			reminders = append(reminders, alida.NewReminderEvent{MemberId: r.member, CommunicationId: r.communication, EventType: alida.ReminderEventType(r.eventType)})
+			reminders = append(reminders, alida.NewReminderEvent{MemberID: r.member, CommunicationID: r.communication, EventType: alida.ReminderEventType(r.eventType)})
 			remIdx = append(remIdx, i)
 			continue
 		}
-		invitations = append(invitations, alida.NewInvitationEvent{MemberId: r.member, CommunicationId: r.communication, EventType: alida.InvitationEventType(r.eventType)})
+		invitations = append(invitations, alida.NewInvitationEvent{MemberID: r.member, CommunicationID: r.communication, EventType: alida.InvitationEventType(r.eventType)})
 		invIdx = append(invIdx, i)
 	}
 	status := make([]alidaStatus, len(rows))
@@ -214,11 +214,11 @@ func alidaApplyResults(status []alidaStatus, idx []int, rows []alidaRow, results
 	for _, res := range results {
 		created := map[[2]uuid.UUID][]string{}
 		for _, ev := range res.Events {
-			if ev.MemberId != nil && ev.CommunicationId != nil {
-				k := [2]uuid.UUID{*ev.MemberId, *ev.CommunicationId}
+			if ev.MemberID != (uuid.UUID{}) && ev.CommunicationID != (uuid.UUID{}) {
+				k := [2]uuid.UUID{ev.MemberID, ev.CommunicationID}
 				id := ""
-				if ev.Id != nil {
-					id = ev.Id.String()
+				if ev.ID != (uuid.UUID{}) {
+					id = ev.ID.String()
 				}
 				created[k] = append(created[k], id)
 			}
@@ -457,8 +457,8 @@ func runAlidaQueued(ctx context.Context, e *env, args []string) error {
 		}
 		events = append(events, ev)
 		rows = append(rows, []string{
-			alidaStr(ev.MemberId), alidaStr(ev.CommunicationId), alidaDeref(ev.ActivityName), alidaDeref(ev.Title),
-			alidaTimeStr(ev.EventDate), alidaStr(ev.Id),
+			alidaStr(ev.MemberID), alidaStr(ev.CommunicationID), ev.ActivityName, ev.Title,
+			alidaTimeStr(ev.EventDate), alidaStr(ev.ID),
 		})
 		if *limit > 0 && len(events) >= *limit {
 			break
@@ -470,22 +470,15 @@ func runAlidaQueued(ctx context.Context, e *env, args []string) error {
 	return writeRecords(e.Stdout, f.format, []string{"member_id", "communication_id", "activity", "title", "event_date", "id"}, rows, events)
 }
 
-func alidaStr[T fmt.Stringer](v *T) string {
-	if v == nil {
+func alidaStr(v alida.GUID) string {
+	if v == (alida.GUID{}) {
 		return ""
 	}
-	return (*v).String()
+	return v.String()
 }
 
-func alidaDeref(s *string) string {
-	if s == nil {
-		return ""
-	}
-	return *s
-}
-
-func alidaTimeStr(t *alida.Time) string {
-	if t == nil {
+func alidaTimeStr(t alida.Time) string {
+	if t.IsZero() {
 		return ""
 	}
 	return t.String()

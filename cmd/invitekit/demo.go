@@ -123,10 +123,10 @@ func demoInvitario(ctx context.Context, e *env, set *fake.Set, base string, sum 
 	var order []string
 	keep := func(gs []invitario.Guest) {
 		for _, g := range gs {
-			if _, ok := latest[g.Id]; !ok {
-				order = append(order, g.Id)
+			if _, ok := latest[g.ID]; !ok {
+				order = append(order, g.ID)
 			}
-			latest[g.Id] = g
+			latest[g.ID] = g
 		}
 	}
 	keep(first.Changed)
@@ -135,12 +135,12 @@ func demoInvitario(ctx context.Context, e *env, set *fake.Set, base string, sum 
 	// Someone arrives at the door: check a guest in on the fake, then sync again.
 	var arriving invitario.Guest
 	for _, g := range first.Changed {
-		if g.CheckInDateTime == nil && g.ParentId == nil {
+		if g.CheckInDateTime == nil && g.ParentID == "" {
 			arriving = g
 			break
 		}
 	}
-	if err := set.Invitario.CheckIn(fake.InvitarioEventID, arriving.Id); err != nil {
+	if err := set.Invitario.CheckIn(fake.InvitarioEventID, arriving.ID); err != nil {
 		return nil, err
 	}
 	section(e, fmt.Sprintf("Invitario: %s checks in at the door; incremental sync", arriving.Fields.Text("email")))
@@ -153,8 +153,8 @@ func demoInvitario(ctx context.Context, e *env, set *fake.Set, base string, sum 
 	}
 	keep(next.Changed)
 	for _, g := range next.Deleted {
-		fmt.Fprintf(e.Stdout, "  deleted: %s\n", g.Id)
-		delete(latest, g.Id)
+		fmt.Fprintf(e.Stdout, "  deleted: %s\n", g.ID)
+		delete(latest, g.ID)
 	}
 	emails := checkedInEmails(order, latest)
 	sum.guests, sum.checkedIn = len(first.Changed), len(emails)
@@ -194,7 +194,7 @@ func demoAlida(ctx context.Context, e *env, set *fake.Set, base string, emails [
 			continue
 		}
 		fmt.Fprintf(e.Stdout, "  %s: member %s\n", email, member)
-		events = append(events, alida.NewInvitationEvent{MemberId: member, CommunicationId: communication, EventType: alida.InvitationEventTypeSurveyInvited})
+		events = append(events, alida.NewInvitationEvent{MemberID: member, CommunicationID: communication, EventType: alida.InvitationEventTypeSurveyInvited})
 	}
 	if len(events) == 0 {
 		sum.outcome = "none to report"
@@ -210,7 +210,7 @@ func demoAlida(ctx context.Context, e *env, set *fake.Set, base string, emails [
 			sum.reported += len(r.Events)
 			sum.outcome = "queued, created events returned"
 			for _, ev := range r.Events {
-				fmt.Fprintf(e.Stdout, "  created invitation event %s for member %s\n", ev.Id, ev.MemberId)
+				fmt.Fprintf(e.Stdout, "  created invitation event %s for member %s\n", ev.ID, ev.MemberID)
 			}
 		case alida.OutcomeQueued:
 			sum.reported += r.Count

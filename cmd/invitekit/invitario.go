@@ -163,11 +163,11 @@ func invitarioRow(g invitario.Guest, changed bool) []string {
 		return t.Format(time.RFC3339)
 	}
 	parent := ""
-	if g.ParentId != nil {
-		parent = *g.ParentId
+	if g.ParentID != "" {
+		parent = g.ParentID
 	}
 	return []string{
-		g.Id, parent, g.AccessCode,
+		g.ID, parent, g.AccessCode,
 		g.Fields.Text("firstName"), g.Fields.Text("lastName"), g.Fields.Text("email"), g.Fields.Text("company"),
 		string(g.RegistrationState),
 		ts(g.CheckInDateTime), ts(g.CheckOutDateTime), ts(g.DeleteDateTime),

@@ -168,7 +168,7 @@ func TestInvitarioGuestsSince(t *testing.T) {
 		assert.Equal(t, "true", r["changed"])
 	}
 
-	require.NoError(t, f.DeleteGuest(invitariofake.DemoEventID, guests[2].Id)) // Carol
+	require.NoError(t, f.DeleteGuest(invitariofake.DemoEventID, guests[2].ID)) // Carol
 	future := time.Now().Add(time.Hour).Format(time.RFC3339)
 	code, out, errOut = runCLI(t, env, "invitario", "guests", "--since", future, "--format", "csv")
 	require.Equal(t, 0, code, errOut)
@@ -218,8 +218,8 @@ func TestInvitarioGuestsStateAcrossRuns(t *testing.T) {
 	assert.Empty(t, run())
 
 	// Changes between runs: each appears once, deletions marked.
-	require.NoError(t, f.CheckIn(ev, guests[1].Id))     // Bob
-	require.NoError(t, f.DeleteGuest(ev, guests[2].Id)) // Carol
+	require.NoError(t, f.CheckIn(ev, guests[1].ID))     // Bob
+	require.NoError(t, f.DeleteGuest(ev, guests[2].ID)) // Carol
 	added, err := f.AddGuest(ev, invitario.Guest{Fields: invitario.Fields{
 		"firstName": invitario.StringValue("Zoe"), "email": invitario.StringValue("zoe@example.com")}})
 	require.NoError(t, err)
@@ -229,7 +229,7 @@ func TestInvitarioGuestsStateAcrossRuns(t *testing.T) {
 	assert.NotEmpty(t, third["bob@example.com"]["checkInDateTime"])
 	assert.Equal(t, "true", third["carol@example.com"]["deleted"])
 	assert.Equal(t, "false", third["carol@example.com"]["changed"])
-	assert.Equal(t, added.Id, third["zoe@example.com"]["id"])
+	assert.Equal(t, added.ID, third["zoe@example.com"]["id"])
 	assert.Equal(t, "true", third["zoe@example.com"]["changed"])
 
 	assert.Empty(t, run(), "changes are not repeated")

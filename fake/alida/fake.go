@@ -25,6 +25,7 @@ import (
 	"github.com/invitekit/invitekit/gen/alida"
 	"github.com/invitekit/invitekit/internal/oas"
 	"github.com/invitekit/invitekit/internal/redact"
+	"github.com/invitekit/invitekit/specs"
 )
 
 // TokenPath is where the fake serves the OAuth2 token endpoint.
@@ -108,7 +109,7 @@ type Server struct {
 
 // New returns an empty fake.
 func New(opts ...Option) *Server {
-	doc, err := alida.GetSwagger()
+	doc, err := specs.Load(specs.Alida)
 	if err != nil {
 		panic(fmt.Sprintf("alidafake: embedded spec: %v", err))
 	}
@@ -407,10 +408,10 @@ func writeOAuthError(w http.ResponseWriter, status int, code string) {
 func writeError(w http.ResponseWriter, status int, message, developerMessage string) {
 	body := alida.Error{Status: status, Message: message}
 	if developerMessage != "" {
-		body.DeveloperMessage = &developerMessage
+		body.DeveloperMessage = developerMessage
 	}
 	id := uuid.NewString()
-	body.ErrorId = &id
+	body.ErrorID = id
 	writeJSON(w, status, body)
 }
 
@@ -479,7 +480,7 @@ func (s *Server) createEvents(w http.ResponseWriter, r *http.Request, com *commu
 			}
 		}
 		ev := s.event(r, com.communications[it.CommunicationID], it.MemberID, uuid.New(), now, reminder)
-		ev.EventType = &it.EventType
+		ev.EventType = it.EventType
 		com.events = append(com.events, ev)
 		created = append(created, ev)
 	}
@@ -499,10 +500,10 @@ func (s *Server) createEvents(w http.ResponseWriter, r *http.Request, com *commu
 	}
 	href := requestURL(r, r.URL.Path, nil)
 	writeJSON(w, http.StatusCreated, alida.InvitationEventCollection{
-		Meta:  &alida.CollectionMeta{Offset: &offset, Limit: &limit, Count: &count},
+		Meta:  alida.CollectionMeta{Offset: offset, Limit: limit, Count: count},
 		Items: []alida.InvitationEvent{},
-		Links: &links,
-		Href:  &href,
+		Links: links,
+		Href:  href,
 	})
 }
 
@@ -535,24 +536,24 @@ func (s *Server) event(r *http.Request, c *Communication, member, id uuid.UUID, 
 	links := []alida.Link{}
 	href := requestURL(r, r.URL.Path, nil)
 	return alida.InvitationEvent{
-		Id:                ptr(id),
-		CommunicationId:   ptr(c.ID),
-		MemberId:          ptr(member),
-		ActivityId:        ptr(c.ActivityID),
-		ActivityName:      ptr(c.ActivityName),
-		CommunicationName: &name,
-		ActivityLink:      ptr(c.ActivityLink),
-		Title:             &title,
-		Description:       &description,
-		EventDate:         &alida.Time{Time: eventDate.UTC()},
-		MemberDataSetType: &live,
-		PanelId:           ptr(s.panelID),
-		CreateDate:        &alida.Time{Time: at},
-		LastUpdateDate:    &alida.Time{Time: at},
-		CreatedBy:         ptr(s.systemID),
-		LastUpdatedBy:     ptr(s.systemID),
-		Links:             &links,
-		Href:              &href,
+		ID:                id,
+		CommunicationID:   c.ID,
+		MemberID:          member,
+		ActivityID:        c.ActivityID,
+		ActivityName:      c.ActivityName,
+		CommunicationName: name,
+		ActivityLink:      c.ActivityLink,
+		Title:             title,
+		Description:       description,
+		EventDate:         alida.Time{Time: eventDate.UTC()},
+		MemberDataSetType: live,
+		PanelID:           s.panelID,
+		CreateDate:        alida.Time{Time: at},
+		LastUpdateDate:    alida.Time{Time: at},
+		CreatedBy:         s.systemID,
+		LastUpdatedBy:     s.systemID,
+		Links:             links,
+		Href:              href,
 	}
 }
 
@@ -616,15 +617,14 @@ func (s *Server) listQueued(w http.ResponseWriter, r *http.Request, com *communi
 		ev := s.event(r, com.communications[m.communication], m.member, m.id, m.at, false)
 		items = append(items, ev)
 	}
-	page := func(off int) *string {
+	page := func(off int) string {
 		v := url.Values{}
 		for k, vs := range q {
 			v[k] = vs
 		}
 		v.Set("limit", strconv.Itoa(limit))
 		v.Set("offset", strconv.Itoa(off))
-		h := requestURL(r, r.URL.Path, v)
-		return &h
+		return requestURL(r, r.URL.Path, v)
 	}
 	lastOffset := 0
 	if total > 0 {
@@ -639,10 +639,10 @@ func (s *Server) listQueued(w http.ResponseWriter, r *http.Request, com *communi
 	}
 	self := requestURL(r, r.URL.Path, q)
 	body := alida.InvitationEventCollection{
-		Meta:  &alida.CollectionMeta{Offset: &offset, Limit: &limit, Count: &total},
+		Meta:  alida.CollectionMeta{Offset: offset, Limit: limit, Count: total},
 		Items: items,
-		Links: &links,
-		Href:  &self,
+		Links: links,
+		Href:  self,
 	}
 	if fields := q.Get("fields"); fields != "" {
 		writeJSON(w, http.StatusOK, project(body, fields))

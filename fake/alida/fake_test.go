@@ -17,6 +17,7 @@ import (
 	alidafake "github.com/invitekit/invitekit/fake/alida"
 	"github.com/invitekit/invitekit/gen/alida"
 	"github.com/invitekit/invitekit/internal/oas"
+	"github.com/invitekit/invitekit/specs"
 )
 
 // exchange sends one request to the fake and, for API paths, validates the
@@ -37,7 +38,7 @@ func exchange(t *testing.T, f *alidafake.Server, method, target string, header m
 	require.NoError(t, err)
 
 	if strings.HasPrefix(target, "/v1/") {
-		doc, err := alida.GetSwagger()
+		doc, err := specs.Load(specs.Alida)
 		require.NoError(t, err)
 		router, err := oas.NewRouter(doc)
 		require.NoError(t, err)
@@ -158,7 +159,7 @@ func TestPostShapes(t *testing.T) {
 	res, err = alida.ParseCreated(body)
 	require.NoError(t, err)
 	require.Equal(t, alida.OutcomeQueuedWithEvents, res.Outcome)
-	assert.Equal(t, "Undeliverable", *res.Events[0].EventType)
+	assert.Equal(t, "Undeliverable", res.Events[0].EventType)
 	assert.Equal(t, 2, f.QueuedCount(alidafake.DemoCommunity))
 }
 
@@ -184,7 +185,7 @@ func TestPostRejections(t *testing.T) {
 		var e alida.Error
 		require.NoError(t, json.Unmarshal(body, &e), name)
 		assert.Equal(t, tc.status, e.Status, name)
-		assert.NotNil(t, e.ErrorId, name)
+		assert.NotNil(t, e.ErrorID, name)
 	}
 	assert.Empty(t, f.Events(alidafake.DemoCommunity))
 	assert.Equal(t, 4, f.QueuedCount(alidafake.DemoCommunity))
@@ -205,14 +206,14 @@ func TestQueuedPaging(t *testing.T) {
 		dec.DisallowUnknownFields()
 		require.NoError(t, dec.Decode(&page))
 		for _, it := range page.Items {
-			members = append(members, it.MemberId.String())
+			members = append(members, it.MemberID.String())
 		}
-		assert.Equal(t, 4, *page.Meta.Count)
-		require.Len(t, *page.Links, 4)
+		assert.Equal(t, 4, page.Meta.Count)
+		require.Len(t, page.Links, 4)
 		next = ""
-		for _, l := range *page.Links {
-			if l.Rel == "next" && l.Href != nil {
-				u, err := url.Parse(*l.Href)
+		for _, l := range page.Links {
+			if l.Rel == "next" && l.Href != "" {
+				u, err := url.Parse(l.Href)
 				require.NoError(t, err)
 				assert.Equal(t, "alida.test", u.Host)
 				next = u.RequestURI()

@@ -59,7 +59,7 @@ func Demo(opts ...Option) *Server {
 	ids := map[string]string{}
 	for i, d := range DemoGuests {
 		g := invitario.Guest{
-			Id:                demoID(i + 1),
+			ID:                demoID(i + 1),
 			AccessCode:        fmt.Sprintf("DEMO%02d", i+1),
 			RegistrationState: invitario.RegistrationStateRegistered,
 			Fields: invitario.Fields{
@@ -74,15 +74,15 @@ func Demo(opts ...Option) *Server {
 		}
 		if d.CompanionOf != "" {
 			parent := ids[d.CompanionOf]
-			g.ParentId = &parent
+			g.ParentID = parent
 		}
 		stored, err := s.AddGuest(DemoEventID, g)
 		if err != nil {
 			panic(err)
 		}
-		ids[d.Email] = stored.Id
+		ids[d.Email] = stored.ID
 		if d.CheckedIn {
-			if err := s.CheckIn(DemoEventID, stored.Id); err != nil {
+			if err := s.CheckIn(DemoEventID, stored.ID); err != nil {
 				panic(err)
 			}
 		}

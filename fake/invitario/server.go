@@ -35,6 +35,7 @@ import (
 
 	"github.com/invitekit/invitekit/gen/invitario"
 	"github.com/invitekit/invitekit/internal/oas"
+	"github.com/invitekit/invitekit/specs"
 )
 
 // DefaultIdleTimeout is how long an unused session token stays valid.
@@ -125,7 +126,7 @@ func New(opts ...Option) *Server {
 
 // sharedRouter parses the embedded spec once; validation only reads it.
 var sharedRouter = sync.OnceValues(func() (*oas.Router, error) {
-	doc, err := invitario.GetSwagger()
+	doc, err := specs.Load(specs.Invitario)
 	if err != nil {
 		return nil, err
 	}
@@ -172,21 +173,21 @@ func (s *Server) AddGuest(eventID string, g invitario.Guest) (invitario.Guest, e
 	if !ok {
 		return invitario.Guest{}, fmt.Errorf("invitariofake: no event %q", eventID)
 	}
-	if g.Id == "" {
-		g.Id = newUUID()
+	if g.ID == "" {
+		g.ID = newUUID()
 	}
-	if _, dup := ev.guests[g.Id]; dup {
-		return invitario.Guest{}, fmt.Errorf("invitariofake: guest %q exists", g.Id)
+	if _, dup := ev.guests[g.ID]; dup {
+		return invitario.Guest{}, fmt.Errorf("invitariofake: guest %q exists", g.ID)
 	}
 	var parent *invitario.Guest
-	if g.ParentId != nil && *g.ParentId != "" {
-		if parent = ev.guests[*g.ParentId]; parent == nil || ev.deleted[parent.Id] {
-			return invitario.Guest{}, fmt.Errorf("invitariofake: no parent guest %q", *g.ParentId)
+	if g.ParentID != "" {
+		if parent = ev.guests[g.ParentID]; parent == nil || ev.deleted[parent.ID] {
+			return invitario.Guest{}, fmt.Errorf("invitariofake: no parent guest %q", g.ParentID)
 		}
 	}
 	now := s.stamp()
 	if g.AccessCode == "" {
-		g.AccessCode = strings.ToUpper(strings.ReplaceAll(g.Id, "-", ""))
+		g.AccessCode = strings.ToUpper(strings.ReplaceAll(g.ID, "-", ""))
 		g.AccessCode = g.AccessCode[:min(6, len(g.AccessCode))]
 	}
 	if g.RegistrationState == "" {
@@ -202,10 +203,10 @@ func (s *Server) AddGuest(eventID string, g invitario.Guest) (invitario.Guest, e
 	g.ServerUpdateDateTime = &now
 	g.DeleteDateTime = nil
 	stored := ev.put(g)
-	ev.order = append(ev.order, g.Id)
+	ev.order = append(ev.order, g.ID)
 	if parent != nil {
 		p := *parent
-		p.Companions = append(append([]invitario.Companion{}, p.Companions...), invitario.Companion{Id: g.Id})
+		p.Companions = append(append([]invitario.Companion{}, p.Companions...), invitario.Companion{ID: g.ID})
 		p.ServerUpdateDateTime = &now
 		ev.put(p)
 	}
@@ -223,7 +224,7 @@ func (s *Server) UpdateGuest(eventID, id string, edit func(*invitario.Guest)) er
 	}
 	c := clone(*g)
 	edit(&c)
-	c.Id, c.ParentId, c.Companions, c.DeleteDateTime = g.Id, g.ParentId, g.Companions, nil
+	c.ID, c.ParentID, c.Companions, c.DeleteDateTime = g.ID, g.ParentID, g.Companions, nil
 	now := s.stamp()
 	c.ServerUpdateDateTime = &now
 	s.events[eventID].put(c)
@@ -255,20 +256,20 @@ func (s *Server) DeleteGuest(eventID, id string) error {
 	tombstone := func(g invitario.Guest) {
 		g.DeleteDateTime, g.ServerUpdateDateTime = &now, &now
 		ev.put(g)
-		ev.deleted[g.Id] = true
+		ev.deleted[g.ID] = true
 	}
 	for _, c := range g.Companions {
-		if cg := ev.guests[c.Id]; cg != nil && !ev.deleted[c.Id] {
+		if cg := ev.guests[c.ID]; cg != nil && !ev.deleted[c.ID] {
 			tombstone(*cg)
 		}
 	}
 	tombstone(*g)
-	if g.ParentId != nil {
-		if p := ev.guests[*g.ParentId]; p != nil && !ev.deleted[p.Id] {
+	if g.ParentID != "" {
+		if p := ev.guests[g.ParentID]; p != nil && !ev.deleted[p.ID] {
 			c := *p
 			c.Companions = []invitario.Companion{}
 			for _, comp := range p.Companions {
-				if comp.Id != id {
+				if comp.ID != id {
 					c.Companions = append(c.Companions, comp)
 				}
 			}
@@ -284,7 +285,7 @@ func (s *Server) DeleteGuest(eventID, id string) error {
 // the lock is released.
 func (ev *eventState) put(g invitario.Guest) *invitario.Guest {
 	c := clone(g)
-	ev.guests[g.Id] = &c
+	ev.guests[g.ID] = &c
 	return &c
 }
 
@@ -378,8 +379,6 @@ func (s *Server) Violations() []error {
 // hold. A FieldValue is immutable, so copying it is enough.
 func clone(g invitario.Guest) invitario.Guest {
 	c := g
-	c.ParentId = clonePtr(g.ParentId)
-	c.HighlightColor = clonePtr(g.HighlightColor)
 	c.ServerUpdateDateTime = clonePtr(g.ServerUpdateDateTime)
 	c.CheckInDateTime = clonePtr(g.CheckInDateTime)
 	c.CheckOutDateTime = clonePtr(g.CheckOutDateTime)
@@ -558,22 +557,22 @@ func (s *Server) login(w http.ResponseWriter, eventID, appCode, station string) 
 		Status:       invitario.SuccessStatusSuccess,
 		StationName:  station,
 		SessionToken: tok,
-		Event:        invitario.Event{Id: e.ID, Name: e.Name},
+		Event:        invitario.Event{ID: e.ID, Name: e.Name},
 	}
 	if e.Company != "" {
-		res.Event.Company = &e.Company
+		res.Event.Company = e.Company
 	}
 	if e.Start != "" {
-		res.Event.StartDateTime = &e.Start
+		res.Event.StartDateTime = e.Start
 	}
 	if e.End != "" {
-		res.Event.EndDateTime = &e.End
+		res.Event.EndDateTime = e.End
 	}
 	conf := map[string]any{}
 	for k, v := range e.Configuration {
 		conf[k] = v
 	}
-	res.Event.Configuration = &conf
+	res.Event.Configuration = conf
 	writeJSON(w, http.StatusOK, res)
 }
 

@@ -141,8 +141,8 @@ func TestRecentIncludesDeleted(t *testing.T) {
 	guests := f.Guests(ev)
 
 	clk.add(time.Hour + 300*time.Millisecond)
-	require.NoError(t, f.DeleteGuest(ev, guests[0].Id))
-	require.NoError(t, f.CheckIn(ev, guests[5].Id))
+	require.NoError(t, f.DeleteGuest(ev, guests[0].ID))
+	require.NoError(t, f.CheckIn(ev, guests[5].ID))
 	since := "2026-05-01T14:00:00+01:00" // 13:00 UTC
 	_, body := post(t, srv, "/api/v1/guest/list/recent", `{"sessionToken":"`+tok+`","sinceDateTime":"`+since+`"}`)
 	require.Equal(t, "success", body["status"], body)
@@ -151,12 +151,12 @@ func TestRecentIncludesDeleted(t *testing.T) {
 	require.Len(t, got, 2)
 	assert.Equal(t, 2.0, body["count"])
 	deleted := got[0].(map[string]any)
-	assert.Equal(t, guests[0].Id, deleted["id"])
+	assert.Equal(t, guests[0].ID, deleted["id"])
 	assert.NotNil(t, deleted["deleteDateTime"])
 
 	_, body = post(t, srv, "/api/v1/guest/list/all", `{"sessionToken":"`+tok+`"}`)
 	assert.Len(t, body["guests"], len(guests)-1, "the full list leaves deleted guests out")
-	_, ok := f.Guest(ev, guests[0].Id)
+	_, ok := f.Guest(ev, guests[0].ID)
 	assert.True(t, ok)
 }
 
@@ -165,22 +165,22 @@ func TestCompanions(t *testing.T) {
 	f.AddEvent(invitariofake.Event{ID: "7", Name: "E"})
 	host, err := f.AddGuest("7", invitario.Guest{})
 	require.NoError(t, err)
-	comp, err := f.AddGuest("7", invitario.Guest{ParentId: &host.Id})
+	comp, err := f.AddGuest("7", invitario.Guest{ParentID: host.ID})
 	require.NoError(t, err)
-	g, _ := f.Guest("7", host.Id)
-	require.Equal(t, []invitario.Companion{{Id: comp.Id}}, g.Companions)
+	g, _ := f.Guest("7", host.ID)
+	require.Equal(t, []invitario.Companion{{ID: comp.ID}}, g.Companions)
 
-	require.NoError(t, f.DeleteGuest("7", comp.Id))
-	g, _ = f.Guest("7", host.Id)
+	require.NoError(t, f.DeleteGuest("7", comp.ID))
+	g, _ = f.Guest("7", host.ID)
 	assert.Empty(t, g.Companions)
 
-	comp2, err := f.AddGuest("7", invitario.Guest{ParentId: &host.Id})
+	comp2, err := f.AddGuest("7", invitario.Guest{ParentID: host.ID})
 	require.NoError(t, err)
-	require.NoError(t, f.DeleteGuest("7", host.Id))
-	c, _ := f.Guest("7", comp2.Id)
+	require.NoError(t, f.DeleteGuest("7", host.ID))
+	c, _ := f.Guest("7", comp2.ID)
 	assert.NotNil(t, c.DeleteDateTime, "companions go with their guest")
-	_, err = f.AddGuest("7", invitario.Guest{ParentId: &host.Id})
+	_, err = f.AddGuest("7", invitario.Guest{ParentID: host.ID})
 	require.Error(t, err)
-	require.Error(t, f.UpdateGuest("7", host.Id, func(*invitario.Guest) {}))
+	require.Error(t, f.UpdateGuest("7", host.ID, func(*invitario.Guest) {}))
 	require.Error(t, f.AddAppConfig("nope", "c", "s"))
 }

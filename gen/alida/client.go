@@ -1,9 +1,12 @@
 package alida
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net/http"
 	"net/url"
@@ -23,7 +26,6 @@ const MaxPageSize = 1000
 // API is the Alida Community API client for one community. It is safe for
 // concurrent use.
 type API struct {
-	raw       *Client
 	doer      *httpx.Doer
 	auth      authenticator
 	community string
@@ -186,16 +188,7 @@ func New(community string, auth Auth, opts ...Option) (*API, error) {
 		Now:              s.now,
 		Final:            []httpx.Editor{authn.edit},
 	})
-	copts := []ClientOption{WithHTTPClient(doer)}
-	for _, e := range s.editors {
-		copts = append(copts, WithRequestEditorFn(e))
-	}
-	raw, err := NewClient(u.String(), copts...)
-	if err != nil {
-		return nil, fmt.Errorf("alida: %w", err)
-	}
 	return &API{
-		raw:       raw,
 		doer:      doer,
 		auth:      authn,
 		community: community,
@@ -213,10 +206,6 @@ func New(community string, auth Auth, opts ...Option) (*API, error) {
 func refuseRedirect(req *http.Request, via []*http.Request) error {
 	return &httpx.RedirectError{From: via[0].URL.Host, To: req.URL.Host}
 }
-
-// Raw returns the generated client, which shares the API's transport and
-// authentication.
-func (a *API) Raw() *Client { return a.raw }
 
 // Community returns the community API key name the client is for.
 func (a *API) Community() string { return a.community }
@@ -243,6 +232,61 @@ func (a *API) call(ctx context.Context, op string, safe bool, send func(context.
 		return resp, body, newAPIError(op, resp, body)
 	}
 	return resp, body, nil
+}
+
+// RequestEditorFn changes a request before it is sent (WithEditor).
+type RequestEditorFn func(ctx context.Context, req *http.Request) error
+
+// invoke sends r and decodes a successful JSON answer into out (nil, or an
+// empty answer: nothing is decoded).
+func (a *API) invoke(ctx context.Context, r *request, out any) error {
+	resp, body, err := a.call(ctx, r.op.ID, r.op.RetrySafe, func(ctx context.Context) (*http.Response, error) {
+		return a.send(ctx, r)
+	})
+	if err != nil {
+		return err
+	}
+	if out == nil || len(bytes.TrimSpace(body)) == 0 {
+		return nil
+	}
+	if err := json.Unmarshal(body, out); err != nil {
+		return fmt.Errorf("alida: %s: unexpected answer %q: %w", r.op.ID, excerpt(resp, body), err)
+	}
+	return nil
+}
+
+// send builds the HTTP request for r and sends it once through the HTTP
+// layer, which authenticates every attempt and retries safe operations.
+// The context must carry the operation (call does that).
+func (a *API) send(ctx context.Context, r *request) (*http.Response, error) {
+	var body io.Reader = http.NoBody
+	if r.body != nil {
+		b, err := json.Marshal(r.body)
+		if err != nil {
+			return nil, err
+		}
+		body = bytes.NewReader(b)
+	}
+	u := a.base.String() + r.path
+	if len(r.query) > 0 {
+		u += "?" + r.query.Encode()
+	}
+	req, err := http.NewRequestWithContext(ctx, r.op.Method, u, body)
+	if err != nil {
+		return nil, err
+	}
+	if r.body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	for k, v := range r.header {
+		req.Header[k] = v
+	}
+	for _, e := range a.editors {
+		if err := e(ctx, req); err != nil {
+			return nil, err
+		}
+	}
+	return a.doer.Do(req)
 }
 
 // String names the client's community and host; it never shows credentials.

@@ -108,12 +108,8 @@ func newAPIError(op string, resp *http.Response, body []byte) *APIError {
 	if json.Unmarshal(body, &vendor) == nil && (vendor.Message != "" || vendor.Status != 0) {
 		e.Status = vendor.Status
 		e.Message = vendor.Message
-		if vendor.DeveloperMessage != nil {
-			e.DeveloperMessage = *vendor.DeveloperMessage
-		}
-		if vendor.ErrorId != nil {
-			e.ErrorID = *vendor.ErrorId
-		}
+		e.DeveloperMessage = vendor.DeveloperMessage
+		e.ErrorID = vendor.ErrorID
 		return e
 	}
 	e.Body = excerpt(resp, body)

@@ -112,12 +112,12 @@ func (e *ReportError) Unwrap() error { return e.Err }
 // of the earlier POSTs come back with a *ReportError.
 func (a *API) ReportInvitations(ctx context.Context, events []NewInvitationEvent) ([]Result, error) {
 	for i, e := range events {
-		if err := checkEvent(e.MemberId, e.CommunicationId, e.EventType.Valid(), string(e.EventType)); err != nil {
+		if err := checkEvent(e.MemberID, e.CommunicationID, e.EventType.Valid(), string(e.EventType)); err != nil {
 			return nil, fmt.Errorf("alida: invitation event %d: %w", i+1, err)
 		}
 	}
-	return report(ctx, a, "createInvitationEvents", events, func(ctx context.Context, chunk []NewInvitationEvent) (*http.Response, error) {
-		return a.raw.CreateInvitationEvents(ctx, a.community, &CreateInvitationEventsParams{XWebapiReturnResource: a.returnResourceParam()}, chunk)
+	return report(ctx, a, opCreateInvitationEvents, events, func(ctx context.Context, chunk []NewInvitationEvent) (*http.Response, error) {
+		return a.send(ctx, a.newCreateInvitationEvents(&CreateInvitationEventsParams{XWebapiReturnResource: a.returnResourceParam()}, chunk))
 	})
 }
 
@@ -125,12 +125,12 @@ func (a *API) ReportInvitations(ctx context.Context, events []NewInvitationEvent
 // ReportInvitations.
 func (a *API) ReportReminders(ctx context.Context, events []NewReminderEvent) ([]Result, error) {
 	for i, e := range events {
-		if err := checkEvent(e.MemberId, e.CommunicationId, e.EventType.Valid(), string(e.EventType)); err != nil {
+		if err := checkEvent(e.MemberID, e.CommunicationID, e.EventType.Valid(), string(e.EventType)); err != nil {
 			return nil, fmt.Errorf("alida: reminder event %d: %w", i+1, err)
 		}
 	}
-	return report(ctx, a, "createReminderEvents", events, func(ctx context.Context, chunk []NewReminderEvent) (*http.Response, error) {
-		return a.raw.CreateReminderEvents(ctx, a.community, &CreateReminderEventsParams{XWebapiReturnResource: a.returnResourceParam()}, chunk)
+	return report(ctx, a, opCreateReminderEvents, events, func(ctx context.Context, chunk []NewReminderEvent) (*http.Response, error) {
+		return a.send(ctx, a.newCreateReminderEvents(&CreateReminderEventsParams{XWebapiReturnResource: a.returnResourceParam()}, chunk))
 	})
 }
 
@@ -142,11 +142,11 @@ func (a *API) returnResourceParam() *bool {
 	return &on
 }
 
-func checkEvent(member, communication Guid, typeOK bool, eventType string) error {
+func checkEvent(member, communication GUID, typeOK bool, eventType string) error {
 	switch {
-	case member == Guid{}:
+	case member == GUID{}:
 		return errors.New("memberId is missing")
-	case communication == Guid{}:
+	case communication == GUID{}:
 		return errors.New("communicationId is missing")
 	case !typeOK:
 		return fmt.Errorf("eventType %q is not allowed", eventType)
@@ -154,7 +154,8 @@ func checkEvent(member, communication Guid, typeOK bool, eventType string) error
 	return nil
 }
 
-func report[T any](ctx context.Context, a *API, op string, events []T, post func(context.Context, []T) (*http.Response, error)) ([]Result, error) {
+func report[T any](ctx context.Context, a *API, operation *Operation, events []T, post func(context.Context, []T) (*http.Response, error)) ([]Result, error) {
+	op := operation.ID
 	var results []Result
 	for first := 0; first < len(events); first += a.chunkSize {
 		end := min(first+a.chunkSize, len(events))
@@ -162,7 +163,7 @@ func report[T any](ctx context.Context, a *API, op string, events []T, post func
 		fail := func(err error) ([]Result, error) {
 			return results, &ReportError{First: first, Count: len(chunk), Total: len(events), Err: err}
 		}
-		resp, body, err := a.call(ctx, op, false, func(ctx context.Context) (*http.Response, error) {
+		resp, body, err := a.call(ctx, op, operation.RetrySafe, func(ctx context.Context) (*http.Response, error) {
 			return post(ctx, chunk)
 		})
 		if err != nil {

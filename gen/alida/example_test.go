@@ -24,8 +24,8 @@ func ExampleAPI_ReportInvitations() {
 		return
 	}
 	results, err := api.ReportInvitations(context.Background(), []alida.NewInvitationEvent{
-		{MemberId: alidafake.DemoMembers["alice@example.com"], CommunicationId: alidafake.DemoOpenCommunication, EventType: alida.InvitationEventTypeSurveyInvited},
-		{MemberId: alidafake.DemoMembers["bob@example.com"], CommunicationId: alidafake.DemoOpenCommunication, EventType: alida.InvitationEventTypeUndeliverable},
+		{MemberID: alidafake.DemoMembers["alice@example.com"], CommunicationID: alidafake.DemoOpenCommunication, EventType: alida.InvitationEventTypeSurveyInvited},
+		{MemberID: alidafake.DemoMembers["bob@example.com"], CommunicationID: alidafake.DemoOpenCommunication, EventType: alida.InvitationEventTypeUndeliverable},
 	})
 	if err != nil {
 		fmt.Println(err)
@@ -34,7 +34,7 @@ func ExampleAPI_ReportInvitations() {
 	for _, r := range results {
 		fmt.Printf("%d events: %s\n", r.Count, r.Outcome)
 		for _, ev := range r.Events {
-			fmt.Println(*ev.EventType, *ev.Title)
+			fmt.Println(ev.EventType, ev.Title)
 		}
 	}
 	// Output:
@@ -62,7 +62,7 @@ func ExampleAPI_Queued() {
 			return
 		}
 		n++
-		_ = ev.MemberId
+		_ = ev.MemberID
 	}
 	fmt.Println(n, "queued")
 	// Output: 4 queued

@@ -49,7 +49,7 @@ func (e *LinkError) Error() string {
 // page at a time, following the next links until a page has none, and stops
 // when the caller stops. An error is yielded once, as the last element.
 func (a *API) Queued(ctx context.Context, after time.Time, opts *QueuedOptions) iter.Seq2[InvitationEvent, error] {
-	const op = "listQueuedInvitationEvents"
+	op := opListQueuedInvitationEvents.ID
 	return func(yield func(InvitationEvent, error) bool) {
 		params := &ListQueuedInvitationEventsParams{}
 		if a.pageSize > 0 {
@@ -62,8 +62,9 @@ func (a *API) Queued(ctx context.Context, after time.Time, opts *QueuedOptions) 
 		if opts != nil && opts.Fields != "" {
 			params.Fields = &opts.Fields
 		}
-		resp, body, err := a.call(ctx, op, true, func(ctx context.Context) (*http.Response, error) {
-			return a.raw.ListQueuedInvitationEvents(ctx, a.community, FormatDateUTC(after), params)
+		first := a.newListQueuedInvitationEvents(FormatDateUTC(after), params)
+		resp, body, err := a.call(ctx, op, first.op.RetrySafe, func(ctx context.Context) (*http.Response, error) {
+			return a.send(ctx, first)
 		})
 		seen := map[string]bool{}
 		for {
@@ -90,7 +91,7 @@ func (a *API) Queued(ctx context.Context, after time.Time, opts *QueuedOptions) 
 			if next == nil {
 				return
 			}
-			resp, body, err = a.call(ctx, op, true, func(ctx context.Context) (*http.Response, error) {
+			resp, body, err = a.call(ctx, op, first.op.RetrySafe, func(ctx context.Context) (*http.Response, error) {
 				return a.follow(ctx, next)
 			})
 		}
@@ -98,27 +99,24 @@ func (a *API) Queued(ctx context.Context, after time.Time, opts *QueuedOptions) 
 }
 
 // nextLink returns the page the links call next, or nil when there is none.
-func (a *API) nextLink(current *url.URL, links *[]Link, seen map[string]bool) (*url.URL, error) {
-	if links == nil {
-		return nil, nil
-	}
-	for _, l := range *links {
-		if l.Rel != "next" || l.Href == nil || *l.Href == "" {
+func (a *API) nextLink(current *url.URL, links []Link, seen map[string]bool) (*url.URL, error) {
+	for _, l := range links {
+		if l.Rel != "next" || l.Href == "" {
 			continue
 		}
-		ref, err := url.Parse(*l.Href)
+		ref, err := url.Parse(l.Href)
 		if err != nil {
-			return nil, &LinkError{Href: *l.Href, Reason: "not a URL"}
+			return nil, &LinkError{Href: l.Href, Reason: "not a URL"}
 		}
 		next := current.ResolveReference(ref)
 		if next.Scheme != a.base.Scheme || next.Host != a.base.Host {
-			return nil, &LinkError{Href: *l.Href, Reason: "it leads to another host than " + a.base.Host}
+			return nil, &LinkError{Href: l.Href, Reason: "it leads to another host than " + a.base.Host}
 		}
 		if next.User != nil {
-			return nil, &LinkError{Href: *l.Href, Reason: "it carries credentials"}
+			return nil, &LinkError{Href: l.Href, Reason: "it carries credentials"}
 		}
 		if seen[next.String()] {
-			return nil, &LinkError{Href: *l.Href, Reason: "it leads back to a page already read"}
+			return nil, &LinkError{Href: l.Href, Reason: "it leads back to a page already read"}
 		}
 		return next, nil
 	}

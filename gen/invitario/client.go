@@ -1,7 +1,9 @@
 package invitario
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -45,7 +47,9 @@ type Credentials struct {
 // request, logs in again once when the server reports an invalid session, and
 // logs out once on Close. It is safe for concurrent use.
 type API struct {
-	raw      *Client
+	base     string
+	doer     *httpx.Doer
+	editors  []RequestEditorFn
 	creds    Credentials
 	maxBody  int64
 	maxGuest int64
@@ -167,16 +171,10 @@ func New(creds Credentials, opts ...Option) (*API, error) {
 		Retry:            s.retry,
 		Sleep:            s.sleep,
 	})
-	copts := []ClientOption{WithHTTPClient(doer)}
-	for _, e := range s.editors {
-		copts = append(copts, WithRequestEditorFn(e))
-	}
-	raw, err := NewClient(u.String(), copts...)
-	if err != nil {
-		return nil, fmt.Errorf("invitario: %w", err)
-	}
 	return &API{
-		raw:      raw,
+		base:     u.String(),
+		doer:     doer,
+		editors:  s.editors,
 		creds:    creds,
 		maxBody:  doer.MaxResponseBytes(),
 		maxGuest: s.maxGuest,
@@ -188,12 +186,31 @@ func New(creds Credentials, opts ...Option) (*API, error) {
 // String names the client's event, station and host; it never shows the app
 // code or the session token.
 func (a *API) String() string {
-	return fmt.Sprintf("invitario.API(event=%s, station=%s, endpoint=%s)", a.creds.EventID, a.creds.Station, a.raw.Server)
+	return fmt.Sprintf("invitario.API(event=%s, station=%s, endpoint=%s)", a.creds.EventID, a.creds.Station, a.base)
 }
 
 // GoString is String, so %#v does not show credentials either.
 func (a *API) GoString() string { return a.String() }
 
-// Raw returns the generated client, which shares the API's transport. Its
-// calls do not manage the session: they need a token in the body.
-func (a *API) Raw() *Client { return a.raw }
+// RequestEditorFn changes a request before it is sent (WithEditor).
+type RequestEditorFn func(ctx context.Context, req *http.Request) error
+
+// send builds the HTTP request for r and sends it through the HTTP layer.
+// The context must carry the operation.
+func (a *API) send(ctx context.Context, r *request) (*http.Response, error) {
+	b, err := json.Marshal(r.body)
+	if err != nil {
+		return nil, err
+	}
+	req, err := http.NewRequestWithContext(ctx, r.op.Method, a.base+r.path, bytes.NewReader(b))
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Set("Content-Type", "application/json")
+	for _, e := range a.editors {
+		if err := e(ctx, req); err != nil {
+			return nil, err
+		}
+	}
+	return a.doer.Do(req)
+}

@@ -110,12 +110,12 @@ func (a *API) invalidate(gen uint64) {
 }
 
 func (a *API) login(ctx context.Context) (*LoginResult, error) {
-	const op = "login"
-	resp, err := a.raw.Login(httpx.WithOperation(ctx, op, true), LoginRequest{
-		EventId:     a.creds.EventID,
-		ApiKey:      a.creds.AppCode.Reveal(),
+	op := opLogin.ID
+	resp, err := a.send(httpx.WithOperation(ctx, op, opLogin.RetrySafe), a.newLogin(LoginRequest{
+		EventID:     a.creds.EventID,
+		APIKey:      a.creds.AppCode.Reveal(),
 		StationName: a.creds.Station,
-	})
+	}))
 	if err != nil {
 		return nil, fmt.Errorf("invitario %s: %w", op, err)
 	}
@@ -172,8 +172,8 @@ func (a *API) Close(ctx context.Context) error {
 }
 
 func (a *API) logout(ctx context.Context, tok Secret) error {
-	const op = "logout"
-	resp, err := a.raw.Logout(httpx.WithOperation(ctx, op, false), SessionRequest{SessionToken: tok.Reveal()})
+	op := opLogout.ID
+	resp, err := a.send(httpx.WithOperation(ctx, op, opLogout.RetrySafe), a.newLogout(SessionRequest{SessionToken: tok.Reveal()}))
 	if err != nil {
 		return fmt.Errorf("invitario %s: %w", op, err)
 	}

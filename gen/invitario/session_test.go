@@ -17,10 +17,11 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/invitekit/invitekit/fake/invitario"
+	invitariofake "github.com/invitekit/invitekit/fake/invitario"
 	"github.com/invitekit/invitekit/gen/invitario"
 	"github.com/invitekit/invitekit/internal/httpx"
 	"github.com/invitekit/invitekit/internal/oas"
+	"github.com/invitekit/invitekit/specs"
 )
 
 // clock is a settable time source for the fake.
@@ -100,7 +101,7 @@ func TestLoginDescribesSession(t *testing.T) {
 	api := newAPI(t, srv.URL, demoCreds())
 	s, err := api.Login(t.Context())
 	require.NoError(t, err)
-	assert.Equal(t, "1001", s.Event.Id)
+	assert.Equal(t, "1001", s.Event.ID)
 	assert.Equal(t, "Invitekit Demo Gala", s.Event.Name)
 	assert.Equal(t, invitariofake.DemoStation, s.StationName)
 	_, err = api.Login(t.Context())
@@ -385,7 +386,7 @@ func TestStreamStopsEarly(t *testing.T) {
 	var seen []string
 	for g, err := range api.GuestsAll(t.Context(), nil) {
 		require.NoError(t, err)
-		seen = append(seen, g.Id)
+		seen = append(seen, g.ID)
 		if len(seen) == 3 {
 			break
 		}
@@ -415,10 +416,10 @@ func TestGuestsDecodeFully(t *testing.T) {
 	assert.NotNil(t, alice.CheckInDateTime)
 	assert.Nil(t, byEmail["bob@example.com"].CheckInDateTime)
 	ted := byEmail["ted@example.com"]
-	require.NotNil(t, ted.ParentId)
-	assert.Equal(t, byEmail["bob@example.com"].Id, *ted.ParentId)
+	require.NotNil(t, ted.ParentID)
+	assert.Equal(t, byEmail["bob@example.com"].ID, ted.ParentID)
 	require.Len(t, byEmail["bob@example.com"].Companions, 1)
-	assert.Equal(t, ted.Id, byEmail["bob@example.com"].Companions[0].Id)
+	assert.Equal(t, ted.ID, byEmail["bob@example.com"].Companions[0].ID)
 	assert.True(t, ted.Fields["company"].IsNull())
 	require.NoError(t, api.Close(t.Context()))
 }
@@ -465,7 +466,7 @@ func TestOperationsAreTagged(t *testing.T) {
 	}
 	require.NoError(t, api.Close(t.Context()))
 
-	doc, err := invitario.GetSwagger()
+	doc, err := specs.Load(specs.Invitario)
 	require.NoError(t, err)
 	safe := oas.RetrySafe(doc)
 	require.Len(t, rec.ops, 4)

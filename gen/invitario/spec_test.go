@@ -1,16 +1,23 @@
 package invitario
 
 import (
+	"os"
 	"testing"
 
+	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
 
-func TestEmbeddedSpecIsValid(t *testing.T) {
-	doc, err := GetSwagger()
+func TestSpecIsValid(t *testing.T) {
+	raw, err := os.ReadFile("../../specs/invitario.yaml")
+	require.NoError(t, err)
+	doc, err := openapi3.NewLoader().LoadFromData(raw)
 	require.NoError(t, err)
 	require.NoError(t, doc.Validate(t.Context()))
+	for _, op := range Operations() {
+		assert.Equal(t, op.RetrySafe, doc.Paths.Find(op.Path).Operations()[op.Method].Extensions["x-retry-safe"], op.ID)
+	}
 
 	want := map[string]bool{"login": true, "guestListAll": true, "guestListRecent": true, "logout": false}
 	got := map[string]bool{}

@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"io"
 	"iter"
-	"net/http"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -82,16 +81,14 @@ func brokenStream(err error) bool {
 // listOnce sends one list call and yields its guests. It returns how many
 // guests it yielded and whether the consumer stopped the stream.
 func (a *API) listOnce(ctx context.Context, op string, tok Secret, since *time.Time, info *ListInfo, yield func(Guest, error) bool) (int, bool, error) {
-	ctx = httpx.WithStreaming(httpx.WithOperation(ctx, op, true))
-	var (
-		resp *http.Response
-		err  error
-	)
+	var r *request
 	if since == nil {
-		resp, err = a.raw.GuestListAll(ctx, SessionRequest{SessionToken: tok.Reveal()})
+		r = a.newGuestListAll(SessionRequest{SessionToken: tok.Reveal()})
 	} else {
-		resp, err = a.raw.GuestListRecent(ctx, RecentRequest{SessionToken: tok.Reveal(), SinceDateTime: *since})
+		r = a.newGuestListRecent(RecentRequest{SessionToken: tok.Reveal(), SinceDateTime: *since})
 	}
+	ctx = httpx.WithStreaming(httpx.WithOperation(ctx, op, r.op.RetrySafe))
+	resp, err := a.send(ctx, r)
 	if err != nil {
 		return 0, false, fmt.Errorf("invitario %s: %w", op, err)
 	}
@@ -520,9 +517,9 @@ func (p *guestParser) guest(g *Guest) bool {
 		var bit uint
 		switch string(key) {
 		case "id":
-			bit, ok = 1<<0, p.str(&g.Id)
+			bit, ok = 1<<0, p.str(&g.ID)
 		case "parentId":
-			bit, ok = 1<<1, p.optStr(&g.ParentId)
+			bit, ok = 1<<1, p.optStr(&g.ParentID)
 		case "accessCode":
 			bit, ok = 1<<2, p.str(&g.AccessCode)
 		case "clientUpdateDateTime":
@@ -750,14 +747,14 @@ func (p *guestParser) str(dst *string) bool {
 	return ok
 }
 
-// optStr parses a string into a new *string; null sets dst to nil.
-func (p *guestParser) optStr(dst **string) bool {
+// optStr parses a string or null (the empty string).
+func (p *guestParser) optStr(dst *string) bool {
 	if p.next() == 'n' {
-		*dst = nil
+		*dst = ""
 		return p.lit("null")
 	}
 	s, ok := p.string()
-	*dst = &s
+	*dst = s
 	return ok
 }
 
@@ -774,6 +771,7 @@ func (p *guestParser) time(dst *time.Time) bool {
 	return dst.UnmarshalJSON(p.b[start:p.i]) == nil
 }
 
+// optTime parses a date-time into a new *time.Time; null sets dst to nil.
 func (p *guestParser) optTime(dst **time.Time) bool {
 	if p.next() == 'n' {
 		*dst = nil
@@ -844,7 +842,7 @@ func (p *guestParser) companions(dst *[]Companion) bool {
 				return false
 			}
 			seen = true
-			return p.str(&c.Id)
+			return p.str(&c.ID)
 		})
 		list = append(list, c)
 		return ok

@@ -71,7 +71,7 @@ func TestStreamReadsOneGuestAtATime(t *testing.T) {
 		if count == 0 {
 			firstAt = src.produced
 		}
-		require.Equal(t, fmt.Sprintf("g-%d", count), g.Id)
+		require.Equal(t, fmt.Sprintf("g-%d", count), g.ID)
 		count++
 		return true
 	})

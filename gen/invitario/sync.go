@@ -68,13 +68,13 @@ func (a *API) Sync(ctx context.Context, cur Cursor) (*SyncResult, error) {
 		if g.ServerUpdateDateTime != nil {
 			v.Updated = *g.ServerUpdateDateTime
 		}
-		if old, ok := cur.Recent[g.Id]; ok && old.Fingerprint == v.Fingerprint {
+		if old, ok := cur.Recent[g.ID]; ok && old.Fingerprint == v.Fingerprint {
 			continue
 		}
-		if old, ok := delivered[g.Id]; ok && old.Fingerprint == v.Fingerprint {
+		if old, ok := delivered[g.ID]; ok && old.Fingerprint == v.Fingerprint {
 			continue
 		}
-		delivered[g.Id] = v
+		delivered[g.ID] = v
 		if g.DeleteDateTime != nil {
 			res.Deleted = append(res.Deleted, g)
 		} else {
@@ -103,7 +103,7 @@ func (a *API) Sync(ctx context.Context, cur Cursor) (*SyncResult, error) {
 func fingerprint(g Guest) string {
 	b, err := json.Marshal(g)
 	if err != nil {
-		b = []byte(g.Id)
+		b = []byte(g.ID)
 	}
 	sum := sha256.Sum256(b)
 	return hex.EncodeToString(sum[:12])

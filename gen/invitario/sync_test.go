@@ -14,7 +14,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/invitekit/invitekit/fake/invitario"
+	invitariofake "github.com/invitekit/invitekit/fake/invitario"
 	"github.com/invitekit/invitekit/gen/invitario"
 )
 
@@ -28,7 +28,7 @@ func guestJSON(t testing.TB, g invitario.Guest) string {
 func ids(gs []invitario.Guest) []string {
 	var out []string
 	for _, g := range gs {
-		out = append(out, g.Id)
+		out = append(out, g.ID)
 	}
 	sort.Strings(out)
 	return out
@@ -60,20 +60,20 @@ func TestSyncSeparatesChangesAndDeletions(t *testing.T) {
 	guests := fake.Guests(invitariofake.DemoEventID)
 	bob, dan := guests[1], guests[3]
 	clk.Advance(time.Minute)
-	require.NoError(t, fake.CheckIn(invitariofake.DemoEventID, dan.Id))
-	require.NoError(t, fake.DeleteGuest(invitariofake.DemoEventID, bob.Id)) // Ted, his companion, goes too
+	require.NoError(t, fake.CheckIn(invitariofake.DemoEventID, dan.ID))
+	require.NoError(t, fake.DeleteGuest(invitariofake.DemoEventID, bob.ID)) // Ted, his companion, goes too
 	added, err := fake.AddGuest(invitariofake.DemoEventID, invitario.Guest{Fields: invitario.Fields{"email": invitario.StringValue("zoe@example.com")}})
 	require.NoError(t, err)
 
 	clk.Advance(time.Second)
 	step, err := api.Sync(t.Context(), quiet.Next)
 	require.NoError(t, err)
-	assert.ElementsMatch(t, []string{dan.Id, added.Id}, ids(step.Changed))
+	assert.ElementsMatch(t, []string{dan.ID, added.ID}, ids(step.Changed))
 	require.Len(t, step.Deleted, 2)
 	for _, g := range step.Deleted {
 		assert.NotNil(t, g.DeleteDateTime)
 	}
-	assert.Contains(t, ids(step.Deleted), bob.Id)
+	assert.Contains(t, ids(step.Deleted), bob.ID)
 
 	// The cursor survives JSON (the CLI keeps it in a file).
 	raw, err := json.Marshal(step.Next)
@@ -97,14 +97,14 @@ func TestSyncBoundarySameSecond(t *testing.T) {
 
 			// A change just before the answer, in the answer's second.
 			g := fake.Guests(invitariofake.DemoEventID)[0]
-			require.NoError(t, fake.UpdateGuest(invitariofake.DemoEventID, g.Id, func(g *invitario.Guest) {
+			require.NoError(t, fake.UpdateGuest(invitariofake.DemoEventID, g.ID, func(g *invitario.Guest) {
 				g.Fields["notes"] = invitario.StringValue("before")
 			}))
 			first, err := api.Sync(t.Context(), invitario.Cursor{})
 			require.NoError(t, err)
 			// A change right after the answer, in the same second.
 			clk.Advance(300 * time.Millisecond)
-			require.NoError(t, fake.UpdateGuest(invitariofake.DemoEventID, g.Id, func(g *invitario.Guest) {
+			require.NoError(t, fake.UpdateGuest(invitariofake.DemoEventID, g.ID, func(g *invitario.Guest) {
 				g.Fields["notes"] = invitario.StringValue("after")
 			}))
 			next, err := api.Sync(t.Context(), first.Next)
@@ -154,17 +154,17 @@ func runSyncSequence(t *testing.T, rng *rand.Rand, overlap time.Duration, seq in
 		require.NoError(t, err)
 		for _, g := range res.Changed {
 			j := guestJSON(t, g)
-			require.NotEqual(t, have[g.Id], j, "seq %d: guest %s delivered again unchanged", seq, g.Id)
-			have[g.Id] = j
+			require.NotEqual(t, have[g.ID], j, "seq %d: guest %s delivered again unchanged", seq, g.ID)
+			have[g.ID] = j
 		}
 		for _, g := range res.Deleted {
-			require.False(t, deletedSeen[g.Id], "seq %d: deletion of %s delivered twice", seq, g.Id)
-			deletedSeen[g.Id] = true
-			delete(have, g.Id)
+			require.False(t, deletedSeen[g.ID], "seq %d: deletion of %s delivered twice", seq, g.ID)
+			deletedSeen[g.ID] = true
+			delete(have, g.ID)
 		}
 		want := map[string]string{}
 		for _, g := range fake.Guests(ev) {
-			want[g.Id] = guestJSON(t, g)
+			want[g.ID] = guestJSON(t, g)
 		}
 		require.Equal(t, want, have, "seq %d: the client's copy differs from the server after %d edits", seq, edits)
 		cur = res.Next
@@ -182,8 +182,8 @@ func runSyncSequence(t *testing.T, rng *rand.Rand, overlap time.Duration, seq in
 		case r < 55 || len(live) == 0:
 			g := invitario.Guest{Fields: invitario.Fields{"email": invitario.StringValue(fmt.Sprintf("new%d@example.com", edits))}}
 			if len(live) > 0 && rng.IntN(3) == 0 {
-				if p := live[rng.IntN(len(live))]; p.ParentId == nil {
-					g.ParentId = &p.Id
+				if p := live[rng.IntN(len(live))]; p.ParentID == "" {
+					g.ParentID = p.ID
 				}
 			}
 			_, err := fake.AddGuest(ev, g)
@@ -192,15 +192,15 @@ func runSyncSequence(t *testing.T, rng *rand.Rand, overlap time.Duration, seq in
 		case r < 80:
 			g := live[rng.IntN(len(live))]
 			n := edits
-			require.NoError(t, fake.UpdateGuest(ev, g.Id, func(g *invitario.Guest) {
+			require.NoError(t, fake.UpdateGuest(ev, g.ID, func(g *invitario.Guest) {
 				g.Fields["notes"] = invitario.StringValue(fmt.Sprintf("edit %d", n))
 			}))
 			edits++
 		case r < 90:
-			require.NoError(t, fake.CheckIn(ev, live[rng.IntN(len(live))].Id))
+			require.NoError(t, fake.CheckIn(ev, live[rng.IntN(len(live))].ID))
 			edits++
 		default:
-			require.NoError(t, fake.DeleteGuest(ev, live[rng.IntN(len(live))].Id))
+			require.NoError(t, fake.DeleteGuest(ev, live[rng.IntN(len(live))].ID))
 			edits++
 		}
 	}
@@ -226,7 +226,7 @@ func BenchmarkStreamGuests(b *testing.B) {
 	require.NoError(b, fake.AddAppConfig("big", "code-big", "Door"))
 	for i := range guests {
 		_, err := fake.AddGuest("big", invitario.Guest{
-			Id: fmt.Sprintf("g%06d", i),
+			ID: fmt.Sprintf("g%06d", i),
 			Fields: invitario.Fields{
 				"firstName": invitario.StringValue("Guest"), "lastName": invitario.StringValue(fmt.Sprint(i)),
 				"email": invitario.StringValue(fmt.Sprintf("g%d@example.com", i)), "customField47": invitario.ListValue("vegan"),

@@ -124,30 +124,30 @@ type AddOrUpdateEventRequest struct {
 // only the id.
 type AddOrUpdateResult struct {
 	// Code The event's code (addOrUpdateEvent only); null on failure.
-	Code string `json:"code,omitempty"`
+	Code string `json:"code,omitempty,omitzero"`
 
 	// ID An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
-	ID NullableInteger `json:"id,omitempty"`
+	ID NullableInteger `json:"id,omitempty,omitzero"`
 
 	// Message Why the call failed, when success is false.
-	Message string `json:"message,omitempty"`
+	Message string `json:"message,omitempty,omitzero"`
 
 	// Success Whether the object was added or updated.
-	Success bool `json:"success,omitempty"`
+	Success bool `json:"success,omitempty,omitzero"`
 }
 
 // Address A postal address; stateName stands in when there is no stateCode.
 type Address struct {
-	City        string `json:"city,omitempty"`
-	CountryCode string `json:"countryCode,omitempty"`
-	Line1       string `json:"line1,omitempty"`
-	Line2       string `json:"line2,omitempty"`
-	Line3       string `json:"line3,omitempty"`
-	Line4       string `json:"line4,omitempty"`
-	PostalCode  string `json:"postalCode,omitempty"`
-	StateCode   string `json:"stateCode,omitempty"`
-	StateName   string `json:"stateName,omitempty"`
+	City        string `json:"city,omitempty,omitzero"`
+	CountryCode string `json:"countryCode,omitempty,omitzero"`
+	Line1       string `json:"line1,omitempty,omitzero"`
+	Line2       string `json:"line2,omitempty,omitzero"`
+	Line3       string `json:"line3,omitempty,omitzero"`
+	Line4       string `json:"line4,omitempty,omitzero"`
+	PostalCode  string `json:"postalCode,omitempty,omitzero"`
+	StateCode   string `json:"stateCode,omitempty,omitzero"`
+	StateName   string `json:"stateName,omitempty,omitzero"`
 }
 
 // Attendee A person attending an event on a registration. getAttendee sends
@@ -158,84 +158,84 @@ type Address struct {
 type Attendee struct {
 	// AttendedDatetime An iVvy timestamp that may be unset: null or "" (both decode as the
 	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
-	AttendedDatetime NullableTimestamp `json:"attendedDatetime,omitempty"`
-	Barcode          string            `json:"barcode,omitempty"`
-	BarcodeURL       string            `json:"barcodeUrl,omitempty"`
+	AttendedDatetime NullableTimestamp `json:"attendedDatetime,omitempty,omitzero"`
+	Barcode          string            `json:"barcode,omitempty,omitzero"`
+	BarcodeURL       string            `json:"barcodeUrl,omitempty,omitzero"`
 
 	// ContactID An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
-	ContactID NullableInteger `json:"contactId,omitempty"`
+	ContactID NullableInteger `json:"contactId,omitempty,omitzero"`
 
 	// Cost A decimal number that the server may send as a JSON number or as a numeric string.
-	Cost Decimal `json:"cost,omitempty"`
+	Cost Decimal `json:"cost,omitempty,omitzero"`
 
 	// CreatedDate An iVvy timestamp that may be unset: null or "" (both decode as the
 	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
-	CreatedDate  NullableTimestamp     `json:"createdDate,omitempty"`
-	CustomFields []AttendeeCustomField `json:"customFields,omitempty"`
-	Email        string                `json:"email,omitempty"`
+	CreatedDate  NullableTimestamp     `json:"createdDate,omitempty,omitzero"`
+	CustomFields []AttendeeCustomField `json:"customFields,omitempty,omitzero"`
+	Email        string                `json:"email,omitempty,omitzero"`
 
 	// EventID An integer that the server may send as a JSON number or as a string of digits.
-	EventID     Integer `json:"eventId,omitempty"`
-	FirstName   string  `json:"firstName,omitempty"`
-	HasAttended bool    `json:"hasAttended,omitempty"`
+	EventID     Integer `json:"eventId,omitempty,omitzero"`
+	FirstName   string  `json:"firstName,omitempty,omitzero"`
+	HasAttended bool    `json:"hasAttended,omitempty,omitzero"`
 
 	// ID An integer that the server may send as a JSON number or as a string of digits.
 	ID       Integer `json:"id"`
-	IsPublic bool    `json:"isPublic,omitempty"`
-	LastName string  `json:"lastName,omitempty"`
+	IsPublic bool    `json:"isPublic,omitempty,omitzero"`
+	LastName string  `json:"lastName,omitempty,omitzero"`
 
 	// ModifiedDate An iVvy timestamp that may be unset: null or "" (both decode as the
 	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
-	ModifiedDate NullableTimestamp `json:"modifiedDate,omitempty"`
-	Phone        string            `json:"phone,omitempty"`
+	ModifiedDate NullableTimestamp `json:"modifiedDate,omitempty,omitzero"`
+	Phone        string            `json:"phone,omitempty,omitzero"`
 
 	// PrivacyConsentData When and how a person gave privacy consent.
-	PrivacyConsentData PrivacyConsentData `json:"privacyConsentData,omitempty"`
+	PrivacyConsentData PrivacyConsentData `json:"privacyConsentData,omitempty,omitzero"`
 
 	// RegistrationID An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
-	RegistrationID NullableInteger `json:"registrationId,omitempty"`
+	RegistrationID NullableInteger `json:"registrationId,omitempty,omitzero"`
 
 	// RegistrationStatus The status of the attendee's registration (open set).
-	RegistrationStatus RegistrationStatus `json:"registrationStatus,omitempty"`
+	RegistrationStatus RegistrationStatus `json:"registrationStatus,omitempty,omitzero"`
 
 	// SessionAttendedTimestamp An iVvy timestamp that may be unset: null or "" (both decode as the
 	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
-	SessionAttendedTimestamp NullableTimestamp `json:"sessionAttendedTimestamp,omitempty"`
-	SessionHasAttended       bool              `json:"sessionHasAttended,omitempty"`
-	Sessions                 []AttendeeSession `json:"sessions,omitempty"`
-	TicketTitle              string            `json:"ticketTitle,omitempty"`
-	TicketURL                string            `json:"ticketUrl,omitempty"`
+	SessionAttendedTimestamp NullableTimestamp `json:"sessionAttendedTimestamp,omitempty,omitzero"`
+	SessionHasAttended       bool              `json:"sessionHasAttended,omitempty,omitzero"`
+	Sessions                 []AttendeeSession `json:"sessions,omitempty,omitzero"`
+	TicketTitle              string            `json:"ticketTitle,omitempty,omitzero"`
+	TicketURL                string            `json:"ticketUrl,omitempty,omitzero"`
 }
 
 // AttendeeCollection defines model for AttendeeCollection.
 type AttendeeCollection struct {
 	// Meta Paging facts of a collection; any key may be absent.
-	Meta    CollectionMeta `json:"meta,omitempty"`
+	Meta    CollectionMeta `json:"meta,omitempty,omitzero"`
 	Results []Attendee     `json:"results"`
 }
 
 // AttendeeCustomField defines model for AttendeeCustomField.
 type AttendeeCustomField struct {
-	Name string `json:"name,omitempty"`
+	Name string `json:"name,omitempty,omitzero"`
 
 	// Value The attendee's answer; its JSON type depends on the field.
-	Value interface{} `json:"value,omitempty"`
+	Value interface{} `json:"value,omitempty,omitzero"`
 }
 
 // AttendeeSession A session the attendee registered for or attended.
 type AttendeeSession struct {
 	// AttendedDatetime An iVvy timestamp that may be unset: null or "" (both decode as the
 	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
-	AttendedDatetime  NullableTimestamp `json:"attendedDatetime,omitempty"`
-	HasAttended       bool              `json:"hasAttended,omitempty"`
-	IsOptional        bool              `json:"isOptional,omitempty"`
-	IsSessionReserved bool              `json:"isSessionReserved,omitempty"`
+	AttendedDatetime  NullableTimestamp `json:"attendedDatetime,omitempty,omitzero"`
+	HasAttended       bool              `json:"hasAttended,omitempty,omitzero"`
+	IsOptional        bool              `json:"isOptional,omitempty,omitzero"`
+	IsSessionReserved bool              `json:"isSessionReserved,omitempty,omitzero"`
 
 	// SessionID An integer that the server may send as a JSON number or as a string of digits.
-	SessionID   Integer `json:"sessionId,omitempty"`
-	SessionName string  `json:"sessionName,omitempty"`
+	SessionID   Integer `json:"sessionId,omitempty,omitzero"`
+	SessionName string  `json:"sessionName,omitempty,omitzero"`
 }
 
 // BatchAsyncRequest defines model for BatchAsyncRequest.
@@ -262,10 +262,10 @@ type BatchJobResult struct {
 	Namespace string `json:"namespace"`
 
 	// Request The job's params as sent.
-	Request json.RawMessage `json:"request,omitempty"`
+	Request json.RawMessage `json:"request,omitempty,omitzero"`
 
 	// Response The call's answer; an Exception body when the call failed.
-	Response json.RawMessage `json:"response,omitempty"`
+	Response json.RawMessage `json:"response,omitempty,omitzero"`
 }
 
 // BatchProgress defines model for BatchProgress.
@@ -286,7 +286,7 @@ type BatchRestartResult struct {
 
 // BatchResults defines model for BatchResults.
 type BatchResults struct {
-	AsyncID string           `json:"asyncId,omitempty"`
+	AsyncID string           `json:"asyncId,omitempty,omitzero"`
 	Results []BatchJobResult `json:"results"`
 }
 
@@ -322,64 +322,64 @@ type CollectionMeta struct {
 
 // CompanySummary defines model for CompanySummary.
 type CompanySummary struct {
-	BusinessName string `json:"businessName,omitempty"`
+	BusinessName string `json:"businessName,omitempty,omitzero"`
 
 	// ID An integer that the server may send as a JSON number or as a string of digits.
-	ID Integer `json:"id,omitempty"`
+	ID Integer `json:"id,omitempty,omitzero"`
 }
 
 // Contact A contact. getContact also sends status, smsStatus, eventInvitations,
 // eventRegistrations and externalUrls.
 type Contact struct {
-	Companies          []Integer                  `json:"companies,omitempty"`
-	CompaniesData      []CompanySummary           `json:"companiesData,omitempty"`
-	CustomFields       []ContactCustomField       `json:"customFields,omitempty"`
-	Email              string                     `json:"email,omitempty"`
-	EventInvitations   []ContactEventInvitation   `json:"eventInvitations,omitempty"`
-	EventRegistrations []ContactEventRegistration `json:"eventRegistrations,omitempty"`
+	Companies          []Integer                  `json:"companies,omitempty,omitzero"`
+	CompaniesData      []CompanySummary           `json:"companiesData,omitempty,omitzero"`
+	CustomFields       []ContactCustomField       `json:"customFields,omitempty,omitzero"`
+	Email              string                     `json:"email,omitempty,omitzero"`
+	EventInvitations   []ContactEventInvitation   `json:"eventInvitations,omitempty,omitzero"`
+	EventRegistrations []ContactEventRegistration `json:"eventRegistrations,omitempty,omitzero"`
 
 	// ExternalID The contact's id in another system.
-	ExternalID   string         `json:"externalId,omitempty"`
-	ExternalUrls []ExternalURL  `json:"externalUrls,omitempty"`
-	FirstName    string         `json:"firstName,omitempty"`
-	Groups       []ContactGroup `json:"groups,omitempty"`
+	ExternalID   string         `json:"externalId,omitempty,omitzero"`
+	ExternalUrls []ExternalURL  `json:"externalUrls,omitempty,omitzero"`
+	FirstName    string         `json:"firstName,omitempty,omitzero"`
+	Groups       []ContactGroup `json:"groups,omitempty,omitzero"`
 
 	// ID An integer that the server may send as a JSON number or as a string of digits.
 	ID           Integer `json:"id"`
-	IsAnonymised bool    `json:"isAnonymised,omitempty"`
-	LastName     string  `json:"lastName,omitempty"`
+	IsAnonymised bool    `json:"isAnonymised,omitempty,omitzero"`
+	LastName     string  `json:"lastName,omitempty,omitzero"`
 
 	// ModifiedDate An iVvy timestamp that may be unset: null or "" (both decode as the
 	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
-	ModifiedDate NullableTimestamp `json:"modifiedDate,omitempty"`
-	Phone        string            `json:"phone,omitempty"`
+	ModifiedDate NullableTimestamp `json:"modifiedDate,omitempty,omitzero"`
+	Phone        string            `json:"phone,omitempty,omitzero"`
 
 	// PrivacyConsentData When and how a person gave privacy consent.
-	PrivacyConsentData PrivacyConsentData `json:"privacyConsentData,omitempty"`
+	PrivacyConsentData PrivacyConsentData `json:"privacyConsentData,omitempty,omitzero"`
 
 	// SmsStatus SMS status, 1 subscribed ... 4 no marketing.
-	SmsStatus ContactSMSStatus `json:"smsStatus,omitempty"`
+	SmsStatus ContactSMSStatus `json:"smsStatus,omitempty,omitzero"`
 
 	// Status Email status, 1 subscribed ... 5 no marketing.
-	Status ContactEmailStatus `json:"status,omitempty"`
+	Status ContactEmailStatus `json:"status,omitempty,omitzero"`
 }
 
 // ContactCollection defines model for ContactCollection.
 type ContactCollection struct {
 	// Meta Paging facts of a collection; any key may be absent.
-	Meta    CollectionMeta `json:"meta,omitempty"`
+	Meta    CollectionMeta `json:"meta,omitempty,omitzero"`
 	Results []Contact      `json:"results"`
 }
 
 // ContactCustomField defines model for ContactCustomField.
 type ContactCustomField struct {
-	DisplayName string `json:"displayName,omitempty"`
+	DisplayName string `json:"displayName,omitempty,omitzero"`
 
 	// FieldID An integer that the server may send as a JSON number or as a string of digits.
-	FieldID Integer `json:"fieldId,omitempty"`
+	FieldID Integer `json:"fieldId,omitempty,omitzero"`
 
 	// Value The field's value; its JSON type depends on the field.
-	Value interface{} `json:"value,omitempty"`
+	Value interface{} `json:"value,omitempty,omitzero"`
 }
 
 // ContactCustomFieldValue defines model for ContactCustomFieldValue.
@@ -392,62 +392,62 @@ type ContactCustomFieldValue struct {
 
 // ContactEventInvitation defines model for ContactEventInvitation.
 type ContactEventInvitation struct {
-	EventCode string `json:"eventCode,omitempty"`
+	EventCode string `json:"eventCode,omitempty,omitzero"`
 
 	// EventID An integer that the server may send as a JSON number or as a string of digits.
-	EventID Integer `json:"eventId,omitempty"`
+	EventID Integer `json:"eventId,omitempty,omitzero"`
 
 	// EventStartDateTime An iVvy timestamp that may be unset: null or "" (both decode as the
 	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
-	EventStartDateTime NullableTimestamp `json:"eventStartDateTime,omitempty"`
-	InviteLinkNo       string            `json:"inviteLinkNo,omitempty"`
-	InviteLinkYes      string            `json:"inviteLinkYes,omitempty"`
+	EventStartDateTime NullableTimestamp `json:"eventStartDateTime,omitempty,omitzero"`
+	InviteLinkNo       string            `json:"inviteLinkNo,omitempty,omitzero"`
+	InviteLinkYes      string            `json:"inviteLinkYes,omitempty,omitzero"`
 
 	// Response Y yes, N no, U undecided.
-	Response InvitationResponse `json:"response,omitempty"`
+	Response InvitationResponse `json:"response,omitempty,omitzero"`
 }
 
 // ContactEventRegistration defines model for ContactEventRegistration.
 type ContactEventRegistration struct {
-	AttendeeCount int `json:"attendeeCount,omitempty"`
+	AttendeeCount int `json:"attendeeCount,omitempty,omitzero"`
 
 	// ConfirmedDate An iVvy timestamp that may be unset: null or "" (both decode as the
 	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
-	ConfirmedDate NullableTimestamp `json:"confirmedDate,omitempty"`
+	ConfirmedDate NullableTimestamp `json:"confirmedDate,omitempty,omitzero"`
 
 	// CurrentStatus 2 completed, 3 cancelled, 4 payment required (open set).
-	CurrentStatus RegistrationStatus `json:"currentStatus,omitempty"`
-	EventCode     string             `json:"eventCode,omitempty"`
+	CurrentStatus RegistrationStatus `json:"currentStatus,omitempty,omitzero"`
+	EventCode     string             `json:"eventCode,omitempty,omitzero"`
 
 	// EventID An integer that the server may send as a JSON number or as a string of digits.
-	EventID Integer `json:"eventId,omitempty"`
+	EventID Integer `json:"eventId,omitempty,omitzero"`
 
 	// EventStartDateTime An iVvy timestamp that may be unset: null or "" (both decode as the
 	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
-	EventStartDateTime NullableTimestamp     `json:"eventStartDateTime,omitempty"`
-	GuestDetails       []RegistrationGuest   `json:"guestDetails,omitempty"`
-	InvoiceURL         string                `json:"invoiceUrl,omitempty"`
-	InvoiceURLPdf      string                `json:"invoiceUrlPdf,omitempty"`
-	Invoices           []RegistrationInvoice `json:"invoices,omitempty"`
-	IsPaymentWaiting   bool                  `json:"isPaymentWaiting,omitempty"`
-	PrintTicketURL     string                `json:"printTicketUrl,omitempty"`
-	PrintTicketURLPdf  string                `json:"printTicketUrlPdf,omitempty"`
+	EventStartDateTime NullableTimestamp     `json:"eventStartDateTime,omitempty,omitzero"`
+	GuestDetails       []RegistrationGuest   `json:"guestDetails,omitempty,omitzero"`
+	InvoiceURL         string                `json:"invoiceUrl,omitempty,omitzero"`
+	InvoiceURLPdf      string                `json:"invoiceUrlPdf,omitempty,omitzero"`
+	Invoices           []RegistrationInvoice `json:"invoices,omitempty,omitzero"`
+	IsPaymentWaiting   bool                  `json:"isPaymentWaiting,omitempty,omitzero"`
+	PrintTicketURL     string                `json:"printTicketUrl,omitempty,omitzero"`
+	PrintTicketURLPdf  string                `json:"printTicketUrlPdf,omitempty,omitzero"`
 
 	// RegistrationID An integer that the server may send as a JSON number or as a string of digits.
-	RegistrationID Integer `json:"registrationId,omitempty"`
+	RegistrationID Integer `json:"registrationId,omitempty,omitzero"`
 }
 
 // ContactGroup A subscription group the contact belongs to.
 type ContactGroup struct {
 	// ContactID An integer that the server may send as a JSON number or as a string of digits.
-	ContactID Integer `json:"contactId,omitempty"`
+	ContactID Integer `json:"contactId,omitempty,omitzero"`
 
 	// GroupID An integer that the server may send as a JSON number or as a string of digits.
-	GroupID Integer `json:"groupId,omitempty"`
+	GroupID Integer `json:"groupId,omitempty,omitzero"`
 
 	// JoinDate An iVvy timestamp that may be unset: null or "" (both decode as the
 	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
-	JoinDate NullableTimestamp `json:"joinDate,omitempty"`
+	JoinDate NullableTimestamp `json:"joinDate,omitempty,omitzero"`
 }
 
 // ContactGroupRef defines model for ContactGroupRef.
@@ -461,10 +461,10 @@ type ContactInvitation struct {
 	Contact Integer `json:"contact"`
 
 	// InviteLinkNo Link the contact follows to decline; only when status is true.
-	InviteLinkNo string `json:"inviteLinkNo,omitempty"`
+	InviteLinkNo string `json:"inviteLinkNo,omitempty,omitzero"`
 
 	// InviteLinkYes Link the contact follows to accept; only when status is true.
-	InviteLinkYes string `json:"inviteLinkYes,omitempty"`
+	InviteLinkYes string `json:"inviteLinkYes,omitempty,omitzero"`
 
 	// Status Whether the contact was invited.
 	Status bool `json:"status"`
@@ -507,80 +507,80 @@ type Decimal = Float
 type Event struct {
 	// AppBanner An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
-	AppBanner NullableInteger `json:"appBanner,omitempty"`
+	AppBanner NullableInteger `json:"appBanner,omitempty,omitzero"`
 
 	// AppTitle The title shown on mobile platforms.
-	AppTitle     string `json:"appTitle,omitempty"`
-	Capacity     int    `json:"capacity,omitempty"`
-	Code         string `json:"code,omitempty"`
-	ContactEmail string `json:"contactEmail,omitempty"`
-	ContactName  string `json:"contactName,omitempty"`
+	AppTitle     string `json:"appTitle,omitempty,omitzero"`
+	Capacity     int    `json:"capacity,omitempty,omitzero"`
+	Code         string `json:"code,omitempty,omitzero"`
+	ContactEmail string `json:"contactEmail,omitempty,omitzero"`
+	ContactName  string `json:"contactName,omitempty,omitzero"`
 
 	// CurrentStatus 0 draft, 1 closed, 3 launched.
-	CurrentStatus     EventStatus `json:"currentStatus,omitempty"`
-	DisplayAbstracts  bool        `json:"displayAbstracts,omitempty"`
-	DisplayExhibitors bool        `json:"displayExhibitors,omitempty"`
-	DisplaySpeakers   bool        `json:"displaySpeakers,omitempty"`
-	DisplaySponsors   bool        `json:"displaySponsors,omitempty"`
-	DomainName        string      `json:"domainName,omitempty"`
+	CurrentStatus     EventStatus `json:"currentStatus,omitempty,omitzero"`
+	DisplayAbstracts  bool        `json:"displayAbstracts,omitempty,omitzero"`
+	DisplayExhibitors bool        `json:"displayExhibitors,omitempty,omitzero"`
+	DisplaySpeakers   bool        `json:"displaySpeakers,omitempty,omitzero"`
+	DisplaySponsors   bool        `json:"displaySponsors,omitempty,omitzero"`
+	DomainName        string      `json:"domainName,omitempty,omitzero"`
 
 	// EndDateTime An iVvy timestamp, "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC" suffix.
-	EndDateTime Timestamp  `json:"endDateTime,omitempty"`
-	EventTags   []EventTag `json:"eventTags,omitempty"`
+	EndDateTime Timestamp  `json:"endDateTime,omitempty,omitzero"`
+	EventTags   []EventTag `json:"eventTags,omitempty,omitzero"`
 
 	// EventType 0 other ... 12 record event details.
-	EventType EventType `json:"eventType,omitempty"`
+	EventType EventType `json:"eventType,omitempty,omitzero"`
 
 	// HomepageContent The HTML of the event website's home page.
-	HomepageContent string `json:"homepageContent,omitempty"`
+	HomepageContent string `json:"homepageContent,omitempty,omitzero"`
 
 	// ID An integer that the server may send as a JSON number or as a string of digits.
 	ID                Integer            `json:"id"`
-	IncludeAbstracts  bool               `json:"includeAbstracts,omitempty"`
-	IncludeBooths     bool               `json:"includeBooths,omitempty"`
-	IncludeHotels     bool               `json:"includeHotels,omitempty"`
-	IncludeMembership bool               `json:"includeMembership,omitempty"`
-	IncludeSpeakers   bool               `json:"includeSpeakers,omitempty"`
-	IncludeSponsors   bool               `json:"includeSponsors,omitempty"`
-	IncludeTravel     bool               `json:"includeTravel,omitempty"`
-	Information       []EventInformation `json:"information,omitempty"`
-	Map               string             `json:"map,omitempty"`
+	IncludeAbstracts  bool               `json:"includeAbstracts,omitempty,omitzero"`
+	IncludeBooths     bool               `json:"includeBooths,omitempty,omitzero"`
+	IncludeHotels     bool               `json:"includeHotels,omitempty,omitzero"`
+	IncludeMembership bool               `json:"includeMembership,omitempty,omitzero"`
+	IncludeSpeakers   bool               `json:"includeSpeakers,omitempty,omitzero"`
+	IncludeSponsors   bool               `json:"includeSponsors,omitempty,omitzero"`
+	IncludeTravel     bool               `json:"includeTravel,omitempty,omitzero"`
+	Information       []EventInformation `json:"information,omitempty,omitzero"`
+	Map               string             `json:"map,omitempty,omitzero"`
 
 	// ModifiedDate An iVvy timestamp that may be unset: null or "" (both decode as the
 	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
-	ModifiedDate  NullableTimestamp `json:"modifiedDate,omitempty"`
-	NumRegistered int               `json:"numRegistered,omitempty"`
+	ModifiedDate  NullableTimestamp `json:"modifiedDate,omitempty,omitzero"`
+	NumRegistered int               `json:"numRegistered,omitempty,omitzero"`
 
 	// StartDateTime An iVvy timestamp, "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC" suffix.
-	StartDateTime Timestamp     `json:"startDateTime,omitempty"`
-	Tickets       []EventTicket `json:"tickets,omitempty"`
-	Timezone      string        `json:"timezone,omitempty"`
-	Title         string        `json:"title,omitempty"`
+	StartDateTime Timestamp     `json:"startDateTime,omitempty,omitzero"`
+	Tickets       []EventTicket `json:"tickets,omitempty,omitzero"`
+	Timezone      string        `json:"timezone,omitempty,omitzero"`
+	Title         string        `json:"title,omitempty,omitzero"`
 
 	// Twitter The event's hashtag.
-	Twitter                       string     `json:"twitter,omitempty"`
-	UseMultipleSessions           bool       `json:"useMultipleSessions,omitempty"`
-	Venue                         EventVenue `json:"venue,omitempty"`
-	WebsiteTemplateBannerImageURL string     `json:"websiteTemplateBannerImageUrl,omitempty"`
-	WebsiteURL                    string     `json:"websiteUrl,omitempty"`
+	Twitter                       string     `json:"twitter,omitempty,omitzero"`
+	UseMultipleSessions           bool       `json:"useMultipleSessions,omitempty,omitzero"`
+	Venue                         EventVenue `json:"venue,omitempty,omitzero"`
+	WebsiteTemplateBannerImageURL string     `json:"websiteTemplateBannerImageUrl,omitempty,omitzero"`
+	WebsiteURL                    string     `json:"websiteUrl,omitempty,omitzero"`
 }
 
 // EventCollection defines model for EventCollection.
 type EventCollection struct {
 	// Meta Paging facts of a collection; any key may be absent.
-	Meta    CollectionMeta `json:"meta,omitempty"`
+	Meta    CollectionMeta `json:"meta,omitempty,omitzero"`
 	Results []Event        `json:"results"`
 }
 
 // EventInformation defines model for EventInformation.
 type EventInformation struct {
-	Description string `json:"description,omitempty"`
-	FileURL     string `json:"fileUrl,omitempty"`
-	Information string `json:"information,omitempty"`
+	Description string `json:"description,omitempty,omitzero"`
+	FileURL     string `json:"fileUrl,omitempty,omitzero"`
+	Information string `json:"information,omitempty,omitzero"`
 
 	// SortOrder An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
-	SortOrder NullableInteger `json:"sortOrder,omitempty"`
+	SortOrder NullableInteger `json:"sortOrder,omitempty,omitzero"`
 }
 
 // EventListFilter The filter of getEventList: the keys below, and any other field name
@@ -599,115 +599,115 @@ type EventListFilter struct {
 
 // EventSession A session of an event's programme.
 type EventSession struct {
-	AllowGuests bool `json:"allowGuests,omitempty"`
+	AllowGuests bool `json:"allowGuests,omitempty,omitzero"`
 
 	// AutoCloseDate An iVvy timestamp that may be unset: null or "" (both decode as the
 	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
-	AutoCloseDate NullableTimestamp `json:"autoCloseDate,omitempty"`
+	AutoCloseDate NullableTimestamp `json:"autoCloseDate,omitempty,omitzero"`
 
 	// BreakdownTime An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
-	BreakdownTime NullableInteger `json:"breakdownTime,omitempty"`
+	BreakdownTime NullableInteger `json:"breakdownTime,omitempty,omitzero"`
 
 	// CostAmount A decimal number that the server may send as a JSON number or as a numeric string.
-	CostAmount Decimal `json:"costAmount,omitempty"`
+	CostAmount Decimal `json:"costAmount,omitempty,omitzero"`
 
 	// CreatedDate An iVvy timestamp that may be unset: null or "" (both decode as the
 	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
-	CreatedDate NullableTimestamp `json:"createdDate,omitempty"`
+	CreatedDate NullableTimestamp `json:"createdDate,omitempty,omitzero"`
 
 	// Description HTML.
-	Description string `json:"description,omitempty"`
+	Description string `json:"description,omitempty,omitzero"`
 
 	// EndDate An iVvy timestamp that may be unset: null or "" (both decode as the
 	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
-	EndDate NullableTimestamp `json:"endDate,omitempty"`
+	EndDate NullableTimestamp `json:"endDate,omitempty,omitzero"`
 
 	// EventID An integer that the server may send as a JSON number or as a string of digits.
-	EventID Integer `json:"eventId,omitempty"`
+	EventID Integer `json:"eventId,omitempty,omitzero"`
 
 	// ID An integer that the server may send as a JSON number or as a string of digits.
 	ID         Integer `json:"id"`
-	IsOptional bool    `json:"isOptional,omitempty"`
-	IsTaxFree  bool    `json:"isTaxFree,omitempty"`
+	IsOptional bool    `json:"isOptional,omitempty,omitzero"`
+	IsTaxFree  bool    `json:"isTaxFree,omitempty,omitzero"`
 
 	// MaxCapacity An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
-	MaxCapacity NullableInteger `json:"maxCapacity,omitempty"`
+	MaxCapacity NullableInteger `json:"maxCapacity,omitempty,omitzero"`
 
 	// ModifiedDate An iVvy timestamp that may be unset: null or "" (both decode as the
 	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
-	ModifiedDate          NullableTimestamp `json:"modifiedDate,omitempty"`
-	Name                  string            `json:"name,omitempty"`
-	Notes                 string            `json:"notes,omitempty"`
-	OnlyForCertainTickets bool              `json:"onlyForCertainTickets,omitempty"`
+	ModifiedDate          NullableTimestamp `json:"modifiedDate,omitempty,omitzero"`
+	Name                  string            `json:"name,omitempty,omitzero"`
+	Notes                 string            `json:"notes,omitempty,omitzero"`
+	OnlyForCertainTickets bool              `json:"onlyForCertainTickets,omitempty,omitzero"`
 
 	// RoomID An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
-	RoomID     NullableInteger `json:"roomId,omitempty"`
-	SetupNotes string          `json:"setupNotes,omitempty"`
+	RoomID     NullableInteger `json:"roomId,omitempty,omitzero"`
+	SetupNotes string          `json:"setupNotes,omitempty,omitzero"`
 
 	// SetupTime An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
-	SetupTime    NullableInteger `json:"setupTime,omitempty"`
-	ShowInAgenda bool            `json:"showInAgenda,omitempty"`
-	ShowTime     bool            `json:"showTime,omitempty"`
+	SetupTime    NullableInteger `json:"setupTime,omitempty,omitzero"`
+	ShowInAgenda bool            `json:"showInAgenda,omitempty,omitzero"`
+	ShowTime     bool            `json:"showTime,omitempty,omitzero"`
 
 	// Speakers The ids of the session's speakers.
-	Speakers []Integer `json:"speakers,omitempty"`
+	Speakers []Integer `json:"speakers,omitempty,omitzero"`
 
 	// StartDate An iVvy timestamp that may be unset: null or "" (both decode as the
 	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
-	StartDate NullableTimestamp `json:"startDate,omitempty"`
+	StartDate NullableTimestamp `json:"startDate,omitempty,omitzero"`
 
 	// Tickets The tickets that give access, when onlyForCertainTickets is true.
-	Tickets []Integer `json:"tickets,omitempty"`
+	Tickets []Integer `json:"tickets,omitempty,omitzero"`
 }
 
 // EventSessionCollection defines model for EventSessionCollection.
 type EventSessionCollection struct {
 	// Meta Paging facts of a collection; any key may be absent.
-	Meta    CollectionMeta `json:"meta,omitempty"`
+	Meta    CollectionMeta `json:"meta,omitempty,omitzero"`
 	Results []EventSession `json:"results"`
 }
 
 // EventTag defines model for EventTag.
 type EventTag struct {
 	// ID An integer that the server may send as a JSON number or as a string of digits.
-	ID   Integer `json:"id,omitempty"`
-	Name string  `json:"name,omitempty"`
+	ID   Integer `json:"id,omitempty,omitzero"`
+	Name string  `json:"name,omitempty,omitzero"`
 }
 
 // EventTicket defines model for EventTicket.
 type EventTicket struct {
 	// Amount A decimal number that the server may send as a JSON number or as a numeric string.
-	Amount Decimal `json:"amount,omitempty"`
+	Amount Decimal `json:"amount,omitempty,omitzero"`
 
 	// Capacity An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
-	Capacity    NullableInteger `json:"capacity,omitempty"`
-	Description string          `json:"description,omitempty"`
+	Capacity    NullableInteger `json:"capacity,omitempty,omitzero"`
+	Description string          `json:"description,omitempty,omitzero"`
 
 	// ID An integer that the server may send as a JSON number or as a string of digits.
-	ID                 Integer                   `json:"id,omitempty"`
-	IsTaxFree          bool                      `json:"isTaxFree,omitempty"`
-	SubscriptionGroups []TicketSubscriptionGroup `json:"subscriptionGroups,omitempty"`
-	Title              string                    `json:"title,omitempty"`
+	ID                 Integer                   `json:"id,omitempty,omitzero"`
+	IsTaxFree          bool                      `json:"isTaxFree,omitempty,omitzero"`
+	SubscriptionGroups []TicketSubscriptionGroup `json:"subscriptionGroups,omitempty,omitzero"`
+	Title              string                    `json:"title,omitempty,omitzero"`
 }
 
 // EventVenue defines model for EventVenue.
 type EventVenue struct {
 	// Address A postal address; stateName stands in when there is no stateCode.
-	Address     Address `json:"address,omitempty"`
-	Description string  `json:"description,omitempty"`
-	ImageURL    string  `json:"imageUrl,omitempty"`
-	Name        string  `json:"name,omitempty"`
+	Address     Address `json:"address,omitempty,omitzero"`
+	Description string  `json:"description,omitempty,omitzero"`
+	ImageURL    string  `json:"imageUrl,omitempty,omitzero"`
+	Name        string  `json:"name,omitempty,omitzero"`
 }
 
 // Exception The body of every failed call.
 type Exception struct {
 	// AdditionalMessages The validator's messages, for specificCode 23016.
-	AdditionalMessages []string `json:"additionalMessages,omitempty"`
+	AdditionalMessages []string `json:"additionalMessages,omitempty,omitzero"`
 
 	// ErrorCode A general code: 400 bad request, 401 unauthorized, 403 forbidden,
 	// 404 not found, 405 method not allowed, 406 not acceptable, 429 too
@@ -719,7 +719,7 @@ type Exception struct {
 	// SpecificCode The precise cause, for example 23005 (request is stale), 23016
 	// (a parameter failed validation), 23017 (a required parameter is
 	// missing), or a code listed by the action.
-	SpecificCode int `json:"specificCode,omitempty"`
+	SpecificCode int `json:"specificCode,omitempty,omitzero"`
 }
 
 // ExternalURL A link from a contact to another system.
@@ -928,30 +928,30 @@ type InviteContactsResult struct {
 type InvitedContact struct {
 	// ContactID An integer that the server may send as a JSON number or as a string of digits.
 	ContactID Integer `json:"contactId"`
-	Email     string  `json:"email,omitempty"`
+	Email     string  `json:"email,omitempty,omitzero"`
 
 	// EventID An integer that the server may send as a JSON number or as a string of digits.
 	EventID   Integer `json:"eventId"`
-	FirstName string  `json:"firstName,omitempty"`
-	LastName  string  `json:"lastName,omitempty"`
+	FirstName string  `json:"firstName,omitempty,omitzero"`
+	LastName  string  `json:"lastName,omitempty,omitzero"`
 
 	// ModifiedDate An iVvy timestamp that may be unset: null or "" (both decode as the
 	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
-	ModifiedDate NullableTimestamp `json:"modifiedDate,omitempty"`
-	Phone        string            `json:"phone,omitempty"`
+	ModifiedDate NullableTimestamp `json:"modifiedDate,omitempty,omitzero"`
+	Phone        string            `json:"phone,omitempty,omitzero"`
 
 	// RegistrationID An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
-	RegistrationID NullableInteger `json:"registrationId,omitempty"`
+	RegistrationID NullableInteger `json:"registrationId,omitempty,omitzero"`
 
 	// Response Y yes, N no, U undecided.
-	Response InvitationResponse `json:"response,omitempty"`
+	Response InvitationResponse `json:"response,omitempty,omitzero"`
 }
 
 // InvitedContactCollection defines model for InvitedContactCollection.
 type InvitedContactCollection struct {
 	// Meta Paging facts of a collection; any key may be absent.
-	Meta    CollectionMeta   `json:"meta,omitempty"`
+	Meta    CollectionMeta   `json:"meta,omitempty,omitzero"`
 	Results []InvitedContact `json:"results"`
 }
 
@@ -993,10 +993,10 @@ type PingResult struct {
 type PrivacyConsentData struct {
 	// DateTime An iVvy timestamp that may be unset: null or "" (both decode as the
 	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
-	DateTime NullableTimestamp `json:"dateTime,omitempty"`
+	DateTime NullableTimestamp `json:"dateTime,omitempty,omitzero"`
 
 	// Source 1 user initiated entry, 2 marketplace, 3 website booking engine, 4 event website, 5 API.
-	Source ConsentSource `json:"source,omitempty"`
+	Source ConsentSource `json:"source,omitempty,omitzero"`
 }
 
 // Registration A registration for an event. getRegistrationList adds eventName;
@@ -1004,86 +1004,86 @@ type PrivacyConsentData struct {
 type Registration struct {
 	// CompletedDate An iVvy timestamp that may be unset: null or "" (both decode as the
 	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
-	CompletedDate NullableTimestamp `json:"completedDate,omitempty"`
+	CompletedDate NullableTimestamp `json:"completedDate,omitempty,omitzero"`
 
 	// CreatedDate An iVvy timestamp that may be unset: null or "" (both decode as the
 	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
-	CreatedDate NullableTimestamp `json:"createdDate,omitempty"`
+	CreatedDate NullableTimestamp `json:"createdDate,omitempty,omitzero"`
 
 	// CurrentStatus 1 in progress, 2 completed, 3 cancelled, 4 payment waiting (open set).
-	CurrentStatus RegistrationStatus `json:"currentStatus,omitempty"`
+	CurrentStatus RegistrationStatus `json:"currentStatus,omitempty,omitzero"`
 
 	// EventID An integer that the server may send as a JSON number or as a string of digits.
-	EventID   Integer `json:"eventId,omitempty"`
-	EventName string  `json:"eventName,omitempty"`
-	FirstName string  `json:"firstName,omitempty"`
+	EventID   Integer `json:"eventId,omitempty,omitzero"`
+	EventName string  `json:"eventName,omitempty,omitzero"`
+	FirstName string  `json:"firstName,omitempty,omitzero"`
 
 	// ID An integer that the server may send as a JSON number or as a string of digits.
 	ID Integer `json:"id"`
 
 	// InvoiceTotalCost A decimal number that the server may send as a JSON number or as a numeric string.
-	InvoiceTotalCost Decimal `json:"invoiceTotalCost,omitempty"`
+	InvoiceTotalCost Decimal `json:"invoiceTotalCost,omitempty,omitzero"`
 
 	// InvoiceTotalPaid A decimal number that the server may send as a JSON number or as a numeric string.
-	InvoiceTotalPaid Decimal `json:"invoiceTotalPaid,omitempty"`
-	IsExhibitor      bool    `json:"isExhibitor,omitempty"`
-	LastName         string  `json:"lastName,omitempty"`
+	InvoiceTotalPaid Decimal `json:"invoiceTotalPaid,omitempty,omitzero"`
+	IsExhibitor      bool    `json:"isExhibitor,omitempty,omitzero"`
+	LastName         string  `json:"lastName,omitempty,omitzero"`
 
 	// MainContactID An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
-	MainContactID NullableInteger `json:"mainContactId,omitempty"`
+	MainContactID NullableInteger `json:"mainContactId,omitempty,omitzero"`
 
 	// ModifiedDate An iVvy timestamp that may be unset: null or "" (both decode as the
 	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
-	ModifiedDate NullableTimestamp `json:"modifiedDate,omitempty"`
-	Phone        string            `json:"phone,omitempty"`
+	ModifiedDate NullableTimestamp `json:"modifiedDate,omitempty,omitzero"`
+	Phone        string            `json:"phone,omitempty,omitzero"`
 
 	// PrivacyConsentData When and how a person gave privacy consent.
-	PrivacyConsentData PrivacyConsentData `json:"privacyConsentData,omitempty"`
+	PrivacyConsentData PrivacyConsentData `json:"privacyConsentData,omitempty,omitzero"`
 }
 
 // RegistrationCollection defines model for RegistrationCollection.
 type RegistrationCollection struct {
 	// Meta Paging facts of a collection; any key may be absent.
-	Meta    CollectionMeta `json:"meta,omitempty"`
+	Meta    CollectionMeta `json:"meta,omitempty,omitzero"`
 	Results []Registration `json:"results"`
 }
 
 // RegistrationGuest defines model for RegistrationGuest.
 type RegistrationGuest struct {
-	Attended bool `json:"attended,omitempty"`
+	Attended bool `json:"attended,omitempty,omitzero"`
 
 	// AttendedDateTime An iVvy timestamp that may be unset: null or "" (both decode as the
 	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
-	AttendedDateTime NullableTimestamp `json:"attendedDateTime,omitempty"`
+	AttendedDateTime NullableTimestamp `json:"attendedDateTime,omitempty,omitzero"`
 
 	// ContactID An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
-	ContactID NullableInteger `json:"contactId,omitempty"`
-	Email     string          `json:"email,omitempty"`
-	FullName  string          `json:"fullName,omitempty"`
+	ContactID NullableInteger `json:"contactId,omitempty,omitzero"`
+	Email     string          `json:"email,omitempty,omitzero"`
+	FullName  string          `json:"fullName,omitempty,omitzero"`
 }
 
 // RegistrationInvoice defines model for RegistrationInvoice.
 type RegistrationInvoice struct {
-	Currency string `json:"currency,omitempty"`
+	Currency string `json:"currency,omitempty,omitzero"`
 
 	// CurrentStatus 0 not paid, 1 unconfirmed paid, 2 written off, 3 failed, 4 cancelled, 5 refunded.
-	CurrentStatus InvoiceStatus `json:"currentStatus,omitempty"`
-	Description   string        `json:"description,omitempty"`
+	CurrentStatus InvoiceStatus `json:"currentStatus,omitempty,omitzero"`
+	Description   string        `json:"description,omitempty,omitzero"`
 
 	// ID An integer that the server may send as a JSON number or as a string of digits.
-	ID            Integer `json:"id,omitempty"`
-	InvoiceURL    string  `json:"invoiceUrl,omitempty"`
-	InvoiceURLPdf string  `json:"invoiceUrlPdf,omitempty"`
-	Reference     string  `json:"reference,omitempty"`
-	Title         string  `json:"title,omitempty"`
+	ID            Integer `json:"id,omitempty,omitzero"`
+	InvoiceURL    string  `json:"invoiceUrl,omitempty,omitzero"`
+	InvoiceURLPdf string  `json:"invoiceUrlPdf,omitempty,omitzero"`
+	Reference     string  `json:"reference,omitempty,omitzero"`
+	Title         string  `json:"title,omitempty,omitzero"`
 
 	// TotalCost A decimal number that the server may send as a JSON number or as a numeric string.
-	TotalCost Decimal `json:"totalCost,omitempty"`
+	TotalCost Decimal `json:"totalCost,omitempty,omitzero"`
 
 	// TotalPaid A decimal number that the server may send as a JSON number or as a numeric string.
-	TotalPaid Decimal `json:"totalPaid,omitempty"`
+	TotalPaid Decimal `json:"totalPaid,omitempty,omitzero"`
 }
 
 // RegistrationListFilter The filter of getRegistrationList: the key below, and any other field
@@ -1097,20 +1097,20 @@ type RegistrationListFilter struct {
 
 // Speaker defines model for Speaker.
 type Speaker struct {
-	FullName string `json:"fullName,omitempty"`
+	FullName string `json:"fullName,omitempty,omitzero"`
 
 	// ID An integer that the server may send as a JSON number or as a string of digits.
 	ID                 Integer `json:"id"`
-	Organisation       string  `json:"organisation,omitempty"`
-	Position           string  `json:"position,omitempty"`
-	ProfileDescription string  `json:"profileDescription,omitempty"`
-	ProfileImageURL    string  `json:"profileImageUrl,omitempty"`
+	Organisation       string  `json:"organisation,omitempty,omitzero"`
+	Position           string  `json:"position,omitempty,omitzero"`
+	ProfileDescription string  `json:"profileDescription,omitempty,omitzero"`
+	ProfileImageURL    string  `json:"profileImageUrl,omitempty,omitzero"`
 }
 
 // SpeakerCollection defines model for SpeakerCollection.
 type SpeakerCollection struct {
 	// Meta Paging facts of a collection; any key may be absent.
-	Meta    CollectionMeta `json:"meta,omitempty"`
+	Meta    CollectionMeta `json:"meta,omitempty,omitzero"`
 	Results []Speaker      `json:"results"`
 }
 
@@ -1118,40 +1118,40 @@ type SpeakerCollection struct {
 type Sponsor struct {
 	// CustomLevelID An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
-	CustomLevelID NullableInteger `json:"customLevelId,omitempty"`
-	Description   string          `json:"description,omitempty"`
+	CustomLevelID NullableInteger `json:"customLevelId,omitempty,omitzero"`
+	Description   string          `json:"description,omitempty,omitzero"`
 
 	// ID An integer that the server may send as a JSON number or as a string of digits.
 	ID Integer `json:"id"`
 
 	// Level An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
-	Level        NullableInteger `json:"level,omitempty"`
-	LogoImageURL string          `json:"logoImageUrl,omitempty"`
-	Name         string          `json:"name,omitempty"`
+	Level        NullableInteger `json:"level,omitempty,omitzero"`
+	LogoImageURL string          `json:"logoImageUrl,omitempty,omitzero"`
+	Name         string          `json:"name,omitempty,omitzero"`
 
 	// SponsorshipAmount A decimal number that the server may send as a JSON number or as a numeric string.
-	SponsorshipAmount Decimal `json:"sponsorshipAmount,omitempty"`
+	SponsorshipAmount Decimal `json:"sponsorshipAmount,omitempty,omitzero"`
 
 	// SponsorshipAmountPaid A decimal number that the server may send as a JSON number or as a numeric string.
-	SponsorshipAmountPaid Decimal `json:"sponsorshipAmountPaid,omitempty"`
-	WebsiteAddress        string  `json:"websiteAddress,omitempty"`
+	SponsorshipAmountPaid Decimal `json:"sponsorshipAmountPaid,omitempty,omitzero"`
+	WebsiteAddress        string  `json:"websiteAddress,omitempty,omitzero"`
 }
 
 // SponsorCollection defines model for SponsorCollection.
 type SponsorCollection struct {
 	// Meta Paging facts of a collection; any key may be absent.
-	Meta    CollectionMeta `json:"meta,omitempty"`
+	Meta    CollectionMeta `json:"meta,omitempty,omitzero"`
 	Results []Sponsor      `json:"results"`
 }
 
 // TicketSubscriptionGroup defines model for TicketSubscriptionGroup.
 type TicketSubscriptionGroup struct {
-	GroupName string `json:"groupName,omitempty"`
+	GroupName string `json:"groupName,omitempty,omitzero"`
 
 	// ID An integer that the server may send as a JSON number or as a string of digits.
-	ID        Integer `json:"id,omitempty"`
-	TagColour string  `json:"tagColour,omitempty"`
+	ID        Integer `json:"id,omitempty,omitzero"`
+	TagColour string  `json:"tagColour,omitempty,omitzero"`
 }
 
 // Timestamp An iVvy timestamp, "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC" suffix.

@@ -237,6 +237,9 @@ func readOperation(doc *openapi3.T, path, method string, item *openapi3.PathItem
 		}
 		t, err := goType(mt.Schema)
 		if err != nil {
+			if !op.Exported {
+				break // wrapped by hand, which decodes the answer itself
+			}
 			return nil, fmt.Errorf("response %d: %w", n, err)
 		}
 		op.ResultType, op.ResultStatus = t, n

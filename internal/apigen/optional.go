@@ -16,6 +16,7 @@ const (
 	// that a request can carry keeps pointers, so a caller can still send
 	// 0, false and "" on purpose.
 	extOptional = "x-go-optional"
+	extOmitZero = "x-omitzero"
 )
 
 // plainResponseOptionals marks the optional properties of answer-only
@@ -107,11 +108,11 @@ func reach(ref *openapi3.SchemaRef, seen map[string]bool, inline map[*openapi3.S
 	}
 }
 
-// markPlain sets x-go-type-skip-optional-pointer on the properties of s
-// (and of the inline objects inside it) that would otherwise be pointers:
-// optional or nullable ones. In an answer, a missing value and null both
-// read as the zero value. A property that needs to tell them apart says
-// x-go-optional: pointer.
+// markPlain sets x-go-type-skip-optional-pointer (and x-omitzero) on the
+// optional properties of s and of the inline objects inside it. In an
+// answer, a missing value and null both read as the zero value, and a zero
+// value is left out when the model is encoded again. A property that needs
+// to tell them apart says x-go-optional: pointer.
 func markPlain(s *openapi3.Schema, done map[*openapi3.Schema]bool) {
 	if s == nil || done[s] {
 		return
@@ -122,26 +123,31 @@ func markPlain(s *openapi3.Schema, done map[*openapi3.Schema]bool) {
 		required[r] = true
 	}
 	for name, p := range s.Properties {
-		if p == nil || p.Value == nil || (required[name] && !p.Value.Nullable) {
+		if p == nil || p.Value == nil || required[name] {
+			// A required property is a plain value already; a required
+			// nullable one keeps its pointer, so that null is written back
+			// as null and not as a zero value.
 			continue
 		}
 		if p.Extensions[extOptional] == "pointer" || (p.Ref == "" && p.Value.Extensions[extOptional] == "pointer") {
 			continue
 		}
-		if p.Ref != "" {
-			if _, set := p.Extensions[extSkipPointer]; !set {
-				if p.Extensions == nil {
-					p.Extensions = map[string]any{}
-				}
-				p.Extensions[extSkipPointer] = true
-			}
-			continue
+		ext := &p.Extensions // a $ref's siblings: this property only
+		if p.Ref == "" {
+			ext = &p.Value.Extensions
 		}
-		if _, set := p.Value.Extensions[extSkipPointer]; !set {
-			if p.Value.Extensions == nil {
-				p.Value.Extensions = map[string]any{}
-			}
-			p.Value.Extensions[extSkipPointer] = true
+		if *ext == nil {
+			*ext = map[string]any{}
+		}
+		if _, set := (*ext)[extSkipPointer]; !set {
+			(*ext)[extSkipPointer] = true
+		}
+		if _, set := (*ext)[extOmitZero]; !set {
+			// A zero struct (a time, say) is left out as a nil pointer was.
+			(*ext)[extOmitZero] = true
+		}
+		if p.Ref != "" {
+			continue
 		}
 		if p.Value.Type.Is("object") {
 			markPlain(p.Value, done)

@@ -81,13 +81,13 @@ func TestAlidaReportsAreSentOnce(t *testing.T) {
 		api := e.api
 		e.inj.Reset()
 		e.inj.SetPlan(plan)
-		ev := []alida.NewInvitationEvent{{MemberId: member, CommunicationId: alidafake.DemoOpenCommunication, EventType: alida.InvitationEventTypeSurveyInvited}}
+		ev := []alida.NewInvitationEvent{{MemberID: member, CommunicationID: alidafake.DemoOpenCommunication, EventType: alida.InvitationEventTypeSurveyInvited}}
 		var err error
 		if trial%2 == 0 {
 			_, err = api.ReportInvitations(ctx, ev)
 		} else {
-			_, err = api.ReportReminders(ctx, []alida.NewReminderEvent{{MemberId: member,
-				CommunicationId: alidafake.DemoOpenCommunication, EventType: alida.ReminderEventTypeReminded}})
+			_, err = api.ReportReminders(ctx, []alida.NewReminderEvent{{MemberID: member,
+				CommunicationID: alidafake.DemoOpenCommunication, EventType: alida.ReminderEventTypeReminded}})
 		}
 		require.Equal(t, 1, e.inj.Count(nil), "trial %d (%s): requests that reached the server", trial, kind)
 		switch kind {
@@ -118,8 +118,8 @@ func TestAlidaReportsAreSentOnce(t *testing.T) {
 func TestAlidaBodyFaultIsOutcomeUnknown(t *testing.T) {
 	for _, f := range bodyFaults {
 		e := newAlida(t, faults.Always(f), alidaBasic)
-		_, err := e.api.ReportInvitations(t.Context(), []alida.NewInvitationEvent{{MemberId: alidafake.DemoMembers["bob@example.com"],
-			CommunicationId: alidafake.DemoOpenCommunication, EventType: alida.InvitationEventTypeSurveyInvited}})
+		_, err := e.api.ReportInvitations(t.Context(), []alida.NewInvitationEvent{{MemberID: alidafake.DemoMembers["bob@example.com"],
+			CommunicationID: alidafake.DemoOpenCommunication, EventType: alida.InvitationEventTypeSurveyInvited}})
 		require.ErrorIs(t, err, httpx.ErrOutcomeUnknown, f.String())
 	}
 }
@@ -321,8 +321,8 @@ func TestCancellationReturnsPromptly(t *testing.T) {
 		plan, ctx := unsafePlan(t, "hang")
 		e := newAlida(t, plan, alidaBasic)
 		err := returnsWithin(t, limit, func() error {
-			_, err := e.api.ReportInvitations(ctx, []alida.NewInvitationEvent{{MemberId: alidafake.DemoMembers["carol@example.com"],
-				CommunicationId: alidafake.DemoOpenCommunication, EventType: alida.InvitationEventTypeSurveyInvited}})
+			_, err := e.api.ReportInvitations(ctx, []alida.NewInvitationEvent{{MemberID: alidafake.DemoMembers["carol@example.com"],
+				CommunicationID: alidafake.DemoOpenCommunication, EventType: alida.InvitationEventTypeSurveyInvited}})
 			return err
 		})
 		require.ErrorIs(t, err, context.Canceled)

@@ -153,13 +153,13 @@ func driveAlida(ctx context.Context, api *alida.API, ev *evidence, where string)
 	_, err := api.QueuedAll(ctx, time.Time{}, nil)
 	note("listQueuedInvitationEvents", err)
 	member := alidafake.DemoMembers["alice@example.com"]
-	_, err = api.ReportInvitations(ctx, []alida.NewInvitationEvent{{MemberId: member, CommunicationId: alidafake.DemoOpenCommunication,
+	_, err = api.ReportInvitations(ctx, []alida.NewInvitationEvent{{MemberID: member, CommunicationID: alidafake.DemoOpenCommunication,
 		EventType: alida.InvitationEventTypeSurveyInvited}})
 	note("createInvitationEvents", err)
-	_, err = api.ReportReminders(ctx, []alida.NewReminderEvent{{MemberId: member, CommunicationId: alidafake.DemoOpenCommunication,
+	_, err = api.ReportReminders(ctx, []alida.NewReminderEvent{{MemberID: member, CommunicationID: alidafake.DemoOpenCommunication,
 		EventType: alida.ReminderEventTypeReminded}})
 	note("createReminderEvents", err)
-	_, err = api.ReportInvitations(ctx, []alida.NewInvitationEvent{{MemberId: member, CommunicationId: alidafake.DemoClosedCommunication,
+	_, err = api.ReportInvitations(ctx, []alida.NewInvitationEvent{{MemberID: member, CommunicationID: alidafake.DemoClosedCommunication,
 		EventType: alida.InvitationEventTypeSurveyInvited}})
 	note("createInvitationEvents closed", err)
 	return r
