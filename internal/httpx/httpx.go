@@ -422,16 +422,23 @@ func (d *Doer) backoff(ctx context.Context, attempt int, resp *http.Response) (t
 	return wait, true
 }
 
+// MaxRetryAfterValue is what RetryAfter reports for a delay too long to
+// represent (about 292 years): a server asking for that long is still
+// asking to wait, so the delay is kept, saturated, rather than dropped.
+const MaxRetryAfterValue = time.Duration(1<<63 - 1)
+
 // RetryAfter parses a Retry-After header given in seconds or as an HTTP
-// date. A date in the past gives zero.
+// date. A date in the past gives zero; a delay too long for a Duration gives
+// MaxRetryAfterValue.
 func RetryAfter(h http.Header, now time.Time) (time.Duration, bool) {
 	v := strings.TrimSpace(h.Get("Retry-After"))
 	if v == "" {
 		return 0, false
 	}
-	if secs, err := strconv.ParseInt(v, 10, 64); err == nil {
-		if secs < 0 || secs > int64(365*24*time.Hour/time.Second) {
-			return 0, false
+	if allDigits(v) {
+		secs, err := strconv.ParseInt(v, 10, 64)
+		if err != nil || secs > int64(MaxRetryAfterValue/time.Second) {
+			return MaxRetryAfterValue, true // only a range error is possible
 		}
 		return time.Duration(secs) * time.Second, true
 	}
@@ -443,6 +450,17 @@ func RetryAfter(h http.Header, now time.Time) (time.Duration, bool) {
 		return d, true
 	}
 	return 0, true
+}
+
+// allDigits reports whether v is a non-empty run of ASCII digits, the
+// delay-seconds form of Retry-After.
+func allDigits(v string) bool {
+	for i := 0; i < len(v); i++ {
+		if v[i] < '0' || v[i] > '9' {
+			return false
+		}
+	}
+	return v != ""
 }
 
 func drain(resp *http.Response) {
