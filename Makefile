@@ -29,9 +29,13 @@ lint:
 	$(GO) vet ./...
 	$(GO) mod tidy -diff
 
-## test: the whole suite with the race detector
+## test: the whole suite with the race detector, then the clients' tests
+## again in a zone far from UTC (+12:45/+13:45), where a date formatted in
+## local time instead of UTC fails
+TESTZONE ?= Pacific/Chatham
 test:
 	$(GO) test -race -count=1 ./...
+	TZ=$(TESTZONE) $(GO) test -count=1 ./gen/... ./internal/signing/... ./fake/...
 
 ## bench: benchmarks with ratios against their baselines (BENCHMARKS.md):
 ## BENCHCOUNT passes over the quick ones and two over the large ones, each
