@@ -1,15 +1,20 @@
 package invitario_test
 
 import (
+	"context"
 	"io"
 	"net/http"
+	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/invitekit/invitekit/gen/invitario"
+	"github.com/invitekit/invitekit/internal/httpx"
+	"github.com/invitekit/invitekit/internal/httpx/httpxtest"
 )
 
 // repeatByte reads n copies of one byte, so that a huge answer is never
@@ -85,4 +90,126 @@ func TestNestedUnknownWithinLimitIsSkipped(t *testing.T) {
 	}
 	assert.Equal(t, []string{"deep"}, ids)
 	require.NoError(t, api.Close(t.Context()))
+}
+
+// trickleList answers the guest list with prefix at once, then writes each
+// value received on next (flushed), and the closing suffix once next
+// closes.
+func trickleList(t *testing.T, prefix, suffix string, next <-chan string) string {
+	t.Helper()
+	fake, srv := startFake(t)
+	done := make(chan struct{})
+	t.Cleanup(func() { close(done) })
+	srv.Config.Handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path != "/api/v1/guest/list/all" {
+			fake.ServeHTTP(w, r)
+			return
+		}
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = io.WriteString(w, prefix)
+		w.(http.Flusher).Flush()
+		for {
+			select {
+			case s, ok := <-next:
+				if !ok {
+					_, _ = io.WriteString(w, suffix)
+					return
+				}
+				_, _ = io.WriteString(w, s)
+				w.(http.Flusher).Flush()
+			case <-done:
+				return
+			}
+		}
+	})
+	return srv.URL
+}
+
+func waitCtx(t *testing.T) context.Context {
+	ctx, cancel := context.WithTimeout(t.Context(), 30*time.Second)
+	t.Cleanup(cancel)
+	return ctx
+}
+
+// The per-call timeout does not cut off a guest list that keeps coming:
+// here it takes four times the timeout, a guest every 59 seconds.
+func TestLongGuestListOutlivesTheTimeout(t *testing.T) {
+	timers := httpxtest.NewTimers()
+	next := make(chan string)
+	url := trickleList(t, `{"status":"success","guests":[`, `],"count":4}`, next)
+	api := newAPI(t, url, demoCreds(), invitario.WithTimeout(time.Minute), invitario.WithAfterFunc(timers.AfterFunc))
+	_, err := api.Login(t.Context())
+	require.NoError(t, err)
+
+	type item struct {
+		id  string
+		err error
+	}
+	items := make(chan item, 10)
+	go func() {
+		defer close(items)
+		for g, err := range api.GuestsAll(t.Context(), nil) {
+			items <- item{g.Id, err}
+		}
+	}()
+	armed := 0
+	for i, sep := range []string{"", ",", ",", ","} {
+		// Wait for a read to wait (a timer newer than the last guest sent,
+		// and no other), let 59 seconds pass, then send the next guest.
+		require.NoError(t, timers.WaitFor(waitCtx(t), func(a, p int) bool { return a > armed && p == 1 }))
+		timers.Advance(59 * time.Second)
+		armed, _ = timers.State()
+		next <- sep + `{"id":"g` + strconv.Itoa(i) + `"}`
+	}
+	close(next)
+	var ids []string
+	for it := range items {
+		require.NoError(t, it.err)
+		ids = append(ids, it.id)
+	}
+	assert.Equal(t, []string{"g0", "g1", "g2", "g3"}, ids)
+	require.NoError(t, api.Close(t.Context()))
+}
+
+// A guest list that goes silent for the idle limit ends with an error
+// after the guests that came.
+func TestSilentGuestListEndsAtTheIdleLimit(t *testing.T) {
+	timers := httpxtest.NewTimers()
+	next := make(chan string)
+	url := trickleList(t, `{"status":"success","guests":[{"id":"g0"},`, `]}`, next)
+	api := newAPI(t, url, demoCreds(), invitario.WithTimeout(time.Minute), invitario.WithAfterFunc(timers.AfterFunc))
+	_, err := api.Login(t.Context())
+	require.NoError(t, err)
+
+	errs := make(chan error, 1)
+	gotFirst := make(chan struct{})
+	var ids []string
+	go func() {
+		for g, err := range api.GuestsAll(t.Context(), nil) {
+			if err != nil {
+				errs <- err
+				return
+			}
+			ids = append(ids, g.Id)
+			if len(ids) == 1 {
+				close(gotFirst)
+			}
+		}
+		errs <- nil
+	}()
+	// Everything sent has been read; a read waiting now waits in vain.
+	select {
+	case <-gotFirst:
+	case err := <-errs:
+		t.Fatalf("the list ended before its first guest: %v", err)
+	}
+	require.NoError(t, timers.WaitFor(waitCtx(t), func(_, p int) bool { return p == 1 }))
+	timers.Advance(time.Minute)
+	err = <-errs
+	require.Error(t, err)
+	assert.ErrorIs(t, err, context.DeadlineExceeded)
+	var idle *httpx.IdleError
+	assert.ErrorAs(t, err, &idle)
+	assert.Equal(t, []string{"g0"}, ids)
+	close(next)
 }
