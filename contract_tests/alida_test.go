@@ -17,8 +17,9 @@ func init() {
 }
 
 // alidaTarget picks the generated type a response body decodes into. A 201
-// of the POSTs is one of three shapes: empty (not decoded), an array of
-// created events, or a collection envelope; the first byte tells them apart.
+// (or, with the created resources asked for, 200) of the POSTs is one of
+// three shapes: empty (not decoded), an array of created events, or a
+// collection envelope; the first byte tells them apart.
 func alidaTarget(operationID string, status int, body []byte) any {
 	if status >= 400 {
 		return &alida.Error{}
@@ -26,7 +27,7 @@ func alidaTarget(operationID string, status int, body []byte) any {
 	body = bytes.TrimSpace(body)
 	switch operationID {
 	case "createInvitationEvents", "createReminderEvents":
-		if status != http.StatusCreated || len(body) == 0 {
+		if (status != http.StatusOK && status != http.StatusCreated) || len(body) == 0 {
 			return nil
 		}
 		if body[0] == '[' {

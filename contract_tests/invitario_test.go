@@ -16,14 +16,16 @@ func init() {
 }
 
 // invitarioTarget picks the generated type a response body decodes into.
-// Errors come as an envelope with status "error", with HTTP 200 or a 4xx, so
-// the body's status decides before the operation does.
+// Errors come as an envelope with status "error" or, for the general
+// errors, with only an errors list, with HTTP 200 or a 4xx, so the body
+// decides before the operation does.
 func invitarioTarget(operationID string, status int, body []byte) any {
 	var probe struct {
-		Status string `json:"status"`
+		Status string            `json:"status"`
+		Errors []json.RawMessage `json:"errors"`
 	}
 	_ = json.Unmarshal(body, &probe)
-	if status >= 300 || probe.Status == "error" {
+	if status >= 300 || probe.Status == "error" || len(probe.Errors) > 0 {
 		return new(invitario.ErrorResponse)
 	}
 	switch operationID {

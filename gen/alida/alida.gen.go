@@ -233,6 +233,10 @@ type Sort = string
 // eligible member was queued.
 type EventsCreated = EventsCreatedBody
 
+// EventsReturned The array of created events, or an empty collection envelope when no
+// eligible member was queued.
+type EventsReturned = EventsCreatedBody
+
 // CreateInvitationEventsParams defines parameters for CreateInvitationEvents.
 type CreateInvitationEventsParams struct {
 	// XWebapiReturnResource When true, the answer carries the created resources.
@@ -412,10 +416,11 @@ type ClientInterface interface {
 	// Undeliverable when it could not be delivered. A closed invitation
 	// cannot be posted to.
 	//
-	// The answer is always 201. Without x-webapi-return-resource the body is
-	// empty. With it, the body is the array of created invitation events when
+	// Without x-webapi-return-resource the answer is 201 with an empty body.
+	// With it, the body is the array of created invitation events when
 	// eligible members were queued, or an empty collection envelope when no
-	// eligible member was queued.
+	// eligible member was queued; the documents do not state that answer's
+	// status, so 200 is accepted as well as 201.
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -429,10 +434,11 @@ type ClientInterface interface {
 	// Undeliverable when it could not be delivered. A closed invitation
 	// cannot be posted to.
 	//
-	// The answer is always 201. Without x-webapi-return-resource the body is
-	// empty. With it, the body is the array of created invitation events when
+	// Without x-webapi-return-resource the answer is 201 with an empty body.
+	// With it, the body is the array of created invitation events when
 	// eligible members were queued, or an empty collection envelope when no
-	// eligible member was queued.
+	// eligible member was queued; the documents do not state that answer's
+	// status, so 200 is accepted as well as 201.
 	//
 	// Takes a body of the `application/json` content type.
 	//
@@ -483,10 +489,11 @@ type ClientInterface interface {
 // Undeliverable when it could not be delivered. A closed invitation
 // cannot be posted to.
 //
-// The answer is always 201. Without x-webapi-return-resource the body is
-// empty. With it, the body is the array of created invitation events when
+// Without x-webapi-return-resource the answer is 201 with an empty body.
+// With it, the body is the array of created invitation events when
 // eligible members were queued, or an empty collection envelope when no
-// eligible member was queued.
+// eligible member was queued; the documents do not state that answer's
+// status, so 200 is accepted as well as 201.
 //
 // Takes any type of body and a specified content type.
 //
@@ -510,10 +517,11 @@ func (c *Client) CreateInvitationEventsWithBody(ctx context.Context, communityAp
 // Undeliverable when it could not be delivered. A closed invitation
 // cannot be posted to.
 //
-// The answer is always 201. Without x-webapi-return-resource the body is
-// empty. With it, the body is the array of created invitation events when
+// Without x-webapi-return-resource the answer is 201 with an empty body.
+// With it, the body is the array of created invitation events when
 // eligible members were queued, or an empty collection envelope when no
-// eligible member was queued.
+// eligible member was queued; the documents do not state that answer's
+// status, so 200 is accepted as well as 201.
 //
 // Takes a body of the `application/json` content type.
 //
@@ -875,10 +883,11 @@ type ClientWithResponsesInterface interface {
 	// Undeliverable when it could not be delivered. A closed invitation
 	// cannot be posted to.
 	//
-	// The answer is always 201. Without x-webapi-return-resource the body is
-	// empty. With it, the body is the array of created invitation events when
+	// Without x-webapi-return-resource the answer is 201 with an empty body.
+	// With it, the body is the array of created invitation events when
 	// eligible members were queued, or an empty collection envelope when no
-	// eligible member was queued.
+	// eligible member was queued; the documents do not state that answer's
+	// status, so 200 is accepted as well as 201.
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -892,10 +901,11 @@ type ClientWithResponsesInterface interface {
 	// Undeliverable when it could not be delivered. A closed invitation
 	// cannot be posted to.
 	//
-	// The answer is always 201. Without x-webapi-return-resource the body is
-	// empty. With it, the body is the array of created invitation events when
+	// Without x-webapi-return-resource the answer is 201 with an empty body.
+	// With it, the body is the array of created invitation events when
 	// eligible members were queued, or an empty collection envelope when no
-	// eligible member was queued.
+	// eligible member was queued; the documents do not state that answer's
+	// status, so 200 is accepted as well as 201.
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -944,6 +954,8 @@ type ClientWithResponsesInterface interface {
 type CreateInvitationEventsResp struct {
 	Body         []byte
 	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *EventsReturned
 	// JSON201 the response for an HTTP 201 `application/json` response
 	JSON201 *EventsCreated
 	// JSON400 the response for an HTTP 400 `application/json` response
@@ -958,6 +970,11 @@ type CreateInvitationEventsResp struct {
 	JSON429 *Error
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *Error
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r CreateInvitationEventsResp) GetJSON200() *EventsReturned {
+	return r.JSON200
 }
 
 // GetJSON201 returns the response for an HTTP 201 `application/json` response
@@ -1110,6 +1127,8 @@ func (r ListQueuedInvitationEventsResp) ContentType() string {
 type CreateReminderEventsResp struct {
 	Body         []byte
 	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *EventsReturned
 	// JSON201 the response for an HTTP 201 `application/json` response
 	JSON201 *EventsCreated
 	// JSON400 the response for an HTTP 400 `application/json` response
@@ -1124,6 +1143,11 @@ type CreateReminderEventsResp struct {
 	JSON429 *Error
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *Error
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r CreateReminderEventsResp) GetJSON200() *EventsReturned {
+	return r.JSON200
 }
 
 // GetJSON201 returns the response for an HTTP 201 `application/json` response
@@ -1197,10 +1221,11 @@ func (r CreateReminderEventsResp) ContentType() string {
 // Undeliverable when it could not be delivered. A closed invitation
 // cannot be posted to.
 //
-// The answer is always 201. Without x-webapi-return-resource the body is
-// empty. With it, the body is the array of created invitation events when
+// Without x-webapi-return-resource the answer is 201 with an empty body.
+// With it, the body is the array of created invitation events when
 // eligible members were queued, or an empty collection envelope when no
-// eligible member was queued.
+// eligible member was queued; the documents do not state that answer's
+// status, so 200 is accepted as well as 201.
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -1220,10 +1245,11 @@ func (c *ClientWithResponses) CreateInvitationEventsWithBodyWithResponse(ctx con
 // Undeliverable when it could not be delivered. A closed invitation
 // cannot be posted to.
 //
-// The answer is always 201. Without x-webapi-return-resource the body is
-// empty. With it, the body is the array of created invitation events when
+// Without x-webapi-return-resource the answer is 201 with an empty body.
+// With it, the body is the array of created invitation events when
 // eligible members were queued, or an empty collection envelope when no
-// eligible member was queued.
+// eligible member was queued; the documents do not state that answer's
+// status, so 200 is accepted as well as 201.
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
@@ -1306,6 +1332,13 @@ func ParseCreateInvitationEventsResp(rsp *http.Response) (*CreateInvitationEvent
 	}
 
 	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest EventsReturned
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 201:
 		var dest EventsCreated
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -1445,6 +1478,13 @@ func ParseCreateReminderEventsResp(rsp *http.Response) (*CreateReminderEventsRes
 	}
 
 	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest EventsReturned
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 201:
 		var dest EventsCreated
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -1507,63 +1547,65 @@ func ParseCreateReminderEventsResp(rsp *http.Response) (*CreateReminderEventsRes
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7FttcxtF8v8qU/unCglWT3b4A8qLlHESLkVIcol9VCXro0a7LWnw7swyMytZ+PTdr7pnn3dly+C74wVF",
-	"FcjSPPT0dP/6193DrReqJFUSpDXe/NZLueYJWND017lKkkwKuztLxQ+we8MTwK8jMKEWqRVKenPvYg3s",
-	"7N0rdg07JnkCTC2ZXQMLi8ljz/cEjky5XXu+J2kZL+xZ3Pc0/JoJDZE3tzoD3zPhGhKOuyZCvga5smtv",
-	"PvM9u0txEWO1kCtvv/e9lwLiyHTlw0PwkQE8moWIZDSFkEuaxKxiGmymJROSAQ/XTFhISsF/zUDvKsnd",
-	"JK8uXFec1yIRtivNO74CZsRvcGjxmObV145gybPYevOTqe8l/EYkWeLNZ9Mp/ilk/mepEiEtrECTEG+X",
-	"SwM9UrzJkgVoVAKe0zBzLdIUokMyKbdMr1B1Iaa9Qrwnzb4HozId9hjQT2uQjG6broRLswXNQq61AONM",
-	"SQNdnc7XMKWga+AR6ErSm9EWFjwVI3edo2JG32UtlIqBS5Lxg9L2ftNxF+87C1E0isfxji1VHKstRGyx",
-	"Y3POBtyEICMhV34gUf5cWUOmNJtHbIC7uAFDny2VZnDDkzQGZoWNYR6N2Vm+oJKB5KEVG2F3r4W89gu3",
-	"Cjnu/iryC+V8t/NZTXqfwQakfc4t+IGMubGXaeTGMS4jt9M4kAdu3KA+7jLwPbqqSZU0QD73Qmul8UOo",
-	"pAVJyuRpGueCTn4xqNHb2oqfaVh6c+//JhUCTdyvZuJWo126YIMQAcayJRcx2uze917gWc2500RLii8m",
-	"XzQ3brmCYgsV7dgAtSIVO3czRxe7FIY+MyAt25KF9hliILeggUllGTfXaCJKO60ulU64RTMTkpNqE35T",
-	"ANi0D8D+gLrqx/9ORbtDqiObMIxk5mEIqYVozH4Sdq0yyw45Dx2dlCRMICFJrbOhwkVbWnMLMmH9+kQG",
-	"wq5BOxfXmu8CqZalQnPBBhCLlVjEwBJAhMpF/TWDDCJyHy6ZEyBUcQwhni2QIDcQqxTYQCrWWoJtuSkW",
-	"wJtBxeR6cyGuWOZHsKToVKsUtBXOrkOVyTsBNOE2XAu5ckiKwNSGQD/H9LtjQXeWejh496Bv/pVa/AKh",
-	"xWUREi5EXyQ/Y5cX5wxRYmRFAj57//KcnZ6efsu2eKFZinHS4FWxpeahgz8WiZWw5injbMPjDAK5zc2J",
-	"s9+UBLz6y4tz5xQptxY07vXPT9PRt1e3T/Yj9+Gk+nBRfJh3PgyCYEyfvxw+G3z816cvR1edMcNnn3lt",
-	"9/K9m9FKjfIv6fSIGgVmNa88AmdN+kcwhq96FPUcLBexIeguR5unLOE7tgAmszjG28D/8kUMBZdpubzv",
-	"AQrwKuq7ie8vXz1nIgJpxXKH5kVshYs400D7nsUi4sxkaaq0HXs9qyeHxD9j+U+0UGZAm94FjOU2M/2M",
-	"728XF++YG8BCFcEB66vo3KdiuUqwqx7r7EJZ7/aEIKwDIP4BiGAlQhCUSxXIwzDhTFVJeLv05p/uRt5X",
-	"ciMsQbYT3Nv7D5pQwY+3v9r73veZIHMoo0eGX3Qch4+WZ6OXV7ffOK8p/nzykD9nJ/vP+m69JWGP+SBL",
-	"LsagwjUkQkag3SWM2YsN6J0jS4VL8EUjkAayCOIG8Pwlt3JIU2PmZUKSA0jDUwtm5FyIx/ERN0Ya3l/1",
-	"RcdiOaIUddbVb4OX718XaYSzodGSh+iqxVQWC3nd61nFiMMZVT2TKtfjhpm12lKWQj9UjKF3mxZXfBQl",
-	"NdYcd3Y57kSNKU0KHHgvbtDUecwqSwy8QCrd/xt7n5tf4Dkb6aqBMALj3vEaKKNkVws/FWyw5gWIHgUU",
-	"DS4vzofjauPou92jaB6Bmm3XqtyoKQPt2JjVdwsWbmxxC/1e3GtJZTLxuBosLVulICkNL3hfpUTa+oIE",
-	"ah/oQ6Y3sCNTgMhnlzKCWGxAY9DFI+WWEY3ZD5Ba2mTOeA7zgaydH2EK6SwSW0U8tR5IiNgcMK41qeAe",
-	"fCjQzq65ZalWURbm9+cgs29h8Tj+WjtkvhcS0jIf/I97BW7FMpd71m61kZE+rnsUm5XqJRncrkJe9xCa",
-	"s3jLdya/bCXp4ot7IY59XwJGQaIi28ROHAVDa37OLf8AB2w43/u12MABFodLPBJ451yn0gxFEEDPI/2k",
-	"XEL8SHvRWrQq1Rr6fcRkxPwwUsKDYakvuznMrzo8/yGe2++hhWkcZSNtXtVjLqV5/kGjs/dWDFppb5uq",
-	"u/2v7tdvv02jDlVmQ+UiPrpTHrfjnauo1MOW74HMEty2geee7zUAvSbOQbJ6IFnJqwtF3FzsGGfv3n64",
-	"ONq/j7i7giceY2NnTTZMPJFFikopzid3vQanIe4uthTaWJ+lGja+Q1ulmYQb2+8x9WvG9fou+Q1se7KA",
-	"dmGkwy3vB4pWNH+AymlKCw7v36913nJylxrXJTtOJcc7ao8691Q1f+Vmz7rW9Aa2Ba39H+m/sf2fQPsN",
-	"eR6k+6Yi79N899y/A97qQasAt4KMHoFre98zEGZa2N0HPIe78QU3IjzL7Lor0SVyH0qwuIxYyo3ZKh35",
-	"mDDmqWJZy83zLKr4kJKoFYJLV3CxtjZFXSyAa9DFlu6vl0Vl4i1+f0JlZIME4hqQH3dKBfXf2VKrhMTJ",
-	"J7tvQUapEtJWMXdFZd3BRHEcNqFhQ5+pheVCQlRVCcJYgLQ/hxqoVMZjw1aaS8syQ5l4IN0IJiJSjYFQ",
-	"gy0jQUZli3dEyC37ANYKuTIsyKbTU9fVrD4G8rzaZczeg4QtE5YtYKk06jUVGszPQjKdSYMG8tSZBn4f",
-	"uaMG0nW3DHsynbmEoroDUm/7EtAWhFyqfitMuS615gqCZcuWpB8slU5Axzv2D2GQUJ1rYUXI4yGlInkK",
-	"BNcCFQZmzjSkStui3lgzckOhuRa3DemzMHQTSMptHH+zsNLcKu2cwa61ylZrJqxhaitZuOZSQswGNaJX",
-	"XyuQLl4Pffo6FqYUqMgOXQZHdQOThWvUc41RBDKQrgaVcrtmwjC+MCrOLFQGuFbG5stvwDhDCORkM5vU",
-	"iipmctvTpd77GLl1rcNd/YabUX3r7o44uyhEECY3dx7P8Q4cN68cwjUQ3RB3J3rFpfiN5PvcVGviSrgi",
-	"REw4FVQcj4YB22qepvQ7GWZZEnXdGkiMT0zEsIGGmNV5hesg+kQrnjLuCEtR50eO02IvQ58hC2UD18PA",
-	"dRNh/UBSO2VIisdpY3aWuzBL+QoMUjPXTC1uHHd022XSihgdbs1NIKWSQKfEdNRYnqSGcQ3NDoZxCXeV",
-	"3N/ZwgjkoF6IOpnO/n80m41mX11MZ/PpbH7yzfjJbIZffxzWbKwoyheeXWITtReo/ZWXDlwa5PU4qud7",
-	"G9DGOfaMmj8pSJ4Kb+6djqfjU1cCXlMcOM5IJ5VDwKbveceBzK4aMul7/oG5XqpMT1nYZfOmncLlPQK1",
-	"dF1z9GaIikQU9Y3jV2KD4NigBXPWSAcqttzFl/qGfiCbdSCaJywLVRZHZKILYPkAiJwFKkNuUZYbZchl",
-	"PjJ1PmWVs7bqgQLCisvdT6az39VEPdAotX39jXYZx9C5Om2MRsP0MbshKeiSaeZ1zQ4f9h9oX62HIWha",
-	"ebpdNH4e5TFBH3XfN8mp1Rm0XzScTGeHVi7HNTvv6LdPptMjZrnnDTh69qDRpw8a/eQho0++fcDorx5w",
-	"SiSzWZJwvfPm3nviF21ycbg6gEZl+cpQUaINaFe+d4Nupncjw5fgzZc8NoAb/k6InDiT50sLenKLcHZp",
-	"wz2edNXXiH8tjO3gXe6dall55FpRaMpJC701C0FsEEkCWZy9DmEubAmDH1TOCeqoZ0UcYxh0wUyij15U",
-	"z4yYQRULU70AGrO3MnZFdp9thCFPz2vvAvKQhcLgiGZzhkJ1LnlxIGQRXPcBA6L732nwHwYH937uUDu1",
-	"NjB/43bESHrkdcS4/CWhw6MGIkwfDZTu6AN3n+68lUD8CK0qv4uOxY3/Qp970QcdtpHC1PKI0g8jSGO1",
-	"S/CGH4I9eQh5BIblH36XgwG9ZLdzJB5f+/Tv0fRkdPJN/fPFyWx+Op1Pp2xQc++c8Bbcl7z743Bca6eW",
-	"SiEUROKE2OVoW+29YPMtbw6Vd77f7Xn7Myjf/NQ+dZ//DLrvf25n/tf74bPhs4/PhvRPz1MGelBxZCQo",
-	"cs//DlV+La6Lt4RtnHTN8DKtnpc9zNrbiT4CXMxod0H72G8gG/S3fL7RIb3bnp6eMAVfVtolpzllJD6s",
-	"gUc7tgBM33QhOV8gMRbWpb2tJ3+UmBVZrhPkc+Oep5J11jR3mIq2ioN/XiLaEvQvGvpnpqGlF9YCQQso",
-	"DlHQWgWXDLBeSf10hRBfq+Z+ukKLM6A3hb32PXp2RaJOsbTxv1lkOs4rh2Y+mfBUjG/dxP2YxyLi41Al",
-	"nu9tuBaIDmRgbkDjTb8n+czzD0rBBqmKhvTsryOFXz1SysuBxlZFykBS0ctVqim+xGq1otezEslsa6l6",
-	"OUbymXu+u7/a/zsAAP//",
+	"7Fv/b9u2tv9XCL0Bszf5W9K9be4PRZa2e8W6tq9N3oBWeQMtHdtcJFIjKTterv/3i3MoyrIkJ86Wezdc",
+	"DANW2abIw/P1c77kNohVlisJ0ppgehvkXPMMLGj6dK6yrJDCbs5y8QNs3vAM8OsETKxFboWSwTS4WAI7",
+	"e/eKXcOGSZ4BU3Nml8Bi//IwCAOBK3Nul0EYSNomiDs2DwMNvxZCQxJMrS4gDEy8hIzjqZmQr0Eu7DKY",
+	"TsLAbnLcxFgt5CLYbsPgpYA0MW368BJ8YACvZiEhGo0nck4vMauYBltoyYRkwOMlExayivBfC9CbHeXu",
+	"paBOXJuc1yITtk3NO74AZsRvcGjzlN6r753AnBepDaYn4zDI+I3IiiyYTsZj/Chk+bFiiZAWFqCJiLfz",
+	"uYEOKt4U2Qw0MgHvaZi5FnkOySGalNumk6g6EeNOIt4TZ9+DUYWOOxTopyVIRtImkXBp1qBZzLUWYJwq",
+	"aSDR6XIPUxG6BJ6A3lF6M1jDjOdi4MQ58G90CWumVApcEo0flLb3q44TfOg0RNEqnqYbNldpqtaQsNmG",
+	"TTnrcRODTIRchJFE+ktm9ZnSbJqwHp7iFvRDNleawQ3P8hSYFTaFaTJkZ+WGSkaSx1ashN28FvI69GYV",
+	"czz9VRJ65ny3CVmN+pDBCqR9zi2EkUy5sZd54tYxLhN30jCSByRukB93KfgWTdXkShogm3uhtdL4ECtp",
+	"QRIzeZ6nJaGjXwxy9La242ca5sE0+K/RzgON3K9m5HajU9rOBl0EGMvmXKSos9sweIF3NeeOEw0qvhh9",
+	"sX9wwxQUm6lkw3rIFanYuXtzcLHJoR8yA9KyNWlolyJGcg0amFSWcXONKqK04+pc6YxbVDMhObE24zfe",
+	"gY27HNgfYFf9+t+pZHOIdaQThhHNPI4ht5AM2U/CLlVh2SHjoasTk4SJJGS5dTrkTbTBNbchEzasv8hA",
+	"2CVoZ+Ja800k1bxiaElYD1KxELMUWAbooUpSfy2ggITMh0vmCIhVmkKMd4skyBWkKgfWk4o1tmBrbvwG",
+	"KJlKW5xbaqnLnyQFZGjIuDksBNIvYmkkPU8rZrI2L7uZxTyvhpFEWhIVFxmtTxSp8UKsUODClI74c8OM",
+	"5bYwT9nJeIyHepIjOQMjEjDsZDwh1m69xyjRgz/0R7DEvVyrHLQVzmXEqpB3xqaM23gp5MIFKfT5zegS",
+	"luHy7jDbfks9PC52BLbyKzX7BWKL26K3vRBdIOmMXV6cM3TAAysyCNn7l+fs9PT0W7ZGWylyhCAGJcfm",
+	"mscusrBELIQ1TxlnK54WEMl1aamc/aYkoDAuL86dv8m5taDxrP//NB58e3X7ZDtwDye7hwv/MG099KJo",
+	"SM9f9p/1Pv7j05eDq9aa/rPPgqbnCoObwUINyi/p9mhiPhzsizwBp3z6RzCGLzoY9RwsF6mhqFitNk9Z",
+	"xjdsBkwWaYrSwH/5LAUPExveNAwACXiVdEni+8tXz5lIQFox36B6ERDkIi000LlnqUg4M0WeK22HQcfu",
+	"2SHyz1j5E21UGNCmcwNnUt1g+n8uLt6VNsdilcAB7dsh5U9+ux1hVx3a2fZPnccf8CfhfQ7FRUmpInnY",
+	"AztVVRLezoPpp7vd6Su5Epb8sCM82IYPemHnfoLt1TYMvi8EqUMVmAv8omU4fDA/G7y8uv3GWY3/+OQh",
+	"Hycn28+6pN6gsEN9MAHxa5DhGjIhE9BOCEP2YgV643CoNwk+28MokfT4yADev4KtztPUkp4q1ysdyJ6l",
+	"etDpTIin6RESIw5vr7pCnt+O0Fod0Hbr4OX71z5Dczo0mPMYTdW/ylIhrzsty684nKzWk9RqP26YWao1",
+	"JYD0ww4GdB7TgOGPwqS9PYetU4670d4r+9lFFLy4QVXnKdtpYhREUunu39j7Uv2iwOlImw3kIzDuHc+B",
+	"Kkq2ufCTB9o1K0Dv4V1R7/LivD/cHZx8t3kUzqOjZuulqg7ap4FO3HurSwoWbqyXQrcVd2pSlac9Lgcr",
+	"zVY5SKpweEi9YyIdfUEENS/0odAr2JAqIOq8lAmkYgUagy5eqdSMZMh+gNzSIVPGSzcfydr90U1hpoA5",
+	"g6IUoB5ICNgcUK4lseAe/+C9nV1yy3KtkiIu5edcZtfG4nHstXbJ8iwEpFWq/S+3CjyKFS6tr0l1L9l/",
+	"XPPwh1XsJRrcqUJedwCas3TNN6YUtpIkeC8Xwtj3ZVUUJHZgm9CJg2Cozc+55R/ggA6XZ78WKziA4nCL",
+	"R3LeJdbZcYYiCKDlEX9yLiF9pLNoL9qVyjjdNmIKQn4YKeHBbqkruzmMr1o4/yGW222hXjWO0pEmrupQ",
+	"l0o9/6DS2XvLAI20twnV3flX9/O3W6eRh6qwsXIRH82pjNvpxhWr6mErDEAWGR6758+DMNhz6DVyDoLV",
+	"A8lKWWzwcXO2YZy9e/vh4mj7PkJ2Hiceo2Nn+2iYcCJLFFWpnE1uOhVOQ9rebC60sSHLNaxC522VZhJu",
+	"bLfF1MWM+3UJ+Q2sO7KAZmGkhS3vdxSNaP4AltMrDXd4/3mN+1Yvt6FxnbLjWHK8oXawc0sNiVfu7Ulb",
+	"m97A2sPaP4n/e8f/Bbi/R8+DeL/PyPs4377373Bv9aDlnZsHo0f4tW0YGIgLLezmA97DSXzGjYjPCrts",
+	"U3SJ2IcSLC4TlnNj1kq7Um2ZKlYV2jLPoooPMYm6TLj1zl0src2RFzPgGrQ/0n166SsTb/H7Eyq0GgQQ",
+	"14D4uFUqqP/O5lplRE75svsWZJIrIe0u5i6oYt4bKY7LRrSsHzI1s1xISHZVgjgVIO3PsQYqlfHUsIXm",
+	"0rLCUCYeSbeCCSpeMwOxBltFgoLKFu8IkFv2AawVcmFYVIzHp65hvHuM5PnulCF7DxLWTFg2g7nSyNdc",
+	"aDA/C8l0IQ0qyFOnGvh94q4aSVevNuyJq0bXZUDsbQoBdUHIuerWwpzrimuuIFh1w4n63lzpDHS6Yf8n",
+	"DAKqcy2siHnap1SkTIHgWiDDwEyZhlxp6+uNNSU3FJprcdsQP72im0hSbuPwm4WF5lZpZwx2qVWxWDJh",
+	"DVNryeIllxJS1qsBvfpekXTxuh/S16kwFUE+O3QZHNUNTBEvkc81RBHJSLoaVM7tkroBM6PSwsJOAZfK",
+	"2HL7FRinCJEcrSajWlHFjG47BgC2IUZuXRse2P1W9jsiefewAbvwJAhTqjtPpygDh813BuF6s26Jk4le",
+	"cCl+I/o+N7s9cSfcERImHAt2GI+WAVtrnuf0OylmVRJ1jTDITEhIxLCehpTVcYVrzoYEK54y7gCLr/Mj",
+	"xmmgl37IEIWynuth4L6ZsGEkqZ3SJ8bja0N2Vpowy/kCDEIz16f2EscT3XGFtCJFg1tyE0mpJNAtMR01",
+	"lme5YVzDfgfDuIR7l9zf2cKIZK9eiDoZT/57MJkMJl9djCfT8WR68s3wyWSCX3/s13TMF+W9ZVe+idoL",
+	"1FksSwcuDQo6DDUIgxVo4wx7Qs2fHCTPRTANTofj4akrAS8pDhynpKOdQcCqa3LmQGa3WzLqmqzBXC9X",
+	"pqMs7LJ500zhyh6BmruBBLRmSHwiivzG9QuxQue4BwumbC8d2KHltn+pHxhGcr8ORO8Jy2JVpAmp6AxY",
+	"uQASp4HKkFlU5UYZc1muzJ1NWUUiP6oLXQ6HCOo5On2oSkmlOnQ2nzsbpc36jaELtfoXe03oR2mDPCV6",
+	"Wq1XlCc4u/K910g6IYfMqGb/FSHIGtIU/z3xMQ9xbIVbyyppC12HD9TWxgQPKmqZvPs20qM00LsSge0+",
+	"1LW6gOboycl4fGjnat2o0fPfhsHJeHLsa36wZBsGT446zI2v4OrJg1afPmj1k4esPvn2Aau/esAtEVEX",
+	"Wcb1JpgG7wnkNBHO4RIF6qLlC0OVkaZXvQqDG/QCejMwfA7BdM5TA3jg7/TTI2d+fG5Bj27Rp17aeIs3",
+	"XXRNA7wWxracrp+umO+8w1JRfCyRE80SxiBW6K0i6e9e96POxoXBB1UCk7rrtSJNMRa7iCoTP6vhxsiY",
+	"QRYLs5vwGrK3MnWV/pCthCGvUzYABBjvJyOJK/Y7RIQXSsr9hRDKcN3lTzDE/C8t/sM+xc1HHurp1haW",
+	"M4xHrKQhviPWlZOizo21Hcmj+LI7mtHtoaC3EgikoVaVsmhp3PBv73Ov90GD3cujaslMZYcJ5KnaYOB9",
+	"kO8pI88jwLzw8HAQgosKYk8xqn8d0v8H45PByTf154uTyfR0PB2PWa9m3iXq9gCcrPtjf1jr6VZMIS+I",
+	"6A19l8OOtXnQ/Vnt0lXeOZ/dMYDUqwaPak/tGaReewjpdhJ+ve0/6z/7+KxP/3XMU9BUx5GRwCfA/x68",
+	"/lpc+1nRpp90Hfkqt59WjdTaAEcXCvdvNFuxXRA8knsYvJohaSHvdUdjURgP2pV2GXIJXxF5php4smEz",
+	"wBxSe8r5DHG7sC73bowhUnboU21HyOfGjR+TdtY4dxjBNiqUf1382iD0b/T6H4heK+OtxY+GfzmEXGvV",
+	"Z9LbehX40xVGhlol+tMVKqoBvfJq3jUL7wpcrULv3l/fFDotq55mOhrxXAxv3YvbIU9FwoexyoIwWHEt",
+	"0KmQXroFe3/qEUg+CcKDVLBerpI+jSy2qAh3A1ZlKdPYXYE1klSwc1V2CkupWixo8lciBm5sVS8lSV6O",
+	"Hm+vtv8MAAD//w==",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

@@ -66,14 +66,16 @@ type ErrorItem struct {
 	Message string `json:"message"`
 }
 
-// ErrorResponse defines model for ErrorResponse.
+// ErrorResponse The error envelope. The login failure is documented with status
+// "error" and displayMessage; the general errors (codes 10, 20, 30) are
+// documented as the errors list alone, so only errors is required.
 type ErrorResponse struct {
 	// DisplayMessage A message meant for end users, if any.
 	DisplayMessage *string     `json:"displayMessage,omitempty"`
 	Errors         []ErrorItem `json:"errors"`
 
 	// Status Marks a failed answer.
-	Status ErrorStatus `json:"status"`
+	Status ErrorStatus `json:"status,omitempty"`
 }
 
 // ErrorStatus Marks a failed answer.
@@ -204,7 +206,9 @@ type SessionRequest struct {
 // SuccessStatus Marks a successful answer.
 type SuccessStatus string
 
-// Error defines model for Error.
+// Error The error envelope. The login failure is documented with status
+// "error" and displayMessage; the general errors (codes 10, 20, 30) are
+// documented as the errors list alone, so only errors is required.
 type Error = ErrorResponse
 
 // GuestListAll200JSONResponseBody defines parameters for GuestListAll.
@@ -1544,51 +1548,53 @@ func ParseLogoutResp(rsp *http.Response) (*LogoutResp, error) {
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"3FrRb9s48v5XBtof0BhQbKfdJ+epv273Nnfdtkiydw+rPjDS2OJGGqok5cQo/L8fZijJUiwnziJ7Bfal",
-	"cCSRnBl+8803ZL9FqSkrQ0jeRYtvkUVXGXIof7y31lj+kRrySJ5/qqoqdKq8NjT7wxniZy7NsVT86/8s",
-	"LqNF9MNsN+ssvHUzme2ymT/abrdxlKFLra54smgRXecIqSoKWCpdYAYniuCX6+vPgDwSnFe+dnCnfQ4+",
-	"x+Yp0hoLU+FkGvGMzWJsyztTVop0MLGypkLrdXBMZ/zvyOrtkFcOVjU6DzqbRnFUavqAtPJ5tDiLI7+p",
-	"MFpEzltNK1nV4tdaW8yixe8895fuG3PzB6Y+2sYhlhcey31rUpPhvj1nc9C0VoXO4J9Xnz5CZc1aZ5id",
-	"w+s5tAtCpawq0aM9cRMotXOaVufwphub8F46bQi8uUXqzXI2n88B10jsJJDxcEvmjuCkMCtNE/7gbA5v",
-	"P1/ALW4S0pQaazH17QfThKLOT00eV2jZ0RKdUytx6PFAidu77w8GrYPMXuAy7apCbX7drTgM4VtoJocS",
-	"FXlYCl4yqB1aF4NegqIN7y/VRaFuCowW3ta4t8NxJFgL0PFYuqOgLpu9FfBchEE77Chr1YZfBlAfNd9V",
-	"+PRhGJsZOhsPxvGqW2oYpV+VvXWg2qxT5O7QclSQ6pJXkIl78+7C8n7dsMJDQHMabfjnk5FNDS31qrbK",
-	"N5mqskzzb1V87k0aRo9kbI7p7akmUFUFg7nOQXvH2HWgLArAM5PWJZJHSeq9KCFlPymP17ocwdJ7ysAs",
-	"A/Gw1zFokr+cKpGRVSoPyjFLWd9OcxS2AhntPSZV4uiLwQr7hl7x64GpU+BItc5LcCAz6CQmLjd38mnj",
-	"gqaElnVRxOAMaA+aY1iJa+It2jVacEiZA+0DCTzh4j5BNt6NQfUfTLv7kFJpis69G2XKwNwZggk7Isz9",
-	"yoHX6S363lb3UMewuaB+FIP/0SLKlMdTz0+P2DyZ6FPtX2CmQiP53yoedHh3/5MjgdrBPsO1ThEK5Tyk",
-	"uaIVZrsYsOujxoxkYVP4jue4XXnd7tNahgU+5sYVerhjVzpb4U45CMOyg3Y/GcSlxiJ70nTB2M/h020c",
-	"5XqVF3qV+3emCHrnYRlJTWFqC65Oc06EJPphuUTMsiSKIUOr15jB0ppyCD+1cuegbhyXWHGWDCGIgEI3",
-	"CstABY+qjTiqlEXyFyMS5mdjGRvtxsRiju54q1E0HlTafBPMeDKqFlfa+UCrXEXwqABf7o1i8hL+OArl",
-	"Pbp5Jrz/BB/1+OVAKh6wfZ9LRkhhLyHGYtqhd5COBzlS8PtvVdQ4VmcN4adltPh9v3700ntvo4dp/CWO",
-	"7k9X5rR52ltwYIM7XLWPTcNu1n1ilwrWyfFMeQUhTHCzAa4icOJUUYeyFsNSW+c/qhJjAY38SqgRJDFg",
-	"qXQRQ1o7b0pZ+iyG6XQ6mcJbWLMVXPAUhJDEoKDQjqtpQuGRA2OBgz2Qv83WjMTLdbH6oDklXF2MCqY6",
-	"6Kih/x/r8gYtp69471rJsZNopSZdskqbj0nx7GCCXe9yi3OmZYgw8bmUdyEKB05T2uEWCO+9jDi+tATT",
-	"jy4rof5v/6xSvqolkZ/SyiHgvQh1dh7Mt8sxEnxQKAhMhQQORYAJntwCapLOKoaQ82hFZWdcOXoPLCa0",
-	"E6jnYHyO1kGpNlwyUFkZU9bOww2KJhtAsAk4QxDvPZLTNwWethK+MaHjHV5SWKn354N0H6XvD9z6XeLX",
-	"AyKt0v/CzTjakuhtVQETbBK1cDss3jkdHaY2yLcnCqJQxMWBlr7tcGMBc84dbpNFNyq9ZZz/dvmBKWCm",
-	"slLTTL6ffWvm3B6xvAvc81EdSrQk4nc7t6Vj2Hc5eqpQtX7GbaCHa48ht9mvcdbBtnt7tPWUj6RyyznC",
-	"tblF2vfzU6W+1swp/cOGkx/nkOM9ZHqld+w1aEQmu50+T0h7wPtKW3Tw+kfITW0dqKVHK72cqIDaYcD9",
-	"83Zl9P2L0UmI5HDRBxE7sDumPlgUXtDCscUvMUXyB3P58e1mWIc97mSvnAq1pek56TuoMCPIomLT1r9W",
-	"AirPZTggw+fahSLGbb5FX1t6pIV4PMUGXj80bSyKV2HAdw/jY36M2j2AzcEzIRc+W9bFyLlQ83LkZIjN",
-	"0bQ04x5f0Fp7ZbXZFYC3ny/gbDoHiypzvWalUV/AjVNzlvF+jXYj58QJsVZrzog/f7q6DmfDKpyX3phs",
-	"c85TWdF0ZMJ3qvY5km+OsKcJJdTsIRR6iekmLXARZpupSs/WZ7OwJbtz566iiGQSHs9EQqmEDpc0OJFG",
-	"UDkI7D2Res5TiIqV2qA8a9XhoB2lTMJBTtgISJW1GmWTepstk7CJdpNQoThBbMBme2ZDwqVdiBhjAYIH",
-	"mTch7s1b9s3O96Jjag/NgRCgsoVm6LKpa6TMsAWpKUv5QiXUDAizo0pzVqLsiVm2tjqJjYKlRZc3KbE0",
-	"NkSLJaghlK27oNSiFJMiYGcRfA/AeRCpVuzFvdbyVeCOhAYKeApXSJmmFXvEOmFfCXuTUBsCweqMl5xZ",
-	"YdWGhnpI3nGXTMMvKG7POxLq9H1a1BlmcOJz1BaGXSPD2KGfiOdypOsWu3NbuTkJ5jeXJIoe3JEENNUO",
-	"knCmm0Qhzgm1efaNoRy3x+bbBnGSOM1Qs2yOQVqSCsnlh+JVexGuNwiv53Phavjx/l7OFENz7YKSLYy5",
-	"ZTaXDZEFEmoIdMNLhc0MOGXt6OBsDif9e5FJDK/ncLJ/IZJQcx0SEu1Nb9xApUwgVQQmTWsLhp0K5HLe",
-	"MnGWuYTksuRk/7YkzC03JScdE3RXJe0difbcmEfjvBfF0Rqtay59pnNmZ+4iVKWjRfRmOp++ieKoUj4X",
-	"nh7BnCoKKTzG+bGepIeIEM5Arf0T4sAaOzrrMdArl5DDFW8sOCww9S7umKvfQnrD7CBpGngnAB6+1pLd",
-	"IRS8szIty/XQcnFf/LYoolDA0Pn/N9nmxS4dH9Tn7bBQelujPOhder6ez5+1+u6k5cm2tncEsI2fdVn6",
-	"5cB16a5KxpJl+xmfNlnDaRLDm/lkGs5ZlqoRnWNWdAEJdoSb1bosld1IZ6jC9t/lpujbwFhXK8faYNdN",
-	"359a9HZz6tSyOZ3i2Q5S55FI7hGryjLM4o5fTUubLdUOeDuhE0ap9CEtrXLlprZw9SvHZAo/NVM1a+Vq",
-	"zW36kJYd+kfRHZT2XwTwoYz/u+G73dQQ/u+B8dHqraDtJp4Jd6kphyH+juuCG6jMjmu78iIl+2EuNHeS",
-	"PseEGskYdGUQUoR3w6o3Bthg3F8D08HB0XdDaf845IUQ2ovscfBkKRGLZHgBmIbL3q4F6CGyfXIMJE39",
-	"CO1eBNGkPLY3wH0YjYGIp/t7V/PBwc0LAamNa64cN1Nc0v5nbPdeSOIZIFqqwqE4EiSgk5A91urnxvlB",
-	"U3jg/yMIaWl/Dsrdcn/Xjm/bP54nyFVZ2cHG1FZuNGtqynBti2gR5d5XbjGbfeMRW1bZymp1UwRc5B3W",
-	"m7BFul1qiveqrIpwa9d36BdeOlw5MatWxvr2PxFNWjk9rvGnDNUv2/8GAAD//w==",
+	"3Fpdb9tGs/4rA/YAkQBakpNeyVc5aXrqc9IkiN3zXpS5WJMjcWtyl9lZyhYC/fcXs0NSpEXZcuG+BXoT",
+	"KCR3dz6eeeZj/T1KbVlZg8ZTtPweOaTKGsLwn/fOWcc/Ums8Gs8/VVUVOlVeWzP/g6zhZ5TmWCr+9V8O",
+	"V9Ey+mG+33Uub2kedvvS7B/tdrs4ypBSpyveLFpG1zlCqooCVkoXmMFEGfjl+vozIK8E8srXBHfa5+Bz",
+	"bJ6i2WBhK5zOIt6xOYxleWfLShktIlbOVui8FsV0xv+OnN4ueUWwrpE86GwWxVGpzQc0a59Hy/M48tsK",
+	"o2VE3mmzDqc6/FZrh1m0/J33/tp9Y2/+wNRHu1hseemxPJQmtRkeynO+AG02qtAZ/O/Vp49QObvRGWYX",
+	"8HoB7YFQKadK9OgmNIVSE2mzvoA33dqEfUnaGvD2Fk1vl/PFYgG4QcNKgrEebo29MzAp7FqbKX9wvoC3",
+	"ny/hFreJ0Sa1zmHq2w9miYk6PbXxuEbHipZIpNZBoccNFdTef3/UaB1kRl02RMEM+FkQMKCodgiaILNp",
+	"XaLxmAl8BEqJSaKwPIlAmQwyTVWhtr+KQBcBZGs06FQhxxBMWGiC80UMrxcxvFlMQTlMTO8ARXt0EhSa",
+	"PKjCGoyBLFhTbNtXmjo3ii2HqBhKc6j8W2gsByUq42EVzJBBTegoBr0CZbYMXlMXhbopMFp6V+MBfGOx",
+	"gcSFx5JOiuOA5F2IjEtZtA8M5Zza8ksx80n7XcmncXR/trZnvNEZ3erqzAZ1VXFWWcaYEyUeQqnR4CiE",
+	"rjpBhjb8VblbAtUSjjJ0h45thqYuu417++6N9n7TEOLDWGYG2fLPJ+2eWrPS69op35CUyjIt6n7ubSqr",
+	"R8gqx/T2TBtQVQWDvS5Ae+KwJUZniO09QGfRiJXQZD8pj9e6HEHae5OBXQmqWesYtAn/I1Ui465UnmFP",
+	"XjnfbnMS8oSHDx4bVeLoi8EJh4Je8euBqMIHrfLBOJBZpGATyu1d+LRRQZvErOqiCJGqPQfoLVa+jWhC",
+	"t0EHhCYj0F5i9gkVD3NDo90YVP+HM84hpFSaItG70SQhSStDsOKRkLReEXid3qLvubqHOobNpelbUfSP",
+	"llGmPJ55fnqC88JGn2r/AjsVGo3/reJFx737rxwNqD3sM9zoFKFQ5CHNlVljtrcBqz4qzEgUNjn/dAbc",
+	"Vxa7Q9LLsMDH1LhCD3esSicr3CkCWZYdlftJI640FtmTogeM/Syf7uIo1+u80Ovcv7OFlHoPk0xqC1s7",
+	"oDrNORCS6IfVCjHLkiiGDJ3eYAYrZ8sh/NSaLkDdEFcXQVljDUKoHZFGYSlU8GihFUeVcmj85Uj19rN1",
+	"jI3WMXEQR3e81RRzHlTafCNiPGlVh2tNXmiVswieZOAvB6uYvAJ/nITyHt08E95/go96/HIkFI/Ifsgl",
+	"I6RwEBBjNu3QOwjHoxwZ8Pv/qqhxLM9ag59W0fL3w/zRC+8DRw/D+GuvEGF07Q8cyEDHs/apYdjtOlLa",
+	"cgbrOpFMeQViJrjZAmcRmJAqaklrMay0I/9RlRgH0IRfiWkKkhiwVLqIIa3J2zIcfR7DbDabzuAtbFgK",
+	"TngKxCQxKKld7Sox8ojAOmBjDyr/xjUj9qLOVh80hwTVxWjBVEsdNdT/Y13eoOPwDdpTW3LsS7RSG11y",
+	"lbYY60KyowF2vY8tjpmWIWTji5DeA1EQkDZph1sweO/DitNTi4h+clqR/L/7s3X0VR0Cual1H4Y6tQW2",
+	"GLxnoU7Oo/H2ZYwEHyQKA7ZCA4ShAAt4oiXUJjSVMUjMowtVdsaZo/dg2EFdgPU5OoJSbTlloHJhTVmT",
+	"hxsMNdkAgo3BGYJ479GQvinwrC3hGxE63uEjAyv1/vsg3Efp+wM3lV/w25EirdL/h9txtCXR26oCJtgk",
+	"auF2vHjncCRMnZRvTyTEQBGXR6YZbXMfBzDn3Nw3UXSj0lvG+W9fPjAFzFVWajMP38+/N3vuTjiehHs+",
+	"qmOBlkT8bq926BgOVY6eSlStnnFr6OHZY8ht/DXOOth2b482puGjkLnDCOXa3qI51PNTpb7VzCn9Ocvk",
+	"xwXkeA+ZXus9ew0akene0xeJ0R7wvtIOCV7/CLmtHYFaeXShlwtVQE0ouH+eV0bfvxidiCWHhz6w2BHv",
+	"2PpoUnhBCccO/4IpGn80lh93N8NafNyVvTJvalLTc8J3kGFGkGWKbZv/2hJQeU7Dggyfa5Ikxm2+Q187",
+	"80gL8XiIDbR+KNqYFa9kwd9uxsf0GJV7AJujMyGSz1Z1MTIXal6OTIZYHG1WdlzjS7PRXjlt9wng7edL",
+	"OJ8twKHKqNesNNUXcOPUzDLeb9Btw4g8MVyrNePxz5+urmWuqWRUfGOzbRhfyvTTWPlO1T5H45vp/Swx",
+	"iWl8CIVeYbpNC1zKbnNV6fnmfC4u2Y/cu4wSSqbA41kooVRijqc0mIRGUBEIe09DPuctQhUbcoPyXKsO",
+	"F+0pZSqDHHEEpMo5jcFJPWeHTVhEt01MoThAnGCzndmYwKWdiRhjAsGjzJsY7s1b9s0uDqxjaw/NQAhQ",
+	"uUIzdFnUDZrMsgSpLcvwhUpMs0B2R5XmXImyJnbVykrBNgpWDilvJ9nWibW4BLUGg+suTeowJJNCsLMU",
+	"3ZuR89BSbbEX91rLV8IdiRlUwDO4QpNps2aNuE44rIS9TUxrgoDVOR85d4FVGxrqIXnPXWEbfmHidt6R",
+	"mK6+T4s6wwwmPkftYNg1MowJ/TRoHka6tNzPbcOlkYjf3A8p8+BiQNBUEwxH/uyTJs6+M5Tjdqi+axAX",
+	"AqdZalfNGKQlKQkuPyxetQ+F6w3C68UicDX8eH8fZorSXJNUsoW1t8zmwSHNfURDoFs+SpwpOH3X3DrA",
+	"pH8lNI3h9QImh3dBiWlugiTQ3vTWDaqUKaTKgE3T2oFlpYRcLlomzjJKTLgnmhxeFMne4ZJo0jFBd0vU",
+	"Xg9pz415NM57URxt0FFz3zVbMDtzF6EqHS2jN7PF7E0UR5XyeeDpEcypogiJx5If60l6iBBzCrX2J8TC",
+	"Gns66zHQK0oM4ZodC4QFpp7ijrn6LaS3zA4hTIV3BPDwrQ7RLaZgz4ZtuVyXlov74rdFEUkCQ/L/bbPt",
+	"i923PsjPu2GiDNco8fC+9/Vi8azT95OWJ9va3ghgFz/rnvjrkZvifZaMQ5QdRvzBXd1M5iwr1RSdY1J0",
+	"BhE55FK5LkvltqEzVOL+u9wWfRkY62pNXBvsu+n7M4febc9IrXB/cXWUOk9Eco9YVZZhFnf8alvabKl2",
+	"wNuJmTBKQx/S0ipnbtMmrn7mmM7gp2ar5qxcbbhNH9IyoX8U3VJp/0UAH5bx/zR8t04V8/8dGB/N3gra",
+	"buKZcA855TjE33FeoEGV2XFtl15Cyn4YC82dpM8xMU3JKHWlFFIG74ZZbwywItxfA9PB4OhvQ2l/HPJC",
+	"CO1Z9lR4xuHPTuJQNrwAVOXCt2sDeqhsn5wCS1s/Qr2XUjgpj+0tcB9KY0Di7f7ZGX0wvHkhMLV2zRVx",
+	"Q8Vp7T/GeO8DUTwDRCtVEAZFpAykYLLH2v3ckh80hkf+JiEQl/YXoOiWe7x2fdsC8j5SsoaTCba2duFW",
+	"szZNKq5dES2j3PuKlvP5d16x40pbOa1uCsFF3mG9MVuk26NmeK/KqpCbu75Cv/DRcu3EzFpZ59s/M5q2",
+	"JfV4nT9jqH7d/TsAAP//",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

@@ -764,8 +764,9 @@ type GetAttendeeListRequest struct {
 	// "__ISNULL__" matches fields that are not set.
 	Filter *Filter `json:"filter,omitempty"`
 
-	// PerPage Records per page, from 1 to 100.
-	PerPage *PageSize100 `json:"perPage,omitempty"`
+	// PerPage Records per page. Actions cap it at an undocumented maximum; a larger
+	// value has no effect beyond the cap.
+	PerPage *PageSize `json:"perPage,omitempty"`
 
 	// Start Zero-based offset of the first record to return (not a page number):
 	// the second page of 20 starts at 20. The server assumes 0 when absent.
@@ -1851,8 +1852,9 @@ type ClientInterface interface {
 
 	// GetAttendeeListWithBody List the attendees of an event
 	//
-	// Pages through an event's attendees, at most 100 per page. The action
-	// defines no filter keys of its own. Fails with specificCode 24210 when
+	// Pages through an event's attendees. The documentation gives no largest
+	// page size for this action. The action defines no filter keys of its
+	// own. Fails with specificCode 24210 when
 	// there is no such event.
 	//
 	// Takes any type of body and a specified content type.
@@ -1862,8 +1864,9 @@ type ClientInterface interface {
 
 	// GetAttendeeList List the attendees of an event
 	//
-	// Pages through an event's attendees, at most 100 per page. The action
-	// defines no filter keys of its own. Fails with specificCode 24210 when
+	// Pages through an event's attendees. The documentation gives no largest
+	// page size for this action. The action defines no filter keys of its
+	// own. Fails with specificCode 24210 when
 	// there is no such event.
 	//
 	// Takes a body of the `application/json` content type.
@@ -2509,8 +2512,9 @@ func (c *Client) GetAttendee(ctx context.Context, body GetAttendeeJSONRequestBod
 
 // GetAttendeeListWithBody List the attendees of an event
 //
-// Pages through an event's attendees, at most 100 per page. The action
-// defines no filter keys of its own. Fails with specificCode 24210 when
+// Pages through an event's attendees. The documentation gives no largest
+// page size for this action. The action defines no filter keys of its
+// own. Fails with specificCode 24210 when
 // there is no such event.
 //
 // Takes any type of body and a specified content type.
@@ -2530,8 +2534,9 @@ func (c *Client) GetAttendeeListWithBody(ctx context.Context, contentType string
 
 // GetAttendeeList List the attendees of an event
 //
-// Pages through an event's attendees, at most 100 per page. The action
-// defines no filter keys of its own. Fails with specificCode 24210 when
+// Pages through an event's attendees. The documentation gives no largest
+// page size for this action. The action defines no filter keys of its
+// own. Fails with specificCode 24210 when
 // there is no such event.
 //
 // Takes a body of the `application/json` content type.
@@ -4067,8 +4072,9 @@ type ClientWithResponsesInterface interface {
 
 	// GetAttendeeListWithBodyWithResponse List the attendees of an event
 	//
-	// Pages through an event's attendees, at most 100 per page. The action
-	// defines no filter keys of its own. Fails with specificCode 24210 when
+	// Pages through an event's attendees. The documentation gives no largest
+	// page size for this action. The action defines no filter keys of its
+	// own. Fails with specificCode 24210 when
 	// there is no such event.
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
@@ -4078,8 +4084,9 @@ type ClientWithResponsesInterface interface {
 
 	// GetAttendeeListWithResponse List the attendees of an event
 	//
-	// Pages through an event's attendees, at most 100 per page. The action
-	// defines no filter keys of its own. Fails with specificCode 24210 when
+	// Pages through an event's attendees. The documentation gives no largest
+	// page size for this action. The action defines no filter keys of its
+	// own. Fails with specificCode 24210 when
 	// there is no such event.
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
@@ -5695,8 +5702,9 @@ func (c *ClientWithResponses) GetAttendeeWithResponse(ctx context.Context, body 
 
 // GetAttendeeListWithBodyWithResponse List the attendees of an event
 //
-// Pages through an event's attendees, at most 100 per page. The action
-// defines no filter keys of its own. Fails with specificCode 24210 when
+// Pages through an event's attendees. The documentation gives no largest
+// page size for this action. The action defines no filter keys of its
+// own. Fails with specificCode 24210 when
 // there is no such event.
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
@@ -5712,8 +5720,9 @@ func (c *ClientWithResponses) GetAttendeeListWithBodyWithResponse(ctx context.Co
 
 // GetAttendeeListWithResponse List the attendees of an event
 //
-// Pages through an event's attendees, at most 100 per page. The action
-// defines no filter keys of its own. Fails with specificCode 24210 when
+// Pages through an event's attendees. The documentation gives no largest
+// page size for this action. The action defines no filter keys of its
+// own. Fails with specificCode 24210 when
 // there is no such event.
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
@@ -6755,160 +6764,161 @@ func ParsePingResp(rsp *http.Response) (*PingResp, error) {
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"3L17c9u4siD+Vbr0u1Wxf8sosuPMOWPXrVOejGfie/Pw2s7Mnh1mUxAJSYhJgAOAdjQpf/ctNMCXCFKU",
-	"LCfZ+SexSBCPRqO70c8vo0ikmeCUazU6/jKSVGWCK4o/zj5HNNNMcPMjElxTrs2fJMsSFhHz5tknZV+r",
-	"aEFTYv76D0lno+PR//es6vmZfaueVT3e398Ho5iqSDI3xOh6QSEiSQIzwhIaj4FKKeRLEVPIVU6SZAn0",
-	"z5wkCvSCwqvr6wtQmuhcjUemMzeGmcJpHL+T77OYaPpScE0ifUn/zKnC2TcHPYXItgAtgMQx7HEBLD6B",
-	"GZNKvyUpDSAh9i8gPAaaEpaApH/mTNJ4H4QMuZnPjNEkVqaXaEH4nMLeHdMLYPH+OOSjYJRJkVGpmQWt",
-	"gQ3h7kcbDCxWIGa4zrKl+2UnO6WJ4HMz3HgUjJimKfY0EzIlenQ8Ylz/cDQKRnqZUfuTzqkc3ZdPiJRk",
-	"aX5HudIi/QVnb7oo++rbRwfVl9W3v5Ekp77+EV6NudknZUulJeNzbPpZU8lJch77oeIW/0QBi4FxIFzo",
-	"BZWglkrTdNzX5XuZeEB9qiEVSsNzSBi/USfA88TsbSpuLbxTIEnSgHA/dpeDmbFT8vncfvY8GJmeyTSh",
-	"o2Mtc9oGU4luZpDWMuZS5FkHrqh8Wj4C2/AEJM0SElFl5g9RLiXl2r0cvBy3yb+ary7pzLe5rH+nzGnI",
-	"8RiegEhZecZI0cDMZQDOFgfQC5tsIXjHG8luSbR8aQga95z93xcU8ad+sObkloL70Dw0X9YwaypEQgk3",
-	"vatUXSH5aXd89ebKkaYADsyij8btdQWjz0/n4ql76oB99ebKdWpG6Oj+DEmQfXsCBwEcBvAchIQXsHcE",
-	"EeFcGAoBiur9oQNjn9XQdtfOZ2efmdKeKfzO9ELkGlgcuB1uQBFJn3mgDNnsJ6UM6ZykwBQITn3ArjBP",
-	"TD/RSJsZ1mj82S3lPRSeAzUNmgTeEG5YQ7fhNI4Zn4fcUXtlO7peZjQAzXSC/6X0L8FpYPZD6p+Jptes",
-	"WB+Pi98+HjDN4znVDdIYi9zQiHK5PE+n9ghMc8U4Veo9Z9pHHy8dQ4K7BeW4MBJFIucaYjozX0LRA+Sc",
-	"aTXw5EUkIxHTy/aAbwzhJFpTHlOq4G4hDOaBpHOmNJUnMIGUEq6AC0hYyvAUpYyzNE9HxxPvYCKmfnqC",
-	"cH+iwLQ4AaIUm3Maw3RpkYzKWyrtyg2Z0UZ4eFkeA7uvMY5PPr+mfK4Xo+ODQw+7iITSLynXVPpgbGQF",
-	"pSHCBgV/LsCsF0QjBKa0mqAWdupDwV3DmHXU2bRRmqQZflfgpWefcoVQODiEvUsaCRkDnhf4mWrCErV/",
-	"UqMYNVBRbvbpj4PDD2sIyFk5dn0i53EHu3LweuIOE0RE07mQRsCZuSOJLx4q13SxppIWeBkTrwYfMCZT",
-	"p1Ek0vScR0ke07ifxdiRmW2rEBBpKmKUo/0sJpMsJXLpSPR75UdLs6pc4QEQhojq2oFxPWzIbxukbCNE",
-	"LMih7/CYd2BeAjccQOXRAoiCcHSaKy1Jwsizq2XM6TIceWU5pLim4/opPpq0Wq7hFpdU5YnuQE6u7mpH",
-	"u/oISGSaqTFcIbFRsDCCwpRSDsr8owUoyuOQC55YqsRiv+A/hMbBHllhb2D63XcSquB4R8olcssO0bIC",
-	"nD0KfXv41nVxXuFASpUic+pDabu+2lUtsLRX5VFkGAxTMCOJot5ddI36j4rdOLgjymwCjQ2ztuc13kA+",
-	"kN5xTiETSpPE9GxanKAkRVEqUZrwWJm7RcFGrVzChW1kLqPj9p46Brl2I5DymfNscWBt+4RxejC45eHg",
-	"ls8Htzwa1NICdPCySlAOb11I/2taexHBySheTKBSCe7EGMbnJQMwR4w4YUZaCg1zqou+8KwrIxhWDc7j",
-	"k3qT10xp2wwiSQ3m/ox0hMeQipjNmH0Q8j1kumZwg/l2RkgGrCgdWzbtWHNDC/BEhbzeVwCGjSPlcpN4",
-	"ovbHdkHnMQ6NlyUgElegjQClREpDbkUo5aNYri8cQQ/gBwUtafCFKZHR0A13bc0tetihQmCcb0PkjDy3",
-	"7rOfacRSgjf62kZuBYWtdC0FQtWULb16lrUAc/iwbtwamBrKibX9L4hyc45r1/KaWMM2GZupi3yasMjf",
-	"VV0zsHZi9bOy1f6Vqob1FLGheviZ6LWq0Yv2F/fBqElgtsDwegdd6grUIuG7UvIp6UeDBsKeyFDgGaBX",
-	"uGwPbIg5VYoJXuBHBd1ttsN19modvrl2mx+5K/uh77hpFt1QfV2IpGsRwrYfRtNw2+x1fnT8hzkuH3r4",
-	"2kuRJDQq1PRN2p3S9YhXff+GFkhnJOTNwdWG08pKio57l1Mjc6318C4l4C2qn/0yfYXLVrw/AaYV/NfV",
-	"u7dg+oGYZsimBa8UQuN+WaJADI9I4ZCtcYxKrQiN8ZIrZPEqHj8Ov11Pg9U7nDNJut67NV5SlA36j9ZG",
-	"3MR906HQ9YH9J6Kjxala8qim5VuBmnnbgQDm1Xlc0Lap6cxzNVnBVdvhh67Z/JeYtkd7x921SMyAVAOt",
-	"zLQ8q82PfxES6GeSZgmFcMT4LSutV6rjRmyOg8pIRNf1hiy/o5OMSGLPOIljZnHiojZjS6LaYJ2KuHYR",
-	"vBN5EttLseB4wMRdXatRgG8FytUKggIw5Yz6YF9d4ruA2w+s1lvZpT42S/0kpk8U2GkBUbBiFHDTa/K/",
-	"T0rw8SW5e+Pu0ZauonG1w2ZCkqRGowiH0lpqYV1qdutG0k1nsR7+nWC/kGJeXKmbUM9qbwaJ0iuzKL/v",
-	"HPuSmjtm165LfOunUS0W5Jr2DIXqr+6x8PXAwYq2faMVvNZD0M7jDmTdjEGvnJqHsGk76Zx3EmKDnFMS",
-	"3ThRp6XjkbSus794d3Wt4ItbbABu6PsK2ZGKAlMQN41DFTQ+ianqPlJo2knJDT2pj0sic7QUEGcBPpxM",
-	"YE9lNGIzFqHLweHR0dE/9wcbS0umsA64ONugAaZ+OHcQugo9mus+jynX5pqjauAzQkdxyEog4x8GP1Ez",
-	"YA/GQL547sfoFVGyNbcLgnqOmWFplkdG5ReG4i3hhi4hJUs0okwLMruqQc19xty3aCozvdr5oBZPL5ih",
-	"23M69uq5MyovvDpO8xQU+wsV6yt2pnG3yrzd0f+mUjydEtOJmM0U1YUUglfqQs+Jz3pnqoUmSY1WDFo7",
-	"hbuFSGgNyL7O770bmWaEL6/yNCVy2ca+wpbYaZTf4IrvHx/lnh53HVTHuWZAEiWcrq0wu5fW+cDpv4w8",
-	"hZdRFYScWotxdUNV1mBb8xZZ67UziCyc9zjeFJ0V2oGBThmNnXk8h55d6JgqmG86kbPm997JtPZwq0Hq",
-	"PXiHebBT0npgrTgpbeNs1OtPtHYGlX/Rxp5B3bbXwQq+Uy74MmWq65L5d1fyDfYkcq5eUxrDeDyGI+BG",
-	"tJE3VDM+fzQXI8/IL7YaueFjNEzJVdClb67jKjjSQ2RnD5FtrSZmKkvIspOxonZqI3VLj2oMO3uiAJs8",
-	"QC3W5Q7aWl1t9gPcEHpmjq8C8x9Dq/CKKxCZE8aVrib+ROGixq39KmbUs1+rvKi1KuREhT1zB+YW/OJq",
-	"Ex8MLyGzKqTXjN+8FX4hrWzwb7sQ30WzQ2Pxb1hSFcBb4CKA95DzmEYsbrgOjd6PgtG/R8HobQ26ru8m",
-	"faiAe1kM2Idnbb7dvh6VynF3WfB5m/EZk+mDzHnoV9tFuw/RdzuhmsYBPIeI8Igm6C1xBBlZppTr0o/8",
-	"4ZaV7xQJ5zlV2rmaDSa29RX+imoGn5DBbwWLBpuJq+YX8WyTL7ab9rn92DtxdWF3/3fCDPv0Cz2ZZFxf",
-	"b2A1Wv1k6DI3MzEOubZZudBnG2m5qvcENaxevQZa+WsojCNs9MUnwfiW5GAdPC7prE2majNcyw9XGFfx",
-	"aQ/j6uNZUXXDHiqnr7CT5uaa543NnIkkEXeofYtplDBOT9CHzbmKWXMzU2Cw0qvWa3Gn4QNa7d6G43WJ",
-	"wr4ogTuiwM6vyx+tvlUFrMsxevbsNVP6F5ZoKje3yMzwOxCzmm7E9HeMc7+hS4VH7C5AZQfhS7BXVZSB",
-	"0Ckz5KXnvrtHSQV2ICP6Gy4vwU6vWz+yHCzgPULAz0yK9M0GV8Cm96rY+tNbynP66wbH2X0y/PC3MQa9",
-	"kV6LOePX4ob2qOS7tGkGxjXTdC1qJxFzYHyo1/qtC68Z0FbSGZXSYrfHC4W5QJLErAqjsiB1Duz2fNMY",
-	"zBav11PbSZXuYd4zV9ijPKwqtq/ARmBY7/7aBSMlS1Q4AlFA7KXJtRTSPuN5SiWLwE7PzFdw+m42Ov7j",
-	"Syu648soMwKrNEP/n6f/+mPy9McP/2MvDMf2r/1//Ud7uR+aQuEviSC4prNbb6xTEQWDelNsU3NQRIib",
-	"ny4YZg9RMwDrtKKCkDNu99YwbkM8FiKlGZmjgbrwTraUlqgb6+Wwf1IOVbhLokqaTnGXkQRlmRF5jRBk",
-	"6KnSlHidpkmW/UQ4t1izoQMUybLSS6eNcOhTDmoh7ri56KZiyhIKWUK0Wa8apL6rx8h0B7V0+S2eDdap",
-	"ug8Ga8LWXE8mEEsy0wEcQJQIZS8pCcl5tGhwtZ6oj+r24dQWp1MjSUZa+WVa1+rs84JNmRayv9lVRskN",
-	"XdtIcNXdk0gJ44Mh9rDwGzLfQHvrvuhUbPuDeSaOY4/HYzg4BGnjeazHsnMUHrZzRbzOyjn2H5JX129e",
-	"F3YrO5Y7xE8UEoLSbrWDSISGwImRMmtwyrX6SQi96G/ySmia9Dd5Qw1FVguW9Tbrx8yyUR9mukbXktzS",
-	"LhesiuZuhlfntQ89+JWS7Oto0nmeXpbShZ86PiTSCHnThicOP/L7c1aBS92RR+03d0zrLmmmiOhZELXQ",
-	"ZD7ohOSKvskTzbKkcDLsQCBk0YMW/Ru2vA9G7tRe09QwOGpZ6nlK5oOVKK6HXbqxnlm91bfW71ux6SHa",
-	"/dbRa+v26xgyANozlmyg3moMvD6qRkj9TsZbiFT3XWvf2dW17O2rXVzJTFO58Z1vSmdC0o0/61I0vDMy",
-	"tA0XtgH0glPHdlXhoE+b6Rs2EdFaiO3fxQGuzWJWxklhiKmYS5KmnsA4Ym5sqMDtIGIk1+KlET635jFT",
-	"SclNLO74JhrqlQig07SwEnylOKAVQtCEs5G2hrkN8O1nsLk9YEOb/jrv8mvy+RdJqf91Sj6/rF2qNo1c",
-	"fbDc0mV85UK7OIR1e2Puw78I+ZJKTRi/rmSV9mKlEOlWoT2K6jx7O3hK2HzLU2IuyOf8dE55TDoCARbi",
-	"rujc87YmMPdmO3Ik5omC4pPBHpg9rlallLkVOtQkTZ8CAV9aBdGc3WKCA/SytOkofHhQV0M/bGkbiFiO",
-	"rn8nklZnZNWmApe5Q7cWshGt4sPjUOp3iLbJeWMusj2J21SS3JB49xLnuhHv1838xizorlY78N/H/Feu",
-	"zm35rbgPrQJjZZeqtAC9IW2u2Taw3uRCtQny1bPxdYTjiJkRy+TSRYegA7xHLCtFcxcWojqdbFhMtJBP",
-	"FLh0ECpAX/Kmp/zzycEPPrG0dk1eVXEVmf18YuaccipJgokwjuFoMoEpicEF6ARwNDmAnJNcL4Rkf6E7",
-	"xeS5mdWUxTHlQciPJkcYCT8TOcfXLyCleiFifEqsGcE8/8E+QGuh2aYAjg5/BC1EyFNzy3BjqgCOfphA",
-	"zm+4uOPmx0EB4GpWPxyW8jH9nBn6ZWbyw3N0aZf0VtyYMV9MJmCkdclJUtgSEBjm1QFOh6VZQlPKNXW6",
-	"8LbWpJabo83ma1vj39ZM0ogpChHJFbX7WUSKHT6fTF7AnluV4VNKk4TuB3aTQ75HbBgUNbc1BwOHJkxw",
-	"1+4fsEcqz5aqPVMhT5lSjM/3AzSU2GQnCVM1Fy4bhuRf+qqNp0SjCiZeTlHzlfUgHJqZZlKkVWI6tCK3",
-	"rI3NY5SQKU06pAL6GbswUlGZ1sgMM0iwl9ZVoN2t6eEJJvD6M6eApjTKI7whe42huXe9HBZaZwreX74e",
-	"w5VLfLGa+dACxV2qmTKDDZh7i3vPvPuxjZbgLZFS3KlGzMgxUBIt8IRhIBsQqxII7HN0EjRIfGeEM6ZD",
-	"jrZETCI6htMy2IRya10uVQfH8PHjy3dvr0/P314F8PHj23fX5c+Qf/z409mv7s3Z25/x/9dnV1fXr07f",
-	"wp6LKNo3T3+9PDu9PrssXySUmDemi7fvrs0J+Pjx7M3F9b9PGqfwS1i5bxeDhaNjCEdvwtH9GEoHyJCH",
-	"o48fz6/evn/9+uPHcAQp0dGCqjKpnVk3kRTpiqK6caiq7fi1mbWk045cuzQOsPTOyk3uY7QOFZrBOL0u",
-	"1GROr9hf9GAyacTdrP0GG3qtxB1eNDWw7AgkXTnJCm/FQfb2tswfrFtGzRekcyXDtqvtpbL5zm25bT0L",
-	"61wUG7ozubJptq7qatEV9Zx53AomsnFD7XCiqVPl2bSQA5yEWOfulerQB+7dqpK2bhlrWQE7LVY1DXfN",
-	"rbPbwIUi/5CWKMD3NhRmB37C+1LhYlzd7D/4tDDmg5+ZrH9BVDSyvMX7ybfD5dUsplth8mCkOrfea0Mo",
-	"w3dF9h+f5tfP8VeHy+rg3zd7rM/2kVlkIxXbI7FJp5Ta4aZ/d8jtPBfWL/H7XmD38qzPxYJlf8slFlo6",
-	"36XOTXkLV0XL/UDMIGZzlxu65axYQcTrrbjeQ/GcuyXUE9us81lVvY7B6Oxt/bA3TRecMu6S8x90eGCt",
-	"SR9sh617hReBC5uSphVPVdWx802wdSYn2SaqsS/QegOFfFOm6Anef+K8560/KapaHGCNNK0XlEmXB2c3",
-	"gSDfT27E7zWUeQd5Br9lpKCPA9Yzg67H1m9vF1s5PQ85iFVMQHsx6Fnfl5zHZtJo5pmFqRR3qpH7pKbc",
-	"LwZaCV1nfJ5gAhU81aglRjUXAbUQUmM+8PV+/Lb3oJq3b8GrCLmWP7ocM6j13ItpJDAju4LJfmAz43qY",
-	"Zcj93BKVaqsn7NH4Z/ugexf72+0SAYxNGmvOuaL62CUSlxCOwhHsTYVegIWDWbpe0JD/RaUAM4xV1oej",
-	"5XK5fJqmT+MYXr06TtNjpcIRMA7vr19aVTHhIJzjB4Qj8zwc+eFTA8EeQuDL0f1T+8dh9QcUfxy3/tgz",
-	"ve//yxcb0YQbeiXcB6NSQPPUzoiEjBVkVFpXZji12d4hIhkwDcQwJkO5RJRbywyk5DNL8/QECCREzqkM",
-	"uVU3LwimC6ezGcWQxqUoDhPJLCjKIhgHPsGkfoFbO9PAmi2wxszBZOJKXLjeJ5NBY22VuMh5nmsBkupc",
-	"cthDSxpOyp2Y/WMb8KFoZECAb8QMDidWJYa5tw4nVptdhO0rladUwcSFktgMUE2geSuHXDA+704JeLOB",
-	"e95qtqvoxktwLrypP1r0tAiWuTOgsbnGuwoM9Zut44fEYCuRS1+OyANbNoJxphkmUaBcy2UAhy61B5aQ",
-	"CuB5GbMzFeLG0D7K54zTAI6a4QABvIDTi/Mh6UAU6lpxWl592Gp0/6og2chKjEylHt+0qkUBEseu3ogR",
-	"vk5cAqjzGC2ctUTo0JMHvQzm3z5fwIPTh/cG9BwYUlxleRuSfuDORqDvKPvA5vkFetKcbCJVbxhWgpH5",
-	"1wJLFmyU/73+6QVZP2r9U1VGPe0iyRFh/OUD8t7/P5ckaZheu46b316g788stoE4306H0ZXvpCOBVj2l",
-	"9NZc5CF1FoZfwGd5kmyQGdqXcqOtS0K6GS39YZjroiSNYJMRFgdwADkvs8a4Z4dwJ5kBrxGTDJ0tKuIc",
-	"1SnuC5B0lhf5vnvpq1tFLbTyUX39HjuJSumksmlg1RbkWW9Ml9eh1M5CWlY7LSNbegJbQo51sgYHtsBe",
-	"zYmkWRmm4YriLUibbpf4wAdAZ2PwmKm7z/aGaCvknHCmhoc7ZUKx4Y2lmLGE/rzhwXOfbRBQN4yrOXh+",
-	"e4ZWbOxDeJmz0PiItNIifU1vabIVi3lUMplQF6W74aQSMRfnO/AHDkaqsmxtHK7U+nZD2dVd72oV1XaE",
-	"1zit7wGvLU4+BK+7XNv9KZ92QwU1mb8UicjllpXRNlEhBlvr/0Dlsxn7jJacSun3EJ3fMI0fhjxFuWR6",
-	"eWVgZ8F//vtVe7WheQxhPpk8j0jGDF/GH/TYPlNszonOJbVPw5HTWhWPi6qbibijMiKKwoJ+DvmrN6cv",
-	"n169Oj0ITI80rlj56cU5KBpJqoNCr1Z+i3l4IqIpt9oNMXOKNOvDHrRHgjR+UVY3EfESpktNlW3oXLqe",
-	"Xi8zLPPGdYC6kjTTS8DKlnum2flvv/37KRaoW1ASo6+2TX3usrLs294ygpsch/zPnMplUC7mlkp0fQ9H",
-	"B+NJOLLyTDhit7dLM8h/WjhWo1j31To0bZVlqlw274hIrAlbzP/Nzy/sTLGitFv0Pg5T9hryvQ4kDRBx",
-	"GrpGSW2m9MLHH+4WQlELEnRUF1ipgHCYsVsKKeO5psrqW5lWECUiurGSFDM4ZOE2Kkj46H89Pc3Y01MX",
-	"pkBcaZOCvmTsv6khMC5yuyMuzpxAA92D8SQAomBG0GJvTc83TJstUsCcNKkxEAH1KkHpx46bZYsAlLU+",
-	"1BjOMEoEC4kwZRDi1fX1BVZjAC1C/oxk7NnBePLsS/nR/b+sY/5/frH/37sTb40kBu3G8C6j3MwXI7YJ",
-	"D7khfBaLp8sSeYpgDMGTZQBKWGdt2yuqz131GPuBkZHNSPYMuFbFnYtxLYDphuQL5eQRFMW0mwV1jAwc",
-	"cguFerSDLdu8p6i17BuyUBARQApMm1hkrdQKSMhrITclMWxWcLEVKBDSLh9drnKSJEvrko4LD3kZ1BDA",
-	"NNfNXlKytMfDnI5bdzdwfR1OJgjNKGEYQp7mSoc8EeLGOpcX3dpEaku7ZQYKJRvAI29r1xrMs34Ma+h+",
-	"4ELVJf4vch1yAloSljA+r2xAcCVSG+iJFx2UQlSxCqKcUU1VVrUTa4Ny3A6/chIJOE7o4nYATVc2WxPY",
-	"WzM4c56kUOg1laOhVcxERuZUQcwUmUtKXZbjFCFooFNYC1kxDkbjhPylLSmyILqwfFThCEXxHguSLyGK",
-	"L+HoGL6Mx+N7w0GdBGGe/TEejz/chxzhYVdiKawtkWEd+J3vES7flurYI/BXZZpxZhhroQlC3jbCWHiX",
-	"l1Hk/S4MwN69RwWVGQUjR8VHx4aK4z0ro5xkbHQ8ej6ejJ9bFm7T7JSnDIlLccrqlYAy4aun9AtWM7WI",
-	"26y3cjB54Sm7m0eLqpJWSU/MFWE0bVQlKms4/STiZeEp4vx4SJYlLMIvn31SVtK0aDSorkuj9Nh9Uyw0",
-	"0lbN/wFXfmhtd7ubQLlIHNyTN2+ByF4rcIblcgK0CFAZoY0Jv5wRZyTzjVku4lkVbIhyVFEHZPQrdWjq",
-	"JlSrdDZCgVQZQdn+Rvu1pFounyoyc4Kp6c6POrYATTfimK8hpYSrsgjWlEQ3cMeSBKYUUhJTm/i7qIOL",
-	"QT/IUbBOt2nQgUS2vNTfGoUaFbQ8aNRIc1rClij4M6c5jS1kd4NEV+iNaLEGK4wiUUSnOiNYFYO/v3xt",
-	"R12PWVhuvA+1So/MQbhlT1CBWDLnXXjlynt1YpUd9u+NVvVqaWvwysH1UZDq0uySG2FnWFOWZvNijavH",
-	"hILGjWHgGOl5JyAmSzWGHk53cAR7Rg4M+dFksg93C5bQZrUzpQ32yZxzxuf2OmW+6+CQTsS3jN2PibiU",
-	"vzkm4ho9OPiOU0dl0HPmk5julhsWFAyZ4YxxphY03hFXzHk3Av5Pc4oU5JmhnYeTiSt4Z20J7mKiQRhx",
-	"t1Q9FFTX1XEbh/x3b6m9dpU+phu0ulbBbhzybmSf/HhopNZPYmq6TkliZHUa7wf47nnxbkGUEYadZqIM",
-	"GnfNDuzlvyIgGNFKbmm8b+4eWKwP9syd3cj5hCM0Pomp2u8+Ezl/zPNQq5H4TU5DWTqwQ2RcpcW7p8Ji",
-	"VuCjQbWFFFzkKlluQ5edNqM4FCSO38n3WUzKC333GfndXkuBxYF1A6pi/PdKL5MACvcLG8+J1Y+ILVXJ",
-	"rWbK7N2JRfAcRz6fnX1mStc7LA8ZKqlcSHrRX8iZcp9WarUxmPnh5OwrK4DM2S3l7hJ4YislKDMN9MhS",
-	"4EoMN110bSsfunvA9TiIf9oa6BsdgdpEBkq8tcT+SFacXsPQPLajs3EaxxWuoEut3XIQnNYORS1h+YbH",
-	"osr63yez6FwWV6g62uJKV+Ka6152DYEm5C0i/0PH3b2o1+jBy9p8Hwcf2xHiXxkPS2d+Pw0uYLMzYcTw",
-	"7araxFqMaokenQj1mvVdzS9Ql6YXUuTzhUvigmVan6gyOCooLUPJ0qmjfBenlSEfGy/qUYLfBjdq5k8P",
-	"lpyWftMFHHeDLOgVW49d2wpdGgr2GpcpaxAMZcnOefcEytznsHdwuB/Y/PwBFNmZg5A3MkZb7lplbS95",
-	"dpl+yM9gQ17nsJaXEl14EGMi1tA524OtYOASE4SjIkPrnkaL2sHhPkSEY8HiOKZxRdbjNaz4zIX9PTIj",
-	"bqQV+N7ZsHMn9zJh3OtIxHSH3JgX5rIuZlyG4q5jxY2jEK1UZuk+CraGC4YVYbjUU0zJhfFRTxN2S2PA",
-	"+CeLnomYNxk3w+BJxOeGI35hi0FbgFJ3QsZBEVqJarVakFcKWozBxioYEdOWZzEcHI+INfG68K8nCi7R",
-	"gCJtVZbUXhh1Va0dZ2slXWUOX9+18J+wVwgJOHt3k5v8+KN5EXK78kjkSVzod723uRa0H+dMdZXb+cpn",
-	"qrbODqnCws1stzk4tpLO+8vXuzk2FgpA6hV6bFBfu5DQg8/RvMrAtI1B6fDgYBXFAnx8CHuM24DEIvVS",
-	"yFmhSjg8eF59Vrzf7xBgy/k9mqSymoPqa9PwYoEd2FblrtqlEFv0Ws81vh6d+gWUeTPN2VBxtpbqvJiV",
-	"CsCleYODyaQWN3hduiiEPKYzxilehJz1Fd0ixKzwb+ijjocHNgYOrdbNC5UVUvqx8XFlZ1+yuG+ElUOl",
-	"53Lndiw+l/3uGFHXSNB9bPUfHRdxizc+rHlMSXQ1sdVXxhNX1sNPuhxEdkm3drr/m1663c3ERRY8UTa8",
-	"09xOFHXEyeVa+/9hlpC5CjmJY2gUewugq9RbUWDKCI/osdVHiKr5Py5afUMStFq4ppf+2K3ZMfGxne4A",
-	"29rJ4LZgjnXlIVImRJJKP10szEuCPDN4NMTpTn33lTGoMwNJLyq5urOPrRAqx6ml59kBqrXKtm8q00/+",
-	"4ZXpJ/8sZXpzi61Fh1dy/eTH6tN6ky7ZvjHXR0NHXxK9r4yIzUhVP7NsJuDbJc9s7NZuxajVsLstyFrD",
-	"BtIl9yO+uhpULYT9oVcgW496j0sNu9JdfkMUHEoJm+ap3ZLBRt87xspansltSODRiwqjitqfglqXCPqZ",
-	"Kb+QXx/00ZDJk0HzW0hl7Vo3vXjk6jbsGoWKbneNPVUKz628rA+PrC+NxRyXrqiotuRY5cHkwOpga2x2",
-	"DOexx2W/g4DVZ/l46NbOZvqV0a0dm9uPaWVRq91imut255jWyKa6nTrCj2224xLbJn5sCwADb9cEjXRi",
-	"YHP2j4iF3qSzXx0TV6Np12CinfTOMdF2u0tMbEZudWOhvU4pe+90NWVq5VxKLLSaEOcPajASFTdcy6WR",
-	"6ELuvrHRWrU8pQnjN9bZN5NUNaveuxisorCbByNXVvE42OhPrvtNrrUrqWrXe+WWjlHMSjaYvB/UzlR0",
-	"dlqN1MHDMbRtqNJUlRiaMT7vxstrcmPNAKVTa9NFt/IaRG/bJ6qKum5LcpkNd360zatl0uuKNSpmSaIb",
-	"Lu4SGs+xXNWO7IsLGt24GorFqbXBacUOGcB3kZBazDfm3sRo7z8+3H8wzzGzGz5eIYq5EfQTRnBXThUj",
-	"cEGQiY1cCaURFkw6fmY2f0yyp0rkekGJ0k8Px+z2djmORIqJPZsdv+eoQLnSRFPl7StXT+/owG7+m/F5",
-	"LFKc5FkuRUa9XdK83eWHEnot/wMDbsbnbYiPq1BmhHh7Xihq2zBzJuvqv6B9aS7tZoVQHFSsAoMba9U+",
-	"3ajUVeRuTbnUe5VNozJnbsvd0QZQAJZz83kj4+gzqqOFaWaX4pzcawNYR+V299eVqxswrWgyC9C6lysq",
-	"VQCRUBoiyjX+Yjw2mMYMGKyHcSLmgQ3MBUkzgUkxOVapM9hnuU693GJ9Sm5Yz6RcBikzvqQx04Bla7Fn",
-	"l/ev3o9L6eTpBwuyKFAUr5pOMWKImOZUFsuu9eTeeHp6TUmMDoBmjTlnGmFgiOet+1sTdVMunjb2Vqad",
-	"cwuKjJQqgFnObWy4DXEPQAqROjdWgukQMhLdoJbHurbarJj1oWxJ/fsP9/83AAD//w==",
+	"5H39c9s20+C/sqN7Z2LfMYrsOH2e2vPOM27qNn6ffPhsp71emctAJCQhJgEWAO2oGf/vN1iAXyJIUbKc",
+	"9Hq/JBYJ4mOx2F3s55dRJNJMcMq1Gh1/GUmqMsEVxR9nnyOaaSa4+REJrinX5k+SZQmLiHnz7JOyr1W0",
+	"oCkxf/2HpLPR8ei/Pat6fmbfqmdVj/f398EopiqSzA0xul5QiEiSwIywhMZjoFIK+VLEFHKVkyRZAv0j",
+	"J4kCvaDw6vr6ApQmOlfjkenMjWGmcBrH7+T7LCaavhRck0hf0j9yqnD2zUFPIbItQAsgcQx7XACLT2DG",
+	"pNJvSUoDSIj9CwiPgaaEJSDpHzmTNN4HIUNu5jNjNImV6SVaED6nsHfH9AJYvD8O+SgYZVJkVGpmQWtg",
+	"Q7j70QYDixWIGa6zbOl+2clOaSL43Aw3HgUjpmmKPc2ETIkeHY8Y198djYKRXmbU/qRzKkf35RMiJVma",
+	"31GutEh/wtmbLsq++vbRQfVl9e0vJMmpr3+EV2Nu9knZUmnJ+BybftZUcpKcx36ouMU/UcBiYBwIF3pB",
+	"Jail0jQd93X5XiYeUJ9qSIXS8BwSxm/UCfA8MXubilsL7xRIkjQg3I/d5WBm7JR8PrefPQ9GpmcyTejo",
+	"WMuctsFUopsZpLWMuRR51oErKp+Wj8A2PAFJs4REVJn5Q5RLSbl2Lwcvx23yz+arSzrzbS7r3ylzGnI8",
+	"hicgUlaeMVI0MHMZgLPFAfTCJlsI3vFGslsSLV8agsY9Z//XBUX8qR+sObml4D40D82XNcyaCpFQwk3v",
+	"KlVXSH7aHV+9uXKkKYADs+ijcXtdwejz07l46p46YF+9uXKdmhE6uj9DEmTfnsBBAIcBPAch4QXsHUFE",
+	"OBeGQoCien/owNhnNbTdtfPZ2WemtGcKvzK9ELkGFgduhxtQRNJnHihDNvtJKUM6JykwBYJTH7ArzBPT",
+	"TzTSZoY1Gn92S3kPhedATYMmgTeEG9bQbTiNY8bnIXfUXtmOrpcZDUAzneB/Kf1TcBqY/ZD6R6LpNSvW",
+	"x+Pit48HTPN4TnWDNMYiNzSiXC7P06k9AtNcMU6Ves+Z9tHHS8eQ4G5BOS6MRJHIuYaYzsyXUPQAOWda",
+	"DTx5EclIxPSyPeAbQziJ1pTHlCq4WwiDeSDpnClN5QlMIKWEK+ACEpYyPEUp4yzN09HxxDuYiKmfniDc",
+	"nygwLU6AKMXmnMYwXVoko/KWSrtyQ2a0ER5elsfA7muM45PPrymf68Xo+ODQwy4iofRLyjWVPhgbWUFp",
+	"iLBBwZ8LMOsF0QiBKa0mqIWd+lBw1zBmHXU2bZQmaYbfFXjp2adcIRQODmHvkkZCxoDnBX6kmrBE7Z/U",
+	"KEYNVJSbffr94PDDGgJyVo5dn8h53MGuHLyeuMMEEdF0LqQRcGbuSOKLh8o1XayppAVexsSrwQeMydRp",
+	"FIk0PedRksc07mcxdmRm2yoERJqKGOVoP4vJJEuJXDoS/V750dKsKld4AIQhorp2YFwPG/LbBinbCBEL",
+	"cug7POYdmJfADQdQebQAoiAcneZKS5Iw8uxqGXO6DEdeWQ4prum4foqPJq2Wa7jFJVV5ojuQk6u72tGu",
+	"PgISmWZqDFdIbBQsjKAwpZSDMv9oAYryOOSCJ5Yqsdgv+A+hcbBHVtgbmH73nYQqON6RconcskO0rABn",
+	"j0LfHr51XZxXOJBSpcic+lDarq92VQss7VV5FBkGwxTMSKKodxddo/6jYjcO7ogym0Bjw6zteY03kA+k",
+	"d5xTyITSJDE9mxYnKElRlEqUJjxW5m5RsFErl3BhG5nL6Li9p45Brt0IpHzmPFscWNs+YZweDG55OLjl",
+	"88Etjwa1tAAdvKwSlMNbF9L/mtZeRHAyihcTqFSCOzGG8XnJAMwRI06YkZZCw5zqoi8868oIhlWD8/ik",
+	"3uQ1U9o2g0hSg7k/Ih3hMaQiZjNmH4R8D5muGdxgvp0RkgErSseWTTvW3NACPFEhr/cVgGHjSLncJJ6o",
+	"/bFd0HmMQ+NlCYjEFWgjQCmR0pBbEUr5KJbrC0fQA/hBQUsafGFKZDR0w11bc4sedqgQGOfbEDkjz637",
+	"7EcasZTgjb62kVtBYStdS4FQNWVLr55lLcAcPqwbtwamhnJibf8Lotyc49q1vCbWsE3GZuoinyYs8ndV",
+	"1wysnVj9rGy1f6WqYT1FbKgefiR6rWr0ov3FfTBqEpgtMLzeQZe6ArVI+K6UfEr60aCBsCcyFHgG6BUu",
+	"2wMbYk6VYoIX+FFBd5vtcJ29Wodvrt3mR+7Kfug7bppFN1RfFyLpWoSw7YfRNNw2e50fHf9ujsuHHr72",
+	"UiQJjQo1fZN2p3Q94lXfv6EF0hkJeXNwteG0spKi497l1Mhcaz28Swl4i+pnv0xf4bIV70+AaQX/dfXu",
+	"LZh+IKYZsmnBK4XQuF+WKBDDI1I4ZGsco1IrQmO85ApZvIrHj8Nv19Ng9Q7nTJKu926NlxRlg/6jtRE3",
+	"cd90KHR9YP+B6GhxqpY8qmn5VqBm3nYggHl1Hhe0bWo681xNVnDVdvihazb/Jabt0d5xdy0SMyDVQCsz",
+	"Lc9q8+OfhAT6maRZQiEcMX7LSuuV6rgRm+OgMhLRdb0hy+/oJCOS2DNO4phZnLiozdiSqDZYpyKuXQTv",
+	"RJ7E9lIsOB4wcVfXahTgW4FytYKgAEw5oz7YV5f4LuD2A6v1Vnapj81SP4npEwV2WkAUrBgF3PSa/O+T",
+	"Enx8Se7euHu0patoXO2wmZAkqdEowqG0llpYl5rdupF001msh38n2C+kmBdX6ibUs9qbQaL0yizK7zvH",
+	"vqTmjtm16xLf+mlUiwW5pj1Dofqreyx8PXCwom3faAWv9RC087gDWTdj0Cun5iFs2k46552E2CDnlEQ3",
+	"TtRp6XgkrevsL95dXSv44hYbgBv6vkJ2pKLAFMRN41AFjU9iqrqPFJp2UnJDT+rjksgcLQXEWYAPJxPY",
+	"UxmN2IxF6HJweHR09M/9wcbSkimsAy7ONmiAqR/OHYSuQo/mus9jyrW55qga+IzQURyyEsj4h8FP1AzY",
+	"gzGQL577MXpFlGzN7YKgnmNmWJrlkVH5haF4S7ihS0jJEo0o04LMrmpQc58x9y2aykyvdj6oxdMLZuj2",
+	"nI69eu6MyguvjtM8BcX+RMX6ip1p3K0yb3f0v6kUT6fEdCJmM0V1IYXglbrQc+Kz3plqoUlSoxWD1k7h",
+	"biESWgOyr/N770amGeHLqzxNiVy2sa+wJXYa5Te44vvHR7mnx10H1XGuGZBECadrK8zupXU+cPovI0/h",
+	"ZVQFIafWYlzdUJU12Na8RdZ67QwiC+c9jjdFZ4V2YKBTRmNnHs+hZxc6pgrmm07krPm9dzKtPdxqkHoP",
+	"3mEe7JS0HlgrTkrbOBv1+hOtnUHlX7SxZ1C37XWwgu+UC75Mmeq6ZP7dlXyDPYmcq9eUxjAej+EIuBFt",
+	"5A3VjM8fzcXIM/KLrUZu+BgNU3IVdOmb67gKjvQQ2dlDZFuriZnKErLsZKyondpI3dKjGsPOnijAJg9Q",
+	"i3W5g7ZWV5v9ADeEnpnjq8D8x9AqvOIKROaEcaWriT9RuKhxa7+KGfXs1yovaq0KOVFhz9yBuQW/uNrE",
+	"B8NLyKwK6TXjN2+FX0grG/xmF+K7aHZoLH6DJVUBvAUuAngPOY9pxOKG69Do/SgY/TYKRm9r0HV9N+lD",
+	"BdzLYsA+PGvz7fb1qFSOu8uCz9uMz5hMH2TOQ7/aLtp9iL7bCdU0DuA5RIRHNEFviSPIyDKlXJd+5A+3",
+	"rPxFkXCeU6Wdq9lgYltf4c+oZvAJGfxWsGiwmbhqfhHPNvliu2mf24+9E1cXdvd/JcywT7/Qk0nG9fUG",
+	"VqPVT4YuczMT45Brm5ULfbaRlqt6T1DD6tVroJW/hsI4wkZffBKMb0kO1sHjks7aZKo2w7X8cIVxFZ/2",
+	"MK4+nhVVN+yhcvoKO2lurnne2MyZSBJxh9q3mEYJ4/QEfdicq5g1NzMFBiu9ar0Wdxo+oNXubThelyjs",
+	"ixK4Iwrs/Lr80epbVcC6HKNnz14zpX9iiaZyc4vMDL8DMavpRkx/xzj3G7pUeMTuAlR2EL4Ee1VFGQid",
+	"MkNeeu67e5RUYAcyor/h8hLs9Lr1I8vBAt4jBPzMpEjfbHAFbHqviq0/vaU8pz9vcJzdJ8MPfxtj0Bvp",
+	"tZgzfi1uaI9KvkubZmBcM03XonYSMQfGh3qt37rwmgFtJZ1RKS12e7xQmAskScyqMCoLUufAbs83jcFs",
+	"8Xo9tZ1U6R7mPXOFPcrDqmL7CmwEhvXur10wUrJEhSMQBcRemlxLIe0znqdUsgjs9Mx8BafvZqPj37+0",
+	"oju+jDIjsEoz9P95+q/fJ0+///A/9sJwbP/a/9d/tJf7oSkU/pQIgms6u/XGOhVRMKg3xTY1B0WEuPnp",
+	"gmH2EDUDsE4rKgg543ZvDeM2xGMhUpqRORqoC+9kS2mJurFeDvsn5VCFuySqpOkUdxlJUJYZkdcIQYae",
+	"Kk2J12maZNkPhHOLNRs6QJEsK7102giHPuWgFuKOm4tuKqYsoZAlRJv1qkHqu3qMTHdQS5ff4tlgnar7",
+	"YLAmbM31ZAKxJDMdwAFEiVD2kpKQnEeLBlfrifqobh9ObXE6NZJkpJVfpnWtzj4v2JRpIfubXWWU3NC1",
+	"jQRX3T2JlDA+GGIPC78h8w20t+6LTsW2P5hn4jj2eDyGg0OQNp7Heiw7R+FhO1fE66ycY/8heXX95nVh",
+	"t7JjuUP8RCEhKO1WO4hEaAicGCmzBqdcqx+E0Iv+Jq+Epkl/kzfUUGS1YFlvs37MLBv1YaZrdC3JLe1y",
+	"wapo7mZ4dV770INfKcm+jiad5+llKV34qeNDIo2QN2144vAjvz9nFbjUHXnUfnPHtO6SZoqIngVRC03m",
+	"g05IruibPNEsSwonww4EQhY9aNG/YMv7YORO7TVNDYOjlqWep2Q+WInietilG+uZ1Vt9a/2+FZseot1v",
+	"Hb22br+OIQOgPWPJBuqtxsDro2qE1O9kvIVIdd+19p1dXcvevtrFlcw0lRvf+aZ0JiTd+LMuRcM7I0Pb",
+	"cGEbQC84dWxXFQ76tJm+YRMRrYXY/l0c4NosZmWcFIaYirkkaeoJjCPmxoYK3A4iRnItXhrhc2seM5WU",
+	"3MTijm+ioV6JADpNCyvBV4oDWiEETTgbaWuY2wDffgab2wM2tOmv8y6/Jp9/kpT6X6fk88vapWrTyNUH",
+	"yy1dxlcutItDWLc35j78k5AvqdSE8etKVmkvVgqRbhXao6jOs7eDp4TNtzwl5oJ8zk/nlMekIxBgIe6K",
+	"zj1vawJzb7YjR2KeKCg+GeyB2eNqVUqZW6FDTdL0KRDwpVUQzdktJjhAL0ubjsKHB3U19MOWtoGI5ej6",
+	"X0TS6oys2lTgMnfo1kI2olV8eBxK/Q7RNjlvzEW2J3GbSpIbEu9e4lw34v28md+YBd3Vagf++5j/ytW5",
+	"Lb8U96FVYKzsUpUWoDekzTXbBtabXKg2Qb56Nr6OcBwxM2KZXLroEHSA94hlpWjuwkJUp5MNi4kW8okC",
+	"lw5CBehL3vSUfz45+M4nltauyasqriKzn0/MnFNOJUkwEcYxHE0mMCUxuACdAI4mB5BzkuuFkOxPdKeY",
+	"PDezmrI4pjwI+dHkCCPhZyLn+PoFpFQvRIxPiTUjmOff2QdoLTTbFMDR4feghQh5am4ZbkwVwNF3E8j5",
+	"DRd33Pw4KABczeq7w1I+pp8zQ7/MTL57ji7tkt6KGzPmi8kEjLQuOUkKWwICw7w6wOmwNEtoSrmmThfe",
+	"1prUcnO02Xxta/zbmkkaMUUhIrmidj+LSLHD55PJC9hzqzJ8SmmS0P3AbnLI94gNg6LmtuZg4NCECe7a",
+	"/QP2SOXZUrVnKuQpU4rx+X6AhhKb7CRhqubCZcOQ/EtftfGUaFTBxMspar6yHoRDM9NMirRKTIdW5Ja1",
+	"sXmMEjKlSYdUQD9jF0YqKtMamWEGCfbSugq0uzU9PMEEXn/kFNCURnmEN2SvMTT3rpfDQutMwfvL12O4",
+	"cokvVjMfWqC4SzVTZrABc29x75l3P7bRErwlUoo71YgZOQZKogWeMAxkA2JVAoF9jk6CBonvjHDGdMjR",
+	"lohJRMdwWgabUG6ty6Xq4Bg+fnz57u316fnbqwA+fnz77rr8GfKPH384+9m9OXv7I/7/+uzq6vrV6VvY",
+	"cxFF++bpz5dnp9dnl+WLhBLzxnTx9t21OQEfP569ubj+7aRxCr+Elft2MVg4OoZw9CYc3Y+hdIAMeTj6",
+	"+PH86u37168/fgxHkBIdLagqk9qZdRNJka4oqhuHqtqOn5tZSzrtyLVL4wBL76zc5D5G61ChGYzT60JN",
+	"5vSK/UkbQTdrP8CGXhNxhwtNDSY7gkdXQrLCVXGQsb0t8AfrllFzBOlcybC9aruofLVt61lY56LY0J3J",
+	"lc2xdVXXia7o5szjViSRDRpqxxJNnR7P5oQc4CHEOnev1IU+cO9WNbR1s1jLBNhprqqpt2s+nd3WLZT3",
+	"h7RE6b23oTA78ANelgr/4upa/8GngjEf/Mhk/QuiopFlLN5Pvh0ur6Yw3QqTByPVuXVdG0IZ/j+j+fVz",
+	"/NXhsjr41nA6mEy+LqgemUU28rA9Ept0GqkdbvpfDrmd28L6Jf61F9i9POtwsWDZ33KJhYrOd6NzU97C",
+	"T9FyPxAziNncJYZueSpWEPG6Kq53Tzznbgn1rDbrHFZVr1cwenpbJ+xNcwWnjLvM/Acd7ldrcgfbYesu",
+	"4UXUwqakacVNVXXsfBNsnZlJtglp7Iuy3kAb35QpeiL3nzjXeetMinoWB1gjTesFZdIlwdlNFMhfJzHi",
+	"XzWOeQdJBr9lmKCPA9bTgq7H1m9vFFs5PQ85iFVAQHsx6Fbfl5nHptFoJpmFqRR3qpH4pKbZLwZaiVtn",
+	"fJ5g9hQ81agiRh0XAbUQUmMy8PVO/Lb3oJq3b8GrCLmWP7oEM6jy3ItpJDAdu4LJfmDT4nqYZcj93BI1",
+	"aqsn7NH4Z/ugexf7y+0SAYxNGmvOuaL62GURlxCOwhHsTYVegIWDWbpe0JD/SaUAM4zV1Iej5XK5fJqm",
+	"T+MYXr06TtNjpcIRMA7vr19aPTHhIJzXB4Qj8zwc+eFTA8EeQuDL0f1T+8dh9QcUfxy3/tgzve//yxcY",
+	"0YQbuiTcB6NSQPMUzoiEjBVkVFo/Zji1qd4hIhkwDcQwJkO5RJRbswyk5DNL8/QECCREzqkMudU1Lwjm",
+	"CqezGcV4xqUoDhPJLCjKChgHPsGkfoFbO9PA2iywwMzBZOLqW7jeJ5NBY22Vtci5nWsBkupccthDMxpO",
+	"yp2Y/WMb7aFoZECAb8QMDidWJYaJtw4nVpVdxOwrladUwcTFkdj0T02gecuGXDA+784HeLOBb95qqqvo",
+	"xktwLrx5P1r0tIiUuTOgsYnGu6oL9dus44cEYCuRS1+CyANbM4JxphlmUKBcy2UAhy6vB9aPCuB5GbAz",
+	"FeLG0D7K54zTAI6asQABvIDTi/MhuUAU6lpxWl592Gpo/6og2UhJjEylHty0qkUBEseu2IgRvk5c9qfz",
+	"GM2btSzo0JMEvYzk3z5ZwINzh/dG8xwYUlyleBuSe+DOhp/vKPXA5skFenKcbCJVbxhTgmH51wLrFWyU",
+	"/L3+6QVZP2r9U1WGPO0iwxFh/OUDkt7/P5chaZheu46b316g708rtoE4386F0ZXspCN7Vj2f9NZc5CFF",
+	"FoZfwGd5kmyQFtqXb6OtS0K6GS39MZjrQiSNYJMRFgdwADkvU8a4Z4dwJ5kBrxGTDJ0tyuEc1SnuC5B0",
+	"lhfJvnvpq1tFLa7yUR39HjuDSumhsmlU1RbkWW9Ml9eh1M7iWVY7LcNaeqJaQo5FsgZHtcBezYOkWRam",
+	"4YfirUabbpf1wAdAZ2PwmKm7z/aGaCvknHCmhsc6ZUKx4Y2lmLGE/rjhwXOfbRBNN4yrOXh+e4ZWbOxD",
+	"eJmz0PiItNIifU1vabIVi3lUMplQF6K74aQSMRfnO3AGDkaqsmxtHKvU+nZD2dVd72rl1HaE1zitvwJe",
+	"W5x8CF53+bX78z3thgpqMn8pEpHLLcuibaJCDLbW/4HKZzP2GS05ldLvITq/YRo/jHeKcsn08srAzoL/",
+	"/Ner9mpD8xjCfDJ5HpGMGb6MP+ixfabYnBOdS2qfhiOntSoeFyU3E3FHZUQUhQX9HPJXb05fPr16dXoQ",
+	"mB5pXLHy04tzUDSSVAeFXq38FpPwRERTbrUbYuYUadaBPWiPBGn8oixtIuIlTJeaKtvQuXQ9vV5mWOON",
+	"6wB1JWmml4BlLfdMs/NffvntKVanW1ASo6O2zXvuUrLs294ygpsch/yPnMplUC7mlkr0ew9HB+NJOLLy",
+	"TDhit7dLM8h/WjhWo1jf1To0bYllqlwq74hILAhbzP/Njy/sTLGctFv0Pg5T9hryvQ4kDRBxGrpGSW2a",
+	"9MLBH+4WQlELEvRSF1imgHCYsVsKKeO5psrqW5lWECUiurGSFDM4ZOE2Kkj46H89Pc3Y01MXo0BcXZOC",
+	"vmTs39QQGBe23REUZ06gge7BeBIAUTAjaLG3pucbps0WKWBOmtQYhYB6laB0YsfNshUAykIfagxnGCKC",
+	"VUSYMgjx6vr6AksxgBYhf0Yy9uxgPHn2pfzo/l/WK/8/v9j/792Jt0YSg3ZjeJdRbuaL4dqEh9wQPovF",
+	"02WJPEUkhuDJMgAlrKe27RXV5650jP3AyMhmJHsGXKvizsW4FsB0Q/KFcvIIimLazWo6RgYOuYVCPdTB",
+	"1mzeU9Ra9g1ZKIgIIAWmTSyyVmoFJOS1eJuSGDbLt9jyEwhpl4wuVzlJkqX1R8eFh7yMaAhgmutmLylZ",
+	"2uNhTsetuxu4vg4nE4RmlDCMH09zpUOeCHFjPcuLbm0WtaXdMgOFkg3gkbeFaw3mWT+GNXQ/cHHqEv8X",
+	"uQ45AS0JSxifVzYguBKpjfLEiw5KIapYBVHOqKYqq9qJtUE5bodfOYkEHCd0QTuApiubqgnsrRmcOU9S",
+	"KPSaytHQKmAiI3OqIGaKzCWlLsVxihA00CmshawYB0NxQv7S1hNZEF1YPqpYhKJyjwXJlxDFl3B0DF/G",
+	"4/G94aBOgjDPfh+Pxx/uQ47wsCuxFNbWx7De+873CJdv63TsEfizMs04M4y10AQhbxthLLzLyyjyfhcD",
+	"YO/eo4LKjIKRo+KjY0PF8Z6VUU4yNjoePR9Pxs8tC7c5dspThsSlOGX1MkCZ8BVT+glLmVrEbRZbOZi8",
+	"8NTczaNFVUarpCfmijCaNkoSlQWcfhDxsvAUcX48JMsSFuGXzz4pK2laNBpU1KVRd+y+KRYaaavm/4Ar",
+	"P7S2u91NoFwkDu5JmrdAZK9VN8NaOQFaBKiM0MaEX86IM5L5xiwX8ayKNEQ5qigCMvqZOjR1E6qVORuh",
+	"QKqMoGx/o/1aUi2XTxWZOcHUdOdHHVt9phtxzNeQUsJVWQFrSqIbuGNJAlMKKYmpzfpdFMHFiB/kKFik",
+	"2zToQCJbW+pvjUKN8lkeNGrkOC1hSxT8kdOcxhayu0GiK/RGtFiD5UWRKKJTnRGsisHfX762o67HLKw1",
+	"3odapUfmINyyJ6hALJnzLrxytb06scoO+/dGq3qptDV45eD6KEh1aXbJjbAzrCnrsnmxxhVjQkHjxjBw",
+	"DPO8ExCTpRpDD6c7OII9IweG/Ggy2Ye7BUtos9SZ0gb7ZM4543N7nTLfdXBIJ+Jbxu7HRFzK3xwTcY0e",
+	"HHzHqaMy6DnzSUx3yw0LCobMcMY4Uwsa74gr5rwbAf+nOUUK8szQzsPJxFW7s7YEdzHRIIy4W6oeCqrr",
+	"iriNQ/6rt85eu0Qf0w1aXStfNw55N7JPvj80UusnMTVdpyQxsjqN9wN897x4tyDKCMNOM1FGjLtmB/by",
+	"XxEQDGcltzTeN3cPrNQHe+bObuR8whEan8RU7XefiZw/5nmoFUj8JqehrBvYITKu0uLdU2ExK/DRoNpC",
+	"Ci5ylSy3octOm1EcChLH7+T7LCblhb77jPxqr6XA4sC6AVUB/null0kAhfuFjefE0kfE1qnkVjNl9u7E",
+	"IniOI5/Pzj4zpesdlocMlVQuHr3oL+RMuU8rtdoYzPxwcvaVFUDm7JZydwk8sWUSlJkGemQpcPWFmy66",
+	"tpUP3T3gehzEP20N9I2OQG0iAyXeWlZ/JCtOr2FoHtvR2TiN4wpX0KXWbjkITmuHopatfMNjUaX875NZ",
+	"dC6LK1QdbXGlK3HNdS+7hkAT8haR/67j7l4Ua/TgZW2+j4OP7Qjxr4yHpTO/nwYXsNmZMGL4dlVqYi1G",
+	"tUSPToR6zfqu5heoS9MLKfL5wmVwwRqtT1QZHBWUlqFk6dRRvovTypCPjRf1KMFvgxs186cHS05Lv+kC",
+	"jrtBFvSKrceubYUuDQV7jcuUBQiGsmTnvHsCZeJz2Ds43A9scv4AitTMQcgb6aItd61Stpc8u8w95Gew",
+	"Ia9zWMtLiS48iDELa+ic7cGWL3CJCcJRkZ51T6NF7eBwHyLCsVpxHNO4IuvxGlZ85sL+HpkRN9IK/NXZ",
+	"sHMn9zJh3OtIxHSH3JgX5rIuZlyG4q5jxY2jEK2UZek+CraAC4YVYbjUU8zHhfFRTxN2S2PA+CeLnomY",
+	"Nxk3w+BJxOeGI35hi0FbgFJ3QsZBEVqJarVakFcKWozBxioYEdPWZjEcHI+INfG68K8nCi7RgCJtSZbU",
+	"Xhh1VaodZ2slXWUOX9+18J+wVwgJOHt3k5t8/715EXK78kjkSVzod723uRa0H+dMddXa+cpnqrbODqnC",
+	"ws1stzk4tozO+8vXuzk2FgpA6uV5bFBfu4rQg8/RvMrAtI1B6fDgYBXFAnx8CHuM24DEIvVSyFmhSjg8",
+	"eF59Vrzf7xBgy/k9mqSymoPqa9PwYoEd2FblrtqlEFv0Wk80vh6d+gWUeTPH2VBxtpbnvJiVsj4ARTig",
+	"9XAw5BKvPRgPqHTIUXRT7E/q8v+hLRkTmODnzpchpjPG7ZfOSovuE2Jm3QHEHe8jo4cHNlgOzdvNm5eV",
+	"ZvrR9nGFbF9KuW+EvkPF7GqLdytnl/3uGKPXiNp9/PcfHTd2izc+rHlMkXU1A9ZXxhNX/MNP4xxEdkng",
+	"drr/m97O3RXGhSA8UTYO1FxjFKWWOLmkbP8dZgmZq5CTOIZGSbgAugrCFWWojJSJrl19hKia/+Oi1Tck",
+	"QavlbXrpj92aHRMf2+kOsK2dNW4LLlrXMiJlQiSpFNnFwrwkyDODR0Oc7hx5XxmDOlOV9KKSq0772Jqj",
+	"cpxaHp8doFqruPumwv/kH17hf/LPUvg3191aGHl1AZh8X31ab9J1CWjM9dHQ0Zdt7ysjYjOk1c8sm5n6",
+	"dskzG7u1WzFqNT5vC7LWMJYE4JJAw8FkUkssgvjqKlW1EPa7XoFsPeo9LjXsyov5DVFwKCVs2rF2SwYb",
+	"fe8YK2sJKbchgUcvKowqKoQKan0n6Gem/EJ+fdBHQyZPqs1vIZW1K+L04pGr7rBrFCq63TX2VLk+t3LH",
+	"PjyyTjcWc1xeo6Imk2OVB5MDq6ytsdkxnMce3/4OAlaf5eOhWzvt6VdGt3YQbz+mlaWvdotprtudY1oj",
+	"7ep26gg/ttmOS2yb+LEtAIzQXRNd0omBzdk/IhZ6s9N+dUxcDbtdg4l20jvHRNvtLjGxGeLVjYX2OqXs",
+	"vdNVnqkVfSmx0GpCnOOowUhU3HAtl0aiC7n7xoZ11RKaJozfWK/gTFLVrI3vgrWK8m8ejFxZxeNgoz8L",
+	"7ze51q7ktF3vvlt6UDEr2WCWf1A7U9HZaTVyDA/H0LZFS1NVYmjG+LwbL6/JjbUDlN6vTV/eyr0Q3XKf",
+	"qCo8uy3JZTYu+tE2r5ZyrysoqZgliW64uEtoPMeiVjsyRC5odOMqLRan1kaxFTtkAN9FQmrB4ZikE8PC",
+	"f/9w/8E8xxRw+HiFKOZG0E8YwV05VYzABUEmNnKFlkZYVun4mdn8McmeKpHrBSVKPz0cs9vb5TgSKWYA",
+	"bXb8nqMC5UoTTZW3r1w9vaMDu/k34/NYpDjJs1yKjHq7pHm7yw8l9FqOCgbcjM/bEB9XMc8I8fa8UNS2",
+	"8ehM1tV/QfvS7KwkQSkUBxWrwCjIWk1QNyp1dbtbUy71XmXTqEyu2/KLtJEWgEXffG7LOPqM6mhhmtml",
+	"OG/42gDWo7nd/XXlEwdMK5rMArTO54pKFUAklIaIco2/GI8NpjEDBuuKnIh5YCN4QdJMYPZMjrXsDPZZ",
+	"rlMvylifkhvWMymXasqML2nMNGBxW+zZJQis9+NyP3n6wcotChTFq6ZTjBgipjmVxbJrPbk3np5eUxKj",
+	"p6BZY86ZRhgY4nnr/tZE3ZSLp429lWnn3IIidaUKYJZza3i1sfABSCFS5+9KMG9CRqIb1PJYH1ibPrM+",
+	"lC28f//h/v8GAAD//w==",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,
