@@ -5,14 +5,15 @@ import (
 	"net/http"
 
 	"github.com/invitekit/invitekit/gen/alida"
+	"github.com/invitekit/invitekit/specs"
 )
 
 func init() {
 	register(apiUnderTest{
-		name:     "alida",
-		specFile: "../specs/alida.yaml",
-		load:     alida.GetSwagger,
-		target:   alidaTarget,
+		name:   "alida",
+		spec:   specs.Alida,
+		load:   alida.GetSpec,
+		target: alidaTarget,
 	})
 }
 

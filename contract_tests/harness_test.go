@@ -20,13 +20,14 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/invitekit/invitekit/internal/oas"
+	"github.com/invitekit/invitekit/specs"
 )
 
 // apiUnderTest is one API's entry in the harness.
 type apiUnderTest struct {
-	name     string                      // folder under testdata/
-	specFile string                      // spec on disk, relative to this package
-	load     func() (*openapi3.T, error) // the spec embedded in the generated package
+	name string                      // folder under testdata/
+	spec specs.API                   // the spec as written, under specs/
+	load func() (*openapi3.T, error) // the spec embedded in the generated package
 	// target returns a pointer to the generated type that a response body
 	// decodes into, or nil when the body is not decoded.
 	target func(operationID string, status int, body []byte) any
@@ -246,7 +247,7 @@ func TestSpecs(t *testing.T) {
 	for _, api := range apis {
 		t.Run(api.name, func(t *testing.T) {
 			loader := openapi3.NewLoader()
-			onDisk, err := loader.LoadFromFile(api.specFile)
+			onDisk, err := specs.Load(api.spec)
 			require.NoError(t, err)
 			require.NoError(t, onDisk.Validate(loader.Context, openapi3.EnableExamplesValidation()))
 

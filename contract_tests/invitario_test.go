@@ -4,14 +4,15 @@ import (
 	"encoding/json"
 
 	"github.com/invitekit/invitekit/gen/invitario"
+	"github.com/invitekit/invitekit/specs"
 )
 
 func init() {
 	register(apiUnderTest{
-		name:     "invitario",
-		specFile: "../specs/invitario.yaml",
-		load:     invitario.GetSwagger,
-		target:   invitarioTarget,
+		name:   "invitario",
+		spec:   specs.Invitario,
+		load:   invitario.GetSpec,
+		target: invitarioTarget,
 	})
 }
 

@@ -5,6 +5,7 @@ import (
 	"net/http"
 
 	"github.com/invitekit/invitekit/gen/ivvy"
+	"github.com/invitekit/invitekit/specs"
 )
 
 // ivvyResults gives, per operationId, a new value of the generated type a
@@ -52,9 +53,9 @@ func ivvyIsException(status int, body []byte) bool {
 
 func init() {
 	register(apiUnderTest{
-		name:     "ivvy",
-		specFile: "../specs/ivvy.yaml",
-		load:     ivvy.GetSwagger,
+		name: "ivvy",
+		spec: specs.Ivvy,
+		load: ivvy.GetSpec,
 		target: func(operationID string, status int, body []byte) any {
 			if ivvyIsException(status, body) {
 				return new(ivvy.Exception)

@@ -25,6 +25,7 @@ import (
 	"github.com/invitekit/invitekit/gen/alida"
 	"github.com/invitekit/invitekit/internal/oas"
 	"github.com/invitekit/invitekit/internal/redact"
+	"github.com/invitekit/invitekit/specs"
 )
 
 // TokenPath is where the fake serves the OAuth2 token endpoint.
@@ -108,7 +109,7 @@ type Server struct {
 
 // New returns an empty fake.
 func New(opts ...Option) *Server {
-	doc, err := alida.GetSwagger()
+	doc, err := specs.Load(specs.Alida)
 	if err != nil {
 		panic(fmt.Sprintf("alidafake: embedded spec: %v", err))
 	}

@@ -17,6 +17,7 @@ import (
 	alidafake "github.com/invitekit/invitekit/fake/alida"
 	"github.com/invitekit/invitekit/gen/alida"
 	"github.com/invitekit/invitekit/internal/oas"
+	"github.com/invitekit/invitekit/specs"
 )
 
 // exchange sends one request to the fake and, for API paths, validates the
@@ -37,7 +38,7 @@ func exchange(t *testing.T, f *alidafake.Server, method, target string, header m
 	require.NoError(t, err)
 
 	if strings.HasPrefix(target, "/v1/") {
-		doc, err := alida.GetSwagger()
+		doc, err := specs.Load(specs.Alida)
 		require.NoError(t, err)
 		router, err := oas.NewRouter(doc)
 		require.NoError(t, err)

@@ -35,6 +35,7 @@ import (
 
 	"github.com/invitekit/invitekit/gen/invitario"
 	"github.com/invitekit/invitekit/internal/oas"
+	"github.com/invitekit/invitekit/specs"
 )
 
 // DefaultIdleTimeout is how long an unused session token stays valid.
@@ -125,7 +126,7 @@ func New(opts ...Option) *Server {
 
 // sharedRouter parses the embedded spec once; validation only reads it.
 var sharedRouter = sync.OnceValues(func() (*oas.Router, error) {
-	doc, err := invitario.GetSwagger()
+	doc, err := specs.Load(specs.Invitario)
 	if err != nil {
 		return nil, err
 	}

@@ -15,6 +15,7 @@ import (
 
 	"github.com/invitekit/invitekit/gen/ivvy"
 	"github.com/invitekit/invitekit/internal/oas"
+	"github.com/invitekit/invitekit/specs"
 )
 
 // iVvy specific codes the fake uses.
@@ -102,7 +103,7 @@ func invalid(name string, why ...string) *exception {
 
 // specRouter is the router over the embedded spec, built once.
 var specRouter = sync.OnceValues(func() (*oas.Router, error) {
-	doc, err := ivvy.GetSwagger()
+	doc, err := specs.Load(specs.Ivvy)
 	if err != nil {
 		return nil, err
 	}

@@ -19,11 +19,12 @@ import (
 	"github.com/invitekit/invitekit/internal/oas"
 	"github.com/invitekit/invitekit/internal/redact"
 	"github.com/invitekit/invitekit/internal/signing"
+	"github.com/invitekit/invitekit/specs"
 )
 
 // testRouter routes requests to the operations of the embedded spec.
 var testRouter = sync.OnceValues(func() (*oas.Router, error) {
-	doc, err := ivvy.GetSwagger()
+	doc, err := specs.Load(specs.Ivvy)
 	if err != nil {
 		return nil, err
 	}

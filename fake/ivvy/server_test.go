@@ -15,6 +15,7 @@ import (
 	"github.com/invitekit/invitekit/gen/ivvy"
 	"github.com/invitekit/invitekit/internal/redact"
 	"github.com/invitekit/invitekit/internal/signing"
+	"github.com/invitekit/invitekit/specs"
 )
 
 func TestPingAnswersServerTime(t *testing.T) {
@@ -241,7 +242,7 @@ func TestConcurrentInvitations(t *testing.T) {
 
 func TestEveryOperationOfTheSpecIsServed(t *testing.T) {
 	e := newEnv(t)
-	doc, err := ivvy.GetSwagger()
+	doc, err := specs.Load(specs.Ivvy)
 	require.NoError(t, err)
 	n := 0
 	for key := range doc.Paths.Map() {

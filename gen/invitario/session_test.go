@@ -465,7 +465,7 @@ func TestOperationsAreTagged(t *testing.T) {
 	}
 	require.NoError(t, api.Close(t.Context()))
 
-	doc, err := invitario.GetSwagger()
+	doc, err := invitario.GetSpec()
 	require.NoError(t, err)
 	safe := oas.RetrySafe(doc)
 	require.Len(t, rec.ops, 4)

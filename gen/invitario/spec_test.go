@@ -8,7 +8,7 @@ import (
 )
 
 func TestEmbeddedSpecIsValid(t *testing.T) {
-	doc, err := GetSwagger()
+	doc, err := GetSpec()
 	require.NoError(t, err)
 	require.NoError(t, doc.Validate(t.Context()))
 

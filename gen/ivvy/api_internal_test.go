@@ -54,7 +54,7 @@ func TestEveryOperationIsTaggedAsTheSpecSays(t *testing.T) {
 	_, _ = a.BatchRestart(ctx, "x")
 	_, _ = a.BatchRepost(ctx, "x")
 
-	doc, err := GetSwagger()
+	doc, err := GetSpec()
 	require.NoError(t, err)
 	router, err := oas.NewRouter(doc)
 	require.NoError(t, err)

@@ -191,7 +191,7 @@ func baseURL(s settings) (string, error) {
 func (a *API) Raw() *Client { return a.raw }
 
 var retrySafe = sync.OnceValue(func() map[string]bool {
-	doc, err := GetSwagger()
+	doc, err := GetSpec()
 	if err != nil {
 		return map[string]bool{}
 	}
