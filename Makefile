@@ -22,12 +22,15 @@ check-generated:
 		git status --porcelain; exit 1; \
 	fi
 
-## lint: gofmt (hand-written files), go vet, go.mod tidiness
+## lint: gofmt (hand-written files), go vet, go.mod tidiness, the specs'
+## house rules (internal/speclint)
+SPECS := specs/ivvy.yaml specs/invitario.yaml specs/alida.yaml
 lint:
 	@out="$$(git ls-files '*.go' | grep -v '\.gen\.go$$' | xargs gofmt -l)"; \
 	if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
 	$(GO) vet ./...
 	$(GO) mod tidy -diff
+	$(GO) run ./internal/speclint/cmd/speclint $(SPECS)
 
 ## test: the whole suite with the race detector, then the clients' tests
 ## again in a zone far from UTC (+12:45/+13:45), where a date formatted in
