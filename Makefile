@@ -22,13 +22,15 @@ check-generated:
 		git status --porcelain; exit 1; \
 	fi
 
-## lint: gofmt (hand-written files), go vet, go.mod tidiness, the specs'
-## house rules (internal/speclint)
+## lint: gofmt (hand-written files), go vet, staticcheck (pinned), go.mod
+## tidiness, the specs' house rules (internal/speclint)
 SPECS := specs/ivvy.yaml specs/invitario.yaml specs/alida.yaml
+STATICCHECK ?= honnef.co/go/tools/cmd/staticcheck@v0.8.2
 lint:
 	@out="$$(git ls-files '*.go' | grep -v '\.gen\.go$$' | xargs gofmt -l)"; \
 	if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
 	$(GO) vet ./...
+	$(GO) run $(STATICCHECK) ./...
 	$(GO) mod tidy -diff
 	$(GO) run ./internal/speclint/cmd/speclint $(SPECS)
 
