@@ -4,8 +4,10 @@ import (
 	"context"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -212,4 +214,26 @@ func TestSilentGuestListEndsAtTheIdleLimit(t *testing.T) {
 	assert.ErrorAs(t, err, &idle)
 	assert.Equal(t, []string{"g0"}, ids)
 	close(next)
+}
+
+// A Retry-After beyond any cap (here too long even for a Duration) ends
+// the retries at once: one request, and the rate-limit error carries the
+// delay asked for.
+func TestRetryAfterBeyondTheCapIsNotRetried(t *testing.T) {
+	var hits atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		hits.Add(1)
+		w.Header().Set("Retry-After", "99999999999999999999")
+		w.WriteHeader(http.StatusTooManyRequests)
+	}))
+	defer srv.Close()
+	api := newAPI(t, srv.URL, demoCreds(), invitario.WithSleeper(func(ctx context.Context, _ time.Duration) error {
+		return ctx.Err()
+	}))
+	_, err := api.Login(t.Context())
+	require.ErrorIs(t, err, invitario.ErrRateLimited)
+	var apiErr *invitario.APIError
+	require.ErrorAs(t, err, &apiErr)
+	assert.Equal(t, httpx.MaxRetryAfterValue, apiErr.RetryAfter)
+	assert.Equal(t, int32(1), hits.Load(), "no retry")
 }
