@@ -180,6 +180,8 @@ type Operation struct {
 	Safe bool
 	// Stream leaves the answer of a safe call unread, for the caller to
 	// stream; only the request is retried, not a failed read of the body.
+	// Reading the body has an idle limit instead of the call timeout (see
+	// Config.Timeout).
 	Stream bool
 }
 
