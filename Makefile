@@ -22,16 +22,25 @@ check-generated:
 		git status --porcelain; exit 1; \
 	fi
 
-## lint: gofmt (hand-written files), go vet, go.mod tidiness
+## lint: gofmt (hand-written files), go vet, staticcheck (pinned), go.mod
+## tidiness, the specs' house rules (internal/speclint)
+SPECS := specs/ivvy.yaml specs/invitario.yaml specs/alida.yaml
+STATICCHECK ?= honnef.co/go/tools/cmd/staticcheck@v0.8.2
 lint:
 	@out="$$(git ls-files '*.go' | grep -v '\.gen\.go$$' | xargs gofmt -l)"; \
 	if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
 	$(GO) vet ./...
+	$(GO) run $(STATICCHECK) ./...
 	$(GO) mod tidy -diff
+	$(GO) run ./internal/speclint/cmd/speclint $(SPECS)
 
-## test: the whole suite with the race detector
+## test: the whole suite with the race detector, then the clients' tests
+## again in a zone far from UTC (+12:45/+13:45), where a date formatted in
+## local time instead of UTC fails
+TESTZONE ?= Pacific/Chatham
 test:
 	$(GO) test -race -count=1 ./...
+	TZ=$(TESTZONE) $(GO) test -count=1 ./gen/... ./internal/signing/... ./fake/...
 
 ## bench: benchmarks with ratios against their baselines (BENCHMARKS.md):
 ## BENCHCOUNT passes over the quick ones and two over the large ones, each

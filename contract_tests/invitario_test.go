@@ -3,29 +3,32 @@ package contract_tests
 import (
 	"encoding/json"
 
-	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/invitekit/invitekit/gen/invitario"
 	"github.com/invitekit/invitekit/specs"
 )
 
 func init() {
 	register(apiUnderTest{
-		name:     "invitario",
-		specFile: "../specs/invitario.yaml",
-		load:     func() (*openapi3.T, error) { return specs.Load(specs.Invitario) },
-		target:   invitarioTarget,
+		name: "invitario",
+		spec: specs.Invitario,
+		table: func() map[string]bool {
+			return safety(invitario.Operations(), func(o invitario.Operation) (string, bool) { return o.ID, o.RetrySafe })
+		},
+		target: invitarioTarget,
 	})
 }
 
 // invitarioTarget picks the generated type a response body decodes into.
-// Errors come as an envelope with status "error", with HTTP 200 or a 4xx, so
-// the body's status decides before the operation does.
+// Errors come as an envelope with status "error" or, for the general
+// errors, with only an errors list, with HTTP 200 or a 4xx, so the body
+// decides before the operation does.
 func invitarioTarget(operationID string, status int, body []byte) any {
 	var probe struct {
-		Status string `json:"status"`
+		Status string            `json:"status"`
+		Errors []json.RawMessage `json:"errors"`
 	}
 	_ = json.Unmarshal(body, &probe)
-	if status >= 300 || probe.Status == "error" {
+	if status >= 300 || probe.Status == "error" || len(probe.Errors) > 0 {
 		return new(invitario.ErrorResponse)
 	}
 	switch operationID {

@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"net/http"
 
-	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/invitekit/invitekit/gen/ivvy"
 	"github.com/invitekit/invitekit/specs"
 )
@@ -24,9 +23,11 @@ func ivvyIsException(status int, body []byte) bool {
 
 func init() {
 	register(apiUnderTest{
-		name:     "ivvy",
-		specFile: "../specs/ivvy.yaml",
-		load:     func() (*openapi3.T, error) { return specs.Load(specs.Ivvy) },
+		name: "ivvy",
+		spec: specs.Ivvy,
+		table: func() map[string]bool {
+			return safety(ivvy.Operations(), func(o ivvy.Operation) (string, bool) { return o.ID, o.RetrySafe })
+		},
 		target: func(operationID string, status int, body []byte) any {
 			if ivvyIsException(status, body) {
 				return new(ivvy.Exception)

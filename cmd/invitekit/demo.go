@@ -41,14 +41,14 @@ func runDemo(ctx context.Context, e *env, args []string) error {
 
 	sum := &demoSummary{invitedResponses: map[string]int{}}
 	if err := demoIvvy(ctx, e, srv.URL, sum); err != nil {
-		return fmt.Errorf("iVvy step: %w", err)
+		return fmt.Errorf("step iVvy: %w", err)
 	}
 	checkedIn, err := demoInvitario(ctx, e, set, srv.URL, sum)
 	if err != nil {
-		return fmt.Errorf("Invitario step: %w", err)
+		return fmt.Errorf("step Invitario: %w", err)
 	}
 	if err := demoAlida(ctx, e, set, srv.URL, checkedIn, sum); err != nil {
-		return fmt.Errorf("Alida step: %w", err)
+		return fmt.Errorf("step Alida: %w", err)
 	}
 
 	section(e, "summary")

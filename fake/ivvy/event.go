@@ -14,8 +14,7 @@ import (
 	"github.com/invitekit/invitekit/gen/ivvy"
 )
 
-// documentedListCap is the perPage cap the registration and attendee lists
-// document.
+// documentedListCap is the perPage cap the registration list documents.
 const documentedListCap = 100
 
 // eventNotFound is the exception for an unknown event; code 0 means the
@@ -531,7 +530,7 @@ func (s *Server) getAttendeeList(c *call) (any, *exception) {
 	if s.st.events[eventID] == nil {
 		return nil, eventNotFound(codeAttListEvent)
 	}
-	c.pageCap = documentedListCap
+	// No documented cap here (unlike getRegistrationList): the server's applies.
 	var items []record
 	for _, id := range sortedIDs(s.st.attendees) {
 		if a := s.st.attendees[id]; a.EventID == eventID {

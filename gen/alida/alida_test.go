@@ -69,7 +69,6 @@ func invite(member uuid.UUID) alida.NewInvitationEvent {
 var (
 	alice = alidafake.DemoMembers["alice@example.com"]
 	bob   = alidafake.DemoMembers["bob@example.com"]
-	carol = alidafake.DemoMembers["carol@example.com"]
 )
 
 func TestBasicAuthReportsWithEvents(t *testing.T) {

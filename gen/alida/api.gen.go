@@ -113,10 +113,11 @@ func (a *API) newCreateInvitationEvents(params *CreateInvitationEventsParams, re
 // Undeliverable when it could not be delivered. A closed invitation
 // cannot be posted to.
 //
-// The answer is always 201. Without x-webapi-return-resource the body is
-// empty. With it, the body is the array of created invitation events when
+// Without x-webapi-return-resource the answer is 201 with an empty body.
+// With it, the body is the array of created invitation events when
 // eligible members were queued, or an empty collection envelope when no
-// eligible member was queued.
+// eligible member was queued; the documents do not state that answer's
+// status, so 200 is accepted as well as 201.
 //
 // It changes state, so it is sent once and never retried; a connection that
 // fails after sending gives an error matching ErrOutcomeUnknown.

@@ -220,6 +220,10 @@ type Sort = string
 // eligible member was queued.
 type EventsCreated = EventsCreatedBody
 
+// EventsReturned The array of created events, or an empty collection envelope when no
+// eligible member was queued.
+type EventsReturned = EventsCreatedBody
+
 // CreateInvitationEventsParams defines parameters for CreateInvitationEvents.
 type CreateInvitationEventsParams struct {
 	// XWebapiReturnResource When true, the answer carries the created resources.

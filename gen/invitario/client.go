@@ -79,6 +79,7 @@ type settings struct {
 	overlapOK bool
 	retry     httpx.RetryPolicy
 	sleep     func(context.Context, time.Duration) error
+	afterFunc func(time.Duration, func()) func() bool // timers of streamed lists; tests only
 }
 
 // WithEndpoint sets the base URL (scheme://host[:port]). It is required: the
@@ -88,8 +89,12 @@ func WithEndpoint(baseURL string) Option { return func(s *settings) { s.endpoint
 // WithTransport sets the HTTP transport.
 func WithTransport(rt http.RoundTripper) Option { return func(s *settings) { s.transport = rt } }
 
-// WithTimeout bounds each call, reading a streamed list included; zero keeps
-// the default.
+// WithTimeout bounds each call, retries included (default 60s; negative
+// means no limit). A streamed guest list is bounded by it only until its
+// answer begins: reading the list then has an idle limit of the same length
+// instead, failing only when no bytes arrive for that long, so a long list
+// is never cut off while it keeps coming. Bound a whole list with the
+// context.
 func WithTimeout(d time.Duration) Option { return func(s *settings) { s.timeout = d } }
 
 // WithEditor adds a request editor that runs on every request.
@@ -170,6 +175,7 @@ func New(creds Credentials, opts ...Option) (*API, error) {
 		Logger:           s.logger,
 		Retry:            s.retry,
 		Sleep:            s.sleep,
+		AfterFunc:        s.afterFunc,
 	})
 	return &API{
 		base:     u.String(),

@@ -53,14 +53,16 @@ type ErrorItem struct {
 	Message string `json:"message"`
 }
 
-// ErrorResponse defines model for ErrorResponse.
+// ErrorResponse The error envelope. The login failure is documented with status
+// "error" and displayMessage; the general errors (codes 10, 20, 30) are
+// documented as the errors list alone, so only errors is required.
 type ErrorResponse struct {
 	// DisplayMessage A message meant for end users, if any.
 	DisplayMessage string      `json:"displayMessage,omitempty,omitzero"`
 	Errors         []ErrorItem `json:"errors"`
 
 	// Status Marks a failed answer.
-	Status ErrorStatus `json:"status"`
+	Status ErrorStatus `json:"status,omitempty,omitzero"`
 }
 
 // ErrorStatus Marks a failed answer.
@@ -191,7 +193,9 @@ type SessionRequest struct {
 // SuccessStatus Marks a successful answer.
 type SuccessStatus string
 
-// Error defines model for Error.
+// Error The error envelope. The login failure is documented with status
+// "error" and displayMessage; the general errors (codes 10, 20, 30) are
+// documented as the errors list alone, so only errors is required.
 type Error = ErrorResponse
 
 // GuestListAll200JSONResponseBody defines parameters for GuestListAll.

@@ -69,12 +69,22 @@ func (a *API) list(ctx context.Context, op string, since *time.Time, info *ListI
 	}
 }
 
+// MaxNesting is how deeply arrays and objects may nest in a streamed list
+// answer (counting from a guest, or from another top-level property's
+// value), as in encoding/json. A deeper value ends the stream with an error
+// wrapping ErrTooDeep.
+const MaxNesting = 10000
+
+// ErrTooDeep is wrapped by the error for a value nested deeper than
+// MaxNesting in a list answer.
+var ErrTooDeep = fmt.Errorf("JSON value nested deeper than %d levels", MaxNesting)
+
 // brokenStream reports whether err is a connection lost while the list was
 // read, rather than an answer from the server or the caller's context.
 func brokenStream(err error) bool {
 	var apiErr *APIError
 	var tooLarge *httpx.TooLargeError
-	return !errors.As(err, &apiErr) && !errors.As(err, &tooLarge) &&
+	return !errors.As(err, &apiErr) && !errors.As(err, &tooLarge) && !errors.Is(err, ErrTooDeep) &&
 		!errors.Is(err, context.Canceled) && !errors.Is(err, context.DeadlineExceeded) && !errors.Is(err, ErrClosed)
 }
 
@@ -266,7 +276,7 @@ func (s *listStream) guests(n int, yield func(Guest, error) bool) (int, bool, er
 			g = Guest{}
 			raw, err := s.in.value()
 			if err != nil {
-				return n, false, s.wrap(err)
+				return n, false, s.wrap(fmt.Errorf("guest %d: %w", n+1, err))
 			}
 			if err := decodeGuest(raw, &g, &s.names); err != nil {
 				return n, false, fmt.Errorf("invitario %s: guest %d: %w", s.op, n+1, err)
@@ -383,7 +393,7 @@ func (j *jsonReader) value() ([]byte, error) {
 	if _, err := j.peek(); err != nil {
 		return nil, err
 	}
-	depth := 0
+	depth := 0 // counted without recursion: any depth costs the same
 	for i := 0; ; {
 		for j.pos+i >= j.end {
 			if err := j.fill(); err != nil {
@@ -404,7 +414,9 @@ func (j *jsonReader) value() ([]byte, error) {
 				return j.take(i), nil
 			}
 		case c == '{' || c == '[':
-			depth++
+			if depth++; depth > MaxNesting {
+				return nil, ErrTooDeep
+			}
 			i++
 		case c == '}' || c == ']':
 			if depth == 0 { // ends the enclosing value: a literal ends here
@@ -503,7 +515,13 @@ type guestParser struct {
 	b     []byte
 	i     int
 	names *fieldNames
+	depth int // nesting of the unknown value skip is in
 }
+
+// maxSkipNesting bounds the recursion of guestParser.skip: an unknown value
+// nested deeper is handed, with its guest, to encoding/json, whose scanner
+// is iterative (and which jsonReader.value has already held to MaxNesting).
+const maxSkipNesting = 32
 
 // guestKeys are the properties of a guest.
 var guestKeys = []string{"id", "parentId", "accessCode", "clientUpdateDateTime", "serverUpdateDateTime",
@@ -851,13 +869,23 @@ func (p *guestParser) companions(dst *[]Companion) bool {
 	return ok
 }
 
-// skip parses and discards any JSON value.
+// skip parses and discards any JSON value. It declines (reports false)
+// values nested deeper than maxSkipNesting, so its recursion stays shallow.
 func (p *guestParser) skip() bool {
 	switch c := p.next(); {
-	case c == '{':
-		return p.object(func([]byte) bool { return p.skip() })
-	case c == '[':
-		return p.array(p.skip)
+	case c == '{' || c == '[':
+		if p.depth >= maxSkipNesting {
+			return false
+		}
+		p.depth++
+		var ok bool
+		if c == '{' {
+			ok = p.object(func([]byte) bool { return p.skip() })
+		} else {
+			ok = p.array(p.skip)
+		}
+		p.depth--
+		return ok
 	case c == '"':
 		_, ok := p.string()
 		return ok

@@ -107,3 +107,23 @@ func TestStreamReadsAnyChunking(t *testing.T) {
 		assert.Equal(t, "success", s.status)
 	}
 }
+
+// Unknown values nested past what the hand-written parser recurses into
+// still decode as encoding/json decodes them.
+func TestDecodeGuestDeepUnknownMatchesEncodingJSON(t *testing.T) {
+	for _, depth := range []int{maxSkipNesting - 1, maxSkipNesting, maxSkipNesting + 1, 1000, MaxNesting - 1} {
+		in := `{"id":"x","u":` + strings.Repeat(`[{"k":`, depth/2) + `1` + strings.Repeat(`}]`, depth/2) + `}`
+		checkDecodeGuest(t, in)
+	}
+}
+
+// The envelope's other properties are held to the same depth.
+func TestStreamRefusesDeepEnvelopeValue(t *testing.T) {
+	body := `{"status":"success","extra":` + strings.Repeat("[", MaxNesting+1) + strings.Repeat("]", MaxNesting+1) + `,"guests":[]}`
+	_, _, _, err := streamFrom(strings.NewReader(body), 1<<20, func(Guest, error) bool { return true })
+	require.ErrorIs(t, err, ErrTooDeep)
+	assert.False(t, brokenStream(err), "a malformed answer is not retried")
+	body = `{"status":"success","extra":` + strings.Repeat("[", MaxNesting) + strings.Repeat("]", MaxNesting) + `,"guests":[]}`
+	_, _, _, err = streamFrom(strings.NewReader(body), 1<<20, func(Guest, error) bool { return true })
+	require.NoError(t, err)
+}

@@ -423,8 +423,9 @@ func (a *API) newGetAttendeeList(req GetAttendeeListRequest) *request {
 
 // GetAttendeeList calls getAttendeeList: list the attendees of an event.
 //
-// Pages through an event's attendees, at most 100 per page. The action
-// defines no filter keys of its own. Fails with specificCode 24210 when
+// Pages through an event's attendees. The documentation gives no largest
+// page size for this action. The action defines no filter keys of its
+// own. Fails with specificCode 24210 when
 // there is no such event.
 //
 // It is safe to repeat, so a failed attempt (a connection error, 429 or 5xx) is

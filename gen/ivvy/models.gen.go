@@ -752,8 +752,9 @@ type GetAttendeeListRequest struct {
 	// "__ISNULL__" matches fields that are not set.
 	Filter *Filter `json:"filter,omitempty"`
 
-	// PerPage Records per page, from 1 to 100.
-	PerPage *PageSize100 `json:"perPage,omitempty"`
+	// PerPage Records per page. Actions cap it at an undocumented maximum; a larger
+	// value has no effect beyond the cap.
+	PerPage *PageSize `json:"perPage,omitempty"`
 
 	// Start Zero-based offset of the first record to return (not a page number):
 	// the second page of 20 starts at 20. The server assumes 0 when absent.

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"math"
+	"reflect"
 	"strconv"
 	"strings"
 	"time"
@@ -81,19 +83,25 @@ func (i Int) MarshalJSON() ([]byte, error) {
 	return strconv.AppendInt(nil, int64(i), 10), nil
 }
 
-// UnmarshalJSON accepts 12 and "12"; null and "" leave zero.
+// UnmarshalJSON accepts 12 and "12"; null and "" leave zero. Anything else
+// (a fraction, an exponent, hex, NaN) is refused
+// with a *json.UnmarshalTypeError, which encoding/json completes with the
+// name of the field being decoded.
 func (i *Int) UnmarshalJSON(b []byte) error {
 	s, ok := unquoteNumber(b)
 	if !ok {
-		return fmt.Errorf("ivvy: want an integer or a string of digits, got %s", excerpt(string(b)))
+		return numberError(b, "an integer or a string of digits", reflect.TypeFor[Int]())
 	}
 	if s == "" {
 		*i = 0
 		return nil
 	}
+	if !isDecimal(s, false) {
+		return numberError(b, "an integer or a string of digits", reflect.TypeFor[Int]())
+	}
 	v, err := strconv.ParseInt(s, 10, 64)
 	if err != nil {
-		return fmt.Errorf("ivvy: want an integer or a string of digits, got %s", excerpt(string(b)))
+		return numberError(b, "an integer that fits in 64 bits", reflect.TypeFor[Int]())
 	}
 	*i = Int(v)
 	return nil
@@ -108,23 +116,82 @@ func (f Float) MarshalJSON() ([]byte, error) {
 	return strconv.AppendFloat(nil, float64(f), 'f', -1, 64), nil
 }
 
-// UnmarshalJSON accepts 12.5 and "12.5"; null and "" leave zero.
+// UnmarshalJSON accepts 12.5 and "12.5"; null and "" leave zero. Only
+// decimal notation is accepted (digits, an optional fraction and exponent):
+// NaN, Infinity, hex floats and out-of-range values are refused with a
+// *json.UnmarshalTypeError, which encoding/json completes with the name of
+// the field being decoded, so that every Float can be encoded back to JSON.
 func (f *Float) UnmarshalJSON(b []byte) error {
 	s, ok := unquoteNumber(b)
 	if !ok {
-		return fmt.Errorf("ivvy: want a number or a numeric string, got %s", excerpt(string(b)))
+		return numberError(b, "a number or a numeric string", reflect.TypeFor[Float]())
 	}
 	if s == "" {
 		*f = 0
 		return nil
 	}
+	if !isDecimal(s, true) {
+		return numberError(b, "a decimal number (no NaN, Infinity or hex)", reflect.TypeFor[Float]())
+	}
 	v, err := strconv.ParseFloat(s, 64)
-	if err != nil {
-		return fmt.Errorf("ivvy: want a number or a numeric string, got %s", excerpt(string(b)))
+	if err != nil || math.IsInf(v, 0) || math.IsNaN(v) {
+		return numberError(b, "a finite number within float64 range", reflect.TypeFor[Float]())
 	}
 	*f = Float(v)
 	return nil
 }
+
+// numberError describes a value that is not the number wanted. It is a
+// *json.UnmarshalTypeError so that encoding/json adds the struct and field
+// path (as in "Attendee.cost") to the message.
+func numberError(b []byte, want string, typ reflect.Type) error {
+	return &json.UnmarshalTypeError{
+		Value: fmt.Sprintf("%s (want %s)", excerpt(string(bytes.TrimSpace(b))), want),
+		Type:  typ,
+	}
+}
+
+// isDecimal reports whether s is written in plain decimal notation: an
+// optional sign, digits, and, when fraction is true, an optional fraction
+// ("12.50", "12.", ".5") and exponent ("1e3"). Leading zeros are allowed,
+// since iVvy sends numbers as strings that JSON's grammar does not cover.
+func isDecimal(s string, fraction bool) bool {
+	i := 0
+	if i < len(s) && (s[i] == '-' || s[i] == '+') {
+		i++
+	}
+	digits := 0
+	for ; i < len(s) && isDigit(s[i]); i++ {
+		digits++
+	}
+	if !fraction {
+		return digits > 0 && i == len(s)
+	}
+	if i < len(s) && s[i] == '.' {
+		for i++; i < len(s) && isDigit(s[i]); i++ {
+			digits++
+		}
+	}
+	if digits == 0 {
+		return false
+	}
+	if i < len(s) && (s[i] == 'e' || s[i] == 'E') {
+		i++
+		if i < len(s) && (s[i] == '+' || s[i] == '-') {
+			i++
+		}
+		exp := 0
+		for ; i < len(s) && isDigit(s[i]); i++ {
+			exp++
+		}
+		if exp == 0 {
+			return false
+		}
+	}
+	return i == len(s)
+}
+
+func isDigit(c byte) bool { return c >= '0' && c <= '9' }
 
 // unquoteNumber returns the text of a JSON number or of a JSON string; ok is
 // false for any other JSON value. null yields "".

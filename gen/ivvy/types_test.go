@@ -63,6 +63,72 @@ func TestIntAndFloatAcceptNumbersAndStrings(t *testing.T) {
 	assert.JSONEq(t, `{"I":7,"F":2.5}`, string(b))
 }
 
+// Values that strconv accepts but JSON cannot carry (NaN, infinities, hex
+// floats) are refused: decoded, they would make the value impossible to
+// encode back. The error names the value, the type and the field.
+func TestFloatRefusesWhatJSONCannotEncode(t *testing.T) {
+	for _, bad := range []string{`"NaN"`, `"nan"`, `"-NaN"`, `"Inf"`, `"+Inf"`, `"-Infinity"`, `"infinity"`,
+		`"0x1p-2"`, `"0X1P+3"`, `"0x_1p0"`, `"1_000"`, `"1e999"`, `"-1e400"`, `1e400`, `"."`, `"1e"`, `"e5"`, `"1.5.2"`, `" 1 2"`} {
+		var v Float
+		err := json.Unmarshal([]byte(bad), &v)
+		require.Error(t, err, bad)
+		assert.Contains(t, err.Error(), "ivvy.Float", bad)
+	}
+	for in, want := range map[string]Float{`"1e3"`: 1000, `"-0.5"`: -0.5, `"+2"`: 2, `"12."`: 12, `".5"`: 0.5, `"007"`: 7, `1E-2`: 0.01} {
+		var v Float
+		require.NoError(t, json.Unmarshal([]byte(in), &v), in)
+		assert.Equal(t, want, v, in)
+		_, err := json.Marshal(v)
+		require.NoError(t, err, in)
+	}
+
+	var att Attendee
+	err := json.Unmarshal([]byte(`{"id":1,"cost":"NaN"}`), &att)
+	require.Error(t, err)
+	var te *json.UnmarshalTypeError
+	require.ErrorAs(t, err, &te)
+	assert.Equal(t, "cost", te.Field)
+	assert.Contains(t, err.Error(), `"NaN"`)
+	assert.Contains(t, err.Error(), "Attendee.cost")
+	assert.Contains(t, err.Error(), "ivvy.Float")
+}
+
+func TestIntRefusesNonDecimal(t *testing.T) {
+	for _, bad := range []string{`"0x10"`, `"1_000"`, `"NaN"`, `"Inf"`, `"1e3"`, `"-"`, `"12x"`} {
+		var v Int
+		err := json.Unmarshal([]byte(bad), &v)
+		require.Error(t, err, bad)
+		assert.Contains(t, err.Error(), "ivvy.Int", bad)
+	}
+	var att struct {
+		Contact Int `json:"contactId"`
+	}
+	err := json.Unmarshal([]byte(`{"contactId":"0x1F"}`), &att)
+	var te *json.UnmarshalTypeError
+	require.ErrorAs(t, err, &te)
+	assert.Equal(t, "contactId", te.Field)
+	assert.Contains(t, err.Error(), `"0x1F"`)
+}
+
+// FuzzFloat: whatever Float accepts encodes back to JSON that decodes to
+// the same value.
+func FuzzFloat(f *testing.F) {
+	for _, s := range []string{`"NaN"`, `"Infinity"`, `"0x1p-2"`, `12.5`, `"12.50"`, `null`, `"1e308"`} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		var v Float
+		if err := json.Unmarshal(b, &v); err != nil {
+			return
+		}
+		out, err := json.Marshal(v)
+		require.NoError(t, err, "encoding %v decoded from %s", v, b)
+		var back Float
+		require.NoError(t, json.Unmarshal(out, &back), "re-decoding %s", out)
+		assert.Equal(t, v, back)
+	})
+}
+
 func FuzzTime(f *testing.F) {
 	for _, s := range []string{`"2021-05-13 07:05:33 UTC"`, `"2021-05-13 07:05:33"`, `null`, `""`, `"2021-02-30 00:00:00"`} {
 		f.Add([]byte(s))

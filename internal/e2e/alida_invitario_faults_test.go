@@ -26,11 +26,6 @@ var slowClientFaults = []faults.Fault{fReset, fDrop, f503, f429}
 // isQueued matches Alida's queued-list requests.
 var isQueued = func(r *http.Request) bool { return r.Method == http.MethodGet }
 
-// isReport matches Alida's event POSTs.
-var isReport = func(r *http.Request) bool {
-	return r.Method == http.MethodPost && r.URL.Path != alidafake.TokenPath
-}
-
 func TestAlidaQueuedListSurvivesFaults(t *testing.T) {
 	for _, f := range slowClientFaults {
 		t.Run(f.String(), func(t *testing.T) {

@@ -4,9 +4,9 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"go/build"
 	"os/exec"
 	"path/filepath"
-	"runtime"
 	"strings"
 	"sync"
 	"testing"
@@ -24,7 +24,7 @@ func buildCLI(t *testing.T) string {
 	t.Helper()
 	goTool, err := exec.LookPath("go")
 	if err != nil {
-		goTool = filepath.Join(runtime.GOROOT(), "bin", "go")
+		goTool = filepath.Join(build.Default.GOROOT, "bin", "go")
 	}
 	bin := filepath.Join(t.TempDir(), "invitekit")
 	cmd := exec.CommandContext(t.Context(), goTool, "build", "-o", bin, "github.com/invitekit/invitekit/cmd/invitekit")

@@ -38,7 +38,11 @@ type Config struct {
 	// Transport sends the requests; nil means http.DefaultTransport.
 	Transport http.RoundTripper
 	// Timeout bounds a whole call, all attempts and the body read included.
-	// Zero means DefaultTimeout; negative means none.
+	// A streamed call (WithStreaming) is bounded by it until its answer
+	// arrives; reading the streamed body then has an idle limit of the same
+	// length instead: a read fails only when no bytes arrive for that long,
+	// however long the whole stream takes. Zero means DefaultTimeout;
+	// negative means none.
 	Timeout time.Duration
 	// MaxResponseBytes is what ReadBody callers should cap bodies at. Zero
 	// means DefaultMaxResponseBytes.
@@ -53,6 +57,11 @@ type Config struct {
 	// Now and Sleep replace the clock in tests; nil means real time.
 	Now   func() time.Time
 	Sleep func(ctx context.Context, d time.Duration) error
+	// AfterFunc runs f once d has passed, unless the returned stop is
+	// called first (which reports whether it stopped f from running). It
+	// times streamed calls (see Timeout); nil means time.AfterFunc. Tests
+	// replace it to run the timers by hand.
+	AfterFunc func(d time.Duration, f func()) (stop func() bool)
 }
 
 // RetryPolicy bounds retries. Only operations tagged safe with
@@ -113,6 +122,9 @@ func New(cfg Config) *Doer {
 	if cfg.Sleep == nil {
 		cfg.Sleep = Sleep
 	}
+	if cfg.AfterFunc == nil {
+		cfg.AfterFunc = func(d time.Duration, f func()) func() bool { return time.AfterFunc(d, f).Stop }
+	}
 	timeout := cfg.Timeout
 	if timeout == 0 {
 		timeout = DefaultTimeout
@@ -168,6 +180,8 @@ type Operation struct {
 	Safe bool
 	// Stream leaves the answer of a safe call unread, for the caller to
 	// stream; only the request is retried, not a failed read of the body.
+	// Reading the body has an idle limit instead of the call timeout (see
+	// Config.Timeout).
 	Stream bool
 }
 
@@ -209,6 +223,30 @@ func (e *OutcomeUnknownError) Error() string {
 // Unwrap returns the transport error and ErrOutcomeUnknown.
 func (e *OutcomeUnknownError) Unwrap() []error { return []error{ErrOutcomeUnknown, e.Err} }
 
+// IdleError ends the read of a streamed answer that sent no bytes for
+// Limit. It matches context.DeadlineExceeded with errors.Is.
+type IdleError struct {
+	Operation string
+	Limit     time.Duration
+}
+
+func (e *IdleError) Error() string {
+	return fmt.Sprintf("%s: no data received for %v (idle limit of a streamed answer)", e.Operation, e.Limit)
+}
+
+// Unwrap returns context.DeadlineExceeded.
+func (e *IdleError) Unwrap() error { return context.DeadlineExceeded }
+
+// callTimeoutError is the cause given to a streamed call's context when
+// its answer did not arrive within the timeout.
+type callTimeoutError struct{ limit time.Duration }
+
+func (e callTimeoutError) Error() string {
+	return fmt.Sprintf("no answer within %v: %v", e.limit, context.DeadlineExceeded)
+}
+
+func (e callTimeoutError) Unwrap() error { return context.DeadlineExceeded }
+
 // Do sends req, retrying safe operations, and applies the Final editors to
 // every attempt.
 func (d *Doer) Do(req *http.Request) (*http.Response, error) {
@@ -217,8 +255,22 @@ func (d *Doer) Do(req *http.Request) (*http.Response, error) {
 	if op.ID == "" {
 		op.ID = req.Method + " " + req.URL.Path
 	}
-	var cancel context.CancelFunc = func() {}
-	if d.timeout > 0 {
+	var (
+		cancel    context.CancelFunc = func() {}
+		stream    *streamTimer       // timing of a streamed call, or nil
+		callLimit time.Time          // a streamed call's deadline for its answer
+	)
+	if d.timeout > 0 && op.Stream {
+		// The deadline must not outlive the answer's arrival, so it is a
+		// timer cancelling the context rather than a context deadline.
+		var cancelCause context.CancelCauseFunc
+		ctx, cancelCause = context.WithCancelCause(ctx)
+		stream = &streamTimer{cancel: cancelCause, afterFunc: d.cfg.AfterFunc, limit: d.timeout, op: op.ID}
+		callLimit = d.cfg.Now().Add(d.timeout)
+		stopCall := d.cfg.AfterFunc(d.timeout, func() { cancelCause(callTimeoutError{d.timeout}) })
+		stream.stopCall = stopCall
+		cancel = func() { stopCall(); cancelCause(context.Canceled) }
+	} else if d.timeout > 0 {
 		ctx, cancel = context.WithTimeout(ctx, d.timeout)
 	}
 	body, err := bodyBytes(req)
@@ -239,11 +291,16 @@ func (d *Doer) Do(req *http.Request) (*http.Response, error) {
 				resp = nil
 			}
 		}
+		if err != nil && ctx.Err() != nil {
+			if cause := context.Cause(ctx); cause != ctx.Err() && !errors.Is(err, cause) {
+				err = fmt.Errorf("%w (%v)", cause, err)
+			}
+		}
 		last := attempt >= attempts || !retryable(resp, err) || ctx.Err() != nil
 		var wait time.Duration
 		if !last {
 			var ok bool
-			wait, ok = d.backoff(ctx, attempt, resp)
+			wait, ok = d.backoff(ctx, callLimit, attempt, resp)
 			last = !ok
 		}
 		if last {
@@ -254,7 +311,16 @@ func (d *Doer) Do(req *http.Request) (*http.Response, error) {
 				}
 				return nil, err
 			}
-			resp.Body = &answerBody{ReadCloser: resp.Body, cancel: cancel, op: op}
+			if stream != nil {
+				// The answer is here: from now on only silence ends the call.
+				stream.stopCall()
+				if ctx.Err() != nil { // the timer fired as the answer came
+					cancel()
+					drain(resp)
+					return nil, context.Cause(ctx)
+				}
+			}
+			resp.Body = &answerBody{ReadCloser: resp.Body, cancel: cancel, op: op, idle: stream}
 			return resp, nil
 		}
 		if resp != nil {
@@ -400,8 +466,9 @@ func retryable(resp *http.Response, err error) bool {
 }
 
 // backoff returns how long to wait before the next attempt, and false when
-// waiting would pass the context's deadline or a Retry-After is too long.
-func (d *Doer) backoff(ctx context.Context, attempt int, resp *http.Response) (time.Duration, bool) {
+// waiting would pass the context's deadline (or limit, if not zero) or a
+// Retry-After is too long.
+func (d *Doer) backoff(ctx context.Context, limit time.Time, attempt int, resp *http.Response) (time.Duration, bool) {
 	p := d.retry
 	ceiling := p.BaseDelay << (attempt - 1)
 	if ceiling > p.MaxDelay || ceiling <= 0 {
@@ -419,19 +486,29 @@ func (d *Doer) backoff(ctx context.Context, attempt int, resp *http.Response) (t
 	if dl, ok := ctx.Deadline(); ok && d.cfg.Now().Add(wait).After(dl) {
 		return 0, false
 	}
+	if !limit.IsZero() && d.cfg.Now().Add(wait).After(limit) {
+		return 0, false
+	}
 	return wait, true
 }
 
+// MaxRetryAfterValue is what RetryAfter reports for a delay too long to
+// represent (about 292 years): a server asking for that long is still
+// asking to wait, so the delay is kept, saturated, rather than dropped.
+const MaxRetryAfterValue = time.Duration(1<<63 - 1)
+
 // RetryAfter parses a Retry-After header given in seconds or as an HTTP
-// date. A date in the past gives zero.
+// date. A date in the past gives zero; a delay too long for a Duration gives
+// MaxRetryAfterValue.
 func RetryAfter(h http.Header, now time.Time) (time.Duration, bool) {
 	v := strings.TrimSpace(h.Get("Retry-After"))
 	if v == "" {
 		return 0, false
 	}
-	if secs, err := strconv.ParseInt(v, 10, 64); err == nil {
-		if secs < 0 || secs > int64(365*24*time.Hour/time.Second) {
-			return 0, false
+	if allDigits(v) {
+		secs, err := strconv.ParseInt(v, 10, 64)
+		if err != nil || secs > int64(MaxRetryAfterValue/time.Second) {
+			return MaxRetryAfterValue, true // only a range error is possible
 		}
 		return time.Duration(secs) * time.Second, true
 	}
@@ -443,6 +520,17 @@ func RetryAfter(h http.Header, now time.Time) (time.Duration, bool) {
 		return d, true
 	}
 	return 0, true
+}
+
+// allDigits reports whether v is a non-empty run of ASCII digits, the
+// delay-seconds form of Retry-After.
+func allDigits(v string) bool {
+	for i := 0; i < len(v); i++ {
+		if v[i] < '0' || v[i] > '9' {
+			return false
+		}
+	}
+	return v != ""
 }
 
 func drain(resp *http.Response) {
@@ -458,12 +546,48 @@ type answerBody struct {
 	io.ReadCloser
 	cancel context.CancelFunc
 	op     Operation
+	idle   *streamTimer // not nil: each read has an idle limit
+}
+
+// streamTimer times a streamed call: stopCall stops the timer of the
+// whole call once the answer has arrived, and each read of the body then
+// runs under a timer of limit that cancels the call when it fires.
+type streamTimer struct {
+	cancel    context.CancelCauseFunc
+	afterFunc func(time.Duration, func()) func() bool
+	stopCall  func() bool
+	limit     time.Duration
+	op        string
+	fired     atomic.Bool
 }
 
 func (b *answerBody) Read(p []byte) (int, error) {
-	n, err := b.ReadCloser.Read(p)
+	var n int
+	var err error
+	if b.idle != nil {
+		n, err = b.idle.read(b.ReadCloser, p)
+	} else {
+		n, err = b.ReadCloser.Read(p)
+	}
 	if err != nil && err != io.EOF && !b.op.Safe {
 		err = &OutcomeUnknownError{Operation: b.op.ID, Err: err}
+	}
+	return n, err
+}
+
+// read reads from r under the idle limit: the timer runs only while a read
+// waits, so a consumer that is slow to ask for more is never cut off.
+func (t *streamTimer) read(r io.Reader, p []byte) (int, error) {
+	if t.fired.Load() {
+		return 0, &IdleError{Operation: t.op, Limit: t.limit}
+	}
+	stop := t.afterFunc(t.limit, func() {
+		t.fired.Store(true)
+		t.cancel(&IdleError{Operation: t.op, Limit: t.limit})
+	})
+	n, err := r.Read(p)
+	if !stop() && t.fired.Load() && err != nil && err != io.EOF {
+		err = &IdleError{Operation: t.op, Limit: t.limit}
 	}
 	return n, err
 }

@@ -136,6 +136,31 @@ func TestRetryAfterOverCapEndsRetries(t *testing.T) {
 	assert.Equal(t, time.Hour, ra)
 }
 
+// A Retry-After of a year or more, or too long to represent, is still a
+// request to wait longer than the cap: the call ends at once with the 429,
+// its header intact, instead of retrying as if there were no header.
+func TestRetryAfterFarOverCapEndsRetries(t *testing.T) {
+	for _, v := range []string{"31536000", "31536001", "99999999999999999999", "Fri, 01 Jan 9999 00:00:00 GMT"} {
+		var hits atomic.Int32
+		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+			hits.Add(1)
+			w.Header().Set("Retry-After", v)
+			w.WriteHeader(429)
+		}))
+		sl := &fakeSleep{}
+		resp, err := newDoer(sl, Config{}).Do(post(t, WithOperation(t.Context(), "getEvent", true), srv.URL, ``))
+		require.NoError(t, err, v)
+		resp.Body.Close()
+		srv.Close()
+		assert.Equal(t, 429, resp.StatusCode, v)
+		assert.Equal(t, int32(1), hits.Load(), "Retry-After %s: no retry", v)
+		assert.Empty(t, sl.waits, v)
+		ra, ok := RetryAfter(resp.Header, time.Now())
+		assert.True(t, ok, v)
+		assert.Greater(t, ra, DefaultMaxRetryAfter, v)
+	}
+}
+
 func TestRetryNeverWaitsPastDeadline(t *testing.T) {
 	var hits atomic.Int32
 	srv := statusSequence(t, &hits, nil, 429, 429)
@@ -162,7 +187,17 @@ func TestRetryAfterParsing(t *testing.T) {
 		assert.True(t, ok, in)
 		assert.Equal(t, want, got, in)
 	}
-	for _, bad := range []string{"", "-1", "soon", "1.5", "99999999999999999999"} {
+	for in, want := range map[string]time.Duration{
+		"31536001":             31536001 * time.Second,
+		"9223372036":           9223372036 * time.Second,
+		"9223372037":           MaxRetryAfterValue,
+		"99999999999999999999": MaxRetryAfterValue,
+	} {
+		got, ok := RetryAfter(http.Header{"Retry-After": {in}}, now)
+		assert.True(t, ok, "a delay too long is still a delay: %s", in)
+		assert.Equal(t, want, got, in)
+	}
+	for _, bad := range []string{"", "-1", "+5", "soon", "1.5", "1e9"} {
 		_, ok := RetryAfter(http.Header{"Retry-After": {bad}}, now)
 		assert.False(t, ok, bad)
 	}
