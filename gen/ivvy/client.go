@@ -117,6 +117,10 @@ type API struct {
 	// inviteURL is the inviteContacts URL, resolved once: InviteMany
 	// sends that call over and over.
 	inviteURL string
+	// secrets scrubs the API secret, with the request's signature, from
+	// what the server says. A pointer, so that formatting the API never
+	// shows what it holds.
+	secrets *redact.Scrubber
 }
 
 // WithSleeper replaces how the client waits between retry attempts (the
@@ -166,7 +170,9 @@ func New(key, secret string, opts ...Option) (*API, error) {
 	if err != nil {
 		return nil, fmt.Errorf("ivvy: %w", err)
 	}
-	return &API{raw: raw, maxBody: doer.MaxResponseBytes(), inviteURL: tmpl.URL.String()}, nil
+	secrets := new(redact.Scrubber)
+	secrets.Add(secret)
+	return &API{raw: raw, maxBody: doer.MaxResponseBytes(), inviteURL: tmpl.URL.String(), secrets: secrets}, nil
 }
 
 func baseURL(s settings) (string, error) {
@@ -211,19 +217,20 @@ func call[T any](ctx context.Context, a *API, op string, send func(context.Conte
 		return nil, fmt.Errorf("ivvy: %s: %w", op, err)
 	}
 	if err := checkResponse(op, resp, body); err != nil {
-		return nil, err
+		return nil, err.scrub(resp.Request, a.secrets)
 	}
 	out := new(T)
 	if err := json.Unmarshal(body, out); err != nil {
-		return nil, &APIError{Operation: op, StatusCode: resp.StatusCode,
-			Message: "response does not decode: " + err.Error(), Excerpt: httpx.Excerpt([]byte(httpx.Scrub(string(body), resp.Request)), 200)}
+		e := &APIError{Operation: op, StatusCode: resp.StatusCode,
+			Message: "response does not decode: " + err.Error(), Excerpt: string(body)}
+		return nil, e.scrub(resp.Request, a.secrets)
 	}
 	return out, nil
 }
 
 // checkResponse returns an *APIError for an exception body (whatever the
-// status) or for a non-2xx answer.
-func checkResponse(op string, resp *http.Response, body []byte) error {
+// status) or for a non-2xx answer. The caller scrubs it.
+func checkResponse(op string, resp *http.Response, body []byte) *APIError {
 	ok := resp.StatusCode >= 200 && resp.StatusCode < 300
 	if ok && !bytes.Contains(body, []byte(`"errorCode"`)) {
 		return nil
@@ -236,7 +243,7 @@ func checkResponse(op string, resp *http.Response, body []byte) error {
 		return nil
 	}
 	return &APIError{Operation: op, StatusCode: resp.StatusCode, Message: "unexpected response",
-		Excerpt: httpx.Excerpt([]byte(httpx.Scrub(string(body), resp.Request)), 200), RetryAfter: retryAfter(resp)}
+		Excerpt: string(body), RetryAfter: retryAfter(resp)}
 }
 
 // exception decodes an iVvy exception body, or returns nil when body is not
