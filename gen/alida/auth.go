@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net/http"
 	"net/url"
@@ -72,6 +73,9 @@ func (a Auth) String() string {
 // GoString is String, so %#v does not show the secret either.
 func (a Auth) GoString() string { return a.String() }
 
+// Format writes String whatever the verb, so that no verb shows the secret.
+func (a Auth) Format(f fmt.State, _ rune) { _, _ = io.WriteString(f, a.String()) }
+
 // LogValue is String, for log/slog.
 func (a Auth) LogValue() slog.Value { return slog.StringValue(a.String()) }
 
@@ -102,8 +106,10 @@ type authenticator interface {
 }
 
 type basicAuthenticator struct {
-	editor   func(context.Context, *http.Request) error
-	password redact.Secret
+	editor func(context.Context, *http.Request) error
+	// password returns the password; a function, so that no formatting
+	// verb can show it.
+	password func() string
 }
 
 func (b basicAuthenticator) edit(ctx context.Context, req *http.Request) error {
@@ -112,7 +118,7 @@ func (b basicAuthenticator) edit(ctx context.Context, req *http.Request) error {
 
 func (basicAuthenticator) reject() {}
 
-func (b basicAuthenticator) secrets() []string { return []string{b.password.Reveal()} }
+func (b basicAuthenticator) secrets() []string { return []string{b.password()} }
 
 // tokenCache holds one bearer token and fetches a new one when it is about
 // to expire. Concurrent callers share one fetch; each of them waits for it
@@ -302,7 +308,7 @@ func newAuthenticator(a Auth, base string, httpClient *http.Client, now func() t
 		return nil, err
 	}
 	if a.kind == authBasic {
-		return basicAuthenticator{editor: signing.Basic(a.username, a.password), password: a.password}, nil
+		return basicAuthenticator{editor: signing.Basic(a.username, a.password), password: a.password.Reveal}, nil
 	}
 	tokenURL := a.tokenURL
 	if tokenURL == "" {
@@ -327,3 +333,7 @@ func newAuthenticator(a Auth, base string, httpClient *http.Client, now func() t
 		scrub:  &sc,
 	}, nil
 }
+
+// Format writes String whatever the verb, so that verbs which do not use
+// String (%d, %t, ...) cannot reach the credentials inside.
+func (a *API) Format(f fmt.State, _ rune) { _, _ = io.WriteString(f, a.String()) }

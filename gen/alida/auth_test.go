@@ -276,3 +276,18 @@ func TestAPIErrorsAreScrubbed(t *testing.T) {
 		})
 	}
 }
+
+// No formatting verb shows the credentials a client holds.
+func TestClientFormattingHidesCredentials(t *testing.T) {
+	const secret = "formatting-secret-5c1f"
+	_, srv := startDemo(t)
+	for _, auth := range []alida.Auth{alida.BasicAuth("user", secret), alida.ClientCredentials("client", secret, "")} {
+		api, err := alida.New(alidafake.DemoCommunity, auth, alida.WithEndpoint(srv.URL))
+		require.NoError(t, err)
+		for _, verb := range []string{"%v", "%+v", "%#v", "%s", "%q", "%x", "%d", "%t"} {
+			assert.NotContains(t, fmt.Sprintf(verb, api), secret, verb)
+			assert.NotContains(t, fmt.Sprintf(verb, *api), secret, verb)
+			assert.NotContains(t, fmt.Sprintf(verb, auth), secret, verb)
+		}
+	}
+}

@@ -96,3 +96,22 @@ func TestShortAppCodeWithholdsTheMessage(t *testing.T) {
 	assert.NotContains(t, text, `Z\u0026`)
 	assert.NotContains(t, text, "Z%26")
 }
+
+// No formatting verb shows the app code or the session token of an open
+// session.
+func TestFormattingHidesCredentialsWhateverTheVerb(t *testing.T) {
+	const token = "session-token-for-formatting"
+	srv := echoServer(t, token)
+	const appCode = "app-code-for-formatting"
+	api := newAPI(t, srv.URL, invitario.Credentials{EventID: "1", AppCode: appCode, Station: "Gate"})
+	_, err := api.Login(t.Context())
+	require.NoError(t, err)
+	creds := invitario.Credentials{EventID: "1", AppCode: appCode}
+	for _, verb := range []string{"%v", "%+v", "%#v", "%s", "%q", "%x", "%d", "%t"} {
+		for _, v := range []any{api, creds, &creds} {
+			text := fmt.Sprintf(verb, v)
+			assert.NotContains(t, text, token, verb)
+			assert.NotContains(t, text, appCode, verb)
+		}
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 
 	"github.com/invitekit/invitekit/internal/httpx"
 )
@@ -204,3 +205,7 @@ func (a *API) logout(ctx context.Context, tok Secret) error {
 	}
 	return nil
 }
+
+// Format writes String whatever the verb, so that verbs which do not use
+// String (%d, %t, ...) cannot reach the app code or the session token.
+func (a *API) Format(f fmt.State, _ rune) { _, _ = io.WriteString(f, a.String()) }

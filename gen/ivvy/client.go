@@ -117,10 +117,10 @@ type API struct {
 	// inviteURL is the inviteContacts URL, resolved once: InviteMany
 	// sends that call over and over.
 	inviteURL string
-	// secrets scrubs the API secret, with the request's signature, from
-	// what the server says. A pointer, so that formatting the API never
-	// shows what it holds.
-	secrets *redact.Scrubber
+	// secrets returns what scrubs the API secret, with the request's
+	// signature, from what the server says. A function, so that no
+	// formatting verb can show what it holds.
+	secrets func() *redact.Scrubber
 }
 
 // WithSleeper replaces how the client waits between retry attempts (the
@@ -172,7 +172,8 @@ func New(key, secret string, opts ...Option) (*API, error) {
 	}
 	secrets := new(redact.Scrubber)
 	secrets.Add(secret)
-	return &API{raw: raw, maxBody: doer.MaxResponseBytes(), inviteURL: tmpl.URL.String(), secrets: secrets}, nil
+	return &API{raw: raw, maxBody: doer.MaxResponseBytes(), inviteURL: tmpl.URL.String(),
+		secrets: func() *redact.Scrubber { return secrets }}, nil
 }
 
 func baseURL(s settings) (string, error) {
@@ -217,13 +218,13 @@ func call[T any](ctx context.Context, a *API, op string, send func(context.Conte
 		return nil, fmt.Errorf("ivvy: %s: %w", op, err)
 	}
 	if err := checkResponse(op, resp, body); err != nil {
-		return nil, err.scrub(resp.Request, a.secrets)
+		return nil, err.scrub(resp.Request, a.secrets())
 	}
 	out := new(T)
 	if err := json.Unmarshal(body, out); err != nil {
 		e := &APIError{Operation: op, StatusCode: resp.StatusCode,
 			Message: "response does not decode: " + err.Error(), Excerpt: string(body)}
-		return nil, e.scrub(resp.Request, a.secrets)
+		return nil, e.scrub(resp.Request, a.secrets())
 	}
 	return out, nil
 }

@@ -64,3 +64,14 @@ func TestExceptionEchoingCredentialsIsScrubbed(t *testing.T) {
 		})
 	}
 }
+
+// No formatting verb shows the secret the client keeps for scrubbing.
+func TestAPIFormattingHidesTheSecret(t *testing.T) {
+	const secret = "formatting-secret-9d2e"
+	api, err := ivvy.New("key", secret, ivvy.WithEndpoint("https://example.test"))
+	require.NoError(t, err)
+	for _, verb := range []string{"%v", "%+v", "%#v", "%s", "%q", "%x", "%d"} {
+		assert.NotContains(t, fmt.Sprintf(verb, api), secret, verb)
+		assert.NotContains(t, fmt.Sprintf(verb, *api), secret, verb)
+	}
+}
