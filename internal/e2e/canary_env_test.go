@@ -313,23 +313,41 @@ func (w *canaryWorld) phase(name string) {
 	w.echo.Store(name == "echo")
 	switch name {
 	case "retries":
-		// Every other request fails in one of the ways retries answer.
-		var n atomic.Int64
-		w.inj.SetPlan(func(*http.Request) faults.Fault {
-			switch n.Add(1) % 6 {
-			case 1:
-				return f503
-			case 3:
-				return fReset
-			case 5:
-				return faults.Fault{Kind: faults.Status, Status: http.StatusTooManyRequests, RetryAfter: "0",
-					Body: `{"status":429,"message":"Too many requests"}`, ContentType: "application/json"}
+		// Every other request of a client to an operation fails in one
+		// of the ways retries answer. Each client and operation has its
+		// own count, so that commands running side by side cannot make
+		// one call's attempts all land on failures.
+		w.inj.SetPlan(faults.PerKey(clientAndPath, func() faults.Plan {
+			var n atomic.Int64
+			return func(*http.Request) faults.Fault {
+				switch n.Add(1) % 6 {
+				case 1:
+					return f503
+				case 3:
+					return fReset
+				case 5:
+					return faults.Fault{Kind: faults.Status, Status: http.StatusTooManyRequests, RetryAfter: "0",
+						Body: `{"status":429,"message":"Too many requests"}`, ContentType: "application/json"}
+				}
+				return faults.Fault{}
 			}
-			return faults.Fault{}
-		})
+		}))
 	case "redirect":
 		w.inj.SetPlan(faults.Always(faults.Fault{Kind: faults.Status, Status: http.StatusTemporaryRedirect, Location: w.other + "/collect"}))
 	default:
 		w.inj.SetPlan(nil)
 	}
+}
+
+// clientAndPath keys a request by the kind of client that sent it (its
+// authorization scheme: iVvy's IWS, Alida's Basic or Bearer, none for
+// Invitario) and by its operation.
+func clientAndPath(r *http.Request) string {
+	scheme := "none"
+	for _, h := range []string{"Authorization", "X-Api-Authorization"} {
+		if v := r.Header.Get(h); v != "" {
+			scheme, _, _ = strings.Cut(v, " ")
+		}
+	}
+	return scheme + " " + faults.ByPath(r)
 }
