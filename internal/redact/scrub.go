@@ -157,7 +157,8 @@ func Scrub(text string, secrets ...string) string {
 // JSON-escaped as encoders do it (with or without escaping <, > and &, "/"
 // and non-ASCII characters, with lower- or upper-case hex digits);
 // percent-encoded as in a query, a path segment or strictly (every byte but
-// the unreserved ones), with either case of hex digits; and HTML-escaped.
+// the unreserved ones), with either case of hex digits; and HTML-escaped,
+// as is or over any of the JSON forms.
 // The first element is v itself; there are no duplicates.
 func Forms(v string) []string {
 	if v == "" {
@@ -173,11 +174,14 @@ func Forms(v string) []string {
 			}
 		}
 	}
+	jsonEnd := len(forms)
 	for _, esc := range []string{url.QueryEscape(v), url.PathEscape(v), percentEncode(v, false), percentEncode(v, true)} {
 		forms = appendNew(forms, esc, lowerHexEscapes(esc))
 	}
-	for _, e := range htmlForms(v) {
-		forms = appendNew(forms, e)
+	// HTML-escaped, also over the JSON forms: an error page that shows
+	// the request's JSON body escapes it once more.
+	for _, f := range slices.Clone(forms[:jsonEnd]) {
+		forms = appendNew(forms, htmlForms(f)...)
 	}
 	return forms
 }

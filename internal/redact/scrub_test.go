@@ -46,6 +46,7 @@ func TestScrubRemovesEveryForm(t *testing.T) {
 		"URL escaping, strict":    "p%3Cw%3E%26%22d%27%2F%2B%20%25%C3%A9%E2%98%83%F0%9F%98%80%5Cx",
 		"HTML, Go":                html.EscapeString(secret),
 		"HTML, &quot;":            `p&lt;w&gt;&amp;&quot;d&#x27;/+ %é☃😀\x`,
+		"HTML over JSON":          html.EscapeString(goJSON(t, secret, true)),
 	}
 	var s redact.Scrubber
 	s.Add(secret)
