@@ -4,14 +4,17 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"sync"
 	"time"
 
 	"golang.org/x/oauth2"
 	"golang.org/x/oauth2/clientcredentials"
 
+	"github.com/invitekit/invitekit/internal/httpx"
 	"github.com/invitekit/invitekit/internal/redact"
 	"github.com/invitekit/invitekit/internal/signing"
 )
@@ -70,6 +73,9 @@ func (a Auth) String() string {
 // GoString is String, so %#v does not show the secret either.
 func (a Auth) GoString() string { return a.String() }
 
+// Format writes String whatever the verb, so that no verb shows the secret.
+func (a Auth) Format(f fmt.State, _ rune) { _, _ = io.WriteString(f, a.String()) }
+
 // LogValue is String, for log/slog.
 func (a Auth) LogValue() slog.Value { return slog.StringValue(a.String()) }
 
@@ -94,10 +100,16 @@ type authenticator interface {
 	edit(ctx context.Context, req *http.Request) error
 	// reject is called after a 401 so that a cached token is not reused.
 	reject()
+	// secrets are the credentials to scrub from server text, beyond those
+	// the request carried.
+	secrets() []string
 }
 
 type basicAuthenticator struct {
 	editor func(context.Context, *http.Request) error
+	// password returns the password; a function, so that no formatting
+	// verb can show it.
+	password func() string
 }
 
 func (b basicAuthenticator) edit(ctx context.Context, req *http.Request) error {
@@ -106,26 +118,61 @@ func (b basicAuthenticator) edit(ctx context.Context, req *http.Request) error {
 
 func (basicAuthenticator) reject() {}
 
+func (b basicAuthenticator) secrets() []string { return []string{b.password()} }
+
 // tokenCache holds one bearer token and fetches a new one when it is about
-// to expire. Concurrent callers share one fetch.
+// to expire. Concurrent callers share one fetch; each of them waits for it
+// only as long as its own context allows.
 type tokenCache struct {
 	conf   *clientcredentials.Config
 	client *http.Client
 	now    func() time.Time
+	// scrub removes the client credentials from what the token endpoint
+	// says.
+	scrub *redact.Scrubber
 
 	mu      sync.Mutex
 	token   redact.Secret
-	refresh time.Time // replace the token at or after this time
-	fetches int
+	refresh time.Time    // replace the token at or after this time
+	flight  *tokenFlight // the fetch under way, if any
+}
+
+// tokenFlight is one token fetch that every concurrent caller waits for.
+type tokenFlight struct {
+	done    chan struct{}
+	cancel  context.CancelFunc // ends the fetch once nobody waits for it
+	waiters int                // guarded by tokenCache.mu
+	token   redact.Secret
+	err     error
 }
 
 func (c *tokenCache) edit(ctx context.Context, req *http.Request) error {
 	tok, err := c.get(ctx)
 	if err != nil {
+		if refused(err) {
+			// Wrong client credentials stay wrong: one token request
+			// per call, not one per attempt.
+			return httpx.Final(err)
+		}
 		return err
 	}
 	req.Header.Set("Authorization", "Bearer "+tok.Reveal())
 	return nil
+}
+
+// refused reports whether the token endpoint turned the client
+// credentials down (400 or 401, as RFC 6749 5.2 has it, or 403), or
+// answered without a token.
+func refused(err error) bool {
+	var e *APIError
+	if !errors.As(err, &e) || e.Operation != "token" {
+		return false
+	}
+	switch e.StatusCode {
+	case http.StatusBadRequest, http.StatusUnauthorized, http.StatusForbidden, http.StatusOK:
+		return true
+	}
+	return false
 }
 
 func (c *tokenCache) reject() {
@@ -134,25 +181,73 @@ func (c *tokenCache) reject() {
 	c.mu.Unlock()
 }
 
-func (c *tokenCache) get(ctx context.Context) (redact.Secret, error) {
+func (c *tokenCache) secrets() []string {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	now := c.now()
-	if !c.token.IsZero() && now.Before(c.refresh) {
-		return c.token, nil
+	return []string{c.conf.ClientSecret, c.token.Reveal()}
+}
+
+// get returns a fresh token, fetching one if needed. It returns when ctx
+// ends even if the fetch goes on (for the other callers waiting for it).
+func (c *tokenCache) get(ctx context.Context) (redact.Secret, error) {
+	c.mu.Lock()
+	if !c.token.IsZero() && c.now().Before(c.refresh) {
+		tok := c.token
+		c.mu.Unlock()
+		return tok, nil
 	}
-	ctx = context.WithValue(ctx, oauth2.HTTPClient, c.client)
-	tok, err := c.conf.Token(ctx)
-	c.fetches++
-	if err != nil {
-		return "", tokenError(err)
+	f := c.flight
+	if f == nil {
+		// The fetch runs on its own, so that a caller giving up does not
+		// fail the others waiting for it; it is cancelled when the last
+		// of them gives up.
+		fctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
+		f = &tokenFlight{done: make(chan struct{}), cancel: cancel}
+		c.flight = f
+		go c.fetch(fctx, f)
 	}
-	if tok.AccessToken == "" {
-		return "", &APIError{StatusCode: http.StatusOK, Operation: "token", Message: "the token endpoint returned no access token"}
+	f.waiters++
+	c.mu.Unlock()
+	select {
+	case <-f.done:
+		return f.token, f.err
+	case <-ctx.Done():
+		c.mu.Lock()
+		if f.waiters--; f.waiters == 0 {
+			f.cancel()
+			if c.flight == f {
+				c.flight = nil // the next caller starts a fetch of its own
+			}
+		}
+		c.mu.Unlock()
+		return "", fmt.Errorf("alida: waiting for an access token: %w", ctx.Err())
 	}
-	c.token = redact.Secret(tok.AccessToken)
-	c.refresh = refreshTime(now, tok)
-	return c.token, nil
+}
+
+// fetch asks the token endpoint for a token and hands the outcome to the
+// flight's callers.
+func (c *tokenCache) fetch(ctx context.Context, f *tokenFlight) {
+	start := c.now()
+	tok, err := c.conf.Token(context.WithValue(ctx, oauth2.HTTPClient, c.client))
+	switch {
+	case err != nil:
+		err = c.tokenError(err)
+	case tok.AccessToken == "":
+		err = &APIError{StatusCode: http.StatusOK, Operation: "token", Message: "the token endpoint returned no access token"}
+	}
+	c.mu.Lock()
+	if err == nil {
+		c.token = redact.Secret(tok.AccessToken)
+		c.refresh = refreshTime(start, tok)
+		f.token = c.token
+	}
+	f.err = err
+	if c.flight == f {
+		c.flight = nil
+	}
+	c.mu.Unlock()
+	f.cancel()
+	close(f.done)
 }
 
 // refreshTime is when a token fetched at now should be replaced.
@@ -175,40 +270,70 @@ func refreshTime(now time.Time, tok *oauth2.Token) time.Time {
 }
 
 // tokenError turns a token endpoint failure into an error without the
-// response body (which oauth2 would print) or any credential.
-func tokenError(err error) error {
+// response body (which oauth2 would print) and with the client
+// credentials scrubbed, in every form, from what the endpoint said.
+func (c *tokenCache) tokenError(err error) error {
 	var re *oauth2.RetrieveError
-	if errors.As(err, &re) && re.Response != nil {
-		e := &APIError{StatusCode: re.Response.StatusCode, Operation: "token", Message: re.ErrorCode}
+	if errors.As(err, &re) {
+		sc := c.scrub.Clone()
+		status := http.StatusBadRequest
+		if re.Response != nil {
+			status = re.Response.StatusCode
+			sc.AddRequest(re.Response.Request)
+		}
+		e := &APIError{StatusCode: status, Operation: "token", Message: sc.Scrub(re.ErrorCode)}
 		if re.ErrorDescription != "" {
-			e.Message = re.ErrorCode + ": " + re.ErrorDescription
+			e.Message = sc.Scrub(re.ErrorCode + ": " + re.ErrorDescription)
 		}
 		if e.Message == "" {
 			e.Message = "the token endpoint refused the client credentials"
 		}
 		return e
 	}
-	return fmt.Errorf("alida: fetching access token: %w", err)
+	return &scrubbedError{msg: "alida: fetching access token: " + c.scrub.Scrub(err.Error()), err: err}
 }
+
+// scrubbedError is an error whose text was scrubbed of credentials; it
+// unwraps to the original.
+type scrubbedError struct {
+	msg string
+	err error
+}
+
+func (e *scrubbedError) Error() string { return e.msg }
+func (e *scrubbedError) Unwrap() error { return e.err }
 
 func newAuthenticator(a Auth, base string, httpClient *http.Client, now func() time.Time) (authenticator, error) {
 	if err := a.check(); err != nil {
 		return nil, err
 	}
 	if a.kind == authBasic {
-		return basicAuthenticator{editor: signing.Basic(a.username, a.password)}, nil
+		return basicAuthenticator{editor: signing.Basic(a.username, a.password), password: a.password.Reveal}, nil
 	}
 	tokenURL := a.tokenURL
 	if tokenURL == "" {
 		tokenURL = base + tokenPath
 	}
+	var sc redact.Scrubber
+	sc.Add(a.clientSecret.Reveal())
+	sc.AddBasic(a.clientID, a.clientSecret.Reveal())
+	sc.AddBasic(url.QueryEscape(a.clientID), url.QueryEscape(a.clientSecret.Reveal()))
 	return &tokenCache{
 		conf: &clientcredentials.Config{
 			ClientID:     a.clientID,
 			ClientSecret: a.clientSecret.Reveal(),
 			TokenURL:     tokenURL,
+			// One style, not auto-detection: a refused secret would
+			// otherwise cost a second token request. RFC 6749 2.3.1
+			// requires servers to accept HTTP Basic.
+			AuthStyle: oauth2.AuthStyleInHeader,
 		},
 		client: httpClient,
 		now:    now,
+		scrub:  &sc,
 	}, nil
 }
+
+// Format writes String whatever the verb, so that verbs which do not use
+// String (%d, %t, ...) cannot reach the credentials inside.
+func (a *API) Format(f fmt.State, _ rune) { _, _ = io.WriteString(f, a.String()) }

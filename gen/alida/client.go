@@ -229,7 +229,7 @@ func (a *API) call(ctx context.Context, op string, safe bool, send func(context.
 		if resp.StatusCode == http.StatusUnauthorized {
 			a.auth.reject()
 		}
-		return resp, body, newAPIError(op, resp, body)
+		return resp, body, newAPIError(op, resp, body, a.auth.secrets()...)
 	}
 	return resp, body, nil
 }

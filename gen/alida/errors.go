@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/invitekit/invitekit/internal/httpx"
+	"github.com/invitekit/invitekit/internal/redact"
 )
 
 // Sentinel errors matched by *APIError with errors.Is.
@@ -94,25 +95,39 @@ func (e *APIError) Is(target error) bool {
 // excerptLimit bounds the body excerpt kept in an APIError.
 const excerptLimit = 200
 
-// excerpt is the start of an answer's body for an error message, without
-// the credentials the request carried (an error page may echo them).
-func excerpt(resp *http.Response, body []byte) string {
-	return httpx.Excerpt([]byte(httpx.Scrub(string(body), resp.Request)), excerptLimit-10)
+// scrubber removes from server text the credentials the request carried
+// (in every form a server may echo them) and the given secrets.
+func scrubber(resp *http.Response, secrets ...string) *redact.Scrubber {
+	var s redact.Scrubber
+	if resp != nil {
+		s.AddRequest(resp.Request)
+	}
+	s.Add(secrets...)
+	return &s
 }
 
-// newAPIError builds the error for a non-2xx answer from its body.
-func newAPIError(op string, resp *http.Response, body []byte) *APIError {
+// excerpt is the start of an answer's body for an error message, without
+// the credentials the request carried (an error page may echo them).
+func excerpt(resp *http.Response, body []byte, secrets ...string) string {
+	return httpx.Excerpt([]byte(scrubber(resp, secrets...).Scrub(string(body))), excerptLimit-10)
+}
+
+// newAPIError builds the error for a non-2xx answer from its body. Every
+// text taken from the body is scrubbed of the request's credentials and
+// of secrets.
+func newAPIError(op string, resp *http.Response, body []byte, secrets ...string) *APIError {
 	e := &APIError{StatusCode: resp.StatusCode, Operation: op}
 	e.RetryAfter, _ = httpx.RetryAfter(resp.Header, time.Now())
+	sc := scrubber(resp, secrets...)
 	var vendor Error
 	if json.Unmarshal(body, &vendor) == nil && (vendor.Message != "" || vendor.Status != 0) {
 		e.Status = vendor.Status
-		e.Message = vendor.Message
-		e.DeveloperMessage = vendor.DeveloperMessage
-		e.ErrorID = vendor.ErrorID
+		e.Message = sc.Scrub(vendor.Message)
+		e.DeveloperMessage = sc.Scrub(vendor.DeveloperMessage)
+		e.ErrorID = sc.Scrub(vendor.ErrorID)
 		return e
 	}
-	e.Body = excerpt(resp, body)
+	e.Body = httpx.Excerpt([]byte(sc.Scrub(string(body))), excerptLimit-10)
 	return e
 }
 

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/invitekit/invitekit/internal/httpx"
+	"github.com/invitekit/invitekit/internal/redact"
 )
 
 // The documented error codes.
@@ -168,26 +169,30 @@ func (a *API) failure(op string, resp *http.Response, body []byte, tok Secret) *
 	}
 	e := &APIError{Operation: op, StatusCode: status, Status: env.Status, Errors: items}
 	e.RetryAfter, _ = httpx.RetryAfter(resp.Header, time.Now())
+	sc := a.scrubber(resp, tok)
 	if env.DisplayMessage != nil {
-		e.DisplayMessage = a.scrub(tok, *env.DisplayMessage)
+		e.DisplayMessage = sc.Scrub(*env.DisplayMessage)
 	}
 	for i := range e.Errors {
-		e.Errors[i].Message = a.scrub(tok, e.Errors[i].Message)
+		e.Errors[i].Message = sc.Scrub(e.Errors[i].Message)
 	}
 	if jsonErr != nil || (len(items) == 0 && e.DisplayMessage == "") {
-		e.Excerpt = httpx.Excerpt([]byte(a.scrub(tok, string(body))), 197) // at most 200 with the ellipsis
+		e.Excerpt = httpx.Excerpt([]byte(sc.Scrub(string(body))), 197) // at most 200 with the ellipsis
 	}
 	return e
 }
 
-// scrub removes the app code and the session token from server text.
-func (a *API) scrub(tok Secret, s string) string {
-	for _, sec := range []string{a.creds.AppCode.Reveal(), tok.Reveal()} {
-		if len(sec) >= 4 {
-			s = strings.ReplaceAll(s, sec, "[redacted]")
-		}
+// scrubber removes the app code and the session token from server text in
+// every form a server may echo them (JSON-escaped, URL-escaped, ...), and
+// any credential the request carried in a header. Text that contains a
+// secret too short to cut out is withheld whole.
+func (a *API) scrubber(resp *http.Response, tok Secret) *redact.Scrubber {
+	var sc redact.Scrubber
+	sc.Add(a.creds.AppCode.Reveal(), tok.Reveal())
+	if resp != nil {
+		sc.AddRequest(resp.Request)
 	}
-	return s
+	return &sc
 }
 
 // Errors from the HTTP layer, shared by all invitekit clients.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 
 	"github.com/invitekit/invitekit/internal/httpx"
 )
@@ -75,6 +76,9 @@ func (a *API) current(ctx context.Context) (Secret, uint64, error) {
 		a.mu.Lock()
 		if f.waiters--; f.waiters == 0 {
 			f.cancel()
+			if a.flight == f {
+				a.flight = nil // the next caller starts a login of its own
+			}
 		}
 		a.mu.Unlock()
 		return "", 0, ctx.Err()
@@ -84,6 +88,21 @@ func (a *API) current(ctx context.Context) (Secret, uint64, error) {
 func (a *API) runLogin(ctx context.Context, f *loginFlight) {
 	res, err := a.login(ctx)
 	a.mu.Lock()
+	if a.flight != f {
+		// Every caller gave up on this login, and later callers started
+		// their own: a session it opened all the same is surplus.
+		a.mu.Unlock()
+		f.err = ctx.Err()
+		if f.err == nil {
+			f.err = context.Canceled
+		}
+		f.cancel()
+		close(f.done)
+		if err == nil {
+			_ = a.logout(context.WithoutCancel(ctx), Secret(res.SessionToken))
+		}
+		return
+	}
 	if err == nil {
 		a.gen++
 		a.token = Secret(res.SessionToken)
@@ -186,3 +205,7 @@ func (a *API) logout(ctx context.Context, tok Secret) error {
 	}
 	return nil
 }
+
+// Format writes String whatever the verb, so that verbs which do not use
+// String (%d, %t, ...) cannot reach the app code or the session token.
+func (a *API) Format(f fmt.State, _ rune) { _, _ = io.WriteString(f, a.String()) }

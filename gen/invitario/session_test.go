@@ -2,9 +2,11 @@ package invitario_test
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
@@ -146,12 +148,59 @@ func TestConcurrentCallsShareOneLogin(t *testing.T) {
 	assert.Zero(t, fake.Sessions())
 }
 
+// heldRequest is a guest list request held by a gate until released.
+type heldRequest struct{ release chan struct{} }
+
+// gate holds guest list requests that carry the token it is armed with,
+// and reports the first one that carries another.
+type gate struct {
+	next  http.Handler
+	mu    sync.Mutex
+	stale string // the token whose requests are held; "" holds none
+	seen  string // the token of the last guest list request
+	held  chan heldRequest
+	fresh chan struct{} // closed by the first request with another token
+	once  sync.Once
+}
+
+func (g *gate) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if strings.HasPrefix(r.URL.Path, "/api/v1/guest/") {
+		body, _ := io.ReadAll(r.Body)
+		r.Body = io.NopCloser(bytes.NewReader(body))
+		var in struct {
+			SessionToken string `json:"sessionToken"`
+		}
+		_ = json.Unmarshal(body, &in)
+		g.mu.Lock()
+		g.seen = in.SessionToken
+		stale := g.stale
+		g.mu.Unlock()
+		switch {
+		case stale != "" && in.SessionToken == stale:
+			h := heldRequest{release: make(chan struct{})}
+			g.held <- h
+			<-h.release
+		case stale != "":
+			g.once.Do(func() { close(g.fresh) })
+		}
+	}
+	g.next.ServeHTTP(w, r)
+}
+
+// Twenty callers whose shared token expired cost one new login between
+// them. The order is forced: all twenty send the expired token; one refusal
+// is let through and its caller logs in again and uses the new token; only
+// then are the other nineteen refusals let through. Invalidation that
+// forgot the new token for those late refusals would cost more logins.
 func TestExpiredTokenCostsOneRelogin(t *testing.T) {
 	for _, httpErrors := range []bool{false, true} {
 		t.Run(fmt.Sprintf("httpErrors=%v", httpErrors), func(t *testing.T) {
 			clk := newClock()
-			fake, srv := startFake(t, invitariofake.WithClock(clk.Now),
+			fake := invitariofake.Demo(invitariofake.WithClock(clk.Now),
 				invitariofake.WithIdleTimeout(time.Hour), invitariofake.WithHTTPErrors(httpErrors))
+			g := &gate{next: fake, held: make(chan heldRequest), fresh: make(chan struct{})}
+			srv := httptest.NewServer(g)
+			t.Cleanup(srv.Close)
 			api := newAPI(t, srv.URL, demoCreds())
 			n, err := countGuests(api, t)
 			require.NoError(t, err)
@@ -164,9 +213,13 @@ func TestExpiredTokenCostsOneRelogin(t *testing.T) {
 			require.Equal(t, 1, fake.Logins())
 
 			clk.Advance(61 * time.Minute) // now idle too long
+			g.mu.Lock()
+			g.stale = g.seen
+			g.mu.Unlock()
+			const callers = 20
 			var wg sync.WaitGroup
-			errs := make(chan error, 20)
-			for range 20 {
+			errs := make(chan error, callers)
+			for range callers {
 				wg.Go(func() {
 					n, err := countGuests(api, t)
 					if err == nil && n != len(invitariofake.DemoGuests) {
@@ -174,6 +227,16 @@ func TestExpiredTokenCostsOneRelogin(t *testing.T) {
 					}
 					errs <- err
 				})
+			}
+			held := make([]heldRequest, 0, callers)
+			for range callers {
+				held = append(held, <-g.held)
+			}
+			close(held[0].release)
+			<-g.fresh // the first caller logged in again and uses the new token
+			assert.Equal(t, 2, fake.Logins())
+			for _, h := range held[1:] {
+				close(h.release)
 			}
 			wg.Wait()
 			close(errs)
@@ -185,6 +248,99 @@ func TestExpiredTokenCostsOneRelogin(t *testing.T) {
 			assert.Equal(t, 1, fake.Logouts())
 		})
 	}
+}
+
+// blockingLogin serves the demo fake, holding the first login until
+// release is closed (or its client hangs up).
+func blockingLogin(t *testing.T) (fake *invitariofake.Server, srv *httptest.Server, arrived <-chan struct{}, release chan struct{}) {
+	t.Helper()
+	fake = invitariofake.Demo()
+	arr := make(chan struct{})
+	release = make(chan struct{})
+	var n atomic.Int64
+	srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.HasSuffix(r.URL.Path, "/login") && n.Add(1) == 1 {
+			close(arr)
+			select {
+			case <-release:
+			case <-r.Context().Done():
+				return
+			}
+		}
+		fake.ServeHTTP(w, r)
+	}))
+	t.Cleanup(func() {
+		select {
+		case <-release:
+		default:
+			close(release)
+		}
+		srv.Close()
+	})
+	return fake, srv, arr, release
+}
+
+// wait fails the test when ch yields nothing in a long while: it turns a
+// hang (the failure tested for) into a failure; a correct client answers
+// at once.
+func wait[T any](t *testing.T, ch <-chan T, what string) T {
+	t.Helper()
+	select {
+	case v := <-ch:
+		return v
+	case <-time.After(30 * time.Second):
+		t.Fatalf("%s: no answer", what)
+		panic("unreachable")
+	}
+}
+
+// A caller waiting for a login another caller started gives up when its
+// own context ends; the login goes on for the other caller.
+func TestLoginWaitEndsWithCallerContext(t *testing.T) {
+	fake, srv, arrived, release := blockingLogin(t)
+	api := newAPI(t, srv.URL, demoCreds())
+	first := make(chan error, 1)
+	go func() {
+		_, err := countGuests(api, t)
+		first <- err
+	}()
+	wait(t, arrived, "the login")
+
+	ctx, cancel := context.WithCancel(t.Context())
+	cancel()
+	second := make(chan error, 1)
+	go func() {
+		for _, err := range api.GuestsAll(ctx, nil) {
+			second <- err
+			return
+		}
+		second <- nil
+	}()
+	require.ErrorIs(t, wait(t, second, "the cancelled caller, while the login is stalled"), context.Canceled)
+
+	close(release)
+	require.NoError(t, wait(t, first, "the first caller"))
+	assert.Equal(t, 1, fake.Logins())
+}
+
+// When the only caller waiting for a login gives up, the login is
+// cancelled, and the next caller logs in afresh instead of inheriting the
+// cancelled login's error.
+func TestAbandonedLoginDoesNotFailNextCall(t *testing.T) {
+	fake, srv, arrived, _ := blockingLogin(t)
+	api := newAPI(t, srv.URL, demoCreds())
+	ctx, cancel := context.WithCancel(t.Context())
+	done := make(chan error, 1)
+	go func() {
+		_, err := api.Login(ctx)
+		done <- err
+	}()
+	wait(t, arrived, "the login")
+	cancel()
+	require.ErrorIs(t, wait(t, done, "the cancelled login"), context.Canceled)
+	_, err := countGuests(api, t)
+	require.NoError(t, err)
+	assert.Equal(t, 1, fake.Logins(), "the abandoned login never completed")
 }
 
 func TestSessionErrorTwiceIsReturned(t *testing.T) {

@@ -117,6 +117,10 @@ type API struct {
 	doer    *httpx.Doer
 	editors []RequestEditorFn
 	maxBody int64
+	// secrets returns what scrubs the API secret, with the request's
+	// signature, from what the server says. A function, so that no
+	// formatting verb can show what it holds.
+	secrets func() *redact.Scrubber
 }
 
 // WithSleeper replaces how the client waits between retry attempts (the
@@ -154,7 +158,10 @@ func New(key, secret string, opts ...Option) (*API, error) {
 		Sleep:            s.sleep,
 		Now:              s.now,
 	})
-	return &API{base: base, doer: doer, editors: s.editors, maxBody: doer.MaxResponseBytes()}, nil
+	secrets := new(redact.Scrubber)
+	secrets.Add(secret)
+	return &API{base: base, doer: doer, editors: s.editors, maxBody: doer.MaxResponseBytes(),
+		secrets: func() *redact.Scrubber { return secrets }}, nil
 }
 
 func baseURL(s settings) (string, error) {
@@ -187,14 +194,15 @@ func (a *API) invoke(ctx context.Context, r *request, out any) error {
 		return fmt.Errorf("ivvy: %s: %w", op, err)
 	}
 	if err := checkResponse(op, resp, body); err != nil {
-		return err
+		return err.scrub(resp.Request, a.secrets())
 	}
 	if out == nil {
 		return nil
 	}
 	if err := json.Unmarshal(body, out); err != nil {
-		return &APIError{Operation: op, StatusCode: resp.StatusCode,
-			Message: "response does not decode: " + err.Error(), Excerpt: httpx.Excerpt([]byte(httpx.Scrub(string(body), resp.Request)), 200)}
+		e := &APIError{Operation: op, StatusCode: resp.StatusCode,
+			Message: "response does not decode: " + err.Error(), Excerpt: string(body)}
+		return e.scrub(resp.Request, a.secrets())
 	}
 	return nil
 }
@@ -237,8 +245,8 @@ func (a *API) send(ctx context.Context, r *request) (*http.Response, error) {
 }
 
 // checkResponse returns an *APIError for an exception body (whatever the
-// status) or for a non-2xx answer.
-func checkResponse(op string, resp *http.Response, body []byte) error {
+// status) or for a non-2xx answer. The caller scrubs it.
+func checkResponse(op string, resp *http.Response, body []byte) *APIError {
 	ok := resp.StatusCode >= 200 && resp.StatusCode < 300
 	if ok && !bytes.Contains(body, []byte(`"errorCode"`)) {
 		return nil
@@ -251,7 +259,7 @@ func checkResponse(op string, resp *http.Response, body []byte) error {
 		return nil
 	}
 	return &APIError{Operation: op, StatusCode: resp.StatusCode, Message: "unexpected response",
-		Excerpt: httpx.Excerpt([]byte(httpx.Scrub(string(body), resp.Request)), 200), RetryAfter: retryAfter(resp)}
+		Excerpt: string(body), RetryAfter: retryAfter(resp)}
 }
 
 // exception decodes an iVvy exception body, or returns nil when body is not

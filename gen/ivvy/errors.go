@@ -3,10 +3,13 @@ package ivvy
 import (
 	"errors"
 	"fmt"
+	"net/http"
+	"slices"
 	"strings"
 	"time"
 
 	"github.com/invitekit/invitekit/internal/httpx"
+	"github.com/invitekit/invitekit/internal/redact"
 )
 
 // Sentinels an *APIError matches with errors.Is.
@@ -68,6 +71,25 @@ func (e *APIError) Error() string {
 		fmt.Fprintf(&b, ": %q", e.Excerpt)
 	}
 	return b.String()
+}
+
+// excerptLimit bounds APIError.Excerpt.
+const excerptLimit = 200
+
+// scrub removes from the text the server sent (message, additional
+// messages, the body excerpt) the credentials the request carried (the
+// signature and "IWS key:signature", in every form a server may echo
+// them) and the secrets, then cuts the excerpt to its limit. It returns e.
+func (e *APIError) scrub(req *http.Request, secrets *redact.Scrubber) *APIError {
+	sc := secrets.Clone()
+	sc.AddRequest(req)
+	e.Message = sc.Scrub(e.Message)
+	e.AdditionalMessages = slices.Clone(e.AdditionalMessages)
+	sc.ScrubAll(e.AdditionalMessages)
+	if e.Excerpt != "" {
+		e.Excerpt = httpx.Excerpt([]byte(sc.Scrub(e.Excerpt)), excerptLimit)
+	}
+	return e
 }
 
 // Is matches the package's sentinel errors.

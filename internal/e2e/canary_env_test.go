@@ -9,6 +9,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"regexp"
 	"sort"
 	"strings"
 	"sync"
@@ -26,17 +27,17 @@ import (
 // the output of the command.
 const (
 	canaryIvvyKey            = "canary-ivvy-key"
-	canaryIvvySecret         = "CANARY-ivvy-secret-4f1c9e"
-	canaryIvvyWrongSecret    = "CANARY-ivvy-wrong-secret-51aa07"
-	canaryAppCode            = "CANARY-invitario-app-code-8a2d"
-	canaryWrongAppCode       = "CANARY-invitario-wrong-code-c3d4"
+	canaryIvvySecret         = `CANARY-ivvy-secret-zq4f1c9e<&>"/+ %`
+	canaryIvvyWrongSecret    = `CANARY-ivvy-wrong-secret-zq51aa07<&>/`
+	canaryAppCode            = `CANARY-invitario-app-code-zq8a2d<&>"/+`
+	canaryWrongAppCode       = `CANARY-invitario-wrong-code-zqc3d4<&>/`
 	canaryStation            = "Canary Gate"
 	canaryAlidaUser          = "canary-user"
-	canaryAlidaPassword      = "CANARY-alida-password-77b0"
-	canaryAlidaWrongPassword = "CANARY-alida-wrong-password-90e2"
+	canaryAlidaPassword      = `CANARY-alida-password-zq77b0<&>"/+ %`
+	canaryAlidaWrongPassword = `CANARY-alida-wrong-password-zq90e2<&>/`
 	canaryAlidaClient        = "canary-client"
-	canaryAlidaClientSecret  = "CANARY-alida-client-secret-3e91"
-	canaryAlidaWrongSecret   = "CANARY-alida-wrong-client-secret-d00d"
+	canaryAlidaClientSecret  = `CANARY-alida-client-secret-zq3e91<&>"/+ %`
+	canaryAlidaWrongSecret   = `CANARY-alida-wrong-client-secret-zqd00d<&>/`
 )
 
 // canaries is the set of secret values to look for: the planted ones,
@@ -69,16 +70,27 @@ func newCanaries() *canaries {
 	return c
 }
 
-// add records a secret value with its base64 forms (as in Basic auth).
+// coreTag finds the tag every planted secret carries ("zq" and hex
+// digits): it survives any escaping, so that a form the scanner does not
+// spell out is found all the same.
+var coreTag = regexp.MustCompile(`zq[0-9a-f]{4,}`)
+
+// add records a secret value with its base64 forms (as in Basic auth), its
+// escaped forms (see echoForms) and its core tag.
 func (c *canaries) add(label, v string) {
 	if len(v) < 8 {
 		return // too short to search for without false alarms
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	c.values[v] = label
+	for _, f := range echoForms(v) {
+		c.values[f] = label
+	}
 	for _, enc := range []*base64.Encoding{base64.StdEncoding, base64.RawStdEncoding, base64.URLEncoding, base64.RawURLEncoding} {
 		c.values[enc.EncodeToString([]byte(v))] = label + " (base64)"
+	}
+	if tag := coreTag.FindString(v); tag != "" {
+		c.values[tag] = label + " (core)"
 	}
 }
 
@@ -273,6 +285,8 @@ type canaryWorld struct {
 	alida     *alidafake.Server
 	inj       *faults.Injector
 	echo      atomic.Bool
+	hostile   *hostile
+	mode      atomic.Value // the phase, for hostile
 	url       string
 	other     string
 	// otherHits counts requests that reached the other host.
@@ -298,7 +312,8 @@ func newCanaryWorld(t *testing.T) *canaryWorld {
 	mux.Handle("/v1/applications/", w.alida)
 	mux.Handle(alidafake.TokenPath, w.alida)
 	w.inj = faults.New(mux, nil)
-	w.url = serve(t, capture{next: echo{next: w.inj, on: &w.echo}, c: w.c})
+	w.hostile = &hostile{next: w.inj, mode: &w.mode}
+	w.url = serve(t, capture{next: echo{next: w.hostile, on: &w.echo}, c: w.c})
 	w.other = serve(t, capture{c: w.c, next: http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
 		w.otherHits.Add(1)
 		_, _ = io.Copy(io.Discard, r.Body)
@@ -311,25 +326,44 @@ func newCanaryWorld(t *testing.T) *canaryWorld {
 // phase sets what the server does from now on.
 func (w *canaryWorld) phase(name string) {
 	w.echo.Store(name == "echo")
+	w.mode.Store(name)
 	switch name {
 	case "retries":
-		// Every other request fails in one of the ways retries answer.
-		var n atomic.Int64
-		w.inj.SetPlan(func(*http.Request) faults.Fault {
-			switch n.Add(1) % 6 {
-			case 1:
-				return f503
-			case 3:
-				return fReset
-			case 5:
-				return faults.Fault{Kind: faults.Status, Status: http.StatusTooManyRequests, RetryAfter: "0",
-					Body: `{"status":429,"message":"Too many requests"}`, ContentType: "application/json"}
+		// Every other request of a client to an operation fails in one
+		// of the ways retries answer. Each client and operation has its
+		// own count, so that commands running side by side cannot make
+		// one call's attempts all land on failures.
+		w.inj.SetPlan(faults.PerKey(clientAndPath, func() faults.Plan {
+			var n atomic.Int64
+			return func(*http.Request) faults.Fault {
+				switch n.Add(1) % 6 {
+				case 1:
+					return f503
+				case 3:
+					return fReset
+				case 5:
+					return faults.Fault{Kind: faults.Status, Status: http.StatusTooManyRequests, RetryAfter: "0",
+						Body: `{"status":429,"message":"Too many requests"}`, ContentType: "application/json"}
+				}
+				return faults.Fault{}
 			}
-			return faults.Fault{}
-		})
+		}))
 	case "redirect":
 		w.inj.SetPlan(faults.Always(faults.Fault{Kind: faults.Status, Status: http.StatusTemporaryRedirect, Location: w.other + "/collect"}))
 	default:
 		w.inj.SetPlan(nil)
 	}
+}
+
+// clientAndPath keys a request by the kind of client that sent it (its
+// authorization scheme: iVvy's IWS, Alida's Basic or Bearer, none for
+// Invitario) and by its operation.
+func clientAndPath(r *http.Request) string {
+	scheme := "none"
+	for _, h := range []string{"Authorization", "X-Api-Authorization"} {
+		if v := r.Header.Get(h); v != "" {
+			scheme, _, _ = strings.Cut(v, " ")
+		}
+	}
+	return scheme + " " + faults.ByPath(r)
 }

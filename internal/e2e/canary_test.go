@@ -238,7 +238,7 @@ func newClients(t *testing.T, w *canaryWorld, logger *slog.Logger, wrong bool) *
 
 // formatted returns v as fmt shows it with every verb a caller might use.
 func formatted(v any) string {
-	return fmt.Sprintf("%v\n%+v\n%#v\n%s", v, v, v, v)
+	return fmt.Sprintf("%v\n%+v\n%#v\n%s\n%q\n%x\n%d\n%t", v, v, v, v, v, v, v, v)
 }
 
 // TestCanarySecretsNeverShowInLibrary plants canary secrets, drives every

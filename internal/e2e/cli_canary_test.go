@@ -128,7 +128,8 @@ func TestCanarySecretsNeverShowInCLI(t *testing.T) {
 	w := newCanaryWorld(t)
 	ev := &evidence{}
 	runs := map[string]map[string]cliRun{}
-	for _, phase := range append(canaryPhases, "echo") {
+	echoing := map[string]bool{"echo": true, hostileJSON: true, hostilePage: true}
+	for _, phase := range append(canaryPhases, "echo", hostileJSON, hostilePage) {
 		w.phase(phase)
 		runs[phase] = map[string]cliRun{}
 		state := filepath.Join(t.TempDir(), "state.json")
@@ -151,8 +152,9 @@ func TestCanarySecretsNeverShowInCLI(t *testing.T) {
 						t.Errorf("%s: invitekit %s: %v", phase, strings.Join(c.args, " "), err)
 						continue
 					}
-					if phase == "echo" {
-						// Scanned below, apart: see TestCanarySecretsNotEchoedFromErrorPages.
+					if echoing[phase] {
+						// Scanned below, apart: see TestCanarySecretsNotEchoedFromErrorPages
+						// and TestCanarySecretsNotEchoedByHostileServers.
 						continue
 					}
 					where := phase + ": invitekit " + strings.Join(c.args, " ")
@@ -187,13 +189,23 @@ func TestCanarySecretsNeverShowInCLI(t *testing.T) {
 
 	ev.scan(t, w.c)
 
-	t.Run("echo", func(t *testing.T) {
-		var leaks []string
-		for name, r := range runs["echo"] {
-			if found := w.c.find(r.stdout + r.stderr); len(found) > 0 {
-				leaks = append(leaks, name+": "+strings.Join(found, ", "))
+	for phase := range echoing {
+		t.Run(phase, func(t *testing.T) {
+			var leaks []string
+			failed := 0
+			for name, r := range runs[phase] {
+				if r.code != 0 {
+					failed++
+				}
+				if found := w.c.find(r.stdout + r.stderr); len(found) > 0 {
+					leaks = append(leaks, name+": "+strings.Join(found, ", "))
+				}
 			}
-		}
-		assert.Empty(t, leaks)
-	})
+			assert.Empty(t, leaks)
+			assert.Greater(t, failed, len(runs[phase])/2, "most commands fail against the echoing server")
+		})
+	}
+	if r := runs[hostileJSON]["ivvy ping"]; assert.Equal(t, 1, r.code) {
+		assert.Contains(t, r.stderr, "[redacted]", "the echo reached stderr, scrubbed")
+	}
 }

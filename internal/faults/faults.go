@@ -172,6 +172,34 @@ func When(match func(*http.Request) bool, p Plan) Plan {
 	}
 }
 
+// PerKey gives every key its own plan, made by newPlan when the first
+// request with that key arrives, so that the faults one client (or one
+// path) meets do not depend on the requests of others sent at the same
+// time. key names a request's group; ByPath is one.
+func PerKey(key func(*http.Request) string, newPlan func() Plan) Plan {
+	var mu sync.Mutex
+	plans := map[string]Plan{}
+	return func(r *http.Request) Fault {
+		k := key(r)
+		mu.Lock()
+		p, ok := plans[k]
+		if !ok {
+			p = newPlan()
+			plans[k] = p
+		}
+		mu.Unlock()
+		if p == nil {
+			return Fault{}
+		}
+		return p(r)
+	}
+}
+
+// ByPath is a key for PerKey: the request's method, path and query.
+func ByPath(r *http.Request) string {
+	return r.Method + " " + r.URL.Path + "?" + r.URL.RawQuery
+}
+
 // Arrival is a request that reached the injector.
 type Arrival struct {
 	// N numbers the requests from 1.

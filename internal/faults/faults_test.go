@@ -255,3 +255,51 @@ func TestUnknownKindIsAServerError(t *testing.T) {
 	assert.Zero(t, served.Load())
 	assert.False(t, errors.Is(err, io.EOF))
 }
+
+// Each key has its own plan: requests of one client (here, one path) meet
+// the same faults in the same order however the requests of other
+// clients interleave with them.
+func TestPerKeyPlansAreIndependent(t *testing.T) {
+	made := 0
+	plan := faults.PerKey(faults.ByPath, func() faults.Plan {
+		made++
+		return faults.Sequence(faults.Fault{Kind: faults.Status, Status: http.StatusServiceUnavailable})
+	})
+	req := func(path string) *http.Request {
+		return httptest.NewRequest(http.MethodPost, path, nil)
+	}
+	// Interleaved: a, b, a, c, b, a.
+	got := []faults.Kind{}
+	for _, p := range []string{"/a?action=x", "/b", "/a?action=x", "/a?action=y", "/b", "/a?action=x"} {
+		got = append(got, plan(req(p)).Kind)
+	}
+	assert.Equal(t, []faults.Kind{faults.Status, faults.Status, faults.None, faults.Status, faults.None, faults.None}, got)
+	assert.Equal(t, 3, made, "one plan per method, path and query")
+
+	nilPlans := faults.PerKey(faults.ByPath, func() faults.Plan { return nil })
+	assert.Equal(t, faults.None, nilPlans(req("/a")).Kind)
+	assert.Equal(t, "GET /x?y=1", faults.ByPath(httptest.NewRequest(http.MethodGet, "/x?y=1", nil)))
+}
+
+func TestPerKeyIsSafeForConcurrentUse(t *testing.T) {
+	plan := faults.PerKey(func(r *http.Request) string { return r.Header.Get("X-Client") }, func() faults.Plan {
+		return faults.EveryNth(2, faults.Fault{Kind: faults.Drop})
+	})
+	var wg sync.WaitGroup
+	var drops [4]atomic.Int64
+	for c := range 4 {
+		wg.Go(func() {
+			for range 100 {
+				r := httptest.NewRequest(http.MethodPost, "/", nil)
+				r.Header.Set("X-Client", string(rune('a'+c)))
+				if plan(r).Kind == faults.Drop {
+					drops[c].Add(1)
+				}
+			}
+		})
+	}
+	wg.Wait()
+	for c := range drops {
+		assert.Equal(t, int64(50), drops[c].Load(), "every other request of client %d", c)
+	}
+}

@@ -17,6 +17,8 @@ import (
 	"sync/atomic"
 	"time"
 	"unicode/utf8"
+
+	"github.com/invitekit/invitekit/internal/redact"
 )
 
 // Defaults used when a Config leaves a field zero.
@@ -450,12 +452,29 @@ func (m *memBody) Bytes() []byte { return m.b[m.off:] }
 
 func (m *memBody) Close() error { return nil }
 
+// finalError is an error that another attempt cannot cure.
+type finalError struct{ err error }
+
+func (e *finalError) Error() string { return e.err.Error() }
+func (e *finalError) Unwrap() error { return e.err }
+
+// Final marks err, returned by an editor, as one that another attempt
+// cannot cure (credentials that were refused, say): the call ends with it
+// at once instead of retrying. errors.Is and errors.As see through it.
+func Final(err error) error {
+	if err == nil {
+		return nil
+	}
+	return &finalError{err: err}
+}
+
 // retryable reports whether a safe operation should be tried again.
 func retryable(resp *http.Response, err error) bool {
 	if err != nil {
 		var re *RedirectError
 		var tl *TooLargeError
-		return !errors.As(err, &re) && !errors.As(err, &tl) &&
+		var fe *finalError
+		return !errors.As(err, &re) && !errors.As(err, &tl) && !errors.As(err, &fe) &&
 			!errors.Is(err, context.Canceled) && !errors.Is(err, context.DeadlineExceeded)
 	}
 	switch resp.StatusCode {
@@ -645,32 +664,14 @@ func Excerpt(b []byte, n int) string {
 	return s[:cut] + "..."
 }
 
-// credentialHeaders are the request headers that carry credentials.
-var credentialHeaders = []string{"Authorization", "X-Api-Authorization", "Proxy-Authorization"}
-
-// Scrub removes from s the credentials that req carried (the values of its
-// authorization headers, whole and without their scheme) and any of the
-// given secrets, so that an error page echoing the request cannot carry them
-// into an error message. Values shorter than 4 bytes are left alone.
+// Scrub removes from s the credentials that req carried (its authorization
+// headers, in every form a server may echo them: see redact.Scrubber) and
+// any of the given secrets, so that an error page echoing the request cannot
+// carry them into an error message. Text containing a secret too short to
+// cut out is replaced whole by redact.Withheld.
 func Scrub(s string, req *http.Request, secrets ...string) string {
-	var values []string
-	if req != nil {
-		for _, h := range credentialHeaders {
-			for _, v := range req.Header.Values(h) {
-				values = append(values, v)
-				if _, cred, ok := strings.Cut(v, " "); ok {
-					values = append(values, cred)
-					if _, sig, ok := strings.Cut(cred, ":"); ok { // IWS key:signature
-						values = append(values, sig)
-					}
-				}
-			}
-		}
-	}
-	for _, v := range append(values, secrets...) {
-		if len(v) >= 4 {
-			s = strings.ReplaceAll(s, v, "[redacted]")
-		}
-	}
-	return s
+	var sc redact.Scrubber
+	sc.AddRequest(req)
+	sc.Add(secrets...)
+	return sc.Scrub(s)
 }

@@ -2,7 +2,11 @@
 // never reveals their value.
 package redact
 
-import "log/slog"
+import (
+	"fmt"
+	"io"
+	"log/slog"
+)
 
 // Placeholder is what a Secret shows instead of its value.
 const Placeholder = "[redacted]"
@@ -20,6 +24,10 @@ func (s Secret) String() string { return Placeholder }
 
 // GoString returns Placeholder, so %#v does not leak the value either.
 func (s Secret) GoString() string { return Placeholder }
+
+// Format writes Placeholder whatever the verb, so that verbs which do not
+// use String (%d, %x, %t, ...) do not show the value either.
+func (s Secret) Format(f fmt.State, _ rune) { _, _ = io.WriteString(f, Placeholder) }
 
 // LogValue returns Placeholder for log/slog.
 func (s Secret) LogValue() slog.Value { return slog.StringValue(Placeholder) }
