@@ -32,7 +32,7 @@ func addAlidaFlags(fs *flag.FlagSet) *alidaFlags {
 	fs.StringVar(&f.baseURL, "base-url", "", "Alida base URL, e.g. https://api.na1.alida.com (default $ALIDA_BASE_URL)")
 	fs.StringVar(&f.region, "region", "", "Alida region code such as na1 (instead of the base URL)")
 	fs.StringVar(&f.community, "community", "", "community API key name (default $ALIDA_COMMUNITY)")
-	fs.StringVar(&f.format, "format", "table", "output format: table, json or csv")
+	fs.StringVar(&f.format, "format", "table", formatHelp)
 	return f
 }
 
@@ -154,7 +154,7 @@ func runAlidaReport(ctx context.Context, e *env, args []string) error {
 			src = *file
 		}
 		for _, p := range problems {
-			fmt.Fprintf(e.Stderr, "invitekit: %s: %s\n", src, p)
+			diag(e.Stderr, "%s: %s", src, p)
 		}
 		return usageError("%s: %d problems; nothing was sent", src, len(problems))
 	}
@@ -193,7 +193,7 @@ func runAlidaReport(ctx context.Context, e *env, args []string) error {
 		alidaApplyResults(status, remIdx, rows, res, err, "reminder")
 		firstErr = err
 	}
-	if err := alidaWriteReport(e.Stdout, f.format, rows, status); err != nil {
+	if err := alidaWriteReport(e, f.format, rows, status); err != nil {
 		return err
 	}
 	return firstErr
@@ -250,7 +250,7 @@ func alidaApplyResults(status []alidaStatus, idx []int, rows []alidaRow, results
 	}
 }
 
-func alidaWriteReport(w io.Writer, format string, rows []alidaRow, status []alidaStatus) error {
+func alidaWriteReport(e *env, format string, rows []alidaRow, status []alidaStatus) error {
 	type jsonRow struct {
 		Line            string `json:"source"`
 		MemberID        string `json:"memberId"`
@@ -265,7 +265,7 @@ func alidaWriteReport(w io.Writer, format string, rows []alidaRow, status []alid
 		table[i] = []string{r.where, r.member.String(), r.communication.String(), r.eventType, s.Kind, s.Result, s.EventID}
 		out[i] = jsonRow{r.where, r.member.String(), r.communication.String(), r.eventType, s}
 	}
-	return writeRecords(w, format, []string{"source", "member_id", "communication_id", "event_type", "kind", "result", "event_id"}, table, out)
+	return writeRecords(e, format, []column{own("source"), own("member_id"), own("communication_id"), own("event_type"), own("kind"), own("result"), own("event_id")}, table, out)
 }
 
 func alidaKnownEventType(s string) bool {
@@ -447,27 +447,25 @@ func runAlidaQueued(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	events := []alida.InvitationEvent{}
-	var rows [][]string
-	var iterErr error
+	out := newListOut(e, f.format, []column{own("member_id"), own("communication_id"), text("activity"), text("title"), own("event_date"), own("id")})
+	n := 0
 	for ev, err := range api.Queued(ctx, t, &alida.QueuedOptions{Sort: *sortBy}) {
 		if err != nil {
-			iterErr = err
-			break
+			out.abort()
+			return err
 		}
-		events = append(events, ev)
-		rows = append(rows, []string{
+		row := []string{
 			alidaStr(ev.MemberId), alidaStr(ev.CommunicationId), alidaDeref(ev.ActivityName), alidaDeref(ev.Title),
 			alidaTimeStr(ev.EventDate), alidaStr(ev.Id),
-		})
-		if *limit > 0 && len(events) >= *limit {
+		}
+		if err := out.add(row, ev); err != nil {
+			return err
+		}
+		if n++; *limit > 0 && n >= *limit {
 			break
 		}
 	}
-	if iterErr != nil {
-		return iterErr
-	}
-	return writeRecords(e.Stdout, f.format, []string{"member_id", "communication_id", "activity", "title", "event_date", "id"}, rows, events)
+	return out.finish()
 }
 
 func alidaStr[T fmt.Stringer](v *T) string {
