@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bufio"
 	"context"
 	"encoding/csv"
 	"errors"
@@ -108,6 +109,7 @@ func runAlidaReport(ctx context.Context, e *env, args []string) error {
 	file := fs.String("file", "", "CSV file with memberId and optionally communicationId and eventType per row; - reads stdin")
 	reminder := fs.Bool("reminder", false, "report Undeliverable rows as reminder events instead of invitation events")
 	chunk := fs.Int("chunk-size", alida.DefaultChunkSize, "events per POST")
+	allowDup := fs.Bool("allow-duplicates", false, "send rows that repeat an earlier row (same member, communication and event type) instead of refusing the input")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -143,6 +145,9 @@ func runAlidaReport(ctx context.Context, e *env, args []string) error {
 		if err != nil {
 			return usageError("%s: %v", *file, err)
 		}
+	}
+	if !*allowDup {
+		problems = append(problems, alidaDuplicates(rows)...)
 	}
 	if len(problems) > 0 {
 		src := "--members"
@@ -310,11 +315,39 @@ func alidaRowsFromMembers(list string, comm uuid.UUID, eventType string) ([]alid
 	return rows, problems
 }
 
+// alidaDuplicates names the rows that repeat an earlier row: "lines 3 and
+// 7 are the same event".
+func alidaDuplicates(rows []alidaRow) []string {
+	type key struct {
+		member, communication uuid.UUID
+		eventType             string
+	}
+	first := map[key]string{}
+	var problems []string
+	for _, r := range rows {
+		k := key{r.member, r.communication, r.eventType}
+		w, ok := first[k]
+		if !ok {
+			first[k] = r.where
+			continue
+		}
+		kind, a, _ := strings.Cut(w, " ")
+		_, b, _ := strings.Cut(r.where, " ")
+		problems = append(problems, fmt.Sprintf("%ss %s and %s are the same event (--allow-duplicates sends both)", kind, a, b))
+	}
+	return problems
+}
+
 // alidaRowsFromCSV reads memberId[,communicationId[,eventType]] rows. A first row
 // naming the columns (memberId, communicationId, eventType in any order) is a
-// header. Empty cells fall back to the flags.
+// header. Empty cells fall back to the flags. A UTF-8 byte-order mark at the
+// start is skipped.
 func alidaRowsFromCSV(r io.Reader, defComm uuid.UUID, defType string) ([]alidaRow, []string, error) {
-	cr := csv.NewReader(r)
+	br := bufio.NewReader(r)
+	if bom, err := br.Peek(3); err == nil && string(bom) == "\ufeff" {
+		_, _ = br.Discard(3) // the byte-order mark spreadsheets write
+	}
+	cr := csv.NewReader(br)
 	cr.FieldsPerRecord = -1
 	cr.TrimLeadingSpace = true
 	cr.Comment = '#'
