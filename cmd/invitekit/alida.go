@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bufio"
 	"context"
 	"encoding/csv"
 	"errors"
@@ -32,7 +33,7 @@ func addAlidaFlags(fs *flag.FlagSet) *alidaFlags {
 	fs.StringVar(&f.baseURL, "base-url", "", "Alida base URL, e.g. https://api.na1.alida.com (default $ALIDA_BASE_URL)")
 	fs.StringVar(&f.region, "region", "", "Alida region code such as na1 (instead of the base URL)")
 	fs.StringVar(&f.community, "community", "", "community API key name (default $ALIDA_COMMUNITY)")
-	fs.StringVar(&f.format, "format", "table", "output format: table, json or csv")
+	fs.StringVar(&f.format, "format", "table", formatHelp)
 	return f
 }
 
@@ -108,6 +109,7 @@ func runAlidaReport(ctx context.Context, e *env, args []string) error {
 	file := fs.String("file", "", "CSV file with memberId and optionally communicationId and eventType per row; - reads stdin")
 	reminder := fs.Bool("reminder", false, "report Undeliverable rows as reminder events instead of invitation events")
 	chunk := fs.Int("chunk-size", alida.DefaultChunkSize, "events per POST")
+	allowDup := fs.Bool("allow-duplicates", false, "send rows that repeat an earlier row (same member, communication and event type) instead of refusing the input")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -144,6 +146,9 @@ func runAlidaReport(ctx context.Context, e *env, args []string) error {
 			return usageError("%s: %v", *file, err)
 		}
 	}
+	if !*allowDup {
+		problems = append(problems, alidaDuplicates(rows)...)
+	}
 	if len(problems) > 0 {
 		src := "--members"
 		switch *file {
@@ -154,7 +159,7 @@ func runAlidaReport(ctx context.Context, e *env, args []string) error {
 			src = *file
 		}
 		for _, p := range problems {
-			fmt.Fprintf(e.Stderr, "invitekit: %s: %s\n", src, p)
+			diag(e.Stderr, "%s: %s", src, p)
 		}
 		return usageError("%s: %d problems; nothing was sent", src, len(problems))
 	}
@@ -193,7 +198,7 @@ func runAlidaReport(ctx context.Context, e *env, args []string) error {
 		alidaApplyResults(status, remIdx, rows, res, err, "reminder")
 		firstErr = err
 	}
-	if err := alidaWriteReport(e.Stdout, f.format, rows, status); err != nil {
+	if err := alidaWriteReport(e, f.format, rows, status); err != nil {
 		return err
 	}
 	return firstErr
@@ -250,7 +255,7 @@ func alidaApplyResults(status []alidaStatus, idx []int, rows []alidaRow, results
 	}
 }
 
-func alidaWriteReport(w io.Writer, format string, rows []alidaRow, status []alidaStatus) error {
+func alidaWriteReport(e *env, format string, rows []alidaRow, status []alidaStatus) error {
 	type jsonRow struct {
 		Line            string `json:"source"`
 		MemberID        string `json:"memberId"`
@@ -265,7 +270,7 @@ func alidaWriteReport(w io.Writer, format string, rows []alidaRow, status []alid
 		table[i] = []string{r.where, r.member.String(), r.communication.String(), r.eventType, s.Kind, s.Result, s.EventID}
 		out[i] = jsonRow{r.where, r.member.String(), r.communication.String(), r.eventType, s}
 	}
-	return writeRecords(w, format, []string{"source", "member_id", "communication_id", "event_type", "kind", "result", "event_id"}, table, out)
+	return writeRecords(e, format, []column{own("source"), own("member_id"), own("communication_id"), own("event_type"), own("kind"), own("result"), own("event_id")}, table, out)
 }
 
 func alidaKnownEventType(s string) bool {
@@ -310,11 +315,39 @@ func alidaRowsFromMembers(list string, comm uuid.UUID, eventType string) ([]alid
 	return rows, problems
 }
 
+// alidaDuplicates names the rows that repeat an earlier row: "lines 3 and
+// 7 are the same event".
+func alidaDuplicates(rows []alidaRow) []string {
+	type key struct {
+		member, communication uuid.UUID
+		eventType             string
+	}
+	first := map[key]string{}
+	var problems []string
+	for _, r := range rows {
+		k := key{r.member, r.communication, r.eventType}
+		w, ok := first[k]
+		if !ok {
+			first[k] = r.where
+			continue
+		}
+		kind, a, _ := strings.Cut(w, " ")
+		_, b, _ := strings.Cut(r.where, " ")
+		problems = append(problems, fmt.Sprintf("%ss %s and %s are the same event (--allow-duplicates sends both)", kind, a, b))
+	}
+	return problems
+}
+
 // alidaRowsFromCSV reads memberId[,communicationId[,eventType]] rows. A first row
 // naming the columns (memberId, communicationId, eventType in any order) is a
-// header. Empty cells fall back to the flags.
+// header. Empty cells fall back to the flags. A UTF-8 byte-order mark at the
+// start is skipped.
 func alidaRowsFromCSV(r io.Reader, defComm uuid.UUID, defType string) ([]alidaRow, []string, error) {
-	cr := csv.NewReader(r)
+	br := bufio.NewReader(r)
+	if bom, err := br.Peek(3); err == nil && string(bom) == "\ufeff" {
+		_, _ = br.Discard(3) // the byte-order mark spreadsheets write
+	}
+	cr := csv.NewReader(br)
 	cr.FieldsPerRecord = -1
 	cr.TrimLeadingSpace = true
 	cr.Comment = '#'
@@ -447,27 +480,25 @@ func runAlidaQueued(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	events := []alida.InvitationEvent{}
-	var rows [][]string
-	var iterErr error
+	out := newListOut(e, f.format, []column{own("member_id"), own("communication_id"), text("activity"), text("title"), own("event_date"), own("id")})
+	n := 0
 	for ev, err := range api.Queued(ctx, t, &alida.QueuedOptions{Sort: *sortBy}) {
 		if err != nil {
-			iterErr = err
-			break
+			out.abort()
+			return err
 		}
-		events = append(events, ev)
-		rows = append(rows, []string{
+		row := []string{
 			alidaStr(ev.MemberID), alidaStr(ev.CommunicationID), ev.ActivityName, ev.Title,
 			alidaTimeStr(ev.EventDate), alidaStr(ev.ID),
-		})
-		if *limit > 0 && len(events) >= *limit {
+		}
+		if err := out.add(row, ev); err != nil {
+			return err
+		}
+		if n++; *limit > 0 && n >= *limit {
 			break
 		}
 	}
-	if iterErr != nil {
-		return iterErr
-	}
-	return writeRecords(e.Stdout, f.format, []string{"member_id", "communication_id", "activity", "title", "event_date", "id"}, rows, events)
+	return out.finish()
 }
 
 func alidaStr(v alida.GUID) string {

@@ -2,10 +2,13 @@ package main
 
 import (
 	"encoding/json"
+	"fmt"
+	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -221,4 +224,79 @@ func TestAlidaQueued(t *testing.T) {
 		code, _, errOut = runCLI(t, alidaBasicEnv(base), append([]string{"alida", "queued"}, bad...)...)
 		assert.Equal(t, 2, code, "%v: %s", bad, errOut)
 	}
+}
+
+func TestAlidaQueuedRepeatedPageExitsOneAfterPrinting(t *testing.T) {
+	var calls atomic.Int32
+	var srv *httptest.Server
+	srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		n := calls.Add(1)
+		if n > 10 {
+			w.WriteHeader(http.StatusTeapot)
+			return
+		}
+		w.Header().Set("Content-Type", "application/json")
+		fmt.Fprintf(w, `{"items":[{"memberId":%q,"title":"same"}],"links":[{"rel":"next","href":"%s%s?offset=%d"}]}`,
+			alidaAlice, srv.URL, r.URL.Path, n)
+	}))
+	t.Cleanup(srv.Close)
+	code, out, errOut := runCLI(t, alidaBasicEnv(srv.URL), "alida", "queued", "--after", "2020-01-01", "--format", "csv")
+	assert.Equal(t, 1, code)
+	assert.Contains(t, errOut, "repeats the previous page")
+	assert.Contains(t, errOut, "offset=1")
+	header, rows := csvRecords(t, out)
+	require.Len(t, rows, 1, "the first page was printed")
+	assert.Equal(t, alidaAlice, rowWith(t, header, rows, "title", "same")["member_id"])
+	assert.Equal(t, int32(2), calls.Load())
+}
+
+func TestAlidaReportAcceptsAByteOrderMark(t *testing.T) {
+	f, base := alidaServer(t)
+	path := filepath.Join(t.TempDir(), "excel.csv")
+	csv := "\ufeffmemberId,eventType\r\n" + alidaAlice + ",SurveyInvited\r\n" + alidaBob + ",SurveyInvited\r\n"
+	require.NoError(t, os.WriteFile(path, []byte(csv), 0o600))
+	code, out, errOut := runCLI(t, alidaBasicEnv(base), "alida", "report", "--communication", alidaOpen, "--file", path, "--format", "csv")
+	require.Equal(t, 0, code, errOut)
+	header, rows := csvRecords(t, out)
+	require.Len(t, rows, 2)
+	assert.Equal(t, alidaAlice, rowWith(t, header, rows, "source", "line 2")["member_id"])
+	assert.Equal(t, alidaBob, rowWith(t, header, rows, "source", "line 3")["member_id"])
+	assert.Len(t, f.Events(alidafake.DemoCommunity), 2)
+
+	// Without a header row, the mark must not spoil the first GUID.
+	code, _, errOut = runCLIStdin(t, "\ufeff"+alidaAlice+","+alidaOpen+",Reminded\n", alidaBasicEnv(base), "alida", "report", "--file", "-")
+	require.Equal(t, 0, code, errOut)
+}
+
+func TestAlidaReportRefusesDuplicateRows(t *testing.T) {
+	f, base := alidaServer(t)
+	path := filepath.Join(t.TempDir(), "dup.csv")
+	csv := "memberId,eventType\n" +
+		alidaAlice + ",SurveyInvited\n" +
+		alidaBob + ",SurveyInvited\n" +
+		alidaAlice + ",Undeliverable\n" +
+		"# a comment\n" +
+		alidaBob + ",SurveyInvited\n" +
+		alidaAlice + ",SurveyInvited\n"
+	require.NoError(t, os.WriteFile(path, []byte(csv), 0o600))
+	code, out, errOut := runCLI(t, alidaBasicEnv(base), "alida", "report", "--communication", alidaOpen, "--file", path)
+	assert.Equal(t, 2, code)
+	assert.Empty(t, out)
+	assert.Contains(t, errOut, "lines 3 and 6 are the same event")
+	assert.Contains(t, errOut, "lines 2 and 7 are the same event")
+	assert.NotContains(t, errOut, "line 4")
+	assert.Contains(t, errOut, "nothing was sent")
+	assert.Zero(t, f.Calls("createInvitationEvents"))
+
+	code, _, errOut = runCLI(t, alidaBasicEnv(base), "alida", "report", "--event-type", "SurveyInvited", "--communication", alidaOpen,
+		"--members", alidaAlice+","+alidaBob+","+alidaAlice)
+	assert.Equal(t, 2, code)
+	assert.Contains(t, errOut, "items 1 and 3 are the same event")
+	assert.Zero(t, f.Calls("createInvitationEvents"))
+
+	code, out, errOut = runCLI(t, alidaBasicEnv(base), "alida", "report", "--communication", alidaOpen, "--file", path, "--allow-duplicates", "--format", "csv")
+	require.Equal(t, 0, code, errOut)
+	_, rows := csvRecords(t, out)
+	assert.Len(t, rows, 5, "every row was sent")
+	assert.Equal(t, 1, f.Calls("createInvitationEvents"))
 }

@@ -111,7 +111,7 @@ func demoInvitario(ctx context.Context, e *env, set *fake.Set, base string, sum 
 	}
 	defer func() {
 		if err := api.Close(context.WithoutCancel(ctx)); err != nil {
-			fmt.Fprintf(e.Stderr, "invitekit: Invitario logout: %v\n", err)
+			diag(e.Stderr, "Invitario logout: %v", err)
 		}
 	}()
 	first, err := api.Sync(ctx, invitario.Cursor{})

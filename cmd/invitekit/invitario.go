@@ -18,25 +18,16 @@ func init() {
 	register("invitario", "guests", "list the event's guests, or only what changed (--since TIME | --state FILE)", runInvitarioGuests)
 }
 
-// invitarioHeaders are the columns of the table and CSV output.
-var invitarioHeaders = []string{
-	"id", "parentId", "accessCode", "firstName", "lastName", "email", "company", "registrationState",
-	"checkInDateTime", "checkOutDateTime", "deleteDateTime", "changed", "deleted",
+// invitarioColumns are the columns of the table and CSV output.
+var invitarioColumns = []column{
+	text("id"), text("parentId"), text("accessCode"), text("firstName"), text("lastName"), text("email"), text("company"),
+	text("registrationState"), own("checkInDateTime"), own("checkOutDateTime"), own("deleteDateTime"), own("changed"), own("deleted"),
 }
 
 // invitarioState is the --state file: the sync cursor of one event.
 type invitarioState struct {
 	EventID string           `json:"eventId"`
 	Cursor  invitario.Cursor `json:"cursor"`
-}
-
-// invitarioOutput is the --format json document.
-type invitarioOutput struct {
-	// Mode is "all" for the whole list, "changes" for changes only.
-	Mode     string            `json:"mode"`
-	DateTime *time.Time        `json:"dateTime,omitempty"`
-	Guests   []invitario.Guest `json:"guests"`
-	Deleted  []invitario.Guest `json:"deleted"`
 }
 
 func runInvitarioGuests(ctx context.Context, e *env, args []string) error {
@@ -47,7 +38,7 @@ func runInvitarioGuests(ctx context.Context, e *env, args []string) error {
 	station := fs.String("station", "", "station name, the app configuration's name (default $INVITARIO_STATION)")
 	sinceFlag := fs.String("since", "", "list only the guests changed since this RFC 3339 time")
 	statePath := fs.String("state", "", "file keeping the sync position between runs: the first run lists all guests, later runs what changed")
-	format := fs.String("format", "table", "output format: table, json or csv")
+	format := fs.String("format", "table", formatHelp)
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -98,51 +89,41 @@ func runInvitarioGuests(ctx context.Context, e *env, args []string) error {
 	}
 	defer invitarioLogout(ctx, e, api)
 
-	out := invitarioOutput{Mode: "all", Guests: []invitario.Guest{}, Deleted: []invitario.Guest{}}
+	out := newListOut(e, *format, invitarioColumns)
 	switch {
 	case *statePath != "":
 		res, err := api.Sync(ctx, state.Cursor)
 		if err != nil {
 			return err
 		}
-		if !res.Full {
-			out.Mode = "changes"
+		for _, g := range res.Changed {
+			if err := out.add(invitarioRow(g, !res.Full), g); err != nil {
+				return err
+			}
 		}
-		out.Guests = append(out.Guests, res.Changed...)
-		out.Deleted = append(out.Deleted, res.Deleted...)
-		out.DateTime = &res.Next.DateTime
+		for _, g := range res.Deleted {
+			if err := out.add(invitarioRow(g, false), g); err != nil {
+				return err
+			}
+		}
 		state.EventID, state.Cursor = creds.EventID, res.Next
 	default:
-		var info invitario.ListInfo
-		seq := api.GuestsAll(ctx, &info)
+		seq := api.GuestsAll(ctx, nil)
 		if !since.IsZero() {
-			out.Mode = "changes"
-			seq = api.GuestsRecent(ctx, since, &info)
+			seq = api.GuestsRecent(ctx, since, nil)
 		}
 		for g, err := range seq {
 			if err != nil {
+				out.abort()
 				return err
 			}
-			if g.DeleteDateTime != nil {
-				out.Deleted = append(out.Deleted, g)
-			} else {
-				out.Guests = append(out.Guests, g)
+			changed := !since.IsZero() && g.DeleteDateTime == nil
+			if err := out.add(invitarioRow(g, changed), g); err != nil {
+				return err
 			}
 		}
-		if !info.DateTime.IsZero() {
-			out.DateTime = &info.DateTime
-		}
 	}
-
-	changes := out.Mode == "changes"
-	var rows [][]string
-	for _, g := range out.Guests {
-		rows = append(rows, invitarioRow(g, changes))
-	}
-	for _, g := range out.Deleted {
-		rows = append(rows, invitarioRow(g, false))
-	}
-	if err := writeRecords(e.Stdout, *format, invitarioHeaders, rows, out); err != nil {
+	if err := out.finish(); err != nil {
 		return err
 	}
 	// The position moves on only once the changes were written out, so an
@@ -181,7 +162,7 @@ func invitarioLogout(ctx context.Context, e *env, api *invitario.API) {
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
 	defer cancel()
 	if err := api.Close(ctx); err != nil {
-		fmt.Fprintf(e.Stderr, "invitekit: warning: logout failed: %v\n", err)
+		diag(e.Stderr, "warning: logout failed: %v", err)
 	}
 }
 

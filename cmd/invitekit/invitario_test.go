@@ -94,18 +94,24 @@ func TestInvitarioGuestsCSVAndJSON(t *testing.T) {
 
 	code, out, errOut = runCLI(t, env, "invitario", "guests", "--format", "json")
 	require.Equal(t, 0, code, errOut)
-	var doc struct {
-		Mode     string
-		DateTime time.Time
-		Guests   []invitario.Guest
-		Deleted  []invitario.Guest
+	var guests []invitario.Guest
+	require.NoError(t, json.Unmarshal([]byte(out), &guests), "one JSON array of guests")
+	require.Len(t, guests, len(invitariofake.DemoGuests))
+	for _, g := range guests {
+		assert.NotEmpty(t, g.ID)
+		assert.Nil(t, g.DeleteDateTime)
 	}
-	require.NoError(t, json.Unmarshal([]byte(out), &doc))
-	assert.Equal(t, "all", doc.Mode)
-	assert.False(t, doc.DateTime.IsZero())
-	assert.Len(t, doc.Guests, len(invitariofake.DemoGuests))
-	assert.Empty(t, doc.Deleted)
-	assert.Equal(t, 2, f.Logouts())
+
+	code, out, errOut = runCLI(t, env, "invitario", "guests", "--format", "jsonl")
+	require.Equal(t, 0, code, errOut)
+	lines := strings.Split(strings.TrimSuffix(out, "\n"), "\n")
+	require.Len(t, lines, len(invitariofake.DemoGuests), "one guest per line")
+	for i, l := range lines {
+		var g invitario.Guest
+		require.NoError(t, json.Unmarshal([]byte(l), &g), "line %d", i+1)
+		assert.Equal(t, guests[i].ID, g.ID)
+	}
+	assert.Equal(t, 3, f.Logouts())
 }
 
 func TestInvitarioGuestsWrongCredentials(t *testing.T) {

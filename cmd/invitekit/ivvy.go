@@ -29,7 +29,7 @@ func addIvvyFlags(fs *flag.FlagSet) *ivvyFlags {
 	f := &ivvyFlags{}
 	fs.StringVar(&f.baseURL, "base-url", "", "iVvy base URL, e.g. https://api.us-west-2.ivvy.com (default $IVVY_BASE_URL)")
 	fs.StringVar(&f.region, "region", "", "iVvy region: au, us or eu (instead of --base-url)")
-	fs.StringVar(&f.format, "format", "table", "output format: table, json or csv")
+	fs.StringVar(&f.format, "format", "table", formatHelp)
 	return f
 }
 
@@ -85,7 +85,7 @@ func runIvvyPing(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	return writeRecords(e.Stdout, f.format, []string{"status", "server_time"},
+	return writeRecords(e, f.format, []column{own("status"), own("server_time")},
 		[][]string{{"ok", res.Ack.String()}}, res)
 }
 
@@ -156,7 +156,7 @@ func runIvvyInvite(ctx context.Context, e *env, args []string) error {
 		rows[i] = []string{strconv.FormatInt(o.ContactID, 10), status, o.InviteLinkYes, o.InviteLinkNo}
 		out.Contacts = append(out.Contacts, outcome{o.ContactID, o.Invited, o.InviteLinkYes, o.InviteLinkNo, msg})
 	}
-	if err := writeRecords(e.Stdout, f.format, []string{"contact", "status", "invite_link_yes", "invite_link_no"}, rows, out); err != nil {
+	if err := writeRecords(e, f.format, []column{own("contact"), own("status"), text("invite_link_yes"), text("invite_link_no")}, rows, out); err != nil {
 		return err
 	}
 	if callErr != nil {
@@ -232,18 +232,20 @@ func listFlags(e *env, name string, args []string, extra func(*flag.FlagSet)) (*
 	return c, f.format, err
 }
 
-// writeList drains seq and prints one row per item (JSON: the typed items).
-func writeList[T any](e *env, format string, headers []string, seq iter.Seq2[T, error], row func(T) []string) error {
-	items := []T{}
-	var rows [][]string
+// writeList prints one row per item of seq as it arrives (JSON: the typed
+// items). When seq fails, what arrived is printed before the error returns.
+func writeList[T any](e *env, format string, cols []column, seq iter.Seq2[T, error], row func(T) []string) error {
+	out := newListOut(e, format, cols)
 	for it, err := range seq {
 		if err != nil {
+			out.abort()
 			return err
 		}
-		items = append(items, it)
-		rows = append(rows, row(it))
+		if err := out.add(row(it), it); err != nil {
+			return err
+		}
 	}
-	return writeRecords(e.Stdout, format, headers, rows, items)
+	return out.finish()
 }
 
 func runIvvyEvents(ctx context.Context, e *env, args []string) error {
@@ -251,7 +253,7 @@ func runIvvyEvents(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	return writeList(e, format, []string{"id", "code", "title", "start", "end", "status"},
+	return writeList(e, format, []column{own("id"), text("code"), text("title"), own("start"), own("end"), own("status")},
 		c.Events(ctx, ivvy.GetEventListRequest{}), func(ev ivvy.Event) []string {
 			return []string{intStr(ev.ID), ev.Code, ev.Title, timeStr(ev.StartDateTime), timeStr(ev.EndDateTime), enumStr(ev.CurrentStatus)}
 		})
@@ -268,7 +270,7 @@ func runIvvyInvited(ctx context.Context, e *env, args []string) error {
 	if event <= 0 {
 		return usageError("--event is required and must be a positive event id")
 	}
-	return writeList(e, format, []string{"contact", "first_name", "last_name", "email", "response", "registration", "modified"},
+	return writeList(e, format, []column{own("contact"), text("first_name"), text("last_name"), text("email"), text("response"), own("registration"), own("modified")},
 		c.InvitedContacts(ctx, ivvy.GetInvitedContactListRequest{EventID: event}), func(ic ivvy.InvitedContact) []string {
 			return []string{intStr(ic.ContactID), ic.FirstName, ic.LastName, ic.Email,
 				responseStr(ic.Response), optInt(ic.RegistrationID), timeStr(ic.ModifiedDate)}
@@ -291,7 +293,7 @@ func runIvvyContacts(ctx context.Context, e *env, args []string) error {
 		}
 		req.Filter = &ivvy.ContactListFilter{FromModifiedDate: &t}
 	}
-	return writeList(e, format, []string{"id", "first_name", "last_name", "email", "phone", "external_id", "modified"},
+	return writeList(e, format, []column{own("id"), text("first_name"), text("last_name"), text("email"), text("phone"), text("external_id"), own("modified")},
 		c.Contacts(ctx, req), func(ct ivvy.Contact) []string {
 			return []string{intStr(ct.ID), ct.FirstName, ct.LastName, ct.Email, ct.Phone, ct.ExternalID, timeStr(ct.ModifiedDate)}
 		})
@@ -308,7 +310,7 @@ func runIvvyAttendees(ctx context.Context, e *env, args []string) error {
 	if event <= 0 {
 		return usageError("--event is required and must be a positive event id")
 	}
-	return writeList(e, format, []string{"id", "contact", "first_name", "last_name", "email", "ticket", "attended"},
+	return writeList(e, format, []column{own("id"), own("contact"), text("first_name"), text("last_name"), text("email"), text("ticket"), own("attended")},
 		c.Attendees(ctx, ivvy.GetAttendeeListRequest{EventID: event}), func(a ivvy.Attendee) []string {
 			return []string{intStr(a.ID), optInt(a.ContactID), a.FirstName, a.LastName, a.Email, a.TicketTitle, boolStr(a.HasAttended)}
 		})

@@ -5,8 +5,11 @@
 //	invitekit fake [--addr 127.0.0.1:8080]
 //	invitekit demo
 //
-// Results go to stdout (--format table|json|csv), diagnostics to stderr
-// prefixed "invitekit:". Exit status: 0 success, 1 failure, 2 usage error.
+// Results go to stdout (--format table|json|jsonl|csv), diagnostics to
+// stderr prefixed "invitekit:". Exit status: 0 success, 1 failure, 2 usage
+// error. Global flags, accepted anywhere on the line: --timeout D (an overall
+// time limit; none by default) and --csv-raw (CSV cells exactly as received,
+// without the protection against spreadsheet formulas).
 package main
 
 import (
@@ -18,8 +21,10 @@ import (
 	"os"
 	"os/signal"
 	"sort"
+	"strconv"
 	"strings"
 	"syscall"
+	"time"
 )
 
 // env is what a command may touch of the outside world.
@@ -28,6 +33,9 @@ type env struct {
 	Stdout, Stderr   io.Writer
 	Getenv           func(string) string
 	StderrIsTerminal bool
+
+	// csvRaw turns off the neutralising of CSV cells (--csv-raw).
+	csvRaw bool
 }
 
 type command struct {
@@ -84,7 +92,7 @@ func isTerminal(f *os.File) bool {
 
 // run executes one command line and returns the exit status.
 func run(ctx context.Context, e *env, args []string) int {
-	err := dispatch(ctx, e, args)
+	err := runGlobal(ctx, e, args)
 	if err == nil {
 		return 0
 	}
@@ -94,16 +102,87 @@ func run(ctx context.Context, e *env, args []string) int {
 	case errors.Is(err, flag.ErrHelp):
 		return 0
 	case errors.As(err, &u):
-		fmt.Fprintf(e.Stderr, "invitekit: %s\n", u.msg)
+		diag(e.Stderr, "%s", u.msg)
 		return 2
 	case errors.As(err, &x):
 		if x.msg != "" {
-			fmt.Fprintf(e.Stderr, "invitekit: %s\n", x.msg)
+			diag(e.Stderr, "%s", x.msg)
 		}
 		return x.code
 	}
-	fmt.Fprintf(e.Stderr, "invitekit: %s\n", err)
+	diag(e.Stderr, "%s", err)
 	return 1
+}
+
+// runGlobal takes the global flags off the command line, applies them and
+// runs the command.
+func runGlobal(ctx context.Context, e *env, args []string) error {
+	rest, g, err := globalFlags(args)
+	if err != nil {
+		return err
+	}
+	e.csvRaw = g.csvRaw
+	if g.timeout > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, g.timeout)
+		defer cancel()
+	}
+	err = dispatch(ctx, e, rest)
+	if err != nil && g.timeout > 0 && errors.Is(err, context.DeadlineExceeded) && ctx.Err() != nil {
+		return fmt.Errorf("stopped by --timeout %s: %w", g.timeout, err)
+	}
+	return err
+}
+
+// globals are the flags every command takes, anywhere on the line.
+type globals struct {
+	timeout time.Duration
+	csvRaw  bool
+}
+
+// globalFlags removes the global flags from args (up to a "--") and returns
+// the rest.
+func globalFlags(args []string) ([]string, globals, error) {
+	var g globals
+	rest := make([]string, 0, len(args))
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		if a == "--" {
+			rest = append(rest, args[i:]...)
+			break
+		}
+		name, value, hasValue := strings.Cut(strings.TrimPrefix(strings.TrimPrefix(a, "-"), "-"), "=")
+		if !strings.HasPrefix(a, "-") {
+			name = ""
+		}
+		switch name {
+		case "csv-raw":
+			g.csvRaw = true
+			if hasValue {
+				b, err := strconv.ParseBool(value)
+				if err != nil {
+					return nil, g, usageError("--csv-raw=%q: want true or false", value)
+				}
+				g.csvRaw = b
+			}
+		case "timeout":
+			if !hasValue {
+				if i+1 >= len(args) {
+					return nil, g, usageError("--timeout needs a duration such as 30s or 5m")
+				}
+				i++
+				value = args[i]
+			}
+			d, err := time.ParseDuration(value)
+			if err != nil || d < 0 {
+				return nil, g, usageError("--timeout %q: want a duration such as 30s or 5m (0: none)", value)
+			}
+			g.timeout = d
+		default:
+			rest = append(rest, a)
+		}
+	}
+	return rest, g, nil
 }
 
 func dispatch(ctx context.Context, e *env, args []string) error {
@@ -142,6 +221,8 @@ func names(m map[string]command) []string {
 
 func printUsage(w io.Writer) {
 	fmt.Fprintln(w, "usage: invitekit <api> <command> [flags]")
+	fmt.Fprintln(w, "global flags (anywhere on the line): --timeout D (overall time limit, none by default),")
+	fmt.Fprintln(w, "  --csv-raw (CSV cells exactly as received: no protection against spreadsheet formulas)")
 	apis := make([]string, 0, len(commands))
 	for a := range commands {
 		apis = append(apis, a)

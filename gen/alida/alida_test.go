@@ -558,3 +558,61 @@ func TestEditorsRunOnFollowedLinksAndBodyCap(t *testing.T) {
 	var tooLarge *httpx.TooLargeError
 	require.ErrorAs(t, err, &tooLarge)
 }
+
+// hostilePages answers the queued list with page(n) for the n-th request;
+// past 20 requests it answers 418, which the client should never see.
+func hostilePages(t *testing.T, page func(n int32, self string) string) (*httptest.Server, *atomic.Int32) {
+	t.Helper()
+	var calls atomic.Int32
+	var srv *httptest.Server
+	srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		n := calls.Add(1)
+		if n > 20 {
+			w.WriteHeader(http.StatusTeapot)
+			return
+		}
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = w.Write([]byte(page(n, srv.URL+r.URL.Path)))
+	}))
+	t.Cleanup(srv.Close)
+	return srv, &calls
+}
+
+func TestQueuedRefusesARepeatedPage(t *testing.T) {
+	srv, calls := hostilePages(t, func(n int32, self string) string {
+		return fmt.Sprintf(`{"meta":{"offset":%d,"limit":1,"count":1000000},"items":[{"title":"same"}],"links":[{"rel":"next","href":"%s?offset=%d"}]}`, n-1, self, n)
+	})
+	items, err := basicClient(t, srv).QueuedAll(t.Context(), time.Time{}, nil)
+	require.ErrorIs(t, err, alida.ErrRepeatedPage)
+	assert.Contains(t, err.Error(), "page 2")
+	assert.Contains(t, err.Error(), "offset=1", "the error names the page")
+	assert.Len(t, items, 1, "what arrived before the repeat")
+	assert.Equal(t, int32(2), calls.Load())
+}
+
+func TestQueuedEndsOnAnEmptyPage(t *testing.T) {
+	srv, calls := hostilePages(t, func(n int32, self string) string {
+		items := fmt.Sprintf(`{"title":"t%d"}`, n)
+		if n == 3 {
+			items = ""
+		}
+		return fmt.Sprintf(`{"meta":{"count":1000000},"items":[%s],"links":[{"rel":"next","href":"%s?offset=%d"}]}`, items, self, n)
+	})
+	items, err := basicClient(t, srv).QueuedAll(t.Context(), time.Time{}, nil)
+	require.NoError(t, err)
+	assert.Len(t, items, 2)
+	assert.Equal(t, int32(3), calls.Load(), "nothing asked after the empty page")
+}
+
+func TestQueuedRefusesALoopDisguisedByFragmentOrOrder(t *testing.T) {
+	srv, calls := hostilePages(t, func(n int32, self string) string {
+		return fmt.Sprintf(`{"items":[{"title":"t%d"}],"links":[{"rel":"next","href":"%s?b=2&a=1#%d"}]}`, n, self, n)
+	})
+	items, err := basicClient(t, srv).QueuedAll(t.Context(), time.Time{}, nil)
+	var linkErr *alida.LinkError
+	require.ErrorAs(t, err, &linkErr)
+	assert.Contains(t, linkErr.Reason, "already read")
+	assert.Contains(t, err.Error(), "b=2&a=1#2", "the error names the link")
+	assert.Len(t, items, 2)
+	assert.Equal(t, int32(2), calls.Load())
+}

@@ -1,14 +1,21 @@
 package alida
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"iter"
 	"net/http"
 	"net/url"
 	"time"
 )
+
+// ErrRepeatedPage is returned (wrapped) when a page of a listing holds the
+// same items as the page before it: following its next link would never
+// end.
+var ErrRepeatedPage = errors.New("the page repeats the previous page")
 
 // QueuedOptions narrows the queued list. The zero value lists everything in
 // the server's default order (eventDate).
@@ -46,8 +53,11 @@ func (e *LinkError) Error() string {
 
 // Queued iterates over the invitations queued after the given time: the
 // members who still have to be sent an external invitation. It reads one
-// page at a time, following the next links until a page has none, and stops
-// when the caller stops. An error is yielded once, as the last element.
+// page at a time, following the next links until a page has none or has no
+// items, and stops when the caller stops. A next link back to a page already
+// read (a *LinkError) and a page with the same items as the one before it
+// (ErrRepeatedPage) end the listing with an error. An error is yielded once,
+// as the last element.
 func (a *API) Queued(ctx context.Context, after time.Time, opts *QueuedOptions) iter.Seq2[InvitationEvent, error] {
 	op := opListQueuedInvitationEvents.ID
 	return func(yield func(InvitationEvent, error) bool) {
@@ -67,23 +77,33 @@ func (a *API) Queued(ctx context.Context, after time.Time, opts *QueuedOptions) 
 			return a.send(ctx, first)
 		})
 		seen := map[string]bool{}
-		for {
+		var prev []byte
+		for page := 1; ; page++ {
 			if err != nil {
 				yield(InvitationEvent{}, err)
 				return
 			}
-			var page InvitationEventCollection
-			if err := json.Unmarshal(body, &page); err != nil {
+			var list InvitationEventCollection
+			if err := json.Unmarshal(body, &list); err != nil {
 				yield(InvitationEvent{}, fmt.Errorf("alida: %s: unexpected answer %q: %w", op, excerpt(resp, body), err))
 				return
 			}
-			for _, item := range page.Items {
+			if len(list.Items) == 0 {
+				return // an empty page ends the listing, whatever its links say
+			}
+			items, _ := json.Marshal(list.Items)
+			if prev != nil && bytes.Equal(items, prev) {
+				yield(InvitationEvent{}, fmt.Errorf("alida: %s: page %d (%s): %w", op, page, resp.Request.URL.Redacted(), ErrRepeatedPage))
+				return
+			}
+			prev = items
+			for _, item := range list.Items {
 				if !yield(item, nil) {
 					return
 				}
 			}
-			seen[resp.Request.URL.String()] = true
-			next, lerr := a.nextLink(resp.Request.URL, page.Links, seen)
+			seen[pageKey(resp.Request.URL)] = true
+			next, lerr := a.nextLink(resp.Request.URL, list.Links, seen)
 			if lerr != nil {
 				yield(InvitationEvent{}, lerr)
 				return
@@ -115,12 +135,21 @@ func (a *API) nextLink(current *url.URL, links []Link, seen map[string]bool) (*u
 		if next.User != nil {
 			return nil, &LinkError{Href: l.Href, Reason: "it carries credentials"}
 		}
-		if seen[next.String()] {
+		if seen[pageKey(next)] {
 			return nil, &LinkError{Href: l.Href, Reason: "it leads back to a page already read"}
 		}
 		return next, nil
 	}
 	return nil, nil
+}
+
+// pageKey is what identifies a page among the ones read: the URL without
+// its fragment, with the query parameters in a fixed order.
+func pageKey(u *url.URL) string {
+	k := *u
+	k.Fragment, k.RawFragment = "", ""
+	k.RawQuery = k.Query().Encode()
+	return k.String()
 }
 
 // follow sends a GET for a link, through the same editors and

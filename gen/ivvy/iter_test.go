@@ -2,9 +2,11 @@ package ivvy_test
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -216,4 +218,75 @@ func TestRunBatchRejectsBadInput(t *testing.T) {
 	assert.ErrorContains(t, err, "job 1 needs a namespace and an action")
 	_, err = api.RunBatch(t.Context(), []ivvy.BatchJob{{Namespace: "event", Action: "getEvent"}}, "")
 	assert.ErrorContains(t, err, "callback URL")
+}
+
+// lyingServer answers every getContactList with totalResults a million and
+// the records page(start) returns, echoing the start it was asked for.
+func lyingServer(t *testing.T, page func(start int) []int) (*httptest.Server, *atomic.Int32) {
+	t.Helper()
+	var calls atomic.Int32
+	srv := signedServer(t, func(w http.ResponseWriter, r *http.Request, body []byte) {
+		n := calls.Add(1)
+		if n > 50 {
+			w.WriteHeader(http.StatusTeapot) // the iterator should have stopped long ago
+			return
+		}
+		var req struct {
+			Start int `json:"start"`
+		}
+		_ = json.Unmarshal(body, &req)
+		var results []string
+		for _, id := range page(req.Start) {
+			results = append(results, fmt.Sprintf(`{"id":%d,"firstName":"C","lastName":"%d","email":"c%d@example.com"}`, id, id, id))
+		}
+		_, _ = fmt.Fprintf(w, `{"meta":{"totalResults":1000000,"start":%d,"perPage":3,"count":%d},"results":[%s]}`,
+			req.Start, len(results), strings.Join(results, ","))
+	})
+	return srv, &calls
+}
+
+func TestIteratorEndsWhenTheServerRepeatsAPage(t *testing.T) {
+	srv, calls := lyingServer(t, func(int) []int { return []int{1, 2, 3} })
+	ids, err := collect(t, newAPI(t, srv.URL).Contacts(t.Context(), ivvy.GetContactListRequest{PerPage: perPage(3)}))
+	require.ErrorIs(t, err, ivvy.ErrRepeatedPage)
+	assert.Contains(t, err.Error(), "start 3")
+	assert.Equal(t, []int64{1, 2, 3}, ids, "the first page arrived before the error")
+	assert.Equal(t, int32(2), calls.Load())
+}
+
+func TestIteratorEndsOnAnEmptyPageDespiteTotalResults(t *testing.T) {
+	srv, calls := lyingServer(t, func(start int) []int {
+		if start >= 6 {
+			return nil
+		}
+		return []int{start + 1, start + 2, start + 3}
+	})
+	ids, err := collect(t, newAPI(t, srv.URL).Contacts(t.Context(), ivvy.GetContactListRequest{PerPage: perPage(3)}))
+	require.NoError(t, err)
+	assert.Equal(t, []int64{1, 2, 3, 4, 5, 6}, ids)
+	assert.Equal(t, int32(3), calls.Load())
+}
+
+func TestAllRefusesARepeatedPage(t *testing.T) {
+	pages := 0
+	seq := ivvy.All(t.Context(), 2, func(_ context.Context, start, _ int) ([]string, *ivvy.CollectionMeta, error) {
+		pages++
+		total := 1 << 30
+		if start >= 4 {
+			return []string{"c", "d"}, &ivvy.CollectionMeta{TotalResults: &total}, nil // page 3 repeats page 2
+		}
+		return []string{string(rune('a' + start)), string(rune('b' + start))}, &ivvy.CollectionMeta{TotalResults: &total}, nil
+	})
+	var got []string
+	var err error
+	for v, e := range seq {
+		if e != nil {
+			err = e
+			continue
+		}
+		got = append(got, v)
+	}
+	require.ErrorIs(t, err, ivvy.ErrRepeatedPage)
+	assert.Equal(t, []string{"a", "b", "c", "d"}, got)
+	assert.Equal(t, 3, pages)
 }

@@ -1,0 +1,107 @@
+//go:build linux
+
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"syscall"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+)
+
+// maxStreamRSS is the most memory the CLI may hold while it streams a guest
+// list of any length to CSV.
+const maxStreamRSS = 64 << 20
+
+// TestGuestStreamMemory builds the CLI, streams a generated guest list
+// through "invitario guests --format csv" and checks the child's peak
+// resident memory. It lists 100,000 guests by default;
+// INVITEKIT_RSS_GUESTS=1000000 runs the full check that BENCHMARKS.md
+// reports.
+func TestGuestStreamMemory(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the binary and streams a long list")
+	}
+	n := 100_000
+	if s := os.Getenv("INVITEKIT_RSS_GUESTS"); s != "" {
+		v, err := strconv.Atoi(s)
+		require.NoError(t, err, "INVITEKIT_RSS_GUESTS")
+		n = v
+	}
+	bin := filepath.Join(t.TempDir(), "invitekit")
+	build := exec.Command("go", "build", "-o", bin, ".")
+	build.Stderr = os.Stderr
+	require.NoError(t, build.Run())
+
+	srv := httptest.NewServer(guestStreamHandler(n))
+	defer srv.Close()
+
+	cmd := exec.Command(bin, "invitario", "guests", "--format", "csv")
+	cmd.Env = append(os.Environ(),
+		"INVITARIO_BASE_URL="+srv.URL, "INVITARIO_EVENT_ID=E1", "INVITARIO_API_KEY=app-code", "INVITARIO_STATION=Gate")
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	out, err := cmd.StdoutPipe()
+	require.NoError(t, err)
+	require.NoError(t, cmd.Start())
+	lines, last := countLines(out)
+	require.NoError(t, cmd.Wait(), stderr.String())
+	require.Equal(t, n+1, lines, "a header and one line per guest")
+	require.Equal(t, fmt.Sprintf("g%07d,,A%07d,First%d,Last,g%d@example.com,Example Corp,registered,,,,false,false", n, n, n, n), last)
+
+	rss := cmd.ProcessState.SysUsage().(*syscall.Rusage).Maxrss << 10 // KiB on Linux
+	t.Logf("%d guests to CSV: max RSS %.1f MiB", n, float64(rss)/(1<<20))
+	require.Less(t, rss, int64(maxStreamRSS), "peak memory of the CLI")
+}
+
+// countLines reads r to its end and returns its line count and last line.
+func countLines(r io.Reader) (int, string) {
+	sc := bufio.NewScanner(r)
+	n, last := 0, ""
+	for sc.Scan() {
+		n++
+		last = sc.Text()
+	}
+	return n, last
+}
+
+// guestStreamHandler is a minimal Invitario server whose event has n
+// generated guests, written to the list answer one at a time.
+func guestStreamHandler(n int) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_, _ = io.Copy(io.Discard, r.Body)
+		w.Header().Set("Content-Type", "application/json")
+		switch r.URL.Path {
+		case "/api/v1/login":
+			_, _ = io.WriteString(w, `{"status":"success","sessionToken":"0123456789abcdef0123456789abcdef01234567","stationName":"Gate","event":{"id":"E1","name":"Stream"}}`)
+		case "/api/v1/logout":
+			_, _ = io.WriteString(w, `{"status":"success"}`)
+		case "/api/v1/guest/list/all":
+			bw := bufio.NewWriterSize(w, 64<<10)
+			fmt.Fprintf(bw, `{"status":"success","count":%d,"dateTime":"2026-03-01T12:00:00+01:00","guests":[`, n)
+			for i := 1; i <= n; i++ {
+				if i > 1 {
+					_ = bw.WriteByte(',')
+				}
+				fmt.Fprintf(bw, `{"id":"g%07d","accessCode":"A%07d","registrationState":"registered",`+
+					`"fields":{"firstName":"First%d","lastName":"Last","email":"g%d@example.com","company":"Example Corp"},`+
+					`"checkInDateTime":null,"checkOutDateTime":null,"deleteDateTime":null,"companions":[],`+
+					`"clientUpdateDateTime":"2026-03-01T11:00:00+01:00","serverUpdateDateTime":"2026-03-01T11:00:00+01:00"}`, i, i, i, i)
+			}
+			_, _ = bw.WriteString(`]}`)
+			_ = bw.Flush()
+		default:
+			http.NotFound(w, r)
+		}
+	})
+}
