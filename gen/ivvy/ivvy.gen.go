@@ -17,6 +17,7 @@ import (
 	"strings"
 
 	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/oapi-codegen/runtime"
 	openapi_types "github.com/oapi-codegen/runtime/types"
 )
 
@@ -53,6 +54,248 @@ func (e GetEventListRequestOrderDir) Valid() bool {
 	}
 }
 
+// AccountCostCenter A cost center of the account.
+//
+// Example: {"code":"AB12","defaultType":5,"description":null,"id":5452,"name":"Room hire"}
+type AccountCostCenter struct {
+	// Code A text value that the server sends as a JSON string, or as a number
+	// when the text is numeric (postal codes, phone numbers, receipt and
+	// business numbers, codes). null when unset.
+	//
+	//
+	// Example: 4227
+	Code *AcctText `json:"code,omitempty"`
+
+	// DefaultType Set on the account's default cost centers: 1 other, 2 food, 3
+	// beverage, 4 audio visual, 5 room hire, 6 accommodation, 7 service
+	// fees (open set); null otherwise.
+	DefaultType *int    `json:"defaultType,omitempty"`
+	Description *string `json:"description,omitempty"`
+
+	// Id An integer that the server may send as a JSON number or as a string of digits.
+	Id   Integer `json:"id"`
+	Name *string `json:"name,omitempty"`
+}
+
+// AccountCostCenterCollection Example: {"meta":{"count":2,"perPage":2,"start":0,"totalResults":2},"results":[{"code":2,"defaultType":2,"description":null,"id":5451,"name":"Food and beverage"},{"code":"AB12","defaultType":null,"description":"Hire of function rooms","id":5452,"name":"Room hire"}]}
+type AccountCostCenterCollection struct {
+	// Meta Paging facts of a collection; any key may be absent.
+	Meta    *CollectionMeta     `json:"meta,omitempty"`
+	Results []AccountCostCenter `json:"results"`
+}
+
+// AccountGetCostCenterListRequest The action needs no parameters; the paging fields are accepted as by
+// every collection.
+//
+// Example: {"perPage":100,"start":0}
+type AccountGetCostCenterListRequest struct {
+	// PerPage Records per page. Actions cap it at an undocumented maximum; a larger
+	// value has no effect beyond the cap.
+	PerPage *PageSize `json:"perPage,omitempty"`
+
+	// Start Zero-based offset of the first record to return (not a page number):
+	// the second page of 20 starts at 20. The server assumes 0 when absent.
+	Start *PageStart `json:"start,omitempty"`
+}
+
+// AccountIndustry An industry defined in the account.
+//
+// Example: {"createdDate":"2019-01-29 23:12:20 UTC","id":46173,"modifiedDate":"2019-01-29 23:12:20 UTC","name":"IT/Telco"}
+type AccountIndustry struct {
+	// CreatedDate An iVvy timestamp that may be unset: null or "" (both decode as the
+	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	CreatedDate *NullableTimestamp `json:"createdDate,omitempty"`
+
+	// Id An integer that the server may send as a JSON number or as a string of digits.
+	Id Integer `json:"id"`
+
+	// ModifiedDate An iVvy timestamp that may be unset: null or "" (both decode as the
+	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	ModifiedDate *NullableTimestamp `json:"modifiedDate,omitempty"`
+	Name         *string            `json:"name,omitempty"`
+}
+
+// AccountIndustryCollection Example: {"meta":{"count":2,"perPage":2,"start":0,"totalResults":26},"results":[{"createdDate":"2019-01-29 23:12:20 UTC","id":46157,"modifiedDate":"2019-01-29 23:12:20 UTC","name":"Advertising \u0026 Marketing"},{"createdDate":"2019-01-29 23:12:20 UTC","id":46158,"modifiedDate":"2019-01-29 23:12:20 UTC","name":"Agricultural, Forestry, Horticulture"}]}
+type AccountIndustryCollection struct {
+	// Meta Paging facts of a collection; any key may be absent.
+	Meta    *CollectionMeta   `json:"meta,omitempty"`
+	Results []AccountIndustry `json:"results"`
+}
+
+// AccountUser A user of the account.
+//
+// Example: {"createdDate":"2019-01-29 23:12:20 UTC","currentStatus":1,"email":"grace@example.com","firstName":"Grace","groupId":12,"id":50476,"lastLoginDate":"2026-02-27 22:01:09 UTC","lastName":"Hopper","middleName":null,"modifiedDate":"2025-11-02 10:20:30 UTC","phone":"0755550100","phoneMobile":"0455550100","salutation":"Ms","userType":1}
+type AccountUser struct {
+	// CreatedDate An iVvy timestamp that may be unset: null or "" (both decode as the
+	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	CreatedDate *NullableTimestamp `json:"createdDate,omitempty"`
+
+	// CurrentStatus 1 active, 2 inactive (open set).
+	CurrentStatus *int    `json:"currentStatus,omitempty"`
+	Email         *string `json:"email,omitempty"`
+	FirstName     *string `json:"firstName,omitempty"`
+
+	// GroupId An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	GroupId *NullableInteger `json:"groupId,omitempty"`
+
+	// Id An integer that the server may send as a JSON number or as a string of digits.
+	Id Integer `json:"id"`
+
+	// LastLoginDate An iVvy timestamp that may be unset: null or "" (both decode as the
+	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	LastLoginDate *NullableTimestamp `json:"lastLoginDate,omitempty"`
+	LastName      *string            `json:"lastName,omitempty"`
+	MiddleName    *string            `json:"middleName,omitempty"`
+
+	// ModifiedDate An iVvy timestamp that may be unset: null or "" (both decode as the
+	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	ModifiedDate *NullableTimestamp `json:"modifiedDate,omitempty"`
+
+	// Phone The reference page swaps the descriptions of phone and phoneMobile.
+	Phone       *string `json:"phone,omitempty"`
+	PhoneMobile *string `json:"phoneMobile,omitempty"`
+	Salutation  *string `json:"salutation,omitempty"`
+
+	// UserType 1 normal, 2 abstract reviewer, 3 event client, 4 API third party user, 5 meeting booker (open set).
+	UserType *int `json:"userType,omitempty"`
+}
+
+// AccountUserCollection Example: {"meta":{"count":1,"perPage":20,"start":0,"totalResults":1},"results":[{"createdDate":"2019-01-29 23:12:20 UTC","currentStatus":1,"email":"grace@example.com","firstName":"Grace","groupId":12,"id":50476,"lastLoginDate":"2026-02-27 22:01:09 UTC","lastName":"Hopper","middleName":null,"modifiedDate":"2025-11-02 10:20:30 UTC","phone":"0755550100","phoneMobile":"0455550100","salutation":"Ms","userType":1}]}
+type AccountUserCollection struct {
+	// Meta Paging facts of a collection; any key may be absent.
+	Meta    *CollectionMeta `json:"meta,omitempty"`
+	Results []AccountUser   `json:"results"`
+}
+
+// AccountUserListFilter The filter of getUserList: the key below, and any other field name
+// with the modifiers described under Filter.
+//
+// Example: {"venueId":1459}
+type AccountUserListFilter struct {
+	// VenueId Only the users of this venue.
+	VenueId              *int64                 `json:"venueId,omitempty"`
+	AdditionalProperties map[string]interface{} `json:"-"`
+}
+
+// AcctAddress A postal address as the invoice, partner and company actions send it.
+// Lines and postal codes that look numeric may arrive as numbers.
+//
+// Example: {"city":"Varsity Lakes","countryCode":"AU","countryName":null,"line1":"2 Boston Court","line2":"","line3":"","line4":"","postalCode":4227,"stateCode":"QLD","stateName":null}
+type AcctAddress struct {
+	City *string `json:"city,omitempty"`
+
+	// CountryCode For example AU.
+	CountryCode *string `json:"countryCode,omitempty"`
+
+	// CountryName For example Australia.
+	CountryName *string `json:"countryName,omitempty"`
+
+	// Line1 A text value that the server sends as a JSON string, or as a number
+	// when the text is numeric (postal codes, phone numbers, receipt and
+	// business numbers, codes). null when unset.
+	//
+	//
+	// Example: 4227
+	Line1 *AcctText `json:"line1,omitempty"`
+
+	// Line2 A text value that the server sends as a JSON string, or as a number
+	// when the text is numeric (postal codes, phone numbers, receipt and
+	// business numbers, codes). null when unset.
+	//
+	//
+	// Example: 4227
+	Line2 *AcctText `json:"line2,omitempty"`
+
+	// Line3 A text value that the server sends as a JSON string, or as a number
+	// when the text is numeric (postal codes, phone numbers, receipt and
+	// business numbers, codes). null when unset.
+	//
+	//
+	// Example: 4227
+	Line3 *AcctText `json:"line3,omitempty"`
+
+	// Line4 A text value that the server sends as a JSON string, or as a number
+	// when the text is numeric (postal codes, phone numbers, receipt and
+	// business numbers, codes). null when unset.
+	//
+	//
+	// Example: 4227
+	Line4 *AcctText `json:"line4,omitempty"`
+
+	// PostalCode A text value that the server sends as a JSON string, or as a number
+	// when the text is numeric (postal codes, phone numbers, receipt and
+	// business numbers, codes). null when unset.
+	//
+	//
+	// Example: 4227
+	PostalCode *AcctText `json:"postalCode,omitempty"`
+
+	// StateCode For example QLD.
+	StateCode *string `json:"stateCode,omitempty"`
+
+	// StateName For example Queensland.
+	StateName *string `json:"stateName,omitempty"`
+}
+
+// AcctDate An iVvy date, "yyyy-mm-dd".
+//
+// Example: 2026-07-01
+type AcctDate = string
+
+// AcctNullableDecimal A decimal number that may be null (decodes as 0), sent as a JSON
+// number or as a numeric string.
+//
+// Example: 18.19
+type AcctNullableDecimal = Float
+
+// AcctText A text value that the server sends as a JSON string, or as a number
+// when the text is numeric (postal codes, phone numbers, receipt and
+// business numbers, codes). null when unset.
+//
+// Example: 4227
+type AcctText struct {
+	union json.RawMessage
+}
+
+// AcctText0 defines model for AcctText.0.
+type AcctText0 = string
+
+// AcctText1 defines model for AcctText.1.
+type AcctText1 = float32
+
+// AddErrorReportRequest An error report. refType says what it is about; the refIds that refType
+// needs must all be given (see the operation).
+//
+// Example: {"code":"254856","level":3,"message":"The booking could not be synchronised","refId1":107,"refId2":2256,"refType":2}
+type AddErrorReportRequest struct {
+	// Code A code that tells this kind of error from others.
+	Code *string `json:"code,omitempty"`
+
+	// DebugData Details for debugging, at most 1000 characters.
+	DebugData *string `json:"debugData,omitempty"`
+
+	// Level The severity of the error.
+	Level *int `json:"level,omitempty"`
+
+	// Message What went wrong.
+	Message *string `json:"message,omitempty"`
+
+	// RefId1 The venue, for refType 2, 3 and 4.
+	RefId1 *int64 `json:"refId1,omitempty"`
+
+	// RefId2 The venue booking, for refType 2, 3 and 4.
+	RefId2 *int64 `json:"refId2,omitempty"`
+
+	// RefId3 The accommodation group (refType 3) or room reservation (refType 4).
+	RefId3 *int64 `json:"refId3,omitempty"`
+	RefId4 *int64 `json:"refId4,omitempty"`
+	RefId5 *int64 `json:"refId5,omitempty"`
+
+	// RefType 1 custom, 2 venue booking, 3 accommodation group, 4 room reservation (open set).
+	RefType *int `json:"refType,omitempty"`
+}
+
 // AddOrUpdateContactRequest A contact to add (no id; firstName, lastName and email required) or
 // the fields to change (with id).
 type AddOrUpdateContactRequest struct {
@@ -87,6 +330,19 @@ type AddOrUpdateContactRequest struct {
 
 	// UpdateIfExists Without id, update the contact with the same firstName, lastName and email if there is one.
 	UpdateIfExists *bool `json:"updateIfExists,omitempty"`
+}
+
+// AddOrUpdateCostCenterRequest A cost center to add (no id; name and code required) or the fields to
+// change (with id).
+//
+// Example: {"code":"AV01","description":"Projectors, microphones and screens","name":"Audio visual"}
+type AddOrUpdateCostCenterRequest struct {
+	Code        *string `json:"code,omitempty"`
+	Description *string `json:"description,omitempty"`
+
+	// Id The cost center to update; omit to add one.
+	Id   *int64  `json:"id,omitempty"`
+	Name *string `json:"name,omitempty"`
 }
 
 // AddOrUpdateEventRequest An event to add (no id) or the fields to change (with id). Adding
@@ -147,6 +403,57 @@ type AddOrUpdateResult struct {
 
 	// Success Whether the object was added or updated.
 	Success *bool `json:"success,omitempty"`
+}
+
+// AddPaymentRequest A payment to apply to one invoice.
+//
+// Example: {"amountPaid":10,"feePercentage":10,"invoiceId":156,"paidDate":"2026-03-02 00:00:00","paymentMethod":8,"receiptNum":"123"}
+type AddPaymentRequest struct {
+	// AmountPaid At most the amount still owed on the invoice.
+	AmountPaid float64 `json:"amountPaid"`
+
+	// CardType Required when paymentMethod is 1 (credit card). 0 unknown, 1 Visa, 2 MasterCard, 3 Amex, 4 Diners (open set).
+	CardType *int `json:"cardType,omitempty"`
+
+	// ChequeBankBranch For cheques.
+	ChequeBankBranch *string `json:"chequeBankBranch,omitempty"`
+
+	// ChequeDrawerName For cheques.
+	ChequeDrawerName *string `json:"chequeDrawerName,omitempty"`
+
+	// ChequeNumber Required when paymentMethod is 5 (cheque).
+	ChequeNumber *string `json:"chequeNumber,omitempty"`
+
+	// CustomPaymentMethodId Required when paymentMethod is 13 (custom).
+	CustomPaymentMethodId *int64 `json:"customPaymentMethodId,omitempty"`
+
+	// EftPaymentReference For direct deposits.
+	EftPaymentReference *string `json:"eftPaymentReference,omitempty"`
+
+	// EftTransferDate An iVvy timestamp, "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC" suffix.
+	EftTransferDate *Timestamp `json:"eftTransferDate,omitempty"`
+
+	// FeeAmount A flat card fee included in amountPaid; when given, feePercentage is ignored.
+	FeeAmount *float64 `json:"feeAmount,omitempty"`
+
+	// FeeExcludedTaxIds The taxes to leave out of the payment's fee.
+	FeeExcludedTaxIds *[]int64 `json:"feeExcludedTaxIds,omitempty"`
+
+	// FeePercentage The card fee, in percent, included in amountPaid.
+	FeePercentage *float64 `json:"feePercentage,omitempty"`
+	InvoiceId     int64    `json:"invoiceId"`
+
+	// PaidDate An iVvy timestamp, "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC" suffix.
+	PaidDate *Timestamp `json:"paidDate,omitempty"`
+
+	// PaymentMethod 0 unknown, 1 credit card, 2 BPay, 3 direct deposit, 4 PayPal, 5
+	// cheque, 6 cash, 8 accounts receivable, 9 EFTPOS, 10 write-off, 11
+	// point of sale, 12 wire transfer, 13 custom (open set).
+	PaymentMethod *int    `json:"paymentMethod,omitempty"`
+	ReceiptNum    *string `json:"receiptNum,omitempty"`
+
+	// ReconciledDate An iVvy timestamp, "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC" suffix.
+	ReconciledDate *Timestamp `json:"reconciledDate,omitempty"`
 }
 
 // Address A postal address; stateName stands in when there is no stateCode.
@@ -510,8 +817,203 @@ type CreateLoginTokenRequest struct {
 	Referrer *string `json:"referrer,omitempty"`
 }
 
+// CreditNote A credit note. getCreditNoteList sends the summary fields;
+// getCreditNote adds address, taxes, items, allocations and refunds.
+//
+// Example: {"address":{"city":"Burleigh Heads","countryCode":"AU","line1":"2/1 New Castle Street","line2":"","line3":"","line4":"","postalCode":4220,"stateCode":"QLD"},"allocations":[{"amountAllocated":1000,"creditDate":"2021-02-16 05:16:17","invoiceId":4842,"notes":null}],"amountAllocated":1118.4,"amountRefunded":null,"companyId":854,"contactId":null,"createdDate":"2021-02-16 05:10:55 UTC","currency":"AUD","eventId":null,"id":716,"items":[{"amountPaid":null,"costCenters":[{"costcenterId":6,"totalCost":1000,"totalTaxCost":90.909}],"description":"Accommodation: Room 4, 2 nights","id":551,"quantity":2,"refType":510,"taxes":[{"amount":90.909,"costcenterId":0,"taxId":5455,"taxRateAmount":0,"taxRateAmountType":0,"taxRateId":0}],"totalCost":1000,"totalTaxCost":90.91,"unitCost":500}],"modifiedDate":"2021-02-16 05:15:42 UTC","notes":"","refId":27398,"refType":4,"reference":"CN10000129","refunds":[{"amountRefunded":118.4,"notes":"Refunded by bank transfer.","refundDate":"2021-02-18 00:05:15","refundId":195}],"taxes":[{"amount":100,"costcenterId":0,"taxId":5455,"taxRateAmount":0,"taxRateAmountType":0,"taxRateId":0}],"title":"Test Credit Note","totalAmount":1118.4,"totalTaxAmount":100,"venueId":1}
+type CreditNote struct {
+	// Address A postal address as the invoice, partner and company actions send it.
+	// Lines and postal codes that look numeric may arrive as numbers.
+	//
+	//
+	// Example: {"city":"Varsity Lakes","countryCode":"AU","countryName":null,"line1":"2 Boston Court","line2":"","line3":"","line4":"","postalCode":4227,"stateCode":"QLD","stateName":null}
+	Address     *AcctAddress            `json:"address,omitempty"`
+	Allocations *[]CreditNoteAllocation `json:"allocations,omitempty"`
+
+	// AmountAllocated A decimal number that may be null (decodes as 0), sent as a JSON
+	// number or as a numeric string.
+	//
+	//
+	// Example: 18.19
+	AmountAllocated *AcctNullableDecimal `json:"amountAllocated,omitempty"`
+
+	// AmountRefunded A decimal number that may be null (decodes as 0), sent as a JSON
+	// number or as a numeric string.
+	//
+	//
+	// Example: 18.19
+	AmountRefunded *AcctNullableDecimal `json:"amountRefunded,omitempty"`
+
+	// CompanyId An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	CompanyId *NullableInteger `json:"companyId,omitempty"`
+
+	// ContactId An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	ContactId *NullableInteger `json:"contactId,omitempty"`
+
+	// CreatedDate An iVvy timestamp that may be unset: null or "" (both decode as the
+	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	CreatedDate *NullableTimestamp `json:"createdDate,omitempty"`
+	Currency    *string            `json:"currency,omitempty"`
+
+	// EventId An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	EventId *NullableInteger `json:"eventId,omitempty"`
+
+	// Id An integer that the server may send as a JSON number or as a string of digits.
+	Id Integer `json:"id"`
+
+	// InvoiceId An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	InvoiceId *NullableInteger `json:"invoiceId,omitempty"`
+	Items     *[]InvoiceItem   `json:"items,omitempty"`
+
+	// ModifiedDate An iVvy timestamp that may be unset: null or "" (both decode as the
+	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	ModifiedDate *NullableTimestamp `json:"modifiedDate,omitempty"`
+	Notes        *string            `json:"notes,omitempty"`
+
+	// RefId An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	RefId *NullableInteger `json:"refId,omitempty"`
+
+	// RefType 0 custom, 1 event registration, 2 membership sign-up, 3 membership renewal, 4 venue booking (open set).
+	RefType   *int                `json:"refType,omitempty"`
+	Reference *string             `json:"reference,omitempty"`
+	Refunds   *[]CreditNoteRefund `json:"refunds,omitempty"`
+
+	// Taxes The credit note's taxes and their amounts.
+	Taxes *[]InvoiceTax `json:"taxes,omitempty"`
+	Title *string       `json:"title,omitempty"`
+
+	// TotalAmount A decimal number that may be null (decodes as 0), sent as a JSON
+	// number or as a numeric string.
+	//
+	//
+	// Example: 18.19
+	TotalAmount *AcctNullableDecimal `json:"totalAmount,omitempty"`
+
+	// TotalTaxAmount A decimal number that may be null (decodes as 0), sent as a JSON
+	// number or as a numeric string.
+	//
+	//
+	// Example: 18.19
+	TotalTaxAmount *AcctNullableDecimal `json:"totalTaxAmount,omitempty"`
+
+	// VenueId An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	VenueId *NullableInteger `json:"venueId,omitempty"`
+}
+
+// CreditNoteAllocation An amount of a credit note put against an invoice.
+//
+// Example: {"amountAllocated":1000,"creditDate":"2021-02-16 05:16:17","invoiceId":4842,"notes":null}
+type CreditNoteAllocation struct {
+	// AmountAllocated A decimal number that the server may send as a JSON number or as a numeric string.
+	AmountAllocated *Decimal `json:"amountAllocated,omitempty"`
+
+	// CreditDate An iVvy timestamp that may be unset: null or "" (both decode as the
+	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	CreditDate *NullableTimestamp `json:"creditDate,omitempty"`
+
+	// InvoiceId An integer that the server may send as a JSON number or as a string of digits.
+	InvoiceId *Integer `json:"invoiceId,omitempty"`
+	Notes     *string  `json:"notes,omitempty"`
+}
+
+// CreditNoteCollection Example: {"meta":{"count":2,"perPage":2,"start":0,"totalResults":124},"results":[{"amountAllocated":null,"amountRefunded":null,"companyId":null,"contactId":153,"createdDate":"2015-12-28 08:31:50 UTC","currency":"AUD","eventId":2,"id":1,"invoiceId":null,"modifiedDate":"2015-12-28 08:31:50 UTC","notes":null,"refId":7,"refType":1,"reference":"CN10000001","title":"Event Testing: *Registration 7*","totalAmount":500,"totalTaxAmount":45.45,"venueId":null},{"amountAllocated":null,"amountRefunded":null,"companyId":null,"contactId":0,"createdDate":"2015-12-28 12:43:02 UTC","currency":"AUD","eventId":null,"id":3,"invoiceId":null,"modifiedDate":"2015-12-28 12:43:02 UTC","notes":null,"refId":1437,"refType":4,"reference":"CN10000003","title":"*Deposit Invoice*","totalAmount":null,"totalTaxAmount":null,"venueId":null}]}
+type CreditNoteCollection struct {
+	// Meta Paging facts of a collection; any key may be absent.
+	Meta    *CollectionMeta `json:"meta,omitempty"`
+	Results []CreditNote    `json:"results"`
+}
+
+// CreditNoteRefund An amount of a credit note paid back.
+//
+// Example: {"amountRefunded":118.4,"notes":"Refunded by bank transfer.","refundDate":"2021-02-18 00:05:15","refundId":195}
+type CreditNoteRefund struct {
+	// AmountRefunded A decimal number that the server may send as a JSON number or as a numeric string.
+	AmountRefunded *Decimal `json:"amountRefunded,omitempty"`
+	Notes          *string  `json:"notes,omitempty"`
+
+	// RefundDate An iVvy timestamp that may be unset: null or "" (both decode as the
+	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	RefundDate *NullableTimestamp `json:"refundDate,omitempty"`
+
+	// RefundId An integer that the server may send as a JSON number or as a string of digits.
+	RefundId *Integer `json:"refundId,omitempty"`
+}
+
 // Decimal A decimal number that the server may send as a JSON number or as a numeric string.
 type Decimal = Float
+
+// EmailLog One email sent from the account.
+//
+// Example: {"bcc":null,"body":"\u003cp\u003eThank you for registering.\u003c/p\u003e","contactId":25943,"eventId":50,"from":"events@example.com","id":2,"refId":184133,"refType":5,"sentTime":"2026-03-02 07:18:29 UTC","subject":"Your registration is complete","success":true,"to":"ada@example.com","type":1,"userId":null}
+type EmailLog struct {
+	Bcc  *string `json:"bcc,omitempty"`
+	Body *string `json:"body,omitempty"`
+
+	// ContactId An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	ContactId *NullableInteger `json:"contactId,omitempty"`
+
+	// EventId An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	EventId *NullableInteger `json:"eventId,omitempty"`
+	From    *string          `json:"from,omitempty"`
+
+	// Id An integer that the server may send as a JSON number or as a string of digits.
+	Id Integer `json:"id"`
+
+	// RefId An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	RefId *NullableInteger `json:"refId,omitempty"`
+
+	// RefType What refId points to (open set): 0 other, 1 contact, 2 event, 3
+	// membership, 4 abstract, 5 registration, 6 invoice, 7 author, 8
+	// task, 9 credit note, 10 survey, 11 venue marketplace, 12 booking,
+	// 13 company, 14 floor plan.
+	RefType *int `json:"refType,omitempty"`
+
+	// SentTime An iVvy timestamp that may be unset: null or "" (both decode as the
+	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	SentTime *NullableTimestamp `json:"sentTime,omitempty"`
+	Subject  *string            `json:"subject,omitempty"`
+
+	// Success Whether the email was sent.
+	Success *bool   `json:"success,omitempty"`
+	To      *string `json:"to,omitempty"`
+
+	// Type What the email was (open set): 0 unknown, 1 completed event
+	// registration, 2 completed registration waiting on payment, 3
+	// accommodation confirmation, 4 travel confirmation, 5 registration
+	// payment reminder, 8 exhibitor final confirmation, 11 to 15
+	// abstract/paper created, changes requested, rejected, accepted,
+	// reviewer added, 16 contact changed, 17 hotel changed, 18 flight
+	// changed, 19 tickets changed, 20 exhibitor confirmation, 21 session
+	// confirmation, 22 session changed, 23 abstract changed, 24 final
+	// confirmation, 26 abstract, 27 API lead tracker, 28 contact
+	// subscribed, 29 transfer changed, 30 event feedback, 31 event
+	// reminder, 32 incomplete registration, 1000 password reset, 1001
+	// notification, 1002 task, 1003 new company added, 1500 statement,
+	// 1501 invoice, 1502 credit note, 2000 membership signup, 2001
+	// membership renewal, 2002 renewal notice, 3000 survey, 4000 venue
+	// booking document, 4001 venue booking floor plan.
+	Type *int `json:"type,omitempty"`
+
+	// UserId An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	UserId *NullableInteger `json:"userId,omitempty"`
+}
+
+// EmailLogCollection Example: {"meta":{"count":1,"perPage":100,"start":0,"totalResults":1},"results":[{"bcc":null,"body":"\u003cp\u003eThank you for registering.\u003c/p\u003e","contactId":25943,"eventId":50,"from":"events@example.com","id":2,"refId":184133,"refType":5,"sentTime":"2026-03-02 07:18:29 UTC","subject":"Your registration is complete","success":true,"to":"ada@example.com","type":1,"userId":null}]}
+type EmailLogCollection struct {
+	// Meta Paging facts of a collection; any key may be absent.
+	Meta    *CollectionMeta `json:"meta,omitempty"`
+	Results []EmailLog      `json:"results"`
+}
 
 // Event An event. getEventList sends the list fields (venue, tickets,
 // information and homepageContent only when asked for); getEvent sends
@@ -803,6 +1305,47 @@ type GetContactRequest struct {
 	UseEventSortOrder *bool `json:"useEventSortOrder,omitempty"`
 }
 
+// GetCreditNoteListRequest Example: {"filter":{"venueId":1},"perPage":10,"start":0}
+type GetCreditNoteListRequest struct {
+	// Filter Narrows a collection: each key names a field, each value is what it
+	// must equal. A key may end in a modifier: __CONTAINS, __NOTCONTAINS,
+	// __BEGINS, __ENDS, __LESSTHAN (at most), __GREATERTHAN (at least),
+	// __NOT or __EMPTY; for example {"firstName__BEGINS": "M"}. The value
+	// "__ISNULL__" matches fields that are not set.
+	Filter *Filter `json:"filter,omitempty"`
+
+	// PerPage Records per page. Actions cap it at an undocumented maximum; a larger
+	// value has no effect beyond the cap.
+	PerPage PageSize `json:"perPage"`
+
+	// Start Zero-based offset of the first record to return (not a page number):
+	// the second page of 20 starts at 20. The server assumes 0 when absent.
+	Start PageStart `json:"start"`
+}
+
+// GetCreditNoteRequest Example: {"id":716}
+type GetCreditNoteRequest struct {
+	Id int64 `json:"id"`
+}
+
+// GetEmailLogListRequest Example: {"filter":{"eventId":50},"perPage":100,"start":0}
+type GetEmailLogListRequest struct {
+	// Filter Narrows a collection: each key names a field, each value is what it
+	// must equal. A key may end in a modifier: __CONTAINS, __NOTCONTAINS,
+	// __BEGINS, __ENDS, __LESSTHAN (at most), __GREATERTHAN (at least),
+	// __NOT or __EMPTY; for example {"firstName__BEGINS": "M"}. The value
+	// "__ISNULL__" matches fields that are not set.
+	Filter *Filter `json:"filter,omitempty"`
+
+	// PerPage Records per page. Actions cap it at an undocumented maximum; a larger
+	// value has no effect beyond the cap.
+	PerPage *PageSize `json:"perPage,omitempty"`
+
+	// Start Zero-based offset of the first record to return (not a page number):
+	// the second page of 20 starts at 20. The server assumes 0 when absent.
+	Start *PageStart `json:"start,omitempty"`
+}
+
 // GetEventListRequest defines model for GetEventListRequest.
 type GetEventListRequest struct {
 	// Filter The filter of getEventList: the keys below, and any other field name
@@ -835,6 +1378,23 @@ type GetEventRequest struct {
 	Id int64 `json:"id"`
 }
 
+// GetIndustryListRequest Example: {"perPage":100,"start":0}
+type GetIndustryListRequest struct {
+	// Filter Narrows a collection: each key names a field, each value is what it
+	// must equal. A key may end in a modifier: __CONTAINS, __NOTCONTAINS,
+	// __BEGINS, __ENDS, __LESSTHAN (at most), __GREATERTHAN (at least),
+	// __NOT or __EMPTY; for example {"firstName__BEGINS": "M"}. The value
+	// "__ISNULL__" matches fields that are not set.
+	Filter *Filter `json:"filter,omitempty"`
+
+	// PerPage Records per page, from 1 to 100.
+	PerPage *PageSize100 `json:"perPage,omitempty"`
+
+	// Start Zero-based offset of the first record to return (not a page number):
+	// the second page of 20 starts at 20. The server assumes 0 when absent.
+	Start *PageStart `json:"start,omitempty"`
+}
+
 // GetInvitedContactListRequest defines model for GetInvitedContactListRequest.
 type GetInvitedContactListRequest struct {
 	EventId int64 `json:"eventId"`
@@ -854,6 +1414,34 @@ type GetInvitedContactListRequest struct {
 	// the second page of 20 starts at 20. The server assumes 0 when absent.
 	Start *PageStart `json:"start,omitempty"`
 }
+
+// GetInvoiceListRequest Example: {"filter":{"includePaymentDetails":true,"refType":4,"venueId":1459},"perPage":20,"start":0}
+type GetInvoiceListRequest struct {
+	// Filter The filter of getInvoiceList: the keys below, and any other field
+	// name with the modifiers described under Filter.
+	//
+	//
+	// Example: {"fromModifiedDate":"2026-01-01 00:00:00 UTC","includePaymentDetails":true}
+	Filter *InvoiceListFilter `json:"filter,omitempty"`
+
+	// PerPage Records per page. Actions cap it at an undocumented maximum; a larger
+	// value has no effect beyond the cap.
+	PerPage *PageSize `json:"perPage,omitempty"`
+
+	// Start Zero-based offset of the first record to return (not a page number):
+	// the second page of 20 starts at 20. The server assumes 0 when absent.
+	Start *PageStart `json:"start,omitempty"`
+}
+
+// GetInvoiceRequest Example: {"id":957114}
+type GetInvoiceRequest struct {
+	Id int64 `json:"id"`
+}
+
+// GetOptionsRequest The action takes no parameters.
+//
+// Example: {}
+type GetOptionsRequest = map[string]interface{}
 
 // GetRegistrationListRequest defines model for GetRegistrationListRequest.
 type GetRegistrationListRequest struct {
@@ -919,6 +1507,24 @@ type GetSponsorshipListRequest struct {
 	Start *PageStart `json:"start,omitempty"`
 }
 
+// GetUserListRequest Example: {"filter":{"venueId":1459},"perPage":20,"start":0}
+type GetUserListRequest struct {
+	// Filter The filter of getUserList: the key below, and any other field name
+	// with the modifiers described under Filter.
+	//
+	//
+	// Example: {"venueId":1459}
+	Filter *AccountUserListFilter `json:"filter,omitempty"`
+
+	// PerPage Records per page. Actions cap it at an undocumented maximum; a larger
+	// value has no effect beyond the cap.
+	PerPage *PageSize `json:"perPage,omitempty"`
+
+	// Start Zero-based offset of the first record to return (not a page number):
+	// the second page of 20 starts at 20. The server assumes 0 when absent.
+	Start *PageStart `json:"start,omitempty"`
+}
+
 // Integer An integer that the server may send as a JSON number or as a string of digits.
 type Integer = Int
 
@@ -967,6 +1573,477 @@ type InvitedContactCollection struct {
 	Results []InvitedContact `json:"results"`
 }
 
+// Invoice An invoice. getInvoiceList sends the summary fields (payments only
+// when asked for); getInvoice adds items, refunds, venueExTaxes and
+// additionalData. isTaxCharged is 1 when tax is charged: the page calls
+// it a flag, but its examples send the integer.
+//
+// Example: {"additionalData":{"purchaseOrderReference":"PO-7781","taxes":[{"id":1,"name":"GST"}]},"amountPaid":233.45,"bookingCode":"XMAS2018","bookingId":92471,"company":{"businessName":"Example Pty Ltd","businessNumber":"BUS123","email":"accounts@example.com","id":214,"phone":null},"contact":{"email":"ada@example.com","firstName":"Ada","id":580,"lastName":"Lovelace","phone":"0455550000"},"createdDate":"2018-06-11 06:06:42 UTC","currency":"AUD","currentStatus":2,"description":"Christmas party deposit","eventId":null,"id":957114,"isTaxCharged":1,"issuedDate":"2018-06-11 06:06:42 UTC","items":[{"adjustments":[{"adjustmentType":1,"adjustmentTypeId":7,"adjustmentValue":10,"adjustmentValueType":2,"amount":25.56,"costcenterId":1,"description":"10% early booking discount"}],"amountPaid":230,"costCenters":[{"costcenterId":1,"totalCost":230,"totalTaxCost":20.91}],"description":"Deposit for Christmas Party","id":1201,"quantity":10,"quantityUnit":1,"ref2Id":500,"refId":50,"refType":500,"serviceDate":{"end":"2025-08-22","start":"2025-08-22"},"taxes":[{"amount":20.91,"costcenterId":1,"taxId":1,"taxRateAmount":10,"taxRateAmountType":1,"taxRateId":0}],"totalCost":230,"totalTaxCost":20.91,"unitCost":23,"unitCostExTax":20.91}],"modifiedDate":"2018-06-11 06:06:43 UTC","paymentDueDate":"2018-06-11 06:06:42 UTC","payments":[{"amountPaid":233.45,"cardType":3,"chequeNumber":null,"customPaymentMethodId":null,"feeAmount":3.45,"feePercentage":1.5,"id":63791,"notes":"","paidDate":"2018-06-11 06:06:42 UTC","paymentId":0,"paymentMethod":1,"receiptNum":729424}],"refId":92471,"refType":4,"reference":"1007458","refunds":[],"taxRateUsed":null,"title":"Deposit Invoice","toAddress":{"city":"Brisbane","countryCode":"AU","countryName":null,"line1":"1 Example Street","line2":"","line3":"","line4":"","postalCode":4000,"stateCode":"QLD","stateName":null},"toContactEmail":"accounts@example.com","toContactId":null,"toContactName":"Ada Lovelace","totalCost":233.45,"totalTaxCost":21.22,"venueExTaxes":[{"amount":15,"costcenterId":4,"taxId":6064,"taxRateAmount":15,"taxRateAmountType":2,"taxRateId":0}],"venueId":1683}
+type Invoice struct {
+	// AdditionalData Facts that depend on the invoice's refType; for venue bookings the purchase order and the taxes applied.
+	//
+	// Example: {"purchaseOrderReference":"PO-7781","taxes":[{"id":1,"name":"GST"}]}
+	AdditionalData *InvoiceAdditionalData `json:"additionalData,omitempty"`
+
+	// AmountPaid A decimal number that the server may send as a JSON number or as a numeric string.
+	AmountPaid *Decimal `json:"amountPaid,omitempty"`
+
+	// BookingCode The venue booking's code, for refType 4.
+	BookingCode *string `json:"bookingCode,omitempty"`
+
+	// BookingId An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	BookingId *NullableInteger `json:"bookingId,omitempty"`
+
+	// Company The company an invoice is addressed to.
+	//
+	// Example: {"businessName":"Example Pty Ltd","businessNumber":"BUS123","email":"accounts@example.com","id":214,"phone":null}
+	Company *InvoiceCompany `json:"company,omitempty"`
+
+	// Contact The contact an invoice is addressed to.
+	//
+	// Example: {"email":"ada@example.com","firstName":"Ada","id":580,"lastName":"Lovelace","phone":614535435}
+	Contact *InvoiceContact `json:"contact,omitempty"`
+
+	// CreatedDate An iVvy timestamp that may be unset: null or "" (both decode as the
+	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	CreatedDate *NullableTimestamp `json:"createdDate,omitempty"`
+	Currency    *string            `json:"currency,omitempty"`
+
+	// CurrentStatus 0 not paid, 1 unconfirmed paid, 2 paid, 3 written off, 4 cancelled, 5 refunded (open set).
+	CurrentStatus *int    `json:"currentStatus,omitempty"`
+	Description   *string `json:"description,omitempty"`
+
+	// EventId An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	EventId *NullableInteger `json:"eventId,omitempty"`
+
+	// Id An integer that the server may send as a JSON number or as a string of digits.
+	Id Integer `json:"id"`
+
+	// IsTaxCharged An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	IsTaxCharged *NullableInteger `json:"isTaxCharged,omitempty"`
+
+	// IssuedDate An iVvy timestamp that may be unset: null or "" (both decode as the
+	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	IssuedDate *NullableTimestamp `json:"issuedDate,omitempty"`
+	Items      *[]InvoiceItem     `json:"items,omitempty"`
+
+	// ModifiedDate An iVvy timestamp that may be unset: null or "" (both decode as the
+	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	ModifiedDate *NullableTimestamp `json:"modifiedDate,omitempty"`
+
+	// PaymentDueDate An iVvy timestamp that may be unset: null or "" (both decode as the
+	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	PaymentDueDate *NullableTimestamp `json:"paymentDueDate,omitempty"`
+	Payments       *[]InvoicePayment  `json:"payments,omitempty"`
+
+	// RefId An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	RefId *NullableInteger `json:"refId,omitempty"`
+
+	// RefType 0 custom, 1 event registration, 2 membership sign-up, 3 membership renewal, 4 venue booking (open set).
+	RefType   *int             `json:"refType,omitempty"`
+	Reference *string          `json:"reference,omitempty"`
+	Refunds   *[]InvoiceRefund `json:"refunds,omitempty"`
+
+	// TaxRateUsed A decimal number that may be null (decodes as 0), sent as a JSON
+	// number or as a numeric string.
+	//
+	//
+	// Example: 18.19
+	TaxRateUsed *AcctNullableDecimal `json:"taxRateUsed,omitempty"`
+	Title       *string              `json:"title,omitempty"`
+
+	// ToAddress A postal address as the invoice, partner and company actions send it.
+	// Lines and postal codes that look numeric may arrive as numbers.
+	//
+	//
+	// Example: {"city":"Varsity Lakes","countryCode":"AU","countryName":null,"line1":"2 Boston Court","line2":"","line3":"","line4":"","postalCode":4227,"stateCode":"QLD","stateName":null}
+	ToAddress      *AcctAddress `json:"toAddress,omitempty"`
+	ToContactEmail *string      `json:"toContactEmail,omitempty"`
+
+	// ToContactId An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	ToContactId   *NullableInteger `json:"toContactId,omitempty"`
+	ToContactName *string          `json:"toContactName,omitempty"`
+
+	// TotalCost A decimal number that the server may send as a JSON number or as a numeric string.
+	TotalCost *Decimal `json:"totalCost,omitempty"`
+
+	// TotalTaxCost A decimal number that the server may send as a JSON number or as a numeric string.
+	TotalTaxCost *Decimal `json:"totalTaxCost,omitempty"`
+
+	// VenueExTaxes Taxes not included in the items' totals but included in the invoice's.
+	VenueExTaxes *[]InvoiceTax `json:"venueExTaxes,omitempty"`
+
+	// VenueId An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	VenueId *NullableInteger `json:"venueId,omitempty"`
+}
+
+// InvoiceAdditionalData Facts that depend on the invoice's refType; for venue bookings the purchase order and the taxes applied.
+//
+// Example: {"purchaseOrderReference":"PO-7781","taxes":[{"id":1,"name":"GST"}]}
+type InvoiceAdditionalData struct {
+	PurchaseOrderReference *string           `json:"purchaseOrderReference,omitempty"`
+	Taxes                  *[]InvoiceTaxName `json:"taxes,omitempty"`
+}
+
+// InvoiceCollection Example: {"meta":{"count":1,"perPage":20,"start":0,"totalResults":1},"results":[{"amountPaid":200,"bookingCode":"WLBTCHTT39","bookingId":3707,"company":null,"contact":{"email":"ada@example.com","firstName":"Ada","id":580,"lastName":"Lovelace","phone":614535435},"createdDate":"2014-01-13 06:09:31 UTC","currency":"AUD","currentStatus":2,"description":"Deposit Invoice","eventId":null,"id":409619,"isTaxCharged":1,"issuedDate":"2014-01-13 06:09:31 UTC","modifiedDate":"2018-09-20 03:51:44 UTC","paymentDueDate":"2014-01-09 00:00:00 UTC","payments":null,"refId":3707,"refType":4,"reference":"1007128","taxRateUsed":10,"title":"Deposit Invoice","toAddress":{"city":"Brisbane","countryCode":"AU","countryName":null,"line1":"1 Example Street","line2":"","line3":"","line4":"","postalCode":"4000","stateCode":"QLD","stateName":null},"toContactEmail":"accounts@example.com","toContactId":null,"toContactName":"Ada Lovelace","totalCost":200,"totalTaxCost":18.18,"venueId":1459}]}
+type InvoiceCollection struct {
+	// Meta Paging facts of a collection; any key may be absent.
+	Meta    *CollectionMeta `json:"meta,omitempty"`
+	Results []Invoice       `json:"results"`
+}
+
+// InvoiceCompany The company an invoice is addressed to.
+//
+// Example: {"businessName":"Example Pty Ltd","businessNumber":"BUS123","email":"accounts@example.com","id":214,"phone":null}
+type InvoiceCompany struct {
+	BusinessName *string `json:"businessName,omitempty"`
+
+	// BusinessNumber A text value that the server sends as a JSON string, or as a number
+	// when the text is numeric (postal codes, phone numbers, receipt and
+	// business numbers, codes). null when unset.
+	//
+	//
+	// Example: 4227
+	BusinessNumber *AcctText `json:"businessNumber,omitempty"`
+	Email          *string   `json:"email,omitempty"`
+
+	// Id An integer that the server may send as a JSON number or as a string of digits.
+	Id *Integer `json:"id,omitempty"`
+
+	// Phone A text value that the server sends as a JSON string, or as a number
+	// when the text is numeric (postal codes, phone numbers, receipt and
+	// business numbers, codes). null when unset.
+	//
+	//
+	// Example: 4227
+	Phone *AcctText `json:"phone,omitempty"`
+}
+
+// InvoiceContact The contact an invoice is addressed to.
+//
+// Example: {"email":"ada@example.com","firstName":"Ada","id":580,"lastName":"Lovelace","phone":614535435}
+type InvoiceContact struct {
+	Email     *string `json:"email,omitempty"`
+	FirstName *string `json:"firstName,omitempty"`
+
+	// Id An integer that the server may send as a JSON number or as a string of digits.
+	Id       *Integer `json:"id,omitempty"`
+	LastName *string  `json:"lastName,omitempty"`
+
+	// Phone A text value that the server sends as a JSON string, or as a number
+	// when the text is numeric (postal codes, phone numbers, receipt and
+	// business numbers, codes). null when unset.
+	//
+	//
+	// Example: 4227
+	Phone *AcctText `json:"phone,omitempty"`
+}
+
+// InvoiceCostCenterAmount The share of a line that goes to one cost center.
+//
+// Example: {"costcenterId":3,"totalCost":30,"totalTaxCost":0.91}
+type InvoiceCostCenterAmount struct {
+	// CostcenterId An integer that the server may send as a JSON number or as a string of digits.
+	CostcenterId *Integer `json:"costcenterId,omitempty"`
+
+	// TotalCost A decimal number that the server may send as a JSON number or as a numeric string.
+	TotalCost *Decimal `json:"totalCost,omitempty"`
+
+	// TotalTaxCost A decimal number that the server may send as a JSON number or as a numeric string.
+	TotalTaxCost *Decimal `json:"totalTaxCost,omitempty"`
+}
+
+// InvoiceItem A line of an invoice or credit note.
+//
+// Example: {"amountPaid":null,"costCenters":[{"costcenterId":6,"totalCost":100.000091,"totalTaxCost":9.091}],"description":"Service fee (10%) on Room 4","id":552,"quantity":1,"refType":513,"taxes":[{"amount":9.091,"costcenterId":0,"taxId":5455,"taxRateAmount":0,"taxRateAmountType":0,"taxRateId":0}],"totalCost":100,"totalTaxCost":9.09,"unitCost":100}
+type InvoiceItem struct {
+	// Adjustments The discounts and surcharges applied to the line.
+	Adjustments *[]InvoiceItemAdjustment `json:"adjustments,omitempty"`
+
+	// AmountPaid A decimal number that may be null (decodes as 0), sent as a JSON
+	// number or as a numeric string.
+	//
+	//
+	// Example: 18.19
+	AmountPaid *AcctNullableDecimal `json:"amountPaid,omitempty"`
+
+	// CostCenters The line's cost and tax split by cost center.
+	CostCenters *[]InvoiceCostCenterAmount `json:"costCenters,omitempty"`
+	Description *string                    `json:"description,omitempty"`
+
+	// Id An integer that the server may send as a JSON number or as a string of digits.
+	Id *Integer `json:"id,omitempty"`
+
+	// Quantity A decimal number that the server may send as a JSON number or as a numeric string.
+	Quantity *Decimal `json:"quantity,omitempty"`
+
+	// QuantityUnit 1 number (open set).
+	QuantityUnit *int `json:"quantityUnit,omitempty"`
+
+	// Ref2Id An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	Ref2Id *NullableInteger `json:"ref2Id,omitempty"`
+
+	// RefId An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	RefId *NullableInteger `json:"refId,omitempty"`
+
+	// RefType What was sold (open set): 0 unknown, 100 fee (102 card fee, 103
+	// payment fee), 500 deposit, 501 package (refId the venue package,
+	// ref2Id the booking package), 502 invoice, 503 payment, 505
+	// session, 506 menu package, 507 beverage package, 508 resource, 509
+	// product, 510 accommodation, 511 additional line, 512 invoice
+	// payment fee, 513 service fee.
+	RefType *int `json:"refType,omitempty"`
+
+	// ServiceDate The days a line's service is provided on.
+	//
+	// Example: {"end":"2025-08-23","start":"2025-08-22"}
+	ServiceDate *InvoiceServiceDate `json:"serviceDate,omitempty"`
+
+	// Taxes The taxes of the line; old documents may leave some fields empty.
+	Taxes *[]InvoiceTax `json:"taxes,omitempty"`
+
+	// TotalCost A decimal number that the server may send as a JSON number or as a numeric string.
+	TotalCost *Decimal `json:"totalCost,omitempty"`
+
+	// TotalTaxCost A decimal number that may be null (decodes as 0), sent as a JSON
+	// number or as a numeric string.
+	//
+	//
+	// Example: 18.19
+	TotalTaxCost *AcctNullableDecimal `json:"totalTaxCost,omitempty"`
+
+	// UnitCost A decimal number that the server may send as a JSON number or as a numeric string.
+	UnitCost *Decimal `json:"unitCost,omitempty"`
+
+	// UnitCostExTax A decimal number that may be null (decodes as 0), sent as a JSON
+	// number or as a numeric string.
+	//
+	//
+	// Example: 18.19
+	UnitCostExTax *AcctNullableDecimal `json:"unitCostExTax,omitempty"`
+}
+
+// InvoiceItemAdjustment A discount or surcharge on an invoice line.
+//
+// Example: {"adjustmentType":1,"adjustmentTypeId":7,"adjustmentValue":100,"adjustmentValueType":1,"amount":100,"costcenterId":1,"description":"Flat $100 off"}
+type InvoiceItemAdjustment struct {
+	// AdjustmentType 1 discount, 2 surcharge (open set).
+	AdjustmentType *int `json:"adjustmentType,omitempty"`
+
+	// AdjustmentTypeId An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	AdjustmentTypeId *NullableInteger `json:"adjustmentTypeId,omitempty"`
+
+	// AdjustmentValue A decimal number that the server may send as a JSON number or as a numeric string.
+	AdjustmentValue *Decimal `json:"adjustmentValue,omitempty"`
+
+	// AdjustmentValueType 1 fixed, 2 percentage (open set).
+	AdjustmentValueType *int `json:"adjustmentValueType,omitempty"`
+
+	// Amount A decimal number that the server may send as a JSON number or as a numeric string.
+	Amount *Decimal `json:"amount,omitempty"`
+
+	// CostcenterId An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	CostcenterId *NullableInteger `json:"costcenterId,omitempty"`
+	Description  *string          `json:"description,omitempty"`
+}
+
+// InvoiceListFilter The filter of getInvoiceList: the keys below, and any other field
+// name with the modifiers described under Filter.
+//
+// Example: {"fromModifiedDate":"2026-01-01 00:00:00 UTC","includePaymentDetails":true}
+type InvoiceListFilter struct {
+	// FromModifiedDate An iVvy timestamp, "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC" suffix.
+	FromModifiedDate *Timestamp `json:"fromModifiedDate,omitempty"`
+
+	// IncludePaymentDetails Fill each invoice's payments.
+	IncludePaymentDetails *bool `json:"includePaymentDetails,omitempty"`
+
+	// RefType Only invoices of this reference type (see Invoice.refType).
+	RefType *int `json:"refType,omitempty"`
+
+	// ToModifiedDate An iVvy timestamp, "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC" suffix.
+	ToModifiedDate       *Timestamp             `json:"toModifiedDate,omitempty"`
+	VenueId              *int64                 `json:"venueId,omitempty"`
+	AdditionalProperties map[string]interface{} `json:"-"`
+}
+
+// InvoiceOptions The meanings of the codes used by invoices. The reference page names
+// the four keys but shows no values.
+//
+// Example: {"customPaymentMethods":{"4":"Gift voucher"},"invoiceLineRefTypes":{"500":"Deposit","510":"Accommodation"},"invoiceRefTypes":{"0":"Custom","1":"Event Registration","4":"Venue Booking"},"paymentMethods":{"1":"Credit Card","13":"Custom","3":"Direct Deposit"}}
+type InvoiceOptions struct {
+	// CustomPaymentMethods The account's custom payment methods.
+	CustomPaymentMethods interface{} `json:"customPaymentMethods,omitempty"`
+
+	// InvoiceLineRefTypes The refType codes of invoice items and what they stand for.
+	InvoiceLineRefTypes interface{} `json:"invoiceLineRefTypes,omitempty"`
+
+	// InvoiceRefTypes The refType codes of invoices and what they stand for.
+	InvoiceRefTypes interface{} `json:"invoiceRefTypes,omitempty"`
+
+	// PaymentMethods The payment methods a payment may carry.
+	PaymentMethods interface{} `json:"paymentMethods,omitempty"`
+}
+
+// InvoicePayment A payment made on an invoice. paymentId is the card transaction, for
+// card payments.
+//
+// Example: {"amountPaid":233.45,"cardType":3,"chequeNumber":null,"customPaymentMethodId":null,"feeAmount":3.45,"feePercentage":1.5,"id":63791,"notes":"","paidDate":"2018-06-11 06:06:42 UTC","paymentId":0,"paymentMethod":1,"receiptNum":729424}
+type InvoicePayment struct {
+	// AmountPaid A decimal number that the server may send as a JSON number or as a numeric string.
+	AmountPaid *Decimal `json:"amountPaid,omitempty"`
+
+	// CardType 0 unknown, 1 Visa, 2 MasterCard, 3 Amex, 4 Diners (open set).
+	CardType *int `json:"cardType,omitempty"`
+
+	// ChequeNumber A text value that the server sends as a JSON string, or as a number
+	// when the text is numeric (postal codes, phone numbers, receipt and
+	// business numbers, codes). null when unset.
+	//
+	//
+	// Example: 4227
+	ChequeNumber *AcctText `json:"chequeNumber,omitempty"`
+
+	// CustomPaymentMethodId An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	CustomPaymentMethodId *NullableInteger `json:"customPaymentMethodId,omitempty"`
+
+	// FeeAmount A decimal number that may be null (decodes as 0), sent as a JSON
+	// number or as a numeric string.
+	//
+	//
+	// Example: 18.19
+	FeeAmount *AcctNullableDecimal `json:"feeAmount,omitempty"`
+
+	// FeePercentage A decimal number that may be null (decodes as 0), sent as a JSON
+	// number or as a numeric string.
+	//
+	//
+	// Example: 18.19
+	FeePercentage *AcctNullableDecimal `json:"feePercentage,omitempty"`
+
+	// Id An integer that the server may send as a JSON number or as a string of digits.
+	Id *Integer `json:"id,omitempty"`
+
+	// InvoiceId An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	InvoiceId *NullableInteger `json:"invoiceId,omitempty"`
+	Notes     *string          `json:"notes,omitempty"`
+
+	// PaidDate An iVvy timestamp that may be unset: null or "" (both decode as the
+	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	PaidDate *NullableTimestamp `json:"paidDate,omitempty"`
+
+	// PaymentId An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	PaymentId *NullableInteger `json:"paymentId,omitempty"`
+
+	// PaymentMethod See AddPaymentRequest.paymentMethod (open set).
+	PaymentMethod *int `json:"paymentMethod,omitempty"`
+
+	// ReceiptNum A text value that the server sends as a JSON string, or as a number
+	// when the text is numeric (postal codes, phone numbers, receipt and
+	// business numbers, codes). null when unset.
+	//
+	//
+	// Example: 4227
+	ReceiptNum *AcctText `json:"receiptNum,omitempty"`
+}
+
+// InvoiceRefund An amount of an invoice paid back.
+//
+// Example: {"amountRefunded":50,"createdDate":"2018-06-20 01:00:00 UTC","id":31,"invoiceId":957114,"modifiedDate":"2018-06-20 01:00:00 UTC","notes":"Partial refund","refundDate":"2018-06-20 01:00:00 UTC","refundId":12,"refundMethodId":null}
+type InvoiceRefund struct {
+	// AmountRefunded A decimal number that the server may send as a JSON number or as a numeric string.
+	AmountRefunded *Decimal `json:"amountRefunded,omitempty"`
+
+	// CreatedDate An iVvy timestamp that may be unset: null or "" (both decode as the
+	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	CreatedDate *NullableTimestamp `json:"createdDate,omitempty"`
+
+	// Id An integer that the server may send as a JSON number or as a string of digits.
+	Id *Integer `json:"id,omitempty"`
+
+	// InvoiceId An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	InvoiceId *NullableInteger `json:"invoiceId,omitempty"`
+
+	// ModifiedDate An iVvy timestamp that may be unset: null or "" (both decode as the
+	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	ModifiedDate *NullableTimestamp `json:"modifiedDate,omitempty"`
+	Notes        *string            `json:"notes,omitempty"`
+
+	// RefundDate An iVvy timestamp that may be unset: null or "" (both decode as the
+	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	RefundDate *NullableTimestamp `json:"refundDate,omitempty"`
+
+	// RefundId An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	RefundId *NullableInteger `json:"refundId,omitempty"`
+
+	// RefundMethodId An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	RefundMethodId *NullableInteger `json:"refundMethodId,omitempty"`
+}
+
+// InvoiceServiceDate The days a line's service is provided on.
+//
+// Example: {"end":"2025-08-23","start":"2025-08-22"}
+type InvoiceServiceDate struct {
+	// End An iVvy date, "yyyy-mm-dd".
+	//
+	// Example: 2026-07-01
+	End *AcctDate `json:"end,omitempty"`
+
+	// Start An iVvy date, "yyyy-mm-dd".
+	//
+	// Example: 2026-07-01
+	Start *AcctDate `json:"start,omitempty"`
+}
+
+// InvoiceTax A tax charged, with the rate it was computed at. taxRateId is the rate
+// that overrode the tax's default rate, 0 when none did.
+//
+// Example: {"amount":1.4514,"costcenterId":2,"taxId":5455,"taxRateAmount":10,"taxRateAmountType":1,"taxRateId":2}
+type InvoiceTax struct {
+	// Amount A decimal number that the server may send as a JSON number or as a numeric string.
+	Amount *Decimal `json:"amount,omitempty"`
+
+	// CostcenterId An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	CostcenterId *NullableInteger `json:"costcenterId,omitempty"`
+
+	// TaxId An integer that the server may send as a JSON number or as a string of digits.
+	TaxId *Integer `json:"taxId,omitempty"`
+
+	// TaxRateAmount A decimal number that the server may send as a JSON number or as a numeric string.
+	TaxRateAmount *Decimal `json:"taxRateAmount,omitempty"`
+
+	// TaxRateAmountType 1 a percentage, 2 an amount (0 when unknown; open set).
+	TaxRateAmountType *int `json:"taxRateAmountType,omitempty"`
+
+	// TaxRateId An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	TaxRateId *NullableInteger `json:"taxRateId,omitempty"`
+}
+
+// InvoiceTaxName Example: {"id":1,"name":"GST"}
+type InvoiceTaxName struct {
+	// Id An integer that the server may send as a JSON number or as a string of digits.
+	Id   *Integer `json:"id,omitempty"`
+	Name *string  `json:"name,omitempty"`
+}
+
 // LoginToken defines model for LoginToken.
 type LoginToken struct {
 	// LoginUrl Where to send the contact's browser.
@@ -974,6 +2051,42 @@ type LoginToken struct {
 
 	// Token Single use and valid for a short time.
 	Token string `json:"token"`
+}
+
+// NotificationSubscriptions For every notification endpoint, whether it is subscribed and the ARN
+// of the SNS topic it publishes to (null when not subscribed).
+//
+// Example: {"companiesSuccess":true,"companiesTopicId":"arn:aws:sns:ap-southeast-2:123456789012:iVvy_Account_41_NotifCompanies","contactsSuccess":false,"contactsTopicId":null,"crmSuccess":false,"crmTopicId":null,"eventsSuccess":false,"eventsTopicId":null,"paymentsSuccess":false,"paymentsTopicId":null,"venuesSuccess":false,"venuesTopicId":null}
+type NotificationSubscriptions struct {
+	AriSuccess       *bool   `json:"ariSuccess,omitempty"`
+	AriTopicId       *string `json:"ariTopicId,omitempty"`
+	CompaniesSuccess *bool   `json:"companiesSuccess,omitempty"`
+	CompaniesTopicId *string `json:"companiesTopicId,omitempty"`
+	ContactsSuccess  *bool   `json:"contactsSuccess,omitempty"`
+	ContactsTopicId  *string `json:"contactsTopicId,omitempty"`
+	CrmSuccess       *bool   `json:"crmSuccess,omitempty"`
+	CrmTopicId       *string `json:"crmTopicId,omitempty"`
+	EventsSuccess    *bool   `json:"eventsSuccess,omitempty"`
+	EventsTopicId    *string `json:"eventsTopicId,omitempty"`
+	PaymentsSuccess  *bool   `json:"paymentsSuccess,omitempty"`
+	PaymentsTopicId  *string `json:"paymentsTopicId,omitempty"`
+	VenuesSuccess    *bool   `json:"venuesSuccess,omitempty"`
+	VenuesTopicId    *string `json:"venuesTopicId,omitempty"`
+}
+
+// NotificationUnsubscribeResults One result code per notification endpoint: 1 success, 2 not requested,
+// 3 unknown error, 4 not found, 5 incorrect source, 6 status not
+// confirmed (open set).
+//
+// Example: {"companiesResult":1,"contactsResult":2,"crmResult":2,"eventsResult":2,"paymentsResult":2,"venuesResult":2}
+type NotificationUnsubscribeResults struct {
+	AriResult       *int `json:"ariResult,omitempty"`
+	CompaniesResult *int `json:"companiesResult,omitempty"`
+	ContactsResult  *int `json:"contactsResult,omitempty"`
+	CrmResult       *int `json:"crmResult,omitempty"`
+	EventsResult    *int `json:"eventsResult,omitempty"`
+	PaymentsResult  *int `json:"paymentsResult,omitempty"`
+	VenuesResult    *int `json:"venuesResult,omitempty"`
 }
 
 // NullableInteger An integer that may be null (decodes as 0), sent as a JSON number or
@@ -1157,6 +2270,20 @@ type SponsorCollection struct {
 	Results []Sponsor       `json:"results"`
 }
 
+// SubscribeToNotificationsRequest The notification endpoints to subscribe, each mapped to the webhook
+// URL that will receive its notifications.
+//
+// Example: {"companiesEndpoint":"https://hooks.example.com/ivvy/companies"}
+type SubscribeToNotificationsRequest struct {
+	AriEndpoint       *string `json:"ariEndpoint,omitempty"`
+	CompaniesEndpoint *string `json:"companiesEndpoint,omitempty"`
+	ContactsEndpoint  *string `json:"contactsEndpoint,omitempty"`
+	CrmEndpoint       *string `json:"crmEndpoint,omitempty"`
+	EventsEndpoint    *string `json:"eventsEndpoint,omitempty"`
+	PaymentsEndpoint  *string `json:"paymentsEndpoint,omitempty"`
+	VenuesEndpoint    *string `json:"venuesEndpoint,omitempty"`
+}
+
 // TicketSubscriptionGroup defines model for TicketSubscriptionGroup.
 type TicketSubscriptionGroup struct {
 	GroupName *string `json:"groupName,omitempty"`
@@ -1168,6 +2295,44 @@ type TicketSubscriptionGroup struct {
 
 // Timestamp An iVvy timestamp, "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC" suffix.
 type Timestamp = Time
+
+// UnsubscribeFromNotificationsRequest The notification endpoints to unsubscribe, each with the webhook URL
+// it was subscribed with.
+//
+// Example: {"companiesEndpoint":"https://hooks.example.com/ivvy/companies"}
+type UnsubscribeFromNotificationsRequest struct {
+	AriEndpoint       *string `json:"ariEndpoint,omitempty"`
+	CompaniesEndpoint *string `json:"companiesEndpoint,omitempty"`
+	ContactsEndpoint  *string `json:"contactsEndpoint,omitempty"`
+	CrmEndpoint       *string `json:"crmEndpoint,omitempty"`
+	EventsEndpoint    *string `json:"eventsEndpoint,omitempty"`
+	PaymentsEndpoint  *string `json:"paymentsEndpoint,omitempty"`
+	VenuesEndpoint    *string `json:"venuesEndpoint,omitempty"`
+}
+
+// AddErrorReportJSONRequestBody defines body for AddErrorReport for application/json ContentType.
+type AddErrorReportJSONRequestBody = AddErrorReportRequest
+
+// AddOrUpdateCostCenterJSONRequestBody defines body for AddOrUpdateCostCenter for application/json ContentType.
+type AddOrUpdateCostCenterJSONRequestBody = AddOrUpdateCostCenterRequest
+
+// AccountGetCostCenterListJSONRequestBody defines body for AccountGetCostCenterList for application/json ContentType.
+type AccountGetCostCenterListJSONRequestBody = AccountGetCostCenterListRequest
+
+// GetEmailLogListJSONRequestBody defines body for GetEmailLogList for application/json ContentType.
+type GetEmailLogListJSONRequestBody = GetEmailLogListRequest
+
+// GetIndustryListJSONRequestBody defines body for GetIndustryList for application/json ContentType.
+type GetIndustryListJSONRequestBody = GetIndustryListRequest
+
+// GetUserListJSONRequestBody defines body for GetUserList for application/json ContentType.
+type GetUserListJSONRequestBody = GetUserListRequest
+
+// SubscribeToNotificationsJSONRequestBody defines body for SubscribeToNotifications for application/json ContentType.
+type SubscribeToNotificationsJSONRequestBody = SubscribeToNotificationsRequest
+
+// UnsubscribeFromNotificationsJSONRequestBody defines body for UnsubscribeFromNotifications for application/json ContentType.
+type UnsubscribeFromNotificationsJSONRequestBody = UnsubscribeFromNotificationsRequest
 
 // BatchProgressJSONRequestBody defines body for BatchProgress for application/json ContentType.
 type BatchProgressJSONRequestBody = BatchAsyncRequest
@@ -1231,6 +2396,92 @@ type GetSponsorshipListJSONRequestBody = GetSponsorshipListRequest
 
 // InviteContactsJSONRequestBody defines body for InviteContacts for application/json ContentType.
 type InviteContactsJSONRequestBody = InviteContactsRequest
+
+// AddPaymentJSONRequestBody defines body for AddPayment for application/json ContentType.
+type AddPaymentJSONRequestBody = AddPaymentRequest
+
+// GetCreditNoteJSONRequestBody defines body for GetCreditNote for application/json ContentType.
+type GetCreditNoteJSONRequestBody = GetCreditNoteRequest
+
+// GetCreditNoteListJSONRequestBody defines body for GetCreditNoteList for application/json ContentType.
+type GetCreditNoteListJSONRequestBody = GetCreditNoteListRequest
+
+// GetInvoiceJSONRequestBody defines body for GetInvoice for application/json ContentType.
+type GetInvoiceJSONRequestBody = GetInvoiceRequest
+
+// GetInvoiceListJSONRequestBody defines body for GetInvoiceList for application/json ContentType.
+type GetInvoiceListJSONRequestBody = GetInvoiceListRequest
+
+// GetOptionsJSONRequestBody defines body for GetOptions for application/json ContentType.
+type GetOptionsJSONRequestBody = GetOptionsRequest
+
+// Getter for additional properties for AccountUserListFilter. Returns the specified
+// element and whether it was found
+func (a AccountUserListFilter) Get(fieldName string) (value interface{}, found bool) {
+	if a.AdditionalProperties != nil {
+		value, found = a.AdditionalProperties[fieldName]
+	}
+	return
+}
+
+// Setter for additional properties for AccountUserListFilter
+func (a *AccountUserListFilter) Set(fieldName string, value interface{}) {
+	if a.AdditionalProperties == nil {
+		a.AdditionalProperties = make(map[string]interface{})
+	}
+	a.AdditionalProperties[fieldName] = value
+}
+
+// Override default JSON handling for AccountUserListFilter to handle AdditionalProperties
+func (a *AccountUserListFilter) UnmarshalJSON(b []byte) error {
+	object := make(map[string]json.RawMessage)
+	err := json.Unmarshal(b, &object)
+	if err != nil {
+		return err
+	}
+
+	if raw, found := object["venueId"]; found {
+		err = json.Unmarshal(raw, &a.VenueId)
+		if err != nil {
+			return fmt.Errorf("error reading 'venueId': %w", err)
+		}
+		delete(object, "venueId")
+	}
+
+	if len(object) != 0 {
+		a.AdditionalProperties = make(map[string]interface{})
+		for fieldName, fieldBuf := range object {
+			var fieldVal interface{}
+			err := json.Unmarshal(fieldBuf, &fieldVal)
+			if err != nil {
+				return fmt.Errorf("error unmarshaling field %s: %w", fieldName, err)
+			}
+			a.AdditionalProperties[fieldName] = fieldVal
+		}
+	}
+	return nil
+}
+
+// Override default JSON handling for AccountUserListFilter to handle AdditionalProperties
+func (a AccountUserListFilter) MarshalJSON() ([]byte, error) {
+	var err error
+	object := make(map[string]json.RawMessage)
+
+	if a.VenueId != nil {
+		object["venueId"], err = json.Marshal(a.VenueId)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'venueId': %w", err)
+		}
+	}
+
+	for fieldName, field := range a.AdditionalProperties {
+		object[fieldName], err = json.Marshal(field)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling '%s': %w", fieldName, err)
+		}
+	}
+	return json.Marshal(object)
+}
 
 // Getter for additional properties for ContactListFilter. Returns the specified
 // element and whether it was found
@@ -1473,6 +2724,134 @@ func (a EventListFilter) MarshalJSON() ([]byte, error) {
 	return json.Marshal(object)
 }
 
+// Getter for additional properties for InvoiceListFilter. Returns the specified
+// element and whether it was found
+func (a InvoiceListFilter) Get(fieldName string) (value interface{}, found bool) {
+	if a.AdditionalProperties != nil {
+		value, found = a.AdditionalProperties[fieldName]
+	}
+	return
+}
+
+// Setter for additional properties for InvoiceListFilter
+func (a *InvoiceListFilter) Set(fieldName string, value interface{}) {
+	if a.AdditionalProperties == nil {
+		a.AdditionalProperties = make(map[string]interface{})
+	}
+	a.AdditionalProperties[fieldName] = value
+}
+
+// Override default JSON handling for InvoiceListFilter to handle AdditionalProperties
+func (a *InvoiceListFilter) UnmarshalJSON(b []byte) error {
+	object := make(map[string]json.RawMessage)
+	err := json.Unmarshal(b, &object)
+	if err != nil {
+		return err
+	}
+
+	if raw, found := object["fromModifiedDate"]; found {
+		err = json.Unmarshal(raw, &a.FromModifiedDate)
+		if err != nil {
+			return fmt.Errorf("error reading 'fromModifiedDate': %w", err)
+		}
+		delete(object, "fromModifiedDate")
+	}
+
+	if raw, found := object["includePaymentDetails"]; found {
+		err = json.Unmarshal(raw, &a.IncludePaymentDetails)
+		if err != nil {
+			return fmt.Errorf("error reading 'includePaymentDetails': %w", err)
+		}
+		delete(object, "includePaymentDetails")
+	}
+
+	if raw, found := object["refType"]; found {
+		err = json.Unmarshal(raw, &a.RefType)
+		if err != nil {
+			return fmt.Errorf("error reading 'refType': %w", err)
+		}
+		delete(object, "refType")
+	}
+
+	if raw, found := object["toModifiedDate"]; found {
+		err = json.Unmarshal(raw, &a.ToModifiedDate)
+		if err != nil {
+			return fmt.Errorf("error reading 'toModifiedDate': %w", err)
+		}
+		delete(object, "toModifiedDate")
+	}
+
+	if raw, found := object["venueId"]; found {
+		err = json.Unmarshal(raw, &a.VenueId)
+		if err != nil {
+			return fmt.Errorf("error reading 'venueId': %w", err)
+		}
+		delete(object, "venueId")
+	}
+
+	if len(object) != 0 {
+		a.AdditionalProperties = make(map[string]interface{})
+		for fieldName, fieldBuf := range object {
+			var fieldVal interface{}
+			err := json.Unmarshal(fieldBuf, &fieldVal)
+			if err != nil {
+				return fmt.Errorf("error unmarshaling field %s: %w", fieldName, err)
+			}
+			a.AdditionalProperties[fieldName] = fieldVal
+		}
+	}
+	return nil
+}
+
+// Override default JSON handling for InvoiceListFilter to handle AdditionalProperties
+func (a InvoiceListFilter) MarshalJSON() ([]byte, error) {
+	var err error
+	object := make(map[string]json.RawMessage)
+
+	if a.FromModifiedDate != nil {
+		object["fromModifiedDate"], err = json.Marshal(a.FromModifiedDate)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'fromModifiedDate': %w", err)
+		}
+	}
+
+	if a.IncludePaymentDetails != nil {
+		object["includePaymentDetails"], err = json.Marshal(a.IncludePaymentDetails)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'includePaymentDetails': %w", err)
+		}
+	}
+
+	if a.RefType != nil {
+		object["refType"], err = json.Marshal(a.RefType)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'refType': %w", err)
+		}
+	}
+
+	if a.ToModifiedDate != nil {
+		object["toModifiedDate"], err = json.Marshal(a.ToModifiedDate)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'toModifiedDate': %w", err)
+		}
+	}
+
+	if a.VenueId != nil {
+		object["venueId"], err = json.Marshal(a.VenueId)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'venueId': %w", err)
+		}
+	}
+
+	for fieldName, field := range a.AdditionalProperties {
+		object[fieldName], err = json.Marshal(field)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling '%s': %w", fieldName, err)
+		}
+	}
+	return json.Marshal(object)
+}
+
 // Getter for additional properties for RegistrationListFilter. Returns the specified
 // element and whether it was found
 func (a RegistrationListFilter) Get(fieldName string) (value interface{}, found bool) {
@@ -1539,6 +2918,68 @@ func (a RegistrationListFilter) MarshalJSON() ([]byte, error) {
 		}
 	}
 	return json.Marshal(object)
+}
+
+// AsAcctText0 returns the union data inside the AcctText as a AcctText0
+func (t AcctText) AsAcctText0() (AcctText0, error) {
+	var body AcctText0
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromAcctText0 overwrites any union data inside the AcctText as the provided AcctText0
+func (t *AcctText) FromAcctText0(v AcctText0) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeAcctText0 performs a merge with any union data inside the AcctText, using the provided AcctText0
+func (t *AcctText) MergeAcctText0(v AcctText0) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsAcctText1 returns the union data inside the AcctText as a AcctText1
+func (t AcctText) AsAcctText1() (AcctText1, error) {
+	var body AcctText1
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromAcctText1 overwrites any union data inside the AcctText as the provided AcctText1
+func (t *AcctText) FromAcctText1(v AcctText1) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeAcctText1 performs a merge with any union data inside the AcctText, using the provided AcctText1
+func (t *AcctText) MergeAcctText1(v AcctText1) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+func (t AcctText) MarshalJSON() ([]byte, error) {
+	b, err := t.union.MarshalJSON()
+	return b, err
+}
+
+func (t *AcctText) UnmarshalJSON(b []byte) error {
+	err := t.union.UnmarshalJSON(b)
+	return err
 }
 
 // RequestEditorFn is the function signature for the RequestEditor callback function
@@ -1614,6 +3055,208 @@ func WithRequestEditorFn(fn RequestEditorFn) ClientOption {
 
 // The interface specification for the client above.
 type ClientInterface interface {
+
+	// AddErrorReportWithBody Report an error against the account
+	//
+	// Records an error report, optionally tied to a venue booking, an
+	// accommodation group or a room reservation (refType). Each refType
+	// needs its own refIds: a venue booking needs refId1 (venue) and refId2
+	// (booking); an accommodation group and a room reservation also need
+	// refId3 (the group or the reservation). When a similar report exists
+	// already, the answer carries that report's id. Fails with specificCode
+	// 24262 when the details are invalid.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /api/1.0/account?action=addErrorReport (the `AddErrorReport` operationId).
+	AddErrorReportWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// AddErrorReport Report an error against the account
+	//
+	// Records an error report, optionally tied to a venue booking, an
+	// accommodation group or a room reservation (refType). Each refType
+	// needs its own refIds: a venue booking needs refId1 (venue) and refId2
+	// (booking); an accommodation group and a room reservation also need
+	// refId3 (the group or the reservation). When a similar report exists
+	// already, the answer carries that report's id. Fails with specificCode
+	// 24262 when the details are invalid.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /api/1.0/account?action=addErrorReport (the `AddErrorReport` operationId).
+	AddErrorReport(ctx context.Context, body AddErrorReportJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// AddOrUpdateCostCenterWithBody Add a cost center, or update one
+	//
+	// Without id, adds a cost center to the account; name and code are then
+	// required. With id, updates the given fields of that cost center. Fails
+	// with specificCode 24150 when the account does not exist or the
+	// details are invalid (the reference page gives one code for both).
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /api/1.0/account?action=addOrUpdateCostCenter (the `AddOrUpdateCostCenter` operationId).
+	AddOrUpdateCostCenterWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// AddOrUpdateCostCenter Add a cost center, or update one
+	//
+	// Without id, adds a cost center to the account; name and code are then
+	// required. With id, updates the given fields of that cost center. Fails
+	// with specificCode 24150 when the account does not exist or the
+	// details are invalid (the reference page gives one code for both).
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /api/1.0/account?action=addOrUpdateCostCenter (the `AddOrUpdateCostCenter` operationId).
+	AddOrUpdateCostCenter(ctx context.Context, body AddOrUpdateCostCenterJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// AccountGetCostCenterListWithBody List the account's cost centers
+	//
+	// Pages through the cost centers of the account. defaultType marks the
+	// cost centers the account was created with. Fails with specificCode
+	// 24150 when the account does not exist.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /api/1.0/account?action=getCostCenterList (the `AccountGetCostCenterList` operationId).
+	AccountGetCostCenterListWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// AccountGetCostCenterList List the account's cost centers
+	//
+	// Pages through the cost centers of the account. defaultType marks the
+	// cost centers the account was created with. Fails with specificCode
+	// 24150 when the account does not exist.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /api/1.0/account?action=getCostCenterList (the `AccountGetCostCenterList` operationId).
+	AccountGetCostCenterList(ctx context.Context, body AccountGetCostCenterListJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetEmailLogListWithBody List the emails the account has sent
+	//
+	// Pages through the log of emails sent from the account, with their
+	// content and whether sending succeeded. Fails with specificCode 24151
+	// when the account does not exist.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /api/1.0/account?action=getEmailLogList (the `GetEmailLogList` operationId).
+	GetEmailLogListWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetEmailLogList List the emails the account has sent
+	//
+	// Pages through the log of emails sent from the account, with their
+	// content and whether sending succeeded. Fails with specificCode 24151
+	// when the account does not exist.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /api/1.0/account?action=getEmailLogList (the `GetEmailLogList` operationId).
+	GetEmailLogList(ctx context.Context, body GetEmailLogListJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetIndustryListWithBody List the account's industries
+	//
+	// Pages through the industries defined in the account, at most 100 per page.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /api/1.0/account?action=getIndustryList (the `GetIndustryList` operationId).
+	GetIndustryListWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetIndustryList List the account's industries
+	//
+	// Pages through the industries defined in the account, at most 100 per page.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /api/1.0/account?action=getIndustryList (the `GetIndustryList` operationId).
+	GetIndustryList(ctx context.Context, body GetIndustryListJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetUserListWithBody List the account's users
+	//
+	// Pages through the users of the account, optionally only those of one venue.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /api/1.0/account?action=getUserList (the `GetUserList` operationId).
+	GetUserListWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetUserList List the account's users
+	//
+	// Pages through the users of the account, optionally only those of one venue.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /api/1.0/account?action=getUserList (the `GetUserList` operationId).
+	GetUserList(ctx context.Context, body GetUserListJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// SubscribeToNotificationsWithBody Subscribe a webhook URL to notifications
+	//
+	// Subscribes each endpoint named in the body (eventsEndpoint,
+	// contactsEndpoint, companiesEndpoint, crmEndpoint, paymentsEndpoint,
+	// venuesEndpoint, ariEndpoint) to the webhook URL given as its value.
+	// Only the account's primary user, or a key made without a user, may
+	// call it; other keys get 403. Notifications travel through AWS SNS: the
+	// URL first receives a SubscriptionConfirmation message and gets
+	// nothing more until its SubscribeURL has been visited. The answer
+	// gives, for every endpoint, whether it is now subscribed and the SNS
+	// topic it publishes to.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /api/1.0/account?action=subscribeToNotifications (the `SubscribeToNotifications` operationId).
+	SubscribeToNotificationsWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// SubscribeToNotifications Subscribe a webhook URL to notifications
+	//
+	// Subscribes each endpoint named in the body (eventsEndpoint,
+	// contactsEndpoint, companiesEndpoint, crmEndpoint, paymentsEndpoint,
+	// venuesEndpoint, ariEndpoint) to the webhook URL given as its value.
+	// Only the account's primary user, or a key made without a user, may
+	// call it; other keys get 403. Notifications travel through AWS SNS: the
+	// URL first receives a SubscriptionConfirmation message and gets
+	// nothing more until its SubscribeURL has been visited. The answer
+	// gives, for every endpoint, whether it is now subscribed and the SNS
+	// topic it publishes to.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /api/1.0/account?action=subscribeToNotifications (the `SubscribeToNotifications` operationId).
+	SubscribeToNotifications(ctx context.Context, body SubscribeToNotificationsJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// UnsubscribeFromNotificationsWithBody Unsubscribe webhook URLs from notifications
+	//
+	// Takes the same body as subscribeToNotifications and unsubscribes each
+	// endpoint named in it. Only the account's primary user, or a key made
+	// without a user, may call it. The answer has one result code per
+	// endpoint: 1 success (no more notifications will be sent), 2 not
+	// requested (the endpoint was not in the body), 3 unknown error, 4 not
+	// found (the endpoint is not subscribed), 5 incorrect source (it must
+	// be unsubscribed with the key that subscribed it), 6 status not
+	// confirmed (the subscription has not been confirmed yet). The set may
+	// grow, so any integer is accepted.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /api/1.0/account?action=unsubscribeFromNotifications (the `UnsubscribeFromNotifications` operationId).
+	UnsubscribeFromNotificationsWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// UnsubscribeFromNotifications Unsubscribe webhook URLs from notifications
+	//
+	// Takes the same body as subscribeToNotifications and unsubscribes each
+	// endpoint named in it. Only the account's primary user, or a key made
+	// without a user, may call it. The answer has one result code per
+	// endpoint: 1 success (no more notifications will be sent), 2 not
+	// requested (the endpoint was not in the body), 3 unknown error, 4 not
+	// found (the endpoint is not subscribed), 5 incorrect source (it must
+	// be unsubscribed with the key that subscribed it), 6 status not
+	// confirmed (the subscription has not been confirmed yet). The set may
+	// grow, so any integer is accepted.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /api/1.0/account?action=unsubscribeFromNotifications (the `UnsubscribeFromNotifications` operationId).
+	UnsubscribeFromNotifications(ctx context.Context, body UnsubscribeFromNotificationsJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// BatchProgressWithBody Get the progress of a batch
 	//
@@ -2045,12 +3688,526 @@ type ClientInterface interface {
 	// Corresponds with POST /api/1.0/event?action=inviteContacts (the `InviteContacts` operationId).
 	InviteContacts(ctx context.Context, body InviteContactsJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
+	// AddPaymentWithBody Record a payment against an invoice
+	//
+	// Applies a payment to one invoice. The amount must not exceed what is
+	// still owed: overpayments are refused. Some payment methods need more
+	// fields: customPaymentMethodId for 13 (custom), cardType for 1 (credit
+	// card), chequeNumber for 5 (cheque). Payments made through a gateway
+	// cannot be recorded this way. Fails with specificCode 24235 (empty
+	// request), 24236 (invalid payment method), 24237 (gateway or
+	// paymentId given), 24238 (no such invoice), 24239 (invalid payment
+	// details) or 24240 (unknown error).
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /api/1.0/invoice?action=addPayment (the `AddPayment` operationId).
+	AddPaymentWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// AddPayment Record a payment against an invoice
+	//
+	// Applies a payment to one invoice. The amount must not exceed what is
+	// still owed: overpayments are refused. Some payment methods need more
+	// fields: customPaymentMethodId for 13 (custom), cardType for 1 (credit
+	// card), chequeNumber for 5 (cheque). Payments made through a gateway
+	// cannot be recorded this way. Fails with specificCode 24235 (empty
+	// request), 24236 (invalid payment method), 24237 (gateway or
+	// paymentId given), 24238 (no such invoice), 24239 (invalid payment
+	// details) or 24240 (unknown error).
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /api/1.0/invoice?action=addPayment (the `AddPayment` operationId).
+	AddPayment(ctx context.Context, body AddPaymentJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetCreditNoteWithBody Get one credit note
+	//
+	// Returns a credit note with its address, taxes, items, allocations to
+	// invoices and refunds. Fails with specificCode 24406 when there is no
+	// such credit note. Since 15 July 2025 an item's quantity is the real
+	// quantity and unitCost the price of one unit (before, quantity was
+	// always 1 and unitCost equalled totalCost).
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /api/1.0/invoice?action=getCreditNote (the `GetCreditNote` operationId).
+	GetCreditNoteWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetCreditNote Get one credit note
+	//
+	// Returns a credit note with its address, taxes, items, allocations to
+	// invoices and refunds. Fails with specificCode 24406 when there is no
+	// such credit note. Since 15 July 2025 an item's quantity is the real
+	// quantity and unitCost the price of one unit (before, quantity was
+	// always 1 and unitCost equalled totalCost).
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /api/1.0/invoice?action=getCreditNote (the `GetCreditNote` operationId).
+	GetCreditNote(ctx context.Context, body GetCreditNoteJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetCreditNoteListWithBody List the credit notes
+	//
+	// Pages through the credit notes the key's user can see. Each carries
+	// the summary fields; getCreditNote adds the address, taxes, items,
+	// allocations and refunds.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /api/1.0/invoice?action=getCreditNoteList (the `GetCreditNoteList` operationId).
+	GetCreditNoteListWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetCreditNoteList List the credit notes
+	//
+	// Pages through the credit notes the key's user can see. Each carries
+	// the summary fields; getCreditNote adds the address, taxes, items,
+	// allocations and refunds.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /api/1.0/invoice?action=getCreditNoteList (the `GetCreditNoteList` operationId).
+	GetCreditNoteList(ctx context.Context, body GetCreditNoteListJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetInvoiceWithBody Get one invoice
+	//
+	// Returns an invoice with its items, payments, refunds and the taxes
+	// charged on top of the items. Fails with specificCode 24137 when there
+	// is no such invoice. Since 15 July 2025 an item's quantity is the real
+	// quantity and unitCost the price of one unit (before, quantity was
+	// always 1 and unitCost equalled totalCost).
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /api/1.0/invoice?action=getInvoice (the `GetInvoice` operationId).
+	GetInvoiceWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetInvoice Get one invoice
+	//
+	// Returns an invoice with its items, payments, refunds and the taxes
+	// charged on top of the items. Fails with specificCode 24137 when there
+	// is no such invoice. Since 15 July 2025 an item's quantity is the real
+	// quantity and unitCost the price of one unit (before, quantity was
+	// always 1 and unitCost equalled totalCost).
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /api/1.0/invoice?action=getInvoice (the `GetInvoice` operationId).
+	GetInvoice(ctx context.Context, body GetInvoiceJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetInvoiceListWithBody List the invoices
+	//
+	// Pages through the invoices the key's user can see, optionally those
+	// of one venue or reference type or modified in a period. payments is
+	// filled only when the filter asks for includePaymentDetails; getInvoice
+	// adds items, refunds and taxes.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /api/1.0/invoice?action=getInvoiceList (the `GetInvoiceList` operationId).
+	GetInvoiceListWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetInvoiceList List the invoices
+	//
+	// Pages through the invoices the key's user can see, optionally those
+	// of one venue or reference type or modified in a period. payments is
+	// filled only when the filter asks for includePaymentDetails; getInvoice
+	// adds items, refunds and taxes.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /api/1.0/invoice?action=getInvoiceList (the `GetInvoiceList` operationId).
+	GetInvoiceList(ctx context.Context, body GetInvoiceListJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetOptionsWithBody Get the invoice reference types and payment methods
+	//
+	// Takes no parameters. Answers with the meanings of the refType codes
+	// of invoices and of invoice items, and the payment methods (standard
+	// and custom) a payment may carry.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /api/1.0/invoice?action=getOptions (the `GetOptions` operationId).
+	GetOptionsWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetOptions Get the invoice reference types and payment methods
+	//
+	// Takes no parameters. Answers with the meanings of the refType codes
+	// of invoices and of invoice items, and the payment methods (standard
+	// and custom) a payment may carry.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /api/1.0/invoice?action=getOptions (the `GetOptions` operationId).
+	GetOptions(ctx context.Context, body GetOptionsJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// Ping Check access to the API
 	//
 	// Takes no parameters and answers with the server's timestamp.
 	//
 	// Corresponds with POST /api/1.0/test?action=ping (the `Ping` operationId).
 	Ping(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
+}
+
+// AddErrorReportWithBody Report an error against the account
+//
+// Records an error report, optionally tied to a venue booking, an
+// accommodation group or a room reservation (refType). Each refType
+// needs its own refIds: a venue booking needs refId1 (venue) and refId2
+// (booking); an accommodation group and a room reservation also need
+// refId3 (the group or the reservation). When a similar report exists
+// already, the answer carries that report's id. Fails with specificCode
+// 24262 when the details are invalid.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /api/1.0/account?action=addErrorReport (the `AddErrorReport` operationId).
+func (c *Client) AddErrorReportWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewAddErrorReportRequestWithBody(c.Server, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// AddErrorReport Report an error against the account
+//
+// Records an error report, optionally tied to a venue booking, an
+// accommodation group or a room reservation (refType). Each refType
+// needs its own refIds: a venue booking needs refId1 (venue) and refId2
+// (booking); an accommodation group and a room reservation also need
+// refId3 (the group or the reservation). When a similar report exists
+// already, the answer carries that report's id. Fails with specificCode
+// 24262 when the details are invalid.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /api/1.0/account?action=addErrorReport (the `AddErrorReport` operationId).
+func (c *Client) AddErrorReport(ctx context.Context, body AddErrorReportJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewAddErrorReportRequest(c.Server, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// AddOrUpdateCostCenterWithBody Add a cost center, or update one
+//
+// Without id, adds a cost center to the account; name and code are then
+// required. With id, updates the given fields of that cost center. Fails
+// with specificCode 24150 when the account does not exist or the
+// details are invalid (the reference page gives one code for both).
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /api/1.0/account?action=addOrUpdateCostCenter (the `AddOrUpdateCostCenter` operationId).
+func (c *Client) AddOrUpdateCostCenterWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewAddOrUpdateCostCenterRequestWithBody(c.Server, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// AddOrUpdateCostCenter Add a cost center, or update one
+//
+// Without id, adds a cost center to the account; name and code are then
+// required. With id, updates the given fields of that cost center. Fails
+// with specificCode 24150 when the account does not exist or the
+// details are invalid (the reference page gives one code for both).
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /api/1.0/account?action=addOrUpdateCostCenter (the `AddOrUpdateCostCenter` operationId).
+func (c *Client) AddOrUpdateCostCenter(ctx context.Context, body AddOrUpdateCostCenterJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewAddOrUpdateCostCenterRequest(c.Server, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// AccountGetCostCenterListWithBody List the account's cost centers
+//
+// Pages through the cost centers of the account. defaultType marks the
+// cost centers the account was created with. Fails with specificCode
+// 24150 when the account does not exist.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /api/1.0/account?action=getCostCenterList (the `AccountGetCostCenterList` operationId).
+func (c *Client) AccountGetCostCenterListWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewAccountGetCostCenterListRequestWithBody(c.Server, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// AccountGetCostCenterList List the account's cost centers
+//
+// Pages through the cost centers of the account. defaultType marks the
+// cost centers the account was created with. Fails with specificCode
+// 24150 when the account does not exist.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /api/1.0/account?action=getCostCenterList (the `AccountGetCostCenterList` operationId).
+func (c *Client) AccountGetCostCenterList(ctx context.Context, body AccountGetCostCenterListJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewAccountGetCostCenterListRequest(c.Server, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetEmailLogListWithBody List the emails the account has sent
+//
+// Pages through the log of emails sent from the account, with their
+// content and whether sending succeeded. Fails with specificCode 24151
+// when the account does not exist.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /api/1.0/account?action=getEmailLogList (the `GetEmailLogList` operationId).
+func (c *Client) GetEmailLogListWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetEmailLogListRequestWithBody(c.Server, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetEmailLogList List the emails the account has sent
+//
+// Pages through the log of emails sent from the account, with their
+// content and whether sending succeeded. Fails with specificCode 24151
+// when the account does not exist.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /api/1.0/account?action=getEmailLogList (the `GetEmailLogList` operationId).
+func (c *Client) GetEmailLogList(ctx context.Context, body GetEmailLogListJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetEmailLogListRequest(c.Server, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetIndustryListWithBody List the account's industries
+//
+// Pages through the industries defined in the account, at most 100 per page.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /api/1.0/account?action=getIndustryList (the `GetIndustryList` operationId).
+func (c *Client) GetIndustryListWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetIndustryListRequestWithBody(c.Server, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetIndustryList List the account's industries
+//
+// Pages through the industries defined in the account, at most 100 per page.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /api/1.0/account?action=getIndustryList (the `GetIndustryList` operationId).
+func (c *Client) GetIndustryList(ctx context.Context, body GetIndustryListJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetIndustryListRequest(c.Server, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetUserListWithBody List the account's users
+//
+// Pages through the users of the account, optionally only those of one venue.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /api/1.0/account?action=getUserList (the `GetUserList` operationId).
+func (c *Client) GetUserListWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetUserListRequestWithBody(c.Server, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetUserList List the account's users
+//
+// Pages through the users of the account, optionally only those of one venue.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /api/1.0/account?action=getUserList (the `GetUserList` operationId).
+func (c *Client) GetUserList(ctx context.Context, body GetUserListJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetUserListRequest(c.Server, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// SubscribeToNotificationsWithBody Subscribe a webhook URL to notifications
+//
+// Subscribes each endpoint named in the body (eventsEndpoint,
+// contactsEndpoint, companiesEndpoint, crmEndpoint, paymentsEndpoint,
+// venuesEndpoint, ariEndpoint) to the webhook URL given as its value.
+// Only the account's primary user, or a key made without a user, may
+// call it; other keys get 403. Notifications travel through AWS SNS: the
+// URL first receives a SubscriptionConfirmation message and gets
+// nothing more until its SubscribeURL has been visited. The answer
+// gives, for every endpoint, whether it is now subscribed and the SNS
+// topic it publishes to.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /api/1.0/account?action=subscribeToNotifications (the `SubscribeToNotifications` operationId).
+func (c *Client) SubscribeToNotificationsWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewSubscribeToNotificationsRequestWithBody(c.Server, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// SubscribeToNotifications Subscribe a webhook URL to notifications
+//
+// Subscribes each endpoint named in the body (eventsEndpoint,
+// contactsEndpoint, companiesEndpoint, crmEndpoint, paymentsEndpoint,
+// venuesEndpoint, ariEndpoint) to the webhook URL given as its value.
+// Only the account's primary user, or a key made without a user, may
+// call it; other keys get 403. Notifications travel through AWS SNS: the
+// URL first receives a SubscriptionConfirmation message and gets
+// nothing more until its SubscribeURL has been visited. The answer
+// gives, for every endpoint, whether it is now subscribed and the SNS
+// topic it publishes to.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /api/1.0/account?action=subscribeToNotifications (the `SubscribeToNotifications` operationId).
+func (c *Client) SubscribeToNotifications(ctx context.Context, body SubscribeToNotificationsJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewSubscribeToNotificationsRequest(c.Server, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// UnsubscribeFromNotificationsWithBody Unsubscribe webhook URLs from notifications
+//
+// Takes the same body as subscribeToNotifications and unsubscribes each
+// endpoint named in it. Only the account's primary user, or a key made
+// without a user, may call it. The answer has one result code per
+// endpoint: 1 success (no more notifications will be sent), 2 not
+// requested (the endpoint was not in the body), 3 unknown error, 4 not
+// found (the endpoint is not subscribed), 5 incorrect source (it must
+// be unsubscribed with the key that subscribed it), 6 status not
+// confirmed (the subscription has not been confirmed yet). The set may
+// grow, so any integer is accepted.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /api/1.0/account?action=unsubscribeFromNotifications (the `UnsubscribeFromNotifications` operationId).
+func (c *Client) UnsubscribeFromNotificationsWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUnsubscribeFromNotificationsRequestWithBody(c.Server, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// UnsubscribeFromNotifications Unsubscribe webhook URLs from notifications
+//
+// Takes the same body as subscribeToNotifications and unsubscribes each
+// endpoint named in it. Only the account's primary user, or a key made
+// without a user, may call it. The answer has one result code per
+// endpoint: 1 success (no more notifications will be sent), 2 not
+// requested (the endpoint was not in the body), 3 unknown error, 4 not
+// found (the endpoint is not subscribed), 5 incorrect source (it must
+// be unsubscribed with the key that subscribed it), 6 status not
+// confirmed (the subscription has not been confirmed yet). The set may
+// grow, so any integer is accepted.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /api/1.0/account?action=unsubscribeFromNotifications (the `UnsubscribeFromNotifications` operationId).
+func (c *Client) UnsubscribeFromNotifications(ctx context.Context, body UnsubscribeFromNotificationsJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUnsubscribeFromNotificationsRequest(c.Server, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
 }
 
 // BatchProgressWithBody Get the progress of a batch
@@ -2903,6 +5060,278 @@ func (c *Client) InviteContacts(ctx context.Context, body InviteContactsJSONRequ
 	return c.Client.Do(req)
 }
 
+// AddPaymentWithBody Record a payment against an invoice
+//
+// Applies a payment to one invoice. The amount must not exceed what is
+// still owed: overpayments are refused. Some payment methods need more
+// fields: customPaymentMethodId for 13 (custom), cardType for 1 (credit
+// card), chequeNumber for 5 (cheque). Payments made through a gateway
+// cannot be recorded this way. Fails with specificCode 24235 (empty
+// request), 24236 (invalid payment method), 24237 (gateway or
+// paymentId given), 24238 (no such invoice), 24239 (invalid payment
+// details) or 24240 (unknown error).
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /api/1.0/invoice?action=addPayment (the `AddPayment` operationId).
+func (c *Client) AddPaymentWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewAddPaymentRequestWithBody(c.Server, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// AddPayment Record a payment against an invoice
+//
+// Applies a payment to one invoice. The amount must not exceed what is
+// still owed: overpayments are refused. Some payment methods need more
+// fields: customPaymentMethodId for 13 (custom), cardType for 1 (credit
+// card), chequeNumber for 5 (cheque). Payments made through a gateway
+// cannot be recorded this way. Fails with specificCode 24235 (empty
+// request), 24236 (invalid payment method), 24237 (gateway or
+// paymentId given), 24238 (no such invoice), 24239 (invalid payment
+// details) or 24240 (unknown error).
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /api/1.0/invoice?action=addPayment (the `AddPayment` operationId).
+func (c *Client) AddPayment(ctx context.Context, body AddPaymentJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewAddPaymentRequest(c.Server, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetCreditNoteWithBody Get one credit note
+//
+// Returns a credit note with its address, taxes, items, allocations to
+// invoices and refunds. Fails with specificCode 24406 when there is no
+// such credit note. Since 15 July 2025 an item's quantity is the real
+// quantity and unitCost the price of one unit (before, quantity was
+// always 1 and unitCost equalled totalCost).
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /api/1.0/invoice?action=getCreditNote (the `GetCreditNote` operationId).
+func (c *Client) GetCreditNoteWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetCreditNoteRequestWithBody(c.Server, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetCreditNote Get one credit note
+//
+// Returns a credit note with its address, taxes, items, allocations to
+// invoices and refunds. Fails with specificCode 24406 when there is no
+// such credit note. Since 15 July 2025 an item's quantity is the real
+// quantity and unitCost the price of one unit (before, quantity was
+// always 1 and unitCost equalled totalCost).
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /api/1.0/invoice?action=getCreditNote (the `GetCreditNote` operationId).
+func (c *Client) GetCreditNote(ctx context.Context, body GetCreditNoteJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetCreditNoteRequest(c.Server, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetCreditNoteListWithBody List the credit notes
+//
+// Pages through the credit notes the key's user can see. Each carries
+// the summary fields; getCreditNote adds the address, taxes, items,
+// allocations and refunds.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /api/1.0/invoice?action=getCreditNoteList (the `GetCreditNoteList` operationId).
+func (c *Client) GetCreditNoteListWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetCreditNoteListRequestWithBody(c.Server, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetCreditNoteList List the credit notes
+//
+// Pages through the credit notes the key's user can see. Each carries
+// the summary fields; getCreditNote adds the address, taxes, items,
+// allocations and refunds.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /api/1.0/invoice?action=getCreditNoteList (the `GetCreditNoteList` operationId).
+func (c *Client) GetCreditNoteList(ctx context.Context, body GetCreditNoteListJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetCreditNoteListRequest(c.Server, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetInvoiceWithBody Get one invoice
+//
+// Returns an invoice with its items, payments, refunds and the taxes
+// charged on top of the items. Fails with specificCode 24137 when there
+// is no such invoice. Since 15 July 2025 an item's quantity is the real
+// quantity and unitCost the price of one unit (before, quantity was
+// always 1 and unitCost equalled totalCost).
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /api/1.0/invoice?action=getInvoice (the `GetInvoice` operationId).
+func (c *Client) GetInvoiceWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetInvoiceRequestWithBody(c.Server, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetInvoice Get one invoice
+//
+// Returns an invoice with its items, payments, refunds and the taxes
+// charged on top of the items. Fails with specificCode 24137 when there
+// is no such invoice. Since 15 July 2025 an item's quantity is the real
+// quantity and unitCost the price of one unit (before, quantity was
+// always 1 and unitCost equalled totalCost).
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /api/1.0/invoice?action=getInvoice (the `GetInvoice` operationId).
+func (c *Client) GetInvoice(ctx context.Context, body GetInvoiceJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetInvoiceRequest(c.Server, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetInvoiceListWithBody List the invoices
+//
+// Pages through the invoices the key's user can see, optionally those
+// of one venue or reference type or modified in a period. payments is
+// filled only when the filter asks for includePaymentDetails; getInvoice
+// adds items, refunds and taxes.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /api/1.0/invoice?action=getInvoiceList (the `GetInvoiceList` operationId).
+func (c *Client) GetInvoiceListWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetInvoiceListRequestWithBody(c.Server, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetInvoiceList List the invoices
+//
+// Pages through the invoices the key's user can see, optionally those
+// of one venue or reference type or modified in a period. payments is
+// filled only when the filter asks for includePaymentDetails; getInvoice
+// adds items, refunds and taxes.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /api/1.0/invoice?action=getInvoiceList (the `GetInvoiceList` operationId).
+func (c *Client) GetInvoiceList(ctx context.Context, body GetInvoiceListJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetInvoiceListRequest(c.Server, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetOptionsWithBody Get the invoice reference types and payment methods
+//
+// Takes no parameters. Answers with the meanings of the refType codes
+// of invoices and of invoice items, and the payment methods (standard
+// and custom) a payment may carry.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /api/1.0/invoice?action=getOptions (the `GetOptions` operationId).
+func (c *Client) GetOptionsWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetOptionsRequestWithBody(c.Server, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetOptions Get the invoice reference types and payment methods
+//
+// Takes no parameters. Answers with the meanings of the refType codes
+// of invoices and of invoice items, and the payment methods (standard
+// and custom) a payment may carry.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /api/1.0/invoice?action=getOptions (the `GetOptions` operationId).
+func (c *Client) GetOptions(ctx context.Context, body GetOptionsJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetOptionsRequest(c.Server, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
 // Ping Check access to the API
 //
 // Takes no parameters and answers with the server's timestamp.
@@ -2918,6 +5347,326 @@ func (c *Client) Ping(ctx context.Context, reqEditors ...RequestEditorFn) (*http
 		return nil, err
 	}
 	return c.Client.Do(req)
+}
+
+// NewAddErrorReportRequest calls the generic AddErrorReport builder with application/json body
+func NewAddErrorReportRequest(server string, body AddErrorReportJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewAddErrorReportRequestWithBody(server, "application/json", bodyReader)
+}
+
+// NewAddErrorReportRequestWithBody constructs an http.Request for the AddErrorReport method, with any body, and a specified content type
+func NewAddErrorReportRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/1.0/account?action=addErrorReport")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewAddOrUpdateCostCenterRequest calls the generic AddOrUpdateCostCenter builder with application/json body
+func NewAddOrUpdateCostCenterRequest(server string, body AddOrUpdateCostCenterJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewAddOrUpdateCostCenterRequestWithBody(server, "application/json", bodyReader)
+}
+
+// NewAddOrUpdateCostCenterRequestWithBody constructs an http.Request for the AddOrUpdateCostCenter method, with any body, and a specified content type
+func NewAddOrUpdateCostCenterRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/1.0/account?action=addOrUpdateCostCenter")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewAccountGetCostCenterListRequest calls the generic AccountGetCostCenterList builder with application/json body
+func NewAccountGetCostCenterListRequest(server string, body AccountGetCostCenterListJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewAccountGetCostCenterListRequestWithBody(server, "application/json", bodyReader)
+}
+
+// NewAccountGetCostCenterListRequestWithBody constructs an http.Request for the AccountGetCostCenterList method, with any body, and a specified content type
+func NewAccountGetCostCenterListRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/1.0/account?action=getCostCenterList")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewGetEmailLogListRequest calls the generic GetEmailLogList builder with application/json body
+func NewGetEmailLogListRequest(server string, body GetEmailLogListJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewGetEmailLogListRequestWithBody(server, "application/json", bodyReader)
+}
+
+// NewGetEmailLogListRequestWithBody constructs an http.Request for the GetEmailLogList method, with any body, and a specified content type
+func NewGetEmailLogListRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/1.0/account?action=getEmailLogList")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewGetIndustryListRequest calls the generic GetIndustryList builder with application/json body
+func NewGetIndustryListRequest(server string, body GetIndustryListJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewGetIndustryListRequestWithBody(server, "application/json", bodyReader)
+}
+
+// NewGetIndustryListRequestWithBody constructs an http.Request for the GetIndustryList method, with any body, and a specified content type
+func NewGetIndustryListRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/1.0/account?action=getIndustryList")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewGetUserListRequest calls the generic GetUserList builder with application/json body
+func NewGetUserListRequest(server string, body GetUserListJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewGetUserListRequestWithBody(server, "application/json", bodyReader)
+}
+
+// NewGetUserListRequestWithBody constructs an http.Request for the GetUserList method, with any body, and a specified content type
+func NewGetUserListRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/1.0/account?action=getUserList")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewSubscribeToNotificationsRequest calls the generic SubscribeToNotifications builder with application/json body
+func NewSubscribeToNotificationsRequest(server string, body SubscribeToNotificationsJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewSubscribeToNotificationsRequestWithBody(server, "application/json", bodyReader)
+}
+
+// NewSubscribeToNotificationsRequestWithBody constructs an http.Request for the SubscribeToNotifications method, with any body, and a specified content type
+func NewSubscribeToNotificationsRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/1.0/account?action=subscribeToNotifications")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewUnsubscribeFromNotificationsRequest calls the generic UnsubscribeFromNotifications builder with application/json body
+func NewUnsubscribeFromNotificationsRequest(server string, body UnsubscribeFromNotificationsJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewUnsubscribeFromNotificationsRequestWithBody(server, "application/json", bodyReader)
+}
+
+// NewUnsubscribeFromNotificationsRequestWithBody constructs an http.Request for the UnsubscribeFromNotifications method, with any body, and a specified content type
+func NewUnsubscribeFromNotificationsRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/1.0/account?action=unsubscribeFromNotifications")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
 }
 
 // NewBatchProgressRequest calls the generic BatchProgress builder with application/json body
@@ -3760,6 +6509,246 @@ func NewInviteContactsRequestWithBody(server string, contentType string, body io
 	return req, nil
 }
 
+// NewAddPaymentRequest calls the generic AddPayment builder with application/json body
+func NewAddPaymentRequest(server string, body AddPaymentJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewAddPaymentRequestWithBody(server, "application/json", bodyReader)
+}
+
+// NewAddPaymentRequestWithBody constructs an http.Request for the AddPayment method, with any body, and a specified content type
+func NewAddPaymentRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/1.0/invoice?action=addPayment")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewGetCreditNoteRequest calls the generic GetCreditNote builder with application/json body
+func NewGetCreditNoteRequest(server string, body GetCreditNoteJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewGetCreditNoteRequestWithBody(server, "application/json", bodyReader)
+}
+
+// NewGetCreditNoteRequestWithBody constructs an http.Request for the GetCreditNote method, with any body, and a specified content type
+func NewGetCreditNoteRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/1.0/invoice?action=getCreditNote")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewGetCreditNoteListRequest calls the generic GetCreditNoteList builder with application/json body
+func NewGetCreditNoteListRequest(server string, body GetCreditNoteListJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewGetCreditNoteListRequestWithBody(server, "application/json", bodyReader)
+}
+
+// NewGetCreditNoteListRequestWithBody constructs an http.Request for the GetCreditNoteList method, with any body, and a specified content type
+func NewGetCreditNoteListRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/1.0/invoice?action=getCreditNoteList")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewGetInvoiceRequest calls the generic GetInvoice builder with application/json body
+func NewGetInvoiceRequest(server string, body GetInvoiceJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewGetInvoiceRequestWithBody(server, "application/json", bodyReader)
+}
+
+// NewGetInvoiceRequestWithBody constructs an http.Request for the GetInvoice method, with any body, and a specified content type
+func NewGetInvoiceRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/1.0/invoice?action=getInvoice")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewGetInvoiceListRequest calls the generic GetInvoiceList builder with application/json body
+func NewGetInvoiceListRequest(server string, body GetInvoiceListJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewGetInvoiceListRequestWithBody(server, "application/json", bodyReader)
+}
+
+// NewGetInvoiceListRequestWithBody constructs an http.Request for the GetInvoiceList method, with any body, and a specified content type
+func NewGetInvoiceListRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/1.0/invoice?action=getInvoiceList")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewGetOptionsRequest calls the generic GetOptions builder with application/json body
+func NewGetOptionsRequest(server string, body GetOptionsJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewGetOptionsRequestWithBody(server, "application/json", bodyReader)
+}
+
+// NewGetOptionsRequestWithBody constructs an http.Request for the GetOptions method, with any body, and a specified content type
+func NewGetOptionsRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/1.0/invoice?action=getOptions")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
 // NewPingRequest constructs an http.Request for the Ping method
 func NewPingRequest(server string) (*http.Request, error) {
 	var err error
@@ -3830,6 +6819,208 @@ func WithBaseURL(baseURL string) ClientOption {
 
 // ClientWithResponsesInterface is the interface specification for the client with responses above.
 type ClientWithResponsesInterface interface {
+
+	// AddErrorReportWithBodyWithResponse Report an error against the account
+	//
+	// Records an error report, optionally tied to a venue booking, an
+	// accommodation group or a room reservation (refType). Each refType
+	// needs its own refIds: a venue booking needs refId1 (venue) and refId2
+	// (booking); an accommodation group and a room reservation also need
+	// refId3 (the group or the reservation). When a similar report exists
+	// already, the answer carries that report's id. Fails with specificCode
+	// 24262 when the details are invalid.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/1.0/account?action=addErrorReport (the `AddErrorReport` operationId).
+	AddErrorReportWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AddErrorReportResp, error)
+
+	// AddErrorReportWithResponse Report an error against the account
+	//
+	// Records an error report, optionally tied to a venue booking, an
+	// accommodation group or a room reservation (refType). Each refType
+	// needs its own refIds: a venue booking needs refId1 (venue) and refId2
+	// (booking); an accommodation group and a room reservation also need
+	// refId3 (the group or the reservation). When a similar report exists
+	// already, the answer carries that report's id. Fails with specificCode
+	// 24262 when the details are invalid.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/1.0/account?action=addErrorReport (the `AddErrorReport` operationId).
+	AddErrorReportWithResponse(ctx context.Context, body AddErrorReportJSONRequestBody, reqEditors ...RequestEditorFn) (*AddErrorReportResp, error)
+
+	// AddOrUpdateCostCenterWithBodyWithResponse Add a cost center, or update one
+	//
+	// Without id, adds a cost center to the account; name and code are then
+	// required. With id, updates the given fields of that cost center. Fails
+	// with specificCode 24150 when the account does not exist or the
+	// details are invalid (the reference page gives one code for both).
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/1.0/account?action=addOrUpdateCostCenter (the `AddOrUpdateCostCenter` operationId).
+	AddOrUpdateCostCenterWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AddOrUpdateCostCenterResp, error)
+
+	// AddOrUpdateCostCenterWithResponse Add a cost center, or update one
+	//
+	// Without id, adds a cost center to the account; name and code are then
+	// required. With id, updates the given fields of that cost center. Fails
+	// with specificCode 24150 when the account does not exist or the
+	// details are invalid (the reference page gives one code for both).
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/1.0/account?action=addOrUpdateCostCenter (the `AddOrUpdateCostCenter` operationId).
+	AddOrUpdateCostCenterWithResponse(ctx context.Context, body AddOrUpdateCostCenterJSONRequestBody, reqEditors ...RequestEditorFn) (*AddOrUpdateCostCenterResp, error)
+
+	// AccountGetCostCenterListWithBodyWithResponse List the account's cost centers
+	//
+	// Pages through the cost centers of the account. defaultType marks the
+	// cost centers the account was created with. Fails with specificCode
+	// 24150 when the account does not exist.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/1.0/account?action=getCostCenterList (the `AccountGetCostCenterList` operationId).
+	AccountGetCostCenterListWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AccountGetCostCenterListResp, error)
+
+	// AccountGetCostCenterListWithResponse List the account's cost centers
+	//
+	// Pages through the cost centers of the account. defaultType marks the
+	// cost centers the account was created with. Fails with specificCode
+	// 24150 when the account does not exist.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/1.0/account?action=getCostCenterList (the `AccountGetCostCenterList` operationId).
+	AccountGetCostCenterListWithResponse(ctx context.Context, body AccountGetCostCenterListJSONRequestBody, reqEditors ...RequestEditorFn) (*AccountGetCostCenterListResp, error)
+
+	// GetEmailLogListWithBodyWithResponse List the emails the account has sent
+	//
+	// Pages through the log of emails sent from the account, with their
+	// content and whether sending succeeded. Fails with specificCode 24151
+	// when the account does not exist.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/1.0/account?action=getEmailLogList (the `GetEmailLogList` operationId).
+	GetEmailLogListWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*GetEmailLogListResp, error)
+
+	// GetEmailLogListWithResponse List the emails the account has sent
+	//
+	// Pages through the log of emails sent from the account, with their
+	// content and whether sending succeeded. Fails with specificCode 24151
+	// when the account does not exist.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/1.0/account?action=getEmailLogList (the `GetEmailLogList` operationId).
+	GetEmailLogListWithResponse(ctx context.Context, body GetEmailLogListJSONRequestBody, reqEditors ...RequestEditorFn) (*GetEmailLogListResp, error)
+
+	// GetIndustryListWithBodyWithResponse List the account's industries
+	//
+	// Pages through the industries defined in the account, at most 100 per page.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/1.0/account?action=getIndustryList (the `GetIndustryList` operationId).
+	GetIndustryListWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*GetIndustryListResp, error)
+
+	// GetIndustryListWithResponse List the account's industries
+	//
+	// Pages through the industries defined in the account, at most 100 per page.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/1.0/account?action=getIndustryList (the `GetIndustryList` operationId).
+	GetIndustryListWithResponse(ctx context.Context, body GetIndustryListJSONRequestBody, reqEditors ...RequestEditorFn) (*GetIndustryListResp, error)
+
+	// GetUserListWithBodyWithResponse List the account's users
+	//
+	// Pages through the users of the account, optionally only those of one venue.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/1.0/account?action=getUserList (the `GetUserList` operationId).
+	GetUserListWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*GetUserListResp, error)
+
+	// GetUserListWithResponse List the account's users
+	//
+	// Pages through the users of the account, optionally only those of one venue.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/1.0/account?action=getUserList (the `GetUserList` operationId).
+	GetUserListWithResponse(ctx context.Context, body GetUserListJSONRequestBody, reqEditors ...RequestEditorFn) (*GetUserListResp, error)
+
+	// SubscribeToNotificationsWithBodyWithResponse Subscribe a webhook URL to notifications
+	//
+	// Subscribes each endpoint named in the body (eventsEndpoint,
+	// contactsEndpoint, companiesEndpoint, crmEndpoint, paymentsEndpoint,
+	// venuesEndpoint, ariEndpoint) to the webhook URL given as its value.
+	// Only the account's primary user, or a key made without a user, may
+	// call it; other keys get 403. Notifications travel through AWS SNS: the
+	// URL first receives a SubscriptionConfirmation message and gets
+	// nothing more until its SubscribeURL has been visited. The answer
+	// gives, for every endpoint, whether it is now subscribed and the SNS
+	// topic it publishes to.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/1.0/account?action=subscribeToNotifications (the `SubscribeToNotifications` operationId).
+	SubscribeToNotificationsWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*SubscribeToNotificationsResp, error)
+
+	// SubscribeToNotificationsWithResponse Subscribe a webhook URL to notifications
+	//
+	// Subscribes each endpoint named in the body (eventsEndpoint,
+	// contactsEndpoint, companiesEndpoint, crmEndpoint, paymentsEndpoint,
+	// venuesEndpoint, ariEndpoint) to the webhook URL given as its value.
+	// Only the account's primary user, or a key made without a user, may
+	// call it; other keys get 403. Notifications travel through AWS SNS: the
+	// URL first receives a SubscriptionConfirmation message and gets
+	// nothing more until its SubscribeURL has been visited. The answer
+	// gives, for every endpoint, whether it is now subscribed and the SNS
+	// topic it publishes to.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/1.0/account?action=subscribeToNotifications (the `SubscribeToNotifications` operationId).
+	SubscribeToNotificationsWithResponse(ctx context.Context, body SubscribeToNotificationsJSONRequestBody, reqEditors ...RequestEditorFn) (*SubscribeToNotificationsResp, error)
+
+	// UnsubscribeFromNotificationsWithBodyWithResponse Unsubscribe webhook URLs from notifications
+	//
+	// Takes the same body as subscribeToNotifications and unsubscribes each
+	// endpoint named in it. Only the account's primary user, or a key made
+	// without a user, may call it. The answer has one result code per
+	// endpoint: 1 success (no more notifications will be sent), 2 not
+	// requested (the endpoint was not in the body), 3 unknown error, 4 not
+	// found (the endpoint is not subscribed), 5 incorrect source (it must
+	// be unsubscribed with the key that subscribed it), 6 status not
+	// confirmed (the subscription has not been confirmed yet). The set may
+	// grow, so any integer is accepted.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/1.0/account?action=unsubscribeFromNotifications (the `UnsubscribeFromNotifications` operationId).
+	UnsubscribeFromNotificationsWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UnsubscribeFromNotificationsResp, error)
+
+	// UnsubscribeFromNotificationsWithResponse Unsubscribe webhook URLs from notifications
+	//
+	// Takes the same body as subscribeToNotifications and unsubscribes each
+	// endpoint named in it. Only the account's primary user, or a key made
+	// without a user, may call it. The answer has one result code per
+	// endpoint: 1 success (no more notifications will be sent), 2 not
+	// requested (the endpoint was not in the body), 3 unknown error, 4 not
+	// found (the endpoint is not subscribed), 5 incorrect source (it must
+	// be unsubscribed with the key that subscribed it), 6 status not
+	// confirmed (the subscription has not been confirmed yet). The set may
+	// grow, so any integer is accepted.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/1.0/account?action=unsubscribeFromNotifications (the `UnsubscribeFromNotifications` operationId).
+	UnsubscribeFromNotificationsWithResponse(ctx context.Context, body UnsubscribeFromNotificationsJSONRequestBody, reqEditors ...RequestEditorFn) (*UnsubscribeFromNotificationsResp, error)
 
 	// BatchProgressWithBodyWithResponse Get the progress of a batch
 	//
@@ -4261,6 +7452,158 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with POST /api/1.0/event?action=inviteContacts (the `InviteContacts` operationId).
 	InviteContactsWithResponse(ctx context.Context, body InviteContactsJSONRequestBody, reqEditors ...RequestEditorFn) (*InviteContactsResp, error)
 
+	// AddPaymentWithBodyWithResponse Record a payment against an invoice
+	//
+	// Applies a payment to one invoice. The amount must not exceed what is
+	// still owed: overpayments are refused. Some payment methods need more
+	// fields: customPaymentMethodId for 13 (custom), cardType for 1 (credit
+	// card), chequeNumber for 5 (cheque). Payments made through a gateway
+	// cannot be recorded this way. Fails with specificCode 24235 (empty
+	// request), 24236 (invalid payment method), 24237 (gateway or
+	// paymentId given), 24238 (no such invoice), 24239 (invalid payment
+	// details) or 24240 (unknown error).
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/1.0/invoice?action=addPayment (the `AddPayment` operationId).
+	AddPaymentWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AddPaymentResp, error)
+
+	// AddPaymentWithResponse Record a payment against an invoice
+	//
+	// Applies a payment to one invoice. The amount must not exceed what is
+	// still owed: overpayments are refused. Some payment methods need more
+	// fields: customPaymentMethodId for 13 (custom), cardType for 1 (credit
+	// card), chequeNumber for 5 (cheque). Payments made through a gateway
+	// cannot be recorded this way. Fails with specificCode 24235 (empty
+	// request), 24236 (invalid payment method), 24237 (gateway or
+	// paymentId given), 24238 (no such invoice), 24239 (invalid payment
+	// details) or 24240 (unknown error).
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/1.0/invoice?action=addPayment (the `AddPayment` operationId).
+	AddPaymentWithResponse(ctx context.Context, body AddPaymentJSONRequestBody, reqEditors ...RequestEditorFn) (*AddPaymentResp, error)
+
+	// GetCreditNoteWithBodyWithResponse Get one credit note
+	//
+	// Returns a credit note with its address, taxes, items, allocations to
+	// invoices and refunds. Fails with specificCode 24406 when there is no
+	// such credit note. Since 15 July 2025 an item's quantity is the real
+	// quantity and unitCost the price of one unit (before, quantity was
+	// always 1 and unitCost equalled totalCost).
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/1.0/invoice?action=getCreditNote (the `GetCreditNote` operationId).
+	GetCreditNoteWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*GetCreditNoteResp, error)
+
+	// GetCreditNoteWithResponse Get one credit note
+	//
+	// Returns a credit note with its address, taxes, items, allocations to
+	// invoices and refunds. Fails with specificCode 24406 when there is no
+	// such credit note. Since 15 July 2025 an item's quantity is the real
+	// quantity and unitCost the price of one unit (before, quantity was
+	// always 1 and unitCost equalled totalCost).
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/1.0/invoice?action=getCreditNote (the `GetCreditNote` operationId).
+	GetCreditNoteWithResponse(ctx context.Context, body GetCreditNoteJSONRequestBody, reqEditors ...RequestEditorFn) (*GetCreditNoteResp, error)
+
+	// GetCreditNoteListWithBodyWithResponse List the credit notes
+	//
+	// Pages through the credit notes the key's user can see. Each carries
+	// the summary fields; getCreditNote adds the address, taxes, items,
+	// allocations and refunds.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/1.0/invoice?action=getCreditNoteList (the `GetCreditNoteList` operationId).
+	GetCreditNoteListWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*GetCreditNoteListResp, error)
+
+	// GetCreditNoteListWithResponse List the credit notes
+	//
+	// Pages through the credit notes the key's user can see. Each carries
+	// the summary fields; getCreditNote adds the address, taxes, items,
+	// allocations and refunds.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/1.0/invoice?action=getCreditNoteList (the `GetCreditNoteList` operationId).
+	GetCreditNoteListWithResponse(ctx context.Context, body GetCreditNoteListJSONRequestBody, reqEditors ...RequestEditorFn) (*GetCreditNoteListResp, error)
+
+	// GetInvoiceWithBodyWithResponse Get one invoice
+	//
+	// Returns an invoice with its items, payments, refunds and the taxes
+	// charged on top of the items. Fails with specificCode 24137 when there
+	// is no such invoice. Since 15 July 2025 an item's quantity is the real
+	// quantity and unitCost the price of one unit (before, quantity was
+	// always 1 and unitCost equalled totalCost).
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/1.0/invoice?action=getInvoice (the `GetInvoice` operationId).
+	GetInvoiceWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*GetInvoiceResp, error)
+
+	// GetInvoiceWithResponse Get one invoice
+	//
+	// Returns an invoice with its items, payments, refunds and the taxes
+	// charged on top of the items. Fails with specificCode 24137 when there
+	// is no such invoice. Since 15 July 2025 an item's quantity is the real
+	// quantity and unitCost the price of one unit (before, quantity was
+	// always 1 and unitCost equalled totalCost).
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/1.0/invoice?action=getInvoice (the `GetInvoice` operationId).
+	GetInvoiceWithResponse(ctx context.Context, body GetInvoiceJSONRequestBody, reqEditors ...RequestEditorFn) (*GetInvoiceResp, error)
+
+	// GetInvoiceListWithBodyWithResponse List the invoices
+	//
+	// Pages through the invoices the key's user can see, optionally those
+	// of one venue or reference type or modified in a period. payments is
+	// filled only when the filter asks for includePaymentDetails; getInvoice
+	// adds items, refunds and taxes.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/1.0/invoice?action=getInvoiceList (the `GetInvoiceList` operationId).
+	GetInvoiceListWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*GetInvoiceListResp, error)
+
+	// GetInvoiceListWithResponse List the invoices
+	//
+	// Pages through the invoices the key's user can see, optionally those
+	// of one venue or reference type or modified in a period. payments is
+	// filled only when the filter asks for includePaymentDetails; getInvoice
+	// adds items, refunds and taxes.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/1.0/invoice?action=getInvoiceList (the `GetInvoiceList` operationId).
+	GetInvoiceListWithResponse(ctx context.Context, body GetInvoiceListJSONRequestBody, reqEditors ...RequestEditorFn) (*GetInvoiceListResp, error)
+
+	// GetOptionsWithBodyWithResponse Get the invoice reference types and payment methods
+	//
+	// Takes no parameters. Answers with the meanings of the refType codes
+	// of invoices and of invoice items, and the payment methods (standard
+	// and custom) a payment may carry.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/1.0/invoice?action=getOptions (the `GetOptions` operationId).
+	GetOptionsWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*GetOptionsResp, error)
+
+	// GetOptionsWithResponse Get the invoice reference types and payment methods
+	//
+	// Takes no parameters. Answers with the meanings of the refType codes
+	// of invoices and of invoice items, and the payment methods (standard
+	// and custom) a payment may carry.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/1.0/invoice?action=getOptions (the `GetOptions` operationId).
+	GetOptionsWithResponse(ctx context.Context, body GetOptionsJSONRequestBody, reqEditors ...RequestEditorFn) (*GetOptionsResp, error)
+
 	// PingWithResponse Check access to the API
 	//
 	// Takes no parameters and answers with the server's timestamp.
@@ -4269,6 +7612,390 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with POST /api/1.0/test?action=ping (the `Ping` operationId).
 	PingWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*PingResp, error)
+}
+
+type AddErrorReportResp struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *AddOrUpdateResult
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Exception
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r AddErrorReportResp) GetJSON200() *AddOrUpdateResult {
+	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r AddErrorReportResp) GetJSONDefault() *Exception {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r AddErrorReportResp) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r AddErrorReportResp) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r AddErrorReportResp) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r AddErrorReportResp) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type AddOrUpdateCostCenterResp struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *AddOrUpdateResult
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Exception
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r AddOrUpdateCostCenterResp) GetJSON200() *AddOrUpdateResult {
+	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r AddOrUpdateCostCenterResp) GetJSONDefault() *Exception {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r AddOrUpdateCostCenterResp) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r AddOrUpdateCostCenterResp) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r AddOrUpdateCostCenterResp) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r AddOrUpdateCostCenterResp) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type AccountGetCostCenterListResp struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *AccountCostCenterCollection
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Exception
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r AccountGetCostCenterListResp) GetJSON200() *AccountCostCenterCollection {
+	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r AccountGetCostCenterListResp) GetJSONDefault() *Exception {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r AccountGetCostCenterListResp) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r AccountGetCostCenterListResp) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r AccountGetCostCenterListResp) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r AccountGetCostCenterListResp) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type GetEmailLogListResp struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *EmailLogCollection
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Exception
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetEmailLogListResp) GetJSON200() *EmailLogCollection {
+	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r GetEmailLogListResp) GetJSONDefault() *Exception {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r GetEmailLogListResp) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetEmailLogListResp) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetEmailLogListResp) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetEmailLogListResp) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type GetIndustryListResp struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *AccountIndustryCollection
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Exception
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetIndustryListResp) GetJSON200() *AccountIndustryCollection {
+	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r GetIndustryListResp) GetJSONDefault() *Exception {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r GetIndustryListResp) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetIndustryListResp) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetIndustryListResp) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetIndustryListResp) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type GetUserListResp struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *AccountUserCollection
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Exception
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetUserListResp) GetJSON200() *AccountUserCollection {
+	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r GetUserListResp) GetJSONDefault() *Exception {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r GetUserListResp) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetUserListResp) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetUserListResp) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetUserListResp) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type SubscribeToNotificationsResp struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *NotificationSubscriptions
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Exception
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r SubscribeToNotificationsResp) GetJSON200() *NotificationSubscriptions {
+	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r SubscribeToNotificationsResp) GetJSONDefault() *Exception {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r SubscribeToNotificationsResp) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r SubscribeToNotificationsResp) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r SubscribeToNotificationsResp) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r SubscribeToNotificationsResp) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type UnsubscribeFromNotificationsResp struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *NotificationUnsubscribeResults
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Exception
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r UnsubscribeFromNotificationsResp) GetJSON200() *NotificationUnsubscribeResults {
+	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r UnsubscribeFromNotificationsResp) GetJSONDefault() *Exception {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r UnsubscribeFromNotificationsResp) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r UnsubscribeFromNotificationsResp) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r UnsubscribeFromNotificationsResp) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r UnsubscribeFromNotificationsResp) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
 }
 
 type BatchProgressResp struct {
@@ -5279,6 +9006,294 @@ func (r InviteContactsResp) ContentType() string {
 	return ""
 }
 
+type AddPaymentResp struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *AddOrUpdateResult
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Exception
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r AddPaymentResp) GetJSON200() *AddOrUpdateResult {
+	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r AddPaymentResp) GetJSONDefault() *Exception {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r AddPaymentResp) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r AddPaymentResp) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r AddPaymentResp) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r AddPaymentResp) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type GetCreditNoteResp struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *CreditNote
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Exception
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetCreditNoteResp) GetJSON200() *CreditNote {
+	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r GetCreditNoteResp) GetJSONDefault() *Exception {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r GetCreditNoteResp) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetCreditNoteResp) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetCreditNoteResp) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetCreditNoteResp) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type GetCreditNoteListResp struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *CreditNoteCollection
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Exception
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetCreditNoteListResp) GetJSON200() *CreditNoteCollection {
+	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r GetCreditNoteListResp) GetJSONDefault() *Exception {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r GetCreditNoteListResp) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetCreditNoteListResp) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetCreditNoteListResp) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetCreditNoteListResp) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type GetInvoiceResp struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *Invoice
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Exception
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetInvoiceResp) GetJSON200() *Invoice {
+	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r GetInvoiceResp) GetJSONDefault() *Exception {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r GetInvoiceResp) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetInvoiceResp) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetInvoiceResp) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetInvoiceResp) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type GetInvoiceListResp struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *InvoiceCollection
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Exception
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetInvoiceListResp) GetJSON200() *InvoiceCollection {
+	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r GetInvoiceListResp) GetJSONDefault() *Exception {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r GetInvoiceListResp) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetInvoiceListResp) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetInvoiceListResp) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetInvoiceListResp) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type GetOptionsResp struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *InvoiceOptions
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Exception
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetOptionsResp) GetJSON200() *InvoiceOptions {
+	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r GetOptionsResp) GetJSONDefault() *Exception {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r GetOptionsResp) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetOptionsResp) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetOptionsResp) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetOptionsResp) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 type PingResp struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -5325,6 +9340,304 @@ func (r PingResp) ContentType() string {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
 	return ""
+}
+
+// AddErrorReportWithBodyWithResponse Report an error against the account
+//
+// Records an error report, optionally tied to a venue booking, an
+// accommodation group or a room reservation (refType). Each refType
+// needs its own refIds: a venue booking needs refId1 (venue) and refId2
+// (booking); an accommodation group and a room reservation also need
+// refId3 (the group or the reservation). When a similar report exists
+// already, the answer carries that report's id. Fails with specificCode
+// 24262 when the details are invalid.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/1.0/account?action=addErrorReport (the `AddErrorReport` operationId).
+func (c *ClientWithResponses) AddErrorReportWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AddErrorReportResp, error) {
+	rsp, err := c.AddErrorReportWithBody(ctx, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseAddErrorReportResp(rsp)
+}
+
+// AddErrorReportWithResponse Report an error against the account
+//
+// Records an error report, optionally tied to a venue booking, an
+// accommodation group or a room reservation (refType). Each refType
+// needs its own refIds: a venue booking needs refId1 (venue) and refId2
+// (booking); an accommodation group and a room reservation also need
+// refId3 (the group or the reservation). When a similar report exists
+// already, the answer carries that report's id. Fails with specificCode
+// 24262 when the details are invalid.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/1.0/account?action=addErrorReport (the `AddErrorReport` operationId).
+func (c *ClientWithResponses) AddErrorReportWithResponse(ctx context.Context, body AddErrorReportJSONRequestBody, reqEditors ...RequestEditorFn) (*AddErrorReportResp, error) {
+	rsp, err := c.AddErrorReport(ctx, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseAddErrorReportResp(rsp)
+}
+
+// AddOrUpdateCostCenterWithBodyWithResponse Add a cost center, or update one
+//
+// Without id, adds a cost center to the account; name and code are then
+// required. With id, updates the given fields of that cost center. Fails
+// with specificCode 24150 when the account does not exist or the
+// details are invalid (the reference page gives one code for both).
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/1.0/account?action=addOrUpdateCostCenter (the `AddOrUpdateCostCenter` operationId).
+func (c *ClientWithResponses) AddOrUpdateCostCenterWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AddOrUpdateCostCenterResp, error) {
+	rsp, err := c.AddOrUpdateCostCenterWithBody(ctx, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseAddOrUpdateCostCenterResp(rsp)
+}
+
+// AddOrUpdateCostCenterWithResponse Add a cost center, or update one
+//
+// Without id, adds a cost center to the account; name and code are then
+// required. With id, updates the given fields of that cost center. Fails
+// with specificCode 24150 when the account does not exist or the
+// details are invalid (the reference page gives one code for both).
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/1.0/account?action=addOrUpdateCostCenter (the `AddOrUpdateCostCenter` operationId).
+func (c *ClientWithResponses) AddOrUpdateCostCenterWithResponse(ctx context.Context, body AddOrUpdateCostCenterJSONRequestBody, reqEditors ...RequestEditorFn) (*AddOrUpdateCostCenterResp, error) {
+	rsp, err := c.AddOrUpdateCostCenter(ctx, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseAddOrUpdateCostCenterResp(rsp)
+}
+
+// AccountGetCostCenterListWithBodyWithResponse List the account's cost centers
+//
+// Pages through the cost centers of the account. defaultType marks the
+// cost centers the account was created with. Fails with specificCode
+// 24150 when the account does not exist.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/1.0/account?action=getCostCenterList (the `AccountGetCostCenterList` operationId).
+func (c *ClientWithResponses) AccountGetCostCenterListWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AccountGetCostCenterListResp, error) {
+	rsp, err := c.AccountGetCostCenterListWithBody(ctx, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseAccountGetCostCenterListResp(rsp)
+}
+
+// AccountGetCostCenterListWithResponse List the account's cost centers
+//
+// Pages through the cost centers of the account. defaultType marks the
+// cost centers the account was created with. Fails with specificCode
+// 24150 when the account does not exist.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/1.0/account?action=getCostCenterList (the `AccountGetCostCenterList` operationId).
+func (c *ClientWithResponses) AccountGetCostCenterListWithResponse(ctx context.Context, body AccountGetCostCenterListJSONRequestBody, reqEditors ...RequestEditorFn) (*AccountGetCostCenterListResp, error) {
+	rsp, err := c.AccountGetCostCenterList(ctx, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseAccountGetCostCenterListResp(rsp)
+}
+
+// GetEmailLogListWithBodyWithResponse List the emails the account has sent
+//
+// Pages through the log of emails sent from the account, with their
+// content and whether sending succeeded. Fails with specificCode 24151
+// when the account does not exist.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/1.0/account?action=getEmailLogList (the `GetEmailLogList` operationId).
+func (c *ClientWithResponses) GetEmailLogListWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*GetEmailLogListResp, error) {
+	rsp, err := c.GetEmailLogListWithBody(ctx, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetEmailLogListResp(rsp)
+}
+
+// GetEmailLogListWithResponse List the emails the account has sent
+//
+// Pages through the log of emails sent from the account, with their
+// content and whether sending succeeded. Fails with specificCode 24151
+// when the account does not exist.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/1.0/account?action=getEmailLogList (the `GetEmailLogList` operationId).
+func (c *ClientWithResponses) GetEmailLogListWithResponse(ctx context.Context, body GetEmailLogListJSONRequestBody, reqEditors ...RequestEditorFn) (*GetEmailLogListResp, error) {
+	rsp, err := c.GetEmailLogList(ctx, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetEmailLogListResp(rsp)
+}
+
+// GetIndustryListWithBodyWithResponse List the account's industries
+//
+// Pages through the industries defined in the account, at most 100 per page.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/1.0/account?action=getIndustryList (the `GetIndustryList` operationId).
+func (c *ClientWithResponses) GetIndustryListWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*GetIndustryListResp, error) {
+	rsp, err := c.GetIndustryListWithBody(ctx, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetIndustryListResp(rsp)
+}
+
+// GetIndustryListWithResponse List the account's industries
+//
+// Pages through the industries defined in the account, at most 100 per page.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/1.0/account?action=getIndustryList (the `GetIndustryList` operationId).
+func (c *ClientWithResponses) GetIndustryListWithResponse(ctx context.Context, body GetIndustryListJSONRequestBody, reqEditors ...RequestEditorFn) (*GetIndustryListResp, error) {
+	rsp, err := c.GetIndustryList(ctx, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetIndustryListResp(rsp)
+}
+
+// GetUserListWithBodyWithResponse List the account's users
+//
+// Pages through the users of the account, optionally only those of one venue.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/1.0/account?action=getUserList (the `GetUserList` operationId).
+func (c *ClientWithResponses) GetUserListWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*GetUserListResp, error) {
+	rsp, err := c.GetUserListWithBody(ctx, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetUserListResp(rsp)
+}
+
+// GetUserListWithResponse List the account's users
+//
+// Pages through the users of the account, optionally only those of one venue.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/1.0/account?action=getUserList (the `GetUserList` operationId).
+func (c *ClientWithResponses) GetUserListWithResponse(ctx context.Context, body GetUserListJSONRequestBody, reqEditors ...RequestEditorFn) (*GetUserListResp, error) {
+	rsp, err := c.GetUserList(ctx, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetUserListResp(rsp)
+}
+
+// SubscribeToNotificationsWithBodyWithResponse Subscribe a webhook URL to notifications
+//
+// Subscribes each endpoint named in the body (eventsEndpoint,
+// contactsEndpoint, companiesEndpoint, crmEndpoint, paymentsEndpoint,
+// venuesEndpoint, ariEndpoint) to the webhook URL given as its value.
+// Only the account's primary user, or a key made without a user, may
+// call it; other keys get 403. Notifications travel through AWS SNS: the
+// URL first receives a SubscriptionConfirmation message and gets
+// nothing more until its SubscribeURL has been visited. The answer
+// gives, for every endpoint, whether it is now subscribed and the SNS
+// topic it publishes to.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/1.0/account?action=subscribeToNotifications (the `SubscribeToNotifications` operationId).
+func (c *ClientWithResponses) SubscribeToNotificationsWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*SubscribeToNotificationsResp, error) {
+	rsp, err := c.SubscribeToNotificationsWithBody(ctx, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseSubscribeToNotificationsResp(rsp)
+}
+
+// SubscribeToNotificationsWithResponse Subscribe a webhook URL to notifications
+//
+// Subscribes each endpoint named in the body (eventsEndpoint,
+// contactsEndpoint, companiesEndpoint, crmEndpoint, paymentsEndpoint,
+// venuesEndpoint, ariEndpoint) to the webhook URL given as its value.
+// Only the account's primary user, or a key made without a user, may
+// call it; other keys get 403. Notifications travel through AWS SNS: the
+// URL first receives a SubscriptionConfirmation message and gets
+// nothing more until its SubscribeURL has been visited. The answer
+// gives, for every endpoint, whether it is now subscribed and the SNS
+// topic it publishes to.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/1.0/account?action=subscribeToNotifications (the `SubscribeToNotifications` operationId).
+func (c *ClientWithResponses) SubscribeToNotificationsWithResponse(ctx context.Context, body SubscribeToNotificationsJSONRequestBody, reqEditors ...RequestEditorFn) (*SubscribeToNotificationsResp, error) {
+	rsp, err := c.SubscribeToNotifications(ctx, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseSubscribeToNotificationsResp(rsp)
+}
+
+// UnsubscribeFromNotificationsWithBodyWithResponse Unsubscribe webhook URLs from notifications
+//
+// Takes the same body as subscribeToNotifications and unsubscribes each
+// endpoint named in it. Only the account's primary user, or a key made
+// without a user, may call it. The answer has one result code per
+// endpoint: 1 success (no more notifications will be sent), 2 not
+// requested (the endpoint was not in the body), 3 unknown error, 4 not
+// found (the endpoint is not subscribed), 5 incorrect source (it must
+// be unsubscribed with the key that subscribed it), 6 status not
+// confirmed (the subscription has not been confirmed yet). The set may
+// grow, so any integer is accepted.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/1.0/account?action=unsubscribeFromNotifications (the `UnsubscribeFromNotifications` operationId).
+func (c *ClientWithResponses) UnsubscribeFromNotificationsWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UnsubscribeFromNotificationsResp, error) {
+	rsp, err := c.UnsubscribeFromNotificationsWithBody(ctx, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseUnsubscribeFromNotificationsResp(rsp)
+}
+
+// UnsubscribeFromNotificationsWithResponse Unsubscribe webhook URLs from notifications
+//
+// Takes the same body as subscribeToNotifications and unsubscribes each
+// endpoint named in it. Only the account's primary user, or a key made
+// without a user, may call it. The answer has one result code per
+// endpoint: 1 success (no more notifications will be sent), 2 not
+// requested (the endpoint was not in the body), 3 unknown error, 4 not
+// found (the endpoint is not subscribed), 5 incorrect source (it must
+// be unsubscribed with the key that subscribed it), 6 status not
+// confirmed (the subscription has not been confirmed yet). The set may
+// grow, so any integer is accepted.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/1.0/account?action=unsubscribeFromNotifications (the `UnsubscribeFromNotifications` operationId).
+func (c *ClientWithResponses) UnsubscribeFromNotificationsWithResponse(ctx context.Context, body UnsubscribeFromNotificationsJSONRequestBody, reqEditors ...RequestEditorFn) (*UnsubscribeFromNotificationsResp, error) {
+	rsp, err := c.UnsubscribeFromNotifications(ctx, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseUnsubscribeFromNotificationsResp(rsp)
 }
 
 // BatchProgressWithBodyWithResponse Get the progress of a batch
@@ -6009,6 +10322,230 @@ func (c *ClientWithResponses) InviteContactsWithResponse(ctx context.Context, bo
 	return ParseInviteContactsResp(rsp)
 }
 
+// AddPaymentWithBodyWithResponse Record a payment against an invoice
+//
+// Applies a payment to one invoice. The amount must not exceed what is
+// still owed: overpayments are refused. Some payment methods need more
+// fields: customPaymentMethodId for 13 (custom), cardType for 1 (credit
+// card), chequeNumber for 5 (cheque). Payments made through a gateway
+// cannot be recorded this way. Fails with specificCode 24235 (empty
+// request), 24236 (invalid payment method), 24237 (gateway or
+// paymentId given), 24238 (no such invoice), 24239 (invalid payment
+// details) or 24240 (unknown error).
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/1.0/invoice?action=addPayment (the `AddPayment` operationId).
+func (c *ClientWithResponses) AddPaymentWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AddPaymentResp, error) {
+	rsp, err := c.AddPaymentWithBody(ctx, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseAddPaymentResp(rsp)
+}
+
+// AddPaymentWithResponse Record a payment against an invoice
+//
+// Applies a payment to one invoice. The amount must not exceed what is
+// still owed: overpayments are refused. Some payment methods need more
+// fields: customPaymentMethodId for 13 (custom), cardType for 1 (credit
+// card), chequeNumber for 5 (cheque). Payments made through a gateway
+// cannot be recorded this way. Fails with specificCode 24235 (empty
+// request), 24236 (invalid payment method), 24237 (gateway or
+// paymentId given), 24238 (no such invoice), 24239 (invalid payment
+// details) or 24240 (unknown error).
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/1.0/invoice?action=addPayment (the `AddPayment` operationId).
+func (c *ClientWithResponses) AddPaymentWithResponse(ctx context.Context, body AddPaymentJSONRequestBody, reqEditors ...RequestEditorFn) (*AddPaymentResp, error) {
+	rsp, err := c.AddPayment(ctx, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseAddPaymentResp(rsp)
+}
+
+// GetCreditNoteWithBodyWithResponse Get one credit note
+//
+// Returns a credit note with its address, taxes, items, allocations to
+// invoices and refunds. Fails with specificCode 24406 when there is no
+// such credit note. Since 15 July 2025 an item's quantity is the real
+// quantity and unitCost the price of one unit (before, quantity was
+// always 1 and unitCost equalled totalCost).
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/1.0/invoice?action=getCreditNote (the `GetCreditNote` operationId).
+func (c *ClientWithResponses) GetCreditNoteWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*GetCreditNoteResp, error) {
+	rsp, err := c.GetCreditNoteWithBody(ctx, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetCreditNoteResp(rsp)
+}
+
+// GetCreditNoteWithResponse Get one credit note
+//
+// Returns a credit note with its address, taxes, items, allocations to
+// invoices and refunds. Fails with specificCode 24406 when there is no
+// such credit note. Since 15 July 2025 an item's quantity is the real
+// quantity and unitCost the price of one unit (before, quantity was
+// always 1 and unitCost equalled totalCost).
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/1.0/invoice?action=getCreditNote (the `GetCreditNote` operationId).
+func (c *ClientWithResponses) GetCreditNoteWithResponse(ctx context.Context, body GetCreditNoteJSONRequestBody, reqEditors ...RequestEditorFn) (*GetCreditNoteResp, error) {
+	rsp, err := c.GetCreditNote(ctx, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetCreditNoteResp(rsp)
+}
+
+// GetCreditNoteListWithBodyWithResponse List the credit notes
+//
+// Pages through the credit notes the key's user can see. Each carries
+// the summary fields; getCreditNote adds the address, taxes, items,
+// allocations and refunds.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/1.0/invoice?action=getCreditNoteList (the `GetCreditNoteList` operationId).
+func (c *ClientWithResponses) GetCreditNoteListWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*GetCreditNoteListResp, error) {
+	rsp, err := c.GetCreditNoteListWithBody(ctx, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetCreditNoteListResp(rsp)
+}
+
+// GetCreditNoteListWithResponse List the credit notes
+//
+// Pages through the credit notes the key's user can see. Each carries
+// the summary fields; getCreditNote adds the address, taxes, items,
+// allocations and refunds.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/1.0/invoice?action=getCreditNoteList (the `GetCreditNoteList` operationId).
+func (c *ClientWithResponses) GetCreditNoteListWithResponse(ctx context.Context, body GetCreditNoteListJSONRequestBody, reqEditors ...RequestEditorFn) (*GetCreditNoteListResp, error) {
+	rsp, err := c.GetCreditNoteList(ctx, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetCreditNoteListResp(rsp)
+}
+
+// GetInvoiceWithBodyWithResponse Get one invoice
+//
+// Returns an invoice with its items, payments, refunds and the taxes
+// charged on top of the items. Fails with specificCode 24137 when there
+// is no such invoice. Since 15 July 2025 an item's quantity is the real
+// quantity and unitCost the price of one unit (before, quantity was
+// always 1 and unitCost equalled totalCost).
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/1.0/invoice?action=getInvoice (the `GetInvoice` operationId).
+func (c *ClientWithResponses) GetInvoiceWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*GetInvoiceResp, error) {
+	rsp, err := c.GetInvoiceWithBody(ctx, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetInvoiceResp(rsp)
+}
+
+// GetInvoiceWithResponse Get one invoice
+//
+// Returns an invoice with its items, payments, refunds and the taxes
+// charged on top of the items. Fails with specificCode 24137 when there
+// is no such invoice. Since 15 July 2025 an item's quantity is the real
+// quantity and unitCost the price of one unit (before, quantity was
+// always 1 and unitCost equalled totalCost).
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/1.0/invoice?action=getInvoice (the `GetInvoice` operationId).
+func (c *ClientWithResponses) GetInvoiceWithResponse(ctx context.Context, body GetInvoiceJSONRequestBody, reqEditors ...RequestEditorFn) (*GetInvoiceResp, error) {
+	rsp, err := c.GetInvoice(ctx, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetInvoiceResp(rsp)
+}
+
+// GetInvoiceListWithBodyWithResponse List the invoices
+//
+// Pages through the invoices the key's user can see, optionally those
+// of one venue or reference type or modified in a period. payments is
+// filled only when the filter asks for includePaymentDetails; getInvoice
+// adds items, refunds and taxes.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/1.0/invoice?action=getInvoiceList (the `GetInvoiceList` operationId).
+func (c *ClientWithResponses) GetInvoiceListWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*GetInvoiceListResp, error) {
+	rsp, err := c.GetInvoiceListWithBody(ctx, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetInvoiceListResp(rsp)
+}
+
+// GetInvoiceListWithResponse List the invoices
+//
+// Pages through the invoices the key's user can see, optionally those
+// of one venue or reference type or modified in a period. payments is
+// filled only when the filter asks for includePaymentDetails; getInvoice
+// adds items, refunds and taxes.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/1.0/invoice?action=getInvoiceList (the `GetInvoiceList` operationId).
+func (c *ClientWithResponses) GetInvoiceListWithResponse(ctx context.Context, body GetInvoiceListJSONRequestBody, reqEditors ...RequestEditorFn) (*GetInvoiceListResp, error) {
+	rsp, err := c.GetInvoiceList(ctx, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetInvoiceListResp(rsp)
+}
+
+// GetOptionsWithBodyWithResponse Get the invoice reference types and payment methods
+//
+// Takes no parameters. Answers with the meanings of the refType codes
+// of invoices and of invoice items, and the payment methods (standard
+// and custom) a payment may carry.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/1.0/invoice?action=getOptions (the `GetOptions` operationId).
+func (c *ClientWithResponses) GetOptionsWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*GetOptionsResp, error) {
+	rsp, err := c.GetOptionsWithBody(ctx, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetOptionsResp(rsp)
+}
+
+// GetOptionsWithResponse Get the invoice reference types and payment methods
+//
+// Takes no parameters. Answers with the meanings of the refType codes
+// of invoices and of invoice items, and the payment methods (standard
+// and custom) a payment may carry.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/1.0/invoice?action=getOptions (the `GetOptions` operationId).
+func (c *ClientWithResponses) GetOptionsWithResponse(ctx context.Context, body GetOptionsJSONRequestBody, reqEditors ...RequestEditorFn) (*GetOptionsResp, error) {
+	rsp, err := c.GetOptions(ctx, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetOptionsResp(rsp)
+}
+
 // PingWithResponse Check access to the API
 //
 // Takes no parameters and answers with the server's timestamp.
@@ -6022,6 +10559,270 @@ func (c *ClientWithResponses) PingWithResponse(ctx context.Context, reqEditors .
 		return nil, err
 	}
 	return ParsePingResp(rsp)
+}
+
+// ParseAddErrorReportResp parses an HTTP response from a AddErrorReportWithResponse call
+func ParseAddErrorReportResp(rsp *http.Response) (*AddErrorReportResp, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &AddErrorReportResp{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest AddOrUpdateResult
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Exception
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseAddOrUpdateCostCenterResp parses an HTTP response from a AddOrUpdateCostCenterWithResponse call
+func ParseAddOrUpdateCostCenterResp(rsp *http.Response) (*AddOrUpdateCostCenterResp, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &AddOrUpdateCostCenterResp{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest AddOrUpdateResult
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Exception
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseAccountGetCostCenterListResp parses an HTTP response from a AccountGetCostCenterListWithResponse call
+func ParseAccountGetCostCenterListResp(rsp *http.Response) (*AccountGetCostCenterListResp, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &AccountGetCostCenterListResp{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest AccountCostCenterCollection
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Exception
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseGetEmailLogListResp parses an HTTP response from a GetEmailLogListWithResponse call
+func ParseGetEmailLogListResp(rsp *http.Response) (*GetEmailLogListResp, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetEmailLogListResp{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest EmailLogCollection
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Exception
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseGetIndustryListResp parses an HTTP response from a GetIndustryListWithResponse call
+func ParseGetIndustryListResp(rsp *http.Response) (*GetIndustryListResp, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetIndustryListResp{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest AccountIndustryCollection
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Exception
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseGetUserListResp parses an HTTP response from a GetUserListWithResponse call
+func ParseGetUserListResp(rsp *http.Response) (*GetUserListResp, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetUserListResp{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest AccountUserCollection
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Exception
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseSubscribeToNotificationsResp parses an HTTP response from a SubscribeToNotificationsWithResponse call
+func ParseSubscribeToNotificationsResp(rsp *http.Response) (*SubscribeToNotificationsResp, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &SubscribeToNotificationsResp{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest NotificationSubscriptions
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Exception
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseUnsubscribeFromNotificationsResp parses an HTTP response from a UnsubscribeFromNotificationsWithResponse call
+func ParseUnsubscribeFromNotificationsResp(rsp *http.Response) (*UnsubscribeFromNotificationsResp, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &UnsubscribeFromNotificationsResp{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest NotificationUnsubscribeResults
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Exception
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
 }
 
 // ParseBatchProgressResp parses an HTTP response from a BatchProgressWithResponse call
@@ -6717,6 +11518,204 @@ func ParseInviteContactsResp(rsp *http.Response) (*InviteContactsResp, error) {
 	return response, nil
 }
 
+// ParseAddPaymentResp parses an HTTP response from a AddPaymentWithResponse call
+func ParseAddPaymentResp(rsp *http.Response) (*AddPaymentResp, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &AddPaymentResp{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest AddOrUpdateResult
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Exception
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseGetCreditNoteResp parses an HTTP response from a GetCreditNoteWithResponse call
+func ParseGetCreditNoteResp(rsp *http.Response) (*GetCreditNoteResp, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetCreditNoteResp{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest CreditNote
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Exception
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseGetCreditNoteListResp parses an HTTP response from a GetCreditNoteListWithResponse call
+func ParseGetCreditNoteListResp(rsp *http.Response) (*GetCreditNoteListResp, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetCreditNoteListResp{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest CreditNoteCollection
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Exception
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseGetInvoiceResp parses an HTTP response from a GetInvoiceWithResponse call
+func ParseGetInvoiceResp(rsp *http.Response) (*GetInvoiceResp, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetInvoiceResp{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest Invoice
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Exception
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseGetInvoiceListResp parses an HTTP response from a GetInvoiceListWithResponse call
+func ParseGetInvoiceListResp(rsp *http.Response) (*GetInvoiceListResp, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetInvoiceListResp{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest InvoiceCollection
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Exception
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseGetOptionsResp parses an HTTP response from a GetOptionsWithResponse call
+func ParseGetOptionsResp(rsp *http.Response) (*GetOptionsResp, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetOptionsResp{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest InvoiceOptions
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Exception
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
 // ParsePingResp parses an HTTP response from a PingWithResponse call
 func ParsePingResp(rsp *http.Response) (*PingResp, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
@@ -6755,160 +11754,350 @@ func ParsePingResp(rsp *http.Response) (*PingResp, error) {
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"3L17c9u4siD+Vbr0u1Wxf8sosuPMOWPXrVOejGfie/Pw2s7Mnh1mUxAJSYhJgAOAdjQpf/ctNMCXCFKU",
-	"LCfZ+SexSBCPRqO70c8vo0ikmeCUazU6/jKSVGWCK4o/zj5HNNNMcPMjElxTrs2fJMsSFhHz5tknZV+r",
-	"aEFTYv76D0lno+PR//es6vmZfaueVT3e398Ho5iqSDI3xOh6QSEiSQIzwhIaj4FKKeRLEVPIVU6SZAn0",
-	"z5wkCvSCwqvr6wtQmuhcjUemMzeGmcJpHL+T77OYaPpScE0ifUn/zKnC2TcHPYXItgAtgMQx7HEBLD6B",
-	"GZNKvyUpDSAh9i8gPAaaEpaApH/mTNJ4H4QMuZnPjNEkVqaXaEH4nMLeHdMLYPH+OOSjYJRJkVGpmQWt",
-	"gQ3h7kcbDCxWIGa4zrKl+2UnO6WJ4HMz3HgUjJimKfY0EzIlenQ8Ylz/cDQKRnqZUfuTzqkc3ZdPiJRk",
-	"aX5HudIi/QVnb7oo++rbRwfVl9W3v5Ekp77+EV6NudknZUulJeNzbPpZU8lJch77oeIW/0QBi4FxIFzo",
-	"BZWglkrTdNzX5XuZeEB9qiEVSsNzSBi/USfA88TsbSpuLbxTIEnSgHA/dpeDmbFT8vncfvY8GJmeyTSh",
-	"o2Mtc9oGU4luZpDWMuZS5FkHrqh8Wj4C2/AEJM0SElFl5g9RLiXl2r0cvBy3yb+ary7pzLe5rH+nzGnI",
-	"8RiegEhZecZI0cDMZQDOFgfQC5tsIXjHG8luSbR8aQga95z93xcU8ad+sObkloL70Dw0X9YwaypEQgk3",
-	"vatUXSH5aXd89ebKkaYADsyij8btdQWjz0/n4ql76oB99ebKdWpG6Oj+DEmQfXsCBwEcBvAchIQXsHcE",
-	"EeFcGAoBiur9oQNjn9XQdtfOZ2efmdKeKfzO9ELkGlgcuB1uQBFJn3mgDNnsJ6UM6ZykwBQITn3ArjBP",
-	"TD/RSJsZ1mj82S3lPRSeAzUNmgTeEG5YQ7fhNI4Zn4fcUXtlO7peZjQAzXSC/6X0L8FpYPZD6p+Jptes",
-	"WB+Pi98+HjDN4znVDdIYi9zQiHK5PE+n9ghMc8U4Veo9Z9pHHy8dQ4K7BeW4MBJFIucaYjozX0LRA+Sc",
-	"aTXw5EUkIxHTy/aAbwzhJFpTHlOq4G4hDOaBpHOmNJUnMIGUEq6AC0hYyvAUpYyzNE9HxxPvYCKmfnqC",
-	"cH+iwLQ4AaIUm3Maw3RpkYzKWyrtyg2Z0UZ4eFkeA7uvMY5PPr+mfK4Xo+ODQw+7iITSLynXVPpgbGQF",
-	"pSHCBgV/LsCsF0QjBKa0mqAWdupDwV3DmHXU2bRRmqQZflfgpWefcoVQODiEvUsaCRkDnhf4mWrCErV/",
-	"UqMYNVBRbvbpj4PDD2sIyFk5dn0i53EHu3LweuIOE0RE07mQRsCZuSOJLx4q13SxppIWeBkTrwYfMCZT",
-	"p1Ek0vScR0ke07ifxdiRmW2rEBBpKmKUo/0sJpMsJXLpSPR75UdLs6pc4QEQhojq2oFxPWzIbxukbCNE",
-	"LMih7/CYd2BeAjccQOXRAoiCcHSaKy1Jwsizq2XM6TIceWU5pLim4/opPpq0Wq7hFpdU5YnuQE6u7mpH",
-	"u/oISGSaqTFcIbFRsDCCwpRSDsr8owUoyuOQC55YqsRiv+A/hMbBHllhb2D63XcSquB4R8olcssO0bIC",
-	"nD0KfXv41nVxXuFASpUic+pDabu+2lUtsLRX5VFkGAxTMCOJot5ddI36j4rdOLgjymwCjQ2ztuc13kA+",
-	"kN5xTiETSpPE9GxanKAkRVEqUZrwWJm7RcFGrVzChW1kLqPj9p46Brl2I5DymfNscWBt+4RxejC45eHg",
-	"ls8Htzwa1NICdPCySlAOb11I/2taexHBySheTKBSCe7EGMbnJQMwR4w4YUZaCg1zqou+8KwrIxhWDc7j",
-	"k3qT10xp2wwiSQ3m/ox0hMeQipjNmH0Q8j1kumZwg/l2RkgGrCgdWzbtWHNDC/BEhbzeVwCGjSPlcpN4",
-	"ovbHdkHnMQ6NlyUgElegjQClREpDbkUo5aNYri8cQQ/gBwUtafCFKZHR0A13bc0tetihQmCcb0PkjDy3",
-	"7rOfacRSgjf62kZuBYWtdC0FQtWULb16lrUAc/iwbtwamBrKibX9L4hyc45r1/KaWMM2GZupi3yasMjf",
-	"VV0zsHZi9bOy1f6Vqob1FLGheviZ6LWq0Yv2F/fBqElgtsDwegdd6grUIuG7UvIp6UeDBsKeyFDgGaBX",
-	"uGwPbIg5VYoJXuBHBd1ttsN19modvrl2mx+5K/uh77hpFt1QfV2IpGsRwrYfRtNw2+x1fnT8hzkuH3r4",
-	"2kuRJDQq1PRN2p3S9YhXff+GFkhnJOTNwdWG08pKio57l1Mjc6318C4l4C2qn/0yfYXLVrw/AaYV/NfV",
-	"u7dg+oGYZsimBa8UQuN+WaJADI9I4ZCtcYxKrQiN8ZIrZPEqHj8Ov11Pg9U7nDNJut67NV5SlA36j9ZG",
-	"3MR906HQ9YH9J6Kjxala8qim5VuBmnnbgQDm1Xlc0Lap6cxzNVnBVdvhh67Z/JeYtkd7x921SMyAVAOt",
-	"zLQ8q82PfxES6GeSZgmFcMT4LSutV6rjRmyOg8pIRNf1hiy/o5OMSGLPOIljZnHiojZjS6LaYJ2KuHYR",
-	"vBN5EttLseB4wMRdXatRgG8FytUKggIw5Yz6YF9d4ruA2w+s1lvZpT42S/0kpk8U2GkBUbBiFHDTa/K/",
-	"T0rw8SW5e+Pu0ZauonG1w2ZCkqRGowiH0lpqYV1qdutG0k1nsR7+nWC/kGJeXKmbUM9qbwaJ0iuzKL/v",
-	"HPuSmjtm165LfOunUS0W5Jr2DIXqr+6x8PXAwYq2faMVvNZD0M7jDmTdjEGvnJqHsGk76Zx3EmKDnFMS",
-	"3ThRp6XjkbSus794d3Wt4ItbbABu6PsK2ZGKAlMQN41DFTQ+ianqPlJo2knJDT2pj0sic7QUEGcBPpxM",
-	"YE9lNGIzFqHLweHR0dE/9wcbS0umsA64ONugAaZ+OHcQugo9mus+jynX5pqjauAzQkdxyEog4x8GP1Ez",
-	"YA/GQL547sfoFVGyNbcLgnqOmWFplkdG5ReG4i3hhi4hJUs0okwLMruqQc19xty3aCozvdr5oBZPL5ih",
-	"23M69uq5MyovvDpO8xQU+wsV6yt2pnG3yrzd0f+mUjydEtOJmM0U1YUUglfqQs+Jz3pnqoUmSY1WDFo7",
-	"hbuFSGgNyL7O770bmWaEL6/yNCVy2ca+wpbYaZTf4IrvHx/lnh53HVTHuWZAEiWcrq0wu5fW+cDpv4w8",
-	"hZdRFYScWotxdUNV1mBb8xZZ67UziCyc9zjeFJ0V2oGBThmNnXk8h55d6JgqmG86kbPm997JtPZwq0Hq",
-	"PXiHebBT0npgrTgpbeNs1OtPtHYGlX/Rxp5B3bbXwQq+Uy74MmWq65L5d1fyDfYkcq5eUxrDeDyGI+BG",
-	"tJE3VDM+fzQXI8/IL7YaueFjNEzJVdClb67jKjjSQ2RnD5FtrSZmKkvIspOxonZqI3VLj2oMO3uiAJs8",
-	"QC3W5Q7aWl1t9gPcEHpmjq8C8x9Dq/CKKxCZE8aVrib+ROGixq39KmbUs1+rvKi1KuREhT1zB+YW/OJq",
-	"Ex8MLyGzKqTXjN+8FX4hrWzwb7sQ30WzQ2Pxb1hSFcBb4CKA95DzmEYsbrgOjd6PgtG/R8HobQ26ru8m",
-	"faiAe1kM2Idnbb7dvh6VynF3WfB5m/EZk+mDzHnoV9tFuw/RdzuhmsYBPIeI8Igm6C1xBBlZppTr0o/8",
-	"4ZaV7xQJ5zlV2rmaDSa29RX+imoGn5DBbwWLBpuJq+YX8WyTL7ab9rn92DtxdWF3/3fCDPv0Cz2ZZFxf",
-	"b2A1Wv1k6DI3MzEOubZZudBnG2m5qvcENaxevQZa+WsojCNs9MUnwfiW5GAdPC7prE2majNcyw9XGFfx",
-	"aQ/j6uNZUXXDHiqnr7CT5uaa543NnIkkEXeofYtplDBOT9CHzbmKWXMzU2Cw0qvWa3Gn4QNa7d6G43WJ",
-	"wr4ogTuiwM6vyx+tvlUFrMsxevbsNVP6F5ZoKje3yMzwOxCzmm7E9HeMc7+hS4VH7C5AZQfhS7BXVZSB",
-	"0Ckz5KXnvrtHSQV2ICP6Gy4vwU6vWz+yHCzgPULAz0yK9M0GV8Cm96rY+tNbynP66wbH2X0y/PC3MQa9",
-	"kV6LOePX4ob2qOS7tGkGxjXTdC1qJxFzYHyo1/qtC68Z0FbSGZXSYrfHC4W5QJLErAqjsiB1Duz2fNMY",
-	"zBav11PbSZXuYd4zV9ijPKwqtq/ARmBY7/7aBSMlS1Q4AlFA7KXJtRTSPuN5SiWLwE7PzFdw+m42Ov7j",
-	"Syu648soMwKrNEP/n6f/+mPy9McP/2MvDMf2r/1//Ud7uR+aQuEviSC4prNbb6xTEQWDelNsU3NQRIib",
-	"ny4YZg9RMwDrtKKCkDNu99YwbkM8FiKlGZmjgbrwTraUlqgb6+Wwf1IOVbhLokqaTnGXkQRlmRF5jRBk",
-	"6KnSlHidpkmW/UQ4t1izoQMUybLSS6eNcOhTDmoh7ri56KZiyhIKWUK0Wa8apL6rx8h0B7V0+S2eDdap",
-	"ug8Ga8LWXE8mEEsy0wEcQJQIZS8pCcl5tGhwtZ6oj+r24dQWp1MjSUZa+WVa1+rs84JNmRayv9lVRskN",
-	"XdtIcNXdk0gJ44Mh9rDwGzLfQHvrvuhUbPuDeSaOY4/HYzg4BGnjeazHsnMUHrZzRbzOyjn2H5JX129e",
-	"F3YrO5Y7xE8UEoLSbrWDSISGwImRMmtwyrX6SQi96G/ySmia9Dd5Qw1FVguW9Tbrx8yyUR9mukbXktzS",
-	"LhesiuZuhlfntQ89+JWS7Oto0nmeXpbShZ86PiTSCHnThicOP/L7c1aBS92RR+03d0zrLmmmiOhZELXQ",
-	"ZD7ohOSKvskTzbKkcDLsQCBk0YMW/Ru2vA9G7tRe09QwOGpZ6nlK5oOVKK6HXbqxnlm91bfW71ux6SHa",
-	"/dbRa+v26xgyANozlmyg3moMvD6qRkj9TsZbiFT3XWvf2dW17O2rXVzJTFO58Z1vSmdC0o0/61I0vDMy",
-	"tA0XtgH0glPHdlXhoE+b6Rs2EdFaiO3fxQGuzWJWxklhiKmYS5KmnsA4Ym5sqMDtIGIk1+KlET635jFT",
-	"SclNLO74JhrqlQig07SwEnylOKAVQtCEs5G2hrkN8O1nsLk9YEOb/jrv8mvy+RdJqf91Sj6/rF2qNo1c",
-	"fbDc0mV85UK7OIR1e2Puw78I+ZJKTRi/rmSV9mKlEOlWoT2K6jx7O3hK2HzLU2IuyOf8dE55TDoCARbi",
-	"rujc87YmMPdmO3Ik5omC4pPBHpg9rlallLkVOtQkTZ8CAV9aBdGc3WKCA/SytOkofHhQV0M/bGkbiFiO",
-	"rn8nklZnZNWmApe5Q7cWshGt4sPjUOp3iLbJeWMusj2J21SS3JB49xLnuhHv1838xizorlY78N/H/Feu",
-	"zm35rbgPrQJjZZeqtAC9IW2u2Taw3uRCtQny1bPxdYTjiJkRy+TSRYegA7xHLCtFcxcWojqdbFhMtJBP",
-	"FLh0ECpAX/Kmp/zzycEPPrG0dk1eVXEVmf18YuaccipJgokwjuFoMoEpicEF6ARwNDmAnJNcL4Rkf6E7",
-	"xeS5mdWUxTHlQciPJkcYCT8TOcfXLyCleiFifEqsGcE8/8E+QGuh2aYAjg5/BC1EyFNzy3BjqgCOfphA",
-	"zm+4uOPmx0EB4GpWPxyW8jH9nBn6ZWbyw3N0aZf0VtyYMV9MJmCkdclJUtgSEBjm1QFOh6VZQlPKNXW6",
-	"8LbWpJabo83ma1vj39ZM0ogpChHJFbX7WUSKHT6fTF7AnluV4VNKk4TuB3aTQ75HbBgUNbc1BwOHJkxw",
-	"1+4fsEcqz5aqPVMhT5lSjM/3AzSU2GQnCVM1Fy4bhuRf+qqNp0SjCiZeTlHzlfUgHJqZZlKkVWI6tCK3",
-	"rI3NY5SQKU06pAL6GbswUlGZ1sgMM0iwl9ZVoN2t6eEJJvD6M6eApjTKI7whe42huXe9HBZaZwreX74e",
-	"w5VLfLGa+dACxV2qmTKDDZh7i3vPvPuxjZbgLZFS3KlGzMgxUBIt8IRhIBsQqxII7HN0EjRIfGeEM6ZD",
-	"jrZETCI6htMy2IRya10uVQfH8PHjy3dvr0/P314F8PHj23fX5c+Qf/z409mv7s3Z25/x/9dnV1fXr07f",
-	"wp6LKNo3T3+9PDu9PrssXySUmDemi7fvrs0J+Pjx7M3F9b9PGqfwS1i5bxeDhaNjCEdvwtH9GEoHyJCH",
-	"o48fz6/evn/9+uPHcAQp0dGCqjKpnVk3kRTpiqK6caiq7fi1mbWk045cuzQOsPTOyk3uY7QOFZrBOL0u",
-	"1GROr9hf9GAyacTdrP0GG3qtxB1eNDWw7AgkXTnJCm/FQfb2tswfrFtGzRekcyXDtqvtpbL5zm25bT0L",
-	"61wUG7ozubJptq7qatEV9Zx53AomsnFD7XCiqVPl2bSQA5yEWOfulerQB+7dqpK2bhlrWQE7LVY1DXfN",
-	"rbPbwIUi/5CWKMD3NhRmB37C+1LhYlzd7D/4tDDmg5+ZrH9BVDSyvMX7ybfD5dUsplth8mCkOrfea0Mo",
-	"w3dF9h+f5tfP8VeHy+rg3zd7rM/2kVlkIxXbI7FJp5Ta4aZ/d8jtPBfWL/H7XmD38qzPxYJlf8slFlo6",
-	"36XOTXkLV0XL/UDMIGZzlxu65axYQcTrrbjeQ/GcuyXUE9us81lVvY7B6Oxt/bA3TRecMu6S8x90eGCt",
-	"SR9sh617hReBC5uSphVPVdWx802wdSYn2SaqsS/QegOFfFOm6Anef+K8560/KapaHGCNNK0XlEmXB2c3",
-	"gSDfT27E7zWUeQd5Br9lpKCPA9Yzg67H1m9vF1s5PQ85iFVMQHsx6Fnfl5zHZtJo5pmFqRR3qpH7pKbc",
-	"LwZaCV1nfJ5gAhU81aglRjUXAbUQUmM+8PV+/Lb3oJq3b8GrCLmWP7ocM6j13ItpJDAju4LJfmAz43qY",
-	"Zcj93BKVaqsn7NH4Z/ugexf72+0SAYxNGmvOuaL62CUSlxCOwhHsTYVegIWDWbpe0JD/RaUAM4xV1oej",
-	"5XK5fJqmT+MYXr06TtNjpcIRMA7vr19aVTHhIJzjB4Qj8zwc+eFTA8EeQuDL0f1T+8dh9QcUfxy3/tgz",
-	"ve//yxcb0YQbeiXcB6NSQPPUzoiEjBVkVFpXZji12d4hIhkwDcQwJkO5RJRbywyk5DNL8/QECCREzqkM",
-	"uVU3LwimC6ezGcWQxqUoDhPJLCjKIhgHPsGkfoFbO9PAmi2wxszBZOJKXLjeJ5NBY22VuMh5nmsBkupc",
-	"cthDSxpOyp2Y/WMb8KFoZECAb8QMDidWJYa5tw4nVptdhO0rladUwcSFktgMUE2geSuHXDA+704JeLOB",
-	"e95qtqvoxktwLrypP1r0tAiWuTOgsbnGuwoM9Zut44fEYCuRS1+OyANbNoJxphkmUaBcy2UAhy61B5aQ",
-	"CuB5GbMzFeLG0D7K54zTAI6a4QABvIDTi/Mh6UAU6lpxWl592Gp0/6og2chKjEylHt+0qkUBEseu3ogR",
-	"vk5cAqjzGC2ctUTo0JMHvQzm3z5fwIPTh/cG9BwYUlxleRuSfuDORqDvKPvA5vkFetKcbCJVbxhWgpH5",
-	"1wJLFmyU/73+6QVZP2r9U1VGPe0iyRFh/OUD8t7/P5ckaZheu46b316g788stoE4306H0ZXvpCOBVj2l",
-	"9NZc5CF1FoZfwGd5kmyQGdqXcqOtS0K6GS39YZjroiSNYJMRFgdwADkvs8a4Z4dwJ5kBrxGTDJ0tKuIc",
-	"1SnuC5B0lhf5vnvpq1tFLbTyUX39HjuJSumksmlg1RbkWW9Ml9eh1M5CWlY7LSNbegJbQo51sgYHtsBe",
-	"zYmkWRmm4YriLUibbpf4wAdAZ2PwmKm7z/aGaCvknHCmhoc7ZUKx4Y2lmLGE/rzhwXOfbRBQN4yrOXh+",
-	"e4ZWbOxDeJmz0PiItNIifU1vabIVi3lUMplQF6W74aQSMRfnO/AHDkaqsmxtHK7U+nZD2dVd72oV1XaE",
-	"1zit7wGvLU4+BK+7XNv9KZ92QwU1mb8UicjllpXRNlEhBlvr/0Dlsxn7jJacSun3EJ3fMI0fhjxFuWR6",
-	"eWVgZ8F//vtVe7WheQxhPpk8j0jGDF/GH/TYPlNszonOJbVPw5HTWhWPi6qbibijMiKKwoJ+DvmrN6cv",
-	"n169Oj0ITI80rlj56cU5KBpJqoNCr1Z+i3l4IqIpt9oNMXOKNOvDHrRHgjR+UVY3EfESpktNlW3oXLqe",
-	"Xi8zLPPGdYC6kjTTS8DKlnum2flvv/37KRaoW1ASo6+2TX3usrLs294ygpsch/zPnMplUC7mlkp0fQ9H",
-	"B+NJOLLyTDhit7dLM8h/WjhWo1j31To0bZVlqlw274hIrAlbzP/Nzy/sTLGitFv0Pg5T9hryvQ4kDRBx",
-	"GrpGSW2m9MLHH+4WQlELEnRUF1ipgHCYsVsKKeO5psrqW5lWECUiurGSFDM4ZOE2Kkj46H89Pc3Y01MX",
-	"pkBcaZOCvmTsv6khMC5yuyMuzpxAA92D8SQAomBG0GJvTc83TJstUsCcNKkxEAH1KkHpx46bZYsAlLU+",
-	"1BjOMEoEC4kwZRDi1fX1BVZjAC1C/oxk7NnBePLsS/nR/b+sY/5/frH/37sTb40kBu3G8C6j3MwXI7YJ",
-	"D7khfBaLp8sSeYpgDMGTZQBKWGdt2yuqz131GPuBkZHNSPYMuFbFnYtxLYDphuQL5eQRFMW0mwV1jAwc",
-	"cguFerSDLdu8p6i17BuyUBARQApMm1hkrdQKSMhrITclMWxWcLEVKBDSLh9drnKSJEvrko4LD3kZ1BDA",
-	"NNfNXlKytMfDnI5bdzdwfR1OJgjNKGEYQp7mSoc8EeLGOpcX3dpEaku7ZQYKJRvAI29r1xrMs34Ma+h+",
-	"4ELVJf4vch1yAloSljA+r2xAcCVSG+iJFx2UQlSxCqKcUU1VVrUTa4Ny3A6/chIJOE7o4nYATVc2WxPY",
-	"WzM4c56kUOg1laOhVcxERuZUQcwUmUtKXZbjFCFooFNYC1kxDkbjhPylLSmyILqwfFThCEXxHguSLyGK",
-	"L+HoGL6Mx+N7w0GdBGGe/TEejz/chxzhYVdiKawtkWEd+J3vES7flurYI/BXZZpxZhhroQlC3jbCWHiX",
-	"l1Hk/S4MwN69RwWVGQUjR8VHx4aK4z0ro5xkbHQ8ej6ejJ9bFm7T7JSnDIlLccrqlYAy4aun9AtWM7WI",
-	"26y3cjB54Sm7m0eLqpJWSU/MFWE0bVQlKms4/STiZeEp4vx4SJYlLMIvn31SVtK0aDSorkuj9Nh9Uyw0",
-	"0lbN/wFXfmhtd7ubQLlIHNyTN2+ByF4rcIblcgK0CFAZoY0Jv5wRZyTzjVku4lkVbIhyVFEHZPQrdWjq",
-	"JlSrdDZCgVQZQdn+Rvu1pFounyoyc4Kp6c6POrYATTfimK8hpYSrsgjWlEQ3cMeSBKYUUhJTm/i7qIOL",
-	"QT/IUbBOt2nQgUS2vNTfGoUaFbQ8aNRIc1rClij4M6c5jS1kd4NEV+iNaLEGK4wiUUSnOiNYFYO/v3xt",
-	"R12PWVhuvA+1So/MQbhlT1CBWDLnXXjlynt1YpUd9u+NVvVqaWvwysH1UZDq0uySG2FnWFOWZvNijavH",
-	"hILGjWHgGOl5JyAmSzWGHk53cAR7Rg4M+dFksg93C5bQZrUzpQ32yZxzxuf2OmW+6+CQTsS3jN2PibiU",
-	"vzkm4ho9OPiOU0dl0HPmk5julhsWFAyZ4YxxphY03hFXzHk3Av5Pc4oU5JmhnYeTiSt4Z20J7mKiQRhx",
-	"t1Q9FFTX1XEbh/x3b6m9dpU+phu0ulbBbhzybmSf/HhopNZPYmq6TkliZHUa7wf47nnxbkGUEYadZqIM",
-	"GnfNDuzlvyIgGNFKbmm8b+4eWKwP9syd3cj5hCM0Pomp2u8+Ezl/zPNQq5H4TU5DWTqwQ2RcpcW7p8Ji",
-	"VuCjQbWFFFzkKlluQ5edNqM4FCSO38n3WUzKC333GfndXkuBxYF1A6pi/PdKL5MACvcLG8+J1Y+ILVXJ",
-	"rWbK7N2JRfAcRz6fnX1mStc7LA8ZKqlcSHrRX8iZcp9WarUxmPnh5OwrK4DM2S3l7hJ4YislKDMN9MhS",
-	"4EoMN110bSsfunvA9TiIf9oa6BsdgdpEBkq8tcT+SFacXsPQPLajs3EaxxWuoEut3XIQnNYORS1h+YbH",
-	"osr63yez6FwWV6g62uJKV+Ka6152DYEm5C0i/0PH3b2o1+jBy9p8Hwcf2xHiXxkPS2d+Pw0uYLMzYcTw",
-	"7araxFqMaokenQj1mvVdzS9Ql6YXUuTzhUvigmVan6gyOCooLUPJ0qmjfBenlSEfGy/qUYLfBjdq5k8P",
-	"lpyWftMFHHeDLOgVW49d2wpdGgr2GpcpaxAMZcnOefcEytznsHdwuB/Y/PwBFNmZg5A3MkZb7lplbS95",
-	"dpl+yM9gQ17nsJaXEl14EGMi1tA524OtYOASE4SjIkPrnkaL2sHhPkSEY8HiOKZxRdbjNaz4zIX9PTIj",
-	"bqQV+N7ZsHMn9zJh3OtIxHSH3JgX5rIuZlyG4q5jxY2jEK1UZuk+CraGC4YVYbjUU0zJhfFRTxN2S2PA",
-	"+CeLnomYNxk3w+BJxOeGI35hi0FbgFJ3QsZBEVqJarVakFcKWozBxioYEdOWZzEcHI+INfG68K8nCi7R",
-	"gCJtVZbUXhh1Va0dZ2slXWUOX9+18J+wVwgJOHt3k5v8+KN5EXK78kjkSVzod723uRa0H+dMdZXb+cpn",
-	"qrbODqnCws1stzk4tpLO+8vXuzk2FgpA6hV6bFBfu5DQg8/RvMrAtI1B6fDgYBXFAnx8CHuM24DEIvVS",
-	"yFmhSjg8eF59Vrzf7xBgy/k9mqSymoPqa9PwYoEd2FblrtqlEFv0Ws81vh6d+gWUeTPN2VBxtpbqvJiV",
-	"CsCleYODyaQWN3hduiiEPKYzxilehJz1Fd0ixKzwb+ijjocHNgYOrdbNC5UVUvqx8XFlZ1+yuG+ElUOl",
-	"53Lndiw+l/3uGFHXSNB9bPUfHRdxizc+rHlMSXQ1sdVXxhNX1sNPuhxEdkm3drr/m1663c3ERRY8UTa8",
-	"09xOFHXEyeVa+/9hlpC5CjmJY2gUewugq9RbUWDKCI/osdVHiKr5Py5afUMStFq4ppf+2K3ZMfGxne4A",
-	"29rJ4LZgjnXlIVImRJJKP10szEuCPDN4NMTpTn33lTGoMwNJLyq5urOPrRAqx6ml59kBqrXKtm8q00/+",
-	"4ZXpJ/8sZXpzi61Fh1dy/eTH6tN6ky7ZvjHXR0NHXxK9r4yIzUhVP7NsJuDbJc9s7NZuxajVsLstyFrD",
-	"BtIl9yO+uhpULYT9oVcgW496j0sNu9JdfkMUHEoJm+ap3ZLBRt87xspansltSODRiwqjitqfglqXCPqZ",
-	"Kb+QXx/00ZDJk0HzW0hl7Vo3vXjk6jbsGoWKbneNPVUKz628rA+PrC+NxRyXrqiotuRY5cHkwOpga2x2",
-	"DOexx2W/g4DVZ/l46NbOZvqV0a0dm9uPaWVRq91imut255jWyKa6nTrCj2224xLbJn5sCwADb9cEjXRi",
-	"YHP2j4iF3qSzXx0TV6Np12CinfTOMdF2u0tMbEZudWOhvU4pe+90NWVq5VxKLLSaEOcPajASFTdcy6WR",
-	"6ELuvrHRWrU8pQnjN9bZN5NUNaveuxisorCbByNXVvE42OhPrvtNrrUrqWrXe+WWjlHMSjaYvB/UzlR0",
-	"dlqN1MHDMbRtqNJUlRiaMT7vxstrcmPNAKVTa9NFt/IaRG/bJ6qKum5LcpkNd360zatl0uuKNSpmSaIb",
-	"Lu4SGs+xXNWO7IsLGt24GorFqbXBacUOGcB3kZBazDfm3sRo7z8+3H8wzzGzGz5eIYq5EfQTRnBXThUj",
-	"cEGQiY1cCaURFkw6fmY2f0yyp0rkekGJ0k8Px+z2djmORIqJPZsdv+eoQLnSRFPl7StXT+/owG7+m/F5",
-	"LFKc5FkuRUa9XdK83eWHEnot/wMDbsbnbYiPq1BmhHh7Xihq2zBzJuvqv6B9aS7tZoVQHFSsAoMba9U+",
-	"3ajUVeRuTbnUe5VNozJnbsvd0QZQAJZz83kj4+gzqqOFaWaX4pzcawNYR+V299eVqxswrWgyC9C6lysq",
-	"VQCRUBoiyjX+Yjw2mMYMGKyHcSLmgQ3MBUkzgUkxOVapM9hnuU693GJ9Sm5Yz6RcBikzvqQx04Bla7Fn",
-	"l/ev3o9L6eTpBwuyKFAUr5pOMWKImOZUFsuu9eTeeHp6TUmMDoBmjTlnGmFgiOet+1sTdVMunjb2Vqad",
-	"cwuKjJQqgFnObWy4DXEPQAqROjdWgukQMhLdoJbHurbarJj1oWxJ/fsP9/83AAD//w==",
+	"7P0Lc9u4kjeMfxUU/7sV+/xphaQkX5R6al+Pk0m8Ty7e2JnZ8xzNOwWJkIQxBegQoB2dqXz3t9AASPAm",
+	"UbI8mbPPqZqqiSkSl0aj0d3o/vXv3pQvV5wRJoU3+t1LiVhxJgj88ebrlKwk5Uz9MeVMEibVP/FqldAp",
+	"Vr+8/E3on8V0QZZY/evfUjLzRt7/72XR8kv9q3hZtPjt2zffi4mYptR04d0tCJriJEEzTBMS9xBJU55e",
+	"8ZigTGQ4SdaI/D3DiUByQdC7u7sbJCSWmeh5qjHThxrC5XTKMyavuJBXhEmSqoflzi7RlAuJpvAz4jNo",
+	"E+vvep7vka94uUqInnlM1Bc/hJGnxjzDWSLv1ivijYaVObAsSXyPxt5oOBhGvsfwUn36mfMlWtCUeN98",
+	"b5XyFUkl1TTWjW+m2uV0Ku/IV+l9q3RfndQtkYgzdyovBDJfuPMVIxQiLhck9VGEZpzHPuqP2YQ8kBTP",
+	"iY8GCGcx5eiBKsL7aIhSOwUfnULjyyWPgQV8dIYESR/olIzZjBCBjviKMCSIPH6FFEV0V49UkN6Yeb6n",
+	"nuGJIq5MM+J7EibjUSbJnKRelTF+b/tAyJSyuXpfUXwzDa+LxvWi/F5t5ZvvpeTvGU1J7I3+ppr8Je+J",
+	"T34jU6B/jbWueJKQqR2pwzZLIrFe4Uxtm8j3ViS9wXMC/xYSp9IbBb4nucTJZyKyRG3BCIZh/vib5Y+o",
+	"svDRJr4Lc777kfMYYRYju7LeN38jP+t2ykz1jqZEbZBZxmCawArC28zmv9QY3ZJj0yIVtPyg3nZJ8btH",
+	"JVmKDlulsvO/5YuI0xSva+tse9iw2G+J0+B7KuRn8veMCFnfgHew84BKjJBYIMbRCqd4SdSuewU7c4Xn",
+	"lM3RjJIkFginsFfJSpIYYYEm6zFTi7VG05wYetc4rJUzUhgEBSvVSJ6/tplm6p1b+g8QTqatDh/Ai9++",
+	"Vanme19PsBDZ0pJETTklM5ISNoXJE5RQISukQZNMIszEo/r3I5ULhOHd2CGDjwQHCgqJWYzTuIGUSx6T",
+	"RB0ezvJdszgTMl03HAIMUfOjEpOUkRhRtukoSAmWJH6NpZpyFIQXJ0F4El2gqD8Ko1EUoC93V2ZrDE7D",
+	"s77vLXlMZ7TDN2YTXd+9vCPJlDccFW7nm1fooxGYd3RJhMTL1c5CsjzsPXo7hJS1K3doGXtaFbK7Levw",
+	"bPdlvYwf1EoKxa/jLAiiU/QBp/dE6hNs9zGc7zGGeUqnWSKzVJ3pP/KUKOL66B1Ppfnh+4vufLceQHB/",
+	"Ec2qXya26nwdV2OapSlh8hb0UG8U+h5ZYpp4I2+e4in5f0yTvSlfer43o6mQH/VivFW/e743T3m2uo69",
+	"URiZIzUYnJ36XoKFfM/nlOVjiE5PgugkOkNRNArCUXBhxqDeNI2+46sVST3fW9I4Toh+qg/1GrNEw5Mw",
+	"PAkiFAajKBj17ZRWC87UG8HZcDgcBmEQ2Icf+IQm8NPA+UngJJPY0PaDUgwUebU+ER5ciFUIXl3bEI7f",
+	"B6L0Wsr0vx19VK1yXds0S9ZBz3QWsMPb+dJ2m6cjfXcS1RVO2YOoBQd1mJXLWl1ef+pBYvixSdWq6BXi",
+	"Ea+0cei8KtRGhzZAE3YYudduihTDLzF+h+m6u6HD68VWqXMy4+lSCeoI4YmQKZ5KlJIHSh6V2dZH5IEw",
+	"iaYJJUwqi+3y5hrJBQW1KJVrEHLKclsSOGTQhPN7km7ZDDsdz0q8dj2aQ/doDtrP5nDPo/lfgniLIP7O",
+	"xzocxQc60pUJ9iNNjF8HxzFVA8TJjTM9vd/qImMG3ymZMCd5YyMQGvdkjSYk4Y8+SArM1tpxoe0LpJSo",
+	"MQPbRL1tljEVRthMSIwyFpMU6aHVjLYHwjIC/DUYXtQWI/+1Kgc+sWQNHarFFFproQLB+2oHz5SUkHoP",
+	"nw6at3QTMeVlHKdEiCb9aMWFxAnC+g1llqoBUPbA6ZT4IF8YSYFKasUVpbTVK5AgLEZU9sbsPWVEaJmr",
+	"m5vymKiWsEQJ5/eIZUuS0ila4jXCaapOaizU0wlJRY18UyrX3sj7CaeCyjV6j++JYnFgCmUhaJ/Gl+KR",
+	"u+cSykioNhv6gQvJGbriWaqMVfVD5I08889+8c+B/qceu25+EEVnILkkMf391/vXnnlSdPetfqxUdCCY",
+	"SofToTS56jL9yFNk6IMuv3Q6zEqU2dieUsFxQnGnZg11uzsxDdV3+6C/6weDXT5w17n7Vw4vbCLnf71/",
+	"3YmQDiNtbC4jhIkEs7hDq23b3+pjdY/ITw9rFGNJfDT21uv1+mS5PInjsVcykcwxeHYShGqXYClJqhr4",
+	"f/8WnFz88vvg24n+R1T849+8himroVi17zWZ0iVOmiRSrH8y0kELESU3JkR7mI9iosULFig49pUYkurf",
+	"GP3n7aePY2a+46l+aEWPHkdF1oTnvfCiTlfOyKcZ6CRmErpNMN6d+Z/8B8z3/380Hvf0v47/o2Hmv/je",
+	"15M5PzGPf0w4zpcGuKuBCJJ8legBJxnRBABfGEkfSApiVxQTNhPz3QlPSDpmjwui/VvQFhU5JY5cIe0b",
+	"hdnIYh+lZEroSippPmaTTCjRLoqf4aPjnl4K6CJjgsgKXT0lP70OhM25o0ZqpcRcxvGbNOXpZ7Liabsr",
+	"9pLp+yOUwns9ZSwoXQgJvBboUdGPAgXwhGdSu2ZTMruOzRFlXh8z7chdZkIinCSK4+b0gTB0JAiBr5Ro",
+	"B7XruH5o6WMiGg7Oh6fqYCEPJPFGfd9bEiFAGQatROnmSkef8kxpGlyqbsSaTRcpZ1SQ2FOK0uw6Dr1R",
+	"GJyZPyJvFEXDU/jL3Au03i/Vb79iy0UkgSs1KtA9ZbHSMDThZilfag1I9Jq2bkwm2fw11kpkuf3XRGKa",
+	"CDTjKYLX5sCNatNyIVEYBAGaLrCyaUzrS/z1PWFzuQCndtB0ymjaNdmBgjyQVGkFxqcD42+29XO6V9v5",
+	"WdHiUYmNx5SzeeOM7RI0jQEUMh9mbDktUmaaUoAGnRS1YlVb27eMcoh++m3XF87dHgKjCB3ZnvrHSqLA",
+	"XWBKlOjRb+W/D453GQEc0F1fHnZ/uc2gnmZC8qUyqCvE7DfNWtnU9Zlus57rZ20cf0q/rGJQFJjE0w0i",
+	"C031G0hypXyjI8YRjV+h3Fz1kbUxYb3BxEXWglJrM2YSjBy4EJFcbTI2J+gIzBYaGwlVFRFKhTd/1BmC",
+	"xsLuq/xN85cerLKZ2Fx1p2iSG4Ud1qpsDCojXi3QjzD6zgamoepV8e1P6ohsaj939OVj008atjr5qg50",
+	"nDSZZHfF5F8IROHOCDNtK4q1kGTZ29TklzRpsrqMbOyjhLJ7YW7OU7LkD5reS3X8lCi8OdIi7wzEHv56",
+	"rT/rt2qMOZlKXs5mr2YLr4hskj/Su0i8UgdwgqdKN0sSZPw05sfO0zGL/FZ99ZnMmhaXbl4ptRsy2Iav",
+	"EF/SfI9h+0JHyeX6Spu9hc2/pPQBT9dXnAkTRVM9fgjwj7ux5viBIPOheqi+dDhrwnlCMAPDYSnaPOK3",
+	"H25NmIyPQjXpQYPkKiujhti3H25No8Y0aWr+DYgg/esrFPr6MOIpGqKjAZpiZpWZZpHZ2DG0WXStV+16",
+	"9uYrFbJhCD9TueCZRDT2zQqXqJh7bIQSm5tFKQU5lxKlF3JGmoi9VcbbQIGNYr4IPaqIemYHBAqaK9pR",
+	"SbKPWbNob4hb+glMtPIYblKuBs+V9r6k05QD52p3jZimyr507g2dWKD2CKYG/bAUxNMStNO0YUvUadq0",
+	"Zm06bNf2a+hNq/jmgbDNpgU430trV1+j+umLLuOYsvmYmYUVuiGlsPhIUpnA/5bkH5wRH4GPXNnpd9Ry",
+	"KYvt300n+SSL50SWDriYZ0rS+zWj1bNm3BdGZdMp99nwHsptRnNVakIlBMoNwYxRKTouyBSvsHWAlTv8",
+	"oNZdGdIsJkSZaFzJD5SSORWSpK9QgJYEM4gcSeiSgixcUkaX2VLfJNQ7a7R+FJMB3V8I2GavEBaCzhmJ",
+	"0WTtWtUwc8V3ksQ9dJULM72ucdVuiRpdblYeNNF4UxSits4UBSakGKDkeuhdye1wzLYztnTrlvNlwzop",
+	"U3hCUBiho89kytMYwX5Bxuo7fuXIfYdUhKl1+lsY/bLlGHiT9+0O5DoW7RaLDnU0V2JYkjlPlZo6M1sS",
+	"fniqdtomr3JZ0KhesKLzDn1ScQmWyDWbJllM4s2Kgu6Z6ndF2YhpVhRWKV3idG0O2i+imS3vzHUD7EEq",
+	"ir5eCGRa2FFrKomynRjRisNGh5iSi/8AT5U6NkU2XSAs0NjL/dcvb9cxI2vtvKxtTpC4cBXm7OJB4O94",
+	"WujLyxbmhJi2fGsXH9kbkx66BWEj0EKpexMC9qWSuBy8emPG7Q0QjZvNty4yDh3hyvGGVLt5hC6DqOss",
+	"7XYrTvcJatjgetHzc4K/fS17RTadqgOGCjTDiSCNq2he2rxV9MKhRyzUIpBYHdZ6v8Y7aHk3eL3cqBmg",
+	"lX4Dtv9qpRaOK23FXp5VwozwUkmuG6zoGQa+NyPkhqTqODDhnb5nPoSLw+Gp760wjUs30f2TIEJBMIL/",
+	"wBcPI/hA5ILH3ujc94z39qMSv14Y9es6nDuONsMU+BfeQ0JSxTOPiozMvRssSYN21WOK07j5bCkrHaWp",
+	"KCYI0dE0JTFVQj5V+lSAMnbP+CNTxs1PVGAfRegDVvrCFU5jZYtcLslXHw3Qa8rULtvowWmMXs2jVJFU",
+	"HI3UNwJRc79gPe2TTJMI/PPwsw5zxSkxFIIuBAqMEabosFCM9ANm9z+kmE0Xzdc++q1mH6z+7XWKH0na",
+	"fnG0vYWPem12XY8hOtLfHze3DT6ZG/er7ZpmfdH76Ei31NW7SGYy36kmQqiZMDFNlVSIyYoLo8LW3TYz",
+	"eZdiJmYk7RLDVDq8ZoRcLnUATF1UzBKs+RjNCLGnuHYm5dvxlaYJ3Dj4qCQeFGnonPFUS7AO225GyJuv",
+	"upc7/LVVn5L4KwHzJSHqRFKmtTm+zNK8EGokT1WnKrKu0RI0xPEVUVb6Zb+FUh1p4IjTTqMuxO0Oy14R",
+	"wdWplYSWI8+U7PrhBq+V1CpzppJfN3h9A7k4yvRXe85Hp2iKxcJH51YHFvqm7kHJKR9doDc/3t18uvVR",
+	"GKDHlEpywmczH4XhmK04ZbCuAqtXwwg9UiWpDKf7atfpTedKTFA/mnzuxQHze9O1yZSzqTrWd6RkNRot",
+	"XzvfPbF+2ScHYYnTe7AkdXCP7eYV5B3oI1xf/GGp9oE5/8wIwBYvzsOe0Q66hdO8Qvk1v85kEIqRrZGt",
+	"fU+Mozy0oOcdKn6keyBHpzejzm/2O7856PRmOVijW1jFbm93DG9tVBONB6ORE0gqODNODsrmuXmo9Chs",
+	"XB36MrmH5kTatvT9/pi5L1zHr9xX3lMhTRiAEzMJnOpGHI7ZEZjkqnMQ6TAiMBK0uzQ2V7facC/d9LwQ",
+	"Y+a25cNNNewDM4gX4rinJ3QdF+G2oANBRMZkjQRfkjHTDhbRZM+YtqAH2cFabAwanuB02nXBzbtf0qTj",
+	"pgJi7BXXPeVia3aVjYJRrz85WH6P+zTLUM6F2sa7tK0EM/ywQ0T7bmH2CyzMmGPn+HGcHjtF01Nxk00S",
+	"Om1uardI+YOFvm+XiKXrJRuUsTGJr/4FHLeugNmDw90G2q6k7nQOn8zyi+VCfpRk4HZjrXAafq53rIQ5",
+	"EYJyZvmjoO4+y2Eae7eN38x7u2+5W/1h03aTdHpP5J11WG1lCP1+N5nWMejfyoVSxP93CSm3J+yT4skb",
+	"xFxtPqztohes/BaPX8HL2vn3ClEpdFieakfp9HBMG9cJKKC9zbqEZYwGlcIwW2kb5XcmJAYXOE/tT3Hv",
+	"ec7b7TJYfFrpKP22380cP0O0zZattdNpYr752P0m8Acsp4tLsWZTx9NXoZr6tYUB1E/XsZVtE9VYg2eh",
+	"wqu6wV/aRvOffNKUG2CcpnyGcNFRZaT5Xm2PKB4r24rmEUqixV+utoNY4SnZ1hoc+S2NgDtN7J65MeGx",
+	"4yZ+hEhJcJlzBhuMP7p3HpZ8FSoXM/AtYfIRbaJ94eJvI+5mYjXYxBsgBH7jkxdC+x0hqLcS+OGYucX5",
+	"95vgrPcZP34wXnYtVwHMpc25kiSOjMIM5egsmtb5va8LyrLrKLbTv5XsNymfW5O6Amzg/NJJla6MIv++",
+	"te/PRNmYbauewq/NMqp2BJlXN3QFl2PtfcHPHTuz727qzZ61DQLtOm5h1t0O6MquecoxrQedsVZBrJhz",
+	"gqf3RtWp3QAZ97u50b/5dHsn0O9msj4yXX8rmB2kKKICxeUAoIIav/GJaN9S4Dld4nvyyu1XQ3yIPAI6",
+	"CgJ0JFZkSmd0ChBH0WAwOD/uHBCXHwrbiAuj9Utk2kznFkFXsEd53tcxYVKZOcIhn1I67CbLiQz/UPwJ",
+	"ngG9MTqei9fNHF1RJWtjuzH4IOpI02dkgSbyChL87sna5pHgiRWz1fvVRv/9R5NRMjNXi0Ijh1AB/sXm",
+	"4HMHkKU2UIIE/Qdcu1eiUHrtF+r1hv4PSfnJBKtG+GwmSO66B5Pa3oLaJML2kZaTcjvOnaDHBU+Ii1zT",
+	"MUj6SmcR3mbLJdZALdXAJh1p1Bp4uYOJ39w/6D0bQrLBHWdeQzgR3PjabGhlHoHpG/+X0qfAGBU+IPow",
+	"6VqoOtLOjQjeGpndSSxcbwiuto1Z70DHwNvSyjxf0PYhfEwFzXcdyJvy942Dqa3hXp24LTR28+TA8+3E",
+	"qgSi7xNQvjFmvBsyxs70g+jv9siszg6+S8bZeglpVf9XOvk6R4ubcP4JiVGv10MDxDhcnAGgxLOFkTf0",
+	"PNyr51IceTcnl5VL393HZU+kp+jODUK2NpuYilWC160HK3indnK3bHCNQWMvhI6ReYJbrC3lpzY7Z/Qd",
+	"7vo3jBx+8tX/KMSMVQKF8RxTZu6I7SRV+73aetkRbViv6llUmxWcRFdtYfe7X7fAF7e7RGg248uBC+k9",
+	"ZfcfebOSlr/wVz2RJkOzxWPxV7QmwkcfEeM++gJIG1MalwKLvS+e7/3V872PDnVN22X5UBD3s+1wE5/V",
+	"z+26eZQ7x42x0BSLzmY0XT4f9lUE+XkJkQTi3qaYTQEL0UeDPKbBsuLTb1b+pEw4z4iQJhC9s7B1Z/gW",
+	"3AxNSoaO/eh6TVy8fhPPdvliv2Ff648bBy5MMNzPmALcYKPSs0opk3c73BpVP+k6zd2uGLuYbVovbLob",
+	"qaUjbkhcrZpeHW/5HRbuiPfmfPEb3xu1bRs9PpNZXUw5I+yCG+QeXPbTDQfXpjNrWljYXfX0ynFSXlz1",
+	"vLSYM54k/BG8bzGZJpSRVxDhbgLJ9XUzFUhxZaNbr3Y6de9Qe/d27K9NFW7KBH3EAunxtUWru0tlaZ33",
+	"sWHNDoal5bSXw2mJg+NpNflH1p0VvGdI6p6lfPlhBxOwnNvC9/4UEAze7rCdfRdibC/QsCuIRgIovDt+",
+	"Tza45Nu8aRqzMb+adjKzEz5HlHUN734wKdTd4CBImjaFtkMUCjXJwomaFWTea6SXCTH7m8SAg7LdT60H",
+	"lYeHNe85iPX9yGUzJIuOBGZcEu1tzN92YvvA6NDOOJNo+mrMSi8jHMfCBpv6OprbR6BQ+AgnCZ86HsiU",
+	"zDIW19HWcBHNaoDXfsjShND5Ar0jOG5BXsth1l6G6CN5RFdYyISgW5kSsg/aWlBHW/vme84cADVIB+Fe",
+	"6qcktgAympxFqkx4EkQn4SkKhqPwdBSeeaVg8MH5IPI9RXthUNx+8RtaDsPz3sD+8BmIp55rlDlHHJ0P",
+	"B6VIQfNCBcyyNKZgNByWwCyna6Dra89Rpwug/7PwNL8q+ls5g8eOxmae2koCQk7zTNRT4+O/gohEA7mj",
+	"Htzhr/rZRdC7CC4UGSqM6mYZjhCA/g98FCFG5wuZFwYYhr739wwzCewTOcAsw1D1pdjSGbntz6+MU796",
+	"rUsNDOGPz1jmWRVB5YnuoXgKTag5dJhs6HsZo1I/GAbwWR2s012y4WgQWYhtzTmeBWryRtFZ/+LcmfbA",
+	"CCOdjeJdfVTjCMLoQn+itqFDj4K3DMvZDuwPaLJGE6x0EhOy38vbqQ72HNLD1HjzVyCd7GIIlKmtBFQV",
+	"eKZl0AFs3h0REmmZhUAemgWxDdqNZlfp0h1agaRZT2Qr5NY2DD8bsF+VKF0ddLnAvcy/brK+ajJk+8iq",
+	"eHjf6gJnr0ZK6tLOkctPiHo+COb3dP0UT8NTQbZLeUO7dmT5qeMVnu5JkmUTPz29MIMWJJ0s9dmeMcAt",
+	"EFxBDsEVmrQH1xmgzpAlAUjBBV0hQefsJFv5qO8+TQkjjzjx0aAM4rUV5D11MwGbpqoF8M67X+/JxpBd",
+	"LVgbDY1C1XshTMKdySmiqckq6g6OZDjmDn9tjhzuHDPsSuC9JExVXO/ViGOn7MR4HW94muR2E8SLyXXW",
+	"YSPFeqFVJnN/P2YbE7sPrpM25213PlzKqSX5SPbz9XcTh27drY6C59vGVTtwLZgwGlQQ52s01er0VpXf",
+	"PsjPyXDYr6v84fAkjE6icxScj/rhaBhsVfkNGn1YInoLlHxb6w4P5WL9zBHUYaNuGgBwlFXZNGiEUtwo",
+	"m4/QX1zvMzr7S1WDG7pKtn04GPYGQ2eHa6Y+IM2DDRQPo9GgPwqiHYys/k5Er3TQRPRw0D/bahMEQd+h",
+	"+19e6xxgZMR8jdK6gyqp9dMypb9XDQDH7/Gk++zqobuT2MY0RhM8vW+U1H+QudUsv7uq9Y743kmJy8e4",
+	"h6Avxv+Ee5odgb2di/UlXuuSAgW09WYob++PAuqG4JL3fN6claHhBCHnFWCU2ytNTaZTu1knPFbSaJwF",
+	"QX+6gv+Ru4ViujXPDOKvdp4CaDm89tK855XEYDS8GPQdiTYMtKfaG+lnolIPhcbWRQOcej4I+33XY+N7",
+	"air6UrYEO3M2Cs9HkS2AIjK95CPvrzxLy6l8VOTX056D2WO4liuBEOPKsKQ9nDIDVNWoBAEFu+T5Anmf",
+	"OcN3f3NUr8+hi50e3Ib72YCjX8cIMCTgAqwwvkYosJVlQ+vgV4Yd0AWqzBbGHNSZNaWNoMZsyRg8LQqO",
+	"nCGcyQVPfXQ+ZhKLex9duMIdAC5Elj6QtY/C0FiGOl4MsGcB4MLCPY9Z2Ld1S3wUDtAs4TxFqwSzNoCL",
+	"gvv3SRu1u6IL+EAXLCstXB7riUHOdb7k3Uy+9jUu91ReYRe/xMac6CUuYxSolS9eKMmDRx2MgHiO+APc",
+	"UQbiNjEzpq2BOnwfSFJ5XGacMStiXZaUxYoTzxH5uqATKnmKZpThagshAOOGwzGz7PhyhVcktUgKfo6G",
+	"YNK2CKSOqFVV/7L1W301eV2gS4OM+Sg8zW+5DBKij8IztOBSTSN/co5mCZ0vpEV1Vc8ukM7hFcV7UeBM",
+	"pDyFKLSZoGNW+SXKc0SLhvpFTbHi4UATp9bAqbNLozMoNJYQHKvVmN5DDelzO8sxKyI3fRRd5OpS0U0/",
+	"ML6fGSGxUsh81A8L5rFr1o8QZZZ3KqIB6gessBCPPI0Bn13Cw3DMGJd0ZoqTw7MIaYERBkEfMfJYVCwy",
+	"KzQMAg22Ajw4ZuEwCAvREw6DqCxqItV5xU+VreB56Eq3wlUVqVGYv1Qj0HBfNWNl1kD9AVJrzKxDK+bT",
+	"TG+LQRCEFW/XdpGV5diOz+BEscrPPtXfSjWLt5V/+5d2tKt29L1svFwffoqF9+ahERzdAi7DtTi8U7kR",
+	"T9SfBnf5yFTiMNLTHzPKdKCAIjRmMVrwJVnhOWQ7WyBMHbaDxb1OmT9+lXdlsXcgv4lMIGQA4llWK3Ue",
+	"qkNMIMqEJLgRnxOvVj9gxnQIwo5aGF6tcsiHBqA29RMSC/7I1DG6hKqASihINV/RrSSYA8fcjp/cpiK/",
+	"6ZygYz7onFaxJdY1QHGKZxIUkIQLHfGa4IxNF6UQqQ0Aw0Uoq4mBvzSHnGgOkDRvvbEH8ObXblcE35Ot",
+	"L3Em2lviS0xZZ4o9DekZz3fY6uaL1iypttsfHU3V6/WUOp5q6GitCxjUqW4rZ6GhK/u4eZO8u/vwPq8L",
+	"BH2ZTfxCgCDIkyAPa3cZkMItPGXe+oFzudj8yjulMW5+5UOuemx8bTNn5i9t4kzz0h1o422v5DJ3N766",
+	"dj5suv7Eqz8mLYtly895qFqzdHwKqDWcTTvuOPio+YqvwMhuB7mu//JIpWwLjbPg0QssFhLPO+2QTJAP",
+	"WSLpKrGINS0MBEd0p0n/BG9+8z2za+/IUh1wRB+p10s87xyRb1o4JCbSG50E8b2TxbTa9GTF67q8ZyuJ",
+	"YuVqHh1KpSc75EqUOt7uJeGp/JTGe6hU39rmfrA46Ly1PywKGs/kHtDEEzLjKdn5s7aodShTrK0nXXGH",
+	"M2KOXWHR3kg5pGEXFa3G2M2r2AEni89y0E2oZsDnKV4uG1BWcZLwR8gGahFiOJP8Simfe58xk5Tg+5g/",
+	"sl18ixU4yW6hFgcElawIgjKdlbbVLQf9CXdSuyeX7Zggvg2q7A5//TElpPnnJf565RhVuxZJeLLe0pbJ",
+	"2/3KUNnDP/L0iqQSU3ZX6Cr1yaacL/e6XxBEZquPnYcEr++5S5SBfM0u54TFuAVVbsEfbeMNvzoK88by",
+	"iEbEvBDIfrJDCFcrbkeuZe7FDo6m2eRA0A5muHWdQwF2cDyZ6huNfODmND1tajuoWEau/0k0rVaYzl0V",
+	"LmVD1yayk6zaobyZa0PU85d3PkX2F3G7apI7Cu+NwtnNCH27GwiJJt1ttYGNIZddl+Unaw9VibFfdHsR",
+	"2b4zrXcxqHZhPgst2CyIAG+Qz5Ralq4N1CCgqTWoZblqbjAGRStiA42x5OkLgUzlIaHLJpdh1/pBeNqk",
+	"llbvSB0XV5ry9KqlrvacMJKaOuojNAgCNMGxvTb00SAIUcb0bTb9B+TmB301qgmNY8L8MRsEA4BVn/GM",
+	"wc9DtNSlUNRTrHPS1PNT/QDuHnW9h0F0gSTnY7ZUVobpU/hocOrc2A5OQ0vgYlSnxR0h+bpS8kuN5LQP",
+	"+GgpeeD3qs9hEEAZm5ThxAboADHUTyEMhy5XCVykkbjtYsopA1U/5p2laV7WVUqmVBA0xZkw5bYt7GjU",
+	"D4IhOjKzUueUkDghx75e5DE7wk4tH0MDwyaUM/PeGTrCBUxC8T4VY7akQlA2P9Z19XVdrYQKBw9EY1o2",
+	"T72aMJizUUGTxpPCAV5qYDjIWYQYI1wqH11LXS1vowRP2qqpS/IVmlBaUV5BT3XTSbFPdd55vVnVwguo",
+	"Ffn3zC3HcU/WjZm1WeN8GVpIuRLoy+f3PXRrqihUSyVrohijmgrVWYex107vWeN67OMl+IjTlD+KEgDh",
+	"CBE8XcAOA1RUhLVLwNfPAXFGMfGjUs6oHDNITCV/z3DSQ5c5ciFhOlU5dx2M0K+/Xn36eHd5/fHWR7/+",
+	"+vHTXf7nmP366w9v3ppf3nx8Df9//+b29u7d5Ud0ZOApj9XTt5/fXN69+Zz/AFVQjqGJj5/u1A749dc3",
+	"H27u/vqqtAt/HxdYYLazsTdCY+/D2PvWQzmazpiNvV9/vb79+OX9+19/HXtoieV0QUReP1XNG6cE5Iog",
+	"srSpiuV4Wy6B0ZqU7BiNHdKGZ/kibzpoDSuUkR034nHhObml/yBhEJRAHLd+Ay82phy3QDI4ZDkQSdrK",
+	"X1rom07J23Wd3982DQdYoHUm3ZarDnmw+8rtuWwbJtY6Kdp1ZTKhKzreum7RintOPa4hU2oQyjo25cS4",
+	"8nQF4g6IE7R99UpJ7M5cnWCRYvXKmZ1FxEgRMFKLbnjmnXqAbWp7tA1tpVQzlUzSd40AdC84l/YVs4Ec",
+	"XdbLCaH51hbi80+yYo2ksL78Jwqe6g2De61bu8JuvW51rmccgKv221mwV7u8Cdbnxhe5Eh8/gLFvwdYK",
+	"t9QvTS5E9cFrmrpfYDE1degbP/nOy/xUMdx5f12zOBMyXbfvrz/HPtpfR2meNaAXdTnM/1Sa2vOraSat",
+	"q4u4NfvVwLnlO1ZbHG5SWXGODoYX7qSjpzOUM94/g4w2w2k/My+GZ2E4ePZjU98Zic+b6npo7wCS+J5A",
+	"jcfcuyDKSUEtU3WVtD98B1U7/3PbPu5on9n+KRVtfCYbyNw4HHDR/3Ri0ISlbZ/in3uC7dPTAXULuvqf",
+	"OsUvorZ8W4y8wx9OlzrH0g7lux9Q9maqyZFpVnKPnFetNCM+QzGdm7rltazXglEa0163p7peMzMFtzLY",
+	"NtA/sRFZEZIFNZDlruXDl5Rd69fDlqjjDXGMRbcurKZFft1VYleg/poveKtka63utA8s/KZKFTtcQpeV",
+	"8g3VT14Y+FGdQwHXC4awDmoNFBI7DJLun6e47J+1FsQBCrV+T6j1JsXAzdHazq3fPxaksnueuBEBvbv5",
+	"mNAAQ2heshVb8UDRkUmAFRDAM2ZNmU3XtpB9HAuLDWowsHydavjm652FpRqz4qbrNZa4hyDK4mqB0zmJ",
+	"ERUoNPXT8FfIZNM/6ABYqLYPhdHGjEqE0SzBcx9NMgn1H4yGIPSJp2vsA482QZI6Y4BFz9LpAgsCzu3P",
+	"Do7KzaeTs7NzAK/JwQ0Nho6OWfDe3t55kCrn4mZG/T7A05gkS4M6+t8fLm+jIDz38h/UfruIBmdhjkVT",
+	"r1HlvTH3YTdyjd5Lxd35CxqOYuT98OU2jPpeLu48gxDRmH8YDnLxYFAQHJjdvIFakqAj7bzLGFt0zvPA",
+	"FW3ee/5AEl2V0fThBYPhcDgMAm2t1UB1zk+C05MwRMHpKDgtYDBroDqVPK6oejN6tUipkEsM5S7lGsUa",
+	"7KYZjkeb8ibIx7CfRkYSIuswOgcuNf4tExJ2SeXvHBCp/MggJhUPTcWRMKg91C1Efh5UFQ17w9MqomZY",
+	"pUQY/DsiOE3WeZJvTIXOny2waC2jBtvwXcMS5Cl8UEY8jYLeRVhHd7VgQzOeomJtbtTaGN4Jo6AE7aoo",
+	"YP/6wqi0aFKRvhcI8sTZYeAmzYJrk6QPdJrHTxMW6wTa4UlwfhJF+Y1J6eG3JsjSSOO31mmgQUvDGmJp",
+	"2AxZGm5Ejm0jowscG/WLv0CGOqSuQ0dVGLVvGNVI8NcZ2crTVtjXUICtNJviNNaT6/vedKH0dyuBDHwW",
+	"YDIap+IHiDUqtt2M5CTTzc0IuSGpIrJ2UfeGmi1O+2eKEA4O7grTuOvwDXbXyh2EYaQpoSv5UakdZ9HF",
+	"IBooQhqOMkK4DU4rDIKzwfC8hK/7S77AX0QBKWaxtipQW4C0dVmHwk6pmGBGmkGwzSMtWXXzFhc7RPZU",
+	"2BMSOwgaILHNk6JDgP+4KmXoth0t+XvFiuePilMDOedDaTtolqjsiLAXRcYFbZSIMrrwsLpPB/k+PQ1O",
+	"B/WtOmzcqlF9qxaehdPz/rf2yMEupdMMC1yWP6poDJ3DZUsqRWO4ogvv8EJAbJlvUA2Au9GgU/iVo6Ls",
+	"kU6SKzMdKGMqQ3plTaTTh7nC/KzIwFtTyBmXAAvnoxBlLK/PZJ5F5v999JhSKQlDfDbz0cAtrDQ0SvO2",
+	"gkp7ROL+UbjGJVVq974cxWsfGNE/FTJy9dTdv4md52ROX5143MgZ+TT/hcq8jZgFJPM2WpZUgf0Qj3dA",
+	"V77cC5y+epR36urqCRB2FQWgK3C0Pv07n4hlpaHzZ2W1onaSgssCAtH1VXlsK1MD/7xA0KvQ3ofqG5p5",
+	"XuyLu72N154X1rpZXakR6Eft9l5gaept2nKb+eytvqGjeku7WXubrNcFQYyPdQBbEPPVKqHGVegEtBzA",
+	"UbM5M6athy7Ma1lpxzWH3dEpNTnXe3YHy4p2wMoqGX/KUCj7sX5+/8Pd1bu7u/5F2ZPVPwvOHN2vBKn8",
+	"PL6l03Aw7A8H/WGTY2lwEoQnYR/sxItRP9zXsVQ35RocSoPg4jS86OBQahlVo0F/cRIFKOiPhuFoMNhg",
+	"0EObwQWgBav/agZ9CTlaL9MmUzeMzr3KkQZejn8O29ZTxq33Z7Ju61WCwvNeeF6NrvpegGutFT93v3e4",
+	"Kgy/pqtbg5eYX0UgmtcXI7G5Q3URjf9oR/jmo6E8nC44wZXhbdfW7shXudu15U42Wn4r2G0cG4+gDZX5",
+	"bPZY54V+3pNh86p2J/Vu9707LcxOl8OHXEXr+S/APxpqGy5wSjQOvhK5JsmfE4jB4Eytt5BIe+EqC1t2",
+	"z/VLYrHuAgfvdv3W322iO0LAH2VJbCAv+BeaMy2JgY+x+4OnpaqNTZUFnlCSrxcEQXAR1mrV9YKmm5tb",
+	"fZmCZoSgozD492Ol2uvqfHlNvqh0cVOqyddvrMnXC+rXKs9Tkq9plu69ShgEDR5d5xavaQ/YGzSd6STA",
+	"SEjnhZ2itoLJFyW7mn2KTS7zAbSXfuviKW4t2ObwS0tOLQFnsTCROPgrEquESjRZV/f3LnOrSZiG2T0r",
+	"jEPBpZ3FQPkOskqt0MbQlT1SLaMue6iiff1tz4C8D6jvPIlbAdmDwEqACE1xGqu/1ON+AYw+I+RYZ/Ob",
+	"23adv7/C03s8J+hIo/vL/FbC/ADw5ooY8JP18JkfocGowM0eBv0C130YDMfMAAyov07RkrAsbxcNgzM0",
+	"IQ8kVd07T89RSgTPUt3gxZitUh5nUCwgDFAJKl49ClFxxQNbQz3Mx1Sav/qlj0QhMtuR/0tX1B32zq3z",
+	"xeYqcNplYsCDTMXyJM6BvwVEgiYEPxAk+JLY+B6yXMn1oYrDPfN52yLYCrHeudfKnfoe3W458h1Z3lSn",
+	"xpwk6sjPzxEEgNK5NmBPkVLQ0t5xJW2BJaG/qVBrLazkxwRL9G9KLPDZzNtwhDYLnTCfuY8iZ+bbHPv1",
+	"We4Ofl2lSWdeaaRbfWYz+pXoi748oGH7vHYGStpBEX4yWNIGFj8YwKXTXieIyzFjeEnQjhCXbuZArcS+",
+	"AdkPT4Kw6j3bkCJXTyl4Su3+lo5qDneaJBrQo/CwWw9fc+WW1vMfIDZNK+bY0NgmBkhFNYWOBCHWxdcz",
+	"TbWwsuR7T965y+gSPN/GkyZnrvl0XBLM4NLBHJBTHhOBMqHBdiwdNKBIQQQINwU8FY3YP+NZajg0kwBp",
+	"A5l3gEBSL3vfEAoFoxt4I+8tnUn0wLPpolQR+D1l5LOmM7w6DILC2er53jAMqkXTna/dL9V7VzAAz/fC",
+	"vOKim8rm+TAUSNhGP2gNzLl2dkasvjf1ta9wGqsW+2776o/XNCVTiexYv9WN+BZyNGU2whmhbBH4xvK4",
+	"wa4SvQ0Ua0qp0yEvesn5rPBHKY0HhMyjSZpZIyHV3zOe9lro2r39zU2vOtChMm2Eiyd4rfTxdN1r2BK+",
+	"9/UEC5EtbVuyztRz+qCzRsUCr0gOzKQ5+ZWRMQKSSxmkCbG1Th7SSEJHGC3xSiNFAXCV5LBP4BvQP+9J",
+	"slbNLo97zh61kQkNOlExtbiiCvVQHtdn2wdbBKoB6SxYCG4aM3icC8RazPf/DfGMzUUhdwwwK6hSD+9w",
+	"qnX9RAVWGs8HLCRJlWTwUR9dLslXHw3Qa8rUubyriVxehO7u8paF2r1yXrGme1kjFRbYq40/rJh8dxjf",
+	"gl/3D2Taa4gVrv+95qgk6DKOzbqbhMJe6aMOcUPFNjqAR71bPdnC0utaTHYYtKVORAEKwrLmGnujfrnK",
+	"s813aIkbr7dhpdUNTiXFiYlOrFeqbfveqVYb2b/KEvRwJWyfGvv5h+24p0Ny/9mK9TZ7HUtrfYC6Cg3+",
+	"sGYnPV4Lc0n1QuQ+OQrg/A80JjHSwAruzWM5U6Tfmimy5RKRdfLMW1dep4Tw4oMNNDEurKpCJfFXmzzn",
+	"FwZziqXSfMH1qzrMJIkRlj2UX6hYHUu9qcweLBF/IGkKap52NL5Q5vYMZ4mEt3wU6JQ9xhlBMY1bVC+l",
+	"EA2GSgaV/RjR5jugTtk1UYss+eOcK2YK3W8ny7Ps7jGtk6LujcKOG0qpaDg/e47MWhk97hXacjg6ND7c",
+	"NrYRb3WAnUqwnv8H4Zm/53PK7vg9aUgATtRvjYC5Py9ICrZPnm9apLhPUv4o9GVZQ4ir6aiiy1A2TwjK",
+	"hK4JCGjCYJphJBY8lUhSXVtkM9asbt0vxt0UrPPRKW3qwpA3eZ14arC03XqoiLAYajYDvj946KjGSc5r",
+	"tubhnJefP46Z8bzcfrxFkq/oVL2+yiYJFQsdRnAEyLtGkEinneO6awXCiCgRt+XilvnzO9WD4lkPp2yE",
+	"H8VIMDHCqxPBM7kgWMiTaBRG/cHw9Oz8IgijEf3pYf2rQfz4dRD+CgS6su05AA15lzOcCFI8z7s0hmO6",
+	"rL2ZLisv6Ro31ff008qr1qytvmyfV14Hp1rtZf209Gpdbqb0tigcXXEp1nwLOKVvDCNAgE9+4UTinEPA",
+	"WwYl80z0lkZ3QAsMLgicUnCqvQIXQgzOA3gd/L7a24NTmo96m+rzvcZYZ8om9MM6i3YveLmt5QojdmnY",
+	"4dLGNh2W7ZpntHmUFebuZHpWOL+p2do26NBwZY+01pbbodFvW0Ttl6Kk9eciRLPqmidIx1lq39qKpM2S",
+	"d4RCZKr7qjNeCc2ipPiY9e0Zb3H1S7UAhlAROwWnrb0WPzW1tdR7YyeHzTGgWyWxBaUJC0a0jyLgI+cv",
+	"zQPOA7t6ziNN+fxBk5gqcHAaqn89kwToJABaB/atTpzGdwpqNf1cJl/TG1V6Nr1TJvDvna5aqjreViSq",
+	"JV6jCdGY+kcx0T5yLFBw7CulSTbBUo1ZMy4VsF51/z0bUlXdJm6c7E8Pa1DL4JXSnDMmiBzpqfMUjb2x",
+	"h44mXC6QpoOaulyQMfsHSTlS3ehSEGNvvV6vT5bLkzhG796NlsuREGMPUYa+3F1pSw4zxE1ZMTT21POx",
+	"10wfhwRHQIHfB99O9D+i4h/I/mNU+8eRav34P47/o065Mt2g5tU338tRz2r0+gxFegUINCiUiy6nGiN8",
+	"ildKHcQQL5wxZ3cu8Ve6zJavlE2vbNl0zPQVhNmWZDZTEmxC1tyq4HilSbGkTH3qYnw57O8iSG4dqa+v",
+	"OkKlpoZBoHRwMzATN9GhL2vvl3v6PyTlJxMsSIz4bCaItDeUEGls6xpLjlIis5ShI6jTYm4mYcccj/Tl",
+	"pCBTRQL4hc9QFGjAdaGoGgX6atOAwoFsJMKa7XiitmKFaEHjRCibt6GP4en9Dte+FZtFfdxkptyk9AFP",
+	"11ecqSE2p6H9DHOAUuyP2vAVnKE5fiBopT9XZhlM0dvmxIk7FuBt9JjpY7TJHM+EMo8YlRTrI0ema8iF",
+	"xek9kasEq9O3n1eEt+FwhM0h8GxQLjatDu/Lm+ut9a0N1W71sBoFeuk+uMGJ5CbvalPUrZ5fhXHVCFDw",
+	"uzLvX42ZSZMCu1DNYLLW0WeaEUVTBVJF7YQ8KZH/IEAArbn+oRLFUOvTKF75iNUaOgn9g/xS8xFTuTWD",
+	"ubx4Lm2L0qW7I9Tlq9GYFP2M+QzGS363R1Cg++mOV5dU5DX1mzX63TD4MGVPyX7+AzH8Vo2SciPaaP2L",
+	"jvnBLm9+f+i8kgx7SgKb29DbZmBSU58mbinia359/ZRTZPoEftshkSlLko/d/aMuaRx8wWqEz3MCqJSA",
+	"U/qm5ForhMpW+WovlHLR+ryVJHVv3WuY29dv4lnXy74N2BcbyvbvG7O9k1zexlIHiyetNpoHlR4wphQd",
+	"OSXKxsyV8aVCZ8dN2s1yvyjJJgIakPOGOjLte3tHtuXpHDMquhfTh+C/zi+nfEYT8nrHjWc+u+5eXbTb",
+	"qWbo+f0PNLuwTznLDER8k5AWki/fkweS/AEx5LvmwKph7TGohM/59QGqzfqeKKD1d76ZrX27o+5qzDsH",
+	"R+FAfA3D+jPwtebJJ/G1dZ/fcdevvrlUSqP3HO4cc2+8KZS5xKtVkcn5SCYLzu/H7Mvn99q390ihOOiU",
+	"0AcCkMNu06LdO269z97Ig5Kjo5cvVcui56S6v6QPD+uX+ScGp949AsMGJ3jRcpPSVe//9/bbpc0vpcuN",
+	"v2un9MZXrFd640vaLb3hlaajsK2cdo3R5+rxYc5GiedXPOFZuue10C6OZX9vrzAS2WxGvwKSfuEKfoon",
+	"uKsf2Lnq+jHly0Ps1oxV92uutJmtir58fg/Q4JDaWkQiqPf+tTu/y+6EvNdpllK5vlW7SNPm+ufb+uqP",
+	"1WM0zoKgP8UruG+DP8hIPxN0zrDMUqKfjj3j1baP8/QD/kjSKRYELcjXMXv34fLq5PbdZeirFg036MCU",
+	"m2skyDQl0s9TZ+23MZpyNsWSMM2JfGYc7Todw6/3hJbx0DYDRegna0mEftHUZDy5W6/IGBwuPvhSlyu5",
+	"RjGWBB2p165/+umvJ8o2QAuCY6gUrrOUKBOS4PjYNzj4sN3jMft7RtK1n0/mgaRQeH3shb1g7Gl7Z+wp",
+	"3lWd/C9Nx6IXXTzZpeaY2ZrnOBEcskwoEfn4P7we6pEKZTOZSR9DN3mrY3bUIq58ECGlu4iUKDYReYV5",
+	"9LjggmiSQJl0ngLcCEMzdeYuKcskEfo+Rh3A04RP7/XWpoqHNN28PIzsv08uV/Tk0hTJt4lPVv9Y0f9N",
+	"lAICNveMNwskkMWKumEv8BEWaIahdo4uAnNPpVoigaixNiWUwYcd5zs4OPGYTbCcLnRC2QpDvtkbiKua",
+	"4iSBe2mG3t3d3aCbT7d3SPIxe4lX9GXYC17+nn/07T90ysv/+l3//5uR/foSVbFdD31aEabGC6lqmI2Z",
+	"kkqaiyfrnHkMI0NhBx8JriWqKSu3UPOTAvFHpj9QNrTqSe8B85b1yVAmOaKyZBmjfPBACjtsWiplo2zk",
+	"MdNUcGvt0zkjsc4/hG3x8y2yQgTBWUzKXKTv6gXCY2Zq8QNN7bH45uuUrPT8ebx+BW0CpU28QyYynCRr",
+	"XRAdJj5meUl9XV+i1MoSr/X2ULvjwfgOTFtREAA1pwnVefeZkGOWqMMJqGObhULrbK2XTFEhVwhgy2sg",
+	"RcV5OilyiwZgQnx5Cv/nmRwzjGSKaULZvLgjRrd8SRCNdXKaDgkVdhbqyAQxLopb91f6jtroPfCVsViQ",
+	"0YkQniqyILjaVmMVPaS9aiYlDpCDzL2HMDK0nI4mUEwFnqeEGATJJVBQUcdGE1DbD4mBWFc4SQz2pLkZ",
+	"LYrhCxu6AST5fQzmzdgbod97vd43pUsZC0M9+1uv1/vl25gBPfRMTKURRTiDkmAgFDXwi8SpREcY/aO4",
+	"ujXXtPoG1x+z+iWtpnfurIKz0cBEGEg9K2U8dcqCFPdGSoqDH2ZFGF5Rb+T1e0Gvr5W5BRyk+S4zWZN2",
+	"n+E4fqNY7TNZcX3xvOJNGpe96sYmTAil8IGfq5KJ0kO1TYTLEJ4+yJYScgYCBRtqi6GU8yVKidqh+rej",
+	"PIUYvVGixvw5ZoyQuBA3gBgiRtXekH4Lfg3REfymyQqPojE7Mm8ev4J454Zx6UWoDQy2smoeQEmu474+",
+	"4vK5aI7N3z/uIX3njARd0gRbmiHylQolOnCSEhybY9nwoj1IDcuq918IROMe+hHTRBgRsiJTpfsq+TBm",
+	"0SA6jUwxnAVBsU4Lh/1EGUQHaw7KpbsOeC0vvDatiZA/8HhtS2iZHEwALtKK9svfhHYM6F29NTGh1IlV",
+	"57+VLXmTJ2+LQwG7RjrcYssgqpXKh0PfE26or1Iquw70U/plpdQJE7gAg6xFEIA7WK8zLCXYD/ghz51Q",
+	"zEnjnvaAQepDW8/5dF/m54VWgnVhJdhy0EW+4/AcK/VOc4vexYC9ORc6NEI/gTCllMh0fSLwjJiYXtXy",
+	"BhFg515gMLVLgp/1wYFo7OuLfOyiPlmfiOlDx8HBhtLBTKClEabVR7X+PfQzEC72UQZj0Lr5nD4QZuUq",
+	"KMtYltCl9H4Ys9qGQNEgHAbFfjAjQTE3MM2w/cx+HbOG7aK3dWMqtMawi3UqtDrKjlv2VgNFn22L1ft6",
+	"7p02HAyjP2yrudz1nPvtMo7LvAxxdpop1cIfZLPNiSyW6T0VG47cG1B55CLl2XxRpUQOUWHa79lUKwAZ",
+	"WOL03oQNlr5x9wOkdukQGO332HTCdNhRjRtBv/m2Nuln2gst3T3ndqgAaUcukHY7jnZUwdGeAvhwlHNx",
+	"Xm6mxBIFiPRwMCxSoH7kXCfRWDwziGqdGgzlH8LIq7Sr2ylz2zuqkTtnGdNGm1J/hOc7+910B/iOC5oS",
+	"DZK+09IU6+LcMzTs/8s8QNHl38PscwhBk2UAEaeTtm0+LV2MmJuMfBEBGS3FEE/k1SYLfsCypADm2ywo",
+	"AGn6PZ/vKiYSDvHQEOVhAurAD+LMuUj1pCmE8EtbWNVmaQnCYqVOg5AnMWnXQOHADU3Nx93kQ3WSzyMW",
+	"3pZ7+QOlgQurHwY74OpPplO7TSdACk+75FbaCXe3wOwerXlmqjXNqZBEmeQ9/dpL816pvukoGl4M+k5w",
+	"4DDwAY/KGxnHbxP0dQ4qGZ4Pwn7fxW/1PcVbOoLJwGP1T4IIBWej8HwUXZgEf5FpF+/I+yvP0nKsKBV5",
+	"WKRXUSgUiRqBnqXN682EzsGF/LTuosjyQlcJBBtIb6YDCyCzQ909s8B6xx5ACtl57id8rlmcCZmudxU+",
+	"VH+nbNiYzCgrip3kogdLtFQCNwyCIsi/STaUxvBsssHt5U+oKZxWVYUqtsfFSRCeRBco6o/CaBS52B6D",
+	"03B41oTl0fINs/DpDySVVIBPMAuC6BR9gBB0fb2z+xjO9xjDPKXTLJFZihMf/chTIiAa/h1PpflhHwXE",
+	"LnbXzV+w87MpH0UXB9j010Vj++z6L2J3q0SJ4ao5UvILcpaskYT7Gj4DExq8co1bPh/As21328N3UgN2",
+	"qa7TdZtVgmbDoqjFPMVTsqFQwttU10IAH6bF4AGNPxicneoweAA9KIFgRifRGYqiURCOAnvKOzUW3vHV",
+	"CvwdSxrHCXErt9SkQDQ8CUOlNITBKApG/bwijS0JfQYloUOo0wIPP/AJTZxq0fongZNMmgBE74PaFIot",
+	"DQTI7mJCMUlXEQH8/2zSAVo/gGD4IvYyQ0RLIFW7gMhDr4S+KcwTZ3VGrFEG4OL7qBxv4GtLxI1i8FEt",
+	"+sFHThSDj6rxCP6YlaMPfOQEWBxXYrbQl8/vja/R3GTCVXdvzD5poeUuxSqlUPNeLYmvLy/uyVpDEZrr",
+	"NITNr0u8HjN9YStfmTBiuGedE4kGQb+HSuREMsUPJMnl6uXPt+j24+1I+3DUIPNEPwKOSIzcMKYrHQav",
+	"deolEcLeQs2JFHDPtFBnOVySZ0zSBKaar5RqXymeE0IYeqCCSmXu3eW3EmMG3k9dG1ZjfLTBejD+2ATt",
+	"cfvxdswa8TyazMJWpnueQ2FbsOBznBD/giY5JDRJt3VuB7NpkO8QNeC8BPf2IO/LG+Awgj9nQYRLokny",
+	"cujoQXzQ2YaQu3a5fofvzd0MxPSAAHej5yqbB7a+05M+DcasfhxQ2UO7SVt961MRtyY8RrqCC6QarwNl",
+	"FMNwwDHQEeNaRJZIroN5JwTM8mODoJGHPxFzW5RP6xHbYqD5OXfso2aQjTEDlI1KC1RUgY2aYDjQEZUm",
+	"aESjCJSjGPOEFrg4c36kag6tCB6yyvULMx04GooX10TmkTVSH3bzlD9uiceoCfqNnPg8wr5LvOmzCvzn",
+	"R0DZXRo24M00iMQmxJnDikFnHK4YNHF8B5CEEFpn5aBNzm6XeRs83sEwvxDTEaWMK0GyQNBF3baFxze2",
+	"x+fh7R9UH5dizaYH5+QdBpBPsu1UtUXiQD5CrGPMGfEhX17DER6Gm94SE6RlBqQL00GPDvfov3/ZahiV",
+	"WCcllmGaGUd9DdUELBB5kkzw9D4/S8BmgIAOH8QrSGkqCy1cvdDCRJ913/+TWUhPsWN4QE5bLNDfM5Ip",
+	"s0NR9kCaGYFgMKA8VKoG8YggkFUUnStlDXrdzllbpFJKcszXTryld5BlrDRjbXwFzeqU50au0t3+z2Yr",
+	"mGM3vjJ0fRam+qxWyfRwMK6xSXZtAZyacZXsvScrqYs5PHKAQt54txsO0NG7u7ubMRsEwTF6XNCEOBSi",
+	"irMg3y1jzIR7xvBdywlpAtyb9EHLicZ99T+aEztoWUrB+o1PDnsaWgkGh+GMMioWJD7QqZixdgb8L7WL",
+	"BMpWSnZGQQCy0wSY27B8iTibOjn2VupitV7XyoT42QYZ5MyndAdtluoY/5tPt3falefIaiunv6RJb8za",
+	"mT24iNARVkRXTS9xMuPK3lFm3yC46NvfFliMWZ6Xs8IpXhJJUvNaqO2oQoCAOYcfSHys7NhoMBicoyNl",
+	"aQJwNgNq/MYn4rh9T2TsOffD54x9192gum+TyXcNsvjwUpjPLD8qVluknPFMJOt95LKx6hrDa/NS2DvE",
+	"1urMoKP82sZH9q4FNg9c9TQE1r7SDK7jF69nbyDo3Gkw32TgzoHEoaK9MaPCfFoklXUI1X2lo+GFGgbg",
+	"lQmEk6Qop2Vhr/VbW2NnNbn+gMBZ6Og7bYE9AmLNCv4BwbDQU3sgrHlhj20BgbBbtsNnSNkR5UnnM2UP",
+	"VDq+RjeuqKTQjFlNyJ+22O6mk5ZQteflx7d5B9+JD+30WmSwpc3BlBEdS29JupWjaqpHK0PtGsDgxoFq",
+	"h1wpfEEnYzUZTpUun5svniVqYSfe6B60q+l44Ftx2+xe7FJKL3VOGah4uMuRbKAtX+n/Qbz9URgd+whS",
+	"9HyAY/gHZ8QfMzA3LcybPl1ZXPxtzmy0ORdG377WkmEMvibcnIxNfh7S5RtNZdCxp18S6EhCAl0YHaMp",
+	"ZmhC1FRIXIj1eMtRrIn07AcxdPPPcgwbsNXGQzjPeDrgacxssnjbYQw/dzmKS1tBBxlVKps0boUreBNA",
+	"t6EEyUkmiK9rjpwk9AGSP+/hWMUSJXxePrgpM7EXBu41h7Et7vJWWIhHnsZ+Hjdg7kBt4ZQlktxmVUIS",
+	"JklTfcsEW0RnUpqSKi8E+gwpXClck6GlNhhlkccCo9Wartgc3x5cnMPtICgJMHpjyQUXF+qHMdMzn/Is",
+	"ia1/t9Gaq1H7efbUVaWb77SnnHm2aBWabmq51caBWjRq0Q+zbTQVEDbtJpTdm0I5NmRew3dUVJD99tGc",
+	"yEsN7En2uVCKwrDKYj48jtCRzUs0wKFkzKh1JURhv/jM/n7cosDm43s2TcX28L1kuJ1gC7dZAh1WibWt",
+	"moKN5KEcv9/CTpsVFGe1dlFnbfcvRD4q0RJwr8MkoLcx06H6YAgZ7AEIVuMzm26/STpGoU4OBMyGskGl",
+	"lZTN3Pi8urPby3fmyq7ac75yhw4qte0emFG3aNCbjtWzFkNc801jvtgzaqJvTfPfiU/01FpEl6HIIeXW",
+	"Qdd/V6PbWCYmTMkEOoN1IogRTpRNkywmf0GzBM/FmOE41pkDysaa3hPpI8o07A3Ac0BthyWBbWTT+qXB",
+	"K9okiIrxPy9bfUcRBP13lT96aQ6d6waNHoDbrgEZKt7D1+Mcjq7zECQTMEnhn7YTa0lLq43gGZPTqn19",
+	"Jw4qD6R7+hR89dwOobwfyQ95sFXLnuys0wdnjTp9cJ7r9MqKdfNhc70+uCg+dV9p0+1LY302dnR7+U6M",
+	"WK7j0HxYugQ77JlZWq3DqlFVUPo9xFrpDqRN798AnBMFpxsVsu2s97zSsNrTn4AFu0rC8vXUYcVgqe0D",
+	"c+UtEWIrQ7aLwMGw4CjjMa3AQjRxlNvpszGT08n31MrMMLqjEcDrh2Yh2+yhuUfXKNiXe8JoYJIjgHNM",
+	"MT+hGxXmqAyDUPtgnWO2h67jBsDKFgHmjvL52K3o5DuxW71yxWZOM2Q+NKeZZg/OaXlVhX25Lbho5jbd",
+	"cM5tQTO3+QjKUmyBTG3lwPLon5ELSx19N06s1prYwol60AfnRN3sITmxjFvczoXanDIp0gkVjpFkU5TN",
+	"Be9dHrOZZ7NBYUidx2a+eWWwV6xVC3cdOth3lRJAsAEUBjiKTe4XFUjNpYkjK7N4Hm68LnXyXc3aq3Ii",
+	"1vao3DwwyqT58TTWmFkHctHpYRX27U52bf2iyhQKc6IfbnQiWTuDXiqSwmWvrU4pOTCfacvcH4Cc0xes",
+	"WqWbEhKjR0g7EGOmI8P5I4lHiD+Q1OavAWemZKYvXgFt2naj4cYFAO0iHSSrIx9GSBclMkP/AO9dx3Cj",
+	"F/bRkf712EdTnMYQlgG/oKNpSmIqx0w9Vz8vFKt91HWk1StDdKSfHffQjR0gZOjkJhaaY0kedU4/0/mQ",
+	"Bs2ZxEguqECPeL3xjqQ/REcQLpynjmpfQP+0uN8rk8D8foaOTOdQ9Nq8cx3rK2/zknM9bdbH/HBRaz2H",
+	"PLWehkGAjkrZqW2YppZnni0MxHTwPwq9tKjtKnKOeRawYIj/KXarRQvGzHKEIzjsExAdjMsTyEM+ASB2",
+	"b/Q34KjdxcqcyCvYah+5JNujOjHSG1MJDlJQBOu6Vj6S+CsRPgJUEx/hJOE5WAYfM9O3jf2cZSzemMYy",
+	"aHBtGCXOGUYP3VI2JSgcov/MkjWKgmgIJJRk+UKgv2eYSSrXtoJISnAyZvlTnfJOAfjRZB7SaQ56pH5B",
+	"RxMy4ynxi6YeIZcgecRrgcJyE1BnIAG3pim/2Ob9c+j+fFGIeR/PuUFxUdZsSqVi7R+yNCF0vkDvCI41",
+	"jkXGAMJLA5x+8XwvoYyE3siLXoboI3lEV1jIhKBbmRIize+RN/LMP/vFPwf6n4pVFYlVk4PIgDQpxQD6",
+	"+K/3r6Fwa8GDgM+kT79L/VRRIAyCAApLx1QWEEfhSRCdhKcoGI7C01F45uWVO9XyDc4Hke8p5hMWytBv",
+	"aDkMz3sD+8NnU740h+qA5PK1au58OCiBPlosjzKSVGlMwWg4LCFJTSHm7MtrzwGLLLBnz8JT32IN5UTQ",
+	"NezsaArcUw1uK6QGV1UNnZaqiWqKwYM7/FU/uwh6F8GFIkNFJXGh+kcIcGgHAMhA5wuZY9UOQ9+zu8sC",
+	"WBrEylD1pcSKM3Lbn18Zp371Wp8XQ/jjM5bElvsLKk90D8VTaELNocNkQ9+ze94bDQP4rI6U5S7ZcDSI",
+	"LF6e5hzPy5E6o7P+xbkz7UGp7qt39VGNIwijC/2JkpwOPQreMixnO7A/oMkaTTC7RzLFTMxI2svbqQ72",
+	"HAXBCMabvwIgYxdDoExtJQAj9ZmWwdTPuCNCIi3KkJGXsCC2QbvR7CpdukOD22eYQWeFwZHMbYH1zvFz",
+	"2OD6ouFdzv5BcLrd6N109O8Ma16Msz0gAEqBmOoYujiMmXCReeSOQcdqQ9RLoz6hjtxCoXB1iG0H7DOH",
+	"+pf6+fPBkYbRoAJSWDuq9CGw9aCyD/KTKhz26wdVODwJo5PoHAXno344GgZbDyoDYBiWDtkW9MG21p3T",
+	"OJeqZ45EDRslahCETqEeHYqvxA1l8xH6i3tphM7+UpU7Q/dosA8Hw95g6IgdDXd1QJoHGygeRqNBfxRE",
+	"O6gG/Z2IXumgiejhoH+29SQLgr5D97+8JlBeGpnS7TVK6w6qpHZAx/bAlC62becUGUfoHToqwmm6TfDv",
+	"gBxZzK0LfmT9YDDr0MEgzE1Vxz7W1p/1G/lWTOcZAiDVx2y6wOmcxFAYjK9swil8vRHcoO9GIEIuQMWP",
+	"8s9qEV7nRv/zRSapDp7ZFjQV/l9jfVitsnS6wIJ8SmOSfnZEwc2nk7Ozc5C/uVZpjgEDKP329k7jRbsG",
+	"S9Tvg4Q1JcGMufffHy5voyA89/IfFFUvosFZmItTNZpJJigjQhjc2zemouGNXKP3MlZf2xfA2ahs2S+3",
+	"YaSklQXoNbmHjdD74SDHwTU4h9MiYzZvoIaP7+L7XsbYmkXnQQmk9z1/IIkG/82xdjWgbhAEulZs5Vw4",
+	"PwlOT8IQBaej4LSwP2rnQgWNuFrExLtapFTIJRZohVO5RrGW180nysXwLFR0oEJZTHqT68NdiKzD6Bw7",
+	"Nf4tExKkSOXv/EwvPzKHfvHwJ5xkUMih9jAv12INmWjYG55WTZmwSokw+HdEcJqs8+J1MRVaHyucAJZR",
+	"g22GdViyNeGDsqkZKVOzblbb83LGU1SszY1aG8M7YRSUbGpFAfvXF0alVYgiXVUiyI/vYeBa31AAg6QP",
+	"dEr0uv3uERZbGOjg/CSKvFzzdB9+a7IVI20412mgrcWwZiqGzbZiuNFkbyOja7FH/eKvN1/v8FeH1HXt",
+	"p8KofQt4rU+41xnZytP2MKy5X6w0sxcgoJC51x25Bth0kWJ/nJGcZLq5GSE3GpdNFzLpDTVbnPbPFCEc",
+	"B8QK07jr8I36uXIHYRhpSuhKfsyW3ugsuhhEA0VIw1FGCLdphGEQnA2G5yXHxi/5An8RhVZs1cWKtgjK",
+	"4mXdB5lSMcGMNHsfzSMX6Nw6JENkT4U9fZFB0OCLNE+KDtUO4eYW883moyV/r1jx/FFxaiDnfChtB80S",
+	"lR0R9iKLRAkboOrWGVb36SDfp6fB6aC+VYeNWzWqb9XCI3N63u+srtvFbvHIWNXvoN6YPW5hwv7ZL/sr",
+	"3LtXbjE3Ks0umHKp1wUXZMzccg4IKhHZmolyvYInVv5BGWO0IinlcS9X5+GOeEZBoy3iE1T/JgsNi3sB",
+	"B5PJBTEiyyS4g8/HzBbSQ3J7oWQlKH7crCU/ewy/7eSfoOhE6UBRwqesG//8/oe7q3d3d/2LsnbcPwvO",
+	"HOW45Gl4Hn31NBwM+8NBf9ikrA5OgvAk7MPZczHqh/sqq/XjoUFJHQQXp+FFByW1ZVSNSsLFSRSgoD8a",
+	"hqPBYIOSAG0GF+BpV//VlISSQ0Uv06bjM4zOvcqJCZrTP8d56akD0/sznZj1K5/wvBeeu0fXYHixg6/J",
+	"UH6HFBwQ6wd2MtlmD+BgurZN7eNd+rTqhFvPeAHTJ3ro0iAO5iBoS4KZLWlvqv9CCBEcxnDQlQIOir/z",
+	"+ATjj6qGMR0JiVmM01jXjjdBSk6ghoauT9N1yxFlJ/hsx5Pp4FnBz+v2BjSkNvBbOpPogWfTBUkVB1B7",
+	"WjLyWS8CvDpUfVrp4/neMAyqV8LO1+6X6r0rGIDne2Huma8kTKmh/AR6zA/6UFOtrWojDnOHKLrCaaxa",
+	"7Lvtqz9eU8Dpt2P9tuvO/rS5KoVlPK2O1QoBHxQs1PZVVuz0Hqhwepsg2LifJRF56OxKEX2XbVzCDi3g",
+	"DAEG9IUAHCYh8XJVTzGBrp4xqvSGsvlmRMt8lHh6z/hjQuI5WR4sfPRqQab3UHlBCBtOfHlz7SyRInzb",
+	"+qimyDRL4Sj/2+/e9c+3yoxW5pYetlYUKwdOpjZTQjGsyqWgGN1gcLV7vpel6nhdSLkSo5dq8XvlQjY9",
+	"+vCwhtP2m19t+AuDzE6locFpU28rEyePpGMz/5uyecyXMMg3WcpXpLFJktWb/CWnXg0YSZGbsnmd4r2i",
+	"oCFQvD4uEEbC16V43bxkv57NlwN62Gwdv4hhVxMqMjbyXnWIcL3bqzwhN3/VKuv1lz9rZGe0xGzdCJMK",
+	"vc+InEKZKT0Vc9Q7HWgE1Xrzd079UyoFSWY+3P1A6TO/VJzZd6ol+gb6NOFzXweuopSseCo1MdxqEaWa",
+	"Ju6QbOmI+qCsUuKXwxMcwee2YyVevR04U4QyoJkTTrzCqWTKvrVCO2/J/NLQ0nuCY0AmVHPMGJVAAyU8",
+	"H8y/JZjLZvKktLbpsnVsvvU+C7+o/i1WGCYPVcB1fITafz5a4ek9uA50zIQuRuN2BWqt9+2Xb/9fAAAA",
+	"//8=",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,
