@@ -262,7 +262,12 @@ type AcctText struct {
 type AcctText0 = string
 
 // AcctText1 defines model for AcctText.1.
-type AcctText1 = float32
+type AcctText1 = float64
+
+// AcctTimeOfDay An iVvy time of day, "hh:mm:ss" on a 24-hour clock.
+//
+// Example: 14:00:00
+type AcctTimeOfDay = string
 
 // AddErrorReportRequest An error report. refType says what it is about; the refIds that refType
 // needs must all be given (see the operation).
@@ -2108,6 +2113,526 @@ type PageSize100 = int
 // the second page of 20 starts at 20. The server assumes 0 when absent.
 type PageStart = int
 
+// PartnerGetVenueListRequest Example: {"availabilityEndDate":"2026-07-07","availabilityStartDate":"2026-07-01","filter":{"addressCity":"Varsity Lakes","addressStateCode":"QLD"},"start":100}
+type PartnerGetVenueListRequest struct {
+	// AllowsLiveBook Only venues that do (true) or do not (false) take live bookings.
+	AllowsLiveBook *bool `json:"allowsLiveBook,omitempty"`
+
+	// AvailabilityEndDate An iVvy date, "yyyy-mm-dd".
+	//
+	// Example: 2026-07-01
+	AvailabilityEndDate *AcctDate `json:"availabilityEndDate,omitempty"`
+
+	// AvailabilityStartDate An iVvy date, "yyyy-mm-dd".
+	//
+	// Example: 2026-07-01
+	AvailabilityStartDate *AcctDate `json:"availabilityStartDate,omitempty"`
+
+	// Filter Narrows a collection: each key names a field, each value is what it
+	// must equal. A key may end in a modifier: __CONTAINS, __NOTCONTAINS,
+	// __BEGINS, __ENDS, __LESSTHAN (at most), __GREATERTHAN (at least),
+	// __NOT or __EMPTY; for example {"firstName__BEGINS": "M"}. The value
+	// "__ISNULL__" matches fields that are not set.
+	Filter *Filter `json:"filter,omitempty"`
+
+	// PerPage Records per page. Actions cap it at an undocumented maximum; a larger
+	// value has no effect beyond the cap.
+	PerPage *PageSize `json:"perPage,omitempty"`
+
+	// Start Zero-based offset of the first record to return (not a page number):
+	// the second page of 20 starts at 20. The server assumes 0 when absent.
+	Start *PageStart `json:"start,omitempty"`
+}
+
+// PartnerGetVenueRequest Example: {"availabilityEndDate":"2026-07-07","availabilityStartDate":"2026-07-01","id":21}
+type PartnerGetVenueRequest struct {
+	// AvailabilityEndDate An iVvy date, "yyyy-mm-dd".
+	//
+	// Example: 2026-07-01
+	AvailabilityEndDate *AcctDate `json:"availabilityEndDate,omitempty"`
+
+	// AvailabilityStartDate An iVvy date, "yyyy-mm-dd".
+	//
+	// Example: 2026-07-01
+	AvailabilityStartDate *AcctDate `json:"availabilityStartDate,omitempty"`
+	Id                    int64     `json:"id"`
+}
+
+// PartnerVenue A venue as the marketplace shows it to partners. partnerGetVenueList
+// sends the summary fields with allowsLiveBook, isTaxExclusive,
+// mainImageUrl and detailsPageUrl; partnerGetVenue adds the images,
+// packages, spaces, accommodation, menus, beverage packages and
+// reviews. facilities holds codes (open set): 1 air conditioning, 2
+// airport shuttle, 3 audio visual, 4 BBQ, 6 business centre, 7 ceremony
+// on site, 8 child minding, 9 disabled access, 10 dry cleaning, 11
+// express checkout, 12 free parking, 13 gaming area, 14 gymnasium, 15
+// internet access, 16 laundry, 17 mobile bar, 18 open 24 hours, 19
+// outdoor area, 20 parking available, 21 pay TV, 22 playground, 23
+// printing services, 24 public transport, 25 restaurant on site, 26
+// sauna or steam room, 27 smoking permitted, 28 spa, 29 staging, 30
+// street parking, 31 swimming pool, 32 tour desk, 33 undercover
+// parking, 34 valet parking, 35 wheelchair access, 36 wifi access, 37
+// outside catering allowed, 38 BYO allowed, 39 liquor licence.
+// ratingAuthority is 1 AAA rated or 2 self rated (open set).
+//
+// Example: {"accommodation":[{"canSmoke":false,"capacity":20,"code":"14-53","description":"\u003cp\u003eSleeps up to five.\u003c/p\u003e","extraAdultCost":0,"image":null,"marketplaceName":"Studio","numExtraAdults":1,"numStandardAdults":1}],"airportDistance":20,"airportName":"Gold Coast (OOL)","availability":{"2026-07-01":{"isAvailable":true},"2026-07-02":{"isAvailable":false}},"beveragePackages":[{"activePeriodEnd":null,"activePeriodStart":null,"currentStatus":1,"marketplaceCategories":[5,6],"marketplaceName":"Dinner Drinks","maxPax":0,"minPax":0,"smallDescription":"Beers and wines for dinner."}],"brochureFile":null,"businessName":"iVvy Conference Centre","businessNumber":123123,"checkinTime":"11:00:00","checkoutTime":"14:00:00","childAge":0,"currencyCode":"AUD","description":"\u003cp\u003eA conference centre by the river.\u003c/p\u003e","emailAddress":"events@example.com","facilities":[2,3,6,12],"fax":"","functionSpaces":[{"area":null,"description":"\u003cp\u003eRiver views.\u003c/p\u003e","floorPressureMaximum":null,"hasLayouts":true,"heightMaximum":null,"heightMinimum":null,"image":null,"layouts":[{"paxMaximum":400,"paxMinimum":null,"timeForSetup":null,"timeForTakedown":null,"type":7}],"length":null,"marketplaceEventTypes":[11,21],"marketplaceName":"River Room","maxPax":400,"minPax":30,"width":null}],"hasAccommodation":true,"hasSpaces":true,"hashId":"1efda3e35a75aabd13e8996037d35a79","id":21,"imageLibrary":[{"contentType":"image/jpeg","marketplaceEventTypes":[21],"originalFileName":"king.jpg","size":46333,"tags":["General"],"url":"https://images.example.com/venues/21/king.jpg"}],"infantAge":0,"instantBookUrl":"https://www.ivvy.com/order/start?v=1efda3e35a75aabd13e8996037d35a79","latitude":"-28.0067947","localeCode":"en_AU","longitude":"153.4065773","mainImage":{"contentType":"image/jpeg","originalFileName":"main.jpg","size":2647159,"tags":[],"url":"https://images.example.com/venues/21/main.jpg"},"marketplaceBannerImage":null,"maxSpaceArea":null,"maxSpaceCapacity":400,"menus":[{"activePeriodEnd":{"date":7,"month":6},"activePeriodStart":{"date":17,"month":1},"currentStatus":1,"image":null,"marketplaceCategories":[1],"marketplaceName":"Breakfast Buffet","maximumPax":10,"minimumPax":1,"smallDescription":"A variety of options."}],"numAccommodationRooms":200,"numMeetingRooms":1,"packages":[{"largeDescription":"\u003cp\u003eRoom hire, catering and audio visual for a day.\u003c/p\u003e","marketplaceEventTypes":[11,21],"marketplaceName":"Day Delegate Package","minPax":30,"price":98,"priceMethod":1,"smallDescription":"Room hire, catering and audio visual for a day."}],"phone":"1300 004 889","primaryAddress":{"city":"Varsity Lakes","countryCode":"AU","countryName":null,"line1":"2 Boston Court","line2":"","line3":"","line4":"","postalCode":4227,"stateCode":"QLD","stateName":null},"ratingAuthority":2,"reviews":[{"ratings":[{"rating":3,"ratingType":1},{"rating":3,"ratingType":2}],"replierComment":null,"replyDate":null,"reviewComment":"Great service and hospitality","reviewDate":"2019-03-27 14:37:30","reviewRatingAvg":3,"reviewerName":"John Doe"}],"starRating":5,"timezone":"Australia/Brisbane","totalSpaceArea":null,"videoUrls":["https://www.youtube.com/embed/rxiPVWurK7Q"],"websiteAddress":""}
+type PartnerVenue struct {
+	Accommodation *[]PartnerVenueAccommodation `json:"accommodation,omitempty"`
+
+	// AirportDistance A decimal number that may be null (decodes as 0), sent as a JSON
+	// number or as a numeric string.
+	//
+	//
+	// Example: 18.19
+	AirportDistance *AcctNullableDecimal `json:"airportDistance,omitempty"`
+	AirportName     *string              `json:"airportName,omitempty"`
+	AllowsLiveBook  *bool                `json:"allowsLiveBook,omitempty"`
+
+	// Availability Function space availability, keyed by date (yyyy-mm-dd), for the period asked for.
+	Availability     *map[string]PartnerVenueDayAvailability `json:"availability,omitempty"`
+	BeveragePackages *[]PartnerVenueBeveragePackage          `json:"beveragePackages,omitempty"`
+
+	// BrochureFile An image or file of a venue. marketplaceEventTypes (image library
+	// files only) holds codes: 11 event, 21 wedding, 31 conference, 41
+	// meeting (open set).
+	//
+	//
+	// Example: {"contentType":"image/jpeg","originalFileName":"banner.jpg","size":2963936,"tags":[],"url":"https://images.example.com/venues/21/banner.jpg"}
+	BrochureFile *PartnerVenueFile `json:"brochureFile,omitempty"`
+	BusinessName *string           `json:"businessName,omitempty"`
+
+	// BusinessNumber A text value that the server sends as a JSON string, or as a number
+	// when the text is numeric (postal codes, phone numbers, receipt and
+	// business numbers, codes). null when unset.
+	//
+	//
+	// Example: 4227
+	BusinessNumber *AcctText `json:"businessNumber,omitempty"`
+
+	// CheckinTime An iVvy time of day, "hh:mm:ss" on a 24-hour clock.
+	//
+	// Example: 14:00:00
+	CheckinTime *AcctTimeOfDay `json:"checkinTime,omitempty"`
+
+	// CheckoutTime An iVvy time of day, "hh:mm:ss" on a 24-hour clock.
+	//
+	// Example: 14:00:00
+	CheckoutTime *AcctTimeOfDay `json:"checkoutTime,omitempty"`
+
+	// ChildAge An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	ChildAge     *NullableInteger `json:"childAge,omitempty"`
+	CurrencyCode *string          `json:"currencyCode,omitempty"`
+
+	// Description HTML.
+	Description    *string `json:"description,omitempty"`
+	DetailsPageUrl *string `json:"detailsPageUrl,omitempty"`
+	EmailAddress   *string `json:"emailAddress,omitempty"`
+	Facilities     *[]int  `json:"facilities,omitempty"`
+
+	// Fax A text value that the server sends as a JSON string, or as a number
+	// when the text is numeric (postal codes, phone numbers, receipt and
+	// business numbers, codes). null when unset.
+	//
+	//
+	// Example: 4227
+	Fax              *AcctText                    `json:"fax,omitempty"`
+	FunctionSpaces   *[]PartnerVenueFunctionSpace `json:"functionSpaces,omitempty"`
+	HasAccommodation *bool                        `json:"hasAccommodation,omitempty"`
+	HasSpaces        *bool                        `json:"hasSpaces,omitempty"`
+	HashId           *string                      `json:"hashId,omitempty"`
+
+	// Id An integer that the server may send as a JSON number or as a string of digits.
+	Id           Integer              `json:"id"`
+	ImageLibrary *[]*PartnerVenueFile `json:"imageLibrary,omitempty"`
+
+	// InfantAge An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	InfantAge      *NullableInteger `json:"infantAge,omitempty"`
+	InstantBookUrl *string          `json:"instantBookUrl,omitempty"`
+	IsTaxExclusive *bool            `json:"isTaxExclusive,omitempty"`
+
+	// Latitude A decimal number that may be null (decodes as 0), sent as a JSON
+	// number or as a numeric string.
+	//
+	//
+	// Example: 18.19
+	Latitude   *AcctNullableDecimal `json:"latitude,omitempty"`
+	LocaleCode *string              `json:"localeCode,omitempty"`
+
+	// Longitude A decimal number that may be null (decodes as 0), sent as a JSON
+	// number or as a numeric string.
+	//
+	//
+	// Example: 18.19
+	Longitude *AcctNullableDecimal `json:"longitude,omitempty"`
+
+	// MainImage An image or file of a venue. marketplaceEventTypes (image library
+	// files only) holds codes: 11 event, 21 wedding, 31 conference, 41
+	// meeting (open set).
+	//
+	//
+	// Example: {"contentType":"image/jpeg","originalFileName":"banner.jpg","size":2963936,"tags":[],"url":"https://images.example.com/venues/21/banner.jpg"}
+	MainImage    *PartnerVenueFile `json:"mainImage,omitempty"`
+	MainImageUrl *string           `json:"mainImageUrl,omitempty"`
+
+	// MarketplaceBannerImage An image or file of a venue. marketplaceEventTypes (image library
+	// files only) holds codes: 11 event, 21 wedding, 31 conference, 41
+	// meeting (open set).
+	//
+	//
+	// Example: {"contentType":"image/jpeg","originalFileName":"banner.jpg","size":2963936,"tags":[],"url":"https://images.example.com/venues/21/banner.jpg"}
+	MarketplaceBannerImage *PartnerVenueFile `json:"marketplaceBannerImage,omitempty"`
+
+	// MaxSpaceArea A decimal number that may be null (decodes as 0), sent as a JSON
+	// number or as a numeric string.
+	//
+	//
+	// Example: 18.19
+	MaxSpaceArea *AcctNullableDecimal `json:"maxSpaceArea,omitempty"`
+
+	// MaxSpaceCapacity An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	MaxSpaceCapacity *NullableInteger    `json:"maxSpaceCapacity,omitempty"`
+	Menus            *[]PartnerVenueMenu `json:"menus,omitempty"`
+
+	// NumAccommodationRooms An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	NumAccommodationRooms *NullableInteger `json:"numAccommodationRooms,omitempty"`
+
+	// NumMeetingRooms An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	NumMeetingRooms *NullableInteger       `json:"numMeetingRooms,omitempty"`
+	Packages        *[]PartnerVenuePackage `json:"packages,omitempty"`
+
+	// Phone A text value that the server sends as a JSON string, or as a number
+	// when the text is numeric (postal codes, phone numbers, receipt and
+	// business numbers, codes). null when unset.
+	//
+	//
+	// Example: 4227
+	Phone *AcctText `json:"phone,omitempty"`
+
+	// PrimaryAddress A postal address as the invoice, partner and company actions send it.
+	// Lines and postal codes that look numeric may arrive as numbers.
+	//
+	//
+	// Example: {"city":"Varsity Lakes","countryCode":"AU","countryName":null,"line1":"2 Boston Court","line2":"","line3":"","line4":"","postalCode":4227,"stateCode":"QLD","stateName":null}
+	PrimaryAddress  *AcctAddress          `json:"primaryAddress,omitempty"`
+	RatingAuthority *int                  `json:"ratingAuthority,omitempty"`
+	Reviews         *[]PartnerVenueReview `json:"reviews,omitempty"`
+
+	// StarRating A decimal number that may be null (decodes as 0), sent as a JSON
+	// number or as a numeric string.
+	//
+	//
+	// Example: 18.19
+	StarRating *AcctNullableDecimal `json:"starRating,omitempty"`
+	Timezone   *string              `json:"timezone,omitempty"`
+
+	// TotalSpaceArea A decimal number that may be null (decodes as 0), sent as a JSON
+	// number or as a numeric string.
+	//
+	//
+	// Example: 18.19
+	TotalSpaceArea *AcctNullableDecimal `json:"totalSpaceArea,omitempty"`
+	VideoUrls      *[]string            `json:"videoUrls,omitempty"`
+	WebsiteAddress *string              `json:"websiteAddress,omitempty"`
+}
+
+// PartnerVenueAccommodation A room type the venue offers.
+//
+// Example: {"canSmoke":false,"capacity":20,"code":"14-53","description":"\u003cp\u003eSleeps up to five.\u003c/p\u003e","extraAdultCost":0,"image":null,"marketplaceName":"Studio","numExtraAdults":1,"numStandardAdults":1}
+type PartnerVenueAccommodation struct {
+	CanSmoke *bool `json:"canSmoke,omitempty"`
+
+	// Capacity An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	Capacity    *NullableInteger `json:"capacity,omitempty"`
+	Code        *string          `json:"code,omitempty"`
+	Description *string          `json:"description,omitempty"`
+
+	// ExtraAdultCost A decimal number that may be null (decodes as 0), sent as a JSON
+	// number or as a numeric string.
+	//
+	//
+	// Example: 18.19
+	ExtraAdultCost *AcctNullableDecimal `json:"extraAdultCost,omitempty"`
+
+	// Image An image or file of a venue. marketplaceEventTypes (image library
+	// files only) holds codes: 11 event, 21 wedding, 31 conference, 41
+	// meeting (open set).
+	//
+	//
+	// Example: {"contentType":"image/jpeg","originalFileName":"banner.jpg","size":2963936,"tags":[],"url":"https://images.example.com/venues/21/banner.jpg"}
+	Image           *PartnerVenueFile `json:"image,omitempty"`
+	MarketplaceName *string           `json:"marketplaceName,omitempty"`
+
+	// NumExtraAdults An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	NumExtraAdults *NullableInteger `json:"numExtraAdults,omitempty"`
+
+	// NumStandardAdults An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	NumStandardAdults *NullableInteger `json:"numStandardAdults,omitempty"`
+}
+
+// PartnerVenueBeveragePackage A beverage package the venue offers; marketplaceCategories as on PartnerVenueMenu.
+//
+// Example: {"activePeriodEnd":null,"activePeriodStart":null,"currentStatus":1,"marketplaceCategories":[5,6],"marketplaceName":"Dinner Drinks","maxPax":0,"minPax":0,"smallDescription":"Beers and wines for dinner."}
+type PartnerVenueBeveragePackage struct {
+	// ActivePeriodEnd A day in every year, from which or until which something is offered.
+	//
+	// Example: {"date":7,"month":6}
+	ActivePeriodEnd *PartnerVenueDayOfYear `json:"activePeriodEnd,omitempty"`
+
+	// ActivePeriodStart A day in every year, from which or until which something is offered.
+	//
+	// Example: {"date":7,"month":6}
+	ActivePeriodStart     *PartnerVenueDayOfYear `json:"activePeriodStart,omitempty"`
+	CurrentStatus         *int                   `json:"currentStatus,omitempty"`
+	MarketplaceCategories *[]int                 `json:"marketplaceCategories,omitempty"`
+	MarketplaceName       *string                `json:"marketplaceName,omitempty"`
+
+	// MaxPax An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	MaxPax *NullableInteger `json:"maxPax,omitempty"`
+
+	// MinPax An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	MinPax           *NullableInteger `json:"minPax,omitempty"`
+	SmallDescription *string          `json:"smallDescription,omitempty"`
+}
+
+// PartnerVenueCollection Example: {"meta":{"count":1,"perPage":100,"start":0,"totalResults":1},"results":[{"allowsLiveBook":true,"availability":{"2026-07-01":{"isAvailable":true}},"businessName":"iVvy Conference Centre","businessNumber":"123123","checkinTime":"11:00:00","checkoutTime":"14:00:00","childAge":0,"currencyCode":"AUD","description":"\u003cp\u003eA conference centre by the river.\u003c/p\u003e","detailsPageUrl":"https://marketplace.example.com/conference-centre/ivvy-conference-centre.html","emailAddress":"events@example.com","fax":"","hasAccommodation":true,"hasSpaces":true,"hashId":"1efda3e35a75aabd13e8996037d35a79","id":21,"infantAge":0,"instantBookUrl":"https://www.ivvy.com/order/start?v=1efda3e35a75aabd13e8996037d35a79","isTaxExclusive":false,"latitude":"-28.0067947","localeCode":"en_AU","longitude":"153.4065773","mainImageUrl":"https://images.example.com/venues/21/main.jpg","maxSpaceArea":null,"numAccommodationRooms":200,"numMeetingRooms":0,"phone":"1300 004 889","primaryAddress":{"city":"Varsity Lakes","countryCode":"AU","line1":"2 Boston Court","postalCode":"4227","stateCode":"QLD"},"timezone":"Australia/Brisbane","totalSpaceArea":null,"websiteAddress":""}]}
+type PartnerVenueCollection struct {
+	// Meta Paging facts of a collection; any key may be absent.
+	Meta    *CollectionMeta `json:"meta,omitempty"`
+	Results []PartnerVenue  `json:"results"`
+}
+
+// PartnerVenueDayAvailability Example: {"isAvailable":true}
+type PartnerVenueDayAvailability struct {
+	IsAvailable *bool `json:"isAvailable,omitempty"`
+}
+
+// PartnerVenueDayOfYear A day in every year, from which or until which something is offered.
+//
+// Example: {"date":7,"month":6}
+type PartnerVenueDayOfYear struct {
+	Date  *int `json:"date,omitempty"`
+	Month *int `json:"month,omitempty"`
+}
+
+// PartnerVenueFile An image or file of a venue. marketplaceEventTypes (image library
+// files only) holds codes: 11 event, 21 wedding, 31 conference, 41
+// meeting (open set).
+//
+// Example: {"contentType":"image/jpeg","originalFileName":"banner.jpg","size":2963936,"tags":[],"url":"https://images.example.com/venues/21/banner.jpg"}
+type PartnerVenueFile struct {
+	ContentType           *string `json:"contentType,omitempty"`
+	MarketplaceEventTypes *[]int  `json:"marketplaceEventTypes,omitempty"`
+	OriginalFileName      *string `json:"originalFileName,omitempty"`
+
+	// Size An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	Size *NullableInteger `json:"size,omitempty"`
+	Tags *[]string        `json:"tags,omitempty"`
+	Url  *string          `json:"url,omitempty"`
+}
+
+// PartnerVenueFunctionSpace A function space of the venue, with the layouts it can be set in.
+//
+// Example: {"area":120.5,"description":null,"floorPressureMaximum":null,"hasLayouts":true,"heightMaximum":3.2,"heightMinimum":2.8,"image":null,"layouts":[{"paxMaximum":250,"paxMinimum":null,"timeForSetup":60,"timeForTakedown":30,"type":1}],"length":15,"marketplaceEventTypes":[11],"marketplaceName":"River Room","maxPax":400,"minPax":30,"width":8.03}
+type PartnerVenueFunctionSpace struct {
+	// Area A decimal number that may be null (decodes as 0), sent as a JSON
+	// number or as a numeric string.
+	//
+	//
+	// Example: 18.19
+	Area        *AcctNullableDecimal `json:"area,omitempty"`
+	Description *string              `json:"description,omitempty"`
+
+	// FloorPressureMaximum A decimal number that may be null (decodes as 0), sent as a JSON
+	// number or as a numeric string.
+	//
+	//
+	// Example: 18.19
+	FloorPressureMaximum *AcctNullableDecimal `json:"floorPressureMaximum,omitempty"`
+	HasLayouts           *bool                `json:"hasLayouts,omitempty"`
+
+	// HeightMaximum A decimal number that may be null (decodes as 0), sent as a JSON
+	// number or as a numeric string.
+	//
+	//
+	// Example: 18.19
+	HeightMaximum *AcctNullableDecimal `json:"heightMaximum,omitempty"`
+
+	// HeightMinimum A decimal number that may be null (decodes as 0), sent as a JSON
+	// number or as a numeric string.
+	//
+	//
+	// Example: 18.19
+	HeightMinimum *AcctNullableDecimal `json:"heightMinimum,omitempty"`
+
+	// Image An image or file of a venue. marketplaceEventTypes (image library
+	// files only) holds codes: 11 event, 21 wedding, 31 conference, 41
+	// meeting (open set).
+	//
+	//
+	// Example: {"contentType":"image/jpeg","originalFileName":"banner.jpg","size":2963936,"tags":[],"url":"https://images.example.com/venues/21/banner.jpg"}
+	Image   *PartnerVenueFile          `json:"image,omitempty"`
+	Layouts *[]PartnerVenueSpaceLayout `json:"layouts,omitempty"`
+
+	// Length A decimal number that may be null (decodes as 0), sent as a JSON
+	// number or as a numeric string.
+	//
+	//
+	// Example: 18.19
+	Length                *AcctNullableDecimal `json:"length,omitempty"`
+	MarketplaceEventTypes *[]int               `json:"marketplaceEventTypes,omitempty"`
+	MarketplaceName       *string              `json:"marketplaceName,omitempty"`
+
+	// MaxPax An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	MaxPax *NullableInteger `json:"maxPax,omitempty"`
+
+	// MinPax An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	MinPax *NullableInteger `json:"minPax,omitempty"`
+
+	// Width A decimal number that may be null (decodes as 0), sent as a JSON
+	// number or as a numeric string.
+	//
+	//
+	// Example: 18.19
+	Width *AcctNullableDecimal `json:"width,omitempty"`
+}
+
+// PartnerVenueMenu A menu the venue offers. marketplaceCategories holds codes: 1
+// breakfast, 2 morning break, 3 lunch, 4 afternoon break, 5 dinner, 6
+// cocktail (open set).
+//
+// Example: {"activePeriodEnd":{"date":7,"month":6},"activePeriodStart":{"date":17,"month":1},"currentStatus":1,"image":null,"marketplaceCategories":[1],"marketplaceName":"Breakfast Buffet","maximumPax":10,"minimumPax":1,"smallDescription":"A variety of options."}
+type PartnerVenueMenu struct {
+	// ActivePeriodEnd A day in every year, from which or until which something is offered.
+	//
+	// Example: {"date":7,"month":6}
+	ActivePeriodEnd *PartnerVenueDayOfYear `json:"activePeriodEnd,omitempty"`
+
+	// ActivePeriodStart A day in every year, from which or until which something is offered.
+	//
+	// Example: {"date":7,"month":6}
+	ActivePeriodStart *PartnerVenueDayOfYear `json:"activePeriodStart,omitempty"`
+	CurrentStatus     *int                   `json:"currentStatus,omitempty"`
+
+	// Image An image or file of a venue. marketplaceEventTypes (image library
+	// files only) holds codes: 11 event, 21 wedding, 31 conference, 41
+	// meeting (open set).
+	//
+	//
+	// Example: {"contentType":"image/jpeg","originalFileName":"banner.jpg","size":2963936,"tags":[],"url":"https://images.example.com/venues/21/banner.jpg"}
+	Image                 *PartnerVenueFile `json:"image,omitempty"`
+	MarketplaceCategories *[]int            `json:"marketplaceCategories,omitempty"`
+	MarketplaceName       *string           `json:"marketplaceName,omitempty"`
+
+	// MaximumPax An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	MaximumPax *NullableInteger `json:"maximumPax,omitempty"`
+
+	// MinimumPax An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	MinimumPax       *NullableInteger `json:"minimumPax,omitempty"`
+	SmallDescription *string          `json:"smallDescription,omitempty"`
+}
+
+// PartnerVenuePackage A package the venue sells through the marketplace. priceMethod is 1
+// per person or 2 flat rate; marketplaceEventTypes as on
+// PartnerVenueFile (open sets).
+//
+// Example: {"largeDescription":"\u003cp\u003eRoom hire, catering and audio visual for a day.\u003c/p\u003e","marketplaceEventTypes":[11,21],"marketplaceName":"Day Delegate Package","minPax":30,"price":98,"priceMethod":1,"smallDescription":"Room hire, catering and audio visual for a day."}
+type PartnerVenuePackage struct {
+	// LargeDescription HTML.
+	LargeDescription      *string `json:"largeDescription,omitempty"`
+	MarketplaceEventTypes *[]int  `json:"marketplaceEventTypes,omitempty"`
+	MarketplaceName       *string `json:"marketplaceName,omitempty"`
+
+	// MinPax An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	MinPax *NullableInteger `json:"minPax,omitempty"`
+
+	// Price A decimal number that may be null (decodes as 0), sent as a JSON
+	// number or as a numeric string.
+	//
+	//
+	// Example: 18.19
+	Price            *AcctNullableDecimal `json:"price,omitempty"`
+	PriceMethod      *int                 `json:"priceMethod,omitempty"`
+	SmallDescription *string              `json:"smallDescription,omitempty"`
+}
+
+// PartnerVenueRating One rating of a review. ratingType is 1 event space, 2 catering, 3 hotel personnel, 4 accommodation (open set).
+//
+// Example: {"rating":4,"ratingType":2}
+type PartnerVenueRating struct {
+	// Rating A decimal number that may be null (decodes as 0), sent as a JSON
+	// number or as a numeric string.
+	//
+	//
+	// Example: 18.19
+	Rating     *AcctNullableDecimal `json:"rating,omitempty"`
+	RatingType *int                 `json:"ratingType,omitempty"`
+}
+
+// PartnerVenueReview A guest's review of the venue and the venue's reply.
+//
+// Example: {"ratings":[{"rating":3,"ratingType":1}],"replierComment":null,"replyDate":null,"reviewComment":"Great service and hospitality","reviewDate":"2019-03-27 14:37:30","reviewRatingAvg":3,"reviewerName":"John Doe"}
+type PartnerVenueReview struct {
+	Ratings        *[]PartnerVenueRating `json:"ratings,omitempty"`
+	ReplierComment *string               `json:"replierComment,omitempty"`
+
+	// ReplyDate An iVvy timestamp that may be unset: null or "" (both decode as the
+	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	ReplyDate     *NullableTimestamp `json:"replyDate,omitempty"`
+	ReviewComment *string            `json:"reviewComment,omitempty"`
+
+	// ReviewDate An iVvy timestamp that may be unset: null or "" (both decode as the
+	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	ReviewDate *NullableTimestamp `json:"reviewDate,omitempty"`
+
+	// ReviewRatingAvg A decimal number that may be null (decodes as 0), sent as a JSON
+	// number or as a numeric string.
+	//
+	//
+	// Example: 18.19
+	ReviewRatingAvg *AcctNullableDecimal `json:"reviewRatingAvg,omitempty"`
+	ReviewerName    *string              `json:"reviewerName,omitempty"`
+}
+
+// PartnerVenueSpaceLayout A layout of a function space. type is 0 custom, 1 theatre, 2
+// classroom, 3 U-shape, 4 cabaret, 5 boardroom, 6 banquet, 7 cocktail,
+// 8 hollow square (open set).
+//
+// Example: {"paxMaximum":400,"paxMinimum":null,"timeForSetup":null,"timeForTakedown":null,"type":7}
+type PartnerVenueSpaceLayout struct {
+	// PaxMaximum An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	PaxMaximum *NullableInteger `json:"paxMaximum,omitempty"`
+
+	// PaxMinimum An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	PaxMinimum *NullableInteger `json:"paxMinimum,omitempty"`
+
+	// TimeForSetup An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	TimeForSetup *NullableInteger `json:"timeForSetup,omitempty"`
+
+	// TimeForTakedown An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	TimeForTakedown *NullableInteger `json:"timeForTakedown,omitempty"`
+	Type            *int             `json:"type,omitempty"`
+}
+
 // PingResult defines model for PingResult.
 type PingResult struct {
 	// Ack An iVvy timestamp, "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC" suffix.
@@ -2414,6 +2939,12 @@ type GetInvoiceListJSONRequestBody = GetInvoiceListRequest
 
 // GetOptionsJSONRequestBody defines body for GetOptions for application/json ContentType.
 type GetOptionsJSONRequestBody = GetOptionsRequest
+
+// PartnerGetVenueJSONRequestBody defines body for PartnerGetVenue for application/json ContentType.
+type PartnerGetVenueJSONRequestBody = PartnerGetVenueRequest
+
+// PartnerGetVenueListJSONRequestBody defines body for PartnerGetVenueList for application/json ContentType.
+type PartnerGetVenueListJSONRequestBody = PartnerGetVenueListRequest
 
 // Getter for additional properties for AccountUserListFilter. Returns the specified
 // element and whether it was found
@@ -3839,6 +4370,64 @@ type ClientInterface interface {
 	//
 	// Corresponds with POST /api/1.0/invoice?action=getOptions (the `GetOptions` operationId).
 	GetOptions(ctx context.Context, body GetOptionsJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// PartnerGetVenueWithBody Get a marketplace venue's public details
+	//
+	// For iVvy partners: returns what the marketplace shows of one venue,
+	// its packages, function spaces, accommodation, menus, beverage
+	// packages, images and reviews. With availabilityStartDate and
+	// availabilityEndDate, adds the venue's function space availability for
+	// each day of that period. Needs a partnership agreement with iVvy; the
+	// vendor marks the action as not yet published.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /api/1.0/partner?action=getVenue (the `PartnerGetVenue` operationId).
+	PartnerGetVenueWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// PartnerGetVenue Get a marketplace venue's public details
+	//
+	// For iVvy partners: returns what the marketplace shows of one venue,
+	// its packages, function spaces, accommodation, menus, beverage
+	// packages, images and reviews. With availabilityStartDate and
+	// availabilityEndDate, adds the venue's function space availability for
+	// each day of that period. Needs a partnership agreement with iVvy; the
+	// vendor marks the action as not yet published.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /api/1.0/partner?action=getVenue (the `PartnerGetVenue` operationId).
+	PartnerGetVenue(ctx context.Context, body PartnerGetVenueJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// PartnerGetVenueListWithBody List the venues visible in the marketplace
+	//
+	// For iVvy partners: pages through the venues the marketplace shows,
+	// optionally only those that do or do not take live bookings, with
+	// their function space availability over a period when one is given.
+	// Each venue carries the summary fields of partnerGetVenue plus
+	// allowsLiveBook, isTaxExclusive, mainImageUrl and detailsPageUrl.
+	// Needs a partnership agreement with iVvy; the vendor marks the action
+	// as not yet published.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /api/1.0/partner?action=getVenueList (the `PartnerGetVenueList` operationId).
+	PartnerGetVenueListWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// PartnerGetVenueList List the venues visible in the marketplace
+	//
+	// For iVvy partners: pages through the venues the marketplace shows,
+	// optionally only those that do or do not take live bookings, with
+	// their function space availability over a period when one is given.
+	// Each venue carries the summary fields of partnerGetVenue plus
+	// allowsLiveBook, isTaxExclusive, mainImageUrl and detailsPageUrl.
+	// Needs a partnership agreement with iVvy; the vendor marks the action
+	// as not yet published.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /api/1.0/partner?action=getVenueList (the `PartnerGetVenueList` operationId).
+	PartnerGetVenueList(ctx context.Context, body PartnerGetVenueListJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// Ping Check access to the API
 	//
@@ -5332,6 +5921,104 @@ func (c *Client) GetOptions(ctx context.Context, body GetOptionsJSONRequestBody,
 	return c.Client.Do(req)
 }
 
+// PartnerGetVenueWithBody Get a marketplace venue's public details
+//
+// For iVvy partners: returns what the marketplace shows of one venue,
+// its packages, function spaces, accommodation, menus, beverage
+// packages, images and reviews. With availabilityStartDate and
+// availabilityEndDate, adds the venue's function space availability for
+// each day of that period. Needs a partnership agreement with iVvy; the
+// vendor marks the action as not yet published.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /api/1.0/partner?action=getVenue (the `PartnerGetVenue` operationId).
+func (c *Client) PartnerGetVenueWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewPartnerGetVenueRequestWithBody(c.Server, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// PartnerGetVenue Get a marketplace venue's public details
+//
+// For iVvy partners: returns what the marketplace shows of one venue,
+// its packages, function spaces, accommodation, menus, beverage
+// packages, images and reviews. With availabilityStartDate and
+// availabilityEndDate, adds the venue's function space availability for
+// each day of that period. Needs a partnership agreement with iVvy; the
+// vendor marks the action as not yet published.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /api/1.0/partner?action=getVenue (the `PartnerGetVenue` operationId).
+func (c *Client) PartnerGetVenue(ctx context.Context, body PartnerGetVenueJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewPartnerGetVenueRequest(c.Server, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// PartnerGetVenueListWithBody List the venues visible in the marketplace
+//
+// For iVvy partners: pages through the venues the marketplace shows,
+// optionally only those that do or do not take live bookings, with
+// their function space availability over a period when one is given.
+// Each venue carries the summary fields of partnerGetVenue plus
+// allowsLiveBook, isTaxExclusive, mainImageUrl and detailsPageUrl.
+// Needs a partnership agreement with iVvy; the vendor marks the action
+// as not yet published.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /api/1.0/partner?action=getVenueList (the `PartnerGetVenueList` operationId).
+func (c *Client) PartnerGetVenueListWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewPartnerGetVenueListRequestWithBody(c.Server, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// PartnerGetVenueList List the venues visible in the marketplace
+//
+// For iVvy partners: pages through the venues the marketplace shows,
+// optionally only those that do or do not take live bookings, with
+// their function space availability over a period when one is given.
+// Each venue carries the summary fields of partnerGetVenue plus
+// allowsLiveBook, isTaxExclusive, mainImageUrl and detailsPageUrl.
+// Needs a partnership agreement with iVvy; the vendor marks the action
+// as not yet published.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /api/1.0/partner?action=getVenueList (the `PartnerGetVenueList` operationId).
+func (c *Client) PartnerGetVenueList(ctx context.Context, body PartnerGetVenueListJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewPartnerGetVenueListRequest(c.Server, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
 // Ping Check access to the API
 //
 // Takes no parameters and answers with the server's timestamp.
@@ -6749,6 +7436,86 @@ func NewGetOptionsRequestWithBody(server string, contentType string, body io.Rea
 	return req, nil
 }
 
+// NewPartnerGetVenueRequest calls the generic PartnerGetVenue builder with application/json body
+func NewPartnerGetVenueRequest(server string, body PartnerGetVenueJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewPartnerGetVenueRequestWithBody(server, "application/json", bodyReader)
+}
+
+// NewPartnerGetVenueRequestWithBody constructs an http.Request for the PartnerGetVenue method, with any body, and a specified content type
+func NewPartnerGetVenueRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/1.0/partner?action=getVenue")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewPartnerGetVenueListRequest calls the generic PartnerGetVenueList builder with application/json body
+func NewPartnerGetVenueListRequest(server string, body PartnerGetVenueListJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewPartnerGetVenueListRequestWithBody(server, "application/json", bodyReader)
+}
+
+// NewPartnerGetVenueListRequestWithBody constructs an http.Request for the PartnerGetVenueList method, with any body, and a specified content type
+func NewPartnerGetVenueListRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/1.0/partner?action=getVenueList")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
 // NewPingRequest constructs an http.Request for the Ping method
 func NewPingRequest(server string) (*http.Request, error) {
 	var err error
@@ -7603,6 +8370,64 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with POST /api/1.0/invoice?action=getOptions (the `GetOptions` operationId).
 	GetOptionsWithResponse(ctx context.Context, body GetOptionsJSONRequestBody, reqEditors ...RequestEditorFn) (*GetOptionsResp, error)
+
+	// PartnerGetVenueWithBodyWithResponse Get a marketplace venue's public details
+	//
+	// For iVvy partners: returns what the marketplace shows of one venue,
+	// its packages, function spaces, accommodation, menus, beverage
+	// packages, images and reviews. With availabilityStartDate and
+	// availabilityEndDate, adds the venue's function space availability for
+	// each day of that period. Needs a partnership agreement with iVvy; the
+	// vendor marks the action as not yet published.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/1.0/partner?action=getVenue (the `PartnerGetVenue` operationId).
+	PartnerGetVenueWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*PartnerGetVenueResp, error)
+
+	// PartnerGetVenueWithResponse Get a marketplace venue's public details
+	//
+	// For iVvy partners: returns what the marketplace shows of one venue,
+	// its packages, function spaces, accommodation, menus, beverage
+	// packages, images and reviews. With availabilityStartDate and
+	// availabilityEndDate, adds the venue's function space availability for
+	// each day of that period. Needs a partnership agreement with iVvy; the
+	// vendor marks the action as not yet published.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/1.0/partner?action=getVenue (the `PartnerGetVenue` operationId).
+	PartnerGetVenueWithResponse(ctx context.Context, body PartnerGetVenueJSONRequestBody, reqEditors ...RequestEditorFn) (*PartnerGetVenueResp, error)
+
+	// PartnerGetVenueListWithBodyWithResponse List the venues visible in the marketplace
+	//
+	// For iVvy partners: pages through the venues the marketplace shows,
+	// optionally only those that do or do not take live bookings, with
+	// their function space availability over a period when one is given.
+	// Each venue carries the summary fields of partnerGetVenue plus
+	// allowsLiveBook, isTaxExclusive, mainImageUrl and detailsPageUrl.
+	// Needs a partnership agreement with iVvy; the vendor marks the action
+	// as not yet published.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/1.0/partner?action=getVenueList (the `PartnerGetVenueList` operationId).
+	PartnerGetVenueListWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*PartnerGetVenueListResp, error)
+
+	// PartnerGetVenueListWithResponse List the venues visible in the marketplace
+	//
+	// For iVvy partners: pages through the venues the marketplace shows,
+	// optionally only those that do or do not take live bookings, with
+	// their function space availability over a period when one is given.
+	// Each venue carries the summary fields of partnerGetVenue plus
+	// allowsLiveBook, isTaxExclusive, mainImageUrl and detailsPageUrl.
+	// Needs a partnership agreement with iVvy; the vendor marks the action
+	// as not yet published.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/1.0/partner?action=getVenueList (the `PartnerGetVenueList` operationId).
+	PartnerGetVenueListWithResponse(ctx context.Context, body PartnerGetVenueListJSONRequestBody, reqEditors ...RequestEditorFn) (*PartnerGetVenueListResp, error)
 
 	// PingWithResponse Check access to the API
 	//
@@ -9294,6 +10119,102 @@ func (r GetOptionsResp) ContentType() string {
 	return ""
 }
 
+type PartnerGetVenueResp struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *PartnerVenue
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Exception
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r PartnerGetVenueResp) GetJSON200() *PartnerVenue {
+	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r PartnerGetVenueResp) GetJSONDefault() *Exception {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r PartnerGetVenueResp) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r PartnerGetVenueResp) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r PartnerGetVenueResp) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r PartnerGetVenueResp) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type PartnerGetVenueListResp struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *PartnerVenueCollection
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Exception
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r PartnerGetVenueListResp) GetJSON200() *PartnerVenueCollection {
+	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r PartnerGetVenueListResp) GetJSONDefault() *Exception {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r PartnerGetVenueListResp) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r PartnerGetVenueListResp) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r PartnerGetVenueListResp) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r PartnerGetVenueListResp) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 type PingResp struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -10546,6 +11467,88 @@ func (c *ClientWithResponses) GetOptionsWithResponse(ctx context.Context, body G
 	return ParseGetOptionsResp(rsp)
 }
 
+// PartnerGetVenueWithBodyWithResponse Get a marketplace venue's public details
+//
+// For iVvy partners: returns what the marketplace shows of one venue,
+// its packages, function spaces, accommodation, menus, beverage
+// packages, images and reviews. With availabilityStartDate and
+// availabilityEndDate, adds the venue's function space availability for
+// each day of that period. Needs a partnership agreement with iVvy; the
+// vendor marks the action as not yet published.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/1.0/partner?action=getVenue (the `PartnerGetVenue` operationId).
+func (c *ClientWithResponses) PartnerGetVenueWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*PartnerGetVenueResp, error) {
+	rsp, err := c.PartnerGetVenueWithBody(ctx, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParsePartnerGetVenueResp(rsp)
+}
+
+// PartnerGetVenueWithResponse Get a marketplace venue's public details
+//
+// For iVvy partners: returns what the marketplace shows of one venue,
+// its packages, function spaces, accommodation, menus, beverage
+// packages, images and reviews. With availabilityStartDate and
+// availabilityEndDate, adds the venue's function space availability for
+// each day of that period. Needs a partnership agreement with iVvy; the
+// vendor marks the action as not yet published.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/1.0/partner?action=getVenue (the `PartnerGetVenue` operationId).
+func (c *ClientWithResponses) PartnerGetVenueWithResponse(ctx context.Context, body PartnerGetVenueJSONRequestBody, reqEditors ...RequestEditorFn) (*PartnerGetVenueResp, error) {
+	rsp, err := c.PartnerGetVenue(ctx, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParsePartnerGetVenueResp(rsp)
+}
+
+// PartnerGetVenueListWithBodyWithResponse List the venues visible in the marketplace
+//
+// For iVvy partners: pages through the venues the marketplace shows,
+// optionally only those that do or do not take live bookings, with
+// their function space availability over a period when one is given.
+// Each venue carries the summary fields of partnerGetVenue plus
+// allowsLiveBook, isTaxExclusive, mainImageUrl and detailsPageUrl.
+// Needs a partnership agreement with iVvy; the vendor marks the action
+// as not yet published.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/1.0/partner?action=getVenueList (the `PartnerGetVenueList` operationId).
+func (c *ClientWithResponses) PartnerGetVenueListWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*PartnerGetVenueListResp, error) {
+	rsp, err := c.PartnerGetVenueListWithBody(ctx, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParsePartnerGetVenueListResp(rsp)
+}
+
+// PartnerGetVenueListWithResponse List the venues visible in the marketplace
+//
+// For iVvy partners: pages through the venues the marketplace shows,
+// optionally only those that do or do not take live bookings, with
+// their function space availability over a period when one is given.
+// Each venue carries the summary fields of partnerGetVenue plus
+// allowsLiveBook, isTaxExclusive, mainImageUrl and detailsPageUrl.
+// Needs a partnership agreement with iVvy; the vendor marks the action
+// as not yet published.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/1.0/partner?action=getVenueList (the `PartnerGetVenueList` operationId).
+func (c *ClientWithResponses) PartnerGetVenueListWithResponse(ctx context.Context, body PartnerGetVenueListJSONRequestBody, reqEditors ...RequestEditorFn) (*PartnerGetVenueListResp, error) {
+	rsp, err := c.PartnerGetVenueList(ctx, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParsePartnerGetVenueListResp(rsp)
+}
+
 // PingWithResponse Check access to the API
 //
 // Takes no parameters and answers with the server's timestamp.
@@ -11716,6 +12719,72 @@ func ParseGetOptionsResp(rsp *http.Response) (*GetOptionsResp, error) {
 	return response, nil
 }
 
+// ParsePartnerGetVenueResp parses an HTTP response from a PartnerGetVenueWithResponse call
+func ParsePartnerGetVenueResp(rsp *http.Response) (*PartnerGetVenueResp, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &PartnerGetVenueResp{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest PartnerVenue
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Exception
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParsePartnerGetVenueListResp parses an HTTP response from a PartnerGetVenueListWithResponse call
+func ParsePartnerGetVenueListResp(rsp *http.Response) (*PartnerGetVenueListResp, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &PartnerGetVenueListResp{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest PartnerVenueCollection
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Exception
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
 // ParsePingResp parses an HTTP response from a PingWithResponse call
 func ParsePingResp(rsp *http.Response) (*PingResp, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
@@ -11754,350 +12823,439 @@ func ParsePingResp(rsp *http.Response) (*PingResp, error) {
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7P0Lc9u4kjeMfxUU/7sV+/xphaQkX5R6al+Pk0m8Ty7e2JnZ8xzNOwWJkIQxBegQoB2dqXz3t9AASPAm",
-	"UbI8mbPPqZqqiSkSl0aj0d3o/vXv3pQvV5wRJoU3+t1LiVhxJgj88ebrlKwk5Uz9MeVMEibVP/FqldAp",
-	"Vr+8/E3on8V0QZZY/evfUjLzRt7/72XR8kv9q3hZtPjt2zffi4mYptR04d0tCJriJEEzTBMS9xBJU55e",
-	"8ZigTGQ4SdaI/D3DiUByQdC7u7sbJCSWmeh5qjHThxrC5XTKMyavuJBXhEmSqoflzi7RlAuJpvAz4jNo",
-	"E+vvep7vka94uUqInnlM1Bc/hJGnxjzDWSLv1ivijYaVObAsSXyPxt5oOBhGvsfwUn36mfMlWtCUeN98",
-	"b5XyFUkl1TTWjW+m2uV0Ku/IV+l9q3RfndQtkYgzdyovBDJfuPMVIxQiLhck9VGEZpzHPuqP2YQ8kBTP",
-	"iY8GCGcx5eiBKsL7aIhSOwUfnULjyyWPgQV8dIYESR/olIzZjBCBjviKMCSIPH6FFEV0V49UkN6Yeb6n",
-	"nuGJIq5MM+J7EibjUSbJnKRelTF+b/tAyJSyuXpfUXwzDa+LxvWi/F5t5ZvvpeTvGU1J7I3+ppr8Je+J",
-	"T34jU6B/jbWueJKQqR2pwzZLIrFe4Uxtm8j3ViS9wXMC/xYSp9IbBb4nucTJZyKyRG3BCIZh/vib5Y+o",
-	"svDRJr4Lc777kfMYYRYju7LeN38jP+t2ykz1jqZEbZBZxmCawArC28zmv9QY3ZJj0yIVtPyg3nZJ8btH",
-	"JVmKDlulsvO/5YuI0xSva+tse9iw2G+J0+B7KuRn8veMCFnfgHew84BKjJBYIMbRCqd4SdSuewU7c4Xn",
-	"lM3RjJIkFginsFfJSpIYYYEm6zFTi7VG05wYetc4rJUzUhgEBSvVSJ6/tplm6p1b+g8QTqatDh/Ai9++",
-	"Vanme19PsBDZ0pJETTklM5ISNoXJE5RQISukQZNMIszEo/r3I5ULhOHd2CGDjwQHCgqJWYzTuIGUSx6T",
-	"RB0ezvJdszgTMl03HAIMUfOjEpOUkRhRtukoSAmWJH6NpZpyFIQXJ0F4El2gqD8Ko1EUoC93V2ZrDE7D",
-	"s77vLXlMZ7TDN2YTXd+9vCPJlDccFW7nm1fooxGYd3RJhMTL1c5CsjzsPXo7hJS1K3doGXtaFbK7Levw",
-	"bPdlvYwf1EoKxa/jLAiiU/QBp/dE6hNs9zGc7zGGeUqnWSKzVJ3pP/KUKOL66B1Ppfnh+4vufLceQHB/",
-	"Ec2qXya26nwdV2OapSlh8hb0UG8U+h5ZYpp4I2+e4in5f0yTvSlfer43o6mQH/VivFW/e743T3m2uo69",
-	"URiZIzUYnJ36XoKFfM/nlOVjiE5PgugkOkNRNArCUXBhxqDeNI2+46sVST3fW9I4Toh+qg/1GrNEw5Mw",
-	"PAkiFAajKBj17ZRWC87UG8HZcDgcBmEQ2Icf+IQm8NPA+UngJJPY0PaDUgwUebU+ER5ciFUIXl3bEI7f",
-	"B6L0Wsr0vx19VK1yXds0S9ZBz3QWsMPb+dJ2m6cjfXcS1RVO2YOoBQd1mJXLWl1ef+pBYvixSdWq6BXi",
-	"Ea+0cei8KtRGhzZAE3YYudduihTDLzF+h+m6u6HD68VWqXMy4+lSCeoI4YmQKZ5KlJIHSh6V2dZH5IEw",
-	"iaYJJUwqi+3y5hrJBQW1KJVrEHLKclsSOGTQhPN7km7ZDDsdz0q8dj2aQ/doDtrP5nDPo/lfgniLIP7O",
-	"xzocxQc60pUJ9iNNjF8HxzFVA8TJjTM9vd/qImMG3ymZMCd5YyMQGvdkjSYk4Y8+SArM1tpxoe0LpJSo",
-	"MQPbRL1tljEVRthMSIwyFpMU6aHVjLYHwjIC/DUYXtQWI/+1Kgc+sWQNHarFFFproQLB+2oHz5SUkHoP",
-	"nw6at3QTMeVlHKdEiCb9aMWFxAnC+g1llqoBUPbA6ZT4IF8YSYFKasUVpbTVK5AgLEZU9sbsPWVEaJmr",
-	"m5vymKiWsEQJ5/eIZUuS0ila4jXCaapOaizU0wlJRY18UyrX3sj7CaeCyjV6j++JYnFgCmUhaJ/Gl+KR",
-	"u+cSykioNhv6gQvJGbriWaqMVfVD5I08889+8c+B/qceu25+EEVnILkkMf391/vXnnlSdPetfqxUdCCY",
-	"SofToTS56jL9yFNk6IMuv3Q6zEqU2dieUsFxQnGnZg11uzsxDdV3+6C/6weDXT5w17n7Vw4vbCLnf71/",
-	"3YmQDiNtbC4jhIkEs7hDq23b3+pjdY/ITw9rFGNJfDT21uv1+mS5PInjsVcykcwxeHYShGqXYClJqhr4",
-	"f/8WnFz88vvg24n+R1T849+8himroVi17zWZ0iVOmiRSrH8y0kELESU3JkR7mI9iosULFig49pUYkurf",
-	"GP3n7aePY2a+46l+aEWPHkdF1oTnvfCiTlfOyKcZ6CRmErpNMN6d+Z/8B8z3/380Hvf0v47/o2Hmv/je",
-	"15M5PzGPf0w4zpcGuKuBCJJ8legBJxnRBABfGEkfSApiVxQTNhPz3QlPSDpmjwui/VvQFhU5JY5cIe0b",
-	"hdnIYh+lZEroSippPmaTTCjRLoqf4aPjnl4K6CJjgsgKXT0lP70OhM25o0ZqpcRcxvGbNOXpZ7Liabsr",
-	"9pLp+yOUwns9ZSwoXQgJvBboUdGPAgXwhGdSu2ZTMruOzRFlXh8z7chdZkIinCSK4+b0gTB0JAiBr5Ro",
-	"B7XruH5o6WMiGg7Oh6fqYCEPJPFGfd9bEiFAGQatROnmSkef8kxpGlyqbsSaTRcpZ1SQ2FOK0uw6Dr1R",
-	"GJyZPyJvFEXDU/jL3Au03i/Vb79iy0UkgSs1KtA9ZbHSMDThZilfag1I9Jq2bkwm2fw11kpkuf3XRGKa",
-	"CDTjKYLX5sCNatNyIVEYBAGaLrCyaUzrS/z1PWFzuQCndtB0ymjaNdmBgjyQVGkFxqcD42+29XO6V9v5",
-	"WdHiUYmNx5SzeeOM7RI0jQEUMh9mbDktUmaaUoAGnRS1YlVb27eMcoh++m3XF87dHgKjCB3ZnvrHSqLA",
-	"XWBKlOjRb+W/D453GQEc0F1fHnZ/uc2gnmZC8qUyqCvE7DfNWtnU9Zlus57rZ20cf0q/rGJQFJjE0w0i",
-	"C031G0hypXyjI8YRjV+h3Fz1kbUxYb3BxEXWglJrM2YSjBy4EJFcbTI2J+gIzBYaGwlVFRFKhTd/1BmC",
-	"xsLuq/xN85cerLKZ2Fx1p2iSG4Ud1qpsDCojXi3QjzD6zgamoepV8e1P6ohsaj939OVj008atjr5qg50",
-	"nDSZZHfF5F8IROHOCDNtK4q1kGTZ29TklzRpsrqMbOyjhLJ7YW7OU7LkD5reS3X8lCi8OdIi7wzEHv56",
-	"rT/rt2qMOZlKXs5mr2YLr4hskj/Su0i8UgdwgqdKN0sSZPw05sfO0zGL/FZ99ZnMmhaXbl4ptRsy2Iav",
-	"EF/SfI9h+0JHyeX6Spu9hc2/pPQBT9dXnAkTRVM9fgjwj7ux5viBIPOheqi+dDhrwnlCMAPDYSnaPOK3",
-	"H25NmIyPQjXpQYPkKiujhti3H25No8Y0aWr+DYgg/esrFPr6MOIpGqKjAZpiZpWZZpHZ2DG0WXStV+16",
-	"9uYrFbJhCD9TueCZRDT2zQqXqJh7bIQSm5tFKQU5lxKlF3JGmoi9VcbbQIGNYr4IPaqIemYHBAqaK9pR",
-	"SbKPWbNob4hb+glMtPIYblKuBs+V9r6k05QD52p3jZimyr507g2dWKD2CKYG/bAUxNMStNO0YUvUadq0",
-	"Zm06bNf2a+hNq/jmgbDNpgU430trV1+j+umLLuOYsvmYmYUVuiGlsPhIUpnA/5bkH5wRH4GPXNnpd9Ry",
-	"KYvt300n+SSL50SWDriYZ0rS+zWj1bNm3BdGZdMp99nwHsptRnNVakIlBMoNwYxRKTouyBSvsHWAlTv8",
-	"oNZdGdIsJkSZaFzJD5SSORWSpK9QgJYEM4gcSeiSgixcUkaX2VLfJNQ7a7R+FJMB3V8I2GavEBaCzhmJ",
-	"0WTtWtUwc8V3ksQ9dJULM72ucdVuiRpdblYeNNF4UxSits4UBSakGKDkeuhdye1wzLYztnTrlvNlwzop",
-	"U3hCUBiho89kytMYwX5Bxuo7fuXIfYdUhKl1+lsY/bLlGHiT9+0O5DoW7RaLDnU0V2JYkjlPlZo6M1sS",
-	"fniqdtomr3JZ0KhesKLzDn1ScQmWyDWbJllM4s2Kgu6Z6ndF2YhpVhRWKV3idG0O2i+imS3vzHUD7EEq",
-	"ir5eCGRa2FFrKomynRjRisNGh5iSi/8AT5U6NkU2XSAs0NjL/dcvb9cxI2vtvKxtTpC4cBXm7OJB4O94",
-	"WujLyxbmhJi2fGsXH9kbkx66BWEj0EKpexMC9qWSuBy8emPG7Q0QjZvNty4yDh3hyvGGVLt5hC6DqOss",
-	"7XYrTvcJatjgetHzc4K/fS17RTadqgOGCjTDiSCNq2he2rxV9MKhRyzUIpBYHdZ6v8Y7aHk3eL3cqBmg",
-	"lX4Dtv9qpRaOK23FXp5VwozwUkmuG6zoGQa+NyPkhqTqODDhnb5nPoSLw+Gp760wjUs30f2TIEJBMIL/",
-	"wBcPI/hA5ILH3ujc94z39qMSv14Y9es6nDuONsMU+BfeQ0JSxTOPiozMvRssSYN21WOK07j5bCkrHaWp",
-	"KCYI0dE0JTFVQj5V+lSAMnbP+CNTxs1PVGAfRegDVvrCFU5jZYtcLslXHw3Qa8rULtvowWmMXs2jVJFU",
-	"HI3UNwJRc79gPe2TTJMI/PPwsw5zxSkxFIIuBAqMEabosFCM9ANm9z+kmE0Xzdc++q1mH6z+7XWKH0na",
-	"fnG0vYWPem12XY8hOtLfHze3DT6ZG/er7ZpmfdH76Ei31NW7SGYy36kmQqiZMDFNlVSIyYoLo8LW3TYz",
-	"eZdiJmYk7RLDVDq8ZoRcLnUATF1UzBKs+RjNCLGnuHYm5dvxlaYJ3Dj4qCQeFGnonPFUS7AO225GyJuv",
-	"upc7/LVVn5L4KwHzJSHqRFKmtTm+zNK8EGokT1WnKrKu0RI0xPEVUVb6Zb+FUh1p4IjTTqMuxO0Oy14R",
-	"wdWplYSWI8+U7PrhBq+V1CpzppJfN3h9A7k4yvRXe85Hp2iKxcJH51YHFvqm7kHJKR9doDc/3t18uvVR",
-	"GKDHlEpywmczH4XhmK04ZbCuAqtXwwg9UiWpDKf7atfpTedKTFA/mnzuxQHze9O1yZSzqTrWd6RkNRot",
-	"XzvfPbF+2ScHYYnTe7AkdXCP7eYV5B3oI1xf/GGp9oE5/8wIwBYvzsOe0Q66hdO8Qvk1v85kEIqRrZGt",
-	"fU+Mozy0oOcdKn6keyBHpzejzm/2O7856PRmOVijW1jFbm93DG9tVBONB6ORE0gqODNODsrmuXmo9Chs",
-	"XB36MrmH5kTatvT9/pi5L1zHr9xX3lMhTRiAEzMJnOpGHI7ZEZjkqnMQ6TAiMBK0uzQ2V7facC/d9LwQ",
-	"Y+a25cNNNewDM4gX4rinJ3QdF+G2oANBRMZkjQRfkjHTDhbRZM+YtqAH2cFabAwanuB02nXBzbtf0qTj",
-	"pgJi7BXXPeVia3aVjYJRrz85WH6P+zTLUM6F2sa7tK0EM/ywQ0T7bmH2CyzMmGPn+HGcHjtF01Nxk00S",
-	"Om1uardI+YOFvm+XiKXrJRuUsTGJr/4FHLeugNmDw90G2q6k7nQOn8zyi+VCfpRk4HZjrXAafq53rIQ5",
-	"EYJyZvmjoO4+y2Eae7eN38x7u2+5W/1h03aTdHpP5J11WG1lCP1+N5nWMejfyoVSxP93CSm3J+yT4skb",
-	"xFxtPqztohes/BaPX8HL2vn3ClEpdFieakfp9HBMG9cJKKC9zbqEZYwGlcIwW2kb5XcmJAYXOE/tT3Hv",
-	"ec7b7TJYfFrpKP22380cP0O0zZattdNpYr752P0m8Acsp4tLsWZTx9NXoZr6tYUB1E/XsZVtE9VYg2eh",
-	"wqu6wV/aRvOffNKUG2CcpnyGcNFRZaT5Xm2PKB4r24rmEUqixV+utoNY4SnZ1hoc+S2NgDtN7J65MeGx",
-	"4yZ+hEhJcJlzBhuMP7p3HpZ8FSoXM/AtYfIRbaJ94eJvI+5mYjXYxBsgBH7jkxdC+x0hqLcS+OGYucX5",
-	"95vgrPcZP34wXnYtVwHMpc25kiSOjMIM5egsmtb5va8LyrLrKLbTv5XsNymfW5O6Amzg/NJJla6MIv++",
-	"te/PRNmYbauewq/NMqp2BJlXN3QFl2PtfcHPHTuz727qzZ61DQLtOm5h1t0O6MquecoxrQedsVZBrJhz",
-	"gqf3RtWp3QAZ97u50b/5dHsn0O9msj4yXX8rmB2kKKICxeUAoIIav/GJaN9S4Dld4nvyyu1XQ3yIPAI6",
-	"CgJ0JFZkSmd0ChBH0WAwOD/uHBCXHwrbiAuj9Utk2kznFkFXsEd53tcxYVKZOcIhn1I67CbLiQz/UPwJ",
-	"ngG9MTqei9fNHF1RJWtjuzH4IOpI02dkgSbyChL87sna5pHgiRWz1fvVRv/9R5NRMjNXi0Ijh1AB/sXm",
-	"4HMHkKU2UIIE/Qdcu1eiUHrtF+r1hv4PSfnJBKtG+GwmSO66B5Pa3oLaJML2kZaTcjvOnaDHBU+Ii1zT",
-	"MUj6SmcR3mbLJdZALdXAJh1p1Bp4uYOJ39w/6D0bQrLBHWdeQzgR3PjabGhlHoHpG/+X0qfAGBU+IPow",
-	"6VqoOtLOjQjeGpndSSxcbwiuto1Z70DHwNvSyjxf0PYhfEwFzXcdyJvy942Dqa3hXp24LTR28+TA8+3E",
-	"qgSi7xNQvjFmvBsyxs70g+jv9siszg6+S8bZeglpVf9XOvk6R4ubcP4JiVGv10MDxDhcnAGgxLOFkTf0",
-	"PNyr51IceTcnl5VL393HZU+kp+jODUK2NpuYilWC160HK3indnK3bHCNQWMvhI6ReYJbrC3lpzY7Z/Qd",
-	"7vo3jBx+8tX/KMSMVQKF8RxTZu6I7SRV+73aetkRbViv6llUmxWcRFdtYfe7X7fAF7e7RGg248uBC+k9",
-	"ZfcfebOSlr/wVz2RJkOzxWPxV7QmwkcfEeM++gJIG1MalwKLvS+e7/3V872PDnVN22X5UBD3s+1wE5/V",
-	"z+26eZQ7x42x0BSLzmY0XT4f9lUE+XkJkQTi3qaYTQEL0UeDPKbBsuLTb1b+pEw4z4iQJhC9s7B1Z/gW",
-	"3AxNSoaO/eh6TVy8fhPPdvliv2Ff648bBy5MMNzPmALcYKPSs0opk3c73BpVP+k6zd2uGLuYbVovbLob",
-	"qaUjbkhcrZpeHW/5HRbuiPfmfPEb3xu1bRs9PpNZXUw5I+yCG+QeXPbTDQfXpjNrWljYXfX0ynFSXlz1",
-	"vLSYM54k/BG8bzGZJpSRVxDhbgLJ9XUzFUhxZaNbr3Y6de9Qe/d27K9NFW7KBH3EAunxtUWru0tlaZ33",
-	"sWHNDoal5bSXw2mJg+NpNflH1p0VvGdI6p6lfPlhBxOwnNvC9/4UEAze7rCdfRdibC/QsCuIRgIovDt+",
-	"Tza45Nu8aRqzMb+adjKzEz5HlHUN734wKdTd4CBImjaFtkMUCjXJwomaFWTea6SXCTH7m8SAg7LdT60H",
-	"lYeHNe85iPX9yGUzJIuOBGZcEu1tzN92YvvA6NDOOJNo+mrMSi8jHMfCBpv6OprbR6BQ+AgnCZ86HsiU",
-	"zDIW19HWcBHNaoDXfsjShND5Ar0jOG5BXsth1l6G6CN5RFdYyISgW5kSsg/aWlBHW/vme84cADVIB+Fe",
-	"6qcktgAympxFqkx4EkQn4SkKhqPwdBSeeaVg8MH5IPI9RXthUNx+8RtaDsPz3sD+8BmIp55rlDlHHJ0P",
-	"B6VIQfNCBcyyNKZgNByWwCyna6Dra89Rpwug/7PwNL8q+ls5g8eOxmae2koCQk7zTNRT4+O/gohEA7mj",
-	"Htzhr/rZRdC7CC4UGSqM6mYZjhCA/g98FCFG5wuZFwYYhr739wwzCewTOcAsw1D1pdjSGbntz6+MU796",
-	"rUsNDOGPz1jmWRVB5YnuoXgKTag5dJhs6HsZo1I/GAbwWR2s012y4WgQWYhtzTmeBWryRtFZ/+LcmfbA",
-	"CCOdjeJdfVTjCMLoQn+itqFDj4K3DMvZDuwPaLJGE6x0EhOy38vbqQ72HNLD1HjzVyCd7GIIlKmtBFQV",
-	"eKZl0AFs3h0REmmZhUAemgWxDdqNZlfp0h1agaRZT2Qr5NY2DD8bsF+VKF0ddLnAvcy/brK+ajJk+8iq",
-	"eHjf6gJnr0ZK6tLOkctPiHo+COb3dP0UT8NTQbZLeUO7dmT5qeMVnu5JkmUTPz29MIMWJJ0s9dmeMcAt",
-	"EFxBDsEVmrQH1xmgzpAlAUjBBV0hQefsJFv5qO8+TQkjjzjx0aAM4rUV5D11MwGbpqoF8M67X+/JxpBd",
-	"LVgbDY1C1XshTMKdySmiqckq6g6OZDjmDn9tjhzuHDPsSuC9JExVXO/ViGOn7MR4HW94muR2E8SLyXXW",
-	"YSPFeqFVJnN/P2YbE7sPrpM25213PlzKqSX5SPbz9XcTh27drY6C59vGVTtwLZgwGlQQ52s01er0VpXf",
-	"PsjPyXDYr6v84fAkjE6icxScj/rhaBhsVfkNGn1YInoLlHxb6w4P5WL9zBHUYaNuGgBwlFXZNGiEUtwo",
-	"m4/QX1zvMzr7S1WDG7pKtn04GPYGQ2eHa6Y+IM2DDRQPo9GgPwqiHYys/k5Er3TQRPRw0D/bahMEQd+h",
-	"+19e6xxgZMR8jdK6gyqp9dMypb9XDQDH7/Gk++zqobuT2MY0RhM8vW+U1H+QudUsv7uq9Y743kmJy8e4",
-	"h6Avxv+Ee5odgb2di/UlXuuSAgW09WYob++PAuqG4JL3fN6claHhBCHnFWCU2ytNTaZTu1knPFbSaJwF",
-	"QX+6gv+Ru4ViujXPDOKvdp4CaDm89tK855XEYDS8GPQdiTYMtKfaG+lnolIPhcbWRQOcej4I+33XY+N7",
-	"air6UrYEO3M2Cs9HkS2AIjK95CPvrzxLy6l8VOTX056D2WO4liuBEOPKsKQ9nDIDVNWoBAEFu+T5Anmf",
-	"OcN3f3NUr8+hi50e3Ib72YCjX8cIMCTgAqwwvkYosJVlQ+vgV4Yd0AWqzBbGHNSZNaWNoMZsyRg8LQqO",
-	"nCGcyQVPfXQ+ZhKLex9duMIdAC5Elj6QtY/C0FiGOl4MsGcB4MLCPY9Z2Ld1S3wUDtAs4TxFqwSzNoCL",
-	"gvv3SRu1u6IL+EAXLCstXB7riUHOdb7k3Uy+9jUu91ReYRe/xMac6CUuYxSolS9eKMmDRx2MgHiO+APc",
-	"UQbiNjEzpq2BOnwfSFJ5XGacMStiXZaUxYoTzxH5uqATKnmKZpThagshAOOGwzGz7PhyhVcktUgKfo6G",
-	"YNK2CKSOqFVV/7L1W301eV2gS4OM+Sg8zW+5DBKij8IztOBSTSN/co5mCZ0vpEV1Vc8ukM7hFcV7UeBM",
-	"pDyFKLSZoGNW+SXKc0SLhvpFTbHi4UATp9bAqbNLozMoNJYQHKvVmN5DDelzO8sxKyI3fRRd5OpS0U0/",
-	"ML6fGSGxUsh81A8L5rFr1o8QZZZ3KqIB6gessBCPPI0Bn13Cw3DMGJd0ZoqTw7MIaYERBkEfMfJYVCwy",
-	"KzQMAg22Ajw4ZuEwCAvREw6DqCxqItV5xU+VreB56Eq3wlUVqVGYv1Qj0HBfNWNl1kD9AVJrzKxDK+bT",
-	"TG+LQRCEFW/XdpGV5diOz+BEscrPPtXfSjWLt5V/+5d2tKt29L1svFwffoqF9+ahERzdAi7DtTi8U7kR",
-	"T9SfBnf5yFTiMNLTHzPKdKCAIjRmMVrwJVnhOWQ7WyBMHbaDxb1OmT9+lXdlsXcgv4lMIGQA4llWK3Ue",
-	"qkNMIMqEJLgRnxOvVj9gxnQIwo5aGF6tcsiHBqA29RMSC/7I1DG6hKqASihINV/RrSSYA8fcjp/cpiK/",
-	"6ZygYz7onFaxJdY1QHGKZxIUkIQLHfGa4IxNF6UQqQ0Aw0Uoq4mBvzSHnGgOkDRvvbEH8ObXblcE35Ot",
-	"L3Em2lviS0xZZ4o9DekZz3fY6uaL1iypttsfHU3V6/WUOp5q6GitCxjUqW4rZ6GhK/u4eZO8u/vwPq8L",
-	"BH2ZTfxCgCDIkyAPa3cZkMItPGXe+oFzudj8yjulMW5+5UOuemx8bTNn5i9t4kzz0h1o422v5DJ3N766",
-	"dj5suv7Eqz8mLYtly895qFqzdHwKqDWcTTvuOPio+YqvwMhuB7mu//JIpWwLjbPg0QssFhLPO+2QTJAP",
-	"WSLpKrGINS0MBEd0p0n/BG9+8z2za+/IUh1wRB+p10s87xyRb1o4JCbSG50E8b2TxbTa9GTF67q8ZyuJ",
-	"YuVqHh1KpSc75EqUOt7uJeGp/JTGe6hU39rmfrA46Ly1PywKGs/kHtDEEzLjKdn5s7aodShTrK0nXXGH",
-	"M2KOXWHR3kg5pGEXFa3G2M2r2AEni89y0E2oZsDnKV4uG1BWcZLwR8gGahFiOJP8Simfe58xk5Tg+5g/",
-	"sl18ixU4yW6hFgcElawIgjKdlbbVLQf9CXdSuyeX7Zggvg2q7A5//TElpPnnJf565RhVuxZJeLLe0pbJ",
-	"2/3KUNnDP/L0iqQSU3ZX6Cr1yaacL/e6XxBEZquPnYcEr++5S5SBfM0u54TFuAVVbsEfbeMNvzoK88by",
-	"iEbEvBDIfrJDCFcrbkeuZe7FDo6m2eRA0A5muHWdQwF2cDyZ6huNfODmND1tajuoWEau/0k0rVaYzl0V",
-	"LmVD1yayk6zaobyZa0PU85d3PkX2F3G7apI7Cu+NwtnNCH27GwiJJt1ttYGNIZddl+Unaw9VibFfdHsR",
-	"2b4zrXcxqHZhPgst2CyIAG+Qz5Ralq4N1CCgqTWoZblqbjAGRStiA42x5OkLgUzlIaHLJpdh1/pBeNqk",
-	"llbvSB0XV5ry9KqlrvacMJKaOuojNAgCNMGxvTb00SAIUcb0bTb9B+TmB301qgmNY8L8MRsEA4BVn/GM",
-	"wc9DtNSlUNRTrHPS1PNT/QDuHnW9h0F0gSTnY7ZUVobpU/hocOrc2A5OQ0vgYlSnxR0h+bpS8kuN5LQP",
-	"+GgpeeD3qs9hEEAZm5ThxAboADHUTyEMhy5XCVykkbjtYsopA1U/5p2laV7WVUqmVBA0xZkw5bYt7GjU",
-	"D4IhOjKzUueUkDghx75e5DE7wk4tH0MDwyaUM/PeGTrCBUxC8T4VY7akQlA2P9Z19XVdrYQKBw9EY1o2",
-	"T72aMJizUUGTxpPCAV5qYDjIWYQYI1wqH11LXS1vowRP2qqpS/IVmlBaUV5BT3XTSbFPdd55vVnVwguo",
-	"Ffn3zC3HcU/WjZm1WeN8GVpIuRLoy+f3PXRrqihUSyVrohijmgrVWYex107vWeN67OMl+IjTlD+KEgDh",
-	"CBE8XcAOA1RUhLVLwNfPAXFGMfGjUs6oHDNITCV/z3DSQ5c5ciFhOlU5dx2M0K+/Xn36eHd5/fHWR7/+",
-	"+vHTXf7nmP366w9v3ppf3nx8Df9//+b29u7d5Ud0ZOApj9XTt5/fXN69+Zz/AFVQjqGJj5/u1A749dc3",
-	"H27u/vqqtAt/HxdYYLazsTdCY+/D2PvWQzmazpiNvV9/vb79+OX9+19/HXtoieV0QUReP1XNG6cE5Iog",
-	"srSpiuV4Wy6B0ZqU7BiNHdKGZ/kibzpoDSuUkR034nHhObml/yBhEJRAHLd+Ay82phy3QDI4ZDkQSdrK",
-	"X1rom07J23Wd3982DQdYoHUm3ZarDnmw+8rtuWwbJtY6Kdp1ZTKhKzreum7RintOPa4hU2oQyjo25cS4",
-	"8nQF4g6IE7R99UpJ7M5cnWCRYvXKmZ1FxEgRMFKLbnjmnXqAbWp7tA1tpVQzlUzSd40AdC84l/YVs4Ec",
-	"XdbLCaH51hbi80+yYo2ksL78Jwqe6g2De61bu8JuvW51rmccgKv221mwV7u8Cdbnxhe5Eh8/gLFvwdYK",
-	"t9QvTS5E9cFrmrpfYDE1degbP/nOy/xUMdx5f12zOBMyXbfvrz/HPtpfR2meNaAXdTnM/1Sa2vOraSat",
-	"q4u4NfvVwLnlO1ZbHG5SWXGODoYX7qSjpzOUM94/g4w2w2k/My+GZ2E4ePZjU98Zic+b6npo7wCS+J5A",
-	"jcfcuyDKSUEtU3WVtD98B1U7/3PbPu5on9n+KRVtfCYbyNw4HHDR/3Ri0ISlbZ/in3uC7dPTAXULuvqf",
-	"OsUvorZ8W4y8wx9OlzrH0g7lux9Q9maqyZFpVnKPnFetNCM+QzGdm7rltazXglEa0163p7peMzMFtzLY",
-	"NtA/sRFZEZIFNZDlruXDl5Rd69fDlqjjDXGMRbcurKZFft1VYleg/poveKtka63utA8s/KZKFTtcQpeV",
-	"8g3VT14Y+FGdQwHXC4awDmoNFBI7DJLun6e47J+1FsQBCrV+T6j1JsXAzdHazq3fPxaksnueuBEBvbv5",
-	"mNAAQ2heshVb8UDRkUmAFRDAM2ZNmU3XtpB9HAuLDWowsHydavjm652FpRqz4qbrNZa4hyDK4mqB0zmJ",
-	"ERUoNPXT8FfIZNM/6ABYqLYPhdHGjEqE0SzBcx9NMgn1H4yGIPSJp2vsA482QZI6Y4BFz9LpAgsCzu3P",
-	"Do7KzaeTs7NzAK/JwQ0Nho6OWfDe3t55kCrn4mZG/T7A05gkS4M6+t8fLm+jIDz38h/UfruIBmdhjkVT",
-	"r1HlvTH3YTdyjd5Lxd35CxqOYuT98OU2jPpeLu48gxDRmH8YDnLxYFAQHJjdvIFakqAj7bzLGFt0zvPA",
-	"FW3ee/5AEl2V0fThBYPhcDgMAm2t1UB1zk+C05MwRMHpKDgtYDBroDqVPK6oejN6tUipkEsM5S7lGsUa",
-	"7KYZjkeb8ibIx7CfRkYSIuswOgcuNf4tExJ2SeXvHBCp/MggJhUPTcWRMKg91C1Efh5UFQ17w9MqomZY",
-	"pUQY/DsiOE3WeZJvTIXOny2waC2jBtvwXcMS5Cl8UEY8jYLeRVhHd7VgQzOeomJtbtTaGN4Jo6AE7aoo",
-	"YP/6wqi0aFKRvhcI8sTZYeAmzYJrk6QPdJrHTxMW6wTa4UlwfhJF+Y1J6eG3JsjSSOO31mmgQUvDGmJp",
-	"2AxZGm5Ejm0jowscG/WLv0CGOqSuQ0dVGLVvGNVI8NcZ2crTVtjXUICtNJviNNaT6/vedKH0dyuBDHwW",
-	"YDIap+IHiDUqtt2M5CTTzc0IuSGpIrJ2UfeGmi1O+2eKEA4O7grTuOvwDXbXyh2EYaQpoSv5UakdZ9HF",
-	"IBooQhqOMkK4DU4rDIKzwfC8hK/7S77AX0QBKWaxtipQW4C0dVmHwk6pmGBGmkGwzSMtWXXzFhc7RPZU",
-	"2BMSOwgaILHNk6JDgP+4KmXoth0t+XvFiuePilMDOedDaTtolqjsiLAXRcYFbZSIMrrwsLpPB/k+PQ1O",
-	"B/WtOmzcqlF9qxaehdPz/rf2yMEupdMMC1yWP6poDJ3DZUsqRWO4ogvv8EJAbJlvUA2Au9GgU/iVo6Ls",
-	"kU6SKzMdKGMqQ3plTaTTh7nC/KzIwFtTyBmXAAvnoxBlLK/PZJ5F5v999JhSKQlDfDbz0cAtrDQ0SvO2",
-	"gkp7ROL+UbjGJVVq974cxWsfGNE/FTJy9dTdv4md52ROX5143MgZ+TT/hcq8jZgFJPM2WpZUgf0Qj3dA",
-	"V77cC5y+epR36urqCRB2FQWgK3C0Pv07n4hlpaHzZ2W1onaSgssCAtH1VXlsK1MD/7xA0KvQ3ofqG5p5",
-	"XuyLu72N154X1rpZXakR6Eft9l5gaept2nKb+eytvqGjeku7WXubrNcFQYyPdQBbEPPVKqHGVegEtBzA",
-	"UbM5M6athy7Ma1lpxzWH3dEpNTnXe3YHy4p2wMoqGX/KUCj7sX5+/8Pd1bu7u/5F2ZPVPwvOHN2vBKn8",
-	"PL6l03Aw7A8H/WGTY2lwEoQnYR/sxItRP9zXsVQ35RocSoPg4jS86OBQahlVo0F/cRIFKOiPhuFoMNhg",
-	"0EObwQWgBav/agZ9CTlaL9MmUzeMzr3KkQZejn8O29ZTxq33Z7Ju61WCwvNeeF6NrvpegGutFT93v3e4",
-	"Kgy/pqtbg5eYX0UgmtcXI7G5Q3URjf9oR/jmo6E8nC44wZXhbdfW7shXudu15U42Wn4r2G0cG4+gDZX5",
-	"bPZY54V+3pNh86p2J/Vu9707LcxOl8OHXEXr+S/APxpqGy5wSjQOvhK5JsmfE4jB4Eytt5BIe+EqC1t2",
-	"z/VLYrHuAgfvdv3W322iO0LAH2VJbCAv+BeaMy2JgY+x+4OnpaqNTZUFnlCSrxcEQXAR1mrV9YKmm5tb",
-	"fZmCZoSgozD492Ol2uvqfHlNvqh0cVOqyddvrMnXC+rXKs9Tkq9plu69ShgEDR5d5xavaQ/YGzSd6STA",
-	"SEjnhZ2itoLJFyW7mn2KTS7zAbSXfuviKW4t2ObwS0tOLQFnsTCROPgrEquESjRZV/f3LnOrSZiG2T0r",
-	"jEPBpZ3FQPkOskqt0MbQlT1SLaMue6iiff1tz4C8D6jvPIlbAdmDwEqACE1xGqu/1ON+AYw+I+RYZ/Ob",
-	"23adv7/C03s8J+hIo/vL/FbC/ADw5ooY8JP18JkfocGowM0eBv0C130YDMfMAAyov07RkrAsbxcNgzM0",
-	"IQ8kVd07T89RSgTPUt3gxZitUh5nUCwgDFAJKl49ClFxxQNbQz3Mx1Sav/qlj0QhMtuR/0tX1B32zq3z",
-	"xeYqcNplYsCDTMXyJM6BvwVEgiYEPxAk+JLY+B6yXMn1oYrDPfN52yLYCrHeudfKnfoe3W458h1Z3lSn",
-	"xpwk6sjPzxEEgNK5NmBPkVLQ0t5xJW2BJaG/qVBrLazkxwRL9G9KLPDZzNtwhDYLnTCfuY8iZ+bbHPv1",
-	"We4Ofl2lSWdeaaRbfWYz+pXoi748oGH7vHYGStpBEX4yWNIGFj8YwKXTXieIyzFjeEnQjhCXbuZArcS+",
-	"AdkPT4Kw6j3bkCJXTyl4Su3+lo5qDneaJBrQo/CwWw9fc+WW1vMfIDZNK+bY0NgmBkhFNYWOBCHWxdcz",
-	"TbWwsuR7T965y+gSPN/GkyZnrvl0XBLM4NLBHJBTHhOBMqHBdiwdNKBIQQQINwU8FY3YP+NZajg0kwBp",
-	"A5l3gEBSL3vfEAoFoxt4I+8tnUn0wLPpolQR+D1l5LOmM7w6DILC2er53jAMqkXTna/dL9V7VzAAz/fC",
-	"vOKim8rm+TAUSNhGP2gNzLl2dkasvjf1ta9wGqsW+2776o/XNCVTiexYv9WN+BZyNGU2whmhbBH4xvK4",
-	"wa4SvQ0Ua0qp0yEvesn5rPBHKY0HhMyjSZpZIyHV3zOe9lro2r39zU2vOtChMm2Eiyd4rfTxdN1r2BK+",
-	"9/UEC5EtbVuyztRz+qCzRsUCr0gOzKQ5+ZWRMQKSSxmkCbG1Th7SSEJHGC3xSiNFAXCV5LBP4BvQP+9J",
-	"slbNLo97zh61kQkNOlExtbiiCvVQHtdn2wdbBKoB6SxYCG4aM3icC8RazPf/DfGMzUUhdwwwK6hSD+9w",
-	"qnX9RAVWGs8HLCRJlWTwUR9dLslXHw3Qa8rUubyriVxehO7u8paF2r1yXrGme1kjFRbYq40/rJh8dxjf",
-	"gl/3D2Taa4gVrv+95qgk6DKOzbqbhMJe6aMOcUPFNjqAR71bPdnC0utaTHYYtKVORAEKwrLmGnujfrnK",
-	"s813aIkbr7dhpdUNTiXFiYlOrFeqbfveqVYb2b/KEvRwJWyfGvv5h+24p0Ny/9mK9TZ7HUtrfYC6Cg3+",
-	"sGYnPV4Lc0n1QuQ+OQrg/A80JjHSwAruzWM5U6Tfmimy5RKRdfLMW1dep4Tw4oMNNDEurKpCJfFXmzzn",
-	"FwZziqXSfMH1qzrMJIkRlj2UX6hYHUu9qcweLBF/IGkKap52NL5Q5vYMZ4mEt3wU6JQ9xhlBMY1bVC+l",
-	"EA2GSgaV/RjR5jugTtk1UYss+eOcK2YK3W8ny7Ps7jGtk6LujcKOG0qpaDg/e47MWhk97hXacjg6ND7c",
-	"NrYRb3WAnUqwnv8H4Zm/53PK7vg9aUgATtRvjYC5Py9ICrZPnm9apLhPUv4o9GVZQ4ir6aiiy1A2TwjK",
-	"hK4JCGjCYJphJBY8lUhSXVtkM9asbt0vxt0UrPPRKW3qwpA3eZ14arC03XqoiLAYajYDvj946KjGSc5r",
-	"tubhnJefP46Z8bzcfrxFkq/oVL2+yiYJFQsdRnAEyLtGkEinneO6awXCiCgRt+XilvnzO9WD4lkPp2yE",
-	"H8VIMDHCqxPBM7kgWMiTaBRG/cHw9Oz8IgijEf3pYf2rQfz4dRD+CgS6su05AA15lzOcCFI8z7s0hmO6",
-	"rL2ZLisv6Ro31ff008qr1qytvmyfV14Hp1rtZf209Gpdbqb0tigcXXEp1nwLOKVvDCNAgE9+4UTinEPA",
-	"WwYl80z0lkZ3QAsMLgicUnCqvQIXQgzOA3gd/L7a24NTmo96m+rzvcZYZ8om9MM6i3YveLmt5QojdmnY",
-	"4dLGNh2W7ZpntHmUFebuZHpWOL+p2do26NBwZY+01pbbodFvW0Ttl6Kk9eciRLPqmidIx1lq39qKpM2S",
-	"d4RCZKr7qjNeCc2ipPiY9e0Zb3H1S7UAhlAROwWnrb0WPzW1tdR7YyeHzTGgWyWxBaUJC0a0jyLgI+cv",
-	"zQPOA7t6ziNN+fxBk5gqcHAaqn89kwToJABaB/atTpzGdwpqNf1cJl/TG1V6Nr1TJvDvna5aqjreViSq",
-	"JV6jCdGY+kcx0T5yLFBw7CulSTbBUo1ZMy4VsF51/z0bUlXdJm6c7E8Pa1DL4JXSnDMmiBzpqfMUjb2x",
-	"h44mXC6QpoOaulyQMfsHSTlS3ehSEGNvvV6vT5bLkzhG796NlsuREGMPUYa+3F1pSw4zxE1ZMTT21POx",
-	"10wfhwRHQIHfB99O9D+i4h/I/mNU+8eRav34P47/o065Mt2g5tU338tRz2r0+gxFegUINCiUiy6nGiN8",
-	"ildKHcQQL5wxZ3cu8Ve6zJavlE2vbNl0zPQVhNmWZDZTEmxC1tyq4HilSbGkTH3qYnw57O8iSG4dqa+v",
-	"OkKlpoZBoHRwMzATN9GhL2vvl3v6PyTlJxMsSIz4bCaItDeUEGls6xpLjlIis5ShI6jTYm4mYcccj/Tl",
-	"pCBTRQL4hc9QFGjAdaGoGgX6atOAwoFsJMKa7XiitmKFaEHjRCibt6GP4en9Dte+FZtFfdxkptyk9AFP",
-	"11ecqSE2p6H9DHOAUuyP2vAVnKE5fiBopT9XZhlM0dvmxIk7FuBt9JjpY7TJHM+EMo8YlRTrI0ema8iF",
-	"xek9kasEq9O3n1eEt+FwhM0h8GxQLjatDu/Lm+ut9a0N1W71sBoFeuk+uMGJ5CbvalPUrZ5fhXHVCFDw",
-	"uzLvX42ZSZMCu1DNYLLW0WeaEUVTBVJF7YQ8KZH/IEAArbn+oRLFUOvTKF75iNUaOgn9g/xS8xFTuTWD",
-	"ubx4Lm2L0qW7I9Tlq9GYFP2M+QzGS363R1Cg++mOV5dU5DX1mzX63TD4MGVPyX7+AzH8Vo2SciPaaP2L",
-	"jvnBLm9+f+i8kgx7SgKb29DbZmBSU58mbinia359/ZRTZPoEftshkSlLko/d/aMuaRx8wWqEz3MCqJSA",
-	"U/qm5ForhMpW+WovlHLR+ryVJHVv3WuY29dv4lnXy74N2BcbyvbvG7O9k1zexlIHiyetNpoHlR4wphQd",
-	"OSXKxsyV8aVCZ8dN2s1yvyjJJgIakPOGOjLte3tHtuXpHDMquhfTh+C/zi+nfEYT8nrHjWc+u+5eXbTb",
-	"qWbo+f0PNLuwTznLDER8k5AWki/fkweS/AEx5LvmwKph7TGohM/59QGqzfqeKKD1d76ZrX27o+5qzDsH",
-	"R+FAfA3D+jPwtebJJ/G1dZ/fcdevvrlUSqP3HO4cc2+8KZS5xKtVkcn5SCYLzu/H7Mvn99q390ihOOiU",
-	"0AcCkMNu06LdO269z97Ig5Kjo5cvVcui56S6v6QPD+uX+ScGp949AsMGJ3jRcpPSVe//9/bbpc0vpcuN",
-	"v2un9MZXrFd640vaLb3hlaajsK2cdo3R5+rxYc5GiedXPOFZuue10C6OZX9vrzAS2WxGvwKSfuEKfoon",
-	"uKsf2Lnq+jHly0Ps1oxV92uutJmtir58fg/Q4JDaWkQiqPf+tTu/y+6EvNdpllK5vlW7SNPm+ufb+uqP",
-	"1WM0zoKgP8UruG+DP8hIPxN0zrDMUqKfjj3j1baP8/QD/kjSKRYELcjXMXv34fLq5PbdZeirFg036MCU",
-	"m2skyDQl0s9TZ+23MZpyNsWSMM2JfGYc7Todw6/3hJbx0DYDRegna0mEftHUZDy5W6/IGBwuPvhSlyu5",
-	"RjGWBB2p165/+umvJ8o2QAuCY6gUrrOUKBOS4PjYNzj4sN3jMft7RtK1n0/mgaRQeH3shb1g7Gl7Z+wp",
-	"3lWd/C9Nx6IXXTzZpeaY2ZrnOBEcskwoEfn4P7we6pEKZTOZSR9DN3mrY3bUIq58ECGlu4iUKDYReYV5",
-	"9LjggmiSQJl0ngLcCEMzdeYuKcskEfo+Rh3A04RP7/XWpoqHNN28PIzsv08uV/Tk0hTJt4lPVv9Y0f9N",
-	"lAICNveMNwskkMWKumEv8BEWaIahdo4uAnNPpVoigaixNiWUwYcd5zs4OPGYTbCcLnRC2QpDvtkbiKua",
-	"4iSBe2mG3t3d3aCbT7d3SPIxe4lX9GXYC17+nn/07T90ysv/+l3//5uR/foSVbFdD31aEabGC6lqmI2Z",
-	"kkqaiyfrnHkMI0NhBx8JriWqKSu3UPOTAvFHpj9QNrTqSe8B85b1yVAmOaKyZBmjfPBACjtsWiplo2zk",
-	"MdNUcGvt0zkjsc4/hG3x8y2yQgTBWUzKXKTv6gXCY2Zq8QNN7bH45uuUrPT8ebx+BW0CpU28QyYynCRr",
-	"XRAdJj5meUl9XV+i1MoSr/X2ULvjwfgOTFtREAA1pwnVefeZkGOWqMMJqGObhULrbK2XTFEhVwhgy2sg",
-	"RcV5OilyiwZgQnx5Cv/nmRwzjGSKaULZvLgjRrd8SRCNdXKaDgkVdhbqyAQxLopb91f6jtroPfCVsViQ",
-	"0YkQniqyILjaVmMVPaS9aiYlDpCDzL2HMDK0nI4mUEwFnqeEGATJJVBQUcdGE1DbD4mBWFc4SQz2pLkZ",
-	"LYrhCxu6AST5fQzmzdgbod97vd43pUsZC0M9+1uv1/vl25gBPfRMTKURRTiDkmAgFDXwi8SpREcY/aO4",
-	"ujXXtPoG1x+z+iWtpnfurIKz0cBEGEg9K2U8dcqCFPdGSoqDH2ZFGF5Rb+T1e0Gvr5W5BRyk+S4zWZN2",
-	"n+E4fqNY7TNZcX3xvOJNGpe96sYmTAil8IGfq5KJ0kO1TYTLEJ4+yJYScgYCBRtqi6GU8yVKidqh+rej",
-	"PIUYvVGixvw5ZoyQuBA3gBgiRtXekH4Lfg3REfymyQqPojE7Mm8ev4J454Zx6UWoDQy2smoeQEmu474+",
-	"4vK5aI7N3z/uIX3njARd0gRbmiHylQolOnCSEhybY9nwoj1IDcuq918IROMe+hHTRBgRsiJTpfsq+TBm",
-	"0SA6jUwxnAVBsU4Lh/1EGUQHaw7KpbsOeC0vvDatiZA/8HhtS2iZHEwALtKK9svfhHYM6F29NTGh1IlV",
-	"57+VLXmTJ2+LQwG7RjrcYssgqpXKh0PfE26or1Iquw70U/plpdQJE7gAg6xFEIA7WK8zLCXYD/ghz51Q",
-	"zEnjnvaAQepDW8/5dF/m54VWgnVhJdhy0EW+4/AcK/VOc4vexYC9ORc6NEI/gTCllMh0fSLwjJiYXtXy",
-	"BhFg515gMLVLgp/1wYFo7OuLfOyiPlmfiOlDx8HBhtLBTKClEabVR7X+PfQzEC72UQZj0Lr5nD4QZuUq",
-	"KMtYltCl9H4Ys9qGQNEgHAbFfjAjQTE3MM2w/cx+HbOG7aK3dWMqtMawi3UqtDrKjlv2VgNFn22L1ft6",
-	"7p02HAyjP2yrudz1nPvtMo7LvAxxdpop1cIfZLPNiSyW6T0VG47cG1B55CLl2XxRpUQOUWHa79lUKwAZ",
-	"WOL03oQNlr5x9wOkdukQGO332HTCdNhRjRtBv/m2Nuln2gst3T3ndqgAaUcukHY7jnZUwdGeAvhwlHNx",
-	"Xm6mxBIFiPRwMCxSoH7kXCfRWDwziGqdGgzlH8LIq7Sr2ylz2zuqkTtnGdNGm1J/hOc7+910B/iOC5oS",
-	"DZK+09IU6+LcMzTs/8s8QNHl38PscwhBk2UAEaeTtm0+LV2MmJuMfBEBGS3FEE/k1SYLfsCypADm2ywo",
-	"AGn6PZ/vKiYSDvHQEOVhAurAD+LMuUj1pCmE8EtbWNVmaQnCYqVOg5AnMWnXQOHADU3Nx93kQ3WSzyMW",
-	"3pZ7+QOlgQurHwY74OpPplO7TSdACk+75FbaCXe3wOwerXlmqjXNqZBEmeQ9/dpL816pvukoGl4M+k5w",
-	"4DDwAY/KGxnHbxP0dQ4qGZ4Pwn7fxW/1PcVbOoLJwGP1T4IIBWej8HwUXZgEf5FpF+/I+yvP0nKsKBV5",
-	"WKRXUSgUiRqBnqXN682EzsGF/LTuosjyQlcJBBtIb6YDCyCzQ909s8B6xx5ACtl57id8rlmcCZmudxU+",
-	"VH+nbNiYzCgrip3kogdLtFQCNwyCIsi/STaUxvBsssHt5U+oKZxWVYUqtsfFSRCeRBco6o/CaBS52B6D",
-	"03B41oTl0fINs/DpDySVVIBPMAuC6BR9gBB0fb2z+xjO9xjDPKXTLJFZihMf/chTIiAa/h1PpflhHwXE",
-	"LnbXzV+w87MpH0UXB9j010Vj++z6L2J3q0SJ4ao5UvILcpaskYT7Gj4DExq8co1bPh/As21328N3UgN2",
-	"qa7TdZtVgmbDoqjFPMVTsqFQwttU10IAH6bF4AGNPxicneoweAA9KIFgRifRGYqiURCOAnvKOzUW3vHV",
-	"CvwdSxrHCXErt9SkQDQ8CUOlNITBKApG/bwijS0JfQYloUOo0wIPP/AJTZxq0fongZNMmgBE74PaFIot",
-	"DQTI7mJCMUlXEQH8/2zSAVo/gGD4IvYyQ0RLIFW7gMhDr4S+KcwTZ3VGrFEG4OL7qBxv4GtLxI1i8FEt",
-	"+sFHThSDj6rxCP6YlaMPfOQEWBxXYrbQl8/vja/R3GTCVXdvzD5poeUuxSqlUPNeLYmvLy/uyVpDEZrr",
-	"NITNr0u8HjN9YStfmTBiuGedE4kGQb+HSuREMsUPJMnl6uXPt+j24+1I+3DUIPNEPwKOSIzcMKYrHQav",
-	"deolEcLeQs2JFHDPtFBnOVySZ0zSBKaar5RqXymeE0IYeqCCSmXu3eW3EmMG3k9dG1ZjfLTBejD+2ATt",
-	"cfvxdswa8TyazMJWpnueQ2FbsOBznBD/giY5JDRJt3VuB7NpkO8QNeC8BPf2IO/LG+Awgj9nQYRLokny",
-	"cujoQXzQ2YaQu3a5fofvzd0MxPSAAHej5yqbB7a+05M+DcasfhxQ2UO7SVt961MRtyY8RrqCC6QarwNl",
-	"FMNwwDHQEeNaRJZIroN5JwTM8mODoJGHPxFzW5RP6xHbYqD5OXfso2aQjTEDlI1KC1RUgY2aYDjQEZUm",
-	"aESjCJSjGPOEFrg4c36kag6tCB6yyvULMx04GooX10TmkTVSH3bzlD9uiceoCfqNnPg8wr5LvOmzCvzn",
-	"R0DZXRo24M00iMQmxJnDikFnHK4YNHF8B5CEEFpn5aBNzm6XeRs83sEwvxDTEaWMK0GyQNBF3baFxze2",
-	"x+fh7R9UH5dizaYH5+QdBpBPsu1UtUXiQD5CrGPMGfEhX17DER6Gm94SE6RlBqQL00GPDvfov3/ZahiV",
-	"WCcllmGaGUd9DdUELBB5kkzw9D4/S8BmgIAOH8QrSGkqCy1cvdDCRJ913/+TWUhPsWN4QE5bLNDfM5Ip",
-	"s0NR9kCaGYFgMKA8VKoG8YggkFUUnStlDXrdzllbpFJKcszXTryld5BlrDRjbXwFzeqU50au0t3+z2Yr",
-	"mGM3vjJ0fRam+qxWyfRwMK6xSXZtAZyacZXsvScrqYs5PHKAQt54txsO0NG7u7ubMRsEwTF6XNCEOBSi",
-	"irMg3y1jzIR7xvBdywlpAtyb9EHLicZ99T+aEztoWUrB+o1PDnsaWgkGh+GMMioWJD7QqZixdgb8L7WL",
-	"BMpWSnZGQQCy0wSY27B8iTibOjn2VupitV7XyoT42QYZ5MyndAdtluoY/5tPt3falefIaiunv6RJb8za",
-	"mT24iNARVkRXTS9xMuPK3lFm3yC46NvfFliMWZ6Xs8IpXhJJUvNaqO2oQoCAOYcfSHys7NhoMBicoyNl",
-	"aQJwNgNq/MYn4rh9T2TsOffD54x9192gum+TyXcNsvjwUpjPLD8qVluknPFMJOt95LKx6hrDa/NS2DvE",
-	"1urMoKP82sZH9q4FNg9c9TQE1r7SDK7jF69nbyDo3Gkw32TgzoHEoaK9MaPCfFoklXUI1X2lo+GFGgbg",
-	"lQmEk6Qop2Vhr/VbW2NnNbn+gMBZ6Og7bYE9AmLNCv4BwbDQU3sgrHlhj20BgbBbtsNnSNkR5UnnM2UP",
-	"VDq+RjeuqKTQjFlNyJ+22O6mk5ZQteflx7d5B9+JD+30WmSwpc3BlBEdS29JupWjaqpHK0PtGsDgxoFq",
-	"h1wpfEEnYzUZTpUun5svniVqYSfe6B60q+l44Ftx2+xe7FJKL3VOGah4uMuRbKAtX+n/Qbz9URgd+whS",
-	"9HyAY/gHZ8QfMzA3LcybPl1ZXPxtzmy0ORdG377WkmEMvibcnIxNfh7S5RtNZdCxp18S6EhCAl0YHaMp",
-	"ZmhC1FRIXIj1eMtRrIn07AcxdPPPcgwbsNXGQzjPeDrgacxssnjbYQw/dzmKS1tBBxlVKps0boUreBNA",
-	"t6EEyUkmiK9rjpwk9AGSP+/hWMUSJXxePrgpM7EXBu41h7Et7vJWWIhHnsZ+Hjdg7kBt4ZQlktxmVUIS",
-	"JklTfcsEW0RnUpqSKi8E+gwpXClck6GlNhhlkccCo9Wartgc3x5cnMPtICgJMHpjyQUXF+qHMdMzn/Is",
-	"ia1/t9Gaq1H7efbUVaWb77SnnHm2aBWabmq51caBWjRq0Q+zbTQVEDbtJpTdm0I5NmRew3dUVJD99tGc",
-	"yEsN7En2uVCKwrDKYj48jtCRzUs0wKFkzKh1JURhv/jM/n7cosDm43s2TcX28L1kuJ1gC7dZAh1WibWt",
-	"moKN5KEcv9/CTpsVFGe1dlFnbfcvRD4q0RJwr8MkoLcx06H6YAgZ7AEIVuMzm26/STpGoU4OBMyGskGl",
-	"lZTN3Pi8urPby3fmyq7ac75yhw4qte0emFG3aNCbjtWzFkNc801jvtgzaqJvTfPfiU/01FpEl6HIIeXW",
-	"Qdd/V6PbWCYmTMkEOoN1IogRTpRNkywmf0GzBM/FmOE41pkDysaa3hPpI8o07A3Ac0BthyWBbWTT+qXB",
-	"K9okiIrxPy9bfUcRBP13lT96aQ6d6waNHoDbrgEZKt7D1+Mcjq7zECQTMEnhn7YTa0lLq43gGZPTqn19",
-	"Jw4qD6R7+hR89dwOobwfyQ95sFXLnuys0wdnjTp9cJ7r9MqKdfNhc70+uCg+dV9p0+1LY302dnR7+U6M",
-	"WK7j0HxYugQ77JlZWq3DqlFVUPo9xFrpDqRN798AnBMFpxsVsu2s97zSsNrTn4AFu0rC8vXUYcVgqe0D",
-	"c+UtEWIrQ7aLwMGw4CjjMa3AQjRxlNvpszGT08n31MrMMLqjEcDrh2Yh2+yhuUfXKNiXe8JoYJIjgHNM",
-	"MT+hGxXmqAyDUPtgnWO2h67jBsDKFgHmjvL52K3o5DuxW71yxWZOM2Q+NKeZZg/OaXlVhX25Lbho5jbd",
-	"cM5tQTO3+QjKUmyBTG3lwPLon5ELSx19N06s1prYwol60AfnRN3sITmxjFvczoXanDIp0gkVjpFkU5TN",
-	"Be9dHrOZZ7NBYUidx2a+eWWwV6xVC3cdOth3lRJAsAEUBjiKTe4XFUjNpYkjK7N4Hm68LnXyXc3aq3Ii",
-	"1vao3DwwyqT58TTWmFkHctHpYRX27U52bf2iyhQKc6IfbnQiWTuDXiqSwmWvrU4pOTCfacvcH4Cc0xes",
-	"WqWbEhKjR0g7EGOmI8P5I4lHiD+Q1OavAWemZKYvXgFt2naj4cYFAO0iHSSrIx9GSBclMkP/AO9dx3Cj",
-	"F/bRkf712EdTnMYQlgG/oKNpSmIqx0w9Vz8vFKt91HWk1StDdKSfHffQjR0gZOjkJhaaY0kedU4/0/mQ",
-	"Bs2ZxEguqECPeL3xjqQ/REcQLpynjmpfQP+0uN8rk8D8foaOTOdQ9Nq8cx3rK2/zknM9bdbH/HBRaz2H",
-	"PLWehkGAjkrZqW2YppZnni0MxHTwPwq9tKjtKnKOeRawYIj/KXarRQvGzHKEIzjsExAdjMsTyEM+ASB2",
-	"b/Q34KjdxcqcyCvYah+5JNujOjHSG1MJDlJQBOu6Vj6S+CsRPgJUEx/hJOE5WAYfM9O3jf2cZSzemMYy",
-	"aHBtGCXOGUYP3VI2JSgcov/MkjWKgmgIJJRk+UKgv2eYSSrXtoJISnAyZvlTnfJOAfjRZB7SaQ56pH5B",
-	"RxMy4ynxi6YeIZcgecRrgcJyE1BnIAG3pim/2Ob9c+j+fFGIeR/PuUFxUdZsSqVi7R+yNCF0vkDvCI41",
-	"jkXGAMJLA5x+8XwvoYyE3siLXoboI3lEV1jIhKBbmRIize+RN/LMP/vFPwf6n4pVFYlVk4PIgDQpxQD6",
-	"+K/3r6Fwa8GDgM+kT79L/VRRIAyCAApLx1QWEEfhSRCdhKcoGI7C01F45uWVO9XyDc4Hke8p5hMWytBv",
-	"aDkMz3sD+8NnU740h+qA5PK1au58OCiBPlosjzKSVGlMwWg4LCFJTSHm7MtrzwGLLLBnz8JT32IN5UTQ",
-	"NezsaArcUw1uK6QGV1UNnZaqiWqKwYM7/FU/uwh6F8GFIkNFJXGh+kcIcGgHAMhA5wuZY9UOQ9+zu8sC",
-	"WBrEylD1pcSKM3Lbn18Zp371Wp8XQ/jjM5bElvsLKk90D8VTaELNocNkQ9+ze94bDQP4rI6U5S7ZcDSI",
-	"LF6e5hzPy5E6o7P+xbkz7UGp7qt39VGNIwijC/2JkpwOPQreMixnO7A/oMkaTTC7RzLFTMxI2svbqQ72",
-	"HAXBCMabvwIgYxdDoExtJQAj9ZmWwdTPuCNCIi3KkJGXsCC2QbvR7CpdukOD22eYQWeFwZHMbYH1zvFz",
-	"2OD6ouFdzv5BcLrd6N109O8Ma16Msz0gAEqBmOoYujiMmXCReeSOQcdqQ9RLoz6hjtxCoXB1iG0H7DOH",
-	"+pf6+fPBkYbRoAJSWDuq9CGw9aCyD/KTKhz26wdVODwJo5PoHAXno344GgZbDyoDYBiWDtkW9MG21p3T",
-	"OJeqZ45EDRslahCETqEeHYqvxA1l8xH6i3tphM7+UpU7Q/dosA8Hw95g6IgdDXd1QJoHGygeRqNBfxRE",
-	"O6gG/Z2IXumgiejhoH+29SQLgr5D97+8JlBeGpnS7TVK6w6qpHZAx/bAlC62becUGUfoHToqwmm6TfDv",
-	"gBxZzK0LfmT9YDDr0MEgzE1Vxz7W1p/1G/lWTOcZAiDVx2y6wOmcxFAYjK9swil8vRHcoO9GIEIuQMWP",
-	"8s9qEV7nRv/zRSapDp7ZFjQV/l9jfVitsnS6wIJ8SmOSfnZEwc2nk7Ozc5C/uVZpjgEDKP329k7jRbsG",
-	"S9Tvg4Q1JcGMufffHy5voyA89/IfFFUvosFZmItTNZpJJigjQhjc2zemouGNXKP3MlZf2xfA2ahs2S+3",
-	"YaSklQXoNbmHjdD74SDHwTU4h9MiYzZvoIaP7+L7XsbYmkXnQQmk9z1/IIkG/82xdjWgbhAEulZs5Vw4",
-	"PwlOT8IQBaej4LSwP2rnQgWNuFrExLtapFTIJRZohVO5RrGW180nysXwLFR0oEJZTHqT68NdiKzD6Bw7",
-	"Nf4tExKkSOXv/EwvPzKHfvHwJ5xkUMih9jAv12INmWjYG55WTZmwSokw+HdEcJqs8+J1MRVaHyucAJZR",
-	"g22GdViyNeGDsqkZKVOzblbb83LGU1SszY1aG8M7YRSUbGpFAfvXF0alVYgiXVUiyI/vYeBa31AAg6QP",
-	"dEr0uv3uERZbGOjg/CSKvFzzdB9+a7IVI20412mgrcWwZiqGzbZiuNFkbyOja7FH/eKvN1/v8FeH1HXt",
-	"p8KofQt4rU+41xnZytP2MKy5X6w0sxcgoJC51x25Bth0kWJ/nJGcZLq5GSE3GpdNFzLpDTVbnPbPFCEc",
-	"B8QK07jr8I36uXIHYRhpSuhKfsyW3ugsuhhEA0VIw1FGCLdphGEQnA2G5yXHxi/5An8RhVZs1cWKtgjK",
-	"4mXdB5lSMcGMNHsfzSMX6Nw6JENkT4U9fZFB0OCLNE+KDtUO4eYW883moyV/r1jx/FFxaiDnfChtB80S",
-	"lR0R9iKLRAkboOrWGVb36SDfp6fB6aC+VYeNWzWqb9XCI3N63u+srtvFbvHIWNXvoN6YPW5hwv7ZL/sr",
-	"3LtXbjE3Ks0umHKp1wUXZMzccg4IKhHZmolyvYInVv5BGWO0IinlcS9X5+GOeEZBoy3iE1T/JgsNi3sB",
-	"B5PJBTEiyyS4g8/HzBbSQ3J7oWQlKH7crCU/ewy/7eSfoOhE6UBRwqesG//8/oe7q3d3d/2LsnbcPwvO",
-	"HOW45Gl4Hn31NBwM+8NBf9ikrA5OgvAk7MPZczHqh/sqq/XjoUFJHQQXp+FFByW1ZVSNSsLFSRSgoD8a",
-	"hqPBYIOSAG0GF+BpV//VlISSQ0Uv06bjM4zOvcqJCZrTP8d56akD0/sznZj1K5/wvBeeu0fXYHixg6/J",
-	"UH6HFBwQ6wd2MtlmD+BgurZN7eNd+rTqhFvPeAHTJ3ro0iAO5iBoS4KZLWlvqv9CCBEcxnDQlQIOir/z",
-	"+ATjj6qGMR0JiVmM01jXjjdBSk6ghoauT9N1yxFlJ/hsx5Pp4FnBz+v2BjSkNvBbOpPogWfTBUkVB1B7",
-	"WjLyWS8CvDpUfVrp4/neMAyqV8LO1+6X6r0rGIDne2Huma8kTKmh/AR6zA/6UFOtrWojDnOHKLrCaaxa",
-	"7Lvtqz9eU8Dpt2P9tuvO/rS5KoVlPK2O1QoBHxQs1PZVVuz0Hqhwepsg2LifJRF56OxKEX2XbVzCDi3g",
-	"DAEG9IUAHCYh8XJVTzGBrp4xqvSGsvlmRMt8lHh6z/hjQuI5WR4sfPRqQab3UHlBCBtOfHlz7SyRInzb",
-	"+qimyDRL4Sj/2+/e9c+3yoxW5pYetlYUKwdOpjZTQjGsyqWgGN1gcLV7vpel6nhdSLkSo5dq8XvlQjY9",
-	"+vCwhtP2m19t+AuDzE6locFpU28rEyePpGMz/5uyecyXMMg3WcpXpLFJktWb/CWnXg0YSZGbsnmd4r2i",
-	"oCFQvD4uEEbC16V43bxkv57NlwN62Gwdv4hhVxMqMjbyXnWIcL3bqzwhN3/VKuv1lz9rZGe0xGzdCJMK",
-	"vc+InEKZKT0Vc9Q7HWgE1Xrzd079UyoFSWY+3P1A6TO/VJzZd6ol+gb6NOFzXweuopSseCo1MdxqEaWa",
-	"Ju6QbOmI+qCsUuKXwxMcwee2YyVevR04U4QyoJkTTrzCqWTKvrVCO2/J/NLQ0nuCY0AmVHPMGJVAAyU8",
-	"H8y/JZjLZvKktLbpsnVsvvU+C7+o/i1WGCYPVcB1fITafz5a4ek9uA50zIQuRuN2BWqt9+2Xb/9fAAAA",
-	"//8=",
+	"7P0Lc9s4tigK/xUUv3Mq9ny0QlKSH0rtmus46bT3yWtip3vPGfXtgkRIQpsC1ABpW5Pyf7+FBYAEXxIl",
+	"252e2bsqVbFIEI+FhfXCenzzpny54oywVHqjb54gcsWZJPDj7f2UrFLKmfox5SwlLFV/4tUqoVOs3rz8",
+	"TerXcrogS6z++l+CzLyR9/97WfT8Ur+VL4seHx4efC8mciqoGcK7XhA0xUmCZpgmJO4hIgQXFzwmKJMZ",
+	"TpI1Ir9nOJEoXRD04/X1ZyRTnGay56nOzBhqCufTKc9YesFlekFYSoR6WB7sHE25TNEUXiM+gz6x/q7n",
+	"+R65x8tVQvTKY6K+eB1GnprzDGdJer1eEW80rKyBZUniezT2RsPBMPI9hpfq0y+cL9GCCuI9+N5K8BUR",
+	"KdUw1p1vhtr5dJpek/vUe6gMX13UFUkRZ+5SXkhkvnDXK0coRDxdEOGjCM04j33UH7MJuSUCz4mPBghn",
+	"MeXolirA+2iIhF2Cj46h8+WSx4ACPjpBkohbOiVjNiNEogO+IgxJkh6+Qgoieqg7KklvzDzfU8/wRAE3",
+	"FRnxvRQW41GWkjkRXhUxvrV9IFNB2Vy1VxDfDMPLonO9Kd+qvTz4niC/Z1SQ2Bv9Q3X5Sz4Sn/xGpgD/",
+	"Gmpd8CQhUztTB22WJMV6hzN1bCLfWxHxGc8J/C1TLFJvFPheylOcfCEyS9QRjGAa5sc/LH5ElY2PNuFd",
+	"mOPdD5zHCLMY2Z31HvyN+Kz7KSPVj1QQdUBmGYNlAipIbzOa/1JDdAuOTZtUwPKDau2C4ptHU7KUHY5K",
+	"5eQ/5JuIhcDr2j7bETZs9jvidPieyvQL+T0jMq0fwGs4eQAlRkgsEeNohQVeEnXqXsHJXOE5ZXM0oySJ",
+	"JcICzipZpSRGWKLJeszUZq3RNAeGPjUOauWIFAZBgUo1kOfNNsNMtbmi/wTiZPrq8AE0fHioQs337o+w",
+	"lNnSgkQtWZAZEYRNYfEEJVSmFdCgSZYizOSd+vuOpguEoW3sgMFHkgMEZYpZjEXcAMolj0mimIezfZcs",
+	"zmQq1g1MgCFqXioySRmJEWWbWIEgOCXxG5yqJUdBeHYUhEfRGYr6ozAaRQH6en1hjsbgODzp+96Sx3RG",
+	"O3xjDtHl9ctrkkx5A6twB9+8Qx8NwbymSyJTvFztTCTL095jtKegsnbnnprGHleJ7G7bOjzZfVvP41u1",
+	"k1Lh6zgLgugYfcDihqSag+0+h9M95jAXdJolaSYUT/+BC6KA66MfuUjNi+9PuvPT+gSE+6tsFv0yuVXm",
+	"67gb00wIwtIrkEO9Ueh7ZIlp4o28ucBT8v+YLntTvvR8b0aFTD/qzXin3nu+Nxc8W13G3iiMDEsNBifH",
+	"vpdgmb7nc8ryOUTHR0F0FJ2gKBoF4Sg4M3NQLU2nP/LVigjP95Y0jhOin2qmXkOWaHgUhkdBhMJgFAWj",
+	"vl3SasGZahGcDIfDYRAGgX34gU9oAq8GziuJkyzFBrYflGCgwKvlifDJiVgF4NW9DYH93hIl11Km/3bk",
+	"UbXLdWnTbFkHOdPZwA6t863ttk6H+u5EqiuYsgdQCwzqsCoXtbo0fywjMfjYJGpV5Ap5h1daOXSaSnXQ",
+	"oQ+QhB1E7rWrIsX0S4jfYbnuaejQvDgqdUxmXCwVoY4QnshU4GmKBLml5E6pbX1EbglL0TShhKVKYzv/",
+	"fInSBQWxSKRrIHJKc1sSYDJowvkNEVsOw07sWZHXrqw5dFlz0M6bwz1Z8/8Q4i2E+DuzdWDFT8TSlQr2",
+	"A02MXQfHMVUTxMlnZ3n6vNVJxgy+UzRhTvLORkA0bsgaTUjC73ygFJitteFC6xdICVFjBrqJam22UUhD",
+	"bCYkRhmLiUB6ajWl7ZawjAB+DYZntc3I31bpwCeWrGFAtZlSSy1UImivTvBMUYlUn+HjQfORbgJmeh7H",
+	"gkjZJB+tuExxgrBuodRSNQHKbjmdEh/oCyMCoKR2XEFKa70SScJiRNPemL2njEhNc3V3Ux4T1RNOUcL5",
+	"DWLZkgg6RUu8RlgIxamxVE8nRMga+KY0XXsj7ycsJE3X6D2+IQrFASmUhqBtGl+LR+6ZSygjoTps6DWX",
+	"KWfogmdCKavqReSNPPNnv/hzoP/Uc9fdD6LoBChXSsx4f3v/xjNPiuEe6mylIgPBUjpwh9Liqtv0AxfI",
+	"wAedf+3EzEqQ2difEsFxQnGnbg10uxsxDdR3+6C/6weDXT5w97n7Vw4ubALn396/6QRIB5E2dpcRwmSC",
+	"Wdyh17bjb+WxukXkp9s1inFKfDT21uv1+mi5PIrjsVdSkQwbPDkKQnVKcJoSoTr4f/8RHJ398m3wcKT/",
+	"iIo//pfXsGQ1FSv2vSFTusRJE0WK9StDHTQRUXRjQrSF+SAmmrxgiYJDX5GhVP2N0X9effo4ZuY7LvRD",
+	"S3r0PCq0JjzthWd1uHJGPs1AJjGL0H2C8u6s/+ivsN7//8F43NN/Hf61YeW/+N790Zwfmcc/JBznWwPY",
+	"1QCElNyn6BYnGdEAAFsYEbdEANmVxYLNwnx3wRMixuxuQbR9C/qiMofEgUukfSMwG1rsI0GmhK5SRc3H",
+	"bJJJRdpl8Ro+OuzprYAhMiZJWoGrp+in1wGwOXZ8K7hbzDP1iV8F/i8WZnRJPs3e4HU7Tqd0CYbsGK8V",
+	"ai8Wo+VyJOXYQ5whjKLB0YJnAk0TPr0p43o4GAXBSMtfVUyPHka1P5oxPY7fCsHFF7Liot2EfM70vRcS",
+	"0K6nlBwlwyGJ1xLdqX2nsHN4wrNUm5QFmV3GhrWa5mOmDdDLTKYIJ4k6KXN6Sxg6kITAV4olgbh4WGe2",
+	"mr1Fw8Hp8FgxRHJLEm/U970lkRKEeJCmlE6hdIspz5SExFM1jFyz6UJwRiWJPSXgzS7j0BuFwYn5EXmj",
+	"KBoewy9zn9F6L1a/tYst9pMErgKpRDeUxWpnNeBmgi+15CZ7TRsRk0k2f4O18Fvu/w1JMU0kmnGBoNkc",
+	"TpEiNlymKAyCAE0XWOlipvclvn9P2DxdgDE+aOKOGnZN+qskt0QoacbYomD+zTaKHO7Vfn5WsLhT5O5O",
+	"cDZvXLHdgqY5gCDpw4otpkVKvVSC26CTgFnsamv/FlGeYpx+27WLcyeJQJlDB3ak/qGihHCHKYgimbpV",
+	"/n5wuMsMQLDo2njYvXGbIWCayZQvfRRVgdlvWrWPBg0r3ab112WEOP4kvq5iEHBYiqcbSBaa6hYo5Upp",
+	"QAeMIxq/Qrma7SOrG8N+g2qOrOan9mbMUlDO4CIn5eqQsTlBB6Bu0dhQqCqJUKqH+VFHCBpLe67yluaX",
+	"nqzS9dhcDadgkiuzHfaqrMT6nt6gH2D2nRVjA9WL4tufFGtv6j83UOZz008ajjq5V+wJJ02q5HWx+BcS",
+	"UbjrwkzruHItU7Lsberyq0iatEVDG/sooexGmht/QZb8VsN7qdhPCcKbPUTywYDs4ftL/Vm/VdLNwVSy",
+	"zjZbY1twRWaT/JE+RfKVYsAJniqZMkmQsS+Zl52XYzb5nfrqC5k1bS7dvFPqNGRwDF8hvqT5GcO2QUfK",
+	"5dp4m62czW8EvcXT9QVn0nj/VNkPAfxxD9Yc3xJkPlQP1ZcOZk04TwhmoPAsZZsl/+rDlXHv8VGoFj1o",
+	"oFxlIdoA++rDlenUqFRN3b8FEqTfvkKhr5kRF2iIDgZoipkVZppJZuPA0GcxtN61y9nbeyrThin8TNMF",
+	"z1JEY9/scAmKuaVJKrK5mZRSoHOCKLmQM9IE7K003jo4bCTzhctUhdQzOyEQ0FzSjkqUfcyaSXuDv9VP",
+	"oFqW5/BZcDV5rrSOJZ0KDpirzUxyKpRe7Nx3Oj5M7Z5XDfJhyfmoxdmo6cCWoNN0aM3edDiu7dfnm3bx",
+	"7S1hm1ULuDQo7V19j+rcF53HMWXzMTMbK3VHSmDxUUrTBP5bkn9yRnwEtv03OIV7HI2lLLa/mzj5JIvn",
+	"JC0xuDZ9z/es+vmV0bSJy30xuIdyXddc8RoXD4lyBTZjNJUdN2SKV9ga7soDflD7rtRCFhOiVDSu6AcS",
+	"ZE5lSsQrFKAlwQw8XhK6pEALl5TRZbbUNyD1wRq1H4VkAPcXEo7ZK4SlpHNGYjRZu9YAWLnCu5TEPXSR",
+	"EzO9r3FVb4kaTYWWHjTBeJP3pNbOFAQmpJhgyvXUu4LbwZhtPLZ0W5jjZcM+KVV4QlAYoYMvZMpFjOC8",
+	"IKP1Hb5y6L4DKsLUPv0jjH7Zwgbe5mO7E7mMZbvGol00zVUeTsmcCyWmzsyRhBePlU7b6FVOCxrFC1YM",
+	"3mFMKs9BE7lk0ySLSbxZUNAjU91WlpWYZkFhJegSi7VhtF9lM1pem2sSOINUFmO9kMj0sKPUVCJlOyGi",
+	"JYeNhjxFF/8JFjbFNmU2XSAs0djL7e4vr9YxI2ttdK0dTqC4cIXnnOJB4O/ILfSlawtygi9efrSLj+xN",
+	"Tw9dAbGRaKHEvQkB/VJRXA7WyDHj9uaKxs3qWxcahw5whb0h1W/uWczAWzwT3W7z6T7OGBtML3p9jtO6",
+	"r2mvzKZTxWCoRDOcSNK4i6bR5qOiNw7dYak2gcSKWevzGu8g5X3G6+VGyQCtdAs4/quV2jiupBV76Vdx",
+	"j8JLRbk+YwXPMPC9GSGfiVDswLil+p75EC48h8e+t8I0Lt2g94+CCIFZ1VpWYQYfSLrgsTc69T1jdf6o",
+	"yK8XRv26DOfOo00xBfyFdkimVOHMnQIjc+80S9SgXfSYYhE385ay0FFaikKCEB1MBYmpIvJCyVMBytgN",
+	"43dMKTc/UYl9FKEPWMkLF1jEShc5X5J7Hw3QG8rUKdtowWn0us29a1GqMBqpbySi5l7E3hBMMg0iuFeA",
+	"19o9FwtiIARDSBQYJUzBYaEQ6TVmN68FZtNF83WVbtVsg9Xv3gh8R0T7hdf2Hj7qvdl1P4boQH9/2Nw3",
+	"2GQ+u19tlzTrm95HB7qnrtZFMkvzk2o8m5oBE1OhqEJMVlwaEbZutpml1wIzOSOii+9ViXnNCDlfased",
+	"OqmYJVjjMZoRYrm4Niblx/GVhgncOPioRB4UaOiccaEpWIdjNyPk7b0e5Rrft8pTKb4noL4kRHEkpVob",
+	"9mW25oVUM3msOFWhdY2aoAGOr4Cy0o39Fkh1hIFDTjvNuiC3O2x7hQRXl1YiWg49U7Tr9We8VlSrjJmK",
+	"fn3G688QQ6RUf3XmfHSMplgufHRqZWCpbxhvFZ3y0Rl6+8P1509XPgoDdCdoSo74bOajMByzFacM9lVi",
+	"1TSM0B1VlMpguq9OnT50LsUE8aPJ5l4wmG9N1yZTzqaKre8IyaoXXb53vsuxftkndmKJxQ1oktopyQ7z",
+	"CuIlNAvXF384VefA8D8zA9DFC37YM9JBNzegVyh3T9ARGFIhslWyte2JcZS7RPS8p/J76e6A0qll1Lll",
+	"v3PLQaeWZSeTbu4gu7Xu6JbbKCYaC0YjJhAhOTNGDsrmuXqor861qUNfJvfQnKS2L+2XMGZug8v4ldvk",
+	"PZWpcV9wfD0BU11PyTE7AJVcDQ4kHWYESoI2l8bm6lYr7qWbnhdyzNy+fLiphnNgJvFCHvb0gi7jwk0Y",
+	"ZCDwJJmskeRLMmbawCKb9BnTF4yQdtAWG52dJ1hMu264aftVJB0PFQBjL3/0KZdbo8Ks945q/mgn/z3u",
+	"0yxCORdqG+/StgLM4MMOnvi7hQcssDRzjh324xg9dooCoPJzNknotLmr3Tz8n8xlfztFLF0vWaeMjcGH",
+	"9S+A3boEZg8Mdztou5K61rGHaZZfLBf0o0QDtytrhdHwS31gRcyJlJQzix8FdPfZDtPZj9vwzbTb/chd",
+	"6Q+bjltKpzckvbYGq60Iodt3o2kdgxUsXShFKnwXV3jLYR/lB99A5mrrYW0XvaDlt1j8ClzWxr9XiKZS",
+	"uxOqfpRMD2zamE5AAO1tliUsYjSIFAbZSscovzMhMZjAubCv4t7z8NvtNFh+Wunogrb3Zo1fwNtmy9Ha",
+	"iZuYbz52vwl8jdPp4lyu2dSx9FWgpt62IIB6dRlb2jZRnTVYFiq4qjv8pW02/8knTTENxmjKZwgXA1Vm",
+	"mp/Vdk/osdKtaO6hJFvs5eo4yBWekm29Actv6QTMaXL3iJMJjx0z8R14SoLJnDM4YPzOvfOw4KtAuViB",
+	"bwGTz2gT7AsTfxtwNwOrQSfekPrgNz55IbXdEZyRK44fjppb8L/fJGe9L/jug7Gya7oKSWjajCtJ4tAo",
+	"zFCeVUbDOr/3dZPJ7DqL7fBvBftnwedWpa4kZHDedBKlK7PIv28d+wtROmbbrgt420yjaizINN0wFFyO",
+	"tY8FrzsOZttuGs3y2gaCdhm3IOtuDLpyah7DpvWkM9ZKiBVyTvD0xog6tRsgY343N/qfP11dS/TNLNZH",
+	"ZuiHAtmBiiIqUVx2ACqg8RufyPYjBZbTJb4hr9xxdWoSmXtAR0GADuSKTOmMTiE1UzQYDE4POzvE5Uxh",
+	"G3Bhtn4JTJvh3ELoCvQor/syJixVao50wKeEDnvIciDDHwo/wTKgD0ZHvnjZjNEVUbI2t88mr4liaZpH",
+	"FllQXkFg4g1Z2/gXPLFktnq/2mi//2giYWbmalHqjCdUgn2x2fncSSRTmyhBkv4Trt0rXii99gv1ekf/",
+	"lwh+NMGqEz6bSZKb7kGltregNvixfablYOKOayfobsET4mbc6egkfaGjH6+y5RLrBDNVxybtadTqeLmD",
+	"it88Psg9G1yywRxnmiGcSG5sbda1MvfA9I39S8lToIxKHzIRsdTVULWnnesRvNUzuxNZuNzgXG07s9aB",
+	"jo63pZ15Pqftp7AxFTDfdSJvy983Tqa2h3sN4vbQOMyjHc+3A6viiL6PQ/lGn/FuGT12hh94f7d7ZnU2",
+	"8J0zztZLCKv6b2nk6+wtbtz5JyRGvV4PDRDjcHEGiTCezY28YeThXiOX/Mi7GbksXfruNi7LkR4jOzcQ",
+	"2dpqYipXCV63MlawTu1kbtlgGoPOXkjtI/MIs1hbyE9tdc7sO9z1b5g5vPLVfxR8xiqOwniOKTN3xHaR",
+	"qv9ebb/sjDbsV5UX1VYFnOiize1+9+sW+OJqFw/N5rx4YEJ6T9nNR94spOUN/q4X0qRotlgs/o7WRPro",
+	"I2LcR18hQ8iUxiXHYu+r53t/93zvowNd03eZPhTA/WIH3IRndb5dV49y47hRFpp80dmMiuXz5eyKID4v",
+	"ISkBv7cpZlPI4eijQe7TYFHx8Tcrf1IknGdEpsYRvTOxdVf4DswMTUKG9v3oek1cNP8cz3b5Yr9pX+qP",
+	"GycujTPcz5hCmsRGoWclKEuvd7g1qn7SdZm7XTF2Udu0XNh0N1ILR9wQuFpVvTre8jso3DFPnfPFb3zv",
+	"bHPb4PGFzOpkyplhl3xHLuOyn25gXJt41rTQsLvK6RV2Ut5c9by0mTOeJPwOrG8xmSaUkVfg4W4cyfV1",
+	"M5VIYWWjWa/GnboPqK17O47XJgo3RYLeYYn0/Nq81d2tsrDOx9iwZ0+WA8zpL08DJp88D1iTfWTdWcB7",
+	"hqDumeDLDzuogOXYFr73p5DB4N0Ox9l3U6PtlezsAryRIIXfNb8hG0zybdY0nWsyv5p2IrMTPkeUdXXv",
+	"vjUh1N3SQRAhmlzbwQuFmmDhRK0KIu91ppcJMeebxJAHZbudWk8qdw9rPnPg6/uRp80pWbQnMOMp0dbG",
+	"vLXj2wdKhzbGmUDTV2NWaoxwHEvrbOprb24fgUDhI5wkfOpYIAWZZSyuZ4nDhTerSRj3OhMJofMF+pHg",
+	"uCVjXJ4e7mWIPpI7dIFlmhB0lQpC9skSF9SzxD34nrMGyHaknXDP9VMS2wQyGpxFqEx4FERH4TEKhqPw",
+	"eBSeeCVn8MHpIPI9BXtpss/94jf0HIanvYF98QWAp57r7HgOOTodDkqegqZBJQlnaU7BaDgsJeGcrgGu",
+	"bzxHnC4KFJyEx/lV0T/KETx2Njby1FZAkOk0j0Q9Njb+C/BINCl31INrfK+fnQW9s+BMgaGCqG6U4QhB",
+	"sYKBjyLE6HyR5gUNhqHv/Z5hlgL6RE5ilmGoxlJo6czcjudX5qmbXuoSCUP48QWneVRFUHmiRyieQhdq",
+	"DR0WG/pexmiqHwwD+KyeZNTdsuFoENnU4BpzPJuoyRtFJ/2zU2fZA0OMdDSKd/FRzSMIozP9iTqGDjwK",
+	"3DIoZwewL9BkjSZYySTGZb+X91Od7CmEh6n55k0gnOxsCJCp7QRUQ3imbdAObN41kSnSNAsBPTQbYju0",
+	"B83u0rk7tSIDaD2QraBb23IPWof9KkXpaqDLCe55/nWT9lWjIdtnVs3j91AnOHt1UhKXdvZcfoTX85Pk",
+	"Kp+uH2NpeGxy8FLc0K4DWXzqeIWnR0rJsgmfHl9QQhOSTpr6bE8f4JYUXEGegis0YQ+uMUDxkCWBVIgL",
+	"ukKSztlRtvJR330qCCN3OPHRoJzEa2tyeuFGAjYtVRPgnU+/PpONLruasDYqGoWo90KagDsTU0SFiSrq",
+	"nhzJYMw1vm/2HO7sM+xS4L0oTJVc79WJo6fshHgdb3ia6HZTihcT66zdRor9Qqssze39mG0M7H5ymbQ5",
+	"brszcymHluQz2c/W340cuvXCOhKeh4279sQ1bMJoUMmUX4OpFqe3ivz2Qc4nw2G/LvKHw6MwOopOUXA6",
+	"6oejYbBV5DdZ9MMS0FtS4Lf17uBQTtZPHEIdNsqmASSOsiKbThqhBDfK5iP0F9f6jE7+UpXghq6QbR8O",
+	"hr3B0DnhGqmfEObBBoiH0WjQHwXRDkpWfyegVwZoAno46J9s1QmCoO/A/S9vdAwwMmS+Bmk9QBXU+mkZ",
+	"0t+rdoFj93jUfXaV6e5EtjGN0QRXUhL/wepWM/3uKtY75HsnIS6f4x6Evpj/I+5pdkxI7lysL/Fal0Io",
+	"UnJvTkHu/VEJxsG55D2fN0dl6HSCEPMKaZTbK2RNplN7WCc8VtRonAVBf7qC/8j1QiHdmmcm4682nkKy",
+	"dWj20rTzSmQwGp4N+g5FGwbaUu2N9DNZqeNCY2uiAUw9HYT9vmux8T21FH0pW0o7czIKT0eRLdwiM73l",
+	"I+/vPBPlUD4q8+tpz8nZY7CWK4IQ48q0UsucMpOoqlEIAgh2ifMF8D5zhO/+6qjen6cu0vrkOtzPJjn6",
+	"ZYwghwRcgBXK1wgFtiJuaA38SrEDuEB13EKZg/q4piQT1MYtKYPHRaGUE4SzdMGFj07HLMXyxkdnLnGH",
+	"BBcyE7dk7aMwNJqh9heD3LOQ4MKmex6zsG/rrfgoHKBZwrlAqwSztgQXBfbvEzZqT0WX5ANdcllp4nJX",
+	"DwxyrvNT3k3la9/j8kjlHXbzl1ifE73F5RwFaueLBiV6cKedERDPM/4AdpQTcRufGdPXQDHfW5JUHpcR",
+	"Z8wKX5clZbHCxFNE7hd0QlMu0IwyXO0hhMS44XDMLDq+XOEVETaTgp9nQzBhWwRCR9Suqr9s3VlfLV4X",
+	"FtNJxnwUHue3XCYToo/CE7TgqVpG/uQUzRI6X6Q2q6t6doZ0DK8s2kWBs5DyEqLQRoKOWeVNlMeIFh31",
+	"i1poxcOBBk6tg2PnlEYnUCAtIThWuzG9gdrXp3aVY1Z4bvooOsvFpWKYfmBsPzNCYiWQ+agfFshj96wf",
+	"Icos7lRIA9QPWGEp77iIIT97Cg/DMWM8pTNTVB2eRUgTjDAI+oiRu6LSktmhYRDoZCuAg2MWDoOwID3h",
+	"MIjKpCZSg1fsVNkKnocudStMVZGahfmlOoGO+6obS7MG6gdQrTGzBq2YTzN9LAZBEFasXdtJVpbndnwG",
+	"I4oVfvapWleqtbytbN3/SEe7SkffS8fL5eHHaHhvbxuTo9uEy3AtDm0qN+KJ+mnyLh+YShyGevpjRpl2",
+	"FFCAxixGC74kKzyHaGebCFO77WB5o0PmD1/lQ9ncOxDfRCbgMgD+LKuV4oeKiUlEmUwJbszPiVer15gx",
+	"7YKwoxSGV6s85UNDojb1CskFv2OKjS6hmqEiCqlar+xWysxJx9yeP7lNRH7bOUDHfNA5rGKLr2uAYoFn",
+	"KQggCZfa4zXBGZsuSi5SGxIMF66sxgf+3DA52ewgaVq9tQx4c7OrFcE3ZGsjzmR7T3yJKesMscdlesbz",
+	"HY66+aI1Sqrt9kd7U/V6PSWOC506WssCJutUt52zqaEr57j5kPx4/eF9XhcIxjKH+IUEQpAHQT6t3mWS",
+	"FG7BKdPqNefpYnOTH5XEuLnJh1z02NhsM2bmjTZhpml0DdJ4W5Oc5u6GV5fOh03Xn3j1x4RlsWz5JXdV",
+	"a6aOj0lqDbxpxxMHHzVf8RU5stuTXNff3NE0bXONs8mjF1guUjzvdEIyST5kSUpXic1Y04JAwKI7Lfon",
+	"aPnge+bUXpOlYnBEs9TLJZ539sg3PTxlTqS3OgjieweLabHp0YLXZfnMVgLFytU8OpR4T3aIlSgNvN1K",
+	"wkX6ScR7iFQPbWt/Mj/ovLc/zAsaz9I9UhNPyIwLsvNnbV7rUF5Za0+64g5nxLBdabO9kbJLwy4iWg2x",
+	"m3exQ54sPsuTbkI1Az4XeLlsyLKKk4TfQTRQCxHDWcovlPC5N4+ZCIJvYn7HdrEtVtJJdnO1eMKkkhVC",
+	"UIazkra6xaA/4k5q9+CyHQPEt6Uqu8b3PwhCml8v8f2Fo1TtWiTh0XJLWyRv9ytDpQ//wMUFESmm7LqQ",
+	"VeqLFZwv97pfkCTNVh87Twma73lKlIJ8yc7nhMW4Javcgt/ZzhveOgLzxvKIhsS8kMh+soMLV2vejlzK",
+	"3AsdHEmzyYCgDcxw6zqHwvFgeDLVNxrxwI1petzSdhCxDF3/k0harWk6dxW4lA5dW8hOtGqH8mauDlGP",
+	"X96Zi+xP4naVJHck3huJsxsR+m63JCQadFfVDja6XHbdlp+sPlQFxn7e7YVn+86w3kWh2gX5bGrBZkIE",
+	"+Qb5TIllYm1SDUI2tQaxLBfNTY5B2ZqxgcY45eKFRKbykNRlk8tp1/pBeNwkllbvSB0TlxBcXLTU1Z4T",
+	"RoSp/z5CgyBAExzba0MfDYIQZUzfZtN/Qmx+0FezmtA4Jswfs0EwgLTqM54xeD1ES10KRT3FOiZNPT/W",
+	"D+DuUdd7GERnKOV8zJZKyzBjSh8Njp0b28FxaAFczOq4uCMk9ytFv9RMjvuQH02QW36jxhwGAZSxEQwn",
+	"1kEHgKFehTAdulwlcJFG4raLKacMVJ3NO1vTvK0rQaZUEjTFmTTltm3a0agfBEN0YFal+JRMcUIOfb3J",
+	"Y3aAnVo+BgYGTShnpt0JOsBFmoSiPZVjtqRSUjY/9MH7SNfVSqh08oHonJbNS68GDOZoVMCkkVM4iZca",
+	"EA5iFsHHCJfKR9dCV8vHKMGTtmrqKbmHLpRUlFfQU8N0EuyFjjuvd6t6eAG1In/P3HIcN2TdGFmbNa6X",
+	"oUWariT6+uV9D12ZKgrVUskaKEapplIN1mHuNe49a9yPfawEH7EQ/E6WEhCOEMHTBZwwyIqKsDYJ+Po5",
+	"ZJxRSHynhDOajhkEppLfM5z00HmeuZAwHaqcmw5G6NdfLz59vD6//Hjlo19//fjpOv85Zr/++vrtO/Pm",
+	"7cc38P/7t1dX1z+ef0QHJj3loXr67svb8+u3X/IXUAXlELr4+OlanYBff3374fP131+VTuG3cZELzA42",
+	"9kZo7H0Yew89lGfTGbOx9+uvl1cfv75//+uvYw8tcTpdEJnXT1XrxoIAXZEkLR2qYjvelUtgtAYlO0pj",
+	"h7DhWb7JmxitQYVyZseN+bjwnFzRf5IwCEpJHLd+Aw0bQ45bUjI4YHkikLSVv7SpbzoFb9dlfn/bMpzE",
+	"Aq0r6bZd9ZQHu+/cntu2YWGti6JddyaTuqLjlWsWrZjn1ONaZkqdhLKem3JiTHm6AnGHjBO0ffdKQezO",
+	"Wh1nkWL3ypGdhcdI4TBS82545pP6BMfUjmg72gqpZiiZoO8aAOhe6Vzad8w6cnTZL8eF5qHNxedfZMca",
+	"QWFt+Y8kPNUbBvdat3aF3Xrd6lzPOAmu2m9nQV/t0hK0z40NuSIfr0HZt8nWCrPUL00mRPXBGyrcL7Cc",
+	"mjr0jZ98521+LBnufL4uWZzJVKzbz9ef4xztL6M0rxqyF3Vh5n8qSe35xTQT1tWF3JrzatK55SdWaxxu",
+	"UFnBRwfDM3fR0eMRypnvn4FGm+m088yz4UkYDp6dbeo7I/llU10PbR1AKb4hUOMxty7IclBQy1JdIe0P",
+	"P0HVwf/cuo8722fWf0pFG59JBzI3Dk+46X86Mmjc0rYv8c+9wPblaYe6BV39uy7xq6xt3xYl7+mZ07mO",
+	"sbRT+e4Myt5MNRkyzU7uEfOqhWbEZyimc1O3vBb1WiBKY9jr9lDXS2aW4FYG25b0T27MrAjBgjqR5a7l",
+	"w5eUXermYYvX8QY/xmJYN62mzfy6K8WupPprvuCtgq21utM+aeE3VarY4RK6LJRvqH7ywqQf1TEUcL1g",
+	"AOtkrYFCYk+TSffPU1z2z1oL4gkKtX7PVOtNgoEbo7UdW7+/L0jl9DzyIEL27mY2oRMMoXlJV2zNB4oO",
+	"TACsBAeeMWuKbLq0hezjWNrcoCYHlq9DDd/eX9u0VGNW3HS9wSnuIfCyuFhgMScxohKFpn4avodINv1C",
+	"O8BCtX0ojDZmNEUYzRI899EkS6H+g5EQpOZ4usY+4GhTSlJnDrDpmZgusCRg3P7i5FH5/Ono5OQUktfk",
+	"yQ1NDh3ts+C9u7r2IFTOzZsZ9fuQnsYEWZqso//14fwqCsJTL3+hzttZNDgJ81w09RpV3ltzH/Y5XaP3",
+	"qcLuvIFORzHyXn+9CqO+l5M7z2SIaIw/DAc5eTBZEJw0u3kHtSBBh9p55zG22TlPA5e0ee/5LUl0VUYz",
+	"hhcMhsPhMAi0tlZLqnN6FBwfhSEKjkfBcZEGs5ZUpxLHFVVvRi8Wgsp0iaHcZbpGsU5205yOR6vyxsnH",
+	"oJ/OjCRl1mF2TrrU+LdMpnBKKr/zhEjlRyZjUvHQVBwJg9pD3UPk505V0bA3PK5m1AyrkAiD/40IFsk6",
+	"D/KNqdTxs0UuWouowbb8rmEp5Sl8UM54GgW9s7Ce3dUmG5pxgYq9+az2xuBOGAWl1K4KAvbXV0ZTm00q",
+	"0vcCQR44OwzcoFkwbRJxS6e5/zRhsQ6gHR4Fp0dRlN+YlB4+NKUsjXT+1joMdNLSsJaxNGxOWRpuzBzb",
+	"BkY3cWzUL34BDXVAXU8dVUHUvkFUQ8HfZGQrTltiX8sCbKnZFItYL67ve9OFkt8tBTLpsyAnozEqfgBf",
+	"o+LYzUgOMt3djJDPRCggaxN1b6jR4rh/ogDh5MFdYRp3nb7J3bVyJ2EQaUroKv2oxI6T6GwQDRQgDUYZ",
+	"ItyWTisMgpPB8LSUX/eXfIO/yiKlmM21VUm1BZm2zuupsAWVE8xIcxJs80hTVt29zYsdIssV9kyJHQQN",
+	"KbHNk2JASP9xUYrQbWMtebtix/NHBddADn8oHQeNEpUTEfaiyJigjRBRzi48rJ7TQX5Oj4PjQf2oDhuP",
+	"alQ/qoVl4fi0/9DuOdildJpBgfPyRxWJobO7bEmkaHRXdNM7vJDgW+abrAaA3WjQyf3KEVH2CCfJhZkO",
+	"kDGVIb2yJNLpw1xgftbMwFtDyBlPIS2cj0KUsbw+k3kWmf/76E7QNCUM8dnMRwO3sNLQCM3bCirt4Yn7",
+	"R+U1LolSu4/lCF77pBH9U2VGrnLd/bvYeU2G++rA40bMyJf5P1mZtwGzSMm8DZYlUWC/jMc7ZFc+3ys5",
+	"fZWVdxrq4hEp7CoCQNfE0Zr7d+aIZaGh82dlsaLGScFkAY7o+qo8tpWpAX9eIBhVautDtYVGnhf75t3e",
+	"hmvPm9a6WVypAegHbfZe4NTU27TlNvPVW3lDe/WWTrO2NlmrCwIfH2sAtknMV6uEGlOh49DyBIaazZEx",
+	"bSN0QV6LSjvuOZyOTqHJudyze7KsaIdcWSXlTykKZTvWz+9fX1/8eH3dPytbsvonwYkj+5VSKj+Pbek4",
+	"HAz7w0F/2GRYGhwF4VHYBz3xbNQP9zUs1VW5BoPSIDg7Ds86GJRaZtWo0J8dRQEK+qNhOBoMNij00Gdw",
+	"BtmC1b+aQl/KHK23aZOqG0anXoWlgZXjX0O39ZRy6/2ZtNt6laDwtBeeVr2rvlfCtdaKn7vfO1wUil/T",
+	"1a3Jl5hfRSCa1xcjsblDdTMa/9GG8M2soTydLnmCK9PbLq1dk/t0t2vLnXS0/Faw2zw2sqANlfls9Fjn",
+	"jX5ezrB5V7uDerf73p02ZqfL4afcRWv5L5J/NNQ2XGBBdB58RXJNkD8n4IPBmdpvmSJthatsbNk81y+R",
+	"xboJHKzb9Vt/t4vuGQL+KE1iA3jBvtAcaUlM+hh7PrgoVW1sqizwiJJ8vSAIgrOwVquuFzTd3FzpyxQ0",
+	"IwQdhMH/PlSiva7Ol9fki0oXN6WafP3Gmny9oH6t8jwl+ZpW6d6rhEHQYNF1bvGazoC9QdORThKUBDEv",
+	"9BR1FEy8KNlV7VNocp5PoL30WxdLcWvBNgdfWmJqCRiLpfHEwfdIrhKaosm6er53WVuNwjSs7lnTOBRY",
+	"2pkMlO8gq9AKrQ9d2SLVMuuyhSra1972DJn3Ies7T+LWhOxBYClAhKZYxOqXetwvEqPPCDnU0fzmtl3H",
+	"76/w9AbPCTrQ2f3T/FbCvID05goY8Mpa+MxL6DAq8mYPg36R130YDMfMJBhQv47RkrAs7xcNgxM0IbdE",
+	"qOGdp6dIEMkzoTs8G7OV4HEGxQLCAJVSxatHISqueOBoqIf5nErrV2/6SBYksz3zf+mKusPZuXK+2FwF",
+	"TptMTPIgU7E8ifPE3xI8QROCbwmSfEmsfw9ZrtL1UxWHe2Z+20LYCrLeedTKnfoew25h+Q4tb6pTYziJ",
+	"Yvk5H0GQUDqXBiwXKTkt7e1X0uZYEvqbCrXW3Ep+SHCK/pciC3w28zaw0GaiE+Yr91HkrHybYb++yt2T",
+	"X1dh0hlXGuFWX9mM3hN90Zc7NGxf186JknYQhB+dLGkDij9Zgkunv04pLseM4SVBO6a4dCMHaiX2TZL9",
+	"8CgIq9azDSFy9ZCCx9TubxmoZnCnSaITehQWdmvha67c0sr/IcWm6cWwDZ3bxCRSUV2hA0mINfH1TFct",
+	"qJzyvRfv3GV0cZ5vw0kTM9fMHZcEM7h0MAxyymMiUSZ1sh0LB51QpAACuJtCPhWdsX/GM2EwNEshpQ1E",
+	"3kEGknrZ+wZXKJjdwBt57+gsRbc8my5KFYHfU0a+aDhD02EQFMZWz/eGYVAtmu587X6p2l3ABDzfC/OK",
+	"i24om+fDVCBgG73WEphz7ezMWH1v6mtfYBGrHvtu/+rHGyrINEV2rg91Jb4FHE2RjcAjlC4C31gcN7mr",
+	"ZG8DxJpC6rTLi95yPivsUUriASJzZ4Jm1kim6veMi14LXLv3v7nrVQc4VJaNcPEEr5U8Lta9hiPhe/dH",
+	"WMpsaftK60g9p7c6alQu8IrkiZk0Jr8yNEZCcCmDMCG21sFDOpPQAUZLvNKZoiBxVcrhnMA3IH/ekGSt",
+	"ul0e9pwzaj0TGmSiYmlxRRTqodyvz/YPughUA9JRsODcNGbwOCeINZ/v/w7+jM1FIXd0MCugUnfvcKp1",
+	"/UQlVhLPByxTIhRl8FEfnS/JvY8G6A1lii/vqiKXN6G7ubxlo3avnFfs6V7aSAUF9urjDysm3z2Nb4Gv",
+	"+zsy7TXFCtZ/qxkqCTqPY7PvJqCwV/qog99QcYyewKLerZ5soel1LSY7DNpCJ6IABWFZco29Ub9c5dnG",
+	"O7T4jdf7sNTqMxYpxYnxTqxXqm373qlWG9lfZQr6dCVsH+v7+YeduMen5P6zFetttjqW9voJ6io02MOa",
+	"jfR4Lc0l1QuZ2+QoJOe/pTGJkU6s4N48liNF+q2RIlsuEVkny7w15XUKCC8+2AATY8KqClQpvrfBc36h",
+	"MAucKskXTL9qwCwlMcJpD+UXKlbGUi2V2oNTxG+JECDmaUPjC6Vuz3CWpNDKR4EO2WOcERTTuEX0UgLR",
+	"YKhoUNmOEW2+A+oUXRO10JI/zrhiltD9drK8yu4W0zoo6tYo7JihlIiGc95zYPbKyHGv0Bbm6MD46Y6x",
+	"9XirJ9ipOOv5f1A+8/d8Ttk1vyENAcCJeteYMPfnBRGg++TxpkWI+0TwO6kvyxpcXM1AFVmGsnlCUCZ1",
+	"TUDIJgyqGUZywUWKUqpri2zONat794t5NznrfHRKm7ppyJusTlyYXNpuPVREWAw1myG/P1joqM6TnNds",
+	"zd05z798HDNjebn6eIVSvqJT1XyVTRIqF9qN4AAy7xpCkjr9HNZNK+BGRIm8Khe3zJ9fqxEUznpYsBG+",
+	"kyPJ5AivjiTP0gXBMj2KRmHUHwyPT07PgjAa0Z9u17+ajB+/DsJfAUAXtj8nQUM+5AwnkhTP8yGN4iiW",
+	"tZZiWWmka9xU2+mnlaZWra02ts8rzcGoVmusn5aa1ummoFdF4eiKSbFmW8CCvjWIAA4++YUTiXMMAWsZ",
+	"lMwz3ls6uwNaYDBBYEHBqPYKTAgxGA+gOdh9tbUHC5rPepvo873mWEfKpuyHdRTtXvByW88VROzSsYOl",
+	"jX06KNs1zmjzLCvI3Un1rGB+U7e1Y9Ch48oZaa0tt0OnD1tI7deipPWXwkWzaponSPtZatvaiohmyjtC",
+	"ITLVfRWPV0SzKCk+Zn3L421e/VItgCFUxBZgtLXX4semtpZqN3Zi2BwFupUS26Q0YYGI9lEEeOT80jjg",
+	"PLC75zzSkM8fNJGpIg9OQ/WvZ6IAnQhA68Qe6sBpbFNAq+l1GXxNLarwbGpTBvC3TlctVRlvayaqJV6j",
+	"CdE59Q9iom3kWKLg0FdCU9qUlmrMmvNSAepVz9+zZaqq68SNi/3pdg1iGTQprTljkqQjvXQu0Ngbe+hg",
+	"wtMF0nBQS08XZMz+SQRHahhdCmLsrdfr9dFyeRTH6McfR8vlSMqxhyhDX68vtCaHGeKmrBgae+r52GuG",
+	"jwOCA4DAt8HDkf4jKv5A9o9R7Y8D1fvhXw//WodcGW5Q8+rB9/KsZzV4fYEivRIIGhTKRedTnSN8ildK",
+	"HMTgL5wx53Qu8T1dZstXSqdXuqwYM30FYY4lmc0UBZuQNbciOF5pUCwpU5+6Ob4c9HczSG6dqa+vOkIl",
+	"poZBoGRwMzHjN9FhLKvvl0f6v0TwowmWJEZ8NpMktTeU4Gls6xqnHAmSZoKhA6jTYm4m4cQcjvTlpCRT",
+	"BQJ4w2coCnTCdamgGgX6atMkhQPaSKRV2/FEHcUK0ILmhYiUEfGO6CJD7Qn68C2mCZ7QhKbrt6x8035y",
+	"FJx4fqnJVVGWrGgUem46UeM6fqEjS37CQtJ0jd7jGxDOzdurSrxHYWdp9PhMEn4n39Nb8przm5Y7ck0m",
+	"TZQbRwfqWB2qcxpzYKcHIFofwlUZSuhtEeDWfCPfCJnuZqMWqHXv4F8kYXoF054Xy3QoSB0/vvNWPWlW",
+	"YQPQvDhY1VyovTM1T0JLLG5IukrwlBg3BwppD1e6E9mzf7mUYMxas4hpplU6br7O+/X2fppkkt4Sf8yW",
+	"mDJbhBlsB6aQ+2f96FV1UJ1wDAJOl1CRa8yMv6f0kVzhqfq/4ti5JCyTfs1B1KQmE+SWkjvZQzM8VftG",
+	"iUQLrlagJRfXTzZEmAqkaC44P1E291E0ZpiKFRcpkossTRPioz7CWUw5uqUy01Htr1//TcnaNjQI3KoF",
+	"8dEJmhJBlpytx4wzJGlKfHSKpguaxGhJoTyRj85QTKVi8XFeYDEMUCzWaJpoLxcfheGYkfuVgN4XZHrD",
+	"s9RHYYRmgqg1ixvdrI/meKmkLCwI9lE4QPP1kmFJs6WPwuGY6QpdJC2GOkYJzlgs1j4KT9CST2hC0AQL",
+	"H4Wn2pYYDdCCZ0I1PhsznqUx58KMEAV2dGSOhwJRFKIVXqPrn3wURWiV4PVcaC0l6o/ZSlCWqi+MNV8p",
+	"OwNtOppqJwAFcB9FQ6U2pTgTmKUoB2B0PGYSZwyDt2VK8BIJzpc+ik6QXBq/YyKWNE3Bge9UoY6PojPF",
+	"P+cAp34wZhICEQvY9UMk7+gSoLfiPPFRP0IpzwSKibzxUb+vHdGm/FYJLcV3A3SLk1JPQ8WGSTJdKISy",
+	"gO4fozs6o8XvE4ClpLEScVICwnFewa1/il7//ZPz+wwl9PeMC5TQKWFT0hszgRUUz3W5uHStU+2dn5+D",
+	"DT9W0ImQJMnM/N6g9JXOlA4+wexqyW9IYevKSzpG4FYKLDkcHA37XtUpcJwFQX+6gv/IVULISqJspcjN",
+	"jN6Snn790ryHiaQCn8dZYrx+A1Np0Jq+HOJlYsOuUnUCQTpevs2/1tlfWba8SjGLsYjzp5AiTZ/jN1Sm",
+	"GMJi1TrMQ9PtO57E6IJjmaKDT5/eH1bYjYKUw2ZG3zwqzy3S516EeYuo1gJA+QDltTW1+myIlQ6rmab0",
+	"lnwmgvL4LcsNf+5jI3NaT5ZSjHNYAtQFTsmcC2B8/xj6x780gfENZYwI9EZQdiO1CPwZ38MGLCmzf8ol",
+	"TpI3pR1+TYgw7lCK4oFNO4bOeqB+TQSfLjJBfqBJvouVwE9QtC44s15MF0AzG+I/w6gfRtqZZ3pDTTFs",
+	"LzRX0555wbPUvhk4b2gSn891gJGNEc8jlt9sRlxIb2tnpym6reMn6C0RDXi8xDTJg6aNVl+Nfcz5kDf6",
+	"R+T3/WM/jH5Rz++1H9EsY6BDXQG704ghCLZQ3DDhL2pWSPO72txmCefis5pZJsgHq+roPhdYvsdrRYus",
+	"krkgdL5Iq830Q6tPmDh596Amtpd/KFX9Pv9+EIC3033lW6Vm/8DFFUmzVeXZNb4hMb9j+WOQfk4UbiWE",
+	"zdNFA23QJWy1X98/wtCPwkak12D6wmE7LMYPAgfn+4Hv3dHYDqIGXWBZdtK0gMLSblT+YAHXFCGZxbhP",
+	"+kN8MsR4Eod9cnp2dhz0T2L17CyXUg0M39OJwGJtIv+g3s+1kQvV65e/rcjca18vLJYLOqcMJ+rYmdUq",
+	"jtT7baU+laDDD477fYjmm6vPvHe6IqmSMKGkogcFFEcvX2oJrOdg70utOb2Mwpd5rwo2lM0wS+0xo0zR",
+	"11RJhF9LHd7d3fXo7e0auoLsIC9Br/jr7X90gFWCU5pmcHKPotNeEByfnA1O4FJsihOrIhL2K2QiSDib",
+	"2+bhsN8bBMfDk5M+wM+IpDb5dAucG0CpPi2BMjoenITDsxyYu8Ew7+6htKuvsSKjl2X+dw9Idu7QAfus",
+	"KCavUVhJw83c5JsXg7py4ntLzhRyHz80chfbMCxahg9N7KaNSZd4T/MhfC0IvpkpRvs6m80gH4Sxv8AJ",
+	"DAsLjP7dyIXO0S0WlKRQHFibz6TmPyxblo6rOu3SJG1g2fIDIUpyMk9DRZscPgxmqTcb6CznS7SgSsAv",
+	"5DYWl7QCc8sb43WdFO9Ost7gNXpDEjLHKUFGZvDK9GolIEP02an503EqbYDcjksAmNrUv2E/CFAQDNDp",
+	"6Rmkc6dKMaznCqladHZLGBKh11ymnKELnondU2FG0Um3ZCEVGRpuKozSCMig37t/g2ex/tP4rTz4re8i",
+	"nY90lVAiLvhS+0rbzC2rZK0tCPaBGjZv5b0TBKe5x5PangWXK5pikEVt+8Jr7+wo6B9FJygcjPono36Q",
+	"N/mi13hrpgfPiDC49Z98wdAbTmCPFUH+YlYy1Mz4n3rXzzOZCpxQ/NLJAQOxfjXSdEtjwr+KBPiLS/2V",
+	"cJBNNB0kywmJX4p7+vmnnzPxf07+pjjQHZkoFa8QoRoi0spcuGM2FNdWUgu2qAVmVxWFvVx+S5pFh7vL",
+	"uu1ys6mxPU6rOyje4PW52+VDLTzQCKPa+ILc8X10Q9Y62kaxC3RQXHIc+nn8wQoYS5FfvtdUpLeuDe2x",
+	"ra/LnTRtbFkr6d41tH/wa7linjA3TEm56fAZXZJPszd6WWX9Z+ePrYq0e0LYkkLVAI5KdGIZtX68/vC+",
+	"U87ass2wm9dCSRHrkgXG0cq+1Yr9u85zFZSadYs2tttcVe72wPMf3C6aplRXVZpIiaO4tLxeaP+Ix2Vq",
+	"KKs2+yzXnL3qKh2lY/e0tBUVpUt6ipJpuxlmhYqyF8NwFZkGsDsqzV7dlxSfXaHvGvK71bppUWj2GdpV",
+	"fvZcelVX2t3LX+tVeyDwB8KyJgRuUVF2j/ipqjN7BOQ8gu1uYLc7prRqUiV2SIRbE+S/dUrfYiT9PVb+",
+	"Bb5tWrgrRe+ZNtjK3d9a0uk+9kg4Mnqd3zljVVZWFdC7uM/teJVZ413Ve02hdFeIZi9y0PDZrFYm9d/t",
+	"CqMWfp0vr9HPc39aN+0oz20XwypA2S90cn/GUQF5w4qqsN+H+lZ36gmCKjbpNQ0nonr3XTsYr1CjdQ5h",
+	"iThDVW5VjVr8N7mWqlsSagbSHfTmT7O/E6xzvjRZUPfqqVaSoqHOZTMod9JZuhwMC/LdBSWzQTt/WN/O",
+	"vXyzXeDuk1K7VFR/a07tis1Gz3LXK+OH/e9GPX056v0r3I5W9fjcNOjgY+mqpBjgSA/wkt7ero9qj3uL",
+	"dJl0vn4116zPe6H3R9yIVVVSI+Q8+UXZ1z2utJrvrHa6lQme5cah9XqhnGw8ik4ako0/7GsRb7Brf6+8",
+	"4CWvwcckB99kR65EgTY4yVSCQN0WdWn2Yfvwhok2pebDa0SZiXdcEyyM6/fdgk4XiAuUsZQm5qfkS5Iu",
+	"KJsjKrXsVKtW0XSJujmOPDZeormDeT/c5l9u+na+CaPN32yDkbV51wMeluBfLtCMJiYhNBzoHmq8p0QH",
+	"+oNE2/TGTH2ma8keup6VIxSaekHgDXhH4th62RUE3EeDcMyW+txvDkra5aJ+Ahan8lX92XH/rH+851W9",
+	"0+HW3S5NdTdLmXsbvJNEV4dBh4GlCenYOSp+vqPRINM2wx2Ft7Kdu+Fgz8p3UybKAjbNSY9gXJIQTdEU",
+	"MzQhCsEQraaM0C5WYRT0hhWxxySGeoz7VL8X1bynot5pR+epaNjBeeo4aHCd6uchH6HrOBUON/kgPN5n",
+	"6rQXNJRX3N9WtavZoXmv9hra3drGa5LyRu83Rhkx/lgjSVKsbmfxAU6mBk/TsbfotqfJ/vFU8c+p55pD",
+	"8kQZims3DQ2EErJp12ylLSahMgsfs4l11IJKf1wwxanhoY/6KMnYdOGjAcKzlAjGObPvhsbw4qPjMZvy",
+	"6Y1S/ja7oP939Vf7tzBMPYWZ9rktWvn27HPa9//4GSxbG4zBdRuwJEkiUboQPJsvqtFgPeS4C0IEyZhB",
+	"kCwRkjMdQzJLsM4L9apFJwA78phVt7c47rJ+3v/Hy7LuZVmlBHUY7e1F84cx1H35ogHtXtJCaS+63Ps+",
+	"w5EsLnwbkn/AO61c6yvnHiq8RHXclq6tC7qMYrUWYRSXXfCUJOZEMgIRhyU3yEo+TOeQWa/UQdUrtYpp",
+	"4jHX1W7X33a2TJh79AZSNs+ITKHmqGpR0vDyTFTwC9qsknXj6rf47v7r+Oc279mezgsaHA9NBaTLwOiU",
+	"lzKH1F5pKUtg7TReAdi9B3SAvh/Sl7bp0eTDVaaaqovBG01ByoaPnvaFoBK5lbrTBcEQghyN2TTBUuoI",
+	"2T76egQJwnWl+gkWJFWy+oRjEesmx2iC2e+Zen6CrODuj9mpUg0Sfofk7xkWZJMo/zyhX7Wivs4oe/g8",
+	"3XfUuJtMYKXJ7/t5sc7de9iF1FI2L3ICVTWNmx0KO1QuB9THjRcDgt7i6fqCM0lY2lxo+mfIUgIU806n",
+	"tlTC5hzfEiWOqs/RVH/fJNzUzetdXJ8baYFOlNWUcDOTRCDKaEqxTiqVijXowIUQpM6TudrJC14RNofS",
+	"UgPD0M17dcjOP182ZOQs59wxULvS02rc0FLFhyb/KOe9li6ZnksPzUnqfv2eylSnXID3ipK9GjNTCBky",
+	"P6oVTNa6vpRONWOyNlVt3uroPyZd82PTPdc01Op2UoZWgs+FSa2Wz1jt4RSzKUkS9WOQly24w7R6K7Ft",
+	"81zYmpk8OIWlOztN57vRKGE/Y8VSkwf7eo+yX+6nOxYnoPLt/YJOaMpFm2P1DgteYsqcus5/fD7v3O11",
+	"ex7ERkq5UYSrf9HRxdLFzbJfzPe4hS7RsMfcQrsdvbMJhSpMLk2JTT7fEFJl3r55DBeZPgLfdihVnCXJ",
+	"x+4ZkF3Q2GrgNeAUhfMbKM0WohpAuqwVprGSODMnvaR+FqE7QRV4EZ/NFJ2dYWqIrENxh6YMgb5o30hf",
+	"bcr4nLQ+a5FRQ9E6R4jkzT/Hs67p/G2F/qZbVF2Yv80BfJ+qjDvR5W0o9WQV46qd5mXjnrBqHDpQgpBR",
+	"UcbMpfG//vruy9vz67dfrn88/3jYJN0s96uD1gTAqxXBNxpilWJz7Wd7R7TlYo4ZlbjzoYDyXp0bCz6j",
+	"CXmz48Ezn+0QQtSNqxl4fn+GZjf2MbzsasWZ5KKJSCu1/j25JckfUCVy1yr3alp7TCrhc75TSBlrOx5S",
+	"w00u6Grn2gu1b3eUXZ8pIMagwp8BrzVOPgqvbYLsa+5mzpZOCsg6i2jMjw1VBfJ8276uarfEq1VRq/2O",
+	"TBac34zZ1y/vdY7PO5okCCpC3RJEU1nqWrbnv7b5pR0nMdVz2UeM3t6uX+af2AsQZ6PChjTXRc9NQld9",
+	"/G/t+eM3NxLLje+1h/TGJjbv9MZG2lFuQ5MmVnhNpzckdStVvBNc29PKAJurx0/DG1M8v+AJz8SeBttd",
+	"Ukf7e+d9RjKbzeh9zysle35MrueumZ6dZPY/CL58itOasep5zYU2c1TR1y/vx8xUMHJqjah2/3M6v8vp",
+	"hMr200zQdH2lTpGGzeXPV/XdH6vHSN++4xVk1NdX8CP9TNI5w2kmiH469kzeavs4LzDK74iYYknQgtyP",
+	"2Y8fzi+Orn48D22akRxrzj9fIkmmcHFhi+Pbb2M05WyKU8I0JvKZSaWtC6769ZHQMh7abiY8XqPJOiVS",
+	"N7zQnrxH1+sVgVS4qQ+21OUqtTlPVLPLn376+5HSDdCCYKVyUFOHmDKZEhwf6t5WGI57PGa/Z0Ss/Xwx",
+	"t0RINdmxF/aCsaf1nbGncFcN8h8ajsUokC29BM0xM1UiEE4khzqylMh8/h/eDPVMpdKZzKIPYZi81zE7",
+	"aCFXPpCQUrZxQRSaSFubQqK7BZdEg4RKpV4Jongvg2BZtKQsS4nUbveKAU8TPr3RR5sqHNJw8/JCUf91",
+	"dL6iRyaU+5+2tLGVP1b0/xAlgOgkELyZIAEtVtANe4GPsEQzLNR/lN3SlNzQVG2RRNRomymRqW/d1c3p",
+	"1Zs1wel0oUtGQ1hQD72FSIIpThKoPMHQj9fXn9HnT1fXKOVj9hKv6MuwF7z8ln/08Fdd1PY/vun/Hwzt",
+	"12USFNr10KcVYWq+UIwaszFTVElj8WSdI49BZHC395HkmqLqXiGBvgIvv2P6A6VDq5H0GTCtrE2GspQj",
+	"mpY0Y5RPHkBhp62BZoyq4MozZhoKFu+ohBNNYl1hHI7Fz1fIEhEEvJiUsUhX45AIj5k2DGmYWrb49n5K",
+	"Vnr9PF6/gj4B0qaiSSYznCRrRH7PcAILHzMoi3LBY+JD7Y9SL0u81sdDnY5bYzswfUVBANCcJlSRU7TM",
+	"ZDpmiWJOAB3brWLdmK31liko5AIBHHmduVphnk7xvUUCMF7qXMD/PEvHDKNUYJpQNi+qQKArviSIxjqw",
+	"VRd9k3YVimUCGZdFXY1XugqFkXvgK6OxICMTQQ7iVYqgeIWaq+whbVUzabGxIHkZOWloaLngtISk1XNB",
+	"oLZzuiBLgKCCjq0XQu04JAZgXWDth4ZTW/tgmusn0hZnAZB8G4N6M/ZG6Fuv13tQspTRMNSzf/R6vV8e",
+	"xgzgoVeiKexcAc5kKDcRnbB8iKpDBxj9syjOYAox6BoN/pjVyzBoeOfGKuCNmmoZ25xnqYynuCxQcW+k",
+	"qDjYYVaE4RX1Rl6/F/T6WphbACPNT5mpi27PGY7jtwrVvpAV196aK94kcdliFtgUAkKC6ITZVpRMlByq",
+	"dSITzWPvJ32gLWXvIRCwEbihQW4FQdQJNZ5Fphj6YQ+9VaTG/BwzRkhckBtBZpexHFVHQ7oVvA3RAbzT",
+	"YIVH0ZgdmJaHr6CiYcO89CbUJgZHWXWvmN/sMu5rFpevRWNs3v6wh/SdM5J0SRNsYYbIPZWKdOBEEBwb",
+	"tmxw0TJSg7Kq/QuJaNxDP2CamCT4ckWmSvZV9GHMokF0HOkiHKojE/MK54kyqP+nMSin7rqkXXnjtWpN",
+	"ZPqax2snpggE1NUqMYL2y9+kNgzoU73Vj6U0iBXnH8qavAnPEwQMI1rui3RBlS2TqJR9PBkOfU+6xfyU",
+	"UNl1op/E15USJ4zjAkyy5kEA5mC9z7CVoD/g27w6qkJOGve0BQyKm7aNnC/3Zc4vtBCsix7AkYMh8hOH",
+	"51iJdxpb9Cn2iqS69gkUIhIkFesjiWduAvANJMCu/YLL9AKql7ZTgp8140A09vVFPkZTLlOkq55am4gZ",
+	"Q1e6ggOlyxWBlEaYFh/V/vfQzwC42EcZzEHL5nN6S5ilqyAs49Qdx5yHMasdCBQNwmFQnAczExRzAnYY",
+	"ffzMeR2zhuOij3WZ98CEJOKM6IUoHq1Y2WHL2WqA6LMdsfpYz33ShoNh9IcdNRe7nvO8ncdxGZehkpZG",
+	"SrXxT3LY5iQttuk9lRtY7mcQeVwfemdu0mqQpv+eLaYM3r1LLG5MYbDSN+55gOLN2gVG2z02cZgOJ6rx",
+	"IOiW72qLfqaz0DLccx6HSl6PyMnrEbVn9YgqWT10/qMox2LjM90YF2oOYFHk+AfOdZlcm5QH6taZXFPn",
+	"r8PIq/TblNb/RyogoDX39BSQE8F3zrsZLg8x0BkFdtqaYl+ce4aG83+elyBz8fdpzjm4oDl4/EKWBmk7",
+	"5tPSxYi5ycg30VdPBAZ/Iq+2WLADlimFTcOygVC8XWKavOfzXclEwsHvH7w8jEMd2EGcNRfRylRAkc4U",
+	"6iiyOK/DLAmUCtK1QUlM2iVQYLjhmO1BH6qLfB6y8K48yh9IDfbO8jOZTvMaJgCKcqDS9QKzG7TmGcgh",
+	"2vsSQjfqMUmOn1A0PBv0HefAYeB7CjHaEtfQ2KQmn6nW4ekg7EOswExTESVsE2aT/OiMQ/2jIELBySg8",
+	"HUVn6Ov1hadOnjbxjry/80yUfUWpzN0ivYpAoUAEshSuTCu1lfszqavs64IZnUmRxYWuFAgOkD5MT0yA",
+	"zAl1z8wC6xP7BFTIrnM/4nPJ4kymYr0r8aH6O6XDxmRGGRily6QHp2ipCG4YBEUZzybaUJrDs9EGd5Q/",
+	"oaRwXBUVXLdlE+MTHkVnKOqPwmgUBebYqdM7OA6HJ1X/0g3fGA5/Ht8SkVIJNsEsCKJj9AFc0PX1zu5z",
+	"ON1jDnNBp1mSZgInPvqBCyLBG/5HLlLzYh8BxG5218NfoPOzCR/FEE9w6C+LzvY59V/l7lqJIsNVdaRk",
+	"F+QsWaMU7mv4DFRone2n6cjnE3i2425H+E5iQLSDFND1mNXTDhgPX28u8JRU89EVzvzeO/Xe87XDA3D5",
+	"yEj8weDkWLvBv+dzykoVT6Oj6ARF0SgIR4Hl8oXDvPcjX63A3rGkcZwQt9RKjQpEw6MwVEJDGIyiYNS3",
+	"S7J52IKT4XA4DELIHggPP0C1SPVq4LySOMlS44DofVCHQqFlHnC5K5lQSNKVRAD+Pxt1gN6fgDB8lXup",
+	"IbLFkaqdQOSuV1LfFOal8XXNeyMMwMX3QdnfwNeaiOvF4KOa94OPHC8GH1X9EfwxK3sf+MhxsDis+Gyh",
+	"r1/eG1ujucmEq+7emH3SRMvdCpMEELbE15cXN2SNljgm9joNYfN2iddjpi9s01fGjRjuWeckRYOg30Ml",
+	"cKJU4FuS5HT1/OcrdPXxaqRtOGqSeSlvAoZIjFw3pgvtBq9l6iWR0t5CzUkq4Z4JEszBJbnOPaeWmu+U",
+	"6l8JnhNCGLqlkqZK3bvObyXGDKyfusSKzmpHcuhahZHClSzjd65DjQ2Zvvp4NWYpX9GpagdlV+VC8RHe",
+	"pBa2It3zMIVtzoLPwSFytL4q6zz582sFLG1EE2yE7+RIMjnCqyPJs3RBsEyPolEY9QfD45PTsyCMRvSn",
+	"2/Wvhn79Ogh/hbVc5J5IhYtQPqTNUW6e50OapMpiWWsplpVG+gRX2+mnlab2pFYb2+eV5voUVxvrp6Wm",
+	"nWm7u7nu6ZFN9B28BpxGcG8P9L58AJ6G8OcoiHCJNKW87Dr6JDbobIPLXTtdv8Y35m4GfHqAgLvec5XD",
+	"A0ffGUlzgzGrswOa9tBu1Fbf+lTIrXGPSV3CBVRNCZyaJeqrm5UiaHYaIxQiY3ZAB4xrElkCuXbmhSR+",
+	"LD30UaRe5+5PxNwW5cu6w9rm5fC5Qx/1UcZuGL8zd3k+GuheZjxj1R6o7qCgooc+GiLKplwIMk2Rjh9G",
+	"BzQ1TiMT4gLa8VtT8IKLM+clVWs4tl4oMIkiiEq7bLlYvzDLAdZQNFyTNPesSTWzmwt+t8Ufo0boN2Li",
+	"8xD7Lv6mz0rwbWB8WBBe+ygCCuv80nTUeWBppfNIU8T8wV7U0AGKVUYaSOKn+kF6YjLozMMlg8aP7wko",
+	"IbjWWTpog7Pbad4Gi3cwzC/EtEcp44qQLBAMUddt4fFnO+Lz4PZrNca5XLPpk2PyDhPIF9nGVRdY5LlT",
+	"ta9jzBnxIV6eiCl5Kmx6R4yTlpmQTmUCIzrYo3//slUxKqGOIBZhmhFHfY2WBDPNMRVrmuDpTc5LQGcA",
+	"hw4fyCtQaZoWUrhq0IJEX/TY/84opJfY0T0ghy2W6PeMZErtUJB9IsmMgDMYQB5yPgF5RODIKovBlbAG",
+	"o27HrC1USRBpEyd2wi19gixiiYy14RV0q0OeG7FKD/vvjVawxm54ZeD6LEj1Re2SGeHJsMYG2bU5cGrE",
+	"VbT3hqxSXS71jqMYr+XGu91wgA5+vL7+PGaDIDhEdwuaEAdCVGEWxLtljBl3zxi+a+GQxsG9SR60mGjM",
+	"V//WmNhBylIC1m988rTc0FIwndeLMioXJH4irpixdgT8mzpFtqJZFARAO42DuXXLTxFnUyfG3lJdrPbr",
+	"UqkQP1sngxz5lOyg1VLt4//509W1NuU5tNrS6a8i6Y1ZO7IHZxE6wAroquslTmZc6TtK7RsEZ337boHl",
+	"mOVxOSss8JKkRJhmodajCgIC6hy+JfEhJDcdDAan6EBpmmMGISsKGr/xiTxsPxMZe87z8CVj3/U0qOHb",
+	"aPJ1Ay1+eirMZxYfFaotBGc8k8l6H7pstLpG91p4s6NvrY4MOsivbXxk71rg8MBVT4Nj7SuN4Np/8XL2",
+	"FpzOnQ7zQwbmHAgcKvobMyrNp0VQWQdX3VfaG16qaUC+Molwklhh3wz9QppWW31nNbj+AMdZGOg7HYE9",
+	"HGLNDv4BzrAwUrsjrGmwx7EAR9gtx+ELhOzI8qLzlbJbmjq2RtevqCTQjFmNyB+36O5mkBZXtefFx3f5",
+	"AN8JD+3yWmiwhc2TCSPal96CdCtG1USPVoTa1YHB9QPVBrmS+4IOxmpSnCpDPjdePIvXwk640d1pV8Px",
+	"iW/Fbbd7oUspvNThMpCafBeWbFJbvtL/gb/9QRgd+ghC9Hxk67X5Ywbqpk3zprkri4vfhmejzbEw+va1",
+	"Fgxj8mvCzcnYxOchWAx6o2Naxp5uJNFBCgF0YXRoKxLhOCZxQdbjLaxYA+nZGTEM86/Chk2y1UYmnEc8",
+	"PSE3ZjZYvI0Zw+surLh0FLSTETj5XPMbskGDu4CWEgIa2TwhR5kkPpILLtKjhN5C8OcNsFWcooTPy4yb",
+	"MuN7YdK95mlsi7u8FZbyjovYz/0GzB2oJPr3EqXcRlVCECYRQt8ywRHRkZQTwe8kES8k+gIhXAKuydBS",
+	"K4xpEccCs9WSrtzs3x6cncLtIAgJMHujyQVnZ+rFmOmVT3mWxNa+26jN1aD9PGfqojLMdzpTzjpbpAoN",
+	"N7Xd6uAkqr3a9Kc5NhoKCJt+E8puTO0L6zKv03dURJD9ztGcpOc6sSfZ50IpCsMqivnwOEIHNi7RJA4l",
+	"Y0atKSEK+8Vn9v1hiwCbz+/ZJBU7wvei4XaBLdhmAfS0QqztFUxqhkpvR6fNAoqzW7uIs3b4FzKflWxx",
+	"uNduEjDamGlXfVCETO4BcFbjMxtuv4k6RqEODoScDWWFSgspm7HxeWVnd5TvjJVdped8557aqdT2+8SI",
+	"ukWC3sRWT1oUcY03jfFizyiJvjPdfyc80UtrIV0GIk9Jt550/3dVuo1mYtyUjKMzaCeSGOJE2TTJYvIX",
+	"NEvwXI4ZjmNbazWFTH4+okynvYH0HFDbYUngGNmw/tTkK9pEiIr5Py9afUcSBON3pT96a5461g06fQJs",
+	"u4TMUPEeth6HObrGQ6BMgCSFfdourCUsrTaDZwxOq471nTCoPJHu4VPw1XMbhPJxUv6UjK1a9mRnmT44",
+	"aZTpg9NcpldarBsPm8v1wVnxqdukTbYvzfXZ0NEd5TshYrmOQzOzdAH2tDyztFtPK0ZVk9LvQdZKdyBt",
+	"cv+GxDlRcLxRINuOes9LDasj/QlQsCslLF9PPS0ZLPX9xFh5RaTcipDtJHAwLDDKWEwraSGaMMod9NmQ",
+	"yRnke0plZhrdsxFA86dGIdvtU2OPrlGwL/aE0cAERwDm6GAE1Uh1Kg2rDINQ22AdNttDl3FDwsoWAubO",
+	"8vnQrRjkO6FbvXLFZkwzYH5qTDPdPjmm5VUV9sW24KwZ23THObYFzdjmIyhLsSVlaisGlmf/jFhYGui7",
+	"YWK11sQWTNSTfnJM1N0+JSaW8xa3Y6FWp0yIdEKloyTZEGVzwXud+2zm0WxQGFLHsZlvXpncK1arhbsO",
+	"7ey7EgQy2EAWBmDFJvaLSqTW0oSRlVU8DzZelgb5rmrtRTkQa7tXbu4YZcL8uIh1zqwnMtHpaRX67U56",
+	"bf2iyhQKc7wfPutAsnYEPVcghcteW50y5YB8pi9zfwB0Tl+wapFuSkiM7iDsQI6Z9gzndyQeIX5LhI1f",
+	"A8wUZKYvXiHbtB1GpxuXkGgXaSdZ7fkwMrWGzdR17fXLGG70wj460G8PfTTFIga3DHiDDqaCxDQdM/Vc",
+	"vV4oVPsICZehyRAd6GeHPfTZThAidHIVC81xSu50TD/T8ZAmmzOJUbqgEt3h9cY7kv4QHYC7cB46qm0B",
+	"/ePifq8MAvP+BB2YwREXY2baXMb6yts0cq6nzf6YF2e13vOUp9bSMAjQQSk6tS2nqcWZZ3MDMQP8W2Uv",
+	"LWq7yhxjniVZMPj/FKfVZgvGzGKEQzjsEyAdjKdHEId8BInYvdE/AKN2Jytzkl7AUfvIU7LdqxMjfTAV",
+	"4SAFRLCua+WjFN8T6SPIauIjnCQ8T5bBx8yMbX0/ZxmLN4axDBpMG0aIc6bRQ1eUTQkKh+g/s2SNoiAa",
+	"AghTsnwh0e8ZZilN17aCiCA4GbP8qQ55p5D40UQe0mme9Ei9QQcTMuOC+EVXdxBLkNzhtURhuQuoM5CA",
+	"WdOUX2yz/jlwfz4vxHyM5zyguChrNqWpQu3XmUgInS/QjwTHOo9FxiCFl05w+tXzvYQyEnojL3oZoo/k",
+	"Dl1gmSYEXaWCkNS8j7yRZ/7sF38O9J8KVRWIVZeDyCRpUoIBjPG392+gcGuBg5CfSXO/c/1UQSAMggAK",
+	"S8c0LVIchUdBdBQeo2A4Co9H4YmXV+5U2zc4HUS+p5BP2lSGfkPPYXjaG9gXX0z50jxVBwSXr1V3p8NB",
+	"KemjzeVRziRVmlMwGg5LmaSm4HP29Y3nJIsscs+ehMe+zTWUA0HXsLOzKfKe6uS2MtXJVVVHx6Vqohpi",
+	"8OAa3+tnZ0HvLDhTYKiIJG6q/hGCPLQDSMhA54s0z1U7DH3Pni6bwNJkrAzVWIqsODO34/mVeeqml5pf",
+	"DOHHF5wSW+4vqDzRIxRPoQu1hg6LDX3PnnlvNAzgs3qmLHfLhqNBZPPlaczxvDxTZ3TSPzt1lj0o1X31",
+	"Lj6qeQRhdKY/UZTTgUeBWwbl7AD2BZqs0QSzG5QKzOSMiF7eT3WypygIRjDfvAkkGTsbAmRqOwE5Up9p",
+	"G0z9jGsiU6RJGTL0EjbEdmgPmt2lc3dqcPsMK+gsMDiUuc2x3mE/T+tcX3S8C+8fBMfbld5NrH/ntObF",
+	"PNsdAqAUiKmOoYvDmAUXkUfuHLSvNni9NMoTiuUWAoUrQ2xjsM/s6l8a58+XjjSMBpUkhTVWpZnAVkZl",
+	"H+ScKhz264wqHB6F0VF0ioLTUT8cDYOtjMokMAxLTLYl+2Bb7w43zqnqiUNRw0aKGgShU6hHu+IrckPZ",
+	"fIT+4l4aoZO/VOnO0GUN9uFg2BsMHbKj0109IcyDDRAPo9GgPwqiHUSD/k5ArwzQBPRw0D/ZysmCoO/A",
+	"/S9vCJSXRqZ0ew3SeoAqqJ2kY3vklC6ObecQGYfoPbVXhNN1G+HfIXNksbYu+SPrjMHsQweFMFdVHf1Y",
+	"a3/WbuRbMp1HCABVH7PpAos5iaEwGF/ZgFP4emNyg77rgQixABU7yr+qRniZK/3P55mkBnhmXdBU+H+D",
+	"NbNaZWK6wJJ8EjERXxxS8PnT0cnJKdDfXKo0bMAklH53da3zRbsKS9TvA4U1JcGMuvdfH86voiA89fIX",
+	"Cqpn0eAkzMmpms0kk5QRKU3e27emouHndI3ep7H62jYAY6PSZb9ehZGiVjZBr4k9bEy9Hw7yPLgmz+G0",
+	"iJjNO6jlx3fz+57H2KpFp0EpSe97fksSnfw3z7WrE+oGQaBrxVb4wulRcHwUhig4HgXHhf5R4wuVbMTV",
+	"IibexUJQmS6xRCss0jWKNb1u5ihnw5NQwYFKpTHpQ66Zu5RZh9k5emr8WyZToCKV3zlPLz8yTL94+BNO",
+	"MijkUHuYl2uxikw07A2Pq6pMWIVEGPxvRLBI1nnxuphKLY8VRgCLqME2xTos6ZrwQVnVjJSqWVerLb+c",
+	"cYGKvfms9sbgThgFJZ1aQcD++spoagWiSFeVCHL2PQxc7RsKYBBxS6dE79s3j7DYpoEOTo+iyMslT/fh",
+	"Q5OuGGnFuQ4DrS2GNVUxbNYVw40qexsYXY096he/3t5f43sH1HXpp4KofZvwWnO4NxnZitOWGdbML5aa",
+	"2QsQEMjc645cAmy6SLEvZyQHme5uRshnnZdNFzLpDTVaHPdPFCAcA8QK07jr9I34uXInYRBpSugq/Zgt",
+	"vdFJdDaIBgqQBqMMEW6TCMMgOBkMT0uGjV/yDf4qC6nYiosVaRGExfO6DVJQOcGMNFsfzSM30bk1SIbI",
+	"coU9bZFB0GCLNE+KAdUJ4eYW8+1m1pK3K3Y8f1RwDeTwh9Jx0ChRORFhL7KZKOEAVM06w+o5HeTn9Dg4",
+	"HtSP6rDxqEb1o1pYZI5P+53FdbvZLRYZK/o9qTVmj1uYsH/yy/4C9+6VW8yNSrMJplzqdcElGTO3nAOC",
+	"SkS2ZmK6XsETS/+gjDFaEUF53MvFebgjnlGQaAv/BDW+iULD8kYCYzKxIIZkmQB3sPmY1UJ4SK4vlLQE",
+	"hY+bpeRn9+G3g/wLFJ0oMRRFfMqy8c/vX19f/Hh93T8rS8f9k+DEEY5LlobnkVePw8GwPxz0h03C6uAo",
+	"CI/CPvCes1E/3FdYrbOHBiF1EJwdh2cdhNSWWTUKCWdHUYCC/mgYjgaDDUIC9BmcgaVd/asJCSWDit6m",
+	"TewzjE69CscEyelfg196imF6fyaOWb/yCU974anLugbDsx1sTQbyO4TgAFl/YiOT7fYJDEyXtqt9rEuf",
+	"Vp3y1jNepOmTPXRuMg7mSdCWBDNb0t5U/wUXImDGwOhKDgfF79w/wdijqm5MBzLFLMYi1rXjjZOS46ih",
+	"U9cLsW5hUXaBz8aezADPmvy8rm9AR+oAv6OzFN3ybLogQmEAtdySkS96E6DpUI1pqY/ne8MwqF4JO1+7",
+	"X6p2FzABz/fC3DJfCZhSU/kJ5JjXmqmp3la1GYe5QRRdYBGrHvtu/+rHGwp5+u1cH3Y92Z82V6WwiKfF",
+	"sVoh4CdNFmrHKgt2+gxUML2NEGw8zyssUkaEc55hDzZ4bytZ8KdbSLqpvpQjJIz5GJwO4SxDrTpIP4jk",
+	"gt/JUtkxf8xoKtEKT2+UCOwXFW/lCk8hXYKLVD5aEpZJPy+uO2bFp3QJUrS+Pryl5E6aFE74FtMET2hC",
+	"0/WVTQKl2o2Z++qtvjL3i9tKmOILWZlUqT8lD48ZOA7HeJ3ng7Ky9UdCYu22qQG0oCuE54IQ7YYGhvWf",
+	"btevdCqeW8JiJabbgtEmIwQyWUvXpKjW05gjyozyzm7c81Cpz+VRntXmXKIoYGXD7GrJb0hRBQevsJZz",
+	"IjDKgZARDo6Gfa96XktVW68SQlY2A+6M3pJ6tVZynwp8HmeJMS0Fvgc4ll+mFahtJI+rNIsp93yPZcu3",
+	"+de6ChzLlleG++RPwbBIxYqL9A1VvGlq9APz8P+j7vp6Gse1+Fex8nLvlULbNNAC0tWqtMyIHUbThWXm",
+	"AdDKNG7rIbEr22nLjPjuK59jpwlJWYpgV/tWHGM7x8fnr3N+HhhOpgkZSqoN+e+XL+f/C8KgzINI2m5v",
+	"r9Pf60Sg4fUAn6es2ImiR7fWo7hM6I/V2B0q9EEmhi/ZGDj6VGzym6XmS3RnfDzrKQBeiVBDathMAiTi",
+	"8fVB2LttIuOIC8EUGSku7q0oy+h6TNewARkX/qfOaJqOKjt8wqBysUjICiqoWGc1gcFaEMS9U3IyzxX7",
+	"AKB1DtK3mjcAeTaUwovYIRNGsYb0QdSNoy6G9Cb3XDjk3ShCwz9wD2TuMXmj/dITniaDGd6N8V5QYZOP",
+	"nmfcASC/uNVNYHXkDvF6FF8y1cDH1qIu3IJmeOEpnVhewn3phnHYC6PurW1fo13vZeAlyGVkDMVoM355",
+	"ZcEXdlUEBXJtbdNUSjW2K8sV+0zXPMszP+ac6nP6IHNTAHLNGZ/NzdNu2MhFubFyUFM/yvXPYEHXxf/v",
+	"dyDmuX7yv4Zn7INUl8zkiydt1n5N5KqAf0f4477lrZSJmZk3yIZTX5nQLiCKwm7UyPRIpgsJ2+E5Hlbo",
+	"eT7uhMGKJ34SO+mc6qrV5QlFtd+oomEOOiJi04TGLD6g/QNK75IoZodHR71O3E9s21GR73I0POd3CsyQ",
+	"60Jwo7eKj9vfF2wWbH9feFmp+IwLmtpj597WGnWt7wv7r5r/sM5vL47jjdXykQmmaGqtllxZd3BuzEIf",
+	"t9uo5Vsl7m0j6E67G7WLUS1tuJhSYfwx48LKV2PtyavKgKvVqsWXywcYCj4daUN05pfl/19Aq5QabnI4",
+	"uXvdw1an0+sf7fftAzmhqXd6mfgDb8ZKMfPdo4O4td/pHfT7MdCPizPk2Wfp3EBK+68VUnZ7+/3o4Kgg",
+	"5m40LIZ7rOzqCbVi9Kyq/9bAZIOSHPBtw0ItIwtbs61Zm/wMEgifADSysMzde2zULr5jtOkZPTapm21K",
+	"uqJ7mg/hiWL0fmoV7Uk+nULEI0NpAScwwtO4+btRCw3IkirODJiDzjFA/SPyrHJc7WnXLiwh8uwzA1Rn",
+	"1xpZ2VTSwylVMzZ6Rs5KmZE5VywkE4oI9Pj5o7VJyJLrnKau4l5CH+qieHeRNaIPZMRSNrP2tLMZgqq8",
+	"gisWwfHRoftZSi01UG7HVwCa+oR5FHc6pNPZJ4eH9mA6xLp6NOwrVdoa7uf0numdQ2JdciK1kYIMZa5e",
+	"c5m9/7JwmLXqxWyQm7lUm6vToESBGfB5+TfkF/GnR9oNtz7rYhZvkXKmhjLDr898bHKRPmBE0zfYaYte",
+	"wUfFqCEud+wKPekFNxRsUd+/gpMc73X7JNo/jvvHcafocoHvuHTLgzamHG/9KueCjCSDPbYC+cK9yQEq",
+	"4x+464NcG0VTTtulKCdE+GqiackTJq9UCvqlLP2tcZDfoRxk2R1L2mrNx1+/5epT/zergVxx1I0JFbw4",
+	"iuCcJfTHtsQQHAD3W4UKaMXn9j4sOI4TX4qrFB9wTuPr4wN/8YV3PUawqGW7UPs0xwvCG9EMXw6OdiKJ",
+	"tfElAizRe0ZSvmT+CocOXdF5M2dcPevHS2t9+aQYpr4gUeiq2bZuBFx6xuyau/pM6jefrch/4oaTRZpr",
+	"vOK80ud8yawNEhLIT5yuJ2mu+ZKFpLAArlQKp8pt1RibWjdil2AC2RJLuBGvDCa8Y1ZuXJ/pH0rNRZ1d",
+	"cnOVDfWG9q6O+ePrPdAAXdDg3+CDVpm5ZIuWznvFIN1MsIcTtK2Rvldrbs1Nlr7YyXXO7Pu6TX+H31GV",
+	"HkU07M3dkatXOA7NnsFOtm/nXey6rUZcNWnZ7faDxk8OX2d3NFgPt6+yH16aZMQteeMUo1PRS675Xcp8",
+	"qYXS6d1mUuyQeyy/7EsSkIbpotbHAozDHfKOFbCzDf4S4Jb9RwNwhDY0W9RrYsFU71gGY2zPwbMQXMUq",
+	"6eReyFXKkhkYAW9Uqd0qDYCK1trXPxmMz0obbAm/zWC0Q7FJjl7L9c/g7NtlcHx9C2Y8LBu15xPm9ccJ",
+	"dmWgObX+JJ/ySfA0eEEXvFVF3i/EaGA9nurAVwJKUV7aw6wbx8r13oq9cJhPXMwSmcEiT3MlF6xxSJbX",
+	"h7wtqFdDckDlPatT3LKeuzAPFK+vCxx1DVALXJULqYb18oNFBXJfXizcFN2xL7QpMVXMijVN6tMOiwqi",
+	"RVd/u6je+QKhKElGxUMjrhvMPmVmMrfd8FWcfChNgJBv9eF/36RbCTeapdMQPlbJNVM6JBOpDcG7jjok",
+	"XCSW07glA2K1pXIWYqUNothCKoPEKMNbV0DYy0vyWNf1RflbFGH1e8pSprY8jk/R1sdBUUg0g5t4vv6J",
+	"k6+bLHMxkpe89ZHOGU0ASsm+Yy4g1B+CU7B0vw3c73Mvzyp7q7KtawtLvlYteausNseMrD1/YZHodVla",
+	"RM8vT7VER/n28c8AAAD//w==",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,
