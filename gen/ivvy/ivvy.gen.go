@@ -269,6 +269,15 @@ type AcctText1 = float64
 // Example: 14:00:00
 type AcctTimeOfDay = string
 
+// AddContactsToSubscriptionGroupRequest Example: {"contacts":[4,6,55,33],"group":2481}
+type AddContactsToSubscriptionGroupRequest struct {
+	// Contacts The contacts to add.
+	Contacts []int64 `json:"contacts"`
+
+	// Group The subscription group.
+	Group int64 `json:"group"`
+}
+
 // AddErrorReportRequest An error report. refType says what it is about; the refIds that refType
 // needs must all be given (see the operation).
 //
@@ -299,6 +308,80 @@ type AddErrorReportRequest struct {
 
 	// RefType 1 custom, 2 venue booking, 3 accommodation group, 4 room reservation (open set).
 	RefType *int `json:"refType,omitempty"`
+}
+
+// AddOrUpdateCompanyNoteRequest A note to add to a company (no id; companyId and noteText) or a note's new text (with id).
+//
+// Example: {"companyId":2,"noteText":"Invoices go to accounts payable."}
+type AddOrUpdateCompanyNoteRequest struct {
+	CompanyId *int64 `json:"companyId,omitempty"`
+
+	// Id The note to update; omit to add a note.
+	Id       *int64  `json:"id,omitempty"`
+	NoteText *string `json:"noteText,omitempty"`
+}
+
+// AddOrUpdateCompanyRequest A company to add (no id; businessName required) or the fields to
+// change (with id).
+//
+// Example: {"address":{"countryCode":"AU","line1":"address line 1","postalCode":"4227","stateCode":"QLD"},"businessName":"New Company","commissionSpace":20,"commissionSpaceType":2,"email":"company@test.com","industryId":11,"isAgent":1,"tradingName":"ABC"}
+type AddOrUpdateCompanyRequest struct {
+	// Address A postal address; stateName stands in when there is no stateCode.
+	Address                     *Address                   `json:"address,omitempty"`
+	BusinessName                *string                    `json:"businessName,omitempty"`
+	BusinessNumber              *string                    `json:"businessNumber,omitempty"`
+	CommissionAccommodation     *float64                   `json:"commissionAccommodation,omitempty"`
+	CommissionAccommodationType *int                       `json:"commissionAccommodationType,omitempty"`
+	CommissionAudioVisual       *float64                   `json:"commissionAudioVisual,omitempty"`
+	CommissionAudioVisualType   *int                       `json:"commissionAudioVisualType,omitempty"`
+	CommissionBeverage          *float64                   `json:"commissionBeverage,omitempty"`
+	CommissionBeverageType      *int                       `json:"commissionBeverageType,omitempty"`
+	CommissionFood              *float64                   `json:"commissionFood,omitempty"`
+	CommissionFoodType          *int                       `json:"commissionFoodType,omitempty"`
+	CommissionSpace             *float64                   `json:"commissionSpace,omitempty"`
+	CommissionSpaceType         *int                       `json:"commissionSpaceType,omitempty"`
+	CustomFields                *[]ContactCustomFieldValue `json:"customFields,omitempty"`
+	Email                       *string                    `json:"email,omitempty"`
+
+	// ExternalId The company's id in another system.
+	ExternalId   *string        `json:"externalId,omitempty"`
+	ExternalUrls *[]ExternalUrl `json:"externalUrls,omitempty"`
+	Fax          *string        `json:"fax,omitempty"`
+
+	// IataNumber The agent's IATA number for commission.
+	IataNumber *string `json:"iataNumber,omitempty"`
+
+	// Id The company to update; omit to add a company.
+	Id         *int64 `json:"id,omitempty"`
+	IndustryId *int64 `json:"industryId,omitempty"`
+
+	// IsAgent 1 when the company is an agent, 0 otherwise.
+	IsAgent                 *int    `json:"isAgent,omitempty"`
+	OtherPhone              *string `json:"otherPhone,omitempty"`
+	Phone                   *string `json:"phone,omitempty"`
+	PrimaryAccountManagerId *int64  `json:"primaryAccountManagerId,omitempty"`
+
+	// PrimaryContact A contact to add (no id; firstName, lastName and email required) or
+	// the fields to change (with id).
+	PrimaryContact            *AddOrUpdateContactRequest `json:"primaryContact,omitempty"`
+	PrimaryContactId          *int64                     `json:"primaryContactId,omitempty"`
+	SecondaryAccountManagerId *int64                     `json:"secondaryAccountManagerId,omitempty"`
+	TradingName               *string                    `json:"tradingName,omitempty"`
+
+	// UpdateIfExists Without id, update the company with the same businessName if there is one.
+	UpdateIfExists *bool   `json:"updateIfExists,omitempty"`
+	Website        *string `json:"website,omitempty"`
+}
+
+// AddOrUpdateContactNoteRequest A note to add to a contact (no id; contactId and noteText) or a note's new text (with id).
+//
+// Example: {"contactId":2,"noteText":"Prefers morning sessions."}
+type AddOrUpdateContactNoteRequest struct {
+	ContactId *int64 `json:"contactId,omitempty"`
+
+	// Id The note to update; omit to add a note.
+	Id       *int64  `json:"id,omitempty"`
+	NoteText *string `json:"noteText,omitempty"`
 }
 
 // AddOrUpdateContactRequest A contact to add (no id; firstName, lastName and email required) or
@@ -391,6 +474,54 @@ type AddOrUpdateEventRequest struct {
 	// Timezone A time zone name such as "Australia/Sydney".
 	Timezone *string `json:"timezone,omitempty"`
 	Title    *string `json:"title,omitempty"`
+}
+
+// AddOrUpdateLeadCustomField Example: {"fieldId":12,"fieldValue":"Referral"}
+type AddOrUpdateLeadCustomField struct {
+	FieldId int64 `json:"fieldId"`
+
+	// FieldValue The value; its JSON type depends on the field.
+	FieldValue interface{} `json:"fieldValue"`
+}
+
+// AddOrUpdateLeadRequest A lead to add (no id) or the fields to change (with id); see the
+// operation for which fields adding requires.
+//
+// Example: {"contactId":7427530,"customFields":[{"fieldId":12,"fieldValue":"Referral"}],"industryId":46173,"name":"Annual conference 2027","sourceId":3,"stageId":1,"typeId":2}
+type AddOrUpdateLeadRequest struct {
+	ChannelId *int64 `json:"channelId,omitempty"`
+
+	// Company A company to add (no id; businessName required) or the fields to
+	// change (with id).
+	//
+	//
+	// Example: {"address":{"countryCode":"AU","line1":"address line 1","postalCode":"4227","stateCode":"QLD"},"businessName":"New Company","commissionSpace":20,"commissionSpaceType":2,"email":"company@test.com","industryId":11,"isAgent":1,"tradingName":"ABC"}
+	Company              *AddOrUpdateCompanyRequest `json:"company,omitempty"`
+	CompanyId            *int64                     `json:"companyId,omitempty"`
+	CompanyLeadContactId *int64                     `json:"companyLeadContactId,omitempty"`
+
+	// Contact A contact to add (no id; firstName, lastName and email required) or
+	// the fields to change (with id).
+	Contact   *AddOrUpdateContactRequest `json:"contact,omitempty"`
+	ContactId *int64                     `json:"contactId,omitempty"`
+
+	// CustomFields Values of the lead's custom fields; some may be required by the account.
+	CustomFields *[]AddOrUpdateLeadCustomField `json:"customFields,omitempty"`
+	Description  *string                       `json:"description,omitempty"`
+
+	// Id The lead to update; omit to add a lead.
+	Id         *int64  `json:"id,omitempty"`
+	IndustryId *int64  `json:"industryId,omitempty"`
+	Name       *string `json:"name,omitempty"`
+
+	// OwnerUserId The sales person; the key's user may lack the right to change it.
+	OwnerUserId   *int64 `json:"ownerUserId,omitempty"`
+	QualityId     *int64 `json:"qualityId,omitempty"`
+	SourceId      *int64 `json:"sourceId,omitempty"`
+	StageId       *int64 `json:"stageId,omitempty"`
+	StageReasonId *int64 `json:"stageReasonId,omitempty"`
+	SubtypeId     *int64 `json:"subtypeId,omitempty"`
+	TypeId        *int64 `json:"typeId,omitempty"`
 }
 
 // AddOrUpdateResult The answer of the addOrUpdate actions. Servers have been seen to send
@@ -644,6 +775,337 @@ type CollectionMeta struct {
 	TotalResults *int `json:"totalResults,omitempty"`
 }
 
+// Company A company. Commissions: the reference pages name the amounts
+// commissionSpace, commissionFoodValue, commissionBeverageValue,
+// commissionAudioVisualValue and commissionAccommodationValue, the
+// getCompany example uses commissionRoomHireValue, and company
+// notifications send commissionFood, commissionBeverage,
+// commissionAudioVisual and commissionAccommodation; all are accepted.
+// The matching *Type fields say how the amount is meant (codes such as
+// 1 and 2, or a currency code in the getCompany example). The company
+// hierarchy is a nested set: parentCompanyId, leftValue, rightValue,
+// depth and rootId.
+//
+// Example: {"address":{"city":"Gold Coast","countryCode":"AU","line1":"Street Number","line2":"Street Name","line3":"","line4":"","postalCode":"4227","stateCode":"QLD"},"businessName":"Test","businessNumber":"1234586","commissionFood":"10","commissionFoodType":"2","commissionSpace":20,"commissionSpaceType":2,"customFields":[{"displayName":"Birth Date","fieldId":5,"value":"1985-03-17 23:00:00 UTC"}],"depth":0,"email":"company@test.com","externalId":"CRM-77","externalUrls":[{"label":"CRM","ref":"crm","url":"https://crm.example.com/companies/77"}],"fax":"0455550125","iataNumber":"123456789","id":"25146","industry":{"id":369,"name":"Banking"},"isAgent":1,"leftValue":1,"modifiedDate":"2025-10-01 02:03:04 UTC","otherPhone":"123456789","parentCompanyId":0,"phone":"0455550000","primaryAccountManager":{"email":"grace@example.com","firstName":"Grace","id":50476,"lastName":"Hopper"},"primaryContact":{"email":"ada@example.com","firstName":"Ada","id":7474181,"lastName":"Lovelace","phone":"0455550000"},"rightValue":2,"rootId":25146,"secondaryAccountManager":null,"tradingName":"Test Trading","website":"www.test.com"}
+type Company struct {
+	// Address A postal address as the invoice, partner and company actions send it.
+	// Lines and postal codes that look numeric may arrive as numbers.
+	//
+	//
+	// Example: {"city":"Varsity Lakes","countryCode":"AU","countryName":null,"line1":"2 Boston Court","line2":"","line3":"","line4":"","postalCode":4227,"stateCode":"QLD","stateName":null}
+	Address      *AcctAddress `json:"address,omitempty"`
+	BusinessName *string      `json:"businessName,omitempty"`
+
+	// BusinessNumber A text value that the server sends as a JSON string, or as a number
+	// when the text is numeric (postal codes, phone numbers, receipt and
+	// business numbers, codes). null when unset.
+	//
+	//
+	// Example: 4227
+	BusinessNumber *AcctText `json:"businessNumber,omitempty"`
+
+	// CommissionAccommodation A decimal number that may be null (decodes as 0), sent as a JSON
+	// number or as a numeric string.
+	//
+	//
+	// Example: 18.19
+	CommissionAccommodation *AcctNullableDecimal `json:"commissionAccommodation,omitempty"`
+
+	// CommissionAccommodationType A text value that the server sends as a JSON string, or as a number
+	// when the text is numeric (postal codes, phone numbers, receipt and
+	// business numbers, codes). null when unset.
+	//
+	//
+	// Example: 4227
+	CommissionAccommodationType *AcctText `json:"commissionAccommodationType,omitempty"`
+
+	// CommissionAccommodationValue A decimal number that may be null (decodes as 0), sent as a JSON
+	// number or as a numeric string.
+	//
+	//
+	// Example: 18.19
+	CommissionAccommodationValue *AcctNullableDecimal `json:"commissionAccommodationValue,omitempty"`
+
+	// CommissionAudioVisual A decimal number that may be null (decodes as 0), sent as a JSON
+	// number or as a numeric string.
+	//
+	//
+	// Example: 18.19
+	CommissionAudioVisual *AcctNullableDecimal `json:"commissionAudioVisual,omitempty"`
+
+	// CommissionAudioVisualType A text value that the server sends as a JSON string, or as a number
+	// when the text is numeric (postal codes, phone numbers, receipt and
+	// business numbers, codes). null when unset.
+	//
+	//
+	// Example: 4227
+	CommissionAudioVisualType *AcctText `json:"commissionAudioVisualType,omitempty"`
+
+	// CommissionAudioVisualValue A decimal number that may be null (decodes as 0), sent as a JSON
+	// number or as a numeric string.
+	//
+	//
+	// Example: 18.19
+	CommissionAudioVisualValue *AcctNullableDecimal `json:"commissionAudioVisualValue,omitempty"`
+
+	// CommissionBeverage A decimal number that may be null (decodes as 0), sent as a JSON
+	// number or as a numeric string.
+	//
+	//
+	// Example: 18.19
+	CommissionBeverage *AcctNullableDecimal `json:"commissionBeverage,omitempty"`
+
+	// CommissionBeverageType A text value that the server sends as a JSON string, or as a number
+	// when the text is numeric (postal codes, phone numbers, receipt and
+	// business numbers, codes). null when unset.
+	//
+	//
+	// Example: 4227
+	CommissionBeverageType *AcctText `json:"commissionBeverageType,omitempty"`
+
+	// CommissionBeverageValue A decimal number that may be null (decodes as 0), sent as a JSON
+	// number or as a numeric string.
+	//
+	//
+	// Example: 18.19
+	CommissionBeverageValue *AcctNullableDecimal `json:"commissionBeverageValue,omitempty"`
+
+	// CommissionFood A decimal number that may be null (decodes as 0), sent as a JSON
+	// number or as a numeric string.
+	//
+	//
+	// Example: 18.19
+	CommissionFood *AcctNullableDecimal `json:"commissionFood,omitempty"`
+
+	// CommissionFoodType A text value that the server sends as a JSON string, or as a number
+	// when the text is numeric (postal codes, phone numbers, receipt and
+	// business numbers, codes). null when unset.
+	//
+	//
+	// Example: 4227
+	CommissionFoodType *AcctText `json:"commissionFoodType,omitempty"`
+
+	// CommissionFoodValue A decimal number that may be null (decodes as 0), sent as a JSON
+	// number or as a numeric string.
+	//
+	//
+	// Example: 18.19
+	CommissionFoodValue *AcctNullableDecimal `json:"commissionFoodValue,omitempty"`
+
+	// CommissionRoomHireType A text value that the server sends as a JSON string, or as a number
+	// when the text is numeric (postal codes, phone numbers, receipt and
+	// business numbers, codes). null when unset.
+	//
+	//
+	// Example: 4227
+	CommissionRoomHireType *AcctText `json:"commissionRoomHireType,omitempty"`
+
+	// CommissionRoomHireValue A decimal number that may be null (decodes as 0), sent as a JSON
+	// number or as a numeric string.
+	//
+	//
+	// Example: 18.19
+	CommissionRoomHireValue *AcctNullableDecimal `json:"commissionRoomHireValue,omitempty"`
+
+	// CommissionSpace A decimal number that may be null (decodes as 0), sent as a JSON
+	// number or as a numeric string.
+	//
+	//
+	// Example: 18.19
+	CommissionSpace *AcctNullableDecimal `json:"commissionSpace,omitempty"`
+
+	// CommissionSpaceType A text value that the server sends as a JSON string, or as a number
+	// when the text is numeric (postal codes, phone numbers, receipt and
+	// business numbers, codes). null when unset.
+	//
+	//
+	// Example: 4227
+	CommissionSpaceType *AcctText             `json:"commissionSpaceType,omitempty"`
+	CustomFields        *[]ContactCustomField `json:"customFields,omitempty"`
+
+	// Depth An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	Depth *NullableInteger `json:"depth,omitempty"`
+	Email *string          `json:"email,omitempty"`
+
+	// ExternalId The company's id in another system.
+	ExternalId   *string        `json:"externalId,omitempty"`
+	ExternalUrls *[]ExternalUrl `json:"externalUrls,omitempty"`
+
+	// Fax A text value that the server sends as a JSON string, or as a number
+	// when the text is numeric (postal codes, phone numbers, receipt and
+	// business numbers, codes). null when unset.
+	//
+	//
+	// Example: 4227
+	Fax *AcctText `json:"fax,omitempty"`
+
+	// IataNumber A text value that the server sends as a JSON string, or as a number
+	// when the text is numeric (postal codes, phone numbers, receipt and
+	// business numbers, codes). null when unset.
+	//
+	//
+	// Example: 4227
+	IataNumber *AcctText `json:"iataNumber,omitempty"`
+
+	// Id An integer that the server may send as a JSON number or as a string of digits.
+	Id Integer `json:"id"`
+
+	// Industry Example: {"id":369,"name":"Banking"}
+	Industry *CompanyIndustry `json:"industry,omitempty"`
+
+	// IsAgent An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	IsAgent *NullableInteger `json:"isAgent,omitempty"`
+
+	// LeftValue An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	LeftValue *NullableInteger `json:"leftValue,omitempty"`
+
+	// ModifiedDate An iVvy timestamp that may be unset: null or "" (both decode as the
+	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	ModifiedDate *NullableTimestamp `json:"modifiedDate,omitempty"`
+
+	// OtherPhone A text value that the server sends as a JSON string, or as a number
+	// when the text is numeric (postal codes, phone numbers, receipt and
+	// business numbers, codes). null when unset.
+	//
+	//
+	// Example: 4227
+	OtherPhone *AcctText `json:"otherPhone,omitempty"`
+
+	// ParentCompanyId An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	ParentCompanyId *NullableInteger `json:"parentCompanyId,omitempty"`
+
+	// Phone A text value that the server sends as a JSON string, or as a number
+	// when the text is numeric (postal codes, phone numbers, receipt and
+	// business numbers, codes). null when unset.
+	//
+	//
+	// Example: 4227
+	Phone *AcctText `json:"phone,omitempty"`
+
+	// PrimaryAccountManager A user who manages the company's account.
+	//
+	// Example: {"email":"grace@example.com","firstName":"Grace","id":50476,"lastName":"Hopper"}
+	PrimaryAccountManager *CompanyAccountManager `json:"primaryAccountManager,omitempty"`
+
+	// PrimaryContact The company's main contact person.
+	//
+	// Example: {"email":"ada@example.com","firstName":"Ada","id":7474181,"lastName":"Lovelace","phone":"078 0895 8308"}
+	PrimaryContact *CompanyPrimaryContact `json:"primaryContact,omitempty"`
+
+	// RightValue An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	RightValue *NullableInteger `json:"rightValue,omitempty"`
+
+	// RootId An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	RootId *NullableInteger `json:"rootId,omitempty"`
+
+	// SecondaryAccountManager A user who manages the company's account.
+	//
+	// Example: {"email":"grace@example.com","firstName":"Grace","id":50476,"lastName":"Hopper"}
+	SecondaryAccountManager *CompanyAccountManager `json:"secondaryAccountManager,omitempty"`
+	TradingName             *string                `json:"tradingName,omitempty"`
+	Website                 *string                `json:"website,omitempty"`
+}
+
+// CompanyAccountManager A user who manages the company's account.
+//
+// Example: {"email":"grace@example.com","firstName":"Grace","id":50476,"lastName":"Hopper"}
+type CompanyAccountManager struct {
+	Email     *string `json:"email,omitempty"`
+	FirstName *string `json:"firstName,omitempty"`
+
+	// Id An integer that the server may send as a JSON number or as a string of digits.
+	Id       *Integer `json:"id,omitempty"`
+	LastName *string  `json:"lastName,omitempty"`
+}
+
+// CompanyCollection Example: {"meta":{"count":1,"perPage":100,"start":0,"totalResults":1},"results":[{"address":{"city":"","countryCode":"AU","line1":"","line2":"","line3":"","line4":"","postalCode":"","stateCode":""},"businessName":"Example Pty Ltd","businessNumber":"ABN123","commissionSpace":null,"commissionSpaceType":null,"customFields":[{"displayName":"Region","fieldId":64,"value":""}],"depth":0,"email":"","externalId":null,"fax":"","iataNumber":null,"id":60825,"industry":{"id":369,"name":"Banking"},"isAgent":0,"leftValue":1,"modifiedDate":"2024-03-11 00:00:44 UTC","otherPhone":"","parentCompanyId":0,"phone":"","primaryAccountManager":{"email":"grace@example.com","firstName":"Grace","id":50476,"lastName":"Hopper"},"primaryContact":{"email":"ada@example.com","firstName":"Ada","id":7474181,"lastName":"Lovelace","phone":"078 0895 8308"},"rightValue":2,"rootId":60825,"secondaryAccountManager":null,"tradingName":"Example","website":""}]}
+type CompanyCollection struct {
+	// Meta Paging facts of a collection; any key may be absent.
+	Meta    *CollectionMeta `json:"meta,omitempty"`
+	Results []Company       `json:"results"`
+}
+
+// CompanyIndustry Example: {"id":369,"name":"Banking"}
+type CompanyIndustry struct {
+	// Id An integer that the server may send as a JSON number or as a string of digits.
+	Id   *Integer `json:"id,omitempty"`
+	Name *string  `json:"name,omitempty"`
+}
+
+// CompanyListFilter The filter of getCompanyList: the keys below, and any other field
+// name with the modifiers described under Filter.
+//
+// Example: {"venueId":1459}
+type CompanyListFilter struct {
+	// FromModifiedDate An iVvy timestamp, "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC" suffix.
+	FromModifiedDate *Timestamp `json:"fromModifiedDate,omitempty"`
+
+	// ToModifiedDate An iVvy timestamp, "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC" suffix.
+	ToModifiedDate       *Timestamp             `json:"toModifiedDate,omitempty"`
+	VenueGroupId         *int64                 `json:"venueGroupId,omitempty"`
+	VenueId              *int64                 `json:"venueId,omitempty"`
+	AdditionalProperties map[string]interface{} `json:"-"`
+}
+
+// CompanyNote A note on a company.
+//
+// Example: {"companyId":4,"createdByUserId":1,"createdDate":"2022-06-12 06:06:03 UTC","id":2,"modifiedDate":"2022-07-13 01:32:10","noteText":"\u003cp\u003eInvoices go to accounts payable.\u003c/p\u003e\n"}
+type CompanyNote struct {
+	// CompanyId An integer that the server may send as a JSON number or as a string of digits.
+	CompanyId *Integer `json:"companyId,omitempty"`
+
+	// CreatedByUserId An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	CreatedByUserId *NullableInteger `json:"createdByUserId,omitempty"`
+
+	// CreatedDate An iVvy timestamp that may be unset: null or "" (both decode as the
+	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	CreatedDate *NullableTimestamp `json:"createdDate,omitempty"`
+
+	// Id An integer that the server may send as a JSON number or as a string of digits.
+	Id Integer `json:"id"`
+
+	// ModifiedDate An iVvy timestamp that may be unset: null or "" (both decode as the
+	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	ModifiedDate *NullableTimestamp `json:"modifiedDate,omitempty"`
+
+	// NoteText HTML.
+	NoteText *string `json:"noteText,omitempty"`
+}
+
+// CompanyNoteCollection Example: {"meta":{"count":1,"perPage":50,"start":0,"totalResults":1},"results":[{"companyId":4,"createdByUserId":1,"createdDate":"2022-06-12 06:06:03 UTC","id":2,"modifiedDate":"2022-07-13 01:32:10","noteText":"\u003cp\u003eInvoices go to accounts payable.\u003c/p\u003e\n"}]}
+type CompanyNoteCollection struct {
+	// Meta Paging facts of a collection; any key may be absent.
+	Meta    *CollectionMeta `json:"meta,omitempty"`
+	Results []CompanyNote   `json:"results"`
+}
+
+// CompanyPrimaryContact The company's main contact person.
+//
+// Example: {"email":"ada@example.com","firstName":"Ada","id":7474181,"lastName":"Lovelace","phone":"078 0895 8308"}
+type CompanyPrimaryContact struct {
+	Email     *string `json:"email,omitempty"`
+	FirstName *string `json:"firstName,omitempty"`
+
+	// Id An integer that the server may send as a JSON number or as a string of digits.
+	Id       *Integer `json:"id,omitempty"`
+	LastName *string  `json:"lastName,omitempty"`
+
+	// Phone A text value that the server sends as a JSON string, or as a number
+	// when the text is numeric (postal codes, phone numbers, receipt and
+	// business numbers, codes). null when unset.
+	//
+	//
+	// Example: 4227
+	Phone *AcctText `json:"phone,omitempty"`
+}
+
 // CompanySummary defines model for CompanySummary.
 type CompanySummary struct {
 	BusinessName *string `json:"businessName,omitempty"`
@@ -702,7 +1164,7 @@ type ContactCustomField struct {
 	// FieldId An integer that the server may send as a JSON number or as a string of digits.
 	FieldId *Integer `json:"fieldId,omitempty"`
 
-	// Value The field's value; its JSON type depends on the field.
+	// Value The field's value; its JSON type depends on the field, null when unset (file fields).
 	Value interface{} `json:"value,omitempty"`
 }
 
@@ -810,6 +1272,39 @@ type ContactListFilter struct {
 	VenueGroupId         *int64                 `json:"venueGroupId,omitempty"`
 	VenueId              *int64                 `json:"venueId,omitempty"`
 	AdditionalProperties map[string]interface{} `json:"-"`
+}
+
+// ContactNote A note on a contact.
+//
+// Example: {"contactId":4,"createdByUserId":1,"createdDate":"2022-06-12 06:06:03 UTC","id":2,"modifiedDate":"2022-07-13 01:32:10","noteText":"\u003cp\u003ePrefers morning sessions.\u003c/p\u003e\n"}
+type ContactNote struct {
+	// ContactId An integer that the server may send as a JSON number or as a string of digits.
+	ContactId *Integer `json:"contactId,omitempty"`
+
+	// CreatedByUserId An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	CreatedByUserId *NullableInteger `json:"createdByUserId,omitempty"`
+
+	// CreatedDate An iVvy timestamp that may be unset: null or "" (both decode as the
+	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	CreatedDate *NullableTimestamp `json:"createdDate,omitempty"`
+
+	// Id An integer that the server may send as a JSON number or as a string of digits.
+	Id Integer `json:"id"`
+
+	// ModifiedDate An iVvy timestamp that may be unset: null or "" (both decode as the
+	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	ModifiedDate *NullableTimestamp `json:"modifiedDate,omitempty"`
+
+	// NoteText HTML.
+	NoteText *string `json:"noteText,omitempty"`
+}
+
+// ContactNoteCollection Example: {"meta":{"count":1,"perPage":50,"start":0,"totalResults":1},"results":[{"contactId":4,"createdByUserId":1,"createdDate":"2022-06-12 06:06:03 UTC","id":2,"modifiedDate":"2022-07-13 01:32:10","noteText":"\u003cp\u003ePrefers morning sessions.\u003c/p\u003e\n"}]}
+type ContactNoteCollection struct {
+	// Meta Paging facts of a collection; any key may be absent.
+	Meta    *CollectionMeta `json:"meta,omitempty"`
+	Results []ContactNote   `json:"results"`
 }
 
 // CreateLoginTokenRequest defines model for CreateLoginTokenRequest.
@@ -949,6 +1444,36 @@ type CreditNoteRefund struct {
 	// RefundId An integer that the server may send as a JSON number or as a string of digits.
 	RefundId *Integer `json:"refundId,omitempty"`
 }
+
+// CustomFieldDefinition A custom field of contacts or companies. fieldType is 0 small text, 1
+// large text, 2 single select, 3 multiple select (both with
+// selectValues), 4 address, 5 date, 6 file (with fileTypes), 7 static
+// text (takes no value), 8 whole number, 9 large select (company fields;
+// open set).
+//
+// Example: {"displayName":"Test Multiple","fieldId":47,"fieldType":3,"fileTypes":null,"isActive":true,"isRequired":false,"selectValues":{"Test 1":"Test 1","Test 2":"Test 2"},"sortOrder":1}
+type CustomFieldDefinition struct {
+	DisplayName *string `json:"displayName,omitempty"`
+
+	// FieldId An integer that the server may send as a JSON number or as a string of digits.
+	FieldId   Integer `json:"fieldId"`
+	FieldType *int    `json:"fieldType,omitempty"`
+
+	// FileTypes For file fields, the kinds of file accepted (for example "images").
+	FileTypes  *[]string `json:"fileTypes,omitempty"`
+	IsActive   *bool     `json:"isActive,omitempty"`
+	IsRequired *bool     `json:"isRequired,omitempty"`
+
+	// SelectValues For select fields, the values that can be chosen, each keyed by itself.
+	SelectValues *map[string]string `json:"selectValues,omitempty"`
+
+	// SortOrder An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	SortOrder *NullableInteger `json:"sortOrder,omitempty"`
+}
+
+// CustomFieldDefinitionList Example: [{"displayName":"Profile Picture","fieldId":45,"fieldType":6,"fileTypes":["images"],"isActive":true,"isRequired":false,"selectValues":null,"sortOrder":5}]
+type CustomFieldDefinitionList = []CustomFieldDefinition
 
 // Decimal A decimal number that the server may send as a JSON number or as a numeric string.
 type Decimal = Float
@@ -1287,11 +1812,79 @@ type GetAttendeeRequest struct {
 	Id int64 `json:"id"`
 }
 
+// GetCompanyCustomFieldDefinitionRequest The action takes no parameters.
+//
+// Example: {}
+type GetCompanyCustomFieldDefinitionRequest = map[string]interface{}
+
+// GetCompanyListRequest Example: {"filter":{"fromModifiedDate":"2026-01-01 00:00:00 UTC"},"perPage":100,"start":0}
+type GetCompanyListRequest struct {
+	// Filter The filter of getCompanyList: the keys below, and any other field
+	// name with the modifiers described under Filter.
+	//
+	//
+	// Example: {"venueId":1459}
+	Filter *CompanyListFilter `json:"filter,omitempty"`
+
+	// PerPage Records per page. Actions cap it at an undocumented maximum; a larger
+	// value has no effect beyond the cap.
+	PerPage *PageSize `json:"perPage,omitempty"`
+
+	// Start Zero-based offset of the first record to return (not a page number):
+	// the second page of 20 starts at 20. The server assumes 0 when absent.
+	Start *PageStart `json:"start,omitempty"`
+}
+
+// GetCompanyNoteListRequest Example: {"companyId":4,"perPage":50}
+type GetCompanyNoteListRequest struct {
+	CompanyId int64 `json:"companyId"`
+
+	// Filter Narrows a collection: each key names a field, each value is what it
+	// must equal. A key may end in a modifier: __CONTAINS, __NOTCONTAINS,
+	// __BEGINS, __ENDS, __LESSTHAN (at most), __GREATERTHAN (at least),
+	// __NOT or __EMPTY; for example {"firstName__BEGINS": "M"}. The value
+	// "__ISNULL__" matches fields that are not set.
+	Filter *Filter `json:"filter,omitempty"`
+
+	// PerPage Records per page. Actions cap it at an undocumented maximum; a larger
+	// value has no effect beyond the cap.
+	PerPage *PageSize `json:"perPage,omitempty"`
+
+	// Start Zero-based offset of the first record to return (not a page number):
+	// the second page of 20 starts at 20. The server assumes 0 when absent.
+	Start *PageStart `json:"start,omitempty"`
+}
+
+// GetCompanyRequest Example: {"id":25146}
+type GetCompanyRequest struct {
+	Id int64 `json:"id"`
+}
+
 // GetContactListRequest defines model for GetContactListRequest.
 type GetContactListRequest struct {
 	// Filter The filter of getContactList: the keys below, and any other field name
 	// with the modifiers described under Filter.
 	Filter *ContactListFilter `json:"filter,omitempty"`
+
+	// PerPage Records per page. Actions cap it at an undocumented maximum; a larger
+	// value has no effect beyond the cap.
+	PerPage *PageSize `json:"perPage,omitempty"`
+
+	// Start Zero-based offset of the first record to return (not a page number):
+	// the second page of 20 starts at 20. The server assumes 0 when absent.
+	Start *PageStart `json:"start,omitempty"`
+}
+
+// GetContactNoteListRequest Example: {"contactId":4,"perPage":50}
+type GetContactNoteListRequest struct {
+	ContactId int64 `json:"contactId"`
+
+	// Filter Narrows a collection: each key names a field, each value is what it
+	// must equal. A key may end in a modifier: __CONTAINS, __NOTCONTAINS,
+	// __BEGINS, __ENDS, __LESSTHAN (at most), __GREATERTHAN (at least),
+	// __NOT or __EMPTY; for example {"firstName__BEGINS": "M"}. The value
+	// "__ISNULL__" matches fields that are not set.
+	Filter *Filter `json:"filter,omitempty"`
 
 	// PerPage Records per page. Actions cap it at an undocumented maximum; a larger
 	// value has no effect beyond the cap.
@@ -1332,6 +1925,11 @@ type GetCreditNoteListRequest struct {
 type GetCreditNoteRequest struct {
 	Id int64 `json:"id"`
 }
+
+// GetCustomFieldDefinitionRequest The action takes no parameters.
+//
+// Example: {}
+type GetCustomFieldDefinitionRequest = map[string]interface{}
 
 // GetEmailLogListRequest Example: {"filter":{"eventId":50},"perPage":100,"start":0}
 type GetEmailLogListRequest struct {
@@ -1511,6 +2109,11 @@ type GetSponsorshipListRequest struct {
 	// the second page of 20 starts at 20. The server assumes 0 when absent.
 	Start *PageStart `json:"start,omitempty"`
 }
+
+// GetSubscriptionGroupListRequest The action takes no parameters.
+//
+// Example: {}
+type GetSubscriptionGroupListRequest = map[string]interface{}
 
 // GetUserListRequest Example: {"filter":{"venueId":1459},"perPage":20,"start":0}
 type GetUserListRequest struct {
@@ -2745,6 +3348,15 @@ type RegistrationListFilter struct {
 	AdditionalProperties map[string]interface{} `json:"-"`
 }
 
+// RemoveContactsFromSubscriptionGroupRequest Example: {"contacts":[4,6],"group":2481}
+type RemoveContactsFromSubscriptionGroupRequest struct {
+	// Contacts The contacts to remove.
+	Contacts []int64 `json:"contacts"`
+
+	// Group The subscription group.
+	Group int64 `json:"group"`
+}
+
 // Speaker defines model for Speaker.
 type Speaker struct {
 	FullName *string `json:"fullName,omitempty"`
@@ -2808,6 +3420,38 @@ type SubscribeToNotificationsRequest struct {
 	PaymentsEndpoint  *string `json:"paymentsEndpoint,omitempty"`
 	VenuesEndpoint    *string `json:"venuesEndpoint,omitempty"`
 }
+
+// SubscriptionGroup A subscription group of the account.
+//
+// Example: {"groupName":"Newsletter","id":2481,"memberCount":1520,"tagColour":"#1E88E5"}
+type SubscriptionGroup struct {
+	GroupName *string `json:"groupName,omitempty"`
+
+	// Id An integer that the server may send as a JSON number or as a string of digits.
+	Id Integer `json:"id"`
+
+	// MemberCount An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	MemberCount *NullableInteger `json:"memberCount,omitempty"`
+	TagColour   *string          `json:"tagColour,omitempty"`
+}
+
+// SubscriptionGroupContactResult Example: {"contactId":4,"status":true}
+type SubscriptionGroupContactResult struct {
+	// ContactId An integer that the server may send as a JSON number or as a string of digits.
+	ContactId Integer `json:"contactId"`
+
+	// Status Whether the contact was added to (or removed from) the group.
+	Status bool `json:"status"`
+}
+
+// SubscriptionGroupContactResults One result per contact sent.
+//
+// Example: [{"contactId":4,"status":true},{"contactId":33,"status":false}]
+type SubscriptionGroupContactResults = []SubscriptionGroupContactResult
+
+// SubscriptionGroupList Example: [{"groupName":"Newsletter","id":2481,"memberCount":1520,"tagColour":"#1E88E5"},{"groupName":"VIP","id":2482,"memberCount":"12","tagColour":null}]
+type SubscriptionGroupList = []SubscriptionGroup
 
 // TicketSubscriptionGroup defines model for TicketSubscriptionGroup.
 type TicketSubscriptionGroup struct {
@@ -2874,14 +3518,53 @@ type BatchResultsJSONRequestBody = BatchAsyncRequest
 // BatchRunJSONRequestBody defines body for BatchRun for application/json ContentType.
 type BatchRunJSONRequestBody = BatchRunRequest
 
+// AddContactsToSubscriptionGroupJSONRequestBody defines body for AddContactsToSubscriptionGroup for application/json ContentType.
+type AddContactsToSubscriptionGroupJSONRequestBody = AddContactsToSubscriptionGroupRequest
+
+// AddOrUpdateCompanyJSONRequestBody defines body for AddOrUpdateCompany for application/json ContentType.
+type AddOrUpdateCompanyJSONRequestBody = AddOrUpdateCompanyRequest
+
+// AddOrUpdateCompanyNoteJSONRequestBody defines body for AddOrUpdateCompanyNote for application/json ContentType.
+type AddOrUpdateCompanyNoteJSONRequestBody = AddOrUpdateCompanyNoteRequest
+
 // AddOrUpdateContactJSONRequestBody defines body for AddOrUpdateContact for application/json ContentType.
 type AddOrUpdateContactJSONRequestBody = AddOrUpdateContactRequest
+
+// AddOrUpdateContactNoteJSONRequestBody defines body for AddOrUpdateContactNote for application/json ContentType.
+type AddOrUpdateContactNoteJSONRequestBody = AddOrUpdateContactNoteRequest
+
+// AddOrUpdateLeadJSONRequestBody defines body for AddOrUpdateLead for application/json ContentType.
+type AddOrUpdateLeadJSONRequestBody = AddOrUpdateLeadRequest
+
+// GetCompanyJSONRequestBody defines body for GetCompany for application/json ContentType.
+type GetCompanyJSONRequestBody = GetCompanyRequest
+
+// GetCompanyCustomFieldDefinitionJSONRequestBody defines body for GetCompanyCustomFieldDefinition for application/json ContentType.
+type GetCompanyCustomFieldDefinitionJSONRequestBody = GetCompanyCustomFieldDefinitionRequest
+
+// GetCompanyListJSONRequestBody defines body for GetCompanyList for application/json ContentType.
+type GetCompanyListJSONRequestBody = GetCompanyListRequest
+
+// GetCompanyNoteListJSONRequestBody defines body for GetCompanyNoteList for application/json ContentType.
+type GetCompanyNoteListJSONRequestBody = GetCompanyNoteListRequest
 
 // GetContactJSONRequestBody defines body for GetContact for application/json ContentType.
 type GetContactJSONRequestBody = GetContactRequest
 
 // GetContactListJSONRequestBody defines body for GetContactList for application/json ContentType.
 type GetContactListJSONRequestBody = GetContactListRequest
+
+// GetContactNoteListJSONRequestBody defines body for GetContactNoteList for application/json ContentType.
+type GetContactNoteListJSONRequestBody = GetContactNoteListRequest
+
+// GetCustomFieldDefinitionJSONRequestBody defines body for GetCustomFieldDefinition for application/json ContentType.
+type GetCustomFieldDefinitionJSONRequestBody = GetCustomFieldDefinitionRequest
+
+// GetSubscriptionGroupListJSONRequestBody defines body for GetSubscriptionGroupList for application/json ContentType.
+type GetSubscriptionGroupListJSONRequestBody = GetSubscriptionGroupListRequest
+
+// RemoveContactsFromSubscriptionGroupJSONRequestBody defines body for RemoveContactsFromSubscriptionGroup for application/json ContentType.
+type RemoveContactsFromSubscriptionGroupJSONRequestBody = RemoveContactsFromSubscriptionGroupRequest
 
 // AddOrUpdateEventJSONRequestBody defines body for AddOrUpdateEvent for application/json ContentType.
 type AddOrUpdateEventJSONRequestBody = AddOrUpdateEventRequest
@@ -2997,6 +3680,119 @@ func (a *AccountUserListFilter) UnmarshalJSON(b []byte) error {
 func (a AccountUserListFilter) MarshalJSON() ([]byte, error) {
 	var err error
 	object := make(map[string]json.RawMessage)
+
+	if a.VenueId != nil {
+		object["venueId"], err = json.Marshal(a.VenueId)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'venueId': %w", err)
+		}
+	}
+
+	for fieldName, field := range a.AdditionalProperties {
+		object[fieldName], err = json.Marshal(field)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling '%s': %w", fieldName, err)
+		}
+	}
+	return json.Marshal(object)
+}
+
+// Getter for additional properties for CompanyListFilter. Returns the specified
+// element and whether it was found
+func (a CompanyListFilter) Get(fieldName string) (value interface{}, found bool) {
+	if a.AdditionalProperties != nil {
+		value, found = a.AdditionalProperties[fieldName]
+	}
+	return
+}
+
+// Setter for additional properties for CompanyListFilter
+func (a *CompanyListFilter) Set(fieldName string, value interface{}) {
+	if a.AdditionalProperties == nil {
+		a.AdditionalProperties = make(map[string]interface{})
+	}
+	a.AdditionalProperties[fieldName] = value
+}
+
+// Override default JSON handling for CompanyListFilter to handle AdditionalProperties
+func (a *CompanyListFilter) UnmarshalJSON(b []byte) error {
+	object := make(map[string]json.RawMessage)
+	err := json.Unmarshal(b, &object)
+	if err != nil {
+		return err
+	}
+
+	if raw, found := object["fromModifiedDate"]; found {
+		err = json.Unmarshal(raw, &a.FromModifiedDate)
+		if err != nil {
+			return fmt.Errorf("error reading 'fromModifiedDate': %w", err)
+		}
+		delete(object, "fromModifiedDate")
+	}
+
+	if raw, found := object["toModifiedDate"]; found {
+		err = json.Unmarshal(raw, &a.ToModifiedDate)
+		if err != nil {
+			return fmt.Errorf("error reading 'toModifiedDate': %w", err)
+		}
+		delete(object, "toModifiedDate")
+	}
+
+	if raw, found := object["venueGroupId"]; found {
+		err = json.Unmarshal(raw, &a.VenueGroupId)
+		if err != nil {
+			return fmt.Errorf("error reading 'venueGroupId': %w", err)
+		}
+		delete(object, "venueGroupId")
+	}
+
+	if raw, found := object["venueId"]; found {
+		err = json.Unmarshal(raw, &a.VenueId)
+		if err != nil {
+			return fmt.Errorf("error reading 'venueId': %w", err)
+		}
+		delete(object, "venueId")
+	}
+
+	if len(object) != 0 {
+		a.AdditionalProperties = make(map[string]interface{})
+		for fieldName, fieldBuf := range object {
+			var fieldVal interface{}
+			err := json.Unmarshal(fieldBuf, &fieldVal)
+			if err != nil {
+				return fmt.Errorf("error unmarshaling field %s: %w", fieldName, err)
+			}
+			a.AdditionalProperties[fieldName] = fieldVal
+		}
+	}
+	return nil
+}
+
+// Override default JSON handling for CompanyListFilter to handle AdditionalProperties
+func (a CompanyListFilter) MarshalJSON() ([]byte, error) {
+	var err error
+	object := make(map[string]json.RawMessage)
+
+	if a.FromModifiedDate != nil {
+		object["fromModifiedDate"], err = json.Marshal(a.FromModifiedDate)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'fromModifiedDate': %w", err)
+		}
+	}
+
+	if a.ToModifiedDate != nil {
+		object["toModifiedDate"], err = json.Marshal(a.ToModifiedDate)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'toModifiedDate': %w", err)
+		}
+	}
+
+	if a.VenueGroupId != nil {
+		object["venueGroupId"], err = json.Marshal(a.VenueGroupId)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'venueGroupId': %w", err)
+		}
+	}
 
 	if a.VenueId != nil {
 		object["venueId"], err = json.Marshal(a.VenueId)
@@ -3891,6 +4687,74 @@ type ClientInterface interface {
 	// Corresponds with POST /api/1.0/batch?action=run (the `BatchRun` operationId).
 	BatchRun(ctx context.Context, body BatchRunJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
+	// AddContactsToSubscriptionGroupWithBody Add contacts to a subscription group
+	//
+	// Adds each listed contact to the group. The answer is a list with one
+	// entry per contact saying whether it was added.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /api/1.0/contact?action=addContactsToSubscriptionGroup (the `AddContactsToSubscriptionGroup` operationId).
+	AddContactsToSubscriptionGroupWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// AddContactsToSubscriptionGroup Add contacts to a subscription group
+	//
+	// Adds each listed contact to the group. The answer is a list with one
+	// entry per contact saying whether it was added.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /api/1.0/contact?action=addContactsToSubscriptionGroup (the `AddContactsToSubscriptionGroup` operationId).
+	AddContactsToSubscriptionGroup(ctx context.Context, body AddContactsToSubscriptionGroupJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// AddOrUpdateCompanyWithBody Add a company, or update one
+	//
+	// Without id, adds a company (businessName is then required; with
+	// updateIfExists, the company with the same businessName is updated
+	// instead). With id, updates the given fields. The primary contact is
+	// given either by primaryContactId or as a contact to add or update
+	// (primaryContact, the body of addOrUpdateContact). A failure may come
+	// as success false with a message. An update has been documented to
+	// answer with the id only.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /api/1.0/contact?action=addOrUpdateCompany (the `AddOrUpdateCompany` operationId).
+	AddOrUpdateCompanyWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// AddOrUpdateCompany Add a company, or update one
+	//
+	// Without id, adds a company (businessName is then required; with
+	// updateIfExists, the company with the same businessName is updated
+	// instead). With id, updates the given fields. The primary contact is
+	// given either by primaryContactId or as a contact to add or update
+	// (primaryContact, the body of addOrUpdateContact). A failure may come
+	// as success false with a message. An update has been documented to
+	// answer with the id only.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /api/1.0/contact?action=addOrUpdateCompany (the `AddOrUpdateCompany` operationId).
+	AddOrUpdateCompany(ctx context.Context, body AddOrUpdateCompanyJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// AddOrUpdateCompanyNoteWithBody Add a note to a company, or update one
+	//
+	// Without id, adds a note to the company given by companyId; with id, changes that note's text.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /api/1.0/contact?action=addOrUpdateCompanyNote (the `AddOrUpdateCompanyNote` operationId).
+	AddOrUpdateCompanyNoteWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// AddOrUpdateCompanyNote Add a note to a company, or update one
+	//
+	// Without id, adds a note to the company given by companyId; with id, changes that note's text.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /api/1.0/contact?action=addOrUpdateCompanyNote (the `AddOrUpdateCompanyNote` operationId).
+	AddOrUpdateCompanyNote(ctx context.Context, body AddOrUpdateCompanyNoteJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// AddOrUpdateContactWithBody Add a contact, or update one
 	//
 	// Without id, adds a contact (firstName, lastName and email are then
@@ -3915,10 +4779,147 @@ type ClientInterface interface {
 	// Corresponds with POST /api/1.0/contact?action=addOrUpdateContact (the `AddOrUpdateContact` operationId).
 	AddOrUpdateContact(ctx context.Context, body AddOrUpdateContactJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
+	// AddOrUpdateContactNoteWithBody Add a note to a contact, or update one
+	//
+	// Without id, adds a note to the contact given by contactId; with id, changes that note's text.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /api/1.0/contact?action=addOrUpdateContactNote (the `AddOrUpdateContactNote` operationId).
+	AddOrUpdateContactNoteWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// AddOrUpdateContactNote Add a note to a contact, or update one
+	//
+	// Without id, adds a note to the contact given by contactId; with id, changes that note's text.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /api/1.0/contact?action=addOrUpdateContactNote (the `AddOrUpdateContactNote` operationId).
+	AddOrUpdateContactNote(ctx context.Context, body AddOrUpdateContactNoteJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// AddOrUpdateLeadWithBody Add a lead, or update one
+	//
+	// Without id, adds a lead: name, sourceId, typeId and stageId are then
+	// required, subtypeId too when the type has subtypes. A lead belongs
+	// either to a company or to a contact. When companyId or company is
+	// given it belongs to the company, and the contact (contactId or
+	// contact) must belong to that company; companyId and
+	// companyLeadContactId are then required. Otherwise it belongs to the
+	// contact, and contactId and industryId are required. company and
+	// contact take the bodies of addOrUpdateCompany and addOrUpdateContact;
+	// given together, the contact is linked to the company. With id,
+	// updates the given fields of that lead. Fails with specificCode 24215
+	// (empty request), 24216 (no such lead) or 24218 (invalid details).
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /api/1.0/contact?action=addOrUpdateLead (the `AddOrUpdateLead` operationId).
+	AddOrUpdateLeadWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// AddOrUpdateLead Add a lead, or update one
+	//
+	// Without id, adds a lead: name, sourceId, typeId and stageId are then
+	// required, subtypeId too when the type has subtypes. A lead belongs
+	// either to a company or to a contact. When companyId or company is
+	// given it belongs to the company, and the contact (contactId or
+	// contact) must belong to that company; companyId and
+	// companyLeadContactId are then required. Otherwise it belongs to the
+	// contact, and contactId and industryId are required. company and
+	// contact take the bodies of addOrUpdateCompany and addOrUpdateContact;
+	// given together, the contact is linked to the company. With id,
+	// updates the given fields of that lead. Fails with specificCode 24215
+	// (empty request), 24216 (no such lead) or 24218 (invalid details).
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /api/1.0/contact?action=addOrUpdateLead (the `AddOrUpdateLead` operationId).
+	AddOrUpdateLead(ctx context.Context, body AddOrUpdateLeadJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetCompanyWithBody Get one company
+	//
+	// Returns one company with its managers, industry, primary contact,
+	// commissions, custom fields and external links. Deleted companies are
+	// not returned (since 4 November 2025). Fails with specificCode 24153
+	// when there is no such company.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /api/1.0/contact?action=getCompany (the `GetCompany` operationId).
+	GetCompanyWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetCompany Get one company
+	//
+	// Returns one company with its managers, industry, primary contact,
+	// commissions, custom fields and external links. Deleted companies are
+	// not returned (since 4 November 2025). Fails with specificCode 24153
+	// when there is no such company.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /api/1.0/contact?action=getCompany (the `GetCompany` operationId).
+	GetCompany(ctx context.Context, body GetCompanyJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetCompanyCustomFieldDefinitionWithBody List the company custom fields
+	//
+	// Takes no parameters and answers with every custom field defined for
+	// companies, in the same form as getCustomFieldDefinition.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /api/1.0/contact?action=getCompanyCustomFieldDefinition (the `GetCompanyCustomFieldDefinition` operationId).
+	GetCompanyCustomFieldDefinitionWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetCompanyCustomFieldDefinition List the company custom fields
+	//
+	// Takes no parameters and answers with every custom field defined for
+	// companies, in the same form as getCustomFieldDefinition.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /api/1.0/contact?action=getCompanyCustomFieldDefinition (the `GetCompanyCustomFieldDefinition` operationId).
+	GetCompanyCustomFieldDefinition(ctx context.Context, body GetCompanyCustomFieldDefinitionJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetCompanyListWithBody List the companies
+	//
+	// Pages through the account's companies, optionally filtered.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /api/1.0/contact?action=getCompanyList (the `GetCompanyList` operationId).
+	GetCompanyListWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetCompanyList List the companies
+	//
+	// Pages through the account's companies, optionally filtered.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /api/1.0/contact?action=getCompanyList (the `GetCompanyList` operationId).
+	GetCompanyList(ctx context.Context, body GetCompanyListJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetCompanyNoteListWithBody List the notes of a company
+	//
+	// Pages through the notes of one company.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /api/1.0/contact?action=getCompanyNoteList (the `GetCompanyNoteList` operationId).
+	GetCompanyNoteListWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetCompanyNoteList List the notes of a company
+	//
+	// Pages through the notes of one company.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /api/1.0/contact?action=getCompanyNoteList (the `GetCompanyNoteList` operationId).
+	GetCompanyNoteList(ctx context.Context, body GetCompanyNoteListJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// GetContactWithBody Get one contact
 	//
 	// Returns the contact with its invitations and registrations. Fails with
-	// specificCode 24096 when there is no such contact.
+	// specificCode 24096 when there is no such contact. Deleted contacts are
+	// not returned (since 4 November 2025).
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -3928,7 +4929,8 @@ type ClientInterface interface {
 	// GetContact Get one contact
 	//
 	// Returns the contact with its invitations and registrations. Fails with
-	// specificCode 24096 when there is no such contact.
+	// specificCode 24096 when there is no such contact. Deleted contacts are
+	// not returned (since 4 November 2025).
 	//
 	// Takes a body of the `application/json` content type.
 	//
@@ -3952,6 +4954,92 @@ type ClientInterface interface {
 	//
 	// Corresponds with POST /api/1.0/contact?action=getContactList (the `GetContactList` operationId).
 	GetContactList(ctx context.Context, body GetContactListJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetContactNoteListWithBody List the notes of a contact
+	//
+	// Pages through the notes of one contact.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /api/1.0/contact?action=getContactNoteList (the `GetContactNoteList` operationId).
+	GetContactNoteListWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetContactNoteList List the notes of a contact
+	//
+	// Pages through the notes of one contact.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /api/1.0/contact?action=getContactNoteList (the `GetContactNoteList` operationId).
+	GetContactNoteList(ctx context.Context, body GetContactNoteListJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetCustomFieldDefinitionWithBody List the contact custom fields
+	//
+	// Takes no parameters and answers with every custom field defined for
+	// contacts: its id, type, name, whether it is required and active, its
+	// order, and the values or file types it accepts.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /api/1.0/contact?action=getCustomFieldDefinition (the `GetCustomFieldDefinition` operationId).
+	GetCustomFieldDefinitionWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetCustomFieldDefinition List the contact custom fields
+	//
+	// Takes no parameters and answers with every custom field defined for
+	// contacts: its id, type, name, whether it is required and active, its
+	// order, and the values or file types it accepts.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /api/1.0/contact?action=getCustomFieldDefinition (the `GetCustomFieldDefinition` operationId).
+	GetCustomFieldDefinition(ctx context.Context, body GetCustomFieldDefinitionJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetSubscriptionGroupListWithBody List the subscription groups
+	//
+	// Takes no parameters and answers with every subscription group of the
+	// account, as a plain list (not a paged collection). Groups segment
+	// contacts for email and SMS marketing and for access to ticket types
+	// and content pages.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /api/1.0/contact?action=getSubscriptionGroupList (the `GetSubscriptionGroupList` operationId).
+	GetSubscriptionGroupListWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetSubscriptionGroupList List the subscription groups
+	//
+	// Takes no parameters and answers with every subscription group of the
+	// account, as a plain list (not a paged collection). Groups segment
+	// contacts for email and SMS marketing and for access to ticket types
+	// and content pages.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /api/1.0/contact?action=getSubscriptionGroupList (the `GetSubscriptionGroupList` operationId).
+	GetSubscriptionGroupList(ctx context.Context, body GetSubscriptionGroupListJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// RemoveContactsFromSubscriptionGroupWithBody Remove contacts from a subscription group
+	//
+	// Removes each listed contact from the group; takes the same body as
+	// addContactsToSubscriptionGroup and answers the same way, one entry
+	// per contact saying whether it was removed.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /api/1.0/contact?action=removeContactsFromSubscriptionGroup (the `RemoveContactsFromSubscriptionGroup` operationId).
+	RemoveContactsFromSubscriptionGroupWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// RemoveContactsFromSubscriptionGroup Remove contacts from a subscription group
+	//
+	// Removes each listed contact from the group; takes the same body as
+	// addContactsToSubscriptionGroup and answers the same way, one entry
+	// per contact saying whether it was removed.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /api/1.0/contact?action=removeContactsFromSubscriptionGroup (the `RemoveContactsFromSubscriptionGroup` operationId).
+	RemoveContactsFromSubscriptionGroup(ctx context.Context, body RemoveContactsFromSubscriptionGroupJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// AddOrUpdateEventWithBody Add an event, or update one
 	//
@@ -5001,6 +6089,134 @@ func (c *Client) BatchRun(ctx context.Context, body BatchRunJSONRequestBody, req
 	return c.Client.Do(req)
 }
 
+// AddContactsToSubscriptionGroupWithBody Add contacts to a subscription group
+//
+// Adds each listed contact to the group. The answer is a list with one
+// entry per contact saying whether it was added.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /api/1.0/contact?action=addContactsToSubscriptionGroup (the `AddContactsToSubscriptionGroup` operationId).
+func (c *Client) AddContactsToSubscriptionGroupWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewAddContactsToSubscriptionGroupRequestWithBody(c.Server, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// AddContactsToSubscriptionGroup Add contacts to a subscription group
+//
+// Adds each listed contact to the group. The answer is a list with one
+// entry per contact saying whether it was added.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /api/1.0/contact?action=addContactsToSubscriptionGroup (the `AddContactsToSubscriptionGroup` operationId).
+func (c *Client) AddContactsToSubscriptionGroup(ctx context.Context, body AddContactsToSubscriptionGroupJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewAddContactsToSubscriptionGroupRequest(c.Server, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// AddOrUpdateCompanyWithBody Add a company, or update one
+//
+// Without id, adds a company (businessName is then required; with
+// updateIfExists, the company with the same businessName is updated
+// instead). With id, updates the given fields. The primary contact is
+// given either by primaryContactId or as a contact to add or update
+// (primaryContact, the body of addOrUpdateContact). A failure may come
+// as success false with a message. An update has been documented to
+// answer with the id only.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /api/1.0/contact?action=addOrUpdateCompany (the `AddOrUpdateCompany` operationId).
+func (c *Client) AddOrUpdateCompanyWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewAddOrUpdateCompanyRequestWithBody(c.Server, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// AddOrUpdateCompany Add a company, or update one
+//
+// Without id, adds a company (businessName is then required; with
+// updateIfExists, the company with the same businessName is updated
+// instead). With id, updates the given fields. The primary contact is
+// given either by primaryContactId or as a contact to add or update
+// (primaryContact, the body of addOrUpdateContact). A failure may come
+// as success false with a message. An update has been documented to
+// answer with the id only.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /api/1.0/contact?action=addOrUpdateCompany (the `AddOrUpdateCompany` operationId).
+func (c *Client) AddOrUpdateCompany(ctx context.Context, body AddOrUpdateCompanyJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewAddOrUpdateCompanyRequest(c.Server, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// AddOrUpdateCompanyNoteWithBody Add a note to a company, or update one
+//
+// Without id, adds a note to the company given by companyId; with id, changes that note's text.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /api/1.0/contact?action=addOrUpdateCompanyNote (the `AddOrUpdateCompanyNote` operationId).
+func (c *Client) AddOrUpdateCompanyNoteWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewAddOrUpdateCompanyNoteRequestWithBody(c.Server, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// AddOrUpdateCompanyNote Add a note to a company, or update one
+//
+// Without id, adds a note to the company given by companyId; with id, changes that note's text.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /api/1.0/contact?action=addOrUpdateCompanyNote (the `AddOrUpdateCompanyNote` operationId).
+func (c *Client) AddOrUpdateCompanyNote(ctx context.Context, body AddOrUpdateCompanyNoteJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewAddOrUpdateCompanyNoteRequest(c.Server, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
 // AddOrUpdateContactWithBody Add a contact, or update one
 //
 // Without id, adds a contact (firstName, lastName and email are then
@@ -5045,10 +6261,267 @@ func (c *Client) AddOrUpdateContact(ctx context.Context, body AddOrUpdateContact
 	return c.Client.Do(req)
 }
 
+// AddOrUpdateContactNoteWithBody Add a note to a contact, or update one
+//
+// Without id, adds a note to the contact given by contactId; with id, changes that note's text.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /api/1.0/contact?action=addOrUpdateContactNote (the `AddOrUpdateContactNote` operationId).
+func (c *Client) AddOrUpdateContactNoteWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewAddOrUpdateContactNoteRequestWithBody(c.Server, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// AddOrUpdateContactNote Add a note to a contact, or update one
+//
+// Without id, adds a note to the contact given by contactId; with id, changes that note's text.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /api/1.0/contact?action=addOrUpdateContactNote (the `AddOrUpdateContactNote` operationId).
+func (c *Client) AddOrUpdateContactNote(ctx context.Context, body AddOrUpdateContactNoteJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewAddOrUpdateContactNoteRequest(c.Server, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// AddOrUpdateLeadWithBody Add a lead, or update one
+//
+// Without id, adds a lead: name, sourceId, typeId and stageId are then
+// required, subtypeId too when the type has subtypes. A lead belongs
+// either to a company or to a contact. When companyId or company is
+// given it belongs to the company, and the contact (contactId or
+// contact) must belong to that company; companyId and
+// companyLeadContactId are then required. Otherwise it belongs to the
+// contact, and contactId and industryId are required. company and
+// contact take the bodies of addOrUpdateCompany and addOrUpdateContact;
+// given together, the contact is linked to the company. With id,
+// updates the given fields of that lead. Fails with specificCode 24215
+// (empty request), 24216 (no such lead) or 24218 (invalid details).
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /api/1.0/contact?action=addOrUpdateLead (the `AddOrUpdateLead` operationId).
+func (c *Client) AddOrUpdateLeadWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewAddOrUpdateLeadRequestWithBody(c.Server, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// AddOrUpdateLead Add a lead, or update one
+//
+// Without id, adds a lead: name, sourceId, typeId and stageId are then
+// required, subtypeId too when the type has subtypes. A lead belongs
+// either to a company or to a contact. When companyId or company is
+// given it belongs to the company, and the contact (contactId or
+// contact) must belong to that company; companyId and
+// companyLeadContactId are then required. Otherwise it belongs to the
+// contact, and contactId and industryId are required. company and
+// contact take the bodies of addOrUpdateCompany and addOrUpdateContact;
+// given together, the contact is linked to the company. With id,
+// updates the given fields of that lead. Fails with specificCode 24215
+// (empty request), 24216 (no such lead) or 24218 (invalid details).
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /api/1.0/contact?action=addOrUpdateLead (the `AddOrUpdateLead` operationId).
+func (c *Client) AddOrUpdateLead(ctx context.Context, body AddOrUpdateLeadJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewAddOrUpdateLeadRequest(c.Server, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetCompanyWithBody Get one company
+//
+// Returns one company with its managers, industry, primary contact,
+// commissions, custom fields and external links. Deleted companies are
+// not returned (since 4 November 2025). Fails with specificCode 24153
+// when there is no such company.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /api/1.0/contact?action=getCompany (the `GetCompany` operationId).
+func (c *Client) GetCompanyWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetCompanyRequestWithBody(c.Server, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetCompany Get one company
+//
+// Returns one company with its managers, industry, primary contact,
+// commissions, custom fields and external links. Deleted companies are
+// not returned (since 4 November 2025). Fails with specificCode 24153
+// when there is no such company.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /api/1.0/contact?action=getCompany (the `GetCompany` operationId).
+func (c *Client) GetCompany(ctx context.Context, body GetCompanyJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetCompanyRequest(c.Server, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetCompanyCustomFieldDefinitionWithBody List the company custom fields
+//
+// Takes no parameters and answers with every custom field defined for
+// companies, in the same form as getCustomFieldDefinition.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /api/1.0/contact?action=getCompanyCustomFieldDefinition (the `GetCompanyCustomFieldDefinition` operationId).
+func (c *Client) GetCompanyCustomFieldDefinitionWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetCompanyCustomFieldDefinitionRequestWithBody(c.Server, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetCompanyCustomFieldDefinition List the company custom fields
+//
+// Takes no parameters and answers with every custom field defined for
+// companies, in the same form as getCustomFieldDefinition.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /api/1.0/contact?action=getCompanyCustomFieldDefinition (the `GetCompanyCustomFieldDefinition` operationId).
+func (c *Client) GetCompanyCustomFieldDefinition(ctx context.Context, body GetCompanyCustomFieldDefinitionJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetCompanyCustomFieldDefinitionRequest(c.Server, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetCompanyListWithBody List the companies
+//
+// Pages through the account's companies, optionally filtered.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /api/1.0/contact?action=getCompanyList (the `GetCompanyList` operationId).
+func (c *Client) GetCompanyListWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetCompanyListRequestWithBody(c.Server, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetCompanyList List the companies
+//
+// Pages through the account's companies, optionally filtered.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /api/1.0/contact?action=getCompanyList (the `GetCompanyList` operationId).
+func (c *Client) GetCompanyList(ctx context.Context, body GetCompanyListJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetCompanyListRequest(c.Server, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetCompanyNoteListWithBody List the notes of a company
+//
+// Pages through the notes of one company.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /api/1.0/contact?action=getCompanyNoteList (the `GetCompanyNoteList` operationId).
+func (c *Client) GetCompanyNoteListWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetCompanyNoteListRequestWithBody(c.Server, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetCompanyNoteList List the notes of a company
+//
+// Pages through the notes of one company.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /api/1.0/contact?action=getCompanyNoteList (the `GetCompanyNoteList` operationId).
+func (c *Client) GetCompanyNoteList(ctx context.Context, body GetCompanyNoteListJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetCompanyNoteListRequest(c.Server, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
 // GetContactWithBody Get one contact
 //
 // Returns the contact with its invitations and registrations. Fails with
-// specificCode 24096 when there is no such contact.
+// specificCode 24096 when there is no such contact. Deleted contacts are
+// not returned (since 4 November 2025).
 //
 // Takes any type of body and a specified content type.
 //
@@ -5068,7 +6541,8 @@ func (c *Client) GetContactWithBody(ctx context.Context, contentType string, bod
 // GetContact Get one contact
 //
 // Returns the contact with its invitations and registrations. Fails with
-// specificCode 24096 when there is no such contact.
+// specificCode 24096 when there is no such contact. Deleted contacts are
+// not returned (since 4 November 2025).
 //
 // Takes a body of the `application/json` content type.
 //
@@ -5113,6 +6587,172 @@ func (c *Client) GetContactListWithBody(ctx context.Context, contentType string,
 // Corresponds with POST /api/1.0/contact?action=getContactList (the `GetContactList` operationId).
 func (c *Client) GetContactList(ctx context.Context, body GetContactListJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewGetContactListRequest(c.Server, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetContactNoteListWithBody List the notes of a contact
+//
+// Pages through the notes of one contact.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /api/1.0/contact?action=getContactNoteList (the `GetContactNoteList` operationId).
+func (c *Client) GetContactNoteListWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetContactNoteListRequestWithBody(c.Server, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetContactNoteList List the notes of a contact
+//
+// Pages through the notes of one contact.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /api/1.0/contact?action=getContactNoteList (the `GetContactNoteList` operationId).
+func (c *Client) GetContactNoteList(ctx context.Context, body GetContactNoteListJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetContactNoteListRequest(c.Server, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetCustomFieldDefinitionWithBody List the contact custom fields
+//
+// Takes no parameters and answers with every custom field defined for
+// contacts: its id, type, name, whether it is required and active, its
+// order, and the values or file types it accepts.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /api/1.0/contact?action=getCustomFieldDefinition (the `GetCustomFieldDefinition` operationId).
+func (c *Client) GetCustomFieldDefinitionWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetCustomFieldDefinitionRequestWithBody(c.Server, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetCustomFieldDefinition List the contact custom fields
+//
+// Takes no parameters and answers with every custom field defined for
+// contacts: its id, type, name, whether it is required and active, its
+// order, and the values or file types it accepts.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /api/1.0/contact?action=getCustomFieldDefinition (the `GetCustomFieldDefinition` operationId).
+func (c *Client) GetCustomFieldDefinition(ctx context.Context, body GetCustomFieldDefinitionJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetCustomFieldDefinitionRequest(c.Server, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetSubscriptionGroupListWithBody List the subscription groups
+//
+// Takes no parameters and answers with every subscription group of the
+// account, as a plain list (not a paged collection). Groups segment
+// contacts for email and SMS marketing and for access to ticket types
+// and content pages.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /api/1.0/contact?action=getSubscriptionGroupList (the `GetSubscriptionGroupList` operationId).
+func (c *Client) GetSubscriptionGroupListWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetSubscriptionGroupListRequestWithBody(c.Server, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetSubscriptionGroupList List the subscription groups
+//
+// Takes no parameters and answers with every subscription group of the
+// account, as a plain list (not a paged collection). Groups segment
+// contacts for email and SMS marketing and for access to ticket types
+// and content pages.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /api/1.0/contact?action=getSubscriptionGroupList (the `GetSubscriptionGroupList` operationId).
+func (c *Client) GetSubscriptionGroupList(ctx context.Context, body GetSubscriptionGroupListJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetSubscriptionGroupListRequest(c.Server, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// RemoveContactsFromSubscriptionGroupWithBody Remove contacts from a subscription group
+//
+// Removes each listed contact from the group; takes the same body as
+// addContactsToSubscriptionGroup and answers the same way, one entry
+// per contact saying whether it was removed.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /api/1.0/contact?action=removeContactsFromSubscriptionGroup (the `RemoveContactsFromSubscriptionGroup` operationId).
+func (c *Client) RemoveContactsFromSubscriptionGroupWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewRemoveContactsFromSubscriptionGroupRequestWithBody(c.Server, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// RemoveContactsFromSubscriptionGroup Remove contacts from a subscription group
+//
+// Removes each listed contact from the group; takes the same body as
+// addContactsToSubscriptionGroup and answers the same way, one entry
+// per contact saying whether it was removed.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /api/1.0/contact?action=removeContactsFromSubscriptionGroup (the `RemoveContactsFromSubscriptionGroup` operationId).
+func (c *Client) RemoveContactsFromSubscriptionGroup(ctx context.Context, body RemoveContactsFromSubscriptionGroupJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewRemoveContactsFromSubscriptionGroupRequest(c.Server, body)
 	if err != nil {
 		return nil, err
 	}
@@ -6556,6 +8196,126 @@ func NewBatchRunRequestWithBody(server string, contentType string, body io.Reade
 	return req, nil
 }
 
+// NewAddContactsToSubscriptionGroupRequest calls the generic AddContactsToSubscriptionGroup builder with application/json body
+func NewAddContactsToSubscriptionGroupRequest(server string, body AddContactsToSubscriptionGroupJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewAddContactsToSubscriptionGroupRequestWithBody(server, "application/json", bodyReader)
+}
+
+// NewAddContactsToSubscriptionGroupRequestWithBody constructs an http.Request for the AddContactsToSubscriptionGroup method, with any body, and a specified content type
+func NewAddContactsToSubscriptionGroupRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/1.0/contact?action=addContactsToSubscriptionGroup")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewAddOrUpdateCompanyRequest calls the generic AddOrUpdateCompany builder with application/json body
+func NewAddOrUpdateCompanyRequest(server string, body AddOrUpdateCompanyJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewAddOrUpdateCompanyRequestWithBody(server, "application/json", bodyReader)
+}
+
+// NewAddOrUpdateCompanyRequestWithBody constructs an http.Request for the AddOrUpdateCompany method, with any body, and a specified content type
+func NewAddOrUpdateCompanyRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/1.0/contact?action=addOrUpdateCompany")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewAddOrUpdateCompanyNoteRequest calls the generic AddOrUpdateCompanyNote builder with application/json body
+func NewAddOrUpdateCompanyNoteRequest(server string, body AddOrUpdateCompanyNoteJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewAddOrUpdateCompanyNoteRequestWithBody(server, "application/json", bodyReader)
+}
+
+// NewAddOrUpdateCompanyNoteRequestWithBody constructs an http.Request for the AddOrUpdateCompanyNote method, with any body, and a specified content type
+func NewAddOrUpdateCompanyNoteRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/1.0/contact?action=addOrUpdateCompanyNote")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
 // NewAddOrUpdateContactRequest calls the generic AddOrUpdateContact builder with application/json body
 func NewAddOrUpdateContactRequest(server string, body AddOrUpdateContactJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
@@ -6577,6 +8337,246 @@ func NewAddOrUpdateContactRequestWithBody(server string, contentType string, bod
 	}
 
 	operationPath := fmt.Sprintf("/api/1.0/contact?action=addOrUpdateContact")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewAddOrUpdateContactNoteRequest calls the generic AddOrUpdateContactNote builder with application/json body
+func NewAddOrUpdateContactNoteRequest(server string, body AddOrUpdateContactNoteJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewAddOrUpdateContactNoteRequestWithBody(server, "application/json", bodyReader)
+}
+
+// NewAddOrUpdateContactNoteRequestWithBody constructs an http.Request for the AddOrUpdateContactNote method, with any body, and a specified content type
+func NewAddOrUpdateContactNoteRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/1.0/contact?action=addOrUpdateContactNote")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewAddOrUpdateLeadRequest calls the generic AddOrUpdateLead builder with application/json body
+func NewAddOrUpdateLeadRequest(server string, body AddOrUpdateLeadJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewAddOrUpdateLeadRequestWithBody(server, "application/json", bodyReader)
+}
+
+// NewAddOrUpdateLeadRequestWithBody constructs an http.Request for the AddOrUpdateLead method, with any body, and a specified content type
+func NewAddOrUpdateLeadRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/1.0/contact?action=addOrUpdateLead")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewGetCompanyRequest calls the generic GetCompany builder with application/json body
+func NewGetCompanyRequest(server string, body GetCompanyJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewGetCompanyRequestWithBody(server, "application/json", bodyReader)
+}
+
+// NewGetCompanyRequestWithBody constructs an http.Request for the GetCompany method, with any body, and a specified content type
+func NewGetCompanyRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/1.0/contact?action=getCompany")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewGetCompanyCustomFieldDefinitionRequest calls the generic GetCompanyCustomFieldDefinition builder with application/json body
+func NewGetCompanyCustomFieldDefinitionRequest(server string, body GetCompanyCustomFieldDefinitionJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewGetCompanyCustomFieldDefinitionRequestWithBody(server, "application/json", bodyReader)
+}
+
+// NewGetCompanyCustomFieldDefinitionRequestWithBody constructs an http.Request for the GetCompanyCustomFieldDefinition method, with any body, and a specified content type
+func NewGetCompanyCustomFieldDefinitionRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/1.0/contact?action=getCompanyCustomFieldDefinition")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewGetCompanyListRequest calls the generic GetCompanyList builder with application/json body
+func NewGetCompanyListRequest(server string, body GetCompanyListJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewGetCompanyListRequestWithBody(server, "application/json", bodyReader)
+}
+
+// NewGetCompanyListRequestWithBody constructs an http.Request for the GetCompanyList method, with any body, and a specified content type
+func NewGetCompanyListRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/1.0/contact?action=getCompanyList")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewGetCompanyNoteListRequest calls the generic GetCompanyNoteList builder with application/json body
+func NewGetCompanyNoteListRequest(server string, body GetCompanyNoteListJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewGetCompanyNoteListRequestWithBody(server, "application/json", bodyReader)
+}
+
+// NewGetCompanyNoteListRequestWithBody constructs an http.Request for the GetCompanyNoteList method, with any body, and a specified content type
+func NewGetCompanyNoteListRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/1.0/contact?action=getCompanyNoteList")
 	if operationPath[0] == '/' {
 		operationPath = "." + operationPath
 	}
@@ -6657,6 +8657,166 @@ func NewGetContactListRequestWithBody(server string, contentType string, body io
 	}
 
 	operationPath := fmt.Sprintf("/api/1.0/contact?action=getContactList")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewGetContactNoteListRequest calls the generic GetContactNoteList builder with application/json body
+func NewGetContactNoteListRequest(server string, body GetContactNoteListJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewGetContactNoteListRequestWithBody(server, "application/json", bodyReader)
+}
+
+// NewGetContactNoteListRequestWithBody constructs an http.Request for the GetContactNoteList method, with any body, and a specified content type
+func NewGetContactNoteListRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/1.0/contact?action=getContactNoteList")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewGetCustomFieldDefinitionRequest calls the generic GetCustomFieldDefinition builder with application/json body
+func NewGetCustomFieldDefinitionRequest(server string, body GetCustomFieldDefinitionJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewGetCustomFieldDefinitionRequestWithBody(server, "application/json", bodyReader)
+}
+
+// NewGetCustomFieldDefinitionRequestWithBody constructs an http.Request for the GetCustomFieldDefinition method, with any body, and a specified content type
+func NewGetCustomFieldDefinitionRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/1.0/contact?action=getCustomFieldDefinition")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewGetSubscriptionGroupListRequest calls the generic GetSubscriptionGroupList builder with application/json body
+func NewGetSubscriptionGroupListRequest(server string, body GetSubscriptionGroupListJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewGetSubscriptionGroupListRequestWithBody(server, "application/json", bodyReader)
+}
+
+// NewGetSubscriptionGroupListRequestWithBody constructs an http.Request for the GetSubscriptionGroupList method, with any body, and a specified content type
+func NewGetSubscriptionGroupListRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/1.0/contact?action=getSubscriptionGroupList")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewRemoveContactsFromSubscriptionGroupRequest calls the generic RemoveContactsFromSubscriptionGroup builder with application/json body
+func NewRemoveContactsFromSubscriptionGroupRequest(server string, body RemoveContactsFromSubscriptionGroupJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewRemoveContactsFromSubscriptionGroupRequestWithBody(server, "application/json", bodyReader)
+}
+
+// NewRemoveContactsFromSubscriptionGroupRequestWithBody constructs an http.Request for the RemoveContactsFromSubscriptionGroup method, with any body, and a specified content type
+func NewRemoveContactsFromSubscriptionGroupRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/1.0/contact?action=removeContactsFromSubscriptionGroup")
 	if operationPath[0] == '/' {
 		operationPath = "." + operationPath
 	}
@@ -7891,6 +10051,74 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with POST /api/1.0/batch?action=run (the `BatchRun` operationId).
 	BatchRunWithResponse(ctx context.Context, body BatchRunJSONRequestBody, reqEditors ...RequestEditorFn) (*BatchRunResp, error)
 
+	// AddContactsToSubscriptionGroupWithBodyWithResponse Add contacts to a subscription group
+	//
+	// Adds each listed contact to the group. The answer is a list with one
+	// entry per contact saying whether it was added.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/1.0/contact?action=addContactsToSubscriptionGroup (the `AddContactsToSubscriptionGroup` operationId).
+	AddContactsToSubscriptionGroupWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AddContactsToSubscriptionGroupResp, error)
+
+	// AddContactsToSubscriptionGroupWithResponse Add contacts to a subscription group
+	//
+	// Adds each listed contact to the group. The answer is a list with one
+	// entry per contact saying whether it was added.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/1.0/contact?action=addContactsToSubscriptionGroup (the `AddContactsToSubscriptionGroup` operationId).
+	AddContactsToSubscriptionGroupWithResponse(ctx context.Context, body AddContactsToSubscriptionGroupJSONRequestBody, reqEditors ...RequestEditorFn) (*AddContactsToSubscriptionGroupResp, error)
+
+	// AddOrUpdateCompanyWithBodyWithResponse Add a company, or update one
+	//
+	// Without id, adds a company (businessName is then required; with
+	// updateIfExists, the company with the same businessName is updated
+	// instead). With id, updates the given fields. The primary contact is
+	// given either by primaryContactId or as a contact to add or update
+	// (primaryContact, the body of addOrUpdateContact). A failure may come
+	// as success false with a message. An update has been documented to
+	// answer with the id only.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/1.0/contact?action=addOrUpdateCompany (the `AddOrUpdateCompany` operationId).
+	AddOrUpdateCompanyWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AddOrUpdateCompanyResp, error)
+
+	// AddOrUpdateCompanyWithResponse Add a company, or update one
+	//
+	// Without id, adds a company (businessName is then required; with
+	// updateIfExists, the company with the same businessName is updated
+	// instead). With id, updates the given fields. The primary contact is
+	// given either by primaryContactId or as a contact to add or update
+	// (primaryContact, the body of addOrUpdateContact). A failure may come
+	// as success false with a message. An update has been documented to
+	// answer with the id only.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/1.0/contact?action=addOrUpdateCompany (the `AddOrUpdateCompany` operationId).
+	AddOrUpdateCompanyWithResponse(ctx context.Context, body AddOrUpdateCompanyJSONRequestBody, reqEditors ...RequestEditorFn) (*AddOrUpdateCompanyResp, error)
+
+	// AddOrUpdateCompanyNoteWithBodyWithResponse Add a note to a company, or update one
+	//
+	// Without id, adds a note to the company given by companyId; with id, changes that note's text.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/1.0/contact?action=addOrUpdateCompanyNote (the `AddOrUpdateCompanyNote` operationId).
+	AddOrUpdateCompanyNoteWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AddOrUpdateCompanyNoteResp, error)
+
+	// AddOrUpdateCompanyNoteWithResponse Add a note to a company, or update one
+	//
+	// Without id, adds a note to the company given by companyId; with id, changes that note's text.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/1.0/contact?action=addOrUpdateCompanyNote (the `AddOrUpdateCompanyNote` operationId).
+	AddOrUpdateCompanyNoteWithResponse(ctx context.Context, body AddOrUpdateCompanyNoteJSONRequestBody, reqEditors ...RequestEditorFn) (*AddOrUpdateCompanyNoteResp, error)
+
 	// AddOrUpdateContactWithBodyWithResponse Add a contact, or update one
 	//
 	// Without id, adds a contact (firstName, lastName and email are then
@@ -7915,10 +10143,147 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with POST /api/1.0/contact?action=addOrUpdateContact (the `AddOrUpdateContact` operationId).
 	AddOrUpdateContactWithResponse(ctx context.Context, body AddOrUpdateContactJSONRequestBody, reqEditors ...RequestEditorFn) (*AddOrUpdateContactResp, error)
 
+	// AddOrUpdateContactNoteWithBodyWithResponse Add a note to a contact, or update one
+	//
+	// Without id, adds a note to the contact given by contactId; with id, changes that note's text.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/1.0/contact?action=addOrUpdateContactNote (the `AddOrUpdateContactNote` operationId).
+	AddOrUpdateContactNoteWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AddOrUpdateContactNoteResp, error)
+
+	// AddOrUpdateContactNoteWithResponse Add a note to a contact, or update one
+	//
+	// Without id, adds a note to the contact given by contactId; with id, changes that note's text.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/1.0/contact?action=addOrUpdateContactNote (the `AddOrUpdateContactNote` operationId).
+	AddOrUpdateContactNoteWithResponse(ctx context.Context, body AddOrUpdateContactNoteJSONRequestBody, reqEditors ...RequestEditorFn) (*AddOrUpdateContactNoteResp, error)
+
+	// AddOrUpdateLeadWithBodyWithResponse Add a lead, or update one
+	//
+	// Without id, adds a lead: name, sourceId, typeId and stageId are then
+	// required, subtypeId too when the type has subtypes. A lead belongs
+	// either to a company or to a contact. When companyId or company is
+	// given it belongs to the company, and the contact (contactId or
+	// contact) must belong to that company; companyId and
+	// companyLeadContactId are then required. Otherwise it belongs to the
+	// contact, and contactId and industryId are required. company and
+	// contact take the bodies of addOrUpdateCompany and addOrUpdateContact;
+	// given together, the contact is linked to the company. With id,
+	// updates the given fields of that lead. Fails with specificCode 24215
+	// (empty request), 24216 (no such lead) or 24218 (invalid details).
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/1.0/contact?action=addOrUpdateLead (the `AddOrUpdateLead` operationId).
+	AddOrUpdateLeadWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AddOrUpdateLeadResp, error)
+
+	// AddOrUpdateLeadWithResponse Add a lead, or update one
+	//
+	// Without id, adds a lead: name, sourceId, typeId and stageId are then
+	// required, subtypeId too when the type has subtypes. A lead belongs
+	// either to a company or to a contact. When companyId or company is
+	// given it belongs to the company, and the contact (contactId or
+	// contact) must belong to that company; companyId and
+	// companyLeadContactId are then required. Otherwise it belongs to the
+	// contact, and contactId and industryId are required. company and
+	// contact take the bodies of addOrUpdateCompany and addOrUpdateContact;
+	// given together, the contact is linked to the company. With id,
+	// updates the given fields of that lead. Fails with specificCode 24215
+	// (empty request), 24216 (no such lead) or 24218 (invalid details).
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/1.0/contact?action=addOrUpdateLead (the `AddOrUpdateLead` operationId).
+	AddOrUpdateLeadWithResponse(ctx context.Context, body AddOrUpdateLeadJSONRequestBody, reqEditors ...RequestEditorFn) (*AddOrUpdateLeadResp, error)
+
+	// GetCompanyWithBodyWithResponse Get one company
+	//
+	// Returns one company with its managers, industry, primary contact,
+	// commissions, custom fields and external links. Deleted companies are
+	// not returned (since 4 November 2025). Fails with specificCode 24153
+	// when there is no such company.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/1.0/contact?action=getCompany (the `GetCompany` operationId).
+	GetCompanyWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*GetCompanyResp, error)
+
+	// GetCompanyWithResponse Get one company
+	//
+	// Returns one company with its managers, industry, primary contact,
+	// commissions, custom fields and external links. Deleted companies are
+	// not returned (since 4 November 2025). Fails with specificCode 24153
+	// when there is no such company.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/1.0/contact?action=getCompany (the `GetCompany` operationId).
+	GetCompanyWithResponse(ctx context.Context, body GetCompanyJSONRequestBody, reqEditors ...RequestEditorFn) (*GetCompanyResp, error)
+
+	// GetCompanyCustomFieldDefinitionWithBodyWithResponse List the company custom fields
+	//
+	// Takes no parameters and answers with every custom field defined for
+	// companies, in the same form as getCustomFieldDefinition.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/1.0/contact?action=getCompanyCustomFieldDefinition (the `GetCompanyCustomFieldDefinition` operationId).
+	GetCompanyCustomFieldDefinitionWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*GetCompanyCustomFieldDefinitionResp, error)
+
+	// GetCompanyCustomFieldDefinitionWithResponse List the company custom fields
+	//
+	// Takes no parameters and answers with every custom field defined for
+	// companies, in the same form as getCustomFieldDefinition.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/1.0/contact?action=getCompanyCustomFieldDefinition (the `GetCompanyCustomFieldDefinition` operationId).
+	GetCompanyCustomFieldDefinitionWithResponse(ctx context.Context, body GetCompanyCustomFieldDefinitionJSONRequestBody, reqEditors ...RequestEditorFn) (*GetCompanyCustomFieldDefinitionResp, error)
+
+	// GetCompanyListWithBodyWithResponse List the companies
+	//
+	// Pages through the account's companies, optionally filtered.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/1.0/contact?action=getCompanyList (the `GetCompanyList` operationId).
+	GetCompanyListWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*GetCompanyListResp, error)
+
+	// GetCompanyListWithResponse List the companies
+	//
+	// Pages through the account's companies, optionally filtered.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/1.0/contact?action=getCompanyList (the `GetCompanyList` operationId).
+	GetCompanyListWithResponse(ctx context.Context, body GetCompanyListJSONRequestBody, reqEditors ...RequestEditorFn) (*GetCompanyListResp, error)
+
+	// GetCompanyNoteListWithBodyWithResponse List the notes of a company
+	//
+	// Pages through the notes of one company.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/1.0/contact?action=getCompanyNoteList (the `GetCompanyNoteList` operationId).
+	GetCompanyNoteListWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*GetCompanyNoteListResp, error)
+
+	// GetCompanyNoteListWithResponse List the notes of a company
+	//
+	// Pages through the notes of one company.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/1.0/contact?action=getCompanyNoteList (the `GetCompanyNoteList` operationId).
+	GetCompanyNoteListWithResponse(ctx context.Context, body GetCompanyNoteListJSONRequestBody, reqEditors ...RequestEditorFn) (*GetCompanyNoteListResp, error)
+
 	// GetContactWithBodyWithResponse Get one contact
 	//
 	// Returns the contact with its invitations and registrations. Fails with
-	// specificCode 24096 when there is no such contact.
+	// specificCode 24096 when there is no such contact. Deleted contacts are
+	// not returned (since 4 November 2025).
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -7928,7 +10293,8 @@ type ClientWithResponsesInterface interface {
 	// GetContactWithResponse Get one contact
 	//
 	// Returns the contact with its invitations and registrations. Fails with
-	// specificCode 24096 when there is no such contact.
+	// specificCode 24096 when there is no such contact. Deleted contacts are
+	// not returned (since 4 November 2025).
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -7952,6 +10318,92 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with POST /api/1.0/contact?action=getContactList (the `GetContactList` operationId).
 	GetContactListWithResponse(ctx context.Context, body GetContactListJSONRequestBody, reqEditors ...RequestEditorFn) (*GetContactListResp, error)
+
+	// GetContactNoteListWithBodyWithResponse List the notes of a contact
+	//
+	// Pages through the notes of one contact.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/1.0/contact?action=getContactNoteList (the `GetContactNoteList` operationId).
+	GetContactNoteListWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*GetContactNoteListResp, error)
+
+	// GetContactNoteListWithResponse List the notes of a contact
+	//
+	// Pages through the notes of one contact.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/1.0/contact?action=getContactNoteList (the `GetContactNoteList` operationId).
+	GetContactNoteListWithResponse(ctx context.Context, body GetContactNoteListJSONRequestBody, reqEditors ...RequestEditorFn) (*GetContactNoteListResp, error)
+
+	// GetCustomFieldDefinitionWithBodyWithResponse List the contact custom fields
+	//
+	// Takes no parameters and answers with every custom field defined for
+	// contacts: its id, type, name, whether it is required and active, its
+	// order, and the values or file types it accepts.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/1.0/contact?action=getCustomFieldDefinition (the `GetCustomFieldDefinition` operationId).
+	GetCustomFieldDefinitionWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*GetCustomFieldDefinitionResp, error)
+
+	// GetCustomFieldDefinitionWithResponse List the contact custom fields
+	//
+	// Takes no parameters and answers with every custom field defined for
+	// contacts: its id, type, name, whether it is required and active, its
+	// order, and the values or file types it accepts.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/1.0/contact?action=getCustomFieldDefinition (the `GetCustomFieldDefinition` operationId).
+	GetCustomFieldDefinitionWithResponse(ctx context.Context, body GetCustomFieldDefinitionJSONRequestBody, reqEditors ...RequestEditorFn) (*GetCustomFieldDefinitionResp, error)
+
+	// GetSubscriptionGroupListWithBodyWithResponse List the subscription groups
+	//
+	// Takes no parameters and answers with every subscription group of the
+	// account, as a plain list (not a paged collection). Groups segment
+	// contacts for email and SMS marketing and for access to ticket types
+	// and content pages.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/1.0/contact?action=getSubscriptionGroupList (the `GetSubscriptionGroupList` operationId).
+	GetSubscriptionGroupListWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*GetSubscriptionGroupListResp, error)
+
+	// GetSubscriptionGroupListWithResponse List the subscription groups
+	//
+	// Takes no parameters and answers with every subscription group of the
+	// account, as a plain list (not a paged collection). Groups segment
+	// contacts for email and SMS marketing and for access to ticket types
+	// and content pages.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/1.0/contact?action=getSubscriptionGroupList (the `GetSubscriptionGroupList` operationId).
+	GetSubscriptionGroupListWithResponse(ctx context.Context, body GetSubscriptionGroupListJSONRequestBody, reqEditors ...RequestEditorFn) (*GetSubscriptionGroupListResp, error)
+
+	// RemoveContactsFromSubscriptionGroupWithBodyWithResponse Remove contacts from a subscription group
+	//
+	// Removes each listed contact from the group; takes the same body as
+	// addContactsToSubscriptionGroup and answers the same way, one entry
+	// per contact saying whether it was removed.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/1.0/contact?action=removeContactsFromSubscriptionGroup (the `RemoveContactsFromSubscriptionGroup` operationId).
+	RemoveContactsFromSubscriptionGroupWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*RemoveContactsFromSubscriptionGroupResp, error)
+
+	// RemoveContactsFromSubscriptionGroupWithResponse Remove contacts from a subscription group
+	//
+	// Removes each listed contact from the group; takes the same body as
+	// addContactsToSubscriptionGroup and answers the same way, one entry
+	// per contact saying whether it was removed.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/1.0/contact?action=removeContactsFromSubscriptionGroup (the `RemoveContactsFromSubscriptionGroup` operationId).
+	RemoveContactsFromSubscriptionGroupWithResponse(ctx context.Context, body RemoveContactsFromSubscriptionGroupJSONRequestBody, reqEditors ...RequestEditorFn) (*RemoveContactsFromSubscriptionGroupResp, error)
 
 	// AddOrUpdateEventWithBodyWithResponse Add an event, or update one
 	//
@@ -9063,6 +11515,150 @@ func (r BatchRunResp) ContentType() string {
 	return ""
 }
 
+type AddContactsToSubscriptionGroupResp struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *SubscriptionGroupContactResults
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Exception
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r AddContactsToSubscriptionGroupResp) GetJSON200() *SubscriptionGroupContactResults {
+	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r AddContactsToSubscriptionGroupResp) GetJSONDefault() *Exception {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r AddContactsToSubscriptionGroupResp) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r AddContactsToSubscriptionGroupResp) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r AddContactsToSubscriptionGroupResp) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r AddContactsToSubscriptionGroupResp) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type AddOrUpdateCompanyResp struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *AddOrUpdateResult
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Exception
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r AddOrUpdateCompanyResp) GetJSON200() *AddOrUpdateResult {
+	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r AddOrUpdateCompanyResp) GetJSONDefault() *Exception {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r AddOrUpdateCompanyResp) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r AddOrUpdateCompanyResp) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r AddOrUpdateCompanyResp) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r AddOrUpdateCompanyResp) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type AddOrUpdateCompanyNoteResp struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *AddOrUpdateResult
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Exception
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r AddOrUpdateCompanyNoteResp) GetJSON200() *AddOrUpdateResult {
+	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r AddOrUpdateCompanyNoteResp) GetJSONDefault() *Exception {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r AddOrUpdateCompanyNoteResp) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r AddOrUpdateCompanyNoteResp) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r AddOrUpdateCompanyNoteResp) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r AddOrUpdateCompanyNoteResp) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 type AddOrUpdateContactResp struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -9105,6 +11701,294 @@ func (r AddOrUpdateContactResp) StatusCode() int {
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r AddOrUpdateContactResp) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type AddOrUpdateContactNoteResp struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *AddOrUpdateResult
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Exception
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r AddOrUpdateContactNoteResp) GetJSON200() *AddOrUpdateResult {
+	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r AddOrUpdateContactNoteResp) GetJSONDefault() *Exception {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r AddOrUpdateContactNoteResp) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r AddOrUpdateContactNoteResp) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r AddOrUpdateContactNoteResp) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r AddOrUpdateContactNoteResp) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type AddOrUpdateLeadResp struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *AddOrUpdateResult
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Exception
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r AddOrUpdateLeadResp) GetJSON200() *AddOrUpdateResult {
+	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r AddOrUpdateLeadResp) GetJSONDefault() *Exception {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r AddOrUpdateLeadResp) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r AddOrUpdateLeadResp) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r AddOrUpdateLeadResp) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r AddOrUpdateLeadResp) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type GetCompanyResp struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *Company
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Exception
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetCompanyResp) GetJSON200() *Company {
+	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r GetCompanyResp) GetJSONDefault() *Exception {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r GetCompanyResp) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetCompanyResp) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetCompanyResp) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetCompanyResp) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type GetCompanyCustomFieldDefinitionResp struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *CustomFieldDefinitionList
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Exception
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetCompanyCustomFieldDefinitionResp) GetJSON200() *CustomFieldDefinitionList {
+	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r GetCompanyCustomFieldDefinitionResp) GetJSONDefault() *Exception {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r GetCompanyCustomFieldDefinitionResp) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetCompanyCustomFieldDefinitionResp) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetCompanyCustomFieldDefinitionResp) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetCompanyCustomFieldDefinitionResp) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type GetCompanyListResp struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *CompanyCollection
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Exception
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetCompanyListResp) GetJSON200() *CompanyCollection {
+	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r GetCompanyListResp) GetJSONDefault() *Exception {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r GetCompanyListResp) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetCompanyListResp) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetCompanyListResp) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetCompanyListResp) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type GetCompanyNoteListResp struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *CompanyNoteCollection
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Exception
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetCompanyNoteListResp) GetJSON200() *CompanyNoteCollection {
+	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r GetCompanyNoteListResp) GetJSONDefault() *Exception {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r GetCompanyNoteListResp) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetCompanyNoteListResp) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetCompanyNoteListResp) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetCompanyNoteListResp) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
@@ -9201,6 +12085,198 @@ func (r GetContactListResp) StatusCode() int {
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r GetContactListResp) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type GetContactNoteListResp struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *ContactNoteCollection
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Exception
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetContactNoteListResp) GetJSON200() *ContactNoteCollection {
+	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r GetContactNoteListResp) GetJSONDefault() *Exception {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r GetContactNoteListResp) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetContactNoteListResp) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetContactNoteListResp) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetContactNoteListResp) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type GetCustomFieldDefinitionResp struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *CustomFieldDefinitionList
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Exception
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetCustomFieldDefinitionResp) GetJSON200() *CustomFieldDefinitionList {
+	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r GetCustomFieldDefinitionResp) GetJSONDefault() *Exception {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r GetCustomFieldDefinitionResp) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetCustomFieldDefinitionResp) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetCustomFieldDefinitionResp) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetCustomFieldDefinitionResp) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type GetSubscriptionGroupListResp struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *SubscriptionGroupList
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Exception
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetSubscriptionGroupListResp) GetJSON200() *SubscriptionGroupList {
+	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r GetSubscriptionGroupListResp) GetJSONDefault() *Exception {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r GetSubscriptionGroupListResp) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetSubscriptionGroupListResp) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetSubscriptionGroupListResp) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetSubscriptionGroupListResp) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type RemoveContactsFromSubscriptionGroupResp struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *SubscriptionGroupContactResults
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Exception
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r RemoveContactsFromSubscriptionGroupResp) GetJSON200() *SubscriptionGroupContactResults {
+	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r RemoveContactsFromSubscriptionGroupResp) GetJSONDefault() *Exception {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r RemoveContactsFromSubscriptionGroupResp) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r RemoveContactsFromSubscriptionGroupResp) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r RemoveContactsFromSubscriptionGroupResp) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r RemoveContactsFromSubscriptionGroupResp) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
@@ -10723,6 +13799,110 @@ func (c *ClientWithResponses) BatchRunWithResponse(ctx context.Context, body Bat
 	return ParseBatchRunResp(rsp)
 }
 
+// AddContactsToSubscriptionGroupWithBodyWithResponse Add contacts to a subscription group
+//
+// Adds each listed contact to the group. The answer is a list with one
+// entry per contact saying whether it was added.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/1.0/contact?action=addContactsToSubscriptionGroup (the `AddContactsToSubscriptionGroup` operationId).
+func (c *ClientWithResponses) AddContactsToSubscriptionGroupWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AddContactsToSubscriptionGroupResp, error) {
+	rsp, err := c.AddContactsToSubscriptionGroupWithBody(ctx, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseAddContactsToSubscriptionGroupResp(rsp)
+}
+
+// AddContactsToSubscriptionGroupWithResponse Add contacts to a subscription group
+//
+// Adds each listed contact to the group. The answer is a list with one
+// entry per contact saying whether it was added.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/1.0/contact?action=addContactsToSubscriptionGroup (the `AddContactsToSubscriptionGroup` operationId).
+func (c *ClientWithResponses) AddContactsToSubscriptionGroupWithResponse(ctx context.Context, body AddContactsToSubscriptionGroupJSONRequestBody, reqEditors ...RequestEditorFn) (*AddContactsToSubscriptionGroupResp, error) {
+	rsp, err := c.AddContactsToSubscriptionGroup(ctx, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseAddContactsToSubscriptionGroupResp(rsp)
+}
+
+// AddOrUpdateCompanyWithBodyWithResponse Add a company, or update one
+//
+// Without id, adds a company (businessName is then required; with
+// updateIfExists, the company with the same businessName is updated
+// instead). With id, updates the given fields. The primary contact is
+// given either by primaryContactId or as a contact to add or update
+// (primaryContact, the body of addOrUpdateContact). A failure may come
+// as success false with a message. An update has been documented to
+// answer with the id only.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/1.0/contact?action=addOrUpdateCompany (the `AddOrUpdateCompany` operationId).
+func (c *ClientWithResponses) AddOrUpdateCompanyWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AddOrUpdateCompanyResp, error) {
+	rsp, err := c.AddOrUpdateCompanyWithBody(ctx, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseAddOrUpdateCompanyResp(rsp)
+}
+
+// AddOrUpdateCompanyWithResponse Add a company, or update one
+//
+// Without id, adds a company (businessName is then required; with
+// updateIfExists, the company with the same businessName is updated
+// instead). With id, updates the given fields. The primary contact is
+// given either by primaryContactId or as a contact to add or update
+// (primaryContact, the body of addOrUpdateContact). A failure may come
+// as success false with a message. An update has been documented to
+// answer with the id only.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/1.0/contact?action=addOrUpdateCompany (the `AddOrUpdateCompany` operationId).
+func (c *ClientWithResponses) AddOrUpdateCompanyWithResponse(ctx context.Context, body AddOrUpdateCompanyJSONRequestBody, reqEditors ...RequestEditorFn) (*AddOrUpdateCompanyResp, error) {
+	rsp, err := c.AddOrUpdateCompany(ctx, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseAddOrUpdateCompanyResp(rsp)
+}
+
+// AddOrUpdateCompanyNoteWithBodyWithResponse Add a note to a company, or update one
+//
+// Without id, adds a note to the company given by companyId; with id, changes that note's text.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/1.0/contact?action=addOrUpdateCompanyNote (the `AddOrUpdateCompanyNote` operationId).
+func (c *ClientWithResponses) AddOrUpdateCompanyNoteWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AddOrUpdateCompanyNoteResp, error) {
+	rsp, err := c.AddOrUpdateCompanyNoteWithBody(ctx, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseAddOrUpdateCompanyNoteResp(rsp)
+}
+
+// AddOrUpdateCompanyNoteWithResponse Add a note to a company, or update one
+//
+// Without id, adds a note to the company given by companyId; with id, changes that note's text.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/1.0/contact?action=addOrUpdateCompanyNote (the `AddOrUpdateCompanyNote` operationId).
+func (c *ClientWithResponses) AddOrUpdateCompanyNoteWithResponse(ctx context.Context, body AddOrUpdateCompanyNoteJSONRequestBody, reqEditors ...RequestEditorFn) (*AddOrUpdateCompanyNoteResp, error) {
+	rsp, err := c.AddOrUpdateCompanyNote(ctx, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseAddOrUpdateCompanyNoteResp(rsp)
+}
+
 // AddOrUpdateContactWithBodyWithResponse Add a contact, or update one
 //
 // Without id, adds a contact (firstName, lastName and email are then
@@ -10759,10 +13939,219 @@ func (c *ClientWithResponses) AddOrUpdateContactWithResponse(ctx context.Context
 	return ParseAddOrUpdateContactResp(rsp)
 }
 
+// AddOrUpdateContactNoteWithBodyWithResponse Add a note to a contact, or update one
+//
+// Without id, adds a note to the contact given by contactId; with id, changes that note's text.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/1.0/contact?action=addOrUpdateContactNote (the `AddOrUpdateContactNote` operationId).
+func (c *ClientWithResponses) AddOrUpdateContactNoteWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AddOrUpdateContactNoteResp, error) {
+	rsp, err := c.AddOrUpdateContactNoteWithBody(ctx, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseAddOrUpdateContactNoteResp(rsp)
+}
+
+// AddOrUpdateContactNoteWithResponse Add a note to a contact, or update one
+//
+// Without id, adds a note to the contact given by contactId; with id, changes that note's text.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/1.0/contact?action=addOrUpdateContactNote (the `AddOrUpdateContactNote` operationId).
+func (c *ClientWithResponses) AddOrUpdateContactNoteWithResponse(ctx context.Context, body AddOrUpdateContactNoteJSONRequestBody, reqEditors ...RequestEditorFn) (*AddOrUpdateContactNoteResp, error) {
+	rsp, err := c.AddOrUpdateContactNote(ctx, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseAddOrUpdateContactNoteResp(rsp)
+}
+
+// AddOrUpdateLeadWithBodyWithResponse Add a lead, or update one
+//
+// Without id, adds a lead: name, sourceId, typeId and stageId are then
+// required, subtypeId too when the type has subtypes. A lead belongs
+// either to a company or to a contact. When companyId or company is
+// given it belongs to the company, and the contact (contactId or
+// contact) must belong to that company; companyId and
+// companyLeadContactId are then required. Otherwise it belongs to the
+// contact, and contactId and industryId are required. company and
+// contact take the bodies of addOrUpdateCompany and addOrUpdateContact;
+// given together, the contact is linked to the company. With id,
+// updates the given fields of that lead. Fails with specificCode 24215
+// (empty request), 24216 (no such lead) or 24218 (invalid details).
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/1.0/contact?action=addOrUpdateLead (the `AddOrUpdateLead` operationId).
+func (c *ClientWithResponses) AddOrUpdateLeadWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AddOrUpdateLeadResp, error) {
+	rsp, err := c.AddOrUpdateLeadWithBody(ctx, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseAddOrUpdateLeadResp(rsp)
+}
+
+// AddOrUpdateLeadWithResponse Add a lead, or update one
+//
+// Without id, adds a lead: name, sourceId, typeId and stageId are then
+// required, subtypeId too when the type has subtypes. A lead belongs
+// either to a company or to a contact. When companyId or company is
+// given it belongs to the company, and the contact (contactId or
+// contact) must belong to that company; companyId and
+// companyLeadContactId are then required. Otherwise it belongs to the
+// contact, and contactId and industryId are required. company and
+// contact take the bodies of addOrUpdateCompany and addOrUpdateContact;
+// given together, the contact is linked to the company. With id,
+// updates the given fields of that lead. Fails with specificCode 24215
+// (empty request), 24216 (no such lead) or 24218 (invalid details).
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/1.0/contact?action=addOrUpdateLead (the `AddOrUpdateLead` operationId).
+func (c *ClientWithResponses) AddOrUpdateLeadWithResponse(ctx context.Context, body AddOrUpdateLeadJSONRequestBody, reqEditors ...RequestEditorFn) (*AddOrUpdateLeadResp, error) {
+	rsp, err := c.AddOrUpdateLead(ctx, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseAddOrUpdateLeadResp(rsp)
+}
+
+// GetCompanyWithBodyWithResponse Get one company
+//
+// Returns one company with its managers, industry, primary contact,
+// commissions, custom fields and external links. Deleted companies are
+// not returned (since 4 November 2025). Fails with specificCode 24153
+// when there is no such company.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/1.0/contact?action=getCompany (the `GetCompany` operationId).
+func (c *ClientWithResponses) GetCompanyWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*GetCompanyResp, error) {
+	rsp, err := c.GetCompanyWithBody(ctx, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetCompanyResp(rsp)
+}
+
+// GetCompanyWithResponse Get one company
+//
+// Returns one company with its managers, industry, primary contact,
+// commissions, custom fields and external links. Deleted companies are
+// not returned (since 4 November 2025). Fails with specificCode 24153
+// when there is no such company.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/1.0/contact?action=getCompany (the `GetCompany` operationId).
+func (c *ClientWithResponses) GetCompanyWithResponse(ctx context.Context, body GetCompanyJSONRequestBody, reqEditors ...RequestEditorFn) (*GetCompanyResp, error) {
+	rsp, err := c.GetCompany(ctx, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetCompanyResp(rsp)
+}
+
+// GetCompanyCustomFieldDefinitionWithBodyWithResponse List the company custom fields
+//
+// Takes no parameters and answers with every custom field defined for
+// companies, in the same form as getCustomFieldDefinition.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/1.0/contact?action=getCompanyCustomFieldDefinition (the `GetCompanyCustomFieldDefinition` operationId).
+func (c *ClientWithResponses) GetCompanyCustomFieldDefinitionWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*GetCompanyCustomFieldDefinitionResp, error) {
+	rsp, err := c.GetCompanyCustomFieldDefinitionWithBody(ctx, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetCompanyCustomFieldDefinitionResp(rsp)
+}
+
+// GetCompanyCustomFieldDefinitionWithResponse List the company custom fields
+//
+// Takes no parameters and answers with every custom field defined for
+// companies, in the same form as getCustomFieldDefinition.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/1.0/contact?action=getCompanyCustomFieldDefinition (the `GetCompanyCustomFieldDefinition` operationId).
+func (c *ClientWithResponses) GetCompanyCustomFieldDefinitionWithResponse(ctx context.Context, body GetCompanyCustomFieldDefinitionJSONRequestBody, reqEditors ...RequestEditorFn) (*GetCompanyCustomFieldDefinitionResp, error) {
+	rsp, err := c.GetCompanyCustomFieldDefinition(ctx, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetCompanyCustomFieldDefinitionResp(rsp)
+}
+
+// GetCompanyListWithBodyWithResponse List the companies
+//
+// Pages through the account's companies, optionally filtered.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/1.0/contact?action=getCompanyList (the `GetCompanyList` operationId).
+func (c *ClientWithResponses) GetCompanyListWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*GetCompanyListResp, error) {
+	rsp, err := c.GetCompanyListWithBody(ctx, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetCompanyListResp(rsp)
+}
+
+// GetCompanyListWithResponse List the companies
+//
+// Pages through the account's companies, optionally filtered.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/1.0/contact?action=getCompanyList (the `GetCompanyList` operationId).
+func (c *ClientWithResponses) GetCompanyListWithResponse(ctx context.Context, body GetCompanyListJSONRequestBody, reqEditors ...RequestEditorFn) (*GetCompanyListResp, error) {
+	rsp, err := c.GetCompanyList(ctx, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetCompanyListResp(rsp)
+}
+
+// GetCompanyNoteListWithBodyWithResponse List the notes of a company
+//
+// Pages through the notes of one company.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/1.0/contact?action=getCompanyNoteList (the `GetCompanyNoteList` operationId).
+func (c *ClientWithResponses) GetCompanyNoteListWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*GetCompanyNoteListResp, error) {
+	rsp, err := c.GetCompanyNoteListWithBody(ctx, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetCompanyNoteListResp(rsp)
+}
+
+// GetCompanyNoteListWithResponse List the notes of a company
+//
+// Pages through the notes of one company.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/1.0/contact?action=getCompanyNoteList (the `GetCompanyNoteList` operationId).
+func (c *ClientWithResponses) GetCompanyNoteListWithResponse(ctx context.Context, body GetCompanyNoteListJSONRequestBody, reqEditors ...RequestEditorFn) (*GetCompanyNoteListResp, error) {
+	rsp, err := c.GetCompanyNoteList(ctx, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetCompanyNoteListResp(rsp)
+}
+
 // GetContactWithBodyWithResponse Get one contact
 //
 // Returns the contact with its invitations and registrations. Fails with
-// specificCode 24096 when there is no such contact.
+// specificCode 24096 when there is no such contact. Deleted contacts are
+// not returned (since 4 November 2025).
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -10778,7 +14167,8 @@ func (c *ClientWithResponses) GetContactWithBodyWithResponse(ctx context.Context
 // GetContactWithResponse Get one contact
 //
 // Returns the contact with its invitations and registrations. Fails with
-// specificCode 24096 when there is no such contact.
+// specificCode 24096 when there is no such contact. Deleted contacts are
+// not returned (since 4 November 2025).
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
@@ -10819,6 +14209,140 @@ func (c *ClientWithResponses) GetContactListWithResponse(ctx context.Context, bo
 		return nil, err
 	}
 	return ParseGetContactListResp(rsp)
+}
+
+// GetContactNoteListWithBodyWithResponse List the notes of a contact
+//
+// Pages through the notes of one contact.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/1.0/contact?action=getContactNoteList (the `GetContactNoteList` operationId).
+func (c *ClientWithResponses) GetContactNoteListWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*GetContactNoteListResp, error) {
+	rsp, err := c.GetContactNoteListWithBody(ctx, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetContactNoteListResp(rsp)
+}
+
+// GetContactNoteListWithResponse List the notes of a contact
+//
+// Pages through the notes of one contact.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/1.0/contact?action=getContactNoteList (the `GetContactNoteList` operationId).
+func (c *ClientWithResponses) GetContactNoteListWithResponse(ctx context.Context, body GetContactNoteListJSONRequestBody, reqEditors ...RequestEditorFn) (*GetContactNoteListResp, error) {
+	rsp, err := c.GetContactNoteList(ctx, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetContactNoteListResp(rsp)
+}
+
+// GetCustomFieldDefinitionWithBodyWithResponse List the contact custom fields
+//
+// Takes no parameters and answers with every custom field defined for
+// contacts: its id, type, name, whether it is required and active, its
+// order, and the values or file types it accepts.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/1.0/contact?action=getCustomFieldDefinition (the `GetCustomFieldDefinition` operationId).
+func (c *ClientWithResponses) GetCustomFieldDefinitionWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*GetCustomFieldDefinitionResp, error) {
+	rsp, err := c.GetCustomFieldDefinitionWithBody(ctx, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetCustomFieldDefinitionResp(rsp)
+}
+
+// GetCustomFieldDefinitionWithResponse List the contact custom fields
+//
+// Takes no parameters and answers with every custom field defined for
+// contacts: its id, type, name, whether it is required and active, its
+// order, and the values or file types it accepts.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/1.0/contact?action=getCustomFieldDefinition (the `GetCustomFieldDefinition` operationId).
+func (c *ClientWithResponses) GetCustomFieldDefinitionWithResponse(ctx context.Context, body GetCustomFieldDefinitionJSONRequestBody, reqEditors ...RequestEditorFn) (*GetCustomFieldDefinitionResp, error) {
+	rsp, err := c.GetCustomFieldDefinition(ctx, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetCustomFieldDefinitionResp(rsp)
+}
+
+// GetSubscriptionGroupListWithBodyWithResponse List the subscription groups
+//
+// Takes no parameters and answers with every subscription group of the
+// account, as a plain list (not a paged collection). Groups segment
+// contacts for email and SMS marketing and for access to ticket types
+// and content pages.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/1.0/contact?action=getSubscriptionGroupList (the `GetSubscriptionGroupList` operationId).
+func (c *ClientWithResponses) GetSubscriptionGroupListWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*GetSubscriptionGroupListResp, error) {
+	rsp, err := c.GetSubscriptionGroupListWithBody(ctx, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetSubscriptionGroupListResp(rsp)
+}
+
+// GetSubscriptionGroupListWithResponse List the subscription groups
+//
+// Takes no parameters and answers with every subscription group of the
+// account, as a plain list (not a paged collection). Groups segment
+// contacts for email and SMS marketing and for access to ticket types
+// and content pages.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/1.0/contact?action=getSubscriptionGroupList (the `GetSubscriptionGroupList` operationId).
+func (c *ClientWithResponses) GetSubscriptionGroupListWithResponse(ctx context.Context, body GetSubscriptionGroupListJSONRequestBody, reqEditors ...RequestEditorFn) (*GetSubscriptionGroupListResp, error) {
+	rsp, err := c.GetSubscriptionGroupList(ctx, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetSubscriptionGroupListResp(rsp)
+}
+
+// RemoveContactsFromSubscriptionGroupWithBodyWithResponse Remove contacts from a subscription group
+//
+// Removes each listed contact from the group; takes the same body as
+// addContactsToSubscriptionGroup and answers the same way, one entry
+// per contact saying whether it was removed.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/1.0/contact?action=removeContactsFromSubscriptionGroup (the `RemoveContactsFromSubscriptionGroup` operationId).
+func (c *ClientWithResponses) RemoveContactsFromSubscriptionGroupWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*RemoveContactsFromSubscriptionGroupResp, error) {
+	rsp, err := c.RemoveContactsFromSubscriptionGroupWithBody(ctx, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseRemoveContactsFromSubscriptionGroupResp(rsp)
+}
+
+// RemoveContactsFromSubscriptionGroupWithResponse Remove contacts from a subscription group
+//
+// Removes each listed contact from the group; takes the same body as
+// addContactsToSubscriptionGroup and answers the same way, one entry
+// per contact saying whether it was removed.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/1.0/contact?action=removeContactsFromSubscriptionGroup (the `RemoveContactsFromSubscriptionGroup` operationId).
+func (c *ClientWithResponses) RemoveContactsFromSubscriptionGroupWithResponse(ctx context.Context, body RemoveContactsFromSubscriptionGroupJSONRequestBody, reqEditors ...RequestEditorFn) (*RemoveContactsFromSubscriptionGroupResp, error) {
+	rsp, err := c.RemoveContactsFromSubscriptionGroup(ctx, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseRemoveContactsFromSubscriptionGroupResp(rsp)
 }
 
 // AddOrUpdateEventWithBodyWithResponse Add an event, or update one
@@ -11993,6 +15517,105 @@ func ParseBatchRunResp(rsp *http.Response) (*BatchRunResp, error) {
 	return response, nil
 }
 
+// ParseAddContactsToSubscriptionGroupResp parses an HTTP response from a AddContactsToSubscriptionGroupWithResponse call
+func ParseAddContactsToSubscriptionGroupResp(rsp *http.Response) (*AddContactsToSubscriptionGroupResp, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &AddContactsToSubscriptionGroupResp{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest SubscriptionGroupContactResults
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Exception
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseAddOrUpdateCompanyResp parses an HTTP response from a AddOrUpdateCompanyWithResponse call
+func ParseAddOrUpdateCompanyResp(rsp *http.Response) (*AddOrUpdateCompanyResp, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &AddOrUpdateCompanyResp{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest AddOrUpdateResult
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Exception
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseAddOrUpdateCompanyNoteResp parses an HTTP response from a AddOrUpdateCompanyNoteWithResponse call
+func ParseAddOrUpdateCompanyNoteResp(rsp *http.Response) (*AddOrUpdateCompanyNoteResp, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &AddOrUpdateCompanyNoteResp{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest AddOrUpdateResult
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Exception
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
 // ParseAddOrUpdateContactResp parses an HTTP response from a AddOrUpdateContactWithResponse call
 func ParseAddOrUpdateContactResp(rsp *http.Response) (*AddOrUpdateContactResp, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
@@ -12009,6 +15632,204 @@ func ParseAddOrUpdateContactResp(rsp *http.Response) (*AddOrUpdateContactResp, e
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
 		var dest AddOrUpdateResult
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Exception
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseAddOrUpdateContactNoteResp parses an HTTP response from a AddOrUpdateContactNoteWithResponse call
+func ParseAddOrUpdateContactNoteResp(rsp *http.Response) (*AddOrUpdateContactNoteResp, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &AddOrUpdateContactNoteResp{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest AddOrUpdateResult
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Exception
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseAddOrUpdateLeadResp parses an HTTP response from a AddOrUpdateLeadWithResponse call
+func ParseAddOrUpdateLeadResp(rsp *http.Response) (*AddOrUpdateLeadResp, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &AddOrUpdateLeadResp{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest AddOrUpdateResult
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Exception
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseGetCompanyResp parses an HTTP response from a GetCompanyWithResponse call
+func ParseGetCompanyResp(rsp *http.Response) (*GetCompanyResp, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetCompanyResp{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest Company
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Exception
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseGetCompanyCustomFieldDefinitionResp parses an HTTP response from a GetCompanyCustomFieldDefinitionWithResponse call
+func ParseGetCompanyCustomFieldDefinitionResp(rsp *http.Response) (*GetCompanyCustomFieldDefinitionResp, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetCompanyCustomFieldDefinitionResp{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest CustomFieldDefinitionList
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Exception
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseGetCompanyListResp parses an HTTP response from a GetCompanyListWithResponse call
+func ParseGetCompanyListResp(rsp *http.Response) (*GetCompanyListResp, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetCompanyListResp{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest CompanyCollection
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Exception
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseGetCompanyNoteListResp parses an HTTP response from a GetCompanyNoteListWithResponse call
+func ParseGetCompanyNoteListResp(rsp *http.Response) (*GetCompanyNoteListResp, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetCompanyNoteListResp{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest CompanyNoteCollection
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -12075,6 +15896,138 @@ func ParseGetContactListResp(rsp *http.Response) (*GetContactListResp, error) {
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
 		var dest ContactCollection
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Exception
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseGetContactNoteListResp parses an HTTP response from a GetContactNoteListWithResponse call
+func ParseGetContactNoteListResp(rsp *http.Response) (*GetContactNoteListResp, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetContactNoteListResp{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest ContactNoteCollection
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Exception
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseGetCustomFieldDefinitionResp parses an HTTP response from a GetCustomFieldDefinitionWithResponse call
+func ParseGetCustomFieldDefinitionResp(rsp *http.Response) (*GetCustomFieldDefinitionResp, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetCustomFieldDefinitionResp{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest CustomFieldDefinitionList
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Exception
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseGetSubscriptionGroupListResp parses an HTTP response from a GetSubscriptionGroupListWithResponse call
+func ParseGetSubscriptionGroupListResp(rsp *http.Response) (*GetSubscriptionGroupListResp, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetSubscriptionGroupListResp{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest SubscriptionGroupList
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Exception
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseRemoveContactsFromSubscriptionGroupResp parses an HTTP response from a RemoveContactsFromSubscriptionGroupWithResponse call
+func ParseRemoveContactsFromSubscriptionGroupResp(rsp *http.Response) (*RemoveContactsFromSubscriptionGroupResp, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &RemoveContactsFromSubscriptionGroupResp{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest SubscriptionGroupContactResults
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -12823,439 +16776,522 @@ func ParsePingResp(rsp *http.Response) (*PingResp, error) {
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7P0Lc9s4tigK/xUUv3Mq9ny0QlKSH0rtmus46bT3yWtip3vPGfXtgkRIQpsC1ABpW5Pyf7+FBYAEXxIl",
-	"252e2bsqVbFIEI+FhfXCenzzpny54oywVHqjb54gcsWZJPDj7f2UrFLKmfox5SwlLFV/4tUqoVOs3rz8",
-	"TerXcrogS6z++l+CzLyR9/97WfT8Ur+VL4seHx4efC8mciqoGcK7XhA0xUmCZpgmJO4hIgQXFzwmKJMZ",
-	"TpI1Ir9nOJEoXRD04/X1ZyRTnGay56nOzBhqCufTKc9YesFlekFYSoR6WB7sHE25TNEUXiM+gz6x/q7n",
-	"+R65x8tVQvTKY6K+eB1GnprzDGdJer1eEW80rKyBZUniezT2RsPBMPI9hpfq0y+cL9GCCuI9+N5K8BUR",
-	"KdUw1p1vhtr5dJpek/vUe6gMX13UFUkRZ+5SXkhkvnDXK0coRDxdEOGjCM04j33UH7MJuSUCz4mPBghn",
-	"MeXolirA+2iIhF2Cj46h8+WSx4ACPjpBkohbOiVjNiNEogO+IgxJkh6+Qgoieqg7KklvzDzfU8/wRAE3",
-	"FRnxvRQW41GWkjkRXhUxvrV9IFNB2Vy1VxDfDMPLonO9Kd+qvTz4niC/Z1SQ2Bv9Q3X5Sz4Sn/xGpgD/",
-	"Gmpd8CQhUztTB22WJMV6hzN1bCLfWxHxGc8J/C1TLFJvFPheylOcfCEyS9QRjGAa5sc/LH5ElY2PNuFd",
-	"mOPdD5zHCLMY2Z31HvyN+Kz7KSPVj1QQdUBmGYNlAipIbzOa/1JDdAuOTZtUwPKDau2C4ptHU7KUHY5K",
-	"5eQ/5JuIhcDr2j7bETZs9jvidPieyvQL+T0jMq0fwGs4eQAlRkgsEeNohQVeEnXqXsHJXOE5ZXM0oySJ",
-	"JcICzipZpSRGWKLJeszUZq3RNAeGPjUOauWIFAZBgUo1kOfNNsNMtbmi/wTiZPrq8AE0fHioQs337o+w",
-	"lNnSgkQtWZAZEYRNYfEEJVSmFdCgSZYizOSd+vuOpguEoW3sgMFHkgMEZYpZjEXcAMolj0mimIezfZcs",
-	"zmQq1g1MgCFqXioySRmJEWWbWIEgOCXxG5yqJUdBeHYUhEfRGYr6ozAaRQH6en1hjsbgODzp+96Sx3RG",
-	"O3xjDtHl9ctrkkx5A6twB9+8Qx8NwbymSyJTvFztTCTL095jtKegsnbnnprGHleJ7G7bOjzZfVvP41u1",
-	"k1Lh6zgLgugYfcDihqSag+0+h9M95jAXdJolaSYUT/+BC6KA66MfuUjNi+9PuvPT+gSE+6tsFv0yuVXm",
-	"67gb00wIwtIrkEO9Ueh7ZIlp4o28ucBT8v+YLntTvvR8b0aFTD/qzXin3nu+Nxc8W13G3iiMDEsNBifH",
-	"vpdgmb7nc8ryOUTHR0F0FJ2gKBoF4Sg4M3NQLU2nP/LVigjP95Y0jhOin2qmXkOWaHgUhkdBhMJgFAWj",
-	"vl3SasGZahGcDIfDYRAGgX34gU9oAq8GziuJkyzFBrYflGCgwKvlifDJiVgF4NW9DYH93hIl11Km/3bk",
-	"UbXLdWnTbFkHOdPZwA6t863ttk6H+u5EqiuYsgdQCwzqsCoXtbo0fywjMfjYJGpV5Ap5h1daOXSaSnXQ",
-	"oQ+QhB1E7rWrIsX0S4jfYbnuaejQvDgqdUxmXCwVoY4QnshU4GmKBLml5E6pbX1EbglL0TShhKVKYzv/",
-	"fInSBQWxSKRrIHJKc1sSYDJowvkNEVsOw07sWZHXrqw5dFlz0M6bwz1Z8/8Q4i2E+DuzdWDFT8TSlQr2",
-	"A02MXQfHMVUTxMlnZ3n6vNVJxgy+UzRhTvLORkA0bsgaTUjC73ygFJitteFC6xdICVFjBrqJam22UUhD",
-	"bCYkRhmLiUB6ajWl7ZawjAB+DYZntc3I31bpwCeWrGFAtZlSSy1UImivTvBMUYlUn+HjQfORbgJmeh7H",
-	"gkjZJB+tuExxgrBuodRSNQHKbjmdEh/oCyMCoKR2XEFKa70SScJiRNPemL2njEhNc3V3Ux4T1RNOUcL5",
-	"DWLZkgg6RUu8RlgIxamxVE8nRMga+KY0XXsj7ycsJE3X6D2+IQrFASmUhqBtGl+LR+6ZSygjoTps6DWX",
-	"KWfogmdCKavqReSNPPNnv/hzoP/Uc9fdD6LoBChXSsx4f3v/xjNPiuEe6mylIgPBUjpwh9Liqtv0AxfI",
-	"wAedf+3EzEqQ2difEsFxQnGnbg10uxsxDdR3+6C/6weDXT5w97n7Vw4ubALn396/6QRIB5E2dpcRwmSC",
-	"Wdyh17bjb+WxukXkp9s1inFKfDT21uv1+mi5PIrjsVdSkQwbPDkKQnVKcJoSoTr4f/8RHJ398m3wcKT/",
-	"iIo//pfXsGQ1FSv2vSFTusRJE0WK9StDHTQRUXRjQrSF+SAmmrxgiYJDX5GhVP2N0X9effo4ZuY7LvRD",
-	"S3r0PCq0JjzthWd1uHJGPs1AJjGL0H2C8u6s/+ivsN7//8F43NN/Hf61YeW/+N790Zwfmcc/JBznWwPY",
-	"1QCElNyn6BYnGdEAAFsYEbdEANmVxYLNwnx3wRMixuxuQbR9C/qiMofEgUukfSMwG1rsI0GmhK5SRc3H",
-	"bJJJRdpl8Ro+OuzprYAhMiZJWoGrp+in1wGwOXZ8K7hbzDP1iV8F/i8WZnRJPs3e4HU7Tqd0CYbsGK8V",
-	"ai8Wo+VyJOXYQ5whjKLB0YJnAk0TPr0p43o4GAXBSMtfVUyPHka1P5oxPY7fCsHFF7Liot2EfM70vRcS",
-	"0K6nlBwlwyGJ1xLdqX2nsHN4wrNUm5QFmV3GhrWa5mOmDdDLTKYIJ4k6KXN6Sxg6kITAV4olgbh4WGe2",
-	"mr1Fw8Hp8FgxRHJLEm/U970lkRKEeJCmlE6hdIspz5SExFM1jFyz6UJwRiWJPSXgzS7j0BuFwYn5EXmj",
-	"KBoewy9zn9F6L1a/tYst9pMErgKpRDeUxWpnNeBmgi+15CZ7TRsRk0k2f4O18Fvu/w1JMU0kmnGBoNkc",
-	"TpEiNlymKAyCAE0XWOlipvclvn9P2DxdgDE+aOKOGnZN+qskt0QoacbYomD+zTaKHO7Vfn5WsLhT5O5O",
-	"cDZvXLHdgqY5gCDpw4otpkVKvVSC26CTgFnsamv/FlGeYpx+27WLcyeJQJlDB3ak/qGihHCHKYgimbpV",
-	"/n5wuMsMQLDo2njYvXGbIWCayZQvfRRVgdlvWrWPBg0r3ab112WEOP4kvq5iEHBYiqcbSBaa6hYo5Upp",
-	"QAeMIxq/Qrma7SOrG8N+g2qOrOan9mbMUlDO4CIn5eqQsTlBB6Bu0dhQqCqJUKqH+VFHCBpLe67yluaX",
-	"nqzS9dhcDadgkiuzHfaqrMT6nt6gH2D2nRVjA9WL4tufFGtv6j83UOZz008ajjq5V+wJJ02q5HWx+BcS",
-	"UbjrwkzruHItU7Lsberyq0iatEVDG/sooexGmht/QZb8VsN7qdhPCcKbPUTywYDs4ftL/Vm/VdLNwVSy",
-	"zjZbY1twRWaT/JE+RfKVYsAJniqZMkmQsS+Zl52XYzb5nfrqC5k1bS7dvFPqNGRwDF8hvqT5GcO2QUfK",
-	"5dp4m62czW8EvcXT9QVn0nj/VNkPAfxxD9Yc3xJkPlQP1ZcOZk04TwhmoPAsZZsl/+rDlXHv8VGoFj1o",
-	"oFxlIdoA++rDlenUqFRN3b8FEqTfvkKhr5kRF2iIDgZoipkVZppJZuPA0GcxtN61y9nbeyrThin8TNMF",
-	"z1JEY9/scAmKuaVJKrK5mZRSoHOCKLmQM9IE7K003jo4bCTzhctUhdQzOyEQ0FzSjkqUfcyaSXuDv9VP",
-	"oFqW5/BZcDV5rrSOJZ0KDpirzUxyKpRe7Nx3Oj5M7Z5XDfJhyfmoxdmo6cCWoNN0aM3edDiu7dfnm3bx",
-	"7S1hm1ULuDQo7V19j+rcF53HMWXzMTMbK3VHSmDxUUrTBP5bkn9yRnwEtv03OIV7HI2lLLa/mzj5JIvn",
-	"JC0xuDZ9z/es+vmV0bSJy30xuIdyXddc8RoXD4lyBTZjNJUdN2SKV9ga7soDflD7rtRCFhOiVDSu6AcS",
-	"ZE5lSsQrFKAlwQw8XhK6pEALl5TRZbbUNyD1wRq1H4VkAPcXEo7ZK4SlpHNGYjRZu9YAWLnCu5TEPXSR",
-	"EzO9r3FVb4kaTYWWHjTBeJP3pNbOFAQmpJhgyvXUu4LbwZhtPLZ0W5jjZcM+KVV4QlAYoYMvZMpFjOC8",
-	"IKP1Hb5y6L4DKsLUPv0jjH7Zwgbe5mO7E7mMZbvGol00zVUeTsmcCyWmzsyRhBePlU7b6FVOCxrFC1YM",
-	"3mFMKs9BE7lk0ySLSbxZUNAjU91WlpWYZkFhJegSi7VhtF9lM1pem2sSOINUFmO9kMj0sKPUVCJlOyGi",
-	"JYeNhjxFF/8JFjbFNmU2XSAs0djL7e4vr9YxI2ttdK0dTqC4cIXnnOJB4O/ILfSlawtygi9efrSLj+xN",
-	"Tw9dAbGRaKHEvQkB/VJRXA7WyDHj9uaKxs3qWxcahw5whb0h1W/uWczAWzwT3W7z6T7OGBtML3p9jtO6",
-	"r2mvzKZTxWCoRDOcSNK4i6bR5qOiNw7dYak2gcSKWevzGu8g5X3G6+VGyQCtdAs4/quV2jiupBV76Vdx",
-	"j8JLRbk+YwXPMPC9GSGfiVDswLil+p75EC48h8e+t8I0Lt2g94+CCIFZ1VpWYQYfSLrgsTc69T1jdf6o",
-	"yK8XRv26DOfOo00xBfyFdkimVOHMnQIjc+80S9SgXfSYYhE385ay0FFaikKCEB1MBYmpIvJCyVMBytgN",
-	"43dMKTc/UYl9FKEPWMkLF1jEShc5X5J7Hw3QG8rUKdtowWn0us29a1GqMBqpbySi5l7E3hBMMg0iuFeA",
-	"19o9FwtiIARDSBQYJUzBYaEQ6TVmN68FZtNF83WVbtVsg9Xv3gh8R0T7hdf2Hj7qvdl1P4boQH9/2Nw3",
-	"2GQ+u19tlzTrm95HB7qnrtZFMkvzk2o8m5oBE1OhqEJMVlwaEbZutpml1wIzOSOii+9ViXnNCDlfased",
-	"OqmYJVjjMZoRYrm4Niblx/GVhgncOPioRB4UaOiccaEpWIdjNyPk7b0e5Rrft8pTKb4noL4kRHEkpVob",
-	"9mW25oVUM3msOFWhdY2aoAGOr4Cy0o39Fkh1hIFDTjvNuiC3O2x7hQRXl1YiWg49U7Tr9We8VlSrjJmK",
-	"fn3G688QQ6RUf3XmfHSMplgufHRqZWCpbxhvFZ3y0Rl6+8P1509XPgoDdCdoSo74bOajMByzFacM9lVi",
-	"1TSM0B1VlMpguq9OnT50LsUE8aPJ5l4wmG9N1yZTzqaKre8IyaoXXb53vsuxftkndmKJxQ1oktopyQ7z",
-	"CuIlNAvXF384VefA8D8zA9DFC37YM9JBNzegVyh3T9ARGFIhslWyte2JcZS7RPS8p/J76e6A0qll1Lll",
-	"v3PLQaeWZSeTbu4gu7Xu6JbbKCYaC0YjJhAhOTNGDsrmuXqor861qUNfJvfQnKS2L+2XMGZug8v4ldvk",
-	"PZWpcV9wfD0BU11PyTE7AJVcDQ4kHWYESoI2l8bm6lYr7qWbnhdyzNy+fLiphnNgJvFCHvb0gi7jwk0Y",
-	"ZCDwJJmskeRLMmbawCKb9BnTF4yQdtAWG52dJ1hMu264aftVJB0PFQBjL3/0KZdbo8Ks945q/mgn/z3u",
-	"0yxCORdqG+/StgLM4MMOnvi7hQcssDRzjh324xg9dooCoPJzNknotLmr3Tz8n8xlfztFLF0vWaeMjcGH",
-	"9S+A3boEZg8Mdztou5K61rGHaZZfLBf0o0QDtytrhdHwS31gRcyJlJQzix8FdPfZDtPZj9vwzbTb/chd",
-	"6Q+bjltKpzckvbYGq60Iodt3o2kdgxUsXShFKnwXV3jLYR/lB99A5mrrYW0XvaDlt1j8ClzWxr9XiKZS",
-	"uxOqfpRMD2zamE5AAO1tliUsYjSIFAbZSscovzMhMZjAubCv4t7z8NvtNFh+Wunogrb3Zo1fwNtmy9Ha",
-	"iZuYbz52vwl8jdPp4lyu2dSx9FWgpt62IIB6dRlb2jZRnTVYFiq4qjv8pW02/8knTTENxmjKZwgXA1Vm",
-	"mp/Vdk/osdKtaO6hJFvs5eo4yBWekm29Actv6QTMaXL3iJMJjx0z8R14SoLJnDM4YPzOvfOw4KtAuViB",
-	"bwGTz2gT7AsTfxtwNwOrQSfekPrgNz55IbXdEZyRK44fjppb8L/fJGe9L/jug7Gya7oKSWjajCtJ4tAo",
-	"zFCeVUbDOr/3dZPJ7DqL7fBvBftnwedWpa4kZHDedBKlK7PIv28d+wtROmbbrgt420yjaizINN0wFFyO",
-	"tY8FrzsOZttuGs3y2gaCdhm3IOtuDLpyah7DpvWkM9ZKiBVyTvD0xog6tRsgY343N/qfP11dS/TNLNZH",
-	"ZuiHAtmBiiIqUVx2ACqg8RufyPYjBZbTJb4hr9xxdWoSmXtAR0GADuSKTOmMTiE1UzQYDE4POzvE5Uxh",
-	"G3Bhtn4JTJvh3ELoCvQor/syJixVao50wKeEDnvIciDDHwo/wTKgD0ZHvnjZjNEVUbI2t88mr4liaZpH",
-	"FllQXkFg4g1Z2/gXPLFktnq/2mi//2giYWbmalHqjCdUgn2x2fncSSRTmyhBkv4Trt0rXii99gv1ekf/",
-	"lwh+NMGqEz6bSZKb7kGltregNvixfablYOKOayfobsET4mbc6egkfaGjH6+y5RLrBDNVxybtadTqeLmD",
-	"it88Psg9G1yywRxnmiGcSG5sbda1MvfA9I39S8lToIxKHzIRsdTVULWnnesRvNUzuxNZuNzgXG07s9aB",
-	"jo63pZ15Pqftp7AxFTDfdSJvy983Tqa2h3sN4vbQOMyjHc+3A6viiL6PQ/lGn/FuGT12hh94f7d7ZnU2",
-	"8J0zztZLCKv6b2nk6+wtbtz5JyRGvV4PDRDjcHEGiTCezY28YeThXiOX/Mi7GbksXfruNi7LkR4jOzcQ",
-	"2dpqYipXCV63MlawTu1kbtlgGoPOXkjtI/MIs1hbyE9tdc7sO9z1b5g5vPLVfxR8xiqOwniOKTN3xHaR",
-	"qv9ebb/sjDbsV5UX1VYFnOiize1+9+sW+OJqFw/N5rx4YEJ6T9nNR94spOUN/q4X0qRotlgs/o7WRPro",
-	"I2LcR18hQ8iUxiXHYu+r53t/93zvowNd03eZPhTA/WIH3IRndb5dV49y47hRFpp80dmMiuXz5eyKID4v",
-	"ISkBv7cpZlPI4eijQe7TYFHx8Tcrf1IknGdEpsYRvTOxdVf4DswMTUKG9v3oek1cNP8cz3b5Yr9pX+qP",
-	"GycujTPcz5hCmsRGoWclKEuvd7g1qn7SdZm7XTF2Udu0XNh0N1ILR9wQuFpVvTre8jso3DFPnfPFb3zv",
-	"bHPb4PGFzOpkyplhl3xHLuOyn25gXJt41rTQsLvK6RV2Ut5c9by0mTOeJPwOrG8xmSaUkVfg4W4cyfV1",
-	"M5VIYWWjWa/GnboPqK17O47XJgo3RYLeYYn0/Nq81d2tsrDOx9iwZ0+WA8zpL08DJp88D1iTfWTdWcB7",
-	"hqDumeDLDzuogOXYFr73p5DB4N0Ox9l3U6PtlezsAryRIIXfNb8hG0zybdY0nWsyv5p2IrMTPkeUdXXv",
-	"vjUh1N3SQRAhmlzbwQuFmmDhRK0KIu91ppcJMeebxJAHZbudWk8qdw9rPnPg6/uRp80pWbQnMOMp0dbG",
-	"vLXj2wdKhzbGmUDTV2NWaoxwHEvrbOprb24fgUDhI5wkfOpYIAWZZSyuZ4nDhTerSRj3OhMJofMF+pHg",
-	"uCVjXJ4e7mWIPpI7dIFlmhB0lQpC9skSF9SzxD34nrMGyHaknXDP9VMS2wQyGpxFqEx4FERH4TEKhqPw",
-	"eBSeeCVn8MHpIPI9BXtpss/94jf0HIanvYF98QWAp57r7HgOOTodDkqegqZBJQlnaU7BaDgsJeGcrgGu",
-	"bzxHnC4KFJyEx/lV0T/KETx2Njby1FZAkOk0j0Q9Njb+C/BINCl31INrfK+fnQW9s+BMgaGCqG6U4QhB",
-	"sYKBjyLE6HyR5gUNhqHv/Z5hlgL6RE5ilmGoxlJo6czcjudX5qmbXuoSCUP48QWneVRFUHmiRyieQhdq",
-	"DR0WG/pexmiqHwwD+KyeZNTdsuFoENnU4BpzPJuoyRtFJ/2zU2fZA0OMdDSKd/FRzSMIozP9iTqGDjwK",
-	"3DIoZwewL9BkjSZYySTGZb+X91Od7CmEh6n55k0gnOxsCJCp7QRUQ3imbdAObN41kSnSNAsBPTQbYju0",
-	"B83u0rk7tSIDaD2QraBb23IPWof9KkXpaqDLCe55/nWT9lWjIdtnVs3j91AnOHt1UhKXdvZcfoTX85Pk",
-	"Kp+uH2NpeGxy8FLc0K4DWXzqeIWnR0rJsgmfHl9QQhOSTpr6bE8f4JYUXEGegis0YQ+uMUDxkCWBVIgL",
-	"ukKSztlRtvJR330qCCN3OPHRoJzEa2tyeuFGAjYtVRPgnU+/PpONLruasDYqGoWo90KagDsTU0SFiSrq",
-	"nhzJYMw1vm/2HO7sM+xS4L0oTJVc79WJo6fshHgdb3ia6HZTihcT66zdRor9Qqssze39mG0M7H5ymbQ5",
-	"brszcymHluQz2c/W340cuvXCOhKeh4279sQ1bMJoUMmUX4OpFqe3ivz2Qc4nw2G/LvKHw6MwOopOUXA6",
-	"6oejYbBV5DdZ9MMS0FtS4Lf17uBQTtZPHEIdNsqmASSOsiKbThqhBDfK5iP0F9f6jE7+UpXghq6QbR8O",
-	"hr3B0DnhGqmfEObBBoiH0WjQHwXRDkpWfyegVwZoAno46J9s1QmCoO/A/S9vdAwwMmS+Bmk9QBXU+mkZ",
-	"0t+rdoFj93jUfXaV6e5EtjGN0QRXUhL/wepWM/3uKtY75HsnIS6f4x6Evpj/I+5pdkxI7lysL/Fal0Io",
-	"UnJvTkHu/VEJxsG55D2fN0dl6HSCEPMKaZTbK2RNplN7WCc8VtRonAVBf7qC/8j1QiHdmmcm4682nkKy",
-	"dWj20rTzSmQwGp4N+g5FGwbaUu2N9DNZqeNCY2uiAUw9HYT9vmux8T21FH0pW0o7czIKT0eRLdwiM73l",
-	"I+/vPBPlUD4q8+tpz8nZY7CWK4IQ48q0UsucMpOoqlEIAgh2ifMF8D5zhO/+6qjen6cu0vrkOtzPJjn6",
-	"ZYwghwRcgBXK1wgFtiJuaA38SrEDuEB13EKZg/q4piQT1MYtKYPHRaGUE4SzdMGFj07HLMXyxkdnLnGH",
-	"BBcyE7dk7aMwNJqh9heD3LOQ4MKmex6zsG/rrfgoHKBZwrlAqwSztgQXBfbvEzZqT0WX5ANdcllp4nJX",
-	"DwxyrvNT3k3la9/j8kjlHXbzl1ifE73F5RwFaueLBiV6cKedERDPM/4AdpQTcRufGdPXQDHfW5JUHpcR",
-	"Z8wKX5clZbHCxFNE7hd0QlMu0IwyXO0hhMS44XDMLDq+XOEVETaTgp9nQzBhWwRCR9Suqr9s3VlfLV4X",
-	"FtNJxnwUHue3XCYToo/CE7TgqVpG/uQUzRI6X6Q2q6t6doZ0DK8s2kWBs5DyEqLQRoKOWeVNlMeIFh31",
-	"i1poxcOBBk6tg2PnlEYnUCAtIThWuzG9gdrXp3aVY1Z4bvooOsvFpWKYfmBsPzNCYiWQ+agfFshj96wf",
-	"Icos7lRIA9QPWGEp77iIIT97Cg/DMWM8pTNTVB2eRUgTjDAI+oiRu6LSktmhYRDoZCuAg2MWDoOwID3h",
-	"MIjKpCZSg1fsVNkKnocudStMVZGahfmlOoGO+6obS7MG6gdQrTGzBq2YTzN9LAZBEFasXdtJVpbndnwG",
-	"I4oVfvapWleqtbytbN3/SEe7SkffS8fL5eHHaHhvbxuTo9uEy3AtDm0qN+KJ+mnyLh+YShyGevpjRpl2",
-	"FFCAxixGC74kKzyHaGebCFO77WB5o0PmD1/lQ9ncOxDfRCbgMgD+LKuV4oeKiUlEmUwJbszPiVer15gx",
-	"7YKwoxSGV6s85UNDojb1CskFv2OKjS6hmqEiCqlar+xWysxJx9yeP7lNRH7bOUDHfNA5rGKLr2uAYoFn",
-	"KQggCZfa4zXBGZsuSi5SGxIMF66sxgf+3DA52ewgaVq9tQx4c7OrFcE3ZGsjzmR7T3yJKesMscdlesbz",
-	"HY66+aI1Sqrt9kd7U/V6PSWOC506WssCJutUt52zqaEr57j5kPx4/eF9XhcIxjKH+IUEQpAHQT6t3mWS",
-	"FG7BKdPqNefpYnOTH5XEuLnJh1z02NhsM2bmjTZhpml0DdJ4W5Oc5u6GV5fOh03Xn3j1x4RlsWz5JXdV",
-	"a6aOj0lqDbxpxxMHHzVf8RU5stuTXNff3NE0bXONs8mjF1guUjzvdEIyST5kSUpXic1Y04JAwKI7Lfon",
-	"aPnge+bUXpOlYnBEs9TLJZ539sg3PTxlTqS3OgjieweLabHp0YLXZfnMVgLFytU8OpR4T3aIlSgNvN1K",
-	"wkX6ScR7iFQPbWt/Mj/ovLc/zAsaz9I9UhNPyIwLsvNnbV7rUF5Za0+64g5nxLBdabO9kbJLwy4iWg2x",
-	"m3exQ54sPsuTbkI1Az4XeLlsyLKKk4TfQTRQCxHDWcovlPC5N4+ZCIJvYn7HdrEtVtJJdnO1eMKkkhVC",
-	"UIazkra6xaA/4k5q9+CyHQPEt6Uqu8b3PwhCml8v8f2Fo1TtWiTh0XJLWyRv9ytDpQ//wMUFESmm7LqQ",
-	"VeqLFZwv97pfkCTNVh87Twma73lKlIJ8yc7nhMW4Javcgt/ZzhveOgLzxvKIhsS8kMh+soMLV2vejlzK",
-	"3AsdHEmzyYCgDcxw6zqHwvFgeDLVNxrxwI1petzSdhCxDF3/k0harWk6dxW4lA5dW8hOtGqH8mauDlGP",
-	"X96Zi+xP4naVJHck3huJsxsR+m63JCQadFfVDja6XHbdlp+sPlQFxn7e7YVn+86w3kWh2gX5bGrBZkIE",
-	"+Qb5TIllYm1SDUI2tQaxLBfNTY5B2ZqxgcY45eKFRKbykNRlk8tp1/pBeNwkllbvSB0TlxBcXLTU1Z4T",
-	"RoSp/z5CgyBAExzba0MfDYIQZUzfZtN/Qmx+0FezmtA4Jswfs0EwgLTqM54xeD1ES10KRT3FOiZNPT/W",
-	"D+DuUdd7GERnKOV8zJZKyzBjSh8Njp0b28FxaAFczOq4uCMk9ytFv9RMjvuQH02QW36jxhwGAZSxEQwn",
-	"1kEHgKFehTAdulwlcJFG4raLKacMVJ3NO1vTvK0rQaZUEjTFmTTltm3a0agfBEN0YFal+JRMcUIOfb3J",
-	"Y3aAnVo+BgYGTShnpt0JOsBFmoSiPZVjtqRSUjY/9MH7SNfVSqh08oHonJbNS68GDOZoVMCkkVM4iZca",
-	"EA5iFsHHCJfKR9dCV8vHKMGTtmrqKbmHLpRUlFfQU8N0EuyFjjuvd6t6eAG1In/P3HIcN2TdGFmbNa6X",
-	"oUWariT6+uV9D12ZKgrVUskaKEapplIN1mHuNe49a9yPfawEH7EQ/E6WEhCOEMHTBZwwyIqKsDYJ+Po5",
-	"ZJxRSHynhDOajhkEppLfM5z00HmeuZAwHaqcmw5G6NdfLz59vD6//Hjlo19//fjpOv85Zr/++vrtO/Pm",
-	"7cc38P/7t1dX1z+ef0QHJj3loXr67svb8+u3X/IXUAXlELr4+OlanYBff3374fP131+VTuG3cZELzA42",
-	"9kZo7H0Yew89lGfTGbOx9+uvl1cfv75//+uvYw8tcTpdEJnXT1XrxoIAXZEkLR2qYjvelUtgtAYlO0pj",
-	"h7DhWb7JmxitQYVyZseN+bjwnFzRf5IwCEpJHLd+Aw0bQ45bUjI4YHkikLSVv7SpbzoFb9dlfn/bMpzE",
-	"Aq0r6bZd9ZQHu+/cntu2YWGti6JddyaTuqLjlWsWrZjn1ONaZkqdhLKem3JiTHm6AnGHjBO0ffdKQezO",
-	"Wh1nkWL3ypGdhcdI4TBS82545pP6BMfUjmg72gqpZiiZoO8aAOhe6Vzad8w6cnTZL8eF5qHNxedfZMca",
-	"QWFt+Y8kPNUbBvdat3aF3Xrd6lzPOAmu2m9nQV/t0hK0z40NuSIfr0HZt8nWCrPUL00mRPXBGyrcL7Cc",
-	"mjr0jZ98521+LBnufL4uWZzJVKzbz9ef4xztL6M0rxqyF3Vh5n8qSe35xTQT1tWF3JrzatK55SdWaxxu",
-	"UFnBRwfDM3fR0eMRypnvn4FGm+m088yz4UkYDp6dbeo7I/llU10PbR1AKb4hUOMxty7IclBQy1JdIe0P",
-	"P0HVwf/cuo8722fWf0pFG59JBzI3Dk+46X86Mmjc0rYv8c+9wPblaYe6BV39uy7xq6xt3xYl7+mZ07mO",
-	"sbRT+e4Myt5MNRkyzU7uEfOqhWbEZyimc1O3vBb1WiBKY9jr9lDXS2aW4FYG25b0T27MrAjBgjqR5a7l",
-	"w5eUXermYYvX8QY/xmJYN62mzfy6K8WupPprvuCtgq21utM+aeE3VarY4RK6LJRvqH7ywqQf1TEUcL1g",
-	"AOtkrYFCYk+TSffPU1z2z1oL4gkKtX7PVOtNgoEbo7UdW7+/L0jl9DzyIEL27mY2oRMMoXlJV2zNB4oO",
-	"TACsBAeeMWuKbLq0hezjWNrcoCYHlq9DDd/eX9u0VGNW3HS9wSnuIfCyuFhgMScxohKFpn4avodINv1C",
-	"O8BCtX0ojDZmNEUYzRI899EkS6H+g5EQpOZ4usY+4GhTSlJnDrDpmZgusCRg3P7i5FH5/Ono5OQUktfk",
-	"yQ1NDh3ts+C9u7r2IFTOzZsZ9fuQnsYEWZqso//14fwqCsJTL3+hzttZNDgJ81w09RpV3ltzH/Y5XaP3",
-	"qcLuvIFORzHyXn+9CqO+l5M7z2SIaIw/DAc5eTBZEJw0u3kHtSBBh9p55zG22TlPA5e0ee/5LUl0VUYz",
-	"hhcMhsPhMAi0tlZLqnN6FBwfhSEKjkfBcZEGs5ZUpxLHFVVvRi8Wgsp0iaHcZbpGsU5205yOR6vyxsnH",
-	"oJ/OjCRl1mF2TrrU+LdMpnBKKr/zhEjlRyZjUvHQVBwJg9pD3UPk505V0bA3PK5m1AyrkAiD/40IFsk6",
-	"D/KNqdTxs0UuWouowbb8rmEp5Sl8UM54GgW9s7Ce3dUmG5pxgYq9+az2xuBOGAWl1K4KAvbXV0ZTm00q",
-	"0vcCQR44OwzcoFkwbRJxS6e5/zRhsQ6gHR4Fp0dRlN+YlB4+NKUsjXT+1joMdNLSsJaxNGxOWRpuzBzb",
-	"BkY3cWzUL34BDXVAXU8dVUHUvkFUQ8HfZGQrTltiX8sCbKnZFItYL67ve9OFkt8tBTLpsyAnozEqfgBf",
-	"o+LYzUgOMt3djJDPRCggaxN1b6jR4rh/ogDh5MFdYRp3nb7J3bVyJ2EQaUroKv2oxI6T6GwQDRQgDUYZ",
-	"ItyWTisMgpPB8LSUX/eXfIO/yiKlmM21VUm1BZm2zuupsAWVE8xIcxJs80hTVt29zYsdIssV9kyJHQQN",
-	"KbHNk2JASP9xUYrQbWMtebtix/NHBddADn8oHQeNEpUTEfaiyJigjRBRzi48rJ7TQX5Oj4PjQf2oDhuP",
-	"alQ/qoVl4fi0/9DuOdildJpBgfPyRxWJobO7bEmkaHRXdNM7vJDgW+abrAaA3WjQyf3KEVH2CCfJhZkO",
-	"kDGVIb2yJNLpw1xgftbMwFtDyBlPIS2cj0KUsbw+k3kWmf/76E7QNCUM8dnMRwO3sNLQCM3bCirt4Yn7",
-	"R+U1LolSu4/lCF77pBH9U2VGrnLd/bvYeU2G++rA40bMyJf5P1mZtwGzSMm8DZYlUWC/jMc7ZFc+3ys5",
-	"fZWVdxrq4hEp7CoCQNfE0Zr7d+aIZaGh82dlsaLGScFkAY7o+qo8tpWpAX9eIBhVautDtYVGnhf75t3e",
-	"hmvPm9a6WVypAegHbfZe4NTU27TlNvPVW3lDe/WWTrO2NlmrCwIfH2sAtknMV6uEGlOh49DyBIaazZEx",
-	"bSN0QV6LSjvuOZyOTqHJudyze7KsaIdcWSXlTykKZTvWz+9fX1/8eH3dPytbsvonwYkj+5VSKj+Pbek4",
-	"HAz7w0F/2GRYGhwF4VHYBz3xbNQP9zUs1VW5BoPSIDg7Ds86GJRaZtWo0J8dRQEK+qNhOBoMNij00Gdw",
-	"BtmC1b+aQl/KHK23aZOqG0anXoWlgZXjX0O39ZRy6/2ZtNt6laDwtBeeVr2rvlfCtdaKn7vfO1wUil/T",
-	"1a3Jl5hfRSCa1xcjsblDdTMa/9GG8M2soTydLnmCK9PbLq1dk/t0t2vLnXS0/Faw2zw2sqANlfls9Fjn",
-	"jX5ezrB5V7uDerf73p02ZqfL4afcRWv5L5J/NNQ2XGBBdB58RXJNkD8n4IPBmdpvmSJthatsbNk81y+R",
-	"xboJHKzb9Vt/t4vuGQL+KE1iA3jBvtAcaUlM+hh7PrgoVW1sqizwiJJ8vSAIgrOwVquuFzTd3FzpyxQ0",
-	"IwQdhMH/PlSiva7Ol9fki0oXN6WafP3Gmny9oH6t8jwl+ZpW6d6rhEHQYNF1bvGazoC9QdORThKUBDEv",
-	"9BR1FEy8KNlV7VNocp5PoL30WxdLcWvBNgdfWmJqCRiLpfHEwfdIrhKaosm6er53WVuNwjSs7lnTOBRY",
-	"2pkMlO8gq9AKrQ9d2SLVMuuyhSra1972DJn3Ies7T+LWhOxBYClAhKZYxOqXetwvEqPPCDnU0fzmtl3H",
-	"76/w9AbPCTrQ2f3T/FbCvID05goY8Mpa+MxL6DAq8mYPg36R130YDMfMJBhQv47RkrAs7xcNgxM0IbdE",
-	"qOGdp6dIEMkzoTs8G7OV4HEGxQLCAJVSxatHISqueOBoqIf5nErrV2/6SBYksz3zf+mKusPZuXK+2FwF",
-	"TptMTPIgU7E8ifPE3xI8QROCbwmSfEmsfw9ZrtL1UxWHe2Z+20LYCrLeedTKnfoew25h+Q4tb6pTYziJ",
-	"Yvk5H0GQUDqXBiwXKTkt7e1X0uZYEvqbCrXW3Ep+SHCK/pciC3w28zaw0GaiE+Yr91HkrHybYb++yt2T",
-	"X1dh0hlXGuFWX9mM3hN90Zc7NGxf186JknYQhB+dLGkDij9Zgkunv04pLseM4SVBO6a4dCMHaiX2TZL9",
-	"8CgIq9azDSFy9ZCCx9TubxmoZnCnSaITehQWdmvha67c0sr/IcWm6cWwDZ3bxCRSUV2hA0mINfH1TFct",
-	"qJzyvRfv3GV0cZ5vw0kTM9fMHZcEM7h0MAxyymMiUSZ1sh0LB51QpAACuJtCPhWdsX/GM2EwNEshpQ1E",
-	"3kEGknrZ+wZXKJjdwBt57+gsRbc8my5KFYHfU0a+aDhD02EQFMZWz/eGYVAtmu587X6p2l3ABDzfC/OK",
-	"i24om+fDVCBgG73WEphz7ezMWH1v6mtfYBGrHvtu/+rHGyrINEV2rg91Jb4FHE2RjcAjlC4C31gcN7mr",
-	"ZG8DxJpC6rTLi95yPivsUUriASJzZ4Jm1kim6veMi14LXLv3v7nrVQc4VJaNcPEEr5U8Lta9hiPhe/dH",
-	"WMpsaftK60g9p7c6alQu8IrkiZk0Jr8yNEZCcCmDMCG21sFDOpPQAUZLvNKZoiBxVcrhnMA3IH/ekGSt",
-	"ul0e9pwzaj0TGmSiYmlxRRTqodyvz/YPughUA9JRsODcNGbwOCeINZ/v/w7+jM1FIXd0MCugUnfvcKp1",
-	"/UQlVhLPByxTIhRl8FEfnS/JvY8G6A1lii/vqiKXN6G7ubxlo3avnFfs6V7aSAUF9urjDysm3z2Nb4Gv",
-	"+zsy7TXFCtZ/qxkqCTqPY7PvJqCwV/qog99QcYyewKLerZ5soel1LSY7DNpCJ6IABWFZco29Ub9c5dnG",
-	"O7T4jdf7sNTqMxYpxYnxTqxXqm373qlWG9lfZQr6dCVsH+v7+YeduMen5P6zFetttjqW9voJ6io02MOa",
-	"jfR4Lc0l1QuZ2+QoJOe/pTGJkU6s4N48liNF+q2RIlsuEVkny7w15XUKCC8+2AATY8KqClQpvrfBc36h",
-	"MAucKskXTL9qwCwlMcJpD+UXKlbGUi2V2oNTxG+JECDmaUPjC6Vuz3CWpNDKR4EO2WOcERTTuEX0UgLR",
-	"YKhoUNmOEW2+A+oUXRO10JI/zrhiltD9drK8yu4W0zoo6tYo7JihlIiGc95zYPbKyHGv0Bbm6MD46Y6x",
-	"9XirJ9ipOOv5f1A+8/d8Ttk1vyENAcCJeteYMPfnBRGg++TxpkWI+0TwO6kvyxpcXM1AFVmGsnlCUCZ1",
-	"TUDIJgyqGUZywUWKUqpri2zONat794t5NznrfHRKm7ppyJusTlyYXNpuPVREWAw1myG/P1joqM6TnNds",
-	"zd05z798HDNjebn6eIVSvqJT1XyVTRIqF9qN4AAy7xpCkjr9HNZNK+BGRIm8Khe3zJ9fqxEUznpYsBG+",
-	"kyPJ5AivjiTP0gXBMj2KRmHUHwyPT07PgjAa0Z9u17+ajB+/DsJfAUAXtj8nQUM+5AwnkhTP8yGN4iiW",
-	"tZZiWWmka9xU2+mnlaZWra02ts8rzcGoVmusn5aa1ummoFdF4eiKSbFmW8CCvjWIAA4++YUTiXMMAWsZ",
-	"lMwz3ls6uwNaYDBBYEHBqPYKTAgxGA+gOdh9tbUHC5rPepvo873mWEfKpuyHdRTtXvByW88VROzSsYOl",
-	"jX06KNs1zmjzLCvI3Un1rGB+U7e1Y9Ch48oZaa0tt0OnD1tI7deipPWXwkWzaponSPtZatvaiohmyjtC",
-	"ITLVfRWPV0SzKCk+Zn3L421e/VItgCFUxBZgtLXX4semtpZqN3Zi2BwFupUS26Q0YYGI9lEEeOT80jjg",
-	"PLC75zzSkM8fNJGpIg9OQ/WvZ6IAnQhA68Qe6sBpbFNAq+l1GXxNLarwbGpTBvC3TlctVRlvayaqJV6j",
-	"CdE59Q9iom3kWKLg0FdCU9qUlmrMmvNSAepVz9+zZaqq68SNi/3pdg1iGTQprTljkqQjvXQu0Ngbe+hg",
-	"wtMF0nBQS08XZMz+SQRHahhdCmLsrdfr9dFyeRTH6McfR8vlSMqxhyhDX68vtCaHGeKmrBgae+r52GuG",
-	"jwOCA4DAt8HDkf4jKv5A9o9R7Y8D1fvhXw//WodcGW5Q8+rB9/KsZzV4fYEivRIIGhTKRedTnSN8ildK",
-	"HMTgL5wx53Qu8T1dZstXSqdXuqwYM30FYY4lmc0UBZuQNbciOF5pUCwpU5+6Ob4c9HczSG6dqa+vOkIl",
-	"poZBoGRwMzHjN9FhLKvvl0f6v0TwowmWJEZ8NpMktTeU4Gls6xqnHAmSZoKhA6jTYm4m4cQcjvTlpCRT",
-	"BQJ4w2coCnTCdamgGgX6atMkhQPaSKRV2/FEHcUK0ILmhYiUEfGO6CJD7Qn68C2mCZ7QhKbrt6x8035y",
-	"FJx4fqnJVVGWrGgUem46UeM6fqEjS37CQtJ0jd7jGxDOzdurSrxHYWdp9PhMEn4n39Nb8przm5Y7ck0m",
-	"TZQbRwfqWB2qcxpzYKcHIFofwlUZSuhtEeDWfCPfCJnuZqMWqHXv4F8kYXoF054Xy3QoSB0/vvNWPWlW",
-	"YQPQvDhY1VyovTM1T0JLLG5IukrwlBg3BwppD1e6E9mzf7mUYMxas4hpplU6br7O+/X2fppkkt4Sf8yW",
-	"mDJbhBlsB6aQ+2f96FV1UJ1wDAJOl1CRa8yMv6f0kVzhqfq/4ti5JCyTfs1B1KQmE+SWkjvZQzM8VftG",
-	"iUQLrlagJRfXTzZEmAqkaC44P1E291E0ZpiKFRcpkossTRPioz7CWUw5uqUy01Htr1//TcnaNjQI3KoF",
-	"8dEJmhJBlpytx4wzJGlKfHSKpguaxGhJoTyRj85QTKVi8XFeYDEMUCzWaJpoLxcfheGYkfuVgN4XZHrD",
-	"s9RHYYRmgqg1ixvdrI/meKmkLCwI9lE4QPP1kmFJs6WPwuGY6QpdJC2GOkYJzlgs1j4KT9CST2hC0AQL",
-	"H4Wn2pYYDdCCZ0I1PhsznqUx58KMEAV2dGSOhwJRFKIVXqPrn3wURWiV4PVcaC0l6o/ZSlCWqi+MNV8p",
-	"OwNtOppqJwAFcB9FQ6U2pTgTmKUoB2B0PGYSZwyDt2VK8BIJzpc+ik6QXBq/YyKWNE3Bge9UoY6PojPF",
-	"P+cAp34wZhICEQvY9UMk7+gSoLfiPPFRP0IpzwSKibzxUb+vHdGm/FYJLcV3A3SLk1JPQ8WGSTJdKISy",
-	"gO4fozs6o8XvE4ClpLEScVICwnFewa1/il7//ZPz+wwl9PeMC5TQKWFT0hszgRUUz3W5uHStU+2dn5+D",
-	"DT9W0ImQJMnM/N6g9JXOlA4+wexqyW9IYevKSzpG4FYKLDkcHA37XtUpcJwFQX+6gv/IVULISqJspcjN",
-	"jN6Snn790ryHiaQCn8dZYrx+A1Np0Jq+HOJlYsOuUnUCQTpevs2/1tlfWba8SjGLsYjzp5AiTZ/jN1Sm",
-	"GMJi1TrMQ9PtO57E6IJjmaKDT5/eH1bYjYKUw2ZG3zwqzy3S516EeYuo1gJA+QDltTW1+myIlQ6rmab0",
-	"lnwmgvL4LcsNf+5jI3NaT5ZSjHNYAtQFTsmcC2B8/xj6x780gfENZYwI9EZQdiO1CPwZ38MGLCmzf8ol",
-	"TpI3pR1+TYgw7lCK4oFNO4bOeqB+TQSfLjJBfqBJvouVwE9QtC44s15MF0AzG+I/w6gfRtqZZ3pDTTFs",
-	"LzRX0555wbPUvhk4b2gSn891gJGNEc8jlt9sRlxIb2tnpym6reMn6C0RDXi8xDTJg6aNVl+Nfcz5kDf6",
-	"R+T3/WM/jH5Rz++1H9EsY6BDXQG704ghCLZQ3DDhL2pWSPO72txmCefis5pZJsgHq+roPhdYvsdrRYus",
-	"krkgdL5Iq830Q6tPmDh596Amtpd/KFX9Pv9+EIC3033lW6Vm/8DFFUmzVeXZNb4hMb9j+WOQfk4UbiWE",
-	"zdNFA23QJWy1X98/wtCPwkak12D6wmE7LMYPAgfn+4Hv3dHYDqIGXWBZdtK0gMLSblT+YAHXFCGZxbhP",
-	"+kN8MsR4Eod9cnp2dhz0T2L17CyXUg0M39OJwGJtIv+g3s+1kQvV65e/rcjca18vLJYLOqcMJ+rYmdUq",
-	"jtT7baU+laDDD477fYjmm6vPvHe6IqmSMKGkogcFFEcvX2oJrOdg70utOb2Mwpd5rwo2lM0wS+0xo0zR",
-	"11RJhF9LHd7d3fXo7e0auoLsIC9Br/jr7X90gFWCU5pmcHKPotNeEByfnA1O4FJsihOrIhL2K2QiSDib",
-	"2+bhsN8bBMfDk5M+wM+IpDb5dAucG0CpPi2BMjoenITDsxyYu8Ew7+6htKuvsSKjl2X+dw9Idu7QAfus",
-	"KCavUVhJw83c5JsXg7py4ntLzhRyHz80chfbMCxahg9N7KaNSZd4T/MhfC0IvpkpRvs6m80gH4Sxv8AJ",
-	"DAsLjP7dyIXO0S0WlKRQHFibz6TmPyxblo6rOu3SJG1g2fIDIUpyMk9DRZscPgxmqTcb6CznS7SgSsAv",
-	"5DYWl7QCc8sb43WdFO9Ost7gNXpDEjLHKUFGZvDK9GolIEP02an503EqbYDcjksAmNrUv2E/CFAQDNDp",
-	"6Rmkc6dKMaznCqladHZLGBKh11ymnKELnondU2FG0Um3ZCEVGRpuKozSCMig37t/g2ex/tP4rTz4re8i",
-	"nY90lVAiLvhS+0rbzC2rZK0tCPaBGjZv5b0TBKe5x5PangWXK5pikEVt+8Jr7+wo6B9FJygcjPono36Q",
-	"N/mi13hrpgfPiDC49Z98wdAbTmCPFUH+YlYy1Mz4n3rXzzOZCpxQ/NLJAQOxfjXSdEtjwr+KBPiLS/2V",
-	"cJBNNB0kywmJX4p7+vmnnzPxf07+pjjQHZkoFa8QoRoi0spcuGM2FNdWUgu2qAVmVxWFvVx+S5pFh7vL",
-	"uu1ys6mxPU6rOyje4PW52+VDLTzQCKPa+ILc8X10Q9Y62kaxC3RQXHIc+nn8wQoYS5FfvtdUpLeuDe2x",
-	"ra/LnTRtbFkr6d41tH/wa7linjA3TEm56fAZXZJPszd6WWX9Z+ePrYq0e0LYkkLVAI5KdGIZtX68/vC+",
-	"U87ass2wm9dCSRHrkgXG0cq+1Yr9u85zFZSadYs2tttcVe72wPMf3C6aplRXVZpIiaO4tLxeaP+Ix2Vq",
-	"KKs2+yzXnL3qKh2lY/e0tBUVpUt6ipJpuxlmhYqyF8NwFZkGsDsqzV7dlxSfXaHvGvK71bppUWj2GdpV",
-	"fvZcelVX2t3LX+tVeyDwB8KyJgRuUVF2j/ipqjN7BOQ8gu1uYLc7prRqUiV2SIRbE+S/dUrfYiT9PVb+",
-	"Bb5tWrgrRe+ZNtjK3d9a0uk+9kg4Mnqd3zljVVZWFdC7uM/teJVZ413Ve02hdFeIZi9y0PDZrFYm9d/t",
-	"CqMWfp0vr9HPc39aN+0oz20XwypA2S90cn/GUQF5w4qqsN+H+lZ36gmCKjbpNQ0nonr3XTsYr1CjdQ5h",
-	"iThDVW5VjVr8N7mWqlsSagbSHfTmT7O/E6xzvjRZUPfqqVaSoqHOZTMod9JZuhwMC/LdBSWzQTt/WN/O",
-	"vXyzXeDuk1K7VFR/a07tis1Gz3LXK+OH/e9GPX056v0r3I5W9fjcNOjgY+mqpBjgSA/wkt7ero9qj3uL",
-	"dJl0vn4116zPe6H3R9yIVVVSI+Q8+UXZ1z2utJrvrHa6lQme5cah9XqhnGw8ik4ako0/7GsRb7Brf6+8",
-	"4CWvwcckB99kR65EgTY4yVSCQN0WdWn2Yfvwhok2pebDa0SZiXdcEyyM6/fdgk4XiAuUsZQm5qfkS5Iu",
-	"KJsjKrXsVKtW0XSJujmOPDZeormDeT/c5l9u+na+CaPN32yDkbV51wMeluBfLtCMJiYhNBzoHmq8p0QH",
-	"+oNE2/TGTH2ma8keup6VIxSaekHgDXhH4th62RUE3EeDcMyW+txvDkra5aJ+Ahan8lX92XH/rH+851W9",
-	"0+HW3S5NdTdLmXsbvJNEV4dBh4GlCenYOSp+vqPRINM2wx2Ft7Kdu+Fgz8p3UybKAjbNSY9gXJIQTdEU",
-	"MzQhCsEQraaM0C5WYRT0hhWxxySGeoz7VL8X1bynot5pR+epaNjBeeo4aHCd6uchH6HrOBUON/kgPN5n",
-	"6rQXNJRX3N9WtavZoXmv9hra3drGa5LyRu83Rhkx/lgjSVKsbmfxAU6mBk/TsbfotqfJ/vFU8c+p55pD",
-	"8kQZims3DQ2EErJp12ylLSahMgsfs4l11IJKf1wwxanhoY/6KMnYdOGjAcKzlAjGObPvhsbw4qPjMZvy",
-	"6Y1S/ja7oP939Vf7tzBMPYWZ9rktWvn27HPa9//4GSxbG4zBdRuwJEkiUboQPJsvqtFgPeS4C0IEyZhB",
-	"kCwRkjMdQzJLsM4L9apFJwA78phVt7c47rJ+3v/Hy7LuZVmlBHUY7e1F84cx1H35ogHtXtJCaS+63Ps+",
-	"w5EsLnwbkn/AO61c6yvnHiq8RHXclq6tC7qMYrUWYRSXXfCUJOZEMgIRhyU3yEo+TOeQWa/UQdUrtYpp",
-	"4jHX1W7X33a2TJh79AZSNs+ITKHmqGpR0vDyTFTwC9qsknXj6rf47v7r+Oc279mezgsaHA9NBaTLwOiU",
-	"lzKH1F5pKUtg7TReAdi9B3SAvh/Sl7bp0eTDVaaaqovBG01ByoaPnvaFoBK5lbrTBcEQghyN2TTBUuoI",
-	"2T76egQJwnWl+gkWJFWy+oRjEesmx2iC2e+Zen6CrODuj9mpUg0Sfofk7xkWZJMo/zyhX7Wivs4oe/g8",
-	"3XfUuJtMYKXJ7/t5sc7de9iF1FI2L3ICVTWNmx0KO1QuB9THjRcDgt7i6fqCM0lY2lxo+mfIUgIU806n",
-	"tlTC5hzfEiWOqs/RVH/fJNzUzetdXJ8baYFOlNWUcDOTRCDKaEqxTiqVijXowIUQpM6TudrJC14RNofS",
-	"UgPD0M17dcjOP182ZOQs59wxULvS02rc0FLFhyb/KOe9li6ZnksPzUnqfv2eylSnXID3ipK9GjNTCBky",
-	"P6oVTNa6vpRONWOyNlVt3uroPyZd82PTPdc01Op2UoZWgs+FSa2Wz1jt4RSzKUkS9WOQly24w7R6K7Ft",
-	"81zYmpk8OIWlOztN57vRKGE/Y8VSkwf7eo+yX+6nOxYnoPLt/YJOaMpFm2P1DgteYsqcus5/fD7v3O11",
-	"ex7ERkq5UYSrf9HRxdLFzbJfzPe4hS7RsMfcQrsdvbMJhSpMLk2JTT7fEFJl3r55DBeZPgLfdihVnCXJ",
-	"x+4ZkF3Q2GrgNeAUhfMbKM0WohpAuqwVprGSODMnvaR+FqE7QRV4EZ/NFJ2dYWqIrENxh6YMgb5o30hf",
-	"bcr4nLQ+a5FRQ9E6R4jkzT/Hs67p/G2F/qZbVF2Yv80BfJ+qjDvR5W0o9WQV46qd5mXjnrBqHDpQgpBR",
-	"UcbMpfG//vruy9vz67dfrn88/3jYJN0s96uD1gTAqxXBNxpilWJz7Wd7R7TlYo4ZlbjzoYDyXp0bCz6j",
-	"CXmz48Ezn+0QQtSNqxl4fn+GZjf2MbzsasWZ5KKJSCu1/j25JckfUCVy1yr3alp7TCrhc75TSBlrOx5S",
-	"w00u6Grn2gu1b3eUXZ8pIMagwp8BrzVOPgqvbYLsa+5mzpZOCsg6i2jMjw1VBfJ8276uarfEq1VRq/2O",
-	"TBac34zZ1y/vdY7PO5okCCpC3RJEU1nqWrbnv7b5pR0nMdVz2UeM3t6uX+af2AsQZ6PChjTXRc9NQld9",
-	"/G/t+eM3NxLLje+1h/TGJjbv9MZG2lFuQ5MmVnhNpzckdStVvBNc29PKAJurx0/DG1M8v+AJz8SeBttd",
-	"Ukf7e+d9RjKbzeh9zysle35MrueumZ6dZPY/CL58itOasep5zYU2c1TR1y/vx8xUMHJqjah2/3M6v8vp",
-	"hMr200zQdH2lTpGGzeXPV/XdH6vHSN++4xVk1NdX8CP9TNI5w2kmiH469kzeavs4LzDK74iYYknQgtyP",
-	"2Y8fzi+Orn48D22akRxrzj9fIkmmcHFhi+Pbb2M05WyKU8I0JvKZSaWtC6769ZHQMh7abiY8XqPJOiVS",
-	"N7zQnrxH1+sVgVS4qQ+21OUqtTlPVLPLn376+5HSDdCCYKVyUFOHmDKZEhwf6t5WGI57PGa/Z0Ss/Xwx",
-	"t0RINdmxF/aCsaf1nbGncFcN8h8ajsUokC29BM0xM1UiEE4khzqylMh8/h/eDPVMpdKZzKIPYZi81zE7",
-	"aCFXPpCQUrZxQRSaSFubQqK7BZdEg4RKpV4Jongvg2BZtKQsS4nUbveKAU8TPr3RR5sqHNJw8/JCUf91",
-	"dL6iRyaU+5+2tLGVP1b0/xAlgOgkELyZIAEtVtANe4GPsEQzLNR/lN3SlNzQVG2RRNRomymRqW/d1c3p",
-	"1Zs1wel0oUtGQ1hQD72FSIIpThKoPMHQj9fXn9HnT1fXKOVj9hKv6MuwF7z8ln/08Fdd1PY/vun/Hwzt",
-	"12USFNr10KcVYWq+UIwaszFTVElj8WSdI49BZHC395HkmqLqXiGBvgIvv2P6A6VDq5H0GTCtrE2GspQj",
-	"mpY0Y5RPHkBhp62BZoyq4MozZhoKFu+ohBNNYl1hHI7Fz1fIEhEEvJiUsUhX45AIj5k2DGmYWrb49n5K",
-	"Vnr9PF6/gj4B0qaiSSYznCRrRH7PcAILHzMoi3LBY+JD7Y9SL0u81sdDnY5bYzswfUVBANCcJlSRU7TM",
-	"ZDpmiWJOAB3brWLdmK31liko5AIBHHmduVphnk7xvUUCMF7qXMD/PEvHDKNUYJpQNi+qQKArviSIxjqw",
-	"VRd9k3YVimUCGZdFXY1XugqFkXvgK6OxICMTQQ7iVYqgeIWaq+whbVUzabGxIHkZOWloaLngtISk1XNB",
-	"oLZzuiBLgKCCjq0XQu04JAZgXWDth4ZTW/tgmusn0hZnAZB8G4N6M/ZG6Fuv13tQspTRMNSzf/R6vV8e",
-	"xgzgoVeiKexcAc5kKDcRnbB8iKpDBxj9syjOYAox6BoN/pjVyzBoeOfGKuCNmmoZ25xnqYynuCxQcW+k",
-	"qDjYYVaE4RX1Rl6/F/T6WphbACPNT5mpi27PGY7jtwrVvpAV196aK94kcdliFtgUAkKC6ITZVpRMlByq",
-	"dSITzWPvJ32gLWXvIRCwEbihQW4FQdQJNZ5Fphj6YQ+9VaTG/BwzRkhckBtBZpexHFVHQ7oVvA3RAbzT",
-	"YIVH0ZgdmJaHr6CiYcO89CbUJgZHWXWvmN/sMu5rFpevRWNs3v6wh/SdM5J0SRNsYYbIPZWKdOBEEBwb",
-	"tmxw0TJSg7Kq/QuJaNxDP2CamCT4ckWmSvZV9GHMokF0HOkiHKojE/MK54kyqP+nMSin7rqkXXnjtWpN",
-	"ZPqax2snpggE1NUqMYL2y9+kNgzoU73Vj6U0iBXnH8qavAnPEwQMI1rui3RBlS2TqJR9PBkOfU+6xfyU",
-	"UNl1op/E15USJ4zjAkyy5kEA5mC9z7CVoD/g27w6qkJOGve0BQyKm7aNnC/3Zc4vtBCsix7AkYMh8hOH",
-	"51iJdxpb9Cn2iqS69gkUIhIkFesjiWduAvANJMCu/YLL9AKql7ZTgp8140A09vVFPkZTLlOkq55am4gZ",
-	"Q1e6ggOlyxWBlEaYFh/V/vfQzwC42EcZzEHL5nN6S5ilqyAs49Qdx5yHMasdCBQNwmFQnAczExRzAnYY",
-	"ffzMeR2zhuOij3WZ98CEJOKM6IUoHq1Y2WHL2WqA6LMdsfpYz33ShoNh9IcdNRe7nvO8ncdxGZehkpZG",
-	"SrXxT3LY5iQttuk9lRtY7mcQeVwfemdu0mqQpv+eLaYM3r1LLG5MYbDSN+55gOLN2gVG2z02cZgOJ6rx",
-	"IOiW72qLfqaz0DLccx6HSl6PyMnrEbVn9YgqWT10/qMox2LjM90YF2oOYFHk+AfOdZlcm5QH6taZXFPn",
-	"r8PIq/TblNb/RyogoDX39BSQE8F3zrsZLg8x0BkFdtqaYl+ce4aG83+elyBz8fdpzjm4oDl4/EKWBmk7",
-	"5tPSxYi5ycg30VdPBAZ/Iq+2WLADlimFTcOygVC8XWKavOfzXclEwsHvH7w8jEMd2EGcNRfRylRAkc4U",
-	"6iiyOK/DLAmUCtK1QUlM2iVQYLjhmO1BH6qLfB6y8K48yh9IDfbO8jOZTvMaJgCKcqDS9QKzG7TmGcgh",
-	"2vsSQjfqMUmOn1A0PBv0HefAYeB7CjHaEtfQ2KQmn6nW4ekg7EOswExTESVsE2aT/OiMQ/2jIELBySg8",
-	"HUVn6Ov1hadOnjbxjry/80yUfUWpzN0ivYpAoUAEshSuTCu1lfszqavs64IZnUmRxYWuFAgOkD5MT0yA",
-	"zAl1z8wC6xP7BFTIrnM/4nPJ4kymYr0r8aH6O6XDxmRGGRily6QHp2ipCG4YBEUZzybaUJrDs9EGd5Q/",
-	"oaRwXBUVXLdlE+MTHkVnKOqPwmgUBebYqdM7OA6HJ1X/0g3fGA5/Ht8SkVIJNsEsCKJj9AFc0PX1zu5z",
-	"ON1jDnNBp1mSZgInPvqBCyLBG/5HLlLzYh8BxG5218NfoPOzCR/FEE9w6C+LzvY59V/l7lqJIsNVdaRk",
-	"F+QsWaMU7mv4DFRone2n6cjnE3i2425H+E5iQLSDFND1mNXTDhgPX28u8JRU89EVzvzeO/Xe87XDA3D5",
-	"yEj8weDkWLvBv+dzykoVT6Oj6ARF0SgIR4Hl8oXDvPcjX63A3rGkcZwQt9RKjQpEw6MwVEJDGIyiYNS3",
-	"S7J52IKT4XA4DELIHggPP0C1SPVq4LySOMlS44DofVCHQqFlHnC5K5lQSNKVRAD+Pxt1gN6fgDB8lXup",
-	"IbLFkaqdQOSuV1LfFOal8XXNeyMMwMX3QdnfwNeaiOvF4KOa94OPHC8GH1X9EfwxK3sf+MhxsDis+Gyh",
-	"r1/eG1ujucmEq+7emH3SRMvdCpMEELbE15cXN2SNljgm9joNYfN2iddjpi9s01fGjRjuWeckRYOg30Ml",
-	"cKJU4FuS5HT1/OcrdPXxaqRtOGqSeSlvAoZIjFw3pgvtBq9l6iWR0t5CzUkq4Z4JEszBJbnOPaeWmu+U",
-	"6l8JnhNCGLqlkqZK3bvObyXGDKyfusSKzmpHcuhahZHClSzjd65DjQ2Zvvp4NWYpX9GpagdlV+VC8RHe",
-	"pBa2It3zMIVtzoLPwSFytL4q6zz582sFLG1EE2yE7+RIMjnCqyPJs3RBsEyPolEY9QfD45PTsyCMRvSn",
-	"2/Wvhn79Ogh/hbVc5J5IhYtQPqTNUW6e50OapMpiWWsplpVG+gRX2+mnlab2pFYb2+eV5voUVxvrp6Wm",
-	"nWm7u7nu6ZFN9B28BpxGcG8P9L58AJ6G8OcoiHCJNKW87Dr6JDbobIPLXTtdv8Y35m4GfHqAgLvec5XD",
-	"A0ffGUlzgzGrswOa9tBu1Fbf+lTIrXGPSV3CBVRNCZyaJeqrm5UiaHYaIxQiY3ZAB4xrElkCuXbmhSR+",
-	"LD30UaRe5+5PxNwW5cu6w9rm5fC5Qx/1UcZuGL8zd3k+GuheZjxj1R6o7qCgooc+GiLKplwIMk2Rjh9G",
-	"BzQ1TiMT4gLa8VtT8IKLM+clVWs4tl4oMIkiiEq7bLlYvzDLAdZQNFyTNPesSTWzmwt+t8Ufo0boN2Li",
-	"8xD7Lv6mz0rwbWB8WBBe+ygCCuv80nTUeWBppfNIU8T8wV7U0AGKVUYaSOKn+kF6YjLozMMlg8aP7wko",
-	"IbjWWTpog7Pbad4Gi3cwzC/EtEcp44qQLBAMUddt4fFnO+Lz4PZrNca5XLPpk2PyDhPIF9nGVRdY5LlT",
-	"ta9jzBnxIV6eiCl5Kmx6R4yTlpmQTmUCIzrYo3//slUxKqGOIBZhmhFHfY2WBDPNMRVrmuDpTc5LQGcA",
-	"hw4fyCtQaZoWUrhq0IJEX/TY/84opJfY0T0ghy2W6PeMZErtUJB9IsmMgDMYQB5yPgF5RODIKovBlbAG",
-	"o27HrC1USRBpEyd2wi19gixiiYy14RV0q0OeG7FKD/vvjVawxm54ZeD6LEj1Re2SGeHJsMYG2bU5cGrE",
-	"VbT3hqxSXS71jqMYr+XGu91wgA5+vL7+PGaDIDhEdwuaEAdCVGEWxLtljBl3zxi+a+GQxsG9SR60mGjM",
-	"V//WmNhBylIC1m988rTc0FIwndeLMioXJH4irpixdgT8mzpFtqJZFARAO42DuXXLTxFnUyfG3lJdrPbr",
-	"UqkQP1sngxz5lOyg1VLt4//509W1NuU5tNrS6a8i6Y1ZO7IHZxE6wAroquslTmZc6TtK7RsEZ337boHl",
-	"mOVxOSss8JKkRJhmodajCgIC6hy+JfEhJDcdDAan6EBpmmMGISsKGr/xiTxsPxMZe87z8CVj3/U0qOHb",
-	"aPJ1Ay1+eirMZxYfFaotBGc8k8l6H7pstLpG91p4s6NvrY4MOsivbXxk71rg8MBVT4Nj7SuN4Np/8XL2",
-	"FpzOnQ7zQwbmHAgcKvobMyrNp0VQWQdX3VfaG16qaUC+Molwklhh3wz9QppWW31nNbj+AMdZGOg7HYE9",
-	"HGLNDv4BzrAwUrsjrGmwx7EAR9gtx+ELhOzI8qLzlbJbmjq2RtevqCTQjFmNyB+36O5mkBZXtefFx3f5",
-	"AN8JD+3yWmiwhc2TCSPal96CdCtG1USPVoTa1YHB9QPVBrmS+4IOxmpSnCpDPjdePIvXwk640d1pV8Px",
-	"iW/Fbbd7oUspvNThMpCafBeWbFJbvtL/gb/9QRgd+ghC9Hxk67X5Ywbqpk3zprkri4vfhmejzbEw+va1",
-	"Fgxj8mvCzcnYxOchWAx6o2Naxp5uJNFBCgF0YXRoKxLhOCZxQdbjLaxYA+nZGTEM86/Chk2y1UYmnEc8",
-	"PSE3ZjZYvI0Zw+surLh0FLSTETj5XPMbskGDu4CWEgIa2TwhR5kkPpILLtKjhN5C8OcNsFWcooTPy4yb",
-	"MuN7YdK95mlsi7u8FZbyjovYz/0GzB2oJPr3EqXcRlVCECYRQt8ywRHRkZQTwe8kES8k+gIhXAKuydBS",
-	"K4xpEccCs9WSrtzs3x6cncLtIAgJMHujyQVnZ+rFmOmVT3mWxNa+26jN1aD9PGfqojLMdzpTzjpbpAoN",
-	"N7Xd6uAkqr3a9Kc5NhoKCJt+E8puTO0L6zKv03dURJD9ztGcpOc6sSfZ50IpCsMqivnwOEIHNi7RJA4l",
-	"Y0atKSEK+8Vn9v1hiwCbz+/ZJBU7wvei4XaBLdhmAfS0QqztFUxqhkpvR6fNAoqzW7uIs3b4FzKflWxx",
-	"uNduEjDamGlXfVCETO4BcFbjMxtuv4k6RqEODoScDWWFSgspm7HxeWVnd5TvjJVdped8557aqdT2+8SI",
-	"ukWC3sRWT1oUcY03jfFizyiJvjPdfyc80UtrIV0GIk9Jt550/3dVuo1mYtyUjKMzaCeSGOJE2TTJYvIX",
-	"NEvwXI4ZjmNbazWFTH4+okynvYH0HFDbYUngGNmw/tTkK9pEiIr5Py9afUcSBON3pT96a5461g06fQJs",
-	"u4TMUPEeth6HObrGQ6BMgCSFfdourCUsrTaDZwxOq471nTCoPJHu4VPw1XMbhPJxUv6UjK1a9mRnmT44",
-	"aZTpg9NcpldarBsPm8v1wVnxqdukTbYvzfXZ0NEd5TshYrmOQzOzdAH2tDyztFtPK0ZVk9LvQdZKdyBt",
-	"cv+GxDlRcLxRINuOes9LDasj/QlQsCslLF9PPS0ZLPX9xFh5RaTcipDtJHAwLDDKWEwraSGaMMod9NmQ",
-	"yRnke0plZhrdsxFA86dGIdvtU2OPrlGwL/aE0cAERwDm6GAE1Uh1Kg2rDINQ22AdNttDl3FDwsoWAubO",
-	"8vnQrRjkO6FbvXLFZkwzYH5qTDPdPjmm5VUV9sW24KwZ23THObYFzdjmIyhLsSVlaisGlmf/jFhYGui7",
-	"YWK11sQWTNSTfnJM1N0+JSaW8xa3Y6FWp0yIdEKloyTZEGVzwXud+2zm0WxQGFLHsZlvXpncK1arhbsO",
-	"7ey7EgQy2EAWBmDFJvaLSqTW0oSRlVU8DzZelgb5rmrtRTkQa7tXbu4YZcL8uIh1zqwnMtHpaRX67U56",
-	"bf2iyhQKc7wfPutAsnYEPVcghcteW50y5YB8pi9zfwB0Tl+wapFuSkiM7iDsQI6Z9gzndyQeIX5LhI1f",
-	"A8wUZKYvXiHbtB1GpxuXkGgXaSdZ7fkwMrWGzdR17fXLGG70wj460G8PfTTFIga3DHiDDqaCxDQdM/Vc",
-	"vV4oVPsICZehyRAd6GeHPfTZThAidHIVC81xSu50TD/T8ZAmmzOJUbqgEt3h9cY7kv4QHYC7cB46qm0B",
-	"/ePifq8MAvP+BB2YwREXY2baXMb6yts0cq6nzf6YF2e13vOUp9bSMAjQQSk6tS2nqcWZZ3MDMQP8W2Uv",
-	"LWq7yhxjniVZMPj/FKfVZgvGzGKEQzjsEyAdjKdHEId8BInYvdE/AKN2Jytzkl7AUfvIU7LdqxMjfTAV",
-	"4SAFRLCua+WjFN8T6SPIauIjnCQ8T5bBx8yMbX0/ZxmLN4axDBpMG0aIc6bRQ1eUTQkKh+g/s2SNoiAa",
-	"AghTsnwh0e8ZZilN17aCiCA4GbP8qQ55p5D40UQe0mme9Ei9QQcTMuOC+EVXdxBLkNzhtURhuQuoM5CA",
-	"WdOUX2yz/jlwfz4vxHyM5zyguChrNqWpQu3XmUgInS/QjwTHOo9FxiCFl05w+tXzvYQyEnojL3oZoo/k",
-	"Dl1gmSYEXaWCkNS8j7yRZ/7sF38O9J8KVRWIVZeDyCRpUoIBjPG392+gcGuBg5CfSXO/c/1UQSAMggAK",
-	"S8c0LVIchUdBdBQeo2A4Co9H4YmXV+5U2zc4HUS+p5BP2lSGfkPPYXjaG9gXX0z50jxVBwSXr1V3p8NB",
-	"KemjzeVRziRVmlMwGg5LmaSm4HP29Y3nJIsscs+ehMe+zTWUA0HXsLOzKfKe6uS2MtXJVVVHx6Vqohpi",
-	"8OAa3+tnZ0HvLDhTYKiIJG6q/hGCPLQDSMhA54s0z1U7DH3Pni6bwNJkrAzVWIqsODO34/mVeeqml5pf",
-	"DOHHF5wSW+4vqDzRIxRPoQu1hg6LDX3PnnlvNAzgs3qmLHfLhqNBZPPlaczxvDxTZ3TSPzt1lj0o1X31",
-	"Lj6qeQRhdKY/UZTTgUeBWwbl7AD2BZqs0QSzG5QKzOSMiF7eT3WypygIRjDfvAkkGTsbAmRqOwE5Up9p",
-	"G0z9jGsiU6RJGTL0EjbEdmgPmt2lc3dqcPsMK+gsMDiUuc2x3mE/T+tcX3S8C+8fBMfbld5NrH/ntObF",
-	"PNsdAqAUiKmOoYvDmAUXkUfuHLSvNni9NMoTiuUWAoUrQ2xjsM/s6l8a58+XjjSMBpUkhTVWpZnAVkZl",
-	"H+ScKhz264wqHB6F0VF0ioLTUT8cDYOtjMokMAxLTLYl+2Bb7w43zqnqiUNRw0aKGgShU6hHu+IrckPZ",
-	"fIT+4l4aoZO/VOnO0GUN9uFg2BsMHbKj0109IcyDDRAPo9GgPwqiHUSD/k5ArwzQBPRw0D/ZysmCoO/A",
-	"/S9vCJSXRqZ0ew3SeoAqqJ2kY3vklC6ObecQGYfoPbVXhNN1G+HfIXNksbYu+SPrjMHsQweFMFdVHf1Y",
-	"a3/WbuRbMp1HCABVH7PpAos5iaEwGF/ZgFP4emNyg77rgQixABU7yr+qRniZK/3P55mkBnhmXdBU+H+D",
-	"NbNaZWK6wJJ8EjERXxxS8PnT0cnJKdDfXKo0bMAklH53da3zRbsKS9TvA4U1JcGMuvdfH86voiA89fIX",
-	"Cqpn0eAkzMmpms0kk5QRKU3e27emouHndI3ep7H62jYAY6PSZb9ehZGiVjZBr4k9bEy9Hw7yPLgmz+G0",
-	"iJjNO6jlx3fz+57H2KpFp0EpSe97fksSnfw3z7WrE+oGQaBrxVb4wulRcHwUhig4HgXHhf5R4wuVbMTV",
-	"IibexUJQmS6xRCss0jWKNb1u5ihnw5NQwYFKpTHpQ66Zu5RZh9k5emr8WyZToCKV3zlPLz8yTL94+BNO",
-	"MijkUHuYl2uxikw07A2Pq6pMWIVEGPxvRLBI1nnxuphKLY8VRgCLqME2xTos6ZrwQVnVjJSqWVerLb+c",
-	"cYGKvfms9sbgThgFJZ1aQcD++spoagWiSFeVCHL2PQxc7RsKYBBxS6dE79s3j7DYpoEOTo+iyMslT/fh",
-	"Q5OuGGnFuQ4DrS2GNVUxbNYVw40qexsYXY096he/3t5f43sH1HXpp4KofZvwWnO4NxnZitOWGdbML5aa",
-	"2QsQEMjc645cAmy6SLEvZyQHme5uRshnnZdNFzLpDTVaHPdPFCAcA8QK07jr9I34uXInYRBpSugq/Zgt",
-	"vdFJdDaIBgqQBqMMEW6TCMMgOBkMT0uGjV/yDf4qC6nYiosVaRGExfO6DVJQOcGMNFsfzSM30bk1SIbI",
-	"coU9bZFB0GCLNE+KAdUJ4eYW8+1m1pK3K3Y8f1RwDeTwh9Jx0ChRORFhL7KZKOEAVM06w+o5HeTn9Dg4",
-	"HtSP6rDxqEb1o1pYZI5P+53FdbvZLRYZK/o9qTVmj1uYsH/yy/4C9+6VW8yNSrMJplzqdcElGTO3nAOC",
-	"SkS2ZmK6XsETS/+gjDFaEUF53MvFebgjnlGQaAv/BDW+iULD8kYCYzKxIIZkmQB3sPmY1UJ4SK4vlLQE",
-	"hY+bpeRn9+G3g/wLFJ0oMRRFfMqy8c/vX19f/Hh93T8rS8f9k+DEEY5LlobnkVePw8GwPxz0h03C6uAo",
-	"CI/CPvCes1E/3FdYrbOHBiF1EJwdh2cdhNSWWTUKCWdHUYCC/mgYjgaDDUIC9BmcgaVd/asJCSWDit6m",
-	"TewzjE69CscEyelfg196imF6fyaOWb/yCU974anLugbDsx1sTQbyO4TgAFl/YiOT7fYJDEyXtqt9rEuf",
-	"Vp3y1jNepOmTPXRuMg7mSdCWBDNb0t5U/wUXImDGwOhKDgfF79w/wdijqm5MBzLFLMYi1rXjjZOS46ih",
-	"U9cLsW5hUXaBz8aezADPmvy8rm9AR+oAv6OzFN3ybLogQmEAtdySkS96E6DpUI1pqY/ne8MwqF4JO1+7",
-	"X6p2FzABz/fC3DJfCZhSU/kJ5JjXmqmp3la1GYe5QRRdYBGrHvtu/+rHGwp5+u1cH3Y92Z82V6WwiKfF",
-	"sVoh4CdNFmrHKgt2+gxUML2NEGw8zyssUkaEc55hDzZ4bytZ8KdbSLqpvpQjJIz5GJwO4SxDrTpIP4jk",
-	"gt/JUtkxf8xoKtEKT2+UCOwXFW/lCk8hXYKLVD5aEpZJPy+uO2bFp3QJUrS+Pryl5E6aFE74FtMET2hC",
-	"0/WVTQKl2o2Z++qtvjL3i9tKmOILWZlUqT8lD48ZOA7HeJ3ng7Ky9UdCYu22qQG0oCuE54IQ7YYGhvWf",
-	"btevdCqeW8JiJabbgtEmIwQyWUvXpKjW05gjyozyzm7c81Cpz+VRntXmXKIoYGXD7GrJb0hRBQevsJZz",
-	"IjDKgZARDo6Gfa96XktVW68SQlY2A+6M3pJ6tVZynwp8HmeJMS0Fvgc4ll+mFahtJI+rNIsp93yPZcu3",
-	"+de6ChzLlleG++RPwbBIxYqL9A1VvGlq9APz8P+j7vp6Gse1+Fex8nLvlULbNNAC0tWqtMyIHUbThWXm",
-	"AdDKNG7rIbEr22nLjPjuK59jpwlJWYpgV/tWHGM7x8fnr3N+HhhOpgkZSqoN+e+XL+f/C8KgzINI2m5v",
-	"r9Pf60Sg4fUAn6es2ImiR7fWo7hM6I/V2B0q9EEmhi/ZGDj6VGzym6XmS3RnfDzrKQBeiVBDathMAiTi",
-	"8fVB2LttIuOIC8EUGSku7q0oy+h6TNewARkX/qfOaJqOKjt8wqBysUjICiqoWGc1gcFaEMS9U3IyzxX7",
-	"AKB1DtK3mjcAeTaUwovYIRNGsYb0QdSNoy6G9Cb3XDjk3ShCwz9wD2TuMXmj/dITniaDGd6N8V5QYZOP",
-	"nmfcASC/uNVNYHXkDvF6FF8y1cDH1qIu3IJmeOEpnVhewn3phnHYC6PurW1fo13vZeAlyGVkDMVoM355",
-	"ZcEXdlUEBXJtbdNUSjW2K8sV+0zXPMszP+ac6nP6IHNTAHLNGZ/NzdNu2MhFubFyUFM/yvXPYEHXxf/v",
-	"dyDmuX7yv4Zn7INUl8zkiydt1n5N5KqAf0f4477lrZSJmZk3yIZTX5nQLiCKwm7UyPRIpgsJ2+E5Hlbo",
-	"eT7uhMGKJ34SO+mc6qrV5QlFtd+oomEOOiJi04TGLD6g/QNK75IoZodHR71O3E9s21GR73I0POd3CsyQ",
-	"60Jwo7eKj9vfF2wWbH9feFmp+IwLmtpj597WGnWt7wv7r5r/sM5vL47jjdXykQmmaGqtllxZd3BuzEIf",
-	"t9uo5Vsl7m0j6E67G7WLUS1tuJhSYfwx48LKV2PtyavKgKvVqsWXywcYCj4daUN05pfl/19Aq5QabnI4",
-	"uXvdw1an0+sf7fftAzmhqXd6mfgDb8ZKMfPdo4O4td/pHfT7MdCPizPk2Wfp3EBK+68VUnZ7+/3o4Kgg",
-	"5m40LIZ7rOzqCbVi9Kyq/9bAZIOSHPBtw0ItIwtbs61Zm/wMEgifADSysMzde2zULr5jtOkZPTapm21K",
-	"uqJ7mg/hiWL0fmoV7Uk+nULEI0NpAScwwtO4+btRCw3IkirODJiDzjFA/SPyrHJc7WnXLiwh8uwzA1Rn",
-	"1xpZ2VTSwylVMzZ6Rs5KmZE5VywkE4oI9Pj5o7VJyJLrnKau4l5CH+qieHeRNaIPZMRSNrP2tLMZgqq8",
-	"gisWwfHRoftZSi01UG7HVwCa+oR5FHc6pNPZJ4eH9mA6xLp6NOwrVdoa7uf0numdQ2JdciK1kYIMZa5e",
-	"c5m9/7JwmLXqxWyQm7lUm6vToESBGfB5+TfkF/GnR9oNtz7rYhZvkXKmhjLDr898bHKRPmBE0zfYaYte",
-	"wUfFqCEud+wKPekFNxRsUd+/gpMc73X7JNo/jvvHcafocoHvuHTLgzamHG/9KueCjCSDPbYC+cK9yQEq",
-	"4x+464NcG0VTTtulKCdE+GqiackTJq9UCvqlLP2tcZDfoRxk2R1L2mrNx1+/5epT/zergVxx1I0JFbw4",
-	"iuCcJfTHtsQQHAD3W4UKaMXn9j4sOI4TX4qrFB9wTuPr4wN/8YV3PUawqGW7UPs0xwvCG9EMXw6OdiKJ",
-	"tfElAizRe0ZSvmT+CocOXdF5M2dcPevHS2t9+aQYpr4gUeiq2bZuBFx6xuyau/pM6jefrch/4oaTRZpr",
-	"vOK80ud8yawNEhLIT5yuJ2mu+ZKFpLAArlQKp8pt1RibWjdil2AC2RJLuBGvDCa8Y1ZuXJ/pH0rNRZ1d",
-	"cnOVDfWG9q6O+ePrPdAAXdDg3+CDVpm5ZIuWznvFIN1MsIcTtK2Rvldrbs1Nlr7YyXXO7Pu6TX+H31GV",
-	"HkU07M3dkatXOA7NnsFOtm/nXey6rUZcNWnZ7faDxk8OX2d3NFgPt6+yH16aZMQteeMUo1PRS675Xcp8",
-	"qYXS6d1mUuyQeyy/7EsSkIbpotbHAozDHfKOFbCzDf4S4Jb9RwNwhDY0W9RrYsFU71gGY2zPwbMQXMUq",
-	"6eReyFXKkhkYAW9Uqd0qDYCK1trXPxmMz0obbAm/zWC0Q7FJjl7L9c/g7NtlcHx9C2Y8LBu15xPm9ccJ",
-	"dmWgObX+JJ/ySfA0eEEXvFVF3i/EaGA9nurAVwJKUV7aw6wbx8r13oq9cJhPXMwSmcEiT3MlF6xxSJbX",
-	"h7wtqFdDckDlPatT3LKeuzAPFK+vCxx1DVALXJULqYb18oNFBXJfXizcFN2xL7QpMVXMijVN6tMOiwqi",
-	"RVd/u6je+QKhKElGxUMjrhvMPmVmMrfd8FWcfChNgJBv9eF/36RbCTeapdMQPlbJNVM6JBOpDcG7jjok",
-	"XCSW07glA2K1pXIWYqUNothCKoPEKMNbV0DYy0vyWNf1RflbFGH1e8pSprY8jk/R1sdBUUg0g5t4vv6J",
-	"k6+bLHMxkpe89ZHOGU0ASsm+Yy4g1B+CU7B0vw3c73Mvzyp7q7KtawtLvlYteausNseMrD1/YZHodVla",
-	"RM8vT7VER/n28c8AAAD//w==",
+	"7L0Lc9s4tiD8V1D87lbsu7RCUpIfSm3NOk467d08fGOne2dbvV2QCEkYU4CGAO1oUv7vX+EAIMGHJFK2",
+	"k565typVsUgQj4PzwsF5fPOmfLnijDApvNE3LyVixZkg8OPt1ylZScqZ+jHlTBIm1Z94tUroFKs3L/8m",
+	"9GsxXZAlVn/9W0pm3sj7/14WPb/Ub8XLoseHhwffi4mYptQM4d0sCJriJEEzTBMS9xBJU55e8JigTGQ4",
+	"SdaI/D3DiUByQdDPNzdXSEgsM9HzVGdmDDWF8+mUZ0xecCEvCJMkVQ/Lg52jKRcSTeE14jPoE+vvep7v",
+	"ka94uUqIXnlM1Bevw8hTc57hLJE36xXxRsPKGliWJL5HY280HAwj32N4qT79zPkSLWhKvAffW6V8RVJJ",
+	"NYx159uhdj6dyhvyVXoPleGri7omEnHmLuWFQOYLd71ihELE5YKkPorQjPPYR/0xm5A7kuI58dEA4Sym",
+	"HN1RBXgfDVFql+CjY+h8ueQxoICPTpAg6R2dkjGbESLQAV8RhgSRh6+Qgoge6p4K0hszz/fUMzxRwJVp",
+	"RnxPwmI8yiSZk9SrIsa3TR8ImVI2V+0VxLfD8LLoXG/Kt2ovD76Xkr9nNCWxN/pNdfl7PhKf/I1MAf41",
+	"1LrgSUKmdqYO2iyJxHqHM0U2ke+tSHqF5wT+FhKn0hsFvie5xMlnIrJEkWAE0zA/frP4EVU2PtqGd2GO",
+	"dz9xHiPMYmR31nvwt+Kz7qeMVD/TlCgCmWUMlgmoILztaP57DdEtOLZtUgHLD6q1C4pvHpVkKVqQSoXy",
+	"H/JNxGmK17V9tiNs2ex3xOnwPRXyM/l7RoSsE+ANUB5AiRESC8Q4WuEUL4miuldAmSs8p2yOZpQksUA4",
+	"BVolK0lihAWarMdMbdYaTXNgaKpxUCtHpDAIClSqgTxvth1mqs01/QcwJ9NXiw+g4cNDFWq+9/UIC5Et",
+	"LUjUklMyIylhU1g8QQkVsgIaNMkkwkzcq7/vqVwgDG1jBww+EhwgKCRmMU7jBlAueUwSJTyc7btkcSZk",
+	"um4QAgxR81KxScpIjCjbJgpSgiWJ32CplhwF4dlREB5FZyjqj8JoFAXoy82FIY3BcXjS970lj+mMtvjG",
+	"ENHlzcsbkkx5g6hwB9++Qx8Nw7yhSyIkXq46M8nytPcY7Sm4rN25p+axx1Um221bhyfdt/U8vlM7KRS+",
+	"jrMgiI7RB5zeEqklWPc5nO4xh3lKp1kis1TJ9J94ShRwffQzT6V58eNZd06tT8C4v4hm1S8TO3W+lrsx",
+	"zdKUMHkNeqg3Cn2PLDFNvJE3T/GU/E/TZW/Kl57vzWgq5Ee9Ge/Ue8/35inPVpexNwojI1KDwcmx7yVY",
+	"yPd8Tlk+h+j4KIiOohMURaMgHAVnZg6qpen0Z75akdTzvSWN44Top1qo15AlGh6F4VEQoTAYRcGob5e0",
+	"WnCmWgQnw+FwGIRBYB9+4BOawKuB80rgJJPYwPaDUgwUeLU+ET45E6sAvLq3IYjfO6L0Wsr0344+qna5",
+	"rm2aLWuhZzob2KJ1vrXt1ulw306suoIpewC1wKAWq3JRq03zxwoSg49NqlZFrxD3eKUPh05ToQgd+gBN",
+	"2EHk3uajSDH9EuK3WK5LDS2aF6RSx2TG06Vi1BHCEyFTPJUoJXeU3KtjWx+RO8IkmiaUMKlObOdXl0gu",
+	"KKhFqVwDk1MntyUBIYMmnN+SdAcxdBLPir22Fc2hK5qDzbI53FM0/xcj3sGIf7BYB1H8RCJdHcF+oomx",
+	"6+A4pmqCOLlylqfprc4yZvCd4glzknc2AqZxS9ZoQhJ+7wOnwGytDRf6fIGUEjVmcDZRrc02psIwmwmJ",
+	"UcZikiI9tdqh7Y6wjAB+DYZntc3I31b5wCeWrGFAtZlCay1UIGivKHimuITUNHw8aCbpJmDK8zhOiRBN",
+	"+tGKC4kThHULdSxVE6DsjtMp8YG/MJIClNSOK0jpU69AgrAYUdkbs/eUEaF5ru5uymOiesISJZzfIpYt",
+	"SUqnaInXCKepktRYqKcTkooa+KZUrr2R9wtOBZVr9B7fEoXigBTqhKBtGl+KRy7NJZSRUBEbes2F5Axd",
+	"8CxVh1X1IvJGnvmzX/w50H/quevuB1F0ApxLEjPef7x/45knxXAPdbFS0YFgKS2kQ2lx1W36iafIwAed",
+	"f2klzEqQ2dqfUsFxQnGrbg102xsxDdS7fdDv+sGgywfuPrf/ysGFbeD8j/dvWgHSQaSt3WWEMJFgFrfo",
+	"dRP5W32sbhH55W6NYiyJj8beer1eHy2XR3E89kpHJCMGT46CUFEJlpKkqoP/91twdPb7t8HDkf4jKv74",
+	"N69hyWoqVu17Q6Z0iZMmjhTrV4Y7aCai+MaEaAvzQUw0e8ECBYe+YkNS/Y3R/7r+9HHMzHc81Q8t69Hz",
+	"qPCa8LQXntXhyhn5NAOdxCxC9wmHd2f9R3+B9f73g/G4p/86/EvDyn/3va9Hc35kHv+UcJxvDWBXAxAk",
+	"+SrRHU4yogEAtjCS3pEU2K4oFmwW5rsLnpB0zO4XRNu3oC8qckgcuEzaNwqz4cU+SsmU0JVU3HzMJplQ",
+	"rF0Ur+Gjw57eChgiY4LIClw9xT+9FoDNseNbId1inqlP/Crwf7cwo0vyafYGrzfjtKRLMGTHeK1Qe7EY",
+	"LZcjIcYe4gxhFA2OFjxL0TTh09syroeDURCMtP5VxfToYVT7oxnT4/iCM4mnUtzw62yST/GdUjwdk3Lp",
+	"6kl/4I1+G/jH/nDo9/u/G1XVG0WD04YDdv5J04nJvkWSK/GulplrcTs1CaXNskvdPKyqcvmsmoYVznIR",
+	"tGururjqYb40O9bv+1iflzi9LVufkR1EG+jhDnJJMFOt5EKdnZTWxzOJJlwuemYz36YpTz+TFU833wec",
+	"M32JiVJo11NzUQo5Engt0L0iYgpkiCc8k3r4lMwuY6MnmeZjpm8TlpmQSM1uQtCc3hGGDgQh8JVCAdD9",
+	"D+uak9ZVouHgdHistBtyRxJv1Pe9JRECTmSwSeqAqBY75ZlSd7lUw4g1my5Szqggsae2Y3YZh94oDE7M",
+	"j8gbRdHwGH6Zy6mNl5z1K9jYsjKSwL0uFeiWsliRqQbcLOVLrYaLXhNVxWSSzd9gfZIp9/+GSEwTgWY8",
+	"RdBsDixRSQ4uJAqDIEDTBVYHa9P7En99T9hcLuBmJWhSdTTsGnGc3JFUqabGsAjzbzY45XCv9vOrgsW9",
+	"kl33KWfzxhXbLWiaA5wKfFixxbTIR33QwgetSK7Y1Y39W0R5inH6m+7QnAtmzTDQgR2pf6jEGlxIp0TJ",
+	"P90qfz847DKDQUvWB42H7RtvsupMMyH50kdRFZj9plX7aNCw0l0mnLrCF8ef0i+rGLRVOLB95JJsZluK",
+	"+omREfBffs47YBzR+JX9fanvl1VzpbXAzmD4+UIgRu61nnEAp2YaH9Y8K0wncF1jO/FG3qU+ago05zC8",
+	"PvsLtMJrpTn0mvwo8q5a7RCNmzHPLjwDYL1CfEmlBYReWEvkKlbzrZVKXtuhLbtjN8PMy+6JVczUCSKX",
+	"abAlEiwfcEsq+ZhNF5jNibMtVZGBC9tAwwHbnqatfUD9RmHlsGy1vepx+cH33Hl6I+8juUdmzXB6Xy6p",
+	"EJSz6xWeGmth5WHuBGFtfAYg/1MSIY2Jz17sgsUl9D0qzufEWCJlimPK5mb889cXdXxyILD1MGia1VZV",
+	"V2aLBlp1bWpSrPPc5QUlnN6kCW/82nKiOo46H2Qx5b+At0/3wYpv2wz12vqidB3HfthmkJ84jzsPoD5q",
+	"07lBzI69O5jb2D3IhZ+ASFsbV82B4qL49hd1PKwbWp1LrhrSka/qRIOTy3jTmQGI64VAFNwjMNNmUbEW",
+	"kiwbdRTb5Zc0ab+Yt8VHTQuY4a+N06dY4oKkGnQJRfYvBLo8vzm39gOluBQ707gEuh0am2WEadBSTLhs",
+	"qp3gsnysrlrkh3s7R3WwYBoAPgocN7zGnuH1lb1ta74Ja36T0iVO18ZC/wEzPCdp6wWZrw0qt2C4hZyE",
+	"L6ycrHXVegaCTDmL919BSZw0wEfjyeXs7Vcqmg7mv5rTJY19g1OlXcyvHISS6yUhT+GokRK105y5+zrh",
+	"PCGYqeHvyURQSfZRRACO3VVF+MxRFc12PE5VzPe0rCpewfFeoCVPmTq9CgI0LRp1xG548afWEUu436gj",
+	"6l2o6Ij5zaeP7HUlbAuIh5LSOGYlrRE1K41NWrj5UQccjYU9HectzS892QlJOJur4bpapqrS4ruJ03xu",
+	"+om/j3yFUR8jXyubbywcfaWZ3wrjhJ2SJb/T8F4inCQlCHeQy0v81dgA+xsvHwqh7TrMNDvIiLYmQ/EK",
+	"pWSVYHUuxEmCzJW/edl6OWaTjdV11rS5dPtObZP90KAl+btuN93E7R2eKiknGhWBXxcE8MclrDm+I8h8",
+	"qB6qL5ulhViKTc5V1x+uTcSFj0K16EGDIlG+1zDAvv5wbTo1t1xN3b8FFqTfvkKhr01KPEVDdDBAU8ys",
+	"SbLZ8NE4MPRZDL23JNZQLEvi7ay0hWjeyeOtz/lWNl9EsVRYPbMTAjPro+wBNmTgF7jtK8/hKuVq8jwV",
+	"PlrSacoBc/XNv5imhDDhuKA6YSWbg2EarLyleJAOynoJOk1Ea/amjbTe6NG8bRff3hG2/YIA/LhKe1ff",
+	"o7r0ReexUjrHzGys0B2pA6aPJJUJ/Lck/+CM+Ajcrd5gCa51GktZbH83SfJJFs+JbHnItTrpF0Zlk5T7",
+	"bHCvOKEYi57xuhe5VosyRqVouSFTvMLWl6I84Ae171hKwmJCBLpfcMU/UErmVEiSvkJBfsGDErqkwAuX",
+	"lNFlttROaQ3H/3iDFyLA/YUAMnuFsBB0zkiMJmv3ghZWrvBOkriHLnJmpvc1rt4+RI3eG5YfNMF4W0Cb",
+	"vmNREJiQYoKS66m3BbeDMbtkbMmBM8fLhn3KBEAhjNDBZzLlaYyAXpC5uzl85fB9B1SEqX36LYx+3yEG",
+	"3uZjuxO5jMXmewcdNWe8K7Ekc54qNXVmSBJePFY73cSvcl7QqF6wYvB2hgKwAl6yaZLFJN6uKOiRqW4r",
+	"ylcRzYpC+bD9RTSj5Y3xXAMapKIY64VApoeOWlOJlXVCRMsOG30rFF/8Bzg9KLEpsukCYYHGXu4K9fJ6",
+	"HTOy1n4wNeIEjgtelQ4VDwK/o7R4T3DsHD8q7gAgDqyL6qw4nygOOyNp2iRT829aIarbaeMFoHr1ClEp",
+	"tJ+J6gHFZAXuJyb0FPro1W7v7URKg/y+GxxblJ+E4Liz5HyFzJ35mOWX5kDd9ws6XeTBZCBdrdbU4I5Y",
+	"2BJOBtHJsB9Uz5y/tduv38s2QBM1ZtUlxjJwymHWhSEK9K0Kz9Ip+Iv2gSLm2rNUQxOMJHXlaoEZI0lr",
+	"VDDmp04GudLFVdFH1zGBCjoaa6ZPYD/saiCqGhnK+Al7nRs8FK4qJQE+MVj2Cgm+JNaRzRKL1RycyKR2",
+	"ntab2UiDCNpXpbY013wAVm+fy/LNNh2V+T0j6TYBJHBCBFqRVHD2yvp6vxBaMCnoJ3h6q51v6HwhHa5B",
+	"20qlv2c4obL9YgoC/tZS6M07tv5MsOCs/TfZxPKO1ipNy8Y7ZJ6O/digkEFIcK7OFh9Zh/MeugYFW6AF",
+	"viNoQsAzQp0yODhFjhm3DvQ0bjZZttHr0QGuHOmQ6jdPcMAgaUWWtgsqovvEhG1xGloXfms6d4avzxsi",
+	"m07VoYoKNMNJ6d7HcTrWjbarh3rj0D0GyUhiJWY1B4g7WDau8Hq59TSMVroFMJTVKoFrNqWUmdiDyqUA",
+	"XioGeYUVPMPA92aEXJFUHYFMdLziMvAhSMfhse+tMI1LgTz9oyBC4N1pHTxhBh+IXPDYG50qJQacXz+q",
+	"I4cXRv0GZwFnHpuMsYC/0A4JSRXO3CswMje0osRrttwp4zRuPk+VD9qlpSgkCNHBNCUxVQebND7soQBl",
+	"7Jbxe+ajEP1CBfZRhD5gdUa+wGnsoz46X5KvPhqgN5QpKtvqe9Toflm4WUqF0aAyCkSNe7Z1VJ5kGkR3",
+	"WmhSabIE4JQYCMEQAgXG8KjgsFCI9Bqz29cpZtNFs9e8btXsPajfvUnxPUk3+93v7mHT/fOO/RiiA/39",
+	"YXPfIMGv3K92W1fqm95HB7qntn5xZCZzSjV6ZzNgYpoqrhCTFRfGbFO/qpjJmxQzMSNpmxDQ0oFtRsj5",
+	"UscP1lnFLMEaj9GMEHty1RcoOTm+0jABX1kfldiDAg2dM56SuCXZzQh5+1WPcoO/brQhSPyVwMEjIUoi",
+	"8Uxa8WW25oVQM3msCaHC6xqtnwY4vgLKSjf2N0CqJQwcdtrucj9ntx22vcKCq0srMS2Hnyne9foKrxXX",
+	"KmOm4l9XeH0FqYzGTNOcj47RFIuFj04LB0Pg9XeKT/noDL396ebq07WPwgDdp1SSIz6b+SgMx2zFKYN9",
+	"Vaqlj8II3VPFqQym+4rqjKrvcExQP5q8RQsB863J4XfK2VSJ9Y6QrAbz5nvnuxLrcU70OjaycKDHuQjX",
+	"LutYKjow8s/MAOzPhTy0DvXtohFfoTxKSieCEQqRrWFZ37cwjnK3w573VOF37ePgWrWMWrfst245aNWy",
+	"HOvWLiqtW+uW2QEa1URjtW/EBDjBGcM+ZfPcJKojeLR5X1t0emhOpO1Lh0eNmdvgMn7lNnlPhTRRVE7I",
+	"OWCqG7A9ZgdwMlSDA0uHGcEhQV8RxiboQJ8fS94NL8SYuX35EGMBdGAm8UIc9vSCjLOMyVuQEh3QNlmD",
+	"wWDM9KWCaDrPmL5gBNnCQtqYc2GC02nbDTdtv6RJS6JybCwdj0BTLnYaeGwQoWr+6Fwje/iQWITaYX5p",
+	"n3PE4EOHhCDdspQssDBzjh3x4xj6OyUjoeIqmyR02txVt0QjT5Y5ZDdHLLlU2HCirTnQ6l+AuHUZzB4Y",
+	"7nawyQ3jRqdAk1luWyz4R4kH7j6sFRdln+sDg2ek9vA2+FFAd5/tMJ39vAvfrAdfZ5K71h82kZuk01si",
+	"b+wlzU6E0O3b8bSWOVMsXyglTPkhGTmshH1UOo4GNldbz0aL7d3mGyYHl7Xxr/1t08ZJWsRoUCkMspXI",
+	"KPcTIDFcDPHUvop7zyNvd/Ng8Wmlk5xsem/W+BnixHaQVidpYr752N775TWW08W5WLOpY+mrQE293YAA",
+	"6tVlbHnbRHXWYFmo4Kru8PdNs/lffNKUWsUYTfkM4WKgykxzWt2ckGGszlY0v1ESG+6IFTkIGzuyrTcQ",
+	"+Rs6AXOa6J74ZsJjx0x8DzG+YDLnDAiM37v3/BZ8FSgXK/AtYPIZbYN9YeLfBNztwGo4E2/JwPo3Pnkh",
+	"tN0RciJUnB2dY24h//4mOOt9xvcfjJVd81XIhb3JuJIkDo/CDOXJrTWsi2gMJ6d111nshv9GsF+lfG6P",
+	"1JW8sM6bVqp0ZRb59xvH/kzUGXPTrqfwtplH1USQabplKHAI2TwWvG45mG27bTQraxsY2mW8AVm7CegK",
+	"1TxGTOtJZ2wjI1bIOcHTW6Pq1G6AjPndeLFdfbq+EeibWayPzNAPBbIDF0VUoLjs9FpA4298IjaTFFhO",
+	"l/iWvHLH1RmSRR67HwUBOhArMqUzOoUM8dFgMDg9bH1XnguFXcCF2folMG2H8wZGV6BHed2XMWFSHXOE",
+	"Az6ldFgiy4EMfyj8BMuAJoyWcvGyGaMrqmRtblcmvTIkDAEZWSRjfgX50W7J2nov4Ills9X71Ub7/UeT",
+	"kGdmrhaFTrxMBdgXmwPUnHzWtYkSJOg/wNWs4nnZ2+xEVu/o/5KUH02w6oTPZoLkpns4UttbUJuDbfNM",
+	"yzkNW66doPsFT4ib+LvlZfpF4aqzIVS8hy7ycEcxQnWLrtB+b4VVVoxZJXbVR+VQWfBvcR/aAF39wv3e",
+	"CRGGlzZ1XFO4sukWHLTmRJq15dpRJohwPv3M+fJnmpox3ZR0Y8a4oixdqMJkpiuvoGnym+a9bcqvIB7F",
+	"TeXeGzPF0ZaKnBUN/TtkpjC+ZQKv0YLfu1fCVIBDskQHOo2V8T8csxDGjXQmJxPyAiEcMbFYUwfSYQ85",
+	"oapjtqAkxel0oSNCESNKpCJB5EhpSYTZ7xVLT8hMGmCCM4zdzJis5EKzHs7lZbw1Z4DO1feOJzG64FjI",
+	"5kR9No/AtUwJkchcohZJ+exzdfJok5+vfcqBGwJzqkbke2HUHwxPj716KLkXBl5zrLgXdc1aUPMTjKlY",
+	"Jdjk5fNe01QuEFi9/MKFcJifmr3w7HR4FPSPwhMU9bXjAqQMffhdKf4ruQAX9i25EdyINO/i84ejkxOv",
+	"GlT22zcvwROS6BY69Y/qLVUdZEpb8BZSrsTo5ctpuuw5+VVf5rF9L09OYFIQup0nK42GXjlqW4P9+OT0",
+	"zOQ396JhODh2kjiA6hR7o/7xWe4b+RqzW+tP4+R2yPEXfjUmWw2OghAF0Sjoj4KBSbbqBj+X5lMhEABt",
+	"nplVryjQjiNNUdDgwNsxEW0l92w5o2xjwLQdAcd4S//nMTa9nwxOBuFpWOr/Pb8jiZ5Aw/KUVpFzA0Bi",
+	"zQW8EWzVxhhqm4CznHFDkR+60Y88J0DZu7+/7+V4undODie5aUNejt0XGrU8HW3TQW5J37Gri2oOxN3p",
+	"PB45qdzJ+3EzK+cNeaq+HrHGiqbx6Fm56UqepKP911bSrx49H5si5dGd7L+gXIt89DysGrj/XEqK5KPn",
+	"k6eIeXwvnZf0NJHvzT7joFx0vtXqcNn56Fw0rYd4htw0bbeonLKm9Ved7mEdzWn7xmvFxqm64mSY6bjP",
+	"ju7V3b35sbe95fQ1rfM+V9W7zhNfdR5yk6LYYp8qH3VOn2O6uSp/VNHuut9aG12w84cbtcY9gVHJxLOT",
+	"FzipcZ7kkrd5YpsqEN0vOFpCG+Em/HkhNhQleuqDxPYs9c9VFadzbZtHOJOZ/dinSEmptN6uKiV128d2",
+	"i0fXygNexarRYNJ4a+xjV3KN3su4ybpx/vpjGPWbrBX6kNaoeJhX200Wn8lc3wXm5orjQWGv2GCYqBgi",
+	"9EDaVFAxEBTlLY+D02jY3S4Q7LYLDMCiEppQkEGjXWCHOeBf0whwcoqC07MhOu0Hp1vsAGZnOtkBDM6W",
+	"TAA/rgCdtaI/5r6tqk6V2c0WVN3Oi5+ovu2m6T5ZQR2nv7ymjthSVGfM4NbhuYrqzFK+/NBBryxnC+B7",
+	"fwqzeldUf2sRKOHU/9krntJJ67wxSR84STvpKZszMQ9yx9nXaxtUG/q1QlxRdBQcH4URCo5H6l/fqU8Z",
+	"NTHY6Cg4OQr7KAhH/WgE5nQnjd84C4L+dAX/kV3pn3Xjl6b1mO1IB92Sbmqr7u6f/M9VodXJPlgp+Xzz",
+	"4X270jLtdWKFmfvoYcMuxeL+ybH4B0s+YB5PIP2uarrJNkPOElOWh0/oeIoN557n1mz+tc5DnS0TW8TK",
+	"dbZUO1r3a9mZ9LzD6prH34BDeYLTntY7NPrgRHATxWMTFeb5DH0TWcPuqK6SKHwotc6k6/uu89a5NsKd",
+	"eU5bkdjlllSltjMbd9CFZu3OPF8K1KeIXilg3nUib8vfN06mtod7DeL20DjMo9O4/hjTdPeSxZ3hB6ru",
+	"5jxnrUOHzhln6yWUGvpPGT7UOveqSY6rjke9Xg8NEOMQkguVfp8tKWvDyMO9Ri5lZW2rRWq+9MOjZxyb",
+	"+SP0pBqTra2mZGD71qRk5HndWtLXlqAb6OyFaJ/eza/W+kMHM5pYD7fDOrfbJt1r+bZrwOiWxO5uR/46",
+	"X/1HIXlNJUsnnmPKTLC6hYnqf3M2uy3bWxVdtVWB4LrYlPO2e9wnfHHdJT1i8ykUYlneU3b7kTfrdHmD",
+	"v+qFNHm8bwid+CtaE+Gjj4hxH30B486UxqWsnt4Xz/f+6vneRwe6pu8yOymA+9kOuA3P6mK+7qedR+kZ",
+	"r+XGRHMzmi4fFVdcqlVeBVEEh6OESAIJeKaYTUkCSZ0GeXKFPFfco0M8/6RIOM+IkCYLbGve7K7wnU3q",
+	"V9NJ9LG8bbx60fwqnnX5Yr9pG6NB48SFycrzK6ZK2jbrSKuUMnnTIXy1+knbZXaLdW5zynvXXED0vKEW",
+	"wJaqEVtqfrRE4XlhuW35xd84ZXuyg13w+ExmdTY172Bbrggu++kWwbVNZrVMs1nyRCmLk/LmquelzZzx",
+	"JOH3EAYUk2lCGXkFqfZMRjsd904FUljZXLipKp3aD6i99zuOt0lzbirDcI8F0vPblDavod6tl4+xZc+e",
+	"8Aon76/VFQ7EjYxZxyucxxVvfIaKKv+prorysk67roryvNzNmY//BEb2jeWf2twRdRcN/3VH9Ex3RDlK",
+	"Pv8d0T8p+v64y6GCXTzK6AFgfc/nlN3wW7IlJHnbvZGTmsOpxpTwOaKsbXrLO+Pd2q6QM0nTTaUlBTUF",
+	"ghK1Kqi2pWu0T4hRK0gMFcx3x+nqSRVpzDdAMKYb+bbJhAjl50CQ562d3GZg69BXBjYHuY6yzBsjHOv0",
+	"9zr4GLJZ+ggwxUc4SfjUuSdJySxjsWgRC/g6SxNC5wv0M8Gx2O4dF70MERQFxkImBOkwwK4uc4MoChpD",
+	"AZ01aN89iMA8109JbEu/a3AWRB0eBdFReIyC4Sg8HoUnXikZ5uB0YMoSCu3q9PC739BzGJ72BvbFZwAe",
+	"iR33O6sFnQ4HpUxppkGVMblzCkbDoWFMNkoU4PrGc07xhSPdSXich8r/Vs5gbGdjq81YvinkNK8+c2zY",
+	"7AVkZDPF8tWDG/xVPzsLemfBmfb8KyGqG4Q0Qp85X6KBjyLE6HwhhXV9G4aQU51JQJ/IKak+DNVYCi2d",
+	"mdvx/Mo8dVOInxwMh/DjM5Z5Vtmg8kSPUDyFLtQaWiw29L2MUakfDAP4rC4b3C0bjgaR2TKDOZ5nCs17",
+	"o+ikf3bqLHtgmJHOxutdfFTzCMLoTH+iyNCBR4FbBuXsAPYFmqzRBKujkElZ2sv7qU72FHwi1XzzJiAp",
+	"z4YAmdpOgOfsM22DTuClAwg1z0LAD82G2A4todldOnenVviMPVGEYYmjtJWqOcM9z79uMvrUeMheIUVV",
+	"pNg3LmnvIIlHZX18dBpHyw73N3A2TKtjOI6TN7nrQBafWjoa6JEkWTbh05OcCERLA+FszxyIs+bs9oFJ",
+	"qeyj0KR9dW2QSoYsyXJCUrGgKyTonB1lKx/13acpYeQeJz4aIGADaML5rVK8t9rRH0q8t/G+wzDgztSv",
+	"abIxZaFmrI32jULVeyFMwnGTU5mmNn9H61w4BmNu8NfmzImtcya6HHgvDlNl13t14phHOiFey5NqE99u",
+	"KutoEnvotDnFfqFVJvNrRsy2FrZ4cp20uW5Fa+FSTq2bz2S/K8Z27PCyXCxb7BsHlO9aW/NC5JgXoi3W",
+	"hWhQDQWqwlSr0ztVfvsgl5PhsF9X+cPhURgdRacoOB31w9Ew2KnyR1pShSWg68Fq2umm3h0cytn6icOo",
+	"w0bdNIBisVZl00VzlOJG2XyE/t299EIn/17V4Iaukm0fDoa9wdChcI3UTwjzYAvEw2g06I+CqMMhq98J",
+	"6JUBmoAeDvonO88EQdB34P7vb3QNBGTYfA3SJjCnAmr9tAzpH2aBKuwejzRAlYVuJ7aNaYwmeHrbyKm/",
+	"03GrmX+3Vesd9t1JicvnuAejL+b/mOvhwj/oDZlRRjcI3VJxPbWFhrIF4inKvWx7+j0k5KICBUgscZIg",
+	"Sb5KH4VjluB0TszPCAnK5glBgigcBmUySyRd5Y/QwYTLBUQwjZl+pOv+HSodMzejDVEMGf+PEbhJ6WKU",
+	"6k81DdX2BK4a6XTM1MjoQOJbAoUswGPp0EenJjucrsXiozOkJ2qnYdhaYdWrlB1xcLYcuwln6Q9mVW4I",
+	"5+DE/NDMpq9+mQnnTE6cTyW9y9GHis85MULFMd9zYaIGh+FCO66SEPBHZJ9EujpeKj+lMUmbDulP7xnn",
+	"rPJbY1HUfNlNeXsdxzdf35hScJeb6Tc2JRw6mJVTBi/xnIixV05aWc+D20yhjleI3YLmvNDFhjQnhC7v",
+	"TvPF8a6K7AAGg4guIEwxL7f69HTBBWE+Ini6QLdkrVkjlYIksy3XSQUzcFDjcQr+Vg++Jo7znurbipyS",
+	"amHQVymHLb+iU5mlZWIaltDsuIRVvxlkUHPpTFKaEh2wgFmunWBtZKwNh0ArOhp4bqxfGb6k99rxqFzi",
+	"tc68CNXewKnUtOSpfsayJUnp1FSCUzjAGfk0A/BW609981ZYSpKqof/f0V9+C47Ofv/vB+NxT/91+Jd/",
+	"q1+0/F72gvsp4Rj2GJyQ3/N5c15wov2elc46S/myWpDV4aaT6dRuwoTH6+oN381Cif01zyCrq72+Uist",
+	"X/F5JUU0Gp4N+o5OOQy0i4I30s9EJRDK3EVaNfF0EPb7rs1cIQ2T2huvVPjwZBSejqIzo3OKTJPAyPsr",
+	"z9JyMQkqcr9Ez6kaaciUN8ZnSXs8yMz1auMxFCDYJjEbgPeZa8zsbxDU+/PUEV9PbkX7VVEo9Iqgihl4",
+	"PhXmrxEKtHsPVFfTgFSKEMDFR/0xK8xpoOJMFIaoNsOKOe7YGjeUdoMzueCpj07HTGJxq/QXR72GEmsi",
+	"S+/I2kdhaGxzOq5glUDu2TCytjp/zMK+DSD0UThAs4TzFK0SzDaVWCuwf5/CJZYq2pS/alNNVTOX+3pq",
+	"ekcyS97O6LZ5j8sjlXfYraBnnY31FperZKmdLxqU+MG99kJFPK85CdiB3fs9ZJylTV8Ddfy5I0nlcRlx",
+	"xqxwcl5SFitMPEXk64JOqAR1i+FqD2GokDgcjplFx5crvCKpreXl5/W4TOEAAsnL1a6qv6yK5qvF31Fy",
+	"T1Jd5tZH4XHuZ6C7UM9O0IJLtYz8ySmaJXS+kGNWPDtDuoqMKNpFgbOQ8hKi0Dp/jFnlTZRXKSk66ueE",
+	"5zwcaODUOjh2qDQ6QedXl6aMd4qntwq+0ald5ZgVET4+is7yA2sxTD8w1vcZIbE6EvuoHxbIY/esHyHK",
+	"LO5UWEMYBAFaYSHuearQShAJD8Ny0mZ4FiHNMMIg6CNG7i3l5zs0DAJd7g9wcMzCYRAWrCccBlGZ1URq",
+	"8MpNQbaC56HL3YrLgkjNwvxSnUDHfdWN5VkD9QO41pjZK4WYTzNNFoMgCCv3DbtZVrafh1k7M7ZVfp49",
+	"M9J/aUddtaMfZWXL9eHH2NjeWt+qmmENNgYck6BNxScpUT9NevQDoBTfck9/zCjTrloK0JjFaMGXZIXn",
+	"UG/HlmLX/tpY3OqiTYev8qFs9UfIsK/zDGlH5tVKyUMlxASiTEiCGyvE49XqNWZsjxOnr77Ni441lApW",
+	"r5BY8HumxOiST9TpcZVgqdYrWsUMT/EK24qmTcFKGwJ7pk4kZhedunX47Y4gpwDFKZ5JUEASLnSoU4Iz",
+	"Nl2UfOObQ5ne3hVdP/j2FH5uhJxotnWYVm+tAN7e7HpF8C3Z2YgzsbknvsSUtYYY0XbWNmpqST0FyrrB",
+	"8w6kbr7YGE2/6f5du9H3ej2ljqdkqqS31gVM3dN2OwfdP/hehY6bieTnmw/vbRkOPZYh4hcCGEFehuNp",
+	"z12mTPYOnDKtXnMuF9ub/Kw0xu1NPuSqx9Zm2zEzb7QNM02jG9DGNzXJeW43vLp0PmxyQMGr7xO+z7Ll",
+	"59xZuJk7ii5hiuWIDy2bOlIcfNTsZLEk/zDZBhpqURoBUn9zT6Xc5JwMtKJoBIuFxPNWFJIJYm8Crp0q",
+	"nHXsABHdatG/QMsi1+oNWSoBR7RIvVzieetQTNPDU1blfKujX390UgGtNj1a8bos02zl2sTFkFZZjJIO",
+	"QbKlgXdbSR5jxG9e+5MFwOW9fbfwNzyTJO0cOTYhM56Szp9tClf8pHRofXrS+Rg5I0bsCltvmIimu6pW",
+	"KloNsZt3sUWlVj7Ly76/ELpMGl4uG+r84yTh9xAGvoGJ4UzyC6V87i1jJinBtzG/Z11si5WC5u2c3Z6w",
+	"rHmFEewV1pVrq3vNoHtWgY6JhHYVy73BX39KyYY70yX+euEcqr53HvuNRZPbO22o8/BPPL0gqcSU3RS6",
+	"Sn2xKefLPVO3y2z1sfWUoPmeVKIOyJfsfE5YjDdcYy/4ve284a2jMNeZP43zOuqGxbwQyH7SwYl2Y363",
+	"XMvcCx0cTbPJgKANzHDrOqd32ttACF9bQxrxwA1mf9zSOqhYhq//STStjYXiuypc6gxdW8hzJWt2zxD1",
+	"xDWdpcj+LK6rJtmReW9lzm4qkHfdktVp0F1XO9jq9N52W36x56HtOUTbxhcVsUWdYd3lQNUF+Wxx62ZG",
+	"BBWv+UypZenaFLuGer4Nalmumpsq12Jjqi4aY8nTFwItTUsfrgnKhX/7QXi83YWqZuJKU57alEdVNXNO",
+	"GEnhgjEmIzQIAjTBsb029NEgCFHG9G02/QckZQr6alYTGseE+WM2CAaIcYlmPGPweoiWRC54DE+xjgpW",
+	"z4/1A7h7VNvko0F0hiTnY7ZUpwwzpvDR4Ni5sR0chxbAxayOiztC8nWl+JeayXEfKvSm5I7fqjGHQYCU",
+	"tp4ynFgHHQCGehXCdOhylcBFGok3XUyZzWgEtbs1zdu6SsmUCoKmOBNE76f1iYv6QTBEB2ZVSk4JiRNy",
+	"6OtNHrMDrKu6E3VaMzAwaEI5M+1O0AEu8mMV7akYMyhvweaHtpyqQqCECicRnK6q3rz0ash2jkYFTBol",
+	"hZOgswHhIGocfIywG9Jez1lSJiNTnLNRKyBfoQulFQGA9Q0Lu22l2Kc64VC9W9XDC4EyRv+eueWDb8m6",
+	"MaVK1rhehqBsKPry+X0PXRMWUzbXyQRTsuR3ROSztWUBqFCDdc81oRbStB/7WAk+4jTl96JUAnuUOzGC",
+	"EUC9NLkR4Tk4PyokvlfKGZVjBqkByN8znPTQeV47mzCdoyY3HYzQH39cfPp4c3758dpHf/zx8dNN/nPM",
+	"/vjj9dt35s3bj2/g//dvr69vfj7/iA5MgfRD9fTd57fnN28/5y8SgtUb1cXHTzeKAv744+2Hq5u/vipR",
+	"4bdxkTPWDjb2RmjsfRh7D7qyMKxtzMbeH39cXn/88v79H3+MPV3tmAh7jwdKKU4J8BVBZImoiu14R+S5",
+	"ybr3ngq5MS2Ec2hskbhhlm/yNkFrUKFcW3xr3lY8J9f0HyTUNVHzMuI7v4GGjUkfNrigOmB5IpDQDdmS",
+	"bM7DVukz6jq/v2sZtghTk7Ops7SGiQGZodwVPuflouyC+bB13ApSOT4OBY7Usz8ZN4AQSgUHbpHlTZ4Q",
+	"9eojrVCwXoKlOzbuiYpbgGbThjQDrlxnwUnD8/DYzF7PTLZPQLPFirajezPkqK2Y/NBc4mcP+ts4jTyP",
+	"20b+0RZDqxnmfjCG5vmItmGom+VpO4Y6vsL/IhhqV7QdNTaiBW0Li0wQbU9xr3Mq1wrqca3ygi6yUK+9",
+	"MDFXEAhA0CJF4hb8L6U/2iUAyjlBCv7+aPb+IxHBjmg72gmpzTzrJPwOHOt7KwjW460Ngji+hk+tAfwZ",
+	"mGp+6flIWVG9inX9X2q+Phv9Upx7bCcF9GY3FjDstWkJZrqtDbniV6914T6Tjryw3//edNeiPnhDU/cL",
+	"LKaePkE2fvKDt/mxfL81QdsqiJvp689BR/sf5ppXDfl92+hff6oj7fOfZ00Ggjbs1tCrSXieU6w2zbj5",
+	"D2oFIPOkHY9HKGe+fwYebaazWUifDU/CcPDsclpfrovnlMyuVvjdKag6+J/bSOTO9pkNRW7Aw3MZi8zV",
+	"7BNu+p+ODRr/3d1L/HMvcPPytOfxgq7+ZZdYvUOuLPTJ+eEXUcOXHcfYp5eGpqC3ncoPl4jWZ6Dpismg",
+	"zh7ZCLSWjvgMxXROdRa9Wj6CAjMbExLsTkJwycwSlKpoNEWxKyG22FrsAMK4dW2J0m14C+paUnapm4cb",
+	"4kG2eJgXw7qVLmwxlq4iopIGu9n1pgo2kSUNUNszz/m2WpMd3IPKp4At9UtfmIogOroNLn4NYJ2Mjkzc",
+	"65RRj69g0LV0Z7c8Ol1qTf5Zqzl2K2zUmHrhR1Y/a9JE/B1G4TK2/ngvvQr1PJIQoaBWs5jQyTfRvHQ4",
+	"3ZgrHx2Y1AQCXCvHrCnm1HSk8+ibvPkmP6yvg8Dffr2xKVvHrPBBeIMl7iHwf7tY4HROYkQFCrUrp8Rf",
+	"IcZYv9ChCSs8J+BkJcaMSoTRLMFzH00yCRUcjYYgtMRTHxiu25Su35kDbHqWThdYEDDff3ZyDF59Ojo5",
+	"OYXEjnnib5NfUnuTee+ub3SxCjenfNTvQ+pGE/5uMvL/nw/n11EQnnr5C0VvZ9HgJMzzNNarTHtvjafC",
+	"lVyj91Jhd95AJwoaea+/XIdR3/OL2uGm+npTZHg4yNmDyU/jlKDoWnx8eBrsLDw+GA6HwyDQx8NawslT",
+	"KDcSmnIjg40JJysRtlHVZ+VikVIhl1gobVOuUawTQTanqtS2A+N+adBPZw0VImsxO6eUQPy3TEigksrv",
+	"PFlo+ZHJJlo8NEVAw6D2UPcQ+bm7azTsDY+r2ebDKiTC4L8hgtNknadfiKnQmQ2KOg0WUYNdtQ/CUjkA",
+	"+KBcDSAKemdhvfKBTcQ54ykq9uZK7Y3BnTAKSmUPFATsry+MSptpNdIXEUGe0mAYuOkMwJZK0js6zSNb",
+	"CIu1T8PwKDg9iqL8Tqj08KEpnX+kaxvUYaAT+oe1bP5hczr/cGtVhU1gdIsqRP3iF/BQB9T1tKoVRLVV",
+	"ewwHf5ORnThtmX2tQoblZlOcFskRpwulv1sOZFLLwpWWsWJ+AC/QguxmJAeZ7m5GyBVJFZC1Tbw31Ghx",
+	"3D9RgHBqRKwwjdtO3+S1XbmTMIg0JXQlPyq14yQ6G0QDBUiDUYYJb0o1GwbByWB4Wqo98Xu+wV9EkW7X",
+	"5qGtpKGFLLTn9TIxKRUTzEhzgRjzSHNW3b2tGRMiKxX2LBcTBA3lYsyTYkBIzHRRyp2wSbTk7Yodzx8V",
+	"UgM58qFEDholKhQR9qLI2LyNElGuvDGs0ukgp9Pj4HhQJ9VhI6lGdVItLAvHp/2HzT7dbYqfGxQ4L39U",
+	"0RhaBzKUVIpGR3I38c4LAV6/vsk3A9iNBq0cYx0VZY9Av1yZaQEZ40LklTWRVh/mCvOzVs3YmdyDcQkp",
+	"k30UoozlJZPNs8j830f3KZWSMMRnMx8N3FrHQ6M076pxvEeMxPeq+VFSpbqP5She+6TY/1NVDalK3f27",
+	"6LwmI33b5NL9r4olu4BZlCvZBcuSKrBfNZAOlUfO9yrcVBXlrYa6eERy0YoC0Laoipb+rSViWWlo/VlZ",
+	"rahJUjBZQIiQvpuHqAWwKij8eYFgVKGtD9UWGnle7FuTZheuPW/Jl2Z1pZ4KXJu9F1iqkzZhMeKV1Vt9",
+	"Q8dblKhZW5us1QWBU5E1ANsCP6tVQo2p0PGgeQJDzfaYxU0jtEFei0od9xyoo1XSiFzv6Z7GMOqQxbB0",
+	"+FMHhbId69f3r28ufr656Z+VLVn9k+DE0f1K5Uaex7Z0HA6G/eGgP2wyLA2OghDq0h6PgrNRP9zXsFQ/",
+	"yjUYlAbB2XF41sKgtGFWjQf6s6MoQEF/NAxHg8GWAz30GZyVIzdcFaJUVUVv07ajbhidehWRBlaOf46z",
+	"racOt96f6XRbr6AZnvbC06o7149KhWn38QnuHS6Kg1/T1a3JZJtfRSCa194lsblDdXPNf29D+HbRUJ5O",
+	"mwzulent1tagaHana8tOZ7T8VrDdPLaKoC1Vq21cb+uNfl7JsH1X24O6231vp43pdDn8lLtoLf9FWqaG",
+	"ut8LnBJdI0qxXJN+hRPwweBM7beQSFvhKhtbNs/1S2yxbgIH63b91t/ton3ulu91ktgCXrAvNMfAE5PY",
+	"y9IHT0sVzZuqbj2iXHUvCILgLKzVce4FTTc31/oyBc0IQQdh8N8OlWqvK1fn9aqj0sVNqV51v7FedS+o",
+	"X6s8T7nqplW69yphEDRYdJ1bvCYasDdoOpZLwCEhnRfnFEUKJpKfdD32KTQ5zyewuSxyG0vxxmLGDr5s",
+	"yHZAwFgsjCcO/orEKqESTdZV+u6ythqHaVjdsybYKbC0NRso30FWoRVaH7qyRWrDrMsWqmhfe9sz1ESB",
+	"ehw8iTeWyggCywEiNMVprH6px/2iZMWMkEOdZ8XctuvMKis8vcVzgg503RWZ30qYF1B4QgEDXlkLn3kJ",
+	"HUZFRYNh0C8qbgyD4ZiZ1C/q1zFaEpbl/aJhcIIm5I6kanjn6SlKieBZqjs8G7NVyuMMyriEASoV8VCP",
+	"QlRc8QBpqIf5nErrV2/6SBQsc3NNltIVdQvauXa+2F4hWZtMTFo3Nd9XSO2sLckgwBM0IfiOIMGXtnwb",
+	"IsuVXD9V4eRnlrcbGFvB1luPWrlT32PYHSLf4eVNFcSMJFEiP5cjCFL959qAlSIlp6W9/Uo2OZaEhWMJ",
+	"NNrhVvJTgiX6N8UW+GzmbRGhzUwnzFcOhSbzle8y7NdX2b0sQRUmrXGlEW71lc3oV6Iv+nKHht3r6pzC",
+	"roMi/Og0dltQ/MlSDzv9tUo+PGYMLwnqmHzYjRxon/fE3xaTVw8pqHXcIUXxhoFqBneaJDrVUmFhtxa+",
+	"5ppaG+U/JD82vRixobNOmRRXqit0IAixJr6e6WoDKku+9+Kdu4w2zvObcNIE6TVLxyXBDC4djICc8pgI",
+	"lAlTjNPAQad6KoAA7qaQ6UrXUpnxLDUYmklINlYUrBU1VGtwhYLZDbyR947OJLrj2XRhQ8YNHTDyWcMZ",
+	"mg6DoDC2er43DNXvc1dXcb52v1TtdHoBz/fCvBq5Gzvn+TAViBBHr7UG5lw7OzNW3+ucCegCp7Hqse/2",
+	"r368oSmZSmTn+lA/xG8AR1PoEMgIdRbR5Y2trqWzCoreFog1xfBplxe95XxW2KOUxgNM5t4EzayRkOr3",
+	"jKe9DXBt3//2rlct4FBZNsLFE7xW+ni67jWQhO99PcJCZEvbl6wj9Zze6bAsscArkqfM05j8yvAYAdFb",
+	"DMKE2FoHD+kcbwcYLfFK5/CDlIKSA53AN6B/3pJkrbpdHvYcGrWeCQ06UbG0uKIK9VDu12f7h7MI1GnT",
+	"YWbg3DRm8DhniDWf7/8M/ozNBdM7OpgVUKm7dzh1FH+hAiuN5wMWkqSKM/ioj86X5KuPBugNZUoudz0i",
+	"lzehvbl8w0Z1r2la7Olep5EKCuzVR8eyPfrUsc9i2ydYL/B1f0emvaZYwfpvNUMlQedxbPbdBBT2Sh+1",
+	"8BsqyOgJLOrGY6gp/EZTY8Xuq0CLJnh622jy/Wx8ArXLe3PoRBSgICxrrrE36ocl5LDxDhv8xut9WG51",
+	"hVNJcWK8E3MH6J3f62ZwjozsrzIH3cCtiiV/twoR343iHl8soTXJutu0x0DF9u1jdSzt9RNUvGmwhzUb",
+	"6fFamEuqFyK3yVEom3JHYxIjncnBvXksR4r0N0aK7LhEZK0s89aU1yogvPhgC0yMCauqUEn81QbP+cWB",
+	"OcVSab5g+lUDZpLECMseyi9UrI6lWqpjD5aI35E0BTVPGxpfqOP2DGeJhFY+CnTIHuOMoJjGG1QvpRAN",
+	"hooHle0Y0fY7oFbRNdEGXvL9jCtmCe1vJ8urbG8xrYOibo3CjhlKqWg4lz0HZq+MHvcK7RCODoyfjoyt",
+	"x1s9o0/FWc//TpUm3vM5ZTf8ljQEACfqXWMq818XJIWzTx5vWoS4T1J+L/RlWYOLqxmoostQNk8IyoSu",
+	"1gp53uFohpFY8FQiSXXVp+1ZwHXvfjHvJmedj07RaTe5R5PViaemyoFbqRoRFkM1fai8AhY6qjPY59W0",
+	"c3fO888fx8xYXq4/XiPJV3Sqmq+ySULFQrsRHEBOdMNIpNPPYd20Am5ElIjrctnh/PmNGkHhrIdTNsL3",
+	"YiSYGOHVkeCZXBAs5FE0CqP+YHh8cnoWhNGI/nK3/sNk/PhjEP4BALqw/TkJGvIhZzgRpHieD2kOjumy",
+	"1jJdVhrp6mPVdvpppak91lYb2+eV5mBUqzXWT0tN63wzpddFSf+KSbFmW8ApfWsQARx88gsnEucYAtYy",
+	"KGZqvLd0dge0wGCCwCkFo9orMCHEYDyA5mD31dYenNJ81rtUnx81xzpSNqVbrKNo+1LEu3quIGKbjh0s",
+	"bezTQdm2cUbbZ1lB7lZHzwrmN3VbI4MWHVdoZGPVzw6dPuxgtV9YztY+Fy6aVdM8QdrPUtvWViRt5rwj",
+	"FCJTd13JeMU0TSURKIbStzLeVjwpVWkZIsqmPAWjrb0WPzZVD1W7sRPD5hygN3Jim5QmLBDRPooAj5xf",
+	"GgecB3b3nEca8vmDJjZV5MFpqMv4TBygFQPYOLGHOnAa2xTQanpdBl9Tiyo8m9qUAfyt1VVLVcfbmYlq",
+	"iddoQnS1k4OYaBs5Fig49JXSJJvSUo1Zc14qQL0q/T1bpqr6mbhxsb/crUEtgyalNWdMEDnSS+cpGntj",
+	"Dx1MuFwgDQe1dLkgY/YPknKkhtFFesbeer1eHy2XR3GMfv55tFyOhBh7iDL05eZCn+QwQ9wUfERjTz0f",
+	"e83wcUBwABD4Nng40n9ExR/I/jGq/XGgej/8y+Ff6pArww2qET74Xp71rAavz1A+XQBDgxLm6Hyqs6BP",
+	"8Uqpgxj8hTPmUOcSf6XLbPlKnenVWTYdM30FYciSzGaKg03ImlsVHK80KJaUqU/dHF8O+rspK3fO1NdX",
+	"HaFSU8MgUDq4mZjxm2gxlj3vl0f6vyTlRxMsSIz4bCaItDeU4GlsK85LjlIis5ShA6igZW4mgWIOR/py",
+	"UpCpAgG84TMUBTqlvFBQjQJ9tWmSwgFvJMIe2/FEkWIFaEHzQlLJSPqO6PJvmxP04TtMEzyhCZXrt6x8",
+	"035yFJx4fqnJdVEwsmgUem7+UuM6fqEjS37BqaByjd7jW1DOzdvrSrxHYWdp9PhMEn4v3tM78prz2w13",
+	"5JpNmig3jg4UWR0qOo05iNMDUK0P4aoMJfSuCHBrvpFvhEx7s9EGqLXv4J8kQ3sF054Xy3QoSB0/fvBW",
+	"PWkaYwPQvGxj1VyovTO1TEJLnN4SuUrwlBg3BwppD1e6E9Gzf7mcYMw2ZhHTQqtEbr7O+/X26zTJBL0j",
+	"/pgtMWW2PD7YDmLtCHOlH72qDqoTjkHA6RJqJY6Z8fcUPhIrPFX/Vxw7l4Rlwq85iJrUZCm5o+Re9NAM",
+	"T9W+USLQgqsVaM3F9ZMNEaYpUjwXnJ8om/soGjNM0xVPJRKLTMqE+KiPcBZTju6oyHRU++vX/6F0bRsa",
+	"BG7VKfHRCZqSlCw5W48ZZ0hQSXx0iqYLmsRoSaFwnI/OUEyFEvFxXvo2DFCcrtE00V4uPgrDMSNfVyn0",
+	"viDTW55JH4URmqVErTm91c36aI6XSsvCKcE+Cgdovl4yLGi29FE4HDNdO5HIYqhjlOCMxenaR+EJWvIJ",
+	"TQia4NRH4am2JUYDtOBZqhqfjRnPZMx5akaIAjs6MuShQBSFaIXX6OYXH0URWiV4PU/1KSXqj9kqpUyq",
+	"L4w1Xx12Btp0NNVOAArgPoqG6tgkcZZiJlEOwOh4zATOGAZvS0nwEqWcL30UnSCxNH7HJF1SKcGB71Sh",
+	"jo+iMyU/5wCnfjBmAgIRC9j1QyTu6RKgt+I88VE/QpJnKYqJuPVRv68d0ab8TiktxXcDdIeTUk9DJYZJ",
+	"Ml0ohLKA7h+jezqjxe8TgKWgsVJxJAHlOK+t2T9Fr//6yfl9hhL694ynKKFTwqakN2YpVlA814U85Vqn",
+	"2js/PwcbfqygEyFBkpn5veXQV6IpHXyC2fWS35LC1pUX243ArRREcjg4Gva9qlPgOAuC/nQF/5HrhJCV",
+	"QNlKsZsZvSM9/fqleQ8TkSk+j7PEeP0GpgasNX05zMvEhl1LRYGgHS/f5l/r7K8sW15LzGKcxvlTSJGm",
+	"6fgNFRJDWKxah3loun3HkxhdcCwkOvj06f1hRdwoSDliZvTNo+LcIn3uRZi3iGotAJSKvVtudWWYlQ6r",
+	"mUp6R65ISnn8luWGP/ex0TmtJ0spxjksAeoCSzLnKQi+34b+8e9NYHxDGSMpepNSdiu0CnyFv8IGLCmz",
+	"f4olTpI3pR1+TUhq3KEUxwObdgyd9eD4NUn5dJGl5Cea5LtYCfyEg9YFZ9aL6QJ4ZkP8Zxj1w0g780xv",
+	"KdM10r3QXE175gXPpH0zcN7QJD6f6wAjGyOeRyy/2Y64kN7Wzk5zdFthNaV3JG3A4yWmSR40bU711djH",
+	"XA55o98iv+8f+2H0u3r+VfsRzTIGZ6hrEHcaMVKCLRS3TPizmhXS8q42t1nCeXqlZpal5IM96ug+F1i8",
+	"x2vFi+whc0HofCGrzfRDe54wcfIuoSa2l9/UUf1r/v0gAG+nr5Vv1TH7J55eE5mtKs9u8C2J+T3LH4P2",
+	"c6JwKyFsLhcNvEEXF9d+fb+FoR+FjUivwfSZw3ZYjB8EDs73A9+7p7EdRA26wKLspGkBhYXdqPzBAq4p",
+	"QjKLcZ/0h/hkiPEkDvvk9OzsOOifxOrZWa6lGhi+p5MUp2sT+QcFhm6MXqhev/zbisy9zeuFxfKUzinD",
+	"iSI7s1olkXp/W6lPBZzhB8f9PkTzzdVn3jtdK1ppmFDs1oPStqOXL7UG1nOw96U+Ob2Mwpd5rwo2lM0w",
+	"k5bMKFP8VSqN8Eupw/v7+x69u1tDV5Ad5CWcK/5y9z9awCrBksoMKPcoOu0FwfHJ2eAELsWmOLFHRML+",
+	"gEwECWdz2zwc9nuD4Hh4ctIH+BmV1Caf3gDnBlCqT0ugjI4HJ+HwLAdmNxjm3T2UdvU1Vmz0siz/vgKS",
+	"nTt8wD67yMWyRmGlDTdLk29eDMeVE99bcqaQ+/ihUbrYhmHRMnxoEjebhHRJ9jQT4euU4NuZErSvs9kM",
+	"8kEY+wtQYFhYYPTvRil0ju5wSomEsu3afCa0/GHZskSuitqFSdrAsuUHQpTmZJ6Gijc5chjMUm+28FnO",
+	"l2hBlYJf6G0sLp0KzC1vjNd1VtydZb3Ba/SGJGSOJUFGZ/DK/GqVQobos1Pzp+NU2gC5jksAmNrUv2E/",
+	"CFAQDNDp6Rmkc6fqYFjPFVK16HRLGBKh11xIztAFz9LuqTCj6KRdspCKDg03FebQCMig37t/g2ex/tP4",
+	"rTz4G99FOh/pKqEkveBL7SttM7eskrW2INgHati8lfcuJVjmHk9qexZcrKjEoIva9oXX3tlR0D+KTlA4",
+	"GPVPRv0gb/JZr/HOTA+ekdTg1v/iC4becAJ7rBjyZ7OSoRbG/9C7fp4JmeKE4pdODhiI9auxpjsaE/4l",
+	"TUC+uNxfKQfZRPNBspyQ+GX6lV798muW/u+T/1AS6J5M1BGvUKEaItLKUrhlNhTXVlILtqgFZlcPCnu5",
+	"/JZOFi3uLuu2y+2mxs1xWu1B8Qavz90uH2rhgUYZ1cYX5I7vo1uy1tE2Slygg+KS49DP4w9WIFiK/PK9",
+	"pvLp9dPQHtv6utxJ08aWTyXtu4b2D34tV8wT5oYpHW5afEaX5NPsjV5W+fzT+WN7ROqeELZ0oGoARyU6",
+	"sYxaP998eN8qZ23ZZtjOa6F0EGuTBcY5lTm41+A8V0GpWbtoY7vN1cPdHnj+k9tF05TqR5UmVuIcXDa8",
+	"Xmj/iMdlaigfbfZZrqG96iqdQ0f3tLSVI0qb9BQl03YzzIojyl4Cwz3INIDdOdLs1X3p4NMV+q4hv12t",
+	"mw0Hmn2Gdg8/ey69elbq7uWvz1V7IPAHwrImBN5wROke8VM9zuwRkPMIsbtF3HZMadV0lOiQCLemyH9r",
+	"lb7FaPp7rPwzfNu0cFeL3jNtsNW7v21Ip/tYknB09Lq8c8aqrKyqoLdxn+t4lVmTXdV7zVSdXSGavchB",
+	"w2ezWh3Cf7UrjFr4db68Rj/P/XndtKU+t1sNqwBlv9DJ/QVHBeQNK6rCfh/uW92pJwiq2HauaaCI6t13",
+	"jTBeoUbrHMICcYaq0qoatfgvci1VtyTUDKQdzs2fZn8lWOd8abKg7tVTrSRFQ53LZlB2OrO0IQwL8u6K",
+	"ktmgzh/Wt3Mv32wXuPuk1C5V8d+ZU7tis9Gz7Hpl/LD/3ainL0e9f4bb0eo5PjcNOvhYuiopBjjSA7yk",
+	"d3fro9rj3kIuk9bXr+aa9Xkv9L7HjVj1SGqUnCe/KPuyx5VW851Vp1uZ4FluHDZeL5STjUfRSUOy8Yd9",
+	"LeINdu0flRe85DX4mOTg2+zIlSjQBieZShCo26KuzT7sHt4I0abUfHiNKDPxjmuCU+P6fb+g0wXiKcqY",
+	"pIn5KfiSyAVlc0SF1p1q1SqaLlG3x5HHxks0dzDvh7v8y03fzjdhtP2bXTCyNu96wMMS/MtTNKOJSQgN",
+	"BN1DjfeU6EB/kGib3pipz3Qt2UPXs3KEQlMvCLwB70kcWy+7goH7aBCO2VLT/fagpC4X9ROwOJWv6s+O",
+	"+2f94z2v6p0Od+52aardLGXubXAnja4OgxYDCxPS0Tkqft7RaJBpm2FH5a1s524g7Fn5bspEWcCmOekR",
+	"jEsSohJNMUMTohAM0WrKCO1iFUZBb1hRe0xiqMe4T/V7Uc17KuqdtnSeioYtnKeOgwbXqX4e8hG6jlPh",
+	"cJsPwuN9pk57QUN5xf1tVV3NDs17tdfQ7tY2XpOUN3q/McqI8X2NJEmxus7qA1CmBk8T2Vt029Nk/3iu",
+	"+Oc85xoieaIMxbWbhgZGCdm0a7bSDSahsggfs4l11IJKfzxlSlLDQx/1UZKx6cJHA4RnkqSMc2bfDY3h",
+	"xUfHYzbl01t1+Nvugv6f1V/tX8Iw9RRm2ue2aOXbsw+17//xM1i2thiD6zZgQZJEILlIeTZfVKPBeshx",
+	"F4QIkjGDIFmSCs50DMkswTov1KsNZwKwI49ZdXsLchd1ev8vL8u6l2WVE9RhtLcXzXcTqPvKRQPavbSF",
+	"0l60ufd9BpIsLnwbkn/AO3241lfOPVR4ieq4LV1bF84yStRahFFSdsElSQxFMgIRhyU3yEo+TIfIrFfq",
+	"oOqVWsW09DHX1W7X3zpbJsw9egMrm2dESKg5qlqUTnh5Jir4BW1Wybpx9Tt8d/95/HOb92xP5wUNjoem",
+	"AtJlYLTKS5lDaq+0lCWwthqvAOzeAzpA3w/pS9v0aPbhHqaaqovBG81ByoaPnvaFoAK5lbrlgmAIQY7G",
+	"bJpgIXSEbB99OYIE4bpS/QSnRCpdfcJxGusmx2iC2d8z9fwEWcXdH7NTdTRI+D0Sf89wSrap8s8T+lUr",
+	"6uuMsofP09eWJ+4mE1hp8vt+Xqyzew9dWC1l8yInUPWkcduhsEPlckB93HgxkNI7PF1fcCYIk82Fpn+F",
+	"LCXAMe91akulbM7xHVHqqPocTfX3TcpN3bzexvW5kRfoRFlNCTczQVJEGZUU66RSMl3DGbhQghQ9maud",
+	"vOAVYXMoLTUwAt28V0R2fnXZkJGznHPHQO1aT6txQ0sVH5r8o5z3Wrtkei49NCfS/fo9FVKnXID3ipO9",
+	"GjNTCBkyP6oVTNa6vpRONWOyNlVt3or0H5Ou+bHpnmsn1Op2UoZWKZ+nJrVaPmO1h1PMpiRJ1I9BXrbg",
+	"HtPqrcSuzXNha2by4BSWbu00ne9Go4b9jBVLTR7smz3KfrmfdixOQMXbrws6oZKnmxyrOyx4iSlz6jp/",
+	"/3zeudvr7jyIjZxyqwpX/6Kli6WLm2W/mB9xC13iYY+5hXY7emcTClWEnJTEJp9vCKkyb988RopMH4Fv",
+	"HUoVZ0nysX0GZBc0thp4DThF4fwGTrODqQaQLmuFaaw0zsxJL6mfReg+pQq8iM9mis/OMDVM1uG4Q1OG",
+	"QF+0b+WvNmV8zlqftcio4WitI0Ty5lfxrG06f1uhv+kWVRfm3+QAvk9Vxk58eRdKPVnFuGqnedm4J6wa",
+	"hw6UImSOKGPm8vg//nj3+e35zdvPNz+ffzxs0m6W+9VBawbgkt/ZOuvip5Qv3VTd71KerZoTo9kko97o",
+	"twF4zc5VW28UDU6bqmvbxlsKuQudg1DNp1QtdGd2MrDxXermYd1+YCbWWHPcWSuCdmrkrunQ8tXZsX7f",
+	"p14WFE7VucagF7TCKV4ShSsZ0xlhoSg0XtsCVUkCKQFNOjSFfvknYAHHcXyRJ2yubStYd69XBN9qgqnU",
+	"GtzM2jtyLZ7OMaMCt+aJUN2tdeOUz2hC3nTku+azDhFk7ZQaA88fr8/YjX2MKnO94kzwtElGC8mX78kd",
+	"Sb5DkdCO+Jaoae0xqYTPeaeIQraJPISGm1jQVefSG7VvOx5dnikeyqDCnwGvNU4+Cq9tfvQb7iZOF46g",
+	"q4uKxvToILLydOu+Lmq4xKtVUar/nkwWnN+O2ZfP73WK13uaJAgKgt0RRKUodS02pz+36cUdH0HVc9lF",
+	"kN7drV/mn9j7L2ejwoYs50XPTTp3ffxvm8sHbG+ULre+1w7yW5vYtONbG2k/yS1NHjZjRSEgm0xZdYXB",
+	"XgKZiqKVCx9oYu5NPpJ7kRAp4RQBjvmD09D3lmQ5URJDB34MIyhFNL/gCc9SRQXh29PTt8P6ZYvT9WNF",
+	"dGkK+/hf2tk+FbepboVRYwqrcV0RVYJooD3ks00FlFufil1fiQ1nzV9NRRqnJA9UvMJxrIn/gKdGm43B",
+	"v/uwUO2a0jY365SXsZdPoTuktld+WJE0n7k1bOdw/W07YEtv+/3itU4o+XvLYv87NrrhMrD2hTqglTDi",
+	"t6elunJvv1xeFd1ElW68MPJK3dhcffvBomn5N3R6S2Qjq3o27tCRvms42qW8gb93bQIkstmMfu15pYIE",
+	"j6lH0LYagVNwRZ2fn0KlyFhVqcgNC0afQF8+vx8zU2XPqYel2v2XCvFDVAglLMg0S6lcXysq0rC5/PW6",
+	"vvtj9RhpDzG8gqov2k1spJ8JOmdYZinRT8eeqa1gH+dFsPk9SadYELQgX8fs5w/nF0fXP5+HNhVWjjXn",
+	"V5dIkClcrhuFJf82VlJgiiVhGhP5zJR70EXB/fpIaBkPbTcTHq/RZC2J0A0vdLTJ0c16RSBdu/Thvm+5",
+	"kjYvl2p2+csvfz16o34uCI5JqlYEtfIpE5Lg+FD3tsJA7vGY/T0j6drPF3NHUqEmO/bCXjD2tE1u7Cnc",
+	"VYP8Dw3HYhSo6FGC5piZSkYIJ4JDrXNKRD7/D2+GeqZgWDGLPoRh8l7H7GADu/KBhZQqYqREoYmw9ZME",
+	"ul9wQTRIqBizJU+JOiAwSOiAlpRlkggdGqZOCdOET281aVOFQxpuXl7M8P8cna/okUk38g9bft8KkBX9",
+	"30SdknSiIt7MkIAXK+iGvcBHWKAZTtV/lN1RSW6pVFskEDUWUUmE9G1IldUkYLMmWE4XUMZI58jvobcQ",
+	"7QY2KyoUQvx8c3OFrj5d3yDJx+wlXtGXYS94+S3/6OEvuvD6//im/38wvF+X8lFo10OfVoSp+d6Step0",
+	"zBRX0lg8WefIYxAZQsJ8JLjmqLpXKPKiwMvvmf7glqxhJE0DppW9N6BMckRlyXqL8skDKOy0NdCsAe6w",
+	"N2ZjpqFg8Y4KoGgSowNBtH+sYguWiSCQxaSMRbpilEB4zPTlhYapFYtvv06JPpwoAL2CPgHSpupWJjKc",
+	"JGtE/p7hBBY+ZlC664LHxIf6VKVelnityUNRx52xb5u+oiAAaE4TqtgpWmZCjlmihBNAx3arRDdma71l",
+	"Cgq5QgAkr6srKMzTdtcdGoCJpOIp/M8zOWYYyRTThLJ5UakIXfMlQTTWyRd0YVJhV6FEJrBxUdR+eqUr",
+	"JRm9B74yZhVkdCLIk7+SCAosqbmKHtI3P6Z0A05JXupUGB5aNvIKKKwwTwlBnKkBlwBBBR1b04racUgM",
+	"wLrA2lcaS1ufZ5obUYQtIAYg+TYGG8zYG6FvvV7vQelSxgyinv3W6/V+fxgzgIdeieawcwU4U0XDZB3Q",
+	"lmaJU4kOMPpHUUDIFAvSdYT8MauXCtLwzi9UQDZqrmXujzzLZTwlZYGLK9W5F4CxeEUYXlFv5PV7Qa+v",
+	"lbkFCNKcysxJ29IZjuO3CtU+kxXXEQUr3qRx2YJL2BSrQynRRR2sKpkoPVSf3UzEqfWh8YG3lD1czeE/",
+	"RVjn/0mJolDj/ZqSmZJ/hz30VrEa83PMGCFxwW5SMruMxag6GtKt4G2IDuCdBis8isbswLQ8fAVVdxvm",
+	"pTehNjEgZdW9En6zy7ivRVy+Fo2xefvDHtJ+UUjQJU2whRkiX6lQrAMnKcGxEcsGF60gNSir2r8QiMY9",
+	"9BOmiSnUIlZkqnRfxR/GLBpEx5EuFKU6MnkZgJ4ogxq1GoNy7q7LrpY3Xp+fiZCvebx24l5BQV2tEqNo",
+	"v/yb0NZLTdU7fS1Lg1h1/qF8XDfGhpSA9VbrfZEu+rVjEpXSxCfDoe8Jt+CsUirbTvRT+mWl1Al7en6o",
+	"ZU91jRZmK+H8gO/yCt4KOWnc02Z6KMC9aeR8uS9zeaGVYF2YB0gOhsgpDs+xUu9ce5lXJH63T6BYXkpk",
+	"uj4SeOYWqdjCAuzaL7iQF1BhezMn+FULDkRjXzubYTTlQiJdmdsabs0YuhojEJQuqQdaGmFafVT730O/",
+	"AuBiH2UwB3OJR+8Is3wVlGUs3XEMPYxZjSBQNAiHQUEPZiYo5gSMxZr8DL2OWQO5aLKuXDCqCQnEGdEL",
+	"UTJaibLDDbTVANFnI7H6WM9NacPBMPpupOZi13PS23kcl3EZqj1qpFQb/yTENiey2CZrfWsmtCtQedw4",
+	"L2duomo5twX/IQJlidNbU7yy9I1LDwqUxk1T2z22SZgWFNVICLrlu9qin4kWNgz3nORQyT0VObmnos2Z",
+	"p6JK5imdoy/KsdjE9TTmLjAEWBTi/4lz7d1gE8d52sSs0+S8Brtqqd+m0jM/0xSSLuTRCCnk7fEdejfD",
+	"5WFwOutNp60p9sW5DG2g//O8TKaLv09D5+Am7eDxC1EaZBOZT0u3t8YonW8imKlTDD6vXm2xYAcscwqb",
+	"KmwLo3i7xDR5z+dd2UTCITYNPBGN0zfYQZw1Fxk1aAqFpCXU+mWxonLgvIJAOTtdv5rEZLMGCgI3HLM9",
+	"+EN1kc/DFt6VR/mO3GDvTHST6TSvswWgKAfT3iwwu0VrnoEeoiMEILywHjfr3DRFw7NB33FgHwa+pxBj",
+	"U3I1uKgBv0bVOjwdhH2IZ5tpLqKUbcJsIjqdFa9/FEQoOBmFp6PoDH25ufAU5WkT78j7K8/ScjwDFbnr",
+	"vldRKBSIQJfClWmZFCi+lwmSXsb2oqg1K7K40JYDAQFpYnpiBmQo1KWZBdYU+wRcyK5zP+ZzyeJMyHTd",
+	"lflQ/Z06w8ZkRhkYpcusB0u0VAw3DIKi1HQTbyjN4dl4gzvKn1BTOK6qCm5ojYlDDY+iMxT1R2E0igJD",
+	"dop6B8fh8KQaA7HlGyPhz+M7kkoqwCaYBUF0jD5AmJS+3uk+h9M95jBP6TRLZJbixEc/8ZQIiNj6mafS",
+	"vNhHAbGb3Zb4C3R+NuWjGOIJiP6y6Gwfqv8iup9KFBuuHkdKdkHOkjWScF/DZ3CE1hnpmkg+n8Czkbsd",
+	"4QepAVEHLaAtmdVT45goFG+e4imp5kwtAs68d+q99bwGKR8ZjT8YnBzrUK33fE5ZqSp3dBSdoCgaBeEo",
+	"sFK+COryfuarFdg7ljSOE+KWA6txgWh4FIZKaQiDURSM+nZJNldocDIcDodBCBlu4eEHqGisXg2cVwIn",
+	"mTRe0t4HRRQKLfOkAF3ZhEKStiwC8P/ZuAP0/gSM4YvY6xgiNnh7bmYQuX+o0DeF1jUDaS98owzAxfdB",
+	"2d/A1ycR14vBRzXvBx85Xgw+qvoj+GNW9j7wkeNgcVhxLEVfPr83tkZzkwlX3b0x+6SZlrsVJlEtbImv",
+	"Ly9uyRotcUzsdRrC5u0Sr8dMX9jKVybUBe5Z50SiQdDvoRI4kUzxHUlyvnr+6zW6/ng90jYcNUmgWuv4",
+	"KhBGrhvThQ7V0jr1kghhb6HmRAq4Z4IkqHBJrvOjqqXmO6X6V4rnhBCG7qigUh33bvJbiTED66cuA6Yz",
+	"r5IcuvbASOFKlvF716HGpvW4/ng9ZpKv6FS1g9LgYqHkCG86Fm5EuucRCrs8mp9DQuRofV0+8+TPbxSw",
+	"tBEtZSN8L0aCiRFeHQmeyQXBQh5FozDqD4bHJ6dnQRiN6C936z8M//pjEP4Ba7nIPZEKF6F8SFtHIw9z",
+	"MUOaxP/pstYyXVYaaQquttNPK00tpVYb2+eV5pqKq43101LT1rzd3VyXekQTf68FOEH2aLCrlAjgaRh/",
+	"joIIl1iT5GX/9iexQWdbXO428/WbcrAUMHDXe65CPED6zkhaGoxZXRxQ2UPduK2+9amwW+MeI13GBVyN",
+	"F067cHWzUgzNTmOEQmTMDuiAcc0iSyDXEQeQaJbJQx9F6nXu/kTMbVG+rHusbV6OnDv0UR9l7Jbxe3OX",
+	"56OB7mXGM1btgeoOCi566KMhomzK05RMJdI5LtABlcZpZEJcQDt+awpecHHmvKRqDcfWCwUmUQT6apct",
+	"F+sXZjkgGoqGayJzzxqphd085fc7/DFqjH4rJj4Ps2/jb/qsDN+64YcF47WPIuCwzi/NR50Hllc6jzRH",
+	"zB/sxQ0doNjDSANL/FQnpCdmg848XDZo/PiegBOCa53lgzaByGaet8XiHQzzCzHtUcq4YiQLBEPUz7bw",
+	"+MqO+Dy4/VqNcS7WbPrkmNxhAvkiN0nVBU7z/N7a1zHmjPiQ04WkU/JU2PSOGCctMyGdbgtGdLBH//59",
+	"58GohDopsQjTjDjqa7QkmBXRxhM8vc1lCZwZwKHDB/YKXJrKQgtXDTYg0Wc99r8yCukltnQPyGGLBfp7",
+	"RjJ17FCQfSLNjIAzGEAe8hICe0TgyCqKwZWyBqPuxqwdXCklwib3bYVbmoIsYqUZ24RX0K1Oy9GIVXrY",
+	"f220gjW2wysD12dBqs9ql8wIT4Y1NmRtkwOnRlzFe2/JSuqS3vccxXgttt7thgN08PPNzdWYDYLgEN0v",
+	"aEIcCFGFWRCUmzFm3D1j+G6DhDQO7k36oMVEY776l8bEFlqWUrD+xidPKw0tB9O5JymjYkHiJ5KKGduM",
+	"gP+hqMhW3YyCAHincTC3bvkScTZ18sBYrovVfl2qI8Sv1skgRz6lO+hjqfbxv/p0faNNeQ6vtnz6S5r0",
+	"xmwzsgdnETrACuiq6yVOZlydd9SxbxCc9e27BRZjlsfl5HlDTLNQn6MKBgLHOXxH4kNIwD0YDE7RgTpp",
+	"jhmErCho/I1PxOFmmsjYc9LD54z9UGpQw2/iyTcNvPjpuTCfWXxUqLZIOeOZSNb78GVzqnPca7fkkdlM",
+	"L+eQyBFPFyihYGewMULGgq1joV1jhzpsQ2MT5MHImEGey3KwMl5TNnfNtnng9QZf1m3Tfzan1i2DPt8x",
+	"/dFx250MzhvjzndLBTOPp3N8dbNI4YZEDQ4hmKb7kULhq7xcYbbu6GYO36ADt7ymCeZkyCLCKxN/ph13",
+	"L2dvIdrCNw60uodcwGhTZqU7/WU8ZjaasoWPuiZEa7O0tEaFvjphiFCgtsnatslzWoJpUy8vp28cx4Xv",
+	"8ZgdlL/xixs0JcRdoML7wx46h+R8WUq0ZZQvyZiBsVZbOmGnbESguS/qoXNmvZ3zY2jMp9mSMAmBPUrk",
+	"FQFT4OyjwwJ3+sDrvf4ODvAw0HN7v4fH4el39H43KPsdPN9hpM1e709J+B+5Tr7XmvgZl8SKPgsTTVqT",
+	"tX1waYgfvpsuMJvbSCr19QuBJPkqey1QFWb3vdBVDfbcKNvvn55+v+Ao2KvnR1iLEt8PdXUn3WSWZuoH",
+	"udeNj6yrDJx9wFOnIS7KYHJZijkdlkUYxH0X/Y1ZIcZQByn2Sgt7oaYBKdEFwklibbVm6BfCtNrJ9jW4",
+	"vgMdGe3ph5xg9uDoRb6j5+boRl/4HmTxSI6uYeJwdKMePZ6jF7P7Xpj4vTj64F+Zo38P1H1PcNwJZxOC",
+	"4xFwW9/cw1/GPlRsuYxt2P8c/q4xdF+dqkxLyXkRTgf1XhbalUL9LZT6rgaChMlsLsbMnB5cWQcBrA6k",
+	"TLB5rgmp97ZpcQyh0nZa0aX83FUrl1hT54SSe+Ydgs+B6UT3AYG50MkrZ3jIZGJ+KjAX5x0LGlSEAH9S",
+	"y7ungtQnmI/smyjivBsWW9fptem16NCu3MzCHKzwLbFHJ0pE7fCUf9JwpnplISj5HMjCLwGLCpRQdlsk",
+	"rjQTKGSuPZBuCW9We77NEh+FwzE70DZHw8jA4hiFx+C7AtfPqhNjZozCU3RgY5pNnPOueGWgiGfnk2qU",
+	"52aQZyG4Wn8f/gjk+vz8UQ3TkiUyLo/Au+gI0qt4o98AUbqzS4hY3mGs+Qy5VWx4vGNjUSBYYobnJBV+",
+	"Tq5+1VACnr/LJRWCciZ8U/jK0geotV8lSRlOgMxEDwo7aqOocatRDEBnVNGJXiAvEGVTggboI7+DTIMo",
+	"CqLh4fZAxn4RyFj267AU3RzG+Lw2jnf5AM9JNbhIezylEu6MeBKjC47B3QCcbNL1hYkr/uL5XkIZCb2R",
+	"dy1TQiT6CElszPPIeY6XxDzteyPP/DnQfyqMwonpdRBFJyZnJzGP/uP9G0VBrpHOG3k3BOaUP9Ujjzzw",
+	"iD09hulahPqJc7VLYVB7quMDvKj0wlSoV9yj8jCPytb4+ROgJ1iNYypWCV7b6sI0lQsEMQ6+B0gM4Za+",
+	"B87laipnp8OjoH8UnqCoP/r/ufsW3zZypM9/hRBwmMyg5fRD78HhzrGz2ewmGZ/tzN6HcfCBVlMS1y22",
+	"ttmS7R3kf//AKpLNfsmSI40nCwwmVj9INlmsF6t+5fsTH/Mevn5RrGKVLyA5xCRxaMr7vzmTuc7hMNsB",
+	"yO/s8mN3OHSufs4SHFZCb1mCTwBlKgKbZqoBKOJvYQyn2bIEYmh31evhEAY1ow9OxkXY73gdTnNanvbB",
+	"cDTWSV+dsB/0BgC2hlveqq2DsU3xekPFnYHUlKdzplNlEjbLf8WJCloyRvyuHxA/nPjRxO/pjBGIsb/Q",
+	"aSPueFY0Y8LsHzVhvpNegl/kY3oJMiUdQv0R2RbskT2zaSoJNOW0mK+2I8efYHqoZ7u67Z/GVLc+7A17",
+	"wSgotf8h3bAEB9DweYo78PnCzGzodbI01WnBQW8A6IupiBu+X5fty2jMxdzZfuQaL3Usbnpn0rm/vz+x",
+	"dLqzvDXcs+X4z7Deg52DO3JqH/kZ9KOnT8RbxedZwTTO2QxK0aXiqXhrkZbKUjiH5SC+MBbdFZc263aG",
+	"WrveyJ4JSAZ30SzNloRCMkrjqLYLueYPObbka+z1qEeBZaZ+/f5TIeAsUw/03ygafPUrYboYs4brkKdQ",
+	"uN1keHAIM8Zx6qQGyRI2xZ1pX5Nplv+SxWoDhrufLDZOEuRTtm2tGunwoo794fLZjFJYUux2seZ33177",
+	"pq266B92kzhZq4jB1xQvV+nz2IT/vWBW1NXH7UqjoyfuphxWFMMGrfCtxhS9yB/JhzxuUhBP33wKwqhJ",
+	"4dNZT00qn761Xeu7ZHPkg5Y5DHqFytei21V0OewIta2KjlWA/wz8UdjfX7Xyn1ateqCUBgQ00kmvUbV6",
+	"QqP6z9SjhiPij8Z9Mor80RZVSq/MXqqUptmSFrUPsIERjzvjKWlmdxQOXwYxKHH1PXKVz1z49OfKg09p",
+	"zvaVCSLN0S/oKIjb+L/t49gywHT0QnKgvw9oQcEWerYQ8JvHzxqsJ/BqsAZh2PUH3SAk/mCi/osc9JCw",
+	"iU2FXX/YDSLiB5MonIBdr1bumj3kVaQkXWNSknkK7nLckJKs6CO9TVgFL+lGPGPnqbXZdfcBgR1451mi",
+	"pU/ZNHtvQfi25+7CJw7Ljc+wdCRq3aZiw3MnkdQFjSpFq9+IWgTvgLQ58PRBSeE71DFvu7sO2+yiY550",
+	"v7MdvNAJt/m8Vuv8gLGIhXVupnRn69wfD748n1C/xXxAMtrHeii6PDbNHEVq7EU3u2smOI8HV0xsfdFv",
+	"Z4q6qW9giAdQS/R2ayesP0ItKXX0Xaglblz3S6slF4AuLckyzQSgbDI8+vpGfcQuyp9GH9nKxfffet+g",
+	"j7yI9xX5xUQfBWOkiKfjR8rAOWbXYC/gMfSwwkiaxSwr4jPAoSBJmikZg9EjUrWBOAuyTUX5g322L+ys",
+	"LdWts/6YKOr1opLDNjyEw/b3zqdU9Zl2vM5/qQvw/68lH27wn+DDRSX9GD7c1sKE37w7W2uOYkkSBCSV",
+	"hJJVQrnA9KlXRWGW2CkY8+MJgbFJItl8yURe7HBExsJQXhGTq49XgMEOiJlwRd2nmHyRpySHQoS4d7Gm",
+	"jIFghjo3LXu4eZKOtocbuzvqHj5g5cnn52Jt22l1Yjr0Jmvo4RBbDEupGv31L1m63CMT8RJebk5GtMDi",
+	"MNafqyX1NUrUjdieRljavPble/rogcoLSYw34uksRl0xtmn/7DIDx9lKl0/3/OfIaBxU7n6v+Yw44YV7",
+	"B2j0cEmNpTp1Tujk241ekF2jiQVW//sZ/4HCHa+C8EePQK0vD+q6/jsVzLsRYOUoS+Oam7wRERe/6xG1",
+	"TakeJoS1EnYKvWsIthtd6IvAx5BzDBq96eBDkrzKoRJXEP5IplSQW6YrNtuQxPiJ+FKcpKMHmEI330tC",
+	"CMxtS/SoLZ10wDBSYapOtgWSwu29twLaz4AWfJ3esS3G1Rk8KaEympgnrLuWzCNykWZ5N+EbiKK+Axcu",
+	"zUmSzstOYi5saLieOTw3czBYV1TK+zSLC6tJgylKhr+XJE9NeTao5sayDDPoYYvoDNssvZcs+0GSS6gF",
+	"lWHs+xKRJ3Ingl+NFnOu5PZCGf54VIRqw+h1rLY/HqsbNwK/fJquk9gARTW6nWuzfZw9dVbp5oX2lPOd",
+	"LaoZzhskBeRSEQ0XatEPs21wFgjV7SZcYJVOamtvFCrRN++jOctP85yJmLHnINOFQVAlMUwSCItkAKrb",
+	"vxG8SBaIitfM/bYDDzu+oxkfpoeX4uHmA1uozUzQYQ89TKvgPNNc+mlyqun+bdS0j9vZdP+DtKOSLZU7",
+	"EIIEersR6P8C21wXMQXU63Rm6nZuT3DBKmNQ/LV8eIdKynZqPK457PbywlS5q3fXrtyh0elNuwcm1Cc0",
+	"6G1iddhy6It001h46oia6Dvd/AvRCX5aC+vSM3JIvnXQ9d/3cExbJhrvWFdMAOtEMs2cuJgm65j9RGYJ",
+	"naMzAkuQeNoT5xEusH421PkVMVmkSwbbyNQHzXXh822MqBj/ccnqBVkQ9L8r/8GlOXTRLGj0ANT2HkrM",
+	"x884/3eEoxuogl5nWoSaIF4ofFhLfavaCI5Y5ara1wtRUHkgu9dhgreOHSRg+8nTQwq2Syd86Vk6vT9s",
+	"1On9IsFXWbFuYT2r1/vj4lX3kTbdvjTWo5Gj28sLEWLpQ1uEpTthh5WZpdU6rBrlftgz2Vop3q5N799S",
+	"gTv0B1sVsqdJ77jcsNrTn4AEd+WE5VDIw7LBUtsHpsorDHHZTpDtLLDXLyhKe0wr9WUbj0ydTo93UFp0",
+	"8pJamR7G7mVNdcjRgQ8wdbOHpp4Vo3dP1Sbcktcf9nSVFaAcrGqiHlKNSi0qAz9AH6wjZk/I+1gSmmV8",
+	"w6DcTZ5xMW89oXdGeTxyKzp5IXLTI9iZ0vQ0H5rSdLMHp7RUyDSTC756LrX542Zqw4YttfnN1OaRhG2Y",
+	"gcZeYr7C7hRYHv0RqbDU0YtRIoxid0rEQR+cErHZQ1IiGiI24riVCtGc2ooUrQ94ry34uy2LZdGhbSTT",
+	"z7qIs7FqEW8FTphXGYNS2FDOFUSxLiLFJVHf0kSRla84DjW+L3XyombtWbmi086BDzY9H4I9odTYYWgU",
+	"h1WGd96ZQusHVRzTqZzohwusSLUFx1xNKRz26uJVagyK+HRb+vwA+BwesKJKN2UsJvdQv0TeCCwxkd6z",
+	"eELSDctMISyN+zXDg9erdMlsN0uWL9JYEqEaQrR9jHyY6BBGPfSP8Nx7jNELIvIK7/7okSnNIE4U75BX",
+	"04zFPL8R6rq6vVCkhvm58EifvMJrP56QCzNAKPVjTSwypzm7x+KgAgurkQxCLlhM8gWX5J4+bj0jifoE",
+	"McBsDTr0BUSD4nyvPAX6/pC80p0DoJt+5n2MR976Ied4Wq+PvjGutX4jDKaY9jT0fPKqVOauDWzM0MzR",
+	"wkB0B8eGGOv3+uEfBjFm1hTj3JBijgA0puN/it0K9WlkrtiGpgiHcZgr7ZBj0Wh/tjJn+Rlste2YoiaD",
+	"kBLcmBql0syIxiPwSE4fAAAlZ0vpEZokqa26m94IbjJEMc9wthbx1no4vQbXhlbinGGckCvIIAz65G/r",
+	"5BHSB2EKc7b8QZJ/ranIef6o0etJxmhyI+xVrJ3J87NUmhJmfGqrp6s75NUtm6UZ84qm7iHOMrmnj5IE",
+	"5SbYv9Y0ScCtCXAKMm9NZSzm/XjJAbaPPxbN7M06SxifL8hfGY3ldnCK8HVAPrF7ckZlnjCCQGb7Ilb0",
+	"Ql3tvQpm5tAgQmeA9DvFq2oGAt/3ISMp5nmRYBR0/bAbDIjfnwSDSTAEfC2gXgjuHPVCzDjSqQxfv3gN",
+	"LQfB6KRnblwCvbPYQb8wydujfs9zo0NNUeBKkpQ7Jn/S75dK0k8h5uzzeUeXsizaAfCFYOCZrB87CReU",
+	"O6OR+RkTOctMDpfMp/Bbh6tacjYzBheu6QNeG/snY3+MwBsllWQ6TZfLNIYVmJDLNF2SHlR25fMFZh4p",
+	"7t4PvI7ZXQjzwGaYNtIPIO78gbkjN/15lXHio+9RXvThxyXN2al+ya9csUhC+io0ob5hh48NvI7Z851J",
+	"34fX6nlq7pL1J71QL5mmnA4ixQEy2DAaj5zP7sHfTC2saurskxqHH4RjfEVxTmc+CtrSJGc6MDfI7SO5",
+	"peKO5BkVcsayE9tOdbAjgCRR47WPQNbeuA8zU1sJAK450jLwPLEQaMjKiOaXsCCmQbPRzCqdukOD02f4",
+	"gt2z+wrO3JYH5IifwyZjFw3vI/t7/g4J2dtE/76hAM442wMC3sIBLc0yziQEGhH9wQUGvjsGjNWGqJdG",
+	"fUKJ3EKhcHWIpwTskTN0S/38gQm6oZOgG27Jzw17VfyoqqhCIfCkoDIXrKQK+lFdUAX9bhB2wxHxR5Mo",
+	"mPT9JwVViGIgKAlZ7KzGU9tad6Sx5apDh6MGjRzV94NOwWgwFF+xGy7mE/KTe2hEhj9V+U7fFQ3mYq9/",
+	"0us7bAfr5h9wzv0tMx6Ek1408cM9VINor0mvdNA06UEvGj4pyXw/cub9p3O2SiXPicaQqc20RnOqTDVe",
+	"Lc/0l2dw+Z1hExymd+ioCKfpNsa/Tw63/bZdUrjrgkGvww4GoTVVHfsYrT/jN/IMm7YZAsDVb8R0QbM5",
+	"i0kqSJ6aXFF8eytwdORGIEIuQMWP8r1ahO+t0X+8yCTVwZFtQY7QLOcUhdVqnU0XVDJIz750WMHFL93h",
+	"cAT812qVWgxobL13V9eIyuAaLGEUAYe9TdM7Luba3Pv/H0+vQj8YdewNNavjsDcMLDtVo9kfxvDN5yuE",
+	"MbSIdxrZqgJ7B2MLehbKDhm/TXd7BmRef+TvBztckwsjwNUINK5Gr1Uu4IX8SuckhlUeeLbIuMyXVJIV",
+	"zfJHEiO/bpYo4/4wUPPApbKYcJOjcJdyvcPoHDs1/uda5sBFKr+tTC9f0kK/uGggGP3aRYtKYAyZsH/S",
+	"H1RNmaA6E4H/vwijWfJINJmRmEvUxwongCFU/ynDOijZmvBC2dQMlalZN6uNvJylGSnW5kKtjaadIPRL",
+	"NrWaAfPrs+C5UYhCMNOUIqPFd993rW9AJWXZhk8ZrtvvHSZigw7uj7ph2LGap3vxa5OtGKLhXJ8DtBaD",
+	"mqkYNNuKwVaTvW0aXYs9jIpfbx+u6YMz1XXtp0KoBp5GS7jzNXuSpo0wrLlfDDczByCgkLnHHWVI1MpB",
+	"ioUxZXbKsLkZYxcsU5OM6LInfQ1oGg3VRDgOiBXl8a7DNwCk7iA0IU0ZX+Wf1svOZBiOe2FPTaSmKM2E",
+	"2zTCwPeHvf6o5Nj4Yhf4syy0YqMuVrRFUBZP6z7IjMtbCtmWDd5HfQk5KzZvHJIBMVLhmb5I32/wReor",
+	"RYdqh6T6FPPtdtFinytW3F4qpAZx5ENpOyBJVHZEcBKGWnmGDVB16/Sr+7Rn9+nAH/TqW7XfuFXD+lYt",
+	"PDKDUbSzum4Wu8UjY1S/g3pjnnEKE0TDL89XuPd1w9gTlWYXTAknL1+kkt0IrcfCIpA0I3YrYnWsNCOG",
+	"/xEuCCUrlvE0PrHqPJwRzzhotEV8gupfZ6FReYcgLToXRLMsneAOPh/9tZAeYu2FkpWg6HG7lnz0GH7T",
+	"yQshroX74IG7AkUxn7Ju/I8Pb67P/np9HY3L2nE09IeOclzyNBxHXx0EvX7U70X9JmW11/UDAHUbTPzx",
+	"JAqeq6zWxUODktrzx4NgvIOS2jKqRiVh3A194keTflAgejcpCdCmP9bg375fUxJKDhVcpm3iMwhHnYrE",
+	"BM3p+5CXnR4WhfnzSMz6kU8wOglGrujq9cd7+Jr0zO+RggNs/cBOJtPsARxMBuz5Wd6lX1b6PHYP0LET",
+	"cuoijqnPWTIquJhL4znSOwQwPCQIulLAQfHbxidof1Q1jOmVzKmIaRZrwDAMUnICNaDSO82ythJl5gOP",
+	"Jp50B8cUTQ32BjSkNvA7PsvJJl1PF1gdgBtpKdglLgI82ld9Gu7T8Tr9wK8eCTtvu2+q5xCcr+N1AuuZ",
+	"ryRMqaH8CnrMGxRqUKmgNuLAOkTJGc1i1WLktq9+nPOMTXNixvp1351tVny7dqrVMUuxmnkdTml1dnlF",
+	"scM9UKH0NkawdT+vaJYLljn7GdZgS/S20gV/3TwS/aacaPRviUGHsJcBwg8KYRO5SO8tBi8mD98IDkjy",
+	"0zulAntkthbQO5ErOgW4BJeoPLJkYi09css2LKNzdiOKV/kStGg8Ptxwdi81hBPdUJ7QW57w/PHKgEBh",
+	"WVP31ls8MveK00oY4g+yMqhSewhSCoHDMX20eFBGt/7EWIxhmzhBC74idJ4xhmFo4Fj/dfP4M0LxbJiI",
+	"lZpOszt9XIrdUkzReWQ5Wa1vEy4XzRhRupd3ZuGOw6Uuyr0c1edc4ijgZaPiapneMQsjOqUrinoOFhsE",
+	"JSPodftRp7pfS+jBVwljK0nWK5KnZMY31TIGWFQmo6fxOtGuJd/rAI3Zw7SCtLXmcZWvY552vI5YL9/a",
+	"tyV6vtfLKy197FVwLPJslWb5OVeyyRRN1BdNLRdbQpK8+uWXDz92vI5Lgzi14aDrD7t+ABJenuL9hNmV",
+	"sE+EtSdsMKHZVhd6U6ENAkiuF0DRb0VxvulcvkJzxvizSlp8UJqoM5qzeZpxaLvvDb40TeM5F4Jl5Dzj",
+	"4k6xsiV9uKAPsABLLsyfckmT5Ly0wm+YQTG9BwQVZazG0NgJOHFvs3S6WGfsLzyxq1g5NwB+dpYKw2LP",
+	"mMgz1nB8EIRREKJLb3rHxTWH14MAFf+OvpGuc3On59zhSXw6x9gYYwVZnfx8O+GekmkxuimMjtw+op7E",
+	"NyxroGOlUVuzAG2mqlo9o1NFS7guoRd5Ay8IvzhllAwPhIpOmjAyRs0sbhnwpRoVQYZcG9ssSdPsQo1s",
+	"nbGP9IEv10vT5oLKD/QxXefSwAgvGJ8v8upjeJEL92Jpoyamld9+76zog32/54PP86Hybs6X7C9pdsXy",
+	"9apyTemvcXov7GUw3IaKthIm5vmigTe8NciEagBB4IVBI9HjNF2msByG4mGEhuYj3+vc89h0ojpdUFnW",
+	"usxEUWkWyl5YgIwI2CymEYv6dNin9DYOIjYajwd+NIzVtbE979Jz+IHfZqCG/GYZt674Crdf/3PF5p32",
+	"74WPTTM+54Imatvpr1VK3ck/V+pVyf+tjN9BFEWF1vKOCZbRRGkt5TKrKOVLlVZBTMvXYfDatqrmhosZ",
+	"FbnZZlwo/porffJzqcH7+/sTvtk8QlOQOvIavDP/Z/O/d5irhOY8X8PO7YajE98fDMe9obqRTmlijF4m",
+	"/hsjY1MxN48H/eik5w/6w2EE88fFe6TZrfPcMJXq1dJUhoPeMOiP7WTuN4e2ua+lVX1DFRt9X5Z/D0Bk",
+	"pw4fMNfOrFhGElZqW7M0+b0Tg/tk6HWWqVDEPfjaKF3Mg0HxZPC1Sdy0CemS7GnehG8yRu9mStC+Wc9m",
+	"4PFYIreAHRjgbix+N0qhU7KhGWc5qIPaMED5I9bL0nZVu11qt4RYLz8yALvWVwPFmxw5nNBszs638Nk0",
+	"XZIFz5hHpjRnmYHNpkonIRsu1zTRiHsxfayz4v1Z1jl9hEJAc6VPa52hU+ZXEGLRmYxH+k/naKlh5vb8",
+	"BJhTc2AeRL5PfL9HRlixWBfQq3nDfqWZVIr7B3rH5N4usZC8SWWeCnKWrrPnBLMPd3OHKa1ezE/X+SLN",
+	"itBpEKJADHjf/RvOF/FPfZb61Wu9F+Ip3irhLDtLl5h9ZnyTq+QRPZrmgurWPtV5lzGaE312rIGe5Irn",
+	"FHRR83zhEx13/agbDknQm0TDSeTbRy7xGzd6eHCNZZq2/pYuBDlPGcKQ5zS71F/SR2H8b1z107XMM5pw",
+	"+trxcoKHr8aaNjxmqS7rXeL+SjlY3yIfZMtbFr/OHvjFr/9YZ38f/j8lgTQ4aqFC7V6VWRtLaI+1+BCA",
+	"9x7OVUBLNrexYcFwnBooLsc/oI3G5/sHnsjwrvsIVrXTLpQ+zf4C70Y4Z11wMAUHXmhoxylROn4KBnJO",
+	"7xhJ+IaZEA7p6QJn+YLxbKsdnyrtyxyK4dEXHBRqNNuTGwFBz3i6pkOfST3yWbH8ihlOVslaYojzvfzA",
+	"N0zpIB6B84m3D9NkLaFOidUAPmdYAEEv1QVeOrkR+zgTSIsv4UY805lwxFO5i3pP30Wt3tKCGkV7X8P8",
+	"6/Mt0A6aoJ3vwQYtE7Ojizr7vaSQFh10sYPXSknv1i6fLPJlsrORq43Z45pNf4TdUeYe1ht2cHPk8zMM",
+	"h2bLYC/d1z+KXteqxJUPLcNw2GlMOXye3tGgPXx5lv6w6yEjLsmBjxi1iN5wyW8TZqAWnN3bplLscfbo",
+	"fuwuB5A5kxbrYwXK4TcVO0LopWwDcPVqrWVOl6s6JhZ0dUQYjAu1D1rz2a/dUdLpnUjvExbPQQk4EFK7",
+	"EhpupaUFI6cX750FVhPfpjB+hdrda7Rafvu98/4fV53Jb19AjYdh67rvZeI12wlW5VRyquxJPuPTTtV5",
+	"QVf8hK66Ml3nC0Zl3g0tG+0oi6fc8GcBUJRXajPLxrbWsnvPdmzm71zM43QJg3y7ztIVa2ySretNfrGz",
+	"V6vkgMJ7Xp9xRXo6YB5mvD4uMNQllFrgmQuk6tXhBy0CuYEX8wrQHfVBBcSU7RUxTerdnlkEUfuoiS6q",
+	"P3y5FlCfcUnFI5nSJJGEykcxXWSpSNcywcSMGcunC/UYformD04HtzSfLhqavy6OWwnPJUtmUPMPwuWk",
+	"R6apzAnGOkqP6Hr/XE0DlhpL0rmHSBskY6s0y3EyRJor6sMEMbfqjTsk3W3DoEwUhVfOp3ROat12zBFt",
+	"vR1khUQyiMQz+CeavxanzLYlw3nrLX1gNIbyuuob1wJc/R4WSdR/5xDfpz+eldY2W7aOzXNsrdrhbaak",
+	"OZ7Iqv3n2YNefUor03U2LXW1QUP5y9f/CQAA//8=",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,
