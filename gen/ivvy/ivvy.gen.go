@@ -20,6 +20,27 @@ import (
 	openapi_types "github.com/oapi-codegen/runtime/types"
 )
 
+// Defines values for CrmPriority.
+const (
+	CrmPriorityHigh   CrmPriority = "high"
+	CrmPriorityLow    CrmPriority = "low"
+	CrmPriorityMedium CrmPriority = "medium"
+)
+
+// Valid indicates whether the value is a known member of the CrmPriority enum.
+func (e CrmPriority) Valid() bool {
+	switch e {
+	case CrmPriorityHigh:
+		return true
+	case CrmPriorityLow:
+		return true
+	case CrmPriorityMedium:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for GetEventListRequestOrderBy.
 const (
 	GetEventListRequestOrderByStartDate GetEventListRequestOrderBy = "startDate"
@@ -51,6 +72,136 @@ func (e GetEventListRequestOrderDir) Valid() bool {
 	default:
 		return false
 	}
+}
+
+// Activity A meeting, call or email recorded against a lead or opportunity, a
+// contact or a company.
+//
+// Example: {"assignedUserEmail":"jane.citizen@example.com","assignedUserFullName":"Jane Citizen","assignedUserId":1,"companyContactId":null,"companyId":null,"contactId":null,"createdDate":"2019-04-11 07:34:16 UTC","description":"\u003cp\u003eConfirm numbers\u003c/p\u003e","endDatetime":"2019-04-02 22:30:00 UTC","id":29,"leadId":400,"location":null,"modifiedDate":"2019-04-11 07:34:16 UTC","name":"Follow-up call","purposeName":null,"purposeType":null,"startDatetime":"2019-04-02 22:00:00 UTC","subType":2,"venueId":1}
+type Activity struct {
+	AssignedUserEmail    *string `json:"assignedUserEmail,omitempty"`
+	AssignedUserFullName *string `json:"assignedUserFullName,omitempty"`
+
+	// AssignedUserId An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	AssignedUserId *NullableInteger `json:"assignedUserId,omitempty"`
+
+	// CompanyContactId An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	CompanyContactId *NullableInteger `json:"companyContactId,omitempty"`
+
+	// CompanyId An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	CompanyId *NullableInteger `json:"companyId,omitempty"`
+
+	// ContactId An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	ContactId *NullableInteger `json:"contactId,omitempty"`
+
+	// CreatedDate An iVvy timestamp that may be unset: null or "" (both decode as the
+	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	CreatedDate *NullableTimestamp `json:"createdDate,omitempty"`
+
+	// Description HTML.
+	Description *string `json:"description,omitempty"`
+
+	// EndDatetime An iVvy timestamp that may be unset: null or "" (both decode as the
+	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	EndDatetime *NullableTimestamp `json:"endDatetime,omitempty"`
+
+	// Id An integer that the server may send as a JSON number or as a string of digits.
+	Id Integer `json:"id"`
+
+	// LeadId An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	LeadId   *NullableInteger `json:"leadId,omitempty"`
+	Location *string          `json:"location,omitempty"`
+
+	// ModifiedDate An iVvy timestamp that may be unset: null or "" (both decode as the
+	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	ModifiedDate *NullableTimestamp `json:"modifiedDate,omitempty"`
+	Name         *string            `json:"name,omitempty"`
+	PurposeName  *string            `json:"purposeName,omitempty"`
+
+	// PurposeType The purpose's type, 1 account, 2 function, 3 corporate, 4 group (open set).
+	PurposeType *int `json:"purposeType,omitempty"`
+
+	// StartDatetime An iVvy timestamp that may be unset: null or "" (both decode as the
+	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	StartDatetime *NullableTimestamp `json:"startDatetime,omitempty"`
+
+	// SubType 1 meeting, 2 call, 3 email (open set).
+	SubType *int `json:"subType,omitempty"`
+
+	// VenueId An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	VenueId *NullableInteger `json:"venueId,omitempty"`
+}
+
+// ActivityCollection Example: {"meta":{"count":1,"perPage":100,"start":0,"totalResults":1},"results":[{"endDatetime":"2019-04-02 23:00:00 UTC","id":29,"leadId":400,"name":"Site inspection","startDatetime":"2019-04-02 22:00:00 UTC","subType":1,"venueId":1}]}
+type ActivityCollection struct {
+	// Meta Paging facts of a collection; any key may be absent.
+	Meta    *CollectionMeta `json:"meta,omitempty"`
+	Results []Activity      `json:"results"`
+}
+
+// AddOrUpdateActivityPurposeRequest A purpose to add (no id; name and type required) or the fields to change (with id).
+//
+// Example: {"name":"Menu tasting","type":2}
+type AddOrUpdateActivityPurposeRequest struct {
+	// Id The purpose to update; omit to add a purpose.
+	Id   *int64  `json:"id,omitempty"`
+	Name *string `json:"name,omitempty"`
+
+	// Type 1 account, 2 function, 3 corporate, 4 group.
+	Type *int `json:"type,omitempty"`
+}
+
+// AddOrUpdateActivityRequest An activity to add (no id; name, description and subType required) or
+// the fields to change (with id). Give one owner: leadId, contactId or
+// companyId (contactId with companyId puts the activity on the company).
+//
+// Example: {"assignedUserId":1,"description":"Walk through the ballroom and the terrace","endDatetime":"2020-02-02 02:00:00 UTC","leadId":2665,"location":"Main lobby","name":"Site inspection","priority":"medium","purposeId":1,"startDatetime":"2020-02-02 01:00:00 UTC","subType":1,"venueId":1}
+type AddOrUpdateActivityRequest struct {
+	// AssignedUserId The user the activity is assigned to.
+	AssignedUserId *int64 `json:"assignedUserId,omitempty"`
+
+	// CompanyId The company the activity is on.
+	CompanyId *int64 `json:"companyId,omitempty"`
+
+	// ContactId The contact the activity is on.
+	ContactId   *int64  `json:"contactId,omitempty"`
+	Description *string `json:"description,omitempty"`
+
+	// EndDatetime An iVvy timestamp, "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC" suffix.
+	EndDatetime *Timestamp `json:"endDatetime,omitempty"`
+
+	// Id The activity to update; omit to add an activity.
+	Id *int64 `json:"id,omitempty"`
+
+	// LeadId The lead or opportunity the activity is on.
+	LeadId *int64 `json:"leadId,omitempty"`
+
+	// Location Where the activity takes place.
+	Location *string `json:"location,omitempty"`
+	Name     *string `json:"name,omitempty"`
+
+	// Priority How urgent an activity or task is.
+	//
+	// Example: medium
+	Priority *CrmPriority `json:"priority,omitempty"`
+
+	// PurposeId An activity purpose (see addOrUpdateActivityPurpose).
+	PurposeId *int64 `json:"purposeId,omitempty"`
+
+	// StartDatetime An iVvy timestamp, "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC" suffix.
+	StartDatetime *Timestamp `json:"startDatetime,omitempty"`
+
+	// SubType 1 meeting, 2 call, 3 email.
+	SubType *int `json:"subType,omitempty"`
+
+	// VenueId The venue the activity belongs to; required with an opportunity's leadId.
+	VenueId *int64 `json:"venueId,omitempty"`
 }
 
 // AddOrUpdateContactRequest A contact to add (no id; firstName, lastName and email required) or
@@ -132,6 +283,88 @@ type AddOrUpdateEventRequest struct {
 	Title    *string `json:"title,omitempty"`
 }
 
+// AddOrUpdateLeadChannelRequest A channel to add (no id; name required) or a new name for one (with id).
+//
+// Example: {"name":"Referral Channel"}
+type AddOrUpdateLeadChannelRequest struct {
+	// Id The channel to update; omit to add a channel.
+	Id   *int64  `json:"id,omitempty"`
+	Name *string `json:"name,omitempty"`
+}
+
+// AddOrUpdateLeadNoteRequest A note to add to a lead (no id) or new text for one (with id).
+//
+// Example: {"leadId":10,"note":"Prefers a Saturday in October"}
+type AddOrUpdateLeadNoteRequest struct {
+	// Id The note to update; omit to add a note.
+	Id *int64 `json:"id,omitempty"`
+
+	// LeadId The lead or opportunity the note is on.
+	LeadId *int64 `json:"leadId,omitempty"`
+
+	// Note The note's text.
+	Note *string `json:"note,omitempty"`
+}
+
+// AddOrUpdateLeadQualityRequest A quality to add (no id; label required) or the fields to change (with id).
+//
+// Example: {"label":"A Grade","showOnDash":true}
+type AddOrUpdateLeadQualityRequest struct {
+	// Id The quality to update; omit to add a quality.
+	Id    *int64  `json:"id,omitempty"`
+	Label *string `json:"label,omitempty"`
+
+	// ShowOnDash Count leads and opportunities of this quality on the venue reporting dashboard.
+	ShowOnDash *bool `json:"showOnDash,omitempty"`
+}
+
+// AddOrUpdateLeadSourceRequest A source to add (no id; name required) or the fields to change (with id).
+//
+// Example: {"colour":"#2f7bd9","cost":"150.00","isReferral":true,"name":"Referral Source"}
+type AddOrUpdateLeadSourceRequest struct {
+	// Colour A colour that marks the source's leads and opportunities, such as "#7ee546".
+	Colour *string `json:"colour,omitempty"`
+
+	// Cost A decimal number that the server may send as a JSON number or as a numeric string.
+	Cost *Decimal `json:"cost,omitempty"`
+
+	// Description Shown only in the page's update example, not in its parameter table.
+	Description *string `json:"description,omitempty"`
+
+	// Id The source to update; omit to add a source.
+	Id *int64 `json:"id,omitempty"`
+
+	// IsReferral Whether the source is a referral.
+	IsReferral *bool   `json:"isReferral,omitempty"`
+	Name       *string `json:"name,omitempty"`
+}
+
+// AddOrUpdateLeadStageRequest A stage to add (no id; name and applyTo required) or the fields to change (with id).
+//
+// Example: {"applyTo":1,"colour":"#7ee546","name":"Proposal sent"}
+type AddOrUpdateLeadStageRequest struct {
+	// ApplyTo What the stage is for, 1 opportunities or 2 leads.
+	ApplyTo *int `json:"applyTo,omitempty"`
+
+	// Colour A colour that marks the stage's leads and opportunities, such as "#7ee546".
+	Colour *string `json:"colour,omitempty"`
+
+	// Id The stage to update; omit to add a stage.
+	Id   *int64  `json:"id,omitempty"`
+	Name *string `json:"name,omitempty"`
+}
+
+// AddOrUpdateLeadTypeRequest A type to add (no id; type required) or a new name for one (with id).
+//
+// Example: {"type":"Referral Type"}
+type AddOrUpdateLeadTypeRequest struct {
+	// Id The lead type to update; omit to add a type.
+	Id *int64 `json:"id,omitempty"`
+
+	// Type The type's name.
+	Type *string `json:"type,omitempty"`
+}
+
 // AddOrUpdateResult The answer of the addOrUpdate actions. Servers have been seen to send
 // only the id.
 type AddOrUpdateResult struct {
@@ -147,6 +380,44 @@ type AddOrUpdateResult struct {
 
 	// Success Whether the object was added or updated.
 	Success *bool `json:"success,omitempty"`
+}
+
+// AddOrUpdateTaskRequest A task to add (no id; name and endDatetime required) or the fields to
+// change (with id). Give one owner: leadId, contactId or companyId
+// (contactId with companyId puts the task on the company).
+//
+// Example: {"assignedUserId":1,"description":"Include the AV quote","endDatetime":"2021-11-01 17:00:00","leadId":2665,"name":"Send the proposal","priority":"high","status":0}
+type AddOrUpdateTaskRequest struct {
+	// AssignedUserId The user the task is assigned to.
+	AssignedUserId *int64 `json:"assignedUserId,omitempty"`
+
+	// CompanyId The company the task is on.
+	CompanyId *int64 `json:"companyId,omitempty"`
+
+	// ContactId The contact the task is on.
+	ContactId   *int64  `json:"contactId,omitempty"`
+	Description *string `json:"description,omitempty"`
+
+	// EndDatetime An iVvy timestamp, "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC" suffix.
+	EndDatetime *Timestamp `json:"endDatetime,omitempty"`
+
+	// Id The task to update; omit to add a task.
+	Id *int64 `json:"id,omitempty"`
+
+	// LeadId The lead or opportunity the task is on.
+	LeadId *int64  `json:"leadId,omitempty"`
+	Name   *string `json:"name,omitempty"`
+
+	// Priority How urgent an activity or task is.
+	//
+	// Example: medium
+	Priority *CrmPriority `json:"priority,omitempty"`
+
+	// Status 0 not started, 1 in progress, 2 on hold, 3 cancelled, 4 completed.
+	Status *int `json:"status,omitempty"`
+
+	// VenueId The venue the task belongs to; required with an opportunity's leadId.
+	VenueId *int64 `json:"venueId,omitempty"`
 }
 
 // Address A postal address; stateName stands in when there is no stateCode.
@@ -510,6 +781,52 @@ type CreateLoginTokenRequest struct {
 	Referrer *string `json:"referrer,omitempty"`
 }
 
+// CrmCompany The company of a lead or opportunity, in brief.
+//
+// Example: {"businessName":"Acme Pty Ltd","businessNumber":"51824753556","email":"events@acme.example.com","id":214,"phone":null}
+type CrmCompany struct {
+	BusinessName *string `json:"businessName,omitempty"`
+
+	// BusinessNumber The company's registered business number (for example an ABN).
+	BusinessNumber *string `json:"businessNumber,omitempty"`
+	Email          *string `json:"email,omitempty"`
+
+	// Id An integer that the server may send as a JSON number or as a string of digits.
+	Id    *Integer `json:"id,omitempty"`
+	Phone *string  `json:"phone,omitempty"`
+}
+
+// CrmContact The contact of a lead or opportunity, in brief.
+//
+// Example: {"email":"sam.smith@example.com","firstName":"Sam","id":580,"lastName":"Smith","phone":"0412345678"}
+type CrmContact struct {
+	Email     *string `json:"email,omitempty"`
+	FirstName *string `json:"firstName,omitempty"`
+
+	// Id An integer that the server may send as a JSON number or as a string of digits.
+	Id       *Integer `json:"id,omitempty"`
+	LastName *string  `json:"lastName,omitempty"`
+	Phone    *string  `json:"phone,omitempty"`
+}
+
+// CrmPriority How urgent an activity or task is.
+//
+// Example: medium
+type CrmPriority string
+
+// CrmUser An iVvy user as shown on a lead or opportunity (its owner).
+//
+// Example: {"email":"jane.citizen@example.com","firstName":"Jane","id":549,"lastName":"Citizen","phone":""}
+type CrmUser struct {
+	Email     *string `json:"email,omitempty"`
+	FirstName *string `json:"firstName,omitempty"`
+
+	// Id An integer that the server may send as a JSON number or as a string of digits.
+	Id       *Integer `json:"id,omitempty"`
+	LastName *string  `json:"lastName,omitempty"`
+	Phone    *string  `json:"phone,omitempty"`
+}
+
 // Decimal A decimal number that the server may send as a JSON number or as a numeric string.
 type Decimal = Float
 
@@ -753,6 +1070,27 @@ type ExternalUrl struct {
 // "__ISNULL__" matches fields that are not set.
 type Filter map[string]interface{}
 
+// GetActivityListRequest Example: {"perPage":100,"start":0,"venueId":1}
+type GetActivityListRequest struct {
+	// Filter Narrows a collection: each key names a field, each value is what it
+	// must equal. A key may end in a modifier: __CONTAINS, __NOTCONTAINS,
+	// __BEGINS, __ENDS, __LESSTHAN (at most), __GREATERTHAN (at least),
+	// __NOT or __EMPTY; for example {"firstName__BEGINS": "M"}. The value
+	// "__ISNULL__" matches fields that are not set.
+	Filter *Filter `json:"filter,omitempty"`
+
+	// PerPage Records per page. Actions cap it at an undocumented maximum; a larger
+	// value has no effect beyond the cap.
+	PerPage *PageSize `json:"perPage,omitempty"`
+
+	// Start Zero-based offset of the first record to return (not a page number):
+	// the second page of 20 starts at 20. The server assumes 0 when absent.
+	Start *PageStart `json:"start,omitempty"`
+
+	// VenueId Only the activities of this venue.
+	VenueId *int64 `json:"venueId,omitempty"`
+}
+
 // GetAttendeeListRequest defines model for GetAttendeeListRequest.
 type GetAttendeeListRequest struct {
 	EventId int64 `json:"eventId"`
@@ -855,6 +1193,182 @@ type GetInvitedContactListRequest struct {
 	Start *PageStart `json:"start,omitempty"`
 }
 
+// GetLeadChannelListRequest Example: {"perPage":10,"start":0}
+type GetLeadChannelListRequest struct {
+	// Filter Narrows a collection: each key names a field, each value is what it
+	// must equal. A key may end in a modifier: __CONTAINS, __NOTCONTAINS,
+	// __BEGINS, __ENDS, __LESSTHAN (at most), __GREATERTHAN (at least),
+	// __NOT or __EMPTY; for example {"firstName__BEGINS": "M"}. The value
+	// "__ISNULL__" matches fields that are not set.
+	Filter *Filter `json:"filter,omitempty"`
+
+	// PerPage Records per page. Actions cap it at an undocumented maximum; a larger
+	// value has no effect beyond the cap.
+	PerPage *PageSize `json:"perPage,omitempty"`
+
+	// Start Zero-based offset of the first record to return (not a page number):
+	// the second page of 20 starts at 20. The server assumes 0 when absent.
+	Start *PageStart `json:"start,omitempty"`
+}
+
+// GetLeadListRequest Example: {"filter":{"stageId":47},"perPage":100,"start":0}
+type GetLeadListRequest struct {
+	// Filter Narrows a collection: each key names a field, each value is what it
+	// must equal. A key may end in a modifier: __CONTAINS, __NOTCONTAINS,
+	// __BEGINS, __ENDS, __LESSTHAN (at most), __GREATERTHAN (at least),
+	// __NOT or __EMPTY; for example {"firstName__BEGINS": "M"}. The value
+	// "__ISNULL__" matches fields that are not set.
+	Filter *Filter `json:"filter,omitempty"`
+
+	// PerPage Records per page. Actions cap it at an undocumented maximum; a larger
+	// value has no effect beyond the cap.
+	PerPage *PageSize `json:"perPage,omitempty"`
+
+	// Start Zero-based offset of the first record to return (not a page number):
+	// the second page of 20 starts at 20. The server assumes 0 when absent.
+	Start *PageStart `json:"start,omitempty"`
+}
+
+// GetLeadNoteListRequest Example: {"leadId":4,"perPage":50}
+type GetLeadNoteListRequest struct {
+	// Filter Narrows a collection: each key names a field, each value is what it
+	// must equal. A key may end in a modifier: __CONTAINS, __NOTCONTAINS,
+	// __BEGINS, __ENDS, __LESSTHAN (at most), __GREATERTHAN (at least),
+	// __NOT or __EMPTY; for example {"firstName__BEGINS": "M"}. The value
+	// "__ISNULL__" matches fields that are not set.
+	Filter *Filter `json:"filter,omitempty"`
+
+	// LeadId The lead whose notes to list.
+	LeadId int64 `json:"leadId"`
+
+	// PerPage Records per page. Actions cap it at an undocumented maximum; a larger
+	// value has no effect beyond the cap.
+	PerPage *PageSize `json:"perPage,omitempty"`
+
+	// Start Zero-based offset of the first record to return (not a page number):
+	// the second page of 20 starts at 20. The server assumes 0 when absent.
+	Start *PageStart `json:"start,omitempty"`
+}
+
+// GetLeadQualityListRequest Example: {"perPage":10,"start":0}
+type GetLeadQualityListRequest struct {
+	// Filter Narrows a collection: each key names a field, each value is what it
+	// must equal. A key may end in a modifier: __CONTAINS, __NOTCONTAINS,
+	// __BEGINS, __ENDS, __LESSTHAN (at most), __GREATERTHAN (at least),
+	// __NOT or __EMPTY; for example {"firstName__BEGINS": "M"}. The value
+	// "__ISNULL__" matches fields that are not set.
+	Filter *Filter `json:"filter,omitempty"`
+
+	// PerPage Records per page. Actions cap it at an undocumented maximum; a larger
+	// value has no effect beyond the cap.
+	PerPage *PageSize `json:"perPage,omitempty"`
+
+	// Start Zero-based offset of the first record to return (not a page number):
+	// the second page of 20 starts at 20. The server assumes 0 when absent.
+	Start *PageStart `json:"start,omitempty"`
+}
+
+// GetLeadSourceListRequest Example: {"perPage":100,"start":0}
+type GetLeadSourceListRequest struct {
+	// Filter Narrows a collection: each key names a field, each value is what it
+	// must equal. A key may end in a modifier: __CONTAINS, __NOTCONTAINS,
+	// __BEGINS, __ENDS, __LESSTHAN (at most), __GREATERTHAN (at least),
+	// __NOT or __EMPTY; for example {"firstName__BEGINS": "M"}. The value
+	// "__ISNULL__" matches fields that are not set.
+	Filter *Filter `json:"filter,omitempty"`
+
+	// PerPage Records per page. Actions cap it at an undocumented maximum; a larger
+	// value has no effect beyond the cap.
+	PerPage *PageSize `json:"perPage,omitempty"`
+
+	// Start Zero-based offset of the first record to return (not a page number):
+	// the second page of 20 starts at 20. The server assumes 0 when absent.
+	Start *PageStart `json:"start,omitempty"`
+}
+
+// GetLeadStageListRequest Example: {"perPage":10,"start":0}
+type GetLeadStageListRequest struct {
+	// Filter Narrows a collection: each key names a field, each value is what it
+	// must equal. A key may end in a modifier: __CONTAINS, __NOTCONTAINS,
+	// __BEGINS, __ENDS, __LESSTHAN (at most), __GREATERTHAN (at least),
+	// __NOT or __EMPTY; for example {"firstName__BEGINS": "M"}. The value
+	// "__ISNULL__" matches fields that are not set.
+	Filter *Filter `json:"filter,omitempty"`
+
+	// PerPage Records per page. Actions cap it at an undocumented maximum; a larger
+	// value has no effect beyond the cap.
+	PerPage *PageSize `json:"perPage,omitempty"`
+
+	// Start Zero-based offset of the first record to return (not a page number):
+	// the second page of 20 starts at 20. The server assumes 0 when absent.
+	Start *PageStart `json:"start,omitempty"`
+}
+
+// GetLeadTypeListRequest Example: {"perPage":10,"start":0}
+type GetLeadTypeListRequest struct {
+	// Filter Narrows a collection: each key names a field, each value is what it
+	// must equal. A key may end in a modifier: __CONTAINS, __NOTCONTAINS,
+	// __BEGINS, __ENDS, __LESSTHAN (at most), __GREATERTHAN (at least),
+	// __NOT or __EMPTY; for example {"firstName__BEGINS": "M"}. The value
+	// "__ISNULL__" matches fields that are not set.
+	Filter *Filter `json:"filter,omitempty"`
+
+	// PerPage Records per page. Actions cap it at an undocumented maximum; a larger
+	// value has no effect beyond the cap.
+	PerPage *PageSize `json:"perPage,omitempty"`
+
+	// Start Zero-based offset of the first record to return (not a page number):
+	// the second page of 20 starts at 20. The server assumes 0 when absent.
+	Start *PageStart `json:"start,omitempty"`
+}
+
+// GetOpportunityListRequest Example: {"perPage":100,"start":0,"venueIds":[1,2]}
+type GetOpportunityListRequest struct {
+	// Filter Narrows a collection: each key names a field, each value is what it
+	// must equal. A key may end in a modifier: __CONTAINS, __NOTCONTAINS,
+	// __BEGINS, __ENDS, __LESSTHAN (at most), __GREATERTHAN (at least),
+	// __NOT or __EMPTY; for example {"firstName__BEGINS": "M"}. The value
+	// "__ISNULL__" matches fields that are not set.
+	Filter *Filter `json:"filter,omitempty"`
+
+	// PerPage Records per page. Actions cap it at an undocumented maximum; a larger
+	// value has no effect beyond the cap.
+	PerPage *PageSize `json:"perPage,omitempty"`
+
+	// Start Zero-based offset of the first record to return (not a page number):
+	// the second page of 20 starts at 20. The server assumes 0 when absent.
+	Start *PageStart `json:"start,omitempty"`
+
+	// VenueIds Only the opportunities of these venues. The page's parameter table
+	// names it venueIds (typed integer, described as an array); its
+	// example request writes venueId.
+	VenueIds *[]int64 `json:"venueIds,omitempty"`
+}
+
+// GetOpportunityNoteListRequest Example: {"leadId":4,"perPage":50,"venueId":1}
+type GetOpportunityNoteListRequest struct {
+	// Filter Narrows a collection: each key names a field, each value is what it
+	// must equal. A key may end in a modifier: __CONTAINS, __NOTCONTAINS,
+	// __BEGINS, __ENDS, __LESSTHAN (at most), __GREATERTHAN (at least),
+	// __NOT or __EMPTY; for example {"firstName__BEGINS": "M"}. The value
+	// "__ISNULL__" matches fields that are not set.
+	Filter *Filter `json:"filter,omitempty"`
+
+	// LeadId The opportunity whose notes to list.
+	LeadId int64 `json:"leadId"`
+
+	// PerPage Records per page. Actions cap it at an undocumented maximum; a larger
+	// value has no effect beyond the cap.
+	PerPage *PageSize `json:"perPage,omitempty"`
+
+	// Start Zero-based offset of the first record to return (not a page number):
+	// the second page of 20 starts at 20. The server assumes 0 when absent.
+	Start *PageStart `json:"start,omitempty"`
+
+	// VenueId The opportunity's venue.
+	VenueId *int64 `json:"venueId,omitempty"`
+}
+
 // GetRegistrationListRequest defines model for GetRegistrationListRequest.
 type GetRegistrationListRequest struct {
 	EventId int64 `json:"eventId"`
@@ -919,6 +1433,27 @@ type GetSponsorshipListRequest struct {
 	Start *PageStart `json:"start,omitempty"`
 }
 
+// GetTaskListRequest Example: {"perPage":100,"start":0,"venueId":1}
+type GetTaskListRequest struct {
+	// Filter Narrows a collection: each key names a field, each value is what it
+	// must equal. A key may end in a modifier: __CONTAINS, __NOTCONTAINS,
+	// __BEGINS, __ENDS, __LESSTHAN (at most), __GREATERTHAN (at least),
+	// __NOT or __EMPTY; for example {"firstName__BEGINS": "M"}. The value
+	// "__ISNULL__" matches fields that are not set.
+	Filter *Filter `json:"filter,omitempty"`
+
+	// PerPage Records per page. Actions cap it at an undocumented maximum; a larger
+	// value has no effect beyond the cap.
+	PerPage *PageSize `json:"perPage,omitempty"`
+
+	// Start Zero-based offset of the first record to return (not a page number):
+	// the second page of 20 starts at 20. The server assumes 0 when absent.
+	Start *PageStart `json:"start,omitempty"`
+
+	// VenueId Only the tasks of this venue.
+	VenueId *int64 `json:"venueId,omitempty"`
+}
+
 // Integer An integer that the server may send as a JSON number or as a string of digits.
 type Integer = Int
 
@@ -967,6 +1502,253 @@ type InvitedContactCollection struct {
 	Results []InvitedContact `json:"results"`
 }
 
+// Lead A prospective piece of business not yet tied to a venue. The *Name
+// fields repeat the names of the referenced quality, stage, reason,
+// type, source and channel.
+//
+// Example: {"channelId":8,"channelName":"PCO","company":null,"contact":{"email":"sam.smith@example.com","firstName":"Sam","id":580,"lastName":"Smith","phone":"0412345678"},"createdDate":"2019-04-12 09:00:35 UTC","description":"Reception for 120 in late spring","id":763,"modifiedDate":"2019-04-12 11:11:00 UTC","name":"Smith wedding","ownerUser":{"email":"jane.citizen@example.com","firstName":"Jane","id":549,"lastName":"Citizen","phone":""},"quality":"B-Grade","qualityId":2,"sourceId":13,"sourceName":"Newspaper","stageId":47,"stageName":"Interested","type":"Wedding","typeId":3}
+type Lead struct {
+	// AdminStatusChangedDate An iVvy timestamp that may be unset: null or "" (both decode as the
+	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	AdminStatusChangedDate *NullableTimestamp `json:"adminStatusChangedDate,omitempty"`
+
+	// ChannelId An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	ChannelId   *NullableInteger `json:"channelId,omitempty"`
+	ChannelName *string          `json:"channelName,omitempty"`
+
+	// ClosedDate An iVvy timestamp that may be unset: null or "" (both decode as the
+	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	ClosedDate *NullableTimestamp `json:"closedDate,omitempty"`
+
+	// Company The company of a lead or opportunity, in brief.
+	//
+	// Example: {"businessName":"Acme Pty Ltd","businessNumber":"51824753556","email":"events@acme.example.com","id":214,"phone":null}
+	Company *CrmCompany `json:"company,omitempty"`
+
+	// Contact The contact of a lead or opportunity, in brief.
+	//
+	// Example: {"email":"sam.smith@example.com","firstName":"Sam","id":580,"lastName":"Smith","phone":"0412345678"}
+	Contact *CrmContact `json:"contact,omitempty"`
+
+	// CreatedDate An iVvy timestamp that may be unset: null or "" (both decode as the
+	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	CreatedDate *NullableTimestamp `json:"createdDate,omitempty"`
+
+	// CurrentBookingId An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	CurrentBookingId *NullableInteger `json:"currentBookingId,omitempty"`
+	Description      *string          `json:"description,omitempty"`
+
+	// Id An integer that the server may send as a JSON number or as a string of digits.
+	Id Integer `json:"id"`
+
+	// LeadBccEmail An address that files copies of mail sent to it against the lead.
+	LeadBccEmail *string `json:"leadBccEmail,omitempty"`
+
+	// LostToCompetition Why the business went elsewhere.
+	LostToCompetition *string `json:"lostToCompetition,omitempty"`
+
+	// ModifiedDate An iVvy timestamp that may be unset: null or "" (both decode as the
+	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	ModifiedDate *NullableTimestamp `json:"modifiedDate,omitempty"`
+	Name         *string            `json:"name,omitempty"`
+
+	// OwnerUser An iVvy user as shown on a lead or opportunity (its owner).
+	//
+	// Example: {"email":"jane.citizen@example.com","firstName":"Jane","id":549,"lastName":"Citizen","phone":""}
+	OwnerUser *CrmUser `json:"ownerUser,omitempty"`
+
+	// Quality The quality's label.
+	Quality *string `json:"quality,omitempty"`
+
+	// QualityId An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	QualityId *NullableInteger `json:"qualityId,omitempty"`
+
+	// SourceId An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	SourceId   *NullableInteger `json:"sourceId,omitempty"`
+	SourceName *string          `json:"sourceName,omitempty"`
+
+	// StageId An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	StageId   *NullableInteger `json:"stageId,omitempty"`
+	StageName *string          `json:"stageName,omitempty"`
+
+	// StageReasonId An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	StageReasonId   *NullableInteger `json:"stageReasonId,omitempty"`
+	StageReasonName *string          `json:"stageReasonName,omitempty"`
+
+	// SubtypeId An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	SubtypeId *NullableInteger `json:"subtypeId,omitempty"`
+
+	// Type The lead type's name.
+	Type *string `json:"type,omitempty"`
+
+	// TypeId An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	TypeId *NullableInteger `json:"typeId,omitempty"`
+}
+
+// LeadChannel A channel through which leads and opportunities arrive.
+//
+// Example: {"id":2,"name":"Website Booking Engine"}
+type LeadChannel struct {
+	// Id An integer that the server may send as a JSON number or as a string of digits.
+	Id   Integer `json:"id"`
+	Name *string `json:"name,omitempty"`
+}
+
+// LeadChannelCollection Example: {"meta":{"count":1,"perPage":10,"start":0,"totalResults":1},"results":[{"id":2,"name":"Website Booking Engine"}]}
+type LeadChannelCollection struct {
+	// Meta Paging facts of a collection; any key may be absent.
+	Meta    *CollectionMeta `json:"meta,omitempty"`
+	Results []LeadChannel   `json:"results"`
+}
+
+// LeadCollection Example: {"meta":{"count":1,"perPage":100,"start":0,"totalResults":1},"results":[{"id":763,"name":"Smith wedding","stageId":47,"stageName":"Interested"}]}
+type LeadCollection struct {
+	// Meta Paging facts of a collection; any key may be absent.
+	Meta    *CollectionMeta `json:"meta,omitempty"`
+	Results []Lead          `json:"results"`
+}
+
+// LeadNote A note written on a lead.
+//
+// Example: {"createdByUserId":1,"createdDate":"2022-07-13 01:29:41 UTC","id":5,"leadId":4,"modifiedDate":"2022-07-13 01:29:41","note":"Asked for vegetarian menu options"}
+type LeadNote struct {
+	// CreatedByUserId An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	CreatedByUserId *NullableInteger `json:"createdByUserId,omitempty"`
+
+	// CreatedDate An iVvy timestamp that may be unset: null or "" (both decode as the
+	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	CreatedDate *NullableTimestamp `json:"createdDate,omitempty"`
+
+	// Id An integer that the server may send as a JSON number or as a string of digits.
+	Id Integer `json:"id"`
+
+	// LeadId An integer that the server may send as a JSON number or as a string of digits.
+	LeadId *Integer `json:"leadId,omitempty"`
+
+	// ModifiedDate An iVvy timestamp that may be unset: null or "" (both decode as the
+	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	ModifiedDate *NullableTimestamp `json:"modifiedDate,omitempty"`
+
+	// Note The text; may be HTML.
+	Note *string `json:"note,omitempty"`
+}
+
+// LeadNoteCollection Example: {"meta":{"count":1,"perPage":50,"start":0,"totalResults":1},"results":[{"createdByUserId":1,"createdDate":"2022-07-13 01:29:41 UTC","id":5,"leadId":4,"modifiedDate":"2022-07-13 01:29:41","note":"Asked for vegetarian menu options"}]}
+type LeadNoteCollection struct {
+	// Meta Paging facts of a collection; any key may be absent.
+	Meta    *CollectionMeta `json:"meta,omitempty"`
+	Results []LeadNote      `json:"results"`
+}
+
+// LeadQuality A grade given to leads and opportunities.
+//
+// Example: {"id":1,"label":"A-Grade","showOnDash":true}
+type LeadQuality struct {
+	// Id An integer that the server may send as a JSON number or as a string of digits.
+	Id    Integer `json:"id"`
+	Label *string `json:"label,omitempty"`
+
+	// ShowOnDash Whether the venue reporting dashboard counts leads and opportunities of this quality.
+	ShowOnDash *bool `json:"showOnDash,omitempty"`
+}
+
+// LeadQualityCollection Example: {"meta":{"count":1,"perPage":10,"start":0,"totalResults":1},"results":[{"id":1,"label":"A-Grade","showOnDash":true}]}
+type LeadQualityCollection struct {
+	// Meta Paging facts of a collection; any key may be absent.
+	Meta    *CollectionMeta `json:"meta,omitempty"`
+	Results []LeadQuality   `json:"results"`
+}
+
+// LeadSource A source leads and opportunities are credited to.
+//
+// Example: {"cost":0,"defaultType":1,"description":null,"id":189,"isReferral":false,"name":"Referral Program"}
+type LeadSource struct {
+	// Cost A decimal number that the server may send as a JSON number or as a numeric string.
+	Cost *Decimal `json:"cost,omitempty"`
+
+	// DefaultType An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	DefaultType *NullableInteger `json:"defaultType,omitempty"`
+	Description *string          `json:"description,omitempty"`
+
+	// Id An integer that the server may send as a JSON number or as a string of digits.
+	Id         Integer `json:"id"`
+	IsReferral *bool   `json:"isReferral,omitempty"`
+	Name       *string `json:"name,omitempty"`
+}
+
+// LeadSourceCollection Example: {"meta":{"count":1,"perPage":100,"start":0,"totalResults":1},"results":[{"cost":1,"defaultType":null,"description":"","id":3,"isReferral":false,"name":"Google"}]}
+type LeadSourceCollection struct {
+	// Meta Paging facts of a collection; any key may be absent.
+	Meta    *CollectionMeta `json:"meta,omitempty"`
+	Results []LeadSource    `json:"results"`
+}
+
+// LeadStage A stage of the sales pipeline.
+//
+// Example: {"id":6,"name":"Won","reasons":[{"id":11,"reason":"Price under budget"}]}
+type LeadStage struct {
+	// Id An integer that the server may send as a JSON number or as a string of digits.
+	Id   Integer `json:"id"`
+	Name *string `json:"name,omitempty"`
+
+	// Reasons The reasons a lead or opportunity can be given for being at this stage.
+	Reasons *[]LeadStageReason `json:"reasons,omitempty"`
+}
+
+// LeadStageCollection Example: {"meta":{"count":1,"perPage":10,"start":0,"totalResults":1},"results":[{"id":1,"name":"Quoted","reasons":[]}]}
+type LeadStageCollection struct {
+	// Meta Paging facts of a collection; any key may be absent.
+	Meta    *CollectionMeta `json:"meta,omitempty"`
+	Results []LeadStage     `json:"results"`
+}
+
+// LeadStageReason A reason a lead or opportunity reached a stage.
+//
+// Example: {"id":12,"reason":"Repeat client"}
+type LeadStageReason struct {
+	// Id An integer that the server may send as a JSON number or as a string of digits.
+	Id     Integer `json:"id"`
+	Reason *string `json:"reason,omitempty"`
+}
+
+// LeadSubtype A subtype of a lead type.
+//
+// Example: {"id":1,"name":"Travel agent"}
+type LeadSubtype struct {
+	// Id An integer that the server may send as a JSON number or as a string of digits.
+	Id   Integer `json:"id"`
+	Name *string `json:"name,omitempty"`
+}
+
+// LeadType A type given to leads and opportunities.
+//
+// Example: {"id":1,"subtypes":[{"id":1,"name":"Travel agent"}],"type":"Reseller"}
+type LeadType struct {
+	// Id An integer that the server may send as a JSON number or as a string of digits.
+	Id       Integer        `json:"id"`
+	Subtypes *[]LeadSubtype `json:"subtypes,omitempty"`
+
+	// Type The type's name.
+	Type *string `json:"type,omitempty"`
+}
+
+// LeadTypeCollection Example: {"meta":{"count":1,"perPage":10,"start":0,"totalResults":1},"results":[{"id":2,"subtypes":[],"type":"Professional"}]}
+type LeadTypeCollection struct {
+	// Meta Paging facts of a collection; any key may be absent.
+	Meta    *CollectionMeta `json:"meta,omitempty"`
+	Results []LeadType      `json:"results"`
+}
+
 // LoginToken defines model for LoginToken.
 type LoginToken struct {
 	// LoginUrl Where to send the contact's browser.
@@ -983,6 +1765,143 @@ type NullableInteger = Int
 // NullableTimestamp An iVvy timestamp that may be unset: null or "" (both decode as the
 // zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
 type NullableTimestamp = Time
+
+// Opportunity A prospective piece of business for a venue: the fields of a lead
+// plus venueId and externalUrls.
+//
+// Example: {"company":{"businessName":"Acme Pty Ltd","businessNumber":"51824753556","email":"events@acme.example.com","id":214,"phone":null},"contact":null,"createdDate":"2019-04-12 09:00:35 UTC","currentBookingId":5,"externalUrls":[{"label":"Salesforce","ref":"salesforce","url":"https://crm.example.com/opportunity/763"}],"id":763,"modifiedDate":"2019-04-12 11:11:00 UTC","name":"Annual sales conference","ownerUser":{"email":"jane.citizen@example.com","firstName":"Jane","id":549,"lastName":"Citizen","phone":""},"stageId":47,"stageName":"Interested","venueId":1}
+type Opportunity struct {
+	// AdminStatusChangedDate An iVvy timestamp that may be unset: null or "" (both decode as the
+	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	AdminStatusChangedDate *NullableTimestamp `json:"adminStatusChangedDate,omitempty"`
+
+	// ChannelId An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	ChannelId   *NullableInteger `json:"channelId,omitempty"`
+	ChannelName *string          `json:"channelName,omitempty"`
+
+	// ClosedDate An iVvy timestamp that may be unset: null or "" (both decode as the
+	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	ClosedDate *NullableTimestamp `json:"closedDate,omitempty"`
+
+	// Company The company of a lead or opportunity, in brief.
+	//
+	// Example: {"businessName":"Acme Pty Ltd","businessNumber":"51824753556","email":"events@acme.example.com","id":214,"phone":null}
+	Company *CrmCompany `json:"company,omitempty"`
+
+	// Contact The contact of a lead or opportunity, in brief.
+	//
+	// Example: {"email":"sam.smith@example.com","firstName":"Sam","id":580,"lastName":"Smith","phone":"0412345678"}
+	Contact *CrmContact `json:"contact,omitempty"`
+
+	// CreatedDate An iVvy timestamp that may be unset: null or "" (both decode as the
+	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	CreatedDate *NullableTimestamp `json:"createdDate,omitempty"`
+
+	// CurrentBookingId An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	CurrentBookingId *NullableInteger `json:"currentBookingId,omitempty"`
+	Description      *string          `json:"description,omitempty"`
+
+	// ExternalUrls Links to the opportunity in other systems.
+	ExternalUrls *[]ExternalUrl `json:"externalUrls,omitempty"`
+
+	// Id An integer that the server may send as a JSON number or as a string of digits.
+	Id Integer `json:"id"`
+
+	// LeadBccEmail An address that files copies of mail sent to it against the opportunity.
+	LeadBccEmail *string `json:"leadBccEmail,omitempty"`
+
+	// LostToCompetition Why the business went elsewhere.
+	LostToCompetition *string `json:"lostToCompetition,omitempty"`
+
+	// ModifiedDate An iVvy timestamp that may be unset: null or "" (both decode as the
+	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	ModifiedDate *NullableTimestamp `json:"modifiedDate,omitempty"`
+	Name         *string            `json:"name,omitempty"`
+
+	// OwnerUser An iVvy user as shown on a lead or opportunity (its owner).
+	//
+	// Example: {"email":"jane.citizen@example.com","firstName":"Jane","id":549,"lastName":"Citizen","phone":""}
+	OwnerUser *CrmUser `json:"ownerUser,omitempty"`
+
+	// Quality The quality's label.
+	Quality *string `json:"quality,omitempty"`
+
+	// QualityId An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	QualityId *NullableInteger `json:"qualityId,omitempty"`
+
+	// SourceId An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	SourceId   *NullableInteger `json:"sourceId,omitempty"`
+	SourceName *string          `json:"sourceName,omitempty"`
+
+	// StageId An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	StageId   *NullableInteger `json:"stageId,omitempty"`
+	StageName *string          `json:"stageName,omitempty"`
+
+	// StageReasonId An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	StageReasonId   *NullableInteger `json:"stageReasonId,omitempty"`
+	StageReasonName *string          `json:"stageReasonName,omitempty"`
+
+	// SubtypeId An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	SubtypeId *NullableInteger `json:"subtypeId,omitempty"`
+
+	// Type The lead type's name.
+	Type *string `json:"type,omitempty"`
+
+	// TypeId An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	TypeId *NullableInteger `json:"typeId,omitempty"`
+
+	// VenueId An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	VenueId *NullableInteger `json:"venueId,omitempty"`
+}
+
+// OpportunityCollection Example: {"meta":{"count":1,"perPage":100,"start":0,"totalResults":1},"results":[{"externalUrls":[],"id":763,"name":"Annual sales conference","stageId":47,"stageName":"Interested","venueId":1}]}
+type OpportunityCollection struct {
+	// Meta Paging facts of a collection; any key may be absent.
+	Meta    *CollectionMeta `json:"meta,omitempty"`
+	Results []Opportunity   `json:"results"`
+}
+
+// OpportunityNote A note written on an opportunity.
+//
+// Example: {"createdByUserId":1,"createdDate":"2022-06-12 06:06:03 UTC","id":2,"leadId":4,"modifiedDate":"2022-07-13 01:32:10","note":"\u003cp\u003eDeposit invoice sent\u003c/p\u003e\n"}
+type OpportunityNote struct {
+	// CreatedByUserId An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	CreatedByUserId *NullableInteger `json:"createdByUserId,omitempty"`
+
+	// CreatedDate An iVvy timestamp that may be unset: null or "" (both decode as the
+	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	CreatedDate *NullableTimestamp `json:"createdDate,omitempty"`
+
+	// Id An integer that the server may send as a JSON number or as a string of digits.
+	Id Integer `json:"id"`
+
+	// LeadId An integer that the server may send as a JSON number or as a string of digits.
+	LeadId *Integer `json:"leadId,omitempty"`
+
+	// ModifiedDate An iVvy timestamp that may be unset: null or "" (both decode as the
+	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	ModifiedDate *NullableTimestamp `json:"modifiedDate,omitempty"`
+
+	// Note The text; may be HTML.
+	Note *string `json:"note,omitempty"`
+}
+
+// OpportunityNoteCollection Example: {"meta":{"count":1,"perPage":50,"start":0,"totalResults":1},"results":[{"createdByUserId":1,"createdDate":"2022-06-12 06:06:03 UTC","id":2,"leadId":4,"modifiedDate":"2022-07-13 01:32:10","note":"\u003cp\u003eDeposit invoice sent\u003c/p\u003e\n"}]}
+type OpportunityNoteCollection struct {
+	// Meta Paging facts of a collection; any key may be absent.
+	Meta    *CollectionMeta   `json:"meta,omitempty"`
+	Results []OpportunityNote `json:"results"`
+}
 
 // PageSize Records per page. Actions cap it at an undocumented maximum; a larger
 // value has no effect beyond the cap.
@@ -1157,6 +2076,77 @@ type SponsorCollection struct {
 	Results []Sponsor       `json:"results"`
 }
 
+// Task A to-do on a lead or opportunity, a booking, a contact or a company.
+//
+// Example: {"assignedUserEmail":"jane.citizen@example.com","assignedUserFullName":"Jane Citizen","assignedUserId":1,"bookingId":null,"companyContactId":null,"companyId":null,"contactId":null,"createdDate":"2018-03-01 10:13:17 UTC","description":"\u003cp\u003eWhite roses for the head table\u003c/p\u003e","endDatetime":"2018-03-27 09:00:00 UTC","id":1,"leadId":null,"modifiedDate":"2018-03-26 11:17:05 UTC","name":"Order flowers","priority":"low","progress":0,"status":4,"venueId":76}
+type Task struct {
+	AssignedUserEmail    *string `json:"assignedUserEmail,omitempty"`
+	AssignedUserFullName *string `json:"assignedUserFullName,omitempty"`
+
+	// AssignedUserId An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	AssignedUserId *NullableInteger `json:"assignedUserId,omitempty"`
+
+	// BookingId An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	BookingId *NullableInteger `json:"bookingId,omitempty"`
+
+	// CompanyContactId An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	CompanyContactId *NullableInteger `json:"companyContactId,omitempty"`
+
+	// CompanyId An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	CompanyId *NullableInteger `json:"companyId,omitempty"`
+
+	// ContactId An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	ContactId *NullableInteger `json:"contactId,omitempty"`
+
+	// CreatedDate An iVvy timestamp that may be unset: null or "" (both decode as the
+	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	CreatedDate *NullableTimestamp `json:"createdDate,omitempty"`
+
+	// Description HTML.
+	Description *string `json:"description,omitempty"`
+
+	// EndDatetime An iVvy timestamp that may be unset: null or "" (both decode as the
+	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	EndDatetime *NullableTimestamp `json:"endDatetime,omitempty"`
+
+	// Id An integer that the server may send as a JSON number or as a string of digits.
+	Id Integer `json:"id"`
+
+	// LeadId An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	LeadId *NullableInteger `json:"leadId,omitempty"`
+
+	// ModifiedDate An iVvy timestamp that may be unset: null or "" (both decode as the
+	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	ModifiedDate *NullableTimestamp `json:"modifiedDate,omitempty"`
+	Name         *string            `json:"name,omitempty"`
+
+	// Priority low, medium or high.
+	Priority *string `json:"priority,omitempty"`
+
+	// Progress A decimal number that the server may send as a JSON number or as a numeric string.
+	Progress *Decimal `json:"progress,omitempty"`
+
+	// Status 0 not started, 1 in progress, 2 on hold, 3 cancelled, 4 completed (open set).
+	Status *int `json:"status,omitempty"`
+
+	// VenueId An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	VenueId *NullableInteger `json:"venueId,omitempty"`
+}
+
+// TaskCollection Example: {"meta":{"count":1,"perPage":100,"start":0,"totalResults":1},"results":[{"endDatetime":"2018-03-27 09:00:00 UTC","id":1,"name":"Order flowers","priority":"low","status":4,"venueId":76}]}
+type TaskCollection struct {
+	// Meta Paging facts of a collection; any key may be absent.
+	Meta    *CollectionMeta `json:"meta,omitempty"`
+	Results []Task          `json:"results"`
+}
+
 // TicketSubscriptionGroup defines model for TicketSubscriptionGroup.
 type TicketSubscriptionGroup struct {
 	GroupName *string `json:"groupName,omitempty"`
@@ -1192,6 +2182,66 @@ type GetContactJSONRequestBody = GetContactRequest
 
 // GetContactListJSONRequestBody defines body for GetContactList for application/json ContentType.
 type GetContactListJSONRequestBody = GetContactListRequest
+
+// AddOrUpdateActivityJSONRequestBody defines body for AddOrUpdateActivity for application/json ContentType.
+type AddOrUpdateActivityJSONRequestBody = AddOrUpdateActivityRequest
+
+// AddOrUpdateActivityPurposeJSONRequestBody defines body for AddOrUpdateActivityPurpose for application/json ContentType.
+type AddOrUpdateActivityPurposeJSONRequestBody = AddOrUpdateActivityPurposeRequest
+
+// AddOrUpdateLeadChannelJSONRequestBody defines body for AddOrUpdateLeadChannel for application/json ContentType.
+type AddOrUpdateLeadChannelJSONRequestBody = AddOrUpdateLeadChannelRequest
+
+// AddOrUpdateLeadNoteJSONRequestBody defines body for AddOrUpdateLeadNote for application/json ContentType.
+type AddOrUpdateLeadNoteJSONRequestBody = AddOrUpdateLeadNoteRequest
+
+// AddOrUpdateLeadQualityJSONRequestBody defines body for AddOrUpdateLeadQuality for application/json ContentType.
+type AddOrUpdateLeadQualityJSONRequestBody = AddOrUpdateLeadQualityRequest
+
+// AddOrUpdateLeadSourceJSONRequestBody defines body for AddOrUpdateLeadSource for application/json ContentType.
+type AddOrUpdateLeadSourceJSONRequestBody = AddOrUpdateLeadSourceRequest
+
+// AddOrUpdateLeadStageJSONRequestBody defines body for AddOrUpdateLeadStage for application/json ContentType.
+type AddOrUpdateLeadStageJSONRequestBody = AddOrUpdateLeadStageRequest
+
+// AddOrUpdateLeadTypeJSONRequestBody defines body for AddOrUpdateLeadType for application/json ContentType.
+type AddOrUpdateLeadTypeJSONRequestBody = AddOrUpdateLeadTypeRequest
+
+// AddOrUpdateTaskJSONRequestBody defines body for AddOrUpdateTask for application/json ContentType.
+type AddOrUpdateTaskJSONRequestBody = AddOrUpdateTaskRequest
+
+// GetActivityListJSONRequestBody defines body for GetActivityList for application/json ContentType.
+type GetActivityListJSONRequestBody = GetActivityListRequest
+
+// GetLeadChannelListJSONRequestBody defines body for GetLeadChannelList for application/json ContentType.
+type GetLeadChannelListJSONRequestBody = GetLeadChannelListRequest
+
+// GetLeadListJSONRequestBody defines body for GetLeadList for application/json ContentType.
+type GetLeadListJSONRequestBody = GetLeadListRequest
+
+// GetLeadNoteListJSONRequestBody defines body for GetLeadNoteList for application/json ContentType.
+type GetLeadNoteListJSONRequestBody = GetLeadNoteListRequest
+
+// GetLeadQualityListJSONRequestBody defines body for GetLeadQualityList for application/json ContentType.
+type GetLeadQualityListJSONRequestBody = GetLeadQualityListRequest
+
+// GetLeadSourceListJSONRequestBody defines body for GetLeadSourceList for application/json ContentType.
+type GetLeadSourceListJSONRequestBody = GetLeadSourceListRequest
+
+// GetLeadStageListJSONRequestBody defines body for GetLeadStageList for application/json ContentType.
+type GetLeadStageListJSONRequestBody = GetLeadStageListRequest
+
+// GetLeadTypeListJSONRequestBody defines body for GetLeadTypeList for application/json ContentType.
+type GetLeadTypeListJSONRequestBody = GetLeadTypeListRequest
+
+// GetOpportunityListJSONRequestBody defines body for GetOpportunityList for application/json ContentType.
+type GetOpportunityListJSONRequestBody = GetOpportunityListRequest
+
+// GetOpportunityNoteListJSONRequestBody defines body for GetOpportunityNoteList for application/json ContentType.
+type GetOpportunityNoteListJSONRequestBody = GetOpportunityNoteListRequest
+
+// GetTaskListJSONRequestBody defines body for GetTaskList for application/json ContentType.
+type GetTaskListJSONRequestBody = GetTaskListRequest
 
 // AddOrUpdateEventJSONRequestBody defines body for AddOrUpdateEvent for application/json ContentType.
 type AddOrUpdateEventJSONRequestBody = AddOrUpdateEventRequest
@@ -1778,6 +2828,458 @@ type ClientInterface interface {
 	//
 	// Corresponds with POST /api/1.0/contact?action=getContactList (the `GetContactList` operationId).
 	GetContactList(ctx context.Context, body GetContactListJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// AddOrUpdateActivityWithBody Add an activity, or update one
+	//
+	// Without id, adds a meeting, call or email to one contact, company or
+	// lead/opportunity; name, description and subType are then required.
+	// With id, updates the given fields of that activity. venueId is needed
+	// when the activity goes on an opportunity. An activity hangs off one
+	// owner only: with both contactId and companyId the contact is made a
+	// contact of the company and the activity goes on the company. Fails
+	// with specificCode 24397 (no such lead or opportunity), 24398 (no such
+	// contact), 24399 (no such company), 24400 (no such activity), 24401
+	// (server error), 24402 (data rejected; see additionalMessages), 24403
+	// (invalid data) or 24404 (more than one kind of owner).
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /api/1.0/crm?action=addOrUpdateActivity (the `AddOrUpdateActivity` operationId).
+	AddOrUpdateActivityWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// AddOrUpdateActivity Add an activity, or update one
+	//
+	// Without id, adds a meeting, call or email to one contact, company or
+	// lead/opportunity; name, description and subType are then required.
+	// With id, updates the given fields of that activity. venueId is needed
+	// when the activity goes on an opportunity. An activity hangs off one
+	// owner only: with both contactId and companyId the contact is made a
+	// contact of the company and the activity goes on the company. Fails
+	// with specificCode 24397 (no such lead or opportunity), 24398 (no such
+	// contact), 24399 (no such company), 24400 (no such activity), 24401
+	// (server error), 24402 (data rejected; see additionalMessages), 24403
+	// (invalid data) or 24404 (more than one kind of owner).
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /api/1.0/crm?action=addOrUpdateActivity (the `AddOrUpdateActivity` operationId).
+	AddOrUpdateActivity(ctx context.Context, body AddOrUpdateActivityJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// AddOrUpdateActivityPurposeWithBody Add an activity purpose, or update one
+	//
+	// Without id, adds a purpose that activities can be given; name and type
+	// are then required. With id, updates the given fields of that purpose.
+	// Fails with specificCode 24300 (no such purpose), 24301 (server error),
+	// 24302 or 24303 (invalid data).
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /api/1.0/crm?action=addOrUpdateActivityPurpose (the `AddOrUpdateActivityPurpose` operationId).
+	AddOrUpdateActivityPurposeWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// AddOrUpdateActivityPurpose Add an activity purpose, or update one
+	//
+	// Without id, adds a purpose that activities can be given; name and type
+	// are then required. With id, updates the given fields of that purpose.
+	// Fails with specificCode 24300 (no such purpose), 24301 (server error),
+	// 24302 or 24303 (invalid data).
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /api/1.0/crm?action=addOrUpdateActivityPurpose (the `AddOrUpdateActivityPurpose` operationId).
+	AddOrUpdateActivityPurpose(ctx context.Context, body AddOrUpdateActivityPurposeJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// AddOrUpdateLeadChannelWithBody Add a lead channel, or update one
+	//
+	// Without id, adds a channel through which leads arrive; name is then
+	// required. With id, renames that channel. Built-in channels cannot be
+	// changed. Fails with specificCode 24376 (no such channel), 24377 (the
+	// channel cannot be edited), 24378 (server error), 24379 or 24380
+	// (invalid data).
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /api/1.0/crm?action=addOrUpdateLeadChannel (the `AddOrUpdateLeadChannel` operationId).
+	AddOrUpdateLeadChannelWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// AddOrUpdateLeadChannel Add a lead channel, or update one
+	//
+	// Without id, adds a channel through which leads arrive; name is then
+	// required. With id, renames that channel. Built-in channels cannot be
+	// changed. Fails with specificCode 24376 (no such channel), 24377 (the
+	// channel cannot be edited), 24378 (server error), 24379 or 24380
+	// (invalid data).
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /api/1.0/crm?action=addOrUpdateLeadChannel (the `AddOrUpdateLeadChannel` operationId).
+	AddOrUpdateLeadChannel(ctx context.Context, body AddOrUpdateLeadChannelJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// AddOrUpdateLeadNoteWithBody Add a note to a lead, or update one
+	//
+	// Without id, adds a note to the lead leadId; with id, changes that
+	// note's text. Fails with specificCode 24441 (no such lead or
+	// opportunity), 24434 (no such note), 24435 (server error), 24436 or
+	// 24437 (invalid data).
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /api/1.0/crm?action=addOrUpdateLeadNote (the `AddOrUpdateLeadNote` operationId).
+	AddOrUpdateLeadNoteWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// AddOrUpdateLeadNote Add a note to a lead, or update one
+	//
+	// Without id, adds a note to the lead leadId; with id, changes that
+	// note's text. Fails with specificCode 24441 (no such lead or
+	// opportunity), 24434 (no such note), 24435 (server error), 24436 or
+	// 24437 (invalid data).
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /api/1.0/crm?action=addOrUpdateLeadNote (the `AddOrUpdateLeadNote` operationId).
+	AddOrUpdateLeadNote(ctx context.Context, body AddOrUpdateLeadNoteJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// AddOrUpdateLeadQualityWithBody Add a lead quality, or update one
+	//
+	// Without id, adds a grade that leads and opportunities can be given;
+	// label is then required. With id, updates the given fields of that
+	// quality. Fails with specificCode 24304 (no such quality), 24305
+	// (server error), 24306 or 24307 (invalid data).
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /api/1.0/crm?action=addOrUpdateLeadQuality (the `AddOrUpdateLeadQuality` operationId).
+	AddOrUpdateLeadQualityWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// AddOrUpdateLeadQuality Add a lead quality, or update one
+	//
+	// Without id, adds a grade that leads and opportunities can be given;
+	// label is then required. With id, updates the given fields of that
+	// quality. Fails with specificCode 24304 (no such quality), 24305
+	// (server error), 24306 or 24307 (invalid data).
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /api/1.0/crm?action=addOrUpdateLeadQuality (the `AddOrUpdateLeadQuality` operationId).
+	AddOrUpdateLeadQuality(ctx context.Context, body AddOrUpdateLeadQualityJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// AddOrUpdateLeadSourceWithBody Add a lead source, or update one
+	//
+	// Without id, adds a source leads and opportunities can be credited to;
+	// name is then required. With id, updates the given fields of that
+	// source. Built-in sources cannot be changed. Fails with specificCode
+	// 24325 (no such source), 24326 (the source cannot be edited), 24327
+	// (server error), 24328 or 24329 (invalid data).
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /api/1.0/crm?action=addOrUpdateLeadSource (the `AddOrUpdateLeadSource` operationId).
+	AddOrUpdateLeadSourceWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// AddOrUpdateLeadSource Add a lead source, or update one
+	//
+	// Without id, adds a source leads and opportunities can be credited to;
+	// name is then required. With id, updates the given fields of that
+	// source. Built-in sources cannot be changed. Fails with specificCode
+	// 24325 (no such source), 24326 (the source cannot be edited), 24327
+	// (server error), 24328 or 24329 (invalid data).
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /api/1.0/crm?action=addOrUpdateLeadSource (the `AddOrUpdateLeadSource` operationId).
+	AddOrUpdateLeadSource(ctx context.Context, body AddOrUpdateLeadSourceJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// AddOrUpdateLeadStageWithBody Add a lead stage, or update one
+	//
+	// Without id, adds a stage of the sales pipeline; name and applyTo are
+	// then required. With id, updates the given fields of that stage.
+	// Built-in stages cannot be changed. Fails with specificCode 24320 (no
+	// such stage), 24321 (the stage cannot be edited), 24322 (server error),
+	// 24323 or 24324 (invalid data).
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /api/1.0/crm?action=addOrUpdateLeadStage (the `AddOrUpdateLeadStage` operationId).
+	AddOrUpdateLeadStageWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// AddOrUpdateLeadStage Add a lead stage, or update one
+	//
+	// Without id, adds a stage of the sales pipeline; name and applyTo are
+	// then required. With id, updates the given fields of that stage.
+	// Built-in stages cannot be changed. Fails with specificCode 24320 (no
+	// such stage), 24321 (the stage cannot be edited), 24322 (server error),
+	// 24323 or 24324 (invalid data).
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /api/1.0/crm?action=addOrUpdateLeadStage (the `AddOrUpdateLeadStage` operationId).
+	AddOrUpdateLeadStage(ctx context.Context, body AddOrUpdateLeadStageJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// AddOrUpdateLeadTypeWithBody Add a lead type, or rename one
+	//
+	// Without id, adds a type leads and opportunities can be given; type (the
+	// name) is then required. With id, renames that type. Subtypes cannot be
+	// set through this action. Fails with specificCode 24381 (no such type),
+	// 24382 (server error), 24383 or 24384 (invalid data).
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /api/1.0/crm?action=addOrUpdateLeadType (the `AddOrUpdateLeadType` operationId).
+	AddOrUpdateLeadTypeWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// AddOrUpdateLeadType Add a lead type, or rename one
+	//
+	// Without id, adds a type leads and opportunities can be given; type (the
+	// name) is then required. With id, renames that type. Subtypes cannot be
+	// set through this action. Fails with specificCode 24381 (no such type),
+	// 24382 (server error), 24383 or 24384 (invalid data).
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /api/1.0/crm?action=addOrUpdateLeadType (the `AddOrUpdateLeadType` operationId).
+	AddOrUpdateLeadType(ctx context.Context, body AddOrUpdateLeadTypeJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// AddOrUpdateTaskWithBody Add a task, or update one
+	//
+	// Without id, adds a to-do to one contact, company or
+	// lead/opportunity; name and endDatetime (when it is due) are then
+	// required. With id, updates the given fields of that task. venueId is
+	// needed when the task goes on an opportunity. A task hangs off one
+	// owner only: with both contactId and companyId the contact is made a
+	// contact of the company and the task goes on the company. Fails with
+	// specificCode 24389 (no such lead or opportunity), 24390 (no such
+	// contact), 24391 (no such company), 24392 (no such task), 24393
+	// (server error), 24394 (data rejected; see additionalMessages), 24395
+	// (invalid data) or 24396 (more than one kind of owner).
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /api/1.0/crm?action=addOrUpdateTask (the `AddOrUpdateTask` operationId).
+	AddOrUpdateTaskWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// AddOrUpdateTask Add a task, or update one
+	//
+	// Without id, adds a to-do to one contact, company or
+	// lead/opportunity; name and endDatetime (when it is due) are then
+	// required. With id, updates the given fields of that task. venueId is
+	// needed when the task goes on an opportunity. A task hangs off one
+	// owner only: with both contactId and companyId the contact is made a
+	// contact of the company and the task goes on the company. Fails with
+	// specificCode 24389 (no such lead or opportunity), 24390 (no such
+	// contact), 24391 (no such company), 24392 (no such task), 24393
+	// (server error), 24394 (data rejected; see additionalMessages), 24395
+	// (invalid data) or 24396 (more than one kind of owner).
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /api/1.0/crm?action=addOrUpdateTask (the `AddOrUpdateTask` operationId).
+	AddOrUpdateTask(ctx context.Context, body AddOrUpdateTaskJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetActivityListWithBody List the CRM activities
+	//
+	// Pages through the meetings, calls and emails the key's user can see,
+	// optionally those of one venue.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /api/1.0/crm?action=getActivityList (the `GetActivityList` operationId).
+	GetActivityListWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetActivityList List the CRM activities
+	//
+	// Pages through the meetings, calls and emails the key's user can see,
+	// optionally those of one venue.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /api/1.0/crm?action=getActivityList (the `GetActivityList` operationId).
+	GetActivityList(ctx context.Context, body GetActivityListJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetLeadChannelListWithBody List the lead channels
+	//
+	// Pages through the channels leads and opportunities can come through.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /api/1.0/crm?action=getLeadChannelList (the `GetLeadChannelList` operationId).
+	GetLeadChannelListWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetLeadChannelList List the lead channels
+	//
+	// Pages through the channels leads and opportunities can come through.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /api/1.0/crm?action=getLeadChannelList (the `GetLeadChannelList` operationId).
+	GetLeadChannelList(ctx context.Context, body GetLeadChannelListJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetLeadListWithBody List the leads
+	//
+	// Pages through the leads the key's user can see, each with its owner,
+	// contact, company, stage, quality, type, source and channel.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /api/1.0/crm?action=getLeadList (the `GetLeadList` operationId).
+	GetLeadListWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetLeadList List the leads
+	//
+	// Pages through the leads the key's user can see, each with its owner,
+	// contact, company, stage, quality, type, source and channel.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /api/1.0/crm?action=getLeadList (the `GetLeadList` operationId).
+	GetLeadList(ctx context.Context, body GetLeadListJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetLeadNoteListWithBody List the notes of a lead
+	//
+	// Pages through the notes written on one lead.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /api/1.0/crm?action=getLeadNoteList (the `GetLeadNoteList` operationId).
+	GetLeadNoteListWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetLeadNoteList List the notes of a lead
+	//
+	// Pages through the notes written on one lead.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /api/1.0/crm?action=getLeadNoteList (the `GetLeadNoteList` operationId).
+	GetLeadNoteList(ctx context.Context, body GetLeadNoteListJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetLeadQualityListWithBody List the lead qualities
+	//
+	// Pages through the grades leads and opportunities can be given.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /api/1.0/crm?action=getLeadQualityList (the `GetLeadQualityList` operationId).
+	GetLeadQualityListWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetLeadQualityList List the lead qualities
+	//
+	// Pages through the grades leads and opportunities can be given.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /api/1.0/crm?action=getLeadQualityList (the `GetLeadQualityList` operationId).
+	GetLeadQualityList(ctx context.Context, body GetLeadQualityListJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetLeadSourceListWithBody List the lead sources
+	//
+	// Pages through the sources leads and opportunities are credited to.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /api/1.0/crm?action=getLeadSourceList (the `GetLeadSourceList` operationId).
+	GetLeadSourceListWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetLeadSourceList List the lead sources
+	//
+	// Pages through the sources leads and opportunities are credited to.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /api/1.0/crm?action=getLeadSourceList (the `GetLeadSourceList` operationId).
+	GetLeadSourceList(ctx context.Context, body GetLeadSourceListJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetLeadStageListWithBody List the lead stages
+	//
+	// Pages through the stages of the sales pipeline, each with its reasons.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /api/1.0/crm?action=getLeadStageList (the `GetLeadStageList` operationId).
+	GetLeadStageListWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetLeadStageList List the lead stages
+	//
+	// Pages through the stages of the sales pipeline, each with its reasons.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /api/1.0/crm?action=getLeadStageList (the `GetLeadStageList` operationId).
+	GetLeadStageList(ctx context.Context, body GetLeadStageListJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetLeadTypeListWithBody List the lead types
+	//
+	// Pages through the types leads and opportunities can be given, each with its subtypes.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /api/1.0/crm?action=getLeadTypeList (the `GetLeadTypeList` operationId).
+	GetLeadTypeListWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetLeadTypeList List the lead types
+	//
+	// Pages through the types leads and opportunities can be given, each with its subtypes.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /api/1.0/crm?action=getLeadTypeList (the `GetLeadTypeList` operationId).
+	GetLeadTypeList(ctx context.Context, body GetLeadTypeListJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetOpportunityListWithBody List the opportunities
+	//
+	// Pages through the opportunities the key's user can see, optionally
+	// those of some venues. An opportunity carries the fields of a lead plus
+	// its venue and external links.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /api/1.0/crm?action=getOpportunityList (the `GetOpportunityList` operationId).
+	GetOpportunityListWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetOpportunityList List the opportunities
+	//
+	// Pages through the opportunities the key's user can see, optionally
+	// those of some venues. An opportunity carries the fields of a lead plus
+	// its venue and external links.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /api/1.0/crm?action=getOpportunityList (the `GetOpportunityList` operationId).
+	GetOpportunityList(ctx context.Context, body GetOpportunityListJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetOpportunityNoteListWithBody List the notes of an opportunity
+	//
+	// Pages through the notes written on one opportunity.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /api/1.0/crm?action=getOpportunityNoteList (the `GetOpportunityNoteList` operationId).
+	GetOpportunityNoteListWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetOpportunityNoteList List the notes of an opportunity
+	//
+	// Pages through the notes written on one opportunity.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /api/1.0/crm?action=getOpportunityNoteList (the `GetOpportunityNoteList` operationId).
+	GetOpportunityNoteList(ctx context.Context, body GetOpportunityNoteListJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetTaskListWithBody List the CRM tasks
+	//
+	// Pages through the tasks the key's user can see, optionally those of one venue.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /api/1.0/crm?action=getTaskList (the `GetTaskList` operationId).
+	GetTaskListWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetTaskList List the CRM tasks
+	//
+	// Pages through the tasks the key's user can see, optionally those of one venue.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /api/1.0/crm?action=getTaskList (the `GetTaskList` operationId).
+	GetTaskList(ctx context.Context, body GetTaskListJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// AddOrUpdateEventWithBody Add an event, or update one
 	//
@@ -2367,6 +3869,858 @@ func (c *Client) GetContactListWithBody(ctx context.Context, contentType string,
 // Corresponds with POST /api/1.0/contact?action=getContactList (the `GetContactList` operationId).
 func (c *Client) GetContactList(ctx context.Context, body GetContactListJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewGetContactListRequest(c.Server, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// AddOrUpdateActivityWithBody Add an activity, or update one
+//
+// Without id, adds a meeting, call or email to one contact, company or
+// lead/opportunity; name, description and subType are then required.
+// With id, updates the given fields of that activity. venueId is needed
+// when the activity goes on an opportunity. An activity hangs off one
+// owner only: with both contactId and companyId the contact is made a
+// contact of the company and the activity goes on the company. Fails
+// with specificCode 24397 (no such lead or opportunity), 24398 (no such
+// contact), 24399 (no such company), 24400 (no such activity), 24401
+// (server error), 24402 (data rejected; see additionalMessages), 24403
+// (invalid data) or 24404 (more than one kind of owner).
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /api/1.0/crm?action=addOrUpdateActivity (the `AddOrUpdateActivity` operationId).
+func (c *Client) AddOrUpdateActivityWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewAddOrUpdateActivityRequestWithBody(c.Server, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// AddOrUpdateActivity Add an activity, or update one
+//
+// Without id, adds a meeting, call or email to one contact, company or
+// lead/opportunity; name, description and subType are then required.
+// With id, updates the given fields of that activity. venueId is needed
+// when the activity goes on an opportunity. An activity hangs off one
+// owner only: with both contactId and companyId the contact is made a
+// contact of the company and the activity goes on the company. Fails
+// with specificCode 24397 (no such lead or opportunity), 24398 (no such
+// contact), 24399 (no such company), 24400 (no such activity), 24401
+// (server error), 24402 (data rejected; see additionalMessages), 24403
+// (invalid data) or 24404 (more than one kind of owner).
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /api/1.0/crm?action=addOrUpdateActivity (the `AddOrUpdateActivity` operationId).
+func (c *Client) AddOrUpdateActivity(ctx context.Context, body AddOrUpdateActivityJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewAddOrUpdateActivityRequest(c.Server, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// AddOrUpdateActivityPurposeWithBody Add an activity purpose, or update one
+//
+// Without id, adds a purpose that activities can be given; name and type
+// are then required. With id, updates the given fields of that purpose.
+// Fails with specificCode 24300 (no such purpose), 24301 (server error),
+// 24302 or 24303 (invalid data).
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /api/1.0/crm?action=addOrUpdateActivityPurpose (the `AddOrUpdateActivityPurpose` operationId).
+func (c *Client) AddOrUpdateActivityPurposeWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewAddOrUpdateActivityPurposeRequestWithBody(c.Server, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// AddOrUpdateActivityPurpose Add an activity purpose, or update one
+//
+// Without id, adds a purpose that activities can be given; name and type
+// are then required. With id, updates the given fields of that purpose.
+// Fails with specificCode 24300 (no such purpose), 24301 (server error),
+// 24302 or 24303 (invalid data).
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /api/1.0/crm?action=addOrUpdateActivityPurpose (the `AddOrUpdateActivityPurpose` operationId).
+func (c *Client) AddOrUpdateActivityPurpose(ctx context.Context, body AddOrUpdateActivityPurposeJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewAddOrUpdateActivityPurposeRequest(c.Server, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// AddOrUpdateLeadChannelWithBody Add a lead channel, or update one
+//
+// Without id, adds a channel through which leads arrive; name is then
+// required. With id, renames that channel. Built-in channels cannot be
+// changed. Fails with specificCode 24376 (no such channel), 24377 (the
+// channel cannot be edited), 24378 (server error), 24379 or 24380
+// (invalid data).
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /api/1.0/crm?action=addOrUpdateLeadChannel (the `AddOrUpdateLeadChannel` operationId).
+func (c *Client) AddOrUpdateLeadChannelWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewAddOrUpdateLeadChannelRequestWithBody(c.Server, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// AddOrUpdateLeadChannel Add a lead channel, or update one
+//
+// Without id, adds a channel through which leads arrive; name is then
+// required. With id, renames that channel. Built-in channels cannot be
+// changed. Fails with specificCode 24376 (no such channel), 24377 (the
+// channel cannot be edited), 24378 (server error), 24379 or 24380
+// (invalid data).
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /api/1.0/crm?action=addOrUpdateLeadChannel (the `AddOrUpdateLeadChannel` operationId).
+func (c *Client) AddOrUpdateLeadChannel(ctx context.Context, body AddOrUpdateLeadChannelJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewAddOrUpdateLeadChannelRequest(c.Server, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// AddOrUpdateLeadNoteWithBody Add a note to a lead, or update one
+//
+// Without id, adds a note to the lead leadId; with id, changes that
+// note's text. Fails with specificCode 24441 (no such lead or
+// opportunity), 24434 (no such note), 24435 (server error), 24436 or
+// 24437 (invalid data).
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /api/1.0/crm?action=addOrUpdateLeadNote (the `AddOrUpdateLeadNote` operationId).
+func (c *Client) AddOrUpdateLeadNoteWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewAddOrUpdateLeadNoteRequestWithBody(c.Server, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// AddOrUpdateLeadNote Add a note to a lead, or update one
+//
+// Without id, adds a note to the lead leadId; with id, changes that
+// note's text. Fails with specificCode 24441 (no such lead or
+// opportunity), 24434 (no such note), 24435 (server error), 24436 or
+// 24437 (invalid data).
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /api/1.0/crm?action=addOrUpdateLeadNote (the `AddOrUpdateLeadNote` operationId).
+func (c *Client) AddOrUpdateLeadNote(ctx context.Context, body AddOrUpdateLeadNoteJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewAddOrUpdateLeadNoteRequest(c.Server, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// AddOrUpdateLeadQualityWithBody Add a lead quality, or update one
+//
+// Without id, adds a grade that leads and opportunities can be given;
+// label is then required. With id, updates the given fields of that
+// quality. Fails with specificCode 24304 (no such quality), 24305
+// (server error), 24306 or 24307 (invalid data).
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /api/1.0/crm?action=addOrUpdateLeadQuality (the `AddOrUpdateLeadQuality` operationId).
+func (c *Client) AddOrUpdateLeadQualityWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewAddOrUpdateLeadQualityRequestWithBody(c.Server, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// AddOrUpdateLeadQuality Add a lead quality, or update one
+//
+// Without id, adds a grade that leads and opportunities can be given;
+// label is then required. With id, updates the given fields of that
+// quality. Fails with specificCode 24304 (no such quality), 24305
+// (server error), 24306 or 24307 (invalid data).
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /api/1.0/crm?action=addOrUpdateLeadQuality (the `AddOrUpdateLeadQuality` operationId).
+func (c *Client) AddOrUpdateLeadQuality(ctx context.Context, body AddOrUpdateLeadQualityJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewAddOrUpdateLeadQualityRequest(c.Server, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// AddOrUpdateLeadSourceWithBody Add a lead source, or update one
+//
+// Without id, adds a source leads and opportunities can be credited to;
+// name is then required. With id, updates the given fields of that
+// source. Built-in sources cannot be changed. Fails with specificCode
+// 24325 (no such source), 24326 (the source cannot be edited), 24327
+// (server error), 24328 or 24329 (invalid data).
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /api/1.0/crm?action=addOrUpdateLeadSource (the `AddOrUpdateLeadSource` operationId).
+func (c *Client) AddOrUpdateLeadSourceWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewAddOrUpdateLeadSourceRequestWithBody(c.Server, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// AddOrUpdateLeadSource Add a lead source, or update one
+//
+// Without id, adds a source leads and opportunities can be credited to;
+// name is then required. With id, updates the given fields of that
+// source. Built-in sources cannot be changed. Fails with specificCode
+// 24325 (no such source), 24326 (the source cannot be edited), 24327
+// (server error), 24328 or 24329 (invalid data).
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /api/1.0/crm?action=addOrUpdateLeadSource (the `AddOrUpdateLeadSource` operationId).
+func (c *Client) AddOrUpdateLeadSource(ctx context.Context, body AddOrUpdateLeadSourceJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewAddOrUpdateLeadSourceRequest(c.Server, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// AddOrUpdateLeadStageWithBody Add a lead stage, or update one
+//
+// Without id, adds a stage of the sales pipeline; name and applyTo are
+// then required. With id, updates the given fields of that stage.
+// Built-in stages cannot be changed. Fails with specificCode 24320 (no
+// such stage), 24321 (the stage cannot be edited), 24322 (server error),
+// 24323 or 24324 (invalid data).
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /api/1.0/crm?action=addOrUpdateLeadStage (the `AddOrUpdateLeadStage` operationId).
+func (c *Client) AddOrUpdateLeadStageWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewAddOrUpdateLeadStageRequestWithBody(c.Server, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// AddOrUpdateLeadStage Add a lead stage, or update one
+//
+// Without id, adds a stage of the sales pipeline; name and applyTo are
+// then required. With id, updates the given fields of that stage.
+// Built-in stages cannot be changed. Fails with specificCode 24320 (no
+// such stage), 24321 (the stage cannot be edited), 24322 (server error),
+// 24323 or 24324 (invalid data).
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /api/1.0/crm?action=addOrUpdateLeadStage (the `AddOrUpdateLeadStage` operationId).
+func (c *Client) AddOrUpdateLeadStage(ctx context.Context, body AddOrUpdateLeadStageJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewAddOrUpdateLeadStageRequest(c.Server, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// AddOrUpdateLeadTypeWithBody Add a lead type, or rename one
+//
+// Without id, adds a type leads and opportunities can be given; type (the
+// name) is then required. With id, renames that type. Subtypes cannot be
+// set through this action. Fails with specificCode 24381 (no such type),
+// 24382 (server error), 24383 or 24384 (invalid data).
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /api/1.0/crm?action=addOrUpdateLeadType (the `AddOrUpdateLeadType` operationId).
+func (c *Client) AddOrUpdateLeadTypeWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewAddOrUpdateLeadTypeRequestWithBody(c.Server, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// AddOrUpdateLeadType Add a lead type, or rename one
+//
+// Without id, adds a type leads and opportunities can be given; type (the
+// name) is then required. With id, renames that type. Subtypes cannot be
+// set through this action. Fails with specificCode 24381 (no such type),
+// 24382 (server error), 24383 or 24384 (invalid data).
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /api/1.0/crm?action=addOrUpdateLeadType (the `AddOrUpdateLeadType` operationId).
+func (c *Client) AddOrUpdateLeadType(ctx context.Context, body AddOrUpdateLeadTypeJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewAddOrUpdateLeadTypeRequest(c.Server, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// AddOrUpdateTaskWithBody Add a task, or update one
+//
+// Without id, adds a to-do to one contact, company or
+// lead/opportunity; name and endDatetime (when it is due) are then
+// required. With id, updates the given fields of that task. venueId is
+// needed when the task goes on an opportunity. A task hangs off one
+// owner only: with both contactId and companyId the contact is made a
+// contact of the company and the task goes on the company. Fails with
+// specificCode 24389 (no such lead or opportunity), 24390 (no such
+// contact), 24391 (no such company), 24392 (no such task), 24393
+// (server error), 24394 (data rejected; see additionalMessages), 24395
+// (invalid data) or 24396 (more than one kind of owner).
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /api/1.0/crm?action=addOrUpdateTask (the `AddOrUpdateTask` operationId).
+func (c *Client) AddOrUpdateTaskWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewAddOrUpdateTaskRequestWithBody(c.Server, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// AddOrUpdateTask Add a task, or update one
+//
+// Without id, adds a to-do to one contact, company or
+// lead/opportunity; name and endDatetime (when it is due) are then
+// required. With id, updates the given fields of that task. venueId is
+// needed when the task goes on an opportunity. A task hangs off one
+// owner only: with both contactId and companyId the contact is made a
+// contact of the company and the task goes on the company. Fails with
+// specificCode 24389 (no such lead or opportunity), 24390 (no such
+// contact), 24391 (no such company), 24392 (no such task), 24393
+// (server error), 24394 (data rejected; see additionalMessages), 24395
+// (invalid data) or 24396 (more than one kind of owner).
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /api/1.0/crm?action=addOrUpdateTask (the `AddOrUpdateTask` operationId).
+func (c *Client) AddOrUpdateTask(ctx context.Context, body AddOrUpdateTaskJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewAddOrUpdateTaskRequest(c.Server, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetActivityListWithBody List the CRM activities
+//
+// Pages through the meetings, calls and emails the key's user can see,
+// optionally those of one venue.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /api/1.0/crm?action=getActivityList (the `GetActivityList` operationId).
+func (c *Client) GetActivityListWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetActivityListRequestWithBody(c.Server, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetActivityList List the CRM activities
+//
+// Pages through the meetings, calls and emails the key's user can see,
+// optionally those of one venue.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /api/1.0/crm?action=getActivityList (the `GetActivityList` operationId).
+func (c *Client) GetActivityList(ctx context.Context, body GetActivityListJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetActivityListRequest(c.Server, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetLeadChannelListWithBody List the lead channels
+//
+// Pages through the channels leads and opportunities can come through.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /api/1.0/crm?action=getLeadChannelList (the `GetLeadChannelList` operationId).
+func (c *Client) GetLeadChannelListWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetLeadChannelListRequestWithBody(c.Server, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetLeadChannelList List the lead channels
+//
+// Pages through the channels leads and opportunities can come through.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /api/1.0/crm?action=getLeadChannelList (the `GetLeadChannelList` operationId).
+func (c *Client) GetLeadChannelList(ctx context.Context, body GetLeadChannelListJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetLeadChannelListRequest(c.Server, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetLeadListWithBody List the leads
+//
+// Pages through the leads the key's user can see, each with its owner,
+// contact, company, stage, quality, type, source and channel.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /api/1.0/crm?action=getLeadList (the `GetLeadList` operationId).
+func (c *Client) GetLeadListWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetLeadListRequestWithBody(c.Server, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetLeadList List the leads
+//
+// Pages through the leads the key's user can see, each with its owner,
+// contact, company, stage, quality, type, source and channel.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /api/1.0/crm?action=getLeadList (the `GetLeadList` operationId).
+func (c *Client) GetLeadList(ctx context.Context, body GetLeadListJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetLeadListRequest(c.Server, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetLeadNoteListWithBody List the notes of a lead
+//
+// Pages through the notes written on one lead.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /api/1.0/crm?action=getLeadNoteList (the `GetLeadNoteList` operationId).
+func (c *Client) GetLeadNoteListWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetLeadNoteListRequestWithBody(c.Server, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetLeadNoteList List the notes of a lead
+//
+// Pages through the notes written on one lead.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /api/1.0/crm?action=getLeadNoteList (the `GetLeadNoteList` operationId).
+func (c *Client) GetLeadNoteList(ctx context.Context, body GetLeadNoteListJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetLeadNoteListRequest(c.Server, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetLeadQualityListWithBody List the lead qualities
+//
+// Pages through the grades leads and opportunities can be given.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /api/1.0/crm?action=getLeadQualityList (the `GetLeadQualityList` operationId).
+func (c *Client) GetLeadQualityListWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetLeadQualityListRequestWithBody(c.Server, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetLeadQualityList List the lead qualities
+//
+// Pages through the grades leads and opportunities can be given.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /api/1.0/crm?action=getLeadQualityList (the `GetLeadQualityList` operationId).
+func (c *Client) GetLeadQualityList(ctx context.Context, body GetLeadQualityListJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetLeadQualityListRequest(c.Server, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetLeadSourceListWithBody List the lead sources
+//
+// Pages through the sources leads and opportunities are credited to.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /api/1.0/crm?action=getLeadSourceList (the `GetLeadSourceList` operationId).
+func (c *Client) GetLeadSourceListWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetLeadSourceListRequestWithBody(c.Server, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetLeadSourceList List the lead sources
+//
+// Pages through the sources leads and opportunities are credited to.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /api/1.0/crm?action=getLeadSourceList (the `GetLeadSourceList` operationId).
+func (c *Client) GetLeadSourceList(ctx context.Context, body GetLeadSourceListJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetLeadSourceListRequest(c.Server, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetLeadStageListWithBody List the lead stages
+//
+// Pages through the stages of the sales pipeline, each with its reasons.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /api/1.0/crm?action=getLeadStageList (the `GetLeadStageList` operationId).
+func (c *Client) GetLeadStageListWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetLeadStageListRequestWithBody(c.Server, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetLeadStageList List the lead stages
+//
+// Pages through the stages of the sales pipeline, each with its reasons.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /api/1.0/crm?action=getLeadStageList (the `GetLeadStageList` operationId).
+func (c *Client) GetLeadStageList(ctx context.Context, body GetLeadStageListJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetLeadStageListRequest(c.Server, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetLeadTypeListWithBody List the lead types
+//
+// Pages through the types leads and opportunities can be given, each with its subtypes.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /api/1.0/crm?action=getLeadTypeList (the `GetLeadTypeList` operationId).
+func (c *Client) GetLeadTypeListWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetLeadTypeListRequestWithBody(c.Server, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetLeadTypeList List the lead types
+//
+// Pages through the types leads and opportunities can be given, each with its subtypes.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /api/1.0/crm?action=getLeadTypeList (the `GetLeadTypeList` operationId).
+func (c *Client) GetLeadTypeList(ctx context.Context, body GetLeadTypeListJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetLeadTypeListRequest(c.Server, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetOpportunityListWithBody List the opportunities
+//
+// Pages through the opportunities the key's user can see, optionally
+// those of some venues. An opportunity carries the fields of a lead plus
+// its venue and external links.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /api/1.0/crm?action=getOpportunityList (the `GetOpportunityList` operationId).
+func (c *Client) GetOpportunityListWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetOpportunityListRequestWithBody(c.Server, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetOpportunityList List the opportunities
+//
+// Pages through the opportunities the key's user can see, optionally
+// those of some venues. An opportunity carries the fields of a lead plus
+// its venue and external links.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /api/1.0/crm?action=getOpportunityList (the `GetOpportunityList` operationId).
+func (c *Client) GetOpportunityList(ctx context.Context, body GetOpportunityListJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetOpportunityListRequest(c.Server, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetOpportunityNoteListWithBody List the notes of an opportunity
+//
+// Pages through the notes written on one opportunity.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /api/1.0/crm?action=getOpportunityNoteList (the `GetOpportunityNoteList` operationId).
+func (c *Client) GetOpportunityNoteListWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetOpportunityNoteListRequestWithBody(c.Server, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetOpportunityNoteList List the notes of an opportunity
+//
+// Pages through the notes written on one opportunity.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /api/1.0/crm?action=getOpportunityNoteList (the `GetOpportunityNoteList` operationId).
+func (c *Client) GetOpportunityNoteList(ctx context.Context, body GetOpportunityNoteListJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetOpportunityNoteListRequest(c.Server, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetTaskListWithBody List the CRM tasks
+//
+// Pages through the tasks the key's user can see, optionally those of one venue.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /api/1.0/crm?action=getTaskList (the `GetTaskList` operationId).
+func (c *Client) GetTaskListWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetTaskListRequestWithBody(c.Server, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetTaskList List the CRM tasks
+//
+// Pages through the tasks the key's user can see, optionally those of one venue.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /api/1.0/crm?action=getTaskList (the `GetTaskList` operationId).
+func (c *Client) GetTaskList(ctx context.Context, body GetTaskListJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetTaskListRequest(c.Server, body)
 	if err != nil {
 		return nil, err
 	}
@@ -3240,6 +5594,806 @@ func NewGetContactListRequestWithBody(server string, contentType string, body io
 	return req, nil
 }
 
+// NewAddOrUpdateActivityRequest calls the generic AddOrUpdateActivity builder with application/json body
+func NewAddOrUpdateActivityRequest(server string, body AddOrUpdateActivityJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewAddOrUpdateActivityRequestWithBody(server, "application/json", bodyReader)
+}
+
+// NewAddOrUpdateActivityRequestWithBody constructs an http.Request for the AddOrUpdateActivity method, with any body, and a specified content type
+func NewAddOrUpdateActivityRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/1.0/crm?action=addOrUpdateActivity")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewAddOrUpdateActivityPurposeRequest calls the generic AddOrUpdateActivityPurpose builder with application/json body
+func NewAddOrUpdateActivityPurposeRequest(server string, body AddOrUpdateActivityPurposeJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewAddOrUpdateActivityPurposeRequestWithBody(server, "application/json", bodyReader)
+}
+
+// NewAddOrUpdateActivityPurposeRequestWithBody constructs an http.Request for the AddOrUpdateActivityPurpose method, with any body, and a specified content type
+func NewAddOrUpdateActivityPurposeRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/1.0/crm?action=addOrUpdateActivityPurpose")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewAddOrUpdateLeadChannelRequest calls the generic AddOrUpdateLeadChannel builder with application/json body
+func NewAddOrUpdateLeadChannelRequest(server string, body AddOrUpdateLeadChannelJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewAddOrUpdateLeadChannelRequestWithBody(server, "application/json", bodyReader)
+}
+
+// NewAddOrUpdateLeadChannelRequestWithBody constructs an http.Request for the AddOrUpdateLeadChannel method, with any body, and a specified content type
+func NewAddOrUpdateLeadChannelRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/1.0/crm?action=addOrUpdateLeadChannel")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewAddOrUpdateLeadNoteRequest calls the generic AddOrUpdateLeadNote builder with application/json body
+func NewAddOrUpdateLeadNoteRequest(server string, body AddOrUpdateLeadNoteJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewAddOrUpdateLeadNoteRequestWithBody(server, "application/json", bodyReader)
+}
+
+// NewAddOrUpdateLeadNoteRequestWithBody constructs an http.Request for the AddOrUpdateLeadNote method, with any body, and a specified content type
+func NewAddOrUpdateLeadNoteRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/1.0/crm?action=addOrUpdateLeadNote")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewAddOrUpdateLeadQualityRequest calls the generic AddOrUpdateLeadQuality builder with application/json body
+func NewAddOrUpdateLeadQualityRequest(server string, body AddOrUpdateLeadQualityJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewAddOrUpdateLeadQualityRequestWithBody(server, "application/json", bodyReader)
+}
+
+// NewAddOrUpdateLeadQualityRequestWithBody constructs an http.Request for the AddOrUpdateLeadQuality method, with any body, and a specified content type
+func NewAddOrUpdateLeadQualityRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/1.0/crm?action=addOrUpdateLeadQuality")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewAddOrUpdateLeadSourceRequest calls the generic AddOrUpdateLeadSource builder with application/json body
+func NewAddOrUpdateLeadSourceRequest(server string, body AddOrUpdateLeadSourceJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewAddOrUpdateLeadSourceRequestWithBody(server, "application/json", bodyReader)
+}
+
+// NewAddOrUpdateLeadSourceRequestWithBody constructs an http.Request for the AddOrUpdateLeadSource method, with any body, and a specified content type
+func NewAddOrUpdateLeadSourceRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/1.0/crm?action=addOrUpdateLeadSource")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewAddOrUpdateLeadStageRequest calls the generic AddOrUpdateLeadStage builder with application/json body
+func NewAddOrUpdateLeadStageRequest(server string, body AddOrUpdateLeadStageJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewAddOrUpdateLeadStageRequestWithBody(server, "application/json", bodyReader)
+}
+
+// NewAddOrUpdateLeadStageRequestWithBody constructs an http.Request for the AddOrUpdateLeadStage method, with any body, and a specified content type
+func NewAddOrUpdateLeadStageRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/1.0/crm?action=addOrUpdateLeadStage")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewAddOrUpdateLeadTypeRequest calls the generic AddOrUpdateLeadType builder with application/json body
+func NewAddOrUpdateLeadTypeRequest(server string, body AddOrUpdateLeadTypeJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewAddOrUpdateLeadTypeRequestWithBody(server, "application/json", bodyReader)
+}
+
+// NewAddOrUpdateLeadTypeRequestWithBody constructs an http.Request for the AddOrUpdateLeadType method, with any body, and a specified content type
+func NewAddOrUpdateLeadTypeRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/1.0/crm?action=addOrUpdateLeadType")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewAddOrUpdateTaskRequest calls the generic AddOrUpdateTask builder with application/json body
+func NewAddOrUpdateTaskRequest(server string, body AddOrUpdateTaskJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewAddOrUpdateTaskRequestWithBody(server, "application/json", bodyReader)
+}
+
+// NewAddOrUpdateTaskRequestWithBody constructs an http.Request for the AddOrUpdateTask method, with any body, and a specified content type
+func NewAddOrUpdateTaskRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/1.0/crm?action=addOrUpdateTask")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewGetActivityListRequest calls the generic GetActivityList builder with application/json body
+func NewGetActivityListRequest(server string, body GetActivityListJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewGetActivityListRequestWithBody(server, "application/json", bodyReader)
+}
+
+// NewGetActivityListRequestWithBody constructs an http.Request for the GetActivityList method, with any body, and a specified content type
+func NewGetActivityListRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/1.0/crm?action=getActivityList")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewGetLeadChannelListRequest calls the generic GetLeadChannelList builder with application/json body
+func NewGetLeadChannelListRequest(server string, body GetLeadChannelListJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewGetLeadChannelListRequestWithBody(server, "application/json", bodyReader)
+}
+
+// NewGetLeadChannelListRequestWithBody constructs an http.Request for the GetLeadChannelList method, with any body, and a specified content type
+func NewGetLeadChannelListRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/1.0/crm?action=getLeadChannelList")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewGetLeadListRequest calls the generic GetLeadList builder with application/json body
+func NewGetLeadListRequest(server string, body GetLeadListJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewGetLeadListRequestWithBody(server, "application/json", bodyReader)
+}
+
+// NewGetLeadListRequestWithBody constructs an http.Request for the GetLeadList method, with any body, and a specified content type
+func NewGetLeadListRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/1.0/crm?action=getLeadList")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewGetLeadNoteListRequest calls the generic GetLeadNoteList builder with application/json body
+func NewGetLeadNoteListRequest(server string, body GetLeadNoteListJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewGetLeadNoteListRequestWithBody(server, "application/json", bodyReader)
+}
+
+// NewGetLeadNoteListRequestWithBody constructs an http.Request for the GetLeadNoteList method, with any body, and a specified content type
+func NewGetLeadNoteListRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/1.0/crm?action=getLeadNoteList")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewGetLeadQualityListRequest calls the generic GetLeadQualityList builder with application/json body
+func NewGetLeadQualityListRequest(server string, body GetLeadQualityListJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewGetLeadQualityListRequestWithBody(server, "application/json", bodyReader)
+}
+
+// NewGetLeadQualityListRequestWithBody constructs an http.Request for the GetLeadQualityList method, with any body, and a specified content type
+func NewGetLeadQualityListRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/1.0/crm?action=getLeadQualityList")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewGetLeadSourceListRequest calls the generic GetLeadSourceList builder with application/json body
+func NewGetLeadSourceListRequest(server string, body GetLeadSourceListJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewGetLeadSourceListRequestWithBody(server, "application/json", bodyReader)
+}
+
+// NewGetLeadSourceListRequestWithBody constructs an http.Request for the GetLeadSourceList method, with any body, and a specified content type
+func NewGetLeadSourceListRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/1.0/crm?action=getLeadSourceList")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewGetLeadStageListRequest calls the generic GetLeadStageList builder with application/json body
+func NewGetLeadStageListRequest(server string, body GetLeadStageListJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewGetLeadStageListRequestWithBody(server, "application/json", bodyReader)
+}
+
+// NewGetLeadStageListRequestWithBody constructs an http.Request for the GetLeadStageList method, with any body, and a specified content type
+func NewGetLeadStageListRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/1.0/crm?action=getLeadStageList")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewGetLeadTypeListRequest calls the generic GetLeadTypeList builder with application/json body
+func NewGetLeadTypeListRequest(server string, body GetLeadTypeListJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewGetLeadTypeListRequestWithBody(server, "application/json", bodyReader)
+}
+
+// NewGetLeadTypeListRequestWithBody constructs an http.Request for the GetLeadTypeList method, with any body, and a specified content type
+func NewGetLeadTypeListRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/1.0/crm?action=getLeadTypeList")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewGetOpportunityListRequest calls the generic GetOpportunityList builder with application/json body
+func NewGetOpportunityListRequest(server string, body GetOpportunityListJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewGetOpportunityListRequestWithBody(server, "application/json", bodyReader)
+}
+
+// NewGetOpportunityListRequestWithBody constructs an http.Request for the GetOpportunityList method, with any body, and a specified content type
+func NewGetOpportunityListRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/1.0/crm?action=getOpportunityList")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewGetOpportunityNoteListRequest calls the generic GetOpportunityNoteList builder with application/json body
+func NewGetOpportunityNoteListRequest(server string, body GetOpportunityNoteListJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewGetOpportunityNoteListRequestWithBody(server, "application/json", bodyReader)
+}
+
+// NewGetOpportunityNoteListRequestWithBody constructs an http.Request for the GetOpportunityNoteList method, with any body, and a specified content type
+func NewGetOpportunityNoteListRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/1.0/crm?action=getOpportunityNoteList")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewGetTaskListRequest calls the generic GetTaskList builder with application/json body
+func NewGetTaskListRequest(server string, body GetTaskListJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewGetTaskListRequestWithBody(server, "application/json", bodyReader)
+}
+
+// NewGetTaskListRequestWithBody constructs an http.Request for the GetTaskList method, with any body, and a specified content type
+func NewGetTaskListRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/1.0/crm?action=getTaskList")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
 // NewAddOrUpdateEventRequest calls the generic AddOrUpdateEvent builder with application/json body
 func NewAddOrUpdateEventRequest(server string, body AddOrUpdateEventJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
@@ -3995,6 +7149,458 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with POST /api/1.0/contact?action=getContactList (the `GetContactList` operationId).
 	GetContactListWithResponse(ctx context.Context, body GetContactListJSONRequestBody, reqEditors ...RequestEditorFn) (*GetContactListResp, error)
 
+	// AddOrUpdateActivityWithBodyWithResponse Add an activity, or update one
+	//
+	// Without id, adds a meeting, call or email to one contact, company or
+	// lead/opportunity; name, description and subType are then required.
+	// With id, updates the given fields of that activity. venueId is needed
+	// when the activity goes on an opportunity. An activity hangs off one
+	// owner only: with both contactId and companyId the contact is made a
+	// contact of the company and the activity goes on the company. Fails
+	// with specificCode 24397 (no such lead or opportunity), 24398 (no such
+	// contact), 24399 (no such company), 24400 (no such activity), 24401
+	// (server error), 24402 (data rejected; see additionalMessages), 24403
+	// (invalid data) or 24404 (more than one kind of owner).
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/1.0/crm?action=addOrUpdateActivity (the `AddOrUpdateActivity` operationId).
+	AddOrUpdateActivityWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AddOrUpdateActivityResp, error)
+
+	// AddOrUpdateActivityWithResponse Add an activity, or update one
+	//
+	// Without id, adds a meeting, call or email to one contact, company or
+	// lead/opportunity; name, description and subType are then required.
+	// With id, updates the given fields of that activity. venueId is needed
+	// when the activity goes on an opportunity. An activity hangs off one
+	// owner only: with both contactId and companyId the contact is made a
+	// contact of the company and the activity goes on the company. Fails
+	// with specificCode 24397 (no such lead or opportunity), 24398 (no such
+	// contact), 24399 (no such company), 24400 (no such activity), 24401
+	// (server error), 24402 (data rejected; see additionalMessages), 24403
+	// (invalid data) or 24404 (more than one kind of owner).
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/1.0/crm?action=addOrUpdateActivity (the `AddOrUpdateActivity` operationId).
+	AddOrUpdateActivityWithResponse(ctx context.Context, body AddOrUpdateActivityJSONRequestBody, reqEditors ...RequestEditorFn) (*AddOrUpdateActivityResp, error)
+
+	// AddOrUpdateActivityPurposeWithBodyWithResponse Add an activity purpose, or update one
+	//
+	// Without id, adds a purpose that activities can be given; name and type
+	// are then required. With id, updates the given fields of that purpose.
+	// Fails with specificCode 24300 (no such purpose), 24301 (server error),
+	// 24302 or 24303 (invalid data).
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/1.0/crm?action=addOrUpdateActivityPurpose (the `AddOrUpdateActivityPurpose` operationId).
+	AddOrUpdateActivityPurposeWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AddOrUpdateActivityPurposeResp, error)
+
+	// AddOrUpdateActivityPurposeWithResponse Add an activity purpose, or update one
+	//
+	// Without id, adds a purpose that activities can be given; name and type
+	// are then required. With id, updates the given fields of that purpose.
+	// Fails with specificCode 24300 (no such purpose), 24301 (server error),
+	// 24302 or 24303 (invalid data).
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/1.0/crm?action=addOrUpdateActivityPurpose (the `AddOrUpdateActivityPurpose` operationId).
+	AddOrUpdateActivityPurposeWithResponse(ctx context.Context, body AddOrUpdateActivityPurposeJSONRequestBody, reqEditors ...RequestEditorFn) (*AddOrUpdateActivityPurposeResp, error)
+
+	// AddOrUpdateLeadChannelWithBodyWithResponse Add a lead channel, or update one
+	//
+	// Without id, adds a channel through which leads arrive; name is then
+	// required. With id, renames that channel. Built-in channels cannot be
+	// changed. Fails with specificCode 24376 (no such channel), 24377 (the
+	// channel cannot be edited), 24378 (server error), 24379 or 24380
+	// (invalid data).
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/1.0/crm?action=addOrUpdateLeadChannel (the `AddOrUpdateLeadChannel` operationId).
+	AddOrUpdateLeadChannelWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AddOrUpdateLeadChannelResp, error)
+
+	// AddOrUpdateLeadChannelWithResponse Add a lead channel, or update one
+	//
+	// Without id, adds a channel through which leads arrive; name is then
+	// required. With id, renames that channel. Built-in channels cannot be
+	// changed. Fails with specificCode 24376 (no such channel), 24377 (the
+	// channel cannot be edited), 24378 (server error), 24379 or 24380
+	// (invalid data).
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/1.0/crm?action=addOrUpdateLeadChannel (the `AddOrUpdateLeadChannel` operationId).
+	AddOrUpdateLeadChannelWithResponse(ctx context.Context, body AddOrUpdateLeadChannelJSONRequestBody, reqEditors ...RequestEditorFn) (*AddOrUpdateLeadChannelResp, error)
+
+	// AddOrUpdateLeadNoteWithBodyWithResponse Add a note to a lead, or update one
+	//
+	// Without id, adds a note to the lead leadId; with id, changes that
+	// note's text. Fails with specificCode 24441 (no such lead or
+	// opportunity), 24434 (no such note), 24435 (server error), 24436 or
+	// 24437 (invalid data).
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/1.0/crm?action=addOrUpdateLeadNote (the `AddOrUpdateLeadNote` operationId).
+	AddOrUpdateLeadNoteWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AddOrUpdateLeadNoteResp, error)
+
+	// AddOrUpdateLeadNoteWithResponse Add a note to a lead, or update one
+	//
+	// Without id, adds a note to the lead leadId; with id, changes that
+	// note's text. Fails with specificCode 24441 (no such lead or
+	// opportunity), 24434 (no such note), 24435 (server error), 24436 or
+	// 24437 (invalid data).
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/1.0/crm?action=addOrUpdateLeadNote (the `AddOrUpdateLeadNote` operationId).
+	AddOrUpdateLeadNoteWithResponse(ctx context.Context, body AddOrUpdateLeadNoteJSONRequestBody, reqEditors ...RequestEditorFn) (*AddOrUpdateLeadNoteResp, error)
+
+	// AddOrUpdateLeadQualityWithBodyWithResponse Add a lead quality, or update one
+	//
+	// Without id, adds a grade that leads and opportunities can be given;
+	// label is then required. With id, updates the given fields of that
+	// quality. Fails with specificCode 24304 (no such quality), 24305
+	// (server error), 24306 or 24307 (invalid data).
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/1.0/crm?action=addOrUpdateLeadQuality (the `AddOrUpdateLeadQuality` operationId).
+	AddOrUpdateLeadQualityWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AddOrUpdateLeadQualityResp, error)
+
+	// AddOrUpdateLeadQualityWithResponse Add a lead quality, or update one
+	//
+	// Without id, adds a grade that leads and opportunities can be given;
+	// label is then required. With id, updates the given fields of that
+	// quality. Fails with specificCode 24304 (no such quality), 24305
+	// (server error), 24306 or 24307 (invalid data).
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/1.0/crm?action=addOrUpdateLeadQuality (the `AddOrUpdateLeadQuality` operationId).
+	AddOrUpdateLeadQualityWithResponse(ctx context.Context, body AddOrUpdateLeadQualityJSONRequestBody, reqEditors ...RequestEditorFn) (*AddOrUpdateLeadQualityResp, error)
+
+	// AddOrUpdateLeadSourceWithBodyWithResponse Add a lead source, or update one
+	//
+	// Without id, adds a source leads and opportunities can be credited to;
+	// name is then required. With id, updates the given fields of that
+	// source. Built-in sources cannot be changed. Fails with specificCode
+	// 24325 (no such source), 24326 (the source cannot be edited), 24327
+	// (server error), 24328 or 24329 (invalid data).
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/1.0/crm?action=addOrUpdateLeadSource (the `AddOrUpdateLeadSource` operationId).
+	AddOrUpdateLeadSourceWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AddOrUpdateLeadSourceResp, error)
+
+	// AddOrUpdateLeadSourceWithResponse Add a lead source, or update one
+	//
+	// Without id, adds a source leads and opportunities can be credited to;
+	// name is then required. With id, updates the given fields of that
+	// source. Built-in sources cannot be changed. Fails with specificCode
+	// 24325 (no such source), 24326 (the source cannot be edited), 24327
+	// (server error), 24328 or 24329 (invalid data).
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/1.0/crm?action=addOrUpdateLeadSource (the `AddOrUpdateLeadSource` operationId).
+	AddOrUpdateLeadSourceWithResponse(ctx context.Context, body AddOrUpdateLeadSourceJSONRequestBody, reqEditors ...RequestEditorFn) (*AddOrUpdateLeadSourceResp, error)
+
+	// AddOrUpdateLeadStageWithBodyWithResponse Add a lead stage, or update one
+	//
+	// Without id, adds a stage of the sales pipeline; name and applyTo are
+	// then required. With id, updates the given fields of that stage.
+	// Built-in stages cannot be changed. Fails with specificCode 24320 (no
+	// such stage), 24321 (the stage cannot be edited), 24322 (server error),
+	// 24323 or 24324 (invalid data).
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/1.0/crm?action=addOrUpdateLeadStage (the `AddOrUpdateLeadStage` operationId).
+	AddOrUpdateLeadStageWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AddOrUpdateLeadStageResp, error)
+
+	// AddOrUpdateLeadStageWithResponse Add a lead stage, or update one
+	//
+	// Without id, adds a stage of the sales pipeline; name and applyTo are
+	// then required. With id, updates the given fields of that stage.
+	// Built-in stages cannot be changed. Fails with specificCode 24320 (no
+	// such stage), 24321 (the stage cannot be edited), 24322 (server error),
+	// 24323 or 24324 (invalid data).
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/1.0/crm?action=addOrUpdateLeadStage (the `AddOrUpdateLeadStage` operationId).
+	AddOrUpdateLeadStageWithResponse(ctx context.Context, body AddOrUpdateLeadStageJSONRequestBody, reqEditors ...RequestEditorFn) (*AddOrUpdateLeadStageResp, error)
+
+	// AddOrUpdateLeadTypeWithBodyWithResponse Add a lead type, or rename one
+	//
+	// Without id, adds a type leads and opportunities can be given; type (the
+	// name) is then required. With id, renames that type. Subtypes cannot be
+	// set through this action. Fails with specificCode 24381 (no such type),
+	// 24382 (server error), 24383 or 24384 (invalid data).
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/1.0/crm?action=addOrUpdateLeadType (the `AddOrUpdateLeadType` operationId).
+	AddOrUpdateLeadTypeWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AddOrUpdateLeadTypeResp, error)
+
+	// AddOrUpdateLeadTypeWithResponse Add a lead type, or rename one
+	//
+	// Without id, adds a type leads and opportunities can be given; type (the
+	// name) is then required. With id, renames that type. Subtypes cannot be
+	// set through this action. Fails with specificCode 24381 (no such type),
+	// 24382 (server error), 24383 or 24384 (invalid data).
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/1.0/crm?action=addOrUpdateLeadType (the `AddOrUpdateLeadType` operationId).
+	AddOrUpdateLeadTypeWithResponse(ctx context.Context, body AddOrUpdateLeadTypeJSONRequestBody, reqEditors ...RequestEditorFn) (*AddOrUpdateLeadTypeResp, error)
+
+	// AddOrUpdateTaskWithBodyWithResponse Add a task, or update one
+	//
+	// Without id, adds a to-do to one contact, company or
+	// lead/opportunity; name and endDatetime (when it is due) are then
+	// required. With id, updates the given fields of that task. venueId is
+	// needed when the task goes on an opportunity. A task hangs off one
+	// owner only: with both contactId and companyId the contact is made a
+	// contact of the company and the task goes on the company. Fails with
+	// specificCode 24389 (no such lead or opportunity), 24390 (no such
+	// contact), 24391 (no such company), 24392 (no such task), 24393
+	// (server error), 24394 (data rejected; see additionalMessages), 24395
+	// (invalid data) or 24396 (more than one kind of owner).
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/1.0/crm?action=addOrUpdateTask (the `AddOrUpdateTask` operationId).
+	AddOrUpdateTaskWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AddOrUpdateTaskResp, error)
+
+	// AddOrUpdateTaskWithResponse Add a task, or update one
+	//
+	// Without id, adds a to-do to one contact, company or
+	// lead/opportunity; name and endDatetime (when it is due) are then
+	// required. With id, updates the given fields of that task. venueId is
+	// needed when the task goes on an opportunity. A task hangs off one
+	// owner only: with both contactId and companyId the contact is made a
+	// contact of the company and the task goes on the company. Fails with
+	// specificCode 24389 (no such lead or opportunity), 24390 (no such
+	// contact), 24391 (no such company), 24392 (no such task), 24393
+	// (server error), 24394 (data rejected; see additionalMessages), 24395
+	// (invalid data) or 24396 (more than one kind of owner).
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/1.0/crm?action=addOrUpdateTask (the `AddOrUpdateTask` operationId).
+	AddOrUpdateTaskWithResponse(ctx context.Context, body AddOrUpdateTaskJSONRequestBody, reqEditors ...RequestEditorFn) (*AddOrUpdateTaskResp, error)
+
+	// GetActivityListWithBodyWithResponse List the CRM activities
+	//
+	// Pages through the meetings, calls and emails the key's user can see,
+	// optionally those of one venue.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/1.0/crm?action=getActivityList (the `GetActivityList` operationId).
+	GetActivityListWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*GetActivityListResp, error)
+
+	// GetActivityListWithResponse List the CRM activities
+	//
+	// Pages through the meetings, calls and emails the key's user can see,
+	// optionally those of one venue.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/1.0/crm?action=getActivityList (the `GetActivityList` operationId).
+	GetActivityListWithResponse(ctx context.Context, body GetActivityListJSONRequestBody, reqEditors ...RequestEditorFn) (*GetActivityListResp, error)
+
+	// GetLeadChannelListWithBodyWithResponse List the lead channels
+	//
+	// Pages through the channels leads and opportunities can come through.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/1.0/crm?action=getLeadChannelList (the `GetLeadChannelList` operationId).
+	GetLeadChannelListWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*GetLeadChannelListResp, error)
+
+	// GetLeadChannelListWithResponse List the lead channels
+	//
+	// Pages through the channels leads and opportunities can come through.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/1.0/crm?action=getLeadChannelList (the `GetLeadChannelList` operationId).
+	GetLeadChannelListWithResponse(ctx context.Context, body GetLeadChannelListJSONRequestBody, reqEditors ...RequestEditorFn) (*GetLeadChannelListResp, error)
+
+	// GetLeadListWithBodyWithResponse List the leads
+	//
+	// Pages through the leads the key's user can see, each with its owner,
+	// contact, company, stage, quality, type, source and channel.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/1.0/crm?action=getLeadList (the `GetLeadList` operationId).
+	GetLeadListWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*GetLeadListResp, error)
+
+	// GetLeadListWithResponse List the leads
+	//
+	// Pages through the leads the key's user can see, each with its owner,
+	// contact, company, stage, quality, type, source and channel.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/1.0/crm?action=getLeadList (the `GetLeadList` operationId).
+	GetLeadListWithResponse(ctx context.Context, body GetLeadListJSONRequestBody, reqEditors ...RequestEditorFn) (*GetLeadListResp, error)
+
+	// GetLeadNoteListWithBodyWithResponse List the notes of a lead
+	//
+	// Pages through the notes written on one lead.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/1.0/crm?action=getLeadNoteList (the `GetLeadNoteList` operationId).
+	GetLeadNoteListWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*GetLeadNoteListResp, error)
+
+	// GetLeadNoteListWithResponse List the notes of a lead
+	//
+	// Pages through the notes written on one lead.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/1.0/crm?action=getLeadNoteList (the `GetLeadNoteList` operationId).
+	GetLeadNoteListWithResponse(ctx context.Context, body GetLeadNoteListJSONRequestBody, reqEditors ...RequestEditorFn) (*GetLeadNoteListResp, error)
+
+	// GetLeadQualityListWithBodyWithResponse List the lead qualities
+	//
+	// Pages through the grades leads and opportunities can be given.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/1.0/crm?action=getLeadQualityList (the `GetLeadQualityList` operationId).
+	GetLeadQualityListWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*GetLeadQualityListResp, error)
+
+	// GetLeadQualityListWithResponse List the lead qualities
+	//
+	// Pages through the grades leads and opportunities can be given.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/1.0/crm?action=getLeadQualityList (the `GetLeadQualityList` operationId).
+	GetLeadQualityListWithResponse(ctx context.Context, body GetLeadQualityListJSONRequestBody, reqEditors ...RequestEditorFn) (*GetLeadQualityListResp, error)
+
+	// GetLeadSourceListWithBodyWithResponse List the lead sources
+	//
+	// Pages through the sources leads and opportunities are credited to.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/1.0/crm?action=getLeadSourceList (the `GetLeadSourceList` operationId).
+	GetLeadSourceListWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*GetLeadSourceListResp, error)
+
+	// GetLeadSourceListWithResponse List the lead sources
+	//
+	// Pages through the sources leads and opportunities are credited to.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/1.0/crm?action=getLeadSourceList (the `GetLeadSourceList` operationId).
+	GetLeadSourceListWithResponse(ctx context.Context, body GetLeadSourceListJSONRequestBody, reqEditors ...RequestEditorFn) (*GetLeadSourceListResp, error)
+
+	// GetLeadStageListWithBodyWithResponse List the lead stages
+	//
+	// Pages through the stages of the sales pipeline, each with its reasons.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/1.0/crm?action=getLeadStageList (the `GetLeadStageList` operationId).
+	GetLeadStageListWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*GetLeadStageListResp, error)
+
+	// GetLeadStageListWithResponse List the lead stages
+	//
+	// Pages through the stages of the sales pipeline, each with its reasons.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/1.0/crm?action=getLeadStageList (the `GetLeadStageList` operationId).
+	GetLeadStageListWithResponse(ctx context.Context, body GetLeadStageListJSONRequestBody, reqEditors ...RequestEditorFn) (*GetLeadStageListResp, error)
+
+	// GetLeadTypeListWithBodyWithResponse List the lead types
+	//
+	// Pages through the types leads and opportunities can be given, each with its subtypes.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/1.0/crm?action=getLeadTypeList (the `GetLeadTypeList` operationId).
+	GetLeadTypeListWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*GetLeadTypeListResp, error)
+
+	// GetLeadTypeListWithResponse List the lead types
+	//
+	// Pages through the types leads and opportunities can be given, each with its subtypes.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/1.0/crm?action=getLeadTypeList (the `GetLeadTypeList` operationId).
+	GetLeadTypeListWithResponse(ctx context.Context, body GetLeadTypeListJSONRequestBody, reqEditors ...RequestEditorFn) (*GetLeadTypeListResp, error)
+
+	// GetOpportunityListWithBodyWithResponse List the opportunities
+	//
+	// Pages through the opportunities the key's user can see, optionally
+	// those of some venues. An opportunity carries the fields of a lead plus
+	// its venue and external links.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/1.0/crm?action=getOpportunityList (the `GetOpportunityList` operationId).
+	GetOpportunityListWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*GetOpportunityListResp, error)
+
+	// GetOpportunityListWithResponse List the opportunities
+	//
+	// Pages through the opportunities the key's user can see, optionally
+	// those of some venues. An opportunity carries the fields of a lead plus
+	// its venue and external links.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/1.0/crm?action=getOpportunityList (the `GetOpportunityList` operationId).
+	GetOpportunityListWithResponse(ctx context.Context, body GetOpportunityListJSONRequestBody, reqEditors ...RequestEditorFn) (*GetOpportunityListResp, error)
+
+	// GetOpportunityNoteListWithBodyWithResponse List the notes of an opportunity
+	//
+	// Pages through the notes written on one opportunity.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/1.0/crm?action=getOpportunityNoteList (the `GetOpportunityNoteList` operationId).
+	GetOpportunityNoteListWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*GetOpportunityNoteListResp, error)
+
+	// GetOpportunityNoteListWithResponse List the notes of an opportunity
+	//
+	// Pages through the notes written on one opportunity.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/1.0/crm?action=getOpportunityNoteList (the `GetOpportunityNoteList` operationId).
+	GetOpportunityNoteListWithResponse(ctx context.Context, body GetOpportunityNoteListJSONRequestBody, reqEditors ...RequestEditorFn) (*GetOpportunityNoteListResp, error)
+
+	// GetTaskListWithBodyWithResponse List the CRM tasks
+	//
+	// Pages through the tasks the key's user can see, optionally those of one venue.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/1.0/crm?action=getTaskList (the `GetTaskList` operationId).
+	GetTaskListWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*GetTaskListResp, error)
+
+	// GetTaskListWithResponse List the CRM tasks
+	//
+	// Pages through the tasks the key's user can see, optionally those of one venue.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/1.0/crm?action=getTaskList (the `GetTaskList` operationId).
+	GetTaskListWithResponse(ctx context.Context, body GetTaskListJSONRequestBody, reqEditors ...RequestEditorFn) (*GetTaskListResp, error)
+
 	// AddOrUpdateEventWithBodyWithResponse Add an event, or update one
 	//
 	// Without id, adds an event; eventType (12), title, timezone,
@@ -4649,6 +8255,966 @@ func (r GetContactListResp) StatusCode() int {
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r GetContactListResp) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type AddOrUpdateActivityResp struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *AddOrUpdateResult
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Exception
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r AddOrUpdateActivityResp) GetJSON200() *AddOrUpdateResult {
+	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r AddOrUpdateActivityResp) GetJSONDefault() *Exception {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r AddOrUpdateActivityResp) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r AddOrUpdateActivityResp) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r AddOrUpdateActivityResp) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r AddOrUpdateActivityResp) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type AddOrUpdateActivityPurposeResp struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *AddOrUpdateResult
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Exception
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r AddOrUpdateActivityPurposeResp) GetJSON200() *AddOrUpdateResult {
+	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r AddOrUpdateActivityPurposeResp) GetJSONDefault() *Exception {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r AddOrUpdateActivityPurposeResp) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r AddOrUpdateActivityPurposeResp) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r AddOrUpdateActivityPurposeResp) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r AddOrUpdateActivityPurposeResp) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type AddOrUpdateLeadChannelResp struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *AddOrUpdateResult
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Exception
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r AddOrUpdateLeadChannelResp) GetJSON200() *AddOrUpdateResult {
+	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r AddOrUpdateLeadChannelResp) GetJSONDefault() *Exception {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r AddOrUpdateLeadChannelResp) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r AddOrUpdateLeadChannelResp) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r AddOrUpdateLeadChannelResp) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r AddOrUpdateLeadChannelResp) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type AddOrUpdateLeadNoteResp struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *AddOrUpdateResult
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Exception
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r AddOrUpdateLeadNoteResp) GetJSON200() *AddOrUpdateResult {
+	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r AddOrUpdateLeadNoteResp) GetJSONDefault() *Exception {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r AddOrUpdateLeadNoteResp) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r AddOrUpdateLeadNoteResp) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r AddOrUpdateLeadNoteResp) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r AddOrUpdateLeadNoteResp) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type AddOrUpdateLeadQualityResp struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *AddOrUpdateResult
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Exception
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r AddOrUpdateLeadQualityResp) GetJSON200() *AddOrUpdateResult {
+	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r AddOrUpdateLeadQualityResp) GetJSONDefault() *Exception {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r AddOrUpdateLeadQualityResp) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r AddOrUpdateLeadQualityResp) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r AddOrUpdateLeadQualityResp) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r AddOrUpdateLeadQualityResp) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type AddOrUpdateLeadSourceResp struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *AddOrUpdateResult
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Exception
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r AddOrUpdateLeadSourceResp) GetJSON200() *AddOrUpdateResult {
+	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r AddOrUpdateLeadSourceResp) GetJSONDefault() *Exception {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r AddOrUpdateLeadSourceResp) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r AddOrUpdateLeadSourceResp) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r AddOrUpdateLeadSourceResp) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r AddOrUpdateLeadSourceResp) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type AddOrUpdateLeadStageResp struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *AddOrUpdateResult
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Exception
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r AddOrUpdateLeadStageResp) GetJSON200() *AddOrUpdateResult {
+	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r AddOrUpdateLeadStageResp) GetJSONDefault() *Exception {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r AddOrUpdateLeadStageResp) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r AddOrUpdateLeadStageResp) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r AddOrUpdateLeadStageResp) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r AddOrUpdateLeadStageResp) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type AddOrUpdateLeadTypeResp struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *AddOrUpdateResult
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Exception
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r AddOrUpdateLeadTypeResp) GetJSON200() *AddOrUpdateResult {
+	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r AddOrUpdateLeadTypeResp) GetJSONDefault() *Exception {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r AddOrUpdateLeadTypeResp) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r AddOrUpdateLeadTypeResp) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r AddOrUpdateLeadTypeResp) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r AddOrUpdateLeadTypeResp) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type AddOrUpdateTaskResp struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *AddOrUpdateResult
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Exception
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r AddOrUpdateTaskResp) GetJSON200() *AddOrUpdateResult {
+	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r AddOrUpdateTaskResp) GetJSONDefault() *Exception {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r AddOrUpdateTaskResp) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r AddOrUpdateTaskResp) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r AddOrUpdateTaskResp) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r AddOrUpdateTaskResp) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type GetActivityListResp struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *ActivityCollection
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Exception
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetActivityListResp) GetJSON200() *ActivityCollection {
+	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r GetActivityListResp) GetJSONDefault() *Exception {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r GetActivityListResp) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetActivityListResp) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetActivityListResp) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetActivityListResp) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type GetLeadChannelListResp struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *LeadChannelCollection
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Exception
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetLeadChannelListResp) GetJSON200() *LeadChannelCollection {
+	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r GetLeadChannelListResp) GetJSONDefault() *Exception {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r GetLeadChannelListResp) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetLeadChannelListResp) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetLeadChannelListResp) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetLeadChannelListResp) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type GetLeadListResp struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *LeadCollection
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Exception
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetLeadListResp) GetJSON200() *LeadCollection {
+	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r GetLeadListResp) GetJSONDefault() *Exception {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r GetLeadListResp) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetLeadListResp) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetLeadListResp) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetLeadListResp) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type GetLeadNoteListResp struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *LeadNoteCollection
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Exception
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetLeadNoteListResp) GetJSON200() *LeadNoteCollection {
+	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r GetLeadNoteListResp) GetJSONDefault() *Exception {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r GetLeadNoteListResp) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetLeadNoteListResp) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetLeadNoteListResp) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetLeadNoteListResp) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type GetLeadQualityListResp struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *LeadQualityCollection
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Exception
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetLeadQualityListResp) GetJSON200() *LeadQualityCollection {
+	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r GetLeadQualityListResp) GetJSONDefault() *Exception {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r GetLeadQualityListResp) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetLeadQualityListResp) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetLeadQualityListResp) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetLeadQualityListResp) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type GetLeadSourceListResp struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *LeadSourceCollection
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Exception
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetLeadSourceListResp) GetJSON200() *LeadSourceCollection {
+	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r GetLeadSourceListResp) GetJSONDefault() *Exception {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r GetLeadSourceListResp) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetLeadSourceListResp) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetLeadSourceListResp) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetLeadSourceListResp) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type GetLeadStageListResp struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *LeadStageCollection
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Exception
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetLeadStageListResp) GetJSON200() *LeadStageCollection {
+	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r GetLeadStageListResp) GetJSONDefault() *Exception {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r GetLeadStageListResp) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetLeadStageListResp) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetLeadStageListResp) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetLeadStageListResp) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type GetLeadTypeListResp struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *LeadTypeCollection
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Exception
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetLeadTypeListResp) GetJSON200() *LeadTypeCollection {
+	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r GetLeadTypeListResp) GetJSONDefault() *Exception {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r GetLeadTypeListResp) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetLeadTypeListResp) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetLeadTypeListResp) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetLeadTypeListResp) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type GetOpportunityListResp struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *OpportunityCollection
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Exception
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetOpportunityListResp) GetJSON200() *OpportunityCollection {
+	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r GetOpportunityListResp) GetJSONDefault() *Exception {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r GetOpportunityListResp) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetOpportunityListResp) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetOpportunityListResp) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetOpportunityListResp) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type GetOpportunityNoteListResp struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *OpportunityNoteCollection
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Exception
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetOpportunityNoteListResp) GetJSON200() *OpportunityNoteCollection {
+	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r GetOpportunityNoteListResp) GetJSONDefault() *Exception {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r GetOpportunityNoteListResp) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetOpportunityNoteListResp) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetOpportunityNoteListResp) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetOpportunityNoteListResp) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type GetTaskListResp struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *TaskCollection
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Exception
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetTaskListResp) GetJSON200() *TaskCollection {
+	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r GetTaskListResp) GetJSONDefault() *Exception {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r GetTaskListResp) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetTaskListResp) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetTaskListResp) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetTaskListResp) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
@@ -5587,6 +10153,698 @@ func (c *ClientWithResponses) GetContactListWithResponse(ctx context.Context, bo
 	return ParseGetContactListResp(rsp)
 }
 
+// AddOrUpdateActivityWithBodyWithResponse Add an activity, or update one
+//
+// Without id, adds a meeting, call or email to one contact, company or
+// lead/opportunity; name, description and subType are then required.
+// With id, updates the given fields of that activity. venueId is needed
+// when the activity goes on an opportunity. An activity hangs off one
+// owner only: with both contactId and companyId the contact is made a
+// contact of the company and the activity goes on the company. Fails
+// with specificCode 24397 (no such lead or opportunity), 24398 (no such
+// contact), 24399 (no such company), 24400 (no such activity), 24401
+// (server error), 24402 (data rejected; see additionalMessages), 24403
+// (invalid data) or 24404 (more than one kind of owner).
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/1.0/crm?action=addOrUpdateActivity (the `AddOrUpdateActivity` operationId).
+func (c *ClientWithResponses) AddOrUpdateActivityWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AddOrUpdateActivityResp, error) {
+	rsp, err := c.AddOrUpdateActivityWithBody(ctx, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseAddOrUpdateActivityResp(rsp)
+}
+
+// AddOrUpdateActivityWithResponse Add an activity, or update one
+//
+// Without id, adds a meeting, call or email to one contact, company or
+// lead/opportunity; name, description and subType are then required.
+// With id, updates the given fields of that activity. venueId is needed
+// when the activity goes on an opportunity. An activity hangs off one
+// owner only: with both contactId and companyId the contact is made a
+// contact of the company and the activity goes on the company. Fails
+// with specificCode 24397 (no such lead or opportunity), 24398 (no such
+// contact), 24399 (no such company), 24400 (no such activity), 24401
+// (server error), 24402 (data rejected; see additionalMessages), 24403
+// (invalid data) or 24404 (more than one kind of owner).
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/1.0/crm?action=addOrUpdateActivity (the `AddOrUpdateActivity` operationId).
+func (c *ClientWithResponses) AddOrUpdateActivityWithResponse(ctx context.Context, body AddOrUpdateActivityJSONRequestBody, reqEditors ...RequestEditorFn) (*AddOrUpdateActivityResp, error) {
+	rsp, err := c.AddOrUpdateActivity(ctx, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseAddOrUpdateActivityResp(rsp)
+}
+
+// AddOrUpdateActivityPurposeWithBodyWithResponse Add an activity purpose, or update one
+//
+// Without id, adds a purpose that activities can be given; name and type
+// are then required. With id, updates the given fields of that purpose.
+// Fails with specificCode 24300 (no such purpose), 24301 (server error),
+// 24302 or 24303 (invalid data).
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/1.0/crm?action=addOrUpdateActivityPurpose (the `AddOrUpdateActivityPurpose` operationId).
+func (c *ClientWithResponses) AddOrUpdateActivityPurposeWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AddOrUpdateActivityPurposeResp, error) {
+	rsp, err := c.AddOrUpdateActivityPurposeWithBody(ctx, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseAddOrUpdateActivityPurposeResp(rsp)
+}
+
+// AddOrUpdateActivityPurposeWithResponse Add an activity purpose, or update one
+//
+// Without id, adds a purpose that activities can be given; name and type
+// are then required. With id, updates the given fields of that purpose.
+// Fails with specificCode 24300 (no such purpose), 24301 (server error),
+// 24302 or 24303 (invalid data).
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/1.0/crm?action=addOrUpdateActivityPurpose (the `AddOrUpdateActivityPurpose` operationId).
+func (c *ClientWithResponses) AddOrUpdateActivityPurposeWithResponse(ctx context.Context, body AddOrUpdateActivityPurposeJSONRequestBody, reqEditors ...RequestEditorFn) (*AddOrUpdateActivityPurposeResp, error) {
+	rsp, err := c.AddOrUpdateActivityPurpose(ctx, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseAddOrUpdateActivityPurposeResp(rsp)
+}
+
+// AddOrUpdateLeadChannelWithBodyWithResponse Add a lead channel, or update one
+//
+// Without id, adds a channel through which leads arrive; name is then
+// required. With id, renames that channel. Built-in channels cannot be
+// changed. Fails with specificCode 24376 (no such channel), 24377 (the
+// channel cannot be edited), 24378 (server error), 24379 or 24380
+// (invalid data).
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/1.0/crm?action=addOrUpdateLeadChannel (the `AddOrUpdateLeadChannel` operationId).
+func (c *ClientWithResponses) AddOrUpdateLeadChannelWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AddOrUpdateLeadChannelResp, error) {
+	rsp, err := c.AddOrUpdateLeadChannelWithBody(ctx, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseAddOrUpdateLeadChannelResp(rsp)
+}
+
+// AddOrUpdateLeadChannelWithResponse Add a lead channel, or update one
+//
+// Without id, adds a channel through which leads arrive; name is then
+// required. With id, renames that channel. Built-in channels cannot be
+// changed. Fails with specificCode 24376 (no such channel), 24377 (the
+// channel cannot be edited), 24378 (server error), 24379 or 24380
+// (invalid data).
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/1.0/crm?action=addOrUpdateLeadChannel (the `AddOrUpdateLeadChannel` operationId).
+func (c *ClientWithResponses) AddOrUpdateLeadChannelWithResponse(ctx context.Context, body AddOrUpdateLeadChannelJSONRequestBody, reqEditors ...RequestEditorFn) (*AddOrUpdateLeadChannelResp, error) {
+	rsp, err := c.AddOrUpdateLeadChannel(ctx, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseAddOrUpdateLeadChannelResp(rsp)
+}
+
+// AddOrUpdateLeadNoteWithBodyWithResponse Add a note to a lead, or update one
+//
+// Without id, adds a note to the lead leadId; with id, changes that
+// note's text. Fails with specificCode 24441 (no such lead or
+// opportunity), 24434 (no such note), 24435 (server error), 24436 or
+// 24437 (invalid data).
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/1.0/crm?action=addOrUpdateLeadNote (the `AddOrUpdateLeadNote` operationId).
+func (c *ClientWithResponses) AddOrUpdateLeadNoteWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AddOrUpdateLeadNoteResp, error) {
+	rsp, err := c.AddOrUpdateLeadNoteWithBody(ctx, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseAddOrUpdateLeadNoteResp(rsp)
+}
+
+// AddOrUpdateLeadNoteWithResponse Add a note to a lead, or update one
+//
+// Without id, adds a note to the lead leadId; with id, changes that
+// note's text. Fails with specificCode 24441 (no such lead or
+// opportunity), 24434 (no such note), 24435 (server error), 24436 or
+// 24437 (invalid data).
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/1.0/crm?action=addOrUpdateLeadNote (the `AddOrUpdateLeadNote` operationId).
+func (c *ClientWithResponses) AddOrUpdateLeadNoteWithResponse(ctx context.Context, body AddOrUpdateLeadNoteJSONRequestBody, reqEditors ...RequestEditorFn) (*AddOrUpdateLeadNoteResp, error) {
+	rsp, err := c.AddOrUpdateLeadNote(ctx, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseAddOrUpdateLeadNoteResp(rsp)
+}
+
+// AddOrUpdateLeadQualityWithBodyWithResponse Add a lead quality, or update one
+//
+// Without id, adds a grade that leads and opportunities can be given;
+// label is then required. With id, updates the given fields of that
+// quality. Fails with specificCode 24304 (no such quality), 24305
+// (server error), 24306 or 24307 (invalid data).
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/1.0/crm?action=addOrUpdateLeadQuality (the `AddOrUpdateLeadQuality` operationId).
+func (c *ClientWithResponses) AddOrUpdateLeadQualityWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AddOrUpdateLeadQualityResp, error) {
+	rsp, err := c.AddOrUpdateLeadQualityWithBody(ctx, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseAddOrUpdateLeadQualityResp(rsp)
+}
+
+// AddOrUpdateLeadQualityWithResponse Add a lead quality, or update one
+//
+// Without id, adds a grade that leads and opportunities can be given;
+// label is then required. With id, updates the given fields of that
+// quality. Fails with specificCode 24304 (no such quality), 24305
+// (server error), 24306 or 24307 (invalid data).
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/1.0/crm?action=addOrUpdateLeadQuality (the `AddOrUpdateLeadQuality` operationId).
+func (c *ClientWithResponses) AddOrUpdateLeadQualityWithResponse(ctx context.Context, body AddOrUpdateLeadQualityJSONRequestBody, reqEditors ...RequestEditorFn) (*AddOrUpdateLeadQualityResp, error) {
+	rsp, err := c.AddOrUpdateLeadQuality(ctx, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseAddOrUpdateLeadQualityResp(rsp)
+}
+
+// AddOrUpdateLeadSourceWithBodyWithResponse Add a lead source, or update one
+//
+// Without id, adds a source leads and opportunities can be credited to;
+// name is then required. With id, updates the given fields of that
+// source. Built-in sources cannot be changed. Fails with specificCode
+// 24325 (no such source), 24326 (the source cannot be edited), 24327
+// (server error), 24328 or 24329 (invalid data).
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/1.0/crm?action=addOrUpdateLeadSource (the `AddOrUpdateLeadSource` operationId).
+func (c *ClientWithResponses) AddOrUpdateLeadSourceWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AddOrUpdateLeadSourceResp, error) {
+	rsp, err := c.AddOrUpdateLeadSourceWithBody(ctx, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseAddOrUpdateLeadSourceResp(rsp)
+}
+
+// AddOrUpdateLeadSourceWithResponse Add a lead source, or update one
+//
+// Without id, adds a source leads and opportunities can be credited to;
+// name is then required. With id, updates the given fields of that
+// source. Built-in sources cannot be changed. Fails with specificCode
+// 24325 (no such source), 24326 (the source cannot be edited), 24327
+// (server error), 24328 or 24329 (invalid data).
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/1.0/crm?action=addOrUpdateLeadSource (the `AddOrUpdateLeadSource` operationId).
+func (c *ClientWithResponses) AddOrUpdateLeadSourceWithResponse(ctx context.Context, body AddOrUpdateLeadSourceJSONRequestBody, reqEditors ...RequestEditorFn) (*AddOrUpdateLeadSourceResp, error) {
+	rsp, err := c.AddOrUpdateLeadSource(ctx, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseAddOrUpdateLeadSourceResp(rsp)
+}
+
+// AddOrUpdateLeadStageWithBodyWithResponse Add a lead stage, or update one
+//
+// Without id, adds a stage of the sales pipeline; name and applyTo are
+// then required. With id, updates the given fields of that stage.
+// Built-in stages cannot be changed. Fails with specificCode 24320 (no
+// such stage), 24321 (the stage cannot be edited), 24322 (server error),
+// 24323 or 24324 (invalid data).
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/1.0/crm?action=addOrUpdateLeadStage (the `AddOrUpdateLeadStage` operationId).
+func (c *ClientWithResponses) AddOrUpdateLeadStageWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AddOrUpdateLeadStageResp, error) {
+	rsp, err := c.AddOrUpdateLeadStageWithBody(ctx, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseAddOrUpdateLeadStageResp(rsp)
+}
+
+// AddOrUpdateLeadStageWithResponse Add a lead stage, or update one
+//
+// Without id, adds a stage of the sales pipeline; name and applyTo are
+// then required. With id, updates the given fields of that stage.
+// Built-in stages cannot be changed. Fails with specificCode 24320 (no
+// such stage), 24321 (the stage cannot be edited), 24322 (server error),
+// 24323 or 24324 (invalid data).
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/1.0/crm?action=addOrUpdateLeadStage (the `AddOrUpdateLeadStage` operationId).
+func (c *ClientWithResponses) AddOrUpdateLeadStageWithResponse(ctx context.Context, body AddOrUpdateLeadStageJSONRequestBody, reqEditors ...RequestEditorFn) (*AddOrUpdateLeadStageResp, error) {
+	rsp, err := c.AddOrUpdateLeadStage(ctx, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseAddOrUpdateLeadStageResp(rsp)
+}
+
+// AddOrUpdateLeadTypeWithBodyWithResponse Add a lead type, or rename one
+//
+// Without id, adds a type leads and opportunities can be given; type (the
+// name) is then required. With id, renames that type. Subtypes cannot be
+// set through this action. Fails with specificCode 24381 (no such type),
+// 24382 (server error), 24383 or 24384 (invalid data).
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/1.0/crm?action=addOrUpdateLeadType (the `AddOrUpdateLeadType` operationId).
+func (c *ClientWithResponses) AddOrUpdateLeadTypeWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AddOrUpdateLeadTypeResp, error) {
+	rsp, err := c.AddOrUpdateLeadTypeWithBody(ctx, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseAddOrUpdateLeadTypeResp(rsp)
+}
+
+// AddOrUpdateLeadTypeWithResponse Add a lead type, or rename one
+//
+// Without id, adds a type leads and opportunities can be given; type (the
+// name) is then required. With id, renames that type. Subtypes cannot be
+// set through this action. Fails with specificCode 24381 (no such type),
+// 24382 (server error), 24383 or 24384 (invalid data).
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/1.0/crm?action=addOrUpdateLeadType (the `AddOrUpdateLeadType` operationId).
+func (c *ClientWithResponses) AddOrUpdateLeadTypeWithResponse(ctx context.Context, body AddOrUpdateLeadTypeJSONRequestBody, reqEditors ...RequestEditorFn) (*AddOrUpdateLeadTypeResp, error) {
+	rsp, err := c.AddOrUpdateLeadType(ctx, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseAddOrUpdateLeadTypeResp(rsp)
+}
+
+// AddOrUpdateTaskWithBodyWithResponse Add a task, or update one
+//
+// Without id, adds a to-do to one contact, company or
+// lead/opportunity; name and endDatetime (when it is due) are then
+// required. With id, updates the given fields of that task. venueId is
+// needed when the task goes on an opportunity. A task hangs off one
+// owner only: with both contactId and companyId the contact is made a
+// contact of the company and the task goes on the company. Fails with
+// specificCode 24389 (no such lead or opportunity), 24390 (no such
+// contact), 24391 (no such company), 24392 (no such task), 24393
+// (server error), 24394 (data rejected; see additionalMessages), 24395
+// (invalid data) or 24396 (more than one kind of owner).
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/1.0/crm?action=addOrUpdateTask (the `AddOrUpdateTask` operationId).
+func (c *ClientWithResponses) AddOrUpdateTaskWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AddOrUpdateTaskResp, error) {
+	rsp, err := c.AddOrUpdateTaskWithBody(ctx, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseAddOrUpdateTaskResp(rsp)
+}
+
+// AddOrUpdateTaskWithResponse Add a task, or update one
+//
+// Without id, adds a to-do to one contact, company or
+// lead/opportunity; name and endDatetime (when it is due) are then
+// required. With id, updates the given fields of that task. venueId is
+// needed when the task goes on an opportunity. A task hangs off one
+// owner only: with both contactId and companyId the contact is made a
+// contact of the company and the task goes on the company. Fails with
+// specificCode 24389 (no such lead or opportunity), 24390 (no such
+// contact), 24391 (no such company), 24392 (no such task), 24393
+// (server error), 24394 (data rejected; see additionalMessages), 24395
+// (invalid data) or 24396 (more than one kind of owner).
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/1.0/crm?action=addOrUpdateTask (the `AddOrUpdateTask` operationId).
+func (c *ClientWithResponses) AddOrUpdateTaskWithResponse(ctx context.Context, body AddOrUpdateTaskJSONRequestBody, reqEditors ...RequestEditorFn) (*AddOrUpdateTaskResp, error) {
+	rsp, err := c.AddOrUpdateTask(ctx, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseAddOrUpdateTaskResp(rsp)
+}
+
+// GetActivityListWithBodyWithResponse List the CRM activities
+//
+// Pages through the meetings, calls and emails the key's user can see,
+// optionally those of one venue.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/1.0/crm?action=getActivityList (the `GetActivityList` operationId).
+func (c *ClientWithResponses) GetActivityListWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*GetActivityListResp, error) {
+	rsp, err := c.GetActivityListWithBody(ctx, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetActivityListResp(rsp)
+}
+
+// GetActivityListWithResponse List the CRM activities
+//
+// Pages through the meetings, calls and emails the key's user can see,
+// optionally those of one venue.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/1.0/crm?action=getActivityList (the `GetActivityList` operationId).
+func (c *ClientWithResponses) GetActivityListWithResponse(ctx context.Context, body GetActivityListJSONRequestBody, reqEditors ...RequestEditorFn) (*GetActivityListResp, error) {
+	rsp, err := c.GetActivityList(ctx, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetActivityListResp(rsp)
+}
+
+// GetLeadChannelListWithBodyWithResponse List the lead channels
+//
+// Pages through the channels leads and opportunities can come through.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/1.0/crm?action=getLeadChannelList (the `GetLeadChannelList` operationId).
+func (c *ClientWithResponses) GetLeadChannelListWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*GetLeadChannelListResp, error) {
+	rsp, err := c.GetLeadChannelListWithBody(ctx, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetLeadChannelListResp(rsp)
+}
+
+// GetLeadChannelListWithResponse List the lead channels
+//
+// Pages through the channels leads and opportunities can come through.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/1.0/crm?action=getLeadChannelList (the `GetLeadChannelList` operationId).
+func (c *ClientWithResponses) GetLeadChannelListWithResponse(ctx context.Context, body GetLeadChannelListJSONRequestBody, reqEditors ...RequestEditorFn) (*GetLeadChannelListResp, error) {
+	rsp, err := c.GetLeadChannelList(ctx, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetLeadChannelListResp(rsp)
+}
+
+// GetLeadListWithBodyWithResponse List the leads
+//
+// Pages through the leads the key's user can see, each with its owner,
+// contact, company, stage, quality, type, source and channel.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/1.0/crm?action=getLeadList (the `GetLeadList` operationId).
+func (c *ClientWithResponses) GetLeadListWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*GetLeadListResp, error) {
+	rsp, err := c.GetLeadListWithBody(ctx, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetLeadListResp(rsp)
+}
+
+// GetLeadListWithResponse List the leads
+//
+// Pages through the leads the key's user can see, each with its owner,
+// contact, company, stage, quality, type, source and channel.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/1.0/crm?action=getLeadList (the `GetLeadList` operationId).
+func (c *ClientWithResponses) GetLeadListWithResponse(ctx context.Context, body GetLeadListJSONRequestBody, reqEditors ...RequestEditorFn) (*GetLeadListResp, error) {
+	rsp, err := c.GetLeadList(ctx, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetLeadListResp(rsp)
+}
+
+// GetLeadNoteListWithBodyWithResponse List the notes of a lead
+//
+// Pages through the notes written on one lead.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/1.0/crm?action=getLeadNoteList (the `GetLeadNoteList` operationId).
+func (c *ClientWithResponses) GetLeadNoteListWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*GetLeadNoteListResp, error) {
+	rsp, err := c.GetLeadNoteListWithBody(ctx, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetLeadNoteListResp(rsp)
+}
+
+// GetLeadNoteListWithResponse List the notes of a lead
+//
+// Pages through the notes written on one lead.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/1.0/crm?action=getLeadNoteList (the `GetLeadNoteList` operationId).
+func (c *ClientWithResponses) GetLeadNoteListWithResponse(ctx context.Context, body GetLeadNoteListJSONRequestBody, reqEditors ...RequestEditorFn) (*GetLeadNoteListResp, error) {
+	rsp, err := c.GetLeadNoteList(ctx, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetLeadNoteListResp(rsp)
+}
+
+// GetLeadQualityListWithBodyWithResponse List the lead qualities
+//
+// Pages through the grades leads and opportunities can be given.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/1.0/crm?action=getLeadQualityList (the `GetLeadQualityList` operationId).
+func (c *ClientWithResponses) GetLeadQualityListWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*GetLeadQualityListResp, error) {
+	rsp, err := c.GetLeadQualityListWithBody(ctx, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetLeadQualityListResp(rsp)
+}
+
+// GetLeadQualityListWithResponse List the lead qualities
+//
+// Pages through the grades leads and opportunities can be given.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/1.0/crm?action=getLeadQualityList (the `GetLeadQualityList` operationId).
+func (c *ClientWithResponses) GetLeadQualityListWithResponse(ctx context.Context, body GetLeadQualityListJSONRequestBody, reqEditors ...RequestEditorFn) (*GetLeadQualityListResp, error) {
+	rsp, err := c.GetLeadQualityList(ctx, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetLeadQualityListResp(rsp)
+}
+
+// GetLeadSourceListWithBodyWithResponse List the lead sources
+//
+// Pages through the sources leads and opportunities are credited to.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/1.0/crm?action=getLeadSourceList (the `GetLeadSourceList` operationId).
+func (c *ClientWithResponses) GetLeadSourceListWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*GetLeadSourceListResp, error) {
+	rsp, err := c.GetLeadSourceListWithBody(ctx, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetLeadSourceListResp(rsp)
+}
+
+// GetLeadSourceListWithResponse List the lead sources
+//
+// Pages through the sources leads and opportunities are credited to.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/1.0/crm?action=getLeadSourceList (the `GetLeadSourceList` operationId).
+func (c *ClientWithResponses) GetLeadSourceListWithResponse(ctx context.Context, body GetLeadSourceListJSONRequestBody, reqEditors ...RequestEditorFn) (*GetLeadSourceListResp, error) {
+	rsp, err := c.GetLeadSourceList(ctx, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetLeadSourceListResp(rsp)
+}
+
+// GetLeadStageListWithBodyWithResponse List the lead stages
+//
+// Pages through the stages of the sales pipeline, each with its reasons.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/1.0/crm?action=getLeadStageList (the `GetLeadStageList` operationId).
+func (c *ClientWithResponses) GetLeadStageListWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*GetLeadStageListResp, error) {
+	rsp, err := c.GetLeadStageListWithBody(ctx, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetLeadStageListResp(rsp)
+}
+
+// GetLeadStageListWithResponse List the lead stages
+//
+// Pages through the stages of the sales pipeline, each with its reasons.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/1.0/crm?action=getLeadStageList (the `GetLeadStageList` operationId).
+func (c *ClientWithResponses) GetLeadStageListWithResponse(ctx context.Context, body GetLeadStageListJSONRequestBody, reqEditors ...RequestEditorFn) (*GetLeadStageListResp, error) {
+	rsp, err := c.GetLeadStageList(ctx, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetLeadStageListResp(rsp)
+}
+
+// GetLeadTypeListWithBodyWithResponse List the lead types
+//
+// Pages through the types leads and opportunities can be given, each with its subtypes.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/1.0/crm?action=getLeadTypeList (the `GetLeadTypeList` operationId).
+func (c *ClientWithResponses) GetLeadTypeListWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*GetLeadTypeListResp, error) {
+	rsp, err := c.GetLeadTypeListWithBody(ctx, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetLeadTypeListResp(rsp)
+}
+
+// GetLeadTypeListWithResponse List the lead types
+//
+// Pages through the types leads and opportunities can be given, each with its subtypes.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/1.0/crm?action=getLeadTypeList (the `GetLeadTypeList` operationId).
+func (c *ClientWithResponses) GetLeadTypeListWithResponse(ctx context.Context, body GetLeadTypeListJSONRequestBody, reqEditors ...RequestEditorFn) (*GetLeadTypeListResp, error) {
+	rsp, err := c.GetLeadTypeList(ctx, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetLeadTypeListResp(rsp)
+}
+
+// GetOpportunityListWithBodyWithResponse List the opportunities
+//
+// Pages through the opportunities the key's user can see, optionally
+// those of some venues. An opportunity carries the fields of a lead plus
+// its venue and external links.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/1.0/crm?action=getOpportunityList (the `GetOpportunityList` operationId).
+func (c *ClientWithResponses) GetOpportunityListWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*GetOpportunityListResp, error) {
+	rsp, err := c.GetOpportunityListWithBody(ctx, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetOpportunityListResp(rsp)
+}
+
+// GetOpportunityListWithResponse List the opportunities
+//
+// Pages through the opportunities the key's user can see, optionally
+// those of some venues. An opportunity carries the fields of a lead plus
+// its venue and external links.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/1.0/crm?action=getOpportunityList (the `GetOpportunityList` operationId).
+func (c *ClientWithResponses) GetOpportunityListWithResponse(ctx context.Context, body GetOpportunityListJSONRequestBody, reqEditors ...RequestEditorFn) (*GetOpportunityListResp, error) {
+	rsp, err := c.GetOpportunityList(ctx, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetOpportunityListResp(rsp)
+}
+
+// GetOpportunityNoteListWithBodyWithResponse List the notes of an opportunity
+//
+// Pages through the notes written on one opportunity.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/1.0/crm?action=getOpportunityNoteList (the `GetOpportunityNoteList` operationId).
+func (c *ClientWithResponses) GetOpportunityNoteListWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*GetOpportunityNoteListResp, error) {
+	rsp, err := c.GetOpportunityNoteListWithBody(ctx, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetOpportunityNoteListResp(rsp)
+}
+
+// GetOpportunityNoteListWithResponse List the notes of an opportunity
+//
+// Pages through the notes written on one opportunity.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/1.0/crm?action=getOpportunityNoteList (the `GetOpportunityNoteList` operationId).
+func (c *ClientWithResponses) GetOpportunityNoteListWithResponse(ctx context.Context, body GetOpportunityNoteListJSONRequestBody, reqEditors ...RequestEditorFn) (*GetOpportunityNoteListResp, error) {
+	rsp, err := c.GetOpportunityNoteList(ctx, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetOpportunityNoteListResp(rsp)
+}
+
+// GetTaskListWithBodyWithResponse List the CRM tasks
+//
+// Pages through the tasks the key's user can see, optionally those of one venue.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/1.0/crm?action=getTaskList (the `GetTaskList` operationId).
+func (c *ClientWithResponses) GetTaskListWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*GetTaskListResp, error) {
+	rsp, err := c.GetTaskListWithBody(ctx, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetTaskListResp(rsp)
+}
+
+// GetTaskListWithResponse List the CRM tasks
+//
+// Pages through the tasks the key's user can see, optionally those of one venue.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/1.0/crm?action=getTaskList (the `GetTaskList` operationId).
+func (c *ClientWithResponses) GetTaskListWithResponse(ctx context.Context, body GetTaskListJSONRequestBody, reqEditors ...RequestEditorFn) (*GetTaskListResp, error) {
+	rsp, err := c.GetTaskList(ctx, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetTaskListResp(rsp)
+}
+
 // AddOrUpdateEventWithBodyWithResponse Add an event, or update one
 //
 // Without id, adds an event; eventType (12), title, timezone,
@@ -6288,6 +11546,666 @@ func ParseGetContactListResp(rsp *http.Response) (*GetContactListResp, error) {
 	return response, nil
 }
 
+// ParseAddOrUpdateActivityResp parses an HTTP response from a AddOrUpdateActivityWithResponse call
+func ParseAddOrUpdateActivityResp(rsp *http.Response) (*AddOrUpdateActivityResp, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &AddOrUpdateActivityResp{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest AddOrUpdateResult
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Exception
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseAddOrUpdateActivityPurposeResp parses an HTTP response from a AddOrUpdateActivityPurposeWithResponse call
+func ParseAddOrUpdateActivityPurposeResp(rsp *http.Response) (*AddOrUpdateActivityPurposeResp, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &AddOrUpdateActivityPurposeResp{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest AddOrUpdateResult
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Exception
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseAddOrUpdateLeadChannelResp parses an HTTP response from a AddOrUpdateLeadChannelWithResponse call
+func ParseAddOrUpdateLeadChannelResp(rsp *http.Response) (*AddOrUpdateLeadChannelResp, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &AddOrUpdateLeadChannelResp{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest AddOrUpdateResult
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Exception
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseAddOrUpdateLeadNoteResp parses an HTTP response from a AddOrUpdateLeadNoteWithResponse call
+func ParseAddOrUpdateLeadNoteResp(rsp *http.Response) (*AddOrUpdateLeadNoteResp, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &AddOrUpdateLeadNoteResp{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest AddOrUpdateResult
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Exception
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseAddOrUpdateLeadQualityResp parses an HTTP response from a AddOrUpdateLeadQualityWithResponse call
+func ParseAddOrUpdateLeadQualityResp(rsp *http.Response) (*AddOrUpdateLeadQualityResp, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &AddOrUpdateLeadQualityResp{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest AddOrUpdateResult
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Exception
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseAddOrUpdateLeadSourceResp parses an HTTP response from a AddOrUpdateLeadSourceWithResponse call
+func ParseAddOrUpdateLeadSourceResp(rsp *http.Response) (*AddOrUpdateLeadSourceResp, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &AddOrUpdateLeadSourceResp{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest AddOrUpdateResult
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Exception
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseAddOrUpdateLeadStageResp parses an HTTP response from a AddOrUpdateLeadStageWithResponse call
+func ParseAddOrUpdateLeadStageResp(rsp *http.Response) (*AddOrUpdateLeadStageResp, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &AddOrUpdateLeadStageResp{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest AddOrUpdateResult
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Exception
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseAddOrUpdateLeadTypeResp parses an HTTP response from a AddOrUpdateLeadTypeWithResponse call
+func ParseAddOrUpdateLeadTypeResp(rsp *http.Response) (*AddOrUpdateLeadTypeResp, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &AddOrUpdateLeadTypeResp{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest AddOrUpdateResult
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Exception
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseAddOrUpdateTaskResp parses an HTTP response from a AddOrUpdateTaskWithResponse call
+func ParseAddOrUpdateTaskResp(rsp *http.Response) (*AddOrUpdateTaskResp, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &AddOrUpdateTaskResp{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest AddOrUpdateResult
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Exception
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseGetActivityListResp parses an HTTP response from a GetActivityListWithResponse call
+func ParseGetActivityListResp(rsp *http.Response) (*GetActivityListResp, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetActivityListResp{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest ActivityCollection
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Exception
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseGetLeadChannelListResp parses an HTTP response from a GetLeadChannelListWithResponse call
+func ParseGetLeadChannelListResp(rsp *http.Response) (*GetLeadChannelListResp, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetLeadChannelListResp{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest LeadChannelCollection
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Exception
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseGetLeadListResp parses an HTTP response from a GetLeadListWithResponse call
+func ParseGetLeadListResp(rsp *http.Response) (*GetLeadListResp, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetLeadListResp{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest LeadCollection
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Exception
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseGetLeadNoteListResp parses an HTTP response from a GetLeadNoteListWithResponse call
+func ParseGetLeadNoteListResp(rsp *http.Response) (*GetLeadNoteListResp, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetLeadNoteListResp{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest LeadNoteCollection
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Exception
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseGetLeadQualityListResp parses an HTTP response from a GetLeadQualityListWithResponse call
+func ParseGetLeadQualityListResp(rsp *http.Response) (*GetLeadQualityListResp, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetLeadQualityListResp{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest LeadQualityCollection
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Exception
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseGetLeadSourceListResp parses an HTTP response from a GetLeadSourceListWithResponse call
+func ParseGetLeadSourceListResp(rsp *http.Response) (*GetLeadSourceListResp, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetLeadSourceListResp{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest LeadSourceCollection
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Exception
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseGetLeadStageListResp parses an HTTP response from a GetLeadStageListWithResponse call
+func ParseGetLeadStageListResp(rsp *http.Response) (*GetLeadStageListResp, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetLeadStageListResp{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest LeadStageCollection
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Exception
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseGetLeadTypeListResp parses an HTTP response from a GetLeadTypeListWithResponse call
+func ParseGetLeadTypeListResp(rsp *http.Response) (*GetLeadTypeListResp, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetLeadTypeListResp{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest LeadTypeCollection
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Exception
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseGetOpportunityListResp parses an HTTP response from a GetOpportunityListWithResponse call
+func ParseGetOpportunityListResp(rsp *http.Response) (*GetOpportunityListResp, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetOpportunityListResp{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest OpportunityCollection
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Exception
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseGetOpportunityNoteListResp parses an HTTP response from a GetOpportunityNoteListWithResponse call
+func ParseGetOpportunityNoteListResp(rsp *http.Response) (*GetOpportunityNoteListResp, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetOpportunityNoteListResp{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest OpportunityNoteCollection
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Exception
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseGetTaskListResp parses an HTTP response from a GetTaskListWithResponse call
+func ParseGetTaskListResp(rsp *http.Response) (*GetTaskListResp, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetTaskListResp{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest TaskCollection
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Exception
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
 // ParseAddOrUpdateEventResp parses an HTTP response from a AddOrUpdateEventWithResponse call
 func ParseAddOrUpdateEventResp(rsp *http.Response) (*AddOrUpdateEventResp, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
@@ -6755,160 +12673,275 @@ func ParsePingResp(rsp *http.Response) (*PingResp, error) {
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"3L17c9u4siD+Vbr0u1Wxf8sosuPMOWPXrVOejGfie/Pw2s7Mnh1mUxAJSYhJgAOAdjQpf/ctNMCXCFKU",
-	"LCfZ+SexSBCPRqO70c8vo0ikmeCUazU6/jKSVGWCK4o/zj5HNNNMcPMjElxTrs2fJMsSFhHz5tknZV+r",
-	"aEFTYv76D0lno+PR//es6vmZfaueVT3e398Ho5iqSDI3xOh6QSEiSQIzwhIaj4FKKeRLEVPIVU6SZAn0",
-	"z5wkCvSCwqvr6wtQmuhcjUemMzeGmcJpHL+T77OYaPpScE0ifUn/zKnC2TcHPYXItgAtgMQx7HEBLD6B",
-	"GZNKvyUpDSAh9i8gPAaaEpaApH/mTNJ4H4QMuZnPjNEkVqaXaEH4nMLeHdMLYPH+OOSjYJRJkVGpmQWt",
-	"gQ3h7kcbDCxWIGa4zrKl+2UnO6WJ4HMz3HgUjJimKfY0EzIlenQ8Ylz/cDQKRnqZUfuTzqkc3ZdPiJRk",
-	"aX5HudIi/QVnb7oo++rbRwfVl9W3v5Ekp77+EV6NudknZUulJeNzbPpZU8lJch77oeIW/0QBi4FxIFzo",
-	"BZWglkrTdNzX5XuZeEB9qiEVSsNzSBi/USfA88TsbSpuLbxTIEnSgHA/dpeDmbFT8vncfvY8GJmeyTSh",
-	"o2Mtc9oGU4luZpDWMuZS5FkHrqh8Wj4C2/AEJM0SElFl5g9RLiXl2r0cvBy3yb+ary7pzLe5rH+nzGnI",
-	"8RiegEhZecZI0cDMZQDOFgfQC5tsIXjHG8luSbR8aQga95z93xcU8ad+sObkloL70Dw0X9YwaypEQgk3",
-	"vatUXSH5aXd89ebKkaYADsyij8btdQWjz0/n4ql76oB99ebKdWpG6Oj+DEmQfXsCBwEcBvAchIQXsHcE",
-	"EeFcGAoBiur9oQNjn9XQdtfOZ2efmdKeKfzO9ELkGlgcuB1uQBFJn3mgDNnsJ6UM6ZykwBQITn3ArjBP",
-	"TD/RSJsZ1mj82S3lPRSeAzUNmgTeEG5YQ7fhNI4Zn4fcUXtlO7peZjQAzXSC/6X0L8FpYPZD6p+Jptes",
-	"WB+Pi98+HjDN4znVDdIYi9zQiHK5PE+n9ghMc8U4Veo9Z9pHHy8dQ4K7BeW4MBJFIucaYjozX0LRA+Sc",
-	"aTXw5EUkIxHTy/aAbwzhJFpTHlOq4G4hDOaBpHOmNJUnMIGUEq6AC0hYyvAUpYyzNE9HxxPvYCKmfnqC",
-	"cH+iwLQ4AaIUm3Maw3RpkYzKWyrtyg2Z0UZ4eFkeA7uvMY5PPr+mfK4Xo+ODQw+7iITSLynXVPpgbGQF",
-	"pSHCBgV/LsCsF0QjBKa0mqAWdupDwV3DmHXU2bRRmqQZflfgpWefcoVQODiEvUsaCRkDnhf4mWrCErV/",
-	"UqMYNVBRbvbpj4PDD2sIyFk5dn0i53EHu3LweuIOE0RE07mQRsCZuSOJLx4q13SxppIWeBkTrwYfMCZT",
-	"p1Ek0vScR0ke07ifxdiRmW2rEBBpKmKUo/0sJpMsJXLpSPR75UdLs6pc4QEQhojq2oFxPWzIbxukbCNE",
-	"LMih7/CYd2BeAjccQOXRAoiCcHSaKy1Jwsizq2XM6TIceWU5pLim4/opPpq0Wq7hFpdU5YnuQE6u7mpH",
-	"u/oISGSaqTFcIbFRsDCCwpRSDsr8owUoyuOQC55YqsRiv+A/hMbBHllhb2D63XcSquB4R8olcssO0bIC",
-	"nD0KfXv41nVxXuFASpUic+pDabu+2lUtsLRX5VFkGAxTMCOJot5ddI36j4rdOLgjymwCjQ2ztuc13kA+",
-	"kN5xTiETSpPE9GxanKAkRVEqUZrwWJm7RcFGrVzChW1kLqPj9p46Brl2I5DymfNscWBt+4RxejC45eHg",
-	"ls8Htzwa1NICdPCySlAOb11I/2taexHBySheTKBSCe7EGMbnJQMwR4w4YUZaCg1zqou+8KwrIxhWDc7j",
-	"k3qT10xp2wwiSQ3m/ox0hMeQipjNmH0Q8j1kumZwg/l2RkgGrCgdWzbtWHNDC/BEhbzeVwCGjSPlcpN4",
-	"ovbHdkHnMQ6NlyUgElegjQClREpDbkUo5aNYri8cQQ/gBwUtafCFKZHR0A13bc0tetihQmCcb0PkjDy3",
-	"7rOfacRSgjf62kZuBYWtdC0FQtWULb16lrUAc/iwbtwamBrKibX9L4hyc45r1/KaWMM2GZupi3yasMjf",
-	"VV0zsHZi9bOy1f6Vqob1FLGheviZ6LWq0Yv2F/fBqElgtsDwegdd6grUIuG7UvIp6UeDBsKeyFDgGaBX",
-	"uGwPbIg5VYoJXuBHBd1ttsN19modvrl2mx+5K/uh77hpFt1QfV2IpGsRwrYfRtNw2+x1fnT8hzkuH3r4",
-	"2kuRJDQq1PRN2p3S9YhXff+GFkhnJOTNwdWG08pKio57l1Mjc6318C4l4C2qn/0yfYXLVrw/AaYV/NfV",
-	"u7dg+oGYZsimBa8UQuN+WaJADI9I4ZCtcYxKrQiN8ZIrZPEqHj8Ov11Pg9U7nDNJut67NV5SlA36j9ZG",
-	"3MR906HQ9YH9J6Kjxala8qim5VuBmnnbgQDm1Xlc0Lap6cxzNVnBVdvhh67Z/JeYtkd7x921SMyAVAOt",
-	"zLQ8q82PfxES6GeSZgmFcMT4LSutV6rjRmyOg8pIRNf1hiy/o5OMSGLPOIljZnHiojZjS6LaYJ2KuHYR",
-	"vBN5EttLseB4wMRdXatRgG8FytUKggIw5Yz6YF9d4ruA2w+s1lvZpT42S/0kpk8U2GkBUbBiFHDTa/K/",
-	"T0rw8SW5e+Pu0ZauonG1w2ZCkqRGowiH0lpqYV1qdutG0k1nsR7+nWC/kGJeXKmbUM9qbwaJ0iuzKL/v",
-	"HPuSmjtm165LfOunUS0W5Jr2DIXqr+6x8PXAwYq2faMVvNZD0M7jDmTdjEGvnJqHsGk76Zx3EmKDnFMS",
-	"3ThRp6XjkbSus794d3Wt4ItbbABu6PsK2ZGKAlMQN41DFTQ+ianqPlJo2knJDT2pj0sic7QUEGcBPpxM",
-	"YE9lNGIzFqHLweHR0dE/9wcbS0umsA64ONugAaZ+OHcQugo9mus+jynX5pqjauAzQkdxyEog4x8GP1Ez",
-	"YA/GQL547sfoFVGyNbcLgnqOmWFplkdG5ReG4i3hhi4hJUs0okwLMruqQc19xty3aCozvdr5oBZPL5ih",
-	"23M69uq5MyovvDpO8xQU+wsV6yt2pnG3yrzd0f+mUjydEtOJmM0U1YUUglfqQs+Jz3pnqoUmSY1WDFo7",
-	"hbuFSGgNyL7O770bmWaEL6/yNCVy2ca+wpbYaZTf4IrvHx/lnh53HVTHuWZAEiWcrq0wu5fW+cDpv4w8",
-	"hZdRFYScWotxdUNV1mBb8xZZ67UziCyc9zjeFJ0V2oGBThmNnXk8h55d6JgqmG86kbPm997JtPZwq0Hq",
-	"PXiHebBT0npgrTgpbeNs1OtPtHYGlX/Rxp5B3bbXwQq+Uy74MmWq65L5d1fyDfYkcq5eUxrDeDyGI+BG",
-	"tJE3VDM+fzQXI8/IL7YaueFjNEzJVdClb67jKjjSQ2RnD5FtrSZmKkvIspOxonZqI3VLj2oMO3uiAJs8",
-	"QC3W5Q7aWl1t9gPcEHpmjq8C8x9Dq/CKKxCZE8aVrib+ROGixq39KmbUs1+rvKi1KuREhT1zB+YW/OJq",
-	"Ex8MLyGzKqTXjN+8FX4hrWzwb7sQ30WzQ2Pxb1hSFcBb4CKA95DzmEYsbrgOjd6PgtG/R8HobQ26ru8m",
-	"faiAe1kM2Idnbb7dvh6VynF3WfB5m/EZk+mDzHnoV9tFuw/RdzuhmsYBPIeI8Igm6C1xBBlZppTr0o/8",
-	"4ZaV7xQJ5zlV2rmaDSa29RX+imoGn5DBbwWLBpuJq+YX8WyTL7ab9rn92DtxdWF3/3fCDPv0Cz2ZZFxf",
-	"b2A1Wv1k6DI3MzEOubZZudBnG2m5qvcENaxevQZa+WsojCNs9MUnwfiW5GAdPC7prE2majNcyw9XGFfx",
-	"aQ/j6uNZUXXDHiqnr7CT5uaa543NnIkkEXeofYtplDBOT9CHzbmKWXMzU2Cw0qvWa3Gn4QNa7d6G43WJ",
-	"wr4ogTuiwM6vyx+tvlUFrMsxevbsNVP6F5ZoKje3yMzwOxCzmm7E9HeMc7+hS4VH7C5AZQfhS7BXVZSB",
-	"0Ckz5KXnvrtHSQV2ICP6Gy4vwU6vWz+yHCzgPULAz0yK9M0GV8Cm96rY+tNbynP66wbH2X0y/PC3MQa9",
-	"kV6LOePX4ob2qOS7tGkGxjXTdC1qJxFzYHyo1/qtC68Z0FbSGZXSYrfHC4W5QJLErAqjsiB1Duz2fNMY",
-	"zBav11PbSZXuYd4zV9ijPKwqtq/ARmBY7/7aBSMlS1Q4AlFA7KXJtRTSPuN5SiWLwE7PzFdw+m42Ov7j",
-	"Syu648soMwKrNEP/n6f/+mPy9McP/2MvDMf2r/1//Ud7uR+aQuEviSC4prNbb6xTEQWDelNsU3NQRIib",
-	"ny4YZg9RMwDrtKKCkDNu99YwbkM8FiKlGZmjgbrwTraUlqgb6+Wwf1IOVbhLokqaTnGXkQRlmRF5jRBk",
-	"6KnSlHidpkmW/UQ4t1izoQMUybLSS6eNcOhTDmoh7ri56KZiyhIKWUK0Wa8apL6rx8h0B7V0+S2eDdap",
-	"ug8Ga8LWXE8mEEsy0wEcQJQIZS8pCcl5tGhwtZ6oj+r24dQWp1MjSUZa+WVa1+rs84JNmRayv9lVRskN",
-	"XdtIcNXdk0gJ44Mh9rDwGzLfQHvrvuhUbPuDeSaOY4/HYzg4BGnjeazHsnMUHrZzRbzOyjn2H5JX129e",
-	"F3YrO5Y7xE8UEoLSbrWDSISGwImRMmtwyrX6SQi96G/ySmia9Dd5Qw1FVguW9Tbrx8yyUR9mukbXktzS",
-	"LhesiuZuhlfntQ89+JWS7Oto0nmeXpbShZ86PiTSCHnThicOP/L7c1aBS92RR+03d0zrLmmmiOhZELXQ",
-	"ZD7ohOSKvskTzbKkcDLsQCBk0YMW/Ru2vA9G7tRe09QwOGpZ6nlK5oOVKK6HXbqxnlm91bfW71ux6SHa",
-	"/dbRa+v26xgyANozlmyg3moMvD6qRkj9TsZbiFT3XWvf2dW17O2rXVzJTFO58Z1vSmdC0o0/61I0vDMy",
-	"tA0XtgH0glPHdlXhoE+b6Rs2EdFaiO3fxQGuzWJWxklhiKmYS5KmnsA4Ym5sqMDtIGIk1+KlET635jFT",
-	"SclNLO74JhrqlQig07SwEnylOKAVQtCEs5G2hrkN8O1nsLk9YEOb/jrv8mvy+RdJqf91Sj6/rF2qNo1c",
-	"fbDc0mV85UK7OIR1e2Puw78I+ZJKTRi/rmSV9mKlEOlWoT2K6jx7O3hK2HzLU2IuyOf8dE55TDoCARbi",
-	"rujc87YmMPdmO3Ik5omC4pPBHpg9rlallLkVOtQkTZ8CAV9aBdGc3WKCA/SytOkofHhQV0M/bGkbiFiO",
-	"rn8nklZnZNWmApe5Q7cWshGt4sPjUOp3iLbJeWMusj2J21SS3JB49xLnuhHv1838xizorlY78N/H/Feu",
-	"zm35rbgPrQJjZZeqtAC9IW2u2Taw3uRCtQny1bPxdYTjiJkRy+TSRYegA7xHLCtFcxcWojqdbFhMtJBP",
-	"FLh0ECpAX/Kmp/zzycEPPrG0dk1eVXEVmf18YuaccipJgokwjuFoMoEpicEF6ARwNDmAnJNcL4Rkf6E7",
-	"xeS5mdWUxTHlQciPJkcYCT8TOcfXLyCleiFifEqsGcE8/8E+QGuh2aYAjg5/BC1EyFNzy3BjqgCOfphA",
-	"zm+4uOPmx0EB4GpWPxyW8jH9nBn6ZWbyw3N0aZf0VtyYMV9MJmCkdclJUtgSEBjm1QFOh6VZQlPKNXW6",
-	"8LbWpJabo83ma1vj39ZM0ogpChHJFbX7WUSKHT6fTF7AnluV4VNKk4TuB3aTQ75HbBgUNbc1BwOHJkxw",
-	"1+4fsEcqz5aqPVMhT5lSjM/3AzSU2GQnCVM1Fy4bhuRf+qqNp0SjCiZeTlHzlfUgHJqZZlKkVWI6tCK3",
-	"rI3NY5SQKU06pAL6GbswUlGZ1sgMM0iwl9ZVoN2t6eEJJvD6M6eApjTKI7whe42huXe9HBZaZwreX74e",
-	"w5VLfLGa+dACxV2qmTKDDZh7i3vPvPuxjZbgLZFS3KlGzMgxUBIt8IRhIBsQqxII7HN0EjRIfGeEM6ZD",
-	"jrZETCI6htMy2IRya10uVQfH8PHjy3dvr0/P314F8PHj23fX5c+Qf/z409mv7s3Z25/x/9dnV1fXr07f",
-	"wp6LKNo3T3+9PDu9PrssXySUmDemi7fvrs0J+Pjx7M3F9b9PGqfwS1i5bxeDhaNjCEdvwtH9GEoHyJCH",
-	"o48fz6/evn/9+uPHcAQp0dGCqjKpnVk3kRTpiqK6caiq7fi1mbWk045cuzQOsPTOyk3uY7QOFZrBOL0u",
-	"1GROr9hf9GAyacTdrP0GG3qtxB1eNDWw7AgkXTnJCm/FQfb2tswfrFtGzRekcyXDtqvtpbL5zm25bT0L",
-	"61wUG7ozubJptq7qatEV9Zx53AomsnFD7XCiqVPl2bSQA5yEWOfulerQB+7dqpK2bhlrWQE7LVY1DXfN",
-	"rbPbwIUi/5CWKMD3NhRmB37C+1LhYlzd7D/4tDDmg5+ZrH9BVDSyvMX7ybfD5dUsplth8mCkOrfea0Mo",
-	"w3dF9h+f5tfP8VeHy+rg3zd7rM/2kVlkIxXbI7FJp5Ta4aZ/d8jtPBfWL/H7XmD38qzPxYJlf8slFlo6",
-	"36XOTXkLV0XL/UDMIGZzlxu65axYQcTrrbjeQ/GcuyXUE9us81lVvY7B6Oxt/bA3TRecMu6S8x90eGCt",
-	"SR9sh617hReBC5uSphVPVdWx802wdSYn2SaqsS/QegOFfFOm6Anef+K8560/KapaHGCNNK0XlEmXB2c3",
-	"gSDfT27E7zWUeQd5Br9lpKCPA9Yzg67H1m9vF1s5PQ85iFVMQHsx6Fnfl5zHZtJo5pmFqRR3qpH7pKbc",
-	"LwZaCV1nfJ5gAhU81aglRjUXAbUQUmM+8PV+/Lb3oJq3b8GrCLmWP7ocM6j13ItpJDAju4LJfmAz43qY",
-	"Zcj93BKVaqsn7NH4Z/ugexf72+0SAYxNGmvOuaL62CUSlxCOwhHsTYVegIWDWbpe0JD/RaUAM4xV1oej",
-	"5XK5fJqmT+MYXr06TtNjpcIRMA7vr19aVTHhIJzjB4Qj8zwc+eFTA8EeQuDL0f1T+8dh9QcUfxy3/tgz",
-	"ve//yxcb0YQbeiXcB6NSQPPUzoiEjBVkVFpXZji12d4hIhkwDcQwJkO5RJRbywyk5DNL8/QECCREzqkM",
-	"uVU3LwimC6ezGcWQxqUoDhPJLCjKIhgHPsGkfoFbO9PAmi2wxszBZOJKXLjeJ5NBY22VuMh5nmsBkupc",
-	"cthDSxpOyp2Y/WMb8KFoZECAb8QMDidWJYa5tw4nVptdhO0rladUwcSFktgMUE2geSuHXDA+704JeLOB",
-	"e95qtqvoxktwLrypP1r0tAiWuTOgsbnGuwoM9Zut44fEYCuRS1+OyANbNoJxphkmUaBcy2UAhy61B5aQ",
-	"CuB5GbMzFeLG0D7K54zTAI6a4QABvIDTi/Mh6UAU6lpxWl592Gp0/6og2chKjEylHt+0qkUBEseu3ogR",
-	"vk5cAqjzGC2ctUTo0JMHvQzm3z5fwIPTh/cG9BwYUlxleRuSfuDORqDvKPvA5vkFetKcbCJVbxhWgpH5",
-	"1wJLFmyU/73+6QVZP2r9U1VGPe0iyRFh/OUD8t7/P5ckaZheu46b316g788stoE4306H0ZXvpCOBVj2l",
-	"9NZc5CF1FoZfwGd5kmyQGdqXcqOtS0K6GS39YZjroiSNYJMRFgdwADkvs8a4Z4dwJ5kBrxGTDJ0tKuIc",
-	"1SnuC5B0lhf5vnvpq1tFLbTyUX39HjuJSumksmlg1RbkWW9Ml9eh1M5CWlY7LSNbegJbQo51sgYHtsBe",
-	"zYmkWRmm4YriLUibbpf4wAdAZ2PwmKm7z/aGaCvknHCmhoc7ZUKx4Y2lmLGE/rzhwXOfbRBQN4yrOXh+",
-	"e4ZWbOxDeJmz0PiItNIifU1vabIVi3lUMplQF6W74aQSMRfnO/AHDkaqsmxtHK7U+nZD2dVd72oV1XaE",
-	"1zit7wGvLU4+BK+7XNv9KZ92QwU1mb8UicjllpXRNlEhBlvr/0Dlsxn7jJacSun3EJ3fMI0fhjxFuWR6",
-	"eWVgZ8F//vtVe7WheQxhPpk8j0jGDF/GH/TYPlNszonOJbVPw5HTWhWPi6qbibijMiKKwoJ+DvmrN6cv",
-	"n169Oj0ITI80rlj56cU5KBpJqoNCr1Z+i3l4IqIpt9oNMXOKNOvDHrRHgjR+UVY3EfESpktNlW3oXLqe",
-	"Xi8zLPPGdYC6kjTTS8DKlnum2flvv/37KRaoW1ASo6+2TX3usrLs294ygpsch/zPnMplUC7mlkp0fQ9H",
-	"B+NJOLLyTDhit7dLM8h/WjhWo1j31To0bZVlqlw274hIrAlbzP/Nzy/sTLGitFv0Pg5T9hryvQ4kDRBx",
-	"GrpGSW2m9MLHH+4WQlELEnRUF1ipgHCYsVsKKeO5psrqW5lWECUiurGSFDM4ZOE2Kkj46H89Pc3Y01MX",
-	"pkBcaZOCvmTsv6khMC5yuyMuzpxAA92D8SQAomBG0GJvTc83TJstUsCcNKkxEAH1KkHpx46bZYsAlLU+",
-	"1BjOMEoEC4kwZRDi1fX1BVZjAC1C/oxk7NnBePLsS/nR/b+sY/5/frH/37sTb40kBu3G8C6j3MwXI7YJ",
-	"D7khfBaLp8sSeYpgDMGTZQBKWGdt2yuqz131GPuBkZHNSPYMuFbFnYtxLYDphuQL5eQRFMW0mwV1jAwc",
-	"cguFerSDLdu8p6i17BuyUBARQApMm1hkrdQKSMhrITclMWxWcLEVKBDSLh9drnKSJEvrko4LD3kZ1BDA",
-	"NNfNXlKytMfDnI5bdzdwfR1OJgjNKGEYQp7mSoc8EeLGOpcX3dpEaku7ZQYKJRvAI29r1xrMs34Ma+h+",
-	"4ELVJf4vch1yAloSljA+r2xAcCVSG+iJFx2UQlSxCqKcUU1VVrUTa4Ny3A6/chIJOE7o4nYATVc2WxPY",
-	"WzM4c56kUOg1laOhVcxERuZUQcwUmUtKXZbjFCFooFNYC1kxDkbjhPylLSmyILqwfFThCEXxHguSLyGK",
-	"L+HoGL6Mx+N7w0GdBGGe/TEejz/chxzhYVdiKawtkWEd+J3vES7flurYI/BXZZpxZhhroQlC3jbCWHiX",
-	"l1Hk/S4MwN69RwWVGQUjR8VHx4aK4z0ro5xkbHQ8ej6ejJ9bFm7T7JSnDIlLccrqlYAy4aun9AtWM7WI",
-	"26y3cjB54Sm7m0eLqpJWSU/MFWE0bVQlKms4/STiZeEp4vx4SJYlLMIvn31SVtK0aDSorkuj9Nh9Uyw0",
-	"0lbN/wFXfmhtd7ubQLlIHNyTN2+ByF4rcIblcgK0CFAZoY0Jv5wRZyTzjVku4lkVbIhyVFEHZPQrdWjq",
-	"JlSrdDZCgVQZQdn+Rvu1pFounyoyc4Kp6c6POrYATTfimK8hpYSrsgjWlEQ3cMeSBKYUUhJTm/i7qIOL",
-	"QT/IUbBOt2nQgUS2vNTfGoUaFbQ8aNRIc1rClij4M6c5jS1kd4NEV+iNaLEGK4wiUUSnOiNYFYO/v3xt",
-	"R12PWVhuvA+1So/MQbhlT1CBWDLnXXjlynt1YpUd9u+NVvVqaWvwysH1UZDq0uySG2FnWFOWZvNijavH",
-	"hILGjWHgGOl5JyAmSzWGHk53cAR7Rg4M+dFksg93C5bQZrUzpQ32yZxzxuf2OmW+6+CQTsS3jN2PibiU",
-	"vzkm4ho9OPiOU0dl0HPmk5julhsWFAyZ4YxxphY03hFXzHk3Av5Pc4oU5JmhnYeTiSt4Z20J7mKiQRhx",
-	"t1Q9FFTX1XEbh/x3b6m9dpU+phu0ulbBbhzybmSf/HhopNZPYmq6TkliZHUa7wf47nnxbkGUEYadZqIM",
-	"GnfNDuzlvyIgGNFKbmm8b+4eWKwP9syd3cj5hCM0Pomp2u8+Ezl/zPNQq5H4TU5DWTqwQ2RcpcW7p8Ji",
-	"VuCjQbWFFFzkKlluQ5edNqM4FCSO38n3WUzKC333GfndXkuBxYF1A6pi/PdKL5MACvcLG8+J1Y+ILVXJ",
-	"rWbK7N2JRfAcRz6fnX1mStc7LA8ZKqlcSHrRX8iZcp9WarUxmPnh5OwrK4DM2S3l7hJ4YislKDMN9MhS",
-	"4EoMN110bSsfunvA9TiIf9oa6BsdgdpEBkq8tcT+SFacXsPQPLajs3EaxxWuoEut3XIQnNYORS1h+YbH",
-	"osr63yez6FwWV6g62uJKV+Ka6152DYEm5C0i/0PH3b2o1+jBy9p8Hwcf2xHiXxkPS2d+Pw0uYLMzYcTw",
-	"7araxFqMaokenQj1mvVdzS9Ql6YXUuTzhUvigmVan6gyOCooLUPJ0qmjfBenlSEfGy/qUYLfBjdq5k8P",
-	"lpyWftMFHHeDLOgVW49d2wpdGgr2GpcpaxAMZcnOefcEytznsHdwuB/Y/PwBFNmZg5A3MkZb7lplbS95",
-	"dpl+yM9gQ17nsJaXEl14EGMi1tA524OtYOASE4SjIkPrnkaL2sHhPkSEY8HiOKZxRdbjNaz4zIX9PTIj",
-	"bqQV+N7ZsHMn9zJh3OtIxHSH3JgX5rIuZlyG4q5jxY2jEK1UZuk+CraGC4YVYbjUU0zJhfFRTxN2S2PA",
-	"+CeLnomYNxk3w+BJxOeGI35hi0FbgFJ3QsZBEVqJarVakFcKWozBxioYEdOWZzEcHI+INfG68K8nCi7R",
-	"gCJtVZbUXhh1Va0dZ2slXWUOX9+18J+wVwgJOHt3k5v8+KN5EXK78kjkSVzod723uRa0H+dMdZXb+cpn",
-	"qrbODqnCws1stzk4tpLO+8vXuzk2FgpA6hV6bFBfu5DQg8/RvMrAtI1B6fDgYBXFAnx8CHuM24DEIvVS",
-	"yFmhSjg8eF59Vrzf7xBgy/k9mqSymoPqa9PwYoEd2FblrtqlEFv0Ws81vh6d+gWUeTPN2VBxtpbqvJiV",
-	"CsCleYODyaQWN3hduiiEPKYzxilehJz1Fd0ixKzwb+ijjocHNgYOrdbNC5UVUvqx8XFlZ1+yuG+ElUOl",
-	"53Lndiw+l/3uGFHXSNB9bPUfHRdxizc+rHlMSXQ1sdVXxhNX1sNPuhxEdkm3drr/m1663c3ERRY8UTa8",
-	"09xOFHXEyeVa+/9hlpC5CjmJY2gUewugq9RbUWDKCI/osdVHiKr5Py5afUMStFq4ppf+2K3ZMfGxne4A",
-	"29rJ4LZgjnXlIVImRJJKP10szEuCPDN4NMTpTn33lTGoMwNJLyq5urOPrRAqx6ml59kBqrXKtm8q00/+",
-	"4ZXpJ/8sZXpzi61Fh1dy/eTH6tN6ky7ZvjHXR0NHXxK9r4yIzUhVP7NsJuDbJc9s7NZuxajVsLstyFrD",
-	"BtIl9yO+uhpULYT9oVcgW496j0sNu9JdfkMUHEoJm+ap3ZLBRt87xspansltSODRiwqjitqfglqXCPqZ",
-	"Kb+QXx/00ZDJk0HzW0hl7Vo3vXjk6jbsGoWKbneNPVUKz628rA+PrC+NxRyXrqiotuRY5cHkwOpga2x2",
-	"DOexx2W/g4DVZ/l46NbOZvqV0a0dm9uPaWVRq91imut255jWyKa6nTrCj2224xLbJn5sCwADb9cEjXRi",
-	"YHP2j4iF3qSzXx0TV6Np12CinfTOMdF2u0tMbEZudWOhvU4pe+90NWVq5VxKLLSaEOcPajASFTdcy6WR",
-	"6ELuvrHRWrU8pQnjN9bZN5NUNaveuxisorCbByNXVvE42OhPrvtNrrUrqWrXe+WWjlHMSjaYvB/UzlR0",
-	"dlqN1MHDMbRtqNJUlRiaMT7vxstrcmPNAKVTa9NFt/IaRG/bJ6qKum5LcpkNd360zatl0uuKNSpmSaIb",
-	"Lu4SGs+xXNWO7IsLGt24GorFqbXBacUOGcB3kZBazDfm3sRo7z8+3H8wzzGzGz5eIYq5EfQTRnBXThUj",
-	"cEGQiY1cCaURFkw6fmY2f0yyp0rkekGJ0k8Px+z2djmORIqJPZsdv+eoQLnSRFPl7StXT+/owG7+m/F5",
-	"LFKc5FkuRUa9XdK83eWHEnot/wMDbsbnbYiPq1BmhHh7Xihq2zBzJuvqv6B9aS7tZoVQHFSsAoMba9U+",
-	"3ajUVeRuTbnUe5VNozJnbsvd0QZQAJZz83kj4+gzqqOFaWaX4pzcawNYR+V299eVqxswrWgyC9C6lysq",
-	"VQCRUBoiyjX+Yjw2mMYMGKyHcSLmgQ3MBUkzgUkxOVapM9hnuU693GJ9Sm5Yz6RcBikzvqQx04Bla7Fn",
-	"l/ev3o9L6eTpBwuyKFAUr5pOMWKImOZUFsuu9eTeeHp6TUmMDoBmjTlnGmFgiOet+1sTdVMunjb2Vqad",
-	"cwuKjJQqgFnObWy4DXEPQAqROjdWgukQMhLdoJbHurbarJj1oWxJ/fsP9/83AAD//w==",
+	"7L0Lc9s2tyj6VzA8Zyb2ubQjya/EmTN7u26aep88/NlOe/epejsQCUmoSYAlQDtqJv/9DtYCSVAiJVKP",
+	"OO3XmU5jkSAeC+uFhfX47AUyTqRgQivv/LOXMpVIoRj8eP0pYInmUpgfgRSaCW3+pEkS8YCaN89/V/ha",
+	"BVMWU/PX/0zZ2Dv3/sfzsufn+FY9L3v88uWL74VMBSm3Q3h3U0YCGkVkTHnEwkPC0lSmlzJkJFMZjaIZ",
+	"YX9kNFJETxn58e7umihNdaYOPdOZHcNM4SLQ/IHrmfm7OsYFiRnTXEx8HEqmhMWURyRlgUxDFhI6oVwo",
+	"TSiJGA1NA5kkMtWZ4HrmEzoUBhI00OYVJWaRVMwOh8LzPfaJxknEAEZK8Ylg4UfF0tdmBO/c+50Kdhhw",
+	"zf9k4j9t28NAxp5faf5DFkXvacy8c++/qGDkEr+Ya3UVeud937PjX+KczEORRVHx3H0w3yJlVLPwe6rN",
+	"SINe/+VB7/ig3ye9s/Oj4/P+Kfl4d+nNb9Iw6/WOggT+YZdSjHkaE5HFI5YqfPfcvjTwENC95rE7RG9A",
+	"BoPzo955r2eH4KF3PnjpewbiZoLHvZ7vRRJRLJ9vLEM+5i0mLBB2P8goko8HWQI77flekqWJVAxBi33a",
+	"R3ezpHikNE1146x7zqxVNsIPB773wETGYEu++F6SyoSlmiMV1WDCZ8+MRUcGVXSaMd/T0JGndMrFxPvS",
+	"hBAdPzQTWk6Q7213V0KzCUtNB4sYtW4Xa367wbguSrf7+o7HTGkaJ948P5pnHT/evXt7aNBr1Q5UsH6N",
+	"WfCVS3eWnJNMZ1iV5NUCqaq0t8aahEXfhZ4rRNliJhWK/VwjQWyDZ4qYb33SJzQIZCa0TwZknInAtPXJ",
+	"EQlkmsiUauaTYzJJZZaQPZkwQRTT+0s2mpcwnOMVa8Cl4CHzS+mXgmoADMxMGUVVdZaLsyp4UUec+OJ7",
+	"Kfsj4ykLvfNfDBr+WnQvR7+zQJvec9l6KaOIBTkGOZIvZpqiwpAZdaHvewlLr+mEeed9w9cBaN55z/e0",
+	"1DS6YSqLjPLRh/Htj18+LxEeRxU2XCs8rAy45ZoRLlRiZ7oWe+9X2PuvCww+X/AyYJfQemdau0v97HHN",
+	"YrWqh0Kn+VJsCk1TOlvYt7zj2s0Lww/pxySkmuX9XSO93LA/MqZ0ncZkKYpoSWgYkj0hCQ9fEQNiQkUI",
+	"dEbyGewbtcjoZ2POolCZj4IpFRNG9h65nhIeAtY6+GK36h0TGdFUGZwv0HqwAGxkjo1kb8bLYH2viIy5",
+	"zidN8wZm8LFMY6qRaE6Pa2mokV/pBmptzWTqaPZLu61q3iNBqG1Tt0s+cZrDllncruzaUKzYNvKGPzAi",
+	"BSPyUbD0nCDF+aQQ2dBLIfzJXvkCOinfJJlGLb6YthTw2zbZX6pPW9W3CoOfaXRP9DSV2WQKXY1oFKVS",
+	"xoijU0Y0S1Ma1Omlg95Bb2BYQK/KAnKWMjg9PXElpveOckEiORrNvCW8Jkm5TOEY4sUs5FlcKqF2CYvc",
+	"qJxKvw03WqZsXjWQSqZYWgU+VyT/kGjZkkQqSl7NSQ5fLwwkRev+HUWwrn88ha3d/5yyt4kaV6O+LU7Y",
+	"pdBaFlUSccsVlLrf4mg1h9f1QeXqinNUN2Upq3as6T1TJIlowBxeV8K1WRUsyGWFLE3j67zplwpFLeOL",
+	"uYDYU4wZeDfIwf2WIOmk+m2q8q3U8xb3H15WN2bEIikmhre/Khg/MmYqXDx5pixnbwWKFbLLHiOXqBcF",
+	"IVcF15inSr8H6RVR/As4eW6u6SC4hsiMXT6J3Mn+WIQeDxWRY0cicabsL5xsCUsDpEKBa4E4Vd3N94JM",
+	"aRn/ALNvrQxaqF6W3/5Eo4zV9c9yk0MxN3xSd3D9pFkqaLSC5T5ThIeEG01C6ilLiZopzeLDZV1+TKMa",
+	"UF9oEkulyRGJuLhXr4g5cpGUxfIB4R0TGkUVCC+3LhaDwaGVfrrCz44aD3MFmAp0q2VNoLk14IrKRqVy",
+	"hQ0NfQEDVGb+JMjSlAltX7Zejt3kN+arGzau21y+Sjg2acO2QVv+T5fAJplK0cjQH2gwu5RCWcvxgvAA",
+	"/HEJa0IfGLEfmofmSwezRlJGjArgo7G6BfPvYse3726tadic/7UkxzUc1Pc+HUzkgX1qgX377tZ2ijy+",
+	"tnuw4tkBXpG+TwaGU8uUnJC9YxJQIaThEE1H9NqBoc9yaNy1q/HrT1zpmin8zPVUZprw0Lc7XIEisD7z",
+	"QBm2uZyVcuBzKUONgNUBewWPf/3AhF52OGGmQZXBtzknkosw5GIyFJbbK+zoDuw6musI/onZn1IwnxQS",
+	"2UhbXB9qcOZ3nQwYZeGE6QprDGVmeESxXDRsm+WOMsUFU+qj4LUq6U0hUKdMWLkLJ0ISsrH5kuQ9ECNk",
+	"VVslmCY0qL3JeGcYJ9WaiZAxRR6n0mAeSdmEK83SV6RHYkaFIkKSiMccqCjmgsdZjNaXGo07bDCqAdyf",
+	"KWJavCrPCiPUKRVLH1iKKzdsRrPwkFwWZID7CtpETD+9ZWKip955f1AjLgKp9CUTuv7wYnQFpUkADXL5",
+	"nINZT6kGCIyYe5jBqbcFt4MxnXS6Ai9r9ilTAIX+gOzdwCUTAXoh3zNNeaT2XzkcwwEVE2affukPfl3B",
+	"QF4XY7sTuQpV0zEE4PXMEhMJqGYTmRoFZ2xJEl5sqtc0iaaCFzScgYrBW4zJ1UUQyDi+EkGUhSxcLmJw",
+	"ZI5tFQAijmUIJ5t6EZOkPKZpfhWy8kxtaJCrcqxnitgeOsrbCivrhIg5O6wjHvOOmJdoulNZMCVUkaF3",
+	"kSmd0ojT57ezULDZ0KvV5YDjgsHToeLj3kLLFdLiLaPh5ZQKwaJlpwJsUWt0rNgaKRHsEZ8b/DXLW2Fp",
+	"vGFjlqY0InYWXmsjozOpBrUKG2xmZGwBv/dSL7PYCqkLc635B60BjuA1INPsk14JstzE0O/5nunVO/eu",
+	"UwM/RSi5pTpLQzozZ4EPgZZWVLaDZT7HekCatzu0gsDgXSwguPamdTxTAM0aqmmxl//KaLTUuEv+wBbz",
+	"tBDREYs2MLzD9zDAm5SGRutRU/n4QXxP1RSPSa0305lh/X7aBq3PGzCzmiOFO8P5iVyCHmC2XIH6V266",
+	"EW6gLnBVTNUanNFOkjLTlIsJCamajiRNwzX0YLObtzJLg2W0qaDBar7WaSsDGcksNRJiMD4bhS89VKW8",
+	"c69/0jvs9YwsVznfy4/A8+wQp75IwXnndeqYeYOqV0zTe5R9uEJrRarZCt8RPf/jjLGT49MGiYNrWC7+",
+	"vmcBj2m08vr+diofBZEiAnZl5pnQiZmlPT5ZaPqGoE0LrhVJaEpjZpRNTUdRvTmziSTKfa6nCHzfWtEp",
+	"N2+ZimMH5YY7p/aLetVmfdlzq+lkKYKb942XhTRJotmd3ADXbQ/W+ynHe8Sj8jbmOpWJVDQiYHpYvCfJ",
+	"O1mEJsU7BVwGB63YJ/15bpKSAeL3YcPlRUea0YiMG5NMIzrmu9KAjeb1ztUWczBZgjlwkTyHOIuXyx0U",
+	"PjufgsPlp6R2Qg2Uh3xO9WAzb1tCTTd6rJg3zxSsqLsGge4TDUc9oR6dg3L5EdwJSKEOyS0c3RWZ0gdG",
+	"Rgz8SpgwC1RMhEMB/FKDRbzejN7GYkD26JyxCPjwvrX3SgEen1nKWrlX8XW8nWKmFLigLNI7rs9xPPXR",
+	"kqGyIGBKAQugkarn/rbRcq6MG0ceqTKbwEAjRXxaR8u4o+p+GRFRdd/IfZ07zSUceCjWu/svL/iHosXd",
+	"P8x043t/e/aHXi5+In9kRlOvueLvH/T7B70+6Z/hvfrC9X5+jc+su0BiJUj1In/KJ1OvNA33NruBBxDs",
+	"+vY9H2QXN++d+/7at+45OTTwb6rud3jM7Aydbd+NN91g9EDLBTOT4Xd9o/AmqZykTCmfDAxVTmUUggcT",
+	"FQGLgC0eA1pFrMq3ut9IA1i+6m10WsujL0gilaaRQQbT4hXc6YAvqvlLhMrAJTfo4w2JkNjoUoYgEebk",
+	"od2ilUIMbLDp7NLKz5XtIy5Yv3XLQeuWR61bHrdzzwWAtl5WAcr2rVt6Ctcigr0tqcUEliop7IUKF5PC",
+	"FG1ogdprlRRtxWTCdN4X6ElqKNwGV+Ert8lbrjQ2I46DOshj16/ayEwjds3gIH9gRqBCIb8N8cLAno8q",
+	"/gjP1FC4feEpFrQ+O4lnav8QF3QVwtBwbUtoCivQZDQjSsZsKPAyR9Vpe7avzbzbRzQN2m64bfsxjVoS",
+	"1SYhC51MDZtGGqzl9ZEjlOP2sdTjY3WkAuJDh3CDipvEyv6nVNk5h45Uc6wQnUIduLrORhEP6rtyfRR2",
+	"H89QOD2s5ogVJ4jv6Wpf8evFL8DF22Uwa2C420GT44S1FOiscH8q+UeFBy4PQqheUN4sDmyYOVOKS5Hj",
+	"RwndtcIosLMfV+Gbbded5G7xwzpy0zy4Z/ouvxxbiRDYvh1PaxmSkfOFSkjGkwQp5BJ2oyCFGja3sJ5G",
+	"TfkBHOHq7SElLqNp5BVYef/r9sN7tPOELAExbQ+lcCA+XK5L5IhRZwjFVxUyKvwzWIjWqzR/FR7uRt6u",
+	"5sHqA8yZRk3v7RpvGOgGy0mrkzSx37xvb1D8jupgeqFmInBMIPMH8JkIGhDAvLoKc942Mp3Vm9xcXMUO",
+	"f22azX/J0eJoH4Q1KckxoeVAczMN6q8qfpBpfh1Bhh4XD7zwo1UNZl9DDiqhAVvVG4j8hk7gugNnFoYc",
+	"ceLamTGyqEWwjmToGNEeZRaFaFCUeI0iH13/ihx8c1AuV+DngClmtAz2pQG0CbjLgbXwNm2yrZml/i5H",
+	"z+y9kCJUkTn3RDu9qvz7XUlxeEMf31kbJPJVCLNvMLDQKHJ4FBWkiJtHWBc+Zm64fNdZrIZ/I9ivralg",
+	"EeqJ86aVKj03i+L7xrFvmDljNu16Cm/redSCCLJNlwwFFpLmsawBpdVgedtlo+WytoahXYUNyNpNQM9R",
+	"zSZiGiediUZGbJBzRIN7q+o0BY5Y78HrD7d3iny2i/WJHfpLiezARQlXJKy6qZbQ+F2OVDNJweViTO/Z",
+	"K3dcGhjSUoRaX/RBr0f2VMICPuYBJJ8YHB8fv9hv7bZdCIVVwIXZ+hUwLYdzA6Mr0WPOMh4yoc0xRzng",
+	"M0pHaemzQIY/DH6CZQAJo6VcvKrH6DlVcmFu1xTsHGMj0lBGBsUXhuPNyD2bkZjOwJ1zlLPZ+dunrM6t",
+	"/D047ZpecT4KL/y5ghv/estlEaJcM1FGFP8TjPZzHq+Hzc57ix39X5bKgxE1ncjxWDGdayFwpM7viHIv",
+	"leaZVoOmW66dkcepjJgD5LZhqJd4kXCbxTFNZ4vYl3s1N4YHdDji148Pes+SwCEwx9lmhEZKWltbHgBQ",
+	"xAn41v5l9Ck4jCp/KBj6rpcnVLx9d+NWVsYPtWILV0tCgPLOcutAy/CQys7sLrRoGzamEuZdJ/K6+n3t",
+	"ZBb2cK1B3B5qh9k4PGo1sObCpdYJe1oa2bRyBmWkU+cYpWYv8NYGvgshxSzmqumQ+Xc38rWOabJBZyMW",
+	"ksPDQ3JMhARvIogf3VmwU83IJ2uNXIl2amfkyvnSk9u4com0ie5cw2QXVhNylUR01ihYwTrVydyyxDQG",
+	"nT1TBJpsYBZrCkxdWJ0z+xb34ktmDq988w8Hj5q5oKQ8nZt2FoleW/P7lc9oyX7Ny6KFVYEkyu8zt3Dd",
+	"Al/cdokGqc8oBSakt1zcv5f1SlrR4L9xIXUHzQaLxX+TGVM+eU+E9MlHkomQBTysBDF5Hz3f+2/P9947",
+	"0LV9V/lDCdybfMBleLYotxePR4Vx3B4Wav1dxjyNN7rOgwjfJt49KB0nFlwqEjqLmdClD8TGNyvfKBJO",
+	"Mqa0DXprzWzdFb4BM0OdkiEeJA9aXxOXza/DcZcv1pv2FX5cO3F1jbv/M+WQ96hW6UlSLvRdh1uj+U/a",
+	"LrPbFWObYxvqhXV3IwtB80vSK8wfvVre8jsoDCN0+uJ3ycWa7GAVPG7YeJFNOTNs4+TkCq780yWCa5nM",
+	"CsoTdls9fU6cVDfXPK9s5hgScYL1LWRBxAV7hXEY6GaL181cEYOV9T7t89Kp/YBo3es4XpMqXJev4JEq",
+	"gvNr8uV1tyqHdTHGkj17y5X+gUeapd1vZMbwHZFjxzZi+juHud+zmQISe/QxJkPMCB5VQQcCd+GhKHII",
+	"2HNUqmwaMaP6GymfEpxes31k1lrB20HqkXEq43cdjoDVOFq59qfg5/imAzlX/CbX8nC8BG+kt3LCxZ28",
+	"Z0tM8k3WNANj52rayR8SyQnhbf1XQVVouWiMT2JpgxcKtyktIrMqyA9DYhtKj/TNQmK2eLWdGidVuIfV",
+	"01waW3vacn9qMFXXJobmgoxSzsZzIShV+6h3EcSMXOsZeatDr8wqgWZb79w76b8YHJ+dHJ2cnHqFlQ1X",
+	"oP6TBjE7rOaNhuSX/ePCVmFk/JdFQ9Nym+1qP7y5aS6BUOEnBHhU5LzARBpkb+xcRlNBLr57v9/OMNba",
+	"3tjJ4tTWwvOlCWWWkFORJrwryuS7rmh8qGKup3O5wh2DnndLcyw4edFz7WPerfnSK5bo9Y77g6Pjk9Oz",
+	"F95KBGkP7W7GxW6ZjbvY+lpupDk+UaWyeMF7vxpyNyMRVxpuYRRRU/lob2XQZ1aBS0fK0ESCqP2KsAeW",
+	"5nIUG/KfHmb2MgIiMnESPlESg9CRJowmQu+ZwH5VxJP8ZggvgZqQ79oJCZjLVC0fSZZOzKnSSSoIYT4Y",
+	"kOAezSP56PllfkqIb/nVwcfy1QLQL9P4o6rjBxcC1w5xLhQhKNCRui5UYs86ibB0v4EUlmTOd6nhv6hg",
+	"OTkcv6yQQ5lEPyeIf2MyqEWp3CWj5rQW4qscY3URI4s2tpgimiMGO0QB7m3mmchilvLAUoDZZCnYhzHk",
+	"eZ5PtfTZS6g22qB37v1/B//xS+/g5a//z95weIh/7f/H/1zExV+rdpEfIklhTa8fahOP5Smp4OoQ2jg+",
+	"+qB0mJ82Hm4PtDOfoN+m8oeCC1Rv8my6UxkzQ6uXWCLDOWxQdY+OfvuviqHyiAG4lWUjUHRsZDRRTGtu",
+	"Dr5cKM1obcwlTZLvqBBIdx19gGmSFI6qNbFS5lVJrLEc8YiRJKLarFe1EtRuwqrmDFNNrvvt6yPYD1pT",
+	"xgoLXY+EKR1rn/RJEEmFdrqIZiKY1gY71aRgKg1w1nJ/MVI6pYFW9WYd2+r1pykfcS3T5c1uE0bv2cpG",
+	"UqjmnmRMuWgNsc1yYdFJhwtM+0Xj3W59Zq2eFbaHh4ekP7AVXGzQjo2VabdzeVj4HB3XE8mPd+/e5gIa",
+	"x7JE/EwBIyhcN7YrBmzaqhU4ZVt9J6WeLm/yo9QsWt7kHYOqLlOeLG22HDOLRssw0za6S+kDa/JCLnlu",
+	"N7y6cj6swa+YJl+pAkYW3xQHo3ruuEnaL5BNHSkOPqoPaSiziDWnAVt888i1bjof5gkBplRNNZ20opBM",
+	"sXdZpHkS5X72DQgEIrrVon+Cll98z1LtHYuNgGMoUq9iOml9j2B72GYkx2u8unnqK25Umza54F4gvcXr",
+	"7WogeAsVO+pww1MZeHVgqUz1hzRcQ6X60rT2rVlvi96+mu2WjjVLO5s9R2wsU9b5syZb+wejQ6PdC6PC",
+	"IfcEiF2Vx6ixai7lLiraAmLX72KL6B45LkKFId+jnKQ0jmtiw2kUyUe4w2xgYjTT8tIon2vLmFHK6H0o",
+	"H0WXS9q5INiLOL8o/0qhsFsturXWDLpfiXd0a1sVYHVHP/2QMlb/OqafLp1DVdfENzur3CWktqF4q/bG",
+	"nId/kOklSzXl4q7UVRYXm0oZrxXdqpjOkvetpwTN16QSc0C+EhcTJkLaEAs3lY955zVvHYV5aekBy2Ke",
+	"KZJ/0joIYYm3caFlroUOjqZZZ0CAl2ggmvAHyDYMgQaYG7oOD9yb2M2W1kHFsnz9G9G0GoOLuypc5gy9",
+	"sJBOvKpDbjf3DLHoddVZiqzP4rpqkh2Z91Lm7PqxvOnmOo2gu53voP48Vn/katyWn/Lz0HIDNy0z4yyN",
+	"6rbN1oF1lwNVF+RzSxM3RKTKsb2TwQBJiAGrUcsK1dxGRqpGP1MeUi3TZ4rYbHLKh3CqarDYUa9/WqeW",
+	"zpeQc0xceZnjOjVzwgRLaQR59M7Jca9HRjQkNkbVJ8e9PskEzfRUpvxP8CjsHZlZjXgYMuEPxXHvGJLB",
+	"jGUm4PUJiZmeyhCeUrxJN89P8QE4zJht8snx4CXRUg5FbE4Zdkzlk+PTHsnEvZCPwvzo5wAuZ3U6KPRj",
+	"9ikx/MvM5PQIorpS9iDvzZgnvR4x2noqIE8n3CUAMMyrPiZijZOIxUxoZm3hi1YTJ7Xfoph3tqahbmDK",
+	"Aq4YCWimGO5nfj89OOr1TsieXZWRU0rTiO37uMlDsUedDLEWBhZNuBS23RnZo6VzZ9meq6GIuVJcTPb9",
+	"vJZ0iFcPpRczRuLWL33ezaFAoxImtZLCCRepQTjwtBinMi6rxIAj1YLDTZWMipTNNVoB+wRdwD1qXmPA",
+	"DNNKsU/RW64m6RoX98+gmsYfkMF5zFImAjgh1/oDZbXrFWSqdaLIx5u3h+TW5n6aL0OEQLGHaq7MYC3m",
+	"viC9x7X7sY6V4D1NU/moKmGT54TRYAoUBrHchKJJwMfn4CdvkPjRKGdcDwW400BF9UNyUcRbMoEOVoXp",
+	"4Jz89tvlh/d3F1fvb33y22/vP9wVP4fit9++e/3Gvnn9/nv49+3r29u7Hy/ekz0bVLtvnr65eX1x9/qm",
+	"eBExat6YLt5/uDMU8Ntvr99d3/33qwoVfh6Wt6v5YEPvnAy9d0PvyyEpYgCGYuj99tvV7fuPb9/+9tvQ",
+	"IzHVwZSpIq+lWTdNGaa+Y7pCVOV2vGE6Lwn3liu3rI1zL91U0XZJZcZxsc3LRK1FhmpE6tI4Ijpht/xP",
+	"Vok8XfkBNFyWsO9DnvfVeg+4GdTho7Wz8b2pJkZrdFVzDuUtnMl2DN1+r7cOgOsc0RocdR2wbAkkjXUo",
+	"7TBtd3DuTOWvWobjbtq4knbbtegI+3Xo4svShTUuirfdmUxhFuRb1+w8R3/m8UK8MoYmL0Ysj6ypFDN6",
+	"tvBD5o27V5ibN9y7eSO4e/O4cMvaeCPo3CA4kSPNF4hwpGrTEg5ISxtKswPfwXk0d5UqLSe/1lm5zAff",
+	"89T9gqrAQ9ld+8nT4fJ8yba1MLk1Ul2hg3wbzvBNsf3d83ynGFIrbaNUNv4KCsaX5kU3r7ZcBxQlgJL+",
+	"Z+58KzrXXxwM76VmzaDIc04fO9M82XzJK1NZP06lwspGEERjjqRttIVa71rD6kkomQK9O6bpPeFltOMr",
+	"55QL46iiPhMonFK4/rljKDwlpL3xfKRQcQiy23N9+DQEboG5hL5tgad/L/rGYkJdT1B/9UUbhvXvtc93",
+	"s+TfaMUfSq/1tY0Dyjv/pe8Pfv1LWQjUEhNBTZ01pmy+f4UGGltqa66e1lCgoYprkg9D9gzYQ2JFiu+4",
+	"rVAF0QxpSmf7kKFiKHIbUW6ifUy5kRu2MzTwrF/DdDUOrCO9t2okWibJ3QiLb0uguzP7duT6ivIV1ZIU",
+	"nWxg7dUF91j/1Y9J84N/29Yyd7Y7tphVij/syGpmfQC2uOnf3FnXOoqvXuK3vcDm5aGL+5Qnf9cl3lF1",
+	"/8+lCBYw2tZ9SO5rUhtEie/WCLhDG6OZYsgnHOvfL4TclYhWG3O3Os7uStgluBnKVyUfUEvDpUE/wYQa",
+	"XSvQx1xcYfN+QxzRior0OKyb3kO1Lci2POVAvcvWPNgas0yvk55uWcbMDm5lVcvtkiysz2waFIyKBIcB",
+	"C1iK9fR4ahOabyejz7dT5OZbzUm5hYIxT5nyrU6xcEs8rcbWp/funKOeTQjxLaNhbd2yVKrEzPKBkYSz",
+	"AIIkyrQbUpMZ00RzqC1JqBVWcCj/X+8hVsS6R6QsYVbK4KncOiEXjjVhXjrdx2rBPkkZVVL4Q2Fm6+fF",
+	"pw29B3ilsVDN0z436PjCz3/ZCP3ryw9eUdcSM5n4bsKar5EWoxLL4A16/ZcHveOD/oD0Xp73eudHJ+Tj",
+	"3aU3741zw/LqDGOZkv6gR7ggEdWMqMQivJnK2enRPANwh+j3z/v9817PDiGc+ZJHFobYEaRJyLMu7Do9",
+	"gt1w79z77uBNSsG1zD6Duqm+h3sOyt1R/st2+Z49qoQmYEZwbnLsD9vIsJuUQRmGAul/LhZrHpivjhar",
+	"rIYxtykPL6Ec3ga5G0uc7B4w42Jwmyh0iC1ff6pliqIVRUDzZEZf/Lb53Zx0Nlupbwfh9t9Jec/FZC3Y",
+	"7tStO2I0/C4IinwDC6q3dY1G1XvMI6ZIIBNr4MSUyLnWqCtJZk3PrRwbI6n0nTQbxTSvd2XOi1MX/PzR",
+	"jMkixR6nrGW57N0FAFVY0QrUgmYuR6lTxO3LZ4qAN2mr5TnsqHsgT8G81vy0Nd0X/K/7QCWzbDvODYjl",
+	"9UfD79uPmY1yPt15vOai+EXxfacy/urSeuvNo50fi+OqUXsOwldET1OZTabkccqDKSxDzSWXMkyEpil/",
+	"YHPZjjjKVCv5f7a5YSwPJa/FhAvmLYjCLcX3dINAVbd21pAr1rY2S9+vvwOcr2PSd7XrX9qCYvEO7evo",
+	"9S4qbKrUrwfJjqAE1bNBo2yjmz0ppDcG8Xupa2NrhNQM7gw1c7KTzRGl1YS+m+UF/fuLx4TB4KB3dtA/",
+	"Ir3++eDl+XHf6vCgafvuReCC+r/wqYeRtWaCefIo8sAmTNOUU0FiJjIiE6xysrApC5PtrtFuqPh11sI6",
+	"WWY2V2ZqUSGPUnmVV5xqGXbenm0aFFyH0k86EPo3jalPyUCA/jdlIv9q0lwvyMQcjSHeGSyfDTK/Rtj3",
+	"/TxuyrsoDthqKh8/iO+pmiLWbSbwi7isRb3NGWdZpmuwGEFRuFQb4RtSNR1JmoYE8FU16jj5/YhV0dd3",
+	"S3fA/zX0jna78pQInePipjiNTnq12U3QltesvjISpCzkGuyK8yITaun3zBF+TLPIpm/rzx3p0cAHAH/x",
+	"0ve4uoGE0DTyzsc0UqxQWPLn5BqTq9SIvW7F+yvT+tbCzUso1EUlbKy/45bvXOnEHenPwRq3vIprVvgc",
+	"LcOAN1JOoifW9y2tbExyurbM5AXa1IvMHzRiiiQ8YREXdcfE0/JsBIWS0RTv8LB+/sw7965THjCb9mmU",
+	"hROm60C5jXOkM5F6Rxp42ZAGOKDC6F4oR40yMWJG3sClBAZfT9pnCSlgjdaMdbOFFN18JcFjN/VfmUST",
+	"eLmvvz4t9mtbuXpz5LcbUkMCuNgG7EgZDaYsBN8Giwjz2tTAwfkbvM4KIm5T2W2A7Gkx4/XZLhrJGkrh",
+	"QJW1Mk881ier0xYtemCiTEInm69tY4Fy17AsWNN6OrGFSB1hVFdezumGKRZF1klofWiUI3ehDbu3dYlb",
+	"Gu2bc6bNjcD/lYxxzraUs7lO5RhdF41u9ZQs6q52D7pwqKJ+yqK/AFQhWVbIHKsOu75DzxQZpfJRVepE",
+	"O7bqfKC5Mp9cTCIoNg3UAulEQBhSoqYy1UTzNhiDvfvlvOsWPK/crnRBs9YRSI+xF7JAhuYsoEhv38fr",
+	"sBp/tKGod0gD14B55XlnLmqLxqDGogU6b1JZcyYU0+e4dJmSoTf0yN5I6ilBOJil6ykbij9ZKokZBrO6",
+	"DL3ZbDY7iOODMCQ//ngex+dKDT3CBfl4d4k5RaiwdhIakaFnng+9evg4INgDCHw+/nKAfwzKP0j+x/nC",
+	"H3um9/3/qEuiX4UbpK/74ntOtEN39xPEWzAgnJcVOFUp6oYiibIiYKOh8nblZFlcgD9NYZ3iMt26p7T0",
+	"F1m8Dj+ZL/b8S5FDx7s12v9YmuOGzX/jKfcRZLLxIG/N+fPnQRq7c3/uKE3Pz06PgCLWdj+5ECKjkT2P",
+	"BFJYX6Cv7YjSzn9kiaPxP/4i//iLrKi1vlhUEHyR9VwoFRfEzYTVPiXnsjLtzYFWUEtETSHZkyAsTvQM",
+	"Y+Aw0ApGBnMc1hDSkkzpA/owqynNjxWlSpKvGlJaqcNvyHHGAfI//jP/+M/84z/zl/GfqYTM7MDzxtFB",
+	"d264nlPKXN1ppUrUWUt5quOyq9RvcmKeC4Vu5WMh5hn9Gr4Wp6Bin56b/46cG+xB+xvso8F5v1feYA+z",
+	"Xu8oSOAf9j1LpOKa2LLfILCwwXPbYij+8b34S/hezGHot+KC8U0g8DfAfTb2zCgiPRfw6gbKgSmSsBRL",
+	"cpGLALPlBTQB3ROqY2YilEGGGYZJTD/xOItfEUoimk5YOhSYNnVKIT0BG48ZVKefydzWRxM0UsRcmE/d",
+	"2EMnNNGNjF85Ux/T7/aNjtzv9Qwt2IlZWdZirDzotTrS/2WpPBhRxSDngmI6v2+Ew3leQU1LkjKdpYLs",
+	"QUZoPIigQW//HAsXKhYYECT2znLQw9SDykB10MP4IhusCucapkjPlkQcGWycA1qvdiFcTJqiImlw36HM",
+	"zBxCmY9rkSnlDzSYXUphpvg9RWJYMPfmRR8fDWhYqqQgE3PmSvBzoxPAEr1V9UXDlqW+armpavDd6GPV",
+	"VS645obvECZ0OvPJAFJ1MJ1ENGA+OSpqT46sUy0Dp1qfHFfL2vnkhFxcX62spGehll+T14U6uykb6u//",
+	"yvdoO3TrdM6npzAnTYXvjZr1aihsmCBk6jYrGM2IknGOiKqpTn3ENrJcbMfy0VSYsk+4wKpCUEdjQIoZ",
+	"mz0MqAhYFEECd5LQWQwbRzk4au3JhAmimN5fuXkubMsiSd0jZ4vdqD3w7rBKrpV0d0Y6X3bzBnI/vaar",
+	"R3U/VUX1znp3nW6xwZSLy7ah0Lso9dM+tjip5ZRLMywsftFShXNx8+lDeis8bBPNxe3oTX3CBJupOWwo",
+	"F2bffr+JFAk2wLcO5bGzKHrfvriHC5orpM6abBLAN4NZfTnhVdV+jWKTUB76pE8yYU7xPI2hPoN5NihP",
+	"rOOx4bNY3MEwWYfjnpCUjTMRtigQbFfhlAjeqRMhjta+WmLe/Doct0wtkBs9OhYIXYM96858eRVKba00",
+	"43ynRYXGJQUaMecdaV2gkew5xRCGwuXxlZIK+3XaTReJUFWXFwBokzfVpANvpu2OaCvTCRVctS/bCYfc",
+	"1o1TOeYR+74j4dnPOhSGbSfVLDyfXqDlG7uJLLOpr+qYtNIyfsse1rwv3XEMuK023XFSkZzIqy3UtfI9",
+	"VaYM61x2c+HbjrqrPd5dlCXAtoTXMK1vAa8RJzfB6zuq7mt9G+VBKEmTq6pPaH6o9p0iSrbEE9yzz9m9",
+	"qVJ8Ilj4UbH09WpXCrf5DwX7Ba8KUvpPuK2sKXJUXq/n6VVgOs6po/LcfTDfYt7z5cVB7+ig1yf93nn/",
+	"6Lx/VpsppWKl/HnKNSOpVEwVZaGmcG0FyWEr9kqvqPCqQdUtRhycWV+bwnMlD+GxdlSc7qLfC359Cn4v",
+	"Z+e9k6rfC9bfGEfykaUK5CqXKaZCieQjCtoJEk6vLGJ87NzunJ0uOqEsbnML7lG/2x0/XIv7jjbwxljE",
+	"rHW7WPPbDcb9lgoa63VPdju4DPqq5YVLipsHIajWMQt5FhumOuWTaSuIliTbXsguPUCCyZvBGXLOSCcF",
+	"mcpo0URXGO+WG+d2fqNuBNvur9K7Mey2nLeB2T7VbRboCBspGQ11YBf0pol5vJ2jlqaTSxnJLG2n99XM",
+	"ub0btb+2DzRR2XjMP0HCyNLxeRO/53Zez1AfPMgM1t0a2CH4r36+XVzt0DwmqKvQhJvDPyos5/jMSGCq",
+	"s5TZa1fPXo3lj6H69ZQRQPeAKqMBfRqKH99dXB7c/njR902PLCztBRfXV0SxIGXazy/vim9Do2sGVDOB",
+	"VyhybG/rsOCrvzgSicOTvBuomTuaaaawoa3PdXA3S9gQrLZ+6YIYUs3Inml29dNP/31g6Bx0NyhsSjIF",
+	"KfyVZjTcx94SCpscDsUfGUtnfrGYB5ZCndih1z/sDT00mgw9/vAwM4P8b4RjOQrWenShORR5/n8aKUkC",
+	"mqacqWL+774/wZkqGheL3odhil6HYq8BSX1AnMqFZsoMGaiiIK7Nrg8ggaquMmVET6kgY/7ASMxFpo2K",
+	"m8qYcK1IEMng3hYnMDiEcCt1z//34CLhBxe2pi+aQ0r+kvD/wwyDAcPdWDYUkTcUaKDbP+z5hCoyppAY",
+	"GDPc3nNttkgRbk1WGqr2wuWNX5xXYLNGVAdTTAiZ0ICpQ/IaSioHNIrMTlNBfry7uybXH27viJZD8Zwm",
+	"/Hn/sPf8c/HRl//AcgD/+zP++8VSPAaKGLQ7JB8SJsx879nMdDoUhvEhFo9mBfLklYuliGY+URIrm9pi",
+	"A1OzPq2IfBT4wT2bwUhIA7ZVbtjlAj1QXfMaKSYPoMinzSt5evcPh2IoEApuaWBQtcmeYuh8a9hCzkQI",
+	"cGBWxSJMhqsIHQqnPnXBDIsC1wAgdPYFSKP4I5nKaBTNsH6rsuUw8grAPhllutpLTGdIHph5CsexfQ16",
+	"PYAmBksqEmdKD0Uk5T1WYs27hbqwYoZbZqBQiAEgeXRINpiH6ZJX8H0f5yBT+Fdmeigo0SnlEReTMg6G",
+	"3MqYEW6jB7GufJ4/y6A08nFVRha9wjgcK+3gK6vRESsJbZFrAuE7Zq7qkKBpntiQppSRXD9TloeWBYYT",
+	"OmGKhFzRScqY0fX0lMUAQQOdPGKK5+NA6eqhuKRRZN2irXtFWbtXWXRAkHwegu4y9M7J58PDwy9GgloN",
+	"wjz75fDw8NcvQwHwwJUgh50YwNkQG6uywfJBYSN7lPxZ+n9YXw90A/GHYtHTA+FdWLxB9tuauWjg93Iu",
+	"A06NwMW9c8PFwZibMEET7p17R4e9wyMU4VMQpAWVAXPJqczVzhN7RVBlbD9QHimLuJWS68f93gk6l2gI",
+	"xuPgrKOyYEpgCEh+nvMToy568Pg6HxF1Nab0dzKc5QmpbbpwmiQRD+DL57/bKGBEo1Xq1ndmjAs1E0Ge",
+	"Ef1LVS20yV3yNMuw8gE6CG1vAsUiYfBFSaGmgOxWBQBuH0rBfDjRsDQAR5YyZ0bTmMUinpeV+UGPyuKY",
+	"pkZ5f8MsmtoJYWACjOiBQmoODbgxHsTwpUynswNFx1YxNd3Vo07KcoSpRxzzNYkZFcr6bEXRiAb35JFH",
+	"ERkxEtOQYSiCD+c6jRWyQaKMGBPQoAGJbnDsvzMK4RKtJ1YNGrnJgkrYUkX+yFjGQoTsdpDoFooeINY8",
+	"MxoYMEUMJlHl4B9v3uKoqzELEo0sQ62ifkQr3EIKyhErzUQTXlnbQSNW4bB/b7SCNbbDKwvXnSDVjdkl",
+	"O8LWsCa3IdRjjbWZgKJxbwQ42L8fJQnpTB2SJZKuf0z2jB44FMe93j55nPKIORCCPCkG+9JMCLyAECF8",
+	"1yAhrYqPgr0eE2Epf3NMhDXW4OAHwSyXAffc3+Vou9Iw52AgDMdccDVl4ZakYiaaEfBfhooUyRLDOwe9",
+	"HvBOq2LnBxNNpFF3C9NDznWp2S8or/ezxagS+Yzu4FaqMedCPJY5vDrn0x/T6HAompG993JgtNbf5ch0",
+	"HdPI6Oos3Pfh3VH+bkqVUYatZaKoMWib9fHwXzIQsNzSBxbum7PH4Pj4+AXZM2d2o+dTAdD4XY7UfjNN",
+	"ZGKX9HCTiSelBjN8E0++q+HF2+fCcpzjo0G1aSqFzFQ0W4cvW2tGThQ0DD+kH5OQFgf6Zhr5GY+lhIc+",
+	"+hqXd7l7hSurT3IfT8xeABGuEI87ZQItU1gWERA8g5Gvxq8/QWXEssOCyMBIhQU4iv6Ggiv7aWlWOyRm",
+	"fjA5fIUKiM2eBYfAVwRMxspMA9y+FaFRlCv7ZUwwtqpD9xpw7QbxLxYGeiIScCbSUuPNd9AodYatWLuG",
+	"4Xl8S7RxEYYlrkBaEdxyIiGPQk4UeeR+d7KYML2SHG7AaKGqiy5WWhTxQbx1XfkrCs1QLDD504azux2k",
+	"Di+d+e4GH98UAzwRHha5Fep5cA6brSkjRm4HBUhXYtSC6tGIUG/5sqP5NdjS8pz5aKeFe8dnqqjB5hc3",
+	"Q9HMmqPqDk5zQ+4aL9w6iE+DG84Fbg2WXBTBWTkct4MsEHrjlshbD13SuEYkXwSaP9g7/9YyOWZMw0kH",
+	"7OcytTJYSxen/dzzCjJSRYyGbp6cVyBx82LTaDAHw2k2upslrJDnRZVjo/uukr4oZ6mGmwezqsMiz5Fh",
+	"coyFLByKnPUVrchEMlUTKU0uRNlmStHkDfWUhwIyScCtyDmyZLBsFz4wWJIr96apMHDQq0NG6FAUfmq5",
+	"eoDwsuX7FufnNLIMfijqtPijl2dkL+fpNe5yoKcfvXxRNCqmYt+8LD+348GL416vfJHPzr7pD8WePYHA",
+	"7YV9PCB7IdXU3uAZrUwxRkoP8HdMKcOQbPOjodjjAlOwme/yA0PvGA8MeMlnsOyeQxlrAhuxv0KTKrB8",
+	"56pUPtLW+dRczsajwVnP8IggAAO+7XdHCleBiDvXuEqCW6JzpTGyOyH1wVhmIjyAOyTv/BdAfR9wG/7/",
+	"0gekbaOdLeWO11maSCzL2JpJJvhNhSFxpio5d5ELIsHDnf8i2yPtuZ4dcekB/8glYfsBEn2vT+YIeCjM",
+	"4wGS4FHviFRJsyXN5bD7aqRnB9w1BZ6dnHw1Asxx6SvSXz7munS4AdXNlX1qbypYVg8Kbq8tvaEHkGMr",
+	"cKgsZWgKAIrKi2qS7zIe6QMu8idAxkJqMmJDEWB6u2VG5KOzU0ekYh9IdmdnYC3DXszsi44JJvu3zV6Q",
+	"RfF6dPbSEueL3rzgXEGdLox3TpnOYH8nqsx3bPd2CNDh7HDrEuTZ6UYEmWcbak2NkIbIZvOD+aPHszXL",
+	"mYZIN0hq4A7BnilITLOMko6P+wu67VDMK7fHR8dlK9OzfXpSQ0XHR6fQh/nrjHSmIgDMVyEhM9Lu9crT",
+	"l1+NgDBT1c6pJ8dEpKM16ef4uO8DXm1ERU5Jo9aEhLWOQB41FYep6JRDAbkIcym3jio5FHkFoWUyrefQ",
+	"mG1vVcmTusPgUe80VyXXILMccl+F0uxgfydhZTfoawmronD5mtrjZmRWVllqTWUryi9ZCnMqML2yceUb",
+	"kRmO6uiX+MBRL8kq7RJOaYOTkhSxCyS5wal1xMbV1euWg7Nach28sOQ6eNmdXO0OfBVqxbH+TsRqt+sr",
+	"0SqOti6pDk42I9W8OlN7Sm0u2+TYU8yOzu4koehlsKZJBQvfDEVJnxquT9qTJxAQ2FyGAsnT9GApzHpK",
+	"4IoaiHNQa5YZHOXEebwGcQLMvw5tYnrevxFpwl59LcrUkJxwTcLczAKTVxlqTZdQfqiVhopN0exhCHZ/",
+	"mRCtGGSgThOx5X8qRhgF7l35pSZEApipLqXLF85R0nRoaevFoM7W8iKnuBdrUBwA86sQnBnp70RvgCpf",
+	"idzMWEBtiHOdqO1Ff21qy3NetKc0SIbR/boV/ZvKGGGyB3ehHC4lw4zt17hRdZGWmqp798p1KPDOtfA2",
+	"gRbN1634+gluWivTWrxlrXejOXrxss0ta6/xlrVff8t69HLgsCWq7u3To1ot/eVxlxvWo5cn9TesRy9P",
+	"N7phBRzeOYMzo/ytLGCAeLvnbmaYddWIFy/hKrUH/+/D/wfdWN2E6fxurqtrkvU0Ub7jLQ3OJipP/PZM",
+	"YfZdo2AoxvyhcFyXNIQJS+AkyJcaXNsq89uZH5M7yi7ReFvpJL5WkqQt5kTC2lp90js7Pzo+75+2yIlE",
+	"o/sKzo1oFKVSxqvTIcFgvQEZHC1k1xi8dPLKG5hHMrBp9rw3MgrJpaSAak3lwRaWYEPVb7lmhAssAQdh",
+	"6vai1kL7h0zMvUBFfmC3vWEFg8oKrBcWbM5c8YyWjNBieluHudI/Yssuc5c375zO65heUEnKYhOQFGQA",
+	"laZSCumGvYuyoy9d/O0mTDtXoF15YHHlvOxsFciY5V/VOmrOT2BnTG5uoK/I5wYti60OlhaChhDrd2Xi",
+	"diiEybE8hG3yjk7on1wwchF6HYjCgUxbunAvfrdNGpW+N6QMZ2nr0UZXokBaaNABMElFoUuBAusX2ndx",
+	"UvJz+0pxWYEHQGt9hYOFdQCp1xqKie+UmP4y2kJDwcclJS+dwo4v5ko1eteXH7xqOcaKUjCnErglMRWN",
+	"D1XM9XRJPcxbmpccPXnRq5TDvDVfOsUwe8f9wdHxyenZi4VMdZ3Kj+J0F+qQ2GQhY5mS/qBHuCCR0dBV",
+	"YnMlFbWwqmUA4efB4ODs9OhgTINw9HJusTW1+pryMi6vRwrwII8sDHFCX7UKaVF8z/vu4E1KQ/O1Uz9v",
+	"4FbE6x9Vi9x579mjSmgCiX7aFQqbK0aHAFuoMGcfl0Xk8IFNF/RzAan89VFXGdFBOOxCKGxDGKwnBd5L",
+	"zbpKAiE1U269M3PWM8toVIOKUXbKtvNRnoh1/wVraF3SKIJQ7ODeJ48Ukg6RPzKpGRnNyA8pD+msvqZW",
+	"e9qaK0m2WvkC9NoykSHKFiW5t0BuZlnrkZx1delKdeCUpFpd9zTSoTv0TknRGeivcxzJS5NfFIJPTeXj",
+	"B/E9VdN8wp8L8rONv6ttjNa5boRiYdaJVlAyb/8QX+18C+Tyr6KvdUgG/U26Ukzu2dNEMjStuBc1Uo0z",
+	"+k6JphznyWimA9EEsAv9AuvQfFWnc1uZdeR7XN2wMUtTGlkSKXTeN1JOIjz5Y8e9uY77c73iQEC5L15W",
+	"e8YMr7bj/DGBJGE07iq+cFM6EaXFu12QpO16CwR5a3taixyNft6ZGtGPp9aLaN5+kILur5opspjAbgky",
+	"H+YvZ1L7l9HhQoAOQNI7/+XXXHidFq1+lqLSxPYyyJ8B+SSMaps109BOR+oxEOxGPIAmO6Ed6HkbpIMd",
+	"rUM5hpd1JRx0vGmj982TkT0wN9NRMZ2dklE+yl+HinLA1VDWXUofWEToBOmhMELcMMWiCDKPFzqi003Z",
+	"8DqVY6YUXJh2FUYGkp2oyW7/9okJ17U5Ld1BP11Jyamu3JWaqtTTZM4ub7SHorjShjqrcDmnIFOB43lS",
+	"JOTGQsO5j471ckqiTA2FoUj4Gu/UbQ1+EnFxrxrM3fPr3BmZzg30j/G70tHL+WoOhUX8szfKFBdMKdvN",
+	"RRAzcq1n5K024rd4C+mGvXPvpP9icHx2cnRycuoV1SWxpKz6TxrE7LBqywVO0j8ubLRG7f3yF7LBnywk",
+	"9rEJIH3IQReyiE0opONPIiZoih5io5TRe5kBw8gJ5WMaWUb65Ab6CyEyGlkdNpAiLxT5b2WqHxyf1Fjq",
+	"veuUB8xWdxxl4YRpr2K5L8u5X8o0kSmFWM7CcL+m94PDv9rKx4og2LKIrPS9oZT8UOlrA0m5NVO/60K6",
+	"Qmrt3vBfM9jfyP6fG/EHZ+eDM8f+f9ze/g+flvb/WybyrKwPXLGQjCMpU5JEtJNlfw7s3YlutmM7f0U9",
+	"2xoJztYz+99Rdd/52EfVfRsFtc7lso4qiznsjBTzEf5xtPxWq1FeiSDKQkxefPET3vRtqwbl4PT0pHsN",
+	"Skh2b0smJFLRqFoNbcon06ZClP3F2mjtUHWuMNxShgVUuAMPSeh3Q7Z0B32s5kWVQj9OBMHrB0tzbcNg",
+	"BJZPeoX/QNbAvf5g3ydQLMWHcmh/SsH8oSg8X+94NQoGf7dLujUUtUEvMPoh+SCiGRl6N1jkBRZDvmca",
+	"kvR52EiRPczy1R/s55YyGoYsLD3zwxVhFgikncdZwDB/lXTAANuGIAobHRSyrebIsmW7muIp4HWblMAV",
+	"UkCG+lZOuLiT92xJJvlLaAmh0FxMInaQKeYTNZWpPoj4A1wf3kPAFdUkkpNqAmEubFaeobCQw7LUeU0o",
+	"qEmk1KNMQ78IkPp489Z8pSx/jImWhwRy0dOhgDpNKdZfspZf8KNP5aNi6TNF4NaLpVDlisSYuF47QWFm",
+	"tphxWy2PpO45OStxF2z4Ug9TVg4FrjyQWRTmdWZqQ5cWoL0bmrqcG+aJaMpZZ0N2Y4Sb2W5DOJFpbzZ9",
+	"O2SDUCDU9htxgWXOqE1azVIspDiXCnk9OpowfWHOhyFj6xS2GvT78yjmw+NBGfVLbf9DwfOSBoP+kZMa",
+	"1b7fb4o2yue3u0gjO8JT8fB8gQ3YlgNou8m0817tiYtZWbkCnZYrKM5udTky5cM/U8WslE+oJrFUmvR7",
+	"PahtYtQ6rFCIow1FyMZcMEjIbqvAQXlGOc4d2Zdxx0G/B0wV8l1UE7ujkrIcG3cc++aM8sRY2TooKd+5",
+	"LWvcRb9bRtQVGvQysXrWUBAA8aYOa3apib6x3T8RnuDSGliXhcg2+dZW97+rYceeTOotO8icOJ7T/xcZ",
+	"R3SihoKGIVp2zBkruGfaJ1xgAdI8jftUxgzIKMQjkFEewRtgGSMq579btHpCFgTjt+U/uDVbZj7Y6Raw",
+	"7Qpq9IZr1JxwhKNbxAQ4EyBJWScnX1gtC6qZwc4QZ3GsJ8Kg6kTaohIWVA53XZiiGEfLbQq2G6e0zVo6",
+	"fe+sVqfvvSh0enOKLQchpV7fc5J8uE2adPvKXHeGju4oT4SIlYU2CEsXYNuVmZXd2q4a5S5sTbZWqcXU",
+	"pPcvKeAx6J0uVchWo95uueH8SN8ACrblhNUyWdtlg5W+t4yVt+iltxwhl6TNPikxylpMQ8mwNCP7xFW9",
+	"ku8OujNkcgZ5Sq3MTqMtHilsvm0UyrvdNvYkjN6zdF3s6Q+OMVMlYs6UIkPCTpUVlf1e30lziWL2kFwV",
+	"xRcI1GBOuZg0ORi6s9wdupWDPBG62Rm0xjQL5m1jmu1265gmhZKpmvJkXWzrvazHNuy4wLZePbb5JGIP",
+	"LK+sG8sM4khbY2B19jvEwspAT4aJMIv2mIiT3jomYrfbxEQ8iFzmBfMasRCPUwrPnRFXziEpL15hL3jv",
+	"itrRgJFguBE6nRmNrsgt8gq+KE+16E8NN8xJypRBZymiGYpidB2A3KdpfWayuVXsBhuvKoM86bG2nETT",
+	"xe9cdfAipQtHzUamIUuJ2pqJDqdVnm87nWsXL6o0UwWGJlxMmvHyjt7jNUBRXLtaKrysXgwZIZ8pcHdQ",
+	"msbJoiaXYD6KnW3eNReT5QWsi1nS4F7Ix4iFExZvbZcupyy4JxQyNuZUe3F95eyQAXwTCzFdsSBDH59f",
+	"PntXP99CgNqv5rmZNvpozTHFzCj6EaewKxeKU3JNQYh5vpelkXfuTbVO1Plzs/mHNDlQMtNTRpU+GBzy",
+	"h4cZ+HJ98ec7/ijAgHKrqQZn3cW+MnXwyFp283+4mIQyhkm+zlIJWYgXu2TZYpe/FtBb8D8w4OZisgjx",
+	"w9KVCiC+OC9QtRU4CPDUNf/5i4fm4t4sV4r9UlRArdBCMSpGRUpcHPaysHsVTfP75sXGN5kQZnkxFbPa",
+	"qugw+pjpYGqa4VKsT5QzABZMX+z+riy5S7hWLBr7cLuXKZYqnwRSaRIwoeEXF6HBNG7AgFVWIznxMQEs",
+	"SVkiU43AEFIb7EOpo7JRMaI7JTtszaSuxIPkgRkFY9Ct76rpOaGzGA3RZY40bF3Tz08QkEQUg6OmNYwY",
+	"JqYFS/NlOz3ZNzU9QRYZv+q87ju5/Hzrk2oXzyp7m8aNc/OJ9YJUPhnbZIlEJRQWn0oZ23LaNg6EBvdg",
+	"5cES20UwdTEUXIR4X3798v8HAAD//w==",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,
