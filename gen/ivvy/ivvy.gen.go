@@ -787,7 +787,7 @@ type CreateLoginTokenRequest struct {
 type CrmCompany struct {
 	BusinessName *string `json:"businessName,omitempty"`
 
-	// BusinessNumber The company's registered business number (for example an ABN).
+	// BusinessNumber The company's business number.
 	BusinessNumber *string `json:"businessNumber,omitempty"`
 	Email          *string `json:"email,omitempty"`
 
@@ -1502,9 +1502,9 @@ type InvitedContactCollection struct {
 	Results []InvitedContact `json:"results"`
 }
 
-// Lead A prospective piece of business not yet tied to a venue. The *Name
-// fields repeat the names of the referenced quality, stage, reason,
-// type, source and channel.
+// Lead A CRM lead, with its owner, contact and company in brief and the ids
+// and names of its quality, stage, stage reason, type, source and
+// channel.
 //
 // Example: {"channelId":8,"channelName":"PCO","company":null,"contact":{"email":"sam.smith@example.com","firstName":"Sam","id":580,"lastName":"Smith","phone":"0412345678"},"createdDate":"2019-04-12 09:00:35 UTC","description":"Reception for 120 in late spring","id":763,"modifiedDate":"2019-04-12 11:11:00 UTC","name":"Smith wedding","ownerUser":{"email":"jane.citizen@example.com","firstName":"Jane","id":549,"lastName":"Citizen","phone":""},"quality":"B-Grade","qualityId":2,"sourceId":13,"sourceName":"Newspaper","stageId":47,"stageName":"Interested","type":"Wedding","typeId":3}
 type Lead struct {
@@ -1546,7 +1546,7 @@ type Lead struct {
 	// LeadBccEmail An address that files copies of mail sent to it against the lead.
 	LeadBccEmail *string `json:"leadBccEmail,omitempty"`
 
-	// LostToCompetition Why the business went elsewhere.
+	// LostToCompetition Free text about the competitor the business was lost to.
 	LostToCompetition *string `json:"lostToCompetition,omitempty"`
 
 	// ModifiedDate An iVvy timestamp that may be unset: null or "" (both decode as the
@@ -1766,8 +1766,8 @@ type NullableInteger = Int
 // zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
 type NullableTimestamp = Time
 
-// Opportunity A prospective piece of business for a venue: the fields of a lead
-// plus venueId and externalUrls.
+// Opportunity A CRM opportunity: the fields of a lead plus the venue it is for and
+// its external links.
 //
 // Example: {"company":{"businessName":"Acme Pty Ltd","businessNumber":"51824753556","email":"events@acme.example.com","id":214,"phone":null},"contact":null,"createdDate":"2019-04-12 09:00:35 UTC","currentBookingId":5,"externalUrls":[{"label":"Salesforce","ref":"salesforce","url":"https://crm.example.com/opportunity/763"}],"id":763,"modifiedDate":"2019-04-12 11:11:00 UTC","name":"Annual sales conference","ownerUser":{"email":"jane.citizen@example.com","firstName":"Jane","id":549,"lastName":"Citizen","phone":""},"stageId":47,"stageName":"Interested","venueId":1}
 type Opportunity struct {
@@ -1812,7 +1812,7 @@ type Opportunity struct {
 	// LeadBccEmail An address that files copies of mail sent to it against the opportunity.
 	LeadBccEmail *string `json:"leadBccEmail,omitempty"`
 
-	// LostToCompetition Why the business went elsewhere.
+	// LostToCompetition Free text about the competitor the business was lost to.
 	LostToCompetition *string `json:"lostToCompetition,omitempty"`
 
 	// ModifiedDate An iVvy timestamp that may be unset: null or "" (both decode as the
@@ -2892,10 +2892,9 @@ type ClientInterface interface {
 	// AddOrUpdateLeadChannelWithBody Add a lead channel, or update one
 	//
 	// Without id, adds a channel through which leads arrive; name is then
-	// required. With id, renames that channel. Built-in channels cannot be
-	// changed. Fails with specificCode 24376 (no such channel), 24377 (the
-	// channel cannot be edited), 24378 (server error), 24379 or 24380
-	// (invalid data).
+	// required. With id, renames that channel. Fails with specificCode
+	// 24376 (no such channel), 24377 (the channel cannot be edited), 24378
+	// (server error), 24379 or 24380 (invalid data).
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -2905,10 +2904,9 @@ type ClientInterface interface {
 	// AddOrUpdateLeadChannel Add a lead channel, or update one
 	//
 	// Without id, adds a channel through which leads arrive; name is then
-	// required. With id, renames that channel. Built-in channels cannot be
-	// changed. Fails with specificCode 24376 (no such channel), 24377 (the
-	// channel cannot be edited), 24378 (server error), 24379 or 24380
-	// (invalid data).
+	// required. With id, renames that channel. Fails with specificCode
+	// 24376 (no such channel), 24377 (the channel cannot be edited), 24378
+	// (server error), 24379 or 24380 (invalid data).
 	//
 	// Takes a body of the `application/json` content type.
 	//
@@ -2967,9 +2965,9 @@ type ClientInterface interface {
 	//
 	// Without id, adds a source leads and opportunities can be credited to;
 	// name is then required. With id, updates the given fields of that
-	// source. Built-in sources cannot be changed. Fails with specificCode
-	// 24325 (no such source), 24326 (the source cannot be edited), 24327
-	// (server error), 24328 or 24329 (invalid data).
+	// source. Fails with specificCode 24325 (no such source), 24326 (the
+	// source cannot be edited), 24327 (server error), 24328 or 24329
+	// (invalid data).
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -2980,9 +2978,9 @@ type ClientInterface interface {
 	//
 	// Without id, adds a source leads and opportunities can be credited to;
 	// name is then required. With id, updates the given fields of that
-	// source. Built-in sources cannot be changed. Fails with specificCode
-	// 24325 (no such source), 24326 (the source cannot be edited), 24327
-	// (server error), 24328 or 24329 (invalid data).
+	// source. Fails with specificCode 24325 (no such source), 24326 (the
+	// source cannot be edited), 24327 (server error), 24328 or 24329
+	// (invalid data).
 	//
 	// Takes a body of the `application/json` content type.
 	//
@@ -2993,9 +2991,8 @@ type ClientInterface interface {
 	//
 	// Without id, adds a stage of the sales pipeline; name and applyTo are
 	// then required. With id, updates the given fields of that stage.
-	// Built-in stages cannot be changed. Fails with specificCode 24320 (no
-	// such stage), 24321 (the stage cannot be edited), 24322 (server error),
-	// 24323 or 24324 (invalid data).
+	// Fails with specificCode 24320 (no such stage), 24321 (the stage cannot
+	// be edited), 24322 (server error), 24323 or 24324 (invalid data).
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -3006,9 +3003,8 @@ type ClientInterface interface {
 	//
 	// Without id, adds a stage of the sales pipeline; name and applyTo are
 	// then required. With id, updates the given fields of that stage.
-	// Built-in stages cannot be changed. Fails with specificCode 24320 (no
-	// such stage), 24321 (the stage cannot be edited), 24322 (server error),
-	// 24323 or 24324 (invalid data).
+	// Fails with specificCode 24320 (no such stage), 24321 (the stage cannot
+	// be edited), 24322 (server error), 24323 or 24324 (invalid data).
 	//
 	// Takes a body of the `application/json` content type.
 	//
@@ -3982,10 +3978,9 @@ func (c *Client) AddOrUpdateActivityPurpose(ctx context.Context, body AddOrUpdat
 // AddOrUpdateLeadChannelWithBody Add a lead channel, or update one
 //
 // Without id, adds a channel through which leads arrive; name is then
-// required. With id, renames that channel. Built-in channels cannot be
-// changed. Fails with specificCode 24376 (no such channel), 24377 (the
-// channel cannot be edited), 24378 (server error), 24379 or 24380
-// (invalid data).
+// required. With id, renames that channel. Fails with specificCode
+// 24376 (no such channel), 24377 (the channel cannot be edited), 24378
+// (server error), 24379 or 24380 (invalid data).
 //
 // Takes any type of body and a specified content type.
 //
@@ -4005,10 +4000,9 @@ func (c *Client) AddOrUpdateLeadChannelWithBody(ctx context.Context, contentType
 // AddOrUpdateLeadChannel Add a lead channel, or update one
 //
 // Without id, adds a channel through which leads arrive; name is then
-// required. With id, renames that channel. Built-in channels cannot be
-// changed. Fails with specificCode 24376 (no such channel), 24377 (the
-// channel cannot be edited), 24378 (server error), 24379 or 24380
-// (invalid data).
+// required. With id, renames that channel. Fails with specificCode
+// 24376 (no such channel), 24377 (the channel cannot be edited), 24378
+// (server error), 24379 or 24380 (invalid data).
 //
 // Takes a body of the `application/json` content type.
 //
@@ -4117,9 +4111,9 @@ func (c *Client) AddOrUpdateLeadQuality(ctx context.Context, body AddOrUpdateLea
 //
 // Without id, adds a source leads and opportunities can be credited to;
 // name is then required. With id, updates the given fields of that
-// source. Built-in sources cannot be changed. Fails with specificCode
-// 24325 (no such source), 24326 (the source cannot be edited), 24327
-// (server error), 24328 or 24329 (invalid data).
+// source. Fails with specificCode 24325 (no such source), 24326 (the
+// source cannot be edited), 24327 (server error), 24328 or 24329
+// (invalid data).
 //
 // Takes any type of body and a specified content type.
 //
@@ -4140,9 +4134,9 @@ func (c *Client) AddOrUpdateLeadSourceWithBody(ctx context.Context, contentType 
 //
 // Without id, adds a source leads and opportunities can be credited to;
 // name is then required. With id, updates the given fields of that
-// source. Built-in sources cannot be changed. Fails with specificCode
-// 24325 (no such source), 24326 (the source cannot be edited), 24327
-// (server error), 24328 or 24329 (invalid data).
+// source. Fails with specificCode 24325 (no such source), 24326 (the
+// source cannot be edited), 24327 (server error), 24328 or 24329
+// (invalid data).
 //
 // Takes a body of the `application/json` content type.
 //
@@ -4163,9 +4157,8 @@ func (c *Client) AddOrUpdateLeadSource(ctx context.Context, body AddOrUpdateLead
 //
 // Without id, adds a stage of the sales pipeline; name and applyTo are
 // then required. With id, updates the given fields of that stage.
-// Built-in stages cannot be changed. Fails with specificCode 24320 (no
-// such stage), 24321 (the stage cannot be edited), 24322 (server error),
-// 24323 or 24324 (invalid data).
+// Fails with specificCode 24320 (no such stage), 24321 (the stage cannot
+// be edited), 24322 (server error), 24323 or 24324 (invalid data).
 //
 // Takes any type of body and a specified content type.
 //
@@ -4186,9 +4179,8 @@ func (c *Client) AddOrUpdateLeadStageWithBody(ctx context.Context, contentType s
 //
 // Without id, adds a stage of the sales pipeline; name and applyTo are
 // then required. With id, updates the given fields of that stage.
-// Built-in stages cannot be changed. Fails with specificCode 24320 (no
-// such stage), 24321 (the stage cannot be edited), 24322 (server error),
-// 24323 or 24324 (invalid data).
+// Fails with specificCode 24320 (no such stage), 24321 (the stage cannot
+// be edited), 24322 (server error), 24323 or 24324 (invalid data).
 //
 // Takes a body of the `application/json` content type.
 //
@@ -7212,10 +7204,9 @@ type ClientWithResponsesInterface interface {
 	// AddOrUpdateLeadChannelWithBodyWithResponse Add a lead channel, or update one
 	//
 	// Without id, adds a channel through which leads arrive; name is then
-	// required. With id, renames that channel. Built-in channels cannot be
-	// changed. Fails with specificCode 24376 (no such channel), 24377 (the
-	// channel cannot be edited), 24378 (server error), 24379 or 24380
-	// (invalid data).
+	// required. With id, renames that channel. Fails with specificCode
+	// 24376 (no such channel), 24377 (the channel cannot be edited), 24378
+	// (server error), 24379 or 24380 (invalid data).
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -7225,10 +7216,9 @@ type ClientWithResponsesInterface interface {
 	// AddOrUpdateLeadChannelWithResponse Add a lead channel, or update one
 	//
 	// Without id, adds a channel through which leads arrive; name is then
-	// required. With id, renames that channel. Built-in channels cannot be
-	// changed. Fails with specificCode 24376 (no such channel), 24377 (the
-	// channel cannot be edited), 24378 (server error), 24379 or 24380
-	// (invalid data).
+	// required. With id, renames that channel. Fails with specificCode
+	// 24376 (no such channel), 24377 (the channel cannot be edited), 24378
+	// (server error), 24379 or 24380 (invalid data).
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -7287,9 +7277,9 @@ type ClientWithResponsesInterface interface {
 	//
 	// Without id, adds a source leads and opportunities can be credited to;
 	// name is then required. With id, updates the given fields of that
-	// source. Built-in sources cannot be changed. Fails with specificCode
-	// 24325 (no such source), 24326 (the source cannot be edited), 24327
-	// (server error), 24328 or 24329 (invalid data).
+	// source. Fails with specificCode 24325 (no such source), 24326 (the
+	// source cannot be edited), 24327 (server error), 24328 or 24329
+	// (invalid data).
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -7300,9 +7290,9 @@ type ClientWithResponsesInterface interface {
 	//
 	// Without id, adds a source leads and opportunities can be credited to;
 	// name is then required. With id, updates the given fields of that
-	// source. Built-in sources cannot be changed. Fails with specificCode
-	// 24325 (no such source), 24326 (the source cannot be edited), 24327
-	// (server error), 24328 or 24329 (invalid data).
+	// source. Fails with specificCode 24325 (no such source), 24326 (the
+	// source cannot be edited), 24327 (server error), 24328 or 24329
+	// (invalid data).
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -7313,9 +7303,8 @@ type ClientWithResponsesInterface interface {
 	//
 	// Without id, adds a stage of the sales pipeline; name and applyTo are
 	// then required. With id, updates the given fields of that stage.
-	// Built-in stages cannot be changed. Fails with specificCode 24320 (no
-	// such stage), 24321 (the stage cannot be edited), 24322 (server error),
-	// 24323 or 24324 (invalid data).
+	// Fails with specificCode 24320 (no such stage), 24321 (the stage cannot
+	// be edited), 24322 (server error), 24323 or 24324 (invalid data).
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -7326,9 +7315,8 @@ type ClientWithResponsesInterface interface {
 	//
 	// Without id, adds a stage of the sales pipeline; name and applyTo are
 	// then required. With id, updates the given fields of that stage.
-	// Built-in stages cannot be changed. Fails with specificCode 24320 (no
-	// such stage), 24321 (the stage cannot be edited), 24322 (server error),
-	// 24323 or 24324 (invalid data).
+	// Fails with specificCode 24320 (no such stage), 24321 (the stage cannot
+	// be edited), 24322 (server error), 24323 or 24324 (invalid data).
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -10240,10 +10228,9 @@ func (c *ClientWithResponses) AddOrUpdateActivityPurposeWithResponse(ctx context
 // AddOrUpdateLeadChannelWithBodyWithResponse Add a lead channel, or update one
 //
 // Without id, adds a channel through which leads arrive; name is then
-// required. With id, renames that channel. Built-in channels cannot be
-// changed. Fails with specificCode 24376 (no such channel), 24377 (the
-// channel cannot be edited), 24378 (server error), 24379 or 24380
-// (invalid data).
+// required. With id, renames that channel. Fails with specificCode
+// 24376 (no such channel), 24377 (the channel cannot be edited), 24378
+// (server error), 24379 or 24380 (invalid data).
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -10259,10 +10246,9 @@ func (c *ClientWithResponses) AddOrUpdateLeadChannelWithBodyWithResponse(ctx con
 // AddOrUpdateLeadChannelWithResponse Add a lead channel, or update one
 //
 // Without id, adds a channel through which leads arrive; name is then
-// required. With id, renames that channel. Built-in channels cannot be
-// changed. Fails with specificCode 24376 (no such channel), 24377 (the
-// channel cannot be edited), 24378 (server error), 24379 or 24380
-// (invalid data).
+// required. With id, renames that channel. Fails with specificCode
+// 24376 (no such channel), 24377 (the channel cannot be edited), 24378
+// (server error), 24379 or 24380 (invalid data).
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
@@ -10351,9 +10337,9 @@ func (c *ClientWithResponses) AddOrUpdateLeadQualityWithResponse(ctx context.Con
 //
 // Without id, adds a source leads and opportunities can be credited to;
 // name is then required. With id, updates the given fields of that
-// source. Built-in sources cannot be changed. Fails with specificCode
-// 24325 (no such source), 24326 (the source cannot be edited), 24327
-// (server error), 24328 or 24329 (invalid data).
+// source. Fails with specificCode 24325 (no such source), 24326 (the
+// source cannot be edited), 24327 (server error), 24328 or 24329
+// (invalid data).
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -10370,9 +10356,9 @@ func (c *ClientWithResponses) AddOrUpdateLeadSourceWithBodyWithResponse(ctx cont
 //
 // Without id, adds a source leads and opportunities can be credited to;
 // name is then required. With id, updates the given fields of that
-// source. Built-in sources cannot be changed. Fails with specificCode
-// 24325 (no such source), 24326 (the source cannot be edited), 24327
-// (server error), 24328 or 24329 (invalid data).
+// source. Fails with specificCode 24325 (no such source), 24326 (the
+// source cannot be edited), 24327 (server error), 24328 or 24329
+// (invalid data).
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
@@ -10389,9 +10375,8 @@ func (c *ClientWithResponses) AddOrUpdateLeadSourceWithResponse(ctx context.Cont
 //
 // Without id, adds a stage of the sales pipeline; name and applyTo are
 // then required. With id, updates the given fields of that stage.
-// Built-in stages cannot be changed. Fails with specificCode 24320 (no
-// such stage), 24321 (the stage cannot be edited), 24322 (server error),
-// 24323 or 24324 (invalid data).
+// Fails with specificCode 24320 (no such stage), 24321 (the stage cannot
+// be edited), 24322 (server error), 24323 or 24324 (invalid data).
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -10408,9 +10393,8 @@ func (c *ClientWithResponses) AddOrUpdateLeadStageWithBodyWithResponse(ctx conte
 //
 // Without id, adds a stage of the sales pipeline; name and applyTo are
 // then required. With id, updates the given fields of that stage.
-// Built-in stages cannot be changed. Fails with specificCode 24320 (no
-// such stage), 24321 (the stage cannot be edited), 24322 (server error),
-// 24323 or 24324 (invalid data).
+// Fails with specificCode 24320 (no such stage), 24321 (the stage cannot
+// be edited), 24322 (server error), 24323 or 24324 (invalid data).
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
@@ -12673,275 +12657,275 @@ func ParsePingResp(rsp *http.Response) (*PingResp, error) {
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7L0Lc9s2tyj6VzA8Zyb2ubQjya/EmTN7u26aep88/NlOe/epejsQCUmoSYAlQDtqJv/9DtYCSVAiJVKP",
-	"OO3XmU5jkSAeC+uFhfX47AUyTqRgQivv/LOXMpVIoRj8eP0pYInmUpgfgRSaCW3+pEkS8YCaN89/V/ha",
-	"BVMWU/PX/0zZ2Dv3/sfzsufn+FY9L3v88uWL74VMBSm3Q3h3U0YCGkVkTHnEwkPC0lSmlzJkJFMZjaIZ",
-	"YX9kNFJETxn58e7umihNdaYOPdOZHcNM4SLQ/IHrmfm7OsYFiRnTXEx8HEqmhMWURyRlgUxDFhI6oVwo",
-	"TSiJGA1NA5kkMtWZ4HrmEzoUBhI00OYVJWaRVMwOh8LzPfaJxknEAEZK8Ylg4UfF0tdmBO/c+50Kdhhw",
-	"zf9k4j9t28NAxp5faf5DFkXvacy8c++/qGDkEr+Ya3UVeud937PjX+KczEORRVHx3H0w3yJlVLPwe6rN",
-	"SINe/+VB7/ig3ye9s/Oj4/P+Kfl4d+nNb9Iw6/WOggT+YZdSjHkaE5HFI5YqfPfcvjTwENC95rE7RG9A",
-	"BoPzo955r2eH4KF3PnjpewbiZoLHvZ7vRRJRLJ9vLEM+5i0mLBB2P8goko8HWQI77flekqWJVAxBi33a",
-	"R3ezpHikNE1146x7zqxVNsIPB773wETGYEu++F6SyoSlmiMV1WDCZ8+MRUcGVXSaMd/T0JGndMrFxPvS",
-	"hBAdPzQTWk6Q7213V0KzCUtNB4sYtW4Xa367wbguSrf7+o7HTGkaJ948P5pnHT/evXt7aNBr1Q5UsH6N",
-	"WfCVS3eWnJNMZ1iV5NUCqaq0t8aahEXfhZ4rRNliJhWK/VwjQWyDZ4qYb33SJzQIZCa0TwZknInAtPXJ",
-	"EQlkmsiUauaTYzJJZZaQPZkwQRTT+0s2mpcwnOMVa8Cl4CHzS+mXgmoADMxMGUVVdZaLsyp4UUec+OJ7",
-	"Kfsj4ykLvfNfDBr+WnQvR7+zQJvec9l6KaOIBTkGOZIvZpqiwpAZdaHvewlLr+mEeed9w9cBaN55z/e0",
-	"1DS6YSqLjPLRh/Htj18+LxEeRxU2XCs8rAy45ZoRLlRiZ7oWe+9X2PuvCww+X/AyYJfQemdau0v97HHN",
-	"YrWqh0Kn+VJsCk1TOlvYt7zj2s0Lww/pxySkmuX9XSO93LA/MqZ0ncZkKYpoSWgYkj0hCQ9fEQNiQkUI",
-	"dEbyGewbtcjoZ2POolCZj4IpFRNG9h65nhIeAtY6+GK36h0TGdFUGZwv0HqwAGxkjo1kb8bLYH2viIy5",
-	"zidN8wZm8LFMY6qRaE6Pa2mokV/pBmptzWTqaPZLu61q3iNBqG1Tt0s+cZrDllncruzaUKzYNvKGPzAi",
-	"BSPyUbD0nCDF+aQQ2dBLIfzJXvkCOinfJJlGLb6YthTw2zbZX6pPW9W3CoOfaXRP9DSV2WQKXY1oFKVS",
-	"xoijU0Y0S1Ma1Omlg95Bb2BYQK/KAnKWMjg9PXElpveOckEiORrNvCW8Jkm5TOEY4sUs5FlcKqF2CYvc",
-	"qJxKvw03WqZsXjWQSqZYWgU+VyT/kGjZkkQqSl7NSQ5fLwwkRev+HUWwrn88ha3d/5yyt4kaV6O+LU7Y",
-	"pdBaFlUSccsVlLrf4mg1h9f1QeXqinNUN2Upq3as6T1TJIlowBxeV8K1WRUsyGWFLE3j67zplwpFLeOL",
-	"uYDYU4wZeDfIwf2WIOmk+m2q8q3U8xb3H15WN2bEIikmhre/Khg/MmYqXDx5pixnbwWKFbLLHiOXqBcF",
-	"IVcF15inSr8H6RVR/As4eW6u6SC4hsiMXT6J3Mn+WIQeDxWRY0cicabsL5xsCUsDpEKBa4E4Vd3N94JM",
-	"aRn/ALNvrQxaqF6W3/5Eo4zV9c9yk0MxN3xSd3D9pFkqaLSC5T5ThIeEG01C6ilLiZopzeLDZV1+TKMa",
-	"UF9oEkulyRGJuLhXr4g5cpGUxfIB4R0TGkUVCC+3LhaDwaGVfrrCz44aD3MFmAp0q2VNoLk14IrKRqVy",
-	"hQ0NfQEDVGb+JMjSlAltX7Zejt3kN+arGzau21y+Sjg2acO2QVv+T5fAJplK0cjQH2gwu5RCWcvxgvAA",
-	"/HEJa0IfGLEfmofmSwezRlJGjArgo7G6BfPvYse3726tadic/7UkxzUc1Pc+HUzkgX1qgX377tZ2ijy+",
-	"tnuw4tkBXpG+TwaGU8uUnJC9YxJQIaThEE1H9NqBoc9yaNy1q/HrT1zpmin8zPVUZprw0Lc7XIEisD7z",
-	"QBm2uZyVcuBzKUONgNUBewWPf/3AhF52OGGmQZXBtzknkosw5GIyFJbbK+zoDuw6musI/onZn1IwnxQS",
-	"2UhbXB9qcOZ3nQwYZeGE6QprDGVmeESxXDRsm+WOMsUFU+qj4LUq6U0hUKdMWLkLJ0ISsrH5kuQ9ECNk",
-	"VVslmCY0qL3JeGcYJ9WaiZAxRR6n0mAeSdmEK83SV6RHYkaFIkKSiMccqCjmgsdZjNaXGo07bDCqAdyf",
-	"KWJavCrPCiPUKRVLH1iKKzdsRrPwkFwWZID7CtpETD+9ZWKip955f1AjLgKp9CUTuv7wYnQFpUkADXL5",
-	"nINZT6kGCIyYe5jBqbcFt4MxnXS6Ai9r9ilTAIX+gOzdwCUTAXoh3zNNeaT2XzkcwwEVE2affukPfl3B",
-	"QF4XY7sTuQpV0zEE4PXMEhMJqGYTmRoFZ2xJEl5sqtc0iaaCFzScgYrBW4zJ1UUQyDi+EkGUhSxcLmJw",
-	"ZI5tFQAijmUIJ5t6EZOkPKZpfhWy8kxtaJCrcqxnitgeOsrbCivrhIg5O6wjHvOOmJdoulNZMCVUkaF3",
-	"kSmd0ojT57ezULDZ0KvV5YDjgsHToeLj3kLLFdLiLaPh5ZQKwaJlpwJsUWt0rNgaKRHsEZ8b/DXLW2Fp",
-	"vGFjlqY0InYWXmsjozOpBrUKG2xmZGwBv/dSL7PYCqkLc635B60BjuA1INPsk14JstzE0O/5nunVO/eu",
-	"UwM/RSi5pTpLQzozZ4EPgZZWVLaDZT7HekCatzu0gsDgXSwguPamdTxTAM0aqmmxl//KaLTUuEv+wBbz",
-	"tBDREYs2MLzD9zDAm5SGRutRU/n4QXxP1RSPSa0305lh/X7aBq3PGzCzmiOFO8P5iVyCHmC2XIH6V266",
-	"EW6gLnBVTNUanNFOkjLTlIsJCamajiRNwzX0YLObtzJLg2W0qaDBar7WaSsDGcksNRJiMD4bhS89VKW8",
-	"c69/0jvs9YwsVznfy4/A8+wQp75IwXnndeqYeYOqV0zTe5R9uEJrRarZCt8RPf/jjLGT49MGiYNrWC7+",
-	"vmcBj2m08vr+diofBZEiAnZl5pnQiZmlPT5ZaPqGoE0LrhVJaEpjZpRNTUdRvTmziSTKfa6nCHzfWtEp",
-	"N2+ZimMH5YY7p/aLetVmfdlzq+lkKYKb942XhTRJotmd3ADXbQ/W+ynHe8Sj8jbmOpWJVDQiYHpYvCfJ",
-	"O1mEJsU7BVwGB63YJ/15bpKSAeL3YcPlRUea0YiMG5NMIzrmu9KAjeb1ztUWczBZgjlwkTyHOIuXyx0U",
-	"PjufgsPlp6R2Qg2Uh3xO9WAzb1tCTTd6rJg3zxSsqLsGge4TDUc9oR6dg3L5EdwJSKEOyS0c3RWZ0gdG",
-	"Rgz8SpgwC1RMhEMB/FKDRbzejN7GYkD26JyxCPjwvrX3SgEen1nKWrlX8XW8nWKmFLigLNI7rs9xPPXR",
-	"kqGyIGBKAQugkarn/rbRcq6MG0ceqTKbwEAjRXxaR8u4o+p+GRFRdd/IfZ07zSUceCjWu/svL/iHosXd",
-	"P8x043t/e/aHXi5+In9kRlOvueLvH/T7B70+6Z/hvfrC9X5+jc+su0BiJUj1In/KJ1OvNA33NruBBxDs",
-	"+vY9H2QXN++d+/7at+45OTTwb6rud3jM7Aydbd+NN91g9EDLBTOT4Xd9o/AmqZykTCmfDAxVTmUUggcT",
-	"FQGLgC0eA1pFrMq3ut9IA1i+6m10WsujL0gilaaRQQbT4hXc6YAvqvlLhMrAJTfo4w2JkNjoUoYgEebk",
-	"od2ilUIMbLDp7NLKz5XtIy5Yv3XLQeuWR61bHrdzzwWAtl5WAcr2rVt6Ctcigr0tqcUEliop7IUKF5PC",
-	"FG1ogdprlRRtxWTCdN4X6ElqKNwGV+Ert8lbrjQ2I46DOshj16/ayEwjds3gIH9gRqBCIb8N8cLAno8q",
-	"/gjP1FC4feEpFrQ+O4lnav8QF3QVwtBwbUtoCivQZDQjSsZsKPAyR9Vpe7avzbzbRzQN2m64bfsxjVoS",
-	"1SYhC51MDZtGGqzl9ZEjlOP2sdTjY3WkAuJDh3CDipvEyv6nVNk5h45Uc6wQnUIduLrORhEP6rtyfRR2",
-	"H89QOD2s5ogVJ4jv6Wpf8evFL8DF22Uwa2C420GT44S1FOiscH8q+UeFBy4PQqheUN4sDmyYOVOKS5Hj",
-	"RwndtcIosLMfV+Gbbded5G7xwzpy0zy4Z/ouvxxbiRDYvh1PaxmSkfOFSkjGkwQp5BJ2oyCFGja3sJ5G",
-	"TfkBHOHq7SElLqNp5BVYef/r9sN7tPOELAExbQ+lcCA+XK5L5IhRZwjFVxUyKvwzWIjWqzR/FR7uRt6u",
-	"5sHqA8yZRk3v7RpvGOgGy0mrkzSx37xvb1D8jupgeqFmInBMIPMH8JkIGhDAvLoKc942Mp3Vm9xcXMUO",
-	"f22azX/J0eJoH4Q1KckxoeVAczMN6q8qfpBpfh1Bhh4XD7zwo1UNZl9DDiqhAVvVG4j8hk7gugNnFoYc",
-	"ceLamTGyqEWwjmToGNEeZRaFaFCUeI0iH13/ihx8c1AuV+DngClmtAz2pQG0CbjLgbXwNm2yrZml/i5H",
-	"z+y9kCJUkTn3RDu9qvz7XUlxeEMf31kbJPJVCLNvMLDQKHJ4FBWkiJtHWBc+Zm64fNdZrIZ/I9ivralg",
-	"EeqJ86aVKj03i+L7xrFvmDljNu16Cm/redSCCLJNlwwFFpLmsawBpdVgedtlo+WytoahXYUNyNpNQM9R",
-	"zSZiGiediUZGbJBzRIN7q+o0BY5Y78HrD7d3iny2i/WJHfpLiezARQlXJKy6qZbQ+F2OVDNJweViTO/Z",
-	"K3dcGhjSUoRaX/RBr0f2VMICPuYBJJ8YHB8fv9hv7bZdCIVVwIXZ+hUwLYdzA6Mr0WPOMh4yoc0xRzng",
-	"M0pHaemzQIY/DH6CZQAJo6VcvKrH6DlVcmFu1xTsHGMj0lBGBsUXhuPNyD2bkZjOwJ1zlLPZ+dunrM6t",
-	"/D047ZpecT4KL/y5ghv/estlEaJcM1FGFP8TjPZzHq+Hzc57ix39X5bKgxE1ncjxWDGdayFwpM7viHIv",
-	"leaZVoOmW66dkcepjJgD5LZhqJd4kXCbxTFNZ4vYl3s1N4YHdDji148Pes+SwCEwx9lmhEZKWltbHgBQ",
-	"xAn41v5l9Ck4jCp/KBj6rpcnVLx9d+NWVsYPtWILV0tCgPLOcutAy/CQys7sLrRoGzamEuZdJ/K6+n3t",
-	"ZBb2cK1B3B5qh9k4PGo1sObCpdYJe1oa2bRyBmWkU+cYpWYv8NYGvgshxSzmqumQ+Xc38rWOabJBZyMW",
-	"ksPDQ3JMhARvIogf3VmwU83IJ2uNXIl2amfkyvnSk9u4com0ie5cw2QXVhNylUR01ihYwTrVydyyxDQG",
-	"nT1TBJpsYBZrCkxdWJ0z+xb34ktmDq988w8Hj5q5oKQ8nZt2FoleW/P7lc9oyX7Ny6KFVYEkyu8zt3Dd",
-	"Al/cdokGqc8oBSakt1zcv5f1SlrR4L9xIXUHzQaLxX+TGVM+eU+E9MlHkomQBTysBDF5Hz3f+2/P9947",
-	"0LV9V/lDCdybfMBleLYotxePR4Vx3B4Wav1dxjyNN7rOgwjfJt49KB0nFlwqEjqLmdClD8TGNyvfKBJO",
-	"Mqa0DXprzWzdFb4BM0OdkiEeJA9aXxOXza/DcZcv1pv2FX5cO3F1jbv/M+WQ96hW6UlSLvRdh1uj+U/a",
-	"LrPbFWObYxvqhXV3IwtB80vSK8wfvVre8jsoDCN0+uJ3ycWa7GAVPG7YeJFNOTNs4+TkCq780yWCa5nM",
-	"CsoTdls9fU6cVDfXPK9s5hgScYL1LWRBxAV7hXEY6GaL181cEYOV9T7t89Kp/YBo3es4XpMqXJev4JEq",
-	"gvNr8uV1tyqHdTHGkj17y5X+gUeapd1vZMbwHZFjxzZi+juHud+zmQISe/QxJkPMCB5VQQcCd+GhKHII",
-	"2HNUqmwaMaP6GymfEpxes31k1lrB20HqkXEq43cdjoDVOFq59qfg5/imAzlX/CbX8nC8BG+kt3LCxZ28",
-	"Z0tM8k3WNANj52rayR8SyQnhbf1XQVVouWiMT2JpgxcKtyktIrMqyA9DYhtKj/TNQmK2eLWdGidVuIfV",
-	"01waW3vacn9qMFXXJobmgoxSzsZzIShV+6h3EcSMXOsZeatDr8wqgWZb79w76b8YHJ+dHJ2cnHqFlQ1X",
-	"oP6TBjE7rOaNhuSX/ePCVmFk/JdFQ9Nym+1qP7y5aS6BUOEnBHhU5LzARBpkb+xcRlNBLr57v9/OMNba",
-	"3tjJ4tTWwvOlCWWWkFORJrwryuS7rmh8qGKup3O5wh2DnndLcyw4edFz7WPerfnSK5bo9Y77g6Pjk9Oz",
-	"F95KBGkP7W7GxW6ZjbvY+lpupDk+UaWyeMF7vxpyNyMRVxpuYRRRU/lob2XQZ1aBS0fK0ESCqP2KsAeW",
-	"5nIUG/KfHmb2MgIiMnESPlESg9CRJowmQu+ZwH5VxJP8ZggvgZqQ79oJCZjLVC0fSZZOzKnSSSoIYT4Y",
-	"kOAezSP56PllfkqIb/nVwcfy1QLQL9P4o6rjBxcC1w5xLhQhKNCRui5UYs86ibB0v4EUlmTOd6nhv6hg",
-	"OTkcv6yQQ5lEPyeIf2MyqEWp3CWj5rQW4qscY3URI4s2tpgimiMGO0QB7m3mmchilvLAUoDZZCnYhzHk",
-	"eZ5PtfTZS6g22qB37v1/B//xS+/g5a//z95weIh/7f/H/1zExV+rdpEfIklhTa8fahOP5Smp4OoQ2jg+",
-	"+qB0mJ82Hm4PtDOfoN+m8oeCC1Rv8my6UxkzQ6uXWCLDOWxQdY+OfvuviqHyiAG4lWUjUHRsZDRRTGtu",
-	"Dr5cKM1obcwlTZLvqBBIdx19gGmSFI6qNbFS5lVJrLEc8YiRJKLarFe1EtRuwqrmDFNNrvvt6yPYD1pT",
-	"xgoLXY+EKR1rn/RJEEmFdrqIZiKY1gY71aRgKg1w1nJ/MVI6pYFW9WYd2+r1pykfcS3T5c1uE0bv2cpG",
-	"UqjmnmRMuWgNsc1yYdFJhwtM+0Xj3W59Zq2eFbaHh4ekP7AVXGzQjo2VabdzeVj4HB3XE8mPd+/e5gIa",
-	"x7JE/EwBIyhcN7YrBmzaqhU4ZVt9J6WeLm/yo9QsWt7kHYOqLlOeLG22HDOLRssw0za6S+kDa/JCLnlu",
-	"N7y6cj6swa+YJl+pAkYW3xQHo3ruuEnaL5BNHSkOPqoPaSiziDWnAVt888i1bjof5gkBplRNNZ20opBM",
-	"sXdZpHkS5X72DQgEIrrVon+Cll98z1LtHYuNgGMoUq9iOml9j2B72GYkx2u8unnqK25Umza54F4gvcXr",
-	"7WogeAsVO+pww1MZeHVgqUz1hzRcQ6X60rT2rVlvi96+mu2WjjVLO5s9R2wsU9b5syZb+wejQ6PdC6PC",
-	"IfcEiF2Vx6ixai7lLiraAmLX72KL6B45LkKFId+jnKQ0jmtiw2kUyUe4w2xgYjTT8tIon2vLmFHK6H0o",
-	"H0WXS9q5INiLOL8o/0qhsFsturXWDLpfiXd0a1sVYHVHP/2QMlb/OqafLp1DVdfENzur3CWktqF4q/bG",
-	"nId/kOklSzXl4q7UVRYXm0oZrxXdqpjOkvetpwTN16QSc0C+EhcTJkLaEAs3lY955zVvHYV5aekBy2Ke",
-	"KZJ/0joIYYm3caFlroUOjqZZZ0CAl2ggmvAHyDYMgQaYG7oOD9yb2M2W1kHFsnz9G9G0GoOLuypc5gy9",
-	"sJBOvKpDbjf3DLHoddVZiqzP4rpqkh2Z91Lm7PqxvOnmOo2gu53voP48Vn/katyWn/Lz0HIDNy0z4yyN",
-	"6rbN1oF1lwNVF+RzSxM3RKTKsb2TwQBJiAGrUcsK1dxGRqpGP1MeUi3TZ4rYbHLKh3CqarDYUa9/WqeW",
-	"zpeQc0xceZnjOjVzwgRLaQR59M7Jca9HRjQkNkbVJ8e9PskEzfRUpvxP8CjsHZlZjXgYMuEPxXHvGJLB",
-	"jGUm4PUJiZmeyhCeUrxJN89P8QE4zJht8snx4CXRUg5FbE4Zdkzlk+PTHsnEvZCPwvzo5wAuZ3U6KPRj",
-	"9ikx/MvM5PQIorpS9iDvzZgnvR4x2noqIE8n3CUAMMyrPiZijZOIxUxoZm3hi1YTJ7Xfoph3tqahbmDK",
-	"Aq4YCWimGO5nfj89OOr1TsieXZWRU0rTiO37uMlDsUedDLEWBhZNuBS23RnZo6VzZ9meq6GIuVJcTPb9",
-	"vJZ0iFcPpRczRuLWL33ezaFAoxImtZLCCRepQTjwtBinMi6rxIAj1YLDTZWMipTNNVoB+wRdwD1qXmPA",
-	"DNNKsU/RW64m6RoX98+gmsYfkMF5zFImAjgh1/oDZbXrFWSqdaLIx5u3h+TW5n6aL0OEQLGHaq7MYC3m",
-	"viC9x7X7sY6V4D1NU/moKmGT54TRYAoUBrHchKJJwMfn4CdvkPjRKGdcDwW400BF9UNyUcRbMoEOVoXp",
-	"4Jz89tvlh/d3F1fvb33y22/vP9wVP4fit9++e/3Gvnn9/nv49+3r29u7Hy/ekz0bVLtvnr65eX1x9/qm",
-	"eBExat6YLt5/uDMU8Ntvr99d3/33qwoVfh6Wt6v5YEPvnAy9d0PvyyEpYgCGYuj99tvV7fuPb9/+9tvQ",
-	"IzHVwZSpIq+lWTdNGaa+Y7pCVOV2vGE6Lwn3liu3rI1zL91U0XZJZcZxsc3LRK1FhmpE6tI4Ijpht/xP",
-	"Vok8XfkBNFyWsO9DnvfVeg+4GdTho7Wz8b2pJkZrdFVzDuUtnMl2DN1+r7cOgOsc0RocdR2wbAkkjXUo",
-	"7TBtd3DuTOWvWobjbtq4knbbtegI+3Xo4svShTUuirfdmUxhFuRb1+w8R3/m8UK8MoYmL0Ysj6ypFDN6",
-	"tvBD5o27V5ibN9y7eSO4e/O4cMvaeCPo3CA4kSPNF4hwpGrTEg5ISxtKswPfwXk0d5UqLSe/1lm5zAff",
-	"89T9gqrAQ9ld+8nT4fJ8yba1MLk1Ul2hg3wbzvBNsf3d83ynGFIrbaNUNv4KCsaX5kU3r7ZcBxQlgJL+",
-	"Z+58KzrXXxwM76VmzaDIc04fO9M82XzJK1NZP06lwspGEERjjqRttIVa71rD6kkomQK9O6bpPeFltOMr",
-	"55QL46iiPhMonFK4/rljKDwlpL3xfKRQcQiy23N9+DQEboG5hL5tgad/L/rGYkJdT1B/9UUbhvXvtc93",
-	"s+TfaMUfSq/1tY0Dyjv/pe8Pfv1LWQjUEhNBTZ01pmy+f4UGGltqa66e1lCgoYprkg9D9gzYQ2JFiu+4",
-	"rVAF0QxpSmf7kKFiKHIbUW6ifUy5kRu2MzTwrF/DdDUOrCO9t2okWibJ3QiLb0uguzP7duT6ivIV1ZIU",
-	"nWxg7dUF91j/1Y9J84N/29Yyd7Y7tphVij/syGpmfQC2uOnf3FnXOoqvXuK3vcDm5aGL+5Qnf9cl3lF1",
-	"/8+lCBYw2tZ9SO5rUhtEie/WCLhDG6OZYsgnHOvfL4TclYhWG3O3Os7uStgluBnKVyUfUEvDpUE/wYQa",
-	"XSvQx1xcYfN+QxzRior0OKyb3kO1Lci2POVAvcvWPNgas0yvk55uWcbMDm5lVcvtkiysz2waFIyKBIcB",
-	"C1iK9fR4ahOabyejz7dT5OZbzUm5hYIxT5nyrU6xcEs8rcbWp/funKOeTQjxLaNhbd2yVKrEzPKBkYSz",
-	"AIIkyrQbUpMZ00RzqC1JqBVWcCj/X+8hVsS6R6QsYVbK4KncOiEXjjVhXjrdx2rBPkkZVVL4Q2Fm6+fF",
-	"pw29B3ilsVDN0z436PjCz3/ZCP3ryw9eUdcSM5n4bsKar5EWoxLL4A16/ZcHveOD/oD0Xp73eudHJ+Tj",
-	"3aU3741zw/LqDGOZkv6gR7ggEdWMqMQivJnK2enRPANwh+j3z/v9817PDiGc+ZJHFobYEaRJyLMu7Do9",
-	"gt1w79z77uBNSsG1zD6Duqm+h3sOyt1R/st2+Z49qoQmYEZwbnLsD9vIsJuUQRmGAul/LhZrHpivjhar",
-	"rIYxtykPL6Ec3ga5G0uc7B4w42Jwmyh0iC1ff6pliqIVRUDzZEZf/Lb53Zx0Nlupbwfh9t9Jec/FZC3Y",
-	"7tStO2I0/C4IinwDC6q3dY1G1XvMI6ZIIBNr4MSUyLnWqCtJZk3PrRwbI6n0nTQbxTSvd2XOi1MX/PzR",
-	"jMkixR6nrGW57N0FAFVY0QrUgmYuR6lTxO3LZ4qAN2mr5TnsqHsgT8G81vy0Nd0X/K/7QCWzbDvODYjl",
-	"9UfD79uPmY1yPt15vOai+EXxfacy/urSeuvNo50fi+OqUXsOwldET1OZTabkccqDKSxDzSWXMkyEpil/",
-	"YHPZjjjKVCv5f7a5YSwPJa/FhAvmLYjCLcX3dINAVbd21pAr1rY2S9+vvwOcr2PSd7XrX9qCYvEO7evo",
-	"9S4qbKrUrwfJjqAE1bNBo2yjmz0ppDcG8Xupa2NrhNQM7gw1c7KTzRGl1YS+m+UF/fuLx4TB4KB3dtA/",
-	"Ir3++eDl+XHf6vCgafvuReCC+r/wqYeRtWaCefIo8sAmTNOUU0FiJjIiE6xysrApC5PtrtFuqPh11sI6",
-	"WWY2V2ZqUSGPUnmVV5xqGXbenm0aFFyH0k86EPo3jalPyUCA/jdlIv9q0lwvyMQcjSHeGSyfDTK/Rtj3",
-	"/TxuyrsoDthqKh8/iO+pmiLWbSbwi7isRb3NGWdZpmuwGEFRuFQb4RtSNR1JmoYE8FU16jj5/YhV0dd3",
-	"S3fA/zX0jna78pQInePipjiNTnq12U3QltesvjISpCzkGuyK8yITaun3zBF+TLPIpm/rzx3p0cAHAH/x",
-	"0ve4uoGE0DTyzsc0UqxQWPLn5BqTq9SIvW7F+yvT+tbCzUso1EUlbKy/45bvXOnEHenPwRq3vIprVvgc",
-	"LcOAN1JOoifW9y2tbExyurbM5AXa1IvMHzRiiiQ8YREXdcfE0/JsBIWS0RTv8LB+/sw7965THjCb9mmU",
-	"hROm60C5jXOkM5F6Rxp42ZAGOKDC6F4oR40yMWJG3sClBAZfT9pnCSlgjdaMdbOFFN18JcFjN/VfmUST",
-	"eLmvvz4t9mtbuXpz5LcbUkMCuNgG7EgZDaYsBN8Giwjz2tTAwfkbvM4KIm5T2W2A7Gkx4/XZLhrJGkrh",
-	"QJW1Mk881ier0xYtemCiTEInm69tY4Fy17AsWNN6OrGFSB1hVFdezumGKRZF1klofWiUI3ehDbu3dYlb",
-	"Gu2bc6bNjcD/lYxxzraUs7lO5RhdF41u9ZQs6q52D7pwqKJ+yqK/AFQhWVbIHKsOu75DzxQZpfJRVepE",
-	"O7bqfKC5Mp9cTCIoNg3UAulEQBhSoqYy1UTzNhiDvfvlvOsWPK/crnRBs9YRSI+xF7JAhuYsoEhv38fr",
-	"sBp/tKGod0gD14B55XlnLmqLxqDGogU6b1JZcyYU0+e4dJmSoTf0yN5I6ilBOJil6ykbij9ZKokZBrO6",
-	"DL3ZbDY7iOODMCQ//ngex+dKDT3CBfl4d4k5RaiwdhIakaFnng+9evg4INgDCHw+/nKAfwzKP0j+x/nC",
-	"H3um9/3/qEuiX4UbpK/74ntOtEN39xPEWzAgnJcVOFUp6oYiibIiYKOh8nblZFlcgD9NYZ3iMt26p7T0",
-	"F1m8Dj+ZL/b8S5FDx7s12v9YmuOGzX/jKfcRZLLxIG/N+fPnQRq7c3/uKE3Pz06PgCLWdj+5ECKjkT2P",
-	"BFJYX6Cv7YjSzn9kiaPxP/4i//iLrKi1vlhUEHyR9VwoFRfEzYTVPiXnsjLtzYFWUEtETSHZkyAsTvQM",
-	"Y+Aw0ApGBnMc1hDSkkzpA/owqynNjxWlSpKvGlJaqcNvyHHGAfI//jP/+M/84z/zl/GfqYTM7MDzxtFB",
-	"d264nlPKXN1ppUrUWUt5quOyq9RvcmKeC4Vu5WMh5hn9Gr4Wp6Bin56b/46cG+xB+xvso8F5v1feYA+z",
-	"Xu8oSOAf9j1LpOKa2LLfILCwwXPbYij+8b34S/hezGHot+KC8U0g8DfAfTb2zCgiPRfw6gbKgSmSsBRL",
-	"cpGLALPlBTQB3ROqY2YilEGGGYZJTD/xOItfEUoimk5YOhSYNnVKIT0BG48ZVKefydzWRxM0UsRcmE/d",
-	"2EMnNNGNjF85Ux/T7/aNjtzv9Qwt2IlZWdZirDzotTrS/2WpPBhRxSDngmI6v2+Ew3leQU1LkjKdpYLs",
-	"QUZoPIigQW//HAsXKhYYECT2znLQw9SDykB10MP4IhusCucapkjPlkQcGWycA1qvdiFcTJqiImlw36HM",
-	"zBxCmY9rkSnlDzSYXUphpvg9RWJYMPfmRR8fDWhYqqQgE3PmSvBzoxPAEr1V9UXDlqW+armpavDd6GPV",
-	"VS645obvECZ0OvPJAFJ1MJ1ENGA+OSpqT46sUy0Dp1qfHFfL2vnkhFxcX62spGehll+T14U6uykb6u//",
-	"yvdoO3TrdM6npzAnTYXvjZr1aihsmCBk6jYrGM2IknGOiKqpTn3ENrJcbMfy0VSYsk+4wKpCUEdjQIoZ",
-	"mz0MqAhYFEECd5LQWQwbRzk4au3JhAmimN5fuXkubMsiSd0jZ4vdqD3w7rBKrpV0d0Y6X3bzBnI/vaar",
-	"R3U/VUX1znp3nW6xwZSLy7ah0Lso9dM+tjip5ZRLMywsftFShXNx8+lDeis8bBPNxe3oTX3CBJupOWwo",
-	"F2bffr+JFAk2wLcO5bGzKHrfvriHC5orpM6abBLAN4NZfTnhVdV+jWKTUB76pE8yYU7xPI2hPoN5NihP",
-	"rOOx4bNY3MEwWYfjnpCUjTMRtigQbFfhlAjeqRMhjta+WmLe/Doct0wtkBs9OhYIXYM96858eRVKba00",
-	"43ynRYXGJQUaMecdaV2gkew5xRCGwuXxlZIK+3XaTReJUFWXFwBokzfVpANvpu2OaCvTCRVctS/bCYfc",
-	"1o1TOeYR+74j4dnPOhSGbSfVLDyfXqDlG7uJLLOpr+qYtNIyfsse1rwv3XEMuK023XFSkZzIqy3UtfI9",
-	"VaYM61x2c+HbjrqrPd5dlCXAtoTXMK1vAa8RJzfB6zuq7mt9G+VBKEmTq6pPaH6o9p0iSrbEE9yzz9m9",
-	"qVJ8Ilj4UbH09WpXCrf5DwX7Ba8KUvpPuK2sKXJUXq/n6VVgOs6po/LcfTDfYt7z5cVB7+ig1yf93nn/",
-	"6Lx/VpsppWKl/HnKNSOpVEwVZaGmcG0FyWEr9kqvqPCqQdUtRhycWV+bwnMlD+GxdlSc7qLfC359Cn4v",
-	"Z+e9k6rfC9bfGEfykaUK5CqXKaZCieQjCtoJEk6vLGJ87NzunJ0uOqEsbnML7lG/2x0/XIv7jjbwxljE",
-	"rHW7WPPbDcb9lgoa63VPdju4DPqq5YVLipsHIajWMQt5FhumOuWTaSuIliTbXsguPUCCyZvBGXLOSCcF",
-	"mcpo0URXGO+WG+d2fqNuBNvur9K7Mey2nLeB2T7VbRboCBspGQ11YBf0pol5vJ2jlqaTSxnJLG2n99XM",
-	"ub0btb+2DzRR2XjMP0HCyNLxeRO/53Zez1AfPMgM1t0a2CH4r36+XVzt0DwmqKvQhJvDPyos5/jMSGCq",
-	"s5TZa1fPXo3lj6H69ZQRQPeAKqMBfRqKH99dXB7c/njR902PLCztBRfXV0SxIGXazy/vim9Do2sGVDOB",
-	"VyhybG/rsOCrvzgSicOTvBuomTuaaaawoa3PdXA3S9gQrLZ+6YIYUs3Inml29dNP/31g6Bx0NyhsSjIF",
-	"KfyVZjTcx94SCpscDsUfGUtnfrGYB5ZCndih1z/sDT00mgw9/vAwM4P8b4RjOQrWenShORR5/n8aKUkC",
-	"mqacqWL+774/wZkqGheL3odhil6HYq8BSX1AnMqFZsoMGaiiIK7Nrg8ggaquMmVET6kgY/7ASMxFpo2K",
-	"m8qYcK1IEMng3hYnMDiEcCt1z//34CLhBxe2pi+aQ0r+kvD/wwyDAcPdWDYUkTcUaKDbP+z5hCoyppAY",
-	"GDPc3nNttkgRbk1WGqr2wuWNX5xXYLNGVAdTTAiZ0ICpQ/IaSioHNIrMTlNBfry7uybXH27viJZD8Zwm",
-	"/Hn/sPf8c/HRl//AcgD/+zP++8VSPAaKGLQ7JB8SJsx879nMdDoUhvEhFo9mBfLklYuliGY+URIrm9pi",
-	"A1OzPq2IfBT4wT2bwUhIA7ZVbtjlAj1QXfMaKSYPoMinzSt5evcPh2IoEApuaWBQtcmeYuh8a9hCzkQI",
-	"cGBWxSJMhqsIHQqnPnXBDIsC1wAgdPYFSKP4I5nKaBTNsH6rsuUw8grAPhllutpLTGdIHph5CsexfQ16",
-	"PYAmBksqEmdKD0Uk5T1WYs27hbqwYoZbZqBQiAEgeXRINpiH6ZJX8H0f5yBT+Fdmeigo0SnlEReTMg6G",
-	"3MqYEW6jB7GufJ4/y6A08nFVRha9wjgcK+3gK6vRESsJbZFrAuE7Zq7qkKBpntiQppSRXD9TloeWBYYT",
-	"OmGKhFzRScqY0fX0lMUAQQOdPGKK5+NA6eqhuKRRZN2irXtFWbtXWXRAkHwegu4y9M7J58PDwy9GgloN",
-	"wjz75fDw8NcvQwHwwJUgh50YwNkQG6uywfJBYSN7lPxZ+n9YXw90A/GHYtHTA+FdWLxB9tuauWjg93Iu",
-	"A06NwMW9c8PFwZibMEET7p17R4e9wyMU4VMQpAWVAXPJqczVzhN7RVBlbD9QHimLuJWS68f93gk6l2gI",
-	"xuPgrKOyYEpgCEh+nvMToy568Pg6HxF1Nab0dzKc5QmpbbpwmiQRD+DL57/bKGBEo1Xq1ndmjAs1E0Ge",
-	"Ef1LVS20yV3yNMuw8gE6CG1vAsUiYfBFSaGmgOxWBQBuH0rBfDjRsDQAR5YyZ0bTmMUinpeV+UGPyuKY",
-	"pkZ5f8MsmtoJYWACjOiBQmoODbgxHsTwpUynswNFx1YxNd3Vo07KcoSpRxzzNYkZFcr6bEXRiAb35JFH",
-	"ERkxEtOQYSiCD+c6jRWyQaKMGBPQoAGJbnDsvzMK4RKtJ1YNGrnJgkrYUkX+yFjGQoTsdpDoFooeINY8",
-	"MxoYMEUMJlHl4B9v3uKoqzELEo0sQ62ifkQr3EIKyhErzUQTXlnbQSNW4bB/b7SCNbbDKwvXnSDVjdkl",
-	"O8LWsCa3IdRjjbWZgKJxbwQ42L8fJQnpTB2SJZKuf0z2jB44FMe93j55nPKIORCCPCkG+9JMCLyAECF8",
-	"1yAhrYqPgr0eE2Epf3NMhDXW4OAHwSyXAffc3+Vou9Iw52AgDMdccDVl4ZakYiaaEfBfhooUyRLDOwe9",
-	"HvBOq2LnBxNNpFF3C9NDznWp2S8or/ezxagS+Yzu4FaqMedCPJY5vDrn0x/T6HAompG993JgtNbf5ch0",
-	"HdPI6Oos3Pfh3VH+bkqVUYatZaKoMWib9fHwXzIQsNzSBxbum7PH4Pj4+AXZM2d2o+dTAdD4XY7UfjNN",
-	"ZGKX9HCTiSelBjN8E0++q+HF2+fCcpzjo0G1aSqFzFQ0W4cvW2tGThQ0DD+kH5OQFgf6Zhr5GY+lhIc+",
-	"+hqXd7l7hSurT3IfT8xeABGuEI87ZQItU1gWERA8g5Gvxq8/QWXEssOCyMBIhQU4iv6Ggiv7aWlWOyRm",
-	"fjA5fIUKiM2eBYfAVwRMxspMA9y+FaFRlCv7ZUwwtqpD9xpw7QbxLxYGeiIScCbSUuPNd9AodYatWLuG",
-	"4Xl8S7RxEYYlrkBaEdxyIiGPQk4UeeR+d7KYML2SHG7AaKGqiy5WWhTxQbx1XfkrCs1QLDD504azux2k",
-	"Di+d+e4GH98UAzwRHha5Fep5cA6brSkjRm4HBUhXYtSC6tGIUG/5sqP5NdjS8pz5aKeFe8dnqqjB5hc3",
-	"Q9HMmqPqDk5zQ+4aL9w6iE+DG84Fbg2WXBTBWTkct4MsEHrjlshbD13SuEYkXwSaP9g7/9YyOWZMw0kH",
-	"7OcytTJYSxen/dzzCjJSRYyGbp6cVyBx82LTaDAHw2k2upslrJDnRZVjo/uukr4oZ6mGmwezqsMiz5Fh",
-	"coyFLByKnPUVrchEMlUTKU0uRNlmStHkDfWUhwIyScCtyDmyZLBsFz4wWJIr96apMHDQq0NG6FAUfmq5",
-	"eoDwsuX7FufnNLIMfijqtPijl2dkL+fpNe5yoKcfvXxRNCqmYt+8LD+348GL416vfJHPzr7pD8WePYHA",
-	"7YV9PCB7IdXU3uAZrUwxRkoP8HdMKcOQbPOjodjjAlOwme/yA0PvGA8MeMlnsOyeQxlrAhuxv0KTKrB8",
-	"56pUPtLW+dRczsajwVnP8IggAAO+7XdHCleBiDvXuEqCW6JzpTGyOyH1wVhmIjyAOyTv/BdAfR9wG/7/",
-	"0gekbaOdLeWO11maSCzL2JpJJvhNhSFxpio5d5ELIsHDnf8i2yPtuZ4dcekB/8glYfsBEn2vT+YIeCjM",
-	"4wGS4FHviFRJsyXN5bD7aqRnB9w1BZ6dnHw1Asxx6SvSXz7munS4AdXNlX1qbypYVg8Kbq8tvaEHkGMr",
-	"cKgsZWgKAIrKi2qS7zIe6QMu8idAxkJqMmJDEWB6u2VG5KOzU0ekYh9IdmdnYC3DXszsi44JJvu3zV6Q",
-	"RfF6dPbSEueL3rzgXEGdLox3TpnOYH8nqsx3bPd2CNDh7HDrEuTZ6UYEmWcbak2NkIbIZvOD+aPHszXL",
-	"mYZIN0hq4A7BnilITLOMko6P+wu67VDMK7fHR8dlK9OzfXpSQ0XHR6fQh/nrjHSmIgDMVyEhM9Lu9crT",
-	"l1+NgDBT1c6pJ8dEpKM16ef4uO8DXm1ERU5Jo9aEhLWOQB41FYep6JRDAbkIcym3jio5FHkFoWUyrefQ",
-	"mG1vVcmTusPgUe80VyXXILMccl+F0uxgfydhZTfoawmronD5mtrjZmRWVllqTWUryi9ZCnMqML2yceUb",
-	"kRmO6uiX+MBRL8kq7RJOaYOTkhSxCyS5wal1xMbV1euWg7Nach28sOQ6eNmdXO0OfBVqxbH+TsRqt+sr",
-	"0SqOti6pDk42I9W8OlN7Sm0u2+TYU8yOzu4koehlsKZJBQvfDEVJnxquT9qTJxAQ2FyGAsnT9GApzHpK",
-	"4IoaiHNQa5YZHOXEebwGcQLMvw5tYnrevxFpwl59LcrUkJxwTcLczAKTVxlqTZdQfqiVhopN0exhCHZ/",
-	"mRCtGGSgThOx5X8qRhgF7l35pSZEApipLqXLF85R0nRoaevFoM7W8iKnuBdrUBwA86sQnBnp70RvgCpf",
-	"idzMWEBtiHOdqO1Ff21qy3NetKc0SIbR/boV/ZvKGGGyB3ehHC4lw4zt17hRdZGWmqp798p1KPDOtfA2",
-	"gRbN1634+gluWivTWrxlrXejOXrxss0ta6/xlrVff8t69HLgsCWq7u3To1ot/eVxlxvWo5cn9TesRy9P",
-	"N7phBRzeOYMzo/ytLGCAeLvnbmaYddWIFy/hKrUH/+/D/wfdWN2E6fxurqtrkvU0Ub7jLQ3OJipP/PZM",
-	"YfZdo2AoxvyhcFyXNIQJS+AkyJcaXNsq89uZH5M7yi7ReFvpJL5WkqQt5kTC2lp90js7Pzo+75+2yIlE",
-	"o/sKzo1oFKVSxqvTIcFgvQEZHC1k1xi8dPLKG5hHMrBp9rw3MgrJpaSAak3lwRaWYEPVb7lmhAssAQdh",
-	"6vai1kL7h0zMvUBFfmC3vWEFg8oKrBcWbM5c8YyWjNBieluHudI/Yssuc5c375zO65heUEnKYhOQFGQA",
-	"laZSCumGvYuyoy9d/O0mTDtXoF15YHHlvOxsFciY5V/VOmrOT2BnTG5uoK/I5wYti60OlhaChhDrd2Xi",
-	"diiEybE8hG3yjk7on1wwchF6HYjCgUxbunAvfrdNGpW+N6QMZ2nr0UZXokBaaNABMElFoUuBAusX2ndx",
-	"UvJz+0pxWYEHQGt9hYOFdQCp1xqKie+UmP4y2kJDwcclJS+dwo4v5ko1eteXH7xqOcaKUjCnErglMRWN",
-	"D1XM9XRJPcxbmpccPXnRq5TDvDVfOsUwe8f9wdHxyenZi4VMdZ3Kj+J0F+qQ2GQhY5mS/qBHuCCR0dBV",
-	"YnMlFbWwqmUA4efB4ODs9OhgTINw9HJusTW1+pryMi6vRwrwII8sDHFCX7UKaVF8z/vu4E1KQ/O1Uz9v",
-	"4FbE6x9Vi9x579mjSmgCiX7aFQqbK0aHAFuoMGcfl0Xk8IFNF/RzAan89VFXGdFBOOxCKGxDGKwnBd5L",
-	"zbpKAiE1U269M3PWM8toVIOKUXbKtvNRnoh1/wVraF3SKIJQ7ODeJ48Ukg6RPzKpGRnNyA8pD+msvqZW",
-	"e9qaK0m2WvkC9NoykSHKFiW5t0BuZlnrkZx1delKdeCUpFpd9zTSoTv0TknRGeivcxzJS5NfFIJPTeXj",
-	"B/E9VdN8wp8L8rONv6ttjNa5boRiYdaJVlAyb/8QX+18C+Tyr6KvdUgG/U26Ukzu2dNEMjStuBc1Uo0z",
-	"+k6JphznyWimA9EEsAv9AuvQfFWnc1uZdeR7XN2wMUtTGlkSKXTeN1JOIjz5Y8e9uY77c73iQEC5L15W",
-	"e8YMr7bj/DGBJGE07iq+cFM6EaXFu12QpO16CwR5a3taixyNft6ZGtGPp9aLaN5+kILur5opspjAbgky",
-	"H+YvZ1L7l9HhQoAOQNI7/+XXXHidFq1+lqLSxPYyyJ8B+SSMaps109BOR+oxEOxGPIAmO6Ed6HkbpIMd",
-	"rUM5hpd1JRx0vGmj982TkT0wN9NRMZ2dklE+yl+HinLA1VDWXUofWEToBOmhMELcMMWiCDKPFzqi003Z",
-	"8DqVY6YUXJh2FUYGkp2oyW7/9okJ17U5Ld1BP11Jyamu3JWaqtTTZM4ub7SHorjShjqrcDmnIFOB43lS",
-	"JOTGQsO5j471ckqiTA2FoUj4Gu/UbQ1+EnFxrxrM3fPr3BmZzg30j/G70tHL+WoOhUX8szfKFBdMKdvN",
-	"RRAzcq1n5K024rd4C+mGvXPvpP9icHx2cnRycuoV1SWxpKz6TxrE7LBqywVO0j8ubLRG7f3yF7LBnywk",
-	"9rEJIH3IQReyiE0opONPIiZoih5io5TRe5kBw8gJ5WMaWUb65Ab6CyEyGlkdNpAiLxT5b2WqHxyf1Fjq",
-	"veuUB8xWdxxl4YRpr2K5L8u5X8o0kSmFWM7CcL+m94PDv9rKx4og2LKIrPS9oZT8UOlrA0m5NVO/60K6",
-	"Qmrt3vBfM9jfyP6fG/EHZ+eDM8f+f9ze/g+flvb/WybyrKwPXLGQjCMpU5JEtJNlfw7s3YlutmM7f0U9",
-	"2xoJztYz+99Rdd/52EfVfRsFtc7lso4qiznsjBTzEf5xtPxWq1FeiSDKQkxefPET3vRtqwbl4PT0pHsN",
-	"Skh2b0smJFLRqFoNbcon06ZClP3F2mjtUHWuMNxShgVUuAMPSeh3Q7Z0B32s5kWVQj9OBMHrB0tzbcNg",
-	"BJZPeoX/QNbAvf5g3ydQLMWHcmh/SsH8oSg8X+94NQoGf7dLujUUtUEvMPoh+SCiGRl6N1jkBRZDvmca",
-	"kvR52EiRPczy1R/s55YyGoYsLD3zwxVhFgikncdZwDB/lXTAANuGIAobHRSyrebIsmW7muIp4HWblMAV",
-	"UkCG+lZOuLiT92xJJvlLaAmh0FxMInaQKeYTNZWpPoj4A1wf3kPAFdUkkpNqAmEubFaeobCQw7LUeU0o",
-	"qEmk1KNMQ78IkPp489Z8pSx/jImWhwRy0dOhgDpNKdZfspZf8KNP5aNi6TNF4NaLpVDlisSYuF47QWFm",
-	"tphxWy2PpO45OStxF2z4Ug9TVg4FrjyQWRTmdWZqQ5cWoL0bmrqcG+aJaMpZZ0N2Y4Sb2W5DOJFpbzZ9",
-	"O2SDUCDU9htxgWXOqE1azVIspDiXCnk9OpowfWHOhyFj6xS2GvT78yjmw+NBGfVLbf9DwfOSBoP+kZMa",
-	"1b7fb4o2yue3u0gjO8JT8fB8gQ3YlgNou8m0817tiYtZWbkCnZYrKM5udTky5cM/U8WslE+oJrFUmvR7",
-	"PahtYtQ6rFCIow1FyMZcMEjIbqvAQXlGOc4d2Zdxx0G/B0wV8l1UE7ujkrIcG3cc++aM8sRY2TooKd+5",
-	"LWvcRb9bRtQVGvQysXrWUBAA8aYOa3apib6x3T8RnuDSGliXhcg2+dZW97+rYceeTOotO8icOJ7T/xcZ",
-	"R3SihoKGIVp2zBkruGfaJ1xgAdI8jftUxgzIKMQjkFEewRtgGSMq579btHpCFgTjt+U/uDVbZj7Y6Raw",
-	"7Qpq9IZr1JxwhKNbxAQ4EyBJWScnX1gtC6qZwc4QZ3GsJ8Kg6kTaohIWVA53XZiiGEfLbQq2G6e0zVo6",
-	"fe+sVqfvvSh0enOKLQchpV7fc5J8uE2adPvKXHeGju4oT4SIlYU2CEsXYNuVmZXd2q4a5S5sTbZWqcXU",
-	"pPcvKeAx6J0uVchWo95uueH8SN8ACrblhNUyWdtlg5W+t4yVt+iltxwhl6TNPikxylpMQ8mwNCP7xFW9",
-	"ku8OujNkcgZ5Sq3MTqMtHilsvm0UyrvdNvYkjN6zdF3s6Q+OMVMlYs6UIkPCTpUVlf1e30lziWL2kFwV",
-	"xRcI1GBOuZg0ORi6s9wdupWDPBG62Rm0xjQL5m1jmu1265gmhZKpmvJkXWzrvazHNuy4wLZePbb5JGIP",
-	"LK+sG8sM4khbY2B19jvEwspAT4aJMIv2mIiT3jomYrfbxEQ8iFzmBfMasRCPUwrPnRFXziEpL15hL3jv",
-	"itrRgJFguBE6nRmNrsgt8gq+KE+16E8NN8xJypRBZymiGYpidB2A3KdpfWayuVXsBhuvKoM86bG2nETT",
-	"xe9cdfAipQtHzUamIUuJ2pqJDqdVnm87nWsXL6o0UwWGJlxMmvHyjt7jNUBRXLtaKrysXgwZIZ8pcHdQ",
-	"msbJoiaXYD6KnW3eNReT5QWsi1nS4F7Ix4iFExZvbZcupyy4JxQyNuZUe3F95eyQAXwTCzFdsSBDH59f",
-	"PntXP99CgNqv5rmZNvpozTHFzCj6EaewKxeKU3JNQYh5vpelkXfuTbVO1Plzs/mHNDlQMtNTRpU+GBzy",
-	"h4cZ+HJ98ec7/ijAgHKrqQZn3cW+MnXwyFp283+4mIQyhkm+zlIJWYgXu2TZYpe/FtBb8D8w4OZisgjx",
-	"w9KVCiC+OC9QtRU4CPDUNf/5i4fm4t4sV4r9UlRArdBCMSpGRUpcHPaysHsVTfP75sXGN5kQZnkxFbPa",
-	"qugw+pjpYGqa4VKsT5QzABZMX+z+riy5S7hWLBr7cLuXKZYqnwRSaRIwoeEXF6HBNG7AgFVWIznxMQEs",
-	"SVkiU43AEFIb7EOpo7JRMaI7JTtszaSuxIPkgRkFY9Ct76rpOaGzGA3RZY40bF3Tz08QkEQUg6OmNYwY",
-	"JqYFS/NlOz3ZNzU9QRYZv+q87ju5/Hzrk2oXzyp7m8aNc/OJ9YJUPhnbZIlEJRQWn0oZ23LaNg6EBvdg",
-	"5cES20UwdTEUXIR4X3798v8HAAD//w==",
+	"7L0Lc9s2tyj6VzA8Zyb2vbQjya/EmTN7u26aep88/NlOe/epejsQCUmoSUAlQDtqJv/9DNYCSVAkJVKP",
+	"OO3XmU5jkSAeC+uFhfX47AUynknBhFbe+WcvYWomhWLw4/WngM00l8L8CKTQTGjzJ53NIh5Q8+b57wpf",
+	"q2DKYmr++p8JG3vn3v94XvT8HN+q50WPX7588b2QqSDhdgjvbspIQKOIjCmPWHhIWJLI5FKGjKQqpVE0",
+	"J+yPlEaK6CkjP97dXROlqU7VoWc6s2OYKVwEmj9wPTd/l8e4IDFjmouJj0PJhLCY8ogkLJBJyEJCJ5QL",
+	"pQklEaOhaSBnM5noVHA99wkdCgMJGmjzihKzSCrmh0Ph+R77RONZxABGSvGJYOFHxZLXZgTv3PudCnYY",
+	"cM3/ZOI/bdvDQMaeX2r+QxpF72nMvHPvv6hg5BK/WGh1FXrnfd+z41/inMxDkUZR/tx9sNgiYVSz8Huq",
+	"zUiDXv/lQe/4oN8nvbPzo+Pz/in5eHfpLW7SMO31joIZ/MMupRjzJCYijUcsUfjuuX1p4CGge81jd4je",
+	"gAwG50e9817PDsFD73zw0vcMxM0Ej3s934skolg231iGfMxbTFgg7H6QUSQfD9IZ7LTne7M0mUnFELTY",
+	"p310N5/lj5SmiW6cdc+ZtUpH+OHA9x6YSBlsyRffmyVyxhLNkYpqMOGzZ8aiI4MqOkmZ72noyFM64WLi",
+	"fWlCiI4fmgktJ8j3trsrodmEJaaDKkat28Wa324wrovS7b6+4zFTmsYzb5EfLbKOH+/evT006LVqB0pY",
+	"v8Ys+MqlO0vOSKYzrAryaoFUZdpbY03Com+l5xJRtphJiWI/10gQ2+CZIuZbn/QJDQKZCu2TARmnIjBt",
+	"fXJEApnMZEI188kxmSQynZE9OWOCKKb3l2w0L2C4wCvWgEvOQxaX0i8E1QAYmJkyiqryLKuzynlRR5z4",
+	"4nsJ+yPlCQu9818MGv6ady9Hv7NAm94z2Xopo4gFGQY5ki9mmqLCkBp1oe97M5Zc0wnzzvuGrwPQvPOe",
+	"72mpaXTDVBoZ5aMP49sfv3xeIjyOSmy4VnhYGXDLNSNcqJmd6VrsvV9i779WGHy24GXALqD1zrR2l/rZ",
+	"45rFalUPuU7zJd8UmiR0Xtm3rOPazQvDD8nHWUg1y/q7Rnq5YX+kTOk6jclSFNGS0DAke0ISHr4iBsSE",
+	"ihDojGQz2DdqkdHPxpxFoTIfBVMqJozsPXI9JTwErHXwxW7VOyZSoqkyOJ+j9aACbGSOjWRvxkthfa+I",
+	"jLnOJk2zBmbwsUxiqpFoTo9raaiRX+kGam3NZOpo9ku7rWreI0GobVO3Sz5xmsOWWdwu7dpQrNg28oY/",
+	"MCIFI/JRsOScIMX5JBfZ0Esu/Mle8QI6Kd7MUo1afD5tKeC3bbK/VJ+2qm8ZBj/T6J7oaSLTyRS6GtEo",
+	"SqSMEUenjGiWJDSo00sHvYPewLCAXpkFZCxlcHp64kpM7x3lgkRyNJp7S3jNLOEygWOIF7OQp3GhhNol",
+	"VLlRMZV+G260TNm8aiCVVLGkDHyuSPYh0bIliZSUvJqTHL6uDCRF6/4dRbCufzyFrd3/grK3iRpXo75V",
+	"J+xSaC2LKoi45QoK3a86Ws3hdX1QubriAtVNWcLKHWt6zxSZRTRgDq8r4NqsCubkskKWJvF11vRLiaKW",
+	"8cVMQOwpxgy8G+TgfhuQ+N6nA6pUGpckEJ0wy2hHzHA3rsiMJjRmmiWEKkIJEO4zRXjoE0pUxGckkDPO",
+	"QjJOgFFJPWVJ8dUrgCwIWkXninANpFpd1WFnbXRTLXSl6llFSXhZxpURi6SYGHHzKpdFKCuocFH3mbLC",
+	"phXCrhCn9mS7ROPJeUtZlo55ovR7EKgRxb9AuGQWpA6ydIjywWXdyDDtjyr0eKiIHDtCkjNlf+FkC1ga",
+	"IOU6ZQvyLquTvhekSsv4B5h9a/3UQvWy+PYnGqWsrn+WWUHyueGTurP0J80SQaMVUgBoinCRk5CaK83i",
+	"w2VdfkyiGlBfaBJLpckRibi4V6+IOQWShMXyAeEdExpFJQgvN3jmg8E5mn66ws+OGs+XOZhydKvllqBM",
+	"NuCKSkeFvocNDX0BT1Zm/iRIk4QJbV+2Xo7d5Dfmqxs2rttcvkpeNynotkFbkUSXwGY2laJRxjzQYH4p",
+	"hbLG7Io8A/xxCWtCHxixH5qH5ksHs0ZSRowK4KOxugWLdLXj23e31lrtk75Z9PFhvVyZyAP71AL79t2t",
+	"7RR5fG33YFi0A7wifZ8MDKeWCTkhe8ckoEJIwyGarAa1A0OfxdC4a1fj15+40jVT+JnrqUw1CDdsW4Ii",
+	"sD7zQBm2uZyVcuBzCUMlhdUBewWPf/3AhF52XmKmQZnBtzm6kosw5GIyFJbbK+zoDkxNmusI/onZn1Iw",
+	"n+QS2UhbXB8qleZ3nQwYpeGE6RJrDGVqeES+XLS1m+WOUsUFU+qj4LVa8k0uUKdMWLkLh1QSsrH5kmQ9",
+	"ECNkVVu9nM5oUHu58s4wTqo1EyFjijxOpcE8krAJV6DN9EjMqFBESBLxmAMVxVzwOI3RIFRzCAgb7HwA",
+	"92eKmBaviuPLCNVcxZIHluDKDZvRLDwklzkZ4L6CNhHTT2+ZmOipd94f1IiLQCp9yYSuP08ZXUFpEkCD",
+	"TD5nYNZTqgECI+aer3DqbcHtYEwnnS7Hy5p9ShVAoT8gezdw70WAXsj3TFMeqf1XDsdwQMWE2adf+oNf",
+	"VzCQ1/nY7kSuQtV0MgJ4PbPERAKq2UQmRsEZW5KEF5vqNU2iKecFDceyfPAWY3J1EQQyjq9EEKUhC5eL",
+	"GByZY1sFgIhjGcJhq17EzBIe0yS7nVl5zDc0yFUx1jNFbA8d5W2JlXVCxIwd1hGPeUfMS3vISYOpOSkN",
+	"vYtU6YRGnD6/nYeCzYderS4HHBdssA4VH/cqLVdIi7eMhpdTKgSLlp0KsEWtHbRk/qREsEd8bvDXLG+F",
+	"8fOGjVmS0IjYWXit7Z7OpBrUKmywmd2zBfzeS73MiCykzi3I5h80UDiC14BMs096Jcgyq0e/53umV+/c",
+	"u04M/MwJ+5bqNAnp3JwFPgRaWlHZDpbZHOsBad7u0DADg3cxyuDam9bxTAE0a6imxV7+K6XRUnsz+QNb",
+	"LNJCREcs2uAuAL6HAd4kNDRaj5rKxw/ie6qmeExqvZnODOv30zZofd6AmdUcKdwZLk7kEvQAs+UK1L9i",
+	"041wA3WBq3yq1gaOdpKEmaZcTEhI1XQkaRKuoQeb3byVaRIso00FDVbztU5bGchIpomREIPx2Sh86aEq",
+	"5Z17/ZPeYa9nZLnK+F52BF5khzj1KgVnndepY+YNql4xTe5R9uEKrRWpZit8R/T8jzPGTo5PGyQOrmG5",
+	"+PueBTym0UqPgtupfBREigjYlbY2xGcqOz5ZaPqGoE0Lrl2LoqajqN7C2kQSxT7XUwS+b63oFJu3TMWx",
+	"g3LDnRP7Rb1qs77sudV0shTBzfvG+0s6m0XzO7kBrtserENWhveIR8UF0XUiZ1LRiIDpoXp1k3VShSbF",
+	"aw5cBget2Cf9RW6SkAHi92HDfUpHmtGIjBuTTCM6ZrvSgI3m9c7VFnMwWYI5cLe9gDjV++4OCp+dT87h",
+	"slNSO6EGykM2p3qwmbctoaYbnWjMm2cKVtRdg0CPjoajnlCPzkG5+AjuBKRQh+QWju6KTOkDIyMGri5M",
+	"mAUqJsKhAH6pwSJeb0ZvYzEge3TBWAR8eN/ae6UAJ9Q0Ya08vvg6DlgxUwq8Yqr0jutzfGF9tGSoNAiY",
+	"UsACaKTqub9ttJwr48aRR6rMJjDQSBGf1tEy7qi6X0ZEVN03cl/nmnUJBx6K9dwRCp+DoWjhjgAz3dgV",
+	"wZ79oZeLn8gfqdHUa7wO+gf9/kGvT/pneNVf8TjIPAuY9WCYWQlS9i2Y8snUK0zDvc2cAgAEu3YIyAbZ",
+	"hTNA576/tiNARg4N/Juq+x0eMztDZ9vX9U03GD3QcsHMZPhd3yi8s0ROEqaUTwaGKqcyCsGpioqARcAW",
+	"jwGtIlbmW91vpAEsX/U2Oqnl0RdkJpWmkUEG0+IV3OmAe6z5S4TKwCUz6OMNiZDY6FKGIBEW5KHdopVC",
+	"DGywyfzSys+V7SMuWL91y0HrlketWx638xgGgLZeVg7K9q1bOi/XIoK9LanFBJYoKeyFCheT3BRtaIHa",
+	"a5UEbcVkwnTWF+hJaijcBlfhK7fJW640NiOOzzzIY9fV28hMI3bN4CB/YEagQiG/DfHCwJ6PSv4Iz9RQ",
+	"uH3hKRa0PjuJZ2r/EBd0FcLQcG1LaAIr0GQ0J0rGbCjwMkfVaXu2r80c7kc0CdpuuG37MYlaEtUmURSd",
+	"TA2bBj+s5fWRIZTj9rHU42N18ATiQ4cIiJKbxMr+p1TZOYeOVHOsEJ2iL7i6TkcRD+q7cn0Udh9ikTs9",
+	"rOaIJSeI7+lq9/Xr6hfgde4ymDUw3O2gyXHCWgp0mrs/FfyjxAOXx0WULyhvqgMbZs6U4lJk+FFAd63I",
+	"Duzsx1X4Ztt1J7lb/LCO3DQP7pm+yy7HViIEtm/H01pGiWR8oRQl8iRxE5mE3ShuoobNVdbTqCk/gCNc",
+	"vT2kwGU0jbwCK+9/3X54j3aekM1ATNtDKRyID5frEhli1BlC8VWJjHL/DBai9SrJXoWHu5G3q3mw+gBz",
+	"plHTe7vGGwa6wXLS6iRN7Dfv2xsUv6M6mF6ouQgcE8jiAXwuggYEMK+uwoy3jUxn9SY3F1exw1+bZvNf",
+	"clQd7YOwJiU5JrQYaGGmQf1VxQ8yya4jyNDj4oHnfrSqwexryEHNaMBW9QYiv6ETuO7AmYUhR5y4dmaM",
+	"LKoK1pEMHSPao0yjEA2KEq9R5KPrX5GBbwHKxQr8DDD5jJbBvjCANgF3ObAqb5Mm25pZ6u9y9MzeCylC",
+	"FVlwT7TTK8u/35UUhzf08Z21QSJfhcj/BgMLjSKHR1FB8lB+hHXuY+ZG8HedxWr4N4L92poKqlCfOW9a",
+	"qdILs8i/bxz7hpkzZtOuJ/C2nkdVRJBtumQosJA0j2UNKK0Gy9ouGy2TtTUM7SpsQNZuAnqBajYR0zjp",
+	"VDQyYoOcIxrcW1WnKZbFeg9ef7i9U+SzXaxP7NBfCmQHLkq4ImHZTbWAxu9ypJpJCi4XY3rPXrnj0sCQ",
+	"liLU+qIPej2yp2Ys4GMeQD6MwfHx8Yv91m7buVBYBVyYrV8C03I4NzC6Aj0WLOMhE9occ5QDPqN0FJY+",
+	"C2T4w+AnWAaQMFrKxat6jF5QJStzu6Zg5xgbkYYyMsi/MBxvTu7ZnMR0Du6co4zNLt4+pXVu5e/Badf0",
+	"ivNReOEPEUITVm+5zKOmaybKiOJ/gtF+weP1sNl5r9rR/2GJPBhR04kcjxXTmRYCR+rsjijzUmmeaTmO",
+	"u+XaGXmcyog5QG4bGXuJFwm3aRzTZF7FvsyruTE8oMMRv3580HuWBA6BOc42IzRS0trasgCAPE7At/Yv",
+	"o0/BYVT5Q8HQd704oeLtuxu3sjJ+qBVbuFoSApR1llkHWoaHlHZmd6FF27AxFTDvOpHX5e9rJ1PZw7UG",
+	"cXuoHWbj8KjVwFoIl1on7GlpZNPKGRSRTp1jlJq9wFsb+C6EFPOYq6ZD5t/dyNc6pskGnY1YSA4PD8kx",
+	"ERK8iSB+dGfBTjUjn6w1cinaqZ2RK+NLT27jyiTSJrpzDZOtrCbkahbReaNgBetUJ3PLEtMYdPZMEWiy",
+	"gVmsKTC1sjpn9i3uxZfMHF755h8OHjULQUlZhjntLBK9thb3K5vRkv1alEWVVYEkyu4zt3DdAl/cdokG",
+	"qU9yBSakt1zcv5f1Slre4L9xIXUHzQaLxX+TOVM+eU+E9MlHkoqQBTwsBTF5Hz3f+2/P99470LV9l/lD",
+	"AdybbMBleFaV29XjUW4ct4eFWn+XMU/ija7zIMK3iXcPCseJikvFjM5jJnThA7Hxzco3ioSTlCltg95a",
+	"M1t3hW/AzFCnZIgHyYPW18RF8+tw3OWL9aZ9hR/XTlxd4+7/TDmkYqpVemYJF/quw63R4idtl9ntirHN",
+	"sQ31wrq7kUrQ/JL0CotHr5a3/A4KwwidvvhdcrEmO1gFjxs2rrIpZ4ZtnJxcwZV9ukRwLZNZQXHCbqun",
+	"L4iT8uaa56XNHENuULC+hSyIuGCvMA4D3WzxupkrYrCy3qd9UTq1HxCtex3Ha1KF6/IVPFJFcH5Nvrzu",
+	"VmWwzsdYsmdvudI/8EizpPuNzBi+I3Ls2EZMf+cw93s2V0Bijz7GZIg5waMq6EDgLjwUeQ4Be45KVJ5w",
+	"JwQpnxCcXrN9ZN5awdtB6pFxIuN3HY6A5Thaufan4Of4pgM5l/wm1/JwvARvpLdywsWdvGdLTPJN1jQD",
+	"Y+dq2skfEskJ4W39V0FVaLlojE9iSYMXCrcpLSKzKsgPQ2IbSo/0bRM5rbZT46Ry97B6mktia09b7k8N",
+	"puraXNVckFHC2XghBKVsH/UugpiRaz0nb3XoFVkl0GzrnXsn/ReD47OTo5OTUy+3suEK1H/SIGaH5VTW",
+	"kI+zf5zbKoyM/1I1NC232a72w1uY5hIIPXMSXWD2jHaGr9b2xE4WpbYWnC9NKLGEXPLM5F1RIttVReND",
+	"FXM9XUhP7hjsvFua7fLJi55r//JuzZdevkSvd9wfHB2fnJ698FYiQHtodzMedkum3MWW13Ija3PFwd6U",
+	"Q+rmJOJKwy2LImoqH+2tC/rEKnDZSBiaQBCLXxH2wJJMTmJD/tPD3F42QMQlTsInSmKQOd7FGE2D3jOB",
+	"/UIeOnvzg5c8Tch37bj8LyTHlo8kTSbm1Oimp5NJFnDgHr0j+ej5RUpMiF/51cHH4lUF6JdJ/FHV0fuF",
+	"wLVDHAtFCAp0lK4LhdizTiAs2W8ghSXJ+l1q+C8qWEYOxy9L5FDk7c8I4t+YDGpRKnO5qDmNhfgqw1id",
+	"x8CiDS2miOaIwQ5RgPuaeSbSmCU8sBRgNlkK9mEMqaUXUyl99mZUG23PO/f+/4P/+KV38PLX/3dvODzE",
+	"v/b/439WcfHXst3jh0hSWNPrh9rEYlnKKbgahDaODz4oFeanjXfbA+3LJ+iXqfyh4ALVlyyB71TGzNDq",
+	"JVblcA4TVN2jI9/+q3yoLCIAbl3ZCBQZG/lMFNPmnG+ODEozWhtTSWez76gQSHcdfXzpbJY7otbEQplX",
+	"BbHGcsQjRmYR1Wa9qpWgdhNSNWeQanLNb1+SwX7QmjJWWOB6JEzoWPukT4JIKrTDRTQVwbQ2mKkmxVJh",
+	"YLOW+YuR0gkNtKo329hWrz9N+YhrmSxvdjtj9J6tbCSFau5JxpSL1hDbLNcVnXS4oLRfNN7d1mfO6llh",
+	"e3h4SPoDWzTGBuXYWJh2O5eFfS/QcT2R/Hj37m0moHEsS8TPFDCC3DVju2LApqVagVO21XdS6unyJj9K",
+	"zaLlTd4xKCQz5bOlzZZjZt5oGWbaRncJfWBNXsYFz+2GV1fOhzX4FdPZVyq6kcY3+QG6njtuktYLZFNH",
+	"ioOP6kMWiixhzWm+qm8eudZN578s4H9K1VTTSSsKSRV7l0aaz6LMj74BgUBEt1r0T9Dyi+9Zqr1jsRFw",
+	"DEXqVUwnre8JbA/bjNR4jVczT32FjWrTJhfYFdKrXl+XA71bqNhRhxuc0sCrA0dloj8k4Roq1ZemtW/N",
+	"Opv39tVss3SsWdLZrDliY5mwzp812dI/GB0a7VoY9Q25JUDsqiwGjZVzJXdR0SqIXb+LLaJ35DgPBYZ8",
+	"jnKS0Diuif2mUSQf4Y6ygYnRVMtLo3yuLWNGCaP3oXwUXS5hF4JcL+LsIvwrhbputc7XWjPofuXd0W1t",
+	"VQDVHf30Q8JY/euYfrp0DlVdE9vsrFiYkNqG2q3aG3Me/kEmlyzRlIu7QlepLjaRMl4relUxnc7et54S",
+	"NF+TSswB+UpcTJgIaUOs21Q+Zp3XvHUU5qWlBSyLeaZI9knrIIMl3sS5lrkWOjiaZp0BAV6igWjCHyCb",
+	"MAQSYO7nOjxwb1o3W1oHFcvy9W9E02oMHu6qcJkzdGUhnXhVh9xt7hmi6lXVWYqsz+K6apIdmfdS5uz6",
+	"qbzp5hqNoLtd7KD+PFZ/5Grclp+y89ByAzctMt8sjdq2zdaBdZcDVRfkc6shN0ScyrG9k8EASIjxqlHL",
+	"ctXcRj6qRj9SHlItk2eK2GxxyodwqXIw2FGvf1qnli5WrXNMXFll5To1c8IES2gEefLOyXGvR0Y0JDYG",
+	"1SfHvT5JBU31VCb8T/AY7B2ZWY14GDLhD8Vx7xiSvYxlKuD1CYmZnsoQnlK8KTfPT/EBOMSYbfLJ8eAl",
+	"0VIORWxOGXZM5ZPj0x5Jxb2Qj8L86GcALmZ1Osj1Y/ZpZviXmcnpEURtJexB3psxT3o9YrT1REAeTrhL",
+	"AGCYV31MtBrPIhYzoZm1hVetJk7qvqqYd7amoVRhwgKuGAloqhjuZxYMPTjq9U7Inl2VkVNK04jt+7jJ",
+	"Q7FHnQywFgYWTbgUtt0Z2aOF82bRnquhiLlSXEz2/ax8dYhXD4WXMkba1i990Y0hR6MCJrWSwgkHqUE4",
+	"8KTAClil0ksVh5oyGeUpmWu0AvYJuoB71KyGgBmmlWKfoDdcTVI1Lu6fQbWMPyBD85glTARwQq7190lr",
+	"1yvIVOuZIh9v3h6SW5vbabHMEALFHqq5MoO1mHtFeo9r92MdK8F7miTyUZXCIs8Jo8EUKAxitQlFk4CP",
+	"z8EP3iDxo1HOuB4KcJeBIu6H5CKPp2QCHahy08E5+e23yw/v7y6u3t/65Lff3n+4y38OxW+/fff6jX3z",
+	"+v338O/b17e3dz9evCd7Nmh23zx9c/P64u71Tf4iYtS8MV28/3BnKOC3316/u77771clKvw8LG5Xs8GG",
+	"3jkZeu+G3pdDkvv4D8XQ++23q9v3H9++/e23oUdiqoMpU3neSrNumjBMbcd0iaiK7XjDdFaF7i1Xbtka",
+	"5166qYjukmKQ43ybl4laiwzliNOlcUJ0wm75n6wUWbryA2i4LCHfhyyvq/UecDOkw0drZ9t7U0581uiK",
+	"5hzKWziL7Ri6/V5vHQDXOZo1OOI6YNkSSBpLX9ph2u7gwpnKX7UMx520cSXttqvq6Pp16OLL0oU1Loq3",
+	"3ZlUYZbjW9fsvEB/5nElHhlDj6sRySNrKsWMnS38jHnj7uXm5g33btEI7t48Vm5ZG28EnRsEJzKk+QIR",
+	"jlRtWsIBaWlDaXbgOziPZq5SheXk1zorl/nge564X1AVeCi7az95OlxeLMm2Fia3RqordIBvwxm+Kba/",
+	"e57vFDtqpW0UysZfQcH40rzo5tUW64CiAwYXjs/c+ZZ0rr84GN5LzZpBkeWUPnamebL5klemqn6cSoWV",
+	"iyBIxhxJN6zELJkCvTumyT3hRTTjK+eUC+OovP4SKJxSuP65YygsJaS98XykUFEIstdzffg0BG6BuYS+",
+	"bQGnfy/6xmJBXU9Qf/VFG4b177XPd/PZv9GKPxRe62sbB5R3/kvfH/z6l7IQqCUmgpo6akzZfP4KDTS2",
+	"lNZCvayhQEMV1yQbhuwZsIfEihTfcVuhWGw/Seh8HzJQDEVmI8pMtI8JN3LDdoYGnvVrlK7GgXWk91aN",
+	"RMskuRth8W0JdHdm345cX1GeolxyopMNrL264B7rv/oxaXHwb9ta5s52xxazUnGHHVnNrA/AFjf9mzvr",
+	"Wkfx1Uv8thfYvDx0cZ/y2d91iXdU3f9zKYIFirZ1H5L5mtQGUeK7NQLu0MZophjyCcf69pWQuwLRamPu",
+	"VsfZXQm7BDcD+arkAmppuDToJ5gwo2uF+ZiLK2zeb4gjWlFxHod103eotgXXlqcUqHfZWgRbYxbpddLP",
+	"LcuI2cGtrGy5XZJl9ZlNc4JRkeAwYAFLsV4eT2zC8u1k7Pl2ith8qzknt1AQ5ilTutUpFm4Jp9XY+vTe",
+	"nQvUswkhvmU0rCO/y5t3YCD10T0lj6TPK28C/WXpSbKMExlREh6qoTA/8CQux9CDrYHuY9lf+w9JGFVS",
+	"+JAe0c9KSVMRYjlQwaJKcU773GDfCz/7ZQPyry8/eHmZSkxM4rv5Z75GFoxS6II36PVfHvSOD/oD0nt5",
+	"3uudH52Qj3eX3qLzzQ3Lii2MZUL6g54Ba0Q1I2pm8dtM5ez0aJHe3SH6/fN+/7zXs0MIZ77kkYUhdgR7",
+	"mSVZ2HU2BLvt3rn33UFW8t8+gzKovoebDrrcUfbLdvmePaoZnYHVwLm4sT9sI8NdEgZVFXIc/zlfrHlg",
+	"vjqqFk0NY24zGF5CdbsNUjEWONk9PsbF4DZB5xBKvv5Ui4xDK2p6ZrmJvvht07U52Wu2Uq4Oouu/k/Ke",
+	"i8lasN2pF7fhkN8FQZ5eoKJpW09o1LTHPGKKBHJm7ZmY4ThTEnUpZ6zpebUvYMWQ9lGEMkjRsRVNZjGj",
+	"wqjs4F5IMXcVms6y4swQcW4tnuDxBpaxSCp9Jw0CMM0b6gUlzHph0pFMdV5Q2Xxg3THznEyPVBHTpVV8",
+	"v0JcdFN8UYn1rUBlaOZysDo93758pgg4q7ZansP+uscJ5cxyzU9b85mc33YfqGDObce5ATVg/dHw+/Zj",
+	"pqNMLnQer7mmfl673ymsv7oy33rzaOcm43iC1B6z8BXR00Smkyl5nPJgCstQC7mrDNOiScIf2EIyJY4y",
+	"3GoaP9vUM5Znk9diwgXzKqJ3S+FD3SBQVt2dNWR6uy3t0vfrrxgXy6D0XeX9l7agqF7RfZ1jg4sKm54Z",
+	"1oNkR1CCqtugwbbRBZ8U0huD+L3UtaE7QmoGV5KaOcnPFojSal7fzY0IA8W6eiwZDA56Zwf9I9Lrnw9e",
+	"nh/37ZkBNHvfvWesHDcqn3oYuGsmmOWmIg9swjRNOBUkZiIlcoZFUiqbUplsdw16Q0Wzs9bXyfCzuTJT",
+	"iwpZEMyrrGBVy6j29mzToOA6lH7SgdC/aUx9SgYC9L8pE/lXk+Z6QSbmKA7h1GBYbZD5NcK+72dhWd5F",
+	"fqBXU/n4QXxP1RSxbjOBn4d9VfU2Z5xlibLh9gRqyiXaCN+QqulI0iQkgK+qUcfJrl+sir6+17sD/q+h",
+	"d7TbladE6AwXN8Vp9AGsTZ6CxsNm9ZWRIGEh1yy0B1FXZEIp/p7vhWxM08hmh+svmBDQoAgAf/HS97i6",
+	"gXzSNPLOxzRSLFdYsufkGnO31Ii9brX/S9P61qLZCyjUBT1srL/jlu9c6cQd6S/AGre8jGtW+Bwtw4A3",
+	"Uk6iJ9b3La1sTHK6tkrlhTXhZ4lFaMQUmfEZi7ioOyaeFmcjqLOMpn+Hh/WzZ965d53wgNmsUqM0nDBd",
+	"B8ptnCOdidT76cDLhizDARVG90I5apSJETPyBm7WMbZ70j4JSQ5rtGasm4wk7+YrCR67qf9KJZrgi339",
+	"9WmxX9vC15sjv92QGhLAxTZgR8JoMGUhuE5YRFjUpgYOzt+wGaOaBBG3mfI2QPYkn/H6bBeNZA2VdKBI",
+	"W5GGHsub1WmLFj0wDyehk83XtrFAuWtYFqxpPZ3YQqSOMMorL+Z0wxSLIuuDtD40ipG70Ibd27q8MI32",
+	"zQXT5kbg/0rGOGdbitlcJ3KMnpFGt3pKFnVXuwddOFRefqXqjgBFTJbVQceixa5r0jNFRol8VKUy046t",
+	"OhtooUooF5MIalUDtUC2EhCGlKipTDTRvA3GYO9+Me+6BS8qtys93Kx1BLJv7IUskKE5CyjS2/fx+q3G",
+	"3W0o6v3dwBVhUXnemQdc1RjUWBNBZ01Ka06FYvocly4TMvSGHtkbST0lCAezdD1lQ/EnSyQxw2DSmKE3",
+	"n8/nB3F8EIbkxx/P4/hcqaFHuCAf7y7RJ4QKayehERl65vnQq4ePA4I9gMDn4y8H+Meg+INkf5xX/tgz",
+	"ve//R12O/jLcIDveF99zgimavFscKX1elOlUjkCbRalybAkccvUAUotwKLhWebluSOSiqn4qxUX709Tj",
+	"yS/trRtMS7+U6rX7yWKN6F/y1DzerdH6x9IcM2xaHU+5jyBBjgfpcM6fPw+S2J37c2cbnp+dHgElrO3m",
+	"ciFESiN7DgmksLl7vrbDSzs/lSX+y//4pfzjl7KiRHu1FiG4OOuFCC0uiJtgq32mz2XV3Zvjt6BEiZpC",
+	"DilBWDzTcwytQ2cUGBnMcFiaSEsypQ/oGq2mNDtOFKrIAoP9hhx0HCD/46fzj5/OP346//jpNM7DifzZ",
+	"gYePo+vu3EC+oAS6utpKFayzVvRUx3L38LDJyXwhoruVL4dYFCxr+HScgkp/em7+O3Juygftb8qPBuf9",
+	"XnFTPkx7vaNgBv+w79lMKnMYwgLjICCxwXPbYij+8fH4S/h4LGDot+Lq8U0g8DfAfTb2AMkDVit4dQNV",
+	"zRSZsQQri5GLAJP+BXQGui4U+UwdPZXE9BOP0/gVoSSiyYQlQ4HZX6cUsiyw8ZhBEf25zGyKdIZGkZgL",
+	"86kbQulEWLoB/itn6qNq3Dc6eb/XM7RgJ2ZlWYuxstjd8kj/hyXyYEQVg9QRiunsXhOMAVkhOC1JwnSa",
+	"CLIHia3x4IOGw/1zrL+oWGBAMLN3o4MeZlBUBqqDHuYusTG3cCxgivRsZceRwcYFoPVqF8LFpCm4kwb3",
+	"HarlLCCU+bgWmRL+QIP5pRRmit9TJIaKWTmrXfloQMMSJQWZmDPeDD83OgEs0VtVJjVsWbGslpuqBh+R",
+	"PhaP5YJrbvgOYUInc58MIOMI07OIBswnR3kJzZF13mXgvOuT43J1Pp+ckIvrq5UFAS3Usuv4uohtN/NE",
+	"/T1j8d6aIZ1yo4tZNszJVuF7o2a9Ggob7QgJx80KRnOiZJwhomoqpx+xjSwl27G0NNXX7BMusDgSlAMZ",
+	"kHzGZg8DKgIWRZCHnszoPIaNoxwcwvbkjAmimN5fuXkubItaT90DgPPdqD3w7rDYr5V0d0Y6X3bzOnI/",
+	"vaarR3U/VXkR0nq3oG4hzpSLy7YR3buoWNQ+RHpWyymXJoqoftFShXNx8+kjk0s8bBPNxe3oTX3eB5tw",
+	"Omyoembffr+JFAk2wLcOVb7TKHrfvkaJC5orpM6apBjAN4N5fVXkVUWLjWIzozz0SZ+kwpzieRJDmQnz",
+	"bFCcWMdjw2exRoVhsg7HPSEJG6cibFHn2K7CqXS8U2dFHK190ces+XU4bpkhITN6dKxzugZ71p358iqU",
+	"2lqFycVO80KTS+pMYuo+0rrOJNlzajoMhcvjS5Uh9uu0my4SoawuVwBoc1DVZDVvpu2OaCuTCRVcta8+",
+	"Cofc1o0TOeYR+74j4dnPOtS3bSfVLDyfXqBlG7uJLLMZvOqYtNIyfsse1ryf3XFsuy2a3XFSkZzIqy2U",
+	"5/I9VWQ+61w9tPJtR93VHu8uikpmW8JrmNa3gNeIk5vg9R1V97U+lPIglKTJJdYnNDtU+04tKFupCu71",
+	"F+zeVCk+ESz8qFjyerXrhtv8h5z9ghcHKfw13FbWFDkqrvOztDEwHefUUXruPlhssehp8+Kgd3TQ65N+",
+	"77x/dN4/q80AU7JS/jzlmpFEKqby6lZTuLaCHLcle6WXF6rVoOrmIw7OrG9P7imThQpZOypOt+png1+f",
+	"gp/N2XnvpOxng2VExpF8ZIkCucplgileIvmIgnaChNMrajEfO7c7Z6dVp5fqNrfgHvW73fHDtbjvaAPv",
+	"jypmrdvFmt9uMO63VJdZr3uy28Fl0FetklxQ3CIIQbWOWcjT2DDVKZ9MW0G0INn2QnbpARJM3gzOkAtG",
+	"OinIVEZVE11uvFtunNv5jboRbLu/Su/GsNty3gZm+1S3WaAjbKRkNJSzrehNE/N4O0ctTSeXMpJp0k7v",
+	"q5lze3dtf21fa6LS8Zh/gryXhYP1Jv7V7byrocx5kBqsuzWwQ/Bf/XxbXe3QPCaoq9AZN4d/VFjO8ZmR",
+	"wFSnCbPXrp69GsseQxHvKSOA7gFVRgP6NBQ/vru4PLj98aLvmx5ZWNgLLq6viGJBwrSfXd7l34ZG1wyo",
+	"ZgKvUOTY3tZh3Vq/OhKJw5OsGyj9O5prprChLTN2cDefsSFYbf3C5TGkmpE90+zqp5/++8DQOehuUJ+V",
+	"pAoqESjNaLiPvc0obHI4FH+kLJn7+WIeWALlbode/7A39NBoMvT4w8PcDPK/EI7FKFiy0oXmUGRlDGik",
+	"JAloknCm8vm/+/4EZ6ponC96H4bJex2KvQYk9QFxSheaCTNkoPK6vrZIAIAEitPKhBE9pYKM+QMjMRep",
+	"NipuImNIEhlEMri3NRYMDiHcCt3z/zu4mPGDC1uaGM0hBX+Z8f/NDIMBw91YNtTCNxRooNs/7PmEKjKm",
+	"kN8YE/Xec222SBFuTVYaig/D5U0p/eVQjKgOppjjckYDpg7Ja6gMHdAoMjtNBfnx7u6aXH+4vSNaDsVz",
+	"OuPP+4e955/zj778B1Y1+F+f8d8vluIxIMWg3SH5MGPCzPeezU2nQ2EYH2LxaJ4jT1aAWYpo7hMlsUCr",
+	"rZkwNevDLJ74wT2bw0hIA7ZVZtjlAj1eXfMayScPoMimzUvphvcPh2IoEApuhWNQtcmeYujsa9hCxkQI",
+	"cGBWxiLM6asIHQqnzHbODPM63QAg9KAFSKP4I6lKaRTNsQytslU9skLGPhmlutxLTOdIHpjhCsexfQ16",
+	"PYAmBmUqEqdKD0Uk5T0WlM26hfK2Yo5bZqCQiwEgeXSANpiHWZ9X8H2beFUm8K9M9VBQohPKIy4mRbwN",
+	"uZUxpFtFa2qMuS3sKqiyAUyqiGB6hfE+VtrBV1ajI1YS2lrdBMKEzFzVIUHTPLGhUwkjmX6mLA8t6iTP",
+	"6IQpEnJFJwljRtfTUxYDBDFVLA7Ms3GgAvdQXNIosm7Y1r2iKEGsLDogSD4PQXcZeufk8+Hh4RcjQa0G",
+	"YZ79cnh4+OsXzD5rV4IcdmIAZ4N8rMoGyweFjexR8mfh/2F9PdANxB+KqqcHwju3eIPst6V/0cDvZVwG",
+	"nBqBi3vnhouDMXfGBJ1x79w7OuwdHqEIn4IgzakMmEtGZa52PrNXBAte3pRHyiJuqXL8cb93gs4lGoL+",
+	"ODjrqDSYEhgCcrhn/MSoix48vs5GRF2NKf2dDOdZXm2b9ZzOZhEP4Mvnv9toY0SjVerWd2aMCzUXQZbY",
+	"/UtZLbRJZLJs0bDyAToIbW8C+SJh8KqkUFNAdqsCALcPpWA+nGhYEoAjS5Gbo2nMfBHPc5aDelQaxzQx",
+	"yvsbZtHUTggDIWBEDxRSc2jAjfEgVjBhOpkfKDq2iqnprh51EpYhTD3imK8h/EBZn60oGtHgnjzyKCIj",
+	"RmIaMgx98OFcp7HQN0iUEWMCGjQg0Q2O/XdGIVyi9cSqQSM3KVEBW6rIHylLWYiQ3Q4S3ULtBsSaZ0YD",
+	"A6aIwSuqGPzjzVscdTVmQUKTZaiVl8FohVtIQRliJalowitrO2jEKhz2741WsMZ2eGXhuhOkujG7ZEfY",
+	"GtZkNoR6rLE2E1A07o0AB/v3oyQhnatDskTS9Y/JntEDh+K419snj1MeMQdCkI/FYF+SCoEXECKE7xok",
+	"pFXxUbDXYyIs5W+OibDGGhz8IJjlMuCe+7scbVcaZhwMhOGYC66mLNySVExFMwL+y1CRIunM8M5Brwe8",
+	"06rY2cFEE2nU3dz0kHFdavYLqgT+bDGqQD6jO7gFd8y5EI9lDq/O+PTHJDocimZk770cGK31dzkyXcc0",
+	"Mro6C/d9eHeUvZtSKMVgLRN5qUTbrI+H/4KBgOWWPrBw35w9BsfHxy/InjmzGz2fCoDG73Kk9ptpIhW7",
+	"pIebVDwpNZjhm3jyXQ0v3j4XluMMHw2qTRMpZKqi+Tp82VozMqKgYfgh+TgLaX6gb6aRn/FYSnjoo69x",
+	"cZe7l7uy+iTz8QTiAZ84jP+dMoGWKazuCAiewshX49efoMBj0WFOZGCkwpoieX9DwZX9tDCrHZKfoW5J",
+	"6NtXqIDYLF1wCHxFwGSszDTA7VsRGkWZsl/EIGOrOnSvAdduEP+iMtATkYAzkZYab7aDRqkzbMUpKMO3",
+	"RBsXYVjgCqQvwS0nEvI2ZESRZQroThYTpleSww0YLVR50flK81pEiLeuK39JoRmKCpM/bTi720Hq8NKZ",
+	"727w8U0+wBPhYZ7LoZ4HZ7DZmjJi5HaQg3QlRlVUj0aEesuXHc2vwZaW5eZHOy3cOz5TeSk5P78ZiubW",
+	"HFV3cFoYctd44ZZzfBrccC5wa7DkIg/OyuC4HWSB0Bu30t966JLENSL5ItD8wd75t5bJMWMaTjpgP5eJ",
+	"lcFaujjt55W8ZDIUEaOhm5fnFUjcrGY2GszBcJqO7uYzlsvzvFiz0X1XSV+Us1TDzYNZ1WFWXxuYHGMh",
+	"C4ciY315KzKRTNVESpMLUbSZUjR5Q1nooYBMEnArco4sGSzbuQ+MW8nsqpQLDfXqkBE6FLmf2jjPn2Hg",
+	"lSXmqMzPaWQZ/FDUafFHL8/IXsbTa9zlQE8/evkib5RPxb55WXxux4MXx71e8SKbnX3TH4o9ewKB2wv7",
+	"eED2QqqpvcEzWplijBQe4O+YUoYh2eZHQ7HHBaZ6M99lB4beMR4Y8JLPYNk9h2rcWEFuf4UmlWP5zlWp",
+	"bKSt86mF3JBHg7Oe4RFBAAZ82++OFK4cEXeucRUEt0TnSmJkd0Lqg7FMRXgAd0je+S+A+j7gNvz/pQ9I",
+	"20Y7W8odr9NkJrG6ZGsmOcNvSgyJM1XK7fvKycQDd/5Vtkfacz074tID/pFLwvYDJPpenywQ8FCYxwMk",
+	"waPeESmTZkuay2D31UjPDrhrCjw7OflqBJjh0lekv2zMdelwA6pbKC/V3lSwrO4U3F5bekMPIMdW4FBZ",
+	"wtAUABSVFQttMg8DhZydOtISP0CKOjtDQ1g2r4DCne+IESwXYFu9qJOcR2cvLd296HWjOxd6O6c5Z7C/",
+	"E71lO7Z7CwNoZ3a4dUnt7HQjUsvyCLWmM0gwZPMCwvzRl9ka3EzDABJMIhGBowN7piDlzLKLluPjfkVr",
+	"HYpFtfX46LhoZXq2T09Ijfp5dAp9mL/OulMRAOarkJAZafca4+nLr0ZAmINq59STYSK1daXXop/j474P",
+	"eLURFTlFkVoTElZLAknTVF6mpC0OBWQZzOTXOkriUGQ1iMgyJdGhMdveKokntcKqd5opiWuQWQa5r0Jp",
+	"drC/k7CyG/S1hFVecH1NvXAzMivqNLWmshUFnCyFOTWcXtmI8Y3IDEddSmWDk4LKsDlS0+AU9Masjwa9",
+	"cXBWI/GOBi8sJQ5eLppSWpCihe5XoUQc6+9EiHa7vhId4mjrkuHgZDMyzGo3tafC5qJOjhXE7Oj8ThKK",
+	"vgFrGkKwLM5SM8jAMYNAc0s+1ncBZ4uENxSLlDeopbyjjPKOu8tAhOfXoTtMmPs3IjvYq69FdRrSBa5J",
+	"dJvZRLL6Qq1pDgoPtdIssSlKHUOM+8uEX8lEAhWaiC38owpZNRQKHK6ya0bwzTdTXSoSXzhHQNOhNUK+",
+	"qKW4FxnFvViD4gCYX4XgzEh/J3oDVPlK5GbGAmpDnOtEbS/6a1NbloWiPaVBeoruF6DocVRE7ZI9uJ3E",
+	"sjBhyvZrHJu6SEJN1b17CToUeAua+39Ai+YLUHz9BHefpWlV7z3rHVuOXrxsc+/Za7z37Nffex69HDhs",
+	"iap7+/So9jD88rjLnefRy5P6O8+jl6cb3XkCDu+cwZlR/laWK0C83XM3M8y6asSLl3C52YP/9+H/g26s",
+	"bsJ0dlvW1VnI+n4o3/FfBvcPlaVie6YwH65RMBRj/lA4zkQaAnclcBLkSw3OZqX57cyzyB1ll2i8rQQP",
+	"Xytt0RazFGF1rT7pnZ0fHZ/3T1tkKaLRfQnnRjSKEinj1QmKYLDegAyOKvkuBi+dTO8G5pEMbOI7742M",
+	"QnIpKaBaU4GwyhJs8Pgt14xwkEU2cNxenVpo/5CKhReoyA/stjesYFBagfWLgs1ZKGfRkhFaTG/rwlZ4",
+	"LGzZie3y5p3TeR3TC0ppUmxKkJwMoNZUQiEBsHdRdPSliwfchGnn6rIrD7T3dWrp2SqQMcu+qnWdXJzA",
+	"zpjcwkBfkc8NWpZZHSwtAQ1Bz++KVOpQApNjwQbb5B2d0D+5YOQi9DoQhQOZtnThXthumzRKfW9IGc7S",
+	"1qONrkSBtNCgA2DaiFyXAgXWz7Xv/KTkZ/aV/JIBD4DWsgoHC+uSUa815BPfKTH9ZbSFhpKPS4peOqUd",
+	"XywUa/SuLz945YKMJaVgQSVwi2IqGh+qmOvpkoqYtzQrOnryolcqiHlrvnTKYfaO+4Oj45PTsxeV3HGd",
+	"CpDidCuVQWz6jrFMSH/QI1yQyGjoamazF+XVqcqFAOHnweDg7PToYEyDcPRyYbE1VfWaMiUur0gK8CCP",
+	"LAxxQl+1DmleDs/77uBNQkPztVPRbuDWqOsflcvOee/Zo5rRGaTeaVe6a6E8HAKsUvPNPi7KuuEDm8Dn",
+	"5xxS2eujrjKig3DYhVDYhjBYTwq8l5p1lQRCaqbcCmTmrGeW0agG5aPslG1nozwR6/4LVrW6pFEEwdHB",
+	"vU8eKaQBIn+kUjMympMfEh7SeX2Vq/a0tVAkbLXyBei1ZSJDlM3LdG+B3Myy1iM566LSlerAmUi1uu5p",
+	"pEN36J2SojPQX+c4khUnv8gFn5rKxw/ie6qm2YQ/5+RnG39X2xitc90IxcKsE62gZN7+Ib7c+RbI5V95",
+	"X+uQDPqSdKUYVE2aSYYmJbegRqpxRt8p0RTjPBnNdCCaAHahn2Mdmq/qdG4rs458j6sbNmZJQiNLIrnO",
+	"+0bKSYQnf+y4t9Bxf6FXHAgo98XLcs+Yc9V2nD0mkLaLxl3FF25KJ6K0eLcLkrRdb4Egb21Pa5Gj0c87",
+	"U6OGR7UeQov2gwR0f9VMkfkEdkuQ2TB/OZPav4wOFwJ0AJLe+S+/ZsLrNG/1sxSlJraXQfYMyGfGqLZ5",
+	"LA3tdKQeA8FuxANoshPagZ63QTrY0TqUY3hZV8JBx5s2et8iGdkDczMd5dPZKRllo/x1qCgDXA1l3SX0",
+	"gUWETpAeciPEDVMsiiAXeK4jOt0UDa8TOWZKwYVpV2FkINmJmuz2b5+YcF2b09Id9NOVlJx6x12pqUw9",
+	"Tebs4kZ7KPIrbah8CpdzCnIHOJ4neYpsLP2b+ehYL6dZlKqhMBQJX+Oduq2KTyIu7lWDuXtxnTsj04WB",
+	"/jF+lzp6uVhfIbeIf/ZGqeKCKWW7uQhiRq71nLzVRvzmbyEBsHfunfRfDI7PTo5OTk69vN4jFnlV/0mD",
+	"mB2WbbnASfrHuY3WqL1f/kI2+JNKqh2bktGHrHAhi9iEQoL8WcQETdBDbJQwei9TYBgZoXxMIstIn9xA",
+	"fyFESiOrwwZSZKUb/61M9YPjkxpLvXed8IDZeoujNJww7ZUs90WB9UuZzGRCIQYzN9yv6f3g8K+28rEk",
+	"CLYsIkt9byglP5T62kBSbs3U77qQrpBauzf81wz2N7L/Z0b8wdn54Myx/x+3t//Dp4X9/5aJLE/qA1cs",
+	"JONIyoTMItrJsr8A9u5EN9+xnb+knm2NBOfrmf3vqLrvfOyj6r6NglrncllHlfkcdkaK2Qj/OFp+q/Uh",
+	"r0QQpSGmE774CW/6tlUVcnB6etK9KiSkn7dFDGZS0ahcn2zKJ9Om0pD9arWydqi6UKptKcMCKtyBhyT0",
+	"uyFbuoM+VvOiUukdJ4Lg9YOlubZhMAILGr3CfyCP315/sO8TKF/iQ4GyP6Vg/lDknq93vBwFg7/bpcEa",
+	"itqgFxj9kHwQ0ZwMvRssuwKLId8zDWnzPGykyB7m3eoP9jNLGQ1DFhae+eGKMAsE0s7jLGCYv0qCXoBt",
+	"QxCFjQ4K2VazVtlCWk3xFPC6TZLeEikgQ30rJ1zcyXu2JLf7JbSEMGcuJhE7SBXziZrKRB9E/AGuD+8h",
+	"4IpqEslJOaUvFzabzlBYyGGh6KxKE1QJUupRJqGfB0h9vHlrvlKWP8ZEy0MC2eHpUEDlpAQrIlnLL/jR",
+	"J/JRseSZInDrxRKoO0ViTCWvnaAwM1vMga0M8S1LGF9kkcRdsOFLPUwiORS48kCmUZhVfqkNXapAezc0",
+	"dbkwzBPRlLPOhnzDCDez3YZwItPebPp2yAahQKjtN+ICC49Rm0aaJVjacCE58Xp0NGH6wpwPQ8bWKTU1",
+	"6PcXUcyHx4Mi6pfa/oeCZ0UGBv0jJ1mpfb/fFG2UzW93kUZ2hKfi4dkCG7AtA9B201tnvdoTF7OycgU6",
+	"LVdQnN3qcmTKhn+m8lkpn1BNYqk06fd6UG3EqHVYMxBHG4qQjblgkCLd1mWDgolynDmyL+OOg34PmCrk",
+	"siinWkclZTk27jj2zRnlibGydVBStnNb1rjzfreMqCs06GVi9awhRT/iTR3W7FITfWO7fyI8waU1sC4L",
+	"kW3yra3uf1fDjj2Z1Ft2kDlxPKf/P2Qc0YkaChqGaNkxZ6zgnmmfcIElQbPE6lMZMyCjEI9ARnkEb4Bl",
+	"jKiY/27R6glZEIzflv/g1myZ+WCnW8C2K6iaG65RBcIRjm5ZEeBMgCRF5ZpsYbUsqGYGO0Oc6lhPhEHl",
+	"ibRFJSxxHO66VEQ+jpbbFGw3TrGZtXT63lmtTt97kev05hRbDEIKvb7nJPlwmzTp9qW57gwd3VGeCBFL",
+	"C20Qli7AtiszS7u1XTXKXdiabK1UHalJ719SUmPQO12qkK1Gvd1yw8WRvgEUbMsJy4WrtssGS31vGStv",
+	"0UtvOUIuSXd9UmCUtZiGkmGxRPaJq3ol3x10Z8jkDPKUWpmdRls8Uth82yiUdbtt7Jkxes+SdbGnPzjG",
+	"TJWIOVOKDAk7VVZU9nt9tME6YvaQXIU1xfwbGJg7y92hWzHIE6GbnUFrTLNg3jam2W63jmlSKJmoKZ+t",
+	"i229l/XYhh3n2NarxzafROyBZbVuY5lCHGlrDCzPfodYWBroyTARZtEeE3HSW8dE7HabmIgHkcushF0j",
+	"FuJxSuG5M+LKOSRlRSfsBe9dXs0ZMBIMN0Inc6PR5blFXsEXxakW/anhhnmWMGXQWYpojqIYXQcg92lS",
+	"n5lsYRW7wcar0iBPeqwtJtF08btQrztP6cJRs5FJyBKitmaiw2kV59tO59rqRZVmKsfQGReTZry8o/d4",
+	"DZCXuy4X7y7qCUNGyGcK3B2UpvGsqsnNMB/FzjbvmovJ8pLS+SxpcC/kY8TCCYu3tkuXUxbcEwoZGzOq",
+	"vbi+cnbIAL6JhZiuWJCij88vn72rn28hQO1X89xMG320FphiahT9iFPYlQvFKbmmIMQ830uTyDv3plrP",
+	"1Plzs/mHdHagZKqnjCp9MDjkDw9z8OX64i92/FGAAeVWUw3OutW+UnXwyFp287+5mIQyhkm+ThMJWYir",
+	"XbK02uWvOfQq/gcG3FxMqhA/LFypAOLVeYGqrcBBgCeu+c+vHprze7NMKfYLUQHVO3PFKB8VKbE67GVu",
+	"98qbZvfN1cY3qRBmeTEV89o65TD6mOlgaprhUqxPlDMAljCvdn9XFMElXCsWjX243UsVS5RPAqk0CZjQ",
+	"8IuL0GAaN2DAuqeRnPiYAJYkbCYTjcAQUhvsQ6mj0lE+ojslO2zNpK7Eg+SBGQVj0K3vqul5RucxGqKL",
+	"HGnYuqafnyAgiSgGR01rGDFMTAuWZMt2erJvanqCLDJ+2Xndd3L5+dYn1S6elfY2iRvn5hPrBal8MrbJ",
+	"EomaUVh8ImVsC1zbOBAa3IOVB4te58HU+VBwEeJ9+fXL/w0AAP//",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,
