@@ -17,8 +17,27 @@ import (
 	"strings"
 
 	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/oapi-codegen/runtime"
 	openapi_types "github.com/oapi-codegen/runtime/types"
 )
+
+// Defines values for BookingListOrderDir.
+const (
+	BookingListOrderDirAsc  BookingListOrderDir = "asc"
+	BookingListOrderDirDesc BookingListOrderDir = "desc"
+)
+
+// Valid indicates whether the value is a known member of the BookingListOrderDir enum.
+func (e BookingListOrderDir) Valid() bool {
+	switch e {
+	case BookingListOrderDirAsc:
+		return true
+	case BookingListOrderDirDesc:
+		return true
+	default:
+		return false
+	}
+}
 
 // Defines values for GetEventListRequestOrderBy.
 const (
@@ -51,6 +70,438 @@ func (e GetEventListRequestOrderDir) Valid() bool {
 	default:
 		return false
 	}
+}
+
+// AddItemsToBookingRequest Example: {"bookingId":2,"items":[{"costCentreId":5,"description":"Welcome signage","quantity":2,"salePrice":55}],"venueId":2}
+type AddItemsToBookingRequest struct {
+	BookingId int64                        `json:"bookingId"`
+	Items     []BookingAdditionalItemInput `json:"items"`
+	VenueId   int64                        `json:"venueId"`
+}
+
+// AddItemsToBookingResult Example: {"items":[501],"success":true}
+type AddItemsToBookingResult struct {
+	// Items The new items' ids, in the order sent.
+	Items   *[]Integer `json:"items,omitempty"`
+	Success *bool      `json:"success,omitempty"`
+}
+
+// AddOrUpdateBookingAttendeeRequest An attendee to add (neither id nor hash) or to update (id, or hash
+// when there is no id).
+//
+// Example: {"bookingId":4407,"email":"priya.nair@example.com","firstName":"Priya","lastName":"Nair","menuItems":[{"inventoryId":14,"menuId":225,"sessionId":2447}],"phone":"0400111222","venueId":1}
+type AddOrUpdateBookingAttendeeRequest struct {
+	BookingId          int64               `json:"bookingId"`
+	DietaryRequirement *string             `json:"dietaryRequirement,omitempty"`
+	Email              openapi_types.Email `json:"email"`
+	FirstName          string              `json:"firstName"`
+
+	// Hash Names the attendee to update when id is not sent.
+	Hash     *string `json:"hash,omitempty"`
+	Id       *int64  `json:"id,omitempty"`
+	LastName string  `json:"lastName"`
+
+	// MenuItems Replaces the attendee's menu choices; omit to keep them.
+	MenuItems *[]BookingAttendeeMenuItem `json:"menuItems,omitempty"`
+	Phone     string                     `json:"phone"`
+	VenueId   int64                      `json:"venueId"`
+}
+
+// AddOrUpdateBookingNoteRequest A note to add to a booking (no id) or to update (with id). Notes of
+// typeId 3 and 11 to 37 need bookingDays; notes about accommodation,
+// sessions, menus, beverages, resources or products need the ids of
+// those items.
+//
+// Example: {"applyToTemplates":[1],"bookingDays":[1,2],"bookingId":110,"description":"Security on the loading dock from 6am","typeId":13,"venueId":1}
+type AddOrUpdateBookingNoteRequest struct {
+	AccommodationIds *[]int64 `json:"accommodationIds,omitempty"`
+
+	// ApplyToTemplates The documents that show the note, 1 BEO, 2 quotes and contracts, 3 resume.
+	ApplyToTemplates *[]int   `json:"applyToTemplates,omitempty"`
+	BeverageIds      *[]int64 `json:"beverageIds,omitempty"`
+
+	// BookingDays The days of the booking the note is about, counted from 1.
+	BookingDays *[]int   `json:"bookingDays,omitempty"`
+	BookingId   int64    `json:"bookingId"`
+	Description string   `json:"description"`
+	Id          *int64   `json:"id,omitempty"`
+	IsPrivate   *bool    `json:"isPrivate,omitempty"`
+	MenuIds     *[]int64 `json:"menuIds,omitempty"`
+	ProductIds  *[]int64 `json:"productIds,omitempty"`
+	ResourceIds *[]int64 `json:"resourceIds,omitempty"`
+	SessionIds  *[]int64 `json:"sessionIds,omitempty"`
+
+	// TypeId 2 session, 3 billing instructions, 4 menu, 5 beverage, 6
+	// resources, 7 products, 8 accommodation, 11 couriers, 12 VIP
+	// guests, 13 security, 14 onsite contractors, 15 signatories, 16
+	// front office, 17 transfers, 18 room drops, 19 luggage services, 20
+	// group profile, 21 lead, 22 dietary requirements, 23 all
+	// departments, 24 food and beverages, 25 car parking, 26 suppliers,
+	// 27 internet, 29 signage, 30 sales office, 31 bellman and van
+	// service, 32 reservations, 33 housekeeping, 34 engineering, 35
+	// audio visual, 36 set-up, 37 onsite contact.
+	TypeId  *int  `json:"typeId,omitempty"`
+	VenueId int64 `json:"venueId"`
+}
+
+// AddOrUpdateBookingPackageRequest A package to add to a booking (no id) or the fields to change (with
+// id; bookingDate and the space fields are then ignored). The
+// attendee breakdown applies when the venue shows additional
+// attendees, and agreedAttendees is then needed.
+//
+// Example: {"bookingDate":"2026-05-14","bookingId":26806,"costcenters":[{"excludedTaxIds":null,"id":1,"value":130},{"excludedTaxIds":[],"id":2,"value":1170}],"numberAttendees":5,"packageId":49,"price":1300,"venueId":1}
+type AddOrUpdateBookingPackageRequest struct {
+	ActualAttendees *int `json:"actualAttendees,omitempty"`
+	AgreedAttendees *int `json:"agreedAttendees,omitempty"`
+
+	// BookingDate An iVvy date, "yyyy-mm-dd".
+	//
+	// Example: 2026-05-14
+	BookingDate *BookingDate `json:"bookingDate,omitempty"`
+	BookingId   int64        `json:"bookingId"`
+
+	// Costcenters The split of the price by cost center; derived from the venue's package when price is not sent.
+	Costcenters         *[]BookingPackageCostcenterInput `json:"costcenters,omitempty"`
+	ExpectedAttendees   *int                             `json:"expectedAttendees,omitempty"`
+	GuaranteedAttendees *int                             `json:"guaranteedAttendees,omitempty"`
+	Id                  *int64                           `json:"id,omitempty"`
+
+	// IsAccommIncluded The page types it as an integer; its example sends a boolean.
+	IsAccommIncluded *bool `json:"isAccommIncluded,omitempty"`
+
+	// MainSpaceId The space for package sessions that have none.
+	MainSpaceId      *int64 `json:"mainSpaceId,omitempty"`
+	MainSpaceVenueId *int64 `json:"mainSpaceVenueId,omitempty"`
+	NumberAttendees  *int   `json:"numberAttendees,omitempty"`
+
+	// PackageId The venue package (event template).
+	PackageId        int64    `json:"packageId"`
+	Price            *float64 `json:"price,omitempty"`
+	SetAttendees     *int     `json:"setAttendees,omitempty"`
+	SmallDescription *string  `json:"smallDescription,omitempty"`
+	SpaceLayoutId    *int64   `json:"spaceLayoutId,omitempty"`
+	VenueId          int64    `json:"venueId"`
+}
+
+// AddOrUpdateBookingRequest A booking to add (no id) or the fields to change (with id). Adding
+// needs bookingType, currentStatus, name, eventTypeId, bookedById and
+// totalAttendees, plus dateEventStart and dateEventEnd for event
+// details or dateAccomStart and dateAccomEnd for accommodation.
+//
+// Example: {"bookedById":123,"bookingType":1,"companyId":4,"contactId":3,"currentStatus":1,"dateEventEnd":"2026-05-15","dateEventStart":"2026-05-14","eventTypeId":3,"name":"Leadership Summit 2026","packageId":49,"totalAttendees":30,"venueId":1}
+type AddOrUpdateBookingRequest struct {
+	// AccommArrivalMethod 1 together, 2 individually.
+	AccommArrivalMethod *int `json:"accommArrivalMethod,omitempty"`
+
+	// AccommCancellationDate An iVvy date, "yyyy-mm-dd".
+	//
+	// Example: 2026-05-14
+	AccommCancellationDate *BookingDate `json:"accommCancellationDate,omitempty"`
+
+	// AccommChargingMethod 0 none, 1 individual pays own, 2 bill to master, 3 combined, 4 complimentary.
+	AccommChargingMethod *int `json:"accommChargingMethod,omitempty"`
+
+	// AccommCutOffDate An iVvy date, "yyyy-mm-dd".
+	//
+	// Example: 2026-05-14
+	AccommCutOffDate *BookingDate `json:"accommCutOffDate,omitempty"`
+
+	// AccommExternalBlockId The block's id in an external property management system.
+	AccommExternalBlockId   *string `json:"accommExternalBlockId,omitempty"`
+	AccommGuaranteeRequired *bool   `json:"accommGuaranteeRequired,omitempty"`
+
+	// AccommReservationCancellationDate An iVvy date, "yyyy-mm-dd".
+	//
+	// Example: 2026-05-14
+	AccommReservationCancellationDate *BookingDate `json:"accommReservationCancellationDate,omitempty"`
+
+	// AccommReservationMethod 1 rooming list, 2 individual call-in, 3 booking engine, 4 housing form.
+	AccommReservationMethod *int `json:"accommReservationMethod,omitempty"`
+
+	// BookedById The account user who coordinates the booking.
+	BookedById *int64 `json:"bookedById,omitempty"`
+
+	// BookingRoleUserId1 The account user in booking role 1 (the page types these ids as strings).
+	BookingRoleUserId1 *string `json:"bookingRoleUserId1,omitempty"`
+	BookingRoleUserId2 *string `json:"bookingRoleUserId2,omitempty"`
+	BookingRoleUserId3 *string `json:"bookingRoleUserId3,omitempty"`
+	BookingRoleUserId4 *string `json:"bookingRoleUserId4,omitempty"`
+	BookingRoleUserId5 *string `json:"bookingRoleUserId5,omitempty"`
+
+	// BookingType 1 detailed (needs function space), 4 accommodation only. Ignored on update.
+	BookingType *int `json:"bookingType,omitempty"`
+
+	// CanBeMoved Whether the booking's dates are flexible.
+	CanBeMoved *bool `json:"canBeMoved,omitempty"`
+
+	// Code The booking's reference; generated when omitted on add.
+	Code *string `json:"code,omitempty"`
+
+	// Company A company to create or match while saving a booking or an
+	// opportunity: the parameters of addOrUpdateCompany (contact namespace).
+	//
+	//
+	// Example: {"businessName":"Harbour Events Pty Ltd","updateIfExists":true}
+	Company *VenueCompanyDetails `json:"company,omitempty"`
+
+	// CompanyId Makes the booking a company booking; contactId must then be one of the company's contacts.
+	CompanyId *int64 `json:"companyId,omitempty"`
+
+	// Contact A contact to add (no id; firstName, lastName and email required) or
+	// the fields to change (with id).
+	Contact   *AddOrUpdateContactRequest `json:"contact,omitempty"`
+	ContactId *int64                     `json:"contactId,omitempty"`
+
+	// CurrentStatus 1 prospective (a quote), 2 tentative, 3 confirmed, 5 ordering, 9 prospective hold. Ignored on update.
+	CurrentStatus *int                     `json:"currentStatus,omitempty"`
+	CustomFields  *[]VenueCustomFieldValue `json:"customFields,omitempty"`
+
+	// DateAccomEnd An iVvy date, "yyyy-mm-dd".
+	//
+	// Example: 2026-05-14
+	DateAccomEnd *BookingDate `json:"dateAccomEnd,omitempty"`
+
+	// DateAccomStart An iVvy date, "yyyy-mm-dd".
+	//
+	// Example: 2026-05-14
+	DateAccomStart *BookingDate `json:"dateAccomStart,omitempty"`
+
+	// DateEventEnd An iVvy date, "yyyy-mm-dd".
+	//
+	// Example: 2026-05-14
+	DateEventEnd *BookingDate `json:"dateEventEnd,omitempty"`
+
+	// DateEventStart An iVvy date, "yyyy-mm-dd".
+	//
+	// Example: 2026-05-14
+	DateEventStart *BookingDate `json:"dateEventStart,omitempty"`
+	DiscountCode   *string      `json:"discountCode,omitempty"`
+
+	// EventSubTypeId Needed when the event type has sub types.
+	EventSubTypeId *int64 `json:"eventSubTypeId,omitempty"`
+	EventTypeId    *int64 `json:"eventTypeId,omitempty"`
+
+	// ExternalUrls At most 3 links; null removes them all.
+	ExternalUrls *[]ExternalUrl `json:"externalUrls,omitempty"`
+
+	// Id The booking to update; omit to add a booking.
+	Id *int64 `json:"id,omitempty"`
+
+	// IndustryId The industry of the contact, for a contact booking.
+	IndustryId       *int64 `json:"industryId,omitempty"`
+	IsAccommIncluded *bool  `json:"isAccommIncluded,omitempty"`
+	IsConfidential   *bool  `json:"isConfidential,omitempty"`
+
+	// LeadId The opportunity a new booking belongs to; ignored on update.
+	LeadId      *int64  `json:"leadId,omitempty"`
+	Name        *string `json:"name,omitempty"`
+	OtaFolioRef *string `json:"otaFolioRef,omitempty"`
+
+	// PackageId An event template to add to every event day of a new booking (at most 7 days).
+	PackageId *int64 `json:"packageId,omitempty"`
+
+	// PackagePrice The template's price, rounded to 3 decimals; the venue's price when omitted.
+	PackagePrice        *float64 `json:"packagePrice,omitempty"`
+	PurchaseOrderNumber *string  `json:"purchaseOrderNumber,omitempty"`
+
+	// TotalAttendees Ignored on update.
+	TotalAttendees *int  `json:"totalAttendees,omitempty"`
+	VenueId        int64 `json:"venueId"`
+}
+
+// AddOrUpdateBookingSessionBeverageRequest A beverage package to add to a session (no id; name,
+// minAttendeesGuaranteed and costcenterId needed) or the fields to
+// change (with id). cost and excludedTaxIds are needed unless
+// includeInPackage is true; hourly packages need costPeriod 1 and
+// numHours.
+//
+// Example: {"beverageId":2,"bookingId":313,"cost":35,"costPeriod":1,"costcenterId":3,"excludedTaxIds":[],"minAttendeesGuaranteed":30,"name":"Standard drinks package","numHours":2.5,"sessionId":519,"venueId":1}
+type AddOrUpdateBookingSessionBeverageRequest struct {
+	// BeverageId The venue beverage package to add.
+	BeverageId       *int64   `json:"beverageId,omitempty"`
+	BookingId        *int64   `json:"bookingId,omitempty"`
+	BookingPackageId *int64   `json:"bookingPackageId,omitempty"`
+	Cost             *float64 `json:"cost,omitempty"`
+
+	// CostPeriod 1 hourly, 2 daily.
+	CostPeriod   *int   `json:"costPeriod,omitempty"`
+	CostcenterId *int64 `json:"costcenterId,omitempty"`
+
+	// EndTime A time of day, "hh:mm:ss" on a 24-hour clock.
+	//
+	// Example: 09:30:00
+	EndTime *BookingTimeOfDay `json:"endTime,omitempty"`
+
+	// ExcludedFromCommissions Defaults to true; applies to commissionable bookings.
+	ExcludedFromCommissions *bool    `json:"excludedFromCommissions,omitempty"`
+	ExcludedTaxIds          *[]int64 `json:"excludedTaxIds,omitempty"`
+	Id                      *int64   `json:"id,omitempty"`
+	IncludeInPackage        *bool    `json:"includeInPackage,omitempty"`
+
+	// Items Replaces the package's items, except those that cannot be removed.
+	Items                  *[]BookingSessionBeverageItemInput `json:"items,omitempty"`
+	MinAttendeesGuaranteed *int                               `json:"minAttendeesGuaranteed,omitempty"`
+	Name                   *string                            `json:"name,omitempty"`
+
+	// NumHours Hours as a decimal (3.75 for 3 hours 45 minutes); must be one of the package's hourly prices.
+	NumHours          *float32 `json:"numHours,omitempty"`
+	SameAsSessionTime *bool    `json:"sameAsSessionTime,omitempty"`
+	SessionId         *int64   `json:"sessionId,omitempty"`
+	SortOrder         *int     `json:"sortOrder,omitempty"`
+
+	// StartTime A time of day, "hh:mm:ss" on a 24-hour clock.
+	//
+	// Example: 09:30:00
+	StartTime *BookingTimeOfDay `json:"startTime,omitempty"`
+	VenueId   int64             `json:"venueId"`
+}
+
+// AddOrUpdateBookingSessionMenuRequest A menu to add to a session (no id; name, minAttendeesGuaranteed and
+// costcenterId needed) or the fields to change (with id). cost and
+// excludedTaxIds are needed unless includeInPackage is true; menus
+// priced per cost center take costcenters instead.
+//
+// Example: {"bookingId":313,"cost":18,"costcenterId":1,"excludedTaxIds":[],"menuId":15,"minAttendeesGuaranteed":10,"name":"Working lunch","sessionId":519,"venueId":1}
+type AddOrUpdateBookingSessionMenuRequest struct {
+	BookingId        *int64                   `json:"bookingId,omitempty"`
+	BookingPackageId *int64                   `json:"bookingPackageId,omitempty"`
+	Cost             *float64                 `json:"cost,omitempty"`
+	CostcenterId     *int64                   `json:"costcenterId,omitempty"`
+	Costcenters      *[]BookingMenuCostcenter `json:"costcenters,omitempty"`
+
+	// EndTime A time of day, "hh:mm:ss" on a 24-hour clock.
+	//
+	// Example: 09:30:00
+	EndTime          *BookingTimeOfDay `json:"endTime,omitempty"`
+	ExcludedTaxIds   *[]int64          `json:"excludedTaxIds,omitempty"`
+	Id               *int64            `json:"id,omitempty"`
+	IncludeInPackage *bool             `json:"includeInPackage,omitempty"`
+
+	// Items Replaces the menu's items, except those that cannot be removed.
+	Items *[]BookingSessionMenuItemInput `json:"items,omitempty"`
+
+	// MenuId The venue menu to add.
+	MenuId                 *int64  `json:"menuId,omitempty"`
+	MinAttendeesGuaranteed *int    `json:"minAttendeesGuaranteed,omitempty"`
+	Name                   *string `json:"name,omitempty"`
+
+	// SameAsSessionAttendees Take the attendees from the session (minAttendeesGuaranteed is then ignored).
+	SameAsSessionAttendees *bool `json:"sameAsSessionAttendees,omitempty"`
+
+	// SameAsSessionTime Take the times from the session (startTime and endTime are then ignored).
+	SameAsSessionTime *bool  `json:"sameAsSessionTime,omitempty"`
+	SessionId         *int64 `json:"sessionId,omitempty"`
+	SortOrder         *int   `json:"sortOrder,omitempty"`
+
+	// StartTime A time of day, "hh:mm:ss" on a 24-hour clock.
+	//
+	// Example: 09:30:00
+	StartTime *BookingTimeOfDay `json:"startTime,omitempty"`
+	VenueId   int64             `json:"venueId"`
+}
+
+// AddOrUpdateBookingSessionRequest A session to add to a booking (no id) or the fields to change (with
+// id). Adding needs name, startDate, minAttendeesGuaranteed and
+// costcenterId; cost and excludedTaxIds are needed unless
+// includeInPackage is true, in which case bookingPackageId, tariffId
+// and roomHireType are.
+//
+// Example: {"bookingId":15722,"contactId":10,"cost":400,"costcenterId":4,"endTime":"11:00:00","excludedTaxIds":[],"minAttendeesGuaranteed":10,"name":"Opening plenary","spaceId":3,"spaceVenueId":1,"startDate":"2026-05-14","startTime":"10:00:00","venueId":1}
+type AddOrUpdateBookingSessionRequest struct {
+	ActualAttendees  *int     `json:"actualAttendees,omitempty"`
+	AgreedAttendees  *int     `json:"agreedAttendees,omitempty"`
+	BookingId        int64    `json:"bookingId"`
+	BookingPackageId *int64   `json:"bookingPackageId,omitempty"`
+	ContactId        int64    `json:"contactId"`
+	Cost             *float64 `json:"cost,omitempty"`
+	CostcenterId     *int64   `json:"costcenterId,omitempty"`
+	CustomLayoutName *string  `json:"customLayoutName,omitempty"`
+
+	// EndTime A time of day, "hh:mm:ss" on a 24-hour clock.
+	//
+	// Example: 09:30:00
+	EndTime             *BookingTimeOfDay `json:"endTime,omitempty"`
+	ExcludedTaxIds      *[]int64          `json:"excludedTaxIds,omitempty"`
+	ExpectedAttendees   *int              `json:"expectedAttendees,omitempty"`
+	GuaranteedAttendees *int              `json:"guaranteedAttendees,omitempty"`
+
+	// Id The session to update; omit to add one.
+	Id               *int64 `json:"id,omitempty"`
+	IncludeInPackage *bool  `json:"includeInPackage,omitempty"`
+	IsSignageVisible *bool  `json:"isSignageVisible,omitempty"`
+
+	// LayoutType A layout type of the space, used only when spaceLayout is not sent.
+	LayoutType             *int   `json:"layoutType,omitempty"`
+	MinAttendeesGuaranteed *int   `json:"minAttendeesGuaranteed,omitempty"`
+	Name                   string `json:"name"`
+
+	// OverridePax Allow more attendees than the space holds.
+	OverridePax   *bool  `json:"overridePax,omitempty"`
+	RoomHireType  *int   `json:"roomHireType,omitempty"`
+	SessionTypeId *int64 `json:"sessionTypeId,omitempty"`
+	SetAttendees  *int   `json:"setAttendees,omitempty"`
+
+	// SetdownTime Minutes.
+	SetdownTime *int `json:"setdownTime,omitempty"`
+
+	// SetupTime Minutes.
+	SetupTime *int    `json:"setupTime,omitempty"`
+	Signage   *string `json:"signage,omitempty"`
+	SpaceId   *int64  `json:"spaceId,omitempty"`
+
+	// SpaceLayout The space layout; 0 or absent for none.
+	SpaceLayout *int64 `json:"spaceLayout,omitempty"`
+
+	// SpaceVenueId The venue of the function space.
+	SpaceVenueId int64 `json:"spaceVenueId"`
+
+	// StartDate An iVvy date, "yyyy-mm-dd".
+	//
+	// Example: 2026-05-14
+	StartDate BookingDate `json:"startDate"`
+
+	// StartTime A time of day, "hh:mm:ss" on a 24-hour clock.
+	//
+	// Example: 09:30:00
+	StartTime *BookingTimeOfDay `json:"startTime,omitempty"`
+	TariffId  *int64            `json:"tariffId,omitempty"`
+
+	// VenueId The booking's venue (sent by the page's example).
+	VenueId *int64 `json:"venueId,omitempty"`
+}
+
+// AddOrUpdateBookingSessionResourceRequest A resource to add to a session (no id; quantity, startTime, endTime
+// and includeInPackage needed, and costCenterId, cost and costType when
+// it is not part of a package) or the fields to change (with id).
+//
+// Example: {"bookingId":29063,"cost":25,"costCenterId":4,"costType":1,"endTime":"07:00:00","includeInPackage":false,"quantity":10,"resourceId":27,"sessionId":19792,"startTime":"05:00:00","venueId":9}
+type AddOrUpdateBookingSessionResourceRequest struct {
+	BookingId        int64    `json:"bookingId"`
+	BookingPackageId *int64   `json:"bookingPackageId,omitempty"`
+	Cost             *float64 `json:"cost,omitempty"`
+	CostCenterId     *int64   `json:"costCenterId,omitempty"`
+
+	// CostType 1 hourly, 2 daily.
+	CostType *int `json:"costType,omitempty"`
+
+	// EndTime The end time, in the same form as startTime.
+	EndTime        *string  `json:"endTime,omitempty"`
+	ExcludedTaxIds *[]int64 `json:"excludedTaxIds,omitempty"`
+
+	// HasCommissions Whether the resource pays commission to an agent.
+	HasCommissions   *bool  `json:"hasCommissions,omitempty"`
+	Id               *int64 `json:"id,omitempty"`
+	IncludeInPackage *bool  `json:"includeInPackage,omitempty"`
+	Quantity         *int   `json:"quantity,omitempty"`
+
+	// ResourceId The venue resource.
+	ResourceId *int64 `json:"resourceId,omitempty"`
+	SessionId  int64  `json:"sessionId"`
+
+	// StartTime The start time. The page types it as a time (hh:mm:ss) but its
+	// examples send "5:00 AM", so the form is not checked here.
+	StartTime *string `json:"startTime,omitempty"`
+	VenueId   int64   `json:"venueId"`
 }
 
 // AddOrUpdateContactRequest A contact to add (no id; firstName, lastName and email required) or
@@ -132,6 +583,100 @@ type AddOrUpdateEventRequest struct {
 	Title    *string `json:"title,omitempty"`
 }
 
+// AddOrUpdateOpportunityNoteRequest A note to add to a lead or opportunity (no id) or to update (with id).
+//
+// Example: {"leadId":10,"note":"Client asked for a second quote with a dinner option.","venueId":1}
+type AddOrUpdateOpportunityNoteRequest struct {
+	Id *int64 `json:"id,omitempty"`
+
+	// LeadId The lead or opportunity.
+	LeadId  int64  `json:"leadId"`
+	Note    string `json:"note"`
+	VenueId int64  `json:"venueId"`
+}
+
+// AddOrUpdateOpportunityRequest An opportunity to add (no id; name, sourceId and typeId needed) or
+// the fields to change (with id). A company opportunity names the
+// company (companyId or company) and one of its contacts
+// (companyLeadContactId or contact); otherwise contactId may be any
+// contact of the account. The utm fields are kept only when adding.
+//
+// Example: {"companyId":4,"companyLeadContactId":3,"name":"Leadership Summit 2026","sourceId":25,"stageId":69,"typeId":18,"venueId":107}
+type AddOrUpdateOpportunityRequest struct {
+	CancelledQuoteId *int64 `json:"cancelledQuoteId,omitempty"`
+	ChannelId        *int64 `json:"channelId,omitempty"`
+
+	// ClosedDate An iVvy date, "yyyy-mm-dd".
+	//
+	// Example: 2026-05-14
+	ClosedDate *BookingDate `json:"closedDate,omitempty"`
+
+	// Company A company to create or match while saving a booking or an
+	// opportunity: the parameters of addOrUpdateCompany (contact namespace).
+	//
+	//
+	// Example: {"businessName":"Harbour Events Pty Ltd","updateIfExists":true}
+	Company   *VenueCompanyDetails `json:"company,omitempty"`
+	CompanyId *int64               `json:"companyId,omitempty"`
+
+	// CompanyLeadContactId The company's contact for the opportunity.
+	CompanyLeadContactId *int64 `json:"companyLeadContactId,omitempty"`
+	ConfirmedQuoteId     *int64 `json:"confirmedQuoteId,omitempty"`
+	ConfirmedQuoteStatus *int   `json:"confirmedQuoteStatus,omitempty"`
+
+	// Contact A contact to add (no id; firstName, lastName and email required) or
+	// the fields to change (with id).
+	Contact      *AddOrUpdateContactRequest `json:"contact,omitempty"`
+	ContactId    *int64                     `json:"contactId,omitempty"`
+	CustomFields *[]VenueCustomFieldValue   `json:"customFields,omitempty"`
+	Description  *string                    `json:"description,omitempty"`
+
+	// ExternalUrls At most 3 links; null removes them all.
+	ExternalUrls *[]ExternalUrl `json:"externalUrls,omitempty"`
+
+	// Id The opportunity to update; omit to add one.
+	Id         *int64 `json:"id,omitempty"`
+	IndustryId *int64 `json:"industryId,omitempty"`
+
+	// LostToCompetition The lost reason.
+	LostToCompetition *int64  `json:"lostToCompetition,omitempty"`
+	Name              *string `json:"name,omitempty"`
+
+	// OwnerUserId The sales person; the key's privileges may keep it from changing.
+	OwnerUserId *int64 `json:"ownerUserId,omitempty"`
+	QualityId   *int64 `json:"qualityId,omitempty"`
+
+	// ReferralCompany A company to create or match while saving a booking or an
+	// opportunity: the parameters of addOrUpdateCompany (contact namespace).
+	//
+	//
+	// Example: {"businessName":"Harbour Events Pty Ltd","updateIfExists":true}
+	ReferralCompany *VenueCompanyDetails `json:"referralCompany,omitempty"`
+
+	// ReferralCompanyId For the Referral Program source, when referralCompany is not sent.
+	ReferralCompanyId *int64 `json:"referralCompanyId,omitempty"`
+
+	// ReferralContact A contact to add (no id; firstName, lastName and email required) or
+	// the fields to change (with id).
+	ReferralContact *AddOrUpdateContactRequest `json:"referralContact,omitempty"`
+
+	// ReferralContactId For the Referral Program source, when referralContact is not sent.
+	ReferralContactId *int64 `json:"referralContactId,omitempty"`
+	SourceId          *int64 `json:"sourceId,omitempty"`
+	StageId           *int64 `json:"stageId,omitempty"`
+	StageReasonId     *int64 `json:"stageReasonId,omitempty"`
+
+	// SubtypeId Needed when the type has sub types.
+	SubtypeId   *int64  `json:"subtypeId,omitempty"`
+	TypeId      *int64  `json:"typeId,omitempty"`
+	UtmCampaign *string `json:"utmCampaign,omitempty"`
+	UtmContent  *string `json:"utmContent,omitempty"`
+	UtmMedium   *string `json:"utmMedium,omitempty"`
+	UtmSource   *string `json:"utmSource,omitempty"`
+	UtmTerm     *string `json:"utmTerm,omitempty"`
+	VenueId     int64   `json:"venueId"`
+}
+
 // AddOrUpdateResult The answer of the addOrUpdate actions. Servers have been seen to send
 // only the id.
 type AddOrUpdateResult struct {
@@ -147,6 +692,73 @@ type AddOrUpdateResult struct {
 
 	// Success Whether the object was added or updated.
 	Success *bool `json:"success,omitempty"`
+}
+
+// AddOrUpdateSpaceBlockoutRequest A blockout to add (no id; name, spaceId, startDateTime and
+// endDateTime) or the fields to change (with id).
+//
+// Example: {"endDateTime":"2026-03-05 06:00:00 UTC","name":"Carpet replacement","spaceId":1,"startDateTime":"2026-03-05 03:00:00 UTC","venueId":107}
+type AddOrUpdateSpaceBlockoutRequest struct {
+	// EndDateTime An iVvy timestamp, "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC" suffix.
+	EndDateTime *Timestamp `json:"endDateTime,omitempty"`
+
+	// Id The blockout to update; omit to add one.
+	Id   *int64  `json:"id,omitempty"`
+	Name *string `json:"name,omitempty"`
+
+	// SpaceId The function space blocked out.
+	SpaceId *int64 `json:"spaceId,omitempty"`
+
+	// StartDateTime An iVvy timestamp, "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC" suffix.
+	StartDateTime *Timestamp `json:"startDateTime,omitempty"`
+	VenueId       int64      `json:"venueId"`
+}
+
+// AddPaymentToBookingRequest Example: {"bookingId":2,"payment":{"amountPaid":100,"paidDate":"2026-03-02 00:00:00","paymentMethod":6},"venueId":2}
+type AddPaymentToBookingRequest struct {
+	BookingId int64 `json:"bookingId"`
+
+	// Payment A payment made on a booking.
+	//
+	// Example: {"amountPaid":100,"notes":"Deposit","paidDate":"2026-03-02 00:00:00","paymentMethod":6,"receiptNum":"12345"}
+	Payment BookingPaymentInput `json:"payment"`
+	VenueId int64               `json:"venueId"`
+}
+
+// AddPaymentToBookingResult The payment and the invoice it was applied to. The page's example
+// spells the flag "Success"; its table says "success".
+//
+// Example: {"Success":true,"invoiceId":1736,"paymentId":758}
+type AddPaymentToBookingResult struct {
+	SuccessAsSent *bool `json:"Success,omitempty"`
+
+	// InvoiceId An integer that the server may send as a JSON number or as a string of digits.
+	InvoiceId *Integer `json:"invoiceId,omitempty"`
+
+	// PaymentId An integer that the server may send as a JSON number or as a string of digits.
+	PaymentId *Integer `json:"paymentId,omitempty"`
+	Success   *bool    `json:"success,omitempty"`
+}
+
+// AddRefundToBookingRequest Example: {"bookingId":2,"refund":{"amount":100,"refundDate":"2026-03-02 00:00:00 UTC"},"venueId":2}
+type AddRefundToBookingRequest struct {
+	BookingId int64 `json:"bookingId"`
+
+	// Refund A refund made on a booking.
+	//
+	// Example: {"amount":100,"notes":"Cancelled day two","refundDate":"2026-03-02 00:00:00 UTC"}
+	Refund  BookingRefundInput `json:"refund"`
+	VenueId int64              `json:"venueId"`
+}
+
+// AddRefundToBookingResult The invoices the refund went to. The page's example spells the flag
+// "Success"; its table says "success".
+//
+// Example: {"Success":true,"refundDetails":[{"invoiceId":1736,"refundId":180}]}
+type AddRefundToBookingResult struct {
+	SuccessAsSent *bool                  `json:"Success,omitempty"`
+	RefundDetails *[]BookingRefundDetail `json:"refundDetails,omitempty"`
+	Success       *bool                  `json:"success,omitempty"`
 }
 
 // Address A postal address; stateName stands in when there is no stateCode.
@@ -315,6 +927,1946 @@ type BatchRunRequest struct {
 type BatchRunResult struct {
 	// AsyncId Identifies the batch for progress, results, restart and repost.
 	AsyncId string `json:"asyncId"`
+}
+
+// Booking A venue booking. getBookingList and getBookingListForAccount send the
+// summary fields; getBooking adds the commission, revenue and catering
+// website fields and the nested packages, sessions, menus, beverage
+// packages, resources, products, additional items and service fees.
+// currentStatus: 1 prospective, 2 tentative, 3 confirmed, 4 cancelled,
+// 5 ordering, 8 not accepted, 9 prospective hold. bookingType: 1
+// detailed, 3 simple, 4 accommodation only.
+//
+// Example: {"accountTimezone":"Australia/Brisbane","amountOutstanding":1300,"beoFinalisedDate":"","beoNumbers":["18-1"],"bookedById":123,"bookingType":1,"canBeMoved":false,"code":"HR5ZASGMQ1","company":{"businessName":"Harbour Events Pty Ltd","id":4},"companyId":4,"contact":{"email":"mia.chen@example.com","firstName":"Mia","id":3,"lastName":"Chen","phone":"+61 400 123 456"},"contactId":3,"convertedToCancelled":"","convertedToConfirmed":"2026-02-05 12:49:31 UTC","convertedToTentative":"2026-01-23 00:00:00 UTC","createdDate":"2026-01-21 09:50:49 UTC","currentStatus":3,"dateAccomEnd":"","dateAccomStart":"","dateEventEnd":"2026-05-15 00:00:00 UTC","dateEventStart":"2026-05-14 00:00:00 UTC","decisionDate":"","eventSubTypeId":5,"eventType":"Conference","eventTypeId":3,"externalUrls":[],"focRoomsDenominator":0,"foodBeveragePayableBy":1,"hasCommissionPaid":0,"hasCommissions":1,"hasPackages":true,"id":3,"isAccommIncluded":false,"isBeoFinalised":false,"isConfidential":false,"lastModifiedDate":"2026-02-09 07:50:51 UTC","leadId":2,"maxNumFocRoomsPerDay":0,"modifiedDate":"2026-02-06 07:51:56 UTC","name":"Leadership Summit 2026","otaFolioRef":"ven1234","salesPersonUser":{"email":"jack.smith@example.com","firstName":"Jack","id":1,"lastName":"Smith","phone":61482154689},"sessions":[],"totalAmount":2600,"totalAttendees":30,"totalTaxAmount":236.36,"venueId":1,"venueTimezone":"Australia/Brisbane"}
+type Booking struct {
+	// AccommCancellationDate An iVvy timestamp that may be unset: null or "" (both decode as the
+	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	AccommCancellationDate *NullableTimestamp `json:"accommCancellationDate,omitempty"`
+
+	// AccommChargingMethod 0 none, 1 individual pays own, 2 bill to master, 3 combined, 4 complimentary.
+	AccommChargingMethod *int `json:"accommChargingMethod,omitempty"`
+
+	// AccommCutOffDate An iVvy timestamp that may be unset: null or "" (both decode as the
+	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	AccommCutOffDate        *NullableTimestamp `json:"accommCutOffDate,omitempty"`
+	AccommExternalBlockId   *string            `json:"accommExternalBlockId,omitempty"`
+	AccommGuaranteeRequired *bool              `json:"accommGuaranteeRequired,omitempty"`
+
+	// AccommReservationMethod How attendees reserve rooms: 1 rooming list, 2 individual call-in,
+	// 3 booking engine, 4 housing form. The page types it as one value;
+	// its example sends a list.
+	AccommReservationMethod *[]int                   `json:"accommReservationMethod,omitempty"`
+	AccountTimezone         *string                  `json:"accountTimezone,omitempty"`
+	AdditionalItems         *[]BookingAdditionalItem `json:"additionalItems,omitempty"`
+
+	// Agent The agent company of a booking.
+	//
+	// Example: {"businessName":"Coast Travel Agency","email":"bookings@coasttravel.example.com","id":2,"phone":"+61 7 5555 0101"}
+	Agent *BookingAgent `json:"agent,omitempty"`
+
+	// AgentCompany The company of a booking, or its agent's company.
+	//
+	// Example: {"businessName":"Harbour Events Pty Ltd","id":4}
+	AgentCompany *BookingCompany `json:"agentCompany,omitempty"`
+
+	// AgentCompanyId An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	AgentCompanyId *NullableInteger `json:"agentCompanyId,omitempty"`
+
+	// AgentContact The contact of a booking, or its agent's contact.
+	//
+	// Example: {"email":"mia.chen@example.com","firstName":"Mia","id":3,"lastName":"Chen","phone":"+61 400 123 456"}
+	AgentContact *BookingContact `json:"agentContact,omitempty"`
+
+	// AgentContactId An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	AgentContactId *NullableInteger `json:"agentContactId,omitempty"`
+
+	// AmountOutstanding A decimal number that the server may send as a JSON number or as a numeric string.
+	AmountOutstanding *Decimal `json:"amountOutstanding,omitempty"`
+
+	// BeoFinalisedDate An iVvy timestamp that may be unset: null or "" (both decode as the
+	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	BeoFinalisedDate *NullableTimestamp `json:"beoFinalisedDate,omitempty"`
+
+	// BeoNumbers The numbers of the booking's BEO documents, such as "18-1".
+	BeoNumbers       *[]string                 `json:"beoNumbers,omitempty"`
+	BeveragePackages *[]BookingBeveragePackage `json:"beveragePackages,omitempty"`
+
+	// BookedById An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	BookedById *NullableInteger `json:"bookedById,omitempty"`
+
+	// BookedByUser An account user on a booking (its sales person or its coordinator).
+	//
+	// Example: {"email":"jack.smith@example.com","firstName":"Jack","id":1,"lastName":"Smith","phone":61482154689}
+	BookedByUser *BookingUser `json:"bookedByUser,omitempty"`
+	BookingType  *int         `json:"bookingType,omitempty"`
+
+	// CanBeMoved A yes/no value that the venue actions send either as a JSON boolean
+	// or as the number 0 or 1.
+	//
+	//
+	// Example: 1
+	CanBeMoved *BookingFlag `json:"canBeMoved,omitempty"`
+
+	// CateringWebsiteBanner A stored file (a catering website logo or banner).
+	//
+	// Example: {"accountId":12,"contentType":"image/png","id":9120,"originalFileName":"summit-logo.png","size":48211,"tags":[],"url":"https://static.example.com/files/summit-logo.png"}
+	CateringWebsiteBanner   *BookingFile `json:"cateringWebsiteBanner,omitempty"`
+	CateringWebsiteBannerId *string      `json:"cateringWebsiteBannerId,omitempty"`
+
+	// CateringWebsiteEndNumDays An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	CateringWebsiteEndNumDays *NullableInteger `json:"cateringWebsiteEndNumDays,omitempty"`
+	CateringWebsiteEventDesc  *string          `json:"cateringWebsiteEventDesc,omitempty"`
+
+	// CateringWebsiteLogo A stored file (a catering website logo or banner).
+	//
+	// Example: {"accountId":12,"contentType":"image/png","id":9120,"originalFileName":"summit-logo.png","size":48211,"tags":[],"url":"https://static.example.com/files/summit-logo.png"}
+	CateringWebsiteLogo   *BookingFile `json:"cateringWebsiteLogo,omitempty"`
+	CateringWebsiteLogoId *string      `json:"cateringWebsiteLogoId,omitempty"`
+
+	// Code The venue's reference for the booking, unique within the venue.
+	Code *string `json:"code,omitempty"`
+
+	// CommissionAccommodation A decimal number that the server may send as a JSON number or as a numeric string.
+	CommissionAccommodation *Decimal `json:"commissionAccommodation,omitempty"`
+
+	// CommissionAccommodationType How the commission is set, 1 fixed (the vendor lists no other value).
+	CommissionAccommodationType *int `json:"commissionAccommodationType,omitempty"`
+
+	// CommissionAudioVisual A decimal number that the server may send as a JSON number or as a numeric string.
+	CommissionAudioVisual     *Decimal `json:"commissionAudioVisual,omitempty"`
+	CommissionAudioVisualType *int     `json:"commissionAudioVisualType,omitempty"`
+
+	// CommissionBeverage A decimal number that the server may send as a JSON number or as a numeric string.
+	CommissionBeverage      *Decimal             `json:"commissionBeverage,omitempty"`
+	CommissionBeverageType  *int                 `json:"commissionBeverageType,omitempty"`
+	CommissionByCostCentres *[]BookingCommission `json:"commissionByCostCentres,omitempty"`
+
+	// CommissionFood A decimal number that the server may send as a JSON number or as a numeric string.
+	CommissionFood     *Decimal `json:"commissionFood,omitempty"`
+	CommissionFoodType *int     `json:"commissionFoodType,omitempty"`
+
+	// CommissionSpace A decimal number that the server may send as a JSON number or as a numeric string.
+	CommissionSpace     *Decimal `json:"commissionSpace,omitempty"`
+	CommissionSpaceType *int     `json:"commissionSpaceType,omitempty"`
+
+	// Company The company of a booking, or its agent's company.
+	//
+	// Example: {"businessName":"Harbour Events Pty Ltd","id":4}
+	Company *BookingCompany `json:"company,omitempty"`
+
+	// CompanyId An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	CompanyId *NullableInteger `json:"companyId,omitempty"`
+
+	// Contact The contact of a booking, or its agent's contact.
+	//
+	// Example: {"email":"mia.chen@example.com","firstName":"Mia","id":3,"lastName":"Chen","phone":"+61 400 123 456"}
+	Contact *BookingContact `json:"contact,omitempty"`
+
+	// ContactId An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	ContactId *NullableInteger `json:"contactId,omitempty"`
+
+	// ConvertedToCancelled An iVvy timestamp that may be unset: null or "" (both decode as the
+	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	ConvertedToCancelled *NullableTimestamp `json:"convertedToCancelled,omitempty"`
+
+	// ConvertedToConfirmed An iVvy timestamp that may be unset: null or "" (both decode as the
+	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	ConvertedToConfirmed *NullableTimestamp `json:"convertedToConfirmed,omitempty"`
+
+	// ConvertedToTentative An iVvy timestamp that may be unset: null or "" (both decode as the
+	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	ConvertedToTentative *NullableTimestamp `json:"convertedToTentative,omitempty"`
+
+	// CreatedDate An iVvy timestamp that may be unset: null or "" (both decode as the
+	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	CreatedDate   *NullableTimestamp     `json:"createdDate,omitempty"`
+	CurrentStatus *int                   `json:"currentStatus,omitempty"`
+	DailyRevenue  *[]BookingDailyRevenue `json:"dailyRevenue,omitempty"`
+
+	// DateAccomEnd An iVvy timestamp that may be unset: null or "" (both decode as the
+	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	DateAccomEnd *NullableTimestamp `json:"dateAccomEnd,omitempty"`
+
+	// DateAccomStart An iVvy timestamp that may be unset: null or "" (both decode as the
+	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	DateAccomStart *NullableTimestamp `json:"dateAccomStart,omitempty"`
+
+	// DateEventEnd An iVvy timestamp that may be unset: null or "" (both decode as the
+	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	DateEventEnd *NullableTimestamp `json:"dateEventEnd,omitempty"`
+
+	// DateEventStart An iVvy timestamp that may be unset: null or "" (both decode as the
+	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	DateEventStart *NullableTimestamp `json:"dateEventStart,omitempty"`
+
+	// DecisionDate An iVvy timestamp that may be unset: null or "" (both decode as the
+	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	DecisionDate *NullableTimestamp `json:"decisionDate,omitempty"`
+
+	// EventSubTypeId An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	EventSubTypeId *NullableInteger `json:"eventSubTypeId,omitempty"`
+
+	// EventType The name of the booking's event type.
+	EventType *string `json:"eventType,omitempty"`
+
+	// EventTypeId An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	EventTypeId  *NullableInteger `json:"eventTypeId,omitempty"`
+	ExternalUrls *[]ExternalUrl   `json:"externalUrls,omitempty"`
+
+	// FocRoomsDenominator An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	FocRoomsDenominator *NullableInteger `json:"focRoomsDenominator,omitempty"`
+
+	// FoodBeveragePayableBy 1 master account, 2 guests.
+	FoodBeveragePayableBy *int  `json:"foodBeveragePayableBy,omitempty"`
+	HasCateringWebsite    *bool `json:"hasCateringWebsite,omitempty"`
+
+	// HasCommissionPaid A yes/no value that the venue actions send either as a JSON boolean
+	// or as the number 0 or 1.
+	//
+	//
+	// Example: 1
+	HasCommissionPaid *BookingFlag `json:"hasCommissionPaid,omitempty"`
+
+	// HasCommissions A yes/no value that the venue actions send either as a JSON boolean
+	// or as the number 0 or 1.
+	//
+	//
+	// Example: 1
+	HasCommissions *BookingFlag `json:"hasCommissions,omitempty"`
+	HasPackages    *bool        `json:"hasPackages,omitempty"`
+
+	// Id An integer that the server may send as a JSON number or as a string of digits.
+	Id               Integer `json:"id"`
+	IsAccommIncluded *bool   `json:"isAccommIncluded,omitempty"`
+	IsBeoFinalised   *bool   `json:"isBeoFinalised,omitempty"`
+	IsConfidential   *bool   `json:"isConfidential,omitempty"`
+
+	// LastModifiedDate An iVvy timestamp that may be unset: null or "" (both decode as the
+	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	LastModifiedDate *NullableTimestamp `json:"lastModifiedDate,omitempty"`
+
+	// LeadBccEmail The address that files emails against the booking's lead.
+	LeadBccEmail *string `json:"leadBccEmail,omitempty"`
+
+	// LeadId An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	LeadId *NullableInteger `json:"leadId,omitempty"`
+
+	// MaxNumFocRoomsPerDay An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	MaxNumFocRoomsPerDay *NullableInteger `json:"maxNumFocRoomsPerDay,omitempty"`
+	Menus                *[]BookingMenu   `json:"menus,omitempty"`
+
+	// ModifiedDate An iVvy timestamp that may be unset: null or "" (both decode as the
+	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	ModifiedDate *NullableTimestamp `json:"modifiedDate,omitempty"`
+	Name         *string            `json:"name,omitempty"`
+
+	// OpportunityId An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	OpportunityId *NullableInteger   `json:"opportunityId,omitempty"`
+	OtaFolioRef   *string            `json:"otaFolioRef,omitempty"`
+	Packages      *[]BookingPackage  `json:"packages,omitempty"`
+	Products      *[]BookingProduct  `json:"products,omitempty"`
+	Resources     *[]BookingResource `json:"resources,omitempty"`
+
+	// SalesPersonUser An account user on a booking (its sales person or its coordinator).
+	//
+	// Example: {"email":"jack.smith@example.com","firstName":"Jack","id":1,"lastName":"Smith","phone":61482154689}
+	SalesPersonUser *BookingUser         `json:"salesPersonUser,omitempty"`
+	ServiceFees     *[]BookingServiceFee `json:"serviceFees,omitempty"`
+	Sessions        *[]BookingSession    `json:"sessions,omitempty"`
+
+	// TotalAmount A decimal number that the server may send as a JSON number or as a numeric string.
+	TotalAmount *Decimal `json:"totalAmount,omitempty"`
+
+	// TotalAttendees An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	TotalAttendees *NullableInteger `json:"totalAttendees,omitempty"`
+
+	// TotalTaxAmount A decimal number that the server may send as a JSON number or as a numeric string.
+	TotalTaxAmount *Decimal `json:"totalTaxAmount,omitempty"`
+
+	// VenueId An integer that the server may send as a JSON number or as a string of digits.
+	VenueId       *Integer `json:"venueId,omitempty"`
+	VenueTimezone *string  `json:"venueTimezone,omitempty"`
+}
+
+// BookingAdditionalItem An additional item charged on a booking.
+//
+// Example: {"actualCost":0,"actualCostExcludedTaxIds":[],"costcenterId":4,"createdDate":"2026-03-02 07:19:59 UTC","dayTaxDetails":[{"date":"2026-05-14","taxDetails":[{"id":1,"rateAmount":0,"rateAmountType":0,"rateId":0,"tax":10}]}],"description":"Welcome signage","endDateTime":"2026-05-14 17:00:00","id":3936,"modifiedDate":"2026-03-02 07:19:59 UTC","quantity":1,"startDateTime":"2026-05-14 09:00:00","taxDetails":[],"totalAmount":110,"totalCost":110,"totalCostDiscount":11,"totalCostExcludedTaxIds":[],"totalDiscount":10,"totalTaxAmount":10}
+type BookingAdditionalItem struct {
+	// ActualCost A decimal number that the server may send as a JSON number or as a numeric string.
+	ActualCost               *Decimal   `json:"actualCost,omitempty"`
+	ActualCostExcludedTaxIds *[]Integer `json:"actualCostExcludedTaxIds,omitempty"`
+
+	// CostcenterId An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	CostcenterId *NullableInteger `json:"costcenterId,omitempty"`
+
+	// CreatedDate An iVvy timestamp that may be unset: null or "" (both decode as the
+	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	CreatedDate *NullableTimestamp `json:"createdDate,omitempty"`
+
+	// DayTaxDetails The taxes per day; empty when the item has no start.
+	DayTaxDetails *[]BookingDayTaxDetail `json:"dayTaxDetails,omitempty"`
+	Description   *string                `json:"description,omitempty"`
+
+	// EndDateTime An iVvy timestamp that may be unset: null or "" (both decode as the
+	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	EndDateTime *NullableTimestamp `json:"endDateTime,omitempty"`
+
+	// Id An integer that the server may send as a JSON number or as a string of digits.
+	Id *Integer `json:"id,omitempty"`
+
+	// ModifiedDate An iVvy timestamp that may be unset: null or "" (both decode as the
+	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	ModifiedDate *NullableTimestamp `json:"modifiedDate,omitempty"`
+
+	// Quantity A decimal number that the server may send as a JSON number or as a numeric string.
+	Quantity *Decimal `json:"quantity,omitempty"`
+
+	// StartDateTime An iVvy timestamp that may be unset: null or "" (both decode as the
+	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	StartDateTime *NullableTimestamp  `json:"startDateTime,omitempty"`
+	TaxDetails    *[]BookingTaxDetail `json:"taxDetails,omitempty"`
+
+	// TotalAmount A decimal number that the server may send as a JSON number or as a numeric string.
+	TotalAmount *Decimal `json:"totalAmount,omitempty"`
+
+	// TotalCost A decimal number that the server may send as a JSON number or as a numeric string.
+	TotalCost *Decimal `json:"totalCost,omitempty"`
+
+	// TotalCostDiscount A decimal number that the server may send as a JSON number or as a numeric string.
+	TotalCostDiscount       *Decimal   `json:"totalCostDiscount,omitempty"`
+	TotalCostExcludedTaxIds *[]Integer `json:"totalCostExcludedTaxIds,omitempty"`
+
+	// TotalCostSurcharge A decimal number that the server may send as a JSON number or as a numeric string.
+	TotalCostSurcharge *Decimal `json:"totalCostSurcharge,omitempty"`
+
+	// TotalDiscount A decimal number that the server may send as a JSON number or as a numeric string.
+	TotalDiscount *Decimal `json:"totalDiscount,omitempty"`
+
+	// TotalSurcharge A decimal number that the server may send as a JSON number or as a numeric string.
+	TotalSurcharge *Decimal `json:"totalSurcharge,omitempty"`
+
+	// TotalTaxAmount A decimal number that the server may send as a JSON number or as a numeric string.
+	TotalTaxAmount *Decimal `json:"totalTaxAmount,omitempty"`
+}
+
+// BookingAdditionalItemInput An additional item to add to a booking.
+//
+// Example: {"costCentreId":5,"costCentreType":2,"description":"Welcome signage","quantity":2,"salePrice":55,"salePriceHasTax":true,"salePriceTaxId":2}
+type BookingAdditionalItemInput struct {
+	// Cost The cost per unit.
+	Cost           *float32 `json:"cost,omitempty"`
+	CostCentreId   *int64   `json:"costCentreId,omitempty"`
+	CostCentreType *int     `json:"costCentreType,omitempty"`
+	CostHasTax     *bool    `json:"costHasTax,omitempty"`
+	Description    *string  `json:"description,omitempty"`
+
+	// EndDate An iVvy timestamp, "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC" suffix.
+	EndDate                 *Timestamp `json:"endDate,omitempty"`
+	ExcludedFromCommissions *bool      `json:"excludedFromCommissions,omitempty"`
+	Quantity                *float32   `json:"quantity,omitempty"`
+
+	// SalePrice The price per unit, with or without tax as the venue's tax settings say.
+	SalePrice       *float32 `json:"salePrice,omitempty"`
+	SalePriceHasTax *bool    `json:"salePriceHasTax,omitempty"`
+
+	// SalePriceTaxId A tax of the venue.
+	SalePriceTaxId *int64 `json:"salePriceTaxId,omitempty"`
+
+	// StartDate An iVvy timestamp, "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC" suffix.
+	StartDate *Timestamp `json:"startDate,omitempty"`
+}
+
+// BookingAgent The agent company of a booking.
+//
+// Example: {"businessName":"Coast Travel Agency","email":"bookings@coasttravel.example.com","id":2,"phone":"+61 7 5555 0101"}
+type BookingAgent struct {
+	BusinessName *string `json:"businessName,omitempty"`
+	Email        *string `json:"email,omitempty"`
+
+	// Id An integer that the server may send as a JSON number or as a string of digits.
+	Id *Integer `json:"id,omitempty"`
+
+	// Phone A phone number; some answers send it as a JSON number.
+	//
+	// Example: +61 7 3000 1234
+	Phone *BookingPhone `json:"phone,omitempty"`
+}
+
+// BookingAttendee A person recorded as attending a booking, with their menu choices.
+//
+// Example: {"bookingId":"4407","dietaryRequirement":"Vegetarian","email":"priya.nair@example.com","firstName":"Priya","id":"10","isFromCateringWebsite":true,"lastName":"Nair","menuItems":[{"inventoryId":"14","menuId":"225","sessionId":"2447"}],"phone":"0400111222","venueId":"1"}
+type BookingAttendee struct {
+	// BookingId An integer that the server may send as a JSON number or as a string of digits.
+	BookingId          *Integer `json:"bookingId,omitempty"`
+	DietaryRequirement *string  `json:"dietaryRequirement,omitempty"`
+	Email              *string  `json:"email,omitempty"`
+	FirstName          *string  `json:"firstName,omitempty"`
+
+	// Id An integer that the server may send as a JSON number or as a string of digits.
+	Id *Integer `json:"id,omitempty"`
+
+	// IsFromCateringWebsite Whether the attendee was recorded through the catering website.
+	IsFromCateringWebsite *bool                      `json:"isFromCateringWebsite,omitempty"`
+	LastName              *string                    `json:"lastName,omitempty"`
+	MenuItems             *[]BookingAttendeeMenuItem `json:"menuItems,omitempty"`
+
+	// Phone A phone number; some answers send it as a JSON number.
+	//
+	// Example: +61 7 3000 1234
+	Phone *BookingPhone `json:"phone,omitempty"`
+
+	// VenueId An integer that the server may send as a JSON number or as a string of digits.
+	VenueId *Integer `json:"venueId,omitempty"`
+}
+
+// BookingAttendeeCollection A page of booking attendees.
+//
+// Example: {"meta":{"count":1,"perPage":100,"start":0,"totalResults":1},"results":[{"bookingId":"4407","email":"priya.nair@example.com","firstName":"Priya","id":"10","lastName":"Nair","menuItems":[],"venueId":"1"}]}
+type BookingAttendeeCollection struct {
+	// Meta Paging facts of a collection; any key may be absent.
+	Meta    *CollectionMeta   `json:"meta,omitempty"`
+	Results []BookingAttendee `json:"results"`
+}
+
+// BookingAttendeeMenuItem A menu choice of a booking attendee.
+//
+// Example: {"inventoryId":"14","menuId":"225","sessionId":"2447"}
+type BookingAttendeeMenuItem struct {
+	// InventoryId An integer that the server may send as a JSON number or as a string of digits.
+	InventoryId Integer `json:"inventoryId"`
+
+	// MenuId An integer that the server may send as a JSON number or as a string of digits.
+	MenuId Integer `json:"menuId"`
+
+	// SessionId An integer that the server may send as a JSON number or as a string of digits.
+	SessionId Integer `json:"sessionId"`
+}
+
+// BookingBeo A banquet event order (BEO) of a booking, one version of it.
+// beoType: 3 booking BEO, 6 session BEO, 11 e-booking BEO, 12
+// e-session BEO. status: 1 building, 2 building error, 3 draft, 4
+// generated (PDF pending), 5 sent, 8 completed, 9 finalised (open
+// sets).
+//
+// Example: {"beoNumber":360,"beoType":3,"bookingId":22363,"createdBy":1,"createdDate":"2026-04-24 01:33:39 UTC","file":null,"id":1114,"status":4,"templateName":"Generic Venue Booking BEO","venueId":1,"version":1,"versionNote":""}
+type BookingBeo struct {
+	// BeoNumber An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	BeoNumber *NullableInteger `json:"beoNumber,omitempty"`
+	BeoType   *int             `json:"beoType,omitempty"`
+
+	// BookingId An integer that the server may send as a JSON number or as a string of digits.
+	BookingId *Integer `json:"bookingId,omitempty"`
+
+	// CreatedBy An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	CreatedBy *NullableInteger `json:"createdBy,omitempty"`
+
+	// CreatedDate An iVvy timestamp that may be unset: null or "" (both decode as the
+	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	CreatedDate *NullableTimestamp `json:"createdDate,omitempty"`
+
+	// File Where to download a generated document; null when there is no file.
+	//
+	// Example: {"filename":"14/05/2026 - BEO 348-1 - Leadership Summit.pdf","url":"https://files.example.com/beo/348-1.pdf?signature=abc","urlExpiry":"2026-05-06 04:58:52 UTC"}
+	File *BookingDocumentFile `json:"file,omitempty"`
+
+	// Id An integer that the server may send as a JSON number or as a string of digits.
+	Id           Integer `json:"id"`
+	Status       *int    `json:"status,omitempty"`
+	TemplateName *string `json:"templateName,omitempty"`
+
+	// VenueId An integer that the server may send as a JSON number or as a string of digits.
+	VenueId *Integer `json:"venueId,omitempty"`
+
+	// Version An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	Version     *NullableInteger `json:"version,omitempty"`
+	VersionNote *string          `json:"versionNote,omitempty"`
+}
+
+// BookingBeoCollection A page of BEOs or BEO versions.
+//
+// Example: {"meta":{"count":1,"perPage":100,"start":0,"totalResults":1},"results":[{"beoNumber":360,"beoType":3,"bookingId":22363,"file":null,"id":1114,"status":4,"venueId":1,"version":1}]}
+type BookingBeoCollection struct {
+	// Meta Paging facts of a collection; any key may be absent.
+	Meta    *CollectionMeta `json:"meta,omitempty"`
+	Results []BookingBeo    `json:"results"`
+}
+
+// BookingBeveragePackage A beverage package served in a session of a booking.
+//
+// Example: {"beverageId":2,"beverageVenueId":1,"bookingPackageId":null,"cost":70,"costcenterId":3,"createdDate":"2026-03-02 06:48:58 UTC","discount":5,"endDate":"2026-05-14","endTime":"19:00:00","excludedTaxIds":[],"id":6204,"includeInPackage":false,"modifiedDate":"2026-03-02 06:48:58 UTC","name":"Standard drinks package","sessionId":13185,"startDate":"2026-05-14","startTime":"17:00:00","taxDetails":[],"totalAmount":2100,"totalAttendees":30,"totalDiscount":10,"totalTaxAmount":190.909}
+type BookingBeveragePackage struct {
+	// BeverageId An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	BeverageId *NullableInteger `json:"beverageId,omitempty"`
+
+	// BeverageVenueId An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	BeverageVenueId *NullableInteger `json:"beverageVenueId,omitempty"`
+
+	// BookingPackageId An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	BookingPackageId *NullableInteger `json:"bookingPackageId,omitempty"`
+
+	// Cost A decimal number that the server may send as a JSON number or as a numeric string.
+	Cost *Decimal `json:"cost,omitempty"`
+
+	// CostcenterId An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	CostcenterId *NullableInteger `json:"costcenterId,omitempty"`
+
+	// CreatedDate An iVvy timestamp that may be unset: null or "" (both decode as the
+	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	CreatedDate *NullableTimestamp `json:"createdDate,omitempty"`
+
+	// Discount A decimal number that the server may send as a JSON number or as a numeric string.
+	Discount *Decimal `json:"discount,omitempty"`
+
+	// EndDate An iVvy date, "yyyy-mm-dd", or null or "" when unset.
+	//
+	// Example: 2026-05-14
+	EndDate *BookingNullableDate `json:"endDate,omitempty"`
+
+	// EndTime A time of day, "hh:mm:ss" on a 24-hour clock, or null or "" when unset.
+	//
+	// Example: 09:30:00
+	EndTime        *BookingNullableTimeOfDay `json:"endTime,omitempty"`
+	ExcludedTaxIds *[]Integer                `json:"excludedTaxIds,omitempty"`
+
+	// Id An integer that the server may send as a JSON number or as a string of digits.
+	Id               *Integer `json:"id,omitempty"`
+	IncludeInPackage *bool    `json:"includeInPackage,omitempty"`
+
+	// MarketplaceName Text, although the page types it as a double.
+	MarketplaceName *string `json:"marketplaceName,omitempty"`
+
+	// ModifiedDate An iVvy timestamp that may be unset: null or "" (both decode as the
+	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	ModifiedDate *NullableTimestamp `json:"modifiedDate,omitempty"`
+	Name         *string            `json:"name,omitempty"`
+
+	// SessionId An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	SessionId *NullableInteger `json:"sessionId,omitempty"`
+
+	// SmallDescription Text, although the page types it as a double.
+	SmallDescription *string `json:"smallDescription,omitempty"`
+
+	// StartDate An iVvy date, "yyyy-mm-dd", or null or "" when unset.
+	//
+	// Example: 2026-05-14
+	StartDate *BookingNullableDate `json:"startDate,omitempty"`
+
+	// StartTime A time of day, "hh:mm:ss" on a 24-hour clock, or null or "" when unset.
+	//
+	// Example: 09:30:00
+	StartTime *BookingNullableTimeOfDay `json:"startTime,omitempty"`
+
+	// Surcharge A decimal number that the server may send as a JSON number or as a numeric string.
+	Surcharge  *Decimal            `json:"surcharge,omitempty"`
+	TaxDetails *[]BookingTaxDetail `json:"taxDetails,omitempty"`
+
+	// TotalAmount A decimal number that the server may send as a JSON number or as a numeric string.
+	TotalAmount *Decimal `json:"totalAmount,omitempty"`
+
+	// TotalAttendees An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	TotalAttendees *NullableInteger `json:"totalAttendees,omitempty"`
+
+	// TotalDiscount A decimal number that the server may send as a JSON number or as a numeric string.
+	TotalDiscount *Decimal `json:"totalDiscount,omitempty"`
+
+	// TotalSurcharge A decimal number that the server may send as a JSON number or as a numeric string.
+	TotalSurcharge *Decimal `json:"totalSurcharge,omitempty"`
+
+	// TotalTaxAmount A decimal number that the server may send as a JSON number or as a numeric string.
+	TotalTaxAmount *Decimal `json:"totalTaxAmount,omitempty"`
+}
+
+// BookingChangelog A change note recorded on a booking. refType names the part that
+// changed and refId which one: 1 booking, 2 accommodation, 3 session,
+// 4 menu, 5 beverage, 6 resource, 7 product, 8 contact, 9 additional
+// item, 11 package, 12 setup requirement (open set).
+//
+// Example: {"beoId":816,"bookingId":4407,"createdDate":"2026-02-01 11:01:13 UTC","id":8,"modifiedDate":"2026-02-01 11:01:13 UTC","noteText":"Session moved to the Harbour Room","recordedByUserId":"1","refId":2447,"refType":3,"sessionId":"2447","venueId":1}
+type BookingChangelog struct {
+	// BeoId An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	BeoId *NullableInteger `json:"beoId,omitempty"`
+
+	// BookingId An integer that the server may send as a JSON number or as a string of digits.
+	BookingId *Integer `json:"bookingId,omitempty"`
+
+	// CreatedDate An iVvy timestamp that may be unset: null or "" (both decode as the
+	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	CreatedDate *NullableTimestamp `json:"createdDate,omitempty"`
+
+	// Id An integer that the server may send as a JSON number or as a string of digits.
+	Id Integer `json:"id"`
+
+	// ModifiedDate An iVvy timestamp that may be unset: null or "" (both decode as the
+	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	ModifiedDate *NullableTimestamp `json:"modifiedDate,omitempty"`
+	NoteText     *string            `json:"noteText,omitempty"`
+
+	// RecordedByUserId An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	RecordedByUserId *NullableInteger `json:"recordedByUserId,omitempty"`
+
+	// RefId An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	RefId   *NullableInteger `json:"refId,omitempty"`
+	RefType *int             `json:"refType,omitempty"`
+
+	// SessionId An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	SessionId *NullableInteger `json:"sessionId,omitempty"`
+
+	// VenueId An integer that the server may send as a JSON number or as a string of digits.
+	VenueId *Integer `json:"venueId,omitempty"`
+}
+
+// BookingChangelogCollection A page of booking change log entries.
+//
+// Example: {"meta":{"count":1,"perPage":100,"start":0,"totalResults":1},"results":[{"bookingId":4407,"createdDate":"2026-02-01 11:01:13 UTC","id":8,"noteText":"Session moved to the Harbour Room","refId":2447,"refType":3,"venueId":1}]}
+type BookingChangelogCollection struct {
+	// Meta Paging facts of a collection; any key may be absent.
+	Meta    *CollectionMeta    `json:"meta,omitempty"`
+	Results []BookingChangelog `json:"results"`
+}
+
+// BookingCollection A page of bookings.
+//
+// Example: {"meta":{"count":1,"perPage":1,"start":0,"totalResults":256},"results":[{"accommChargingMethod":2,"amountOutstanding":-425.3,"beoNumbers":["11-1","12-1"],"bookingType":1,"canBeMoved":false,"code":"HR5ZASGMQ1","company":{"businessName":"Harbour Events Pty Ltd","id":4},"companyId":4,"contactId":3,"createdDate":"2026-01-07 09:21:53 UTC","currentStatus":3,"dateEventEnd":"2026-05-15 00:00:00 UTC","dateEventStart":"2026-05-14 00:00:00 UTC","decisionDate":"","eventType":"Conference","eventTypeId":3,"id":1,"isConfidential":false,"leadId":2,"modifiedDate":"2026-02-06 07:51:56 UTC","name":"Leadership Summit 2026","totalAmount":105,"totalTaxAmount":5,"venueId":1}]}
+type BookingCollection struct {
+	// Meta Paging facts of a collection; any key may be absent.
+	Meta    *CollectionMeta `json:"meta,omitempty"`
+	Results []Booking       `json:"results"`
+}
+
+// BookingCommission The commission a booking pays on one cost center.
+//
+// Example: {"commission":31.7,"costcenterId":2}
+type BookingCommission struct {
+	// Commission A decimal number that the server may send as a JSON number or as a numeric string.
+	Commission *Decimal `json:"commission,omitempty"`
+
+	// CostcenterId An integer that the server may send as a JSON number or as a string of digits.
+	CostcenterId *Integer `json:"costcenterId,omitempty"`
+}
+
+// BookingCompany The company of a booking, or its agent's company.
+//
+// Example: {"businessName":"Harbour Events Pty Ltd","id":4}
+type BookingCompany struct {
+	BusinessName *string `json:"businessName,omitempty"`
+
+	// Id An integer that the server may send as a JSON number or as a string of digits.
+	Id *Integer `json:"id,omitempty"`
+}
+
+// BookingContact The contact of a booking, or its agent's contact.
+//
+// Example: {"email":"mia.chen@example.com","firstName":"Mia","id":3,"lastName":"Chen","phone":"+61 400 123 456"}
+type BookingContact struct {
+	Email     *string `json:"email,omitempty"`
+	FirstName *string `json:"firstName,omitempty"`
+
+	// Id An integer that the server may send as a JSON number or as a string of digits.
+	Id       *Integer `json:"id,omitempty"`
+	LastName *string  `json:"lastName,omitempty"`
+
+	// Phone A phone number; some answers send it as a JSON number.
+	//
+	// Example: +61 7 3000 1234
+	Phone *BookingPhone `json:"phone,omitempty"`
+}
+
+// BookingDailyRevenue The revenue of one cost center on one day of a booking.
+//
+// Example: {"costcenterId":1276,"revenueDate":"2026-05-14","totalAmount":900,"totalDiscountAmount":100,"totalTaxAmount":81.818,"venueId":1}
+type BookingDailyRevenue struct {
+	// CostcenterId An integer that the server may send as a JSON number or as a string of digits.
+	CostcenterId *Integer `json:"costcenterId,omitempty"`
+
+	// RevenueDate An iVvy date, "yyyy-mm-dd", or null or "" when unset.
+	//
+	// Example: 2026-05-14
+	RevenueDate *BookingNullableDate `json:"revenueDate,omitempty"`
+
+	// TotalAmount A decimal number that the server may send as a JSON number or as a numeric string.
+	TotalAmount *Decimal `json:"totalAmount,omitempty"`
+
+	// TotalDiscountAmount A decimal number that the server may send as a JSON number or as a numeric string.
+	TotalDiscountAmount *Decimal `json:"totalDiscountAmount,omitempty"`
+
+	// TotalTaxAmount A decimal number that the server may send as a JSON number or as a numeric string.
+	TotalTaxAmount *Decimal `json:"totalTaxAmount,omitempty"`
+
+	// VenueId An integer that the server may send as a JSON number or as a string of digits.
+	VenueId *Integer `json:"venueId,omitempty"`
+}
+
+// BookingDate An iVvy date, "yyyy-mm-dd".
+//
+// Example: 2026-05-14
+type BookingDate = string
+
+// BookingDayTaxDetail The taxes of one day of an item.
+//
+// Example: {"date":"2026-05-14","taxDetails":[{"id":1,"rateAmount":0,"rateAmountType":0,"rateId":0,"tax":3.333333}]}
+type BookingDayTaxDetail struct {
+	// Date An iVvy date, "yyyy-mm-dd", or null or "" when unset.
+	//
+	// Example: 2026-05-14
+	Date       *BookingNullableDate `json:"date,omitempty"`
+	TaxDetails *[]BookingTaxDetail  `json:"taxDetails,omitempty"`
+}
+
+// BookingDocument A document of a booking, one version of it. type: 1 system quote, 2
+// system contract, 3 uploaded quote, 4 uploaded contract, 5 other, 6
+// BEO, 7 resume, 8 banquet check. status: 1 building, 2 building
+// error, 3 draft, 4 generated (PDF pending), 5 sent, 8 completed (open
+// sets).
+//
+// Example: {"bookingId":22363,"createdDate":"2026-04-09 02:34:21 UTC","documentNumber":null,"file":{"filename":"14/05/2026 - Leadership Summit - Contract.pdf","url":"https://files.example.com/docs/3426.pdf?signature=abc","urlExpiry":"2026-05-06 04:10:54 UTC"},"id":3426,"modifiedDate":"2026-04-09 02:38:36 UTC","status":4,"templateName":"Contract","type":4,"venueId":1,"version":null}
+type BookingDocument struct {
+	// BookingId An integer that the server may send as a JSON number or as a string of digits.
+	BookingId *Integer `json:"bookingId,omitempty"`
+
+	// CreatedDate An iVvy timestamp that may be unset: null or "" (both decode as the
+	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	CreatedDate *NullableTimestamp `json:"createdDate,omitempty"`
+
+	// DocumentNumber An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	DocumentNumber *NullableInteger `json:"documentNumber,omitempty"`
+
+	// File Where to download a generated document; null when there is no file.
+	//
+	// Example: {"filename":"14/05/2026 - BEO 348-1 - Leadership Summit.pdf","url":"https://files.example.com/beo/348-1.pdf?signature=abc","urlExpiry":"2026-05-06 04:58:52 UTC"}
+	File *BookingDocumentFile `json:"file,omitempty"`
+
+	// Id An integer that the server may send as a JSON number or as a string of digits.
+	Id Integer `json:"id"`
+
+	// ModifiedDate An iVvy timestamp that may be unset: null or "" (both decode as the
+	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	ModifiedDate *NullableTimestamp `json:"modifiedDate,omitempty"`
+	Status       *int               `json:"status,omitempty"`
+	TemplateName *string            `json:"templateName,omitempty"`
+	Type         *int               `json:"type,omitempty"`
+
+	// VenueId An integer that the server may send as a JSON number or as a string of digits.
+	VenueId *Integer `json:"venueId,omitempty"`
+
+	// Version An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	Version *NullableInteger `json:"version,omitempty"`
+}
+
+// BookingDocumentCollection A page of booking documents or document versions.
+//
+// Example: {"meta":{"count":1,"perPage":100,"start":0,"totalResults":1},"results":[{"bookingId":22363,"documentNumber":20,"file":null,"id":3426,"status":4,"templateName":null,"type":3,"venueId":1,"version":1}]}
+type BookingDocumentCollection struct {
+	// Meta Paging facts of a collection; any key may be absent.
+	Meta    *CollectionMeta   `json:"meta,omitempty"`
+	Results []BookingDocument `json:"results"`
+}
+
+// BookingDocumentFile Where to download a generated document; null when there is no file.
+//
+// Example: {"filename":"14/05/2026 - BEO 348-1 - Leadership Summit.pdf","url":"https://files.example.com/beo/348-1.pdf?signature=abc","urlExpiry":"2026-05-06 04:58:52 UTC"}
+type BookingDocumentFile struct {
+	Filename *string `json:"filename,omitempty"`
+
+	// Url A pre-signed link, valid until urlExpiry.
+	Url *string `json:"url,omitempty"`
+
+	// UrlExpiry An iVvy timestamp that may be unset: null or "" (both decode as the
+	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	UrlExpiry *NullableTimestamp `json:"urlExpiry,omitempty"`
+}
+
+// BookingFile A stored file (a catering website logo or banner).
+//
+// Example: {"accountId":12,"contentType":"image/png","id":9120,"originalFileName":"summit-logo.png","size":48211,"tags":[],"url":"https://static.example.com/files/summit-logo.png"}
+type BookingFile struct {
+	// AccountId An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	AccountId   *NullableInteger `json:"accountId,omitempty"`
+	ContentType *string          `json:"contentType,omitempty"`
+
+	// Id An integer that the server may send as a JSON number or as a string of digits.
+	Id               *Integer `json:"id,omitempty"`
+	OriginalFileName *string  `json:"originalFileName,omitempty"`
+
+	// Size An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	Size *NullableInteger `json:"size,omitempty"`
+	Tags *[]string        `json:"tags,omitempty"`
+	Url  *string          `json:"url,omitempty"`
+}
+
+// BookingFlag A yes/no value that the venue actions send either as a JSON boolean
+// or as the number 0 or 1.
+//
+// Example: 1
+type BookingFlag struct {
+	union json.RawMessage
+}
+
+// BookingFlag0 defines model for BookingFlag.0.
+type BookingFlag0 = bool
+
+// BookingFlag1 defines model for BookingFlag.1.
+type BookingFlag1 = int
+
+// BookingListFilter The filter of getBookingList: the keys below, and any other field
+// name with the modifiers described under Filter.
+//
+// Example: {"companyId":4,"modifiedDateAfter":"2026-01-01 00:00:00"}
+type BookingListFilter struct {
+	CompanyId *int64 `json:"companyId,omitempty"`
+	ContactId *int64 `json:"contactId,omitempty"`
+
+	// ModifiedDateAfter An iVvy timestamp, "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC" suffix.
+	ModifiedDateAfter *Timestamp `json:"modifiedDateAfter,omitempty"`
+
+	// ModifiedDateBefore An iVvy timestamp, "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC" suffix.
+	ModifiedDateBefore   *Timestamp             `json:"modifiedDateBefore,omitempty"`
+	AdditionalProperties map[string]interface{} `json:"-"`
+}
+
+// BookingListForAccountFilter The filter of getBookingListForAccount: the keys below, and any other
+// field name with the modifiers described under Filter.
+//
+// Example: {"modifiedDateAfter":"2026-01-01 00:00:00 UTC"}
+type BookingListForAccountFilter struct {
+	// ModifiedDateAfter An iVvy timestamp, "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC" suffix.
+	ModifiedDateAfter *Timestamp `json:"modifiedDateAfter,omitempty"`
+
+	// ModifiedDateBefore An iVvy timestamp, "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC" suffix.
+	ModifiedDateBefore   *Timestamp             `json:"modifiedDateBefore,omitempty"`
+	AdditionalProperties map[string]interface{} `json:"-"`
+}
+
+// BookingListOrderDir Sort direction.
+//
+// Example: asc
+type BookingListOrderDir string
+
+// BookingMenu A menu served in a session of a booking.
+//
+// Example: {"bookingPackageId":null,"cost":10,"costcenterId":2,"createdDate":"2026-03-02 06:48:38 UTC","discount":5,"endDate":"2026-05-14","endTime":"13:00:00","excludedTaxIds":[],"id":6686,"includeInPackage":false,"menuCategoryId":2,"menuId":3,"menuVenueId":1,"modifiedDate":"2026-03-02 06:48:38 UTC","name":"Plated lunch","sessionId":13185,"startDate":"2026-05-14","startTime":"12:00:00","taxDetails":[],"totalAmount":300,"totalAttendees":30,"totalDiscount":10,"totalTaxAmount":27.273}
+type BookingMenu struct {
+	// BookingPackageId An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	BookingPackageId *NullableInteger `json:"bookingPackageId,omitempty"`
+
+	// Cost A decimal number that the server may send as a JSON number or as a numeric string.
+	Cost *Decimal `json:"cost,omitempty"`
+
+	// CostcenterId An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	CostcenterId *NullableInteger         `json:"costcenterId,omitempty"`
+	Costcenters  *[]BookingMenuCostcenter `json:"costcenters,omitempty"`
+
+	// CreatedDate An iVvy timestamp that may be unset: null or "" (both decode as the
+	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	CreatedDate *NullableTimestamp `json:"createdDate,omitempty"`
+
+	// Discount A decimal number that the server may send as a JSON number or as a numeric string.
+	Discount *Decimal `json:"discount,omitempty"`
+
+	// EndDate An iVvy date, "yyyy-mm-dd", or null or "" when unset.
+	//
+	// Example: 2026-05-14
+	EndDate *BookingNullableDate `json:"endDate,omitempty"`
+
+	// EndTime A time of day, "hh:mm:ss" on a 24-hour clock, or null or "" when unset.
+	//
+	// Example: 09:30:00
+	EndTime        *BookingNullableTimeOfDay `json:"endTime,omitempty"`
+	ExcludedTaxIds *[]Integer                `json:"excludedTaxIds,omitempty"`
+
+	// Id An integer that the server may send as a JSON number or as a string of digits.
+	Id               *Integer `json:"id,omitempty"`
+	IncludeInPackage *bool    `json:"includeInPackage,omitempty"`
+
+	// MenuCategoryId The menu's category, as menuTypeCategory; the page's example sends this name.
+	MenuCategoryId *int `json:"menuCategoryId,omitempty"`
+
+	// MenuId An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	MenuId *NullableInteger `json:"menuId,omitempty"`
+
+	// MenuTypeCategory The menu's category: 1 breakfast, 2 lunch, 3 dinner, 4 coffee
+	// break, 5 reception, 6 outside catering.
+	MenuTypeCategory *int `json:"menuTypeCategory,omitempty"`
+
+	// MenuVenueId An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	MenuVenueId *NullableInteger `json:"menuVenueId,omitempty"`
+
+	// ModifiedDate An iVvy timestamp that may be unset: null or "" (both decode as the
+	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	ModifiedDate *NullableTimestamp `json:"modifiedDate,omitempty"`
+	Name         *string            `json:"name,omitempty"`
+
+	// SessionId An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	SessionId *NullableInteger `json:"sessionId,omitempty"`
+
+	// StartDate An iVvy date, "yyyy-mm-dd", or null or "" when unset.
+	//
+	// Example: 2026-05-14
+	StartDate *BookingNullableDate `json:"startDate,omitempty"`
+
+	// StartTime A time of day, "hh:mm:ss" on a 24-hour clock, or null or "" when unset.
+	//
+	// Example: 09:30:00
+	StartTime *BookingNullableTimeOfDay `json:"startTime,omitempty"`
+
+	// Surcharge A decimal number that the server may send as a JSON number or as a numeric string.
+	Surcharge  *Decimal            `json:"surcharge,omitempty"`
+	TaxDetails *[]BookingTaxDetail `json:"taxDetails,omitempty"`
+
+	// TotalAmount A decimal number that the server may send as a JSON number or as a numeric string.
+	TotalAmount *Decimal `json:"totalAmount,omitempty"`
+
+	// TotalAttendees An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	TotalAttendees *NullableInteger `json:"totalAttendees,omitempty"`
+
+	// TotalDiscount A decimal number that the server may send as a JSON number or as a numeric string.
+	TotalDiscount *Decimal `json:"totalDiscount,omitempty"`
+
+	// TotalSurcharge A decimal number that the server may send as a JSON number or as a numeric string.
+	TotalSurcharge *Decimal `json:"totalSurcharge,omitempty"`
+
+	// TotalTaxAmount A decimal number that the server may send as a JSON number or as a numeric string.
+	TotalTaxAmount *Decimal `json:"totalTaxAmount,omitempty"`
+}
+
+// BookingMenuCostcenter The per-person cost of a menu for one cost center (menus priced by several cost centers).
+//
+// Example: {"costPerPerson":45.5,"costPerPersonExcludedTaxIds":[3],"costcenterId":2}
+type BookingMenuCostcenter struct {
+	// CostPerPerson A decimal number that the server may send as a JSON number or as a numeric string.
+	CostPerPerson               Decimal    `json:"costPerPerson"`
+	CostPerPersonExcludedTaxIds *[]Integer `json:"costPerPersonExcludedTaxIds,omitempty"`
+
+	// CostcenterId An integer that the server may send as a JSON number or as a string of digits.
+	CostcenterId Integer `json:"costcenterId"`
+}
+
+// BookingMenuTranslation The translated texts of a menu in one locale.
+//
+// Example: {"name":"Menu du déjeuner"}
+type BookingMenuTranslation struct {
+	Name *string `json:"name,omitempty"`
+}
+
+// BookingNote A note on a booking. typeId says what it is about: 0 no type, 1
+// booking, 2 session, 3 billing, 4 session menu, 5 session beverage, 6
+// session resources, 7 session products, 8 accommodation, 9 contact,
+// 10 company, 11 couriers, 12 VIP guests, 13 security, 14 onsite
+// contractors, 15 signatories, 16 front office, 17 transfers, 18 room
+// drops, 19 luggage services, 20 group profile, 21 lead, -1 original
+// lead note, 22 dietary requirements, 23 all departments, 24 food and
+// beverage, 25 car parking, 26 suppliers, 27 internet, 28 lead
+// description, 29 signage, 30 sales office, 31 bellman and van service,
+// 32 reservations, 33 housekeeping, 34 engineering (open set).
+//
+// Example: {"bookingId":7192,"createdBy":1,"createdDate":"2026-02-12 07:05:24 UTC","description":"\u003cp\u003eLate check-out for the speakers\u003c/p\u003e","id":409,"isPrivate":false,"modifiedDate":"2026-02-12 07:05:24 UTC","typeId":8,"venueId":1}
+type BookingNote struct {
+	// BookingId An integer that the server may send as a JSON number or as a string of digits.
+	BookingId *Integer `json:"bookingId,omitempty"`
+
+	// CreatedBy An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	CreatedBy *NullableInteger `json:"createdBy,omitempty"`
+
+	// CreatedDate An iVvy timestamp that may be unset: null or "" (both decode as the
+	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	CreatedDate *NullableTimestamp `json:"createdDate,omitempty"`
+
+	// Description HTML.
+	Description *string `json:"description,omitempty"`
+
+	// Id An integer that the server may send as a JSON number or as a string of digits.
+	Id        Integer `json:"id"`
+	IsPrivate *bool   `json:"isPrivate,omitempty"`
+
+	// ModifiedDate An iVvy timestamp that may be unset: null or "" (both decode as the
+	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	ModifiedDate *NullableTimestamp `json:"modifiedDate,omitempty"`
+	TypeId       *int               `json:"typeId,omitempty"`
+
+	// VenueId An integer that the server may send as a JSON number or as a string of digits.
+	VenueId *Integer `json:"venueId,omitempty"`
+}
+
+// BookingNoteCollection A page of booking notes.
+//
+// Example: {"meta":{"count":1,"perPage":50,"start":0,"totalResults":1},"results":[{"bookingId":7192,"createdBy":1,"createdDate":"2026-02-12 07:05:24 UTC","description":"\u003cp\u003eLate check-out for the speakers\u003c/p\u003e","id":409,"isPrivate":false,"modifiedDate":"2026-02-12 07:05:24 UTC","typeId":8,"venueId":1}]}
+type BookingNoteCollection struct {
+	// Meta Paging facts of a collection; any key may be absent.
+	Meta    *CollectionMeta `json:"meta,omitempty"`
+	Results []BookingNote   `json:"results"`
+}
+
+// BookingNoteListFilter The filter of getBookingNoteList: the keys below, and any other field
+// name with the modifiers described under Filter.
+//
+// Example: {"isPrivate":false,"typeId":2}
+type BookingNoteListFilter struct {
+	// CreatedBy The user who wrote the note.
+	CreatedBy            *int64                 `json:"createdBy,omitempty"`
+	Description          *string                `json:"description,omitempty"`
+	IsPrivate            *bool                  `json:"isPrivate,omitempty"`
+	TypeId               *int                   `json:"typeId,omitempty"`
+	AdditionalProperties map[string]interface{} `json:"-"`
+}
+
+// BookingNullableDate An iVvy date, "yyyy-mm-dd", or null or "" when unset.
+//
+// Example: 2026-05-14
+type BookingNullableDate = string
+
+// BookingNullableTimeOfDay A time of day, "hh:mm:ss" on a 24-hour clock, or null or "" when unset.
+//
+// Example: 09:30:00
+type BookingNullableTimeOfDay = string
+
+// BookingPackage A package (event template) added to a booking.
+//
+// Example: {"bookingDate":"2026-05-14","costcenters":[{"costcenterId":2,"excludedTaxIds":[],"taxDetails":[],"totalAmount":1200,"totalDiscount":100,"totalTaxAmount":109.091,"value":40}],"createdDate":"2026-03-02 03:56:35 UTC","id":5082,"modifiedDate":"2026-03-02 03:56:35 UTC","numberAttendees":30,"packageId":"49","packageName":"Full Day Conference","price":40,"priceMethod":1,"smallDescription":"Day delegate package","taxDetails":[{"id":1,"rateAmount":0,"rateAmountType":0,"rateId":0,"tax":109.091}],"totalAmount":1200,"totalDiscount":100,"totalTaxAmount":109.091}
+type BookingPackage struct {
+	// BookingDate An iVvy date, "yyyy-mm-dd", or null or "" when unset.
+	//
+	// Example: 2026-05-14
+	BookingDate *BookingNullableDate        `json:"bookingDate,omitempty"`
+	Costcenters *[]BookingPackageCostcenter `json:"costcenters,omitempty"`
+
+	// CreatedDate An iVvy timestamp that may be unset: null or "" (both decode as the
+	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	CreatedDate *NullableTimestamp `json:"createdDate,omitempty"`
+
+	// Id An integer that the server may send as a JSON number or as a string of digits.
+	Id *Integer `json:"id,omitempty"`
+
+	// ModifiedDate An iVvy timestamp that may be unset: null or "" (both decode as the
+	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	ModifiedDate *NullableTimestamp `json:"modifiedDate,omitempty"`
+
+	// NumberAttendees An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	NumberAttendees *NullableInteger `json:"numberAttendees,omitempty"`
+
+	// PackageId An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	PackageId   *NullableInteger `json:"packageId,omitempty"`
+	PackageName *string          `json:"packageName,omitempty"`
+
+	// Price A decimal number that the server may send as a JSON number or as a numeric string.
+	Price *Decimal `json:"price,omitempty"`
+
+	// PriceMethod 1 per person, 2 flat rate.
+	PriceMethod      *int                `json:"priceMethod,omitempty"`
+	SmallDescription *string             `json:"smallDescription,omitempty"`
+	TaxDetails       *[]BookingTaxDetail `json:"taxDetails,omitempty"`
+
+	// TotalAmount A decimal number that the server may send as a JSON number or as a numeric string.
+	TotalAmount *Decimal `json:"totalAmount,omitempty"`
+
+	// TotalDiscount A decimal number that the server may send as a JSON number or as a numeric string.
+	TotalDiscount *Decimal `json:"totalDiscount,omitempty"`
+
+	// TotalSurcharge A decimal number that the server may send as a JSON number or as a numeric string.
+	TotalSurcharge *Decimal `json:"totalSurcharge,omitempty"`
+
+	// TotalTaxAmount A decimal number that the server may send as a JSON number or as a numeric string.
+	TotalTaxAmount *Decimal `json:"totalTaxAmount,omitempty"`
+}
+
+// BookingPackageCostcenter The share of a booking package that goes to one cost center.
+//
+// Example: {"costcenterId":2,"excludedTaxIds":[],"taxDetails":[{"id":1,"rateAmount":0,"rateAmountType":0,"rateId":0,"tax":27.272727}],"totalAmount":300,"totalDiscount":100,"totalTaxAmount":27.272727,"value":10}
+type BookingPackageCostcenter struct {
+	// CostcenterId An integer that the server may send as a JSON number or as a string of digits.
+	CostcenterId *Integer `json:"costcenterId,omitempty"`
+
+	// Discount A decimal number that the server may send as a JSON number or as a numeric string.
+	Discount       *Decimal   `json:"discount,omitempty"`
+	ExcludedTaxIds *[]Integer `json:"excludedTaxIds,omitempty"`
+
+	// Surcharge A decimal number that the server may send as a JSON number or as a numeric string.
+	Surcharge  *Decimal            `json:"surcharge,omitempty"`
+	TaxDetails *[]BookingTaxDetail `json:"taxDetails,omitempty"`
+
+	// TotalAmount A decimal number that the server may send as a JSON number or as a numeric string.
+	TotalAmount *Decimal `json:"totalAmount,omitempty"`
+
+	// TotalDiscount A decimal number that the server may send as a JSON number or as a numeric string.
+	TotalDiscount *Decimal `json:"totalDiscount,omitempty"`
+
+	// TotalSurcharge A decimal number that the server may send as a JSON number or as a numeric string.
+	TotalSurcharge *Decimal `json:"totalSurcharge,omitempty"`
+
+	// TotalTaxAmount A decimal number that the server may send as a JSON number or as a numeric string.
+	TotalTaxAmount *Decimal `json:"totalTaxAmount,omitempty"`
+
+	// Value A decimal number that the server may send as a JSON number or as a numeric string.
+	Value *Decimal `json:"value,omitempty"`
+}
+
+// BookingPackageCostcenterInput The share of a booking package's price for one cost center.
+//
+// Example: {"excludedTaxIds":[],"id":1,"value":130}
+type BookingPackageCostcenterInput struct {
+	ExcludedTaxIds *[]int64 `json:"excludedTaxIds,omitempty"`
+
+	// Id The cost center.
+	Id int64 `json:"id"`
+
+	// Value The amount per person.
+	Value float64 `json:"value"`
+}
+
+// BookingPaymentInput A payment made on a booking.
+//
+// Example: {"amountPaid":100,"notes":"Deposit","paidDate":"2026-03-02 00:00:00","paymentMethod":6,"receiptNum":"12345"}
+type BookingPaymentInput struct {
+	AmountPaid *float32 `json:"amountPaid,omitempty"`
+	Notes      *string  `json:"notes,omitempty"`
+
+	// PaidDate An iVvy timestamp, "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC" suffix.
+	PaidDate *Timestamp `json:"paidDate,omitempty"`
+
+	// PaymentMethod 0 unknown, 1 credit card, 2 BPay, 3 direct deposit, 4 PayPal, 5
+	// cheque, 6 cash, 7 custom gateway, 8 accounts receivable, 9 EFTPOS,
+	// 10 write-off, 11 point of sale, 12 wire transfer.
+	PaymentMethod *int    `json:"paymentMethod,omitempty"`
+	ReceiptNum    *string `json:"receiptNum,omitempty"`
+}
+
+// BookingPhone A phone number; some answers send it as a JSON number.
+//
+// Example: +61 7 3000 1234
+type BookingPhone struct {
+	union json.RawMessage
+}
+
+// BookingPhone0 defines model for BookingPhone.0.
+type BookingPhone0 = string
+
+// BookingPhone1 defines model for BookingPhone.1.
+type BookingPhone1 = int
+
+// BookingProduct A product sold in a session of a booking.
+//
+// Example: {"bookingPackageId":null,"cost":100,"costcenterId":4,"createdDate":"2026-03-02 06:49:57 UTC","discount":5,"excludedTaxIds":[],"id":5305,"includeInPackage":false,"modifiedDate":"2026-03-02 06:49:57 UTC","name":null,"productId":535,"quantity":1,"sessionId":13185,"taxDetails":[],"totalAmount":100,"totalDiscount":10,"totalTaxAmount":9.091}
+type BookingProduct struct {
+	// BookingPackageId An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	BookingPackageId *NullableInteger `json:"bookingPackageId,omitempty"`
+
+	// Cost A decimal number that the server may send as a JSON number or as a numeric string.
+	Cost *Decimal `json:"cost,omitempty"`
+
+	// CostcenterId An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	CostcenterId *NullableInteger `json:"costcenterId,omitempty"`
+
+	// CreatedDate An iVvy timestamp that may be unset: null or "" (both decode as the
+	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	CreatedDate *NullableTimestamp `json:"createdDate,omitempty"`
+
+	// Discount A decimal number that the server may send as a JSON number or as a numeric string.
+	Discount       *Decimal   `json:"discount,omitempty"`
+	ExcludedTaxIds *[]Integer `json:"excludedTaxIds,omitempty"`
+
+	// Id An integer that the server may send as a JSON number or as a string of digits.
+	Id               *Integer `json:"id,omitempty"`
+	IncludeInPackage *bool    `json:"includeInPackage,omitempty"`
+
+	// ModifiedDate An iVvy timestamp that may be unset: null or "" (both decode as the
+	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	ModifiedDate *NullableTimestamp `json:"modifiedDate,omitempty"`
+	Name         *string            `json:"name,omitempty"`
+
+	// ProductId An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	ProductId *NullableInteger `json:"productId,omitempty"`
+
+	// Quantity An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	Quantity *NullableInteger `json:"quantity,omitempty"`
+
+	// SessionId An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	SessionId *NullableInteger `json:"sessionId,omitempty"`
+
+	// Surcharge A decimal number that the server may send as a JSON number or as a numeric string.
+	Surcharge  *Decimal            `json:"surcharge,omitempty"`
+	TaxDetails *[]BookingTaxDetail `json:"taxDetails,omitempty"`
+
+	// TotalAmount A decimal number that the server may send as a JSON number or as a numeric string.
+	TotalAmount *Decimal `json:"totalAmount,omitempty"`
+
+	// TotalDiscount A decimal number that the server may send as a JSON number or as a numeric string.
+	TotalDiscount *Decimal `json:"totalDiscount,omitempty"`
+
+	// TotalSurcharge A decimal number that the server may send as a JSON number or as a numeric string.
+	TotalSurcharge *Decimal `json:"totalSurcharge,omitempty"`
+
+	// TotalTaxAmount A decimal number that the server may send as a JSON number or as a numeric string.
+	TotalTaxAmount *Decimal `json:"totalTaxAmount,omitempty"`
+}
+
+// BookingProjectedSpend Revenue a session is expected to bring to one cost center.
+//
+// Example: {"amount":100,"costcenterId":1,"priceMethod":1,"total":5000}
+type BookingProjectedSpend struct {
+	// Amount A decimal number that the server may send as a JSON number or as a numeric string.
+	Amount *Decimal `json:"amount,omitempty"`
+
+	// CostcenterId An integer that the server may send as a JSON number or as a string of digits.
+	CostcenterId *Integer `json:"costcenterId,omitempty"`
+
+	// PriceMethod 1 per person, 2 flat rate.
+	PriceMethod *int `json:"priceMethod,omitempty"`
+
+	// Total A decimal number that the server may send as a JSON number or as a numeric string.
+	Total *Decimal `json:"total,omitempty"`
+}
+
+// BookingRefundDetail The part of a refund applied to one invoice.
+//
+// Example: {"invoiceId":1736,"refundId":180}
+type BookingRefundDetail struct {
+	// InvoiceId An integer that the server may send as a JSON number or as a string of digits.
+	InvoiceId *Integer `json:"invoiceId,omitempty"`
+
+	// RefundId An integer that the server may send as a JSON number or as a string of digits.
+	RefundId *Integer `json:"refundId,omitempty"`
+}
+
+// BookingRefundInput A refund made on a booking.
+//
+// Example: {"amount":100,"notes":"Cancelled day two","refundDate":"2026-03-02 00:00:00 UTC"}
+type BookingRefundInput struct {
+	// Amount Must be above zero.
+	Amount *float32 `json:"amount,omitempty"`
+	Notes  *string  `json:"notes,omitempty"`
+
+	// RefundDate An iVvy timestamp, "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC" suffix.
+	RefundDate *Timestamp `json:"refundDate,omitempty"`
+}
+
+// BookingResource A resource (equipment, staff) used in a session of a booking.
+//
+// Example: {"bookingPackageId":null,"cost":5,"costcenterId":4,"createdDate":"2026-03-02 06:49:31 UTC","discount":5,"endDate":"2026-05-14","endTime":"11:00:00","excludedTaxIds":[],"id":6437,"includeInPackage":false,"modifiedDate":"2026-03-02 06:49:31 UTC","name":null,"quantity":1,"resourceId":537,"resourceVenueId":2,"sessionId":13185,"startDate":"2026-05-14","startTime":"10:00:00","taxDetails":[],"totalAmount":5,"totalDiscount":10,"totalTaxAmount":0.455}
+type BookingResource struct {
+	// BookingPackageId An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	BookingPackageId *NullableInteger `json:"bookingPackageId,omitempty"`
+
+	// Cost A decimal number that the server may send as a JSON number or as a numeric string.
+	Cost *Decimal `json:"cost,omitempty"`
+
+	// CostcenterId An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	CostcenterId *NullableInteger `json:"costcenterId,omitempty"`
+
+	// CreatedDate An iVvy timestamp that may be unset: null or "" (both decode as the
+	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	CreatedDate *NullableTimestamp `json:"createdDate,omitempty"`
+
+	// Discount A decimal number that the server may send as a JSON number or as a numeric string.
+	Discount *Decimal `json:"discount,omitempty"`
+
+	// EndDate An iVvy date, "yyyy-mm-dd", or null or "" when unset.
+	//
+	// Example: 2026-05-14
+	EndDate *BookingNullableDate `json:"endDate,omitempty"`
+
+	// EndTime A time of day, "hh:mm:ss" on a 24-hour clock, or null or "" when unset.
+	//
+	// Example: 09:30:00
+	EndTime        *BookingNullableTimeOfDay `json:"endTime,omitempty"`
+	ExcludedTaxIds *[]Integer                `json:"excludedTaxIds,omitempty"`
+
+	// Id An integer that the server may send as a JSON number or as a string of digits.
+	Id               *Integer `json:"id,omitempty"`
+	IncludeInPackage *bool    `json:"includeInPackage,omitempty"`
+
+	// ModifiedDate An iVvy timestamp that may be unset: null or "" (both decode as the
+	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	ModifiedDate *NullableTimestamp `json:"modifiedDate,omitempty"`
+	Name         *string            `json:"name,omitempty"`
+
+	// Quantity An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	Quantity *NullableInteger `json:"quantity,omitempty"`
+
+	// ResourceId An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	ResourceId *NullableInteger `json:"resourceId,omitempty"`
+
+	// ResourceVenueId An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	ResourceVenueId *NullableInteger `json:"resourceVenueId,omitempty"`
+
+	// SessionId An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	SessionId *NullableInteger `json:"sessionId,omitempty"`
+
+	// StartDate An iVvy date, "yyyy-mm-dd", or null or "" when unset.
+	//
+	// Example: 2026-05-14
+	StartDate *BookingNullableDate `json:"startDate,omitempty"`
+
+	// StartTime A time of day, "hh:mm:ss" on a 24-hour clock, or null or "" when unset.
+	//
+	// Example: 09:30:00
+	StartTime *BookingNullableTimeOfDay `json:"startTime,omitempty"`
+
+	// Surcharge A decimal number that the server may send as a JSON number or as a numeric string.
+	Surcharge  *Decimal            `json:"surcharge,omitempty"`
+	TaxDetails *[]BookingTaxDetail `json:"taxDetails,omitempty"`
+
+	// TotalAmount A decimal number that the server may send as a JSON number or as a numeric string.
+	TotalAmount *Decimal `json:"totalAmount,omitempty"`
+
+	// TotalDiscount A decimal number that the server may send as a JSON number or as a numeric string.
+	TotalDiscount *Decimal `json:"totalDiscount,omitempty"`
+
+	// TotalSurcharge A decimal number that the server may send as a JSON number or as a numeric string.
+	TotalSurcharge *Decimal `json:"totalSurcharge,omitempty"`
+
+	// TotalTaxAmount A decimal number that the server may send as a JSON number or as a numeric string.
+	TotalTaxAmount *Decimal `json:"totalTaxAmount,omitempty"`
+}
+
+// BookingSaveResult The answer of the venue actions that add, update, change or remove
+// one thing. Removals answer with success and, for some actions,
+// errorType instead of id.
+//
+// Example: {"id":8821,"success":true,"warnings":null}
+type BookingSaveResult struct {
+	// ErrorType Sent by some removals; null on success.
+	ErrorType *string `json:"errorType,omitempty"`
+
+	// Id An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	Id *NullableInteger `json:"id,omitempty"`
+
+	// Success Whether the change was made.
+	Success *bool `json:"success,omitempty"`
+
+	// Warnings Problems that did not stop the change: packageErrors (the venue's
+	// set-up kept the event template off one or more days) and
+	// packageSessionErrors (sessions of the template could not be
+	// added, usually because the space was taken).
+	Warnings *[]string `json:"warnings,omitempty"`
+}
+
+// BookingServiceFee A service fee applied to an item of a booking. refType names the
+// kind of item and refId (with ref2Id and ref3Id for accommodation
+// options) which one: 1 accommodation, 2 accommodation option (ref2Id
+// the room option id, ref3Id its number), 3 package, 4 session, 5 menu,
+// 6 beverage package, 7 product, 8 resource, 9 additional item, 11
+// service.
+//
+// Example: {"amount":0.455,"createdDate":"2026-03-02 07:27:37 UTC","excludedTaxIds":[],"id":3279,"modifiedDate":"2026-03-02 00:15:10 UTC","ref2Id":0,"ref3Id":0,"refCostcenterId":4,"refDate":"2026-05-14","refId":6437,"refType":8,"taxDetails":[{"id":1,"rateAmount":5,"rateAmountType":1,"rateId":1,"tax":0.046}],"totalAmount":0.501,"totalTaxAmount":0.046}
+type BookingServiceFee struct {
+	// Amount A decimal number that the server may send as a JSON number or as a numeric string.
+	Amount *Decimal `json:"amount,omitempty"`
+
+	// CreatedDate An iVvy timestamp that may be unset: null or "" (both decode as the
+	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	CreatedDate    *NullableTimestamp `json:"createdDate,omitempty"`
+	ExcludedTaxIds *[]Integer         `json:"excludedTaxIds,omitempty"`
+
+	// Id An integer that the server may send as a JSON number or as a string of digits.
+	Id *Integer `json:"id,omitempty"`
+
+	// ModifiedDate An iVvy timestamp that may be unset: null or "" (both decode as the
+	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	ModifiedDate *NullableTimestamp `json:"modifiedDate,omitempty"`
+
+	// Ref2Id An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	Ref2Id *NullableInteger `json:"ref2Id,omitempty"`
+
+	// Ref3Id An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	Ref3Id *NullableInteger `json:"ref3Id,omitempty"`
+
+	// RefCostcenterId An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	RefCostcenterId *NullableInteger `json:"refCostcenterId,omitempty"`
+
+	// RefDate An iVvy date, "yyyy-mm-dd", or null or "" when unset.
+	//
+	// Example: 2026-05-14
+	RefDate *BookingNullableDate `json:"refDate,omitempty"`
+
+	// RefId An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	RefId      *NullableInteger    `json:"refId,omitempty"`
+	RefType    *int                `json:"refType,omitempty"`
+	TaxDetails *[]BookingTaxDetail `json:"taxDetails,omitempty"`
+
+	// TotalAmount A decimal number that the server may send as a JSON number or as a numeric string.
+	TotalAmount *Decimal `json:"totalAmount,omitempty"`
+
+	// TotalTaxAmount A decimal number that the server may send as a JSON number or as a numeric string.
+	TotalTaxAmount *Decimal `json:"totalTaxAmount,omitempty"`
+}
+
+// BookingServiceFeeExcludedTaxIds The taxes not applied to each service fee: an empty array when there
+// are none, otherwise an object mapping a service fee id to the ids of
+// the taxes excluded from it.
+//
+// Example: {"6146":[6064]}
+type BookingServiceFeeExcludedTaxIds struct {
+	union json.RawMessage
+}
+
+// BookingServiceFeeExcludedTaxIds0 defines model for BookingServiceFeeExcludedTaxIds.0.
+type BookingServiceFeeExcludedTaxIds0 = []Integer
+
+// BookingServiceFeeExcludedTaxIds1 defines model for BookingServiceFeeExcludedTaxIds.1.
+type BookingServiceFeeExcludedTaxIds1 map[string][]Integer
+
+// BookingSession A session of a booking: a block of time in a function space.
+// getBooking sends the amounts with their discounts, surcharges and
+// taxes; getBookingSessionList sends the attendee counts, set-up and
+// signage fields, and booking when asked for.
+//
+// Example: {"amount":13.2,"beoNumbers":null,"bookingId":10960,"bookingPackageId":0,"canBeMoved":1,"cost":12,"costcenterId":4,"createdDate":"2026-02-24 01:13:39 UTC","customLayoutName":null,"endDate":"2026-05-14","endTime":"10:30:00","excludedTaxIds":[],"id":5260,"includeInPackage":false,"isSignageVisible":1,"minAttendeesGuaranteed":10,"modifiedDate":"2026-02-24 01:16:43 UTC","name":"Opening plenary","overridePax":1,"projectedSpend":[{"amount":100,"costcenterId":1,"priceMethod":1,"total":5000}],"roomHireType":1,"sessionTypeId":0,"setdownTime":null,"setupTime":null,"sfExcludedTaxIds":[],"signage":"","spaceId":3,"spaceLayout":3,"spaceVenueId":1,"startDate":"2026-05-14","startTime":"08:00:00","tariffId":1,"totalDiscount":0,"totalTaxAmount":1.2}
+type BookingSession struct {
+	// ActualAttendees An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	ActualAttendees *NullableInteger `json:"actualAttendees,omitempty"`
+
+	// AgreedAttendees An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	AgreedAttendees *NullableInteger `json:"agreedAttendees,omitempty"`
+
+	// Amount A decimal number that the server may send as a JSON number or as a numeric string.
+	Amount *Decimal `json:"amount,omitempty"`
+
+	// BeoNumbers The numbers of the session's BEO documents, such as "19-1".
+	BeoNumbers *[]string `json:"beoNumbers,omitempty"`
+
+	// Booking The booking of a session, sent when includeBookingDetails is true.
+	//
+	// Example: {"code":"8KC8BZNQ7C","contact":{"email":"dina@example.com","firstName":"Dina","id":21,"lastName":"Antonopoulos","phone":1233455},"name":"Leadership Summit"}
+	Booking *BookingSessionBooking `json:"booking,omitempty"`
+
+	// BookingId An integer that the server may send as a JSON number or as a string of digits.
+	BookingId *Integer `json:"bookingId,omitempty"`
+
+	// BookingPackageId An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	BookingPackageId *NullableInteger `json:"bookingPackageId,omitempty"`
+
+	// CanBeMoved A yes/no value that the venue actions send either as a JSON boolean
+	// or as the number 0 or 1.
+	//
+	//
+	// Example: 1
+	CanBeMoved *BookingFlag `json:"canBeMoved,omitempty"`
+
+	// Cost A decimal number that the server may send as a JSON number or as a numeric string.
+	Cost *Decimal `json:"cost,omitempty"`
+
+	// CostAfterAdjustment A decimal number that the server may send as a JSON number or as a numeric string.
+	CostAfterAdjustment *Decimal `json:"costAfterAdjustment,omitempty"`
+
+	// CostDiscount A decimal number that the server may send as a JSON number or as a numeric string.
+	CostDiscount *Decimal `json:"costDiscount,omitempty"`
+
+	// CostSurcharge A decimal number that the server may send as a JSON number or as a numeric string.
+	CostSurcharge *Decimal `json:"costSurcharge,omitempty"`
+
+	// CostcenterId An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	CostcenterId *NullableInteger `json:"costcenterId,omitempty"`
+
+	// CreatedDate An iVvy timestamp that may be unset: null or "" (both decode as the
+	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	CreatedDate      *NullableTimestamp `json:"createdDate,omitempty"`
+	CustomLayoutName *string            `json:"customLayoutName,omitempty"`
+
+	// Discount A decimal number that the server may send as a JSON number or as a numeric string.
+	Discount *Decimal `json:"discount,omitempty"`
+
+	// EndDate An iVvy date, "yyyy-mm-dd", or null or "" when unset.
+	//
+	// Example: 2026-05-14
+	EndDate *BookingNullableDate `json:"endDate,omitempty"`
+
+	// EndTime A time of day, "hh:mm:ss" on a 24-hour clock, or null or "" when unset.
+	//
+	// Example: 09:30:00
+	EndTime        *BookingNullableTimeOfDay `json:"endTime,omitempty"`
+	ExcludedTaxIds *[]Integer                `json:"excludedTaxIds,omitempty"`
+
+	// ExpectedAttendees An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	ExpectedAttendees *NullableInteger `json:"expectedAttendees,omitempty"`
+
+	// GuaranteedAttendees An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	GuaranteedAttendees *NullableInteger `json:"guaranteedAttendees,omitempty"`
+
+	// Id An integer that the server may send as a JSON number or as a string of digits.
+	Id               *Integer `json:"id,omitempty"`
+	IncludeInPackage *bool    `json:"includeInPackage,omitempty"`
+
+	// IsSignageVisible A yes/no value that the venue actions send either as a JSON boolean
+	// or as the number 0 or 1.
+	//
+	//
+	// Example: 1
+	IsSignageVisible *BookingFlag `json:"isSignageVisible,omitempty"`
+
+	// MinAttendeesGuaranteed An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	MinAttendeesGuaranteed *NullableInteger `json:"minAttendeesGuaranteed,omitempty"`
+
+	// ModifiedDate An iVvy timestamp that may be unset: null or "" (both decode as the
+	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	ModifiedDate *NullableTimestamp `json:"modifiedDate,omitempty"`
+	Name         *string            `json:"name,omitempty"`
+
+	// OverridePax A yes/no value that the venue actions send either as a JSON boolean
+	// or as the number 0 or 1.
+	//
+	//
+	// Example: 1
+	OverridePax *BookingFlag `json:"overridePax,omitempty"`
+
+	// ProjectedSpend Expected revenue by cost center. The getBooking table calls it an object; its examples send an array.
+	ProjectedSpend *[]BookingProjectedSpend `json:"projectedSpend,omitempty"`
+
+	// RoomHireType An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	RoomHireType *NullableInteger `json:"roomHireType,omitempty"`
+
+	// SessionTypeId An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	SessionTypeId *NullableInteger `json:"sessionTypeId,omitempty"`
+
+	// SetAttendees An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	SetAttendees *NullableInteger `json:"setAttendees,omitempty"`
+
+	// SetdownTime An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	SetdownTime *NullableInteger `json:"setdownTime,omitempty"`
+
+	// SetupTime An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	SetupTime *NullableInteger `json:"setupTime,omitempty"`
+
+	// SfExcludedTaxIds The taxes not applied to each service fee: an empty array when there
+	// are none, otherwise an object mapping a service fee id to the ids of
+	// the taxes excluded from it.
+	//
+	//
+	// Example: {"6146":[6064]}
+	SfExcludedTaxIds *BookingServiceFeeExcludedTaxIds `json:"sfExcludedTaxIds,omitempty"`
+	Signage          *string                          `json:"signage,omitempty"`
+
+	// SpaceId An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	SpaceId *NullableInteger `json:"spaceId,omitempty"`
+
+	// SpaceLayout An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	SpaceLayout *NullableInteger `json:"spaceLayout,omitempty"`
+
+	// SpaceVenueId An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	SpaceVenueId *NullableInteger `json:"spaceVenueId,omitempty"`
+
+	// StartDate An iVvy date, "yyyy-mm-dd", or null or "" when unset.
+	//
+	// Example: 2026-05-14
+	StartDate *BookingNullableDate `json:"startDate,omitempty"`
+
+	// StartTime A time of day, "hh:mm:ss" on a 24-hour clock, or null or "" when unset.
+	//
+	// Example: 09:30:00
+	StartTime *BookingNullableTimeOfDay `json:"startTime,omitempty"`
+
+	// TariffId An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	TariffId   *NullableInteger    `json:"tariffId,omitempty"`
+	TaxDetails *[]BookingTaxDetail `json:"taxDetails,omitempty"`
+
+	// TotalAmount A decimal number that the server may send as a JSON number or as a numeric string.
+	TotalAmount *Decimal `json:"totalAmount,omitempty"`
+
+	// TotalAttendees An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	TotalAttendees *NullableInteger `json:"totalAttendees,omitempty"`
+
+	// TotalDiscount A decimal number that the server may send as a JSON number or as a numeric string.
+	TotalDiscount *Decimal `json:"totalDiscount,omitempty"`
+
+	// TotalSurcharge A decimal number that the server may send as a JSON number or as a numeric string.
+	TotalSurcharge *Decimal `json:"totalSurcharge,omitempty"`
+
+	// TotalTaxAmount A decimal number that the server may send as a JSON number or as a numeric string.
+	TotalTaxAmount *Decimal `json:"totalTaxAmount,omitempty"`
+}
+
+// BookingSessionBeverageItemInput A beverage item to put in a session's beverage package.
+//
+// Example: {"itemId":31,"quantity":1}
+type BookingSessionBeverageItemInput struct {
+	ItemId int64 `json:"itemId"`
+
+	// Name The setup's name when omitted.
+	Name *string `json:"name,omitempty"`
+
+	// Price The price of an optional item.
+	Price *float64 `json:"price,omitempty"`
+
+	// Quantity The setup's quantity when omitted.
+	Quantity *int `json:"quantity,omitempty"`
+}
+
+// BookingSessionBooking The booking of a session, sent when includeBookingDetails is true.
+//
+// Example: {"code":"8KC8BZNQ7C","contact":{"email":"dina@example.com","firstName":"Dina","id":21,"lastName":"Antonopoulos","phone":1233455},"name":"Leadership Summit"}
+type BookingSessionBooking struct {
+	Code *string `json:"code,omitempty"`
+
+	// Contact The contact of a booking, or its agent's contact.
+	//
+	// Example: {"email":"mia.chen@example.com","firstName":"Mia","id":3,"lastName":"Chen","phone":"+61 400 123 456"}
+	Contact *BookingContact `json:"contact,omitempty"`
+	Name    *string         `json:"name,omitempty"`
+}
+
+// BookingSessionCollection A page of booking sessions.
+//
+// Example: {"meta":{"count":1,"perPage":1,"start":0,"totalResults":1550},"results":[{"bookingId":10960,"canBeMoved":1,"cost":12,"endDate":"2026-05-14","endTime":"10:30:00","id":5260,"includeInPackage":false,"name":"Opening plenary","sfExcludedTaxIds":{"6146":[6064]},"spaceId":3,"startDate":"2026-05-14","startTime":"08:00:00"}]}
+type BookingSessionCollection struct {
+	// Meta Paging facts of a collection; any key may be absent.
+	Meta    *CollectionMeta  `json:"meta,omitempty"`
+	Results []BookingSession `json:"results"`
+}
+
+// BookingSessionMenu A menu of a booking session, with its items.
+//
+// Example: {"_translations_":{"en_US":{"name":"Working lunch"}},"bookingId":"313","bookingPackageId":null,"cost":18,"costcenterId":1,"createdDate":"2026-03-24 06:11:07 UTC","endTime":null,"excludedTaxIds":[],"id":"495","includeInPackage":false,"items":[{"_type":"item","id":58,"isOptional":0,"itemCost":2,"name":"Caesar salad","price":2,"quantity":2,"servingTime":null}],"menuId":"15","menuVenueId":"1","minAttendeesGuaranteed":10,"modifiedDate":"2026-03-28 00:48:01 UTC","name":"Working lunch","sameAsSessionTime":false,"sessionId":"519","sortOrder":2,"startTime":null,"venueId":"1"}
+type BookingSessionMenu struct {
+	// UnderscoreTranslations The menu's texts by locale, such as "en_US".
+	UnderscoreTranslations *map[string]BookingMenuTranslation `json:"_translations_,omitempty"`
+
+	// BookingId An integer that the server may send as a JSON number or as a string of digits.
+	BookingId *Integer `json:"bookingId,omitempty"`
+
+	// BookingPackageId An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	BookingPackageId *NullableInteger `json:"bookingPackageId,omitempty"`
+
+	// Cost A decimal number that the server may send as a JSON number or as a numeric string.
+	Cost *Decimal `json:"cost,omitempty"`
+
+	// CostcenterId An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	CostcenterId *NullableInteger `json:"costcenterId,omitempty"`
+
+	// Costcenters The cost per person by cost center, for menus priced that way.
+	Costcenters *[]BookingMenuCostcenter `json:"costcenters,omitempty"`
+
+	// CreatedDate An iVvy timestamp that may be unset: null or "" (both decode as the
+	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	CreatedDate *NullableTimestamp `json:"createdDate,omitempty"`
+
+	// EndTime A time of day, "hh:mm:ss" on a 24-hour clock, or null or "" when unset.
+	//
+	// Example: 09:30:00
+	EndTime        *BookingNullableTimeOfDay `json:"endTime,omitempty"`
+	ExcludedTaxIds *[]Integer                `json:"excludedTaxIds,omitempty"`
+
+	// Id An integer that the server may send as a JSON number or as a string of digits.
+	Id               *Integer                  `json:"id,omitempty"`
+	IncludeInPackage *bool                     `json:"includeInPackage,omitempty"`
+	Items            *[]BookingSessionMenuItem `json:"items,omitempty"`
+
+	// MenuId An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	MenuId *NullableInteger `json:"menuId,omitempty"`
+
+	// MenuVenueId An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	MenuVenueId *NullableInteger `json:"menuVenueId,omitempty"`
+
+	// MinAttendeesGuaranteed An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	MinAttendeesGuaranteed *NullableInteger `json:"minAttendeesGuaranteed,omitempty"`
+
+	// ModifiedDate An iVvy timestamp that may be unset: null or "" (both decode as the
+	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	ModifiedDate      *NullableTimestamp `json:"modifiedDate,omitempty"`
+	Name              *string            `json:"name,omitempty"`
+	SameAsSessionTime *bool              `json:"sameAsSessionTime,omitempty"`
+
+	// SessionId An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	SessionId *NullableInteger `json:"sessionId,omitempty"`
+
+	// SortOrder An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	SortOrder *NullableInteger `json:"sortOrder,omitempty"`
+
+	// StartTime A time of day, "hh:mm:ss" on a 24-hour clock, or null or "" when unset.
+	//
+	// Example: 09:30:00
+	StartTime *BookingNullableTimeOfDay `json:"startTime,omitempty"`
+
+	// VenueId An integer that the server may send as a JSON number or as a string of digits.
+	VenueId *Integer `json:"venueId,omitempty"`
+}
+
+// BookingSessionMenuCollection A page of booking session menus.
+//
+// Example: {"meta":{"count":1,"perPage":100,"start":0,"totalResults":1},"results":[{"bookingId":313,"cost":18,"id":495,"items":[],"name":"Working lunch","sessionId":519,"venueId":1}]}
+type BookingSessionMenuCollection struct {
+	// Meta Paging facts of a collection; any key may be absent.
+	Meta    *CollectionMeta      `json:"meta,omitempty"`
+	Results []BookingSessionMenu `json:"results"`
+}
+
+// BookingSessionMenuItem An entry of a session menu: a menu item (_type "item") or a group
+// of items to choose from, with its own items.
+//
+// Example: {"_type":"item","description":"","id":58,"isOptional":0,"itemCost":2,"name":"Caesar salad","price":2,"quantity":2,"servingTime":null}
+type BookingSessionMenuItem struct {
+	// UnderscoreType What the entry is, "item" for a menu item.
+	UnderscoreType *string `json:"_type,omitempty"`
+	Description    *string `json:"description,omitempty"`
+
+	// Id An integer that the server may send as a JSON number or as a string of digits.
+	Id *Integer `json:"id,omitempty"`
+
+	// IsOptional A yes/no value that the venue actions send either as a JSON boolean
+	// or as the number 0 or 1.
+	//
+	//
+	// Example: 1
+	IsOptional *BookingFlag `json:"isOptional,omitempty"`
+
+	// ItemCost A decimal number that the server may send as a JSON number or as a numeric string.
+	ItemCost *Decimal `json:"itemCost,omitempty"`
+
+	// Items The items of a group.
+	Items *[]BookingSessionMenuItem `json:"items,omitempty"`
+
+	// MarketplaceName Groups only.
+	MarketplaceName *string `json:"marketplaceName,omitempty"`
+
+	// MaxSelection An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	MaxSelection *NullableInteger `json:"maxSelection,omitempty"`
+
+	// MinSelection An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	MinSelection *NullableInteger `json:"minSelection,omitempty"`
+	Name         *string          `json:"name,omitempty"`
+
+	// Price A decimal number that the server may send as a JSON number or as a numeric string.
+	Price *Decimal `json:"price,omitempty"`
+
+	// Quantity An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	Quantity *NullableInteger `json:"quantity,omitempty"`
+
+	// ServingTime A time of day, "hh:mm:ss" on a 24-hour clock, or null or "" when unset.
+	//
+	// Example: 09:30:00
+	ServingTime *BookingNullableTimeOfDay `json:"servingTime,omitempty"`
+}
+
+// BookingSessionMenuItemInput A menu item to put on a session menu.
+//
+// Example: {"itemId":58,"quantity":2,"servingTime":"12:30:00"}
+type BookingSessionMenuItemInput struct {
+	ItemId int64 `json:"itemId"`
+
+	// Name The setup's name when omitted.
+	Name *string `json:"name,omitempty"`
+
+	// Price The price of an optional item.
+	Price *float64 `json:"price,omitempty"`
+
+	// Quantity The setup's quantity when omitted.
+	Quantity *int `json:"quantity,omitempty"`
+
+	// ServingTime A time of day, "hh:mm:ss" on a 24-hour clock.
+	//
+	// Example: 09:30:00
+	ServingTime *BookingTimeOfDay `json:"servingTime,omitempty"`
+}
+
+// BookingTax A tax or service fee applied to a booking. type: tax or service fee
+// (codes of the venue's tax list); amountType: 1 a percentage, 2 an
+// amount; appliesTo and unitType: codes of the venue's tax list.
+//
+// Example: {"amount":10,"amountType":1,"appliesTo":1,"bookingId":2,"calculateExclusively":false,"costcenterIds":[1,2],"excludedTaxIds":[],"id":648,"name":"GST","taxIds":[],"type":1,"unitType":1,"venueId":1,"venueTaxId":1}
+type BookingTax struct {
+	// Amount A decimal number that the server may send as a JSON number or as a numeric string.
+	Amount     *Decimal `json:"amount,omitempty"`
+	AmountType *int     `json:"amountType,omitempty"`
+	AppliesTo  *int     `json:"appliesTo,omitempty"`
+
+	// BookingId An integer that the server may send as a JSON number or as a string of digits.
+	BookingId *Integer `json:"bookingId,omitempty"`
+
+	// CalculateExclusively When true the tax shows only in cost center, booking and invoice totals, not in line items.
+	CalculateExclusively *bool `json:"calculateExclusively,omitempty"`
+
+	// CostcenterIds The cost centers the tax applies to.
+	CostcenterIds  *[]Integer `json:"costcenterIds,omitempty"`
+	ExcludedTaxIds *[]Integer `json:"excludedTaxIds,omitempty"`
+
+	// Id An integer that the server may send as a JSON number or as a string of digits.
+	Id   Integer `json:"id"`
+	Name *string `json:"name,omitempty"`
+
+	// TaxIds The taxes charged on a service fee's amount.
+	TaxIds   *[]Integer `json:"taxIds,omitempty"`
+	Type     *int       `json:"type,omitempty"`
+	UnitType *int       `json:"unitType,omitempty"`
+
+	// VenueId An integer that the server may send as a JSON number or as a string of digits.
+	VenueId *Integer `json:"venueId,omitempty"`
+
+	// VenueTaxId An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	VenueTaxId *NullableInteger `json:"venueTaxId,omitempty"`
+}
+
+// BookingTaxCollection A page of booking taxes.
+//
+// Example: {"meta":{"count":1,"perPage":10,"start":0,"totalResults":1},"results":[{"amount":10,"amountType":1,"bookingId":2,"id":648,"name":"GST","type":1,"venueId":1}]}
+type BookingTaxCollection struct {
+	// Meta Paging facts of a collection; any key may be absent.
+	Meta    *CollectionMeta `json:"meta,omitempty"`
+	Results []BookingTax    `json:"results"`
+}
+
+// BookingTaxDetail One tax applied to an amount.
+//
+// Example: {"id":1,"rateAmount":0,"rateAmountType":0,"rateId":0,"tax":27.272727}
+type BookingTaxDetail struct {
+	// Id An integer that the server may send as a JSON number or as a string of digits.
+	Id *Integer `json:"id,omitempty"`
+
+	// RateAmount A decimal number that the server may send as a JSON number or as a numeric string.
+	RateAmount *Decimal `json:"rateAmount,omitempty"`
+
+	// RateAmountType 1 a percentage, 2 an amount (0 when no rate overrides the default).
+	RateAmountType *int `json:"rateAmountType,omitempty"`
+
+	// RateId An integer that the server may send as a JSON number or as a string of digits.
+	RateId *Integer `json:"rateId,omitempty"`
+
+	// Tax A decimal number that the server may send as a JSON number or as a numeric string.
+	Tax *Decimal `json:"tax,omitempty"`
+}
+
+// BookingTimeOfDay A time of day, "hh:mm:ss" on a 24-hour clock.
+//
+// Example: 09:30:00
+type BookingTimeOfDay = string
+
+// BookingUser An account user on a booking (its sales person or its coordinator).
+//
+// Example: {"email":"jack.smith@example.com","firstName":"Jack","id":1,"lastName":"Smith","phone":61482154689}
+type BookingUser struct {
+	Email     *string `json:"email,omitempty"`
+	FirstName *string `json:"firstName,omitempty"`
+
+	// Id An integer that the server may send as a JSON number or as a string of digits.
+	Id       *Integer `json:"id,omitempty"`
+	LastName *string  `json:"lastName,omitempty"`
+
+	// Phone A phone number; some answers send it as a JSON number.
+	//
+	// Example: +61 7 3000 1234
+	Phone *BookingPhone `json:"phone,omitempty"`
+}
+
+// ChangeBookingStatusRequest Example: {"convertedClosedDate":"2026-03-02","convertedStageId":12,"currentStatus":2,"id":1234,"venueId":1}
+type ChangeBookingStatusRequest struct {
+	// CancelClosedDate An iVvy date, "yyyy-mm-dd".
+	//
+	// Example: 2026-05-14
+	CancelClosedDate *BookingDate `json:"cancelClosedDate,omitempty"`
+
+	// CancelLostToCompetition How the booking was lost to a competitor.
+	CancelLostToCompetition *string `json:"cancelLostToCompetition,omitempty"`
+
+	// CancelReasonId A reason of cancelStageId (quotes) or of the cancelled stage (bookings).
+	CancelReasonId *int64 `json:"cancelReasonId,omitempty"`
+
+	// CancelStageId The opportunity stage to set when a quote is cancelled.
+	CancelStageId *int64 `json:"cancelStageId,omitempty"`
+
+	// ChangedByUserId Who made the change; the key's user when omitted.
+	ChangedByUserId *int64 `json:"changedByUserId,omitempty"`
+
+	// ConvertedClosedDate An iVvy date, "yyyy-mm-dd".
+	//
+	// Example: 2026-05-14
+	ConvertedClosedDate *BookingDate `json:"convertedClosedDate,omitempty"`
+
+	// ConvertedStageId The opportunity stage to set; needed for every new status but cancelled.
+	ConvertedStageId       *int64 `json:"convertedStageId,omitempty"`
+	ConvertedStageReasonId *int64 `json:"convertedStageReasonId,omitempty"`
+
+	// CurrentStatus The new status, 1 prospective, 2 tentative, 3 confirmed, 4 cancelled, 9 prospective hold.
+	CurrentStatus int `json:"currentStatus"`
+
+	// Id The booking.
+	Id int64 `json:"id"`
+
+	// MarketplaceStageReasonType The reason sent to the booker when the opportunity is regretted
+	// (needed for the regretted stage): 1 accommodation unavailable, 2
+	// accommodation too small, 3 event space unavailable, 4 event space
+	// too small, 5 event space too big, 6 facilities not suitable, 7 no
+	// reason given.
+	MarketplaceStageReasonType *int  `json:"marketplaceStageReasonType,omitempty"`
+	VenueId                    int64 `json:"venueId"`
 }
 
 // CollectionMeta Paging facts of a collection; any key may be absent.
@@ -498,6 +3050,23 @@ type ContactListFilter struct {
 	VenueGroupId         *int64                 `json:"venueGroupId,omitempty"`
 	VenueId              *int64                 `json:"venueId,omitempty"`
 	AdditionalProperties map[string]interface{} `json:"-"`
+}
+
+// ConvertLeadToOpportunityRequest Example: {"leadId":10,"stageId":69,"venueId":1}
+type ConvertLeadToOpportunityRequest struct {
+	LeadId int64 `json:"leadId"`
+
+	// StageId The opportunity's stage.
+	StageId *int64 `json:"stageId,omitempty"`
+
+	// VenueId The venue the opportunity will belong to.
+	VenueId int64 `json:"venueId"`
+}
+
+// ConvertLeadToOpportunityResult Example: {"success":true}
+type ConvertLeadToOpportunityResult struct {
+	// Success Whether the lead was converted.
+	Success *bool `json:"success,omitempty"`
 }
 
 // CreateLoginTokenRequest defines model for CreateLoginTokenRequest.
@@ -778,6 +3347,282 @@ type GetAttendeeRequest struct {
 
 	// Id The attendee.
 	Id int64 `json:"id"`
+}
+
+// GetBookingAttendeeByHashRequest Example: {"bookingId":4407,"hash":"a58cac7da5865295bec0a0136c618874","venueId":1}
+type GetBookingAttendeeByHashRequest struct {
+	BookingId int64 `json:"bookingId"`
+
+	// Hash The attendee's hash.
+	Hash    string `json:"hash"`
+	VenueId int64  `json:"venueId"`
+}
+
+// GetBookingAttendeeListRequest Example: {"bookingId":4407,"orderBy":"name","perPage":100,"venueId":1}
+type GetBookingAttendeeListRequest struct {
+	BookingId int64 `json:"bookingId"`
+
+	// OrderBy The field to sort by; the page names "name".
+	OrderBy *string `json:"orderBy,omitempty"`
+
+	// PerPage Records per page. Actions cap it at an undocumented maximum; a larger
+	// value has no effect beyond the cap.
+	PerPage *PageSize `json:"perPage,omitempty"`
+
+	// Start Zero-based offset of the first record to return (not a page number):
+	// the second page of 20 starts at 20. The server assumes 0 when absent.
+	Start   *PageStart `json:"start,omitempty"`
+	VenueId int64      `json:"venueId"`
+}
+
+// GetBookingBeoListRequest Example: {"bookingId":22363,"venueId":1}
+type GetBookingBeoListRequest struct {
+	BookingId int64 `json:"bookingId"`
+
+	// OnlyGenerated Only generated documents.
+	OnlyGenerated *bool `json:"onlyGenerated,omitempty"`
+
+	// PerPage Records per page. Actions cap it at an undocumented maximum; a larger
+	// value has no effect beyond the cap.
+	PerPage *PageSize `json:"perPage,omitempty"`
+
+	// Start Zero-based offset of the first record to return (not a page number):
+	// the second page of 20 starts at 20. The server assumes 0 when absent.
+	Start   *PageStart `json:"start,omitempty"`
+	VenueId int64      `json:"venueId"`
+}
+
+// GetBookingBeoVersionListRequest Example: {"beoNumber":348,"bookingId":22363,"venueId":1}
+type GetBookingBeoVersionListRequest struct {
+	BeoNumber int64 `json:"beoNumber"`
+	BookingId int64 `json:"bookingId"`
+
+	// OnlyGenerated Only generated documents.
+	OnlyGenerated *bool `json:"onlyGenerated,omitempty"`
+
+	// PerPage Records per page. Actions cap it at an undocumented maximum; a larger
+	// value has no effect beyond the cap.
+	PerPage *PageSize `json:"perPage,omitempty"`
+
+	// Start Zero-based offset of the first record to return (not a page number):
+	// the second page of 20 starts at 20. The server assumes 0 when absent.
+	Start   *PageStart `json:"start,omitempty"`
+	VenueId int64      `json:"venueId"`
+}
+
+// GetBookingChangelogListRequest Example: {"bookingId":4407,"perPage":100,"venueId":1}
+type GetBookingChangelogListRequest struct {
+	BookingId int64 `json:"bookingId"`
+
+	// OrderBy The field to sort by; the page names "name".
+	OrderBy *string `json:"orderBy,omitempty"`
+
+	// PerPage Records per page. Actions cap it at an undocumented maximum; a larger
+	// value has no effect beyond the cap.
+	PerPage *PageSize `json:"perPage,omitempty"`
+
+	// Start Zero-based offset of the first record to return (not a page number):
+	// the second page of 20 starts at 20. The server assumes 0 when absent.
+	Start   *PageStart `json:"start,omitempty"`
+	VenueId int64      `json:"venueId"`
+}
+
+// GetBookingDocumentListRequest Example: {"bookingId":22363,"onlyGenerated":true,"venueId":1}
+type GetBookingDocumentListRequest struct {
+	BookingId int64 `json:"bookingId"`
+
+	// Filter Narrows a collection: each key names a field, each value is what it
+	// must equal. A key may end in a modifier: __CONTAINS, __NOTCONTAINS,
+	// __BEGINS, __ENDS, __LESSTHAN (at most), __GREATERTHAN (at least),
+	// __NOT or __EMPTY; for example {"firstName__BEGINS": "M"}. The value
+	// "__ISNULL__" matches fields that are not set.
+	Filter *Filter `json:"filter,omitempty"`
+
+	// OnlyGenerated Only generated documents.
+	OnlyGenerated *bool `json:"onlyGenerated,omitempty"`
+
+	// PerPage Records per page. Actions cap it at an undocumented maximum; a larger
+	// value has no effect beyond the cap.
+	PerPage *PageSize `json:"perPage,omitempty"`
+
+	// Start Zero-based offset of the first record to return (not a page number):
+	// the second page of 20 starts at 20. The server assumes 0 when absent.
+	Start   *PageStart `json:"start,omitempty"`
+	VenueId int64      `json:"venueId"`
+}
+
+// GetBookingDocumentVersionListRequest Example: {"bookingId":22363,"documentNumber":20,"onlyGenerated":true,"venueId":1}
+type GetBookingDocumentVersionListRequest struct {
+	BookingId int64 `json:"bookingId"`
+
+	// DocumentNumber Only the versions of this document.
+	DocumentNumber *int64 `json:"documentNumber,omitempty"`
+
+	// Filter Narrows a collection: each key names a field, each value is what it
+	// must equal. A key may end in a modifier: __CONTAINS, __NOTCONTAINS,
+	// __BEGINS, __ENDS, __LESSTHAN (at most), __GREATERTHAN (at least),
+	// __NOT or __EMPTY; for example {"firstName__BEGINS": "M"}. The value
+	// "__ISNULL__" matches fields that are not set.
+	Filter *Filter `json:"filter,omitempty"`
+
+	// OnlyGenerated Only generated documents.
+	OnlyGenerated *bool `json:"onlyGenerated,omitempty"`
+
+	// PerPage Records per page. Actions cap it at an undocumented maximum; a larger
+	// value has no effect beyond the cap.
+	PerPage *PageSize `json:"perPage,omitempty"`
+
+	// Start Zero-based offset of the first record to return (not a page number):
+	// the second page of 20 starts at 20. The server assumes 0 when absent.
+	Start   *PageStart `json:"start,omitempty"`
+	VenueId int64      `json:"venueId"`
+}
+
+// GetBookingListForAccountRequest Example: {"perPage":10,"start":0}
+type GetBookingListForAccountRequest struct {
+	// Filter The filter of getBookingListForAccount: the keys below, and any other
+	// field name with the modifiers described under Filter.
+	//
+	//
+	// Example: {"modifiedDateAfter":"2026-01-01 00:00:00 UTC"}
+	Filter *BookingListForAccountFilter `json:"filter,omitempty"`
+
+	// PerPage Records per page. Actions cap it at an undocumented maximum; a larger
+	// value has no effect beyond the cap.
+	PerPage PageSize `json:"perPage"`
+
+	// Start Zero-based offset of the first record to return (not a page number):
+	// the second page of 20 starts at 20. The server assumes 0 when absent.
+	Start *PageStart `json:"start,omitempty"`
+}
+
+// GetBookingListRequest Example: {"filter":{"modifiedDateAfter":"2026-01-01 00:00:00"},"perPage":20,"start":0,"venueId":1}
+type GetBookingListRequest struct {
+	// Filter The filter of getBookingList: the keys below, and any other field
+	// name with the modifiers described under Filter.
+	//
+	//
+	// Example: {"companyId":4,"modifiedDateAfter":"2026-01-01 00:00:00"}
+	Filter *BookingListFilter `json:"filter,omitempty"`
+
+	// PerPage Records per page. Actions cap it at an undocumented maximum; a larger
+	// value has no effect beyond the cap.
+	PerPage *PageSize `json:"perPage,omitempty"`
+
+	// Start Zero-based offset of the first record to return (not a page number):
+	// the second page of 20 starts at 20. The server assumes 0 when absent.
+	Start   *PageStart `json:"start,omitempty"`
+	VenueId int64      `json:"venueId"`
+}
+
+// GetBookingNoteListRequest Example: {"bookingId":7192,"perPage":50,"venueId":1}
+type GetBookingNoteListRequest struct {
+	BookingId int64 `json:"bookingId"`
+
+	// CreatedDate An iVvy timestamp, "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC" suffix.
+	CreatedDate *Timestamp `json:"createdDate,omitempty"`
+
+	// Filter The filter of getBookingNoteList: the keys below, and any other field
+	// name with the modifiers described under Filter.
+	//
+	//
+	// Example: {"isPrivate":false,"typeId":2}
+	Filter *BookingNoteListFilter `json:"filter,omitempty"`
+
+	// ModifiedDate An iVvy timestamp, "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC" suffix.
+	ModifiedDate *Timestamp `json:"modifiedDate,omitempty"`
+
+	// PerPage Records per page. Actions cap it at an undocumented maximum; a larger
+	// value has no effect beyond the cap.
+	PerPage *PageSize `json:"perPage,omitempty"`
+
+	// Start Zero-based offset of the first record to return (not a page number):
+	// the second page of 20 starts at 20. The server assumes 0 when absent.
+	Start   *PageStart `json:"start,omitempty"`
+	VenueId int64      `json:"venueId"`
+}
+
+// GetBookingRequest Example: {"id":3}
+type GetBookingRequest struct {
+	// Id The booking.
+	Id int64 `json:"id"`
+}
+
+// GetBookingSessionListRequest Example: {"bookingId":10960,"includeBookingDetails":true,"perPage":50,"venueId":1}
+type GetBookingSessionListRequest struct {
+	// BookingId Only the sessions of this booking.
+	BookingId *int64 `json:"bookingId,omitempty"`
+
+	// Filter Narrows a collection: each key names a field, each value is what it
+	// must equal. A key may end in a modifier: __CONTAINS, __NOTCONTAINS,
+	// __BEGINS, __ENDS, __LESSTHAN (at most), __GREATERTHAN (at least),
+	// __NOT or __EMPTY; for example {"firstName__BEGINS": "M"}. The value
+	// "__ISNULL__" matches fields that are not set.
+	Filter *Filter `json:"filter,omitempty"`
+
+	// IncludeBookingDetails Add each session's booking (name, code, contact).
+	IncludeBookingDetails *bool `json:"includeBookingDetails,omitempty"`
+
+	// OrderBy The field to sort by.
+	OrderBy *string `json:"orderBy,omitempty"`
+
+	// OrderDir Sort direction.
+	//
+	// Example: asc
+	OrderDir *BookingListOrderDir `json:"orderDir,omitempty"`
+
+	// PerPage Records per page. Actions cap it at an undocumented maximum; a larger
+	// value has no effect beyond the cap.
+	PerPage *PageSize `json:"perPage,omitempty"`
+
+	// Start Zero-based offset of the first record to return (not a page number):
+	// the second page of 20 starts at 20. The server assumes 0 when absent.
+	Start   *PageStart `json:"start,omitempty"`
+	VenueId int64      `json:"venueId"`
+}
+
+// GetBookingSessionMenuListRequest Example: {"bookingId":313,"perPage":100,"venueId":1}
+type GetBookingSessionMenuListRequest struct {
+	BookingId int64 `json:"bookingId"`
+
+	// Filter Narrows a collection: each key names a field, each value is what it
+	// must equal. A key may end in a modifier: __CONTAINS, __NOTCONTAINS,
+	// __BEGINS, __ENDS, __LESSTHAN (at most), __GREATERTHAN (at least),
+	// __NOT or __EMPTY; for example {"firstName__BEGINS": "M"}. The value
+	// "__ISNULL__" matches fields that are not set.
+	Filter  *Filter `json:"filter,omitempty"`
+	OrderBy *string `json:"orderBy,omitempty"`
+
+	// OrderDir Sort direction.
+	//
+	// Example: asc
+	OrderDir *BookingListOrderDir `json:"orderDir,omitempty"`
+
+	// PerPage Records per page. Actions cap it at an undocumented maximum; a larger
+	// value has no effect beyond the cap.
+	PerPage *PageSize `json:"perPage,omitempty"`
+
+	// SessionId Only the menus of this session.
+	SessionId *int64 `json:"sessionId,omitempty"`
+
+	// Start Zero-based offset of the first record to return (not a page number):
+	// the second page of 20 starts at 20. The server assumes 0 when absent.
+	Start   *PageStart `json:"start,omitempty"`
+	VenueId int64      `json:"venueId"`
+}
+
+// GetBookingTaxListRequest Example: {"bookingId":2,"perPage":10,"venueId":1}
+type GetBookingTaxListRequest struct {
+	BookingId int64 `json:"bookingId"`
+
+	// PerPage Records per page. Actions cap it at an undocumented maximum; a larger
+	// value has no effect beyond the cap.
+	PerPage *PageSize `json:"perPage,omitempty"`
+
+	// Start Zero-based offset of the first record to return (not a page number):
+	// the second page of 20 starts at 20. The server assumes 0 when absent.
+	Start   *PageStart `json:"start,omitempty"`
+	VenueId int64      `json:"venueId"`
 }
 
 // GetContactListRequest defines model for GetContactListRequest.
@@ -1107,6 +3952,34 @@ type RegistrationListFilter struct {
 	AdditionalProperties map[string]interface{} `json:"-"`
 }
 
+// RemoveBookingSessionItemRequest Names a menu, beverage package or resource of a booking session to remove.
+//
+// Example: {"bookingId":313,"id":495,"sessionId":519,"venueId":1}
+type RemoveBookingSessionItemRequest struct {
+	BookingId int64 `json:"bookingId"`
+
+	// Id The session's menu, beverage package or resource.
+	Id        int64 `json:"id"`
+	SessionId int64 `json:"sessionId"`
+	VenueId   int64 `json:"venueId"`
+}
+
+// RemoveBookingSessionRequest Example: {"bookingId":15722,"id":8820,"venueId":1}
+type RemoveBookingSessionRequest struct {
+	BookingId int64 `json:"bookingId"`
+
+	// Id The session.
+	Id      int64 `json:"id"`
+	VenueId int64 `json:"venueId"`
+}
+
+// RemoveSpaceBlockoutRequest Example: {"id":10,"venueId":107}
+type RemoveSpaceBlockoutRequest struct {
+	// Id The blockout.
+	Id      int64 `json:"id"`
+	VenueId int64 `json:"venueId"`
+}
+
 // Speaker defines model for Speaker.
 type Speaker struct {
 	FullName *string `json:"fullName,omitempty"`
@@ -1168,6 +4041,72 @@ type TicketSubscriptionGroup struct {
 
 // Timestamp An iVvy timestamp, "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC" suffix.
 type Timestamp = Time
+
+// UploadBookingDocumentRequest The form fields of an upload, sent as multipart/form-data with the
+// file in the part named fileId.
+//
+// Example: {"bookingId":29836,"canBeDeleted":1,"fileId":"%PDF-1.4 ...","status":3,"type":3,"venueId":1}
+type UploadBookingDocumentRequest struct {
+	BookingId int64 `json:"bookingId"`
+
+	// CanBeDeleted 1 (the default) lets users delete the document, 0 does not.
+	CanBeDeleted *int `json:"canBeDeleted,omitempty"`
+
+	// DocumentNumber An existing document that the file becomes a new version of.
+	DocumentNumber *int64 `json:"documentNumber,omitempty"`
+
+	// FileId The file's content.
+	FileId openapi_types.File `json:"fileId"`
+
+	// Status 3 draft, 4 created, 5 sent, 8 completed.
+	Status int `json:"status"`
+
+	// Type 3 quote, 4 contract, 5 other.
+	Type    int   `json:"type"`
+	VenueId int64 `json:"venueId"`
+}
+
+// UploadBookingDocumentResult Example: {"documentNumber":123,"id":3461,"success":true,"version":2}
+type UploadBookingDocumentResult struct {
+	// DocumentNumber An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	DocumentNumber *NullableInteger `json:"documentNumber,omitempty"`
+
+	// Id An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	Id      *NullableInteger `json:"id,omitempty"`
+	Success *bool            `json:"success,omitempty"`
+
+	// Version An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	Version *NullableInteger `json:"version,omitempty"`
+}
+
+// VenueCompanyDetails A company to create or match while saving a booking or an
+// opportunity: the parameters of addOrUpdateCompany (contact namespace).
+//
+// Example: {"businessName":"Harbour Events Pty Ltd","updateIfExists":true}
+type VenueCompanyDetails struct {
+	BusinessName *string `json:"businessName,omitempty"`
+
+	// PrimaryContact A contact to add (no id; firstName, lastName and email required) or
+	// the fields to change (with id).
+	PrimaryContact *AddOrUpdateContactRequest `json:"primaryContact,omitempty"`
+
+	// UpdateIfExists Update the company with the same business name instead of adding one.
+	UpdateIfExists       *bool                  `json:"updateIfExists,omitempty"`
+	AdditionalProperties map[string]interface{} `json:"-"`
+}
+
+// VenueCustomFieldValue The value of one custom field of a booking or an opportunity.
+//
+// Example: {"fieldId":12,"fieldValue":"Gold"}
+type VenueCustomFieldValue struct {
+	FieldId int64 `json:"fieldId"`
+
+	// FieldValue The value; its JSON type depends on the field.
+	FieldValue interface{} `json:"fieldValue"`
+}
 
 // BatchProgressJSONRequestBody defines body for BatchProgress for application/json ContentType.
 type BatchProgressJSONRequestBody = BatchAsyncRequest
@@ -1231,6 +4170,423 @@ type GetSponsorshipListJSONRequestBody = GetSponsorshipListRequest
 
 // InviteContactsJSONRequestBody defines body for InviteContacts for application/json ContentType.
 type InviteContactsJSONRequestBody = InviteContactsRequest
+
+// AddItemsToBookingJSONRequestBody defines body for AddItemsToBooking for application/json ContentType.
+type AddItemsToBookingJSONRequestBody = AddItemsToBookingRequest
+
+// AddOrUpdateBookingJSONRequestBody defines body for AddOrUpdateBooking for application/json ContentType.
+type AddOrUpdateBookingJSONRequestBody = AddOrUpdateBookingRequest
+
+// AddOrUpdateBookingAttendeeJSONRequestBody defines body for AddOrUpdateBookingAttendee for application/json ContentType.
+type AddOrUpdateBookingAttendeeJSONRequestBody = AddOrUpdateBookingAttendeeRequest
+
+// AddOrUpdateBookingNoteJSONRequestBody defines body for AddOrUpdateBookingNote for application/json ContentType.
+type AddOrUpdateBookingNoteJSONRequestBody = AddOrUpdateBookingNoteRequest
+
+// AddOrUpdateBookingPackageJSONRequestBody defines body for AddOrUpdateBookingPackage for application/json ContentType.
+type AddOrUpdateBookingPackageJSONRequestBody = AddOrUpdateBookingPackageRequest
+
+// AddOrUpdateBookingSessionJSONRequestBody defines body for AddOrUpdateBookingSession for application/json ContentType.
+type AddOrUpdateBookingSessionJSONRequestBody = AddOrUpdateBookingSessionRequest
+
+// AddOrUpdateBookingSessionBeverageJSONRequestBody defines body for AddOrUpdateBookingSessionBeverage for application/json ContentType.
+type AddOrUpdateBookingSessionBeverageJSONRequestBody = AddOrUpdateBookingSessionBeverageRequest
+
+// AddOrUpdateBookingSessionMenuJSONRequestBody defines body for AddOrUpdateBookingSessionMenu for application/json ContentType.
+type AddOrUpdateBookingSessionMenuJSONRequestBody = AddOrUpdateBookingSessionMenuRequest
+
+// AddOrUpdateBookingSessionResourceJSONRequestBody defines body for AddOrUpdateBookingSessionResource for application/json ContentType.
+type AddOrUpdateBookingSessionResourceJSONRequestBody = AddOrUpdateBookingSessionResourceRequest
+
+// AddOrUpdateOpportunityJSONRequestBody defines body for AddOrUpdateOpportunity for application/json ContentType.
+type AddOrUpdateOpportunityJSONRequestBody = AddOrUpdateOpportunityRequest
+
+// AddOrUpdateOpportunityNoteJSONRequestBody defines body for AddOrUpdateOpportunityNote for application/json ContentType.
+type AddOrUpdateOpportunityNoteJSONRequestBody = AddOrUpdateOpportunityNoteRequest
+
+// AddOrUpdateSpaceBlockoutJSONRequestBody defines body for AddOrUpdateSpaceBlockout for application/json ContentType.
+type AddOrUpdateSpaceBlockoutJSONRequestBody = AddOrUpdateSpaceBlockoutRequest
+
+// AddPaymentToBookingJSONRequestBody defines body for AddPaymentToBooking for application/json ContentType.
+type AddPaymentToBookingJSONRequestBody = AddPaymentToBookingRequest
+
+// AddRefundToBookingJSONRequestBody defines body for AddRefundToBooking for application/json ContentType.
+type AddRefundToBookingJSONRequestBody = AddRefundToBookingRequest
+
+// ChangeBookingStatusJSONRequestBody defines body for ChangeBookingStatus for application/json ContentType.
+type ChangeBookingStatusJSONRequestBody = ChangeBookingStatusRequest
+
+// ConvertLeadToOpportunityJSONRequestBody defines body for ConvertLeadToOpportunity for application/json ContentType.
+type ConvertLeadToOpportunityJSONRequestBody = ConvertLeadToOpportunityRequest
+
+// GetBookingJSONRequestBody defines body for GetBooking for application/json ContentType.
+type GetBookingJSONRequestBody = GetBookingRequest
+
+// GetBookingAttendeeByHashJSONRequestBody defines body for GetBookingAttendeeByHash for application/json ContentType.
+type GetBookingAttendeeByHashJSONRequestBody = GetBookingAttendeeByHashRequest
+
+// GetBookingAttendeeListJSONRequestBody defines body for GetBookingAttendeeList for application/json ContentType.
+type GetBookingAttendeeListJSONRequestBody = GetBookingAttendeeListRequest
+
+// GetBookingBeoListJSONRequestBody defines body for GetBookingBeoList for application/json ContentType.
+type GetBookingBeoListJSONRequestBody = GetBookingBeoListRequest
+
+// GetBookingBeoVersionListJSONRequestBody defines body for GetBookingBeoVersionList for application/json ContentType.
+type GetBookingBeoVersionListJSONRequestBody = GetBookingBeoVersionListRequest
+
+// GetBookingChangelogListJSONRequestBody defines body for GetBookingChangelogList for application/json ContentType.
+type GetBookingChangelogListJSONRequestBody = GetBookingChangelogListRequest
+
+// GetBookingDocumentListJSONRequestBody defines body for GetBookingDocumentList for application/json ContentType.
+type GetBookingDocumentListJSONRequestBody = GetBookingDocumentListRequest
+
+// GetBookingDocumentVersionListJSONRequestBody defines body for GetBookingDocumentVersionList for application/json ContentType.
+type GetBookingDocumentVersionListJSONRequestBody = GetBookingDocumentVersionListRequest
+
+// GetBookingListJSONRequestBody defines body for GetBookingList for application/json ContentType.
+type GetBookingListJSONRequestBody = GetBookingListRequest
+
+// GetBookingListForAccountJSONRequestBody defines body for GetBookingListForAccount for application/json ContentType.
+type GetBookingListForAccountJSONRequestBody = GetBookingListForAccountRequest
+
+// GetBookingNoteListJSONRequestBody defines body for GetBookingNoteList for application/json ContentType.
+type GetBookingNoteListJSONRequestBody = GetBookingNoteListRequest
+
+// GetBookingSessionListJSONRequestBody defines body for GetBookingSessionList for application/json ContentType.
+type GetBookingSessionListJSONRequestBody = GetBookingSessionListRequest
+
+// GetBookingSessionMenuListJSONRequestBody defines body for GetBookingSessionMenuList for application/json ContentType.
+type GetBookingSessionMenuListJSONRequestBody = GetBookingSessionMenuListRequest
+
+// GetBookingTaxListJSONRequestBody defines body for GetBookingTaxList for application/json ContentType.
+type GetBookingTaxListJSONRequestBody = GetBookingTaxListRequest
+
+// RemoveBookingSessionJSONRequestBody defines body for RemoveBookingSession for application/json ContentType.
+type RemoveBookingSessionJSONRequestBody = RemoveBookingSessionRequest
+
+// RemoveBookingSessionBeverageJSONRequestBody defines body for RemoveBookingSessionBeverage for application/json ContentType.
+type RemoveBookingSessionBeverageJSONRequestBody = RemoveBookingSessionItemRequest
+
+// RemoveBookingSessionMenuJSONRequestBody defines body for RemoveBookingSessionMenu for application/json ContentType.
+type RemoveBookingSessionMenuJSONRequestBody = RemoveBookingSessionItemRequest
+
+// RemoveBookingSessionResourceJSONRequestBody defines body for RemoveBookingSessionResource for application/json ContentType.
+type RemoveBookingSessionResourceJSONRequestBody = RemoveBookingSessionItemRequest
+
+// RemoveSpaceBlockoutJSONRequestBody defines body for RemoveSpaceBlockout for application/json ContentType.
+type RemoveSpaceBlockoutJSONRequestBody = RemoveSpaceBlockoutRequest
+
+// UploadBookingDocumentMultipartRequestBody defines body for UploadBookingDocument for multipart/form-data ContentType.
+type UploadBookingDocumentMultipartRequestBody = UploadBookingDocumentRequest
+
+// Getter for additional properties for BookingListFilter. Returns the specified
+// element and whether it was found
+func (a BookingListFilter) Get(fieldName string) (value interface{}, found bool) {
+	if a.AdditionalProperties != nil {
+		value, found = a.AdditionalProperties[fieldName]
+	}
+	return
+}
+
+// Setter for additional properties for BookingListFilter
+func (a *BookingListFilter) Set(fieldName string, value interface{}) {
+	if a.AdditionalProperties == nil {
+		a.AdditionalProperties = make(map[string]interface{})
+	}
+	a.AdditionalProperties[fieldName] = value
+}
+
+// Override default JSON handling for BookingListFilter to handle AdditionalProperties
+func (a *BookingListFilter) UnmarshalJSON(b []byte) error {
+	object := make(map[string]json.RawMessage)
+	err := json.Unmarshal(b, &object)
+	if err != nil {
+		return err
+	}
+
+	if raw, found := object["companyId"]; found {
+		err = json.Unmarshal(raw, &a.CompanyId)
+		if err != nil {
+			return fmt.Errorf("error reading 'companyId': %w", err)
+		}
+		delete(object, "companyId")
+	}
+
+	if raw, found := object["contactId"]; found {
+		err = json.Unmarshal(raw, &a.ContactId)
+		if err != nil {
+			return fmt.Errorf("error reading 'contactId': %w", err)
+		}
+		delete(object, "contactId")
+	}
+
+	if raw, found := object["modifiedDateAfter"]; found {
+		err = json.Unmarshal(raw, &a.ModifiedDateAfter)
+		if err != nil {
+			return fmt.Errorf("error reading 'modifiedDateAfter': %w", err)
+		}
+		delete(object, "modifiedDateAfter")
+	}
+
+	if raw, found := object["modifiedDateBefore"]; found {
+		err = json.Unmarshal(raw, &a.ModifiedDateBefore)
+		if err != nil {
+			return fmt.Errorf("error reading 'modifiedDateBefore': %w", err)
+		}
+		delete(object, "modifiedDateBefore")
+	}
+
+	if len(object) != 0 {
+		a.AdditionalProperties = make(map[string]interface{})
+		for fieldName, fieldBuf := range object {
+			var fieldVal interface{}
+			err := json.Unmarshal(fieldBuf, &fieldVal)
+			if err != nil {
+				return fmt.Errorf("error unmarshaling field %s: %w", fieldName, err)
+			}
+			a.AdditionalProperties[fieldName] = fieldVal
+		}
+	}
+	return nil
+}
+
+// Override default JSON handling for BookingListFilter to handle AdditionalProperties
+func (a BookingListFilter) MarshalJSON() ([]byte, error) {
+	var err error
+	object := make(map[string]json.RawMessage)
+
+	if a.CompanyId != nil {
+		object["companyId"], err = json.Marshal(a.CompanyId)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'companyId': %w", err)
+		}
+	}
+
+	if a.ContactId != nil {
+		object["contactId"], err = json.Marshal(a.ContactId)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'contactId': %w", err)
+		}
+	}
+
+	if a.ModifiedDateAfter != nil {
+		object["modifiedDateAfter"], err = json.Marshal(a.ModifiedDateAfter)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'modifiedDateAfter': %w", err)
+		}
+	}
+
+	if a.ModifiedDateBefore != nil {
+		object["modifiedDateBefore"], err = json.Marshal(a.ModifiedDateBefore)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'modifiedDateBefore': %w", err)
+		}
+	}
+
+	for fieldName, field := range a.AdditionalProperties {
+		object[fieldName], err = json.Marshal(field)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling '%s': %w", fieldName, err)
+		}
+	}
+	return json.Marshal(object)
+}
+
+// Getter for additional properties for BookingListForAccountFilter. Returns the specified
+// element and whether it was found
+func (a BookingListForAccountFilter) Get(fieldName string) (value interface{}, found bool) {
+	if a.AdditionalProperties != nil {
+		value, found = a.AdditionalProperties[fieldName]
+	}
+	return
+}
+
+// Setter for additional properties for BookingListForAccountFilter
+func (a *BookingListForAccountFilter) Set(fieldName string, value interface{}) {
+	if a.AdditionalProperties == nil {
+		a.AdditionalProperties = make(map[string]interface{})
+	}
+	a.AdditionalProperties[fieldName] = value
+}
+
+// Override default JSON handling for BookingListForAccountFilter to handle AdditionalProperties
+func (a *BookingListForAccountFilter) UnmarshalJSON(b []byte) error {
+	object := make(map[string]json.RawMessage)
+	err := json.Unmarshal(b, &object)
+	if err != nil {
+		return err
+	}
+
+	if raw, found := object["modifiedDateAfter"]; found {
+		err = json.Unmarshal(raw, &a.ModifiedDateAfter)
+		if err != nil {
+			return fmt.Errorf("error reading 'modifiedDateAfter': %w", err)
+		}
+		delete(object, "modifiedDateAfter")
+	}
+
+	if raw, found := object["modifiedDateBefore"]; found {
+		err = json.Unmarshal(raw, &a.ModifiedDateBefore)
+		if err != nil {
+			return fmt.Errorf("error reading 'modifiedDateBefore': %w", err)
+		}
+		delete(object, "modifiedDateBefore")
+	}
+
+	if len(object) != 0 {
+		a.AdditionalProperties = make(map[string]interface{})
+		for fieldName, fieldBuf := range object {
+			var fieldVal interface{}
+			err := json.Unmarshal(fieldBuf, &fieldVal)
+			if err != nil {
+				return fmt.Errorf("error unmarshaling field %s: %w", fieldName, err)
+			}
+			a.AdditionalProperties[fieldName] = fieldVal
+		}
+	}
+	return nil
+}
+
+// Override default JSON handling for BookingListForAccountFilter to handle AdditionalProperties
+func (a BookingListForAccountFilter) MarshalJSON() ([]byte, error) {
+	var err error
+	object := make(map[string]json.RawMessage)
+
+	if a.ModifiedDateAfter != nil {
+		object["modifiedDateAfter"], err = json.Marshal(a.ModifiedDateAfter)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'modifiedDateAfter': %w", err)
+		}
+	}
+
+	if a.ModifiedDateBefore != nil {
+		object["modifiedDateBefore"], err = json.Marshal(a.ModifiedDateBefore)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'modifiedDateBefore': %w", err)
+		}
+	}
+
+	for fieldName, field := range a.AdditionalProperties {
+		object[fieldName], err = json.Marshal(field)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling '%s': %w", fieldName, err)
+		}
+	}
+	return json.Marshal(object)
+}
+
+// Getter for additional properties for BookingNoteListFilter. Returns the specified
+// element and whether it was found
+func (a BookingNoteListFilter) Get(fieldName string) (value interface{}, found bool) {
+	if a.AdditionalProperties != nil {
+		value, found = a.AdditionalProperties[fieldName]
+	}
+	return
+}
+
+// Setter for additional properties for BookingNoteListFilter
+func (a *BookingNoteListFilter) Set(fieldName string, value interface{}) {
+	if a.AdditionalProperties == nil {
+		a.AdditionalProperties = make(map[string]interface{})
+	}
+	a.AdditionalProperties[fieldName] = value
+}
+
+// Override default JSON handling for BookingNoteListFilter to handle AdditionalProperties
+func (a *BookingNoteListFilter) UnmarshalJSON(b []byte) error {
+	object := make(map[string]json.RawMessage)
+	err := json.Unmarshal(b, &object)
+	if err != nil {
+		return err
+	}
+
+	if raw, found := object["createdBy"]; found {
+		err = json.Unmarshal(raw, &a.CreatedBy)
+		if err != nil {
+			return fmt.Errorf("error reading 'createdBy': %w", err)
+		}
+		delete(object, "createdBy")
+	}
+
+	if raw, found := object["description"]; found {
+		err = json.Unmarshal(raw, &a.Description)
+		if err != nil {
+			return fmt.Errorf("error reading 'description': %w", err)
+		}
+		delete(object, "description")
+	}
+
+	if raw, found := object["isPrivate"]; found {
+		err = json.Unmarshal(raw, &a.IsPrivate)
+		if err != nil {
+			return fmt.Errorf("error reading 'isPrivate': %w", err)
+		}
+		delete(object, "isPrivate")
+	}
+
+	if raw, found := object["typeId"]; found {
+		err = json.Unmarshal(raw, &a.TypeId)
+		if err != nil {
+			return fmt.Errorf("error reading 'typeId': %w", err)
+		}
+		delete(object, "typeId")
+	}
+
+	if len(object) != 0 {
+		a.AdditionalProperties = make(map[string]interface{})
+		for fieldName, fieldBuf := range object {
+			var fieldVal interface{}
+			err := json.Unmarshal(fieldBuf, &fieldVal)
+			if err != nil {
+				return fmt.Errorf("error unmarshaling field %s: %w", fieldName, err)
+			}
+			a.AdditionalProperties[fieldName] = fieldVal
+		}
+	}
+	return nil
+}
+
+// Override default JSON handling for BookingNoteListFilter to handle AdditionalProperties
+func (a BookingNoteListFilter) MarshalJSON() ([]byte, error) {
+	var err error
+	object := make(map[string]json.RawMessage)
+
+	if a.CreatedBy != nil {
+		object["createdBy"], err = json.Marshal(a.CreatedBy)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'createdBy': %w", err)
+		}
+	}
+
+	if a.Description != nil {
+		object["description"], err = json.Marshal(a.Description)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'description': %w", err)
+		}
+	}
+
+	if a.IsPrivate != nil {
+		object["isPrivate"], err = json.Marshal(a.IsPrivate)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'isPrivate': %w", err)
+		}
+	}
+
+	if a.TypeId != nil {
+		object["typeId"], err = json.Marshal(a.TypeId)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'typeId': %w", err)
+		}
+	}
+
+	for fieldName, field := range a.AdditionalProperties {
+		object[fieldName], err = json.Marshal(field)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling '%s': %w", fieldName, err)
+		}
+	}
+	return json.Marshal(object)
+}
 
 // Getter for additional properties for ContactListFilter. Returns the specified
 // element and whether it was found
@@ -1539,6 +4895,290 @@ func (a RegistrationListFilter) MarshalJSON() ([]byte, error) {
 		}
 	}
 	return json.Marshal(object)
+}
+
+// Getter for additional properties for VenueCompanyDetails. Returns the specified
+// element and whether it was found
+func (a VenueCompanyDetails) Get(fieldName string) (value interface{}, found bool) {
+	if a.AdditionalProperties != nil {
+		value, found = a.AdditionalProperties[fieldName]
+	}
+	return
+}
+
+// Setter for additional properties for VenueCompanyDetails
+func (a *VenueCompanyDetails) Set(fieldName string, value interface{}) {
+	if a.AdditionalProperties == nil {
+		a.AdditionalProperties = make(map[string]interface{})
+	}
+	a.AdditionalProperties[fieldName] = value
+}
+
+// Override default JSON handling for VenueCompanyDetails to handle AdditionalProperties
+func (a *VenueCompanyDetails) UnmarshalJSON(b []byte) error {
+	object := make(map[string]json.RawMessage)
+	err := json.Unmarshal(b, &object)
+	if err != nil {
+		return err
+	}
+
+	if raw, found := object["businessName"]; found {
+		err = json.Unmarshal(raw, &a.BusinessName)
+		if err != nil {
+			return fmt.Errorf("error reading 'businessName': %w", err)
+		}
+		delete(object, "businessName")
+	}
+
+	if raw, found := object["primaryContact"]; found {
+		err = json.Unmarshal(raw, &a.PrimaryContact)
+		if err != nil {
+			return fmt.Errorf("error reading 'primaryContact': %w", err)
+		}
+		delete(object, "primaryContact")
+	}
+
+	if raw, found := object["updateIfExists"]; found {
+		err = json.Unmarshal(raw, &a.UpdateIfExists)
+		if err != nil {
+			return fmt.Errorf("error reading 'updateIfExists': %w", err)
+		}
+		delete(object, "updateIfExists")
+	}
+
+	if len(object) != 0 {
+		a.AdditionalProperties = make(map[string]interface{})
+		for fieldName, fieldBuf := range object {
+			var fieldVal interface{}
+			err := json.Unmarshal(fieldBuf, &fieldVal)
+			if err != nil {
+				return fmt.Errorf("error unmarshaling field %s: %w", fieldName, err)
+			}
+			a.AdditionalProperties[fieldName] = fieldVal
+		}
+	}
+	return nil
+}
+
+// Override default JSON handling for VenueCompanyDetails to handle AdditionalProperties
+func (a VenueCompanyDetails) MarshalJSON() ([]byte, error) {
+	var err error
+	object := make(map[string]json.RawMessage)
+
+	if a.BusinessName != nil {
+		object["businessName"], err = json.Marshal(a.BusinessName)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'businessName': %w", err)
+		}
+	}
+
+	if a.PrimaryContact != nil {
+		object["primaryContact"], err = json.Marshal(a.PrimaryContact)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'primaryContact': %w", err)
+		}
+	}
+
+	if a.UpdateIfExists != nil {
+		object["updateIfExists"], err = json.Marshal(a.UpdateIfExists)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'updateIfExists': %w", err)
+		}
+	}
+
+	for fieldName, field := range a.AdditionalProperties {
+		object[fieldName], err = json.Marshal(field)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling '%s': %w", fieldName, err)
+		}
+	}
+	return json.Marshal(object)
+}
+
+// AsBookingFlag0 returns the union data inside the BookingFlag as a BookingFlag0
+func (t BookingFlag) AsBookingFlag0() (BookingFlag0, error) {
+	var body BookingFlag0
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromBookingFlag0 overwrites any union data inside the BookingFlag as the provided BookingFlag0
+func (t *BookingFlag) FromBookingFlag0(v BookingFlag0) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeBookingFlag0 performs a merge with any union data inside the BookingFlag, using the provided BookingFlag0
+func (t *BookingFlag) MergeBookingFlag0(v BookingFlag0) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsBookingFlag1 returns the union data inside the BookingFlag as a BookingFlag1
+func (t BookingFlag) AsBookingFlag1() (BookingFlag1, error) {
+	var body BookingFlag1
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromBookingFlag1 overwrites any union data inside the BookingFlag as the provided BookingFlag1
+func (t *BookingFlag) FromBookingFlag1(v BookingFlag1) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeBookingFlag1 performs a merge with any union data inside the BookingFlag, using the provided BookingFlag1
+func (t *BookingFlag) MergeBookingFlag1(v BookingFlag1) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+func (t BookingFlag) MarshalJSON() ([]byte, error) {
+	b, err := t.union.MarshalJSON()
+	return b, err
+}
+
+func (t *BookingFlag) UnmarshalJSON(b []byte) error {
+	err := t.union.UnmarshalJSON(b)
+	return err
+}
+
+// AsBookingPhone0 returns the union data inside the BookingPhone as a BookingPhone0
+func (t BookingPhone) AsBookingPhone0() (BookingPhone0, error) {
+	var body BookingPhone0
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromBookingPhone0 overwrites any union data inside the BookingPhone as the provided BookingPhone0
+func (t *BookingPhone) FromBookingPhone0(v BookingPhone0) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeBookingPhone0 performs a merge with any union data inside the BookingPhone, using the provided BookingPhone0
+func (t *BookingPhone) MergeBookingPhone0(v BookingPhone0) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsBookingPhone1 returns the union data inside the BookingPhone as a BookingPhone1
+func (t BookingPhone) AsBookingPhone1() (BookingPhone1, error) {
+	var body BookingPhone1
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromBookingPhone1 overwrites any union data inside the BookingPhone as the provided BookingPhone1
+func (t *BookingPhone) FromBookingPhone1(v BookingPhone1) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeBookingPhone1 performs a merge with any union data inside the BookingPhone, using the provided BookingPhone1
+func (t *BookingPhone) MergeBookingPhone1(v BookingPhone1) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+func (t BookingPhone) MarshalJSON() ([]byte, error) {
+	b, err := t.union.MarshalJSON()
+	return b, err
+}
+
+func (t *BookingPhone) UnmarshalJSON(b []byte) error {
+	err := t.union.UnmarshalJSON(b)
+	return err
+}
+
+// AsBookingServiceFeeExcludedTaxIds0 returns the union data inside the BookingServiceFeeExcludedTaxIds as a BookingServiceFeeExcludedTaxIds0
+func (t BookingServiceFeeExcludedTaxIds) AsBookingServiceFeeExcludedTaxIds0() (BookingServiceFeeExcludedTaxIds0, error) {
+	var body BookingServiceFeeExcludedTaxIds0
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromBookingServiceFeeExcludedTaxIds0 overwrites any union data inside the BookingServiceFeeExcludedTaxIds as the provided BookingServiceFeeExcludedTaxIds0
+func (t *BookingServiceFeeExcludedTaxIds) FromBookingServiceFeeExcludedTaxIds0(v BookingServiceFeeExcludedTaxIds0) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeBookingServiceFeeExcludedTaxIds0 performs a merge with any union data inside the BookingServiceFeeExcludedTaxIds, using the provided BookingServiceFeeExcludedTaxIds0
+func (t *BookingServiceFeeExcludedTaxIds) MergeBookingServiceFeeExcludedTaxIds0(v BookingServiceFeeExcludedTaxIds0) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsBookingServiceFeeExcludedTaxIds1 returns the union data inside the BookingServiceFeeExcludedTaxIds as a BookingServiceFeeExcludedTaxIds1
+func (t BookingServiceFeeExcludedTaxIds) AsBookingServiceFeeExcludedTaxIds1() (BookingServiceFeeExcludedTaxIds1, error) {
+	var body BookingServiceFeeExcludedTaxIds1
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromBookingServiceFeeExcludedTaxIds1 overwrites any union data inside the BookingServiceFeeExcludedTaxIds as the provided BookingServiceFeeExcludedTaxIds1
+func (t *BookingServiceFeeExcludedTaxIds) FromBookingServiceFeeExcludedTaxIds1(v BookingServiceFeeExcludedTaxIds1) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeBookingServiceFeeExcludedTaxIds1 performs a merge with any union data inside the BookingServiceFeeExcludedTaxIds, using the provided BookingServiceFeeExcludedTaxIds1
+func (t *BookingServiceFeeExcludedTaxIds) MergeBookingServiceFeeExcludedTaxIds1(v BookingServiceFeeExcludedTaxIds1) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+func (t BookingServiceFeeExcludedTaxIds) MarshalJSON() ([]byte, error) {
+	b, err := t.union.MarshalJSON()
+	return b, err
+}
+
+func (t *BookingServiceFeeExcludedTaxIds) UnmarshalJSON(b []byte) error {
+	err := t.union.UnmarshalJSON(b)
+	return err
 }
 
 // RequestEditorFn is the function signature for the RequestEditor callback function
@@ -2051,6 +5691,817 @@ type ClientInterface interface {
 	//
 	// Corresponds with POST /api/1.0/test?action=ping (the `Ping` operationId).
 	Ping(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// AddItemsToBookingWithBody Add additional items to a booking
+	//
+	// Adds one or more additional items (at least one) to a booking and
+	// answers with their ids in the order sent. Fails with specificCode
+	// 24140 (no items) or 24141 (an item is invalid).
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /api/1.0/venue?action=addItemsToBooking (the `AddItemsToBooking` operationId).
+	AddItemsToBookingWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// AddItemsToBooking Add additional items to a booking
+	//
+	// Adds one or more additional items (at least one) to a booking and
+	// answers with their ids in the order sent. Fails with specificCode
+	// 24140 (no items) or 24141 (an item is invalid).
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /api/1.0/venue?action=addItemsToBooking (the `AddItemsToBooking` operationId).
+	AddItemsToBooking(ctx context.Context, body AddItemsToBookingJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// AddOrUpdateBookingWithBody Add a booking, or update one
+	//
+	// Without id, adds a booking: bookingType, currentStatus, name,
+	// eventTypeId, bookedById and totalAttendees are then needed, with the
+	// event or accommodation dates its type calls for. With id, changes
+	// only the fields sent (type, status, attendees and opportunity cannot
+	// be changed this way). A packageId on a new booking adds that event
+	// template to every event day (at most 7); days it could not be added
+	// to come back as warnings. Fails with specificCode 24297 (invalid
+	// data), 24299 (HTTP 429, a concurrent change) or 24296 (server
+	// error).
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /api/1.0/venue?action=addOrUpdateBooking (the `AddOrUpdateBooking` operationId).
+	AddOrUpdateBookingWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// AddOrUpdateBooking Add a booking, or update one
+	//
+	// Without id, adds a booking: bookingType, currentStatus, name,
+	// eventTypeId, bookedById and totalAttendees are then needed, with the
+	// event or accommodation dates its type calls for. With id, changes
+	// only the fields sent (type, status, attendees and opportunity cannot
+	// be changed this way). A packageId on a new booking adds that event
+	// template to every event day (at most 7); days it could not be added
+	// to come back as warnings. Fails with specificCode 24297 (invalid
+	// data), 24299 (HTTP 429, a concurrent change) or 24296 (server
+	// error).
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /api/1.0/venue?action=addOrUpdateBooking (the `AddOrUpdateBooking` operationId).
+	AddOrUpdateBooking(ctx context.Context, body AddOrUpdateBookingJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// AddOrUpdateBookingAttendeeWithBody Add an attendee to a booking, or update one
+	//
+	// Without id or hash, adds an attendee; with either, updates that
+	// attendee (id wins when both are sent). menuItems, when sent, replace
+	// the attendee's menu choices. The venue must be allowed to manage
+	// booking attendees. Fails with specificCode 24410 (no such booking),
+	// 24411 (no such attendee), 24412 (server error), 24413 or 24414
+	// (invalid data).
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /api/1.0/venue?action=addOrUpdateBookingAttendee (the `AddOrUpdateBookingAttendee` operationId).
+	AddOrUpdateBookingAttendeeWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// AddOrUpdateBookingAttendee Add an attendee to a booking, or update one
+	//
+	// Without id or hash, adds an attendee; with either, updates that
+	// attendee (id wins when both are sent). menuItems, when sent, replace
+	// the attendee's menu choices. The venue must be allowed to manage
+	// booking attendees. Fails with specificCode 24410 (no such booking),
+	// 24411 (no such attendee), 24412 (server error), 24413 or 24414
+	// (invalid data).
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /api/1.0/venue?action=addOrUpdateBookingAttendee (the `AddOrUpdateBookingAttendee` operationId).
+	AddOrUpdateBookingAttendee(ctx context.Context, body AddOrUpdateBookingAttendeeJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// AddOrUpdateBookingNoteWithBody Add a note to a booking, or update one
+	//
+	// Without id, adds a note to the booking; with id, updates it. Notes
+	// of most types must name the booking days, sessions, menus or other
+	// items they are about. Fails with specificCode 24442 (no such note),
+	// 24443 (server error), 24444 or 24445 (invalid data).
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /api/1.0/venue?action=addOrUpdateBookingNote (the `AddOrUpdateBookingNote` operationId).
+	AddOrUpdateBookingNoteWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// AddOrUpdateBookingNote Add a note to a booking, or update one
+	//
+	// Without id, adds a note to the booking; with id, updates it. Notes
+	// of most types must name the booking days, sessions, menus or other
+	// items they are about. Fails with specificCode 24442 (no such note),
+	// 24443 (server error), 24444 or 24445 (invalid data).
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /api/1.0/venue?action=addOrUpdateBookingNote (the `AddOrUpdateBookingNote` operationId).
+	AddOrUpdateBookingNote(ctx context.Context, body AddOrUpdateBookingNoteJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// AddOrUpdateBookingPackageWithBody Add a package to a booking, or update one
+	//
+	// Without id, adds a venue package (event template) to the booking;
+	// with id, changes the booking package (bookingDate and the space
+	// fields are then ignored). Sessions of the package that could not be
+	// added come back as the warning packageSessionErrors. Fails with
+	// specificCode 23026 (no such booking), 24458 (no such package), 24459
+	// (no such booking package), 24460 (server error), 24461 or 24462
+	// (invalid data).
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /api/1.0/venue?action=addOrUpdateBookingPackage (the `AddOrUpdateBookingPackage` operationId).
+	AddOrUpdateBookingPackageWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// AddOrUpdateBookingPackage Add a package to a booking, or update one
+	//
+	// Without id, adds a venue package (event template) to the booking;
+	// with id, changes the booking package (bookingDate and the space
+	// fields are then ignored). Sessions of the package that could not be
+	// added come back as the warning packageSessionErrors. Fails with
+	// specificCode 23026 (no such booking), 24458 (no such package), 24459
+	// (no such booking package), 24460 (server error), 24461 or 24462
+	// (invalid data).
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /api/1.0/venue?action=addOrUpdateBookingPackage (the `AddOrUpdateBookingPackage` operationId).
+	AddOrUpdateBookingPackage(ctx context.Context, body AddOrUpdateBookingPackageJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// AddOrUpdateBookingSessionWithBody Add a session to a booking, or update one
+	//
+	// Without id, adds a session to the booking (name, startDate,
+	// minAttendeesGuaranteed and costcenterId are then needed, and cost
+	// unless the session is part of a package). With id, changes the
+	// fields sent. Fails with specificCode 24360 (no such booking), 24361
+	// (no such session), 24362 (server error), 24363 or 24364 (invalid
+	// data).
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /api/1.0/venue?action=addOrUpdateBookingSession (the `AddOrUpdateBookingSession` operationId).
+	AddOrUpdateBookingSessionWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// AddOrUpdateBookingSession Add a session to a booking, or update one
+	//
+	// Without id, adds a session to the booking (name, startDate,
+	// minAttendeesGuaranteed and costcenterId are then needed, and cost
+	// unless the session is part of a package). With id, changes the
+	// fields sent. Fails with specificCode 24360 (no such booking), 24361
+	// (no such session), 24362 (server error), 24363 or 24364 (invalid
+	// data).
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /api/1.0/venue?action=addOrUpdateBookingSession (the `AddOrUpdateBookingSession` operationId).
+	AddOrUpdateBookingSession(ctx context.Context, body AddOrUpdateBookingSessionJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// AddOrUpdateBookingSessionBeverageWithBody Add a beverage package to a booking session, or update one
+	//
+	// Without id, adds a beverage package to a session (name,
+	// minAttendeesGuaranteed and costcenterId are then needed; hourly
+	// packages also need costPeriod and numHours). With id, changes the
+	// fields sent; items, when sent, replace the package's items except
+	// those that cannot be removed. Fails with specificCode 24354 (invalid
+	// data) or 24353 (server error).
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /api/1.0/venue?action=addOrUpdateBookingSessionBeverage (the `AddOrUpdateBookingSessionBeverage` operationId).
+	AddOrUpdateBookingSessionBeverageWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// AddOrUpdateBookingSessionBeverage Add a beverage package to a booking session, or update one
+	//
+	// Without id, adds a beverage package to a session (name,
+	// minAttendeesGuaranteed and costcenterId are then needed; hourly
+	// packages also need costPeriod and numHours). With id, changes the
+	// fields sent; items, when sent, replace the package's items except
+	// those that cannot be removed. Fails with specificCode 24354 (invalid
+	// data) or 24353 (server error).
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /api/1.0/venue?action=addOrUpdateBookingSessionBeverage (the `AddOrUpdateBookingSessionBeverage` operationId).
+	AddOrUpdateBookingSessionBeverage(ctx context.Context, body AddOrUpdateBookingSessionBeverageJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// AddOrUpdateBookingSessionMenuWithBody Add a menu to a booking session, or update one
+	//
+	// Without id, adds a menu to a session (name, minAttendeesGuaranteed
+	// and costcenterId are then needed; items default to the menu's
+	// required items). With id, changes the fields sent; items, when sent,
+	// replace the menu's items except those that cannot be removed. Fails
+	// with specificCode 24337 (invalid data) or 24335 (server error).
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /api/1.0/venue?action=addOrUpdateBookingSessionMenu (the `AddOrUpdateBookingSessionMenu` operationId).
+	AddOrUpdateBookingSessionMenuWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// AddOrUpdateBookingSessionMenu Add a menu to a booking session, or update one
+	//
+	// Without id, adds a menu to a session (name, minAttendeesGuaranteed
+	// and costcenterId are then needed; items default to the menu's
+	// required items). With id, changes the fields sent; items, when sent,
+	// replace the menu's items except those that cannot be removed. Fails
+	// with specificCode 24337 (invalid data) or 24335 (server error).
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /api/1.0/venue?action=addOrUpdateBookingSessionMenu (the `AddOrUpdateBookingSessionMenu` operationId).
+	AddOrUpdateBookingSessionMenu(ctx context.Context, body AddOrUpdateBookingSessionMenuJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// AddOrUpdateBookingSessionResourceWithBody Add a resource to a booking session, or update one
+	//
+	// Without id, adds a resource to a session (quantity, startTime,
+	// endTime and includeInPackage are then needed, and the cost fields
+	// when it is not part of a package). With id, changes the fields sent.
+	// Fails with specificCode 24338 (no such session), 24339 (no such
+	// session resource), 24340 (server error), 24341 or 24342 (invalid
+	// data).
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /api/1.0/venue?action=addOrUpdateBookingSessionResource (the `AddOrUpdateBookingSessionResource` operationId).
+	AddOrUpdateBookingSessionResourceWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// AddOrUpdateBookingSessionResource Add a resource to a booking session, or update one
+	//
+	// Without id, adds a resource to a session (quantity, startTime,
+	// endTime and includeInPackage are then needed, and the cost fields
+	// when it is not part of a package). With id, changes the fields sent.
+	// Fails with specificCode 24338 (no such session), 24339 (no such
+	// session resource), 24340 (server error), 24341 or 24342 (invalid
+	// data).
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /api/1.0/venue?action=addOrUpdateBookingSessionResource (the `AddOrUpdateBookingSessionResource` operationId).
+	AddOrUpdateBookingSessionResource(ctx context.Context, body AddOrUpdateBookingSessionResourceJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// AddOrUpdateOpportunityWithBody Add an opportunity to a venue, or update one
+	//
+	// Without id, adds an opportunity (name, sourceId and typeId are then
+	// needed); with id, changes the fields sent. The opportunity belongs
+	// either to a company (companyId or company, with companyLeadContactId
+	// or contact from that company) or to a contact. Fails with
+	// specificCode 24221 (empty request), 24222 (no such opportunity) or
+	// 24224 (invalid details).
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /api/1.0/venue?action=addOrUpdateOpportunity (the `AddOrUpdateOpportunity` operationId).
+	AddOrUpdateOpportunityWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// AddOrUpdateOpportunity Add an opportunity to a venue, or update one
+	//
+	// Without id, adds an opportunity (name, sourceId and typeId are then
+	// needed); with id, changes the fields sent. The opportunity belongs
+	// either to a company (companyId or company, with companyLeadContactId
+	// or contact from that company) or to a contact. Fails with
+	// specificCode 24221 (empty request), 24222 (no such opportunity) or
+	// 24224 (invalid details).
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /api/1.0/venue?action=addOrUpdateOpportunity (the `AddOrUpdateOpportunity` operationId).
+	AddOrUpdateOpportunity(ctx context.Context, body AddOrUpdateOpportunityJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// AddOrUpdateOpportunityNoteWithBody Add a note to an opportunity, or update one
+	//
+	// Without id, adds a note to a venue's lead or opportunity; with id,
+	// updates the note. Fails with specificCode 24438 (no such venue),
+	// 24441 (no such lead or opportunity), 24434 (no such note), 24435
+	// (server error), 24436 or 24437 (invalid data).
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /api/1.0/venue?action=addOrUpdateOpportunityNote (the `AddOrUpdateOpportunityNote` operationId).
+	AddOrUpdateOpportunityNoteWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// AddOrUpdateOpportunityNote Add a note to an opportunity, or update one
+	//
+	// Without id, adds a note to a venue's lead or opportunity; with id,
+	// updates the note. Fails with specificCode 24438 (no such venue),
+	// 24441 (no such lead or opportunity), 24434 (no such note), 24435
+	// (server error), 24436 or 24437 (invalid data).
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /api/1.0/venue?action=addOrUpdateOpportunityNote (the `AddOrUpdateOpportunityNote` operationId).
+	AddOrUpdateOpportunityNote(ctx context.Context, body AddOrUpdateOpportunityNoteJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// AddOrUpdateSpaceBlockoutWithBody Block out a function space, or change a blockout
+	//
+	// Without id, blocks out a function space of a venue for a time range;
+	// with id, changes the blockout. Fails with specificCode 24270 (empty
+	// request), 24271 (no such blockout), 24272 (invalid details) or 24273
+	// (server error).
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /api/1.0/venue?action=addOrUpdateSpaceBlockout (the `AddOrUpdateSpaceBlockout` operationId).
+	AddOrUpdateSpaceBlockoutWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// AddOrUpdateSpaceBlockout Block out a function space, or change a blockout
+	//
+	// Without id, blocks out a function space of a venue for a time range;
+	// with id, changes the blockout. Fails with specificCode 24270 (empty
+	// request), 24271 (no such blockout), 24272 (invalid details) or 24273
+	// (server error).
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /api/1.0/venue?action=addOrUpdateSpaceBlockout (the `AddOrUpdateSpaceBlockout` operationId).
+	AddOrUpdateSpaceBlockout(ctx context.Context, body AddOrUpdateSpaceBlockoutJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// AddPaymentToBookingWithBody Record a payment against a booking
+	//
+	// Records a payment on a booking and creates the invoice it is applied
+	// to. Fails with specificCode 24136 when the payment details are
+	// invalid.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /api/1.0/venue?action=addPaymentToBooking (the `AddPaymentToBooking` operationId).
+	AddPaymentToBookingWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// AddPaymentToBooking Record a payment against a booking
+	//
+	// Records a payment on a booking and creates the invoice it is applied
+	// to. Fails with specificCode 24136 when the payment details are
+	// invalid.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /api/1.0/venue?action=addPaymentToBooking (the `AddPaymentToBooking` operationId).
+	AddPaymentToBooking(ctx context.Context, body AddPaymentToBookingJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// AddRefundToBookingWithBody Record a refund against a booking
+	//
+	// Applies a refund to the booking's invoices, as far as they hold
+	// refundable amounts. Fails with specificCode 24149 (invalid details),
+	// 24145 (nothing refundable), 24146 (more than was payable), 24147
+	// (amount not above zero) or 24148 (the amount could not be applied in
+	// full).
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /api/1.0/venue?action=addRefundToBooking (the `AddRefundToBooking` operationId).
+	AddRefundToBookingWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// AddRefundToBooking Record a refund against a booking
+	//
+	// Applies a refund to the booking's invoices, as far as they hold
+	// refundable amounts. Fails with specificCode 24149 (invalid details),
+	// 24145 (nothing refundable), 24146 (more than was payable), 24147
+	// (amount not above zero) or 24148 (the amount could not be applied in
+	// full).
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /api/1.0/venue?action=addRefundToBooking (the `AddRefundToBooking` operationId).
+	AddRefundToBooking(ctx context.Context, body AddRefundToBookingJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ChangeBookingStatusWithBody Change the status of a booking
+	//
+	// Moves a booking to another status: 1 prospective, 2 tentative, 3
+	// confirmed, 4 cancelled, 9 prospective hold. Cancelling needs
+	// cancelClosedDate; any other status needs convertedStageId for the
+	// booking's opportunity. Fails with specificCode 24397 (invalid data)
+	// or 24346 (server error).
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /api/1.0/venue?action=changeBookingStatus (the `ChangeBookingStatus` operationId).
+	ChangeBookingStatusWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ChangeBookingStatus Change the status of a booking
+	//
+	// Moves a booking to another status: 1 prospective, 2 tentative, 3
+	// confirmed, 4 cancelled, 9 prospective hold. Cancelling needs
+	// cancelClosedDate; any other status needs convertedStageId for the
+	// booking's opportunity. Fails with specificCode 24397 (invalid data)
+	// or 24346 (server error).
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /api/1.0/venue?action=changeBookingStatus (the `ChangeBookingStatus` operationId).
+	ChangeBookingStatus(ctx context.Context, body ChangeBookingStatusJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ConvertLeadToOpportunityWithBody Turn a lead into an opportunity of a venue
+	//
+	// Converts a lead into an opportunity of the given venue at the given
+	// stage. Fails with specificCode 24227 (empty request) or 24228 (no
+	// such lead).
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /api/1.0/venue?action=convertLeadToOpportunity (the `ConvertLeadToOpportunity` operationId).
+	ConvertLeadToOpportunityWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ConvertLeadToOpportunity Turn a lead into an opportunity of a venue
+	//
+	// Converts a lead into an opportunity of the given venue at the given
+	// stage. Fails with specificCode 24227 (empty request) or 24228 (no
+	// such lead).
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /api/1.0/venue?action=convertLeadToOpportunity (the `ConvertLeadToOpportunity` operationId).
+	ConvertLeadToOpportunity(ctx context.Context, body ConvertLeadToOpportunityJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetBookingWithBody Get one booking
+	//
+	// Returns a booking with its daily revenue, packages, sessions, menus,
+	// beverage packages, resources, products, additional items, service
+	// fees and commission details. The vendor marks the nested lists as
+	// not yet published, so servers may leave them out.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /api/1.0/venue?action=getBooking (the `GetBooking` operationId).
+	GetBookingWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetBooking Get one booking
+	//
+	// Returns a booking with its daily revenue, packages, sessions, menus,
+	// beverage packages, resources, products, additional items, service
+	// fees and commission details. The vendor marks the nested lists as
+	// not yet published, so servers may leave them out.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /api/1.0/venue?action=getBooking (the `GetBooking` operationId).
+	GetBooking(ctx context.Context, body GetBookingJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetBookingAttendeeByHashWithBody Get one attendee of a booking by its hash
+	//
+	// Returns the booking attendee that the given hash identifies.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /api/1.0/venue?action=getBookingAttendeeByHash (the `GetBookingAttendeeByHash` operationId).
+	GetBookingAttendeeByHashWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetBookingAttendeeByHash Get one attendee of a booking by its hash
+	//
+	// Returns the booking attendee that the given hash identifies.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /api/1.0/venue?action=getBookingAttendeeByHash (the `GetBookingAttendeeByHash` operationId).
+	GetBookingAttendeeByHash(ctx context.Context, body GetBookingAttendeeByHashJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetBookingAttendeeListWithBody List the attendees of a booking
+	//
+	// Pages through the attendees recorded on a booking, with their menu
+	// choices.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /api/1.0/venue?action=getBookingAttendeeList (the `GetBookingAttendeeList` operationId).
+	GetBookingAttendeeListWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetBookingAttendeeList List the attendees of a booking
+	//
+	// Pages through the attendees recorded on a booking, with their menu
+	// choices.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /api/1.0/venue?action=getBookingAttendeeList (the `GetBookingAttendeeList` operationId).
+	GetBookingAttendeeList(ctx context.Context, body GetBookingAttendeeListJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetBookingBeoListWithBody List the banquet event orders of a booking
+	//
+	// Pages through a booking's banquet event orders (BEOs); onlyGenerated
+	// limits the list to generated ones.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /api/1.0/venue?action=getBookingBeoList (the `GetBookingBeoList` operationId).
+	GetBookingBeoListWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetBookingBeoList List the banquet event orders of a booking
+	//
+	// Pages through a booking's banquet event orders (BEOs); onlyGenerated
+	// limits the list to generated ones.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /api/1.0/venue?action=getBookingBeoList (the `GetBookingBeoList` operationId).
+	GetBookingBeoList(ctx context.Context, body GetBookingBeoListJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetBookingBeoVersionListWithBody List the versions of a banquet event order
+	//
+	// Pages through every version of one BEO of a booking, named by its
+	// beoNumber.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /api/1.0/venue?action=getBookingBeoVersionList (the `GetBookingBeoVersionList` operationId).
+	GetBookingBeoVersionListWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetBookingBeoVersionList List the versions of a banquet event order
+	//
+	// Pages through every version of one BEO of a booking, named by its
+	// beoNumber.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /api/1.0/venue?action=getBookingBeoVersionList (the `GetBookingBeoVersionList` operationId).
+	GetBookingBeoVersionList(ctx context.Context, body GetBookingBeoVersionListJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetBookingChangelogListWithBody List the change log of a booking
+	//
+	// Pages through the change notes recorded on a booking and its parts.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /api/1.0/venue?action=getBookingChangelogList (the `GetBookingChangelogList` operationId).
+	GetBookingChangelogListWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetBookingChangelogList List the change log of a booking
+	//
+	// Pages through the change notes recorded on a booking and its parts.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /api/1.0/venue?action=getBookingChangelogList (the `GetBookingChangelogList` operationId).
+	GetBookingChangelogList(ctx context.Context, body GetBookingChangelogListJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetBookingDocumentListWithBody List the documents of a booking
+	//
+	// Pages through a booking's documents (quotes, contracts, BEOs and
+	// others); onlyGenerated limits the list to generated ones.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /api/1.0/venue?action=getBookingDocumentList (the `GetBookingDocumentList` operationId).
+	GetBookingDocumentListWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetBookingDocumentList List the documents of a booking
+	//
+	// Pages through a booking's documents (quotes, contracts, BEOs and
+	// others); onlyGenerated limits the list to generated ones.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /api/1.0/venue?action=getBookingDocumentList (the `GetBookingDocumentList` operationId).
+	GetBookingDocumentList(ctx context.Context, body GetBookingDocumentListJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetBookingDocumentVersionListWithBody List the versions of a booking document
+	//
+	// Pages through the versions of a booking's documents, optionally of
+	// one documentNumber.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /api/1.0/venue?action=getBookingDocumentVersionList (the `GetBookingDocumentVersionList` operationId).
+	GetBookingDocumentVersionListWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetBookingDocumentVersionList List the versions of a booking document
+	//
+	// Pages through the versions of a booking's documents, optionally of
+	// one documentNumber.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /api/1.0/venue?action=getBookingDocumentVersionList (the `GetBookingDocumentVersionList` operationId).
+	GetBookingDocumentVersionList(ctx context.Context, body GetBookingDocumentVersionListJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetBookingListWithBody List the bookings of a venue
+	//
+	// Pages through the bookings of one venue that the key's user can see.
+	// Besides the generic filter modifiers it filters on companyId,
+	// contactId, modifiedDateBefore and modifiedDateAfter.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /api/1.0/venue?action=getBookingList (the `GetBookingList` operationId).
+	GetBookingListWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetBookingList List the bookings of a venue
+	//
+	// Pages through the bookings of one venue that the key's user can see.
+	// Besides the generic filter modifiers it filters on companyId,
+	// contactId, modifiedDateBefore and modifiedDateAfter.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /api/1.0/venue?action=getBookingList (the `GetBookingList` operationId).
+	GetBookingList(ctx context.Context, body GetBookingListJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetBookingListForAccountWithBody List the bookings of every venue of the account
+	//
+	// Pages through the bookings of all the account's venues that the
+	// key's user can see (getBookingList covers one venue). perPage must
+	// be sent. Filters on modifiedDateBefore and modifiedDateAfter.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /api/1.0/venue?action=getBookingListForAccount (the `GetBookingListForAccount` operationId).
+	GetBookingListForAccountWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetBookingListForAccount List the bookings of every venue of the account
+	//
+	// Pages through the bookings of all the account's venues that the
+	// key's user can see (getBookingList covers one venue). perPage must
+	// be sent. Filters on modifiedDateBefore and modifiedDateAfter.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /api/1.0/venue?action=getBookingListForAccount (the `GetBookingListForAccount` operationId).
+	GetBookingListForAccount(ctx context.Context, body GetBookingListForAccountJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetBookingNoteListWithBody List the notes of a booking
+	//
+	// Pages through a booking's notes. Filters on isPrivate, description,
+	// typeId and createdBy, and takes createdDate and modifiedDate.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /api/1.0/venue?action=getBookingNoteList (the `GetBookingNoteList` operationId).
+	GetBookingNoteListWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetBookingNoteList List the notes of a booking
+	//
+	// Pages through a booking's notes. Filters on isPrivate, description,
+	// typeId and createdBy, and takes createdDate and modifiedDate.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /api/1.0/venue?action=getBookingNoteList (the `GetBookingNoteList` operationId).
+	GetBookingNoteList(ctx context.Context, body GetBookingNoteListJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetBookingSessionListWithBody List the sessions of bookings
+	//
+	// Pages through booking sessions of a venue, optionally of one
+	// booking. includeBookingDetails adds the booking's name, code and
+	// contact to each session.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /api/1.0/venue?action=getBookingSessionList (the `GetBookingSessionList` operationId).
+	GetBookingSessionListWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetBookingSessionList List the sessions of bookings
+	//
+	// Pages through booking sessions of a venue, optionally of one
+	// booking. includeBookingDetails adds the booking's name, code and
+	// contact to each session.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /api/1.0/venue?action=getBookingSessionList (the `GetBookingSessionList` operationId).
+	GetBookingSessionList(ctx context.Context, body GetBookingSessionListJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetBookingSessionMenuListWithBody List the menus of booking sessions
+	//
+	// Pages through the menus of a booking's sessions, optionally of one
+	// session, with their items or item groups.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /api/1.0/venue?action=getBookingSessionMenuList (the `GetBookingSessionMenuList` operationId).
+	GetBookingSessionMenuListWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetBookingSessionMenuList List the menus of booking sessions
+	//
+	// Pages through the menus of a booking's sessions, optionally of one
+	// session, with their items or item groups.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /api/1.0/venue?action=getBookingSessionMenuList (the `GetBookingSessionMenuList` operationId).
+	GetBookingSessionMenuList(ctx context.Context, body GetBookingSessionMenuListJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetBookingTaxListWithBody List the taxes of a booking
+	//
+	// Pages through the taxes and service fees that apply to a booking.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /api/1.0/venue?action=getBookingTaxList (the `GetBookingTaxList` operationId).
+	GetBookingTaxListWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetBookingTaxList List the taxes of a booking
+	//
+	// Pages through the taxes and service fees that apply to a booking.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /api/1.0/venue?action=getBookingTaxList (the `GetBookingTaxList` operationId).
+	GetBookingTaxList(ctx context.Context, body GetBookingTaxListJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// RemoveBookingSessionWithBody Remove a session from a booking
+	//
+	// Deletes a session of a booking. Fails with specificCode 24365 (no
+	// such booking) or 24366 (no such session).
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /api/1.0/venue?action=removeBookingSession (the `RemoveBookingSession` operationId).
+	RemoveBookingSessionWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// RemoveBookingSession Remove a session from a booking
+	//
+	// Deletes a session of a booking. Fails with specificCode 24365 (no
+	// such booking) or 24366 (no such session).
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /api/1.0/venue?action=removeBookingSession (the `RemoveBookingSession` operationId).
+	RemoveBookingSession(ctx context.Context, body RemoveBookingSessionJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// RemoveBookingSessionBeverageWithBody Remove a beverage package from a booking session
+	//
+	// Deletes a beverage package of a booking session.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /api/1.0/venue?action=removeBookingSessionBeverage (the `RemoveBookingSessionBeverage` operationId).
+	RemoveBookingSessionBeverageWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// RemoveBookingSessionBeverage Remove a beverage package from a booking session
+	//
+	// Deletes a beverage package of a booking session.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /api/1.0/venue?action=removeBookingSessionBeverage (the `RemoveBookingSessionBeverage` operationId).
+	RemoveBookingSessionBeverage(ctx context.Context, body RemoveBookingSessionBeverageJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// RemoveBookingSessionMenuWithBody Remove a menu from a booking session
+	//
+	// Deletes a menu of a booking session.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /api/1.0/venue?action=removeBookingSessionMenu (the `RemoveBookingSessionMenu` operationId).
+	RemoveBookingSessionMenuWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// RemoveBookingSessionMenu Remove a menu from a booking session
+	//
+	// Deletes a menu of a booking session.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /api/1.0/venue?action=removeBookingSessionMenu (the `RemoveBookingSessionMenu` operationId).
+	RemoveBookingSessionMenu(ctx context.Context, body RemoveBookingSessionMenuJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// RemoveBookingSessionResourceWithBody Remove a resource from a booking session
+	//
+	// Deletes a resource of a booking session.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /api/1.0/venue?action=removeBookingSessionResource (the `RemoveBookingSessionResource` operationId).
+	RemoveBookingSessionResourceWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// RemoveBookingSessionResource Remove a resource from a booking session
+	//
+	// Deletes a resource of a booking session.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /api/1.0/venue?action=removeBookingSessionResource (the `RemoveBookingSessionResource` operationId).
+	RemoveBookingSessionResource(ctx context.Context, body RemoveBookingSessionResourceJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// RemoveSpaceBlockoutWithBody Remove a function space blockout
+	//
+	// Deletes a blockout from a venue's function diary. Fails with
+	// specificCode 24274 when there is no such blockout.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /api/1.0/venue?action=removeSpaceBlockout (the `RemoveSpaceBlockout` operationId).
+	RemoveSpaceBlockoutWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// RemoveSpaceBlockout Remove a function space blockout
+	//
+	// Deletes a blockout from a venue's function diary. Fails with
+	// specificCode 24274 when there is no such blockout.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /api/1.0/venue?action=removeSpaceBlockout (the `RemoveSpaceBlockout` operationId).
+	RemoveSpaceBlockout(ctx context.Context, body RemoveSpaceBlockoutJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// UploadBookingDocumentWithBody Upload a document to a booking
+	//
+	// Uploads a file as a quote, contract or other document of a booking;
+	// with documentNumber the file becomes a new version of that document.
+	// The body is multipart/form-data, and the request is signed over the
+	// file's md5 as well as the fields' (see the vendor's page). Fails
+	// with specificCode 24464 or 24465 (invalid data).
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /api/1.0/venue?action=uploadBookingDocument (the `UploadBookingDocument` operationId).
+	UploadBookingDocumentWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 }
 
 // BatchProgressWithBody Get the progress of a batch
@@ -2910,6 +7361,1527 @@ func (c *Client) InviteContacts(ctx context.Context, body InviteContactsJSONRequ
 // Corresponds with POST /api/1.0/test?action=ping (the `Ping` operationId).
 func (c *Client) Ping(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewPingRequest(c.Server)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// AddItemsToBookingWithBody Add additional items to a booking
+//
+// Adds one or more additional items (at least one) to a booking and
+// answers with their ids in the order sent. Fails with specificCode
+// 24140 (no items) or 24141 (an item is invalid).
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /api/1.0/venue?action=addItemsToBooking (the `AddItemsToBooking` operationId).
+func (c *Client) AddItemsToBookingWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewAddItemsToBookingRequestWithBody(c.Server, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// AddItemsToBooking Add additional items to a booking
+//
+// Adds one or more additional items (at least one) to a booking and
+// answers with their ids in the order sent. Fails with specificCode
+// 24140 (no items) or 24141 (an item is invalid).
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /api/1.0/venue?action=addItemsToBooking (the `AddItemsToBooking` operationId).
+func (c *Client) AddItemsToBooking(ctx context.Context, body AddItemsToBookingJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewAddItemsToBookingRequest(c.Server, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// AddOrUpdateBookingWithBody Add a booking, or update one
+//
+// Without id, adds a booking: bookingType, currentStatus, name,
+// eventTypeId, bookedById and totalAttendees are then needed, with the
+// event or accommodation dates its type calls for. With id, changes
+// only the fields sent (type, status, attendees and opportunity cannot
+// be changed this way). A packageId on a new booking adds that event
+// template to every event day (at most 7); days it could not be added
+// to come back as warnings. Fails with specificCode 24297 (invalid
+// data), 24299 (HTTP 429, a concurrent change) or 24296 (server
+// error).
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /api/1.0/venue?action=addOrUpdateBooking (the `AddOrUpdateBooking` operationId).
+func (c *Client) AddOrUpdateBookingWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewAddOrUpdateBookingRequestWithBody(c.Server, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// AddOrUpdateBooking Add a booking, or update one
+//
+// Without id, adds a booking: bookingType, currentStatus, name,
+// eventTypeId, bookedById and totalAttendees are then needed, with the
+// event or accommodation dates its type calls for. With id, changes
+// only the fields sent (type, status, attendees and opportunity cannot
+// be changed this way). A packageId on a new booking adds that event
+// template to every event day (at most 7); days it could not be added
+// to come back as warnings. Fails with specificCode 24297 (invalid
+// data), 24299 (HTTP 429, a concurrent change) or 24296 (server
+// error).
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /api/1.0/venue?action=addOrUpdateBooking (the `AddOrUpdateBooking` operationId).
+func (c *Client) AddOrUpdateBooking(ctx context.Context, body AddOrUpdateBookingJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewAddOrUpdateBookingRequest(c.Server, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// AddOrUpdateBookingAttendeeWithBody Add an attendee to a booking, or update one
+//
+// Without id or hash, adds an attendee; with either, updates that
+// attendee (id wins when both are sent). menuItems, when sent, replace
+// the attendee's menu choices. The venue must be allowed to manage
+// booking attendees. Fails with specificCode 24410 (no such booking),
+// 24411 (no such attendee), 24412 (server error), 24413 or 24414
+// (invalid data).
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /api/1.0/venue?action=addOrUpdateBookingAttendee (the `AddOrUpdateBookingAttendee` operationId).
+func (c *Client) AddOrUpdateBookingAttendeeWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewAddOrUpdateBookingAttendeeRequestWithBody(c.Server, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// AddOrUpdateBookingAttendee Add an attendee to a booking, or update one
+//
+// Without id or hash, adds an attendee; with either, updates that
+// attendee (id wins when both are sent). menuItems, when sent, replace
+// the attendee's menu choices. The venue must be allowed to manage
+// booking attendees. Fails with specificCode 24410 (no such booking),
+// 24411 (no such attendee), 24412 (server error), 24413 or 24414
+// (invalid data).
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /api/1.0/venue?action=addOrUpdateBookingAttendee (the `AddOrUpdateBookingAttendee` operationId).
+func (c *Client) AddOrUpdateBookingAttendee(ctx context.Context, body AddOrUpdateBookingAttendeeJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewAddOrUpdateBookingAttendeeRequest(c.Server, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// AddOrUpdateBookingNoteWithBody Add a note to a booking, or update one
+//
+// Without id, adds a note to the booking; with id, updates it. Notes
+// of most types must name the booking days, sessions, menus or other
+// items they are about. Fails with specificCode 24442 (no such note),
+// 24443 (server error), 24444 or 24445 (invalid data).
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /api/1.0/venue?action=addOrUpdateBookingNote (the `AddOrUpdateBookingNote` operationId).
+func (c *Client) AddOrUpdateBookingNoteWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewAddOrUpdateBookingNoteRequestWithBody(c.Server, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// AddOrUpdateBookingNote Add a note to a booking, or update one
+//
+// Without id, adds a note to the booking; with id, updates it. Notes
+// of most types must name the booking days, sessions, menus or other
+// items they are about. Fails with specificCode 24442 (no such note),
+// 24443 (server error), 24444 or 24445 (invalid data).
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /api/1.0/venue?action=addOrUpdateBookingNote (the `AddOrUpdateBookingNote` operationId).
+func (c *Client) AddOrUpdateBookingNote(ctx context.Context, body AddOrUpdateBookingNoteJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewAddOrUpdateBookingNoteRequest(c.Server, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// AddOrUpdateBookingPackageWithBody Add a package to a booking, or update one
+//
+// Without id, adds a venue package (event template) to the booking;
+// with id, changes the booking package (bookingDate and the space
+// fields are then ignored). Sessions of the package that could not be
+// added come back as the warning packageSessionErrors. Fails with
+// specificCode 23026 (no such booking), 24458 (no such package), 24459
+// (no such booking package), 24460 (server error), 24461 or 24462
+// (invalid data).
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /api/1.0/venue?action=addOrUpdateBookingPackage (the `AddOrUpdateBookingPackage` operationId).
+func (c *Client) AddOrUpdateBookingPackageWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewAddOrUpdateBookingPackageRequestWithBody(c.Server, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// AddOrUpdateBookingPackage Add a package to a booking, or update one
+//
+// Without id, adds a venue package (event template) to the booking;
+// with id, changes the booking package (bookingDate and the space
+// fields are then ignored). Sessions of the package that could not be
+// added come back as the warning packageSessionErrors. Fails with
+// specificCode 23026 (no such booking), 24458 (no such package), 24459
+// (no such booking package), 24460 (server error), 24461 or 24462
+// (invalid data).
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /api/1.0/venue?action=addOrUpdateBookingPackage (the `AddOrUpdateBookingPackage` operationId).
+func (c *Client) AddOrUpdateBookingPackage(ctx context.Context, body AddOrUpdateBookingPackageJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewAddOrUpdateBookingPackageRequest(c.Server, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// AddOrUpdateBookingSessionWithBody Add a session to a booking, or update one
+//
+// Without id, adds a session to the booking (name, startDate,
+// minAttendeesGuaranteed and costcenterId are then needed, and cost
+// unless the session is part of a package). With id, changes the
+// fields sent. Fails with specificCode 24360 (no such booking), 24361
+// (no such session), 24362 (server error), 24363 or 24364 (invalid
+// data).
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /api/1.0/venue?action=addOrUpdateBookingSession (the `AddOrUpdateBookingSession` operationId).
+func (c *Client) AddOrUpdateBookingSessionWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewAddOrUpdateBookingSessionRequestWithBody(c.Server, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// AddOrUpdateBookingSession Add a session to a booking, or update one
+//
+// Without id, adds a session to the booking (name, startDate,
+// minAttendeesGuaranteed and costcenterId are then needed, and cost
+// unless the session is part of a package). With id, changes the
+// fields sent. Fails with specificCode 24360 (no such booking), 24361
+// (no such session), 24362 (server error), 24363 or 24364 (invalid
+// data).
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /api/1.0/venue?action=addOrUpdateBookingSession (the `AddOrUpdateBookingSession` operationId).
+func (c *Client) AddOrUpdateBookingSession(ctx context.Context, body AddOrUpdateBookingSessionJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewAddOrUpdateBookingSessionRequest(c.Server, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// AddOrUpdateBookingSessionBeverageWithBody Add a beverage package to a booking session, or update one
+//
+// Without id, adds a beverage package to a session (name,
+// minAttendeesGuaranteed and costcenterId are then needed; hourly
+// packages also need costPeriod and numHours). With id, changes the
+// fields sent; items, when sent, replace the package's items except
+// those that cannot be removed. Fails with specificCode 24354 (invalid
+// data) or 24353 (server error).
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /api/1.0/venue?action=addOrUpdateBookingSessionBeverage (the `AddOrUpdateBookingSessionBeverage` operationId).
+func (c *Client) AddOrUpdateBookingSessionBeverageWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewAddOrUpdateBookingSessionBeverageRequestWithBody(c.Server, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// AddOrUpdateBookingSessionBeverage Add a beverage package to a booking session, or update one
+//
+// Without id, adds a beverage package to a session (name,
+// minAttendeesGuaranteed and costcenterId are then needed; hourly
+// packages also need costPeriod and numHours). With id, changes the
+// fields sent; items, when sent, replace the package's items except
+// those that cannot be removed. Fails with specificCode 24354 (invalid
+// data) or 24353 (server error).
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /api/1.0/venue?action=addOrUpdateBookingSessionBeverage (the `AddOrUpdateBookingSessionBeverage` operationId).
+func (c *Client) AddOrUpdateBookingSessionBeverage(ctx context.Context, body AddOrUpdateBookingSessionBeverageJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewAddOrUpdateBookingSessionBeverageRequest(c.Server, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// AddOrUpdateBookingSessionMenuWithBody Add a menu to a booking session, or update one
+//
+// Without id, adds a menu to a session (name, minAttendeesGuaranteed
+// and costcenterId are then needed; items default to the menu's
+// required items). With id, changes the fields sent; items, when sent,
+// replace the menu's items except those that cannot be removed. Fails
+// with specificCode 24337 (invalid data) or 24335 (server error).
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /api/1.0/venue?action=addOrUpdateBookingSessionMenu (the `AddOrUpdateBookingSessionMenu` operationId).
+func (c *Client) AddOrUpdateBookingSessionMenuWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewAddOrUpdateBookingSessionMenuRequestWithBody(c.Server, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// AddOrUpdateBookingSessionMenu Add a menu to a booking session, or update one
+//
+// Without id, adds a menu to a session (name, minAttendeesGuaranteed
+// and costcenterId are then needed; items default to the menu's
+// required items). With id, changes the fields sent; items, when sent,
+// replace the menu's items except those that cannot be removed. Fails
+// with specificCode 24337 (invalid data) or 24335 (server error).
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /api/1.0/venue?action=addOrUpdateBookingSessionMenu (the `AddOrUpdateBookingSessionMenu` operationId).
+func (c *Client) AddOrUpdateBookingSessionMenu(ctx context.Context, body AddOrUpdateBookingSessionMenuJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewAddOrUpdateBookingSessionMenuRequest(c.Server, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// AddOrUpdateBookingSessionResourceWithBody Add a resource to a booking session, or update one
+//
+// Without id, adds a resource to a session (quantity, startTime,
+// endTime and includeInPackage are then needed, and the cost fields
+// when it is not part of a package). With id, changes the fields sent.
+// Fails with specificCode 24338 (no such session), 24339 (no such
+// session resource), 24340 (server error), 24341 or 24342 (invalid
+// data).
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /api/1.0/venue?action=addOrUpdateBookingSessionResource (the `AddOrUpdateBookingSessionResource` operationId).
+func (c *Client) AddOrUpdateBookingSessionResourceWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewAddOrUpdateBookingSessionResourceRequestWithBody(c.Server, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// AddOrUpdateBookingSessionResource Add a resource to a booking session, or update one
+//
+// Without id, adds a resource to a session (quantity, startTime,
+// endTime and includeInPackage are then needed, and the cost fields
+// when it is not part of a package). With id, changes the fields sent.
+// Fails with specificCode 24338 (no such session), 24339 (no such
+// session resource), 24340 (server error), 24341 or 24342 (invalid
+// data).
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /api/1.0/venue?action=addOrUpdateBookingSessionResource (the `AddOrUpdateBookingSessionResource` operationId).
+func (c *Client) AddOrUpdateBookingSessionResource(ctx context.Context, body AddOrUpdateBookingSessionResourceJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewAddOrUpdateBookingSessionResourceRequest(c.Server, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// AddOrUpdateOpportunityWithBody Add an opportunity to a venue, or update one
+//
+// Without id, adds an opportunity (name, sourceId and typeId are then
+// needed); with id, changes the fields sent. The opportunity belongs
+// either to a company (companyId or company, with companyLeadContactId
+// or contact from that company) or to a contact. Fails with
+// specificCode 24221 (empty request), 24222 (no such opportunity) or
+// 24224 (invalid details).
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /api/1.0/venue?action=addOrUpdateOpportunity (the `AddOrUpdateOpportunity` operationId).
+func (c *Client) AddOrUpdateOpportunityWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewAddOrUpdateOpportunityRequestWithBody(c.Server, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// AddOrUpdateOpportunity Add an opportunity to a venue, or update one
+//
+// Without id, adds an opportunity (name, sourceId and typeId are then
+// needed); with id, changes the fields sent. The opportunity belongs
+// either to a company (companyId or company, with companyLeadContactId
+// or contact from that company) or to a contact. Fails with
+// specificCode 24221 (empty request), 24222 (no such opportunity) or
+// 24224 (invalid details).
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /api/1.0/venue?action=addOrUpdateOpportunity (the `AddOrUpdateOpportunity` operationId).
+func (c *Client) AddOrUpdateOpportunity(ctx context.Context, body AddOrUpdateOpportunityJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewAddOrUpdateOpportunityRequest(c.Server, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// AddOrUpdateOpportunityNoteWithBody Add a note to an opportunity, or update one
+//
+// Without id, adds a note to a venue's lead or opportunity; with id,
+// updates the note. Fails with specificCode 24438 (no such venue),
+// 24441 (no such lead or opportunity), 24434 (no such note), 24435
+// (server error), 24436 or 24437 (invalid data).
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /api/1.0/venue?action=addOrUpdateOpportunityNote (the `AddOrUpdateOpportunityNote` operationId).
+func (c *Client) AddOrUpdateOpportunityNoteWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewAddOrUpdateOpportunityNoteRequestWithBody(c.Server, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// AddOrUpdateOpportunityNote Add a note to an opportunity, or update one
+//
+// Without id, adds a note to a venue's lead or opportunity; with id,
+// updates the note. Fails with specificCode 24438 (no such venue),
+// 24441 (no such lead or opportunity), 24434 (no such note), 24435
+// (server error), 24436 or 24437 (invalid data).
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /api/1.0/venue?action=addOrUpdateOpportunityNote (the `AddOrUpdateOpportunityNote` operationId).
+func (c *Client) AddOrUpdateOpportunityNote(ctx context.Context, body AddOrUpdateOpportunityNoteJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewAddOrUpdateOpportunityNoteRequest(c.Server, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// AddOrUpdateSpaceBlockoutWithBody Block out a function space, or change a blockout
+//
+// Without id, blocks out a function space of a venue for a time range;
+// with id, changes the blockout. Fails with specificCode 24270 (empty
+// request), 24271 (no such blockout), 24272 (invalid details) or 24273
+// (server error).
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /api/1.0/venue?action=addOrUpdateSpaceBlockout (the `AddOrUpdateSpaceBlockout` operationId).
+func (c *Client) AddOrUpdateSpaceBlockoutWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewAddOrUpdateSpaceBlockoutRequestWithBody(c.Server, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// AddOrUpdateSpaceBlockout Block out a function space, or change a blockout
+//
+// Without id, blocks out a function space of a venue for a time range;
+// with id, changes the blockout. Fails with specificCode 24270 (empty
+// request), 24271 (no such blockout), 24272 (invalid details) or 24273
+// (server error).
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /api/1.0/venue?action=addOrUpdateSpaceBlockout (the `AddOrUpdateSpaceBlockout` operationId).
+func (c *Client) AddOrUpdateSpaceBlockout(ctx context.Context, body AddOrUpdateSpaceBlockoutJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewAddOrUpdateSpaceBlockoutRequest(c.Server, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// AddPaymentToBookingWithBody Record a payment against a booking
+//
+// Records a payment on a booking and creates the invoice it is applied
+// to. Fails with specificCode 24136 when the payment details are
+// invalid.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /api/1.0/venue?action=addPaymentToBooking (the `AddPaymentToBooking` operationId).
+func (c *Client) AddPaymentToBookingWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewAddPaymentToBookingRequestWithBody(c.Server, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// AddPaymentToBooking Record a payment against a booking
+//
+// Records a payment on a booking and creates the invoice it is applied
+// to. Fails with specificCode 24136 when the payment details are
+// invalid.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /api/1.0/venue?action=addPaymentToBooking (the `AddPaymentToBooking` operationId).
+func (c *Client) AddPaymentToBooking(ctx context.Context, body AddPaymentToBookingJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewAddPaymentToBookingRequest(c.Server, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// AddRefundToBookingWithBody Record a refund against a booking
+//
+// Applies a refund to the booking's invoices, as far as they hold
+// refundable amounts. Fails with specificCode 24149 (invalid details),
+// 24145 (nothing refundable), 24146 (more than was payable), 24147
+// (amount not above zero) or 24148 (the amount could not be applied in
+// full).
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /api/1.0/venue?action=addRefundToBooking (the `AddRefundToBooking` operationId).
+func (c *Client) AddRefundToBookingWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewAddRefundToBookingRequestWithBody(c.Server, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// AddRefundToBooking Record a refund against a booking
+//
+// Applies a refund to the booking's invoices, as far as they hold
+// refundable amounts. Fails with specificCode 24149 (invalid details),
+// 24145 (nothing refundable), 24146 (more than was payable), 24147
+// (amount not above zero) or 24148 (the amount could not be applied in
+// full).
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /api/1.0/venue?action=addRefundToBooking (the `AddRefundToBooking` operationId).
+func (c *Client) AddRefundToBooking(ctx context.Context, body AddRefundToBookingJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewAddRefundToBookingRequest(c.Server, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ChangeBookingStatusWithBody Change the status of a booking
+//
+// Moves a booking to another status: 1 prospective, 2 tentative, 3
+// confirmed, 4 cancelled, 9 prospective hold. Cancelling needs
+// cancelClosedDate; any other status needs convertedStageId for the
+// booking's opportunity. Fails with specificCode 24397 (invalid data)
+// or 24346 (server error).
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /api/1.0/venue?action=changeBookingStatus (the `ChangeBookingStatus` operationId).
+func (c *Client) ChangeBookingStatusWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewChangeBookingStatusRequestWithBody(c.Server, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ChangeBookingStatus Change the status of a booking
+//
+// Moves a booking to another status: 1 prospective, 2 tentative, 3
+// confirmed, 4 cancelled, 9 prospective hold. Cancelling needs
+// cancelClosedDate; any other status needs convertedStageId for the
+// booking's opportunity. Fails with specificCode 24397 (invalid data)
+// or 24346 (server error).
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /api/1.0/venue?action=changeBookingStatus (the `ChangeBookingStatus` operationId).
+func (c *Client) ChangeBookingStatus(ctx context.Context, body ChangeBookingStatusJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewChangeBookingStatusRequest(c.Server, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ConvertLeadToOpportunityWithBody Turn a lead into an opportunity of a venue
+//
+// Converts a lead into an opportunity of the given venue at the given
+// stage. Fails with specificCode 24227 (empty request) or 24228 (no
+// such lead).
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /api/1.0/venue?action=convertLeadToOpportunity (the `ConvertLeadToOpportunity` operationId).
+func (c *Client) ConvertLeadToOpportunityWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewConvertLeadToOpportunityRequestWithBody(c.Server, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ConvertLeadToOpportunity Turn a lead into an opportunity of a venue
+//
+// Converts a lead into an opportunity of the given venue at the given
+// stage. Fails with specificCode 24227 (empty request) or 24228 (no
+// such lead).
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /api/1.0/venue?action=convertLeadToOpportunity (the `ConvertLeadToOpportunity` operationId).
+func (c *Client) ConvertLeadToOpportunity(ctx context.Context, body ConvertLeadToOpportunityJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewConvertLeadToOpportunityRequest(c.Server, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetBookingWithBody Get one booking
+//
+// Returns a booking with its daily revenue, packages, sessions, menus,
+// beverage packages, resources, products, additional items, service
+// fees and commission details. The vendor marks the nested lists as
+// not yet published, so servers may leave them out.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /api/1.0/venue?action=getBooking (the `GetBooking` operationId).
+func (c *Client) GetBookingWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetBookingRequestWithBody(c.Server, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetBooking Get one booking
+//
+// Returns a booking with its daily revenue, packages, sessions, menus,
+// beverage packages, resources, products, additional items, service
+// fees and commission details. The vendor marks the nested lists as
+// not yet published, so servers may leave them out.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /api/1.0/venue?action=getBooking (the `GetBooking` operationId).
+func (c *Client) GetBooking(ctx context.Context, body GetBookingJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetBookingRequest(c.Server, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetBookingAttendeeByHashWithBody Get one attendee of a booking by its hash
+//
+// Returns the booking attendee that the given hash identifies.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /api/1.0/venue?action=getBookingAttendeeByHash (the `GetBookingAttendeeByHash` operationId).
+func (c *Client) GetBookingAttendeeByHashWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetBookingAttendeeByHashRequestWithBody(c.Server, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetBookingAttendeeByHash Get one attendee of a booking by its hash
+//
+// Returns the booking attendee that the given hash identifies.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /api/1.0/venue?action=getBookingAttendeeByHash (the `GetBookingAttendeeByHash` operationId).
+func (c *Client) GetBookingAttendeeByHash(ctx context.Context, body GetBookingAttendeeByHashJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetBookingAttendeeByHashRequest(c.Server, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetBookingAttendeeListWithBody List the attendees of a booking
+//
+// Pages through the attendees recorded on a booking, with their menu
+// choices.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /api/1.0/venue?action=getBookingAttendeeList (the `GetBookingAttendeeList` operationId).
+func (c *Client) GetBookingAttendeeListWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetBookingAttendeeListRequestWithBody(c.Server, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetBookingAttendeeList List the attendees of a booking
+//
+// Pages through the attendees recorded on a booking, with their menu
+// choices.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /api/1.0/venue?action=getBookingAttendeeList (the `GetBookingAttendeeList` operationId).
+func (c *Client) GetBookingAttendeeList(ctx context.Context, body GetBookingAttendeeListJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetBookingAttendeeListRequest(c.Server, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetBookingBeoListWithBody List the banquet event orders of a booking
+//
+// Pages through a booking's banquet event orders (BEOs); onlyGenerated
+// limits the list to generated ones.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /api/1.0/venue?action=getBookingBeoList (the `GetBookingBeoList` operationId).
+func (c *Client) GetBookingBeoListWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetBookingBeoListRequestWithBody(c.Server, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetBookingBeoList List the banquet event orders of a booking
+//
+// Pages through a booking's banquet event orders (BEOs); onlyGenerated
+// limits the list to generated ones.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /api/1.0/venue?action=getBookingBeoList (the `GetBookingBeoList` operationId).
+func (c *Client) GetBookingBeoList(ctx context.Context, body GetBookingBeoListJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetBookingBeoListRequest(c.Server, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetBookingBeoVersionListWithBody List the versions of a banquet event order
+//
+// Pages through every version of one BEO of a booking, named by its
+// beoNumber.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /api/1.0/venue?action=getBookingBeoVersionList (the `GetBookingBeoVersionList` operationId).
+func (c *Client) GetBookingBeoVersionListWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetBookingBeoVersionListRequestWithBody(c.Server, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetBookingBeoVersionList List the versions of a banquet event order
+//
+// Pages through every version of one BEO of a booking, named by its
+// beoNumber.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /api/1.0/venue?action=getBookingBeoVersionList (the `GetBookingBeoVersionList` operationId).
+func (c *Client) GetBookingBeoVersionList(ctx context.Context, body GetBookingBeoVersionListJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetBookingBeoVersionListRequest(c.Server, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetBookingChangelogListWithBody List the change log of a booking
+//
+// Pages through the change notes recorded on a booking and its parts.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /api/1.0/venue?action=getBookingChangelogList (the `GetBookingChangelogList` operationId).
+func (c *Client) GetBookingChangelogListWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetBookingChangelogListRequestWithBody(c.Server, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetBookingChangelogList List the change log of a booking
+//
+// Pages through the change notes recorded on a booking and its parts.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /api/1.0/venue?action=getBookingChangelogList (the `GetBookingChangelogList` operationId).
+func (c *Client) GetBookingChangelogList(ctx context.Context, body GetBookingChangelogListJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetBookingChangelogListRequest(c.Server, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetBookingDocumentListWithBody List the documents of a booking
+//
+// Pages through a booking's documents (quotes, contracts, BEOs and
+// others); onlyGenerated limits the list to generated ones.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /api/1.0/venue?action=getBookingDocumentList (the `GetBookingDocumentList` operationId).
+func (c *Client) GetBookingDocumentListWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetBookingDocumentListRequestWithBody(c.Server, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetBookingDocumentList List the documents of a booking
+//
+// Pages through a booking's documents (quotes, contracts, BEOs and
+// others); onlyGenerated limits the list to generated ones.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /api/1.0/venue?action=getBookingDocumentList (the `GetBookingDocumentList` operationId).
+func (c *Client) GetBookingDocumentList(ctx context.Context, body GetBookingDocumentListJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetBookingDocumentListRequest(c.Server, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetBookingDocumentVersionListWithBody List the versions of a booking document
+//
+// Pages through the versions of a booking's documents, optionally of
+// one documentNumber.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /api/1.0/venue?action=getBookingDocumentVersionList (the `GetBookingDocumentVersionList` operationId).
+func (c *Client) GetBookingDocumentVersionListWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetBookingDocumentVersionListRequestWithBody(c.Server, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetBookingDocumentVersionList List the versions of a booking document
+//
+// Pages through the versions of a booking's documents, optionally of
+// one documentNumber.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /api/1.0/venue?action=getBookingDocumentVersionList (the `GetBookingDocumentVersionList` operationId).
+func (c *Client) GetBookingDocumentVersionList(ctx context.Context, body GetBookingDocumentVersionListJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetBookingDocumentVersionListRequest(c.Server, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetBookingListWithBody List the bookings of a venue
+//
+// Pages through the bookings of one venue that the key's user can see.
+// Besides the generic filter modifiers it filters on companyId,
+// contactId, modifiedDateBefore and modifiedDateAfter.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /api/1.0/venue?action=getBookingList (the `GetBookingList` operationId).
+func (c *Client) GetBookingListWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetBookingListRequestWithBody(c.Server, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetBookingList List the bookings of a venue
+//
+// Pages through the bookings of one venue that the key's user can see.
+// Besides the generic filter modifiers it filters on companyId,
+// contactId, modifiedDateBefore and modifiedDateAfter.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /api/1.0/venue?action=getBookingList (the `GetBookingList` operationId).
+func (c *Client) GetBookingList(ctx context.Context, body GetBookingListJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetBookingListRequest(c.Server, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetBookingListForAccountWithBody List the bookings of every venue of the account
+//
+// Pages through the bookings of all the account's venues that the
+// key's user can see (getBookingList covers one venue). perPage must
+// be sent. Filters on modifiedDateBefore and modifiedDateAfter.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /api/1.0/venue?action=getBookingListForAccount (the `GetBookingListForAccount` operationId).
+func (c *Client) GetBookingListForAccountWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetBookingListForAccountRequestWithBody(c.Server, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetBookingListForAccount List the bookings of every venue of the account
+//
+// Pages through the bookings of all the account's venues that the
+// key's user can see (getBookingList covers one venue). perPage must
+// be sent. Filters on modifiedDateBefore and modifiedDateAfter.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /api/1.0/venue?action=getBookingListForAccount (the `GetBookingListForAccount` operationId).
+func (c *Client) GetBookingListForAccount(ctx context.Context, body GetBookingListForAccountJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetBookingListForAccountRequest(c.Server, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetBookingNoteListWithBody List the notes of a booking
+//
+// Pages through a booking's notes. Filters on isPrivate, description,
+// typeId and createdBy, and takes createdDate and modifiedDate.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /api/1.0/venue?action=getBookingNoteList (the `GetBookingNoteList` operationId).
+func (c *Client) GetBookingNoteListWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetBookingNoteListRequestWithBody(c.Server, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetBookingNoteList List the notes of a booking
+//
+// Pages through a booking's notes. Filters on isPrivate, description,
+// typeId and createdBy, and takes createdDate and modifiedDate.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /api/1.0/venue?action=getBookingNoteList (the `GetBookingNoteList` operationId).
+func (c *Client) GetBookingNoteList(ctx context.Context, body GetBookingNoteListJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetBookingNoteListRequest(c.Server, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetBookingSessionListWithBody List the sessions of bookings
+//
+// Pages through booking sessions of a venue, optionally of one
+// booking. includeBookingDetails adds the booking's name, code and
+// contact to each session.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /api/1.0/venue?action=getBookingSessionList (the `GetBookingSessionList` operationId).
+func (c *Client) GetBookingSessionListWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetBookingSessionListRequestWithBody(c.Server, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetBookingSessionList List the sessions of bookings
+//
+// Pages through booking sessions of a venue, optionally of one
+// booking. includeBookingDetails adds the booking's name, code and
+// contact to each session.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /api/1.0/venue?action=getBookingSessionList (the `GetBookingSessionList` operationId).
+func (c *Client) GetBookingSessionList(ctx context.Context, body GetBookingSessionListJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetBookingSessionListRequest(c.Server, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetBookingSessionMenuListWithBody List the menus of booking sessions
+//
+// Pages through the menus of a booking's sessions, optionally of one
+// session, with their items or item groups.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /api/1.0/venue?action=getBookingSessionMenuList (the `GetBookingSessionMenuList` operationId).
+func (c *Client) GetBookingSessionMenuListWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetBookingSessionMenuListRequestWithBody(c.Server, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetBookingSessionMenuList List the menus of booking sessions
+//
+// Pages through the menus of a booking's sessions, optionally of one
+// session, with their items or item groups.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /api/1.0/venue?action=getBookingSessionMenuList (the `GetBookingSessionMenuList` operationId).
+func (c *Client) GetBookingSessionMenuList(ctx context.Context, body GetBookingSessionMenuListJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetBookingSessionMenuListRequest(c.Server, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetBookingTaxListWithBody List the taxes of a booking
+//
+// Pages through the taxes and service fees that apply to a booking.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /api/1.0/venue?action=getBookingTaxList (the `GetBookingTaxList` operationId).
+func (c *Client) GetBookingTaxListWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetBookingTaxListRequestWithBody(c.Server, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetBookingTaxList List the taxes of a booking
+//
+// Pages through the taxes and service fees that apply to a booking.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /api/1.0/venue?action=getBookingTaxList (the `GetBookingTaxList` operationId).
+func (c *Client) GetBookingTaxList(ctx context.Context, body GetBookingTaxListJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetBookingTaxListRequest(c.Server, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// RemoveBookingSessionWithBody Remove a session from a booking
+//
+// Deletes a session of a booking. Fails with specificCode 24365 (no
+// such booking) or 24366 (no such session).
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /api/1.0/venue?action=removeBookingSession (the `RemoveBookingSession` operationId).
+func (c *Client) RemoveBookingSessionWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewRemoveBookingSessionRequestWithBody(c.Server, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// RemoveBookingSession Remove a session from a booking
+//
+// Deletes a session of a booking. Fails with specificCode 24365 (no
+// such booking) or 24366 (no such session).
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /api/1.0/venue?action=removeBookingSession (the `RemoveBookingSession` operationId).
+func (c *Client) RemoveBookingSession(ctx context.Context, body RemoveBookingSessionJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewRemoveBookingSessionRequest(c.Server, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// RemoveBookingSessionBeverageWithBody Remove a beverage package from a booking session
+//
+// Deletes a beverage package of a booking session.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /api/1.0/venue?action=removeBookingSessionBeverage (the `RemoveBookingSessionBeverage` operationId).
+func (c *Client) RemoveBookingSessionBeverageWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewRemoveBookingSessionBeverageRequestWithBody(c.Server, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// RemoveBookingSessionBeverage Remove a beverage package from a booking session
+//
+// Deletes a beverage package of a booking session.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /api/1.0/venue?action=removeBookingSessionBeverage (the `RemoveBookingSessionBeverage` operationId).
+func (c *Client) RemoveBookingSessionBeverage(ctx context.Context, body RemoveBookingSessionBeverageJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewRemoveBookingSessionBeverageRequest(c.Server, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// RemoveBookingSessionMenuWithBody Remove a menu from a booking session
+//
+// Deletes a menu of a booking session.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /api/1.0/venue?action=removeBookingSessionMenu (the `RemoveBookingSessionMenu` operationId).
+func (c *Client) RemoveBookingSessionMenuWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewRemoveBookingSessionMenuRequestWithBody(c.Server, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// RemoveBookingSessionMenu Remove a menu from a booking session
+//
+// Deletes a menu of a booking session.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /api/1.0/venue?action=removeBookingSessionMenu (the `RemoveBookingSessionMenu` operationId).
+func (c *Client) RemoveBookingSessionMenu(ctx context.Context, body RemoveBookingSessionMenuJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewRemoveBookingSessionMenuRequest(c.Server, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// RemoveBookingSessionResourceWithBody Remove a resource from a booking session
+//
+// Deletes a resource of a booking session.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /api/1.0/venue?action=removeBookingSessionResource (the `RemoveBookingSessionResource` operationId).
+func (c *Client) RemoveBookingSessionResourceWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewRemoveBookingSessionResourceRequestWithBody(c.Server, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// RemoveBookingSessionResource Remove a resource from a booking session
+//
+// Deletes a resource of a booking session.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /api/1.0/venue?action=removeBookingSessionResource (the `RemoveBookingSessionResource` operationId).
+func (c *Client) RemoveBookingSessionResource(ctx context.Context, body RemoveBookingSessionResourceJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewRemoveBookingSessionResourceRequest(c.Server, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// RemoveSpaceBlockoutWithBody Remove a function space blockout
+//
+// Deletes a blockout from a venue's function diary. Fails with
+// specificCode 24274 when there is no such blockout.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /api/1.0/venue?action=removeSpaceBlockout (the `RemoveSpaceBlockout` operationId).
+func (c *Client) RemoveSpaceBlockoutWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewRemoveSpaceBlockoutRequestWithBody(c.Server, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// RemoveSpaceBlockout Remove a function space blockout
+//
+// Deletes a blockout from a venue's function diary. Fails with
+// specificCode 24274 when there is no such blockout.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /api/1.0/venue?action=removeSpaceBlockout (the `RemoveSpaceBlockout` operationId).
+func (c *Client) RemoveSpaceBlockout(ctx context.Context, body RemoveSpaceBlockoutJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewRemoveSpaceBlockoutRequest(c.Server, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// UploadBookingDocumentWithBody Upload a document to a booking
+//
+// Uploads a file as a quote, contract or other document of a booking;
+// with documentNumber the file becomes a new version of that document.
+// The body is multipart/form-data, and the request is signed over the
+// file's md5 as well as the fields' (see the vendor's page). Fails
+// with specificCode 24464 or 24465 (invalid data).
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /api/1.0/venue?action=uploadBookingDocument (the `UploadBookingDocument` operationId).
+func (c *Client) UploadBookingDocumentWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUploadBookingDocumentRequestWithBody(c.Server, contentType, body)
 	if err != nil {
 		return nil, err
 	}
@@ -3787,6 +9759,1435 @@ func NewPingRequest(server string) (*http.Request, error) {
 	return req, nil
 }
 
+// NewAddItemsToBookingRequest calls the generic AddItemsToBooking builder with application/json body
+func NewAddItemsToBookingRequest(server string, body AddItemsToBookingJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewAddItemsToBookingRequestWithBody(server, "application/json", bodyReader)
+}
+
+// NewAddItemsToBookingRequestWithBody constructs an http.Request for the AddItemsToBooking method, with any body, and a specified content type
+func NewAddItemsToBookingRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/1.0/venue?action=addItemsToBooking")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewAddOrUpdateBookingRequest calls the generic AddOrUpdateBooking builder with application/json body
+func NewAddOrUpdateBookingRequest(server string, body AddOrUpdateBookingJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewAddOrUpdateBookingRequestWithBody(server, "application/json", bodyReader)
+}
+
+// NewAddOrUpdateBookingRequestWithBody constructs an http.Request for the AddOrUpdateBooking method, with any body, and a specified content type
+func NewAddOrUpdateBookingRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/1.0/venue?action=addOrUpdateBooking")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewAddOrUpdateBookingAttendeeRequest calls the generic AddOrUpdateBookingAttendee builder with application/json body
+func NewAddOrUpdateBookingAttendeeRequest(server string, body AddOrUpdateBookingAttendeeJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewAddOrUpdateBookingAttendeeRequestWithBody(server, "application/json", bodyReader)
+}
+
+// NewAddOrUpdateBookingAttendeeRequestWithBody constructs an http.Request for the AddOrUpdateBookingAttendee method, with any body, and a specified content type
+func NewAddOrUpdateBookingAttendeeRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/1.0/venue?action=addOrUpdateBookingAttendee")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewAddOrUpdateBookingNoteRequest calls the generic AddOrUpdateBookingNote builder with application/json body
+func NewAddOrUpdateBookingNoteRequest(server string, body AddOrUpdateBookingNoteJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewAddOrUpdateBookingNoteRequestWithBody(server, "application/json", bodyReader)
+}
+
+// NewAddOrUpdateBookingNoteRequestWithBody constructs an http.Request for the AddOrUpdateBookingNote method, with any body, and a specified content type
+func NewAddOrUpdateBookingNoteRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/1.0/venue?action=addOrUpdateBookingNote")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewAddOrUpdateBookingPackageRequest calls the generic AddOrUpdateBookingPackage builder with application/json body
+func NewAddOrUpdateBookingPackageRequest(server string, body AddOrUpdateBookingPackageJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewAddOrUpdateBookingPackageRequestWithBody(server, "application/json", bodyReader)
+}
+
+// NewAddOrUpdateBookingPackageRequestWithBody constructs an http.Request for the AddOrUpdateBookingPackage method, with any body, and a specified content type
+func NewAddOrUpdateBookingPackageRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/1.0/venue?action=addOrUpdateBookingPackage")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewAddOrUpdateBookingSessionRequest calls the generic AddOrUpdateBookingSession builder with application/json body
+func NewAddOrUpdateBookingSessionRequest(server string, body AddOrUpdateBookingSessionJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewAddOrUpdateBookingSessionRequestWithBody(server, "application/json", bodyReader)
+}
+
+// NewAddOrUpdateBookingSessionRequestWithBody constructs an http.Request for the AddOrUpdateBookingSession method, with any body, and a specified content type
+func NewAddOrUpdateBookingSessionRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/1.0/venue?action=addOrUpdateBookingSession")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewAddOrUpdateBookingSessionBeverageRequest calls the generic AddOrUpdateBookingSessionBeverage builder with application/json body
+func NewAddOrUpdateBookingSessionBeverageRequest(server string, body AddOrUpdateBookingSessionBeverageJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewAddOrUpdateBookingSessionBeverageRequestWithBody(server, "application/json", bodyReader)
+}
+
+// NewAddOrUpdateBookingSessionBeverageRequestWithBody constructs an http.Request for the AddOrUpdateBookingSessionBeverage method, with any body, and a specified content type
+func NewAddOrUpdateBookingSessionBeverageRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/1.0/venue?action=addOrUpdateBookingSessionBeverage")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewAddOrUpdateBookingSessionMenuRequest calls the generic AddOrUpdateBookingSessionMenu builder with application/json body
+func NewAddOrUpdateBookingSessionMenuRequest(server string, body AddOrUpdateBookingSessionMenuJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewAddOrUpdateBookingSessionMenuRequestWithBody(server, "application/json", bodyReader)
+}
+
+// NewAddOrUpdateBookingSessionMenuRequestWithBody constructs an http.Request for the AddOrUpdateBookingSessionMenu method, with any body, and a specified content type
+func NewAddOrUpdateBookingSessionMenuRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/1.0/venue?action=addOrUpdateBookingSessionMenu")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewAddOrUpdateBookingSessionResourceRequest calls the generic AddOrUpdateBookingSessionResource builder with application/json body
+func NewAddOrUpdateBookingSessionResourceRequest(server string, body AddOrUpdateBookingSessionResourceJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewAddOrUpdateBookingSessionResourceRequestWithBody(server, "application/json", bodyReader)
+}
+
+// NewAddOrUpdateBookingSessionResourceRequestWithBody constructs an http.Request for the AddOrUpdateBookingSessionResource method, with any body, and a specified content type
+func NewAddOrUpdateBookingSessionResourceRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/1.0/venue?action=addOrUpdateBookingSessionResource")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewAddOrUpdateOpportunityRequest calls the generic AddOrUpdateOpportunity builder with application/json body
+func NewAddOrUpdateOpportunityRequest(server string, body AddOrUpdateOpportunityJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewAddOrUpdateOpportunityRequestWithBody(server, "application/json", bodyReader)
+}
+
+// NewAddOrUpdateOpportunityRequestWithBody constructs an http.Request for the AddOrUpdateOpportunity method, with any body, and a specified content type
+func NewAddOrUpdateOpportunityRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/1.0/venue?action=addOrUpdateOpportunity")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewAddOrUpdateOpportunityNoteRequest calls the generic AddOrUpdateOpportunityNote builder with application/json body
+func NewAddOrUpdateOpportunityNoteRequest(server string, body AddOrUpdateOpportunityNoteJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewAddOrUpdateOpportunityNoteRequestWithBody(server, "application/json", bodyReader)
+}
+
+// NewAddOrUpdateOpportunityNoteRequestWithBody constructs an http.Request for the AddOrUpdateOpportunityNote method, with any body, and a specified content type
+func NewAddOrUpdateOpportunityNoteRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/1.0/venue?action=addOrUpdateOpportunityNote")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewAddOrUpdateSpaceBlockoutRequest calls the generic AddOrUpdateSpaceBlockout builder with application/json body
+func NewAddOrUpdateSpaceBlockoutRequest(server string, body AddOrUpdateSpaceBlockoutJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewAddOrUpdateSpaceBlockoutRequestWithBody(server, "application/json", bodyReader)
+}
+
+// NewAddOrUpdateSpaceBlockoutRequestWithBody constructs an http.Request for the AddOrUpdateSpaceBlockout method, with any body, and a specified content type
+func NewAddOrUpdateSpaceBlockoutRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/1.0/venue?action=addOrUpdateSpaceBlockout")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewAddPaymentToBookingRequest calls the generic AddPaymentToBooking builder with application/json body
+func NewAddPaymentToBookingRequest(server string, body AddPaymentToBookingJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewAddPaymentToBookingRequestWithBody(server, "application/json", bodyReader)
+}
+
+// NewAddPaymentToBookingRequestWithBody constructs an http.Request for the AddPaymentToBooking method, with any body, and a specified content type
+func NewAddPaymentToBookingRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/1.0/venue?action=addPaymentToBooking")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewAddRefundToBookingRequest calls the generic AddRefundToBooking builder with application/json body
+func NewAddRefundToBookingRequest(server string, body AddRefundToBookingJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewAddRefundToBookingRequestWithBody(server, "application/json", bodyReader)
+}
+
+// NewAddRefundToBookingRequestWithBody constructs an http.Request for the AddRefundToBooking method, with any body, and a specified content type
+func NewAddRefundToBookingRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/1.0/venue?action=addRefundToBooking")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewChangeBookingStatusRequest calls the generic ChangeBookingStatus builder with application/json body
+func NewChangeBookingStatusRequest(server string, body ChangeBookingStatusJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewChangeBookingStatusRequestWithBody(server, "application/json", bodyReader)
+}
+
+// NewChangeBookingStatusRequestWithBody constructs an http.Request for the ChangeBookingStatus method, with any body, and a specified content type
+func NewChangeBookingStatusRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/1.0/venue?action=changeBookingStatus")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewConvertLeadToOpportunityRequest calls the generic ConvertLeadToOpportunity builder with application/json body
+func NewConvertLeadToOpportunityRequest(server string, body ConvertLeadToOpportunityJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewConvertLeadToOpportunityRequestWithBody(server, "application/json", bodyReader)
+}
+
+// NewConvertLeadToOpportunityRequestWithBody constructs an http.Request for the ConvertLeadToOpportunity method, with any body, and a specified content type
+func NewConvertLeadToOpportunityRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/1.0/venue?action=convertLeadToOpportunity")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewGetBookingRequest calls the generic GetBooking builder with application/json body
+func NewGetBookingRequest(server string, body GetBookingJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewGetBookingRequestWithBody(server, "application/json", bodyReader)
+}
+
+// NewGetBookingRequestWithBody constructs an http.Request for the GetBooking method, with any body, and a specified content type
+func NewGetBookingRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/1.0/venue?action=getBooking")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewGetBookingAttendeeByHashRequest calls the generic GetBookingAttendeeByHash builder with application/json body
+func NewGetBookingAttendeeByHashRequest(server string, body GetBookingAttendeeByHashJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewGetBookingAttendeeByHashRequestWithBody(server, "application/json", bodyReader)
+}
+
+// NewGetBookingAttendeeByHashRequestWithBody constructs an http.Request for the GetBookingAttendeeByHash method, with any body, and a specified content type
+func NewGetBookingAttendeeByHashRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/1.0/venue?action=getBookingAttendeeByHash")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewGetBookingAttendeeListRequest calls the generic GetBookingAttendeeList builder with application/json body
+func NewGetBookingAttendeeListRequest(server string, body GetBookingAttendeeListJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewGetBookingAttendeeListRequestWithBody(server, "application/json", bodyReader)
+}
+
+// NewGetBookingAttendeeListRequestWithBody constructs an http.Request for the GetBookingAttendeeList method, with any body, and a specified content type
+func NewGetBookingAttendeeListRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/1.0/venue?action=getBookingAttendeeList")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewGetBookingBeoListRequest calls the generic GetBookingBeoList builder with application/json body
+func NewGetBookingBeoListRequest(server string, body GetBookingBeoListJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewGetBookingBeoListRequestWithBody(server, "application/json", bodyReader)
+}
+
+// NewGetBookingBeoListRequestWithBody constructs an http.Request for the GetBookingBeoList method, with any body, and a specified content type
+func NewGetBookingBeoListRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/1.0/venue?action=getBookingBeoList")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewGetBookingBeoVersionListRequest calls the generic GetBookingBeoVersionList builder with application/json body
+func NewGetBookingBeoVersionListRequest(server string, body GetBookingBeoVersionListJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewGetBookingBeoVersionListRequestWithBody(server, "application/json", bodyReader)
+}
+
+// NewGetBookingBeoVersionListRequestWithBody constructs an http.Request for the GetBookingBeoVersionList method, with any body, and a specified content type
+func NewGetBookingBeoVersionListRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/1.0/venue?action=getBookingBeoVersionList")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewGetBookingChangelogListRequest calls the generic GetBookingChangelogList builder with application/json body
+func NewGetBookingChangelogListRequest(server string, body GetBookingChangelogListJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewGetBookingChangelogListRequestWithBody(server, "application/json", bodyReader)
+}
+
+// NewGetBookingChangelogListRequestWithBody constructs an http.Request for the GetBookingChangelogList method, with any body, and a specified content type
+func NewGetBookingChangelogListRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/1.0/venue?action=getBookingChangelogList")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewGetBookingDocumentListRequest calls the generic GetBookingDocumentList builder with application/json body
+func NewGetBookingDocumentListRequest(server string, body GetBookingDocumentListJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewGetBookingDocumentListRequestWithBody(server, "application/json", bodyReader)
+}
+
+// NewGetBookingDocumentListRequestWithBody constructs an http.Request for the GetBookingDocumentList method, with any body, and a specified content type
+func NewGetBookingDocumentListRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/1.0/venue?action=getBookingDocumentList")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewGetBookingDocumentVersionListRequest calls the generic GetBookingDocumentVersionList builder with application/json body
+func NewGetBookingDocumentVersionListRequest(server string, body GetBookingDocumentVersionListJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewGetBookingDocumentVersionListRequestWithBody(server, "application/json", bodyReader)
+}
+
+// NewGetBookingDocumentVersionListRequestWithBody constructs an http.Request for the GetBookingDocumentVersionList method, with any body, and a specified content type
+func NewGetBookingDocumentVersionListRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/1.0/venue?action=getBookingDocumentVersionList")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewGetBookingListRequest calls the generic GetBookingList builder with application/json body
+func NewGetBookingListRequest(server string, body GetBookingListJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewGetBookingListRequestWithBody(server, "application/json", bodyReader)
+}
+
+// NewGetBookingListRequestWithBody constructs an http.Request for the GetBookingList method, with any body, and a specified content type
+func NewGetBookingListRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/1.0/venue?action=getBookingList")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewGetBookingListForAccountRequest calls the generic GetBookingListForAccount builder with application/json body
+func NewGetBookingListForAccountRequest(server string, body GetBookingListForAccountJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewGetBookingListForAccountRequestWithBody(server, "application/json", bodyReader)
+}
+
+// NewGetBookingListForAccountRequestWithBody constructs an http.Request for the GetBookingListForAccount method, with any body, and a specified content type
+func NewGetBookingListForAccountRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/1.0/venue?action=getBookingListForAccount")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewGetBookingNoteListRequest calls the generic GetBookingNoteList builder with application/json body
+func NewGetBookingNoteListRequest(server string, body GetBookingNoteListJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewGetBookingNoteListRequestWithBody(server, "application/json", bodyReader)
+}
+
+// NewGetBookingNoteListRequestWithBody constructs an http.Request for the GetBookingNoteList method, with any body, and a specified content type
+func NewGetBookingNoteListRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/1.0/venue?action=getBookingNoteList")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewGetBookingSessionListRequest calls the generic GetBookingSessionList builder with application/json body
+func NewGetBookingSessionListRequest(server string, body GetBookingSessionListJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewGetBookingSessionListRequestWithBody(server, "application/json", bodyReader)
+}
+
+// NewGetBookingSessionListRequestWithBody constructs an http.Request for the GetBookingSessionList method, with any body, and a specified content type
+func NewGetBookingSessionListRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/1.0/venue?action=getBookingSessionList")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewGetBookingSessionMenuListRequest calls the generic GetBookingSessionMenuList builder with application/json body
+func NewGetBookingSessionMenuListRequest(server string, body GetBookingSessionMenuListJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewGetBookingSessionMenuListRequestWithBody(server, "application/json", bodyReader)
+}
+
+// NewGetBookingSessionMenuListRequestWithBody constructs an http.Request for the GetBookingSessionMenuList method, with any body, and a specified content type
+func NewGetBookingSessionMenuListRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/1.0/venue?action=getBookingSessionMenuList")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewGetBookingTaxListRequest calls the generic GetBookingTaxList builder with application/json body
+func NewGetBookingTaxListRequest(server string, body GetBookingTaxListJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewGetBookingTaxListRequestWithBody(server, "application/json", bodyReader)
+}
+
+// NewGetBookingTaxListRequestWithBody constructs an http.Request for the GetBookingTaxList method, with any body, and a specified content type
+func NewGetBookingTaxListRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/1.0/venue?action=getBookingTaxList")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewRemoveBookingSessionRequest calls the generic RemoveBookingSession builder with application/json body
+func NewRemoveBookingSessionRequest(server string, body RemoveBookingSessionJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewRemoveBookingSessionRequestWithBody(server, "application/json", bodyReader)
+}
+
+// NewRemoveBookingSessionRequestWithBody constructs an http.Request for the RemoveBookingSession method, with any body, and a specified content type
+func NewRemoveBookingSessionRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/1.0/venue?action=removeBookingSession")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewRemoveBookingSessionBeverageRequest calls the generic RemoveBookingSessionBeverage builder with application/json body
+func NewRemoveBookingSessionBeverageRequest(server string, body RemoveBookingSessionBeverageJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewRemoveBookingSessionBeverageRequestWithBody(server, "application/json", bodyReader)
+}
+
+// NewRemoveBookingSessionBeverageRequestWithBody constructs an http.Request for the RemoveBookingSessionBeverage method, with any body, and a specified content type
+func NewRemoveBookingSessionBeverageRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/1.0/venue?action=removeBookingSessionBeverage")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewRemoveBookingSessionMenuRequest calls the generic RemoveBookingSessionMenu builder with application/json body
+func NewRemoveBookingSessionMenuRequest(server string, body RemoveBookingSessionMenuJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewRemoveBookingSessionMenuRequestWithBody(server, "application/json", bodyReader)
+}
+
+// NewRemoveBookingSessionMenuRequestWithBody constructs an http.Request for the RemoveBookingSessionMenu method, with any body, and a specified content type
+func NewRemoveBookingSessionMenuRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/1.0/venue?action=removeBookingSessionMenu")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewRemoveBookingSessionResourceRequest calls the generic RemoveBookingSessionResource builder with application/json body
+func NewRemoveBookingSessionResourceRequest(server string, body RemoveBookingSessionResourceJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewRemoveBookingSessionResourceRequestWithBody(server, "application/json", bodyReader)
+}
+
+// NewRemoveBookingSessionResourceRequestWithBody constructs an http.Request for the RemoveBookingSessionResource method, with any body, and a specified content type
+func NewRemoveBookingSessionResourceRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/1.0/venue?action=removeBookingSessionResource")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewRemoveSpaceBlockoutRequest calls the generic RemoveSpaceBlockout builder with application/json body
+func NewRemoveSpaceBlockoutRequest(server string, body RemoveSpaceBlockoutJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewRemoveSpaceBlockoutRequestWithBody(server, "application/json", bodyReader)
+}
+
+// NewRemoveSpaceBlockoutRequestWithBody constructs an http.Request for the RemoveSpaceBlockout method, with any body, and a specified content type
+func NewRemoveSpaceBlockoutRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/1.0/venue?action=removeSpaceBlockout")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewUploadBookingDocumentRequestWithBody constructs an http.Request for the UploadBookingDocument method, with any body, and a specified content type
+func NewUploadBookingDocumentRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/1.0/venue?action=uploadBookingDocument")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
 func (c *Client) applyEditors(ctx context.Context, req *http.Request, additionalEditors []RequestEditorFn) error {
 	for _, r := range c.RequestEditors {
 		if err := r(ctx, req); err != nil {
@@ -4269,6 +11670,817 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with POST /api/1.0/test?action=ping (the `Ping` operationId).
 	PingWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*PingResp, error)
+
+	// AddItemsToBookingWithBodyWithResponse Add additional items to a booking
+	//
+	// Adds one or more additional items (at least one) to a booking and
+	// answers with their ids in the order sent. Fails with specificCode
+	// 24140 (no items) or 24141 (an item is invalid).
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/1.0/venue?action=addItemsToBooking (the `AddItemsToBooking` operationId).
+	AddItemsToBookingWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AddItemsToBookingResp, error)
+
+	// AddItemsToBookingWithResponse Add additional items to a booking
+	//
+	// Adds one or more additional items (at least one) to a booking and
+	// answers with their ids in the order sent. Fails with specificCode
+	// 24140 (no items) or 24141 (an item is invalid).
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/1.0/venue?action=addItemsToBooking (the `AddItemsToBooking` operationId).
+	AddItemsToBookingWithResponse(ctx context.Context, body AddItemsToBookingJSONRequestBody, reqEditors ...RequestEditorFn) (*AddItemsToBookingResp, error)
+
+	// AddOrUpdateBookingWithBodyWithResponse Add a booking, or update one
+	//
+	// Without id, adds a booking: bookingType, currentStatus, name,
+	// eventTypeId, bookedById and totalAttendees are then needed, with the
+	// event or accommodation dates its type calls for. With id, changes
+	// only the fields sent (type, status, attendees and opportunity cannot
+	// be changed this way). A packageId on a new booking adds that event
+	// template to every event day (at most 7); days it could not be added
+	// to come back as warnings. Fails with specificCode 24297 (invalid
+	// data), 24299 (HTTP 429, a concurrent change) or 24296 (server
+	// error).
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/1.0/venue?action=addOrUpdateBooking (the `AddOrUpdateBooking` operationId).
+	AddOrUpdateBookingWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AddOrUpdateBookingResp, error)
+
+	// AddOrUpdateBookingWithResponse Add a booking, or update one
+	//
+	// Without id, adds a booking: bookingType, currentStatus, name,
+	// eventTypeId, bookedById and totalAttendees are then needed, with the
+	// event or accommodation dates its type calls for. With id, changes
+	// only the fields sent (type, status, attendees and opportunity cannot
+	// be changed this way). A packageId on a new booking adds that event
+	// template to every event day (at most 7); days it could not be added
+	// to come back as warnings. Fails with specificCode 24297 (invalid
+	// data), 24299 (HTTP 429, a concurrent change) or 24296 (server
+	// error).
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/1.0/venue?action=addOrUpdateBooking (the `AddOrUpdateBooking` operationId).
+	AddOrUpdateBookingWithResponse(ctx context.Context, body AddOrUpdateBookingJSONRequestBody, reqEditors ...RequestEditorFn) (*AddOrUpdateBookingResp, error)
+
+	// AddOrUpdateBookingAttendeeWithBodyWithResponse Add an attendee to a booking, or update one
+	//
+	// Without id or hash, adds an attendee; with either, updates that
+	// attendee (id wins when both are sent). menuItems, when sent, replace
+	// the attendee's menu choices. The venue must be allowed to manage
+	// booking attendees. Fails with specificCode 24410 (no such booking),
+	// 24411 (no such attendee), 24412 (server error), 24413 or 24414
+	// (invalid data).
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/1.0/venue?action=addOrUpdateBookingAttendee (the `AddOrUpdateBookingAttendee` operationId).
+	AddOrUpdateBookingAttendeeWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AddOrUpdateBookingAttendeeResp, error)
+
+	// AddOrUpdateBookingAttendeeWithResponse Add an attendee to a booking, or update one
+	//
+	// Without id or hash, adds an attendee; with either, updates that
+	// attendee (id wins when both are sent). menuItems, when sent, replace
+	// the attendee's menu choices. The venue must be allowed to manage
+	// booking attendees. Fails with specificCode 24410 (no such booking),
+	// 24411 (no such attendee), 24412 (server error), 24413 or 24414
+	// (invalid data).
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/1.0/venue?action=addOrUpdateBookingAttendee (the `AddOrUpdateBookingAttendee` operationId).
+	AddOrUpdateBookingAttendeeWithResponse(ctx context.Context, body AddOrUpdateBookingAttendeeJSONRequestBody, reqEditors ...RequestEditorFn) (*AddOrUpdateBookingAttendeeResp, error)
+
+	// AddOrUpdateBookingNoteWithBodyWithResponse Add a note to a booking, or update one
+	//
+	// Without id, adds a note to the booking; with id, updates it. Notes
+	// of most types must name the booking days, sessions, menus or other
+	// items they are about. Fails with specificCode 24442 (no such note),
+	// 24443 (server error), 24444 or 24445 (invalid data).
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/1.0/venue?action=addOrUpdateBookingNote (the `AddOrUpdateBookingNote` operationId).
+	AddOrUpdateBookingNoteWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AddOrUpdateBookingNoteResp, error)
+
+	// AddOrUpdateBookingNoteWithResponse Add a note to a booking, or update one
+	//
+	// Without id, adds a note to the booking; with id, updates it. Notes
+	// of most types must name the booking days, sessions, menus or other
+	// items they are about. Fails with specificCode 24442 (no such note),
+	// 24443 (server error), 24444 or 24445 (invalid data).
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/1.0/venue?action=addOrUpdateBookingNote (the `AddOrUpdateBookingNote` operationId).
+	AddOrUpdateBookingNoteWithResponse(ctx context.Context, body AddOrUpdateBookingNoteJSONRequestBody, reqEditors ...RequestEditorFn) (*AddOrUpdateBookingNoteResp, error)
+
+	// AddOrUpdateBookingPackageWithBodyWithResponse Add a package to a booking, or update one
+	//
+	// Without id, adds a venue package (event template) to the booking;
+	// with id, changes the booking package (bookingDate and the space
+	// fields are then ignored). Sessions of the package that could not be
+	// added come back as the warning packageSessionErrors. Fails with
+	// specificCode 23026 (no such booking), 24458 (no such package), 24459
+	// (no such booking package), 24460 (server error), 24461 or 24462
+	// (invalid data).
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/1.0/venue?action=addOrUpdateBookingPackage (the `AddOrUpdateBookingPackage` operationId).
+	AddOrUpdateBookingPackageWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AddOrUpdateBookingPackageResp, error)
+
+	// AddOrUpdateBookingPackageWithResponse Add a package to a booking, or update one
+	//
+	// Without id, adds a venue package (event template) to the booking;
+	// with id, changes the booking package (bookingDate and the space
+	// fields are then ignored). Sessions of the package that could not be
+	// added come back as the warning packageSessionErrors. Fails with
+	// specificCode 23026 (no such booking), 24458 (no such package), 24459
+	// (no such booking package), 24460 (server error), 24461 or 24462
+	// (invalid data).
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/1.0/venue?action=addOrUpdateBookingPackage (the `AddOrUpdateBookingPackage` operationId).
+	AddOrUpdateBookingPackageWithResponse(ctx context.Context, body AddOrUpdateBookingPackageJSONRequestBody, reqEditors ...RequestEditorFn) (*AddOrUpdateBookingPackageResp, error)
+
+	// AddOrUpdateBookingSessionWithBodyWithResponse Add a session to a booking, or update one
+	//
+	// Without id, adds a session to the booking (name, startDate,
+	// minAttendeesGuaranteed and costcenterId are then needed, and cost
+	// unless the session is part of a package). With id, changes the
+	// fields sent. Fails with specificCode 24360 (no such booking), 24361
+	// (no such session), 24362 (server error), 24363 or 24364 (invalid
+	// data).
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/1.0/venue?action=addOrUpdateBookingSession (the `AddOrUpdateBookingSession` operationId).
+	AddOrUpdateBookingSessionWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AddOrUpdateBookingSessionResp, error)
+
+	// AddOrUpdateBookingSessionWithResponse Add a session to a booking, or update one
+	//
+	// Without id, adds a session to the booking (name, startDate,
+	// minAttendeesGuaranteed and costcenterId are then needed, and cost
+	// unless the session is part of a package). With id, changes the
+	// fields sent. Fails with specificCode 24360 (no such booking), 24361
+	// (no such session), 24362 (server error), 24363 or 24364 (invalid
+	// data).
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/1.0/venue?action=addOrUpdateBookingSession (the `AddOrUpdateBookingSession` operationId).
+	AddOrUpdateBookingSessionWithResponse(ctx context.Context, body AddOrUpdateBookingSessionJSONRequestBody, reqEditors ...RequestEditorFn) (*AddOrUpdateBookingSessionResp, error)
+
+	// AddOrUpdateBookingSessionBeverageWithBodyWithResponse Add a beverage package to a booking session, or update one
+	//
+	// Without id, adds a beverage package to a session (name,
+	// minAttendeesGuaranteed and costcenterId are then needed; hourly
+	// packages also need costPeriod and numHours). With id, changes the
+	// fields sent; items, when sent, replace the package's items except
+	// those that cannot be removed. Fails with specificCode 24354 (invalid
+	// data) or 24353 (server error).
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/1.0/venue?action=addOrUpdateBookingSessionBeverage (the `AddOrUpdateBookingSessionBeverage` operationId).
+	AddOrUpdateBookingSessionBeverageWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AddOrUpdateBookingSessionBeverageResp, error)
+
+	// AddOrUpdateBookingSessionBeverageWithResponse Add a beverage package to a booking session, or update one
+	//
+	// Without id, adds a beverage package to a session (name,
+	// minAttendeesGuaranteed and costcenterId are then needed; hourly
+	// packages also need costPeriod and numHours). With id, changes the
+	// fields sent; items, when sent, replace the package's items except
+	// those that cannot be removed. Fails with specificCode 24354 (invalid
+	// data) or 24353 (server error).
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/1.0/venue?action=addOrUpdateBookingSessionBeverage (the `AddOrUpdateBookingSessionBeverage` operationId).
+	AddOrUpdateBookingSessionBeverageWithResponse(ctx context.Context, body AddOrUpdateBookingSessionBeverageJSONRequestBody, reqEditors ...RequestEditorFn) (*AddOrUpdateBookingSessionBeverageResp, error)
+
+	// AddOrUpdateBookingSessionMenuWithBodyWithResponse Add a menu to a booking session, or update one
+	//
+	// Without id, adds a menu to a session (name, minAttendeesGuaranteed
+	// and costcenterId are then needed; items default to the menu's
+	// required items). With id, changes the fields sent; items, when sent,
+	// replace the menu's items except those that cannot be removed. Fails
+	// with specificCode 24337 (invalid data) or 24335 (server error).
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/1.0/venue?action=addOrUpdateBookingSessionMenu (the `AddOrUpdateBookingSessionMenu` operationId).
+	AddOrUpdateBookingSessionMenuWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AddOrUpdateBookingSessionMenuResp, error)
+
+	// AddOrUpdateBookingSessionMenuWithResponse Add a menu to a booking session, or update one
+	//
+	// Without id, adds a menu to a session (name, minAttendeesGuaranteed
+	// and costcenterId are then needed; items default to the menu's
+	// required items). With id, changes the fields sent; items, when sent,
+	// replace the menu's items except those that cannot be removed. Fails
+	// with specificCode 24337 (invalid data) or 24335 (server error).
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/1.0/venue?action=addOrUpdateBookingSessionMenu (the `AddOrUpdateBookingSessionMenu` operationId).
+	AddOrUpdateBookingSessionMenuWithResponse(ctx context.Context, body AddOrUpdateBookingSessionMenuJSONRequestBody, reqEditors ...RequestEditorFn) (*AddOrUpdateBookingSessionMenuResp, error)
+
+	// AddOrUpdateBookingSessionResourceWithBodyWithResponse Add a resource to a booking session, or update one
+	//
+	// Without id, adds a resource to a session (quantity, startTime,
+	// endTime and includeInPackage are then needed, and the cost fields
+	// when it is not part of a package). With id, changes the fields sent.
+	// Fails with specificCode 24338 (no such session), 24339 (no such
+	// session resource), 24340 (server error), 24341 or 24342 (invalid
+	// data).
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/1.0/venue?action=addOrUpdateBookingSessionResource (the `AddOrUpdateBookingSessionResource` operationId).
+	AddOrUpdateBookingSessionResourceWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AddOrUpdateBookingSessionResourceResp, error)
+
+	// AddOrUpdateBookingSessionResourceWithResponse Add a resource to a booking session, or update one
+	//
+	// Without id, adds a resource to a session (quantity, startTime,
+	// endTime and includeInPackage are then needed, and the cost fields
+	// when it is not part of a package). With id, changes the fields sent.
+	// Fails with specificCode 24338 (no such session), 24339 (no such
+	// session resource), 24340 (server error), 24341 or 24342 (invalid
+	// data).
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/1.0/venue?action=addOrUpdateBookingSessionResource (the `AddOrUpdateBookingSessionResource` operationId).
+	AddOrUpdateBookingSessionResourceWithResponse(ctx context.Context, body AddOrUpdateBookingSessionResourceJSONRequestBody, reqEditors ...RequestEditorFn) (*AddOrUpdateBookingSessionResourceResp, error)
+
+	// AddOrUpdateOpportunityWithBodyWithResponse Add an opportunity to a venue, or update one
+	//
+	// Without id, adds an opportunity (name, sourceId and typeId are then
+	// needed); with id, changes the fields sent. The opportunity belongs
+	// either to a company (companyId or company, with companyLeadContactId
+	// or contact from that company) or to a contact. Fails with
+	// specificCode 24221 (empty request), 24222 (no such opportunity) or
+	// 24224 (invalid details).
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/1.0/venue?action=addOrUpdateOpportunity (the `AddOrUpdateOpportunity` operationId).
+	AddOrUpdateOpportunityWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AddOrUpdateOpportunityResp, error)
+
+	// AddOrUpdateOpportunityWithResponse Add an opportunity to a venue, or update one
+	//
+	// Without id, adds an opportunity (name, sourceId and typeId are then
+	// needed); with id, changes the fields sent. The opportunity belongs
+	// either to a company (companyId or company, with companyLeadContactId
+	// or contact from that company) or to a contact. Fails with
+	// specificCode 24221 (empty request), 24222 (no such opportunity) or
+	// 24224 (invalid details).
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/1.0/venue?action=addOrUpdateOpportunity (the `AddOrUpdateOpportunity` operationId).
+	AddOrUpdateOpportunityWithResponse(ctx context.Context, body AddOrUpdateOpportunityJSONRequestBody, reqEditors ...RequestEditorFn) (*AddOrUpdateOpportunityResp, error)
+
+	// AddOrUpdateOpportunityNoteWithBodyWithResponse Add a note to an opportunity, or update one
+	//
+	// Without id, adds a note to a venue's lead or opportunity; with id,
+	// updates the note. Fails with specificCode 24438 (no such venue),
+	// 24441 (no such lead or opportunity), 24434 (no such note), 24435
+	// (server error), 24436 or 24437 (invalid data).
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/1.0/venue?action=addOrUpdateOpportunityNote (the `AddOrUpdateOpportunityNote` operationId).
+	AddOrUpdateOpportunityNoteWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AddOrUpdateOpportunityNoteResp, error)
+
+	// AddOrUpdateOpportunityNoteWithResponse Add a note to an opportunity, or update one
+	//
+	// Without id, adds a note to a venue's lead or opportunity; with id,
+	// updates the note. Fails with specificCode 24438 (no such venue),
+	// 24441 (no such lead or opportunity), 24434 (no such note), 24435
+	// (server error), 24436 or 24437 (invalid data).
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/1.0/venue?action=addOrUpdateOpportunityNote (the `AddOrUpdateOpportunityNote` operationId).
+	AddOrUpdateOpportunityNoteWithResponse(ctx context.Context, body AddOrUpdateOpportunityNoteJSONRequestBody, reqEditors ...RequestEditorFn) (*AddOrUpdateOpportunityNoteResp, error)
+
+	// AddOrUpdateSpaceBlockoutWithBodyWithResponse Block out a function space, or change a blockout
+	//
+	// Without id, blocks out a function space of a venue for a time range;
+	// with id, changes the blockout. Fails with specificCode 24270 (empty
+	// request), 24271 (no such blockout), 24272 (invalid details) or 24273
+	// (server error).
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/1.0/venue?action=addOrUpdateSpaceBlockout (the `AddOrUpdateSpaceBlockout` operationId).
+	AddOrUpdateSpaceBlockoutWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AddOrUpdateSpaceBlockoutResp, error)
+
+	// AddOrUpdateSpaceBlockoutWithResponse Block out a function space, or change a blockout
+	//
+	// Without id, blocks out a function space of a venue for a time range;
+	// with id, changes the blockout. Fails with specificCode 24270 (empty
+	// request), 24271 (no such blockout), 24272 (invalid details) or 24273
+	// (server error).
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/1.0/venue?action=addOrUpdateSpaceBlockout (the `AddOrUpdateSpaceBlockout` operationId).
+	AddOrUpdateSpaceBlockoutWithResponse(ctx context.Context, body AddOrUpdateSpaceBlockoutJSONRequestBody, reqEditors ...RequestEditorFn) (*AddOrUpdateSpaceBlockoutResp, error)
+
+	// AddPaymentToBookingWithBodyWithResponse Record a payment against a booking
+	//
+	// Records a payment on a booking and creates the invoice it is applied
+	// to. Fails with specificCode 24136 when the payment details are
+	// invalid.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/1.0/venue?action=addPaymentToBooking (the `AddPaymentToBooking` operationId).
+	AddPaymentToBookingWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AddPaymentToBookingResp, error)
+
+	// AddPaymentToBookingWithResponse Record a payment against a booking
+	//
+	// Records a payment on a booking and creates the invoice it is applied
+	// to. Fails with specificCode 24136 when the payment details are
+	// invalid.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/1.0/venue?action=addPaymentToBooking (the `AddPaymentToBooking` operationId).
+	AddPaymentToBookingWithResponse(ctx context.Context, body AddPaymentToBookingJSONRequestBody, reqEditors ...RequestEditorFn) (*AddPaymentToBookingResp, error)
+
+	// AddRefundToBookingWithBodyWithResponse Record a refund against a booking
+	//
+	// Applies a refund to the booking's invoices, as far as they hold
+	// refundable amounts. Fails with specificCode 24149 (invalid details),
+	// 24145 (nothing refundable), 24146 (more than was payable), 24147
+	// (amount not above zero) or 24148 (the amount could not be applied in
+	// full).
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/1.0/venue?action=addRefundToBooking (the `AddRefundToBooking` operationId).
+	AddRefundToBookingWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AddRefundToBookingResp, error)
+
+	// AddRefundToBookingWithResponse Record a refund against a booking
+	//
+	// Applies a refund to the booking's invoices, as far as they hold
+	// refundable amounts. Fails with specificCode 24149 (invalid details),
+	// 24145 (nothing refundable), 24146 (more than was payable), 24147
+	// (amount not above zero) or 24148 (the amount could not be applied in
+	// full).
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/1.0/venue?action=addRefundToBooking (the `AddRefundToBooking` operationId).
+	AddRefundToBookingWithResponse(ctx context.Context, body AddRefundToBookingJSONRequestBody, reqEditors ...RequestEditorFn) (*AddRefundToBookingResp, error)
+
+	// ChangeBookingStatusWithBodyWithResponse Change the status of a booking
+	//
+	// Moves a booking to another status: 1 prospective, 2 tentative, 3
+	// confirmed, 4 cancelled, 9 prospective hold. Cancelling needs
+	// cancelClosedDate; any other status needs convertedStageId for the
+	// booking's opportunity. Fails with specificCode 24397 (invalid data)
+	// or 24346 (server error).
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/1.0/venue?action=changeBookingStatus (the `ChangeBookingStatus` operationId).
+	ChangeBookingStatusWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ChangeBookingStatusResp, error)
+
+	// ChangeBookingStatusWithResponse Change the status of a booking
+	//
+	// Moves a booking to another status: 1 prospective, 2 tentative, 3
+	// confirmed, 4 cancelled, 9 prospective hold. Cancelling needs
+	// cancelClosedDate; any other status needs convertedStageId for the
+	// booking's opportunity. Fails with specificCode 24397 (invalid data)
+	// or 24346 (server error).
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/1.0/venue?action=changeBookingStatus (the `ChangeBookingStatus` operationId).
+	ChangeBookingStatusWithResponse(ctx context.Context, body ChangeBookingStatusJSONRequestBody, reqEditors ...RequestEditorFn) (*ChangeBookingStatusResp, error)
+
+	// ConvertLeadToOpportunityWithBodyWithResponse Turn a lead into an opportunity of a venue
+	//
+	// Converts a lead into an opportunity of the given venue at the given
+	// stage. Fails with specificCode 24227 (empty request) or 24228 (no
+	// such lead).
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/1.0/venue?action=convertLeadToOpportunity (the `ConvertLeadToOpportunity` operationId).
+	ConvertLeadToOpportunityWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ConvertLeadToOpportunityResp, error)
+
+	// ConvertLeadToOpportunityWithResponse Turn a lead into an opportunity of a venue
+	//
+	// Converts a lead into an opportunity of the given venue at the given
+	// stage. Fails with specificCode 24227 (empty request) or 24228 (no
+	// such lead).
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/1.0/venue?action=convertLeadToOpportunity (the `ConvertLeadToOpportunity` operationId).
+	ConvertLeadToOpportunityWithResponse(ctx context.Context, body ConvertLeadToOpportunityJSONRequestBody, reqEditors ...RequestEditorFn) (*ConvertLeadToOpportunityResp, error)
+
+	// GetBookingWithBodyWithResponse Get one booking
+	//
+	// Returns a booking with its daily revenue, packages, sessions, menus,
+	// beverage packages, resources, products, additional items, service
+	// fees and commission details. The vendor marks the nested lists as
+	// not yet published, so servers may leave them out.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/1.0/venue?action=getBooking (the `GetBooking` operationId).
+	GetBookingWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*GetBookingResp, error)
+
+	// GetBookingWithResponse Get one booking
+	//
+	// Returns a booking with its daily revenue, packages, sessions, menus,
+	// beverage packages, resources, products, additional items, service
+	// fees and commission details. The vendor marks the nested lists as
+	// not yet published, so servers may leave them out.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/1.0/venue?action=getBooking (the `GetBooking` operationId).
+	GetBookingWithResponse(ctx context.Context, body GetBookingJSONRequestBody, reqEditors ...RequestEditorFn) (*GetBookingResp, error)
+
+	// GetBookingAttendeeByHashWithBodyWithResponse Get one attendee of a booking by its hash
+	//
+	// Returns the booking attendee that the given hash identifies.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/1.0/venue?action=getBookingAttendeeByHash (the `GetBookingAttendeeByHash` operationId).
+	GetBookingAttendeeByHashWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*GetBookingAttendeeByHashResp, error)
+
+	// GetBookingAttendeeByHashWithResponse Get one attendee of a booking by its hash
+	//
+	// Returns the booking attendee that the given hash identifies.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/1.0/venue?action=getBookingAttendeeByHash (the `GetBookingAttendeeByHash` operationId).
+	GetBookingAttendeeByHashWithResponse(ctx context.Context, body GetBookingAttendeeByHashJSONRequestBody, reqEditors ...RequestEditorFn) (*GetBookingAttendeeByHashResp, error)
+
+	// GetBookingAttendeeListWithBodyWithResponse List the attendees of a booking
+	//
+	// Pages through the attendees recorded on a booking, with their menu
+	// choices.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/1.0/venue?action=getBookingAttendeeList (the `GetBookingAttendeeList` operationId).
+	GetBookingAttendeeListWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*GetBookingAttendeeListResp, error)
+
+	// GetBookingAttendeeListWithResponse List the attendees of a booking
+	//
+	// Pages through the attendees recorded on a booking, with their menu
+	// choices.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/1.0/venue?action=getBookingAttendeeList (the `GetBookingAttendeeList` operationId).
+	GetBookingAttendeeListWithResponse(ctx context.Context, body GetBookingAttendeeListJSONRequestBody, reqEditors ...RequestEditorFn) (*GetBookingAttendeeListResp, error)
+
+	// GetBookingBeoListWithBodyWithResponse List the banquet event orders of a booking
+	//
+	// Pages through a booking's banquet event orders (BEOs); onlyGenerated
+	// limits the list to generated ones.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/1.0/venue?action=getBookingBeoList (the `GetBookingBeoList` operationId).
+	GetBookingBeoListWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*GetBookingBeoListResp, error)
+
+	// GetBookingBeoListWithResponse List the banquet event orders of a booking
+	//
+	// Pages through a booking's banquet event orders (BEOs); onlyGenerated
+	// limits the list to generated ones.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/1.0/venue?action=getBookingBeoList (the `GetBookingBeoList` operationId).
+	GetBookingBeoListWithResponse(ctx context.Context, body GetBookingBeoListJSONRequestBody, reqEditors ...RequestEditorFn) (*GetBookingBeoListResp, error)
+
+	// GetBookingBeoVersionListWithBodyWithResponse List the versions of a banquet event order
+	//
+	// Pages through every version of one BEO of a booking, named by its
+	// beoNumber.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/1.0/venue?action=getBookingBeoVersionList (the `GetBookingBeoVersionList` operationId).
+	GetBookingBeoVersionListWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*GetBookingBeoVersionListResp, error)
+
+	// GetBookingBeoVersionListWithResponse List the versions of a banquet event order
+	//
+	// Pages through every version of one BEO of a booking, named by its
+	// beoNumber.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/1.0/venue?action=getBookingBeoVersionList (the `GetBookingBeoVersionList` operationId).
+	GetBookingBeoVersionListWithResponse(ctx context.Context, body GetBookingBeoVersionListJSONRequestBody, reqEditors ...RequestEditorFn) (*GetBookingBeoVersionListResp, error)
+
+	// GetBookingChangelogListWithBodyWithResponse List the change log of a booking
+	//
+	// Pages through the change notes recorded on a booking and its parts.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/1.0/venue?action=getBookingChangelogList (the `GetBookingChangelogList` operationId).
+	GetBookingChangelogListWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*GetBookingChangelogListResp, error)
+
+	// GetBookingChangelogListWithResponse List the change log of a booking
+	//
+	// Pages through the change notes recorded on a booking and its parts.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/1.0/venue?action=getBookingChangelogList (the `GetBookingChangelogList` operationId).
+	GetBookingChangelogListWithResponse(ctx context.Context, body GetBookingChangelogListJSONRequestBody, reqEditors ...RequestEditorFn) (*GetBookingChangelogListResp, error)
+
+	// GetBookingDocumentListWithBodyWithResponse List the documents of a booking
+	//
+	// Pages through a booking's documents (quotes, contracts, BEOs and
+	// others); onlyGenerated limits the list to generated ones.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/1.0/venue?action=getBookingDocumentList (the `GetBookingDocumentList` operationId).
+	GetBookingDocumentListWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*GetBookingDocumentListResp, error)
+
+	// GetBookingDocumentListWithResponse List the documents of a booking
+	//
+	// Pages through a booking's documents (quotes, contracts, BEOs and
+	// others); onlyGenerated limits the list to generated ones.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/1.0/venue?action=getBookingDocumentList (the `GetBookingDocumentList` operationId).
+	GetBookingDocumentListWithResponse(ctx context.Context, body GetBookingDocumentListJSONRequestBody, reqEditors ...RequestEditorFn) (*GetBookingDocumentListResp, error)
+
+	// GetBookingDocumentVersionListWithBodyWithResponse List the versions of a booking document
+	//
+	// Pages through the versions of a booking's documents, optionally of
+	// one documentNumber.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/1.0/venue?action=getBookingDocumentVersionList (the `GetBookingDocumentVersionList` operationId).
+	GetBookingDocumentVersionListWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*GetBookingDocumentVersionListResp, error)
+
+	// GetBookingDocumentVersionListWithResponse List the versions of a booking document
+	//
+	// Pages through the versions of a booking's documents, optionally of
+	// one documentNumber.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/1.0/venue?action=getBookingDocumentVersionList (the `GetBookingDocumentVersionList` operationId).
+	GetBookingDocumentVersionListWithResponse(ctx context.Context, body GetBookingDocumentVersionListJSONRequestBody, reqEditors ...RequestEditorFn) (*GetBookingDocumentVersionListResp, error)
+
+	// GetBookingListWithBodyWithResponse List the bookings of a venue
+	//
+	// Pages through the bookings of one venue that the key's user can see.
+	// Besides the generic filter modifiers it filters on companyId,
+	// contactId, modifiedDateBefore and modifiedDateAfter.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/1.0/venue?action=getBookingList (the `GetBookingList` operationId).
+	GetBookingListWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*GetBookingListResp, error)
+
+	// GetBookingListWithResponse List the bookings of a venue
+	//
+	// Pages through the bookings of one venue that the key's user can see.
+	// Besides the generic filter modifiers it filters on companyId,
+	// contactId, modifiedDateBefore and modifiedDateAfter.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/1.0/venue?action=getBookingList (the `GetBookingList` operationId).
+	GetBookingListWithResponse(ctx context.Context, body GetBookingListJSONRequestBody, reqEditors ...RequestEditorFn) (*GetBookingListResp, error)
+
+	// GetBookingListForAccountWithBodyWithResponse List the bookings of every venue of the account
+	//
+	// Pages through the bookings of all the account's venues that the
+	// key's user can see (getBookingList covers one venue). perPage must
+	// be sent. Filters on modifiedDateBefore and modifiedDateAfter.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/1.0/venue?action=getBookingListForAccount (the `GetBookingListForAccount` operationId).
+	GetBookingListForAccountWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*GetBookingListForAccountResp, error)
+
+	// GetBookingListForAccountWithResponse List the bookings of every venue of the account
+	//
+	// Pages through the bookings of all the account's venues that the
+	// key's user can see (getBookingList covers one venue). perPage must
+	// be sent. Filters on modifiedDateBefore and modifiedDateAfter.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/1.0/venue?action=getBookingListForAccount (the `GetBookingListForAccount` operationId).
+	GetBookingListForAccountWithResponse(ctx context.Context, body GetBookingListForAccountJSONRequestBody, reqEditors ...RequestEditorFn) (*GetBookingListForAccountResp, error)
+
+	// GetBookingNoteListWithBodyWithResponse List the notes of a booking
+	//
+	// Pages through a booking's notes. Filters on isPrivate, description,
+	// typeId and createdBy, and takes createdDate and modifiedDate.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/1.0/venue?action=getBookingNoteList (the `GetBookingNoteList` operationId).
+	GetBookingNoteListWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*GetBookingNoteListResp, error)
+
+	// GetBookingNoteListWithResponse List the notes of a booking
+	//
+	// Pages through a booking's notes. Filters on isPrivate, description,
+	// typeId and createdBy, and takes createdDate and modifiedDate.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/1.0/venue?action=getBookingNoteList (the `GetBookingNoteList` operationId).
+	GetBookingNoteListWithResponse(ctx context.Context, body GetBookingNoteListJSONRequestBody, reqEditors ...RequestEditorFn) (*GetBookingNoteListResp, error)
+
+	// GetBookingSessionListWithBodyWithResponse List the sessions of bookings
+	//
+	// Pages through booking sessions of a venue, optionally of one
+	// booking. includeBookingDetails adds the booking's name, code and
+	// contact to each session.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/1.0/venue?action=getBookingSessionList (the `GetBookingSessionList` operationId).
+	GetBookingSessionListWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*GetBookingSessionListResp, error)
+
+	// GetBookingSessionListWithResponse List the sessions of bookings
+	//
+	// Pages through booking sessions of a venue, optionally of one
+	// booking. includeBookingDetails adds the booking's name, code and
+	// contact to each session.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/1.0/venue?action=getBookingSessionList (the `GetBookingSessionList` operationId).
+	GetBookingSessionListWithResponse(ctx context.Context, body GetBookingSessionListJSONRequestBody, reqEditors ...RequestEditorFn) (*GetBookingSessionListResp, error)
+
+	// GetBookingSessionMenuListWithBodyWithResponse List the menus of booking sessions
+	//
+	// Pages through the menus of a booking's sessions, optionally of one
+	// session, with their items or item groups.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/1.0/venue?action=getBookingSessionMenuList (the `GetBookingSessionMenuList` operationId).
+	GetBookingSessionMenuListWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*GetBookingSessionMenuListResp, error)
+
+	// GetBookingSessionMenuListWithResponse List the menus of booking sessions
+	//
+	// Pages through the menus of a booking's sessions, optionally of one
+	// session, with their items or item groups.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/1.0/venue?action=getBookingSessionMenuList (the `GetBookingSessionMenuList` operationId).
+	GetBookingSessionMenuListWithResponse(ctx context.Context, body GetBookingSessionMenuListJSONRequestBody, reqEditors ...RequestEditorFn) (*GetBookingSessionMenuListResp, error)
+
+	// GetBookingTaxListWithBodyWithResponse List the taxes of a booking
+	//
+	// Pages through the taxes and service fees that apply to a booking.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/1.0/venue?action=getBookingTaxList (the `GetBookingTaxList` operationId).
+	GetBookingTaxListWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*GetBookingTaxListResp, error)
+
+	// GetBookingTaxListWithResponse List the taxes of a booking
+	//
+	// Pages through the taxes and service fees that apply to a booking.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/1.0/venue?action=getBookingTaxList (the `GetBookingTaxList` operationId).
+	GetBookingTaxListWithResponse(ctx context.Context, body GetBookingTaxListJSONRequestBody, reqEditors ...RequestEditorFn) (*GetBookingTaxListResp, error)
+
+	// RemoveBookingSessionWithBodyWithResponse Remove a session from a booking
+	//
+	// Deletes a session of a booking. Fails with specificCode 24365 (no
+	// such booking) or 24366 (no such session).
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/1.0/venue?action=removeBookingSession (the `RemoveBookingSession` operationId).
+	RemoveBookingSessionWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*RemoveBookingSessionResp, error)
+
+	// RemoveBookingSessionWithResponse Remove a session from a booking
+	//
+	// Deletes a session of a booking. Fails with specificCode 24365 (no
+	// such booking) or 24366 (no such session).
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/1.0/venue?action=removeBookingSession (the `RemoveBookingSession` operationId).
+	RemoveBookingSessionWithResponse(ctx context.Context, body RemoveBookingSessionJSONRequestBody, reqEditors ...RequestEditorFn) (*RemoveBookingSessionResp, error)
+
+	// RemoveBookingSessionBeverageWithBodyWithResponse Remove a beverage package from a booking session
+	//
+	// Deletes a beverage package of a booking session.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/1.0/venue?action=removeBookingSessionBeverage (the `RemoveBookingSessionBeverage` operationId).
+	RemoveBookingSessionBeverageWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*RemoveBookingSessionBeverageResp, error)
+
+	// RemoveBookingSessionBeverageWithResponse Remove a beverage package from a booking session
+	//
+	// Deletes a beverage package of a booking session.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/1.0/venue?action=removeBookingSessionBeverage (the `RemoveBookingSessionBeverage` operationId).
+	RemoveBookingSessionBeverageWithResponse(ctx context.Context, body RemoveBookingSessionBeverageJSONRequestBody, reqEditors ...RequestEditorFn) (*RemoveBookingSessionBeverageResp, error)
+
+	// RemoveBookingSessionMenuWithBodyWithResponse Remove a menu from a booking session
+	//
+	// Deletes a menu of a booking session.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/1.0/venue?action=removeBookingSessionMenu (the `RemoveBookingSessionMenu` operationId).
+	RemoveBookingSessionMenuWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*RemoveBookingSessionMenuResp, error)
+
+	// RemoveBookingSessionMenuWithResponse Remove a menu from a booking session
+	//
+	// Deletes a menu of a booking session.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/1.0/venue?action=removeBookingSessionMenu (the `RemoveBookingSessionMenu` operationId).
+	RemoveBookingSessionMenuWithResponse(ctx context.Context, body RemoveBookingSessionMenuJSONRequestBody, reqEditors ...RequestEditorFn) (*RemoveBookingSessionMenuResp, error)
+
+	// RemoveBookingSessionResourceWithBodyWithResponse Remove a resource from a booking session
+	//
+	// Deletes a resource of a booking session.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/1.0/venue?action=removeBookingSessionResource (the `RemoveBookingSessionResource` operationId).
+	RemoveBookingSessionResourceWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*RemoveBookingSessionResourceResp, error)
+
+	// RemoveBookingSessionResourceWithResponse Remove a resource from a booking session
+	//
+	// Deletes a resource of a booking session.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/1.0/venue?action=removeBookingSessionResource (the `RemoveBookingSessionResource` operationId).
+	RemoveBookingSessionResourceWithResponse(ctx context.Context, body RemoveBookingSessionResourceJSONRequestBody, reqEditors ...RequestEditorFn) (*RemoveBookingSessionResourceResp, error)
+
+	// RemoveSpaceBlockoutWithBodyWithResponse Remove a function space blockout
+	//
+	// Deletes a blockout from a venue's function diary. Fails with
+	// specificCode 24274 when there is no such blockout.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/1.0/venue?action=removeSpaceBlockout (the `RemoveSpaceBlockout` operationId).
+	RemoveSpaceBlockoutWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*RemoveSpaceBlockoutResp, error)
+
+	// RemoveSpaceBlockoutWithResponse Remove a function space blockout
+	//
+	// Deletes a blockout from a venue's function diary. Fails with
+	// specificCode 24274 when there is no such blockout.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/1.0/venue?action=removeSpaceBlockout (the `RemoveSpaceBlockout` operationId).
+	RemoveSpaceBlockoutWithResponse(ctx context.Context, body RemoveSpaceBlockoutJSONRequestBody, reqEditors ...RequestEditorFn) (*RemoveSpaceBlockoutResp, error)
+
+	// UploadBookingDocumentWithBodyWithResponse Upload a document to a booking
+	//
+	// Uploads a file as a quote, contract or other document of a booking;
+	// with documentNumber the file becomes a new version of that document.
+	// The body is multipart/form-data, and the request is signed over the
+	// file's md5 as well as the fields' (see the vendor's page). Fails
+	// with specificCode 24464 or 24465 (invalid data).
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/1.0/venue?action=uploadBookingDocument (the `UploadBookingDocument` operationId).
+	UploadBookingDocumentWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UploadBookingDocumentResp, error)
 }
 
 type BatchProgressResp struct {
@@ -5327,6 +13539,1734 @@ func (r PingResp) ContentType() string {
 	return ""
 }
 
+type AddItemsToBookingResp struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *AddItemsToBookingResult
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Exception
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r AddItemsToBookingResp) GetJSON200() *AddItemsToBookingResult {
+	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r AddItemsToBookingResp) GetJSONDefault() *Exception {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r AddItemsToBookingResp) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r AddItemsToBookingResp) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r AddItemsToBookingResp) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r AddItemsToBookingResp) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type AddOrUpdateBookingResp struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *BookingSaveResult
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Exception
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r AddOrUpdateBookingResp) GetJSON200() *BookingSaveResult {
+	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r AddOrUpdateBookingResp) GetJSONDefault() *Exception {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r AddOrUpdateBookingResp) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r AddOrUpdateBookingResp) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r AddOrUpdateBookingResp) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r AddOrUpdateBookingResp) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type AddOrUpdateBookingAttendeeResp struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *BookingSaveResult
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Exception
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r AddOrUpdateBookingAttendeeResp) GetJSON200() *BookingSaveResult {
+	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r AddOrUpdateBookingAttendeeResp) GetJSONDefault() *Exception {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r AddOrUpdateBookingAttendeeResp) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r AddOrUpdateBookingAttendeeResp) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r AddOrUpdateBookingAttendeeResp) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r AddOrUpdateBookingAttendeeResp) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type AddOrUpdateBookingNoteResp struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *BookingSaveResult
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Exception
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r AddOrUpdateBookingNoteResp) GetJSON200() *BookingSaveResult {
+	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r AddOrUpdateBookingNoteResp) GetJSONDefault() *Exception {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r AddOrUpdateBookingNoteResp) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r AddOrUpdateBookingNoteResp) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r AddOrUpdateBookingNoteResp) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r AddOrUpdateBookingNoteResp) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type AddOrUpdateBookingPackageResp struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *BookingSaveResult
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Exception
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r AddOrUpdateBookingPackageResp) GetJSON200() *BookingSaveResult {
+	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r AddOrUpdateBookingPackageResp) GetJSONDefault() *Exception {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r AddOrUpdateBookingPackageResp) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r AddOrUpdateBookingPackageResp) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r AddOrUpdateBookingPackageResp) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r AddOrUpdateBookingPackageResp) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type AddOrUpdateBookingSessionResp struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *BookingSaveResult
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Exception
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r AddOrUpdateBookingSessionResp) GetJSON200() *BookingSaveResult {
+	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r AddOrUpdateBookingSessionResp) GetJSONDefault() *Exception {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r AddOrUpdateBookingSessionResp) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r AddOrUpdateBookingSessionResp) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r AddOrUpdateBookingSessionResp) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r AddOrUpdateBookingSessionResp) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type AddOrUpdateBookingSessionBeverageResp struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *BookingSaveResult
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Exception
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r AddOrUpdateBookingSessionBeverageResp) GetJSON200() *BookingSaveResult {
+	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r AddOrUpdateBookingSessionBeverageResp) GetJSONDefault() *Exception {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r AddOrUpdateBookingSessionBeverageResp) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r AddOrUpdateBookingSessionBeverageResp) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r AddOrUpdateBookingSessionBeverageResp) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r AddOrUpdateBookingSessionBeverageResp) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type AddOrUpdateBookingSessionMenuResp struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *BookingSaveResult
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Exception
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r AddOrUpdateBookingSessionMenuResp) GetJSON200() *BookingSaveResult {
+	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r AddOrUpdateBookingSessionMenuResp) GetJSONDefault() *Exception {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r AddOrUpdateBookingSessionMenuResp) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r AddOrUpdateBookingSessionMenuResp) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r AddOrUpdateBookingSessionMenuResp) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r AddOrUpdateBookingSessionMenuResp) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type AddOrUpdateBookingSessionResourceResp struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *BookingSaveResult
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Exception
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r AddOrUpdateBookingSessionResourceResp) GetJSON200() *BookingSaveResult {
+	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r AddOrUpdateBookingSessionResourceResp) GetJSONDefault() *Exception {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r AddOrUpdateBookingSessionResourceResp) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r AddOrUpdateBookingSessionResourceResp) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r AddOrUpdateBookingSessionResourceResp) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r AddOrUpdateBookingSessionResourceResp) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type AddOrUpdateOpportunityResp struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *BookingSaveResult
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Exception
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r AddOrUpdateOpportunityResp) GetJSON200() *BookingSaveResult {
+	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r AddOrUpdateOpportunityResp) GetJSONDefault() *Exception {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r AddOrUpdateOpportunityResp) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r AddOrUpdateOpportunityResp) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r AddOrUpdateOpportunityResp) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r AddOrUpdateOpportunityResp) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type AddOrUpdateOpportunityNoteResp struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *BookingSaveResult
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Exception
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r AddOrUpdateOpportunityNoteResp) GetJSON200() *BookingSaveResult {
+	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r AddOrUpdateOpportunityNoteResp) GetJSONDefault() *Exception {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r AddOrUpdateOpportunityNoteResp) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r AddOrUpdateOpportunityNoteResp) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r AddOrUpdateOpportunityNoteResp) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r AddOrUpdateOpportunityNoteResp) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type AddOrUpdateSpaceBlockoutResp struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *BookingSaveResult
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Exception
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r AddOrUpdateSpaceBlockoutResp) GetJSON200() *BookingSaveResult {
+	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r AddOrUpdateSpaceBlockoutResp) GetJSONDefault() *Exception {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r AddOrUpdateSpaceBlockoutResp) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r AddOrUpdateSpaceBlockoutResp) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r AddOrUpdateSpaceBlockoutResp) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r AddOrUpdateSpaceBlockoutResp) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type AddPaymentToBookingResp struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *AddPaymentToBookingResult
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Exception
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r AddPaymentToBookingResp) GetJSON200() *AddPaymentToBookingResult {
+	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r AddPaymentToBookingResp) GetJSONDefault() *Exception {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r AddPaymentToBookingResp) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r AddPaymentToBookingResp) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r AddPaymentToBookingResp) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r AddPaymentToBookingResp) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type AddRefundToBookingResp struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *AddRefundToBookingResult
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Exception
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r AddRefundToBookingResp) GetJSON200() *AddRefundToBookingResult {
+	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r AddRefundToBookingResp) GetJSONDefault() *Exception {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r AddRefundToBookingResp) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r AddRefundToBookingResp) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r AddRefundToBookingResp) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r AddRefundToBookingResp) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type ChangeBookingStatusResp struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *BookingSaveResult
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Exception
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ChangeBookingStatusResp) GetJSON200() *BookingSaveResult {
+	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r ChangeBookingStatusResp) GetJSONDefault() *Exception {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r ChangeBookingStatusResp) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ChangeBookingStatusResp) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ChangeBookingStatusResp) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ChangeBookingStatusResp) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type ConvertLeadToOpportunityResp struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *ConvertLeadToOpportunityResult
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Exception
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ConvertLeadToOpportunityResp) GetJSON200() *ConvertLeadToOpportunityResult {
+	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r ConvertLeadToOpportunityResp) GetJSONDefault() *Exception {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r ConvertLeadToOpportunityResp) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ConvertLeadToOpportunityResp) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ConvertLeadToOpportunityResp) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ConvertLeadToOpportunityResp) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type GetBookingResp struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *Booking
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Exception
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetBookingResp) GetJSON200() *Booking {
+	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r GetBookingResp) GetJSONDefault() *Exception {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r GetBookingResp) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetBookingResp) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetBookingResp) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetBookingResp) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type GetBookingAttendeeByHashResp struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *BookingAttendee
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Exception
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetBookingAttendeeByHashResp) GetJSON200() *BookingAttendee {
+	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r GetBookingAttendeeByHashResp) GetJSONDefault() *Exception {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r GetBookingAttendeeByHashResp) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetBookingAttendeeByHashResp) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetBookingAttendeeByHashResp) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetBookingAttendeeByHashResp) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type GetBookingAttendeeListResp struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *BookingAttendeeCollection
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Exception
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetBookingAttendeeListResp) GetJSON200() *BookingAttendeeCollection {
+	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r GetBookingAttendeeListResp) GetJSONDefault() *Exception {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r GetBookingAttendeeListResp) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetBookingAttendeeListResp) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetBookingAttendeeListResp) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetBookingAttendeeListResp) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type GetBookingBeoListResp struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *BookingBeoCollection
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Exception
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetBookingBeoListResp) GetJSON200() *BookingBeoCollection {
+	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r GetBookingBeoListResp) GetJSONDefault() *Exception {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r GetBookingBeoListResp) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetBookingBeoListResp) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetBookingBeoListResp) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetBookingBeoListResp) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type GetBookingBeoVersionListResp struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *BookingBeoCollection
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Exception
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetBookingBeoVersionListResp) GetJSON200() *BookingBeoCollection {
+	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r GetBookingBeoVersionListResp) GetJSONDefault() *Exception {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r GetBookingBeoVersionListResp) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetBookingBeoVersionListResp) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetBookingBeoVersionListResp) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetBookingBeoVersionListResp) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type GetBookingChangelogListResp struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *BookingChangelogCollection
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Exception
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetBookingChangelogListResp) GetJSON200() *BookingChangelogCollection {
+	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r GetBookingChangelogListResp) GetJSONDefault() *Exception {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r GetBookingChangelogListResp) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetBookingChangelogListResp) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetBookingChangelogListResp) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetBookingChangelogListResp) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type GetBookingDocumentListResp struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *BookingDocumentCollection
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Exception
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetBookingDocumentListResp) GetJSON200() *BookingDocumentCollection {
+	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r GetBookingDocumentListResp) GetJSONDefault() *Exception {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r GetBookingDocumentListResp) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetBookingDocumentListResp) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetBookingDocumentListResp) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetBookingDocumentListResp) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type GetBookingDocumentVersionListResp struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *BookingDocumentCollection
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Exception
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetBookingDocumentVersionListResp) GetJSON200() *BookingDocumentCollection {
+	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r GetBookingDocumentVersionListResp) GetJSONDefault() *Exception {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r GetBookingDocumentVersionListResp) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetBookingDocumentVersionListResp) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetBookingDocumentVersionListResp) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetBookingDocumentVersionListResp) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type GetBookingListResp struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *BookingCollection
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Exception
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetBookingListResp) GetJSON200() *BookingCollection {
+	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r GetBookingListResp) GetJSONDefault() *Exception {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r GetBookingListResp) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetBookingListResp) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetBookingListResp) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetBookingListResp) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type GetBookingListForAccountResp struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *BookingCollection
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Exception
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetBookingListForAccountResp) GetJSON200() *BookingCollection {
+	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r GetBookingListForAccountResp) GetJSONDefault() *Exception {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r GetBookingListForAccountResp) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetBookingListForAccountResp) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetBookingListForAccountResp) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetBookingListForAccountResp) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type GetBookingNoteListResp struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *BookingNoteCollection
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Exception
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetBookingNoteListResp) GetJSON200() *BookingNoteCollection {
+	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r GetBookingNoteListResp) GetJSONDefault() *Exception {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r GetBookingNoteListResp) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetBookingNoteListResp) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetBookingNoteListResp) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetBookingNoteListResp) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type GetBookingSessionListResp struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *BookingSessionCollection
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Exception
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetBookingSessionListResp) GetJSON200() *BookingSessionCollection {
+	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r GetBookingSessionListResp) GetJSONDefault() *Exception {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r GetBookingSessionListResp) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetBookingSessionListResp) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetBookingSessionListResp) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetBookingSessionListResp) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type GetBookingSessionMenuListResp struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *BookingSessionMenuCollection
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Exception
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetBookingSessionMenuListResp) GetJSON200() *BookingSessionMenuCollection {
+	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r GetBookingSessionMenuListResp) GetJSONDefault() *Exception {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r GetBookingSessionMenuListResp) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetBookingSessionMenuListResp) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetBookingSessionMenuListResp) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetBookingSessionMenuListResp) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type GetBookingTaxListResp struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *BookingTaxCollection
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Exception
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetBookingTaxListResp) GetJSON200() *BookingTaxCollection {
+	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r GetBookingTaxListResp) GetJSONDefault() *Exception {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r GetBookingTaxListResp) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetBookingTaxListResp) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetBookingTaxListResp) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetBookingTaxListResp) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type RemoveBookingSessionResp struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *BookingSaveResult
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Exception
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r RemoveBookingSessionResp) GetJSON200() *BookingSaveResult {
+	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r RemoveBookingSessionResp) GetJSONDefault() *Exception {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r RemoveBookingSessionResp) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r RemoveBookingSessionResp) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r RemoveBookingSessionResp) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r RemoveBookingSessionResp) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type RemoveBookingSessionBeverageResp struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *BookingSaveResult
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Exception
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r RemoveBookingSessionBeverageResp) GetJSON200() *BookingSaveResult {
+	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r RemoveBookingSessionBeverageResp) GetJSONDefault() *Exception {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r RemoveBookingSessionBeverageResp) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r RemoveBookingSessionBeverageResp) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r RemoveBookingSessionBeverageResp) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r RemoveBookingSessionBeverageResp) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type RemoveBookingSessionMenuResp struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *BookingSaveResult
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Exception
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r RemoveBookingSessionMenuResp) GetJSON200() *BookingSaveResult {
+	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r RemoveBookingSessionMenuResp) GetJSONDefault() *Exception {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r RemoveBookingSessionMenuResp) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r RemoveBookingSessionMenuResp) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r RemoveBookingSessionMenuResp) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r RemoveBookingSessionMenuResp) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type RemoveBookingSessionResourceResp struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *BookingSaveResult
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Exception
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r RemoveBookingSessionResourceResp) GetJSON200() *BookingSaveResult {
+	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r RemoveBookingSessionResourceResp) GetJSONDefault() *Exception {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r RemoveBookingSessionResourceResp) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r RemoveBookingSessionResourceResp) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r RemoveBookingSessionResourceResp) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r RemoveBookingSessionResourceResp) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type RemoveSpaceBlockoutResp struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *BookingSaveResult
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Exception
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r RemoveSpaceBlockoutResp) GetJSON200() *BookingSaveResult {
+	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r RemoveSpaceBlockoutResp) GetJSONDefault() *Exception {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r RemoveSpaceBlockoutResp) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r RemoveSpaceBlockoutResp) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r RemoveSpaceBlockoutResp) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r RemoveSpaceBlockoutResp) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type UploadBookingDocumentResp struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *UploadBookingDocumentResult
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Exception
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r UploadBookingDocumentResp) GetJSON200() *UploadBookingDocumentResult {
+	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r UploadBookingDocumentResp) GetJSONDefault() *Exception {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r UploadBookingDocumentResp) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r UploadBookingDocumentResp) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r UploadBookingDocumentResp) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r UploadBookingDocumentResp) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 // BatchProgressWithBodyWithResponse Get the progress of a batch
 //
 // Fails with specificCode 24105 when there is no such batch.
@@ -6022,6 +15962,1243 @@ func (c *ClientWithResponses) PingWithResponse(ctx context.Context, reqEditors .
 		return nil, err
 	}
 	return ParsePingResp(rsp)
+}
+
+// AddItemsToBookingWithBodyWithResponse Add additional items to a booking
+//
+// Adds one or more additional items (at least one) to a booking and
+// answers with their ids in the order sent. Fails with specificCode
+// 24140 (no items) or 24141 (an item is invalid).
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/1.0/venue?action=addItemsToBooking (the `AddItemsToBooking` operationId).
+func (c *ClientWithResponses) AddItemsToBookingWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AddItemsToBookingResp, error) {
+	rsp, err := c.AddItemsToBookingWithBody(ctx, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseAddItemsToBookingResp(rsp)
+}
+
+// AddItemsToBookingWithResponse Add additional items to a booking
+//
+// Adds one or more additional items (at least one) to a booking and
+// answers with their ids in the order sent. Fails with specificCode
+// 24140 (no items) or 24141 (an item is invalid).
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/1.0/venue?action=addItemsToBooking (the `AddItemsToBooking` operationId).
+func (c *ClientWithResponses) AddItemsToBookingWithResponse(ctx context.Context, body AddItemsToBookingJSONRequestBody, reqEditors ...RequestEditorFn) (*AddItemsToBookingResp, error) {
+	rsp, err := c.AddItemsToBooking(ctx, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseAddItemsToBookingResp(rsp)
+}
+
+// AddOrUpdateBookingWithBodyWithResponse Add a booking, or update one
+//
+// Without id, adds a booking: bookingType, currentStatus, name,
+// eventTypeId, bookedById and totalAttendees are then needed, with the
+// event or accommodation dates its type calls for. With id, changes
+// only the fields sent (type, status, attendees and opportunity cannot
+// be changed this way). A packageId on a new booking adds that event
+// template to every event day (at most 7); days it could not be added
+// to come back as warnings. Fails with specificCode 24297 (invalid
+// data), 24299 (HTTP 429, a concurrent change) or 24296 (server
+// error).
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/1.0/venue?action=addOrUpdateBooking (the `AddOrUpdateBooking` operationId).
+func (c *ClientWithResponses) AddOrUpdateBookingWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AddOrUpdateBookingResp, error) {
+	rsp, err := c.AddOrUpdateBookingWithBody(ctx, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseAddOrUpdateBookingResp(rsp)
+}
+
+// AddOrUpdateBookingWithResponse Add a booking, or update one
+//
+// Without id, adds a booking: bookingType, currentStatus, name,
+// eventTypeId, bookedById and totalAttendees are then needed, with the
+// event or accommodation dates its type calls for. With id, changes
+// only the fields sent (type, status, attendees and opportunity cannot
+// be changed this way). A packageId on a new booking adds that event
+// template to every event day (at most 7); days it could not be added
+// to come back as warnings. Fails with specificCode 24297 (invalid
+// data), 24299 (HTTP 429, a concurrent change) or 24296 (server
+// error).
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/1.0/venue?action=addOrUpdateBooking (the `AddOrUpdateBooking` operationId).
+func (c *ClientWithResponses) AddOrUpdateBookingWithResponse(ctx context.Context, body AddOrUpdateBookingJSONRequestBody, reqEditors ...RequestEditorFn) (*AddOrUpdateBookingResp, error) {
+	rsp, err := c.AddOrUpdateBooking(ctx, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseAddOrUpdateBookingResp(rsp)
+}
+
+// AddOrUpdateBookingAttendeeWithBodyWithResponse Add an attendee to a booking, or update one
+//
+// Without id or hash, adds an attendee; with either, updates that
+// attendee (id wins when both are sent). menuItems, when sent, replace
+// the attendee's menu choices. The venue must be allowed to manage
+// booking attendees. Fails with specificCode 24410 (no such booking),
+// 24411 (no such attendee), 24412 (server error), 24413 or 24414
+// (invalid data).
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/1.0/venue?action=addOrUpdateBookingAttendee (the `AddOrUpdateBookingAttendee` operationId).
+func (c *ClientWithResponses) AddOrUpdateBookingAttendeeWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AddOrUpdateBookingAttendeeResp, error) {
+	rsp, err := c.AddOrUpdateBookingAttendeeWithBody(ctx, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseAddOrUpdateBookingAttendeeResp(rsp)
+}
+
+// AddOrUpdateBookingAttendeeWithResponse Add an attendee to a booking, or update one
+//
+// Without id or hash, adds an attendee; with either, updates that
+// attendee (id wins when both are sent). menuItems, when sent, replace
+// the attendee's menu choices. The venue must be allowed to manage
+// booking attendees. Fails with specificCode 24410 (no such booking),
+// 24411 (no such attendee), 24412 (server error), 24413 or 24414
+// (invalid data).
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/1.0/venue?action=addOrUpdateBookingAttendee (the `AddOrUpdateBookingAttendee` operationId).
+func (c *ClientWithResponses) AddOrUpdateBookingAttendeeWithResponse(ctx context.Context, body AddOrUpdateBookingAttendeeJSONRequestBody, reqEditors ...RequestEditorFn) (*AddOrUpdateBookingAttendeeResp, error) {
+	rsp, err := c.AddOrUpdateBookingAttendee(ctx, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseAddOrUpdateBookingAttendeeResp(rsp)
+}
+
+// AddOrUpdateBookingNoteWithBodyWithResponse Add a note to a booking, or update one
+//
+// Without id, adds a note to the booking; with id, updates it. Notes
+// of most types must name the booking days, sessions, menus or other
+// items they are about. Fails with specificCode 24442 (no such note),
+// 24443 (server error), 24444 or 24445 (invalid data).
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/1.0/venue?action=addOrUpdateBookingNote (the `AddOrUpdateBookingNote` operationId).
+func (c *ClientWithResponses) AddOrUpdateBookingNoteWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AddOrUpdateBookingNoteResp, error) {
+	rsp, err := c.AddOrUpdateBookingNoteWithBody(ctx, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseAddOrUpdateBookingNoteResp(rsp)
+}
+
+// AddOrUpdateBookingNoteWithResponse Add a note to a booking, or update one
+//
+// Without id, adds a note to the booking; with id, updates it. Notes
+// of most types must name the booking days, sessions, menus or other
+// items they are about. Fails with specificCode 24442 (no such note),
+// 24443 (server error), 24444 or 24445 (invalid data).
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/1.0/venue?action=addOrUpdateBookingNote (the `AddOrUpdateBookingNote` operationId).
+func (c *ClientWithResponses) AddOrUpdateBookingNoteWithResponse(ctx context.Context, body AddOrUpdateBookingNoteJSONRequestBody, reqEditors ...RequestEditorFn) (*AddOrUpdateBookingNoteResp, error) {
+	rsp, err := c.AddOrUpdateBookingNote(ctx, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseAddOrUpdateBookingNoteResp(rsp)
+}
+
+// AddOrUpdateBookingPackageWithBodyWithResponse Add a package to a booking, or update one
+//
+// Without id, adds a venue package (event template) to the booking;
+// with id, changes the booking package (bookingDate and the space
+// fields are then ignored). Sessions of the package that could not be
+// added come back as the warning packageSessionErrors. Fails with
+// specificCode 23026 (no such booking), 24458 (no such package), 24459
+// (no such booking package), 24460 (server error), 24461 or 24462
+// (invalid data).
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/1.0/venue?action=addOrUpdateBookingPackage (the `AddOrUpdateBookingPackage` operationId).
+func (c *ClientWithResponses) AddOrUpdateBookingPackageWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AddOrUpdateBookingPackageResp, error) {
+	rsp, err := c.AddOrUpdateBookingPackageWithBody(ctx, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseAddOrUpdateBookingPackageResp(rsp)
+}
+
+// AddOrUpdateBookingPackageWithResponse Add a package to a booking, or update one
+//
+// Without id, adds a venue package (event template) to the booking;
+// with id, changes the booking package (bookingDate and the space
+// fields are then ignored). Sessions of the package that could not be
+// added come back as the warning packageSessionErrors. Fails with
+// specificCode 23026 (no such booking), 24458 (no such package), 24459
+// (no such booking package), 24460 (server error), 24461 or 24462
+// (invalid data).
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/1.0/venue?action=addOrUpdateBookingPackage (the `AddOrUpdateBookingPackage` operationId).
+func (c *ClientWithResponses) AddOrUpdateBookingPackageWithResponse(ctx context.Context, body AddOrUpdateBookingPackageJSONRequestBody, reqEditors ...RequestEditorFn) (*AddOrUpdateBookingPackageResp, error) {
+	rsp, err := c.AddOrUpdateBookingPackage(ctx, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseAddOrUpdateBookingPackageResp(rsp)
+}
+
+// AddOrUpdateBookingSessionWithBodyWithResponse Add a session to a booking, or update one
+//
+// Without id, adds a session to the booking (name, startDate,
+// minAttendeesGuaranteed and costcenterId are then needed, and cost
+// unless the session is part of a package). With id, changes the
+// fields sent. Fails with specificCode 24360 (no such booking), 24361
+// (no such session), 24362 (server error), 24363 or 24364 (invalid
+// data).
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/1.0/venue?action=addOrUpdateBookingSession (the `AddOrUpdateBookingSession` operationId).
+func (c *ClientWithResponses) AddOrUpdateBookingSessionWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AddOrUpdateBookingSessionResp, error) {
+	rsp, err := c.AddOrUpdateBookingSessionWithBody(ctx, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseAddOrUpdateBookingSessionResp(rsp)
+}
+
+// AddOrUpdateBookingSessionWithResponse Add a session to a booking, or update one
+//
+// Without id, adds a session to the booking (name, startDate,
+// minAttendeesGuaranteed and costcenterId are then needed, and cost
+// unless the session is part of a package). With id, changes the
+// fields sent. Fails with specificCode 24360 (no such booking), 24361
+// (no such session), 24362 (server error), 24363 or 24364 (invalid
+// data).
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/1.0/venue?action=addOrUpdateBookingSession (the `AddOrUpdateBookingSession` operationId).
+func (c *ClientWithResponses) AddOrUpdateBookingSessionWithResponse(ctx context.Context, body AddOrUpdateBookingSessionJSONRequestBody, reqEditors ...RequestEditorFn) (*AddOrUpdateBookingSessionResp, error) {
+	rsp, err := c.AddOrUpdateBookingSession(ctx, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseAddOrUpdateBookingSessionResp(rsp)
+}
+
+// AddOrUpdateBookingSessionBeverageWithBodyWithResponse Add a beverage package to a booking session, or update one
+//
+// Without id, adds a beverage package to a session (name,
+// minAttendeesGuaranteed and costcenterId are then needed; hourly
+// packages also need costPeriod and numHours). With id, changes the
+// fields sent; items, when sent, replace the package's items except
+// those that cannot be removed. Fails with specificCode 24354 (invalid
+// data) or 24353 (server error).
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/1.0/venue?action=addOrUpdateBookingSessionBeverage (the `AddOrUpdateBookingSessionBeverage` operationId).
+func (c *ClientWithResponses) AddOrUpdateBookingSessionBeverageWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AddOrUpdateBookingSessionBeverageResp, error) {
+	rsp, err := c.AddOrUpdateBookingSessionBeverageWithBody(ctx, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseAddOrUpdateBookingSessionBeverageResp(rsp)
+}
+
+// AddOrUpdateBookingSessionBeverageWithResponse Add a beverage package to a booking session, or update one
+//
+// Without id, adds a beverage package to a session (name,
+// minAttendeesGuaranteed and costcenterId are then needed; hourly
+// packages also need costPeriod and numHours). With id, changes the
+// fields sent; items, when sent, replace the package's items except
+// those that cannot be removed. Fails with specificCode 24354 (invalid
+// data) or 24353 (server error).
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/1.0/venue?action=addOrUpdateBookingSessionBeverage (the `AddOrUpdateBookingSessionBeverage` operationId).
+func (c *ClientWithResponses) AddOrUpdateBookingSessionBeverageWithResponse(ctx context.Context, body AddOrUpdateBookingSessionBeverageJSONRequestBody, reqEditors ...RequestEditorFn) (*AddOrUpdateBookingSessionBeverageResp, error) {
+	rsp, err := c.AddOrUpdateBookingSessionBeverage(ctx, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseAddOrUpdateBookingSessionBeverageResp(rsp)
+}
+
+// AddOrUpdateBookingSessionMenuWithBodyWithResponse Add a menu to a booking session, or update one
+//
+// Without id, adds a menu to a session (name, minAttendeesGuaranteed
+// and costcenterId are then needed; items default to the menu's
+// required items). With id, changes the fields sent; items, when sent,
+// replace the menu's items except those that cannot be removed. Fails
+// with specificCode 24337 (invalid data) or 24335 (server error).
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/1.0/venue?action=addOrUpdateBookingSessionMenu (the `AddOrUpdateBookingSessionMenu` operationId).
+func (c *ClientWithResponses) AddOrUpdateBookingSessionMenuWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AddOrUpdateBookingSessionMenuResp, error) {
+	rsp, err := c.AddOrUpdateBookingSessionMenuWithBody(ctx, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseAddOrUpdateBookingSessionMenuResp(rsp)
+}
+
+// AddOrUpdateBookingSessionMenuWithResponse Add a menu to a booking session, or update one
+//
+// Without id, adds a menu to a session (name, minAttendeesGuaranteed
+// and costcenterId are then needed; items default to the menu's
+// required items). With id, changes the fields sent; items, when sent,
+// replace the menu's items except those that cannot be removed. Fails
+// with specificCode 24337 (invalid data) or 24335 (server error).
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/1.0/venue?action=addOrUpdateBookingSessionMenu (the `AddOrUpdateBookingSessionMenu` operationId).
+func (c *ClientWithResponses) AddOrUpdateBookingSessionMenuWithResponse(ctx context.Context, body AddOrUpdateBookingSessionMenuJSONRequestBody, reqEditors ...RequestEditorFn) (*AddOrUpdateBookingSessionMenuResp, error) {
+	rsp, err := c.AddOrUpdateBookingSessionMenu(ctx, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseAddOrUpdateBookingSessionMenuResp(rsp)
+}
+
+// AddOrUpdateBookingSessionResourceWithBodyWithResponse Add a resource to a booking session, or update one
+//
+// Without id, adds a resource to a session (quantity, startTime,
+// endTime and includeInPackage are then needed, and the cost fields
+// when it is not part of a package). With id, changes the fields sent.
+// Fails with specificCode 24338 (no such session), 24339 (no such
+// session resource), 24340 (server error), 24341 or 24342 (invalid
+// data).
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/1.0/venue?action=addOrUpdateBookingSessionResource (the `AddOrUpdateBookingSessionResource` operationId).
+func (c *ClientWithResponses) AddOrUpdateBookingSessionResourceWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AddOrUpdateBookingSessionResourceResp, error) {
+	rsp, err := c.AddOrUpdateBookingSessionResourceWithBody(ctx, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseAddOrUpdateBookingSessionResourceResp(rsp)
+}
+
+// AddOrUpdateBookingSessionResourceWithResponse Add a resource to a booking session, or update one
+//
+// Without id, adds a resource to a session (quantity, startTime,
+// endTime and includeInPackage are then needed, and the cost fields
+// when it is not part of a package). With id, changes the fields sent.
+// Fails with specificCode 24338 (no such session), 24339 (no such
+// session resource), 24340 (server error), 24341 or 24342 (invalid
+// data).
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/1.0/venue?action=addOrUpdateBookingSessionResource (the `AddOrUpdateBookingSessionResource` operationId).
+func (c *ClientWithResponses) AddOrUpdateBookingSessionResourceWithResponse(ctx context.Context, body AddOrUpdateBookingSessionResourceJSONRequestBody, reqEditors ...RequestEditorFn) (*AddOrUpdateBookingSessionResourceResp, error) {
+	rsp, err := c.AddOrUpdateBookingSessionResource(ctx, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseAddOrUpdateBookingSessionResourceResp(rsp)
+}
+
+// AddOrUpdateOpportunityWithBodyWithResponse Add an opportunity to a venue, or update one
+//
+// Without id, adds an opportunity (name, sourceId and typeId are then
+// needed); with id, changes the fields sent. The opportunity belongs
+// either to a company (companyId or company, with companyLeadContactId
+// or contact from that company) or to a contact. Fails with
+// specificCode 24221 (empty request), 24222 (no such opportunity) or
+// 24224 (invalid details).
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/1.0/venue?action=addOrUpdateOpportunity (the `AddOrUpdateOpportunity` operationId).
+func (c *ClientWithResponses) AddOrUpdateOpportunityWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AddOrUpdateOpportunityResp, error) {
+	rsp, err := c.AddOrUpdateOpportunityWithBody(ctx, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseAddOrUpdateOpportunityResp(rsp)
+}
+
+// AddOrUpdateOpportunityWithResponse Add an opportunity to a venue, or update one
+//
+// Without id, adds an opportunity (name, sourceId and typeId are then
+// needed); with id, changes the fields sent. The opportunity belongs
+// either to a company (companyId or company, with companyLeadContactId
+// or contact from that company) or to a contact. Fails with
+// specificCode 24221 (empty request), 24222 (no such opportunity) or
+// 24224 (invalid details).
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/1.0/venue?action=addOrUpdateOpportunity (the `AddOrUpdateOpportunity` operationId).
+func (c *ClientWithResponses) AddOrUpdateOpportunityWithResponse(ctx context.Context, body AddOrUpdateOpportunityJSONRequestBody, reqEditors ...RequestEditorFn) (*AddOrUpdateOpportunityResp, error) {
+	rsp, err := c.AddOrUpdateOpportunity(ctx, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseAddOrUpdateOpportunityResp(rsp)
+}
+
+// AddOrUpdateOpportunityNoteWithBodyWithResponse Add a note to an opportunity, or update one
+//
+// Without id, adds a note to a venue's lead or opportunity; with id,
+// updates the note. Fails with specificCode 24438 (no such venue),
+// 24441 (no such lead or opportunity), 24434 (no such note), 24435
+// (server error), 24436 or 24437 (invalid data).
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/1.0/venue?action=addOrUpdateOpportunityNote (the `AddOrUpdateOpportunityNote` operationId).
+func (c *ClientWithResponses) AddOrUpdateOpportunityNoteWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AddOrUpdateOpportunityNoteResp, error) {
+	rsp, err := c.AddOrUpdateOpportunityNoteWithBody(ctx, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseAddOrUpdateOpportunityNoteResp(rsp)
+}
+
+// AddOrUpdateOpportunityNoteWithResponse Add a note to an opportunity, or update one
+//
+// Without id, adds a note to a venue's lead or opportunity; with id,
+// updates the note. Fails with specificCode 24438 (no such venue),
+// 24441 (no such lead or opportunity), 24434 (no such note), 24435
+// (server error), 24436 or 24437 (invalid data).
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/1.0/venue?action=addOrUpdateOpportunityNote (the `AddOrUpdateOpportunityNote` operationId).
+func (c *ClientWithResponses) AddOrUpdateOpportunityNoteWithResponse(ctx context.Context, body AddOrUpdateOpportunityNoteJSONRequestBody, reqEditors ...RequestEditorFn) (*AddOrUpdateOpportunityNoteResp, error) {
+	rsp, err := c.AddOrUpdateOpportunityNote(ctx, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseAddOrUpdateOpportunityNoteResp(rsp)
+}
+
+// AddOrUpdateSpaceBlockoutWithBodyWithResponse Block out a function space, or change a blockout
+//
+// Without id, blocks out a function space of a venue for a time range;
+// with id, changes the blockout. Fails with specificCode 24270 (empty
+// request), 24271 (no such blockout), 24272 (invalid details) or 24273
+// (server error).
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/1.0/venue?action=addOrUpdateSpaceBlockout (the `AddOrUpdateSpaceBlockout` operationId).
+func (c *ClientWithResponses) AddOrUpdateSpaceBlockoutWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AddOrUpdateSpaceBlockoutResp, error) {
+	rsp, err := c.AddOrUpdateSpaceBlockoutWithBody(ctx, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseAddOrUpdateSpaceBlockoutResp(rsp)
+}
+
+// AddOrUpdateSpaceBlockoutWithResponse Block out a function space, or change a blockout
+//
+// Without id, blocks out a function space of a venue for a time range;
+// with id, changes the blockout. Fails with specificCode 24270 (empty
+// request), 24271 (no such blockout), 24272 (invalid details) or 24273
+// (server error).
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/1.0/venue?action=addOrUpdateSpaceBlockout (the `AddOrUpdateSpaceBlockout` operationId).
+func (c *ClientWithResponses) AddOrUpdateSpaceBlockoutWithResponse(ctx context.Context, body AddOrUpdateSpaceBlockoutJSONRequestBody, reqEditors ...RequestEditorFn) (*AddOrUpdateSpaceBlockoutResp, error) {
+	rsp, err := c.AddOrUpdateSpaceBlockout(ctx, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseAddOrUpdateSpaceBlockoutResp(rsp)
+}
+
+// AddPaymentToBookingWithBodyWithResponse Record a payment against a booking
+//
+// Records a payment on a booking and creates the invoice it is applied
+// to. Fails with specificCode 24136 when the payment details are
+// invalid.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/1.0/venue?action=addPaymentToBooking (the `AddPaymentToBooking` operationId).
+func (c *ClientWithResponses) AddPaymentToBookingWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AddPaymentToBookingResp, error) {
+	rsp, err := c.AddPaymentToBookingWithBody(ctx, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseAddPaymentToBookingResp(rsp)
+}
+
+// AddPaymentToBookingWithResponse Record a payment against a booking
+//
+// Records a payment on a booking and creates the invoice it is applied
+// to. Fails with specificCode 24136 when the payment details are
+// invalid.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/1.0/venue?action=addPaymentToBooking (the `AddPaymentToBooking` operationId).
+func (c *ClientWithResponses) AddPaymentToBookingWithResponse(ctx context.Context, body AddPaymentToBookingJSONRequestBody, reqEditors ...RequestEditorFn) (*AddPaymentToBookingResp, error) {
+	rsp, err := c.AddPaymentToBooking(ctx, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseAddPaymentToBookingResp(rsp)
+}
+
+// AddRefundToBookingWithBodyWithResponse Record a refund against a booking
+//
+// Applies a refund to the booking's invoices, as far as they hold
+// refundable amounts. Fails with specificCode 24149 (invalid details),
+// 24145 (nothing refundable), 24146 (more than was payable), 24147
+// (amount not above zero) or 24148 (the amount could not be applied in
+// full).
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/1.0/venue?action=addRefundToBooking (the `AddRefundToBooking` operationId).
+func (c *ClientWithResponses) AddRefundToBookingWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AddRefundToBookingResp, error) {
+	rsp, err := c.AddRefundToBookingWithBody(ctx, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseAddRefundToBookingResp(rsp)
+}
+
+// AddRefundToBookingWithResponse Record a refund against a booking
+//
+// Applies a refund to the booking's invoices, as far as they hold
+// refundable amounts. Fails with specificCode 24149 (invalid details),
+// 24145 (nothing refundable), 24146 (more than was payable), 24147
+// (amount not above zero) or 24148 (the amount could not be applied in
+// full).
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/1.0/venue?action=addRefundToBooking (the `AddRefundToBooking` operationId).
+func (c *ClientWithResponses) AddRefundToBookingWithResponse(ctx context.Context, body AddRefundToBookingJSONRequestBody, reqEditors ...RequestEditorFn) (*AddRefundToBookingResp, error) {
+	rsp, err := c.AddRefundToBooking(ctx, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseAddRefundToBookingResp(rsp)
+}
+
+// ChangeBookingStatusWithBodyWithResponse Change the status of a booking
+//
+// Moves a booking to another status: 1 prospective, 2 tentative, 3
+// confirmed, 4 cancelled, 9 prospective hold. Cancelling needs
+// cancelClosedDate; any other status needs convertedStageId for the
+// booking's opportunity. Fails with specificCode 24397 (invalid data)
+// or 24346 (server error).
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/1.0/venue?action=changeBookingStatus (the `ChangeBookingStatus` operationId).
+func (c *ClientWithResponses) ChangeBookingStatusWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ChangeBookingStatusResp, error) {
+	rsp, err := c.ChangeBookingStatusWithBody(ctx, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseChangeBookingStatusResp(rsp)
+}
+
+// ChangeBookingStatusWithResponse Change the status of a booking
+//
+// Moves a booking to another status: 1 prospective, 2 tentative, 3
+// confirmed, 4 cancelled, 9 prospective hold. Cancelling needs
+// cancelClosedDate; any other status needs convertedStageId for the
+// booking's opportunity. Fails with specificCode 24397 (invalid data)
+// or 24346 (server error).
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/1.0/venue?action=changeBookingStatus (the `ChangeBookingStatus` operationId).
+func (c *ClientWithResponses) ChangeBookingStatusWithResponse(ctx context.Context, body ChangeBookingStatusJSONRequestBody, reqEditors ...RequestEditorFn) (*ChangeBookingStatusResp, error) {
+	rsp, err := c.ChangeBookingStatus(ctx, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseChangeBookingStatusResp(rsp)
+}
+
+// ConvertLeadToOpportunityWithBodyWithResponse Turn a lead into an opportunity of a venue
+//
+// Converts a lead into an opportunity of the given venue at the given
+// stage. Fails with specificCode 24227 (empty request) or 24228 (no
+// such lead).
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/1.0/venue?action=convertLeadToOpportunity (the `ConvertLeadToOpportunity` operationId).
+func (c *ClientWithResponses) ConvertLeadToOpportunityWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ConvertLeadToOpportunityResp, error) {
+	rsp, err := c.ConvertLeadToOpportunityWithBody(ctx, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseConvertLeadToOpportunityResp(rsp)
+}
+
+// ConvertLeadToOpportunityWithResponse Turn a lead into an opportunity of a venue
+//
+// Converts a lead into an opportunity of the given venue at the given
+// stage. Fails with specificCode 24227 (empty request) or 24228 (no
+// such lead).
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/1.0/venue?action=convertLeadToOpportunity (the `ConvertLeadToOpportunity` operationId).
+func (c *ClientWithResponses) ConvertLeadToOpportunityWithResponse(ctx context.Context, body ConvertLeadToOpportunityJSONRequestBody, reqEditors ...RequestEditorFn) (*ConvertLeadToOpportunityResp, error) {
+	rsp, err := c.ConvertLeadToOpportunity(ctx, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseConvertLeadToOpportunityResp(rsp)
+}
+
+// GetBookingWithBodyWithResponse Get one booking
+//
+// Returns a booking with its daily revenue, packages, sessions, menus,
+// beverage packages, resources, products, additional items, service
+// fees and commission details. The vendor marks the nested lists as
+// not yet published, so servers may leave them out.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/1.0/venue?action=getBooking (the `GetBooking` operationId).
+func (c *ClientWithResponses) GetBookingWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*GetBookingResp, error) {
+	rsp, err := c.GetBookingWithBody(ctx, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetBookingResp(rsp)
+}
+
+// GetBookingWithResponse Get one booking
+//
+// Returns a booking with its daily revenue, packages, sessions, menus,
+// beverage packages, resources, products, additional items, service
+// fees and commission details. The vendor marks the nested lists as
+// not yet published, so servers may leave them out.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/1.0/venue?action=getBooking (the `GetBooking` operationId).
+func (c *ClientWithResponses) GetBookingWithResponse(ctx context.Context, body GetBookingJSONRequestBody, reqEditors ...RequestEditorFn) (*GetBookingResp, error) {
+	rsp, err := c.GetBooking(ctx, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetBookingResp(rsp)
+}
+
+// GetBookingAttendeeByHashWithBodyWithResponse Get one attendee of a booking by its hash
+//
+// Returns the booking attendee that the given hash identifies.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/1.0/venue?action=getBookingAttendeeByHash (the `GetBookingAttendeeByHash` operationId).
+func (c *ClientWithResponses) GetBookingAttendeeByHashWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*GetBookingAttendeeByHashResp, error) {
+	rsp, err := c.GetBookingAttendeeByHashWithBody(ctx, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetBookingAttendeeByHashResp(rsp)
+}
+
+// GetBookingAttendeeByHashWithResponse Get one attendee of a booking by its hash
+//
+// Returns the booking attendee that the given hash identifies.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/1.0/venue?action=getBookingAttendeeByHash (the `GetBookingAttendeeByHash` operationId).
+func (c *ClientWithResponses) GetBookingAttendeeByHashWithResponse(ctx context.Context, body GetBookingAttendeeByHashJSONRequestBody, reqEditors ...RequestEditorFn) (*GetBookingAttendeeByHashResp, error) {
+	rsp, err := c.GetBookingAttendeeByHash(ctx, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetBookingAttendeeByHashResp(rsp)
+}
+
+// GetBookingAttendeeListWithBodyWithResponse List the attendees of a booking
+//
+// Pages through the attendees recorded on a booking, with their menu
+// choices.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/1.0/venue?action=getBookingAttendeeList (the `GetBookingAttendeeList` operationId).
+func (c *ClientWithResponses) GetBookingAttendeeListWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*GetBookingAttendeeListResp, error) {
+	rsp, err := c.GetBookingAttendeeListWithBody(ctx, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetBookingAttendeeListResp(rsp)
+}
+
+// GetBookingAttendeeListWithResponse List the attendees of a booking
+//
+// Pages through the attendees recorded on a booking, with their menu
+// choices.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/1.0/venue?action=getBookingAttendeeList (the `GetBookingAttendeeList` operationId).
+func (c *ClientWithResponses) GetBookingAttendeeListWithResponse(ctx context.Context, body GetBookingAttendeeListJSONRequestBody, reqEditors ...RequestEditorFn) (*GetBookingAttendeeListResp, error) {
+	rsp, err := c.GetBookingAttendeeList(ctx, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetBookingAttendeeListResp(rsp)
+}
+
+// GetBookingBeoListWithBodyWithResponse List the banquet event orders of a booking
+//
+// Pages through a booking's banquet event orders (BEOs); onlyGenerated
+// limits the list to generated ones.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/1.0/venue?action=getBookingBeoList (the `GetBookingBeoList` operationId).
+func (c *ClientWithResponses) GetBookingBeoListWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*GetBookingBeoListResp, error) {
+	rsp, err := c.GetBookingBeoListWithBody(ctx, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetBookingBeoListResp(rsp)
+}
+
+// GetBookingBeoListWithResponse List the banquet event orders of a booking
+//
+// Pages through a booking's banquet event orders (BEOs); onlyGenerated
+// limits the list to generated ones.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/1.0/venue?action=getBookingBeoList (the `GetBookingBeoList` operationId).
+func (c *ClientWithResponses) GetBookingBeoListWithResponse(ctx context.Context, body GetBookingBeoListJSONRequestBody, reqEditors ...RequestEditorFn) (*GetBookingBeoListResp, error) {
+	rsp, err := c.GetBookingBeoList(ctx, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetBookingBeoListResp(rsp)
+}
+
+// GetBookingBeoVersionListWithBodyWithResponse List the versions of a banquet event order
+//
+// Pages through every version of one BEO of a booking, named by its
+// beoNumber.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/1.0/venue?action=getBookingBeoVersionList (the `GetBookingBeoVersionList` operationId).
+func (c *ClientWithResponses) GetBookingBeoVersionListWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*GetBookingBeoVersionListResp, error) {
+	rsp, err := c.GetBookingBeoVersionListWithBody(ctx, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetBookingBeoVersionListResp(rsp)
+}
+
+// GetBookingBeoVersionListWithResponse List the versions of a banquet event order
+//
+// Pages through every version of one BEO of a booking, named by its
+// beoNumber.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/1.0/venue?action=getBookingBeoVersionList (the `GetBookingBeoVersionList` operationId).
+func (c *ClientWithResponses) GetBookingBeoVersionListWithResponse(ctx context.Context, body GetBookingBeoVersionListJSONRequestBody, reqEditors ...RequestEditorFn) (*GetBookingBeoVersionListResp, error) {
+	rsp, err := c.GetBookingBeoVersionList(ctx, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetBookingBeoVersionListResp(rsp)
+}
+
+// GetBookingChangelogListWithBodyWithResponse List the change log of a booking
+//
+// Pages through the change notes recorded on a booking and its parts.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/1.0/venue?action=getBookingChangelogList (the `GetBookingChangelogList` operationId).
+func (c *ClientWithResponses) GetBookingChangelogListWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*GetBookingChangelogListResp, error) {
+	rsp, err := c.GetBookingChangelogListWithBody(ctx, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetBookingChangelogListResp(rsp)
+}
+
+// GetBookingChangelogListWithResponse List the change log of a booking
+//
+// Pages through the change notes recorded on a booking and its parts.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/1.0/venue?action=getBookingChangelogList (the `GetBookingChangelogList` operationId).
+func (c *ClientWithResponses) GetBookingChangelogListWithResponse(ctx context.Context, body GetBookingChangelogListJSONRequestBody, reqEditors ...RequestEditorFn) (*GetBookingChangelogListResp, error) {
+	rsp, err := c.GetBookingChangelogList(ctx, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetBookingChangelogListResp(rsp)
+}
+
+// GetBookingDocumentListWithBodyWithResponse List the documents of a booking
+//
+// Pages through a booking's documents (quotes, contracts, BEOs and
+// others); onlyGenerated limits the list to generated ones.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/1.0/venue?action=getBookingDocumentList (the `GetBookingDocumentList` operationId).
+func (c *ClientWithResponses) GetBookingDocumentListWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*GetBookingDocumentListResp, error) {
+	rsp, err := c.GetBookingDocumentListWithBody(ctx, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetBookingDocumentListResp(rsp)
+}
+
+// GetBookingDocumentListWithResponse List the documents of a booking
+//
+// Pages through a booking's documents (quotes, contracts, BEOs and
+// others); onlyGenerated limits the list to generated ones.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/1.0/venue?action=getBookingDocumentList (the `GetBookingDocumentList` operationId).
+func (c *ClientWithResponses) GetBookingDocumentListWithResponse(ctx context.Context, body GetBookingDocumentListJSONRequestBody, reqEditors ...RequestEditorFn) (*GetBookingDocumentListResp, error) {
+	rsp, err := c.GetBookingDocumentList(ctx, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetBookingDocumentListResp(rsp)
+}
+
+// GetBookingDocumentVersionListWithBodyWithResponse List the versions of a booking document
+//
+// Pages through the versions of a booking's documents, optionally of
+// one documentNumber.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/1.0/venue?action=getBookingDocumentVersionList (the `GetBookingDocumentVersionList` operationId).
+func (c *ClientWithResponses) GetBookingDocumentVersionListWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*GetBookingDocumentVersionListResp, error) {
+	rsp, err := c.GetBookingDocumentVersionListWithBody(ctx, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetBookingDocumentVersionListResp(rsp)
+}
+
+// GetBookingDocumentVersionListWithResponse List the versions of a booking document
+//
+// Pages through the versions of a booking's documents, optionally of
+// one documentNumber.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/1.0/venue?action=getBookingDocumentVersionList (the `GetBookingDocumentVersionList` operationId).
+func (c *ClientWithResponses) GetBookingDocumentVersionListWithResponse(ctx context.Context, body GetBookingDocumentVersionListJSONRequestBody, reqEditors ...RequestEditorFn) (*GetBookingDocumentVersionListResp, error) {
+	rsp, err := c.GetBookingDocumentVersionList(ctx, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetBookingDocumentVersionListResp(rsp)
+}
+
+// GetBookingListWithBodyWithResponse List the bookings of a venue
+//
+// Pages through the bookings of one venue that the key's user can see.
+// Besides the generic filter modifiers it filters on companyId,
+// contactId, modifiedDateBefore and modifiedDateAfter.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/1.0/venue?action=getBookingList (the `GetBookingList` operationId).
+func (c *ClientWithResponses) GetBookingListWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*GetBookingListResp, error) {
+	rsp, err := c.GetBookingListWithBody(ctx, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetBookingListResp(rsp)
+}
+
+// GetBookingListWithResponse List the bookings of a venue
+//
+// Pages through the bookings of one venue that the key's user can see.
+// Besides the generic filter modifiers it filters on companyId,
+// contactId, modifiedDateBefore and modifiedDateAfter.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/1.0/venue?action=getBookingList (the `GetBookingList` operationId).
+func (c *ClientWithResponses) GetBookingListWithResponse(ctx context.Context, body GetBookingListJSONRequestBody, reqEditors ...RequestEditorFn) (*GetBookingListResp, error) {
+	rsp, err := c.GetBookingList(ctx, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetBookingListResp(rsp)
+}
+
+// GetBookingListForAccountWithBodyWithResponse List the bookings of every venue of the account
+//
+// Pages through the bookings of all the account's venues that the
+// key's user can see (getBookingList covers one venue). perPage must
+// be sent. Filters on modifiedDateBefore and modifiedDateAfter.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/1.0/venue?action=getBookingListForAccount (the `GetBookingListForAccount` operationId).
+func (c *ClientWithResponses) GetBookingListForAccountWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*GetBookingListForAccountResp, error) {
+	rsp, err := c.GetBookingListForAccountWithBody(ctx, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetBookingListForAccountResp(rsp)
+}
+
+// GetBookingListForAccountWithResponse List the bookings of every venue of the account
+//
+// Pages through the bookings of all the account's venues that the
+// key's user can see (getBookingList covers one venue). perPage must
+// be sent. Filters on modifiedDateBefore and modifiedDateAfter.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/1.0/venue?action=getBookingListForAccount (the `GetBookingListForAccount` operationId).
+func (c *ClientWithResponses) GetBookingListForAccountWithResponse(ctx context.Context, body GetBookingListForAccountJSONRequestBody, reqEditors ...RequestEditorFn) (*GetBookingListForAccountResp, error) {
+	rsp, err := c.GetBookingListForAccount(ctx, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetBookingListForAccountResp(rsp)
+}
+
+// GetBookingNoteListWithBodyWithResponse List the notes of a booking
+//
+// Pages through a booking's notes. Filters on isPrivate, description,
+// typeId and createdBy, and takes createdDate and modifiedDate.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/1.0/venue?action=getBookingNoteList (the `GetBookingNoteList` operationId).
+func (c *ClientWithResponses) GetBookingNoteListWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*GetBookingNoteListResp, error) {
+	rsp, err := c.GetBookingNoteListWithBody(ctx, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetBookingNoteListResp(rsp)
+}
+
+// GetBookingNoteListWithResponse List the notes of a booking
+//
+// Pages through a booking's notes. Filters on isPrivate, description,
+// typeId and createdBy, and takes createdDate and modifiedDate.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/1.0/venue?action=getBookingNoteList (the `GetBookingNoteList` operationId).
+func (c *ClientWithResponses) GetBookingNoteListWithResponse(ctx context.Context, body GetBookingNoteListJSONRequestBody, reqEditors ...RequestEditorFn) (*GetBookingNoteListResp, error) {
+	rsp, err := c.GetBookingNoteList(ctx, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetBookingNoteListResp(rsp)
+}
+
+// GetBookingSessionListWithBodyWithResponse List the sessions of bookings
+//
+// Pages through booking sessions of a venue, optionally of one
+// booking. includeBookingDetails adds the booking's name, code and
+// contact to each session.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/1.0/venue?action=getBookingSessionList (the `GetBookingSessionList` operationId).
+func (c *ClientWithResponses) GetBookingSessionListWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*GetBookingSessionListResp, error) {
+	rsp, err := c.GetBookingSessionListWithBody(ctx, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetBookingSessionListResp(rsp)
+}
+
+// GetBookingSessionListWithResponse List the sessions of bookings
+//
+// Pages through booking sessions of a venue, optionally of one
+// booking. includeBookingDetails adds the booking's name, code and
+// contact to each session.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/1.0/venue?action=getBookingSessionList (the `GetBookingSessionList` operationId).
+func (c *ClientWithResponses) GetBookingSessionListWithResponse(ctx context.Context, body GetBookingSessionListJSONRequestBody, reqEditors ...RequestEditorFn) (*GetBookingSessionListResp, error) {
+	rsp, err := c.GetBookingSessionList(ctx, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetBookingSessionListResp(rsp)
+}
+
+// GetBookingSessionMenuListWithBodyWithResponse List the menus of booking sessions
+//
+// Pages through the menus of a booking's sessions, optionally of one
+// session, with their items or item groups.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/1.0/venue?action=getBookingSessionMenuList (the `GetBookingSessionMenuList` operationId).
+func (c *ClientWithResponses) GetBookingSessionMenuListWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*GetBookingSessionMenuListResp, error) {
+	rsp, err := c.GetBookingSessionMenuListWithBody(ctx, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetBookingSessionMenuListResp(rsp)
+}
+
+// GetBookingSessionMenuListWithResponse List the menus of booking sessions
+//
+// Pages through the menus of a booking's sessions, optionally of one
+// session, with their items or item groups.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/1.0/venue?action=getBookingSessionMenuList (the `GetBookingSessionMenuList` operationId).
+func (c *ClientWithResponses) GetBookingSessionMenuListWithResponse(ctx context.Context, body GetBookingSessionMenuListJSONRequestBody, reqEditors ...RequestEditorFn) (*GetBookingSessionMenuListResp, error) {
+	rsp, err := c.GetBookingSessionMenuList(ctx, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetBookingSessionMenuListResp(rsp)
+}
+
+// GetBookingTaxListWithBodyWithResponse List the taxes of a booking
+//
+// Pages through the taxes and service fees that apply to a booking.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/1.0/venue?action=getBookingTaxList (the `GetBookingTaxList` operationId).
+func (c *ClientWithResponses) GetBookingTaxListWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*GetBookingTaxListResp, error) {
+	rsp, err := c.GetBookingTaxListWithBody(ctx, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetBookingTaxListResp(rsp)
+}
+
+// GetBookingTaxListWithResponse List the taxes of a booking
+//
+// Pages through the taxes and service fees that apply to a booking.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/1.0/venue?action=getBookingTaxList (the `GetBookingTaxList` operationId).
+func (c *ClientWithResponses) GetBookingTaxListWithResponse(ctx context.Context, body GetBookingTaxListJSONRequestBody, reqEditors ...RequestEditorFn) (*GetBookingTaxListResp, error) {
+	rsp, err := c.GetBookingTaxList(ctx, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetBookingTaxListResp(rsp)
+}
+
+// RemoveBookingSessionWithBodyWithResponse Remove a session from a booking
+//
+// Deletes a session of a booking. Fails with specificCode 24365 (no
+// such booking) or 24366 (no such session).
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/1.0/venue?action=removeBookingSession (the `RemoveBookingSession` operationId).
+func (c *ClientWithResponses) RemoveBookingSessionWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*RemoveBookingSessionResp, error) {
+	rsp, err := c.RemoveBookingSessionWithBody(ctx, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseRemoveBookingSessionResp(rsp)
+}
+
+// RemoveBookingSessionWithResponse Remove a session from a booking
+//
+// Deletes a session of a booking. Fails with specificCode 24365 (no
+// such booking) or 24366 (no such session).
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/1.0/venue?action=removeBookingSession (the `RemoveBookingSession` operationId).
+func (c *ClientWithResponses) RemoveBookingSessionWithResponse(ctx context.Context, body RemoveBookingSessionJSONRequestBody, reqEditors ...RequestEditorFn) (*RemoveBookingSessionResp, error) {
+	rsp, err := c.RemoveBookingSession(ctx, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseRemoveBookingSessionResp(rsp)
+}
+
+// RemoveBookingSessionBeverageWithBodyWithResponse Remove a beverage package from a booking session
+//
+// Deletes a beverage package of a booking session.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/1.0/venue?action=removeBookingSessionBeverage (the `RemoveBookingSessionBeverage` operationId).
+func (c *ClientWithResponses) RemoveBookingSessionBeverageWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*RemoveBookingSessionBeverageResp, error) {
+	rsp, err := c.RemoveBookingSessionBeverageWithBody(ctx, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseRemoveBookingSessionBeverageResp(rsp)
+}
+
+// RemoveBookingSessionBeverageWithResponse Remove a beverage package from a booking session
+//
+// Deletes a beverage package of a booking session.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/1.0/venue?action=removeBookingSessionBeverage (the `RemoveBookingSessionBeverage` operationId).
+func (c *ClientWithResponses) RemoveBookingSessionBeverageWithResponse(ctx context.Context, body RemoveBookingSessionBeverageJSONRequestBody, reqEditors ...RequestEditorFn) (*RemoveBookingSessionBeverageResp, error) {
+	rsp, err := c.RemoveBookingSessionBeverage(ctx, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseRemoveBookingSessionBeverageResp(rsp)
+}
+
+// RemoveBookingSessionMenuWithBodyWithResponse Remove a menu from a booking session
+//
+// Deletes a menu of a booking session.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/1.0/venue?action=removeBookingSessionMenu (the `RemoveBookingSessionMenu` operationId).
+func (c *ClientWithResponses) RemoveBookingSessionMenuWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*RemoveBookingSessionMenuResp, error) {
+	rsp, err := c.RemoveBookingSessionMenuWithBody(ctx, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseRemoveBookingSessionMenuResp(rsp)
+}
+
+// RemoveBookingSessionMenuWithResponse Remove a menu from a booking session
+//
+// Deletes a menu of a booking session.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/1.0/venue?action=removeBookingSessionMenu (the `RemoveBookingSessionMenu` operationId).
+func (c *ClientWithResponses) RemoveBookingSessionMenuWithResponse(ctx context.Context, body RemoveBookingSessionMenuJSONRequestBody, reqEditors ...RequestEditorFn) (*RemoveBookingSessionMenuResp, error) {
+	rsp, err := c.RemoveBookingSessionMenu(ctx, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseRemoveBookingSessionMenuResp(rsp)
+}
+
+// RemoveBookingSessionResourceWithBodyWithResponse Remove a resource from a booking session
+//
+// Deletes a resource of a booking session.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/1.0/venue?action=removeBookingSessionResource (the `RemoveBookingSessionResource` operationId).
+func (c *ClientWithResponses) RemoveBookingSessionResourceWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*RemoveBookingSessionResourceResp, error) {
+	rsp, err := c.RemoveBookingSessionResourceWithBody(ctx, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseRemoveBookingSessionResourceResp(rsp)
+}
+
+// RemoveBookingSessionResourceWithResponse Remove a resource from a booking session
+//
+// Deletes a resource of a booking session.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/1.0/venue?action=removeBookingSessionResource (the `RemoveBookingSessionResource` operationId).
+func (c *ClientWithResponses) RemoveBookingSessionResourceWithResponse(ctx context.Context, body RemoveBookingSessionResourceJSONRequestBody, reqEditors ...RequestEditorFn) (*RemoveBookingSessionResourceResp, error) {
+	rsp, err := c.RemoveBookingSessionResource(ctx, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseRemoveBookingSessionResourceResp(rsp)
+}
+
+// RemoveSpaceBlockoutWithBodyWithResponse Remove a function space blockout
+//
+// Deletes a blockout from a venue's function diary. Fails with
+// specificCode 24274 when there is no such blockout.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/1.0/venue?action=removeSpaceBlockout (the `RemoveSpaceBlockout` operationId).
+func (c *ClientWithResponses) RemoveSpaceBlockoutWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*RemoveSpaceBlockoutResp, error) {
+	rsp, err := c.RemoveSpaceBlockoutWithBody(ctx, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseRemoveSpaceBlockoutResp(rsp)
+}
+
+// RemoveSpaceBlockoutWithResponse Remove a function space blockout
+//
+// Deletes a blockout from a venue's function diary. Fails with
+// specificCode 24274 when there is no such blockout.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/1.0/venue?action=removeSpaceBlockout (the `RemoveSpaceBlockout` operationId).
+func (c *ClientWithResponses) RemoveSpaceBlockoutWithResponse(ctx context.Context, body RemoveSpaceBlockoutJSONRequestBody, reqEditors ...RequestEditorFn) (*RemoveSpaceBlockoutResp, error) {
+	rsp, err := c.RemoveSpaceBlockout(ctx, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseRemoveSpaceBlockoutResp(rsp)
+}
+
+// UploadBookingDocumentWithBodyWithResponse Upload a document to a booking
+//
+// Uploads a file as a quote, contract or other document of a booking;
+// with documentNumber the file becomes a new version of that document.
+// The body is multipart/form-data, and the request is signed over the
+// file's md5 as well as the fields' (see the vendor's page). Fails
+// with specificCode 24464 or 24465 (invalid data).
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/1.0/venue?action=uploadBookingDocument (the `UploadBookingDocument` operationId).
+func (c *ClientWithResponses) UploadBookingDocumentWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UploadBookingDocumentResp, error) {
+	rsp, err := c.UploadBookingDocumentWithBody(ctx, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseUploadBookingDocumentResp(rsp)
 }
 
 // ParseBatchProgressResp parses an HTTP response from a BatchProgressWithResponse call
@@ -6750,165 +17927,1704 @@ func ParsePingResp(rsp *http.Response) (*PingResp, error) {
 	return response, nil
 }
 
+// ParseAddItemsToBookingResp parses an HTTP response from a AddItemsToBookingWithResponse call
+func ParseAddItemsToBookingResp(rsp *http.Response) (*AddItemsToBookingResp, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &AddItemsToBookingResp{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest AddItemsToBookingResult
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Exception
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseAddOrUpdateBookingResp parses an HTTP response from a AddOrUpdateBookingWithResponse call
+func ParseAddOrUpdateBookingResp(rsp *http.Response) (*AddOrUpdateBookingResp, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &AddOrUpdateBookingResp{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest BookingSaveResult
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Exception
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseAddOrUpdateBookingAttendeeResp parses an HTTP response from a AddOrUpdateBookingAttendeeWithResponse call
+func ParseAddOrUpdateBookingAttendeeResp(rsp *http.Response) (*AddOrUpdateBookingAttendeeResp, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &AddOrUpdateBookingAttendeeResp{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest BookingSaveResult
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Exception
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseAddOrUpdateBookingNoteResp parses an HTTP response from a AddOrUpdateBookingNoteWithResponse call
+func ParseAddOrUpdateBookingNoteResp(rsp *http.Response) (*AddOrUpdateBookingNoteResp, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &AddOrUpdateBookingNoteResp{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest BookingSaveResult
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Exception
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseAddOrUpdateBookingPackageResp parses an HTTP response from a AddOrUpdateBookingPackageWithResponse call
+func ParseAddOrUpdateBookingPackageResp(rsp *http.Response) (*AddOrUpdateBookingPackageResp, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &AddOrUpdateBookingPackageResp{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest BookingSaveResult
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Exception
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseAddOrUpdateBookingSessionResp parses an HTTP response from a AddOrUpdateBookingSessionWithResponse call
+func ParseAddOrUpdateBookingSessionResp(rsp *http.Response) (*AddOrUpdateBookingSessionResp, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &AddOrUpdateBookingSessionResp{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest BookingSaveResult
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Exception
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseAddOrUpdateBookingSessionBeverageResp parses an HTTP response from a AddOrUpdateBookingSessionBeverageWithResponse call
+func ParseAddOrUpdateBookingSessionBeverageResp(rsp *http.Response) (*AddOrUpdateBookingSessionBeverageResp, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &AddOrUpdateBookingSessionBeverageResp{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest BookingSaveResult
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Exception
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseAddOrUpdateBookingSessionMenuResp parses an HTTP response from a AddOrUpdateBookingSessionMenuWithResponse call
+func ParseAddOrUpdateBookingSessionMenuResp(rsp *http.Response) (*AddOrUpdateBookingSessionMenuResp, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &AddOrUpdateBookingSessionMenuResp{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest BookingSaveResult
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Exception
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseAddOrUpdateBookingSessionResourceResp parses an HTTP response from a AddOrUpdateBookingSessionResourceWithResponse call
+func ParseAddOrUpdateBookingSessionResourceResp(rsp *http.Response) (*AddOrUpdateBookingSessionResourceResp, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &AddOrUpdateBookingSessionResourceResp{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest BookingSaveResult
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Exception
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseAddOrUpdateOpportunityResp parses an HTTP response from a AddOrUpdateOpportunityWithResponse call
+func ParseAddOrUpdateOpportunityResp(rsp *http.Response) (*AddOrUpdateOpportunityResp, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &AddOrUpdateOpportunityResp{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest BookingSaveResult
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Exception
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseAddOrUpdateOpportunityNoteResp parses an HTTP response from a AddOrUpdateOpportunityNoteWithResponse call
+func ParseAddOrUpdateOpportunityNoteResp(rsp *http.Response) (*AddOrUpdateOpportunityNoteResp, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &AddOrUpdateOpportunityNoteResp{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest BookingSaveResult
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Exception
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseAddOrUpdateSpaceBlockoutResp parses an HTTP response from a AddOrUpdateSpaceBlockoutWithResponse call
+func ParseAddOrUpdateSpaceBlockoutResp(rsp *http.Response) (*AddOrUpdateSpaceBlockoutResp, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &AddOrUpdateSpaceBlockoutResp{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest BookingSaveResult
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Exception
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseAddPaymentToBookingResp parses an HTTP response from a AddPaymentToBookingWithResponse call
+func ParseAddPaymentToBookingResp(rsp *http.Response) (*AddPaymentToBookingResp, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &AddPaymentToBookingResp{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest AddPaymentToBookingResult
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Exception
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseAddRefundToBookingResp parses an HTTP response from a AddRefundToBookingWithResponse call
+func ParseAddRefundToBookingResp(rsp *http.Response) (*AddRefundToBookingResp, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &AddRefundToBookingResp{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest AddRefundToBookingResult
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Exception
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseChangeBookingStatusResp parses an HTTP response from a ChangeBookingStatusWithResponse call
+func ParseChangeBookingStatusResp(rsp *http.Response) (*ChangeBookingStatusResp, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ChangeBookingStatusResp{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest BookingSaveResult
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Exception
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseConvertLeadToOpportunityResp parses an HTTP response from a ConvertLeadToOpportunityWithResponse call
+func ParseConvertLeadToOpportunityResp(rsp *http.Response) (*ConvertLeadToOpportunityResp, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ConvertLeadToOpportunityResp{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest ConvertLeadToOpportunityResult
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Exception
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseGetBookingResp parses an HTTP response from a GetBookingWithResponse call
+func ParseGetBookingResp(rsp *http.Response) (*GetBookingResp, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetBookingResp{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest Booking
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Exception
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseGetBookingAttendeeByHashResp parses an HTTP response from a GetBookingAttendeeByHashWithResponse call
+func ParseGetBookingAttendeeByHashResp(rsp *http.Response) (*GetBookingAttendeeByHashResp, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetBookingAttendeeByHashResp{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest BookingAttendee
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Exception
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseGetBookingAttendeeListResp parses an HTTP response from a GetBookingAttendeeListWithResponse call
+func ParseGetBookingAttendeeListResp(rsp *http.Response) (*GetBookingAttendeeListResp, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetBookingAttendeeListResp{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest BookingAttendeeCollection
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Exception
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseGetBookingBeoListResp parses an HTTP response from a GetBookingBeoListWithResponse call
+func ParseGetBookingBeoListResp(rsp *http.Response) (*GetBookingBeoListResp, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetBookingBeoListResp{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest BookingBeoCollection
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Exception
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseGetBookingBeoVersionListResp parses an HTTP response from a GetBookingBeoVersionListWithResponse call
+func ParseGetBookingBeoVersionListResp(rsp *http.Response) (*GetBookingBeoVersionListResp, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetBookingBeoVersionListResp{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest BookingBeoCollection
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Exception
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseGetBookingChangelogListResp parses an HTTP response from a GetBookingChangelogListWithResponse call
+func ParseGetBookingChangelogListResp(rsp *http.Response) (*GetBookingChangelogListResp, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetBookingChangelogListResp{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest BookingChangelogCollection
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Exception
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseGetBookingDocumentListResp parses an HTTP response from a GetBookingDocumentListWithResponse call
+func ParseGetBookingDocumentListResp(rsp *http.Response) (*GetBookingDocumentListResp, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetBookingDocumentListResp{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest BookingDocumentCollection
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Exception
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseGetBookingDocumentVersionListResp parses an HTTP response from a GetBookingDocumentVersionListWithResponse call
+func ParseGetBookingDocumentVersionListResp(rsp *http.Response) (*GetBookingDocumentVersionListResp, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetBookingDocumentVersionListResp{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest BookingDocumentCollection
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Exception
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseGetBookingListResp parses an HTTP response from a GetBookingListWithResponse call
+func ParseGetBookingListResp(rsp *http.Response) (*GetBookingListResp, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetBookingListResp{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest BookingCollection
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Exception
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseGetBookingListForAccountResp parses an HTTP response from a GetBookingListForAccountWithResponse call
+func ParseGetBookingListForAccountResp(rsp *http.Response) (*GetBookingListForAccountResp, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetBookingListForAccountResp{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest BookingCollection
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Exception
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseGetBookingNoteListResp parses an HTTP response from a GetBookingNoteListWithResponse call
+func ParseGetBookingNoteListResp(rsp *http.Response) (*GetBookingNoteListResp, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetBookingNoteListResp{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest BookingNoteCollection
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Exception
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseGetBookingSessionListResp parses an HTTP response from a GetBookingSessionListWithResponse call
+func ParseGetBookingSessionListResp(rsp *http.Response) (*GetBookingSessionListResp, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetBookingSessionListResp{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest BookingSessionCollection
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Exception
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseGetBookingSessionMenuListResp parses an HTTP response from a GetBookingSessionMenuListWithResponse call
+func ParseGetBookingSessionMenuListResp(rsp *http.Response) (*GetBookingSessionMenuListResp, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetBookingSessionMenuListResp{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest BookingSessionMenuCollection
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Exception
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseGetBookingTaxListResp parses an HTTP response from a GetBookingTaxListWithResponse call
+func ParseGetBookingTaxListResp(rsp *http.Response) (*GetBookingTaxListResp, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetBookingTaxListResp{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest BookingTaxCollection
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Exception
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseRemoveBookingSessionResp parses an HTTP response from a RemoveBookingSessionWithResponse call
+func ParseRemoveBookingSessionResp(rsp *http.Response) (*RemoveBookingSessionResp, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &RemoveBookingSessionResp{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest BookingSaveResult
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Exception
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseRemoveBookingSessionBeverageResp parses an HTTP response from a RemoveBookingSessionBeverageWithResponse call
+func ParseRemoveBookingSessionBeverageResp(rsp *http.Response) (*RemoveBookingSessionBeverageResp, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &RemoveBookingSessionBeverageResp{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest BookingSaveResult
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Exception
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseRemoveBookingSessionMenuResp parses an HTTP response from a RemoveBookingSessionMenuWithResponse call
+func ParseRemoveBookingSessionMenuResp(rsp *http.Response) (*RemoveBookingSessionMenuResp, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &RemoveBookingSessionMenuResp{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest BookingSaveResult
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Exception
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseRemoveBookingSessionResourceResp parses an HTTP response from a RemoveBookingSessionResourceWithResponse call
+func ParseRemoveBookingSessionResourceResp(rsp *http.Response) (*RemoveBookingSessionResourceResp, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &RemoveBookingSessionResourceResp{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest BookingSaveResult
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Exception
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseRemoveSpaceBlockoutResp parses an HTTP response from a RemoveSpaceBlockoutWithResponse call
+func ParseRemoveSpaceBlockoutResp(rsp *http.Response) (*RemoveSpaceBlockoutResp, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &RemoveSpaceBlockoutResp{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest BookingSaveResult
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Exception
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseUploadBookingDocumentResp parses an HTTP response from a UploadBookingDocumentWithResponse call
+func ParseUploadBookingDocumentResp(rsp *http.Response) (*UploadBookingDocumentResp, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &UploadBookingDocumentResp{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest UploadBookingDocumentResult
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Exception
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
 // Base64 encoded, compressed with deflate, json marshaled OpenAPI spec.
 // Stored as a slice of fixed-width chunks rather than one concatenated
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"3L17c9u4siD+Vbr0u1Wxf8sosuPMOWPXrVOejGfie/Pw2s7Mnh1mUxAJSYhJgAOAdjQpf/ctNMCXCFKU",
-	"LCfZ+SexSBCPRqO70c8vo0ikmeCUazU6/jKSVGWCK4o/zj5HNNNMcPMjElxTrs2fJMsSFhHz5tknZV+r",
-	"aEFTYv76D0lno+PR//es6vmZfaueVT3e398Ho5iqSDI3xOh6QSEiSQIzwhIaj4FKKeRLEVPIVU6SZAn0",
-	"z5wkCvSCwqvr6wtQmuhcjUemMzeGmcJpHL+T77OYaPpScE0ifUn/zKnC2TcHPYXItgAtgMQx7HEBLD6B",
-	"GZNKvyUpDSAh9i8gPAaaEpaApH/mTNJ4H4QMuZnPjNEkVqaXaEH4nMLeHdMLYPH+OOSjYJRJkVGpmQWt",
-	"gQ3h7kcbDCxWIGa4zrKl+2UnO6WJ4HMz3HgUjJimKfY0EzIlenQ8Ylz/cDQKRnqZUfuTzqkc3ZdPiJRk",
-	"aX5HudIi/QVnb7oo++rbRwfVl9W3v5Ekp77+EV6NudknZUulJeNzbPpZU8lJch77oeIW/0QBi4FxIFzo",
-	"BZWglkrTdNzX5XuZeEB9qiEVSsNzSBi/USfA88TsbSpuLbxTIEnSgHA/dpeDmbFT8vncfvY8GJmeyTSh",
-	"o2Mtc9oGU4luZpDWMuZS5FkHrqh8Wj4C2/AEJM0SElFl5g9RLiXl2r0cvBy3yb+ary7pzLe5rH+nzGnI",
-	"8RiegEhZecZI0cDMZQDOFgfQC5tsIXjHG8luSbR8aQga95z93xcU8ad+sObkloL70Dw0X9YwaypEQgk3",
-	"vatUXSH5aXd89ebKkaYADsyij8btdQWjz0/n4ql76oB99ebKdWpG6Oj+DEmQfXsCBwEcBvAchIQXsHcE",
-	"EeFcGAoBiur9oQNjn9XQdtfOZ2efmdKeKfzO9ELkGlgcuB1uQBFJn3mgDNnsJ6UM6ZykwBQITn3ArjBP",
-	"TD/RSJsZ1mj82S3lPRSeAzUNmgTeEG5YQ7fhNI4Zn4fcUXtlO7peZjQAzXSC/6X0L8FpYPZD6p+Jptes",
-	"WB+Pi98+HjDN4znVDdIYi9zQiHK5PE+n9ghMc8U4Veo9Z9pHHy8dQ4K7BeW4MBJFIucaYjozX0LRA+Sc",
-	"aTXw5EUkIxHTy/aAbwzhJFpTHlOq4G4hDOaBpHOmNJUnMIGUEq6AC0hYyvAUpYyzNE9HxxPvYCKmfnqC",
-	"cH+iwLQ4AaIUm3Maw3RpkYzKWyrtyg2Z0UZ4eFkeA7uvMY5PPr+mfK4Xo+ODQw+7iITSLynXVPpgbGQF",
-	"pSHCBgV/LsCsF0QjBKa0mqAWdupDwV3DmHXU2bRRmqQZflfgpWefcoVQODiEvUsaCRkDnhf4mWrCErV/",
-	"UqMYNVBRbvbpj4PDD2sIyFk5dn0i53EHu3LweuIOE0RE07mQRsCZuSOJLx4q13SxppIWeBkTrwYfMCZT",
-	"p1Ek0vScR0ke07ifxdiRmW2rEBBpKmKUo/0sJpMsJXLpSPR75UdLs6pc4QEQhojq2oFxPWzIbxukbCNE",
-	"LMih7/CYd2BeAjccQOXRAoiCcHSaKy1Jwsizq2XM6TIceWU5pLim4/opPpq0Wq7hFpdU5YnuQE6u7mpH",
-	"u/oISGSaqTFcIbFRsDCCwpRSDsr8owUoyuOQC55YqsRiv+A/hMbBHllhb2D63XcSquB4R8olcssO0bIC",
-	"nD0KfXv41nVxXuFASpUic+pDabu+2lUtsLRX5VFkGAxTMCOJot5ddI36j4rdOLgjymwCjQ2ztuc13kA+",
-	"kN5xTiETSpPE9GxanKAkRVEqUZrwWJm7RcFGrVzChW1kLqPj9p46Brl2I5DymfNscWBt+4RxejC45eHg",
-	"ls8Htzwa1NICdPCySlAOb11I/2taexHBySheTKBSCe7EGMbnJQMwR4w4YUZaCg1zqou+8KwrIxhWDc7j",
-	"k3qT10xp2wwiSQ3m/ox0hMeQipjNmH0Q8j1kumZwg/l2RkgGrCgdWzbtWHNDC/BEhbzeVwCGjSPlcpN4",
-	"ovbHdkHnMQ6NlyUgElegjQClREpDbkUo5aNYri8cQQ/gBwUtafCFKZHR0A13bc0tetihQmCcb0PkjDy3",
-	"7rOfacRSgjf62kZuBYWtdC0FQtWULb16lrUAc/iwbtwamBrKibX9L4hyc45r1/KaWMM2GZupi3yasMjf",
-	"VV0zsHZi9bOy1f6Vqob1FLGheviZ6LWq0Yv2F/fBqElgtsDwegdd6grUIuG7UvIp6UeDBsKeyFDgGaBX",
-	"uGwPbIg5VYoJXuBHBd1ttsN19modvrl2mx+5K/uh77hpFt1QfV2IpGsRwrYfRtNw2+x1fnT8hzkuH3r4",
-	"2kuRJDQq1PRN2p3S9YhXff+GFkhnJOTNwdWG08pKio57l1Mjc6318C4l4C2qn/0yfYXLVrw/AaYV/NfV",
-	"u7dg+oGYZsimBa8UQuN+WaJADI9I4ZCtcYxKrQiN8ZIrZPEqHj8Ov11Pg9U7nDNJut67NV5SlA36j9ZG",
-	"3MR906HQ9YH9J6Kjxala8qim5VuBmnnbgQDm1Xlc0Lap6cxzNVnBVdvhh67Z/JeYtkd7x921SMyAVAOt",
-	"zLQ8q82PfxES6GeSZgmFcMT4LSutV6rjRmyOg8pIRNf1hiy/o5OMSGLPOIljZnHiojZjS6LaYJ2KuHYR",
-	"vBN5EttLseB4wMRdXatRgG8FytUKggIw5Yz6YF9d4ruA2w+s1lvZpT42S/0kpk8U2GkBUbBiFHDTa/K/",
-	"T0rw8SW5e+Pu0ZauonG1w2ZCkqRGowiH0lpqYV1qdutG0k1nsR7+nWC/kGJeXKmbUM9qbwaJ0iuzKL/v",
-	"HPuSmjtm165LfOunUS0W5Jr2DIXqr+6x8PXAwYq2faMVvNZD0M7jDmTdjEGvnJqHsGk76Zx3EmKDnFMS",
-	"3ThRp6XjkbSus794d3Wt4ItbbABu6PsK2ZGKAlMQN41DFTQ+ianqPlJo2knJDT2pj0sic7QUEGcBPpxM",
-	"YE9lNGIzFqHLweHR0dE/9wcbS0umsA64ONugAaZ+OHcQugo9mus+jynX5pqjauAzQkdxyEog4x8GP1Ez",
-	"YA/GQL547sfoFVGyNbcLgnqOmWFplkdG5ReG4i3hhi4hJUs0okwLMruqQc19xty3aCozvdr5oBZPL5ih",
-	"23M69uq5MyovvDpO8xQU+wsV6yt2pnG3yrzd0f+mUjydEtOJmM0U1YUUglfqQs+Jz3pnqoUmSY1WDFo7",
-	"hbuFSGgNyL7O770bmWaEL6/yNCVy2ca+wpbYaZTf4IrvHx/lnh53HVTHuWZAEiWcrq0wu5fW+cDpv4w8",
-	"hZdRFYScWotxdUNV1mBb8xZZ67UziCyc9zjeFJ0V2oGBThmNnXk8h55d6JgqmG86kbPm997JtPZwq0Hq",
-	"PXiHebBT0npgrTgpbeNs1OtPtHYGlX/Rxp5B3bbXwQq+Uy74MmWq65L5d1fyDfYkcq5eUxrDeDyGI+BG",
-	"tJE3VDM+fzQXI8/IL7YaueFjNEzJVdClb67jKjjSQ2RnD5FtrSZmKkvIspOxonZqI3VLj2oMO3uiAJs8",
-	"QC3W5Q7aWl1t9gPcEHpmjq8C8x9Dq/CKKxCZE8aVrib+ROGixq39KmbUs1+rvKi1KuREhT1zB+YW/OJq",
-	"Ex8MLyGzKqTXjN+8FX4hrWzwb7sQ30WzQ2Pxb1hSFcBb4CKA95DzmEYsbrgOjd6PgtG/R8HobQ26ru8m",
-	"faiAe1kM2Idnbb7dvh6VynF3WfB5m/EZk+mDzHnoV9tFuw/RdzuhmsYBPIeI8Igm6C1xBBlZppTr0o/8",
-	"4ZaV7xQJ5zlV2rmaDSa29RX+imoGn5DBbwWLBpuJq+YX8WyTL7ab9rn92DtxdWF3/3fCDPv0Cz2ZZFxf",
-	"b2A1Wv1k6DI3MzEOubZZudBnG2m5qvcENaxevQZa+WsojCNs9MUnwfiW5GAdPC7prE2majNcyw9XGFfx",
-	"aQ/j6uNZUXXDHiqnr7CT5uaa543NnIkkEXeofYtplDBOT9CHzbmKWXMzU2Cw0qvWa3Gn4QNa7d6G43WJ",
-	"wr4ogTuiwM6vyx+tvlUFrMsxevbsNVP6F5ZoKje3yMzwOxCzmm7E9HeMc7+hS4VH7C5AZQfhS7BXVZSB",
-	"0Ckz5KXnvrtHSQV2ICP6Gy4vwU6vWz+yHCzgPULAz0yK9M0GV8Cm96rY+tNbynP66wbH2X0y/PC3MQa9",
-	"kV6LOePX4ob2qOS7tGkGxjXTdC1qJxFzYHyo1/qtC68Z0FbSGZXSYrfHC4W5QJLErAqjsiB1Duz2fNMY",
-	"zBav11PbSZXuYd4zV9ijPKwqtq/ARmBY7/7aBSMlS1Q4AlFA7KXJtRTSPuN5SiWLwE7PzFdw+m42Ov7j",
-	"Syu648soMwKrNEP/n6f/+mPy9McP/2MvDMf2r/1//Ud7uR+aQuEviSC4prNbb6xTEQWDelNsU3NQRIib",
-	"ny4YZg9RMwDrtKKCkDNu99YwbkM8FiKlGZmjgbrwTraUlqgb6+Wwf1IOVbhLokqaTnGXkQRlmRF5jRBk",
-	"6KnSlHidpkmW/UQ4t1izoQMUybLSS6eNcOhTDmoh7ri56KZiyhIKWUK0Wa8apL6rx8h0B7V0+S2eDdap",
-	"ug8Ga8LWXE8mEEsy0wEcQJQIZS8pCcl5tGhwtZ6oj+r24dQWp1MjSUZa+WVa1+rs84JNmRayv9lVRskN",
-	"XdtIcNXdk0gJ44Mh9rDwGzLfQHvrvuhUbPuDeSaOY4/HYzg4BGnjeazHsnMUHrZzRbzOyjn2H5JX129e",
-	"F3YrO5Y7xE8UEoLSbrWDSISGwImRMmtwyrX6SQi96G/ySmia9Dd5Qw1FVguW9Tbrx8yyUR9mukbXktzS",
-	"LhesiuZuhlfntQ89+JWS7Oto0nmeXpbShZ86PiTSCHnThicOP/L7c1aBS92RR+03d0zrLmmmiOhZELXQ",
-	"ZD7ohOSKvskTzbKkcDLsQCBk0YMW/Ru2vA9G7tRe09QwOGpZ6nlK5oOVKK6HXbqxnlm91bfW71ux6SHa",
-	"/dbRa+v26xgyANozlmyg3moMvD6qRkj9TsZbiFT3XWvf2dW17O2rXVzJTFO58Z1vSmdC0o0/61I0vDMy",
-	"tA0XtgH0glPHdlXhoE+b6Rs2EdFaiO3fxQGuzWJWxklhiKmYS5KmnsA4Ym5sqMDtIGIk1+KlET635jFT",
-	"SclNLO74JhrqlQig07SwEnylOKAVQtCEs5G2hrkN8O1nsLk9YEOb/jrv8mvy+RdJqf91Sj6/rF2qNo1c",
-	"fbDc0mV85UK7OIR1e2Puw78I+ZJKTRi/rmSV9mKlEOlWoT2K6jx7O3hK2HzLU2IuyOf8dE55TDoCARbi",
-	"rujc87YmMPdmO3Ik5omC4pPBHpg9rlallLkVOtQkTZ8CAV9aBdGc3WKCA/SytOkofHhQV0M/bGkbiFiO",
-	"rn8nklZnZNWmApe5Q7cWshGt4sPjUOp3iLbJeWMusj2J21SS3JB49xLnuhHv1838xizorlY78N/H/Feu",
-	"zm35rbgPrQJjZZeqtAC9IW2u2Taw3uRCtQny1bPxdYTjiJkRy+TSRYegA7xHLCtFcxcWojqdbFhMtJBP",
-	"FLh0ECpAX/Kmp/zzycEPPrG0dk1eVXEVmf18YuaccipJgokwjuFoMoEpicEF6ARwNDmAnJNcL4Rkf6E7",
-	"xeS5mdWUxTHlQciPJkcYCT8TOcfXLyCleiFifEqsGcE8/8E+QGuh2aYAjg5/BC1EyFNzy3BjqgCOfphA",
-	"zm+4uOPmx0EB4GpWPxyW8jH9nBn6ZWbyw3N0aZf0VtyYMV9MJmCkdclJUtgSEBjm1QFOh6VZQlPKNXW6",
-	"8LbWpJabo83ma1vj39ZM0ogpChHJFbX7WUSKHT6fTF7AnluV4VNKk4TuB3aTQ75HbBgUNbc1BwOHJkxw",
-	"1+4fsEcqz5aqPVMhT5lSjM/3AzSU2GQnCVM1Fy4bhuRf+qqNp0SjCiZeTlHzlfUgHJqZZlKkVWI6tCK3",
-	"rI3NY5SQKU06pAL6GbswUlGZ1sgMM0iwl9ZVoN2t6eEJJvD6M6eApjTKI7whe42huXe9HBZaZwreX74e",
-	"w5VLfLGa+dACxV2qmTKDDZh7i3vPvPuxjZbgLZFS3KlGzMgxUBIt8IRhIBsQqxII7HN0EjRIfGeEM6ZD",
-	"jrZETCI6htMy2IRya10uVQfH8PHjy3dvr0/P314F8PHj23fX5c+Qf/z409mv7s3Z25/x/9dnV1fXr07f",
-	"wp6LKNo3T3+9PDu9PrssXySUmDemi7fvrs0J+Pjx7M3F9b9PGqfwS1i5bxeDhaNjCEdvwtH9GEoHyJCH",
-	"o48fz6/evn/9+uPHcAQp0dGCqjKpnVk3kRTpiqK6caiq7fi1mbWk045cuzQOsPTOyk3uY7QOFZrBOL0u",
-	"1GROr9hf9GAyacTdrP0GG3qtxB1eNDWw7AgkXTnJCm/FQfb2tswfrFtGzRekcyXDtqvtpbL5zm25bT0L",
-	"61wUG7ozubJptq7qatEV9Zx53AomsnFD7XCiqVPl2bSQA5yEWOfulerQB+7dqpK2bhlrWQE7LVY1DXfN",
-	"rbPbwIUi/5CWKMD3NhRmB37C+1LhYlzd7D/4tDDmg5+ZrH9BVDSyvMX7ybfD5dUsplth8mCkOrfea0Mo",
-	"w3dF9h+f5tfP8VeHy+rg3zd7rM/2kVlkIxXbI7FJp5Ta4aZ/d8jtPBfWL/H7XmD38qzPxYJlf8slFlo6",
-	"36XOTXkLV0XL/UDMIGZzlxu65axYQcTrrbjeQ/GcuyXUE9us81lVvY7B6Oxt/bA3TRecMu6S8x90eGCt",
-	"SR9sh617hReBC5uSphVPVdWx802wdSYn2SaqsS/QegOFfFOm6Anef+K8560/KapaHGCNNK0XlEmXB2c3",
-	"gSDfT27E7zWUeQd5Br9lpKCPA9Yzg67H1m9vF1s5PQ85iFVMQHsx6Fnfl5zHZtJo5pmFqRR3qpH7pKbc",
-	"LwZaCV1nfJ5gAhU81aglRjUXAbUQUmM+8PV+/Lb3oJq3b8GrCLmWP7ocM6j13ItpJDAju4LJfmAz43qY",
-	"Zcj93BKVaqsn7NH4Z/ugexf72+0SAYxNGmvOuaL62CUSlxCOwhHsTYVegIWDWbpe0JD/RaUAM4xV1oej",
-	"5XK5fJqmT+MYXr06TtNjpcIRMA7vr19aVTHhIJzjB4Qj8zwc+eFTA8EeQuDL0f1T+8dh9QcUfxy3/tgz",
-	"ve//yxcb0YQbeiXcB6NSQPPUzoiEjBVkVFpXZji12d4hIhkwDcQwJkO5RJRbywyk5DNL8/QECCREzqkM",
-	"uVU3LwimC6ezGcWQxqUoDhPJLCjKIhgHPsGkfoFbO9PAmi2wxszBZOJKXLjeJ5NBY22VuMh5nmsBkupc",
-	"cthDSxpOyp2Y/WMb8KFoZECAb8QMDidWJYa5tw4nVptdhO0rladUwcSFktgMUE2geSuHXDA+704JeLOB",
-	"e95qtqvoxktwLrypP1r0tAiWuTOgsbnGuwoM9Zut44fEYCuRS1+OyANbNoJxphkmUaBcy2UAhy61B5aQ",
-	"CuB5GbMzFeLG0D7K54zTAI6a4QABvIDTi/Mh6UAU6lpxWl592Gp0/6og2chKjEylHt+0qkUBEseu3ogR",
-	"vk5cAqjzGC2ctUTo0JMHvQzm3z5fwIPTh/cG9BwYUlxleRuSfuDORqDvKPvA5vkFetKcbCJVbxhWgpH5",
-	"1wJLFmyU/73+6QVZP2r9U1VGPe0iyRFh/OUD8t7/P5ckaZheu46b316g788stoE4306H0ZXvpCOBVj2l",
-	"9NZc5CF1FoZfwGd5kmyQGdqXcqOtS0K6GS39YZjroiSNYJMRFgdwADkvs8a4Z4dwJ5kBrxGTDJ0tKuIc",
-	"1SnuC5B0lhf5vnvpq1tFLbTyUX39HjuJSumksmlg1RbkWW9Ml9eh1M5CWlY7LSNbegJbQo51sgYHtsBe",
-	"zYmkWRmm4YriLUibbpf4wAdAZ2PwmKm7z/aGaCvknHCmhoc7ZUKx4Y2lmLGE/rzhwXOfbRBQN4yrOXh+",
-	"e4ZWbOxDeJmz0PiItNIifU1vabIVi3lUMplQF6W74aQSMRfnO/AHDkaqsmxtHK7U+nZD2dVd72oV1XaE",
-	"1zit7wGvLU4+BK+7XNv9KZ92QwU1mb8UicjllpXRNlEhBlvr/0Dlsxn7jJacSun3EJ3fMI0fhjxFuWR6",
-	"eWVgZ8F//vtVe7WheQxhPpk8j0jGDF/GH/TYPlNszonOJbVPw5HTWhWPi6qbibijMiKKwoJ+DvmrN6cv",
-	"n169Oj0ITI80rlj56cU5KBpJqoNCr1Z+i3l4IqIpt9oNMXOKNOvDHrRHgjR+UVY3EfESpktNlW3oXLqe",
-	"Xi8zLPPGdYC6kjTTS8DKlnum2flvv/37KRaoW1ASo6+2TX3usrLs294ygpsch/zPnMplUC7mlkp0fQ9H",
-	"B+NJOLLyTDhit7dLM8h/WjhWo1j31To0bZVlqlw274hIrAlbzP/Nzy/sTLGitFv0Pg5T9hryvQ4kDRBx",
-	"GrpGSW2m9MLHH+4WQlELEnRUF1ipgHCYsVsKKeO5psrqW5lWECUiurGSFDM4ZOE2Kkj46H89Pc3Y01MX",
-	"pkBcaZOCvmTsv6khMC5yuyMuzpxAA92D8SQAomBG0GJvTc83TJstUsCcNKkxEAH1KkHpx46bZYsAlLU+",
-	"1BjOMEoEC4kwZRDi1fX1BVZjAC1C/oxk7NnBePLsS/nR/b+sY/5/frH/37sTb40kBu3G8C6j3MwXI7YJ",
-	"D7khfBaLp8sSeYpgDMGTZQBKWGdt2yuqz131GPuBkZHNSPYMuFbFnYtxLYDphuQL5eQRFMW0mwV1jAwc",
-	"cguFerSDLdu8p6i17BuyUBARQApMm1hkrdQKSMhrITclMWxWcLEVKBDSLh9drnKSJEvrko4LD3kZ1BDA",
-	"NNfNXlKytMfDnI5bdzdwfR1OJgjNKGEYQp7mSoc8EeLGOpcX3dpEaku7ZQYKJRvAI29r1xrMs34Ma+h+",
-	"4ELVJf4vch1yAloSljA+r2xAcCVSG+iJFx2UQlSxCqKcUU1VVrUTa4Ny3A6/chIJOE7o4nYATVc2WxPY",
-	"WzM4c56kUOg1laOhVcxERuZUQcwUmUtKXZbjFCFooFNYC1kxDkbjhPylLSmyILqwfFThCEXxHguSLyGK",
-	"L+HoGL6Mx+N7w0GdBGGe/TEejz/chxzhYVdiKawtkWEd+J3vES7flurYI/BXZZpxZhhroQlC3jbCWHiX",
-	"l1Hk/S4MwN69RwWVGQUjR8VHx4aK4z0ro5xkbHQ8ej6ejJ9bFm7T7JSnDIlLccrqlYAy4aun9AtWM7WI",
-	"26y3cjB54Sm7m0eLqpJWSU/MFWE0bVQlKms4/STiZeEp4vx4SJYlLMIvn31SVtK0aDSorkuj9Nh9Uyw0",
-	"0lbN/wFXfmhtd7ubQLlIHNyTN2+ByF4rcIblcgK0CFAZoY0Jv5wRZyTzjVku4lkVbIhyVFEHZPQrdWjq",
-	"JlSrdDZCgVQZQdn+Rvu1pFounyoyc4Kp6c6POrYATTfimK8hpYSrsgjWlEQ3cMeSBKYUUhJTm/i7qIOL",
-	"QT/IUbBOt2nQgUS2vNTfGoUaFbQ8aNRIc1rClij4M6c5jS1kd4NEV+iNaLEGK4wiUUSnOiNYFYO/v3xt",
-	"R12PWVhuvA+1So/MQbhlT1CBWDLnXXjlynt1YpUd9u+NVvVqaWvwysH1UZDq0uySG2FnWFOWZvNijavH",
-	"hILGjWHgGOl5JyAmSzWGHk53cAR7Rg4M+dFksg93C5bQZrUzpQ32yZxzxuf2OmW+6+CQTsS3jN2PibiU",
-	"vzkm4ho9OPiOU0dl0HPmk5julhsWFAyZ4YxxphY03hFXzHk3Av5Pc4oU5JmhnYeTiSt4Z20J7mKiQRhx",
-	"t1Q9FFTX1XEbh/x3b6m9dpU+phu0ulbBbhzybmSf/HhopNZPYmq6TkliZHUa7wf47nnxbkGUEYadZqIM",
-	"GnfNDuzlvyIgGNFKbmm8b+4eWKwP9syd3cj5hCM0Pomp2u8+Ezl/zPNQq5H4TU5DWTqwQ2RcpcW7p8Ji",
-	"VuCjQbWFFFzkKlluQ5edNqM4FCSO38n3WUzKC333GfndXkuBxYF1A6pi/PdKL5MACvcLG8+J1Y+ILVXJ",
-	"rWbK7N2JRfAcRz6fnX1mStc7LA8ZKqlcSHrRX8iZcp9WarUxmPnh5OwrK4DM2S3l7hJ4YislKDMN9MhS",
-	"4EoMN110bSsfunvA9TiIf9oa6BsdgdpEBkq8tcT+SFacXsPQPLajs3EaxxWuoEut3XIQnNYORS1h+YbH",
-	"osr63yez6FwWV6g62uJKV+Ka6152DYEm5C0i/0PH3b2o1+jBy9p8Hwcf2xHiXxkPS2d+Pw0uYLMzYcTw",
-	"7araxFqMaokenQj1mvVdzS9Ql6YXUuTzhUvigmVan6gyOCooLUPJ0qmjfBenlSEfGy/qUYLfBjdq5k8P",
-	"lpyWftMFHHeDLOgVW49d2wpdGgr2GpcpaxAMZcnOefcEytznsHdwuB/Y/PwBFNmZg5A3MkZb7lplbS95",
-	"dpl+yM9gQ17nsJaXEl14EGMi1tA524OtYOASE4SjIkPrnkaL2sHhPkSEY8HiOKZxRdbjNaz4zIX9PTIj",
-	"bqQV+N7ZsHMn9zJh3OtIxHSH3JgX5rIuZlyG4q5jxY2jEK1UZuk+CraGC4YVYbjUU0zJhfFRTxN2S2PA",
-	"+CeLnomYNxk3w+BJxOeGI35hi0FbgFJ3QsZBEVqJarVakFcKWozBxioYEdOWZzEcHI+INfG68K8nCi7R",
-	"gCJtVZbUXhh1Va0dZ2slXWUOX9+18J+wVwgJOHt3k5v8+KN5EXK78kjkSVzod723uRa0H+dMdZXb+cpn",
-	"qrbODqnCws1stzk4tpLO+8vXuzk2FgpA6hV6bFBfu5DQg8/RvMrAtI1B6fDgYBXFAnx8CHuM24DEIvVS",
-	"yFmhSjg8eF59Vrzf7xBgy/k9mqSymoPqa9PwYoEd2FblrtqlEFv0Ws81vh6d+gWUeTPN2VBxtpbqvJiV",
-	"CsCleYODyaQWN3hduiiEPKYzxilehJz1Fd0ixKzwb+ijjocHNgYOrdbNC5UVUvqx8XFlZ1+yuG+ElUOl",
-	"53Lndiw+l/3uGFHXSNB9bPUfHRdxizc+rHlMSXQ1sdVXxhNX1sNPuhxEdkm3drr/m1663c3ERRY8UTa8",
-	"09xOFHXEyeVa+/9hlpC5CjmJY2gUewugq9RbUWDKCI/osdVHiKr5Py5afUMStFq4ppf+2K3ZMfGxne4A",
-	"29rJ4LZgjnXlIVImRJJKP10szEuCPDN4NMTpTn33lTGoMwNJLyq5urOPrRAqx6ml59kBqrXKtm8q00/+",
-	"4ZXpJ/8sZXpzi61Fh1dy/eTH6tN6ky7ZvjHXR0NHXxK9r4yIzUhVP7NsJuDbJc9s7NZuxajVsLstyFrD",
-	"BtIl9yO+uhpULYT9oVcgW496j0sNu9JdfkMUHEoJm+ap3ZLBRt87xspansltSODRiwqjitqfglqXCPqZ",
-	"Kb+QXx/00ZDJk0HzW0hl7Vo3vXjk6jbsGoWKbneNPVUKz628rA+PrC+NxRyXrqiotuRY5cHkwOpga2x2",
-	"DOexx2W/g4DVZ/l46NbOZvqV0a0dm9uPaWVRq91imut255jWyKa6nTrCj2224xLbJn5sCwADb9cEjXRi",
-	"YHP2j4iF3qSzXx0TV6Np12CinfTOMdF2u0tMbEZudWOhvU4pe+90NWVq5VxKLLSaEOcPajASFTdcy6WR",
-	"6ELuvrHRWrU8pQnjN9bZN5NUNaveuxisorCbByNXVvE42OhPrvtNrrUrqWrXe+WWjlHMSjaYvB/UzlR0",
-	"dlqN1MHDMbRtqNJUlRiaMT7vxstrcmPNAKVTa9NFt/IaRG/bJ6qKum5LcpkNd360zatl0uuKNSpmSaIb",
-	"Lu4SGs+xXNWO7IsLGt24GorFqbXBacUOGcB3kZBazDfm3sRo7z8+3H8wzzGzGz5eIYq5EfQTRnBXThUj",
-	"cEGQiY1cCaURFkw6fmY2f0yyp0rkekGJ0k8Px+z2djmORIqJPZsdv+eoQLnSRFPl7StXT+/owG7+m/F5",
-	"LFKc5FkuRUa9XdK83eWHEnot/wMDbsbnbYiPq1BmhHh7Xihq2zBzJuvqv6B9aS7tZoVQHFSsAoMba9U+",
-	"3ajUVeRuTbnUe5VNozJnbsvd0QZQAJZz83kj4+gzqqOFaWaX4pzcawNYR+V299eVqxswrWgyC9C6lysq",
-	"VQCRUBoiyjX+Yjw2mMYMGKyHcSLmgQ3MBUkzgUkxOVapM9hnuU693GJ9Sm5Yz6RcBikzvqQx04Bla7Fn",
-	"l/ev3o9L6eTpBwuyKFAUr5pOMWKImOZUFsuu9eTeeHp6TUmMDoBmjTlnGmFgiOet+1sTdVMunjb2Vqad",
-	"cwuKjJQqgFnObWy4DXEPQAqROjdWgukQMhLdoJbHurbarJj1oWxJ/fsP9/83AAD//w==",
+	"7L2Lcts4ty74KijNmYo9h3br6otSp/ZxnHS398ltx+7+Z+9WpgsiIQltClAToB39qTzQPMe82BQWABIk",
+	"QYmU5CT9n9676u9YvOGysO7rW587IV+uOCNMis74cychYsWZIPDHq08hWUnKmfoj5EwSJtU/8WoV0xCr",
+	"Kz/8IfRlES7IEqt//beEzDrjzv/xQ/7mH/RV8UP+xi9fvgSdiIgwoeYTnbsFQSGOYzTDNCbRKSJJwpNr",
+	"HhGUihTH8RqRP1McCyQXBP18d/ceCYllKk476mXmG2oIV1F0I8lS3PEXnN9TNv9A/kyJgMGTT3i5ion6",
+	"51RfvIk6437QoeqJzvg3NVUhrwmTCVGXRuVx/oPEIV8SJOic4TnpBJ0/U8wklWt4j8AxeZ/QkHTGo9GX",
+	"j0HngbAU3tT/EnRWCV+RRFK9ws4IPndmPFli2Rl3KJNnw07QkesV0X+SOUk6X7Ixfs7/sWm1zeSvooiq",
+	"oeNYLcoNW6VSvWtJ2Y1+Sy/7FE4SvFYXszE3GNaXoJOQP1OakKgz/i17NHBmZ0f+MXuaT/8gIYzDs1ki",
+	"jct7ZXdn1O19DDoiDUMiRGcsk5RUVjVbnCp9MfKI4PIzRCMRIMqAmHgSkQQJwuRpJ2i2uDf5rpQXLxvd",
+	"Z3tpynlMMIO18i3Au+SXVYQlsTsmJWERIQ7ZFqdyxRA29yDJEY4idMQIlQuSIBohxhO0wGJxjHiirqfw",
+	"cnREowCZSxP2uCAw+YQgKhDjiEbHpxPWCWqOyHDYPQ86ZIlp3Bl3Vgld41OGafI/ze2nIV92gs6MJkK+",
+	"xUs1x/fqpk7QiXH201tMk07QWRKW3mQHjrIHwiRP1uo7vaG5rE5MfxR0BBGCcgZ/D4fn6kitFpypt3WH",
+	"3W6v1+v3+x2HZnt7n7OIEomT9QdN1kvD98x9QiaUzdVtZjGcV+pfguqtzrJ4XqR2pLrL6nbN7NzNNpsJ",
+	"20cjvXcyo93Kq2nTOeeb5Bmgs1/lUX4gqxiHpYE+E0g9gsIFpyERzxFfUqlGf0/ISt25bHzQSmfijRmJ",
+	"7+AZsvCM/+D8LN9PZ+XsCCxlfGx02t9yueGkq93NDrn6DzLDQEf6zJbO+COVCzjKSL1XID6bMDWImwgN",
+	"EGYR6vXU7YNzxAiJ7Mte4rV4Dp8SCE95KhEOQ75c8gjEfDBh5hSKADZWBGhKHkiC50QEKCGCp4miAZ6g",
+	"VcKjNJRCv18RBY3MMBZcEM1+K4xG6RTrO35HlqsYS3Vqf1OM3hme+iXof3S3YdzrdcvS+ZaEaULlGnHN",
+	"2mOOI7VaEQ/v0SzhS3SGl2bX4RWDjZyjsAw3UVG+NDhVZRKtztMnpiIeporrqEOFJRIL/giTURsUoB56",
+	"8epdgProz1RvGIuQUs8SHEoRoIHaj3RJCids+8jsfh5gkoVd884PrxVJwJwsOdv5KY4GJBigkKdMkkhv",
+	"W6/tfNryfHeUn/dgpFS8T+gDlsSnAFjZtvcam2N2gDfZ03uAV2Wieu832eNZpp4+Mt9QdD6lcaxIhzIh",
+	"kzSUmj8NgUMFaJSxqACdTVjGpAJ0njGpAF2UOJ3ijyFPE0oSEaBeH/16837C5oo7q78HSBgGE6DeEHEm",
+	"qCTZ6ePwzEibBpInVH2tdzZhs4QzifhsRkN1gM+RTDATM/2NC5RwvkRRwlfqz0sUp/M5nhMkSPJAYcT9",
+	"7oTNE56u1MhnNCYB6vdQTHAUoH4fGX0FJbnCoh4aIBzHExaRFU6k/XGIZpxHwDQcFt4foRAnaIUTdWgC",
+	"1D9DIlV2nhrihPXPkdqshBEZoP6ltX0CNOgiZfCIbG6DHpqSOF5iBp94wEzJDphHgAZ9xZtI8oDNXg0G",
+	"aMFTQZRaAN8dDBFhc8oISfTfownDaUQ5eqDKCAzQ4AwJIk/SVaCEmLMBOJRarFSp6+Di3yXKZlL+PQ7v",
+	"8XyToF/pO7bK+gVBM0riSKhbwgVmcyP2J4xGz3OJLgnsgLpfrHCYPYUTon5kiM4ZT4hSFe4WZMIyJXOa",
+	"EHwf8UeGwNInAllbAcFqgDwSapDGrsyfFQF8E88TQiKrsgnF0uGLSiUgUZ2V8RJ4Zqff7Z+ddEcnvWFh",
+	"0cf9s4vuWQDWeUgUMWrjgXwK4zQi0R3+BHyHpXGsuXUv6DzgOCVKyHe/BNVbf/uob+znN/bOu8rAYOly",
+	"SpJsAuAFMPsDttClYsBg4/cG3e4WDUKmOHZe9VmZ3nSZLjvjro9YS4u3/YHC8jVSpuHWHWRkYe19gl2s",
+	"YiqtZIcVQtM1Uo8h/dxzFJGEPlihntHUM5HRPxCbfrZk3LSxF8x5u85GnDk+yqKGfFqRULZa8XmKE8xk",
+	"u21qoUBcgUi6YZpc/Uu9Al6xXqnjJRFWaiAyL3mOqBTIHDC1eurUI6ODOFaiq5Vgym4Vl7iJ6nYWWIhS",
+	"8M0+WYtA66gL/KD0NwZqZ4NJZh/8tQVv9hzMbavunFrftDRDs1M6Ig+ESSSNdn7ccC6GFTgTiHg6jUl+",
+	"sx62VpFki9GLJY7jl1s0U9ia13jNU9l4HQ8uEfN1biYPNwjCzCKwnq0Gsk+bvFeRsvUmTMkZYd9zt16R",
+	"AIVpkhAmb8FjHCCGlyRAsN13oGoGcDuJXqxvQDmaMMmlw7cDtIpTgdQMXj3oFyUShF320ysWwQGBtyq1",
+	"S2Iag02sboEzXXwKfrJPFdRQr4jUg+uMe/1BtvZ3sNK9APz4mMH1YdAx+pD6axB0CnOHu90xuyJ31HGu",
+	"wWDLAtlZMng303691wRHJBELukK36XJJJVJPdSpSs7ionfGg28D8vkqUQRW/IXLBPee4hySfE7kgiTKK",
+	"KYvoA40gYHDqpX390mvMQhLHsNw7iE7zkgVO5pTN64bWBZaoTPZ8WGgF1u8jU6NVJoyi5SUWUo1/gEK+",
+	"nFJGImXIqGHEVGnuONk8mVS+m812nsarT0q3x/GLmIf3daxyqi4+E+B0VMo9IuYpZPZsjZZYWQVqvEis",
+	"hdRevgq/0t/8ycrQDxlv8ZnL+uYPudVwkH1z3ldPVcoqU3wopkIWKQviVCdUG6GGW2mzRe2asmjUL4qx",
+	"+jfNPc2+pVaDTJlEqSAJelxwFHKeRJRhafys5qMN5ZO5+wOPyS+CJDdRr8FnKcumlvCYoB46kkW1Qy6I",
+	"0N49LJDeXnHs3fHKAPpeQVa5bdDstmGz20abbtOMtEoEmosTCLAooTJLGTgatEJ0rPa7wLkRZ/H6FN1o",
+	"2wpxZjyzfkIIMXtB3vAHn5L3jwXwNHe/n2kBpG24WUw+0WlM/ApdyCNSc46zdyVkRhLCQvIczQkjCZYk",
+	"0uo3X1Ip9fBxFHn31AicbccP1Ltrfe9LLRGdp30H4A2+L1I5wsjcbn95jjIBh5apkNq6nBLEGbHWh3nk",
+	"mbD3ioanxdy+bWKOSnOtn7AqzZeC/G1mWBUldJUMVwkXykyhDwQdYe35PVZMSSrhoH7WsoPNaLJUwmOk",
+	"g5rgRLksPL7gcdScQFMh+fJH0LkaB571nudP/grGtcf0cpWglny8qFLt8HCu/uz26E7fpQI47LU5nNWI",
+	"Irw5nd7VuD/fggMl98cYe2W9ImihmHA61by5IakXlLlGhGpl/i9J7KHTK4mWytYfoJiye/EcsTSOUUKW",
+	"/EEf6SXCcdzYlH+Vf0ybjJ9MDFLpnWkcY2VjQQ5AlbRotJH75SGzPDapjA3cUrRSFqVCJrWS3F7PuRIw",
+	"hkCr/PbPth/1OAiqEoCKa8UOIsIkxbH/npjgqG7ofLXiiUwZlWuEIXPCrt2UxJzNlQ323DoRi3ykiSFf",
+	"F2rmEv/IY8o/KLrwXN9g0F8xVDTgHV8qeSDJ2lyOMOxHcVJH2BDvOYSnGtv+ejjvrQuguo52MM+E9moF",
+	"KOEpU8dYcjRAEQnpEsfiedEZBv4vVxYXxlPvX1ilSbjAgrxT3P+t/tm3jGVDrDxyr3zY7Kw4gE+hme/g",
+	"VnueXpjwxSZXgrnF61w3DizjYHiufQITtqQsW5fMSIlMlDXzJkbGmV31S0xY1TEBHlD1hqILGvQ4/R6U",
+	"spgIMWFUH+obZjyY4DxPUvJc2RVJvLZTMQF29eb3JKE8Qj3tt2Dp8meeJtUYex7hBZe34/wd9AbaudsZ",
+	"D0b6X/qdxrWQzxp4r8+P7l81beAbH8GtxCzCSYSiREkHO5EOePVgyJ1x/7SY8TPqXW7O7HHmVO/fqyGD",
+	"duZTYxk5LXigWznXGzoR3Q2q6oqaTpRyGGFa5wQpbmoz2c+iO7psanCrW9/NXlofu6aYHxO+vObLJdWu",
+	"4+roX5IZTmMJ/j1N9TYGJZUVbJ9Ukt9ybuE3gMpEul88urnzvnR8a2Rzg1wqQ6vPhE6ZCRTvICtl63BB",
+	"tNM9xIxxqQwfrWNFbaMkJU5aSBAtL0HdCd/mw66V9PmpL68D/AwxDSse0dHg9HwEWhOEjBOBhiO0pCyV",
+	"RBw/11Zg0QDM188yTiVTXWpxvPJ4Sa6EWQ1L5NVtcxhTI2IQPJEgiP0pK0KZELseqa8tbd8Qlm6QtJDu",
+	"t1W6onrhOmGNpCuqF64Ttk26onrhClltEwY0EqEVSdyoJZL4njjSX0DKCcHRpoRZR6j2LsoMt1cjRU3i",
+	"a29Uf956uUT9B4d0DRSnLFx02gnO71KotZRIpXh0G86nyDkPDnvjwvuLu7+s7FF0+DUEj83mrRc65kDU",
+	"63YO42kaej60ICtIjw021Z3iIm6atMizIDJ2WcMhbQpNlrTjVXq8cqxmEJIuvQPIpJI2WPQp8GQN+Qfw",
+	"v7GE3CAd7eLulduVBbiRDkVoiQpL9BLLFsL1+SHsUSieeVzQcIFCLDJtPBMQAZI4obPZTTRh6ksJ58uf",
+	"aULu1iugpk2iszc67/cLXnQl9LQsGXa7ZVkxdJh1p9cbd7vjbrfTzk51pOq7FWFqlVcxYThZd0yGhTF+",
+	"RSFppWdo1Je75hBvp9fNRvU95Io9vdhvGf94WjUBQhE6Q6a2xOW7EfdfNx/Nk+mV8yqfh7x5ildDdUTc",
+	"6mTiX6mg07jmrhg2zx+kvUL6qo6DGOsPjmmAUgE+zHitfalOqlRN5dRT6gn8gSQJjch7/Mkzizjmj2jJ",
+	"E1c9kAvMnAzeBY+jGneHy15rZKnRCtqEe1pmqxEZ8ccaveONttW3u5EFkelq33eY2tzadLnmK5BTzKbE",
+	"SE2Bz1FXiXE8VUQFzooWGZGilA1Zp/AaAi8mIjT9Ri6rWgUu99LDrB7QPjVxU/KCXowjWOnpGtnclGdZ",
+	"4muzCE5J8StsQjHDMZdp5oi7y9lSUdSlKBsURlutstGlYuvOjRKoFj2wCrtWuirKm1bugiyacW0kaZCr",
+	"hOofoKQpjjlhNOOUK5xIHTczrrUm3pkNWl7/snuWuUj6Ju5w7Wp1dijaX5KpeN3zTJmqypgZjgVxa/KV",
+	"ZpfXOHXG/fOCmdK7PL/sF5W17qiqrF3+RTwo1+09KHWpT43iCI7aVD2thEVgZmaF9so+hbw4nTJmltyb",
+	"X3RYpWqBxca4g5tslZ09SNTMgw5wCBnC86LG4Ooyh/XU5DS8TfK69F0vOexdTYVFW1veFRIeQQm5z4oc",
+	"oODIU8AAF9HRYjFeLsdCHKOpUtOkmDDDQAQUM6BJRx1QdPVm0gmQ4JoFKaIyjCpckPCeRGhBrJn59AXh",
+	"+WJtEQWlZDEP77dJIYX89+coKzkPkK041yb8EtPYlv6BH2HCmjDlIjfT6XK0riJZ13A7iXXUeAqzDJYs",
+	"J6TgCtzhqO6UcmZWtUnSWQvUBpvtVHeszOSdpGgOXGRD8vNfJoFqM2IFFKPWFYGl0+wnpG98jhLrXsZx",
+	"bIsxzMXG0zGb/JN66gOZ1fvKa3eqPu3LVpA2Y40bwTLqYShWCX3A4fqaM2EwReqlkB3xHD9AKZ16UP0o",
+	"aqWPWIq6BNLbN7cGLClAgP8w9EjzoPPpZM5PzK9msW/f3JqXag7vff0rYEH66nPUC1A/QAOlHI7Q0dAJ",
+	"Fggij5t+GN6Zf1rv2s3s1ScqpE+AU7kAqz4KLBaGu4rA+nINZCMrpbMcF8eYby1xfCBBdBN6j0lT27nA",
+	"yXB7kVcwBUhSGcN/luSfUHSSWSeuM9/+7ZMB0zSak6bK5jQVlBEhfmFU+vijLevIk1VteUFEZupJZN+A",
+	"UkabZ2fjFQ6NTlRyDoABk7lOoGwCM5SQORVQedpFS4IZYB3FdEnldjdCfRI9rDvklkfkOcJC0DkjkTVE",
+	"BUkeoHLDSd9D19kx0PsK4aol/vSasLlcdMa9vjfLvqjSV3WFPEht5LNdZhuoU1/MBqgzIVnj5XYoZht3",
+	"VvcIiZerQmaxZ59Mqkavj44+kJAnEYLzgkx5wPFzh2M4S0WY2qffev2PWxjIq+zbxRRnsbHq5Zk5TCjE",
+	"kswBuwE8OFma9b56TZ1oyniBVzCx/OMHKR12RYz+srFFRKkC0StiVgld4mRtWLQuq/HPKitd0oHL7MCY",
+	"N7SUtwVW1ooQLTv0HR4wN9RFCKUhkYYLZYdMOlepkAmOKf7hdh0xsp50vLoccFwwzpxTPOxW7twiLd7l",
+	"idZtsaBigiMlN9xc7S24UEV3jE0Ah/AXhxjWdUwVWWChTCidpi5IyFmkq060KMUooowpprOy1LIhrtUc",
+	"hGxDPrpnrk1zzbl8QlgwM2bzmYr1p3gTFiJdVor3lzi5B2m0wgleEsXC7ReeoymXC8XRnUp+Y/2aLwdI",
+	"fxgEu/r0aT1ZbVJFXNIpWZwmwGw8CxpNREOJ5dlZW21NdJVVb7mfYhbcbsLs5aOsKExts/njGD5r0vrU",
+	"Ythqrgmz978mOLrO6sHgUfjj+DkCc+yRCuIWjOE1iES2Vp/W6mFRdGr/RCqXLmTKPVlJJ5KEQROruDfL",
+	"ZdjVATaqmna8lSPgftpheHbpAJdduEeue145dKEulCXRf6hj29wjuMCMkbj5/TEXJNohpnDAAsJGjk7f",
+	"VvhNxVLhYKYGtOc8WUFeyz0oPJYbdd9LseKT1gRuQbv4y1eglRjuvjF2t/6siYTlQt5xdZ6IpHaRPcJW",
+	"LWJCsNCyfa+CrkdGkk2qogYQW5FEcKaroO7JWquKDzQmcyKAZwN0KJU6Yw3ETPOKuT9THFPZfJWgMjrB",
+	"8fVePKr0Ft/8fzSs5YO5Fb1P+DzBSyN1Ay1sSi8qpy60mtD+/KL0rkNMS/PZ9tNyox7NzIh5y7s/wBlo",
+	"/kw6lQ1rd3eu2pVtMjhSubzGyxWmcz87VddzaHff5Tckosry9l+9hR2ou3pHkuVTad5b4iw5jLjH5Gfi",
+	"0XGY5A8hrFEkT9EtuHCExrWaEsKQUP8jOSjhEwaaoEa39YdTmniO0BEuOQ1Bwzw2YoszwMJPE5AGNfKm",
+	"jFC66Vi/Na9wwMuXRAgTgCw7CvT8HEh+c2wNvrk6rhBs99rGDgh6vQNCbxx6xIAmSEB51/Iw2sHrCnBi",
+	"AGHD003xtam5pcbc0elBHvfphDnesF1yHwrONJMrOjjpjlD3TCccoF/urjuZdXCNkxWRNnICKORO9lKv",
+	"4hUpvHFQeONGQ2FXHx/dBBRk1nc/7aY+434TVF0xM0oPR9FW+vTepqdga/UOBCU8Cu4DqQ73c5csddo+",
+	"F5n5LB955k8IjG0dr61TQZ1pm1E15XJhfQrv8VrRX6uGGiv9DOQ1L5VZ/R4DKme3q67RqJAyPTjp9lE3",
+	"T5I2D1twprMvB+2j4QytEZQk3J3VqDwBdp4eTo1Eqy5+vWQzr8qQXyl74ICkabgsFNNGSPI8ByPPmJsw",
+	"sSKxabAyi/EcTTq3mo9POhpUEigMCbwWaGJ5/KRT4XS3boMOZaXAKIABnQ/OshmrH85HF5X9vK3toGE8",
+	"/baiXN93JW7V8n0pfKhx+w5nLI2fad/i4wOZpSxqdYASeCQ/P+bs6J/rTw+w/MOel3wkDY6LnunTnRYz",
+	"mI8N17n+rBhiESbpSz2HHnUsxnc6UOlwTNiBTofZUGM3moYoxfOib9Fuv+6Xj4c7MKVvt6uh/OA8fJhG",
+	"OIlXZbxCKy4kjpX2oO54DqkGBML2QmIWCV2LVGpoAzdd8wi0jZJ6biLIW3Vq8AcnawvYtPX+mDLSa3xn",
+	"v/Gdg8Z3DhvdqRe08bSypWx+t02P2XK3lxBMEN9LCeAmMnF+AIez2RTqVxPtT3QIE83z8gUNgzxh7g03",
+	"0XP3ltdUSIOWHCZEGSEZiPqSR3RG9Q8TdmS9TzrrHEbkuIst8Ku2Bwppcs/EhLnvCsDhUeycc3yqJ2Qi",
+	"LpBNBHqcVcwEXxINqk8sykupjEy/C74gG6iw1iwsqLJTnIRNN9zc+0sSNzxUjuOopb1q06E3PfZSY0bA",
+	"7flG7rQKO/m6LUE57u6NiYhbF8zQQwsFpZC9t/X9CyzMmOuwxNp8m4r36TSmYV0lV4uBuWdlp/3LcvG2",
+	"c8RCbt5LLLd2M3xffQIkqstgdqBw9wV1+Xwmn1qmWVau03nLfQE64ivwXTVIvPtQ/XCeBW7pI1/dXbbD",
+	"vOznbfRmseVbHzlTYeNtKUPDeyLvbM7GVoLQ9zfjaSXFldaop5Yv8DgmoQ2+FHn3kmwnvPz5N8QSnVJz",
+	"2y9XdZ1KM7Ev3jgdh81V5lPrwjEdN7zu2ZyWtadWa9f/fvvurfaaR2QFYtr0+AJfx+lmXcISxqbifLfT",
+	"nk0bNDkwPLGXotOnkbfbebB4t9L9VmoLabPyMqUbRA0wjJqau/qZmoxn37K/wDJcXIk1Cx1Lt7Rq6moN",
+	"AahLN1HWIky9zONlLtGqfuHHutH8O59Wv/aOGQ831LVlH6qU5XtJ50eeZMbhRBltNAuXiZqUMUh7WWEf",
+	"VmTxbbqJgP8l4PDTI8t68Lx3RqxZlK94MnJ8+o88jSMd3+AMDhh/dNP+7PKVVjmfQWAXJhvRprXPLfG6",
+	"xd28WJWrSZ2HX031Dz6FljJqWFBrVsyad1yrufz7Q3B2+gE/vjEhEc1XoR9yTaYIjmOHR2GGsgbHeq2z",
+	"WJ/b17jtKLavf+2yQ9TVmNTFVV85Vxqp0qVRZM/XfvsDUTZm3a4ncNXPoyoiyNy64VPgsa//Flxu+DF7",
+	"76avWVnrYWg3UQ2xthPQpVOzj5jWg05ZLSNWxDnF4b1RdSrhOo38Y5Pa37+7vRPos5ksNP9Un/6SEztw",
+	"UUQFiorVE/lq/MGnov5ICd0Q495EMsx3caiOlkAWprff7aIjsSIhndEQuoT3h8PhxXFzJCorFLYtLow2",
+	"KCzT5nWuYXQ5eZSgdgGieWYr6vTyzXQrVThk2SLDP7IWMvpgNJSLNQFz48nzqUUGOtUgU6M5keZm8JOo",
+	"ARR/+pEnV6b0APJUIbdTpEtI99bhqOfOIwhHkfWN2ApbNT/9WShExxIA7CfskUyhzZ8NapngBiOKL2SA",
+	"uAGqbVI7YflNTiPIvA1kLkg16Bl8w/QtRDNCxOmEFUD6x6gAyr8Jih8qoHQqZjBhLjD/Bbh/NGWrO31A",
+	"/U5/ijHq2bZC6u4BElRpCzU9KCotdvXm3GUJ8U6a+4uEiimG1sU61vAuleBZBdrQPe6mhP9IGY5plu7Z",
+	"6cCvGmVaKFLrXZz0Oh+DBu2KnMYXpmJfe5s6P38Y/dfV7U9v/qPXKeSI2moh00j8Z5xMeZro0hGB3ss1",
+	"ei2h03zUGQ+/1DREgniLaWG+pPg0XBC2oYH5G4rNGweFLubXC8I6eRvy/37WQ8NuF/X6AzQcnZVcXABx",
+	"wB6Ikip3/NqSgl4+94qlmCys0z/pjlCvPx5ejgc9E8l3Hriz9JY90DvpD4pxoJIHLL+vh7qX41F3PLy0",
+	"9xVbUAzK3Rk6nWrThU5nQyup8kA29JWq3EpCKrL+Pp1OtTHCqFBi1FFrp1uZeFpUFTNGf/sYdGY8/MD5",
+	"UrwkjC8ptGqFCrAZ55HFwn2P18pGe7EGei3gB+hAdreKKqBvNDX9efRTD6Nam2MIn4oXztFyfi7i95uf",
+	"FRm+KbjFcmq5RN1ztakjSy22nqIPuatv0+WPZubvSfISr2ESy5qXncHLeuPRWTEtpTZpvYDc33kgrNcf",
+	"AA4ajon6oODsF6GR/uwZ/AOH96diSeViwyn8dxzed7KWns4xvFUP5ufwrDe86PdGw7OLy4ILSe24hrs3",
+	"YdT+meJnvlZk8Nsd/pTdOTg7HZy5+TPm35u5aE0fs7atq7x+gm/TeKzG/7VHI7INk/O0I9vqrduvqVjd",
+	"Mv7MH52SUt27mACUISgADTqETdjWFmF+NAzOCAIf2fMJ87XzVN/UMn5DU/RtOeoVnaDJSmeq0o39cJug",
+	"8VXhcW+P/Hnz3JyruQlkw0MN07XNs/bu0tM7Oe3NCxolV2ef13eXnt7t81WlrXGIrKrX7RItdNRAn12n",
+	"68bLTf+fCfTi1TsU8TA17cnzGkylSmr/V5m+XQT5zeQ9zWS5lcjtaPVF8XkfsRZb+bXcNvuwFYsNhgS3",
+	"VtvWbWst1+DNP8ZYR2eN2fUPbXS9wIw1Ht2PNCa172jIyUvPvmLR23T5Eq/FLtHi0ruUZviSiHCXgbzm",
+	"c77fMqg3NF2E2vxx2yEoa96XlacZkghQyuifqS7UpU7f9kZJ5LkxfuWalG1C7v43+MEAlIAt+gB0CqpU",
+	"qsuMfiKRbjv5QFjEExB6kNujcXZAPh4300+cYaUR5b9SkepISvtp5c/bSbX5vGUqO33bPrzTh9fXBk0i",
+	"ac8KczvHi9mUXf2R82inmakHd5nVrQ0QtP4iPNnqk7spF+EeekW4q0qxX46Nz12xS/aM17ux34scr8cu",
+	"L9o7H6jUqLNKJwCW+EH7Mduespfus3s2zPSOv13bzNpXNG2eufkFe4yh4CDa4QXVRpstz8gGgBvQd/GS",
+	"VJXdvF1nI1lcas/ZdoSlQuldCp63gsT5HGmtR1rjdqsikmpnhYVpUBb3PCVCgxltZ+ALLK6LCpnfO+Dx",
+	"9bVSoKtYo+0edq2VvVPxmnUKLTogd+4mWnFN7nAyY4KjF2H4yiZHerJDdBa4Bria0ZgIDdwmEJ5jynQ7",
+	"aOfUqTc2Om85+kzbIkqvb3WHWkyW7tTIyNs5Z9+NYE2TNB1Ag51Wr9TxdXum5o7W/AYr3gYCW79SP+d7",
+	"ZRZmbF9VoR/0VlRUXektfAYmnvkjaT+o2+xR77DapmsW8dC92Zquw76xcl/tatuSFssBgMZfdsqcGvLm",
+	"UhzhQDmmfi+rD/ipFPJG4QInc9Pz321IXQghyxTH15CC3w2cP195Ou1UevT4IpG6cu183Lscjy6zQOH6",
+	"Dn9y66EiT3cdWbzFRIcSpd+aveu6f2pVzfx0o8N3En/qjHvdLx+/fCyny/2DxCFfEmQbSQTe4m2IXfYc",
+	"NPqoMx5cDs5qgmq+yTo49XUF3TpCepl9pTDzcmyr17NhLL1Nxb9fmgb06nfnZ9/2wUXnfk90rNet6WB0",
+	"3a5Io56OGrKTmw1o0qV2QW1N4T3txRIte/uD408a/gZFeP0ckeVKOpmDcDRNoTeQR9tOey+dETTAW9pu",
+	"lDRHC/CuSCv9dW8lxoXQb0iNrar/vR+VhR1vs1kbd2oPkdjyQHr4RftnD3+Ws1ffQpP7pJUPtcTP2j23",
+	"8wfbqxJfmgp1XWHdRLJ7ug6elmELrWPYJNfkP2jB2d8uIPOj1teK6vuEhqQzHo2cP3/G4k5JXc1csp+B",
+	"RnyV6rbczwfTJyRwTWV4nG5qh5K0a7biTvtzzT12Gj4reCuAHWvEzoruqvr+6Zvbhng6XWcb48WPUJey",
+	"ZQ002CtP4L8A6YI/ISzymNIzAT8JIiVlc4EEXtc02C4RgLc0pUQOHsRe/Ml61bKQ1iHbXjmLvukczr3o",
+	"/eCbmAOEtAU8ndWeuFI64zXHQqK7BD+QGKn3h+tOViFqg73if4bqNgl3nRYTpqgBXXFSEs/RaDQaoW6v",
+	"2/P58srY7+54mugBjatXW0n8rGCzifUN91Z3youYo7EZ+MxNQdbZ5nrPMEMgaJ6jarYNwM/CuwPT8pQK",
+	"9LjAEskFFUgPCyUER+LUpZPtdewJAKCTCPrf5DXteSzXNi6gie50HC647WLvBw7pDIfdc2VFUSJxsjaJ",
+	"UBrupvMrmatfKQBDWOpaJXSNTxmmyYYkvPfqJkNnnR4YOwK4UdmjqonAydJ7i2nSMZ2ctQKgES4Ik1wD",
+	"V3bAoLOtnjv9/qjYy7zTHw7PO8pIs+TdHXa7vV6v3++74FadXmcz1ElDGvQt3UFPRLvq7JYeX++ubEJh",
+	"y2oeH7HICVIuEp7OF6Z8Sb8OmUR8Pzh8u8runBxa5o+Z0drW4V53Xnsm0t6Ds0lAeAt9KywAz4Eh2fTA",
+	"LNGwdLhtSbC1xIPOiiTvIYMAAIGEDqNZAz2rT+q5dUe/eZnEnixg8yn/WDqaVdiar1PsXObGexVT1RCh",
+	"Z3sddl1QBLJ9Lm3zLiyxArTvvqO5lZ012W9XD9zusBTabGYvyL4eFAa/Ye1fEO5FdcTsz5RICwaTRCRB",
+	"Ry9evTsuLH6g82pJAqlGgIl3OmFTwnV9TZ6r++LVuwCdZbXh8Gevh8hJ4YZef8LIiXPTqYFlGKMemqY0",
+	"juCb/ezfiCQJh3TrKMEzGaDhhM0JIwmWJEJH71/+iFZaCTgO0AjKVgN0ofOxiakRmtlInQZ3mDBBpPB0",
+	"2rQpmZ3x4EzX72ijZlBoA97vD6ALp3Z0mXIHn6t2eNIfom5vPBiMB9Z7OaPqW4rZm/z8Xm+Yt4kaBh1J",
+	"lqs4QwPq/KSmSkMEgMnoRb6UnXKOfaKr9fN/v9XdKTwSPp9n+wRMuyaft/VKb3gynGX86r5GvRnNnIIm",
+	"49YmKrZSMcSG5JfifjfQA3aJmySiQUaiZ4ELlHTYeMsLwpsJ+xev3gllUL949c6yoSeT960YwNaj7D+f",
+	"31qqK2lwAIFezvT2CRhzi6031YXJuu9jJic2WfzmeVOPZf/81VnWaotgvR/aC3beLYczBpuCamfj4cV4",
+	"dGGDapnnc+S4oIohtbzDci+PNhFPbEjRx1m/O9zQf3lDAKw4MItMKDGLcBKhKKHsXthFLmo9vUHvYlRw",
+	"5xQn4DZxdsJyGwNm/d7GYrAtEbDL7ull19Mb2tnrHYRSiTJ2qisot5p+Ypy1bxxma+/Xb+iGNfzBftU2",
+	"r3HaXrd4utAWnxw8PtLOUdCoBfUSJ/dEAgC5Feklpyf5JAOEY7nIvAWexs66jWSjJKyvl7fU2IrxEKxY",
+	"4jh+WfT0P/HCNHZi15BsoT33rkQrdgmEfXfh0L0zhP7accRrACaNuRf2w3QxgFaDmTOwkBOEEjJTimTe",
+	"ww2toLX7AssJMx07DULJ7CYyHnPOCBjF1g7vFzErAM5CH8hgwobgPVEWsBWGyhi3KXUBOrfQHdo4hlIH",
+	"ZRrnkc8JU4QGNrtRJZS1jgSR6cq22QOkdAcg0WNBK+Zw0TsrKMzDYffcr3j1T7o91OuNu71xb2D0G8WU",
+	"L+qr7Cv3q4VXvEPpREapXPIH3bpVLbUFvvjAwUFnt0gXERpXG+A6g545HJ7DH5niX/EhbWzcaFZgVwVk",
+	"F9N5Z77/dRNL8m1qIGmqm7QDKuhs1+fqPRz7SMAd3OXNzemMQ7XzoBveFfM5Ikwm9Gu40nfiBq0Pec1p",
+	"do7uN7bDc5lyAGu81a632eP6He6Pzkp77Afa6HuL7U+G/dHpoIKG1DtRvLjXz0GRvgMMpA2Og95J9xx1",
+	"L8f93ng02IgL9JUQf5rA+5jM3zq4HAcB51BAN8WE2+6oqqONvqejeZgTmZX/1jVNtfXbeaBL480wCLk4",
+	"jeoruWf5qwe90/OyM8GXFOYO5gk8FE1ivA7WSG0P2XLoKYHcEsg3gX4BcNPmxKCtZ/zAaT30QIuTlS37",
+	"FidrurxpcbL+8G4Hta+B3bZ5Rb+LLI9WqRaHSKnKt/Zlqby5ur8Ww5HPyiffMoMIb8yNKx7VXv8cOuDA",
+	"S31e3wI7vuyWPbdXbvOkMqO+6J1eFDtpe1NQWzOO0oB3ctjs4eAoz/2pnQ0HzZ6xS1bJa6a/PqxRBG1T",
+	"Jp31er0+WS5PokijBGX0UySOFZaSJOoF/89v3ZPLj5+HX070P/r5P/6bD6TWVz+xoYDDULslbQap1yXC",
+	"fso6psHpAP7Po21Ee9DgU/juNu29CUz79H4LE7U1oQN8rGPUQ2ItJFmiP1OuaKY/YeYHJVwScBkNULqK",
+	"OY5IZO8a5r/kt4004EyAziYMEj/OAZJ3SQJ0kWWehAsS3m9LAJmwSgYIapMAsiXnoy6vo5TJ0b1E3f54",
+	"MBz3LVKkXVwbMdaBR5tSoP5rtOLe8Ifu6Af1InSCqiryCbo2q3a6imadoJMmSmAvpFyJ8Q8/QLm2m7r8",
+	"Q8RD8cNg2D9T9/8blBPINCH/A09D/fSrTyuarJ1joxT24bjXHY+GttcdiPlhv67wLpvwxXhglfz6JBU7",
+	"gYwp1AW/1RodJOF07/BXafPaIzB8pdSRvd1uB809kbWOsa+XldLKLWbXvp1XLIPXUzp2xkSfOvmkwonK",
+	"RNrvVpNO9BmuPZr6Rln1fn1PGSmZCDuA2V04bHXY/BxF/JEpmYWwI0vseptm4pX2iGrtS5tfx+ZfvHqH",
+	"BsOLk56P5Tfk81PCf4B3tOTzo4vxqG/5/GbTLB9+g8Of+rodXKFVQk7U4EiEYsruA/SAYxqhlEkao2yU",
+	"jQK2zpxac7oNKpKfFq6QkBy6FdGYoCNcydlHMZ9zxQGmAMZ4fOpFh9cGl/YV5v43usRz8sOKzY1FfdlT",
+	"h5cndE4ZjtWAjOgUQBEn6lOn+nZB/6kk6EUfCs7x3KTgFKlFHXgaFsgFCOiH8vu2koAzjZ2w1hxQp8Na",
+	"7NXFapKhAIvXPkQNy/x5D+DUtGnXs1oijbE3urwm4gfGNXCjBvDJavmQ7mYjdPcIQqE+BZIkoPGXSUqZ",
+	"MJ7YCkRdXoi6iqp7JV24F3Q4I+9mIIwqeS2fO0v8iS7TJdy4pEz/u1stHvyYzwmaXNBYag2rXeulGTxX",
+	"LD9T7xvDRO7JWqApifmjbskOrkOYP3S8mDCAE7OlYLYbaSKQ/tCUKAYVkQTp4VXMgmIcwFXCrmYwndz/",
+	"38u7sPv8rjmQYaNqWgeDsMH9noG1qJF1n35BZjw5ULVnsbfJoQkgf/MWUpgwoAW0Jyk03HwrcEt61He7",
+	"Qe+SiCQvaVLlObc8kSiiidbtQOoxddZ/62ARdvRWKRUs9x/p3+v8QYC3VVfu0zYleGO+b6+S79vfmu87",
+	"2DHfd7A93/fs4mxTvi9h6TWWZG6Kj/p5WdFA/9NNdN6WHTwoZQe/j0GljVMWLvZICe43Swke7JER3D8/",
+	"7Z8P6rwCf6GM3OzxnRDprrPHvaA8f6f7fqfpvqVT7HN3q3ueCbAv1G2B0sbUb0pvts8+z/Jdn5Vr6aFi",
+	"Xh3rZqCdzWoTa8AU3SE1mgx4bROC72dYd/QAjgPOWqqsJt0bZTYjZMLgvgCNUEJM08cAnSGeSkGjvGRa",
+	"C+Bm89w94f8vkjT9dwbz3xnMB8lgLokYP5QNSU4MygaEoEEPAy0NGjqXItNHAL6q8W8iNF0jAYnHsXuT",
+	"OPYEqt+TRANydsbD0amBTsp+rCDrDT42yW8pvLaVyK/98teF0qvzbxfeURrxJkeo2vC7BDMRY1mbhCTN",
+	"DSRCknySwtlyqhMPYh7iitfT6JjqEyhKUfT//b9/kJQZOBpvM/Pd/SK29rRsPUC6fTHLXkKKGxJ4bbBm",
+	"qERUIDzlqRyjLmIcbglQb8KcrHqbRI8G0OMLfh1mxohNq7d/O+n1E2Z/dDpknmd35r0yL8qZ+5dZCv6E",
+	"9bo2rwly70OeJso8heT7X2/eG8DuAPUGSJAwTahUNw4RZ4JKMmE25srhmZHGF5M8oWo0vTM0SzhEgGc0",
+	"VFM/15s+05+4gI5cExYlfKX+vkRxOp/bWk0KM+p30Tzh6UpNaEZjEqB+DyCiA3TSQ9ZNN2HqJ9iWAPX7",
+	"yEDCuJUD6l0DhOMYRWSFE2l/G6IZ51D/MGH58vZHKMQJWuHEbNQZEulqFevF6Z8jpQskjCit4wLGM2EO",
+	"kQSof2mx1gI06CJAAs7WYdBDUxLHS8zAafCAmZ1xMGGDvulcBtslAjQYQAMyck/ICgYzGJreZNpjvKkk",
+	"Ig/rnPcu+01wA/onPUA97Y7G/WGW7umS/yTtdgfhCv5DXmNJdCj9hKcya24jVgTfk0Toe38wN9s8uO5l",
+	"0KHifUIf4MubalB9w5Emm3RzItBfDQ8g2lSe9vPdm9eNohgt0YeyPfCaF/uqqTJrhrB/zLZV5FXx7XZR",
+	"V8U6WgRXR7vFVv/lD+E3DuaCvD5AIFe959DxA/vOrxNDqO6s3TCPAutyvepkUkES9Ljg6DFRag+Ecrhs",
+	"Cua4DV9zCw+qZyGb1DbXEm2VmgiJzRCA5wmadCYdHYhPmSByQ9piJcqZpzEe1ecxHv/bpkzGqjnsQ9ik",
+	"unFNhNdqKovFeLkcCzHpaO20PzxZ8DRBYczD++Zz616OB8bzun1m/S/jyj82z2wDaocF6zgyvXdMPskx",
+	"wlFENmLiTt1s1OLuFJyjv32ueul9TvTNsO39rs+/7AVdvzztXvaCDsRQFdv98nFTWGAwHp2NByOn/mzU",
+	"vehvdMEXH9FR1pInfJU7sjvDy072g8kD+FERxUu8RoXKnZXGnR12zT9tTVXPV0/fUY9HJCZzJYtyOJDD",
+	"4f7DOn7Zeyfq9MQ9HF17ON/NUXha//tXLrUtE2BrTXq1R9ilQNhNqi0suHJDp03hJFRbXq1IYrBilXE/",
+	"i7FEipJP/TjHHlSK7VmQ351z86/tm6yeQK8SJBY4KQFDWlkFeTFzToQST9uK59pKnj1YJsQ21f9/qY+Y",
+	"buGZ2Ssy+eVpIrJjxc0uUcGDO0n/NcILf4ETmBHQE5zYmtYKm4/tMxM98IUXymWMNTkWuVbXG1SPxQZi",
+	"bWA2bUv5o9GGPgv5LBp8KdsXDzw+7LEj1Aqv1GBI1fYBVU+N/cjHTZu6XhIm67pkoJW+jpY4Iht7XsGQ",
+	"dRtIYGng2FH6KVlxQSXovtSnRnezbBPzLSvloZwxJHQl36ZLyEsZDEfVaIP7ZU8nBzOOz74GebR9i4nS",
+	"GMsL1kUpu2f8kQWoh8KERFSiECeR0kpevFfG4sBkWaFIL0yAhug9Xr/HcYBGExYuyJ8pwPiEWCwCdI7C",
+	"VEi+REq/f1QvuLCNPQGFnNAHRa4BukSvfrx7/+5WBxceEyrJCZ/NNLQPp7oeTOBYA/w80oRkMQHtxKhS",
+	"qLv6n1tEb97bStoKMakLJh/1ORJ8SRBm4pEkJpvVwn1BJqu+rWgg634Ng66uRPZ5ACrZrNl+f96UtGo7",
+	"FHpT3eESEjw+XMpat1Xjt7Px8HI8OvfmrNXwyNGgO9oZd9L5GHMqSsxKQO+bwajclK2SbLbZku82SxTb",
+	"aDv+jdz4VZW2p8ik+moZOQ7xtt69pu3RfMk8+yQC/a0kf3szNeHqFxLdrgjzCHwD8eBIBSoQ+bSCZ5Rh",
+	"OoVY8VYLFbt8sYTsUPUDwjw741G3263Rh54a8uWwHhkzn/236wOZpSzaBEMAGIwguRO4F2FIL4jsFlH2",
+	"wGno6TqhfoXtOB+AZqoehr8vur4GE/b2FkgY9o37Y0PoZahV6s3Mm+n0JX3+GrOQxDGJAMNBPvKOHXq9",
+	"bu8vk8gJtTi+N6mQaEoQnvIHgv5JEu7tlVav2LvDOUTlRNZq2ruU+ho6UqbXaglABELi2ewYpeJgRQ6j",
+	"9vrioLdbjUNve43DcHC+h26ZDczVLQu6pF1UrWme5z9kqb/93asbus2qG0aN1NPu6XA0+ls9/bvS4C+v",
+	"H++h47rHdeeHd8/q/zvX/m89f2/F8RY/EJ1JVuOSBT9VoatqVokNgSgcRQFKVzq5xSDs8gQlZMkfyIQp",
+	"1VIuIGP5g/oJx8K+E5KNRBqGRKjfogBc49o7pr8QGDgkgBOnTEiCIwBxiqr5R1FnfHHR7ymqgjfaA/+I",
+	"E0bZXNTg8WTv95SGEiYh1V+NKDGDN3AZnNmRHyhL0msGm4ls6s5oVvwRC1Br/a0X8zUov+p9wqcxWZq9",
+	"jCjkNCMh+cp5+9jGMF6pxRLoyOnvC1BTJ+kK3ZOVrtYvZtIgPtPIZzxBS54AApo41unP5q0G4ti+3LA1",
+	"YWkue1PI01iPb0omDBJ0ApSKFMfxGk1JiFNBTB4iDvWSSHxPmElT3hXuYNPh0UnUP/p7uJoUazQjxDW2",
+	"DPZbUSeuguZP2D1lmtrV3Tle/hGcm4TM+jcZjP7gJoLDU8i8nzAOgxHHRYz9Unp+CWkf6YfQkf7ChKkV",
+	"TThf2gs0CuwnqRTGXX0coEGOpD/MywxGuqZgws4qHZJKOP05fP9luUV5gHo9RWiwnpWjj12ddJN5cD7u",
+	"n48H1sNbp+UP+ueXG5X57rg3GvcsNLFeJh0Qh1Wx/7wu2y0JmfmUdIPerY2LDL37oklcflSNy/fyuHzP",
+	"xOW7p93hWSUm3z0ddXs+xV7dvL9vZU/F+hsrqXurn5YqdgHkH+z64PV+xlBGnztphE/SgeD70/YOq3xl",
+	"8qNajlcHJKrknyNNCA4XrqQZK/lCliu51v3KHWCvCcMJQUojC3Tq9yMVSsEzvcvREq9Wur24K7lo1nWA",
+	"Rkoma4Ggx2JPKZolfKl7pRZZ81lveNYZ/3bWPRt+/OIGKdue5iX+ZPoGdyvbWZcsvz/PKO3bR3fnatDO",
+	"r7w+r7H6Z8zDe1Bq6JJo99gsZaDoao3ldMKc5vO2HN5mRQi317v1O4gAZUaU0EoV7Mxzpw7ADPU1FdJ9",
+	"qe3qnb1Hq3HwDlNJpksDhC4YsOksQE9Y3BPQOGqFcW9w2i82PND+Lqc4pde9hL6TFadRt9j8oJeFj/sN",
+	"vYF904u25/Si1ekEr/Gap9KFC9zuGOxmyem1Qee+mkitY5CKW72gv1JBpwZ+aklZlrP6U4oTzCSB2XZr",
+	"i2LMpM7Gw0ER/+TdijBINYoJw8m6E3T4A0kSGpH3kMsM4rwQzvltn8jLx6CjFMKfaUIypcNQvW280FW/",
+	"yIg/Mr2Keq2hvVLhh9krz5Ia8tONHuBoGJwY+LfewvxvFzimkSe0e+F4QhM6m904U8yteV9K92m1mAWH",
+	"Mt2v4B7PE0Kivd7QVpS559InarRSn5lgZnOfCYB6zABDFfMJFwgLNOn0Lk96Gml7d1g5wwkaSnjD15wu",
+	"FrtUYB7CZe3wqkYjB/S73XzdAKt1Ff2RCmlxsFs8vYOrSj22i6fqGzvmq9y+gSv4b2++fqMO4u/DkOaZ",
+	"QNvnLU8QV6iK4lYntk5of8eIPAVNoNVkV1tSQF7ZbA/b0WO6LiR6ICVJHI1WqnGiEMexbnBqDY/n4Ecy",
+	"OqTJiMRMmy8FgdKkvqk4Zg95FzWXXYMud1mZaOvn5T5HoqBU7fK01b/aPzur2qiNpHSNifvF0fOaAEtZ",
+	"NbD9wF2lcben94jRfQ9xtlzL3QEr+G9oq+8rXme0XttBXpJlbbpT5nCHCILkaJXKQl7OM1Fxypfzv9T7",
+	"lfHVK6SqVBO/zH3Nak38rcLB0JDp6pkwKLYLwhBfUilJdNrZVEvpyXaDUhvdaUfHLUwooVFFSTEroH6Y",
+	"9q7KUDdBRpfLVfTKfdy+5bl1VB2R9c6A0ykLvgjCpB6b0Y5s3wB9pBEVSLHbStEgdJm8+F/XFy/+6+1/",
+	"nIP3JO/YZpusRZThDQ3WXlJmO6z1e4UWa1dMcsZXPI25yFut9fqDgc4pquuvuB3eXY+8gTRxptOkeam5",
+	"u7natf0At0OLsTHRg/Qy7Y1G3XrIGOOVq3XAtfGXNfCN1XqwfPpGyZ1ccA218vx8a9wY6z4+AHSMedVG",
+	"3OlCPWLGHcCfrFRvGHmJtH6XOZye+B3OPfv9l1sHEO8fHLDKDOryl6L/pTPoDTrBtnKgC4/j0R++7Q9R",
+	"92zc6427WfjWEpxx49a4ZjvDy1Fnk29W79pvasaGUUuytLR7oSzGd0Z+wFFSV69h9P2MeK8xEThBAsc4",
+	"ynEs+q4UgbzN5EHpRdmgv3zM8Ws7PTXKAsorNGpv7SUenPQvULc7Hl6Mu8V809KGBR2Bl+RKGPrRwzKL",
+	"4naBH/Uu1b080SDqeir5mdKr/+AMunKyqqRUF69piB7tIj1+CephezXK43RtcB1ddyUQs/ZXVg7Wt3Ij",
+	"fksA75rC3ryYoWTc61ytAigqZBA9tjfZnx4P/H+XpNlsSDuIIrULypjwDXUvkO09UKv/es42D0v1bdRe",
+	"mbs5J97NG7HvUThgK1eH9nbShzUDevoWdYPewNVZAM7wcpQrDx/rZWy+06Pe5fcEXejqjYdVQ4GN+FDw",
+	"CJPJumCiwgaOMxRmSZboCPQwNIHJTDrHiCcIa0zeCTPZkIB8Ey44FwRSTxxdlj8yo8+WMxNK+l1xdF9H",
+	"4atqRt7E43/Yxld6wagIsuXQWZ75cnn9IlFLiKeWGK758rQKJ+QL2VjHyei5qp5oMgBaAtpoq3U0EXs4",
+	"uSdyFeMwg/cqjuMn9WGBOIubdfxb4k+3xOFy7eXhPo+zp4Io26tK3Dkiu4qkioAJOp9OsBDpslj/OidO",
+	"r1NNP5hFmnwEmqYSdhKJBX8015/bizghKCE4ygFSlaRHemw6P0onZtFIKAPDOPsEiuk9ZMQnFm2VRqf1",
+	"XLPWk5uzR+PF5azERGv8toqh1TOlTq9vfDV/O3R3d+juQsZF8m3nD77TkdwKNCv+pGRlXdVBsXPA2HP7",
+	"hB2FPCKiUOyjzGj8CcVUyOPnJhXxzvRPx8o2VGabhrBHmE2YvuO5+bS443A4UkbNUxu/UJ9N2LVJTlnC",
+	"WfYB+MvtJxx0QhyHaYyljjkK+kDidebccA1npbz1gv7HTTW/F5nY/+n2TlfP5tB5djR2gqbZsNt4mKUE",
+	"XuoLm7RO3HIXwZcw7ayK7/JOGPXexfTUJDEIJiCTHmz4KLBUyoq+A6vGK9IwkAEIlHERQH4zZSimjOSO",
+	"yaoJVdrFLdBkIhuVWSAkeWONYWOuzDd1CzQW6XJrWrkObUZWsGRM4Zkwh/4Qy1XfUT0/P58bdMPapf96",
+	"fgwP34Ldq3AsCYaiO2B20InFzxNBueDMyxBBa4FuaWu4DYrssEDQgcMqGadF2dDOkobdb2NBNzegNzDv",
+	"Iruu4bNVdvqtbWYleQ9gK+epEZUNesdcNmXrBfMTWKp43ROntaL0tcJtcT7cWH6Vh1fFz6kqFRYW8qir",
+	"1TLGAVEH2cw2zdwjMsNpLI/9QDt2DZqzru3pck3SNQ4Gpl8LmO8A5Nfj429Cx/9F+DCIr5iFW9T9GFy4",
+	"HHREpTAthkx0gCfgfQk5TyIKHZnKzdBs2sAfOLw/FUsqFxuSB/4dh/edDPTUyR24VQ/mSQNnveFFvzca",
+	"nl1cbk0OMANoIC2dkRzae5JPpYkhbvEkmyQ+wr0NbWGdiVnoFmLyMmFTdb81RRdZ5Q+JXqz1D4rpiULK",
+	"pqkqgiJvXUlGcLgITNExNe3JoLGnHjSY0lpsXUOBubWGJZap+ED+TIl2ExWSUtgDSSSJrmMuPGW5OkdF",
+	"33IrTQwOCobSJCFM6ndn4qbXHww3dnMKAe7J/Vijbcgg+uHx11zIO37NlysiaU2jJf4I7Csrr8ICxUpx",
+	"BZstNI/yxGsv6698IFjYYEIVpgkLXYum7zVLg47+TLkkAryrxhgLM4ArIaElhhmSbmvYpJ+7+wW/rslX",
+	"K55IpfmszVckV8a3qSpDMCpFMtlgmn4b6MgQqe/r/1hwjfuVwxo8t41xngnbc6Zo9DfrYV8ly3aUUqHa",
+	"Ngv3HDFCIl2LZ/xMjDyqW2SqfVqtV7IwHpe2mjxcPGze0qJseAHqoVXCxUrpZg8g7KWS+/qPAQo5m9Fk",
+	"SSJoq2unEaBL9ym04HHkl/l1kNUODlmDKTleYGdF/NqLers5cZB6ZwpngYEmWSVuYTOpQAmZJ0TR3IQd",
+	"ObsJuAv2kt704wp8A0oZfsA01ljI/QkrXpWcI+j6oNZTA3NocIzCY0P30oQ5D40KD6kLUzoP0Bma4ZDG",
+	"VDFLDRiSUqnfdY4YnzCzCHP6QFgdyrJjxG3dBi/Et3m+THU+xbtkAVRhUPBcMd8ZDm1b0DB74jn0yron",
+	"a7TEa43Ppzb3tFPNPvTC+ulCO/VWPR6BKNPScGXybatrk9lbnoESJOg/iQbZm65NfV7yQJKaph/aWiu/",
+	"6L9Iwk+mWL2Ez2aKBRsxAMqPFeTw28aRFk3AhnMn6HHBY+Is8ql/0z0bCc1Db9PlEuum3SUEulRQRoSw",
+	"OtY+2pr/+1niaFnUmpzSU6VUmdsQjgU36pHleWIpbs0/4WzdsAcqcQZ3pH76QOZUyET/CCoY+aR0fBz/",
+	"ksQmsFkmPbUsB6p6z172Euuz0uiFpZ3xvRdq8n6EmvIWr4WVvM6f9frhGuv25TVvO5BXxee9g6ns4U4f",
+	"cd/g9z1qmrip7cwA73omENVonExHoMRamLDJ9sVyyK7xHF7lD/mG3c640vG3tusHgdn9k67EFeNsvaSC",
+	"RP48nlbW3N5ZSJk52CSC+4DD9TVnSlLZY7zpg++rT0DDKFGnyt2+uXXUOJFObZfI09NTNERMadtKcTKK",
+	"Vom3K6t0zk/Mr2bXbt/cmq9pseX97it10uu/PNrpy/BS++1mjV8tXyo4W7+Fa9IpTtjZL+lhspXZRFSs",
+	"YryuFayAFdLOJ1/fCAZe9kwguEU7G6A3BqQGRWRlHA5GYSHKAtgkrp2J/Wo/WpydM/r9WtjApUD9h0bQ",
+	"ar6goiE8x5QJmQ/8mYBJnVb2y45ow36VZVFlViCJrk1RTI0obLNj8MStrbRoU0ha7A+ohkxeU3b/lvuV",
+	"tOyG/6yFuhYrxauqm/CfaE1EgN4ixgP0CzStDWmkzV/C0qVa2186Qec/O0HnrbO65t1F/pAv7gf7wU10",
+	"VpXblS2xuDvX1ljwWuDa7t0D/WCjGd4Hv1JMpLKmB65pPcz6HllSdLu9b+Om7sxzTv6dEuE8JUK2rW11",
+	"Z/gTeCl9SoaOaCv9p5H/OLv9fTRr88Ruw77RD3sHLkxXrH9gKk2pYVXpWSWUyTsa3hPZdIrFR5pOM3FH",
+	"fRCzTeuFPswurUVogEvQObWf0JhxUxJzNrdJA2XTC+5pRcLwhVZP/MEp25EdbFuPD2RWZVPOCNs6Z+yj",
+	"GwTXJpnVsDSzUBxRFCfFzVW/FzZzxuOYP0IKcUTCmDLyXGepgH/OeE6dytjt0qn5B3EYkpVs+b06VbgA",
+	"A2y+9QjJh2p8kS9vprRVdq2zb2zYs4O1p3fe16g1PeQOTljL1vQ+/8i6sYK3v21d1Y8TvnzTwgQsCCvJ",
+	"d34U3KQ/tTjOrT2zPop5IIl8TXB0x9/lzm5/ZC8mWPeT0aklOgZydrkxOmefaTQd0TCw8kxoL3vTPpb5",
+	"KnnMAADEKTv7H2kcG2FiZElb5momnn/9Y/PkZ2UWC2Ufr3CCl0SdSPvq5wgj9WqlC2qAbZTFgSDnmadS",
+	"nUPK5hq6J8rTlU43b7mFlnd2vIDQXtnbRrDnMFjF7LJh1rC7KnFCMeFrPqfsjt8T5hBlrSDyRXmUbkKU",
+	"gmxZr+Qo5nNEWUP6AT22IQknZEaSpLZXNJWa1mI1KxQrAbQ0zYS08DEQrR7GVKIvPagcIMEnEGzei0eP",
+	"ivQlgx+oS0Id63eJ1wbeqdTtEop81G8sXZKEhkgPT4230tgyy+n+7Oa+nPwb5Lr896PJ5FT/6/jfPFkv",
+	"H4sWy48xxzCnV3YzqkVL6go49eGeEowqJOlpmFR0BMchQBIUXRFMGGV6b5VWqc7Mgi/JCloJM6mMrFwN",
+	"yABVj59nn9Kf0Xi7j2QKu4x14y5lj0lILjRdEXxCD69WLzBjO1UK4tXqjsq4xskh1SVI8GWIM7TkUxoT",
+	"tIqxVPNt1hIhxCscmoR8nw1cYy+GjseuDdRHYzftFtu5i6IEzyS0uYWQv7KgY5yycEGirRbyq4f81Rpw",
+	"cBXj9dVUmTmhFH6Dy9z16tOCTqnkyebbblcE35OtN3Em6t/El5iyxitmEEGaWOLFsmy1GHd43iK0YJ6o",
+	"jbr4w/Jdo06enp6iXh8lJORJZCLbkfYANNs5eP2XoFM6x/5D8vPdm9c2qKq/ZQ7xMwGMIAuqHrg+T5eK",
+	"b6GpHA9ILjbf8jOXJN58yxsCaLELutp422bKzG7aRJnmprsEP5C47paM57ajqxvnQW814OrrhHlYuvyQ",
+	"aRd+7ijaeL+KhoSWTS1PHDzkTeinS/JPE5WqFh1YAVK98kilrNNm4KyoM4LFQuJ5oxOSCvImjSVdxbab",
+	"TA0BgYhuNGnALYDmOfrU3pk2NFqk3izxvLGHz7yh2e3Nwk+vtFP1WweftNq0T+ipcvSqgaeW1cwzGrfw",
+	"vRY+vB3fYWfwhS91cz+YXyV721fzquCZJElrh8SUzHhCWj9W5wV7p3Ro4BmmQwLkIYPYFcS413SFSxmY",
+	"vJGKtr0XlH6gWT8IlnG3VcLnCV4uSdWjjJXFBtGFGiaGU8kh33RnGTNNCL7fA0gWoMi/dk+gEiMo5VHf",
+	"vXndLKeF7QEk1DpYtQe0gg+8+g5/+jEhdT0z8adrx6j6ViA5Vdh/27B4O1Y1i9c/8uSaJBJTdpfrKtXJ",
+	"JpwvdwVgTldvGw9pL8jkBX+8YVdzwiJcAwS04I8bYIIchdmDgBF5+jPYRw5RrdkYu9hLDo6m6XMgwEXt",
+	"IJrTBwKRESECk4PvowM3RrLf1FqoWF60zm+maR0CNjKzoSsT2an0uAHwqWtDVPMhWkuR3VncE+PibGTO",
+	"boT5p3ZJjXrpbssv8NtjfpOrdlt+tfbQ5to5HEWJ8clvGumVuW2XtW5jULUhvk8hqVEZdC1IBIhUunRm",
+	"hmlMIiiF86hlmWr+hgiB50TUZoDRCEuePBNoae40rW1XJKQzGl7ziKD+oNs729wvp+LiShKe2Eyaspo5",
+	"J4wkOAaAjTEadrtoiiMI8BAhAzTs9lDKcCoXPKH/hFyf7kCNakqjiLBgwobdIdRyzHjK4PIILaH/k245",
+	"p8MI6vcz/QOEsk0BSf8SSc4nbKmsDPNNEaDhWRel7J7xR6b+6NkFzkd11s/0Y/JppfiXGsnZAOotEvLA",
+	"79U3R90uVLsnDMc2lgCLoS71NGTEchWTJWGSRHUFJ2YzvEvtbk0dAA0JqSAI2szq/bT1j/1BtztCR2ZW",
+	"Sk4JiWNyHOhNnrAj7MTczBoYMqGcmfvO0RHO067y+6mYsCUVgrL5caDR0NQeQ+ghzy/UHZP9Uy/HeDIy",
+	"ytfEKymcRG4PwUGYCRr/YTcGVg2Fl0K3eEriGq2AfIJXKK0oK4FSn2mk2Cc6j6X6WvWGZwKljP6ZEgSh",
+	"NMJCsJC9kfrUO1+GFlKuBPrlw+tTdEtYRNlc94LWra5FNloLEgWlXbMGY69I75l3P3bxErzFScIfRaGg",
+	"aaybRqoTprsNY+0SCPTvkMGale1SOWEQSyR/pjg+RVdZJRRhOvUhcx2M0e+/X797e3d18/Y2QL///vbd",
+	"XfbnhP3++4tXP5krr96+hP++fnV7e/fz1Vt0hCVaciGP1a8/fXh1dffqQ3YhJlhdUa94++5OnYDff3/1",
+	"5v3dfz4vnMLPk7y2wH5s0hmjSefNpPNFd6OBuU3YpPP77ze3b395/fr33ycdtMQyXBBh43i6rTm0ypRI",
+	"EFk4VPl2/JR3cnlNhayNIztGY4NI7yzb5E2C1pBCsVJsY34/npNb+k/S01hfWVHY1mfgRm+UuCbFy1mW",
+	"Ay1JXR2nTaXdJY8CKgi3TMMU6trZvFj/jMXCn8Pi4JkMh93zoLPAYqFE9+gixOF5hEcXZ6P+5WhKwi7u",
+	"9gZn4Vnv4uJ82NmY5VJAa2qwUPqjm5bKuNW9bG+Pesy8FDMfshnOwfJT4hjJRUJ0h/RCC9NT/36VDuWm",
+	"3eJJRJIX685Ya5ZlxNgDblH2pdqqBxCAPJFoutYF6rA2mlFPYHwF2HInybYdJ9iFDRycSA6XvWTe+Uxk",
+	"ZCGcZCajK9lMpix3KctkymrCC6T0gvBGVNTvD84Gh6UTFq9/Ao1ekqjG6T2313NYSz9W2t+UoSnjxat3",
+	"hyGKX0liWyrX0Ibtr9oZD4YXQUtayR9uRCt/01Zr0ZQv8aHoTFMPkIVBEHjx6l0DYgsK6C+W8l68evdM",
+	"mNy4U2TRCWwe+cKtnM9lBGbikSQ6ClaiWQ2zE/N5C6H4twz863I6DXAD+ah787uXhgG0kYQlFqMt0wOS",
+	"UFsr6W9x+gREloNpH4zGtgvWCqnZUViR2e8+PfmVv+mlp7JEAIeQfbJhjvjfdP6vReeQ7MOTK42s6Cdx",
+	"L9ZqhWSbUYb3szs7jw7gObJf3OxyqT//+bTdfAXoip/BAfZOuj0Eff4ssr2dZr+AXruBIbRf3a+5pgc5",
+	"NZt34C2XzRwo573LvjPp0WFVxRYpQ4Xkg1b7Z+ea7+Fy12K7fwmWWSAEPwHQqDMe1MAH7we41yw3Ix+f",
+	"SYloRKumtam3F24W996Fkmukv+3amkn/dsiDbYV/zbwqkawo0oEepwm0xfVVplUA4cXAxvSO/cpBKyPO",
+	"a6vBG17SNlz2nX3kX4bPOg1gGpEwdCJ7Msu8tbqZE8H3sL1uV72aI6k7VtrzaJ5oeB7/JZVbvSB7K7Z3",
+	"+FMzo63US+CAxPu3uaJ31PTz2HlHHXyG2gBuM0ZRRY74ajaHj+Wa4dROijaltFQQnY7pVoOUGI76uQLw",
+	"qbE8qxCf07XF2VUTaADcUa8WZVUge+5duTbFLQisFD/WFuo5hT2OPlJf1weZjk3uhLzFjTc6ssnCfuUJ",
+	"zR+36CP2CSxC0yrS+8i3o2WDNLYfJTcmqhuNKNOEM3xX2S5Pn+rinuOvvi7lj3/fWUHuaJ84M8hFDnuq",
+	"7CC/4bnPbL474jYF29un+H1PsH56utR8QVf/klO0xQm+XFYz5B0QWrT0g7ZFdE517KCC0ZKviBekZTsw",
+	"yw0zU1CCx8gdsQ2qR2wE6wIANo2NVki7b9IDgrIbfXuvBnhiQyl7/lkXqU3sCABVAugRNTtfXDaLwVRc",
+	"tR2RhjeBn7eoQyrqFBsA9Z8ZRDvb0SKronXa7urUh8OAM7bFkm/z7nbg598rvHg7YE5PIda3Re/1ScDA",
+	"IZXt1PrtywFLp2efg5hDoVUnA4Bi3vqPfyxIYpoQGTdCflynCX8UxN+yStoPleDkKZvH0NQETjUUx5he",
+	"92LBEwm98rbDl+m3B/m4fRMuE+RW+Wj6vkCxx1FEdAtjLFD3ONB9fjzCcsL80hJqCcon7MnkZ/Wgeyf7",
+	"68MaFhhuKcw5ZYLIsZ46T9CkM+mgoymXC6TXQU1dLsiE/ZMkHKnP6BqlSWe9Xq9PlsuTKEI//5w1NqQM",
+	"/XJ3rStk3E7ek476fdLxr4+zBEe6peHwy4ntbZj9A9X3PzxSbz/+Nx8kXHHdoBj7S9DJFLTKen0A9Cho",
+	"fKgRnNBVqL04IV4BOKISTIpzmbQBEqEl/kSX6RJQFnEyJ8mE6SqbBQaXHpnNCMAMr7k9THillyJrPN7z",
+	"KSauAbd1pIGu1uqpU9vrdqGtuR6YiSQ0+NZOzYQM4JbkKCEyTRg6ggJCk9UHJ+Z4rHHuBAnVEtgutf2u",
+	"dokJtar9ri7isVD6QqRLIpDpCmq6MhUXzdut/T2ENf06EQ7vWwR8S9xHPexjOO+97Tg8/bM1RuCj7oEK",
+	"DbTwA7S+V48rBmsbT22u1o32wUUXPE1Cb2dW6JFHGZUUsocIk8k6QH3kdEgL0CCDKrRBRcLmlDldxsz1",
+	"AI3Q1fubJi06BPhaYVhef1gZcb/aBDG/roWKC+tY9qIgHEVCX1fK13PTlOkmgsJONYPpGgm+tIRY25AJ",
+	"APZ3x/DfEy1lC45hT7FiAKEB2IUmLQEeNSr8gToCtMf839B65Mn6tRqo/TsucXzNRRugAvfR93j7V91H",
+	"RQb2eIjGQ5iy66aG0FMgw3ztxkXN/NoubX57hX5zt68W6ny1RUVdD5Kaplb26l7dNcI96K1Fo+Y0jt82",
+	"x4LwtcGo+pKAb4b+pIat4LBKsVlhGgWoh1KWdXIxv/XRY0LV8io1SfFZjQVQ6m86QgmZKct3O56smYWD",
+	"KPukECdP3dgkq81viye5A3uWrfnyNpI6GJJf+aUZoN8GPL8Jg7rYxnh+6MipnZ8wl8cXKvCPfdrNjvmR",
+	"/gVc8gdSzIa6kWTp+HrLiAYasmBJWBqgKXkgiTIWVji8B6MhQQnROqwuw7JqqIUZAStEfbPUn76cZKUI",
+	"Y3g5KqQVjXqXB01ZqYtf5Zl522fZNHnJTY46fA+IDd153bq7fBTNM18EGBh1mS+QyWitTZ4mSkk3TZQl",
+	"z2vFKWCR1NDb9sTR0XnfNI6/uOh3vyYNtG9GcbDt+lh7XG9XOCQvYh7e81TWZwgXE7y6580Ths2rn37y",
+	"+bzp4bKxwD+WkV4+mS9Bx4RUPVk59apMSynNkzlmVDQHtV1xQZvfnPAZjcnLlnqGeawFbHIzJd6s57fX",
+	"3+3G7qO6m4C0TycVki9fkwcS76RRP6lWGBODxd5yUDGf85sDoL4FHZEH8luD0laebWmqG2/WVQ6QdyC6",
+	"hmF9D3StaXIfuq4DMPR3nTsMF5R4fs1jnibNtsQz5uYRk2DncAcS6WxGP0HgOo9x7BPiaBrg+GUVcxyV",
+	"ym9rlW4wUXiytBBZGss6hXfkMbAlQPDjRP6g7j2JsMSZQTJhiv/b9v/qJpCQEQKxYDD7anLGLy8GZ0En",
+	"xOwFeUnARwkhCv1kZ9z5P9+//PGkdzpEp6eneS+78cCuxGGhWYrjqPpVj9QEIzLDaSyPUUykAM+5MsTU",
+	"MzB/GxsKUBdFnChNQhbjMduCGNtKkK8YIp+oAIetvTfP9oG9mJKQa1uKkUdbqoz4rHl5Um37M3XtGTTn",
+	"kuVi5yllOFm36XM4sC13hsg4xQM0AqIL0EXutz71jlJ6O8IM0J8plxCUUGNMcCjVO8GePn06HdM1hczy",
+	"mac3dmCsOauezmplquj1jSU7GJ71gmLjNTWnRIPW9yuHokpeLaU73QmbO2/95mvdkViI/b07L0D6+LVu",
+	"CulkkTf32Vwh01JSWZmaKpVRDkiC6HGhjpfADwDpknkgIPA0YU5DwLFlhtqE0Hw1it4lv6wiLO0A0ZGF",
+	"1wQEFGV7HVf5ZSooI0Jo6dn5GSdTZQ2/0o0R3ss1ei0VtaXw5pvZK8Uc6lrwFV/22eunX+Jkfd2sV+uV",
+	"O6VCDcaX6oDKR1U/ZzJM9HpkTi6hbCw7WG1xmX5oZiVh2Rlp1BvQa+zpShnthoBubStOmY7xV/dJQ5ZS",
+	"gfQbDXRNtrLaewfIknLBBTG5a2YTIbYYlX17nq+4yLBKvCC5SHg615A/mrA97e5rOtWrdeKMIG1hmMLN",
+	"gt9Mh0sdoi35zbLO+b1+oP8w3+z8xOOo4ymtb9Npf9ZkEs8RlULn36g3oIisoEGfAUeCd9Q32C98pMp+",
+	"wXcWpgmV61tFz3oWN/+4rQ5oon5Gk7TbHYR4RdE9WcMfZKx/E3TOsEwTon+ddEw+g/0ZEO6hjeMjSUIs",
+	"CFqQTxP285ur65Pbn696gXqjKeWCG6/e3yBBwoTIwPrAsmehMWWIJWE67s1nJsVCgzoH1S+hZTSyrwFc",
+	"7OlaEqFvNMU+J3frFZkwLXsxQ2S5kmsEBxTUnptff/3Pk5fqzwXBkSbRVI3FHMvjwHA80IejCfszJck6",
+	"yCZjlZBJp3fanXT0aZh06MPDWn3kf+h1zL+i8Vzd1ZwwC8OMY8FRiJNEHT07/jcvR3qkwDrMpI/hM9lb",
+	"J+yoRp8PQMcuZKEkRJGJyECv0SMcbVgSQG7mcNwxQzP6QNCSslQSoTNxFNWGMQ/vNTeniob0unWstdv5",
+	"v0+uVvTkyuB2a6dOboqt6P8iyhYzrYxqGkUoY0Wtbu+0Gyg9fYYhl1snJd9TqbZIIGriDBKQuSHinhWB",
+	"682agnTLhJA4VeIlWQNeutppzNDPd3fv0ft3t3dI8gn7Aa/oD73T7g+fs4e+/JtGqv4fn/V/vxjjSB9f",
+	"RXan6N2KMDVeaGGkRSYx2RvTdUY8Fp1cseUACa5dwfqtkFillpc/Mv3APdFyQ58Bc5eNxlEmOaKyEBNB",
+	"2eBhKeywaSG1WsnhCdOr4MJ/0zkjEToSRAsuxRYsE0EgFUmRiix0G54wB4M+sxszEHtYIC1XYKVN9/BU",
+	"pDiO1xqjGSY+YRnKd4CmqSy+ZYnX+nio0/FgokbmXf1uF1YzjCmoDstUyAmLOb/XaMv2tbrt9VpvmVqF",
+	"zGKGI6+97oryNJffYiIHpndTYutUJwwjmWAaKxmUZQeiW77UnU9ATILDRthZYGHSLUWeb/lc255GGYSn",
+	"jPMGGe3EANlrp61uX4p0PBWZRM+EIJvxIgwPzUHEtWoQUYHnCSFG5CxhBdXq2DxSar8D8PQTdo3j2CBN",
+	"m5y4HNFPGHLQS/J5Ap6eSWeMPp+enn4J0MQ6W9Rvv52enn78MmGwHnomBjAPIAO1uW6qUmD6kE+HjjD6",
+	"Z560ZxL0dO5eMGHV9Dy93lmYEmSjwcXWUdmO5TIdR1NXXBxc0ivC8Ioqw+u0ezrQ3g7ddzI7ZcBc7Cmz",
+	"iUngIuI+j8SPSmc3hFtoqzDsdUc6I1BCijIFN71IwwWCT0C9iuUn4D6An9/bL2olgQj5gkdrW0NgKjzw",
+	"ahXTEJ784Q+hbRFNRltRDtQ3rsSahZnqW9RHjB5uM+Nh5n2d1Xm4AWSThI97Yk4LIHajAgC3jzgjAeSK",
+	"kSQEWx6eBO9G3TezSfyQd98APSpdKqtBqYZEWuUYBmRUTvXFDvjuhNLQ9N+Q2ZwQmaxPBJ4ZH556nZ90",
+	"EmIJxk846mm0JJgZIE0cx1Mc3tve7GiJI4LwHFMWQDaH1Cj4IFGmhDC4oYaIPuhv/yuTkJ6icT54yMht",
+	"0p6vLRboz5SkJNIrexgiuoU6NU01z5QGBkwRyq0Aq818/JcPr/VXt1PWDMdiI2lltXqNaEufIEtYScrq",
+	"6Apeqz1YXqrSn/3XJiuYYzO6Muv6JET1Qe2S+cLBqMZGXPxU88EQruK990qAgx/hkaMIr8Up2iDpekN0",
+	"pPTACRt2u8fG75SvEDSiUdSXpIxRNtfmlHquRkIaFV8Ldj8lwlT+xSkR5uihwXeMGC4DNRV/8OlhpaHl",
+	"YCAMZ5RRsSDRgaRiyuoJ8D/UKRIoXSne2e92gXcaFdsaJhJxpe5mrgfLdbHaL4jf/MNQVE58Sndwi4uV",
+	"XajNModXWz79SxKfTlg9sXcv+0pr/YNP1auXOFa6OomOA7g2sNcWWChl2HgmMl+Zuc1EZ3IGAi1e8AOJ",
+	"jpXt0R8OhxfoSNnsSs/HDFbjDz4Vx/VnImVPeR4+pOybngb1+TqefOfhxYfnwnxm6VGR2iLhjKciXu/C",
+	"l403wx4KXPFL15+Rfxj4JBoFukAkb3p1lNUfBMgm5muknyWmsfH3EqY9UzpDCAi86Pl2Xlj0b5seTfZ9",
+	"E0aFeTR3q50iNT4YnL6kFZA5fSDMGIHPEUTXhRoG1OoI6KlilP28eFPf5SN3z3I9DeFviBd83SPgDKSh",
+	"xmt3UCl1iq0Yv4biefRAZ+MqinJagWJLveWIM+IcCnPDDsdinkFlbdJZZJpYE8olW5hpCfHKrb8qKDQT",
+	"VmHyZzW2u/mIjy6d8T4NPVaxw74yHWZl3n4ebNfmYMoIRISyJd1KURXVo5agXtNNpvl78KWZcJbpagiI",
+	"1SaVAIdSBFkSTbw27iif4VT65FPThYsf821ow8kU81DJVVZRa9fxMMQC9ZIuqslO5FJwsDtS5pVFVmkq",
+	"kk1Z53P9n7v1iqCjXv84QOCkDCBj65+ckWDCMiy4O2qlNYvyv43MzpJ6/QJ2wlwJq2Uplra2FEBHJ6YM",
+	"W0fikUk2mHT0TQIdSYio9frHKMQMTYmaColyth5tEcWvDCDMEwviAuDc9y6GTaGxVwjDXoc8IgeUxsyG",
+	"y+qEcQbStE0UF46Czisp4XN4j8I13AmAEwCkcQI9agE54ySmD1AMcQ9iFUsU83lRcFOoigF6LpRoZ5ih",
+	"GK2wEI88MfkJ6uFfPrx24T+WSPJTpKvYlYo5I0mi4x5wREybIw0M8kygDxBASSC6ZLJmqMxEvx6t1nSF",
+	"OnybzMILdGSVBBi9seS6l5fqwoTpmYc8jSPr3/Vac5XVfpozdV36zDc6U848a7QKvW5qu9XBAUQVaH57",
+	"kGOjVwFh817dSxjgXrSyqKS6RwXZ7RzN85akuwSU+r1emcQC+LmPjijTUDW26eCEUetK6PcG+WP2+nGN",
+	"ApuN78k0lXJT1q/Nw+0Ea6it0MzzYEqsfatJWLbgaVvIabOCMi/2/W2qztrPux0qA2T6HqNet+sgytxl",
+	"KQoTFpEZZZAhbKOvkBbBZza/YRN37Pc0OgpErYsGlVZSNlPj0+rOvkat34gqm2rP2c4dWH3Oe5YellC3",
+	"aNCbxOp5jSGu6cZHNU+piZYhj78yneip1bAusyKH5FsH3f+2RrexTEzN+TNdvgDWiSCGORkU7v8LzWI8",
+	"FxOGoyhrZwnFPgGiOfS3wTXSsOEo0iaQUh4hY2sTI8rH/7Rk9Q1ZEHy/Kf/RW3Ng5qNfegBqq8KE7yAc",
+	"XechcCYgktw/bSfmZUGeETwZ4dSDon9lCqrFptxISjqRMXpqh1D2HQe49QCkVob8aq3Td8+9On33ItPp",
+	"lRXr4Iblen33Mn/UvaVOty+M9cnI0Qev/pUJsYhh5BeWRWj2Q8rMwm4dVo0qA7LswNYKMZA6vR/odcL8",
+	"BHu2USHbTnpPyw3rGiF8QxJsygmL4anDssHCuw9MlU4Hgl1Y4HCUU5TxmNpSVF066pWw7kefjJg8vRW+",
+	"hVZmhtGUjmy7vwOTkNtF8JDUkzd32CnLuj/UuTSacgyQrdAvFUZU9ro97YN1xOwpuok8Kfs1DMwd5dOR",
+	"W7XPxVcmtyqMyWZKM8t8aEozrz04pRX6bOzmjvBTm35xRm1dP7UFCDBKthSN1FJgcfRPSIXediRfnRLL",
+	"wCNbKFEP+uCUqF97SEosVm7VU6E2p4S2O03zPBsp02EyG+C9y3I2gSLBccNkslYa3YSZZ3S1ltPBIqbs",
+	"Xif7rhIC0BlQWAyi2NRgUYHUXHwUWZrF01Cjv+3KNzFrS01MtmflZolRBmoE2rohcTAXnR5WoalMcwqt",
+	"BqokERmFriib19PlHb4nRcixYopunjUI2bbPRA5QU9XkVhoZ5sk2z8FYr6s1sqPE4T3jjzGJ5mR5sF26",
+	"XpDwHgrihLCnVhen2R1SC9+AhYBX08lNgT5Ad9yAcdTv1lUUaY7AEwQ1wDm2BIARCnSEJYoJFmC9HgMd",
+	"ZUX3UG5b3liaQOVjla7rAkAT1h/2hiAU9TetoBz20BFm8JviNcbhcVyTaVKa8pOlmhS/c3Cu44ITauSr",
+	"30bd3scSKoqiol0H3CQ1Re/9I0lMok9Q2t4DZqWUCc6lMOcgAIU3YVXlo2BzcraeBU/utBnG2P7jbr0i",
+	"ASrAKweQ+RyYnBR1w00UwP0kerG+0Yk8gOJ7lUXPsrwtDQEaOPBTWnPkCeQULpc80tJY53JRxcjXK2Iy",
+	"zWc8cRK+wgVmcyImjNsu0ibfC4Q3JHAFRnIHTiRPDc+BzTAdeSdsSswbIw0W8ojXx6foymK73kSIM4PJ",
+	"lLEDtWh5atmESbJcxQCLwtVPie0fG+E18BXwLZ0fP4cSIkSlSX8xHYGB8CZMchTyJUFQJYfVQBIGivCm",
+	"gPLlueMgjbDE2m/6/7N3bc1t40r6r7D4EqeW9vAm2tK8bJzJzPFuLt7YmanayA+wCFvcUKCHFyeuU/nv",
+	"W+hugCBFybpRmTipOnUmpkiABPprNBrdXw+HmIlkhf7QwfBkmkz6WOU8HUbWAap+SlF//kh8W+9qp9VR",
+	"r3oHCWTnmZjU0NsjUaXpyjpI0diy+xUD45RALQmNA4IdJQk7DFinrhfHyO1KDz0e6lPrI/kyU1ZM6wBS",
+	"hV/K0eCJHDsz6JOVY6HDSg6S2PqciAKtd6AQkCqowK3njIsK1giHrHuIEaT0CyKioJaI6tmaTLMEmDVq",
+	"8iEIkZOoTdPsMx6kzJhgt3wstH7QYQlLoBt6bn1uQU8+d6SNEJoBTjpSyYFnfAVXZH6gqwFlS3nhWOgY",
+	"KNAGq6G553CnFws7fNLo1mLZe/pJjZOGVbESuEVWHt5klYgPgV/DHn0E2XRADreH/9us5GuZIiLDddTQ",
+	"jwR+M9o7KY8s2bQ0A25wfZULP/KjGGTPhEi57jradesAuAs5OkDrNRZkkU35AygMdp1V5VLwhn4NUfnG",
+	"hNww6MJnGKpsxoG1CTxhDPcFTdnZk4YlCFj/GWFKjneAxtDfHofnaM6uBUXFtodFDg6ofC7Zus/bIKWD",
+	"UsNEb0BQN0MXgDBMRa8DF9VYkCGvtw3JrchyHj8/si6MUxck1MHWwAo3rWkIfgIXoWFKyydIvNST1OAr",
+	"idKlSXCB60cdCzWc2Bmx7tQs/TAci/YjzTsit0tRRB4pisjfbCFXs7wvZUH9PWl9oUTtGxjpWsp3oEak",
+	"HDsgtPD/w+1VCkFoLZVilH0xlcMB+BYsnQXmjMUsEdqR8EfFciZKzlW6UFFOuCh5fhbP+xjUHWNRiRT8",
+	"jfWprZUUSHYNnA4KkfPOBUWRrf0Ky4yBIHK7FUQQeYYeoFegX7oM+SAiQz6Iwva2fjX8qynZF/5bFVue",
+	"JP6V6PRvMhjg2N5qCCJpwweRtzOgn1LZo/U8i+1aSfBx6ksPyKe4Idh/taZZlacPY0GtF8ijKH+FB895",
+	"nmTYjqhm/8qqvFgF7b+ii7bLT2AuCc8KcuVymNaxUDzC0iYB9yIQTUGNnqVZc8FgDu+kCAbtDcVaekDP",
+	"2J71ger3aTvv2pLdv4LoBlOrpFr/Lj2a5TdcVGvpAnCpdeDf6oY/smguxz/ij4ZXWRWyn2dFTfBCp23d",
+	"wLeW417zsxgtN1BvrQD67hjSIDhuuQMI9MFgG9DDtOwZ8LLPJw12EN3+AV4j5FuB+j2vK46vDGxd4rEJ",
+	"7r8rJsqkfCDD/jLB80MRa5IHSlw6E7SR7LbmMYGhKAmqYwHwTEoMuy5XtuhNqC8lNwsCY2ffsNuDOtlg",
+	"LNSHqs/HW8KurX0Q0tY+CP2tTHs9P3s38bHfJ41yLcf9I70JmU3Q3mn0B3J3HwTb7O7f1Yfk65G9mKfr",
+	"akMP36iCAyBmwCBgQ4w/N9z7i8AK529m+9c8zcRtMRZ4IoijOKkLtMA/zuBAkf6gmaS/XnMW6yLsY5Hp",
+	"QDUsBUBuRbgVVmVqH4mdllFm+b5nHSDbIeETT+R948DA+BDZ+FjI30PDFsCUzMcUgzlRvWsDo7MnrQJM",
+	"IdvDuZ3ZHcgYpe1uiH/f93eD/I2P7egLnhVWCnV/cvMTa6SPhUmMKB9eetxmrsfQvjpvM07KO/pDr3oQ",
+	"ts/q4OpgLDpc8EFELvg543x1NO7nvK7V4c8zux2e2TWAufnBHazGYeg5IIVbILNR4Xk1XEKd48JCvqib",
+	"SmCJFThoQ1sZT/eQ5aeUBnku196Fx3iqbPKyaLRjl9Y+XfYHF79jA6aqIfrFn1/2KDTtOGgD9BEENgep",
+	"d/x1Vt1+mp4u+sheEQgj2SmugD+URWkq1xO86qJ4vIkP/Jw9zLgoV4gtR0bBAraf8AxGjBrB41SSsFC5",
+	"J1ky4bR/hbnH8M+l3PKBkR2qulHUHSznY0EoWoCRua/pDR7tnvpExkUTDzSyUP3uOIgcmwZKXjgenKwT",
+	"Sz7/FcuSJ9SUyqlWk0O1UXdEwI2klbWEQS2EotxtBPl7flOJeJVsChBa9PzIR1rHuUgbApGTZoEzCK+a",
+	"ZilQOcjH2HXKVQLgUuEPh/OrhIPpFAO5spRTCbS6UVhbvDBC7nis9yZ11x17MH4+HosD7B28SOw6u+dQ",
+	"hknnZZxgliPd1AzaRtxaiRiLmypNFy1O7THtDXetjvYIOxx3Xbf147/ngYi3wN8n7terdZA4910rALEg",
+	"bw7Ippx4NVtltmM8Uh+7hyOud2qp1qWYu/H4JrvnRhoHmrBYsRQTIUaWZ93lmcRVmdxzx/ItOdcM/wgg",
+	"O/ImyWdyZQ+tCRMTnqbyj6H5GID3yHqJP8uOBOdxMRb4wMs0KziQ9v5qlEylHEq405pk4p7nJY8vSsyt",
+	"wBqtdez0s6JR23TZmemwvUEDN44fBmG0wvFJ1/j2xDA639PTjpfACZewo8Qax6hTUq8Q8a5SC8EwNHo2",
+	"6+Vuj0OU2NecxZfZSq7Rl/iExCO4JKCaZcvVQ1GMSFeNGzEqBQ+XgA/7dqlLxPeP235G2jf5J0bafQrl",
+	"KLrkf9F39QSCBd31iYTNEgkXv+kqwg8zDqKvNN1upPyyysUjAkU7+nWchSfrouGWlytsh7AWRb0c6b1i",
+	"zJJUyis5OVXQzlxkvjMW7VCHwtFHJoUjF6W4gvID7bRKBzKZE4gmVml/k2w2S/CojqxHndATQ5X4/BP5",
+	"ITnQC6RYAKbAypsPvLTuqusUyj9BJVFcXAqo25pyds+RcTurFvE+9Wv8/aE76BNNVPvhkjj75S6gKsqc",
+	"pQn75TRPimsGrjG0ld9VZVEyEYOgeIHrOvY1z35PBEsTshHskW3D1bdQ0hQE1js59KS81lml9sjzA7xA",
+	"aan2yHPsCROnXFo9MYmsY0u5tkf2v94P/vfFxR9v/sez5TU4wVmnIL9cPsOv+lH5BqGjiyfIIZmxJLVH",
+	"9ixhR5MpF/9JY3Q0yWZQvJyKD0mzLGHUYuDYqhQRZsNLMbmb4jj+R+RZoetanh9Y4SCyv+r+zvBRrUsu",
+	"s5fKNMPhM39RFpw9sn3Xjw5d/9AdWJ4/CoejwLM+XL5sPnCpDED9gHfoB5brjuB/6gHcxtKM6fs8yx2O",
+	"Bu4oHKr7zFxheOuYlfzFZJLNXgl6W33lAus2qmswCXgXdjA49AbtF9E3qof1reHcrXySSLTXYgapCxfV",
+	"NaYt26MBXUKBkks2FRC2jR9o9PmXkueCpR9y2N1cOfZNNnmfZbPiNy6yWSJYmeX2yJXXs1iFvp3jVvP0",
+	"AeR1yoqXWgmdMykSbutqoW6kUIjaq4GvkRQwdLMzDJmoBT8pTg1oGZdBImIuyoSl+rIUwzdZnNwkrUn1",
+	"D92h5R7LSR0oaZHLjRwF37Fn7MvbavY7ffk5z39jD/ARswWNRdCYNxpE1BhVUH8NFdWLaXJnXVSzWVJa",
+	"8hGpNUv2e5Ym2XvQdPdceH4Q2o5dsJTLDotMfCh4bmLw/9jk01ExS8rpEhT+F5t8Ihh6DRheyAdrHEZe",
+	"eOJ7gzA6Gcqll6tZkTOOee2g2uyRH0l91kx1t0eBunbJvug7g+hIbn9hvTvDF4B/L9ei69rmC4vB4c+7",
+	"5XVc2bBezt1Rr4pqDE8f/sWK6Wo1rtqZtnhgX5vUU1ZMLZT9m4QXy5fl1gv0vUg3u+tzyaZRgs8NQ/dY",
+	"qsaElywHszvJgeDFHtl/8lt5NWFylBS27vLkgR0JluRLsHUubyJw2Z4r/1X8nmezl6zkeSJu/8LKJUqV",
+	"GeB7y5Lcdmydk638RlyUWQ7Lru2F6gZYGfyBrWGJV8Lw2P56VS+kbui6nuf5vm8bmLO9tQH1WHWEtvj1",
+	"WCVB93X9ACb0FEV0x9hbuxCYptXAWvU8bpx5NFhU5AyOhcqkXwmJ/TK7dXTWJwpnvGT4BKwJnmNT/X97",
+	"5MmFhIpYq+VDFbwdedgz/vGxE81bYnU5HK9aGLraFEWrktfN0yf0WdVh+UI2qd+5JijS0+HIKznafXbr",
+	"awv50puh8ZRna9EZG960ayb+rjgR0iAZVWEdnL56Vzz/FQjt/uBCvjGPxyJNZgkVFEhhbDLrVv0qFdAj",
+	"IFVv2Tc+qZ/vAppqF2uPggj3urizqLeuYEb7QRRIUMreRZWmZJV6Xgh9wc4pbJuLOSZZeusD8JRnq2JP",
+	"SsqO4dYpkn0g75Rn24HuTxzjdbCHLE80OfKr5MJ9+upd4wORMiumpXsstJg8CjDzjfaAM6O7n3DbE9yU",
+	"8OwadqpZksR5EO4QdiQ3W6APT2/S7HZdC5TigURWLjJCda28O5aXj6xpzdfoG3GN3r4z01Nant1eQf/Q",
+	"9SzPG7neyAvI5wOHkY4tZ+mSf5F7TUonsSA9TsWNKG/s+wys1pzfAH7D8Bj+0OCukbo+OvWgr1yaFyUs",
+	"zW6BRjjZuT1qdNDHsqg/eAt4/pZNqtmaNatMszSm5wvr4O9KQtWBJIocS0dLowO5VSFUYM5Utba0VBtv",
+	"3zeozc6+M0zTQqkmS62tvju/eAahHzUWT0UHhPtIvLGcx+t2K6sa23V3klr8dozcWqz7AK762h3gdgPL",
+	"tsOGmIdzo+x7djMW0vxtys9q0NynodvR50+g/rOAuiejuNVrN3BZUVQz0+uL4QLPCnx7jFxLCqoMaxXT",
+	"7HNhdS8+ViLIEi2nWICAHgKiwpssTeWzGNoNtCJQIF8bsM35rgnnj+ztFMz25vu6ioVGvlA7Zgx90oc3",
+	"HfUtx+KUF0lMIZ2w+icTVXqXzh5z4FTGa4XcA+jDe0fXfTiLHcs8qjzlN0ADL+LG5Rc35WOqay+66lsq",
+	"p8WqyR9ELeWE7N0vpyy/TcTtG15OMzwv7ogDOQz9wVEwF/PhHXq2Y3t+HfrxD4j0UJEXndEP7rHlDke+",
+	"NxoES6Mf9hTXsEoQA51+LwoKMM75d3Wc3zgy99zB/On4YMsN3XprzM7dm4YqWxp6t75+3lIh/57lLyYE",
+	"7M1UM0tTWqWgmWcFfl+hNfVYzKtq66D5GtYku0d9THr++ZFFSgZYeoF6n7j1atW9Ox1tDMM+tHXd3U+9",
+	"/VNv/9Tb34PeVqc40gilkHymVcZ2qpx0wfYa/W1W8k3db+Adb6jXpDjPk3tWcscyGnHGQpGz6GTV+PSB",
+	"2Jeg0JWBqDmFvFwX6w/oWwurjr6R/h1stqc/9oa+VlgULtrtXvd8iWV3MPJDrVhMORhXrhtM7uA//LWc",
+	"qMmUTz4dZlWp8qx0TUm89xe6WWlVdyhVDUmI1jILVMv865Skt062UxByHtd1IKCk71ZT4NlSHx4+qFyw",
+	"uUpYqdJwUyu0CKZMq7Xly5P2mk7HO1IMbcpzoDLOsQKSmc+FhE9yjUeXvlGjEUo3Us/LdcVeyhnP9/XP",
+	"s9i8wcBdrDM8dxi5TRtLag2QA893bC6aYJVGiQ2XLxNY/T13FEgDhYA/8GVzbTI+rQDIZHh3x5FBP+VC",
+	"QsWxi5tXXzAa/ZJ9OYthgCIvjOzRx8iNQkD+HZsoY0bTe7dfTNMD2iPbPUHbaYOAszULRLcx0WOhaGV0",
+	"7EqBqHIIW+uQN1xU6zrxqHhK82igzuDq0Caa1s4srgccqhn+w7rNs+quWEk56Ffek4JQ/X1nZwWBF2iV",
+	"cELr+3Dg6GKLVxrXf2U54CCtxGTajLEeeMPt1nJjDDeEJYrbjrGpRbitA3o5CjBWmi1PAoAfliZ8U++/",
+	"MSVb6I9L9mVdvVGyL5SQSSmaFmRogk9J4uOhwYW5XBeo7vvWAdTPN8P+6tBnesuunDjaF2OeIKImiMIT",
+	"Df8/Li5tdRTobYf2S/ZlXZSDUOwY3ShofRjul7LldUGDXOCrFk35jae85GatFPNDltchGRiZ/6oQiaoo",
+	"Es0zGndBrPNl+0HZ+46ufphKIkQQ3wORGg6rIT/AaPsIFLoriAyggki0LktAlww9XjykFvy5MgeNU/sl",
+	"G8mlHe9PiM9KPvvxSl/sQaLn+m2KthKNrUlfuuRoebWLWnjBRNtGYHus3/BDCqsu3bAHAYW+9iiUj1dr",
+	"qAVTM85vI5w9lx/4IQW0UXVAFY7ZrVzqLnqVzRVZio2FXhHL0msp6nDN/xonLH9Yzrd/HGpi1JxjRZAm",
+	"0fBi0d4HYfD7+Z5+HK7gfoS5RWa9CSHw2lzc1V2asbgVP7lYxD/A7VLEb5KUW0z+CxIg6vwHXX26Dn41",
+	"FbPi4W7FfmJhjFSaYJNsBiAS/LOZiAjuFPXU0VggX0H8IKExq9IyuWN5+ctNls8OY1ayusIOSb+8r0hu",
+	"BY+t7J7nqjZeCjXx44H8ls88TVVZXazS8cw6KDinUFvDNfZ8aQGsMFKFsaNVCmN3z8Ey2HZ8L+BFTLKY",
+	"OMzkl8nW9XMUlWHiLJuUvDwsypyzGQrlStj50PW+fYK/HRcO1FkYDB7NawQd5+1v+0XLGFlx0nisRRKo",
+	"Hx1LoDxL4aMX2Y2WwFe0WI0q06m48kIHDECTKgemx4//ts/+urBHH6++XsnrwP4Gl1veLUXlA5/1okiY",
+	"dc5A4G3HrvLUHtnTsrwrRr9IJXPE7g6LrCqnnBXloX+U3N8/AG3DV2dOnYik5LF1UbKSF51tVcXhZ75i",
+	"M/+diNtYrrcitl5VeXbHO5vk1XyTV3r85lgvp3yCWZcgZCqz78X52VEddFSC5M+9F4Z4OepgSNwnJcg4",
+	"cP7dJnJQ6U9N4WBSBoJIZDm5linAwegVYqo6uqX6P+atiudt/ub3lYDDzxkTD9aEpWlhseJBTKZ5JrKq",
+	"SB+g9xteToCLGj/F8NRTB9esnEw7mr+sQ4/kzoSnNw7sUKqC55A0V5QWVkEsHCsRsZS0RA4DUIBYaXbr",
+	"INmtlfO7DNhHBXBVS+ljuFpW17pH85VUxNP8S51pEu9JzuOkpIgIg+XcbIe4lzva+RODRwsOZpoKU5J6",
+	"WUgVgP0bLdEvHS295iyGI0bFfAljINfoe/p3yYpP+uN5Y27z2cJ3c/QJrdMyL6QMZtkMm8wZpDDWxWbl",
+	"NcVKaXSFuuXr1df/DwAA//8=",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,
