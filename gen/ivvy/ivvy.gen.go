@@ -982,8 +982,12 @@ type Booking struct {
 	// as a string of digits.
 	AgentContactId *NullableInteger `json:"agentContactId,omitempty"`
 
-	// AmountOutstanding A decimal number that the server may send as a JSON number or as a numeric string.
-	AmountOutstanding *Decimal `json:"amountOutstanding,omitempty"`
+	// AmountOutstanding An amount that the venue actions send as a JSON number, as a numeric
+	// string, or as null when it is not set (null decodes as 0).
+	//
+	//
+	// Example: 12.5
+	AmountOutstanding *BookingNullableDecimal `json:"amountOutstanding,omitempty"`
 
 	// BeoFinalisedDate An iVvy timestamp that may be unset: null or "" (both decode as the
 	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
@@ -1030,28 +1034,48 @@ type Booking struct {
 	// Code The venue's reference for the booking, unique within the venue.
 	Code *string `json:"code,omitempty"`
 
-	// CommissionAccommodation A decimal number that the server may send as a JSON number or as a numeric string.
-	CommissionAccommodation *Decimal `json:"commissionAccommodation,omitempty"`
+	// CommissionAccommodation An amount that the venue actions send as a JSON number, as a numeric
+	// string, or as null when it is not set (null decodes as 0).
+	//
+	//
+	// Example: 12.5
+	CommissionAccommodation *BookingNullableDecimal `json:"commissionAccommodation,omitempty"`
 
 	// CommissionAccommodationType How the commission is set, 1 fixed (the vendor lists no other value).
 	CommissionAccommodationType *int `json:"commissionAccommodationType,omitempty"`
 
-	// CommissionAudioVisual A decimal number that the server may send as a JSON number or as a numeric string.
-	CommissionAudioVisual     *Decimal `json:"commissionAudioVisual,omitempty"`
-	CommissionAudioVisualType *int     `json:"commissionAudioVisualType,omitempty"`
+	// CommissionAudioVisual An amount that the venue actions send as a JSON number, as a numeric
+	// string, or as null when it is not set (null decodes as 0).
+	//
+	//
+	// Example: 12.5
+	CommissionAudioVisual     *BookingNullableDecimal `json:"commissionAudioVisual,omitempty"`
+	CommissionAudioVisualType *int                    `json:"commissionAudioVisualType,omitempty"`
 
-	// CommissionBeverage A decimal number that the server may send as a JSON number or as a numeric string.
-	CommissionBeverage      *Decimal             `json:"commissionBeverage,omitempty"`
-	CommissionBeverageType  *int                 `json:"commissionBeverageType,omitempty"`
-	CommissionByCostCentres *[]BookingCommission `json:"commissionByCostCentres,omitempty"`
+	// CommissionBeverage An amount that the venue actions send as a JSON number, as a numeric
+	// string, or as null when it is not set (null decodes as 0).
+	//
+	//
+	// Example: 12.5
+	CommissionBeverage      *BookingNullableDecimal `json:"commissionBeverage,omitempty"`
+	CommissionBeverageType  *int                    `json:"commissionBeverageType,omitempty"`
+	CommissionByCostCentres *[]BookingCommission    `json:"commissionByCostCentres,omitempty"`
 
-	// CommissionFood A decimal number that the server may send as a JSON number or as a numeric string.
-	CommissionFood     *Decimal `json:"commissionFood,omitempty"`
-	CommissionFoodType *int     `json:"commissionFoodType,omitempty"`
+	// CommissionFood An amount that the venue actions send as a JSON number, as a numeric
+	// string, or as null when it is not set (null decodes as 0).
+	//
+	//
+	// Example: 12.5
+	CommissionFood     *BookingNullableDecimal `json:"commissionFood,omitempty"`
+	CommissionFoodType *int                    `json:"commissionFoodType,omitempty"`
 
-	// CommissionSpace A decimal number that the server may send as a JSON number or as a numeric string.
-	CommissionSpace     *Decimal `json:"commissionSpace,omitempty"`
-	CommissionSpaceType *int     `json:"commissionSpaceType,omitempty"`
+	// CommissionSpace An amount that the venue actions send as a JSON number, as a numeric
+	// string, or as null when it is not set (null decodes as 0).
+	//
+	//
+	// Example: 12.5
+	CommissionSpace     *BookingNullableDecimal `json:"commissionSpace,omitempty"`
+	CommissionSpaceType *int                    `json:"commissionSpaceType,omitempty"`
 
 	// Company The company of a booking, or its agent's company.
 	//
@@ -1186,15 +1210,23 @@ type Booking struct {
 	ServiceFees     *[]BookingServiceFee `json:"serviceFees,omitempty"`
 	Sessions        *[]BookingSession    `json:"sessions,omitempty"`
 
-	// TotalAmount A decimal number that the server may send as a JSON number or as a numeric string.
-	TotalAmount *Decimal `json:"totalAmount,omitempty"`
+	// TotalAmount An amount that the venue actions send as a JSON number, as a numeric
+	// string, or as null when it is not set (null decodes as 0).
+	//
+	//
+	// Example: 12.5
+	TotalAmount *BookingNullableDecimal `json:"totalAmount,omitempty"`
 
 	// TotalAttendees An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
 	TotalAttendees *NullableInteger `json:"totalAttendees,omitempty"`
 
-	// TotalTaxAmount A decimal number that the server may send as a JSON number or as a numeric string.
-	TotalTaxAmount *Decimal `json:"totalTaxAmount,omitempty"`
+	// TotalTaxAmount An amount that the venue actions send as a JSON number, as a numeric
+	// string, or as null when it is not set (null decodes as 0).
+	//
+	//
+	// Example: 12.5
+	TotalTaxAmount *BookingNullableDecimal `json:"totalTaxAmount,omitempty"`
 
 	// VenueId An integer that the server may send as a JSON number or as a string of digits.
 	VenueId       *Integer `json:"venueId,omitempty"`
@@ -1205,9 +1237,13 @@ type Booking struct {
 //
 // Example: {"actualCost":0,"actualCostExcludedTaxIds":[],"costcenterId":4,"createdDate":"2026-03-02 07:19:59 UTC","dayTaxDetails":[{"date":"2026-05-14","taxDetails":[{"id":1,"rateAmount":0,"rateAmountType":0,"rateId":0,"tax":10}]}],"description":"Welcome signage","endDateTime":"2026-05-14 17:00:00","id":3936,"modifiedDate":"2026-03-02 07:19:59 UTC","quantity":1,"startDateTime":"2026-05-14 09:00:00","taxDetails":[],"totalAmount":110,"totalCost":110,"totalCostDiscount":11,"totalCostExcludedTaxIds":[],"totalDiscount":10,"totalTaxAmount":10}
 type BookingAdditionalItem struct {
-	// ActualCost A decimal number that the server may send as a JSON number or as a numeric string.
-	ActualCost               *Decimal   `json:"actualCost,omitempty"`
-	ActualCostExcludedTaxIds *[]Integer `json:"actualCostExcludedTaxIds,omitempty"`
+	// ActualCost An amount that the venue actions send as a JSON number, as a numeric
+	// string, or as null when it is not set (null decodes as 0).
+	//
+	//
+	// Example: 12.5
+	ActualCost               *BookingNullableDecimal `json:"actualCost,omitempty"`
+	ActualCostExcludedTaxIds *[]Integer              `json:"actualCostExcludedTaxIds,omitempty"`
 
 	// CostcenterId An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
@@ -1232,35 +1268,67 @@ type BookingAdditionalItem struct {
 	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
 	ModifiedDate *NullableTimestamp `json:"modifiedDate,omitempty"`
 
-	// Quantity A decimal number that the server may send as a JSON number or as a numeric string.
-	Quantity *Decimal `json:"quantity,omitempty"`
+	// Quantity An amount that the venue actions send as a JSON number, as a numeric
+	// string, or as null when it is not set (null decodes as 0).
+	//
+	//
+	// Example: 12.5
+	Quantity *BookingNullableDecimal `json:"quantity,omitempty"`
 
 	// StartDateTime An iVvy timestamp that may be unset: null or "" (both decode as the
 	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
 	StartDateTime *NullableTimestamp  `json:"startDateTime,omitempty"`
 	TaxDetails    *[]BookingTaxDetail `json:"taxDetails,omitempty"`
 
-	// TotalAmount A decimal number that the server may send as a JSON number or as a numeric string.
-	TotalAmount *Decimal `json:"totalAmount,omitempty"`
+	// TotalAmount An amount that the venue actions send as a JSON number, as a numeric
+	// string, or as null when it is not set (null decodes as 0).
+	//
+	//
+	// Example: 12.5
+	TotalAmount *BookingNullableDecimal `json:"totalAmount,omitempty"`
 
-	// TotalCost A decimal number that the server may send as a JSON number or as a numeric string.
-	TotalCost *Decimal `json:"totalCost,omitempty"`
+	// TotalCost An amount that the venue actions send as a JSON number, as a numeric
+	// string, or as null when it is not set (null decodes as 0).
+	//
+	//
+	// Example: 12.5
+	TotalCost *BookingNullableDecimal `json:"totalCost,omitempty"`
 
-	// TotalCostDiscount A decimal number that the server may send as a JSON number or as a numeric string.
-	TotalCostDiscount       *Decimal   `json:"totalCostDiscount,omitempty"`
-	TotalCostExcludedTaxIds *[]Integer `json:"totalCostExcludedTaxIds,omitempty"`
+	// TotalCostDiscount An amount that the venue actions send as a JSON number, as a numeric
+	// string, or as null when it is not set (null decodes as 0).
+	//
+	//
+	// Example: 12.5
+	TotalCostDiscount       *BookingNullableDecimal `json:"totalCostDiscount,omitempty"`
+	TotalCostExcludedTaxIds *[]Integer              `json:"totalCostExcludedTaxIds,omitempty"`
 
-	// TotalCostSurcharge A decimal number that the server may send as a JSON number or as a numeric string.
-	TotalCostSurcharge *Decimal `json:"totalCostSurcharge,omitempty"`
+	// TotalCostSurcharge An amount that the venue actions send as a JSON number, as a numeric
+	// string, or as null when it is not set (null decodes as 0).
+	//
+	//
+	// Example: 12.5
+	TotalCostSurcharge *BookingNullableDecimal `json:"totalCostSurcharge,omitempty"`
 
-	// TotalDiscount A decimal number that the server may send as a JSON number or as a numeric string.
-	TotalDiscount *Decimal `json:"totalDiscount,omitempty"`
+	// TotalDiscount An amount that the venue actions send as a JSON number, as a numeric
+	// string, or as null when it is not set (null decodes as 0).
+	//
+	//
+	// Example: 12.5
+	TotalDiscount *BookingNullableDecimal `json:"totalDiscount,omitempty"`
 
-	// TotalSurcharge A decimal number that the server may send as a JSON number or as a numeric string.
-	TotalSurcharge *Decimal `json:"totalSurcharge,omitempty"`
+	// TotalSurcharge An amount that the venue actions send as a JSON number, as a numeric
+	// string, or as null when it is not set (null decodes as 0).
+	//
+	//
+	// Example: 12.5
+	TotalSurcharge *BookingNullableDecimal `json:"totalSurcharge,omitempty"`
 
-	// TotalTaxAmount A decimal number that the server may send as a JSON number or as a numeric string.
-	TotalTaxAmount *Decimal `json:"totalTaxAmount,omitempty"`
+	// TotalTaxAmount An amount that the venue actions send as a JSON number, as a numeric
+	// string, or as null when it is not set (null decodes as 0).
+	//
+	//
+	// Example: 12.5
+	TotalTaxAmount *BookingNullableDecimal `json:"totalTaxAmount,omitempty"`
 }
 
 // BookingAdditionalItemInput An additional item to add to a booking.
@@ -1424,8 +1492,12 @@ type BookingBeveragePackage struct {
 	// as a string of digits.
 	BookingPackageId *NullableInteger `json:"bookingPackageId,omitempty"`
 
-	// Cost A decimal number that the server may send as a JSON number or as a numeric string.
-	Cost *Decimal `json:"cost,omitempty"`
+	// Cost An amount that the venue actions send as a JSON number, as a numeric
+	// string, or as null when it is not set (null decodes as 0).
+	//
+	//
+	// Example: 12.5
+	Cost *BookingNullableDecimal `json:"cost,omitempty"`
 
 	// CostcenterId An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
@@ -1435,8 +1507,12 @@ type BookingBeveragePackage struct {
 	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
 	CreatedDate *NullableTimestamp `json:"createdDate,omitempty"`
 
-	// Discount A decimal number that the server may send as a JSON number or as a numeric string.
-	Discount *Decimal `json:"discount,omitempty"`
+	// Discount An amount that the venue actions send as a JSON number, as a numeric
+	// string, or as null when it is not set (null decodes as 0).
+	//
+	//
+	// Example: 12.5
+	Discount *BookingNullableDecimal `json:"discount,omitempty"`
 
 	// EndDate An iVvy date, "yyyy-mm-dd", or null or "" when unset.
 	//
@@ -1478,25 +1554,45 @@ type BookingBeveragePackage struct {
 	// Example: 09:30:00
 	StartTime *BookingNullableTimeOfDay `json:"startTime,omitempty"`
 
-	// Surcharge A decimal number that the server may send as a JSON number or as a numeric string.
-	Surcharge  *Decimal            `json:"surcharge,omitempty"`
-	TaxDetails *[]BookingTaxDetail `json:"taxDetails,omitempty"`
+	// Surcharge An amount that the venue actions send as a JSON number, as a numeric
+	// string, or as null when it is not set (null decodes as 0).
+	//
+	//
+	// Example: 12.5
+	Surcharge  *BookingNullableDecimal `json:"surcharge,omitempty"`
+	TaxDetails *[]BookingTaxDetail     `json:"taxDetails,omitempty"`
 
-	// TotalAmount A decimal number that the server may send as a JSON number or as a numeric string.
-	TotalAmount *Decimal `json:"totalAmount,omitempty"`
+	// TotalAmount An amount that the venue actions send as a JSON number, as a numeric
+	// string, or as null when it is not set (null decodes as 0).
+	//
+	//
+	// Example: 12.5
+	TotalAmount *BookingNullableDecimal `json:"totalAmount,omitempty"`
 
 	// TotalAttendees An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
 	TotalAttendees *NullableInteger `json:"totalAttendees,omitempty"`
 
-	// TotalDiscount A decimal number that the server may send as a JSON number or as a numeric string.
-	TotalDiscount *Decimal `json:"totalDiscount,omitempty"`
+	// TotalDiscount An amount that the venue actions send as a JSON number, as a numeric
+	// string, or as null when it is not set (null decodes as 0).
+	//
+	//
+	// Example: 12.5
+	TotalDiscount *BookingNullableDecimal `json:"totalDiscount,omitempty"`
 
-	// TotalSurcharge A decimal number that the server may send as a JSON number or as a numeric string.
-	TotalSurcharge *Decimal `json:"totalSurcharge,omitempty"`
+	// TotalSurcharge An amount that the venue actions send as a JSON number, as a numeric
+	// string, or as null when it is not set (null decodes as 0).
+	//
+	//
+	// Example: 12.5
+	TotalSurcharge *BookingNullableDecimal `json:"totalSurcharge,omitempty"`
 
-	// TotalTaxAmount A decimal number that the server may send as a JSON number or as a numeric string.
-	TotalTaxAmount *Decimal `json:"totalTaxAmount,omitempty"`
+	// TotalTaxAmount An amount that the venue actions send as a JSON number, as a numeric
+	// string, or as null when it is not set (null decodes as 0).
+	//
+	//
+	// Example: 12.5
+	TotalTaxAmount *BookingNullableDecimal `json:"totalTaxAmount,omitempty"`
 }
 
 // BookingChangelog A change note recorded on a booking. refType names the part that
@@ -1564,8 +1660,12 @@ type BookingCollection struct {
 //
 // Example: {"commission":31.7,"costcenterId":2}
 type BookingCommission struct {
-	// Commission A decimal number that the server may send as a JSON number or as a numeric string.
-	Commission *Decimal `json:"commission,omitempty"`
+	// Commission An amount that the venue actions send as a JSON number, as a numeric
+	// string, or as null when it is not set (null decodes as 0).
+	//
+	//
+	// Example: 12.5
+	Commission *BookingNullableDecimal `json:"commission,omitempty"`
 
 	// CostcenterId An integer that the server may send as a JSON number or as a string of digits.
 	CostcenterId *Integer `json:"costcenterId,omitempty"`
@@ -1610,14 +1710,26 @@ type BookingDailyRevenue struct {
 	// Example: 2026-05-14
 	RevenueDate *BookingNullableDate `json:"revenueDate,omitempty"`
 
-	// TotalAmount A decimal number that the server may send as a JSON number or as a numeric string.
-	TotalAmount *Decimal `json:"totalAmount,omitempty"`
+	// TotalAmount An amount that the venue actions send as a JSON number, as a numeric
+	// string, or as null when it is not set (null decodes as 0).
+	//
+	//
+	// Example: 12.5
+	TotalAmount *BookingNullableDecimal `json:"totalAmount,omitempty"`
 
-	// TotalDiscountAmount A decimal number that the server may send as a JSON number or as a numeric string.
-	TotalDiscountAmount *Decimal `json:"totalDiscountAmount,omitempty"`
+	// TotalDiscountAmount An amount that the venue actions send as a JSON number, as a numeric
+	// string, or as null when it is not set (null decodes as 0).
+	//
+	//
+	// Example: 12.5
+	TotalDiscountAmount *BookingNullableDecimal `json:"totalDiscountAmount,omitempty"`
 
-	// TotalTaxAmount A decimal number that the server may send as a JSON number or as a numeric string.
-	TotalTaxAmount *Decimal `json:"totalTaxAmount,omitempty"`
+	// TotalTaxAmount An amount that the venue actions send as a JSON number, as a numeric
+	// string, or as null when it is not set (null decodes as 0).
+	//
+	//
+	// Example: 12.5
+	TotalTaxAmount *BookingNullableDecimal `json:"totalTaxAmount,omitempty"`
 
 	// VenueId An integer that the server may send as a JSON number or as a string of digits.
 	VenueId *Integer `json:"venueId,omitempty"`
@@ -1780,8 +1892,12 @@ type BookingMenu struct {
 	// as a string of digits.
 	BookingPackageId *NullableInteger `json:"bookingPackageId,omitempty"`
 
-	// Cost A decimal number that the server may send as a JSON number or as a numeric string.
-	Cost *Decimal `json:"cost,omitempty"`
+	// Cost An amount that the venue actions send as a JSON number, as a numeric
+	// string, or as null when it is not set (null decodes as 0).
+	//
+	//
+	// Example: 12.5
+	Cost *BookingNullableDecimal `json:"cost,omitempty"`
 
 	// CostcenterId An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
@@ -1792,8 +1908,12 @@ type BookingMenu struct {
 	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
 	CreatedDate *NullableTimestamp `json:"createdDate,omitempty"`
 
-	// Discount A decimal number that the server may send as a JSON number or as a numeric string.
-	Discount *Decimal `json:"discount,omitempty"`
+	// Discount An amount that the venue actions send as a JSON number, as a numeric
+	// string, or as null when it is not set (null decodes as 0).
+	//
+	//
+	// Example: 12.5
+	Discount *BookingNullableDecimal `json:"discount,omitempty"`
 
 	// EndDate An iVvy date, "yyyy-mm-dd", or null or "" when unset.
 	//
@@ -1844,34 +1964,58 @@ type BookingMenu struct {
 	// Example: 09:30:00
 	StartTime *BookingNullableTimeOfDay `json:"startTime,omitempty"`
 
-	// Surcharge A decimal number that the server may send as a JSON number or as a numeric string.
-	Surcharge  *Decimal            `json:"surcharge,omitempty"`
-	TaxDetails *[]BookingTaxDetail `json:"taxDetails,omitempty"`
+	// Surcharge An amount that the venue actions send as a JSON number, as a numeric
+	// string, or as null when it is not set (null decodes as 0).
+	//
+	//
+	// Example: 12.5
+	Surcharge  *BookingNullableDecimal `json:"surcharge,omitempty"`
+	TaxDetails *[]BookingTaxDetail     `json:"taxDetails,omitempty"`
 
-	// TotalAmount A decimal number that the server may send as a JSON number or as a numeric string.
-	TotalAmount *Decimal `json:"totalAmount,omitempty"`
+	// TotalAmount An amount that the venue actions send as a JSON number, as a numeric
+	// string, or as null when it is not set (null decodes as 0).
+	//
+	//
+	// Example: 12.5
+	TotalAmount *BookingNullableDecimal `json:"totalAmount,omitempty"`
 
 	// TotalAttendees An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
 	TotalAttendees *NullableInteger `json:"totalAttendees,omitempty"`
 
-	// TotalDiscount A decimal number that the server may send as a JSON number or as a numeric string.
-	TotalDiscount *Decimal `json:"totalDiscount,omitempty"`
+	// TotalDiscount An amount that the venue actions send as a JSON number, as a numeric
+	// string, or as null when it is not set (null decodes as 0).
+	//
+	//
+	// Example: 12.5
+	TotalDiscount *BookingNullableDecimal `json:"totalDiscount,omitempty"`
 
-	// TotalSurcharge A decimal number that the server may send as a JSON number or as a numeric string.
-	TotalSurcharge *Decimal `json:"totalSurcharge,omitempty"`
+	// TotalSurcharge An amount that the venue actions send as a JSON number, as a numeric
+	// string, or as null when it is not set (null decodes as 0).
+	//
+	//
+	// Example: 12.5
+	TotalSurcharge *BookingNullableDecimal `json:"totalSurcharge,omitempty"`
 
-	// TotalTaxAmount A decimal number that the server may send as a JSON number or as a numeric string.
-	TotalTaxAmount *Decimal `json:"totalTaxAmount,omitempty"`
+	// TotalTaxAmount An amount that the venue actions send as a JSON number, as a numeric
+	// string, or as null when it is not set (null decodes as 0).
+	//
+	//
+	// Example: 12.5
+	TotalTaxAmount *BookingNullableDecimal `json:"totalTaxAmount,omitempty"`
 }
 
 // BookingMenuCostcenter The per-person cost of a menu for one cost center (menus priced by several cost centers).
 //
 // Example: {"costPerPerson":45.5,"costPerPersonExcludedTaxIds":[3],"costcenterId":2}
 type BookingMenuCostcenter struct {
-	// CostPerPerson A decimal number that the server may send as a JSON number or as a numeric string.
-	CostPerPerson               Decimal    `json:"costPerPerson"`
-	CostPerPersonExcludedTaxIds *[]Integer `json:"costPerPersonExcludedTaxIds,omitempty"`
+	// CostPerPerson An amount that the venue actions send as a JSON number, as a numeric
+	// string, or as null when it is not set (null decodes as 0).
+	//
+	//
+	// Example: 12.5
+	CostPerPerson               *BookingNullableDecimal `json:"costPerPerson"`
+	CostPerPersonExcludedTaxIds *[]Integer              `json:"costPerPersonExcludedTaxIds,omitempty"`
 
 	// CostcenterId An integer that the server may send as a JSON number or as a string of digits.
 	CostcenterId Integer `json:"costcenterId"`
@@ -1951,6 +2095,12 @@ type BookingNoteListFilter struct {
 // Example: 2026-05-14
 type BookingNullableDate = string
 
+// BookingNullableDecimal An amount that the venue actions send as a JSON number, as a numeric
+// string, or as null when it is not set (null decodes as 0).
+//
+// Example: 12.5
+type BookingNullableDecimal = Float
+
 // BookingNullableTimeOfDay A time of day, "hh:mm:ss" on a 24-hour clock, or null or "" when unset.
 //
 // Example: 09:30:00
@@ -1986,25 +2136,45 @@ type BookingPackage struct {
 	PackageId   *NullableInteger `json:"packageId,omitempty"`
 	PackageName *string          `json:"packageName,omitempty"`
 
-	// Price A decimal number that the server may send as a JSON number or as a numeric string.
-	Price *Decimal `json:"price,omitempty"`
+	// Price An amount that the venue actions send as a JSON number, as a numeric
+	// string, or as null when it is not set (null decodes as 0).
+	//
+	//
+	// Example: 12.5
+	Price *BookingNullableDecimal `json:"price,omitempty"`
 
 	// PriceMethod 1 per person, 2 flat rate.
 	PriceMethod      *int                `json:"priceMethod,omitempty"`
 	SmallDescription *string             `json:"smallDescription,omitempty"`
 	TaxDetails       *[]BookingTaxDetail `json:"taxDetails,omitempty"`
 
-	// TotalAmount A decimal number that the server may send as a JSON number or as a numeric string.
-	TotalAmount *Decimal `json:"totalAmount,omitempty"`
+	// TotalAmount An amount that the venue actions send as a JSON number, as a numeric
+	// string, or as null when it is not set (null decodes as 0).
+	//
+	//
+	// Example: 12.5
+	TotalAmount *BookingNullableDecimal `json:"totalAmount,omitempty"`
 
-	// TotalDiscount A decimal number that the server may send as a JSON number or as a numeric string.
-	TotalDiscount *Decimal `json:"totalDiscount,omitempty"`
+	// TotalDiscount An amount that the venue actions send as a JSON number, as a numeric
+	// string, or as null when it is not set (null decodes as 0).
+	//
+	//
+	// Example: 12.5
+	TotalDiscount *BookingNullableDecimal `json:"totalDiscount,omitempty"`
 
-	// TotalSurcharge A decimal number that the server may send as a JSON number or as a numeric string.
-	TotalSurcharge *Decimal `json:"totalSurcharge,omitempty"`
+	// TotalSurcharge An amount that the venue actions send as a JSON number, as a numeric
+	// string, or as null when it is not set (null decodes as 0).
+	//
+	//
+	// Example: 12.5
+	TotalSurcharge *BookingNullableDecimal `json:"totalSurcharge,omitempty"`
 
-	// TotalTaxAmount A decimal number that the server may send as a JSON number or as a numeric string.
-	TotalTaxAmount *Decimal `json:"totalTaxAmount,omitempty"`
+	// TotalTaxAmount An amount that the venue actions send as a JSON number, as a numeric
+	// string, or as null when it is not set (null decodes as 0).
+	//
+	//
+	// Example: 12.5
+	TotalTaxAmount *BookingNullableDecimal `json:"totalTaxAmount,omitempty"`
 }
 
 // BookingPackageCostcenter The share of a booking package that goes to one cost center.
@@ -2014,28 +2184,56 @@ type BookingPackageCostcenter struct {
 	// CostcenterId An integer that the server may send as a JSON number or as a string of digits.
 	CostcenterId *Integer `json:"costcenterId,omitempty"`
 
-	// Discount A decimal number that the server may send as a JSON number or as a numeric string.
-	Discount       *Decimal   `json:"discount,omitempty"`
-	ExcludedTaxIds *[]Integer `json:"excludedTaxIds,omitempty"`
+	// Discount An amount that the venue actions send as a JSON number, as a numeric
+	// string, or as null when it is not set (null decodes as 0).
+	//
+	//
+	// Example: 12.5
+	Discount       *BookingNullableDecimal `json:"discount,omitempty"`
+	ExcludedTaxIds *[]Integer              `json:"excludedTaxIds,omitempty"`
 
-	// Surcharge A decimal number that the server may send as a JSON number or as a numeric string.
-	Surcharge  *Decimal            `json:"surcharge,omitempty"`
-	TaxDetails *[]BookingTaxDetail `json:"taxDetails,omitempty"`
+	// Surcharge An amount that the venue actions send as a JSON number, as a numeric
+	// string, or as null when it is not set (null decodes as 0).
+	//
+	//
+	// Example: 12.5
+	Surcharge  *BookingNullableDecimal `json:"surcharge,omitempty"`
+	TaxDetails *[]BookingTaxDetail     `json:"taxDetails,omitempty"`
 
-	// TotalAmount A decimal number that the server may send as a JSON number or as a numeric string.
-	TotalAmount *Decimal `json:"totalAmount,omitempty"`
+	// TotalAmount An amount that the venue actions send as a JSON number, as a numeric
+	// string, or as null when it is not set (null decodes as 0).
+	//
+	//
+	// Example: 12.5
+	TotalAmount *BookingNullableDecimal `json:"totalAmount,omitempty"`
 
-	// TotalDiscount A decimal number that the server may send as a JSON number or as a numeric string.
-	TotalDiscount *Decimal `json:"totalDiscount,omitempty"`
+	// TotalDiscount An amount that the venue actions send as a JSON number, as a numeric
+	// string, or as null when it is not set (null decodes as 0).
+	//
+	//
+	// Example: 12.5
+	TotalDiscount *BookingNullableDecimal `json:"totalDiscount,omitempty"`
 
-	// TotalSurcharge A decimal number that the server may send as a JSON number or as a numeric string.
-	TotalSurcharge *Decimal `json:"totalSurcharge,omitempty"`
+	// TotalSurcharge An amount that the venue actions send as a JSON number, as a numeric
+	// string, or as null when it is not set (null decodes as 0).
+	//
+	//
+	// Example: 12.5
+	TotalSurcharge *BookingNullableDecimal `json:"totalSurcharge,omitempty"`
 
-	// TotalTaxAmount A decimal number that the server may send as a JSON number or as a numeric string.
-	TotalTaxAmount *Decimal `json:"totalTaxAmount,omitempty"`
+	// TotalTaxAmount An amount that the venue actions send as a JSON number, as a numeric
+	// string, or as null when it is not set (null decodes as 0).
+	//
+	//
+	// Example: 12.5
+	TotalTaxAmount *BookingNullableDecimal `json:"totalTaxAmount,omitempty"`
 
-	// Value A decimal number that the server may send as a JSON number or as a numeric string.
-	Value *Decimal `json:"value,omitempty"`
+	// Value An amount that the venue actions send as a JSON number, as a numeric
+	// string, or as null when it is not set (null decodes as 0).
+	//
+	//
+	// Example: 12.5
+	Value *BookingNullableDecimal `json:"value,omitempty"`
 }
 
 // BookingPackageCostcenterInput The share of a booking package's price for one cost center.
@@ -2089,8 +2287,12 @@ type BookingProduct struct {
 	// as a string of digits.
 	BookingPackageId *NullableInteger `json:"bookingPackageId,omitempty"`
 
-	// Cost A decimal number that the server may send as a JSON number or as a numeric string.
-	Cost *Decimal `json:"cost,omitempty"`
+	// Cost An amount that the venue actions send as a JSON number, as a numeric
+	// string, or as null when it is not set (null decodes as 0).
+	//
+	//
+	// Example: 12.5
+	Cost *BookingNullableDecimal `json:"cost,omitempty"`
 
 	// CostcenterId An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
@@ -2100,9 +2302,13 @@ type BookingProduct struct {
 	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
 	CreatedDate *NullableTimestamp `json:"createdDate,omitempty"`
 
-	// Discount A decimal number that the server may send as a JSON number or as a numeric string.
-	Discount       *Decimal   `json:"discount,omitempty"`
-	ExcludedTaxIds *[]Integer `json:"excludedTaxIds,omitempty"`
+	// Discount An amount that the venue actions send as a JSON number, as a numeric
+	// string, or as null when it is not set (null decodes as 0).
+	//
+	//
+	// Example: 12.5
+	Discount       *BookingNullableDecimal `json:"discount,omitempty"`
+	ExcludedTaxIds *[]Integer              `json:"excludedTaxIds,omitempty"`
 
 	// Id An integer that the server may send as a JSON number or as a string of digits.
 	Id               *Integer `json:"id,omitempty"`
@@ -2125,29 +2331,53 @@ type BookingProduct struct {
 	// as a string of digits.
 	SessionId *NullableInteger `json:"sessionId,omitempty"`
 
-	// Surcharge A decimal number that the server may send as a JSON number or as a numeric string.
-	Surcharge  *Decimal            `json:"surcharge,omitempty"`
-	TaxDetails *[]BookingTaxDetail `json:"taxDetails,omitempty"`
+	// Surcharge An amount that the venue actions send as a JSON number, as a numeric
+	// string, or as null when it is not set (null decodes as 0).
+	//
+	//
+	// Example: 12.5
+	Surcharge  *BookingNullableDecimal `json:"surcharge,omitempty"`
+	TaxDetails *[]BookingTaxDetail     `json:"taxDetails,omitempty"`
 
-	// TotalAmount A decimal number that the server may send as a JSON number or as a numeric string.
-	TotalAmount *Decimal `json:"totalAmount,omitempty"`
+	// TotalAmount An amount that the venue actions send as a JSON number, as a numeric
+	// string, or as null when it is not set (null decodes as 0).
+	//
+	//
+	// Example: 12.5
+	TotalAmount *BookingNullableDecimal `json:"totalAmount,omitempty"`
 
-	// TotalDiscount A decimal number that the server may send as a JSON number or as a numeric string.
-	TotalDiscount *Decimal `json:"totalDiscount,omitempty"`
+	// TotalDiscount An amount that the venue actions send as a JSON number, as a numeric
+	// string, or as null when it is not set (null decodes as 0).
+	//
+	//
+	// Example: 12.5
+	TotalDiscount *BookingNullableDecimal `json:"totalDiscount,omitempty"`
 
-	// TotalSurcharge A decimal number that the server may send as a JSON number or as a numeric string.
-	TotalSurcharge *Decimal `json:"totalSurcharge,omitempty"`
+	// TotalSurcharge An amount that the venue actions send as a JSON number, as a numeric
+	// string, or as null when it is not set (null decodes as 0).
+	//
+	//
+	// Example: 12.5
+	TotalSurcharge *BookingNullableDecimal `json:"totalSurcharge,omitempty"`
 
-	// TotalTaxAmount A decimal number that the server may send as a JSON number or as a numeric string.
-	TotalTaxAmount *Decimal `json:"totalTaxAmount,omitempty"`
+	// TotalTaxAmount An amount that the venue actions send as a JSON number, as a numeric
+	// string, or as null when it is not set (null decodes as 0).
+	//
+	//
+	// Example: 12.5
+	TotalTaxAmount *BookingNullableDecimal `json:"totalTaxAmount,omitempty"`
 }
 
 // BookingProjectedSpend Revenue a session is expected to bring to one cost center.
 //
 // Example: {"amount":100,"costcenterId":1,"priceMethod":1,"total":5000}
 type BookingProjectedSpend struct {
-	// Amount A decimal number that the server may send as a JSON number or as a numeric string.
-	Amount *Decimal `json:"amount,omitempty"`
+	// Amount An amount that the venue actions send as a JSON number, as a numeric
+	// string, or as null when it is not set (null decodes as 0).
+	//
+	//
+	// Example: 12.5
+	Amount *BookingNullableDecimal `json:"amount,omitempty"`
 
 	// CostcenterId An integer that the server may send as a JSON number or as a string of digits.
 	CostcenterId *Integer `json:"costcenterId,omitempty"`
@@ -2155,8 +2385,12 @@ type BookingProjectedSpend struct {
 	// PriceMethod 1 per person, 2 flat rate.
 	PriceMethod *int `json:"priceMethod,omitempty"`
 
-	// Total A decimal number that the server may send as a JSON number or as a numeric string.
-	Total *Decimal `json:"total,omitempty"`
+	// Total An amount that the venue actions send as a JSON number, as a numeric
+	// string, or as null when it is not set (null decodes as 0).
+	//
+	//
+	// Example: 12.5
+	Total *BookingNullableDecimal `json:"total,omitempty"`
 }
 
 // BookingRefundDetail The part of a refund applied to one invoice.
@@ -2190,8 +2424,12 @@ type BookingResource struct {
 	// as a string of digits.
 	BookingPackageId *NullableInteger `json:"bookingPackageId,omitempty"`
 
-	// Cost A decimal number that the server may send as a JSON number or as a numeric string.
-	Cost *Decimal `json:"cost,omitempty"`
+	// Cost An amount that the venue actions send as a JSON number, as a numeric
+	// string, or as null when it is not set (null decodes as 0).
+	//
+	//
+	// Example: 12.5
+	Cost *BookingNullableDecimal `json:"cost,omitempty"`
 
 	// CostcenterId An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
@@ -2201,8 +2439,12 @@ type BookingResource struct {
 	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
 	CreatedDate *NullableTimestamp `json:"createdDate,omitempty"`
 
-	// Discount A decimal number that the server may send as a JSON number or as a numeric string.
-	Discount *Decimal `json:"discount,omitempty"`
+	// Discount An amount that the venue actions send as a JSON number, as a numeric
+	// string, or as null when it is not set (null decodes as 0).
+	//
+	//
+	// Example: 12.5
+	Discount *BookingNullableDecimal `json:"discount,omitempty"`
 
 	// EndDate An iVvy date, "yyyy-mm-dd", or null or "" when unset.
 	//
@@ -2250,21 +2492,41 @@ type BookingResource struct {
 	// Example: 09:30:00
 	StartTime *BookingNullableTimeOfDay `json:"startTime,omitempty"`
 
-	// Surcharge A decimal number that the server may send as a JSON number or as a numeric string.
-	Surcharge  *Decimal            `json:"surcharge,omitempty"`
-	TaxDetails *[]BookingTaxDetail `json:"taxDetails,omitempty"`
+	// Surcharge An amount that the venue actions send as a JSON number, as a numeric
+	// string, or as null when it is not set (null decodes as 0).
+	//
+	//
+	// Example: 12.5
+	Surcharge  *BookingNullableDecimal `json:"surcharge,omitempty"`
+	TaxDetails *[]BookingTaxDetail     `json:"taxDetails,omitempty"`
 
-	// TotalAmount A decimal number that the server may send as a JSON number or as a numeric string.
-	TotalAmount *Decimal `json:"totalAmount,omitempty"`
+	// TotalAmount An amount that the venue actions send as a JSON number, as a numeric
+	// string, or as null when it is not set (null decodes as 0).
+	//
+	//
+	// Example: 12.5
+	TotalAmount *BookingNullableDecimal `json:"totalAmount,omitempty"`
 
-	// TotalDiscount A decimal number that the server may send as a JSON number or as a numeric string.
-	TotalDiscount *Decimal `json:"totalDiscount,omitempty"`
+	// TotalDiscount An amount that the venue actions send as a JSON number, as a numeric
+	// string, or as null when it is not set (null decodes as 0).
+	//
+	//
+	// Example: 12.5
+	TotalDiscount *BookingNullableDecimal `json:"totalDiscount,omitempty"`
 
-	// TotalSurcharge A decimal number that the server may send as a JSON number or as a numeric string.
-	TotalSurcharge *Decimal `json:"totalSurcharge,omitempty"`
+	// TotalSurcharge An amount that the venue actions send as a JSON number, as a numeric
+	// string, or as null when it is not set (null decodes as 0).
+	//
+	//
+	// Example: 12.5
+	TotalSurcharge *BookingNullableDecimal `json:"totalSurcharge,omitempty"`
 
-	// TotalTaxAmount A decimal number that the server may send as a JSON number or as a numeric string.
-	TotalTaxAmount *Decimal `json:"totalTaxAmount,omitempty"`
+	// TotalTaxAmount An amount that the venue actions send as a JSON number, as a numeric
+	// string, or as null when it is not set (null decodes as 0).
+	//
+	//
+	// Example: 12.5
+	TotalTaxAmount *BookingNullableDecimal `json:"totalTaxAmount,omitempty"`
 }
 
 // BookingSaveResult The answer of the venue actions that add, update, change or remove
@@ -2299,8 +2561,12 @@ type BookingSaveResult struct {
 //
 // Example: {"amount":0.455,"createdDate":"2026-03-02 07:27:37 UTC","excludedTaxIds":[],"id":3279,"modifiedDate":"2026-03-02 00:15:10 UTC","ref2Id":0,"ref3Id":0,"refCostcenterId":4,"refDate":"2026-05-14","refId":6437,"refType":8,"taxDetails":[{"id":1,"rateAmount":5,"rateAmountType":1,"rateId":1,"tax":0.046}],"totalAmount":0.501,"totalTaxAmount":0.046}
 type BookingServiceFee struct {
-	// Amount A decimal number that the server may send as a JSON number or as a numeric string.
-	Amount *Decimal `json:"amount,omitempty"`
+	// Amount An amount that the venue actions send as a JSON number, as a numeric
+	// string, or as null when it is not set (null decodes as 0).
+	//
+	//
+	// Example: 12.5
+	Amount *BookingNullableDecimal `json:"amount,omitempty"`
 
 	// CreatedDate An iVvy timestamp that may be unset: null or "" (both decode as the
 	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
@@ -2337,11 +2603,19 @@ type BookingServiceFee struct {
 	RefType    *int                `json:"refType,omitempty"`
 	TaxDetails *[]BookingTaxDetail `json:"taxDetails,omitempty"`
 
-	// TotalAmount A decimal number that the server may send as a JSON number or as a numeric string.
-	TotalAmount *Decimal `json:"totalAmount,omitempty"`
+	// TotalAmount An amount that the venue actions send as a JSON number, as a numeric
+	// string, or as null when it is not set (null decodes as 0).
+	//
+	//
+	// Example: 12.5
+	TotalAmount *BookingNullableDecimal `json:"totalAmount,omitempty"`
 
-	// TotalTaxAmount A decimal number that the server may send as a JSON number or as a numeric string.
-	TotalTaxAmount *Decimal `json:"totalTaxAmount,omitempty"`
+	// TotalTaxAmount An amount that the venue actions send as a JSON number, as a numeric
+	// string, or as null when it is not set (null decodes as 0).
+	//
+	//
+	// Example: 12.5
+	TotalTaxAmount *BookingNullableDecimal `json:"totalTaxAmount,omitempty"`
 }
 
 // BookingServiceFeeExcludedTaxIds The taxes not applied to each service fee: an empty array when there
@@ -2374,8 +2648,12 @@ type BookingSession struct {
 	// as a string of digits.
 	AgreedAttendees *NullableInteger `json:"agreedAttendees,omitempty"`
 
-	// Amount A decimal number that the server may send as a JSON number or as a numeric string.
-	Amount *Decimal `json:"amount,omitempty"`
+	// Amount An amount that the venue actions send as a JSON number, as a numeric
+	// string, or as null when it is not set (null decodes as 0).
+	//
+	//
+	// Example: 12.5
+	Amount *BookingNullableDecimal `json:"amount,omitempty"`
 
 	// BeoNumbers The numbers of the session's BEO documents, such as "19-1".
 	BeoNumbers *[]string `json:"beoNumbers,omitempty"`
@@ -2399,17 +2677,33 @@ type BookingSession struct {
 	// Example: 1
 	CanBeMoved *BookingFlag `json:"canBeMoved,omitempty"`
 
-	// Cost A decimal number that the server may send as a JSON number or as a numeric string.
-	Cost *Decimal `json:"cost,omitempty"`
+	// Cost An amount that the venue actions send as a JSON number, as a numeric
+	// string, or as null when it is not set (null decodes as 0).
+	//
+	//
+	// Example: 12.5
+	Cost *BookingNullableDecimal `json:"cost,omitempty"`
 
-	// CostAfterAdjustment A decimal number that the server may send as a JSON number or as a numeric string.
-	CostAfterAdjustment *Decimal `json:"costAfterAdjustment,omitempty"`
+	// CostAfterAdjustment An amount that the venue actions send as a JSON number, as a numeric
+	// string, or as null when it is not set (null decodes as 0).
+	//
+	//
+	// Example: 12.5
+	CostAfterAdjustment *BookingNullableDecimal `json:"costAfterAdjustment,omitempty"`
 
-	// CostDiscount A decimal number that the server may send as a JSON number or as a numeric string.
-	CostDiscount *Decimal `json:"costDiscount,omitempty"`
+	// CostDiscount An amount that the venue actions send as a JSON number, as a numeric
+	// string, or as null when it is not set (null decodes as 0).
+	//
+	//
+	// Example: 12.5
+	CostDiscount *BookingNullableDecimal `json:"costDiscount,omitempty"`
 
-	// CostSurcharge A decimal number that the server may send as a JSON number or as a numeric string.
-	CostSurcharge *Decimal `json:"costSurcharge,omitempty"`
+	// CostSurcharge An amount that the venue actions send as a JSON number, as a numeric
+	// string, or as null when it is not set (null decodes as 0).
+	//
+	//
+	// Example: 12.5
+	CostSurcharge *BookingNullableDecimal `json:"costSurcharge,omitempty"`
 
 	// CostcenterId An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
@@ -2420,8 +2714,12 @@ type BookingSession struct {
 	CreatedDate      *NullableTimestamp `json:"createdDate,omitempty"`
 	CustomLayoutName *string            `json:"customLayoutName,omitempty"`
 
-	// Discount A decimal number that the server may send as a JSON number or as a numeric string.
-	Discount *Decimal `json:"discount,omitempty"`
+	// Discount An amount that the venue actions send as a JSON number, as a numeric
+	// string, or as null when it is not set (null decodes as 0).
+	//
+	//
+	// Example: 12.5
+	Discount *BookingNullableDecimal `json:"discount,omitempty"`
 
 	// EndDate An iVvy date, "yyyy-mm-dd", or null or "" when unset.
 	//
@@ -2528,21 +2826,37 @@ type BookingSession struct {
 	TariffId   *NullableInteger    `json:"tariffId,omitempty"`
 	TaxDetails *[]BookingTaxDetail `json:"taxDetails,omitempty"`
 
-	// TotalAmount A decimal number that the server may send as a JSON number or as a numeric string.
-	TotalAmount *Decimal `json:"totalAmount,omitempty"`
+	// TotalAmount An amount that the venue actions send as a JSON number, as a numeric
+	// string, or as null when it is not set (null decodes as 0).
+	//
+	//
+	// Example: 12.5
+	TotalAmount *BookingNullableDecimal `json:"totalAmount,omitempty"`
 
 	// TotalAttendees An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
 	TotalAttendees *NullableInteger `json:"totalAttendees,omitempty"`
 
-	// TotalDiscount A decimal number that the server may send as a JSON number or as a numeric string.
-	TotalDiscount *Decimal `json:"totalDiscount,omitempty"`
+	// TotalDiscount An amount that the venue actions send as a JSON number, as a numeric
+	// string, or as null when it is not set (null decodes as 0).
+	//
+	//
+	// Example: 12.5
+	TotalDiscount *BookingNullableDecimal `json:"totalDiscount,omitempty"`
 
-	// TotalSurcharge A decimal number that the server may send as a JSON number or as a numeric string.
-	TotalSurcharge *Decimal `json:"totalSurcharge,omitempty"`
+	// TotalSurcharge An amount that the venue actions send as a JSON number, as a numeric
+	// string, or as null when it is not set (null decodes as 0).
+	//
+	//
+	// Example: 12.5
+	TotalSurcharge *BookingNullableDecimal `json:"totalSurcharge,omitempty"`
 
-	// TotalTaxAmount A decimal number that the server may send as a JSON number or as a numeric string.
-	TotalTaxAmount *Decimal `json:"totalTaxAmount,omitempty"`
+	// TotalTaxAmount An amount that the venue actions send as a JSON number, as a numeric
+	// string, or as null when it is not set (null decodes as 0).
+	//
+	//
+	// Example: 12.5
+	TotalTaxAmount *BookingNullableDecimal `json:"totalTaxAmount,omitempty"`
 }
 
 // BookingSessionBeverageItemInput A beverage item to put in a session's beverage package.
@@ -2597,8 +2911,12 @@ type BookingSessionMenu struct {
 	// as a string of digits.
 	BookingPackageId *NullableInteger `json:"bookingPackageId,omitempty"`
 
-	// Cost A decimal number that the server may send as a JSON number or as a numeric string.
-	Cost *Decimal `json:"cost,omitempty"`
+	// Cost An amount that the venue actions send as a JSON number, as a numeric
+	// string, or as null when it is not set (null decodes as 0).
+	//
+	//
+	// Example: 12.5
+	Cost *BookingNullableDecimal `json:"cost,omitempty"`
 
 	// CostcenterId An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
@@ -2685,8 +3003,12 @@ type BookingSessionMenuItem struct {
 	// Example: 1
 	IsOptional *BookingFlag `json:"isOptional,omitempty"`
 
-	// ItemCost A decimal number that the server may send as a JSON number or as a numeric string.
-	ItemCost *Decimal `json:"itemCost,omitempty"`
+	// ItemCost An amount that the venue actions send as a JSON number, as a numeric
+	// string, or as null when it is not set (null decodes as 0).
+	//
+	//
+	// Example: 12.5
+	ItemCost *BookingNullableDecimal `json:"itemCost,omitempty"`
 
 	// Items The items of a group.
 	Items *[]BookingSessionMenuItem `json:"items,omitempty"`
@@ -2703,8 +3025,12 @@ type BookingSessionMenuItem struct {
 	MinSelection *NullableInteger `json:"minSelection,omitempty"`
 	Name         *string          `json:"name,omitempty"`
 
-	// Price A decimal number that the server may send as a JSON number or as a numeric string.
-	Price *Decimal `json:"price,omitempty"`
+	// Price An amount that the venue actions send as a JSON number, as a numeric
+	// string, or as null when it is not set (null decodes as 0).
+	//
+	//
+	// Example: 12.5
+	Price *BookingNullableDecimal `json:"price,omitempty"`
 
 	// Quantity An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
@@ -2743,10 +3069,14 @@ type BookingSessionMenuItemInput struct {
 //
 // Example: {"amount":10,"amountType":1,"appliesTo":1,"bookingId":2,"calculateExclusively":false,"costcenterIds":[1,2],"excludedTaxIds":[],"id":648,"name":"GST","taxIds":[],"type":1,"unitType":1,"venueId":1,"venueTaxId":1}
 type BookingTax struct {
-	// Amount A decimal number that the server may send as a JSON number or as a numeric string.
-	Amount     *Decimal `json:"amount,omitempty"`
-	AmountType *int     `json:"amountType,omitempty"`
-	AppliesTo  *int     `json:"appliesTo,omitempty"`
+	// Amount An amount that the venue actions send as a JSON number, as a numeric
+	// string, or as null when it is not set (null decodes as 0).
+	//
+	//
+	// Example: 12.5
+	Amount     *BookingNullableDecimal `json:"amount,omitempty"`
+	AmountType *int                    `json:"amountType,omitempty"`
+	AppliesTo  *int                    `json:"appliesTo,omitempty"`
 
 	// BookingId An integer that the server may send as a JSON number or as a string of digits.
 	BookingId *Integer `json:"bookingId,omitempty"`
@@ -2791,8 +3121,12 @@ type BookingTaxDetail struct {
 	// Id An integer that the server may send as a JSON number or as a string of digits.
 	Id *Integer `json:"id,omitempty"`
 
-	// RateAmount A decimal number that the server may send as a JSON number or as a numeric string.
-	RateAmount *Decimal `json:"rateAmount,omitempty"`
+	// RateAmount An amount that the venue actions send as a JSON number, as a numeric
+	// string, or as null when it is not set (null decodes as 0).
+	//
+	//
+	// Example: 12.5
+	RateAmount *BookingNullableDecimal `json:"rateAmount,omitempty"`
 
 	// RateAmountType 1 a percentage, 2 an amount (0 when no rate overrides the default).
 	RateAmountType *int `json:"rateAmountType,omitempty"`
@@ -2800,8 +3134,12 @@ type BookingTaxDetail struct {
 	// RateId An integer that the server may send as a JSON number or as a string of digits.
 	RateId *Integer `json:"rateId,omitempty"`
 
-	// Tax A decimal number that the server may send as a JSON number or as a numeric string.
-	Tax *Decimal `json:"tax,omitempty"`
+	// Tax An amount that the venue actions send as a JSON number, as a numeric
+	// string, or as null when it is not set (null decodes as 0).
+	//
+	//
+	// Example: 12.5
+	Tax *BookingNullableDecimal `json:"tax,omitempty"`
 }
 
 // BookingTimeOfDay A time of day, "hh:mm:ss" on a 24-hour clock.
@@ -19120,511 +19458,514 @@ func ParseUploadBookingDocumentResp(rsp *http.Response) (*UploadBookingDocumentR
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7L2Lcts4ty74KijNmYo9h3br6otSp/ZxnHS398ltx+7+Z+9WpgsiIQltClAToB39qTzQPMe82BQWABIk",
-	"QYmU5CT9n9676u9YvOGysO7rW587IV+uOCNMis74cychYsWZIPDHq08hWUnKmfoj5EwSJtU/8WoV0xCr",
-	"Kz/8IfRlES7IEqt//beEzDrjzv/xQ/7mH/RV8UP+xi9fvgSdiIgwoeYTnbsFQSGOYzTDNCbRKSJJwpNr",
-	"HhGUihTH8RqRP1McCyQXBP18d/ceCYllKk476mXmG2oIV1F0I8lS3PEXnN9TNv9A/kyJgMGTT3i5ion6",
-	"51RfvIk6437QoeqJzvg3NVUhrwmTCVGXRuVx/oPEIV8SJOic4TnpBJ0/U8wklWt4j8AxeZ/QkHTGo9GX",
-	"j0HngbAU3tT/EnRWCV+RRFK9ws4IPndmPFli2Rl3KJNnw07QkesV0X+SOUk6X7Ixfs7/sWm1zeSvooiq",
-	"oeNYLcoNW6VSvWtJ2Y1+Sy/7FE4SvFYXszE3GNaXoJOQP1OakKgz/i17NHBmZ0f+MXuaT/8gIYzDs1ki",
-	"jct7ZXdn1O19DDoiDUMiRGcsk5RUVjVbnCp9MfKI4PIzRCMRIMqAmHgSkQQJwuRpJ2i2uDf5rpQXLxvd",
-	"Z3tpynlMMIO18i3Au+SXVYQlsTsmJWERIQ7ZFqdyxRA29yDJEY4idMQIlQuSIBohxhO0wGJxjHiirqfw",
-	"cnREowCZSxP2uCAw+YQgKhDjiEbHpxPWCWqOyHDYPQ86ZIlp3Bl3Vgld41OGafI/ze2nIV92gs6MJkK+",
-	"xUs1x/fqpk7QiXH201tMk07QWRKW3mQHjrIHwiRP1uo7vaG5rE5MfxR0BBGCcgZ/D4fn6kitFpypt3WH",
-	"3W6v1+v3+x2HZnt7n7OIEomT9QdN1kvD98x9QiaUzdVtZjGcV+pfguqtzrJ4XqR2pLrL6nbN7NzNNpsJ",
-	"20cjvXcyo93Kq2nTOeeb5Bmgs1/lUX4gqxiHpYE+E0g9gsIFpyERzxFfUqlGf0/ISt25bHzQSmfijRmJ",
-	"7+AZsvCM/+D8LN9PZ+XsCCxlfGx02t9yueGkq93NDrn6DzLDQEf6zJbO+COVCzjKSL1XID6bMDWImwgN",
-	"EGYR6vXU7YNzxAiJ7Mte4rV4Dp8SCE95KhEOQ75c8gjEfDBh5hSKADZWBGhKHkiC50QEKCGCp4miAZ6g",
-	"VcKjNJRCv18RBY3MMBZcEM1+K4xG6RTrO35HlqsYS3Vqf1OM3hme+iXof3S3YdzrdcvS+ZaEaULlGnHN",
-	"2mOOI7VaEQ/v0SzhS3SGl2bX4RWDjZyjsAw3UVG+NDhVZRKtztMnpiIeporrqEOFJRIL/giTURsUoB56",
-	"8epdgProz1RvGIuQUs8SHEoRoIHaj3RJCids+8jsfh5gkoVd884PrxVJwJwsOdv5KY4GJBigkKdMkkhv",
-	"W6/tfNryfHeUn/dgpFS8T+gDlsSnAFjZtvcam2N2gDfZ03uAV2Wieu832eNZpp4+Mt9QdD6lcaxIhzIh",
-	"kzSUmj8NgUMFaJSxqACdTVjGpAJ0njGpAF2UOJ3ijyFPE0oSEaBeH/16837C5oo7q78HSBgGE6DeEHEm",
-	"qCTZ6ePwzEibBpInVH2tdzZhs4QzifhsRkN1gM+RTDATM/2NC5RwvkRRwlfqz0sUp/M5nhMkSPJAYcT9",
-	"7oTNE56u1MhnNCYB6vdQTHAUoH4fGX0FJbnCoh4aIBzHExaRFU6k/XGIZpxHwDQcFt4foRAnaIUTdWgC",
-	"1D9DIlV2nhrihPXPkdqshBEZoP6ltX0CNOgiZfCIbG6DHpqSOF5iBp94wEzJDphHgAZ9xZtI8oDNXg0G",
-	"aMFTQZRaAN8dDBFhc8oISfTfownDaUQ5eqDKCAzQ4AwJIk/SVaCEmLMBOJRarFSp6+Di3yXKZlL+PQ7v",
-	"8XyToF/pO7bK+gVBM0riSKhbwgVmcyP2J4xGz3OJLgnsgLpfrHCYPYUTon5kiM4ZT4hSFe4WZMIyJXOa",
-	"EHwf8UeGwNInAllbAcFqgDwSapDGrsyfFQF8E88TQiKrsgnF0uGLSiUgUZ2V8RJ4Zqff7Z+ddEcnvWFh",
-	"0cf9s4vuWQDWeUgUMWrjgXwK4zQi0R3+BHyHpXGsuXUv6DzgOCVKyHe/BNVbf/uob+znN/bOu8rAYOly",
-	"SpJsAuAFMPsDttClYsBg4/cG3e4WDUKmOHZe9VmZ3nSZLjvjro9YS4u3/YHC8jVSpuHWHWRkYe19gl2s",
-	"YiqtZIcVQtM1Uo8h/dxzFJGEPlihntHUM5HRPxCbfrZk3LSxF8x5u85GnDk+yqKGfFqRULZa8XmKE8xk",
-	"u21qoUBcgUi6YZpc/Uu9Al6xXqnjJRFWaiAyL3mOqBTIHDC1eurUI6ODOFaiq5Vgym4Vl7iJ6nYWWIhS",
-	"8M0+WYtA66gL/KD0NwZqZ4NJZh/8tQVv9hzMbavunFrftDRDs1M6Ig+ESSSNdn7ccC6GFTgTiHg6jUl+",
-	"sx62VpFki9GLJY7jl1s0U9ia13jNU9l4HQ8uEfN1biYPNwjCzCKwnq0Gsk+bvFeRsvUmTMkZYd9zt16R",
-	"AIVpkhAmb8FjHCCGlyRAsN13oGoGcDuJXqxvQDmaMMmlw7cDtIpTgdQMXj3oFyUShF320ysWwQGBtyq1",
-	"S2Iag02sboEzXXwKfrJPFdRQr4jUg+uMe/1BtvZ3sNK9APz4mMH1YdAx+pD6axB0CnOHu90xuyJ31HGu",
-	"wWDLAtlZMng303691wRHJBELukK36XJJJVJPdSpSs7ionfGg28D8vkqUQRW/IXLBPee4hySfE7kgiTKK",
-	"KYvoA40gYHDqpX390mvMQhLHsNw7iE7zkgVO5pTN64bWBZaoTPZ8WGgF1u8jU6NVJoyi5SUWUo1/gEK+",
-	"nFJGImXIqGHEVGnuONk8mVS+m812nsarT0q3x/GLmIf3daxyqi4+E+B0VMo9IuYpZPZsjZZYWQVqvEis",
-	"hdRevgq/0t/8ycrQDxlv8ZnL+uYPudVwkH1z3ldPVcoqU3wopkIWKQviVCdUG6GGW2mzRe2asmjUL4qx",
-	"+jfNPc2+pVaDTJlEqSAJelxwFHKeRJRhafys5qMN5ZO5+wOPyS+CJDdRr8FnKcumlvCYoB46kkW1Qy6I",
-	"0N49LJDeXnHs3fHKAPpeQVa5bdDstmGz20abbtOMtEoEmosTCLAooTJLGTgatEJ0rPa7wLkRZ/H6FN1o",
-	"2wpxZjyzfkIIMXtB3vAHn5L3jwXwNHe/n2kBpG24WUw+0WlM/ApdyCNSc46zdyVkRhLCQvIczQkjCZYk",
-	"0uo3X1Ip9fBxFHn31AicbccP1Ltrfe9LLRGdp30H4A2+L1I5wsjcbn95jjIBh5apkNq6nBLEGbHWh3nk",
-	"mbD3ioanxdy+bWKOSnOtn7AqzZeC/G1mWBUldJUMVwkXykyhDwQdYe35PVZMSSrhoH7WsoPNaLJUwmOk",
-	"g5rgRLksPL7gcdScQFMh+fJH0LkaB571nudP/grGtcf0cpWglny8qFLt8HCu/uz26E7fpQI47LU5nNWI",
-	"Irw5nd7VuD/fggMl98cYe2W9ImihmHA61by5IakXlLlGhGpl/i9J7KHTK4mWytYfoJiye/EcsTSOUUKW",
-	"/EEf6SXCcdzYlH+Vf0ybjJ9MDFLpnWkcY2VjQQ5AlbRotJH75SGzPDapjA3cUrRSFqVCJrWS3F7PuRIw",
-	"hkCr/PbPth/1OAiqEoCKa8UOIsIkxbH/npjgqG7ofLXiiUwZlWuEIXPCrt2UxJzNlQ323DoRi3ykiSFf",
-	"F2rmEv/IY8o/KLrwXN9g0F8xVDTgHV8qeSDJ2lyOMOxHcVJH2BDvOYSnGtv+ejjvrQuguo52MM+E9moF",
-	"KOEpU8dYcjRAEQnpEsfiedEZBv4vVxYXxlPvX1ilSbjAgrxT3P+t/tm3jGVDrDxyr3zY7Kw4gE+hme/g",
-	"VnueXpjwxSZXgrnF61w3DizjYHiufQITtqQsW5fMSIlMlDXzJkbGmV31S0xY1TEBHlD1hqILGvQ4/R6U",
-	"spgIMWFUH+obZjyY4DxPUvJc2RVJvLZTMQF29eb3JKE8Qj3tt2Dp8meeJtUYex7hBZe34/wd9AbaudsZ",
-	"D0b6X/qdxrWQzxp4r8+P7l81beAbH8GtxCzCSYSiREkHO5EOePVgyJ1x/7SY8TPqXW7O7HHmVO/fqyGD",
-	"duZTYxk5LXigWznXGzoR3Q2q6oqaTpRyGGFa5wQpbmoz2c+iO7psanCrW9/NXlofu6aYHxO+vObLJdWu",
-	"4+roX5IZTmMJ/j1N9TYGJZUVbJ9Ukt9ybuE3gMpEul88urnzvnR8a2Rzg1wqQ6vPhE6ZCRTvICtl63BB",
-	"tNM9xIxxqQwfrWNFbaMkJU5aSBAtL0HdCd/mw66V9PmpL68D/AwxDSse0dHg9HwEWhOEjBOBhiO0pCyV",
-	"RBw/11Zg0QDM188yTiVTXWpxvPJ4Sa6EWQ1L5NVtcxhTI2IQPJEgiP0pK0KZELseqa8tbd8Qlm6QtJDu",
-	"t1W6onrhOmGNpCuqF64Ttk26onrhClltEwY0EqEVSdyoJZL4njjSX0DKCcHRpoRZR6j2LsoMt1cjRU3i",
-	"a29Uf956uUT9B4d0DRSnLFx02gnO71KotZRIpXh0G86nyDkPDnvjwvuLu7+s7FF0+DUEj83mrRc65kDU",
-	"63YO42kaej60ICtIjw021Z3iIm6atMizIDJ2WcMhbQpNlrTjVXq8cqxmEJIuvQPIpJI2WPQp8GQN+Qfw",
-	"v7GE3CAd7eLulduVBbiRDkVoiQpL9BLLFsL1+SHsUSieeVzQcIFCLDJtPBMQAZI4obPZTTRh6ksJ58uf",
-	"aULu1iugpk2iszc67/cLXnQl9LQsGXa7ZVkxdJh1p9cbd7vjbrfTzk51pOq7FWFqlVcxYThZd0yGhTF+",
-	"RSFppWdo1Je75hBvp9fNRvU95Io9vdhvGf94WjUBQhE6Q6a2xOW7EfdfNx/Nk+mV8yqfh7x5ildDdUTc",
-	"6mTiX6mg07jmrhg2zx+kvUL6qo6DGOsPjmmAUgE+zHitfalOqlRN5dRT6gn8gSQJjch7/Mkzizjmj2jJ",
-	"E1c9kAvMnAzeBY+jGneHy15rZKnRCtqEe1pmqxEZ8ccaveONttW3u5EFkelq33eY2tzadLnmK5BTzKbE",
-	"SE2Bz1FXiXE8VUQFzooWGZGilA1Zp/AaAi8mIjT9Ri6rWgUu99LDrB7QPjVxU/KCXowjWOnpGtnclGdZ",
-	"4muzCE5J8StsQjHDMZdp5oi7y9lSUdSlKBsURlutstGlYuvOjRKoFj2wCrtWuirKm1bugiyacW0kaZCr",
-	"hOofoKQpjjlhNOOUK5xIHTczrrUm3pkNWl7/snuWuUj6Ju5w7Wp1dijaX5KpeN3zTJmqypgZjgVxa/KV",
-	"ZpfXOHXG/fOCmdK7PL/sF5W17qiqrF3+RTwo1+09KHWpT43iCI7aVD2thEVgZmaF9so+hbw4nTJmltyb",
-	"X3RYpWqBxca4g5tslZ09SNTMgw5wCBnC86LG4Ooyh/XU5DS8TfK69F0vOexdTYVFW1veFRIeQQm5z4oc",
-	"oODIU8AAF9HRYjFeLsdCHKOpUtOkmDDDQAQUM6BJRx1QdPVm0gmQ4JoFKaIyjCpckPCeRGhBrJn59AXh",
-	"+WJtEQWlZDEP77dJIYX89+coKzkPkK041yb8EtPYlv6BH2HCmjDlIjfT6XK0riJZ13A7iXXUeAqzDJYs",
-	"J6TgCtzhqO6UcmZWtUnSWQvUBpvtVHeszOSdpGgOXGRD8vNfJoFqM2IFFKPWFYGl0+wnpG98jhLrXsZx",
-	"bIsxzMXG0zGb/JN66gOZ1fvKa3eqPu3LVpA2Y40bwTLqYShWCX3A4fqaM2EwReqlkB3xHD9AKZ16UP0o",
-	"aqWPWIq6BNLbN7cGLClAgP8w9EjzoPPpZM5PzK9msW/f3JqXag7vff0rYEH66nPUC1A/QAOlHI7Q0dAJ",
-	"Fggij5t+GN6Zf1rv2s3s1ScqpE+AU7kAqz4KLBaGu4rA+nINZCMrpbMcF8eYby1xfCBBdBN6j0lT27nA",
-	"yXB7kVcwBUhSGcN/luSfUHSSWSeuM9/+7ZMB0zSak6bK5jQVlBEhfmFU+vijLevIk1VteUFEZupJZN+A",
-	"UkabZ2fjFQ6NTlRyDoABk7lOoGwCM5SQORVQedpFS4IZYB3FdEnldjdCfRI9rDvklkfkOcJC0DkjkTVE",
-	"BUkeoHLDSd9D19kx0PsK4aol/vSasLlcdMa9vjfLvqjSV3WFPEht5LNdZhuoU1/MBqgzIVnj5XYoZht3",
-	"VvcIiZerQmaxZ59Mqkavj44+kJAnEYLzgkx5wPFzh2M4S0WY2qffev2PWxjIq+zbxRRnsbHq5Zk5TCjE",
-	"kswBuwE8OFma9b56TZ1oyniBVzCx/OMHKR12RYz+srFFRKkC0StiVgld4mRtWLQuq/HPKitd0oHL7MCY",
-	"N7SUtwVW1ooQLTv0HR4wN9RFCKUhkYYLZYdMOlepkAmOKf7hdh0xsp50vLoccFwwzpxTPOxW7twiLd7l",
-	"idZtsaBigiMlN9xc7S24UEV3jE0Ah/AXhxjWdUwVWWChTCidpi5IyFmkq060KMUooowpprOy1LIhrtUc",
-	"hGxDPrpnrk1zzbl8QlgwM2bzmYr1p3gTFiJdVor3lzi5B2m0wgleEsXC7ReeoymXC8XRnUp+Y/2aLwdI",
-	"fxgEu/r0aT1ZbVJFXNIpWZwmwGw8CxpNREOJ5dlZW21NdJVVb7mfYhbcbsLs5aOsKExts/njGD5r0vrU",
-	"Ythqrgmz978mOLrO6sHgUfjj+DkCc+yRCuIWjOE1iES2Vp/W6mFRdGr/RCqXLmTKPVlJJ5KEQROruDfL",
-	"ZdjVATaqmna8lSPgftpheHbpAJdduEeue145dKEulCXRf6hj29wjuMCMkbj5/TEXJNohpnDAAsJGjk7f",
-	"VvhNxVLhYKYGtOc8WUFeyz0oPJYbdd9LseKT1gRuQbv4y1eglRjuvjF2t/6siYTlQt5xdZ6IpHaRPcJW",
-	"LWJCsNCyfa+CrkdGkk2qogYQW5FEcKaroO7JWquKDzQmcyKAZwN0KJU6Yw3ETPOKuT9THFPZfJWgMjrB",
-	"8fVePKr0Ft/8fzSs5YO5Fb1P+DzBSyN1Ay1sSi8qpy60mtD+/KL0rkNMS/PZ9tNyox7NzIh5y7s/wBlo",
-	"/kw6lQ1rd3eu2pVtMjhSubzGyxWmcz87VddzaHff5Tckosry9l+9hR2ou3pHkuVTad5b4iw5jLjH5Gfi",
-	"0XGY5A8hrFEkT9EtuHCExrWaEsKQUP8jOSjhEwaaoEa39YdTmniO0BEuOQ1Bwzw2YoszwMJPE5AGNfKm",
-	"jFC66Vi/Na9wwMuXRAgTgCw7CvT8HEh+c2wNvrk6rhBs99rGDgh6vQNCbxx6xIAmSEB51/Iw2sHrCnBi",
-	"AGHD003xtam5pcbc0elBHvfphDnesF1yHwrONJMrOjjpjlD3TCccoF/urjuZdXCNkxWRNnICKORO9lKv",
-	"4hUpvHFQeONGQ2FXHx/dBBRk1nc/7aY+434TVF0xM0oPR9FW+vTepqdga/UOBCU8Cu4DqQ73c5csddo+",
-	"F5n5LB955k8IjG0dr61TQZ1pm1E15XJhfQrv8VrRX6uGGiv9DOQ1L5VZ/R4DKme3q67RqJAyPTjp9lE3",
-	"T5I2D1twprMvB+2j4QytEZQk3J3VqDwBdp4eTo1Eqy5+vWQzr8qQXyl74ICkabgsFNNGSPI8ByPPmJsw",
-	"sSKxabAyi/EcTTq3mo9POhpUEigMCbwWaGJ5/KRT4XS3boMOZaXAKIABnQ/OshmrH85HF5X9vK3toGE8",
-	"/baiXN93JW7V8n0pfKhx+w5nLI2fad/i4wOZpSxqdYASeCQ/P+bs6J/rTw+w/MOel3wkDY6LnunTnRYz",
-	"mI8N17n+rBhiESbpSz2HHnUsxnc6UOlwTNiBTofZUGM3moYoxfOib9Fuv+6Xj4c7MKVvt6uh/OA8fJhG",
-	"OIlXZbxCKy4kjpX2oO54DqkGBML2QmIWCV2LVGpoAzdd8wi0jZJ6biLIW3Vq8AcnawvYtPX+mDLSa3xn",
-	"v/Gdg8Z3DhvdqRe08bSypWx+t02P2XK3lxBMEN9LCeAmMnF+AIez2RTqVxPtT3QIE83z8gUNgzxh7g03",
-	"0XP3ltdUSIOWHCZEGSEZiPqSR3RG9Q8TdmS9TzrrHEbkuIst8Ku2Bwppcs/EhLnvCsDhUeycc3yqJ2Qi",
-	"LpBNBHqcVcwEXxINqk8sykupjEy/C74gG6iw1iwsqLJTnIRNN9zc+0sSNzxUjuOopb1q06E3PfZSY0bA",
-	"7flG7rQKO/m6LUE57u6NiYhbF8zQQwsFpZC9t/X9CyzMmOuwxNp8m4r36TSmYV0lV4uBuWdlp/3LcvG2",
-	"c8RCbt5LLLd2M3xffQIkqstgdqBw9wV1+Xwmn1qmWVau03nLfQE64ivwXTVIvPtQ/XCeBW7pI1/dXbbD",
-	"vOznbfRmseVbHzlTYeNtKUPDeyLvbM7GVoLQ9zfjaSXFldaop5Yv8DgmoQ2+FHn3kmwnvPz5N8QSnVJz",
-	"2y9XdZ1KM7Ev3jgdh81V5lPrwjEdN7zu2ZyWtadWa9f/fvvurfaaR2QFYtr0+AJfx+lmXcISxqbifLfT",
-	"nk0bNDkwPLGXotOnkbfbebB4t9L9VmoLabPyMqUbRA0wjJqau/qZmoxn37K/wDJcXIk1Cx1Lt7Rq6moN",
-	"AahLN1HWIky9zONlLtGqfuHHutH8O59Wv/aOGQ831LVlH6qU5XtJ50eeZMbhRBltNAuXiZqUMUh7WWEf",
-	"VmTxbbqJgP8l4PDTI8t68Lx3RqxZlK94MnJ8+o88jSMd3+AMDhh/dNP+7PKVVjmfQWAXJhvRprXPLfG6",
-	"xd28WJWrSZ2HX031Dz6FljJqWFBrVsyad1yrufz7Q3B2+gE/vjEhEc1XoR9yTaYIjmOHR2GGsgbHeq2z",
-	"WJ/b17jtKLavf+2yQ9TVmNTFVV85Vxqp0qVRZM/XfvsDUTZm3a4ncNXPoyoiyNy64VPgsa//Flxu+DF7",
-	"76avWVnrYWg3UQ2xthPQpVOzj5jWg05ZLSNWxDnF4b1RdSrhOo38Y5Pa37+7vRPos5ksNP9Un/6SEztw",
-	"UUQFiorVE/lq/MGnov5ICd0Q495EMsx3caiOlkAWprff7aIjsSIhndEQuoT3h8PhxXFzJCorFLYtLow2",
-	"KCzT5nWuYXQ5eZSgdgGieWYr6vTyzXQrVThk2SLDP7IWMvpgNJSLNQFz48nzqUUGOtUgU6M5keZm8JOo",
-	"ARR/+pEnV6b0APJUIbdTpEtI99bhqOfOIwhHkfWN2ApbNT/9WShExxIA7CfskUyhzZ8NapngBiOKL2SA",
-	"uAGqbVI7YflNTiPIvA1kLkg16Bl8w/QtRDNCxOmEFUD6x6gAyr8Jih8qoHQqZjBhLjD/Bbh/NGWrO31A",
-	"/U5/ijHq2bZC6u4BElRpCzU9KCotdvXm3GUJ8U6a+4uEiimG1sU61vAuleBZBdrQPe6mhP9IGY5plu7Z",
-	"6cCvGmVaKFLrXZz0Oh+DBu2KnMYXpmJfe5s6P38Y/dfV7U9v/qPXKeSI2moh00j8Z5xMeZro0hGB3ss1",
-	"ei2h03zUGQ+/1DREgniLaWG+pPg0XBC2oYH5G4rNGweFLubXC8I6eRvy/37WQ8NuF/X6AzQcnZVcXABx",
-	"wB6Ikip3/NqSgl4+94qlmCys0z/pjlCvPx5ejgc9E8l3Hriz9JY90DvpD4pxoJIHLL+vh7qX41F3PLy0",
-	"9xVbUAzK3Rk6nWrThU5nQyup8kA29JWq3EpCKrL+Pp1OtTHCqFBi1FFrp1uZeFpUFTNGf/sYdGY8/MD5",
-	"UrwkjC8ptGqFCrAZ55HFwn2P18pGe7EGei3gB+hAdreKKqBvNDX9efRTD6Nam2MIn4oXztFyfi7i95uf",
-	"FRm+KbjFcmq5RN1ztakjSy22nqIPuatv0+WPZubvSfISr2ESy5qXncHLeuPRWTEtpTZpvYDc33kgrNcf",
-	"AA4ajon6oODsF6GR/uwZ/AOH96diSeViwyn8dxzed7KWns4xvFUP5ufwrDe86PdGw7OLy4ILSe24hrs3",
-	"YdT+meJnvlZk8Nsd/pTdOTg7HZy5+TPm35u5aE0fs7atq7x+gm/TeKzG/7VHI7INk/O0I9vqrduvqVjd",
-	"Mv7MH52SUt27mACUISgADTqETdjWFmF+NAzOCAIf2fMJ87XzVN/UMn5DU/RtOeoVnaDJSmeq0o39cJug",
-	"8VXhcW+P/Hnz3JyruQlkw0MN07XNs/bu0tM7Oe3NCxolV2ef13eXnt7t81WlrXGIrKrX7RItdNRAn12n",
-	"68bLTf+fCfTi1TsU8TA17cnzGkylSmr/V5m+XQT5zeQ9zWS5lcjtaPVF8XkfsRZb+bXcNvuwFYsNhgS3",
-	"VtvWbWst1+DNP8ZYR2eN2fUPbXS9wIw1Ht2PNCa172jIyUvPvmLR23T5Eq/FLtHi0ruUZviSiHCXgbzm",
-	"c77fMqg3NF2E2vxx2yEoa96XlacZkghQyuifqS7UpU7f9kZJ5LkxfuWalG1C7v43+MEAlIAt+gB0CqpU",
-	"qsuMfiKRbjv5QFjEExB6kNujcXZAPh4300+cYaUR5b9SkepISvtp5c/bSbX5vGUqO33bPrzTh9fXBk0i",
-	"ac8KczvHi9mUXf2R82inmakHd5nVrQ0QtP4iPNnqk7spF+EeekW4q0qxX46Nz12xS/aM17ux34scr8cu",
-	"L9o7H6jUqLNKJwCW+EH7Mduespfus3s2zPSOv13bzNpXNG2eufkFe4yh4CDa4QXVRpstz8gGgBvQd/GS",
-	"VJXdvF1nI1lcas/ZdoSlQuldCp63gsT5HGmtR1rjdqsikmpnhYVpUBb3PCVCgxltZ+ALLK6LCpnfO+Dx",
-	"9bVSoKtYo+0edq2VvVPxmnUKLTogd+4mWnFN7nAyY4KjF2H4yiZHerJDdBa4Bria0ZgIDdwmEJ5jynQ7",
-	"aOfUqTc2Om85+kzbIkqvb3WHWkyW7tTIyNs5Z9+NYE2TNB1Ag51Wr9TxdXum5o7W/AYr3gYCW79SP+d7",
-	"ZRZmbF9VoR/0VlRUXektfAYmnvkjaT+o2+xR77DapmsW8dC92Zquw76xcl/tatuSFssBgMZfdsqcGvLm",
-	"UhzhQDmmfi+rD/ipFPJG4QInc9Pz321IXQghyxTH15CC3w2cP195Ou1UevT4IpG6cu183Lscjy6zQOH6",
-	"Dn9y66EiT3cdWbzFRIcSpd+aveu6f2pVzfx0o8N3En/qjHvdLx+/fCyny/2DxCFfEmQbSQTe4m2IXfYc",
-	"NPqoMx5cDs5qgmq+yTo49XUF3TpCepl9pTDzcmyr17NhLL1Nxb9fmgb06nfnZ9/2wUXnfk90rNet6WB0",
-	"3a5Io56OGrKTmw1o0qV2QW1N4T3txRIte/uD408a/gZFeP0ckeVKOpmDcDRNoTeQR9tOey+dETTAW9pu",
-	"lDRHC/CuSCv9dW8lxoXQb0iNrar/vR+VhR1vs1kbd2oPkdjyQHr4RftnD3+Ws1ffQpP7pJUPtcTP2j23",
-	"8wfbqxJfmgp1XWHdRLJ7ug6elmELrWPYJNfkP2jB2d8uIPOj1teK6vuEhqQzHo2cP3/G4k5JXc1csp+B",
-	"RnyV6rbczwfTJyRwTWV4nG5qh5K0a7biTvtzzT12Gj4reCuAHWvEzoruqvr+6Zvbhng6XWcb48WPUJey",
-	"ZQ002CtP4L8A6YI/ISzymNIzAT8JIiVlc4EEXtc02C4RgLc0pUQOHsRe/Ml61bKQ1iHbXjmLvukczr3o",
-	"/eCbmAOEtAU8ndWeuFI64zXHQqK7BD+QGKn3h+tOViFqg73if4bqNgl3nRYTpqgBXXFSEs/RaDQaoW6v",
-	"2/P58srY7+54mugBjatXW0n8rGCzifUN91Z3youYo7EZ+MxNQdbZ5nrPMEMgaJ6jarYNwM/CuwPT8pQK",
-	"9LjAEskFFUgPCyUER+LUpZPtdewJAKCTCPrf5DXteSzXNi6gie50HC647WLvBw7pDIfdc2VFUSJxsjaJ",
-	"UBrupvMrmatfKQBDWOpaJXSNTxmmyYYkvPfqJkNnnR4YOwK4UdmjqonAydJ7i2nSMZ2ctQKgES4Ik1wD",
-	"V3bAoLOtnjv9/qjYy7zTHw7PO8pIs+TdHXa7vV6v3++74FadXmcz1ElDGvQt3UFPRLvq7JYeX++ubEJh",
-	"y2oeH7HICVIuEp7OF6Z8Sb8OmUR8Pzh8u8runBxa5o+Z0drW4V53Xnsm0t6Ds0lAeAt9KywAz4Eh2fTA",
-	"LNGwdLhtSbC1xIPOiiTvIYMAAIGEDqNZAz2rT+q5dUe/eZnEnixg8yn/WDqaVdiar1PsXObGexVT1RCh",
-	"Z3sddl1QBLJ9Lm3zLiyxArTvvqO5lZ012W9XD9zusBTabGYvyL4eFAa/Ye1fEO5FdcTsz5RICwaTRCRB",
-	"Ry9evTsuLH6g82pJAqlGgIl3OmFTwnV9TZ6r++LVuwCdZbXh8Gevh8hJ4YZef8LIiXPTqYFlGKMemqY0",
-	"juCb/ezfiCQJh3TrKMEzGaDhhM0JIwmWJEJH71/+iFZaCTgO0AjKVgN0ofOxiakRmtlInQZ3mDBBpPB0",
-	"2rQpmZ3x4EzX72ijZlBoA97vD6ALp3Z0mXIHn6t2eNIfom5vPBiMB9Z7OaPqW4rZm/z8Xm+Yt4kaBh1J",
-	"lqs4QwPq/KSmSkMEgMnoRb6UnXKOfaKr9fN/v9XdKTwSPp9n+wRMuyaft/VKb3gynGX86r5GvRnNnIIm",
-	"49YmKrZSMcSG5JfifjfQA3aJmySiQUaiZ4ELlHTYeMsLwpsJ+xev3gllUL949c6yoSeT960YwNaj7D+f",
-	"31qqK2lwAIFezvT2CRhzi6031YXJuu9jJic2WfzmeVOPZf/81VnWaotgvR/aC3beLYczBpuCamfj4cV4",
-	"dGGDapnnc+S4oIohtbzDci+PNhFPbEjRx1m/O9zQf3lDAKw4MItMKDGLcBKhKKHsXthFLmo9vUHvYlRw",
-	"5xQn4DZxdsJyGwNm/d7GYrAtEbDL7ull19Mb2tnrHYRSiTJ2qisot5p+Ypy1bxxma+/Xb+iGNfzBftU2",
-	"r3HaXrd4utAWnxw8PtLOUdCoBfUSJ/dEAgC5Feklpyf5JAOEY7nIvAWexs66jWSjJKyvl7fU2IrxEKxY",
-	"4jh+WfT0P/HCNHZi15BsoT33rkQrdgmEfXfh0L0zhP7accRrACaNuRf2w3QxgFaDmTOwkBOEEjJTimTe",
-	"ww2toLX7AssJMx07DULJ7CYyHnPOCBjF1g7vFzErAM5CH8hgwobgPVEWsBWGyhi3KXUBOrfQHdo4hlIH",
-	"ZRrnkc8JU4QGNrtRJZS1jgSR6cq22QOkdAcg0WNBK+Zw0TsrKMzDYffcr3j1T7o91OuNu71xb2D0G8WU",
-	"L+qr7Cv3q4VXvEPpREapXPIH3bpVLbUFvvjAwUFnt0gXERpXG+A6g545HJ7DH5niX/EhbWzcaFZgVwVk",
-	"F9N5Z77/dRNL8m1qIGmqm7QDKuhs1+fqPRz7SMAd3OXNzemMQ7XzoBveFfM5Ikwm9Gu40nfiBq0Pec1p",
-	"do7uN7bDc5lyAGu81a632eP6He6Pzkp77Afa6HuL7U+G/dHpoIKG1DtRvLjXz0GRvgMMpA2Og95J9xx1",
-	"L8f93ng02IgL9JUQf5rA+5jM3zq4HAcB51BAN8WE2+6oqqONvqejeZgTmZX/1jVNtfXbeaBL480wCLk4",
-	"jeoruWf5qwe90/OyM8GXFOYO5gk8FE1ivA7WSG0P2XLoKYHcEsg3gX4BcNPmxKCtZ/zAaT30QIuTlS37",
-	"FidrurxpcbL+8G4Hta+B3bZ5Rb+LLI9WqRaHSKnKt/Zlqby5ur8Ww5HPyiffMoMIb8yNKx7VXv8cOuDA",
-	"S31e3wI7vuyWPbdXbvOkMqO+6J1eFDtpe1NQWzOO0oB3ctjs4eAoz/2pnQ0HzZ6xS1bJa6a/PqxRBG1T",
-	"Jp31er0+WS5PokijBGX0UySOFZaSJOoF/89v3ZPLj5+HX070P/r5P/6bD6TWVz+xoYDDULslbQap1yXC",
-	"fso6psHpAP7Po21Ee9DgU/juNu29CUz79H4LE7U1oQN8rGPUQ2ItJFmiP1OuaKY/YeYHJVwScBkNULqK",
-	"OY5IZO8a5r/kt4004EyAziYMEj/OAZJ3SQJ0kWWehAsS3m9LAJmwSgYIapMAsiXnoy6vo5TJ0b1E3f54",
-	"MBz3LVKkXVwbMdaBR5tSoP5rtOLe8Ifu6Af1InSCqiryCbo2q3a6imadoJMmSmAvpFyJ8Q8/QLm2m7r8",
-	"Q8RD8cNg2D9T9/8blBPINCH/A09D/fSrTyuarJ1joxT24bjXHY+GttcdiPlhv67wLpvwxXhglfz6JBU7",
-	"gYwp1AW/1RodJOF07/BXafPaIzB8pdSRvd1uB809kbWOsa+XldLKLWbXvp1XLIPXUzp2xkSfOvmkwonK",
-	"RNrvVpNO9BmuPZr6Rln1fn1PGSmZCDuA2V04bHXY/BxF/JEpmYWwI0vseptm4pX2iGrtS5tfx+ZfvHqH",
-	"BsOLk56P5Tfk81PCf4B3tOTzo4vxqG/5/GbTLB9+g8Of+rodXKFVQk7U4EiEYsruA/SAYxqhlEkao2yU",
-	"jQK2zpxac7oNKpKfFq6QkBy6FdGYoCNcydlHMZ9zxQGmAMZ4fOpFh9cGl/YV5v43usRz8sOKzY1FfdlT",
-	"h5cndE4ZjtWAjOgUQBEn6lOn+nZB/6kk6EUfCs7x3KTgFKlFHXgaFsgFCOiH8vu2koAzjZ2w1hxQp8Na",
-	"7NXFapKhAIvXPkQNy/x5D+DUtGnXs1oijbE3urwm4gfGNXCjBvDJavmQ7mYjdPcIQqE+BZIkoPGXSUqZ",
-	"MJ7YCkRdXoi6iqp7JV24F3Q4I+9mIIwqeS2fO0v8iS7TJdy4pEz/u1stHvyYzwmaXNBYag2rXeulGTxX",
-	"LD9T7xvDRO7JWqApifmjbskOrkOYP3S8mDCAE7OlYLYbaSKQ/tCUKAYVkQTp4VXMgmIcwFXCrmYwndz/",
-	"38u7sPv8rjmQYaNqWgeDsMH9noG1qJF1n35BZjw5ULVnsbfJoQkgf/MWUpgwoAW0Jyk03HwrcEt61He7",
-	"Qe+SiCQvaVLlObc8kSiiidbtQOoxddZ/62ARdvRWKRUs9x/p3+v8QYC3VVfu0zYleGO+b6+S79vfmu87",
-	"2DHfd7A93/fs4mxTvi9h6TWWZG6Kj/p5WdFA/9NNdN6WHTwoZQe/j0GljVMWLvZICe43Swke7JER3D8/",
-	"7Z8P6rwCf6GM3OzxnRDprrPHvaA8f6f7fqfpvqVT7HN3q3ueCbAv1G2B0sbUb0pvts8+z/Jdn5Vr6aFi",
-	"Xh3rZqCdzWoTa8AU3SE1mgx4bROC72dYd/QAjgPOWqqsJt0bZTYjZMLgvgCNUEJM08cAnSGeSkGjvGRa",
-	"C+Bm89w94f8vkjT9dwbz3xnMB8lgLokYP5QNSU4MygaEoEEPAy0NGjqXItNHAL6q8W8iNF0jAYnHsXuT",
-	"OPYEqt+TRANydsbD0amBTsp+rCDrDT42yW8pvLaVyK/98teF0qvzbxfeURrxJkeo2vC7BDMRY1mbhCTN",
-	"DSRCknySwtlyqhMPYh7iitfT6JjqEyhKUfT//b9/kJQZOBpvM/Pd/SK29rRsPUC6fTHLXkKKGxJ4bbBm",
-	"qERUIDzlqRyjLmIcbglQb8KcrHqbRI8G0OMLfh1mxohNq7d/O+n1E2Z/dDpknmd35r0yL8qZ+5dZCv6E",
-	"9bo2rwly70OeJso8heT7X2/eG8DuAPUGSJAwTahUNw4RZ4JKMmE25srhmZHGF5M8oWo0vTM0SzhEgGc0",
-	"VFM/15s+05+4gI5cExYlfKX+vkRxOp/bWk0KM+p30Tzh6UpNaEZjEqB+DyCiA3TSQ9ZNN2HqJ9iWAPX7",
-	"yEDCuJUD6l0DhOMYRWSFE2l/G6IZ51D/MGH58vZHKMQJWuHEbNQZEulqFevF6Z8jpQskjCit4wLGM2EO",
-	"kQSof2mx1gI06CJAAs7WYdBDUxLHS8zAafCAmZ1xMGGDvulcBtslAjQYQAMyck/ICgYzGJreZNpjvKkk",
-	"Ig/rnPcu+01wA/onPUA97Y7G/WGW7umS/yTtdgfhCv5DXmNJdCj9hKcya24jVgTfk0Toe38wN9s8uO5l",
-	"0KHifUIf4MubalB9w5Emm3RzItBfDQ8g2lSe9vPdm9eNohgt0YeyPfCaF/uqqTJrhrB/zLZV5FXx7XZR",
-	"V8U6WgRXR7vFVv/lD+E3DuaCvD5AIFe959DxA/vOrxNDqO6s3TCPAutyvepkUkES9Ljg6DFRag+Ecrhs",
-	"Cua4DV9zCw+qZyGb1DbXEm2VmgiJzRCA5wmadCYdHYhPmSByQ9piJcqZpzEe1ecxHv/bpkzGqjnsQ9ik",
-	"unFNhNdqKovFeLkcCzHpaO20PzxZ8DRBYczD++Zz616OB8bzun1m/S/jyj82z2wDaocF6zgyvXdMPskx",
-	"wlFENmLiTt1s1OLuFJyjv32ueul9TvTNsO39rs+/7AVdvzztXvaCDsRQFdv98nFTWGAwHp2NByOn/mzU",
-	"vehvdMEXH9FR1pInfJU7sjvDy072g8kD+FERxUu8RoXKnZXGnR12zT9tTVXPV0/fUY9HJCZzJYtyOJDD",
-	"4f7DOn7Zeyfq9MQ9HF17ON/NUXha//tXLrUtE2BrTXq1R9ilQNhNqi0suHJDp03hJFRbXq1IYrBilXE/",
-	"i7FEipJP/TjHHlSK7VmQ351z86/tm6yeQK8SJBY4KQFDWlkFeTFzToQST9uK59pKnj1YJsQ21f9/qY+Y",
-	"buGZ2Ssy+eVpIrJjxc0uUcGDO0n/NcILf4ETmBHQE5zYmtYKm4/tMxM98IUXymWMNTkWuVbXG1SPxQZi",
-	"bWA2bUv5o9GGPgv5LBp8KdsXDzw+7LEj1Aqv1GBI1fYBVU+N/cjHTZu6XhIm67pkoJW+jpY4Iht7XsGQ",
-	"dRtIYGng2FH6KVlxQSXovtSnRnezbBPzLSvloZwxJHQl36ZLyEsZDEfVaIP7ZU8nBzOOz74GebR9i4nS",
-	"GMsL1kUpu2f8kQWoh8KERFSiECeR0kpevFfG4sBkWaFIL0yAhug9Xr/HcYBGExYuyJ8pwPiEWCwCdI7C",
-	"VEi+REq/f1QvuLCNPQGFnNAHRa4BukSvfrx7/+5WBxceEyrJCZ/NNLQPp7oeTOBYA/w80oRkMQHtxKhS",
-	"qLv6n1tEb97bStoKMakLJh/1ORJ8SRBm4pEkJpvVwn1BJqu+rWgg634Ng66uRPZ5ACrZrNl+f96UtGo7",
-	"FHpT3eESEjw+XMpat1Xjt7Px8HI8OvfmrNXwyNGgO9oZd9L5GHMqSsxKQO+bwajclK2SbLbZku82SxTb",
-	"aDv+jdz4VZW2p8ik+moZOQ7xtt69pu3RfMk8+yQC/a0kf3szNeHqFxLdrgjzCHwD8eBIBSoQ+bSCZ5Rh",
-	"OoVY8VYLFbt8sYTsUPUDwjw741G3263Rh54a8uWwHhkzn/236wOZpSzaBEMAGIwguRO4F2FIL4jsFlH2",
-	"wGno6TqhfoXtOB+AZqoehr8vur4GE/b2FkgY9o37Y0PoZahV6s3Mm+n0JX3+GrOQxDGJAMNBPvKOHXq9",
-	"bu8vk8gJtTi+N6mQaEoQnvIHgv5JEu7tlVav2LvDOUTlRNZq2ruU+ho6UqbXaglABELi2ewYpeJgRQ6j",
-	"9vrioLdbjUNve43DcHC+h26ZDczVLQu6pF1UrWme5z9kqb/93asbus2qG0aN1NPu6XA0+ls9/bvS4C+v",
-	"H++h47rHdeeHd8/q/zvX/m89f2/F8RY/EJ1JVuOSBT9VoatqVokNgSgcRQFKVzq5xSDs8gQlZMkfyIQp",
-	"1VIuIGP5g/oJx8K+E5KNRBqGRKjfogBc49o7pr8QGDgkgBOnTEiCIwBxiqr5R1FnfHHR7ymqgjfaA/+I",
-	"E0bZXNTg8WTv95SGEiYh1V+NKDGDN3AZnNmRHyhL0msGm4ls6s5oVvwRC1Br/a0X8zUov+p9wqcxWZq9",
-	"jCjkNCMh+cp5+9jGMF6pxRLoyOnvC1BTJ+kK3ZOVrtYvZtIgPtPIZzxBS54AApo41unP5q0G4ti+3LA1",
-	"YWkue1PI01iPb0omDBJ0ApSKFMfxGk1JiFNBTB4iDvWSSHxPmElT3hXuYNPh0UnUP/p7uJoUazQjxDW2",
-	"DPZbUSeuguZP2D1lmtrV3Tle/hGcm4TM+jcZjP7gJoLDU8i8nzAOgxHHRYz9Unp+CWkf6YfQkf7ChKkV",
-	"TThf2gs0CuwnqRTGXX0coEGOpD/MywxGuqZgws4qHZJKOP05fP9luUV5gHo9RWiwnpWjj12ddJN5cD7u",
-	"n48H1sNbp+UP+ueXG5X57rg3GvcsNLFeJh0Qh1Wx/7wu2y0JmfmUdIPerY2LDL37oklcflSNy/fyuHzP",
-	"xOW7p93hWSUm3z0ddXs+xV7dvL9vZU/F+hsrqXurn5YqdgHkH+z64PV+xlBGnztphE/SgeD70/YOq3xl",
-	"8qNajlcHJKrknyNNCA4XrqQZK/lCliu51v3KHWCvCcMJQUojC3Tq9yMVSsEzvcvREq9Wur24K7lo1nWA",
-	"Rkoma4Ggx2JPKZolfKl7pRZZ81lveNYZ/3bWPRt+/OIGKdue5iX+ZPoGdyvbWZcsvz/PKO3bR3fnatDO",
-	"r7w+r7H6Z8zDe1Bq6JJo99gsZaDoao3ldMKc5vO2HN5mRQi317v1O4gAZUaU0EoV7Mxzpw7ADPU1FdJ9",
-	"qe3qnb1Hq3HwDlNJpksDhC4YsOksQE9Y3BPQOGqFcW9w2i82PND+Lqc4pde9hL6TFadRt9j8oJeFj/sN",
-	"vYF904u25/Si1ekEr/Gap9KFC9zuGOxmyem1Qee+mkitY5CKW72gv1JBpwZ+aklZlrP6U4oTzCSB2XZr",
-	"i2LMpM7Gw0ER/+TdijBINYoJw8m6E3T4A0kSGpH3kMsM4rwQzvltn8jLx6CjFMKfaUIypcNQvW280FW/",
-	"yIg/Mr2Keq2hvVLhh9krz5Ia8tONHuBoGJwY+LfewvxvFzimkSe0e+F4QhM6m904U8yteV9K92m1mAWH",
-	"Mt2v4B7PE0Kivd7QVpS559InarRSn5lgZnOfCYB6zABDFfMJFwgLNOn0Lk96Gml7d1g5wwkaSnjD15wu",
-	"FrtUYB7CZe3wqkYjB/S73XzdAKt1Ff2RCmlxsFs8vYOrSj22i6fqGzvmq9y+gSv4b2++fqMO4u/DkOaZ",
-	"QNvnLU8QV6iK4lYntk5of8eIPAVNoNVkV1tSQF7ZbA/b0WO6LiR6ICVJHI1WqnGiEMexbnBqDY/n4Ecy",
-	"OqTJiMRMmy8FgdKkvqk4Zg95FzWXXYMud1mZaOvn5T5HoqBU7fK01b/aPzur2qiNpHSNifvF0fOaAEtZ",
-	"NbD9wF2lcben94jRfQ9xtlzL3QEr+G9oq+8rXme0XttBXpJlbbpT5nCHCILkaJXKQl7OM1Fxypfzv9T7",
-	"lfHVK6SqVBO/zH3Nak38rcLB0JDp6pkwKLYLwhBfUilJdNrZVEvpyXaDUhvdaUfHLUwooVFFSTEroH6Y",
-	"9q7KUDdBRpfLVfTKfdy+5bl1VB2R9c6A0ykLvgjCpB6b0Y5s3wB9pBEVSLHbStEgdJm8+F/XFy/+6+1/",
-	"nIP3JO/YZpusRZThDQ3WXlJmO6z1e4UWa1dMcsZXPI25yFut9fqDgc4pquuvuB3eXY+8gTRxptOkeam5",
-	"u7natf0At0OLsTHRg/Qy7Y1G3XrIGOOVq3XAtfGXNfCN1XqwfPpGyZ1ccA218vx8a9wY6z4+AHSMedVG",
-	"3OlCPWLGHcCfrFRvGHmJtH6XOZye+B3OPfv9l1sHEO8fHLDKDOryl6L/pTPoDTrBtnKgC4/j0R++7Q9R",
-	"92zc6427WfjWEpxx49a4ZjvDy1Fnk29W79pvasaGUUuytLR7oSzGd0Z+wFFSV69h9P2MeK8xEThBAsc4",
-	"ynEs+q4UgbzN5EHpRdmgv3zM8Ws7PTXKAsorNGpv7SUenPQvULc7Hl6Mu8V809KGBR2Bl+RKGPrRwzKL",
-	"4naBH/Uu1b080SDqeir5mdKr/+AMunKyqqRUF69piB7tIj1+CephezXK43RtcB1ddyUQs/ZXVg7Wt3Ij",
-	"fksA75rC3ryYoWTc61ytAigqZBA9tjfZnx4P/H+XpNlsSDuIIrULypjwDXUvkO09UKv/es42D0v1bdRe",
-	"mbs5J97NG7HvUThgK1eH9nbShzUDevoWdYPewNVZAM7wcpQrDx/rZWy+06Pe5fcEXejqjYdVQ4GN+FDw",
-	"CJPJumCiwgaOMxRmSZboCPQwNIHJTDrHiCcIa0zeCTPZkIB8Ey44FwRSTxxdlj8yo8+WMxNK+l1xdF9H",
-	"4atqRt7E43/Yxld6wagIsuXQWZ75cnn9IlFLiKeWGK758rQKJ+QL2VjHyei5qp5oMgBaAtpoq3U0EXs4",
-	"uSdyFeMwg/cqjuMn9WGBOIubdfxb4k+3xOFy7eXhPo+zp4Io26tK3Dkiu4qkioAJOp9OsBDpslj/OidO",
-	"r1NNP5hFmnwEmqYSdhKJBX8015/bizghKCE4ygFSlaRHemw6P0onZtFIKAPDOPsEiuk9ZMQnFm2VRqf1",
-	"XLPWk5uzR+PF5azERGv8toqh1TOlTq9vfDV/O3R3d+juQsZF8m3nD77TkdwKNCv+pGRlXdVBsXPA2HP7",
-	"hB2FPCKiUOyjzGj8CcVUyOPnJhXxzvRPx8o2VGabhrBHmE2YvuO5+bS443A4UkbNUxu/UJ9N2LVJTlnC",
-	"WfYB+MvtJxx0QhyHaYyljjkK+kDidebccA1npbz1gv7HTTW/F5nY/+n2TlfP5tB5djR2gqbZsNt4mKUE",
-	"XuoLm7RO3HIXwZcw7ayK7/JOGPXexfTUJDEIJiCTHmz4KLBUyoq+A6vGK9IwkAEIlHERQH4zZSimjOSO",
-	"yaoJVdrFLdBkIhuVWSAkeWONYWOuzDd1CzQW6XJrWrkObUZWsGRM4Zkwh/4Qy1XfUT0/P58bdMPapf96",
-	"fgwP34Ldq3AsCYaiO2B20InFzxNBueDMyxBBa4FuaWu4DYrssEDQgcMqGadF2dDOkobdb2NBNzegNzDv",
-	"Iruu4bNVdvqtbWYleQ9gK+epEZUNesdcNmXrBfMTWKp43ROntaL0tcJtcT7cWH6Vh1fFz6kqFRYW8qir",
-	"1TLGAVEH2cw2zdwjMsNpLI/9QDt2DZqzru3pck3SNQ4Gpl8LmO8A5Nfj429Cx/9F+DCIr5iFW9T9GFy4",
-	"HHREpTAthkx0gCfgfQk5TyIKHZnKzdBs2sAfOLw/FUsqFxuSB/4dh/edDPTUyR24VQ/mSQNnveFFvzca",
-	"nl1cbk0OMANoIC2dkRzae5JPpYkhbvEkmyQ+wr0NbWGdiVnoFmLyMmFTdb81RRdZ5Q+JXqz1D4rpiULK",
-	"pqkqgiJvXUlGcLgITNExNe3JoLGnHjSY0lpsXUOBubWGJZap+ED+TIl2ExWSUtgDSSSJrmMuPGW5OkdF",
-	"33IrTQwOCobSJCFM6ndn4qbXHww3dnMKAe7J/Vijbcgg+uHx11zIO37NlysiaU2jJf4I7Csrr8ICxUpx",
-	"BZstNI/yxGsv6698IFjYYEIVpgkLXYum7zVLg47+TLkkAryrxhgLM4ArIaElhhmSbmvYpJ+7+wW/rslX",
-	"K55IpfmszVckV8a3qSpDMCpFMtlgmn4b6MgQqe/r/1hwjfuVwxo8t41xngnbc6Zo9DfrYV8ly3aUUqHa",
-	"Ngv3HDFCIl2LZ/xMjDyqW2SqfVqtV7IwHpe2mjxcPGze0qJseAHqoVXCxUrpZg8g7KWS+/qPAQo5m9Fk",
-	"SSJoq2unEaBL9ym04HHkl/l1kNUODlmDKTleYGdF/NqLers5cZB6ZwpngYEmWSVuYTOpQAmZJ0TR3IQd",
-	"ObsJuAv2kt704wp8A0oZfsA01ljI/QkrXpWcI+j6oNZTA3NocIzCY0P30oQ5D40KD6kLUzoP0Bma4ZDG",
-	"VDFLDRiSUqnfdY4YnzCzCHP6QFgdyrJjxG3dBi/Et3m+THU+xbtkAVRhUPBcMd8ZDm1b0DB74jn0yron",
-	"a7TEa43Ppzb3tFPNPvTC+ulCO/VWPR6BKNPScGXybatrk9lbnoESJOg/iQbZm65NfV7yQJKaph/aWiu/",
-	"6L9Iwk+mWL2Ez2aKBRsxAMqPFeTw28aRFk3AhnMn6HHBY+Is8ql/0z0bCc1Db9PlEuum3SUEulRQRoSw",
-	"OtY+2pr/+1niaFnUmpzSU6VUmdsQjgU36pHleWIpbs0/4WzdsAcqcQZ3pH76QOZUyET/CCoY+aR0fBz/",
-	"ksQmsFkmPbUsB6p6z172Euuz0uiFpZ3xvRdq8n6EmvIWr4WVvM6f9frhGuv25TVvO5BXxee9g6ns4U4f",
-	"cd/g9z1qmrip7cwA73omENVonExHoMRamLDJ9sVyyK7xHF7lD/mG3c640vG3tusHgdn9k67EFeNsvaSC",
-	"RP48nlbW3N5ZSJk52CSC+4DD9TVnSlLZY7zpg++rT0DDKFGnyt2+uXXUOJFObZfI09NTNERMadtKcTKK",
-	"Vom3K6t0zk/Mr2bXbt/cmq9pseX97it10uu/PNrpy/BS++1mjV8tXyo4W7+Fa9IpTtjZL+lhspXZRFSs",
-	"YryuFayAFdLOJ1/fCAZe9kwguEU7G6A3BqQGRWRlHA5GYSHKAtgkrp2J/Wo/WpydM/r9WtjApUD9h0bQ",
-	"ar6goiE8x5QJmQ/8mYBJnVb2y45ow36VZVFlViCJrk1RTI0obLNj8MStrbRoU0ha7A+ohkxeU3b/lvuV",
-	"tOyG/6yFuhYrxauqm/CfaE1EgN4ixgP0CzStDWmkzV/C0qVa2186Qec/O0HnrbO65t1F/pAv7gf7wU10",
-	"VpXblS2xuDvX1ljwWuDa7t0D/WCjGd4Hv1JMpLKmB65pPcz6HllSdLu9b+Om7sxzTv6dEuE8JUK2rW11",
-	"Z/gTeCl9SoaOaCv9p5H/OLv9fTRr88Ruw77RD3sHLkxXrH9gKk2pYVXpWSWUyTsa3hPZdIrFR5pOM3FH",
-	"fRCzTeuFPswurUVogEvQObWf0JhxUxJzNrdJA2XTC+5pRcLwhVZP/MEp25EdbFuPD2RWZVPOCNs6Z+yj",
-	"GwTXJpnVsDSzUBxRFCfFzVW/FzZzxuOYP0IKcUTCmDLyXGepgH/OeE6dytjt0qn5B3EYkpVs+b06VbgA",
-	"A2y+9QjJh2p8kS9vprRVdq2zb2zYs4O1p3fe16g1PeQOTljL1vQ+/8i6sYK3v21d1Y8TvnzTwgQsCCvJ",
-	"d34U3KQ/tTjOrT2zPop5IIl8TXB0x9/lzm5/ZC8mWPeT0aklOgZydrkxOmefaTQd0TCw8kxoL3vTPpb5",
-	"KnnMAADEKTv7H2kcG2FiZElb5momnn/9Y/PkZ2UWC2Ufr3CCl0SdSPvq5wgj9WqlC2qAbZTFgSDnmadS",
-	"nUPK5hq6J8rTlU43b7mFlnd2vIDQXtnbRrDnMFjF7LJh1rC7KnFCMeFrPqfsjt8T5hBlrSDyRXmUbkKU",
-	"gmxZr+Qo5nNEWUP6AT22IQknZEaSpLZXNJWa1mI1KxQrAbQ0zYS08DEQrR7GVKIvPagcIMEnEGzei0eP",
-	"ivQlgx+oS0Id63eJ1wbeqdTtEop81G8sXZKEhkgPT4230tgyy+n+7Oa+nPwb5Lr896PJ5FT/6/jfPFkv",
-	"H4sWy48xxzCnV3YzqkVL6go49eGeEowqJOlpmFR0BMchQBIUXRFMGGV6b5VWqc7Mgi/JCloJM6mMrFwN",
-	"yABVj59nn9Kf0Xi7j2QKu4x14y5lj0lILjRdEXxCD69WLzBjO1UK4tXqjsq4xskh1SVI8GWIM7TkUxoT",
-	"tIqxVPNt1hIhxCscmoR8nw1cYy+GjseuDdRHYzftFtu5i6IEzyS0uYWQv7KgY5yycEGirRbyq4f81Rpw",
-	"cBXj9dVUmTmhFH6Dy9z16tOCTqnkyebbblcE35OtN3Em6t/El5iyxitmEEGaWOLFsmy1GHd43iK0YJ6o",
-	"jbr4w/Jdo06enp6iXh8lJORJZCLbkfYANNs5eP2XoFM6x/5D8vPdm9c2qKq/ZQ7xMwGMIAuqHrg+T5eK",
-	"b6GpHA9ILjbf8jOXJN58yxsCaLELutp422bKzG7aRJnmprsEP5C47paM57ajqxvnQW814OrrhHlYuvyQ",
-	"aRd+7ijaeL+KhoSWTS1PHDzkTeinS/JPE5WqFh1YAVK98kilrNNm4KyoM4LFQuJ5oxOSCvImjSVdxbab",
-	"TA0BgYhuNGnALYDmOfrU3pk2NFqk3izxvLGHz7yh2e3Nwk+vtFP1WweftNq0T+ipcvSqgaeW1cwzGrfw",
-	"vRY+vB3fYWfwhS91cz+YXyV721fzquCZJElrh8SUzHhCWj9W5wV7p3Ro4BmmQwLkIYPYFcS413SFSxmY",
-	"vJGKtr0XlH6gWT8IlnG3VcLnCV4uSdWjjJXFBtGFGiaGU8kh33RnGTNNCL7fA0gWoMi/dk+gEiMo5VHf",
-	"vXndLKeF7QEk1DpYtQe0gg+8+g5/+jEhdT0z8adrx6j6ViA5Vdh/27B4O1Y1i9c/8uSaJBJTdpfrKtXJ",
-	"JpwvdwVgTldvGw9pL8jkBX+8YVdzwiJcAwS04I8bYIIchdmDgBF5+jPYRw5RrdkYu9hLDo6m6XMgwEXt",
-	"IJrTBwKRESECk4PvowM3RrLf1FqoWF60zm+maR0CNjKzoSsT2an0uAHwqWtDVPMhWkuR3VncE+PibGTO",
-	"boT5p3ZJjXrpbssv8NtjfpOrdlt+tfbQ5to5HEWJ8clvGumVuW2XtW5jULUhvk8hqVEZdC1IBIhUunRm",
-	"hmlMIiiF86hlmWr+hgiB50TUZoDRCEuePBNoae40rW1XJKQzGl7ziKD+oNs729wvp+LiShKe2Eyaspo5",
-	"J4wkOAaAjTEadrtoiiMI8BAhAzTs9lDKcCoXPKH/hFyf7kCNakqjiLBgwobdIdRyzHjK4PIILaH/k245",
-	"p8MI6vcz/QOEsk0BSf8SSc4nbKmsDPNNEaDhWRel7J7xR6b+6NkFzkd11s/0Y/JppfiXGsnZAOotEvLA",
-	"79U3R90uVLsnDMc2lgCLoS71NGTEchWTJWGSRHUFJ2YzvEvtbk0dAA0JqSAI2szq/bT1j/1BtztCR2ZW",
-	"Sk4JiWNyHOhNnrAj7MTczBoYMqGcmfvO0RHO067y+6mYsCUVgrL5caDR0NQeQ+ghzy/UHZP9Uy/HeDIy",
-	"ytfEKymcRG4PwUGYCRr/YTcGVg2Fl0K3eEriGq2AfIJXKK0oK4FSn2mk2Cc6j6X6WvWGZwKljP6ZEgSh",
-	"NMJCsJC9kfrUO1+GFlKuBPrlw+tTdEtYRNlc94LWra5FNloLEgWlXbMGY69I75l3P3bxErzFScIfRaGg",
-	"aaybRqoTprsNY+0SCPTvkMGale1SOWEQSyR/pjg+RVdZJRRhOvUhcx2M0e+/X797e3d18/Y2QL///vbd",
-	"XfbnhP3++4tXP5krr96+hP++fnV7e/fz1Vt0hCVaciGP1a8/fXh1dffqQ3YhJlhdUa94++5OnYDff3/1",
-	"5v3dfz4vnMLPk7y2wH5s0hmjSefNpPNFd6OBuU3YpPP77ze3b395/fr33ycdtMQyXBBh43i6rTm0ypRI",
-	"EFk4VPl2/JR3cnlNhayNIztGY4NI7yzb5E2C1pBCsVJsY34/npNb+k/S01hfWVHY1mfgRm+UuCbFy1mW",
-	"Ay1JXR2nTaXdJY8CKgi3TMMU6trZvFj/jMXCn8Pi4JkMh93zoLPAYqFE9+gixOF5hEcXZ6P+5WhKwi7u",
-	"9gZn4Vnv4uJ82NmY5VJAa2qwUPqjm5bKuNW9bG+Pesy8FDMfshnOwfJT4hjJRUJ0h/RCC9NT/36VDuWm",
-	"3eJJRJIX685Ya5ZlxNgDblH2pdqqBxCAPJFoutYF6rA2mlFPYHwF2HInybYdJ9iFDRycSA6XvWTe+Uxk",
-	"ZCGcZCajK9lMpix3KctkymrCC6T0gvBGVNTvD84Gh6UTFq9/Ao1ekqjG6T2313NYSz9W2t+UoSnjxat3",
-	"hyGKX0liWyrX0Ibtr9oZD4YXQUtayR9uRCt/01Zr0ZQv8aHoTFMPkIVBEHjx6l0DYgsK6C+W8l68evdM",
-	"mNy4U2TRCWwe+cKtnM9lBGbikSQ6ClaiWQ2zE/N5C6H4twz863I6DXAD+ah787uXhgG0kYQlFqMt0wOS",
-	"UFsr6W9x+gREloNpH4zGtgvWCqnZUViR2e8+PfmVv+mlp7JEAIeQfbJhjvjfdP6vReeQ7MOTK42s6Cdx",
-	"L9ZqhWSbUYb3szs7jw7gObJf3OxyqT//+bTdfAXoip/BAfZOuj0Eff4ssr2dZr+AXruBIbRf3a+5pgc5",
-	"NZt34C2XzRwo573LvjPp0WFVxRYpQ4Xkg1b7Z+ea7+Fy12K7fwmWWSAEPwHQqDMe1MAH7we41yw3Ix+f",
-	"SYloRKumtam3F24W996Fkmukv+3amkn/dsiDbYV/zbwqkawo0oEepwm0xfVVplUA4cXAxvSO/cpBKyPO",
-	"a6vBG17SNlz2nX3kX4bPOg1gGpEwdCJ7Msu8tbqZE8H3sL1uV72aI6k7VtrzaJ5oeB7/JZVbvSB7K7Z3",
-	"+FMzo63US+CAxPu3uaJ31PTz2HlHHXyG2gBuM0ZRRY74ajaHj+Wa4dROijaltFQQnY7pVoOUGI76uQLw",
-	"qbE8qxCf07XF2VUTaADcUa8WZVUge+5duTbFLQisFD/WFuo5hT2OPlJf1weZjk3uhLzFjTc6ssnCfuUJ",
-	"zR+36CP2CSxC0yrS+8i3o2WDNLYfJTcmqhuNKNOEM3xX2S5Pn+rinuOvvi7lj3/fWUHuaJ84M8hFDnuq",
-	"7CC/4bnPbL474jYF29un+H1PsH56utR8QVf/klO0xQm+XFYz5B0QWrT0g7ZFdE517KCC0ZKviBekZTsw",
-	"yw0zU1CCx8gdsQ2qR2wE6wIANo2NVki7b9IDgrIbfXuvBnhiQyl7/lkXqU3sCABVAugRNTtfXDaLwVRc",
-	"tR2RhjeBn7eoQyrqFBsA9Z8ZRDvb0SKronXa7urUh8OAM7bFkm/z7nbg598rvHg7YE5PIda3Re/1ScDA",
-	"IZXt1PrtywFLp2efg5hDoVUnA4Bi3vqPfyxIYpoQGTdCflynCX8UxN+yStoPleDkKZvH0NQETjUUx5he",
-	"92LBEwm98rbDl+m3B/m4fRMuE+RW+Wj6vkCxx1FEdAtjLFD3ONB9fjzCcsL80hJqCcon7MnkZ/Wgeyf7",
-	"68MaFhhuKcw5ZYLIsZ46T9CkM+mgoymXC6TXQU1dLsiE/ZMkHKnP6BqlSWe9Xq9PlsuTKEI//5w1NqQM",
-	"/XJ3rStk3E7ek476fdLxr4+zBEe6peHwy4ntbZj9A9X3PzxSbz/+Nx8kXHHdoBj7S9DJFLTKen0A9Cho",
-	"fKgRnNBVqL04IV4BOKISTIpzmbQBEqEl/kSX6RJQFnEyJ8mE6SqbBQaXHpnNCMAMr7k9THillyJrPN7z",
-	"KSauAbd1pIGu1uqpU9vrdqGtuR6YiSQ0+NZOzYQM4JbkKCEyTRg6ggJCk9UHJ+Z4rHHuBAnVEtgutf2u",
-	"dokJtar9ri7isVD6QqRLIpDpCmq6MhUXzdut/T2ENf06EQ7vWwR8S9xHPexjOO+97Tg8/bM1RuCj7oEK",
-	"DbTwA7S+V48rBmsbT22u1o32wUUXPE1Cb2dW6JFHGZUUsocIk8k6QH3kdEgL0CCDKrRBRcLmlDldxsz1",
-	"AI3Q1fubJi06BPhaYVhef1gZcb/aBDG/roWKC+tY9qIgHEVCX1fK13PTlOkmgsJONYPpGgm+tIRY25AJ",
-	"APZ3x/DfEy1lC45hT7FiAKEB2IUmLQEeNSr8gToCtMf839B65Mn6tRqo/TsucXzNRRugAvfR93j7V91H",
-	"RQb2eIjGQ5iy66aG0FMgw3ztxkXN/NoubX57hX5zt68W6ny1RUVdD5Kaplb26l7dNcI96K1Fo+Y0jt82",
-	"x4LwtcGo+pKAb4b+pIat4LBKsVlhGgWoh1KWdXIxv/XRY0LV8io1SfFZjQVQ6m86QgmZKct3O56smYWD",
-	"KPukECdP3dgkq81viye5A3uWrfnyNpI6GJJf+aUZoN8GPL8Jg7rYxnh+6MipnZ8wl8cXKvCPfdrNjvmR",
-	"/gVc8gdSzIa6kWTp+HrLiAYasmBJWBqgKXkgiTIWVji8B6MhQQnROqwuw7JqqIUZAStEfbPUn76cZKUI",
-	"Y3g5KqQVjXqXB01ZqYtf5Zl522fZNHnJTY46fA+IDd153bq7fBTNM18EGBh1mS+QyWitTZ4mSkk3TZQl",
-	"z2vFKWCR1NDb9sTR0XnfNI6/uOh3vyYNtG9GcbDt+lh7XG9XOCQvYh7e81TWZwgXE7y6580Ths2rn37y",
-	"+bzp4bKxwD+WkV4+mS9Bx4RUPVk59apMSynNkzlmVDQHtV1xQZvfnPAZjcnLlnqGeawFbHIzJd6s57fX",
-	"3+3G7qO6m4C0TycVki9fkwcS76RRP6lWGBODxd5yUDGf85sDoL4FHZEH8luD0laebWmqG2/WVQ6QdyC6",
-	"hmF9D3StaXIfuq4DMPR3nTsMF5R4fs1jnibNtsQz5uYRk2DncAcS6WxGP0HgOo9x7BPiaBrg+GUVcxyV",
-	"ym9rlW4wUXiytBBZGss6hXfkMbAlQPDjRP6g7j2JsMSZQTJhiv/b9v/qJpCQEQKxYDD7anLGLy8GZ0En",
-	"xOwFeUnARwkhCv1kZ9z5P9+//PGkdzpEp6eneS+78cCuxGGhWYrjqPpVj9QEIzLDaSyPUUykAM+5MsTU",
-	"MzB/GxsKUBdFnChNQhbjMduCGNtKkK8YIp+oAIetvTfP9oG9mJKQa1uKkUdbqoz4rHl5Um37M3XtGTTn",
-	"kuVi5yllOFm36XM4sC13hsg4xQM0AqIL0EXutz71jlJ6O8IM0J8plxCUUGNMcCjVO8GePn06HdM1hczy",
-	"mac3dmCsOauezmplquj1jSU7GJ71gmLjNTWnRIPW9yuHokpeLaU73QmbO2/95mvdkViI/b07L0D6+LVu",
-	"CulkkTf32Vwh01JSWZmaKpVRDkiC6HGhjpfADwDpknkgIPA0YU5DwLFlhtqE0Hw1it4lv6wiLO0A0ZGF",
-	"1wQEFGV7HVf5ZSooI0Jo6dn5GSdTZQ2/0o0R3ss1ei0VtaXw5pvZK8Uc6lrwFV/22eunX+Jkfd2sV+uV",
-	"O6VCDcaX6oDKR1U/ZzJM9HpkTi6hbCw7WG1xmX5oZiVh2Rlp1BvQa+zpShnthoBubStOmY7xV/dJQ5ZS",
-	"gfQbDXRNtrLaewfIknLBBTG5a2YTIbYYlX17nq+4yLBKvCC5SHg615A/mrA97e5rOtWrdeKMIG1hmMLN",
-	"gt9Mh0sdoi35zbLO+b1+oP8w3+z8xOOo4ymtb9Npf9ZkEs8RlULn36g3oIisoEGfAUeCd9Q32C98pMp+",
-	"wXcWpgmV61tFz3oWN/+4rQ5oon5Gk7TbHYR4RdE9WcMfZKx/E3TOsEwTon+ddEw+g/0ZEO6hjeMjSUIs",
-	"CFqQTxP285ur65Pbn696gXqjKeWCG6/e3yBBwoTIwPrAsmehMWWIJWE67s1nJsVCgzoH1S+hZTSyrwFc",
-	"7OlaEqFvNMU+J3frFZkwLXsxQ2S5kmsEBxTUnptff/3Pk5fqzwXBkSbRVI3FHMvjwHA80IejCfszJck6",
-	"yCZjlZBJp3fanXT0aZh06MPDWn3kf+h1zL+i8Vzd1ZwwC8OMY8FRiJNEHT07/jcvR3qkwDrMpI/hM9lb",
-	"J+yoRp8PQMcuZKEkRJGJyECv0SMcbVgSQG7mcNwxQzP6QNCSslQSoTNxFNWGMQ/vNTeniob0unWstdv5",
-	"v0+uVvTkyuB2a6dOboqt6P8iyhYzrYxqGkUoY0Wtbu+0Gyg9fYYhl1snJd9TqbZIIGriDBKQuSHinhWB",
-	"682agnTLhJA4VeIlWQNeutppzNDPd3fv0ft3t3dI8gn7Aa/oD73T7g+fs4e+/JtGqv4fn/V/vxjjSB9f",
-	"RXan6N2KMDVeaGGkRSYx2RvTdUY8Fp1cseUACa5dwfqtkFillpc/Mv3APdFyQ58Bc5eNxlEmOaKyEBNB",
-	"2eBhKeywaSG1WsnhCdOr4MJ/0zkjEToSRAsuxRYsE0EgFUmRiix0G54wB4M+sxszEHtYIC1XYKVN9/BU",
-	"pDiO1xqjGSY+YRnKd4CmqSy+ZYnX+nio0/FgokbmXf1uF1YzjCmoDstUyAmLOb/XaMv2tbrt9VpvmVqF",
-	"zGKGI6+97oryNJffYiIHpndTYutUJwwjmWAaKxmUZQeiW77UnU9ATILDRthZYGHSLUWeb/lc255GGYSn",
-	"jPMGGe3EANlrp61uX4p0PBWZRM+EIJvxIgwPzUHEtWoQUYHnCSFG5CxhBdXq2DxSar8D8PQTdo3j2CBN",
-	"m5y4HNFPGHLQS/J5Ap6eSWeMPp+enn4J0MQ6W9Rvv52enn78MmGwHnomBjAPIAO1uW6qUmD6kE+HjjD6",
-	"Z560ZxL0dO5eMGHV9Dy93lmYEmSjwcXWUdmO5TIdR1NXXBxc0ivC8Ioqw+u0ezrQ3g7ddzI7ZcBc7Cmz",
-	"iUngIuI+j8SPSmc3hFtoqzDsdUc6I1BCijIFN71IwwWCT0C9iuUn4D6An9/bL2olgQj5gkdrW0NgKjzw",
-	"ahXTEJ784Q+hbRFNRltRDtQ3rsSahZnqW9RHjB5uM+Nh5n2d1Xm4AWSThI97Yk4LIHajAgC3jzgjAeSK",
-	"kSQEWx6eBO9G3TezSfyQd98APSpdKqtBqYZEWuUYBmRUTvXFDvjuhNLQ9N+Q2ZwQmaxPBJ4ZH556nZ90",
-	"EmIJxk846mm0JJgZIE0cx1Mc3tve7GiJI4LwHFMWQDaH1Cj4IFGmhDC4oYaIPuhv/yuTkJ6icT54yMht",
-	"0p6vLRboz5SkJNIrexgiuoU6NU01z5QGBkwRyq0Aq818/JcPr/VXt1PWDMdiI2lltXqNaEufIEtYScrq",
-	"6Apeqz1YXqrSn/3XJiuYYzO6Muv6JET1Qe2S+cLBqMZGXPxU88EQruK990qAgx/hkaMIr8Up2iDpekN0",
-	"pPTACRt2u8fG75SvEDSiUdSXpIxRNtfmlHquRkIaFV8Ldj8lwlT+xSkR5uihwXeMGC4DNRV/8OlhpaHl",
-	"YCAMZ5RRsSDRgaRiyuoJ8D/UKRIoXSne2e92gXcaFdsaJhJxpe5mrgfLdbHaL4jf/MNQVE58Sndwi4uV",
-	"XajNModXWz79SxKfTlg9sXcv+0pr/YNP1auXOFa6OomOA7g2sNcWWChl2HgmMl+Zuc1EZ3IGAi1e8AOJ",
-	"jpXt0R8OhxfoSNnsSs/HDFbjDz4Vx/VnImVPeR4+pOybngb1+TqefOfhxYfnwnxm6VGR2iLhjKciXu/C",
-	"l403wx4KXPFL15+Rfxj4JBoFukAkb3p1lNUfBMgm5muknyWmsfH3EqY9UzpDCAi86Pl2Xlj0b5seTfZ9",
-	"E0aFeTR3q50iNT4YnL6kFZA5fSDMGIHPEUTXhRoG1OoI6KlilP28eFPf5SN3z3I9DeFviBd83SPgDKSh",
-	"xmt3UCl1iq0Yv4biefRAZ+MqinJagWJLveWIM+IcCnPDDsdinkFlbdJZZJpYE8olW5hpCfHKrb8qKDQT",
-	"VmHyZzW2u/mIjy6d8T4NPVaxw74yHWZl3n4ebNfmYMoIRISyJd1KURXVo5agXtNNpvl78KWZcJbpagiI",
-	"1SaVAIdSBFkSTbw27iif4VT65FPThYsf821ow8kU81DJVVZRa9fxMMQC9ZIuqslO5FJwsDtS5pVFVmkq",
-	"kk1Z53P9n7v1iqCjXv84QOCkDCBj65+ckWDCMiy4O2qlNYvyv43MzpJ6/QJ2wlwJq2Uplra2FEBHJ6YM",
-	"W0fikUk2mHT0TQIdSYio9frHKMQMTYmaColyth5tEcWvDCDMEwviAuDc9y6GTaGxVwjDXoc8IgeUxsyG",
-	"y+qEcQbStE0UF46Czisp4XN4j8I13AmAEwCkcQI9agE54ySmD1AMcQ9iFUsU83lRcFOoigF6LpRoZ5ih",
-	"GK2wEI88MfkJ6uFfPrx24T+WSPJTpKvYlYo5I0mi4x5wREybIw0M8kygDxBASSC6ZLJmqMxEvx6t1nSF",
-	"OnybzMILdGSVBBi9seS6l5fqwoTpmYc8jSPr3/Vac5XVfpozdV36zDc6U848a7QKvW5qu9XBAUQVaH57",
-	"kGOjVwFh817dSxjgXrSyqKS6RwXZ7RzN85akuwSU+r1emcQC+LmPjijTUDW26eCEUetK6PcG+WP2+nGN",
-	"ApuN78k0lXJT1q/Nw+0Ea6it0MzzYEqsfatJWLbgaVvIabOCMi/2/W2qztrPux0qA2T6HqNet+sgytxl",
-	"KQoTFpEZZZAhbKOvkBbBZza/YRN37Pc0OgpErYsGlVZSNlPj0+rOvkat34gqm2rP2c4dWH3Oe5YellC3",
-	"aNCbxOp5jSGu6cZHNU+piZYhj78yneip1bAusyKH5FsH3f+2RrexTEzN+TNdvgDWiSCGORkU7v8LzWI8",
-	"FxOGoyhrZwnFPgGiOfS3wTXSsOEo0iaQUh4hY2sTI8rH/7Rk9Q1ZEHy/Kf/RW3Ng5qNfegBqq8KE7yAc",
-	"XechcCYgktw/bSfmZUGeETwZ4dSDon9lCqrFptxISjqRMXpqh1D2HQe49QCkVob8aq3Td8+9On33ItPp",
-	"lRXr4Iblen33Mn/UvaVOty+M9cnI0Qev/pUJsYhh5BeWRWj2Q8rMwm4dVo0qA7LswNYKMZA6vR/odcL8",
-	"BHu2USHbTnpPyw3rGiF8QxJsygmL4anDssHCuw9MlU4Hgl1Y4HCUU5TxmNpSVF066pWw7kefjJg8vRW+",
-	"hVZmhtGUjmy7vwOTkNtF8JDUkzd32CnLuj/UuTSacgyQrdAvFUZU9ro97YN1xOwpuok8Kfs1DMwd5dOR",
-	"W7XPxVcmtyqMyWZKM8t8aEozrz04pRX6bOzmjvBTm35xRm1dP7UFCDBKthSN1FJgcfRPSIXediRfnRLL",
-	"wCNbKFEP+uCUqF97SEosVm7VU6E2p4S2O03zPBsp02EyG+C9y3I2gSLBccNkslYa3YSZZ3S1ltPBIqbs",
-	"Xif7rhIC0BlQWAyi2NRgUYHUXHwUWZrF01Cjv+3KNzFrS01MtmflZolRBmoE2rohcTAXnR5WoalMcwqt",
-	"BqokERmFriib19PlHb4nRcixYopunjUI2bbPRA5QU9XkVhoZ5sk2z8FYr6s1sqPE4T3jjzGJ5mR5sF26",
-	"XpDwHgrihLCnVhen2R1SC9+AhYBX08lNgT5Ad9yAcdTv1lUUaY7AEwQ1wDm2BIARCnSEJYoJFmC9HgMd",
-	"ZUX3UG5b3liaQOVjla7rAkAT1h/2hiAU9TetoBz20BFm8JviNcbhcVyTaVKa8pOlmhS/c3Cu44ITauSr",
-	"30bd3scSKoqiol0H3CQ1Re/9I0lMok9Q2t4DZqWUCc6lMOcgAIU3YVXlo2BzcraeBU/utBnG2P7jbr0i",
-	"ASrAKweQ+RyYnBR1w00UwP0kerG+0Yk8gOJ7lUXPsrwtDQEaOPBTWnPkCeQULpc80tJY53JRxcjXK2Iy",
-	"zWc8cRK+wgVmcyImjNsu0ibfC4Q3JHAFRnIHTiRPDc+BzTAdeSdsSswbIw0W8ojXx6foymK73kSIM4PJ",
-	"lLEDtWh5atmESbJcxQCLwtVPie0fG+E18BXwLZ0fP4cSIkSlSX8xHYGB8CZMchTyJUFQJYfVQBIGivCm",
-	"gPLlueMgjbDE2m/6/7N3bc1t40r6r7D4EqeW9vAm2tK8bJzJzPFuLt7YmanayA+wCFvcUKCHFyeuU/nv",
-	"W+hugCBFybpRmTipOnUmpkiABPprNBrdXw+HmIlkhf7QwfBkmkz6WOU8HUbWAap+SlF//kh8W+9qp9VR",
-	"r3oHCWTnmZjU0NsjUaXpyjpI0diy+xUD45RALQmNA4IdJQk7DFinrhfHyO1KDz0e6lPrI/kyU1ZM6wBS",
-	"hV/K0eCJHDsz6JOVY6HDSg6S2PqciAKtd6AQkCqowK3njIsK1giHrHuIEaT0CyKioJaI6tmaTLMEmDVq",
-	"8iEIkZOoTdPsMx6kzJhgt3wstH7QYQlLoBt6bn1uQU8+d6SNEJoBTjpSyYFnfAVXZH6gqwFlS3nhWOgY",
-	"KNAGq6G553CnFws7fNLo1mLZe/pJjZOGVbESuEVWHt5klYgPgV/DHn0E2XRADreH/9us5GuZIiLDddTQ",
-	"jwR+M9o7KY8s2bQ0A25wfZULP/KjGGTPhEi57jradesAuAs5OkDrNRZkkU35AygMdp1V5VLwhn4NUfnG",
-	"hNww6MJnGKpsxoG1CTxhDPcFTdnZk4YlCFj/GWFKjneAxtDfHofnaM6uBUXFtodFDg6ofC7Zus/bIKWD",
-	"UsNEb0BQN0MXgDBMRa8DF9VYkCGvtw3JrchyHj8/si6MUxck1MHWwAo3rWkIfgIXoWFKyydIvNST1OAr",
-	"idKlSXCB60cdCzWc2Bmx7tQs/TAci/YjzTsit0tRRB4pisjfbCFXs7wvZUH9PWl9oUTtGxjpWsp3oEak",
-	"HDsgtPD/w+1VCkFoLZVilH0xlcMB+BYsnQXmjMUsEdqR8EfFciZKzlW6UFFOuCh5fhbP+xjUHWNRiRT8",
-	"jfWprZUUSHYNnA4KkfPOBUWRrf0Ky4yBIHK7FUQQeYYeoFegX7oM+SAiQz6Iwva2fjX8qynZF/5bFVue",
-	"JP6V6PRvMhjg2N5qCCJpwweRtzOgn1LZo/U8i+1aSfBx6ksPyKe4Idh/taZZlacPY0GtF8ijKH+FB895",
-	"nmTYjqhm/8qqvFgF7b+ii7bLT2AuCc8KcuVymNaxUDzC0iYB9yIQTUGNnqVZc8FgDu+kCAbtDcVaekDP",
-	"2J71ger3aTvv2pLdv4LoBlOrpFr/Lj2a5TdcVGvpAnCpdeDf6oY/smguxz/ij4ZXWRWyn2dFTfBCp23d",
-	"wLeW417zsxgtN1BvrQD67hjSIDhuuQMI9MFgG9DDtOwZ8LLPJw12EN3+AV4j5FuB+j2vK46vDGxd4rEJ",
-	"7r8rJsqkfCDD/jLB80MRa5IHSlw6E7SR7LbmMYGhKAmqYwHwTEoMuy5XtuhNqC8lNwsCY2ffsNuDOtlg",
-	"LNSHqs/HW8KurX0Q0tY+CP2tTHs9P3s38bHfJ41yLcf9I70JmU3Q3mn0B3J3HwTb7O7f1Yfk65G9mKfr",
-	"akMP36iCAyBmwCBgQ4w/N9z7i8AK529m+9c8zcRtMRZ4IoijOKkLtMA/zuBAkf6gmaS/XnMW6yLsY5Hp",
-	"QDUsBUBuRbgVVmVqH4mdllFm+b5nHSDbIeETT+R948DA+BDZ+FjI30PDFsCUzMcUgzlRvWsDo7MnrQJM",
-	"IdvDuZ3ZHcgYpe1uiH/f93eD/I2P7egLnhVWCnV/cvMTa6SPhUmMKB9eetxmrsfQvjpvM07KO/pDr3oQ",
-	"ts/q4OpgLDpc8EFELvg543x1NO7nvK7V4c8zux2e2TWAufnBHazGYeg5IIVbILNR4Xk1XEKd48JCvqib",
-	"SmCJFThoQ1sZT/eQ5aeUBnku196Fx3iqbPKyaLRjl9Y+XfYHF79jA6aqIfrFn1/2KDTtOGgD9BEENgep",
-	"d/x1Vt1+mp4u+sheEQgj2SmugD+URWkq1xO86qJ4vIkP/Jw9zLgoV4gtR0bBAraf8AxGjBrB41SSsFC5",
-	"J1ky4bR/hbnH8M+l3PKBkR2qulHUHSznY0EoWoCRua/pDR7tnvpExkUTDzSyUP3uOIgcmwZKXjgenKwT",
-	"Sz7/FcuSJ9SUyqlWk0O1UXdEwI2klbWEQS2EotxtBPl7flOJeJVsChBa9PzIR1rHuUgbApGTZoEzCK+a",
-	"ZilQOcjH2HXKVQLgUuEPh/OrhIPpFAO5spRTCbS6UVhbvDBC7nis9yZ11x17MH4+HosD7B28SOw6u+dQ",
-	"hknnZZxgliPd1AzaRtxaiRiLmypNFy1O7THtDXetjvYIOxx3Xbf147/ngYi3wN8n7terdZA4910rALEg",
-	"bw7Ippx4NVtltmM8Uh+7hyOud2qp1qWYu/H4JrvnRhoHmrBYsRQTIUaWZ93lmcRVmdxzx/ItOdcM/wgg",
-	"O/ImyWdyZQ+tCRMTnqbyj6H5GID3yHqJP8uOBOdxMRb4wMs0KziQ9v5qlEylHEq405pk4p7nJY8vSsyt",
-	"wBqtdez0s6JR23TZmemwvUEDN44fBmG0wvFJ1/j2xDA639PTjpfACZewo8Qax6hTUq8Q8a5SC8EwNHo2",
-	"6+Vuj0OU2NecxZfZSq7Rl/iExCO4JKCaZcvVQ1GMSFeNGzEqBQ+XgA/7dqlLxPeP235G2jf5J0bafQrl",
-	"KLrkf9F39QSCBd31iYTNEgkXv+kqwg8zDqKvNN1upPyyysUjAkU7+nWchSfrouGWlytsh7AWRb0c6b1i",
-	"zJJUyis5OVXQzlxkvjMW7VCHwtFHJoUjF6W4gvID7bRKBzKZE4gmVml/k2w2S/CojqxHndATQ5X4/BP5",
-	"ITnQC6RYAKbAypsPvLTuqusUyj9BJVFcXAqo25pyds+RcTurFvE+9Wv8/aE76BNNVPvhkjj75S6gKsqc",
-	"pQn75TRPimsGrjG0ld9VZVEyEYOgeIHrOvY1z35PBEsTshHskW3D1bdQ0hQE1js59KS81lml9sjzA7xA",
-	"aan2yHPsCROnXFo9MYmsY0u5tkf2v94P/vfFxR9v/sez5TU4wVmnIL9cPsOv+lH5BqGjiyfIIZmxJLVH",
-	"9ixhR5MpF/9JY3Q0yWZQvJyKD0mzLGHUYuDYqhQRZsNLMbmb4jj+R+RZoetanh9Y4SCyv+r+zvBRrUsu",
-	"s5fKNMPhM39RFpw9sn3Xjw5d/9AdWJ4/CoejwLM+XL5sPnCpDED9gHfoB5brjuB/6gHcxtKM6fs8yx2O",
-	"Bu4oHKr7zFxheOuYlfzFZJLNXgl6W33lAus2qmswCXgXdjA49AbtF9E3qof1reHcrXySSLTXYgapCxfV",
-	"NaYt26MBXUKBkks2FRC2jR9o9PmXkueCpR9y2N1cOfZNNnmfZbPiNy6yWSJYmeX2yJXXs1iFvp3jVvP0",
-	"AeR1yoqXWgmdMykSbutqoW6kUIjaq4GvkRQwdLMzDJmoBT8pTg1oGZdBImIuyoSl+rIUwzdZnNwkrUn1",
-	"D92h5R7LSR0oaZHLjRwF37Fn7MvbavY7ffk5z39jD/ARswWNRdCYNxpE1BhVUH8NFdWLaXJnXVSzWVJa",
-	"8hGpNUv2e5Ym2XvQdPdceH4Q2o5dsJTLDotMfCh4bmLw/9jk01ExS8rpEhT+F5t8Ihh6DRheyAdrHEZe",
-	"eOJ7gzA6Gcqll6tZkTOOee2g2uyRH0l91kx1t0eBunbJvug7g+hIbn9hvTvDF4B/L9ei69rmC4vB4c+7",
-	"5XVc2bBezt1Rr4pqDE8f/sWK6Wo1rtqZtnhgX5vUU1ZMLZT9m4QXy5fl1gv0vUg3u+tzyaZRgs8NQ/dY",
-	"qsaElywHszvJgeDFHtl/8lt5NWFylBS27vLkgR0JluRLsHUubyJw2Z4r/1X8nmezl6zkeSJu/8LKJUqV",
-	"GeB7y5Lcdmydk638RlyUWQ7Lru2F6gZYGfyBrWGJV8Lw2P56VS+kbui6nuf5vm8bmLO9tQH1WHWEtvj1",
-	"WCVB93X9ACb0FEV0x9hbuxCYptXAWvU8bpx5NFhU5AyOhcqkXwmJ/TK7dXTWJwpnvGT4BKwJnmNT/X97",
-	"5MmFhIpYq+VDFbwdedgz/vGxE81bYnU5HK9aGLraFEWrktfN0yf0WdVh+UI2qd+5JijS0+HIKznafXbr",
-	"awv50puh8ZRna9EZG960ayb+rjgR0iAZVWEdnL56Vzz/FQjt/uBCvjGPxyJNZgkVFEhhbDLrVv0qFdAj",
-	"IFVv2Tc+qZ/vAppqF2uPggj3urizqLeuYEb7QRRIUMreRZWmZJV6Xgh9wc4pbJuLOSZZeusD8JRnq2JP",
-	"SsqO4dYpkn0g75Rn24HuTxzjdbCHLE80OfKr5MJ9+upd4wORMiumpXsstJg8CjDzjfaAM6O7n3DbE9yU",
-	"8OwadqpZksR5EO4QdiQ3W6APT2/S7HZdC5TigURWLjJCda28O5aXj6xpzdfoG3GN3r4z01Nant1eQf/Q",
-	"9SzPG7neyAvI5wOHkY4tZ+mSf5F7TUonsSA9TsWNKG/s+wys1pzfAH7D8Bj+0OCukbo+OvWgr1yaFyUs",
-	"zW6BRjjZuT1qdNDHsqg/eAt4/pZNqtmaNatMszSm5wvr4O9KQtWBJIocS0dLowO5VSFUYM5Utba0VBtv",
-	"3zeozc6+M0zTQqkmS62tvju/eAahHzUWT0UHhPtIvLGcx+t2K6sa23V3klr8dozcWqz7AK762h3gdgPL",
-	"tsOGmIdzo+x7djMW0vxtys9q0NynodvR50+g/rOAuiejuNVrN3BZUVQz0+uL4QLPCnx7jFxLCqoMaxXT",
-	"7HNhdS8+ViLIEi2nWICAHgKiwpssTeWzGNoNtCJQIF8bsM35rgnnj+ztFMz25vu6ioVGvlA7Zgx90oc3",
-	"HfUtx+KUF0lMIZ2w+icTVXqXzh5z4FTGa4XcA+jDe0fXfTiLHcs8qjzlN0ADL+LG5Rc35WOqay+66lsq",
-	"p8WqyR9ELeWE7N0vpyy/TcTtG15OMzwv7ogDOQz9wVEwF/PhHXq2Y3t+HfrxD4j0UJEXndEP7rHlDke+",
-	"NxoES6Mf9hTXsEoQA51+LwoKMM75d3Wc3zgy99zB/On4YMsN3XprzM7dm4YqWxp6t75+3lIh/57lLyYE",
-	"7M1UM0tTWqWgmWcFfl+hNfVYzKtq66D5GtYku0d9THr++ZFFSgZYeoF6n7j1atW9Ox1tDMM+tHXd3U+9",
-	"/VNv/9Tb34PeVqc40gilkHymVcZ2qpx0wfYa/W1W8k3db+Adb6jXpDjPk3tWcscyGnHGQpGz6GTV+PSB",
-	"2Jeg0JWBqDmFvFwX6w/oWwurjr6R/h1stqc/9oa+VlgULtrtXvd8iWV3MPJDrVhMORhXrhtM7uA//LWc",
-	"qMmUTz4dZlWp8qx0TUm89xe6WWlVdyhVDUmI1jILVMv865Skt062UxByHtd1IKCk71ZT4NlSHx4+qFyw",
-	"uUpYqdJwUyu0CKZMq7Xly5P2mk7HO1IMbcpzoDLOsQKSmc+FhE9yjUeXvlGjEUo3Us/LdcVeyhnP9/XP",
-	"s9i8wcBdrDM8dxi5TRtLag2QA893bC6aYJVGiQ2XLxNY/T13FEgDhYA/8GVzbTI+rQDIZHh3x5FBP+VC",
-	"QsWxi5tXXzAa/ZJ9OYthgCIvjOzRx8iNQkD+HZsoY0bTe7dfTNMD2iPbPUHbaYOAszULRLcx0WOhaGV0",
-	"7EqBqHIIW+uQN1xU6zrxqHhK82igzuDq0Caa1s4srgccqhn+w7rNs+quWEk56Ffek4JQ/X1nZwWBF2iV",
-	"cELr+3Dg6GKLVxrXf2U54CCtxGTajLEeeMPt1nJjDDeEJYrbjrGpRbitA3o5CjBWmi1PAoAfliZ8U++/",
-	"MSVb6I9L9mVdvVGyL5SQSSmaFmRogk9J4uOhwYW5XBeo7vvWAdTPN8P+6tBnesuunDjaF2OeIKImiMIT",
-	"Df8/Li5tdRTobYf2S/ZlXZSDUOwY3ShofRjul7LldUGDXOCrFk35jae85GatFPNDltchGRiZ/6oQiaoo",
-	"Es0zGndBrPNl+0HZ+46ufphKIkQQ3wORGg6rIT/AaPsIFLoriAyggki0LktAlww9XjykFvy5MgeNU/sl",
-	"G8mlHe9PiM9KPvvxSl/sQaLn+m2KthKNrUlfuuRoebWLWnjBRNtGYHus3/BDCqsu3bAHAYW+9iiUj1dr",
-	"qAVTM85vI5w9lx/4IQW0UXVAFY7ZrVzqLnqVzRVZio2FXhHL0msp6nDN/xonLH9Yzrd/HGpi1JxjRZAm",
-	"0fBi0d4HYfD7+Z5+HK7gfoS5RWa9CSHw2lzc1V2asbgVP7lYxD/A7VLEb5KUW0z+CxIg6vwHXX26Dn41",
-	"FbPi4W7FfmJhjFSaYJNsBiAS/LOZiAjuFPXU0VggX0H8IKExq9IyuWN5+ctNls8OY1ayusIOSb+8r0hu",
-	"BY+t7J7nqjZeCjXx44H8ls88TVVZXazS8cw6KDinUFvDNfZ8aQGsMFKFsaNVCmN3z8Ey2HZ8L+BFTLKY",
-	"OMzkl8nW9XMUlWHiLJuUvDwsypyzGQrlStj50PW+fYK/HRcO1FkYDB7NawQd5+1v+0XLGFlx0nisRRKo",
-	"Hx1LoDxL4aMX2Y2WwFe0WI0q06m48kIHDECTKgemx4//ts/+urBHH6++XsnrwP4Gl1veLUXlA5/1okiY",
-	"dc5A4G3HrvLUHtnTsrwrRr9IJXPE7g6LrCqnnBXloX+U3N8/AG3DV2dOnYik5LF1UbKSF51tVcXhZ75i",
-	"M/+diNtYrrcitl5VeXbHO5vk1XyTV3r85lgvp3yCWZcgZCqz78X52VEddFSC5M+9F4Z4OepgSNwnJcg4",
-	"cP7dJnJQ6U9N4WBSBoJIZDm5linAwegVYqo6uqX6P+atiudt/ub3lYDDzxkTD9aEpWlhseJBTKZ5JrKq",
-	"SB+g9xteToCLGj/F8NRTB9esnEw7mr+sQ4/kzoSnNw7sUKqC55A0V5QWVkEsHCsRsZS0RA4DUIBYaXbr",
-	"INmtlfO7DNhHBXBVS+ljuFpW17pH85VUxNP8S51pEu9JzuOkpIgIg+XcbIe4lzva+RODRwsOZpoKU5J6",
-	"WUgVgP0bLdEvHS295iyGI0bFfAljINfoe/p3yYpP+uN5Y27z2cJ3c/QJrdMyL6QMZtkMm8wZpDDWxWbl",
-	"NcVKaXSFuuXr1df/DwAA//8=",
+	"7L2Ncts4lzZ4KyjttxV7P9ot6sc/Sk29n+Mk3Z4vP57Y3b0zrWwXLEIS2hSgJkA7elO5oL2OvbEtHAAk",
+	"SIISKclJ3p6eqXo7FkkQBA7O/3nO586EL5acESZFZ/S5kxCx5EwQ+OPVpwlZSsqZ+mPCmSRMqn/i5TKm",
+	"E6yu/PCH0JfFZE4WWP3rfyRk2hl1/o8f8pF/0FfFD/mIX758CToREZOEmld0bucETXAcoymmMYmOEUkS",
+	"nlzyiKBUpDiOV4j8meJYIDkn6Kfb22skJJapOO6owcw71BQuouhKkoW45S84v6ds9oH8mRIBkyef8GIZ",
+	"E/XPO33xKuqMekGHqic6o9/Upwp5SZhMiLo0LM/zVxJP+IIgQWcMz0gn6PyZYiapXME4AsfkOqET0hkN",
+	"h18+Bp0HwlIYqfcl6CwTviSJpHqFnRl87kx5ssCyM+pQJk8GnaAjV0ui/yQzknS+ZHP8nP9j3Wqbj7+I",
+	"IqqmjmO1KFdsmUo11oKyKz1KmL0KJwleqYvZnBtM60vQScifKU1I1Bn9lj0aOF9nZ/4xe5rf/UEmMA/P",
+	"Zok0Lu+V3Z1hN/wYdEQ6mRAhOiOZpKSyqtniVOmLkUcEl58hGokAUQbExJOIJEgQJo87QbPFvcp3pbx4",
+	"2ew+20t3nMcEM1gr3wK8T35eRlgSu2NSEhYR4pBt8VMuGMLmHiQ5wlGEDhihck4SRCPEeILmWMwPEU/U",
+	"9RQGRwc0CpC5NGaPcwIfnxBEBWIc0ejweMw6Qc0RGQy6p0GHLDCNO6POMqErfMwwTf6Xuf14whedoDOl",
+	"iZDv8EJ947W6qRN0Ypz99A7TpBN0FoSlV9mBo+yBMMmTlXpPODCX1YnpDYOOIEJQzuDvweBUHanlnDM1",
+	"WnfQ7YZh2Ov1Og7Nhjufs4gSiZPVB03WC8P3zH1CJpTN1G1mMZwh9S9B9VZnWTwDqR2p7rK6XTM7d7PN",
+	"ZsL20UjvncxotzI0bfrN+SZ5JujsV3mWH8gyxpPSRJ8JpB5BkzmnEyKeI76gUs3+npClunPR+KCVzsRb",
+	"MxPfwTNk4Zn/3vlZvp/OytkZWMr42Oi0v+NyzUlXu5sdcvUfZKaBDvSZLZ3xRyrncJSRGlcgPh0zNYmr",
+	"CPURZhEKQ3V7/xQxQiI72Eu8Es/hVQLhO55KhCcTvljwCMR8MGbmFIoANlYE6I48kATPiAhQQgRPE0UD",
+	"PEHLhEfpRAo9viIKGplpzLkgmv1WGI3SKVa3/JYsljGW6tT+phi9Mz31S9D76G7DKAy7Zel8QyZpQuUK",
+	"cc3aY44jtVoRn9yjacIX6AQvzK7DEP21nKOwDFdRUb40OFVlEq1+p09MRXySKq6jDhWWSMz5I3yM2qAA",
+	"hejFq/cB6qE/U71hLEJKPUvwRIoA9dV+pAtSOGGbZ2b3cw8fWdg17/fhlSIJ+CZLzvb7FEcDEgzQhKdM",
+	"kkhvW9j2e9ryfHeWn3dgpFRcJ/QBS+JTAKxs23mNzTHbw0j29O5hqExU7zySPZ5l6ukh8w5F53c0jhXp",
+	"UCZkkk6k5k8D4FABGmYsKkAnY5YxqQCdZkwqQGclTqf444SnCSWJCFDYQ79cXY/ZTHFn9XcfCcNgAhQO",
+	"EGeCSpKdPg7PDLVpIHlC1dvCkzGbJpxJxKdTOlEH+BTJBDMx1e84QwnnCxQlfKn+PEdxOpvhGUGCJA8U",
+	"Ztzrjtks4elSzXxKYxKgXohigqMA9XrI6CsoyRUW9VAf4Tges4gscSLtjwM05TwCpuGw8N4QTXCCljhR",
+	"hyZAvRMkUmXnqSmOWe8Uqc1KGJEB6p1b2ydA/S5SBo/Ivq0fojsSxwvM4BUPmCnZAd8RoH5P8SaSPGCz",
+	"V/0+mvNUEKUWwHv7A0TYjDJCEv33cMxwGlGOHqgyAgPUP0GCyKN0GSgh5mwAnkgtVqrUtXfx7xJlMyl/",
+	"jSf3eLZO0C/1HRtl/ZygKSVxJNQtkzlmMyP2x4xGz3OJLgnsgLpfLPEkewonRP3IEJ0xnhClKtzOyZhl",
+	"SuZdQvB9xB8ZAkufCGRtBQSrAfJIqEkauzJ/VgTwTjxLCImsyiYUS4c3KpWARHVWxkvgmZ1et3dy1B0e",
+	"hYPCoo96J2fdkwCs8wlRxKiNB/JpEqcRiW7xJ+A7LI1jza3DoPOA45QoId/9ElRv/e2jvrGX3xiedpWB",
+	"wdLFHUmyDwAvgNkfsIXOFQMGGz/sd7sbNAiZ4tgZ6rMyvekiXXRGXR+xlhZv8wOF5WukTMOtW8jIwtr7",
+	"BLtYxlRayQ4rhO5WSD2G9HPPUUQS+mCFekZTz0RG/0Bs+tmScdPGXjDn7TKbceb4KIsa8mlJJrLVis9S",
+	"nGAm221TCwXiAkTSFdPk6l/qJfCK1VIdL4mwUgORGeQ5olIgc8DU6qlTj4wO4liJrlaCKbtRXOIqqttZ",
+	"YCFKwTf7ZC0CraPO8YPS3xionQ0+MnvhLy14s+dgblp159T6PkszNPtJB+SBMImk0c4PG36LYQXOB0Q8",
+	"vYtJfrOetlaRZIvZiwWO45cbNFPYmjd4xVPZeB33LhHzdW4mD9cIwswisJ6tBrJPm7wXkbL1xkzJGWHH",
+	"uV0tSYAmaZIQJm/AYxwghhckQLDdt6BqBnA7iV6srkA5GjPJpcO3A7SMU4HUF7x60AMlEoRd9tMrFsEB",
+	"gVGV2iUxjcEmVrfAmS4+BT/ZpwpqqFdE6sl1RmGvn639Lax0GIAfHzO4Pgg6Rh9Sf/WDTuHb4W53zq7I",
+	"HXacazDZskB2lgzGZtqv94bgiCRiTpfoJl0sqETqqU5FahYXtTPqdxuY3xeJMqjit0TOuecch0jyGZFz",
+	"kiijmLKIPtAIAgbHXtrXg15iNiFxDMu9heg0g8xxMqNsVje1LrBEZbLn00JLsH4fmZqtMmEULS+wkGr+",
+	"fTThizvKSKQMGTWNmCrNHSfrPyaV76fTrT/j1Sel2+P4Rcwn93Ws8k5dfCbA6aiUe0TMU8js2QotsLIK",
+	"1HyRWAmpvXwVfqXf+aOVoR8y3uIzl/XNH3KrYS/75oxXT1XKKlN8KKZCFikL4lRHVBuhhltps0XtmrJo",
+	"1C+Ksfo3zT3NvqVWk0yZRKkgCXqcczThPIkow9L4Wc1LG8onc/cHHpOfBUmuorDBaynLPi3hMUEhOpBF",
+	"tUPOidDePSyQ3l5x6N3xygR6XkFWua3f7LZBs9uG627TjLRKBJqLEwiwKKEyTRk4GrRCdKj2u8C5EWfx",
+	"6hhdadsKcWY8s35CmGD2grzlDz4l79c58DR3v59pAaRtuGlMPtG7mPgVugmPSM05zsZKyJQkhE3IczQj",
+	"jCRYkkir33xBpdTTx1Hk3VMjcDYdP1DvLvW9L7VEdJ72HYC3+L5I5Qgjc7v95TnKBBxapEJq6/KOIM6I",
+	"tT7MI8+EvVc0PC3m9k0f5qg0l/oJq9J8KcjfZoZVUUJXyXCZcKHMFPpA0AHWnt9DxZSkEg7qZy072JQm",
+	"CyU8hjqoCU6U88Ljcx5HzQk0FZIvXoPO1TjwrPc8f/IXMK49pperBLXk40WVaouHc/Vnu0e3ei8VwGEv",
+	"zeGsRhRh5PTutsb9+Q4cKLk/xtgrqyVBc8WE0zvNmxuSekGZa0SoVub/nMQeOr2QaKFs/T6KKbsXzxFL",
+	"4xglZMEf9JFeIBzHjU35V/nLtMn4ycQgld6ZxjFWNhbkAFRJi0ZruV8eMstjk8rYwC1FK2VRKmRSK8nt",
+	"9ZwrAWMItMpv/2z7Uo+DoCoBqLhU7CAiTFIc+++JCY7qps6XS57IlFG5QhgyJ+za3ZGYs5mywZ5bJ2KR",
+	"jzQx5OtCzVzi1zym/IOiC8/1NQb9BUNFA97xpZIHkqzM5QjDfhQ/6gAb4j2F8FRj219P59q6AKrraCfz",
+	"TGivVoASnjJ1jCVHfRSRCV3gWDwvOsPA/+XK4sJ86v0LyzSZzLEg7xX3f6d/9i1j2RArz9wrH9Y7K/bg",
+	"U2jmO7jRnqcXJnyxzpVgbvE6140DyzgYnmufwJgtKMvWJTNSIhNlzbyJkXFmV/0SY1Z1TIAHVI1QdEGD",
+	"HqfHQSmLiRBjRvWhvmLGgwnO8yQlz5VdkcQr+ykmwK5GviYJ5REKtd+CpYufeJpUY+x5hBdc3o7ztx/2",
+	"tXO3M+oP9b/0mMa1kH818F6fH92/atrANz6CG4lZhJMIRYmSDvZDOuDVgyl3Rr3jYsbPMDxfn9njfFO9",
+	"f6+GDNqZT41l5F3BA93Kud7QiehuUFVX1HSilMMI0zonSHFTm8l+Ft3SRVODW936fvrS+tg1xbxO+OKS",
+	"LxZUu46rs39JpjiNJfj3NNXbGJRUVrB9Ukl+y7mF3wAqE+lu8ejmzvvS8a2RzQ1yqQytPhM6ZSZQvIMs",
+	"la3DBdFO9wlmjEtl+GgdK2obJSlx0kKCaHkJ6k74Jh92raTPT315HeBniGlY8YgO+senQ9CaIGScCDQY",
+	"ogVlqSTi8Lm2AosGYL5+lnEqmepSi+OVxwtyIcxqWCKvbpvDmBoRg+CJBEHsT1kRyoTY9kh9bWn7lrB0",
+	"jaSFdL+N0hXVC9cxayRdUb1wHbNN0hXVC1fIahszoJEILUniRi2RxPfEkf4CUk4IjtYlzDpCNTwrM9yw",
+	"RoqaxNdwWH/ewlyi/sohXQPFKZvMO+0E53cp1FpKpFI8ug3nU+ScB4e9ceHdxd2/rOxRdPg1BI/N5q0X",
+	"OuZA1Ot2DuNpGnretyArSI81NtWt4iJumrTIsyAydlnDIW0KTZa041V6vHKsZhKSLrwTyKSSNlj0KfBk",
+	"Dfkn8N9YQq6RjnZxd8rtygLcSIcitESFJXqJZQvh+nwf9igUzzzO6WSOJlhk2ngmIAIkcUKn06tozNSb",
+	"Es4XP9GE3K6WQE3rRGc4PO31Cl50JfS0LBl0u2VZMXCYdScMR93uqNvttLNTHan6fkmYWuVlTBhOVh2T",
+	"YWGMX1FIWgkNjfpy1xzi7YTdbFbfQ67Y04v9lvGPp1UTIBShM2RqS1y+G3H/dfPRPJleOa/yecibp3g1",
+	"VEfEjU4m/oUKehfX3BXD5vmDtBdIX9VxEGP9wTENUCrAhxmvtC/VSZWqqZx6Sj2BP5AkoRG5xp88XxHH",
+	"/BEteOKqB3KOmZPBO+dxVOPucNlrjSw1WkGbcE/LbDUiI/5Yo3e81bb6ZjeyIDJd7jqGqc2tTZdrvgI5",
+	"xaxLjNQU+Bx1lRjHd4qowFnRIiNSlLIh6xReQ+DFRISm78hlVavA5U56mNUD2qcmrkte0ItxACt9t0I2",
+	"N+VZlvjaLIJTUvwKm1DMcMxlmjni7nK2VBR1KcoahdFWq6x1qdi6c6MEqkUPrMKula6K8qaVuyCLZlwa",
+	"SRrkKqH6ByhpimOOGc045RInUsfNjGutiXdmjZbXO++eZC6Snok7XLpanZ2K9pdkKl73NFOmqjJmimNB",
+	"3Jp8pdnlNU6dUe+0YKaE56fnvaKy1h1WlbXzfxEPymV7D0pd6lOjOIKjNlVPK2ERmJlZob2yTyEvTqeM",
+	"mSX35hftV6maY7E27uAmW2VnDxI186ADHEKG8KyoMbi6zH49NTkNb5K8Ln3XSw57V1Nh0daWd4WER1BC",
+	"7rMiByg48hQwwEV0MJ+PFouREIfoTqlpUoyZYSACihnQuKMOKLp4O+4ESHDNghRRGUY1mZPJPYnQnFgz",
+	"8+kLwvPF2iAKSsliHt5vk0IK+e/PUVZyHiBbca5N+AWmsS39Az/CmDVhykVuptPlaF1Fsq7hdhLrqPEU",
+	"ZhksWU5IwRW4xVHdKuXMrGqTpLMWqA0226nuWJmPd5KiOXCRNcnP/zIJVOsRK6AYta4ILL3LfkL6xuco",
+	"se5lHMe2GMNcbPw5ZpN/VE99INN6X3ntTtWnfdkK0mascS1YRj0MxTKhD3iyuuRMGEyReilkZzzDD1BK",
+	"px5UP4pa6SMWoi6B9ObtjQFLChDgPww80jzofDqa8SPzq1nsm7c3ZlDN4b3DvwIWpK8+R2GAegHqK+Vw",
+	"iA4GTrBAEHnY9MUwZv5qvWtX01efqJA+AU7lHKz6KLBYGO4qAuvLNZC1rJROc1wcY761xPGBBNF16D0m",
+	"TW3rAifD7UVewRQgSWUM/1mQf0LRSWaduM58+7dPBtyl0Yw0VTbvUkEZEeJnRqWPP9qyjjxZ1ZYXRGSq",
+	"nkR2BJQy2jw7Gy/xxOhEJecAGDCZ6wTKJjBDCZlRAZWnXbQgmAHWUUwXVG52I9Qn0cO6Q255RJ4jLASd",
+	"MRJZQ1SQ5AEqN5z0PXSZHQO9rxCuWuBPbwibyXlnFPa8WfZFlb6qK+RBaiOf7TLbQJ16YzZBnQnJGi+3",
+	"QzGbuLO6R0i8WBYyiz37ZFI1wh46+EAmPIkQnBdkygMOnzscw1kqwtQ+/Rb2Pm5gIK+ydxdTnMXaqpdn",
+	"5jChCZZkBtgN4MHJ0qx31WvqRFPGC7yCieUv30vpsCti9JuNLSJKFYheEbNM6AInK8OidVmN/6uy0iUd",
+	"uMwOjBmhpbwtsLJWhGjZoe/wgLmhLkIoDYl0Mld2yLhzkQqZ4JjiH25WESOrccerywHHBePMOcWDbuXO",
+	"DdLifZ5o3RYLKiY4UnLDzdXegAtVdMfYBHAIf3GIYV3GVJEFFsqE0mnqgkw4i3TViRalGEWUMcV0lpZa",
+	"1sS1moOQrclH93xr01xzLp8QFszM2bymYv0p3oSFSBeV4v0FTu5BGi1xghdEsXD7hufojsu54uhOJb+x",
+	"fs2bA6RfDIJdvfq4nqzWqSIu6ZQsThNgNp4FjSaiocTy7KyNtia6yKq33FcxC243ZvbyQVYUprbZ/HEI",
+	"rzVpfWoxbDXXmNn73xAcXWb1YPAo/HH4HIE59kgFcQvG8ApEIlupV2v1sCg6tX8ilQsXMuWeLKUTScKg",
+	"iVXcm+Uy7OoEG1VNO97KIXA/7TA8OXeAy87cI9c9rRy6iS6UJdF/qGPb3CM4x4yRuPn9MRck2iKmsMcC",
+	"wkaOTt9W+E3FUuFgpga05zxZQV7LPSg8lht130ux4pPWBG5Au/iXr0ArMdxdY+xu/VkTCcuFvOXqPBFJ",
+	"7SJ7hK1axIRgoWX7TgVdj4wk61RFDSC2JIngTFdB3ZOVVhUfaExmRADPBuhQKnXGGoiZ5hVzf6Y4prL5",
+	"KkFldILjy514VGkU3/e/Nqzlg7kVXSd8luCFkbqBFjalgcqpC60+aHd+URprH5+l+Wz7z3KjHs3MiFnL",
+	"uz/AGWj+THonG9bubl21K9tkcKRycYkXS0xnfnaqrufQ7r7Lb0lEleXtv3oDO1B39ZYki6fSvDfEWXIY",
+	"cY/Jz8Sj4zDJH0JYo0geoxtw4QiNa3VHCENC/Y/koISPGWiCGt3WH05p4jlCB7jkNAQN89CILc4ACz9N",
+	"QBrUyJsyQum6Y/3ODOGAly+IECYAWXYU6O9zIPnNsTX45uq4QrDdaxs7IOj1Dgi9cegRA5ogAeVdy8No",
+	"C68rwIkBhA1P18XX7swtNeaOTg/yuE/HzPGGbZP7UHCmmVzR/lF3iLonOuEA/Xx72cmsg0ucLIm0kRNA",
+	"IXeyl8KKV6QwYr8w4lpDYVsfH10HFGTWdzftpj7jfh1UXTEzSk9H0Vb69N6mp2Br9Q4EJTwK7gOpDvdz",
+	"lyx12j4XmfksH3nmTwiMbR2vrFNBnWmbUXXH5dz6FK7xStFfq4YaS/0M5DUvlFl9jQGVs9tV12hUSJnu",
+	"H3V7qJsnSZuHLTjTyZe99tFwptYIShLuzmpUngA7T0+nRqJVF79espmhMuRXyh44IGkaLgvFtBGSPM/B",
+	"yDPmxkwsSWwarExjPEPjzo3m4+OOBpUECkMCrwQaWx4/7lQ43Y3boENZKTALYECn/ZPsi9UPp8Ozyn7e",
+	"1HbQMJ5+W1Gu77sQN2r5vhRe1Lh9hzOXxs+0b/HxgUxTFrU6QAk8kp8fc3b0z/WnB1j+fs9LPpMGx0V/",
+	"6dOdFjOZjw3Xuf6sGGIRJulLPYcedSzGdzpQ6XCM2Z5Oh9lQYzeahijF86Jv0W6/7peP+zswpXe3q6H8",
+	"4Dy8n0Y4iVdlvEBLLiSOlfag7ngOqQYEwvZCYhYJXYtUamgDN13yCLSNknpuIsgbdWrwBycrC9i08f6Y",
+	"MhI2vrPX+M5+4zsHje7UC9r4s7KlbH63TY/ZcLeXEEwQ30sJ4CYycX4Ah7PZFOpXE+1PdAgTzfLyBQ2D",
+	"PGbuDVfRc/eWN1RIg5Y8SYgyQjIQ9QWP6JTqH8bswHqfdNY5zMhxF1vgV20PFNLknokxc8cKwOFR7Jxz",
+	"eKw/yERcIJsI9DirmAm+IBpUn1iUl1IZmR4L3iAbqLDWLCyosnc4mTTdcHPvz0nc8FA5jqOW9qpNh173",
+	"2EuNGQG35xu51Sps5eu2BOW4u9cmIm5cMEMPLRSUQvbexvHnWJg512GJtXk3FdfpXUwndZVcLSbmnpWt",
+	"9i/LxdvMEQu5eS+x3NjN8Lr6BEhUl8FsQeHuAHX5fCafWqZZVq7TecsdAB3wJfiuGiTefai+OM8Ct/SR",
+	"r+4222EG+2kTvVls+dZHzlTYeFvK0Mk9kbc2Z2MjQej7m/G0kuJKa9RTyxd4HJOJDb4UefeCbCa8/Pm3",
+	"xBKdUnPbL1d1nUpfYgde+zkOm6t8T60Lx3Tc8Lpnc1rWnlqtXf/7zft32msekSWIadPjC3wdx+t1CUsY",
+	"64rz3U57Nm3Q5MDwxF6Kjp9G3m7mweL9UvdbqS2kzcrLlG4QNcAwamru6mdqMp59y/4Cy8n8QqzYxLF0",
+	"S6umrtYQgLp0FWUtwtRgHi9ziVb1gB/rZvPv/K76tvfMeLihri17UaUs30s6r3mSGYdjZbTRLFwmalLG",
+	"IO1liX1YkcXRdBMB/yDg8NMzy3rwXDsz1izKVzwZOT79R57GkY5vcAYHjD+6aX92+UqrnH9BYBcmm9G6",
+	"tc8t8brFXb9YlatJnYdffeof/A5ayqhpQa1ZMWveca3m8u8PwdnxB/z41oRENF+Ffsg1mSI4jh0ehRnK",
+	"Ghzrtc5ifW5f47az2Lz+tcsOUVdjUhdXfelcaaRKl2aRPV/77g9E2Zh1u57AVT+Pqoggc+uaV4HHvv5d",
+	"cLnhy+y9695mZa2HoV1FNcTaTkCXTs0uYlpPOmW1jFgR5x2e3BtVpxKu08g/Nqn9+v3NrUCfzcdC80/1",
+	"6i85sQMXRVSgqFg9ka/GH/xO1B8poRti3JtIhnkvnqijJZCF6e11u+hALMmETukEuoT3BoPB2WFzJCor",
+	"FDYtLsw2KCzT+nWuYXQ5eZSgdgGieWor6vTyTXUrVThk2SLDP7IWMvpgNJSLNQFz48nzqUUGOtUgU6MZ",
+	"keZm8JOoCRR/es2TC1N6AHmqkNsp0gWke+tw1HPnEYSjyPpGbIWt+j79WihExxIA7MfskdxBmz8b1DLB",
+	"DUYUX8gAcQNU26R2zPKbnEaQeRvIXJBq0DN4h+lbiKaEiOMxK4D0j1ABlH8dFD9UQOlUzGDMXGD+M3D/",
+	"aMpWd/qA+p3+FCMU2rZC6u4+ElRpCzU9KCotdvXm3GYJ8U6a+4uEijsMrYt1rOF9KsGzCrShe9zdEf6a",
+	"MhzTLN2z04FfNcq0UKQWnh2FnY9Bg3ZFTuMLU7GvvU2dnz4M/+vi5se3/xF2CjmitlrINBL/CSd3PE10",
+	"6YhA13KF3kjoNB91RoMvNQ2RIN5iWpgvKD6ezAlb08D8LcVmxH6hi/nlnLBO3ob8f56EaNDtorDXR4Ph",
+	"ScnFBRAH7IEoqXLLLy0p6OVzr1iKycI6vaPuEIW90eB81A9NJN954NbSW/ZAeNTrF+NAJQ9Yfl+Iuuej",
+	"YXc0OLf3FVtQ9MvdGTqdatOFTmdNK6nyRNb0larcSiZUZP19Op1qY4RhocSoo9ZOtzLxtKgqZoz+9jHo",
+	"TPnkA+cL8ZIwvqDQqhUqwKacRxYL9xqvlI32YgX0WsAP0IHsbhVVQN9oavrz6KeeRrU2xxA+FS+co+X8",
+	"XMTvNz8rMnxbcIvl1HKOuqdqU4eWWmw9RQ9yV9+li9fmy69J8hKv4CMWNYOdwGDhaHhSTEupTVovIPd3",
+	"HggLe33AQcMxUS8UnP0sNNKfPYN/4Mn9sVhQOV9zCv8dT+47WUtP5xjeqAfzc3gSDs564XBwcnZecCGp",
+	"Hddw9yaM2jtR/MzXigx+u8Wfsjv7J8f9Ezd/xvx7PRet6WPWtnWV10/wbRqP1fi/dmhEtubjPO3INnrr",
+	"dmsqVreMP/FHp6RU9y4mAGUICkCDDmFjtrFFmB8NgzOCwEf2fMx87TzVO7WMX9MUfVOOekUnaLLSmap0",
+	"ZV/cJmh8UXjc2yN/1jw352JmAtnwUMN0bfOsvbv09FZOezNAo+Tq7PX67tLT272+qrQ1moMdyomYVdW8",
+	"bYKHjlboM/N0GXkWvMhRvV68eo8iPklNt/K8JFNpltodViZ3F1B+PbXfZaLdCuh2pPui+LyPdoud/Vru",
+	"on3YSskGU4Jbq13sNnWaazDy6xjrYK2xwn7VNtgLzFjj2b2mMakdoyFjLz37ikXv0sVLvBLbBI9LYylF",
+	"8SURk20m8obP+G7LoEZougi16eS2YVDWyy+rVjMkEaCU0T9TXbdLnTbujXLKc9v8wrUwt2cvNQP6oQKU",
+	"+C16CHSCqlSKzZR+IpFuSvlAWMQTEImQ+aNReEB6HjbTXpxppRHlv1CR6jjLzl+ZD2e/sc1sLMvZx1Ts",
+	"WFvNY3VpkCiS9nwzt5G8eE/Z1decR/v4UDXONh95Y2MNu04ABmo1g+3UlskOGstkW2Vlt+wdnyNkm7wc",
+	"r99kt4Ecf8o2A+2caVRqAVqlE4Bh/KA9pG3P4Ev32R1bcXrn364hZ+0QTdtyrh9ghzkUXE9bDFBt4dny",
+	"jKyBzgHVGS9IVW/OG4E2Euulxp9tZ1gqwd6mlHoj/JzPRdd6pjUOvSrWqXaDWAAIZcvPUiI0TNJmBj7H",
+	"4rKo2/n9Dh4vYitdvIpi2u5h1/DZOcmvWQ/Somtz6z6lFafnFiczJjh6MZm8smmXnrwTnV+uobOmNCZC",
+	"Q8IJhGeYMt1o2jl1asRG5y3HtWlbnun12m5R5cnSrVokeXvy7LoRrGn6pwOVsNXqlXrJbs4B3dIxsMYh",
+	"YEOMrYfUz/mGzAKY7es19IPeWo2qk76F+8FESl+T9pO6yR71TqttImgRad2bB+qGArbV9avtc1uSZjnS",
+	"sO1EnPKqhpy7FL/YU26r37vrA5wqhdrRZI6Tme40XOi+XQhdyxTHl5D63w2cP195OvxUegP5IqC6Yu50",
+	"FJ6PhudZgHJ1iz+5dViRp6uPLN5iolKJ0n7NVnbdP7UiZ3660mFDiT91RmH3y8cvH8tper+SeMIXBNkG",
+	"FoG3aBxipqGDgh91Rv3z/klNMM/3sQ4+fl0huY7MnmdvKXx5OaYWhjZ8prep+PdL0/he/e787Ns+uOjc",
+	"74nKhd2azkmXDYpD6o9SPVk15D1Xa0CtS12L2trNOxqXJdL2tinHnzQKD4rw6jkii6V0EhjhpJp6c6CW",
+	"tg3/XjozaAD7tNmCaQ5a4F2RVsruzhqPi+S/HXG2wiTwzkEWCKDN3q3duP2J091Or4fX7DzU/vlANvQN",
+	"9OlPdvHsljjlTsPsazo7azRfmuoWusC8iYLhabp4XEZttL5tk1uU/6Dld2+znM6PeE9r09cJnZDOaDh0",
+	"/vwJi1sl/DVTy34G+vIV6ttqRx9KoZDArZV1dLyuG0zSrteM+9mfa+6xn+Ez1Tfi97FGbLToU6tvH7++",
+	"a4qn0Xe2MV74DHUpW9ZAY93yBP4LiDb4E8Iij6E9E/CTIFJSNhNI4FVNf/ESAXgrc0rk4AEsxp+s6y8L",
+	"4e2z65ez6OvO4czbvAAcKDNA0LZ4r9PaE1fK5rzkWEh0m+AHEiM1/mTVyQpkbXBb/K+Juk3CXcfFfDFq",
+	"MGecjMxTNBwOh6gbdkOfw7EMfe/Op4n+0bh4t5WmkdWrNnERwL3VnfICBmloCj51M7B1sr3eM8wQCKnn",
+	"qJpsBOi7MHZgOr5SgR7nWCI5pwLpaaGE4Egcu3SyuYw/Afx3EkH7n7ykP49d274NNNGNnidzbpv4+3FT",
+	"OoNB91QZc5RInKxMHphG++n8QmbqVwq4GJa6lgld4WOGabImB/Fa3WTorBOCzSWAG5XdvpoInCTFd5gm",
+	"HdPIWisPGuCDMMk1bmcH7Erb6brT6w2Lrdw7vcHgtKNsRUve3UG3G4Zhr9dzsb06YWc90ktDGvQt3V5P",
+	"RLvi9JZuae+urAOhy0o+H7HICVLOE57O5qZ6Sw+HTB2CHxu/XWF7Tg4t0+fMbG3ndK/PsT0Tae9IWicg",
+	"vHXOFRaAZ8CQbHZklmdZOty2Ito6BILOkiTXkBMBeEhCx/qsnyArzwrdsqvfvExiRxaw/pR/LB3NKmrP",
+	"16n1LnPjnWrJaojQs70Ouy4oAtk+l7Z5G5ZY6TPgjtHcujevaVsO3e6wFLqMZgNkbw8Kk1+z9i8I94Ja",
+	"YvZnSqTFwkkikqCDF6/eHxYWP9BpxSSBXCqABDweszvCdXlRnqr84tX7AJ1kpfHwZxgiclS4IeyNGTly",
+	"bjo2qBQjFKK7lMYRvLOX/RuRJOGQbR4leCoDNBizGWEkwZJE6OD65Wu01ErAYYCGULUboDOdjk5MidTU",
+	"hhM1tsWYCSKFp9GoTUHtjPonunxJGzX9Qhf0Xq8PTUi1g81Ue/g8xoOj3gB1w1G/P+pbJ+qUqncpZm/K",
+	"E8JwkHfJGgQdSRbLOAND6vyoPpVOEOBFoxf5UnbKJQaJBivI//1ON+fwSPj8O9snnNo1+bypVXzDk+Es",
+	"41f3cerNaOaMNBnGNjGzlYoh1mToFPe7gR6wTfgmEQ0yMD0LXKCk/YZ9XhDeTNi/ePVeKIP6xav3lg09",
+	"mbxvxQA2HmX/+fzWUl1Jgz0I9HJmu0/AmFtsua2uy9ZtLzM5sc7iN8+bcjT75y/OslY7JOv90F6w0245",
+	"jNJfF9s7GQ3ORsMzG9vL3KRDxwVVjOzlDabDPOhFPCEqRR8nve5gTfvpNXG44sQsMKPELMJJhKKEsnth",
+	"F7mo9YT98GxYcOcUP8DtYe1EB9fG7Xrh2lq4DYG48+7xedfTGtvZ6y2EUokytqqjKHfafgKYuXWZwN82",
+	"2rdzTKChk7Y8gOns4/QEb/G0euT99KXBxtt75KWdG6FRf+4FTu6JBHR2K/BLLlHySQYIx3Ke+RI8Xa91",
+	"j81GeWRfL/WqsY3joV+xwHH8shgHeOKFaeziriHZQu/ybYlW7CGI9r0HaXfOefpvFLC8BADYmHvhVUy3",
+	"CGjpmHkdCzlQKCFTpbHmvfLQElroz7EcM9MZ1SDBTK8i45rnjID1bQ3+XhEbBGBD9NkOxmwAbhplalup",
+	"q6x+m2AYoFMLkaKtcCj8UDZ4HmIdM0Wk4BwwOkuAwh4SRKZL284QEOkdIEqPqa74zFl4UtDMB4PuqV/D",
+	"6x11QxSGo244CvtGkVL8/awezaByv1p4xYaU8mW01wV/0C1y1VJbgJEPHDyBdot0dabx6QF+Nii0g8Ep",
+	"/JFZGBVn1doGmWYFttV0trHRtxYhXzdzJt+mBkKruklboK9Ot32u3pWyizDdwi/f3G7POFQ7V73hXTGf",
+	"IcJkQr+Gz34rbtD6kNecZufofmODP5cpezD7W+16mz2u3+He8KS0x35Ak54X1OBo0Bse9yuoU+GR4sVh",
+	"Lwef+g6wptZ4KMKj7inqno964WjYX4u/9JWQlZrAKJlM5zpYIgdpaF+AQsUE4+6wqrINv6ejuZ8TmZVK",
+	"1zWntZXweURN4/owiO1AXpj2PVSS3PKh++HxadlN4cs+cyfz9K6QJrFlB+KltnVvOeSVQE4L5LlAmwa4",
+	"aX1C0sYjv+d0Irqnxclqun2Lk/W6Xrc4WVt+t3Hd14DMW7+i30V2SasUj32kcuVb+7JU+13dXwudyadl",
+	"RmB5Q4TX5uQVj2rYO4XGQzCoz9tc4M7n3bLH+MLtWVXm22fh8Vmxgbk39bU14yhNeCtX0P58JeWl+LaO",
+	"ir2m+Nj1rSRf018eViiC1jbjzmq1Wh0tFkdRpKGbMmIrUtISS0kSNcD/81v36Pzj58GXI/2PXv6P/+ED",
+	"EvYVl6ypbjFHw54DBvnhpVPwlDVf/eM+/J9HU4l2INin8Bmu23sTPffZDBa7a2PWCbh6RyhEYiUkWaA/",
+	"U65opjdm5gcliRJwN/VRuow5jkhk7xrkv+S3DTXsT4BOxgyyU04BNnlBAnSWpcdM5mRyvylLZcwqaSqo",
+	"TZbKhsSUuuSTUrpJ9xx1e6P+YNSzaJ52cW1YW0dHbd6D+q/RqMPBD93hD2ogdISq6vURujSrdryMpp2g",
+	"kyZKus+lXIrRDz9A4bubX/1DxCfih/6gd6Lu/wfUPMg0If+G7yb66VefljRZOcdGKfuDUdgdDQe2HyHo",
+	"BINeXZFi9sFno741EOozaewHZEyhLkKv1mgvWbE7B+VKm9cey+Ir5bfs7LLba4KMrHWqfb3UmVYuNbv2",
+	"7TxqGeahUsgzJvrUGTIVTlQm0l63mhmjz3Dt0dQ3yqrn7HtKm8lE2B5M9sJhq+ufwFHEH5mSWQg7ssSu",
+	"t2n4Xmlhqda+tPl1bP7Fq/eoPzg7Cn0svyGfvyP8BxijJZ8fno2GPcvn19tx+fQbHP7U15HiAi0TcqQm",
+	"RyIUU3YfoAcc0wilTNIYZbNsFDd2vqk1p1ujIvlp4QIJyaGjFI0JOsCVwgIU8xlXHOAOEDIPj70I/to6",
+	"037G3HdHF3hGfliymTG/z0N1eHlCZ5ThWE3IiE4BFHGkXnWsbxf0n0qCnvWgOB/PTJ5QkVrUgaeTArkA",
+	"Af1QHm8jCTifsRVqnQOPtV/zvrpYTRIlYPHax8JhmT/vgGabNu1MV0ukMfZGpldE/MC4hs/UUEhZwSHS",
+	"HYeE7vBBKBTRQK4GNGczuTFjxhNbJqlrIFFXUXVY0oXDoMMZeT8FYVRJr/ncWeBPdJEu4MYFZfrf3WqF",
+	"48f8m6ARCY2l1rDatceawnPFGjk13gg+5J6sBLojMX/UbfPBzwjfD11JxgyA2Wy9mu0YmwikX3RHFIOK",
+	"SIL09CpmQTGG4CphF1P4nDx2EOad8n0+2xwSslHJr4Pm2OB+z8RaFPK6T78gU57sqSS12H9m3wSQj7yB",
+	"FMYMaAHtSAoNN98K3JIe9d1u0PskIslLmlR5zg1PJIpoonU7kHpMnfXfOlhMOnqrlAqW+4/073X+IEAu",
+	"q6tJapu3vDYpOawkJfc2JiX3t0xK7m9OSj45O1mXlExYeoklmZkKqV5e+9TX/3SzsTelMPdLKczXMai0",
+	"ccom8x3ylnvN8pb7O6Qt906Pe6f9Oq/Av27acPb4VlB/l9njXgCjv3OS/zVykktn3OcMV/c8E2B9qNsC",
+	"paup35RWbZ99niXlPivDAUDRvzr0zcBRm5VX1oBWulNq9DHg000Ivp9i3ZMF+BG4cqmyqXR3m+mUkDGD",
+	"+wI0RAkxbTsDdIJ4KgWN8qpvLZ6bfef2NQv/Ipndf6dZ/51m/b2lWZeElx/YhyRHBnMEAuOg8IE6CN29",
+	"S/HyA8DL1WhAEbpbIQHZ0bF7kzj0hM+vSaIxVDujwfDYAEllP1bgDvsfmyThFIbdRbeoncjXxTes86sX",
+	"xijNeJ0DVu3/bYKZiLGsTZyS5gYSIUk+SeFQANXZETGf4Iq31ei26hUoSlH0//2/f5CUGaweb6P77f0x",
+	"tjC3bLVAiUCxMkBCWh4SeGWAeKhEVCB8x1M5Ql3EONwSoHDMnEoAm/iP+tD/DX4dZEaQLQWwfzslAWNm",
+	"f3S6p55md+Z9VM/K1QbnWdnAmIVdm3wF9QITnibKLIaCgV+urg3keoDCPhJkkiZUqhsHiDNBJRkzG+vl",
+	"8MxQg69JnlA1m/AETRMOkecpnahPP9WbPtWvOINubWMWJXyp/j5HcTqb2UJWCl/U66JZwtOl+qApjUmA",
+	"eiGAfAfoKETWPThm6ifYlgD1esjg5bjVDmqsPsJxjCKyxIm0vw3QlHOo2RizfHl7QzTBCVrixGzUCRLp",
+	"chnrxemdIqVlJIwofeYM5jNmDpEEqHdugegC1O8iwHLO1qEfojsSxwvMwFnxgJn94mDM+j3T1Q62SwSo",
+	"34fmdOSekCVMpj8wfeu0p3pdGUceTjoNz3tNQBV6RyEg03aHo94gS1F1yX+cdrv9yRL+Q95gSXQI/4in",
+	"Mut0JJYE35NE6Ht/MDfbZL3uedCh4jqhD/DmdQW6vulIkwG7PlvpXw0sIVpXnffT7ds3jaInLaGZsj3w",
+	"Gi67KsAya2exe6y4VcRX8e120V7FOloEdYfbxXT/8ofwGweRQV7vIYCsxtl33MKO+XViF9WdtRvm0Wdd",
+	"rlf9mFSQBD3OOXpMlNoDISQumyJdbgIf3cCD6lnIOrXNtXFbpURC9jUE/nmCxp1xRycApEwQuSZdshJd",
+	"zdMnD+rzJw//sS6DsmwxeHF1wYBbGxHMQ4E67hfoX1i6IAmdjJl+L3w3Fk7Og1ZfGZdKs0AHcCEiEx4R",
+	"oW7slpWNsKeMq/JCVIKJGQDrZ3eRjv4Ba/I/D8bjY/0v79p8DDqfjmb8yPz8OubYt+25a8IH2Ep1s6YI",
+	"r9Tmz+ejxWIkxLij9fne4GjO0wRNYj65b04N3fNR3/jIN9NC78uo8o/1tLAGBMZivxyYflMm8+cQ4Sgi",
+	"ayGW79y84SI9F/zWv32uxlN84Y71zQh6XV8kwNtK4Py4ex4GHYh2K0Gl9r0+gNMfDU9G/aFTZTjsnvXW",
+	"BkuKj2iSLMUslnnIoTM472Q/mIyN14ooXuIVKtRnLTWM8aBr/mkr50IfAENHPR6RmMyU9M7RZfbXzQLW",
+	"8cvOO1GnWe/gdNwhLmKOwtOGRr5yQXWZAFvbHssdAmQFwm5SRGOxurfzehUORrXr25IkBok4QD00jbFE",
+	"irCP/SjaHlSTzemr37uj+b+Rn7h6mL0aqJjjpARZasUeqD4zToSSdJuqLdsKsR24LwS01f9/qQ+Tb2C/",
+	"2RCZKPR02dmyJmsPsd+9O6z/OwSR/mpnOyPNp2cNNd1F1vOHZyZk5IsplStqazJ4ck007FfP35pj0MA4",
+	"3pRQSqM1rUbyr2jwpmybPB0itBGZS97CkBrxq9pBo+qPsy/5uG5TVwvCZF2jGLTU19ECR2Rt9zmYsm7X",
+	"CrwT3HdKpyZLLqgEfZ36VP9ulstk3mVVEaisnRC6lO/SBWQ99QfDakzJfbOnmYmZx2dfI0vavstKaY7l",
+	"BeuilN0z/sgCFKJJQiIq0QQnkVKdXlwrA7dvcvhQpBcmQAN0jVfXOA7QcMwmc/JnCgBTEyzmATpFk1RI",
+	"vkDKJnlUA5zZBrwAxE/ogyLXAJ2jV69vr9/f6BDSY0IlOeLTqQad4lRXGwoca+ipR5qQLPKj/QZVCnVX",
+	"/3OLGN21LequEJO6YLwez5HgC4IwE48kMZ4Ri2nnOEeKRr1uWdLv6qJ4n5+n4t7I9vvzupRo20nUW0gB",
+	"l5Dg8f4SIrutWjCejAbno+GpNyOyhkcO+93h1tCrzsuYU69kVgLaP/WH5faIlVTG9d6HbrM0xLX27t/g",
+	"pd+RsvgUeXpfLd/LIe3Wm9m0b6EvVWyXNLO/lfO/lOGdcPULiW6WhHk0CwNr4ogfKhD5tIRnlKl9B6kH",
+	"G21u7DLgEppJ1UkKn90ZDbvdbo3i9ZVRj/brrjKft/fN/ECmKYvWYW0ASCkoEAncizDkskR2Ayl74HTi",
+	"6f+ifoXNOu2Dgqwehr/Pur5WL/b2FtgwdsTdAVD0MtTaFubLm5kWJbPiErMJiWMSAVCJfOQdO/V6E8Nf",
+	"C5STcXF+b1Mh0R1B+I4/EPRPknBv18J6+8Kdzj7Kg7LO9N6l1NfQgbIAlwtA2xAST6eHKBV7q+QZtldb",
+	"++F2hTzh5kKeQf90BxU3m5ir4hZUWruoWuE9zX/IMth725fwdJuV8Awbacnd48Fw+LeW/Hc5zV9cTd9B",
+	"1XYP89YPb1+68ndByd/mxvdkbtzgB6LzI2tc0OCXKzRSzrKYIMKHoyhA6VKnbBmsa56ghCz4AxkzpcPK",
+	"OeThf1A/4VjYMSGFTqSTCRHqtyiAUID2Buo3BAZcDID9KROS4Agg0aJqVl3UGZ2d9UJFoDCi5R2POGGU",
+	"zUQNulU2vqfQmjAJ9SxqRomZvAGf4czOfE+5v17D3nzIuoasZsUfsQD92d9tNV+D8lDXCb+LycLsZUQj",
+	"nVcm+dIZfWRjNq/UYgl04LT0BuC2o3SJ7slSZ7oVs50Qn2ocQZ6gBU8AT1Ac6qR+M6oBG7eDGw4pLM1l",
+	"I014Guv53ZExgySqAKUixXG8QndkglNBTHYtnuglkfieMJMPty14yLrDo0sDXvvbNpvCATQlxLXqDJJi",
+	"Ufmutq8Ys3vKNLWru/POFQdwbhIy7V1lDS36VxEcnkI9yZhxmIw4LHa7KBWdlHpeIP0QOtBvGDO1ognn",
+	"C3uBRoF9JZXCuOcPA9TPe1oM8uKZoa6UGbOTSlO0UseMvJGG2zID2Y4ZitBgPStHH7vK7zo75HTUOx31",
+	"rUe7zpzo907P11oN3VE4HIUWJFwvk840gFWx/7wsG0gJmfqsAYOjr62YDEf/rEnCw7Ca8BDmCQ+hSXjo",
+	"HncHJ5Vkh+7xsBv6LAh1895dPDtq8N9Y/d1ZsbVEsk2njP62D17uZnVl5LqVrvkkrUG+e8XxSTW1TNhU",
+	"K1LrMHyVsHRED8GTuSuWRkoYkcVSrhAshoOpN2Y4IUipb4GufnikQmmDSM8LLfByCQ2qC2KOZs1CaKQE",
+	"uJYeei72DKNpwhe6l3KRj5+Eg5PO6LeT7sng4xc3gtv2rC/wJ9NXvFvZ7Lp6kd05SmnfPro7V9Ok4MLr",
+	"iRupf8Z8cg8aEF0Q7bSbpgy0Yq3eHI9ZXsCSYU3YlBGR1afQBFn3hwhQZrwJrYHBzjx3SmHMVN9QId1B",
+	"bdf/bByt88EYpphSV8cIXTNjc32AnrC4J6Ce1ErusH/cK/Yp0V44pz4r7J5DX9qKK6tb7FkSZrH1XkMf",
+	"Zc/0qg6dXtU61+INXvFUukidm92V3azaoDYi31MfUuuupOJGL+gvVNA7g/y2oCxLQv4xxQlmksDXdmvr",
+	"wsxHnYwG/SL00PslYZCHFROGk1Un6PAHkiQ0IteQnA6yvxCC+m2XaNHHoKO0x59oQjINxVC97ZfSVb/I",
+	"iD8yvYp6raErWuGH6SvPkhry0/1Z4GgYiCb4t97C/G8Xs6mRf7Z75vhnEzqdXjmfmPsJfDn6x9V6LjyR",
+	"6W54FXiWEBLtNMKOgs49pj7Jow2CzHwze/1MAOhqBt2reNFkjrBA4054fhRqzPvtAR4NY2j4WYbNOb1o",
+	"tqlJ3odf3WFdjWYOOJR7ccgD3t1F9EcqpAWo336w3T1mapQ9OMy+caihKjgaeLP/jk941Cmb0rALq5tl",
+	"onKXUZ4gUlIV8q0Of5068B0DaRV0jFYfu9yQEPPK5r7Ynj53q0LaC1JCydGVpZonmuA41s2TrUnzHNxZ",
+	"Rju1JbpMG0YF2dSkFK44Zw95F3WibcNIt1kNduvn5S5HoqCubfO01ezaPzutWr+NBH6N8fzF0SCb4MFZ",
+	"BbP9xF11dLund4g6fg+Rw1x/3gIA/G8Iur9OyNEo3yYccCXJojY1LIsZQBBEcrRMZSGH6ZmoxBXKuXJq",
+	"fGUShoW0nmqSnLmvWXmQkXueiifF3J4JA2s9JwzxBZWSRMeddSW7nsxAqI7Srbd06MVEQxoVARVzJOqn",
+	"ae+qTHUdhny5wkiv3MfNW54badUZWZ8RuMKy+JEgTBrYC61Z2UYimh0gKpBi1ZWCUmhZe/a/L89e/Ne7",
+	"/zgFn07e79G2aIwow2vaM76kzPZn7IWFBo0XTHLGlzyNucgbNYa9fl/nX9U1a93c70HPvIEkcj6nSSdk",
+	"c3dzlW3zAW4H42TDuntpjBwOh916LCfjK6x1C7bx4jXw2NX61Xy6SsnJXXBYtfJHfWtAJ+vU3gOmkxlq",
+	"LRB9oYQ04w7g5VZqO8y8RFq/yxznUvwO5579/vONg1T5KwcQQQPD/qXoBur0w34n2FTBdeZxh/oj0L0B",
+	"6p6MwnDUzSLQluCMc7nGYdwZnA876zzGetd+U19sGLUkC0u7Z8rafG/kBxwldfUSZt/LiPcSE4ETJHCM",
+	"oxwupedKEchxTR6UTpVN+svHHLK6E6pZFoCdO2FnC991/6h3hrrd0eBs1C3m5pY2LOgIvCAXwtCPnpZZ",
+	"FCfPrjMMz9W9PNFdFfSn5GdKr/6DM+nKyaqSUl0UqSF+vAvB+iWoR+rW8Kt3KwO46npNgZi127RysL6V",
+	"N/M7QvSvKc3Oy0JKfgKdfVbAMoacqMf21v/TNwj475JRnE1pC8mkdkHZFr6p7gSzvwNu/b+e387DYX0b",
+	"tVNac86Yt3Ns7HoU9tjq2aG9rdRjzYCevoVlP+y7KgzAjp4Pc13iY73IzXd6GJ5/TxCjrhq5X60U2IgP",
+	"5ZEwmawKFits4ChDS5dkgQ5ALUNj+Jhx5xAAHTV29piZ/E4ASZrMORcE8mMc1ZY/MqPeltMnSupecXZf",
+	"R/+rKkreVOpfLQymXjAqgmw5dN5qvlxeN0nUEkmsJdZyvjytIhP5Qm6r8mTkXdVWNFUAaQGptFVCmkhB",
+	"nNwTuYzxJMOYK87jR/VigTiLmzUIXeBPN8Rheu3F4y6Ps6+Ek7dTnb9zgLYVWBXxE3Q+HWEh0kWxsHhG",
+	"nE7JmpwwizQ1CXSXSthYJOb80Vx/bi/ihKCE4CiHOVZ6ANJz0yleOreMRoA5azyDAsX0HioAEouZTKPj",
+	"ep5a6/bNmadx+XJWYrE1Tl7F7upZVifsGcfO397f7b2/25BxkXzbOY9vdci4AheMPylJWldlUez/MfLc",
+	"PmYHGjTZLW5SNjf+hGIq5OFzk015CwOECCvLURl1uhEFwmzM9B3PzavFLYfDkTJqnlr7hvqEyK7N08py",
+	"5rIXwF9uN/KgM8HxJI2x1MFNQR9IvMo8Ia5ZrVS7MOh9XFdMfZYpBT/e3Oqy5ByD0c7GfqBpVe62LWcp",
+	"gUF9MZZdc8/cNfEliDuL5Lu8VeMJ79p6SrIYBCKQSXg2bBU4LGVFR4PV+RWlGGgGBJq7CCBjmzIUU0Zy",
+	"p2bV3ipt6gYkOpHNyiwQkryxPrE2R+eb+hAaC3y5MVFeB00jK2cyHvFMGB6wj+WStXSbH6fPDZrntbVX",
+	"i6eypdLSoLuHV/9YEAw1h8D7oL2Sn0WCrsGZlz+CEgPNFVdwG9QYYoGgrY7VOY6LoqKd2Q2738bcbm5t",
+	"r+HlRe5dw3ar3PVbG9hKEO/BsM5TMiob9J65bMqWS+YnsFTwuyP+b0UHbIWP47x4W3FWnm0VxaiqclhQ",
+	"0IOuVtoYB1wjZBPsNK+PyBSnsTz0wx3ZJWnOyRpn7bVJBNlbN4jajg9Oh4f6Bg/r2jv8LHzI1xfMYm/q",
+	"FiwuaBE6oFKYrmIm0MATcORMOE8iCk3Yyu0QbULCH3hyfywWVM7XpCX8O57cdzIEXCcr4UY9mKcjnISD",
+	"s144HJycnW9MOzATaCBLnZns2xGTf0oTI96CizZJx4R7GxrOOj+00CDIZIvCpuoWi4ouskonEr1Y6R8U",
+	"SxSFRFJTRQUV8LpyjuDJPDAV2dR0JIQuwXrSYHdroXYJ1ffWdJZYpuID+TMl2uNUSHdhDySRJLqMufDU",
+	"LOvsF33LjTTRPSiQSpOEMKnHzoRR2OsP1jZwmwDolvuyRtuQ9ZiAx99wIW/5JV8siaQ1vdX4I3CzrJwM",
+	"CxQrtRYMvIl5lCde41q/5QPBwsYlqmBZWOjaO32vWRp08GfKJRHgqDWW2ySDGRMSerqYKenGpg1cBoU3",
+	"+DVRvlzyRCq9aGXeIjm0+NFVdAhmpUgmm0zTdwMdGSL1vf3XOdfoaznmw3PbC+uZsG2mih6CJu/1kWU7",
+	"SqlQbZuFe44YIZGuPTROKUYe1S0y1Q6w1itZmI9LW00eLh42b+1UNr0AhWiZcLFUmtsDyH6p1AD9Rx9N",
+	"OJvSZEEi6NFtPyNA5+5TaM7jyK8C1OGXO2hwDT7J8SA7K+JXZtTo5sRBUp8pFAYGmmSVx4XNpAIlZJYQ",
+	"RXNjduDsJoBS2Et60w8r2BYoZfgB01gDY/fGrHhVco6gT4laT41aopFDCo8N3Etj5jw0LDykLtzRWYBO",
+	"0BRPaEwVs9RoKimVeqxTxPiYmUWY0QfC6iC3HRNv4zZ48d7N82Wq86nlJfugihGDZ4r5TvHEdgKeZE88",
+	"h/Z492SFFnilURLV5h53qnmNXnBFXUmoRtXzEYgyLQ2XJpO3ujaZNeaZKEGC/pNoqMO7lSlATB5IUtOm",
+	"Rtty5YH+iyT86A6rQfh0qliwEQOg/FhBDr+tnWnRQGz47QQ9znlMnEU+9m+6ZyOhX/BNuljgBJTqEg5g",
+	"KigjQlgdaxdtzf/+LCW1LGpNtuqxUqrMbQjHghv1yPI8sRA35p9wtq7YA5U4w4JSP30gMypkon8EFYx8",
+	"Ujo+jn9OYhMjLZOeWpY9Vflng73E+qw0GrC0M75xoXDwNdTQtxgWVvIyf9brpWus25fXvO1EXhWf906m",
+	"sodbvcQdwe+Z1DRxVdumA8Z6JhDVmKhMh6vESpgYy+bFcsiu8Te8yh/yTbudcaWDdW3XD4K6u+dviQvG",
+	"2WpBBYn8KUGtrLmdE5oyc7BJ9PcBT1aXnClJZY/xuhdeV5+AFmeiTpW7eXvjqHEivbONYY+Pj9EAMaVt",
+	"K8XJKFol3l5spWl27ebtjXmbFlve975SJ73+zcOt3gyD2nc36/Vs+VLBFfstHJdO2cPWXksPk618TUTF",
+	"MsarWsEK2CjtPPb1XYFgsGcCwS3a2QCNUiDLKCJL43AwCgtRFsA6ce182C/2pcWvc2a/Wz8juBSo/9AI",
+	"y7KKhvAMUyZkPvFnAj7quLJfdkZr9qssiypfBZLo0pTb1IjCNjsGT9zYGo425a3FBpdqyuQNZffvuF9J",
+	"y274z1rAcbFUvKq6Cf+JVkQE6B1iPEA/Q5/qCY20+UtYulBr+3Mn6PxnJ+i8c1bXjF3kD/nifrAvXEdn",
+	"Vbld2RKLM3RpjQWvBa7t3h0gGtaa4T3wK8VEKmu675rWg6wJliVFdACRKEG8jvbiarlfnnPy75QIZykR",
+	"sm3FrfuFP4KX0qdk6Hi30n8a+Y+z26+jaZsntpv2lX7YO3FhWqT9iqk0RYxVpWeZUCZv6eSeyKafWHyk",
+	"6Wcm7qz3YrZpvdCHUaa1CI3+CTqn9hMaM+6OxJzNbEpB2fSCe1qRMLyh1RN/cMq2ZAeb1uMDmVbZlDPD",
+	"ts4Z++gawbVOZjUs+izUWRTFSXFz1e+FzZzyOOaPkI0ckUlMGXmuc1jAP2c8p07N7Wbp1PyFeDIhS9ny",
+	"fXWqcAEj2bzrETIV1fwiX1ZNaavsWmfvWLNnb6iQr2ls2uT6a8P0Qfapc+o5E3ByxhtZD7yAI/ao0y4x",
+	"s5mVoANBouGYZWmaxo5KBNIvUqq/kvIJ0tOr94+sGit4u9vWVf044Yu3LUzAgrCSfOtHwU36Y4vj3Noz",
+	"66OYB5LINwRHt/x97uz2R/ZignVXH514omMgJ+dro3P2mUafIxoGVp4J7WVv2tQ0XyWPGQAwPWVn/yON",
+	"YyNMjCxpy1zNh+dv/9g8U1qZxULZx0uc4AVRJ9IO/RxhpIZWuqBGH0dZHAgSpHkq1TmkbKYBhaI8mel4",
+	"/ZZb3H1nxwvw9ZW9bYQJD5NVzC6bZg27qxIn1CW+4TPKbvk9YQ5R1goiX5RH6SZEKciW9UqOYj5DlDWk",
+	"H9BjG5JwQqYkSWo7lFOpaS1WX4ViJYAWpqWTFj4GktbDmEr0pSeVQy/4BILNe/HoUZG+ZAASdXWpY/0u",
+	"8MqATpVan0K9kPqNpQuS0AnS01PzrXQ5zRLAP7u5L0f/gFyX/3kwHh/rfx3+w5P18rFosbyOOYZvemU3",
+	"o1r/pK6AUx/uKcHGQgqfhoVFB3AcAiRB0RXBmFGm91ZplerMzPmCLKGvNJPKyMrVgAxA9vB59ir9Go0v",
+	"/EjuYJexbp+m7DEJqYemZYRP6OHl8gVmbKuiQ7xc3lIZ1zg5pLoE6b8McYYW/I7GBC1jLNX3NusXMcFL",
+	"PDHZ+z4buMZenDgeuzYgIo3dtBts5y6KEjyV0PMYQv7Kgo5xyiZzEm20kF895ENrVMRljFcXd8rMmUjh",
+	"N7jMXa8+zekdlTxZf9vNkuB7svEmzkT9SHyBKWu8YgZrpIklXqzwVotxi2ctQgvmidqoiz8s3zXq5PHx",
+	"MQp7KCETnkQmsh1pD0CznYPhvwSd0jn2H5Kfbt++sUFV/S5ziJ8JYARZUHXPpX666nwDTeVIQ3K+/paf",
+	"uCTx+lveEoDDndPl2tvWU2Z20zrKNDfdJviBxHW3ZDy3HV1dOQ96KwmXXyfMw9LFh0y78HNH0cb7VTQk",
+	"tGxqeeLgIW+6P12Qf5qoVLUkwQqQ6pVHKmWdNgNnRZ0RLOYSzxqdkFSQt2ks6TK2rXZqCAhEdKOPBggE",
+	"6CykT+2t6dGjRerVAs8ae/jMCM1ubxZ+eqWdqt86+KTVpl1CT5WjVw08tSyMntK4he+18OLNUBFb4zh8",
+	"qfv2vflVstG+mlcFTyVJWjsk7siUJ6T1Y3VesPdKhwaeYTpCQB4yiF1BjHtN17+UkdcbqWibG2XpB5r1",
+	"v2AZd1smfJbgxYJUPcpYWWwQXahhYjiVHPJNt5YxdwnB9zvA2wK4eqPKkD12SCoxglIe9e3bN81yWtgO",
+	"mEStg1U7oDT4ILVv8afXCanrTYo/XTpG1bfC26n2NbBtozcjaLN49ZonlySRmLLbXFepfmzC+WJbWOh0",
+	"+a7xlHYCcp7zxyt2MSMswjWYQnP+uAZxyFGYPegZkacBhX1kH7WcjRGVveTgaJo+BwJc1A6iGX0gEBkR",
+	"IjA5+D46cGMku31aCxXLiwP6zTStfQBSZjZ05UO2KkxuAKnq2hDVfIjWUmR7FvfEEDtrmbMbYf6xXVKj",
+	"Xrqb8gB+e8xvctVuyy/WHlpfO4ejKDE++XUzvTC3bbPWbQyqNsT3aUJqVAZdCxIBuJUunZliGpMISuE8",
+	"almmmr8lQuAZEbUZYDTCkifPBFqYO03f3yWZ0CmdXPKIoF6/G56sbwhUcXElCU9sJk1ZzZwRRhIcAxrH",
+	"CA26XXSHIwjwECEDNOiGKGU4lXOe0H9Crk+3r2Z1R6OIsGDMBt0B1HJMecrg8hAtoN+VbrGnwwjq9xP9",
+	"A4SyTQFJ7xxJzsdsoawM804RoMFJF6XsnvFHpv4I7QLnszrpZfox+bRU/EvN5KQP9RYJeeD36p3Dbhdq",
+	"4ROGYxtLgMVQl0INKLFYxmRBmCRRXcGJ2QzvUrtbU4dWQyZUEAQ9ePV+2vrHXr/bHaID81VKTgmJY3IY",
+	"6E0eswPsxNzMGhgyoZyZ+07RAc7TrvL7qRizBRWCstlhoIHV1B5D6CHPL9TtpP2fXo7xZGSUr4lXUjiJ",
+	"3B6CgzATNDrEbgysGgovhW7xHYlrtALyCYZQWlFWAqVe00ixT3QeS3VYNcIzgVJG/0wJglAaYROwkL2R",
+	"+tT7vQzNpVwK9POHN8fohrCIsplulK37gItsthZRCkq7pg3mXpHeU+9+bOMleIeThD+KQkHTSDfJVCdM",
+	"t2LG2iUQ6N8hgzUr26VyzCCWSP5McXyMLrJKKMJ06kPmOhih33+/fP/u9uLq3U2Afv/93fvb7M8x+/33",
+	"F69+NFdevXsJ/33z6ubm9qeLd+gAS7TgQh6qX3/88Ori9tWH7EJMsLqihnj3/ladgN9/f/X2+vY/nxdO",
+	"4edxXltgXzbujNC483bc+aJ75MC3jdm48/vvVzfvfn7z5vffxx20wHIyJ8LG8XTPd2gNKpEgsnCo8u34",
+	"Me8v84YKWRtHdozGBpHeabbJ6wStIYVipdja/H48Izf0nyTUwGBZUdjGZ+BGb5S4JsXLWZY9LUldHadN",
+	"pd0mjwIqCDd8hinUtV/zYvUTFnN/DouDdjIYdE+DzhyLuRLdw7MJnpxGeHh2MuydD+/IpIu7Yf9kchKe",
+	"nZ0OOmuzXApYTg0WSr903VIZt7qX7e1Qj5mXYuZTNtPZW35KHCM5T4huH19o2Xrs36/SoVy3WzyJSPJi",
+	"1RlpzbIMPrvHLcreVFv1AAKQJxLdrXSBOqyNZtRjmF8BEN1Jsm3HCbZhA3snkv1lL5kxn4mMLISTzGR0",
+	"JZvJlOUuZZlMWU14gZReEN6Iinq9/kl/v3TC4tWPoNFLEtU4vWf2eo6B6UdS+5syNGW8ePV+P0TxC0ls",
+	"C+ka2rANZDuj/uAsaEkr+cONaOVv2motmvIl3hedaeoBsjAIAi9evW9AbEEB/cVS3otX758Jkxt3jCw6",
+	"gc0jn7uV87mMwEw8kkRHwUo0q2F2Yj5rIRT/loH/upxOA9xAPurO/O6lYQBtJGGJxWjLdI8k1NZK+luc",
+	"PgGR5cjbe6OxzYK1Qmp2FlZk9rpPT37ld3rpqSwRwCFkn2yYI/43nf+16BySfXhyoZEV/STuRWKtkGwz",
+	"yvC+dmvn0R48R/aN610u9ec//2w3XwH6/GdwgOFRN0TQQdDC4NvP7BWwbdcwhPar+zXXdC+nZv0OvOOy",
+	"mQPlNDzvOR893K+q2CJlqJB80Gr/7Lfme7jYttjuL8EyC4TgJwAadUb9GnDh3QD3muVm5PMzKRGNaNU0",
+	"TfV22c3i3ttQco30t/1gM+nfDnmwrfCv+a5KJCuKdKDHaS9tcX2VaRVAeDGwMb1Dv3LQyojz2mowwkva",
+	"hsu+t4/8Zfis0y2mEQlDU7Mns8xbq5s5EXwP2+s26Ks5krr5pT2P5omG5/EvqdzqBdlZsb3Fn5oZbaVO",
+	"A3sk3r/NFb2jptvH1jvq4DPUBnCbMYoqcsRXszl8LNdMp/ajaFNKSwXR6ZhuNUiJ4aifKwCfGsuzCvF5",
+	"t7I4u+oDGgB31KtFWRXIjntXrk1xCwIrxY+1hXpOYY+jj9TX9UGmY5M7IW9x7Y2ObLKwX3lC88cN+oh9",
+	"AouJ6TrpfeTb0bJBGtuNkhsT1ZVGlGnCGb6rbJenT3Vxz/FXX5fyy7/vrCB3tk+cGeQihz1VdpDf8Nzl",
+	"a7474jYF25s/8fv+wPrP06Xmc7r8S36iLU7w5bKaKW+B0KKlH7QtojOqYwcVjJZ8RbwgLZuBWa6Y+QQl",
+	"eIzcEZugesRasC4AYNPYaIW0+yY9ICi70reHNcATa0rZ89e6SG1iSwCoEkCPqNn54rJZDKbiqm2JNLwO",
+	"/LxFHVJRp1gDqP/MINrZjhZZFa3To1enPuwHnLEtlnybsduBn3+v8OLtgDk9hVjfFr3XJwEDh1Q2U+u3",
+	"LwcsnZ5dDmIOhVb9GAAU89Z//DoniWlCZNwI+XG9S/ijIP6WVdK+qAQnT9kshqYmcKqhOMa0zRdznkjo",
+	"lbcZvkyPHuTz9n1wmSA3ykfT9wWKPQ4iovsdY4G6h4Hu8+MRlmPml5ZQS1A+YU8mP6sH3fuxvzysYIHh",
+	"lsI3p0wQOdKfzhM07ow76OCOyznS66A+Xc7JmP2TJByp1+gapXFntVqtjhaLoyhCP/2UNTakDP18e6kr",
+	"ZNy23+OO+n3c8a+PswQHuqXh4MuR7W2Y/QPV9z88UKMf/sMHCVdcNyjG/hJ0MgWtsl4fAD0KGh9qBCd0",
+	"MdFenAleAjiiEkyKc5m0ARKhBf5EF+kCUBZxMiPJmOkqmzkGlx6ZTgnADK+4PUx4qZci61Ie+hQT14Db",
+	"ONNAV2uF6tSG3S70QNcTM5GEBu/aqpmQAdySHCVEpglDB1BAaLL64MQcjjTOnSATtQS2h22vq11iQq1q",
+	"r6uLeCyUvhDpgghkmoSarkzFRfO2dr+GsKZfJ8KT+xYB3xL3UQ/7GM61tx2Hp7u2xgh81C1RoYEWfoA+",
+	"+epxxWBt46n11brRLrjogqfJxNuoFXrkUUYlhewhwmSyClAPOR3SAtTPoAptUJGwGWVOlzFzPUBDdHF9",
+	"1aRFhwBfK0zL6w8rI+5XmyDm17VQcWEdy14UhKNI6OtK+XpumjJdRVDYqb7gboUEX1hCrG3IBAD722P4",
+	"74iWsgHHMFSsGEBoAHahSUuAR40Kv6eOAO0x/9e0Hnmyfq0Gav+WSxxfctEGqMB99Bpvfqv7qMjAHvfR",
+	"eAhTdtnUEHoKZJiv3biomV/bpc1vr9Cv7/bVQp2vtqio60FS09TKXt2pu8ZkB3pr0ag5jeN3zbEgfG0w",
+	"qr4k4JsTf1LDRnBYpdgsMY0CFKKUZZ1czG899JhQtbxKTVJ8VmMBlPqbDlFCpsry3Ywna77CQZR9UoiT",
+	"p25sktXmt8WT3II9y9Z8eRNJ7Q3JrzxoBui3Bs9vzKAutjGeHzpwaufHzOXxhQr8Q592s2V+pH8BF/yB",
+	"FLOhriRZOL7eMqKBhixYEJYG6I48kEQZC0s8uQejIUEJ0TqsLsOyaqiFGQErRL2z1J++nGSlCGNwPiyk",
+	"FQ3D872mrNTFr/LMvM1f2TR5yU2O2n8PiDXded26u3wWzTNfBBgYdZkvkMlorU2eJkpJN02UJc9rxSlg",
+	"kdTQ2+bE0eFpzzSOPzvrdb8mDbRvRrG37fpYe1xvlnhCXsR8cs9TWZ8hXEzw6p42Txg2Qz/9x+ffTfeX",
+	"jQX+sYz08o/5EnRMSNWTlVOvyrSU0jyZYUZFc1DbJRe0+c0Jn9KYvGypZ5jHWsAmN1PizXp+e/3dbuwu",
+	"qrsJSPt0UiH54g15IPFWGvWTaoUxMVjsLScV8xm/2gPqW9AReSC/NSht5dmWprrxZl3kAHl7omuY1vdA",
+	"15omd6HrOgBDf9e5/XBBiWeXPOZp0mxLPHNuHjEJtg53IJFOp/QTBK7zGMcuIY6mAY6flzHHUan8tlbp",
+	"BhOFJwsLkaWxrFMYI4+BLQCCHyfyB3XvUYQlzgySMVP837b/VzeBhIwQiAWD2VeTM35+1j8JOhPMXpCX",
+	"BHyUEKLQT3ZGnf/z+uXro/B4gI6Pj/NedqO+XYn9QrMU51H1qx6oD4zIFKexPEQxkQI858oQU8/A99vY",
+	"UIC6KOJEaRKyGI/ZFMTYVIJ8wRD5RAU4bO29ebYP7MUdmXBtSzHyaEuVEZ82L0+qbX+mrj2D5lyyXOx8",
+	"RxlOVm36HPZty50BMk7xAA2B6AJ0lvutj72zlN6OMH30Z8olBCXUHBM8kWpMsKePn07HdE0hs3zm6bUd",
+	"GGvOqqezWpkqwp6xZPuDkzAoNl5T35Ro0Ppe5VBUyauldKdbYXPnrd98rTsSC7G/c+cFSB+/1E0hnSzy",
+	"5j6bC2RaSiorU1OlMsoBSRA9ztXxEvgBIF0yDwQEnsbMaQg4ssxQmxCar0bR++TnZYSlnSA6sPCagICi",
+	"bK/DKr9MBWVECC09Oz/h5E5Zw690Y4RruUJvpKK2FEa+mr5SzKGuBV9xsM9eP/0CJ6vLZr1aL9xPKtRg",
+	"fKlOqHxU9XMmw0SvR+bkEsrGspPVFpfph2ZWEpadkUa9Ab3Gnq6U0W4I6Na25JTpGH91nzRkKRVIj2ig",
+	"a7KV1d47QJaUcy6IyV0zmwixxajs2/O8xUWGVeIFyXnC05mG/NGE7Wl3X9OpXq0TZwRpC8MUbhb8Zjpc",
+	"6hBtyW+Wdc4Pe4H+w7yz8yOPo46ntL5Np/1pk494jqgUOv9GjYAisoQGfQYcCcaob7BfeEmV/YLvbJIm",
+	"VK5uFD3rr7j69aY6obH6GY3Tbrc/wUuK7skK/iAj/ZugM4ZlmhD967hj8hnsz4BwD20cH0kywYKgOfk0",
+	"Zj+9vbg8uvnpIgzUiKaUC268uL5CgkwSIgPrA8uehcaUEywJ03FvPjUpFhrUOai+CS2ioR0GcLHvVpII",
+	"faMp9jm6XS3JmGnZixkii6VcITigoPZc/fLLfx69VH/OCY40iaZqLuZYHgaG44E+HI3ZnylJVkH2MVYJ",
+	"GXfC4+64o0/DuEMfHlbqJf+m1zF/i8ZzdVdzzCwMM44FRxOcJOro2fm/fTnUMwXWYT76EF6TjTpmBzX6",
+	"fAA6diELJSGKTEQGeo0e4WjDkgByM4fjjhma0geCFpSlkgidiaOodhLzyb3m5lTRkF63jrV2O//30cWS",
+	"Hl0Y3G7t1MlNsSX930TZYqaVUU2jCGWsqNUNj7uB0tOnGHK5dVLyPZVqiwSiJs4gAZkbIu5ZEbjerDuQ",
+	"bpkQEsdKvCQrwEtXO40Z+un29hpdv7+5RZKP2Q94SX8Ij7s/fM4e+vIPjVT9b5/1f78Y40gfX0V2x+j9",
+	"kjA1X2hhpEUmMdkbd6uMeCw6uWLLARJcu4L1qJBYpZaXPzL9wD3RckOfAXOXjcZRJjmishATQdnkYSns",
+	"tGkhtVrJ4THTq+DCf9MZIxE6EEQLLsUWLBNBIBVJkYosdBseMweDPrMbMxB7WCAtV2ClTffwVKQ4jlca",
+	"oxk+fMwylO8A3aWyOMoCr/TxUKfjwUSNzFi9bhdWcxJTUB0WqZBjFnN+r9GW7bC67fVKb5lahcxihiOv",
+	"ve6K8jSX32AiB6Z3U2LrVMcMI5lgGisZlGUHohu+0J1PQEyCw0bYr8DCpFuKPN/yubY9jTIITxnnDTLa",
+	"iQGy105b3b4U6XgqMomeCUE240UYHpqDiGvVIKICzxJCjMhZwAqq1bF5pNS+B+Dpx+wSx7FBmjY5cTmi",
+	"nzDkoJfk8xg8PePOCH0+Pj7+EqCxdbao3347Pj7++GXMYD30lxjAPIAM1Oa6qUqBz4d8OnSA0T/zpD2T",
+	"oKdz94Ixq6bn6fXOwpQgGw0uto7KdiyX6TiauuLi4JJeEoaXVBlex93jvvZ26L6T2SkD5mJPmU1MAhcR",
+	"93kkXiud3RBuoa3CIOwOdUaghBRlCm56kU7mCF4B9SqWn4D7AH6+tm/USgIR8gWPVraGwFR44OUyphN4",
+	"8oc/hLZFNBltRDlQ77gQKzbJVN+iPmL0cJsZD1/e01md+5tA9pHwck/MaQ7EblQA4PYRZySAXDGSTMCW",
+	"hyfBu1H3zuwjfsi7b4AelS6U1aBUQyKtcgwTMiqnemMHfHdCaWj6b8hsTohMVkcCT40PTw3nJ52EWILx",
+	"E456Gi0IZgZIE8fxHZ7c297saIEjgvAMUxZANofUKPggUe4IYXBDDRF90O/+K5OQ/kTjfPCQkdukPV9b",
+	"LNCfKUlJpFd2P0R0A3VqmmqeKQ0MmCKUWwFWm3n5zx/e6LdupqwpjsVa0spq9RrRlj5BlrCSlNXRFQyr",
+	"PVheqtKv/WuTFXxjM7oy6/okRPVB7ZJ5w96oxkZc/FTzwRCu4r33SoCDH+GRowivxDFaI+nCATpQeuCY",
+	"DbrdQ+N3ylcIGtEo6ktSxiibaXNKPVcjIY2KrwW7nxLhU/7ilAjf6KHB94wYLgM1FX/wu/1KQ8vBQBhO",
+	"KaNiTqI9ScWU1RPgf6hTJFC6VLyz1+0C7zQqtjVMJOJK3c1cD5brYrVfEL/51VBUTnxKd3CLi5VdqM0y",
+	"h1dbPv1zEh+PWT2xd897Smv9g9+poRc4Vro6iQ4DuNa31+ZYKGXYeCYyX5m5zURncgYCLV7wA4kOle3R",
+	"GwwGZ+hA2exKz8cMVuMPficO689Eyp7yPHxI2Tc9Der1dTz51sOL98+F+dTSoyK1ecIZT0W82oYvG2+G",
+	"PRS44peuPyO/GvgkGgW6QCRvenWQ1R8EyCbma6SfBaax8fcSpj1TOkMICLzo+XYGLPq3TY8mO96YUWEe",
+	"zd1qx0jNDyanL2kFZEYfCDNG4HME0XWhpgG1OgJ6qhhlPy/e1Hf5yN2zXE9D+GviBV/3CDgTaajx2h1U",
+	"Sp1iK8avoXge3dPZuIiinFag2FJvOeKMOIfC3LDFsZhlUFnrdBaZJtaEcskWvrSEeOXWXxUUmjGrMPmT",
+	"GtvdvMRHl858n4Yeq9hhX5kOszJvPw+2a7M3ZQQiQtmSbqSoiupRS1Bv6DrT/Bp8aSacZboaAmK1SSXA",
+	"EymCLIkmXhl3lM9wKr3yqenCxY/5NrThZIp5qOQiq6i167gfYoF6SRfVZCtyKTjYHSnzyiKrNBXJpqzz",
+	"uf7P7WpJ0EHYOwwQOCkDyNj6J2ckGLMMC+6WWmnNovxvI7OzpF6/gB0zV8JqWYqlrS0F0NGxKcPWkXhk",
+	"kg3GHX2TQAcSImph7xBNMEN3RH0KiXK2Hm0Qxa8MIMwTC+IC4Nz3LoZNobFXCMNeT3hE9iiNmQ2X1Qnj",
+	"DKRpkyguHAWdV1LC5/AehUu4EwAnAEjjCHrUAnLGUUwfoBjiHsQqlijms6LgplAVA/RcKNHOMEMxWmIh",
+	"Hnli8hPUwz9/eOPCfyyQ5MdIV7ErFXNKkkTHPeCImDZHGhjkmUAfIICSQHTJZM1QmYl+PVut6Qp1+NaZ",
+	"hWfowCoJMHtjyXXPz9WFMdNfPuFpHFn/rteaq6z205ypy9JrvtGZcr6zRqvQ66a2Wx0cQFSB5rd7OTZ6",
+	"FRA24+pewgD3opVFJdU9Ksh252iWtyTdJqDUC8MyiQXwcw8dUKahamzTwTGj1pXQC/v5Y/b6YY0Cm83v",
+	"yTSVclPWr83D7QfWUFuhmefelFg7qklYtuBpG8hpvYIyK/b9barO2te7HSoDZPoeo7DbdRBlbrMUhTGL",
+	"yJQyyBC20VdIi+BTm9+wjjv2Qo2OAlHrokGllZT11Pi0urOvUes3osqm2nO2c3tWn/Oepfsl1A0a9Dqx",
+	"elpjiGu68VHNU2qiZcjjr0wn+tNqWJdZkX3yrb3uf1uj21gmpub8mS5fAOtEEMOcDAr3/4WmMZ6JMcNR",
+	"lLWzhGKfANEc+tvgGmnYcBRpE0gpj5CxtY4R5fN/WrL6hiwI3t+U/+it2TPz0YPugdqqMOFbCEfXeQic",
+	"CYgk90/bD/OyIM8Mnoxw6kHRvzIF1WJTriUlncgYPbVDKHuPA9y6B1IrQ3611um7p16dvnuW6fTKinVw",
+	"w3K9vnueP+reUqfbF+b6ZOTog1f/yoRYxDDyC8siNPs+ZWZht/arRpUBWbZga4UYSJ3eD/Q6Zn6CPVmr",
+	"kG0mvaflhnWNEL4hCTblhMXw1H7ZYGHsPVOl04FgGxY4GOYUZTymthRVl456Jaz70icjJk9vhW+hlZlp",
+	"NKUj2+5vzyTkdhHcJ/XkzR22yrLuDXQujaYcA2Qr9KDCiMqwG2ofrCNmj9FV5EnZr2Fg7iyfjtyqfS6+",
+	"MrlVYUzWU5pZ5n1Tmhl275RW6LOxnTvCT2164Izaun5qCxBglGwoGqmlwOLsn5AKve1IvjolloFHNlCi",
+	"nvTeKVEPu09KLFZu1VOhNqeEtjtN8zwbKdNhMhvgvc1yNoEiwXHDZLJSGt2YmWd0tZbTwSKm7F4n+y4T",
+	"AtAZUFgMotjUYFGB1Lf4KLL0FU9Djf62K9/ErC01MdmclZslRhmoEWjrhsTeXHR6WoWmMs0ptBqokkRk",
+	"FLqkbFZPl7f4nhQhx4opunnWIGTbPhM5QE1Vk1tqZJgn2zwHY72u1sjOEk/uGX+MSTQji73t0uWcTO6h",
+	"IE4Ie2p1cZrdIbXwDVgIeDWd3BToA3TLDRhH/W5dRJHmCDxBUAOcY0sAGKFAB1iimGAB1ush0FFWdA/l",
+	"tuWNpQlUPlbpui4ANGa9QTgAoajfaQXlIEQHmMFvitcYh8dhTaZJ6ZOfLNWk+J69cx0XnFAjX/027IYf",
+	"S6goioq2nXCT1BS9948kMYk+QWl795iVUiY4l8KcgwAU3oRVlY+CzcnZeBY8udNmGiP7j9vVkgSoAK8c",
+	"QOZzYHJS1A1XUQD3k+jF6kon8gCK70UWPcvytjQEaODAT2nNkSeQU/j/s3e1z23bTP5f4fBLnDna5Ztk",
+	"S/1ycZr28V3T5mK3nbkoH2ARtnilAJcvTjTP5H+/we4CBClK1hvV1s3MM09jigRIYH+LxWL3t/O5THA1",
+	"xliuVCnyxQOnSPM7mVsBX9MZE/e8mAipq0hTvBcs3hDA5dHK7Vkneer1LNoMqsg7EbecWkyQLOQTW7w8",
+	"c15pbterxJGCOJmMOlCDVoeWTUTJ5w8Z0KJIdSnX9WMTtgC9Ar6l85ffQgqRk5YU/kIVgUHwJqKUzlTO",
+	"uQNZcky9SC7AEF53oDw6txykCSsZ+k1HI8xEcuJw5GF4Mk0mfax2no6GzgmqfkpRf/lEfFvvaqfVUa96",
+	"Bwlkl5mY9NC7Y1Fl2cY6SNPYsscNA+O0QK0JjQOCHS0JBwxYp65Xx8gdSg89HepT6yP1MjNWzOoAUo1f",
+	"ytHgqRo7O+iTlRNhwkpO0sT5lIoCrXegEFAqqMCt55yLCtYIj6x7iBGk9AsioqCWiOrZmc5kCswaNfkQ",
+	"hMgp1GaZ/IQHKXMm2D2fCKMfTFjCGujGgV+fW9CTLz1lI8R2gJOJVPLgmVDDFZkf6GpE2VJBPBEmBgq0",
+	"wWZo7jnc6dXKDp81uo1Y9p5+UuOkYVVsBG4hy9M7WYnkFPg13PEHkE0P5HB/+P8kS76VKSIkrqOWfiTw",
+	"29HeaXnmqKaVGXCH66ta+JEfxSJ7JkSqddczrlsPwF2o0QFar4kgi2zGF6Aw2K2syrXgjcMaouqNCblx",
+	"1IXPONbZjANnF3jCGB4LmqqzZw1LELD+M8K0HB8AjXG4Pw7foTm7FRQ12x4WOTih8rlk675sg5QOSi0T",
+	"vQFB0wxdAMIwHb0OXFQTQYa82Tak90LmPHl55lxbpy5IqIOtgRVuW9MQ/AQuQsuUVk+QeOknqcE3CqVr",
+	"k+AiPxx2LNRwYmfFulOz9MNoItqPNO8Y+l2KYhiQohiGuy3kepaPpSyov2etL7So/QlGupHyA6gRJcce",
+	"CC38/2h/lUIQ2kqlWGVfbOVwAr4Fx2SBeRMxT4VxJPxQsZyJknOdLlSUUy5Knl8lyz4GfcdEVCIDf2N9",
+	"auukBZJdA6eDRuSyc0FTZBu/wjpjIBr63QoiGgaWHqBXoF+6DPloSIZ8NIzb2/rN8K+n5Fj4b1VseZb4",
+	"16LTv8lggWN/qyEaKhs+GgYHA/ollT3azrPYrpUEH6e/9IR8ijuC/VtnJqs8W0wEtV4gj6L6FR58x/NU",
+	"Yjuimv9LVnmxCdq/RRdtl5/AXhJeFOTK5TCtE6F5hJVNAu5FIJqCGj1rs+aiwRLeSREM2huKrfSAmbEj",
+	"6wPd7/N23rUlu38F0Q2mVkm1/l16NMtvuai20gXgUuvAv9MNf2TRXI9/xB8Nr7YqVD8viprghU7buoHv",
+	"rMe94WexWm6g3tkA9N0xpFF03nIHEOijwT6gh2k5MuBVn88a7CC6/QO8RsifBer3vK44vjGwTYnHJrj/",
+	"qJgo03JBhv1NiueHIjEkD5S4dCVoI9ltzWMCQ1ESVCcC4JmWGHZdbmzR21BfS24WRdbOvmG3R3WywUTo",
+	"D9Wfj7fEXVv7KKatfRSHe5n2Zn6ObuJjv88a5UaO+0d6EzK7oL3T6I/U7j6K9tnd/1wfkm9H9mKfrusN",
+	"PXyjDg6AmAGLgA0x/tJy768CK5y/2e3f8kyK+2Ii8EQQR3FaF2iBf1zBgSL9QTNJf/3IWWKKsE+ENIFq",
+	"WAqA3IpwK6zK1D4SO62jzArDwDlBtkPCJ57Ih9aBgfUhqvGJUL/Hli2AKZlPKQZ7onrXBlZnz1oF2EJ2",
+	"hHM7uzuQMUrb3RH/YRgeBvk7H9vRF7wonAzq/uT2J9ZInwibGFE9vPa4zV6PoX193madlHf0h171KG6f",
+	"1cHVwUR0uOCjIbngl4zzzdF4nPO6Vodfz+wOeGbXAObuB3ewGsdx4IEU7oHMRoXnzXAJdY4LB/mi7iqB",
+	"JVbgoA1tZTzdQ5afUhnkuVp7Vx7j6bLJ66LRzn1a+0zZH1z8zi2Y6obol3B52aPQtPOoDdAnENgcpN7x",
+	"11l1+3l6uugje0UgjGSnuAL+UBaVqVxP8KaL4vkuPvB3bDHnotwgthwZBQvYfsIzGDFqBY9TScJC557I",
+	"dMpp/wpzj+Gfa7nlIys7VHejqTtYzieCULQCI0tf0xs82j31iYzrJh5oZKH63Xk09FwaKHXhfHCxTSz5",
+	"8lesS57QU6qmWk8O1UY9EAE3klbWEga1EIrysBHk7/ldJZJNsilAaNHzox5pHecibQhETtoFziC8aiYz",
+	"oHJQj7HbjOsEwLXCH4+WVwkP0ykGamUpZwpodaOwtgTxELnjsd6b0l0PbGH9fD4RJ9g7eJHYrXzkUIbJ",
+	"5GVcYJYj3dQM2kbcOqmYiLsqy1YtTu0x7Q13rY6OCDscd1O39cO/l4GIt8DfF/6Xj9sgcem7NgBiQd4c",
+	"kE018Xq2SnlgPFIfh4cjrnd6qTalmLvx+FY+ciuNA01YrFiKiRBjJ3AecqlwVaaP3HNCR801wz8iyI68",
+	"S/O5WtljZ8rElGeZ+mNkPwbgPXNe48+qI8F5UkwEPvA6kwUH0t5vrZKplEMJdzpTKR55XvLkusTcCqzR",
+	"WsdOvygatU3XnZmO2hs0cOOEcRQPNzg+6RrfnhhGl3t63vESOOEKdpRY41l1SuoVIjlUaiEYhlbPdr3c",
+	"/XGIEvsjZ8mN3Mg1+hqfUHgElwRUs2y5eiiKEemqcSNGpeDhEvBh3691iYThedvPSPum8MJKu8+gHEWX",
+	"/K/6rp5AsKK7PpGwWyLh6jfdRPhhxkH0taY7jJTfVLl4QqBoR7+Ns/BiWzTc83KD7RDWoqiXI7NXTFia",
+	"KXklJ6cO2lmKzPcmoh3qUHjmyKTw1KKUVFB+oJ1W6UEmcwrRxDrtbyrn8xSP6sh6NAk9CVSJz38nPyQH",
+	"eoEMC8AUWHlzwUvnobrNoPwTVBLFxaWAuq0ZZ48cGbdltYr3qV/j7wfTQZ9ootoPN8TZr3YBVVHmLEvZ",
+	"N5d5WtwycI2hrfxzVRYlEwkIShD5vufecvl9KliWko3gjl0Xrv4EJU1BYIOL00DJa51V6o6DMMILlJbq",
+	"jgPPnTJxyZXVk5DIeq6Sa3fs/uv94H9fXf/w9n8CV12DE5xtCvKr5TP+Yh5VbxB7pniCGpI5SzN37M5T",
+	"djadcfGfNEZnUzmH4uVUfEiZZSmjFiPP1aWIMBteicnDDMfxP4aBE/u+E4SREw+G7hfT3xU+anTJjXyt",
+	"TTMcPvsXbcG5Yzf0w+GpH576AycIx/FoHAXOLzevmw/caAPQPBCchpHj+2P4n34At7E0Y+a+wPFH44E/",
+	"jkf6PjtXGN46YSV/NZ3K+RtBb2uuXGPdRn0NJgHvwg4Gp8Gg/SLmRv2wuTVeupVPU4X2WswgdeG6usW0",
+	"ZXc8oEsoUGrJpgLCrvUDjT7/XPJcsOyXHHY3Hz33Tk7fSzkvvuNCzlPBSpm7Y19dl4kOfXuHW83LBcjr",
+	"jBWvjRJ6x5RI+K2rhb6RQiFqrwa+RlrA0M2vMGSiFvy0uLSgZV0GiUi4KFOWmctKDN/KJL1LW5Manvoj",
+	"xz9XkzrQ0qKWGzUKoefO2eefqvn39OXveP4dW8BHzFc0NoTGgvFgSI1RBfUfoaJ6MUsfnOtqPk9LRz2i",
+	"tGbJvpdZKt+DpnvkIgij2PXcgmVcdVhI8UvBcxuD/8emv58V87ScrUHhf7Hp7wTDoAHDa/VgjcNhEF+E",
+	"wSAeXozU0sv1rKgZx7x2UG3uOBwqfdZMdXfHkb52wz6bO6Phmdr+wnp3hS8A/16vRbe1zVcWg8OfD8vr",
+	"uLFhvZ67o14V9RheLv7FitlmNa7ambZ4YF+b1DNWzByU/buUF+uX5dYL9L1IN7vrc8mmUYLPjWP/XKnG",
+	"lJcsB7M7zYHgxR27v/J7dTVlapQ0th7ydMHOBEvzNdh6p24icLmBr/5VfJ/L+WtW8jwV979h5RKtyizw",
+	"/cTS3PVck5Ot/UZclDKHZdcNYn0DrAzhwDWwxCtxfO5++VgvpH7s+0EQhGHoWphzg60B9VR1hLb49Vgl",
+	"wfR1uwATeoYiemDsbV0IzNBqYK16njTOPBosKmoGJ0Jn0m+ExH6Z3To66xOFc14yfALWhMBzqf6/Ow7U",
+	"QkJFrPXyoQvejgPsGf/40InmPbG6Ho4fWxj6uCuKNiWvW6ZP6LOqw/qFbFq/c01QZKbDU1dytPvc1tcW",
+	"6qV3Q+Mll1vRGVvetFsm/qg4EdIgGVXhnFy++bl4+S0Q2v3AhXpjnkxEls5TKiiQwdhI517/qhTQEyDV",
+	"b9k3PqmfvwU09S7WHUdD3OvizqLeuoIZHUbDSIFS9S6qLCOrNAhi6At2TnHbXMwxyTLYHoCXXG6KPSUp",
+	"B4Zbp0j2gbxLLvcD3a84xttgD1meaHLUV6mF+/LNz40PRMqshJbuiTBi8iTA7Dc6As6s7r7C7Uhw08Jz",
+	"aNjpZkkSl0F4QNiR3OyBPjy9yeT9thYoxQMJWa4yQk2tvAeWl0+sac3X6Btxjd7+Zqansjy7vYLhqR84",
+	"QTD2g3EQkc8HDiM9V83SDf+s9pqUTuJAepyOG9He2PcSrNac3wF+4/gc/jDgrpG6PTrNoG9cmhclLJP3",
+	"QCOcHtwetTroY1k0H7wHPL+T02q+Zc0q2yxN6PnCOfmjUlD1IIkix9LRyuhAblUIFVgyVZ09LdXG2/cN",
+	"aruzvxmmaaHUk6XX1tBfXjyjOBw2Fk9NB4T7SLyxXMbrfiurHtttd5JG/A6M3Fqs+wCu/toD4HYHy7bD",
+	"hliGc6Psu7ybCGX+NuVnM2ge09Dt6PMrUP9aQD2SUdzqtRu4rCique31xXCBFwW+PUaupQVVhnWKmfxU",
+	"ON2Lj5MKskTLGRYgoIeAqPBOZpl6FkO7gVYECuQbA7Y53zXh/Jm7n4LZ33zfVrHQyBd6x4yhT+bwpqO+",
+	"5URc8iJNKKQTVv90qkvv0tljDpzKeK1QewBzeO+Zug9XiefYR5WX/A5o4EXSuPzqrnxKdR1FV/2Zymm1",
+	"agoHw5ZyQvbu1zOW36fi/i0vZxLPizviQE7jcHAWLcV8BKeB67lBWId+/AUiPXTkRWf0g3/u+KNxGIwH",
+	"0drohyPFNWwSxECn36uCAqxz/kMd5zeOzAN/sHw6PthzQ7fdGnNw96alytaG3m2vn/dUyN/L/NWUgL2b",
+	"amZZRqsUNPOiwO8rjKaeiGVV7Zw0X8OZykfUx6TnX545pGSApReo94lbr1bdh9PR1jAcQ1vX3X3V21/1",
+	"9le9/XfQ2/oURxmhFJLPjMrYT5WTLthfo/8kS76r+w284w31mhbv8vSRldxzrEa8idDkLCZZNblcEPsS",
+	"FLqyELWkkNfrYvMBfWth3dGfpH8Hu+3pz4NRaBQWhYt2u9eDUGHZH4zD2CgWWw4mle9H0wf4D/9RTdR0",
+	"xqe/n8qq1HlWpqYk3vsN3ay1qj9SqoYkxGiZFapl+XVK0lsX+ykINY/bOhBQ0g+rKfBsqQ8PH1Qu2F0l",
+	"bFRpuKkVWgRTttXa8uUpe82k451phjbtOdAZ51gByc7nQsIntcajS9+q0QilG6nn9briKOWMl/v661ls",
+	"wWDgr9YZgT8a+k0bS2kNkIMg9FwummBVRokLl29SWP0DfxwpA4WAPwhVc20yPqMAyGT4+YEjg37GhYKK",
+	"5xZ3bz5jNPoN+3yVwAANg3jojj8M/WEMyH9gU23MGHrv9osZekB37PoXaDvtEHC2ZYHoNiZ6LBStjY5D",
+	"KRBdDmFvHfKWi2pbJx4VT2keDdQZXB3axNDa2cX1gENV4j+c+1xWD8VGysG88pEUhO7vb3ZWEAWRUQkX",
+	"tL6PBp4ptvjR4Po3mQMOskpMZ80Y60Ew2m8tt8ZwR1iiuB0Ym0aE2zqgl6MAa6XZ8yQA+GFpwnf1/ltT",
+	"sof+uGGft9UbJftMCZmUoulAhib4lBQ+Fg0uzPW6QHfftw6gfv407G8OfWa27NqJY3wx9gkiaoJhfGHg",
+	"/8P1jauPAoP90H7DPm+LchCKA6MbBa0Pw/1GtbwtaJALfNOiKd/xjJfcrpVif8j6OiQDK/NfFyLRFUWG",
+	"y4zGXRDrfNl+UPa+o6t/TCURIojvgUgNh9WSH2C0fQIK3RVEBlBBZLgtS0CXDD1dPKQW/KUyB41T+zUb",
+	"ybUdH0+Ir0o+/+eVvjiCRC/12xRtLRp7k750ydH6ahe18IKJto/A9li/4R8prKZ0wxEEFPo6olA+Xa2h",
+	"FkzDOL+PcPZcfuAfKaCNqgO6cMxh5dJ00atsbshSbC30mliWXktThxv+1yRl+WI93/55bIhRc44VQZpE",
+	"w6tF+xiEwe+Xe/rncAX3I8wtMutdCIG35uKuHjLJklb85GoR/wVuVyJ+l2bcYepfkABR5z+Y6tN18Kut",
+	"mDUPdyv2EwtjZMoEm8o5gEjwT3YiIrhT9FNnE4F8BclCQWNeZWX6wPLymzuZz08TVrK6wg5Jv7qvSO8F",
+	"Txz5yHNdGy+DmvjJQH3LJ55luqwuVul44ZwUnFOoreUae7m2AFY81IWxh5sUxu6eg3Ww7fhewIuYyoQ4",
+	"zNSXqdbNcxSVYeNMTktenhZlztkchXIj7PzS9b59gr8dFw7UWRgMPlzWCCbOO9z3i9YxsuKk8cSIJFA/",
+	"eo5AeVbCRy9yGC2Br+iwGlW2U3HjhQ4YgKZVDkyPH/7tXv127Y4/fPzyUV0H9je43PJuaSof+KxXRcqc",
+	"dwwE3vXcKs/csTsry4di/I1SMmfs4bSQVTnjrChPw7P08XEBtA1fvCV1ItKSJ851yUpedLZVFaef+IbN",
+	"/Hcq7hO13orEeVPl8oF3Nsmr5SY/mvFbYr2c8SlmXYKQ6cy+V++uzuqgoxIkf+m9MMTL0wdD4jEtQcaB",
+	"8+8+VYNKfxoKB5syEERC5uRapgAHq1eIqerolur/2Ldqnrflm99XAg4/50wsnCnLssJhxUJMZ7kUsiqy",
+	"BfR+x8spcFHjp1ieeurglpXTWUfzN3XokdqZ8OzOgx1KVfAckuaK0sEqiIXnpCJRkpaqYQAKECeT9x6S",
+	"3To5f5DAPiqAq1pJH8PVsro1PdqvpCOell/qypB4T3OepCVFRFgs53Y7xL3c0c6vGDxacDDTdJiS0stC",
+	"qQDs32qJfulo6UfOEjhi1MyXMAZqjX6kf5es+N18PG/MbT5f+W6eOaH1WuaFkkEp59hkziCFsS42q65p",
+	"VkqrK9QtXz5++f8AAAD//w==",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,
