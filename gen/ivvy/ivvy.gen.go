@@ -132,6 +132,101 @@ type AddOrUpdateEventRequest struct {
 	Title    *string `json:"title,omitempty"`
 }
 
+// AddOrUpdateFunctionSpaceCategoryRequest A function space category to add (no id; name required) or the fields
+// to change (with id).
+//
+// Example: {"name":"Ballrooms","venueId":1}
+type AddOrUpdateFunctionSpaceCategoryRequest struct {
+	// Id The category to update; omit to add a category.
+	Id *int64 `json:"id,omitempty"`
+
+	// Name Required when adding.
+	Name    *string `json:"name,omitempty"`
+	VenueId int64   `json:"venueId"`
+}
+
+// AddOrUpdateFunctionSpaceRequest A function space to add (no id; name, minPax, maxPax, maxNumBookings,
+// isViewable and hasSmallerSpaces required) or the fields to change
+// (with id).
+//
+// Example: {"eventTypes":[1,4],"hasSmallerSpaces":false,"isViewable":true,"maxNumBookings":1,"maxPax":120,"minPax":5,"name":"Riverview Room","venueId":1}
+type AddOrUpdateFunctionSpaceRequest struct {
+	// Area Usable floor area.
+	Area        *float32 `json:"area,omitempty"`
+	CategoryId  *int64   `json:"categoryId,omitempty"`
+	Description *string  `json:"description,omitempty"`
+
+	// EventTypes The ids of the event types the space suits.
+	EventTypes           *[]int64 `json:"eventTypes,omitempty"`
+	FloorPressureMaximum *float32 `json:"floorPressureMaximum,omitempty"`
+	HasLayouts           *bool    `json:"hasLayouts,omitempty"`
+
+	// HasSmallerSpaces Whether the space divides into smaller spaces.
+	HasSmallerSpaces *bool    `json:"hasSmallerSpaces,omitempty"`
+	HeightMaximum    *float32 `json:"heightMaximum,omitempty"`
+	HeightMinimum    *float32 `json:"heightMinimum,omitempty"`
+
+	// Id The space to update; omit to add a space.
+	Id                        *int64 `json:"id,omitempty"`
+	IncludedInReportDashboard *bool  `json:"includedInReportDashboard,omitempty"`
+
+	// IsViewable Whether the space is shown on the marketplace.
+	IsViewable *bool    `json:"isViewable,omitempty"`
+	Length     *float32 `json:"length,omitempty"`
+
+	// MarketplaceName The name shown on the marketplace and booking engines.
+	MarketplaceName *string `json:"marketplaceName,omitempty"`
+
+	// MaxNumBookings How many confirmed bookings may share the space at once.
+	MaxNumBookings *int    `json:"maxNumBookings,omitempty"`
+	MaxPax         *int    `json:"maxPax,omitempty"`
+	MinPax         *int    `json:"minPax,omitempty"`
+	Name           *string `json:"name,omitempty"`
+
+	// PartSpaceIds With hasSmallerSpaces, the smallest spaces inside this one (including ones that overlap other spaces).
+	PartSpaceIds *[]int64 `json:"partSpaceIds,omitempty"`
+
+	// ThreeDScanId The id of a 3D scan of the space.
+	ThreeDScanId *string `json:"threeDScanId,omitempty"`
+
+	// UseIntegrationPartner Whether the space is integrated with ResDiary.
+	UseIntegrationPartner *bool    `json:"useIntegrationPartner,omitempty"`
+	VenueId               int64    `json:"venueId"`
+	Width                 *float32 `json:"width,omitempty"`
+}
+
+// AddOrUpdateGuestRoomRequest An accommodation room type to add (no id) or the fields to change (with id).
+//
+// Example: {"active":true,"canSmoke":false,"capacity":10,"categoryIds":[1,2],"description":"\u003cp\u003eHarbour view\u003c/p\u003e","extraAdultCost":15,"name":"Room 3.3","numExtraAdults":1,"numStandardAdults":2,"venueId":1}
+type AddOrUpdateGuestRoomRequest struct {
+	// Active Whether the room type is active on the marketplace.
+	Active   *bool `json:"active,omitempty"`
+	CanSmoke *bool `json:"canSmoke,omitempty"`
+
+	// Capacity How many rooms of this type the venue has.
+	Capacity    *int     `json:"capacity,omitempty"`
+	CategoryIds *[]int64 `json:"categoryIds,omitempty"`
+
+	// Code The room type's unique code.
+	Code *string `json:"code,omitempty"`
+
+	// Description HTML.
+	Description *string `json:"description,omitempty"`
+
+	// ExtraAdultCost The price of each extra adult.
+	ExtraAdultCost *float32 `json:"extraAdultCost,omitempty"`
+
+	// Id The room type to update; omit to add one.
+	Id *int64 `json:"id,omitempty"`
+
+	// MarketplaceName The name shown on the marketplace.
+	MarketplaceName   *string `json:"marketplaceName,omitempty"`
+	Name              *string `json:"name,omitempty"`
+	NumExtraAdults    *int    `json:"numExtraAdults,omitempty"`
+	NumStandardAdults *int    `json:"numStandardAdults,omitempty"`
+	VenueId           int64   `json:"venueId"`
+}
+
 // AddOrUpdateResult The answer of the addOrUpdate actions. Servers have been seen to send
 // only the id.
 type AddOrUpdateResult struct {
@@ -250,6 +345,33 @@ type AttendeeSession struct {
 	SessionName *string  `json:"sessionName,omitempty"`
 }
 
+// AvailableFunctionSpace Whether one function space is free for the asked time.
+//
+// Example: {"conflict":{"bookingId":30167,"endDate":"2026-07-20 10:00:00","pax":10,"sessionId":25728,"spaceId":6048,"startDate":"2026-07-20 09:00:00","venueId":1},"id":6048,"isAvailable":false,"name":"Music Hall","reason":3}
+type AvailableFunctionSpace struct {
+	// Conflict The booking session that holds the space.
+	//
+	// Example: {"bookingId":30167,"endDate":"2026-07-20 10:00:00","pax":10,"sessionId":25728,"spaceId":6048,"startDate":"2026-07-20 09:00:00","venueId":1}
+	Conflict *FunctionSpaceConflict `json:"conflict,omitempty"`
+
+	// Id An integer that the server may send as a JSON number or as a string of digits.
+	Id          Integer `json:"id"`
+	IsAvailable *bool   `json:"isAvailable,omitempty"`
+	Name        *string `json:"name,omitempty"`
+
+	// Reason Why the space is not available (open set): 1 the space is blocked
+	// out, 2 the pax exceeds the space's maximum, 3 another booking's
+	// session uses it. Null when available.
+	Reason *int `json:"reason,omitempty"`
+}
+
+// AvailableFunctionSpaceCollection Example: {"meta":{"count":2,"perPage":100,"start":0,"totalResults":2},"results":[{"conflict":null,"id":5991,"isAvailable":true,"name":"Main Hall","reason":null},{"conflict":null,"id":6048,"isAvailable":false,"name":"Music Hall","reason":1}]}
+type AvailableFunctionSpaceCollection struct {
+	// Meta Paging facts of a collection; any key may be absent.
+	Meta    *CollectionMeta          `json:"meta,omitempty"`
+	Results []AvailableFunctionSpace `json:"results"`
+}
+
 // BatchAsyncRequest defines model for BatchAsyncRequest.
 type BatchAsyncRequest struct {
 	// Async The asyncId of the batch.
@@ -315,6 +437,99 @@ type BatchRunRequest struct {
 type BatchRunResult struct {
 	// AsyncId Identifies the batch for progress, results, restart and repost.
 	AsyncId string `json:"asyncId"`
+}
+
+// BeveragePackage A beverage package of a venue.
+//
+// Example: {"cost":98,"costType":1,"id":125,"marketplaceEventTypes":null,"marketplaceName":"Standard drinks","maximumPax":30,"minimumPax":20,"name":"Standard drinks","smallDescription":"Beer, wine and soft drinks"}
+type BeveragePackage struct {
+	// ActualCost A decimal number that may be null (decodes as 0), sent as a JSON
+	// number or as a numeric string.
+	//
+	//
+	// Example: 12.5
+	ActualCost *VenueNullableDecimal `json:"actualCost,omitempty"`
+
+	// Cost A decimal number that may be null (decodes as 0), sent as a JSON
+	// number or as a numeric string.
+	//
+	//
+	// Example: 12.5
+	Cost *VenueNullableDecimal `json:"cost,omitempty"`
+
+	// CostType 1 per person, 2 flat rate (open set); the name the page's example uses for priceType.
+	CostType *int `json:"costType,omitempty"`
+
+	// Costs The prices by number of hours.
+	Costs *[]BeveragePackageHourlyCost `json:"costs,omitempty"`
+
+	// Id An integer that the server may send as a JSON number or as a string of digits.
+	Id Integer `json:"id"`
+
+	// MarketplaceEventTypes The marketplace event types the package is shown for.
+	MarketplaceEventTypes *[]Integer `json:"marketplaceEventTypes,omitempty"`
+	MarketplaceName       *string    `json:"marketplaceName,omitempty"`
+
+	// MaximumPax An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	MaximumPax *NullableInteger `json:"maximumPax,omitempty"`
+
+	// MinimumPax An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	MinimumPax *NullableInteger `json:"minimumPax,omitempty"`
+	Name       *string          `json:"name,omitempty"`
+
+	// Price A decimal number that may be null (decodes as 0), sent as a JSON
+	// number or as a numeric string.
+	//
+	//
+	// Example: 12.5
+	Price *VenueNullableDecimal `json:"price,omitempty"`
+
+	// PriceType 1 per person, 2 flat rate (open set).
+	PriceType        *int    `json:"priceType,omitempty"`
+	SmallDescription *string `json:"smallDescription,omitempty"`
+}
+
+// BeveragePackageCollection Example: {"meta":{"count":1,"perPage":50,"start":0,"totalResults":1},"results":[{"cost":98,"costType":1,"id":125,"marketplaceEventTypes":null,"marketplaceName":"Standard drinks","maximumPax":30,"minimumPax":20,"name":"Standard drinks","smallDescription":"Beer, wine and soft drinks"}]}
+type BeveragePackageCollection struct {
+	// Meta Paging facts of a collection; any key may be absent.
+	Meta    *CollectionMeta   `json:"meta,omitempty"`
+	Results []BeveragePackage `json:"results"`
+}
+
+// BeveragePackageHourlyCost The price of a beverage package for a number of hours.
+//
+// Example: {"actualCost":20,"actualCostExcludedTaxIds":[],"beveragePackageId":125,"cost":45,"costExcludedTaxIds":[],"id":4,"numHours":3}
+type BeveragePackageHourlyCost struct {
+	// ActualCost A decimal number that may be null (decodes as 0), sent as a JSON
+	// number or as a numeric string.
+	//
+	//
+	// Example: 12.5
+	ActualCost               *VenueNullableDecimal `json:"actualCost,omitempty"`
+	ActualCostExcludedTaxIds *[]Integer            `json:"actualCostExcludedTaxIds,omitempty"`
+
+	// BeveragePackageId An integer that the server may send as a JSON number or as a string of digits.
+	BeveragePackageId *Integer `json:"beveragePackageId,omitempty"`
+
+	// Cost A decimal number that may be null (decodes as 0), sent as a JSON
+	// number or as a numeric string.
+	//
+	//
+	// Example: 12.5
+	Cost               *VenueNullableDecimal `json:"cost,omitempty"`
+	CostExcludedTaxIds *[]Integer            `json:"costExcludedTaxIds,omitempty"`
+
+	// Id An integer that the server may send as a JSON number or as a string of digits.
+	Id *Integer `json:"id,omitempty"`
+
+	// NumHours A decimal number that may be null (decodes as 0), sent as a JSON
+	// number or as a numeric string.
+	//
+	//
+	// Example: 12.5
+	NumHours *VenueNullableDecimal `json:"numHours,omitempty"`
 }
 
 // CollectionMeta Paging facts of a collection; any key may be absent.
@@ -753,6 +968,244 @@ type ExternalUrl struct {
 // "__ISNULL__" matches fields that are not set.
 type Filter map[string]interface{}
 
+// FunctionSpace A function space of a venue, as getFunctionSpaceList describes it.
+//
+// Example: {"area":420.5,"availableDaysOfWeek":[1,2,3,4,5],"availableFromTime":"07:00:00","availableTillTime":"23:00:00","beverageCategoryIds":[1],"canBeLiveBooked":true,"canProvideFoodBeverage":true,"categoryId":1,"createdDate":"2025-01-09 03:51:23 UTC","description":"\u003cp\u003eViews over the river\u003c/p\u003e","displayAvailabilityTo":null,"eventTypes":[1,2],"floorPressureMaximum":null,"hasLayouts":true,"heightMaximum":5,"heightMinimum":4.5,"id":1,"imageId":2555,"includedInReportDashboard":true,"isViewable":true,"isViewableToAnonymousUsers":true,"layouts":[{"id":1,"layoutName":"Theatre","layoutType":1}],"length":30,"marketplaceName":"Riverview Room","marketplaceSortOrder":1,"maxNumBookings":1,"maxPax":300,"menuTypeIds":[1,2],"minPax":1,"minimumBookingTime":2,"modifiedDate":"2026-02-07 00:20:45 UTC","name":"Riverview Room","partSpaceIds":[],"restrictBookingTimeInterval":15,"restrictVisibility":null,"sortOrder":3,"threeDScanId":"","useIntegrationPartner":false,"userGroupIds":[],"venueId":1,"width":14}
+type FunctionSpace struct {
+	// Area A decimal number that may be null (decodes as 0), sent as a JSON
+	// number or as a numeric string.
+	//
+	//
+	// Example: 12.5
+	Area *VenueNullableDecimal `json:"area,omitempty"`
+
+	// AvailableDaysOfWeek Days the space takes reservations, 0 Sunday to 6 Saturday.
+	AvailableDaysOfWeek *[]Integer `json:"availableDaysOfWeek,omitempty"`
+
+	// AvailableFromTime An iVvy time of day, "HH:mm:ss", that may be unset (null or "").
+	//
+	// Example: 17:00:00
+	AvailableFromTime *VenueNullableTimeOfDay `json:"availableFromTime,omitempty"`
+
+	// AvailableTillTime An iVvy time of day, "HH:mm:ss", that may be unset (null or "").
+	//
+	// Example: 17:00:00
+	AvailableTillTime      *VenueNullableTimeOfDay `json:"availableTillTime,omitempty"`
+	BeverageCategoryIds    *[]Integer              `json:"beverageCategoryIds,omitempty"`
+	CanBeLiveBooked        *bool                   `json:"canBeLiveBooked,omitempty"`
+	CanProvideFoodBeverage *bool                   `json:"canProvideFoodBeverage,omitempty"`
+
+	// CategoryId An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	CategoryId *NullableInteger `json:"categoryId,omitempty"`
+
+	// CreatedDate An iVvy timestamp that may be unset: null or "" (both decode as the
+	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	CreatedDate *NullableTimestamp `json:"createdDate,omitempty"`
+
+	// Description HTML.
+	Description *string `json:"description,omitempty"`
+
+	// DisplayAvailabilityTo An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	DisplayAvailabilityTo *NullableInteger `json:"displayAvailabilityTo,omitempty"`
+	EventTypes            *[]Integer       `json:"eventTypes,omitempty"`
+
+	// FloorPressureMaximum A decimal number that may be null (decodes as 0), sent as a JSON
+	// number or as a numeric string.
+	//
+	//
+	// Example: 12.5
+	FloorPressureMaximum *VenueNullableDecimal `json:"floorPressureMaximum,omitempty"`
+	HasLayouts           *bool                 `json:"hasLayouts,omitempty"`
+
+	// HeightMaximum A decimal number that may be null (decodes as 0), sent as a JSON
+	// number or as a numeric string.
+	//
+	//
+	// Example: 12.5
+	HeightMaximum *VenueNullableDecimal `json:"heightMaximum,omitempty"`
+
+	// HeightMinimum A decimal number that may be null (decodes as 0), sent as a JSON
+	// number or as a numeric string.
+	//
+	//
+	// Example: 12.5
+	HeightMinimum *VenueNullableDecimal `json:"heightMinimum,omitempty"`
+
+	// Id An integer that the server may send as a JSON number or as a string of digits.
+	Id Integer `json:"id"`
+
+	// ImageId An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	ImageId                    *NullableInteger          `json:"imageId,omitempty"`
+	IncludedInReportDashboard  *bool                     `json:"includedInReportDashboard,omitempty"`
+	IsViewable                 *bool                     `json:"isViewable,omitempty"`
+	IsViewableToAnonymousUsers *bool                     `json:"isViewableToAnonymousUsers,omitempty"`
+	Layouts                    *[]FunctionSpaceLayoutRef `json:"layouts,omitempty"`
+
+	// Length A decimal number that may be null (decodes as 0), sent as a JSON
+	// number or as a numeric string.
+	//
+	//
+	// Example: 12.5
+	Length          *VenueNullableDecimal `json:"length,omitempty"`
+	MarketplaceName *string               `json:"marketplaceName,omitempty"`
+
+	// MarketplaceSortOrder An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	MarketplaceSortOrder *NullableInteger `json:"marketplaceSortOrder,omitempty"`
+
+	// MaxNumBookings An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	MaxNumBookings *NullableInteger `json:"maxNumBookings,omitempty"`
+
+	// MaxPax An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	MaxPax      *NullableInteger `json:"maxPax,omitempty"`
+	MenuTypeIds *[]Integer       `json:"menuTypeIds,omitempty"`
+
+	// MinPax An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	MinPax *NullableInteger `json:"minPax,omitempty"`
+
+	// MinimumBookingTime An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	MinimumBookingTime *NullableInteger `json:"minimumBookingTime,omitempty"`
+
+	// ModifiedDate An iVvy timestamp that may be unset: null or "" (both decode as the
+	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	ModifiedDate *NullableTimestamp `json:"modifiedDate,omitempty"`
+	Name         *string            `json:"name,omitempty"`
+
+	// PartSpaceIds The smallest spaces that divide this one.
+	PartSpaceIds *[]Integer `json:"partSpaceIds,omitempty"`
+
+	// RestrictBookingTimeInterval An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	RestrictBookingTimeInterval *NullableInteger `json:"restrictBookingTimeInterval,omitempty"`
+
+	// RestrictVisibility An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	RestrictVisibility *NullableInteger `json:"restrictVisibility,omitempty"`
+
+	// SortOrder An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	SortOrder    *NullableInteger `json:"sortOrder,omitempty"`
+	ThreeDScanId *string          `json:"threeDScanId,omitempty"`
+
+	// UseIntegrationPartner Whether the space is integrated with ResDiary.
+	UseIntegrationPartner *bool      `json:"useIntegrationPartner,omitempty"`
+	UserGroupIds          *[]Integer `json:"userGroupIds,omitempty"`
+
+	// VenueId An integer that the server may send as a JSON number or as a string of digits.
+	VenueId *Integer `json:"venueId,omitempty"`
+
+	// Width A decimal number that may be null (decodes as 0), sent as a JSON
+	// number or as a numeric string.
+	//
+	//
+	// Example: 12.5
+	Width *VenueNullableDecimal `json:"width,omitempty"`
+}
+
+// FunctionSpaceAvailability Example: {"availability":[{"spaceId":1,"timeSlots":[{"date":"2026-11-26","endTime":"23:59:59","startTime":"00:00:00"},{"date":"2026-11-27","endTime":"23:59:59","startTime":"17:00:00"}]}]}
+type FunctionSpaceAvailability struct {
+	// Availability One entry per space.
+	Availability []FunctionSpaceFreeTimes `json:"availability"`
+}
+
+// FunctionSpaceCategory Example: {"id":2,"name":"Ballrooms"}
+type FunctionSpaceCategory struct {
+	// Id An integer that the server may send as a JSON number or as a string of digits.
+	Id   Integer `json:"id"`
+	Name *string `json:"name,omitempty"`
+}
+
+// FunctionSpaceCategoryCollection Example: {"meta":{"count":2,"perPage":10,"start":0,"totalResults":2},"results":[{"id":2,"name":"Ballrooms"},{"id":1,"name":"Boardrooms"}]}
+type FunctionSpaceCategoryCollection struct {
+	// Meta Paging facts of a collection; any key may be absent.
+	Meta    *CollectionMeta         `json:"meta,omitempty"`
+	Results []FunctionSpaceCategory `json:"results"`
+}
+
+// FunctionSpaceCollection Example: {"meta":{"count":1,"perPage":100,"start":0,"totalResults":1},"results":[{"hasLayouts":false,"id":1,"isViewable":true,"layouts":[],"maxPax":300,"minPax":1,"name":"Riverview Room","venueId":1}]}
+type FunctionSpaceCollection struct {
+	// Meta Paging facts of a collection; any key may be absent.
+	Meta    *CollectionMeta `json:"meta,omitempty"`
+	Results []FunctionSpace `json:"results"`
+}
+
+// FunctionSpaceConflict The booking session that holds the space.
+//
+// Example: {"bookingId":30167,"endDate":"2026-07-20 10:00:00","pax":10,"sessionId":25728,"spaceId":6048,"startDate":"2026-07-20 09:00:00","venueId":1}
+type FunctionSpaceConflict struct {
+	// BookingId An integer that the server may send as a JSON number or as a string of digits.
+	BookingId *Integer `json:"bookingId,omitempty"`
+
+	// EndDate An iVvy timestamp that may be unset: null or "" (both decode as the
+	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	EndDate *NullableTimestamp `json:"endDate,omitempty"`
+
+	// Pax An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	Pax *NullableInteger `json:"pax,omitempty"`
+
+	// SessionId An integer that the server may send as a JSON number or as a string of digits.
+	SessionId *Integer `json:"sessionId,omitempty"`
+
+	// SpaceId An integer that the server may send as a JSON number or as a string of digits.
+	SpaceId *Integer `json:"spaceId,omitempty"`
+
+	// StartDate An iVvy timestamp that may be unset: null or "" (both decode as the
+	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	StartDate *NullableTimestamp `json:"startDate,omitempty"`
+
+	// VenueId An integer that the server may send as a JSON number or as a string of digits.
+	VenueId *Integer `json:"venueId,omitempty"`
+}
+
+// FunctionSpaceFreeTimes The free time slots of one space.
+//
+// Example: {"spaceId":2,"timeSlots":[{"date":"2026-11-26","endTime":"09:00:00","startTime":"00:00:00"}]}
+type FunctionSpaceFreeTimes struct {
+	// SpaceId An integer that the server may send as a JSON number or as a string of digits.
+	SpaceId   Integer                  `json:"spaceId"`
+	TimeSlots *[]FunctionSpaceTimeSlot `json:"timeSlots,omitempty"`
+}
+
+// FunctionSpaceLayoutRef A layout the space can be set up in.
+//
+// Example: {"id":2,"layoutName":"Cabaret","layoutType":4}
+type FunctionSpaceLayoutRef struct {
+	// Id An integer that the server may send as a JSON number or as a string of digits.
+	Id         *Integer `json:"id,omitempty"`
+	LayoutName *string  `json:"layoutName,omitempty"`
+
+	// LayoutType 0 custom, 1 theatre, 2 classroom, 3 U-shape, 4 cabaret, 5 boardroom, 6 banquet, 7 cocktail, 8 hollow square, 9 exhibition (open set).
+	LayoutType *int `json:"layoutType,omitempty"`
+}
+
+// FunctionSpaceTimeSlot A stretch of one day during which the space is free.
+//
+// Example: {"date":"2026-11-27","endTime":"09:00:00","startTime":"00:00:00"}
+type FunctionSpaceTimeSlot struct {
+	// Date An iVvy date, "yyyy-mm-dd".
+	//
+	// Example: 2026-05-09
+	Date *VenueDate `json:"date,omitempty"`
+
+	// EndTime An iVvy time of day, "HH:mm:ss" on the 24-hour clock.
+	//
+	// Example: 09:30:00
+	EndTime *VenueTimeOfDay `json:"endTime,omitempty"`
+
+	// StartTime An iVvy time of day, "HH:mm:ss" on the 24-hour clock.
+	//
+	// Example: 09:30:00
+	StartTime *VenueTimeOfDay `json:"startTime,omitempty"`
+}
+
 // GetAttendeeListRequest defines model for GetAttendeeListRequest.
 type GetAttendeeListRequest struct {
 	EventId int64 `json:"eventId"`
@@ -778,6 +1231,95 @@ type GetAttendeeRequest struct {
 
 	// Id The attendee.
 	Id int64 `json:"id"`
+}
+
+// GetAvailableFunctionSpacesRequest Example: {"endDatetime":"2026-11-26 10:00:00","pax":10,"startDatetime":"2026-11-26 09:00:00","venueId":1}
+type GetAvailableFunctionSpacesRequest struct {
+	// EndDatetime An iVvy timestamp, "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC" suffix.
+	EndDatetime Timestamp `json:"endDatetime"`
+
+	// EventType Only spaces that suit this event type.
+	EventType *int64 `json:"eventType,omitempty"`
+
+	// LayoutType Only spaces with this layout type (1 theatre ... 9 exhibition, open set).
+	LayoutType *int `json:"layoutType,omitempty"`
+
+	// Pax The number of attendees the space must hold.
+	Pax *int `json:"pax,omitempty"`
+
+	// PerPage Records per page. Actions cap it at an undocumented maximum; a larger
+	// value has no effect beyond the cap.
+	PerPage *PageSize `json:"perPage,omitempty"`
+
+	// SpaceIds Limit the answer to these spaces.
+	SpaceIds *[]int64 `json:"spaceIds,omitempty"`
+
+	// Start Zero-based offset of the first record to return (not a page number):
+	// the second page of 20 starts at 20. The server assumes 0 when absent.
+	Start *PageStart `json:"start,omitempty"`
+
+	// StartDatetime An iVvy timestamp, "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC" suffix.
+	StartDatetime Timestamp `json:"startDatetime"`
+	VenueId       int64     `json:"venueId"`
+}
+
+// GetBeveragePackageListRequest Example: {"perPage":50,"venueId":1}
+type GetBeveragePackageListRequest struct {
+	// Filter Narrows a collection: each key names a field, each value is what it
+	// must equal. A key may end in a modifier: __CONTAINS, __NOTCONTAINS,
+	// __BEGINS, __ENDS, __LESSTHAN (at most), __GREATERTHAN (at least),
+	// __NOT or __EMPTY; for example {"firstName__BEGINS": "M"}. The value
+	// "__ISNULL__" matches fields that are not set.
+	Filter *Filter `json:"filter,omitempty"`
+
+	// PerPage Records per page. Actions cap it at an undocumented maximum; a larger
+	// value has no effect beyond the cap.
+	PerPage *PageSize `json:"perPage,omitempty"`
+
+	// Start Zero-based offset of the first record to return (not a page number):
+	// the second page of 20 starts at 20. The server assumes 0 when absent.
+	Start   *PageStart `json:"start,omitempty"`
+	VenueId int64      `json:"venueId"`
+}
+
+// GetBookingCustomFieldListRequest Example: {"perPage":10}
+type GetBookingCustomFieldListRequest struct {
+	// Filter Narrows a collection: each key names a field, each value is what it
+	// must equal. A key may end in a modifier: __CONTAINS, __NOTCONTAINS,
+	// __BEGINS, __ENDS, __LESSTHAN (at most), __GREATERTHAN (at least),
+	// __NOT or __EMPTY; for example {"firstName__BEGINS": "M"}. The value
+	// "__ISNULL__" matches fields that are not set.
+	Filter *Filter `json:"filter,omitempty"`
+
+	// PerPage Records per page. Actions cap it at an undocumented maximum; a larger
+	// value has no effect beyond the cap.
+	PerPage *PageSize `json:"perPage,omitempty"`
+
+	// Start Zero-based offset of the first record to return (not a page number):
+	// the second page of 20 starts at 20. The server assumes 0 when absent.
+	Start *PageStart `json:"start,omitempty"`
+}
+
+// GetBookingReleaseScheduleRequest Example: {"perPage":5,"start":0,"venueId":166}
+type GetBookingReleaseScheduleRequest struct {
+	// BookingId Only this booking's schedule.
+	BookingId *int64 `json:"bookingId,omitempty"`
+
+	// Filter Narrows a collection: each key names a field, each value is what it
+	// must equal. A key may end in a modifier: __CONTAINS, __NOTCONTAINS,
+	// __BEGINS, __ENDS, __LESSTHAN (at most), __GREATERTHAN (at least),
+	// __NOT or __EMPTY; for example {"firstName__BEGINS": "M"}. The value
+	// "__ISNULL__" matches fields that are not set.
+	Filter *Filter `json:"filter,omitempty"`
+
+	// PerPage Records per page. Actions cap it at an undocumented maximum; a larger
+	// value has no effect beyond the cap.
+	PerPage PageSize `json:"perPage"`
+
+	// Start Zero-based offset of the first record to return (not a page number):
+	// the second page of 20 starts at 20. The server assumes 0 when absent.
+	Start   *PageStart `json:"start,omitempty"`
+	VenueId int64      `json:"venueId"`
 }
 
 // GetContactListRequest defines model for GetContactListRequest.
@@ -835,6 +1377,79 @@ type GetEventRequest struct {
 	Id int64 `json:"id"`
 }
 
+// GetEventTypeListRequest Example: {"perPage":10,"start":0}
+type GetEventTypeListRequest struct {
+	// Filter Narrows a collection: each key names a field, each value is what it
+	// must equal. A key may end in a modifier: __CONTAINS, __NOTCONTAINS,
+	// __BEGINS, __ENDS, __LESSTHAN (at most), __GREATERTHAN (at least),
+	// __NOT or __EMPTY; for example {"firstName__BEGINS": "M"}. The value
+	// "__ISNULL__" matches fields that are not set.
+	Filter *Filter `json:"filter,omitempty"`
+
+	// PerPage Records per page. Actions cap it at an undocumented maximum; a larger
+	// value has no effect beyond the cap.
+	PerPage *PageSize `json:"perPage,omitempty"`
+
+	// Start Zero-based offset of the first record to return (not a page number):
+	// the second page of 20 starts at 20. The server assumes 0 when absent.
+	Start *PageStart `json:"start,omitempty"`
+}
+
+// GetFunctionSpaceAvailabilityRequest Example: {"endDate":"2026-11-30","spaceIds":[1,2],"startDate":"2026-11-26","venueId":1}
+type GetFunctionSpaceAvailabilityRequest struct {
+	// EndDate An iVvy date, "yyyy-mm-dd".
+	//
+	// Example: 2026-05-09
+	EndDate VenueDate `json:"endDate"`
+
+	// SpaceIds Limit the answer to these spaces.
+	SpaceIds *[]int64 `json:"spaceIds,omitempty"`
+
+	// StartDate An iVvy date, "yyyy-mm-dd".
+	//
+	// Example: 2026-05-09
+	StartDate VenueDate `json:"startDate"`
+	VenueId   int64     `json:"venueId"`
+}
+
+// GetFunctionSpaceCategoryListRequest Example: {"perPage":10,"venueId":1}
+type GetFunctionSpaceCategoryListRequest struct {
+	// Filter Narrows a collection: each key names a field, each value is what it
+	// must equal. A key may end in a modifier: __CONTAINS, __NOTCONTAINS,
+	// __BEGINS, __ENDS, __LESSTHAN (at most), __GREATERTHAN (at least),
+	// __NOT or __EMPTY; for example {"firstName__BEGINS": "M"}. The value
+	// "__ISNULL__" matches fields that are not set.
+	Filter *Filter `json:"filter,omitempty"`
+
+	// PerPage Records per page. Actions cap it at an undocumented maximum; a larger
+	// value has no effect beyond the cap.
+	PerPage *PageSize `json:"perPage,omitempty"`
+
+	// Start Zero-based offset of the first record to return (not a page number):
+	// the second page of 20 starts at 20. The server assumes 0 when absent.
+	Start   *PageStart `json:"start,omitempty"`
+	VenueId int64      `json:"venueId"`
+}
+
+// GetFunctionSpaceListRequest Example: {"venueId":1}
+type GetFunctionSpaceListRequest struct {
+	// Filter Narrows a collection: each key names a field, each value is what it
+	// must equal. A key may end in a modifier: __CONTAINS, __NOTCONTAINS,
+	// __BEGINS, __ENDS, __LESSTHAN (at most), __GREATERTHAN (at least),
+	// __NOT or __EMPTY; for example {"firstName__BEGINS": "M"}. The value
+	// "__ISNULL__" matches fields that are not set.
+	Filter *Filter `json:"filter,omitempty"`
+
+	// PerPage Records per page. Actions cap it at an undocumented maximum; a larger
+	// value has no effect beyond the cap.
+	PerPage *PageSize `json:"perPage,omitempty"`
+
+	// Start Zero-based offset of the first record to return (not a page number):
+	// the second page of 20 starts at 20. The server assumes 0 when absent.
+	Start   *PageStart `json:"start,omitempty"`
+	VenueId int64      `json:"venueId"`
+}
+
 // GetInvitedContactListRequest defines model for GetInvitedContactListRequest.
 type GetInvitedContactListRequest struct {
 	EventId int64 `json:"eventId"`
@@ -853,6 +1468,75 @@ type GetInvitedContactListRequest struct {
 	// Start Zero-based offset of the first record to return (not a page number):
 	// the second page of 20 starts at 20. The server assumes 0 when absent.
 	Start *PageStart `json:"start,omitempty"`
+}
+
+// GetMenuListRequest Example: {"perPage":50,"start":15,"venueId":1}
+type GetMenuListRequest struct {
+	// Filter Narrows a collection: each key names a field, each value is what it
+	// must equal. A key may end in a modifier: __CONTAINS, __NOTCONTAINS,
+	// __BEGINS, __ENDS, __LESSTHAN (at most), __GREATERTHAN (at least),
+	// __NOT or __EMPTY; for example {"firstName__BEGINS": "M"}. The value
+	// "__ISNULL__" matches fields that are not set.
+	Filter *Filter `json:"filter,omitempty"`
+
+	// PerPage Records per page. Actions cap it at an undocumented maximum; a larger
+	// value has no effect beyond the cap.
+	PerPage *PageSize `json:"perPage,omitempty"`
+
+	// Start Zero-based offset of the first record to return (not a page number):
+	// the second page of 20 starts at 20. The server assumes 0 when absent.
+	Start   *PageStart `json:"start,omitempty"`
+	VenueId int64      `json:"venueId"`
+}
+
+// GetRatePlanBookingRulesRequest Example: {"barId":1,"endDate":"2026-05-11","roomIds":[6],"startDate":"2026-05-09","venueId":1}
+type GetRatePlanBookingRulesRequest struct {
+	// BarId The rate plan.
+	BarId *int64 `json:"barId,omitempty"`
+
+	// EndDate An iVvy date, "yyyy-mm-dd".
+	//
+	// Example: 2026-05-09
+	EndDate VenueDate `json:"endDate"`
+
+	// PerPage Records per page. Actions cap it at an undocumented maximum; a larger
+	// value has no effect beyond the cap.
+	PerPage *PageSize `json:"perPage,omitempty"`
+
+	// RoomIds Only these room types.
+	RoomIds *[]int64 `json:"roomIds,omitempty"`
+
+	// Start Zero-based offset of the first record to return (not a page number):
+	// the second page of 20 starts at 20. The server assumes 0 when absent.
+	Start *PageStart `json:"start,omitempty"`
+
+	// StartDate An iVvy date, "yyyy-mm-dd".
+	//
+	// Example: 2026-05-09
+	StartDate VenueDate `json:"startDate"`
+	VenueId   int64     `json:"venueId"`
+}
+
+// GetRatePlanRateListRequest Example: {"barId":1,"venueId":1}
+type GetRatePlanRateListRequest struct {
+	// BarId The rate plan.
+	BarId int64 `json:"barId"`
+
+	// Filter Narrows a collection: each key names a field, each value is what it
+	// must equal. A key may end in a modifier: __CONTAINS, __NOTCONTAINS,
+	// __BEGINS, __ENDS, __LESSTHAN (at most), __GREATERTHAN (at least),
+	// __NOT or __EMPTY; for example {"firstName__BEGINS": "M"}. The value
+	// "__ISNULL__" matches fields that are not set.
+	Filter *Filter `json:"filter,omitempty"`
+
+	// PerPage Records per page. Actions cap it at an undocumented maximum; a larger
+	// value has no effect beyond the cap.
+	PerPage *PageSize `json:"perPage,omitempty"`
+
+	// Start Zero-based offset of the first record to return (not a page number):
+	// the second page of 20 starts at 20. The server assumes 0 when absent.
+	Start   *PageStart `json:"start,omitempty"`
+	VenueId int64      `json:"venueId"`
 }
 
 // GetRegistrationListRequest defines model for GetRegistrationListRequest.
@@ -880,6 +1564,132 @@ type GetRegistrationRequest struct {
 	Id int64 `json:"id"`
 }
 
+// GetResourceAvailabilityRequest Example: {"endDate":"2026-06-25 00:00:00","quantity":10,"resourceIds":[1,25],"startDate":"2026-06-24 00:00:00","venueId":1}
+type GetResourceAvailabilityRequest struct {
+	// EndDate End of the period, "yyyy-mm-dd" or "yyyy-mm-dd HH:mm:ss".
+	EndDate string `json:"endDate"`
+
+	// PerPage Records per page. Actions cap it at an undocumented maximum; a larger
+	// value has no effect beyond the cap.
+	PerPage *PageSize `json:"perPage,omitempty"`
+
+	// Quantity The quantity wanted; with it the answer says whether each resource is available and what conflicts.
+	Quantity    *int    `json:"quantity,omitempty"`
+	ResourceIds []int64 `json:"resourceIds"`
+
+	// Start Zero-based offset of the first record to return (not a page number):
+	// the second page of 20 starts at 20. The server assumes 0 when absent.
+	Start *PageStart `json:"start,omitempty"`
+
+	// StartDate Start of the period, "yyyy-mm-dd" or "yyyy-mm-dd HH:mm:ss".
+	StartDate string `json:"startDate"`
+	VenueId   int64  `json:"venueId"`
+}
+
+// GetResourceListRequest Example: {"venueId":2}
+type GetResourceListRequest struct {
+	// Filter Narrows a collection: each key names a field, each value is what it
+	// must equal. A key may end in a modifier: __CONTAINS, __NOTCONTAINS,
+	// __BEGINS, __ENDS, __LESSTHAN (at most), __GREATERTHAN (at least),
+	// __NOT or __EMPTY; for example {"firstName__BEGINS": "M"}. The value
+	// "__ISNULL__" matches fields that are not set.
+	Filter *Filter `json:"filter,omitempty"`
+
+	// PerPage Records per page. Actions cap it at an undocumented maximum; a larger
+	// value has no effect beyond the cap.
+	PerPage *PageSize `json:"perPage,omitempty"`
+
+	// Start Zero-based offset of the first record to return (not a page number):
+	// the second page of 20 starts at 20. The server assumes 0 when absent.
+	Start   *PageStart `json:"start,omitempty"`
+	VenueId int64      `json:"venueId"`
+}
+
+// GetRevenueTemplateListRequest Example: {"perPage":100,"start":0,"venueId":1}
+type GetRevenueTemplateListRequest struct {
+	// Filter Narrows a collection: each key names a field, each value is what it
+	// must equal. A key may end in a modifier: __CONTAINS, __NOTCONTAINS,
+	// __BEGINS, __ENDS, __LESSTHAN (at most), __GREATERTHAN (at least),
+	// __NOT or __EMPTY; for example {"firstName__BEGINS": "M"}. The value
+	// "__ISNULL__" matches fields that are not set.
+	Filter *Filter `json:"filter,omitempty"`
+
+	// PerPage Records per page. Actions cap it at an undocumented maximum; a larger
+	// value has no effect beyond the cap.
+	PerPage *PageSize `json:"perPage,omitempty"`
+
+	// Start Zero-based offset of the first record to return (not a page number):
+	// the second page of 20 starts at 20. The server assumes 0 when absent.
+	Start   *PageStart `json:"start,omitempty"`
+	VenueId *int64     `json:"venueId,omitempty"`
+}
+
+// GetRoomInventoryRequest Example: {"endDate":"2026-06-30","roomIds":[101,102],"startDate":"2026-06-01","venueId":1}
+type GetRoomInventoryRequest struct {
+	// EndDate An iVvy date, "yyyy-mm-dd".
+	//
+	// Example: 2026-05-09
+	EndDate VenueDate `json:"endDate"`
+
+	// PerPage Records per page. Actions cap it at an undocumented maximum; a larger
+	// value has no effect beyond the cap.
+	PerPage *PageSize `json:"perPage,omitempty"`
+
+	// RoomIds Only these room types.
+	RoomIds *[]int64 `json:"roomIds,omitempty"`
+
+	// Start Zero-based offset of the first record to return (not a page number):
+	// the second page of 20 starts at 20. The server assumes 0 when absent.
+	Start *PageStart `json:"start,omitempty"`
+
+	// StartDate An iVvy date, "yyyy-mm-dd".
+	//
+	// Example: 2026-05-09
+	StartDate VenueDate `json:"startDate"`
+	VenueId   int64     `json:"venueId"`
+}
+
+// GetRoomRateListRequest Example: {"barId":1,"barRateId":1,"venueId":1}
+type GetRoomRateListRequest struct {
+	// BarId The rate plan.
+	BarId int64 `json:"barId"`
+
+	// BarRateId The rate plan's rate period.
+	BarRateId int64 `json:"barRateId"`
+
+	// RoomId Only this room type.
+	RoomId  *int64 `json:"roomId,omitempty"`
+	VenueId int64  `json:"venueId"`
+}
+
+// GetRoomRatesRequest Example: {"barId":63,"endDate":"2026-07-07","roomIds":[122,123],"startDate":"2026-07-06","venueId":447}
+type GetRoomRatesRequest struct {
+	// BarId The rate plan.
+	BarId int64 `json:"barId"`
+
+	// EndDate An iVvy date, "yyyy-mm-dd".
+	//
+	// Example: 2026-05-09
+	EndDate VenueDate `json:"endDate"`
+
+	// PerPage Records per page. Actions cap it at an undocumented maximum; a larger
+	// value has no effect beyond the cap.
+	PerPage *PageSize `json:"perPage,omitempty"`
+
+	// RoomIds Only these room types.
+	RoomIds *[]int64 `json:"roomIds,omitempty"`
+
+	// Start Zero-based offset of the first record to return (not a page number):
+	// the second page of 20 starts at 20. The server assumes 0 when absent.
+	Start *PageStart `json:"start,omitempty"`
+
+	// StartDate An iVvy date, "yyyy-mm-dd".
+	//
+	// Example: 2026-05-09
+	StartDate VenueDate `json:"startDate"`
+	VenueId   int64     `json:"venueId"`
+}
+
 // GetSessionListRequest defines model for GetSessionListRequest.
 type GetSessionListRequest struct {
 	EventId int64 `json:"eventId"`
@@ -891,6 +1701,95 @@ type GetSessionListRequest struct {
 	// Start Zero-based offset of the first record to return (not a page number):
 	// the second page of 20 starts at 20. The server assumes 0 when absent.
 	Start *PageStart `json:"start,omitempty"`
+}
+
+// GetSessionTypeListRequest Example: {}
+type GetSessionTypeListRequest struct {
+	// Filter Narrows a collection: each key names a field, each value is what it
+	// must equal. A key may end in a modifier: __CONTAINS, __NOTCONTAINS,
+	// __BEGINS, __ENDS, __LESSTHAN (at most), __GREATERTHAN (at least),
+	// __NOT or __EMPTY; for example {"firstName__BEGINS": "M"}. The value
+	// "__ISNULL__" matches fields that are not set.
+	Filter *Filter `json:"filter,omitempty"`
+
+	// PerPage Records per page. Actions cap it at an undocumented maximum; a larger
+	// value has no effect beyond the cap.
+	PerPage *PageSize `json:"perPage,omitempty"`
+
+	// Start Zero-based offset of the first record to return (not a page number):
+	// the second page of 20 starts at 20. The server assumes 0 when absent.
+	Start *PageStart `json:"start,omitempty"`
+}
+
+// GetSpaceBlockoutListRequest Example: {"venueId":1}
+type GetSpaceBlockoutListRequest struct {
+	// Filter Narrows a collection: each key names a field, each value is what it
+	// must equal. A key may end in a modifier: __CONTAINS, __NOTCONTAINS,
+	// __BEGINS, __ENDS, __LESSTHAN (at most), __GREATERTHAN (at least),
+	// __NOT or __EMPTY; for example {"firstName__BEGINS": "M"}. The value
+	// "__ISNULL__" matches fields that are not set.
+	Filter *Filter `json:"filter,omitempty"`
+
+	// PerPage Records per page. Actions cap it at an undocumented maximum; a larger
+	// value has no effect beyond the cap.
+	PerPage *PageSize `json:"perPage,omitempty"`
+
+	// Start Zero-based offset of the first record to return (not a page number):
+	// the second page of 20 starts at 20. The server assumes 0 when absent.
+	Start   *PageStart `json:"start,omitempty"`
+	VenueId int64      `json:"venueId"`
+}
+
+// GetSpaceHirePlanListRequest Example: {"perPage":50,"venueId":1}
+type GetSpaceHirePlanListRequest struct {
+	// Filter Narrows a collection: each key names a field, each value is what it
+	// must equal. A key may end in a modifier: __CONTAINS, __NOTCONTAINS,
+	// __BEGINS, __ENDS, __LESSTHAN (at most), __GREATERTHAN (at least),
+	// __NOT or __EMPTY; for example {"firstName__BEGINS": "M"}. The value
+	// "__ISNULL__" matches fields that are not set.
+	Filter *Filter `json:"filter,omitempty"`
+
+	// PerPage Records per page. Actions cap it at an undocumented maximum; a larger
+	// value has no effect beyond the cap.
+	PerPage *PageSize `json:"perPage,omitempty"`
+
+	// Start Zero-based offset of the first record to return (not a page number):
+	// the second page of 20 starts at 20. The server assumes 0 when absent.
+	Start   *PageStart `json:"start,omitempty"`
+	VenueId int64      `json:"venueId"`
+}
+
+// GetSpaceHirePlanRateListRequest Example: {"perPage":100,"tariffId":8,"venueId":1}
+type GetSpaceHirePlanRateListRequest struct {
+	// Filter The filter of getSpaceHirePlanRateList: the keys below bound the
+	// rates' dates, and any other field name takes the modifiers described
+	// under Filter.
+	//
+	//
+	// Example: {"endDateFilter":"2026-03-31","startDateFilter":"2026-01-01"}
+	Filter *SpaceHirePlanRateListFilter `json:"filter,omitempty"`
+
+	// PerPage Records per page. Actions cap it at an undocumented maximum; a larger
+	// value has no effect beyond the cap.
+	PerPage *PageSize `json:"perPage,omitempty"`
+
+	// Start Zero-based offset of the first record to return (not a page number):
+	// the second page of 20 starts at 20. The server assumes 0 when absent.
+	Start *PageStart `json:"start,omitempty"`
+
+	// TariffId The space hire plan.
+	TariffId int64 `json:"tariffId"`
+	VenueId  int64 `json:"venueId"`
+}
+
+// GetSpaceHirePlanRateRequest Example: {"tariffId":8,"tariffRateId":9,"venueId":1}
+type GetSpaceHirePlanRateRequest struct {
+	// TariffId The space hire plan.
+	TariffId int64 `json:"tariffId"`
+
+	// TariffRateId The plan's rate period.
+	TariffRateId int64 `json:"tariffRateId"`
+	VenueId      int64 `json:"venueId"`
 }
 
 // GetSpeakerListRequest defines model for GetSpeakerListRequest.
@@ -917,6 +1816,108 @@ type GetSponsorshipListRequest struct {
 	// Start Zero-based offset of the first record to return (not a page number):
 	// the second page of 20 starts at 20. The server assumes 0 when absent.
 	Start *PageStart `json:"start,omitempty"`
+}
+
+// GetTaxListRequest Example: {"venueId":2}
+type GetTaxListRequest struct {
+	// Filter Narrows a collection: each key names a field, each value is what it
+	// must equal. A key may end in a modifier: __CONTAINS, __NOTCONTAINS,
+	// __BEGINS, __ENDS, __LESSTHAN (at most), __GREATERTHAN (at least),
+	// __NOT or __EMPTY; for example {"firstName__BEGINS": "M"}. The value
+	// "__ISNULL__" matches fields that are not set.
+	Filter *Filter `json:"filter,omitempty"`
+
+	// PerPage Records per page. Actions cap it at an undocumented maximum; a larger
+	// value has no effect beyond the cap.
+	PerPage *PageSize `json:"perPage,omitempty"`
+
+	// Start Zero-based offset of the first record to return (not a page number):
+	// the second page of 20 starts at 20. The server assumes 0 when absent.
+	Start   *PageStart `json:"start,omitempty"`
+	VenueId int64      `json:"venueId"`
+}
+
+// GetVenuePackageListRequest Example: {"perPage":2,"venueId":1}
+type GetVenuePackageListRequest struct {
+	// Filter Narrows a collection: each key names a field, each value is what it
+	// must equal. A key may end in a modifier: __CONTAINS, __NOTCONTAINS,
+	// __BEGINS, __ENDS, __LESSTHAN (at most), __GREATERTHAN (at least),
+	// __NOT or __EMPTY; for example {"firstName__BEGINS": "M"}. The value
+	// "__ISNULL__" matches fields that are not set.
+	Filter *Filter `json:"filter,omitempty"`
+
+	// PerPage Records per page. Actions cap it at an undocumented maximum; a larger
+	// value has no effect beyond the cap.
+	PerPage *PageSize `json:"perPage,omitempty"`
+
+	// Start Zero-based offset of the first record to return (not a page number):
+	// the second page of 20 starts at 20. The server assumes 0 when absent.
+	Start   *PageStart `json:"start,omitempty"`
+	VenueId int64      `json:"venueId"`
+}
+
+// GetVenuePackageRequest Example: {"id":1,"venueId":1}
+type GetVenuePackageRequest struct {
+	// Id The package.
+	Id      int64 `json:"id"`
+	VenueId int64 `json:"venueId"`
+}
+
+// GetVenueRatePlanListRequest Example: {"venueId":1}
+type GetVenueRatePlanListRequest struct {
+	// Filter Narrows a collection: each key names a field, each value is what it
+	// must equal. A key may end in a modifier: __CONTAINS, __NOTCONTAINS,
+	// __BEGINS, __ENDS, __LESSTHAN (at most), __GREATERTHAN (at least),
+	// __NOT or __EMPTY; for example {"firstName__BEGINS": "M"}. The value
+	// "__ISNULL__" matches fields that are not set.
+	Filter *Filter `json:"filter,omitempty"`
+
+	// PerPage Records per page. Actions cap it at an undocumented maximum; a larger
+	// value has no effect beyond the cap.
+	PerPage *PageSize `json:"perPage,omitempty"`
+
+	// Start Zero-based offset of the first record to return (not a page number):
+	// the second page of 20 starts at 20. The server assumes 0 when absent.
+	Start   *PageStart `json:"start,omitempty"`
+	VenueId int64      `json:"venueId"`
+}
+
+// GetVenueRoomListRequest Example: {"venueId":1}
+type GetVenueRoomListRequest struct {
+	// Filter Narrows a collection: each key names a field, each value is what it
+	// must equal. A key may end in a modifier: __CONTAINS, __NOTCONTAINS,
+	// __BEGINS, __ENDS, __LESSTHAN (at most), __GREATERTHAN (at least),
+	// __NOT or __EMPTY; for example {"firstName__BEGINS": "M"}. The value
+	// "__ISNULL__" matches fields that are not set.
+	Filter *Filter `json:"filter,omitempty"`
+
+	// PerPage Records per page. Actions cap it at an undocumented maximum; a larger
+	// value has no effect beyond the cap.
+	PerPage *PageSize `json:"perPage,omitempty"`
+
+	// Start Zero-based offset of the first record to return (not a page number):
+	// the second page of 20 starts at 20. The server assumes 0 when absent.
+	Start   *PageStart `json:"start,omitempty"`
+	VenueId int64      `json:"venueId"`
+}
+
+// GetVenueRoomOptionListRequest Example: {"perPage":100,"start":0,"venueId":1}
+type GetVenueRoomOptionListRequest struct {
+	// Filter Narrows a collection: each key names a field, each value is what it
+	// must equal. A key may end in a modifier: __CONTAINS, __NOTCONTAINS,
+	// __BEGINS, __ENDS, __LESSTHAN (at most), __GREATERTHAN (at least),
+	// __NOT or __EMPTY; for example {"firstName__BEGINS": "M"}. The value
+	// "__ISNULL__" matches fields that are not set.
+	Filter *Filter `json:"filter,omitempty"`
+
+	// PerPage Records per page. Actions cap it at an undocumented maximum; a larger
+	// value has no effect beyond the cap.
+	PerPage *PageSize `json:"perPage,omitempty"`
+
+	// Start Zero-based offset of the first record to return (not a page number):
+	// the second page of 20 starts at 20. The server assumes 0 when absent.
+	Start   *PageStart `json:"start,omitempty"`
+	VenueId int64      `json:"venueId"`
 }
 
 // Integer An integer that the server may send as a JSON number or as a string of digits.
@@ -1009,6 +2010,155 @@ type PrivacyConsentData struct {
 
 	// Source 1 user initiated entry, 2 marketplace, 3 website booking engine, 4 event website, 5 API.
 	Source *ConsentSource `json:"source,omitempty"`
+}
+
+// RatePlanBookingRule Whether a room type is open for bookings under a rate plan on one day.
+//
+// Example: {"barId":1,"closeOutStatus":2,"date":"2026-05-09","roomId":6}
+type RatePlanBookingRule struct {
+	// BarId An integer that the server may send as a JSON number or as a string of digits.
+	BarId *Integer `json:"barId,omitempty"`
+
+	// CloseOutStatus 1 open, 2 closed (open set); null when no rule is set.
+	CloseOutStatus *int `json:"closeOutStatus,omitempty"`
+
+	// Date An iVvy date, "yyyy-mm-dd".
+	//
+	// Example: 2026-05-09
+	Date *VenueDate `json:"date,omitempty"`
+
+	// RoomId An integer that the server may send as a JSON number or as a string of digits.
+	RoomId *Integer `json:"roomId,omitempty"`
+}
+
+// RatePlanBookingRuleCollection Example: {"meta":{"count":1,"perPage":1,"start":0,"totalResults":1},"results":[{"barId":1,"closeOutStatus":null,"date":"2026-05-11","roomId":6}]}
+type RatePlanBookingRuleCollection struct {
+	// Meta Paging facts of a collection; any key may be absent.
+	Meta    *CollectionMeta       `json:"meta,omitempty"`
+	Results []RatePlanBookingRule `json:"results"`
+}
+
+// RatePlanRate A period of a rate plan with its own room rates.
+//
+// Example: {"barId":1,"daysOfWeek":[0,6],"endDate":"2026-04-28","id":4,"minAcceptableRate":50,"startDate":"2026-04-24"}
+type RatePlanRate struct {
+	// BarId An integer that the server may send as a JSON number or as a string of digits.
+	BarId *Integer `json:"barId,omitempty"`
+
+	// DaysOfWeek The days the rate applies on, 0 Sunday to 6 Saturday.
+	DaysOfWeek *[]Integer `json:"daysOfWeek,omitempty"`
+
+	// EndDate An iVvy date, "yyyy-mm-dd", that may be unset (null or "").
+	//
+	// Example: 2026-05-09
+	EndDate *VenueNullableDate `json:"endDate,omitempty"`
+
+	// Id An integer that the server may send as a JSON number or as a string of digits.
+	Id Integer `json:"id"`
+
+	// MinAcceptableRate A decimal number that may be null (decodes as 0), sent as a JSON
+	// number or as a numeric string.
+	//
+	//
+	// Example: 12.5
+	MinAcceptableRate *VenueNullableDecimal `json:"minAcceptableRate,omitempty"`
+
+	// StartDate An iVvy date, "yyyy-mm-dd", that may be unset (null or "").
+	//
+	// Example: 2026-05-09
+	StartDate *VenueNullableDate `json:"startDate,omitempty"`
+}
+
+// RatePlanRateCollection Example: {"meta":{"count":1,"perPage":50,"start":0,"totalResults":1},"results":[{"barId":1,"daysOfWeek":[0,1,2,3,4,5,6],"endDate":"2026-12-31","id":1,"minAcceptableRate":10,"startDate":"2026-01-01"}]}
+type RatePlanRateCollection struct {
+	// Meta Paging facts of a collection; any key may be absent.
+	Meta    *CollectionMeta `json:"meta,omitempty"`
+	Results []RatePlanRate  `json:"results"`
+}
+
+// RatePlanRoomRate The sale prices (cost...) and costs (actualCost...) of a room type in
+// a rate period. cost and actualCost are for single occupancy when the
+// venue prices by occupancy; the Double, Triple and Quad forms are null
+// otherwise.
+//
+// Example: {"actualCost":80,"actualCostDouble":90,"actualCostExcludedTaxIds":[],"actualCostQuad":null,"actualCostTriple":null,"barId":1,"barRateId":1,"cost":150,"costDouble":170,"costExcludedTaxIds":[],"costQuad":null,"costTriple":null,"id":3,"roomId":23}
+type RatePlanRoomRate struct {
+	// ActualCost A decimal number that may be null (decodes as 0), sent as a JSON
+	// number or as a numeric string.
+	//
+	//
+	// Example: 12.5
+	ActualCost *VenueNullableDecimal `json:"actualCost,omitempty"`
+
+	// ActualCostDouble A decimal number that may be null (decodes as 0), sent as a JSON
+	// number or as a numeric string.
+	//
+	//
+	// Example: 12.5
+	ActualCostDouble         *VenueNullableDecimal `json:"actualCostDouble,omitempty"`
+	ActualCostExcludedTaxIds *[]Integer            `json:"actualCostExcludedTaxIds,omitempty"`
+
+	// ActualCostQuad A decimal number that may be null (decodes as 0), sent as a JSON
+	// number or as a numeric string.
+	//
+	//
+	// Example: 12.5
+	ActualCostQuad *VenueNullableDecimal `json:"actualCostQuad,omitempty"`
+
+	// ActualCostTriple A decimal number that may be null (decodes as 0), sent as a JSON
+	// number or as a numeric string.
+	//
+	//
+	// Example: 12.5
+	ActualCostTriple *VenueNullableDecimal `json:"actualCostTriple,omitempty"`
+
+	// BarId An integer that the server may send as a JSON number or as a string of digits.
+	BarId *Integer `json:"barId,omitempty"`
+
+	// BarRateId An integer that the server may send as a JSON number or as a string of digits.
+	BarRateId *Integer `json:"barRateId,omitempty"`
+
+	// Cost A decimal number that may be null (decodes as 0), sent as a JSON
+	// number or as a numeric string.
+	//
+	//
+	// Example: 12.5
+	Cost *VenueNullableDecimal `json:"cost,omitempty"`
+
+	// CostDouble A decimal number that may be null (decodes as 0), sent as a JSON
+	// number or as a numeric string.
+	//
+	//
+	// Example: 12.5
+	CostDouble         *VenueNullableDecimal `json:"costDouble,omitempty"`
+	CostExcludedTaxIds *[]Integer            `json:"costExcludedTaxIds,omitempty"`
+
+	// CostQuad A decimal number that may be null (decodes as 0), sent as a JSON
+	// number or as a numeric string.
+	//
+	//
+	// Example: 12.5
+	CostQuad *VenueNullableDecimal `json:"costQuad,omitempty"`
+
+	// CostTriple A decimal number that may be null (decodes as 0), sent as a JSON
+	// number or as a numeric string.
+	//
+	//
+	// Example: 12.5
+	CostTriple *VenueNullableDecimal `json:"costTriple,omitempty"`
+
+	// Id An integer that the server may send as a JSON number or as a string of digits.
+	Id Integer `json:"id"`
+
+	// RoomId An integer that the server may send as a JSON number or as a string of digits.
+	RoomId *Integer `json:"roomId,omitempty"`
+}
+
+// RatePlanRoomRateCollection Example: {"meta":{"count":1,"perPage":1,"start":0,"totalResults":1},"results":[{"actualCost":45,"actualCostDouble":null,"actualCostExcludedTaxIds":[],"actualCostQuad":null,"actualCostTriple":null,"barId":1,"barRateId":1,"cost":155,"costDouble":null,"costExcludedTaxIds":[],"costQuad":null,"costTriple":null,"id":1,"roomId":1}]}
+type RatePlanRoomRateCollection struct {
+	// Meta Paging facts of a collection; any key may be absent.
+	Meta    *CollectionMeta    `json:"meta,omitempty"`
+	Results []RatePlanRoomRate `json:"results"`
 }
 
 // Registration A registration for an event. getRegistrationList adds eventName;
@@ -1107,6 +2257,492 @@ type RegistrationListFilter struct {
 	AdditionalProperties map[string]interface{} `json:"-"`
 }
 
+// ResourceAvailability When a resource is already reserved in the asked period.
+//
+// Example: {"conflict":{"bookingId":20815,"endDate":"2026-06-24 23:59:00","quantity":10,"resourceId":25,"sessionId":11544,"spaceId":288,"startDate":"2026-06-24 00:00:00","venueId":1},"id":25,"isAvailable":false,"unAvailableTimes":[{"endDate":"2026-06-24 23:59:00","quantity":10,"startDate":"2026-06-24 00:00:00"}]}
+type ResourceAvailability struct {
+	// Conflict The booking session that holds the resource; only when the request has quantity.
+	//
+	// Example: {"bookingId":20815,"endDate":"2026-06-24 23:59:00","quantity":10,"resourceId":25,"sessionId":11544,"spaceId":288,"startDate":"2026-06-24 00:00:00","venueId":1}
+	Conflict *ResourceConflict `json:"conflict,omitempty"`
+
+	// Id An integer that the server may send as a JSON number or as a string of digits.
+	Id Integer `json:"id"`
+
+	// IsAvailable Only when the request has quantity.
+	IsAvailable      *bool                   `json:"isAvailable,omitempty"`
+	UnAvailableTimes *[]ResourceReservedTime `json:"unAvailableTimes,omitempty"`
+}
+
+// ResourceAvailabilityCollection Example: {"meta":{"count":1,"perPage":100,"start":0,"totalResults":1},"results":[{"conflict":null,"id":1,"isAvailable":true,"unAvailableTimes":[]}]}
+type ResourceAvailabilityCollection struct {
+	// Meta Paging facts of a collection; any key may be absent.
+	Meta    *CollectionMeta        `json:"meta,omitempty"`
+	Results []ResourceAvailability `json:"results"`
+}
+
+// ResourceConflict The booking session that holds the resource; only when the request has quantity.
+//
+// Example: {"bookingId":20815,"endDate":"2026-06-24 23:59:00","quantity":10,"resourceId":25,"sessionId":11544,"spaceId":288,"startDate":"2026-06-24 00:00:00","venueId":1}
+type ResourceConflict struct {
+	// BookingId An integer that the server may send as a JSON number or as a string of digits.
+	BookingId *Integer `json:"bookingId,omitempty"`
+
+	// EndDate An iVvy timestamp that may be unset: null or "" (both decode as the
+	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	EndDate *NullableTimestamp `json:"endDate,omitempty"`
+
+	// Quantity An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	Quantity *NullableInteger `json:"quantity,omitempty"`
+
+	// ResourceId An integer that the server may send as a JSON number or as a string of digits.
+	ResourceId *Integer `json:"resourceId,omitempty"`
+
+	// SessionId An integer that the server may send as a JSON number or as a string of digits.
+	SessionId *Integer `json:"sessionId,omitempty"`
+
+	// SpaceId An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	SpaceId *NullableInteger `json:"spaceId,omitempty"`
+
+	// StartDate An iVvy timestamp that may be unset: null or "" (both decode as the
+	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	StartDate *NullableTimestamp `json:"startDate,omitempty"`
+
+	// VenueId An integer that the server may send as a JSON number or as a string of digits.
+	VenueId *Integer `json:"venueId,omitempty"`
+}
+
+// ResourceReservedTime Example: {"endDate":"2026-06-24 23:59:00","quantity":10,"startDate":"2026-06-24 00:00:00"}
+type ResourceReservedTime struct {
+	// EndDate An iVvy timestamp that may be unset: null or "" (both decode as the
+	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	EndDate *NullableTimestamp `json:"endDate,omitempty"`
+
+	// Quantity An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	Quantity *NullableInteger `json:"quantity,omitempty"`
+
+	// StartDate An iVvy timestamp that may be unset: null or "" (both decode as the
+	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	StartDate *NullableTimestamp `json:"startDate,omitempty"`
+}
+
+// RevenueTemplate A revenue template, which maps cost centers to other cost centers.
+//
+// Example: {"costcenters":[{"costcenterId":1,"newCostcenterId":1102}],"createdDate":"2025-03-03 11:22:20 UTC","id":1,"isDefault":true,"modifiedDate":"2025-03-15 14:19:47 UTC","name":"Banquet"}
+type RevenueTemplate struct {
+	Costcenters *[]RevenueTemplateMapping `json:"costcenters,omitempty"`
+
+	// CreatedDate An iVvy timestamp that may be unset: null or "" (both decode as the
+	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	CreatedDate *NullableTimestamp `json:"createdDate,omitempty"`
+
+	// Id An integer that the server may send as a JSON number or as a string of digits.
+	Id Integer `json:"id"`
+
+	// IsDefault Whether it is the venue's default template.
+	IsDefault *bool `json:"isDefault,omitempty"`
+
+	// ModifiedDate An iVvy timestamp that may be unset: null or "" (both decode as the
+	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	ModifiedDate *NullableTimestamp `json:"modifiedDate,omitempty"`
+	Name         *string            `json:"name,omitempty"`
+}
+
+// RevenueTemplateCollection Example: {"meta":{"count":1,"perPage":100,"start":0,"totalResults":1},"results":[{"costcenters":[],"createdDate":"2025-03-03 11:22:35 UTC","id":2,"isDefault":false,"modifiedDate":"2025-03-15 04:41:59 UTC","name":"Catering"}]}
+type RevenueTemplateCollection struct {
+	// Meta Paging facts of a collection; any key may be absent.
+	Meta    *CollectionMeta   `json:"meta,omitempty"`
+	Results []RevenueTemplate `json:"results"`
+}
+
+// RevenueTemplateMapping Revenue of costcenterId goes to newCostcenterId.
+//
+// Example: {"costcenterId":2,"newCostcenterId":1109}
+type RevenueTemplateMapping struct {
+	// CostcenterId An integer that the server may send as a JSON number or as a string of digits.
+	CostcenterId *Integer `json:"costcenterId,omitempty"`
+
+	// NewCostcenterId An integer that the server may send as a JSON number or as a string of digits.
+	NewCostcenterId *Integer `json:"newCostcenterId,omitempty"`
+}
+
+// RoomDayRate The price of a room type on one day by occupancy; null where the plan sets none.
+//
+// Example: {"barId":63,"cost":150,"costDouble":160,"costQuad":180,"costTriple":0,"date":"2026-07-06","roomId":123}
+type RoomDayRate struct {
+	// BarId An integer that the server may send as a JSON number or as a string of digits.
+	BarId *Integer `json:"barId,omitempty"`
+
+	// Cost A decimal number that may be null (decodes as 0), sent as a JSON
+	// number or as a numeric string.
+	//
+	//
+	// Example: 12.5
+	Cost *VenueNullableDecimal `json:"cost,omitempty"`
+
+	// CostDouble A decimal number that may be null (decodes as 0), sent as a JSON
+	// number or as a numeric string.
+	//
+	//
+	// Example: 12.5
+	CostDouble *VenueNullableDecimal `json:"costDouble,omitempty"`
+
+	// CostQuad A decimal number that may be null (decodes as 0), sent as a JSON
+	// number or as a numeric string.
+	//
+	//
+	// Example: 12.5
+	CostQuad *VenueNullableDecimal `json:"costQuad,omitempty"`
+
+	// CostTriple A decimal number that may be null (decodes as 0), sent as a JSON
+	// number or as a numeric string.
+	//
+	//
+	// Example: 12.5
+	CostTriple *VenueNullableDecimal `json:"costTriple,omitempty"`
+
+	// Date An iVvy date, "yyyy-mm-dd".
+	//
+	// Example: 2026-05-09
+	Date *VenueDate `json:"date,omitempty"`
+
+	// RoomId An integer that the server may send as a JSON number or as a string of digits.
+	RoomId *Integer `json:"roomId,omitempty"`
+}
+
+// RoomDayRateCollection Example: {"meta":{"count":1,"perPage":1,"start":0,"totalResults":1},"results":[{"barId":63,"cost":null,"costDouble":null,"costQuad":null,"costTriple":null,"date":"2026-07-06","roomId":122}]}
+type RoomDayRateCollection struct {
+	// Meta Paging facts of a collection; any key may be absent.
+	Meta    *CollectionMeta `json:"meta,omitempty"`
+	Results []RoomDayRate   `json:"results"`
+}
+
+// RoomInventory How many rooms of a type a venue has and how many are free on one day.
+//
+// Example: {"availableCount":2,"date":"2026-12-16","inventoryCount":3,"roomId":7}
+type RoomInventory struct {
+	// AvailableCount An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	AvailableCount *NullableInteger `json:"availableCount,omitempty"`
+
+	// Date An iVvy date, "yyyy-mm-dd".
+	//
+	// Example: 2026-05-09
+	Date *VenueDate `json:"date,omitempty"`
+
+	// InventoryCount An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	InventoryCount *NullableInteger `json:"inventoryCount,omitempty"`
+
+	// RoomId An integer that the server may send as a JSON number or as a string of digits.
+	RoomId *Integer `json:"roomId,omitempty"`
+}
+
+// RoomInventoryCollection Example: {"meta":{"count":1,"perPage":1,"start":0,"totalResults":1},"results":[{"availableCount":130,"date":"2026-12-16","inventoryCount":130,"roomId":2}]}
+type RoomInventoryCollection struct {
+	// Meta Paging facts of a collection; any key may be absent.
+	Meta    *CollectionMeta `json:"meta,omitempty"`
+	Results []RoomInventory `json:"results"`
+}
+
+// SpaceBlockout A time during which a function space cannot be booked.
+//
+// Example: {"bookedById":1,"endDate":"2026-01-26","endTime":"23:59:00","id":2,"name":"Public holiday","spaceId":5,"startDate":"2026-01-26","startTime":"00:00:00","venueId":1}
+type SpaceBlockout struct {
+	// BookedById An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	BookedById *NullableInteger `json:"bookedById,omitempty"`
+
+	// EndDate An iVvy date, "yyyy-mm-dd".
+	//
+	// Example: 2026-05-09
+	EndDate *VenueDate `json:"endDate,omitempty"`
+
+	// EndTime An iVvy time of day, "HH:mm:ss" on the 24-hour clock.
+	//
+	// Example: 09:30:00
+	EndTime *VenueTimeOfDay `json:"endTime,omitempty"`
+
+	// Id An integer that the server may send as a JSON number or as a string of digits.
+	Id   Integer `json:"id"`
+	Name *string `json:"name,omitempty"`
+
+	// SpaceId An integer that the server may send as a JSON number or as a string of digits.
+	SpaceId *Integer `json:"spaceId,omitempty"`
+
+	// StartDate An iVvy date, "yyyy-mm-dd".
+	//
+	// Example: 2026-05-09
+	StartDate *VenueDate `json:"startDate,omitempty"`
+
+	// StartTime An iVvy time of day, "HH:mm:ss" on the 24-hour clock.
+	//
+	// Example: 09:30:00
+	StartTime *VenueTimeOfDay `json:"startTime,omitempty"`
+
+	// VenueId An integer that the server may send as a JSON number or as a string of digits.
+	VenueId *Integer `json:"venueId,omitempty"`
+}
+
+// SpaceBlockoutCollection Example: {"meta":{"count":1,"perPage":100,"start":0,"totalResults":1},"results":[{"bookedById":1,"endDate":"2026-01-26","endTime":"23:59:00","id":2,"name":"Public holiday","spaceId":5,"startDate":"2026-01-26","startTime":"00:00:00","venueId":1}]}
+type SpaceBlockoutCollection struct {
+	// Meta Paging facts of a collection; any key may be absent.
+	Meta    *CollectionMeta `json:"meta,omitempty"`
+	Results []SpaceBlockout `json:"results"`
+}
+
+// SpaceHirePlan A space hire plan (tariff) of a venue.
+//
+// Example: {"code":"PEAK","createdDate":"2025-04-03 11:27:42 UTC","description":"\u003cp\u003eDecember to February\u003c/p\u003e","id":8,"modifiedDate":"2026-01-29 04:43:02 UTC","name":"Peak season"}
+type SpaceHirePlan struct {
+	Code *string `json:"code,omitempty"`
+
+	// CreatedDate An iVvy timestamp that may be unset: null or "" (both decode as the
+	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	CreatedDate *NullableTimestamp `json:"createdDate,omitempty"`
+
+	// Description HTML.
+	Description *string `json:"description,omitempty"`
+
+	// Id An integer that the server may send as a JSON number or as a string of digits.
+	Id Integer `json:"id"`
+
+	// ModifiedDate An iVvy timestamp that may be unset: null or "" (both decode as the
+	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	ModifiedDate *NullableTimestamp `json:"modifiedDate,omitempty"`
+	Name         *string            `json:"name,omitempty"`
+}
+
+// SpaceHirePlanCollection Example: {"meta":{"count":1,"perPage":50,"start":0,"totalResults":1},"results":[{"code":"PEAK","createdDate":"2025-04-03 11:27:42 UTC","description":null,"id":8,"modifiedDate":"2026-01-29 04:43:02 UTC","name":"Peak season"}]}
+type SpaceHirePlanCollection struct {
+	// Meta Paging facts of a collection; any key may be absent.
+	Meta    *CollectionMeta `json:"meta,omitempty"`
+	Results []SpaceHirePlan `json:"results"`
+}
+
+// SpaceHirePlanRate A period of a space hire plan with its own rates.
+//
+// Example: {"colour":"#e4afaf","createdDate":"2025-01-08 12:01:22 UTC","daysOfWeek":[0,6],"endDate":"2026-01-16","id":9,"modifiedDate":"2025-10-24 07:57:22 UTC","startDate":"2026-01-09","tariffId":8,"venueId":1}
+type SpaceHirePlanRate struct {
+	// Colour A CSS colour, for example "#e4afaf".
+	Colour *string `json:"colour,omitempty"`
+
+	// CreatedDate An iVvy timestamp that may be unset: null or "" (both decode as the
+	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	CreatedDate *NullableTimestamp `json:"createdDate,omitempty"`
+
+	// DaysOfWeek The days the rate applies on, 0 Sunday to 6 Saturday.
+	DaysOfWeek *[]Integer `json:"daysOfWeek,omitempty"`
+
+	// EndDate An iVvy date, "yyyy-mm-dd", that may be unset (null or "").
+	//
+	// Example: 2026-05-09
+	EndDate *VenueNullableDate `json:"endDate,omitempty"`
+
+	// Id An integer that the server may send as a JSON number or as a string of digits.
+	Id Integer `json:"id"`
+
+	// ModifiedDate An iVvy timestamp that may be unset: null or "" (both decode as the
+	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	ModifiedDate *NullableTimestamp `json:"modifiedDate,omitempty"`
+
+	// StartDate An iVvy date, "yyyy-mm-dd", that may be unset (null or "").
+	//
+	// Example: 2026-05-09
+	StartDate *VenueNullableDate `json:"startDate,omitempty"`
+
+	// TariffId An integer that the server may send as a JSON number or as a string of digits.
+	TariffId *Integer `json:"tariffId,omitempty"`
+
+	// VenueId An integer that the server may send as a JSON number or as a string of digits.
+	VenueId *Integer `json:"venueId,omitempty"`
+}
+
+// SpaceHirePlanRateCollection Example: {"meta":{"count":1,"perPage":100,"start":0,"totalResults":1},"results":[{"colour":"#e4afaf","createdDate":"2025-01-08 12:01:22 UTC","daysOfWeek":[0],"endDate":"2026-01-16","id":9,"modifiedDate":"2025-10-24 07:57:22 UTC","startDate":"2026-01-09","tariffId":8,"venueId":1}]}
+type SpaceHirePlanRateCollection struct {
+	// Meta Paging facts of a collection; any key may be absent.
+	Meta    *CollectionMeta     `json:"meta,omitempty"`
+	Results []SpaceHirePlanRate `json:"results"`
+}
+
+// SpaceHirePlanRateDetail A rate period of a space hire plan with the rates of each space.
+//
+// Example: {"colour":"#e4afaf","createdDate":"2025-01-08 12:01:22 UTC","daysOfWeek":[0,1],"endDate":"2026-01-16","id":9,"modifiedDate":"2025-10-24 07:57:22 UTC","spaceRates":[{"areCostsPerPerson":false,"createdDate":"2025-10-20 07:32:11 UTC","fullDayCost":600,"fullDayCostAvailFrom":"08:00:00","fullDayCostAvailTo":"18:00:00","fullDayCostMaxMins":600,"fullDayCostMinMins":360,"halfDayCost":350,"halfDayCostAvailFrom":"08:00:00","halfDayCostAvailTo":"13:00:00","halfDayCostMaxMins":240,"halfDayCostMinMins":180,"hasLayoutRates":false,"hourlyCost":100,"id":8,"minSpendCost":200,"modifiedDate":"2025-10-21 01:16:34 UTC","nightCost":0,"nightCostAvailFrom":null,"nightCostAvailTo":null,"nightCostMaxMins":0,"nightCostMinMins":0,"spaceId":1,"spaceName":"Riverview Room"}],"startDate":"2026-01-09","tariffId":8,"venueId":1}
+type SpaceHirePlanRateDetail struct {
+	Colour *string `json:"colour,omitempty"`
+
+	// CreatedDate An iVvy timestamp that may be unset: null or "" (both decode as the
+	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	CreatedDate *NullableTimestamp `json:"createdDate,omitempty"`
+
+	// DaysOfWeek The days the rate applies on, 0 Sunday to 6 Saturday.
+	DaysOfWeek *[]Integer `json:"daysOfWeek,omitempty"`
+
+	// EndDate An iVvy date, "yyyy-mm-dd", that may be unset (null or "").
+	//
+	// Example: 2026-05-09
+	EndDate *VenueNullableDate `json:"endDate,omitempty"`
+
+	// Id An integer that the server may send as a JSON number or as a string of digits.
+	Id Integer `json:"id"`
+
+	// ModifiedDate An iVvy timestamp that may be unset: null or "" (both decode as the
+	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	ModifiedDate *NullableTimestamp        `json:"modifiedDate,omitempty"`
+	SpaceRates   *[]SpaceHirePlanSpaceRate `json:"spaceRates,omitempty"`
+
+	// StartDate An iVvy date, "yyyy-mm-dd", that may be unset (null or "").
+	//
+	// Example: 2026-05-09
+	StartDate *VenueNullableDate `json:"startDate,omitempty"`
+
+	// TariffId An integer that the server may send as a JSON number or as a string of digits.
+	TariffId *Integer `json:"tariffId,omitempty"`
+
+	// VenueId An integer that the server may send as a JSON number or as a string of digits.
+	VenueId *Integer `json:"venueId,omitempty"`
+}
+
+// SpaceHirePlanRateListFilter The filter of getSpaceHirePlanRateList: the keys below bound the
+// rates' dates, and any other field name takes the modifiers described
+// under Filter.
+//
+// Example: {"endDateFilter":"2026-03-31","startDateFilter":"2026-01-01"}
+type SpaceHirePlanRateListFilter struct {
+	// EndDateFilter An iVvy date, "yyyy-mm-dd".
+	//
+	// Example: 2026-05-09
+	EndDateFilter *VenueDate `json:"endDateFilter,omitempty"`
+
+	// StartDateFilter An iVvy date, "yyyy-mm-dd".
+	//
+	// Example: 2026-05-09
+	StartDateFilter      *VenueDate             `json:"startDateFilter,omitempty"`
+	AdditionalProperties map[string]interface{} `json:"-"`
+}
+
+// SpaceHirePlanSpaceRate What one space costs in a rate period: a minimum spend, an hourly
+// price, and half-day, full-day and night prices, each allowed between
+// a minimum and maximum number of minutes and between two times of day.
+//
+// Example: {"areCostsPerPerson":false,"createdDate":"2025-10-21 01:07:10 UTC","fullDayCost":0,"fullDayCostAvailFrom":null,"fullDayCostAvailTo":null,"fullDayCostMaxMins":0,"fullDayCostMinMins":0,"halfDayCost":0,"halfDayCostAvailFrom":null,"halfDayCostAvailTo":null,"halfDayCostMaxMins":0,"halfDayCostMinMins":0,"hasLayoutRates":false,"hourlyCost":0,"id":9,"minSpendCost":40,"modifiedDate":"2025-10-21 01:07:10 UTC","nightCost":0,"nightCostAvailFrom":null,"nightCostAvailTo":null,"nightCostMaxMins":0,"nightCostMinMins":0,"spaceId":3,"spaceName":"The Salon"}
+type SpaceHirePlanSpaceRate struct {
+	AreCostsPerPerson *bool `json:"areCostsPerPerson,omitempty"`
+
+	// CreatedDate An iVvy timestamp that may be unset: null or "" (both decode as the
+	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	CreatedDate *NullableTimestamp `json:"createdDate,omitempty"`
+
+	// FullDayCost A decimal number that may be null (decodes as 0), sent as a JSON
+	// number or as a numeric string.
+	//
+	//
+	// Example: 12.5
+	FullDayCost *VenueNullableDecimal `json:"fullDayCost,omitempty"`
+
+	// FullDayCostAvailFrom An iVvy time of day, "HH:mm:ss", that may be unset (null or "").
+	//
+	// Example: 17:00:00
+	FullDayCostAvailFrom *VenueNullableTimeOfDay `json:"fullDayCostAvailFrom,omitempty"`
+
+	// FullDayCostAvailTo An iVvy time of day, "HH:mm:ss", that may be unset (null or "").
+	//
+	// Example: 17:00:00
+	FullDayCostAvailTo        *VenueNullableTimeOfDay `json:"fullDayCostAvailTo,omitempty"`
+	FullDayCostExcludedTaxIds *[]Integer              `json:"fullDayCostExcludedTaxIds,omitempty"`
+
+	// FullDayCostMaxMins An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	FullDayCostMaxMins *NullableInteger `json:"fullDayCostMaxMins,omitempty"`
+
+	// FullDayCostMinMins An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	FullDayCostMinMins *NullableInteger `json:"fullDayCostMinMins,omitempty"`
+
+	// HalfDayCost A decimal number that may be null (decodes as 0), sent as a JSON
+	// number or as a numeric string.
+	//
+	//
+	// Example: 12.5
+	HalfDayCost *VenueNullableDecimal `json:"halfDayCost,omitempty"`
+
+	// HalfDayCostAvailFrom An iVvy time of day, "HH:mm:ss", that may be unset (null or "").
+	//
+	// Example: 17:00:00
+	HalfDayCostAvailFrom *VenueNullableTimeOfDay `json:"halfDayCostAvailFrom,omitempty"`
+
+	// HalfDayCostAvailTo An iVvy time of day, "HH:mm:ss", that may be unset (null or "").
+	//
+	// Example: 17:00:00
+	HalfDayCostAvailTo        *VenueNullableTimeOfDay `json:"halfDayCostAvailTo,omitempty"`
+	HalfDayCostExcludedTaxIds *[]Integer              `json:"halfDayCostExcludedTaxIds,omitempty"`
+
+	// HalfDayCostMaxMins An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	HalfDayCostMaxMins *NullableInteger `json:"halfDayCostMaxMins,omitempty"`
+
+	// HalfDayCostMinMins An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	HalfDayCostMinMins *NullableInteger `json:"halfDayCostMinMins,omitempty"`
+	HasLayoutRates     *bool            `json:"hasLayoutRates,omitempty"`
+
+	// HourlyCost A decimal number that may be null (decodes as 0), sent as a JSON
+	// number or as a numeric string.
+	//
+	//
+	// Example: 12.5
+	HourlyCost               *VenueNullableDecimal `json:"hourlyCost,omitempty"`
+	HourlyCostExcludedTaxIds *[]Integer            `json:"hourlyCostExcludedTaxIds,omitempty"`
+
+	// Id An integer that the server may send as a JSON number or as a string of digits.
+	Id *Integer `json:"id,omitempty"`
+
+	// MinSpendCost A decimal number that may be null (decodes as 0), sent as a JSON
+	// number or as a numeric string.
+	//
+	//
+	// Example: 12.5
+	MinSpendCost               *VenueNullableDecimal `json:"minSpendCost,omitempty"`
+	MinSpendCostExcludedTaxIds *[]Integer            `json:"minSpendCostExcludedTaxIds,omitempty"`
+
+	// ModifiedDate An iVvy timestamp that may be unset: null or "" (both decode as the
+	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	ModifiedDate *NullableTimestamp `json:"modifiedDate,omitempty"`
+
+	// NightCost A decimal number that may be null (decodes as 0), sent as a JSON
+	// number or as a numeric string.
+	//
+	//
+	// Example: 12.5
+	NightCost *VenueNullableDecimal `json:"nightCost,omitempty"`
+
+	// NightCostAvailFrom An iVvy time of day, "HH:mm:ss", that may be unset (null or "").
+	//
+	// Example: 17:00:00
+	NightCostAvailFrom *VenueNullableTimeOfDay `json:"nightCostAvailFrom,omitempty"`
+
+	// NightCostAvailTo An iVvy time of day, "HH:mm:ss", that may be unset (null or "").
+	//
+	// Example: 17:00:00
+	NightCostAvailTo        *VenueNullableTimeOfDay `json:"nightCostAvailTo,omitempty"`
+	NightCostExcludedTaxIds *[]Integer              `json:"nightCostExcludedTaxIds,omitempty"`
+
+	// NightCostMaxMins An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	NightCostMaxMins *NullableInteger `json:"nightCostMaxMins,omitempty"`
+
+	// NightCostMinMins An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	NightCostMinMins *NullableInteger `json:"nightCostMinMins,omitempty"`
+
+	// SpaceId An integer that the server may send as a JSON number or as a string of digits.
+	SpaceId   *Integer `json:"spaceId,omitempty"`
+	SpaceName *string  `json:"spaceName,omitempty"`
+}
+
 // Speaker defines model for Speaker.
 type Speaker struct {
 	FullName *string `json:"fullName,omitempty"`
@@ -1168,6 +2804,1769 @@ type TicketSubscriptionGroup struct {
 
 // Timestamp An iVvy timestamp, "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC" suffix.
 type Timestamp = Time
+
+// Venue A venue with its marketplace details: images, packages, function
+// spaces, accommodation, menus and beverage packages.
+type Venue struct {
+	Accommodation *[]VenueRoom `json:"accommodation,omitempty"`
+
+	// AccommodationSetting Example: {"enableMultiOccupancy":false}
+	AccommodationSetting *VenueAccommodationSetting `json:"accommodationSetting,omitempty"`
+
+	// AirportDistance Distance to airportName, as entered.
+	AirportDistance *string `json:"airportDistance,omitempty"`
+	AirportName     *string `json:"airportName,omitempty"`
+	AllowsLiveBook  *bool   `json:"allowsLiveBook,omitempty"`
+
+	// Availability Availability by date ("yyyy-mm-dd" keys).
+	Availability     *map[string]VenueDayAvailability `json:"availability,omitempty"`
+	BeveragePackages *[]VenueBeveragePackageSummary   `json:"beveragePackages,omitempty"`
+
+	// BrochureFile An image or other file stored by iVvy.
+	//
+	// Example: {"contentType":"image/png","originalFileName":"salon.png","size":7051,"tags":[],"url":"https://static.example.com/venues/1/spaces/3/salon.png"}
+	BrochureFile *VenueFile `json:"brochureFile,omitempty"`
+	BusinessName *string    `json:"businessName,omitempty"`
+
+	// BusinessNumber A code that is text (for example a postal code or a business number)
+	// but that some venues' records send as a JSON number; kept as the raw
+	// JSON value.
+	//
+	//
+	// Example: 4227
+	BusinessNumber *VenueStringOrNumber `json:"businessNumber,omitempty"`
+
+	// CateringWebsiteBanner An image or other file stored by iVvy.
+	//
+	// Example: {"contentType":"image/png","originalFileName":"salon.png","size":7051,"tags":[],"url":"https://static.example.com/venues/1/spaces/3/salon.png"}
+	CateringWebsiteBanner *VenueFile `json:"cateringWebsiteBanner,omitempty"`
+
+	// CateringWebsiteBannerId An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	CateringWebsiteBannerId *NullableInteger `json:"cateringWebsiteBannerId,omitempty"`
+
+	// CateringWebsiteLogo An image or other file stored by iVvy.
+	//
+	// Example: {"contentType":"image/png","originalFileName":"salon.png","size":7051,"tags":[],"url":"https://static.example.com/venues/1/spaces/3/salon.png"}
+	CateringWebsiteLogo *VenueFile `json:"cateringWebsiteLogo,omitempty"`
+
+	// CateringWebsiteLogoId An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	CateringWebsiteLogoId        *NullableInteger `json:"cateringWebsiteLogoId,omitempty"`
+	CateringWebsitePrimaryColour *string          `json:"cateringWebsitePrimaryColour,omitempty"`
+
+	// CheckinTime An iVvy time of day, "HH:mm:ss", that may be unset (null or "").
+	//
+	// Example: 17:00:00
+	CheckinTime *VenueNullableTimeOfDay `json:"checkinTime,omitempty"`
+
+	// CheckoutTime An iVvy time of day, "HH:mm:ss", that may be unset (null or "").
+	//
+	// Example: 17:00:00
+	CheckoutTime *VenueNullableTimeOfDay `json:"checkoutTime,omitempty"`
+
+	// ChildAge An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	ChildAge *NullableInteger `json:"childAge,omitempty"`
+
+	// CreatedDate An iVvy timestamp that may be unset: null or "" (both decode as the
+	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	CreatedDate  *NullableTimestamp `json:"createdDate,omitempty"`
+	CurrencyCode *string            `json:"currencyCode,omitempty"`
+
+	// Description HTML.
+	Description  *string `json:"description,omitempty"`
+	EmailAddress *string `json:"emailAddress,omitempty"`
+
+	// Facilities Facility codes (open set), for example 1 air conditioning, 2
+	// airport shuttle, 3 audio visual, 9 disabled access, 12 free
+	// parking, 15 internet access, 25 restaurant on site, 31
+	// swimming pool, 36 wifi access, 39 liquor licence.
+	Facilities             *[]int                `json:"facilities,omitempty"`
+	Fax                    *string               `json:"fax,omitempty"`
+	FunctionSpaces         *[]VenueFunctionSpace `json:"functionSpaces,omitempty"`
+	HasAccommodation       *bool                 `json:"hasAccommodation,omitempty"`
+	HasDistributionChannel *bool                 `json:"hasDistributionChannel,omitempty"`
+	HasSpaces              *bool                 `json:"hasSpaces,omitempty"`
+
+	// HashId The venue's hash, used in its public links.
+	HashId *string `json:"hashId,omitempty"`
+
+	// Id An integer that the server may send as a JSON number or as a string of digits.
+	Id           Integer       `json:"id"`
+	ImageLibrary *[]*VenueFile `json:"imageLibrary,omitempty"`
+
+	// InfantAge An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	InfantAge      *NullableInteger `json:"infantAge,omitempty"`
+	InstantBookUrl *string          `json:"instantBookUrl,omitempty"`
+
+	// IsTaxExclusive Whether the venue's prices exclude tax.
+	IsTaxExclusive *bool `json:"isTaxExclusive,omitempty"`
+
+	// LastModifiedDate An iVvy timestamp that may be unset: null or "" (both decode as the
+	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	LastModifiedDate *NullableTimestamp `json:"lastModifiedDate,omitempty"`
+
+	// Latitude A decimal number that may be null (decodes as 0), sent as a JSON
+	// number or as a numeric string.
+	//
+	//
+	// Example: 12.5
+	Latitude   *VenueNullableDecimal `json:"latitude,omitempty"`
+	LocaleCode *string               `json:"localeCode,omitempty"`
+
+	// Longitude A decimal number that may be null (decodes as 0), sent as a JSON
+	// number or as a numeric string.
+	//
+	//
+	// Example: 12.5
+	Longitude *VenueNullableDecimal `json:"longitude,omitempty"`
+
+	// MainImage An image or other file stored by iVvy.
+	//
+	// Example: {"contentType":"image/png","originalFileName":"salon.png","size":7051,"tags":[],"url":"https://static.example.com/venues/1/spaces/3/salon.png"}
+	MainImage *VenueFile `json:"mainImage,omitempty"`
+
+	// MarketplaceBannerImage An image or other file stored by iVvy.
+	//
+	// Example: {"contentType":"image/png","originalFileName":"salon.png","size":7051,"tags":[],"url":"https://static.example.com/venues/1/spaces/3/salon.png"}
+	MarketplaceBannerImage *VenueFile `json:"marketplaceBannerImage,omitempty"`
+
+	// MaxSpaceArea A decimal number that may be null (decodes as 0), sent as a JSON
+	// number or as a numeric string.
+	//
+	//
+	// Example: 12.5
+	MaxSpaceArea *VenueNullableDecimal `json:"maxSpaceArea,omitempty"`
+
+	// MaxSpaceCapacity An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	MaxSpaceCapacity *NullableInteger    `json:"maxSpaceCapacity,omitempty"`
+	Menus            *[]VenueMenuSummary `json:"menus,omitempty"`
+
+	// ModifiedDate An iVvy timestamp that may be unset: null or "" (both decode as the
+	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	ModifiedDate *NullableTimestamp `json:"modifiedDate,omitempty"`
+
+	// NumAccommodationRooms An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	NumAccommodationRooms *NullableInteger `json:"numAccommodationRooms,omitempty"`
+
+	// NumMeetingRooms An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	NumMeetingRooms *NullableInteger       `json:"numMeetingRooms,omitempty"`
+	Packages        *[]VenuePackageSummary `json:"packages,omitempty"`
+	Phone           *string                `json:"phone,omitempty"`
+
+	// PrimaryAddress A venue's postal address (the iVvy address format plus countryName).
+	//
+	// Example: {"city":"Surfers Paradise","countryCode":"AU","countryName":null,"line1":"8 The Esplanade","line2":"","line3":"","line4":"","postalCode":"4217","stateCode":"QLD","stateName":null}
+	PrimaryAddress *VenueAddress `json:"primaryAddress,omitempty"`
+
+	// RatingAuthority Who set starRating, 1 AAA, 2 the venue itself (open set).
+	RatingAuthority *int `json:"ratingAuthority,omitempty"`
+
+	// Reviews The venue's reviews.
+	Reviews *[]VenueReview `json:"reviews,omitempty"`
+
+	// StarRating A decimal number that may be null (decodes as 0), sent as a JSON
+	// number or as a numeric string.
+	//
+	//
+	// Example: 12.5
+	StarRating *VenueNullableDecimal `json:"starRating,omitempty"`
+
+	// Timezone An IANA time zone name, for example "Australia/Brisbane".
+	Timezone *string `json:"timezone,omitempty"`
+
+	// TotalSpaceArea A decimal number that may be null (decodes as 0), sent as a JSON
+	// number or as a numeric string.
+	//
+	//
+	// Example: 12.5
+	TotalSpaceArea *VenueNullableDecimal `json:"totalSpaceArea,omitempty"`
+
+	// VenueIdentifier A label shown next to the venue's name in reports.
+	VenueIdentifier *string   `json:"venueIdentifier,omitempty"`
+	VideoUrls       *[]string `json:"videoUrls,omitempty"`
+	WebsiteAddress  *string   `json:"websiteAddress,omitempty"`
+}
+
+// VenueAccommodationSetting Example: {"enableMultiOccupancy":false}
+type VenueAccommodationSetting struct {
+	// EnableMultiOccupancy Whether room rates are priced by occupancy (single, double, triple, quad).
+	EnableMultiOccupancy *bool `json:"enableMultiOccupancy,omitempty"`
+}
+
+// VenueActivePeriod A day of the year (month 1-12, date 1-31) that bounds when an item is offered.
+//
+// Example: {"date":2,"month":1}
+type VenueActivePeriod struct {
+	Date  *int `json:"date,omitempty"`
+	Month *int `json:"month,omitempty"`
+}
+
+// VenueAddress A venue's postal address (the iVvy address format plus countryName).
+//
+// Example: {"city":"Surfers Paradise","countryCode":"AU","countryName":null,"line1":"8 The Esplanade","line2":"","line3":"","line4":"","postalCode":"4217","stateCode":"QLD","stateName":null}
+type VenueAddress struct {
+	City        *string `json:"city,omitempty"`
+	CountryCode *string `json:"countryCode,omitempty"`
+	CountryName *string `json:"countryName,omitempty"`
+	Line1       *string `json:"line1,omitempty"`
+	Line2       *string `json:"line2,omitempty"`
+	Line3       *string `json:"line3,omitempty"`
+	Line4       *string `json:"line4,omitempty"`
+
+	// PostalCode A code that is text (for example a postal code or a business number)
+	// but that some venues' records send as a JSON number; kept as the raw
+	// JSON value.
+	//
+	//
+	// Example: 4227
+	PostalCode *VenueStringOrNumber `json:"postalCode,omitempty"`
+	StateCode  *string              `json:"stateCode,omitempty"`
+	StateName  *string              `json:"stateName,omitempty"`
+}
+
+// VenueBeveragePackageSummary A beverage package as getVenue lists it. The page's table names the
+// pax limits minimumPax and maximumPax; its example sends minPax and
+// maxPax. Both are accepted.
+//
+// Example: {"activePeriodEnd":null,"activePeriodStart":null,"currentStatus":1,"id":33,"marketplaceCategories":[2],"marketplaceName":"Arrival cocktail","maxPax":0,"minPax":0,"name":"House cocktail on arrival","smallDescription":"One cocktail per guest"}
+type VenueBeveragePackageSummary struct {
+	// ActivePeriodEnd A day of the year (month 1-12, date 1-31) that bounds when an item is offered.
+	//
+	// Example: {"date":2,"month":1}
+	ActivePeriodEnd *VenueActivePeriod `json:"activePeriodEnd,omitempty"`
+
+	// ActivePeriodStart A day of the year (month 1-12, date 1-31) that bounds when an item is offered.
+	//
+	// Example: {"date":2,"month":1}
+	ActivePeriodStart *VenueActivePeriod `json:"activePeriodStart,omitempty"`
+
+	// CurrentStatus The package's status (open set; the page gives no meanings).
+	CurrentStatus *int `json:"currentStatus,omitempty"`
+
+	// Id An integer that the server may send as a JSON number or as a string of digits.
+	Id                    *Integer `json:"id,omitempty"`
+	MarketplaceCategories *[]int   `json:"marketplaceCategories,omitempty"`
+	MarketplaceName       *string  `json:"marketplaceName,omitempty"`
+
+	// MaxPax An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	MaxPax *NullableInteger `json:"maxPax,omitempty"`
+
+	// MaximumPax An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	MaximumPax *NullableInteger `json:"maximumPax,omitempty"`
+
+	// MinPax An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	MinPax *NullableInteger `json:"minPax,omitempty"`
+
+	// MinimumPax An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	MinimumPax       *NullableInteger `json:"minimumPax,omitempty"`
+	Name             *string          `json:"name,omitempty"`
+	SmallDescription *string          `json:"smallDescription,omitempty"`
+}
+
+// VenueBookingCustomField The definition of a custom field of venue bookings.
+//
+// Example: {"displayName":"Purchase order","fieldType":0,"id":1,"isRequired":false,"isRequiredOnMarketplace":false,"selectValues":null,"sortOrder":0,"tooltipText":"","userGroupIds":[10],"visibleTo":2}
+type VenueBookingCustomField struct {
+	DisplayName *string `json:"displayName,omitempty"`
+
+	// FieldType 0 small text, 1 large text, 2 single select, 3 multi select, 5 date, 10 HTML text (open set).
+	FieldType *int `json:"fieldType,omitempty"`
+
+	// Id An integer that the server may send as a JSON number or as a string of digits.
+	Id                      Integer `json:"id"`
+	IsRequired              *bool   `json:"isRequired,omitempty"`
+	IsRequiredOnMarketplace *bool   `json:"isRequiredOnMarketplace,omitempty"`
+
+	// SelectValues The choices of a select field; null for other fields.
+	SelectValues *map[string]interface{} `json:"selectValues,omitempty"`
+
+	// SortOrder An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	SortOrder    *NullableInteger `json:"sortOrder,omitempty"`
+	TooltipText  *string          `json:"tooltipText,omitempty"`
+	UserGroupIds *[]Integer       `json:"userGroupIds,omitempty"`
+
+	// VisibleTo 1 all users, 2 the user groups in userGroupIds, 3 nobody (open set).
+	VisibleTo *int `json:"visibleTo,omitempty"`
+}
+
+// VenueBookingCustomFieldCollection Example: {"meta":{"count":1,"perPage":10,"start":0,"totalResults":1},"results":[{"displayName":"Purchase order","fieldType":0,"id":1,"isRequired":false,"isRequiredOnMarketplace":false,"selectValues":null,"sortOrder":0,"tooltipText":"","userGroupIds":[],"visibleTo":1}]}
+type VenueBookingCustomFieldCollection struct {
+	// Meta Paging facts of a collection; any key may be absent.
+	Meta    *CollectionMeta           `json:"meta,omitempty"`
+	Results []VenueBookingCustomField `json:"results"`
+}
+
+// VenueBookingReleaseTerm A release term of a booking's accommodation block: numDaysFromEvent
+// days before the event, unused rooms go back to the venue, either
+// numOfRooms rooms or percentageOfRooms percent of them.
+//
+// Example: {"bookingId":4288,"numDaysFromEvent":10,"numOfRooms":0,"percentageOfRooms":5,"type":1,"venueId":166}
+type VenueBookingReleaseTerm struct {
+	// BookingId An integer that the server may send as a JSON number or as a string of digits.
+	BookingId *Integer `json:"bookingId,omitempty"`
+
+	// NumDaysFromEvent An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	NumDaysFromEvent *NullableInteger `json:"numDaysFromEvent,omitempty"`
+
+	// NumOfRooms An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	NumOfRooms *NullableInteger `json:"numOfRooms,omitempty"`
+
+	// PercentageOfRooms A decimal number that may be null (decodes as 0), sent as a JSON
+	// number or as a numeric string.
+	//
+	//
+	// Example: 12.5
+	PercentageOfRooms *VenueNullableDecimal `json:"percentageOfRooms,omitempty"`
+
+	// Type Which amount applies, 0 numOfRooms, 1 percentageOfRooms (open set).
+	Type *int `json:"type,omitempty"`
+
+	// VenueId An integer that the server may send as a JSON number or as a string of digits.
+	VenueId *Integer `json:"venueId,omitempty"`
+}
+
+// VenueBookingReleaseTermCollection Example: {"meta":{"count":1,"perPage":5,"start":0,"totalResults":1},"results":[{"bookingId":4288,"numDaysFromEvent":15,"numOfRooms":5,"percentageOfRooms":0,"type":0,"venueId":166}]}
+type VenueBookingReleaseTermCollection struct {
+	// Meta Paging facts of a collection; any key may be absent.
+	Meta    *CollectionMeta           `json:"meta,omitempty"`
+	Results []VenueBookingReleaseTerm `json:"results"`
+}
+
+// VenueCostCenter A venue's cost center, derived from one of the account's.
+//
+// Example: {"code":"venueccfd","description":"Venue food cost center","id":1,"name":"Food","parentDefaultType":1,"parentId":321}
+type VenueCostCenter struct {
+	Code        *string `json:"code,omitempty"`
+	Description *string `json:"description,omitempty"`
+
+	// Id An integer that the server may send as a JSON number or as a string of digits.
+	Id   Integer `json:"id"`
+	Name *string `json:"name,omitempty"`
+
+	// ParentDefaultType The default type of the parent account cost center (open set; see the account namespace's cost centers).
+	ParentDefaultType *int `json:"parentDefaultType,omitempty"`
+
+	// ParentId An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	ParentId *NullableInteger `json:"parentId,omitempty"`
+}
+
+// VenueCostCenterCollection Example: {"meta":{"count":1,"perPage":50,"start":0,"totalResults":1},"results":[{"code":"venueccfd","description":"Venue food cost center","id":1,"name":"Food","parentDefaultType":1,"parentId":321}]}
+type VenueCostCenterCollection struct {
+	// Meta Paging facts of a collection; any key may be absent.
+	Meta    *CollectionMeta   `json:"meta,omitempty"`
+	Results []VenueCostCenter `json:"results"`
+}
+
+// VenueDate An iVvy date, "yyyy-mm-dd".
+//
+// Example: 2026-05-09
+type VenueDate = string
+
+// VenueDayAvailability Example: {"isAvailable":true}
+type VenueDayAvailability struct {
+	IsAvailable *bool `json:"isAvailable,omitempty"`
+}
+
+// VenueEventSubType Example: {"id":1,"name":"Christmas Eve"}
+type VenueEventSubType struct {
+	// Id An integer that the server may send as a JSON number or as a string of digits.
+	Id   *Integer `json:"id,omitempty"`
+	Name *string  `json:"name,omitempty"`
+}
+
+// VenueEventType A type of event that the account's bookings and opportunities use.
+//
+// Example: {"contactType":0,"createdDate":"2025-12-18 09:48:05 UTC","description":null,"id":1,"isViewable":true,"marketplaceEventType":2,"modifiedDate":"2025-12-18 09:48:05 UTC","name":"Christmas","subTypes":[{"id":1,"name":"Christmas Eve"}]}
+type VenueEventType struct {
+	// ContactType Who a booking of this type is for, 0 company and contact, 1 company, 2 contact (open set).
+	ContactType *int `json:"contactType,omitempty"`
+
+	// CreatedDate An iVvy timestamp that may be unset: null or "" (both decode as the
+	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	CreatedDate *NullableTimestamp `json:"createdDate,omitempty"`
+	Description *string            `json:"description,omitempty"`
+
+	// Id An integer that the server may send as a JSON number or as a string of digits.
+	Id Integer `json:"id"`
+
+	// IsViewable Whether the type is shown on the marketplace.
+	IsViewable *bool `json:"isViewable,omitempty"`
+
+	// MarketplaceEventType The marketplace event type it maps to: 1 other, 2 Christmas, 3
+	// cocktail, 4 conference, 5 corporate function, 6 dinner, 7
+	// exhibition, 8 meeting, 9 party, 10 wedding, 11 event, 13
+	// breakfast, 14 lunch (open set).
+	MarketplaceEventType *int `json:"marketplaceEventType,omitempty"`
+
+	// ModifiedDate An iVvy timestamp that may be unset: null or "" (both decode as the
+	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	ModifiedDate *NullableTimestamp   `json:"modifiedDate,omitempty"`
+	Name         *string              `json:"name,omitempty"`
+	SubTypes     *[]VenueEventSubType `json:"subTypes,omitempty"`
+}
+
+// VenueEventTypeCollection Example: {"meta":{"count":1,"perPage":10,"start":0,"totalResults":1},"results":[{"contactType":0,"createdDate":"2025-12-18 09:48:05 UTC","description":null,"id":2,"isViewable":true,"marketplaceEventType":3,"modifiedDate":"2025-12-18 09:48:05 UTC","name":"Cocktail","subTypes":[]}]}
+type VenueEventTypeCollection struct {
+	// Meta Paging facts of a collection; any key may be absent.
+	Meta    *CollectionMeta  `json:"meta,omitempty"`
+	Results []VenueEventType `json:"results"`
+}
+
+// VenueFile An image or other file stored by iVvy.
+//
+// Example: {"contentType":"image/png","originalFileName":"salon.png","size":7051,"tags":[],"url":"https://static.example.com/venues/1/spaces/3/salon.png"}
+type VenueFile struct {
+	// AccountId An integer that the server may send as a JSON number or as a string of digits.
+	AccountId *Integer `json:"accountId,omitempty"`
+
+	// ContentType A MIME type, for example "image/jpeg".
+	ContentType *string `json:"contentType,omitempty"`
+
+	// Id An integer that the server may send as a JSON number or as a string of digits.
+	Id               *Integer `json:"id,omitempty"`
+	OriginalFileName *string  `json:"originalFileName,omitempty"`
+
+	// Size An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	Size *NullableInteger `json:"size,omitempty"`
+
+	// Tags The file's tags.
+	Tags *[]string `json:"tags,omitempty"`
+	Url  *string   `json:"url,omitempty"`
+}
+
+// VenueFunctionSpace A function space as getVenue lists it.
+//
+// Example: {"area":null,"description":null,"floorPressureMaximum":null,"hasLayouts":true,"heightMaximum":null,"heightMinimum":null,"id":3,"image":null,"layouts":[{"id":5,"paxMaximum":null,"paxMinimum":null,"timeForSetup":0,"timeForTakedown":0,"type":1}],"length":null,"marketplaceEventTypes":null,"marketplaceName":"The Salon","maxPax":10,"minPax":1,"name":"The Salon","width":null}
+type VenueFunctionSpace struct {
+	// Area A decimal number that may be null (decodes as 0), sent as a JSON
+	// number or as a numeric string.
+	//
+	//
+	// Example: 12.5
+	Area        *VenueNullableDecimal `json:"area,omitempty"`
+	Description *string               `json:"description,omitempty"`
+
+	// FloorPressureMaximum A decimal number that may be null (decodes as 0), sent as a JSON
+	// number or as a numeric string.
+	//
+	//
+	// Example: 12.5
+	FloorPressureMaximum *VenueNullableDecimal `json:"floorPressureMaximum,omitempty"`
+
+	// FloorPressureMinimum A decimal number that may be null (decodes as 0), sent as a JSON
+	// number or as a numeric string.
+	//
+	//
+	// Example: 12.5
+	FloorPressureMinimum *VenueNullableDecimal `json:"floorPressureMinimum,omitempty"`
+	HasLayouts           *bool                 `json:"hasLayouts,omitempty"`
+
+	// HeightMaximum A decimal number that may be null (decodes as 0), sent as a JSON
+	// number or as a numeric string.
+	//
+	//
+	// Example: 12.5
+	HeightMaximum *VenueNullableDecimal `json:"heightMaximum,omitempty"`
+
+	// HeightMinimum A decimal number that may be null (decodes as 0), sent as a JSON
+	// number or as a numeric string.
+	//
+	//
+	// Example: 12.5
+	HeightMinimum *VenueNullableDecimal `json:"heightMinimum,omitempty"`
+
+	// Id An integer that the server may send as a JSON number or as a string of digits.
+	Id *Integer `json:"id,omitempty"`
+
+	// Image An image or other file stored by iVvy.
+	//
+	// Example: {"contentType":"image/png","originalFileName":"salon.png","size":7051,"tags":[],"url":"https://static.example.com/venues/1/spaces/3/salon.png"}
+	Image   *VenueFile                  `json:"image,omitempty"`
+	Layouts *[]VenueFunctionSpaceLayout `json:"layouts,omitempty"`
+
+	// Length A decimal number that may be null (decodes as 0), sent as a JSON
+	// number or as a numeric string.
+	//
+	//
+	// Example: 12.5
+	Length *VenueNullableDecimal `json:"length,omitempty"`
+
+	// MarketplaceEventTypes 11 event, 21 wedding, 31 conference, 41 meeting (open set).
+	MarketplaceEventTypes *[]int  `json:"marketplaceEventTypes,omitempty"`
+	MarketplaceName       *string `json:"marketplaceName,omitempty"`
+
+	// MaxPax An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	MaxPax *NullableInteger `json:"maxPax,omitempty"`
+
+	// MinPax An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	MinPax *NullableInteger `json:"minPax,omitempty"`
+	Name   *string          `json:"name,omitempty"`
+
+	// Width A decimal number that may be null (decodes as 0), sent as a JSON
+	// number or as a numeric string.
+	//
+	//
+	// Example: 12.5
+	Width *VenueNullableDecimal `json:"width,omitempty"`
+}
+
+// VenueFunctionSpaceLayout A layout of a function space with its capacity and set-up times.
+//
+// Example: {"description":null,"id":5,"name":"Cabaret","paxMaximum":80,"paxMinimum":10,"timeForSetup":30,"timeForTakedown":30,"type":4}
+type VenueFunctionSpaceLayout struct {
+	Description *string `json:"description,omitempty"`
+
+	// Id An integer that the server may send as a JSON number or as a string of digits.
+	Id *Integer `json:"id,omitempty"`
+
+	// Image An image or other file stored by iVvy.
+	//
+	// Example: {"contentType":"image/png","originalFileName":"salon.png","size":7051,"tags":[],"url":"https://static.example.com/venues/1/spaces/3/salon.png"}
+	Image *VenueFile `json:"image,omitempty"`
+	Name  *string    `json:"name,omitempty"`
+
+	// PaxMaximum An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	PaxMaximum *NullableInteger `json:"paxMaximum,omitempty"`
+
+	// PaxMinimum An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	PaxMinimum *NullableInteger `json:"paxMinimum,omitempty"`
+
+	// TimeForSetup An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	TimeForSetup *NullableInteger `json:"timeForSetup,omitempty"`
+
+	// TimeForTakedown An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	TimeForTakedown *NullableInteger `json:"timeForTakedown,omitempty"`
+
+	// Type 0 custom, 1 theatre, 2 classroom, 3 U-shape, 4 cabaret, 5 boardroom, 6 banquet, 7 cocktail, 8 hollow square, 9 exhibition (open set).
+	Type *int `json:"type,omitempty"`
+}
+
+// VenueGetCostCenterListRequest Example: {"venueId":10}
+type VenueGetCostCenterListRequest struct {
+	// Filter Narrows a collection: each key names a field, each value is what it
+	// must equal. A key may end in a modifier: __CONTAINS, __NOTCONTAINS,
+	// __BEGINS, __ENDS, __LESSTHAN (at most), __GREATERTHAN (at least),
+	// __NOT or __EMPTY; for example {"firstName__BEGINS": "M"}. The value
+	// "__ISNULL__" matches fields that are not set.
+	Filter *Filter `json:"filter,omitempty"`
+
+	// PerPage Records per page. Actions cap it at an undocumented maximum; a larger
+	// value has no effect beyond the cap.
+	PerPage *PageSize `json:"perPage,omitempty"`
+
+	// Start Zero-based offset of the first record to return (not a page number):
+	// the second page of 20 starts at 20. The server assumes 0 when absent.
+	Start   *PageStart `json:"start,omitempty"`
+	VenueId int64      `json:"venueId"`
+}
+
+// VenueGetVenueListRequest Example: {"perPage":2,"start":0}
+type VenueGetVenueListRequest struct {
+	// Filter Narrows a collection: each key names a field, each value is what it
+	// must equal. A key may end in a modifier: __CONTAINS, __NOTCONTAINS,
+	// __BEGINS, __ENDS, __LESSTHAN (at most), __GREATERTHAN (at least),
+	// __NOT or __EMPTY; for example {"firstName__BEGINS": "M"}. The value
+	// "__ISNULL__" matches fields that are not set.
+	Filter *Filter `json:"filter,omitempty"`
+
+	// PerPage Records per page. Actions cap it at an undocumented maximum; a larger
+	// value has no effect beyond the cap.
+	PerPage *PageSize `json:"perPage,omitempty"`
+
+	// Start Zero-based offset of the first record to return (not a page number):
+	// the second page of 20 starts at 20. The server assumes 0 when absent.
+	Start *PageStart `json:"start,omitempty"`
+}
+
+// VenueGetVenueRequest Example: {"id":21}
+type VenueGetVenueRequest struct {
+	// Id The venue.
+	Id int64 `json:"id"`
+}
+
+// VenueMenu A catering menu of a venue.
+//
+// Example: {"cost":48.5,"costType":1,"id":125,"marketplaceCategories":[3],"marketplaceName":"Working lunch","maximumPax":30,"menuTypeCategory":2,"minimumPax":10,"name":"Working lunch","smallDescription":"Sandwiches and salads"}
+type VenueMenu struct {
+	// Cost A decimal number that may be null (decodes as 0), sent as a JSON
+	// number or as a numeric string.
+	//
+	//
+	// Example: 12.5
+	Cost *VenueNullableDecimal `json:"cost,omitempty"`
+
+	// CostPerPerson A decimal number that may be null (decodes as 0), sent as a JSON
+	// number or as a numeric string.
+	//
+	//
+	// Example: 12.5
+	CostPerPerson *VenueNullableDecimal `json:"costPerPerson,omitempty"`
+
+	// CostType 1 per person, 2 flat rate, 3 total of the menu's items (open set).
+	CostType *int `json:"costType,omitempty"`
+
+	// Costcenters The cost split of a menu priced per person across several cost centers.
+	Costcenters *[]VenueMenuCostCenter `json:"costcenters,omitempty"`
+
+	// Id An integer that the server may send as a JSON number or as a string of digits.
+	Id Integer `json:"id"`
+
+	// MarketplaceCategories Where the marketplace shows the menu, 1 breakfast, 2 morning break, 3 lunch, 4 afternoon break, 5 dinner, 6 cocktail (open set).
+	MarketplaceCategories *[]int  `json:"marketplaceCategories,omitempty"`
+	MarketplaceName       *string `json:"marketplaceName,omitempty"`
+
+	// MaximumPax An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	MaximumPax *NullableInteger `json:"maximumPax,omitempty"`
+
+	// MenuTypeCategory 0 unassigned, 1 breakfast, 2 lunch, 3 dinner, 4 coffee break, 5 reception, 6 outside catering (open set).
+	MenuTypeCategory *int `json:"menuTypeCategory,omitempty"`
+
+	// MinimumPax An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	MinimumPax       *NullableInteger `json:"minimumPax,omitempty"`
+	Name             *string          `json:"name,omitempty"`
+	SmallDescription *string          `json:"smallDescription,omitempty"`
+}
+
+// VenueMenuCollection Example: {"meta":{"count":1,"perPage":50,"start":0,"totalResults":1},"results":[{"cost":98,"costType":1,"id":125,"marketplaceCategories":[],"marketplaceName":"Canapes","maximumPax":30,"menuTypeCategory":0,"minimumPax":20,"name":"Canapes","smallDescription":"Six pieces"}]}
+type VenueMenuCollection struct {
+	// Meta Paging facts of a collection; any key may be absent.
+	Meta    *CollectionMeta `json:"meta,omitempty"`
+	Results []VenueMenu     `json:"results"`
+}
+
+// VenueMenuCostCenter Example: {"costPerPerson":30,"costPerPersonExcludedTaxIds":[2],"costcenterId":1}
+type VenueMenuCostCenter struct {
+	// CostPerPerson A decimal number that the server may send as a JSON number or as a numeric string.
+	CostPerPerson               Decimal    `json:"costPerPerson"`
+	CostPerPersonExcludedTaxIds *[]Integer `json:"costPerPersonExcludedTaxIds,omitempty"`
+
+	// CostcenterId An integer that the server may send as a JSON number or as a string of digits.
+	CostcenterId Integer `json:"costcenterId"`
+}
+
+// VenueMenuSummary A menu as getVenue lists it.
+//
+// Example: {"activePeriodEnd":null,"activePeriodStart":{"date":2,"month":1},"currentStatus":1,"id":1,"image":null,"marketplaceCategories":[3],"marketplaceName":"Lunch","maximumPax":null,"menuTypeCategory":2,"minimumPax":null,"name":"Lunch","smallDescription":"Two courses"}
+type VenueMenuSummary struct {
+	// ActivePeriodEnd A day of the year (month 1-12, date 1-31) that bounds when an item is offered.
+	//
+	// Example: {"date":2,"month":1}
+	ActivePeriodEnd *VenueActivePeriod `json:"activePeriodEnd,omitempty"`
+
+	// ActivePeriodStart A day of the year (month 1-12, date 1-31) that bounds when an item is offered.
+	//
+	// Example: {"date":2,"month":1}
+	ActivePeriodStart *VenueActivePeriod `json:"activePeriodStart,omitempty"`
+
+	// CurrentStatus The menu's status (open set; the page gives no meanings).
+	CurrentStatus *int `json:"currentStatus,omitempty"`
+
+	// Id An integer that the server may send as a JSON number or as a string of digits.
+	Id *Integer `json:"id,omitempty"`
+
+	// Image An image or other file stored by iVvy.
+	//
+	// Example: {"contentType":"image/png","originalFileName":"salon.png","size":7051,"tags":[],"url":"https://static.example.com/venues/1/spaces/3/salon.png"}
+	Image                 *VenueFile `json:"image,omitempty"`
+	MarketplaceCategories *[]int     `json:"marketplaceCategories,omitempty"`
+	MarketplaceName       *string    `json:"marketplaceName,omitempty"`
+
+	// MaximumPax An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	MaximumPax *NullableInteger `json:"maximumPax,omitempty"`
+
+	// MenuTypeCategory 0 unassigned, 1 breakfast, 2 lunch, 3 dinner, 4 coffee break, 5 reception, 6 outside catering (open set).
+	MenuTypeCategory *int `json:"menuTypeCategory,omitempty"`
+
+	// MinimumPax An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	MinimumPax       *NullableInteger `json:"minimumPax,omitempty"`
+	Name             *string          `json:"name,omitempty"`
+	SmallDescription *string          `json:"smallDescription,omitempty"`
+}
+
+// VenueNullableDate An iVvy date, "yyyy-mm-dd", that may be unset (null or "").
+//
+// Example: 2026-05-09
+type VenueNullableDate = string
+
+// VenueNullableDecimal A decimal number that may be null (decodes as 0), sent as a JSON
+// number or as a numeric string.
+//
+// Example: 12.5
+type VenueNullableDecimal = Float
+
+// VenueNullableTimeOfDay An iVvy time of day, "HH:mm:ss", that may be unset (null or "").
+//
+// Example: 17:00:00
+type VenueNullableTimeOfDay = string
+
+// VenuePackage A package (event template) of a venue.
+//
+// Example: {"actualCost":50,"actualCostExcludedTaxIds":[1],"cost":500,"costcenters":[{"excludedTaxIds":[1],"id":1,"value":149.5}],"costcentersDiscounts":[{"id":1,"value":18}],"createdDate":"2025-12-18 12:23:53","discountCampaignId":59,"endDate":null,"endTime":"12:30:00","eventTypes":[1,2],"excludedFromCommissions":false,"hasLimitedStartTimes":true,"hasSessions":true,"id":1,"isAccommIncluded":false,"isVisibleOnVenueSearch":false,"largeDescription":"\u003cp\u003eStandard\u003c/p\u003e","limitedStartTimes":["08:30:00","09:00:00"],"marketplaceName":"Standard","maxPax":1000,"minPax":1,"modifiedDate":"2026-04-23 23:28:28","name":"Standard","priceMethod":1,"reduceRoomHireFirst":true,"smallDescription":"Standard","sortOrder":0,"spaceCustomLayoutName":"C","spaceId":1,"spaceLayoutId":2,"startDate":null,"startTime":"06:00:00","type":1,"userGroupIds":[]}
+type VenuePackage struct {
+	// ActualCost A decimal number that may be null (decodes as 0), sent as a JSON
+	// number or as a numeric string.
+	//
+	//
+	// Example: 12.5
+	ActualCost               *VenueNullableDecimal `json:"actualCost,omitempty"`
+	ActualCostExcludedTaxIds *[]Integer            `json:"actualCostExcludedTaxIds,omitempty"`
+
+	// Cost A decimal number that may be null (decodes as 0), sent as a JSON
+	// number or as a numeric string.
+	//
+	//
+	// Example: 12.5
+	Cost                 *VenueNullableDecimal             `json:"cost,omitempty"`
+	Costcenters          *[]VenuePackageCostCenter         `json:"costcenters,omitempty"`
+	CostcentersDiscounts *[]VenuePackageCostCenterDiscount `json:"costcentersDiscounts,omitempty"`
+
+	// CreatedDate An iVvy timestamp that may be unset: null or "" (both decode as the
+	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	CreatedDate *NullableTimestamp `json:"createdDate,omitempty"`
+
+	// DiscountCampaignId An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	DiscountCampaignId *NullableInteger `json:"discountCampaignId,omitempty"`
+
+	// EndDate An iVvy date, "yyyy-mm-dd", that may be unset (null or "").
+	//
+	// Example: 2026-05-09
+	EndDate *VenueNullableDate `json:"endDate,omitempty"`
+
+	// EndTime An iVvy time of day, "HH:mm:ss", that may be unset (null or "").
+	//
+	// Example: 17:00:00
+	EndTime *VenueNullableTimeOfDay `json:"endTime,omitempty"`
+
+	// EventTypes The event types the package applies to; empty for all.
+	EventTypes              *[]Integer `json:"eventTypes,omitempty"`
+	ExcludedFromCommissions *bool      `json:"excludedFromCommissions,omitempty"`
+	HasLimitedStartTimes    *bool      `json:"hasLimitedStartTimes,omitempty"`
+	HasSessions             *bool      `json:"hasSessions,omitempty"`
+
+	// Id An integer that the server may send as a JSON number or as a string of digits.
+	Id Integer `json:"id"`
+
+	// IsAccommIncluded Legacy; not to be relied on.
+	IsAccommIncluded       *bool `json:"isAccommIncluded,omitempty"`
+	IsVisibleOnVenueSearch *bool `json:"isVisibleOnVenueSearch,omitempty"`
+
+	// LargeDescription HTML.
+	LargeDescription *string `json:"largeDescription,omitempty"`
+
+	// LimitedStartTimes The times a booking of the package may start, with hasLimitedStartTimes.
+	LimitedStartTimes *[]VenueTimeOfDay `json:"limitedStartTimes,omitempty"`
+	MarketplaceName   *string           `json:"marketplaceName,omitempty"`
+
+	// MaxPax An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	MaxPax *NullableInteger `json:"maxPax,omitempty"`
+
+	// MinPax An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	MinPax *NullableInteger `json:"minPax,omitempty"`
+
+	// ModifiedDate An iVvy timestamp that may be unset: null or "" (both decode as the
+	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	ModifiedDate *NullableTimestamp `json:"modifiedDate,omitempty"`
+	Name         *string            `json:"name,omitempty"`
+
+	// PriceMethod How cost applies, 1 per person, 2 flat rate (open set).
+	PriceMethod         *int  `json:"priceMethod,omitempty"`
+	ReduceRoomHireFirst *bool `json:"reduceRoomHireFirst,omitempty"`
+
+	// SmallDescription HTML.
+	SmallDescription *string `json:"smallDescription,omitempty"`
+
+	// SortOrder An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	SortOrder             *NullableInteger `json:"sortOrder,omitempty"`
+	SpaceCustomLayoutName *string          `json:"spaceCustomLayoutName,omitempty"`
+
+	// SpaceId An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	SpaceId *NullableInteger `json:"spaceId,omitempty"`
+
+	// SpaceLayoutId An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	SpaceLayoutId *NullableInteger `json:"spaceLayoutId,omitempty"`
+
+	// StartDate An iVvy date, "yyyy-mm-dd", that may be unset (null or "").
+	//
+	// Example: 2026-05-09
+	StartDate *VenueNullableDate `json:"startDate,omitempty"`
+
+	// StartTime An iVvy time of day, "HH:mm:ss", that may be unset (null or "").
+	//
+	// Example: 17:00:00
+	StartTime *VenueNullableTimeOfDay `json:"startTime,omitempty"`
+
+	// Type 1 detailed, 2 simple (open set).
+	Type *int `json:"type,omitempty"`
+
+	// UserGroupIds The user groups the package applies to; empty for all.
+	UserGroupIds *[]Integer `json:"userGroupIds,omitempty"`
+}
+
+// VenuePackageBeverage A beverage package served in a package session.
+//
+// Example: {"amount":10,"beverageId":1,"beverageVenueId":1,"costcenterId":2,"createdDate":"2025-12-18 12:25:32","endTime":"09:00:00","excludedTaxIds":[],"id":1,"includeInPackage":false,"itemsIds":[1,10],"modifiedDate":"2026-04-23 05:52:34","name":"Morning tea","numHours":null,"sameAsSessionTime":true,"startTime":"08:00:00"}
+type VenuePackageBeverage struct {
+	// Amount A decimal number that may be null (decodes as 0), sent as a JSON
+	// number or as a numeric string.
+	//
+	//
+	// Example: 12.5
+	Amount *VenueNullableDecimal `json:"amount,omitempty"`
+
+	// BeverageId An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	BeverageId *NullableInteger `json:"beverageId,omitempty"`
+
+	// BeverageVenueId An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	BeverageVenueId *NullableInteger `json:"beverageVenueId,omitempty"`
+
+	// CostcenterId An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	CostcenterId *NullableInteger `json:"costcenterId,omitempty"`
+
+	// CreatedDate An iVvy timestamp that may be unset: null or "" (both decode as the
+	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	CreatedDate *NullableTimestamp `json:"createdDate,omitempty"`
+
+	// EndTime An iVvy time of day, "HH:mm:ss", that may be unset (null or "").
+	//
+	// Example: 17:00:00
+	EndTime        *VenueNullableTimeOfDay `json:"endTime,omitempty"`
+	ExcludedTaxIds *[]Integer              `json:"excludedTaxIds,omitempty"`
+
+	// Id An integer that the server may send as a JSON number or as a string of digits.
+	Id               *Integer   `json:"id,omitempty"`
+	IncludeInPackage *bool      `json:"includeInPackage,omitempty"`
+	ItemsIds         *[]Integer `json:"itemsIds,omitempty"`
+
+	// ModifiedDate An iVvy timestamp that may be unset: null or "" (both decode as the
+	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	ModifiedDate *NullableTimestamp `json:"modifiedDate,omitempty"`
+	Name         *string            `json:"name,omitempty"`
+
+	// NumHours A decimal number that may be null (decodes as 0), sent as a JSON
+	// number or as a numeric string.
+	//
+	//
+	// Example: 12.5
+	NumHours          *VenueNullableDecimal `json:"numHours,omitempty"`
+	SameAsSessionTime *bool                 `json:"sameAsSessionTime,omitempty"`
+
+	// StartTime An iVvy time of day, "HH:mm:ss", that may be unset (null or "").
+	//
+	// Example: 17:00:00
+	StartTime *VenueNullableTimeOfDay `json:"startTime,omitempty"`
+}
+
+// VenuePackageCollection Example: {"meta":{"count":1,"perPage":2,"start":0,"totalResults":1},"results":[{"cost":100,"costcenters":[],"costcentersDiscounts":[],"eventTypes":[],"hasLimitedStartTimes":false,"hasSessions":false,"id":4,"limitedStartTimes":[],"maxPax":200,"minPax":1,"name":"Premium","priceMethod":2,"type":2,"userGroupIds":[]}]}
+type VenuePackageCollection struct {
+	// Meta Paging facts of a collection; any key may be absent.
+	Meta    *CollectionMeta `json:"meta,omitempty"`
+	Results []VenuePackage  `json:"results"`
+}
+
+// VenuePackageCostCenter The share of a price that goes to a cost center, and the taxes excluded from it.
+//
+// Example: {"excludedTaxIds":[3910,3979],"id":3,"value":100.5}
+type VenuePackageCostCenter struct {
+	ExcludedTaxIds *[]Integer `json:"excludedTaxIds,omitempty"`
+
+	// Id An integer that the server may send as a JSON number or as a string of digits.
+	Id *Integer `json:"id,omitempty"`
+
+	// Value A decimal number that may be null (decodes as 0), sent as a JSON
+	// number or as a numeric string.
+	//
+	//
+	// Example: 12.5
+	Value *VenueNullableDecimal `json:"value,omitempty"`
+}
+
+// VenuePackageCostCenterDiscount A discount on a cost center's share, in percent.
+//
+// Example: {"id":2,"value":18}
+type VenuePackageCostCenterDiscount struct {
+	// Id An integer that the server may send as a JSON number or as a string of digits.
+	Id *Integer `json:"id,omitempty"`
+
+	// Value A decimal number that may be null (decodes as 0), sent as a JSON
+	// number or as a numeric string.
+	//
+	//
+	// Example: 12.5
+	Value *VenueNullableDecimal `json:"value,omitempty"`
+}
+
+// VenuePackageDetail A package with its sessions and their items (at most 100 of each kind).
+type VenuePackageDetail struct {
+	// ActualCost A decimal number that may be null (decodes as 0), sent as a JSON
+	// number or as a numeric string.
+	//
+	//
+	// Example: 12.5
+	ActualCost               *VenueNullableDecimal `json:"actualCost,omitempty"`
+	ActualCostExcludedTaxIds *[]Integer            `json:"actualCostExcludedTaxIds,omitempty"`
+
+	// Cost A decimal number that may be null (decodes as 0), sent as a JSON
+	// number or as a numeric string.
+	//
+	//
+	// Example: 12.5
+	Cost                 *VenueNullableDecimal             `json:"cost,omitempty"`
+	Costcenters          *[]VenuePackageCostCenter         `json:"costcenters,omitempty"`
+	CostcentersDiscounts *[]VenuePackageCostCenterDiscount `json:"costcentersDiscounts,omitempty"`
+
+	// CreatedDate An iVvy timestamp that may be unset: null or "" (both decode as the
+	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	CreatedDate *NullableTimestamp `json:"createdDate,omitempty"`
+
+	// DiscountCampaignId An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	DiscountCampaignId *NullableInteger `json:"discountCampaignId,omitempty"`
+
+	// EndDate An iVvy date, "yyyy-mm-dd", that may be unset (null or "").
+	//
+	// Example: 2026-05-09
+	EndDate *VenueNullableDate `json:"endDate,omitempty"`
+
+	// EndTime An iVvy time of day, "HH:mm:ss", that may be unset (null or "").
+	//
+	// Example: 17:00:00
+	EndTime *VenueNullableTimeOfDay `json:"endTime,omitempty"`
+
+	// EventTypes The event types the package applies to; empty for all.
+	EventTypes              *[]Integer `json:"eventTypes,omitempty"`
+	ExcludedFromCommissions *bool      `json:"excludedFromCommissions,omitempty"`
+	HasLimitedStartTimes    *bool      `json:"hasLimitedStartTimes,omitempty"`
+	HasSessions             *bool      `json:"hasSessions,omitempty"`
+
+	// Id An integer that the server may send as a JSON number or as a string of digits.
+	Id Integer `json:"id"`
+
+	// IsAccommIncluded Legacy; not to be relied on.
+	IsAccommIncluded       *bool `json:"isAccommIncluded,omitempty"`
+	IsVisibleOnVenueSearch *bool `json:"isVisibleOnVenueSearch,omitempty"`
+
+	// LargeDescription HTML.
+	LargeDescription *string `json:"largeDescription,omitempty"`
+
+	// LimitedStartTimes The times a booking of the package may start, with hasLimitedStartTimes.
+	LimitedStartTimes *[]VenueTimeOfDay `json:"limitedStartTimes,omitempty"`
+	MarketplaceName   *string           `json:"marketplaceName,omitempty"`
+
+	// MaxPax An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	MaxPax *NullableInteger `json:"maxPax,omitempty"`
+
+	// MinPax An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	MinPax *NullableInteger `json:"minPax,omitempty"`
+
+	// ModifiedDate An iVvy timestamp that may be unset: null or "" (both decode as the
+	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	ModifiedDate *NullableTimestamp `json:"modifiedDate,omitempty"`
+	Name         *string            `json:"name,omitempty"`
+
+	// PriceMethod How cost applies, 1 per person, 2 flat rate (open set).
+	PriceMethod         *int                   `json:"priceMethod,omitempty"`
+	ReduceRoomHireFirst *bool                  `json:"reduceRoomHireFirst,omitempty"`
+	Sessions            *[]VenuePackageSession `json:"sessions,omitempty"`
+
+	// SmallDescription HTML.
+	SmallDescription *string `json:"smallDescription,omitempty"`
+
+	// SortOrder An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	SortOrder             *NullableInteger `json:"sortOrder,omitempty"`
+	SpaceCustomLayoutName *string          `json:"spaceCustomLayoutName,omitempty"`
+
+	// SpaceId An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	SpaceId *NullableInteger `json:"spaceId,omitempty"`
+
+	// SpaceLayoutId An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	SpaceLayoutId *NullableInteger `json:"spaceLayoutId,omitempty"`
+
+	// StartDate An iVvy date, "yyyy-mm-dd", that may be unset (null or "").
+	//
+	// Example: 2026-05-09
+	StartDate *VenueNullableDate `json:"startDate,omitempty"`
+
+	// StartTime An iVvy time of day, "HH:mm:ss", that may be unset (null or "").
+	//
+	// Example: 17:00:00
+	StartTime *VenueNullableTimeOfDay `json:"startTime,omitempty"`
+
+	// Type 1 detailed, 2 simple (open set).
+	Type *int `json:"type,omitempty"`
+
+	// UserGroupIds The user groups the package applies to; empty for all.
+	UserGroupIds *[]Integer `json:"userGroupIds,omitempty"`
+}
+
+// VenuePackageMenu A menu served in a package session.
+//
+// Example: {"amount":10,"costcenterId":1,"costcenters":[],"createdDate":"2025-11-09 01:31:05","endTime":"09:00:00","excludedTaxIds":[317],"groups":[{"idHash":"gr6189d144bfc41","marketplaceName":"","maxSelection":2,"minSelection":1,"name":"Group 1","servingTime":null}],"id":14,"includeInPackage":false,"items":[{"groupId":"gr6189d144bfc41","inventoryId":8}],"menuId":13,"menuVenueId":1,"modifiedDate":"2026-04-23 05:28:22","name":"Total of all items","sameAsSessionTime":true,"startTime":"08:00:00"}
+type VenuePackageMenu struct {
+	// Amount A decimal number that may be null (decodes as 0), sent as a JSON
+	// number or as a numeric string.
+	//
+	//
+	// Example: 12.5
+	Amount *VenueNullableDecimal `json:"amount,omitempty"`
+
+	// CostcenterId An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	CostcenterId *NullableInteger `json:"costcenterId,omitempty"`
+
+	// Costcenters The per cost center amounts of a menu priced across several cost centers.
+	Costcenters *[]VenuePackageCostCenter `json:"costcenters,omitempty"`
+
+	// CreatedDate An iVvy timestamp that may be unset: null or "" (both decode as the
+	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	CreatedDate *NullableTimestamp `json:"createdDate,omitempty"`
+
+	// EndTime An iVvy time of day, "HH:mm:ss", that may be unset (null or "").
+	//
+	// Example: 17:00:00
+	EndTime        *VenueNullableTimeOfDay  `json:"endTime,omitempty"`
+	ExcludedTaxIds *[]Integer               `json:"excludedTaxIds,omitempty"`
+	Groups         *[]VenuePackageMenuGroup `json:"groups,omitempty"`
+
+	// Id An integer that the server may send as a JSON number or as a string of digits.
+	Id               *Integer                `json:"id,omitempty"`
+	IncludeInPackage *bool                   `json:"includeInPackage,omitempty"`
+	Items            *[]VenuePackageMenuItem `json:"items,omitempty"`
+
+	// MenuId An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	MenuId *NullableInteger `json:"menuId,omitempty"`
+
+	// MenuVenueId An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	MenuVenueId *NullableInteger `json:"menuVenueId,omitempty"`
+
+	// ModifiedDate An iVvy timestamp that may be unset: null or "" (both decode as the
+	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	ModifiedDate      *NullableTimestamp `json:"modifiedDate,omitempty"`
+	Name              *string            `json:"name,omitempty"`
+	SameAsSessionTime *bool              `json:"sameAsSessionTime,omitempty"`
+
+	// StartTime An iVvy time of day, "HH:mm:ss", that may be unset (null or "").
+	//
+	// Example: 17:00:00
+	StartTime *VenueNullableTimeOfDay `json:"startTime,omitempty"`
+}
+
+// VenuePackageMenuGroup A group of menu items from which guests choose.
+//
+// Example: {"idHash":"gr6189d144bfc41","marketplaceName":"","maxSelection":2,"minSelection":1,"name":"Mains","servingTime":"12:30:00"}
+type VenuePackageMenuGroup struct {
+	IdHash          *string `json:"idHash,omitempty"`
+	MarketplaceName *string `json:"marketplaceName,omitempty"`
+
+	// MaxSelection An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	MaxSelection *NullableInteger `json:"maxSelection,omitempty"`
+
+	// MinSelection An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	MinSelection *NullableInteger `json:"minSelection,omitempty"`
+	Name         *string          `json:"name,omitempty"`
+
+	// ServingTime An iVvy time of day, "HH:mm:ss", that may be unset (null or "").
+	//
+	// Example: 17:00:00
+	ServingTime *VenueNullableTimeOfDay `json:"servingTime,omitempty"`
+}
+
+// VenuePackageMenuItem Example: {"groupId":"","inventoryId":10}
+type VenuePackageMenuItem struct {
+	// GroupId The idHash of the item's group; "" when it has none.
+	GroupId *string `json:"groupId,omitempty"`
+
+	// InventoryId An integer that the server may send as a JSON number or as a string of digits.
+	InventoryId *Integer `json:"inventoryId,omitempty"`
+}
+
+// VenuePackageProduct An inventory product in a package session.
+//
+// Example: {"amount":null,"costcenterId":3,"createdDate":"2025-12-01 00:58:55","excludedTaxIds":[317],"id":3,"includeInPackage":false,"modifiedDate":"2026-04-23 06:17:48","productId":13}
+type VenuePackageProduct struct {
+	// Amount A decimal number that may be null (decodes as 0), sent as a JSON
+	// number or as a numeric string.
+	//
+	//
+	// Example: 12.5
+	Amount *VenueNullableDecimal `json:"amount,omitempty"`
+
+	// CostcenterId An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	CostcenterId *NullableInteger `json:"costcenterId,omitempty"`
+
+	// CreatedDate An iVvy timestamp that may be unset: null or "" (both decode as the
+	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	CreatedDate    *NullableTimestamp `json:"createdDate,omitempty"`
+	ExcludedTaxIds *[]Integer         `json:"excludedTaxIds,omitempty"`
+
+	// Id An integer that the server may send as a JSON number or as a string of digits.
+	Id               *Integer `json:"id,omitempty"`
+	IncludeInPackage *bool    `json:"includeInPackage,omitempty"`
+
+	// ModifiedDate An iVvy timestamp that may be unset: null or "" (both decode as the
+	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	ModifiedDate *NullableTimestamp `json:"modifiedDate,omitempty"`
+
+	// ProductId An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	ProductId *NullableInteger `json:"productId,omitempty"`
+}
+
+// VenuePackageResource A resource hired in a package session.
+//
+// Example: {"amount":12,"costcenterId":2986,"createdDate":"2025-04-06 07:12:50","excludedTaxIds":[],"id":22,"includeInPackage":false,"modifiedDate":"2025-04-06 07:12:50","quantity":1,"resourceId":2,"resourceVenueId":1}
+type VenuePackageResource struct {
+	// Amount A decimal number that may be null (decodes as 0), sent as a JSON
+	// number or as a numeric string.
+	//
+	//
+	// Example: 12.5
+	Amount *VenueNullableDecimal `json:"amount,omitempty"`
+
+	// CostcenterId An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	CostcenterId *NullableInteger `json:"costcenterId,omitempty"`
+
+	// CreatedDate An iVvy timestamp that may be unset: null or "" (both decode as the
+	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	CreatedDate    *NullableTimestamp `json:"createdDate,omitempty"`
+	ExcludedTaxIds *[]Integer         `json:"excludedTaxIds,omitempty"`
+
+	// Id An integer that the server may send as a JSON number or as a string of digits.
+	Id               *Integer `json:"id,omitempty"`
+	IncludeInPackage *bool    `json:"includeInPackage,omitempty"`
+
+	// ModifiedDate An iVvy timestamp that may be unset: null or "" (both decode as the
+	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	ModifiedDate *NullableTimestamp `json:"modifiedDate,omitempty"`
+
+	// Quantity An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	Quantity *NullableInteger `json:"quantity,omitempty"`
+
+	// ResourceId An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	ResourceId *NullableInteger `json:"resourceId,omitempty"`
+
+	// ResourceVenueId An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	ResourceVenueId *NullableInteger `json:"resourceVenueId,omitempty"`
+}
+
+// VenuePackageSession A session of a package. The page's table calls two fields setdownTime
+// and beverages; its example sends setDownTime and beveragePackages.
+// Both spellings are accepted.
+//
+// Example: {"amount":null,"beveragePackages":[],"costcenterId":0,"createdDate":"2025-12-18 12:25:01","endTime":"09:00:00","excludedTaxIds":[],"id":1,"includeInPackage":true,"isOptional":false,"menus":[],"minSpendAmount":10,"minSpendRevenueItems":[1,2],"modifiedDate":"2026-04-23 23:28:31","name":"Morning","overridePax":false,"products":[],"resources":[],"roomHireType":1,"sessionStatusId":0,"sessionTypeId":64,"setDownTime":0,"setupRequirements":[],"setupTime":0,"sortOrder":0,"spaceCustomLayoutName":"C","spaceId":1,"spaceLayoutId":0,"spaceVenueId":1,"startTime":"08:00:00","tariffId":1}
+type VenuePackageSession struct {
+	// Amount A decimal number that may be null (decodes as 0), sent as a JSON
+	// number or as a numeric string.
+	//
+	//
+	// Example: 12.5
+	Amount           *VenueNullableDecimal   `json:"amount,omitempty"`
+	BeveragePackages *[]VenuePackageBeverage `json:"beveragePackages,omitempty"`
+	Beverages        *[]VenuePackageBeverage `json:"beverages,omitempty"`
+
+	// CostcenterId An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	CostcenterId *NullableInteger `json:"costcenterId,omitempty"`
+
+	// CreatedDate An iVvy timestamp that may be unset: null or "" (both decode as the
+	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	CreatedDate *NullableTimestamp `json:"createdDate,omitempty"`
+
+	// EndTime An iVvy time of day, "HH:mm:ss", that may be unset (null or "").
+	//
+	// Example: 17:00:00
+	EndTime        *VenueNullableTimeOfDay `json:"endTime,omitempty"`
+	ExcludedTaxIds *[]Integer              `json:"excludedTaxIds,omitempty"`
+
+	// Id An integer that the server may send as a JSON number or as a string of digits.
+	Id               *Integer            `json:"id,omitempty"`
+	IncludeInPackage *bool               `json:"includeInPackage,omitempty"`
+	IsOptional       *bool               `json:"isOptional,omitempty"`
+	Menus            *[]VenuePackageMenu `json:"menus,omitempty"`
+
+	// MinSpendAmount A decimal number that may be null (decodes as 0), sent as a JSON
+	// number or as a numeric string.
+	//
+	//
+	// Example: 12.5
+	MinSpendAmount       *VenueNullableDecimal `json:"minSpendAmount,omitempty"`
+	MinSpendRevenueItems *[]Integer            `json:"minSpendRevenueItems,omitempty"`
+
+	// ModifiedDate An iVvy timestamp that may be unset: null or "" (both decode as the
+	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	ModifiedDate *NullableTimestamp `json:"modifiedDate,omitempty"`
+	Name         *string            `json:"name,omitempty"`
+
+	// OverridePax Whether attendance may exceed the space's maximum.
+	OverridePax *bool                   `json:"overridePax,omitempty"`
+	Products    *[]VenuePackageProduct  `json:"products,omitempty"`
+	Resources   *[]VenuePackageResource `json:"resources,omitempty"`
+
+	// RoomHireType How room hire is charged (open set; the page gives no meanings).
+	RoomHireType *int `json:"roomHireType,omitempty"`
+
+	// SessionStatusId An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	SessionStatusId *NullableInteger `json:"sessionStatusId,omitempty"`
+
+	// SessionTypeId An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	SessionTypeId *NullableInteger `json:"sessionTypeId,omitempty"`
+
+	// SetDownTime An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	SetDownTime *NullableInteger `json:"setDownTime,omitempty"`
+
+	// SetdownTime An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	SetdownTime       *NullableInteger                `json:"setdownTime,omitempty"`
+	SetupRequirements *[]VenuePackageSetupRequirement `json:"setupRequirements,omitempty"`
+
+	// SetupTime An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	SetupTime *NullableInteger `json:"setupTime,omitempty"`
+
+	// SortOrder An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	SortOrder             *NullableInteger `json:"sortOrder,omitempty"`
+	SpaceCustomLayoutName *string          `json:"spaceCustomLayoutName,omitempty"`
+
+	// SpaceId An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	SpaceId *NullableInteger `json:"spaceId,omitempty"`
+
+	// SpaceLayoutId An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	SpaceLayoutId *NullableInteger `json:"spaceLayoutId,omitempty"`
+
+	// SpaceVenueId An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	SpaceVenueId *NullableInteger `json:"spaceVenueId,omitempty"`
+
+	// StartTime An iVvy time of day, "HH:mm:ss", that may be unset (null or "").
+	//
+	// Example: 17:00:00
+	StartTime *VenueNullableTimeOfDay `json:"startTime,omitempty"`
+
+	// TariffId An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	TariffId *NullableInteger `json:"tariffId,omitempty"`
+}
+
+// VenuePackageSetupRequirement A set-up requirement of a package session, with its choices.
+//
+// Example: {"createdDate":"2026-04-23 23:34:00","description":null,"hasChoices":true,"id":10,"maxChoices":1,"minChoices":1,"modifiedDate":"2026-04-23 23:34:00","name":"Stage","options":[{"createdDate":"2026-04-23 23:34:00","id":15,"modifiedDate":"2026-04-23 23:34:00","name":"Riser","setupRequirementId":18,"setupRequirementOptionId":9,"sortOrder":0}],"setupRequirementId":18,"sortOrder":3}
+type VenuePackageSetupRequirement struct {
+	// CreatedDate An iVvy timestamp that may be unset: null or "" (both decode as the
+	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	CreatedDate *NullableTimestamp `json:"createdDate,omitempty"`
+	Description *string            `json:"description,omitempty"`
+	HasChoices  *bool              `json:"hasChoices,omitempty"`
+
+	// Id An integer that the server may send as a JSON number or as a string of digits.
+	Id *Integer `json:"id,omitempty"`
+
+	// MaxChoices An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	MaxChoices *NullableInteger `json:"maxChoices,omitempty"`
+
+	// MinChoices An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	MinChoices *NullableInteger `json:"minChoices,omitempty"`
+
+	// ModifiedDate An iVvy timestamp that may be unset: null or "" (both decode as the
+	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	ModifiedDate *NullableTimestamp                    `json:"modifiedDate,omitempty"`
+	Name         *string                               `json:"name,omitempty"`
+	Options      *[]VenuePackageSetupRequirementOption `json:"options,omitempty"`
+
+	// SetupRequirementId An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	SetupRequirementId *NullableInteger `json:"setupRequirementId,omitempty"`
+
+	// SortOrder An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	SortOrder *NullableInteger `json:"sortOrder,omitempty"`
+}
+
+// VenuePackageSetupRequirementOption Example: {"createdDate":"2026-04-23 06:38:29","id":11,"modifiedDate":"2026-04-23 06:38:29","name":"Lectern","setupRequirementId":1,"setupRequirementOptionId":3,"sortOrder":1}
+type VenuePackageSetupRequirementOption struct {
+	// CreatedDate An iVvy timestamp that may be unset: null or "" (both decode as the
+	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	CreatedDate *NullableTimestamp `json:"createdDate,omitempty"`
+
+	// Id An integer that the server may send as a JSON number or as a string of digits.
+	Id *Integer `json:"id,omitempty"`
+
+	// ModifiedDate An iVvy timestamp that may be unset: null or "" (both decode as the
+	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	ModifiedDate *NullableTimestamp `json:"modifiedDate,omitempty"`
+	Name         *string            `json:"name,omitempty"`
+
+	// SetupRequirementId An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	SetupRequirementId *NullableInteger `json:"setupRequirementId,omitempty"`
+
+	// SetupRequirementOptionId An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	SetupRequirementOptionId *NullableInteger `json:"setupRequirementOptionId,omitempty"`
+
+	// SortOrder An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	SortOrder *NullableInteger `json:"sortOrder,omitempty"`
+}
+
+// VenuePackageSummary A package as getVenue lists it.
+//
+// Example: {"id":1,"largeDescription":"\u003cp\u003eRoom, lunch and two breaks\u003c/p\u003e","marketplaceEventTypes":[31,41],"marketplaceName":"Day delegate","minPax":10,"name":"Day delegate","price":75,"priceMethod":1,"smallDescription":"Room, lunch and two breaks"}
+type VenuePackageSummary struct {
+	// Id An integer that the server may send as a JSON number or as a string of digits.
+	Id *Integer `json:"id,omitempty"`
+
+	// LargeDescription HTML.
+	LargeDescription *string `json:"largeDescription,omitempty"`
+
+	// MarketplaceEventTypes The marketplace event types the package is shown for, 11 event, 21 wedding, 31 conference, 41 meeting (open set).
+	MarketplaceEventTypes *[]int  `json:"marketplaceEventTypes,omitempty"`
+	MarketplaceName       *string `json:"marketplaceName,omitempty"`
+
+	// MinPax An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	MinPax *NullableInteger `json:"minPax,omitempty"`
+	Name   *string          `json:"name,omitempty"`
+
+	// Price A decimal number that may be null (decodes as 0), sent as a JSON
+	// number or as a numeric string.
+	//
+	//
+	// Example: 12.5
+	Price *VenueNullableDecimal `json:"price,omitempty"`
+
+	// PriceMethod 1 per person, 2 flat rate (open set).
+	PriceMethod      *int    `json:"priceMethod,omitempty"`
+	SmallDescription *string `json:"smallDescription,omitempty"`
+}
+
+// VenueRatePlan An accommodation rate plan (best available rate, "bar") of a venue.
+//
+// Example: {"code":"2-1","description":"\u003cp\u003eRoom only\u003c/p\u003e","id":1,"name":"Basic rate plan"}
+type VenueRatePlan struct {
+	Code *string `json:"code,omitempty"`
+
+	// Description HTML.
+	Description *string `json:"description,omitempty"`
+
+	// Id An integer that the server may send as a JSON number or as a string of digits.
+	Id   Integer `json:"id"`
+	Name *string `json:"name,omitempty"`
+}
+
+// VenueRatePlanCollection Example: {"meta":{"count":1,"start":0,"totalResults":1},"results":[{"code":"2-1","description":"\u003cp\u003eRoom only\u003c/p\u003e","id":1,"name":"Basic rate plan"}]}
+type VenueRatePlanCollection struct {
+	// Meta Paging facts of a collection; any key may be absent.
+	Meta    *CollectionMeta `json:"meta,omitempty"`
+	Results []VenueRatePlan `json:"results"`
+}
+
+// VenueResource Equipment or another resource a venue hires out.
+//
+// Example: {"canBookByHour":true,"categoryId":1,"code":"PROJ","costcenterId":3,"createdDate":"2025-12-20 11:09:38 UTC","dailyCost":110,"hasSubResources":false,"hourlyCost":0,"id":3,"isRestrictedToSpaces":true,"isViewable":true,"longDescription":null,"modifiedDate":"2026-01-10 06:51:47 UTC","name":"Data projector","quantity":12,"shortDescription":"","venueId":1}
+type VenueResource struct {
+	CanBookByHour *bool `json:"canBookByHour,omitempty"`
+
+	// CategoryId An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	CategoryId *NullableInteger `json:"categoryId,omitempty"`
+	Code       *string          `json:"code,omitempty"`
+
+	// CostcenterId An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	CostcenterId *NullableInteger `json:"costcenterId,omitempty"`
+
+	// CreatedDate An iVvy timestamp that may be unset: null or "" (both decode as the
+	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	CreatedDate *NullableTimestamp `json:"createdDate,omitempty"`
+
+	// DailyCost A decimal number that may be null (decodes as 0), sent as a JSON
+	// number or as a numeric string.
+	//
+	//
+	// Example: 12.5
+	DailyCost *VenueNullableDecimal `json:"dailyCost,omitempty"`
+
+	// DailyCostExcludedTaxIds The taxes excluded from dailyCost.
+	DailyCostExcludedTaxIds *[]Integer `json:"dailyCostExcludedTaxIds,omitempty"`
+	HasSubResources         *bool      `json:"hasSubResources,omitempty"`
+
+	// HourlyCost A decimal number that may be null (decodes as 0), sent as a JSON
+	// number or as a numeric string.
+	//
+	//
+	// Example: 12.5
+	HourlyCost *VenueNullableDecimal `json:"hourlyCost,omitempty"`
+
+	// HourlyCostExcludedTaxIds The taxes excluded from hourlyCost.
+	HourlyCostExcludedTaxIds *[]Integer `json:"hourlyCostExcludedTaxIds,omitempty"`
+
+	// Id An integer that the server may send as a JSON number or as a string of digits.
+	Id                   Integer `json:"id"`
+	IsRestrictedToSpaces *bool   `json:"isRestrictedToSpaces,omitempty"`
+
+	// IsViewable Whether the resource is shown on the marketplace.
+	IsViewable      *bool   `json:"isViewable,omitempty"`
+	LongDescription *string `json:"longDescription,omitempty"`
+
+	// ModifiedDate An iVvy timestamp that may be unset: null or "" (both decode as the
+	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	ModifiedDate *NullableTimestamp `json:"modifiedDate,omitempty"`
+	Name         *string            `json:"name,omitempty"`
+
+	// Quantity An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	Quantity         *NullableInteger `json:"quantity,omitempty"`
+	ShortDescription *string          `json:"shortDescription,omitempty"`
+	SubResourceIds   *[]Integer       `json:"subResourceIds,omitempty"`
+
+	// VenueId An integer that the server may send as a JSON number or as a string of digits.
+	VenueId *Integer `json:"venueId,omitempty"`
+}
+
+// VenueResourceCollection Example: {"meta":{"count":1,"perPage":100,"start":0,"totalResults":1},"results":[{"canBookByHour":true,"dailyCost":110,"hourlyCost":0,"id":3,"name":"Data projector","quantity":null,"venueId":1}]}
+type VenueResourceCollection struct {
+	// Meta Paging facts of a collection; any key may be absent.
+	Meta    *CollectionMeta `json:"meta,omitempty"`
+	Results []VenueResource `json:"results"`
+}
+
+// VenueReview A review of the venue.
+//
+// Example: {"comment":"Great service","rating":5}
+type VenueReview map[string]interface{}
+
+// VenueRoom An accommodation room type of a venue; getVenue adds its image.
+//
+// Example: {"canSmoke":false,"capacity":10,"code":"2-1","description":"\u003cp\u003eOne double bed, two single beds\u003c/p\u003e","extraAdultCost":100,"id":1,"marketplaceName":null,"name":"Family room","numExtraAdults":1,"numStandardAdults":2}
+type VenueRoom struct {
+	CanSmoke *bool `json:"canSmoke,omitempty"`
+
+	// Capacity An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	Capacity *NullableInteger `json:"capacity,omitempty"`
+	Code     *string          `json:"code,omitempty"`
+
+	// Description HTML.
+	Description *string `json:"description,omitempty"`
+
+	// ExtraAdultCost A decimal number that may be null (decodes as 0), sent as a JSON
+	// number or as a numeric string.
+	//
+	//
+	// Example: 12.5
+	ExtraAdultCost *VenueNullableDecimal `json:"extraAdultCost,omitempty"`
+
+	// Id An integer that the server may send as a JSON number or as a string of digits.
+	Id Integer `json:"id"`
+
+	// Image An image or other file stored by iVvy.
+	//
+	// Example: {"contentType":"image/png","originalFileName":"salon.png","size":7051,"tags":[],"url":"https://static.example.com/venues/1/spaces/3/salon.png"}
+	Image           *VenueFile `json:"image,omitempty"`
+	MarketplaceName *string    `json:"marketplaceName,omitempty"`
+	Name            *string    `json:"name,omitempty"`
+
+	// NumExtraAdults An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	NumExtraAdults *NullableInteger `json:"numExtraAdults,omitempty"`
+
+	// NumStandardAdults An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	NumStandardAdults *NullableInteger `json:"numStandardAdults,omitempty"`
+}
+
+// VenueRoomCollection Example: {"meta":{"count":1,"perPage":100,"start":0,"totalResults":1},"results":[{"canSmoke":false,"capacity":10,"code":"2-1","description":null,"extraAdultCost":100,"id":1,"marketplaceName":null,"name":"Family room","numExtraAdults":1,"numStandardAdults":2}]}
+type VenueRoomCollection struct {
+	// Meta Paging facts of a collection; any key may be absent.
+	Meta    *CollectionMeta `json:"meta,omitempty"`
+	Results []VenueRoom     `json:"results"`
+}
+
+// VenueRoomOption An extra that can be added to accommodation, such as breakfast.
+//
+// Example: {"cost":12,"costExcludedTaxIds":[1],"costcenterId":null,"createdDate":"2025-08-08 12:37:14 UTC","description":"Buffet breakfast","id":1,"modifiedDate":"2025-08-08 12:37:14 UTC","name":"Breakfast","price":25,"priceExcludedTaxIds":[1],"venueId":1}
+type VenueRoomOption struct {
+	// Cost A decimal number that may be null (decodes as 0), sent as a JSON
+	// number or as a numeric string.
+	//
+	//
+	// Example: 12.5
+	Cost               *VenueNullableDecimal `json:"cost,omitempty"`
+	CostExcludedTaxIds *[]Integer            `json:"costExcludedTaxIds,omitempty"`
+
+	// CostcenterId An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	CostcenterId *NullableInteger `json:"costcenterId,omitempty"`
+
+	// CreatedDate An iVvy timestamp that may be unset: null or "" (both decode as the
+	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	CreatedDate *NullableTimestamp `json:"createdDate,omitempty"`
+
+	// Description May be HTML.
+	Description *string `json:"description,omitempty"`
+
+	// Id An integer that the server may send as a JSON number or as a string of digits.
+	Id Integer `json:"id"`
+
+	// ModifiedDate An iVvy timestamp that may be unset: null or "" (both decode as the
+	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	ModifiedDate *NullableTimestamp `json:"modifiedDate,omitempty"`
+	Name         *string            `json:"name,omitempty"`
+
+	// Price A decimal number that may be null (decodes as 0), sent as a JSON
+	// number or as a numeric string.
+	//
+	//
+	// Example: 12.5
+	Price               *VenueNullableDecimal `json:"price,omitempty"`
+	PriceExcludedTaxIds *[]Integer            `json:"priceExcludedTaxIds,omitempty"`
+
+	// VenueId An integer that the server may send as a JSON number or as a string of digits.
+	VenueId *Integer `json:"venueId,omitempty"`
+}
+
+// VenueRoomOptionCollection Example: {"meta":{"count":1,"perPage":100,"start":0,"totalResults":1},"results":[{"cost":12,"costExcludedTaxIds":[],"costcenterId":4,"createdDate":"2025-08-08 12:37:14 UTC","description":"Buffet breakfast","id":1,"modifiedDate":"2025-08-08 12:37:14 UTC","name":"Breakfast","price":25,"priceExcludedTaxIds":[],"venueId":1}]}
+type VenueRoomOptionCollection struct {
+	// Meta Paging facts of a collection; any key may be absent.
+	Meta    *CollectionMeta   `json:"meta,omitempty"`
+	Results []VenueRoomOption `json:"results"`
+}
+
+// VenueSessionType A type of booking session.
+//
+// Example: {"id":2,"name":"Plenary"}
+type VenueSessionType struct {
+	// Id An integer that the server may send as a JSON number or as a string of digits.
+	Id   Integer `json:"id"`
+	Name *string `json:"name,omitempty"`
+}
+
+// VenueSessionTypeCollection Example: {"meta":{"count":1,"perPage":1,"start":0,"totalResults":1},"results":[{"id":2,"name":"Plenary"}]}
+type VenueSessionTypeCollection struct {
+	// Meta Paging facts of a collection; any key may be absent.
+	Meta    *CollectionMeta    `json:"meta,omitempty"`
+	Results []VenueSessionType `json:"results"`
+}
+
+// VenueStringOrNumber A code that is text (for example a postal code or a business number)
+// but that some venues' records send as a JSON number; kept as the raw
+// JSON value.
+//
+// Example: 4227
+type VenueStringOrNumber = json.RawMessage
+
+// VenueSummary A venue the key's user can see, as getVenueList describes it.
+//
+// Example: {"businessName":"Riverside Conference Centre","businessNumber":1231235,"checkinTime":"14:00:00","checkoutTime":"10:00:00","childAge":12,"currencyCode":"AUD","description":"\u003cp\u003eOn the river.\u003c/p\u003e","emailAddress":"events@example.com","fax":"","hasAccommodation":true,"hasDistributionChannel":false,"hasSpaces":true,"hashId":"1efda3e35a75aabd13e8996037d35a79","id":21,"infantAge":2,"isTaxExclusive":false,"latitude":"-28.0793739","localeCode":"en_AU","longitude":"153.4086914","maxSpaceArea":null,"numAccommodationRooms":500,"numMeetingRooms":20,"phone":"07 5555 0100","primaryAddress":{"city":"Varsity Lakes","countryCode":"AU","countryName":null,"line1":"1 Bellvue Drive","line2":"","line3":"","line4":"","postalCode":4227,"stateCode":"QLD","stateName":null},"timezone":"Australia/Brisbane","totalSpaceArea":null,"venueIdentifier":"RCC","websiteAddress":"www.example.com"}
+type VenueSummary struct {
+	BusinessName *string `json:"businessName,omitempty"`
+
+	// BusinessNumber A code that is text (for example a postal code or a business number)
+	// but that some venues' records send as a JSON number; kept as the raw
+	// JSON value.
+	//
+	//
+	// Example: 4227
+	BusinessNumber *VenueStringOrNumber `json:"businessNumber,omitempty"`
+
+	// CheckinTime An iVvy time of day, "HH:mm:ss", that may be unset (null or "").
+	//
+	// Example: 17:00:00
+	CheckinTime *VenueNullableTimeOfDay `json:"checkinTime,omitempty"`
+
+	// CheckoutTime An iVvy time of day, "HH:mm:ss", that may be unset (null or "").
+	//
+	// Example: 17:00:00
+	CheckoutTime *VenueNullableTimeOfDay `json:"checkoutTime,omitempty"`
+
+	// ChildAge An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	ChildAge     *NullableInteger `json:"childAge,omitempty"`
+	CurrencyCode *string          `json:"currencyCode,omitempty"`
+
+	// Description HTML.
+	Description            *string `json:"description,omitempty"`
+	EmailAddress           *string `json:"emailAddress,omitempty"`
+	Fax                    *string `json:"fax,omitempty"`
+	HasAccommodation       *bool   `json:"hasAccommodation,omitempty"`
+	HasDistributionChannel *bool   `json:"hasDistributionChannel,omitempty"`
+	HasSpaces              *bool   `json:"hasSpaces,omitempty"`
+
+	// HashId The venue's hash, used in its public links.
+	HashId *string `json:"hashId,omitempty"`
+
+	// Id An integer that the server may send as a JSON number or as a string of digits.
+	Id Integer `json:"id"`
+
+	// InfantAge An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	InfantAge *NullableInteger `json:"infantAge,omitempty"`
+
+	// IsTaxExclusive Whether the venue's prices exclude tax.
+	IsTaxExclusive *bool `json:"isTaxExclusive,omitempty"`
+
+	// Latitude A decimal number that may be null (decodes as 0), sent as a JSON
+	// number or as a numeric string.
+	//
+	//
+	// Example: 12.5
+	Latitude   *VenueNullableDecimal `json:"latitude,omitempty"`
+	LocaleCode *string               `json:"localeCode,omitempty"`
+
+	// Longitude A decimal number that may be null (decodes as 0), sent as a JSON
+	// number or as a numeric string.
+	//
+	//
+	// Example: 12.5
+	Longitude *VenueNullableDecimal `json:"longitude,omitempty"`
+
+	// MaxSpaceArea A decimal number that may be null (decodes as 0), sent as a JSON
+	// number or as a numeric string.
+	//
+	//
+	// Example: 12.5
+	MaxSpaceArea *VenueNullableDecimal `json:"maxSpaceArea,omitempty"`
+
+	// NumAccommodationRooms An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	NumAccommodationRooms *NullableInteger `json:"numAccommodationRooms,omitempty"`
+
+	// NumMeetingRooms An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	NumMeetingRooms *NullableInteger `json:"numMeetingRooms,omitempty"`
+	Phone           *string          `json:"phone,omitempty"`
+
+	// PrimaryAddress A venue's postal address (the iVvy address format plus countryName).
+	//
+	// Example: {"city":"Surfers Paradise","countryCode":"AU","countryName":null,"line1":"8 The Esplanade","line2":"","line3":"","line4":"","postalCode":"4217","stateCode":"QLD","stateName":null}
+	PrimaryAddress *VenueAddress `json:"primaryAddress,omitempty"`
+
+	// Timezone An IANA time zone name, for example "Australia/Brisbane".
+	Timezone *string `json:"timezone,omitempty"`
+
+	// TotalSpaceArea A decimal number that may be null (decodes as 0), sent as a JSON
+	// number or as a numeric string.
+	//
+	//
+	// Example: 12.5
+	TotalSpaceArea *VenueNullableDecimal `json:"totalSpaceArea,omitempty"`
+
+	// VenueIdentifier A label shown next to the venue's name in reports.
+	VenueIdentifier *string `json:"venueIdentifier,omitempty"`
+	WebsiteAddress  *string `json:"websiteAddress,omitempty"`
+}
+
+// VenueSummaryCollection Example: {"meta":{"count":1,"perPage":2,"start":0,"totalResults":1},"results":[{"businessName":"Head Office","businessNumber":"12345789","checkinTime":null,"checkoutTime":null,"currencyCode":"AUD","description":null,"emailAddress":null,"hasAccommodation":false,"hasDistributionChannel":false,"hasSpaces":true,"hashId":"5c7264a5dd3525690bb134bd9480ffcd","id":37,"isTaxExclusive":false,"phone":"1300 399 399","primaryAddress":{"city":"Brisbane","countryCode":"AU","line1":"10 Main Street","postalCode":"4000","stateCode":"QLD"},"timezone":"Australia/Brisbane"}]}
+type VenueSummaryCollection struct {
+	// Meta Paging facts of a collection; any key may be absent.
+	Meta    *CollectionMeta `json:"meta,omitempty"`
+	Results []VenueSummary  `json:"results"`
+}
+
+// VenueTax A tax or service fee of a venue.
+//
+// Example: {"amount":10,"amountType":1,"appliesTo":1,"calculateExclusively":false,"costcenterIds":[1,2,3],"excludedTaxIds":[],"id":2,"name":"GST","taxIds":[],"type":1,"unitType":null}
+type VenueTax struct {
+	// Amount A decimal number that may be null (decodes as 0), sent as a JSON
+	// number or as a numeric string.
+	//
+	//
+	// Example: 12.5
+	Amount *VenueNullableDecimal `json:"amount,omitempty"`
+
+	// AmountType 1 a percentage, 2 an amount (open set).
+	AmountType *int `json:"amountType,omitempty"`
+
+	// AppliesTo 1 everything, 2 accommodation only (open set).
+	AppliesTo *int `json:"appliesTo,omitempty"`
+
+	// CalculateExclusively When true, the tax appears only in cost center, booking and invoice totals, not in line item totals.
+	CalculateExclusively *bool `json:"calculateExclusively,omitempty"`
+
+	// CostcenterIds The cost centers the tax or fee applies to.
+	CostcenterIds  *[]Integer `json:"costcenterIds,omitempty"`
+	ExcludedTaxIds *[]Integer `json:"excludedTaxIds,omitempty"`
+
+	// Id An integer that the server may send as a JSON number or as a string of digits.
+	Id   Integer `json:"id"`
+	Name *string `json:"name,omitempty"`
+
+	// TaxIds For a service fee, the taxes charged on its amount.
+	TaxIds *[]Integer `json:"taxIds,omitempty"`
+
+	// Type 1 tax, 2 service fee (open set).
+	Type *int `json:"type,omitempty"`
+
+	// UnitType What a per-unit tax counts, 1 room nights, 2 capacity, 3 occupancy (open set).
+	UnitType *int `json:"unitType,omitempty"`
+}
+
+// VenueTaxCollection Example: {"meta":{"count":1,"perPage":1,"start":0,"totalResults":1},"results":[{"id":2,"name":"GST"}]}
+type VenueTaxCollection struct {
+	// Meta Paging facts of a collection; any key may be absent.
+	Meta    *CollectionMeta `json:"meta,omitempty"`
+	Results []VenueTax      `json:"results"`
+}
+
+// VenueTimeOfDay An iVvy time of day, "HH:mm:ss" on the 24-hour clock.
+//
+// Example: 09:30:00
+type VenueTimeOfDay = string
 
 // BatchProgressJSONRequestBody defines body for BatchProgress for application/json ContentType.
 type BatchProgressJSONRequestBody = BatchAsyncRequest
@@ -1231,6 +4630,108 @@ type GetSponsorshipListJSONRequestBody = GetSponsorshipListRequest
 
 // InviteContactsJSONRequestBody defines body for InviteContacts for application/json ContentType.
 type InviteContactsJSONRequestBody = InviteContactsRequest
+
+// AddOrUpdateFunctionSpaceJSONRequestBody defines body for AddOrUpdateFunctionSpace for application/json ContentType.
+type AddOrUpdateFunctionSpaceJSONRequestBody = AddOrUpdateFunctionSpaceRequest
+
+// AddOrUpdateFunctionSpaceCategoryJSONRequestBody defines body for AddOrUpdateFunctionSpaceCategory for application/json ContentType.
+type AddOrUpdateFunctionSpaceCategoryJSONRequestBody = AddOrUpdateFunctionSpaceCategoryRequest
+
+// AddOrUpdateGuestRoomJSONRequestBody defines body for AddOrUpdateGuestRoom for application/json ContentType.
+type AddOrUpdateGuestRoomJSONRequestBody = AddOrUpdateGuestRoomRequest
+
+// GetAvailableFunctionSpacesJSONRequestBody defines body for GetAvailableFunctionSpaces for application/json ContentType.
+type GetAvailableFunctionSpacesJSONRequestBody = GetAvailableFunctionSpacesRequest
+
+// GetBeveragePackageListJSONRequestBody defines body for GetBeveragePackageList for application/json ContentType.
+type GetBeveragePackageListJSONRequestBody = GetBeveragePackageListRequest
+
+// GetBookingCustomFieldListJSONRequestBody defines body for GetBookingCustomFieldList for application/json ContentType.
+type GetBookingCustomFieldListJSONRequestBody = GetBookingCustomFieldListRequest
+
+// GetBookingReleaseScheduleJSONRequestBody defines body for GetBookingReleaseSchedule for application/json ContentType.
+type GetBookingReleaseScheduleJSONRequestBody = GetBookingReleaseScheduleRequest
+
+// VenueGetCostCenterListJSONRequestBody defines body for VenueGetCostCenterList for application/json ContentType.
+type VenueGetCostCenterListJSONRequestBody = VenueGetCostCenterListRequest
+
+// GetEventTypeListJSONRequestBody defines body for GetEventTypeList for application/json ContentType.
+type GetEventTypeListJSONRequestBody = GetEventTypeListRequest
+
+// GetFunctionSpaceAvailabilityJSONRequestBody defines body for GetFunctionSpaceAvailability for application/json ContentType.
+type GetFunctionSpaceAvailabilityJSONRequestBody = GetFunctionSpaceAvailabilityRequest
+
+// GetFunctionSpaceCategoryListJSONRequestBody defines body for GetFunctionSpaceCategoryList for application/json ContentType.
+type GetFunctionSpaceCategoryListJSONRequestBody = GetFunctionSpaceCategoryListRequest
+
+// GetFunctionSpaceListJSONRequestBody defines body for GetFunctionSpaceList for application/json ContentType.
+type GetFunctionSpaceListJSONRequestBody = GetFunctionSpaceListRequest
+
+// GetMenuListJSONRequestBody defines body for GetMenuList for application/json ContentType.
+type GetMenuListJSONRequestBody = GetMenuListRequest
+
+// GetRatePlanBookingRulesJSONRequestBody defines body for GetRatePlanBookingRules for application/json ContentType.
+type GetRatePlanBookingRulesJSONRequestBody = GetRatePlanBookingRulesRequest
+
+// GetRatePlanRateListJSONRequestBody defines body for GetRatePlanRateList for application/json ContentType.
+type GetRatePlanRateListJSONRequestBody = GetRatePlanRateListRequest
+
+// GetResourceAvailabilityJSONRequestBody defines body for GetResourceAvailability for application/json ContentType.
+type GetResourceAvailabilityJSONRequestBody = GetResourceAvailabilityRequest
+
+// GetResourceListJSONRequestBody defines body for GetResourceList for application/json ContentType.
+type GetResourceListJSONRequestBody = GetResourceListRequest
+
+// GetRevenueTemplateListJSONRequestBody defines body for GetRevenueTemplateList for application/json ContentType.
+type GetRevenueTemplateListJSONRequestBody = GetRevenueTemplateListRequest
+
+// GetRoomInventoryJSONRequestBody defines body for GetRoomInventory for application/json ContentType.
+type GetRoomInventoryJSONRequestBody = GetRoomInventoryRequest
+
+// GetRoomRateListJSONRequestBody defines body for GetRoomRateList for application/json ContentType.
+type GetRoomRateListJSONRequestBody = GetRoomRateListRequest
+
+// GetRoomRatesJSONRequestBody defines body for GetRoomRates for application/json ContentType.
+type GetRoomRatesJSONRequestBody = GetRoomRatesRequest
+
+// GetSessionTypeListJSONRequestBody defines body for GetSessionTypeList for application/json ContentType.
+type GetSessionTypeListJSONRequestBody = GetSessionTypeListRequest
+
+// GetSpaceBlockoutListJSONRequestBody defines body for GetSpaceBlockoutList for application/json ContentType.
+type GetSpaceBlockoutListJSONRequestBody = GetSpaceBlockoutListRequest
+
+// GetSpaceHirePlanListJSONRequestBody defines body for GetSpaceHirePlanList for application/json ContentType.
+type GetSpaceHirePlanListJSONRequestBody = GetSpaceHirePlanListRequest
+
+// GetSpaceHirePlanRateJSONRequestBody defines body for GetSpaceHirePlanRate for application/json ContentType.
+type GetSpaceHirePlanRateJSONRequestBody = GetSpaceHirePlanRateRequest
+
+// GetSpaceHirePlanRateListJSONRequestBody defines body for GetSpaceHirePlanRateList for application/json ContentType.
+type GetSpaceHirePlanRateListJSONRequestBody = GetSpaceHirePlanRateListRequest
+
+// GetTaxListJSONRequestBody defines body for GetTaxList for application/json ContentType.
+type GetTaxListJSONRequestBody = GetTaxListRequest
+
+// VenueGetVenueJSONRequestBody defines body for VenueGetVenue for application/json ContentType.
+type VenueGetVenueJSONRequestBody = VenueGetVenueRequest
+
+// VenueGetVenueListJSONRequestBody defines body for VenueGetVenueList for application/json ContentType.
+type VenueGetVenueListJSONRequestBody = VenueGetVenueListRequest
+
+// GetVenuePackageJSONRequestBody defines body for GetVenuePackage for application/json ContentType.
+type GetVenuePackageJSONRequestBody = GetVenuePackageRequest
+
+// GetVenuePackageListJSONRequestBody defines body for GetVenuePackageList for application/json ContentType.
+type GetVenuePackageListJSONRequestBody = GetVenuePackageListRequest
+
+// GetVenueRatePlanListJSONRequestBody defines body for GetVenueRatePlanList for application/json ContentType.
+type GetVenueRatePlanListJSONRequestBody = GetVenueRatePlanListRequest
+
+// GetVenueRoomListJSONRequestBody defines body for GetVenueRoomList for application/json ContentType.
+type GetVenueRoomListJSONRequestBody = GetVenueRoomListRequest
+
+// GetVenueRoomOptionListJSONRequestBody defines body for GetVenueRoomOptionList for application/json ContentType.
+type GetVenueRoomOptionListJSONRequestBody = GetVenueRoomOptionListRequest
 
 // Getter for additional properties for ContactListFilter. Returns the specified
 // element and whether it was found
@@ -1529,6 +5030,89 @@ func (a RegistrationListFilter) MarshalJSON() ([]byte, error) {
 		object["modifiedDate"], err = json.Marshal(a.ModifiedDate)
 		if err != nil {
 			return nil, fmt.Errorf("error marshaling 'modifiedDate': %w", err)
+		}
+	}
+
+	for fieldName, field := range a.AdditionalProperties {
+		object[fieldName], err = json.Marshal(field)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling '%s': %w", fieldName, err)
+		}
+	}
+	return json.Marshal(object)
+}
+
+// Getter for additional properties for SpaceHirePlanRateListFilter. Returns the specified
+// element and whether it was found
+func (a SpaceHirePlanRateListFilter) Get(fieldName string) (value interface{}, found bool) {
+	if a.AdditionalProperties != nil {
+		value, found = a.AdditionalProperties[fieldName]
+	}
+	return
+}
+
+// Setter for additional properties for SpaceHirePlanRateListFilter
+func (a *SpaceHirePlanRateListFilter) Set(fieldName string, value interface{}) {
+	if a.AdditionalProperties == nil {
+		a.AdditionalProperties = make(map[string]interface{})
+	}
+	a.AdditionalProperties[fieldName] = value
+}
+
+// Override default JSON handling for SpaceHirePlanRateListFilter to handle AdditionalProperties
+func (a *SpaceHirePlanRateListFilter) UnmarshalJSON(b []byte) error {
+	object := make(map[string]json.RawMessage)
+	err := json.Unmarshal(b, &object)
+	if err != nil {
+		return err
+	}
+
+	if raw, found := object["endDateFilter"]; found {
+		err = json.Unmarshal(raw, &a.EndDateFilter)
+		if err != nil {
+			return fmt.Errorf("error reading 'endDateFilter': %w", err)
+		}
+		delete(object, "endDateFilter")
+	}
+
+	if raw, found := object["startDateFilter"]; found {
+		err = json.Unmarshal(raw, &a.StartDateFilter)
+		if err != nil {
+			return fmt.Errorf("error reading 'startDateFilter': %w", err)
+		}
+		delete(object, "startDateFilter")
+	}
+
+	if len(object) != 0 {
+		a.AdditionalProperties = make(map[string]interface{})
+		for fieldName, fieldBuf := range object {
+			var fieldVal interface{}
+			err := json.Unmarshal(fieldBuf, &fieldVal)
+			if err != nil {
+				return fmt.Errorf("error unmarshaling field %s: %w", fieldName, err)
+			}
+			a.AdditionalProperties[fieldName] = fieldVal
+		}
+	}
+	return nil
+}
+
+// Override default JSON handling for SpaceHirePlanRateListFilter to handle AdditionalProperties
+func (a SpaceHirePlanRateListFilter) MarshalJSON() ([]byte, error) {
+	var err error
+	object := make(map[string]json.RawMessage)
+
+	if a.EndDateFilter != nil {
+		object["endDateFilter"], err = json.Marshal(a.EndDateFilter)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'endDateFilter': %w", err)
+		}
+	}
+
+	if a.StartDateFilter != nil {
+		object["startDateFilter"], err = json.Marshal(a.StartDateFilter)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'startDateFilter': %w", err)
 		}
 	}
 
@@ -2051,6 +5635,734 @@ type ClientInterface interface {
 	//
 	// Corresponds with POST /api/1.0/test?action=ping (the `Ping` operationId).
 	Ping(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// AddOrUpdateFunctionSpaceWithBody Add a function space, or update one
+	//
+	// Without id, adds a function space to the venue; name, minPax,
+	// maxPax, maxNumBookings, isViewable and hasSmallerSpaces are
+	// then required. With id, updates the given fields of that
+	// space. partSpaceIds is used only with hasSmallerSpaces. Fails
+	// with specificCode 24385 (no such space), 24386 (an unknown
+	// error) or 24387 and 24388 (invalid data).
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /api/1.0/venue?action=addOrUpdateFunctionSpace (the `AddOrUpdateFunctionSpace` operationId).
+	AddOrUpdateFunctionSpaceWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// AddOrUpdateFunctionSpace Add a function space, or update one
+	//
+	// Without id, adds a function space to the venue; name, minPax,
+	// maxPax, maxNumBookings, isViewable and hasSmallerSpaces are
+	// then required. With id, updates the given fields of that
+	// space. partSpaceIds is used only with hasSmallerSpaces. Fails
+	// with specificCode 24385 (no such space), 24386 (an unknown
+	// error) or 24387 and 24388 (invalid data).
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /api/1.0/venue?action=addOrUpdateFunctionSpace (the `AddOrUpdateFunctionSpace` operationId).
+	AddOrUpdateFunctionSpace(ctx context.Context, body AddOrUpdateFunctionSpaceJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// AddOrUpdateFunctionSpaceCategoryWithBody Add a function space category, or update one
+	//
+	// Without id, adds a category to the venue (name is then
+	// required). With id, renames that category. Fails with
+	// specificCode 24308 (no such category), 24309 (an error
+	// occurred) or 24310 and 24311 (invalid data).
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /api/1.0/venue?action=addOrUpdateFunctionSpaceCategory (the `AddOrUpdateFunctionSpaceCategory` operationId).
+	AddOrUpdateFunctionSpaceCategoryWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// AddOrUpdateFunctionSpaceCategory Add a function space category, or update one
+	//
+	// Without id, adds a category to the venue (name is then
+	// required). With id, renames that category. Fails with
+	// specificCode 24308 (no such category), 24309 (an error
+	// occurred) or 24310 and 24311 (invalid data).
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /api/1.0/venue?action=addOrUpdateFunctionSpaceCategory (the `AddOrUpdateFunctionSpaceCategory` operationId).
+	AddOrUpdateFunctionSpaceCategory(ctx context.Context, body AddOrUpdateFunctionSpaceCategoryJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// AddOrUpdateGuestRoomWithBody Add an accommodation room type, or update one
+	//
+	// Without id, adds a room type (guest room) to the venue. With
+	// id, updates the given fields of that room type. Fails with
+	// specificCode 24312 (no such room), 24313 and 24315 (an error
+	// occurred) or 24314 (invalid data).
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /api/1.0/venue?action=addOrUpdateGuestRoom (the `AddOrUpdateGuestRoom` operationId).
+	AddOrUpdateGuestRoomWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// AddOrUpdateGuestRoom Add an accommodation room type, or update one
+	//
+	// Without id, adds a room type (guest room) to the venue. With
+	// id, updates the given fields of that room type. Fails with
+	// specificCode 24312 (no such room), 24313 and 24315 (an error
+	// occurred) or 24314 (invalid data).
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /api/1.0/venue?action=addOrUpdateGuestRoom (the `AddOrUpdateGuestRoom` operationId).
+	AddOrUpdateGuestRoom(ctx context.Context, body AddOrUpdateGuestRoomJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetAvailableFunctionSpacesWithBody Find the function spaces free at a given time
+	//
+	// Says for each function space of the venue whether it is free
+	// between startDatetime and endDatetime (at most 24 hours
+	// apart), optionally only for spaces that suit an event type, a
+	// number of attendees and a layout. Unlike
+	// getFunctionSpaceAvailability it returns no free time slots;
+	// for a space that is not free it gives the reason and the
+	// conflicting booking session.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /api/1.0/venue?action=getAvailableFunctionSpaces (the `GetAvailableFunctionSpaces` operationId).
+	GetAvailableFunctionSpacesWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetAvailableFunctionSpaces Find the function spaces free at a given time
+	//
+	// Says for each function space of the venue whether it is free
+	// between startDatetime and endDatetime (at most 24 hours
+	// apart), optionally only for spaces that suit an event type, a
+	// number of attendees and a layout. Unlike
+	// getFunctionSpaceAvailability it returns no free time slots;
+	// for a space that is not free it gives the reason and the
+	// conflicting booking session.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /api/1.0/venue?action=getAvailableFunctionSpaces (the `GetAvailableFunctionSpaces` operationId).
+	GetAvailableFunctionSpaces(ctx context.Context, body GetAvailableFunctionSpacesJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetBeveragePackageListWithBody List the beverage packages of a venue
+	//
+	// Pages through the venue's beverage packages with their prices.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /api/1.0/venue?action=getBeveragePackageList (the `GetBeveragePackageList` operationId).
+	GetBeveragePackageListWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetBeveragePackageList List the beverage packages of a venue
+	//
+	// Pages through the venue's beverage packages with their prices.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /api/1.0/venue?action=getBeveragePackageList (the `GetBeveragePackageList` operationId).
+	GetBeveragePackageList(ctx context.Context, body GetBeveragePackageListJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetBookingCustomFieldListWithBody List the custom fields of venue bookings
+	//
+	// Pages through the definitions of the account's booking custom
+	// fields. Fails with specificCode 24150 when the account does
+	// not exist.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /api/1.0/venue?action=getBookingCustomFieldList (the `GetBookingCustomFieldList` operationId).
+	GetBookingCustomFieldListWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetBookingCustomFieldList List the custom fields of venue bookings
+	//
+	// Pages through the definitions of the account's booking custom
+	// fields. Fails with specificCode 24150 when the account does
+	// not exist.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /api/1.0/venue?action=getBookingCustomFieldList (the `GetBookingCustomFieldList` operationId).
+	GetBookingCustomFieldList(ctx context.Context, body GetBookingCustomFieldListJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetBookingReleaseScheduleWithBody List the release schedules of a venue's bookings
+	//
+	// Pages through the release terms of the accommodation blocks of
+	// the venue's bookings, or of one booking.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /api/1.0/venue?action=getBookingReleaseSchedule (the `GetBookingReleaseSchedule` operationId).
+	GetBookingReleaseScheduleWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetBookingReleaseSchedule List the release schedules of a venue's bookings
+	//
+	// Pages through the release terms of the accommodation blocks of
+	// the venue's bookings, or of one booking.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /api/1.0/venue?action=getBookingReleaseSchedule (the `GetBookingReleaseSchedule` operationId).
+	GetBookingReleaseSchedule(ctx context.Context, body GetBookingReleaseScheduleJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// VenueGetCostCenterListWithBody List the cost centers of a venue
+	//
+	// Pages through the venue's cost centers, each with the account
+	// cost center it derives from. Fails with specificCode 24270 (no
+	// such account) or 24271 (no such venue).
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /api/1.0/venue?action=getCostCenterList (the `VenueGetCostCenterList` operationId).
+	VenueGetCostCenterListWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// VenueGetCostCenterList List the cost centers of a venue
+	//
+	// Pages through the venue's cost centers, each with the account
+	// cost center it derives from. Fails with specificCode 24270 (no
+	// such account) or 24271 (no such venue).
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /api/1.0/venue?action=getCostCenterList (the `VenueGetCostCenterList` operationId).
+	VenueGetCostCenterList(ctx context.Context, body VenueGetCostCenterListJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetEventTypeListWithBody List the account's event types
+	//
+	// Pages through the event types used by the account's venue
+	// bookings, with their sub-types.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /api/1.0/venue?action=getEventTypeList (the `GetEventTypeList` operationId).
+	GetEventTypeListWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetEventTypeList List the account's event types
+	//
+	// Pages through the event types used by the account's venue
+	// bookings, with their sub-types.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /api/1.0/venue?action=getEventTypeList (the `GetEventTypeList` operationId).
+	GetEventTypeList(ctx context.Context, body GetEventTypeListJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetFunctionSpaceAvailabilityWithBody Get the free time slots of function spaces
+	//
+	// Answers, for each function space of the venue (or each of
+	// spaceIds), the time slots in which it is free on each day from
+	// startDate to endDate. The range may cover at most 14 days.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /api/1.0/venue?action=getFunctionSpaceAvailability (the `GetFunctionSpaceAvailability` operationId).
+	GetFunctionSpaceAvailabilityWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetFunctionSpaceAvailability Get the free time slots of function spaces
+	//
+	// Answers, for each function space of the venue (or each of
+	// spaceIds), the time slots in which it is free on each day from
+	// startDate to endDate. The range may cover at most 14 days.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /api/1.0/venue?action=getFunctionSpaceAvailability (the `GetFunctionSpaceAvailability` operationId).
+	GetFunctionSpaceAvailability(ctx context.Context, body GetFunctionSpaceAvailabilityJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetFunctionSpaceCategoryListWithBody List the function space categories of a venue
+	//
+	// Fails with specificCode 24150 (no such account), 24102 (no
+	// such venue) or 24408 (the feature is not enabled).
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /api/1.0/venue?action=getFunctionSpaceCategoryList (the `GetFunctionSpaceCategoryList` operationId).
+	GetFunctionSpaceCategoryListWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetFunctionSpaceCategoryList List the function space categories of a venue
+	//
+	// Fails with specificCode 24150 (no such account), 24102 (no
+	// such venue) or 24408 (the feature is not enabled).
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /api/1.0/venue?action=getFunctionSpaceCategoryList (the `GetFunctionSpaceCategoryList` operationId).
+	GetFunctionSpaceCategoryList(ctx context.Context, body GetFunctionSpaceCategoryListJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetFunctionSpaceListWithBody List the function spaces of a venue
+	//
+	// Pages through the venue's function spaces with their
+	// capacities, dimensions, marketplace settings and layouts.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /api/1.0/venue?action=getFunctionSpaceList (the `GetFunctionSpaceList` operationId).
+	GetFunctionSpaceListWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetFunctionSpaceList List the function spaces of a venue
+	//
+	// Pages through the venue's function spaces with their
+	// capacities, dimensions, marketplace settings and layouts.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /api/1.0/venue?action=getFunctionSpaceList (the `GetFunctionSpaceList` operationId).
+	GetFunctionSpaceList(ctx context.Context, body GetFunctionSpaceListJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetMenuListWithBody List the menus of a venue
+	//
+	// Pages through the venue's catering menus with their prices.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /api/1.0/venue?action=getMenuList (the `GetMenuList` operationId).
+	GetMenuListWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetMenuList List the menus of a venue
+	//
+	// Pages through the venue's catering menus with their prices.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /api/1.0/venue?action=getMenuList (the `GetMenuList` operationId).
+	GetMenuList(ctx context.Context, body GetMenuListJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetRatePlanBookingRulesWithBody Get the daily booking rules of rate plans
+	//
+	// Answers, for each rate plan and room type (or roomIds) and
+	// each day from startDate to endDate, whether the room is open
+	// or closed for bookings. The range may cover at most 31 days
+	// and may not start in the past.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /api/1.0/venue?action=getRatePlanBookingRules (the `GetRatePlanBookingRules` operationId).
+	GetRatePlanBookingRulesWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetRatePlanBookingRules Get the daily booking rules of rate plans
+	//
+	// Answers, for each rate plan and room type (or roomIds) and
+	// each day from startDate to endDate, whether the room is open
+	// or closed for bookings. The range may cover at most 31 days
+	// and may not start in the past.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /api/1.0/venue?action=getRatePlanBookingRules (the `GetRatePlanBookingRules` operationId).
+	GetRatePlanBookingRules(ctx context.Context, body GetRatePlanBookingRulesJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetRatePlanRateListWithBody List the rate periods of a rate plan
+	//
+	// Pages through the periods of one rate plan, each with its days
+	// of the week and minimum acceptable rate.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /api/1.0/venue?action=getRatePlanRateList (the `GetRatePlanRateList` operationId).
+	GetRatePlanRateListWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetRatePlanRateList List the rate periods of a rate plan
+	//
+	// Pages through the periods of one rate plan, each with its days
+	// of the week and minimum acceptable rate.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /api/1.0/venue?action=getRatePlanRateList (the `GetRatePlanRateList` operationId).
+	GetRatePlanRateList(ctx context.Context, body GetRatePlanRateListJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetResourceAvailabilityWithBody Get when resources are reserved
+	//
+	// For each of resourceIds, answers the times between startDate
+	// and endDate when some of it is reserved and how many. With
+	// quantity, each entry also says whether that many are free for
+	// the whole period and, when not, which booking session
+	// conflicts.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /api/1.0/venue?action=getResourceAvailability (the `GetResourceAvailability` operationId).
+	GetResourceAvailabilityWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetResourceAvailability Get when resources are reserved
+	//
+	// For each of resourceIds, answers the times between startDate
+	// and endDate when some of it is reserved and how many. With
+	// quantity, each entry also says whether that many are free for
+	// the whole period and, when not, which booking session
+	// conflicts.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /api/1.0/venue?action=getResourceAvailability (the `GetResourceAvailability` operationId).
+	GetResourceAvailability(ctx context.Context, body GetResourceAvailabilityJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetResourceListWithBody List the resources of a venue
+	//
+	// Pages through the equipment and other resources the venue
+	// hires out, with their prices.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /api/1.0/venue?action=getResourceList (the `GetResourceList` operationId).
+	GetResourceListWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetResourceList List the resources of a venue
+	//
+	// Pages through the equipment and other resources the venue
+	// hires out, with their prices.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /api/1.0/venue?action=getResourceList (the `GetResourceList` operationId).
+	GetResourceList(ctx context.Context, body GetResourceListJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetRevenueTemplateListWithBody List the revenue templates
+	//
+	// Pages through the revenue templates, each mapping cost centers
+	// to other cost centers.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /api/1.0/venue?action=getRevenueTemplateList (the `GetRevenueTemplateList` operationId).
+	GetRevenueTemplateListWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetRevenueTemplateList List the revenue templates
+	//
+	// Pages through the revenue templates, each mapping cost centers
+	// to other cost centers.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /api/1.0/venue?action=getRevenueTemplateList (the `GetRevenueTemplateList` operationId).
+	GetRevenueTemplateList(ctx context.Context, body GetRevenueTemplateListJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetRoomInventoryWithBody Get the daily room inventory of a venue
+	//
+	// Answers how many rooms of each type (or of roomIds) the venue
+	// has and how many are still free on each day from startDate to
+	// endDate. The range may cover at most 31 days and may not start
+	// in the past.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /api/1.0/venue?action=getRoomInventory (the `GetRoomInventory` operationId).
+	GetRoomInventoryWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetRoomInventory Get the daily room inventory of a venue
+	//
+	// Answers how many rooms of each type (or of roomIds) the venue
+	// has and how many are still free on each day from startDate to
+	// endDate. The range may cover at most 31 days and may not start
+	// in the past.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /api/1.0/venue?action=getRoomInventory (the `GetRoomInventory` operationId).
+	GetRoomInventory(ctx context.Context, body GetRoomInventoryJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetRoomRateListWithBody List the room rates of a rate plan period
+	//
+	// Answers the sale prices and costs of each room type (or of
+	// roomId only) in one rate period of a rate plan. The answer is
+	// a collection but the action takes no paging or filter fields:
+	// it always sends every rate.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /api/1.0/venue?action=getRoomRateList (the `GetRoomRateList` operationId).
+	GetRoomRateListWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetRoomRateList List the room rates of a rate plan period
+	//
+	// Answers the sale prices and costs of each room type (or of
+	// roomId only) in one rate period of a rate plan. The answer is
+	// a collection but the action takes no paging or filter fields:
+	// it always sends every rate.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /api/1.0/venue?action=getRoomRateList (the `GetRoomRateList` operationId).
+	GetRoomRateList(ctx context.Context, body GetRoomRateListJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetRoomRatesWithBody Get the daily room rates of a rate plan
+	//
+	// Answers the price of each room type (or of roomIds) on each
+	// day from startDate to endDate under a rate plan, by occupancy.
+	// The range may cover at most 31 days and may not start in the
+	// past.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /api/1.0/venue?action=getRoomRates (the `GetRoomRates` operationId).
+	GetRoomRatesWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetRoomRates Get the daily room rates of a rate plan
+	//
+	// Answers the price of each room type (or of roomIds) on each
+	// day from startDate to endDate under a rate plan, by occupancy.
+	// The range may cover at most 31 days and may not start in the
+	// past.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /api/1.0/venue?action=getRoomRates (the `GetRoomRates` operationId).
+	GetRoomRates(ctx context.Context, body GetRoomRatesJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetSessionTypeListWithBody List the account's booking session types
+	//
+	// Pages through the types that booking sessions can have.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /api/1.0/venue?action=getSessionTypeList (the `GetSessionTypeList` operationId).
+	GetSessionTypeListWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetSessionTypeList List the account's booking session types
+	//
+	// Pages through the types that booking sessions can have.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /api/1.0/venue?action=getSessionTypeList (the `GetSessionTypeList` operationId).
+	GetSessionTypeList(ctx context.Context, body GetSessionTypeListJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetSpaceBlockoutListWithBody List the blockouts of a venue's function spaces
+	//
+	// Pages through the times during which the venue's function
+	// spaces cannot be booked.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /api/1.0/venue?action=getSpaceBlockoutList (the `GetSpaceBlockoutList` operationId).
+	GetSpaceBlockoutListWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetSpaceBlockoutList List the blockouts of a venue's function spaces
+	//
+	// Pages through the times during which the venue's function
+	// spaces cannot be booked.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /api/1.0/venue?action=getSpaceBlockoutList (the `GetSpaceBlockoutList` operationId).
+	GetSpaceBlockoutList(ctx context.Context, body GetSpaceBlockoutListJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetSpaceHirePlanListWithBody List the space hire plans of a venue
+	//
+	// Pages through the venue's space hire plans (tariffs).
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /api/1.0/venue?action=getSpaceHirePlanList (the `GetSpaceHirePlanList` operationId).
+	GetSpaceHirePlanListWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetSpaceHirePlanList List the space hire plans of a venue
+	//
+	// Pages through the venue's space hire plans (tariffs).
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /api/1.0/venue?action=getSpaceHirePlanList (the `GetSpaceHirePlanList` operationId).
+	GetSpaceHirePlanList(ctx context.Context, body GetSpaceHirePlanListJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetSpaceHirePlanRateWithBody Get a rate period of a space hire plan
+	//
+	// Answers one rate period of a space hire plan with the rates of
+	// each function space.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /api/1.0/venue?action=getSpaceHirePlanRate (the `GetSpaceHirePlanRate` operationId).
+	GetSpaceHirePlanRateWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetSpaceHirePlanRate Get a rate period of a space hire plan
+	//
+	// Answers one rate period of a space hire plan with the rates of
+	// each function space.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /api/1.0/venue?action=getSpaceHirePlanRate (the `GetSpaceHirePlanRate` operationId).
+	GetSpaceHirePlanRate(ctx context.Context, body GetSpaceHirePlanRateJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetSpaceHirePlanRateListWithBody List the rate periods of a space hire plan
+	//
+	// Pages through the rate periods of one space hire plan. The
+	// filter keys startDateFilter and endDateFilter keep the periods
+	// within a range of dates.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /api/1.0/venue?action=getSpaceHirePlanRateList (the `GetSpaceHirePlanRateList` operationId).
+	GetSpaceHirePlanRateListWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetSpaceHirePlanRateList List the rate periods of a space hire plan
+	//
+	// Pages through the rate periods of one space hire plan. The
+	// filter keys startDateFilter and endDateFilter keep the periods
+	// within a range of dates.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /api/1.0/venue?action=getSpaceHirePlanRateList (the `GetSpaceHirePlanRateList` operationId).
+	GetSpaceHirePlanRateList(ctx context.Context, body GetSpaceHirePlanRateListJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetTaxListWithBody List the taxes and service fees of a venue
+	//
+	// Pages through the venue's taxes and service fees with how each
+	// is calculated.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /api/1.0/venue?action=getTaxList (the `GetTaxList` operationId).
+	GetTaxListWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetTaxList List the taxes and service fees of a venue
+	//
+	// Pages through the venue's taxes and service fees with how each
+	// is calculated.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /api/1.0/venue?action=getTaxList (the `GetTaxList` operationId).
+	GetTaxList(ctx context.Context, body GetTaxListJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// VenueGetVenueWithBody Get one venue
+	//
+	// Answers a venue the key's user can see with its marketplace
+	// details: images, packages, function spaces, accommodation,
+	// menus, beverage packages and catering website settings.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /api/1.0/venue?action=getVenue (the `VenueGetVenue` operationId).
+	VenueGetVenueWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// VenueGetVenue Get one venue
+	//
+	// Answers a venue the key's user can see with its marketplace
+	// details: images, packages, function spaces, accommodation,
+	// menus, beverage packages and catering website settings.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /api/1.0/venue?action=getVenue (the `VenueGetVenue` operationId).
+	VenueGetVenue(ctx context.Context, body VenueGetVenueJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// VenueGetVenueListWithBody List the venues
+	//
+	// Pages through the venues the key's user can see.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /api/1.0/venue?action=getVenueList (the `VenueGetVenueList` operationId).
+	VenueGetVenueListWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// VenueGetVenueList List the venues
+	//
+	// Pages through the venues the key's user can see.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /api/1.0/venue?action=getVenueList (the `VenueGetVenueList` operationId).
+	VenueGetVenueList(ctx context.Context, body VenueGetVenueListJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetVenuePackageWithBody Get a package of a venue with its sessions
+	//
+	// Answers one package with its sessions and each session's
+	// menus, beverage packages, resources, products and set-up
+	// requirements (at most 100 of each kind).
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /api/1.0/venue?action=getVenuePackage (the `GetVenuePackage` operationId).
+	GetVenuePackageWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetVenuePackage Get a package of a venue with its sessions
+	//
+	// Answers one package with its sessions and each session's
+	// menus, beverage packages, resources, products and set-up
+	// requirements (at most 100 of each kind).
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /api/1.0/venue?action=getVenuePackage (the `GetVenuePackage` operationId).
+	GetVenuePackage(ctx context.Context, body GetVenuePackageJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetVenuePackageListWithBody List the packages of a venue
+	//
+	// Pages through the venue's packages (event templates) with
+	// their prices and cost center splits.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /api/1.0/venue?action=getVenuePackageList (the `GetVenuePackageList` operationId).
+	GetVenuePackageListWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetVenuePackageList List the packages of a venue
+	//
+	// Pages through the venue's packages (event templates) with
+	// their prices and cost center splits.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /api/1.0/venue?action=getVenuePackageList (the `GetVenuePackageList` operationId).
+	GetVenuePackageList(ctx context.Context, body GetVenuePackageListJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetVenueRatePlanListWithBody List the accommodation rate plans of a venue
+	//
+	// Pages through the venue's rate plans.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /api/1.0/venue?action=getVenueRatePlanList (the `GetVenueRatePlanList` operationId).
+	GetVenueRatePlanListWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetVenueRatePlanList List the accommodation rate plans of a venue
+	//
+	// Pages through the venue's rate plans.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /api/1.0/venue?action=getVenueRatePlanList (the `GetVenueRatePlanList` operationId).
+	GetVenueRatePlanList(ctx context.Context, body GetVenueRatePlanListJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetVenueRoomListWithBody List the accommodation room types of a venue
+	//
+	// Pages through the venue's room types with their occupancy
+	// limits.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /api/1.0/venue?action=getVenueRoomList (the `GetVenueRoomList` operationId).
+	GetVenueRoomListWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetVenueRoomList List the accommodation room types of a venue
+	//
+	// Pages through the venue's room types with their occupancy
+	// limits.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /api/1.0/venue?action=getVenueRoomList (the `GetVenueRoomList` operationId).
+	GetVenueRoomList(ctx context.Context, body GetVenueRoomListJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetVenueRoomOptionListWithBody List the room options of a venue
+	//
+	// Pages through the extras (such as breakfast) that can be added
+	// to the venue's accommodation.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /api/1.0/venue?action=getVenueRoomOptionList (the `GetVenueRoomOptionList` operationId).
+	GetVenueRoomOptionListWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetVenueRoomOptionList List the room options of a venue
+	//
+	// Pages through the extras (such as breakfast) that can be added
+	// to the venue's accommodation.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /api/1.0/venue?action=getVenueRoomOptionList (the `GetVenueRoomOptionList` operationId).
+	GetVenueRoomOptionList(ctx context.Context, body GetVenueRoomOptionListJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 }
 
 // BatchProgressWithBody Get the progress of a batch
@@ -2910,6 +7222,1414 @@ func (c *Client) InviteContacts(ctx context.Context, body InviteContactsJSONRequ
 // Corresponds with POST /api/1.0/test?action=ping (the `Ping` operationId).
 func (c *Client) Ping(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewPingRequest(c.Server)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// AddOrUpdateFunctionSpaceWithBody Add a function space, or update one
+//
+// Without id, adds a function space to the venue; name, minPax,
+// maxPax, maxNumBookings, isViewable and hasSmallerSpaces are
+// then required. With id, updates the given fields of that
+// space. partSpaceIds is used only with hasSmallerSpaces. Fails
+// with specificCode 24385 (no such space), 24386 (an unknown
+// error) or 24387 and 24388 (invalid data).
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /api/1.0/venue?action=addOrUpdateFunctionSpace (the `AddOrUpdateFunctionSpace` operationId).
+func (c *Client) AddOrUpdateFunctionSpaceWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewAddOrUpdateFunctionSpaceRequestWithBody(c.Server, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// AddOrUpdateFunctionSpace Add a function space, or update one
+//
+// Without id, adds a function space to the venue; name, minPax,
+// maxPax, maxNumBookings, isViewable and hasSmallerSpaces are
+// then required. With id, updates the given fields of that
+// space. partSpaceIds is used only with hasSmallerSpaces. Fails
+// with specificCode 24385 (no such space), 24386 (an unknown
+// error) or 24387 and 24388 (invalid data).
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /api/1.0/venue?action=addOrUpdateFunctionSpace (the `AddOrUpdateFunctionSpace` operationId).
+func (c *Client) AddOrUpdateFunctionSpace(ctx context.Context, body AddOrUpdateFunctionSpaceJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewAddOrUpdateFunctionSpaceRequest(c.Server, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// AddOrUpdateFunctionSpaceCategoryWithBody Add a function space category, or update one
+//
+// Without id, adds a category to the venue (name is then
+// required). With id, renames that category. Fails with
+// specificCode 24308 (no such category), 24309 (an error
+// occurred) or 24310 and 24311 (invalid data).
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /api/1.0/venue?action=addOrUpdateFunctionSpaceCategory (the `AddOrUpdateFunctionSpaceCategory` operationId).
+func (c *Client) AddOrUpdateFunctionSpaceCategoryWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewAddOrUpdateFunctionSpaceCategoryRequestWithBody(c.Server, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// AddOrUpdateFunctionSpaceCategory Add a function space category, or update one
+//
+// Without id, adds a category to the venue (name is then
+// required). With id, renames that category. Fails with
+// specificCode 24308 (no such category), 24309 (an error
+// occurred) or 24310 and 24311 (invalid data).
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /api/1.0/venue?action=addOrUpdateFunctionSpaceCategory (the `AddOrUpdateFunctionSpaceCategory` operationId).
+func (c *Client) AddOrUpdateFunctionSpaceCategory(ctx context.Context, body AddOrUpdateFunctionSpaceCategoryJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewAddOrUpdateFunctionSpaceCategoryRequest(c.Server, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// AddOrUpdateGuestRoomWithBody Add an accommodation room type, or update one
+//
+// Without id, adds a room type (guest room) to the venue. With
+// id, updates the given fields of that room type. Fails with
+// specificCode 24312 (no such room), 24313 and 24315 (an error
+// occurred) or 24314 (invalid data).
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /api/1.0/venue?action=addOrUpdateGuestRoom (the `AddOrUpdateGuestRoom` operationId).
+func (c *Client) AddOrUpdateGuestRoomWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewAddOrUpdateGuestRoomRequestWithBody(c.Server, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// AddOrUpdateGuestRoom Add an accommodation room type, or update one
+//
+// Without id, adds a room type (guest room) to the venue. With
+// id, updates the given fields of that room type. Fails with
+// specificCode 24312 (no such room), 24313 and 24315 (an error
+// occurred) or 24314 (invalid data).
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /api/1.0/venue?action=addOrUpdateGuestRoom (the `AddOrUpdateGuestRoom` operationId).
+func (c *Client) AddOrUpdateGuestRoom(ctx context.Context, body AddOrUpdateGuestRoomJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewAddOrUpdateGuestRoomRequest(c.Server, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetAvailableFunctionSpacesWithBody Find the function spaces free at a given time
+//
+// Says for each function space of the venue whether it is free
+// between startDatetime and endDatetime (at most 24 hours
+// apart), optionally only for spaces that suit an event type, a
+// number of attendees and a layout. Unlike
+// getFunctionSpaceAvailability it returns no free time slots;
+// for a space that is not free it gives the reason and the
+// conflicting booking session.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /api/1.0/venue?action=getAvailableFunctionSpaces (the `GetAvailableFunctionSpaces` operationId).
+func (c *Client) GetAvailableFunctionSpacesWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetAvailableFunctionSpacesRequestWithBody(c.Server, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetAvailableFunctionSpaces Find the function spaces free at a given time
+//
+// Says for each function space of the venue whether it is free
+// between startDatetime and endDatetime (at most 24 hours
+// apart), optionally only for spaces that suit an event type, a
+// number of attendees and a layout. Unlike
+// getFunctionSpaceAvailability it returns no free time slots;
+// for a space that is not free it gives the reason and the
+// conflicting booking session.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /api/1.0/venue?action=getAvailableFunctionSpaces (the `GetAvailableFunctionSpaces` operationId).
+func (c *Client) GetAvailableFunctionSpaces(ctx context.Context, body GetAvailableFunctionSpacesJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetAvailableFunctionSpacesRequest(c.Server, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetBeveragePackageListWithBody List the beverage packages of a venue
+//
+// Pages through the venue's beverage packages with their prices.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /api/1.0/venue?action=getBeveragePackageList (the `GetBeveragePackageList` operationId).
+func (c *Client) GetBeveragePackageListWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetBeveragePackageListRequestWithBody(c.Server, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetBeveragePackageList List the beverage packages of a venue
+//
+// Pages through the venue's beverage packages with their prices.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /api/1.0/venue?action=getBeveragePackageList (the `GetBeveragePackageList` operationId).
+func (c *Client) GetBeveragePackageList(ctx context.Context, body GetBeveragePackageListJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetBeveragePackageListRequest(c.Server, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetBookingCustomFieldListWithBody List the custom fields of venue bookings
+//
+// Pages through the definitions of the account's booking custom
+// fields. Fails with specificCode 24150 when the account does
+// not exist.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /api/1.0/venue?action=getBookingCustomFieldList (the `GetBookingCustomFieldList` operationId).
+func (c *Client) GetBookingCustomFieldListWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetBookingCustomFieldListRequestWithBody(c.Server, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetBookingCustomFieldList List the custom fields of venue bookings
+//
+// Pages through the definitions of the account's booking custom
+// fields. Fails with specificCode 24150 when the account does
+// not exist.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /api/1.0/venue?action=getBookingCustomFieldList (the `GetBookingCustomFieldList` operationId).
+func (c *Client) GetBookingCustomFieldList(ctx context.Context, body GetBookingCustomFieldListJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetBookingCustomFieldListRequest(c.Server, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetBookingReleaseScheduleWithBody List the release schedules of a venue's bookings
+//
+// Pages through the release terms of the accommodation blocks of
+// the venue's bookings, or of one booking.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /api/1.0/venue?action=getBookingReleaseSchedule (the `GetBookingReleaseSchedule` operationId).
+func (c *Client) GetBookingReleaseScheduleWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetBookingReleaseScheduleRequestWithBody(c.Server, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetBookingReleaseSchedule List the release schedules of a venue's bookings
+//
+// Pages through the release terms of the accommodation blocks of
+// the venue's bookings, or of one booking.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /api/1.0/venue?action=getBookingReleaseSchedule (the `GetBookingReleaseSchedule` operationId).
+func (c *Client) GetBookingReleaseSchedule(ctx context.Context, body GetBookingReleaseScheduleJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetBookingReleaseScheduleRequest(c.Server, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// VenueGetCostCenterListWithBody List the cost centers of a venue
+//
+// Pages through the venue's cost centers, each with the account
+// cost center it derives from. Fails with specificCode 24270 (no
+// such account) or 24271 (no such venue).
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /api/1.0/venue?action=getCostCenterList (the `VenueGetCostCenterList` operationId).
+func (c *Client) VenueGetCostCenterListWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewVenueGetCostCenterListRequestWithBody(c.Server, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// VenueGetCostCenterList List the cost centers of a venue
+//
+// Pages through the venue's cost centers, each with the account
+// cost center it derives from. Fails with specificCode 24270 (no
+// such account) or 24271 (no such venue).
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /api/1.0/venue?action=getCostCenterList (the `VenueGetCostCenterList` operationId).
+func (c *Client) VenueGetCostCenterList(ctx context.Context, body VenueGetCostCenterListJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewVenueGetCostCenterListRequest(c.Server, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetEventTypeListWithBody List the account's event types
+//
+// Pages through the event types used by the account's venue
+// bookings, with their sub-types.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /api/1.0/venue?action=getEventTypeList (the `GetEventTypeList` operationId).
+func (c *Client) GetEventTypeListWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetEventTypeListRequestWithBody(c.Server, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetEventTypeList List the account's event types
+//
+// Pages through the event types used by the account's venue
+// bookings, with their sub-types.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /api/1.0/venue?action=getEventTypeList (the `GetEventTypeList` operationId).
+func (c *Client) GetEventTypeList(ctx context.Context, body GetEventTypeListJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetEventTypeListRequest(c.Server, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetFunctionSpaceAvailabilityWithBody Get the free time slots of function spaces
+//
+// Answers, for each function space of the venue (or each of
+// spaceIds), the time slots in which it is free on each day from
+// startDate to endDate. The range may cover at most 14 days.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /api/1.0/venue?action=getFunctionSpaceAvailability (the `GetFunctionSpaceAvailability` operationId).
+func (c *Client) GetFunctionSpaceAvailabilityWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetFunctionSpaceAvailabilityRequestWithBody(c.Server, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetFunctionSpaceAvailability Get the free time slots of function spaces
+//
+// Answers, for each function space of the venue (or each of
+// spaceIds), the time slots in which it is free on each day from
+// startDate to endDate. The range may cover at most 14 days.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /api/1.0/venue?action=getFunctionSpaceAvailability (the `GetFunctionSpaceAvailability` operationId).
+func (c *Client) GetFunctionSpaceAvailability(ctx context.Context, body GetFunctionSpaceAvailabilityJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetFunctionSpaceAvailabilityRequest(c.Server, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetFunctionSpaceCategoryListWithBody List the function space categories of a venue
+//
+// Fails with specificCode 24150 (no such account), 24102 (no
+// such venue) or 24408 (the feature is not enabled).
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /api/1.0/venue?action=getFunctionSpaceCategoryList (the `GetFunctionSpaceCategoryList` operationId).
+func (c *Client) GetFunctionSpaceCategoryListWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetFunctionSpaceCategoryListRequestWithBody(c.Server, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetFunctionSpaceCategoryList List the function space categories of a venue
+//
+// Fails with specificCode 24150 (no such account), 24102 (no
+// such venue) or 24408 (the feature is not enabled).
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /api/1.0/venue?action=getFunctionSpaceCategoryList (the `GetFunctionSpaceCategoryList` operationId).
+func (c *Client) GetFunctionSpaceCategoryList(ctx context.Context, body GetFunctionSpaceCategoryListJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetFunctionSpaceCategoryListRequest(c.Server, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetFunctionSpaceListWithBody List the function spaces of a venue
+//
+// Pages through the venue's function spaces with their
+// capacities, dimensions, marketplace settings and layouts.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /api/1.0/venue?action=getFunctionSpaceList (the `GetFunctionSpaceList` operationId).
+func (c *Client) GetFunctionSpaceListWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetFunctionSpaceListRequestWithBody(c.Server, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetFunctionSpaceList List the function spaces of a venue
+//
+// Pages through the venue's function spaces with their
+// capacities, dimensions, marketplace settings and layouts.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /api/1.0/venue?action=getFunctionSpaceList (the `GetFunctionSpaceList` operationId).
+func (c *Client) GetFunctionSpaceList(ctx context.Context, body GetFunctionSpaceListJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetFunctionSpaceListRequest(c.Server, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetMenuListWithBody List the menus of a venue
+//
+// Pages through the venue's catering menus with their prices.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /api/1.0/venue?action=getMenuList (the `GetMenuList` operationId).
+func (c *Client) GetMenuListWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetMenuListRequestWithBody(c.Server, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetMenuList List the menus of a venue
+//
+// Pages through the venue's catering menus with their prices.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /api/1.0/venue?action=getMenuList (the `GetMenuList` operationId).
+func (c *Client) GetMenuList(ctx context.Context, body GetMenuListJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetMenuListRequest(c.Server, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetRatePlanBookingRulesWithBody Get the daily booking rules of rate plans
+//
+// Answers, for each rate plan and room type (or roomIds) and
+// each day from startDate to endDate, whether the room is open
+// or closed for bookings. The range may cover at most 31 days
+// and may not start in the past.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /api/1.0/venue?action=getRatePlanBookingRules (the `GetRatePlanBookingRules` operationId).
+func (c *Client) GetRatePlanBookingRulesWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetRatePlanBookingRulesRequestWithBody(c.Server, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetRatePlanBookingRules Get the daily booking rules of rate plans
+//
+// Answers, for each rate plan and room type (or roomIds) and
+// each day from startDate to endDate, whether the room is open
+// or closed for bookings. The range may cover at most 31 days
+// and may not start in the past.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /api/1.0/venue?action=getRatePlanBookingRules (the `GetRatePlanBookingRules` operationId).
+func (c *Client) GetRatePlanBookingRules(ctx context.Context, body GetRatePlanBookingRulesJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetRatePlanBookingRulesRequest(c.Server, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetRatePlanRateListWithBody List the rate periods of a rate plan
+//
+// Pages through the periods of one rate plan, each with its days
+// of the week and minimum acceptable rate.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /api/1.0/venue?action=getRatePlanRateList (the `GetRatePlanRateList` operationId).
+func (c *Client) GetRatePlanRateListWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetRatePlanRateListRequestWithBody(c.Server, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetRatePlanRateList List the rate periods of a rate plan
+//
+// Pages through the periods of one rate plan, each with its days
+// of the week and minimum acceptable rate.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /api/1.0/venue?action=getRatePlanRateList (the `GetRatePlanRateList` operationId).
+func (c *Client) GetRatePlanRateList(ctx context.Context, body GetRatePlanRateListJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetRatePlanRateListRequest(c.Server, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetResourceAvailabilityWithBody Get when resources are reserved
+//
+// For each of resourceIds, answers the times between startDate
+// and endDate when some of it is reserved and how many. With
+// quantity, each entry also says whether that many are free for
+// the whole period and, when not, which booking session
+// conflicts.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /api/1.0/venue?action=getResourceAvailability (the `GetResourceAvailability` operationId).
+func (c *Client) GetResourceAvailabilityWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetResourceAvailabilityRequestWithBody(c.Server, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetResourceAvailability Get when resources are reserved
+//
+// For each of resourceIds, answers the times between startDate
+// and endDate when some of it is reserved and how many. With
+// quantity, each entry also says whether that many are free for
+// the whole period and, when not, which booking session
+// conflicts.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /api/1.0/venue?action=getResourceAvailability (the `GetResourceAvailability` operationId).
+func (c *Client) GetResourceAvailability(ctx context.Context, body GetResourceAvailabilityJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetResourceAvailabilityRequest(c.Server, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetResourceListWithBody List the resources of a venue
+//
+// Pages through the equipment and other resources the venue
+// hires out, with their prices.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /api/1.0/venue?action=getResourceList (the `GetResourceList` operationId).
+func (c *Client) GetResourceListWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetResourceListRequestWithBody(c.Server, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetResourceList List the resources of a venue
+//
+// Pages through the equipment and other resources the venue
+// hires out, with their prices.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /api/1.0/venue?action=getResourceList (the `GetResourceList` operationId).
+func (c *Client) GetResourceList(ctx context.Context, body GetResourceListJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetResourceListRequest(c.Server, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetRevenueTemplateListWithBody List the revenue templates
+//
+// Pages through the revenue templates, each mapping cost centers
+// to other cost centers.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /api/1.0/venue?action=getRevenueTemplateList (the `GetRevenueTemplateList` operationId).
+func (c *Client) GetRevenueTemplateListWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetRevenueTemplateListRequestWithBody(c.Server, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetRevenueTemplateList List the revenue templates
+//
+// Pages through the revenue templates, each mapping cost centers
+// to other cost centers.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /api/1.0/venue?action=getRevenueTemplateList (the `GetRevenueTemplateList` operationId).
+func (c *Client) GetRevenueTemplateList(ctx context.Context, body GetRevenueTemplateListJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetRevenueTemplateListRequest(c.Server, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetRoomInventoryWithBody Get the daily room inventory of a venue
+//
+// Answers how many rooms of each type (or of roomIds) the venue
+// has and how many are still free on each day from startDate to
+// endDate. The range may cover at most 31 days and may not start
+// in the past.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /api/1.0/venue?action=getRoomInventory (the `GetRoomInventory` operationId).
+func (c *Client) GetRoomInventoryWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetRoomInventoryRequestWithBody(c.Server, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetRoomInventory Get the daily room inventory of a venue
+//
+// Answers how many rooms of each type (or of roomIds) the venue
+// has and how many are still free on each day from startDate to
+// endDate. The range may cover at most 31 days and may not start
+// in the past.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /api/1.0/venue?action=getRoomInventory (the `GetRoomInventory` operationId).
+func (c *Client) GetRoomInventory(ctx context.Context, body GetRoomInventoryJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetRoomInventoryRequest(c.Server, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetRoomRateListWithBody List the room rates of a rate plan period
+//
+// Answers the sale prices and costs of each room type (or of
+// roomId only) in one rate period of a rate plan. The answer is
+// a collection but the action takes no paging or filter fields:
+// it always sends every rate.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /api/1.0/venue?action=getRoomRateList (the `GetRoomRateList` operationId).
+func (c *Client) GetRoomRateListWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetRoomRateListRequestWithBody(c.Server, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetRoomRateList List the room rates of a rate plan period
+//
+// Answers the sale prices and costs of each room type (or of
+// roomId only) in one rate period of a rate plan. The answer is
+// a collection but the action takes no paging or filter fields:
+// it always sends every rate.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /api/1.0/venue?action=getRoomRateList (the `GetRoomRateList` operationId).
+func (c *Client) GetRoomRateList(ctx context.Context, body GetRoomRateListJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetRoomRateListRequest(c.Server, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetRoomRatesWithBody Get the daily room rates of a rate plan
+//
+// Answers the price of each room type (or of roomIds) on each
+// day from startDate to endDate under a rate plan, by occupancy.
+// The range may cover at most 31 days and may not start in the
+// past.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /api/1.0/venue?action=getRoomRates (the `GetRoomRates` operationId).
+func (c *Client) GetRoomRatesWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetRoomRatesRequestWithBody(c.Server, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetRoomRates Get the daily room rates of a rate plan
+//
+// Answers the price of each room type (or of roomIds) on each
+// day from startDate to endDate under a rate plan, by occupancy.
+// The range may cover at most 31 days and may not start in the
+// past.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /api/1.0/venue?action=getRoomRates (the `GetRoomRates` operationId).
+func (c *Client) GetRoomRates(ctx context.Context, body GetRoomRatesJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetRoomRatesRequest(c.Server, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetSessionTypeListWithBody List the account's booking session types
+//
+// Pages through the types that booking sessions can have.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /api/1.0/venue?action=getSessionTypeList (the `GetSessionTypeList` operationId).
+func (c *Client) GetSessionTypeListWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetSessionTypeListRequestWithBody(c.Server, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetSessionTypeList List the account's booking session types
+//
+// Pages through the types that booking sessions can have.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /api/1.0/venue?action=getSessionTypeList (the `GetSessionTypeList` operationId).
+func (c *Client) GetSessionTypeList(ctx context.Context, body GetSessionTypeListJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetSessionTypeListRequest(c.Server, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetSpaceBlockoutListWithBody List the blockouts of a venue's function spaces
+//
+// Pages through the times during which the venue's function
+// spaces cannot be booked.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /api/1.0/venue?action=getSpaceBlockoutList (the `GetSpaceBlockoutList` operationId).
+func (c *Client) GetSpaceBlockoutListWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetSpaceBlockoutListRequestWithBody(c.Server, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetSpaceBlockoutList List the blockouts of a venue's function spaces
+//
+// Pages through the times during which the venue's function
+// spaces cannot be booked.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /api/1.0/venue?action=getSpaceBlockoutList (the `GetSpaceBlockoutList` operationId).
+func (c *Client) GetSpaceBlockoutList(ctx context.Context, body GetSpaceBlockoutListJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetSpaceBlockoutListRequest(c.Server, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetSpaceHirePlanListWithBody List the space hire plans of a venue
+//
+// Pages through the venue's space hire plans (tariffs).
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /api/1.0/venue?action=getSpaceHirePlanList (the `GetSpaceHirePlanList` operationId).
+func (c *Client) GetSpaceHirePlanListWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetSpaceHirePlanListRequestWithBody(c.Server, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetSpaceHirePlanList List the space hire plans of a venue
+//
+// Pages through the venue's space hire plans (tariffs).
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /api/1.0/venue?action=getSpaceHirePlanList (the `GetSpaceHirePlanList` operationId).
+func (c *Client) GetSpaceHirePlanList(ctx context.Context, body GetSpaceHirePlanListJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetSpaceHirePlanListRequest(c.Server, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetSpaceHirePlanRateWithBody Get a rate period of a space hire plan
+//
+// Answers one rate period of a space hire plan with the rates of
+// each function space.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /api/1.0/venue?action=getSpaceHirePlanRate (the `GetSpaceHirePlanRate` operationId).
+func (c *Client) GetSpaceHirePlanRateWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetSpaceHirePlanRateRequestWithBody(c.Server, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetSpaceHirePlanRate Get a rate period of a space hire plan
+//
+// Answers one rate period of a space hire plan with the rates of
+// each function space.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /api/1.0/venue?action=getSpaceHirePlanRate (the `GetSpaceHirePlanRate` operationId).
+func (c *Client) GetSpaceHirePlanRate(ctx context.Context, body GetSpaceHirePlanRateJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetSpaceHirePlanRateRequest(c.Server, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetSpaceHirePlanRateListWithBody List the rate periods of a space hire plan
+//
+// Pages through the rate periods of one space hire plan. The
+// filter keys startDateFilter and endDateFilter keep the periods
+// within a range of dates.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /api/1.0/venue?action=getSpaceHirePlanRateList (the `GetSpaceHirePlanRateList` operationId).
+func (c *Client) GetSpaceHirePlanRateListWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetSpaceHirePlanRateListRequestWithBody(c.Server, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetSpaceHirePlanRateList List the rate periods of a space hire plan
+//
+// Pages through the rate periods of one space hire plan. The
+// filter keys startDateFilter and endDateFilter keep the periods
+// within a range of dates.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /api/1.0/venue?action=getSpaceHirePlanRateList (the `GetSpaceHirePlanRateList` operationId).
+func (c *Client) GetSpaceHirePlanRateList(ctx context.Context, body GetSpaceHirePlanRateListJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetSpaceHirePlanRateListRequest(c.Server, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetTaxListWithBody List the taxes and service fees of a venue
+//
+// Pages through the venue's taxes and service fees with how each
+// is calculated.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /api/1.0/venue?action=getTaxList (the `GetTaxList` operationId).
+func (c *Client) GetTaxListWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetTaxListRequestWithBody(c.Server, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetTaxList List the taxes and service fees of a venue
+//
+// Pages through the venue's taxes and service fees with how each
+// is calculated.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /api/1.0/venue?action=getTaxList (the `GetTaxList` operationId).
+func (c *Client) GetTaxList(ctx context.Context, body GetTaxListJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetTaxListRequest(c.Server, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// VenueGetVenueWithBody Get one venue
+//
+// Answers a venue the key's user can see with its marketplace
+// details: images, packages, function spaces, accommodation,
+// menus, beverage packages and catering website settings.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /api/1.0/venue?action=getVenue (the `VenueGetVenue` operationId).
+func (c *Client) VenueGetVenueWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewVenueGetVenueRequestWithBody(c.Server, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// VenueGetVenue Get one venue
+//
+// Answers a venue the key's user can see with its marketplace
+// details: images, packages, function spaces, accommodation,
+// menus, beverage packages and catering website settings.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /api/1.0/venue?action=getVenue (the `VenueGetVenue` operationId).
+func (c *Client) VenueGetVenue(ctx context.Context, body VenueGetVenueJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewVenueGetVenueRequest(c.Server, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// VenueGetVenueListWithBody List the venues
+//
+// Pages through the venues the key's user can see.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /api/1.0/venue?action=getVenueList (the `VenueGetVenueList` operationId).
+func (c *Client) VenueGetVenueListWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewVenueGetVenueListRequestWithBody(c.Server, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// VenueGetVenueList List the venues
+//
+// Pages through the venues the key's user can see.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /api/1.0/venue?action=getVenueList (the `VenueGetVenueList` operationId).
+func (c *Client) VenueGetVenueList(ctx context.Context, body VenueGetVenueListJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewVenueGetVenueListRequest(c.Server, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetVenuePackageWithBody Get a package of a venue with its sessions
+//
+// Answers one package with its sessions and each session's
+// menus, beverage packages, resources, products and set-up
+// requirements (at most 100 of each kind).
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /api/1.0/venue?action=getVenuePackage (the `GetVenuePackage` operationId).
+func (c *Client) GetVenuePackageWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetVenuePackageRequestWithBody(c.Server, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetVenuePackage Get a package of a venue with its sessions
+//
+// Answers one package with its sessions and each session's
+// menus, beverage packages, resources, products and set-up
+// requirements (at most 100 of each kind).
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /api/1.0/venue?action=getVenuePackage (the `GetVenuePackage` operationId).
+func (c *Client) GetVenuePackage(ctx context.Context, body GetVenuePackageJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetVenuePackageRequest(c.Server, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetVenuePackageListWithBody List the packages of a venue
+//
+// Pages through the venue's packages (event templates) with
+// their prices and cost center splits.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /api/1.0/venue?action=getVenuePackageList (the `GetVenuePackageList` operationId).
+func (c *Client) GetVenuePackageListWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetVenuePackageListRequestWithBody(c.Server, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetVenuePackageList List the packages of a venue
+//
+// Pages through the venue's packages (event templates) with
+// their prices and cost center splits.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /api/1.0/venue?action=getVenuePackageList (the `GetVenuePackageList` operationId).
+func (c *Client) GetVenuePackageList(ctx context.Context, body GetVenuePackageListJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetVenuePackageListRequest(c.Server, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetVenueRatePlanListWithBody List the accommodation rate plans of a venue
+//
+// Pages through the venue's rate plans.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /api/1.0/venue?action=getVenueRatePlanList (the `GetVenueRatePlanList` operationId).
+func (c *Client) GetVenueRatePlanListWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetVenueRatePlanListRequestWithBody(c.Server, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetVenueRatePlanList List the accommodation rate plans of a venue
+//
+// Pages through the venue's rate plans.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /api/1.0/venue?action=getVenueRatePlanList (the `GetVenueRatePlanList` operationId).
+func (c *Client) GetVenueRatePlanList(ctx context.Context, body GetVenueRatePlanListJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetVenueRatePlanListRequest(c.Server, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetVenueRoomListWithBody List the accommodation room types of a venue
+//
+// Pages through the venue's room types with their occupancy
+// limits.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /api/1.0/venue?action=getVenueRoomList (the `GetVenueRoomList` operationId).
+func (c *Client) GetVenueRoomListWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetVenueRoomListRequestWithBody(c.Server, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetVenueRoomList List the accommodation room types of a venue
+//
+// Pages through the venue's room types with their occupancy
+// limits.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /api/1.0/venue?action=getVenueRoomList (the `GetVenueRoomList` operationId).
+func (c *Client) GetVenueRoomList(ctx context.Context, body GetVenueRoomListJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetVenueRoomListRequest(c.Server, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetVenueRoomOptionListWithBody List the room options of a venue
+//
+// Pages through the extras (such as breakfast) that can be added
+// to the venue's accommodation.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /api/1.0/venue?action=getVenueRoomOptionList (the `GetVenueRoomOptionList` operationId).
+func (c *Client) GetVenueRoomOptionListWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetVenueRoomOptionListRequestWithBody(c.Server, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetVenueRoomOptionList List the room options of a venue
+//
+// Pages through the extras (such as breakfast) that can be added
+// to the venue's accommodation.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /api/1.0/venue?action=getVenueRoomOptionList (the `GetVenueRoomOptionList` operationId).
+func (c *Client) GetVenueRoomOptionList(ctx context.Context, body GetVenueRoomOptionListJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetVenueRoomOptionListRequest(c.Server, body)
 	if err != nil {
 		return nil, err
 	}
@@ -3787,6 +9507,1366 @@ func NewPingRequest(server string) (*http.Request, error) {
 	return req, nil
 }
 
+// NewAddOrUpdateFunctionSpaceRequest calls the generic AddOrUpdateFunctionSpace builder with application/json body
+func NewAddOrUpdateFunctionSpaceRequest(server string, body AddOrUpdateFunctionSpaceJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewAddOrUpdateFunctionSpaceRequestWithBody(server, "application/json", bodyReader)
+}
+
+// NewAddOrUpdateFunctionSpaceRequestWithBody constructs an http.Request for the AddOrUpdateFunctionSpace method, with any body, and a specified content type
+func NewAddOrUpdateFunctionSpaceRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/1.0/venue?action=addOrUpdateFunctionSpace")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewAddOrUpdateFunctionSpaceCategoryRequest calls the generic AddOrUpdateFunctionSpaceCategory builder with application/json body
+func NewAddOrUpdateFunctionSpaceCategoryRequest(server string, body AddOrUpdateFunctionSpaceCategoryJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewAddOrUpdateFunctionSpaceCategoryRequestWithBody(server, "application/json", bodyReader)
+}
+
+// NewAddOrUpdateFunctionSpaceCategoryRequestWithBody constructs an http.Request for the AddOrUpdateFunctionSpaceCategory method, with any body, and a specified content type
+func NewAddOrUpdateFunctionSpaceCategoryRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/1.0/venue?action=addOrUpdateFunctionSpaceCategory")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewAddOrUpdateGuestRoomRequest calls the generic AddOrUpdateGuestRoom builder with application/json body
+func NewAddOrUpdateGuestRoomRequest(server string, body AddOrUpdateGuestRoomJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewAddOrUpdateGuestRoomRequestWithBody(server, "application/json", bodyReader)
+}
+
+// NewAddOrUpdateGuestRoomRequestWithBody constructs an http.Request for the AddOrUpdateGuestRoom method, with any body, and a specified content type
+func NewAddOrUpdateGuestRoomRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/1.0/venue?action=addOrUpdateGuestRoom")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewGetAvailableFunctionSpacesRequest calls the generic GetAvailableFunctionSpaces builder with application/json body
+func NewGetAvailableFunctionSpacesRequest(server string, body GetAvailableFunctionSpacesJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewGetAvailableFunctionSpacesRequestWithBody(server, "application/json", bodyReader)
+}
+
+// NewGetAvailableFunctionSpacesRequestWithBody constructs an http.Request for the GetAvailableFunctionSpaces method, with any body, and a specified content type
+func NewGetAvailableFunctionSpacesRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/1.0/venue?action=getAvailableFunctionSpaces")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewGetBeveragePackageListRequest calls the generic GetBeveragePackageList builder with application/json body
+func NewGetBeveragePackageListRequest(server string, body GetBeveragePackageListJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewGetBeveragePackageListRequestWithBody(server, "application/json", bodyReader)
+}
+
+// NewGetBeveragePackageListRequestWithBody constructs an http.Request for the GetBeveragePackageList method, with any body, and a specified content type
+func NewGetBeveragePackageListRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/1.0/venue?action=getBeveragePackageList")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewGetBookingCustomFieldListRequest calls the generic GetBookingCustomFieldList builder with application/json body
+func NewGetBookingCustomFieldListRequest(server string, body GetBookingCustomFieldListJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewGetBookingCustomFieldListRequestWithBody(server, "application/json", bodyReader)
+}
+
+// NewGetBookingCustomFieldListRequestWithBody constructs an http.Request for the GetBookingCustomFieldList method, with any body, and a specified content type
+func NewGetBookingCustomFieldListRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/1.0/venue?action=getBookingCustomFieldList")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewGetBookingReleaseScheduleRequest calls the generic GetBookingReleaseSchedule builder with application/json body
+func NewGetBookingReleaseScheduleRequest(server string, body GetBookingReleaseScheduleJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewGetBookingReleaseScheduleRequestWithBody(server, "application/json", bodyReader)
+}
+
+// NewGetBookingReleaseScheduleRequestWithBody constructs an http.Request for the GetBookingReleaseSchedule method, with any body, and a specified content type
+func NewGetBookingReleaseScheduleRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/1.0/venue?action=getBookingReleaseSchedule")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewVenueGetCostCenterListRequest calls the generic VenueGetCostCenterList builder with application/json body
+func NewVenueGetCostCenterListRequest(server string, body VenueGetCostCenterListJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewVenueGetCostCenterListRequestWithBody(server, "application/json", bodyReader)
+}
+
+// NewVenueGetCostCenterListRequestWithBody constructs an http.Request for the VenueGetCostCenterList method, with any body, and a specified content type
+func NewVenueGetCostCenterListRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/1.0/venue?action=getCostCenterList")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewGetEventTypeListRequest calls the generic GetEventTypeList builder with application/json body
+func NewGetEventTypeListRequest(server string, body GetEventTypeListJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewGetEventTypeListRequestWithBody(server, "application/json", bodyReader)
+}
+
+// NewGetEventTypeListRequestWithBody constructs an http.Request for the GetEventTypeList method, with any body, and a specified content type
+func NewGetEventTypeListRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/1.0/venue?action=getEventTypeList")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewGetFunctionSpaceAvailabilityRequest calls the generic GetFunctionSpaceAvailability builder with application/json body
+func NewGetFunctionSpaceAvailabilityRequest(server string, body GetFunctionSpaceAvailabilityJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewGetFunctionSpaceAvailabilityRequestWithBody(server, "application/json", bodyReader)
+}
+
+// NewGetFunctionSpaceAvailabilityRequestWithBody constructs an http.Request for the GetFunctionSpaceAvailability method, with any body, and a specified content type
+func NewGetFunctionSpaceAvailabilityRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/1.0/venue?action=getFunctionSpaceAvailability")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewGetFunctionSpaceCategoryListRequest calls the generic GetFunctionSpaceCategoryList builder with application/json body
+func NewGetFunctionSpaceCategoryListRequest(server string, body GetFunctionSpaceCategoryListJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewGetFunctionSpaceCategoryListRequestWithBody(server, "application/json", bodyReader)
+}
+
+// NewGetFunctionSpaceCategoryListRequestWithBody constructs an http.Request for the GetFunctionSpaceCategoryList method, with any body, and a specified content type
+func NewGetFunctionSpaceCategoryListRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/1.0/venue?action=getFunctionSpaceCategoryList")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewGetFunctionSpaceListRequest calls the generic GetFunctionSpaceList builder with application/json body
+func NewGetFunctionSpaceListRequest(server string, body GetFunctionSpaceListJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewGetFunctionSpaceListRequestWithBody(server, "application/json", bodyReader)
+}
+
+// NewGetFunctionSpaceListRequestWithBody constructs an http.Request for the GetFunctionSpaceList method, with any body, and a specified content type
+func NewGetFunctionSpaceListRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/1.0/venue?action=getFunctionSpaceList")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewGetMenuListRequest calls the generic GetMenuList builder with application/json body
+func NewGetMenuListRequest(server string, body GetMenuListJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewGetMenuListRequestWithBody(server, "application/json", bodyReader)
+}
+
+// NewGetMenuListRequestWithBody constructs an http.Request for the GetMenuList method, with any body, and a specified content type
+func NewGetMenuListRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/1.0/venue?action=getMenuList")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewGetRatePlanBookingRulesRequest calls the generic GetRatePlanBookingRules builder with application/json body
+func NewGetRatePlanBookingRulesRequest(server string, body GetRatePlanBookingRulesJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewGetRatePlanBookingRulesRequestWithBody(server, "application/json", bodyReader)
+}
+
+// NewGetRatePlanBookingRulesRequestWithBody constructs an http.Request for the GetRatePlanBookingRules method, with any body, and a specified content type
+func NewGetRatePlanBookingRulesRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/1.0/venue?action=getRatePlanBookingRules")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewGetRatePlanRateListRequest calls the generic GetRatePlanRateList builder with application/json body
+func NewGetRatePlanRateListRequest(server string, body GetRatePlanRateListJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewGetRatePlanRateListRequestWithBody(server, "application/json", bodyReader)
+}
+
+// NewGetRatePlanRateListRequestWithBody constructs an http.Request for the GetRatePlanRateList method, with any body, and a specified content type
+func NewGetRatePlanRateListRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/1.0/venue?action=getRatePlanRateList")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewGetResourceAvailabilityRequest calls the generic GetResourceAvailability builder with application/json body
+func NewGetResourceAvailabilityRequest(server string, body GetResourceAvailabilityJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewGetResourceAvailabilityRequestWithBody(server, "application/json", bodyReader)
+}
+
+// NewGetResourceAvailabilityRequestWithBody constructs an http.Request for the GetResourceAvailability method, with any body, and a specified content type
+func NewGetResourceAvailabilityRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/1.0/venue?action=getResourceAvailability")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewGetResourceListRequest calls the generic GetResourceList builder with application/json body
+func NewGetResourceListRequest(server string, body GetResourceListJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewGetResourceListRequestWithBody(server, "application/json", bodyReader)
+}
+
+// NewGetResourceListRequestWithBody constructs an http.Request for the GetResourceList method, with any body, and a specified content type
+func NewGetResourceListRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/1.0/venue?action=getResourceList")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewGetRevenueTemplateListRequest calls the generic GetRevenueTemplateList builder with application/json body
+func NewGetRevenueTemplateListRequest(server string, body GetRevenueTemplateListJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewGetRevenueTemplateListRequestWithBody(server, "application/json", bodyReader)
+}
+
+// NewGetRevenueTemplateListRequestWithBody constructs an http.Request for the GetRevenueTemplateList method, with any body, and a specified content type
+func NewGetRevenueTemplateListRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/1.0/venue?action=getRevenueTemplateList")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewGetRoomInventoryRequest calls the generic GetRoomInventory builder with application/json body
+func NewGetRoomInventoryRequest(server string, body GetRoomInventoryJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewGetRoomInventoryRequestWithBody(server, "application/json", bodyReader)
+}
+
+// NewGetRoomInventoryRequestWithBody constructs an http.Request for the GetRoomInventory method, with any body, and a specified content type
+func NewGetRoomInventoryRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/1.0/venue?action=getRoomInventory")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewGetRoomRateListRequest calls the generic GetRoomRateList builder with application/json body
+func NewGetRoomRateListRequest(server string, body GetRoomRateListJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewGetRoomRateListRequestWithBody(server, "application/json", bodyReader)
+}
+
+// NewGetRoomRateListRequestWithBody constructs an http.Request for the GetRoomRateList method, with any body, and a specified content type
+func NewGetRoomRateListRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/1.0/venue?action=getRoomRateList")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewGetRoomRatesRequest calls the generic GetRoomRates builder with application/json body
+func NewGetRoomRatesRequest(server string, body GetRoomRatesJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewGetRoomRatesRequestWithBody(server, "application/json", bodyReader)
+}
+
+// NewGetRoomRatesRequestWithBody constructs an http.Request for the GetRoomRates method, with any body, and a specified content type
+func NewGetRoomRatesRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/1.0/venue?action=getRoomRates")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewGetSessionTypeListRequest calls the generic GetSessionTypeList builder with application/json body
+func NewGetSessionTypeListRequest(server string, body GetSessionTypeListJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewGetSessionTypeListRequestWithBody(server, "application/json", bodyReader)
+}
+
+// NewGetSessionTypeListRequestWithBody constructs an http.Request for the GetSessionTypeList method, with any body, and a specified content type
+func NewGetSessionTypeListRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/1.0/venue?action=getSessionTypeList")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewGetSpaceBlockoutListRequest calls the generic GetSpaceBlockoutList builder with application/json body
+func NewGetSpaceBlockoutListRequest(server string, body GetSpaceBlockoutListJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewGetSpaceBlockoutListRequestWithBody(server, "application/json", bodyReader)
+}
+
+// NewGetSpaceBlockoutListRequestWithBody constructs an http.Request for the GetSpaceBlockoutList method, with any body, and a specified content type
+func NewGetSpaceBlockoutListRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/1.0/venue?action=getSpaceBlockoutList")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewGetSpaceHirePlanListRequest calls the generic GetSpaceHirePlanList builder with application/json body
+func NewGetSpaceHirePlanListRequest(server string, body GetSpaceHirePlanListJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewGetSpaceHirePlanListRequestWithBody(server, "application/json", bodyReader)
+}
+
+// NewGetSpaceHirePlanListRequestWithBody constructs an http.Request for the GetSpaceHirePlanList method, with any body, and a specified content type
+func NewGetSpaceHirePlanListRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/1.0/venue?action=getSpaceHirePlanList")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewGetSpaceHirePlanRateRequest calls the generic GetSpaceHirePlanRate builder with application/json body
+func NewGetSpaceHirePlanRateRequest(server string, body GetSpaceHirePlanRateJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewGetSpaceHirePlanRateRequestWithBody(server, "application/json", bodyReader)
+}
+
+// NewGetSpaceHirePlanRateRequestWithBody constructs an http.Request for the GetSpaceHirePlanRate method, with any body, and a specified content type
+func NewGetSpaceHirePlanRateRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/1.0/venue?action=getSpaceHirePlanRate")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewGetSpaceHirePlanRateListRequest calls the generic GetSpaceHirePlanRateList builder with application/json body
+func NewGetSpaceHirePlanRateListRequest(server string, body GetSpaceHirePlanRateListJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewGetSpaceHirePlanRateListRequestWithBody(server, "application/json", bodyReader)
+}
+
+// NewGetSpaceHirePlanRateListRequestWithBody constructs an http.Request for the GetSpaceHirePlanRateList method, with any body, and a specified content type
+func NewGetSpaceHirePlanRateListRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/1.0/venue?action=getSpaceHirePlanRateList")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewGetTaxListRequest calls the generic GetTaxList builder with application/json body
+func NewGetTaxListRequest(server string, body GetTaxListJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewGetTaxListRequestWithBody(server, "application/json", bodyReader)
+}
+
+// NewGetTaxListRequestWithBody constructs an http.Request for the GetTaxList method, with any body, and a specified content type
+func NewGetTaxListRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/1.0/venue?action=getTaxList")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewVenueGetVenueRequest calls the generic VenueGetVenue builder with application/json body
+func NewVenueGetVenueRequest(server string, body VenueGetVenueJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewVenueGetVenueRequestWithBody(server, "application/json", bodyReader)
+}
+
+// NewVenueGetVenueRequestWithBody constructs an http.Request for the VenueGetVenue method, with any body, and a specified content type
+func NewVenueGetVenueRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/1.0/venue?action=getVenue")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewVenueGetVenueListRequest calls the generic VenueGetVenueList builder with application/json body
+func NewVenueGetVenueListRequest(server string, body VenueGetVenueListJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewVenueGetVenueListRequestWithBody(server, "application/json", bodyReader)
+}
+
+// NewVenueGetVenueListRequestWithBody constructs an http.Request for the VenueGetVenueList method, with any body, and a specified content type
+func NewVenueGetVenueListRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/1.0/venue?action=getVenueList")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewGetVenuePackageRequest calls the generic GetVenuePackage builder with application/json body
+func NewGetVenuePackageRequest(server string, body GetVenuePackageJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewGetVenuePackageRequestWithBody(server, "application/json", bodyReader)
+}
+
+// NewGetVenuePackageRequestWithBody constructs an http.Request for the GetVenuePackage method, with any body, and a specified content type
+func NewGetVenuePackageRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/1.0/venue?action=getVenuePackage")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewGetVenuePackageListRequest calls the generic GetVenuePackageList builder with application/json body
+func NewGetVenuePackageListRequest(server string, body GetVenuePackageListJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewGetVenuePackageListRequestWithBody(server, "application/json", bodyReader)
+}
+
+// NewGetVenuePackageListRequestWithBody constructs an http.Request for the GetVenuePackageList method, with any body, and a specified content type
+func NewGetVenuePackageListRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/1.0/venue?action=getVenuePackageList")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewGetVenueRatePlanListRequest calls the generic GetVenueRatePlanList builder with application/json body
+func NewGetVenueRatePlanListRequest(server string, body GetVenueRatePlanListJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewGetVenueRatePlanListRequestWithBody(server, "application/json", bodyReader)
+}
+
+// NewGetVenueRatePlanListRequestWithBody constructs an http.Request for the GetVenueRatePlanList method, with any body, and a specified content type
+func NewGetVenueRatePlanListRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/1.0/venue?action=getVenueRatePlanList")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewGetVenueRoomListRequest calls the generic GetVenueRoomList builder with application/json body
+func NewGetVenueRoomListRequest(server string, body GetVenueRoomListJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewGetVenueRoomListRequestWithBody(server, "application/json", bodyReader)
+}
+
+// NewGetVenueRoomListRequestWithBody constructs an http.Request for the GetVenueRoomList method, with any body, and a specified content type
+func NewGetVenueRoomListRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/1.0/venue?action=getVenueRoomList")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewGetVenueRoomOptionListRequest calls the generic GetVenueRoomOptionList builder with application/json body
+func NewGetVenueRoomOptionListRequest(server string, body GetVenueRoomOptionListJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewGetVenueRoomOptionListRequestWithBody(server, "application/json", bodyReader)
+}
+
+// NewGetVenueRoomOptionListRequestWithBody constructs an http.Request for the GetVenueRoomOptionList method, with any body, and a specified content type
+func NewGetVenueRoomOptionListRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/1.0/venue?action=getVenueRoomOptionList")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
 func (c *Client) applyEditors(ctx context.Context, req *http.Request, additionalEditors []RequestEditorFn) error {
 	for _, r := range c.RequestEditors {
 		if err := r(ctx, req); err != nil {
@@ -4269,6 +11349,734 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with POST /api/1.0/test?action=ping (the `Ping` operationId).
 	PingWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*PingResp, error)
+
+	// AddOrUpdateFunctionSpaceWithBodyWithResponse Add a function space, or update one
+	//
+	// Without id, adds a function space to the venue; name, minPax,
+	// maxPax, maxNumBookings, isViewable and hasSmallerSpaces are
+	// then required. With id, updates the given fields of that
+	// space. partSpaceIds is used only with hasSmallerSpaces. Fails
+	// with specificCode 24385 (no such space), 24386 (an unknown
+	// error) or 24387 and 24388 (invalid data).
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/1.0/venue?action=addOrUpdateFunctionSpace (the `AddOrUpdateFunctionSpace` operationId).
+	AddOrUpdateFunctionSpaceWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AddOrUpdateFunctionSpaceResp, error)
+
+	// AddOrUpdateFunctionSpaceWithResponse Add a function space, or update one
+	//
+	// Without id, adds a function space to the venue; name, minPax,
+	// maxPax, maxNumBookings, isViewable and hasSmallerSpaces are
+	// then required. With id, updates the given fields of that
+	// space. partSpaceIds is used only with hasSmallerSpaces. Fails
+	// with specificCode 24385 (no such space), 24386 (an unknown
+	// error) or 24387 and 24388 (invalid data).
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/1.0/venue?action=addOrUpdateFunctionSpace (the `AddOrUpdateFunctionSpace` operationId).
+	AddOrUpdateFunctionSpaceWithResponse(ctx context.Context, body AddOrUpdateFunctionSpaceJSONRequestBody, reqEditors ...RequestEditorFn) (*AddOrUpdateFunctionSpaceResp, error)
+
+	// AddOrUpdateFunctionSpaceCategoryWithBodyWithResponse Add a function space category, or update one
+	//
+	// Without id, adds a category to the venue (name is then
+	// required). With id, renames that category. Fails with
+	// specificCode 24308 (no such category), 24309 (an error
+	// occurred) or 24310 and 24311 (invalid data).
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/1.0/venue?action=addOrUpdateFunctionSpaceCategory (the `AddOrUpdateFunctionSpaceCategory` operationId).
+	AddOrUpdateFunctionSpaceCategoryWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AddOrUpdateFunctionSpaceCategoryResp, error)
+
+	// AddOrUpdateFunctionSpaceCategoryWithResponse Add a function space category, or update one
+	//
+	// Without id, adds a category to the venue (name is then
+	// required). With id, renames that category. Fails with
+	// specificCode 24308 (no such category), 24309 (an error
+	// occurred) or 24310 and 24311 (invalid data).
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/1.0/venue?action=addOrUpdateFunctionSpaceCategory (the `AddOrUpdateFunctionSpaceCategory` operationId).
+	AddOrUpdateFunctionSpaceCategoryWithResponse(ctx context.Context, body AddOrUpdateFunctionSpaceCategoryJSONRequestBody, reqEditors ...RequestEditorFn) (*AddOrUpdateFunctionSpaceCategoryResp, error)
+
+	// AddOrUpdateGuestRoomWithBodyWithResponse Add an accommodation room type, or update one
+	//
+	// Without id, adds a room type (guest room) to the venue. With
+	// id, updates the given fields of that room type. Fails with
+	// specificCode 24312 (no such room), 24313 and 24315 (an error
+	// occurred) or 24314 (invalid data).
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/1.0/venue?action=addOrUpdateGuestRoom (the `AddOrUpdateGuestRoom` operationId).
+	AddOrUpdateGuestRoomWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AddOrUpdateGuestRoomResp, error)
+
+	// AddOrUpdateGuestRoomWithResponse Add an accommodation room type, or update one
+	//
+	// Without id, adds a room type (guest room) to the venue. With
+	// id, updates the given fields of that room type. Fails with
+	// specificCode 24312 (no such room), 24313 and 24315 (an error
+	// occurred) or 24314 (invalid data).
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/1.0/venue?action=addOrUpdateGuestRoom (the `AddOrUpdateGuestRoom` operationId).
+	AddOrUpdateGuestRoomWithResponse(ctx context.Context, body AddOrUpdateGuestRoomJSONRequestBody, reqEditors ...RequestEditorFn) (*AddOrUpdateGuestRoomResp, error)
+
+	// GetAvailableFunctionSpacesWithBodyWithResponse Find the function spaces free at a given time
+	//
+	// Says for each function space of the venue whether it is free
+	// between startDatetime and endDatetime (at most 24 hours
+	// apart), optionally only for spaces that suit an event type, a
+	// number of attendees and a layout. Unlike
+	// getFunctionSpaceAvailability it returns no free time slots;
+	// for a space that is not free it gives the reason and the
+	// conflicting booking session.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/1.0/venue?action=getAvailableFunctionSpaces (the `GetAvailableFunctionSpaces` operationId).
+	GetAvailableFunctionSpacesWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*GetAvailableFunctionSpacesResp, error)
+
+	// GetAvailableFunctionSpacesWithResponse Find the function spaces free at a given time
+	//
+	// Says for each function space of the venue whether it is free
+	// between startDatetime and endDatetime (at most 24 hours
+	// apart), optionally only for spaces that suit an event type, a
+	// number of attendees and a layout. Unlike
+	// getFunctionSpaceAvailability it returns no free time slots;
+	// for a space that is not free it gives the reason and the
+	// conflicting booking session.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/1.0/venue?action=getAvailableFunctionSpaces (the `GetAvailableFunctionSpaces` operationId).
+	GetAvailableFunctionSpacesWithResponse(ctx context.Context, body GetAvailableFunctionSpacesJSONRequestBody, reqEditors ...RequestEditorFn) (*GetAvailableFunctionSpacesResp, error)
+
+	// GetBeveragePackageListWithBodyWithResponse List the beverage packages of a venue
+	//
+	// Pages through the venue's beverage packages with their prices.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/1.0/venue?action=getBeveragePackageList (the `GetBeveragePackageList` operationId).
+	GetBeveragePackageListWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*GetBeveragePackageListResp, error)
+
+	// GetBeveragePackageListWithResponse List the beverage packages of a venue
+	//
+	// Pages through the venue's beverage packages with their prices.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/1.0/venue?action=getBeveragePackageList (the `GetBeveragePackageList` operationId).
+	GetBeveragePackageListWithResponse(ctx context.Context, body GetBeveragePackageListJSONRequestBody, reqEditors ...RequestEditorFn) (*GetBeveragePackageListResp, error)
+
+	// GetBookingCustomFieldListWithBodyWithResponse List the custom fields of venue bookings
+	//
+	// Pages through the definitions of the account's booking custom
+	// fields. Fails with specificCode 24150 when the account does
+	// not exist.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/1.0/venue?action=getBookingCustomFieldList (the `GetBookingCustomFieldList` operationId).
+	GetBookingCustomFieldListWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*GetBookingCustomFieldListResp, error)
+
+	// GetBookingCustomFieldListWithResponse List the custom fields of venue bookings
+	//
+	// Pages through the definitions of the account's booking custom
+	// fields. Fails with specificCode 24150 when the account does
+	// not exist.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/1.0/venue?action=getBookingCustomFieldList (the `GetBookingCustomFieldList` operationId).
+	GetBookingCustomFieldListWithResponse(ctx context.Context, body GetBookingCustomFieldListJSONRequestBody, reqEditors ...RequestEditorFn) (*GetBookingCustomFieldListResp, error)
+
+	// GetBookingReleaseScheduleWithBodyWithResponse List the release schedules of a venue's bookings
+	//
+	// Pages through the release terms of the accommodation blocks of
+	// the venue's bookings, or of one booking.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/1.0/venue?action=getBookingReleaseSchedule (the `GetBookingReleaseSchedule` operationId).
+	GetBookingReleaseScheduleWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*GetBookingReleaseScheduleResp, error)
+
+	// GetBookingReleaseScheduleWithResponse List the release schedules of a venue's bookings
+	//
+	// Pages through the release terms of the accommodation blocks of
+	// the venue's bookings, or of one booking.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/1.0/venue?action=getBookingReleaseSchedule (the `GetBookingReleaseSchedule` operationId).
+	GetBookingReleaseScheduleWithResponse(ctx context.Context, body GetBookingReleaseScheduleJSONRequestBody, reqEditors ...RequestEditorFn) (*GetBookingReleaseScheduleResp, error)
+
+	// VenueGetCostCenterListWithBodyWithResponse List the cost centers of a venue
+	//
+	// Pages through the venue's cost centers, each with the account
+	// cost center it derives from. Fails with specificCode 24270 (no
+	// such account) or 24271 (no such venue).
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/1.0/venue?action=getCostCenterList (the `VenueGetCostCenterList` operationId).
+	VenueGetCostCenterListWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*VenueGetCostCenterListResp, error)
+
+	// VenueGetCostCenterListWithResponse List the cost centers of a venue
+	//
+	// Pages through the venue's cost centers, each with the account
+	// cost center it derives from. Fails with specificCode 24270 (no
+	// such account) or 24271 (no such venue).
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/1.0/venue?action=getCostCenterList (the `VenueGetCostCenterList` operationId).
+	VenueGetCostCenterListWithResponse(ctx context.Context, body VenueGetCostCenterListJSONRequestBody, reqEditors ...RequestEditorFn) (*VenueGetCostCenterListResp, error)
+
+	// GetEventTypeListWithBodyWithResponse List the account's event types
+	//
+	// Pages through the event types used by the account's venue
+	// bookings, with their sub-types.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/1.0/venue?action=getEventTypeList (the `GetEventTypeList` operationId).
+	GetEventTypeListWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*GetEventTypeListResp, error)
+
+	// GetEventTypeListWithResponse List the account's event types
+	//
+	// Pages through the event types used by the account's venue
+	// bookings, with their sub-types.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/1.0/venue?action=getEventTypeList (the `GetEventTypeList` operationId).
+	GetEventTypeListWithResponse(ctx context.Context, body GetEventTypeListJSONRequestBody, reqEditors ...RequestEditorFn) (*GetEventTypeListResp, error)
+
+	// GetFunctionSpaceAvailabilityWithBodyWithResponse Get the free time slots of function spaces
+	//
+	// Answers, for each function space of the venue (or each of
+	// spaceIds), the time slots in which it is free on each day from
+	// startDate to endDate. The range may cover at most 14 days.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/1.0/venue?action=getFunctionSpaceAvailability (the `GetFunctionSpaceAvailability` operationId).
+	GetFunctionSpaceAvailabilityWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*GetFunctionSpaceAvailabilityResp, error)
+
+	// GetFunctionSpaceAvailabilityWithResponse Get the free time slots of function spaces
+	//
+	// Answers, for each function space of the venue (or each of
+	// spaceIds), the time slots in which it is free on each day from
+	// startDate to endDate. The range may cover at most 14 days.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/1.0/venue?action=getFunctionSpaceAvailability (the `GetFunctionSpaceAvailability` operationId).
+	GetFunctionSpaceAvailabilityWithResponse(ctx context.Context, body GetFunctionSpaceAvailabilityJSONRequestBody, reqEditors ...RequestEditorFn) (*GetFunctionSpaceAvailabilityResp, error)
+
+	// GetFunctionSpaceCategoryListWithBodyWithResponse List the function space categories of a venue
+	//
+	// Fails with specificCode 24150 (no such account), 24102 (no
+	// such venue) or 24408 (the feature is not enabled).
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/1.0/venue?action=getFunctionSpaceCategoryList (the `GetFunctionSpaceCategoryList` operationId).
+	GetFunctionSpaceCategoryListWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*GetFunctionSpaceCategoryListResp, error)
+
+	// GetFunctionSpaceCategoryListWithResponse List the function space categories of a venue
+	//
+	// Fails with specificCode 24150 (no such account), 24102 (no
+	// such venue) or 24408 (the feature is not enabled).
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/1.0/venue?action=getFunctionSpaceCategoryList (the `GetFunctionSpaceCategoryList` operationId).
+	GetFunctionSpaceCategoryListWithResponse(ctx context.Context, body GetFunctionSpaceCategoryListJSONRequestBody, reqEditors ...RequestEditorFn) (*GetFunctionSpaceCategoryListResp, error)
+
+	// GetFunctionSpaceListWithBodyWithResponse List the function spaces of a venue
+	//
+	// Pages through the venue's function spaces with their
+	// capacities, dimensions, marketplace settings and layouts.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/1.0/venue?action=getFunctionSpaceList (the `GetFunctionSpaceList` operationId).
+	GetFunctionSpaceListWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*GetFunctionSpaceListResp, error)
+
+	// GetFunctionSpaceListWithResponse List the function spaces of a venue
+	//
+	// Pages through the venue's function spaces with their
+	// capacities, dimensions, marketplace settings and layouts.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/1.0/venue?action=getFunctionSpaceList (the `GetFunctionSpaceList` operationId).
+	GetFunctionSpaceListWithResponse(ctx context.Context, body GetFunctionSpaceListJSONRequestBody, reqEditors ...RequestEditorFn) (*GetFunctionSpaceListResp, error)
+
+	// GetMenuListWithBodyWithResponse List the menus of a venue
+	//
+	// Pages through the venue's catering menus with their prices.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/1.0/venue?action=getMenuList (the `GetMenuList` operationId).
+	GetMenuListWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*GetMenuListResp, error)
+
+	// GetMenuListWithResponse List the menus of a venue
+	//
+	// Pages through the venue's catering menus with their prices.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/1.0/venue?action=getMenuList (the `GetMenuList` operationId).
+	GetMenuListWithResponse(ctx context.Context, body GetMenuListJSONRequestBody, reqEditors ...RequestEditorFn) (*GetMenuListResp, error)
+
+	// GetRatePlanBookingRulesWithBodyWithResponse Get the daily booking rules of rate plans
+	//
+	// Answers, for each rate plan and room type (or roomIds) and
+	// each day from startDate to endDate, whether the room is open
+	// or closed for bookings. The range may cover at most 31 days
+	// and may not start in the past.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/1.0/venue?action=getRatePlanBookingRules (the `GetRatePlanBookingRules` operationId).
+	GetRatePlanBookingRulesWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*GetRatePlanBookingRulesResp, error)
+
+	// GetRatePlanBookingRulesWithResponse Get the daily booking rules of rate plans
+	//
+	// Answers, for each rate plan and room type (or roomIds) and
+	// each day from startDate to endDate, whether the room is open
+	// or closed for bookings. The range may cover at most 31 days
+	// and may not start in the past.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/1.0/venue?action=getRatePlanBookingRules (the `GetRatePlanBookingRules` operationId).
+	GetRatePlanBookingRulesWithResponse(ctx context.Context, body GetRatePlanBookingRulesJSONRequestBody, reqEditors ...RequestEditorFn) (*GetRatePlanBookingRulesResp, error)
+
+	// GetRatePlanRateListWithBodyWithResponse List the rate periods of a rate plan
+	//
+	// Pages through the periods of one rate plan, each with its days
+	// of the week and minimum acceptable rate.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/1.0/venue?action=getRatePlanRateList (the `GetRatePlanRateList` operationId).
+	GetRatePlanRateListWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*GetRatePlanRateListResp, error)
+
+	// GetRatePlanRateListWithResponse List the rate periods of a rate plan
+	//
+	// Pages through the periods of one rate plan, each with its days
+	// of the week and minimum acceptable rate.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/1.0/venue?action=getRatePlanRateList (the `GetRatePlanRateList` operationId).
+	GetRatePlanRateListWithResponse(ctx context.Context, body GetRatePlanRateListJSONRequestBody, reqEditors ...RequestEditorFn) (*GetRatePlanRateListResp, error)
+
+	// GetResourceAvailabilityWithBodyWithResponse Get when resources are reserved
+	//
+	// For each of resourceIds, answers the times between startDate
+	// and endDate when some of it is reserved and how many. With
+	// quantity, each entry also says whether that many are free for
+	// the whole period and, when not, which booking session
+	// conflicts.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/1.0/venue?action=getResourceAvailability (the `GetResourceAvailability` operationId).
+	GetResourceAvailabilityWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*GetResourceAvailabilityResp, error)
+
+	// GetResourceAvailabilityWithResponse Get when resources are reserved
+	//
+	// For each of resourceIds, answers the times between startDate
+	// and endDate when some of it is reserved and how many. With
+	// quantity, each entry also says whether that many are free for
+	// the whole period and, when not, which booking session
+	// conflicts.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/1.0/venue?action=getResourceAvailability (the `GetResourceAvailability` operationId).
+	GetResourceAvailabilityWithResponse(ctx context.Context, body GetResourceAvailabilityJSONRequestBody, reqEditors ...RequestEditorFn) (*GetResourceAvailabilityResp, error)
+
+	// GetResourceListWithBodyWithResponse List the resources of a venue
+	//
+	// Pages through the equipment and other resources the venue
+	// hires out, with their prices.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/1.0/venue?action=getResourceList (the `GetResourceList` operationId).
+	GetResourceListWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*GetResourceListResp, error)
+
+	// GetResourceListWithResponse List the resources of a venue
+	//
+	// Pages through the equipment and other resources the venue
+	// hires out, with their prices.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/1.0/venue?action=getResourceList (the `GetResourceList` operationId).
+	GetResourceListWithResponse(ctx context.Context, body GetResourceListJSONRequestBody, reqEditors ...RequestEditorFn) (*GetResourceListResp, error)
+
+	// GetRevenueTemplateListWithBodyWithResponse List the revenue templates
+	//
+	// Pages through the revenue templates, each mapping cost centers
+	// to other cost centers.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/1.0/venue?action=getRevenueTemplateList (the `GetRevenueTemplateList` operationId).
+	GetRevenueTemplateListWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*GetRevenueTemplateListResp, error)
+
+	// GetRevenueTemplateListWithResponse List the revenue templates
+	//
+	// Pages through the revenue templates, each mapping cost centers
+	// to other cost centers.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/1.0/venue?action=getRevenueTemplateList (the `GetRevenueTemplateList` operationId).
+	GetRevenueTemplateListWithResponse(ctx context.Context, body GetRevenueTemplateListJSONRequestBody, reqEditors ...RequestEditorFn) (*GetRevenueTemplateListResp, error)
+
+	// GetRoomInventoryWithBodyWithResponse Get the daily room inventory of a venue
+	//
+	// Answers how many rooms of each type (or of roomIds) the venue
+	// has and how many are still free on each day from startDate to
+	// endDate. The range may cover at most 31 days and may not start
+	// in the past.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/1.0/venue?action=getRoomInventory (the `GetRoomInventory` operationId).
+	GetRoomInventoryWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*GetRoomInventoryResp, error)
+
+	// GetRoomInventoryWithResponse Get the daily room inventory of a venue
+	//
+	// Answers how many rooms of each type (or of roomIds) the venue
+	// has and how many are still free on each day from startDate to
+	// endDate. The range may cover at most 31 days and may not start
+	// in the past.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/1.0/venue?action=getRoomInventory (the `GetRoomInventory` operationId).
+	GetRoomInventoryWithResponse(ctx context.Context, body GetRoomInventoryJSONRequestBody, reqEditors ...RequestEditorFn) (*GetRoomInventoryResp, error)
+
+	// GetRoomRateListWithBodyWithResponse List the room rates of a rate plan period
+	//
+	// Answers the sale prices and costs of each room type (or of
+	// roomId only) in one rate period of a rate plan. The answer is
+	// a collection but the action takes no paging or filter fields:
+	// it always sends every rate.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/1.0/venue?action=getRoomRateList (the `GetRoomRateList` operationId).
+	GetRoomRateListWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*GetRoomRateListResp, error)
+
+	// GetRoomRateListWithResponse List the room rates of a rate plan period
+	//
+	// Answers the sale prices and costs of each room type (or of
+	// roomId only) in one rate period of a rate plan. The answer is
+	// a collection but the action takes no paging or filter fields:
+	// it always sends every rate.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/1.0/venue?action=getRoomRateList (the `GetRoomRateList` operationId).
+	GetRoomRateListWithResponse(ctx context.Context, body GetRoomRateListJSONRequestBody, reqEditors ...RequestEditorFn) (*GetRoomRateListResp, error)
+
+	// GetRoomRatesWithBodyWithResponse Get the daily room rates of a rate plan
+	//
+	// Answers the price of each room type (or of roomIds) on each
+	// day from startDate to endDate under a rate plan, by occupancy.
+	// The range may cover at most 31 days and may not start in the
+	// past.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/1.0/venue?action=getRoomRates (the `GetRoomRates` operationId).
+	GetRoomRatesWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*GetRoomRatesResp, error)
+
+	// GetRoomRatesWithResponse Get the daily room rates of a rate plan
+	//
+	// Answers the price of each room type (or of roomIds) on each
+	// day from startDate to endDate under a rate plan, by occupancy.
+	// The range may cover at most 31 days and may not start in the
+	// past.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/1.0/venue?action=getRoomRates (the `GetRoomRates` operationId).
+	GetRoomRatesWithResponse(ctx context.Context, body GetRoomRatesJSONRequestBody, reqEditors ...RequestEditorFn) (*GetRoomRatesResp, error)
+
+	// GetSessionTypeListWithBodyWithResponse List the account's booking session types
+	//
+	// Pages through the types that booking sessions can have.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/1.0/venue?action=getSessionTypeList (the `GetSessionTypeList` operationId).
+	GetSessionTypeListWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*GetSessionTypeListResp, error)
+
+	// GetSessionTypeListWithResponse List the account's booking session types
+	//
+	// Pages through the types that booking sessions can have.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/1.0/venue?action=getSessionTypeList (the `GetSessionTypeList` operationId).
+	GetSessionTypeListWithResponse(ctx context.Context, body GetSessionTypeListJSONRequestBody, reqEditors ...RequestEditorFn) (*GetSessionTypeListResp, error)
+
+	// GetSpaceBlockoutListWithBodyWithResponse List the blockouts of a venue's function spaces
+	//
+	// Pages through the times during which the venue's function
+	// spaces cannot be booked.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/1.0/venue?action=getSpaceBlockoutList (the `GetSpaceBlockoutList` operationId).
+	GetSpaceBlockoutListWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*GetSpaceBlockoutListResp, error)
+
+	// GetSpaceBlockoutListWithResponse List the blockouts of a venue's function spaces
+	//
+	// Pages through the times during which the venue's function
+	// spaces cannot be booked.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/1.0/venue?action=getSpaceBlockoutList (the `GetSpaceBlockoutList` operationId).
+	GetSpaceBlockoutListWithResponse(ctx context.Context, body GetSpaceBlockoutListJSONRequestBody, reqEditors ...RequestEditorFn) (*GetSpaceBlockoutListResp, error)
+
+	// GetSpaceHirePlanListWithBodyWithResponse List the space hire plans of a venue
+	//
+	// Pages through the venue's space hire plans (tariffs).
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/1.0/venue?action=getSpaceHirePlanList (the `GetSpaceHirePlanList` operationId).
+	GetSpaceHirePlanListWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*GetSpaceHirePlanListResp, error)
+
+	// GetSpaceHirePlanListWithResponse List the space hire plans of a venue
+	//
+	// Pages through the venue's space hire plans (tariffs).
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/1.0/venue?action=getSpaceHirePlanList (the `GetSpaceHirePlanList` operationId).
+	GetSpaceHirePlanListWithResponse(ctx context.Context, body GetSpaceHirePlanListJSONRequestBody, reqEditors ...RequestEditorFn) (*GetSpaceHirePlanListResp, error)
+
+	// GetSpaceHirePlanRateWithBodyWithResponse Get a rate period of a space hire plan
+	//
+	// Answers one rate period of a space hire plan with the rates of
+	// each function space.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/1.0/venue?action=getSpaceHirePlanRate (the `GetSpaceHirePlanRate` operationId).
+	GetSpaceHirePlanRateWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*GetSpaceHirePlanRateResp, error)
+
+	// GetSpaceHirePlanRateWithResponse Get a rate period of a space hire plan
+	//
+	// Answers one rate period of a space hire plan with the rates of
+	// each function space.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/1.0/venue?action=getSpaceHirePlanRate (the `GetSpaceHirePlanRate` operationId).
+	GetSpaceHirePlanRateWithResponse(ctx context.Context, body GetSpaceHirePlanRateJSONRequestBody, reqEditors ...RequestEditorFn) (*GetSpaceHirePlanRateResp, error)
+
+	// GetSpaceHirePlanRateListWithBodyWithResponse List the rate periods of a space hire plan
+	//
+	// Pages through the rate periods of one space hire plan. The
+	// filter keys startDateFilter and endDateFilter keep the periods
+	// within a range of dates.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/1.0/venue?action=getSpaceHirePlanRateList (the `GetSpaceHirePlanRateList` operationId).
+	GetSpaceHirePlanRateListWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*GetSpaceHirePlanRateListResp, error)
+
+	// GetSpaceHirePlanRateListWithResponse List the rate periods of a space hire plan
+	//
+	// Pages through the rate periods of one space hire plan. The
+	// filter keys startDateFilter and endDateFilter keep the periods
+	// within a range of dates.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/1.0/venue?action=getSpaceHirePlanRateList (the `GetSpaceHirePlanRateList` operationId).
+	GetSpaceHirePlanRateListWithResponse(ctx context.Context, body GetSpaceHirePlanRateListJSONRequestBody, reqEditors ...RequestEditorFn) (*GetSpaceHirePlanRateListResp, error)
+
+	// GetTaxListWithBodyWithResponse List the taxes and service fees of a venue
+	//
+	// Pages through the venue's taxes and service fees with how each
+	// is calculated.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/1.0/venue?action=getTaxList (the `GetTaxList` operationId).
+	GetTaxListWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*GetTaxListResp, error)
+
+	// GetTaxListWithResponse List the taxes and service fees of a venue
+	//
+	// Pages through the venue's taxes and service fees with how each
+	// is calculated.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/1.0/venue?action=getTaxList (the `GetTaxList` operationId).
+	GetTaxListWithResponse(ctx context.Context, body GetTaxListJSONRequestBody, reqEditors ...RequestEditorFn) (*GetTaxListResp, error)
+
+	// VenueGetVenueWithBodyWithResponse Get one venue
+	//
+	// Answers a venue the key's user can see with its marketplace
+	// details: images, packages, function spaces, accommodation,
+	// menus, beverage packages and catering website settings.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/1.0/venue?action=getVenue (the `VenueGetVenue` operationId).
+	VenueGetVenueWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*VenueGetVenueResp, error)
+
+	// VenueGetVenueWithResponse Get one venue
+	//
+	// Answers a venue the key's user can see with its marketplace
+	// details: images, packages, function spaces, accommodation,
+	// menus, beverage packages and catering website settings.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/1.0/venue?action=getVenue (the `VenueGetVenue` operationId).
+	VenueGetVenueWithResponse(ctx context.Context, body VenueGetVenueJSONRequestBody, reqEditors ...RequestEditorFn) (*VenueGetVenueResp, error)
+
+	// VenueGetVenueListWithBodyWithResponse List the venues
+	//
+	// Pages through the venues the key's user can see.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/1.0/venue?action=getVenueList (the `VenueGetVenueList` operationId).
+	VenueGetVenueListWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*VenueGetVenueListResp, error)
+
+	// VenueGetVenueListWithResponse List the venues
+	//
+	// Pages through the venues the key's user can see.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/1.0/venue?action=getVenueList (the `VenueGetVenueList` operationId).
+	VenueGetVenueListWithResponse(ctx context.Context, body VenueGetVenueListJSONRequestBody, reqEditors ...RequestEditorFn) (*VenueGetVenueListResp, error)
+
+	// GetVenuePackageWithBodyWithResponse Get a package of a venue with its sessions
+	//
+	// Answers one package with its sessions and each session's
+	// menus, beverage packages, resources, products and set-up
+	// requirements (at most 100 of each kind).
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/1.0/venue?action=getVenuePackage (the `GetVenuePackage` operationId).
+	GetVenuePackageWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*GetVenuePackageResp, error)
+
+	// GetVenuePackageWithResponse Get a package of a venue with its sessions
+	//
+	// Answers one package with its sessions and each session's
+	// menus, beverage packages, resources, products and set-up
+	// requirements (at most 100 of each kind).
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/1.0/venue?action=getVenuePackage (the `GetVenuePackage` operationId).
+	GetVenuePackageWithResponse(ctx context.Context, body GetVenuePackageJSONRequestBody, reqEditors ...RequestEditorFn) (*GetVenuePackageResp, error)
+
+	// GetVenuePackageListWithBodyWithResponse List the packages of a venue
+	//
+	// Pages through the venue's packages (event templates) with
+	// their prices and cost center splits.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/1.0/venue?action=getVenuePackageList (the `GetVenuePackageList` operationId).
+	GetVenuePackageListWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*GetVenuePackageListResp, error)
+
+	// GetVenuePackageListWithResponse List the packages of a venue
+	//
+	// Pages through the venue's packages (event templates) with
+	// their prices and cost center splits.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/1.0/venue?action=getVenuePackageList (the `GetVenuePackageList` operationId).
+	GetVenuePackageListWithResponse(ctx context.Context, body GetVenuePackageListJSONRequestBody, reqEditors ...RequestEditorFn) (*GetVenuePackageListResp, error)
+
+	// GetVenueRatePlanListWithBodyWithResponse List the accommodation rate plans of a venue
+	//
+	// Pages through the venue's rate plans.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/1.0/venue?action=getVenueRatePlanList (the `GetVenueRatePlanList` operationId).
+	GetVenueRatePlanListWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*GetVenueRatePlanListResp, error)
+
+	// GetVenueRatePlanListWithResponse List the accommodation rate plans of a venue
+	//
+	// Pages through the venue's rate plans.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/1.0/venue?action=getVenueRatePlanList (the `GetVenueRatePlanList` operationId).
+	GetVenueRatePlanListWithResponse(ctx context.Context, body GetVenueRatePlanListJSONRequestBody, reqEditors ...RequestEditorFn) (*GetVenueRatePlanListResp, error)
+
+	// GetVenueRoomListWithBodyWithResponse List the accommodation room types of a venue
+	//
+	// Pages through the venue's room types with their occupancy
+	// limits.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/1.0/venue?action=getVenueRoomList (the `GetVenueRoomList` operationId).
+	GetVenueRoomListWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*GetVenueRoomListResp, error)
+
+	// GetVenueRoomListWithResponse List the accommodation room types of a venue
+	//
+	// Pages through the venue's room types with their occupancy
+	// limits.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/1.0/venue?action=getVenueRoomList (the `GetVenueRoomList` operationId).
+	GetVenueRoomListWithResponse(ctx context.Context, body GetVenueRoomListJSONRequestBody, reqEditors ...RequestEditorFn) (*GetVenueRoomListResp, error)
+
+	// GetVenueRoomOptionListWithBodyWithResponse List the room options of a venue
+	//
+	// Pages through the extras (such as breakfast) that can be added
+	// to the venue's accommodation.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/1.0/venue?action=getVenueRoomOptionList (the `GetVenueRoomOptionList` operationId).
+	GetVenueRoomOptionListWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*GetVenueRoomOptionListResp, error)
+
+	// GetVenueRoomOptionListWithResponse List the room options of a venue
+	//
+	// Pages through the extras (such as breakfast) that can be added
+	// to the venue's accommodation.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/1.0/venue?action=getVenueRoomOptionList (the `GetVenueRoomOptionList` operationId).
+	GetVenueRoomOptionListWithResponse(ctx context.Context, body GetVenueRoomOptionListJSONRequestBody, reqEditors ...RequestEditorFn) (*GetVenueRoomOptionListResp, error)
 }
 
 type BatchProgressResp struct {
@@ -5327,6 +13135,1638 @@ func (r PingResp) ContentType() string {
 	return ""
 }
 
+type AddOrUpdateFunctionSpaceResp struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *AddOrUpdateResult
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Exception
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r AddOrUpdateFunctionSpaceResp) GetJSON200() *AddOrUpdateResult {
+	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r AddOrUpdateFunctionSpaceResp) GetJSONDefault() *Exception {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r AddOrUpdateFunctionSpaceResp) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r AddOrUpdateFunctionSpaceResp) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r AddOrUpdateFunctionSpaceResp) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r AddOrUpdateFunctionSpaceResp) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type AddOrUpdateFunctionSpaceCategoryResp struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *AddOrUpdateResult
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Exception
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r AddOrUpdateFunctionSpaceCategoryResp) GetJSON200() *AddOrUpdateResult {
+	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r AddOrUpdateFunctionSpaceCategoryResp) GetJSONDefault() *Exception {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r AddOrUpdateFunctionSpaceCategoryResp) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r AddOrUpdateFunctionSpaceCategoryResp) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r AddOrUpdateFunctionSpaceCategoryResp) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r AddOrUpdateFunctionSpaceCategoryResp) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type AddOrUpdateGuestRoomResp struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *AddOrUpdateResult
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Exception
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r AddOrUpdateGuestRoomResp) GetJSON200() *AddOrUpdateResult {
+	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r AddOrUpdateGuestRoomResp) GetJSONDefault() *Exception {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r AddOrUpdateGuestRoomResp) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r AddOrUpdateGuestRoomResp) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r AddOrUpdateGuestRoomResp) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r AddOrUpdateGuestRoomResp) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type GetAvailableFunctionSpacesResp struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *AvailableFunctionSpaceCollection
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Exception
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetAvailableFunctionSpacesResp) GetJSON200() *AvailableFunctionSpaceCollection {
+	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r GetAvailableFunctionSpacesResp) GetJSONDefault() *Exception {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r GetAvailableFunctionSpacesResp) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetAvailableFunctionSpacesResp) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetAvailableFunctionSpacesResp) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetAvailableFunctionSpacesResp) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type GetBeveragePackageListResp struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *BeveragePackageCollection
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Exception
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetBeveragePackageListResp) GetJSON200() *BeveragePackageCollection {
+	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r GetBeveragePackageListResp) GetJSONDefault() *Exception {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r GetBeveragePackageListResp) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetBeveragePackageListResp) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetBeveragePackageListResp) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetBeveragePackageListResp) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type GetBookingCustomFieldListResp struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *VenueBookingCustomFieldCollection
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Exception
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetBookingCustomFieldListResp) GetJSON200() *VenueBookingCustomFieldCollection {
+	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r GetBookingCustomFieldListResp) GetJSONDefault() *Exception {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r GetBookingCustomFieldListResp) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetBookingCustomFieldListResp) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetBookingCustomFieldListResp) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetBookingCustomFieldListResp) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type GetBookingReleaseScheduleResp struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *VenueBookingReleaseTermCollection
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Exception
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetBookingReleaseScheduleResp) GetJSON200() *VenueBookingReleaseTermCollection {
+	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r GetBookingReleaseScheduleResp) GetJSONDefault() *Exception {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r GetBookingReleaseScheduleResp) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetBookingReleaseScheduleResp) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetBookingReleaseScheduleResp) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetBookingReleaseScheduleResp) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type VenueGetCostCenterListResp struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *VenueCostCenterCollection
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Exception
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r VenueGetCostCenterListResp) GetJSON200() *VenueCostCenterCollection {
+	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r VenueGetCostCenterListResp) GetJSONDefault() *Exception {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r VenueGetCostCenterListResp) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r VenueGetCostCenterListResp) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r VenueGetCostCenterListResp) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r VenueGetCostCenterListResp) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type GetEventTypeListResp struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *VenueEventTypeCollection
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Exception
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetEventTypeListResp) GetJSON200() *VenueEventTypeCollection {
+	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r GetEventTypeListResp) GetJSONDefault() *Exception {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r GetEventTypeListResp) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetEventTypeListResp) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetEventTypeListResp) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetEventTypeListResp) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type GetFunctionSpaceAvailabilityResp struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *FunctionSpaceAvailability
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Exception
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetFunctionSpaceAvailabilityResp) GetJSON200() *FunctionSpaceAvailability {
+	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r GetFunctionSpaceAvailabilityResp) GetJSONDefault() *Exception {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r GetFunctionSpaceAvailabilityResp) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetFunctionSpaceAvailabilityResp) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetFunctionSpaceAvailabilityResp) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetFunctionSpaceAvailabilityResp) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type GetFunctionSpaceCategoryListResp struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *FunctionSpaceCategoryCollection
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Exception
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetFunctionSpaceCategoryListResp) GetJSON200() *FunctionSpaceCategoryCollection {
+	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r GetFunctionSpaceCategoryListResp) GetJSONDefault() *Exception {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r GetFunctionSpaceCategoryListResp) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetFunctionSpaceCategoryListResp) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetFunctionSpaceCategoryListResp) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetFunctionSpaceCategoryListResp) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type GetFunctionSpaceListResp struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *FunctionSpaceCollection
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Exception
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetFunctionSpaceListResp) GetJSON200() *FunctionSpaceCollection {
+	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r GetFunctionSpaceListResp) GetJSONDefault() *Exception {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r GetFunctionSpaceListResp) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetFunctionSpaceListResp) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetFunctionSpaceListResp) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetFunctionSpaceListResp) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type GetMenuListResp struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *VenueMenuCollection
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Exception
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetMenuListResp) GetJSON200() *VenueMenuCollection {
+	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r GetMenuListResp) GetJSONDefault() *Exception {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r GetMenuListResp) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetMenuListResp) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetMenuListResp) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetMenuListResp) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type GetRatePlanBookingRulesResp struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *RatePlanBookingRuleCollection
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Exception
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetRatePlanBookingRulesResp) GetJSON200() *RatePlanBookingRuleCollection {
+	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r GetRatePlanBookingRulesResp) GetJSONDefault() *Exception {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r GetRatePlanBookingRulesResp) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetRatePlanBookingRulesResp) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetRatePlanBookingRulesResp) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetRatePlanBookingRulesResp) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type GetRatePlanRateListResp struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *RatePlanRateCollection
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Exception
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetRatePlanRateListResp) GetJSON200() *RatePlanRateCollection {
+	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r GetRatePlanRateListResp) GetJSONDefault() *Exception {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r GetRatePlanRateListResp) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetRatePlanRateListResp) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetRatePlanRateListResp) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetRatePlanRateListResp) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type GetResourceAvailabilityResp struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *ResourceAvailabilityCollection
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Exception
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetResourceAvailabilityResp) GetJSON200() *ResourceAvailabilityCollection {
+	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r GetResourceAvailabilityResp) GetJSONDefault() *Exception {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r GetResourceAvailabilityResp) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetResourceAvailabilityResp) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetResourceAvailabilityResp) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetResourceAvailabilityResp) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type GetResourceListResp struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *VenueResourceCollection
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Exception
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetResourceListResp) GetJSON200() *VenueResourceCollection {
+	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r GetResourceListResp) GetJSONDefault() *Exception {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r GetResourceListResp) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetResourceListResp) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetResourceListResp) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetResourceListResp) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type GetRevenueTemplateListResp struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *RevenueTemplateCollection
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Exception
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetRevenueTemplateListResp) GetJSON200() *RevenueTemplateCollection {
+	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r GetRevenueTemplateListResp) GetJSONDefault() *Exception {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r GetRevenueTemplateListResp) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetRevenueTemplateListResp) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetRevenueTemplateListResp) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetRevenueTemplateListResp) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type GetRoomInventoryResp struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *RoomInventoryCollection
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Exception
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetRoomInventoryResp) GetJSON200() *RoomInventoryCollection {
+	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r GetRoomInventoryResp) GetJSONDefault() *Exception {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r GetRoomInventoryResp) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetRoomInventoryResp) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetRoomInventoryResp) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetRoomInventoryResp) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type GetRoomRateListResp struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *RatePlanRoomRateCollection
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Exception
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetRoomRateListResp) GetJSON200() *RatePlanRoomRateCollection {
+	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r GetRoomRateListResp) GetJSONDefault() *Exception {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r GetRoomRateListResp) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetRoomRateListResp) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetRoomRateListResp) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetRoomRateListResp) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type GetRoomRatesResp struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *RoomDayRateCollection
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Exception
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetRoomRatesResp) GetJSON200() *RoomDayRateCollection {
+	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r GetRoomRatesResp) GetJSONDefault() *Exception {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r GetRoomRatesResp) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetRoomRatesResp) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetRoomRatesResp) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetRoomRatesResp) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type GetSessionTypeListResp struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *VenueSessionTypeCollection
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Exception
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetSessionTypeListResp) GetJSON200() *VenueSessionTypeCollection {
+	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r GetSessionTypeListResp) GetJSONDefault() *Exception {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r GetSessionTypeListResp) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetSessionTypeListResp) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetSessionTypeListResp) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetSessionTypeListResp) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type GetSpaceBlockoutListResp struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *SpaceBlockoutCollection
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Exception
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetSpaceBlockoutListResp) GetJSON200() *SpaceBlockoutCollection {
+	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r GetSpaceBlockoutListResp) GetJSONDefault() *Exception {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r GetSpaceBlockoutListResp) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetSpaceBlockoutListResp) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetSpaceBlockoutListResp) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetSpaceBlockoutListResp) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type GetSpaceHirePlanListResp struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *SpaceHirePlanCollection
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Exception
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetSpaceHirePlanListResp) GetJSON200() *SpaceHirePlanCollection {
+	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r GetSpaceHirePlanListResp) GetJSONDefault() *Exception {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r GetSpaceHirePlanListResp) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetSpaceHirePlanListResp) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetSpaceHirePlanListResp) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetSpaceHirePlanListResp) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type GetSpaceHirePlanRateResp struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *SpaceHirePlanRateDetail
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Exception
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetSpaceHirePlanRateResp) GetJSON200() *SpaceHirePlanRateDetail {
+	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r GetSpaceHirePlanRateResp) GetJSONDefault() *Exception {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r GetSpaceHirePlanRateResp) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetSpaceHirePlanRateResp) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetSpaceHirePlanRateResp) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetSpaceHirePlanRateResp) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type GetSpaceHirePlanRateListResp struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *SpaceHirePlanRateCollection
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Exception
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetSpaceHirePlanRateListResp) GetJSON200() *SpaceHirePlanRateCollection {
+	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r GetSpaceHirePlanRateListResp) GetJSONDefault() *Exception {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r GetSpaceHirePlanRateListResp) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetSpaceHirePlanRateListResp) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetSpaceHirePlanRateListResp) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetSpaceHirePlanRateListResp) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type GetTaxListResp struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *VenueTaxCollection
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Exception
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetTaxListResp) GetJSON200() *VenueTaxCollection {
+	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r GetTaxListResp) GetJSONDefault() *Exception {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r GetTaxListResp) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetTaxListResp) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetTaxListResp) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetTaxListResp) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type VenueGetVenueResp struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *Venue
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Exception
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r VenueGetVenueResp) GetJSON200() *Venue {
+	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r VenueGetVenueResp) GetJSONDefault() *Exception {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r VenueGetVenueResp) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r VenueGetVenueResp) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r VenueGetVenueResp) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r VenueGetVenueResp) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type VenueGetVenueListResp struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *VenueSummaryCollection
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Exception
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r VenueGetVenueListResp) GetJSON200() *VenueSummaryCollection {
+	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r VenueGetVenueListResp) GetJSONDefault() *Exception {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r VenueGetVenueListResp) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r VenueGetVenueListResp) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r VenueGetVenueListResp) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r VenueGetVenueListResp) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type GetVenuePackageResp struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *VenuePackageDetail
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Exception
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetVenuePackageResp) GetJSON200() *VenuePackageDetail {
+	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r GetVenuePackageResp) GetJSONDefault() *Exception {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r GetVenuePackageResp) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetVenuePackageResp) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetVenuePackageResp) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetVenuePackageResp) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type GetVenuePackageListResp struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *VenuePackageCollection
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Exception
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetVenuePackageListResp) GetJSON200() *VenuePackageCollection {
+	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r GetVenuePackageListResp) GetJSONDefault() *Exception {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r GetVenuePackageListResp) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetVenuePackageListResp) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetVenuePackageListResp) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetVenuePackageListResp) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type GetVenueRatePlanListResp struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *VenueRatePlanCollection
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Exception
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetVenueRatePlanListResp) GetJSON200() *VenueRatePlanCollection {
+	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r GetVenueRatePlanListResp) GetJSONDefault() *Exception {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r GetVenueRatePlanListResp) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetVenueRatePlanListResp) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetVenueRatePlanListResp) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetVenueRatePlanListResp) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type GetVenueRoomListResp struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *VenueRoomCollection
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Exception
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetVenueRoomListResp) GetJSON200() *VenueRoomCollection {
+	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r GetVenueRoomListResp) GetJSONDefault() *Exception {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r GetVenueRoomListResp) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetVenueRoomListResp) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetVenueRoomListResp) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetVenueRoomListResp) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type GetVenueRoomOptionListResp struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *VenueRoomOptionCollection
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Exception
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetVenueRoomOptionListResp) GetJSON200() *VenueRoomOptionCollection {
+	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r GetVenueRoomOptionListResp) GetJSONDefault() *Exception {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r GetVenueRoomOptionListResp) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetVenueRoomOptionListResp) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetVenueRoomOptionListResp) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetVenueRoomOptionListResp) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 // BatchProgressWithBodyWithResponse Get the progress of a batch
 //
 // Fails with specificCode 24105 when there is no such batch.
@@ -6022,6 +15462,1142 @@ func (c *ClientWithResponses) PingWithResponse(ctx context.Context, reqEditors .
 		return nil, err
 	}
 	return ParsePingResp(rsp)
+}
+
+// AddOrUpdateFunctionSpaceWithBodyWithResponse Add a function space, or update one
+//
+// Without id, adds a function space to the venue; name, minPax,
+// maxPax, maxNumBookings, isViewable and hasSmallerSpaces are
+// then required. With id, updates the given fields of that
+// space. partSpaceIds is used only with hasSmallerSpaces. Fails
+// with specificCode 24385 (no such space), 24386 (an unknown
+// error) or 24387 and 24388 (invalid data).
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/1.0/venue?action=addOrUpdateFunctionSpace (the `AddOrUpdateFunctionSpace` operationId).
+func (c *ClientWithResponses) AddOrUpdateFunctionSpaceWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AddOrUpdateFunctionSpaceResp, error) {
+	rsp, err := c.AddOrUpdateFunctionSpaceWithBody(ctx, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseAddOrUpdateFunctionSpaceResp(rsp)
+}
+
+// AddOrUpdateFunctionSpaceWithResponse Add a function space, or update one
+//
+// Without id, adds a function space to the venue; name, minPax,
+// maxPax, maxNumBookings, isViewable and hasSmallerSpaces are
+// then required. With id, updates the given fields of that
+// space. partSpaceIds is used only with hasSmallerSpaces. Fails
+// with specificCode 24385 (no such space), 24386 (an unknown
+// error) or 24387 and 24388 (invalid data).
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/1.0/venue?action=addOrUpdateFunctionSpace (the `AddOrUpdateFunctionSpace` operationId).
+func (c *ClientWithResponses) AddOrUpdateFunctionSpaceWithResponse(ctx context.Context, body AddOrUpdateFunctionSpaceJSONRequestBody, reqEditors ...RequestEditorFn) (*AddOrUpdateFunctionSpaceResp, error) {
+	rsp, err := c.AddOrUpdateFunctionSpace(ctx, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseAddOrUpdateFunctionSpaceResp(rsp)
+}
+
+// AddOrUpdateFunctionSpaceCategoryWithBodyWithResponse Add a function space category, or update one
+//
+// Without id, adds a category to the venue (name is then
+// required). With id, renames that category. Fails with
+// specificCode 24308 (no such category), 24309 (an error
+// occurred) or 24310 and 24311 (invalid data).
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/1.0/venue?action=addOrUpdateFunctionSpaceCategory (the `AddOrUpdateFunctionSpaceCategory` operationId).
+func (c *ClientWithResponses) AddOrUpdateFunctionSpaceCategoryWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AddOrUpdateFunctionSpaceCategoryResp, error) {
+	rsp, err := c.AddOrUpdateFunctionSpaceCategoryWithBody(ctx, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseAddOrUpdateFunctionSpaceCategoryResp(rsp)
+}
+
+// AddOrUpdateFunctionSpaceCategoryWithResponse Add a function space category, or update one
+//
+// Without id, adds a category to the venue (name is then
+// required). With id, renames that category. Fails with
+// specificCode 24308 (no such category), 24309 (an error
+// occurred) or 24310 and 24311 (invalid data).
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/1.0/venue?action=addOrUpdateFunctionSpaceCategory (the `AddOrUpdateFunctionSpaceCategory` operationId).
+func (c *ClientWithResponses) AddOrUpdateFunctionSpaceCategoryWithResponse(ctx context.Context, body AddOrUpdateFunctionSpaceCategoryJSONRequestBody, reqEditors ...RequestEditorFn) (*AddOrUpdateFunctionSpaceCategoryResp, error) {
+	rsp, err := c.AddOrUpdateFunctionSpaceCategory(ctx, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseAddOrUpdateFunctionSpaceCategoryResp(rsp)
+}
+
+// AddOrUpdateGuestRoomWithBodyWithResponse Add an accommodation room type, or update one
+//
+// Without id, adds a room type (guest room) to the venue. With
+// id, updates the given fields of that room type. Fails with
+// specificCode 24312 (no such room), 24313 and 24315 (an error
+// occurred) or 24314 (invalid data).
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/1.0/venue?action=addOrUpdateGuestRoom (the `AddOrUpdateGuestRoom` operationId).
+func (c *ClientWithResponses) AddOrUpdateGuestRoomWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AddOrUpdateGuestRoomResp, error) {
+	rsp, err := c.AddOrUpdateGuestRoomWithBody(ctx, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseAddOrUpdateGuestRoomResp(rsp)
+}
+
+// AddOrUpdateGuestRoomWithResponse Add an accommodation room type, or update one
+//
+// Without id, adds a room type (guest room) to the venue. With
+// id, updates the given fields of that room type. Fails with
+// specificCode 24312 (no such room), 24313 and 24315 (an error
+// occurred) or 24314 (invalid data).
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/1.0/venue?action=addOrUpdateGuestRoom (the `AddOrUpdateGuestRoom` operationId).
+func (c *ClientWithResponses) AddOrUpdateGuestRoomWithResponse(ctx context.Context, body AddOrUpdateGuestRoomJSONRequestBody, reqEditors ...RequestEditorFn) (*AddOrUpdateGuestRoomResp, error) {
+	rsp, err := c.AddOrUpdateGuestRoom(ctx, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseAddOrUpdateGuestRoomResp(rsp)
+}
+
+// GetAvailableFunctionSpacesWithBodyWithResponse Find the function spaces free at a given time
+//
+// Says for each function space of the venue whether it is free
+// between startDatetime and endDatetime (at most 24 hours
+// apart), optionally only for spaces that suit an event type, a
+// number of attendees and a layout. Unlike
+// getFunctionSpaceAvailability it returns no free time slots;
+// for a space that is not free it gives the reason and the
+// conflicting booking session.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/1.0/venue?action=getAvailableFunctionSpaces (the `GetAvailableFunctionSpaces` operationId).
+func (c *ClientWithResponses) GetAvailableFunctionSpacesWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*GetAvailableFunctionSpacesResp, error) {
+	rsp, err := c.GetAvailableFunctionSpacesWithBody(ctx, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetAvailableFunctionSpacesResp(rsp)
+}
+
+// GetAvailableFunctionSpacesWithResponse Find the function spaces free at a given time
+//
+// Says for each function space of the venue whether it is free
+// between startDatetime and endDatetime (at most 24 hours
+// apart), optionally only for spaces that suit an event type, a
+// number of attendees and a layout. Unlike
+// getFunctionSpaceAvailability it returns no free time slots;
+// for a space that is not free it gives the reason and the
+// conflicting booking session.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/1.0/venue?action=getAvailableFunctionSpaces (the `GetAvailableFunctionSpaces` operationId).
+func (c *ClientWithResponses) GetAvailableFunctionSpacesWithResponse(ctx context.Context, body GetAvailableFunctionSpacesJSONRequestBody, reqEditors ...RequestEditorFn) (*GetAvailableFunctionSpacesResp, error) {
+	rsp, err := c.GetAvailableFunctionSpaces(ctx, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetAvailableFunctionSpacesResp(rsp)
+}
+
+// GetBeveragePackageListWithBodyWithResponse List the beverage packages of a venue
+//
+// Pages through the venue's beverage packages with their prices.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/1.0/venue?action=getBeveragePackageList (the `GetBeveragePackageList` operationId).
+func (c *ClientWithResponses) GetBeveragePackageListWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*GetBeveragePackageListResp, error) {
+	rsp, err := c.GetBeveragePackageListWithBody(ctx, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetBeveragePackageListResp(rsp)
+}
+
+// GetBeveragePackageListWithResponse List the beverage packages of a venue
+//
+// Pages through the venue's beverage packages with their prices.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/1.0/venue?action=getBeveragePackageList (the `GetBeveragePackageList` operationId).
+func (c *ClientWithResponses) GetBeveragePackageListWithResponse(ctx context.Context, body GetBeveragePackageListJSONRequestBody, reqEditors ...RequestEditorFn) (*GetBeveragePackageListResp, error) {
+	rsp, err := c.GetBeveragePackageList(ctx, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetBeveragePackageListResp(rsp)
+}
+
+// GetBookingCustomFieldListWithBodyWithResponse List the custom fields of venue bookings
+//
+// Pages through the definitions of the account's booking custom
+// fields. Fails with specificCode 24150 when the account does
+// not exist.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/1.0/venue?action=getBookingCustomFieldList (the `GetBookingCustomFieldList` operationId).
+func (c *ClientWithResponses) GetBookingCustomFieldListWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*GetBookingCustomFieldListResp, error) {
+	rsp, err := c.GetBookingCustomFieldListWithBody(ctx, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetBookingCustomFieldListResp(rsp)
+}
+
+// GetBookingCustomFieldListWithResponse List the custom fields of venue bookings
+//
+// Pages through the definitions of the account's booking custom
+// fields. Fails with specificCode 24150 when the account does
+// not exist.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/1.0/venue?action=getBookingCustomFieldList (the `GetBookingCustomFieldList` operationId).
+func (c *ClientWithResponses) GetBookingCustomFieldListWithResponse(ctx context.Context, body GetBookingCustomFieldListJSONRequestBody, reqEditors ...RequestEditorFn) (*GetBookingCustomFieldListResp, error) {
+	rsp, err := c.GetBookingCustomFieldList(ctx, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetBookingCustomFieldListResp(rsp)
+}
+
+// GetBookingReleaseScheduleWithBodyWithResponse List the release schedules of a venue's bookings
+//
+// Pages through the release terms of the accommodation blocks of
+// the venue's bookings, or of one booking.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/1.0/venue?action=getBookingReleaseSchedule (the `GetBookingReleaseSchedule` operationId).
+func (c *ClientWithResponses) GetBookingReleaseScheduleWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*GetBookingReleaseScheduleResp, error) {
+	rsp, err := c.GetBookingReleaseScheduleWithBody(ctx, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetBookingReleaseScheduleResp(rsp)
+}
+
+// GetBookingReleaseScheduleWithResponse List the release schedules of a venue's bookings
+//
+// Pages through the release terms of the accommodation blocks of
+// the venue's bookings, or of one booking.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/1.0/venue?action=getBookingReleaseSchedule (the `GetBookingReleaseSchedule` operationId).
+func (c *ClientWithResponses) GetBookingReleaseScheduleWithResponse(ctx context.Context, body GetBookingReleaseScheduleJSONRequestBody, reqEditors ...RequestEditorFn) (*GetBookingReleaseScheduleResp, error) {
+	rsp, err := c.GetBookingReleaseSchedule(ctx, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetBookingReleaseScheduleResp(rsp)
+}
+
+// VenueGetCostCenterListWithBodyWithResponse List the cost centers of a venue
+//
+// Pages through the venue's cost centers, each with the account
+// cost center it derives from. Fails with specificCode 24270 (no
+// such account) or 24271 (no such venue).
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/1.0/venue?action=getCostCenterList (the `VenueGetCostCenterList` operationId).
+func (c *ClientWithResponses) VenueGetCostCenterListWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*VenueGetCostCenterListResp, error) {
+	rsp, err := c.VenueGetCostCenterListWithBody(ctx, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseVenueGetCostCenterListResp(rsp)
+}
+
+// VenueGetCostCenterListWithResponse List the cost centers of a venue
+//
+// Pages through the venue's cost centers, each with the account
+// cost center it derives from. Fails with specificCode 24270 (no
+// such account) or 24271 (no such venue).
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/1.0/venue?action=getCostCenterList (the `VenueGetCostCenterList` operationId).
+func (c *ClientWithResponses) VenueGetCostCenterListWithResponse(ctx context.Context, body VenueGetCostCenterListJSONRequestBody, reqEditors ...RequestEditorFn) (*VenueGetCostCenterListResp, error) {
+	rsp, err := c.VenueGetCostCenterList(ctx, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseVenueGetCostCenterListResp(rsp)
+}
+
+// GetEventTypeListWithBodyWithResponse List the account's event types
+//
+// Pages through the event types used by the account's venue
+// bookings, with their sub-types.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/1.0/venue?action=getEventTypeList (the `GetEventTypeList` operationId).
+func (c *ClientWithResponses) GetEventTypeListWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*GetEventTypeListResp, error) {
+	rsp, err := c.GetEventTypeListWithBody(ctx, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetEventTypeListResp(rsp)
+}
+
+// GetEventTypeListWithResponse List the account's event types
+//
+// Pages through the event types used by the account's venue
+// bookings, with their sub-types.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/1.0/venue?action=getEventTypeList (the `GetEventTypeList` operationId).
+func (c *ClientWithResponses) GetEventTypeListWithResponse(ctx context.Context, body GetEventTypeListJSONRequestBody, reqEditors ...RequestEditorFn) (*GetEventTypeListResp, error) {
+	rsp, err := c.GetEventTypeList(ctx, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetEventTypeListResp(rsp)
+}
+
+// GetFunctionSpaceAvailabilityWithBodyWithResponse Get the free time slots of function spaces
+//
+// Answers, for each function space of the venue (or each of
+// spaceIds), the time slots in which it is free on each day from
+// startDate to endDate. The range may cover at most 14 days.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/1.0/venue?action=getFunctionSpaceAvailability (the `GetFunctionSpaceAvailability` operationId).
+func (c *ClientWithResponses) GetFunctionSpaceAvailabilityWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*GetFunctionSpaceAvailabilityResp, error) {
+	rsp, err := c.GetFunctionSpaceAvailabilityWithBody(ctx, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetFunctionSpaceAvailabilityResp(rsp)
+}
+
+// GetFunctionSpaceAvailabilityWithResponse Get the free time slots of function spaces
+//
+// Answers, for each function space of the venue (or each of
+// spaceIds), the time slots in which it is free on each day from
+// startDate to endDate. The range may cover at most 14 days.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/1.0/venue?action=getFunctionSpaceAvailability (the `GetFunctionSpaceAvailability` operationId).
+func (c *ClientWithResponses) GetFunctionSpaceAvailabilityWithResponse(ctx context.Context, body GetFunctionSpaceAvailabilityJSONRequestBody, reqEditors ...RequestEditorFn) (*GetFunctionSpaceAvailabilityResp, error) {
+	rsp, err := c.GetFunctionSpaceAvailability(ctx, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetFunctionSpaceAvailabilityResp(rsp)
+}
+
+// GetFunctionSpaceCategoryListWithBodyWithResponse List the function space categories of a venue
+//
+// Fails with specificCode 24150 (no such account), 24102 (no
+// such venue) or 24408 (the feature is not enabled).
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/1.0/venue?action=getFunctionSpaceCategoryList (the `GetFunctionSpaceCategoryList` operationId).
+func (c *ClientWithResponses) GetFunctionSpaceCategoryListWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*GetFunctionSpaceCategoryListResp, error) {
+	rsp, err := c.GetFunctionSpaceCategoryListWithBody(ctx, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetFunctionSpaceCategoryListResp(rsp)
+}
+
+// GetFunctionSpaceCategoryListWithResponse List the function space categories of a venue
+//
+// Fails with specificCode 24150 (no such account), 24102 (no
+// such venue) or 24408 (the feature is not enabled).
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/1.0/venue?action=getFunctionSpaceCategoryList (the `GetFunctionSpaceCategoryList` operationId).
+func (c *ClientWithResponses) GetFunctionSpaceCategoryListWithResponse(ctx context.Context, body GetFunctionSpaceCategoryListJSONRequestBody, reqEditors ...RequestEditorFn) (*GetFunctionSpaceCategoryListResp, error) {
+	rsp, err := c.GetFunctionSpaceCategoryList(ctx, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetFunctionSpaceCategoryListResp(rsp)
+}
+
+// GetFunctionSpaceListWithBodyWithResponse List the function spaces of a venue
+//
+// Pages through the venue's function spaces with their
+// capacities, dimensions, marketplace settings and layouts.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/1.0/venue?action=getFunctionSpaceList (the `GetFunctionSpaceList` operationId).
+func (c *ClientWithResponses) GetFunctionSpaceListWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*GetFunctionSpaceListResp, error) {
+	rsp, err := c.GetFunctionSpaceListWithBody(ctx, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetFunctionSpaceListResp(rsp)
+}
+
+// GetFunctionSpaceListWithResponse List the function spaces of a venue
+//
+// Pages through the venue's function spaces with their
+// capacities, dimensions, marketplace settings and layouts.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/1.0/venue?action=getFunctionSpaceList (the `GetFunctionSpaceList` operationId).
+func (c *ClientWithResponses) GetFunctionSpaceListWithResponse(ctx context.Context, body GetFunctionSpaceListJSONRequestBody, reqEditors ...RequestEditorFn) (*GetFunctionSpaceListResp, error) {
+	rsp, err := c.GetFunctionSpaceList(ctx, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetFunctionSpaceListResp(rsp)
+}
+
+// GetMenuListWithBodyWithResponse List the menus of a venue
+//
+// Pages through the venue's catering menus with their prices.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/1.0/venue?action=getMenuList (the `GetMenuList` operationId).
+func (c *ClientWithResponses) GetMenuListWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*GetMenuListResp, error) {
+	rsp, err := c.GetMenuListWithBody(ctx, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetMenuListResp(rsp)
+}
+
+// GetMenuListWithResponse List the menus of a venue
+//
+// Pages through the venue's catering menus with their prices.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/1.0/venue?action=getMenuList (the `GetMenuList` operationId).
+func (c *ClientWithResponses) GetMenuListWithResponse(ctx context.Context, body GetMenuListJSONRequestBody, reqEditors ...RequestEditorFn) (*GetMenuListResp, error) {
+	rsp, err := c.GetMenuList(ctx, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetMenuListResp(rsp)
+}
+
+// GetRatePlanBookingRulesWithBodyWithResponse Get the daily booking rules of rate plans
+//
+// Answers, for each rate plan and room type (or roomIds) and
+// each day from startDate to endDate, whether the room is open
+// or closed for bookings. The range may cover at most 31 days
+// and may not start in the past.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/1.0/venue?action=getRatePlanBookingRules (the `GetRatePlanBookingRules` operationId).
+func (c *ClientWithResponses) GetRatePlanBookingRulesWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*GetRatePlanBookingRulesResp, error) {
+	rsp, err := c.GetRatePlanBookingRulesWithBody(ctx, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetRatePlanBookingRulesResp(rsp)
+}
+
+// GetRatePlanBookingRulesWithResponse Get the daily booking rules of rate plans
+//
+// Answers, for each rate plan and room type (or roomIds) and
+// each day from startDate to endDate, whether the room is open
+// or closed for bookings. The range may cover at most 31 days
+// and may not start in the past.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/1.0/venue?action=getRatePlanBookingRules (the `GetRatePlanBookingRules` operationId).
+func (c *ClientWithResponses) GetRatePlanBookingRulesWithResponse(ctx context.Context, body GetRatePlanBookingRulesJSONRequestBody, reqEditors ...RequestEditorFn) (*GetRatePlanBookingRulesResp, error) {
+	rsp, err := c.GetRatePlanBookingRules(ctx, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetRatePlanBookingRulesResp(rsp)
+}
+
+// GetRatePlanRateListWithBodyWithResponse List the rate periods of a rate plan
+//
+// Pages through the periods of one rate plan, each with its days
+// of the week and minimum acceptable rate.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/1.0/venue?action=getRatePlanRateList (the `GetRatePlanRateList` operationId).
+func (c *ClientWithResponses) GetRatePlanRateListWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*GetRatePlanRateListResp, error) {
+	rsp, err := c.GetRatePlanRateListWithBody(ctx, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetRatePlanRateListResp(rsp)
+}
+
+// GetRatePlanRateListWithResponse List the rate periods of a rate plan
+//
+// Pages through the periods of one rate plan, each with its days
+// of the week and minimum acceptable rate.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/1.0/venue?action=getRatePlanRateList (the `GetRatePlanRateList` operationId).
+func (c *ClientWithResponses) GetRatePlanRateListWithResponse(ctx context.Context, body GetRatePlanRateListJSONRequestBody, reqEditors ...RequestEditorFn) (*GetRatePlanRateListResp, error) {
+	rsp, err := c.GetRatePlanRateList(ctx, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetRatePlanRateListResp(rsp)
+}
+
+// GetResourceAvailabilityWithBodyWithResponse Get when resources are reserved
+//
+// For each of resourceIds, answers the times between startDate
+// and endDate when some of it is reserved and how many. With
+// quantity, each entry also says whether that many are free for
+// the whole period and, when not, which booking session
+// conflicts.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/1.0/venue?action=getResourceAvailability (the `GetResourceAvailability` operationId).
+func (c *ClientWithResponses) GetResourceAvailabilityWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*GetResourceAvailabilityResp, error) {
+	rsp, err := c.GetResourceAvailabilityWithBody(ctx, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetResourceAvailabilityResp(rsp)
+}
+
+// GetResourceAvailabilityWithResponse Get when resources are reserved
+//
+// For each of resourceIds, answers the times between startDate
+// and endDate when some of it is reserved and how many. With
+// quantity, each entry also says whether that many are free for
+// the whole period and, when not, which booking session
+// conflicts.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/1.0/venue?action=getResourceAvailability (the `GetResourceAvailability` operationId).
+func (c *ClientWithResponses) GetResourceAvailabilityWithResponse(ctx context.Context, body GetResourceAvailabilityJSONRequestBody, reqEditors ...RequestEditorFn) (*GetResourceAvailabilityResp, error) {
+	rsp, err := c.GetResourceAvailability(ctx, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetResourceAvailabilityResp(rsp)
+}
+
+// GetResourceListWithBodyWithResponse List the resources of a venue
+//
+// Pages through the equipment and other resources the venue
+// hires out, with their prices.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/1.0/venue?action=getResourceList (the `GetResourceList` operationId).
+func (c *ClientWithResponses) GetResourceListWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*GetResourceListResp, error) {
+	rsp, err := c.GetResourceListWithBody(ctx, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetResourceListResp(rsp)
+}
+
+// GetResourceListWithResponse List the resources of a venue
+//
+// Pages through the equipment and other resources the venue
+// hires out, with their prices.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/1.0/venue?action=getResourceList (the `GetResourceList` operationId).
+func (c *ClientWithResponses) GetResourceListWithResponse(ctx context.Context, body GetResourceListJSONRequestBody, reqEditors ...RequestEditorFn) (*GetResourceListResp, error) {
+	rsp, err := c.GetResourceList(ctx, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetResourceListResp(rsp)
+}
+
+// GetRevenueTemplateListWithBodyWithResponse List the revenue templates
+//
+// Pages through the revenue templates, each mapping cost centers
+// to other cost centers.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/1.0/venue?action=getRevenueTemplateList (the `GetRevenueTemplateList` operationId).
+func (c *ClientWithResponses) GetRevenueTemplateListWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*GetRevenueTemplateListResp, error) {
+	rsp, err := c.GetRevenueTemplateListWithBody(ctx, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetRevenueTemplateListResp(rsp)
+}
+
+// GetRevenueTemplateListWithResponse List the revenue templates
+//
+// Pages through the revenue templates, each mapping cost centers
+// to other cost centers.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/1.0/venue?action=getRevenueTemplateList (the `GetRevenueTemplateList` operationId).
+func (c *ClientWithResponses) GetRevenueTemplateListWithResponse(ctx context.Context, body GetRevenueTemplateListJSONRequestBody, reqEditors ...RequestEditorFn) (*GetRevenueTemplateListResp, error) {
+	rsp, err := c.GetRevenueTemplateList(ctx, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetRevenueTemplateListResp(rsp)
+}
+
+// GetRoomInventoryWithBodyWithResponse Get the daily room inventory of a venue
+//
+// Answers how many rooms of each type (or of roomIds) the venue
+// has and how many are still free on each day from startDate to
+// endDate. The range may cover at most 31 days and may not start
+// in the past.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/1.0/venue?action=getRoomInventory (the `GetRoomInventory` operationId).
+func (c *ClientWithResponses) GetRoomInventoryWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*GetRoomInventoryResp, error) {
+	rsp, err := c.GetRoomInventoryWithBody(ctx, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetRoomInventoryResp(rsp)
+}
+
+// GetRoomInventoryWithResponse Get the daily room inventory of a venue
+//
+// Answers how many rooms of each type (or of roomIds) the venue
+// has and how many are still free on each day from startDate to
+// endDate. The range may cover at most 31 days and may not start
+// in the past.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/1.0/venue?action=getRoomInventory (the `GetRoomInventory` operationId).
+func (c *ClientWithResponses) GetRoomInventoryWithResponse(ctx context.Context, body GetRoomInventoryJSONRequestBody, reqEditors ...RequestEditorFn) (*GetRoomInventoryResp, error) {
+	rsp, err := c.GetRoomInventory(ctx, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetRoomInventoryResp(rsp)
+}
+
+// GetRoomRateListWithBodyWithResponse List the room rates of a rate plan period
+//
+// Answers the sale prices and costs of each room type (or of
+// roomId only) in one rate period of a rate plan. The answer is
+// a collection but the action takes no paging or filter fields:
+// it always sends every rate.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/1.0/venue?action=getRoomRateList (the `GetRoomRateList` operationId).
+func (c *ClientWithResponses) GetRoomRateListWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*GetRoomRateListResp, error) {
+	rsp, err := c.GetRoomRateListWithBody(ctx, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetRoomRateListResp(rsp)
+}
+
+// GetRoomRateListWithResponse List the room rates of a rate plan period
+//
+// Answers the sale prices and costs of each room type (or of
+// roomId only) in one rate period of a rate plan. The answer is
+// a collection but the action takes no paging or filter fields:
+// it always sends every rate.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/1.0/venue?action=getRoomRateList (the `GetRoomRateList` operationId).
+func (c *ClientWithResponses) GetRoomRateListWithResponse(ctx context.Context, body GetRoomRateListJSONRequestBody, reqEditors ...RequestEditorFn) (*GetRoomRateListResp, error) {
+	rsp, err := c.GetRoomRateList(ctx, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetRoomRateListResp(rsp)
+}
+
+// GetRoomRatesWithBodyWithResponse Get the daily room rates of a rate plan
+//
+// Answers the price of each room type (or of roomIds) on each
+// day from startDate to endDate under a rate plan, by occupancy.
+// The range may cover at most 31 days and may not start in the
+// past.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/1.0/venue?action=getRoomRates (the `GetRoomRates` operationId).
+func (c *ClientWithResponses) GetRoomRatesWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*GetRoomRatesResp, error) {
+	rsp, err := c.GetRoomRatesWithBody(ctx, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetRoomRatesResp(rsp)
+}
+
+// GetRoomRatesWithResponse Get the daily room rates of a rate plan
+//
+// Answers the price of each room type (or of roomIds) on each
+// day from startDate to endDate under a rate plan, by occupancy.
+// The range may cover at most 31 days and may not start in the
+// past.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/1.0/venue?action=getRoomRates (the `GetRoomRates` operationId).
+func (c *ClientWithResponses) GetRoomRatesWithResponse(ctx context.Context, body GetRoomRatesJSONRequestBody, reqEditors ...RequestEditorFn) (*GetRoomRatesResp, error) {
+	rsp, err := c.GetRoomRates(ctx, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetRoomRatesResp(rsp)
+}
+
+// GetSessionTypeListWithBodyWithResponse List the account's booking session types
+//
+// Pages through the types that booking sessions can have.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/1.0/venue?action=getSessionTypeList (the `GetSessionTypeList` operationId).
+func (c *ClientWithResponses) GetSessionTypeListWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*GetSessionTypeListResp, error) {
+	rsp, err := c.GetSessionTypeListWithBody(ctx, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetSessionTypeListResp(rsp)
+}
+
+// GetSessionTypeListWithResponse List the account's booking session types
+//
+// Pages through the types that booking sessions can have.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/1.0/venue?action=getSessionTypeList (the `GetSessionTypeList` operationId).
+func (c *ClientWithResponses) GetSessionTypeListWithResponse(ctx context.Context, body GetSessionTypeListJSONRequestBody, reqEditors ...RequestEditorFn) (*GetSessionTypeListResp, error) {
+	rsp, err := c.GetSessionTypeList(ctx, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetSessionTypeListResp(rsp)
+}
+
+// GetSpaceBlockoutListWithBodyWithResponse List the blockouts of a venue's function spaces
+//
+// Pages through the times during which the venue's function
+// spaces cannot be booked.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/1.0/venue?action=getSpaceBlockoutList (the `GetSpaceBlockoutList` operationId).
+func (c *ClientWithResponses) GetSpaceBlockoutListWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*GetSpaceBlockoutListResp, error) {
+	rsp, err := c.GetSpaceBlockoutListWithBody(ctx, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetSpaceBlockoutListResp(rsp)
+}
+
+// GetSpaceBlockoutListWithResponse List the blockouts of a venue's function spaces
+//
+// Pages through the times during which the venue's function
+// spaces cannot be booked.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/1.0/venue?action=getSpaceBlockoutList (the `GetSpaceBlockoutList` operationId).
+func (c *ClientWithResponses) GetSpaceBlockoutListWithResponse(ctx context.Context, body GetSpaceBlockoutListJSONRequestBody, reqEditors ...RequestEditorFn) (*GetSpaceBlockoutListResp, error) {
+	rsp, err := c.GetSpaceBlockoutList(ctx, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetSpaceBlockoutListResp(rsp)
+}
+
+// GetSpaceHirePlanListWithBodyWithResponse List the space hire plans of a venue
+//
+// Pages through the venue's space hire plans (tariffs).
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/1.0/venue?action=getSpaceHirePlanList (the `GetSpaceHirePlanList` operationId).
+func (c *ClientWithResponses) GetSpaceHirePlanListWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*GetSpaceHirePlanListResp, error) {
+	rsp, err := c.GetSpaceHirePlanListWithBody(ctx, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetSpaceHirePlanListResp(rsp)
+}
+
+// GetSpaceHirePlanListWithResponse List the space hire plans of a venue
+//
+// Pages through the venue's space hire plans (tariffs).
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/1.0/venue?action=getSpaceHirePlanList (the `GetSpaceHirePlanList` operationId).
+func (c *ClientWithResponses) GetSpaceHirePlanListWithResponse(ctx context.Context, body GetSpaceHirePlanListJSONRequestBody, reqEditors ...RequestEditorFn) (*GetSpaceHirePlanListResp, error) {
+	rsp, err := c.GetSpaceHirePlanList(ctx, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetSpaceHirePlanListResp(rsp)
+}
+
+// GetSpaceHirePlanRateWithBodyWithResponse Get a rate period of a space hire plan
+//
+// Answers one rate period of a space hire plan with the rates of
+// each function space.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/1.0/venue?action=getSpaceHirePlanRate (the `GetSpaceHirePlanRate` operationId).
+func (c *ClientWithResponses) GetSpaceHirePlanRateWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*GetSpaceHirePlanRateResp, error) {
+	rsp, err := c.GetSpaceHirePlanRateWithBody(ctx, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetSpaceHirePlanRateResp(rsp)
+}
+
+// GetSpaceHirePlanRateWithResponse Get a rate period of a space hire plan
+//
+// Answers one rate period of a space hire plan with the rates of
+// each function space.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/1.0/venue?action=getSpaceHirePlanRate (the `GetSpaceHirePlanRate` operationId).
+func (c *ClientWithResponses) GetSpaceHirePlanRateWithResponse(ctx context.Context, body GetSpaceHirePlanRateJSONRequestBody, reqEditors ...RequestEditorFn) (*GetSpaceHirePlanRateResp, error) {
+	rsp, err := c.GetSpaceHirePlanRate(ctx, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetSpaceHirePlanRateResp(rsp)
+}
+
+// GetSpaceHirePlanRateListWithBodyWithResponse List the rate periods of a space hire plan
+//
+// Pages through the rate periods of one space hire plan. The
+// filter keys startDateFilter and endDateFilter keep the periods
+// within a range of dates.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/1.0/venue?action=getSpaceHirePlanRateList (the `GetSpaceHirePlanRateList` operationId).
+func (c *ClientWithResponses) GetSpaceHirePlanRateListWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*GetSpaceHirePlanRateListResp, error) {
+	rsp, err := c.GetSpaceHirePlanRateListWithBody(ctx, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetSpaceHirePlanRateListResp(rsp)
+}
+
+// GetSpaceHirePlanRateListWithResponse List the rate periods of a space hire plan
+//
+// Pages through the rate periods of one space hire plan. The
+// filter keys startDateFilter and endDateFilter keep the periods
+// within a range of dates.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/1.0/venue?action=getSpaceHirePlanRateList (the `GetSpaceHirePlanRateList` operationId).
+func (c *ClientWithResponses) GetSpaceHirePlanRateListWithResponse(ctx context.Context, body GetSpaceHirePlanRateListJSONRequestBody, reqEditors ...RequestEditorFn) (*GetSpaceHirePlanRateListResp, error) {
+	rsp, err := c.GetSpaceHirePlanRateList(ctx, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetSpaceHirePlanRateListResp(rsp)
+}
+
+// GetTaxListWithBodyWithResponse List the taxes and service fees of a venue
+//
+// Pages through the venue's taxes and service fees with how each
+// is calculated.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/1.0/venue?action=getTaxList (the `GetTaxList` operationId).
+func (c *ClientWithResponses) GetTaxListWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*GetTaxListResp, error) {
+	rsp, err := c.GetTaxListWithBody(ctx, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetTaxListResp(rsp)
+}
+
+// GetTaxListWithResponse List the taxes and service fees of a venue
+//
+// Pages through the venue's taxes and service fees with how each
+// is calculated.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/1.0/venue?action=getTaxList (the `GetTaxList` operationId).
+func (c *ClientWithResponses) GetTaxListWithResponse(ctx context.Context, body GetTaxListJSONRequestBody, reqEditors ...RequestEditorFn) (*GetTaxListResp, error) {
+	rsp, err := c.GetTaxList(ctx, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetTaxListResp(rsp)
+}
+
+// VenueGetVenueWithBodyWithResponse Get one venue
+//
+// Answers a venue the key's user can see with its marketplace
+// details: images, packages, function spaces, accommodation,
+// menus, beverage packages and catering website settings.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/1.0/venue?action=getVenue (the `VenueGetVenue` operationId).
+func (c *ClientWithResponses) VenueGetVenueWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*VenueGetVenueResp, error) {
+	rsp, err := c.VenueGetVenueWithBody(ctx, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseVenueGetVenueResp(rsp)
+}
+
+// VenueGetVenueWithResponse Get one venue
+//
+// Answers a venue the key's user can see with its marketplace
+// details: images, packages, function spaces, accommodation,
+// menus, beverage packages and catering website settings.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/1.0/venue?action=getVenue (the `VenueGetVenue` operationId).
+func (c *ClientWithResponses) VenueGetVenueWithResponse(ctx context.Context, body VenueGetVenueJSONRequestBody, reqEditors ...RequestEditorFn) (*VenueGetVenueResp, error) {
+	rsp, err := c.VenueGetVenue(ctx, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseVenueGetVenueResp(rsp)
+}
+
+// VenueGetVenueListWithBodyWithResponse List the venues
+//
+// Pages through the venues the key's user can see.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/1.0/venue?action=getVenueList (the `VenueGetVenueList` operationId).
+func (c *ClientWithResponses) VenueGetVenueListWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*VenueGetVenueListResp, error) {
+	rsp, err := c.VenueGetVenueListWithBody(ctx, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseVenueGetVenueListResp(rsp)
+}
+
+// VenueGetVenueListWithResponse List the venues
+//
+// Pages through the venues the key's user can see.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/1.0/venue?action=getVenueList (the `VenueGetVenueList` operationId).
+func (c *ClientWithResponses) VenueGetVenueListWithResponse(ctx context.Context, body VenueGetVenueListJSONRequestBody, reqEditors ...RequestEditorFn) (*VenueGetVenueListResp, error) {
+	rsp, err := c.VenueGetVenueList(ctx, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseVenueGetVenueListResp(rsp)
+}
+
+// GetVenuePackageWithBodyWithResponse Get a package of a venue with its sessions
+//
+// Answers one package with its sessions and each session's
+// menus, beverage packages, resources, products and set-up
+// requirements (at most 100 of each kind).
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/1.0/venue?action=getVenuePackage (the `GetVenuePackage` operationId).
+func (c *ClientWithResponses) GetVenuePackageWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*GetVenuePackageResp, error) {
+	rsp, err := c.GetVenuePackageWithBody(ctx, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetVenuePackageResp(rsp)
+}
+
+// GetVenuePackageWithResponse Get a package of a venue with its sessions
+//
+// Answers one package with its sessions and each session's
+// menus, beverage packages, resources, products and set-up
+// requirements (at most 100 of each kind).
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/1.0/venue?action=getVenuePackage (the `GetVenuePackage` operationId).
+func (c *ClientWithResponses) GetVenuePackageWithResponse(ctx context.Context, body GetVenuePackageJSONRequestBody, reqEditors ...RequestEditorFn) (*GetVenuePackageResp, error) {
+	rsp, err := c.GetVenuePackage(ctx, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetVenuePackageResp(rsp)
+}
+
+// GetVenuePackageListWithBodyWithResponse List the packages of a venue
+//
+// Pages through the venue's packages (event templates) with
+// their prices and cost center splits.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/1.0/venue?action=getVenuePackageList (the `GetVenuePackageList` operationId).
+func (c *ClientWithResponses) GetVenuePackageListWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*GetVenuePackageListResp, error) {
+	rsp, err := c.GetVenuePackageListWithBody(ctx, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetVenuePackageListResp(rsp)
+}
+
+// GetVenuePackageListWithResponse List the packages of a venue
+//
+// Pages through the venue's packages (event templates) with
+// their prices and cost center splits.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/1.0/venue?action=getVenuePackageList (the `GetVenuePackageList` operationId).
+func (c *ClientWithResponses) GetVenuePackageListWithResponse(ctx context.Context, body GetVenuePackageListJSONRequestBody, reqEditors ...RequestEditorFn) (*GetVenuePackageListResp, error) {
+	rsp, err := c.GetVenuePackageList(ctx, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetVenuePackageListResp(rsp)
+}
+
+// GetVenueRatePlanListWithBodyWithResponse List the accommodation rate plans of a venue
+//
+// Pages through the venue's rate plans.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/1.0/venue?action=getVenueRatePlanList (the `GetVenueRatePlanList` operationId).
+func (c *ClientWithResponses) GetVenueRatePlanListWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*GetVenueRatePlanListResp, error) {
+	rsp, err := c.GetVenueRatePlanListWithBody(ctx, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetVenueRatePlanListResp(rsp)
+}
+
+// GetVenueRatePlanListWithResponse List the accommodation rate plans of a venue
+//
+// Pages through the venue's rate plans.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/1.0/venue?action=getVenueRatePlanList (the `GetVenueRatePlanList` operationId).
+func (c *ClientWithResponses) GetVenueRatePlanListWithResponse(ctx context.Context, body GetVenueRatePlanListJSONRequestBody, reqEditors ...RequestEditorFn) (*GetVenueRatePlanListResp, error) {
+	rsp, err := c.GetVenueRatePlanList(ctx, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetVenueRatePlanListResp(rsp)
+}
+
+// GetVenueRoomListWithBodyWithResponse List the accommodation room types of a venue
+//
+// Pages through the venue's room types with their occupancy
+// limits.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/1.0/venue?action=getVenueRoomList (the `GetVenueRoomList` operationId).
+func (c *ClientWithResponses) GetVenueRoomListWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*GetVenueRoomListResp, error) {
+	rsp, err := c.GetVenueRoomListWithBody(ctx, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetVenueRoomListResp(rsp)
+}
+
+// GetVenueRoomListWithResponse List the accommodation room types of a venue
+//
+// Pages through the venue's room types with their occupancy
+// limits.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/1.0/venue?action=getVenueRoomList (the `GetVenueRoomList` operationId).
+func (c *ClientWithResponses) GetVenueRoomListWithResponse(ctx context.Context, body GetVenueRoomListJSONRequestBody, reqEditors ...RequestEditorFn) (*GetVenueRoomListResp, error) {
+	rsp, err := c.GetVenueRoomList(ctx, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetVenueRoomListResp(rsp)
+}
+
+// GetVenueRoomOptionListWithBodyWithResponse List the room options of a venue
+//
+// Pages through the extras (such as breakfast) that can be added
+// to the venue's accommodation.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/1.0/venue?action=getVenueRoomOptionList (the `GetVenueRoomOptionList` operationId).
+func (c *ClientWithResponses) GetVenueRoomOptionListWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*GetVenueRoomOptionListResp, error) {
+	rsp, err := c.GetVenueRoomOptionListWithBody(ctx, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetVenueRoomOptionListResp(rsp)
+}
+
+// GetVenueRoomOptionListWithResponse List the room options of a venue
+//
+// Pages through the extras (such as breakfast) that can be added
+// to the venue's accommodation.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/1.0/venue?action=getVenueRoomOptionList (the `GetVenueRoomOptionList` operationId).
+func (c *ClientWithResponses) GetVenueRoomOptionListWithResponse(ctx context.Context, body GetVenueRoomOptionListJSONRequestBody, reqEditors ...RequestEditorFn) (*GetVenueRoomOptionListResp, error) {
+	rsp, err := c.GetVenueRoomOptionList(ctx, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetVenueRoomOptionListResp(rsp)
 }
 
 // ParseBatchProgressResp parses an HTTP response from a BatchProgressWithResponse call
@@ -6750,165 +17326,1630 @@ func ParsePingResp(rsp *http.Response) (*PingResp, error) {
 	return response, nil
 }
 
+// ParseAddOrUpdateFunctionSpaceResp parses an HTTP response from a AddOrUpdateFunctionSpaceWithResponse call
+func ParseAddOrUpdateFunctionSpaceResp(rsp *http.Response) (*AddOrUpdateFunctionSpaceResp, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &AddOrUpdateFunctionSpaceResp{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest AddOrUpdateResult
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Exception
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseAddOrUpdateFunctionSpaceCategoryResp parses an HTTP response from a AddOrUpdateFunctionSpaceCategoryWithResponse call
+func ParseAddOrUpdateFunctionSpaceCategoryResp(rsp *http.Response) (*AddOrUpdateFunctionSpaceCategoryResp, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &AddOrUpdateFunctionSpaceCategoryResp{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest AddOrUpdateResult
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Exception
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseAddOrUpdateGuestRoomResp parses an HTTP response from a AddOrUpdateGuestRoomWithResponse call
+func ParseAddOrUpdateGuestRoomResp(rsp *http.Response) (*AddOrUpdateGuestRoomResp, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &AddOrUpdateGuestRoomResp{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest AddOrUpdateResult
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Exception
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseGetAvailableFunctionSpacesResp parses an HTTP response from a GetAvailableFunctionSpacesWithResponse call
+func ParseGetAvailableFunctionSpacesResp(rsp *http.Response) (*GetAvailableFunctionSpacesResp, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetAvailableFunctionSpacesResp{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest AvailableFunctionSpaceCollection
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Exception
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseGetBeveragePackageListResp parses an HTTP response from a GetBeveragePackageListWithResponse call
+func ParseGetBeveragePackageListResp(rsp *http.Response) (*GetBeveragePackageListResp, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetBeveragePackageListResp{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest BeveragePackageCollection
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Exception
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseGetBookingCustomFieldListResp parses an HTTP response from a GetBookingCustomFieldListWithResponse call
+func ParseGetBookingCustomFieldListResp(rsp *http.Response) (*GetBookingCustomFieldListResp, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetBookingCustomFieldListResp{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest VenueBookingCustomFieldCollection
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Exception
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseGetBookingReleaseScheduleResp parses an HTTP response from a GetBookingReleaseScheduleWithResponse call
+func ParseGetBookingReleaseScheduleResp(rsp *http.Response) (*GetBookingReleaseScheduleResp, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetBookingReleaseScheduleResp{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest VenueBookingReleaseTermCollection
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Exception
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseVenueGetCostCenterListResp parses an HTTP response from a VenueGetCostCenterListWithResponse call
+func ParseVenueGetCostCenterListResp(rsp *http.Response) (*VenueGetCostCenterListResp, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &VenueGetCostCenterListResp{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest VenueCostCenterCollection
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Exception
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseGetEventTypeListResp parses an HTTP response from a GetEventTypeListWithResponse call
+func ParseGetEventTypeListResp(rsp *http.Response) (*GetEventTypeListResp, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetEventTypeListResp{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest VenueEventTypeCollection
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Exception
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseGetFunctionSpaceAvailabilityResp parses an HTTP response from a GetFunctionSpaceAvailabilityWithResponse call
+func ParseGetFunctionSpaceAvailabilityResp(rsp *http.Response) (*GetFunctionSpaceAvailabilityResp, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetFunctionSpaceAvailabilityResp{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest FunctionSpaceAvailability
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Exception
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseGetFunctionSpaceCategoryListResp parses an HTTP response from a GetFunctionSpaceCategoryListWithResponse call
+func ParseGetFunctionSpaceCategoryListResp(rsp *http.Response) (*GetFunctionSpaceCategoryListResp, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetFunctionSpaceCategoryListResp{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest FunctionSpaceCategoryCollection
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Exception
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseGetFunctionSpaceListResp parses an HTTP response from a GetFunctionSpaceListWithResponse call
+func ParseGetFunctionSpaceListResp(rsp *http.Response) (*GetFunctionSpaceListResp, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetFunctionSpaceListResp{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest FunctionSpaceCollection
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Exception
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseGetMenuListResp parses an HTTP response from a GetMenuListWithResponse call
+func ParseGetMenuListResp(rsp *http.Response) (*GetMenuListResp, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetMenuListResp{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest VenueMenuCollection
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Exception
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseGetRatePlanBookingRulesResp parses an HTTP response from a GetRatePlanBookingRulesWithResponse call
+func ParseGetRatePlanBookingRulesResp(rsp *http.Response) (*GetRatePlanBookingRulesResp, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetRatePlanBookingRulesResp{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest RatePlanBookingRuleCollection
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Exception
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseGetRatePlanRateListResp parses an HTTP response from a GetRatePlanRateListWithResponse call
+func ParseGetRatePlanRateListResp(rsp *http.Response) (*GetRatePlanRateListResp, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetRatePlanRateListResp{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest RatePlanRateCollection
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Exception
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseGetResourceAvailabilityResp parses an HTTP response from a GetResourceAvailabilityWithResponse call
+func ParseGetResourceAvailabilityResp(rsp *http.Response) (*GetResourceAvailabilityResp, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetResourceAvailabilityResp{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest ResourceAvailabilityCollection
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Exception
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseGetResourceListResp parses an HTTP response from a GetResourceListWithResponse call
+func ParseGetResourceListResp(rsp *http.Response) (*GetResourceListResp, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetResourceListResp{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest VenueResourceCollection
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Exception
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseGetRevenueTemplateListResp parses an HTTP response from a GetRevenueTemplateListWithResponse call
+func ParseGetRevenueTemplateListResp(rsp *http.Response) (*GetRevenueTemplateListResp, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetRevenueTemplateListResp{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest RevenueTemplateCollection
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Exception
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseGetRoomInventoryResp parses an HTTP response from a GetRoomInventoryWithResponse call
+func ParseGetRoomInventoryResp(rsp *http.Response) (*GetRoomInventoryResp, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetRoomInventoryResp{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest RoomInventoryCollection
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Exception
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseGetRoomRateListResp parses an HTTP response from a GetRoomRateListWithResponse call
+func ParseGetRoomRateListResp(rsp *http.Response) (*GetRoomRateListResp, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetRoomRateListResp{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest RatePlanRoomRateCollection
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Exception
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseGetRoomRatesResp parses an HTTP response from a GetRoomRatesWithResponse call
+func ParseGetRoomRatesResp(rsp *http.Response) (*GetRoomRatesResp, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetRoomRatesResp{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest RoomDayRateCollection
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Exception
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseGetSessionTypeListResp parses an HTTP response from a GetSessionTypeListWithResponse call
+func ParseGetSessionTypeListResp(rsp *http.Response) (*GetSessionTypeListResp, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetSessionTypeListResp{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest VenueSessionTypeCollection
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Exception
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseGetSpaceBlockoutListResp parses an HTTP response from a GetSpaceBlockoutListWithResponse call
+func ParseGetSpaceBlockoutListResp(rsp *http.Response) (*GetSpaceBlockoutListResp, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetSpaceBlockoutListResp{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest SpaceBlockoutCollection
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Exception
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseGetSpaceHirePlanListResp parses an HTTP response from a GetSpaceHirePlanListWithResponse call
+func ParseGetSpaceHirePlanListResp(rsp *http.Response) (*GetSpaceHirePlanListResp, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetSpaceHirePlanListResp{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest SpaceHirePlanCollection
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Exception
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseGetSpaceHirePlanRateResp parses an HTTP response from a GetSpaceHirePlanRateWithResponse call
+func ParseGetSpaceHirePlanRateResp(rsp *http.Response) (*GetSpaceHirePlanRateResp, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetSpaceHirePlanRateResp{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest SpaceHirePlanRateDetail
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Exception
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseGetSpaceHirePlanRateListResp parses an HTTP response from a GetSpaceHirePlanRateListWithResponse call
+func ParseGetSpaceHirePlanRateListResp(rsp *http.Response) (*GetSpaceHirePlanRateListResp, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetSpaceHirePlanRateListResp{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest SpaceHirePlanRateCollection
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Exception
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseGetTaxListResp parses an HTTP response from a GetTaxListWithResponse call
+func ParseGetTaxListResp(rsp *http.Response) (*GetTaxListResp, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetTaxListResp{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest VenueTaxCollection
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Exception
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseVenueGetVenueResp parses an HTTP response from a VenueGetVenueWithResponse call
+func ParseVenueGetVenueResp(rsp *http.Response) (*VenueGetVenueResp, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &VenueGetVenueResp{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest Venue
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Exception
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseVenueGetVenueListResp parses an HTTP response from a VenueGetVenueListWithResponse call
+func ParseVenueGetVenueListResp(rsp *http.Response) (*VenueGetVenueListResp, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &VenueGetVenueListResp{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest VenueSummaryCollection
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Exception
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseGetVenuePackageResp parses an HTTP response from a GetVenuePackageWithResponse call
+func ParseGetVenuePackageResp(rsp *http.Response) (*GetVenuePackageResp, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetVenuePackageResp{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest VenuePackageDetail
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Exception
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseGetVenuePackageListResp parses an HTTP response from a GetVenuePackageListWithResponse call
+func ParseGetVenuePackageListResp(rsp *http.Response) (*GetVenuePackageListResp, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetVenuePackageListResp{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest VenuePackageCollection
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Exception
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseGetVenueRatePlanListResp parses an HTTP response from a GetVenueRatePlanListWithResponse call
+func ParseGetVenueRatePlanListResp(rsp *http.Response) (*GetVenueRatePlanListResp, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetVenueRatePlanListResp{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest VenueRatePlanCollection
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Exception
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseGetVenueRoomListResp parses an HTTP response from a GetVenueRoomListWithResponse call
+func ParseGetVenueRoomListResp(rsp *http.Response) (*GetVenueRoomListResp, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetVenueRoomListResp{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest VenueRoomCollection
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Exception
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseGetVenueRoomOptionListResp parses an HTTP response from a GetVenueRoomOptionListWithResponse call
+func ParseGetVenueRoomOptionListResp(rsp *http.Response) (*GetVenueRoomOptionListResp, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetVenueRoomOptionListResp{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest VenueRoomOptionCollection
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Exception
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
 // Base64 encoded, compressed with deflate, json marshaled OpenAPI spec.
 // Stored as a slice of fixed-width chunks rather than one concatenated
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"3L17c9u4siD+Vbr0u1Wxf8sosuPMOWPXrVOejGfie/Pw2s7Mnh1mUxAJSYhJgAOAdjQpf/ctNMCXCFKU",
-	"LCfZ+SexSBCPRqO70c8vo0ikmeCUazU6/jKSVGWCK4o/zj5HNNNMcPMjElxTrs2fJMsSFhHz5tknZV+r",
-	"aEFTYv76D0lno+PR//es6vmZfaueVT3e398Ho5iqSDI3xOh6QSEiSQIzwhIaj4FKKeRLEVPIVU6SZAn0",
-	"z5wkCvSCwqvr6wtQmuhcjUemMzeGmcJpHL+T77OYaPpScE0ifUn/zKnC2TcHPYXItgAtgMQx7HEBLD6B",
-	"GZNKvyUpDSAh9i8gPAaaEpaApH/mTNJ4H4QMuZnPjNEkVqaXaEH4nMLeHdMLYPH+OOSjYJRJkVGpmQWt",
-	"gQ3h7kcbDCxWIGa4zrKl+2UnO6WJ4HMz3HgUjJimKfY0EzIlenQ8Ylz/cDQKRnqZUfuTzqkc3ZdPiJRk",
-	"aX5HudIi/QVnb7oo++rbRwfVl9W3v5Ekp77+EV6NudknZUulJeNzbPpZU8lJch77oeIW/0QBi4FxIFzo",
-	"BZWglkrTdNzX5XuZeEB9qiEVSsNzSBi/USfA88TsbSpuLbxTIEnSgHA/dpeDmbFT8vncfvY8GJmeyTSh",
-	"o2Mtc9oGU4luZpDWMuZS5FkHrqh8Wj4C2/AEJM0SElFl5g9RLiXl2r0cvBy3yb+ary7pzLe5rH+nzGnI",
-	"8RiegEhZecZI0cDMZQDOFgfQC5tsIXjHG8luSbR8aQga95z93xcU8ad+sObkloL70Dw0X9YwaypEQgk3",
-	"vatUXSH5aXd89ebKkaYADsyij8btdQWjz0/n4ql76oB99ebKdWpG6Oj+DEmQfXsCBwEcBvAchIQXsHcE",
-	"EeFcGAoBiur9oQNjn9XQdtfOZ2efmdKeKfzO9ELkGlgcuB1uQBFJn3mgDNnsJ6UM6ZykwBQITn3ArjBP",
-	"TD/RSJsZ1mj82S3lPRSeAzUNmgTeEG5YQ7fhNI4Zn4fcUXtlO7peZjQAzXSC/6X0L8FpYPZD6p+Jptes",
-	"WB+Pi98+HjDN4znVDdIYi9zQiHK5PE+n9ghMc8U4Veo9Z9pHHy8dQ4K7BeW4MBJFIucaYjozX0LRA+Sc",
-	"aTXw5EUkIxHTy/aAbwzhJFpTHlOq4G4hDOaBpHOmNJUnMIGUEq6AC0hYyvAUpYyzNE9HxxPvYCKmfnqC",
-	"cH+iwLQ4AaIUm3Maw3RpkYzKWyrtyg2Z0UZ4eFkeA7uvMY5PPr+mfK4Xo+ODQw+7iITSLynXVPpgbGQF",
-	"pSHCBgV/LsCsF0QjBKa0mqAWdupDwV3DmHXU2bRRmqQZflfgpWefcoVQODiEvUsaCRkDnhf4mWrCErV/",
-	"UqMYNVBRbvbpj4PDD2sIyFk5dn0i53EHu3LweuIOE0RE07mQRsCZuSOJLx4q13SxppIWeBkTrwYfMCZT",
-	"p1Ek0vScR0ke07ifxdiRmW2rEBBpKmKUo/0sJpMsJXLpSPR75UdLs6pc4QEQhojq2oFxPWzIbxukbCNE",
-	"LMih7/CYd2BeAjccQOXRAoiCcHSaKy1Jwsizq2XM6TIceWU5pLim4/opPpq0Wq7hFpdU5YnuQE6u7mpH",
-	"u/oISGSaqTFcIbFRsDCCwpRSDsr8owUoyuOQC55YqsRiv+A/hMbBHllhb2D63XcSquB4R8olcssO0bIC",
-	"nD0KfXv41nVxXuFASpUic+pDabu+2lUtsLRX5VFkGAxTMCOJot5ddI36j4rdOLgjymwCjQ2ztuc13kA+",
-	"kN5xTiETSpPE9GxanKAkRVEqUZrwWJm7RcFGrVzChW1kLqPj9p46Brl2I5DymfNscWBt+4RxejC45eHg",
-	"ls8Htzwa1NICdPCySlAOb11I/2taexHBySheTKBSCe7EGMbnJQMwR4w4YUZaCg1zqou+8KwrIxhWDc7j",
-	"k3qT10xp2wwiSQ3m/ox0hMeQipjNmH0Q8j1kumZwg/l2RkgGrCgdWzbtWHNDC/BEhbzeVwCGjSPlcpN4",
-	"ovbHdkHnMQ6NlyUgElegjQClREpDbkUo5aNYri8cQQ/gBwUtafCFKZHR0A13bc0tetihQmCcb0PkjDy3",
-	"7rOfacRSgjf62kZuBYWtdC0FQtWULb16lrUAc/iwbtwamBrKibX9L4hyc45r1/KaWMM2GZupi3yasMjf",
-	"VV0zsHZi9bOy1f6Vqob1FLGheviZ6LWq0Yv2F/fBqElgtsDwegdd6grUIuG7UvIp6UeDBsKeyFDgGaBX",
-	"uGwPbIg5VYoJXuBHBd1ttsN19modvrl2mx+5K/uh77hpFt1QfV2IpGsRwrYfRtNw2+x1fnT8hzkuH3r4",
-	"2kuRJDQq1PRN2p3S9YhXff+GFkhnJOTNwdWG08pKio57l1Mjc6318C4l4C2qn/0yfYXLVrw/AaYV/NfV",
-	"u7dg+oGYZsimBa8UQuN+WaJADI9I4ZCtcYxKrQiN8ZIrZPEqHj8Ov11Pg9U7nDNJut67NV5SlA36j9ZG",
-	"3MR906HQ9YH9J6Kjxala8qim5VuBmnnbgQDm1Xlc0Lap6cxzNVnBVdvhh67Z/JeYtkd7x921SMyAVAOt",
-	"zLQ8q82PfxES6GeSZgmFcMT4LSutV6rjRmyOg8pIRNf1hiy/o5OMSGLPOIljZnHiojZjS6LaYJ2KuHYR",
-	"vBN5EttLseB4wMRdXatRgG8FytUKggIw5Yz6YF9d4ruA2w+s1lvZpT42S/0kpk8U2GkBUbBiFHDTa/K/",
-	"T0rw8SW5e+Pu0ZauonG1w2ZCkqRGowiH0lpqYV1qdutG0k1nsR7+nWC/kGJeXKmbUM9qbwaJ0iuzKL/v",
-	"HPuSmjtm165LfOunUS0W5Jr2DIXqr+6x8PXAwYq2faMVvNZD0M7jDmTdjEGvnJqHsGk76Zx3EmKDnFMS",
-	"3ThRp6XjkbSus794d3Wt4ItbbABu6PsK2ZGKAlMQN41DFTQ+ianqPlJo2knJDT2pj0sic7QUEGcBPpxM",
-	"YE9lNGIzFqHLweHR0dE/9wcbS0umsA64ONugAaZ+OHcQugo9mus+jynX5pqjauAzQkdxyEog4x8GP1Ez",
-	"YA/GQL547sfoFVGyNbcLgnqOmWFplkdG5ReG4i3hhi4hJUs0okwLMruqQc19xty3aCozvdr5oBZPL5ih",
-	"23M69uq5MyovvDpO8xQU+wsV6yt2pnG3yrzd0f+mUjydEtOJmM0U1YUUglfqQs+Jz3pnqoUmSY1WDFo7",
-	"hbuFSGgNyL7O770bmWaEL6/yNCVy2ca+wpbYaZTf4IrvHx/lnh53HVTHuWZAEiWcrq0wu5fW+cDpv4w8",
-	"hZdRFYScWotxdUNV1mBb8xZZ67UziCyc9zjeFJ0V2oGBThmNnXk8h55d6JgqmG86kbPm997JtPZwq0Hq",
-	"PXiHebBT0npgrTgpbeNs1OtPtHYGlX/Rxp5B3bbXwQq+Uy74MmWq65L5d1fyDfYkcq5eUxrDeDyGI+BG",
-	"tJE3VDM+fzQXI8/IL7YaueFjNEzJVdClb67jKjjSQ2RnD5FtrSZmKkvIspOxonZqI3VLj2oMO3uiAJs8",
-	"QC3W5Q7aWl1t9gPcEHpmjq8C8x9Dq/CKKxCZE8aVrib+ROGixq39KmbUs1+rvKi1KuREhT1zB+YW/OJq",
-	"Ex8MLyGzKqTXjN+8FX4hrWzwb7sQ30WzQ2Pxb1hSFcBb4CKA95DzmEYsbrgOjd6PgtG/R8HobQ26ru8m",
-	"faiAe1kM2Idnbb7dvh6VynF3WfB5m/EZk+mDzHnoV9tFuw/RdzuhmsYBPIeI8Igm6C1xBBlZppTr0o/8",
-	"4ZaV7xQJ5zlV2rmaDSa29RX+imoGn5DBbwWLBpuJq+YX8WyTL7ab9rn92DtxdWF3/3fCDPv0Cz2ZZFxf",
-	"b2A1Wv1k6DI3MzEOubZZudBnG2m5qvcENaxevQZa+WsojCNs9MUnwfiW5GAdPC7prE2majNcyw9XGFfx",
-	"aQ/j6uNZUXXDHiqnr7CT5uaa543NnIkkEXeofYtplDBOT9CHzbmKWXMzU2Cw0qvWa3Gn4QNa7d6G43WJ",
-	"wr4ogTuiwM6vyx+tvlUFrMsxevbsNVP6F5ZoKje3yMzwOxCzmm7E9HeMc7+hS4VH7C5AZQfhS7BXVZSB",
-	"0Ckz5KXnvrtHSQV2ICP6Gy4vwU6vWz+yHCzgPULAz0yK9M0GV8Cm96rY+tNbynP66wbH2X0y/PC3MQa9",
-	"kV6LOePX4ob2qOS7tGkGxjXTdC1qJxFzYHyo1/qtC68Z0FbSGZXSYrfHC4W5QJLErAqjsiB1Duz2fNMY",
-	"zBav11PbSZXuYd4zV9ijPKwqtq/ARmBY7/7aBSMlS1Q4AlFA7KXJtRTSPuN5SiWLwE7PzFdw+m42Ov7j",
-	"Syu648soMwKrNEP/n6f/+mPy9McP/2MvDMf2r/1//Ud7uR+aQuEviSC4prNbb6xTEQWDelNsU3NQRIib",
-	"ny4YZg9RMwDrtKKCkDNu99YwbkM8FiKlGZmjgbrwTraUlqgb6+Wwf1IOVbhLokqaTnGXkQRlmRF5jRBk",
-	"6KnSlHidpkmW/UQ4t1izoQMUybLSS6eNcOhTDmoh7ri56KZiyhIKWUK0Wa8apL6rx8h0B7V0+S2eDdap",
-	"ug8Ga8LWXE8mEEsy0wEcQJQIZS8pCcl5tGhwtZ6oj+r24dQWp1MjSUZa+WVa1+rs84JNmRayv9lVRskN",
-	"XdtIcNXdk0gJ44Mh9rDwGzLfQHvrvuhUbPuDeSaOY4/HYzg4BGnjeazHsnMUHrZzRbzOyjn2H5JX129e",
-	"F3YrO5Y7xE8UEoLSbrWDSISGwImRMmtwyrX6SQi96G/ySmia9Dd5Qw1FVguW9Tbrx8yyUR9mukbXktzS",
-	"LhesiuZuhlfntQ89+JWS7Oto0nmeXpbShZ86PiTSCHnThicOP/L7c1aBS92RR+03d0zrLmmmiOhZELXQ",
-	"ZD7ohOSKvskTzbKkcDLsQCBk0YMW/Ru2vA9G7tRe09QwOGpZ6nlK5oOVKK6HXbqxnlm91bfW71ux6SHa",
-	"/dbRa+v26xgyANozlmyg3moMvD6qRkj9TsZbiFT3XWvf2dW17O2rXVzJTFO58Z1vSmdC0o0/61I0vDMy",
-	"tA0XtgH0glPHdlXhoE+b6Rs2EdFaiO3fxQGuzWJWxklhiKmYS5KmnsA4Ym5sqMDtIGIk1+KlET635jFT",
-	"SclNLO74JhrqlQig07SwEnylOKAVQtCEs5G2hrkN8O1nsLk9YEOb/jrv8mvy+RdJqf91Sj6/rF2qNo1c",
-	"fbDc0mV85UK7OIR1e2Puw78I+ZJKTRi/rmSV9mKlEOlWoT2K6jx7O3hK2HzLU2IuyOf8dE55TDoCARbi",
-	"rujc87YmMPdmO3Ik5omC4pPBHpg9rlallLkVOtQkTZ8CAV9aBdGc3WKCA/SytOkofHhQV0M/bGkbiFiO",
-	"rn8nklZnZNWmApe5Q7cWshGt4sPjUOp3iLbJeWMusj2J21SS3JB49xLnuhHv1838xizorlY78N/H/Feu",
-	"zm35rbgPrQJjZZeqtAC9IW2u2Taw3uRCtQny1bPxdYTjiJkRy+TSRYegA7xHLCtFcxcWojqdbFhMtJBP",
-	"FLh0ECpAX/Kmp/zzycEPPrG0dk1eVXEVmf18YuaccipJgokwjuFoMoEpicEF6ARwNDmAnJNcL4Rkf6E7",
-	"xeS5mdWUxTHlQciPJkcYCT8TOcfXLyCleiFifEqsGcE8/8E+QGuh2aYAjg5/BC1EyFNzy3BjqgCOfphA",
-	"zm+4uOPmx0EB4GpWPxyW8jH9nBn6ZWbyw3N0aZf0VtyYMV9MJmCkdclJUtgSEBjm1QFOh6VZQlPKNXW6",
-	"8LbWpJabo83ma1vj39ZM0ogpChHJFbX7WUSKHT6fTF7AnluV4VNKk4TuB3aTQ75HbBgUNbc1BwOHJkxw",
-	"1+4fsEcqz5aqPVMhT5lSjM/3AzSU2GQnCVM1Fy4bhuRf+qqNp0SjCiZeTlHzlfUgHJqZZlKkVWI6tCK3",
-	"rI3NY5SQKU06pAL6GbswUlGZ1sgMM0iwl9ZVoN2t6eEJJvD6M6eApjTKI7whe42huXe9HBZaZwreX74e",
-	"w5VLfLGa+dACxV2qmTKDDZh7i3vPvPuxjZbgLZFS3KlGzMgxUBIt8IRhIBsQqxII7HN0EjRIfGeEM6ZD",
-	"jrZETCI6htMy2IRya10uVQfH8PHjy3dvr0/P314F8PHj23fX5c+Qf/z409mv7s3Z25/x/9dnV1fXr07f",
-	"wp6LKNo3T3+9PDu9PrssXySUmDemi7fvrs0J+Pjx7M3F9b9PGqfwS1i5bxeDhaNjCEdvwtH9GEoHyJCH",
-	"o48fz6/evn/9+uPHcAQp0dGCqjKpnVk3kRTpiqK6caiq7fi1mbWk045cuzQOsPTOyk3uY7QOFZrBOL0u",
-	"1GROr9hf9GAyacTdrP0GG3qtxB1eNDWw7AgkXTnJCm/FQfb2tswfrFtGzRekcyXDtqvtpbL5zm25bT0L",
-	"61wUG7ozubJptq7qatEV9Zx53AomsnFD7XCiqVPl2bSQA5yEWOfulerQB+7dqpK2bhlrWQE7LVY1DXfN",
-	"rbPbwIUi/5CWKMD3NhRmB37C+1LhYlzd7D/4tDDmg5+ZrH9BVDSyvMX7ybfD5dUsplth8mCkOrfea0Mo",
-	"w3dF9h+f5tfP8VeHy+rg3zd7rM/2kVlkIxXbI7FJp5Ta4aZ/d8jtPBfWL/H7XmD38qzPxYJlf8slFlo6",
-	"36XOTXkLV0XL/UDMIGZzlxu65axYQcTrrbjeQ/GcuyXUE9us81lVvY7B6Oxt/bA3TRecMu6S8x90eGCt",
-	"SR9sh617hReBC5uSphVPVdWx802wdSYn2SaqsS/QegOFfFOm6Anef+K8560/KapaHGCNNK0XlEmXB2c3",
-	"gSDfT27E7zWUeQd5Br9lpKCPA9Yzg67H1m9vF1s5PQ85iFVMQHsx6Fnfl5zHZtJo5pmFqRR3qpH7pKbc",
-	"LwZaCV1nfJ5gAhU81aglRjUXAbUQUmM+8PV+/Lb3oJq3b8GrCLmWP7ocM6j13ItpJDAju4LJfmAz43qY",
-	"Zcj93BKVaqsn7NH4Z/ugexf72+0SAYxNGmvOuaL62CUSlxCOwhHsTYVegIWDWbpe0JD/RaUAM4xV1oej",
-	"5XK5fJqmT+MYXr06TtNjpcIRMA7vr19aVTHhIJzjB4Qj8zwc+eFTA8EeQuDL0f1T+8dh9QcUfxy3/tgz",
-	"ve//yxcb0YQbeiXcB6NSQPPUzoiEjBVkVFpXZji12d4hIhkwDcQwJkO5RJRbywyk5DNL8/QECCREzqkM",
-	"uVU3LwimC6ezGcWQxqUoDhPJLCjKIhgHPsGkfoFbO9PAmi2wxszBZOJKXLjeJ5NBY22VuMh5nmsBkupc",
-	"cthDSxpOyp2Y/WMb8KFoZECAb8QMDidWJYa5tw4nVptdhO0rladUwcSFktgMUE2geSuHXDA+704JeLOB",
-	"e95qtqvoxktwLrypP1r0tAiWuTOgsbnGuwoM9Zut44fEYCuRS1+OyANbNoJxphkmUaBcy2UAhy61B5aQ",
-	"CuB5GbMzFeLG0D7K54zTAI6a4QABvIDTi/Mh6UAU6lpxWl592Gp0/6og2chKjEylHt+0qkUBEseu3ogR",
-	"vk5cAqjzGC2ctUTo0JMHvQzm3z5fwIPTh/cG9BwYUlxleRuSfuDORqDvKPvA5vkFetKcbCJVbxhWgpH5",
-	"1wJLFmyU/73+6QVZP2r9U1VGPe0iyRFh/OUD8t7/P5ckaZheu46b316g788stoE4306H0ZXvpCOBVj2l",
-	"9NZc5CF1FoZfwGd5kmyQGdqXcqOtS0K6GS39YZjroiSNYJMRFgdwADkvs8a4Z4dwJ5kBrxGTDJ0tKuIc",
-	"1SnuC5B0lhf5vnvpq1tFLbTyUX39HjuJSumksmlg1RbkWW9Ml9eh1M5CWlY7LSNbegJbQo51sgYHtsBe",
-	"zYmkWRmm4YriLUibbpf4wAdAZ2PwmKm7z/aGaCvknHCmhoc7ZUKx4Y2lmLGE/rzhwXOfbRBQN4yrOXh+",
-	"e4ZWbOxDeJmz0PiItNIifU1vabIVi3lUMplQF6W74aQSMRfnO/AHDkaqsmxtHK7U+nZD2dVd72oV1XaE",
-	"1zit7wGvLU4+BK+7XNv9KZ92QwU1mb8UicjllpXRNlEhBlvr/0Dlsxn7jJacSun3EJ3fMI0fhjxFuWR6",
-	"eWVgZ8F//vtVe7WheQxhPpk8j0jGDF/GH/TYPlNszonOJbVPw5HTWhWPi6qbibijMiKKwoJ+DvmrN6cv",
-	"n169Oj0ITI80rlj56cU5KBpJqoNCr1Z+i3l4IqIpt9oNMXOKNOvDHrRHgjR+UVY3EfESpktNlW3oXLqe",
-	"Xi8zLPPGdYC6kjTTS8DKlnum2flvv/37KRaoW1ASo6+2TX3usrLs294ygpsch/zPnMplUC7mlkp0fQ9H",
-	"B+NJOLLyTDhit7dLM8h/WjhWo1j31To0bZVlqlw274hIrAlbzP/Nzy/sTLGitFv0Pg5T9hryvQ4kDRBx",
-	"GrpGSW2m9MLHH+4WQlELEnRUF1ipgHCYsVsKKeO5psrqW5lWECUiurGSFDM4ZOE2Kkj46H89Pc3Y01MX",
-	"pkBcaZOCvmTsv6khMC5yuyMuzpxAA92D8SQAomBG0GJvTc83TJstUsCcNKkxEAH1KkHpx46bZYsAlLU+",
-	"1BjOMEoEC4kwZRDi1fX1BVZjAC1C/oxk7NnBePLsS/nR/b+sY/5/frH/37sTb40kBu3G8C6j3MwXI7YJ",
-	"D7khfBaLp8sSeYpgDMGTZQBKWGdt2yuqz131GPuBkZHNSPYMuFbFnYtxLYDphuQL5eQRFMW0mwV1jAwc",
-	"cguFerSDLdu8p6i17BuyUBARQApMm1hkrdQKSMhrITclMWxWcLEVKBDSLh9drnKSJEvrko4LD3kZ1BDA",
-	"NNfNXlKytMfDnI5bdzdwfR1OJgjNKGEYQp7mSoc8EeLGOpcX3dpEaku7ZQYKJRvAI29r1xrMs34Ma+h+",
-	"4ELVJf4vch1yAloSljA+r2xAcCVSG+iJFx2UQlSxCqKcUU1VVrUTa4Ny3A6/chIJOE7o4nYATVc2WxPY",
-	"WzM4c56kUOg1laOhVcxERuZUQcwUmUtKXZbjFCFooFNYC1kxDkbjhPylLSmyILqwfFThCEXxHguSLyGK",
-	"L+HoGL6Mx+N7w0GdBGGe/TEejz/chxzhYVdiKawtkWEd+J3vES7flurYI/BXZZpxZhhroQlC3jbCWHiX",
-	"l1Hk/S4MwN69RwWVGQUjR8VHx4aK4z0ro5xkbHQ8ej6ejJ9bFm7T7JSnDIlLccrqlYAy4aun9AtWM7WI",
-	"26y3cjB54Sm7m0eLqpJWSU/MFWE0bVQlKms4/STiZeEp4vx4SJYlLMIvn31SVtK0aDSorkuj9Nh9Uyw0",
-	"0lbN/wFXfmhtd7ubQLlIHNyTN2+ByF4rcIblcgK0CFAZoY0Jv5wRZyTzjVku4lkVbIhyVFEHZPQrdWjq",
-	"JlSrdDZCgVQZQdn+Rvu1pFounyoyc4Kp6c6POrYATTfimK8hpYSrsgjWlEQ3cMeSBKYUUhJTm/i7qIOL",
-	"QT/IUbBOt2nQgUS2vNTfGoUaFbQ8aNRIc1rClij4M6c5jS1kd4NEV+iNaLEGK4wiUUSnOiNYFYO/v3xt",
-	"R12PWVhuvA+1So/MQbhlT1CBWDLnXXjlynt1YpUd9u+NVvVqaWvwysH1UZDq0uySG2FnWFOWZvNijavH",
-	"hILGjWHgGOl5JyAmSzWGHk53cAR7Rg4M+dFksg93C5bQZrUzpQ32yZxzxuf2OmW+6+CQTsS3jN2PibiU",
-	"vzkm4ho9OPiOU0dl0HPmk5julhsWFAyZ4YxxphY03hFXzHk3Av5Pc4oU5JmhnYeTiSt4Z20J7mKiQRhx",
-	"t1Q9FFTX1XEbh/x3b6m9dpU+phu0ulbBbhzybmSf/HhopNZPYmq6TkliZHUa7wf47nnxbkGUEYadZqIM",
-	"GnfNDuzlvyIgGNFKbmm8b+4eWKwP9syd3cj5hCM0Pomp2u8+Ezl/zPNQq5H4TU5DWTqwQ2RcpcW7p8Ji",
-	"VuCjQbWFFFzkKlluQ5edNqM4FCSO38n3WUzKC333GfndXkuBxYF1A6pi/PdKL5MACvcLG8+J1Y+ILVXJ",
-	"rWbK7N2JRfAcRz6fnX1mStc7LA8ZKqlcSHrRX8iZcp9WarUxmPnh5OwrK4DM2S3l7hJ4YislKDMN9MhS",
-	"4EoMN110bSsfunvA9TiIf9oa6BsdgdpEBkq8tcT+SFacXsPQPLajs3EaxxWuoEut3XIQnNYORS1h+YbH",
-	"osr63yez6FwWV6g62uJKV+Ka6152DYEm5C0i/0PH3b2o1+jBy9p8Hwcf2xHiXxkPS2d+Pw0uYLMzYcTw",
-	"7araxFqMaokenQj1mvVdzS9Ql6YXUuTzhUvigmVan6gyOCooLUPJ0qmjfBenlSEfGy/qUYLfBjdq5k8P",
-	"lpyWftMFHHeDLOgVW49d2wpdGgr2GpcpaxAMZcnOefcEytznsHdwuB/Y/PwBFNmZg5A3MkZb7lplbS95",
-	"dpl+yM9gQ17nsJaXEl14EGMi1tA524OtYOASE4SjIkPrnkaL2sHhPkSEY8HiOKZxRdbjNaz4zIX9PTIj",
-	"bqQV+N7ZsHMn9zJh3OtIxHSH3JgX5rIuZlyG4q5jxY2jEK1UZuk+CraGC4YVYbjUU0zJhfFRTxN2S2PA",
-	"+CeLnomYNxk3w+BJxOeGI35hi0FbgFJ3QsZBEVqJarVakFcKWozBxioYEdOWZzEcHI+INfG68K8nCi7R",
-	"gCJtVZbUXhh1Va0dZ2slXWUOX9+18J+wVwgJOHt3k5v8+KN5EXK78kjkSVzod723uRa0H+dMdZXb+cpn",
-	"qrbODqnCws1stzk4tpLO+8vXuzk2FgpA6hV6bFBfu5DQg8/RvMrAtI1B6fDgYBXFAnx8CHuM24DEIvVS",
-	"yFmhSjg8eF59Vrzf7xBgy/k9mqSymoPqa9PwYoEd2FblrtqlEFv0Ws81vh6d+gWUeTPN2VBxtpbqvJiV",
-	"CsCleYODyaQWN3hduiiEPKYzxilehJz1Fd0ixKzwb+ijjocHNgYOrdbNC5UVUvqx8XFlZ1+yuG+ElUOl",
-	"53Lndiw+l/3uGFHXSNB9bPUfHRdxizc+rHlMSXQ1sdVXxhNX1sNPuhxEdkm3drr/m1663c3ERRY8UTa8",
-	"09xOFHXEyeVa+/9hlpC5CjmJY2gUewugq9RbUWDKCI/osdVHiKr5Py5afUMStFq4ppf+2K3ZMfGxne4A",
-	"29rJ4LZgjnXlIVImRJJKP10szEuCPDN4NMTpTn33lTGoMwNJLyq5urOPrRAqx6ml59kBqrXKtm8q00/+",
-	"4ZXpJ/8sZXpzi61Fh1dy/eTH6tN6ky7ZvjHXR0NHXxK9r4yIzUhVP7NsJuDbJc9s7NZuxajVsLstyFrD",
-	"BtIl9yO+uhpULYT9oVcgW496j0sNu9JdfkMUHEoJm+ap3ZLBRt87xspansltSODRiwqjitqfglqXCPqZ",
-	"Kb+QXx/00ZDJk0HzW0hl7Vo3vXjk6jbsGoWKbneNPVUKz628rA+PrC+NxRyXrqiotuRY5cHkwOpga2x2",
-	"DOexx2W/g4DVZ/l46NbOZvqV0a0dm9uPaWVRq91imut255jWyKa6nTrCj2224xLbJn5sCwADb9cEjXRi",
-	"YHP2j4iF3qSzXx0TV6Np12CinfTOMdF2u0tMbEZudWOhvU4pe+90NWVq5VxKLLSaEOcPajASFTdcy6WR",
-	"6ELuvrHRWrU8pQnjN9bZN5NUNaveuxisorCbByNXVvE42OhPrvtNrrUrqWrXe+WWjlHMSjaYvB/UzlR0",
-	"dlqN1MHDMbRtqNJUlRiaMT7vxstrcmPNAKVTa9NFt/IaRG/bJ6qKum5LcpkNd360zatl0uuKNSpmSaIb",
-	"Lu4SGs+xXNWO7IsLGt24GorFqbXBacUOGcB3kZBazDfm3sRo7z8+3H8wzzGzGz5eIYq5EfQTRnBXThUj",
-	"cEGQiY1cCaURFkw6fmY2f0yyp0rkekGJ0k8Px+z2djmORIqJPZsdv+eoQLnSRFPl7StXT+/owG7+m/F5",
-	"LFKc5FkuRUa9XdK83eWHEnot/wMDbsbnbYiPq1BmhHh7Xihq2zBzJuvqv6B9aS7tZoVQHFSsAoMba9U+",
-	"3ajUVeRuTbnUe5VNozJnbsvd0QZQAJZz83kj4+gzqqOFaWaX4pzcawNYR+V299eVqxswrWgyC9C6lysq",
-	"VQCRUBoiyjX+Yjw2mMYMGKyHcSLmgQ3MBUkzgUkxOVapM9hnuU693GJ9Sm5Yz6RcBikzvqQx04Bla7Fn",
-	"l/ev3o9L6eTpBwuyKFAUr5pOMWKImOZUFsuu9eTeeHp6TUmMDoBmjTlnGmFgiOet+1sTdVMunjb2Vqad",
-	"cwuKjJQqgFnObWy4DXEPQAqROjdWgukQMhLdoJbHurbarJj1oWxJ/fsP9/83AAD//w==",
+	"7P0Jc9u4uiAM/xWUZqrifEO7SS2O7dTU/Rwn6c6dLL620+c908p7CiIhCW0KUBOgbZ1U/vtbeABwBSVS",
+	"kuN0366653Ysklifff3aC/liyRlhUvTOvvYSIpacCQJ/vHkIyVJSztQfIWeSMKn+iZfLmIZYPfnpd6Ef",
+	"i3BOFlj9638mZNo76/2Pn/KRf9JPxU/5iN++ffN6ERFhQs0UvZs5QSGOYzTFNCbRESJJwpMLHhGUihTH",
+	"8QqRP1IcCyTnBP1yc3OJhMQyFUc9NZiZQy3hPIo+JZ+XEZbkgjOJQ3lF/kiJgNWXJz1HoX4DSY5wFKED",
+	"xhGNXqIpTYT8iBfEQzHW/0KYRYgsMI1RQv5IaUKi54gnY6bWM6UkjoQaJZxjNiPo4J7KOaLR86Mx63m9",
+	"ZcKXJJFUH606G8zMH/VjoJFAfAr7zN40f+nFTkjM2UxNd9TzelSSBYw05ckCy95ZjzJ5POx5PblaEv0n",
+	"mZGk9y37BScJXqm/w1RIvngLq1dDZGOtu0dzqhf5t7/iOCWu8eG8SmvTv2RvCplQNoNXHyRJGI7fRe5T",
+	"MZt/JhCNEGUIMy7nJEFiJSRZHK0b8nMSO476XKIFFxINUEzZrXiJWBqru13wO33eC4TjuHTC66E7m0zN",
+	"vcAP7/RnA6+nRsaTmPTOZJKS+jFl4KYmqW1jlvB02QArIp1kPyH94kuUkGWMQyLU+lGYJglh0jxsvR1z",
+	"yT+rr67I1HW5dP1NKWxIAQ1fIr6gGY5h+4JaSwuYtQjoPJvlnLOGJwm9w+HqQhE05sD9f8wJwE8RsWb4",
+	"jiDzofpRfVmArAnnMcFMjS4W4hrIT33g6w/XhjR5KFCbHh7V9+X1Hg5n/ND8ag77+sO1GVTN0DD8GyBB",
+	"+ulLFHio76EB4gkaoYMhCjFjXFEIJIh83nZiGDOfWt/au+mbByqkYwn/oHLOU4lo5JkbLp0ikD71g1Bk",
+	"cz0ppUDnEoKoQJwR12HnkMcnv5NQqhUWaPybO8LWUHiGiHqhTOAV4UYb6DY6jyLKZmNmqL3QA92slsRD",
+	"ksoY/rMg/+aMeOo+EvkaS3JD7f5YZP928YBJGs2ILJHGiKeKRmTbZeliolFgkgrKiBCfGZUu+nhlGBK6",
+	"nxMGG8NhyFMmUUSm6ktkR0Apo1K0xLwQL3FI5ao+4QdFOLGUhEWECHQ/5wryUEJmVEiSvEQ+WhDMBGIc",
+	"xXRBAYsWlNFFuuid+c7JeETc9ATO/ZlA6o2XCAtBZ4xEaLLSQEaSO5LonSsyI5XwcJGhgb7XCObHD+8J",
+	"m8l57yzoO9hFyIW8IEySxHXGSlYQEoXwguXP9pjlHEs4gQnJFyi5Xnrb4y5AzCbqrN4REi+W8J2FS8c9",
+	"pQJOIeijgysS8iRCgC/oNZGYxuL5ywLFKBwVYeqefgv6XzYQkDfZ3MWFvIsa2JU5r2cGmVCIJZnxRAk4",
+	"U4OS8GBXuaaJNWW0wMmYWD55izmpOA9Dvli8Y2GcRiRaz2L0zFS/K+AgFgsegRztZjHLhC5wsjIk+rNw",
+	"g6XaVSoAAbgiorKAMGaEjvy2RMo6AaIlhy7kUc+QeoiY4gAiDecICzTunadCJjim+KfrVcTIatxzynJA",
+	"cdXARSwe+rU3N3CLtykL1ZqulzgkFxr6Vmv0g6l5Hwn1gYXXVVVfgD0V1YICdxmzRrWAPODFUm+LgYTT",
+	"e4XjOOF8IXpe746wlKg7D75VuUej6FVYX4PsZd5oCQzMCF7r+A0GRum8tWwLLbD4m9ezJ9g7+y379EuH",
+	"C21/kY7789CCskv84KEFfrD//ZguXnF+S9lMeGNGxa+U3CtJHlj8HIvrBY5jksDsogkCcvlizJohIKOe",
+	"QlFeb/jF61Un6J1NcSyIoj12IValKK+1dxbAT5f4QTE7H5gv/DGyd9q7onckuaPkHl1xvlgPbzghuH6q",
+	"nwUcxTTmPEHqlSOX8GIhriUYVAwDDsm+eFAb9GdD79W7WliAyxepkYF2YTGw68uECJEm5AN+0KLN1/r+",
+	"51i8xyueakm6Tufrl7yOj+gdRPSOKjZCFW0R+mv9SLiZyZzQ2VyuXaZ+w8pojjeaiE6GUW6KA4/b8lTD",
+	"S9+xK7Lkig2J+YTjJHIfXRENNh8aFUjM+T1DXMvIC5zcEgmqsvvQYsNnHGdR+Pajk0Sqg9GcrmFKoCAT",
+	"ja+IsJkSz500tIrZ1Zl+4fdogRmw+SlNFiQbVqAFXiExxwkpHAOWiLPSlgsXYGnGV9czQ0K+ruETdTUc",
+	"JxLg2ikTKk2yRkY9vVj4SUgD1ogyQSO1D60pogMNK+r0OAP0Vhu7I0mMl8iYhuDL57tiupwnhLy+DjFr",
+	"EsBopAgORoPXSCgtwFCfDPJrp5IK8k5NmID8d4kTyUjSEoap+VCxX3V8V0S8plhz9DoMd+HAXu+eRk6A",
+	"b8ublXKAhUgXdgdq5Us805AP6iCwRCX64fger3Ke+VIR62SFDEdEgrBIIDOTBgn4o3AYuR20IhT8rKQA",
+	"xdXW2QVKIjhSQhcwiu6WgjIbx6GkdxlbDjG7XvBbknHuXKcO/CJv1Exf6VvlhY5T3x+ES/gP+QUnE54m",
+	"SHFt/eAn8wTWIBN8HqWxvOBqy0GB1avNDY4GPU/d6JvsRS0nsHRxLTGLcBLZX/vrpQGzxXXgmp8nVdqO",
+	"+qA13c0P7avzaZNVIqOEIEFrLFQqEdxqBj9zLI4azB2Fy/i6m1290ZiRncszsMX8kRKwazipREUQqmz2",
+	"5sP7Jqt3CQ5cq1gmNCTqgAgO5wi+QFh94pTgmhh/CWdczN9Y9Foc4O78tH4WzcRIC4RUAhlCBrbQAUYh",
+	"X64s9Y4pIwhP+B15/jInAQDORl/AAs2I/FVBlcKw91Rxqzm/F2s5YhUDney0jpKu1x5fvboiIo0bgAgz",
+	"cV8wheUfAb5zJo7QNRjnBJrjO0WuCUNC/T8ltBIWjRlnsbbi0cjtKGtjE0QHuGIORmrc58ajwxn4FNME",
+	"QKTBFZNfjwb2dTaPj2aIdwXwJULgmZMk6v0VXJue1ppFGoZECAVPwBqcuGxeWk9q9cWhewXMUUQixbI0",
+	"NkYd7OmJc55ztORC4liNrN54CZ4HwFH1L8WiKcvMztqOz7h+6cLQtcqdGtK98SLAUpisLgwMbHxf4WvQ",
+	"+s1+6zcHrd8ctnpTH2jrbWVH2f5tS0E3vO0EBGPTd0ICSQRnxuyv5G5rMFUoho3xX0u0R4ow2rG0KDdm",
+	"xRfeRS+Lr2jSCRJfmBAFua+BjrAILXhEp1T/MGYHIH2pyYGYw4qADGjXU6TN2kZGK3nNn4kxK47lIcal",
+	"plxmEc/E8yO9oXcRTA3ORaS0J6F2OVkhwRdkzLTLQbgolhkLZpAt7KeWlpTsqBOchG0v3Lz7OYlbIhUc",
+	"xrttiFxoxIl1n70mIV1g8IAXLnKrU9gqNsECVCE4YW1cwsYDM/Cwad7CMZWc+RvHn2Nh1txk4+gyNxWX",
+	"6SSmoXuooid948KKuLLV/WWu+c0UseSqf43lxlCiy/oXIN8UCcwWEF4coMm9DxYveJZJPhn9KNFAdMCX",
+	"IPC08MNf1SdWxJwIQTmz8JGf7jbXYQb7ZRO8mfe6o9y1/tBpQaHhLZE31oWzESD0++1oWkWupQ0iraUL",
+	"PI5JaDWqMu1ekM2Al3//gVigE1ZA73Rc9XOq7MQOvHY7BTJX20+jBnIH4VpumT6HZS3ev0RUCvSf158+",
+	"ak0vIktg00YBA53oaL0sYQHDIVIYYCuhURZFQCJwCvPEPoqOHoffbqbB4hOsGcdNz80erwjIButRqxM3",
+	"Md80BEA5j/0OU9hjyTXWrEIoGafiHVM6SUJI5pPH4pZE4MKtGLtCzqYxDUEsMEZntbuBHxy/yAIaeme9",
+	"vt8/PvRfHPZ9FPhnvvo/dZXgnfJLB9MfveifeD2hTca9s2N/eFLwSZfH8k+zsUrmKpp9SEV2HJkJzhjF",
+	"PqSChugXHMc9hXgYYlkH3+o6aL7FdXdW9izbj7oz8MJ6XTDUiNR2B00aaHazSuzFdpICkzpDQfnFSczD",
+	"W6K09FR6qK8lbvyAyENISFRwqD0TaKE9Sx4aZIGZBh6U3G3RPBVgdjlCCg2N89iuREvTDcS+yYrRRO2d",
+	"KFCm/QUotoQfNE4wfi5Jcgn6fOD7Bvp02BKXOL6yFL9fJP+/FUFFbUPf/Oj0NKhcq96ZhUJMWRUI1dff",
+	"PPd424F18O1LDbC/E7tzU6NdmN8rLMP5uVixsGDer7AF9bSBw6lH7yIrvE3UYA7bS2U9esDG1fwnn9Rn",
+	"+8SM3Qd8Q9lEdVu6C23f8iRzhYx7lN3RLJxdNITIKAAQblpfHg10moZBljjB+lZxFFHN9C4LK9bAWz/W",
+	"CY8Klq57nsaRtvpxBhIEvy+GOdnjq5xyvgPPHky2onVnn1spmw53/WE5iGmD30ht9Xc+eSaQXhbCAlWi",
+	"hAuusFzA/11wdnSF7z8YQ6HGJMi2aIrkieOCEIYZytIn9FlnoZ7FrImuq9h8/o3HfpnwmbUZlk99WXjS",
+	"ylZQWUX2fePcV2TJhWy69QSeuoWwGpkxr66ZCqh/81zwuOVk9t11s1nq6iBo76IGYO1GkitYszMpvkpZ",
+	"IyFWwDnB4a3R5WoSqI1M0EG8l5+ubwT6ajbrITP1txzYgYoq4SQqR4vnp/E7n4hmlAIP7gLfkpfFeXGo",
+	"UEsgbFJC+r6PDsSShHRKQ8hB6g+Hw5PnrbMnMqaw6XBhtV7pmNafcwOhy8GjvO93EWGSTm0GkT4+JdZb",
+	"JMsOGf6h4BNMnxoxWvLFBjfSK3JHEjwjlzi8dTpHztHEvIKW+h3NKkGWr2kaCrxOT7QZUkc7B1okCvqj",
+	"kgPxTSE+TAtONe9iz3rXUJRQdit0dLiSYCHCZeBn0erwd9/PxKv6hxCo8rq0sVeEJB66Bwcii5DgU2nf",
+	"dznTUxxftLCtgqPRKrBFQ+uO37pDxwO0JImxsCvpfxpjiRIsiyqDRiJwy1rf6jORCRog7WtYoyFRszT4",
+	"3bkzyyTzUws0WSHtjVbwMedp0j6PqQKEv/A0iVdw2o1h4y1VtQaIc22jGPZVDUm0kJ9Fp0150np374ou",
+	"4zU5Zu1c4ZI8aOwHJzY4UcGF+jJzcyO9t4kNp9QJPjaghyGYDeIKsl2Ci1Y0+Pg3W6ELWNndK1tA4c4f",
+	"N0e0KZjcFt8yVNgO4dwIVKdAe7KaVpCnrQIdFBTo0Rr9Oajpz38RGv9UynaV4+4k2jUSzvURRbjO1BUP",
+	"wC4KXg6by9iguor87zcPOib4Bj/oMLkvXm9SXtw7CyEagobmX64vFTANIcBG7Ui4LH67c+TmxX/tTNe3",
+	"oOMY6VTCYtjSnEP4In6A8PiY3hITb6mNdeV16m/AvVw/6NYr31Uu+bOfXSdpIgfIbQ7M5QeokJMa1l5i",
+	"iKOY4lAKjbhh9sVLhNkK3ZIVRJBPCMITa+WoWsdTV3L1xwzX9XogSgiCMdWBu7lYxjIcCyVI0H+DRFnJ",
+	"+zxqTmGrD/R/ScIPJ1gNwqdTQaQ1AoLL3sZR2bDR5pWWuVjLvRN0P+cxKRzykTtKz3GRiyVmq+t0scDJ",
+	"qq782dzexiT5DoDonh/MjmvKZ0C4j3kN4VhwE8tj0+CzbHnPxNewOyrB2S28MSM6gzv3gAudQF2o3rCx",
+	"isZOlAHojRnMRh+0LJJQupnHK7CxjxiW/My7LuRN+XvnYmp3uNUkxRGc0+xcJGTzYVWKhmxT/GNtfY+N",
+	"K8jrfXSu1LGzUkvFOeNstaCiyYn9Vw8ial3Zw5RemZAIHR0doSFi3Cj65WzY/Zb8cMw82mrmUs2Pduqg",
+	"pUtPHkNjOdIu+o2DyNZ2E1GxjPGqkbGCqNdJJl4TegODPRMIXtkh7KapPFNtd4XVt8jQWLNyeOSp/1CI",
+	"Oq+U5sAzTJmQ+cKf6Zyco9p92RWtua8qL6rtCjiRjZfeQzgnfHHdpSaCk5BpD+57ym4/creQlr3wTyKa",
+	"/DwNDsN/ohURHvqIGPfQZ5SyiIQ0KpXy6H3ueb1/9rzex8LpFhJlcvqQH+6VnXAdnNX5dt07kQXfGWXB",
+	"ZQM2uas7hAtDnasm2t2HWmoxkSTy0ACFmIUkhmyMIVri1YIwmaUi7h65+YMC4SwlQprSL62JbXGHkFjp",
+	"FDLYHadh6zD0/PXLaNrli+2W/U5/7Fy4uNS3/w9MFft0Cz3LhDJ50yEqtfpJ2212C2Fuo7ZpudAVe1kr",
+	"HbemyGAtJq5dFkEBhGGGTl/8zinbkhxsOo8rMq2TqcIKu2bT2U/XMK51PCvMNey2cnqFnZQvV/1euswp",
+	"j2N+D87viIQxZeSldu/oVDQdzk4FUlDp9KrXuFP7CbVzveN8TaKwq2rfPRZIr68p3614VfassznW3Nl7",
+	"KuRbGkudm98tIGoK3yE+LdhG1HhnsPZbshKAYvceGDsws9ZEbXJkeEHGLKukZ/SoRGQOuAi4fIL08prt",
+	"I+3LrjxCAc5pwhcfOqiA5WpSfOtPIYDg5w7o3DmVtg4xkO30ns8ou+G3ZE1ETJM1DTKq89D3QhXNmM8Q",
+	"ZW2ryN2Zcpct3k3IlCSJq/IEZLlQU9gxVruCKqloYQrKafwmEVJXvDlMRC8qSz9z4pw1ZjtYVaQfWRcS",
+	"lPooKBhQ5YQw7YTWSpN1NiX6N5YuSEJDpJen1ssZ+TQFr2M13f1rb6kE1kRN/f8e/sdv/uHpl/91MB4f",
+	"6X89/4//Wd/ul7JQ+DbmGPb05s5Ze9RWpQS7KbxTSIDUuedC2pITBwCaHtJJMVCGium7VYwb6lDxBVmC",
+	"fxaqNBcorQ7cn/Lk+ctsKpuOCSZpMoFbBhK0XCqRV0LhGKWwEexMysbL5SvMTL2Sjk51vFxmWUB1gIMa",
+	"b3mC/4JPaEzQMsZS7Ve0Mt8Vq0M0F5lsyot809qmaj5obQnboJ74KErwVHooQGHMhVZSYpyycF7iamuq",
+	"MObahzFbnE+UJBk21Z0yb715mNMJlTxZ/9r1kuBbsvElzkTzSHyBKWt9YruVw8SzDtZb80WjYdsdsOEb",
+	"jn10dISCPkp0fU0d+WISkdvdnK2fWcFjN5L8cvPhfbm8mUHiZwIIQea32kOlg3e1ylwbYMq89YpzOV//",
+	"yi9cknj9Kx+IoshiTpdrX1sPmdlL6yDTvHST4DvSlOKV09xucPWu8KEDvhZ4+X0s6SxdXGXShZs67lL5",
+	"E3hTR4yDj9z5onkh0eZKoPUn91TKJmnGVgyZYzGXeNYKQ1JBPqSxpMvYJjE2ABCw6FabBv89lNrSWHtD",
+	"ForBEc1S3y3wrLURxYywzzTZN9pu9dT2fS027WLdr6Fe3bbfKV7O601p3MG8VZp4c9UOnshPSbSFSPWt",
+	"ae97U12z0b6b4oqnkiSddb4JmfKEdP6sydDwScnQuny3LrPHGTFsV9gCAKQchtxFRKsBtvsWW6RO82lW",
+	"hwVKPvNZghcLR+EdrDQ2MOA2EDGcSn6hhM+tecwkIfg24vesi4W6EjF2vrBegu9UZ6RVlbW20upWK+ju",
+	"D+jo09+UvX6DH94mpCHjeIEfLgpKVdcY7J3llsY6alyaOgeb7kbpw295ckESiSm7yWWV+mYTzhdblQ4R",
+	"RKbLj62XBK9viSVKQX7HzmeERbih0MCc39vBHU8LAvPa6smGxDwTyH6yTWJCVbgr5PJvAQ4FSdNlQICH",
+	"2kA0o3fQcACSnHR7CBccFM3Qu22tg4hl6PoPImk1Vm7pKnApHbq2kW5hsO3rXBR1iLrLuTMX2Z7EdZUk",
+	"OxLvtcS56MT7uVvcmD666+oAbn3MrXI1XsuvVh+qHkbllvKyg2trCJjXtjnrLgpVF+ArdsdryIbXaVDJ",
+	"yiRnQ/6pQyzLRHOTlS0ag2xohCVPnglkyk0KD1IryomqAz84domlBTW5auKynfZcYuaMMJLgGLK4ztDQ",
+	"99EER8jkx3to6AcoZTiVc57Qf0M4hT9Qq5rQKCLMG7OhP4SSI1OeMng8Qgsi5zzShUi0G0H9fqx/AG+h",
+	"uiYPDfunSHI+Zrqor55TeGh47KOU3TJ+z9QfgT3gfFXH/Uw+Jg9LRb/USo4HENKekDt+q+Yc+T5U004Y",
+	"jq0vAQ5DPQpgOXSxjMmCMEmMLdxRujav/Vln84WracqbISEVBIU4FUTfp82f7A98f4QOzK4gQVDimDz3",
+	"9CWP2QHWVQiI0tbMGRgwoZyZ916gA5xHtuTvUzFmCyoEZbPnHjhKdDHVmIpCCJeuAuDeetXHk4FRfiZO",
+	"TlGIlXUAHLiZpglf5I3iwItc8zaW0SjGExI3SAXkAYZQUlFW0khN00qwT3SoQH1YNUJexBlcaYSFoCG7",
+	"a74798vQXMqlQJ+v3h+ha1NYs9qJUB+KUaqpUJO1WHuNe0+d97GNleAjThJ+L0o5I2e6mLTCMKgjgbA2",
+	"CXj6dwgSVEB8r4QzKscMfInQ1PMInWfJJoRp73JmOjhD//rXxaePN+fvPl576F//+vjpJvtzzP71r1dv",
+	"fjZP3nx8Df99/+b6+uaX84/owCT0P1e//nz15vzmzVX2ICZYPVFDfPx0ozDgX/968+Hy5p8vS1j4dZyH",
+	"b9vJxr0zNO59GPe+HaEsAHLMxr1//evd9cfP79//61/jHlpgGc6JyErHq33jhABdEUSWkKpwHeurdtU6",
+	"2eQZ87YgdWkEcCzmWbu6E1sx7w46uwz7/tHI62XFmF7jlfg0/Qcht7osvTfwht7oS+GNtwlfaBWj57/I",
+	"qnBlj29oHJvH/UH22GaTXZTL3n+Bku+vyHt6R15xRZsL5fMvE35HI/KW88imJOZP884yQcUQ0Ov7/dGh",
+	"Hxz6p8gfnI2Cs/4Afb656K0tsP8rJfcCukjoIvb0jiS1QvvWvab3SmMqVzfcpqFWuvj0vzR1itGvF5vD",
+	"6E1VOrWMap1ZhuqmqN4yiDe6bNpotLZ9ih683jco/+WG69B/norPAtRD/UZs1/fbVzut/smk2d7MCZaJ",
+	"Ohj9s8nb/fYlb6ACuba1/NxaA6LCK9e5RTRY29xo4KuxCUuzvnPm1G23kiBL8zXfa7DsV00Tpq5c/9B/",
+	"gXz/rO+fDUcGYJoaJpV7m/z2BdQvmdBQFqZSsnxyh2PdkMG+8CsVVIOOhYSCDXhQ7TnS6zW2DDHFv1JB",
+	"EhPwYpaSF8TL2noEw8bGTltlubqoRZVeqWeFsnIS30KfLCVtmQQw5KPrlEUYmpYdo2ss0yTCq32YGhzU",
+	"qsNW1Qefpq8rQ+WUbduhnFRwDylsVRLqbp7hJqjud4uNu7qacn8Iq2wDqe68m3LLsV1vqql12DZIuLG7",
+	"WLXx11aTVHuDbTNIN7PHolW2ueOqdmohtu55nT+60+Oyy2gFJmVhDT5uaLeddyPb5vS3K77i4sfdXQC1",
+	"BmbdB9iyAExRLtgdb/MGaNsVoikJID+QJ2V9j7YbRzM20GV0E8KsI9s+GPZa+WmLcu51Yau7t2UHyK92",
+	"jmsTcPKd+sKVBcbdcaMQP91yhKzX3FblLlp4WkqktSgCVKoX4dKj377mxacDHYp0HXOj/0QFVSEIDvvH",
+	"kGAX5Zru6PRsdNozTi6rH9uK19+8+ggv2owQWA372xdHbSFc2Vq9Ci1hMllBeamsJWF35vQ2IZqebPQT",
+	"lRa08WasGFy5FSUu9L16X+SGXsg7+5e6ApRd9nZVpdsXlW4+h0wdt8+UlGMePlUFKvfN7uJY3KqEd9C2",
+	"hHe1BFlRnLa9lo2ppWY6yQ0jX6r2iNz20KLZ8g9xV/u8o7xgvsszpjve5p0fsLQFlootUwt3+wM1Fljv",
+	"ziwstH1m7w5xQ8uthNGtulDYU2v/xU5RHl2liW+bgDJnXu7aCwkh0N8CCcXroXgTc0NjdhT9bsJBAaTc",
+	"wkGdDHQ/9cKCtiECN+bzjcTArmwjMcg1WperDx4WpNgQMzQhSBCJ0qVJeauLBCXr8wWe4ITIivV5uJuU",
+	"UJzBoS8VZ6onheiST57upoFlQjzUR2GMhVC82UMD9PlQzPGSeGiIQr18D43QxLJvDx2jCWZ/pOr3Fyjk",
+	"4a3ENPbQiSKUMb9H4o8Uq3FPEdHZOxvbTW3GkOzuXbGmMiEynFu0iPAKRak6DXQ/p+G8rIcoXKpc3Hqh",
+	"dyNmVO8yakFWQHEA+vOtMFeLb0qm2sJ6un3qOu6fy/0OGzNEC+GgLXI4p5n7di2a67fKZfbWFkfCM3JN",
+	"/00CfQFZRb2N38CLzvzPBnpROJY9HUlTv2Jbh6RVJm1dJfA2bsPZ60QUdlXACcP4pVH8MqbhlmMsN62/",
+	"3iSqVA6QtW6R5Uimc1I6iJAv2oNESqW2BuXVn1smLa+jqMV58hAIyztWS4IOMlILuXhFquihDbWTjQzl",
+	"aDadlXG0YFP0Y0HsghJbN9aybINkBRHLWVwBWmrnHZclt2kIcColdX6LZuVdcbsGjl0z83frWF2d3isB",
+	"9xdXBxR32dcFTm6hW3FWwdxO97LQLh6zCP4C6TCB1v8QxEFIRCIdmaQuxZCAStXkCp0voH+pQPYaxH1k",
+	"8r7d/T9S33F1flqFKhQva3GEgf9nOLZva3d8RWKCBbkO5yRKY7IJaIoWjRx6jo+/rdVJHYQViGnWqg0J",
+	"M39Luv1Xhc58pQ1wWijo0ii0tDuceqmZJwVHs5zGTdG2QlgqdJH+kuewAoDq51pFYF38t14TeGLy8RDs",
+	"tEWlH9pIZbKcxh3vrpppWUxvr6XyN6adF9JUC7XZmrPUIW6/zZtaB1r3Ilc38Eqb3k2dwNxw88WVSqU+",
+	"eE2T4hdYhCaqzvnJ08GyKU24GyR3AyolwrbiWDkB/xPzrkYP21qVp6C/DEDpz0PodOhezShrrWmbFZxO",
+	"ZoEnFrk7r3e/wnMuOD+e0Bxh2UJodjqNWmLR36KzExmbT+/vA7MH9k7XDGwjyv1QJrnHt8d9ICxtqbqa",
+	"hQSjv1ExP78rLMlljJnV7dK4yQo4wYkJNKn6NEeHQdCzCemKNx67OKM/OvRP13NGM4Wz3KAiz8sYt6ot",
+	"WOMJkB/HTBM7m1YWUyFfuroB2jQ2XeSOyg7OzxIT3AI0sjNs0IAVX1fv6EZAT2hO+0GlgTJQq/82E4cc",
+	"oL8DSP6lLRD6kPYkmlGZY2JeZrIsrGVHby+8oH5/d+5YnfzHdmAVV/vITqxihfDHcmRdEcHTZAuVzj8+",
+	"7I+Qn3uw/kgxkxCXqIT1xIybKXsjJ087PuwPi4O0U/sqPVNY1uJ/SRLKIw+Ne6vVanW4WBxG0biHeFL6",
+	"Bf3yy9licSZMd/1CDVio+/p1+O1Q/6Of/+MA2X+d1f7hqhPbugWdwsRJKh1oi8ERAf6Ul2jCJXRzXghQ",
+	"r3TuPIm2pHP5Xbngzj5F95hJRVLAF1fWkgVeCXRvgpMh69feOKICZSlUQHEgDTg0sWLAdBc2vyRw1you",
+	"wM7Xp+TQlaZA0DP7vzOoPZogUr70DbSqhcbb/2+vlxB4wdacbGVi8d2upr/cUTapN8UaG1CXpKV202Ay",
+	"vVK6CFPslyeteSqYSXNNMPADL/D7DbzTD/ZvKf1b6XoqpYvzRVuFa4IT9ep3Vb8Kc64d7pkw/wYG2XLw",
+	"vBhfk+M6A6CWI+5RMSvufcPlrbf9HA9cAe3+izLK9/te0B98cUes+yXnyHD44jGv/G/68dT0wwJgBzpi",
+	"SvztUY3/4YzWZotrPbB/Yl8ruHVexTy85an8272zWdiFA/uFJmC0/DsQb5fTu+qgLEic0OlUrelkD+fp",
+	"XMZ3PuR8R87UeIgHntOkExPdCx/IFrYnIzHo+EU7AGYR/F3YNdR2cxiPC3bj2p25waYEKPoPK0qeroWc",
+	"x7iP8vzOQo3bSrH7verKUvd08ziOERQrQDQiTNLpKvMIZJcKFaA3CxA/tvjQTO50f5g5Xf5Vt3iDH/62",
+	"kW1mfCCutw/f7/8tNLjPzn1udKNxosnvtdTDfk+iS/fMWYuk1WyneHDWwf63cN8S0q44X/x9WB0OS/cB",
+	"+dvsv+VR2gxxVxVnM94WvUm1ww7xKYrojGpXaK07aU7anO1JN7ckfcfMFu6oJCbkUWxqUivWdgKG7s66",
+	"8XJX89uCsnf69aCh5eKaJm75tMU20LZTedcLr7SmFQ03Xz42kcaOU+tagKXeGXyXIizlcFZXGn+hg3M2",
+	"pQ7GNgdrlDmaGIf+fjq/k9ZNVbs3QspKc7caP8YdXt653t5ybloY7rnrv7vSnVJgHOEJ/0QrIjz0ETHu",
+	"oc/Qey2kke4paxN4Pve83j97Xu9jPX+nSkQs2FzZCZuMtF4BVDZD69M3wqlgzy6ImDcBr28GWmk7Ox/8",
+	"Y04SAm0KiDGp5Og6Sfi90OhY7+ZhJ6qEpVA2iwlKhTbRQFsIqGuPkZjzREJsx+bG3Xp0L1+3a8NVgNzI",
+	"HxVTnBDd5uAgIiGPiFDM0H/uqe1LF7McMze3hCr6VQx7NP5ZR3TnZn+9W+XBM6U9p0wQeaa3DmFB4x46",
+	"APVAn4PaupyTMfs3SThS0+juHA3xQ4gy9PnmQgdjYYa46fSGxj31+7jnPp/CERw0xxytCTk6UKM//4+m",
+	"yKP83KB4yjevlwl0tfO6gr7JAsoTQu9idB7qjM8QLyFOSTEmRbl4mOpWLGih6xm/RBjFOJmRZMx0f4k5",
+	"BhWMTKcklGhCVtwiE17qo1gfZVaMGt24Uk/3KQkU1ga+DzFsttByYOrAbZrLyrblmf4vSfjhBAsSIT6d",
+	"CpIFmAG/s62mJUcJkWnC0AG0ztF6qMaY52e6w7sgoToCeMKnqO/r9FmhTrXv6/YVRlQFtZYI5Jve8ROF",
+	"ipVD850bgfx1t0yEw9sOBSKqhSTDWyfBuUzoHQ5XF4oDMfkaawZRo6e2O/69OhqSCM7QDN8RtNSfKwIL",
+	"W+xtKuwWteyJ7BQDdHhafYGBIs4JooxKClVboUqnh/qoUHfZQ4OsSb8tnUfYjDKoHlXq/+2hETq/fLex",
+	"5bg5tWu9LKe70ZG/0lyEFudueESFrreiGI1ZrjD9XnEeaIA4s3WkqqX+smAW6IL/Kc0a5ve9UhUpm/di",
+	"Q0SOmyMeWkqS1Qnr16V2pmt5cYWYeb2tl5qcA9YwjpI0hpMQRK4pUl/An871rNp1qVxbHc9xxVsV12xf",
+	"WrP5bnUDjKgx+0ld71MVyXShwi7CYTGLxqWjadeS7uqTI4yJtRaI3zONbuqZaMSeqNi/x/eOv9RDjIaH",
+	"/RNt4zwbAoE/zzqv6bWNfFew0fCwP+ztjGzRmo4hN5A3bLqGwBHg5TKmRCDOHrNZSJe4pqwitUHITtUF",
+	"HWe9XU3/biFI5TW3K2tQhNZtyMPI34Y+VKA36z/lguOgfzgIelmVXsfZBk44Dg79oPfkVOXKwM/u5MSE",
+	"Gjb4xHEMUk9IBDoIuZBHR0fPQThSfwh0gEOZ4vjCPtHUJ+fqbMxwyfMN3+n+79mXkBcA/Si16snDMF1i",
+	"Fq40YwSlRscMmJVMVvk7Oqj6NU+h8eNNQm34wX+lOCrkHShWMdatAO+pIFo6LdZyz5bTOzvxvcLfeuze",
+	"2Wnp1zcPulvIDX7IOiflT9Xklj3lv+rV2d+b4m9DWEOgMCAsTB+8MD+4Zg4rc4a12RSYD3K+2B/Uq8EX",
+	"TmDLvk61M9t1nOped283UL2jXVdoT3m7cbqyv1LUdFv5dIcbDXe+y/BRbjHc8f7CnW+uE+PuLnZ3YbGG",
+	"gj+yFF4kD8ORC9mr5O7xSeSoDKE57dueRgb5bQVPz+Utc96J0xd8BC7FoehD0IZe49U5QrN6LjfCUWTq",
+	"tH7EC/JyzIzhXiuuTCruLPjCGoeMnbXqDFKwuUuXt127xIVpkhC2RmenDC0TPkuIEKC62xV7aIBCzEIS",
+	"x9B9Gi3xagHGFEwlZbP11bTLBpXi2ZqVbOXLym7DWXS8m6erW7M1dsdpSG4U4WgjOBTpZ+HTS7x51uKn",
+	"4o0u08uTplZqXbx1mLKLts7Jx+iu1d7bt3RaL9cGN9S/aMtdCrD59E62Eg3bFzH82R3CYKo2N7T9s09f",
+	"72LZDXeAt/ZO8Wkaxx8b2xatPZp3Gjsd8R1AN8OVk9JsIKo+NLBeYhp5KEApCzmb0mQBzeXVb310n1B1",
+	"vIhPp4rO6s70uttBRnFHKCHTlBlP9Fr6anaRk9ZKb9BHIYbGR7t57Oz1y2ja0tlvOsU7D19SGTc82YI8",
+	"y850eRNIFfIvOnWMhy4r8B3iU5dEcgYWgFuyQhMS83tPWxfYCum+/xBUOWaQfWCqwJOsRbzIOpxHxtug",
+	"l4gOCp3cx6xI40v94J+7pJsuHKHswnIcYL2eSpPHqlwyI04IjlamYTKJbL0tLG4VvmVpCAU1ISy0XyoU",
+	"f+77J8HIc9VrGSLddW5tvZbeWX9Uah0UBKPhsNAYqH9y0rmUCzXDUpF1TsgbWrPzvOMy9O357WvH1W9a",
+	"jUMvKB7eekamDybrddWZyhS37MxwtUazrLTAHIusCEtDT8fambXmy3o7VwbMrNN+LX9ulDjqsP7obdvy",
+	"eyupgKVT1lTJAVdfnk5BdNGF3eSiClxu04PNYv1LxFsBortV249IcH6s9m3Fekvd4/2yc2rfku3xGr+5",
+	"2sw9eQM4J1XbWL5sF4ayZamVfUPHLkfvPshS2SC39Um7dqR5xzOdwRZ4KbSzKCRMKklNciPRFX+tyTBC",
+	"mieGvNu/jeWQkfuL8m+B3//2pWJQUpc0OvQHh/4ABcFZv3/W99Hnm4tegUG8JlMMgUuaIpSFvmyAYISC",
+	"4VlwejZ8YQbI+rFCn7aeQ5IobKE1Oyid8we8XFrZv2o439Fu1lFWyQ6pKQaISiWtZlnBz5RADp9kAOGW",
+	"WB6rp3lbUaV03t9BSimC9WZoHYwK0NovXYSRkpvB1R+eDYOz0WkZXC+wJCa89clEnjIt2U3aceKLI25T",
+	"Eyc+RUVKgmacAD2qUJNGYmS6frqIz+kaAtCJ4dYG34UBcr54jVfNcQHgiK96+/PgvIqH3ga5JSTL+EeC",
+	"SIGY6f7vrm3U5Ag/9ovOnODEL/ty/EpEmKlylHl1HK7vziF/T+5SfVrn55PEHeYw+X3iDXMQzP2FdU/j",
+	"eo/iekDsPx0xLSD4ToS0WJSwTip+4fdogdkKiITQ9AJIBTZFQJRGaEOt4UUIBUoIaY70zYrBXmTt8aNy",
+	"WFegTpnaVZnXCrEv9SJn1TE7C86dEaK6vO6K3H4w6l2+jseNHqiccDDw290bvJhFLT0pwuSAvgvKlMpx",
+	"uTQi6BdZ6pKM0dS0aMnbXTMu0URbZEjkMKaQ6NWqoUFErcN4QW81AqOR+i7TSUxDNOcxjfCqV9DqR+7Q",
+	"SBjY2Yt5fV3JwoK7O8S2KCu4dV/nTvoPa3LJP2JX/HKfqm27UG9lR2mhOJWA/9HVph8eD56KmpVp0M7U",
+	"zJbscnaAL1fVQge6CpUJFYazqKlNEZz5m/P/03NrukOr6b44G/aNnlqed5z6/iBcwn+U4EogF1Ry9JZM",
+	"khQnK/3CT+YNc+EnLr1Y3+cp6MWDM79f1osvCb5FgmCh4xKqmlzULrBjV6tMxa9dEcJuPrxfk060pbf7",
+	"aQ0wJbB77PyCPQBk7lzaFcaelGRkiL43ktEmm6lKQso5TY50ppDHPE3UTsgQT/G04daCQ/8EBf0zPzjr",
+	"Z7e2Of8pMIKqLjfoMqQFPlj3X5yNXuQjOzNJTnvt617aXdUP6+L6GumnHirELaCxPQDdLuLxydB/6+Ss",
+	"XQniLklZ5VqjLVf8iCJeEb2/g3V8T+j+hMj+Q5D1nc1BtdF0D2mn3y9PCltD5S2xANsR9AWC1x6N3gd7",
+	"BAG1UCjirw0gCbngQopLklxCRYHMFeNYqhrQVwMO+mdBYAacpnH8Gq90IN+xQpDCLxAI8jbhC6VrnGS6",
+	"RvWNG9476wXO5x/wwwfKRH3oD5TpB4Nj3+vNcTzNVjEYlX9pWEX1Db2Kget5tor+sDx0tgqw98+xeI9X",
+	"PJXmgM1RznmaxGZtQEKsxEXZ9ZKwSD/pQ4WNhnsMkB+cBcdng6EVwuhsLvWHfuGvwla1cFd+orZY+T3b",
+	"WnGYbFt+QakMzL918G7vit6R5I6Se3TF+QIKzOxRmPhbKvixpYICGdmGpl/b73fvJv7nETn2FmvsHDkL",
+	"OBY64hhNeKqLBY0ZMKtn0BxNOCORTRl0fEtEUyTymBVDkWuZygZ27f4M/g90Nnt2o5XHOmu9IczobatS",
+	"nHXL4lbfftt0gTnEOqJGsAS3kDGDQw46tNoqiBNnCCNTdggJRfXVPSDNGsYMPNf6ZhR3OYzwykOK26l/",
+	"wc9Am02quaeFDhzH/J5EaELkPSGQ1G5nUF+Y2k1ZybGpepoqqUU9NR8hec91aS+oQYZX9RT0riIC8Cr/",
+	"xVngu0SERgFB8yWXaFB7UuRZLpGgKhA0igN6ZJcgUHtSnNMlALRj/34usZWY/3AT7y+e5xPw/kGZ9yuK",
+	"dI1jl3XRAS6uhKVd2XcJprYLF3CDYYexSp4JF+DuYaz9J6m78Kizd8uFdZ0HKeHodnfoRuttz91FCPYw",
+	"1v7v0EWXdjn+Xe6wTPNcuF4kgFteczbC/s+ya62jAtXebjPFMfa/nd09IDl32W5/Loa0LRbVWdjOI+3/",
+	"yOv8tDMa1blv9yj57t77nKO3SsU1PXPq6bdrUno74hdPZphRgVvnwi65oO1fTviUKljtlm9rPnu3wLOW",
+	"ebRtFUQ4z6fPY7cXu5uRFToOuXKzheSL9+SOxFsF0jxqdnSslrXFomI+4x3gYW3QTdap6XzRJuquWDCv",
+	"+m3HkhWm0up5FCVEiD3CNSzrR4BrDZO7wPUNDW+JvE4nGRT+nPB0Wd/STP28Hyoo8eyirSX0m3PN7at5",
+	"e1uX4kYinU7pQ+uW/5vLb7ctvg1cHpTNODZ10TcKBdfpYoEhSLJe0jnkiwWPMqbTCrayJjTucm6FIa+J",
+	"lCaPY+OA564P1YA0WfJEvqZCYuaqvmyfQP8L/bKCRQ9hgSD3QodjbqRThW9b0TWwQYn39I684vy2oThJ",
+	"pUyA2/LZylS3qqYWV6C78BRNVmDwRAdFAB/3wET6fM1h5Hg0IXckwTPbAkx0A45X5a9zAKyByyTh4TxN",
+	"yFvaMvkBXvzm9UKT//QPTchfYcZaWj3XjrAVn66M9J7P+C4rUd/vYx2XCVXHfvH9PEtTHCoAtLXWSwD6",
+	"Vj9bId0jIq/KVQ6RCRQOo5AzjSiUzTzUHzODnEjMUyljKKaO04hydEdFimMPnaKICrWgCOEwhCJhQR8y",
+	"F8ZsiZNbGCgYQfeKhBGZvdUfoUTtIE0wk4gzpCuwD4IxE/d0saBshpacxx4aHKN7OqXZl4NTFNM/Up6g",
+	"mIaEhaaGaYYmm3uV2yhysLB3xLG3xW+d2v0C+h5OEqwzQToMTWP3iExRWqnIXVvhL8ZCfthVL19gykDk",
+	"7LT6Qu19g9tbDPEAx3uBlzjcLoN7QVja8WY/EJauIZm71zfbiqZvpuUJVjz7PJVznjSUxeEK46FvxRW8",
+	"7KEAnZ+fe6hfaERMpSDxtFK3b3Pt/YTcUXLf0OjMJjObl1q7rLWsAx81+Wv1TrY1Gd3RiPDPSVy+jXrJ",
+	"qKoQX+HYX2rygDnMLDazgA4ogiggcYaARgjP9rAUXpbYMmZgIxEeKkl0HgKANn40zeWzrx01nEvypa43",
+	"6pYPCVMH8yGNJf1kE1X1XbtkwB70FChJbL2feRyhC46F7NWFMw00VXGs4IpVp18rXvTNKQmpbZTlFlMc",
+	"NRWUESHMet6IZYwZjgj6hUsS9wovgFuyd9brNcoxJn+xSURxPrZyhzriVFes7OvSdoTJG4Mv6sJ/WoJ+",
+	"AZUTToJTr8cTOqMMx2o3ZvVKzT/S7wlo9jM67Z96vVTR/d5cyqU4++knIbGk4ZG58aOQL34CqBM/BT9l",
+	"AzQLOD01e2+T3NL7H5gEJCDuILKgfxhAEFkQnA1tlr0tinehA8XPP7/ulYWT3wIv6HuD4y91Hqxud47F",
+	"eRl0NfzMsVAwmNBJCmUY5+pC4tzdiYUdJXt/Dhs97Y9wQE6GwYk/8gcB9o/JcHRyfNI/6Y9ejPp+oY5F",
+	"iWurxVS5bnb69/f3R/TubqXO/Qin+uh/4klEkp8gHOA/7v53m4nFDX4A07Cgdxl9rTPurG3EwEf+AELr",
+	"bCRciUG7AO73JVGQ5IAz9enR78sczoLh6XEwAEuAuY32MJcNtob9a9Spc3bd5klzazXrwr15nRQQBGcj",
+	"Wz9kWSIMpnhozw/6g+Ho+MXJKZSjA4guWJv0nL3rNJmSRKBLnOCICoBxhbtJDro9rxdTRoLeWe8Eejxl",
+	"dKUHNmAoJQjvDvvBCx1xIon56b/ev3Zy5qDALn/7UuZjw6OR15N0Qf6td3KeCpngmOKfXiVUTDBTExfY",
+	"1m9fvlnDxHkTcS8Gy7jovKa2m8o6ub9tqmSSN1eBJGaIH4lKhRDQgW5w4KHItCuQkCzuoT9SHD13FTpx",
+	"2ZzM1iW9I5cQ8OIKr43wynb+WhGcoIMFZ3KOgsOg72llPTgcBM91BS+IXxKmeRdDSiyAhkzTqbVmFE5U",
+	"J+32FcQyOW9THssmRzu6ueohvrparTbsO4dppwDyTCANpAjrN9GBOgOwxNlfdKNXtIxTgQz4K+rwvBpV",
+	"3AVnCuNYnG9GI/Wkr/mx+ucg/+dQ/7MNnplf8hk33oNVKTbr5cX9tX+/fTdVfTIt3+y3fnPQ+s1hW5dX",
+	"dg1tDJ/w4afEyFvfSnfWYrrCfW5ljF5nC3PgS1WeRligmen5jWIKoXVS9/lb4pnCLOiNAwGMptXkEj+g",
+	"mC5A3tfxcJf4oRgSd4kfXoI6YO0tgihKs6DMvDhmC/xwiR+O0Csu50A5MbThIZGrRUtG896wYvOA7GfT",
+	"FdHIq+VyxIFpgjIoMesLLMmMJ1pM638pPTMyw3mS0Dsco5CHt5DOAPz8Ej9A5Jbei47s0u//wlNBsrcR",
+	"ZwjrERTOLnAcv64U7Sy8vCQJmkFdald/lvL2W1m5C2zim/OsthhlQ51nDTEAU8+E0r5lWjDA6YY90FZy",
+	"Ru8IdN1cEMwomwlXyfzOgSPuu/3axVBWg4FWdeQ1SHQ32WSoss3HBvq2+XD7WZt9rDXw3oGS6aqaF+DV",
+	"fktJHDXkD5AptMLkTCcSaTe4ibbmU2OYsE0lq9IMVXzZsK7eZZqEcywIAq1GKXFqEK1a+IXaf1eZS9Oo",
+	"YvlPn9iHHHiy54LEJJS/4jglWdtCwRP5CebRKW48lnR5Qx6klgFSQRJwgOoGJoH/RYnBgk5icsN7Z/0a",
+	"fShtxdkHIttLvTI7XByS5EF6KNCtcc1ffduWS+/BQwO0UCJx9vcI5EkPBT765ebDe/hsfReM7nUE8wN3",
+	"ub0aT9/1cvkqumYHhHMOLch0yhoMpSHNVDmb8qQY7S82e7+83sMhNNC101TII5TSHZu3x72XefKBke/t",
+	"kqDLGZco73asm8hmUNYZzUsw2YIElkF293CvArjXG7QoeFUTCmvNhaa4EBsAOQHFxSigZXzCo9UGwGwX",
+	"dtFAnrZLdG2f5/qnoVVlSvV0ya1NbGSXKJXimFckJliQG5Is3KVt4TGSJFlogmGY0DNRtnKjSczD2zPE",
+	"0sVrvBJvE754c0eYHDPIjZuQKTelE6HTj4dSlgoSmapqM44mOLxFkudODQ8RqqjQmLF08Wl6BS+aImyJ",
+	"EjJDwiSeEfvI/GJIyqImehcqXA+hfnZ1qRqS88kATmrzQL0cfaRBMT3x+PjbPmpq1xfVXbIp7KDzx479",
+	"buelkU4u/Q9dDAziz2yepId8lK9Z8e765W7sSLWO/RSkc2A9ukRfQnCke9gXlDvP1vhcLQnydZFUHdOk",
+	"jWOhXjiL9BuBfZiveF8FvBuQdKtCMd3KTW1CklEZxEZOoMl65fsVJPkRCGmR6O1MSC+4kBcQNbXOolco",
+	"+O2hiCT0jhjo44xYMci4oZ4JdzkpGCsMp1GtVpQ2eEw5j4oT5S4So9W/5TwC87tSfU055RtLyvSvkL/V",
+	"D7avA/WoEbiNSptjSw16li7MDbV+p0aNV5/asy+eX1HhF4QUr0hbkJY4rNytaOl5zw+7I4XuIN3lgPmd",
+	"qkt9T/h8UjJSQPmdycdrd/UoE3mr1dJyTGKJOBgv20iXTmgVWlsPnM3Xsqp2aSoAS62hTO0KKo19WnuC",
+	"gLNcpxOLuMVJSwByMU+okAss0Js7Ujcv7oOWrF+km7ScZwQFhFvtkSoR9Mx2A7IDXy55IlMGrnWl5dXb",
+	"WEkcykwRanTi+6dnw5Mzf7S+XhvoUL9Scl+kSQX7YGFn/YbMYtds1TvpeT2h71BThbVX52w/lW/aFQeV",
+	"6R6aclNhGrSDN0wJkeq+oQAz9HaH0ZQ0aX7WLVDh142mnT0XM9xzk77CXTZ5chXw2dMRc37PENd9jArX",
+	"3tCVwgkXLmZaDI8ycA8zSt34RPIzFGhDkjr67P49NBgz6yyAxoicmaaAHhqhkCdLDqUQbJiJh45RRBlT",
+	"47wYM6Ibp8KDE7QgREfFnSpGLldgw7snUaRD5QKrbgaDMZskBN9OsVB/DlGcsnBehARQGDez7seqGlnE",
+	"ni7MqEQ8t+xbViZwj20E2jN567cnb4MtyFvuMStQty9PK4DkW9pZ/rBpBHX5Y6E06IItOCZISJ7oiBAl",
+	"nTi4ljtszhHEJHDMWSla7oU/CraLYdJhlz8NfsoH3RhIUIj469Ayo7DBugzw4d2HN0ACqxUs84CulkUs",
+	"O2bBVg+3jZ8ejry7NR1u56u75JB2r8/KkcLrw3KbLTfqNT2c9h5AkwUEXwF/V0xNN195CZWIGJIcTbTD",
+	"B8V4QmLolpvqoPu2Ml45Q8Bxx5Ui9s5wg1pFHJy10qgTsGnMeXKZECHShHzQbtS8oIwpl5BHRxI6m8vq",
+	"a/pH7QwtEsaBiY3MonnsYEY4GymF4aEy2hLS0ou/SLogb3lyTWS61NRd/3CDb0nE71nB2BN8++L1YsJm",
+	"cp6HDdYJsXA8rBWLyd3RQSFEIRcoi2/e08jO6Koxg7duEtNRjnPf5pYVZ0pj2SvZtvJJDknOohtluNpy",
+	"kjIcbjdIN0m4c3pKnJ/ClnlD+hxdrj4L91sW+nDjSc1pmEm0/SCXcwdBSYoeBlYurmg6a+JHGmD7ieJJ",
+	"tg0JaZStDYXY5m7acQsDFw6eoWFOe88q/CNLNQlNULXmbUQepkuddV2N9XCLwKNCk7sJTojslUn7iV8m",
+	"7IFfJesDF10fZIR9WA/VeFQVtzNis7YwWTyW7t6xwhl2F55KB77t5/ntdB+hIXBGRxt5KEByTrBMCJhK",
+	"YixEwtXvA/T5UMyxEmyHKNQAplT1CcdJpF85RhPdDNRDL1Cu3J+gOY9jfo/EHylW456iXH3fHMfgRruf",
+	"icwNsO+pkFe6N3NFWc29Tn4NeKetKj6aupDfCmru+g/UO9dKsv6WKcMtPoAXy15DHd6tT+N4uDnIw376",
+	"Zc2ZwX+bjyvbYj9X5P8M5/Zt05bd2wXDQdBgQW5IhlRQ2vVm1hlcPhCWuhiGTe6CxMF1TWagGOTJ0ci0",
+	"7bOeEjC89kfNMcIDZ4zwPzjkfGvDWK8c1DkwmT5gHtJDrbS1uBCDGeTxw9WxHDHD15hF9zScmxKjAsc4",
+	"Eu5ewrt0iSyVlty61aSTckKggvqf4EyRzGmMJaTPKJIJJjDrY1RH90xAVorYbHwud092BPBxIZFYxtQI",
+	"FQAmJlknXxHCYcKFQAJi5ONay+lu2dXrXF77im6umbJNxFDR0Kz1fnumimcVrLp9tOAJU3AHP6prAABU",
+	"fAtPJUkY58w+G2VG5eM8dr21uLwn8XiHqOkaNtYZe8qwEHTGSFQ7KHMug+wQhijk0ykh+fEkJCRLa4BX",
+	"WhONSE6bNkHxjxSc3YUgP76vXNGz05OuNNtJsi8ww0pNbEOs/fKd9P2CzmBHcZFp+oCWlIRE9J7W5g3c",
+	"cmdzd4WWla+4wi8GfoWFVKtBQrJNpT+/k4G1ZkJNzGv/dSjDLRttF0+7NEaV3a69gjU5XcDN2hhWW6dS",
+	"uRM+3alVQcVm2k2Eeu8Qncw4m4QnU227PI4DH2/uOQp5mggi/uT5VUYo+t7JVXSXsjjfOx3rb/ng6ZK3",
+	"Sr1COkVoeToCaIFXaEJQygSR6ABya3iCxr1x7/maGK6a3zKP6TpoDupy1UOsbcQwF1euvX5k2z8Ulw/r",
+	"PoiILkKGBfKfe0hAyKRAGP3n9aePEKIPbSMS/SNLFyShIdILqYTiB/2jUX2bnBFTndFsgtkU5K/FIzj8",
+	"D9jx/zoYj4/0v5w7/1KuBfk25rh+sXnJ57WVL02vC3XJecHLrlccvMhaRW2+YFfVy3UXbBKlnU0oTWL0",
+	"gYnQIYtljCVZ07sWhzLFsa7prQTb/O+a+BMY8Ue96FcU19+UZOV43zDZOxynunTJ0ehbSYoSr6kAGbsU",
+	"RWbfP4GX1xS16Q/ORoOe14vMKBd4scR0xqDT8WmhbZJmuHnn5KB/NjA3RAoOmN8CT0l5di9vE7644IsF",
+	"FYJyJoqFbN7TBZVE80wI+CnUtLkm9n39UxaWp+t/vGN69EKC0686++gT03n5BCfhPHsMyY2vm9sFX0vM",
+	"IpxEtRbBcX2Nv/X8k2zn/qkBU6d4Y4ct+Wb9sne2qQjMAPUHZ/2Ts/5JHltTGA/MFx+InPPI1FqJ0hBK",
+	"pv5CE/KWJgrK9Nm5lJR8oHKaF7hZdN6UdtBYxann6FWm3zBFoAp9pUz+WLEV9nGGzVkqUDWBzCWcZYi1",
+	"nSmqGRX3ow/sYiIrWKw6V8hbb1xyk4adprHjOKfbNfbTQXg6Czi7NHfLSNq23Q/IGv/zzbwY7CmMrG6K",
+	"b5i+d5K/RGSxlCuIg8JxvJd2d00E2BnP4KTGDW/mtNmZmN0tNLdKz6vn957McLh6CVnOOmIpITElEeLM",
+	"HY/bxAlca62zha0bqceu46uDgm4GVonMziFCiUdANz3t6nbdSzdbdAlQ/5wxCo8XQFxiorWr5/faB5Cl",
+	"XTb6LzYqb07u7KxU4NDHtoTIXaoANIgBbQIl2zVKaZozFym6f79TY8uCtLItG5ANTi9dCpVEuq4GxLhu",
+	"gpdqVYU6ISlWPvhOPKWDY8AIELYwVatSVIIkdyTSrR3z34DVVDUu08oj8PPaqUYutX/+mgUzVC23/Q3q",
+	"0Ohs0O8V9ZxMxPfqClqun1HNwd6xTLe0mok6c6POeVDRpVni90dno/7ZYJhL/B+Mf04SDDi/+IWnSV6i",
+	"AS/IueXHerlG5C/K3rYpc13AbtUSpUmILZ58Z2St3VP3SvQd7PGuz3eUWncXGp+211odXp3CXAa8P0Lv",
+	"tCY2nqPFdpDsQCMnb96VRXzbQC63caX2u3pSg7rlqdmc9KVi2/nSpCoUyhOTiqVHgeXQbUn5kouTfd8Z",
+	"tH6ZkAVNF1WDR9+eZN9hR3hSr6tFp50dr3VV3ykHiDlOiDZOwglpMyvU4ZAc4XIdBaxbViOJH4hAlgLZ",
+	"oh4VLltjdoPTwPcGpy9Ov2TpEtbK6PtHo3qn6aelcGZte41gbjaMuHwE5hlUgyxexDOhr81Two6pBVI5",
+	"fJOnl1txd0rdfsSjeA3Cbcd2UTmSVNtFiYJtoXvjCP3xls0MrMyZxZjbtVi0oYkNSMMSLdR1Br4PSew4",
+	"nKNbyqLnzohDsPU327QbLcObjb75af2WS3OmU4Czp0DJer+VVGuWLj6ZhmUZmS/UNS/LrrBuHqWh5SgJ",
+	"ETxNskr4gsjX/N7w3WAEP6RLU69sQTJGBD/rtwb+Wmu0fVpUAtwS8Zc8EasC102xphBtsZ2qUgl8cXFh",
+	"h2ISHPqnyA/OBsGZP2qtmAyCF1883TXPuoV+wWLeO+vNkuPg5DQKhsPJNBwGPZffQvsrrkkmjejYi8IP",
+	"OXgC60VqHHUqlM306iC1zALScJN+BEucaSbuXCNlSgzhyUo9B5+Wugg4x4H+d/Gy12pY/ZOzfj/XsG5s",
+	"3CmOY43fvSdWrHbVbDaFwy5JUqrao1cr6rGxewuIbee2+OtpZBb/tuBliv7oXpjfUdPbeqXvJHG2arRI",
+	"ulU0zva2gUcsOfGDqIo5eDh4FICdQmdAZi2zgIx/D9UEoda4QOGc81olnUdjEx8wZaLKJPIYAod8qxfy",
+	"1eWB2MprUVjWNr6LXT5vBqfiaTwepAB6lk0KObOtcldH+lf2soud6JuyniwFbc+EBsGXENije4xQieZY",
+	"FyBoV9KhuKRdy0Kao7jUYqg7esnOh4yw2kW6M70HSnx70GRn9gPk+2ejk7PRqFlys+UImqSmNRLO8Vnw",
+	"4mx4kovdWkr6wYSUXZn9n8F6unsbxfwCu5c9XIsKV0YHc9cw1s/QnCYdtZx+zdtyenLsRAR/eOgfI//F",
+	"WdA/G63TQvv9TmjgGPmPFDOZ96TSmzOuIPtnrj38jSd/PjzJb7jzARfhYeuPt5VUN2GpNWg5kNQgorH8",
+	"6tcdjXtCHMcCyXtuehMgQWRkrC1jVmyxKVxNewq2mVI/zsu8HSf08BFLEse6XOPabj4tTFRlhPE3emv9",
+	"YC/e2jZ2LSUFLgmLzgtGHfvbFdE55caaoYNgN8V2DoKew1rG70iS0IiAHdCsYq0FLTFxJVlynAEOnUxi",
+	"LWJGZ1ktAVKPhxXLm9/G8ObvKV60tYXO60mc0On0MUjzbg3oqyEOrs7zFrX2PvLfzu/vYRIpEAMn2+re",
+	"d7toXHaZSyoEZsvKSE6S9CM78EsUr6lEK5aSsAizUIdJkoeQEO3OtHXFTf6XOy40p6BbXJjVHF0tyXNa",
+	"vMXAmRzuGrlE1l3hidBiQUnpiAoUznEyI1GHxMDNtVtrjKR7VF6Z7WzxfYFHbfN1tNPXVX64lVeyPIqz",
+	"yXvOYruv8r9bnGdJcNguTHTHQM9MJNm7vF8BFafgD8XOkvytkg5gFQOvUCtNNwur+qarYnVBNB0Mtezl",
+	"qJ42x+JCj1dyY/tgYs2eBMCFSn+uE4XtfLnHe0aUIAwzm+ClFsuFlYy6zXVFBTRWqOI6CJwn9d+1SKCe",
+	"npZl4W9f1gySv1e3w33v2unFG9w5gaN46dtY1Xf4+PGkEQt2eyD2GlwaSX4FVr4j7e9Kij4tHXGJjUjp",
+	"H58NTs76pxYpgw0Wa/uyLedAQsjwbcCodVg5KB1KsHds64Ydj+eH3Av0NJ7ijwSIzZVP1jaxrsfTBZvz",
+	"gK+gOKPudABRX/dc128Qtczghvqzvw0Cbxg4s4Ff4xWKSExmChoKkV55YaHKGxCG0Tt7MXJEftVzepvX",
+	"vmPjlz1mybUs2tvcLaOc7JI164CGJn+uUr97r9hroGU7m8HaTLjt8972WV7kCktyGWPmdN+We2vC2pYx",
+	"ZuhgQoRE2HZZMtUGx70JTsa95+tqRUKHrv5hUOvNVSMYUHC/Rh/K3XxeYUHDfF29vfWL2xIR99T5qW0+",
+	"mL27DhkOHXupPd5NPWk6QQb0O+cTNHt83/yR0qVWJBOEmW5fkjmBDX6AmUkgnlY5a4jZK85vX61+4Wli",
+	"4S00RZSyQFe4o8urT//Zax0n0fdREJz5p2eDE9vPBtN4petBBIGJqU4nV7kBzmah8DSxL/p5LIW4Igp0",
+	"Q0miGw41yHMdttYPJ+Zs9rqu/jql2OAw8JUUOwrOhi/K3XBeY4nRMuHqKnhSdkb3vZ6Y80SW2Xiv2P+z",
+	"TibKp+3S34pnv0XwaEsy9MQeiAIobNmpwg5QrwziyNp35MtkA+ycWNvc1EXgVdYMXmcR6w7wajm2LbxG",
+	"1/IurLPXxGRpBM46cGofrZrajoaoriRcQyhnBYgCdm3Z+CIbYdvDz0f4C51+x8oZLmr2taEgRpv2dxnF",
+	"79wCr0Yr28i/j6Ya7xAMUifHbSzhOcbsyZe5RTvs1oKYWel2Leu6lO11iQU1Bu5k1JtZp+bFBTb5tDJa",
+	"ow+vu4x2R8k9RDZEEdW+58vCtswp1uL11FclclPTZhbandD7WfFdyF9SyqLXS7BShXtno5ratanVmJ61",
+	"RbexW7KUaJoQcjjlun+43ivnizaqnBLbbbdYI4u+zM09OIoEODmgSmldNL1e8Ns8XNB2jbH5WO00h0+M",
+	"oIinSn2ckMgDw4qgbKb/rluGyINM8HmUxvIiz7jOkv0qpoJSGdu3eEHjFexZV3t4kw2lvSgsXdh0QPtr",
+	"3yUjmm27xUN7Bo8nHO5HR62e4w/ZIGsb28+6QgalG+9uHKrDx+P1S1cY/D34yHY4bMpVfmdcfFpGpNa6",
+	"OxPifPGpAXfPGYIT1VUGQszQBGgwiaDaQJFye0ik4VxxhqxOsjM72saMNxZLzbVMk2bhCCY/OfQhHnTw",
+	"4iwYurrf9l6l0ymR+Vpyu48zhtw1oDUQFYYwNte+tdA7N7FOnd+xiOTTlrl/DL1+Hef4oIsHP46R85Gr",
+	"zO1kmN//NT+mipHRj8dnDuspSI2ADP9k1OPLD6Tk5FxhZw5znccEuty6Vtq3NTLdOUemQoqtExQThpPV",
+	"jp5ONwpvbLo81+YdowUZ95crnUKSB9kJlwontRUytUelhuN8UpgrwsnuQAeX+Sn5qMvku9rI8ciUT6L6",
+	"qtBBsS85RksuJNRBiKDPO0aTVFBGhDBtAJ6P2SSVegjBF0YXF89QQkKeQDoNi/IuAOYroyFjDUgJvh8z",
+	"eApFeyopNL1hv/+i16IZQMZ9au0BKpX+fxecHV3h+w9ECJNsoI+rOexCGzTVYm/J6pnQpSiVLCgI8YrB",
+	"GO+pkEh/PSGOoAx7fB9tKN4dSaApxkXmsEcXhMlEadXZy+b+gv4g6A9GXi+ck/CWMptRPswyR+ABT21O",
+	"SeAXntA4OgcM6dvWK+HqQusS559fb7IH6JtSyz2qa/8LTOPzKEqIEL0zXT5N/P8Lffh7Xm+KH7SnZ45N",
+	"AWQjNBcq4L+m6g4nKTDSOWaMxKUyayX/1RyLOSRzB2Qa4QEZjPCLEcaTKBiQk9PTY3/wIlK/2YCsPuRA",
+	"TTGT56aIHBU3+AEYkKB3pFA4X1KZwrkc9k+O/BengxcDNUrMQxwTc2SE/ev8c08bgu3rwWhwNPRPjk+D",
+	"oakToFZ8XujuztJFafOKxQhTLomliw86TMP82ve93nLOGWQHvUCj0WiE/ABuc5lQBarZmX/taf2w9ytO",
+	"BJUr9B7fQrcuoJBJfs/5T0X9L6aMBBD18IrE8V1K0Gt11T39pK8vTv1zkP9zqP+pCYQeX2EqkF9pT+m/",
+	"3ivAgl/y+Uyj2n/rnZ2nQiY4pvinVwkVE8zUtEC4a6dnBAPCpJI/EoU/F0rOuCcTQSXJIfD+/v6oCH41",
+	"il5GQ4cAW0W9NqS7TG2/VdB028jrMkpvP4pF/+76TYlWfD9TWImotGmsr2OL2gQDVwhQQ9F3JzlqKhC/",
+	"xhtlKVVj09hnAql3PMVWIPlciVHLdBLTEMWU3Yqj3s7dsnPK1xkAqnRynUfN7geE+8yFiSR+aPCjZcR2",
+	"O12xSJNb3H2BWm/bgr9I1Lcbo4EJbGP5LDOM7r3KNXdp0xK9xnA2t3sz75bIvcO69u7847luoqReAbXC",
+	"Q0UpdOzgEeNeKyJS5SPbXViN77ga+E9IbHzITMnRkpfwAZQlylBCljyRotXiq2xtn21Mjaz7yOV3K9Lu",
+	"LwRH6NN0qv1wVRbbC/qD4ejFyWmvwjmNDbTEB81vG8VYYxIv8ZIsq6fCBnJJcztBdBS+6B8P8SiKBqP+",
+	"6PjUn0yCwXASnQ5P/Ok0jIwgOnjRKHpaaS8Y+D4anJ6q/62T9goSk0PQy6Q6H33AlKFrmRAiKzJbb+iD",
+	"RFmV2jYKaU+sJxtdbWcd+caVf3sOMSo8sV5jNCVkTTe0Qm0E/e+sKoFpTXDDdUwgjsM0xpJkNx+vcidP",
+	"wWxnyil4gy9risTk5Sivb6BoQP48bzjFqFmMEbz3WUyguNd6/DS2ZX7xjHioD85y+GBjBHXh0OrDkjuS",
+	"rOQc4tz7Fcc5+OU3tk53XoJDpmEI8NtWj0Z4uSQ4Md5/ysplpq3hDjMlwN1xKEutaKPwoI8PZUqS07XC",
+	"zAO3QFQBg8be7qYoZbY6ngCQ5r0w9tlQ6YlqFjS6F2RD7NxbMFEVkNYr1P62yeJcy9caGPdxSk1NUCR+",
+	"gP4nBRqysQlKhq91gMRS49ShegnuXNes91CgQ0YYnc3Vn31kHcYeGiAehukSs7CKGZsy4TsIEzf44bua",
+	"ahXBe1r2o7jG7qxnh96iNlCxPzyc8zRBYczD23I7Uf80a9lYaB/a3D3U0TsUEubCNKFyda22r8/53T+u",
+	"6yseq5+RNg3iJUW3RGcdkDP9m6AzhmWaEP3ruKcrN2U/gwF6TlDM70kSYkHQnDyM2S8fzi8Or385Dzw1",
+	"Iol0ird68fzyHRIkTIj0bBxY9m2EQs5CLAkzjGF6NmYQ1wnpPl59JrSIRnaYCY9WaLKSROgXLziThMlD",
+	"hZhjJiDdCjPTaiiCnCD12rtff/3n4Wv155zgiCRqR0ahF5Lg6LlnErkkJKuN2R8pSVZethmwBHOGxr3g",
+	"yB/3dOuCcY/e3a3UJP9bn2M+CxjLS6c5Zgr+IPsnFhyFOEkUL7Dr//B6pFcqlDJiNv0cpslGHbODYp9i",
+	"VOxm+/nm4rm5NZLcQcKEgmeBzKwC3c+5IPpIqBizBU/Au8DQlN4RtKAslUTY3gvCAC2Y+6mCIX1uuePw",
+	"/zk8X9LD81TOeUL/raX0HOmW9P8QhXXausEbKnUqLFKnGxz5YKifYug/TNkdleSWSnVFAlF5pjkFEdKz",
+	"KXUhZxKHUl/WBMtwnoc0iyP0RkkiUG1M3TRm6Jebm0t0+en6Bkk+Zj/hJf0pOPJ/+pp99O0/MJCe//1V",
+	"//ebhmbjGlFgd4Q+LQlT670lKzXomCkKp6F4ssqAxwAyyCIeElzX49ejQtFRdbxKF4UPbskKZtI4YN66",
+	"T6iUBHx3HNGK4ydbPByFXbY+tAt9LOL50ZiNmT4FC3dUIN0sHB0Ioh0miixYIoKAiJIyFGEm7pUkg8ds",
+	"Ck3D9Jnqo2HozYNpIQ4HpEPQ4aRNU/hUpDiOV4j8keIYNj5mJEl4opQZD01SWR5lgVcaPRR23JneB2as",
+	"vu/DaYYxVTQfLVIhxyzm/FYbJOywUCCSrfSVqVPIoiIA5XVVWAV5U54ssEQNKKWG+XxzYepW8AT+y1M5",
+	"ZhjJBNNYSZTjnnpHYfg1XxBEI92cwVYwN7vAwjTShgj7iM6oFHBWY2YkF/jKSO/IMDNTtg5NuJzDWsUR",
+	"0oVvkGnlnRBkpQZhaGhCrKNqiWdEoIgKPEuUggQsaQEnqE7HiBKAHXl5vDG70AX6lECTEJkmSpS2XFkY",
+	"cNBH8nUMTH3cO0Nfj46OvikeaNiq+u23o6OjL990TT+zE+OnVgdnUhKMuKFjdJW4gQ4w+jdJ+OEEOIV2",
+	"VCI+nQoivTFT0jrWvm7j4tTnjaY0liRBmolrqiWpBFZrqQwkMiXCCIBHvi6tQBhe0t5Zb3DkHw00N54D",
+	"I82wDIiLxbJlwmdWz1+aYKmKmAt5GRpwlySkUxoCVPaHgT/StYflnGieyrgOSoMpjqDCiKEnYLOAny/t",
+	"jFqAIUK+4tFKS23AOkBXVJpFCF/+9LvQcp4Go00S0ys1x7lYsfBKj66Jdi4rKQFUS2JLzoQWMvq+v98F",
+	"ZJuEydd0FQIRAKh9xFmlYQ18OcVp3Kg0Z5v4KSM5Wo6yzuXez8SAqVmQNizAjKDGz6Dhtv4bPNcJkcnq",
+	"UOCpkdXVcG7QSYgFGDfgqK+hHpaWtRSdneDwFt3TOEYTghY4IgjPMGVaa9WRAbqM9YQQBi80ANGVnvuv",
+	"DEJ6i1pJcYFR0RGSny0W6I+UpCTSJ7sfILqGsAoNNc+UBAZEEQErF/nkn6/e61k3QxaYodaBltHVWsKW",
+	"xiALWEnKmuAKhiVRI1Tpaf/aYAV7bAdX5lwfBaiu1C2ZGfYGNVa5dkON0fhB0NBZMzyBbJMIr8QRWsPp",
+	"giE6UHLgmA19/zm6n9OYFE5ISaJSQV+SMgbWQsXF1XcNHNKI+JqxuyERtvIXh0TYowMGPzFiqAxUxvid",
+	"T/bLDS0FA2Y4pYyKOYn2xBVT1gyA/6WwSKB0qWhn3/dN+WgQ+axiIhFX4m5merBUF6v7eqeE2n8YiMqB",
+	"T8kOulKn1nKUXqjVsgKttnT6cxIfjVkzsPunfSW1/s4naugFjpWsTqLnHjwb2GdzLJQwbCwTS5zgBZEk",
+	"Ma8FWvnPCYiixALfkei50j36w+HwBB0onV3J+ZjBafzOJ6DoNeBEyh4TH65S9qTYoKZvosk3Dlq8fyrM",
+	"pxYeFajNE854KuLVNnTZWDMsUuAo+pR8XkY4U+ibceQfWi1FNPJ09iHObCMHU5oIKKHpoRjrfwHygMsV",
+	"yLqcE6YtU+ruXmoAT2Hmd9M3D1C8Kh8wQzIwUoHpJB9vzKgwn+ZmtSP0Dyj7GHnmkRZAZvSOMKMEvjRt",
+	"w9UyIPlJQOszI+ybqW0LF+ECd8dxPQ7gn9cmeiIUKCykpcRrb1AJdYqsFOpx0j3hxnkU5bDiKbKlrxxx",
+	"HTZokMK8sAVazIjciA5XYLQQ5U1nO2V3VGKZNdFMyIwKqSGpJNCMWY3IHzfo7mYSF1wW1vs48PhzNsET",
+	"waHdXgMNtmezN2FE8e0wO9KNEFUTPRoB6j1dp5pfgi1NzhOezjQBxCH4zJ4JuxzhIW6qs8crY45yKU6V",
+	"KR8bLtQkTwsbBeejA0rOtTFPsVJzjvsBFgj1L9AAsRW4lAzsBS4DtQK7sGSm3RYvUda9HB0E/eceAiOl",
+	"h2w0jzdmoG6+xpJkTU4Ii/K/Dc+29ZYjN4MdsyKH1bwUSz37Efqka8hcaeMqbAbpvsli3NMvCXQgwaMW",
+	"9J+X82ozsh5tYMX6kB6dEcM0fxY2rAtHupkw3HXII7JHbsysu6yJGcPjNqy4hAo6afE9n1F2w2/JGg3u",
+	"At5UMqSuUHGYCuIhqGtzGNM7yNO+BbaKJYr5rMy4KTOhmmNmTk5HXVpfDPgChLjnSZQ3k/989V59BblN",
+	"cg4RPUcIdECsRMwpSRLt9wAU0S7eScLvBTRCvwIHSgLeJbTQCqPMWL9erZZ0hUK+dWrhCTqwQgKs3mhy",
+	"/umpejBmeuchT+PI2ned2lzttB8Hpy4q0zwRThX22SBV6HODYC4pFNBQpi59P2ijTwFhM25MmXYvYiMs",
+	"Kq7uEEG2w6MZkefQRYSQbRxK/SCogpgHP/fRAWV3OFZExYw/ZtSaEvrBIP/MPn/eIMBm63s0ScXO8FQ0",
+	"3G6wAdrsAe1XiLWjgknNUOnN4LReQCncVhdx1k7/TGSrEh7CEi24kCjwfV1tN+vnpmcbs4hMKdNdXIz3",
+	"FcIi+NTGN6yjjv3AB6IKXuuyQqWFlPXQ+Liyc3GWJ4bKttJzdnN7Fp+zcfcMqBsk6HVs9UWDIq7hxgU1",
+	"jymJ/myGfyI40VtrIF3mRPZJt/Z6/12VbqOZuDO9NXEyndT+f2ga45kYMxxFOi1A6VjhLZEeokwH/lCu",
+	"hYg5XxBAI1tTU5qIrXWEKF//44LVE5IgmL8t/dFXs2fiowfdA7S9g9i4aAtbT4E5Fo2HQJkASHL7tN2Y",
+	"kwQ5VvBogFOf64kgqLyQtqCkAxmjxzYIZfNIvk/GdlUwKW8l0/svnDK9f5LJ9EqLzSdBuVzvn+afFl9p",
+	"ku1La300cCzO8kSAWNpoA7MsHth+eWbptvYrRhU3tiVZK/lAmuR+gNcxcwPs8VqBbDPoPS41rM70A4Bg",
+	"W0pYdk/tlwyWxt4zVJo6SesBspkEDkc5RBmLacSJDokgD1S4hfzipI8GTIVJnlIqM8toC0emYNm+QcgO",
+	"u2/oWRJ8S5JtoSfoD3UsjYacOdYESQ8qDKsM/EDbYAts9gi9ixwh+w0ErLjKxwO3fJInAjezgtaQZo55",
+	"35Bmht07pHEmeCLmdLkttPmnbmjTA2fQ5ruhzUMxuSPxhqSRRggsr/4RobA00ZNBIqyiPSTqRe8dEvWw",
+	"+4TEcuZWMxRqdUpovTOmoqAk2YomxsF7k8VsAkSC4YbJZKUkujEz3+hsrVyr1dWMwMO8TIiA/kssXmlW",
+	"bHKwqIC8exdEVnbxOND4rjTJk6q1+SKaHL+VqNwsMIpqyYYnEUmQ2JuJTi8r12876bV1R5UkIoPQJfRk",
+	"aILLG3yr3QBZUGs5RDePGoRo22cCwh0gI68uyS11hdNHu7xLymbrA0ezVeLwlvH7mEQz6Ea6J//inIS3",
+	"kBAnhMVanZxmb0gdfAsSAlZNR2zK25TBb1AHp1PY6NR8iXRfoGKRpJem8pPuEumN2QI/qH+gBX74mC5e",
+	"6QIbwkN5cx9tW8XieoHjmCS6LI+iLuDy2RTAglzxK2MGKztSgCavdcN3kWVya2KlxqrOulZ/HZyMcqsJ",
+	"jA8Gl8HJMTrADKVMAQEzaauGoQ9OXpiMhcFJbpdBEZb4+YaomPL1PHp0TGm6vdPLSvnjFwrQAbKzQR8p",
+	"jkZD6OMHs5ZRojmMBpBEIy3j8nDKUxYdQpZu7+w3gLEWFLcVRl+YbnrdAsLNRyWcRge67pmoBIEXY7YT",
+	"ooO8TXsFPcraQNmBXwh7sV9ojPJPAaMAkcaMh1AgzBovB4FvUSoIdkCp7Hy+L2rZaf86KJbBzPfGsmzm",
+	"7dHNP9kB3X5WF2i7QbVGsbwv1MEMqi2oH56XEE7j1Zi1YXX5eOuxLegXTP5qRsC0YJDh0mgtzg27YVp+",
+	"NI+OXdlUfx2MykHk0VGqsWvZ9jgV9Lvi1IzIc9voukQs1+i413gldDkPpeRWCEOpgeW9OVkKhU2mCSFj",
+	"NiHynmhtVcdQy0oMNfx9YH0c/SE07hRjhpVE+bwUwg/ipFqJLiljquinVGZalTlQPGa6FkUpDsfUpYjx",
+	"iqfyCH1mMb0lYzYjsnQU5oBoTOVKbSUx6SuMw5Z0jSkRcylejpmOQzTSuekLwLhuZqc+VoTEVO0nWJjw",
+	"BoieDTmbxjSENvPVNhYNkVYNN/d4QVfuCR8T/Svlz/pt2770a21f9Ona6qWKrIxOTwOvR0W2LVvKzZRP",
+	"gqKfv+A4hhPFwtZD/ea5xzv2hyeV8UxtSjtgKmhYHVE3aWlJz5wX0N7eBlhidX2a2Cb3ANr7IW1vqQnx",
+	"LtMFjf0ISvBpXqqwxk3aGjrrQntIXCh1YyvdTFIJpjZj3yjUrnmpiwiVquPoMje6kI3CPQtOauawVITP",
+	"VLPLwAgKHSZY8kSdagPufetmFJgR+YrckQTPyCUOb/GMdA24sgWSJ2YYtNTjlO5ZVxNvICOuBTwaCXFM",
+	"9h3JR7F64qhz06jTE11eNKtOC/2c+qNSW8A3NnsoK5Rc6xnYsz0AUZRQdit0rwu6SBeX+KF3NvC93oKy",
+	"7O++nxGQ+odigeO43A3+FSGJElqYqdnEp9K+34HUVC6qLY2pgeGejft1MM/LCrvJSQekrux5K2zWnPsi",
+	"FZIv3ioq1BWhIWabZj7/ciajFQxCGH/MNJ1bW+dj5OeeejMQ+Op1pS7trG8gDO69PB5tcM73ROQh6EAe",
+	"IiqWMTYdYXqXaRLOsTDeg57Xg0vSRCPvJEpBbNJ7MVJC/tMn9iEnGtlzQRQg/4rjNCcugv9/3D1db9u4",
+	"sn9F0H24W0BJJdlOHAMXF2nS7hanvc1JsrsPdR5oiY65kUkdUkriU/S/X3D4IUqWXUu12815WGwjyfwY",
+	"zgzne3jxCeZRy2RZQfJb/Fyo7jKlwPxXzsq8ag5HBJllGCpqd2AHUHB1/YB2zhyFn6hr2cXwfQcOOtMA",
+	"9Sg9RFON+G4GsQEK38EornGGkcA3yQKnZYa7MAqufuoVmC9rrKLSKWcZSx7kO1V50MoK1hfAQCNi1MJo",
+	"OytorvbQrKAx38+SFDo0bFDrhsaR8XgMPUYu0Uq842yp8ymiETz9NDe9q2AmXejdPg1NndbQ7ed4ctKT",
+	"ZDUgbzFf7h7Z5qDX3iPb1NhCH6x7izv4uVd6dUDQh14vmCguoGZ8XwndLTsfKOOJdbvqi3lKnY88Ungp",
+	"5mAwmHO23JqrdeqGr+jRTMzxqZOCCItptSHCm1/XNnoYEv+jdbIXoQlAhw8AVpLM07W2f7Azb85Y6h54",
+	"1fzVtApnLIVSphzT4lIRltUr1FN5KoO48yVdgXT3sg4VYu49kt9ptbBHSb2xU03QbUbR+DS660zsVonr",
+	"lf6ke7yCx3u2akjwMNWUVlewo6aLcgY9NsW2jCa7rMNmNZlpXoD4rcNprITd0q85io+isReeTYbjSThq",
+	"69dcmfGgs6UJkTAmwTYN358M2ps5t86mCf+CJQ8FIpnU3cuZNhR8vutK5XYRnbK/FGbuO//U4rYzx34o",
+	"3DGmdL+xNxrxNxP0uQqHCnZzb/xiPpLytdCxLrpLQeUU8Aj1nhZEFanQbhCPUfXLFK3gbndqykBuo3KF",
+	"6ChBRO8xlF1PGNR7N+kfQ1Xks51XbN79wfjGxikPyUNQ7WA/f/H1QQA7kadwIw9BqemWRE+OougoPvED",
+	"H9NU9/qNB5PR2WR05mvGox+HpgXw12B9hNNdRohOzQhdqHzz+W2IiWv4ooDmkYmX2m+t0ZapGub+dvLv",
+	"T74mdqN3xsEodOppaPE4gLjv2BGclXSsq3mGYxU2Pse2wQpYzKi8F9JXu9Bdbdk/hu7cKX+aY253v1y9",
+	"MdEblGUcFGBJbXWJ+Q1DPNUve5KRgc3OgrH6nuz9ymyPpiH7tWa3bZ3gLaJyFMbfSaZ9VeOms7CSiadU",
+	"9+IiWAReSpaYCpUF6UhknsBFAb07EE21P3+ne/EH0uVPlaU7CNMLJD4oAFZ2aWOxbgrFmfnw8x24sLT7",
+	"Svmv4I+KfKFT/yPBT54OTqqsWr3JeUcybmDXQWn5cBTcRwT+iGnZ21yFCswJvfeWmJZt3uQ26rITHoyo",
+	"zAz/WV5jhz1rYmr6jC8QRUqvWvMVY1qCJmjDjjc7kKtRWhzHN+TZywkGVOuojspT2ZUcAZ/2TIQKR/dt",
+	"YJK76kN216jAVxmixvJcZtvi6daVTi7VwDxDKjrMCVtlHP6SaqbqqlZTIr02HTKwUXg2vpEI6Ek1pQz6",
+	"HgqcwtTGJLVd6xxEoHWqplHyNVTBh3AanTSVo40e5VbAHK6sQMtsP+sK7uBCQlxrr3A2n8pCdRQzJipX",
+	"Bw1HR1EkAQhI4U+6uIdaoLMrBaeIZCuPS3juV7FUA5sgB248Q5YexAuOGGvF/f68Rf6/69WeY06YcoxD",
+	"0RMDVtcbRQqhCVzbup4wflAtE9WVogEC+WNyhG+Qul3nwcnczPQCJIOKxiWoP83/xPjBn3wOA2haHgyD",
+	"UXByB6alS9fiFB8NosqTtCT03B7FNXxnNW/3Z2F0FEZ+D85wDT0UdvQWAy4p/Nq3s9gZWl3xFnG/+5p3",
+	"t9qLGrFgJd/VvPyuMhh7XP8SSgyYNFxjORbeWpi8unA1RuiEb6aaGyu7MseQFZvqgnlP3hLRlcln+VeJ",
+	"aAENrVXZPMg0hy6eAq2EIyLIax7RFaSYg5lvzrgKHnlasMycg5wjUIugrAi0fbsRtV6FtIuNFYZaoHfA",
+	"KkPrs70Ejbwt1Lw9br2k9hE0VO3oWGoD0O7RIuq3NUXRoiTg9P5EhSeVnGxmlLhqpnrJAsI6+Ml3MaXO",
+	"zut/lSRfYqp2wYAjVFC2toEpXRAuBbOyCHYOMq+t6eAk/lKMbYkSB9+sfmMlN1QMQvAFnFkkL/QFK7l5",
+	"oONHB1ahv0QF8nLO/sKJxKLAN5zecIteZjbQfg0wO7OAvQeLGRTct35vdtiPyODJLV7mWQ9RnKufe4X+",
+	"vYkIW6I8hwBvJ3BmSgumybEWqrOJ0tYXdkCCW5vsZVypotBQVPa2lpCRcHAUDrwomsTxZGCCOGx8yKVB",
+	"b20jbwsDCQdH0cgLh5NhNBmdNcJAtHW1k1xeB/budNlAtb3TZ2P875fK6xvtRZ6MLd/TR0yLrYUYtO3N",
+	"ystgIKt859bqJsFoDG/uRYhETdwGUUS1TW0N86hZ6KZ0pzAPbXDz1uxtU7qDwa0GhsOxAXeav7+JDRkp",
+	"+UIPMwjrdrUoPopOJE6aPbkfGmNb3IV0XQB1M7PBVg9iZ1PGYLOqb96uL0OIdgBNenOObxvXzh2NXSCp",
+	"GIP0qxtECSf+pm6+Z/MpVQgE2euvPEIdW5xSrus2Dt3RQ8GUiCmtwVoCubAdP7yiqvMF8GbcNP5QkJ9M",
+	"KSk8lD1JjiIwTSFoj6+2WvJcgByUhfxkC14XDpIUJcqUTD4cBc7fl6wEjVxJ39Xzt8/Q9SC9Rc82F6t6",
+	"+88Speu/ueUkr8aqjIYzxCWojJtAqQqjkfpnfQHJhqmTxqTJ2nTazGC4XdTHgKjPdDvDuzV+KX4I4cQO",
+	"3CArTWx7CFQzuxS7cQtgFBu5QyVmaNlhSre697ySppi7Gwu82cpjSVLmiCar4yntJVxoZ96UfkO4uNYC",
+	"34G5wsvx250MDEVWhLVOkttJr+biOz0KTxwXXxR3lTsu0aqLJV/LBvujxRaho40gX7jQoaHcR+LQpcL7",
+	"5JuoTBMw2zes7wKa7izQI95Wiv3wySSNif7+dFyPSL3KMJVo3NV45my7Ywn4A+doNNBkn9kazp57kUGO",
+	"EvwmY8kDKzv3nVJes7SEiDXljmoLMNV5GkAc8q6bqcTn9ka5rWs6YAnvxlQvwZCmgPdmpUXRhsM63JBk",
+	"EYaVKc3QWTnLSOItWEZStPKDKo1j1O7ShoFbEzV62rxr8N+53In+fu9lTsy49cTonbIsOpBtbc+9afY3",
+	"wkHc7xtpqoLgF4TrIB/vlwJxMp+LV8cbabI252Fp0p3q5WQoX709/4ffbtgeGsP26WQYb8+FHLdZthX9",
+	"nYFlezAJ47pl+wqjB0+o4mZdyc+AulNFMwdz9t5JoIGYe3RA1fb73aSnwn++pX62Gpoam6xqEhghXUeZ",
+	"1nnPtvuytqgfQ5vXUOHzcLSZsAw8tP5/4SGao/kGyoqOwrEXxZMwmsSWshoRXndt16SyNqf+5GxDRnF4",
+	"FA+98HQyOq1GhoPQlofPX3zEISNeXGF+hTnsQTun2hKiw6M4lAMO4kkU6QHnZZZdIu1qPpFygPMEwhLe",
+	"cbaUd+3Y3rXNL26ZP/Gj1vcf0fNHQsX60B8JVS8GJ2HgL1A2t6sYjOpPNqyi+YVaxaDtvV1FPKwPbVcR",
+	"jeGFzoPRANagdJ3xICkZLknoTY5pqt7EkAOz4RwjL4wm0clkMDSMk9wvCuvft385W1UMuf5GbrHx3G7N",
+	"HcZuKwxqubHw7/9rTc75erchjPAM2J68m9+rbTuSVi9GL4F7CT1dN1oGHX5l+skrlrVnEwX6Jmvcg61w",
+	"bfOd4wYawZCSpTeWCQ6DKXUbftvDfKceOqGE78xnOHdjhFUjBkIBLNRYhgosdmX8P1Awu35RkQd7ukj2",
+	"eI10pfS7/rT+twwn3onM+4p2fY2Ct+i5rz5VoGftiRSSqyfYm2MTmLlgT9qtQISXoCwpM4l8G6jaLOJg",
+	"dKwneGlWwV9vbjtbBG/R867YDwe4Z7TfgBT7Dqm7ldP0QHf48bc1GL3WDf3lqwwWJ39ySnXT+IlHlpJm",
+	"Als7NmgaVIJ6/cRgSiGxMGgpOwuOfpMi+4RnghRVHvq2+mp/aGAfsqyajm48YNUVF0zGme08ulGAgF9B",
+	"vYyPZVaQT8YraVeBCM8ZLy6JKBBNoFpK5NvHWjr9lWWpd8EQMCKUZexJfCCPUNfPxMyiRv6Fk/gi0Xat",
+	"JLsEyaxZ7Re2MeMsWZRcykWV570UhGIh9HreCnlNoBR7v7ECZ77zATQZUKVXDXL8qXDjDaJUvtI+v7aX",
+	"79MNrz+we2agXqrCcHFgTkvlFfuA269z6MwGrvtxdBb4jJN7QlEmd6NXn7F7dqy+E+Tf2J+MzuKzwC95",
+	"5k/8RVHkYvL6tShQQZJjfeLHCVsqihWvo9d2gK+tCwVkl7Ovw+CKE8mWLqwMhHCEI+xvKdkVSfV0MjTx",
+	"l9AbhSarC2XkOv/9UqqYKDHB8pPPURDFweDkTiqY9X4W8nQXSJzXUVfhzwIJiYOczEro/ryQB5JVWh8S",
+	"ZhT7/QI2ehaPUITHw2gcjsJBhMITPByNT8bxOB6djuKwSteCA/pAZhwYs1wMoRLrodbp7zXoPz09HZPH",
+	"x5WE+zEqFehfQznh13Bh/e/j/+wysbhFzxD8IcijU7RBFB/bbHrDo0HohQOQDY1FYIkIfb+Ey/JLK8L9",
+	"lWOJSS14Jn96/Fde4Vk0PDuJBvaWueuCc3awr7XceE03aoGm2vqzLngCZUNWWj4HPq5z69s3rwyaUTQZ",
+	"nerN5zXGkC8YBT9DFA+Go5PTsUTwXGH0eZpy6E7zxVdz+jcln8sL6wpxlBIBOC5pl1eo6wd+RiiO/Ik/",
+	"hhgvy1fkwEwUKNPfDuPoVAnqUoKGR//8cClhIe8Xen9eFgvG1WYlZ5eavF61RJdrpHjx8HikSmL9W+3k",
+	"vBQFRxlBr99wImYIes08khSz33mmkoc6STibVHjVWWmv/fq3SCzdxY5ecrbYIIMcb7/4f0BNVTvPT5Kq",
+	"4w7uw/rF+htGqfdpPifQdnHtUgXCU3SXLHDyQKhy/ek7Uz5iZVF71nZdtLg68BKRzBKxerZ+VVSXQb+7",
+	"YpScxidDNErTwSgenZyFs1k0GM7Ss+E4nM+TVN8Vg9N11q3HNjwoGoShNzg7k/9t40IOXW/hPlHoQaub",
+	"m4JjXKwxnxAsqC3MZzsr6RwxoYh8Vx1JEeGelSQ16H40od5akJZHd3Pn6Duq0nxs+A/Y+KAAoHry32Kz",
+	"NhNUSVaBl3OWlklhlMXiqMxt58mlhGjVnSsKQxvJ+EDoxqJ4tX0dzJjgznJYZ5A8lVGovAQ66sWSu8nO",
+	"1+WworC9HpZp5aLIN8EfcbFg2jJvR/z8xVct560m0qqzVPEVUWxdHrgl6teIohRevacW1fTSxSfdXK3K",
+	"a6rkJtPEinGqGkAbRFGvLQZpwQMXl+xJc+hoBA/K/NpBI/tdmauvBm0eCuWEkU/M2z+sJbIRADK2dTZN",
+	"8fyoGwvS4NjukNA0s0/HgyHiyhizTs/7Ena+s82UtX/8oov9mhytV7r7pZsLbLMhTEV7kWdkYzWAteX9",
+	"EEbxMgSlpHI4rucuVg8uiVDpQpovOL2otPb7gSxJgdMbQzeiJrdYxuNU/htKQWHtR27Fv7idw11xvCTl",
+	"ssngYkOc8Xp7mq4yQ8fmVAfqSXWIVlTu9npLEiYPoy+xV3WXjjcSbG2Ow1KsO9WPJdmOsVfxUbTWF2Ja",
+	"huEgyeF/+JqxJeR/qaev9eO1LhFvkCCJEyLfOYVfQ6yb2+0AkVSNVrd2mv2n9Osd96cZxpa96cUk89Sq",
+	"oNhcnCkFRrr1/rPTH5iU9DQvpEjGzZI9VFpw4pj2gi00p3X754Kj87TMikbUTtRSZlMH1OgeLWhpMlZ8",
+	"6Nn01g4lFJWWSyPGm6dxZxJlbPeWTBa/DkueFRrvnTx1ce/epKkUlM6VbeTBCe8XVf5deDOO0cMcieKV",
+	"yp1JEPVm2ENpilOotuFSdQ0436JdZ32Hp+BqspdSdMOfRPH2pFQlyb5XgmdbaMxYh8YMTifRsC162X9T",
+	"zue4qA7ZKZnXVqWjbUBz/zpDgBDrT+KR/mfbBr6j2I49zk7MQDVDP0jSrB76ICxA7XQjI5CrwknJTUuP",
+	"93/eKO1APuePSvNZs4oZEyRoneeCIO8KQQ8Iv+lpQjk5RvmRYGWxwEgUR7F1t6k2H7WBf6dS+fFuCp3q",
+	"uj5WKY6e8I7D/IPQ+5QtYZFvS85y3DokLteHvLPwb459oczh95DRKISnOdj51fvjCpkLYBBr64IeOyLQ",
+	"wgqhj6QAVgBGwXsigar/tI3zA2uVCDxAKsa1tTDH6AG6iNlZQQdtmfZCNW1yP9V9nFo+vi4phVLkiK68",
+	"BGWZ8JBY0WTBGWWlyFYw+xwXyUJ+ZqvPSRR0JpihIlm0DH/rtMYlhcDZPADbi1RPRdBo3EdoKjEN+hGA",
+	"38DL2H3gYc6ZnDNnXJtOKSsk9qk7VZQzO6O7JD1ty6Le00dGwCCbcJySQo6nTSo5WoEFzRmHqK9bxlHG",
+	"aE9g6AGs7kTk5YgXFHOzbWck/aZlpA8YpSLwWC73WFLdk0Fe0o/63wUSD3bzuHa2fLlxbYHTkHQtIEcV",
+	"5IE62KpMVi0Cx6k5ZqdSvOnr3df/DwAA//8=",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,
