@@ -53,6 +53,93 @@ func (e GetEventListRequestOrderDir) Valid() bool {
 	}
 }
 
+// AddOrUpdateBookingAccommodationRequest An accommodation group (a block of one room type) to add to a booking
+// (no id; dayRates, or dayRatesMultiOcc when the venue prices by
+// occupancy, are then required) or the fields to change (with id). An
+// update overlays the group: what is left out stays as it is; day rates
+// and room options replace the ones with the same bookingDate (and
+// roomOptionId).
+//
+// Example: {"barId":1,"bookingId":4304,"cutOffDate":"2026-08-15","dayRates":[{"bookingDate":"2026-08-27","cost":180,"numPayableByGuest":11,"numRooms":11},{"bookingDate":"2026-08-28","cost":190,"numPayableByGuest":12,"numRooms":12}],"endDate":"2026-08-29","roomId":76,"roomVenueId":178,"startDate":"2026-08-27","venueId":178}
+type AddOrUpdateBookingAccommodationRequest struct {
+	// BarId The rate plan.
+	BarId     *int64 `json:"barId,omitempty"`
+	BookingId int64  `json:"bookingId"`
+
+	// CutOffDate An iVvy date, "yyyy-mm-dd".
+	//
+	// Example: 2026-05-09
+	CutOffDate               *VenueDate                                     `json:"cutOffDate,omitempty"`
+	DayRates                 *[]VenueBookingAccommodationDayRateInput       `json:"dayRates,omitempty"`
+	DayRatesActual           *[]VenueBookingAccommodationDayRateInput       `json:"dayRatesActual,omitempty"`
+	DayRatesActualMultiOcc   *[]VenueBookingAccommodationOccupancyRateInput `json:"dayRatesActualMultiOcc,omitempty"`
+	DayRatesForecast         *[]VenueBookingAccommodationDayRateInput       `json:"dayRatesForecast,omitempty"`
+	DayRatesForecastMultiOcc *[]VenueBookingAccommodationOccupancyRateInput `json:"dayRatesForecastMultiOcc,omitempty"`
+	DayRatesMultiOcc         *[]VenueBookingAccommodationOccupancyRateInput `json:"dayRatesMultiOcc,omitempty"`
+	DayRatesNet              *[]VenueBookingAccommodationDayRateInput       `json:"dayRatesNet,omitempty"`
+	DayRatesNetMultiOcc      *[]VenueBookingAccommodationOccupancyRateInput `json:"dayRatesNetMultiOcc,omitempty"`
+
+	// EndDate An iVvy date, "yyyy-mm-dd".
+	//
+	// Example: 2026-05-09
+	EndDate VenueDate `json:"endDate"`
+
+	// ExcludedTaxIds The taxes excluded from the day rates.
+	ExcludedTaxIds *[]int64 `json:"excludedTaxIds,omitempty"`
+
+	// Id The group to update; omit to add a group.
+	Id *int64 `json:"id,omitempty"`
+
+	// OverrideCapacity Whether the group may exceed the rooms generally available.
+	OverrideCapacity *bool `json:"overrideCapacity,omitempty"`
+
+	// RoomId The room type.
+	RoomId      int64                                       `json:"roomId"`
+	RoomOptions *[]VenueBookingAccommodationRoomOptionInput `json:"roomOptions,omitempty"`
+
+	// RoomVenueId The venue of barId and roomId; may differ from venueId.
+	RoomVenueId int64 `json:"roomVenueId"`
+
+	// StartDate An iVvy date, "yyyy-mm-dd".
+	//
+	// Example: 2026-05-09
+	StartDate VenueDate `json:"startDate"`
+	VenueId   int64     `json:"venueId"`
+}
+
+// AddOrUpdateBookingRoomReservationRequest A room reservation to add to a booking (no id; mainGuest and rooms
+// are then required) or the fields to change (with id). An update
+// overlays the reservation, except that additionalGuests, when sent,
+// replaces a room's whole list. removeRooms is applied before rooms.
+//
+// Example: {"bookingId":1413,"mainGuest":{"guestContact":{"email":"john.doe@example.com","firstName":"John","lastName":"Doe","phone":"0412345678"},"primaryPhone":"0412345678"},"rooms":[{"arrivalDate":"2026-01-01","dayRates":[{"cost":180,"dayDate":"2026-01-01"},{"cost":180,"dayDate":"2026-01-02"}],"departureDate":"2026-01-03","groupId":54,"guest":{"guestContact":{"email":"john.doe@example.com","firstName":"John","lastName":"Doe"}},"numAdultGuests":1,"numChildGuests":0}],"venueId":13}
+type AddOrUpdateBookingRoomReservationRequest struct {
+	BookingId int64 `json:"bookingId"`
+
+	// CanBeEdited Whether later changes to the reservation are allowed.
+	CanBeEdited *bool `json:"canBeEdited,omitempty"`
+
+	// Id The reservation to update; omit to add one.
+	Id *int64 `json:"id,omitempty"`
+
+	// MainGuest A guest, found by id or else by email, firstName and lastName
+	// (ignoring case); a guest not found is created. guestContact is
+	// required for a new guest. A guest that appears more than once in a
+	// request takes the details of its first appearance. An anonymised
+	// guest cannot be added by id.
+	//
+	//
+	// Example: {"id":101,"primaryPhone":"0419111222"}
+	MainGuest *VenueGuestInput `json:"mainGuest,omitempty"`
+
+	// RemoveRooms The ids of reserved rooms to remove.
+	RemoveRooms *[]int64 `json:"removeRooms,omitempty"`
+
+	// Rooms The rooms to add (without id) or change (with id).
+	Rooms   *[]VenueReservedRoomInput `json:"rooms,omitempty"`
+	VenueId int64                     `json:"venueId"`
+}
+
 // AddOrUpdateContactRequest A contact to add (no id; firstName, lastName and email required) or
 // the fields to change (with id).
 type AddOrUpdateContactRequest struct {
@@ -227,6 +314,12 @@ type AddOrUpdateGuestRoomRequest struct {
 	VenueId           int64   `json:"venueId"`
 }
 
+// AddOrUpdateRatePlanBookingRulesCollectionRequest Example: {"items":[{"barId":1,"closeOutStatus":2,"endDate":"2026-05-10","roomId":2,"startDate":"2026-05-01"}],"venueId":1}
+type AddOrUpdateRatePlanBookingRulesCollectionRequest struct {
+	Items   []RatePlanBookingRuleInput `json:"items"`
+	VenueId int64                      `json:"venueId"`
+}
+
 // AddOrUpdateResult The answer of the addOrUpdate actions. Servers have been seen to send
 // only the id.
 type AddOrUpdateResult struct {
@@ -242,6 +335,18 @@ type AddOrUpdateResult struct {
 
 	// Success Whether the object was added or updated.
 	Success *bool `json:"success,omitempty"`
+}
+
+// AddOrUpdateRoomCountsCollectionRequest Example: {"items":[{"endDate":"2026-05-10","roomCount":11,"roomId":2,"startDate":"2026-05-01"}],"venueId":1}
+type AddOrUpdateRoomCountsCollectionRequest struct {
+	Items   []RoomCountInput `json:"items"`
+	VenueId int64            `json:"venueId"`
+}
+
+// AddOrUpdateRoomDynamicRatesCollectionRequest Example: {"items":[{"barId":1,"cost":100,"endDate":"2026-05-10","roomId":2,"startDate":"2026-05-01"}],"venueId":1}
+type AddOrUpdateRoomDynamicRatesCollectionRequest struct {
+	Items   []RoomDynamicRateInput `json:"items"`
+	VenueId int64                  `json:"venueId"`
 }
 
 // Address A postal address; stateName stands in when there is no stateCode.
@@ -532,6 +637,37 @@ type BeveragePackageHourlyCost struct {
 	NumHours *VenueNullableDecimal `json:"numHours,omitempty"`
 }
 
+// CancelBookingRoomReservationRequest Example: {"bookingId":4248,"id":3241,"venueId":131}
+type CancelBookingRoomReservationRequest struct {
+	BookingId int64 `json:"bookingId"`
+
+	// Id The room reservation.
+	Id int64 `json:"id"`
+
+	// RoomId One room of the reservation; use roomIds instead.
+	// Deprecated: this property has been marked as deprecated upstream, but no `x-deprecated-reason` was set
+	RoomId *int64 `json:"roomId,omitempty"`
+
+	// RoomIds Only these rooms of the reservation.
+	RoomIds *[]int64 `json:"roomIds,omitempty"`
+	VenueId int64    `json:"venueId"`
+}
+
+// ChangeStatusOfBookingRoomReservationRequest Example: {"bookingId":4248,"id":3241,"status":4,"venueId":131}
+type ChangeStatusOfBookingRoomReservationRequest struct {
+	BookingId int64 `json:"bookingId"`
+
+	// Id The room reservation.
+	Id int64 `json:"id"`
+
+	// RoomIds Only these rooms of the reservation.
+	RoomIds *[]int64 `json:"roomIds,omitempty"`
+
+	// Status The new status; the action accepts only 4 (checked in) and 5 (checked out).
+	Status  int   `json:"status"`
+	VenueId int64 `json:"venueId"`
+}
+
 // CollectionMeta Paging facts of a collection; any key may be absent.
 type CollectionMeta struct {
 	// Count Number of objects in this page.
@@ -553,6 +689,18 @@ type CompanySummary struct {
 
 	// Id An integer that the server may send as a JSON number or as a string of digits.
 	Id *Integer `json:"id,omitempty"`
+}
+
+// ConfirmBookingRoomReservationRequest Example: {"bookingId":4248,"id":3241,"roomIds":[123],"venueId":131}
+type ConfirmBookingRoomReservationRequest struct {
+	BookingId int64 `json:"bookingId"`
+
+	// Id The room reservation.
+	Id int64 `json:"id"`
+
+	// RoomIds Only these rooms of the reservation.
+	RoomIds *[]int64 `json:"roomIds,omitempty"`
+	VenueId int64    `json:"venueId"`
 }
 
 // Contact A contact. getContact also sends status, smsStatus, eventInvitations,
@@ -1282,6 +1430,12 @@ type GetBeveragePackageListRequest struct {
 	VenueId int64      `json:"venueId"`
 }
 
+// GetBookingAccommodationListRequest Example: {"bookingId":4304,"venueId":178}
+type GetBookingAccommodationListRequest struct {
+	BookingId int64 `json:"bookingId"`
+	VenueId   int64 `json:"venueId"`
+}
+
 // GetBookingCustomFieldListRequest Example: {"perPage":10}
 type GetBookingCustomFieldListRequest struct {
 	// Filter Narrows a collection: each key names a field, each value is what it
@@ -1315,6 +1469,28 @@ type GetBookingReleaseScheduleRequest struct {
 	// PerPage Records per page. Actions cap it at an undocumented maximum; a larger
 	// value has no effect beyond the cap.
 	PerPage PageSize `json:"perPage"`
+
+	// Start Zero-based offset of the first record to return (not a page number):
+	// the second page of 20 starts at 20. The server assumes 0 when absent.
+	Start   *PageStart `json:"start,omitempty"`
+	VenueId int64      `json:"venueId"`
+}
+
+// GetBookingRoomReservationListRequest Example: {"bookingId":4248,"perPage":5,"start":0,"venueId":131}
+type GetBookingRoomReservationListRequest struct {
+	// BookingId Only this booking's reservations.
+	BookingId *int64 `json:"bookingId,omitempty"`
+
+	// Filter Narrows a collection: each key names a field, each value is what it
+	// must equal. A key may end in a modifier: __CONTAINS, __NOTCONTAINS,
+	// __BEGINS, __ENDS, __LESSTHAN (at most), __GREATERTHAN (at least),
+	// __NOT or __EMPTY; for example {"firstName__BEGINS": "M"}. The value
+	// "__ISNULL__" matches fields that are not set.
+	Filter *Filter `json:"filter,omitempty"`
+
+	// PerPage Records per page. Actions cap it at an undocumented maximum; a larger
+	// value has no effect beyond the cap.
+	PerPage *PageSize `json:"perPage,omitempty"`
 
 	// Start Zero-based offset of the first record to return (not a page number):
 	// the second page of 20 starts at 20. The server assumes 0 when absent.
@@ -2038,6 +2214,27 @@ type RatePlanBookingRuleCollection struct {
 	Results []RatePlanBookingRule `json:"results"`
 }
 
+// RatePlanBookingRuleInput Opens or closes a room type for bookings under a rate plan from startDate to endDate.
+//
+// Example: {"barId":1,"closeOutStatus":1,"endDate":"2026-05-01","roomId":2,"startDate":"2026-05-01"}
+type RatePlanBookingRuleInput struct {
+	BarId int64 `json:"barId"`
+
+	// CloseOutStatus 1 open, 2 closed (open set).
+	CloseOutStatus int `json:"closeOutStatus"`
+
+	// EndDate An iVvy date, "yyyy-mm-dd".
+	//
+	// Example: 2026-05-09
+	EndDate VenueDate `json:"endDate"`
+	RoomId  int64     `json:"roomId"`
+
+	// StartDate An iVvy date, "yyyy-mm-dd".
+	//
+	// Example: 2026-05-09
+	StartDate VenueDate `json:"startDate"`
+}
+
 // RatePlanRate A period of a rate plan with its own room rates.
 //
 // Example: {"barId":1,"daysOfWeek":[0,6],"endDate":"2026-04-28","id":4,"minAcceptableRate":50,"startDate":"2026-04-24"}
@@ -2257,6 +2454,41 @@ type RegistrationListFilter struct {
 	AdditionalProperties map[string]interface{} `json:"-"`
 }
 
+// RemoveBookingAccommodationRequest Example: {"bookingId":4304,"id":1432,"venueId":178}
+type RemoveBookingAccommodationRequest struct {
+	BookingId int64 `json:"bookingId"`
+
+	// Id The accommodation group to remove.
+	Id      int64 `json:"id"`
+	VenueId int64 `json:"venueId"`
+}
+
+// RemoveBookingRoomReservationRequest Example: {"bookingId":4248,"id":3241,"venueId":131}
+type RemoveBookingRoomReservationRequest struct {
+	BookingId int64 `json:"bookingId"`
+
+	// Id The room reservation to remove.
+	Id      int64 `json:"id"`
+	VenueId int64 `json:"venueId"`
+}
+
+// RemoveRoomDynamicRatesRequest Example: {"barId":456,"endDate":"2026-08-03","roomId":789,"startDate":"2026-07-27","venueId":123}
+type RemoveRoomDynamicRatesRequest struct {
+	BarId int64 `json:"barId"`
+
+	// EndDate An iVvy date, "yyyy-mm-dd".
+	//
+	// Example: 2026-05-09
+	EndDate VenueDate `json:"endDate"`
+	RoomId  int64     `json:"roomId"`
+
+	// StartDate An iVvy date, "yyyy-mm-dd".
+	//
+	// Example: 2026-05-09
+	StartDate VenueDate `json:"startDate"`
+	VenueId   int64     `json:"venueId"`
+}
+
 // ResourceAvailability When a resource is already reserved in the asked period.
 //
 // Example: {"conflict":{"bookingId":20815,"endDate":"2026-06-24 23:59:00","quantity":10,"resourceId":25,"sessionId":11544,"spaceId":288,"startDate":"2026-06-24 00:00:00","venueId":1},"id":25,"isAvailable":false,"unAvailableTimes":[{"endDate":"2026-06-24 23:59:00","quantity":10,"startDate":"2026-06-24 00:00:00"}]}
@@ -2369,6 +2601,23 @@ type RevenueTemplateMapping struct {
 	NewCostcenterId *Integer `json:"newCostcenterId,omitempty"`
 }
 
+// RoomCountInput Sets how many rooms of a type the venue has from startDate to endDate.
+//
+// Example: {"endDate":"2026-05-01","roomCount":11,"roomId":2,"startDate":"2026-05-01"}
+type RoomCountInput struct {
+	// EndDate An iVvy date, "yyyy-mm-dd".
+	//
+	// Example: 2026-05-09
+	EndDate   VenueDate `json:"endDate"`
+	RoomCount int       `json:"roomCount"`
+	RoomId    int64     `json:"roomId"`
+
+	// StartDate An iVvy date, "yyyy-mm-dd".
+	//
+	// Example: 2026-05-09
+	StartDate VenueDate `json:"startDate"`
+}
+
 // RoomDayRate The price of a room type on one day by occupancy; null where the plan sets none.
 //
 // Example: {"barId":63,"cost":150,"costDouble":160,"costQuad":180,"costTriple":0,"date":"2026-07-06","roomId":123}
@@ -2418,6 +2667,27 @@ type RoomDayRateCollection struct {
 	// Meta Paging facts of a collection; any key may be absent.
 	Meta    *CollectionMeta `json:"meta,omitempty"`
 	Results []RoomDayRate   `json:"results"`
+}
+
+// RoomDynamicRateInput Sets the rate of a room type under a rate plan from startDate to endDate.
+//
+// Example: {"barId":1,"cost":100,"endDate":"2026-05-01","roomId":2,"startDate":"2026-05-01"}
+type RoomDynamicRateInput struct {
+	BarId int64 `json:"barId"`
+
+	// Cost The rate; including or excluding tax as the venue is set up.
+	Cost float32 `json:"cost"`
+
+	// EndDate An iVvy date, "yyyy-mm-dd".
+	//
+	// Example: 2026-05-09
+	EndDate VenueDate `json:"endDate"`
+	RoomId  int64     `json:"roomId"`
+
+	// StartDate An iVvy date, "yyyy-mm-dd".
+	//
+	// Example: 2026-05-09
+	StartDate VenueDate `json:"startDate"`
 }
 
 // RoomInventory How many rooms of a type a venue has and how many are free on one day.
@@ -2805,6 +3075,20 @@ type TicketSubscriptionGroup struct {
 // Timestamp An iVvy timestamp, "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC" suffix.
 type Timestamp = Time
 
+// UpdateBookingRoomReservationGuestContactRequest The new contact details of a guest, found by id or, without id, by
+// firstName, lastName and email.
+//
+// Example: {"email":"ana.silva@example.com","firstName":"Ana","id":12,"lastName":"Silva","phone":"0412345678"}
+type UpdateBookingRoomReservationGuestContactRequest struct {
+	Email     openapi_types.Email `json:"email"`
+	FirstName string              `json:"firstName"`
+
+	// Id The guest contact to update.
+	Id       *int64 `json:"id,omitempty"`
+	LastName string `json:"lastName"`
+	Phone    string `json:"phone"`
+}
+
 // Venue A venue with its marketplace details: images, packages, function
 // spaces, accommodation, menus and beverage packages.
 type Venue struct {
@@ -2999,12 +3283,95 @@ type VenueAccommodationSetting struct {
 	EnableMultiOccupancy *bool `json:"enableMultiOccupancy,omitempty"`
 }
 
+// VenueActionResult The answer of the actions that change or remove a room reservation or
+// an accommodation group. When success is false, errorType says why (the
+// action lists its codes) and failedRooms may name the rooms that failed.
+//
+// Example: {"errorType":null,"failedRooms":[],"success":true}
+type VenueActionResult struct {
+	// ErrorType Why the action failed (open set; each action lists its codes); null on success.
+	ErrorType *int `json:"errorType,omitempty"`
+
+	// FailedRooms The individual rooms that failed, when roomIds was sent.
+	FailedRooms *[]VenueFailedRoom `json:"failedRooms,omitempty"`
+	Success     bool               `json:"success"`
+}
+
 // VenueActivePeriod A day of the year (month 1-12, date 1-31) that bounds when an item is offered.
 //
 // Example: {"date":2,"month":1}
 type VenueActivePeriod struct {
 	Date  *int `json:"date,omitempty"`
 	Month *int `json:"month,omitempty"`
+}
+
+// VenueAdditionalGuest Example: {"arrivalDate":"2026-09-02","departureDate":"2026-09-03","guest":null,"guestId":601,"guestType":2}
+type VenueAdditionalGuest struct {
+	// ArrivalDate An iVvy date, "yyyy-mm-dd", that may be unset (null or "").
+	//
+	// Example: 2026-05-09
+	ArrivalDate *VenueNullableDate `json:"arrivalDate,omitempty"`
+
+	// DepartureDate An iVvy date, "yyyy-mm-dd", that may be unset (null or "").
+	//
+	// Example: 2026-05-09
+	DepartureDate *VenueNullableDate `json:"departureDate,omitempty"`
+
+	// Guest A guest of a room reservation. When isAnonymised is true the personal
+	// details are empty and cannot be recovered.
+	//
+	//
+	// Example: {"address":{"city":"Brisbane","countryCode":"AU","line1":"123 Some Street","line2":"","line3":"","line4":"","postalCode":"4001","stateCode":"QLD","stateName":""},"createdDate":"2026-08-17 14:52:21 UTC","guestContact":{"createdDate":"2026-08-17 14:52:21 UTC","email":"lee.wong@example.com","firstName":"Lee","id":432,"lastName":"Wong","modifiedDate":"2026-08-17 14:52:21 UTC","phone":""},"id":543,"isAnonymised":false,"modifiedDate":"2026-08-17 14:52:21 UTC","primaryPhone":"0709876543"}
+	Guest *VenueGuest `json:"guest,omitempty"`
+
+	// GuestId An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	GuestId *NullableInteger `json:"guestId,omitempty"`
+
+	// GuestType 1 sharer, 2 accompanying (open set).
+	GuestType *int `json:"guestType,omitempty"`
+}
+
+// VenueAdditionalGuestInput Another guest sharing a reserved room; guestId or guest is required.
+//
+// Example: {"guest":{"guestContact":{"email":"sam.lee@example.com","firstName":"Sam","lastName":"Lee"}},"guestType":1}
+type VenueAdditionalGuestInput struct {
+	// ArrivalDate An iVvy date, "yyyy-mm-dd".
+	//
+	// Example: 2026-05-09
+	ArrivalDate *VenueDate `json:"arrivalDate,omitempty"`
+
+	// DepartureDate An iVvy date, "yyyy-mm-dd".
+	//
+	// Example: 2026-05-09
+	DepartureDate *VenueDate `json:"departureDate,omitempty"`
+
+	// Guest A guest, found by id or else by email, firstName and lastName
+	// (ignoring case); a guest not found is created. guestContact is
+	// required for a new guest. A guest that appears more than once in a
+	// request takes the details of its first appearance. An anonymised
+	// guest cannot be added by id.
+	//
+	//
+	// Example: {"id":101,"primaryPhone":"0419111222"}
+	Guest   *VenueGuestInput `json:"guest,omitempty"`
+	GuestId *int64           `json:"guestId,omitempty"`
+
+	// GuestType 1 sharer, 2 accompanying (open set); required for a new guest.
+	GuestType *int `json:"guestType,omitempty"`
+}
+
+// VenueAdditionalGuestRef Example: {"guestContactId":43277,"guestId":103,"guestType":2}
+type VenueAdditionalGuestRef struct {
+	// GuestContactId An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	GuestContactId *NullableInteger `json:"guestContactId,omitempty"`
+
+	// GuestId An integer that the server may send as a JSON number or as a string of digits.
+	GuestId *Integer `json:"guestId,omitempty"`
+
+	// GuestType 1 sharer, 2 accompanying (open set).
+	GuestType *int `json:"guestType,omitempty"`
 }
 
 // VenueAddress A venue's postal address (the iVvy address format plus countryName).
@@ -3071,6 +3438,275 @@ type VenueBeveragePackageSummary struct {
 	MinimumPax       *NullableInteger `json:"minimumPax,omitempty"`
 	Name             *string          `json:"name,omitempty"`
 	SmallDescription *string          `json:"smallDescription,omitempty"`
+}
+
+// VenueBookingAccommodation An accommodation group (a block of one room type) of a venue booking.
+//
+// Example: {"barId":null,"bookingId":4304,"costcenterId":1376,"createdDate":"2026-08-22 06:43:24 UTC","cutOffDate":"2026-08-15","dayRates":[{"bookingDate":"2026-08-27","cost":180,"discount":10,"numFreeRooms":1,"numPayableByGuest":11,"numRooms":11}],"endDate":"2026-08-28","excludedTaxIds":[],"id":1432,"includeInPackage":false,"modifiedDate":"2026-08-22 06:43:24 UTC","overrideCapacity":true,"roomId":76,"roomOptions":[],"roomVenueId":178,"startDate":"2026-08-27","venueId":178}
+type VenueBookingAccommodation struct {
+	// BarId An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	BarId *NullableInteger `json:"barId,omitempty"`
+
+	// BookingId An integer that the server may send as a JSON number or as a string of digits.
+	BookingId *Integer `json:"bookingId,omitempty"`
+
+	// CostcenterId An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	CostcenterId *NullableInteger `json:"costcenterId,omitempty"`
+
+	// CreatedDate An iVvy timestamp that may be unset: null or "" (both decode as the
+	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	CreatedDate *NullableTimestamp `json:"createdDate,omitempty"`
+
+	// CutOffDate An iVvy date, "yyyy-mm-dd", that may be unset (null or "").
+	//
+	// Example: 2026-05-09
+	CutOffDate               *VenueNullableDate                  `json:"cutOffDate,omitempty"`
+	DayRates                 *[]VenueBookingAccommodationDayRate `json:"dayRates,omitempty"`
+	DayRatesActual           *[]VenueBookingAccommodationDayRate `json:"dayRatesActual,omitempty"`
+	DayRatesActualMultiOcc   *[]VenueBookingAccommodationDayRate `json:"dayRatesActualMultiOcc,omitempty"`
+	DayRatesForecast         *[]VenueBookingAccommodationDayRate `json:"dayRatesForecast,omitempty"`
+	DayRatesForecastMultiOcc *[]VenueBookingAccommodationDayRate `json:"dayRatesForecastMultiOcc,omitempty"`
+	DayRatesMultiOcc         *[]VenueBookingAccommodationDayRate `json:"dayRatesMultiOcc,omitempty"`
+	DayRatesNet              *[]VenueBookingAccommodationDayRate `json:"dayRatesNet,omitempty"`
+	DayRatesNetMultiOcc      *[]VenueBookingAccommodationDayRate `json:"dayRatesNetMultiOcc,omitempty"`
+
+	// EndDate An iVvy date, "yyyy-mm-dd", that may be unset (null or "").
+	//
+	// Example: 2026-05-09
+	EndDate        *VenueNullableDate `json:"endDate,omitempty"`
+	ExcludedTaxIds *[]Integer         `json:"excludedTaxIds,omitempty"`
+
+	// Id An integer that the server may send as a JSON number or as a string of digits.
+	Id               Integer `json:"id"`
+	IncludeInPackage *bool   `json:"includeInPackage,omitempty"`
+
+	// ModifiedDate An iVvy timestamp that may be unset: null or "" (both decode as the
+	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	ModifiedDate     *NullableTimestamp `json:"modifiedDate,omitempty"`
+	OverrideCapacity *bool              `json:"overrideCapacity,omitempty"`
+
+	// RoomId An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	RoomId      *NullableInteger                       `json:"roomId,omitempty"`
+	RoomOptions *[]VenueBookingAccommodationRoomOption `json:"roomOptions,omitempty"`
+
+	// RoomVenueId An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	RoomVenueId *NullableInteger `json:"roomVenueId,omitempty"`
+
+	// StartDate An iVvy date, "yyyy-mm-dd", that may be unset (null or "").
+	//
+	// Example: 2026-05-09
+	StartDate *VenueNullableDate `json:"startDate,omitempty"`
+
+	// VenueId An integer that the server may send as a JSON number or as a string of digits.
+	VenueId *Integer `json:"venueId,omitempty"`
+}
+
+// VenueBookingAccommodationCollection Example: {"meta":{"count":1,"perPage":1,"start":0,"totalResults":1},"results":[{"barId":null,"bookingId":4304,"dayRates":[],"endDate":"2026-08-28","id":1432,"overrideCapacity":false,"roomId":76,"roomOptions":[],"roomVenueId":178,"startDate":"2026-08-27","venueId":178}]}
+type VenueBookingAccommodationCollection struct {
+	// Meta Paging facts of a collection; any key may be absent.
+	Meta    *CollectionMeta             `json:"meta,omitempty"`
+	Results []VenueBookingAccommodation `json:"results"`
+}
+
+// VenueBookingAccommodationDayRate The rooms and rate of an accommodation group on one day; occType is
+// set in the multi-occupancy lists and numFreeRooms (complimentary
+// rooms, counted in numRooms) in dayRates and dayRatesMultiOcc.
+//
+// Example: {"bookingDate":"2026-08-28","cost":190,"discount":10,"numPayableByGuest":12,"numRooms":12}
+type VenueBookingAccommodationDayRate struct {
+	// BookingDate An iVvy date, "yyyy-mm-dd".
+	//
+	// Example: 2026-05-09
+	BookingDate *VenueDate `json:"bookingDate,omitempty"`
+
+	// Cost A decimal number that may be null (decodes as 0), sent as a JSON
+	// number or as a numeric string.
+	//
+	//
+	// Example: 12.5
+	Cost *VenueNullableDecimal `json:"cost,omitempty"`
+
+	// Discount A decimal number that may be null (decodes as 0), sent as a JSON
+	// number or as a numeric string.
+	//
+	//
+	// Example: 12.5
+	Discount *VenueNullableDecimal `json:"discount,omitempty"`
+
+	// NumFreeRooms An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	NumFreeRooms *NullableInteger `json:"numFreeRooms,omitempty"`
+
+	// NumPayableByGuest An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	NumPayableByGuest *NullableInteger `json:"numPayableByGuest,omitempty"`
+
+	// NumRooms An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	NumRooms *NullableInteger `json:"numRooms,omitempty"`
+
+	// OccType 1 single, 2 double, 3 triple, 4 quad (open set).
+	OccType *int `json:"occType,omitempty"`
+}
+
+// VenueBookingAccommodationDayRateInput The rooms and rate of an accommodation group on one day.
+//
+// Example: {"bookingDate":"2026-08-27","cost":180,"numPayableByGuest":0,"numRooms":5}
+type VenueBookingAccommodationDayRateInput struct {
+	// BookingDate An iVvy date, "yyyy-mm-dd".
+	//
+	// Example: 2026-05-09
+	BookingDate VenueDate `json:"bookingDate"`
+
+	// Cost The rate per room; including or excluding tax as the venue is set up.
+	Cost float32 `json:"cost"`
+
+	// Discount A discount (net rates only).
+	Discount *float32 `json:"discount,omitempty"`
+
+	// NumPayableByGuest How many of the rooms the guests pay for rather than the booking's master account.
+	NumPayableByGuest *int `json:"numPayableByGuest,omitempty"`
+	NumRooms          int  `json:"numRooms"`
+}
+
+// VenueBookingAccommodationOccupancyRateInput The rooms and rate of an accommodation group on one day for one occupancy.
+//
+// Example: {"bookingDate":"2026-08-27","cost":210,"numPayableByGuest":0,"numRooms":5,"occType":2}
+type VenueBookingAccommodationOccupancyRateInput struct {
+	// BookingDate An iVvy date, "yyyy-mm-dd".
+	//
+	// Example: 2026-05-09
+	BookingDate VenueDate `json:"bookingDate"`
+	Cost        float32   `json:"cost"`
+
+	// Discount A discount (net rates only).
+	Discount          *float32 `json:"discount,omitempty"`
+	NumPayableByGuest *int     `json:"numPayableByGuest,omitempty"`
+	NumRooms          int      `json:"numRooms"`
+
+	// OccType 1 single, 2 double, 3 triple, 4 quad (open set).
+	OccType int `json:"occType"`
+}
+
+// VenueBookingAccommodationRoomOption A room option on one day of an accommodation group, with its totals.
+// The page's table names the commission field commission; its example
+// sends commssion. Both are accepted.
+//
+// Example: {"bookingDate":"2026-08-27","commission":3,"costcenterId":1377,"discount":10,"excludedTaxIds":[],"numOptions":1,"numPayableByGuest":11,"numRooms":11,"price":65,"priceType":1,"roomOptionId":35,"totalAmount":715,"totalDiscount":10,"totalTaxAmount":65.01}
+type VenueBookingAccommodationRoomOption struct {
+	// BookingDate An iVvy date, "yyyy-mm-dd".
+	//
+	// Example: 2026-05-09
+	BookingDate *VenueDate `json:"bookingDate,omitempty"`
+
+	// Commission A decimal number that may be null (decodes as 0), sent as a JSON
+	// number or as a numeric string.
+	//
+	//
+	// Example: 12.5
+	Commission *VenueNullableDecimal `json:"commission,omitempty"`
+
+	// Commssion A decimal number that may be null (decodes as 0), sent as a JSON
+	// number or as a numeric string.
+	//
+	//
+	// Example: 12.5
+	Commssion *VenueNullableDecimal `json:"commssion,omitempty"`
+
+	// CostcenterId An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	CostcenterId *NullableInteger `json:"costcenterId,omitempty"`
+
+	// Discount A decimal number that may be null (decodes as 0), sent as a JSON
+	// number or as a numeric string.
+	//
+	//
+	// Example: 12.5
+	Discount       *VenueNullableDecimal `json:"discount,omitempty"`
+	ExcludedTaxIds *[]Integer            `json:"excludedTaxIds,omitempty"`
+
+	// NumOptions An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	NumOptions *NullableInteger `json:"numOptions,omitempty"`
+
+	// NumOptionsPerRoom An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	NumOptionsPerRoom *NullableInteger `json:"numOptionsPerRoom,omitempty"`
+
+	// NumPayableByGuest An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	NumPayableByGuest *NullableInteger `json:"numPayableByGuest,omitempty"`
+
+	// NumRooms An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	NumRooms *NullableInteger `json:"numRooms,omitempty"`
+
+	// Price A decimal number that may be null (decodes as 0), sent as a JSON
+	// number or as a numeric string.
+	//
+	//
+	// Example: 12.5
+	Price *VenueNullableDecimal `json:"price,omitempty"`
+
+	// PriceType 1 per room, 2 per guest (open set).
+	PriceType *int `json:"priceType,omitempty"`
+
+	// RoomOptionId An integer that the server may send as a JSON number or as a string of digits.
+	RoomOptionId *Integer `json:"roomOptionId,omitempty"`
+
+	// TotalAmount A decimal number that may be null (decodes as 0), sent as a JSON
+	// number or as a numeric string.
+	//
+	//
+	// Example: 12.5
+	TotalAmount *VenueNullableDecimal `json:"totalAmount,omitempty"`
+
+	// TotalDiscount A decimal number that may be null (decodes as 0), sent as a JSON
+	// number or as a numeric string.
+	//
+	//
+	// Example: 12.5
+	TotalDiscount *VenueNullableDecimal `json:"totalDiscount,omitempty"`
+
+	// TotalTaxAmount A decimal number that may be null (decodes as 0), sent as a JSON
+	// number or as a numeric string.
+	//
+	//
+	// Example: 12.5
+	TotalTaxAmount *VenueNullableDecimal `json:"totalTaxAmount,omitempty"`
+}
+
+// VenueBookingAccommodationRoomOptionInput A room option (an extra such as breakfast) on one day of an
+// accommodation group. Each option may appear once per day; the last
+// one sent wins. Zero numRooms, numOptions and price remove it.
+// numRooms and numPayableByGuest may not exceed the day's numRooms.
+//
+// Example: {"bookingDate":"2026-08-27","excludedTaxIds":[],"numOptions":1,"numPayableByGuest":0,"numRooms":11,"price":25,"priceType":1,"roomOptionId":35}
+type VenueBookingAccommodationRoomOptionInput struct {
+	// BookingDate An iVvy date, "yyyy-mm-dd".
+	//
+	// Example: 2026-05-09
+	BookingDate    VenueDate `json:"bookingDate"`
+	CostcenterId   *int64    `json:"costcenterId,omitempty"`
+	ExcludedTaxIds *[]int64  `json:"excludedTaxIds,omitempty"`
+
+	// NumOptions How many options each room or guest gets.
+	NumOptions *int `json:"numOptions,omitempty"`
+
+	// NumOptionsPerRoom The former name of numOptions, no longer recognised since October 2024.
+	// Deprecated: this property has been marked as deprecated upstream, but no `x-deprecated-reason` was set
+	NumOptionsPerRoom *int    `json:"numOptionsPerRoom,omitempty"`
+	NumPayableByGuest *int    `json:"numPayableByGuest,omitempty"`
+	NumRooms          int     `json:"numRooms"`
+	Price             float32 `json:"price"`
+
+	// PriceType 1 per room, 2 per guest (open set).
+	PriceType    *int  `json:"priceType,omitempty"`
+	RoomOptionId int64 `json:"roomOptionId"`
 }
 
 // VenueBookingCustomField The definition of a custom field of venue bookings.
@@ -3225,6 +3861,12 @@ type VenueEventTypeCollection struct {
 	Meta    *CollectionMeta  `json:"meta,omitempty"`
 	Results []VenueEventType `json:"results"`
 }
+
+// VenueFailedRoom One room that the action could not change. The pages list the failure
+// codes and their messages but not the object's keys.
+//
+// Example: {"code":1,"id":4002,"message":"The room has already been cancelled"}
+type VenueFailedRoom map[string]interface{}
 
 // VenueFile An image or other file stored by iVvy.
 //
@@ -3403,6 +4045,109 @@ type VenueGetVenueListRequest struct {
 type VenueGetVenueRequest struct {
 	// Id The venue.
 	Id int64 `json:"id"`
+}
+
+// VenueGuest A guest of a room reservation. When isAnonymised is true the personal
+// details are empty and cannot be recovered.
+//
+// Example: {"address":{"city":"Brisbane","countryCode":"AU","line1":"123 Some Street","line2":"","line3":"","line4":"","postalCode":"4001","stateCode":"QLD","stateName":""},"createdDate":"2026-08-17 14:52:21 UTC","guestContact":{"createdDate":"2026-08-17 14:52:21 UTC","email":"lee.wong@example.com","firstName":"Lee","id":432,"lastName":"Wong","modifiedDate":"2026-08-17 14:52:21 UTC","phone":""},"id":543,"isAnonymised":false,"modifiedDate":"2026-08-17 14:52:21 UTC","primaryPhone":"0709876543"}
+type VenueGuest struct {
+	// Address A guest's postal address in the iVvy address format; null when not given.
+	//
+	// Example: {"city":"Brisbane","countryCode":"AU","line1":"123 Some Street","line2":"","line3":"","line4":"","postalCode":"4001","stateCode":"QLD","stateName":""}
+	Address *VenueGuestAddress `json:"address,omitempty"`
+
+	// CreatedDate An iVvy timestamp that may be unset: null or "" (both decode as the
+	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	CreatedDate *NullableTimestamp `json:"createdDate,omitempty"`
+
+	// GuestContact The contact details of a guest; empty once the guest is anonymised.
+	//
+	// Example: {"createdDate":"2026-08-17 18:43:33 UTC","email":"jane.doe@example.com","firstName":"Jane","id":800,"lastName":"Doe","modifiedDate":"2026-08-17 18:43:33 UTC","phone":"0412654789"}
+	GuestContact *VenueGuestContact `json:"guestContact,omitempty"`
+
+	// Id An integer that the server may send as a JSON number or as a string of digits.
+	Id           *Integer `json:"id,omitempty"`
+	IsAnonymised *bool    `json:"isAnonymised,omitempty"`
+
+	// ModifiedDate An iVvy timestamp that may be unset: null or "" (both decode as the
+	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	ModifiedDate *NullableTimestamp `json:"modifiedDate,omitempty"`
+	PrimaryPhone *string            `json:"primaryPhone,omitempty"`
+}
+
+// VenueGuestAddress A guest's postal address in the iVvy address format; null when not given.
+//
+// Example: {"city":"Brisbane","countryCode":"AU","line1":"123 Some Street","line2":"","line3":"","line4":"","postalCode":"4001","stateCode":"QLD","stateName":""}
+type VenueGuestAddress struct {
+	City        *string `json:"city,omitempty"`
+	CountryCode *string `json:"countryCode,omitempty"`
+	Line1       *string `json:"line1,omitempty"`
+	Line2       *string `json:"line2,omitempty"`
+	Line3       *string `json:"line3,omitempty"`
+	Line4       *string `json:"line4,omitempty"`
+	PostalCode  *string `json:"postalCode,omitempty"`
+	StateCode   *string `json:"stateCode,omitempty"`
+	StateName   *string `json:"stateName,omitempty"`
+}
+
+// VenueGuestContact The contact details of a guest; empty once the guest is anonymised.
+//
+// Example: {"createdDate":"2026-08-17 18:43:33 UTC","email":"jane.doe@example.com","firstName":"Jane","id":800,"lastName":"Doe","modifiedDate":"2026-08-17 18:43:33 UTC","phone":"0412654789"}
+type VenueGuestContact struct {
+	// CreatedDate An iVvy timestamp that may be unset: null or "" (both decode as the
+	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	CreatedDate *NullableTimestamp `json:"createdDate,omitempty"`
+	Email       *string            `json:"email,omitempty"`
+	FirstName   *string            `json:"firstName,omitempty"`
+
+	// Id An integer that the server may send as a JSON number or as a string of digits.
+	Id       *Integer `json:"id,omitempty"`
+	LastName *string  `json:"lastName,omitempty"`
+
+	// ModifiedDate An iVvy timestamp that may be unset: null or "" (both decode as the
+	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	ModifiedDate *NullableTimestamp `json:"modifiedDate,omitempty"`
+	Phone        *string            `json:"phone,omitempty"`
+}
+
+// VenueGuestContactInput Example: {"email":"jane.doe@example.com","firstName":"Jane","lastName":"Doe","phone":"0412123123"}
+type VenueGuestContactInput struct {
+	Email     openapi_types.Email `json:"email"`
+	FirstName string              `json:"firstName"`
+	LastName  string              `json:"lastName"`
+
+	// Phone A mobile number.
+	Phone *string `json:"phone,omitempty"`
+}
+
+// VenueGuestInput A guest, found by id or else by email, firstName and lastName
+// (ignoring case); a guest not found is created. guestContact is
+// required for a new guest. A guest that appears more than once in a
+// request takes the details of its first appearance. An anonymised
+// guest cannot be added by id.
+//
+// Example: {"id":101,"primaryPhone":"0419111222"}
+type VenueGuestInput struct {
+	// Address A postal address; stateName stands in when there is no stateCode.
+	Address *Address `json:"address,omitempty"`
+
+	// GuestContact Example: {"email":"jane.doe@example.com","firstName":"Jane","lastName":"Doe","phone":"0412123123"}
+	GuestContact *VenueGuestContactInput `json:"guestContact,omitempty"`
+
+	// Id An existing guest.
+	Id           *int64  `json:"id,omitempty"`
+	PrimaryPhone *string `json:"primaryPhone,omitempty"`
+}
+
+// VenueGuestRef Example: {"guestContactId":44321,"id":102}
+type VenueGuestRef struct {
+	// GuestContactId An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	GuestContactId *NullableInteger `json:"guestContactId,omitempty"`
+
+	// Id An integer that the server may send as a JSON number or as a string of digits.
+	Id *Integer `json:"id,omitempty"`
 }
 
 // VenueMenu A catering menu of a venue.
@@ -4215,6 +4960,192 @@ type VenueRatePlanCollection struct {
 	Results []VenueRatePlan `json:"results"`
 }
 
+// VenueReservedRoom One reserved room of a room reservation.
+//
+// Example: {"additionalGuests":[],"arrivalDate":"2026-09-01","barId":57,"cancelledDate":null,"createdDate":"2026-08-17 14:51:35 UTC","currentStatus":2,"dayRates":[{"barId":57,"cost":180,"dayDate":"2026-09-01","totalAmount":180,"totalTaxAmount":16.36}],"departureDate":"2026-09-02","excludedTaxIds":[],"groupId":7589,"guestId":542,"id":123,"isCancelled":false,"modifiedDate":"2026-08-17 14:51:35 UTC","numAdultGuests":1,"numChildGuests":0,"numRooms":1,"roomId":14,"totalAmount":180}
+type VenueReservedRoom struct {
+	AdditionalGuests *[]VenueAdditionalGuest `json:"additionalGuests,omitempty"`
+
+	// ArrivalDate An iVvy date, "yyyy-mm-dd", that may be unset (null or "").
+	//
+	// Example: 2026-05-09
+	ArrivalDate *VenueNullableDate `json:"arrivalDate,omitempty"`
+
+	// BarId An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	BarId *NullableInteger `json:"barId,omitempty"`
+
+	// CancelledDate An iVvy timestamp that may be unset: null or "" (both decode as the
+	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	CancelledDate *NullableTimestamp `json:"cancelledDate,omitempty"`
+
+	// CreatedDate An iVvy timestamp that may be unset: null or "" (both decode as the
+	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	CreatedDate *NullableTimestamp `json:"createdDate,omitempty"`
+
+	// CurrentStatus 1 not confirmed, 2 confirmed, 3 cancelled, 4 checked in, 5 checked out (open set).
+	CurrentStatus *int                        `json:"currentStatus,omitempty"`
+	DayRates      *[]VenueReservedRoomDayRate `json:"dayRates,omitempty"`
+
+	// DepartureDate An iVvy date, "yyyy-mm-dd", that may be unset (null or "").
+	//
+	// Example: 2026-05-09
+	DepartureDate  *VenueNullableDate `json:"departureDate,omitempty"`
+	ExcludedTaxIds *[]Integer         `json:"excludedTaxIds,omitempty"`
+
+	// GroupId An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	GroupId *NullableInteger `json:"groupId,omitempty"`
+
+	// Guest A guest of a room reservation. When isAnonymised is true the personal
+	// details are empty and cannot be recovered.
+	//
+	//
+	// Example: {"address":{"city":"Brisbane","countryCode":"AU","line1":"123 Some Street","line2":"","line3":"","line4":"","postalCode":"4001","stateCode":"QLD","stateName":""},"createdDate":"2026-08-17 14:52:21 UTC","guestContact":{"createdDate":"2026-08-17 14:52:21 UTC","email":"lee.wong@example.com","firstName":"Lee","id":432,"lastName":"Wong","modifiedDate":"2026-08-17 14:52:21 UTC","phone":""},"id":543,"isAnonymised":false,"modifiedDate":"2026-08-17 14:52:21 UTC","primaryPhone":"0709876543"}
+	Guest *VenueGuest `json:"guest,omitempty"`
+
+	// GuestId An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	GuestId *NullableInteger `json:"guestId,omitempty"`
+
+	// Id An integer that the server may send as a JSON number or as a string of digits.
+	Id          *Integer `json:"id,omitempty"`
+	IsCancelled *bool    `json:"isCancelled,omitempty"`
+
+	// ModifiedDate An iVvy timestamp that may be unset: null or "" (both decode as the
+	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	ModifiedDate *NullableTimestamp `json:"modifiedDate,omitempty"`
+
+	// NumAdultGuests An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	NumAdultGuests *NullableInteger `json:"numAdultGuests,omitempty"`
+
+	// NumChildGuests An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	NumChildGuests *NullableInteger `json:"numChildGuests,omitempty"`
+
+	// NumRooms An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	NumRooms *NullableInteger `json:"numRooms,omitempty"`
+
+	// OccType 1 single, 2 double, 3 triple, 4 quad (open set).
+	OccType               *int  `json:"occType,omitempty"`
+	OverrideBlockCapacity *bool `json:"overrideBlockCapacity,omitempty"`
+
+	// RoomId An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	RoomId *NullableInteger `json:"roomId,omitempty"`
+
+	// TotalAmount A decimal number that may be null (decodes as 0), sent as a JSON
+	// number or as a numeric string.
+	//
+	//
+	// Example: 12.5
+	TotalAmount *VenueNullableDecimal `json:"totalAmount,omitempty"`
+}
+
+// VenueReservedRoomDayRate Example: {"barId":57,"cost":190,"dayDate":"2026-09-02","totalAmount":190,"totalTaxAmount":17.27}
+type VenueReservedRoomDayRate struct {
+	// BarId An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	BarId *NullableInteger `json:"barId,omitempty"`
+
+	// Cost A decimal number that may be null (decodes as 0), sent as a JSON
+	// number or as a numeric string.
+	//
+	//
+	// Example: 12.5
+	Cost *VenueNullableDecimal `json:"cost,omitempty"`
+
+	// DayDate An iVvy date, "yyyy-mm-dd".
+	//
+	// Example: 2026-05-09
+	DayDate *VenueDate `json:"dayDate,omitempty"`
+
+	// TotalAmount A decimal number that may be null (decodes as 0), sent as a JSON
+	// number or as a numeric string.
+	//
+	//
+	// Example: 12.5
+	TotalAmount *VenueNullableDecimal `json:"totalAmount,omitempty"`
+
+	// TotalTaxAmount A decimal number that may be null (decodes as 0), sent as a JSON
+	// number or as a numeric string.
+	//
+	//
+	// Example: 12.5
+	TotalTaxAmount *VenueNullableDecimal `json:"totalTaxAmount,omitempty"`
+}
+
+// VenueReservedRoomDayRateInput Example: {"cost":100,"dayDate":"2026-01-01"}
+type VenueReservedRoomDayRateInput struct {
+	// Cost The rate; including or excluding tax as the venue is set up.
+	Cost float32 `json:"cost"`
+
+	// DayDate An iVvy date, "yyyy-mm-dd".
+	//
+	// Example: 2026-05-09
+	DayDate VenueDate `json:"dayDate"`
+}
+
+// VenueReservedRoomInput One room of a reservation. Adding a room requires guest, groupId,
+// arrivalDate, departureDate, numAdultGuests, numChildGuests and
+// dayRates.
+//
+// Example: {"arrivalDate":"2026-01-01","dayRates":[{"cost":100,"dayDate":"2026-01-01"},{"cost":101,"dayDate":"2026-01-02"}],"departureDate":"2026-01-03","id":400}
+type VenueReservedRoomInput struct {
+	// AdditionalGuests When sent, the room's new list of additional guests (keep one by sending its guestId).
+	AdditionalGuests *[]VenueAdditionalGuestInput `json:"additionalGuests,omitempty"`
+
+	// ArrivalDate An iVvy date, "yyyy-mm-dd".
+	//
+	// Example: 2026-05-09
+	ArrivalDate *VenueDate                       `json:"arrivalDate,omitempty"`
+	DayRates    *[]VenueReservedRoomDayRateInput `json:"dayRates,omitempty"`
+
+	// DepartureDate An iVvy date, "yyyy-mm-dd".
+	//
+	// Example: 2026-05-09
+	DepartureDate  *VenueDate `json:"departureDate,omitempty"`
+	ExcludedTaxIds *[]int64   `json:"excludedTaxIds,omitempty"`
+
+	// ExternalReference The room's id in another system, such as a PMS.
+	ExternalReference *string `json:"externalReference,omitempty"`
+
+	// GroupId The accommodation group the room comes from.
+	GroupId *int64 `json:"groupId,omitempty"`
+
+	// Guest A guest, found by id or else by email, firstName and lastName
+	// (ignoring case); a guest not found is created. guestContact is
+	// required for a new guest. A guest that appears more than once in a
+	// request takes the details of its first appearance. An anonymised
+	// guest cannot be added by id.
+	//
+	//
+	// Example: {"id":101,"primaryPhone":"0419111222"}
+	Guest *VenueGuestInput `json:"guest,omitempty"`
+
+	// Id The reserved room to change; omit to add a room.
+	Id             *int64 `json:"id,omitempty"`
+	NumAdultGuests *int   `json:"numAdultGuests,omitempty"`
+	NumChildGuests *int   `json:"numChildGuests,omitempty"`
+
+	// OccType 1 single, 2 double, 3 triple, 4 quad (open set).
+	OccType               *int  `json:"occType,omitempty"`
+	OverrideBlockCapacity *bool `json:"overrideBlockCapacity,omitempty"`
+}
+
+// VenueReservedRoomRef Example: {"additionalGuests":[{"guestContactId":43277,"guestId":103,"guestType":2}],"guest":{"guestContactId":44321,"id":102},"id":4002}
+type VenueReservedRoomRef struct {
+	AdditionalGuests *[]VenueAdditionalGuestRef `json:"additionalGuests,omitempty"`
+
+	// Guest Example: {"guestContactId":44321,"id":102}
+	Guest *VenueGuestRef `json:"guest,omitempty"`
+
+	// Id An integer that the server may send as a JSON number or as a string of digits.
+	Id *Integer `json:"id,omitempty"`
+}
+
 // VenueResource Equipment or another resource a venue hires out.
 //
 // Example: {"canBookByHour":true,"categoryId":1,"code":"PROJ","costcenterId":3,"createdDate":"2025-12-20 11:09:38 UTC","dailyCost":110,"hasSubResources":false,"hourlyCost":0,"id":3,"isRestrictedToSpaces":true,"isViewable":true,"longDescription":null,"modifiedDate":"2026-01-10 06:51:47 UTC","name":"Data projector","quantity":12,"shortDescription":"","venueId":1}
@@ -4387,6 +5318,89 @@ type VenueRoomOptionCollection struct {
 	Results []VenueRoomOption `json:"results"`
 }
 
+// VenueRoomReservation A room reservation of a venue booking.
+//
+// Example: {"bookingId":4248,"canBeEdited":true,"createdDate":"2026-08-17 14:51:35 UTC","currentStatus":2,"id":3241,"isFromGroup":true,"mainGuest":{"address":null,"createdDate":"2026-08-17 14:51:35 UTC","guestContact":{"createdDate":"2026-08-17 14:51:35 UTC","email":"ana.silva@example.com","firstName":"Ana","id":431,"lastName":"Silva","modifiedDate":"2026-08-17 14:51:35 UTC","phone":"0412345678"},"id":542,"isAnonymised":false,"modifiedDate":"2026-08-17 14:51:35 UTC","primaryPhone":"0412345678"},"mainGuestId":542,"modifiedDate":"2026-08-17 14:51:35 UTC","reference":164,"rooms":[],"totalAmount":180,"venueId":131}
+type VenueRoomReservation struct {
+	// BookingId An integer that the server may send as a JSON number or as a string of digits.
+	BookingId   *Integer `json:"bookingId,omitempty"`
+	CanBeEdited *bool    `json:"canBeEdited,omitempty"`
+
+	// CancelledDate An iVvy timestamp that may be unset: null or "" (both decode as the
+	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	CancelledDate *NullableTimestamp `json:"cancelledDate,omitempty"`
+
+	// CreatedDate An iVvy timestamp that may be unset: null or "" (both decode as the
+	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	CreatedDate *NullableTimestamp `json:"createdDate,omitempty"`
+
+	// CurrentStatus 1 not confirmed, 2 confirmed, 3 cancelled, 4 checked in, 5 checked out (open set).
+	CurrentStatus *int `json:"currentStatus,omitempty"`
+
+	// Id An integer that the server may send as a JSON number or as a string of digits.
+	Id Integer `json:"id"`
+
+	// IsFromGroup Whether the rooms come from accommodation groups.
+	IsFromGroup *bool `json:"isFromGroup,omitempty"`
+
+	// MainGuest A guest of a room reservation. When isAnonymised is true the personal
+	// details are empty and cannot be recovered.
+	//
+	//
+	// Example: {"address":{"city":"Brisbane","countryCode":"AU","line1":"123 Some Street","line2":"","line3":"","line4":"","postalCode":"4001","stateCode":"QLD","stateName":""},"createdDate":"2026-08-17 14:52:21 UTC","guestContact":{"createdDate":"2026-08-17 14:52:21 UTC","email":"lee.wong@example.com","firstName":"Lee","id":432,"lastName":"Wong","modifiedDate":"2026-08-17 14:52:21 UTC","phone":""},"id":543,"isAnonymised":false,"modifiedDate":"2026-08-17 14:52:21 UTC","primaryPhone":"0709876543"}
+	MainGuest *VenueGuest `json:"mainGuest,omitempty"`
+
+	// MainGuestId An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	MainGuestId *NullableInteger `json:"mainGuestId,omitempty"`
+
+	// ModifiedDate An iVvy timestamp that may be unset: null or "" (both decode as the
+	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	ModifiedDate *NullableTimestamp `json:"modifiedDate,omitempty"`
+
+	// Reference An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	Reference *NullableInteger     `json:"reference,omitempty"`
+	Rooms     *[]VenueReservedRoom `json:"rooms,omitempty"`
+
+	// TotalAmount A decimal number that may be null (decodes as 0), sent as a JSON
+	// number or as a numeric string.
+	//
+	//
+	// Example: 12.5
+	TotalAmount *VenueNullableDecimal `json:"totalAmount,omitempty"`
+
+	// VenueId An integer that the server may send as a JSON number or as a string of digits.
+	VenueId *Integer `json:"venueId,omitempty"`
+}
+
+// VenueRoomReservationCollection Example: {"meta":{"count":1,"perPage":5,"start":0,"totalResults":1},"results":[{"bookingId":4248,"currentStatus":1,"id":3241,"isFromGroup":true,"mainGuest":null,"mainGuestId":542,"reference":164,"rooms":[],"totalAmount":"180.00","venueId":131}]}
+type VenueRoomReservationCollection struct {
+	// Meta Paging facts of a collection; any key may be absent.
+	Meta    *CollectionMeta        `json:"meta,omitempty"`
+	Results []VenueRoomReservation `json:"results"`
+}
+
+// VenueRoomReservationSaveResult The answer of addOrUpdateBookingRoomReservation: the reservation's id
+// and reference and the ids of its guests, with rooms in the order they
+// were sent.
+//
+// Example: {"id":123,"mainGuest":{"guestContactId":43213,"id":101},"reference":"45","rooms":[{"additionalGuests":[],"guest":{"guestContactId":43213,"id":101},"id":4001}],"success":true}
+type VenueRoomReservationSaveResult struct {
+	// Id An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	Id *NullableInteger `json:"id,omitempty"`
+
+	// MainGuest Example: {"guestContactId":44321,"id":102}
+	MainGuest *VenueGuestRef `json:"mainGuest,omitempty"`
+
+	// Reference An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	Reference *NullableInteger        `json:"reference,omitempty"`
+	Rooms     *[]VenueReservedRoomRef `json:"rooms,omitempty"`
+	Success   *bool                   `json:"success,omitempty"`
+}
+
 // VenueSessionType A type of booking session.
 //
 // Example: {"id":2,"name":"Plenary"}
@@ -4409,6 +5423,13 @@ type VenueSessionTypeCollection struct {
 //
 // Example: 4227
 type VenueStringOrNumber = json.RawMessage
+
+// VenueSuccessResult The answer of actions that only report whether they worked.
+//
+// Example: {"success":true}
+type VenueSuccessResult struct {
+	Success bool `json:"success"`
+}
 
 // VenueSummary A venue the key's user can see, as getVenueList describes it.
 //
@@ -4631,6 +5652,12 @@ type GetSponsorshipListJSONRequestBody = GetSponsorshipListRequest
 // InviteContactsJSONRequestBody defines body for InviteContacts for application/json ContentType.
 type InviteContactsJSONRequestBody = InviteContactsRequest
 
+// AddOrUpdateBookingAccommodationJSONRequestBody defines body for AddOrUpdateBookingAccommodation for application/json ContentType.
+type AddOrUpdateBookingAccommodationJSONRequestBody = AddOrUpdateBookingAccommodationRequest
+
+// AddOrUpdateBookingRoomReservationJSONRequestBody defines body for AddOrUpdateBookingRoomReservation for application/json ContentType.
+type AddOrUpdateBookingRoomReservationJSONRequestBody = AddOrUpdateBookingRoomReservationRequest
+
 // AddOrUpdateFunctionSpaceJSONRequestBody defines body for AddOrUpdateFunctionSpace for application/json ContentType.
 type AddOrUpdateFunctionSpaceJSONRequestBody = AddOrUpdateFunctionSpaceRequest
 
@@ -4640,17 +5667,41 @@ type AddOrUpdateFunctionSpaceCategoryJSONRequestBody = AddOrUpdateFunctionSpaceC
 // AddOrUpdateGuestRoomJSONRequestBody defines body for AddOrUpdateGuestRoom for application/json ContentType.
 type AddOrUpdateGuestRoomJSONRequestBody = AddOrUpdateGuestRoomRequest
 
+// AddOrUpdateRatePlanBookingRulesCollectionJSONRequestBody defines body for AddOrUpdateRatePlanBookingRulesCollection for application/json ContentType.
+type AddOrUpdateRatePlanBookingRulesCollectionJSONRequestBody = AddOrUpdateRatePlanBookingRulesCollectionRequest
+
+// AddOrUpdateRoomCountsCollectionJSONRequestBody defines body for AddOrUpdateRoomCountsCollection for application/json ContentType.
+type AddOrUpdateRoomCountsCollectionJSONRequestBody = AddOrUpdateRoomCountsCollectionRequest
+
+// AddOrUpdateRoomDynamicRatesCollectionJSONRequestBody defines body for AddOrUpdateRoomDynamicRatesCollection for application/json ContentType.
+type AddOrUpdateRoomDynamicRatesCollectionJSONRequestBody = AddOrUpdateRoomDynamicRatesCollectionRequest
+
+// CancelBookingRoomReservationJSONRequestBody defines body for CancelBookingRoomReservation for application/json ContentType.
+type CancelBookingRoomReservationJSONRequestBody = CancelBookingRoomReservationRequest
+
+// ChangeStatusOfBookingRoomReservationJSONRequestBody defines body for ChangeStatusOfBookingRoomReservation for application/json ContentType.
+type ChangeStatusOfBookingRoomReservationJSONRequestBody = ChangeStatusOfBookingRoomReservationRequest
+
+// ConfirmBookingRoomReservationJSONRequestBody defines body for ConfirmBookingRoomReservation for application/json ContentType.
+type ConfirmBookingRoomReservationJSONRequestBody = ConfirmBookingRoomReservationRequest
+
 // GetAvailableFunctionSpacesJSONRequestBody defines body for GetAvailableFunctionSpaces for application/json ContentType.
 type GetAvailableFunctionSpacesJSONRequestBody = GetAvailableFunctionSpacesRequest
 
 // GetBeveragePackageListJSONRequestBody defines body for GetBeveragePackageList for application/json ContentType.
 type GetBeveragePackageListJSONRequestBody = GetBeveragePackageListRequest
 
+// GetBookingAccommodationListJSONRequestBody defines body for GetBookingAccommodationList for application/json ContentType.
+type GetBookingAccommodationListJSONRequestBody = GetBookingAccommodationListRequest
+
 // GetBookingCustomFieldListJSONRequestBody defines body for GetBookingCustomFieldList for application/json ContentType.
 type GetBookingCustomFieldListJSONRequestBody = GetBookingCustomFieldListRequest
 
 // GetBookingReleaseScheduleJSONRequestBody defines body for GetBookingReleaseSchedule for application/json ContentType.
 type GetBookingReleaseScheduleJSONRequestBody = GetBookingReleaseScheduleRequest
+
+// GetBookingRoomReservationListJSONRequestBody defines body for GetBookingRoomReservationList for application/json ContentType.
+type GetBookingRoomReservationListJSONRequestBody = GetBookingRoomReservationListRequest
 
 // VenueGetCostCenterListJSONRequestBody defines body for VenueGetCostCenterList for application/json ContentType.
 type VenueGetCostCenterListJSONRequestBody = VenueGetCostCenterListRequest
@@ -4732,6 +5783,18 @@ type GetVenueRoomListJSONRequestBody = GetVenueRoomListRequest
 
 // GetVenueRoomOptionListJSONRequestBody defines body for GetVenueRoomOptionList for application/json ContentType.
 type GetVenueRoomOptionListJSONRequestBody = GetVenueRoomOptionListRequest
+
+// RemoveBookingAccommodationJSONRequestBody defines body for RemoveBookingAccommodation for application/json ContentType.
+type RemoveBookingAccommodationJSONRequestBody = RemoveBookingAccommodationRequest
+
+// RemoveBookingRoomReservationJSONRequestBody defines body for RemoveBookingRoomReservation for application/json ContentType.
+type RemoveBookingRoomReservationJSONRequestBody = RemoveBookingRoomReservationRequest
+
+// RemoveRoomDynamicRatesJSONRequestBody defines body for RemoveRoomDynamicRates for application/json ContentType.
+type RemoveRoomDynamicRatesJSONRequestBody = RemoveRoomDynamicRatesRequest
+
+// UpdateBookingRoomReservationGuestContactJSONRequestBody defines body for UpdateBookingRoomReservationGuestContact for application/json ContentType.
+type UpdateBookingRoomReservationGuestContactJSONRequestBody = UpdateBookingRoomReservationGuestContactRequest
 
 // Getter for additional properties for ContactListFilter. Returns the specified
 // element and whether it was found
@@ -5636,6 +6699,78 @@ type ClientInterface interface {
 	// Corresponds with POST /api/1.0/test?action=ping (the `Ping` operationId).
 	Ping(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
 
+	// AddOrUpdateBookingAccommodationWithBody Add an accommodation group to a booking, or update one
+	//
+	// Without id, adds an accommodation group (a block of one room
+	// type under a rate plan) to a venue booking; dayRates (or
+	// dayRatesMultiOcc when the venue prices by occupancy) are then
+	// required. With id, overlays the given fields on that group.
+	// When the group's dates change, rates and room options outside
+	// the new dates are removed, the new dates need rates, and the
+	// booking's accommodation dates grow to cover the group. Fails
+	// when the booking cannot take accommodation blocks, and with
+	// specificCode 24248 when the data is invalid (the additional
+	// messages say what).
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /api/1.0/venue?action=addOrUpdateBookingAccommodation (the `AddOrUpdateBookingAccommodation` operationId).
+	AddOrUpdateBookingAccommodationWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// AddOrUpdateBookingAccommodation Add an accommodation group to a booking, or update one
+	//
+	// Without id, adds an accommodation group (a block of one room
+	// type under a rate plan) to a venue booking; dayRates (or
+	// dayRatesMultiOcc when the venue prices by occupancy) are then
+	// required. With id, overlays the given fields on that group.
+	// When the group's dates change, rates and room options outside
+	// the new dates are removed, the new dates need rates, and the
+	// booking's accommodation dates grow to cover the group. Fails
+	// when the booking cannot take accommodation blocks, and with
+	// specificCode 24248 when the data is invalid (the additional
+	// messages say what).
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /api/1.0/venue?action=addOrUpdateBookingAccommodation (the `AddOrUpdateBookingAccommodation` operationId).
+	AddOrUpdateBookingAccommodation(ctx context.Context, body AddOrUpdateBookingAccommodationJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// AddOrUpdateBookingRoomReservationWithBody Add a room reservation to a booking, or update one
+	//
+	// Without id, adds a not confirmed room reservation (mainGuest
+	// and rooms are then required; confirm it with
+	// confirmBookingRoomReservation). With id, overlays the given
+	// fields on that reservation. The booking must include
+	// accommodation, have accommodation groups, and be not
+	// confirmed, confirmed, checked in or checked out. Guests are
+	// matched by id or else by email and names; an anonymised guest
+	// cannot be added by id, so send contact details instead. The
+	// answer lists the rooms in the order sent, with guest ids.
+	// Fails with specificCode 24257 when the data is invalid.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /api/1.0/venue?action=addOrUpdateBookingRoomReservation (the `AddOrUpdateBookingRoomReservation` operationId).
+	AddOrUpdateBookingRoomReservationWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// AddOrUpdateBookingRoomReservation Add a room reservation to a booking, or update one
+	//
+	// Without id, adds a not confirmed room reservation (mainGuest
+	// and rooms are then required; confirm it with
+	// confirmBookingRoomReservation). With id, overlays the given
+	// fields on that reservation. The booking must include
+	// accommodation, have accommodation groups, and be not
+	// confirmed, confirmed, checked in or checked out. Guests are
+	// matched by id or else by email and names; an anonymised guest
+	// cannot be added by id, so send contact details instead. The
+	// answer lists the rooms in the order sent, with guest ids.
+	// Fails with specificCode 24257 when the data is invalid.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /api/1.0/venue?action=addOrUpdateBookingRoomReservation (the `AddOrUpdateBookingRoomReservation` operationId).
+	AddOrUpdateBookingRoomReservation(ctx context.Context, body AddOrUpdateBookingRoomReservationJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// AddOrUpdateFunctionSpaceWithBody Add a function space, or update one
 	//
 	// Without id, adds a function space to the venue; name, minPax,
@@ -5712,6 +6847,164 @@ type ClientInterface interface {
 	// Corresponds with POST /api/1.0/venue?action=addOrUpdateGuestRoom (the `AddOrUpdateGuestRoom` operationId).
 	AddOrUpdateGuestRoom(ctx context.Context, body AddOrUpdateGuestRoomJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
+	// AddOrUpdateRatePlanBookingRulesCollectionWithBody Open or close room types for booking under rate plans
+	//
+	// Sets, for each item, whether a room type is open (1) or closed
+	// (2) for bookings under a rate plan on every day from startDate
+	// to endDate. Only for venues connected to a distribution
+	// channel.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /api/1.0/venue?action=addOrUpdateRatePlanBookingRulesCollection (the `AddOrUpdateRatePlanBookingRulesCollection` operationId).
+	AddOrUpdateRatePlanBookingRulesCollectionWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// AddOrUpdateRatePlanBookingRulesCollection Open or close room types for booking under rate plans
+	//
+	// Sets, for each item, whether a room type is open (1) or closed
+	// (2) for bookings under a rate plan on every day from startDate
+	// to endDate. Only for venues connected to a distribution
+	// channel.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /api/1.0/venue?action=addOrUpdateRatePlanBookingRulesCollection (the `AddOrUpdateRatePlanBookingRulesCollection` operationId).
+	AddOrUpdateRatePlanBookingRulesCollection(ctx context.Context, body AddOrUpdateRatePlanBookingRulesCollectionJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// AddOrUpdateRoomCountsCollectionWithBody Set the dynamic room inventory of a venue
+	//
+	// Sets, for each item, how many rooms of a type the venue has on
+	// every day from startDate to endDate. Only for venues connected
+	// to a distribution channel.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /api/1.0/venue?action=addOrUpdateRoomCountsCollection (the `AddOrUpdateRoomCountsCollection` operationId).
+	AddOrUpdateRoomCountsCollectionWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// AddOrUpdateRoomCountsCollection Set the dynamic room inventory of a venue
+	//
+	// Sets, for each item, how many rooms of a type the venue has on
+	// every day from startDate to endDate. Only for venues connected
+	// to a distribution channel.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /api/1.0/venue?action=addOrUpdateRoomCountsCollection (the `AddOrUpdateRoomCountsCollection` operationId).
+	AddOrUpdateRoomCountsCollection(ctx context.Context, body AddOrUpdateRoomCountsCollectionJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// AddOrUpdateRoomDynamicRatesCollectionWithBody Set the dynamic rates of room types
+	//
+	// Sets, for each item, the rate of a room type under a rate plan
+	// on every day from startDate to endDate. Only for venues
+	// connected to a distribution channel.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /api/1.0/venue?action=addOrUpdateRoomDynamicRatesCollection (the `AddOrUpdateRoomDynamicRatesCollection` operationId).
+	AddOrUpdateRoomDynamicRatesCollectionWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// AddOrUpdateRoomDynamicRatesCollection Set the dynamic rates of room types
+	//
+	// Sets, for each item, the rate of a room type under a rate plan
+	// on every day from startDate to endDate. Only for venues
+	// connected to a distribution channel.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /api/1.0/venue?action=addOrUpdateRoomDynamicRatesCollection (the `AddOrUpdateRoomDynamicRatesCollection` operationId).
+	AddOrUpdateRoomDynamicRatesCollection(ctx context.Context, body AddOrUpdateRoomDynamicRatesCollectionJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// CancelBookingRoomReservationWithBody Cancel a room reservation
+	//
+	// Cancels a room reservation, or only roomIds of it. When
+	// success is false, errorType says why (open set): 0 unknown, 1
+	// already cancelled, 3 and 4 channel errors, 5 a room cannot be
+	// cancelled, 6 the status does not allow it (only not confirmed,
+	// confirmed, checked in and checked out reservations can be
+	// cancelled), 7 the reservation cannot be edited, 8 some of
+	// roomIds failed (see failedRooms).
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /api/1.0/venue?action=cancelBookingRoomReservation (the `CancelBookingRoomReservation` operationId).
+	CancelBookingRoomReservationWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// CancelBookingRoomReservation Cancel a room reservation
+	//
+	// Cancels a room reservation, or only roomIds of it. When
+	// success is false, errorType says why (open set): 0 unknown, 1
+	// already cancelled, 3 and 4 channel errors, 5 a room cannot be
+	// cancelled, 6 the status does not allow it (only not confirmed,
+	// confirmed, checked in and checked out reservations can be
+	// cancelled), 7 the reservation cannot be edited, 8 some of
+	// roomIds failed (see failedRooms).
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /api/1.0/venue?action=cancelBookingRoomReservation (the `CancelBookingRoomReservation` operationId).
+	CancelBookingRoomReservation(ctx context.Context, body CancelBookingRoomReservationJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ChangeStatusOfBookingRoomReservationWithBody Check a room reservation in or out
+	//
+	// Sets the status of a room reservation, or of roomIds of it, to
+	// 4 (checked in) or 5 (checked out); confirming, cancelling and
+	// removing have their own actions. When success is false,
+	// errorType says why (open set): 0 unknown, 1 the status is
+	// unchanged, 2 the current status cannot move to the new one, 3
+	// the new status is not supported, 4 the reservation cannot be
+	// edited, 5 some of roomIds failed (see failedRooms).
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /api/1.0/venue?action=changeStatusOfBookingRoomReservation (the `ChangeStatusOfBookingRoomReservation` operationId).
+	ChangeStatusOfBookingRoomReservationWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ChangeStatusOfBookingRoomReservation Check a room reservation in or out
+	//
+	// Sets the status of a room reservation, or of roomIds of it, to
+	// 4 (checked in) or 5 (checked out); confirming, cancelling and
+	// removing have their own actions. When success is false,
+	// errorType says why (open set): 0 unknown, 1 the status is
+	// unchanged, 2 the current status cannot move to the new one, 3
+	// the new status is not supported, 4 the reservation cannot be
+	// edited, 5 some of roomIds failed (see failedRooms).
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /api/1.0/venue?action=changeStatusOfBookingRoomReservation (the `ChangeStatusOfBookingRoomReservation` operationId).
+	ChangeStatusOfBookingRoomReservation(ctx context.Context, body ChangeStatusOfBookingRoomReservationJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ConfirmBookingRoomReservationWithBody Confirm a room reservation
+	//
+	// Confirms a room reservation, or only roomIds of it. When
+	// success is false, errorType says why (open set): 0 unknown, 1
+	// already confirmed, 2 cancelled, 3 no rooms to confirm, 4 the
+	// accommodation group cannot confirm the room, 5 not enough
+	// rooms left in the group, 6 and 8 channel errors, 7 a room
+	// cannot be confirmed, 9 the reservation cannot be edited, 10
+	// some of roomIds failed (see failedRooms).
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /api/1.0/venue?action=confirmBookingRoomReservation (the `ConfirmBookingRoomReservation` operationId).
+	ConfirmBookingRoomReservationWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ConfirmBookingRoomReservation Confirm a room reservation
+	//
+	// Confirms a room reservation, or only roomIds of it. When
+	// success is false, errorType says why (open set): 0 unknown, 1
+	// already confirmed, 2 cancelled, 3 no rooms to confirm, 4 the
+	// accommodation group cannot confirm the room, 5 not enough
+	// rooms left in the group, 6 and 8 channel errors, 7 a room
+	// cannot be confirmed, 9 the reservation cannot be edited, 10
+	// some of roomIds failed (see failedRooms).
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /api/1.0/venue?action=confirmBookingRoomReservation (the `ConfirmBookingRoomReservation` operationId).
+	ConfirmBookingRoomReservation(ctx context.Context, body ConfirmBookingRoomReservationJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// GetAvailableFunctionSpacesWithBody Find the function spaces free at a given time
 	//
 	// Says for each function space of the venue whether it is free
@@ -5760,6 +7053,30 @@ type ClientInterface interface {
 	// Corresponds with POST /api/1.0/venue?action=getBeveragePackageList (the `GetBeveragePackageList` operationId).
 	GetBeveragePackageList(ctx context.Context, body GetBeveragePackageListJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
+	// GetBookingAccommodationListWithBody List the accommodation groups of a booking
+	//
+	// Answers every accommodation group of one venue booking with
+	// its daily rates and room options. The answer is a collection
+	// but the action takes no paging or filter fields: it always
+	// sends every group.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /api/1.0/venue?action=getBookingAccommodationList (the `GetBookingAccommodationList` operationId).
+	GetBookingAccommodationListWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetBookingAccommodationList List the accommodation groups of a booking
+	//
+	// Answers every accommodation group of one venue booking with
+	// its daily rates and room options. The answer is a collection
+	// but the action takes no paging or filter fields: it always
+	// sends every group.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /api/1.0/venue?action=getBookingAccommodationList (the `GetBookingAccommodationList` operationId).
+	GetBookingAccommodationList(ctx context.Context, body GetBookingAccommodationListJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// GetBookingCustomFieldListWithBody List the custom fields of venue bookings
 	//
 	// Pages through the definitions of the account's booking custom
@@ -5801,6 +7118,30 @@ type ClientInterface interface {
 	//
 	// Corresponds with POST /api/1.0/venue?action=getBookingReleaseSchedule (the `GetBookingReleaseSchedule` operationId).
 	GetBookingReleaseSchedule(ctx context.Context, body GetBookingReleaseScheduleJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetBookingRoomReservationListWithBody List the room reservations of a venue
+	//
+	// Pages through the room reservations of a venue, or of one of
+	// its bookings, with their guests, rooms and daily rates. Guests
+	// may be anonymised, in which case their personal details are
+	// empty.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /api/1.0/venue?action=getBookingRoomReservationList (the `GetBookingRoomReservationList` operationId).
+	GetBookingRoomReservationListWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetBookingRoomReservationList List the room reservations of a venue
+	//
+	// Pages through the room reservations of a venue, or of one of
+	// its bookings, with their guests, rooms and daily rates. Guests
+	// may be anonymised, in which case their personal details are
+	// empty.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /api/1.0/venue?action=getBookingRoomReservationList (the `GetBookingRoomReservationList` operationId).
+	GetBookingRoomReservationList(ctx context.Context, body GetBookingRoomReservationListJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// VenueGetCostCenterListWithBody List the cost centers of a venue
 	//
@@ -6363,6 +7704,102 @@ type ClientInterface interface {
 	//
 	// Corresponds with POST /api/1.0/venue?action=getVenueRoomOptionList (the `GetVenueRoomOptionList` operationId).
 	GetVenueRoomOptionList(ctx context.Context, body GetVenueRoomOptionListJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// RemoveBookingAccommodationWithBody Remove an accommodation group from a booking
+	//
+	// When success is false, errorType is 1 (an unknown error) or 2
+	// (the group has room reservations and cannot be removed).
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /api/1.0/venue?action=removeBookingAccommodation (the `RemoveBookingAccommodation` operationId).
+	RemoveBookingAccommodationWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// RemoveBookingAccommodation Remove an accommodation group from a booking
+	//
+	// When success is false, errorType is 1 (an unknown error) or 2
+	// (the group has room reservations and cannot be removed).
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /api/1.0/venue?action=removeBookingAccommodation (the `RemoveBookingAccommodation` operationId).
+	RemoveBookingAccommodation(ctx context.Context, body RemoveBookingAccommodationJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// RemoveBookingRoomReservationWithBody Remove a room reservation from a booking
+	//
+	// Deletes a room reservation of a booking that includes
+	// accommodation. When success is false, errorType is 1 (an
+	// unknown error) or 2 (the reservation's status does not allow
+	// it: only not confirmed reservations can be deleted).
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /api/1.0/venue?action=removeBookingRoomReservation (the `RemoveBookingRoomReservation` operationId).
+	RemoveBookingRoomReservationWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// RemoveBookingRoomReservation Remove a room reservation from a booking
+	//
+	// Deletes a room reservation of a booking that includes
+	// accommodation. When success is false, errorType is 1 (an
+	// unknown error) or 2 (the reservation's status does not allow
+	// it: only not confirmed reservations can be deleted).
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /api/1.0/venue?action=removeBookingRoomReservation (the `RemoveBookingRoomReservation` operationId).
+	RemoveBookingRoomReservation(ctx context.Context, body RemoveBookingRoomReservationJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// RemoveRoomDynamicRatesWithBody Remove the dynamic rates of a room type
+	//
+	// Removes the dynamic rates of a room type under a rate plan
+	// from startDate to endDate. Only for venues connected to a
+	// distribution channel.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /api/1.0/venue?action=removeRoomDynamicRates (the `RemoveRoomDynamicRates` operationId).
+	RemoveRoomDynamicRatesWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// RemoveRoomDynamicRates Remove the dynamic rates of a room type
+	//
+	// Removes the dynamic rates of a room type under a rate plan
+	// from startDate to endDate. Only for venues connected to a
+	// distribution channel.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /api/1.0/venue?action=removeRoomDynamicRates (the `RemoveRoomDynamicRates` operationId).
+	RemoveRoomDynamicRates(ctx context.Context, body RemoveRoomDynamicRatesJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// UpdateBookingRoomReservationGuestContactWithBody Update the contact details of a reservation guest
+	//
+	// Updates the contact details of an existing guest, found by id
+	// or else by firstName, lastName and email; guests are created
+	// only by addOrUpdateBookingRoomReservation. The key's venue
+	// must be allowed to update guests, and an anonymised guest
+	// cannot be updated. Fails with specificCode 24421 (no such
+	// contact), 24422 (neither id nor names and email given), 24423
+	// (an error occurred) or 24424 and 24425 (invalid data).
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /api/1.0/venue?action=updateBookingRoomReservationGuestContact (the `UpdateBookingRoomReservationGuestContact` operationId).
+	UpdateBookingRoomReservationGuestContactWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// UpdateBookingRoomReservationGuestContact Update the contact details of a reservation guest
+	//
+	// Updates the contact details of an existing guest, found by id
+	// or else by firstName, lastName and email; guests are created
+	// only by addOrUpdateBookingRoomReservation. The key's venue
+	// must be allowed to update guests, and an anonymised guest
+	// cannot be updated. Fails with specificCode 24421 (no such
+	// contact), 24422 (neither id nor names and email given), 24423
+	// (an error occurred) or 24424 and 24425 (invalid data).
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /api/1.0/venue?action=updateBookingRoomReservationGuestContact (the `UpdateBookingRoomReservationGuestContact` operationId).
+	UpdateBookingRoomReservationGuestContact(ctx context.Context, body UpdateBookingRoomReservationGuestContactJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 }
 
 // BatchProgressWithBody Get the progress of a batch
@@ -7232,6 +8669,118 @@ func (c *Client) Ping(ctx context.Context, reqEditors ...RequestEditorFn) (*http
 	return c.Client.Do(req)
 }
 
+// AddOrUpdateBookingAccommodationWithBody Add an accommodation group to a booking, or update one
+//
+// Without id, adds an accommodation group (a block of one room
+// type under a rate plan) to a venue booking; dayRates (or
+// dayRatesMultiOcc when the venue prices by occupancy) are then
+// required. With id, overlays the given fields on that group.
+// When the group's dates change, rates and room options outside
+// the new dates are removed, the new dates need rates, and the
+// booking's accommodation dates grow to cover the group. Fails
+// when the booking cannot take accommodation blocks, and with
+// specificCode 24248 when the data is invalid (the additional
+// messages say what).
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /api/1.0/venue?action=addOrUpdateBookingAccommodation (the `AddOrUpdateBookingAccommodation` operationId).
+func (c *Client) AddOrUpdateBookingAccommodationWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewAddOrUpdateBookingAccommodationRequestWithBody(c.Server, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// AddOrUpdateBookingAccommodation Add an accommodation group to a booking, or update one
+//
+// Without id, adds an accommodation group (a block of one room
+// type under a rate plan) to a venue booking; dayRates (or
+// dayRatesMultiOcc when the venue prices by occupancy) are then
+// required. With id, overlays the given fields on that group.
+// When the group's dates change, rates and room options outside
+// the new dates are removed, the new dates need rates, and the
+// booking's accommodation dates grow to cover the group. Fails
+// when the booking cannot take accommodation blocks, and with
+// specificCode 24248 when the data is invalid (the additional
+// messages say what).
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /api/1.0/venue?action=addOrUpdateBookingAccommodation (the `AddOrUpdateBookingAccommodation` operationId).
+func (c *Client) AddOrUpdateBookingAccommodation(ctx context.Context, body AddOrUpdateBookingAccommodationJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewAddOrUpdateBookingAccommodationRequest(c.Server, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// AddOrUpdateBookingRoomReservationWithBody Add a room reservation to a booking, or update one
+//
+// Without id, adds a not confirmed room reservation (mainGuest
+// and rooms are then required; confirm it with
+// confirmBookingRoomReservation). With id, overlays the given
+// fields on that reservation. The booking must include
+// accommodation, have accommodation groups, and be not
+// confirmed, confirmed, checked in or checked out. Guests are
+// matched by id or else by email and names; an anonymised guest
+// cannot be added by id, so send contact details instead. The
+// answer lists the rooms in the order sent, with guest ids.
+// Fails with specificCode 24257 when the data is invalid.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /api/1.0/venue?action=addOrUpdateBookingRoomReservation (the `AddOrUpdateBookingRoomReservation` operationId).
+func (c *Client) AddOrUpdateBookingRoomReservationWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewAddOrUpdateBookingRoomReservationRequestWithBody(c.Server, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// AddOrUpdateBookingRoomReservation Add a room reservation to a booking, or update one
+//
+// Without id, adds a not confirmed room reservation (mainGuest
+// and rooms are then required; confirm it with
+// confirmBookingRoomReservation). With id, overlays the given
+// fields on that reservation. The booking must include
+// accommodation, have accommodation groups, and be not
+// confirmed, confirmed, checked in or checked out. Guests are
+// matched by id or else by email and names; an anonymised guest
+// cannot be added by id, so send contact details instead. The
+// answer lists the rooms in the order sent, with guest ids.
+// Fails with specificCode 24257 when the data is invalid.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /api/1.0/venue?action=addOrUpdateBookingRoomReservation (the `AddOrUpdateBookingRoomReservation` operationId).
+func (c *Client) AddOrUpdateBookingRoomReservation(ctx context.Context, body AddOrUpdateBookingRoomReservationJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewAddOrUpdateBookingRoomReservationRequest(c.Server, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
 // AddOrUpdateFunctionSpaceWithBody Add a function space, or update one
 //
 // Without id, adds a function space to the venue; name, minPax,
@@ -7368,6 +8917,284 @@ func (c *Client) AddOrUpdateGuestRoom(ctx context.Context, body AddOrUpdateGuest
 	return c.Client.Do(req)
 }
 
+// AddOrUpdateRatePlanBookingRulesCollectionWithBody Open or close room types for booking under rate plans
+//
+// Sets, for each item, whether a room type is open (1) or closed
+// (2) for bookings under a rate plan on every day from startDate
+// to endDate. Only for venues connected to a distribution
+// channel.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /api/1.0/venue?action=addOrUpdateRatePlanBookingRulesCollection (the `AddOrUpdateRatePlanBookingRulesCollection` operationId).
+func (c *Client) AddOrUpdateRatePlanBookingRulesCollectionWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewAddOrUpdateRatePlanBookingRulesCollectionRequestWithBody(c.Server, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// AddOrUpdateRatePlanBookingRulesCollection Open or close room types for booking under rate plans
+//
+// Sets, for each item, whether a room type is open (1) or closed
+// (2) for bookings under a rate plan on every day from startDate
+// to endDate. Only for venues connected to a distribution
+// channel.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /api/1.0/venue?action=addOrUpdateRatePlanBookingRulesCollection (the `AddOrUpdateRatePlanBookingRulesCollection` operationId).
+func (c *Client) AddOrUpdateRatePlanBookingRulesCollection(ctx context.Context, body AddOrUpdateRatePlanBookingRulesCollectionJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewAddOrUpdateRatePlanBookingRulesCollectionRequest(c.Server, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// AddOrUpdateRoomCountsCollectionWithBody Set the dynamic room inventory of a venue
+//
+// Sets, for each item, how many rooms of a type the venue has on
+// every day from startDate to endDate. Only for venues connected
+// to a distribution channel.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /api/1.0/venue?action=addOrUpdateRoomCountsCollection (the `AddOrUpdateRoomCountsCollection` operationId).
+func (c *Client) AddOrUpdateRoomCountsCollectionWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewAddOrUpdateRoomCountsCollectionRequestWithBody(c.Server, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// AddOrUpdateRoomCountsCollection Set the dynamic room inventory of a venue
+//
+// Sets, for each item, how many rooms of a type the venue has on
+// every day from startDate to endDate. Only for venues connected
+// to a distribution channel.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /api/1.0/venue?action=addOrUpdateRoomCountsCollection (the `AddOrUpdateRoomCountsCollection` operationId).
+func (c *Client) AddOrUpdateRoomCountsCollection(ctx context.Context, body AddOrUpdateRoomCountsCollectionJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewAddOrUpdateRoomCountsCollectionRequest(c.Server, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// AddOrUpdateRoomDynamicRatesCollectionWithBody Set the dynamic rates of room types
+//
+// Sets, for each item, the rate of a room type under a rate plan
+// on every day from startDate to endDate. Only for venues
+// connected to a distribution channel.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /api/1.0/venue?action=addOrUpdateRoomDynamicRatesCollection (the `AddOrUpdateRoomDynamicRatesCollection` operationId).
+func (c *Client) AddOrUpdateRoomDynamicRatesCollectionWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewAddOrUpdateRoomDynamicRatesCollectionRequestWithBody(c.Server, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// AddOrUpdateRoomDynamicRatesCollection Set the dynamic rates of room types
+//
+// Sets, for each item, the rate of a room type under a rate plan
+// on every day from startDate to endDate. Only for venues
+// connected to a distribution channel.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /api/1.0/venue?action=addOrUpdateRoomDynamicRatesCollection (the `AddOrUpdateRoomDynamicRatesCollection` operationId).
+func (c *Client) AddOrUpdateRoomDynamicRatesCollection(ctx context.Context, body AddOrUpdateRoomDynamicRatesCollectionJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewAddOrUpdateRoomDynamicRatesCollectionRequest(c.Server, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// CancelBookingRoomReservationWithBody Cancel a room reservation
+//
+// Cancels a room reservation, or only roomIds of it. When
+// success is false, errorType says why (open set): 0 unknown, 1
+// already cancelled, 3 and 4 channel errors, 5 a room cannot be
+// cancelled, 6 the status does not allow it (only not confirmed,
+// confirmed, checked in and checked out reservations can be
+// cancelled), 7 the reservation cannot be edited, 8 some of
+// roomIds failed (see failedRooms).
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /api/1.0/venue?action=cancelBookingRoomReservation (the `CancelBookingRoomReservation` operationId).
+func (c *Client) CancelBookingRoomReservationWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCancelBookingRoomReservationRequestWithBody(c.Server, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// CancelBookingRoomReservation Cancel a room reservation
+//
+// Cancels a room reservation, or only roomIds of it. When
+// success is false, errorType says why (open set): 0 unknown, 1
+// already cancelled, 3 and 4 channel errors, 5 a room cannot be
+// cancelled, 6 the status does not allow it (only not confirmed,
+// confirmed, checked in and checked out reservations can be
+// cancelled), 7 the reservation cannot be edited, 8 some of
+// roomIds failed (see failedRooms).
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /api/1.0/venue?action=cancelBookingRoomReservation (the `CancelBookingRoomReservation` operationId).
+func (c *Client) CancelBookingRoomReservation(ctx context.Context, body CancelBookingRoomReservationJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCancelBookingRoomReservationRequest(c.Server, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ChangeStatusOfBookingRoomReservationWithBody Check a room reservation in or out
+//
+// Sets the status of a room reservation, or of roomIds of it, to
+// 4 (checked in) or 5 (checked out); confirming, cancelling and
+// removing have their own actions. When success is false,
+// errorType says why (open set): 0 unknown, 1 the status is
+// unchanged, 2 the current status cannot move to the new one, 3
+// the new status is not supported, 4 the reservation cannot be
+// edited, 5 some of roomIds failed (see failedRooms).
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /api/1.0/venue?action=changeStatusOfBookingRoomReservation (the `ChangeStatusOfBookingRoomReservation` operationId).
+func (c *Client) ChangeStatusOfBookingRoomReservationWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewChangeStatusOfBookingRoomReservationRequestWithBody(c.Server, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ChangeStatusOfBookingRoomReservation Check a room reservation in or out
+//
+// Sets the status of a room reservation, or of roomIds of it, to
+// 4 (checked in) or 5 (checked out); confirming, cancelling and
+// removing have their own actions. When success is false,
+// errorType says why (open set): 0 unknown, 1 the status is
+// unchanged, 2 the current status cannot move to the new one, 3
+// the new status is not supported, 4 the reservation cannot be
+// edited, 5 some of roomIds failed (see failedRooms).
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /api/1.0/venue?action=changeStatusOfBookingRoomReservation (the `ChangeStatusOfBookingRoomReservation` operationId).
+func (c *Client) ChangeStatusOfBookingRoomReservation(ctx context.Context, body ChangeStatusOfBookingRoomReservationJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewChangeStatusOfBookingRoomReservationRequest(c.Server, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ConfirmBookingRoomReservationWithBody Confirm a room reservation
+//
+// Confirms a room reservation, or only roomIds of it. When
+// success is false, errorType says why (open set): 0 unknown, 1
+// already confirmed, 2 cancelled, 3 no rooms to confirm, 4 the
+// accommodation group cannot confirm the room, 5 not enough
+// rooms left in the group, 6 and 8 channel errors, 7 a room
+// cannot be confirmed, 9 the reservation cannot be edited, 10
+// some of roomIds failed (see failedRooms).
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /api/1.0/venue?action=confirmBookingRoomReservation (the `ConfirmBookingRoomReservation` operationId).
+func (c *Client) ConfirmBookingRoomReservationWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewConfirmBookingRoomReservationRequestWithBody(c.Server, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ConfirmBookingRoomReservation Confirm a room reservation
+//
+// Confirms a room reservation, or only roomIds of it. When
+// success is false, errorType says why (open set): 0 unknown, 1
+// already confirmed, 2 cancelled, 3 no rooms to confirm, 4 the
+// accommodation group cannot confirm the room, 5 not enough
+// rooms left in the group, 6 and 8 channel errors, 7 a room
+// cannot be confirmed, 9 the reservation cannot be edited, 10
+// some of roomIds failed (see failedRooms).
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /api/1.0/venue?action=confirmBookingRoomReservation (the `ConfirmBookingRoomReservation` operationId).
+func (c *Client) ConfirmBookingRoomReservation(ctx context.Context, body ConfirmBookingRoomReservationJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewConfirmBookingRoomReservationRequest(c.Server, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
 // GetAvailableFunctionSpacesWithBody Find the function spaces free at a given time
 //
 // Says for each function space of the venue whether it is free
@@ -7456,6 +9283,50 @@ func (c *Client) GetBeveragePackageList(ctx context.Context, body GetBeveragePac
 	return c.Client.Do(req)
 }
 
+// GetBookingAccommodationListWithBody List the accommodation groups of a booking
+//
+// Answers every accommodation group of one venue booking with
+// its daily rates and room options. The answer is a collection
+// but the action takes no paging or filter fields: it always
+// sends every group.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /api/1.0/venue?action=getBookingAccommodationList (the `GetBookingAccommodationList` operationId).
+func (c *Client) GetBookingAccommodationListWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetBookingAccommodationListRequestWithBody(c.Server, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetBookingAccommodationList List the accommodation groups of a booking
+//
+// Answers every accommodation group of one venue booking with
+// its daily rates and room options. The answer is a collection
+// but the action takes no paging or filter fields: it always
+// sends every group.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /api/1.0/venue?action=getBookingAccommodationList (the `GetBookingAccommodationList` operationId).
+func (c *Client) GetBookingAccommodationList(ctx context.Context, body GetBookingAccommodationListJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetBookingAccommodationListRequest(c.Server, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
 // GetBookingCustomFieldListWithBody List the custom fields of venue bookings
 //
 // Pages through the definitions of the account's booking custom
@@ -7528,6 +9399,50 @@ func (c *Client) GetBookingReleaseScheduleWithBody(ctx context.Context, contentT
 // Corresponds with POST /api/1.0/venue?action=getBookingReleaseSchedule (the `GetBookingReleaseSchedule` operationId).
 func (c *Client) GetBookingReleaseSchedule(ctx context.Context, body GetBookingReleaseScheduleJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewGetBookingReleaseScheduleRequest(c.Server, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetBookingRoomReservationListWithBody List the room reservations of a venue
+//
+// Pages through the room reservations of a venue, or of one of
+// its bookings, with their guests, rooms and daily rates. Guests
+// may be anonymised, in which case their personal details are
+// empty.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /api/1.0/venue?action=getBookingRoomReservationList (the `GetBookingRoomReservationList` operationId).
+func (c *Client) GetBookingRoomReservationListWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetBookingRoomReservationListRequestWithBody(c.Server, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetBookingRoomReservationList List the room reservations of a venue
+//
+// Pages through the room reservations of a venue, or of one of
+// its bookings, with their guests, rooms and daily rates. Guests
+// may be anonymised, in which case their personal details are
+// empty.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /api/1.0/venue?action=getBookingRoomReservationList (the `GetBookingRoomReservationList` operationId).
+func (c *Client) GetBookingRoomReservationList(ctx context.Context, body GetBookingRoomReservationListJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetBookingRoomReservationListRequest(c.Server, body)
 	if err != nil {
 		return nil, err
 	}
@@ -8640,6 +10555,182 @@ func (c *Client) GetVenueRoomOptionList(ctx context.Context, body GetVenueRoomOp
 	return c.Client.Do(req)
 }
 
+// RemoveBookingAccommodationWithBody Remove an accommodation group from a booking
+//
+// When success is false, errorType is 1 (an unknown error) or 2
+// (the group has room reservations and cannot be removed).
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /api/1.0/venue?action=removeBookingAccommodation (the `RemoveBookingAccommodation` operationId).
+func (c *Client) RemoveBookingAccommodationWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewRemoveBookingAccommodationRequestWithBody(c.Server, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// RemoveBookingAccommodation Remove an accommodation group from a booking
+//
+// When success is false, errorType is 1 (an unknown error) or 2
+// (the group has room reservations and cannot be removed).
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /api/1.0/venue?action=removeBookingAccommodation (the `RemoveBookingAccommodation` operationId).
+func (c *Client) RemoveBookingAccommodation(ctx context.Context, body RemoveBookingAccommodationJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewRemoveBookingAccommodationRequest(c.Server, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// RemoveBookingRoomReservationWithBody Remove a room reservation from a booking
+//
+// Deletes a room reservation of a booking that includes
+// accommodation. When success is false, errorType is 1 (an
+// unknown error) or 2 (the reservation's status does not allow
+// it: only not confirmed reservations can be deleted).
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /api/1.0/venue?action=removeBookingRoomReservation (the `RemoveBookingRoomReservation` operationId).
+func (c *Client) RemoveBookingRoomReservationWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewRemoveBookingRoomReservationRequestWithBody(c.Server, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// RemoveBookingRoomReservation Remove a room reservation from a booking
+//
+// Deletes a room reservation of a booking that includes
+// accommodation. When success is false, errorType is 1 (an
+// unknown error) or 2 (the reservation's status does not allow
+// it: only not confirmed reservations can be deleted).
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /api/1.0/venue?action=removeBookingRoomReservation (the `RemoveBookingRoomReservation` operationId).
+func (c *Client) RemoveBookingRoomReservation(ctx context.Context, body RemoveBookingRoomReservationJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewRemoveBookingRoomReservationRequest(c.Server, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// RemoveRoomDynamicRatesWithBody Remove the dynamic rates of a room type
+//
+// Removes the dynamic rates of a room type under a rate plan
+// from startDate to endDate. Only for venues connected to a
+// distribution channel.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /api/1.0/venue?action=removeRoomDynamicRates (the `RemoveRoomDynamicRates` operationId).
+func (c *Client) RemoveRoomDynamicRatesWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewRemoveRoomDynamicRatesRequestWithBody(c.Server, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// RemoveRoomDynamicRates Remove the dynamic rates of a room type
+//
+// Removes the dynamic rates of a room type under a rate plan
+// from startDate to endDate. Only for venues connected to a
+// distribution channel.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /api/1.0/venue?action=removeRoomDynamicRates (the `RemoveRoomDynamicRates` operationId).
+func (c *Client) RemoveRoomDynamicRates(ctx context.Context, body RemoveRoomDynamicRatesJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewRemoveRoomDynamicRatesRequest(c.Server, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// UpdateBookingRoomReservationGuestContactWithBody Update the contact details of a reservation guest
+//
+// Updates the contact details of an existing guest, found by id
+// or else by firstName, lastName and email; guests are created
+// only by addOrUpdateBookingRoomReservation. The key's venue
+// must be allowed to update guests, and an anonymised guest
+// cannot be updated. Fails with specificCode 24421 (no such
+// contact), 24422 (neither id nor names and email given), 24423
+// (an error occurred) or 24424 and 24425 (invalid data).
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /api/1.0/venue?action=updateBookingRoomReservationGuestContact (the `UpdateBookingRoomReservationGuestContact` operationId).
+func (c *Client) UpdateBookingRoomReservationGuestContactWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUpdateBookingRoomReservationGuestContactRequestWithBody(c.Server, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// UpdateBookingRoomReservationGuestContact Update the contact details of a reservation guest
+//
+// Updates the contact details of an existing guest, found by id
+// or else by firstName, lastName and email; guests are created
+// only by addOrUpdateBookingRoomReservation. The key's venue
+// must be allowed to update guests, and an anonymised guest
+// cannot be updated. Fails with specificCode 24421 (no such
+// contact), 24422 (neither id nor names and email given), 24423
+// (an error occurred) or 24424 and 24425 (invalid data).
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /api/1.0/venue?action=updateBookingRoomReservationGuestContact (the `UpdateBookingRoomReservationGuestContact` operationId).
+func (c *Client) UpdateBookingRoomReservationGuestContact(ctx context.Context, body UpdateBookingRoomReservationGuestContactJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUpdateBookingRoomReservationGuestContactRequest(c.Server, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
 // NewBatchProgressRequest calls the generic BatchProgress builder with application/json body
 func NewBatchProgressRequest(server string, body BatchProgressJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
@@ -9507,6 +11598,86 @@ func NewPingRequest(server string) (*http.Request, error) {
 	return req, nil
 }
 
+// NewAddOrUpdateBookingAccommodationRequest calls the generic AddOrUpdateBookingAccommodation builder with application/json body
+func NewAddOrUpdateBookingAccommodationRequest(server string, body AddOrUpdateBookingAccommodationJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewAddOrUpdateBookingAccommodationRequestWithBody(server, "application/json", bodyReader)
+}
+
+// NewAddOrUpdateBookingAccommodationRequestWithBody constructs an http.Request for the AddOrUpdateBookingAccommodation method, with any body, and a specified content type
+func NewAddOrUpdateBookingAccommodationRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/1.0/venue?action=addOrUpdateBookingAccommodation")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewAddOrUpdateBookingRoomReservationRequest calls the generic AddOrUpdateBookingRoomReservation builder with application/json body
+func NewAddOrUpdateBookingRoomReservationRequest(server string, body AddOrUpdateBookingRoomReservationJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewAddOrUpdateBookingRoomReservationRequestWithBody(server, "application/json", bodyReader)
+}
+
+// NewAddOrUpdateBookingRoomReservationRequestWithBody constructs an http.Request for the AddOrUpdateBookingRoomReservation method, with any body, and a specified content type
+func NewAddOrUpdateBookingRoomReservationRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/1.0/venue?action=addOrUpdateBookingRoomReservation")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
 // NewAddOrUpdateFunctionSpaceRequest calls the generic AddOrUpdateFunctionSpace builder with application/json body
 func NewAddOrUpdateFunctionSpaceRequest(server string, body AddOrUpdateFunctionSpaceJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
@@ -9627,6 +11798,246 @@ func NewAddOrUpdateGuestRoomRequestWithBody(server string, contentType string, b
 	return req, nil
 }
 
+// NewAddOrUpdateRatePlanBookingRulesCollectionRequest calls the generic AddOrUpdateRatePlanBookingRulesCollection builder with application/json body
+func NewAddOrUpdateRatePlanBookingRulesCollectionRequest(server string, body AddOrUpdateRatePlanBookingRulesCollectionJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewAddOrUpdateRatePlanBookingRulesCollectionRequestWithBody(server, "application/json", bodyReader)
+}
+
+// NewAddOrUpdateRatePlanBookingRulesCollectionRequestWithBody constructs an http.Request for the AddOrUpdateRatePlanBookingRulesCollection method, with any body, and a specified content type
+func NewAddOrUpdateRatePlanBookingRulesCollectionRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/1.0/venue?action=addOrUpdateRatePlanBookingRulesCollection")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewAddOrUpdateRoomCountsCollectionRequest calls the generic AddOrUpdateRoomCountsCollection builder with application/json body
+func NewAddOrUpdateRoomCountsCollectionRequest(server string, body AddOrUpdateRoomCountsCollectionJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewAddOrUpdateRoomCountsCollectionRequestWithBody(server, "application/json", bodyReader)
+}
+
+// NewAddOrUpdateRoomCountsCollectionRequestWithBody constructs an http.Request for the AddOrUpdateRoomCountsCollection method, with any body, and a specified content type
+func NewAddOrUpdateRoomCountsCollectionRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/1.0/venue?action=addOrUpdateRoomCountsCollection")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewAddOrUpdateRoomDynamicRatesCollectionRequest calls the generic AddOrUpdateRoomDynamicRatesCollection builder with application/json body
+func NewAddOrUpdateRoomDynamicRatesCollectionRequest(server string, body AddOrUpdateRoomDynamicRatesCollectionJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewAddOrUpdateRoomDynamicRatesCollectionRequestWithBody(server, "application/json", bodyReader)
+}
+
+// NewAddOrUpdateRoomDynamicRatesCollectionRequestWithBody constructs an http.Request for the AddOrUpdateRoomDynamicRatesCollection method, with any body, and a specified content type
+func NewAddOrUpdateRoomDynamicRatesCollectionRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/1.0/venue?action=addOrUpdateRoomDynamicRatesCollection")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewCancelBookingRoomReservationRequest calls the generic CancelBookingRoomReservation builder with application/json body
+func NewCancelBookingRoomReservationRequest(server string, body CancelBookingRoomReservationJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewCancelBookingRoomReservationRequestWithBody(server, "application/json", bodyReader)
+}
+
+// NewCancelBookingRoomReservationRequestWithBody constructs an http.Request for the CancelBookingRoomReservation method, with any body, and a specified content type
+func NewCancelBookingRoomReservationRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/1.0/venue?action=cancelBookingRoomReservation")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewChangeStatusOfBookingRoomReservationRequest calls the generic ChangeStatusOfBookingRoomReservation builder with application/json body
+func NewChangeStatusOfBookingRoomReservationRequest(server string, body ChangeStatusOfBookingRoomReservationJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewChangeStatusOfBookingRoomReservationRequestWithBody(server, "application/json", bodyReader)
+}
+
+// NewChangeStatusOfBookingRoomReservationRequestWithBody constructs an http.Request for the ChangeStatusOfBookingRoomReservation method, with any body, and a specified content type
+func NewChangeStatusOfBookingRoomReservationRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/1.0/venue?action=changeStatusOfBookingRoomReservation")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewConfirmBookingRoomReservationRequest calls the generic ConfirmBookingRoomReservation builder with application/json body
+func NewConfirmBookingRoomReservationRequest(server string, body ConfirmBookingRoomReservationJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewConfirmBookingRoomReservationRequestWithBody(server, "application/json", bodyReader)
+}
+
+// NewConfirmBookingRoomReservationRequestWithBody constructs an http.Request for the ConfirmBookingRoomReservation method, with any body, and a specified content type
+func NewConfirmBookingRoomReservationRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/1.0/venue?action=confirmBookingRoomReservation")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
 // NewGetAvailableFunctionSpacesRequest calls the generic GetAvailableFunctionSpaces builder with application/json body
 func NewGetAvailableFunctionSpacesRequest(server string, body GetAvailableFunctionSpacesJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
@@ -9707,6 +12118,46 @@ func NewGetBeveragePackageListRequestWithBody(server string, contentType string,
 	return req, nil
 }
 
+// NewGetBookingAccommodationListRequest calls the generic GetBookingAccommodationList builder with application/json body
+func NewGetBookingAccommodationListRequest(server string, body GetBookingAccommodationListJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewGetBookingAccommodationListRequestWithBody(server, "application/json", bodyReader)
+}
+
+// NewGetBookingAccommodationListRequestWithBody constructs an http.Request for the GetBookingAccommodationList method, with any body, and a specified content type
+func NewGetBookingAccommodationListRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/1.0/venue?action=getBookingAccommodationList")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
 // NewGetBookingCustomFieldListRequest calls the generic GetBookingCustomFieldList builder with application/json body
 func NewGetBookingCustomFieldListRequest(server string, body GetBookingCustomFieldListJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
@@ -9768,6 +12219,46 @@ func NewGetBookingReleaseScheduleRequestWithBody(server string, contentType stri
 	}
 
 	operationPath := fmt.Sprintf("/api/1.0/venue?action=getBookingReleaseSchedule")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewGetBookingRoomReservationListRequest calls the generic GetBookingRoomReservationList builder with application/json body
+func NewGetBookingRoomReservationListRequest(server string, body GetBookingRoomReservationListJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewGetBookingRoomReservationListRequestWithBody(server, "application/json", bodyReader)
+}
+
+// NewGetBookingRoomReservationListRequestWithBody constructs an http.Request for the GetBookingRoomReservationList method, with any body, and a specified content type
+func NewGetBookingRoomReservationListRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/1.0/venue?action=getBookingRoomReservationList")
 	if operationPath[0] == '/' {
 		operationPath = "." + operationPath
 	}
@@ -10867,6 +13358,166 @@ func NewGetVenueRoomOptionListRequestWithBody(server string, contentType string,
 	return req, nil
 }
 
+// NewRemoveBookingAccommodationRequest calls the generic RemoveBookingAccommodation builder with application/json body
+func NewRemoveBookingAccommodationRequest(server string, body RemoveBookingAccommodationJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewRemoveBookingAccommodationRequestWithBody(server, "application/json", bodyReader)
+}
+
+// NewRemoveBookingAccommodationRequestWithBody constructs an http.Request for the RemoveBookingAccommodation method, with any body, and a specified content type
+func NewRemoveBookingAccommodationRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/1.0/venue?action=removeBookingAccommodation")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewRemoveBookingRoomReservationRequest calls the generic RemoveBookingRoomReservation builder with application/json body
+func NewRemoveBookingRoomReservationRequest(server string, body RemoveBookingRoomReservationJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewRemoveBookingRoomReservationRequestWithBody(server, "application/json", bodyReader)
+}
+
+// NewRemoveBookingRoomReservationRequestWithBody constructs an http.Request for the RemoveBookingRoomReservation method, with any body, and a specified content type
+func NewRemoveBookingRoomReservationRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/1.0/venue?action=removeBookingRoomReservation")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewRemoveRoomDynamicRatesRequest calls the generic RemoveRoomDynamicRates builder with application/json body
+func NewRemoveRoomDynamicRatesRequest(server string, body RemoveRoomDynamicRatesJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewRemoveRoomDynamicRatesRequestWithBody(server, "application/json", bodyReader)
+}
+
+// NewRemoveRoomDynamicRatesRequestWithBody constructs an http.Request for the RemoveRoomDynamicRates method, with any body, and a specified content type
+func NewRemoveRoomDynamicRatesRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/1.0/venue?action=removeRoomDynamicRates")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewUpdateBookingRoomReservationGuestContactRequest calls the generic UpdateBookingRoomReservationGuestContact builder with application/json body
+func NewUpdateBookingRoomReservationGuestContactRequest(server string, body UpdateBookingRoomReservationGuestContactJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewUpdateBookingRoomReservationGuestContactRequestWithBody(server, "application/json", bodyReader)
+}
+
+// NewUpdateBookingRoomReservationGuestContactRequestWithBody constructs an http.Request for the UpdateBookingRoomReservationGuestContact method, with any body, and a specified content type
+func NewUpdateBookingRoomReservationGuestContactRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/1.0/venue?action=updateBookingRoomReservationGuestContact")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
 func (c *Client) applyEditors(ctx context.Context, req *http.Request, additionalEditors []RequestEditorFn) error {
 	for _, r := range c.RequestEditors {
 		if err := r(ctx, req); err != nil {
@@ -11350,6 +14001,78 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with POST /api/1.0/test?action=ping (the `Ping` operationId).
 	PingWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*PingResp, error)
 
+	// AddOrUpdateBookingAccommodationWithBodyWithResponse Add an accommodation group to a booking, or update one
+	//
+	// Without id, adds an accommodation group (a block of one room
+	// type under a rate plan) to a venue booking; dayRates (or
+	// dayRatesMultiOcc when the venue prices by occupancy) are then
+	// required. With id, overlays the given fields on that group.
+	// When the group's dates change, rates and room options outside
+	// the new dates are removed, the new dates need rates, and the
+	// booking's accommodation dates grow to cover the group. Fails
+	// when the booking cannot take accommodation blocks, and with
+	// specificCode 24248 when the data is invalid (the additional
+	// messages say what).
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/1.0/venue?action=addOrUpdateBookingAccommodation (the `AddOrUpdateBookingAccommodation` operationId).
+	AddOrUpdateBookingAccommodationWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AddOrUpdateBookingAccommodationResp, error)
+
+	// AddOrUpdateBookingAccommodationWithResponse Add an accommodation group to a booking, or update one
+	//
+	// Without id, adds an accommodation group (a block of one room
+	// type under a rate plan) to a venue booking; dayRates (or
+	// dayRatesMultiOcc when the venue prices by occupancy) are then
+	// required. With id, overlays the given fields on that group.
+	// When the group's dates change, rates and room options outside
+	// the new dates are removed, the new dates need rates, and the
+	// booking's accommodation dates grow to cover the group. Fails
+	// when the booking cannot take accommodation blocks, and with
+	// specificCode 24248 when the data is invalid (the additional
+	// messages say what).
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/1.0/venue?action=addOrUpdateBookingAccommodation (the `AddOrUpdateBookingAccommodation` operationId).
+	AddOrUpdateBookingAccommodationWithResponse(ctx context.Context, body AddOrUpdateBookingAccommodationJSONRequestBody, reqEditors ...RequestEditorFn) (*AddOrUpdateBookingAccommodationResp, error)
+
+	// AddOrUpdateBookingRoomReservationWithBodyWithResponse Add a room reservation to a booking, or update one
+	//
+	// Without id, adds a not confirmed room reservation (mainGuest
+	// and rooms are then required; confirm it with
+	// confirmBookingRoomReservation). With id, overlays the given
+	// fields on that reservation. The booking must include
+	// accommodation, have accommodation groups, and be not
+	// confirmed, confirmed, checked in or checked out. Guests are
+	// matched by id or else by email and names; an anonymised guest
+	// cannot be added by id, so send contact details instead. The
+	// answer lists the rooms in the order sent, with guest ids.
+	// Fails with specificCode 24257 when the data is invalid.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/1.0/venue?action=addOrUpdateBookingRoomReservation (the `AddOrUpdateBookingRoomReservation` operationId).
+	AddOrUpdateBookingRoomReservationWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AddOrUpdateBookingRoomReservationResp, error)
+
+	// AddOrUpdateBookingRoomReservationWithResponse Add a room reservation to a booking, or update one
+	//
+	// Without id, adds a not confirmed room reservation (mainGuest
+	// and rooms are then required; confirm it with
+	// confirmBookingRoomReservation). With id, overlays the given
+	// fields on that reservation. The booking must include
+	// accommodation, have accommodation groups, and be not
+	// confirmed, confirmed, checked in or checked out. Guests are
+	// matched by id or else by email and names; an anonymised guest
+	// cannot be added by id, so send contact details instead. The
+	// answer lists the rooms in the order sent, with guest ids.
+	// Fails with specificCode 24257 when the data is invalid.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/1.0/venue?action=addOrUpdateBookingRoomReservation (the `AddOrUpdateBookingRoomReservation` operationId).
+	AddOrUpdateBookingRoomReservationWithResponse(ctx context.Context, body AddOrUpdateBookingRoomReservationJSONRequestBody, reqEditors ...RequestEditorFn) (*AddOrUpdateBookingRoomReservationResp, error)
+
 	// AddOrUpdateFunctionSpaceWithBodyWithResponse Add a function space, or update one
 	//
 	// Without id, adds a function space to the venue; name, minPax,
@@ -11426,6 +14149,164 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with POST /api/1.0/venue?action=addOrUpdateGuestRoom (the `AddOrUpdateGuestRoom` operationId).
 	AddOrUpdateGuestRoomWithResponse(ctx context.Context, body AddOrUpdateGuestRoomJSONRequestBody, reqEditors ...RequestEditorFn) (*AddOrUpdateGuestRoomResp, error)
 
+	// AddOrUpdateRatePlanBookingRulesCollectionWithBodyWithResponse Open or close room types for booking under rate plans
+	//
+	// Sets, for each item, whether a room type is open (1) or closed
+	// (2) for bookings under a rate plan on every day from startDate
+	// to endDate. Only for venues connected to a distribution
+	// channel.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/1.0/venue?action=addOrUpdateRatePlanBookingRulesCollection (the `AddOrUpdateRatePlanBookingRulesCollection` operationId).
+	AddOrUpdateRatePlanBookingRulesCollectionWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AddOrUpdateRatePlanBookingRulesCollectionResp, error)
+
+	// AddOrUpdateRatePlanBookingRulesCollectionWithResponse Open or close room types for booking under rate plans
+	//
+	// Sets, for each item, whether a room type is open (1) or closed
+	// (2) for bookings under a rate plan on every day from startDate
+	// to endDate. Only for venues connected to a distribution
+	// channel.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/1.0/venue?action=addOrUpdateRatePlanBookingRulesCollection (the `AddOrUpdateRatePlanBookingRulesCollection` operationId).
+	AddOrUpdateRatePlanBookingRulesCollectionWithResponse(ctx context.Context, body AddOrUpdateRatePlanBookingRulesCollectionJSONRequestBody, reqEditors ...RequestEditorFn) (*AddOrUpdateRatePlanBookingRulesCollectionResp, error)
+
+	// AddOrUpdateRoomCountsCollectionWithBodyWithResponse Set the dynamic room inventory of a venue
+	//
+	// Sets, for each item, how many rooms of a type the venue has on
+	// every day from startDate to endDate. Only for venues connected
+	// to a distribution channel.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/1.0/venue?action=addOrUpdateRoomCountsCollection (the `AddOrUpdateRoomCountsCollection` operationId).
+	AddOrUpdateRoomCountsCollectionWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AddOrUpdateRoomCountsCollectionResp, error)
+
+	// AddOrUpdateRoomCountsCollectionWithResponse Set the dynamic room inventory of a venue
+	//
+	// Sets, for each item, how many rooms of a type the venue has on
+	// every day from startDate to endDate. Only for venues connected
+	// to a distribution channel.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/1.0/venue?action=addOrUpdateRoomCountsCollection (the `AddOrUpdateRoomCountsCollection` operationId).
+	AddOrUpdateRoomCountsCollectionWithResponse(ctx context.Context, body AddOrUpdateRoomCountsCollectionJSONRequestBody, reqEditors ...RequestEditorFn) (*AddOrUpdateRoomCountsCollectionResp, error)
+
+	// AddOrUpdateRoomDynamicRatesCollectionWithBodyWithResponse Set the dynamic rates of room types
+	//
+	// Sets, for each item, the rate of a room type under a rate plan
+	// on every day from startDate to endDate. Only for venues
+	// connected to a distribution channel.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/1.0/venue?action=addOrUpdateRoomDynamicRatesCollection (the `AddOrUpdateRoomDynamicRatesCollection` operationId).
+	AddOrUpdateRoomDynamicRatesCollectionWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AddOrUpdateRoomDynamicRatesCollectionResp, error)
+
+	// AddOrUpdateRoomDynamicRatesCollectionWithResponse Set the dynamic rates of room types
+	//
+	// Sets, for each item, the rate of a room type under a rate plan
+	// on every day from startDate to endDate. Only for venues
+	// connected to a distribution channel.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/1.0/venue?action=addOrUpdateRoomDynamicRatesCollection (the `AddOrUpdateRoomDynamicRatesCollection` operationId).
+	AddOrUpdateRoomDynamicRatesCollectionWithResponse(ctx context.Context, body AddOrUpdateRoomDynamicRatesCollectionJSONRequestBody, reqEditors ...RequestEditorFn) (*AddOrUpdateRoomDynamicRatesCollectionResp, error)
+
+	// CancelBookingRoomReservationWithBodyWithResponse Cancel a room reservation
+	//
+	// Cancels a room reservation, or only roomIds of it. When
+	// success is false, errorType says why (open set): 0 unknown, 1
+	// already cancelled, 3 and 4 channel errors, 5 a room cannot be
+	// cancelled, 6 the status does not allow it (only not confirmed,
+	// confirmed, checked in and checked out reservations can be
+	// cancelled), 7 the reservation cannot be edited, 8 some of
+	// roomIds failed (see failedRooms).
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/1.0/venue?action=cancelBookingRoomReservation (the `CancelBookingRoomReservation` operationId).
+	CancelBookingRoomReservationWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CancelBookingRoomReservationResp, error)
+
+	// CancelBookingRoomReservationWithResponse Cancel a room reservation
+	//
+	// Cancels a room reservation, or only roomIds of it. When
+	// success is false, errorType says why (open set): 0 unknown, 1
+	// already cancelled, 3 and 4 channel errors, 5 a room cannot be
+	// cancelled, 6 the status does not allow it (only not confirmed,
+	// confirmed, checked in and checked out reservations can be
+	// cancelled), 7 the reservation cannot be edited, 8 some of
+	// roomIds failed (see failedRooms).
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/1.0/venue?action=cancelBookingRoomReservation (the `CancelBookingRoomReservation` operationId).
+	CancelBookingRoomReservationWithResponse(ctx context.Context, body CancelBookingRoomReservationJSONRequestBody, reqEditors ...RequestEditorFn) (*CancelBookingRoomReservationResp, error)
+
+	// ChangeStatusOfBookingRoomReservationWithBodyWithResponse Check a room reservation in or out
+	//
+	// Sets the status of a room reservation, or of roomIds of it, to
+	// 4 (checked in) or 5 (checked out); confirming, cancelling and
+	// removing have their own actions. When success is false,
+	// errorType says why (open set): 0 unknown, 1 the status is
+	// unchanged, 2 the current status cannot move to the new one, 3
+	// the new status is not supported, 4 the reservation cannot be
+	// edited, 5 some of roomIds failed (see failedRooms).
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/1.0/venue?action=changeStatusOfBookingRoomReservation (the `ChangeStatusOfBookingRoomReservation` operationId).
+	ChangeStatusOfBookingRoomReservationWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ChangeStatusOfBookingRoomReservationResp, error)
+
+	// ChangeStatusOfBookingRoomReservationWithResponse Check a room reservation in or out
+	//
+	// Sets the status of a room reservation, or of roomIds of it, to
+	// 4 (checked in) or 5 (checked out); confirming, cancelling and
+	// removing have their own actions. When success is false,
+	// errorType says why (open set): 0 unknown, 1 the status is
+	// unchanged, 2 the current status cannot move to the new one, 3
+	// the new status is not supported, 4 the reservation cannot be
+	// edited, 5 some of roomIds failed (see failedRooms).
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/1.0/venue?action=changeStatusOfBookingRoomReservation (the `ChangeStatusOfBookingRoomReservation` operationId).
+	ChangeStatusOfBookingRoomReservationWithResponse(ctx context.Context, body ChangeStatusOfBookingRoomReservationJSONRequestBody, reqEditors ...RequestEditorFn) (*ChangeStatusOfBookingRoomReservationResp, error)
+
+	// ConfirmBookingRoomReservationWithBodyWithResponse Confirm a room reservation
+	//
+	// Confirms a room reservation, or only roomIds of it. When
+	// success is false, errorType says why (open set): 0 unknown, 1
+	// already confirmed, 2 cancelled, 3 no rooms to confirm, 4 the
+	// accommodation group cannot confirm the room, 5 not enough
+	// rooms left in the group, 6 and 8 channel errors, 7 a room
+	// cannot be confirmed, 9 the reservation cannot be edited, 10
+	// some of roomIds failed (see failedRooms).
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/1.0/venue?action=confirmBookingRoomReservation (the `ConfirmBookingRoomReservation` operationId).
+	ConfirmBookingRoomReservationWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ConfirmBookingRoomReservationResp, error)
+
+	// ConfirmBookingRoomReservationWithResponse Confirm a room reservation
+	//
+	// Confirms a room reservation, or only roomIds of it. When
+	// success is false, errorType says why (open set): 0 unknown, 1
+	// already confirmed, 2 cancelled, 3 no rooms to confirm, 4 the
+	// accommodation group cannot confirm the room, 5 not enough
+	// rooms left in the group, 6 and 8 channel errors, 7 a room
+	// cannot be confirmed, 9 the reservation cannot be edited, 10
+	// some of roomIds failed (see failedRooms).
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/1.0/venue?action=confirmBookingRoomReservation (the `ConfirmBookingRoomReservation` operationId).
+	ConfirmBookingRoomReservationWithResponse(ctx context.Context, body ConfirmBookingRoomReservationJSONRequestBody, reqEditors ...RequestEditorFn) (*ConfirmBookingRoomReservationResp, error)
+
 	// GetAvailableFunctionSpacesWithBodyWithResponse Find the function spaces free at a given time
 	//
 	// Says for each function space of the venue whether it is free
@@ -11474,6 +14355,30 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with POST /api/1.0/venue?action=getBeveragePackageList (the `GetBeveragePackageList` operationId).
 	GetBeveragePackageListWithResponse(ctx context.Context, body GetBeveragePackageListJSONRequestBody, reqEditors ...RequestEditorFn) (*GetBeveragePackageListResp, error)
 
+	// GetBookingAccommodationListWithBodyWithResponse List the accommodation groups of a booking
+	//
+	// Answers every accommodation group of one venue booking with
+	// its daily rates and room options. The answer is a collection
+	// but the action takes no paging or filter fields: it always
+	// sends every group.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/1.0/venue?action=getBookingAccommodationList (the `GetBookingAccommodationList` operationId).
+	GetBookingAccommodationListWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*GetBookingAccommodationListResp, error)
+
+	// GetBookingAccommodationListWithResponse List the accommodation groups of a booking
+	//
+	// Answers every accommodation group of one venue booking with
+	// its daily rates and room options. The answer is a collection
+	// but the action takes no paging or filter fields: it always
+	// sends every group.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/1.0/venue?action=getBookingAccommodationList (the `GetBookingAccommodationList` operationId).
+	GetBookingAccommodationListWithResponse(ctx context.Context, body GetBookingAccommodationListJSONRequestBody, reqEditors ...RequestEditorFn) (*GetBookingAccommodationListResp, error)
+
 	// GetBookingCustomFieldListWithBodyWithResponse List the custom fields of venue bookings
 	//
 	// Pages through the definitions of the account's booking custom
@@ -11515,6 +14420,30 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with POST /api/1.0/venue?action=getBookingReleaseSchedule (the `GetBookingReleaseSchedule` operationId).
 	GetBookingReleaseScheduleWithResponse(ctx context.Context, body GetBookingReleaseScheduleJSONRequestBody, reqEditors ...RequestEditorFn) (*GetBookingReleaseScheduleResp, error)
+
+	// GetBookingRoomReservationListWithBodyWithResponse List the room reservations of a venue
+	//
+	// Pages through the room reservations of a venue, or of one of
+	// its bookings, with their guests, rooms and daily rates. Guests
+	// may be anonymised, in which case their personal details are
+	// empty.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/1.0/venue?action=getBookingRoomReservationList (the `GetBookingRoomReservationList` operationId).
+	GetBookingRoomReservationListWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*GetBookingRoomReservationListResp, error)
+
+	// GetBookingRoomReservationListWithResponse List the room reservations of a venue
+	//
+	// Pages through the room reservations of a venue, or of one of
+	// its bookings, with their guests, rooms and daily rates. Guests
+	// may be anonymised, in which case their personal details are
+	// empty.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/1.0/venue?action=getBookingRoomReservationList (the `GetBookingRoomReservationList` operationId).
+	GetBookingRoomReservationListWithResponse(ctx context.Context, body GetBookingRoomReservationListJSONRequestBody, reqEditors ...RequestEditorFn) (*GetBookingRoomReservationListResp, error)
 
 	// VenueGetCostCenterListWithBodyWithResponse List the cost centers of a venue
 	//
@@ -12077,6 +15006,102 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with POST /api/1.0/venue?action=getVenueRoomOptionList (the `GetVenueRoomOptionList` operationId).
 	GetVenueRoomOptionListWithResponse(ctx context.Context, body GetVenueRoomOptionListJSONRequestBody, reqEditors ...RequestEditorFn) (*GetVenueRoomOptionListResp, error)
+
+	// RemoveBookingAccommodationWithBodyWithResponse Remove an accommodation group from a booking
+	//
+	// When success is false, errorType is 1 (an unknown error) or 2
+	// (the group has room reservations and cannot be removed).
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/1.0/venue?action=removeBookingAccommodation (the `RemoveBookingAccommodation` operationId).
+	RemoveBookingAccommodationWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*RemoveBookingAccommodationResp, error)
+
+	// RemoveBookingAccommodationWithResponse Remove an accommodation group from a booking
+	//
+	// When success is false, errorType is 1 (an unknown error) or 2
+	// (the group has room reservations and cannot be removed).
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/1.0/venue?action=removeBookingAccommodation (the `RemoveBookingAccommodation` operationId).
+	RemoveBookingAccommodationWithResponse(ctx context.Context, body RemoveBookingAccommodationJSONRequestBody, reqEditors ...RequestEditorFn) (*RemoveBookingAccommodationResp, error)
+
+	// RemoveBookingRoomReservationWithBodyWithResponse Remove a room reservation from a booking
+	//
+	// Deletes a room reservation of a booking that includes
+	// accommodation. When success is false, errorType is 1 (an
+	// unknown error) or 2 (the reservation's status does not allow
+	// it: only not confirmed reservations can be deleted).
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/1.0/venue?action=removeBookingRoomReservation (the `RemoveBookingRoomReservation` operationId).
+	RemoveBookingRoomReservationWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*RemoveBookingRoomReservationResp, error)
+
+	// RemoveBookingRoomReservationWithResponse Remove a room reservation from a booking
+	//
+	// Deletes a room reservation of a booking that includes
+	// accommodation. When success is false, errorType is 1 (an
+	// unknown error) or 2 (the reservation's status does not allow
+	// it: only not confirmed reservations can be deleted).
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/1.0/venue?action=removeBookingRoomReservation (the `RemoveBookingRoomReservation` operationId).
+	RemoveBookingRoomReservationWithResponse(ctx context.Context, body RemoveBookingRoomReservationJSONRequestBody, reqEditors ...RequestEditorFn) (*RemoveBookingRoomReservationResp, error)
+
+	// RemoveRoomDynamicRatesWithBodyWithResponse Remove the dynamic rates of a room type
+	//
+	// Removes the dynamic rates of a room type under a rate plan
+	// from startDate to endDate. Only for venues connected to a
+	// distribution channel.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/1.0/venue?action=removeRoomDynamicRates (the `RemoveRoomDynamicRates` operationId).
+	RemoveRoomDynamicRatesWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*RemoveRoomDynamicRatesResp, error)
+
+	// RemoveRoomDynamicRatesWithResponse Remove the dynamic rates of a room type
+	//
+	// Removes the dynamic rates of a room type under a rate plan
+	// from startDate to endDate. Only for venues connected to a
+	// distribution channel.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/1.0/venue?action=removeRoomDynamicRates (the `RemoveRoomDynamicRates` operationId).
+	RemoveRoomDynamicRatesWithResponse(ctx context.Context, body RemoveRoomDynamicRatesJSONRequestBody, reqEditors ...RequestEditorFn) (*RemoveRoomDynamicRatesResp, error)
+
+	// UpdateBookingRoomReservationGuestContactWithBodyWithResponse Update the contact details of a reservation guest
+	//
+	// Updates the contact details of an existing guest, found by id
+	// or else by firstName, lastName and email; guests are created
+	// only by addOrUpdateBookingRoomReservation. The key's venue
+	// must be allowed to update guests, and an anonymised guest
+	// cannot be updated. Fails with specificCode 24421 (no such
+	// contact), 24422 (neither id nor names and email given), 24423
+	// (an error occurred) or 24424 and 24425 (invalid data).
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/1.0/venue?action=updateBookingRoomReservationGuestContact (the `UpdateBookingRoomReservationGuestContact` operationId).
+	UpdateBookingRoomReservationGuestContactWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateBookingRoomReservationGuestContactResp, error)
+
+	// UpdateBookingRoomReservationGuestContactWithResponse Update the contact details of a reservation guest
+	//
+	// Updates the contact details of an existing guest, found by id
+	// or else by firstName, lastName and email; guests are created
+	// only by addOrUpdateBookingRoomReservation. The key's venue
+	// must be allowed to update guests, and an anonymised guest
+	// cannot be updated. Fails with specificCode 24421 (no such
+	// contact), 24422 (neither id nor names and email given), 24423
+	// (an error occurred) or 24424 and 24425 (invalid data).
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/1.0/venue?action=updateBookingRoomReservationGuestContact (the `UpdateBookingRoomReservationGuestContact` operationId).
+	UpdateBookingRoomReservationGuestContactWithResponse(ctx context.Context, body UpdateBookingRoomReservationGuestContactJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateBookingRoomReservationGuestContactResp, error)
 }
 
 type BatchProgressResp struct {
@@ -13135,6 +16160,102 @@ func (r PingResp) ContentType() string {
 	return ""
 }
 
+type AddOrUpdateBookingAccommodationResp struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *AddOrUpdateResult
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Exception
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r AddOrUpdateBookingAccommodationResp) GetJSON200() *AddOrUpdateResult {
+	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r AddOrUpdateBookingAccommodationResp) GetJSONDefault() *Exception {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r AddOrUpdateBookingAccommodationResp) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r AddOrUpdateBookingAccommodationResp) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r AddOrUpdateBookingAccommodationResp) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r AddOrUpdateBookingAccommodationResp) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type AddOrUpdateBookingRoomReservationResp struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *VenueRoomReservationSaveResult
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Exception
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r AddOrUpdateBookingRoomReservationResp) GetJSON200() *VenueRoomReservationSaveResult {
+	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r AddOrUpdateBookingRoomReservationResp) GetJSONDefault() *Exception {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r AddOrUpdateBookingRoomReservationResp) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r AddOrUpdateBookingRoomReservationResp) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r AddOrUpdateBookingRoomReservationResp) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r AddOrUpdateBookingRoomReservationResp) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 type AddOrUpdateFunctionSpaceResp struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -13279,6 +16400,294 @@ func (r AddOrUpdateGuestRoomResp) ContentType() string {
 	return ""
 }
 
+type AddOrUpdateRatePlanBookingRulesCollectionResp struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *VenueSuccessResult
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Exception
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r AddOrUpdateRatePlanBookingRulesCollectionResp) GetJSON200() *VenueSuccessResult {
+	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r AddOrUpdateRatePlanBookingRulesCollectionResp) GetJSONDefault() *Exception {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r AddOrUpdateRatePlanBookingRulesCollectionResp) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r AddOrUpdateRatePlanBookingRulesCollectionResp) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r AddOrUpdateRatePlanBookingRulesCollectionResp) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r AddOrUpdateRatePlanBookingRulesCollectionResp) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type AddOrUpdateRoomCountsCollectionResp struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *VenueSuccessResult
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Exception
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r AddOrUpdateRoomCountsCollectionResp) GetJSON200() *VenueSuccessResult {
+	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r AddOrUpdateRoomCountsCollectionResp) GetJSONDefault() *Exception {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r AddOrUpdateRoomCountsCollectionResp) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r AddOrUpdateRoomCountsCollectionResp) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r AddOrUpdateRoomCountsCollectionResp) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r AddOrUpdateRoomCountsCollectionResp) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type AddOrUpdateRoomDynamicRatesCollectionResp struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *VenueSuccessResult
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Exception
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r AddOrUpdateRoomDynamicRatesCollectionResp) GetJSON200() *VenueSuccessResult {
+	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r AddOrUpdateRoomDynamicRatesCollectionResp) GetJSONDefault() *Exception {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r AddOrUpdateRoomDynamicRatesCollectionResp) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r AddOrUpdateRoomDynamicRatesCollectionResp) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r AddOrUpdateRoomDynamicRatesCollectionResp) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r AddOrUpdateRoomDynamicRatesCollectionResp) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type CancelBookingRoomReservationResp struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *VenueActionResult
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Exception
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r CancelBookingRoomReservationResp) GetJSON200() *VenueActionResult {
+	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r CancelBookingRoomReservationResp) GetJSONDefault() *Exception {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r CancelBookingRoomReservationResp) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r CancelBookingRoomReservationResp) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r CancelBookingRoomReservationResp) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r CancelBookingRoomReservationResp) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type ChangeStatusOfBookingRoomReservationResp struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *VenueActionResult
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Exception
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ChangeStatusOfBookingRoomReservationResp) GetJSON200() *VenueActionResult {
+	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r ChangeStatusOfBookingRoomReservationResp) GetJSONDefault() *Exception {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r ChangeStatusOfBookingRoomReservationResp) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ChangeStatusOfBookingRoomReservationResp) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ChangeStatusOfBookingRoomReservationResp) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ChangeStatusOfBookingRoomReservationResp) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type ConfirmBookingRoomReservationResp struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *VenueActionResult
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Exception
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ConfirmBookingRoomReservationResp) GetJSON200() *VenueActionResult {
+	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r ConfirmBookingRoomReservationResp) GetJSONDefault() *Exception {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r ConfirmBookingRoomReservationResp) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ConfirmBookingRoomReservationResp) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ConfirmBookingRoomReservationResp) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ConfirmBookingRoomReservationResp) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 type GetAvailableFunctionSpacesResp struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -13375,6 +16784,54 @@ func (r GetBeveragePackageListResp) ContentType() string {
 	return ""
 }
 
+type GetBookingAccommodationListResp struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *VenueBookingAccommodationCollection
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Exception
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetBookingAccommodationListResp) GetJSON200() *VenueBookingAccommodationCollection {
+	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r GetBookingAccommodationListResp) GetJSONDefault() *Exception {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r GetBookingAccommodationListResp) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetBookingAccommodationListResp) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetBookingAccommodationListResp) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetBookingAccommodationListResp) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 type GetBookingCustomFieldListResp struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -13465,6 +16922,54 @@ func (r GetBookingReleaseScheduleResp) StatusCode() int {
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r GetBookingReleaseScheduleResp) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type GetBookingRoomReservationListResp struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *VenueRoomReservationCollection
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Exception
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetBookingRoomReservationListResp) GetJSON200() *VenueRoomReservationCollection {
+	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r GetBookingRoomReservationListResp) GetJSONDefault() *Exception {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r GetBookingRoomReservationListResp) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetBookingRoomReservationListResp) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetBookingRoomReservationListResp) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetBookingRoomReservationListResp) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
@@ -14767,6 +18272,198 @@ func (r GetVenueRoomOptionListResp) ContentType() string {
 	return ""
 }
 
+type RemoveBookingAccommodationResp struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *VenueActionResult
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Exception
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r RemoveBookingAccommodationResp) GetJSON200() *VenueActionResult {
+	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r RemoveBookingAccommodationResp) GetJSONDefault() *Exception {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r RemoveBookingAccommodationResp) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r RemoveBookingAccommodationResp) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r RemoveBookingAccommodationResp) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r RemoveBookingAccommodationResp) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type RemoveBookingRoomReservationResp struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *VenueActionResult
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Exception
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r RemoveBookingRoomReservationResp) GetJSON200() *VenueActionResult {
+	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r RemoveBookingRoomReservationResp) GetJSONDefault() *Exception {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r RemoveBookingRoomReservationResp) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r RemoveBookingRoomReservationResp) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r RemoveBookingRoomReservationResp) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r RemoveBookingRoomReservationResp) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type RemoveRoomDynamicRatesResp struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *VenueSuccessResult
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Exception
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r RemoveRoomDynamicRatesResp) GetJSON200() *VenueSuccessResult {
+	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r RemoveRoomDynamicRatesResp) GetJSONDefault() *Exception {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r RemoveRoomDynamicRatesResp) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r RemoveRoomDynamicRatesResp) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r RemoveRoomDynamicRatesResp) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r RemoveRoomDynamicRatesResp) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type UpdateBookingRoomReservationGuestContactResp struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *AddOrUpdateResult
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Exception
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r UpdateBookingRoomReservationGuestContactResp) GetJSON200() *AddOrUpdateResult {
+	return r.JSON200
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r UpdateBookingRoomReservationGuestContactResp) GetJSONDefault() *Exception {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r UpdateBookingRoomReservationGuestContactResp) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r UpdateBookingRoomReservationGuestContactResp) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r UpdateBookingRoomReservationGuestContactResp) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r UpdateBookingRoomReservationGuestContactResp) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 // BatchProgressWithBodyWithResponse Get the progress of a batch
 //
 // Fails with specificCode 24105 when there is no such batch.
@@ -15464,6 +19161,102 @@ func (c *ClientWithResponses) PingWithResponse(ctx context.Context, reqEditors .
 	return ParsePingResp(rsp)
 }
 
+// AddOrUpdateBookingAccommodationWithBodyWithResponse Add an accommodation group to a booking, or update one
+//
+// Without id, adds an accommodation group (a block of one room
+// type under a rate plan) to a venue booking; dayRates (or
+// dayRatesMultiOcc when the venue prices by occupancy) are then
+// required. With id, overlays the given fields on that group.
+// When the group's dates change, rates and room options outside
+// the new dates are removed, the new dates need rates, and the
+// booking's accommodation dates grow to cover the group. Fails
+// when the booking cannot take accommodation blocks, and with
+// specificCode 24248 when the data is invalid (the additional
+// messages say what).
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/1.0/venue?action=addOrUpdateBookingAccommodation (the `AddOrUpdateBookingAccommodation` operationId).
+func (c *ClientWithResponses) AddOrUpdateBookingAccommodationWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AddOrUpdateBookingAccommodationResp, error) {
+	rsp, err := c.AddOrUpdateBookingAccommodationWithBody(ctx, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseAddOrUpdateBookingAccommodationResp(rsp)
+}
+
+// AddOrUpdateBookingAccommodationWithResponse Add an accommodation group to a booking, or update one
+//
+// Without id, adds an accommodation group (a block of one room
+// type under a rate plan) to a venue booking; dayRates (or
+// dayRatesMultiOcc when the venue prices by occupancy) are then
+// required. With id, overlays the given fields on that group.
+// When the group's dates change, rates and room options outside
+// the new dates are removed, the new dates need rates, and the
+// booking's accommodation dates grow to cover the group. Fails
+// when the booking cannot take accommodation blocks, and with
+// specificCode 24248 when the data is invalid (the additional
+// messages say what).
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/1.0/venue?action=addOrUpdateBookingAccommodation (the `AddOrUpdateBookingAccommodation` operationId).
+func (c *ClientWithResponses) AddOrUpdateBookingAccommodationWithResponse(ctx context.Context, body AddOrUpdateBookingAccommodationJSONRequestBody, reqEditors ...RequestEditorFn) (*AddOrUpdateBookingAccommodationResp, error) {
+	rsp, err := c.AddOrUpdateBookingAccommodation(ctx, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseAddOrUpdateBookingAccommodationResp(rsp)
+}
+
+// AddOrUpdateBookingRoomReservationWithBodyWithResponse Add a room reservation to a booking, or update one
+//
+// Without id, adds a not confirmed room reservation (mainGuest
+// and rooms are then required; confirm it with
+// confirmBookingRoomReservation). With id, overlays the given
+// fields on that reservation. The booking must include
+// accommodation, have accommodation groups, and be not
+// confirmed, confirmed, checked in or checked out. Guests are
+// matched by id or else by email and names; an anonymised guest
+// cannot be added by id, so send contact details instead. The
+// answer lists the rooms in the order sent, with guest ids.
+// Fails with specificCode 24257 when the data is invalid.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/1.0/venue?action=addOrUpdateBookingRoomReservation (the `AddOrUpdateBookingRoomReservation` operationId).
+func (c *ClientWithResponses) AddOrUpdateBookingRoomReservationWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AddOrUpdateBookingRoomReservationResp, error) {
+	rsp, err := c.AddOrUpdateBookingRoomReservationWithBody(ctx, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseAddOrUpdateBookingRoomReservationResp(rsp)
+}
+
+// AddOrUpdateBookingRoomReservationWithResponse Add a room reservation to a booking, or update one
+//
+// Without id, adds a not confirmed room reservation (mainGuest
+// and rooms are then required; confirm it with
+// confirmBookingRoomReservation). With id, overlays the given
+// fields on that reservation. The booking must include
+// accommodation, have accommodation groups, and be not
+// confirmed, confirmed, checked in or checked out. Guests are
+// matched by id or else by email and names; an anonymised guest
+// cannot be added by id, so send contact details instead. The
+// answer lists the rooms in the order sent, with guest ids.
+// Fails with specificCode 24257 when the data is invalid.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/1.0/venue?action=addOrUpdateBookingRoomReservation (the `AddOrUpdateBookingRoomReservation` operationId).
+func (c *ClientWithResponses) AddOrUpdateBookingRoomReservationWithResponse(ctx context.Context, body AddOrUpdateBookingRoomReservationJSONRequestBody, reqEditors ...RequestEditorFn) (*AddOrUpdateBookingRoomReservationResp, error) {
+	rsp, err := c.AddOrUpdateBookingRoomReservation(ctx, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseAddOrUpdateBookingRoomReservationResp(rsp)
+}
+
 // AddOrUpdateFunctionSpaceWithBodyWithResponse Add a function space, or update one
 //
 // Without id, adds a function space to the venue; name, minPax,
@@ -15576,6 +19369,236 @@ func (c *ClientWithResponses) AddOrUpdateGuestRoomWithResponse(ctx context.Conte
 	return ParseAddOrUpdateGuestRoomResp(rsp)
 }
 
+// AddOrUpdateRatePlanBookingRulesCollectionWithBodyWithResponse Open or close room types for booking under rate plans
+//
+// Sets, for each item, whether a room type is open (1) or closed
+// (2) for bookings under a rate plan on every day from startDate
+// to endDate. Only for venues connected to a distribution
+// channel.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/1.0/venue?action=addOrUpdateRatePlanBookingRulesCollection (the `AddOrUpdateRatePlanBookingRulesCollection` operationId).
+func (c *ClientWithResponses) AddOrUpdateRatePlanBookingRulesCollectionWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AddOrUpdateRatePlanBookingRulesCollectionResp, error) {
+	rsp, err := c.AddOrUpdateRatePlanBookingRulesCollectionWithBody(ctx, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseAddOrUpdateRatePlanBookingRulesCollectionResp(rsp)
+}
+
+// AddOrUpdateRatePlanBookingRulesCollectionWithResponse Open or close room types for booking under rate plans
+//
+// Sets, for each item, whether a room type is open (1) or closed
+// (2) for bookings under a rate plan on every day from startDate
+// to endDate. Only for venues connected to a distribution
+// channel.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/1.0/venue?action=addOrUpdateRatePlanBookingRulesCollection (the `AddOrUpdateRatePlanBookingRulesCollection` operationId).
+func (c *ClientWithResponses) AddOrUpdateRatePlanBookingRulesCollectionWithResponse(ctx context.Context, body AddOrUpdateRatePlanBookingRulesCollectionJSONRequestBody, reqEditors ...RequestEditorFn) (*AddOrUpdateRatePlanBookingRulesCollectionResp, error) {
+	rsp, err := c.AddOrUpdateRatePlanBookingRulesCollection(ctx, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseAddOrUpdateRatePlanBookingRulesCollectionResp(rsp)
+}
+
+// AddOrUpdateRoomCountsCollectionWithBodyWithResponse Set the dynamic room inventory of a venue
+//
+// Sets, for each item, how many rooms of a type the venue has on
+// every day from startDate to endDate. Only for venues connected
+// to a distribution channel.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/1.0/venue?action=addOrUpdateRoomCountsCollection (the `AddOrUpdateRoomCountsCollection` operationId).
+func (c *ClientWithResponses) AddOrUpdateRoomCountsCollectionWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AddOrUpdateRoomCountsCollectionResp, error) {
+	rsp, err := c.AddOrUpdateRoomCountsCollectionWithBody(ctx, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseAddOrUpdateRoomCountsCollectionResp(rsp)
+}
+
+// AddOrUpdateRoomCountsCollectionWithResponse Set the dynamic room inventory of a venue
+//
+// Sets, for each item, how many rooms of a type the venue has on
+// every day from startDate to endDate. Only for venues connected
+// to a distribution channel.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/1.0/venue?action=addOrUpdateRoomCountsCollection (the `AddOrUpdateRoomCountsCollection` operationId).
+func (c *ClientWithResponses) AddOrUpdateRoomCountsCollectionWithResponse(ctx context.Context, body AddOrUpdateRoomCountsCollectionJSONRequestBody, reqEditors ...RequestEditorFn) (*AddOrUpdateRoomCountsCollectionResp, error) {
+	rsp, err := c.AddOrUpdateRoomCountsCollection(ctx, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseAddOrUpdateRoomCountsCollectionResp(rsp)
+}
+
+// AddOrUpdateRoomDynamicRatesCollectionWithBodyWithResponse Set the dynamic rates of room types
+//
+// Sets, for each item, the rate of a room type under a rate plan
+// on every day from startDate to endDate. Only for venues
+// connected to a distribution channel.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/1.0/venue?action=addOrUpdateRoomDynamicRatesCollection (the `AddOrUpdateRoomDynamicRatesCollection` operationId).
+func (c *ClientWithResponses) AddOrUpdateRoomDynamicRatesCollectionWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AddOrUpdateRoomDynamicRatesCollectionResp, error) {
+	rsp, err := c.AddOrUpdateRoomDynamicRatesCollectionWithBody(ctx, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseAddOrUpdateRoomDynamicRatesCollectionResp(rsp)
+}
+
+// AddOrUpdateRoomDynamicRatesCollectionWithResponse Set the dynamic rates of room types
+//
+// Sets, for each item, the rate of a room type under a rate plan
+// on every day from startDate to endDate. Only for venues
+// connected to a distribution channel.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/1.0/venue?action=addOrUpdateRoomDynamicRatesCollection (the `AddOrUpdateRoomDynamicRatesCollection` operationId).
+func (c *ClientWithResponses) AddOrUpdateRoomDynamicRatesCollectionWithResponse(ctx context.Context, body AddOrUpdateRoomDynamicRatesCollectionJSONRequestBody, reqEditors ...RequestEditorFn) (*AddOrUpdateRoomDynamicRatesCollectionResp, error) {
+	rsp, err := c.AddOrUpdateRoomDynamicRatesCollection(ctx, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseAddOrUpdateRoomDynamicRatesCollectionResp(rsp)
+}
+
+// CancelBookingRoomReservationWithBodyWithResponse Cancel a room reservation
+//
+// Cancels a room reservation, or only roomIds of it. When
+// success is false, errorType says why (open set): 0 unknown, 1
+// already cancelled, 3 and 4 channel errors, 5 a room cannot be
+// cancelled, 6 the status does not allow it (only not confirmed,
+// confirmed, checked in and checked out reservations can be
+// cancelled), 7 the reservation cannot be edited, 8 some of
+// roomIds failed (see failedRooms).
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/1.0/venue?action=cancelBookingRoomReservation (the `CancelBookingRoomReservation` operationId).
+func (c *ClientWithResponses) CancelBookingRoomReservationWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CancelBookingRoomReservationResp, error) {
+	rsp, err := c.CancelBookingRoomReservationWithBody(ctx, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseCancelBookingRoomReservationResp(rsp)
+}
+
+// CancelBookingRoomReservationWithResponse Cancel a room reservation
+//
+// Cancels a room reservation, or only roomIds of it. When
+// success is false, errorType says why (open set): 0 unknown, 1
+// already cancelled, 3 and 4 channel errors, 5 a room cannot be
+// cancelled, 6 the status does not allow it (only not confirmed,
+// confirmed, checked in and checked out reservations can be
+// cancelled), 7 the reservation cannot be edited, 8 some of
+// roomIds failed (see failedRooms).
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/1.0/venue?action=cancelBookingRoomReservation (the `CancelBookingRoomReservation` operationId).
+func (c *ClientWithResponses) CancelBookingRoomReservationWithResponse(ctx context.Context, body CancelBookingRoomReservationJSONRequestBody, reqEditors ...RequestEditorFn) (*CancelBookingRoomReservationResp, error) {
+	rsp, err := c.CancelBookingRoomReservation(ctx, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseCancelBookingRoomReservationResp(rsp)
+}
+
+// ChangeStatusOfBookingRoomReservationWithBodyWithResponse Check a room reservation in or out
+//
+// Sets the status of a room reservation, or of roomIds of it, to
+// 4 (checked in) or 5 (checked out); confirming, cancelling and
+// removing have their own actions. When success is false,
+// errorType says why (open set): 0 unknown, 1 the status is
+// unchanged, 2 the current status cannot move to the new one, 3
+// the new status is not supported, 4 the reservation cannot be
+// edited, 5 some of roomIds failed (see failedRooms).
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/1.0/venue?action=changeStatusOfBookingRoomReservation (the `ChangeStatusOfBookingRoomReservation` operationId).
+func (c *ClientWithResponses) ChangeStatusOfBookingRoomReservationWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ChangeStatusOfBookingRoomReservationResp, error) {
+	rsp, err := c.ChangeStatusOfBookingRoomReservationWithBody(ctx, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseChangeStatusOfBookingRoomReservationResp(rsp)
+}
+
+// ChangeStatusOfBookingRoomReservationWithResponse Check a room reservation in or out
+//
+// Sets the status of a room reservation, or of roomIds of it, to
+// 4 (checked in) or 5 (checked out); confirming, cancelling and
+// removing have their own actions. When success is false,
+// errorType says why (open set): 0 unknown, 1 the status is
+// unchanged, 2 the current status cannot move to the new one, 3
+// the new status is not supported, 4 the reservation cannot be
+// edited, 5 some of roomIds failed (see failedRooms).
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/1.0/venue?action=changeStatusOfBookingRoomReservation (the `ChangeStatusOfBookingRoomReservation` operationId).
+func (c *ClientWithResponses) ChangeStatusOfBookingRoomReservationWithResponse(ctx context.Context, body ChangeStatusOfBookingRoomReservationJSONRequestBody, reqEditors ...RequestEditorFn) (*ChangeStatusOfBookingRoomReservationResp, error) {
+	rsp, err := c.ChangeStatusOfBookingRoomReservation(ctx, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseChangeStatusOfBookingRoomReservationResp(rsp)
+}
+
+// ConfirmBookingRoomReservationWithBodyWithResponse Confirm a room reservation
+//
+// Confirms a room reservation, or only roomIds of it. When
+// success is false, errorType says why (open set): 0 unknown, 1
+// already confirmed, 2 cancelled, 3 no rooms to confirm, 4 the
+// accommodation group cannot confirm the room, 5 not enough
+// rooms left in the group, 6 and 8 channel errors, 7 a room
+// cannot be confirmed, 9 the reservation cannot be edited, 10
+// some of roomIds failed (see failedRooms).
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/1.0/venue?action=confirmBookingRoomReservation (the `ConfirmBookingRoomReservation` operationId).
+func (c *ClientWithResponses) ConfirmBookingRoomReservationWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ConfirmBookingRoomReservationResp, error) {
+	rsp, err := c.ConfirmBookingRoomReservationWithBody(ctx, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseConfirmBookingRoomReservationResp(rsp)
+}
+
+// ConfirmBookingRoomReservationWithResponse Confirm a room reservation
+//
+// Confirms a room reservation, or only roomIds of it. When
+// success is false, errorType says why (open set): 0 unknown, 1
+// already confirmed, 2 cancelled, 3 no rooms to confirm, 4 the
+// accommodation group cannot confirm the room, 5 not enough
+// rooms left in the group, 6 and 8 channel errors, 7 a room
+// cannot be confirmed, 9 the reservation cannot be edited, 10
+// some of roomIds failed (see failedRooms).
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/1.0/venue?action=confirmBookingRoomReservation (the `ConfirmBookingRoomReservation` operationId).
+func (c *ClientWithResponses) ConfirmBookingRoomReservationWithResponse(ctx context.Context, body ConfirmBookingRoomReservationJSONRequestBody, reqEditors ...RequestEditorFn) (*ConfirmBookingRoomReservationResp, error) {
+	rsp, err := c.ConfirmBookingRoomReservation(ctx, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseConfirmBookingRoomReservationResp(rsp)
+}
+
 // GetAvailableFunctionSpacesWithBodyWithResponse Find the function spaces free at a given time
 //
 // Says for each function space of the venue whether it is free
@@ -15648,6 +19671,42 @@ func (c *ClientWithResponses) GetBeveragePackageListWithResponse(ctx context.Con
 	return ParseGetBeveragePackageListResp(rsp)
 }
 
+// GetBookingAccommodationListWithBodyWithResponse List the accommodation groups of a booking
+//
+// Answers every accommodation group of one venue booking with
+// its daily rates and room options. The answer is a collection
+// but the action takes no paging or filter fields: it always
+// sends every group.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/1.0/venue?action=getBookingAccommodationList (the `GetBookingAccommodationList` operationId).
+func (c *ClientWithResponses) GetBookingAccommodationListWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*GetBookingAccommodationListResp, error) {
+	rsp, err := c.GetBookingAccommodationListWithBody(ctx, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetBookingAccommodationListResp(rsp)
+}
+
+// GetBookingAccommodationListWithResponse List the accommodation groups of a booking
+//
+// Answers every accommodation group of one venue booking with
+// its daily rates and room options. The answer is a collection
+// but the action takes no paging or filter fields: it always
+// sends every group.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/1.0/venue?action=getBookingAccommodationList (the `GetBookingAccommodationList` operationId).
+func (c *ClientWithResponses) GetBookingAccommodationListWithResponse(ctx context.Context, body GetBookingAccommodationListJSONRequestBody, reqEditors ...RequestEditorFn) (*GetBookingAccommodationListResp, error) {
+	rsp, err := c.GetBookingAccommodationList(ctx, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetBookingAccommodationListResp(rsp)
+}
+
 // GetBookingCustomFieldListWithBodyWithResponse List the custom fields of venue bookings
 //
 // Pages through the definitions of the account's booking custom
@@ -15712,6 +19771,42 @@ func (c *ClientWithResponses) GetBookingReleaseScheduleWithResponse(ctx context.
 		return nil, err
 	}
 	return ParseGetBookingReleaseScheduleResp(rsp)
+}
+
+// GetBookingRoomReservationListWithBodyWithResponse List the room reservations of a venue
+//
+// Pages through the room reservations of a venue, or of one of
+// its bookings, with their guests, rooms and daily rates. Guests
+// may be anonymised, in which case their personal details are
+// empty.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/1.0/venue?action=getBookingRoomReservationList (the `GetBookingRoomReservationList` operationId).
+func (c *ClientWithResponses) GetBookingRoomReservationListWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*GetBookingRoomReservationListResp, error) {
+	rsp, err := c.GetBookingRoomReservationListWithBody(ctx, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetBookingRoomReservationListResp(rsp)
+}
+
+// GetBookingRoomReservationListWithResponse List the room reservations of a venue
+//
+// Pages through the room reservations of a venue, or of one of
+// its bookings, with their guests, rooms and daily rates. Guests
+// may be anonymised, in which case their personal details are
+// empty.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/1.0/venue?action=getBookingRoomReservationList (the `GetBookingRoomReservationList` operationId).
+func (c *ClientWithResponses) GetBookingRoomReservationListWithResponse(ctx context.Context, body GetBookingRoomReservationListJSONRequestBody, reqEditors ...RequestEditorFn) (*GetBookingRoomReservationListResp, error) {
+	rsp, err := c.GetBookingRoomReservationList(ctx, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetBookingRoomReservationListResp(rsp)
 }
 
 // VenueGetCostCenterListWithBodyWithResponse List the cost centers of a venue
@@ -16600,6 +20695,150 @@ func (c *ClientWithResponses) GetVenueRoomOptionListWithResponse(ctx context.Con
 	return ParseGetVenueRoomOptionListResp(rsp)
 }
 
+// RemoveBookingAccommodationWithBodyWithResponse Remove an accommodation group from a booking
+//
+// When success is false, errorType is 1 (an unknown error) or 2
+// (the group has room reservations and cannot be removed).
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/1.0/venue?action=removeBookingAccommodation (the `RemoveBookingAccommodation` operationId).
+func (c *ClientWithResponses) RemoveBookingAccommodationWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*RemoveBookingAccommodationResp, error) {
+	rsp, err := c.RemoveBookingAccommodationWithBody(ctx, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseRemoveBookingAccommodationResp(rsp)
+}
+
+// RemoveBookingAccommodationWithResponse Remove an accommodation group from a booking
+//
+// When success is false, errorType is 1 (an unknown error) or 2
+// (the group has room reservations and cannot be removed).
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/1.0/venue?action=removeBookingAccommodation (the `RemoveBookingAccommodation` operationId).
+func (c *ClientWithResponses) RemoveBookingAccommodationWithResponse(ctx context.Context, body RemoveBookingAccommodationJSONRequestBody, reqEditors ...RequestEditorFn) (*RemoveBookingAccommodationResp, error) {
+	rsp, err := c.RemoveBookingAccommodation(ctx, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseRemoveBookingAccommodationResp(rsp)
+}
+
+// RemoveBookingRoomReservationWithBodyWithResponse Remove a room reservation from a booking
+//
+// Deletes a room reservation of a booking that includes
+// accommodation. When success is false, errorType is 1 (an
+// unknown error) or 2 (the reservation's status does not allow
+// it: only not confirmed reservations can be deleted).
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/1.0/venue?action=removeBookingRoomReservation (the `RemoveBookingRoomReservation` operationId).
+func (c *ClientWithResponses) RemoveBookingRoomReservationWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*RemoveBookingRoomReservationResp, error) {
+	rsp, err := c.RemoveBookingRoomReservationWithBody(ctx, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseRemoveBookingRoomReservationResp(rsp)
+}
+
+// RemoveBookingRoomReservationWithResponse Remove a room reservation from a booking
+//
+// Deletes a room reservation of a booking that includes
+// accommodation. When success is false, errorType is 1 (an
+// unknown error) or 2 (the reservation's status does not allow
+// it: only not confirmed reservations can be deleted).
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/1.0/venue?action=removeBookingRoomReservation (the `RemoveBookingRoomReservation` operationId).
+func (c *ClientWithResponses) RemoveBookingRoomReservationWithResponse(ctx context.Context, body RemoveBookingRoomReservationJSONRequestBody, reqEditors ...RequestEditorFn) (*RemoveBookingRoomReservationResp, error) {
+	rsp, err := c.RemoveBookingRoomReservation(ctx, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseRemoveBookingRoomReservationResp(rsp)
+}
+
+// RemoveRoomDynamicRatesWithBodyWithResponse Remove the dynamic rates of a room type
+//
+// Removes the dynamic rates of a room type under a rate plan
+// from startDate to endDate. Only for venues connected to a
+// distribution channel.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/1.0/venue?action=removeRoomDynamicRates (the `RemoveRoomDynamicRates` operationId).
+func (c *ClientWithResponses) RemoveRoomDynamicRatesWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*RemoveRoomDynamicRatesResp, error) {
+	rsp, err := c.RemoveRoomDynamicRatesWithBody(ctx, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseRemoveRoomDynamicRatesResp(rsp)
+}
+
+// RemoveRoomDynamicRatesWithResponse Remove the dynamic rates of a room type
+//
+// Removes the dynamic rates of a room type under a rate plan
+// from startDate to endDate. Only for venues connected to a
+// distribution channel.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/1.0/venue?action=removeRoomDynamicRates (the `RemoveRoomDynamicRates` operationId).
+func (c *ClientWithResponses) RemoveRoomDynamicRatesWithResponse(ctx context.Context, body RemoveRoomDynamicRatesJSONRequestBody, reqEditors ...RequestEditorFn) (*RemoveRoomDynamicRatesResp, error) {
+	rsp, err := c.RemoveRoomDynamicRates(ctx, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseRemoveRoomDynamicRatesResp(rsp)
+}
+
+// UpdateBookingRoomReservationGuestContactWithBodyWithResponse Update the contact details of a reservation guest
+//
+// Updates the contact details of an existing guest, found by id
+// or else by firstName, lastName and email; guests are created
+// only by addOrUpdateBookingRoomReservation. The key's venue
+// must be allowed to update guests, and an anonymised guest
+// cannot be updated. Fails with specificCode 24421 (no such
+// contact), 24422 (neither id nor names and email given), 24423
+// (an error occurred) or 24424 and 24425 (invalid data).
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/1.0/venue?action=updateBookingRoomReservationGuestContact (the `UpdateBookingRoomReservationGuestContact` operationId).
+func (c *ClientWithResponses) UpdateBookingRoomReservationGuestContactWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateBookingRoomReservationGuestContactResp, error) {
+	rsp, err := c.UpdateBookingRoomReservationGuestContactWithBody(ctx, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseUpdateBookingRoomReservationGuestContactResp(rsp)
+}
+
+// UpdateBookingRoomReservationGuestContactWithResponse Update the contact details of a reservation guest
+//
+// Updates the contact details of an existing guest, found by id
+// or else by firstName, lastName and email; guests are created
+// only by addOrUpdateBookingRoomReservation. The key's venue
+// must be allowed to update guests, and an anonymised guest
+// cannot be updated. Fails with specificCode 24421 (no such
+// contact), 24422 (neither id nor names and email given), 24423
+// (an error occurred) or 24424 and 24425 (invalid data).
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/1.0/venue?action=updateBookingRoomReservationGuestContact (the `UpdateBookingRoomReservationGuestContact` operationId).
+func (c *ClientWithResponses) UpdateBookingRoomReservationGuestContactWithResponse(ctx context.Context, body UpdateBookingRoomReservationGuestContactJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateBookingRoomReservationGuestContactResp, error) {
+	rsp, err := c.UpdateBookingRoomReservationGuestContact(ctx, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseUpdateBookingRoomReservationGuestContactResp(rsp)
+}
+
 // ParseBatchProgressResp parses an HTTP response from a BatchProgressWithResponse call
 func ParseBatchProgressResp(rsp *http.Response) (*BatchProgressResp, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
@@ -17326,6 +21565,72 @@ func ParsePingResp(rsp *http.Response) (*PingResp, error) {
 	return response, nil
 }
 
+// ParseAddOrUpdateBookingAccommodationResp parses an HTTP response from a AddOrUpdateBookingAccommodationWithResponse call
+func ParseAddOrUpdateBookingAccommodationResp(rsp *http.Response) (*AddOrUpdateBookingAccommodationResp, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &AddOrUpdateBookingAccommodationResp{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest AddOrUpdateResult
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Exception
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseAddOrUpdateBookingRoomReservationResp parses an HTTP response from a AddOrUpdateBookingRoomReservationWithResponse call
+func ParseAddOrUpdateBookingRoomReservationResp(rsp *http.Response) (*AddOrUpdateBookingRoomReservationResp, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &AddOrUpdateBookingRoomReservationResp{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest VenueRoomReservationSaveResult
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Exception
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
 // ParseAddOrUpdateFunctionSpaceResp parses an HTTP response from a AddOrUpdateFunctionSpaceWithResponse call
 func ParseAddOrUpdateFunctionSpaceResp(rsp *http.Response) (*AddOrUpdateFunctionSpaceResp, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
@@ -17425,6 +21730,204 @@ func ParseAddOrUpdateGuestRoomResp(rsp *http.Response) (*AddOrUpdateGuestRoomRes
 	return response, nil
 }
 
+// ParseAddOrUpdateRatePlanBookingRulesCollectionResp parses an HTTP response from a AddOrUpdateRatePlanBookingRulesCollectionWithResponse call
+func ParseAddOrUpdateRatePlanBookingRulesCollectionResp(rsp *http.Response) (*AddOrUpdateRatePlanBookingRulesCollectionResp, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &AddOrUpdateRatePlanBookingRulesCollectionResp{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest VenueSuccessResult
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Exception
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseAddOrUpdateRoomCountsCollectionResp parses an HTTP response from a AddOrUpdateRoomCountsCollectionWithResponse call
+func ParseAddOrUpdateRoomCountsCollectionResp(rsp *http.Response) (*AddOrUpdateRoomCountsCollectionResp, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &AddOrUpdateRoomCountsCollectionResp{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest VenueSuccessResult
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Exception
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseAddOrUpdateRoomDynamicRatesCollectionResp parses an HTTP response from a AddOrUpdateRoomDynamicRatesCollectionWithResponse call
+func ParseAddOrUpdateRoomDynamicRatesCollectionResp(rsp *http.Response) (*AddOrUpdateRoomDynamicRatesCollectionResp, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &AddOrUpdateRoomDynamicRatesCollectionResp{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest VenueSuccessResult
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Exception
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseCancelBookingRoomReservationResp parses an HTTP response from a CancelBookingRoomReservationWithResponse call
+func ParseCancelBookingRoomReservationResp(rsp *http.Response) (*CancelBookingRoomReservationResp, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &CancelBookingRoomReservationResp{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest VenueActionResult
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Exception
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseChangeStatusOfBookingRoomReservationResp parses an HTTP response from a ChangeStatusOfBookingRoomReservationWithResponse call
+func ParseChangeStatusOfBookingRoomReservationResp(rsp *http.Response) (*ChangeStatusOfBookingRoomReservationResp, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ChangeStatusOfBookingRoomReservationResp{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest VenueActionResult
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Exception
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseConfirmBookingRoomReservationResp parses an HTTP response from a ConfirmBookingRoomReservationWithResponse call
+func ParseConfirmBookingRoomReservationResp(rsp *http.Response) (*ConfirmBookingRoomReservationResp, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ConfirmBookingRoomReservationResp{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest VenueActionResult
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Exception
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
 // ParseGetAvailableFunctionSpacesResp parses an HTTP response from a GetAvailableFunctionSpacesWithResponse call
 func ParseGetAvailableFunctionSpacesResp(rsp *http.Response) (*GetAvailableFunctionSpacesResp, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
@@ -17491,6 +21994,39 @@ func ParseGetBeveragePackageListResp(rsp *http.Response) (*GetBeveragePackageLis
 	return response, nil
 }
 
+// ParseGetBookingAccommodationListResp parses an HTTP response from a GetBookingAccommodationListWithResponse call
+func ParseGetBookingAccommodationListResp(rsp *http.Response) (*GetBookingAccommodationListResp, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetBookingAccommodationListResp{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest VenueBookingAccommodationCollection
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Exception
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
 // ParseGetBookingCustomFieldListResp parses an HTTP response from a GetBookingCustomFieldListWithResponse call
 func ParseGetBookingCustomFieldListResp(rsp *http.Response) (*GetBookingCustomFieldListResp, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
@@ -17540,6 +22076,39 @@ func ParseGetBookingReleaseScheduleResp(rsp *http.Response) (*GetBookingReleaseS
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
 		var dest VenueBookingReleaseTermCollection
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Exception
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseGetBookingRoomReservationListResp parses an HTTP response from a GetBookingRoomReservationListWithResponse call
+func ParseGetBookingRoomReservationListResp(rsp *http.Response) (*GetBookingRoomReservationListResp, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetBookingRoomReservationListResp{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest VenueRoomReservationCollection
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -18448,508 +23017,765 @@ func ParseGetVenueRoomOptionListResp(rsp *http.Response) (*GetVenueRoomOptionLis
 	return response, nil
 }
 
+// ParseRemoveBookingAccommodationResp parses an HTTP response from a RemoveBookingAccommodationWithResponse call
+func ParseRemoveBookingAccommodationResp(rsp *http.Response) (*RemoveBookingAccommodationResp, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &RemoveBookingAccommodationResp{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest VenueActionResult
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Exception
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseRemoveBookingRoomReservationResp parses an HTTP response from a RemoveBookingRoomReservationWithResponse call
+func ParseRemoveBookingRoomReservationResp(rsp *http.Response) (*RemoveBookingRoomReservationResp, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &RemoveBookingRoomReservationResp{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest VenueActionResult
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Exception
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseRemoveRoomDynamicRatesResp parses an HTTP response from a RemoveRoomDynamicRatesWithResponse call
+func ParseRemoveRoomDynamicRatesResp(rsp *http.Response) (*RemoveRoomDynamicRatesResp, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &RemoveRoomDynamicRatesResp{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest VenueSuccessResult
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Exception
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseUpdateBookingRoomReservationGuestContactResp parses an HTTP response from a UpdateBookingRoomReservationGuestContactWithResponse call
+func ParseUpdateBookingRoomReservationGuestContactResp(rsp *http.Response) (*UpdateBookingRoomReservationGuestContactResp, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &UpdateBookingRoomReservationGuestContactResp{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest AddOrUpdateResult
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Exception
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
 // Base64 encoded, compressed with deflate, json marshaled OpenAPI spec.
 // Stored as a slice of fixed-width chunks rather than one concatenated
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7P0Jc9u4uiAM/xWUZqrifEO7SS2O7dTU/Rwn6c6dLL620+c908p7CiIhCW0KUBOgbZ1U/vtbeABwBSVS",
-	"kuN0366653Ysklifff3aC/liyRlhUvTOvvYSIpacCQJ/vHkIyVJSztQfIWeSMKn+iZfLmIZYPfnpd6Ef",
-	"i3BOFlj9638mZNo76/2Pn/KRf9JPxU/5iN++ffN6ERFhQs0UvZs5QSGOYzTFNCbRESJJwpMLHhGUihTH",
-	"8QqRP1IcCyTnBP1yc3OJhMQyFUc9NZiZQy3hPIo+JZ+XEZbkgjOJQ3lF/kiJgNWXJz1HoX4DSY5wFKED",
-	"xhGNXqIpTYT8iBfEQzHW/0KYRYgsMI1RQv5IaUKi54gnY6bWM6UkjoQaJZxjNiPo4J7KOaLR86Mx63m9",
-	"ZcKXJJFUH606G8zMH/VjoJFAfAr7zN40f+nFTkjM2UxNd9TzelSSBYw05ckCy95ZjzJ5POx5PblaEv0n",
-	"mZGk9y37BScJXqm/w1RIvngLq1dDZGOtu0dzqhf5t7/iOCWu8eG8SmvTv2RvCplQNoNXHyRJGI7fRe5T",
-	"MZt/JhCNEGUIMy7nJEFiJSRZHK0b8nMSO476XKIFFxINUEzZrXiJWBqru13wO33eC4TjuHTC66E7m0zN",
-	"vcAP7/RnA6+nRsaTmPTOZJKS+jFl4KYmqW1jlvB02QArIp1kPyH94kuUkGWMQyLU+lGYJglh0jxsvR1z",
-	"yT+rr67I1HW5dP1NKWxIAQ1fIr6gGY5h+4JaSwuYtQjoPJvlnLOGJwm9w+HqQhE05sD9f8wJwE8RsWb4",
-	"jiDzofpRfVmArAnnMcFMjS4W4hrIT33g6w/XhjR5KFCbHh7V9+X1Hg5n/ND8ag77+sO1GVTN0DD8GyBB",
-	"+ulLFHio76EB4gkaoYMhCjFjXFEIJIh83nZiGDOfWt/au+mbByqkYwn/oHLOU4lo5JkbLp0ikD71g1Bk",
-	"cz0ppUDnEoKoQJwR12HnkMcnv5NQqhUWaPybO8LWUHiGiHqhTOAV4UYb6DY6jyLKZmNmqL3QA92slsRD",
-	"ksoY/rMg/+aMeOo+EvkaS3JD7f5YZP928YBJGs2ILJHGiKeKRmTbZeliolFgkgrKiBCfGZUu+nhlGBK6",
-	"nxMGG8NhyFMmUUSm6ktkR0Apo1K0xLwQL3FI5ao+4QdFOLGUhEWECHQ/5wryUEJmVEiSvEQ+WhDMBGIc",
-	"xXRBAYsWlNFFuuid+c7JeETc9ATO/ZlA6o2XCAtBZ4xEaLLSQEaSO5LonSsyI5XwcJGhgb7XCObHD+8J",
-	"m8l57yzoO9hFyIW8IEySxHXGSlYQEoXwguXP9pjlHEs4gQnJFyi5Xnrb4y5AzCbqrN4REi+W8J2FS8c9",
-	"pQJOIeijgysS8iRCgC/oNZGYxuL5ywLFKBwVYeqefgv6XzYQkDfZ3MWFvIsa2JU5r2cGmVCIJZnxRAk4",
-	"U4OS8GBXuaaJNWW0wMmYWD55izmpOA9Dvli8Y2GcRiRaz2L0zFS/K+AgFgsegRztZjHLhC5wsjIk+rNw",
-	"g6XaVSoAAbgiorKAMGaEjvy2RMo6AaIlhy7kUc+QeoiY4gAiDecICzTunadCJjim+KfrVcTIatxzynJA",
-	"cdXARSwe+rU3N3CLtykL1ZqulzgkFxr6Vmv0g6l5Hwn1gYXXVVVfgD0V1YICdxmzRrWAPODFUm+LgYTT",
-	"e4XjOOF8IXpe746wlKg7D75VuUej6FVYX4PsZd5oCQzMCF7r+A0GRum8tWwLLbD4m9ezJ9g7+y379EuH",
-	"C21/kY7789CCskv84KEFfrD//ZguXnF+S9lMeGNGxa+U3CtJHlj8HIvrBY5jksDsogkCcvlizJohIKOe",
-	"QlFeb/jF61Un6J1NcSyIoj12IValKK+1dxbAT5f4QTE7H5gv/DGyd9q7onckuaPkHl1xvlgPbzghuH6q",
-	"nwUcxTTmPEHqlSOX8GIhriUYVAwDDsm+eFAb9GdD79W7WliAyxepkYF2YTGw68uECJEm5AN+0KLN1/r+",
-	"51i8xyueakm6Tufrl7yOj+gdRPSOKjZCFW0R+mv9SLiZyZzQ2VyuXaZ+w8pojjeaiE6GUW6KA4/b8lTD",
-	"S9+xK7Lkig2J+YTjJHIfXRENNh8aFUjM+T1DXMvIC5zcEgmqsvvQYsNnHGdR+Pajk0Sqg9GcrmFKoCAT",
-	"ja+IsJkSz500tIrZ1Zl+4fdogRmw+SlNFiQbVqAFXiExxwkpHAOWiLPSlgsXYGnGV9czQ0K+ruETdTUc",
-	"JxLg2ikTKk2yRkY9vVj4SUgD1ogyQSO1D60pogMNK+r0OAP0Vhu7I0mMl8iYhuDL57tiupwnhLy+DjFr",
-	"EsBopAgORoPXSCgtwFCfDPJrp5IK8k5NmID8d4kTyUjSEoap+VCxX3V8V0S8plhz9DoMd+HAXu+eRk6A",
-	"b8ublXKAhUgXdgdq5Us805AP6iCwRCX64fger3Ke+VIR62SFDEdEgrBIIDOTBgn4o3AYuR20IhT8rKQA",
-	"xdXW2QVKIjhSQhcwiu6WgjIbx6GkdxlbDjG7XvBbknHuXKcO/CJv1Exf6VvlhY5T3x+ES/gP+QUnE54m",
-	"SHFt/eAn8wTWIBN8HqWxvOBqy0GB1avNDY4GPU/d6JvsRS0nsHRxLTGLcBLZX/vrpQGzxXXgmp8nVdqO",
-	"+qA13c0P7avzaZNVIqOEIEFrLFQqEdxqBj9zLI4azB2Fy/i6m1290ZiRncszsMX8kRKwazipREUQqmz2",
-	"5sP7Jqt3CQ5cq1gmNCTqgAgO5wi+QFh94pTgmhh/CWdczN9Y9Foc4O78tH4WzcRIC4RUAhlCBrbQAUYh",
-	"X64s9Y4pIwhP+B15/jInAQDORl/AAs2I/FVBlcKw91Rxqzm/F2s5YhUDney0jpKu1x5fvboiIo0bgAgz",
-	"cV8wheUfAb5zJo7QNRjnBJrjO0WuCUNC/T8ltBIWjRlnsbbi0cjtKGtjE0QHuGIORmrc58ajwxn4FNME",
-	"QKTBFZNfjwb2dTaPj2aIdwXwJULgmZMk6v0VXJue1ppFGoZECAVPwBqcuGxeWk9q9cWhewXMUUQixbI0",
-	"NkYd7OmJc55ztORC4liNrN54CZ4HwFH1L8WiKcvMztqOz7h+6cLQtcqdGtK98SLAUpisLgwMbHxf4WvQ",
-	"+s1+6zcHrd8ctnpTH2jrbWVH2f5tS0E3vO0EBGPTd0ICSQRnxuyv5G5rMFUoho3xX0u0R4ow2rG0KDdm",
-	"xRfeRS+Lr2jSCRJfmBAFua+BjrAILXhEp1T/MGYHIH2pyYGYw4qADGjXU6TN2kZGK3nNn4kxK47lIcal",
-	"plxmEc/E8yO9oXcRTA3ORaS0J6F2OVkhwRdkzLTLQbgolhkLZpAt7KeWlpTsqBOchG0v3Lz7OYlbIhUc",
-	"xrttiFxoxIl1n70mIV1g8IAXLnKrU9gqNsECVCE4YW1cwsYDM/Cwad7CMZWc+RvHn2Nh1txk4+gyNxWX",
-	"6SSmoXuooid948KKuLLV/WWu+c0UseSqf43lxlCiy/oXIN8UCcwWEF4coMm9DxYveJZJPhn9KNFAdMCX",
-	"IPC08MNf1SdWxJwIQTmz8JGf7jbXYQb7ZRO8mfe6o9y1/tBpQaHhLZE31oWzESD0++1oWkWupQ0iraUL",
-	"PI5JaDWqMu1ekM2Al3//gVigE1ZA73Rc9XOq7MQOvHY7BTJX20+jBnIH4VpumT6HZS3ev0RUCvSf158+",
-	"ak0vIktg00YBA53oaL0sYQHDIVIYYCuhURZFQCJwCvPEPoqOHoffbqbB4hOsGcdNz80erwjIButRqxM3",
-	"Md80BEA5j/0OU9hjyTXWrEIoGafiHVM6SUJI5pPH4pZE4MKtGLtCzqYxDUEsMEZntbuBHxy/yAIaeme9",
-	"vt8/PvRfHPZ9FPhnvvo/dZXgnfJLB9MfveifeD2hTca9s2N/eFLwSZfH8k+zsUrmKpp9SEV2HJkJzhjF",
-	"PqSChugXHMc9hXgYYlkH3+o6aL7FdXdW9izbj7oz8MJ6XTDUiNR2B00aaHazSuzFdpICkzpDQfnFSczD",
-	"W6K09FR6qK8lbvyAyENISFRwqD0TaKE9Sx4aZIGZBh6U3G3RPBVgdjlCCg2N89iuREvTDcS+yYrRRO2d",
-	"KFCm/QUotoQfNE4wfi5Jcgn6fOD7Bvp02BKXOL6yFL9fJP+/FUFFbUPf/Oj0NKhcq96ZhUJMWRUI1dff",
-	"PPd424F18O1LDbC/E7tzU6NdmN8rLMP5uVixsGDer7AF9bSBw6lH7yIrvE3UYA7bS2U9esDG1fwnn9Rn",
-	"+8SM3Qd8Q9lEdVu6C23f8iRzhYx7lN3RLJxdNITIKAAQblpfHg10moZBljjB+lZxFFHN9C4LK9bAWz/W",
-	"CY8Klq57nsaRtvpxBhIEvy+GOdnjq5xyvgPPHky2onVnn1spmw53/WE5iGmD30ht9Xc+eSaQXhbCAlWi",
-	"hAuusFzA/11wdnSF7z8YQ6HGJMi2aIrkieOCEIYZytIn9FlnoZ7FrImuq9h8/o3HfpnwmbUZlk99WXjS",
-	"ylZQWUX2fePcV2TJhWy69QSeuoWwGpkxr66ZCqh/81zwuOVk9t11s1nq6iBo76IGYO1GkitYszMpvkpZ",
-	"IyFWwDnB4a3R5WoSqI1M0EG8l5+ubwT6ajbrITP1txzYgYoq4SQqR4vnp/E7n4hmlAIP7gLfkpfFeXGo",
-	"UEsgbFJC+r6PDsSShHRKQ8hB6g+Hw5PnrbMnMqaw6XBhtV7pmNafcwOhy8GjvO93EWGSTm0GkT4+JdZb",
-	"JMsOGf6h4BNMnxoxWvLFBjfSK3JHEjwjlzi8dTpHztHEvIKW+h3NKkGWr2kaCrxOT7QZUkc7B1okCvqj",
-	"kgPxTSE+TAtONe9iz3rXUJRQdit0dLiSYCHCZeBn0erwd9/PxKv6hxCo8rq0sVeEJB66Bwcii5DgU2nf",
-	"dznTUxxftLCtgqPRKrBFQ+uO37pDxwO0JImxsCvpfxpjiRIsiyqDRiJwy1rf6jORCRog7WtYoyFRszT4",
-	"3bkzyyTzUws0WSHtjVbwMedp0j6PqQKEv/A0iVdw2o1h4y1VtQaIc22jGPZVDUm0kJ9Fp0150np374ou",
-	"4zU5Zu1c4ZI8aOwHJzY4UcGF+jJzcyO9t4kNp9QJPjaghyGYDeIKsl2Ci1Y0+Pg3W6ELWNndK1tA4c4f",
-	"N0e0KZjcFt8yVNgO4dwIVKdAe7KaVpCnrQIdFBTo0Rr9Oajpz38RGv9UynaV4+4k2jUSzvURRbjO1BUP",
-	"wC4KXg6by9iguor87zcPOib4Bj/oMLkvXm9SXtw7CyEagobmX64vFTANIcBG7Ui4LH67c+TmxX/tTNe3",
-	"oOMY6VTCYtjSnEP4In6A8PiY3hITb6mNdeV16m/AvVw/6NYr31Uu+bOfXSdpIgfIbQ7M5QeokJMa1l5i",
-	"iKOY4lAKjbhh9sVLhNkK3ZIVRJBPCMITa+WoWsdTV3L1xwzX9XogSgiCMdWBu7lYxjIcCyVI0H+DRFnJ",
-	"+zxqTmGrD/R/ScIPJ1gNwqdTQaQ1AoLL3sZR2bDR5pWWuVjLvRN0P+cxKRzykTtKz3GRiyVmq+t0scDJ",
-	"qq782dzexiT5DoDonh/MjmvKZ0C4j3kN4VhwE8tj0+CzbHnPxNewOyrB2S28MSM6gzv3gAudQF2o3rCx",
-	"isZOlAHojRnMRh+0LJJQupnHK7CxjxiW/My7LuRN+XvnYmp3uNUkxRGc0+xcJGTzYVWKhmxT/GNtfY+N",
-	"K8jrfXSu1LGzUkvFOeNstaCiyYn9Vw8ial3Zw5RemZAIHR0doSFi3Cj65WzY/Zb8cMw82mrmUs2Pduqg",
-	"pUtPHkNjOdIu+o2DyNZ2E1GxjPGqkbGCqNdJJl4TegODPRMIXtkh7KapPFNtd4XVt8jQWLNyeOSp/1CI",
-	"Oq+U5sAzTJmQ+cKf6Zyco9p92RWtua8qL6rtCjiRjZfeQzgnfHHdpSaCk5BpD+57ym4/creQlr3wTyKa",
-	"/DwNDsN/ohURHvqIGPfQZ5SyiIQ0KpXy6H3ueb1/9rzex8LpFhJlcvqQH+6VnXAdnNX5dt07kQXfGWXB",
-	"ZQM2uas7hAtDnasm2t2HWmoxkSTy0ACFmIUkhmyMIVri1YIwmaUi7h65+YMC4SwlQprSL62JbXGHkFjp",
-	"FDLYHadh6zD0/PXLaNrli+2W/U5/7Fy4uNS3/w9MFft0Cz3LhDJ50yEqtfpJ2212C2Fuo7ZpudAVe1kr",
-	"HbemyGAtJq5dFkEBhGGGTl/8zinbkhxsOo8rMq2TqcIKu2bT2U/XMK51PCvMNey2cnqFnZQvV/1euswp",
-	"j2N+D87viIQxZeSldu/oVDQdzk4FUlDp9KrXuFP7CbVzveN8TaKwq2rfPRZIr68p3614VfassznW3Nl7",
-	"KuRbGkudm98tIGoK3yE+LdhG1HhnsPZbshKAYvceGDsws9ZEbXJkeEHGLKukZ/SoRGQOuAi4fIL08prt",
-	"I+3LrjxCAc5pwhcfOqiA5WpSfOtPIYDg5w7o3DmVtg4xkO30ns8ou+G3ZE1ETJM1DTKq89D3QhXNmM8Q",
-	"ZW2ryN2Zcpct3k3IlCSJq/IEZLlQU9gxVruCKqloYQrKafwmEVJXvDlMRC8qSz9z4pw1ZjtYVaQfWRcS",
-	"lPooKBhQ5YQw7YTWSpN1NiX6N5YuSEJDpJen1ssZ+TQFr2M13f1rb6kE1kRN/f8e/sdv/uHpl/91MB4f",
-	"6X89/4//Wd/ul7JQ+DbmGPb05s5Ze9RWpQS7KbxTSIDUuedC2pITBwCaHtJJMVCGium7VYwb6lDxBVmC",
-	"fxaqNBcorQ7cn/Lk+ctsKpuOCSZpMoFbBhK0XCqRV0LhGKWwEexMysbL5SvMTL2Sjk51vFxmWUB1gIMa",
-	"b3mC/4JPaEzQMsZS7Ve0Mt8Vq0M0F5lsyot809qmaj5obQnboJ74KErwVHooQGHMhVZSYpyycF7iamuq",
-	"MObahzFbnE+UJBk21Z0yb715mNMJlTxZ/9r1kuBbsvElzkTzSHyBKWt9YruVw8SzDtZb80WjYdsdsOEb",
-	"jn10dISCPkp0fU0d+WISkdvdnK2fWcFjN5L8cvPhfbm8mUHiZwIIQea32kOlg3e1ylwbYMq89YpzOV//",
-	"yi9cknj9Kx+IoshiTpdrX1sPmdlL6yDTvHST4DvSlOKV09xucPWu8KEDvhZ4+X0s6SxdXGXShZs67lL5",
-	"E3hTR4yDj9z5onkh0eZKoPUn91TKJmnGVgyZYzGXeNYKQ1JBPqSxpMvYJjE2ABCw6FabBv89lNrSWHtD",
-	"ForBEc1S3y3wrLURxYywzzTZN9pu9dT2fS027WLdr6Fe3bbfKV7O601p3MG8VZp4c9UOnshPSbSFSPWt",
-	"ae97U12z0b6b4oqnkiSddb4JmfKEdP6sydDwScnQuny3LrPHGTFsV9gCAKQchtxFRKsBtvsWW6RO82lW",
-	"hwVKPvNZghcLR+EdrDQ2MOA2EDGcSn6hhM+tecwkIfg24vesi4W6EjF2vrBegu9UZ6RVlbW20upWK+ju",
-	"D+jo09+UvX6DH94mpCHjeIEfLgpKVdcY7J3llsY6alyaOgeb7kbpw295ckESiSm7yWWV+mYTzhdblQ4R",
-	"RKbLj62XBK9viSVKQX7HzmeERbih0MCc39vBHU8LAvPa6smGxDwTyH6yTWJCVbgr5PJvAQ4FSdNlQICH",
-	"2kA0o3fQcACSnHR7CBccFM3Qu22tg4hl6PoPImk1Vm7pKnApHbq2kW5hsO3rXBR1iLrLuTMX2Z7EdZUk",
-	"OxLvtcS56MT7uVvcmD666+oAbn3MrXI1XsuvVh+qHkbllvKyg2trCJjXtjnrLgpVF+ArdsdryIbXaVDJ",
-	"yiRnQ/6pQyzLRHOTlS0ag2xohCVPnglkyk0KD1IryomqAz84domlBTW5auKynfZcYuaMMJLgGLK4ztDQ",
-	"99EER8jkx3to6AcoZTiVc57Qf0M4hT9Qq5rQKCLMG7OhP4SSI1OeMng8Qgsi5zzShUi0G0H9fqx/AG+h",
-	"uiYPDfunSHI+Zrqor55TeGh47KOU3TJ+z9QfgT3gfFXH/Uw+Jg9LRb/USo4HENKekDt+q+Yc+T5U004Y",
-	"jq0vAQ5DPQpgOXSxjMmCMEmMLdxRujav/Vln84WracqbISEVBIU4FUTfp82f7A98f4QOzK4gQVDimDz3",
-	"9CWP2QHWVQiI0tbMGRgwoZyZ916gA5xHtuTvUzFmCyoEZbPnHjhKdDHVmIpCCJeuAuDeetXHk4FRfiZO",
-	"TlGIlXUAHLiZpglf5I3iwItc8zaW0SjGExI3SAXkAYZQUlFW0khN00qwT3SoQH1YNUJexBlcaYSFoCG7",
-	"a74798vQXMqlQJ+v3h+ha1NYs9qJUB+KUaqpUJO1WHuNe0+d97GNleAjThJ+L0o5I2e6mLTCMKgjgbA2",
-	"CXj6dwgSVEB8r4QzKscMfInQ1PMInWfJJoRp73JmOjhD//rXxaePN+fvPl576F//+vjpJvtzzP71r1dv",
-	"fjZP3nx8Df99/+b6+uaX84/owCT0P1e//nz15vzmzVX2ICZYPVFDfPx0ozDgX/968+Hy5p8vS1j4dZyH",
-	"b9vJxr0zNO59GPe+HaEsAHLMxr1//evd9cfP79//61/jHlpgGc6JyErHq33jhABdEUSWkKpwHeurdtU6",
-	"2eQZ87YgdWkEcCzmWbu6E1sx7w46uwz7/tHI62XFmF7jlfg0/Qcht7osvTfwht7oS+GNtwlfaBWj57/I",
-	"qnBlj29oHJvH/UH22GaTXZTL3n+Bku+vyHt6R15xRZsL5fMvE35HI/KW88imJOZP884yQcUQ0Ov7/dGh",
-	"Hxz6p8gfnI2Cs/4Afb656K0tsP8rJfcCukjoIvb0jiS1QvvWvab3SmMqVzfcpqFWuvj0vzR1itGvF5vD",
-	"6E1VOrWMap1ZhuqmqN4yiDe6bNpotLZ9ih683jco/+WG69B/norPAtRD/UZs1/fbVzut/smk2d7MCZaJ",
-	"Ohj9s8nb/fYlb6ACuba1/NxaA6LCK9e5RTRY29xo4KuxCUuzvnPm1G23kiBL8zXfa7DsV00Tpq5c/9B/",
-	"gXz/rO+fDUcGYJoaJpV7m/z2BdQvmdBQFqZSsnxyh2PdkMG+8CsVVIOOhYSCDXhQ7TnS6zW2DDHFv1JB",
-	"EhPwYpaSF8TL2noEw8bGTltlubqoRZVeqWeFsnIS30KfLCVtmQQw5KPrlEUYmpYdo2ss0yTCq32YGhzU",
-	"qsNW1Qefpq8rQ+WUbduhnFRwDylsVRLqbp7hJqjud4uNu7qacn8Iq2wDqe68m3LLsV1vqql12DZIuLG7",
-	"WLXx11aTVHuDbTNIN7PHolW2ueOqdmohtu55nT+60+Oyy2gFJmVhDT5uaLeddyPb5vS3K77i4sfdXQC1",
-	"BmbdB9iyAExRLtgdb/MGaNsVoikJID+QJ2V9j7YbRzM20GV0E8KsI9s+GPZa+WmLcu51Yau7t2UHyK92",
-	"jmsTcPKd+sKVBcbdcaMQP91yhKzX3FblLlp4WkqktSgCVKoX4dKj377mxacDHYp0HXOj/0QFVSEIDvvH",
-	"kGAX5Zru6PRsdNozTi6rH9uK19+8+ggv2owQWA372xdHbSFc2Vq9Ci1hMllBeamsJWF35vQ2IZqebPQT",
-	"lRa08WasGFy5FSUu9L16X+SGXsg7+5e6ApRd9nZVpdsXlW4+h0wdt8+UlGMePlUFKvfN7uJY3KqEd9C2",
-	"hHe1BFlRnLa9lo2ppWY6yQ0jX6r2iNz20KLZ8g9xV/u8o7xgvsszpjve5p0fsLQFlootUwt3+wM1Fljv",
-	"ziwstH1m7w5xQ8uthNGtulDYU2v/xU5RHl2liW+bgDJnXu7aCwkh0N8CCcXroXgTc0NjdhT9bsJBAaTc",
-	"wkGdDHQ/9cKCtiECN+bzjcTArmwjMcg1WperDx4WpNgQMzQhSBCJ0qVJeauLBCXr8wWe4ITIivV5uJuU",
-	"UJzBoS8VZ6onheiST57upoFlQjzUR2GMhVC82UMD9PlQzPGSeGiIQr18D43QxLJvDx2jCWZ/pOr3Fyjk",
-	"4a3ENPbQiSKUMb9H4o8Uq3FPEdHZOxvbTW3GkOzuXbGmMiEynFu0iPAKRak6DXQ/p+G8rIcoXKpc3Hqh",
-	"dyNmVO8yakFWQHEA+vOtMFeLb0qm2sJ6un3qOu6fy/0OGzNEC+GgLXI4p5n7di2a67fKZfbWFkfCM3JN",
-	"/00CfQFZRb2N38CLzvzPBnpROJY9HUlTv2Jbh6RVJm1dJfA2bsPZ60QUdlXACcP4pVH8MqbhlmMsN62/",
-	"3iSqVA6QtW6R5Uimc1I6iJAv2oNESqW2BuXVn1smLa+jqMV58hAIyztWS4IOMlILuXhFquihDbWTjQzl",
-	"aDadlXG0YFP0Y0HsghJbN9aybINkBRHLWVwBWmrnHZclt2kIcColdX6LZuVdcbsGjl0z83frWF2d3isB",
-	"9xdXBxR32dcFTm6hW3FWwdxO97LQLh6zCP4C6TCB1v8QxEFIRCIdmaQuxZCAStXkCp0voH+pQPYaxH1k",
-	"8r7d/T9S33F1flqFKhQva3GEgf9nOLZva3d8RWKCBbkO5yRKY7IJaIoWjRx6jo+/rdVJHYQViGnWqg0J",
-	"M39Luv1Xhc58pQ1wWijo0ii0tDuceqmZJwVHs5zGTdG2QlgqdJH+kuewAoDq51pFYF38t14TeGLy8RDs",
-	"tEWlH9pIZbKcxh3vrpppWUxvr6XyN6adF9JUC7XZmrPUIW6/zZtaB1r3Ilc38Eqb3k2dwNxw88WVSqU+",
-	"eE2T4hdYhCaqzvnJ08GyKU24GyR3AyolwrbiWDkB/xPzrkYP21qVp6C/DEDpz0PodOhezShrrWmbFZxO",
-	"ZoEnFrk7r3e/wnMuOD+e0Bxh2UJodjqNWmLR36KzExmbT+/vA7MH9k7XDGwjyv1QJrnHt8d9ICxtqbqa",
-	"hQSjv1ExP78rLMlljJnV7dK4yQo4wYkJNKn6NEeHQdCzCemKNx67OKM/OvRP13NGM4Wz3KAiz8sYt6ot",
-	"WOMJkB/HTBM7m1YWUyFfuroB2jQ2XeSOyg7OzxIT3AI0sjNs0IAVX1fv6EZAT2hO+0GlgTJQq/82E4cc",
-	"oL8DSP6lLRD6kPYkmlGZY2JeZrIsrGVHby+8oH5/d+5YnfzHdmAVV/vITqxihfDHcmRdEcHTZAuVzj8+",
-	"7I+Qn3uw/kgxkxCXqIT1xIybKXsjJ087PuwPi4O0U/sqPVNY1uJ/SRLKIw+Ne6vVanW4WBxG0biHeFL6",
-	"Bf3yy9licSZMd/1CDVio+/p1+O1Q/6Of/+MA2X+d1f7hqhPbugWdwsRJKh1oi8ERAf6Ul2jCJXRzXghQ",
-	"r3TuPIm2pHP5Xbngzj5F95hJRVLAF1fWkgVeCXRvgpMh69feOKICZSlUQHEgDTg0sWLAdBc2vyRw1you",
-	"wM7Xp+TQlaZA0DP7vzOoPZogUr70DbSqhcbb/2+vlxB4wdacbGVi8d2upr/cUTapN8UaG1CXpKV202Ay",
-	"vVK6CFPslyeteSqYSXNNMPADL/D7DbzTD/ZvKf1b6XoqpYvzRVuFa4IT9ep3Vb8Kc64d7pkw/wYG2XLw",
-	"vBhfk+M6A6CWI+5RMSvufcPlrbf9HA9cAe3+izLK9/te0B98cUes+yXnyHD44jGv/G/68dT0wwJgBzpi",
-	"SvztUY3/4YzWZotrPbB/Yl8ruHVexTy85an8272zWdiFA/uFJmC0/DsQb5fTu+qgLEic0OlUrelkD+fp",
-	"XMZ3PuR8R87UeIgHntOkExPdCx/IFrYnIzHo+EU7AGYR/F3YNdR2cxiPC3bj2p25waYEKPoPK0qeroWc",
-	"x7iP8vzOQo3bSrH7verKUvd08ziOERQrQDQiTNLpKvMIZJcKFaA3CxA/tvjQTO50f5g5Xf5Vt3iDH/62",
-	"kW1mfCCutw/f7/8tNLjPzn1udKNxosnvtdTDfk+iS/fMWYuk1WyneHDWwf63cN8S0q44X/x9WB0OS/cB",
-	"+dvsv+VR2gxxVxVnM94WvUm1ww7xKYrojGpXaK07aU7anO1JN7ckfcfMFu6oJCbkUWxqUivWdgKG7s66",
-	"8XJX89uCsnf69aCh5eKaJm75tMU20LZTedcLr7SmFQ03Xz42kcaOU+tagKXeGXyXIizlcFZXGn+hg3M2",
-	"pQ7GNgdrlDmaGIf+fjq/k9ZNVbs3QspKc7caP8YdXt653t5ybloY7rnrv7vSnVJgHOEJ/0QrIjz0ETHu",
-	"oc/Qey2kke4paxN4Pve83j97Xu9jPX+nSkQs2FzZCZuMtF4BVDZD69M3wqlgzy6ImDcBr28GWmk7Ox/8",
-	"Y04SAm0KiDGp5Og6Sfi90OhY7+ZhJ6qEpVA2iwlKhTbRQFsIqGuPkZjzREJsx+bG3Xp0L1+3a8NVgNzI",
-	"HxVTnBDd5uAgIiGPiFDM0H/uqe1LF7McMze3hCr6VQx7NP5ZR3TnZn+9W+XBM6U9p0wQeaa3DmFB4x46",
-	"APVAn4PaupyTMfs3SThS0+juHA3xQ4gy9PnmQgdjYYa46fSGxj31+7jnPp/CERw0xxytCTk6UKM//4+m",
-	"yKP83KB4yjevlwl0tfO6gr7JAsoTQu9idB7qjM8QLyFOSTEmRbl4mOpWLGih6xm/RBjFOJmRZMx0f4k5",
-	"BhWMTKcklGhCVtwiE17qo1gfZVaMGt24Uk/3KQkU1ga+DzFsttByYOrAbZrLyrblmf4vSfjhBAsSIT6d",
-	"CpIFmAG/s62mJUcJkWnC0AG0ztF6qMaY52e6w7sgoToCeMKnqO/r9FmhTrXv6/YVRlQFtZYI5Jve8ROF",
-	"ipVD850bgfx1t0yEw9sOBSKqhSTDWyfBuUzoHQ5XF4oDMfkaawZRo6e2O/69OhqSCM7QDN8RtNSfKwIL",
-	"W+xtKuwWteyJ7BQDdHhafYGBIs4JooxKClVboUqnh/qoUHfZQ4OsSb8tnUfYjDKoHlXq/+2hETq/fLex",
-	"5bg5tWu9LKe70ZG/0lyEFudueESFrreiGI1ZrjD9XnEeaIA4s3WkqqX+smAW6IL/Kc0a5ve9UhUpm/di",
-	"Q0SOmyMeWkqS1Qnr16V2pmt5cYWYeb2tl5qcA9YwjpI0hpMQRK4pUl/An871rNp1qVxbHc9xxVsV12xf",
-	"WrP5bnUDjKgx+0ld71MVyXShwi7CYTGLxqWjadeS7uqTI4yJtRaI3zONbuqZaMSeqNi/x/eOv9RDjIaH",
-	"/RNt4zwbAoE/zzqv6bWNfFew0fCwP+ztjGzRmo4hN5A3bLqGwBHg5TKmRCDOHrNZSJe4pqwitUHITtUF",
-	"HWe9XU3/biFI5TW3K2tQhNZtyMPI34Y+VKA36z/lguOgfzgIelmVXsfZBk44Dg79oPfkVOXKwM/u5MSE",
-	"Gjb4xHEMUk9IBDoIuZBHR0fPQThSfwh0gEOZ4vjCPtHUJ+fqbMxwyfMN3+n+79mXkBcA/Si16snDMF1i",
-	"Fq40YwSlRscMmJVMVvk7Oqj6NU+h8eNNQm34wX+lOCrkHShWMdatAO+pIFo6LdZyz5bTOzvxvcLfeuze",
-	"2Wnp1zcPulvIDX7IOiflT9Xklj3lv+rV2d+b4m9DWEOgMCAsTB+8MD+4Zg4rc4a12RSYD3K+2B/Uq8EX",
-	"TmDLvk61M9t1nOped283UL2jXVdoT3m7cbqyv1LUdFv5dIcbDXe+y/BRbjHc8f7CnW+uE+PuLnZ3YbGG",
-	"gj+yFF4kD8ORC9mr5O7xSeSoDKE57dueRgb5bQVPz+Utc96J0xd8BC7FoehD0IZe49U5QrN6LjfCUWTq",
-	"tH7EC/JyzIzhXiuuTCruLPjCGoeMnbXqDFKwuUuXt127xIVpkhC2RmenDC0TPkuIEKC62xV7aIBCzEIS",
-	"x9B9Gi3xagHGFEwlZbP11bTLBpXi2ZqVbOXLym7DWXS8m6erW7M1dsdpSG4U4WgjOBTpZ+HTS7x51uKn",
-	"4o0u08uTplZqXbx1mLKLts7Jx+iu1d7bt3RaL9cGN9S/aMtdCrD59E62Eg3bFzH82R3CYKo2N7T9s09f",
-	"72LZDXeAt/ZO8Wkaxx8b2xatPZp3Gjsd8R1AN8OVk9JsIKo+NLBeYhp5KEApCzmb0mQBzeXVb310n1B1",
-	"vIhPp4rO6s70uttBRnFHKCHTlBlP9Fr6anaRk9ZKb9BHIYbGR7t57Oz1y2ja0tlvOsU7D19SGTc82YI8",
-	"y850eRNIFfIvOnWMhy4r8B3iU5dEcgYWgFuyQhMS83tPWxfYCum+/xBUOWaQfWCqwJOsRbzIOpxHxtug",
-	"l4gOCp3cx6xI40v94J+7pJsuHKHswnIcYL2eSpPHqlwyI04IjlamYTKJbL0tLG4VvmVpCAU1ISy0XyoU",
-	"f+77J8HIc9VrGSLddW5tvZbeWX9Uah0UBKPhsNAYqH9y0rmUCzXDUpF1TsgbWrPzvOMy9O357WvH1W9a",
-	"jUMvKB7eekamDybrddWZyhS37MxwtUazrLTAHIusCEtDT8fambXmy3o7VwbMrNN+LX9ulDjqsP7obdvy",
-	"eyupgKVT1lTJAVdfnk5BdNGF3eSiClxu04PNYv1LxFsBortV249IcH6s9m3Fekvd4/2yc2rfku3xGr+5",
-	"2sw9eQM4J1XbWL5sF4ayZamVfUPHLkfvPshS2SC39Um7dqR5xzOdwRZ4KbSzKCRMKklNciPRFX+tyTBC",
-	"mieGvNu/jeWQkfuL8m+B3//2pWJQUpc0OvQHh/4ABcFZv3/W99Hnm4tegUG8JlMMgUuaIpSFvmyAYISC",
-	"4VlwejZ8YQbI+rFCn7aeQ5IobKE1Oyid8we8XFrZv2o439Fu1lFWyQ6pKQaISiWtZlnBz5RADp9kAOGW",
-	"WB6rp3lbUaV03t9BSimC9WZoHYwK0NovXYSRkpvB1R+eDYOz0WkZXC+wJCa89clEnjIt2U3aceKLI25T",
-	"Eyc+RUVKgmacAD2qUJNGYmS6frqIz+kaAtCJ4dYG34UBcr54jVfNcQHgiK96+/PgvIqH3ga5JSTL+EeC",
-	"SIGY6f7vrm3U5Ag/9ovOnODEL/ty/EpEmKlylHl1HK7vziF/T+5SfVrn55PEHeYw+X3iDXMQzP2FdU/j",
-	"eo/iekDsPx0xLSD4ToS0WJSwTip+4fdogdkKiITQ9AJIBTZFQJRGaEOt4UUIBUoIaY70zYrBXmTt8aNy",
-	"WFegTpnaVZnXCrEv9SJn1TE7C86dEaK6vO6K3H4w6l2+jseNHqiccDDw290bvJhFLT0pwuSAvgvKlMpx",
-	"uTQi6BdZ6pKM0dS0aMnbXTMu0URbZEjkMKaQ6NWqoUFErcN4QW81AqOR+i7TSUxDNOcxjfCqV9DqR+7Q",
-	"SBjY2Yt5fV3JwoK7O8S2KCu4dV/nTvoPa3LJP2JX/HKfqm27UG9lR2mhOJWA/9HVph8eD56KmpVp0M7U",
-	"zJbscnaAL1fVQge6CpUJFYazqKlNEZz5m/P/03NrukOr6b44G/aNnlqed5z6/iBcwn+U4EogF1Ry9JZM",
-	"khQnK/3CT+YNc+EnLr1Y3+cp6MWDM79f1osvCb5FgmCh4xKqmlzULrBjV6tMxa9dEcJuPrxfk060pbf7",
-	"aQ0wJbB77PyCPQBk7lzaFcaelGRkiL43ktEmm6lKQso5TY50ppDHPE3UTsgQT/G04daCQ/8EBf0zPzjr",
-	"Z7e2Of8pMIKqLjfoMqQFPlj3X5yNXuQjOzNJTnvt617aXdUP6+L6GumnHirELaCxPQDdLuLxydB/6+Ss",
-	"XQniLklZ5VqjLVf8iCJeEb2/g3V8T+j+hMj+Q5D1nc1BtdF0D2mn3y9PCltD5S2xANsR9AWC1x6N3gd7",
-	"BAG1UCjirw0gCbngQopLklxCRYHMFeNYqhrQVwMO+mdBYAacpnH8Gq90IN+xQpDCLxAI8jbhC6VrnGS6",
-	"RvWNG9476wXO5x/wwwfKRH3oD5TpB4Nj3+vNcTzNVjEYlX9pWEX1Db2Kget5tor+sDx0tgqw98+xeI9X",
-	"PJXmgM1RznmaxGZtQEKsxEXZ9ZKwSD/pQ4WNhnsMkB+cBcdng6EVwuhsLvWHfuGvwla1cFd+orZY+T3b",
-	"WnGYbFt+QakMzL918G7vit6R5I6Se3TF+QIKzOxRmPhbKvixpYICGdmGpl/b73fvJv7nETn2FmvsHDkL",
-	"OBY64hhNeKqLBY0ZMKtn0BxNOCORTRl0fEtEUyTymBVDkWuZygZ27f4M/g90Nnt2o5XHOmu9IczobatS",
-	"nHXL4lbfftt0gTnEOqJGsAS3kDGDQw46tNoqiBNnCCNTdggJRfXVPSDNGsYMPNf6ZhR3OYzwykOK26l/",
-	"wc9Am02quaeFDhzH/J5EaELkPSGQ1G5nUF+Y2k1ZybGpepoqqUU9NR8hec91aS+oQYZX9RT0riIC8Cr/",
-	"xVngu0SERgFB8yWXaFB7UuRZLpGgKhA0igN6ZJcgUHtSnNMlALRj/34usZWY/3AT7y+e5xPw/kGZ9yuK",
-	"dI1jl3XRAS6uhKVd2XcJprYLF3CDYYexSp4JF+DuYaz9J6m78Kizd8uFdZ0HKeHodnfoRuttz91FCPYw",
-	"1v7v0EWXdjn+Xe6wTPNcuF4kgFteczbC/s+ya62jAtXebjPFMfa/nd09IDl32W5/Loa0LRbVWdjOI+3/",
-	"yOv8tDMa1blv9yj57t77nKO3SsU1PXPq6bdrUno74hdPZphRgVvnwi65oO1fTviUKljtlm9rPnu3wLOW",
-	"ebRtFUQ4z6fPY7cXu5uRFToOuXKzheSL9+SOxFsF0jxqdnSslrXFomI+4x3gYW3QTdap6XzRJuquWDCv",
-	"+m3HkhWm0up5FCVEiD3CNSzrR4BrDZO7wPUNDW+JvE4nGRT+nPB0Wd/STP28Hyoo8eyirSX0m3PN7at5",
-	"e1uX4kYinU7pQ+uW/5vLb7ctvg1cHpTNODZ10TcKBdfpYoEhSLJe0jnkiwWPMqbTCrayJjTucm6FIa+J",
-	"lCaPY+OA564P1YA0WfJEvqZCYuaqvmyfQP8L/bKCRQ9hgSD3QodjbqRThW9b0TWwQYn39I684vy2oThJ",
-	"pUyA2/LZylS3qqYWV6C78BRNVmDwRAdFAB/3wET6fM1h5Hg0IXckwTPbAkx0A45X5a9zAKyByyTh4TxN",
-	"yFvaMvkBXvzm9UKT//QPTchfYcZaWj3XjrAVn66M9J7P+C4rUd/vYx2XCVXHfvH9PEtTHCoAtLXWSwD6",
-	"Vj9bId0jIq/KVQ6RCRQOo5AzjSiUzTzUHzODnEjMUyljKKaO04hydEdFimMPnaKICrWgCOEwhCJhQR8y",
-	"F8ZsiZNbGCgYQfeKhBGZvdUfoUTtIE0wk4gzpCuwD4IxE/d0saBshpacxx4aHKN7OqXZl4NTFNM/Up6g",
-	"mIaEhaaGaYYmm3uV2yhysLB3xLG3xW+d2v0C+h5OEqwzQToMTWP3iExRWqnIXVvhL8ZCfthVL19gykDk",
-	"7LT6Qu19g9tbDPEAx3uBlzjcLoN7QVja8WY/EJauIZm71zfbiqZvpuUJVjz7PJVznjSUxeEK46FvxRW8",
-	"7KEAnZ+fe6hfaERMpSDxtFK3b3Pt/YTcUXLf0OjMJjObl1q7rLWsAx81+Wv1TrY1Gd3RiPDPSVy+jXrJ",
-	"qKoQX+HYX2rygDnMLDazgA4ogiggcYaARgjP9rAUXpbYMmZgIxEeKkl0HgKANn40zeWzrx01nEvypa43",
-	"6pYPCVMH8yGNJf1kE1X1XbtkwB70FChJbL2feRyhC46F7NWFMw00VXGs4IpVp18rXvTNKQmpbZTlFlMc",
-	"NRWUESHMet6IZYwZjgj6hUsS9wovgFuyd9brNcoxJn+xSURxPrZyhzriVFes7OvSdoTJG4Mv6sJ/WoJ+",
-	"AZUTToJTr8cTOqMMx2o3ZvVKzT/S7wlo9jM67Z96vVTR/d5cyqU4++knIbGk4ZG58aOQL34CqBM/BT9l",
-	"AzQLOD01e2+T3NL7H5gEJCDuILKgfxhAEFkQnA1tlr0tinehA8XPP7/ulYWT3wIv6HuD4y91Hqxud47F",
-	"eRl0NfzMsVAwmNBJCmUY5+pC4tzdiYUdJXt/Dhs97Y9wQE6GwYk/8gcB9o/JcHRyfNI/6Y9ejPp+oY5F",
-	"iWurxVS5bnb69/f3R/TubqXO/Qin+uh/4klEkp8gHOA/7v53m4nFDX4A07Cgdxl9rTPurG3EwEf+AELr",
-	"bCRciUG7AO73JVGQ5IAz9enR78sczoLh6XEwAEuAuY32MJcNtob9a9Spc3bd5klzazXrwr15nRQQBGcj",
-	"Wz9kWSIMpnhozw/6g+Ho+MXJKZSjA4guWJv0nL3rNJmSRKBLnOCICoBxhbtJDro9rxdTRoLeWe8Eejxl",
-	"dKUHNmAoJQjvDvvBCx1xIon56b/ev3Zy5qDALn/7UuZjw6OR15N0Qf6td3KeCpngmOKfXiVUTDBTExfY",
-	"1m9fvlnDxHkTcS8Gy7jovKa2m8o6ub9tqmSSN1eBJGaIH4lKhRDQgW5w4KHItCuQkCzuoT9SHD13FTpx",
-	"2ZzM1iW9I5cQ8OIKr43wynb+WhGcoIMFZ3KOgsOg72llPTgcBM91BS+IXxKmeRdDSiyAhkzTqbVmFE5U",
-	"J+32FcQyOW9THssmRzu6ueohvrparTbsO4dppwDyTCANpAjrN9GBOgOwxNlfdKNXtIxTgQz4K+rwvBpV",
-	"3AVnCuNYnG9GI/Wkr/mx+ucg/+dQ/7MNnplf8hk33oNVKTbr5cX9tX+/fTdVfTIt3+y3fnPQ+s1hW5dX",
-	"dg1tDJ/w4afEyFvfSnfWYrrCfW5ljF5nC3PgS1WeRligmen5jWIKoXVS9/lb4pnCLOiNAwGMptXkEj+g",
-	"mC5A3tfxcJf4oRgSd4kfXoI6YO0tgihKs6DMvDhmC/xwiR+O0Csu50A5MbThIZGrRUtG896wYvOA7GfT",
-	"FdHIq+VyxIFpgjIoMesLLMmMJ1pM638pPTMyw3mS0Dsco5CHt5DOAPz8Ej9A5Jbei47s0u//wlNBsrcR",
-	"ZwjrERTOLnAcv64U7Sy8vCQJmkFdald/lvL2W1m5C2zim/OsthhlQ51nDTEAU8+E0r5lWjDA6YY90FZy",
-	"Ru8IdN1cEMwomwlXyfzOgSPuu/3axVBWg4FWdeQ1SHQ32WSoss3HBvq2+XD7WZt9rDXw3oGS6aqaF+DV",
-	"fktJHDXkD5AptMLkTCcSaTe4ibbmU2OYsE0lq9IMVXzZsK7eZZqEcywIAq1GKXFqEK1a+IXaf1eZS9Oo",
-	"YvlPn9iHHHiy54LEJJS/4jglWdtCwRP5CebRKW48lnR5Qx6klgFSQRJwgOoGJoH/RYnBgk5icsN7Z/0a",
-	"fShtxdkHIttLvTI7XByS5EF6KNCtcc1ffduWS+/BQwO0UCJx9vcI5EkPBT765ebDe/hsfReM7nUE8wN3",
-	"ub0aT9/1cvkqumYHhHMOLch0yhoMpSHNVDmb8qQY7S82e7+83sMhNNC101TII5TSHZu3x72XefKBke/t",
-	"kqDLGZco73asm8hmUNYZzUsw2YIElkF293CvArjXG7QoeFUTCmvNhaa4EBsAOQHFxSigZXzCo9UGwGwX",
-	"dtFAnrZLdG2f5/qnoVVlSvV0ya1NbGSXKJXimFckJliQG5Is3KVt4TGSJFlogmGY0DNRtnKjSczD2zPE",
-	"0sVrvBJvE754c0eYHDPIjZuQKTelE6HTj4dSlgoSmapqM44mOLxFkudODQ8RqqjQmLF08Wl6BS+aImyJ",
-	"EjJDwiSeEfvI/GJIyqImehcqXA+hfnZ1qRqS88kATmrzQL0cfaRBMT3x+PjbPmpq1xfVXbIp7KDzx479",
-	"buelkU4u/Q9dDAziz2yepId8lK9Z8e765W7sSLWO/RSkc2A9ukRfQnCke9gXlDvP1vhcLQnydZFUHdOk",
-	"jWOhXjiL9BuBfZiveF8FvBuQdKtCMd3KTW1CklEZxEZOoMl65fsVJPkRCGmR6O1MSC+4kBcQNbXOolco",
-	"+O2hiCT0jhjo44xYMci4oZ4JdzkpGCsMp1GtVpQ2eEw5j4oT5S4So9W/5TwC87tSfU055RtLyvSvkL/V",
-	"D7avA/WoEbiNSptjSw16li7MDbV+p0aNV5/asy+eX1HhF4QUr0hbkJY4rNytaOl5zw+7I4XuIN3lgPmd",
-	"qkt9T/h8UjJSQPmdycdrd/UoE3mr1dJyTGKJOBgv20iXTmgVWlsPnM3Xsqp2aSoAS62hTO0KKo19WnuC",
-	"gLNcpxOLuMVJSwByMU+okAss0Js7Ujcv7oOWrF+km7ScZwQFhFvtkSoR9Mx2A7IDXy55IlMGrnWl5dXb",
-	"WEkcykwRanTi+6dnw5Mzf7S+XhvoUL9Scl+kSQX7YGFn/YbMYtds1TvpeT2h71BThbVX52w/lW/aFQeV",
-	"6R6aclNhGrSDN0wJkeq+oQAz9HaH0ZQ0aX7WLVDh142mnT0XM9xzk77CXTZ5chXw2dMRc37PENd9jArX",
-	"3tCVwgkXLmZaDI8ycA8zSt34RPIzFGhDkjr67P49NBgz6yyAxoicmaaAHhqhkCdLDqUQbJiJh45RRBlT",
-	"47wYM6Ibp8KDE7QgREfFnSpGLldgw7snUaRD5QKrbgaDMZskBN9OsVB/DlGcsnBehARQGDez7seqGlnE",
-	"ni7MqEQ8t+xbViZwj20E2jN567cnb4MtyFvuMStQty9PK4DkW9pZ/rBpBHX5Y6E06IItOCZISJ7oiBAl",
-	"nTi4ljtszhHEJHDMWSla7oU/CraLYdJhlz8NfsoH3RhIUIj469Ayo7DBugzw4d2HN0ACqxUs84CulkUs",
-	"O2bBVg+3jZ8ejry7NR1u56u75JB2r8/KkcLrw3KbLTfqNT2c9h5AkwUEXwF/V0xNN195CZWIGJIcTbTD",
-	"B8V4QmLolpvqoPu2Ml45Q8Bxx5Ui9s5wg1pFHJy10qgTsGnMeXKZECHShHzQbtS8oIwpl5BHRxI6m8vq",
-	"a/pH7QwtEsaBiY3MonnsYEY4GymF4aEy2hLS0ou/SLogb3lyTWS61NRd/3CDb0nE71nB2BN8++L1YsJm",
-	"cp6HDdYJsXA8rBWLyd3RQSFEIRcoi2/e08jO6Koxg7duEtNRjnPf5pYVZ0pj2SvZtvJJDknOohtluNpy",
-	"kjIcbjdIN0m4c3pKnJ/ClnlD+hxdrj4L91sW+nDjSc1pmEm0/SCXcwdBSYoeBlYurmg6a+JHGmD7ieJJ",
-	"tg0JaZStDYXY5m7acQsDFw6eoWFOe88q/CNLNQlNULXmbUQepkuddV2N9XCLwKNCk7sJTojslUn7iV8m",
-	"7IFfJesDF10fZIR9WA/VeFQVtzNis7YwWTyW7t6xwhl2F55KB77t5/ntdB+hIXBGRxt5KEByTrBMCJhK",
-	"YixEwtXvA/T5UMyxEmyHKNQAplT1CcdJpF85RhPdDNRDL1Cu3J+gOY9jfo/EHylW456iXH3fHMfgRruf",
-	"icwNsO+pkFe6N3NFWc29Tn4NeKetKj6aupDfCmru+g/UO9dKsv6WKcMtPoAXy15DHd6tT+N4uDnIw376",
-	"Zc2ZwX+bjyvbYj9X5P8M5/Zt05bd2wXDQdBgQW5IhlRQ2vVm1hlcPhCWuhiGTe6CxMF1TWagGOTJ0ci0",
-	"7bOeEjC89kfNMcIDZ4zwPzjkfGvDWK8c1DkwmT5gHtJDrbS1uBCDGeTxw9WxHDHD15hF9zScmxKjAsc4",
-	"Eu5ewrt0iSyVlty61aSTckKggvqf4EyRzGmMJaTPKJIJJjDrY1RH90xAVorYbHwud092BPBxIZFYxtQI",
-	"FQAmJlknXxHCYcKFQAJi5ONay+lu2dXrXF77im6umbJNxFDR0Kz1fnumimcVrLp9tOAJU3AHP6prAABU",
-	"fAtPJUkY58w+G2VG5eM8dr21uLwn8XiHqOkaNtYZe8qwEHTGSFQ7KHMug+wQhijk0ykh+fEkJCRLa4BX",
-	"WhONSE6bNkHxjxSc3YUgP76vXNGz05OuNNtJsi8ww0pNbEOs/fKd9P2CzmBHcZFp+oCWlIRE9J7W5g3c",
-	"cmdzd4WWla+4wi8GfoWFVKtBQrJNpT+/k4G1ZkJNzGv/dSjDLRttF0+7NEaV3a69gjU5XcDN2hhWW6dS",
-	"uRM+3alVQcVm2k2Eeu8Qncw4m4QnU227PI4DH2/uOQp5mggi/uT5VUYo+t7JVXSXsjjfOx3rb/ng6ZK3",
-	"Sr1COkVoeToCaIFXaEJQygSR6ABya3iCxr1x7/maGK6a3zKP6TpoDupy1UOsbcQwF1euvX5k2z8Ulw/r",
-	"PoiILkKGBfKfe0hAyKRAGP3n9aePEKIPbSMS/SNLFyShIdILqYTiB/2jUX2bnBFTndFsgtkU5K/FIzj8",
-	"D9jx/zoYj4/0v5w7/1KuBfk25rh+sXnJ57WVL02vC3XJecHLrlccvMhaRW2+YFfVy3UXbBKlnU0oTWL0",
-	"gYnQIYtljCVZ07sWhzLFsa7prQTb/O+a+BMY8Ue96FcU19+UZOV43zDZOxynunTJ0ehbSYoSr6kAGbsU",
-	"RWbfP4GX1xS16Q/ORoOe14vMKBd4scR0xqDT8WmhbZJmuHnn5KB/NjA3RAoOmN8CT0l5di9vE7644IsF",
-	"FYJyJoqFbN7TBZVE80wI+CnUtLkm9n39UxaWp+t/vGN69EKC0686++gT03n5BCfhPHsMyY2vm9sFX0vM",
-	"IpxEtRbBcX2Nv/X8k2zn/qkBU6d4Y4ct+Wb9sne2qQjMAPUHZ/2Ts/5JHltTGA/MFx+InPPI1FqJ0hBK",
-	"pv5CE/KWJgrK9Nm5lJR8oHKaF7hZdN6UdtBYxann6FWm3zBFoAp9pUz+WLEV9nGGzVkqUDWBzCWcZYi1",
-	"nSmqGRX3ow/sYiIrWKw6V8hbb1xyk4adprHjOKfbNfbTQXg6Czi7NHfLSNq23Q/IGv/zzbwY7CmMrG6K",
-	"b5i+d5K/RGSxlCuIg8JxvJd2d00E2BnP4KTGDW/mtNmZmN0tNLdKz6vn957McLh6CVnOOmIpITElEeLM",
-	"HY/bxAlca62zha0bqceu46uDgm4GVonMziFCiUdANz3t6nbdSzdbdAlQ/5wxCo8XQFxiorWr5/faB5Cl",
-	"XTb6LzYqb07u7KxU4NDHtoTIXaoANIgBbQIl2zVKaZozFym6f79TY8uCtLItG5ANTi9dCpVEuq4GxLhu",
-	"gpdqVYU6ISlWPvhOPKWDY8AIELYwVatSVIIkdyTSrR3z34DVVDUu08oj8PPaqUYutX/+mgUzVC23/Q3q",
-	"0Ohs0O8V9ZxMxPfqClqun1HNwd6xTLe0mok6c6POeVDRpVni90dno/7ZYJhL/B+Mf04SDDi/+IWnSV6i",
-	"AS/IueXHerlG5C/K3rYpc13AbtUSpUmILZ58Z2St3VP3SvQd7PGuz3eUWncXGp+211odXp3CXAa8P0Lv",
-	"tCY2nqPFdpDsQCMnb96VRXzbQC63caX2u3pSg7rlqdmc9KVi2/nSpCoUyhOTiqVHgeXQbUn5kouTfd8Z",
-	"tH6ZkAVNF1WDR9+eZN9hR3hSr6tFp50dr3VV3ykHiDlOiDZOwglpMyvU4ZAc4XIdBaxbViOJH4hAlgLZ",
-	"oh4VLltjdoPTwPcGpy9Ov2TpEtbK6PtHo3qn6aelcGZte41gbjaMuHwE5hlUgyxexDOhr81Two6pBVI5",
-	"fJOnl1txd0rdfsSjeA3Cbcd2UTmSVNtFiYJtoXvjCP3xls0MrMyZxZjbtVi0oYkNSMMSLdR1Br4PSew4",
-	"nKNbyqLnzohDsPU327QbLcObjb75af2WS3OmU4Czp0DJer+VVGuWLj6ZhmUZmS/UNS/LrrBuHqWh5SgJ",
-	"ETxNskr4gsjX/N7w3WAEP6RLU69sQTJGBD/rtwb+Wmu0fVpUAtwS8Zc8EasC102xphBtsZ2qUgl8cXFh",
-	"h2ISHPqnyA/OBsGZP2qtmAyCF1883TXPuoV+wWLeO+vNkuPg5DQKhsPJNBwGPZffQvsrrkkmjejYi8IP",
-	"OXgC60VqHHUqlM306iC1zALScJN+BEucaSbuXCNlSgzhyUo9B5+Wugg4x4H+d/Gy12pY/ZOzfj/XsG5s",
-	"3CmOY43fvSdWrHbVbDaFwy5JUqrao1cr6rGxewuIbee2+OtpZBb/tuBliv7oXpjfUdPbeqXvJHG2arRI",
-	"ulU0zva2gUcsOfGDqIo5eDh4FICdQmdAZi2zgIx/D9UEoda4QOGc81olnUdjEx8wZaLKJPIYAod8qxfy",
-	"1eWB2MprUVjWNr6LXT5vBqfiaTwepAB6lk0KObOtcldH+lf2soud6JuyniwFbc+EBsGXENije4xQieZY",
-	"FyBoV9KhuKRdy0Kao7jUYqg7esnOh4yw2kW6M70HSnx70GRn9gPk+2ejk7PRqFlys+UImqSmNRLO8Vnw",
-	"4mx4kovdWkr6wYSUXZn9n8F6unsbxfwCu5c9XIsKV0YHc9cw1s/QnCYdtZx+zdtyenLsRAR/eOgfI//F",
-	"WdA/G63TQvv9TmjgGPmPFDOZ96TSmzOuIPtnrj38jSd/PjzJb7jzARfhYeuPt5VUN2GpNWg5kNQgorH8",
-	"6tcdjXtCHMcCyXtuehMgQWRkrC1jVmyxKVxNewq2mVI/zsu8HSf08BFLEse6XOPabj4tTFRlhPE3emv9",
-	"YC/e2jZ2LSUFLgmLzgtGHfvbFdE55caaoYNgN8V2DoKew1rG70iS0IiAHdCsYq0FLTFxJVlynAEOnUxi",
-	"LWJGZ1ktAVKPhxXLm9/G8ObvKV60tYXO60mc0On0MUjzbg3oqyEOrs7zFrX2PvLfzu/vYRIpEAMn2+re",
-	"d7toXHaZSyoEZsvKSE6S9CM78EsUr6lEK5aSsAizUIdJkoeQEO3OtHXFTf6XOy40p6BbXJjVHF0tyXNa",
-	"vMXAmRzuGrlE1l3hidBiQUnpiAoUznEyI1GHxMDNtVtrjKR7VF6Z7WzxfYFHbfN1tNPXVX64lVeyPIqz",
-	"yXvOYruv8r9bnGdJcNguTHTHQM9MJNm7vF8BFafgD8XOkvytkg5gFQOvUCtNNwur+qarYnVBNB0Mtezl",
-	"qJ42x+JCj1dyY/tgYs2eBMCFSn+uE4XtfLnHe0aUIAwzm+ClFsuFlYy6zXVFBTRWqOI6CJwn9d+1SKCe",
-	"npZl4W9f1gySv1e3w33v2unFG9w5gaN46dtY1Xf4+PGkEQt2eyD2GlwaSX4FVr4j7e9Kij4tHXGJjUjp",
-	"H58NTs76pxYpgw0Wa/uyLedAQsjwbcCodVg5KB1KsHds64Ydj+eH3Av0NJ7ijwSIzZVP1jaxrsfTBZvz",
-	"gK+gOKPudABRX/dc128Qtczghvqzvw0Cbxg4s4Ff4xWKSExmChoKkV55YaHKGxCG0Tt7MXJEftVzepvX",
-	"vmPjlz1mybUs2tvcLaOc7JI164CGJn+uUr97r9hroGU7m8HaTLjt8972WV7kCktyGWPmdN+We2vC2pYx",
-	"ZuhgQoRE2HZZMtUGx70JTsa95+tqRUKHrv5hUOvNVSMYUHC/Rh/K3XxeYUHDfF29vfWL2xIR99T5qW0+",
-	"mL27DhkOHXupPd5NPWk6QQb0O+cTNHt83/yR0qVWJBOEmW5fkjmBDX6AmUkgnlY5a4jZK85vX61+4Wli",
-	"4S00RZSyQFe4o8urT//Zax0n0fdREJz5p2eDE9vPBtN4petBBIGJqU4nV7kBzmah8DSxL/p5LIW4Igp0",
-	"Q0miGw41yHMdttYPJ+Zs9rqu/jql2OAw8JUUOwrOhi/K3XBeY4nRMuHqKnhSdkb3vZ6Y80SW2Xiv2P+z",
-	"TibKp+3S34pnv0XwaEsy9MQeiAIobNmpwg5QrwziyNp35MtkA+ycWNvc1EXgVdYMXmcR6w7wajm2LbxG",
-	"1/IurLPXxGRpBM46cGofrZrajoaoriRcQyhnBYgCdm3Z+CIbYdvDz0f4C51+x8oZLmr2taEgRpv2dxnF",
-	"79wCr0Yr28i/j6Ya7xAMUifHbSzhOcbsyZe5RTvs1oKYWel2Leu6lO11iQU1Bu5k1JtZp+bFBTb5tDJa",
-	"ow+vu4x2R8k9RDZEEdW+58vCtswp1uL11FclclPTZhbandD7WfFdyF9SyqLXS7BShXtno5ratanVmJ61",
-	"RbexW7KUaJoQcjjlun+43ivnizaqnBLbbbdYI4u+zM09OIoEODmgSmldNL1e8Ns8XNB2jbH5WO00h0+M",
-	"oIinSn2ckMgDw4qgbKb/rluGyINM8HmUxvIiz7jOkv0qpoJSGdu3eEHjFexZV3t4kw2lvSgsXdh0QPtr",
-	"3yUjmm27xUN7Bo8nHO5HR62e4w/ZIGsb28+6QgalG+9uHKrDx+P1S1cY/D34yHY4bMpVfmdcfFpGpNa6",
-	"OxPifPGpAXfPGYIT1VUGQszQBGgwiaDaQJFye0ik4VxxhqxOsjM72saMNxZLzbVMk2bhCCY/OfQhHnTw",
-	"4iwYurrf9l6l0ymR+Vpyu48zhtw1oDUQFYYwNte+tdA7N7FOnd+xiOTTlrl/DL1+Hef4oIsHP46R85Gr",
-	"zO1kmN//NT+mipHRj8dnDuspSI2ADP9k1OPLD6Tk5FxhZw5znccEuty6Vtq3NTLdOUemQoqtExQThpPV",
-	"jp5ONwpvbLo81+YdowUZ95crnUKSB9kJlwontRUytUelhuN8UpgrwsnuQAeX+Sn5qMvku9rI8ciUT6L6",
-	"qtBBsS85RksuJNRBiKDPO0aTVFBGhDBtAJ6P2SSVegjBF0YXF89QQkKeQDoNi/IuAOYroyFjDUgJvh8z",
-	"eApFeyopNL1hv/+i16IZQMZ9au0BKpX+fxecHV3h+w9ECJNsoI+rOexCGzTVYm/J6pnQpSiVLCgI8YrB",
-	"GO+pkEh/PSGOoAx7fB9tKN4dSaApxkXmsEcXhMlEadXZy+b+gv4g6A9GXi+ck/CWMptRPswyR+ABT21O",
-	"SeAXntA4OgcM6dvWK+HqQusS559fb7IH6JtSyz2qa/8LTOPzKEqIEL0zXT5N/P8Lffh7Xm+KH7SnZ45N",
-	"AWQjNBcq4L+m6g4nKTDSOWaMxKUyayX/1RyLOSRzB2Qa4QEZjPCLEcaTKBiQk9PTY3/wIlK/2YCsPuRA",
-	"TTGT56aIHBU3+AEYkKB3pFA4X1KZwrkc9k+O/BengxcDNUrMQxwTc2SE/ev8c08bgu3rwWhwNPRPjk+D",
-	"oakToFZ8XujuztJFafOKxQhTLomliw86TMP82ve93nLOGWQHvUCj0WiE/ABuc5lQBarZmX/taf2w9ytO",
-	"BJUr9B7fQrcuoJBJfs/5T0X9L6aMBBD18IrE8V1K0Gt11T39pK8vTv1zkP9zqP+pCYQeX2EqkF9pT+m/",
-	"3ivAgl/y+Uyj2n/rnZ2nQiY4pvinVwkVE8zUtEC4a6dnBAPCpJI/EoU/F0rOuCcTQSXJIfD+/v6oCH41",
-	"il5GQ4cAW0W9NqS7TG2/VdB028jrMkpvP4pF/+76TYlWfD9TWImotGmsr2OL2gQDVwhQQ9F3JzlqKhC/",
-	"xhtlKVVj09hnAql3PMVWIPlciVHLdBLTEMWU3Yqj3s7dsnPK1xkAqnRynUfN7geE+8yFiSR+aPCjZcR2",
-	"O12xSJNb3H2BWm/bgr9I1Lcbo4EJbGP5LDOM7r3KNXdp0xK9xnA2t3sz75bIvcO69u7847luoqReAbXC",
-	"Q0UpdOzgEeNeKyJS5SPbXViN77ga+E9IbHzITMnRkpfwAZQlylBCljyRotXiq2xtn21Mjaz7yOV3K9Lu",
-	"LwRH6NN0qv1wVRbbC/qD4ejFyWmvwjmNDbTEB81vG8VYYxIv8ZIsq6fCBnJJcztBdBS+6B8P8SiKBqP+",
-	"6PjUn0yCwXASnQ5P/Ok0jIwgOnjRKHpaaS8Y+D4anJ6q/62T9goSk0PQy6Q6H33AlKFrmRAiKzJbb+iD",
-	"RFmV2jYKaU+sJxtdbWcd+caVf3sOMSo8sV5jNCVkTTe0Qm0E/e+sKoFpTXDDdUwgjsM0xpJkNx+vcidP",
-	"wWxnyil4gy9risTk5Sivb6BoQP48bzjFqFmMEbz3WUyguNd6/DS2ZX7xjHioD85y+GBjBHXh0OrDkjuS",
-	"rOQc4tz7Fcc5+OU3tk53XoJDpmEI8NtWj0Z4uSQ4Md5/ysplpq3hDjMlwN1xKEutaKPwoI8PZUqS07XC",
-	"zAO3QFQBg8be7qYoZbY6ngCQ5r0w9tlQ6YlqFjS6F2RD7NxbMFEVkNYr1P62yeJcy9caGPdxSk1NUCR+",
-	"gP4nBRqysQlKhq91gMRS49ShegnuXNes91CgQ0YYnc3Vn31kHcYeGiAehukSs7CKGZsy4TsIEzf44bua",
-	"ahXBe1r2o7jG7qxnh96iNlCxPzyc8zRBYczD23I7Uf80a9lYaB/a3D3U0TsUEubCNKFyda22r8/53T+u",
-	"6yseq5+RNg3iJUW3RGcdkDP9m6AzhmWaEP3ruKcrN2U/gwF6TlDM70kSYkHQnDyM2S8fzi8Or385Dzw1",
-	"Iol0ird68fzyHRIkTIj0bBxY9m2EQs5CLAkzjGF6NmYQ1wnpPl59JrSIRnaYCY9WaLKSROgXLziThMlD",
-	"hZhjJiDdCjPTaiiCnCD12rtff/3n4Wv155zgiCRqR0ahF5Lg6LlnErkkJKuN2R8pSVZethmwBHOGxr3g",
-	"yB/3dOuCcY/e3a3UJP9bn2M+CxjLS6c5Zgr+IPsnFhyFOEkUL7Dr//B6pFcqlDJiNv0cpslGHbODYp9i",
-	"VOxm+/nm4rm5NZLcQcKEgmeBzKwC3c+5IPpIqBizBU/Au8DQlN4RtKAslUTY3gvCAC2Y+6mCIX1uuePw",
-	"/zk8X9LD81TOeUL/raX0HOmW9P8QhXXausEbKnUqLFKnGxz5YKifYug/TNkdleSWSnVFAlF5pjkFEdKz",
-	"KXUhZxKHUl/WBMtwnoc0iyP0RkkiUG1M3TRm6Jebm0t0+en6Bkk+Zj/hJf0pOPJ/+pp99O0/MJCe//1V",
-	"//ebhmbjGlFgd4Q+LQlT670lKzXomCkKp6F4ssqAxwAyyCIeElzX49ejQtFRdbxKF4UPbskKZtI4YN66",
-	"T6iUBHx3HNGK4ydbPByFXbY+tAt9LOL50ZiNmT4FC3dUIN0sHB0Ioh0miixYIoKAiJIyFGEm7pUkg8ds",
-	"Ck3D9Jnqo2HozYNpIQ4HpEPQ4aRNU/hUpDiOV4j8keIYNj5mJEl4opQZD01SWR5lgVcaPRR23JneB2as",
-	"vu/DaYYxVTQfLVIhxyzm/FYbJOywUCCSrfSVqVPIoiIA5XVVWAV5U54ssEQNKKWG+XxzYepW8AT+y1M5",
-	"ZhjJBNNYSZTjnnpHYfg1XxBEI92cwVYwN7vAwjTShgj7iM6oFHBWY2YkF/jKSO/IMDNTtg5NuJzDWsUR",
-	"0oVvkGnlnRBkpQZhaGhCrKNqiWdEoIgKPEuUggQsaQEnqE7HiBKAHXl5vDG70AX6lECTEJkmSpS2XFkY",
-	"cNBH8nUMTH3cO0Nfj46OvikeaNiq+u23o6OjL990TT+zE+OnVgdnUhKMuKFjdJW4gQ4w+jdJ+OEEOIV2",
-	"VCI+nQoivTFT0jrWvm7j4tTnjaY0liRBmolrqiWpBFZrqQwkMiXCCIBHvi6tQBhe0t5Zb3DkHw00N54D",
-	"I82wDIiLxbJlwmdWz1+aYKmKmAt5GRpwlySkUxoCVPaHgT/StYflnGieyrgOSoMpjqDCiKEnYLOAny/t",
-	"jFqAIUK+4tFKS23AOkBXVJpFCF/+9LvQcp4Go00S0ys1x7lYsfBKj66Jdi4rKQFUS2JLzoQWMvq+v98F",
-	"ZJuEydd0FQIRAKh9xFmlYQ18OcVp3Kg0Z5v4KSM5Wo6yzuXez8SAqVmQNizAjKDGz6Dhtv4bPNcJkcnq",
-	"UOCpkdXVcG7QSYgFGDfgqK+hHpaWtRSdneDwFt3TOEYTghY4IgjPMGVaa9WRAbqM9YQQBi80ANGVnvuv",
-	"DEJ6i1pJcYFR0RGSny0W6I+UpCTSJ7sfILqGsAoNNc+UBAZEEQErF/nkn6/e61k3QxaYodaBltHVWsKW",
-	"xiALWEnKmuAKhiVRI1Tpaf/aYAV7bAdX5lwfBaiu1C2ZGfYGNVa5dkON0fhB0NBZMzyBbJMIr8QRWsPp",
-	"giE6UHLgmA19/zm6n9OYFE5ISaJSQV+SMgbWQsXF1XcNHNKI+JqxuyERtvIXh0TYowMGPzFiqAxUxvid",
-	"T/bLDS0FA2Y4pYyKOYn2xBVT1gyA/6WwSKB0qWhn3/dN+WgQ+axiIhFX4m5merBUF6v7eqeE2n8YiMqB",
-	"T8kOulKn1nKUXqjVsgKttnT6cxIfjVkzsPunfSW1/s4naugFjpWsTqLnHjwb2GdzLJQwbCwTS5zgBZEk",
-	"Ma8FWvnPCYiixALfkei50j36w+HwBB0onV3J+ZjBafzOJ6DoNeBEyh4TH65S9qTYoKZvosk3Dlq8fyrM",
-	"pxYeFajNE854KuLVNnTZWDMsUuAo+pR8XkY4U+ibceQfWi1FNPJ09iHObCMHU5oIKKHpoRjrfwHygMsV",
-	"yLqcE6YtU+ruXmoAT2Hmd9M3D1C8Kh8wQzIwUoHpJB9vzKgwn+ZmtSP0Dyj7GHnmkRZAZvSOMKMEvjRt",
-	"w9UyIPlJQOszI+ybqW0LF+ECd8dxPQ7gn9cmeiIUKCykpcRrb1AJdYqsFOpx0j3hxnkU5bDiKbKlrxxx",
-	"HTZokMK8sAVazIjciA5XYLQQ5U1nO2V3VGKZNdFMyIwKqSGpJNCMWY3IHzfo7mYSF1wW1vs48PhzNsET",
-	"waHdXgMNtmezN2FE8e0wO9KNEFUTPRoB6j1dp5pfgi1NzhOezjQBxCH4zJ4JuxzhIW6qs8crY45yKU6V",
-	"KR8bLtQkTwsbBeejA0rOtTFPsVJzjvsBFgj1L9AAsRW4lAzsBS4DtQK7sGSm3RYvUda9HB0E/eceAiOl",
-	"h2w0jzdmoG6+xpJkTU4Ii/K/Dc+29ZYjN4MdsyKH1bwUSz37Efqka8hcaeMqbAbpvsli3NMvCXQgwaMW",
-	"9J+X82ozsh5tYMX6kB6dEcM0fxY2rAtHupkw3HXII7JHbsysu6yJGcPjNqy4hAo6afE9n1F2w2/JGg3u",
-	"At5UMqSuUHGYCuIhqGtzGNM7yNO+BbaKJYr5rMy4KTOhmmNmTk5HXVpfDPgChLjnSZQ3k/989V59BblN",
-	"cg4RPUcIdECsRMwpSRLt9wAU0S7eScLvBTRCvwIHSgLeJbTQCqPMWL9erZZ0hUK+dWrhCTqwQgKs3mhy",
-	"/umpejBmeuchT+PI2ned2lzttB8Hpy4q0zwRThX22SBV6HODYC4pFNBQpi59P2ijTwFhM25MmXYvYiMs",
-	"Kq7uEEG2w6MZkefQRYSQbRxK/SCogpgHP/fRAWV3OFZExYw/ZtSaEvrBIP/MPn/eIMBm63s0ScXO8FQ0",
-	"3G6wAdrsAe1XiLWjgknNUOnN4LReQCncVhdx1k7/TGSrEh7CEi24kCjwfV1tN+vnpmcbs4hMKdNdXIz3",
-	"FcIi+NTGN6yjjv3AB6IKXuuyQqWFlPXQ+Liyc3GWJ4bKttJzdnN7Fp+zcfcMqBsk6HVs9UWDIq7hxgU1",
-	"jymJ/myGfyI40VtrIF3mRPZJt/Z6/12VbqOZuDO9NXEyndT+f2ga45kYMxxFOi1A6VjhLZEeokwH/lCu",
-	"hYg5XxBAI1tTU5qIrXWEKF//44LVE5IgmL8t/dFXs2fiowfdA7S9g9i4aAtbT4E5Fo2HQJkASHL7tN2Y",
-	"kwQ5VvBogFOf64kgqLyQtqCkAxmjxzYIZfNIvk/GdlUwKW8l0/svnDK9f5LJ9EqLzSdBuVzvn+afFl9p",
-	"ku1La300cCzO8kSAWNpoA7MsHth+eWbptvYrRhU3tiVZK/lAmuR+gNcxcwPs8VqBbDPoPS41rM70A4Bg",
-	"W0pYdk/tlwyWxt4zVJo6SesBspkEDkc5RBmLacSJDokgD1S4hfzipI8GTIVJnlIqM8toC0emYNm+QcgO",
-	"u2/oWRJ8S5JtoSfoD3UsjYacOdYESQ8qDKsM/EDbYAts9gi9ixwh+w0ErLjKxwO3fJInAjezgtaQZo55",
-	"35Bmht07pHEmeCLmdLkttPmnbmjTA2fQ5ruhzUMxuSPxhqSRRggsr/4RobA00ZNBIqyiPSTqRe8dEvWw",
-	"+4TEcuZWMxRqdUpovTOmoqAk2YomxsF7k8VsAkSC4YbJZKUkujEz3+hsrVyr1dWMwMO8TIiA/kssXmlW",
-	"bHKwqIC8exdEVnbxOND4rjTJk6q1+SKaHL+VqNwsMIpqyYYnEUmQ2JuJTi8r12876bV1R5UkIoPQJfRk",
-	"aILLG3yr3QBZUGs5RDePGoRo22cCwh0gI68uyS11hdNHu7xLymbrA0ezVeLwlvH7mEQz6Ea6J//inIS3",
-	"kBAnhMVanZxmb0gdfAsSAlZNR2zK25TBb1AHp1PY6NR8iXRfoGKRpJem8pPuEumN2QI/qH+gBX74mC5e",
-	"6QIbwkN5cx9tW8XieoHjmCS6LI+iLuDy2RTAglzxK2MGKztSgCavdcN3kWVya2KlxqrOulZ/HZyMcqsJ",
-	"jA8Gl8HJMTrADKVMAQEzaauGoQ9OXpiMhcFJbpdBEZb4+YaomPL1PHp0TGm6vdPLSvnjFwrQAbKzQR8p",
-	"jkZD6OMHs5ZRojmMBpBEIy3j8nDKUxYdQpZu7+w3gLEWFLcVRl+YbnrdAsLNRyWcRge67pmoBIEXY7YT",
-	"ooO8TXsFPcraQNmBXwh7sV9ojPJPAaMAkcaMh1AgzBovB4FvUSoIdkCp7Hy+L2rZaf86KJbBzPfGsmzm",
-	"7dHNP9kB3X5WF2i7QbVGsbwv1MEMqi2oH56XEE7j1Zi1YXX5eOuxLegXTP5qRsC0YJDh0mgtzg27YVp+",
-	"NI+OXdlUfx2MykHk0VGqsWvZ9jgV9Lvi1IzIc9voukQs1+i413gldDkPpeRWCEOpgeW9OVkKhU2mCSFj",
-	"NiHynmhtVcdQy0oMNfx9YH0c/SE07hRjhpVE+bwUwg/ipFqJLiljquinVGZalTlQPGa6FkUpDsfUpYjx",
-	"iqfyCH1mMb0lYzYjsnQU5oBoTOVKbSUx6SuMw5Z0jSkRcylejpmOQzTSuekLwLhuZqc+VoTEVO0nWJjw",
-	"BoieDTmbxjSENvPVNhYNkVYNN/d4QVfuCR8T/Svlz/pt2770a21f9Ona6qWKrIxOTwOvR0W2LVvKzZRP",
-	"gqKfv+A4hhPFwtZD/ea5xzv2hyeV8UxtSjtgKmhYHVE3aWlJz5wX0N7eBlhidX2a2Cb3ANr7IW1vqQnx",
-	"LtMFjf0ISvBpXqqwxk3aGjrrQntIXCh1YyvdTFIJpjZj3yjUrnmpiwiVquPoMje6kI3CPQtOauawVITP",
-	"VLPLwAgKHSZY8kSdagPufetmFJgR+YrckQTPyCUOb/GMdA24sgWSJ2YYtNTjlO5ZVxNvICOuBTwaCXFM",
-	"9h3JR7F64qhz06jTE11eNKtOC/2c+qNSW8A3NnsoK5Rc6xnYsz0AUZRQdit0rwu6SBeX+KF3NvC93oKy",
-	"7O++nxGQ+odigeO43A3+FSGJElqYqdnEp9K+34HUVC6qLY2pgeGejft1MM/LCrvJSQekrux5K2zWnPsi",
-	"FZIv3ioq1BWhIWabZj7/ciajFQxCGH/MNJ1bW+dj5OeeejMQ+Op1pS7trG8gDO69PB5tcM73ROQh6EAe",
-	"IiqWMTYdYXqXaRLOsTDeg57Xg0vSRCPvJEpBbNJ7MVJC/tMn9iEnGtlzQRQg/4rjNCcugv9/3D1db9u4",
-	"sn9F0H24W0BJJdlOHAMXF2nS7hanvc1JsrsPdR5oiY65kUkdUkriU/S/X3D4IUqWXUu12815WGwjyfwY",
-	"zgzne3jxCeZRy2RZQfJb/Fyo7jKlwPxXzsq8ag5HBJllGCpqd2AHUHB1/YB2zhyFn6hr2cXwfQcOOtMA",
-	"9Sg9RFON+G4GsQEK38EornGGkcA3yQKnZYa7MAqufuoVmC9rrKLSKWcZSx7kO1V50MoK1hfAQCNi1MJo",
-	"OytorvbQrKAx38+SFDo0bFDrhsaR8XgMPUYu0Uq842yp8ymiETz9NDe9q2AmXejdPg1NndbQ7ed4ctKT",
-	"ZDUgbzFf7h7Z5qDX3iPb1NhCH6x7izv4uVd6dUDQh14vmCguoGZ8XwndLTsfKOOJdbvqi3lKnY88Ungp",
-	"5mAwmHO23JqrdeqGr+jRTMzxqZOCCItptSHCm1/XNnoYEv+jdbIXoQlAhw8AVpLM07W2f7Azb85Y6h54",
-	"1fzVtApnLIVSphzT4lIRltUr1FN5KoO48yVdgXT3sg4VYu49kt9ptbBHSb2xU03QbUbR+DS660zsVonr",
-	"lf6ke7yCx3u2akjwMNWUVlewo6aLcgY9NsW2jCa7rMNmNZlpXoD4rcNprITd0q85io+isReeTYbjSThq",
-	"69dcmfGgs6UJkTAmwTYN358M2ps5t86mCf+CJQ8FIpnU3cuZNhR8vutK5XYRnbK/FGbuO//U4rYzx34o",
-	"3DGmdL+xNxrxNxP0uQqHCnZzb/xiPpLytdCxLrpLQeUU8Aj1nhZEFanQbhCPUfXLFK3gbndqykBuo3KF",
-	"6ChBRO8xlF1PGNR7N+kfQ1Xks51XbN79wfjGxikPyUNQ7WA/f/H1QQA7kadwIw9BqemWRE+OougoPvED",
-	"H9NU9/qNB5PR2WR05mvGox+HpgXw12B9hNNdRohOzQhdqHzz+W2IiWv4ooDmkYmX2m+t0ZapGub+dvLv",
-	"T74mdqN3xsEodOppaPE4gLjv2BGclXSsq3mGYxU2Pse2wQpYzKi8F9JXu9Bdbdk/hu7cKX+aY253v1y9",
-	"MdEblGUcFGBJbXWJ+Q1DPNUve5KRgc3OgrH6nuz9ymyPpiH7tWa3bZ3gLaJyFMbfSaZ9VeOms7CSiadU",
-	"9+IiWAReSpaYCpUF6UhknsBFAb07EE21P3+ne/EH0uVPlaU7CNMLJD4oAFZ2aWOxbgrFmfnw8x24sLT7",
-	"Svmv4I+KfKFT/yPBT54OTqqsWr3JeUcybmDXQWn5cBTcRwT+iGnZ21yFCswJvfeWmJZt3uQ26rITHoyo",
-	"zAz/WV5jhz1rYmr6jC8QRUqvWvMVY1qCJmjDjjc7kKtRWhzHN+TZywkGVOuojspT2ZUcAZ/2TIQKR/dt",
-	"YJK76kN216jAVxmixvJcZtvi6daVTi7VwDxDKjrMCVtlHP6SaqbqqlZTIr02HTKwUXg2vpEI6Ek1pQz6",
-	"HgqcwtTGJLVd6xxEoHWqplHyNVTBh3AanTSVo40e5VbAHK6sQMtsP+sK7uBCQlxrr3A2n8pCdRQzJipX",
-	"Bw1HR1EkAQhI4U+6uIdaoLMrBaeIZCuPS3juV7FUA5sgB248Q5YexAuOGGvF/f68Rf6/69WeY06YcoxD",
-	"0RMDVtcbRQqhCVzbup4wflAtE9WVogEC+WNyhG+Qul3nwcnczPQCJIOKxiWoP83/xPjBn3wOA2haHgyD",
-	"UXByB6alS9fiFB8NosqTtCT03B7FNXxnNW/3Z2F0FEZ+D85wDT0UdvQWAy4p/Nq3s9gZWl3xFnG/+5p3",
-	"t9qLGrFgJd/VvPyuMhh7XP8SSgyYNFxjORbeWpi8unA1RuiEb6aaGyu7MseQFZvqgnlP3hLRlcln+VeJ",
-	"aAENrVXZPMg0hy6eAq2EIyLIax7RFaSYg5lvzrgKHnlasMycg5wjUIugrAi0fbsRtV6FtIuNFYZaoHfA",
-	"KkPrs70Ejbwt1Lw9br2k9hE0VO3oWGoD0O7RIuq3NUXRoiTg9P5EhSeVnGxmlLhqpnrJAsI6+Ml3MaXO",
-	"zut/lSRfYqp2wYAjVFC2toEpXRAuBbOyCHYOMq+t6eAk/lKMbYkSB9+sfmMlN1QMQvAFnFkkL/QFK7l5",
-	"oONHB1ahv0QF8nLO/sKJxKLAN5zecIteZjbQfg0wO7OAvQeLGRTct35vdtiPyODJLV7mWQ9RnKufe4X+",
-	"vYkIW6I8hwBvJ3BmSgumybEWqrOJ0tYXdkCCW5vsZVypotBQVPa2lpCRcHAUDrwomsTxZGCCOGx8yKVB",
-	"b20jbwsDCQdH0cgLh5NhNBmdNcJAtHW1k1xeB/budNlAtb3TZ2P875fK6xvtRZ6MLd/TR0yLrYUYtO3N",
-	"ystgIKt859bqJsFoDG/uRYhETdwGUUS1TW0N86hZ6KZ0pzAPbXDz1uxtU7qDwa0GhsOxAXeav7+JDRkp",
-	"+UIPMwjrdrUoPopOJE6aPbkfGmNb3IV0XQB1M7PBVg9iZ1PGYLOqb96uL0OIdgBNenOObxvXzh2NXSCp",
-	"GIP0qxtECSf+pm6+Z/MpVQgE2euvPEIdW5xSrus2Dt3RQ8GUiCmtwVoCubAdP7yiqvMF8GbcNP5QkJ9M",
-	"KSk8lD1JjiIwTSFoj6+2WvJcgByUhfxkC14XDpIUJcqUTD4cBc7fl6wEjVxJ39Xzt8/Q9SC9Rc82F6t6",
-	"+88Speu/ueUkr8aqjIYzxCWojJtAqQqjkfpnfQHJhqmTxqTJ2nTazGC4XdTHgKjPdDvDuzV+KX4I4cQO",
-	"3CArTWx7CFQzuxS7cQtgFBu5QyVmaNlhSre697ySppi7Gwu82cpjSVLmiCar4yntJVxoZ96UfkO4uNYC",
-	"34G5wsvx250MDEVWhLVOkttJr+biOz0KTxwXXxR3lTsu0aqLJV/LBvujxRaho40gX7jQoaHcR+LQpcL7",
-	"5JuoTBMw2zes7wKa7izQI95Wiv3wySSNif7+dFyPSL3KMJVo3NV45my7Ywn4A+doNNBkn9kazp57kUGO",
-	"EvwmY8kDKzv3nVJes7SEiDXljmoLMNV5GkAc8q6bqcTn9ka5rWs6YAnvxlQvwZCmgPdmpUXRhsM63JBk",
-	"EYaVKc3QWTnLSOItWEZStPKDKo1j1O7ShoFbEzV62rxr8N+53In+fu9lTsy49cTonbIsOpBtbc+9afY3",
-	"wkHc7xtpqoLgF4TrIB/vlwJxMp+LV8cbabI252Fp0p3q5WQoX709/4ffbtgeGsP26WQYb8+FHLdZthX9",
-	"nYFlezAJ47pl+wqjB0+o4mZdyc+AulNFMwdz9t5JoIGYe3RA1fb73aSnwn++pX62Gpoam6xqEhghXUeZ",
-	"1nnPtvuytqgfQ5vXUOHzcLSZsAw8tP5/4SGao/kGyoqOwrEXxZMwmsSWshoRXndt16SyNqf+5GxDRnF4",
-	"FA+98HQyOq1GhoPQlofPX3zEISNeXGF+hTnsQTun2hKiw6M4lAMO4kkU6QHnZZZdIu1qPpFygPMEwhLe",
-	"cbaUd+3Y3rXNL26ZP/Gj1vcf0fNHQsX60B8JVS8GJ2HgL1A2t6sYjOpPNqyi+YVaxaDtvV1FPKwPbVcR",
-	"jeGFzoPRANagdJ3xICkZLknoTY5pqt7EkAOz4RwjL4wm0clkMDSMk9wvCuvft385W1UMuf5GbrHx3G7N",
-	"HcZuKwxqubHw7/9rTc75erchjPAM2J68m9+rbTuSVi9GL4F7CT1dN1oGHX5l+skrlrVnEwX6Jmvcg61w",
-	"bfOd4wYawZCSpTeWCQ6DKXUbftvDfKceOqGE78xnOHdjhFUjBkIBLNRYhgosdmX8P1Awu35RkQd7ukj2",
-	"eI10pfS7/rT+twwn3onM+4p2fY2Ct+i5rz5VoGftiRSSqyfYm2MTmLlgT9qtQISXoCwpM4l8G6jaLOJg",
-	"dKwneGlWwV9vbjtbBG/R867YDwe4Z7TfgBT7Dqm7ldP0QHf48bc1GL3WDf3lqwwWJ39ySnXT+IlHlpJm",
-	"Als7NmgaVIJ6/cRgSiGxMGgpOwuOfpMi+4RnghRVHvq2+mp/aGAfsqyajm48YNUVF0zGme08ulGAgF9B",
-	"vYyPZVaQT8YraVeBCM8ZLy6JKBBNoFpK5NvHWjr9lWWpd8EQMCKUZexJfCCPUNfPxMyiRv6Fk/gi0Xat",
-	"JLsEyaxZ7Re2MeMsWZRcykWV570UhGIh9HreCnlNoBR7v7ECZ77zATQZUKVXDXL8qXDjDaJUvtI+v7aX",
-	"79MNrz+we2agXqrCcHFgTkvlFfuA269z6MwGrvtxdBb4jJN7QlEmd6NXn7F7dqy+E+Tf2J+MzuKzwC95",
-	"5k/8RVHkYvL6tShQQZJjfeLHCVsqihWvo9d2gK+tCwVkl7Ovw+CKE8mWLqwMhHCEI+xvKdkVSfV0MjTx",
-	"l9AbhSarC2XkOv/9UqqYKDHB8pPPURDFweDkTiqY9X4W8nQXSJzXUVfhzwIJiYOczEro/ryQB5JVWh8S",
-	"ZhT7/QI2ehaPUITHw2gcjsJBhMITPByNT8bxOB6djuKwSteCA/pAZhwYs1wMoRLrodbp7zXoPz09HZPH",
-	"x5WE+zEqFehfQznh13Bh/e/j/+wysbhFzxD8IcijU7RBFB/bbHrDo0HohQOQDY1FYIkIfb+Ey/JLK8L9",
-	"lWOJSS14Jn96/Fde4Vk0PDuJBvaWueuCc3awr7XceE03aoGm2vqzLngCZUNWWj4HPq5z69s3rwyaUTQZ",
-	"nerN5zXGkC8YBT9DFA+Go5PTsUTwXGH0eZpy6E7zxVdz+jcln8sL6wpxlBIBOC5pl1eo6wd+RiiO/Ik/",
-	"hhgvy1fkwEwUKNPfDuPoVAnqUoKGR//8cClhIe8Xen9eFgvG1WYlZ5eavF61RJdrpHjx8HikSmL9W+3k",
-	"vBQFRxlBr99wImYIes08khSz33mmkoc6STibVHjVWWmv/fq3SCzdxY5ecrbYIIMcb7/4f0BNVTvPT5Kq",
-	"4w7uw/rF+htGqfdpPifQdnHtUgXCU3SXLHDyQKhy/ek7Uz5iZVF71nZdtLg68BKRzBKxerZ+VVSXQb+7",
-	"YpScxidDNErTwSgenZyFs1k0GM7Ss+E4nM+TVN8Vg9N11q3HNjwoGoShNzg7k/9t40IOXW/hPlHoQaub",
-	"m4JjXKwxnxAsqC3MZzsr6RwxoYh8Vx1JEeGelSQ16H40od5akJZHd3Pn6Duq0nxs+A/Y+KAAoHry32Kz",
-	"NhNUSVaBl3OWlklhlMXiqMxt58mlhGjVnSsKQxvJ+EDoxqJ4tX0dzJjgznJYZ5A8lVGovAQ66sWSu8nO",
-	"1+WworC9HpZp5aLIN8EfcbFg2jJvR/z8xVct560m0qqzVPEVUWxdHrgl6teIohRevacW1fTSxSfdXK3K",
-	"a6rkJtPEinGqGkAbRFGvLQZpwQMXl+xJc+hoBA/K/NpBI/tdmauvBm0eCuWEkU/M2z+sJbIRADK2dTZN",
-	"8fyoGwvS4NjukNA0s0/HgyHiyhizTs/7Ena+s82UtX/8oov9mhytV7r7pZsLbLMhTEV7kWdkYzWAteX9",
-	"EEbxMgSlpHI4rucuVg8uiVDpQpovOL2otPb7gSxJgdMbQzeiJrdYxuNU/htKQWHtR27Fv7idw11xvCTl",
-	"ssngYkOc8Xp7mq4yQ8fmVAfqSXWIVlTu9npLEiYPoy+xV3WXjjcSbG2Ow1KsO9WPJdmOsVfxUbTWF2Ja",
-	"huEgyeF/+JqxJeR/qaev9eO1LhFvkCCJEyLfOYVfQ6yb2+0AkVSNVrd2mv2n9Osd96cZxpa96cUk89Sq",
-	"oNhcnCkFRrr1/rPTH5iU9DQvpEjGzZI9VFpw4pj2gi00p3X754Kj87TMikbUTtRSZlMH1OgeLWhpMlZ8",
-	"6Nn01g4lFJWWSyPGm6dxZxJlbPeWTBa/DkueFRrvnTx1ce/epKkUlM6VbeTBCe8XVf5deDOO0cMcieKV",
-	"yp1JEPVm2ENpilOotuFSdQ0436JdZ32Hp+BqspdSdMOfRPH2pFQlyb5XgmdbaMxYh8YMTifRsC162X9T",
-	"zue4qA7ZKZnXVqWjbUBz/zpDgBDrT+KR/mfbBr6j2I49zk7MQDVDP0jSrB76ICxA7XQjI5CrwknJTUuP",
-	"93/eKO1APuePSvNZs4oZEyRoneeCIO8KQQ8Iv+lpQjk5RvmRYGWxwEgUR7F1t6k2H7WBf6dS+fFuCp3q",
-	"uj5WKY6e8I7D/IPQ+5QtYZFvS85y3DokLteHvLPwb459oczh95DRKISnOdj51fvjCpkLYBBr64IeOyLQ",
-	"wgqhj6QAVgBGwXsigar/tI3zA2uVCDxAKsa1tTDH6AG6iNlZQQdtmfZCNW1yP9V9nFo+vi4phVLkiK68",
-	"BGWZ8JBY0WTBGWWlyFYw+xwXyUJ+ZqvPSRR0JpihIlm0DH/rtMYlhcDZPADbi1RPRdBo3EdoKjEN+hGA",
-	"38DL2H3gYc6ZnDNnXJtOKSsk9qk7VZQzO6O7JD1ty6Le00dGwCCbcJySQo6nTSo5WoEFzRmHqK9bxlHG",
-	"aE9g6AGs7kTk5YgXFHOzbWck/aZlpA8YpSLwWC73WFLdk0Fe0o/63wUSD3bzuHa2fLlxbYHTkHQtIEcV",
-	"5IE62KpMVi0Cx6k5ZqdSvOnr3df/DwAA//8=",
+	"7L2Lb9u41i/6rxA6B2iLo2QkP/JwcbG/NG1num8fOUk6G/sb5w5oiba1I5MeUUriXfR/v+AiKVESZUu2",
+	"k3T2N8AA01gUxcfienGt3/rmBGyxZJTQlDujb05C+JJRTuCPdw8BWaYRo+KPgNGU0FT8Ey+XcRRg8eSn",
+	"f3H5mAdzssDiX/87IVNn5Pyvn4qef5JP+U9Fj9+/f3edkPAgidQnnOs5QQGOYzTFUUzCQ0SShCXnLCQo",
+	"4xmO4xUif2Q45iidE/TL9fUF4ilOM37oiM7UN8QQzsLwS/J1GeKUvGHsNqKzsyBgiwULYdCX5I+McJhK",
+	"eQRnFGGzIZolLFuilxhNYhbcIjZFjBKUMLZA6WpJXqGUIRyG8D80kZ8a05eUoSh8jUK8usQp4S5iSf7H",
+	"pyxOoy9BgO7nhMJM7gjNCFomUUA4mqzGlAVBtsQ0WLkIJ0S0oSghf2RRQsJXoi/x1jQiccjFl4M5pjOC",
+	"Xt5H6RxF4atDdEbHNIPpI3ZHkhiv5JrBdEbofo5TFHEUk2mKWJaKZVxxhDmKxO8wcJSIwY4ppqGcL4NF",
+	"4ighyxgHMCqxGBzBZ8VfHC+IXoS34tsvMQ3HVLz9BV7+EL46HFPHdcgDXixjIjZggpMPoTPyXUe9Kf4a",
+	"9L2B6wRZ+mU6FT05I6fn9Y4OvJMDf+i4jl5LZ/TbN8f4otGud+y4TsDELvsnnuvQbHGBV3gSkzern+Xu",
+	"+z78fMnYgou/vruNnZ0UnZ02dNYrddb7fuM6hIbVjk4d1xELImZ5fCT//avYf1iE4xPX4SlOUttk7oxm",
+	"311nmbAlSdJIHlW1jN8sR0psJFrGmB46rjNlyQKnzsiJaHo0cFxHkLH8k8xI4nwv7cO3Nu3NbVp/+mGi",
+	"0PC7uYffnCglC97qbdtxfit7+kCXWSp6VkPESYJX5pfOgjTD8VN/T5/33b/7RbOFVl9/zxISYMnlnma+",
+	"+ovPNePn+u5n8oSL/Jk8+frmbKzD6SYPQZyFJLzGDx9CbmdMKX4gHOmWaJoIqTonhfQRDCufYAtOVB14",
+	"1MARpVRPGZIy8jViiyjVohzLxy2ZpRCvSRSSc7zEQZSu6h/8x5ykc5IU8hct8ErMmpAQfhQigKMZoSQB",
+	"HQff4SgWsuWw+OKEsZhgKr6opYeV1WvFpOXoC9G8BzZ8Wcj5JkoqSTvbBKQqxKYI5BnSyseH8DWsWhhN",
+	"pySRlKLEYcuZGlK1AxXfFWPd+A0xPaWjOaPf8ldNeVpegHwrzdEVp+0m/wSb/IsEsJ51vVYs+iXhJLnb",
+	"oNlK2kiKpjbVFWnNdYEjCopNvgVCFdxSF1XHbExLuqgxFBeOwzJFqVBMcRhG4lccwwi4KzVlTmjqjqlS",
+	"PznCMKwXHN3PWUxQHPH0ECVkwe4IKGFCwQVDhYRoQqYsUSetroEW+o4/8Puuk09ePJ2Jf5wzmuIA/iYL",
+	"HMXOyPkXm9PDkJH/Uj0dBmwhSDFKePoZL8S+/Z3NxadinP/ylokdXs4ZFX95A7/XHwyPjk8c0OeiBU5W",
+	"F9aHiVQrf/smzlJ0h+OSgugfeH5VKzZU3xCv6s2Fsru+Tc8ROmxIljhJs4RUH/cd1wF+JhZuOHDlSj3K",
+	"komzRbPFWZjFqaQJMBhotjifR3Gof/LEeAstuV9Xkrtqtpi+Ie/CKCVhM1+PcUoSRfdwBCrEDSYcjmN2",
+	"T0I7R28SU5XDahNWjLZl9SWi3sgAoWXOxo1TZR9pFHLBtOWAiWIYYozyzV3leNL85fxLYjWA6wh7NpKs",
+	"qcaMzHFsXINLNRsx70aJtmcJsYHpq0O1hssHskW+Ioqf52fMRfpsAWeHo1ni52O6gaED+yyfK7GCmKo/",
+	"GqlD9Ju3VH/JwU5IzOhMfG5XSgkynrLFexh9a41Grep58e6vOM6IVRWWrMwYm/wlb8nTJKIzqQGnJKE4",
+	"blJ11ORfcBSFKKIIUwb8hK94ShaH67r8msSWpT5L0YLxFPVRHNFb/hrRLI7VCYT1Xgg21PoMvCs+JvnH",
+	"wwf5Wl9w3hg0VGeUJhmpL5PB0r/VpwFSo4FWeDbJf5LqMn+NCpkfxyjIkoTQVD1sPR21yT+Lty7JtIu5",
+	"YJwpu8GgGrTkxIVws6yN0g1sT4TcD1bnjHLlhm22M/SIZ/gOHIviRfGjeNMug/iCX4Evtd7x1acr5Wd1",
+	"kS8mPTisz8t1Hg5m7ED9qhb76tOV6lRq4Nbu3wELkk9fI99FPRf1BfceopcDFGBKmeAQiJP0VdsPQ5/F",
+	"p+WufZi+e4h4ahnCP3Kx4aodLq1i2cG5npVGwOcSIrRPJZyri/19PY9/d0dous5DTUSDMoNvp4iHIXin",
+	"FbfnsqPr1ZK4KI3SGP63IP9mlLgot0iuIz0/aZeIv20yYJKFM+kHyY9AyDLBI/Lp0mwxUS7GjEeUcP6V",
+	"RqmNP14qgVT4yHEQsIymKCRT8SbSPaCMRilvefKCRiP9k2CcOE0JDQkBk0JQHkrILOIpSV4jDy0IphxR",
+	"huJoEcEpWkQ0WmQLZ+RZP8ZCYucnsO4vOBItXiPMeTSjwkhZSSITSkciZy7YTErCQ3SeHwO5r6BJLvDD",
+	"R0Jn6Vx6n2scQ6j354SmxOoaFroCT1EADbR81ssMhphYgQkpBpgyOfS2y21QzCbuLNrwFC+W8J6mS8s+",
+	"ZRxWwe+hl5ckYEmI4LygtyTFUcxfvTY4hrFUhIp9+s3v3WxgIO/yb5sDaXRhqfV6oQ4TCnBKZiwRCs5U",
+	"HUl48FierJwXWAUTLT7e4psRl+6cD1Q65NaLGPnlSLbl5Wszu4hRBq5i0V85abyxyDgcACaYaGocGNVD",
+	"R3lbYmWdCFGzQ9vhEc+QeIiokAA8C+YIczR2zjKeJjiO8E9Xq5CS1dix6nLAcUXH5ikeeLWWG6TF+4wG",
+	"YkxXSxyQc0l9qzX2wVS1R1y8oOl1VbUXYE4Nbp4xbTQLDK8Kleb7GxzH0nwzTfOaZd6oehnja9C9VIuW",
+	"xECV4rVO3mAQlNZd24O5d9NhQ9tvpGX/XLSI6AV+cNECP+j/f84WynPI3TGN+K8RuReaPIj4OeZXCxzH",
+	"JIGv882OvjFtpoCce3LBed3BjetUP+CMpjjmRPAePRBtUpTHCv4eOQ0h7DwQvvDHUO+pcxndkeQuIvdI",
+	"WOzr6Q0nBNdX9SuHpZjGjCVINDm0KS+a4lq7kUofsWj25kJtsJ8VvxdtpbIAm88zpQPtImJg1hcJ4TxL",
+	"yCf8IFWbb/X5zzH/iFcsk5p0nc/XN3mdHJEzCKO7SIiRSPAWLt+Wj7hdmMxJNJuna4cpW2gdzdKiienk",
+	"J8rOceBxW5mqZOkHekmWTIghPp8wnIT2pTOPweZFizjic3ZPEZM68gIntyQFU9m+aLGSM5a1MN79bGWR",
+	"YmGkpGv4JHAQfY9A6Eyo51YeWj3Z1S/9wu7RAlMQ89MoWZC8Ww6XQHyuLiLUMuAUMVqacsntKXnGN9sz",
+	"xUK+rZETdTMcJynQtVUnFJZkjY26crDwE08VWaOI8igU85CWInopaUWsHoTVgAoub0yWSLmG4M1Xu570",
+	"dJ4Q8vYqwLRJAYtCwXAw6r9FXFgBivvklF9blYyTD+KDCeh/FzhJKUla0nCkXhTiVyzfJeFvIywlep2G",
+	"u0hg17mPQivBt5XNwjjAnGcLPQMx8iWeScoHcxBEolD9cHyPV4XMfC2YdbJCSiIiTmjI9a2lawR+FYtR",
+	"+EErSgG44+VVX9vItfwquLunoCzGcZBGd7lYDjC9WrBbkkvuwqb2PVM2SqHfu6kG+Y0zz+sHS/gf+QUn",
+	"E5YlSEht+eAn9QTGkCYY7nzO5T2VIerF5PqHfQcugd7lDfN7oasU0xAnof61t14bUFNcR67FekbC2hEv",
+	"tOa7xaJ9sz5t8krknFDecsApFCYR7GpOP3PMDxvcHcZmfNvNr97ozMjX5QX4Yv7ICPg1rFyioghVJnv9",
+	"6WOT17tEB7ZRQPCkWCCCgzmCNxAWr1g1uGhT+MQ+rtt2laf1tWhmRlIhjFJgQ0jRFnqJUcCWK82944gS",
+	"hCfsjrx6XbAAIGdlL2COZiSVl1+MLT5GQlrN2T1fKxGrJ9AqTutH0tbs8c2rS5ySixhTHT6RxYSfszgm",
+	"QSV8wuCA6uD8ZgarBjHj5EuWaqd5rx7tOTzwPSPas2cL7RzCVfzNettYn9tW9xyWCeaXl4uIqjsc/5Fu",
+	"MuUQN+0B4VnccJAx5feGO7J4CXguo/wQXYGDlKM5vhMiE0JDCNyQCxE7pozG0pMahfbLyjZ+WfQSV1zy",
+	"SPT7St2qMQpB6lkCx7ThOqw4IpLhrNu2z6qLDwYLIZzjmVUsyfkZsfI6RiYLAsIh9AXEs5WfqkbrxZ3c",
+	"OHQvGEoYklCoDZIjhlvcaQhucs4ymnY4a2uOE3Ql47ef+nTpr/9wZ4qxxdsVxYsogBigrXiaVLM874fh",
+	"ZeVJ/ShrnlhPzxlaMp7iWJwX0eI13GmC9Bf/Esp/RPMLLXlDSJlsdK40pgqnUkrhRvYCdxDJ6lxxto3t",
+	"hSbgt27Za92y37rloFVLuaCtp5UvZfvWWjfb0NrK3tRtoZUSSMIZVReKwqLXVzFCcGB1rSht5UOhcum+",
+	"pJE4pmaDD+Frs4lUysCWDBIi+DGk2mAaogULo2kkfxjTl2DXiY+DmggjAuEmL7VDeWFWBK6ZISljavbl",
+	"IspSKY/VIF7wV4dyQipIF8IWINKNi1lOVoizBRlTeZnJbXJY9QVfSFvczGgJWbqhmeAkaLvhqu3XJG55",
+	"qGAxPmwjugO2Oc7uLQmiBYbYGmMjt1qFraKeNEEZYU9rI542Lpiih03fNZapFCa0sf855mrMTd7TLt+O",
+	"+EU2iaPA3pUZo7NxYOZZ2Wr/8qCfzRyxFAT0FqcbMy4v6m+A1DMZzBYUbnbQFDgEvnR4luvzOf8o8UD0",
+	"ki1BjW8R4XNZ/7Bg5oTziFFNH8XqbrMdqrNfNtGbatf9yF3JF62+2Si4Jem1vhzeSBCyfTueVtF2ogZj",
+	"WfOFXIMUXZd594JsJrzi/U9EEx3Xpn+n5aqvU2UmuuO10zHYXG0+jb6NOwgEtVuqBS1Lo/U1ilKO/n71",
+	"5bP0IYVkCWJauXbA23K4XpfQhGFRKRSxlY5RHp9EQgg3YYl+FB4+jrzdzIO5TAGSeZa252qOOrp67dHq",
+	"JE3UOw2hldZl15lWpUv3ZsNY6DiVe3dhaSeE5NE+mN+SEIJDKm70gNFpHMmECCMPoe/5R8d1e+v4oOch",
+	"3xt54j+xlXDv7ZUWpjc87p24DpeXUc7oyBtY04ehL+8076tknkX5ixHPlyN37it3+6eMRwH6BcexsAEJ",
+	"hpT/enqFOcV1e1aOWdEvdRfgxnhtNNR4qPUMmvwq+c4KtTfPxjOE1Aj55YaADkDCMWVZ6qKe1Ljxg8ry",
+	"M67qX3C0kHfWLurnId+KHoTerY95xsGhe4jEMVRhKXleIGjTDcy+ybZt4vbWI1Dm/QYVa8YfSA9Mz3WW",
+	"JLkALxX4DYD6ZEAkS3F8qTl+z2T/v5mkIqYhd354eupXtlXOTFMhjmiVCMXbMpOp3t92ZO1/v6kR9hOJ",
+	"Ozs32kX4vcFpMD/jKxoYXqCKWBBPGyScePQh1MrbRHRm8ShWxiM7bBzN39mk/rUvVHkz4dY5/1D9ls52",
+	"bN+zJL9kHTsRvYvyRBneEHwnCIDbeX25N7BpGjpZ4gTLXS0yFi+MEUvirS/rhIWG//aeZXEofdmMggbB",
+	"7s0ASr18lVUuZuDqhclHtG7tC9970+KuXywLM224kRZT/RebvOBIDgthjir5B8Yle6Hg/4szeniJ7z8p",
+	"97c8SQBK0xQjGMeGEoYpylFm5FrnQeQmuEzXUWxe/8Zlv0jYTPsMy6u+NJ608hVURpG/3/jtS7JkPG3a",
+	"9QSe2pWwGptRTdd8Crh/87fgccuP6bbrvqa5q4WhfQgbiLUbS66cmp1Z8WVGGxmxIM4JDm6VLVfTQHXM",
+	"k0wPuPhydc3RNzVZF6lPfy+IHbioUE7Cch5KsRr/YhPefKQgNmSBb8lr87s4EEeLI6ySzXqeh17yJQmi",
+	"aRQAVFNvMBictE+1zIXCpsWF0bqlZVq/zg2MriCP8rw/hISm0VTnJsrlE2q9PmT5IsM/BH3K5Hg4GC3l",
+	"YsMF9RtyRxI8Ixc4uLVe+Z2hiWqClrKNFJWgy9csDUFepyfSDSnzKHypEvm9YSk04Z0ReSoVp1rcgqPv",
+	"7VGYRPSWy7wTocFC7Fzfy/Ng4O+el6tX9RchBO5taWJvCElcdA+hCTREnE1T3d4WppPh+Jy1zGHWBqzp",
+	"aN3xXXtSio+WJFEedqH9T2OcStSlwmSQhwgCPnTUxgueKxqg7UtaiwJyrQA8bDlF1vy1PAKGo8kKyTgX",
+	"QR9zliXtMyQrRPgLy5J4BavdmJDS0lRroDjbNMyA0mqws6b8PO51ypLWs/tgBqOsyV5tF2STkgd5+iE8",
+	"BkIDIDDgdR5Ag+TcJjpQW6YO6lBBiuBrELGUzxICD3hD9NBmL7RxKrvHGhhHuPPLzbGygia3PW/5Udju",
+	"wNkPUJ0D7clrWjk8bQ1o3zCgh2vsZ79mP/+H8PjnMrarEncn1a6Rca6PVcR1oS5kALZx8HJAbi4GxVYU",
+	"f7+rgG79duM6k/LgPmgKkRQ0UP+yvSmIaQChe2JG3Obx210iNw/+W2e+vgUfx0gmKZsBkXMGgdH4ARJv",
+	"4uiWqEhu6awrj1O+A9fL9YVuPfJd9ZI/+9p10iYKgtxmwWz3AOeYBiTeiKhlx4wa9MDNGDqjfm/glwCI",
+	"/J0RiNZGKhv4QB3w3rTts0xIgMEctzmqvmiYW+X8M771WqirCpYN0lhSgsNOA+A2D6AM2uTEDHYn1Tnu",
+	"EsO+dzC3BlXgHCJq5N30l+meqEqjZwz+DAT2PPvL14QhUHKfQ4xInAMJzaW8GaC/D9DLYE6CWxKiiL4C",
+	"VWVY/MSyJp3yMegqn42VwMraT23CFxjCvqY4SLnUM4L8jdcI0xW6JStIpZsQhCfaKVu9zMtsKDOfc9VE",
+	"jgeCGiErRcgH+wLlGq5loATx6N9gAFcAMA6bc/nrHf03SdjBBItO2HTKSarJCyKMdDCzzp9pHmlZ6W45",
+	"d6IQCItFPrTvvGUjF0tMV1fZYoGTVd1XpUFOGtGCOshN+/chwXJPLCo/+7/5vf7NX3zq2eVQgcDYgBIH",
+	"saeqGcIxZyqwVKM95aBQrgr2pHdRCmvA3TElEqioCMfiEifIACnbCBa3k5oKyq/qTIfCtcQCK527x8OR",
+	"20dAZbHmXQfyrvy+dTC1PdzqI2YP1s/sjIW3ebEq2HjbYNythbHbOIIC1q4zIN3OHtaIn1FGV4uIN0VU",
+	"/adHtLYGsFMIgxMSosPDQzRAlCmvcxn0Zb/IdpYvD7f6cgnarp1vUvOlZw/o1BJpF2ebhcnWZhNGfBnj",
+	"VaPaBH6HTg6aNXGg0NkLjqDJDjGgTSiktdkZo2+hfawZOTxyxf8iSOyrINDhGRbGfTHwF1xhy1f3S49o",
+	"zX5VZVFtViCJdPLOHnIL4I2rLtBfVkYmw4k+RvT2M7Or4HmDfxLeFHTQEL3yT7Qi3EWfEWUu+ooyGpIg",
+	"CkuIdc5Xx3X+6bjOZ2N1jXzwgj8Ui3upP7iOzupyu35VnkeCK1PQdiGpIFp2yF0BONcm3t0DyOCYpCR0",
+	"UR8F4KmDhNcBWuLVgtA0R9zYPY3gByVCAFRXCIftkyeNGUrgb5uSQe9YFLTOiSqaX4TTLm9sN+wP8mXr",
+	"wPmF3P1/4EiIT7vSs0wiml53SJGovtJ2mt3yaTYZ5YVeaEsEqCEkr8HSrgVot0tpM0g4h/hv/ca/WES3",
+	"ZAeb1uOSTOtsyhhhV3tav7pGcK2TWUFhYbfV0yvipLy54vfSZk5ZHLN7iMQKSRBHlLyWvkqZ7S9zqyKO",
+	"BFVaQ7xq0qn9B6VvtOP3mlRhGzj1PeZIjq8JUsDcKr3WGzyj0OhjxNP3UZxKCKpu0blTeA+xqeEbEf2N",
+	"YOy3ZMXhiN274OzAVF9tyfsvihdkTHPAaGVHJTyPBglByidIDq/ZP9IeXfARcOanCVt86mAClkFT2dav",
+	"gnvr5w7HubMzrU4xkHr7kc0ies1uyZrwzCZvmqzUkedhGWDxMZuhqK1HElSFlpNOyJQkiQ1gDVIuI4Vf",
+	"HotZQTEAtFC4yfJ8q2Jbm2MW5aDyXGjrmdM3qxZRFcpHOp4BEO0MAwPA/AiVEVHSaNKRD4n8jWYLkkQB",
+	"ksMT42WUfJlCCEwV1embsxQKayI+/f8d/O037+D05v+8HI8P5b9e/e1/16d7U1YK38cMw5ze3Vkh9jX4",
+	"OvhNoY2RjS8hlniqkdVeAmm6SGZoAtoqlXsLN080RHO2IEsIFoLKqganlVlkU5a8ep1/SmMDwIUDmcAu",
+	"AwtaLoXKmwI+or6NteXbL5dvMFWwfB0jvPBymaekWuq4iUcFjtWCTaIYKk6mYr68lfvOBEFrxlJvStJ/",
+	"19qnql5o7QnbYJ54KEzwNHWRjwARCoyUGGc0mJek2hqw8cL6UG6Ls4nQJIMmeFXV6t3DPJpEKUvWN7ta",
+	"EnxLNjZilDf3xBY4oq1XbDfUdzzr4L1VbzQ6tu3Rg56S2IeHh8jvoUTCyMswTIWK0W7nNEx85RzbD8kv",
+	"158+llF81SF+wYER5LeSewCT+lADoN1AU6rVG8bS+fomv7CUxOubfCKCI/N5tFzbbD1l5o3WUaZqdJ3g",
+	"O9KUb1zw3G509cF40UJfC7x8Gk86zRaXuXZh5467ANyDbOp44uAlO3hBgZffDHhff3IfpWmTNqNB2eaY",
+	"z1M8a3VCMk6gRuoy1hn1DQQEIrrVpCGYDBBl5am9Jgsh4IgUqR8WeNbaiaJ62Cdmwzvpt3pu/75Um3bx",
+	"7teOXt233yl423WmUdzBvVX68GYIKZakX5JwC5Xqe9Pc92a65r09meGKpylJOtt8sjRn59eaHA0QvyGr",
+	"1Eg0aUaJErtco9FUCgt3UdFqhG3fxRY4Hmyag4JBZRM2S/BiYUGBg9KRusSljYnhLGXnQvncWsZMEoJv",
+	"Q3ZPu3ioK+HLZwt9S/BEoFetwITbaqtbjaD7fUDHO/1NUCrX+OF9QhrgLxb4wSxK3TUhaGe9pREumKmi",
+	"/xv3RtjD71lyTpIUR/S60FXWFcXuOE9O0mz5ufWQoPmWp0QYyB/o2YzQEDeg3szZve7c8tRQmNcWCVEs",
+	"5gVH+pVtsuQs4bXtKmhbycHQNG0OBHgoHUSz6A7qakHGrayCZqMD0w2929Q6qFiKr/8gmlYjjFhXhUvY",
+	"0LWJdMvJaA+6ZNoQ9SvnzlJkexbXVZPsyLzXMmfzEu/nbnFjcumuqh3Y7TG7ydW4Lb9qe6i6GJVdKjBw",
+	"1wLaqGbbrHUXg6oL8WlkEDsjArgQmZObrBRSCIAhWNSyXDVXECG8McgmCnHKkhccKURv7kKeXxk1oe/5",
+	"Rza11DCTqy6uJGHJuRXN/AzNCCUJjiGleIQGnocmOEQKrMVFA89HGcVZOmdJ9G8Ip/D6YlSTKAwJdcd0",
+	"4A0A/2rKMgqPh2hB0jkLJSqWvEYQvx/JH+C2UGyTiwa9U5QyNqaydoX8JnfR4MhDGb2l7J6KP3y9wMWo",
+	"jnq5fkweloJ/iZEc9SFhISF37FZ8c+h5UDQmoTjWdwmwGOKRD8OJFsuYLAhNifKFWyo0FPDqdTFvbE1T",
+	"EicJIk5QgDNO5H7qZP5e3/OG6KWaFWSrpzgmr1y5yWP6EktIHCKsNbUGikwiRlW7Y/QSF5EtRfuIj+ki",
+	"4jyis1cuXJRIvPo44kYIl8xvsU+9eseTk1GxJlZJYcTKWggOrpmmCVsU9ZDhFrl221g+RjGekLhBKyAP",
+	"0IXQinJ8PfGZVop9IkMF6t2KHopaJXCVRmgAFrK9tJF1vhTN03TJ0dfLj4foSqE8Vwtuy0VRRnXExcda",
+	"jL0mvafW/djGS/AZJwm756WMoJGsmSJOGIAaISxdAq78HYIEBRHfC+UsSscU7hLJHxmOD9FZnkpEqLxd",
+	"zl0HI/T77+dfPl+fffh85aLff//85Tr/c0x///3Nu5/Vk3ef38L/P767urr+5ewzeqnQZV6JX3++fHd2",
+	"/e4yfxATLJ6ILj5/uRYn4Pff3326uP7n69Ip/DYuwrf1x8bOCI2dT2Pn+yHKAyDHdOz8/vuHq89fP378",
+	"/fexgxY4DeaE5xWSxLxxQoCvcJKWDpWxHeshJGsFGwv4Fl13pdQDXCwWEBKy4LCZBA4FDAc973DoOjky",
+	"4Fu84l+m/yDkVlZfcvvuwB3eGC3eJ2whTQzHO84hIfPH11Ecq8e9fv5Ypzafl6s73UBlozfkY3RH3jDB",
+	"m40qURcJu4tC8p6xUOfHF0+LAop+xRHg9Lze8MDzD7xT5PVHQ3/U66Ov1+fO2jpSv0bknkOxNJmsE92R",
+	"pFZPSl+vyblGcZSurpnGRKgUq+zdNBVElM3NGohyUpWChMNaAcKB2KlIThnUG4nhORyurRIoO6+Xxyx+",
+	"uWYy9J9l/CsH81C2iPX4fvumPyt/UpgP13OC00QsjPxZgUh8vynqBALwQw0solZn02hyVXhE/bU1PPue",
+	"6JvQLC+vrFZdF+Xzc8wJ9b4ky17VNaFATnsH3jHyvFHPGw2GimCa6oKWS/j9dgPmV5pEQWp8SujyyR2O",
+	"Zd0x3eDXiEeSdDQlGD7gfrW0nuM0VsZTSJQZJ4kKeFFDKbLm8up1/qCxfulWkAs2blHlV+KZgXGa4lso",
+	"B5snwXEXeegqoyGG2rxH6AqnWRLi1T5cDRZu1WGq4oUv07eVrgrOtm1XVi64hxS2Kgu114izM1R7W7M+",
+	"bVdX7g/hlW1g1Z1nU66su+tONVXI3eYQbiyiW61vu9VHqiVwt+mkm9tj0Qr6xLJVO1XKXfe8Lh/t6XH5",
+	"ZrQik7KyBi9fkqmNaoqiu9us/nZIYDZ53P0KoFant3sHW6KRmXrB7ue2qPO7HSpaSQH5gW5S1pcivrbU",
+	"HAZbRtbazgsP70Ngr9WftqgtUle2ut+27ED51QLJbQJOnqj8cVlh3P1sGPHTLXvISypvhb3U4qalxFpN",
+	"FaACRYFLj377VlRC8GUo0lXMlP0TGqaC7x/0jiDBLiws3eHpaHjqqEsubR/r8gvf3XoPx2168LWF/f3G",
+	"AnSHK1OrAzARmiYrwDrMK293F07vEyL5ycZ7otKANu6MVoOrhQVleUBle73BcQw4GnU01z3dL3UlKD3s",
+	"7UoctK9w0LwOuTmunwktRz18LjhE+87ucrG4VT0Jv209iSoepqlOK9Nau1pqrpPCMXJT9UcUvocm34FR",
+	"POWH2Kt97lFRvcV2MwaS3ShDhFON9qelWcVF+QNVuVl/nVnCImqb2btD3NByK2V0q5JIetXav7FTlEdX",
+	"beL7JqIshJcdeyEhBIotIS5kPUBzUTs15kvR66YcGCRlVw7qbKD7qhsD2oYJXKvXNzIDPbKNzKCwaG1X",
+	"ffDQ0GIDTNGEIE5SlC1VyltdJSh5n8/xBCckrXifB7tpCeYXLPaS+aV6UoiEfHJlaSecJsRFPRTEmHMh",
+	"m13UR18P+BwviYsGKJDDd9EQTbT4dtERmmD6RyZ+P0YBC25THMUuOhGMMmb3iP+RYdHvKSIye2dj7cPN",
+	"JyTfe1usaZqQNJjrYxHiFQozsRrofh4F87IdIs5SZePWK70bT0Z1L8MWbAUMB+A/341vtXin5Ko1xtPt",
+	"Vdty/1wuvtuYIWqEg7bI4Zzm17drj7lsVQZRXAuOhGfkKvo38eUG5HiJG9+Bhtb8zwZ+YSzLnpakCeNP",
+	"45C0yqStmwTuxmlYC29xOwCiEvypMvxyoWHXY7Q0rTdvUlUqC0hb12u0JNNZOR1EyJv+IJ5FqfQGFaUI",
+	"WiYtr+Oo5neKEAgtO1ZLgl7mrBZy8Uyu6KINQP5Kh7IgveYgnZpszHssiF0QautGpNI2h8xQsazgCotI",
+	"lc2G0lQoZToNAVZlD3i3nc52jRy7ZubvillZ/rxbIu4bWzkuOwb5Aie3UDo/L6ehPyexfeGDkOSSzpV2",
+	"mGA6k+XJKSEhCWVkktgUxQIqEP4VPm8c/1K1hjUH95HZ+3b7v4ddbGChyvF7FgRssWAykK15EU0Q2b5X",
+	"grQ+PtkZKnbP+KrrZ2zAtbUgGt/7MxDK97UzviQxwZxcBXMSZjHZdExMH06xzUdH67fZCsob8aJSKuLq",
+	"+y0l1X/qeSxGup5OK+DO7c4mADxv2spN4M6bt9IMK/kfvp0Nm2jgEDXq2u2WpI6Q9Kw8RQ2ncVJRW6af",
+	"cVnoqHThXSE98XMNyFpiVtehrCcqjRTBTFsAVEWNu5en4u64d9UEYROVoYZA0YiWYGRXG5CCzeAKkG7S",
+	"pqU03dc1ZGIH3sgbIwVvWfgbb2wZgOKFt1FivoF5oIJBra88Hy0rRM3dKLkbUQnLq5XaUbDuP7EC0ngx",
+	"vNZSN8zuPviqishPGXFau0vQTuDNdnknb9YzW4qdx7tfm6+w9x7P1gtx2sLWs951tjxFf1l81sPYvHp/",
+	"LZhesA8S6rKNKvdDeZIf3438idCspcdFDcQf/nUUi/W7xCm5iDHVpl4WNzmvJzhR8VHVq/jhge87Zg2f",
+	"I5tk9IYH3ul6yag+YUXJFOx5GeNWkJg1mQBpnVQVAtbZkHHE09e2iso6+1JiM0Zphzv7khDcgjTa1haS",
+	"xRSf0Qv8g2oDZaIW/1/jrcgJ+glI8j/ajSQXaU+qWZQWJ7FARy0ra/nS6w03zO8nl47Vj//Y967maB/5",
+	"7tUEtn+s+9dLwlmWbGHSeUcHvSHyiovXPzJMUwinFcp6ovrNjb2hVaYdHfQGZiftzL5KqR8aavSdJUki",
+	"Frpo7KxWq9XBYnEQhmMHsaT0C/rll9FiMeJ87EBSfAFdDHDF3wbfD+Q/esU/XiL9r1HtHzZ449ZlfMVJ",
+	"nGSp5dhiuD+Da8DXaMLSOQJIXzCvJOQDCbfkc8Ve2ehOP0X3mKaCpcAVctlK5njF0b2KqYdkdb3jKOIo",
+	"z/wDjgPZ64EKcQShu9BpUb4dYtugnW/PKaErtazEo//RpPZoikh50zfwqhYWb+9/vF1CoIGGSm3lYvHs",
+	"l0z/cUvZZN6Y0DAAp9PSumlwmV4KW4QK8cuS1jIV3KRGNVfPd32v1yA7PX//ntK/jK7nMroYW7Q1uCY4",
+	"EU2f1Pwyvrm2uxdc/RsE5BbF8e1X1jkBtexxj4aZOfcNm7fe93PUt+VheMflI9/rubKIsy3RwitdjgwG",
+	"x4+55X/xj+fmH5oAO/ARhUy5RzP+h3NaqymuvYH9E9+1wrXOm5gFtyxL/7re2azswoL9EiXgtPwrfnSX",
+	"1bvsYCykOImmUzGmkz2sp3UYT7zIxYysiA4Qxj6Pkk5CdC9yIB/YnpzEYOObfgBMQ/jbmDVAElqcx4bf",
+	"uLZndrIpEYr8Q6uSp2sp5zH2o/x9K77otlrsfre6MtQ97TyOYwQYGygKCU2j6Sq/Ecg3FYDLNysQP7b6",
+	"0MzuZFmjebT8T53iNX74y0e2WfCBut4+66T3l9JgXzv7ukUbnRNN915L2e1TMt1oz5LVZK1qOubC6Qv2",
+	"v5T7lpR2ydjir8XqsFiyfM1fbv8tl1IDG9jAx1V/W5TUlRd2iE1RGM0ieRVaK6pbsDZrVd3NlXQ/UDWF",
+	"uyglKuSRb6qtzNcWsIai5LJeeFf32yKiH2Rzv6FS6Jrag8VnzerlusB+1w2vVFTmDTtfXjaexZZV64ob",
+	"VC9ovwt2UDmc1YY+YRQezz8pg7HVwipjLkrUhf6hpRa6HHInZJ7WtYC71+/KEeVb9R/jDo13holczlXl",
+	"zRalEYqYnq2wWhPChQFjCU/4J1oR7qLPiDIXfYWSgUEUylLIOoHnq+M6/3Rc53M9f6fKRDTZXOoPNjlp",
+	"XYNUNlPr89dvqpyeXQ5iUbu+PhmoAG8t2PGPOUkIVNcgyqVSHNdJwu65PI71IjT6Q5WwlIjOYoIyLl00",
+	"UM0EyjFgxOcsSSG2Y3O9edm7W4zbNuEqQW6Uj0IoToiszvEyJAELCRfC0HvliumnNmE5pnZpCcUfqifs",
+	"0eRn/aBbJ/vr3aoIninNOaOcpCM5dQgLGjvoJZgHch3E1NM5GdN/k4Qh8RlZVKYhfghFFH29PpfBWJgi",
+	"pgoUorEjfh879vUxluBlc8zRmpCjl6L3V39rijwq1g0wf767Tq7Q1dbrEsp9c0DVhJLb6CyQGZ8BXkKc",
+	"khBMgnOxIJMVhNBCwnC/RhjFOJmRZExlWZQ5BhOMTKckSNGErJg+THgpl2J9lJkZNbpxpK4sr+OLU+t7",
+	"HsSwaXxwX8EXbvqW1m3LX/pvkrCDCeYkRGw65SQPMAN5pyukpwwlJM0Sil5CxSdph8oT82o0plINDcQS",
+	"wBM2RT1Pps9ysao9T1ZdUaoqmLWEI08W+cMTcRQri+ZZJwIgBHadCAe3HXBNqvinwa2V4Vwk0R0OVudC",
+	"AtH0LZYCosZPKbC+ObsXS0MSziia4TuClvJ1wWBhis4mPMKwZSlvqxogw9PqA/QFc05QRKM0ArBhAJd1",
+	"UQ8ZcOEu6uuy9DniI6GziALoWalsvYuG6Oziw8ZK+WrVruSwrNeNlvyVZuxkXFzDo4hLmCAhaNRwuSpT",
+	"jItAA8Sohj+rIlTmwSxBzDj5kulKv6OeWwI/03kvOkTkqDnioaUmWf1gfbvEzCQEHRMHs4CJey3ZOZwa",
+	"ylCSxbASnKRraisY56czDFu74qprQR0tW7wVJmx7RNjmvZV1W8LG7Cexvc+F7Wo7Crsoh5b+PtBlZpEB",
+	"X5aEciH6Ybl46ZxtOF8glvLoECEnVHhI6+NmTUjzzC3pNWSj+U7zUWzhGdjhGB7uLVypOF8tRrxNIFCF",
+	"YHRAj/puUzR0ZW3WkdelNVb9TN1cylpnBb2oUH6O2D2VVCae8UZqCc2qZp57dFOnlsFB70S60EcD0B/O",
+	"8nqUcmxDz0ZAg4PewNmZl4dr6ihdQ1q6qqUES4CXyzgiHDH6mCWUutBhjtOv6LET5qplrberdNKNsMtj",
+	"boeaYVLrNtJn6G0jfirUm1fls9Gx3zvo+06OXW5ZW99Kxz4wwucWWpeKfnaWVjqStSHkAsegVAeEo5cB",
+	"4+nh4eEr0L3FHxy9xEGa4fhcP5Hcp1Aa6ZjiUmAFvAcdFG9C2glU6ZWeDRYE2RLTYCX1LrCZZUiKGslk",
+	"VbSRMftvWQblcK+TSEe3/N8Mh0Zai9BExrJA6n3EiTR+zAoX+XCc0YnnGn/Lvp3RaenXdw+yhtI1fsjr",
+	"yRVPxce19lP8Kkenf28K7w5gDL44AYHxef9Y/WD7clD5ZlD7miDzviHj+/UaGcYKbFntrrZmu/ZTnevu",
+	"RViqe7TrCPUqb9dPV/FXCspva/7ssKPBznsZPMouBjvuX7DzznUS3N2tui4iVnHwRzbyTPYwGNoOe5Xd",
+	"PT6LHJYptOB92/NIv9gt//mlvBbOO0l64wrKZjiYV1TyHkFdGh6iWR0qAOEwVOjVn/GCvB5TdS8k/SI0",
+	"FdKZs4X2PSo3fvWuUdDmLrUvd62dGWRJQugaWzSiaJmwWUI4B5NUj9hFfRRgGpA4hpr8aIlXC/DV4SiN",
+	"6Gy91Vr215lrq0ay1VVpvhvWUgzdLlK7laCkdywKyLVgHG0UB5N/Gq9e4M1fNV/l7yR4OUuaCkx2uQzG",
+	"ET1ve/f9GDUH218mL63O8bWxM/U32koXgzaf/w63xMP2xQx/tkfIKCz7hmKo+unbXS4Ogh3orX3MxTSL",
+	"48+NxdzWLs0HeTot4UPAN4OVldNsYKoelPVf4ih0kY8yGjA6jZIFCdVvPXSfRGJ5EZtOBZ+d4kgxWYPj",
+	"DlFCphlVgQ5r+auaRcFaKxWTH4UZqhCAzX3nzS/CactYkikRi29n82mUxg1PtmDPaWe+vImkjPQeccjC",
+	"MJL32RcGfcmJW2pPwXuITW0ayQg8ALdkhSYkZveu9C7QFQJjX8bsjikkt6jaGAQppp3oBJgJCZWzXQ4R",
+	"vRSKkNKhx9Tk8b///vPlu7Prd5fXv5x9fmXTbrpIhPINqWUBF0xWK68i/rdE+weVdtDv7Rn3v7F8jDlE",
+	"NEtYtpR32WIaT5rJnU/IbZZwxtpWMNtb4rWDU6U38LtgtO8CEAX++2KUP/jSijV9u6J4EQWbc+UHw6P6",
+	"VcPJgdc3LqaOT04byhEel4AxLM6tLhdVP+S90p4TzNfeR+0pNQJgohgliOIkYfdcAkNFXNFsmCchKmrg",
+	"Kpw6jtE0uiOSkOpwZU0BIWVEqjghOFyp00JCDWeJ+a3QN/IsP4MQA6Mop3Fie96JP3RtcGgDJGsRr4VD",
+	"c0a9YamgpO8PBwOjXGTv5KQzUlqkuo14Xk8rr8Wa0fw3Vc3xt28dR79pNBa/iLl46xV5uTB5BdTOWpY5",
+	"ZSuAhL40yJF75pjnGGcNlb5ra9baLpHTuVRkpmPi1tonjUyzTuuPXsy32LeSC6y0ylIrs9DVzfM5yGx8",
+	"YTe7sEKX21Tm1af+NWKtCNGuWvyIDOfHKuprwhl2D6fP16l9od7HKwdsKz787GWBrVxtIzroLgJlSySz",
+	"fVPHLktvX8gSKp/d+y6vtlPVxlX1Yhd4yeVleUBoKizVlCmL1vy1psPwVD1R7F3/rW5OKLk/L//me73v",
+	"NxWHutik4YHXP/D6yPdHvd6o56Gv1+eOISDekimGuGDJEcpGb96BP0T+YOSfjgbHqoO8Sj9U73UsmoQx",
+	"hdbioLTOn/ByqX0f1YvDHe8NOuoq+SI1hdhGoBDnoBsvOArlKzlB2DWWnb3OtNEx2EpVKa33E2gpJllv",
+	"ptb+0KDWXmkjlJbcTK7eYDTwR8PTMrme45So7JFnU3nKvGQ3bcd6XixpEZI5sSkyOQmaMQL8qMJNGpmR",
+	"iiq1MZ/TNQygk8Ctdb6LAGRscS5otiGA94qkHLIPFpiuwC3DZegTRD0VEDpC4WsbsbsmKPdcHR9/qxjd",
+	"bd0Z6qvfNqSIPHVE7YZI2mLkNw0b+xavmgPeIMKsGsZWJDVUQs90ckBCcqQkxAVtUEYbIrKP+s0RXkee",
+	"GaXgn3jlIAWvEkmv0CHzcIV1bq8/TazQ80b1PEu+RkGTT5OnUZBgEQhTD6FZHyqznhB7zycljQO+k4Qs",
+	"+67XyYE82rzCNfaSvCE5hdCVnilpQzEEO7jsayTrUULeboLIg/4jxQ8q3VVJQpk0hbKloc7KdMa2ePZ5",
+	"ovFrpTRjivBCnAex8AtGycpFcXQLUBLJyrCV/tNyRcSUmmg2ByCvb9ovTfoKNrQVnVYJDSEuOyGkOasv",
+	"L/yglIVKLp/fO/AFZ4j0qFQzIxC5Dmhc7bOzFd+ZiVeH192rtB8p8KEYx+OGclZW2O977fYNGuYc51mZ",
+	"fEHou7D5EvSuzT2TRguCwgyQCaRjBqOpKseoACkDTClL0US6h0lo8eyS8M2qoRicqn9KqPKyOYYTTVmv",
+	"ygS9yCZxFKA5i6MQrxzDxTi056lAx/BAdd2u8I454O7RSVvw2XzuLd4RDb9M30pnTidnDG2Kj2zpqf2w",
+	"6/2tsRNdJ7qFU7eFF6dE/I/uw/nhz8FzcbMyD9qZm2l4Xhs3qyDoopcScVblbcFa1Hw4Iaz5u7P/17G7",
+	"3Qba7XY8GvSU06z83XHmef1gCf8TxhYB3JeUofdkkmQ4WckGP6kWasNPbE46uZ+n4KTrj7xe2Ul3QfAt",
+	"4gRzGSRadSuF7aJsd3URV4IMK0rY9aePa6ADtgw9fF5vcInsHjvZcw8EWdx070pjz8oy8oO+N5bRJrW8",
+	"ykLKCeaW3PKAxSxLxEzIAE/xtGHX/APvBPm9keePevmubU5G95WiKqHFbV5934OrxuPR8Ljo2ZrWe+q0",
+	"x7jXs6ov1vnVFZJPXWQEkaKxXgBZGu7x2dD/6Ez5XRniLhny5boCLUf8iCqeebyf4KpuT8f9GQ/7D8HW",
+	"d3Zh1np7S1KVOlILQigy9Ndwec0swHcEwZ3Q7NH4vb9HEhADhSBk6QBJyDnjKb8gyQWgh+X3wpahig49",
+	"0WG/N/J91eE0i+O3eCWzKo7EATF+gai09wlbCFvjJLc1qi2umTNyfOvzT/jhU0R5vetPEZUP+kee68xx",
+	"PM1H0R+Wf2kYRbWFHEXf9jwfRW9Q7jofBdxRzTH/iFcsS9UCq6WcsyyJ1diAhWiNK6JXS0JD+aQHaHoN",
+	"++gjzx/5R6P+QCth0Wyeyhc94y9jqlK5Kz8RU6z8nk/N7CaflmcYlb76t8ykci6jO5LcReQeXTK2ADDJ",
+	"PSoTf2kFP7ZWYLCRbXj6lX6/sVDdf6DKsbfEL2vPefYXl+lfaMIyCQw6piCsXkAhZG5NC1Mlj/At4U1p",
+	"YWNq5oXVYGMU7er5qfPfl9BC+Y5WHvvr4jTet4Ldr3sWt3r3+6YNLCjWEsKGU7gWUm5wAASCsrqGOjFC",
+	"GKn4EcQF1xf7gKRoGFOItpA7I6TLQYhXLhLSTvwLfgberHB/XKl04Dhm9yREE5LeEwIIQ/oL4g2F05rD",
+	"C0/F00xoLeKpegml90zC+ALeMF7V8YC6qgggq7zjke/ZVIRGBUHKJZtqUHtiyiybSlBVCBrVAdmzTRGo",
+	"PTG/aVMA2ol/r9DYSsJ/sEn2m+v5DLK/X5b9giNd4djmXbSQiy17fFfxXaKp7UJc7GTYoa/SzYSNcPfQ",
+	"1/4Rg2znqPPtlu3Ude6kdEa320P7sd523W2MYA997X8PbXxpl+XfZQ/LPM921k0GuOU25z3sfy27Ak8a",
+	"XHu7yZh97H86u9+AFNJlu/nZBNK2p6guwnbuaf9LXpennY9RXfp2T9npfntfSPRWuCiqPmYdC2UNvkrH",
+	"88WSGaYRx62BSZaMR+0bJ2waCVrtBn6iXvuwwLOWoCZtDURYz+cHFdIbu5uTFaqL2oByeMoWH8kdibcK",
+	"pHlUqJpYDGuLQcVsxjrQw9qgm7wq69miTdSdiV5cfbcjfpiqqnAWhgnhfI90DcP6Eeha0uQudH0dBbck",
+	"vcomORX+nLBsWZ8SYLzshwumeHbe1hP63Trm9pV73K3L7iCeTafRAxRQK2rt7FJqp22hna/LEKcNgDWA",
+	"ZaZg7AyclbpHjZJ7XX4KhXAhpEKBZ+IdF03BfTZZoShELHFhHViWoih00WQ1pjmaoIs0zB44VgCWrO4e",
+	"k2BlDqb4kEfxHf4v9fAwYAunhE3onFGs80t7JoafcyVedHKgPMcb+L3+YHh0fGJxoml0tDxkW/7ibsBF",
+	"bKDc+vrBMuUrmDKUwa60BOAxkQnrAlcDAa5nP8W4jf702xofznamQUsEZ0UcqxpaG5XKq2yxwBBkWy//",
+	"Y0A9teZNecFSOzaz0eUVSVOVlLixwzPbi6LDKFmyJH0b8RRTW6Ue/QRqJcrGkrYxR5BIKMN5N8o5491W",
+	"chF8mPxjJPGnGpAGK5g3ds95K1fvqoqTUeGOxlNx9AVBo5cmgxw74GJ/tWYxCjqbkDuS4JkuF827Eceb",
+	"8tsFAdbIZZKwYJ4l5H3UMuELGn53nUAl8/5DKgJvMKUtveZre9hKz6v09JHN2C4jEe/vYxwXSSSW/fzp",
+	"bianOBAEqOtylQj0vXy2QrKeYAGxWw6x8sUZFrxZHpSIzlzUG1N1OBGfZ2kaQ+EtnIURQ3cRz3DsolMU",
+	"RlwMKEQ4CADx1+9B5suYLnFyCx35Q0hASihJ81a9IUrEDLIE0xQximS1rr4/pvw+WiwiOkNLxmIX9Y/Q",
+	"fTSN8jf7pyiO/shYguIoIDRQBQnyY1IXHXWHpsxCgBuajmfsvfmu1Tu0gBr5kwTLTKIOXUexvUcqOG0q",
+	"2F1b40EIt0+7+nUWOKJgsnQavVGnTZ3tLbp4gOU9x0scbAdHsiA067iznwjN1rDM3cGKt+Lpm3l5goXM",
+	"PsvSOUsaMN4YZBDyFJDg5ZFEZ2dnLuqZeYYpJ/G0AsK9uU5bQu4ict9QFFsjc6hGrUMepK4DLzXd98uZ",
+	"bOtyvItCwr4mcXk36vivVSOwIrFvavqAWsw8ttc4DtpoGCHgEdxFmiTcPDFqTMHHxt0yHqiLgKDVPayU",
+	"8vnbloIsJf1SFg+w64eEioX5lMVp9EUn58u9tumADtSfK2lszs8sDtE5wzx16sqZJJqqOmZc5YvVryHx",
+	"fbdqQmIaZb1FVTrIeEQJ52o87/gyxhSHBP3CUiLMl7yBTJodOU6jHqNytptUFOtjrXeIJc4k/HxP4lQT",
+	"ml6r8yI2/Kcl2Kdgpp34p67DkmgWURyL2ajRx2zGDmU7DoVhh6e9U9fJBN935mm65KOffuIpTqPg0LAH",
+	"fwKq4z/5P+UdNCs4jvi6s0lvcf4XJj7xiT0I0e8d+BCE6PujgYaM0QjX5zLR4OzrW6esnPzmu37P7R/d",
+	"1GWw2N055mdl0pX0M8dc0GASTTLAVJ+LDYmL63LMdS95+zlM9LQ3xD45Gfgn3tDr+9g7IoPhydFJ76Q3",
+	"PB72PAOUqSS1xWCqUjdf/fv7+8Po7m4l1v0QZ3Lpf2JJSJKfIJzkb3f/T5sP82v8AFcLPLrL+WtdcOc1",
+	"4Poe8voQmqkjKUsC2kZw/1oSQUkWOhOvHv5rWdCZPzg98vvgSVK70Z7m8s7WiH95dOqSXZYEltJafHVh",
+	"n7xMKvH90VCDYS1LjCF3cGj/xilgSwNFG95K+U3nKkumJOHoAic4jLhMDc9omhSk67hOHFHiOyPnBOoB",
+	"53zFgTsEwAWHtoOefywjllKifvq/H99aJbNviMvfbspybHA4dJ00WpB/y5mcZTxNcBzhn94kEZ9g8FAY",
+	"Yuu3m+/aMXHWxNzNYCsbn5fcdhNGof3dJliuolIiJMFD/FFYAn9BL2W1MheFqvZYCgAZLvojw+ErG2rX",
+	"9yafjKyKXdRZtuBqU34vg5kAxFZV0Qb4yWCO6YwglihYXY1BYeJEQ411akPnPkQAnsszsEtQxJHkR4gk",
+	"CUvEOUQcrzi6n6/QSwiqkx9HcQThXimXNpksCicB+y8BX2CBVyq8TiFXq/HKNnVPof5eHvhU9KXoTI4x",
+	"F+yV/S3er2/qylg2NYBCRVRAxQ3zUiA/LF+jdgplafS2HY1oGN1FYYbj+uK4EjpUJtpzdI9lZZ1uiuf7",
+	"fARW5VMv5jcbmZruRt3yZh313pELCPezJReEeKUJd0Vwgl4uGE3nyD/we650NfkHff+VXACI3uSqTDlF",
+	"YrpQeno61b44g2YkZEFP8FuaztsglWpoiPqGqS6+2aC0G+ad++N+tsCa4ySJ7nBckgCnB14PkhGXOEmz",
+	"hFQf9h3Xmcm+5BmAPwCyx/PVX5LEe5YANON7W8QPVwa1RQ8zvQob35Tr9d2YX2fT2FiLeu0mPscJSYRh",
+	"CBxvielqY2Wm1vvcAAV0JmtLqvsBMQLxSVwAkIvT/BqpGQt2LVtGBWJ6hbrz9ZwZdzvmpQrHi8OYkDVX",
+	"Kld44ZSuUj4SGfRrLJ+/MyltT0Jbko7cgjL9tLh82Y1mXuf7JIukwU0adLkLNV2SaYVxmLst63j0jo+N",
+	"qfpefwMrqPaw3eHqFFPztMdRK8JWr8ULjqRmi7BsCXqLvP7Vv0hiQcs4E2IedGZxQF5VU9m6KNpGP5p9",
+	"N+ve4klPGvHin/3inwP5zzbKufql+OJG8af9kJud+eb82rdvff+lVqZly17rlv3WLQdt46zybWhzWwov",
+	"fkmUk+Z7ac9afM7Yz60iINZdoFnOS9UJhzBHM5JCL7kifAjEu8QzcbKgOjao9Vym2CzxA4qjBTgJZRLG",
+	"BX4w8zAu8MNrs8gH1PiAxqrhmC7wwwV+OERvWDoHcwtDIW6LkYANVfMdNcuH5j9fyTxl5eQqFyTzVcWe",
+	"fsnCP8cpmbFE+nZ6N6VnOjRBSkQUsOA2leEEctCQLiDnItMJZPtfWMZJ3loYD0qmijO7wHH8tlK2wmi8",
+	"1EqEY6vQXJ5+q6txQzv/bl2rLXrZUOlNUgzQ1AuOOLQyDa4c4W8W3REoH7MgmEZ0xq2yoGu0sn1vv3W5",
+	"XavRQKtKkpIkut/z5Edlm5cV9W3z4vZfbQ7sq5H3DpzMUvfMGttlKzv2EqNJzIJbYXsySgpgThPtSFf0",
+	"sANwKtd8taZaBVS/f3xk8S5D9apeD3lHo0F/1Bvk3uX0y3RaaeYPZfJ7kaCuvlnt7tjJIUFPPNcJI67h",
+	"GgTvyRbvE0KUz8GHHy7wSiz8m5UyUX35s27jf7+xFd3qncBy1EsoF9XkJO4n+UCVlFkDrN6wEuyOJEkU",
+	"Gl5USRw5MOSR/PcX2Gc1APHDr0YhO1vy9Um1HJit3h3eLlpjm0onXfDMbYEZO1c6LihuG79ATpadgngs",
+	"J7cRlrf4yBnUAX/CT2l/8JN88j1LSICloftkH3vSGT7pxz6T9Km+8yTz2gUGgTxvflhdGnx7jJoldZFh",
+	"+0w7MN4GFN9c2uy60Zd5Z9ZwF1OOPV6ZIiutPA7sQ+NCPA2mfYOqZihVzZpOodXUCUxpNY+ilDwXzFSz",
+	"br1LxshGltdY0lZGBOUQ+nZ1voAgf41YEMDNZMTHlJNU1/ZcCC59UNzQSg8GoEgYqjF6KZYkjhaEpjhZ",
+	"jSkMwZV+QFkoVGvIr8QfmoSgo6qgq3koGhT3k0JxP7Up7jU9vVfS03tNJYU7e9p3KfBRjHrLDNmSgdLd",
+	"5Kwv0zZ9bPt5RXRWB7eKBOjlsQD9PBpgAPEA2zq715ynhnuoLQ/VYSsyrtiflh3xzDUe7p1s7WUowGcm",
+	"79f2UI+iQum162z1DL2kJNV4eDRevbL2ZCXahroM6pJchwOoXCOOlngFV04JhhvGdI4lv1OL+YKjBeYp",
+	"SZAK3hMDWV+zyTwG61pWC1QYu2d0sqYkRSMR5zE4+ydlWCvx71wSdCXunt+GuA2WsH/+/NQkuR96eXQu",
+	"2Z4ai6F0oktDbbfhZDK2UBmhJsE1UqVbhFCDFssPx7T5NgWJ9yNZWVjCkxU/lO5QhNZDQw6P4Wmbu5O1",
+	"VK8/A5BHNf/mcVVjsfkGaVZoxe2cjxDbGBBndDRU/1QRCaaODTBMQ2UF6FTxY1//8rY0LvjpGj/odkfD",
+	"Q8/f49kslmnbAmVqw3apcLaDL3FXDW7/bgaTarbR5tTLFySBSLc/nVapTsB222GcmTq71TqRYLj5neIG",
+	"Dls9eO231Tyd202mcpx36MRgANv08n07edEUF1YSGi8xReQhTTDiWTAXKukkIfh2inn6qiZRxtQasPsO",
+	"B3Pd3wKvEF4uCRYaTyAVYTCRhTiJMU/HFBAaCU3RfUT5IfpvkrDcwHVRcYRAyZLlL1UgcZQejqluqu3o",
+	"8mGRUb4sFao2IQC7Kb7/guef6CKHthMrXoNU6W2UKnvV2ky23CIYbQ0rbfH2ejbaZF+ojYZwZ0mVmi3M",
+	"SMpbmQ11fhuSZUICnAqlrBHGlSULkshwcDY1iM5FlKGY0ZlgViRgMxpxEgpVMSDoS5CyCUlQz+sNWg3u",
+	"8dTanE3XtOkn4MEb6WGtYlzqraQny0ltUo/PAcjovdBHGyCjyTSikdSJpwgjiXykNFg2LV+0V6uDhBFf",
+	"xlgFjjkXWRLMMScIEpEgmJXEoVxdz6g9f5nPVvlni5++0E9F6Eb+nJOYBOmvOM7EQZfOYs6S9At8R3qZ",
+	"WZxGy2vykMoIvIyTBDBvJCvyvRvXuYt4NInJNbOZfKWpfLPhjeRzqS6jhyBsAqXkIXWRj2KczIj6q6cM",
+	"JyTnIKwmcHTmfw8hiN5Fvod+uf70EV7bSGMd69gXC267cWlcfVvj8lZ0BYQO5iwKiIKskV1JSlN5GmD7",
+	"FwDPfDNgRXP5URmcJAxpNFatx87rAm9a+Wv0kIT1JURhyIJsIYQBREoZVNZZOSzRZIsApDLJ7q6cG+Re",
+	"522CXsUHuU7AFn9IHQVgoM3BCKKlbMLCVTcTv8Vdk8Getqtt0v6q6U/Dq8qcyv8hLppMMbKva6ZLEhPM",
+	"yTVJFlbFWz5GKUkWkmEUHtOyZg2BYiOhl7zFK/4+YYt3d4SmYwrlECZkylSFdyJ+dlFGM65SOjiaMTTB",
+	"wS1KWeFfdhGJBBcC/fnLVGrQqu5uIlQBoS3iGdGP1C+KpSyalGa42OydnIAYLw01v0lSPQKd1L4DXstU",
+	"q8PFZeTRUZMq3MkKrA9qK5N+urUxXZ/vlmZkQx4h1H+VNadVaQwXeagYs5Dd9c1dy/I2iR8jNhZEj6zK",
+	"nBAcynLihlsQ0gYTWTYbeWjGCFcwdlLblz5iYcdBC18/LEa8ZXhA20O6VW3AbhVGNx2SYZnEhlaiyU0A",
+	"r3JIfgRGajK9nRnpOePpORiu6/JphHmLpH3ropAk0R1R1AfXLDopGXbvBbdXEIW+gmAa1sqDynSDKWOh",
+	"+aEC1UDF1L9nLISM+YTQ9C2Z4ixOc8te/gpWfc/fvvTno4KuNoZMW6bUYGeJBvLwqkWXr+q1N9fPDLfn",
+	"hJhbJG8cljio7C1vCZZTLHZHDt1BuysI84kKij4lfT4rGzGO/M7s4629YKgCW5VmaRlGsMQclPdvKKtl",
+	"tUJT/d82JE8rymGZWEr4PFYAgVKLb+3BG0CyXGUTfXDNj5YI5HyeRDxdYI7e3ZF6cs8+eMn6QdpZy1nO",
+	"UEC5lWn4JYae+25Ad2DLJUvSjAIajrDyavweEk9zQ6gRd8c7HQ1ORt5wfYlesKF+jci9yZOM7BxjZr2G",
+	"YjK2r1X3xHEdLvdQcoW1W3djkTDGpG3QZbntITl3xOWqR5CLKpRIlRgLS6x6E9qk+lnY2BpzdpNrZ8/1",
+	"q/crBM29bAJfEcSnV4fP2T3ctUOAX7HtNnyVJrqwCVMT0UzRPXwxRQu85ChlI+RLR5JY+nz/XdQfU52q",
+	"56KB2JQpSQgNiIuGKGDJkkGgikaGctERCiNKRT/HY0oe5tEkkg9O0IIQCWR3KgR5ugIf3j0JQ4lu52tz",
+	"0++PaX5P5CJ/gOKMBnOTEsBg3Cy6H6tQuHl6ugijEvPcJI7W6Qv5dj+2E2jP7K3Xnr31t2BvRb6qwd1u",
+	"nlcBKaa0s/5hYNx08iR/yfMBC2EHjqCAZXEIXlwJq1QkP3MIJ4a2UxzFWUIEIwhVXHA6J1GCFoRzaDrJ",
+	"UuhEtJZDfsHBZ1xz7EjtUyUmDzxPyDDZixEAh+aYIxwLo3+FJoRQFGAakDgmpi9tnT+bz7GU8VjDH0G/",
+	"hKbJSrDZst/6NbolyxQAcA+mTNqZBbapVd9bYIlBpX3vMUE8ZYkEzRLaoEVLsCMLWnDeOI4ZLQEKHntD",
+	"fzuYN4lM+VP/p6LTjbAJBihih6w/Y4J1nevTh0/vQORUi8QXmHct68R3LDRTXdw2qASw5N1vL2B3vtmr",
+	"esrwt1kZTHU9cmmzp0w0k93J2xpxWiDlXhWRFEqEoHFKXkOxT4pShibygg3FeEJiDtcnEpe4rU5dBlG2",
+	"7LHWAVSBTCu4Qq3oJNbSwSIwpjFjyUVCOM8S8kkmjRc1G1VFsgJAkkSzeVptJn/Ul92FIOor+Mgcu0R3",
+	"ppThoTDQHiq9LaHyk/lLGi3Ie5ZckTRbSmkqf7jGtyRk99RwrkHycUzoLJ0XyIp1wcctD2v1GIvke98A",
+	"ZCgUeLPlfRTqL9rKOOKt0yM66s323dyyqGOpL70l2xYXLCjJWteuTFdbfqRMh9t10s3y6IzgHRersCW0",
+	"ulxH29Wqpvsta+nZz0ntkja3IHp+YVf0/ZLVMvC1HVKxLNegZTTQ9jOhZ2wLgNFoyygOsdfgQRtdWGSG",
+	"pDmlqZXlRx5KHqjsRCnbSHqQLWVho2psjd3kGBbmAZ7ghKROmbWfeGXG7ntVtt638fV+ztgH9dCYR3Up",
+	"dD7YtC1NmsvS/TbSWMPuylNpwbd9vdid7j00BCrJ6C4X+cK4wWkCCR1BjDmXgW599PUArA3wjkgCc9EQ",
+	"TRhOQtnkCE0w/SMTvx+jwplyguYsjtk94n9kWPR7igp3ybYJdD+TtHB4f4y4WRzLOCrFLZ9XI95pq6Lq",
+	"qvT6d8OtsP4F0eZKaNbfc+dDixegYfmWtmt4oH71Zs2awf+blyufYq9wnPwZ1u37pinbpwuOGr/BY99Q",
+	"L6JVQbAODq6G5MEzFVMKAqOK+6zAnSN+RhldLSC0NuJIMDt5ewiVynE8proSHE4IIoulki0BppSlwlJK",
+	"SMDuAIG3BslWwyU3kL7X4JH7vT66YguCrtKEgAzqiInoef4mTESn5g4vIJeOkT8YDXsFDn0VZbXtexqN",
+	"NSbk8J7R2Ro41o+EqGtDQBswcFn/wcC50QCeVP+oRorXwnI4EPabsc+b8JgsXUqc+QuNQX/snZ4cHw0H",
+	"/Rb+kYIG2gG4agzPPdxWVLet3QD0C92vL8wlfhSQk/I+bA+eVlroJr5RB0tVWAoWuFQVYQvQ3IItzKI7",
+	"Qu2IqT8YC3gmUNQ/J8hpO5DSp4U0/blyyC1x4Y0lTV8rgQb5UXlWvZCDOD/KVSpuZP0no0F/1O9XWP+/",
+	"MCWHIVuHxP13eRoEsznxvBLvf8vIetZf/qhZBfVoODg+OW1B4jsy2byq6manlllUdc9Fq3GHnndnw3vh",
+	"vxqFW+cGWkrjtieeGs2YpOD3+n6v/4gFcduVrq1KmQWbRDFBMl/q0HG3q227oabtWlx+e2FjRGJOxF/Q",
+	"tYvyD4Piqz89pi+jGWUA5R9gTl691lwFJKDsMuJIna9DZGojAE/UiBmPtOYOV5Ayh5OjhQw0x1Syq4gi",
+	"LPuAlvhWAQUYXC5KuRy86gPTgByiM2pwtzFVRYtzdR6HobqZqyv0EPni+XWFcOCf+r7f6/UswMTtFEBD",
+	"7dtJbcvx/20W2BlF5CHi4NDM4flbpFRW9a5O57wFjP+g31PXvL7X28ixd8bwj/YQwf2J0Mx2onTNNajn",
+	"Z6Dp1u54hcU6ODkcygzZPBpS1vgeNqNw960o3P9gUIpVBr84ZdjkvirABSEgsquVjAgzUI79AqG72pcF",
+	"lfsK0/A+Cubqip/jGIfcsYR+bY+oJd69IMkF2OG7dLIuAVVa+S7qoWmMJTwMQK8wofarOGKxdC84lNvh",
+	"mwPM8mxn3qSM8RTxZRwpvwSQiaqhVYwI4SBhnCMOKPRxKRK5W6kjQafrwlr3hR9eC1dTWUFmMJm8a9Zr",
+	"6iIfGZFbPcHgqaA7+FFsAxCgiwYIT1OSUMaofjbMA8eOCnT41lc0e7qS2QGXvHYa687kjGLOoxklYW2h",
+	"1Lr080UYoIBNp4QUy5OQgCx1kB3LUh6FpOBNm6j4R4I/b+sElIT+2PHwgp+dnnTl2VaWfY4pXhLeill7",
+	"5T3pecY9le7FxqajB7SMSEC487xxbSAtdw5pq/Cy8hZX5IVYx9JP76oAGr2bGpyTVYC1FkJNwuvd3pGB",
+	"ukAdNWWYlPqoitu1W7CmagpIszbBPK2Lldgr2dmLl/iVOJ1uKtRHi+qk+tmkPMlmtNyP5Txe3zMUsCzh",
+	"hP/JK5gopeipy5dEu1Srf+qCJ3/pB89XHqUE7N0pC8uVXocFXqEJQRmAKL+UdU4TNHbGzqs1eVo1w7XI",
+	"23rZnLj16m/NqVtVo8YGcSkfKUdSafgw7pchUdHYHHmvXIl4hTnC6O9XXz5DGr54jyXyR5otSBIFSA6k",
+	"4gPxe4fD+jQZJV+moCFVMYC+mUtw8DeY8f95OR4fyn9ZZ37jOg8HM3agfn4fM1zf2OtoQb5M3+JV8+6m",
+	"kYRUCvFKbPIvv4wWixHn3bfYPx553sjzWm1w7/uo9o91G2yUBahurC499lJl4ZDFMsZpqUhPXa5mOD4H",
+	"NVUotsXfNfXHv9GIqkPPqxiuv32r4435N7mQvcNxJiuKHw6/l7QorkHqSpliuv0JNF5Ta77XHw37ToHF",
+	"eI4XSxzNAOtpeGqA1EuBS2goyACuy0Z9tUPECPr7zXeFlqfn8j5hi/McqJKb9eU/RosoJVJmgq/bKDV/",
+	"RXR7+VOeeifR7j7IAg8miMmvEmHkC5WV7whOgnn+GACMynrBOPO8frCE/5GrFNMQJ6H88Sf1K9z11cb4",
+	"m+Od5DP3ThWZWtUb3W0pHtgrRwQ31Wbvo15/1DsZAVY7rfUH7otPJJ2zUJVAD7MAsMx/iRLyPkoElcm1",
+	"sxkpRUdlKBcI7ZPYKDIoUBtOjnr2QX6OF2GDH8Ii7sakFK7XTIjOo/w053AfVZAYm3KWH6ztXFHNR3E/",
+	"9sDusKkdbTrFuNY7l+ysYafP5DiYts/tmt9pYTydFZyditVoltbh3UIUfi+zP5viXiR0cqWrq/KWErMF",
+	"pUxfCsOtTBy3djeuoc9GBmyNobdy44aWBW+2gq91jF+p8PPq+n0kMxysXsv0NSZjv+KIhIhRe85tkySw",
+	"jbUuFmpgldefPrZKe4pty1cnBYiLrmZfFxQh1CPgmwqp27Yv3XzRJUL9c8bFP16ScEmI2nBK4Q4gh1Zq",
+	"vL/YDKFpk85WNEKLPbYlRe6C9NegBrSJr9FKwnbfLFSKJ65CZWgr24qBtOHSS96Ok1BiZ0Je5SZ6qSIn",
+	"1hmJiW74RDKlw8WAUiB06edWxZ45Se5kvSNs/CbrCVQsrkUBsa+7UXqp/rOof1X13PY2mEPDUb/nmHZO",
+	"ruKvqUG6pgAprLky51xAbW3W+L3haNgb9QeFxv9J3c+lBEuw3F9YlhQwjHhBzrQ8lsNVKr+pe5+o8dcV",
+	"7J0A0s2V7164tLpP3euQPm8Z092Vxj9DicSCeHcf3uOJ8eJYbEfJlmNklc27iojvG9jlNlepva43qX7d",
+	"89TsTrqp+HZumkyFwqtTWAeaAYbOaGD3pNwU6mTPsyZKXyRkEWWLqsOjp1eyZ/EjPOutqz5OO1+81k19",
+	"qx7A5zhRSBqyWAK4WQFrM2UIl7ESFTQISvED4UhzIA3cWZGyNWHXP/U9t396fHqTp+hrL6PnHdarFzwz",
+	"h1Nj22vWbLNjZF0ZLEbLG/GCy21zhbKj8D4P61GPPdOLuxM82yMuxVtQbkGbiGN1IdHhkHyrTIsbvoXO",
+	"h06xHuvZq0zixm30/Od5zXosBqKOCkjDKVqI7fQ9D4DqcDBHtxENX1kjDsHX3+zTbvQMb3b6Fqv1W6HN",
+	"qdKzSsFSS1NUnC2891tptWroXJZwwHGR2EVopmuklHRXGDcLs0BLlIRwliWBHhMn6Vt2r+SuP4QfsqXC",
+	"JF+QXBDBz7JV31vrjdZPTSPArhHfFOAfFbpuijWFaIvtTJVK4ItNClsME//AO0WeP+r7I2/Y2jDp+8c3",
+	"riPtQ3Ut9Avmc2fkzJIj/+Q09AeDyTQY+I7t3kLeV1yRXBuRsRfGDwV5guhFkPhEkruIzuToAM5EE9Jg",
+	"k30EQ5xJIW4dY0SFGsKSlXgOd1piI2Q9OPlvc7PXWli9k1GvV1hY1zruFMexPN/OMxtWu1o2m8JhlyQp",
+	"IfPK0fJ6bOzeAmLbXVv851lk+vxtIcsE/4Gj9ZSW3tYj/ZCShdXmU4d0q2ic7X0Djwgr+YOYigV52DKM",
+	"ZAXaqTzMUmcBHf8eKgaoMr7BnLEaWu6jiYlPOKK8KiSKGAKLfisH8s12A7HVrYUxrG3uLnZ5vZmczNV4",
+	"PEqB41nJB8qFbVW6WiBH8sY2cSJ3St9kCWp7wSUJvobAHpmhHaWAGkkZJe1gBM0h7Zo4pJbiQqqh9ugl",
+	"/T2klNUu2p1Uuctyu9/kZ/Z85Hmj4cloOGzW3DQEXpPWtEbDORr5x6PBSaF2Sy3pB1NSdhX2fwbv6R6w",
+	"F/IN7F7aYO1RuFQ2mL1OkXyG5pAp2sXK6dVuW05PjqwHwRsceEfIOx75vdFwnRXa63U6Bpae/8gwTQFU",
+	"wS+MT3UVpP8srIe/zsmf75wUO9x5gU162PrlbTXVTadUO7Qsh1QdROX5lc0LdOi8mHuA45ij9J6p+oOI",
+	"kzRU3pYxxTTM72F5qaQ7khXdDd8MMhtrr9LhmEKld74kcSxLMqyr+d7GRVU+MN7G21rAXNn9traNX0to",
+	"gUtCwzPDqaN/uyQSx0x5M2QQ7KbYzr7vWLxl7I4kSRQS8AOqUaz1oCUqriRPjlPEIZNJtEdM2SyrJVDq",
+	"0aDiefPaON68PcWLtvbQuU6Kk2g6fQzWXKe/LazfPMTBwirzo7X3nv+6/H4Kl4jBDKxiS3KGLV0mVndJ",
+	"hcFsicZrZUk/8gV+ieM1lWHBaUpoiGkgwySNCu+6dpjK/7LHhRYcdIsN05ajZVUMXrxFx7kebuu5xNZt",
+	"4YmyGEOUQGmaYI6TGQk7JAZurs9SEyTdo/LKYmeL9w0Ztc3b4U5vV+XhVreS5V5sW22I2O6j/J8W51lS",
+	"HLYLE90x0DNXSfau71dIxar4A8B2UrQq2QDaMHANfG5ZELwFqJxWTfsDqXtZELvnmJ/L/krX2B64WPMn",
+	"Pkih0p/rVGH9veLGe0aEIgxfVsFLLYYLIxl2+9ZlxKF4YvWsg8J5Uv9dqgTi6WlZF/5+s6aTol3dD/fU",
+	"9dHMHdw5gcPc9G286ju8/HjaiCa7PTB7SS6NLL9CK0/I+7uyoi9LS1xi46H0jkb9k1HvVB9Kf4PHWjfW",
+	"cA4kgAzfhhO17lT2S4vi7/20dTsdj3cPuRfqaVzFH4kQm5FP8pyHzeAnyu+zKQ/4EgoCyGqGEPV1zyR+",
+	"A69lBjfUPPmt77sD35oN/BavUEhiMhPUYER6FcBClRYQhuGMjoeWyK96Tm/z2Hcs7rrHLLmWhWKaK2KW",
+	"k13ygpxQtPTPVV5m71ViFLVs5zNYmwm3fd7bPuFFLnFKLmJMrde3GNJIWQh1BuTYljGm6OWE8BRhXUlZ",
+	"oQ2OnQlOxs6rdViRgN/dO/Br9bdrDAOKvNX4Q7li7xvMo6AYl7O3mvBbHsQ9VXdumw+m965DhkPHeumP",
+	"t1PPmk6QE/3O+QSXREat6uqklgqkqoV0K9kreNSKbagKp4A6q+4LcJJEdzguKXqnB3BPM8HgsB4eu05e",
+	"MtTEjFhb5MIf9XU92QpaVs91QrwSayVpwvyMTHo58aCJbUxAXvmVzokmuGv8kP94dNg/kiHjS5ykWUKq",
+	"/fQarpvywJnj4cmpQhmGkQ16GsIQCmWc5/VT29XJMJaCZouzMItTvQM+/HQ+j+JQ/+TBT2Lj5XOxqx9U",
+	"XG519jYs5coed6Hfs/LbNkOoRC5bZO6qze5+CVImwC20811tiQ2Yb74s/MvoNEoWMn3Y+KNfFN0FsLE5",
+	"CW4hWgMKf6u/WLa5PntxcjoxJoOdvJU92Da3cmK2Qed4nKjcrUhmposetYMHz195bMTsCgt5lBiLKp/p",
+	"rrhWuNI2HSge1vlVFgRNkNQ8orMYqsaFLJvEEos6iZYxVIz7I8PhxhOkr6/exCy4PVfVEO3boFlv9/p3",
+	"Jp/eayKX7SSXlbO6OD21i9NeTZye2sTp8WHvuCZntmbjO+Aw5VNo8brmRztvRH1BHns7beU+jGTg6kb6",
+	"Qi9qxJWvW+pCV36N5J06YNokKrUUgAvwA8LSagc7C2x2kqJsaZylHLpwix2p6MG6A0UYrdThhlIdeVV+",
+	"qQqbdezOwLlQKMjwfa5LeygB446podu4qCQLXVRmqPC3wR8RpuGYatlcj6Sy6Ni+1GdLmvDmbS7a+NY2",
+	"PadZ8/UPvL6uIOe1Ux1rd/sUsDFdoBCxmi84VCWJI1VFMO9D5y28vCVkiRiFcimcUNiJKFWr/yF81S03",
+	"qaKh5rU8dlVTNb/Ym3rVOLLuOlYL3apFhZI64lhKEipMdeVta2AXcpMjGVlMGQR38BVPycJFPAvmEhL1",
+	"4tPVoUww+ahqU/eGA4snY21uQtktJPNiNKGhgC2ITIxpWZKlo/q3tiwMrETJ4E4ZCuaYzshrxBYRoJ3h",
+	"MFQ8puUI60raQtcL9gs8e6PofeXlioLW4eUfRMNqJRbr1XEsjgxLyZx+7/jY0Oh9r6/+kjPvCUaZ08jG",
+	"gjuKa/Ye1+IWc7XZQN1IWfWyjyI+zZkH7/7IoqUMaEhyxpAnIyg/LYQ7cWHYVj22mL5h7PbN6heWJdrv",
+	"GSgw7zzhGnyFF5df/u60ztfpecj3R97pqH+iXC4hjuKVxCX1fZXbn00ui0AwjYbCskQ39IqcHn5JBPsK",
+	"UhJeM6i/XsRS8F8jcm96bmNGZ2/rYRhW95B/4HvIOxoN/dHgWLuH9M1SitEyYWIrWFJOiui5Dp+zJC1f",
+	"JzlGUWfLNWp5tW2mjrn2W2j1Ld3hzxwJa5DCtiaI6qCOUGtBj7TgtuQd7Azw5joPB5jzbKE/mYcPcrzi",
+	"4DtHY8eo9QbDGTsyzlAe1/IsdNKByg2UB1hQJMRwyVwB8WndG4pkRavagbIikRqna7u1L3rYdvGLHv6D",
+	"Vr+j48nGzb41ALNq3tYU45tKrUhy/Px2l9FqWSt7iG+NVz5FYc7G+9gdkpLq7LhNRGZxYvbkKL1rF2T5",
+	"YYvy8Xqk20CegTXb+nrQphbUBLhVUG8WnVIWG2Lyee8KG2PJu98V3kXkvqyLXhjTUqtYyxsVb5XYTe1W",
+	"fSHDWp2fhdwFHJ0oII7rJDgVZDwa1vTGZr4o40HkVxWDFJYjlVxNFkmE6neUUfIa3ZJliqYJIQfCkCrm",
+	"ar0PrYcUgIm2WhIjZuB1EXaEw5CDEwKq5dRV06sFuy3SVoPcgpG4QO1usL9QoiwoNCGhCwE+0rYSf9cj",
+	"lMhDmmAwB88LL1AOOlUJWSmVU3qPF1G8gjnLG8Z3eVf5DaOGpdK/9mw6opq2XT0srLjHUg73EytRXcft",
+	"lI2nq7nUOgZpHaBmace3uaqp0kf3sMDWsoSxxVPIke3OsCqb8sRn8XkFkRjr7kKIscWXhrMLRZXTBEu0",
+	"ywDToop0ysqcu/Ap5vW6rCh9GrugsWhPYWU2xKoMD7yTAw/ykvvHI3+gvQWlkb/JplOSFmMp4o+sWAa2",
+	"DnWgktGFiv3r6UhR6yTWmfM7FjN53nKLj2HXr5Mcn2QRq8cJtnvkagc7BYjuf5sf08TI+cfjC4f1HKTG",
+	"QAZ/Mu5x8wMZOYVU2IuEuSyuda1YOJUASEP71zVcKtJE/Qrb3BucQJzZG/IujFIxKuWW3jrMEUzT3gBK",
+	"ob1P2EJhwMluFziiP2vHPg7DhHDeNbLSvLZoSvGxvUcWAAPsYIoPeRTf4f9Sa3IYgOIyjRKuwSHOKNa3",
+	"xn1IysifXIk3nQ7Rj8s5owAYMfB7/cHw6PhEM1wZYsnPKKOrRcS3Ca1cJtECJ6sL6zfyxc7jOVv3mxQX",
+	"pP7RQAYFqWNWD0YtDl6/LrcNYmvNgkv0aLfM/gqM3MIPahzHte5Nsdlw9yxdyJYram53b5aOd/sIxBKh",
+	"Pn2aZWJGA3TFV9LhftsFTtgUjj2Ebz2yzmJIpK1q67dXW+qiylriu4280cW/qzyxLatz/BPvEPKyS/zu",
+	"2VUNUz3Yt75xhe+I3JuG4BXK70migqC+JF+XIU7JG7lnla5G+uZE/wABNhLgK9+CvPxDJC+F8pgprsAC",
+	"JGuK5G0LS0LJsVZjek8SQARLa3FoeQ5DiTlZIif8vo598MtMwRkMnYIumnJKZq27VmEVPuTjZ0EAOpCg",
+	"1y2SIG38sDsTVsETz8gIG4JA8uXpEEdzVeC52PRl7SHX9Q3teJGquoWu8RITipPVjlmqdrN30+2B+FO8",
+	"qW4OlPS3QeGl5CHtxMuNldrKAG3PxxuW81mZp0knOzPOK9jML8lnGSdsobuAhar0TSS3Cr2cQhyy3EKM",
+	"loyngGEfEggvQpOMR5Rwrkq4vxrTSZbKLrhQzkAO8RcoIQFLAAqRhkUFd/WWulVSAc4Jvh9TeAoFVyrM",
+	"0hn0esdOi0LuucemVtq9UqX9X5zRw0t8/4lwroDi5HLJc91StsBeczlzuERLyJIlKbovlNYVumfJLQkr",
+	"x3g9e13PXcz91y2b978ZA0Ca4mL1b8nqBZd1EQMs9HrimsgAHyOeIvn2hFgQAjQ9fNa4MHck4VFI0Hme",
+	"PY7OCU0T4rhFY0WQfq/v9/pD1wH7IqIa3nyQwxjCA5ZpgEPfM55EcXgGR76nVbBgdS4vFM6+vt10KShJ",
+	"Twz3sH4FKKzyM+0JkLW8eNUyxw8y3GuOVTVeZYwY5djfRoIoJxkopXNMKYlLNb9KQWxzzOeALO6TaYj7",
+	"pD/Ex0OMJ6HfJyenp0de/zgUv2l0EAiLpFNM0zNV0Szi1/gBvFA8uiNGFfc0SjNYl4PeyaF3fNo/7ote",
+	"YhbgmKglI/T3s6+OjAbRzf1h/3DgnRyd+gMFWi9GfJb8/+S9C2/bOPYo/lUI//9AkwsllfzIw4PFD2ky",
+	"j2LbbbdJZ+7FqBegJTrmRCa9IpXEO+h3v+A5pF6WHNuxmu0ssItJZYnP834ymntbsnll8zbTCHr3iGz+",
+	"HmsG2Kd9v2R5OCWj0WhE/ABu09oM8jP/s4dOot6vNFVcL8k7escURB9mQqfFPRePyk6ghAsWgMr7hiXJ",
+	"fcbIlbnqHv7Sx4szfw6KP4f4J1I8HN+QHuAn2p3SP98ZwIInxXyGUPM5+zfu7CJTOqUJp6/fpFxNqGAu",
+	"vWfl9KzQzoQ2ymJq8Ofysuf1HthEcc0KCHx4eDgug9+qRaOChg1W7DrqbcKLquzjaw1Ndy0DVkXp3Udx",
+	"6L+9k6NCK76dP7xCVDaYdoqFLjapTFUjQC0dyBvJUVu38jUhaY5SNXFIAOlXiph3PMNWIF/ByIWLbJLw",
+	"iCRc3JUtNTv6e0qUb/sU0RqdXGd3cvsBC38ex0g0fWwJpsuJ7W5WkjJN3uDuS9R6x6qnFaK+2xgtTGCX",
+	"8Icqw9h6BMtdNji4VYazSYoAvFsh9w0u9rcX/7iAjvXEvAJ6kkfKYnXYwCPC3kZEpM5HnmWKK/jOqoCY",
+	"0AlLbCCpMIqBlhV8AO2PCyv1qo0WX2drmxS12VhtRFm3416wNWn3F0Zj8mE6xWC8Oovtgd/j9Oy8V+Oc",
+	"1rVU4YP22ZNirI2LqfCSvMRkjQ0UkuZugugoOu2fDOkojgej/ujk3J9MgsFwEp8Pz/zpNIqtIDo4bRU9",
+	"nbQXDHyfDM7Pzf/XSXslialB0MulOp+8p1yQa50ypmsyW2/og0RZl9qeFNJeWPG3utqzlf6bpmLQFxCo",
+	"LlMXOkqmjLVXcSp3X8S/8xL5tk/+jcTEIJpEWUI1y28+WRaRXiXfva3t7w2+rOlYUvRGvL6BCvbF79rN",
+	"nwluF2MF731Wti/vddV5Rl3PWXoLWXlU2BaAT3rESoe2Oiy7Z+lSz6DoWr/m1gK7wlOjN19CY8ow4Ldr",
+	"ZUzoYsFoakOAuaj2PHaWSCqMAHcvoUeyoY3KAzciF0aSw8ZV9odmgagGBk0yY7lDYr46mQKQ2rMjWj47",
+	"VeTlC+i3xhjplgSan8DmVkJar9SI2lUulyhfIzDu45R0CwZo+mhgtExDngLOAl9XAZJqxKkj8xLcOTZQ",
+	"90iAASSC387MP/vERY16ZEBkFGULKqI6ZjxVln0LYeKGPn5T27MheC/LfgzXeD7ryRX0xlZxv94vUSyW",
+	"UxLTpUfC3i+/jOfzsVJhz2Ur9YdHM5mlJEpkdFfhSz3/3HY99HoLqqHS7bj3f3/3j86//Nn/Ol754//v",
+	"NQmUikVZyvXy2mwfz/ntb9erKw7NY4KmQbrg5I5hCTw2xmeK3wqqs5Th07CHbYTyx2BRnzGSyAeWRlQx",
+	"MmOPofjl/cXl0fUvF4FnRmQxuhDNixcf3xLFopRpzyWD5N/GJJIiopoJF041DgUkd0HtSW91JjKPR26Y",
+	"iYyXZLLUTOGLl1JoJvSRQcxQYB0JKgibL/SSxFCg0rz29tdf/8/RlfnnjNGYpWZHVqFXmtH40LNVRfUM",
+	"y278K2Pp0ss3A5ZgKUjYC479sId99MMev79fmkn+hudYzALW/8pphsLAH5SiTJQkEU1Twwvc+t9fjXCl",
+	"yigjdtOHME0+aigOwt5yuVwezedHcUwKiPPI55vLQ3trLL2HrGkDz4rYWRV5mEnF8Ei4CsVcpuAuEWTK",
+	"7xmZc5FpWwsBS8YD0IL/ghsYwnMrogf/99HFgh9dZHomU/5vlNILpFvwvzODdWjdkC1tIw0WmdMNjn0w",
+	"1E9pav7DxT3X7I5rc0WKcI2+bQ2VVWx91wj9v3hZE6qjWZHXqI7Jj0YSgdZX5qapIL/c3HwkHz9c3xAt",
+	"Q/GaLvjr4Nh//Wf+0df/QTfI3/7E/35FaLa+HgN2x+TDggmz3ju2NIOGwlA4hOLJMgceC8ggi3hESWwO",
+	"j6NCB0xzvEYXhQ/u2BJmQhywbz2kXGsGzkhJeM2TlS8ejsItGw/NusXV4XEoQoGn4OCOK8BoFpMDxdBh",
+	"YsiCIyIEiCirQhE6iRShoZhSnhjkNWeKRyPIj48RW+D+ZbzEPFQ4aQXxIyRTGU2SJWH/ymgCGw8FS1OZ",
+	"GmXGI5NMV0eZ0yWiB5RasY347Vh934fTjBJuaD6ZZ0qHIpHyDg0SblisKbLEKzOnkMciAcpj+IOBPCym",
+	"QVpQygzz+ebSxkXIFP4rMx0KSnRKeWIkyrBn3jEYfi3nGFVhAMC107a7oIog0YaYi5jfcq3grEJhJRf4",
+	"ykrvxDIz20ONTKSewVrVMcGwHHBhYp81JzUoS0OLSI8FvWWKxFzR29QoSMCS5nCC5nSsKAHYUfRqC8Ul",
+	"doszAk3KdJYaUdpxZeV8hnAkf4bA1MPemPx5fHz81fBAy1bNs9+Pj4+/fMX4E7sT63g3B2fzkq24gYl6",
+	"RtwgB5T8m6XyaAKcAj2vRE6nimkvFEZap+i8tz5bPG8y5YlmKUEmjlRLcw2s1lEZCCxKlRUAj32s888E",
+	"XfDeuDc49o8HyI1nwEhzLAPi4rBskcpbp+cvGsth/QTJ2Qi4CxbxKY8AKvvDwB9hI1w9Y8hThcTMFJji",
+	"GNpdWHoCNgt4/NHNiAIMU/qNjJcotQHrAF3RaBYRfPn6D4VyHoLRUxLTGzPHhVqK6BOOjkS7kJWsYzdl",
+	"aiGFQiGj7/v7XUC+SZh8lVOoGQC7FQGA2sdSMM8gqdVkj9G7MaXW4d00Z76J1znJQTnKOZd7PzMLpnZB",
+	"aFiAGUGNvzUiL15MD1zxKdPp8kjRqZXVzXDNoJMyBzDNgGO+huZMKGsZOjuh0R154ElCJozMacwIvaVc",
+	"oNaKoQ7YU3nCmIAXWoDoE879VwYh3KINeGgAo7IjpDhbqsi/MpaxGE92P0B0DXEiCDWvjAQGRJEAK1fF",
+	"5J8/vcNZn4YsMEOtAy2rq20IW4hBDrDSTLTBFQyLQR+NUIXT/rXBCva4GVzZc+0EqD6ZW7Iz7A1qnHLd",
+	"DDVW4wdBA1PnZQop5zFdqmOyhtMFQ3Jg5MBQDH3/kDzMeMJKJ2QkUW2gL82EAGuh4eLmuxYOaUV8ZOzN",
+	"kAhb+YtDIuyxAQZt6fYs0dCm4Q852S83dBQMmOGUC65mLN4TV8xEOwD+02CRItnC0M6+79texiDyOcVE",
+	"E2nE3dz04KguNff11gi1v1mIKoDPyA7YNhK1HKMXolpWotWOTn9Ok+NQtAO7f943UusfcmKGntPEyOos",
+	"PvTgt4H7bUaVEYatZWJBUzpnmqX2tQCV/4KAGEqs6D2LD43u0R8Oh2fkwOjsRs6nAk7jDzkBRa8FJzLR",
+	"JT58ysSLYoOZvo0m3zTQ4v1TYTl18GhAbZZKITOVLHehy9aa4ZCiFOxfysNrxpHfUC0lPPawBAnNbSMH",
+	"ecadR1yGHSAPuFyBrOsZE2iZMnf3AwJ4BjO/nf74CJ2UigFzJAMjFZhOivFCwZX9tDCrHZPfoAdh7Nmf",
+	"UAC55fdMWCXwB5vxZJYBFRAUoUnihH079Svl8qIawL3huLoB/IuViV4IBUoL2VDidTdohDpDVkrNIfme",
+	"cOMCSpXamTxDtvDKicSwQYsU9oUd0OKW6SfR4RMYLVR10/lOxT3X1JkyYpKyW640QlJFoAnFCpE/adHd",
+	"7SRNcFlabzfw+HM+wQvBodteCw12Z7M3YcTw7Sg/0ichakX0aAWod3ydav4RbGl6lsrsFgkgjcBn9kq5",
+	"5SiPSNsqPFlac1ST4lSbsmu4MJO8LGyUnI8NUHKBxjzDSu057gdYINS/RAPUTuBSMbCXuAw0rtuGJQt0",
+	"W/yA/7lZLhg5CPqHHgEjpUdcNI8XClA3r6gGDyRyVxEX/7Y82xWcj5sZbCjKHBZ5KdU4+zH5gIUkP6Fx",
+	"FTZDrrCqZNjDlxQ50OBRC/qH1eI6OVmPn2DFeEidM2KY5nthw9jFsJkJw11HMmZ75MbCucvamDH8vAkr",
+	"rqACJve/k7dc3Mg7tkaDu4Q3jQyJZeqOMsU8AsUtjxJ+D8Wa7oCtUk0SeVtl3FzYUM1Q2JPDqEvniwFf",
+	"gFIPMo29PLX186d35itI1tIziOg5JqADUiNiTlmaot8DUARdvJNUPiiWvlIEK9en4F0ic1QYdc76cbUo",
+	"6SqDfOvUwjNy4IQEWL3V5Pzzc/NDKHDnkcyS2Nl3G7W5ldPuBqcua9O8EE6V9tkiVeC5QTCXVgZouDCX",
+	"vh+0wVMg1I6bcIHuRWqFRcPVG0SQ3fDolukLrZmIGdvFodQPgjqIefC4Tw64uKeJISp2/FBwZ0roB4Pi",
+	"M/f7YYsAm6+vM0nFzfBSNNxtsAXa3AHtV4h1o4JJzVLpp8FpvYBSuq1txFk3/SuVr0p5hGoyl0qTwPex",
+	"9Su9ZRgZgLOFImZTLhgoQtb7CmERtqqAfBDrqGM/8IGogte6qlChkLIeGruVncuzvDBUbio95ze3Z/E5",
+	"H3fPgPqEBL2OrZ62KOIIN01Q06Uk+rMd/oXgBLfWQrrsieyTbu31/rdVuq1m0pzpjcQJW5Cx/0WmCb1V",
+	"oaBxjGkBRseK7pj2CBcY+MMlChEzOWeARq6wvrYRW+sIUbH+bsHqBUkQzL8p/cGr2TPxwUH3AG1vITYu",
+	"3sHWU2KOZeMhUCYAksI+7TbWSIIaVtAZ4KzO9UIQVF3IpqCEgYxx1wahfB4t98nYPpVMyjvJ9P5po0zv",
+	"n+UyvdFii0lIIdf758Wn5VfaZPvKWjsDx/IsLwSIlY22MMvyge2XZ1Zua79iVHljO5K1ig+kTe4HeA1F",
+	"M8CerBXInga9bqlhfab/ABDclBJW3VP7JYOVsfcMlbbw03qAbCeBw1EBUdZiGkuGIRHskatmIb88aWfA",
+	"VJrkJaUyu4xN4chWYNs3CLlh9w09C0bvWLor9AT9IcbSIOTMKBIkHFRZVhn4AdpgS2z2mLyNG0L2WwhY",
+	"eZXdgVsxyQuBm13BxpBmj3nfkGaH3TukSaFkqmZ8sSu0+efN0IYD59DmN0ObRxJ2z5InkkZaIbC6+g6h",
+	"sDLRi0EirGJzSMRF7x0Scdh9QmI1c6sdClGdUqh3JlyVlCRX0cQ6eG/ymE2ASDDcCJ0ujUQXCvsNZmsV",
+	"Wi1WMwIP8yJlCpqwimSJrNjmYHEFefdNEFnbRTfQ+LYyyYuqtcUi2hy/tajcPDCqUl1X7c1Eh8sq9Nut",
+	"9NpVR5VmKofQBTRma4PLG3qHboA8qLUaoltEDUK07SsF4Q6QkbcqyS2wZGtnl/eRi9v1gaP5Kml0J+RD",
+	"wuJbNt/bLV3OWHQHCXFKOazF5DR3Q+bgNyAhYNVsiE2x1aFXqqhtHqrS1DH9gJJJIqM7Q/dAp5VyHgoo",
+	"9ZsJA8eUpFQzskioOATQq3bI+IG4JvjkQKahcP96nyWaf4iiQuDHz2yJssmyKJFw2BCwWop+kfcsTehy",
+	"Nb4UUx+pxp2U48HhwStFMGwGO697sA8bHijl3EZ1QbtpxWOGaZaCPdivzJpSNpcQzVH9STAW42h5cEIo",
+	"7HkAeJWPGT+5TeUDxJ6b3RRrLBTwPJTdljSJKOREanpX73QP12Vnbgxp7A/PilOPqaaGuju3Mcg0RR3u",
+	"UMyxwKwiihqWQPXhE+E/jXDYeTRQ06x7ZxO1Mtanq1XGOwofQlzsPIa3mQQAUlu4aw8oAvTdhL88Qb8a",
+	"GvNsHP9eaQ2y2r/nIC/gbqvjQ837lci6H9wYEAAEGGQfNC/xcC0xCkWNGpVWhAKbQ2mIPLJ+rFDUGtnN",
+	"6D1r7BeCiD5hZvP5Qg2IlP/M+6CY6yv1QTkmWGjfHEIoIOqJxYb4coj3Y4li5l82bUDEGPr/A0BK3lwH",
+	"GwmEwpKkPGAQhoG8cwjJchKr87bZTAFbI8MmmCeQeFD0SlkRmSzo32Jhg1itzdDpj05bKd1mVKwOjd+K",
+	"jtXm7ZqSfT9tHDY70CdabrR6Aqo9NEi1hUZOc7FxxisAvz0mUKzQq29EeH/KBDyDAopb0dup/ZJgV/ly",
+	"dc0fbMnQORcf6aNniMuj+YPM6eM/MkdJlUeK1vDolKfqek6ThKVYzxEp0waRz6Qp8NnIPjRix0ZD0TDg",
+	"21jlJYBQyzVj1Wdd6/gYnI0KdxuMD566wdkJOaCCZMJoD8LWO7GWoMHZqU11HZwVDj2gSU/JU9Xr6ZwA",
+	"Vab760hQCKHdZ0FVUWIjrBVSH01lJuIjKO/SG/8OMLYvjL6kmt1K7KCweSah/aiC0+QAC+aqmjJWFoBS",
+	"htmBtjkvjrI2w2rgl+Kl3ReIUf45YBQgUiiMQpimeWLsIPAdSgXBM1AqP59vi1pu2r8OiuUw862xLJ95",
+	"d3Tzz56BbtjpScr5VigG7B4MKQcozZoHhxWEQ7wKxSasrhhvPbYF/VKsiJkRMC0Y5Lg0Wotzw+0wrTia",
+	"zrErn+qvg1EFiHxz1T+fenecCvrPwKlPVLOPCRVOH8oSpqrlTJsR7ZppZQvVU0jhYXMvb2dURjqusIba",
+	"QQCwHSVSsTgUB/1D+NqK3WrVymkUeah3TGK6xLKJeepeKLR0aXs23c4Mhv2kjAYsWORCz0hcqmceiggr",
+	"mj+BT08cS+dItn7+LjHvGYpgtSfWUzhntkSw66FBuP3g2AcDag7MCihUZVizoJYDmtqnkmcI4yX4mXfG",
+	"opl8IHMqltY0AzVhAJUKARGdjpC014gfZCP0ACyq4gfZED2adtk9UjTM+ldABaxkvXdcuLbFheKloHMe",
+	"ITZwcc+ENtJjUdF/3/B/hROC/2lnLMBmf9p2Hij4yQqfCMUaRrEOEcCK28YotkCElu1+E3RonvsvwR9A",
+	"Cu8cJ2AWOS2ximdjA7ZG39bNcglfqQb7JEiG2DVSyvlb11gYc64h5gl83VwRbKaBOgXUQFB0qcjDrFz9",
+	"fkx8ZzrzSBAKmqSMxstyQ3fUUYYOBXA85ZGRW1zugQBnhPvsBA1AGMiSB5TSJJEPUGIZtlDtKl91pBTe",
+	"E8jUL7WRL52GstUSSlMfeuS03py5WCNh0IffI2fYdFROQ+EO0pZchnLN+Dc0k2rOEl93rR1ljK+Zsksc",
+	"zwHItQsqnQ06GZ5BBS4sidqICJQu1Khm+ZXvKVYEhmtAuefTAIh1wGrSH6bb0gLDEMvIVLDAFbIwrRIF",
+	"D6qvD8lBgUygdo2KJzLTh7nrFTwe9lRtB5dQQLiF+Rc4Q/WM8RTKqds2trbYwwrdsZb4zQhPeXtchSIT",
+	"eGSxR/ooFGGffPeORee5vM/9H4I9EKhRPChiRoowOqjvly0WMgXkH7YTiFA4CjFyFILsRCA2ufOOCMUG",
+	"U/9XEAx7/0ArEJ72GlW26jtEV7/M9PNJxrrYhzVyA372goJDwcH7VSlCSKvCQsAVvGURsRZ2YQNgLEa6",
+	"qBBnmTN4CakpQma3M2TeiiRsql3YAnxuBBAjN5ytyC2n9mzKoROlVZ9vIDsEfiieRRvWXm5HRGHdnP+d",
+	"4oO79D0RBQuoHcgPt0xf3FMOPaoq7qw14evXBmdzLbrmurHVPtF85Oy0HHqWTFPGQjFh+oFhIDqqzrpW",
+	"Hg3+feDSF/tDMpNZqkJBFzTVh5XqfNIp2tgtxnb8z7jOA6atyZuGAttMVEps2JYTCV1C6NRnkfA7Fopb",
+	"pitHYQ+IJ1wvzVZSW5lSSNgSto9SidTqh1BgiSEbPwEF2FFEgDe5BlePDYhiVNnKBUCpDNAkPNJGIHIW",
+	"RJuZ1VZEpeXmuqun0jxhlzhe62zWL3c28/323mb9Wm8zd7qOVPC4Nx6dnwdej6t8W65Lm+2MBP08f6FJ",
+	"AidKlWt1+tVrHu/EH57VxrNtJ92AmeJRfcQAmqxtaJVpvIDNU2kAS1wYP08JLYH2fmjVT9xWb6vSBcR+",
+	"At310NtpsKaZfFGlsnne8ABbzTDo+osljN1mXRObSaZtnCGkLpTa0vyA/YEqjW+wgw32qDG458DJzBxV",
+	"jIi2UV0ORtDDMKVapuZUW3Dv63bx/rdMv2H3LKW37CON7ugt27aWiut9PLHDkAWOU7lnjMJvISNNC+iM",
+	"hDRM9g3JR7kx4sjfvDNiBJdxfoadQ/PGsxhqOfJ6c5reMQ1Fr390hUHzHsilH22L5mtNRUzTmMQpF3cG",
+	"sub0kc+z+Uf62BsPfK835yL/d9/PCcjqh2pOk+SqAiNvGEs98sCFbcckp9q9vwWpqV3UpjRmBQz3nLe3",
+	"CuZP+Re2QOrannfC5oa8hfUofWGzq9C10KSv2FSdSh6OjQbhWpGYcqN6NWa72EpvSCh5lX6GwlDOUrM6",
+	"XeR/ARGVqSsIh+R0bAQYmjzQpYIOjbFbtEvIaaQubQfSHYlpmfGF6MwWDVgnNDXHhmTDXjRGVPtDr+dS",
+	"rVC1sdJyb9zr+/2TI//sqH9me58Hw0Hf68l7lqY8Zpe2TW0ujKBe2RufnuDfHxBUcFjz4FfsxN8bB6dn",
+	"dvH1qU57ecN+eG0LwgKjN93RehJTyqxYybmyHQX2XDGvYQrbRQyX8bTytSm1uMyUlvOfDJJty/6heCPP",
+	"i39US5rnyWUwvstcWdvwZ+QXGRZ2IPCxYMs+rNqxFtHre+kazWvzvRSSbyFMxFwtErq0ssDHLI1mVNmc",
+	"mJ7Xg0tCEcO3+GyUik/5XiwaF48+iPeFiJH/rpjBpl9pkhWiiJKp/gDz4DJlovnihj3q3rjX83qZYunP",
+	"BtDzHvf3XPFJwqC1/o44XrqgjUvIwyfIdcoQvu8KYqVpAHsqHFY9W5xoOYVniBWfWMKoYtfRjMVZwrYh",
+	"FCl+SjRL5xVSUc80BcdlRbPIczvQEWRkEftsPSmor7ZrUlCb76X0ii34fYnF98/OvJ7I5ld0qX5K5dwW",
+	"Vg1G8PTD1Fo1RzBTxISmtyx/6ruGzX6ZLZ+c7Iiy9iBvWDrfvMRVCbz2XuIKx1b2Yssyfwk+94qvpSN4",
+	"Dr5WjeHbMve6ube88TI2Gow1mkCBqSXdH7PbPJcdK+KywuASRkMxp0tI9czTQKG+xcOMQxaHcv7ZBUuV",
+	"FDTJ0z4hnwt6oT1BDBqOonOCsDrnd0YUhmdez3qo0eua2x0G/SHIBYZWAM92xstS2qezP9gHZsjRsF/J",
+	"9QxOhkWq5xe7tos57qAXnPnHvl+R9QdbywG1W9iYotSBf99UZQ1y7YeU1Da+Cx25lEpfMqGfKqPWbheM",
+	"pNIkgiGUhy6bvI6LFfBDUXrJ6PgxS8FNMU3lfG3x99NyPSw7mitielrqaQCLaXRYwi8/r2y0G8rwa+Nk",
+	"34X9MWbusKJoGvfqaAM7I1Mp4/KF93L9wdoPf5Iyht7ohqBcISrl1kx8+hZoy9ZIXhzp5n2iCsDce2ng",
+	"Yui9Y3WxU4vQTcky/dNge2tAbjreqZ66TUCATOjJsmYJgKnyojVVAUFlkyP4dl2J9HxZ3ZZJd9N8B2q8",
+	"rX+Ra+rY3adklBsdBf2j4Iz45+Ph2dgfkc83l3XELZyHfcPMXep8wctX/Qq98cDrzWXMp3yD2SziX8ro",
+	"zshrPYMvE+ue+P3LtlieL2KrcvIImR2Y5xC2S3PsB8NLLpztOXZr6MCTHgBvs6CKA/eSkfqVrYFwiIkM",
+	"RShCIbwXwReQ6Wa+dPkLpSZ1lQQGKJ5BxS0jRivAGlZ5Pekhdg1vphXtu++MbrRO2SUNoZWL/f3Pnr0I",
+	"ICfmFq7NJaC5r2Q6D4Kj/kkPjPc3HBCzPxiPzsej854lPPax74/hf72v3uoIp5uMEJy6EbbB8vb7azHJ",
+	"1yJgAOepq6Ox3+blDVPVggz2YJFvzOnfuYTxyC816LLisQeFZPslwRmlY9se3D/Dmm1TRnXm6rBrwoTh",
+	"C/HhJnhXWfa3wbvylC8WDrR5NJBluJY5vqFJgiqwwbaqxPxG0jS2P+6IRu5sNhaM8X2+d5bZXGWB79eH",
+	"3rR1ztaIyoHffyaa7qoa10OUCpk4FBF6TTlTHon5nAmFbRVKEhlRTGvIKacitlGEG/HFb4iXLypLbyFM",
+	"z6h6hwdY+Lec56suFCfuxd+/QOCMDZrBqBn4R4G+n/g9S+85eyC2aEVhyNoZnTdE4xp0dYrL3WHwLiLw",
+	"eyaync1VVLMUqicykTXFsDVhVz5hZ0jlZvhrxaqVyLNFpnqk2iUVFPWqlQg1JjLQBPNyVO1ha8UoDeFq",
+	"1/yRLDgDUNtSHTW3sik6AjztGQkRRvdtYDK72gXtmmp5bKN0FhVR8igyLGckU5eLcoiJexUlsjEJvqjR",
+	"kpvabYGWUOTVWSqFWdZrnYMAtE6s82p+hrQ7COK1uTkL2hqZ0ngw3fUpapjtuwk9C7we3M2HLPc3oYmq",
+	"rIP6o6Mg6BWBZNu4mRtOZ1MMtm5Lc577VSxxYBcslToP81OFW76LOPVG2N+dtpj/bsvaFyzlEgNsoOK8",
+	"O9ayNwrjWA2CW1vXA2N3sG/LUuyBQF1RM8ITqJ6vs3M0dzN9B5JBgePmqD9Mf2Psrjf+3fcCr+8NvKE3",
+	"8k5WI0uD/tEgKDxJcy4u8qv4BO/lmnclSjQ48oPeDpTB/HdjHzHAEsLXvt3DpaFtYrwD3Gez+fJWd8JG",
+	"pmSWbmpe/qkwGJPUfgk9i1xfD2c5VmQlOQ8ZroUI20HGpqeiXRkd6Cy2HXixopSrc/ivjArN9dJiOrau",
+	"oYmSLu/XiQiGzVOxhNrtYOabyhSD0B5mMnH3YObwcBFCas/at2u5ckUinWptWdhweh22LVyd7XvQyJsS",
+	"3Jqz5TKRP7oxULSlY6npgDaPOsNvK4piDpIA0/sTFR6waLWbERuG4FTfs4Cwevz8WURpa+f1vzK+mDOB",
+	"u5BAEYpTzm0DoZjxlEH7Fm/j1LbKmjpH8e/F2BahOPhm+YvMUofFIARfwp0FhqHPZJa6BzYOfZAr9FdU",
+	"U7JI5R8sMlDk9Ryld9RiJzMbBk3Zw9yaBOw96NSB4N7DwtzIOyEZPLlh80Wygyie4udE2+9dRNicLhaQ",
+	"KFIKnIGqjYiOlVCdNkxbXViHCLcy2ffBUpW2p4j2toaQEX9w5A9IEIz7/fHABXHk8SFXDrytjbwpDMQf",
+	"HAUj4g/Hw2A8Oq+FgVjr6lZyefWwN8fLGqjtHT9r4z9fKq9udCf0lHL+1lW+fDrlc7UCK2BjbnUrisAc",
+	"VhghVRVxG0QRpXmSNId5VCx0odgozMMa3MiKvS0UGxjcKsfQHRkoT/Ofb2KjTkq+tMMM/KpdLegfBScG",
+	"Jt2eyi86Y1t/G9QtH9B2ZjasFduFnW3L8rDfhxBdOmi+M+V42rh2UdLYFU3y9opQx1KqUvxN1Xxf1KKE",
+	"mjmHUE5MVIwcNRtHLXE8FJWz3jZxPBR55jgpJ46vs+SVD6RTEvLCFrxtKEikM5qgTD4ceaV/X8kMNHKU",
+	"vovnPz5C+7n4hj7mOZ3Fr//MaLz6zU3KF8VYhdFwQlNzVM5NgKrCaIR/VhcQtUwd1SaNVqazZgZH7YJd",
+	"DIj2Tp/OJ8cUkC6Ek3zgGlpZZNtDoJrbpdqMWgChaKUOhZhhZQdo7Nru3lutju1VWrweh2In4cI680Lx",
+	"hHDxyQp8HVOF78dvdzJwGFkg1ipKrke9iovv9Mg/Kbn4gv62cscVVqvY0rm3P1xsEDqaEPI7FzquXE2Q",
+	"7SWOa7SX75JvgpkmYLavWd+xavaM3rPGQJ36nJ1hcG2i/3w8rkakfkyYMGC8rfGstO2Ni8LhJx3naNTA",
+	"ZJ/ZGqU974QGCxqxN4mM7mSmt0YE8JrFGUSsoTuqKcDU5mmoUsFXcyAsbmFxq2vqDlHqU30PhjQ8vDdL",
+	"K4rWSyG1JFlAInMNz7JJwiMykwmP6bLnFWkco2aXNgzcmKixo827cv4bF1mz7++9uJobt1pgYaMsiy3Q",
+	"trLnnXH2F56CuL9rpCkGwc94aoN8yIGmKZ9O1eFxK05W5uwWJ8tTfT8Zyh9/vPh7r9mwPXSG7dPxsL8+",
+	"F/KsybKN+HcOlu3B2O9XLdsfGb0jCkuqbot+7qi3qqNagpw9Y+EKYO7RAVXZ77NRD8N/nlI/Gw1NtU0W",
+	"NQmckG6jTKu0Zx2/rCzq2+DmJ+j82B1uRjIBD23v/2NDOqXTFswKjvwzEvTHfjDu55hVi/D60sQm0doc",
+	"98bnLRnF/lF/SPzT8ei0GBkuwhUi/LNHU8iIVx9Z+hFqw+TOqaaEaP+o75sBB/1xENgBp1mSXFHraj4x",
+	"ckDpCYQl/JTKueG1Zzmvrb9xI6FaSdPv7+njey7U6tDvucAfBie+15vRZJqvYjCqPmlZRf0NXMWg6fd8",
+	"Ff1hdeh8FcEZ/GDzYOwB26MsO+NBUnJUkovrBRMx/tKHHJiWewyIH4yDk/Fg6Agnv53p3L+f/6u0VSTI",
+	"1V/MFmvP862Vh8m35XuV3Fj4+x+NyTlfv7SEEZ4D2TO8+S1uuyRp7UTozeFeQf2iVstgiV4ZFZ1rJzDs",
+	"2URBnySNe7AVrmx+67iBWjCkIem1ZYLDIBTW7n/HlqqwHP6ED0uhhD+519iiHCOMDfq5gGMRzjKkW+N7",
+	"mjf27Yj/9xN5sCdGskc2si2mf9kd1/8jw4k3QvNdRbtdjYI39HFXfUrTR+uJVIaqR4xMmQvMnMkH61bg",
+	"ikQ0ibLEAF8LVrtFdIbHdoLvzSr48/XN1hbBG/q4KfTDBe4Z7FuAYt8hdTdmmh3AHT5+WoOxa4Ud3bHl",
+	"K6iylIKpWzFWZLCU8idDYQskjgmfG5zx8or1Xt2g4lXrsHqhgMRCr6HYPTj6XYrsA5soros89HX11X61",
+	"h91lWTUb3dhh1ZXyMTlndunRNR4EfAX1Mt5nieYfnFcyXwXl6UKm+oorTaEKYg/y2exjK53+LJOYXEoK",
+	"hAi6i6p3/B7qg7qYWVrLvyglvhiwXWkEY45kUu8xANuYpDKaZamRiwrPe6a4YErZ9fyoDJugMSO/SM2S",
+	"XukFaG2EJZwdcPyGsPGGCmF+sj6/ph+LivO1n9/JW+lOPcPCcH3P3RbmFfcAtl8voBg6uO7PgnOvJ1N+",
+	"ywVNzG7s6hN5K4/xPcX/zXrj0Xn/3OtladIb92ZaL9T49WulqebRsb3x40jOEWPV6+B1PsDXxoUCsJvZ",
+	"V8/gY8oNWbrMZSDKAhaw3pqSXYFRT8dDF3+JFTij5SUauS4+XxkVk0YuWH78e+AFfW9w8sUomNUuWuZ2",
+	"Z1RdVEEX4WdG1VWpF/Ql9pMrtD6q3Cj5+zPY6Hl/RAN2NgzO/JE/CKh/woajs5Oz/ll/dDrq+0W6FlzQ",
+	"Oz5JgTCbxXBhoB5KpH6unP7Dw8Mxv79fmnM/phke/WsoS/4aGNb/3P9tk4nVDX2E4A/F70tFG5R+32TT",
+	"Gx4NfOIPQDZ0FoE55eLtHJjln40A98eCGUhqgDPz6fEfiwLOguH5STDIucyXbWAuH+xrJTfe4g0u0NVY",
+	"fbQFT1yzBZDPgY7b3PrmzaNBMwjGo1O7+UWFMCxmUoCfIegPhqOT0zMD4AuE6Is4TqG73Z89nLN3naVT",
+	"w7A+0pTGXAGMG9xNC9Dteb2ECxb0xr0ziPHK6YoZWCpNE/vusB+coqBuJGh49M93V+YsDH8RtxeZnskU",
+	"N2sou9HkXd89DbFCQIuHxyMsifVv3MlFpnRKE05fv0m5mlBhJr7nMZOf0wSTh7aScNpUeLjF/SnqeQeW",
+	"PejjsO6d5GzVIoMcr2f836Cmaj7PC0nV/S3ch1XG+gujMfkwnfKINTFVQDzEO2htzAW6/izPNI9kpivP",
+	"mthFg6uDzSlPciTGZ6usomAGu/GKUXTaPxnSURwPRv3Rybk/mQSD4SQ+H57502kUW14xOF0l3XZsR4OC",
+	"ge+Twfm5+f86KlTC6zXUJ/AJNNi71iljeoX4+GBBbSA+60nJ1hETiOSb6kiIhHtWknDQ/WhCO2tBVh7d",
+	"zJ1jeVSh+eThP2DjgwKA+OSVatdmvCLJyiOLVMZZpJ2yqI+yRSgs+ZibEy16gga+n0cy3nHRWhSvsq/O",
+	"jAnlWbp1BplbGfnoJbBRLzm6u+x8Ww4r8JvrYbkGcoi+EXvP9Exay3w+4u9/9qitAG81kUadpYivCPq5",
+	"y4M1RP06UVTAT29FDmp26eqDbela5DUVcpNrnSlTgT2XHKDYflV5Mh0KHkxfyQdLoYMRPMgWn0pglL+X",
+	"LfCtQZOHAp0w5on7tWiKVQsAOcvrbLomHMF2JMgex3qHhMWZfToeHBIXxphVfN6XsPPM5pa5/ePAFvt1",
+	"OVqHtg9eORc4z4ZwFe3VIuGt1QBWlvdNCMX3IShFhcNxNXexeHDFFaYLWbpQ6oBptd93fM41i68d3qiK",
+	"3JITnlLlv6ERFFY+Klf86zdTuI8pm/NsXidwfYec/dU2V9vKDFu2xOyoE2YXDTDL29tZknB5GLsie1F3",
+	"6bgVYStzdIux5am+LcpuGXvVPwpW+kKEme8PogX8B/qRQP4XPn1tH690iXhDFY9KIfJbp/DbE9vO7dZB",
+	"JFW1vVkxzf5T+u2Od8cZKec744tL5qlUQclzcUIBhHQt/8un7xiV7DTfSZGM67m8K7TgqGTa89bgnNXt",
+	"H3VKL+Is0bWonaChzKYNqLE9WujcZaz0oPfbj/lQ2P1JZHMnxrun/V16Mm3ViKmr9IASehZg3EUjpmeh",
+	"JiooW1e2MRenyAGWf1dkkjJ6N6VKH2LuTEQFtFyLYxZDtY0yVlcO5yncLa2vewwuJvteim70xkF/fVIq",
+	"SrJvUfBsCo05s6Exg9NxMGyKXu69yaZTpotLLpXMa6rS0TSg47+lIUCI7Y37I/tn0waeUWwnv86tiIFr",
+	"Lt5B0qwduhMS4Bpdb0kIUjaX940dq9uJwW9QKS+LIqYUtF8BHkJYmsrUqEbmWUAOqCCZuBPyQeBP2AQi",
+	"FNABApu/z6hqaFWHcQAumQhX2GwHW7P6bkjFp9YJuyQX+ck6bjqlPGHxp6Kzob2NfL4t0OQiwuUb4GpC",
+	"j99KtY7x1h7MreGt7AdL8FQJFU19yTFRe4vG5Hk0wgYQX+ti2A7zVyxhmilCV+C10jYdeZ81BqpQVBkd",
+	"2RhzQtGAOtg7pTT1KwhD1ZmCLuaQaQ6xHKHgegzKEDyLpJjydM7iKppZDh3DzjbAr/pZfQMMq035X4Fj",
+	"ZdDqDNNWobgTLIMs7qWgcx49Uc4BF4Ye4Bi/qKS05zUdVoozhKK1ksMx+WBwYCpT52COpBAs0iw2b9FQ",
+	"xCWvI4nQ7diOCCvb6RIF6pN1CfzPAO1r/HRD2IYbfWAp6wSsnwKeZ0N1toipbiFO0IX4EvsmtsP5ZxhB",
+	"2U6e8HLebdosVhD2yJU2rAR6W3sEWgqRyZLwGNoLsEQx888pTxWE83kkofgXOijnlCc/2M7YUD3Nivyh",
+	"AI4wWRql7EP6ec1esEASRmLYumzzTIE4BgwG8QdPI+/BbSaH/gquyTb+EopClsMv4nVtd4f9orUulDs2",
+	"RwR9xYb9PjkQjAM08ZiYwzBKhSq2TW75PRP27UEojAwKhB0sRmnKYteJrD+Er8xfI3LAxT1NeExiqmkj",
+	"I9z44ruhCJ83nL5LGmH0vdNdueBFAXGbUQqHG4YDWqjxCg8e3xPdwBW1ImOFQQIwN1OQps5fw37QRl3M",
+	"EliUpa694tvfrtFTY56n9+iFWolQcOEgALcXilPykQLi9OpRf3TBj+niSMlMzxhV+qifhz5iy8UqRRLc",
+	"8MNrbTna6liZOnpgGw7zdy5uYyNJiJj8mKUSiO7qkCxbHfJLfrb1sS8xNOkWqssoRaw16eLj2+PCsKAB",
+	"8FfWBf1OlWcNx1zcc43yr0dSdmvYv/sn1ZqJmDHl5R5ijwAEydRGbiwYvYOOzvms4A9smNYiZPlVC2EN",
+	"L3/KhIC2UFQsSUSTRBGqliKapVLITCVLmH3KdDRDHcNWAs+SygQTqqNZw/A3RbUSgz0smXqARZmCHjnV",
+	"JupcxAbSoDcc0tRE3loVhaRsIVMbxiKkNtCHyKGyST5jeUl22oZFvRX3kkNwTJSymGszniXlC7qEaIbS",
+	"OBzfbhgHA4OIYkzk9klKFjTVwsiJOH9pJPtLw0jvGI2VR+TC7DETtj+e4fz39m9N1V2+eVa523TeujaP",
+	"FJ2pV5IjsDgq9CTCksWVbIhS/ed8KqQ7X798/X8BAAD//w==",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,
