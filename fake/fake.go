@@ -2,7 +2,7 @@
 // do not collide: iVvy answers under /api/1.0/, Invitario under /api/v1/, and
 // Alida under /v1/applications/ and at its token endpoint.
 //
-// The fakes themselves live in fake/ivvy, fake/invitario and fake/alida.
+// The fakes themselves live in fake/ivvyfake, fake/invitariofake and fake/alidafake.
 package fake
 
 import (
@@ -10,9 +10,9 @@ import (
 
 	"github.com/google/uuid"
 
-	alidafake "github.com/invitekit/invitekit/fake/alida"
-	invitariofake "github.com/invitekit/invitekit/fake/invitario"
-	ivvyfake "github.com/invitekit/invitekit/fake/ivvy"
+	alidafake "github.com/invitekit/invitekit/fake/alidafake"
+	invitariofake "github.com/invitekit/invitekit/fake/invitariofake"
+	ivvyfake "github.com/invitekit/invitekit/fake/ivvyfake"
 )
 
 // Demo credentials accepted by the fakes that Demo returns. They are demo

@@ -14,7 +14,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	alidafake "github.com/invitekit/invitekit/fake/alida"
+	alidafake "github.com/invitekit/invitekit/fake/alidafake"
 )
 
 // alidaServer serves a demo Alida fake for one test.

@@ -16,7 +16,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	ivvyfake "github.com/invitekit/invitekit/fake/ivvy"
+	ivvyfake "github.com/invitekit/invitekit/fake/ivvyfake"
 )
 
 func TestEscapeControls(t *testing.T) {

@@ -16,7 +16,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	alidafake "github.com/invitekit/invitekit/fake/alida"
+	alidafake "github.com/invitekit/invitekit/fake/alidafake"
 	"github.com/invitekit/invitekit/gen/alida"
 	"github.com/invitekit/invitekit/internal/httpx"
 )

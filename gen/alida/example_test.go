@@ -6,7 +6,7 @@ import (
 	"net/http/httptest"
 	"time"
 
-	alidafake "github.com/invitekit/invitekit/fake/alida"
+	alidafake "github.com/invitekit/invitekit/fake/alidafake"
 	"github.com/invitekit/invitekit/gen/alida"
 )
 

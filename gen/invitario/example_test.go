@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"net/http/httptest"
 
-	invitariofake "github.com/invitekit/invitekit/fake/invitario"
+	invitariofake "github.com/invitekit/invitekit/fake/invitariofake"
 	"github.com/invitekit/invitekit/gen/invitario"
 )
 

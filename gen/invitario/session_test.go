@@ -19,7 +19,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	invitariofake "github.com/invitekit/invitekit/fake/invitario"
+	invitariofake "github.com/invitekit/invitekit/fake/invitariofake"
 	"github.com/invitekit/invitekit/gen/invitario"
 	"github.com/invitekit/invitekit/internal/httpx"
 	"github.com/invitekit/invitekit/internal/oas"

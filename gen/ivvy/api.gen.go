@@ -54,39 +54,213 @@ func (o Operation) NewResult() any {
 }
 
 var (
-	opBatchProgress         = &Operation{ID: "batchProgress", Method: "POST", Path: "/api/1.0/batch?action=progress", Tags: []string{"batch"}, RetrySafe: true, NotFoundCodes: []int{24105}, Auth: []string{"IWS"}, newResult: func() any { return new(BatchProgress) }}
-	opBatchRepost           = &Operation{ID: "batchRepost", Method: "POST", Path: "/api/1.0/batch?action=repost", Tags: []string{"batch"}, RetrySafe: false, NotFoundCodes: nil, Auth: []string{"IWS"}, newResult: func() any { return new(BatchRepostResult) }}
-	opBatchRestart          = &Operation{ID: "batchRestart", Method: "POST", Path: "/api/1.0/batch?action=restart", Tags: []string{"batch"}, RetrySafe: false, NotFoundCodes: nil, Auth: []string{"IWS"}, newResult: func() any { return new(BatchRestartResult) }}
-	opBatchResults          = &Operation{ID: "batchResults", Method: "POST", Path: "/api/1.0/batch?action=results", Tags: []string{"batch"}, RetrySafe: true, NotFoundCodes: []int{24115}, Auth: []string{"IWS"}, newResult: func() any { return new(BatchResults) }}
-	opBatchRun              = &Operation{ID: "batchRun", Method: "POST", Path: "/api/1.0/batch?action=run", Tags: []string{"batch"}, RetrySafe: false, NotFoundCodes: nil, Auth: []string{"IWS"}, newResult: func() any { return new(BatchRunResult) }}
-	opAddOrUpdateContact    = &Operation{ID: "addOrUpdateContact", Method: "POST", Path: "/api/1.0/contact?action=addOrUpdateContact", Tags: []string{"contact"}, RetrySafe: false, NotFoundCodes: nil, Auth: []string{"IWS"}, newResult: func() any { return new(AddOrUpdateResult) }}
-	opGetContact            = &Operation{ID: "getContact", Method: "POST", Path: "/api/1.0/contact?action=getContact", Tags: []string{"contact"}, RetrySafe: true, NotFoundCodes: []int{24096}, Auth: []string{"IWS"}, newResult: func() any { return new(Contact) }}
-	opGetContactList        = &Operation{ID: "getContactList", Method: "POST", Path: "/api/1.0/contact?action=getContactList", Tags: []string{"contact"}, RetrySafe: true, NotFoundCodes: nil, Auth: []string{"IWS"}, Iterator: "Contacts", newResult: func() any { return new(ContactCollection) }}
-	opAddOrUpdateEvent      = &Operation{ID: "addOrUpdateEvent", Method: "POST", Path: "/api/1.0/event?action=addOrUpdateEvent", Tags: []string{"event"}, RetrySafe: false, NotFoundCodes: nil, Auth: []string{"IWS"}, newResult: func() any { return new(AddOrUpdateResult) }}
-	opCreateLoginToken      = &Operation{ID: "createLoginToken", Method: "POST", Path: "/api/1.0/event?action=createLoginToken", Tags: []string{"event"}, RetrySafe: false, NotFoundCodes: []int{24098}, Auth: []string{"IWS"}, newResult: func() any { return new(LoginToken) }}
-	opGetAttendee           = &Operation{ID: "getAttendee", Method: "POST", Path: "/api/1.0/event?action=getAttendee", Tags: []string{"event"}, RetrySafe: true, NotFoundCodes: []int{24211, 24213}, Auth: []string{"IWS"}, newResult: func() any { return new(Attendee) }}
-	opGetAttendeeList       = &Operation{ID: "getAttendeeList", Method: "POST", Path: "/api/1.0/event?action=getAttendeeList", Tags: []string{"event"}, RetrySafe: true, NotFoundCodes: []int{24210}, Auth: []string{"IWS"}, Iterator: "Attendees", newResult: func() any { return new(AttendeeCollection) }}
-	opGetEvent              = &Operation{ID: "getEvent", Method: "POST", Path: "/api/1.0/event?action=getEvent", Tags: []string{"event"}, RetrySafe: true, NotFoundCodes: []int{24097}, Auth: []string{"IWS"}, newResult: func() any { return new(Event) }}
-	opGetEventList          = &Operation{ID: "getEventList", Method: "POST", Path: "/api/1.0/event?action=getEventList", Tags: []string{"event"}, RetrySafe: true, NotFoundCodes: nil, Auth: []string{"IWS"}, Iterator: "Events", newResult: func() any { return new(EventCollection) }}
-	opGetInvitedContactList = &Operation{ID: "getInvitedContactList", Method: "POST", Path: "/api/1.0/event?action=getInvitedContactList", Tags: []string{"event"}, RetrySafe: true, NotFoundCodes: nil, Auth: []string{"IWS"}, Iterator: "InvitedContacts", newResult: func() any { return new(InvitedContactCollection) }}
-	opGetRegistration       = &Operation{ID: "getRegistration", Method: "POST", Path: "/api/1.0/event?action=getRegistration", Tags: []string{"event"}, RetrySafe: true, NotFoundCodes: []int{24207, 24209}, Auth: []string{"IWS"}, newResult: func() any { return new(Registration) }}
-	opGetRegistrationList   = &Operation{ID: "getRegistrationList", Method: "POST", Path: "/api/1.0/event?action=getRegistrationList", Tags: []string{"event"}, RetrySafe: true, NotFoundCodes: []int{24206}, Auth: []string{"IWS"}, Iterator: "Registrations", newResult: func() any { return new(RegistrationCollection) }}
-	opGetSessionList        = &Operation{ID: "getSessionList", Method: "POST", Path: "/api/1.0/event?action=getSessionList", Tags: []string{"event"}, RetrySafe: true, NotFoundCodes: []int{24456}, Auth: []string{"IWS"}, Iterator: "Sessions", newResult: func() any { return new(EventSessionCollection) }}
-	opGetSpeakerList        = &Operation{ID: "getSpeakerList", Method: "POST", Path: "/api/1.0/event?action=getSpeakerList", Tags: []string{"event"}, RetrySafe: true, NotFoundCodes: []int{24101, 24124}, Auth: []string{"IWS"}, Iterator: "Speakers", newResult: func() any { return new(SpeakerCollection) }}
-	opGetSponsorshipList    = &Operation{ID: "getSponsorshipList", Method: "POST", Path: "/api/1.0/event?action=getSponsorshipList", Tags: []string{"event"}, RetrySafe: true, NotFoundCodes: []int{24094, 24100}, Auth: []string{"IWS"}, Iterator: "Sponsors", newResult: func() any { return new(SponsorCollection) }}
-	opInviteContacts        = &Operation{ID: "inviteContacts", Method: "POST", Path: "/api/1.0/event?action=inviteContacts", Tags: []string{"event"}, RetrySafe: false, NotFoundCodes: nil, Auth: []string{"IWS"}, newResult: func() any { return new(InviteContactsResult) }}
-	opPing                  = &Operation{ID: "ping", Method: "POST", Path: "/api/1.0/test?action=ping", Tags: []string{"test"}, RetrySafe: true, NotFoundCodes: nil, Auth: []string{"IWS"}, newResult: func() any { return new(PingResult) }}
+	opAddErrorReport                            = &Operation{ID: "addErrorReport", Method: "POST", Path: "/api/1.0/account?action=addErrorReport", Tags: []string{"account"}, RetrySafe: false, NotFoundCodes: nil, Auth: []string{"IWS"}, newResult: func() any { return new(AddOrUpdateResult) }}
+	opAddOrUpdateCostCenter                     = &Operation{ID: "addOrUpdateCostCenter", Method: "POST", Path: "/api/1.0/account?action=addOrUpdateCostCenter", Tags: []string{"account"}, RetrySafe: false, NotFoundCodes: nil, Auth: []string{"IWS"}, newResult: func() any { return new(AddOrUpdateResult) }}
+	opAccountGetCostCenterList                  = &Operation{ID: "accountGetCostCenterList", Method: "POST", Path: "/api/1.0/account?action=getCostCenterList", Tags: []string{"account"}, RetrySafe: true, NotFoundCodes: nil, Auth: []string{"IWS"}, Iterator: "AccountCostCenters", newResult: func() any { return new(AccountCostCenterCollection) }}
+	opGetEmailLogList                           = &Operation{ID: "getEmailLogList", Method: "POST", Path: "/api/1.0/account?action=getEmailLogList", Tags: []string{"account"}, RetrySafe: true, NotFoundCodes: nil, Auth: []string{"IWS"}, Iterator: "EmailLogs", newResult: func() any { return new(EmailLogCollection) }}
+	opGetIndustryList                           = &Operation{ID: "getIndustryList", Method: "POST", Path: "/api/1.0/account?action=getIndustryList", Tags: []string{"account"}, RetrySafe: true, NotFoundCodes: nil, Auth: []string{"IWS"}, Iterator: "Industries", newResult: func() any { return new(AccountIndustryCollection) }}
+	opGetUserList                               = &Operation{ID: "getUserList", Method: "POST", Path: "/api/1.0/account?action=getUserList", Tags: []string{"account"}, RetrySafe: true, NotFoundCodes: nil, Auth: []string{"IWS"}, Iterator: "Users", newResult: func() any { return new(AccountUserCollection) }}
+	opSubscribeToNotifications                  = &Operation{ID: "subscribeToNotifications", Method: "POST", Path: "/api/1.0/account?action=subscribeToNotifications", Tags: []string{"account"}, RetrySafe: false, NotFoundCodes: nil, Auth: []string{"IWS"}, newResult: func() any { return new(NotificationSubscriptions) }}
+	opUnsubscribeFromNotifications              = &Operation{ID: "unsubscribeFromNotifications", Method: "POST", Path: "/api/1.0/account?action=unsubscribeFromNotifications", Tags: []string{"account"}, RetrySafe: false, NotFoundCodes: nil, Auth: []string{"IWS"}, newResult: func() any { return new(NotificationUnsubscribeResults) }}
+	opBatchProgress                             = &Operation{ID: "batchProgress", Method: "POST", Path: "/api/1.0/batch?action=progress", Tags: []string{"batch"}, RetrySafe: true, NotFoundCodes: []int{24105}, Auth: []string{"IWS"}, newResult: func() any { return new(BatchProgress) }}
+	opBatchRepost                               = &Operation{ID: "batchRepost", Method: "POST", Path: "/api/1.0/batch?action=repost", Tags: []string{"batch"}, RetrySafe: false, NotFoundCodes: nil, Auth: []string{"IWS"}, newResult: func() any { return new(BatchRepostResult) }}
+	opBatchRestart                              = &Operation{ID: "batchRestart", Method: "POST", Path: "/api/1.0/batch?action=restart", Tags: []string{"batch"}, RetrySafe: false, NotFoundCodes: nil, Auth: []string{"IWS"}, newResult: func() any { return new(BatchRestartResult) }}
+	opBatchResults                              = &Operation{ID: "batchResults", Method: "POST", Path: "/api/1.0/batch?action=results", Tags: []string{"batch"}, RetrySafe: true, NotFoundCodes: []int{24115}, Auth: []string{"IWS"}, newResult: func() any { return new(BatchResults) }}
+	opBatchRun                                  = &Operation{ID: "batchRun", Method: "POST", Path: "/api/1.0/batch?action=run", Tags: []string{"batch"}, RetrySafe: false, NotFoundCodes: nil, Auth: []string{"IWS"}, newResult: func() any { return new(BatchRunResult) }}
+	opAddContactsToSubscriptionGroup            = &Operation{ID: "addContactsToSubscriptionGroup", Method: "POST", Path: "/api/1.0/contact?action=addContactsToSubscriptionGroup", Tags: []string{"contact"}, RetrySafe: false, NotFoundCodes: nil, Auth: []string{"IWS"}, newResult: func() any { return new(SubscriptionGroupContactResults) }}
+	opAddOrUpdateCompany                        = &Operation{ID: "addOrUpdateCompany", Method: "POST", Path: "/api/1.0/contact?action=addOrUpdateCompany", Tags: []string{"contact"}, RetrySafe: false, NotFoundCodes: nil, Auth: []string{"IWS"}, newResult: func() any { return new(AddOrUpdateResult) }}
+	opAddOrUpdateCompanyNote                    = &Operation{ID: "addOrUpdateCompanyNote", Method: "POST", Path: "/api/1.0/contact?action=addOrUpdateCompanyNote", Tags: []string{"contact"}, RetrySafe: false, NotFoundCodes: nil, Auth: []string{"IWS"}, newResult: func() any { return new(AddOrUpdateResult) }}
+	opAddOrUpdateContact                        = &Operation{ID: "addOrUpdateContact", Method: "POST", Path: "/api/1.0/contact?action=addOrUpdateContact", Tags: []string{"contact"}, RetrySafe: false, NotFoundCodes: nil, Auth: []string{"IWS"}, newResult: func() any { return new(AddOrUpdateResult) }}
+	opAddOrUpdateContactNote                    = &Operation{ID: "addOrUpdateContactNote", Method: "POST", Path: "/api/1.0/contact?action=addOrUpdateContactNote", Tags: []string{"contact"}, RetrySafe: false, NotFoundCodes: nil, Auth: []string{"IWS"}, newResult: func() any { return new(AddOrUpdateResult) }}
+	opAddOrUpdateLead                           = &Operation{ID: "addOrUpdateLead", Method: "POST", Path: "/api/1.0/contact?action=addOrUpdateLead", Tags: []string{"contact"}, RetrySafe: false, NotFoundCodes: []int{24216}, Auth: []string{"IWS"}, newResult: func() any { return new(AddOrUpdateResult) }}
+	opGetCompany                                = &Operation{ID: "getCompany", Method: "POST", Path: "/api/1.0/contact?action=getCompany", Tags: []string{"contact"}, RetrySafe: true, NotFoundCodes: []int{24153}, Auth: []string{"IWS"}, newResult: func() any { return new(Company) }}
+	opGetCompanyCustomFieldDefinition           = &Operation{ID: "getCompanyCustomFieldDefinition", Method: "POST", Path: "/api/1.0/contact?action=getCompanyCustomFieldDefinition", Tags: []string{"contact"}, RetrySafe: true, NotFoundCodes: nil, Auth: []string{"IWS"}, newResult: func() any { return new(CustomFieldDefinitionList) }}
+	opGetCompanyList                            = &Operation{ID: "getCompanyList", Method: "POST", Path: "/api/1.0/contact?action=getCompanyList", Tags: []string{"contact"}, RetrySafe: true, NotFoundCodes: nil, Auth: []string{"IWS"}, Iterator: "Companies", newResult: func() any { return new(CompanyCollection) }}
+	opGetCompanyNoteList                        = &Operation{ID: "getCompanyNoteList", Method: "POST", Path: "/api/1.0/contact?action=getCompanyNoteList", Tags: []string{"contact"}, RetrySafe: true, NotFoundCodes: nil, Auth: []string{"IWS"}, Iterator: "CompanyNotes", newResult: func() any { return new(CompanyNoteCollection) }}
+	opGetContact                                = &Operation{ID: "getContact", Method: "POST", Path: "/api/1.0/contact?action=getContact", Tags: []string{"contact"}, RetrySafe: true, NotFoundCodes: []int{24096}, Auth: []string{"IWS"}, newResult: func() any { return new(Contact) }}
+	opGetContactList                            = &Operation{ID: "getContactList", Method: "POST", Path: "/api/1.0/contact?action=getContactList", Tags: []string{"contact"}, RetrySafe: true, NotFoundCodes: nil, Auth: []string{"IWS"}, Iterator: "Contacts", newResult: func() any { return new(ContactCollection) }}
+	opGetContactNoteList                        = &Operation{ID: "getContactNoteList", Method: "POST", Path: "/api/1.0/contact?action=getContactNoteList", Tags: []string{"contact"}, RetrySafe: true, NotFoundCodes: nil, Auth: []string{"IWS"}, Iterator: "ContactNotes", newResult: func() any { return new(ContactNoteCollection) }}
+	opGetCustomFieldDefinition                  = &Operation{ID: "getCustomFieldDefinition", Method: "POST", Path: "/api/1.0/contact?action=getCustomFieldDefinition", Tags: []string{"contact"}, RetrySafe: true, NotFoundCodes: nil, Auth: []string{"IWS"}, newResult: func() any { return new(CustomFieldDefinitionList) }}
+	opGetSubscriptionGroupList                  = &Operation{ID: "getSubscriptionGroupList", Method: "POST", Path: "/api/1.0/contact?action=getSubscriptionGroupList", Tags: []string{"contact"}, RetrySafe: true, NotFoundCodes: nil, Auth: []string{"IWS"}, newResult: func() any { return new(SubscriptionGroupList) }}
+	opRemoveContactsFromSubscriptionGroup       = &Operation{ID: "removeContactsFromSubscriptionGroup", Method: "POST", Path: "/api/1.0/contact?action=removeContactsFromSubscriptionGroup", Tags: []string{"contact"}, RetrySafe: false, NotFoundCodes: nil, Auth: []string{"IWS"}, newResult: func() any { return new(SubscriptionGroupContactResults) }}
+	opAddOrUpdateActivity                       = &Operation{ID: "addOrUpdateActivity", Method: "POST", Path: "/api/1.0/crm?action=addOrUpdateActivity", Tags: []string{"crm"}, RetrySafe: false, NotFoundCodes: []int{24397, 24398, 24399, 24400}, Auth: []string{"IWS"}, newResult: func() any { return new(AddOrUpdateResult) }}
+	opAddOrUpdateActivityPurpose                = &Operation{ID: "addOrUpdateActivityPurpose", Method: "POST", Path: "/api/1.0/crm?action=addOrUpdateActivityPurpose", Tags: []string{"crm"}, RetrySafe: false, NotFoundCodes: []int{24300}, Auth: []string{"IWS"}, newResult: func() any { return new(AddOrUpdateResult) }}
+	opAddOrUpdateLeadChannel                    = &Operation{ID: "addOrUpdateLeadChannel", Method: "POST", Path: "/api/1.0/crm?action=addOrUpdateLeadChannel", Tags: []string{"crm"}, RetrySafe: false, NotFoundCodes: []int{24376}, Auth: []string{"IWS"}, newResult: func() any { return new(AddOrUpdateResult) }}
+	opAddOrUpdateLeadNote                       = &Operation{ID: "addOrUpdateLeadNote", Method: "POST", Path: "/api/1.0/crm?action=addOrUpdateLeadNote", Tags: []string{"crm"}, RetrySafe: false, NotFoundCodes: []int{24434, 24441}, Auth: []string{"IWS"}, newResult: func() any { return new(AddOrUpdateResult) }}
+	opAddOrUpdateLeadQuality                    = &Operation{ID: "addOrUpdateLeadQuality", Method: "POST", Path: "/api/1.0/crm?action=addOrUpdateLeadQuality", Tags: []string{"crm"}, RetrySafe: false, NotFoundCodes: []int{24304}, Auth: []string{"IWS"}, newResult: func() any { return new(AddOrUpdateResult) }}
+	opAddOrUpdateLeadSource                     = &Operation{ID: "addOrUpdateLeadSource", Method: "POST", Path: "/api/1.0/crm?action=addOrUpdateLeadSource", Tags: []string{"crm"}, RetrySafe: false, NotFoundCodes: []int{24325}, Auth: []string{"IWS"}, newResult: func() any { return new(AddOrUpdateResult) }}
+	opAddOrUpdateLeadStage                      = &Operation{ID: "addOrUpdateLeadStage", Method: "POST", Path: "/api/1.0/crm?action=addOrUpdateLeadStage", Tags: []string{"crm"}, RetrySafe: false, NotFoundCodes: []int{24320}, Auth: []string{"IWS"}, newResult: func() any { return new(AddOrUpdateResult) }}
+	opAddOrUpdateLeadType                       = &Operation{ID: "addOrUpdateLeadType", Method: "POST", Path: "/api/1.0/crm?action=addOrUpdateLeadType", Tags: []string{"crm"}, RetrySafe: false, NotFoundCodes: []int{24381}, Auth: []string{"IWS"}, newResult: func() any { return new(AddOrUpdateResult) }}
+	opAddOrUpdateTask                           = &Operation{ID: "addOrUpdateTask", Method: "POST", Path: "/api/1.0/crm?action=addOrUpdateTask", Tags: []string{"crm"}, RetrySafe: false, NotFoundCodes: []int{24389, 24390, 24391, 24392}, Auth: []string{"IWS"}, newResult: func() any { return new(AddOrUpdateResult) }}
+	opGetActivityList                           = &Operation{ID: "getActivityList", Method: "POST", Path: "/api/1.0/crm?action=getActivityList", Tags: []string{"crm"}, RetrySafe: true, NotFoundCodes: nil, Auth: []string{"IWS"}, Iterator: "Activities", newResult: func() any { return new(ActivityCollection) }}
+	opGetLeadChannelList                        = &Operation{ID: "getLeadChannelList", Method: "POST", Path: "/api/1.0/crm?action=getLeadChannelList", Tags: []string{"crm"}, RetrySafe: true, NotFoundCodes: nil, Auth: []string{"IWS"}, Iterator: "LeadChannels", newResult: func() any { return new(LeadChannelCollection) }}
+	opGetLeadList                               = &Operation{ID: "getLeadList", Method: "POST", Path: "/api/1.0/crm?action=getLeadList", Tags: []string{"crm"}, RetrySafe: true, NotFoundCodes: nil, Auth: []string{"IWS"}, Iterator: "Leads", newResult: func() any { return new(LeadCollection) }}
+	opGetLeadNoteList                           = &Operation{ID: "getLeadNoteList", Method: "POST", Path: "/api/1.0/crm?action=getLeadNoteList", Tags: []string{"crm"}, RetrySafe: true, NotFoundCodes: nil, Auth: []string{"IWS"}, Iterator: "LeadNotes", newResult: func() any { return new(LeadNoteCollection) }}
+	opGetLeadQualityList                        = &Operation{ID: "getLeadQualityList", Method: "POST", Path: "/api/1.0/crm?action=getLeadQualityList", Tags: []string{"crm"}, RetrySafe: true, NotFoundCodes: nil, Auth: []string{"IWS"}, Iterator: "LeadQualities", newResult: func() any { return new(LeadQualityCollection) }}
+	opGetLeadSourceList                         = &Operation{ID: "getLeadSourceList", Method: "POST", Path: "/api/1.0/crm?action=getLeadSourceList", Tags: []string{"crm"}, RetrySafe: true, NotFoundCodes: nil, Auth: []string{"IWS"}, Iterator: "LeadSources", newResult: func() any { return new(LeadSourceCollection) }}
+	opGetLeadStageList                          = &Operation{ID: "getLeadStageList", Method: "POST", Path: "/api/1.0/crm?action=getLeadStageList", Tags: []string{"crm"}, RetrySafe: true, NotFoundCodes: nil, Auth: []string{"IWS"}, Iterator: "LeadStages", newResult: func() any { return new(LeadStageCollection) }}
+	opGetLeadTypeList                           = &Operation{ID: "getLeadTypeList", Method: "POST", Path: "/api/1.0/crm?action=getLeadTypeList", Tags: []string{"crm"}, RetrySafe: true, NotFoundCodes: nil, Auth: []string{"IWS"}, Iterator: "LeadTypes", newResult: func() any { return new(LeadTypeCollection) }}
+	opGetOpportunityList                        = &Operation{ID: "getOpportunityList", Method: "POST", Path: "/api/1.0/crm?action=getOpportunityList", Tags: []string{"crm"}, RetrySafe: true, NotFoundCodes: nil, Auth: []string{"IWS"}, Iterator: "Opportunities", newResult: func() any { return new(OpportunityCollection) }}
+	opGetOpportunityNoteList                    = &Operation{ID: "getOpportunityNoteList", Method: "POST", Path: "/api/1.0/crm?action=getOpportunityNoteList", Tags: []string{"crm"}, RetrySafe: true, NotFoundCodes: nil, Auth: []string{"IWS"}, Iterator: "OpportunityNotes", newResult: func() any { return new(OpportunityNoteCollection) }}
+	opGetTaskList                               = &Operation{ID: "getTaskList", Method: "POST", Path: "/api/1.0/crm?action=getTaskList", Tags: []string{"crm"}, RetrySafe: true, NotFoundCodes: nil, Auth: []string{"IWS"}, Iterator: "Tasks", newResult: func() any { return new(TaskCollection) }}
+	opAddOrUpdateEvent                          = &Operation{ID: "addOrUpdateEvent", Method: "POST", Path: "/api/1.0/event?action=addOrUpdateEvent", Tags: []string{"event"}, RetrySafe: false, NotFoundCodes: nil, Auth: []string{"IWS"}, newResult: func() any { return new(AddOrUpdateResult) }}
+	opCreateLoginToken                          = &Operation{ID: "createLoginToken", Method: "POST", Path: "/api/1.0/event?action=createLoginToken", Tags: []string{"event"}, RetrySafe: false, NotFoundCodes: []int{24098}, Auth: []string{"IWS"}, newResult: func() any { return new(LoginToken) }}
+	opGetAttendee                               = &Operation{ID: "getAttendee", Method: "POST", Path: "/api/1.0/event?action=getAttendee", Tags: []string{"event"}, RetrySafe: true, NotFoundCodes: []int{24211, 24213}, Auth: []string{"IWS"}, newResult: func() any { return new(Attendee) }}
+	opGetAttendeeList                           = &Operation{ID: "getAttendeeList", Method: "POST", Path: "/api/1.0/event?action=getAttendeeList", Tags: []string{"event"}, RetrySafe: true, NotFoundCodes: []int{24210}, Auth: []string{"IWS"}, Iterator: "Attendees", newResult: func() any { return new(AttendeeCollection) }}
+	opGetEvent                                  = &Operation{ID: "getEvent", Method: "POST", Path: "/api/1.0/event?action=getEvent", Tags: []string{"event"}, RetrySafe: true, NotFoundCodes: []int{24097}, Auth: []string{"IWS"}, newResult: func() any { return new(Event) }}
+	opGetEventList                              = &Operation{ID: "getEventList", Method: "POST", Path: "/api/1.0/event?action=getEventList", Tags: []string{"event"}, RetrySafe: true, NotFoundCodes: nil, Auth: []string{"IWS"}, Iterator: "Events", newResult: func() any { return new(EventCollection) }}
+	opGetInvitedContactList                     = &Operation{ID: "getInvitedContactList", Method: "POST", Path: "/api/1.0/event?action=getInvitedContactList", Tags: []string{"event"}, RetrySafe: true, NotFoundCodes: nil, Auth: []string{"IWS"}, Iterator: "InvitedContacts", newResult: func() any { return new(InvitedContactCollection) }}
+	opGetRegistration                           = &Operation{ID: "getRegistration", Method: "POST", Path: "/api/1.0/event?action=getRegistration", Tags: []string{"event"}, RetrySafe: true, NotFoundCodes: []int{24207, 24209}, Auth: []string{"IWS"}, newResult: func() any { return new(Registration) }}
+	opGetRegistrationList                       = &Operation{ID: "getRegistrationList", Method: "POST", Path: "/api/1.0/event?action=getRegistrationList", Tags: []string{"event"}, RetrySafe: true, NotFoundCodes: []int{24206}, Auth: []string{"IWS"}, Iterator: "Registrations", newResult: func() any { return new(RegistrationCollection) }}
+	opGetSessionList                            = &Operation{ID: "getSessionList", Method: "POST", Path: "/api/1.0/event?action=getSessionList", Tags: []string{"event"}, RetrySafe: true, NotFoundCodes: []int{24456}, Auth: []string{"IWS"}, Iterator: "Sessions", newResult: func() any { return new(EventSessionCollection) }}
+	opGetSpeakerList                            = &Operation{ID: "getSpeakerList", Method: "POST", Path: "/api/1.0/event?action=getSpeakerList", Tags: []string{"event"}, RetrySafe: true, NotFoundCodes: []int{24101, 24124}, Auth: []string{"IWS"}, Iterator: "Speakers", newResult: func() any { return new(SpeakerCollection) }}
+	opGetSponsorshipList                        = &Operation{ID: "getSponsorshipList", Method: "POST", Path: "/api/1.0/event?action=getSponsorshipList", Tags: []string{"event"}, RetrySafe: true, NotFoundCodes: []int{24094, 24100}, Auth: []string{"IWS"}, Iterator: "Sponsors", newResult: func() any { return new(SponsorCollection) }}
+	opInviteContacts                            = &Operation{ID: "inviteContacts", Method: "POST", Path: "/api/1.0/event?action=inviteContacts", Tags: []string{"event"}, RetrySafe: false, NotFoundCodes: nil, Auth: []string{"IWS"}, newResult: func() any { return new(InviteContactsResult) }}
+	opAddPayment                                = &Operation{ID: "addPayment", Method: "POST", Path: "/api/1.0/invoice?action=addPayment", Tags: []string{"invoice"}, RetrySafe: false, NotFoundCodes: []int{24238}, Auth: []string{"IWS"}, newResult: func() any { return new(AddOrUpdateResult) }}
+	opGetCreditNote                             = &Operation{ID: "getCreditNote", Method: "POST", Path: "/api/1.0/invoice?action=getCreditNote", Tags: []string{"invoice"}, RetrySafe: true, NotFoundCodes: []int{24406}, Auth: []string{"IWS"}, newResult: func() any { return new(CreditNote) }}
+	opGetCreditNoteList                         = &Operation{ID: "getCreditNoteList", Method: "POST", Path: "/api/1.0/invoice?action=getCreditNoteList", Tags: []string{"invoice"}, RetrySafe: true, NotFoundCodes: nil, Auth: []string{"IWS"}, Iterator: "CreditNotes", newResult: func() any { return new(CreditNoteCollection) }}
+	opGetInvoice                                = &Operation{ID: "getInvoice", Method: "POST", Path: "/api/1.0/invoice?action=getInvoice", Tags: []string{"invoice"}, RetrySafe: true, NotFoundCodes: []int{24137}, Auth: []string{"IWS"}, newResult: func() any { return new(Invoice) }}
+	opGetInvoiceList                            = &Operation{ID: "getInvoiceList", Method: "POST", Path: "/api/1.0/invoice?action=getInvoiceList", Tags: []string{"invoice"}, RetrySafe: true, NotFoundCodes: nil, Auth: []string{"IWS"}, Iterator: "Invoices", newResult: func() any { return new(InvoiceCollection) }}
+	opGetOptions                                = &Operation{ID: "getOptions", Method: "POST", Path: "/api/1.0/invoice?action=getOptions", Tags: []string{"invoice"}, RetrySafe: true, NotFoundCodes: nil, Auth: []string{"IWS"}, newResult: func() any { return new(InvoiceOptions) }}
+	opPartnerGetVenue                           = &Operation{ID: "partnerGetVenue", Method: "POST", Path: "/api/1.0/partner?action=getVenue", Tags: []string{"partner"}, RetrySafe: true, NotFoundCodes: nil, Auth: []string{"IWS"}, newResult: func() any { return new(PartnerVenue) }}
+	opPartnerGetVenueList                       = &Operation{ID: "partnerGetVenueList", Method: "POST", Path: "/api/1.0/partner?action=getVenueList", Tags: []string{"partner"}, RetrySafe: true, NotFoundCodes: nil, Auth: []string{"IWS"}, Iterator: "PartnerVenues", newResult: func() any { return new(PartnerVenueCollection) }}
+	opPing                                      = &Operation{ID: "ping", Method: "POST", Path: "/api/1.0/test?action=ping", Tags: []string{"test"}, RetrySafe: true, NotFoundCodes: nil, Auth: []string{"IWS"}, newResult: func() any { return new(PingResult) }}
+	opAddItemsToBooking                         = &Operation{ID: "addItemsToBooking", Method: "POST", Path: "/api/1.0/venue?action=addItemsToBooking", Tags: []string{"venue"}, RetrySafe: false, NotFoundCodes: nil, Auth: []string{"IWS"}, newResult: func() any { return new(AddItemsToBookingResult) }}
+	opAddOrUpdateBooking                        = &Operation{ID: "addOrUpdateBooking", Method: "POST", Path: "/api/1.0/venue?action=addOrUpdateBooking", Tags: []string{"venue"}, RetrySafe: false, NotFoundCodes: nil, Auth: []string{"IWS"}, newResult: func() any { return new(BookingSaveResult) }}
+	opAddOrUpdateBookingAccommodation           = &Operation{ID: "addOrUpdateBookingAccommodation", Method: "POST", Path: "/api/1.0/venue?action=addOrUpdateBookingAccommodation", Tags: []string{"venue"}, RetrySafe: false, NotFoundCodes: nil, Auth: []string{"IWS"}, newResult: func() any { return new(AddOrUpdateResult) }}
+	opAddOrUpdateBookingAttendee                = &Operation{ID: "addOrUpdateBookingAttendee", Method: "POST", Path: "/api/1.0/venue?action=addOrUpdateBookingAttendee", Tags: []string{"venue"}, RetrySafe: false, NotFoundCodes: []int{24410, 24411}, Auth: []string{"IWS"}, newResult: func() any { return new(BookingSaveResult) }}
+	opAddOrUpdateBookingNote                    = &Operation{ID: "addOrUpdateBookingNote", Method: "POST", Path: "/api/1.0/venue?action=addOrUpdateBookingNote", Tags: []string{"venue"}, RetrySafe: false, NotFoundCodes: []int{24442}, Auth: []string{"IWS"}, newResult: func() any { return new(BookingSaveResult) }}
+	opAddOrUpdateBookingPackage                 = &Operation{ID: "addOrUpdateBookingPackage", Method: "POST", Path: "/api/1.0/venue?action=addOrUpdateBookingPackage", Tags: []string{"venue"}, RetrySafe: false, NotFoundCodes: []int{23026, 24458, 24459}, Auth: []string{"IWS"}, newResult: func() any { return new(BookingSaveResult) }}
+	opAddOrUpdateBookingRoomReservation         = &Operation{ID: "addOrUpdateBookingRoomReservation", Method: "POST", Path: "/api/1.0/venue?action=addOrUpdateBookingRoomReservation", Tags: []string{"venue"}, RetrySafe: false, NotFoundCodes: nil, Auth: []string{"IWS"}, newResult: func() any { return new(VenueRoomReservationSaveResult) }}
+	opAddOrUpdateBookingSession                 = &Operation{ID: "addOrUpdateBookingSession", Method: "POST", Path: "/api/1.0/venue?action=addOrUpdateBookingSession", Tags: []string{"venue"}, RetrySafe: false, NotFoundCodes: []int{24360, 24361}, Auth: []string{"IWS"}, newResult: func() any { return new(BookingSaveResult) }}
+	opAddOrUpdateBookingSessionBeverage         = &Operation{ID: "addOrUpdateBookingSessionBeverage", Method: "POST", Path: "/api/1.0/venue?action=addOrUpdateBookingSessionBeverage", Tags: []string{"venue"}, RetrySafe: false, NotFoundCodes: nil, Auth: []string{"IWS"}, newResult: func() any { return new(BookingSaveResult) }}
+	opAddOrUpdateBookingSessionMenu             = &Operation{ID: "addOrUpdateBookingSessionMenu", Method: "POST", Path: "/api/1.0/venue?action=addOrUpdateBookingSessionMenu", Tags: []string{"venue"}, RetrySafe: false, NotFoundCodes: nil, Auth: []string{"IWS"}, newResult: func() any { return new(BookingSaveResult) }}
+	opAddOrUpdateBookingSessionResource         = &Operation{ID: "addOrUpdateBookingSessionResource", Method: "POST", Path: "/api/1.0/venue?action=addOrUpdateBookingSessionResource", Tags: []string{"venue"}, RetrySafe: false, NotFoundCodes: []int{24338, 24339}, Auth: []string{"IWS"}, newResult: func() any { return new(BookingSaveResult) }}
+	opAddOrUpdateFunctionSpace                  = &Operation{ID: "addOrUpdateFunctionSpace", Method: "POST", Path: "/api/1.0/venue?action=addOrUpdateFunctionSpace", Tags: []string{"venue"}, RetrySafe: false, NotFoundCodes: []int{24385}, Auth: []string{"IWS"}, newResult: func() any { return new(AddOrUpdateResult) }}
+	opAddOrUpdateFunctionSpaceCategory          = &Operation{ID: "addOrUpdateFunctionSpaceCategory", Method: "POST", Path: "/api/1.0/venue?action=addOrUpdateFunctionSpaceCategory", Tags: []string{"venue"}, RetrySafe: false, NotFoundCodes: []int{24308}, Auth: []string{"IWS"}, newResult: func() any { return new(AddOrUpdateResult) }}
+	opAddOrUpdateGuestRoom                      = &Operation{ID: "addOrUpdateGuestRoom", Method: "POST", Path: "/api/1.0/venue?action=addOrUpdateGuestRoom", Tags: []string{"venue"}, RetrySafe: false, NotFoundCodes: []int{24312}, Auth: []string{"IWS"}, newResult: func() any { return new(AddOrUpdateResult) }}
+	opAddOrUpdateOpportunity                    = &Operation{ID: "addOrUpdateOpportunity", Method: "POST", Path: "/api/1.0/venue?action=addOrUpdateOpportunity", Tags: []string{"venue"}, RetrySafe: false, NotFoundCodes: []int{24222}, Auth: []string{"IWS"}, newResult: func() any { return new(BookingSaveResult) }}
+	opAddOrUpdateOpportunityNote                = &Operation{ID: "addOrUpdateOpportunityNote", Method: "POST", Path: "/api/1.0/venue?action=addOrUpdateOpportunityNote", Tags: []string{"venue"}, RetrySafe: false, NotFoundCodes: []int{24434, 24438, 24441}, Auth: []string{"IWS"}, newResult: func() any { return new(BookingSaveResult) }}
+	opAddOrUpdateRatePlanBookingRulesCollection = &Operation{ID: "addOrUpdateRatePlanBookingRulesCollection", Method: "POST", Path: "/api/1.0/venue?action=addOrUpdateRatePlanBookingRulesCollection", Tags: []string{"venue"}, RetrySafe: false, NotFoundCodes: nil, Auth: []string{"IWS"}, newResult: func() any { return new(VenueSuccessResult) }}
+	opAddOrUpdateRoomCountsCollection           = &Operation{ID: "addOrUpdateRoomCountsCollection", Method: "POST", Path: "/api/1.0/venue?action=addOrUpdateRoomCountsCollection", Tags: []string{"venue"}, RetrySafe: false, NotFoundCodes: nil, Auth: []string{"IWS"}, newResult: func() any { return new(VenueSuccessResult) }}
+	opAddOrUpdateRoomDynamicRatesCollection     = &Operation{ID: "addOrUpdateRoomDynamicRatesCollection", Method: "POST", Path: "/api/1.0/venue?action=addOrUpdateRoomDynamicRatesCollection", Tags: []string{"venue"}, RetrySafe: false, NotFoundCodes: nil, Auth: []string{"IWS"}, newResult: func() any { return new(VenueSuccessResult) }}
+	opAddOrUpdateSpaceBlockout                  = &Operation{ID: "addOrUpdateSpaceBlockout", Method: "POST", Path: "/api/1.0/venue?action=addOrUpdateSpaceBlockout", Tags: []string{"venue"}, RetrySafe: false, NotFoundCodes: []int{24271}, Auth: []string{"IWS"}, newResult: func() any { return new(BookingSaveResult) }}
+	opAddPaymentToBooking                       = &Operation{ID: "addPaymentToBooking", Method: "POST", Path: "/api/1.0/venue?action=addPaymentToBooking", Tags: []string{"venue"}, RetrySafe: false, NotFoundCodes: nil, Auth: []string{"IWS"}, newResult: func() any { return new(AddPaymentToBookingResult) }}
+	opAddRefundToBooking                        = &Operation{ID: "addRefundToBooking", Method: "POST", Path: "/api/1.0/venue?action=addRefundToBooking", Tags: []string{"venue"}, RetrySafe: false, NotFoundCodes: nil, Auth: []string{"IWS"}, newResult: func() any { return new(AddRefundToBookingResult) }}
+	opCancelBookingRoomReservation              = &Operation{ID: "cancelBookingRoomReservation", Method: "POST", Path: "/api/1.0/venue?action=cancelBookingRoomReservation", Tags: []string{"venue"}, RetrySafe: false, NotFoundCodes: nil, Auth: []string{"IWS"}, newResult: func() any { return new(VenueActionResult) }}
+	opChangeBookingStatus                       = &Operation{ID: "changeBookingStatus", Method: "POST", Path: "/api/1.0/venue?action=changeBookingStatus", Tags: []string{"venue"}, RetrySafe: false, NotFoundCodes: nil, Auth: []string{"IWS"}, newResult: func() any { return new(BookingSaveResult) }}
+	opChangeStatusOfBookingRoomReservation      = &Operation{ID: "changeStatusOfBookingRoomReservation", Method: "POST", Path: "/api/1.0/venue?action=changeStatusOfBookingRoomReservation", Tags: []string{"venue"}, RetrySafe: false, NotFoundCodes: nil, Auth: []string{"IWS"}, newResult: func() any { return new(VenueActionResult) }}
+	opConfirmBookingRoomReservation             = &Operation{ID: "confirmBookingRoomReservation", Method: "POST", Path: "/api/1.0/venue?action=confirmBookingRoomReservation", Tags: []string{"venue"}, RetrySafe: false, NotFoundCodes: nil, Auth: []string{"IWS"}, newResult: func() any { return new(VenueActionResult) }}
+	opConvertLeadToOpportunity                  = &Operation{ID: "convertLeadToOpportunity", Method: "POST", Path: "/api/1.0/venue?action=convertLeadToOpportunity", Tags: []string{"venue"}, RetrySafe: false, NotFoundCodes: []int{24228}, Auth: []string{"IWS"}, newResult: func() any { return new(ConvertLeadToOpportunityResult) }}
+	opGetAvailableFunctionSpaces                = &Operation{ID: "getAvailableFunctionSpaces", Method: "POST", Path: "/api/1.0/venue?action=getAvailableFunctionSpaces", Tags: []string{"venue"}, RetrySafe: true, NotFoundCodes: nil, Auth: []string{"IWS"}, Iterator: "AvailableFunctionSpaces", newResult: func() any { return new(AvailableFunctionSpaceCollection) }}
+	opGetBeveragePackageList                    = &Operation{ID: "getBeveragePackageList", Method: "POST", Path: "/api/1.0/venue?action=getBeveragePackageList", Tags: []string{"venue"}, RetrySafe: true, NotFoundCodes: nil, Auth: []string{"IWS"}, Iterator: "BeveragePackages", newResult: func() any { return new(BeveragePackageCollection) }}
+	opGetBooking                                = &Operation{ID: "getBooking", Method: "POST", Path: "/api/1.0/venue?action=getBooking", Tags: []string{"venue"}, RetrySafe: true, NotFoundCodes: nil, Auth: []string{"IWS"}, newResult: func() any { return new(Booking) }}
+	opGetBookingAccommodationList               = &Operation{ID: "getBookingAccommodationList", Method: "POST", Path: "/api/1.0/venue?action=getBookingAccommodationList", Tags: []string{"venue"}, RetrySafe: true, NotFoundCodes: nil, Auth: []string{"IWS"}, newResult: func() any { return new(VenueBookingAccommodationCollection) }}
+	opGetBookingAttendeeByHash                  = &Operation{ID: "getBookingAttendeeByHash", Method: "POST", Path: "/api/1.0/venue?action=getBookingAttendeeByHash", Tags: []string{"venue"}, RetrySafe: true, NotFoundCodes: nil, Auth: []string{"IWS"}, newResult: func() any { return new(BookingAttendee) }}
+	opGetBookingAttendeeList                    = &Operation{ID: "getBookingAttendeeList", Method: "POST", Path: "/api/1.0/venue?action=getBookingAttendeeList", Tags: []string{"venue"}, RetrySafe: true, NotFoundCodes: nil, Auth: []string{"IWS"}, Iterator: "BookingAttendees", newResult: func() any { return new(BookingAttendeeCollection) }}
+	opGetBookingBeoList                         = &Operation{ID: "getBookingBeoList", Method: "POST", Path: "/api/1.0/venue?action=getBookingBeoList", Tags: []string{"venue"}, RetrySafe: true, NotFoundCodes: nil, Auth: []string{"IWS"}, Iterator: "BookingBeos", newResult: func() any { return new(BookingBeoCollection) }}
+	opGetBookingBeoVersionList                  = &Operation{ID: "getBookingBeoVersionList", Method: "POST", Path: "/api/1.0/venue?action=getBookingBeoVersionList", Tags: []string{"venue"}, RetrySafe: true, NotFoundCodes: nil, Auth: []string{"IWS"}, Iterator: "BookingBeoVersions", newResult: func() any { return new(BookingBeoCollection) }}
+	opGetBookingChangelogList                   = &Operation{ID: "getBookingChangelogList", Method: "POST", Path: "/api/1.0/venue?action=getBookingChangelogList", Tags: []string{"venue"}, RetrySafe: true, NotFoundCodes: nil, Auth: []string{"IWS"}, Iterator: "BookingChangelogs", newResult: func() any { return new(BookingChangelogCollection) }}
+	opGetBookingCustomFieldList                 = &Operation{ID: "getBookingCustomFieldList", Method: "POST", Path: "/api/1.0/venue?action=getBookingCustomFieldList", Tags: []string{"venue"}, RetrySafe: true, NotFoundCodes: nil, Auth: []string{"IWS"}, Iterator: "VenueBookingCustomFields", newResult: func() any { return new(VenueBookingCustomFieldCollection) }}
+	opGetBookingDocumentList                    = &Operation{ID: "getBookingDocumentList", Method: "POST", Path: "/api/1.0/venue?action=getBookingDocumentList", Tags: []string{"venue"}, RetrySafe: true, NotFoundCodes: nil, Auth: []string{"IWS"}, Iterator: "BookingDocuments", newResult: func() any { return new(BookingDocumentCollection) }}
+	opGetBookingDocumentVersionList             = &Operation{ID: "getBookingDocumentVersionList", Method: "POST", Path: "/api/1.0/venue?action=getBookingDocumentVersionList", Tags: []string{"venue"}, RetrySafe: true, NotFoundCodes: nil, Auth: []string{"IWS"}, Iterator: "BookingDocumentVersions", newResult: func() any { return new(BookingDocumentCollection) }}
+	opGetBookingList                            = &Operation{ID: "getBookingList", Method: "POST", Path: "/api/1.0/venue?action=getBookingList", Tags: []string{"venue"}, RetrySafe: true, NotFoundCodes: nil, Auth: []string{"IWS"}, Iterator: "Bookings", newResult: func() any { return new(BookingCollection) }}
+	opGetBookingListForAccount                  = &Operation{ID: "getBookingListForAccount", Method: "POST", Path: "/api/1.0/venue?action=getBookingListForAccount", Tags: []string{"venue"}, RetrySafe: true, NotFoundCodes: nil, Auth: []string{"IWS"}, Iterator: "AccountBookings", newResult: func() any { return new(BookingCollection) }}
+	opGetBookingNoteList                        = &Operation{ID: "getBookingNoteList", Method: "POST", Path: "/api/1.0/venue?action=getBookingNoteList", Tags: []string{"venue"}, RetrySafe: true, NotFoundCodes: nil, Auth: []string{"IWS"}, Iterator: "BookingNotes", newResult: func() any { return new(BookingNoteCollection) }}
+	opGetBookingReleaseSchedule                 = &Operation{ID: "getBookingReleaseSchedule", Method: "POST", Path: "/api/1.0/venue?action=getBookingReleaseSchedule", Tags: []string{"venue"}, RetrySafe: true, NotFoundCodes: nil, Auth: []string{"IWS"}, Iterator: "VenueBookingReleaseTerms", newResult: func() any { return new(VenueBookingReleaseTermCollection) }}
+	opGetBookingRoomReservationList             = &Operation{ID: "getBookingRoomReservationList", Method: "POST", Path: "/api/1.0/venue?action=getBookingRoomReservationList", Tags: []string{"venue"}, RetrySafe: true, NotFoundCodes: nil, Auth: []string{"IWS"}, Iterator: "VenueRoomReservations", newResult: func() any { return new(VenueRoomReservationCollection) }}
+	opGetBookingSessionList                     = &Operation{ID: "getBookingSessionList", Method: "POST", Path: "/api/1.0/venue?action=getBookingSessionList", Tags: []string{"venue"}, RetrySafe: true, NotFoundCodes: nil, Auth: []string{"IWS"}, Iterator: "BookingSessions", newResult: func() any { return new(BookingSessionCollection) }}
+	opGetBookingSessionMenuList                 = &Operation{ID: "getBookingSessionMenuList", Method: "POST", Path: "/api/1.0/venue?action=getBookingSessionMenuList", Tags: []string{"venue"}, RetrySafe: true, NotFoundCodes: nil, Auth: []string{"IWS"}, Iterator: "BookingSessionMenus", newResult: func() any { return new(BookingSessionMenuCollection) }}
+	opGetBookingTaxList                         = &Operation{ID: "getBookingTaxList", Method: "POST", Path: "/api/1.0/venue?action=getBookingTaxList", Tags: []string{"venue"}, RetrySafe: true, NotFoundCodes: nil, Auth: []string{"IWS"}, Iterator: "BookingTaxes", newResult: func() any { return new(BookingTaxCollection) }}
+	opVenueGetCostCenterList                    = &Operation{ID: "venueGetCostCenterList", Method: "POST", Path: "/api/1.0/venue?action=getCostCenterList", Tags: []string{"venue"}, RetrySafe: true, NotFoundCodes: []int{24271}, Auth: []string{"IWS"}, Iterator: "VenueCostCenters", newResult: func() any { return new(VenueCostCenterCollection) }}
+	opGetEventTypeList                          = &Operation{ID: "getEventTypeList", Method: "POST", Path: "/api/1.0/venue?action=getEventTypeList", Tags: []string{"venue"}, RetrySafe: true, NotFoundCodes: nil, Auth: []string{"IWS"}, Iterator: "VenueEventTypes", newResult: func() any { return new(VenueEventTypeCollection) }}
+	opGetFunctionSpaceAvailability              = &Operation{ID: "getFunctionSpaceAvailability", Method: "POST", Path: "/api/1.0/venue?action=getFunctionSpaceAvailability", Tags: []string{"venue"}, RetrySafe: true, NotFoundCodes: nil, Auth: []string{"IWS"}, newResult: func() any { return new(FunctionSpaceAvailability) }}
+	opGetFunctionSpaceCategoryList              = &Operation{ID: "getFunctionSpaceCategoryList", Method: "POST", Path: "/api/1.0/venue?action=getFunctionSpaceCategoryList", Tags: []string{"venue"}, RetrySafe: true, NotFoundCodes: []int{24102}, Auth: []string{"IWS"}, Iterator: "FunctionSpaceCategories", newResult: func() any { return new(FunctionSpaceCategoryCollection) }}
+	opGetFunctionSpaceList                      = &Operation{ID: "getFunctionSpaceList", Method: "POST", Path: "/api/1.0/venue?action=getFunctionSpaceList", Tags: []string{"venue"}, RetrySafe: true, NotFoundCodes: nil, Auth: []string{"IWS"}, Iterator: "FunctionSpaces", newResult: func() any { return new(FunctionSpaceCollection) }}
+	opGetMenuList                               = &Operation{ID: "getMenuList", Method: "POST", Path: "/api/1.0/venue?action=getMenuList", Tags: []string{"venue"}, RetrySafe: true, NotFoundCodes: nil, Auth: []string{"IWS"}, Iterator: "VenueMenus", newResult: func() any { return new(VenueMenuCollection) }}
+	opGetRatePlanBookingRules                   = &Operation{ID: "getRatePlanBookingRules", Method: "POST", Path: "/api/1.0/venue?action=getRatePlanBookingRules", Tags: []string{"venue"}, RetrySafe: true, NotFoundCodes: nil, Auth: []string{"IWS"}, Iterator: "RatePlanBookingRules", newResult: func() any { return new(RatePlanBookingRuleCollection) }}
+	opGetRatePlanRateList                       = &Operation{ID: "getRatePlanRateList", Method: "POST", Path: "/api/1.0/venue?action=getRatePlanRateList", Tags: []string{"venue"}, RetrySafe: true, NotFoundCodes: nil, Auth: []string{"IWS"}, Iterator: "RatePlanRates", newResult: func() any { return new(RatePlanRateCollection) }}
+	opGetResourceAvailability                   = &Operation{ID: "getResourceAvailability", Method: "POST", Path: "/api/1.0/venue?action=getResourceAvailability", Tags: []string{"venue"}, RetrySafe: true, NotFoundCodes: nil, Auth: []string{"IWS"}, Iterator: "ResourceAvailabilities", newResult: func() any { return new(ResourceAvailabilityCollection) }}
+	opGetResourceList                           = &Operation{ID: "getResourceList", Method: "POST", Path: "/api/1.0/venue?action=getResourceList", Tags: []string{"venue"}, RetrySafe: true, NotFoundCodes: nil, Auth: []string{"IWS"}, Iterator: "VenueResources", newResult: func() any { return new(VenueResourceCollection) }}
+	opGetRevenueTemplateList                    = &Operation{ID: "getRevenueTemplateList", Method: "POST", Path: "/api/1.0/venue?action=getRevenueTemplateList", Tags: []string{"venue"}, RetrySafe: true, NotFoundCodes: nil, Auth: []string{"IWS"}, Iterator: "RevenueTemplates", newResult: func() any { return new(RevenueTemplateCollection) }}
+	opGetRoomInventory                          = &Operation{ID: "getRoomInventory", Method: "POST", Path: "/api/1.0/venue?action=getRoomInventory", Tags: []string{"venue"}, RetrySafe: true, NotFoundCodes: nil, Auth: []string{"IWS"}, Iterator: "RoomInventories", newResult: func() any { return new(RoomInventoryCollection) }}
+	opGetRoomRateList                           = &Operation{ID: "getRoomRateList", Method: "POST", Path: "/api/1.0/venue?action=getRoomRateList", Tags: []string{"venue"}, RetrySafe: true, NotFoundCodes: nil, Auth: []string{"IWS"}, newResult: func() any { return new(RatePlanRoomRateCollection) }}
+	opGetRoomRates                              = &Operation{ID: "getRoomRates", Method: "POST", Path: "/api/1.0/venue?action=getRoomRates", Tags: []string{"venue"}, RetrySafe: true, NotFoundCodes: nil, Auth: []string{"IWS"}, Iterator: "RoomDayRates", newResult: func() any { return new(RoomDayRateCollection) }}
+	opGetSessionTypeList                        = &Operation{ID: "getSessionTypeList", Method: "POST", Path: "/api/1.0/venue?action=getSessionTypeList", Tags: []string{"venue"}, RetrySafe: true, NotFoundCodes: nil, Auth: []string{"IWS"}, Iterator: "VenueSessionTypes", newResult: func() any { return new(VenueSessionTypeCollection) }}
+	opGetSpaceBlockoutList                      = &Operation{ID: "getSpaceBlockoutList", Method: "POST", Path: "/api/1.0/venue?action=getSpaceBlockoutList", Tags: []string{"venue"}, RetrySafe: true, NotFoundCodes: nil, Auth: []string{"IWS"}, Iterator: "SpaceBlockouts", newResult: func() any { return new(SpaceBlockoutCollection) }}
+	opGetSpaceHirePlanList                      = &Operation{ID: "getSpaceHirePlanList", Method: "POST", Path: "/api/1.0/venue?action=getSpaceHirePlanList", Tags: []string{"venue"}, RetrySafe: true, NotFoundCodes: nil, Auth: []string{"IWS"}, Iterator: "SpaceHirePlans", newResult: func() any { return new(SpaceHirePlanCollection) }}
+	opGetSpaceHirePlanRate                      = &Operation{ID: "getSpaceHirePlanRate", Method: "POST", Path: "/api/1.0/venue?action=getSpaceHirePlanRate", Tags: []string{"venue"}, RetrySafe: true, NotFoundCodes: nil, Auth: []string{"IWS"}, newResult: func() any { return new(SpaceHirePlanRateDetail) }}
+	opGetSpaceHirePlanRateList                  = &Operation{ID: "getSpaceHirePlanRateList", Method: "POST", Path: "/api/1.0/venue?action=getSpaceHirePlanRateList", Tags: []string{"venue"}, RetrySafe: true, NotFoundCodes: nil, Auth: []string{"IWS"}, Iterator: "SpaceHirePlanRates", newResult: func() any { return new(SpaceHirePlanRateCollection) }}
+	opGetTaxList                                = &Operation{ID: "getTaxList", Method: "POST", Path: "/api/1.0/venue?action=getTaxList", Tags: []string{"venue"}, RetrySafe: true, NotFoundCodes: nil, Auth: []string{"IWS"}, Iterator: "VenueTaxes", newResult: func() any { return new(VenueTaxCollection) }}
+	opVenueGetVenue                             = &Operation{ID: "venueGetVenue", Method: "POST", Path: "/api/1.0/venue?action=getVenue", Tags: []string{"venue"}, RetrySafe: true, NotFoundCodes: nil, Auth: []string{"IWS"}, newResult: func() any { return new(Venue) }}
+	opVenueGetVenueList                         = &Operation{ID: "venueGetVenueList", Method: "POST", Path: "/api/1.0/venue?action=getVenueList", Tags: []string{"venue"}, RetrySafe: true, NotFoundCodes: nil, Auth: []string{"IWS"}, Iterator: "Venues", newResult: func() any { return new(VenueSummaryCollection) }}
+	opGetVenuePackage                           = &Operation{ID: "getVenuePackage", Method: "POST", Path: "/api/1.0/venue?action=getVenuePackage", Tags: []string{"venue"}, RetrySafe: true, NotFoundCodes: nil, Auth: []string{"IWS"}, newResult: func() any { return new(VenuePackageDetail) }}
+	opGetVenuePackageList                       = &Operation{ID: "getVenuePackageList", Method: "POST", Path: "/api/1.0/venue?action=getVenuePackageList", Tags: []string{"venue"}, RetrySafe: true, NotFoundCodes: nil, Auth: []string{"IWS"}, Iterator: "VenuePackages", newResult: func() any { return new(VenuePackageCollection) }}
+	opGetVenueRatePlanList                      = &Operation{ID: "getVenueRatePlanList", Method: "POST", Path: "/api/1.0/venue?action=getVenueRatePlanList", Tags: []string{"venue"}, RetrySafe: true, NotFoundCodes: nil, Auth: []string{"IWS"}, Iterator: "VenueRatePlans", newResult: func() any { return new(VenueRatePlanCollection) }}
+	opGetVenueRoomList                          = &Operation{ID: "getVenueRoomList", Method: "POST", Path: "/api/1.0/venue?action=getVenueRoomList", Tags: []string{"venue"}, RetrySafe: true, NotFoundCodes: nil, Auth: []string{"IWS"}, Iterator: "VenueRooms", newResult: func() any { return new(VenueRoomCollection) }}
+	opGetVenueRoomOptionList                    = &Operation{ID: "getVenueRoomOptionList", Method: "POST", Path: "/api/1.0/venue?action=getVenueRoomOptionList", Tags: []string{"venue"}, RetrySafe: true, NotFoundCodes: nil, Auth: []string{"IWS"}, Iterator: "VenueRoomOptions", newResult: func() any { return new(VenueRoomOptionCollection) }}
+	opRemoveBookingAccommodation                = &Operation{ID: "removeBookingAccommodation", Method: "POST", Path: "/api/1.0/venue?action=removeBookingAccommodation", Tags: []string{"venue"}, RetrySafe: false, NotFoundCodes: nil, Auth: []string{"IWS"}, newResult: func() any { return new(VenueActionResult) }}
+	opRemoveBookingRoomReservation              = &Operation{ID: "removeBookingRoomReservation", Method: "POST", Path: "/api/1.0/venue?action=removeBookingRoomReservation", Tags: []string{"venue"}, RetrySafe: false, NotFoundCodes: nil, Auth: []string{"IWS"}, newResult: func() any { return new(VenueActionResult) }}
+	opRemoveBookingSession                      = &Operation{ID: "removeBookingSession", Method: "POST", Path: "/api/1.0/venue?action=removeBookingSession", Tags: []string{"venue"}, RetrySafe: false, NotFoundCodes: []int{24365, 24366}, Auth: []string{"IWS"}, newResult: func() any { return new(BookingSaveResult) }}
+	opRemoveBookingSessionBeverage              = &Operation{ID: "removeBookingSessionBeverage", Method: "POST", Path: "/api/1.0/venue?action=removeBookingSessionBeverage", Tags: []string{"venue"}, RetrySafe: false, NotFoundCodes: nil, Auth: []string{"IWS"}, newResult: func() any { return new(BookingSaveResult) }}
+	opRemoveBookingSessionMenu                  = &Operation{ID: "removeBookingSessionMenu", Method: "POST", Path: "/api/1.0/venue?action=removeBookingSessionMenu", Tags: []string{"venue"}, RetrySafe: false, NotFoundCodes: nil, Auth: []string{"IWS"}, newResult: func() any { return new(BookingSaveResult) }}
+	opRemoveBookingSessionResource              = &Operation{ID: "removeBookingSessionResource", Method: "POST", Path: "/api/1.0/venue?action=removeBookingSessionResource", Tags: []string{"venue"}, RetrySafe: false, NotFoundCodes: nil, Auth: []string{"IWS"}, newResult: func() any { return new(BookingSaveResult) }}
+	opRemoveRoomDynamicRates                    = &Operation{ID: "removeRoomDynamicRates", Method: "POST", Path: "/api/1.0/venue?action=removeRoomDynamicRates", Tags: []string{"venue"}, RetrySafe: false, NotFoundCodes: nil, Auth: []string{"IWS"}, newResult: func() any { return new(VenueSuccessResult) }}
+	opRemoveSpaceBlockout                       = &Operation{ID: "removeSpaceBlockout", Method: "POST", Path: "/api/1.0/venue?action=removeSpaceBlockout", Tags: []string{"venue"}, RetrySafe: false, NotFoundCodes: []int{24274}, Auth: []string{"IWS"}, newResult: func() any { return new(BookingSaveResult) }}
+	opUpdateBookingRoomReservationGuestContact  = &Operation{ID: "updateBookingRoomReservationGuestContact", Method: "POST", Path: "/api/1.0/venue?action=updateBookingRoomReservationGuestContact", Tags: []string{"venue"}, RetrySafe: false, NotFoundCodes: []int{24421}, Auth: []string{"IWS"}, newResult: func() any { return new(AddOrUpdateResult) }}
+	opUploadBookingDocument                     = &Operation{ID: "uploadBookingDocument", Method: "POST", Path: "/api/1.0/venue?action=uploadBookingDocument", Tags: []string{"venue"}, RetrySafe: false, NotFoundCodes: nil, Auth: []string{"IWS"}, newResult: func() any { return new(UploadBookingDocumentResult) }}
 )
 
 var operations = []*Operation{
+	opAddErrorReport,
+	opAddOrUpdateCostCenter,
+	opAccountGetCostCenterList,
+	opGetEmailLogList,
+	opGetIndustryList,
+	opGetUserList,
+	opSubscribeToNotifications,
+	opUnsubscribeFromNotifications,
 	opBatchProgress,
 	opBatchRepost,
 	opBatchRestart,
 	opBatchResults,
 	opBatchRun,
+	opAddContactsToSubscriptionGroup,
+	opAddOrUpdateCompany,
+	opAddOrUpdateCompanyNote,
 	opAddOrUpdateContact,
+	opAddOrUpdateContactNote,
+	opAddOrUpdateLead,
+	opGetCompany,
+	opGetCompanyCustomFieldDefinition,
+	opGetCompanyList,
+	opGetCompanyNoteList,
 	opGetContact,
 	opGetContactList,
+	opGetContactNoteList,
+	opGetCustomFieldDefinition,
+	opGetSubscriptionGroupList,
+	opRemoveContactsFromSubscriptionGroup,
+	opAddOrUpdateActivity,
+	opAddOrUpdateActivityPurpose,
+	opAddOrUpdateLeadChannel,
+	opAddOrUpdateLeadNote,
+	opAddOrUpdateLeadQuality,
+	opAddOrUpdateLeadSource,
+	opAddOrUpdateLeadStage,
+	opAddOrUpdateLeadType,
+	opAddOrUpdateTask,
+	opGetActivityList,
+	opGetLeadChannelList,
+	opGetLeadList,
+	opGetLeadNoteList,
+	opGetLeadQualityList,
+	opGetLeadSourceList,
+	opGetLeadStageList,
+	opGetLeadTypeList,
+	opGetOpportunityList,
+	opGetOpportunityNoteList,
+	opGetTaskList,
 	opAddOrUpdateEvent,
 	opCreateLoginToken,
 	opGetAttendee,
@@ -100,7 +274,99 @@ var operations = []*Operation{
 	opGetSpeakerList,
 	opGetSponsorshipList,
 	opInviteContacts,
+	opAddPayment,
+	opGetCreditNote,
+	opGetCreditNoteList,
+	opGetInvoice,
+	opGetInvoiceList,
+	opGetOptions,
+	opPartnerGetVenue,
+	opPartnerGetVenueList,
 	opPing,
+	opAddItemsToBooking,
+	opAddOrUpdateBooking,
+	opAddOrUpdateBookingAccommodation,
+	opAddOrUpdateBookingAttendee,
+	opAddOrUpdateBookingNote,
+	opAddOrUpdateBookingPackage,
+	opAddOrUpdateBookingRoomReservation,
+	opAddOrUpdateBookingSession,
+	opAddOrUpdateBookingSessionBeverage,
+	opAddOrUpdateBookingSessionMenu,
+	opAddOrUpdateBookingSessionResource,
+	opAddOrUpdateFunctionSpace,
+	opAddOrUpdateFunctionSpaceCategory,
+	opAddOrUpdateGuestRoom,
+	opAddOrUpdateOpportunity,
+	opAddOrUpdateOpportunityNote,
+	opAddOrUpdateRatePlanBookingRulesCollection,
+	opAddOrUpdateRoomCountsCollection,
+	opAddOrUpdateRoomDynamicRatesCollection,
+	opAddOrUpdateSpaceBlockout,
+	opAddPaymentToBooking,
+	opAddRefundToBooking,
+	opCancelBookingRoomReservation,
+	opChangeBookingStatus,
+	opChangeStatusOfBookingRoomReservation,
+	opConfirmBookingRoomReservation,
+	opConvertLeadToOpportunity,
+	opGetAvailableFunctionSpaces,
+	opGetBeveragePackageList,
+	opGetBooking,
+	opGetBookingAccommodationList,
+	opGetBookingAttendeeByHash,
+	opGetBookingAttendeeList,
+	opGetBookingBeoList,
+	opGetBookingBeoVersionList,
+	opGetBookingChangelogList,
+	opGetBookingCustomFieldList,
+	opGetBookingDocumentList,
+	opGetBookingDocumentVersionList,
+	opGetBookingList,
+	opGetBookingListForAccount,
+	opGetBookingNoteList,
+	opGetBookingReleaseSchedule,
+	opGetBookingRoomReservationList,
+	opGetBookingSessionList,
+	opGetBookingSessionMenuList,
+	opGetBookingTaxList,
+	opVenueGetCostCenterList,
+	opGetEventTypeList,
+	opGetFunctionSpaceAvailability,
+	opGetFunctionSpaceCategoryList,
+	opGetFunctionSpaceList,
+	opGetMenuList,
+	opGetRatePlanBookingRules,
+	opGetRatePlanRateList,
+	opGetResourceAvailability,
+	opGetResourceList,
+	opGetRevenueTemplateList,
+	opGetRoomInventory,
+	opGetRoomRateList,
+	opGetRoomRates,
+	opGetSessionTypeList,
+	opGetSpaceBlockoutList,
+	opGetSpaceHirePlanList,
+	opGetSpaceHirePlanRate,
+	opGetSpaceHirePlanRateList,
+	opGetTaxList,
+	opVenueGetVenue,
+	opVenueGetVenueList,
+	opGetVenuePackage,
+	opGetVenuePackageList,
+	opGetVenueRatePlanList,
+	opGetVenueRoomList,
+	opGetVenueRoomOptionList,
+	opRemoveBookingAccommodation,
+	opRemoveBookingRoomReservation,
+	opRemoveBookingSession,
+	opRemoveBookingSessionBeverage,
+	opRemoveBookingSessionMenu,
+	opRemoveBookingSessionResource,
+	opRemoveRoomDynamicRates,
+	opRemoveSpaceBlockout,
+	opUpdateBookingRoomReservationGuestContact,
+	opUploadBookingDocument,
 }
 
 // Operations lists every operation of the spec, ordered by path.
@@ -138,6 +404,271 @@ func perPageOf(p *int) int {
 		return 0
 	}
 	return *p
+}
+
+// newAddErrorReport prepares a addErrorReport call.
+func (a *API) newAddErrorReport(req AddErrorReportRequest) *request {
+	r := &request{op: opAddErrorReport, path: opAddErrorReport.Path, body: req}
+	return r
+}
+
+// AddErrorReport calls addErrorReport: report an error against the account.
+//
+// Records an error report, optionally tied to a venue booking, an
+// accommodation group or a room reservation (refType). Each refType
+// needs its own refIds: a venue booking needs refId1 (venue) and refId2
+// (booking); an accommodation group and a room reservation also need
+// refId3 (the group or the reservation). When a similar report exists
+// already, the answer carries that report's id. Fails with specificCode
+// 24262 when the details are invalid.
+//
+// It changes state, so it is sent once and never retried; a connection that
+// fails after sending gives an error matching ErrOutcomeUnknown.
+//
+// API: POST /api/1.0/account?action=addErrorReport
+func (a *API) AddErrorReport(ctx context.Context, req AddErrorReportRequest) (*AddOrUpdateResult, error) {
+	out := new(AddOrUpdateResult)
+	if err := a.invoke(ctx, a.newAddErrorReport(req), out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// newAddOrUpdateCostCenter prepares a addOrUpdateCostCenter call.
+func (a *API) newAddOrUpdateCostCenter(req AddOrUpdateCostCenterRequest) *request {
+	r := &request{op: opAddOrUpdateCostCenter, path: opAddOrUpdateCostCenter.Path, body: req}
+	return r
+}
+
+// AddOrUpdateCostCenter calls addOrUpdateCostCenter: add a cost center, or update one.
+//
+// Without id, adds a cost center to the account; name and code are then
+// required. With id, updates the given fields of that cost center. Fails
+// with specificCode 24150 when the account does not exist or the
+// details are invalid (the reference page gives one code for both).
+//
+// It changes state, so it is sent once and never retried; a connection that
+// fails after sending gives an error matching ErrOutcomeUnknown.
+//
+// API: POST /api/1.0/account?action=addOrUpdateCostCenter
+func (a *API) AddOrUpdateCostCenter(ctx context.Context, req AddOrUpdateCostCenterRequest) (*AddOrUpdateResult, error) {
+	out := new(AddOrUpdateResult)
+	if err := a.invoke(ctx, a.newAddOrUpdateCostCenter(req), out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// newAccountGetCostCenterList prepares a accountGetCostCenterList call.
+func (a *API) newAccountGetCostCenterList(req AccountGetCostCenterListRequest) *request {
+	r := &request{op: opAccountGetCostCenterList, path: opAccountGetCostCenterList.Path, body: req}
+	return r
+}
+
+// AccountGetCostCenterList calls accountGetCostCenterList: list the account's cost centers.
+//
+// Pages through the cost centers of the account. defaultType marks the
+// cost centers the account was created with. Fails with specificCode
+// 24150 when the account does not exist.
+//
+// It is safe to repeat, so a failed attempt (a connection error, 429 or 5xx) is
+// retried (WithMaxAttempts). AccountCostCenters walks every page.
+//
+// API: POST /api/1.0/account?action=getCostCenterList
+func (a *API) AccountGetCostCenterList(ctx context.Context, req AccountGetCostCenterListRequest) (*AccountCostCenterCollection, error) {
+	out := new(AccountCostCenterCollection)
+	if err := a.invoke(ctx, a.newAccountGetCostCenterList(req), out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// AccountCostCenters iterates over every item of accountGetCostCenterList that req selects,
+// fetching pages of req's perPage (DefaultPerPage when unset) as the loop
+// advances. An error ends the iteration.
+func (a *API) AccountCostCenters(ctx context.Context, req AccountGetCostCenterListRequest) iter.Seq2[AccountCostCenter, error] {
+	return All(ctx, perPageOf(req.PerPage), func(ctx context.Context, start, perPage int) ([]AccountCostCenter, *CollectionMeta, error) {
+		req.Start = &start
+		req.PerPage = &perPage
+		p, err := a.AccountGetCostCenterList(ctx, req)
+		if err != nil {
+			return nil, nil, err
+		}
+		return p.Results, &p.Meta, nil
+	})
+}
+
+// newGetEmailLogList prepares a getEmailLogList call.
+func (a *API) newGetEmailLogList(req GetEmailLogListRequest) *request {
+	r := &request{op: opGetEmailLogList, path: opGetEmailLogList.Path, body: req}
+	return r
+}
+
+// GetEmailLogList calls getEmailLogList: list the emails the account has sent.
+//
+// Pages through the log of emails sent from the account, with their
+// content and whether sending succeeded. Fails with specificCode 24151
+// when the account does not exist.
+//
+// It is safe to repeat, so a failed attempt (a connection error, 429 or 5xx) is
+// retried (WithMaxAttempts). EmailLogs walks every page.
+//
+// API: POST /api/1.0/account?action=getEmailLogList
+func (a *API) GetEmailLogList(ctx context.Context, req GetEmailLogListRequest) (*EmailLogCollection, error) {
+	out := new(EmailLogCollection)
+	if err := a.invoke(ctx, a.newGetEmailLogList(req), out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// EmailLogs iterates over every item of getEmailLogList that req selects,
+// fetching pages of req's perPage (DefaultPerPage when unset) as the loop
+// advances. An error ends the iteration.
+func (a *API) EmailLogs(ctx context.Context, req GetEmailLogListRequest) iter.Seq2[EmailLog, error] {
+	return All(ctx, perPageOf(req.PerPage), func(ctx context.Context, start, perPage int) ([]EmailLog, *CollectionMeta, error) {
+		req.Start = &start
+		req.PerPage = &perPage
+		p, err := a.GetEmailLogList(ctx, req)
+		if err != nil {
+			return nil, nil, err
+		}
+		return p.Results, &p.Meta, nil
+	})
+}
+
+// newGetIndustryList prepares a getIndustryList call.
+func (a *API) newGetIndustryList(req GetIndustryListRequest) *request {
+	r := &request{op: opGetIndustryList, path: opGetIndustryList.Path, body: req}
+	return r
+}
+
+// GetIndustryList calls getIndustryList: list the account's industries.
+//
+// Pages through the industries defined in the account, at most 100 per page.
+//
+// It is safe to repeat, so a failed attempt (a connection error, 429 or 5xx) is
+// retried (WithMaxAttempts). Industries walks every page.
+//
+// API: POST /api/1.0/account?action=getIndustryList
+func (a *API) GetIndustryList(ctx context.Context, req GetIndustryListRequest) (*AccountIndustryCollection, error) {
+	out := new(AccountIndustryCollection)
+	if err := a.invoke(ctx, a.newGetIndustryList(req), out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// Industries iterates over every item of getIndustryList that req selects,
+// fetching pages of req's perPage (DefaultPerPage when unset) as the loop
+// advances. An error ends the iteration.
+func (a *API) Industries(ctx context.Context, req GetIndustryListRequest) iter.Seq2[AccountIndustry, error] {
+	return All(ctx, perPageOf(req.PerPage), func(ctx context.Context, start, perPage int) ([]AccountIndustry, *CollectionMeta, error) {
+		req.Start = &start
+		req.PerPage = &perPage
+		p, err := a.GetIndustryList(ctx, req)
+		if err != nil {
+			return nil, nil, err
+		}
+		return p.Results, &p.Meta, nil
+	})
+}
+
+// newGetUserList prepares a getUserList call.
+func (a *API) newGetUserList(req GetUserListRequest) *request {
+	r := &request{op: opGetUserList, path: opGetUserList.Path, body: req}
+	return r
+}
+
+// GetUserList calls getUserList: list the account's users.
+//
+// Pages through the users of the account, optionally only those of one venue.
+//
+// It is safe to repeat, so a failed attempt (a connection error, 429 or 5xx) is
+// retried (WithMaxAttempts). Users walks every page.
+//
+// API: POST /api/1.0/account?action=getUserList
+func (a *API) GetUserList(ctx context.Context, req GetUserListRequest) (*AccountUserCollection, error) {
+	out := new(AccountUserCollection)
+	if err := a.invoke(ctx, a.newGetUserList(req), out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// Users iterates over every item of getUserList that req selects,
+// fetching pages of req's perPage (DefaultPerPage when unset) as the loop
+// advances. An error ends the iteration.
+func (a *API) Users(ctx context.Context, req GetUserListRequest) iter.Seq2[AccountUser, error] {
+	return All(ctx, perPageOf(req.PerPage), func(ctx context.Context, start, perPage int) ([]AccountUser, *CollectionMeta, error) {
+		req.Start = &start
+		req.PerPage = &perPage
+		p, err := a.GetUserList(ctx, req)
+		if err != nil {
+			return nil, nil, err
+		}
+		return p.Results, &p.Meta, nil
+	})
+}
+
+// newSubscribeToNotifications prepares a subscribeToNotifications call.
+func (a *API) newSubscribeToNotifications(req SubscribeToNotificationsRequest) *request {
+	r := &request{op: opSubscribeToNotifications, path: opSubscribeToNotifications.Path, body: req}
+	return r
+}
+
+// SubscribeToNotifications calls subscribeToNotifications: subscribe a webhook URL to notifications.
+//
+// Subscribes each endpoint named in the body (eventsEndpoint,
+// contactsEndpoint, companiesEndpoint, crmEndpoint, paymentsEndpoint,
+// venuesEndpoint, ariEndpoint) to the webhook URL given as its value.
+// Only the account's primary user, or a key made without a user, may
+// call it; other keys get 403. Notifications travel through AWS SNS: the
+// URL first receives a SubscriptionConfirmation message and gets
+// nothing more until its SubscribeURL has been visited. The answer
+// gives, for every endpoint, whether it is now subscribed and the SNS
+// topic it publishes to.
+//
+// It changes state, so it is sent once and never retried; a connection that
+// fails after sending gives an error matching ErrOutcomeUnknown.
+//
+// API: POST /api/1.0/account?action=subscribeToNotifications
+func (a *API) SubscribeToNotifications(ctx context.Context, req SubscribeToNotificationsRequest) (*NotificationSubscriptions, error) {
+	out := new(NotificationSubscriptions)
+	if err := a.invoke(ctx, a.newSubscribeToNotifications(req), out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// newUnsubscribeFromNotifications prepares a unsubscribeFromNotifications call.
+func (a *API) newUnsubscribeFromNotifications(req UnsubscribeFromNotificationsRequest) *request {
+	r := &request{op: opUnsubscribeFromNotifications, path: opUnsubscribeFromNotifications.Path, body: req}
+	return r
+}
+
+// UnsubscribeFromNotifications calls unsubscribeFromNotifications: unsubscribe webhook URLs from notifications.
+//
+// Takes the same body as subscribeToNotifications and unsubscribes each
+// endpoint named in it. Only the account's primary user, or a key made
+// without a user, may call it. The answer has one result code per
+// endpoint: 1 success (no more notifications will be sent), 2 not
+// requested (the endpoint was not in the body), 3 unknown error, 4 not
+// found (the endpoint is not subscribed), 5 incorrect source (it must
+// be unsubscribed with the key that subscribed it), 6 status not
+// confirmed (the subscription has not been confirmed yet). The set may
+// grow, so any integer is accepted.
+//
+// It changes state, so it is sent once and never retried; a connection that
+// fails after sending gives an error matching ErrOutcomeUnknown.
+//
+// API: POST /api/1.0/account?action=unsubscribeFromNotifications
+func (a *API) UnsubscribeFromNotifications(ctx context.Context, req UnsubscribeFromNotificationsRequest) (*NotificationUnsubscribeResults, error) {
+	out := new(NotificationUnsubscribeResults)
+	if err := a.invoke(ctx, a.newUnsubscribeFromNotifications(req), out); err != nil {
+		return nil, err
+	}
+	return out, nil
 }
 
 // newBatchProgress prepares a batchProgress call.
@@ -256,6 +787,79 @@ func (a *API) BatchRun(ctx context.Context, req BatchRunRequest) (*BatchRunResul
 	return out, nil
 }
 
+// newAddContactsToSubscriptionGroup prepares a addContactsToSubscriptionGroup call.
+func (a *API) newAddContactsToSubscriptionGroup(req AddContactsToSubscriptionGroupRequest) *request {
+	r := &request{op: opAddContactsToSubscriptionGroup, path: opAddContactsToSubscriptionGroup.Path, body: req}
+	return r
+}
+
+// AddContactsToSubscriptionGroup calls addContactsToSubscriptionGroup: add contacts to a subscription group.
+//
+// Adds each listed contact to the group. The answer is a list with one
+// entry per contact saying whether it was added.
+//
+// It changes state, so it is sent once and never retried; a connection that
+// fails after sending gives an error matching ErrOutcomeUnknown.
+//
+// API: POST /api/1.0/contact?action=addContactsToSubscriptionGroup
+func (a *API) AddContactsToSubscriptionGroup(ctx context.Context, req AddContactsToSubscriptionGroupRequest) (*SubscriptionGroupContactResults, error) {
+	out := new(SubscriptionGroupContactResults)
+	if err := a.invoke(ctx, a.newAddContactsToSubscriptionGroup(req), out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// newAddOrUpdateCompany prepares a addOrUpdateCompany call.
+func (a *API) newAddOrUpdateCompany(req AddOrUpdateCompanyRequest) *request {
+	r := &request{op: opAddOrUpdateCompany, path: opAddOrUpdateCompany.Path, body: req}
+	return r
+}
+
+// AddOrUpdateCompany calls addOrUpdateCompany: add a company, or update one.
+//
+// Without id, adds a company (businessName is then required; with
+// updateIfExists, the company with the same businessName is updated
+// instead). With id, updates the given fields. The primary contact is
+// given either by primaryContactId or as a contact to add or update
+// (primaryContact, the body of addOrUpdateContact). A failure may come
+// as success false with a message. An update has been documented to
+// answer with the id only.
+//
+// It changes state, so it is sent once and never retried; a connection that
+// fails after sending gives an error matching ErrOutcomeUnknown.
+//
+// API: POST /api/1.0/contact?action=addOrUpdateCompany
+func (a *API) AddOrUpdateCompany(ctx context.Context, req AddOrUpdateCompanyRequest) (*AddOrUpdateResult, error) {
+	out := new(AddOrUpdateResult)
+	if err := a.invoke(ctx, a.newAddOrUpdateCompany(req), out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// newAddOrUpdateCompanyNote prepares a addOrUpdateCompanyNote call.
+func (a *API) newAddOrUpdateCompanyNote(req AddOrUpdateCompanyNoteRequest) *request {
+	r := &request{op: opAddOrUpdateCompanyNote, path: opAddOrUpdateCompanyNote.Path, body: req}
+	return r
+}
+
+// AddOrUpdateCompanyNote calls addOrUpdateCompanyNote: add a note to a company, or update one.
+//
+// Without id, adds a note to the company given by companyId; with id, changes that note's text.
+//
+// It changes state, so it is sent once and never retried; a connection that
+// fails after sending gives an error matching ErrOutcomeUnknown.
+//
+// API: POST /api/1.0/contact?action=addOrUpdateCompanyNote
+func (a *API) AddOrUpdateCompanyNote(ctx context.Context, req AddOrUpdateCompanyNoteRequest) (*AddOrUpdateResult, error) {
+	out := new(AddOrUpdateResult)
+	if err := a.invoke(ctx, a.newAddOrUpdateCompanyNote(req), out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 // newAddOrUpdateContact prepares a addOrUpdateContact call.
 func (a *API) newAddOrUpdateContact(req AddOrUpdateContactRequest) *request {
 	r := &request{op: opAddOrUpdateContact, path: opAddOrUpdateContact.Path, body: req}
@@ -281,6 +885,182 @@ func (a *API) AddOrUpdateContact(ctx context.Context, req AddOrUpdateContactRequ
 	return out, nil
 }
 
+// newAddOrUpdateContactNote prepares a addOrUpdateContactNote call.
+func (a *API) newAddOrUpdateContactNote(req AddOrUpdateContactNoteRequest) *request {
+	r := &request{op: opAddOrUpdateContactNote, path: opAddOrUpdateContactNote.Path, body: req}
+	return r
+}
+
+// AddOrUpdateContactNote calls addOrUpdateContactNote: add a note to a contact, or update one.
+//
+// Without id, adds a note to the contact given by contactId; with id, changes that note's text.
+//
+// It changes state, so it is sent once and never retried; a connection that
+// fails after sending gives an error matching ErrOutcomeUnknown.
+//
+// API: POST /api/1.0/contact?action=addOrUpdateContactNote
+func (a *API) AddOrUpdateContactNote(ctx context.Context, req AddOrUpdateContactNoteRequest) (*AddOrUpdateResult, error) {
+	out := new(AddOrUpdateResult)
+	if err := a.invoke(ctx, a.newAddOrUpdateContactNote(req), out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// newAddOrUpdateLead prepares a addOrUpdateLead call.
+func (a *API) newAddOrUpdateLead(req AddOrUpdateLeadRequest) *request {
+	r := &request{op: opAddOrUpdateLead, path: opAddOrUpdateLead.Path, body: req}
+	return r
+}
+
+// AddOrUpdateLead calls addOrUpdateLead: add a lead, or update one.
+//
+// Without id, adds a lead: name, sourceId, typeId and stageId are then
+// required, subtypeId too when the type has subtypes. A lead belongs
+// either to a company or to a contact. When companyId or company is
+// given it belongs to the company, and the contact (contactId or
+// contact) must belong to that company; companyId and
+// companyLeadContactId are then required. Otherwise it belongs to the
+// contact, and contactId and industryId are required. company and
+// contact take the bodies of addOrUpdateCompany and addOrUpdateContact;
+// given together, the contact is linked to the company. With id,
+// updates the given fields of that lead. Fails with specificCode 24215
+// (empty request), 24216 (no such lead) or 24218 (invalid details).
+//
+// It changes state, so it is sent once and never retried; a connection that
+// fails after sending gives an error matching ErrOutcomeUnknown.
+//
+// API: POST /api/1.0/contact?action=addOrUpdateLead
+func (a *API) AddOrUpdateLead(ctx context.Context, req AddOrUpdateLeadRequest) (*AddOrUpdateResult, error) {
+	out := new(AddOrUpdateResult)
+	if err := a.invoke(ctx, a.newAddOrUpdateLead(req), out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// newGetCompany prepares a getCompany call.
+func (a *API) newGetCompany(req GetCompanyRequest) *request {
+	r := &request{op: opGetCompany, path: opGetCompany.Path, body: req}
+	return r
+}
+
+// GetCompany calls getCompany: get one company.
+//
+// Returns one company with its managers, industry, primary contact,
+// commissions, custom fields and external links. Deleted companies are
+// not returned (since 4 November 2025). Fails with specificCode 24153
+// when there is no such company.
+//
+// It is safe to repeat, so a failed attempt (a connection error, 429 or 5xx) is
+// retried (WithMaxAttempts).
+//
+// API: POST /api/1.0/contact?action=getCompany
+func (a *API) GetCompany(ctx context.Context, req GetCompanyRequest) (*Company, error) {
+	out := new(Company)
+	if err := a.invoke(ctx, a.newGetCompany(req), out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// newGetCompanyCustomFieldDefinition prepares a getCompanyCustomFieldDefinition call.
+func (a *API) newGetCompanyCustomFieldDefinition(req GetCompanyCustomFieldDefinitionRequest) *request {
+	r := &request{op: opGetCompanyCustomFieldDefinition, path: opGetCompanyCustomFieldDefinition.Path, body: req}
+	return r
+}
+
+// GetCompanyCustomFieldDefinition calls getCompanyCustomFieldDefinition: list the company custom fields.
+//
+// Takes no parameters and answers with every custom field defined for
+// companies, in the same form as getCustomFieldDefinition.
+//
+// It is safe to repeat, so a failed attempt (a connection error, 429 or 5xx) is
+// retried (WithMaxAttempts).
+//
+// API: POST /api/1.0/contact?action=getCompanyCustomFieldDefinition
+func (a *API) GetCompanyCustomFieldDefinition(ctx context.Context, req GetCompanyCustomFieldDefinitionRequest) (*CustomFieldDefinitionList, error) {
+	out := new(CustomFieldDefinitionList)
+	if err := a.invoke(ctx, a.newGetCompanyCustomFieldDefinition(req), out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// newGetCompanyList prepares a getCompanyList call.
+func (a *API) newGetCompanyList(req GetCompanyListRequest) *request {
+	r := &request{op: opGetCompanyList, path: opGetCompanyList.Path, body: req}
+	return r
+}
+
+// GetCompanyList calls getCompanyList: list the companies.
+//
+// Pages through the account's companies, optionally filtered.
+//
+// It is safe to repeat, so a failed attempt (a connection error, 429 or 5xx) is
+// retried (WithMaxAttempts). Companies walks every page.
+//
+// API: POST /api/1.0/contact?action=getCompanyList
+func (a *API) GetCompanyList(ctx context.Context, req GetCompanyListRequest) (*CompanyCollection, error) {
+	out := new(CompanyCollection)
+	if err := a.invoke(ctx, a.newGetCompanyList(req), out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// Companies iterates over every item of getCompanyList that req selects,
+// fetching pages of req's perPage (DefaultPerPage when unset) as the loop
+// advances. An error ends the iteration.
+func (a *API) Companies(ctx context.Context, req GetCompanyListRequest) iter.Seq2[Company, error] {
+	return All(ctx, perPageOf(req.PerPage), func(ctx context.Context, start, perPage int) ([]Company, *CollectionMeta, error) {
+		req.Start = &start
+		req.PerPage = &perPage
+		p, err := a.GetCompanyList(ctx, req)
+		if err != nil {
+			return nil, nil, err
+		}
+		return p.Results, &p.Meta, nil
+	})
+}
+
+// newGetCompanyNoteList prepares a getCompanyNoteList call.
+func (a *API) newGetCompanyNoteList(req GetCompanyNoteListRequest) *request {
+	r := &request{op: opGetCompanyNoteList, path: opGetCompanyNoteList.Path, body: req}
+	return r
+}
+
+// GetCompanyNoteList calls getCompanyNoteList: list the notes of a company.
+//
+// Pages through the notes of one company.
+//
+// It is safe to repeat, so a failed attempt (a connection error, 429 or 5xx) is
+// retried (WithMaxAttempts). CompanyNotes walks every page.
+//
+// API: POST /api/1.0/contact?action=getCompanyNoteList
+func (a *API) GetCompanyNoteList(ctx context.Context, req GetCompanyNoteListRequest) (*CompanyNoteCollection, error) {
+	out := new(CompanyNoteCollection)
+	if err := a.invoke(ctx, a.newGetCompanyNoteList(req), out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// CompanyNotes iterates over every item of getCompanyNoteList that req selects,
+// fetching pages of req's perPage (DefaultPerPage when unset) as the loop
+// advances. An error ends the iteration.
+func (a *API) CompanyNotes(ctx context.Context, req GetCompanyNoteListRequest) iter.Seq2[CompanyNote, error] {
+	return All(ctx, perPageOf(req.PerPage), func(ctx context.Context, start, perPage int) ([]CompanyNote, *CollectionMeta, error) {
+		req.Start = &start
+		req.PerPage = &perPage
+		p, err := a.GetCompanyNoteList(ctx, req)
+		if err != nil {
+			return nil, nil, err
+		}
+		return p.Results, &p.Meta, nil
+	})
+}
+
 // newGetContact prepares a getContact call.
 func (a *API) newGetContact(req GetContactRequest) *request {
 	r := &request{op: opGetContact, path: opGetContact.Path, body: req}
@@ -290,7 +1070,8 @@ func (a *API) newGetContact(req GetContactRequest) *request {
 // GetContact calls getContact: get one contact.
 //
 // Returns the contact with its invitations and registrations. Fails with
-// specificCode 24096 when there is no such contact.
+// specificCode 24096 when there is no such contact. Deleted contacts are
+// not returned (since 4 November 2025).
 //
 // It is safe to repeat, so a failed attempt (a connection error, 429 or 5xx) is
 // retried (WithMaxAttempts).
@@ -334,6 +1115,765 @@ func (a *API) Contacts(ctx context.Context, req GetContactListRequest) iter.Seq2
 		req.Start = &start
 		req.PerPage = &perPage
 		p, err := a.GetContactList(ctx, req)
+		if err != nil {
+			return nil, nil, err
+		}
+		return p.Results, &p.Meta, nil
+	})
+}
+
+// newGetContactNoteList prepares a getContactNoteList call.
+func (a *API) newGetContactNoteList(req GetContactNoteListRequest) *request {
+	r := &request{op: opGetContactNoteList, path: opGetContactNoteList.Path, body: req}
+	return r
+}
+
+// GetContactNoteList calls getContactNoteList: list the notes of a contact.
+//
+// Pages through the notes of one contact.
+//
+// It is safe to repeat, so a failed attempt (a connection error, 429 or 5xx) is
+// retried (WithMaxAttempts). ContactNotes walks every page.
+//
+// API: POST /api/1.0/contact?action=getContactNoteList
+func (a *API) GetContactNoteList(ctx context.Context, req GetContactNoteListRequest) (*ContactNoteCollection, error) {
+	out := new(ContactNoteCollection)
+	if err := a.invoke(ctx, a.newGetContactNoteList(req), out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// ContactNotes iterates over every item of getContactNoteList that req selects,
+// fetching pages of req's perPage (DefaultPerPage when unset) as the loop
+// advances. An error ends the iteration.
+func (a *API) ContactNotes(ctx context.Context, req GetContactNoteListRequest) iter.Seq2[ContactNote, error] {
+	return All(ctx, perPageOf(req.PerPage), func(ctx context.Context, start, perPage int) ([]ContactNote, *CollectionMeta, error) {
+		req.Start = &start
+		req.PerPage = &perPage
+		p, err := a.GetContactNoteList(ctx, req)
+		if err != nil {
+			return nil, nil, err
+		}
+		return p.Results, &p.Meta, nil
+	})
+}
+
+// newGetCustomFieldDefinition prepares a getCustomFieldDefinition call.
+func (a *API) newGetCustomFieldDefinition(req GetCustomFieldDefinitionRequest) *request {
+	r := &request{op: opGetCustomFieldDefinition, path: opGetCustomFieldDefinition.Path, body: req}
+	return r
+}
+
+// GetCustomFieldDefinition calls getCustomFieldDefinition: list the contact custom fields.
+//
+// Takes no parameters and answers with every custom field defined for
+// contacts: its id, type, name, whether it is required and active, its
+// order, and the values or file types it accepts.
+//
+// It is safe to repeat, so a failed attempt (a connection error, 429 or 5xx) is
+// retried (WithMaxAttempts).
+//
+// API: POST /api/1.0/contact?action=getCustomFieldDefinition
+func (a *API) GetCustomFieldDefinition(ctx context.Context, req GetCustomFieldDefinitionRequest) (*CustomFieldDefinitionList, error) {
+	out := new(CustomFieldDefinitionList)
+	if err := a.invoke(ctx, a.newGetCustomFieldDefinition(req), out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// newGetSubscriptionGroupList prepares a getSubscriptionGroupList call.
+func (a *API) newGetSubscriptionGroupList(req GetSubscriptionGroupListRequest) *request {
+	r := &request{op: opGetSubscriptionGroupList, path: opGetSubscriptionGroupList.Path, body: req}
+	return r
+}
+
+// GetSubscriptionGroupList calls getSubscriptionGroupList: list the subscription groups.
+//
+// Takes no parameters and answers with every subscription group of the
+// account, as a plain list (not a paged collection). Groups segment
+// contacts for email and SMS marketing and for access to ticket types
+// and content pages.
+//
+// It is safe to repeat, so a failed attempt (a connection error, 429 or 5xx) is
+// retried (WithMaxAttempts).
+//
+// API: POST /api/1.0/contact?action=getSubscriptionGroupList
+func (a *API) GetSubscriptionGroupList(ctx context.Context, req GetSubscriptionGroupListRequest) (*SubscriptionGroupList, error) {
+	out := new(SubscriptionGroupList)
+	if err := a.invoke(ctx, a.newGetSubscriptionGroupList(req), out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// newRemoveContactsFromSubscriptionGroup prepares a removeContactsFromSubscriptionGroup call.
+func (a *API) newRemoveContactsFromSubscriptionGroup(req RemoveContactsFromSubscriptionGroupRequest) *request {
+	r := &request{op: opRemoveContactsFromSubscriptionGroup, path: opRemoveContactsFromSubscriptionGroup.Path, body: req}
+	return r
+}
+
+// RemoveContactsFromSubscriptionGroup calls removeContactsFromSubscriptionGroup: remove contacts from a subscription group.
+//
+// Removes each listed contact from the group; takes the same body as
+// addContactsToSubscriptionGroup and answers the same way, one entry
+// per contact saying whether it was removed.
+//
+// It changes state, so it is sent once and never retried; a connection that
+// fails after sending gives an error matching ErrOutcomeUnknown.
+//
+// API: POST /api/1.0/contact?action=removeContactsFromSubscriptionGroup
+func (a *API) RemoveContactsFromSubscriptionGroup(ctx context.Context, req RemoveContactsFromSubscriptionGroupRequest) (*SubscriptionGroupContactResults, error) {
+	out := new(SubscriptionGroupContactResults)
+	if err := a.invoke(ctx, a.newRemoveContactsFromSubscriptionGroup(req), out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// newAddOrUpdateActivity prepares a addOrUpdateActivity call.
+func (a *API) newAddOrUpdateActivity(req AddOrUpdateActivityRequest) *request {
+	r := &request{op: opAddOrUpdateActivity, path: opAddOrUpdateActivity.Path, body: req}
+	return r
+}
+
+// AddOrUpdateActivity calls addOrUpdateActivity: add an activity, or update one.
+//
+// Without id, adds a meeting, call or email to one contact, company or
+// lead/opportunity; name, description and subType are then required.
+// With id, updates the given fields of that activity. venueId is needed
+// when the activity goes on an opportunity. An activity hangs off one
+// owner only: with both contactId and companyId the contact is made a
+// contact of the company and the activity goes on the company. Fails
+// with specificCode 24397 (no such lead or opportunity), 24398 (no such
+// contact), 24399 (no such company), 24400 (no such activity), 24401
+// (server error), 24402 (data rejected; see additionalMessages), 24403
+// (invalid data) or 24404 (more than one kind of owner).
+//
+// It changes state, so it is sent once and never retried; a connection that
+// fails after sending gives an error matching ErrOutcomeUnknown.
+//
+// API: POST /api/1.0/crm?action=addOrUpdateActivity
+func (a *API) AddOrUpdateActivity(ctx context.Context, req AddOrUpdateActivityRequest) (*AddOrUpdateResult, error) {
+	out := new(AddOrUpdateResult)
+	if err := a.invoke(ctx, a.newAddOrUpdateActivity(req), out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// newAddOrUpdateActivityPurpose prepares a addOrUpdateActivityPurpose call.
+func (a *API) newAddOrUpdateActivityPurpose(req AddOrUpdateActivityPurposeRequest) *request {
+	r := &request{op: opAddOrUpdateActivityPurpose, path: opAddOrUpdateActivityPurpose.Path, body: req}
+	return r
+}
+
+// AddOrUpdateActivityPurpose calls addOrUpdateActivityPurpose: add an activity purpose, or update one.
+//
+// Without id, adds a purpose that activities can be given; name and type
+// are then required. With id, updates the given fields of that purpose.
+// Fails with specificCode 24300 (no such purpose), 24301 (server error),
+// 24302 or 24303 (invalid data).
+//
+// It changes state, so it is sent once and never retried; a connection that
+// fails after sending gives an error matching ErrOutcomeUnknown.
+//
+// API: POST /api/1.0/crm?action=addOrUpdateActivityPurpose
+func (a *API) AddOrUpdateActivityPurpose(ctx context.Context, req AddOrUpdateActivityPurposeRequest) (*AddOrUpdateResult, error) {
+	out := new(AddOrUpdateResult)
+	if err := a.invoke(ctx, a.newAddOrUpdateActivityPurpose(req), out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// newAddOrUpdateLeadChannel prepares a addOrUpdateLeadChannel call.
+func (a *API) newAddOrUpdateLeadChannel(req AddOrUpdateLeadChannelRequest) *request {
+	r := &request{op: opAddOrUpdateLeadChannel, path: opAddOrUpdateLeadChannel.Path, body: req}
+	return r
+}
+
+// AddOrUpdateLeadChannel calls addOrUpdateLeadChannel: add a lead channel, or update one.
+//
+// Without id, adds a channel through which leads arrive; name is then
+// required. With id, renames that channel. Fails with specificCode
+// 24376 (no such channel), 24377 (the channel cannot be edited), 24378
+// (server error), 24379 or 24380 (invalid data).
+//
+// It changes state, so it is sent once and never retried; a connection that
+// fails after sending gives an error matching ErrOutcomeUnknown.
+//
+// API: POST /api/1.0/crm?action=addOrUpdateLeadChannel
+func (a *API) AddOrUpdateLeadChannel(ctx context.Context, req AddOrUpdateLeadChannelRequest) (*AddOrUpdateResult, error) {
+	out := new(AddOrUpdateResult)
+	if err := a.invoke(ctx, a.newAddOrUpdateLeadChannel(req), out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// newAddOrUpdateLeadNote prepares a addOrUpdateLeadNote call.
+func (a *API) newAddOrUpdateLeadNote(req AddOrUpdateLeadNoteRequest) *request {
+	r := &request{op: opAddOrUpdateLeadNote, path: opAddOrUpdateLeadNote.Path, body: req}
+	return r
+}
+
+// AddOrUpdateLeadNote calls addOrUpdateLeadNote: add a note to a lead, or update one.
+//
+// Without id, adds a note to the lead leadId; with id, changes that
+// note's text. Fails with specificCode 24441 (no such lead or
+// opportunity), 24434 (no such note), 24435 (server error), 24436 or
+// 24437 (invalid data).
+//
+// It changes state, so it is sent once and never retried; a connection that
+// fails after sending gives an error matching ErrOutcomeUnknown.
+//
+// API: POST /api/1.0/crm?action=addOrUpdateLeadNote
+func (a *API) AddOrUpdateLeadNote(ctx context.Context, req AddOrUpdateLeadNoteRequest) (*AddOrUpdateResult, error) {
+	out := new(AddOrUpdateResult)
+	if err := a.invoke(ctx, a.newAddOrUpdateLeadNote(req), out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// newAddOrUpdateLeadQuality prepares a addOrUpdateLeadQuality call.
+func (a *API) newAddOrUpdateLeadQuality(req AddOrUpdateLeadQualityRequest) *request {
+	r := &request{op: opAddOrUpdateLeadQuality, path: opAddOrUpdateLeadQuality.Path, body: req}
+	return r
+}
+
+// AddOrUpdateLeadQuality calls addOrUpdateLeadQuality: add a lead quality, or update one.
+//
+// Without id, adds a grade that leads and opportunities can be given;
+// label is then required. With id, updates the given fields of that
+// quality. Fails with specificCode 24304 (no such quality), 24305
+// (server error), 24306 or 24307 (invalid data).
+//
+// It changes state, so it is sent once and never retried; a connection that
+// fails after sending gives an error matching ErrOutcomeUnknown.
+//
+// API: POST /api/1.0/crm?action=addOrUpdateLeadQuality
+func (a *API) AddOrUpdateLeadQuality(ctx context.Context, req AddOrUpdateLeadQualityRequest) (*AddOrUpdateResult, error) {
+	out := new(AddOrUpdateResult)
+	if err := a.invoke(ctx, a.newAddOrUpdateLeadQuality(req), out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// newAddOrUpdateLeadSource prepares a addOrUpdateLeadSource call.
+func (a *API) newAddOrUpdateLeadSource(req AddOrUpdateLeadSourceRequest) *request {
+	r := &request{op: opAddOrUpdateLeadSource, path: opAddOrUpdateLeadSource.Path, body: req}
+	return r
+}
+
+// AddOrUpdateLeadSource calls addOrUpdateLeadSource: add a lead source, or update one.
+//
+// Without id, adds a source leads and opportunities can be credited to;
+// name is then required. With id, updates the given fields of that
+// source. Fails with specificCode 24325 (no such source), 24326 (the
+// source cannot be edited), 24327 (server error), 24328 or 24329
+// (invalid data).
+//
+// It changes state, so it is sent once and never retried; a connection that
+// fails after sending gives an error matching ErrOutcomeUnknown.
+//
+// API: POST /api/1.0/crm?action=addOrUpdateLeadSource
+func (a *API) AddOrUpdateLeadSource(ctx context.Context, req AddOrUpdateLeadSourceRequest) (*AddOrUpdateResult, error) {
+	out := new(AddOrUpdateResult)
+	if err := a.invoke(ctx, a.newAddOrUpdateLeadSource(req), out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// newAddOrUpdateLeadStage prepares a addOrUpdateLeadStage call.
+func (a *API) newAddOrUpdateLeadStage(req AddOrUpdateLeadStageRequest) *request {
+	r := &request{op: opAddOrUpdateLeadStage, path: opAddOrUpdateLeadStage.Path, body: req}
+	return r
+}
+
+// AddOrUpdateLeadStage calls addOrUpdateLeadStage: add a lead stage, or update one.
+//
+// Without id, adds a stage of the sales pipeline; name and applyTo are
+// then required. With id, updates the given fields of that stage.
+// Fails with specificCode 24320 (no such stage), 24321 (the stage cannot
+// be edited), 24322 (server error), 24323 or 24324 (invalid data).
+//
+// It changes state, so it is sent once and never retried; a connection that
+// fails after sending gives an error matching ErrOutcomeUnknown.
+//
+// API: POST /api/1.0/crm?action=addOrUpdateLeadStage
+func (a *API) AddOrUpdateLeadStage(ctx context.Context, req AddOrUpdateLeadStageRequest) (*AddOrUpdateResult, error) {
+	out := new(AddOrUpdateResult)
+	if err := a.invoke(ctx, a.newAddOrUpdateLeadStage(req), out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// newAddOrUpdateLeadType prepares a addOrUpdateLeadType call.
+func (a *API) newAddOrUpdateLeadType(req AddOrUpdateLeadTypeRequest) *request {
+	r := &request{op: opAddOrUpdateLeadType, path: opAddOrUpdateLeadType.Path, body: req}
+	return r
+}
+
+// AddOrUpdateLeadType calls addOrUpdateLeadType: add a lead type, or rename one.
+//
+// Without id, adds a type leads and opportunities can be given; type (the
+// name) is then required. With id, renames that type. Subtypes cannot be
+// set through this action. Fails with specificCode 24381 (no such type),
+// 24382 (server error), 24383 or 24384 (invalid data).
+//
+// It changes state, so it is sent once and never retried; a connection that
+// fails after sending gives an error matching ErrOutcomeUnknown.
+//
+// API: POST /api/1.0/crm?action=addOrUpdateLeadType
+func (a *API) AddOrUpdateLeadType(ctx context.Context, req AddOrUpdateLeadTypeRequest) (*AddOrUpdateResult, error) {
+	out := new(AddOrUpdateResult)
+	if err := a.invoke(ctx, a.newAddOrUpdateLeadType(req), out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// newAddOrUpdateTask prepares a addOrUpdateTask call.
+func (a *API) newAddOrUpdateTask(req AddOrUpdateTaskRequest) *request {
+	r := &request{op: opAddOrUpdateTask, path: opAddOrUpdateTask.Path, body: req}
+	return r
+}
+
+// AddOrUpdateTask calls addOrUpdateTask: add a task, or update one.
+//
+// Without id, adds a to-do to one contact, company or
+// lead/opportunity; name and endDatetime (when it is due) are then
+// required. With id, updates the given fields of that task. venueId is
+// needed when the task goes on an opportunity. A task hangs off one
+// owner only: with both contactId and companyId the contact is made a
+// contact of the company and the task goes on the company. Fails with
+// specificCode 24389 (no such lead or opportunity), 24390 (no such
+// contact), 24391 (no such company), 24392 (no such task), 24393
+// (server error), 24394 (data rejected; see additionalMessages), 24395
+// (invalid data) or 24396 (more than one kind of owner).
+//
+// It changes state, so it is sent once and never retried; a connection that
+// fails after sending gives an error matching ErrOutcomeUnknown.
+//
+// API: POST /api/1.0/crm?action=addOrUpdateTask
+func (a *API) AddOrUpdateTask(ctx context.Context, req AddOrUpdateTaskRequest) (*AddOrUpdateResult, error) {
+	out := new(AddOrUpdateResult)
+	if err := a.invoke(ctx, a.newAddOrUpdateTask(req), out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// newGetActivityList prepares a getActivityList call.
+func (a *API) newGetActivityList(req GetActivityListRequest) *request {
+	r := &request{op: opGetActivityList, path: opGetActivityList.Path, body: req}
+	return r
+}
+
+// GetActivityList calls getActivityList: list the CRM activities.
+//
+// Pages through the meetings, calls and emails the key's user can see,
+// optionally those of one venue.
+//
+// It is safe to repeat, so a failed attempt (a connection error, 429 or 5xx) is
+// retried (WithMaxAttempts). Activities walks every page.
+//
+// API: POST /api/1.0/crm?action=getActivityList
+func (a *API) GetActivityList(ctx context.Context, req GetActivityListRequest) (*ActivityCollection, error) {
+	out := new(ActivityCollection)
+	if err := a.invoke(ctx, a.newGetActivityList(req), out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// Activities iterates over every item of getActivityList that req selects,
+// fetching pages of req's perPage (DefaultPerPage when unset) as the loop
+// advances. An error ends the iteration.
+func (a *API) Activities(ctx context.Context, req GetActivityListRequest) iter.Seq2[Activity, error] {
+	return All(ctx, perPageOf(req.PerPage), func(ctx context.Context, start, perPage int) ([]Activity, *CollectionMeta, error) {
+		req.Start = &start
+		req.PerPage = &perPage
+		p, err := a.GetActivityList(ctx, req)
+		if err != nil {
+			return nil, nil, err
+		}
+		return p.Results, &p.Meta, nil
+	})
+}
+
+// newGetLeadChannelList prepares a getLeadChannelList call.
+func (a *API) newGetLeadChannelList(req GetLeadChannelListRequest) *request {
+	r := &request{op: opGetLeadChannelList, path: opGetLeadChannelList.Path, body: req}
+	return r
+}
+
+// GetLeadChannelList calls getLeadChannelList: list the lead channels.
+//
+// Pages through the channels leads and opportunities can come through.
+//
+// It is safe to repeat, so a failed attempt (a connection error, 429 or 5xx) is
+// retried (WithMaxAttempts). LeadChannels walks every page.
+//
+// API: POST /api/1.0/crm?action=getLeadChannelList
+func (a *API) GetLeadChannelList(ctx context.Context, req GetLeadChannelListRequest) (*LeadChannelCollection, error) {
+	out := new(LeadChannelCollection)
+	if err := a.invoke(ctx, a.newGetLeadChannelList(req), out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// LeadChannels iterates over every item of getLeadChannelList that req selects,
+// fetching pages of req's perPage (DefaultPerPage when unset) as the loop
+// advances. An error ends the iteration.
+func (a *API) LeadChannels(ctx context.Context, req GetLeadChannelListRequest) iter.Seq2[LeadChannel, error] {
+	return All(ctx, perPageOf(req.PerPage), func(ctx context.Context, start, perPage int) ([]LeadChannel, *CollectionMeta, error) {
+		req.Start = &start
+		req.PerPage = &perPage
+		p, err := a.GetLeadChannelList(ctx, req)
+		if err != nil {
+			return nil, nil, err
+		}
+		return p.Results, &p.Meta, nil
+	})
+}
+
+// newGetLeadList prepares a getLeadList call.
+func (a *API) newGetLeadList(req GetLeadListRequest) *request {
+	r := &request{op: opGetLeadList, path: opGetLeadList.Path, body: req}
+	return r
+}
+
+// GetLeadList calls getLeadList: list the leads.
+//
+// Pages through the leads the key's user can see, each with its owner,
+// contact, company, stage, quality, type, source and channel.
+//
+// It is safe to repeat, so a failed attempt (a connection error, 429 or 5xx) is
+// retried (WithMaxAttempts). Leads walks every page.
+//
+// API: POST /api/1.0/crm?action=getLeadList
+func (a *API) GetLeadList(ctx context.Context, req GetLeadListRequest) (*LeadCollection, error) {
+	out := new(LeadCollection)
+	if err := a.invoke(ctx, a.newGetLeadList(req), out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// Leads iterates over every item of getLeadList that req selects,
+// fetching pages of req's perPage (DefaultPerPage when unset) as the loop
+// advances. An error ends the iteration.
+func (a *API) Leads(ctx context.Context, req GetLeadListRequest) iter.Seq2[Lead, error] {
+	return All(ctx, perPageOf(req.PerPage), func(ctx context.Context, start, perPage int) ([]Lead, *CollectionMeta, error) {
+		req.Start = &start
+		req.PerPage = &perPage
+		p, err := a.GetLeadList(ctx, req)
+		if err != nil {
+			return nil, nil, err
+		}
+		return p.Results, &p.Meta, nil
+	})
+}
+
+// newGetLeadNoteList prepares a getLeadNoteList call.
+func (a *API) newGetLeadNoteList(req GetLeadNoteListRequest) *request {
+	r := &request{op: opGetLeadNoteList, path: opGetLeadNoteList.Path, body: req}
+	return r
+}
+
+// GetLeadNoteList calls getLeadNoteList: list the notes of a lead.
+//
+// Pages through the notes written on one lead.
+//
+// It is safe to repeat, so a failed attempt (a connection error, 429 or 5xx) is
+// retried (WithMaxAttempts). LeadNotes walks every page.
+//
+// API: POST /api/1.0/crm?action=getLeadNoteList
+func (a *API) GetLeadNoteList(ctx context.Context, req GetLeadNoteListRequest) (*LeadNoteCollection, error) {
+	out := new(LeadNoteCollection)
+	if err := a.invoke(ctx, a.newGetLeadNoteList(req), out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// LeadNotes iterates over every item of getLeadNoteList that req selects,
+// fetching pages of req's perPage (DefaultPerPage when unset) as the loop
+// advances. An error ends the iteration.
+func (a *API) LeadNotes(ctx context.Context, req GetLeadNoteListRequest) iter.Seq2[LeadNote, error] {
+	return All(ctx, perPageOf(req.PerPage), func(ctx context.Context, start, perPage int) ([]LeadNote, *CollectionMeta, error) {
+		req.Start = &start
+		req.PerPage = &perPage
+		p, err := a.GetLeadNoteList(ctx, req)
+		if err != nil {
+			return nil, nil, err
+		}
+		return p.Results, &p.Meta, nil
+	})
+}
+
+// newGetLeadQualityList prepares a getLeadQualityList call.
+func (a *API) newGetLeadQualityList(req GetLeadQualityListRequest) *request {
+	r := &request{op: opGetLeadQualityList, path: opGetLeadQualityList.Path, body: req}
+	return r
+}
+
+// GetLeadQualityList calls getLeadQualityList: list the lead qualities.
+//
+// Pages through the grades leads and opportunities can be given.
+//
+// It is safe to repeat, so a failed attempt (a connection error, 429 or 5xx) is
+// retried (WithMaxAttempts). LeadQualities walks every page.
+//
+// API: POST /api/1.0/crm?action=getLeadQualityList
+func (a *API) GetLeadQualityList(ctx context.Context, req GetLeadQualityListRequest) (*LeadQualityCollection, error) {
+	out := new(LeadQualityCollection)
+	if err := a.invoke(ctx, a.newGetLeadQualityList(req), out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// LeadQualities iterates over every item of getLeadQualityList that req selects,
+// fetching pages of req's perPage (DefaultPerPage when unset) as the loop
+// advances. An error ends the iteration.
+func (a *API) LeadQualities(ctx context.Context, req GetLeadQualityListRequest) iter.Seq2[LeadQuality, error] {
+	return All(ctx, perPageOf(req.PerPage), func(ctx context.Context, start, perPage int) ([]LeadQuality, *CollectionMeta, error) {
+		req.Start = &start
+		req.PerPage = &perPage
+		p, err := a.GetLeadQualityList(ctx, req)
+		if err != nil {
+			return nil, nil, err
+		}
+		return p.Results, &p.Meta, nil
+	})
+}
+
+// newGetLeadSourceList prepares a getLeadSourceList call.
+func (a *API) newGetLeadSourceList(req GetLeadSourceListRequest) *request {
+	r := &request{op: opGetLeadSourceList, path: opGetLeadSourceList.Path, body: req}
+	return r
+}
+
+// GetLeadSourceList calls getLeadSourceList: list the lead sources.
+//
+// Pages through the sources leads and opportunities are credited to.
+//
+// It is safe to repeat, so a failed attempt (a connection error, 429 or 5xx) is
+// retried (WithMaxAttempts). LeadSources walks every page.
+//
+// API: POST /api/1.0/crm?action=getLeadSourceList
+func (a *API) GetLeadSourceList(ctx context.Context, req GetLeadSourceListRequest) (*LeadSourceCollection, error) {
+	out := new(LeadSourceCollection)
+	if err := a.invoke(ctx, a.newGetLeadSourceList(req), out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// LeadSources iterates over every item of getLeadSourceList that req selects,
+// fetching pages of req's perPage (DefaultPerPage when unset) as the loop
+// advances. An error ends the iteration.
+func (a *API) LeadSources(ctx context.Context, req GetLeadSourceListRequest) iter.Seq2[LeadSource, error] {
+	return All(ctx, perPageOf(req.PerPage), func(ctx context.Context, start, perPage int) ([]LeadSource, *CollectionMeta, error) {
+		req.Start = &start
+		req.PerPage = &perPage
+		p, err := a.GetLeadSourceList(ctx, req)
+		if err != nil {
+			return nil, nil, err
+		}
+		return p.Results, &p.Meta, nil
+	})
+}
+
+// newGetLeadStageList prepares a getLeadStageList call.
+func (a *API) newGetLeadStageList(req GetLeadStageListRequest) *request {
+	r := &request{op: opGetLeadStageList, path: opGetLeadStageList.Path, body: req}
+	return r
+}
+
+// GetLeadStageList calls getLeadStageList: list the lead stages.
+//
+// Pages through the stages of the sales pipeline, each with its reasons.
+//
+// It is safe to repeat, so a failed attempt (a connection error, 429 or 5xx) is
+// retried (WithMaxAttempts). LeadStages walks every page.
+//
+// API: POST /api/1.0/crm?action=getLeadStageList
+func (a *API) GetLeadStageList(ctx context.Context, req GetLeadStageListRequest) (*LeadStageCollection, error) {
+	out := new(LeadStageCollection)
+	if err := a.invoke(ctx, a.newGetLeadStageList(req), out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// LeadStages iterates over every item of getLeadStageList that req selects,
+// fetching pages of req's perPage (DefaultPerPage when unset) as the loop
+// advances. An error ends the iteration.
+func (a *API) LeadStages(ctx context.Context, req GetLeadStageListRequest) iter.Seq2[LeadStage, error] {
+	return All(ctx, perPageOf(req.PerPage), func(ctx context.Context, start, perPage int) ([]LeadStage, *CollectionMeta, error) {
+		req.Start = &start
+		req.PerPage = &perPage
+		p, err := a.GetLeadStageList(ctx, req)
+		if err != nil {
+			return nil, nil, err
+		}
+		return p.Results, &p.Meta, nil
+	})
+}
+
+// newGetLeadTypeList prepares a getLeadTypeList call.
+func (a *API) newGetLeadTypeList(req GetLeadTypeListRequest) *request {
+	r := &request{op: opGetLeadTypeList, path: opGetLeadTypeList.Path, body: req}
+	return r
+}
+
+// GetLeadTypeList calls getLeadTypeList: list the lead types.
+//
+// Pages through the types leads and opportunities can be given, each with its subtypes.
+//
+// It is safe to repeat, so a failed attempt (a connection error, 429 or 5xx) is
+// retried (WithMaxAttempts). LeadTypes walks every page.
+//
+// API: POST /api/1.0/crm?action=getLeadTypeList
+func (a *API) GetLeadTypeList(ctx context.Context, req GetLeadTypeListRequest) (*LeadTypeCollection, error) {
+	out := new(LeadTypeCollection)
+	if err := a.invoke(ctx, a.newGetLeadTypeList(req), out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// LeadTypes iterates over every item of getLeadTypeList that req selects,
+// fetching pages of req's perPage (DefaultPerPage when unset) as the loop
+// advances. An error ends the iteration.
+func (a *API) LeadTypes(ctx context.Context, req GetLeadTypeListRequest) iter.Seq2[LeadType, error] {
+	return All(ctx, perPageOf(req.PerPage), func(ctx context.Context, start, perPage int) ([]LeadType, *CollectionMeta, error) {
+		req.Start = &start
+		req.PerPage = &perPage
+		p, err := a.GetLeadTypeList(ctx, req)
+		if err != nil {
+			return nil, nil, err
+		}
+		return p.Results, &p.Meta, nil
+	})
+}
+
+// newGetOpportunityList prepares a getOpportunityList call.
+func (a *API) newGetOpportunityList(req GetOpportunityListRequest) *request {
+	r := &request{op: opGetOpportunityList, path: opGetOpportunityList.Path, body: req}
+	return r
+}
+
+// GetOpportunityList calls getOpportunityList: list the opportunities.
+//
+// Pages through the opportunities the key's user can see, optionally
+// those of some venues. An opportunity carries the fields of a lead plus
+// its venue and external links.
+//
+// It is safe to repeat, so a failed attempt (a connection error, 429 or 5xx) is
+// retried (WithMaxAttempts). Opportunities walks every page.
+//
+// API: POST /api/1.0/crm?action=getOpportunityList
+func (a *API) GetOpportunityList(ctx context.Context, req GetOpportunityListRequest) (*OpportunityCollection, error) {
+	out := new(OpportunityCollection)
+	if err := a.invoke(ctx, a.newGetOpportunityList(req), out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// Opportunities iterates over every item of getOpportunityList that req selects,
+// fetching pages of req's perPage (DefaultPerPage when unset) as the loop
+// advances. An error ends the iteration.
+func (a *API) Opportunities(ctx context.Context, req GetOpportunityListRequest) iter.Seq2[Opportunity, error] {
+	return All(ctx, perPageOf(req.PerPage), func(ctx context.Context, start, perPage int) ([]Opportunity, *CollectionMeta, error) {
+		req.Start = &start
+		req.PerPage = &perPage
+		p, err := a.GetOpportunityList(ctx, req)
+		if err != nil {
+			return nil, nil, err
+		}
+		return p.Results, &p.Meta, nil
+	})
+}
+
+// newGetOpportunityNoteList prepares a getOpportunityNoteList call.
+func (a *API) newGetOpportunityNoteList(req GetOpportunityNoteListRequest) *request {
+	r := &request{op: opGetOpportunityNoteList, path: opGetOpportunityNoteList.Path, body: req}
+	return r
+}
+
+// GetOpportunityNoteList calls getOpportunityNoteList: list the notes of an opportunity.
+//
+// Pages through the notes written on one opportunity.
+//
+// It is safe to repeat, so a failed attempt (a connection error, 429 or 5xx) is
+// retried (WithMaxAttempts). OpportunityNotes walks every page.
+//
+// API: POST /api/1.0/crm?action=getOpportunityNoteList
+func (a *API) GetOpportunityNoteList(ctx context.Context, req GetOpportunityNoteListRequest) (*OpportunityNoteCollection, error) {
+	out := new(OpportunityNoteCollection)
+	if err := a.invoke(ctx, a.newGetOpportunityNoteList(req), out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// OpportunityNotes iterates over every item of getOpportunityNoteList that req selects,
+// fetching pages of req's perPage (DefaultPerPage when unset) as the loop
+// advances. An error ends the iteration.
+func (a *API) OpportunityNotes(ctx context.Context, req GetOpportunityNoteListRequest) iter.Seq2[OpportunityNote, error] {
+	return All(ctx, perPageOf(req.PerPage), func(ctx context.Context, start, perPage int) ([]OpportunityNote, *CollectionMeta, error) {
+		req.Start = &start
+		req.PerPage = &perPage
+		p, err := a.GetOpportunityNoteList(ctx, req)
+		if err != nil {
+			return nil, nil, err
+		}
+		return p.Results, &p.Meta, nil
+	})
+}
+
+// newGetTaskList prepares a getTaskList call.
+func (a *API) newGetTaskList(req GetTaskListRequest) *request {
+	r := &request{op: opGetTaskList, path: opGetTaskList.Path, body: req}
+	return r
+}
+
+// GetTaskList calls getTaskList: list the CRM tasks.
+//
+// Pages through the tasks the key's user can see, optionally those of one venue.
+//
+// It is safe to repeat, so a failed attempt (a connection error, 429 or 5xx) is
+// retried (WithMaxAttempts). Tasks walks every page.
+//
+// API: POST /api/1.0/crm?action=getTaskList
+func (a *API) GetTaskList(ctx context.Context, req GetTaskListRequest) (*TaskCollection, error) {
+	out := new(TaskCollection)
+	if err := a.invoke(ctx, a.newGetTaskList(req), out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// Tasks iterates over every item of getTaskList that req selects,
+// fetching pages of req's perPage (DefaultPerPage when unset) as the loop
+// advances. An error ends the iteration.
+func (a *API) Tasks(ctx context.Context, req GetTaskListRequest) iter.Seq2[Task, error] {
+	return All(ctx, perPageOf(req.PerPage), func(ctx context.Context, start, perPage int) ([]Task, *CollectionMeta, error) {
+		req.Start = &start
+		req.PerPage = &perPage
+		p, err := a.GetTaskList(ctx, req)
 		if err != nil {
 			return nil, nil, err
 		}
@@ -732,6 +2272,260 @@ func (a *API) newInviteContacts(req InviteContactsRequest) *request {
 	return r
 }
 
+// newAddPayment prepares a addPayment call.
+func (a *API) newAddPayment(req AddPaymentRequest) *request {
+	r := &request{op: opAddPayment, path: opAddPayment.Path, body: req}
+	return r
+}
+
+// AddPayment calls addPayment: record a payment against an invoice.
+//
+// Applies a payment to one invoice. The amount must not exceed what is
+// still owed: overpayments are refused. Some payment methods need more
+// fields: customPaymentMethodId for 13 (custom), cardType for 1 (credit
+// card), chequeNumber for 5 (cheque). Payments made through a gateway
+// cannot be recorded this way. Fails with specificCode 24235 (empty
+// request), 24236 (invalid payment method), 24237 (gateway or
+// paymentId given), 24238 (no such invoice), 24239 (invalid payment
+// details) or 24240 (unknown error).
+//
+// It changes state, so it is sent once and never retried; a connection that
+// fails after sending gives an error matching ErrOutcomeUnknown.
+//
+// API: POST /api/1.0/invoice?action=addPayment
+func (a *API) AddPayment(ctx context.Context, req AddPaymentRequest) (*AddOrUpdateResult, error) {
+	out := new(AddOrUpdateResult)
+	if err := a.invoke(ctx, a.newAddPayment(req), out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// newGetCreditNote prepares a getCreditNote call.
+func (a *API) newGetCreditNote(req GetCreditNoteRequest) *request {
+	r := &request{op: opGetCreditNote, path: opGetCreditNote.Path, body: req}
+	return r
+}
+
+// GetCreditNote calls getCreditNote: get one credit note.
+//
+// Returns a credit note with its address, taxes, items, allocations to
+// invoices and refunds. Fails with specificCode 24406 when there is no
+// such credit note. Since 15 July 2025 an item's quantity is the real
+// quantity and unitCost the price of one unit (before, quantity was
+// always 1 and unitCost equalled totalCost).
+//
+// It is safe to repeat, so a failed attempt (a connection error, 429 or 5xx) is
+// retried (WithMaxAttempts).
+//
+// API: POST /api/1.0/invoice?action=getCreditNote
+func (a *API) GetCreditNote(ctx context.Context, req GetCreditNoteRequest) (*CreditNote, error) {
+	out := new(CreditNote)
+	if err := a.invoke(ctx, a.newGetCreditNote(req), out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// newGetCreditNoteList prepares a getCreditNoteList call.
+func (a *API) newGetCreditNoteList(req GetCreditNoteListRequest) *request {
+	r := &request{op: opGetCreditNoteList, path: opGetCreditNoteList.Path, body: req}
+	return r
+}
+
+// GetCreditNoteList calls getCreditNoteList: list the credit notes.
+//
+// Pages through the credit notes the key's user can see. Each carries
+// the summary fields; getCreditNote adds the address, taxes, items,
+// allocations and refunds.
+//
+// It is safe to repeat, so a failed attempt (a connection error, 429 or 5xx) is
+// retried (WithMaxAttempts). CreditNotes walks every page.
+//
+// API: POST /api/1.0/invoice?action=getCreditNoteList
+func (a *API) GetCreditNoteList(ctx context.Context, req GetCreditNoteListRequest) (*CreditNoteCollection, error) {
+	out := new(CreditNoteCollection)
+	if err := a.invoke(ctx, a.newGetCreditNoteList(req), out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// CreditNotes iterates over every item of getCreditNoteList that req selects,
+// fetching pages of req's perPage (DefaultPerPage when unset) as the loop
+// advances. An error ends the iteration.
+func (a *API) CreditNotes(ctx context.Context, req GetCreditNoteListRequest) iter.Seq2[CreditNote, error] {
+	return All(ctx, req.PerPage, func(ctx context.Context, start, perPage int) ([]CreditNote, *CollectionMeta, error) {
+		req.Start = start
+		req.PerPage = perPage
+		p, err := a.GetCreditNoteList(ctx, req)
+		if err != nil {
+			return nil, nil, err
+		}
+		return p.Results, &p.Meta, nil
+	})
+}
+
+// newGetInvoice prepares a getInvoice call.
+func (a *API) newGetInvoice(req GetInvoiceRequest) *request {
+	r := &request{op: opGetInvoice, path: opGetInvoice.Path, body: req}
+	return r
+}
+
+// GetInvoice calls getInvoice: get one invoice.
+//
+// Returns an invoice with its items, payments, refunds and the taxes
+// charged on top of the items. Fails with specificCode 24137 when there
+// is no such invoice. Since 15 July 2025 an item's quantity is the real
+// quantity and unitCost the price of one unit (before, quantity was
+// always 1 and unitCost equalled totalCost).
+//
+// It is safe to repeat, so a failed attempt (a connection error, 429 or 5xx) is
+// retried (WithMaxAttempts).
+//
+// API: POST /api/1.0/invoice?action=getInvoice
+func (a *API) GetInvoice(ctx context.Context, req GetInvoiceRequest) (*Invoice, error) {
+	out := new(Invoice)
+	if err := a.invoke(ctx, a.newGetInvoice(req), out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// newGetInvoiceList prepares a getInvoiceList call.
+func (a *API) newGetInvoiceList(req GetInvoiceListRequest) *request {
+	r := &request{op: opGetInvoiceList, path: opGetInvoiceList.Path, body: req}
+	return r
+}
+
+// GetInvoiceList calls getInvoiceList: list the invoices.
+//
+// Pages through the invoices the key's user can see, optionally those
+// of one venue or reference type or modified in a period. payments is
+// filled only when the filter asks for includePaymentDetails; getInvoice
+// adds items, refunds and taxes.
+//
+// It is safe to repeat, so a failed attempt (a connection error, 429 or 5xx) is
+// retried (WithMaxAttempts). Invoices walks every page.
+//
+// API: POST /api/1.0/invoice?action=getInvoiceList
+func (a *API) GetInvoiceList(ctx context.Context, req GetInvoiceListRequest) (*InvoiceCollection, error) {
+	out := new(InvoiceCollection)
+	if err := a.invoke(ctx, a.newGetInvoiceList(req), out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// Invoices iterates over every item of getInvoiceList that req selects,
+// fetching pages of req's perPage (DefaultPerPage when unset) as the loop
+// advances. An error ends the iteration.
+func (a *API) Invoices(ctx context.Context, req GetInvoiceListRequest) iter.Seq2[Invoice, error] {
+	return All(ctx, perPageOf(req.PerPage), func(ctx context.Context, start, perPage int) ([]Invoice, *CollectionMeta, error) {
+		req.Start = &start
+		req.PerPage = &perPage
+		p, err := a.GetInvoiceList(ctx, req)
+		if err != nil {
+			return nil, nil, err
+		}
+		return p.Results, &p.Meta, nil
+	})
+}
+
+// newGetOptions prepares a getOptions call.
+func (a *API) newGetOptions(req GetOptionsRequest) *request {
+	r := &request{op: opGetOptions, path: opGetOptions.Path, body: req}
+	return r
+}
+
+// GetOptions calls getOptions: get the invoice reference types and payment methods.
+//
+// Takes no parameters. Answers with the meanings of the refType codes
+// of invoices and of invoice items, and the payment methods (standard
+// and custom) a payment may carry.
+//
+// It is safe to repeat, so a failed attempt (a connection error, 429 or 5xx) is
+// retried (WithMaxAttempts).
+//
+// API: POST /api/1.0/invoice?action=getOptions
+func (a *API) GetOptions(ctx context.Context, req GetOptionsRequest) (*InvoiceOptions, error) {
+	out := new(InvoiceOptions)
+	if err := a.invoke(ctx, a.newGetOptions(req), out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// newPartnerGetVenue prepares a partnerGetVenue call.
+func (a *API) newPartnerGetVenue(req PartnerGetVenueRequest) *request {
+	r := &request{op: opPartnerGetVenue, path: opPartnerGetVenue.Path, body: req}
+	return r
+}
+
+// PartnerGetVenue calls partnerGetVenue: get a marketplace venue's public details.
+//
+// For iVvy partners: returns what the marketplace shows of one venue,
+// its packages, function spaces, accommodation, menus, beverage
+// packages, images and reviews. With availabilityStartDate and
+// availabilityEndDate, adds the venue's function space availability for
+// each day of that period. Needs a partnership agreement with iVvy; the
+// vendor marks the action as not yet published.
+//
+// It is safe to repeat, so a failed attempt (a connection error, 429 or 5xx) is
+// retried (WithMaxAttempts).
+//
+// API: POST /api/1.0/partner?action=getVenue
+func (a *API) PartnerGetVenue(ctx context.Context, req PartnerGetVenueRequest) (*PartnerVenue, error) {
+	out := new(PartnerVenue)
+	if err := a.invoke(ctx, a.newPartnerGetVenue(req), out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// newPartnerGetVenueList prepares a partnerGetVenueList call.
+func (a *API) newPartnerGetVenueList(req PartnerGetVenueListRequest) *request {
+	r := &request{op: opPartnerGetVenueList, path: opPartnerGetVenueList.Path, body: req}
+	return r
+}
+
+// PartnerGetVenueList calls partnerGetVenueList: list the venues visible in the marketplace.
+//
+// For iVvy partners: pages through the venues the marketplace shows,
+// optionally only those that do or do not take live bookings, with
+// their function space availability over a period when one is given.
+// Each venue carries the summary fields of partnerGetVenue plus
+// allowsLiveBook, isTaxExclusive, mainImageUrl and detailsPageUrl.
+// Needs a partnership agreement with iVvy; the vendor marks the action
+// as not yet published.
+//
+// It is safe to repeat, so a failed attempt (a connection error, 429 or 5xx) is
+// retried (WithMaxAttempts). PartnerVenues walks every page.
+//
+// API: POST /api/1.0/partner?action=getVenueList
+func (a *API) PartnerGetVenueList(ctx context.Context, req PartnerGetVenueListRequest) (*PartnerVenueCollection, error) {
+	out := new(PartnerVenueCollection)
+	if err := a.invoke(ctx, a.newPartnerGetVenueList(req), out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// PartnerVenues iterates over every item of partnerGetVenueList that req selects,
+// fetching pages of req's perPage (DefaultPerPage when unset) as the loop
+// advances. An error ends the iteration.
+func (a *API) PartnerVenues(ctx context.Context, req PartnerGetVenueListRequest) iter.Seq2[PartnerVenue, error] {
+	return All(ctx, perPageOf(req.PerPage), func(ctx context.Context, start, perPage int) ([]PartnerVenue, *CollectionMeta, error) {
+		req.Start = &start
+		req.PerPage = &perPage
+		p, err := a.PartnerGetVenueList(ctx, req)
+		if err != nil {
+			return nil, nil, err
+		}
+		return p.Results, &p.Meta, nil
+	})
+}
+
 // newPing prepares a ping call.
 func (a *API) newPing() *request {
 	r := &request{op: opPing, path: opPing.Path}
@@ -752,4 +2546,2624 @@ func (a *API) Ping(ctx context.Context) (*PingResult, error) {
 		return nil, err
 	}
 	return out, nil
+}
+
+// newAddItemsToBooking prepares a addItemsToBooking call.
+func (a *API) newAddItemsToBooking(req AddItemsToBookingRequest) *request {
+	r := &request{op: opAddItemsToBooking, path: opAddItemsToBooking.Path, body: req}
+	return r
+}
+
+// AddItemsToBooking calls addItemsToBooking: add additional items to a booking.
+//
+// Adds one or more additional items (at least one) to a booking and
+// answers with their ids in the order sent. Fails with specificCode
+// 24140 (no items) or 24141 (an item is invalid).
+//
+// It changes state, so it is sent once and never retried; a connection that
+// fails after sending gives an error matching ErrOutcomeUnknown.
+//
+// API: POST /api/1.0/venue?action=addItemsToBooking
+func (a *API) AddItemsToBooking(ctx context.Context, req AddItemsToBookingRequest) (*AddItemsToBookingResult, error) {
+	out := new(AddItemsToBookingResult)
+	if err := a.invoke(ctx, a.newAddItemsToBooking(req), out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// newAddOrUpdateBooking prepares a addOrUpdateBooking call.
+func (a *API) newAddOrUpdateBooking(req AddOrUpdateBookingRequest) *request {
+	r := &request{op: opAddOrUpdateBooking, path: opAddOrUpdateBooking.Path, body: req}
+	return r
+}
+
+// AddOrUpdateBooking calls addOrUpdateBooking: add a booking, or update one.
+//
+// Without id, adds a booking: bookingType, currentStatus, name,
+// eventTypeId, bookedById and totalAttendees are then needed, with the
+// event or accommodation dates its type calls for. With id, changes
+// only the fields sent (type, status, attendees and opportunity cannot
+// be changed this way). A packageId on a new booking adds that event
+// template to every event day (at most 7); days it could not be added
+// to come back as warnings. Fails with specificCode 24297 (invalid
+// data), 24299 (HTTP 429, a concurrent change) or 24296 (server
+// error).
+//
+// It changes state, so it is sent once and never retried; a connection that
+// fails after sending gives an error matching ErrOutcomeUnknown.
+//
+// API: POST /api/1.0/venue?action=addOrUpdateBooking
+func (a *API) AddOrUpdateBooking(ctx context.Context, req AddOrUpdateBookingRequest) (*BookingSaveResult, error) {
+	out := new(BookingSaveResult)
+	if err := a.invoke(ctx, a.newAddOrUpdateBooking(req), out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// newAddOrUpdateBookingAccommodation prepares a addOrUpdateBookingAccommodation call.
+func (a *API) newAddOrUpdateBookingAccommodation(req AddOrUpdateBookingAccommodationRequest) *request {
+	r := &request{op: opAddOrUpdateBookingAccommodation, path: opAddOrUpdateBookingAccommodation.Path, body: req}
+	return r
+}
+
+// AddOrUpdateBookingAccommodation calls addOrUpdateBookingAccommodation: add an accommodation group to a booking, or update one.
+//
+// Without id, adds an accommodation group (a block of one room
+// type under a rate plan) to a venue booking; dayRates (or
+// dayRatesMultiOcc when the venue prices by occupancy) are then
+// required. With id, overlays the given fields on that group.
+// When the group's dates change, rates and room options outside
+// the new dates are removed, the new dates need rates, and the
+// booking's accommodation dates grow to cover the group. Fails
+// when the booking cannot take accommodation blocks, and with
+// specificCode 24248 when the data is invalid (the additional
+// messages say what).
+//
+// It changes state, so it is sent once and never retried; a connection that
+// fails after sending gives an error matching ErrOutcomeUnknown.
+//
+// API: POST /api/1.0/venue?action=addOrUpdateBookingAccommodation
+func (a *API) AddOrUpdateBookingAccommodation(ctx context.Context, req AddOrUpdateBookingAccommodationRequest) (*AddOrUpdateResult, error) {
+	out := new(AddOrUpdateResult)
+	if err := a.invoke(ctx, a.newAddOrUpdateBookingAccommodation(req), out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// newAddOrUpdateBookingAttendee prepares a addOrUpdateBookingAttendee call.
+func (a *API) newAddOrUpdateBookingAttendee(req AddOrUpdateBookingAttendeeRequest) *request {
+	r := &request{op: opAddOrUpdateBookingAttendee, path: opAddOrUpdateBookingAttendee.Path, body: req}
+	return r
+}
+
+// AddOrUpdateBookingAttendee calls addOrUpdateBookingAttendee: add an attendee to a booking, or update one.
+//
+// Without id or hash, adds an attendee; with either, updates that
+// attendee (id wins when both are sent). menuItems, when sent, replace
+// the attendee's menu choices. The venue must be allowed to manage
+// booking attendees. Fails with specificCode 24410 (no such booking),
+// 24411 (no such attendee), 24412 (server error), 24413 or 24414
+// (invalid data).
+//
+// It changes state, so it is sent once and never retried; a connection that
+// fails after sending gives an error matching ErrOutcomeUnknown.
+//
+// API: POST /api/1.0/venue?action=addOrUpdateBookingAttendee
+func (a *API) AddOrUpdateBookingAttendee(ctx context.Context, req AddOrUpdateBookingAttendeeRequest) (*BookingSaveResult, error) {
+	out := new(BookingSaveResult)
+	if err := a.invoke(ctx, a.newAddOrUpdateBookingAttendee(req), out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// newAddOrUpdateBookingNote prepares a addOrUpdateBookingNote call.
+func (a *API) newAddOrUpdateBookingNote(req AddOrUpdateBookingNoteRequest) *request {
+	r := &request{op: opAddOrUpdateBookingNote, path: opAddOrUpdateBookingNote.Path, body: req}
+	return r
+}
+
+// AddOrUpdateBookingNote calls addOrUpdateBookingNote: add a note to a booking, or update one.
+//
+// Without id, adds a note to the booking; with id, updates it. Notes
+// of most types must name the booking days, sessions, menus or other
+// items they are about. Fails with specificCode 24442 (no such note),
+// 24443 (server error), 24444 or 24445 (invalid data).
+//
+// It changes state, so it is sent once and never retried; a connection that
+// fails after sending gives an error matching ErrOutcomeUnknown.
+//
+// API: POST /api/1.0/venue?action=addOrUpdateBookingNote
+func (a *API) AddOrUpdateBookingNote(ctx context.Context, req AddOrUpdateBookingNoteRequest) (*BookingSaveResult, error) {
+	out := new(BookingSaveResult)
+	if err := a.invoke(ctx, a.newAddOrUpdateBookingNote(req), out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// newAddOrUpdateBookingPackage prepares a addOrUpdateBookingPackage call.
+func (a *API) newAddOrUpdateBookingPackage(req AddOrUpdateBookingPackageRequest) *request {
+	r := &request{op: opAddOrUpdateBookingPackage, path: opAddOrUpdateBookingPackage.Path, body: req}
+	return r
+}
+
+// AddOrUpdateBookingPackage calls addOrUpdateBookingPackage: add a package to a booking, or update one.
+//
+// Without id, adds a venue package (event template) to the booking;
+// with id, changes the booking package (bookingDate and the space
+// fields are then ignored). Sessions of the package that could not be
+// added come back as the warning packageSessionErrors. Fails with
+// specificCode 23026 (no such booking), 24458 (no such package), 24459
+// (no such booking package), 24460 (server error), 24461 or 24462
+// (invalid data).
+//
+// It changes state, so it is sent once and never retried; a connection that
+// fails after sending gives an error matching ErrOutcomeUnknown.
+//
+// API: POST /api/1.0/venue?action=addOrUpdateBookingPackage
+func (a *API) AddOrUpdateBookingPackage(ctx context.Context, req AddOrUpdateBookingPackageRequest) (*BookingSaveResult, error) {
+	out := new(BookingSaveResult)
+	if err := a.invoke(ctx, a.newAddOrUpdateBookingPackage(req), out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// newAddOrUpdateBookingRoomReservation prepares a addOrUpdateBookingRoomReservation call.
+func (a *API) newAddOrUpdateBookingRoomReservation(req AddOrUpdateBookingRoomReservationRequest) *request {
+	r := &request{op: opAddOrUpdateBookingRoomReservation, path: opAddOrUpdateBookingRoomReservation.Path, body: req}
+	return r
+}
+
+// AddOrUpdateBookingRoomReservation calls addOrUpdateBookingRoomReservation: add a room reservation to a booking, or update one.
+//
+// Without id, adds a not confirmed room reservation (mainGuest
+// and rooms are then required; confirm it with
+// confirmBookingRoomReservation). With id, overlays the given
+// fields on that reservation. The booking must include
+// accommodation, have accommodation groups, and be not
+// confirmed, confirmed, checked in or checked out. Guests are
+// matched by id or else by email and names; an anonymised guest
+// cannot be added by id, so send contact details instead. The
+// answer lists the rooms in the order sent, with guest ids.
+// Fails with specificCode 24257 when the data is invalid.
+//
+// It changes state, so it is sent once and never retried; a connection that
+// fails after sending gives an error matching ErrOutcomeUnknown.
+//
+// API: POST /api/1.0/venue?action=addOrUpdateBookingRoomReservation
+func (a *API) AddOrUpdateBookingRoomReservation(ctx context.Context, req AddOrUpdateBookingRoomReservationRequest) (*VenueRoomReservationSaveResult, error) {
+	out := new(VenueRoomReservationSaveResult)
+	if err := a.invoke(ctx, a.newAddOrUpdateBookingRoomReservation(req), out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// newAddOrUpdateBookingSession prepares a addOrUpdateBookingSession call.
+func (a *API) newAddOrUpdateBookingSession(req AddOrUpdateBookingSessionRequest) *request {
+	r := &request{op: opAddOrUpdateBookingSession, path: opAddOrUpdateBookingSession.Path, body: req}
+	return r
+}
+
+// AddOrUpdateBookingSession calls addOrUpdateBookingSession: add a session to a booking, or update one.
+//
+// Without id, adds a session to the booking (name, startDate,
+// minAttendeesGuaranteed and costcenterId are then needed, and cost
+// unless the session is part of a package). With id, changes the
+// fields sent. Fails with specificCode 24360 (no such booking), 24361
+// (no such session), 24362 (server error), 24363 or 24364 (invalid
+// data).
+//
+// It changes state, so it is sent once and never retried; a connection that
+// fails after sending gives an error matching ErrOutcomeUnknown.
+//
+// API: POST /api/1.0/venue?action=addOrUpdateBookingSession
+func (a *API) AddOrUpdateBookingSession(ctx context.Context, req AddOrUpdateBookingSessionRequest) (*BookingSaveResult, error) {
+	out := new(BookingSaveResult)
+	if err := a.invoke(ctx, a.newAddOrUpdateBookingSession(req), out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// newAddOrUpdateBookingSessionBeverage prepares a addOrUpdateBookingSessionBeverage call.
+func (a *API) newAddOrUpdateBookingSessionBeverage(req AddOrUpdateBookingSessionBeverageRequest) *request {
+	r := &request{op: opAddOrUpdateBookingSessionBeverage, path: opAddOrUpdateBookingSessionBeverage.Path, body: req}
+	return r
+}
+
+// AddOrUpdateBookingSessionBeverage calls addOrUpdateBookingSessionBeverage: add a beverage package to a booking session, or update one.
+//
+// Without id, adds a beverage package to a session (name,
+// minAttendeesGuaranteed and costcenterId are then needed; hourly
+// packages also need costPeriod and numHours). With id, changes the
+// fields sent; items, when sent, replace the package's items except
+// those that cannot be removed. Fails with specificCode 24354 (invalid
+// data) or 24353 (server error).
+//
+// It changes state, so it is sent once and never retried; a connection that
+// fails after sending gives an error matching ErrOutcomeUnknown.
+//
+// API: POST /api/1.0/venue?action=addOrUpdateBookingSessionBeverage
+func (a *API) AddOrUpdateBookingSessionBeverage(ctx context.Context, req AddOrUpdateBookingSessionBeverageRequest) (*BookingSaveResult, error) {
+	out := new(BookingSaveResult)
+	if err := a.invoke(ctx, a.newAddOrUpdateBookingSessionBeverage(req), out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// newAddOrUpdateBookingSessionMenu prepares a addOrUpdateBookingSessionMenu call.
+func (a *API) newAddOrUpdateBookingSessionMenu(req AddOrUpdateBookingSessionMenuRequest) *request {
+	r := &request{op: opAddOrUpdateBookingSessionMenu, path: opAddOrUpdateBookingSessionMenu.Path, body: req}
+	return r
+}
+
+// AddOrUpdateBookingSessionMenu calls addOrUpdateBookingSessionMenu: add a menu to a booking session, or update one.
+//
+// Without id, adds a menu to a session (name, minAttendeesGuaranteed
+// and costcenterId are then needed; items default to the menu's
+// required items). With id, changes the fields sent; items, when sent,
+// replace the menu's items except those that cannot be removed. Fails
+// with specificCode 24337 (invalid data) or 24335 (server error).
+//
+// It changes state, so it is sent once and never retried; a connection that
+// fails after sending gives an error matching ErrOutcomeUnknown.
+//
+// API: POST /api/1.0/venue?action=addOrUpdateBookingSessionMenu
+func (a *API) AddOrUpdateBookingSessionMenu(ctx context.Context, req AddOrUpdateBookingSessionMenuRequest) (*BookingSaveResult, error) {
+	out := new(BookingSaveResult)
+	if err := a.invoke(ctx, a.newAddOrUpdateBookingSessionMenu(req), out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// newAddOrUpdateBookingSessionResource prepares a addOrUpdateBookingSessionResource call.
+func (a *API) newAddOrUpdateBookingSessionResource(req AddOrUpdateBookingSessionResourceRequest) *request {
+	r := &request{op: opAddOrUpdateBookingSessionResource, path: opAddOrUpdateBookingSessionResource.Path, body: req}
+	return r
+}
+
+// AddOrUpdateBookingSessionResource calls addOrUpdateBookingSessionResource: add a resource to a booking session, or update one.
+//
+// Without id, adds a resource to a session (quantity, startTime,
+// endTime and includeInPackage are then needed, and the cost fields
+// when it is not part of a package). With id, changes the fields sent.
+// Fails with specificCode 24338 (no such session), 24339 (no such
+// session resource), 24340 (server error), 24341 or 24342 (invalid
+// data).
+//
+// It changes state, so it is sent once and never retried; a connection that
+// fails after sending gives an error matching ErrOutcomeUnknown.
+//
+// API: POST /api/1.0/venue?action=addOrUpdateBookingSessionResource
+func (a *API) AddOrUpdateBookingSessionResource(ctx context.Context, req AddOrUpdateBookingSessionResourceRequest) (*BookingSaveResult, error) {
+	out := new(BookingSaveResult)
+	if err := a.invoke(ctx, a.newAddOrUpdateBookingSessionResource(req), out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// newAddOrUpdateFunctionSpace prepares a addOrUpdateFunctionSpace call.
+func (a *API) newAddOrUpdateFunctionSpace(req AddOrUpdateFunctionSpaceRequest) *request {
+	r := &request{op: opAddOrUpdateFunctionSpace, path: opAddOrUpdateFunctionSpace.Path, body: req}
+	return r
+}
+
+// AddOrUpdateFunctionSpace calls addOrUpdateFunctionSpace: add a function space, or update one.
+//
+// Without id, adds a function space to the venue; name, minPax,
+// maxPax, maxNumBookings, isViewable and hasSmallerSpaces are
+// then required. With id, updates the given fields of that
+// space. partSpaceIds is used only with hasSmallerSpaces. Fails
+// with specificCode 24385 (no such space), 24386 (an unknown
+// error) or 24387 and 24388 (invalid data).
+//
+// It changes state, so it is sent once and never retried; a connection that
+// fails after sending gives an error matching ErrOutcomeUnknown.
+//
+// API: POST /api/1.0/venue?action=addOrUpdateFunctionSpace
+func (a *API) AddOrUpdateFunctionSpace(ctx context.Context, req AddOrUpdateFunctionSpaceRequest) (*AddOrUpdateResult, error) {
+	out := new(AddOrUpdateResult)
+	if err := a.invoke(ctx, a.newAddOrUpdateFunctionSpace(req), out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// newAddOrUpdateFunctionSpaceCategory prepares a addOrUpdateFunctionSpaceCategory call.
+func (a *API) newAddOrUpdateFunctionSpaceCategory(req AddOrUpdateFunctionSpaceCategoryRequest) *request {
+	r := &request{op: opAddOrUpdateFunctionSpaceCategory, path: opAddOrUpdateFunctionSpaceCategory.Path, body: req}
+	return r
+}
+
+// AddOrUpdateFunctionSpaceCategory calls addOrUpdateFunctionSpaceCategory: add a function space category, or update one.
+//
+// Without id, adds a category to the venue (name is then
+// required). With id, renames that category. Fails with
+// specificCode 24308 (no such category), 24309 (an error
+// occurred) or 24310 and 24311 (invalid data).
+//
+// It changes state, so it is sent once and never retried; a connection that
+// fails after sending gives an error matching ErrOutcomeUnknown.
+//
+// API: POST /api/1.0/venue?action=addOrUpdateFunctionSpaceCategory
+func (a *API) AddOrUpdateFunctionSpaceCategory(ctx context.Context, req AddOrUpdateFunctionSpaceCategoryRequest) (*AddOrUpdateResult, error) {
+	out := new(AddOrUpdateResult)
+	if err := a.invoke(ctx, a.newAddOrUpdateFunctionSpaceCategory(req), out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// newAddOrUpdateGuestRoom prepares a addOrUpdateGuestRoom call.
+func (a *API) newAddOrUpdateGuestRoom(req AddOrUpdateGuestRoomRequest) *request {
+	r := &request{op: opAddOrUpdateGuestRoom, path: opAddOrUpdateGuestRoom.Path, body: req}
+	return r
+}
+
+// AddOrUpdateGuestRoom calls addOrUpdateGuestRoom: add an accommodation room type, or update one.
+//
+// Without id, adds a room type (guest room) to the venue. With
+// id, updates the given fields of that room type. Fails with
+// specificCode 24312 (no such room), 24313 and 24315 (an error
+// occurred) or 24314 (invalid data).
+//
+// It changes state, so it is sent once and never retried; a connection that
+// fails after sending gives an error matching ErrOutcomeUnknown.
+//
+// API: POST /api/1.0/venue?action=addOrUpdateGuestRoom
+func (a *API) AddOrUpdateGuestRoom(ctx context.Context, req AddOrUpdateGuestRoomRequest) (*AddOrUpdateResult, error) {
+	out := new(AddOrUpdateResult)
+	if err := a.invoke(ctx, a.newAddOrUpdateGuestRoom(req), out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// newAddOrUpdateOpportunity prepares a addOrUpdateOpportunity call.
+func (a *API) newAddOrUpdateOpportunity(req AddOrUpdateOpportunityRequest) *request {
+	r := &request{op: opAddOrUpdateOpportunity, path: opAddOrUpdateOpportunity.Path, body: req}
+	return r
+}
+
+// AddOrUpdateOpportunity calls addOrUpdateOpportunity: add an opportunity to a venue, or update one.
+//
+// Without id, adds an opportunity (name, sourceId and typeId are then
+// needed); with id, changes the fields sent. The opportunity belongs
+// either to a company (companyId or company, with companyLeadContactId
+// or contact from that company) or to a contact. Fails with
+// specificCode 24221 (empty request), 24222 (no such opportunity) or
+// 24224 (invalid details).
+//
+// It changes state, so it is sent once and never retried; a connection that
+// fails after sending gives an error matching ErrOutcomeUnknown.
+//
+// API: POST /api/1.0/venue?action=addOrUpdateOpportunity
+func (a *API) AddOrUpdateOpportunity(ctx context.Context, req AddOrUpdateOpportunityRequest) (*BookingSaveResult, error) {
+	out := new(BookingSaveResult)
+	if err := a.invoke(ctx, a.newAddOrUpdateOpportunity(req), out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// newAddOrUpdateOpportunityNote prepares a addOrUpdateOpportunityNote call.
+func (a *API) newAddOrUpdateOpportunityNote(req AddOrUpdateOpportunityNoteRequest) *request {
+	r := &request{op: opAddOrUpdateOpportunityNote, path: opAddOrUpdateOpportunityNote.Path, body: req}
+	return r
+}
+
+// AddOrUpdateOpportunityNote calls addOrUpdateOpportunityNote: add a note to an opportunity, or update one.
+//
+// Without id, adds a note to a venue's lead or opportunity; with id,
+// updates the note. Fails with specificCode 24438 (no such venue),
+// 24441 (no such lead or opportunity), 24434 (no such note), 24435
+// (server error), 24436 or 24437 (invalid data).
+//
+// It changes state, so it is sent once and never retried; a connection that
+// fails after sending gives an error matching ErrOutcomeUnknown.
+//
+// API: POST /api/1.0/venue?action=addOrUpdateOpportunityNote
+func (a *API) AddOrUpdateOpportunityNote(ctx context.Context, req AddOrUpdateOpportunityNoteRequest) (*BookingSaveResult, error) {
+	out := new(BookingSaveResult)
+	if err := a.invoke(ctx, a.newAddOrUpdateOpportunityNote(req), out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// newAddOrUpdateRatePlanBookingRulesCollection prepares a addOrUpdateRatePlanBookingRulesCollection call.
+func (a *API) newAddOrUpdateRatePlanBookingRulesCollection(req AddOrUpdateRatePlanBookingRulesCollectionRequest) *request {
+	r := &request{op: opAddOrUpdateRatePlanBookingRulesCollection, path: opAddOrUpdateRatePlanBookingRulesCollection.Path, body: req}
+	return r
+}
+
+// AddOrUpdateRatePlanBookingRulesCollection calls addOrUpdateRatePlanBookingRulesCollection: open or close room types for booking under rate plans.
+//
+// Sets, for each item, whether a room type is open (1) or closed
+// (2) for bookings under a rate plan on every day from startDate
+// to endDate. Only for venues connected to a distribution
+// channel.
+//
+// It changes state, so it is sent once and never retried; a connection that
+// fails after sending gives an error matching ErrOutcomeUnknown.
+//
+// API: POST /api/1.0/venue?action=addOrUpdateRatePlanBookingRulesCollection
+func (a *API) AddOrUpdateRatePlanBookingRulesCollection(ctx context.Context, req AddOrUpdateRatePlanBookingRulesCollectionRequest) (*VenueSuccessResult, error) {
+	out := new(VenueSuccessResult)
+	if err := a.invoke(ctx, a.newAddOrUpdateRatePlanBookingRulesCollection(req), out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// newAddOrUpdateRoomCountsCollection prepares a addOrUpdateRoomCountsCollection call.
+func (a *API) newAddOrUpdateRoomCountsCollection(req AddOrUpdateRoomCountsCollectionRequest) *request {
+	r := &request{op: opAddOrUpdateRoomCountsCollection, path: opAddOrUpdateRoomCountsCollection.Path, body: req}
+	return r
+}
+
+// AddOrUpdateRoomCountsCollection calls addOrUpdateRoomCountsCollection: set the dynamic room inventory of a venue.
+//
+// Sets, for each item, how many rooms of a type the venue has on
+// every day from startDate to endDate. Only for venues connected
+// to a distribution channel.
+//
+// It changes state, so it is sent once and never retried; a connection that
+// fails after sending gives an error matching ErrOutcomeUnknown.
+//
+// API: POST /api/1.0/venue?action=addOrUpdateRoomCountsCollection
+func (a *API) AddOrUpdateRoomCountsCollection(ctx context.Context, req AddOrUpdateRoomCountsCollectionRequest) (*VenueSuccessResult, error) {
+	out := new(VenueSuccessResult)
+	if err := a.invoke(ctx, a.newAddOrUpdateRoomCountsCollection(req), out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// newAddOrUpdateRoomDynamicRatesCollection prepares a addOrUpdateRoomDynamicRatesCollection call.
+func (a *API) newAddOrUpdateRoomDynamicRatesCollection(req AddOrUpdateRoomDynamicRatesCollectionRequest) *request {
+	r := &request{op: opAddOrUpdateRoomDynamicRatesCollection, path: opAddOrUpdateRoomDynamicRatesCollection.Path, body: req}
+	return r
+}
+
+// AddOrUpdateRoomDynamicRatesCollection calls addOrUpdateRoomDynamicRatesCollection: set the dynamic rates of room types.
+//
+// Sets, for each item, the rate of a room type under a rate plan
+// on every day from startDate to endDate. Only for venues
+// connected to a distribution channel.
+//
+// It changes state, so it is sent once and never retried; a connection that
+// fails after sending gives an error matching ErrOutcomeUnknown.
+//
+// API: POST /api/1.0/venue?action=addOrUpdateRoomDynamicRatesCollection
+func (a *API) AddOrUpdateRoomDynamicRatesCollection(ctx context.Context, req AddOrUpdateRoomDynamicRatesCollectionRequest) (*VenueSuccessResult, error) {
+	out := new(VenueSuccessResult)
+	if err := a.invoke(ctx, a.newAddOrUpdateRoomDynamicRatesCollection(req), out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// newAddOrUpdateSpaceBlockout prepares a addOrUpdateSpaceBlockout call.
+func (a *API) newAddOrUpdateSpaceBlockout(req AddOrUpdateSpaceBlockoutRequest) *request {
+	r := &request{op: opAddOrUpdateSpaceBlockout, path: opAddOrUpdateSpaceBlockout.Path, body: req}
+	return r
+}
+
+// AddOrUpdateSpaceBlockout calls addOrUpdateSpaceBlockout: block out a function space, or change a blockout.
+//
+// Without id, blocks out a function space of a venue for a time range;
+// with id, changes the blockout. Fails with specificCode 24270 (empty
+// request), 24271 (no such blockout), 24272 (invalid details) or 24273
+// (server error).
+//
+// It changes state, so it is sent once and never retried; a connection that
+// fails after sending gives an error matching ErrOutcomeUnknown.
+//
+// API: POST /api/1.0/venue?action=addOrUpdateSpaceBlockout
+func (a *API) AddOrUpdateSpaceBlockout(ctx context.Context, req AddOrUpdateSpaceBlockoutRequest) (*BookingSaveResult, error) {
+	out := new(BookingSaveResult)
+	if err := a.invoke(ctx, a.newAddOrUpdateSpaceBlockout(req), out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// newAddPaymentToBooking prepares a addPaymentToBooking call.
+func (a *API) newAddPaymentToBooking(req AddPaymentToBookingRequest) *request {
+	r := &request{op: opAddPaymentToBooking, path: opAddPaymentToBooking.Path, body: req}
+	return r
+}
+
+// AddPaymentToBooking calls addPaymentToBooking: record a payment against a booking.
+//
+// Records a payment on a booking and creates the invoice it is applied
+// to. Fails with specificCode 24136 when the payment details are
+// invalid.
+//
+// It changes state, so it is sent once and never retried; a connection that
+// fails after sending gives an error matching ErrOutcomeUnknown.
+//
+// API: POST /api/1.0/venue?action=addPaymentToBooking
+func (a *API) AddPaymentToBooking(ctx context.Context, req AddPaymentToBookingRequest) (*AddPaymentToBookingResult, error) {
+	out := new(AddPaymentToBookingResult)
+	if err := a.invoke(ctx, a.newAddPaymentToBooking(req), out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// newAddRefundToBooking prepares a addRefundToBooking call.
+func (a *API) newAddRefundToBooking(req AddRefundToBookingRequest) *request {
+	r := &request{op: opAddRefundToBooking, path: opAddRefundToBooking.Path, body: req}
+	return r
+}
+
+// AddRefundToBooking calls addRefundToBooking: record a refund against a booking.
+//
+// Applies a refund to the booking's invoices, as far as they hold
+// refundable amounts. Fails with specificCode 24149 (invalid details),
+// 24145 (nothing refundable), 24146 (more than was payable), 24147
+// (amount not above zero) or 24148 (the amount could not be applied in
+// full).
+//
+// It changes state, so it is sent once and never retried; a connection that
+// fails after sending gives an error matching ErrOutcomeUnknown.
+//
+// API: POST /api/1.0/venue?action=addRefundToBooking
+func (a *API) AddRefundToBooking(ctx context.Context, req AddRefundToBookingRequest) (*AddRefundToBookingResult, error) {
+	out := new(AddRefundToBookingResult)
+	if err := a.invoke(ctx, a.newAddRefundToBooking(req), out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// newCancelBookingRoomReservation prepares a cancelBookingRoomReservation call.
+func (a *API) newCancelBookingRoomReservation(req CancelBookingRoomReservationRequest) *request {
+	r := &request{op: opCancelBookingRoomReservation, path: opCancelBookingRoomReservation.Path, body: req}
+	return r
+}
+
+// CancelBookingRoomReservation calls cancelBookingRoomReservation: cancel a room reservation.
+//
+// Cancels a room reservation, or only roomIds of it. When
+// success is false, errorType says why (open set): 0 unknown, 1
+// already cancelled, 3 and 4 channel errors, 5 a room cannot be
+// cancelled, 6 the status does not allow it (only not confirmed,
+// confirmed, checked in and checked out reservations can be
+// cancelled), 7 the reservation cannot be edited, 8 some of
+// roomIds failed (see failedRooms).
+//
+// It changes state, so it is sent once and never retried; a connection that
+// fails after sending gives an error matching ErrOutcomeUnknown.
+//
+// API: POST /api/1.0/venue?action=cancelBookingRoomReservation
+func (a *API) CancelBookingRoomReservation(ctx context.Context, req CancelBookingRoomReservationRequest) (*VenueActionResult, error) {
+	out := new(VenueActionResult)
+	if err := a.invoke(ctx, a.newCancelBookingRoomReservation(req), out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// newChangeBookingStatus prepares a changeBookingStatus call.
+func (a *API) newChangeBookingStatus(req ChangeBookingStatusRequest) *request {
+	r := &request{op: opChangeBookingStatus, path: opChangeBookingStatus.Path, body: req}
+	return r
+}
+
+// ChangeBookingStatus calls changeBookingStatus: change the status of a booking.
+//
+// Moves a booking to another status: 1 prospective, 2 tentative, 3
+// confirmed, 4 cancelled, 9 prospective hold. Cancelling needs
+// cancelClosedDate; any other status needs convertedStageId for the
+// booking's opportunity. Fails with specificCode 24397 (invalid data)
+// or 24346 (server error).
+//
+// It changes state, so it is sent once and never retried; a connection that
+// fails after sending gives an error matching ErrOutcomeUnknown.
+//
+// API: POST /api/1.0/venue?action=changeBookingStatus
+func (a *API) ChangeBookingStatus(ctx context.Context, req ChangeBookingStatusRequest) (*BookingSaveResult, error) {
+	out := new(BookingSaveResult)
+	if err := a.invoke(ctx, a.newChangeBookingStatus(req), out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// newChangeStatusOfBookingRoomReservation prepares a changeStatusOfBookingRoomReservation call.
+func (a *API) newChangeStatusOfBookingRoomReservation(req ChangeStatusOfBookingRoomReservationRequest) *request {
+	r := &request{op: opChangeStatusOfBookingRoomReservation, path: opChangeStatusOfBookingRoomReservation.Path, body: req}
+	return r
+}
+
+// ChangeStatusOfBookingRoomReservation calls changeStatusOfBookingRoomReservation: check a room reservation in or out.
+//
+// Sets the status of a room reservation, or of roomIds of it, to
+// 4 (checked in) or 5 (checked out); confirming, cancelling and
+// removing have their own actions. When success is false,
+// errorType says why (open set): 0 unknown, 1 the status is
+// unchanged, 2 the current status cannot move to the new one, 3
+// the new status is not supported, 4 the reservation cannot be
+// edited, 5 some of roomIds failed (see failedRooms).
+//
+// It changes state, so it is sent once and never retried; a connection that
+// fails after sending gives an error matching ErrOutcomeUnknown.
+//
+// API: POST /api/1.0/venue?action=changeStatusOfBookingRoomReservation
+func (a *API) ChangeStatusOfBookingRoomReservation(ctx context.Context, req ChangeStatusOfBookingRoomReservationRequest) (*VenueActionResult, error) {
+	out := new(VenueActionResult)
+	if err := a.invoke(ctx, a.newChangeStatusOfBookingRoomReservation(req), out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// newConfirmBookingRoomReservation prepares a confirmBookingRoomReservation call.
+func (a *API) newConfirmBookingRoomReservation(req ConfirmBookingRoomReservationRequest) *request {
+	r := &request{op: opConfirmBookingRoomReservation, path: opConfirmBookingRoomReservation.Path, body: req}
+	return r
+}
+
+// ConfirmBookingRoomReservation calls confirmBookingRoomReservation: confirm a room reservation.
+//
+// Confirms a room reservation, or only roomIds of it. When
+// success is false, errorType says why (open set): 0 unknown, 1
+// already confirmed, 2 cancelled, 3 no rooms to confirm, 4 the
+// accommodation group cannot confirm the room, 5 not enough
+// rooms left in the group, 6 and 8 channel errors, 7 a room
+// cannot be confirmed, 9 the reservation cannot be edited, 10
+// some of roomIds failed (see failedRooms).
+//
+// It changes state, so it is sent once and never retried; a connection that
+// fails after sending gives an error matching ErrOutcomeUnknown.
+//
+// API: POST /api/1.0/venue?action=confirmBookingRoomReservation
+func (a *API) ConfirmBookingRoomReservation(ctx context.Context, req ConfirmBookingRoomReservationRequest) (*VenueActionResult, error) {
+	out := new(VenueActionResult)
+	if err := a.invoke(ctx, a.newConfirmBookingRoomReservation(req), out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// newConvertLeadToOpportunity prepares a convertLeadToOpportunity call.
+func (a *API) newConvertLeadToOpportunity(req ConvertLeadToOpportunityRequest) *request {
+	r := &request{op: opConvertLeadToOpportunity, path: opConvertLeadToOpportunity.Path, body: req}
+	return r
+}
+
+// ConvertLeadToOpportunity calls convertLeadToOpportunity: turn a lead into an opportunity of a venue.
+//
+// Converts a lead into an opportunity of the given venue at the given
+// stage. Fails with specificCode 24227 (empty request) or 24228 (no
+// such lead).
+//
+// It changes state, so it is sent once and never retried; a connection that
+// fails after sending gives an error matching ErrOutcomeUnknown.
+//
+// API: POST /api/1.0/venue?action=convertLeadToOpportunity
+func (a *API) ConvertLeadToOpportunity(ctx context.Context, req ConvertLeadToOpportunityRequest) (*ConvertLeadToOpportunityResult, error) {
+	out := new(ConvertLeadToOpportunityResult)
+	if err := a.invoke(ctx, a.newConvertLeadToOpportunity(req), out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// newGetAvailableFunctionSpaces prepares a getAvailableFunctionSpaces call.
+func (a *API) newGetAvailableFunctionSpaces(req GetAvailableFunctionSpacesRequest) *request {
+	r := &request{op: opGetAvailableFunctionSpaces, path: opGetAvailableFunctionSpaces.Path, body: req}
+	return r
+}
+
+// GetAvailableFunctionSpaces calls getAvailableFunctionSpaces: find the function spaces free at a given time.
+//
+// Says for each function space of the venue whether it is free
+// between startDatetime and endDatetime (at most 24 hours
+// apart), optionally only for spaces that suit an event type, a
+// number of attendees and a layout. Unlike
+// getFunctionSpaceAvailability it returns no free time slots;
+// for a space that is not free it gives the reason and the
+// conflicting booking session.
+//
+// It is safe to repeat, so a failed attempt (a connection error, 429 or 5xx) is
+// retried (WithMaxAttempts). AvailableFunctionSpaces walks every page.
+//
+// API: POST /api/1.0/venue?action=getAvailableFunctionSpaces
+func (a *API) GetAvailableFunctionSpaces(ctx context.Context, req GetAvailableFunctionSpacesRequest) (*AvailableFunctionSpaceCollection, error) {
+	out := new(AvailableFunctionSpaceCollection)
+	if err := a.invoke(ctx, a.newGetAvailableFunctionSpaces(req), out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// AvailableFunctionSpaces iterates over every item of getAvailableFunctionSpaces that req selects,
+// fetching pages of req's perPage (DefaultPerPage when unset) as the loop
+// advances. An error ends the iteration.
+func (a *API) AvailableFunctionSpaces(ctx context.Context, req GetAvailableFunctionSpacesRequest) iter.Seq2[AvailableFunctionSpace, error] {
+	return All(ctx, perPageOf(req.PerPage), func(ctx context.Context, start, perPage int) ([]AvailableFunctionSpace, *CollectionMeta, error) {
+		req.Start = &start
+		req.PerPage = &perPage
+		p, err := a.GetAvailableFunctionSpaces(ctx, req)
+		if err != nil {
+			return nil, nil, err
+		}
+		return p.Results, &p.Meta, nil
+	})
+}
+
+// newGetBeveragePackageList prepares a getBeveragePackageList call.
+func (a *API) newGetBeveragePackageList(req GetBeveragePackageListRequest) *request {
+	r := &request{op: opGetBeveragePackageList, path: opGetBeveragePackageList.Path, body: req}
+	return r
+}
+
+// GetBeveragePackageList calls getBeveragePackageList: list the beverage packages of a venue.
+//
+// Pages through the venue's beverage packages with their prices.
+//
+// It is safe to repeat, so a failed attempt (a connection error, 429 or 5xx) is
+// retried (WithMaxAttempts). BeveragePackages walks every page.
+//
+// API: POST /api/1.0/venue?action=getBeveragePackageList
+func (a *API) GetBeveragePackageList(ctx context.Context, req GetBeveragePackageListRequest) (*BeveragePackageCollection, error) {
+	out := new(BeveragePackageCollection)
+	if err := a.invoke(ctx, a.newGetBeveragePackageList(req), out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// BeveragePackages iterates over every item of getBeveragePackageList that req selects,
+// fetching pages of req's perPage (DefaultPerPage when unset) as the loop
+// advances. An error ends the iteration.
+func (a *API) BeveragePackages(ctx context.Context, req GetBeveragePackageListRequest) iter.Seq2[BeveragePackage, error] {
+	return All(ctx, perPageOf(req.PerPage), func(ctx context.Context, start, perPage int) ([]BeveragePackage, *CollectionMeta, error) {
+		req.Start = &start
+		req.PerPage = &perPage
+		p, err := a.GetBeveragePackageList(ctx, req)
+		if err != nil {
+			return nil, nil, err
+		}
+		return p.Results, &p.Meta, nil
+	})
+}
+
+// newGetBooking prepares a getBooking call.
+func (a *API) newGetBooking(req GetBookingRequest) *request {
+	r := &request{op: opGetBooking, path: opGetBooking.Path, body: req}
+	return r
+}
+
+// GetBooking calls getBooking: get one booking.
+//
+// Returns a booking with its daily revenue, packages, sessions, menus,
+// beverage packages, resources, products, additional items, service
+// fees and commission details. The vendor marks the nested lists as
+// not yet published, so servers may leave them out.
+//
+// It is safe to repeat, so a failed attempt (a connection error, 429 or 5xx) is
+// retried (WithMaxAttempts).
+//
+// API: POST /api/1.0/venue?action=getBooking
+func (a *API) GetBooking(ctx context.Context, req GetBookingRequest) (*Booking, error) {
+	out := new(Booking)
+	if err := a.invoke(ctx, a.newGetBooking(req), out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// newGetBookingAccommodationList prepares a getBookingAccommodationList call.
+func (a *API) newGetBookingAccommodationList(req GetBookingAccommodationListRequest) *request {
+	r := &request{op: opGetBookingAccommodationList, path: opGetBookingAccommodationList.Path, body: req}
+	return r
+}
+
+// GetBookingAccommodationList calls getBookingAccommodationList: list the accommodation groups of a booking.
+//
+// Answers every accommodation group of one venue booking with
+// its daily rates and room options. The answer is a collection
+// but the action takes no paging or filter fields: it always
+// sends every group.
+//
+// It is safe to repeat, so a failed attempt (a connection error, 429 or 5xx) is
+// retried (WithMaxAttempts).
+//
+// API: POST /api/1.0/venue?action=getBookingAccommodationList
+func (a *API) GetBookingAccommodationList(ctx context.Context, req GetBookingAccommodationListRequest) (*VenueBookingAccommodationCollection, error) {
+	out := new(VenueBookingAccommodationCollection)
+	if err := a.invoke(ctx, a.newGetBookingAccommodationList(req), out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// newGetBookingAttendeeByHash prepares a getBookingAttendeeByHash call.
+func (a *API) newGetBookingAttendeeByHash(req GetBookingAttendeeByHashRequest) *request {
+	r := &request{op: opGetBookingAttendeeByHash, path: opGetBookingAttendeeByHash.Path, body: req}
+	return r
+}
+
+// GetBookingAttendeeByHash calls getBookingAttendeeByHash: get one attendee of a booking by its hash.
+//
+// Returns the booking attendee that the given hash identifies.
+//
+// It is safe to repeat, so a failed attempt (a connection error, 429 or 5xx) is
+// retried (WithMaxAttempts).
+//
+// API: POST /api/1.0/venue?action=getBookingAttendeeByHash
+func (a *API) GetBookingAttendeeByHash(ctx context.Context, req GetBookingAttendeeByHashRequest) (*BookingAttendee, error) {
+	out := new(BookingAttendee)
+	if err := a.invoke(ctx, a.newGetBookingAttendeeByHash(req), out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// newGetBookingAttendeeList prepares a getBookingAttendeeList call.
+func (a *API) newGetBookingAttendeeList(req GetBookingAttendeeListRequest) *request {
+	r := &request{op: opGetBookingAttendeeList, path: opGetBookingAttendeeList.Path, body: req}
+	return r
+}
+
+// GetBookingAttendeeList calls getBookingAttendeeList: list the attendees of a booking.
+//
+// Pages through the attendees recorded on a booking, with their menu
+// choices.
+//
+// It is safe to repeat, so a failed attempt (a connection error, 429 or 5xx) is
+// retried (WithMaxAttempts). BookingAttendees walks every page.
+//
+// API: POST /api/1.0/venue?action=getBookingAttendeeList
+func (a *API) GetBookingAttendeeList(ctx context.Context, req GetBookingAttendeeListRequest) (*BookingAttendeeCollection, error) {
+	out := new(BookingAttendeeCollection)
+	if err := a.invoke(ctx, a.newGetBookingAttendeeList(req), out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// BookingAttendees iterates over every item of getBookingAttendeeList that req selects,
+// fetching pages of req's perPage (DefaultPerPage when unset) as the loop
+// advances. An error ends the iteration.
+func (a *API) BookingAttendees(ctx context.Context, req GetBookingAttendeeListRequest) iter.Seq2[BookingAttendee, error] {
+	return All(ctx, perPageOf(req.PerPage), func(ctx context.Context, start, perPage int) ([]BookingAttendee, *CollectionMeta, error) {
+		req.Start = &start
+		req.PerPage = &perPage
+		p, err := a.GetBookingAttendeeList(ctx, req)
+		if err != nil {
+			return nil, nil, err
+		}
+		return p.Results, &p.Meta, nil
+	})
+}
+
+// newGetBookingBeoList prepares a getBookingBeoList call.
+func (a *API) newGetBookingBeoList(req GetBookingBeoListRequest) *request {
+	r := &request{op: opGetBookingBeoList, path: opGetBookingBeoList.Path, body: req}
+	return r
+}
+
+// GetBookingBeoList calls getBookingBeoList: list the banquet event orders of a booking.
+//
+// Pages through a booking's banquet event orders (BEOs); onlyGenerated
+// limits the list to generated ones.
+//
+// It is safe to repeat, so a failed attempt (a connection error, 429 or 5xx) is
+// retried (WithMaxAttempts). BookingBeos walks every page.
+//
+// API: POST /api/1.0/venue?action=getBookingBeoList
+func (a *API) GetBookingBeoList(ctx context.Context, req GetBookingBeoListRequest) (*BookingBeoCollection, error) {
+	out := new(BookingBeoCollection)
+	if err := a.invoke(ctx, a.newGetBookingBeoList(req), out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// BookingBeos iterates over every item of getBookingBeoList that req selects,
+// fetching pages of req's perPage (DefaultPerPage when unset) as the loop
+// advances. An error ends the iteration.
+func (a *API) BookingBeos(ctx context.Context, req GetBookingBeoListRequest) iter.Seq2[BookingBeo, error] {
+	return All(ctx, perPageOf(req.PerPage), func(ctx context.Context, start, perPage int) ([]BookingBeo, *CollectionMeta, error) {
+		req.Start = &start
+		req.PerPage = &perPage
+		p, err := a.GetBookingBeoList(ctx, req)
+		if err != nil {
+			return nil, nil, err
+		}
+		return p.Results, &p.Meta, nil
+	})
+}
+
+// newGetBookingBeoVersionList prepares a getBookingBeoVersionList call.
+func (a *API) newGetBookingBeoVersionList(req GetBookingBeoVersionListRequest) *request {
+	r := &request{op: opGetBookingBeoVersionList, path: opGetBookingBeoVersionList.Path, body: req}
+	return r
+}
+
+// GetBookingBeoVersionList calls getBookingBeoVersionList: list the versions of a banquet event order.
+//
+// Pages through every version of one BEO of a booking, named by its
+// beoNumber.
+//
+// It is safe to repeat, so a failed attempt (a connection error, 429 or 5xx) is
+// retried (WithMaxAttempts). BookingBeoVersions walks every page.
+//
+// API: POST /api/1.0/venue?action=getBookingBeoVersionList
+func (a *API) GetBookingBeoVersionList(ctx context.Context, req GetBookingBeoVersionListRequest) (*BookingBeoCollection, error) {
+	out := new(BookingBeoCollection)
+	if err := a.invoke(ctx, a.newGetBookingBeoVersionList(req), out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// BookingBeoVersions iterates over every item of getBookingBeoVersionList that req selects,
+// fetching pages of req's perPage (DefaultPerPage when unset) as the loop
+// advances. An error ends the iteration.
+func (a *API) BookingBeoVersions(ctx context.Context, req GetBookingBeoVersionListRequest) iter.Seq2[BookingBeo, error] {
+	return All(ctx, perPageOf(req.PerPage), func(ctx context.Context, start, perPage int) ([]BookingBeo, *CollectionMeta, error) {
+		req.Start = &start
+		req.PerPage = &perPage
+		p, err := a.GetBookingBeoVersionList(ctx, req)
+		if err != nil {
+			return nil, nil, err
+		}
+		return p.Results, &p.Meta, nil
+	})
+}
+
+// newGetBookingChangelogList prepares a getBookingChangelogList call.
+func (a *API) newGetBookingChangelogList(req GetBookingChangelogListRequest) *request {
+	r := &request{op: opGetBookingChangelogList, path: opGetBookingChangelogList.Path, body: req}
+	return r
+}
+
+// GetBookingChangelogList calls getBookingChangelogList: list the change log of a booking.
+//
+// Pages through the change notes recorded on a booking and its parts.
+//
+// It is safe to repeat, so a failed attempt (a connection error, 429 or 5xx) is
+// retried (WithMaxAttempts). BookingChangelogs walks every page.
+//
+// API: POST /api/1.0/venue?action=getBookingChangelogList
+func (a *API) GetBookingChangelogList(ctx context.Context, req GetBookingChangelogListRequest) (*BookingChangelogCollection, error) {
+	out := new(BookingChangelogCollection)
+	if err := a.invoke(ctx, a.newGetBookingChangelogList(req), out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// BookingChangelogs iterates over every item of getBookingChangelogList that req selects,
+// fetching pages of req's perPage (DefaultPerPage when unset) as the loop
+// advances. An error ends the iteration.
+func (a *API) BookingChangelogs(ctx context.Context, req GetBookingChangelogListRequest) iter.Seq2[BookingChangelog, error] {
+	return All(ctx, perPageOf(req.PerPage), func(ctx context.Context, start, perPage int) ([]BookingChangelog, *CollectionMeta, error) {
+		req.Start = &start
+		req.PerPage = &perPage
+		p, err := a.GetBookingChangelogList(ctx, req)
+		if err != nil {
+			return nil, nil, err
+		}
+		return p.Results, &p.Meta, nil
+	})
+}
+
+// newGetBookingCustomFieldList prepares a getBookingCustomFieldList call.
+func (a *API) newGetBookingCustomFieldList(req GetBookingCustomFieldListRequest) *request {
+	r := &request{op: opGetBookingCustomFieldList, path: opGetBookingCustomFieldList.Path, body: req}
+	return r
+}
+
+// GetBookingCustomFieldList calls getBookingCustomFieldList: list the custom fields of venue bookings.
+//
+// Pages through the definitions of the account's booking custom
+// fields. Fails with specificCode 24150 when the account does
+// not exist.
+//
+// It is safe to repeat, so a failed attempt (a connection error, 429 or 5xx) is
+// retried (WithMaxAttempts). VenueBookingCustomFields walks every page.
+//
+// API: POST /api/1.0/venue?action=getBookingCustomFieldList
+func (a *API) GetBookingCustomFieldList(ctx context.Context, req GetBookingCustomFieldListRequest) (*VenueBookingCustomFieldCollection, error) {
+	out := new(VenueBookingCustomFieldCollection)
+	if err := a.invoke(ctx, a.newGetBookingCustomFieldList(req), out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// VenueBookingCustomFields iterates over every item of getBookingCustomFieldList that req selects,
+// fetching pages of req's perPage (DefaultPerPage when unset) as the loop
+// advances. An error ends the iteration.
+func (a *API) VenueBookingCustomFields(ctx context.Context, req GetBookingCustomFieldListRequest) iter.Seq2[VenueBookingCustomField, error] {
+	return All(ctx, perPageOf(req.PerPage), func(ctx context.Context, start, perPage int) ([]VenueBookingCustomField, *CollectionMeta, error) {
+		req.Start = &start
+		req.PerPage = &perPage
+		p, err := a.GetBookingCustomFieldList(ctx, req)
+		if err != nil {
+			return nil, nil, err
+		}
+		return p.Results, &p.Meta, nil
+	})
+}
+
+// newGetBookingDocumentList prepares a getBookingDocumentList call.
+func (a *API) newGetBookingDocumentList(req GetBookingDocumentListRequest) *request {
+	r := &request{op: opGetBookingDocumentList, path: opGetBookingDocumentList.Path, body: req}
+	return r
+}
+
+// GetBookingDocumentList calls getBookingDocumentList: list the documents of a booking.
+//
+// Pages through a booking's documents (quotes, contracts, BEOs and
+// others); onlyGenerated limits the list to generated ones.
+//
+// It is safe to repeat, so a failed attempt (a connection error, 429 or 5xx) is
+// retried (WithMaxAttempts). BookingDocuments walks every page.
+//
+// API: POST /api/1.0/venue?action=getBookingDocumentList
+func (a *API) GetBookingDocumentList(ctx context.Context, req GetBookingDocumentListRequest) (*BookingDocumentCollection, error) {
+	out := new(BookingDocumentCollection)
+	if err := a.invoke(ctx, a.newGetBookingDocumentList(req), out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// BookingDocuments iterates over every item of getBookingDocumentList that req selects,
+// fetching pages of req's perPage (DefaultPerPage when unset) as the loop
+// advances. An error ends the iteration.
+func (a *API) BookingDocuments(ctx context.Context, req GetBookingDocumentListRequest) iter.Seq2[BookingDocument, error] {
+	return All(ctx, perPageOf(req.PerPage), func(ctx context.Context, start, perPage int) ([]BookingDocument, *CollectionMeta, error) {
+		req.Start = &start
+		req.PerPage = &perPage
+		p, err := a.GetBookingDocumentList(ctx, req)
+		if err != nil {
+			return nil, nil, err
+		}
+		return p.Results, &p.Meta, nil
+	})
+}
+
+// newGetBookingDocumentVersionList prepares a getBookingDocumentVersionList call.
+func (a *API) newGetBookingDocumentVersionList(req GetBookingDocumentVersionListRequest) *request {
+	r := &request{op: opGetBookingDocumentVersionList, path: opGetBookingDocumentVersionList.Path, body: req}
+	return r
+}
+
+// GetBookingDocumentVersionList calls getBookingDocumentVersionList: list the versions of a booking document.
+//
+// Pages through the versions of a booking's documents, optionally of
+// one documentNumber.
+//
+// It is safe to repeat, so a failed attempt (a connection error, 429 or 5xx) is
+// retried (WithMaxAttempts). BookingDocumentVersions walks every page.
+//
+// API: POST /api/1.0/venue?action=getBookingDocumentVersionList
+func (a *API) GetBookingDocumentVersionList(ctx context.Context, req GetBookingDocumentVersionListRequest) (*BookingDocumentCollection, error) {
+	out := new(BookingDocumentCollection)
+	if err := a.invoke(ctx, a.newGetBookingDocumentVersionList(req), out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// BookingDocumentVersions iterates over every item of getBookingDocumentVersionList that req selects,
+// fetching pages of req's perPage (DefaultPerPage when unset) as the loop
+// advances. An error ends the iteration.
+func (a *API) BookingDocumentVersions(ctx context.Context, req GetBookingDocumentVersionListRequest) iter.Seq2[BookingDocument, error] {
+	return All(ctx, perPageOf(req.PerPage), func(ctx context.Context, start, perPage int) ([]BookingDocument, *CollectionMeta, error) {
+		req.Start = &start
+		req.PerPage = &perPage
+		p, err := a.GetBookingDocumentVersionList(ctx, req)
+		if err != nil {
+			return nil, nil, err
+		}
+		return p.Results, &p.Meta, nil
+	})
+}
+
+// newGetBookingList prepares a getBookingList call.
+func (a *API) newGetBookingList(req GetBookingListRequest) *request {
+	r := &request{op: opGetBookingList, path: opGetBookingList.Path, body: req}
+	return r
+}
+
+// GetBookingList calls getBookingList: list the bookings of a venue.
+//
+// Pages through the bookings of one venue that the key's user can see.
+// Besides the generic filter modifiers it filters on companyId,
+// contactId, modifiedDateBefore and modifiedDateAfter.
+//
+// It is safe to repeat, so a failed attempt (a connection error, 429 or 5xx) is
+// retried (WithMaxAttempts). Bookings walks every page.
+//
+// API: POST /api/1.0/venue?action=getBookingList
+func (a *API) GetBookingList(ctx context.Context, req GetBookingListRequest) (*BookingCollection, error) {
+	out := new(BookingCollection)
+	if err := a.invoke(ctx, a.newGetBookingList(req), out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// Bookings iterates over every item of getBookingList that req selects,
+// fetching pages of req's perPage (DefaultPerPage when unset) as the loop
+// advances. An error ends the iteration.
+func (a *API) Bookings(ctx context.Context, req GetBookingListRequest) iter.Seq2[Booking, error] {
+	return All(ctx, perPageOf(req.PerPage), func(ctx context.Context, start, perPage int) ([]Booking, *CollectionMeta, error) {
+		req.Start = &start
+		req.PerPage = &perPage
+		p, err := a.GetBookingList(ctx, req)
+		if err != nil {
+			return nil, nil, err
+		}
+		return p.Results, &p.Meta, nil
+	})
+}
+
+// newGetBookingListForAccount prepares a getBookingListForAccount call.
+func (a *API) newGetBookingListForAccount(req GetBookingListForAccountRequest) *request {
+	r := &request{op: opGetBookingListForAccount, path: opGetBookingListForAccount.Path, body: req}
+	return r
+}
+
+// GetBookingListForAccount calls getBookingListForAccount: list the bookings of every venue of the account.
+//
+// Pages through the bookings of all the account's venues that the
+// key's user can see (getBookingList covers one venue). perPage must
+// be sent. Filters on modifiedDateBefore and modifiedDateAfter.
+//
+// It is safe to repeat, so a failed attempt (a connection error, 429 or 5xx) is
+// retried (WithMaxAttempts). AccountBookings walks every page.
+//
+// API: POST /api/1.0/venue?action=getBookingListForAccount
+func (a *API) GetBookingListForAccount(ctx context.Context, req GetBookingListForAccountRequest) (*BookingCollection, error) {
+	out := new(BookingCollection)
+	if err := a.invoke(ctx, a.newGetBookingListForAccount(req), out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// AccountBookings iterates over every item of getBookingListForAccount that req selects,
+// fetching pages of req's perPage (DefaultPerPage when unset) as the loop
+// advances. An error ends the iteration.
+func (a *API) AccountBookings(ctx context.Context, req GetBookingListForAccountRequest) iter.Seq2[Booking, error] {
+	return All(ctx, req.PerPage, func(ctx context.Context, start, perPage int) ([]Booking, *CollectionMeta, error) {
+		req.Start = &start
+		req.PerPage = perPage
+		p, err := a.GetBookingListForAccount(ctx, req)
+		if err != nil {
+			return nil, nil, err
+		}
+		return p.Results, &p.Meta, nil
+	})
+}
+
+// newGetBookingNoteList prepares a getBookingNoteList call.
+func (a *API) newGetBookingNoteList(req GetBookingNoteListRequest) *request {
+	r := &request{op: opGetBookingNoteList, path: opGetBookingNoteList.Path, body: req}
+	return r
+}
+
+// GetBookingNoteList calls getBookingNoteList: list the notes of a booking.
+//
+// Pages through a booking's notes. Filters on isPrivate, description,
+// typeId and createdBy, and takes createdDate and modifiedDate.
+//
+// It is safe to repeat, so a failed attempt (a connection error, 429 or 5xx) is
+// retried (WithMaxAttempts). BookingNotes walks every page.
+//
+// API: POST /api/1.0/venue?action=getBookingNoteList
+func (a *API) GetBookingNoteList(ctx context.Context, req GetBookingNoteListRequest) (*BookingNoteCollection, error) {
+	out := new(BookingNoteCollection)
+	if err := a.invoke(ctx, a.newGetBookingNoteList(req), out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// BookingNotes iterates over every item of getBookingNoteList that req selects,
+// fetching pages of req's perPage (DefaultPerPage when unset) as the loop
+// advances. An error ends the iteration.
+func (a *API) BookingNotes(ctx context.Context, req GetBookingNoteListRequest) iter.Seq2[BookingNote, error] {
+	return All(ctx, perPageOf(req.PerPage), func(ctx context.Context, start, perPage int) ([]BookingNote, *CollectionMeta, error) {
+		req.Start = &start
+		req.PerPage = &perPage
+		p, err := a.GetBookingNoteList(ctx, req)
+		if err != nil {
+			return nil, nil, err
+		}
+		return p.Results, &p.Meta, nil
+	})
+}
+
+// newGetBookingReleaseSchedule prepares a getBookingReleaseSchedule call.
+func (a *API) newGetBookingReleaseSchedule(req GetBookingReleaseScheduleRequest) *request {
+	r := &request{op: opGetBookingReleaseSchedule, path: opGetBookingReleaseSchedule.Path, body: req}
+	return r
+}
+
+// GetBookingReleaseSchedule calls getBookingReleaseSchedule: list the release schedules of a venue's bookings.
+//
+// Pages through the release terms of the accommodation blocks of
+// the venue's bookings, or of one booking.
+//
+// It is safe to repeat, so a failed attempt (a connection error, 429 or 5xx) is
+// retried (WithMaxAttempts). VenueBookingReleaseTerms walks every page.
+//
+// API: POST /api/1.0/venue?action=getBookingReleaseSchedule
+func (a *API) GetBookingReleaseSchedule(ctx context.Context, req GetBookingReleaseScheduleRequest) (*VenueBookingReleaseTermCollection, error) {
+	out := new(VenueBookingReleaseTermCollection)
+	if err := a.invoke(ctx, a.newGetBookingReleaseSchedule(req), out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// VenueBookingReleaseTerms iterates over every item of getBookingReleaseSchedule that req selects,
+// fetching pages of req's perPage (DefaultPerPage when unset) as the loop
+// advances. An error ends the iteration.
+func (a *API) VenueBookingReleaseTerms(ctx context.Context, req GetBookingReleaseScheduleRequest) iter.Seq2[VenueBookingReleaseTerm, error] {
+	return All(ctx, req.PerPage, func(ctx context.Context, start, perPage int) ([]VenueBookingReleaseTerm, *CollectionMeta, error) {
+		req.Start = &start
+		req.PerPage = perPage
+		p, err := a.GetBookingReleaseSchedule(ctx, req)
+		if err != nil {
+			return nil, nil, err
+		}
+		return p.Results, &p.Meta, nil
+	})
+}
+
+// newGetBookingRoomReservationList prepares a getBookingRoomReservationList call.
+func (a *API) newGetBookingRoomReservationList(req GetBookingRoomReservationListRequest) *request {
+	r := &request{op: opGetBookingRoomReservationList, path: opGetBookingRoomReservationList.Path, body: req}
+	return r
+}
+
+// GetBookingRoomReservationList calls getBookingRoomReservationList: list the room reservations of a venue.
+//
+// Pages through the room reservations of a venue, or of one of
+// its bookings, with their guests, rooms and daily rates. Guests
+// may be anonymised, in which case their personal details are
+// empty.
+//
+// It is safe to repeat, so a failed attempt (a connection error, 429 or 5xx) is
+// retried (WithMaxAttempts). VenueRoomReservations walks every page.
+//
+// API: POST /api/1.0/venue?action=getBookingRoomReservationList
+func (a *API) GetBookingRoomReservationList(ctx context.Context, req GetBookingRoomReservationListRequest) (*VenueRoomReservationCollection, error) {
+	out := new(VenueRoomReservationCollection)
+	if err := a.invoke(ctx, a.newGetBookingRoomReservationList(req), out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// VenueRoomReservations iterates over every item of getBookingRoomReservationList that req selects,
+// fetching pages of req's perPage (DefaultPerPage when unset) as the loop
+// advances. An error ends the iteration.
+func (a *API) VenueRoomReservations(ctx context.Context, req GetBookingRoomReservationListRequest) iter.Seq2[VenueRoomReservation, error] {
+	return All(ctx, perPageOf(req.PerPage), func(ctx context.Context, start, perPage int) ([]VenueRoomReservation, *CollectionMeta, error) {
+		req.Start = &start
+		req.PerPage = &perPage
+		p, err := a.GetBookingRoomReservationList(ctx, req)
+		if err != nil {
+			return nil, nil, err
+		}
+		return p.Results, &p.Meta, nil
+	})
+}
+
+// newGetBookingSessionList prepares a getBookingSessionList call.
+func (a *API) newGetBookingSessionList(req GetBookingSessionListRequest) *request {
+	r := &request{op: opGetBookingSessionList, path: opGetBookingSessionList.Path, body: req}
+	return r
+}
+
+// GetBookingSessionList calls getBookingSessionList: list the sessions of bookings.
+//
+// Pages through booking sessions of a venue, optionally of one
+// booking. includeBookingDetails adds the booking's name, code and
+// contact to each session.
+//
+// It is safe to repeat, so a failed attempt (a connection error, 429 or 5xx) is
+// retried (WithMaxAttempts). BookingSessions walks every page.
+//
+// API: POST /api/1.0/venue?action=getBookingSessionList
+func (a *API) GetBookingSessionList(ctx context.Context, req GetBookingSessionListRequest) (*BookingSessionCollection, error) {
+	out := new(BookingSessionCollection)
+	if err := a.invoke(ctx, a.newGetBookingSessionList(req), out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// BookingSessions iterates over every item of getBookingSessionList that req selects,
+// fetching pages of req's perPage (DefaultPerPage when unset) as the loop
+// advances. An error ends the iteration.
+func (a *API) BookingSessions(ctx context.Context, req GetBookingSessionListRequest) iter.Seq2[BookingSession, error] {
+	return All(ctx, perPageOf(req.PerPage), func(ctx context.Context, start, perPage int) ([]BookingSession, *CollectionMeta, error) {
+		req.Start = &start
+		req.PerPage = &perPage
+		p, err := a.GetBookingSessionList(ctx, req)
+		if err != nil {
+			return nil, nil, err
+		}
+		return p.Results, &p.Meta, nil
+	})
+}
+
+// newGetBookingSessionMenuList prepares a getBookingSessionMenuList call.
+func (a *API) newGetBookingSessionMenuList(req GetBookingSessionMenuListRequest) *request {
+	r := &request{op: opGetBookingSessionMenuList, path: opGetBookingSessionMenuList.Path, body: req}
+	return r
+}
+
+// GetBookingSessionMenuList calls getBookingSessionMenuList: list the menus of booking sessions.
+//
+// Pages through the menus of a booking's sessions, optionally of one
+// session, with their items or item groups.
+//
+// It is safe to repeat, so a failed attempt (a connection error, 429 or 5xx) is
+// retried (WithMaxAttempts). BookingSessionMenus walks every page.
+//
+// API: POST /api/1.0/venue?action=getBookingSessionMenuList
+func (a *API) GetBookingSessionMenuList(ctx context.Context, req GetBookingSessionMenuListRequest) (*BookingSessionMenuCollection, error) {
+	out := new(BookingSessionMenuCollection)
+	if err := a.invoke(ctx, a.newGetBookingSessionMenuList(req), out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// BookingSessionMenus iterates over every item of getBookingSessionMenuList that req selects,
+// fetching pages of req's perPage (DefaultPerPage when unset) as the loop
+// advances. An error ends the iteration.
+func (a *API) BookingSessionMenus(ctx context.Context, req GetBookingSessionMenuListRequest) iter.Seq2[BookingSessionMenu, error] {
+	return All(ctx, perPageOf(req.PerPage), func(ctx context.Context, start, perPage int) ([]BookingSessionMenu, *CollectionMeta, error) {
+		req.Start = &start
+		req.PerPage = &perPage
+		p, err := a.GetBookingSessionMenuList(ctx, req)
+		if err != nil {
+			return nil, nil, err
+		}
+		return p.Results, &p.Meta, nil
+	})
+}
+
+// newGetBookingTaxList prepares a getBookingTaxList call.
+func (a *API) newGetBookingTaxList(req GetBookingTaxListRequest) *request {
+	r := &request{op: opGetBookingTaxList, path: opGetBookingTaxList.Path, body: req}
+	return r
+}
+
+// GetBookingTaxList calls getBookingTaxList: list the taxes of a booking.
+//
+// Pages through the taxes and service fees that apply to a booking.
+//
+// It is safe to repeat, so a failed attempt (a connection error, 429 or 5xx) is
+// retried (WithMaxAttempts). BookingTaxes walks every page.
+//
+// API: POST /api/1.0/venue?action=getBookingTaxList
+func (a *API) GetBookingTaxList(ctx context.Context, req GetBookingTaxListRequest) (*BookingTaxCollection, error) {
+	out := new(BookingTaxCollection)
+	if err := a.invoke(ctx, a.newGetBookingTaxList(req), out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// BookingTaxes iterates over every item of getBookingTaxList that req selects,
+// fetching pages of req's perPage (DefaultPerPage when unset) as the loop
+// advances. An error ends the iteration.
+func (a *API) BookingTaxes(ctx context.Context, req GetBookingTaxListRequest) iter.Seq2[BookingTax, error] {
+	return All(ctx, perPageOf(req.PerPage), func(ctx context.Context, start, perPage int) ([]BookingTax, *CollectionMeta, error) {
+		req.Start = &start
+		req.PerPage = &perPage
+		p, err := a.GetBookingTaxList(ctx, req)
+		if err != nil {
+			return nil, nil, err
+		}
+		return p.Results, &p.Meta, nil
+	})
+}
+
+// newVenueGetCostCenterList prepares a venueGetCostCenterList call.
+func (a *API) newVenueGetCostCenterList(req VenueGetCostCenterListRequest) *request {
+	r := &request{op: opVenueGetCostCenterList, path: opVenueGetCostCenterList.Path, body: req}
+	return r
+}
+
+// VenueGetCostCenterList calls venueGetCostCenterList: list the cost centers of a venue.
+//
+// Pages through the venue's cost centers, each with the account
+// cost center it derives from. Fails with specificCode 24270 (no
+// such account) or 24271 (no such venue).
+//
+// It is safe to repeat, so a failed attempt (a connection error, 429 or 5xx) is
+// retried (WithMaxAttempts). VenueCostCenters walks every page.
+//
+// API: POST /api/1.0/venue?action=getCostCenterList
+func (a *API) VenueGetCostCenterList(ctx context.Context, req VenueGetCostCenterListRequest) (*VenueCostCenterCollection, error) {
+	out := new(VenueCostCenterCollection)
+	if err := a.invoke(ctx, a.newVenueGetCostCenterList(req), out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// VenueCostCenters iterates over every item of venueGetCostCenterList that req selects,
+// fetching pages of req's perPage (DefaultPerPage when unset) as the loop
+// advances. An error ends the iteration.
+func (a *API) VenueCostCenters(ctx context.Context, req VenueGetCostCenterListRequest) iter.Seq2[VenueCostCenter, error] {
+	return All(ctx, perPageOf(req.PerPage), func(ctx context.Context, start, perPage int) ([]VenueCostCenter, *CollectionMeta, error) {
+		req.Start = &start
+		req.PerPage = &perPage
+		p, err := a.VenueGetCostCenterList(ctx, req)
+		if err != nil {
+			return nil, nil, err
+		}
+		return p.Results, &p.Meta, nil
+	})
+}
+
+// newGetEventTypeList prepares a getEventTypeList call.
+func (a *API) newGetEventTypeList(req GetEventTypeListRequest) *request {
+	r := &request{op: opGetEventTypeList, path: opGetEventTypeList.Path, body: req}
+	return r
+}
+
+// GetEventTypeList calls getEventTypeList: list the account's event types.
+//
+// Pages through the event types used by the account's venue
+// bookings, with their sub-types.
+//
+// It is safe to repeat, so a failed attempt (a connection error, 429 or 5xx) is
+// retried (WithMaxAttempts). VenueEventTypes walks every page.
+//
+// API: POST /api/1.0/venue?action=getEventTypeList
+func (a *API) GetEventTypeList(ctx context.Context, req GetEventTypeListRequest) (*VenueEventTypeCollection, error) {
+	out := new(VenueEventTypeCollection)
+	if err := a.invoke(ctx, a.newGetEventTypeList(req), out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// VenueEventTypes iterates over every item of getEventTypeList that req selects,
+// fetching pages of req's perPage (DefaultPerPage when unset) as the loop
+// advances. An error ends the iteration.
+func (a *API) VenueEventTypes(ctx context.Context, req GetEventTypeListRequest) iter.Seq2[VenueEventType, error] {
+	return All(ctx, perPageOf(req.PerPage), func(ctx context.Context, start, perPage int) ([]VenueEventType, *CollectionMeta, error) {
+		req.Start = &start
+		req.PerPage = &perPage
+		p, err := a.GetEventTypeList(ctx, req)
+		if err != nil {
+			return nil, nil, err
+		}
+		return p.Results, &p.Meta, nil
+	})
+}
+
+// newGetFunctionSpaceAvailability prepares a getFunctionSpaceAvailability call.
+func (a *API) newGetFunctionSpaceAvailability(req GetFunctionSpaceAvailabilityRequest) *request {
+	r := &request{op: opGetFunctionSpaceAvailability, path: opGetFunctionSpaceAvailability.Path, body: req}
+	return r
+}
+
+// GetFunctionSpaceAvailability calls getFunctionSpaceAvailability: get the free time slots of function spaces.
+//
+// Answers, for each function space of the venue (or each of
+// spaceIds), the time slots in which it is free on each day from
+// startDate to endDate. The range may cover at most 14 days.
+//
+// It is safe to repeat, so a failed attempt (a connection error, 429 or 5xx) is
+// retried (WithMaxAttempts).
+//
+// API: POST /api/1.0/venue?action=getFunctionSpaceAvailability
+func (a *API) GetFunctionSpaceAvailability(ctx context.Context, req GetFunctionSpaceAvailabilityRequest) (*FunctionSpaceAvailability, error) {
+	out := new(FunctionSpaceAvailability)
+	if err := a.invoke(ctx, a.newGetFunctionSpaceAvailability(req), out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// newGetFunctionSpaceCategoryList prepares a getFunctionSpaceCategoryList call.
+func (a *API) newGetFunctionSpaceCategoryList(req GetFunctionSpaceCategoryListRequest) *request {
+	r := &request{op: opGetFunctionSpaceCategoryList, path: opGetFunctionSpaceCategoryList.Path, body: req}
+	return r
+}
+
+// GetFunctionSpaceCategoryList calls getFunctionSpaceCategoryList: list the function space categories of a venue.
+//
+// Fails with specificCode 24150 (no such account), 24102 (no
+// such venue) or 24408 (the feature is not enabled).
+//
+// It is safe to repeat, so a failed attempt (a connection error, 429 or 5xx) is
+// retried (WithMaxAttempts). FunctionSpaceCategories walks every page.
+//
+// API: POST /api/1.0/venue?action=getFunctionSpaceCategoryList
+func (a *API) GetFunctionSpaceCategoryList(ctx context.Context, req GetFunctionSpaceCategoryListRequest) (*FunctionSpaceCategoryCollection, error) {
+	out := new(FunctionSpaceCategoryCollection)
+	if err := a.invoke(ctx, a.newGetFunctionSpaceCategoryList(req), out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// FunctionSpaceCategories iterates over every item of getFunctionSpaceCategoryList that req selects,
+// fetching pages of req's perPage (DefaultPerPage when unset) as the loop
+// advances. An error ends the iteration.
+func (a *API) FunctionSpaceCategories(ctx context.Context, req GetFunctionSpaceCategoryListRequest) iter.Seq2[FunctionSpaceCategory, error] {
+	return All(ctx, perPageOf(req.PerPage), func(ctx context.Context, start, perPage int) ([]FunctionSpaceCategory, *CollectionMeta, error) {
+		req.Start = &start
+		req.PerPage = &perPage
+		p, err := a.GetFunctionSpaceCategoryList(ctx, req)
+		if err != nil {
+			return nil, nil, err
+		}
+		return p.Results, &p.Meta, nil
+	})
+}
+
+// newGetFunctionSpaceList prepares a getFunctionSpaceList call.
+func (a *API) newGetFunctionSpaceList(req GetFunctionSpaceListRequest) *request {
+	r := &request{op: opGetFunctionSpaceList, path: opGetFunctionSpaceList.Path, body: req}
+	return r
+}
+
+// GetFunctionSpaceList calls getFunctionSpaceList: list the function spaces of a venue.
+//
+// Pages through the venue's function spaces with their
+// capacities, dimensions, marketplace settings and layouts.
+//
+// It is safe to repeat, so a failed attempt (a connection error, 429 or 5xx) is
+// retried (WithMaxAttempts). FunctionSpaces walks every page.
+//
+// API: POST /api/1.0/venue?action=getFunctionSpaceList
+func (a *API) GetFunctionSpaceList(ctx context.Context, req GetFunctionSpaceListRequest) (*FunctionSpaceCollection, error) {
+	out := new(FunctionSpaceCollection)
+	if err := a.invoke(ctx, a.newGetFunctionSpaceList(req), out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// FunctionSpaces iterates over every item of getFunctionSpaceList that req selects,
+// fetching pages of req's perPage (DefaultPerPage when unset) as the loop
+// advances. An error ends the iteration.
+func (a *API) FunctionSpaces(ctx context.Context, req GetFunctionSpaceListRequest) iter.Seq2[FunctionSpace, error] {
+	return All(ctx, perPageOf(req.PerPage), func(ctx context.Context, start, perPage int) ([]FunctionSpace, *CollectionMeta, error) {
+		req.Start = &start
+		req.PerPage = &perPage
+		p, err := a.GetFunctionSpaceList(ctx, req)
+		if err != nil {
+			return nil, nil, err
+		}
+		return p.Results, &p.Meta, nil
+	})
+}
+
+// newGetMenuList prepares a getMenuList call.
+func (a *API) newGetMenuList(req GetMenuListRequest) *request {
+	r := &request{op: opGetMenuList, path: opGetMenuList.Path, body: req}
+	return r
+}
+
+// GetMenuList calls getMenuList: list the menus of a venue.
+//
+// Pages through the venue's catering menus with their prices.
+//
+// It is safe to repeat, so a failed attempt (a connection error, 429 or 5xx) is
+// retried (WithMaxAttempts). VenueMenus walks every page.
+//
+// API: POST /api/1.0/venue?action=getMenuList
+func (a *API) GetMenuList(ctx context.Context, req GetMenuListRequest) (*VenueMenuCollection, error) {
+	out := new(VenueMenuCollection)
+	if err := a.invoke(ctx, a.newGetMenuList(req), out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// VenueMenus iterates over every item of getMenuList that req selects,
+// fetching pages of req's perPage (DefaultPerPage when unset) as the loop
+// advances. An error ends the iteration.
+func (a *API) VenueMenus(ctx context.Context, req GetMenuListRequest) iter.Seq2[VenueMenu, error] {
+	return All(ctx, perPageOf(req.PerPage), func(ctx context.Context, start, perPage int) ([]VenueMenu, *CollectionMeta, error) {
+		req.Start = &start
+		req.PerPage = &perPage
+		p, err := a.GetMenuList(ctx, req)
+		if err != nil {
+			return nil, nil, err
+		}
+		return p.Results, &p.Meta, nil
+	})
+}
+
+// newGetRatePlanBookingRules prepares a getRatePlanBookingRules call.
+func (a *API) newGetRatePlanBookingRules(req GetRatePlanBookingRulesRequest) *request {
+	r := &request{op: opGetRatePlanBookingRules, path: opGetRatePlanBookingRules.Path, body: req}
+	return r
+}
+
+// GetRatePlanBookingRules calls getRatePlanBookingRules: get the daily booking rules of rate plans.
+//
+// Answers, for each rate plan and room type (or roomIds) and
+// each day from startDate to endDate, whether the room is open
+// or closed for bookings. The range may cover at most 31 days
+// and may not start in the past.
+//
+// It is safe to repeat, so a failed attempt (a connection error, 429 or 5xx) is
+// retried (WithMaxAttempts). RatePlanBookingRules walks every page.
+//
+// API: POST /api/1.0/venue?action=getRatePlanBookingRules
+func (a *API) GetRatePlanBookingRules(ctx context.Context, req GetRatePlanBookingRulesRequest) (*RatePlanBookingRuleCollection, error) {
+	out := new(RatePlanBookingRuleCollection)
+	if err := a.invoke(ctx, a.newGetRatePlanBookingRules(req), out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// RatePlanBookingRules iterates over every item of getRatePlanBookingRules that req selects,
+// fetching pages of req's perPage (DefaultPerPage when unset) as the loop
+// advances. An error ends the iteration.
+func (a *API) RatePlanBookingRules(ctx context.Context, req GetRatePlanBookingRulesRequest) iter.Seq2[RatePlanBookingRule, error] {
+	return All(ctx, perPageOf(req.PerPage), func(ctx context.Context, start, perPage int) ([]RatePlanBookingRule, *CollectionMeta, error) {
+		req.Start = &start
+		req.PerPage = &perPage
+		p, err := a.GetRatePlanBookingRules(ctx, req)
+		if err != nil {
+			return nil, nil, err
+		}
+		return p.Results, &p.Meta, nil
+	})
+}
+
+// newGetRatePlanRateList prepares a getRatePlanRateList call.
+func (a *API) newGetRatePlanRateList(req GetRatePlanRateListRequest) *request {
+	r := &request{op: opGetRatePlanRateList, path: opGetRatePlanRateList.Path, body: req}
+	return r
+}
+
+// GetRatePlanRateList calls getRatePlanRateList: list the rate periods of a rate plan.
+//
+// Pages through the periods of one rate plan, each with its days
+// of the week and minimum acceptable rate.
+//
+// It is safe to repeat, so a failed attempt (a connection error, 429 or 5xx) is
+// retried (WithMaxAttempts). RatePlanRates walks every page.
+//
+// API: POST /api/1.0/venue?action=getRatePlanRateList
+func (a *API) GetRatePlanRateList(ctx context.Context, req GetRatePlanRateListRequest) (*RatePlanRateCollection, error) {
+	out := new(RatePlanRateCollection)
+	if err := a.invoke(ctx, a.newGetRatePlanRateList(req), out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// RatePlanRates iterates over every item of getRatePlanRateList that req selects,
+// fetching pages of req's perPage (DefaultPerPage when unset) as the loop
+// advances. An error ends the iteration.
+func (a *API) RatePlanRates(ctx context.Context, req GetRatePlanRateListRequest) iter.Seq2[RatePlanRate, error] {
+	return All(ctx, perPageOf(req.PerPage), func(ctx context.Context, start, perPage int) ([]RatePlanRate, *CollectionMeta, error) {
+		req.Start = &start
+		req.PerPage = &perPage
+		p, err := a.GetRatePlanRateList(ctx, req)
+		if err != nil {
+			return nil, nil, err
+		}
+		return p.Results, &p.Meta, nil
+	})
+}
+
+// newGetResourceAvailability prepares a getResourceAvailability call.
+func (a *API) newGetResourceAvailability(req GetResourceAvailabilityRequest) *request {
+	r := &request{op: opGetResourceAvailability, path: opGetResourceAvailability.Path, body: req}
+	return r
+}
+
+// GetResourceAvailability calls getResourceAvailability: get when resources are reserved.
+//
+// For each of resourceIds, answers the times between startDate
+// and endDate when some of it is reserved and how many. With
+// quantity, each entry also says whether that many are free for
+// the whole period and, when not, which booking session
+// conflicts.
+//
+// It is safe to repeat, so a failed attempt (a connection error, 429 or 5xx) is
+// retried (WithMaxAttempts). ResourceAvailabilities walks every page.
+//
+// API: POST /api/1.0/venue?action=getResourceAvailability
+func (a *API) GetResourceAvailability(ctx context.Context, req GetResourceAvailabilityRequest) (*ResourceAvailabilityCollection, error) {
+	out := new(ResourceAvailabilityCollection)
+	if err := a.invoke(ctx, a.newGetResourceAvailability(req), out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// ResourceAvailabilities iterates over every item of getResourceAvailability that req selects,
+// fetching pages of req's perPage (DefaultPerPage when unset) as the loop
+// advances. An error ends the iteration.
+func (a *API) ResourceAvailabilities(ctx context.Context, req GetResourceAvailabilityRequest) iter.Seq2[ResourceAvailability, error] {
+	return All(ctx, perPageOf(req.PerPage), func(ctx context.Context, start, perPage int) ([]ResourceAvailability, *CollectionMeta, error) {
+		req.Start = &start
+		req.PerPage = &perPage
+		p, err := a.GetResourceAvailability(ctx, req)
+		if err != nil {
+			return nil, nil, err
+		}
+		return p.Results, &p.Meta, nil
+	})
+}
+
+// newGetResourceList prepares a getResourceList call.
+func (a *API) newGetResourceList(req GetResourceListRequest) *request {
+	r := &request{op: opGetResourceList, path: opGetResourceList.Path, body: req}
+	return r
+}
+
+// GetResourceList calls getResourceList: list the resources of a venue.
+//
+// Pages through the equipment and other resources the venue
+// hires out, with their prices.
+//
+// It is safe to repeat, so a failed attempt (a connection error, 429 or 5xx) is
+// retried (WithMaxAttempts). VenueResources walks every page.
+//
+// API: POST /api/1.0/venue?action=getResourceList
+func (a *API) GetResourceList(ctx context.Context, req GetResourceListRequest) (*VenueResourceCollection, error) {
+	out := new(VenueResourceCollection)
+	if err := a.invoke(ctx, a.newGetResourceList(req), out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// VenueResources iterates over every item of getResourceList that req selects,
+// fetching pages of req's perPage (DefaultPerPage when unset) as the loop
+// advances. An error ends the iteration.
+func (a *API) VenueResources(ctx context.Context, req GetResourceListRequest) iter.Seq2[VenueResource, error] {
+	return All(ctx, perPageOf(req.PerPage), func(ctx context.Context, start, perPage int) ([]VenueResource, *CollectionMeta, error) {
+		req.Start = &start
+		req.PerPage = &perPage
+		p, err := a.GetResourceList(ctx, req)
+		if err != nil {
+			return nil, nil, err
+		}
+		return p.Results, &p.Meta, nil
+	})
+}
+
+// newGetRevenueTemplateList prepares a getRevenueTemplateList call.
+func (a *API) newGetRevenueTemplateList(req GetRevenueTemplateListRequest) *request {
+	r := &request{op: opGetRevenueTemplateList, path: opGetRevenueTemplateList.Path, body: req}
+	return r
+}
+
+// GetRevenueTemplateList calls getRevenueTemplateList: list the revenue templates.
+//
+// Pages through the revenue templates, each mapping cost centers
+// to other cost centers.
+//
+// It is safe to repeat, so a failed attempt (a connection error, 429 or 5xx) is
+// retried (WithMaxAttempts). RevenueTemplates walks every page.
+//
+// API: POST /api/1.0/venue?action=getRevenueTemplateList
+func (a *API) GetRevenueTemplateList(ctx context.Context, req GetRevenueTemplateListRequest) (*RevenueTemplateCollection, error) {
+	out := new(RevenueTemplateCollection)
+	if err := a.invoke(ctx, a.newGetRevenueTemplateList(req), out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// RevenueTemplates iterates over every item of getRevenueTemplateList that req selects,
+// fetching pages of req's perPage (DefaultPerPage when unset) as the loop
+// advances. An error ends the iteration.
+func (a *API) RevenueTemplates(ctx context.Context, req GetRevenueTemplateListRequest) iter.Seq2[RevenueTemplate, error] {
+	return All(ctx, perPageOf(req.PerPage), func(ctx context.Context, start, perPage int) ([]RevenueTemplate, *CollectionMeta, error) {
+		req.Start = &start
+		req.PerPage = &perPage
+		p, err := a.GetRevenueTemplateList(ctx, req)
+		if err != nil {
+			return nil, nil, err
+		}
+		return p.Results, &p.Meta, nil
+	})
+}
+
+// newGetRoomInventory prepares a getRoomInventory call.
+func (a *API) newGetRoomInventory(req GetRoomInventoryRequest) *request {
+	r := &request{op: opGetRoomInventory, path: opGetRoomInventory.Path, body: req}
+	return r
+}
+
+// GetRoomInventory calls getRoomInventory: get the daily room inventory of a venue.
+//
+// Answers how many rooms of each type (or of roomIds) the venue
+// has and how many are still free on each day from startDate to
+// endDate. The range may cover at most 31 days and may not start
+// in the past.
+//
+// It is safe to repeat, so a failed attempt (a connection error, 429 or 5xx) is
+// retried (WithMaxAttempts). RoomInventories walks every page.
+//
+// API: POST /api/1.0/venue?action=getRoomInventory
+func (a *API) GetRoomInventory(ctx context.Context, req GetRoomInventoryRequest) (*RoomInventoryCollection, error) {
+	out := new(RoomInventoryCollection)
+	if err := a.invoke(ctx, a.newGetRoomInventory(req), out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// RoomInventories iterates over every item of getRoomInventory that req selects,
+// fetching pages of req's perPage (DefaultPerPage when unset) as the loop
+// advances. An error ends the iteration.
+func (a *API) RoomInventories(ctx context.Context, req GetRoomInventoryRequest) iter.Seq2[RoomInventory, error] {
+	return All(ctx, perPageOf(req.PerPage), func(ctx context.Context, start, perPage int) ([]RoomInventory, *CollectionMeta, error) {
+		req.Start = &start
+		req.PerPage = &perPage
+		p, err := a.GetRoomInventory(ctx, req)
+		if err != nil {
+			return nil, nil, err
+		}
+		return p.Results, &p.Meta, nil
+	})
+}
+
+// newGetRoomRateList prepares a getRoomRateList call.
+func (a *API) newGetRoomRateList(req GetRoomRateListRequest) *request {
+	r := &request{op: opGetRoomRateList, path: opGetRoomRateList.Path, body: req}
+	return r
+}
+
+// GetRoomRateList calls getRoomRateList: list the room rates of a rate plan period.
+//
+// Answers the sale prices and costs of each room type (or of
+// roomId only) in one rate period of a rate plan. The answer is
+// a collection but the action takes no paging or filter fields:
+// it always sends every rate.
+//
+// It is safe to repeat, so a failed attempt (a connection error, 429 or 5xx) is
+// retried (WithMaxAttempts).
+//
+// API: POST /api/1.0/venue?action=getRoomRateList
+func (a *API) GetRoomRateList(ctx context.Context, req GetRoomRateListRequest) (*RatePlanRoomRateCollection, error) {
+	out := new(RatePlanRoomRateCollection)
+	if err := a.invoke(ctx, a.newGetRoomRateList(req), out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// newGetRoomRates prepares a getRoomRates call.
+func (a *API) newGetRoomRates(req GetRoomRatesRequest) *request {
+	r := &request{op: opGetRoomRates, path: opGetRoomRates.Path, body: req}
+	return r
+}
+
+// GetRoomRates calls getRoomRates: get the daily room rates of a rate plan.
+//
+// Answers the price of each room type (or of roomIds) on each
+// day from startDate to endDate under a rate plan, by occupancy.
+// The range may cover at most 31 days and may not start in the
+// past.
+//
+// It is safe to repeat, so a failed attempt (a connection error, 429 or 5xx) is
+// retried (WithMaxAttempts). RoomDayRates walks every page.
+//
+// API: POST /api/1.0/venue?action=getRoomRates
+func (a *API) GetRoomRates(ctx context.Context, req GetRoomRatesRequest) (*RoomDayRateCollection, error) {
+	out := new(RoomDayRateCollection)
+	if err := a.invoke(ctx, a.newGetRoomRates(req), out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// RoomDayRates iterates over every item of getRoomRates that req selects,
+// fetching pages of req's perPage (DefaultPerPage when unset) as the loop
+// advances. An error ends the iteration.
+func (a *API) RoomDayRates(ctx context.Context, req GetRoomRatesRequest) iter.Seq2[RoomDayRate, error] {
+	return All(ctx, perPageOf(req.PerPage), func(ctx context.Context, start, perPage int) ([]RoomDayRate, *CollectionMeta, error) {
+		req.Start = &start
+		req.PerPage = &perPage
+		p, err := a.GetRoomRates(ctx, req)
+		if err != nil {
+			return nil, nil, err
+		}
+		return p.Results, &p.Meta, nil
+	})
+}
+
+// newGetSessionTypeList prepares a getSessionTypeList call.
+func (a *API) newGetSessionTypeList(req GetSessionTypeListRequest) *request {
+	r := &request{op: opGetSessionTypeList, path: opGetSessionTypeList.Path, body: req}
+	return r
+}
+
+// GetSessionTypeList calls getSessionTypeList: list the account's booking session types.
+//
+// Pages through the types that booking sessions can have.
+//
+// It is safe to repeat, so a failed attempt (a connection error, 429 or 5xx) is
+// retried (WithMaxAttempts). VenueSessionTypes walks every page.
+//
+// API: POST /api/1.0/venue?action=getSessionTypeList
+func (a *API) GetSessionTypeList(ctx context.Context, req GetSessionTypeListRequest) (*VenueSessionTypeCollection, error) {
+	out := new(VenueSessionTypeCollection)
+	if err := a.invoke(ctx, a.newGetSessionTypeList(req), out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// VenueSessionTypes iterates over every item of getSessionTypeList that req selects,
+// fetching pages of req's perPage (DefaultPerPage when unset) as the loop
+// advances. An error ends the iteration.
+func (a *API) VenueSessionTypes(ctx context.Context, req GetSessionTypeListRequest) iter.Seq2[VenueSessionType, error] {
+	return All(ctx, perPageOf(req.PerPage), func(ctx context.Context, start, perPage int) ([]VenueSessionType, *CollectionMeta, error) {
+		req.Start = &start
+		req.PerPage = &perPage
+		p, err := a.GetSessionTypeList(ctx, req)
+		if err != nil {
+			return nil, nil, err
+		}
+		return p.Results, &p.Meta, nil
+	})
+}
+
+// newGetSpaceBlockoutList prepares a getSpaceBlockoutList call.
+func (a *API) newGetSpaceBlockoutList(req GetSpaceBlockoutListRequest) *request {
+	r := &request{op: opGetSpaceBlockoutList, path: opGetSpaceBlockoutList.Path, body: req}
+	return r
+}
+
+// GetSpaceBlockoutList calls getSpaceBlockoutList: list the blockouts of a venue's function spaces.
+//
+// Pages through the times during which the venue's function
+// spaces cannot be booked.
+//
+// It is safe to repeat, so a failed attempt (a connection error, 429 or 5xx) is
+// retried (WithMaxAttempts). SpaceBlockouts walks every page.
+//
+// API: POST /api/1.0/venue?action=getSpaceBlockoutList
+func (a *API) GetSpaceBlockoutList(ctx context.Context, req GetSpaceBlockoutListRequest) (*SpaceBlockoutCollection, error) {
+	out := new(SpaceBlockoutCollection)
+	if err := a.invoke(ctx, a.newGetSpaceBlockoutList(req), out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// SpaceBlockouts iterates over every item of getSpaceBlockoutList that req selects,
+// fetching pages of req's perPage (DefaultPerPage when unset) as the loop
+// advances. An error ends the iteration.
+func (a *API) SpaceBlockouts(ctx context.Context, req GetSpaceBlockoutListRequest) iter.Seq2[SpaceBlockout, error] {
+	return All(ctx, perPageOf(req.PerPage), func(ctx context.Context, start, perPage int) ([]SpaceBlockout, *CollectionMeta, error) {
+		req.Start = &start
+		req.PerPage = &perPage
+		p, err := a.GetSpaceBlockoutList(ctx, req)
+		if err != nil {
+			return nil, nil, err
+		}
+		return p.Results, &p.Meta, nil
+	})
+}
+
+// newGetSpaceHirePlanList prepares a getSpaceHirePlanList call.
+func (a *API) newGetSpaceHirePlanList(req GetSpaceHirePlanListRequest) *request {
+	r := &request{op: opGetSpaceHirePlanList, path: opGetSpaceHirePlanList.Path, body: req}
+	return r
+}
+
+// GetSpaceHirePlanList calls getSpaceHirePlanList: list the space hire plans of a venue.
+//
+// Pages through the venue's space hire plans (tariffs).
+//
+// It is safe to repeat, so a failed attempt (a connection error, 429 or 5xx) is
+// retried (WithMaxAttempts). SpaceHirePlans walks every page.
+//
+// API: POST /api/1.0/venue?action=getSpaceHirePlanList
+func (a *API) GetSpaceHirePlanList(ctx context.Context, req GetSpaceHirePlanListRequest) (*SpaceHirePlanCollection, error) {
+	out := new(SpaceHirePlanCollection)
+	if err := a.invoke(ctx, a.newGetSpaceHirePlanList(req), out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// SpaceHirePlans iterates over every item of getSpaceHirePlanList that req selects,
+// fetching pages of req's perPage (DefaultPerPage when unset) as the loop
+// advances. An error ends the iteration.
+func (a *API) SpaceHirePlans(ctx context.Context, req GetSpaceHirePlanListRequest) iter.Seq2[SpaceHirePlan, error] {
+	return All(ctx, perPageOf(req.PerPage), func(ctx context.Context, start, perPage int) ([]SpaceHirePlan, *CollectionMeta, error) {
+		req.Start = &start
+		req.PerPage = &perPage
+		p, err := a.GetSpaceHirePlanList(ctx, req)
+		if err != nil {
+			return nil, nil, err
+		}
+		return p.Results, &p.Meta, nil
+	})
+}
+
+// newGetSpaceHirePlanRate prepares a getSpaceHirePlanRate call.
+func (a *API) newGetSpaceHirePlanRate(req GetSpaceHirePlanRateRequest) *request {
+	r := &request{op: opGetSpaceHirePlanRate, path: opGetSpaceHirePlanRate.Path, body: req}
+	return r
+}
+
+// GetSpaceHirePlanRate calls getSpaceHirePlanRate: get a rate period of a space hire plan.
+//
+// Answers one rate period of a space hire plan with the rates of
+// each function space.
+//
+// It is safe to repeat, so a failed attempt (a connection error, 429 or 5xx) is
+// retried (WithMaxAttempts).
+//
+// API: POST /api/1.0/venue?action=getSpaceHirePlanRate
+func (a *API) GetSpaceHirePlanRate(ctx context.Context, req GetSpaceHirePlanRateRequest) (*SpaceHirePlanRateDetail, error) {
+	out := new(SpaceHirePlanRateDetail)
+	if err := a.invoke(ctx, a.newGetSpaceHirePlanRate(req), out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// newGetSpaceHirePlanRateList prepares a getSpaceHirePlanRateList call.
+func (a *API) newGetSpaceHirePlanRateList(req GetSpaceHirePlanRateListRequest) *request {
+	r := &request{op: opGetSpaceHirePlanRateList, path: opGetSpaceHirePlanRateList.Path, body: req}
+	return r
+}
+
+// GetSpaceHirePlanRateList calls getSpaceHirePlanRateList: list the rate periods of a space hire plan.
+//
+// Pages through the rate periods of one space hire plan. The
+// filter keys startDateFilter and endDateFilter keep the periods
+// within a range of dates.
+//
+// It is safe to repeat, so a failed attempt (a connection error, 429 or 5xx) is
+// retried (WithMaxAttempts). SpaceHirePlanRates walks every page.
+//
+// API: POST /api/1.0/venue?action=getSpaceHirePlanRateList
+func (a *API) GetSpaceHirePlanRateList(ctx context.Context, req GetSpaceHirePlanRateListRequest) (*SpaceHirePlanRateCollection, error) {
+	out := new(SpaceHirePlanRateCollection)
+	if err := a.invoke(ctx, a.newGetSpaceHirePlanRateList(req), out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// SpaceHirePlanRates iterates over every item of getSpaceHirePlanRateList that req selects,
+// fetching pages of req's perPage (DefaultPerPage when unset) as the loop
+// advances. An error ends the iteration.
+func (a *API) SpaceHirePlanRates(ctx context.Context, req GetSpaceHirePlanRateListRequest) iter.Seq2[SpaceHirePlanRate, error] {
+	return All(ctx, perPageOf(req.PerPage), func(ctx context.Context, start, perPage int) ([]SpaceHirePlanRate, *CollectionMeta, error) {
+		req.Start = &start
+		req.PerPage = &perPage
+		p, err := a.GetSpaceHirePlanRateList(ctx, req)
+		if err != nil {
+			return nil, nil, err
+		}
+		return p.Results, &p.Meta, nil
+	})
+}
+
+// newGetTaxList prepares a getTaxList call.
+func (a *API) newGetTaxList(req GetTaxListRequest) *request {
+	r := &request{op: opGetTaxList, path: opGetTaxList.Path, body: req}
+	return r
+}
+
+// GetTaxList calls getTaxList: list the taxes and service fees of a venue.
+//
+// Pages through the venue's taxes and service fees with how each
+// is calculated.
+//
+// It is safe to repeat, so a failed attempt (a connection error, 429 or 5xx) is
+// retried (WithMaxAttempts). VenueTaxes walks every page.
+//
+// API: POST /api/1.0/venue?action=getTaxList
+func (a *API) GetTaxList(ctx context.Context, req GetTaxListRequest) (*VenueTaxCollection, error) {
+	out := new(VenueTaxCollection)
+	if err := a.invoke(ctx, a.newGetTaxList(req), out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// VenueTaxes iterates over every item of getTaxList that req selects,
+// fetching pages of req's perPage (DefaultPerPage when unset) as the loop
+// advances. An error ends the iteration.
+func (a *API) VenueTaxes(ctx context.Context, req GetTaxListRequest) iter.Seq2[VenueTax, error] {
+	return All(ctx, perPageOf(req.PerPage), func(ctx context.Context, start, perPage int) ([]VenueTax, *CollectionMeta, error) {
+		req.Start = &start
+		req.PerPage = &perPage
+		p, err := a.GetTaxList(ctx, req)
+		if err != nil {
+			return nil, nil, err
+		}
+		return p.Results, &p.Meta, nil
+	})
+}
+
+// newVenueGetVenue prepares a venueGetVenue call.
+func (a *API) newVenueGetVenue(req VenueGetVenueRequest) *request {
+	r := &request{op: opVenueGetVenue, path: opVenueGetVenue.Path, body: req}
+	return r
+}
+
+// VenueGetVenue calls venueGetVenue: get one venue.
+//
+// Answers a venue the key's user can see with its marketplace
+// details: images, packages, function spaces, accommodation,
+// menus, beverage packages and catering website settings.
+//
+// It is safe to repeat, so a failed attempt (a connection error, 429 or 5xx) is
+// retried (WithMaxAttempts).
+//
+// API: POST /api/1.0/venue?action=getVenue
+func (a *API) VenueGetVenue(ctx context.Context, req VenueGetVenueRequest) (*Venue, error) {
+	out := new(Venue)
+	if err := a.invoke(ctx, a.newVenueGetVenue(req), out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// newVenueGetVenueList prepares a venueGetVenueList call.
+func (a *API) newVenueGetVenueList(req VenueGetVenueListRequest) *request {
+	r := &request{op: opVenueGetVenueList, path: opVenueGetVenueList.Path, body: req}
+	return r
+}
+
+// VenueGetVenueList calls venueGetVenueList: list the venues.
+//
+// Pages through the venues the key's user can see.
+//
+// It is safe to repeat, so a failed attempt (a connection error, 429 or 5xx) is
+// retried (WithMaxAttempts). Venues walks every page.
+//
+// API: POST /api/1.0/venue?action=getVenueList
+func (a *API) VenueGetVenueList(ctx context.Context, req VenueGetVenueListRequest) (*VenueSummaryCollection, error) {
+	out := new(VenueSummaryCollection)
+	if err := a.invoke(ctx, a.newVenueGetVenueList(req), out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// Venues iterates over every item of venueGetVenueList that req selects,
+// fetching pages of req's perPage (DefaultPerPage when unset) as the loop
+// advances. An error ends the iteration.
+func (a *API) Venues(ctx context.Context, req VenueGetVenueListRequest) iter.Seq2[VenueSummary, error] {
+	return All(ctx, perPageOf(req.PerPage), func(ctx context.Context, start, perPage int) ([]VenueSummary, *CollectionMeta, error) {
+		req.Start = &start
+		req.PerPage = &perPage
+		p, err := a.VenueGetVenueList(ctx, req)
+		if err != nil {
+			return nil, nil, err
+		}
+		return p.Results, &p.Meta, nil
+	})
+}
+
+// newGetVenuePackage prepares a getVenuePackage call.
+func (a *API) newGetVenuePackage(req GetVenuePackageRequest) *request {
+	r := &request{op: opGetVenuePackage, path: opGetVenuePackage.Path, body: req}
+	return r
+}
+
+// GetVenuePackage calls getVenuePackage: get a package of a venue with its sessions.
+//
+// Answers one package with its sessions and each session's
+// menus, beverage packages, resources, products and set-up
+// requirements (at most 100 of each kind).
+//
+// It is safe to repeat, so a failed attempt (a connection error, 429 or 5xx) is
+// retried (WithMaxAttempts).
+//
+// API: POST /api/1.0/venue?action=getVenuePackage
+func (a *API) GetVenuePackage(ctx context.Context, req GetVenuePackageRequest) (*VenuePackageDetail, error) {
+	out := new(VenuePackageDetail)
+	if err := a.invoke(ctx, a.newGetVenuePackage(req), out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// newGetVenuePackageList prepares a getVenuePackageList call.
+func (a *API) newGetVenuePackageList(req GetVenuePackageListRequest) *request {
+	r := &request{op: opGetVenuePackageList, path: opGetVenuePackageList.Path, body: req}
+	return r
+}
+
+// GetVenuePackageList calls getVenuePackageList: list the packages of a venue.
+//
+// Pages through the venue's packages (event templates) with
+// their prices and cost center splits.
+//
+// It is safe to repeat, so a failed attempt (a connection error, 429 or 5xx) is
+// retried (WithMaxAttempts). VenuePackages walks every page.
+//
+// API: POST /api/1.0/venue?action=getVenuePackageList
+func (a *API) GetVenuePackageList(ctx context.Context, req GetVenuePackageListRequest) (*VenuePackageCollection, error) {
+	out := new(VenuePackageCollection)
+	if err := a.invoke(ctx, a.newGetVenuePackageList(req), out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// VenuePackages iterates over every item of getVenuePackageList that req selects,
+// fetching pages of req's perPage (DefaultPerPage when unset) as the loop
+// advances. An error ends the iteration.
+func (a *API) VenuePackages(ctx context.Context, req GetVenuePackageListRequest) iter.Seq2[VenuePackage, error] {
+	return All(ctx, perPageOf(req.PerPage), func(ctx context.Context, start, perPage int) ([]VenuePackage, *CollectionMeta, error) {
+		req.Start = &start
+		req.PerPage = &perPage
+		p, err := a.GetVenuePackageList(ctx, req)
+		if err != nil {
+			return nil, nil, err
+		}
+		return p.Results, &p.Meta, nil
+	})
+}
+
+// newGetVenueRatePlanList prepares a getVenueRatePlanList call.
+func (a *API) newGetVenueRatePlanList(req GetVenueRatePlanListRequest) *request {
+	r := &request{op: opGetVenueRatePlanList, path: opGetVenueRatePlanList.Path, body: req}
+	return r
+}
+
+// GetVenueRatePlanList calls getVenueRatePlanList: list the accommodation rate plans of a venue.
+//
+// Pages through the venue's rate plans.
+//
+// It is safe to repeat, so a failed attempt (a connection error, 429 or 5xx) is
+// retried (WithMaxAttempts). VenueRatePlans walks every page.
+//
+// API: POST /api/1.0/venue?action=getVenueRatePlanList
+func (a *API) GetVenueRatePlanList(ctx context.Context, req GetVenueRatePlanListRequest) (*VenueRatePlanCollection, error) {
+	out := new(VenueRatePlanCollection)
+	if err := a.invoke(ctx, a.newGetVenueRatePlanList(req), out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// VenueRatePlans iterates over every item of getVenueRatePlanList that req selects,
+// fetching pages of req's perPage (DefaultPerPage when unset) as the loop
+// advances. An error ends the iteration.
+func (a *API) VenueRatePlans(ctx context.Context, req GetVenueRatePlanListRequest) iter.Seq2[VenueRatePlan, error] {
+	return All(ctx, perPageOf(req.PerPage), func(ctx context.Context, start, perPage int) ([]VenueRatePlan, *CollectionMeta, error) {
+		req.Start = &start
+		req.PerPage = &perPage
+		p, err := a.GetVenueRatePlanList(ctx, req)
+		if err != nil {
+			return nil, nil, err
+		}
+		return p.Results, &p.Meta, nil
+	})
+}
+
+// newGetVenueRoomList prepares a getVenueRoomList call.
+func (a *API) newGetVenueRoomList(req GetVenueRoomListRequest) *request {
+	r := &request{op: opGetVenueRoomList, path: opGetVenueRoomList.Path, body: req}
+	return r
+}
+
+// GetVenueRoomList calls getVenueRoomList: list the accommodation room types of a venue.
+//
+// Pages through the venue's room types with their occupancy
+// limits.
+//
+// It is safe to repeat, so a failed attempt (a connection error, 429 or 5xx) is
+// retried (WithMaxAttempts). VenueRooms walks every page.
+//
+// API: POST /api/1.0/venue?action=getVenueRoomList
+func (a *API) GetVenueRoomList(ctx context.Context, req GetVenueRoomListRequest) (*VenueRoomCollection, error) {
+	out := new(VenueRoomCollection)
+	if err := a.invoke(ctx, a.newGetVenueRoomList(req), out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// VenueRooms iterates over every item of getVenueRoomList that req selects,
+// fetching pages of req's perPage (DefaultPerPage when unset) as the loop
+// advances. An error ends the iteration.
+func (a *API) VenueRooms(ctx context.Context, req GetVenueRoomListRequest) iter.Seq2[VenueRoom, error] {
+	return All(ctx, perPageOf(req.PerPage), func(ctx context.Context, start, perPage int) ([]VenueRoom, *CollectionMeta, error) {
+		req.Start = &start
+		req.PerPage = &perPage
+		p, err := a.GetVenueRoomList(ctx, req)
+		if err != nil {
+			return nil, nil, err
+		}
+		return p.Results, &p.Meta, nil
+	})
+}
+
+// newGetVenueRoomOptionList prepares a getVenueRoomOptionList call.
+func (a *API) newGetVenueRoomOptionList(req GetVenueRoomOptionListRequest) *request {
+	r := &request{op: opGetVenueRoomOptionList, path: opGetVenueRoomOptionList.Path, body: req}
+	return r
+}
+
+// GetVenueRoomOptionList calls getVenueRoomOptionList: list the room options of a venue.
+//
+// Pages through the extras (such as breakfast) that can be added
+// to the venue's accommodation.
+//
+// It is safe to repeat, so a failed attempt (a connection error, 429 or 5xx) is
+// retried (WithMaxAttempts). VenueRoomOptions walks every page.
+//
+// API: POST /api/1.0/venue?action=getVenueRoomOptionList
+func (a *API) GetVenueRoomOptionList(ctx context.Context, req GetVenueRoomOptionListRequest) (*VenueRoomOptionCollection, error) {
+	out := new(VenueRoomOptionCollection)
+	if err := a.invoke(ctx, a.newGetVenueRoomOptionList(req), out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// VenueRoomOptions iterates over every item of getVenueRoomOptionList that req selects,
+// fetching pages of req's perPage (DefaultPerPage when unset) as the loop
+// advances. An error ends the iteration.
+func (a *API) VenueRoomOptions(ctx context.Context, req GetVenueRoomOptionListRequest) iter.Seq2[VenueRoomOption, error] {
+	return All(ctx, perPageOf(req.PerPage), func(ctx context.Context, start, perPage int) ([]VenueRoomOption, *CollectionMeta, error) {
+		req.Start = &start
+		req.PerPage = &perPage
+		p, err := a.GetVenueRoomOptionList(ctx, req)
+		if err != nil {
+			return nil, nil, err
+		}
+		return p.Results, &p.Meta, nil
+	})
+}
+
+// newRemoveBookingAccommodation prepares a removeBookingAccommodation call.
+func (a *API) newRemoveBookingAccommodation(req RemoveBookingAccommodationRequest) *request {
+	r := &request{op: opRemoveBookingAccommodation, path: opRemoveBookingAccommodation.Path, body: req}
+	return r
+}
+
+// RemoveBookingAccommodation calls removeBookingAccommodation: remove an accommodation group from a booking.
+//
+// When success is false, errorType is 1 (an unknown error) or 2
+// (the group has room reservations and cannot be removed).
+//
+// It changes state, so it is sent once and never retried; a connection that
+// fails after sending gives an error matching ErrOutcomeUnknown.
+//
+// API: POST /api/1.0/venue?action=removeBookingAccommodation
+func (a *API) RemoveBookingAccommodation(ctx context.Context, req RemoveBookingAccommodationRequest) (*VenueActionResult, error) {
+	out := new(VenueActionResult)
+	if err := a.invoke(ctx, a.newRemoveBookingAccommodation(req), out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// newRemoveBookingRoomReservation prepares a removeBookingRoomReservation call.
+func (a *API) newRemoveBookingRoomReservation(req RemoveBookingRoomReservationRequest) *request {
+	r := &request{op: opRemoveBookingRoomReservation, path: opRemoveBookingRoomReservation.Path, body: req}
+	return r
+}
+
+// RemoveBookingRoomReservation calls removeBookingRoomReservation: remove a room reservation from a booking.
+//
+// Deletes a room reservation of a booking that includes
+// accommodation. When success is false, errorType is 1 (an
+// unknown error) or 2 (the reservation's status does not allow
+// it: only not confirmed reservations can be deleted).
+//
+// It changes state, so it is sent once and never retried; a connection that
+// fails after sending gives an error matching ErrOutcomeUnknown.
+//
+// API: POST /api/1.0/venue?action=removeBookingRoomReservation
+func (a *API) RemoveBookingRoomReservation(ctx context.Context, req RemoveBookingRoomReservationRequest) (*VenueActionResult, error) {
+	out := new(VenueActionResult)
+	if err := a.invoke(ctx, a.newRemoveBookingRoomReservation(req), out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// newRemoveBookingSession prepares a removeBookingSession call.
+func (a *API) newRemoveBookingSession(req RemoveBookingSessionRequest) *request {
+	r := &request{op: opRemoveBookingSession, path: opRemoveBookingSession.Path, body: req}
+	return r
+}
+
+// RemoveBookingSession calls removeBookingSession: remove a session from a booking.
+//
+// Deletes a session of a booking. Fails with specificCode 24365 (no
+// such booking) or 24366 (no such session).
+//
+// It changes state, so it is sent once and never retried; a connection that
+// fails after sending gives an error matching ErrOutcomeUnknown.
+//
+// API: POST /api/1.0/venue?action=removeBookingSession
+func (a *API) RemoveBookingSession(ctx context.Context, req RemoveBookingSessionRequest) (*BookingSaveResult, error) {
+	out := new(BookingSaveResult)
+	if err := a.invoke(ctx, a.newRemoveBookingSession(req), out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// newRemoveBookingSessionBeverage prepares a removeBookingSessionBeverage call.
+func (a *API) newRemoveBookingSessionBeverage(req RemoveBookingSessionItemRequest) *request {
+	r := &request{op: opRemoveBookingSessionBeverage, path: opRemoveBookingSessionBeverage.Path, body: req}
+	return r
+}
+
+// RemoveBookingSessionBeverage calls removeBookingSessionBeverage: remove a beverage package from a booking session.
+//
+// Deletes a beverage package of a booking session.
+//
+// It changes state, so it is sent once and never retried; a connection that
+// fails after sending gives an error matching ErrOutcomeUnknown.
+//
+// API: POST /api/1.0/venue?action=removeBookingSessionBeverage
+func (a *API) RemoveBookingSessionBeverage(ctx context.Context, req RemoveBookingSessionItemRequest) (*BookingSaveResult, error) {
+	out := new(BookingSaveResult)
+	if err := a.invoke(ctx, a.newRemoveBookingSessionBeverage(req), out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// newRemoveBookingSessionMenu prepares a removeBookingSessionMenu call.
+func (a *API) newRemoveBookingSessionMenu(req RemoveBookingSessionItemRequest) *request {
+	r := &request{op: opRemoveBookingSessionMenu, path: opRemoveBookingSessionMenu.Path, body: req}
+	return r
+}
+
+// RemoveBookingSessionMenu calls removeBookingSessionMenu: remove a menu from a booking session.
+//
+// Deletes a menu of a booking session.
+//
+// It changes state, so it is sent once and never retried; a connection that
+// fails after sending gives an error matching ErrOutcomeUnknown.
+//
+// API: POST /api/1.0/venue?action=removeBookingSessionMenu
+func (a *API) RemoveBookingSessionMenu(ctx context.Context, req RemoveBookingSessionItemRequest) (*BookingSaveResult, error) {
+	out := new(BookingSaveResult)
+	if err := a.invoke(ctx, a.newRemoveBookingSessionMenu(req), out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// newRemoveBookingSessionResource prepares a removeBookingSessionResource call.
+func (a *API) newRemoveBookingSessionResource(req RemoveBookingSessionItemRequest) *request {
+	r := &request{op: opRemoveBookingSessionResource, path: opRemoveBookingSessionResource.Path, body: req}
+	return r
+}
+
+// RemoveBookingSessionResource calls removeBookingSessionResource: remove a resource from a booking session.
+//
+// Deletes a resource of a booking session.
+//
+// It changes state, so it is sent once and never retried; a connection that
+// fails after sending gives an error matching ErrOutcomeUnknown.
+//
+// API: POST /api/1.0/venue?action=removeBookingSessionResource
+func (a *API) RemoveBookingSessionResource(ctx context.Context, req RemoveBookingSessionItemRequest) (*BookingSaveResult, error) {
+	out := new(BookingSaveResult)
+	if err := a.invoke(ctx, a.newRemoveBookingSessionResource(req), out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// newRemoveRoomDynamicRates prepares a removeRoomDynamicRates call.
+func (a *API) newRemoveRoomDynamicRates(req RemoveRoomDynamicRatesRequest) *request {
+	r := &request{op: opRemoveRoomDynamicRates, path: opRemoveRoomDynamicRates.Path, body: req}
+	return r
+}
+
+// RemoveRoomDynamicRates calls removeRoomDynamicRates: remove the dynamic rates of a room type.
+//
+// Removes the dynamic rates of a room type under a rate plan
+// from startDate to endDate. Only for venues connected to a
+// distribution channel.
+//
+// It changes state, so it is sent once and never retried; a connection that
+// fails after sending gives an error matching ErrOutcomeUnknown.
+//
+// API: POST /api/1.0/venue?action=removeRoomDynamicRates
+func (a *API) RemoveRoomDynamicRates(ctx context.Context, req RemoveRoomDynamicRatesRequest) (*VenueSuccessResult, error) {
+	out := new(VenueSuccessResult)
+	if err := a.invoke(ctx, a.newRemoveRoomDynamicRates(req), out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// newRemoveSpaceBlockout prepares a removeSpaceBlockout call.
+func (a *API) newRemoveSpaceBlockout(req RemoveSpaceBlockoutRequest) *request {
+	r := &request{op: opRemoveSpaceBlockout, path: opRemoveSpaceBlockout.Path, body: req}
+	return r
+}
+
+// RemoveSpaceBlockout calls removeSpaceBlockout: remove a function space blockout.
+//
+// Deletes a blockout from a venue's function diary. Fails with
+// specificCode 24274 when there is no such blockout.
+//
+// It changes state, so it is sent once and never retried; a connection that
+// fails after sending gives an error matching ErrOutcomeUnknown.
+//
+// API: POST /api/1.0/venue?action=removeSpaceBlockout
+func (a *API) RemoveSpaceBlockout(ctx context.Context, req RemoveSpaceBlockoutRequest) (*BookingSaveResult, error) {
+	out := new(BookingSaveResult)
+	if err := a.invoke(ctx, a.newRemoveSpaceBlockout(req), out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// newUpdateBookingRoomReservationGuestContact prepares a updateBookingRoomReservationGuestContact call.
+func (a *API) newUpdateBookingRoomReservationGuestContact(req UpdateBookingRoomReservationGuestContactRequest) *request {
+	r := &request{op: opUpdateBookingRoomReservationGuestContact, path: opUpdateBookingRoomReservationGuestContact.Path, body: req}
+	return r
+}
+
+// UpdateBookingRoomReservationGuestContact calls updateBookingRoomReservationGuestContact: update the contact details of a reservation guest.
+//
+// Updates the contact details of an existing guest, found by id
+// or else by firstName, lastName and email; guests are created
+// only by addOrUpdateBookingRoomReservation. The key's venue
+// must be allowed to update guests, and an anonymised guest
+// cannot be updated. Fails with specificCode 24421 (no such
+// contact), 24422 (neither id nor names and email given), 24423
+// (an error occurred) or 24424 and 24425 (invalid data).
+//
+// It changes state, so it is sent once and never retried; a connection that
+// fails after sending gives an error matching ErrOutcomeUnknown.
+//
+// API: POST /api/1.0/venue?action=updateBookingRoomReservationGuestContact
+func (a *API) UpdateBookingRoomReservationGuestContact(ctx context.Context, req UpdateBookingRoomReservationGuestContactRequest) (*AddOrUpdateResult, error) {
+	out := new(AddOrUpdateResult)
+	if err := a.invoke(ctx, a.newUpdateBookingRoomReservationGuestContact(req), out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// newUploadBookingDocument prepares a uploadBookingDocument call.
+func (a *API) newUploadBookingDocument() *request {
+	r := &request{op: opUploadBookingDocument, path: opUploadBookingDocument.Path}
+	return r
 }

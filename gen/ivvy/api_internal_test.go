@@ -2,9 +2,11 @@ package ivvy
 
 import (
 	"context"
+	"encoding/json"
 	"io"
 	"net/http"
 	"os"
+	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
@@ -66,11 +68,15 @@ func TestEveryMethodSendsItsOperation(t *testing.T) {
 			continue
 		}
 		in := []reflect.Value{reflect.ValueOf(ctx)}
-		for i := 1; i < m.Type().NumIn(); i++ {
-			in = append(in, reflect.Zero(m.Type().In(i)))
+		for i := 1; i < m.Type().NumIn() && op.ID != "inviteContacts"; i++ {
+			arg := reflect.New(m.Type().In(i))
+			if body := fixtureRequestBody(t, op.ID); body != nil {
+				require.NoError(t, json.Unmarshal(body, arg.Interface()), "%s: the fixture's request body", op.ID)
+			}
+			in = append(in, arg.Elem())
 		}
-		if op.ID == "inviteContacts" { // checks its arguments before sending
-			in[1], in[2] = reflect.ValueOf(int64(1)), reflect.ValueOf([]int64{1})
+		if op.ID == "inviteContacts" { // hand-written: checks its arguments before sending
+			in = append(in, reflect.ValueOf(int64(1)), reflect.ValueOf([]int64{1}))
 		}
 		before := len(rt.seen)
 		m.Call(in)
@@ -80,4 +86,26 @@ func TestEveryMethodSendsItsOperation(t *testing.T) {
 		assert.Equal(t, op.RetrySafe, got.Safe, "%s retry safety", op.ID)
 		assert.Equal(t, op.Path, rt.uris[before], op.ID)
 	}
+}
+
+// fixtureRequestBody returns the request body of the first valid contract
+// fixture of an operation, or nil.
+func fixtureRequestBody(t *testing.T, id string) []byte {
+	files, err := filepath.Glob(filepath.Join("..", "..", "contract_tests", "testdata", "ivvy", id, "*.json"))
+	require.NoError(t, err)
+	for _, f := range files {
+		raw, err := os.ReadFile(f)
+		require.NoError(t, err)
+		var fx struct {
+			Invalid string `json:"invalid"`
+			Request struct {
+				Body json.RawMessage `json:"body"`
+			} `json:"request"`
+		}
+		require.NoError(t, json.Unmarshal(raw, &fx), f)
+		if fx.Invalid == "" && len(fx.Request.Body) > 0 && fx.Request.Body[0] == '{' {
+			return fx.Request.Body
+		}
+	}
+	return nil
 }

@@ -6,7 +6,7 @@ import (
 	"fmt"
 	"net/http/httptest"
 
-	ivvyfake "github.com/invitekit/invitekit/fake/ivvy"
+	ivvyfake "github.com/invitekit/invitekit/fake/ivvyfake"
 	"github.com/invitekit/invitekit/gen/ivvy"
 )
 

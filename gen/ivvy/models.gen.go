@@ -5,8 +5,48 @@ import (
 	"encoding/json"
 	"fmt"
 
+	"github.com/oapi-codegen/runtime"
 	openapi_types "github.com/oapi-codegen/runtime/types"
 )
+
+// Defines values for BookingListOrderDir.
+const (
+	BookingListOrderDirAsc  BookingListOrderDir = "asc"
+	BookingListOrderDirDesc BookingListOrderDir = "desc"
+)
+
+// Valid indicates whether the value is a known member of the BookingListOrderDir enum.
+func (e BookingListOrderDir) Valid() bool {
+	switch e {
+	case BookingListOrderDirAsc:
+		return true
+	case BookingListOrderDirDesc:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for CrmPriority.
+const (
+	CrmPriorityHigh   CrmPriority = "high"
+	CrmPriorityLow    CrmPriority = "low"
+	CrmPriorityMedium CrmPriority = "medium"
+)
+
+// Valid indicates whether the value is a known member of the CrmPriority enum.
+func (e CrmPriority) Valid() bool {
+	switch e {
+	case CrmPriorityHigh:
+		return true
+	case CrmPriorityLow:
+		return true
+	case CrmPriorityMedium:
+		return true
+	default:
+		return false
+	}
+}
 
 // Defines values for GetEventListRequestOrderBy.
 const (
@@ -39,6 +79,979 @@ func (e GetEventListRequestOrderDir) Valid() bool {
 	default:
 		return false
 	}
+}
+
+// AccountCostCenter A cost center of the account.
+//
+// Example: {"code":"AB12","defaultType":5,"description":null,"id":5452,"name":"Room hire"}
+type AccountCostCenter struct {
+	// Code A text value that the server sends as a JSON string, or as a number
+	// when the text is numeric (postal codes, phone numbers, receipt and
+	// business numbers, codes). null when unset.
+	//
+	//
+	// Example: 4227
+	Code AcctText `json:"code,omitempty,omitzero"`
+
+	// DefaultType Set on the account's default cost centers: 1 other, 2 food, 3
+	// beverage, 4 audio visual, 5 room hire, 6 accommodation, 7 service
+	// fees (open set); null otherwise.
+	DefaultType int    `json:"defaultType,omitempty,omitzero"`
+	Description string `json:"description,omitempty,omitzero"`
+
+	// ID An integer that the server may send as a JSON number or as a string of digits.
+	ID   Integer `json:"id"`
+	Name string  `json:"name,omitempty,omitzero"`
+}
+
+// AccountCostCenterCollection Example: {"meta":{"count":2,"perPage":2,"start":0,"totalResults":2},"results":[{"code":2,"defaultType":2,"description":null,"id":5451,"name":"Food and beverage"},{"code":"AB12","defaultType":null,"description":"Hire of function rooms","id":5452,"name":"Room hire"}]}
+type AccountCostCenterCollection struct {
+	// Meta Paging facts of a collection; any key may be absent.
+	Meta    CollectionMeta      `json:"meta,omitempty,omitzero"`
+	Results []AccountCostCenter `json:"results"`
+}
+
+// AccountGetCostCenterListRequest The action needs no parameters; the paging fields are accepted as by
+// every collection.
+//
+// Example: {"perPage":100,"start":0}
+type AccountGetCostCenterListRequest struct {
+	// PerPage Records per page. Actions cap it at an undocumented maximum; a larger
+	// value has no effect beyond the cap.
+	PerPage *PageSize `json:"perPage,omitempty"`
+
+	// Start Zero-based offset of the first record to return (not a page number):
+	// the second page of 20 starts at 20. The server assumes 0 when absent.
+	Start *PageStart `json:"start,omitempty"`
+}
+
+// AccountIndustry An industry defined in the account.
+//
+// Example: {"createdDate":"2019-01-29 23:12:20 UTC","id":46173,"modifiedDate":"2019-01-29 23:12:20 UTC","name":"IT/Telco"}
+type AccountIndustry struct {
+	// CreatedDate An iVvy timestamp that may be unset: null or "" (both decode as the
+	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	CreatedDate NullableTimestamp `json:"createdDate,omitempty,omitzero"`
+
+	// ID An integer that the server may send as a JSON number or as a string of digits.
+	ID Integer `json:"id"`
+
+	// ModifiedDate An iVvy timestamp that may be unset: null or "" (both decode as the
+	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	ModifiedDate NullableTimestamp `json:"modifiedDate,omitempty,omitzero"`
+	Name         string            `json:"name,omitempty,omitzero"`
+}
+
+// AccountIndustryCollection Example: {"meta":{"count":2,"perPage":2,"start":0,"totalResults":26},"results":[{"createdDate":"2019-01-29 23:12:20 UTC","id":46157,"modifiedDate":"2019-01-29 23:12:20 UTC","name":"Advertising \u0026 Marketing"},{"createdDate":"2019-01-29 23:12:20 UTC","id":46158,"modifiedDate":"2019-01-29 23:12:20 UTC","name":"Agricultural, Forestry, Horticulture"}]}
+type AccountIndustryCollection struct {
+	// Meta Paging facts of a collection; any key may be absent.
+	Meta    CollectionMeta    `json:"meta,omitempty,omitzero"`
+	Results []AccountIndustry `json:"results"`
+}
+
+// AccountUser A user of the account.
+//
+// Example: {"createdDate":"2019-01-29 23:12:20 UTC","currentStatus":1,"email":"grace@example.com","firstName":"Grace","groupId":12,"id":50476,"lastLoginDate":"2026-02-27 22:01:09 UTC","lastName":"Hopper","middleName":null,"modifiedDate":"2025-11-02 10:20:30 UTC","phone":"0755550100","phoneMobile":"0455550100","salutation":"Ms","userType":1}
+type AccountUser struct {
+	// CreatedDate An iVvy timestamp that may be unset: null or "" (both decode as the
+	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	CreatedDate NullableTimestamp `json:"createdDate,omitempty,omitzero"`
+
+	// CurrentStatus 1 active, 2 inactive (open set).
+	CurrentStatus int    `json:"currentStatus,omitempty,omitzero"`
+	Email         string `json:"email,omitempty,omitzero"`
+	FirstName     string `json:"firstName,omitempty,omitzero"`
+
+	// GroupID An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	GroupID NullableInteger `json:"groupId,omitempty,omitzero"`
+
+	// ID An integer that the server may send as a JSON number or as a string of digits.
+	ID Integer `json:"id"`
+
+	// LastLoginDate An iVvy timestamp that may be unset: null or "" (both decode as the
+	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	LastLoginDate NullableTimestamp `json:"lastLoginDate,omitempty,omitzero"`
+	LastName      string            `json:"lastName,omitempty,omitzero"`
+	MiddleName    string            `json:"middleName,omitempty,omitzero"`
+
+	// ModifiedDate An iVvy timestamp that may be unset: null or "" (both decode as the
+	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	ModifiedDate NullableTimestamp `json:"modifiedDate,omitempty,omitzero"`
+
+	// Phone The reference page swaps the descriptions of phone and phoneMobile.
+	Phone       string `json:"phone,omitempty,omitzero"`
+	PhoneMobile string `json:"phoneMobile,omitempty,omitzero"`
+	Salutation  string `json:"salutation,omitempty,omitzero"`
+
+	// UserType 1 normal, 2 abstract reviewer, 3 event client, 4 API third party user, 5 meeting booker (open set).
+	UserType int `json:"userType,omitempty,omitzero"`
+}
+
+// AccountUserCollection Example: {"meta":{"count":1,"perPage":20,"start":0,"totalResults":1},"results":[{"createdDate":"2019-01-29 23:12:20 UTC","currentStatus":1,"email":"grace@example.com","firstName":"Grace","groupId":12,"id":50476,"lastLoginDate":"2026-02-27 22:01:09 UTC","lastName":"Hopper","middleName":null,"modifiedDate":"2025-11-02 10:20:30 UTC","phone":"0755550100","phoneMobile":"0455550100","salutation":"Ms","userType":1}]}
+type AccountUserCollection struct {
+	// Meta Paging facts of a collection; any key may be absent.
+	Meta    CollectionMeta `json:"meta,omitempty,omitzero"`
+	Results []AccountUser  `json:"results"`
+}
+
+// AccountUserListFilter The filter of getUserList: the key below, and any other field name
+// with the modifiers described under Filter.
+//
+// Example: {"venueId":1459}
+type AccountUserListFilter struct {
+	// VenueID Only the users of this venue.
+	VenueID              *int64                 `json:"venueId,omitempty"`
+	AdditionalProperties map[string]interface{} `json:"-"`
+}
+
+// AcctAddress A postal address as the invoice, partner and company actions send it.
+// Lines and postal codes that look numeric may arrive as numbers.
+//
+// Example: {"city":"Varsity Lakes","countryCode":"AU","countryName":null,"line1":"2 Boston Court","line2":"","line3":"","line4":"","postalCode":4227,"stateCode":"QLD","stateName":null}
+type AcctAddress struct {
+	City string `json:"city,omitempty,omitzero"`
+
+	// CountryCode For example AU.
+	CountryCode string `json:"countryCode,omitempty,omitzero"`
+
+	// CountryName For example Australia.
+	CountryName string `json:"countryName,omitempty,omitzero"`
+
+	// Line1 A text value that the server sends as a JSON string, or as a number
+	// when the text is numeric (postal codes, phone numbers, receipt and
+	// business numbers, codes). null when unset.
+	//
+	//
+	// Example: 4227
+	Line1 AcctText `json:"line1,omitempty,omitzero"`
+
+	// Line2 A text value that the server sends as a JSON string, or as a number
+	// when the text is numeric (postal codes, phone numbers, receipt and
+	// business numbers, codes). null when unset.
+	//
+	//
+	// Example: 4227
+	Line2 AcctText `json:"line2,omitempty,omitzero"`
+
+	// Line3 A text value that the server sends as a JSON string, or as a number
+	// when the text is numeric (postal codes, phone numbers, receipt and
+	// business numbers, codes). null when unset.
+	//
+	//
+	// Example: 4227
+	Line3 AcctText `json:"line3,omitempty,omitzero"`
+
+	// Line4 A text value that the server sends as a JSON string, or as a number
+	// when the text is numeric (postal codes, phone numbers, receipt and
+	// business numbers, codes). null when unset.
+	//
+	//
+	// Example: 4227
+	Line4 AcctText `json:"line4,omitempty,omitzero"`
+
+	// PostalCode A text value that the server sends as a JSON string, or as a number
+	// when the text is numeric (postal codes, phone numbers, receipt and
+	// business numbers, codes). null when unset.
+	//
+	//
+	// Example: 4227
+	PostalCode AcctText `json:"postalCode,omitempty,omitzero"`
+
+	// StateCode For example QLD.
+	StateCode string `json:"stateCode,omitempty,omitzero"`
+
+	// StateName For example Queensland.
+	StateName string `json:"stateName,omitempty,omitzero"`
+}
+
+// AcctDate An iVvy date, "yyyy-mm-dd".
+//
+// Example: 2026-07-01
+type AcctDate = string
+
+// AcctText A text value that the server sends as a JSON string, or as a number
+// when the text is numeric (postal codes, phone numbers, receipt and
+// business numbers, codes). null when unset.
+//
+// Example: 4227
+type AcctText struct {
+	union json.RawMessage
+}
+
+// AcctText0 defines model for AcctText.0.
+type AcctText0 = string
+
+// AcctText1 defines model for AcctText.1.
+type AcctText1 = float64
+
+// AcctTimeOfDay An iVvy time of day, "hh:mm:ss" on a 24-hour clock.
+//
+// Example: 14:00:00
+type AcctTimeOfDay = string
+
+// Activity A meeting, call or email recorded against a lead or opportunity, a
+// contact or a company.
+//
+// Example: {"assignedUserEmail":"jane.citizen@example.com","assignedUserFullName":"Jane Citizen","assignedUserId":1,"companyContactId":null,"companyId":null,"contactId":null,"createdDate":"2019-04-11 07:34:16 UTC","description":"\u003cp\u003eConfirm numbers\u003c/p\u003e","endDatetime":"2019-04-02 22:30:00 UTC","id":29,"leadId":400,"location":null,"modifiedDate":"2019-04-11 07:34:16 UTC","name":"Follow-up call","purposeName":null,"purposeType":null,"startDatetime":"2019-04-02 22:00:00 UTC","subType":2,"venueId":1}
+type Activity struct {
+	AssignedUserEmail    string `json:"assignedUserEmail,omitempty,omitzero"`
+	AssignedUserFullName string `json:"assignedUserFullName,omitempty,omitzero"`
+
+	// AssignedUserID An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	AssignedUserID NullableInteger `json:"assignedUserId,omitempty,omitzero"`
+
+	// CompanyContactID An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	CompanyContactID NullableInteger `json:"companyContactId,omitempty,omitzero"`
+
+	// CompanyID An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	CompanyID NullableInteger `json:"companyId,omitempty,omitzero"`
+
+	// ContactID An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	ContactID NullableInteger `json:"contactId,omitempty,omitzero"`
+
+	// CreatedDate An iVvy timestamp that may be unset: null or "" (both decode as the
+	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	CreatedDate NullableTimestamp `json:"createdDate,omitempty,omitzero"`
+
+	// Description HTML.
+	Description string `json:"description,omitempty,omitzero"`
+
+	// EndDatetime An iVvy timestamp that may be unset: null or "" (both decode as the
+	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	EndDatetime NullableTimestamp `json:"endDatetime,omitempty,omitzero"`
+
+	// ID An integer that the server may send as a JSON number or as a string of digits.
+	ID Integer `json:"id"`
+
+	// LeadID An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	LeadID   NullableInteger `json:"leadId,omitempty,omitzero"`
+	Location string          `json:"location,omitempty,omitzero"`
+
+	// ModifiedDate An iVvy timestamp that may be unset: null or "" (both decode as the
+	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	ModifiedDate NullableTimestamp `json:"modifiedDate,omitempty,omitzero"`
+	Name         string            `json:"name,omitempty,omitzero"`
+	PurposeName  string            `json:"purposeName,omitempty,omitzero"`
+
+	// PurposeType The purpose's type, 1 account, 2 function, 3 corporate, 4 group (open set).
+	PurposeType int `json:"purposeType,omitempty,omitzero"`
+
+	// StartDatetime An iVvy timestamp that may be unset: null or "" (both decode as the
+	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	StartDatetime NullableTimestamp `json:"startDatetime,omitempty,omitzero"`
+
+	// SubType 1 meeting, 2 call, 3 email (open set).
+	SubType int `json:"subType,omitempty,omitzero"`
+
+	// VenueID An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	VenueID NullableInteger `json:"venueId,omitempty,omitzero"`
+}
+
+// ActivityCollection Example: {"meta":{"count":1,"perPage":100,"start":0,"totalResults":1},"results":[{"endDatetime":"2019-04-02 23:00:00 UTC","id":29,"leadId":400,"name":"Site inspection","startDatetime":"2019-04-02 22:00:00 UTC","subType":1,"venueId":1}]}
+type ActivityCollection struct {
+	// Meta Paging facts of a collection; any key may be absent.
+	Meta    CollectionMeta `json:"meta,omitempty,omitzero"`
+	Results []Activity     `json:"results"`
+}
+
+// AddContactsToSubscriptionGroupRequest Example: {"contacts":[4,6,55,33],"group":2481}
+type AddContactsToSubscriptionGroupRequest struct {
+	// Contacts The contacts to add.
+	Contacts []int64 `json:"contacts"`
+
+	// Group The subscription group.
+	Group int64 `json:"group"`
+}
+
+// AddErrorReportRequest An error report. refType says what it is about; the refIds that refType
+// needs must all be given (see the operation).
+//
+// Example: {"code":"254856","level":3,"message":"The booking could not be synchronised","refId1":107,"refId2":2256,"refType":2}
+type AddErrorReportRequest struct {
+	// Code A code that tells this kind of error from others.
+	Code *string `json:"code,omitempty"`
+
+	// DebugData Details for debugging, at most 1000 characters.
+	DebugData *string `json:"debugData,omitempty"`
+
+	// Level The severity of the error.
+	Level *int `json:"level,omitempty"`
+
+	// Message What went wrong.
+	Message *string `json:"message,omitempty"`
+
+	// RefId1 The venue, for refType 2, 3 and 4.
+	RefId1 *int64 `json:"refId1,omitempty"`
+
+	// RefId2 The venue booking, for refType 2, 3 and 4.
+	RefId2 *int64 `json:"refId2,omitempty"`
+
+	// RefId3 The accommodation group (refType 3) or room reservation (refType 4).
+	RefId3 *int64 `json:"refId3,omitempty"`
+	RefId4 *int64 `json:"refId4,omitempty"`
+	RefId5 *int64 `json:"refId5,omitempty"`
+
+	// RefType 1 custom, 2 venue booking, 3 accommodation group, 4 room reservation (open set).
+	RefType *int `json:"refType,omitempty"`
+}
+
+// AddItemsToBookingRequest Example: {"bookingId":2,"items":[{"costCentreId":5,"description":"Welcome signage","quantity":2,"salePrice":55}],"venueId":2}
+type AddItemsToBookingRequest struct {
+	BookingID int64                        `json:"bookingId"`
+	Items     []BookingAdditionalItemInput `json:"items"`
+	VenueID   int64                        `json:"venueId"`
+}
+
+// AddItemsToBookingResult Example: {"items":[501],"success":true}
+type AddItemsToBookingResult struct {
+	// Items The new items' ids, in the order sent.
+	Items   []Integer `json:"items,omitempty,omitzero"`
+	Success bool      `json:"success,omitempty,omitzero"`
+}
+
+// AddOrUpdateActivityPurposeRequest A purpose to add (no id; name and type required) or the fields to change (with id).
+//
+// Example: {"name":"Menu tasting","type":2}
+type AddOrUpdateActivityPurposeRequest struct {
+	// ID The purpose to update; omit to add a purpose.
+	ID   *int64  `json:"id,omitempty"`
+	Name *string `json:"name,omitempty"`
+
+	// Type 1 account, 2 function, 3 corporate, 4 group.
+	Type *int `json:"type,omitempty"`
+}
+
+// AddOrUpdateActivityRequest An activity to add (no id; name, description and subType required) or
+// the fields to change (with id). Give one owner: leadId, contactId or
+// companyId (contactId with companyId puts the activity on the company).
+//
+// Example: {"assignedUserId":1,"description":"Walk through the ballroom and the terrace","endDatetime":"2020-02-02 02:00:00 UTC","leadId":2665,"location":"Main lobby","name":"Site inspection","priority":"medium","purposeId":1,"startDatetime":"2020-02-02 01:00:00 UTC","subType":1,"venueId":1}
+type AddOrUpdateActivityRequest struct {
+	// AssignedUserID The user the activity is assigned to.
+	AssignedUserID *int64 `json:"assignedUserId,omitempty"`
+
+	// CompanyID The company the activity is on.
+	CompanyID *int64 `json:"companyId,omitempty"`
+
+	// ContactID The contact the activity is on.
+	ContactID   *int64  `json:"contactId,omitempty"`
+	Description *string `json:"description,omitempty"`
+
+	// EndDatetime An iVvy timestamp, "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC" suffix.
+	EndDatetime *Timestamp `json:"endDatetime,omitempty"`
+
+	// ID The activity to update; omit to add an activity.
+	ID *int64 `json:"id,omitempty"`
+
+	// LeadID The lead or opportunity the activity is on.
+	LeadID *int64 `json:"leadId,omitempty"`
+
+	// Location Where the activity takes place.
+	Location *string `json:"location,omitempty"`
+	Name     *string `json:"name,omitempty"`
+
+	// Priority How urgent an activity or task is.
+	//
+	// Example: medium
+	Priority *CrmPriority `json:"priority,omitempty"`
+
+	// PurposeID An activity purpose (see addOrUpdateActivityPurpose).
+	PurposeID *int64 `json:"purposeId,omitempty"`
+
+	// StartDatetime An iVvy timestamp, "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC" suffix.
+	StartDatetime *Timestamp `json:"startDatetime,omitempty"`
+
+	// SubType 1 meeting, 2 call, 3 email.
+	SubType *int `json:"subType,omitempty"`
+
+	// VenueID The venue the activity belongs to; required with an opportunity's leadId.
+	VenueID *int64 `json:"venueId,omitempty"`
+}
+
+// AddOrUpdateBookingAccommodationRequest An accommodation group (a block of one room type) to add to a booking
+// (no id; dayRates, or dayRatesMultiOcc when the venue prices by
+// occupancy, are then required) or the fields to change (with id). An
+// update overlays the group: what is left out stays as it is; day rates
+// and room options replace the ones with the same bookingDate (and
+// roomOptionId).
+//
+// Example: {"barId":1,"bookingId":4304,"cutOffDate":"2026-08-15","dayRates":[{"bookingDate":"2026-08-27","cost":180,"numPayableByGuest":11,"numRooms":11},{"bookingDate":"2026-08-28","cost":190,"numPayableByGuest":12,"numRooms":12}],"endDate":"2026-08-29","roomId":76,"roomVenueId":178,"startDate":"2026-08-27","venueId":178}
+type AddOrUpdateBookingAccommodationRequest struct {
+	// BarID The rate plan.
+	BarID     *int64 `json:"barId,omitempty"`
+	BookingID int64  `json:"bookingId"`
+
+	// CutOffDate An iVvy date, "yyyy-mm-dd".
+	//
+	// Example: 2026-05-09
+	CutOffDate               *VenueDate                                     `json:"cutOffDate,omitempty"`
+	DayRates                 *[]VenueBookingAccommodationDayRateInput       `json:"dayRates,omitempty"`
+	DayRatesActual           *[]VenueBookingAccommodationDayRateInput       `json:"dayRatesActual,omitempty"`
+	DayRatesActualMultiOcc   *[]VenueBookingAccommodationOccupancyRateInput `json:"dayRatesActualMultiOcc,omitempty"`
+	DayRatesForecast         *[]VenueBookingAccommodationDayRateInput       `json:"dayRatesForecast,omitempty"`
+	DayRatesForecastMultiOcc *[]VenueBookingAccommodationOccupancyRateInput `json:"dayRatesForecastMultiOcc,omitempty"`
+	DayRatesMultiOcc         *[]VenueBookingAccommodationOccupancyRateInput `json:"dayRatesMultiOcc,omitempty"`
+	DayRatesNet              *[]VenueBookingAccommodationDayRateInput       `json:"dayRatesNet,omitempty"`
+	DayRatesNetMultiOcc      *[]VenueBookingAccommodationOccupancyRateInput `json:"dayRatesNetMultiOcc,omitempty"`
+
+	// EndDate An iVvy date, "yyyy-mm-dd".
+	//
+	// Example: 2026-05-09
+	EndDate VenueDate `json:"endDate"`
+
+	// ExcludedTaxIds The taxes excluded from the day rates.
+	ExcludedTaxIds *[]int64 `json:"excludedTaxIds,omitempty"`
+
+	// ID The group to update; omit to add a group.
+	ID *int64 `json:"id,omitempty"`
+
+	// OverrideCapacity Whether the group may exceed the rooms generally available.
+	OverrideCapacity *bool `json:"overrideCapacity,omitempty"`
+
+	// RoomID The room type.
+	RoomID      int64                                       `json:"roomId"`
+	RoomOptions *[]VenueBookingAccommodationRoomOptionInput `json:"roomOptions,omitempty"`
+
+	// RoomVenueID The venue of barId and roomId; may differ from venueId.
+	RoomVenueID int64 `json:"roomVenueId"`
+
+	// StartDate An iVvy date, "yyyy-mm-dd".
+	//
+	// Example: 2026-05-09
+	StartDate VenueDate `json:"startDate"`
+	VenueID   int64     `json:"venueId"`
+}
+
+// AddOrUpdateBookingAttendeeRequest An attendee to add (neither id nor hash) or to update (id, or hash
+// when there is no id).
+//
+// Example: {"bookingId":4407,"email":"priya.nair@example.com","firstName":"Priya","lastName":"Nair","menuItems":[{"inventoryId":14,"menuId":225,"sessionId":2447}],"phone":"0400111222","venueId":1}
+type AddOrUpdateBookingAttendeeRequest struct {
+	BookingID          int64               `json:"bookingId"`
+	DietaryRequirement *string             `json:"dietaryRequirement,omitempty"`
+	Email              openapi_types.Email `json:"email"`
+	FirstName          string              `json:"firstName"`
+
+	// Hash Names the attendee to update when id is not sent.
+	Hash     *string `json:"hash,omitempty"`
+	ID       *int64  `json:"id,omitempty"`
+	LastName string  `json:"lastName"`
+
+	// MenuItems Replaces the attendee's menu choices; omit to keep them.
+	MenuItems *[]BookingAttendeeMenuItem `json:"menuItems,omitempty"`
+	Phone     string                     `json:"phone"`
+	VenueID   int64                      `json:"venueId"`
+}
+
+// AddOrUpdateBookingNoteRequest A note to add to a booking (no id) or to update (with id). Notes of
+// typeId 3 and 11 to 37 need bookingDays; notes about accommodation,
+// sessions, menus, beverages, resources or products need the ids of
+// those items.
+//
+// Example: {"applyToTemplates":[1],"bookingDays":[1,2],"bookingId":110,"description":"Security on the loading dock from 6am","typeId":13,"venueId":1}
+type AddOrUpdateBookingNoteRequest struct {
+	AccommodationIds *[]int64 `json:"accommodationIds,omitempty"`
+
+	// ApplyToTemplates The documents that show the note, 1 BEO, 2 quotes and contracts, 3 resume.
+	ApplyToTemplates *[]int   `json:"applyToTemplates,omitempty"`
+	BeverageIds      *[]int64 `json:"beverageIds,omitempty"`
+
+	// BookingDays The days of the booking the note is about, counted from 1.
+	BookingDays *[]int   `json:"bookingDays,omitempty"`
+	BookingID   int64    `json:"bookingId"`
+	Description string   `json:"description"`
+	ID          *int64   `json:"id,omitempty"`
+	IsPrivate   *bool    `json:"isPrivate,omitempty"`
+	MenuIds     *[]int64 `json:"menuIds,omitempty"`
+	ProductIds  *[]int64 `json:"productIds,omitempty"`
+	ResourceIds *[]int64 `json:"resourceIds,omitempty"`
+	SessionIds  *[]int64 `json:"sessionIds,omitempty"`
+
+	// TypeID 2 session, 3 billing instructions, 4 menu, 5 beverage, 6
+	// resources, 7 products, 8 accommodation, 11 couriers, 12 VIP
+	// guests, 13 security, 14 onsite contractors, 15 signatories, 16
+	// front office, 17 transfers, 18 room drops, 19 luggage services, 20
+	// group profile, 21 lead, 22 dietary requirements, 23 all
+	// departments, 24 food and beverages, 25 car parking, 26 suppliers,
+	// 27 internet, 29 signage, 30 sales office, 31 bellman and van
+	// service, 32 reservations, 33 housekeeping, 34 engineering, 35
+	// audio visual, 36 set-up, 37 onsite contact.
+	TypeID  *int  `json:"typeId,omitempty"`
+	VenueID int64 `json:"venueId"`
+}
+
+// AddOrUpdateBookingPackageRequest A package to add to a booking (no id) or the fields to change (with
+// id; bookingDate and the space fields are then ignored). The
+// attendee breakdown applies when the venue shows additional
+// attendees, and agreedAttendees is then needed.
+//
+// Example: {"bookingDate":"2026-05-14","bookingId":26806,"costcenters":[{"excludedTaxIds":null,"id":1,"value":130},{"excludedTaxIds":[],"id":2,"value":1170}],"numberAttendees":5,"packageId":49,"price":1300,"venueId":1}
+type AddOrUpdateBookingPackageRequest struct {
+	ActualAttendees *int `json:"actualAttendees,omitempty"`
+	AgreedAttendees *int `json:"agreedAttendees,omitempty"`
+
+	// BookingDate An iVvy date, "yyyy-mm-dd".
+	//
+	// Example: 2026-05-14
+	BookingDate *BookingDate `json:"bookingDate,omitempty"`
+	BookingID   int64        `json:"bookingId"`
+
+	// Costcenters The split of the price by cost center; derived from the venue's package when price is not sent.
+	Costcenters         *[]BookingPackageCostcenterInput `json:"costcenters,omitempty"`
+	ExpectedAttendees   *int                             `json:"expectedAttendees,omitempty"`
+	GuaranteedAttendees *int                             `json:"guaranteedAttendees,omitempty"`
+	ID                  *int64                           `json:"id,omitempty"`
+
+	// IsAccommIncluded The page types it as an integer; its example sends a boolean.
+	IsAccommIncluded *bool `json:"isAccommIncluded,omitempty"`
+
+	// MainSpaceID The space for package sessions that have none.
+	MainSpaceID      *int64 `json:"mainSpaceId,omitempty"`
+	MainSpaceVenueID *int64 `json:"mainSpaceVenueId,omitempty"`
+	NumberAttendees  *int   `json:"numberAttendees,omitempty"`
+
+	// PackageID The venue package (event template).
+	PackageID        int64    `json:"packageId"`
+	Price            *float64 `json:"price,omitempty"`
+	SetAttendees     *int     `json:"setAttendees,omitempty"`
+	SmallDescription *string  `json:"smallDescription,omitempty"`
+	SpaceLayoutID    *int64   `json:"spaceLayoutId,omitempty"`
+	VenueID          int64    `json:"venueId"`
+}
+
+// AddOrUpdateBookingRequest A booking to add (no id) or the fields to change (with id). Adding
+// needs bookingType, currentStatus, name, eventTypeId, bookedById and
+// totalAttendees, plus dateEventStart and dateEventEnd for event
+// details or dateAccomStart and dateAccomEnd for accommodation.
+//
+// Example: {"bookedById":123,"bookingType":1,"companyId":4,"contactId":3,"currentStatus":1,"dateEventEnd":"2026-05-15","dateEventStart":"2026-05-14","eventTypeId":3,"name":"Leadership Summit 2026","packageId":49,"totalAttendees":30,"venueId":1}
+type AddOrUpdateBookingRequest struct {
+	// AccommArrivalMethod 1 together, 2 individually.
+	AccommArrivalMethod *int `json:"accommArrivalMethod,omitempty"`
+
+	// AccommCancellationDate An iVvy date, "yyyy-mm-dd".
+	//
+	// Example: 2026-05-14
+	AccommCancellationDate *BookingDate `json:"accommCancellationDate,omitempty"`
+
+	// AccommChargingMethod 0 none, 1 individual pays own, 2 bill to master, 3 combined, 4 complimentary.
+	AccommChargingMethod *int `json:"accommChargingMethod,omitempty"`
+
+	// AccommCutOffDate An iVvy date, "yyyy-mm-dd".
+	//
+	// Example: 2026-05-14
+	AccommCutOffDate *BookingDate `json:"accommCutOffDate,omitempty"`
+
+	// AccommExternalBlockID The block's id in an external property management system.
+	AccommExternalBlockID   *string `json:"accommExternalBlockId,omitempty"`
+	AccommGuaranteeRequired *bool   `json:"accommGuaranteeRequired,omitempty"`
+
+	// AccommReservationCancellationDate An iVvy date, "yyyy-mm-dd".
+	//
+	// Example: 2026-05-14
+	AccommReservationCancellationDate *BookingDate `json:"accommReservationCancellationDate,omitempty"`
+
+	// AccommReservationMethod 1 rooming list, 2 individual call-in, 3 booking engine, 4 housing form.
+	AccommReservationMethod *int `json:"accommReservationMethod,omitempty"`
+
+	// BookedByID The account user who coordinates the booking.
+	BookedByID *int64 `json:"bookedById,omitempty"`
+
+	// BookingRoleUserId1 The account user in booking role 1 (the page types these ids as strings).
+	BookingRoleUserId1 *string `json:"bookingRoleUserId1,omitempty"`
+	BookingRoleUserId2 *string `json:"bookingRoleUserId2,omitempty"`
+	BookingRoleUserId3 *string `json:"bookingRoleUserId3,omitempty"`
+	BookingRoleUserId4 *string `json:"bookingRoleUserId4,omitempty"`
+	BookingRoleUserId5 *string `json:"bookingRoleUserId5,omitempty"`
+
+	// BookingType 1 detailed (needs function space), 4 accommodation only. Ignored on update.
+	BookingType *int `json:"bookingType,omitempty"`
+
+	// CanBeMoved Whether the booking's dates are flexible.
+	CanBeMoved *bool `json:"canBeMoved,omitempty"`
+
+	// Code The booking's reference; generated when omitted on add.
+	Code *string `json:"code,omitempty"`
+
+	// Company A company to create or match while saving a booking or an
+	// opportunity: the parameters of addOrUpdateCompany (contact namespace).
+	//
+	//
+	// Example: {"businessName":"Harbour Events Pty Ltd","updateIfExists":true}
+	Company *VenueCompanyDetails `json:"company,omitempty"`
+
+	// CompanyID Makes the booking a company booking; contactId must then be one of the company's contacts.
+	CompanyID *int64 `json:"companyId,omitempty"`
+
+	// Contact A contact to add (no id; firstName, lastName and email required) or
+	// the fields to change (with id).
+	Contact   *AddOrUpdateContactRequest `json:"contact,omitempty"`
+	ContactID *int64                     `json:"contactId,omitempty"`
+
+	// CurrentStatus 1 prospective (a quote), 2 tentative, 3 confirmed, 5 ordering, 9 prospective hold. Ignored on update.
+	CurrentStatus *int                     `json:"currentStatus,omitempty"`
+	CustomFields  *[]VenueCustomFieldValue `json:"customFields,omitempty"`
+
+	// DateAccomEnd An iVvy date, "yyyy-mm-dd".
+	//
+	// Example: 2026-05-14
+	DateAccomEnd *BookingDate `json:"dateAccomEnd,omitempty"`
+
+	// DateAccomStart An iVvy date, "yyyy-mm-dd".
+	//
+	// Example: 2026-05-14
+	DateAccomStart *BookingDate `json:"dateAccomStart,omitempty"`
+
+	// DateEventEnd An iVvy date, "yyyy-mm-dd".
+	//
+	// Example: 2026-05-14
+	DateEventEnd *BookingDate `json:"dateEventEnd,omitempty"`
+
+	// DateEventStart An iVvy date, "yyyy-mm-dd".
+	//
+	// Example: 2026-05-14
+	DateEventStart *BookingDate `json:"dateEventStart,omitempty"`
+	DiscountCode   *string      `json:"discountCode,omitempty"`
+
+	// EventSubTypeID Needed when the event type has sub types.
+	EventSubTypeID *int64 `json:"eventSubTypeId,omitempty"`
+	EventTypeID    *int64 `json:"eventTypeId,omitempty"`
+
+	// ExternalUrls At most 3 links; null removes them all.
+	ExternalUrls *[]ExternalURL `json:"externalUrls,omitempty"`
+
+	// ID The booking to update; omit to add a booking.
+	ID *int64 `json:"id,omitempty"`
+
+	// IndustryID The industry of the contact, for a contact booking.
+	IndustryID       *int64 `json:"industryId,omitempty"`
+	IsAccommIncluded *bool  `json:"isAccommIncluded,omitempty"`
+	IsConfidential   *bool  `json:"isConfidential,omitempty"`
+
+	// LeadID The opportunity a new booking belongs to; ignored on update.
+	LeadID      *int64  `json:"leadId,omitempty"`
+	Name        *string `json:"name,omitempty"`
+	OtaFolioRef *string `json:"otaFolioRef,omitempty"`
+
+	// PackageID An event template to add to every event day of a new booking (at most 7 days).
+	PackageID *int64 `json:"packageId,omitempty"`
+
+	// PackagePrice The template's price, rounded to 3 decimals; the venue's price when omitted.
+	PackagePrice        *float64 `json:"packagePrice,omitempty"`
+	PurchaseOrderNumber *string  `json:"purchaseOrderNumber,omitempty"`
+
+	// TotalAttendees Ignored on update.
+	TotalAttendees *int  `json:"totalAttendees,omitempty"`
+	VenueID        int64 `json:"venueId"`
+}
+
+// AddOrUpdateBookingRoomReservationRequest A room reservation to add to a booking (no id; mainGuest and rooms
+// are then required) or the fields to change (with id). An update
+// overlays the reservation, except that additionalGuests, when sent,
+// replaces a room's whole list. removeRooms is applied before rooms.
+//
+// Example: {"bookingId":1413,"mainGuest":{"guestContact":{"email":"john.doe@example.com","firstName":"John","lastName":"Doe","phone":"0412345678"},"primaryPhone":"0412345678"},"rooms":[{"arrivalDate":"2026-01-01","dayRates":[{"cost":180,"dayDate":"2026-01-01"},{"cost":180,"dayDate":"2026-01-02"}],"departureDate":"2026-01-03","groupId":54,"guest":{"guestContact":{"email":"john.doe@example.com","firstName":"John","lastName":"Doe"}},"numAdultGuests":1,"numChildGuests":0}],"venueId":13}
+type AddOrUpdateBookingRoomReservationRequest struct {
+	BookingID int64 `json:"bookingId"`
+
+	// CanBeEdited Whether later changes to the reservation are allowed.
+	CanBeEdited *bool `json:"canBeEdited,omitempty"`
+
+	// ID The reservation to update; omit to add one.
+	ID *int64 `json:"id,omitempty"`
+
+	// MainGuest A guest, found by id or else by email, firstName and lastName
+	// (ignoring case); a guest not found is created. guestContact is
+	// required for a new guest. A guest that appears more than once in a
+	// request takes the details of its first appearance. An anonymised
+	// guest cannot be added by id.
+	//
+	//
+	// Example: {"id":101,"primaryPhone":"0419111222"}
+	MainGuest *VenueGuestInput `json:"mainGuest,omitempty"`
+
+	// RemoveRooms The ids of reserved rooms to remove.
+	RemoveRooms *[]int64 `json:"removeRooms,omitempty"`
+
+	// Rooms The rooms to add (without id) or change (with id).
+	Rooms   *[]VenueReservedRoomInput `json:"rooms,omitempty"`
+	VenueID int64                     `json:"venueId"`
+}
+
+// AddOrUpdateBookingSessionBeverageRequest A beverage package to add to a session (no id; name,
+// minAttendeesGuaranteed and costcenterId needed) or the fields to
+// change (with id). cost and excludedTaxIds are needed unless
+// includeInPackage is true; hourly packages need costPeriod 1 and
+// numHours.
+//
+// Example: {"beverageId":2,"bookingId":313,"cost":35,"costPeriod":1,"costcenterId":3,"excludedTaxIds":[],"minAttendeesGuaranteed":30,"name":"Standard drinks package","numHours":2.5,"sessionId":519,"venueId":1}
+type AddOrUpdateBookingSessionBeverageRequest struct {
+	// BeverageID The venue beverage package to add.
+	BeverageID       *int64   `json:"beverageId,omitempty"`
+	BookingID        *int64   `json:"bookingId,omitempty"`
+	BookingPackageID *int64   `json:"bookingPackageId,omitempty"`
+	Cost             *float64 `json:"cost,omitempty"`
+
+	// CostPeriod 1 hourly, 2 daily.
+	CostPeriod   *int   `json:"costPeriod,omitempty"`
+	CostcenterID *int64 `json:"costcenterId,omitempty"`
+
+	// EndTime A time of day, "hh:mm:ss" on a 24-hour clock.
+	//
+	// Example: 09:30:00
+	EndTime *BookingTimeOfDay `json:"endTime,omitempty"`
+
+	// ExcludedFromCommissions Defaults to true; applies to commissionable bookings.
+	ExcludedFromCommissions *bool    `json:"excludedFromCommissions,omitempty"`
+	ExcludedTaxIds          *[]int64 `json:"excludedTaxIds,omitempty"`
+	ID                      *int64   `json:"id,omitempty"`
+	IncludeInPackage        *bool    `json:"includeInPackage,omitempty"`
+
+	// Items Replaces the package's items, except those that cannot be removed.
+	Items                  *[]BookingSessionBeverageItemInput `json:"items,omitempty"`
+	MinAttendeesGuaranteed *int                               `json:"minAttendeesGuaranteed,omitempty"`
+	Name                   *string                            `json:"name,omitempty"`
+
+	// NumHours Hours as a decimal (3.75 for 3 hours 45 minutes); must be one of the package's hourly prices.
+	NumHours          *float32 `json:"numHours,omitempty"`
+	SameAsSessionTime *bool    `json:"sameAsSessionTime,omitempty"`
+	SessionID         *int64   `json:"sessionId,omitempty"`
+	SortOrder         *int     `json:"sortOrder,omitempty"`
+
+	// StartTime A time of day, "hh:mm:ss" on a 24-hour clock.
+	//
+	// Example: 09:30:00
+	StartTime *BookingTimeOfDay `json:"startTime,omitempty"`
+	VenueID   int64             `json:"venueId"`
+}
+
+// AddOrUpdateBookingSessionMenuRequest A menu to add to a session (no id; name, minAttendeesGuaranteed and
+// costcenterId needed) or the fields to change (with id). cost and
+// excludedTaxIds are needed unless includeInPackage is true; menus
+// priced per cost center take costcenters instead.
+//
+// Example: {"bookingId":313,"cost":18,"costcenterId":1,"excludedTaxIds":[],"menuId":15,"minAttendeesGuaranteed":10,"name":"Working lunch","sessionId":519,"venueId":1}
+type AddOrUpdateBookingSessionMenuRequest struct {
+	BookingID        *int64                   `json:"bookingId,omitempty"`
+	BookingPackageID *int64                   `json:"bookingPackageId,omitempty"`
+	Cost             *float64                 `json:"cost,omitempty"`
+	CostcenterID     *int64                   `json:"costcenterId,omitempty"`
+	Costcenters      *[]BookingMenuCostcenter `json:"costcenters,omitempty"`
+
+	// EndTime A time of day, "hh:mm:ss" on a 24-hour clock.
+	//
+	// Example: 09:30:00
+	EndTime          *BookingTimeOfDay `json:"endTime,omitempty"`
+	ExcludedTaxIds   *[]int64          `json:"excludedTaxIds,omitempty"`
+	ID               *int64            `json:"id,omitempty"`
+	IncludeInPackage *bool             `json:"includeInPackage,omitempty"`
+
+	// Items Replaces the menu's items, except those that cannot be removed.
+	Items *[]BookingSessionMenuItemInput `json:"items,omitempty"`
+
+	// MenuID The venue menu to add.
+	MenuID                 *int64  `json:"menuId,omitempty"`
+	MinAttendeesGuaranteed *int    `json:"minAttendeesGuaranteed,omitempty"`
+	Name                   *string `json:"name,omitempty"`
+
+	// SameAsSessionAttendees Take the attendees from the session (minAttendeesGuaranteed is then ignored).
+	SameAsSessionAttendees *bool `json:"sameAsSessionAttendees,omitempty"`
+
+	// SameAsSessionTime Take the times from the session (startTime and endTime are then ignored).
+	SameAsSessionTime *bool  `json:"sameAsSessionTime,omitempty"`
+	SessionID         *int64 `json:"sessionId,omitempty"`
+	SortOrder         *int   `json:"sortOrder,omitempty"`
+
+	// StartTime A time of day, "hh:mm:ss" on a 24-hour clock.
+	//
+	// Example: 09:30:00
+	StartTime *BookingTimeOfDay `json:"startTime,omitempty"`
+	VenueID   int64             `json:"venueId"`
+}
+
+// AddOrUpdateBookingSessionRequest A session to add to a booking (no id) or the fields to change (with
+// id). Adding needs name, startDate, minAttendeesGuaranteed and
+// costcenterId; cost and excludedTaxIds are needed unless
+// includeInPackage is true, in which case bookingPackageId, tariffId
+// and roomHireType are.
+//
+// Example: {"bookingId":15722,"contactId":10,"cost":400,"costcenterId":4,"endTime":"11:00:00","excludedTaxIds":[],"minAttendeesGuaranteed":10,"name":"Opening plenary","spaceId":3,"spaceVenueId":1,"startDate":"2026-05-14","startTime":"10:00:00","venueId":1}
+type AddOrUpdateBookingSessionRequest struct {
+	ActualAttendees  *int     `json:"actualAttendees,omitempty"`
+	AgreedAttendees  *int     `json:"agreedAttendees,omitempty"`
+	BookingID        int64    `json:"bookingId"`
+	BookingPackageID *int64   `json:"bookingPackageId,omitempty"`
+	ContactID        int64    `json:"contactId"`
+	Cost             *float64 `json:"cost,omitempty"`
+	CostcenterID     *int64   `json:"costcenterId,omitempty"`
+	CustomLayoutName *string  `json:"customLayoutName,omitempty"`
+
+	// EndTime A time of day, "hh:mm:ss" on a 24-hour clock.
+	//
+	// Example: 09:30:00
+	EndTime             *BookingTimeOfDay `json:"endTime,omitempty"`
+	ExcludedTaxIds      *[]int64          `json:"excludedTaxIds,omitempty"`
+	ExpectedAttendees   *int              `json:"expectedAttendees,omitempty"`
+	GuaranteedAttendees *int              `json:"guaranteedAttendees,omitempty"`
+
+	// ID The session to update; omit to add one.
+	ID               *int64 `json:"id,omitempty"`
+	IncludeInPackage *bool  `json:"includeInPackage,omitempty"`
+	IsSignageVisible *bool  `json:"isSignageVisible,omitempty"`
+
+	// LayoutType A layout type of the space, used only when spaceLayout is not sent.
+	LayoutType             *int   `json:"layoutType,omitempty"`
+	MinAttendeesGuaranteed *int   `json:"minAttendeesGuaranteed,omitempty"`
+	Name                   string `json:"name"`
+
+	// OverridePax Allow more attendees than the space holds.
+	OverridePax   *bool  `json:"overridePax,omitempty"`
+	RoomHireType  *int   `json:"roomHireType,omitempty"`
+	SessionTypeID *int64 `json:"sessionTypeId,omitempty"`
+	SetAttendees  *int   `json:"setAttendees,omitempty"`
+
+	// SetdownTime Minutes.
+	SetdownTime *int `json:"setdownTime,omitempty"`
+
+	// SetupTime Minutes.
+	SetupTime *int    `json:"setupTime,omitempty"`
+	Signage   *string `json:"signage,omitempty"`
+	SpaceID   *int64  `json:"spaceId,omitempty"`
+
+	// SpaceLayout The space layout; 0 or absent for none.
+	SpaceLayout *int64 `json:"spaceLayout,omitempty"`
+
+	// SpaceVenueID The venue of the function space.
+	SpaceVenueID int64 `json:"spaceVenueId"`
+
+	// StartDate An iVvy date, "yyyy-mm-dd".
+	//
+	// Example: 2026-05-14
+	StartDate BookingDate `json:"startDate"`
+
+	// StartTime A time of day, "hh:mm:ss" on a 24-hour clock.
+	//
+	// Example: 09:30:00
+	StartTime *BookingTimeOfDay `json:"startTime,omitempty"`
+	TariffID  *int64            `json:"tariffId,omitempty"`
+
+	// VenueID The booking's venue (sent by the page's example).
+	VenueID *int64 `json:"venueId,omitempty"`
+}
+
+// AddOrUpdateBookingSessionResourceRequest A resource to add to a session (no id; quantity, startTime, endTime
+// and includeInPackage needed, and costCenterId, cost and costType when
+// it is not part of a package) or the fields to change (with id).
+//
+// Example: {"bookingId":29063,"cost":25,"costCenterId":4,"costType":1,"endTime":"07:00:00","includeInPackage":false,"quantity":10,"resourceId":27,"sessionId":19792,"startTime":"05:00:00","venueId":9}
+type AddOrUpdateBookingSessionResourceRequest struct {
+	BookingID        int64    `json:"bookingId"`
+	BookingPackageID *int64   `json:"bookingPackageId,omitempty"`
+	Cost             *float64 `json:"cost,omitempty"`
+	CostCenterID     *int64   `json:"costCenterId,omitempty"`
+
+	// CostType 1 hourly, 2 daily.
+	CostType *int `json:"costType,omitempty"`
+
+	// EndTime The end time, in the same form as startTime.
+	EndTime        *string  `json:"endTime,omitempty"`
+	ExcludedTaxIds *[]int64 `json:"excludedTaxIds,omitempty"`
+
+	// HasCommissions Whether the resource pays commission to an agent.
+	HasCommissions   *bool  `json:"hasCommissions,omitempty"`
+	ID               *int64 `json:"id,omitempty"`
+	IncludeInPackage *bool  `json:"includeInPackage,omitempty"`
+	Quantity         *int   `json:"quantity,omitempty"`
+
+	// ResourceID The venue resource.
+	ResourceID *int64 `json:"resourceId,omitempty"`
+	SessionID  int64  `json:"sessionId"`
+
+	// StartTime The start time. The page types it as a time (hh:mm:ss) but its
+	// examples send "5:00 AM", so the form is not checked here.
+	StartTime *string `json:"startTime,omitempty"`
+	VenueID   int64   `json:"venueId"`
+}
+
+// AddOrUpdateCompanyNoteRequest A note to add to a company (no id; companyId and noteText) or a note's new text (with id).
+//
+// Example: {"companyId":2,"noteText":"Invoices go to accounts payable."}
+type AddOrUpdateCompanyNoteRequest struct {
+	CompanyID *int64 `json:"companyId,omitempty"`
+
+	// ID The note to update; omit to add a note.
+	ID       *int64  `json:"id,omitempty"`
+	NoteText *string `json:"noteText,omitempty"`
+}
+
+// AddOrUpdateCompanyRequest A company to add (no id; businessName required) or the fields to
+// change (with id).
+//
+// Example: {"address":{"countryCode":"AU","line1":"address line 1","postalCode":"4227","stateCode":"QLD"},"businessName":"New Company","commissionSpace":20,"commissionSpaceType":2,"email":"company@test.com","industryId":11,"isAgent":1,"tradingName":"ABC"}
+type AddOrUpdateCompanyRequest struct {
+	// Address A postal address; stateName stands in when there is no stateCode.
+	Address                     *Address                   `json:"address,omitempty"`
+	BusinessName                *string                    `json:"businessName,omitempty"`
+	BusinessNumber              *string                    `json:"businessNumber,omitempty"`
+	CommissionAccommodation     *float64                   `json:"commissionAccommodation,omitempty"`
+	CommissionAccommodationType *int                       `json:"commissionAccommodationType,omitempty"`
+	CommissionAudioVisual       *float64                   `json:"commissionAudioVisual,omitempty"`
+	CommissionAudioVisualType   *int                       `json:"commissionAudioVisualType,omitempty"`
+	CommissionBeverage          *float64                   `json:"commissionBeverage,omitempty"`
+	CommissionBeverageType      *int                       `json:"commissionBeverageType,omitempty"`
+	CommissionFood              *float64                   `json:"commissionFood,omitempty"`
+	CommissionFoodType          *int                       `json:"commissionFoodType,omitempty"`
+	CommissionSpace             *float64                   `json:"commissionSpace,omitempty"`
+	CommissionSpaceType         *int                       `json:"commissionSpaceType,omitempty"`
+	CustomFields                *[]ContactCustomFieldValue `json:"customFields,omitempty"`
+	Email                       *string                    `json:"email,omitempty"`
+
+	// ExternalID The company's id in another system.
+	ExternalID   *string        `json:"externalId,omitempty"`
+	ExternalUrls *[]ExternalURL `json:"externalUrls,omitempty"`
+	Fax          *string        `json:"fax,omitempty"`
+
+	// IataNumber The agent's IATA number for commission.
+	IataNumber *string `json:"iataNumber,omitempty"`
+
+	// ID The company to update; omit to add a company.
+	ID         *int64 `json:"id,omitempty"`
+	IndustryID *int64 `json:"industryId,omitempty"`
+
+	// IsAgent 1 when the company is an agent, 0 otherwise.
+	IsAgent                 *int    `json:"isAgent,omitempty"`
+	OtherPhone              *string `json:"otherPhone,omitempty"`
+	Phone                   *string `json:"phone,omitempty"`
+	PrimaryAccountManagerID *int64  `json:"primaryAccountManagerId,omitempty"`
+
+	// PrimaryContact A contact to add (no id; firstName, lastName and email required) or
+	// the fields to change (with id).
+	PrimaryContact            *AddOrUpdateContactRequest `json:"primaryContact,omitempty"`
+	PrimaryContactID          *int64                     `json:"primaryContactId,omitempty"`
+	SecondaryAccountManagerID *int64                     `json:"secondaryAccountManagerId,omitempty"`
+	TradingName               *string                    `json:"tradingName,omitempty"`
+
+	// UpdateIfExists Without id, update the company with the same businessName if there is one.
+	UpdateIfExists *bool   `json:"updateIfExists,omitempty"`
+	Website        *string `json:"website,omitempty"`
+}
+
+// AddOrUpdateContactNoteRequest A note to add to a contact (no id; contactId and noteText) or a note's new text (with id).
+//
+// Example: {"contactId":2,"noteText":"Prefers morning sessions."}
+type AddOrUpdateContactNoteRequest struct {
+	ContactID *int64 `json:"contactId,omitempty"`
+
+	// ID The note to update; omit to add a note.
+	ID       *int64  `json:"id,omitempty"`
+	NoteText *string `json:"noteText,omitempty"`
 }
 
 // AddOrUpdateContactRequest A contact to add (no id; firstName, lastName and email required) or
@@ -75,6 +1088,19 @@ type AddOrUpdateContactRequest struct {
 
 	// UpdateIfExists Without id, update the contact with the same firstName, lastName and email if there is one.
 	UpdateIfExists *bool `json:"updateIfExists,omitempty"`
+}
+
+// AddOrUpdateCostCenterRequest A cost center to add (no id; name and code required) or the fields to
+// change (with id).
+//
+// Example: {"code":"AV01","description":"Projectors, microphones and screens","name":"Audio visual"}
+type AddOrUpdateCostCenterRequest struct {
+	Code        *string `json:"code,omitempty"`
+	Description *string `json:"description,omitempty"`
+
+	// ID The cost center to update; omit to add one.
+	ID   *int64  `json:"id,omitempty"`
+	Name *string `json:"name,omitempty"`
 }
 
 // AddOrUpdateEventRequest An event to add (no id) or the fields to change (with id). Adding
@@ -120,6 +1146,331 @@ type AddOrUpdateEventRequest struct {
 	Title    *string `json:"title,omitempty"`
 }
 
+// AddOrUpdateFunctionSpaceCategoryRequest A function space category to add (no id; name required) or the fields
+// to change (with id).
+//
+// Example: {"name":"Ballrooms","venueId":1}
+type AddOrUpdateFunctionSpaceCategoryRequest struct {
+	// ID The category to update; omit to add a category.
+	ID *int64 `json:"id,omitempty"`
+
+	// Name Required when adding.
+	Name    *string `json:"name,omitempty"`
+	VenueID int64   `json:"venueId"`
+}
+
+// AddOrUpdateFunctionSpaceRequest A function space to add (no id; name, minPax, maxPax, maxNumBookings,
+// isViewable and hasSmallerSpaces required) or the fields to change
+// (with id).
+//
+// Example: {"eventTypes":[1,4],"hasSmallerSpaces":false,"isViewable":true,"maxNumBookings":1,"maxPax":120,"minPax":5,"name":"Riverview Room","venueId":1}
+type AddOrUpdateFunctionSpaceRequest struct {
+	// Area Usable floor area.
+	Area        *float32 `json:"area,omitempty"`
+	CategoryID  *int64   `json:"categoryId,omitempty"`
+	Description *string  `json:"description,omitempty"`
+
+	// EventTypes The ids of the event types the space suits.
+	EventTypes           *[]int64 `json:"eventTypes,omitempty"`
+	FloorPressureMaximum *float32 `json:"floorPressureMaximum,omitempty"`
+	HasLayouts           *bool    `json:"hasLayouts,omitempty"`
+
+	// HasSmallerSpaces Whether the space divides into smaller spaces.
+	HasSmallerSpaces *bool    `json:"hasSmallerSpaces,omitempty"`
+	HeightMaximum    *float32 `json:"heightMaximum,omitempty"`
+	HeightMinimum    *float32 `json:"heightMinimum,omitempty"`
+
+	// ID The space to update; omit to add a space.
+	ID                        *int64 `json:"id,omitempty"`
+	IncludedInReportDashboard *bool  `json:"includedInReportDashboard,omitempty"`
+
+	// IsViewable Whether the space is shown on the marketplace.
+	IsViewable *bool    `json:"isViewable,omitempty"`
+	Length     *float32 `json:"length,omitempty"`
+
+	// MarketplaceName The name shown on the marketplace and booking engines.
+	MarketplaceName *string `json:"marketplaceName,omitempty"`
+
+	// MaxNumBookings How many confirmed bookings may share the space at once.
+	MaxNumBookings *int    `json:"maxNumBookings,omitempty"`
+	MaxPax         *int    `json:"maxPax,omitempty"`
+	MinPax         *int    `json:"minPax,omitempty"`
+	Name           *string `json:"name,omitempty"`
+
+	// PartSpaceIds With hasSmallerSpaces, the smallest spaces inside this one (including ones that overlap other spaces).
+	PartSpaceIds *[]int64 `json:"partSpaceIds,omitempty"`
+
+	// ThreeDScanID The id of a 3D scan of the space.
+	ThreeDScanID *string `json:"threeDScanId,omitempty"`
+
+	// UseIntegrationPartner Whether the space is integrated with ResDiary.
+	UseIntegrationPartner *bool    `json:"useIntegrationPartner,omitempty"`
+	VenueID               int64    `json:"venueId"`
+	Width                 *float32 `json:"width,omitempty"`
+}
+
+// AddOrUpdateGuestRoomRequest An accommodation room type to add (no id) or the fields to change (with id).
+//
+// Example: {"active":true,"canSmoke":false,"capacity":10,"categoryIds":[1,2],"description":"\u003cp\u003eHarbour view\u003c/p\u003e","extraAdultCost":15,"name":"Room 3.3","numExtraAdults":1,"numStandardAdults":2,"venueId":1}
+type AddOrUpdateGuestRoomRequest struct {
+	// Active Whether the room type is active on the marketplace.
+	Active   *bool `json:"active,omitempty"`
+	CanSmoke *bool `json:"canSmoke,omitempty"`
+
+	// Capacity How many rooms of this type the venue has.
+	Capacity    *int     `json:"capacity,omitempty"`
+	CategoryIds *[]int64 `json:"categoryIds,omitempty"`
+
+	// Code The room type's unique code.
+	Code *string `json:"code,omitempty"`
+
+	// Description HTML.
+	Description *string `json:"description,omitempty"`
+
+	// ExtraAdultCost The price of each extra adult.
+	ExtraAdultCost *float32 `json:"extraAdultCost,omitempty"`
+
+	// ID The room type to update; omit to add one.
+	ID *int64 `json:"id,omitempty"`
+
+	// MarketplaceName The name shown on the marketplace.
+	MarketplaceName   *string `json:"marketplaceName,omitempty"`
+	Name              *string `json:"name,omitempty"`
+	NumExtraAdults    *int    `json:"numExtraAdults,omitempty"`
+	NumStandardAdults *int    `json:"numStandardAdults,omitempty"`
+	VenueID           int64   `json:"venueId"`
+}
+
+// AddOrUpdateLeadChannelRequest A channel to add (no id; name required) or a new name for one (with id).
+//
+// Example: {"name":"Referral Channel"}
+type AddOrUpdateLeadChannelRequest struct {
+	// ID The channel to update; omit to add a channel.
+	ID   *int64  `json:"id,omitempty"`
+	Name *string `json:"name,omitempty"`
+}
+
+// AddOrUpdateLeadCustomField Example: {"fieldId":12,"fieldValue":"Referral"}
+type AddOrUpdateLeadCustomField struct {
+	FieldID int64 `json:"fieldId"`
+
+	// FieldValue The value; its JSON type depends on the field.
+	FieldValue interface{} `json:"fieldValue"`
+}
+
+// AddOrUpdateLeadNoteRequest A note to add to a lead (no id) or new text for one (with id).
+//
+// Example: {"leadId":10,"note":"Prefers a Saturday in October"}
+type AddOrUpdateLeadNoteRequest struct {
+	// ID The note to update; omit to add a note.
+	ID *int64 `json:"id,omitempty"`
+
+	// LeadID The lead or opportunity the note is on.
+	LeadID *int64 `json:"leadId,omitempty"`
+
+	// Note The note's text.
+	Note *string `json:"note,omitempty"`
+}
+
+// AddOrUpdateLeadQualityRequest A quality to add (no id; label required) or the fields to change (with id).
+//
+// Example: {"label":"A Grade","showOnDash":true}
+type AddOrUpdateLeadQualityRequest struct {
+	// ID The quality to update; omit to add a quality.
+	ID    *int64  `json:"id,omitempty"`
+	Label *string `json:"label,omitempty"`
+
+	// ShowOnDash Count leads and opportunities of this quality on the venue reporting dashboard.
+	ShowOnDash *bool `json:"showOnDash,omitempty"`
+}
+
+// AddOrUpdateLeadRequest A lead to add (no id) or the fields to change (with id); see the
+// operation for which fields adding requires.
+//
+// Example: {"contactId":7427530,"customFields":[{"fieldId":12,"fieldValue":"Referral"}],"industryId":46173,"name":"Annual conference 2027","sourceId":3,"stageId":1,"typeId":2}
+type AddOrUpdateLeadRequest struct {
+	ChannelID *int64 `json:"channelId,omitempty"`
+
+	// Company A company to add (no id; businessName required) or the fields to
+	// change (with id).
+	//
+	//
+	// Example: {"address":{"countryCode":"AU","line1":"address line 1","postalCode":"4227","stateCode":"QLD"},"businessName":"New Company","commissionSpace":20,"commissionSpaceType":2,"email":"company@test.com","industryId":11,"isAgent":1,"tradingName":"ABC"}
+	Company              *AddOrUpdateCompanyRequest `json:"company,omitempty"`
+	CompanyID            *int64                     `json:"companyId,omitempty"`
+	CompanyLeadContactID *int64                     `json:"companyLeadContactId,omitempty"`
+
+	// Contact A contact to add (no id; firstName, lastName and email required) or
+	// the fields to change (with id).
+	Contact   *AddOrUpdateContactRequest `json:"contact,omitempty"`
+	ContactID *int64                     `json:"contactId,omitempty"`
+
+	// CustomFields Values of the lead's custom fields; some may be required by the account.
+	CustomFields *[]AddOrUpdateLeadCustomField `json:"customFields,omitempty"`
+	Description  *string                       `json:"description,omitempty"`
+
+	// ID The lead to update; omit to add a lead.
+	ID         *int64  `json:"id,omitempty"`
+	IndustryID *int64  `json:"industryId,omitempty"`
+	Name       *string `json:"name,omitempty"`
+
+	// OwnerUserID The sales person; the key's user may lack the right to change it.
+	OwnerUserID   *int64 `json:"ownerUserId,omitempty"`
+	QualityID     *int64 `json:"qualityId,omitempty"`
+	SourceID      *int64 `json:"sourceId,omitempty"`
+	StageID       *int64 `json:"stageId,omitempty"`
+	StageReasonID *int64 `json:"stageReasonId,omitempty"`
+	SubtypeID     *int64 `json:"subtypeId,omitempty"`
+	TypeID        *int64 `json:"typeId,omitempty"`
+}
+
+// AddOrUpdateLeadSourceRequest A source to add (no id; name required) or the fields to change (with id).
+//
+// Example: {"colour":"#2f7bd9","cost":"150.00","isReferral":true,"name":"Referral Source"}
+type AddOrUpdateLeadSourceRequest struct {
+	// Colour A colour that marks the source's leads and opportunities, such as "#7ee546".
+	Colour *string `json:"colour,omitempty"`
+
+	// Cost A decimal number that the server may send as a JSON number or as a numeric string.
+	Cost *Decimal `json:"cost,omitempty"`
+
+	// Description Shown only in the page's update example, not in its parameter table.
+	Description *string `json:"description,omitempty"`
+
+	// ID The source to update; omit to add a source.
+	ID *int64 `json:"id,omitempty"`
+
+	// IsReferral Whether the source is a referral.
+	IsReferral *bool   `json:"isReferral,omitempty"`
+	Name       *string `json:"name,omitempty"`
+}
+
+// AddOrUpdateLeadStageRequest A stage to add (no id; name and applyTo required) or the fields to change (with id).
+//
+// Example: {"applyTo":1,"colour":"#7ee546","name":"Proposal sent"}
+type AddOrUpdateLeadStageRequest struct {
+	// ApplyTo What the stage is for, 1 opportunities or 2 leads.
+	ApplyTo *int `json:"applyTo,omitempty"`
+
+	// Colour A colour that marks the stage's leads and opportunities, such as "#7ee546".
+	Colour *string `json:"colour,omitempty"`
+
+	// ID The stage to update; omit to add a stage.
+	ID   *int64  `json:"id,omitempty"`
+	Name *string `json:"name,omitempty"`
+}
+
+// AddOrUpdateLeadTypeRequest A type to add (no id; type required) or a new name for one (with id).
+//
+// Example: {"type":"Referral Type"}
+type AddOrUpdateLeadTypeRequest struct {
+	// ID The lead type to update; omit to add a type.
+	ID *int64 `json:"id,omitempty"`
+
+	// Type The type's name.
+	Type *string `json:"type,omitempty"`
+}
+
+// AddOrUpdateOpportunityNoteRequest A note to add to a lead or opportunity (no id) or to update (with id).
+//
+// Example: {"leadId":10,"note":"Client asked for a second quote with a dinner option.","venueId":1}
+type AddOrUpdateOpportunityNoteRequest struct {
+	ID *int64 `json:"id,omitempty"`
+
+	// LeadID The lead or opportunity.
+	LeadID  int64  `json:"leadId"`
+	Note    string `json:"note"`
+	VenueID int64  `json:"venueId"`
+}
+
+// AddOrUpdateOpportunityRequest An opportunity to add (no id; name, sourceId and typeId needed) or
+// the fields to change (with id). A company opportunity names the
+// company (companyId or company) and one of its contacts
+// (companyLeadContactId or contact); otherwise contactId may be any
+// contact of the account. The utm fields are kept only when adding.
+//
+// Example: {"companyId":4,"companyLeadContactId":3,"name":"Leadership Summit 2026","sourceId":25,"stageId":69,"typeId":18,"venueId":107}
+type AddOrUpdateOpportunityRequest struct {
+	CancelledQuoteID *int64 `json:"cancelledQuoteId,omitempty"`
+	ChannelID        *int64 `json:"channelId,omitempty"`
+
+	// ClosedDate An iVvy date, "yyyy-mm-dd".
+	//
+	// Example: 2026-05-14
+	ClosedDate *BookingDate `json:"closedDate,omitempty"`
+
+	// Company A company to create or match while saving a booking or an
+	// opportunity: the parameters of addOrUpdateCompany (contact namespace).
+	//
+	//
+	// Example: {"businessName":"Harbour Events Pty Ltd","updateIfExists":true}
+	Company   *VenueCompanyDetails `json:"company,omitempty"`
+	CompanyID *int64               `json:"companyId,omitempty"`
+
+	// CompanyLeadContactID The company's contact for the opportunity.
+	CompanyLeadContactID *int64 `json:"companyLeadContactId,omitempty"`
+	ConfirmedQuoteID     *int64 `json:"confirmedQuoteId,omitempty"`
+	ConfirmedQuoteStatus *int   `json:"confirmedQuoteStatus,omitempty"`
+
+	// Contact A contact to add (no id; firstName, lastName and email required) or
+	// the fields to change (with id).
+	Contact      *AddOrUpdateContactRequest `json:"contact,omitempty"`
+	ContactID    *int64                     `json:"contactId,omitempty"`
+	CustomFields *[]VenueCustomFieldValue   `json:"customFields,omitempty"`
+	Description  *string                    `json:"description,omitempty"`
+
+	// ExternalUrls At most 3 links; null removes them all.
+	ExternalUrls *[]ExternalURL `json:"externalUrls,omitempty"`
+
+	// ID The opportunity to update; omit to add one.
+	ID         *int64 `json:"id,omitempty"`
+	IndustryID *int64 `json:"industryId,omitempty"`
+
+	// LostToCompetition The lost reason.
+	LostToCompetition *int64  `json:"lostToCompetition,omitempty"`
+	Name              *string `json:"name,omitempty"`
+
+	// OwnerUserID The sales person; the key's privileges may keep it from changing.
+	OwnerUserID *int64 `json:"ownerUserId,omitempty"`
+	QualityID   *int64 `json:"qualityId,omitempty"`
+
+	// ReferralCompany A company to create or match while saving a booking or an
+	// opportunity: the parameters of addOrUpdateCompany (contact namespace).
+	//
+	//
+	// Example: {"businessName":"Harbour Events Pty Ltd","updateIfExists":true}
+	ReferralCompany *VenueCompanyDetails `json:"referralCompany,omitempty"`
+
+	// ReferralCompanyID For the Referral Program source, when referralCompany is not sent.
+	ReferralCompanyID *int64 `json:"referralCompanyId,omitempty"`
+
+	// ReferralContact A contact to add (no id; firstName, lastName and email required) or
+	// the fields to change (with id).
+	ReferralContact *AddOrUpdateContactRequest `json:"referralContact,omitempty"`
+
+	// ReferralContactID For the Referral Program source, when referralContact is not sent.
+	ReferralContactID *int64 `json:"referralContactId,omitempty"`
+	SourceID          *int64 `json:"sourceId,omitempty"`
+	StageID           *int64 `json:"stageId,omitempty"`
+	StageReasonID     *int64 `json:"stageReasonId,omitempty"`
+
+	// SubtypeID Needed when the type has sub types.
+	SubtypeID   *int64  `json:"subtypeId,omitempty"`
+	TypeID      *int64  `json:"typeId,omitempty"`
+	UtmCampaign *string `json:"utmCampaign,omitempty"`
+	UtmContent  *string `json:"utmContent,omitempty"`
+	UtmMedium   *string `json:"utmMedium,omitempty"`
+	UtmSource   *string `json:"utmSource,omitempty"`
+	UtmTerm     *string `json:"utmTerm,omitempty"`
+	VenueID     int64   `json:"venueId"`
+}
+
+// AddOrUpdateRatePlanBookingRulesCollectionRequest Example: {"items":[{"barId":1,"closeOutStatus":2,"endDate":"2026-05-10","roomId":2,"startDate":"2026-05-01"}],"venueId":1}
+type AddOrUpdateRatePlanBookingRulesCollectionRequest struct {
+	Items   []RatePlanBookingRuleInput `json:"items"`
+	VenueID int64                      `json:"venueId"`
+}
+
 // AddOrUpdateResult The answer of the addOrUpdate actions. Servers have been seen to send
 // only the id.
 type AddOrUpdateResult struct {
@@ -137,17 +1488,185 @@ type AddOrUpdateResult struct {
 	Success bool `json:"success,omitempty,omitzero"`
 }
 
+// AddOrUpdateRoomCountsCollectionRequest Example: {"items":[{"endDate":"2026-05-10","roomCount":11,"roomId":2,"startDate":"2026-05-01"}],"venueId":1}
+type AddOrUpdateRoomCountsCollectionRequest struct {
+	Items   []RoomCountInput `json:"items"`
+	VenueID int64            `json:"venueId"`
+}
+
+// AddOrUpdateRoomDynamicRatesCollectionRequest Example: {"items":[{"barId":1,"cost":100,"endDate":"2026-05-10","roomId":2,"startDate":"2026-05-01"}],"venueId":1}
+type AddOrUpdateRoomDynamicRatesCollectionRequest struct {
+	Items   []RoomDynamicRateInput `json:"items"`
+	VenueID int64                  `json:"venueId"`
+}
+
+// AddOrUpdateSpaceBlockoutRequest A blockout to add (no id; name, spaceId, startDateTime and
+// endDateTime) or the fields to change (with id).
+//
+// Example: {"endDateTime":"2026-03-05 06:00:00 UTC","name":"Carpet replacement","spaceId":1,"startDateTime":"2026-03-05 03:00:00 UTC","venueId":107}
+type AddOrUpdateSpaceBlockoutRequest struct {
+	// EndDateTime An iVvy timestamp, "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC" suffix.
+	EndDateTime *Timestamp `json:"endDateTime,omitempty"`
+
+	// ID The blockout to update; omit to add one.
+	ID   *int64  `json:"id,omitempty"`
+	Name *string `json:"name,omitempty"`
+
+	// SpaceID The function space blocked out.
+	SpaceID *int64 `json:"spaceId,omitempty"`
+
+	// StartDateTime An iVvy timestamp, "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC" suffix.
+	StartDateTime *Timestamp `json:"startDateTime,omitempty"`
+	VenueID       int64      `json:"venueId"`
+}
+
+// AddOrUpdateTaskRequest A task to add (no id; name and endDatetime required) or the fields to
+// change (with id). Give one owner: leadId, contactId or companyId
+// (contactId with companyId puts the task on the company).
+//
+// Example: {"assignedUserId":1,"description":"Include the AV quote","endDatetime":"2021-11-01 17:00:00","leadId":2665,"name":"Send the proposal","priority":"high","status":0}
+type AddOrUpdateTaskRequest struct {
+	// AssignedUserID The user the task is assigned to.
+	AssignedUserID *int64 `json:"assignedUserId,omitempty"`
+
+	// CompanyID The company the task is on.
+	CompanyID *int64 `json:"companyId,omitempty"`
+
+	// ContactID The contact the task is on.
+	ContactID   *int64  `json:"contactId,omitempty"`
+	Description *string `json:"description,omitempty"`
+
+	// EndDatetime An iVvy timestamp, "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC" suffix.
+	EndDatetime *Timestamp `json:"endDatetime,omitempty"`
+
+	// ID The task to update; omit to add a task.
+	ID *int64 `json:"id,omitempty"`
+
+	// LeadID The lead or opportunity the task is on.
+	LeadID *int64  `json:"leadId,omitempty"`
+	Name   *string `json:"name,omitempty"`
+
+	// Priority How urgent an activity or task is.
+	//
+	// Example: medium
+	Priority *CrmPriority `json:"priority,omitempty"`
+
+	// Status 0 not started, 1 in progress, 2 on hold, 3 cancelled, 4 completed.
+	Status *int `json:"status,omitempty"`
+
+	// VenueID The venue the task belongs to; required with an opportunity's leadId.
+	VenueID *int64 `json:"venueId,omitempty"`
+}
+
+// AddPaymentRequest A payment to apply to one invoice.
+//
+// Example: {"amountPaid":10,"feePercentage":10,"invoiceId":156,"paidDate":"2026-03-02 00:00:00","paymentMethod":8,"receiptNum":"123"}
+type AddPaymentRequest struct {
+	// AmountPaid At most the amount still owed on the invoice.
+	AmountPaid float64 `json:"amountPaid"`
+
+	// CardType Required when paymentMethod is 1 (credit card). 0 unknown, 1 Visa, 2 MasterCard, 3 Amex, 4 Diners (open set).
+	CardType *int `json:"cardType,omitempty"`
+
+	// ChequeBankBranch For cheques.
+	ChequeBankBranch *string `json:"chequeBankBranch,omitempty"`
+
+	// ChequeDrawerName For cheques.
+	ChequeDrawerName *string `json:"chequeDrawerName,omitempty"`
+
+	// ChequeNumber Required when paymentMethod is 5 (cheque).
+	ChequeNumber *string `json:"chequeNumber,omitempty"`
+
+	// CustomPaymentMethodID Required when paymentMethod is 13 (custom).
+	CustomPaymentMethodID *int64 `json:"customPaymentMethodId,omitempty"`
+
+	// EftPaymentReference For direct deposits.
+	EftPaymentReference *string `json:"eftPaymentReference,omitempty"`
+
+	// EftTransferDate An iVvy timestamp, "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC" suffix.
+	EftTransferDate *Timestamp `json:"eftTransferDate,omitempty"`
+
+	// FeeAmount A flat card fee included in amountPaid; when given, feePercentage is ignored.
+	FeeAmount *float64 `json:"feeAmount,omitempty"`
+
+	// FeeExcludedTaxIds The taxes to leave out of the payment's fee.
+	FeeExcludedTaxIds *[]int64 `json:"feeExcludedTaxIds,omitempty"`
+
+	// FeePercentage The card fee, in percent, included in amountPaid.
+	FeePercentage *float64 `json:"feePercentage,omitempty"`
+	InvoiceID     int64    `json:"invoiceId"`
+
+	// PaidDate An iVvy timestamp, "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC" suffix.
+	PaidDate *Timestamp `json:"paidDate,omitempty"`
+
+	// PaymentMethod 0 unknown, 1 credit card, 2 BPay, 3 direct deposit, 4 PayPal, 5
+	// cheque, 6 cash, 8 accounts receivable, 9 EFTPOS, 10 write-off, 11
+	// point of sale, 12 wire transfer, 13 custom (open set).
+	PaymentMethod *int    `json:"paymentMethod,omitempty"`
+	ReceiptNum    *string `json:"receiptNum,omitempty"`
+
+	// ReconciledDate An iVvy timestamp, "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC" suffix.
+	ReconciledDate *Timestamp `json:"reconciledDate,omitempty"`
+}
+
+// AddPaymentToBookingRequest Example: {"bookingId":2,"payment":{"amountPaid":100,"paidDate":"2026-03-02 00:00:00","paymentMethod":6},"venueId":2}
+type AddPaymentToBookingRequest struct {
+	BookingID int64 `json:"bookingId"`
+
+	// Payment A payment made on a booking.
+	//
+	// Example: {"amountPaid":100,"notes":"Deposit","paidDate":"2026-03-02 00:00:00","paymentMethod":6,"receiptNum":"12345"}
+	Payment BookingPaymentInput `json:"payment"`
+	VenueID int64               `json:"venueId"`
+}
+
+// AddPaymentToBookingResult The payment and the invoice it was applied to. The page's example
+// spells the flag "Success"; its table says "success".
+//
+// Example: {"Success":true,"invoiceId":1736,"paymentId":758}
+type AddPaymentToBookingResult struct {
+	SuccessAsSent bool `json:"Success,omitempty,omitzero"`
+
+	// InvoiceID An integer that the server may send as a JSON number or as a string of digits.
+	InvoiceID Integer `json:"invoiceId,omitempty,omitzero"`
+
+	// PaymentID An integer that the server may send as a JSON number or as a string of digits.
+	PaymentID Integer `json:"paymentId,omitempty,omitzero"`
+	Success   bool    `json:"success,omitempty,omitzero"`
+}
+
+// AddRefundToBookingRequest Example: {"bookingId":2,"refund":{"amount":100,"refundDate":"2026-03-02 00:00:00 UTC"},"venueId":2}
+type AddRefundToBookingRequest struct {
+	BookingID int64 `json:"bookingId"`
+
+	// Refund A refund made on a booking.
+	//
+	// Example: {"amount":100,"notes":"Cancelled day two","refundDate":"2026-03-02 00:00:00 UTC"}
+	Refund  BookingRefundInput `json:"refund"`
+	VenueID int64              `json:"venueId"`
+}
+
+// AddRefundToBookingResult The invoices the refund went to. The page's example spells the flag
+// "Success"; its table says "success".
+//
+// Example: {"Success":true,"refundDetails":[{"invoiceId":1736,"refundId":180}]}
+type AddRefundToBookingResult struct {
+	SuccessAsSent bool                  `json:"Success,omitempty,omitzero"`
+	RefundDetails []BookingRefundDetail `json:"refundDetails,omitempty,omitzero"`
+	Success       bool                  `json:"success,omitempty,omitzero"`
+}
+
 // Address A postal address; stateName stands in when there is no stateCode.
 type Address struct {
-	City        string `json:"city,omitempty,omitzero"`
-	CountryCode string `json:"countryCode,omitempty,omitzero"`
-	Line1       string `json:"line1,omitempty,omitzero"`
-	Line2       string `json:"line2,omitempty,omitzero"`
-	Line3       string `json:"line3,omitempty,omitzero"`
-	Line4       string `json:"line4,omitempty,omitzero"`
-	PostalCode  string `json:"postalCode,omitempty,omitzero"`
-	StateCode   string `json:"stateCode,omitempty,omitzero"`
-	StateName   string `json:"stateName,omitempty,omitzero"`
+	City        *string `json:"city,omitempty"`
+	CountryCode *string `json:"countryCode,omitempty"`
+	Line1       *string `json:"line1,omitempty"`
+	Line2       *string `json:"line2,omitempty"`
+	Line3       *string `json:"line3,omitempty"`
+	Line4       *string `json:"line4,omitempty"`
+	PostalCode  *string `json:"postalCode,omitempty"`
+	StateCode   *string `json:"stateCode,omitempty"`
+	StateName   *string `json:"stateName,omitempty"`
 }
 
 // Attendee A person attending an event on a registration. getAttendee sends
@@ -238,6 +1757,33 @@ type AttendeeSession struct {
 	SessionName string  `json:"sessionName,omitempty,omitzero"`
 }
 
+// AvailableFunctionSpace Whether one function space is free for the asked time.
+//
+// Example: {"conflict":{"bookingId":30167,"endDate":"2026-07-20 10:00:00","pax":10,"sessionId":25728,"spaceId":6048,"startDate":"2026-07-20 09:00:00","venueId":1},"id":6048,"isAvailable":false,"name":"Music Hall","reason":3}
+type AvailableFunctionSpace struct {
+	// Conflict The booking session that holds the space.
+	//
+	// Example: {"bookingId":30167,"endDate":"2026-07-20 10:00:00","pax":10,"sessionId":25728,"spaceId":6048,"startDate":"2026-07-20 09:00:00","venueId":1}
+	Conflict FunctionSpaceConflict `json:"conflict,omitempty,omitzero"`
+
+	// ID An integer that the server may send as a JSON number or as a string of digits.
+	ID          Integer `json:"id"`
+	IsAvailable bool    `json:"isAvailable,omitempty,omitzero"`
+	Name        string  `json:"name,omitempty,omitzero"`
+
+	// Reason Why the space is not available (open set): 1 the space is blocked
+	// out, 2 the pax exceeds the space's maximum, 3 another booking's
+	// session uses it. Null when available.
+	Reason int `json:"reason,omitempty,omitzero"`
+}
+
+// AvailableFunctionSpaceCollection Example: {"meta":{"count":2,"perPage":100,"start":0,"totalResults":2},"results":[{"conflict":null,"id":5991,"isAvailable":true,"name":"Main Hall","reason":null},{"conflict":null,"id":6048,"isAvailable":false,"name":"Music Hall","reason":1}]}
+type AvailableFunctionSpaceCollection struct {
+	// Meta Paging facts of a collection; any key may be absent.
+	Meta    CollectionMeta           `json:"meta,omitempty,omitzero"`
+	Results []AvailableFunctionSpace `json:"results"`
+}
+
 // BatchAsyncRequest defines model for BatchAsyncRequest.
 type BatchAsyncRequest struct {
 	// Async The asyncId of the batch.
@@ -305,6 +1851,2402 @@ type BatchRunResult struct {
 	AsyncID string `json:"asyncId"`
 }
 
+// BeveragePackage A beverage package of a venue.
+//
+// Example: {"cost":98,"costType":1,"id":125,"marketplaceEventTypes":null,"marketplaceName":"Standard drinks","maximumPax":30,"minimumPax":20,"name":"Standard drinks","smallDescription":"Beer, wine and soft drinks"}
+type BeveragePackage struct {
+	// ActualCost A decimal number that may be null (decodes as 0), sent as a JSON
+	// number or as a numeric string.
+	//
+	//
+	// Example: 12.5
+	ActualCost NullableDecimal `json:"actualCost,omitempty,omitzero"`
+
+	// Cost A decimal number that may be null (decodes as 0), sent as a JSON
+	// number or as a numeric string.
+	//
+	//
+	// Example: 12.5
+	Cost NullableDecimal `json:"cost,omitempty,omitzero"`
+
+	// CostType 1 per person, 2 flat rate (open set); the name the page's example uses for priceType.
+	CostType int `json:"costType,omitempty,omitzero"`
+
+	// Costs The prices by number of hours.
+	Costs []BeveragePackageHourlyCost `json:"costs,omitempty,omitzero"`
+
+	// ID An integer that the server may send as a JSON number or as a string of digits.
+	ID Integer `json:"id"`
+
+	// MarketplaceEventTypes The marketplace event types the package is shown for.
+	MarketplaceEventTypes []Integer `json:"marketplaceEventTypes,omitempty,omitzero"`
+	MarketplaceName       string    `json:"marketplaceName,omitempty,omitzero"`
+
+	// MaximumPax An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	MaximumPax NullableInteger `json:"maximumPax,omitempty,omitzero"`
+
+	// MinimumPax An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	MinimumPax NullableInteger `json:"minimumPax,omitempty,omitzero"`
+	Name       string          `json:"name,omitempty,omitzero"`
+
+	// Price A decimal number that may be null (decodes as 0), sent as a JSON
+	// number or as a numeric string.
+	//
+	//
+	// Example: 12.5
+	Price NullableDecimal `json:"price,omitempty,omitzero"`
+
+	// PriceType 1 per person, 2 flat rate (open set).
+	PriceType        int    `json:"priceType,omitempty,omitzero"`
+	SmallDescription string `json:"smallDescription,omitempty,omitzero"`
+}
+
+// BeveragePackageCollection Example: {"meta":{"count":1,"perPage":50,"start":0,"totalResults":1},"results":[{"cost":98,"costType":1,"id":125,"marketplaceEventTypes":null,"marketplaceName":"Standard drinks","maximumPax":30,"minimumPax":20,"name":"Standard drinks","smallDescription":"Beer, wine and soft drinks"}]}
+type BeveragePackageCollection struct {
+	// Meta Paging facts of a collection; any key may be absent.
+	Meta    CollectionMeta    `json:"meta,omitempty,omitzero"`
+	Results []BeveragePackage `json:"results"`
+}
+
+// BeveragePackageHourlyCost The price of a beverage package for a number of hours.
+//
+// Example: {"actualCost":20,"actualCostExcludedTaxIds":[],"beveragePackageId":125,"cost":45,"costExcludedTaxIds":[],"id":4,"numHours":3}
+type BeveragePackageHourlyCost struct {
+	// ActualCost A decimal number that may be null (decodes as 0), sent as a JSON
+	// number or as a numeric string.
+	//
+	//
+	// Example: 12.5
+	ActualCost               NullableDecimal `json:"actualCost,omitempty,omitzero"`
+	ActualCostExcludedTaxIds []Integer       `json:"actualCostExcludedTaxIds,omitempty,omitzero"`
+
+	// BeveragePackageID An integer that the server may send as a JSON number or as a string of digits.
+	BeveragePackageID Integer `json:"beveragePackageId,omitempty,omitzero"`
+
+	// Cost A decimal number that may be null (decodes as 0), sent as a JSON
+	// number or as a numeric string.
+	//
+	//
+	// Example: 12.5
+	Cost               NullableDecimal `json:"cost,omitempty,omitzero"`
+	CostExcludedTaxIds []Integer       `json:"costExcludedTaxIds,omitempty,omitzero"`
+
+	// ID An integer that the server may send as a JSON number or as a string of digits.
+	ID Integer `json:"id,omitempty,omitzero"`
+
+	// NumHours A decimal number that may be null (decodes as 0), sent as a JSON
+	// number or as a numeric string.
+	//
+	//
+	// Example: 12.5
+	NumHours NullableDecimal `json:"numHours,omitempty,omitzero"`
+}
+
+// Booking A venue booking. getBookingList and getBookingListForAccount send the
+// summary fields; getBooking adds the commission, revenue and catering
+// website fields and the nested packages, sessions, menus, beverage
+// packages, resources, products, additional items and service fees.
+// currentStatus: 1 prospective, 2 tentative, 3 confirmed, 4 cancelled,
+// 5 ordering, 8 not accepted, 9 prospective hold. bookingType: 1
+// detailed, 3 simple, 4 accommodation only.
+//
+// Example: {"accountTimezone":"Australia/Brisbane","amountOutstanding":1300,"beoFinalisedDate":"","beoNumbers":["18-1"],"bookedById":123,"bookingType":1,"canBeMoved":false,"code":"HR5ZASGMQ1","company":{"businessName":"Harbour Events Pty Ltd","id":4},"companyId":4,"contact":{"email":"mia.chen@example.com","firstName":"Mia","id":3,"lastName":"Chen","phone":"+61 400 123 456"},"contactId":3,"convertedToCancelled":"","convertedToConfirmed":"2026-02-05 12:49:31 UTC","convertedToTentative":"2026-01-23 00:00:00 UTC","createdDate":"2026-01-21 09:50:49 UTC","currentStatus":3,"dateAccomEnd":"","dateAccomStart":"","dateEventEnd":"2026-05-15 00:00:00 UTC","dateEventStart":"2026-05-14 00:00:00 UTC","decisionDate":"","eventSubTypeId":5,"eventType":"Conference","eventTypeId":3,"externalUrls":[],"focRoomsDenominator":0,"foodBeveragePayableBy":1,"hasCommissionPaid":0,"hasCommissions":1,"hasPackages":true,"id":3,"isAccommIncluded":false,"isBeoFinalised":false,"isConfidential":false,"lastModifiedDate":"2026-02-09 07:50:51 UTC","leadId":2,"maxNumFocRoomsPerDay":0,"modifiedDate":"2026-02-06 07:51:56 UTC","name":"Leadership Summit 2026","otaFolioRef":"ven1234","salesPersonUser":{"email":"jack.smith@example.com","firstName":"Jack","id":1,"lastName":"Smith","phone":61482154689},"sessions":[],"totalAmount":2600,"totalAttendees":30,"totalTaxAmount":236.36,"venueId":1,"venueTimezone":"Australia/Brisbane"}
+type Booking struct {
+	// AccommCancellationDate An iVvy timestamp that may be unset: null or "" (both decode as the
+	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	AccommCancellationDate NullableTimestamp `json:"accommCancellationDate,omitempty,omitzero"`
+
+	// AccommChargingMethod 0 none, 1 individual pays own, 2 bill to master, 3 combined, 4 complimentary.
+	AccommChargingMethod int `json:"accommChargingMethod,omitempty,omitzero"`
+
+	// AccommCutOffDate An iVvy timestamp that may be unset: null or "" (both decode as the
+	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	AccommCutOffDate        NullableTimestamp `json:"accommCutOffDate,omitempty,omitzero"`
+	AccommExternalBlockID   string            `json:"accommExternalBlockId,omitempty,omitzero"`
+	AccommGuaranteeRequired bool              `json:"accommGuaranteeRequired,omitempty,omitzero"`
+
+	// AccommReservationMethod How attendees reserve rooms: 1 rooming list, 2 individual call-in,
+	// 3 booking engine, 4 housing form. The page types it as one value;
+	// its example sends a list.
+	AccommReservationMethod []int                   `json:"accommReservationMethod,omitempty,omitzero"`
+	AccountTimezone         string                  `json:"accountTimezone,omitempty,omitzero"`
+	AdditionalItems         []BookingAdditionalItem `json:"additionalItems,omitempty,omitzero"`
+
+	// Agent The agent company of a booking.
+	//
+	// Example: {"businessName":"Coast Travel Agency","email":"bookings@coasttravel.example.com","id":2,"phone":"+61 7 5555 0101"}
+	Agent BookingAgent `json:"agent,omitempty,omitzero"`
+
+	// AgentCompany The company of a booking, or its agent's company.
+	//
+	// Example: {"businessName":"Harbour Events Pty Ltd","id":4}
+	AgentCompany BookingCompany `json:"agentCompany,omitempty,omitzero"`
+
+	// AgentCompanyID An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	AgentCompanyID NullableInteger `json:"agentCompanyId,omitempty,omitzero"`
+
+	// AgentContact The contact of a booking, or its agent's contact.
+	//
+	// Example: {"email":"mia.chen@example.com","firstName":"Mia","id":3,"lastName":"Chen","phone":"+61 400 123 456"}
+	AgentContact BookingContact `json:"agentContact,omitempty,omitzero"`
+
+	// AgentContactID An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	AgentContactID NullableInteger `json:"agentContactId,omitempty,omitzero"`
+
+	// AmountOutstanding A decimal number that may be null (decodes as 0), sent as a JSON
+	// number or as a numeric string.
+	//
+	//
+	// Example: 12.5
+	AmountOutstanding NullableDecimal `json:"amountOutstanding,omitempty,omitzero"`
+
+	// BeoFinalisedDate An iVvy timestamp that may be unset: null or "" (both decode as the
+	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	BeoFinalisedDate NullableTimestamp `json:"beoFinalisedDate,omitempty,omitzero"`
+
+	// BeoNumbers The numbers of the booking's BEO documents, such as "18-1".
+	BeoNumbers       []string                 `json:"beoNumbers,omitempty,omitzero"`
+	BeveragePackages []BookingBeveragePackage `json:"beveragePackages,omitempty,omitzero"`
+
+	// BookedByID An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	BookedByID NullableInteger `json:"bookedById,omitempty,omitzero"`
+
+	// BookedByUser An account user on a booking (its sales person or its coordinator).
+	//
+	// Example: {"email":"jack.smith@example.com","firstName":"Jack","id":1,"lastName":"Smith","phone":61482154689}
+	BookedByUser BookingUser `json:"bookedByUser,omitempty,omitzero"`
+	BookingType  int         `json:"bookingType,omitempty,omitzero"`
+
+	// CanBeMoved A yes/no value that the venue actions send either as a JSON boolean
+	// or as the number 0 or 1.
+	//
+	//
+	// Example: 1
+	CanBeMoved BookingFlag `json:"canBeMoved,omitempty,omitzero"`
+
+	// CateringWebsiteBanner A stored file (a catering website logo or banner).
+	//
+	// Example: {"accountId":12,"contentType":"image/png","id":9120,"originalFileName":"summit-logo.png","size":48211,"tags":[],"url":"https://static.example.com/files/summit-logo.png"}
+	CateringWebsiteBanner   BookingFile `json:"cateringWebsiteBanner,omitempty,omitzero"`
+	CateringWebsiteBannerID string      `json:"cateringWebsiteBannerId,omitempty,omitzero"`
+
+	// CateringWebsiteEndNumDays An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	CateringWebsiteEndNumDays NullableInteger `json:"cateringWebsiteEndNumDays,omitempty,omitzero"`
+	CateringWebsiteEventDesc  string          `json:"cateringWebsiteEventDesc,omitempty,omitzero"`
+
+	// CateringWebsiteLogo A stored file (a catering website logo or banner).
+	//
+	// Example: {"accountId":12,"contentType":"image/png","id":9120,"originalFileName":"summit-logo.png","size":48211,"tags":[],"url":"https://static.example.com/files/summit-logo.png"}
+	CateringWebsiteLogo   BookingFile `json:"cateringWebsiteLogo,omitempty,omitzero"`
+	CateringWebsiteLogoID string      `json:"cateringWebsiteLogoId,omitempty,omitzero"`
+
+	// Code The venue's reference for the booking, unique within the venue.
+	Code string `json:"code,omitempty,omitzero"`
+
+	// CommissionAccommodation A decimal number that may be null (decodes as 0), sent as a JSON
+	// number or as a numeric string.
+	//
+	//
+	// Example: 12.5
+	CommissionAccommodation NullableDecimal `json:"commissionAccommodation,omitempty,omitzero"`
+
+	// CommissionAccommodationType How the commission is set, 1 fixed (the vendor lists no other value).
+	CommissionAccommodationType int `json:"commissionAccommodationType,omitempty,omitzero"`
+
+	// CommissionAudioVisual A decimal number that may be null (decodes as 0), sent as a JSON
+	// number or as a numeric string.
+	//
+	//
+	// Example: 12.5
+	CommissionAudioVisual     NullableDecimal `json:"commissionAudioVisual,omitempty,omitzero"`
+	CommissionAudioVisualType int             `json:"commissionAudioVisualType,omitempty,omitzero"`
+
+	// CommissionBeverage A decimal number that may be null (decodes as 0), sent as a JSON
+	// number or as a numeric string.
+	//
+	//
+	// Example: 12.5
+	CommissionBeverage      NullableDecimal     `json:"commissionBeverage,omitempty,omitzero"`
+	CommissionBeverageType  int                 `json:"commissionBeverageType,omitempty,omitzero"`
+	CommissionByCostCentres []BookingCommission `json:"commissionByCostCentres,omitempty,omitzero"`
+
+	// CommissionFood A decimal number that may be null (decodes as 0), sent as a JSON
+	// number or as a numeric string.
+	//
+	//
+	// Example: 12.5
+	CommissionFood     NullableDecimal `json:"commissionFood,omitempty,omitzero"`
+	CommissionFoodType int             `json:"commissionFoodType,omitempty,omitzero"`
+
+	// CommissionSpace A decimal number that may be null (decodes as 0), sent as a JSON
+	// number or as a numeric string.
+	//
+	//
+	// Example: 12.5
+	CommissionSpace     NullableDecimal `json:"commissionSpace,omitempty,omitzero"`
+	CommissionSpaceType int             `json:"commissionSpaceType,omitempty,omitzero"`
+
+	// Company The company of a booking, or its agent's company.
+	//
+	// Example: {"businessName":"Harbour Events Pty Ltd","id":4}
+	Company BookingCompany `json:"company,omitempty,omitzero"`
+
+	// CompanyID An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	CompanyID NullableInteger `json:"companyId,omitempty,omitzero"`
+
+	// Contact The contact of a booking, or its agent's contact.
+	//
+	// Example: {"email":"mia.chen@example.com","firstName":"Mia","id":3,"lastName":"Chen","phone":"+61 400 123 456"}
+	Contact BookingContact `json:"contact,omitempty,omitzero"`
+
+	// ContactID An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	ContactID NullableInteger `json:"contactId,omitempty,omitzero"`
+
+	// ConvertedToCancelled An iVvy timestamp that may be unset: null or "" (both decode as the
+	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	ConvertedToCancelled NullableTimestamp `json:"convertedToCancelled,omitempty,omitzero"`
+
+	// ConvertedToConfirmed An iVvy timestamp that may be unset: null or "" (both decode as the
+	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	ConvertedToConfirmed NullableTimestamp `json:"convertedToConfirmed,omitempty,omitzero"`
+
+	// ConvertedToTentative An iVvy timestamp that may be unset: null or "" (both decode as the
+	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	ConvertedToTentative NullableTimestamp `json:"convertedToTentative,omitempty,omitzero"`
+
+	// CreatedDate An iVvy timestamp that may be unset: null or "" (both decode as the
+	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	CreatedDate   NullableTimestamp     `json:"createdDate,omitempty,omitzero"`
+	CurrentStatus int                   `json:"currentStatus,omitempty,omitzero"`
+	DailyRevenue  []BookingDailyRevenue `json:"dailyRevenue,omitempty,omitzero"`
+
+	// DateAccomEnd An iVvy timestamp that may be unset: null or "" (both decode as the
+	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	DateAccomEnd NullableTimestamp `json:"dateAccomEnd,omitempty,omitzero"`
+
+	// DateAccomStart An iVvy timestamp that may be unset: null or "" (both decode as the
+	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	DateAccomStart NullableTimestamp `json:"dateAccomStart,omitempty,omitzero"`
+
+	// DateEventEnd An iVvy timestamp that may be unset: null or "" (both decode as the
+	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	DateEventEnd NullableTimestamp `json:"dateEventEnd,omitempty,omitzero"`
+
+	// DateEventStart An iVvy timestamp that may be unset: null or "" (both decode as the
+	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	DateEventStart NullableTimestamp `json:"dateEventStart,omitempty,omitzero"`
+
+	// DecisionDate An iVvy timestamp that may be unset: null or "" (both decode as the
+	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	DecisionDate NullableTimestamp `json:"decisionDate,omitempty,omitzero"`
+
+	// EventSubTypeID An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	EventSubTypeID NullableInteger `json:"eventSubTypeId,omitempty,omitzero"`
+
+	// EventType The name of the booking's event type.
+	EventType string `json:"eventType,omitempty,omitzero"`
+
+	// EventTypeID An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	EventTypeID  NullableInteger `json:"eventTypeId,omitempty,omitzero"`
+	ExternalUrls []ExternalURL   `json:"externalUrls,omitempty,omitzero"`
+
+	// FocRoomsDenominator An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	FocRoomsDenominator NullableInteger `json:"focRoomsDenominator,omitempty,omitzero"`
+
+	// FoodBeveragePayableBy 1 master account, 2 guests.
+	FoodBeveragePayableBy int  `json:"foodBeveragePayableBy,omitempty,omitzero"`
+	HasCateringWebsite    bool `json:"hasCateringWebsite,omitempty,omitzero"`
+
+	// HasCommissionPaid A yes/no value that the venue actions send either as a JSON boolean
+	// or as the number 0 or 1.
+	//
+	//
+	// Example: 1
+	HasCommissionPaid BookingFlag `json:"hasCommissionPaid,omitempty,omitzero"`
+
+	// HasCommissions A yes/no value that the venue actions send either as a JSON boolean
+	// or as the number 0 or 1.
+	//
+	//
+	// Example: 1
+	HasCommissions BookingFlag `json:"hasCommissions,omitempty,omitzero"`
+	HasPackages    bool        `json:"hasPackages,omitempty,omitzero"`
+
+	// ID An integer that the server may send as a JSON number or as a string of digits.
+	ID               Integer `json:"id"`
+	IsAccommIncluded bool    `json:"isAccommIncluded,omitempty,omitzero"`
+	IsBeoFinalised   bool    `json:"isBeoFinalised,omitempty,omitzero"`
+	IsConfidential   bool    `json:"isConfidential,omitempty,omitzero"`
+
+	// LastModifiedDate An iVvy timestamp that may be unset: null or "" (both decode as the
+	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	LastModifiedDate NullableTimestamp `json:"lastModifiedDate,omitempty,omitzero"`
+
+	// LeadBccEmail The address that files emails against the booking's lead.
+	LeadBccEmail string `json:"leadBccEmail,omitempty,omitzero"`
+
+	// LeadID An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	LeadID NullableInteger `json:"leadId,omitempty,omitzero"`
+
+	// MaxNumFocRoomsPerDay An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	MaxNumFocRoomsPerDay NullableInteger `json:"maxNumFocRoomsPerDay,omitempty,omitzero"`
+	Menus                []BookingMenu   `json:"menus,omitempty,omitzero"`
+
+	// ModifiedDate An iVvy timestamp that may be unset: null or "" (both decode as the
+	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	ModifiedDate NullableTimestamp `json:"modifiedDate,omitempty,omitzero"`
+	Name         string            `json:"name,omitempty,omitzero"`
+
+	// OpportunityID An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	OpportunityID NullableInteger   `json:"opportunityId,omitempty,omitzero"`
+	OtaFolioRef   string            `json:"otaFolioRef,omitempty,omitzero"`
+	Packages      []BookingPackage  `json:"packages,omitempty,omitzero"`
+	Products      []BookingProduct  `json:"products,omitempty,omitzero"`
+	Resources     []BookingResource `json:"resources,omitempty,omitzero"`
+
+	// SalesPersonUser An account user on a booking (its sales person or its coordinator).
+	//
+	// Example: {"email":"jack.smith@example.com","firstName":"Jack","id":1,"lastName":"Smith","phone":61482154689}
+	SalesPersonUser BookingUser         `json:"salesPersonUser,omitempty,omitzero"`
+	ServiceFees     []BookingServiceFee `json:"serviceFees,omitempty,omitzero"`
+	Sessions        []BookingSession    `json:"sessions,omitempty,omitzero"`
+
+	// TotalAmount A decimal number that may be null (decodes as 0), sent as a JSON
+	// number or as a numeric string.
+	//
+	//
+	// Example: 12.5
+	TotalAmount NullableDecimal `json:"totalAmount,omitempty,omitzero"`
+
+	// TotalAttendees An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	TotalAttendees NullableInteger `json:"totalAttendees,omitempty,omitzero"`
+
+	// TotalTaxAmount A decimal number that may be null (decodes as 0), sent as a JSON
+	// number or as a numeric string.
+	//
+	//
+	// Example: 12.5
+	TotalTaxAmount NullableDecimal `json:"totalTaxAmount,omitempty,omitzero"`
+
+	// VenueID An integer that the server may send as a JSON number or as a string of digits.
+	VenueID       Integer `json:"venueId,omitempty,omitzero"`
+	VenueTimezone string  `json:"venueTimezone,omitempty,omitzero"`
+}
+
+// BookingAdditionalItem An additional item charged on a booking.
+//
+// Example: {"actualCost":0,"actualCostExcludedTaxIds":[],"costcenterId":4,"createdDate":"2026-03-02 07:19:59 UTC","dayTaxDetails":[{"date":"2026-05-14","taxDetails":[{"id":1,"rateAmount":0,"rateAmountType":0,"rateId":0,"tax":10}]}],"description":"Welcome signage","endDateTime":"2026-05-14 17:00:00","id":3936,"modifiedDate":"2026-03-02 07:19:59 UTC","quantity":1,"startDateTime":"2026-05-14 09:00:00","taxDetails":[],"totalAmount":110,"totalCost":110,"totalCostDiscount":11,"totalCostExcludedTaxIds":[],"totalDiscount":10,"totalTaxAmount":10}
+type BookingAdditionalItem struct {
+	// ActualCost A decimal number that may be null (decodes as 0), sent as a JSON
+	// number or as a numeric string.
+	//
+	//
+	// Example: 12.5
+	ActualCost               NullableDecimal `json:"actualCost,omitempty,omitzero"`
+	ActualCostExcludedTaxIds []Integer       `json:"actualCostExcludedTaxIds,omitempty,omitzero"`
+
+	// CostcenterID An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	CostcenterID NullableInteger `json:"costcenterId,omitempty,omitzero"`
+
+	// CreatedDate An iVvy timestamp that may be unset: null or "" (both decode as the
+	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	CreatedDate NullableTimestamp `json:"createdDate,omitempty,omitzero"`
+
+	// DayTaxDetails The taxes per day; empty when the item has no start.
+	DayTaxDetails []BookingDayTaxDetail `json:"dayTaxDetails,omitempty,omitzero"`
+	Description   string                `json:"description,omitempty,omitzero"`
+
+	// EndDateTime An iVvy timestamp that may be unset: null or "" (both decode as the
+	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	EndDateTime NullableTimestamp `json:"endDateTime,omitempty,omitzero"`
+
+	// ID An integer that the server may send as a JSON number or as a string of digits.
+	ID Integer `json:"id,omitempty,omitzero"`
+
+	// ModifiedDate An iVvy timestamp that may be unset: null or "" (both decode as the
+	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	ModifiedDate NullableTimestamp `json:"modifiedDate,omitempty,omitzero"`
+
+	// Quantity A decimal number that may be null (decodes as 0), sent as a JSON
+	// number or as a numeric string.
+	//
+	//
+	// Example: 12.5
+	Quantity NullableDecimal `json:"quantity,omitempty,omitzero"`
+
+	// StartDateTime An iVvy timestamp that may be unset: null or "" (both decode as the
+	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	StartDateTime NullableTimestamp  `json:"startDateTime,omitempty,omitzero"`
+	TaxDetails    []BookingTaxDetail `json:"taxDetails,omitempty,omitzero"`
+
+	// TotalAmount A decimal number that may be null (decodes as 0), sent as a JSON
+	// number or as a numeric string.
+	//
+	//
+	// Example: 12.5
+	TotalAmount NullableDecimal `json:"totalAmount,omitempty,omitzero"`
+
+	// TotalCost A decimal number that may be null (decodes as 0), sent as a JSON
+	// number or as a numeric string.
+	//
+	//
+	// Example: 12.5
+	TotalCost NullableDecimal `json:"totalCost,omitempty,omitzero"`
+
+	// TotalCostDiscount A decimal number that may be null (decodes as 0), sent as a JSON
+	// number or as a numeric string.
+	//
+	//
+	// Example: 12.5
+	TotalCostDiscount       NullableDecimal `json:"totalCostDiscount,omitempty,omitzero"`
+	TotalCostExcludedTaxIds []Integer       `json:"totalCostExcludedTaxIds,omitempty,omitzero"`
+
+	// TotalCostSurcharge A decimal number that may be null (decodes as 0), sent as a JSON
+	// number or as a numeric string.
+	//
+	//
+	// Example: 12.5
+	TotalCostSurcharge NullableDecimal `json:"totalCostSurcharge,omitempty,omitzero"`
+
+	// TotalDiscount A decimal number that may be null (decodes as 0), sent as a JSON
+	// number or as a numeric string.
+	//
+	//
+	// Example: 12.5
+	TotalDiscount NullableDecimal `json:"totalDiscount,omitempty,omitzero"`
+
+	// TotalSurcharge A decimal number that may be null (decodes as 0), sent as a JSON
+	// number or as a numeric string.
+	//
+	//
+	// Example: 12.5
+	TotalSurcharge NullableDecimal `json:"totalSurcharge,omitempty,omitzero"`
+
+	// TotalTaxAmount A decimal number that may be null (decodes as 0), sent as a JSON
+	// number or as a numeric string.
+	//
+	//
+	// Example: 12.5
+	TotalTaxAmount NullableDecimal `json:"totalTaxAmount,omitempty,omitzero"`
+}
+
+// BookingAdditionalItemInput An additional item to add to a booking.
+//
+// Example: {"costCentreId":5,"costCentreType":2,"description":"Welcome signage","quantity":2,"salePrice":55,"salePriceHasTax":true,"salePriceTaxId":2}
+type BookingAdditionalItemInput struct {
+	// Cost The cost per unit.
+	Cost           *float32 `json:"cost,omitempty"`
+	CostCentreID   *int64   `json:"costCentreId,omitempty"`
+	CostCentreType *int     `json:"costCentreType,omitempty"`
+	CostHasTax     *bool    `json:"costHasTax,omitempty"`
+	Description    *string  `json:"description,omitempty"`
+
+	// EndDate An iVvy timestamp, "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC" suffix.
+	EndDate                 *Timestamp `json:"endDate,omitempty"`
+	ExcludedFromCommissions *bool      `json:"excludedFromCommissions,omitempty"`
+	Quantity                *float32   `json:"quantity,omitempty"`
+
+	// SalePrice The price per unit, with or without tax as the venue's tax settings say.
+	SalePrice       *float32 `json:"salePrice,omitempty"`
+	SalePriceHasTax *bool    `json:"salePriceHasTax,omitempty"`
+
+	// SalePriceTaxID A tax of the venue.
+	SalePriceTaxID *int64 `json:"salePriceTaxId,omitempty"`
+
+	// StartDate An iVvy timestamp, "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC" suffix.
+	StartDate *Timestamp `json:"startDate,omitempty"`
+}
+
+// BookingAgent The agent company of a booking.
+//
+// Example: {"businessName":"Coast Travel Agency","email":"bookings@coasttravel.example.com","id":2,"phone":"+61 7 5555 0101"}
+type BookingAgent struct {
+	BusinessName string `json:"businessName,omitempty,omitzero"`
+	Email        string `json:"email,omitempty,omitzero"`
+
+	// ID An integer that the server may send as a JSON number or as a string of digits.
+	ID Integer `json:"id,omitempty,omitzero"`
+
+	// Phone A phone number; some answers send it as a JSON number.
+	//
+	// Example: +61 7 3000 1234
+	Phone BookingPhone `json:"phone,omitempty,omitzero"`
+}
+
+// BookingAttendee A person recorded as attending a booking, with their menu choices.
+//
+// Example: {"bookingId":"4407","dietaryRequirement":"Vegetarian","email":"priya.nair@example.com","firstName":"Priya","id":"10","isFromCateringWebsite":true,"lastName":"Nair","menuItems":[{"inventoryId":"14","menuId":"225","sessionId":"2447"}],"phone":"0400111222","venueId":"1"}
+type BookingAttendee struct {
+	// BookingID An integer that the server may send as a JSON number or as a string of digits.
+	BookingID          Integer `json:"bookingId,omitempty,omitzero"`
+	DietaryRequirement string  `json:"dietaryRequirement,omitempty,omitzero"`
+	Email              string  `json:"email,omitempty,omitzero"`
+	FirstName          string  `json:"firstName,omitempty,omitzero"`
+
+	// ID An integer that the server may send as a JSON number or as a string of digits.
+	ID Integer `json:"id,omitempty,omitzero"`
+
+	// IsFromCateringWebsite Whether the attendee was recorded through the catering website.
+	IsFromCateringWebsite bool                      `json:"isFromCateringWebsite,omitempty,omitzero"`
+	LastName              string                    `json:"lastName,omitempty,omitzero"`
+	MenuItems             []BookingAttendeeMenuItem `json:"menuItems,omitempty,omitzero"`
+
+	// Phone A phone number; some answers send it as a JSON number.
+	//
+	// Example: +61 7 3000 1234
+	Phone BookingPhone `json:"phone,omitempty,omitzero"`
+
+	// VenueID An integer that the server may send as a JSON number or as a string of digits.
+	VenueID Integer `json:"venueId,omitempty,omitzero"`
+}
+
+// BookingAttendeeCollection A page of booking attendees.
+//
+// Example: {"meta":{"count":1,"perPage":100,"start":0,"totalResults":1},"results":[{"bookingId":"4407","email":"priya.nair@example.com","firstName":"Priya","id":"10","lastName":"Nair","menuItems":[],"venueId":"1"}]}
+type BookingAttendeeCollection struct {
+	// Meta Paging facts of a collection; any key may be absent.
+	Meta    CollectionMeta    `json:"meta,omitempty,omitzero"`
+	Results []BookingAttendee `json:"results"`
+}
+
+// BookingAttendeeMenuItem A menu choice of a booking attendee.
+//
+// Example: {"inventoryId":"14","menuId":"225","sessionId":"2447"}
+type BookingAttendeeMenuItem struct {
+	// InventoryID An integer that the server may send as a JSON number or as a string of digits.
+	InventoryID Integer `json:"inventoryId"`
+
+	// MenuID An integer that the server may send as a JSON number or as a string of digits.
+	MenuID Integer `json:"menuId"`
+
+	// SessionID An integer that the server may send as a JSON number or as a string of digits.
+	SessionID Integer `json:"sessionId"`
+}
+
+// BookingBeo A banquet event order (BEO) of a booking, one version of it.
+// beoType: 3 booking BEO, 6 session BEO, 11 e-booking BEO, 12
+// e-session BEO. status: 1 building, 2 building error, 3 draft, 4
+// generated (PDF pending), 5 sent, 8 completed, 9 finalised (open
+// sets).
+//
+// Example: {"beoNumber":360,"beoType":3,"bookingId":22363,"createdBy":1,"createdDate":"2026-04-24 01:33:39 UTC","file":null,"id":1114,"status":4,"templateName":"Generic Venue Booking BEO","venueId":1,"version":1,"versionNote":""}
+type BookingBeo struct {
+	// BeoNumber An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	BeoNumber NullableInteger `json:"beoNumber,omitempty,omitzero"`
+	BeoType   int             `json:"beoType,omitempty,omitzero"`
+
+	// BookingID An integer that the server may send as a JSON number or as a string of digits.
+	BookingID Integer `json:"bookingId,omitempty,omitzero"`
+
+	// CreatedBy An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	CreatedBy NullableInteger `json:"createdBy,omitempty,omitzero"`
+
+	// CreatedDate An iVvy timestamp that may be unset: null or "" (both decode as the
+	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	CreatedDate NullableTimestamp `json:"createdDate,omitempty,omitzero"`
+
+	// File Where to download a generated document; null when there is no file.
+	//
+	// Example: {"filename":"14/05/2026 - BEO 348-1 - Leadership Summit.pdf","url":"https://files.example.com/beo/348-1.pdf?signature=abc","urlExpiry":"2026-05-06 04:58:52 UTC"}
+	File BookingDocumentFile `json:"file,omitempty,omitzero"`
+
+	// ID An integer that the server may send as a JSON number or as a string of digits.
+	ID           Integer `json:"id"`
+	Status       int     `json:"status,omitempty,omitzero"`
+	TemplateName string  `json:"templateName,omitempty,omitzero"`
+
+	// VenueID An integer that the server may send as a JSON number or as a string of digits.
+	VenueID Integer `json:"venueId,omitempty,omitzero"`
+
+	// Version An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	Version     NullableInteger `json:"version,omitempty,omitzero"`
+	VersionNote string          `json:"versionNote,omitempty,omitzero"`
+}
+
+// BookingBeoCollection A page of BEOs or BEO versions.
+//
+// Example: {"meta":{"count":1,"perPage":100,"start":0,"totalResults":1},"results":[{"beoNumber":360,"beoType":3,"bookingId":22363,"file":null,"id":1114,"status":4,"venueId":1,"version":1}]}
+type BookingBeoCollection struct {
+	// Meta Paging facts of a collection; any key may be absent.
+	Meta    CollectionMeta `json:"meta,omitempty,omitzero"`
+	Results []BookingBeo   `json:"results"`
+}
+
+// BookingBeveragePackage A beverage package served in a session of a booking.
+//
+// Example: {"beverageId":2,"beverageVenueId":1,"bookingPackageId":null,"cost":70,"costcenterId":3,"createdDate":"2026-03-02 06:48:58 UTC","discount":5,"endDate":"2026-05-14","endTime":"19:00:00","excludedTaxIds":[],"id":6204,"includeInPackage":false,"modifiedDate":"2026-03-02 06:48:58 UTC","name":"Standard drinks package","sessionId":13185,"startDate":"2026-05-14","startTime":"17:00:00","taxDetails":[],"totalAmount":2100,"totalAttendees":30,"totalDiscount":10,"totalTaxAmount":190.909}
+type BookingBeveragePackage struct {
+	// BeverageID An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	BeverageID NullableInteger `json:"beverageId,omitempty,omitzero"`
+
+	// BeverageVenueID An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	BeverageVenueID NullableInteger `json:"beverageVenueId,omitempty,omitzero"`
+
+	// BookingPackageID An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	BookingPackageID NullableInteger `json:"bookingPackageId,omitempty,omitzero"`
+
+	// Cost A decimal number that may be null (decodes as 0), sent as a JSON
+	// number or as a numeric string.
+	//
+	//
+	// Example: 12.5
+	Cost NullableDecimal `json:"cost,omitempty,omitzero"`
+
+	// CostcenterID An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	CostcenterID NullableInteger `json:"costcenterId,omitempty,omitzero"`
+
+	// CreatedDate An iVvy timestamp that may be unset: null or "" (both decode as the
+	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	CreatedDate NullableTimestamp `json:"createdDate,omitempty,omitzero"`
+
+	// Discount A decimal number that may be null (decodes as 0), sent as a JSON
+	// number or as a numeric string.
+	//
+	//
+	// Example: 12.5
+	Discount NullableDecimal `json:"discount,omitempty,omitzero"`
+
+	// EndDate An iVvy date, "yyyy-mm-dd", or null or "" when unset.
+	//
+	// Example: 2026-05-14
+	EndDate BookingNullableDate `json:"endDate,omitempty,omitzero"`
+
+	// EndTime A time of day, "hh:mm:ss" on a 24-hour clock, or null or "" when unset.
+	//
+	// Example: 09:30:00
+	EndTime        BookingNullableTimeOfDay `json:"endTime,omitempty,omitzero"`
+	ExcludedTaxIds []Integer                `json:"excludedTaxIds,omitempty,omitzero"`
+
+	// ID An integer that the server may send as a JSON number or as a string of digits.
+	ID               Integer `json:"id,omitempty,omitzero"`
+	IncludeInPackage bool    `json:"includeInPackage,omitempty,omitzero"`
+
+	// MarketplaceName Text, although the page types it as a double.
+	MarketplaceName string `json:"marketplaceName,omitempty,omitzero"`
+
+	// ModifiedDate An iVvy timestamp that may be unset: null or "" (both decode as the
+	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	ModifiedDate NullableTimestamp `json:"modifiedDate,omitempty,omitzero"`
+	Name         string            `json:"name,omitempty,omitzero"`
+
+	// SessionID An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	SessionID NullableInteger `json:"sessionId,omitempty,omitzero"`
+
+	// SmallDescription Text, although the page types it as a double.
+	SmallDescription string `json:"smallDescription,omitempty,omitzero"`
+
+	// StartDate An iVvy date, "yyyy-mm-dd", or null or "" when unset.
+	//
+	// Example: 2026-05-14
+	StartDate BookingNullableDate `json:"startDate,omitempty,omitzero"`
+
+	// StartTime A time of day, "hh:mm:ss" on a 24-hour clock, or null or "" when unset.
+	//
+	// Example: 09:30:00
+	StartTime BookingNullableTimeOfDay `json:"startTime,omitempty,omitzero"`
+
+	// Surcharge A decimal number that may be null (decodes as 0), sent as a JSON
+	// number or as a numeric string.
+	//
+	//
+	// Example: 12.5
+	Surcharge  NullableDecimal    `json:"surcharge,omitempty,omitzero"`
+	TaxDetails []BookingTaxDetail `json:"taxDetails,omitempty,omitzero"`
+
+	// TotalAmount A decimal number that may be null (decodes as 0), sent as a JSON
+	// number or as a numeric string.
+	//
+	//
+	// Example: 12.5
+	TotalAmount NullableDecimal `json:"totalAmount,omitempty,omitzero"`
+
+	// TotalAttendees An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	TotalAttendees NullableInteger `json:"totalAttendees,omitempty,omitzero"`
+
+	// TotalDiscount A decimal number that may be null (decodes as 0), sent as a JSON
+	// number or as a numeric string.
+	//
+	//
+	// Example: 12.5
+	TotalDiscount NullableDecimal `json:"totalDiscount,omitempty,omitzero"`
+
+	// TotalSurcharge A decimal number that may be null (decodes as 0), sent as a JSON
+	// number or as a numeric string.
+	//
+	//
+	// Example: 12.5
+	TotalSurcharge NullableDecimal `json:"totalSurcharge,omitempty,omitzero"`
+
+	// TotalTaxAmount A decimal number that may be null (decodes as 0), sent as a JSON
+	// number or as a numeric string.
+	//
+	//
+	// Example: 12.5
+	TotalTaxAmount NullableDecimal `json:"totalTaxAmount,omitempty,omitzero"`
+}
+
+// BookingChangelog A change note recorded on a booking. refType names the part that
+// changed and refId which one: 1 booking, 2 accommodation, 3 session,
+// 4 menu, 5 beverage, 6 resource, 7 product, 8 contact, 9 additional
+// item, 11 package, 12 setup requirement (open set).
+//
+// Example: {"beoId":816,"bookingId":4407,"createdDate":"2026-02-01 11:01:13 UTC","id":8,"modifiedDate":"2026-02-01 11:01:13 UTC","noteText":"Session moved to the Harbour Room","recordedByUserId":"1","refId":2447,"refType":3,"sessionId":"2447","venueId":1}
+type BookingChangelog struct {
+	// BeoID An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	BeoID NullableInteger `json:"beoId,omitempty,omitzero"`
+
+	// BookingID An integer that the server may send as a JSON number or as a string of digits.
+	BookingID Integer `json:"bookingId,omitempty,omitzero"`
+
+	// CreatedDate An iVvy timestamp that may be unset: null or "" (both decode as the
+	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	CreatedDate NullableTimestamp `json:"createdDate,omitempty,omitzero"`
+
+	// ID An integer that the server may send as a JSON number or as a string of digits.
+	ID Integer `json:"id"`
+
+	// ModifiedDate An iVvy timestamp that may be unset: null or "" (both decode as the
+	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	ModifiedDate NullableTimestamp `json:"modifiedDate,omitempty,omitzero"`
+	NoteText     string            `json:"noteText,omitempty,omitzero"`
+
+	// RecordedByUserID An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	RecordedByUserID NullableInteger `json:"recordedByUserId,omitempty,omitzero"`
+
+	// RefID An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	RefID   NullableInteger `json:"refId,omitempty,omitzero"`
+	RefType int             `json:"refType,omitempty,omitzero"`
+
+	// SessionID An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	SessionID NullableInteger `json:"sessionId,omitempty,omitzero"`
+
+	// VenueID An integer that the server may send as a JSON number or as a string of digits.
+	VenueID Integer `json:"venueId,omitempty,omitzero"`
+}
+
+// BookingChangelogCollection A page of booking change log entries.
+//
+// Example: {"meta":{"count":1,"perPage":100,"start":0,"totalResults":1},"results":[{"bookingId":4407,"createdDate":"2026-02-01 11:01:13 UTC","id":8,"noteText":"Session moved to the Harbour Room","refId":2447,"refType":3,"venueId":1}]}
+type BookingChangelogCollection struct {
+	// Meta Paging facts of a collection; any key may be absent.
+	Meta    CollectionMeta     `json:"meta,omitempty,omitzero"`
+	Results []BookingChangelog `json:"results"`
+}
+
+// BookingCollection A page of bookings.
+//
+// Example: {"meta":{"count":1,"perPage":1,"start":0,"totalResults":256},"results":[{"accommChargingMethod":2,"amountOutstanding":-425.3,"beoNumbers":["11-1","12-1"],"bookingType":1,"canBeMoved":false,"code":"HR5ZASGMQ1","company":{"businessName":"Harbour Events Pty Ltd","id":4},"companyId":4,"contactId":3,"createdDate":"2026-01-07 09:21:53 UTC","currentStatus":3,"dateEventEnd":"2026-05-15 00:00:00 UTC","dateEventStart":"2026-05-14 00:00:00 UTC","decisionDate":"","eventType":"Conference","eventTypeId":3,"id":1,"isConfidential":false,"leadId":2,"modifiedDate":"2026-02-06 07:51:56 UTC","name":"Leadership Summit 2026","totalAmount":105,"totalTaxAmount":5,"venueId":1}]}
+type BookingCollection struct {
+	// Meta Paging facts of a collection; any key may be absent.
+	Meta    CollectionMeta `json:"meta,omitempty,omitzero"`
+	Results []Booking      `json:"results"`
+}
+
+// BookingCommission The commission a booking pays on one cost center.
+//
+// Example: {"commission":31.7,"costcenterId":2}
+type BookingCommission struct {
+	// Commission A decimal number that may be null (decodes as 0), sent as a JSON
+	// number or as a numeric string.
+	//
+	//
+	// Example: 12.5
+	Commission NullableDecimal `json:"commission,omitempty,omitzero"`
+
+	// CostcenterID An integer that the server may send as a JSON number or as a string of digits.
+	CostcenterID Integer `json:"costcenterId,omitempty,omitzero"`
+}
+
+// BookingCompany The company of a booking, or its agent's company.
+//
+// Example: {"businessName":"Harbour Events Pty Ltd","id":4}
+type BookingCompany struct {
+	BusinessName string `json:"businessName,omitempty,omitzero"`
+
+	// ID An integer that the server may send as a JSON number or as a string of digits.
+	ID Integer `json:"id,omitempty,omitzero"`
+}
+
+// BookingContact The contact of a booking, or its agent's contact.
+//
+// Example: {"email":"mia.chen@example.com","firstName":"Mia","id":3,"lastName":"Chen","phone":"+61 400 123 456"}
+type BookingContact struct {
+	Email     string `json:"email,omitempty,omitzero"`
+	FirstName string `json:"firstName,omitempty,omitzero"`
+
+	// ID An integer that the server may send as a JSON number or as a string of digits.
+	ID       Integer `json:"id,omitempty,omitzero"`
+	LastName string  `json:"lastName,omitempty,omitzero"`
+
+	// Phone A phone number; some answers send it as a JSON number.
+	//
+	// Example: +61 7 3000 1234
+	Phone BookingPhone `json:"phone,omitempty,omitzero"`
+}
+
+// BookingDailyRevenue The revenue of one cost center on one day of a booking.
+//
+// Example: {"costcenterId":1276,"revenueDate":"2026-05-14","totalAmount":900,"totalDiscountAmount":100,"totalTaxAmount":81.818,"venueId":1}
+type BookingDailyRevenue struct {
+	// CostcenterID An integer that the server may send as a JSON number or as a string of digits.
+	CostcenterID Integer `json:"costcenterId,omitempty,omitzero"`
+
+	// RevenueDate An iVvy date, "yyyy-mm-dd", or null or "" when unset.
+	//
+	// Example: 2026-05-14
+	RevenueDate BookingNullableDate `json:"revenueDate,omitempty,omitzero"`
+
+	// TotalAmount A decimal number that may be null (decodes as 0), sent as a JSON
+	// number or as a numeric string.
+	//
+	//
+	// Example: 12.5
+	TotalAmount NullableDecimal `json:"totalAmount,omitempty,omitzero"`
+
+	// TotalDiscountAmount A decimal number that may be null (decodes as 0), sent as a JSON
+	// number or as a numeric string.
+	//
+	//
+	// Example: 12.5
+	TotalDiscountAmount NullableDecimal `json:"totalDiscountAmount,omitempty,omitzero"`
+
+	// TotalTaxAmount A decimal number that may be null (decodes as 0), sent as a JSON
+	// number or as a numeric string.
+	//
+	//
+	// Example: 12.5
+	TotalTaxAmount NullableDecimal `json:"totalTaxAmount,omitempty,omitzero"`
+
+	// VenueID An integer that the server may send as a JSON number or as a string of digits.
+	VenueID Integer `json:"venueId,omitempty,omitzero"`
+}
+
+// BookingDate An iVvy date, "yyyy-mm-dd".
+//
+// Example: 2026-05-14
+type BookingDate = string
+
+// BookingDayTaxDetail The taxes of one day of an item.
+//
+// Example: {"date":"2026-05-14","taxDetails":[{"id":1,"rateAmount":0,"rateAmountType":0,"rateId":0,"tax":3.333333}]}
+type BookingDayTaxDetail struct {
+	// Date An iVvy date, "yyyy-mm-dd", or null or "" when unset.
+	//
+	// Example: 2026-05-14
+	Date       BookingNullableDate `json:"date,omitempty,omitzero"`
+	TaxDetails []BookingTaxDetail  `json:"taxDetails,omitempty,omitzero"`
+}
+
+// BookingDocument A document of a booking, one version of it. type: 1 system quote, 2
+// system contract, 3 uploaded quote, 4 uploaded contract, 5 other, 6
+// BEO, 7 resume, 8 banquet check. status: 1 building, 2 building
+// error, 3 draft, 4 generated (PDF pending), 5 sent, 8 completed (open
+// sets).
+//
+// Example: {"bookingId":22363,"createdDate":"2026-04-09 02:34:21 UTC","documentNumber":null,"file":{"filename":"14/05/2026 - Leadership Summit - Contract.pdf","url":"https://files.example.com/docs/3426.pdf?signature=abc","urlExpiry":"2026-05-06 04:10:54 UTC"},"id":3426,"modifiedDate":"2026-04-09 02:38:36 UTC","status":4,"templateName":"Contract","type":4,"venueId":1,"version":null}
+type BookingDocument struct {
+	// BookingID An integer that the server may send as a JSON number or as a string of digits.
+	BookingID Integer `json:"bookingId,omitempty,omitzero"`
+
+	// CreatedDate An iVvy timestamp that may be unset: null or "" (both decode as the
+	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	CreatedDate NullableTimestamp `json:"createdDate,omitempty,omitzero"`
+
+	// DocumentNumber An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	DocumentNumber NullableInteger `json:"documentNumber,omitempty,omitzero"`
+
+	// File Where to download a generated document; null when there is no file.
+	//
+	// Example: {"filename":"14/05/2026 - BEO 348-1 - Leadership Summit.pdf","url":"https://files.example.com/beo/348-1.pdf?signature=abc","urlExpiry":"2026-05-06 04:58:52 UTC"}
+	File BookingDocumentFile `json:"file,omitempty,omitzero"`
+
+	// ID An integer that the server may send as a JSON number or as a string of digits.
+	ID Integer `json:"id"`
+
+	// ModifiedDate An iVvy timestamp that may be unset: null or "" (both decode as the
+	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	ModifiedDate NullableTimestamp `json:"modifiedDate,omitempty,omitzero"`
+	Status       int               `json:"status,omitempty,omitzero"`
+	TemplateName string            `json:"templateName,omitempty,omitzero"`
+	Type         int               `json:"type,omitempty,omitzero"`
+
+	// VenueID An integer that the server may send as a JSON number or as a string of digits.
+	VenueID Integer `json:"venueId,omitempty,omitzero"`
+
+	// Version An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	Version NullableInteger `json:"version,omitempty,omitzero"`
+}
+
+// BookingDocumentCollection A page of booking documents or document versions.
+//
+// Example: {"meta":{"count":1,"perPage":100,"start":0,"totalResults":1},"results":[{"bookingId":22363,"documentNumber":20,"file":null,"id":3426,"status":4,"templateName":null,"type":3,"venueId":1,"version":1}]}
+type BookingDocumentCollection struct {
+	// Meta Paging facts of a collection; any key may be absent.
+	Meta    CollectionMeta    `json:"meta,omitempty,omitzero"`
+	Results []BookingDocument `json:"results"`
+}
+
+// BookingDocumentFile Where to download a generated document; null when there is no file.
+//
+// Example: {"filename":"14/05/2026 - BEO 348-1 - Leadership Summit.pdf","url":"https://files.example.com/beo/348-1.pdf?signature=abc","urlExpiry":"2026-05-06 04:58:52 UTC"}
+type BookingDocumentFile struct {
+	Filename string `json:"filename,omitempty,omitzero"`
+
+	// URL A pre-signed link, valid until urlExpiry.
+	URL string `json:"url,omitempty,omitzero"`
+
+	// URLExpiry An iVvy timestamp that may be unset: null or "" (both decode as the
+	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	URLExpiry NullableTimestamp `json:"urlExpiry,omitempty,omitzero"`
+}
+
+// BookingFile A stored file (a catering website logo or banner).
+//
+// Example: {"accountId":12,"contentType":"image/png","id":9120,"originalFileName":"summit-logo.png","size":48211,"tags":[],"url":"https://static.example.com/files/summit-logo.png"}
+type BookingFile struct {
+	// AccountID An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	AccountID   NullableInteger `json:"accountId,omitempty,omitzero"`
+	ContentType string          `json:"contentType,omitempty,omitzero"`
+
+	// ID An integer that the server may send as a JSON number or as a string of digits.
+	ID               Integer `json:"id,omitempty,omitzero"`
+	OriginalFileName string  `json:"originalFileName,omitempty,omitzero"`
+
+	// Size An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	Size NullableInteger `json:"size,omitempty,omitzero"`
+	Tags []string        `json:"tags,omitempty,omitzero"`
+	URL  string          `json:"url,omitempty,omitzero"`
+}
+
+// BookingFlag A yes/no value that the venue actions send either as a JSON boolean
+// or as the number 0 or 1.
+//
+// Example: 1
+type BookingFlag struct {
+	union json.RawMessage
+}
+
+// BookingFlag0 defines model for BookingFlag.0.
+type BookingFlag0 = bool
+
+// BookingFlag1 defines model for BookingFlag.1.
+type BookingFlag1 = int
+
+// BookingListFilter The filter of getBookingList: the keys below, and any other field
+// name with the modifiers described under Filter.
+//
+// Example: {"companyId":4,"modifiedDateAfter":"2026-01-01 00:00:00"}
+type BookingListFilter struct {
+	CompanyID *int64 `json:"companyId,omitempty"`
+	ContactID *int64 `json:"contactId,omitempty"`
+
+	// ModifiedDateAfter An iVvy timestamp, "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC" suffix.
+	ModifiedDateAfter *Timestamp `json:"modifiedDateAfter,omitempty"`
+
+	// ModifiedDateBefore An iVvy timestamp, "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC" suffix.
+	ModifiedDateBefore   *Timestamp             `json:"modifiedDateBefore,omitempty"`
+	AdditionalProperties map[string]interface{} `json:"-"`
+}
+
+// BookingListForAccountFilter The filter of getBookingListForAccount: the keys below, and any other
+// field name with the modifiers described under Filter.
+//
+// Example: {"modifiedDateAfter":"2026-01-01 00:00:00 UTC"}
+type BookingListForAccountFilter struct {
+	// ModifiedDateAfter An iVvy timestamp, "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC" suffix.
+	ModifiedDateAfter *Timestamp `json:"modifiedDateAfter,omitempty"`
+
+	// ModifiedDateBefore An iVvy timestamp, "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC" suffix.
+	ModifiedDateBefore   *Timestamp             `json:"modifiedDateBefore,omitempty"`
+	AdditionalProperties map[string]interface{} `json:"-"`
+}
+
+// BookingListOrderDir Sort direction.
+//
+// Example: asc
+type BookingListOrderDir string
+
+// BookingMenu A menu served in a session of a booking.
+//
+// Example: {"bookingPackageId":null,"cost":10,"costcenterId":2,"createdDate":"2026-03-02 06:48:38 UTC","discount":5,"endDate":"2026-05-14","endTime":"13:00:00","excludedTaxIds":[],"id":6686,"includeInPackage":false,"menuCategoryId":2,"menuId":3,"menuVenueId":1,"modifiedDate":"2026-03-02 06:48:38 UTC","name":"Plated lunch","sessionId":13185,"startDate":"2026-05-14","startTime":"12:00:00","taxDetails":[],"totalAmount":300,"totalAttendees":30,"totalDiscount":10,"totalTaxAmount":27.273}
+type BookingMenu struct {
+	// BookingPackageID An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	BookingPackageID NullableInteger `json:"bookingPackageId,omitempty,omitzero"`
+
+	// Cost A decimal number that may be null (decodes as 0), sent as a JSON
+	// number or as a numeric string.
+	//
+	//
+	// Example: 12.5
+	Cost NullableDecimal `json:"cost,omitempty,omitzero"`
+
+	// CostcenterID An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	CostcenterID NullableInteger         `json:"costcenterId,omitempty,omitzero"`
+	Costcenters  []BookingMenuCostcenter `json:"costcenters,omitempty,omitzero"`
+
+	// CreatedDate An iVvy timestamp that may be unset: null or "" (both decode as the
+	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	CreatedDate NullableTimestamp `json:"createdDate,omitempty,omitzero"`
+
+	// Discount A decimal number that may be null (decodes as 0), sent as a JSON
+	// number or as a numeric string.
+	//
+	//
+	// Example: 12.5
+	Discount NullableDecimal `json:"discount,omitempty,omitzero"`
+
+	// EndDate An iVvy date, "yyyy-mm-dd", or null or "" when unset.
+	//
+	// Example: 2026-05-14
+	EndDate BookingNullableDate `json:"endDate,omitempty,omitzero"`
+
+	// EndTime A time of day, "hh:mm:ss" on a 24-hour clock, or null or "" when unset.
+	//
+	// Example: 09:30:00
+	EndTime        BookingNullableTimeOfDay `json:"endTime,omitempty,omitzero"`
+	ExcludedTaxIds []Integer                `json:"excludedTaxIds,omitempty,omitzero"`
+
+	// ID An integer that the server may send as a JSON number or as a string of digits.
+	ID               Integer `json:"id,omitempty,omitzero"`
+	IncludeInPackage bool    `json:"includeInPackage,omitempty,omitzero"`
+
+	// MenuCategoryID The menu's category, as menuTypeCategory; the page's example sends this name.
+	MenuCategoryID int `json:"menuCategoryId,omitempty,omitzero"`
+
+	// MenuID An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	MenuID NullableInteger `json:"menuId,omitempty,omitzero"`
+
+	// MenuTypeCategory The menu's category: 1 breakfast, 2 lunch, 3 dinner, 4 coffee
+	// break, 5 reception, 6 outside catering.
+	MenuTypeCategory int `json:"menuTypeCategory,omitempty,omitzero"`
+
+	// MenuVenueID An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	MenuVenueID NullableInteger `json:"menuVenueId,omitempty,omitzero"`
+
+	// ModifiedDate An iVvy timestamp that may be unset: null or "" (both decode as the
+	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	ModifiedDate NullableTimestamp `json:"modifiedDate,omitempty,omitzero"`
+	Name         string            `json:"name,omitempty,omitzero"`
+
+	// SessionID An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	SessionID NullableInteger `json:"sessionId,omitempty,omitzero"`
+
+	// StartDate An iVvy date, "yyyy-mm-dd", or null or "" when unset.
+	//
+	// Example: 2026-05-14
+	StartDate BookingNullableDate `json:"startDate,omitempty,omitzero"`
+
+	// StartTime A time of day, "hh:mm:ss" on a 24-hour clock, or null or "" when unset.
+	//
+	// Example: 09:30:00
+	StartTime BookingNullableTimeOfDay `json:"startTime,omitempty,omitzero"`
+
+	// Surcharge A decimal number that may be null (decodes as 0), sent as a JSON
+	// number or as a numeric string.
+	//
+	//
+	// Example: 12.5
+	Surcharge  NullableDecimal    `json:"surcharge,omitempty,omitzero"`
+	TaxDetails []BookingTaxDetail `json:"taxDetails,omitempty,omitzero"`
+
+	// TotalAmount A decimal number that may be null (decodes as 0), sent as a JSON
+	// number or as a numeric string.
+	//
+	//
+	// Example: 12.5
+	TotalAmount NullableDecimal `json:"totalAmount,omitempty,omitzero"`
+
+	// TotalAttendees An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	TotalAttendees NullableInteger `json:"totalAttendees,omitempty,omitzero"`
+
+	// TotalDiscount A decimal number that may be null (decodes as 0), sent as a JSON
+	// number or as a numeric string.
+	//
+	//
+	// Example: 12.5
+	TotalDiscount NullableDecimal `json:"totalDiscount,omitempty,omitzero"`
+
+	// TotalSurcharge A decimal number that may be null (decodes as 0), sent as a JSON
+	// number or as a numeric string.
+	//
+	//
+	// Example: 12.5
+	TotalSurcharge NullableDecimal `json:"totalSurcharge,omitempty,omitzero"`
+
+	// TotalTaxAmount A decimal number that may be null (decodes as 0), sent as a JSON
+	// number or as a numeric string.
+	//
+	//
+	// Example: 12.5
+	TotalTaxAmount NullableDecimal `json:"totalTaxAmount,omitempty,omitzero"`
+}
+
+// BookingMenuCostcenter The per-person cost of a menu for one cost center (menus priced by several cost centers).
+//
+// Example: {"costPerPerson":45.5,"costPerPersonExcludedTaxIds":[3],"costcenterId":2}
+type BookingMenuCostcenter struct {
+	// CostPerPerson A decimal number that may be null (decodes as 0), sent as a JSON
+	// number or as a numeric string.
+	//
+	//
+	// Example: 12.5
+	CostPerPerson               NullableDecimal `json:"costPerPerson"`
+	CostPerPersonExcludedTaxIds *[]Integer      `json:"costPerPersonExcludedTaxIds,omitempty"`
+
+	// CostcenterID An integer that the server may send as a JSON number or as a string of digits.
+	CostcenterID Integer `json:"costcenterId"`
+}
+
+// BookingMenuTranslation The translated texts of a menu in one locale.
+//
+// Example: {"name":"Menu du déjeuner"}
+type BookingMenuTranslation struct {
+	Name string `json:"name,omitempty,omitzero"`
+}
+
+// BookingNote A note on a booking. typeId says what it is about: 0 no type, 1
+// booking, 2 session, 3 billing, 4 session menu, 5 session beverage, 6
+// session resources, 7 session products, 8 accommodation, 9 contact,
+// 10 company, 11 couriers, 12 VIP guests, 13 security, 14 onsite
+// contractors, 15 signatories, 16 front office, 17 transfers, 18 room
+// drops, 19 luggage services, 20 group profile, 21 lead, -1 original
+// lead note, 22 dietary requirements, 23 all departments, 24 food and
+// beverage, 25 car parking, 26 suppliers, 27 internet, 28 lead
+// description, 29 signage, 30 sales office, 31 bellman and van service,
+// 32 reservations, 33 housekeeping, 34 engineering (open set).
+//
+// Example: {"bookingId":7192,"createdBy":1,"createdDate":"2026-02-12 07:05:24 UTC","description":"\u003cp\u003eLate check-out for the speakers\u003c/p\u003e","id":409,"isPrivate":false,"modifiedDate":"2026-02-12 07:05:24 UTC","typeId":8,"venueId":1}
+type BookingNote struct {
+	// BookingID An integer that the server may send as a JSON number or as a string of digits.
+	BookingID Integer `json:"bookingId,omitempty,omitzero"`
+
+	// CreatedBy An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	CreatedBy NullableInteger `json:"createdBy,omitempty,omitzero"`
+
+	// CreatedDate An iVvy timestamp that may be unset: null or "" (both decode as the
+	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	CreatedDate NullableTimestamp `json:"createdDate,omitempty,omitzero"`
+
+	// Description HTML.
+	Description string `json:"description,omitempty,omitzero"`
+
+	// ID An integer that the server may send as a JSON number or as a string of digits.
+	ID        Integer `json:"id"`
+	IsPrivate bool    `json:"isPrivate,omitempty,omitzero"`
+
+	// ModifiedDate An iVvy timestamp that may be unset: null or "" (both decode as the
+	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	ModifiedDate NullableTimestamp `json:"modifiedDate,omitempty,omitzero"`
+	TypeID       int               `json:"typeId,omitempty,omitzero"`
+
+	// VenueID An integer that the server may send as a JSON number or as a string of digits.
+	VenueID Integer `json:"venueId,omitempty,omitzero"`
+}
+
+// BookingNoteCollection A page of booking notes.
+//
+// Example: {"meta":{"count":1,"perPage":50,"start":0,"totalResults":1},"results":[{"bookingId":7192,"createdBy":1,"createdDate":"2026-02-12 07:05:24 UTC","description":"\u003cp\u003eLate check-out for the speakers\u003c/p\u003e","id":409,"isPrivate":false,"modifiedDate":"2026-02-12 07:05:24 UTC","typeId":8,"venueId":1}]}
+type BookingNoteCollection struct {
+	// Meta Paging facts of a collection; any key may be absent.
+	Meta    CollectionMeta `json:"meta,omitempty,omitzero"`
+	Results []BookingNote  `json:"results"`
+}
+
+// BookingNoteListFilter The filter of getBookingNoteList: the keys below, and any other field
+// name with the modifiers described under Filter.
+//
+// Example: {"isPrivate":false,"typeId":2}
+type BookingNoteListFilter struct {
+	// CreatedBy The user who wrote the note.
+	CreatedBy            *int64                 `json:"createdBy,omitempty"`
+	Description          *string                `json:"description,omitempty"`
+	IsPrivate            *bool                  `json:"isPrivate,omitempty"`
+	TypeID               *int                   `json:"typeId,omitempty"`
+	AdditionalProperties map[string]interface{} `json:"-"`
+}
+
+// BookingNullableDate An iVvy date, "yyyy-mm-dd", or null or "" when unset.
+//
+// Example: 2026-05-14
+type BookingNullableDate = string
+
+// BookingNullableTimeOfDay A time of day, "hh:mm:ss" on a 24-hour clock, or null or "" when unset.
+//
+// Example: 09:30:00
+type BookingNullableTimeOfDay = string
+
+// BookingPackage A package (event template) added to a booking.
+//
+// Example: {"bookingDate":"2026-05-14","costcenters":[{"costcenterId":2,"excludedTaxIds":[],"taxDetails":[],"totalAmount":1200,"totalDiscount":100,"totalTaxAmount":109.091,"value":40}],"createdDate":"2026-03-02 03:56:35 UTC","id":5082,"modifiedDate":"2026-03-02 03:56:35 UTC","numberAttendees":30,"packageId":"49","packageName":"Full Day Conference","price":40,"priceMethod":1,"smallDescription":"Day delegate package","taxDetails":[{"id":1,"rateAmount":0,"rateAmountType":0,"rateId":0,"tax":109.091}],"totalAmount":1200,"totalDiscount":100,"totalTaxAmount":109.091}
+type BookingPackage struct {
+	// BookingDate An iVvy date, "yyyy-mm-dd", or null or "" when unset.
+	//
+	// Example: 2026-05-14
+	BookingDate BookingNullableDate        `json:"bookingDate,omitempty,omitzero"`
+	Costcenters []BookingPackageCostcenter `json:"costcenters,omitempty,omitzero"`
+
+	// CreatedDate An iVvy timestamp that may be unset: null or "" (both decode as the
+	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	CreatedDate NullableTimestamp `json:"createdDate,omitempty,omitzero"`
+
+	// ID An integer that the server may send as a JSON number or as a string of digits.
+	ID Integer `json:"id,omitempty,omitzero"`
+
+	// ModifiedDate An iVvy timestamp that may be unset: null or "" (both decode as the
+	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	ModifiedDate NullableTimestamp `json:"modifiedDate,omitempty,omitzero"`
+
+	// NumberAttendees An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	NumberAttendees NullableInteger `json:"numberAttendees,omitempty,omitzero"`
+
+	// PackageID An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	PackageID   NullableInteger `json:"packageId,omitempty,omitzero"`
+	PackageName string          `json:"packageName,omitempty,omitzero"`
+
+	// Price A decimal number that may be null (decodes as 0), sent as a JSON
+	// number or as a numeric string.
+	//
+	//
+	// Example: 12.5
+	Price NullableDecimal `json:"price,omitempty,omitzero"`
+
+	// PriceMethod 1 per person, 2 flat rate.
+	PriceMethod      int                `json:"priceMethod,omitempty,omitzero"`
+	SmallDescription string             `json:"smallDescription,omitempty,omitzero"`
+	TaxDetails       []BookingTaxDetail `json:"taxDetails,omitempty,omitzero"`
+
+	// TotalAmount A decimal number that may be null (decodes as 0), sent as a JSON
+	// number or as a numeric string.
+	//
+	//
+	// Example: 12.5
+	TotalAmount NullableDecimal `json:"totalAmount,omitempty,omitzero"`
+
+	// TotalDiscount A decimal number that may be null (decodes as 0), sent as a JSON
+	// number or as a numeric string.
+	//
+	//
+	// Example: 12.5
+	TotalDiscount NullableDecimal `json:"totalDiscount,omitempty,omitzero"`
+
+	// TotalSurcharge A decimal number that may be null (decodes as 0), sent as a JSON
+	// number or as a numeric string.
+	//
+	//
+	// Example: 12.5
+	TotalSurcharge NullableDecimal `json:"totalSurcharge,omitempty,omitzero"`
+
+	// TotalTaxAmount A decimal number that may be null (decodes as 0), sent as a JSON
+	// number or as a numeric string.
+	//
+	//
+	// Example: 12.5
+	TotalTaxAmount NullableDecimal `json:"totalTaxAmount,omitempty,omitzero"`
+}
+
+// BookingPackageCostcenter The share of a booking package that goes to one cost center.
+//
+// Example: {"costcenterId":2,"excludedTaxIds":[],"taxDetails":[{"id":1,"rateAmount":0,"rateAmountType":0,"rateId":0,"tax":27.272727}],"totalAmount":300,"totalDiscount":100,"totalTaxAmount":27.272727,"value":10}
+type BookingPackageCostcenter struct {
+	// CostcenterID An integer that the server may send as a JSON number or as a string of digits.
+	CostcenterID Integer `json:"costcenterId,omitempty,omitzero"`
+
+	// Discount A decimal number that may be null (decodes as 0), sent as a JSON
+	// number or as a numeric string.
+	//
+	//
+	// Example: 12.5
+	Discount       NullableDecimal `json:"discount,omitempty,omitzero"`
+	ExcludedTaxIds []Integer       `json:"excludedTaxIds,omitempty,omitzero"`
+
+	// Surcharge A decimal number that may be null (decodes as 0), sent as a JSON
+	// number or as a numeric string.
+	//
+	//
+	// Example: 12.5
+	Surcharge  NullableDecimal    `json:"surcharge,omitempty,omitzero"`
+	TaxDetails []BookingTaxDetail `json:"taxDetails,omitempty,omitzero"`
+
+	// TotalAmount A decimal number that may be null (decodes as 0), sent as a JSON
+	// number or as a numeric string.
+	//
+	//
+	// Example: 12.5
+	TotalAmount NullableDecimal `json:"totalAmount,omitempty,omitzero"`
+
+	// TotalDiscount A decimal number that may be null (decodes as 0), sent as a JSON
+	// number or as a numeric string.
+	//
+	//
+	// Example: 12.5
+	TotalDiscount NullableDecimal `json:"totalDiscount,omitempty,omitzero"`
+
+	// TotalSurcharge A decimal number that may be null (decodes as 0), sent as a JSON
+	// number or as a numeric string.
+	//
+	//
+	// Example: 12.5
+	TotalSurcharge NullableDecimal `json:"totalSurcharge,omitempty,omitzero"`
+
+	// TotalTaxAmount A decimal number that may be null (decodes as 0), sent as a JSON
+	// number or as a numeric string.
+	//
+	//
+	// Example: 12.5
+	TotalTaxAmount NullableDecimal `json:"totalTaxAmount,omitempty,omitzero"`
+
+	// Value A decimal number that may be null (decodes as 0), sent as a JSON
+	// number or as a numeric string.
+	//
+	//
+	// Example: 12.5
+	Value NullableDecimal `json:"value,omitempty,omitzero"`
+}
+
+// BookingPackageCostcenterInput The share of a booking package's price for one cost center.
+//
+// Example: {"excludedTaxIds":[],"id":1,"value":130}
+type BookingPackageCostcenterInput struct {
+	ExcludedTaxIds *[]int64 `json:"excludedTaxIds,omitempty"`
+
+	// ID The cost center.
+	ID int64 `json:"id"`
+
+	// Value The amount per person.
+	Value float64 `json:"value"`
+}
+
+// BookingPaymentInput A payment made on a booking.
+//
+// Example: {"amountPaid":100,"notes":"Deposit","paidDate":"2026-03-02 00:00:00","paymentMethod":6,"receiptNum":"12345"}
+type BookingPaymentInput struct {
+	AmountPaid *float32 `json:"amountPaid,omitempty"`
+	Notes      *string  `json:"notes,omitempty"`
+
+	// PaidDate An iVvy timestamp, "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC" suffix.
+	PaidDate *Timestamp `json:"paidDate,omitempty"`
+
+	// PaymentMethod 0 unknown, 1 credit card, 2 BPay, 3 direct deposit, 4 PayPal, 5
+	// cheque, 6 cash, 7 custom gateway, 8 accounts receivable, 9 EFTPOS,
+	// 10 write-off, 11 point of sale, 12 wire transfer.
+	PaymentMethod *int    `json:"paymentMethod,omitempty"`
+	ReceiptNum    *string `json:"receiptNum,omitempty"`
+}
+
+// BookingPhone A phone number; some answers send it as a JSON number.
+//
+// Example: +61 7 3000 1234
+type BookingPhone struct {
+	union json.RawMessage
+}
+
+// BookingPhone0 defines model for BookingPhone.0.
+type BookingPhone0 = string
+
+// BookingPhone1 defines model for BookingPhone.1.
+type BookingPhone1 = int
+
+// BookingProduct A product sold in a session of a booking.
+//
+// Example: {"bookingPackageId":null,"cost":100,"costcenterId":4,"createdDate":"2026-03-02 06:49:57 UTC","discount":5,"excludedTaxIds":[],"id":5305,"includeInPackage":false,"modifiedDate":"2026-03-02 06:49:57 UTC","name":null,"productId":535,"quantity":1,"sessionId":13185,"taxDetails":[],"totalAmount":100,"totalDiscount":10,"totalTaxAmount":9.091}
+type BookingProduct struct {
+	// BookingPackageID An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	BookingPackageID NullableInteger `json:"bookingPackageId,omitempty,omitzero"`
+
+	// Cost A decimal number that may be null (decodes as 0), sent as a JSON
+	// number or as a numeric string.
+	//
+	//
+	// Example: 12.5
+	Cost NullableDecimal `json:"cost,omitempty,omitzero"`
+
+	// CostcenterID An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	CostcenterID NullableInteger `json:"costcenterId,omitempty,omitzero"`
+
+	// CreatedDate An iVvy timestamp that may be unset: null or "" (both decode as the
+	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	CreatedDate NullableTimestamp `json:"createdDate,omitempty,omitzero"`
+
+	// Discount A decimal number that may be null (decodes as 0), sent as a JSON
+	// number or as a numeric string.
+	//
+	//
+	// Example: 12.5
+	Discount       NullableDecimal `json:"discount,omitempty,omitzero"`
+	ExcludedTaxIds []Integer       `json:"excludedTaxIds,omitempty,omitzero"`
+
+	// ID An integer that the server may send as a JSON number or as a string of digits.
+	ID               Integer `json:"id,omitempty,omitzero"`
+	IncludeInPackage bool    `json:"includeInPackage,omitempty,omitzero"`
+
+	// ModifiedDate An iVvy timestamp that may be unset: null or "" (both decode as the
+	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	ModifiedDate NullableTimestamp `json:"modifiedDate,omitempty,omitzero"`
+	Name         string            `json:"name,omitempty,omitzero"`
+
+	// ProductID An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	ProductID NullableInteger `json:"productId,omitempty,omitzero"`
+
+	// Quantity An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	Quantity NullableInteger `json:"quantity,omitempty,omitzero"`
+
+	// SessionID An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	SessionID NullableInteger `json:"sessionId,omitempty,omitzero"`
+
+	// Surcharge A decimal number that may be null (decodes as 0), sent as a JSON
+	// number or as a numeric string.
+	//
+	//
+	// Example: 12.5
+	Surcharge  NullableDecimal    `json:"surcharge,omitempty,omitzero"`
+	TaxDetails []BookingTaxDetail `json:"taxDetails,omitempty,omitzero"`
+
+	// TotalAmount A decimal number that may be null (decodes as 0), sent as a JSON
+	// number or as a numeric string.
+	//
+	//
+	// Example: 12.5
+	TotalAmount NullableDecimal `json:"totalAmount,omitempty,omitzero"`
+
+	// TotalDiscount A decimal number that may be null (decodes as 0), sent as a JSON
+	// number or as a numeric string.
+	//
+	//
+	// Example: 12.5
+	TotalDiscount NullableDecimal `json:"totalDiscount,omitempty,omitzero"`
+
+	// TotalSurcharge A decimal number that may be null (decodes as 0), sent as a JSON
+	// number or as a numeric string.
+	//
+	//
+	// Example: 12.5
+	TotalSurcharge NullableDecimal `json:"totalSurcharge,omitempty,omitzero"`
+
+	// TotalTaxAmount A decimal number that may be null (decodes as 0), sent as a JSON
+	// number or as a numeric string.
+	//
+	//
+	// Example: 12.5
+	TotalTaxAmount NullableDecimal `json:"totalTaxAmount,omitempty,omitzero"`
+}
+
+// BookingProjectedSpend Revenue a session is expected to bring to one cost center.
+//
+// Example: {"amount":100,"costcenterId":1,"priceMethod":1,"total":5000}
+type BookingProjectedSpend struct {
+	// Amount A decimal number that may be null (decodes as 0), sent as a JSON
+	// number or as a numeric string.
+	//
+	//
+	// Example: 12.5
+	Amount NullableDecimal `json:"amount,omitempty,omitzero"`
+
+	// CostcenterID An integer that the server may send as a JSON number or as a string of digits.
+	CostcenterID Integer `json:"costcenterId,omitempty,omitzero"`
+
+	// PriceMethod 1 per person, 2 flat rate.
+	PriceMethod int `json:"priceMethod,omitempty,omitzero"`
+
+	// Total A decimal number that may be null (decodes as 0), sent as a JSON
+	// number or as a numeric string.
+	//
+	//
+	// Example: 12.5
+	Total NullableDecimal `json:"total,omitempty,omitzero"`
+}
+
+// BookingRefundDetail The part of a refund applied to one invoice.
+//
+// Example: {"invoiceId":1736,"refundId":180}
+type BookingRefundDetail struct {
+	// InvoiceID An integer that the server may send as a JSON number or as a string of digits.
+	InvoiceID Integer `json:"invoiceId,omitempty,omitzero"`
+
+	// RefundID An integer that the server may send as a JSON number or as a string of digits.
+	RefundID Integer `json:"refundId,omitempty,omitzero"`
+}
+
+// BookingRefundInput A refund made on a booking.
+//
+// Example: {"amount":100,"notes":"Cancelled day two","refundDate":"2026-03-02 00:00:00 UTC"}
+type BookingRefundInput struct {
+	// Amount Must be above zero.
+	Amount *float32 `json:"amount,omitempty"`
+	Notes  *string  `json:"notes,omitempty"`
+
+	// RefundDate An iVvy timestamp, "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC" suffix.
+	RefundDate *Timestamp `json:"refundDate,omitempty"`
+}
+
+// BookingResource A resource (equipment, staff) used in a session of a booking.
+//
+// Example: {"bookingPackageId":null,"cost":5,"costcenterId":4,"createdDate":"2026-03-02 06:49:31 UTC","discount":5,"endDate":"2026-05-14","endTime":"11:00:00","excludedTaxIds":[],"id":6437,"includeInPackage":false,"modifiedDate":"2026-03-02 06:49:31 UTC","name":null,"quantity":1,"resourceId":537,"resourceVenueId":2,"sessionId":13185,"startDate":"2026-05-14","startTime":"10:00:00","taxDetails":[],"totalAmount":5,"totalDiscount":10,"totalTaxAmount":0.455}
+type BookingResource struct {
+	// BookingPackageID An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	BookingPackageID NullableInteger `json:"bookingPackageId,omitempty,omitzero"`
+
+	// Cost A decimal number that may be null (decodes as 0), sent as a JSON
+	// number or as a numeric string.
+	//
+	//
+	// Example: 12.5
+	Cost NullableDecimal `json:"cost,omitempty,omitzero"`
+
+	// CostcenterID An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	CostcenterID NullableInteger `json:"costcenterId,omitempty,omitzero"`
+
+	// CreatedDate An iVvy timestamp that may be unset: null or "" (both decode as the
+	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	CreatedDate NullableTimestamp `json:"createdDate,omitempty,omitzero"`
+
+	// Discount A decimal number that may be null (decodes as 0), sent as a JSON
+	// number or as a numeric string.
+	//
+	//
+	// Example: 12.5
+	Discount NullableDecimal `json:"discount,omitempty,omitzero"`
+
+	// EndDate An iVvy date, "yyyy-mm-dd", or null or "" when unset.
+	//
+	// Example: 2026-05-14
+	EndDate BookingNullableDate `json:"endDate,omitempty,omitzero"`
+
+	// EndTime A time of day, "hh:mm:ss" on a 24-hour clock, or null or "" when unset.
+	//
+	// Example: 09:30:00
+	EndTime        BookingNullableTimeOfDay `json:"endTime,omitempty,omitzero"`
+	ExcludedTaxIds []Integer                `json:"excludedTaxIds,omitempty,omitzero"`
+
+	// ID An integer that the server may send as a JSON number or as a string of digits.
+	ID               Integer `json:"id,omitempty,omitzero"`
+	IncludeInPackage bool    `json:"includeInPackage,omitempty,omitzero"`
+
+	// ModifiedDate An iVvy timestamp that may be unset: null or "" (both decode as the
+	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	ModifiedDate NullableTimestamp `json:"modifiedDate,omitempty,omitzero"`
+	Name         string            `json:"name,omitempty,omitzero"`
+
+	// Quantity An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	Quantity NullableInteger `json:"quantity,omitempty,omitzero"`
+
+	// ResourceID An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	ResourceID NullableInteger `json:"resourceId,omitempty,omitzero"`
+
+	// ResourceVenueID An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	ResourceVenueID NullableInteger `json:"resourceVenueId,omitempty,omitzero"`
+
+	// SessionID An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	SessionID NullableInteger `json:"sessionId,omitempty,omitzero"`
+
+	// StartDate An iVvy date, "yyyy-mm-dd", or null or "" when unset.
+	//
+	// Example: 2026-05-14
+	StartDate BookingNullableDate `json:"startDate,omitempty,omitzero"`
+
+	// StartTime A time of day, "hh:mm:ss" on a 24-hour clock, or null or "" when unset.
+	//
+	// Example: 09:30:00
+	StartTime BookingNullableTimeOfDay `json:"startTime,omitempty,omitzero"`
+
+	// Surcharge A decimal number that may be null (decodes as 0), sent as a JSON
+	// number or as a numeric string.
+	//
+	//
+	// Example: 12.5
+	Surcharge  NullableDecimal    `json:"surcharge,omitempty,omitzero"`
+	TaxDetails []BookingTaxDetail `json:"taxDetails,omitempty,omitzero"`
+
+	// TotalAmount A decimal number that may be null (decodes as 0), sent as a JSON
+	// number or as a numeric string.
+	//
+	//
+	// Example: 12.5
+	TotalAmount NullableDecimal `json:"totalAmount,omitempty,omitzero"`
+
+	// TotalDiscount A decimal number that may be null (decodes as 0), sent as a JSON
+	// number or as a numeric string.
+	//
+	//
+	// Example: 12.5
+	TotalDiscount NullableDecimal `json:"totalDiscount,omitempty,omitzero"`
+
+	// TotalSurcharge A decimal number that may be null (decodes as 0), sent as a JSON
+	// number or as a numeric string.
+	//
+	//
+	// Example: 12.5
+	TotalSurcharge NullableDecimal `json:"totalSurcharge,omitempty,omitzero"`
+
+	// TotalTaxAmount A decimal number that may be null (decodes as 0), sent as a JSON
+	// number or as a numeric string.
+	//
+	//
+	// Example: 12.5
+	TotalTaxAmount NullableDecimal `json:"totalTaxAmount,omitempty,omitzero"`
+}
+
+// BookingSaveResult The answer of the venue actions that add, update, change or remove
+// one thing. Removals answer with success and, for some actions,
+// errorType instead of id.
+//
+// Example: {"id":8821,"success":true,"warnings":null}
+type BookingSaveResult struct {
+	// ErrorType Sent by some removals; null on success.
+	ErrorType string `json:"errorType,omitempty,omitzero"`
+
+	// ID An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	ID NullableInteger `json:"id,omitempty,omitzero"`
+
+	// Success Whether the change was made.
+	Success bool `json:"success,omitempty,omitzero"`
+
+	// Warnings Problems that did not stop the change: packageErrors (the venue's
+	// set-up kept the event template off one or more days) and
+	// packageSessionErrors (sessions of the template could not be
+	// added, usually because the space was taken).
+	Warnings []string `json:"warnings,omitempty,omitzero"`
+}
+
+// BookingServiceFee A service fee applied to an item of a booking. refType names the
+// kind of item and refId (with ref2Id and ref3Id for accommodation
+// options) which one: 1 accommodation, 2 accommodation option (ref2Id
+// the room option id, ref3Id its number), 3 package, 4 session, 5 menu,
+// 6 beverage package, 7 product, 8 resource, 9 additional item, 11
+// service.
+//
+// Example: {"amount":0.455,"createdDate":"2026-03-02 07:27:37 UTC","excludedTaxIds":[],"id":3279,"modifiedDate":"2026-03-02 00:15:10 UTC","ref2Id":0,"ref3Id":0,"refCostcenterId":4,"refDate":"2026-05-14","refId":6437,"refType":8,"taxDetails":[{"id":1,"rateAmount":5,"rateAmountType":1,"rateId":1,"tax":0.046}],"totalAmount":0.501,"totalTaxAmount":0.046}
+type BookingServiceFee struct {
+	// Amount A decimal number that may be null (decodes as 0), sent as a JSON
+	// number or as a numeric string.
+	//
+	//
+	// Example: 12.5
+	Amount NullableDecimal `json:"amount,omitempty,omitzero"`
+
+	// CreatedDate An iVvy timestamp that may be unset: null or "" (both decode as the
+	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	CreatedDate    NullableTimestamp `json:"createdDate,omitempty,omitzero"`
+	ExcludedTaxIds []Integer         `json:"excludedTaxIds,omitempty,omitzero"`
+
+	// ID An integer that the server may send as a JSON number or as a string of digits.
+	ID Integer `json:"id,omitempty,omitzero"`
+
+	// ModifiedDate An iVvy timestamp that may be unset: null or "" (both decode as the
+	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	ModifiedDate NullableTimestamp `json:"modifiedDate,omitempty,omitzero"`
+
+	// Ref2ID An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	Ref2ID NullableInteger `json:"ref2Id,omitempty,omitzero"`
+
+	// Ref3ID An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	Ref3ID NullableInteger `json:"ref3Id,omitempty,omitzero"`
+
+	// RefCostcenterID An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	RefCostcenterID NullableInteger `json:"refCostcenterId,omitempty,omitzero"`
+
+	// RefDate An iVvy date, "yyyy-mm-dd", or null or "" when unset.
+	//
+	// Example: 2026-05-14
+	RefDate BookingNullableDate `json:"refDate,omitempty,omitzero"`
+
+	// RefID An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	RefID      NullableInteger    `json:"refId,omitempty,omitzero"`
+	RefType    int                `json:"refType,omitempty,omitzero"`
+	TaxDetails []BookingTaxDetail `json:"taxDetails,omitempty,omitzero"`
+
+	// TotalAmount A decimal number that may be null (decodes as 0), sent as a JSON
+	// number or as a numeric string.
+	//
+	//
+	// Example: 12.5
+	TotalAmount NullableDecimal `json:"totalAmount,omitempty,omitzero"`
+
+	// TotalTaxAmount A decimal number that may be null (decodes as 0), sent as a JSON
+	// number or as a numeric string.
+	//
+	//
+	// Example: 12.5
+	TotalTaxAmount NullableDecimal `json:"totalTaxAmount,omitempty,omitzero"`
+}
+
+// BookingServiceFeeExcludedTaxIds The taxes not applied to each service fee: an empty array when there
+// are none, otherwise an object mapping a service fee id to the ids of
+// the taxes excluded from it.
+//
+// Example: {"6146":[6064]}
+type BookingServiceFeeExcludedTaxIds struct {
+	union json.RawMessage
+}
+
+// BookingServiceFeeExcludedTaxIds0 defines model for BookingServiceFeeExcludedTaxIds.0.
+type BookingServiceFeeExcludedTaxIds0 = []Integer
+
+// BookingServiceFeeExcludedTaxIds1 defines model for BookingServiceFeeExcludedTaxIds.1.
+type BookingServiceFeeExcludedTaxIds1 map[string][]Integer
+
+// BookingSession A session of a booking: a block of time in a function space.
+// getBooking sends the amounts with their discounts, surcharges and
+// taxes; getBookingSessionList sends the attendee counts, set-up and
+// signage fields, and booking when asked for.
+//
+// Example: {"amount":13.2,"beoNumbers":null,"bookingId":10960,"bookingPackageId":0,"canBeMoved":1,"cost":12,"costcenterId":4,"createdDate":"2026-02-24 01:13:39 UTC","customLayoutName":null,"endDate":"2026-05-14","endTime":"10:30:00","excludedTaxIds":[],"id":5260,"includeInPackage":false,"isSignageVisible":1,"minAttendeesGuaranteed":10,"modifiedDate":"2026-02-24 01:16:43 UTC","name":"Opening plenary","overridePax":1,"projectedSpend":[{"amount":100,"costcenterId":1,"priceMethod":1,"total":5000}],"roomHireType":1,"sessionTypeId":0,"setdownTime":null,"setupTime":null,"sfExcludedTaxIds":[],"signage":"","spaceId":3,"spaceLayout":3,"spaceVenueId":1,"startDate":"2026-05-14","startTime":"08:00:00","tariffId":1,"totalDiscount":0,"totalTaxAmount":1.2}
+type BookingSession struct {
+	// ActualAttendees An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	ActualAttendees NullableInteger `json:"actualAttendees,omitempty,omitzero"`
+
+	// AgreedAttendees An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	AgreedAttendees NullableInteger `json:"agreedAttendees,omitempty,omitzero"`
+
+	// Amount A decimal number that may be null (decodes as 0), sent as a JSON
+	// number or as a numeric string.
+	//
+	//
+	// Example: 12.5
+	Amount NullableDecimal `json:"amount,omitempty,omitzero"`
+
+	// BeoNumbers The numbers of the session's BEO documents, such as "19-1".
+	BeoNumbers []string `json:"beoNumbers,omitempty,omitzero"`
+
+	// Booking The booking of a session, sent when includeBookingDetails is true.
+	//
+	// Example: {"code":"8KC8BZNQ7C","contact":{"email":"dina@example.com","firstName":"Dina","id":21,"lastName":"Antonopoulos","phone":1233455},"name":"Leadership Summit"}
+	Booking BookingSessionBooking `json:"booking,omitempty,omitzero"`
+
+	// BookingID An integer that the server may send as a JSON number or as a string of digits.
+	BookingID Integer `json:"bookingId,omitempty,omitzero"`
+
+	// BookingPackageID An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	BookingPackageID NullableInteger `json:"bookingPackageId,omitempty,omitzero"`
+
+	// CanBeMoved A yes/no value that the venue actions send either as a JSON boolean
+	// or as the number 0 or 1.
+	//
+	//
+	// Example: 1
+	CanBeMoved BookingFlag `json:"canBeMoved,omitempty,omitzero"`
+
+	// Cost A decimal number that may be null (decodes as 0), sent as a JSON
+	// number or as a numeric string.
+	//
+	//
+	// Example: 12.5
+	Cost NullableDecimal `json:"cost,omitempty,omitzero"`
+
+	// CostAfterAdjustment A decimal number that may be null (decodes as 0), sent as a JSON
+	// number or as a numeric string.
+	//
+	//
+	// Example: 12.5
+	CostAfterAdjustment NullableDecimal `json:"costAfterAdjustment,omitempty,omitzero"`
+
+	// CostDiscount A decimal number that may be null (decodes as 0), sent as a JSON
+	// number or as a numeric string.
+	//
+	//
+	// Example: 12.5
+	CostDiscount NullableDecimal `json:"costDiscount,omitempty,omitzero"`
+
+	// CostSurcharge A decimal number that may be null (decodes as 0), sent as a JSON
+	// number or as a numeric string.
+	//
+	//
+	// Example: 12.5
+	CostSurcharge NullableDecimal `json:"costSurcharge,omitempty,omitzero"`
+
+	// CostcenterID An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	CostcenterID NullableInteger `json:"costcenterId,omitempty,omitzero"`
+
+	// CreatedDate An iVvy timestamp that may be unset: null or "" (both decode as the
+	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	CreatedDate      NullableTimestamp `json:"createdDate,omitempty,omitzero"`
+	CustomLayoutName string            `json:"customLayoutName,omitempty,omitzero"`
+
+	// Discount A decimal number that may be null (decodes as 0), sent as a JSON
+	// number or as a numeric string.
+	//
+	//
+	// Example: 12.5
+	Discount NullableDecimal `json:"discount,omitempty,omitzero"`
+
+	// EndDate An iVvy date, "yyyy-mm-dd", or null or "" when unset.
+	//
+	// Example: 2026-05-14
+	EndDate BookingNullableDate `json:"endDate,omitempty,omitzero"`
+
+	// EndTime A time of day, "hh:mm:ss" on a 24-hour clock, or null or "" when unset.
+	//
+	// Example: 09:30:00
+	EndTime        BookingNullableTimeOfDay `json:"endTime,omitempty,omitzero"`
+	ExcludedTaxIds []Integer                `json:"excludedTaxIds,omitempty,omitzero"`
+
+	// ExpectedAttendees An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	ExpectedAttendees NullableInteger `json:"expectedAttendees,omitempty,omitzero"`
+
+	// GuaranteedAttendees An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	GuaranteedAttendees NullableInteger `json:"guaranteedAttendees,omitempty,omitzero"`
+
+	// ID An integer that the server may send as a JSON number or as a string of digits.
+	ID               Integer `json:"id,omitempty,omitzero"`
+	IncludeInPackage bool    `json:"includeInPackage,omitempty,omitzero"`
+
+	// IsSignageVisible A yes/no value that the venue actions send either as a JSON boolean
+	// or as the number 0 or 1.
+	//
+	//
+	// Example: 1
+	IsSignageVisible BookingFlag `json:"isSignageVisible,omitempty,omitzero"`
+
+	// MinAttendeesGuaranteed An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	MinAttendeesGuaranteed NullableInteger `json:"minAttendeesGuaranteed,omitempty,omitzero"`
+
+	// ModifiedDate An iVvy timestamp that may be unset: null or "" (both decode as the
+	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	ModifiedDate NullableTimestamp `json:"modifiedDate,omitempty,omitzero"`
+	Name         string            `json:"name,omitempty,omitzero"`
+
+	// OverridePax A yes/no value that the venue actions send either as a JSON boolean
+	// or as the number 0 or 1.
+	//
+	//
+	// Example: 1
+	OverridePax BookingFlag `json:"overridePax,omitempty,omitzero"`
+
+	// ProjectedSpend Expected revenue by cost center. The getBooking table calls it an object; its examples send an array.
+	ProjectedSpend []BookingProjectedSpend `json:"projectedSpend,omitempty,omitzero"`
+
+	// RoomHireType An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	RoomHireType NullableInteger `json:"roomHireType,omitempty,omitzero"`
+
+	// SessionTypeID An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	SessionTypeID NullableInteger `json:"sessionTypeId,omitempty,omitzero"`
+
+	// SetAttendees An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	SetAttendees NullableInteger `json:"setAttendees,omitempty,omitzero"`
+
+	// SetdownTime An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	SetdownTime NullableInteger `json:"setdownTime,omitempty,omitzero"`
+
+	// SetupTime An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	SetupTime NullableInteger `json:"setupTime,omitempty,omitzero"`
+
+	// SfExcludedTaxIds The taxes not applied to each service fee: an empty array when there
+	// are none, otherwise an object mapping a service fee id to the ids of
+	// the taxes excluded from it.
+	//
+	//
+	// Example: {"6146":[6064]}
+	SfExcludedTaxIds BookingServiceFeeExcludedTaxIds `json:"sfExcludedTaxIds,omitempty,omitzero"`
+	Signage          string                          `json:"signage,omitempty,omitzero"`
+
+	// SpaceID An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	SpaceID NullableInteger `json:"spaceId,omitempty,omitzero"`
+
+	// SpaceLayout An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	SpaceLayout NullableInteger `json:"spaceLayout,omitempty,omitzero"`
+
+	// SpaceVenueID An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	SpaceVenueID NullableInteger `json:"spaceVenueId,omitempty,omitzero"`
+
+	// StartDate An iVvy date, "yyyy-mm-dd", or null or "" when unset.
+	//
+	// Example: 2026-05-14
+	StartDate BookingNullableDate `json:"startDate,omitempty,omitzero"`
+
+	// StartTime A time of day, "hh:mm:ss" on a 24-hour clock, or null or "" when unset.
+	//
+	// Example: 09:30:00
+	StartTime BookingNullableTimeOfDay `json:"startTime,omitempty,omitzero"`
+
+	// TariffID An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	TariffID   NullableInteger    `json:"tariffId,omitempty,omitzero"`
+	TaxDetails []BookingTaxDetail `json:"taxDetails,omitempty,omitzero"`
+
+	// TotalAmount A decimal number that may be null (decodes as 0), sent as a JSON
+	// number or as a numeric string.
+	//
+	//
+	// Example: 12.5
+	TotalAmount NullableDecimal `json:"totalAmount,omitempty,omitzero"`
+
+	// TotalAttendees An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	TotalAttendees NullableInteger `json:"totalAttendees,omitempty,omitzero"`
+
+	// TotalDiscount A decimal number that may be null (decodes as 0), sent as a JSON
+	// number or as a numeric string.
+	//
+	//
+	// Example: 12.5
+	TotalDiscount NullableDecimal `json:"totalDiscount,omitempty,omitzero"`
+
+	// TotalSurcharge A decimal number that may be null (decodes as 0), sent as a JSON
+	// number or as a numeric string.
+	//
+	//
+	// Example: 12.5
+	TotalSurcharge NullableDecimal `json:"totalSurcharge,omitempty,omitzero"`
+
+	// TotalTaxAmount A decimal number that may be null (decodes as 0), sent as a JSON
+	// number or as a numeric string.
+	//
+	//
+	// Example: 12.5
+	TotalTaxAmount NullableDecimal `json:"totalTaxAmount,omitempty,omitzero"`
+}
+
+// BookingSessionBeverageItemInput A beverage item to put in a session's beverage package.
+//
+// Example: {"itemId":31,"quantity":1}
+type BookingSessionBeverageItemInput struct {
+	ItemID int64 `json:"itemId"`
+
+	// Name The setup's name when omitted.
+	Name *string `json:"name,omitempty"`
+
+	// Price The price of an optional item.
+	Price *float64 `json:"price,omitempty"`
+
+	// Quantity The setup's quantity when omitted.
+	Quantity *int `json:"quantity,omitempty"`
+}
+
+// BookingSessionBooking The booking of a session, sent when includeBookingDetails is true.
+//
+// Example: {"code":"8KC8BZNQ7C","contact":{"email":"dina@example.com","firstName":"Dina","id":21,"lastName":"Antonopoulos","phone":1233455},"name":"Leadership Summit"}
+type BookingSessionBooking struct {
+	Code string `json:"code,omitempty,omitzero"`
+
+	// Contact The contact of a booking, or its agent's contact.
+	//
+	// Example: {"email":"mia.chen@example.com","firstName":"Mia","id":3,"lastName":"Chen","phone":"+61 400 123 456"}
+	Contact BookingContact `json:"contact,omitempty,omitzero"`
+	Name    string         `json:"name,omitempty,omitzero"`
+}
+
+// BookingSessionCollection A page of booking sessions.
+//
+// Example: {"meta":{"count":1,"perPage":1,"start":0,"totalResults":1550},"results":[{"bookingId":10960,"canBeMoved":1,"cost":12,"endDate":"2026-05-14","endTime":"10:30:00","id":5260,"includeInPackage":false,"name":"Opening plenary","sfExcludedTaxIds":{"6146":[6064]},"spaceId":3,"startDate":"2026-05-14","startTime":"08:00:00"}]}
+type BookingSessionCollection struct {
+	// Meta Paging facts of a collection; any key may be absent.
+	Meta    CollectionMeta   `json:"meta,omitempty,omitzero"`
+	Results []BookingSession `json:"results"`
+}
+
+// BookingSessionMenu A menu of a booking session, with its items.
+//
+// Example: {"_translations_":{"en_US":{"name":"Working lunch"}},"bookingId":"313","bookingPackageId":null,"cost":18,"costcenterId":1,"createdDate":"2026-03-24 06:11:07 UTC","endTime":null,"excludedTaxIds":[],"id":"495","includeInPackage":false,"items":[{"_type":"item","id":58,"isOptional":0,"itemCost":2,"name":"Caesar salad","price":2,"quantity":2,"servingTime":null}],"menuId":"15","menuVenueId":"1","minAttendeesGuaranteed":10,"modifiedDate":"2026-03-28 00:48:01 UTC","name":"Working lunch","sameAsSessionTime":false,"sessionId":"519","sortOrder":2,"startTime":null,"venueId":"1"}
+type BookingSessionMenu struct {
+	// UnderscoreTranslations The menu's texts by locale, such as "en_US".
+	UnderscoreTranslations map[string]BookingMenuTranslation `json:"_translations_,omitempty,omitzero"`
+
+	// BookingID An integer that the server may send as a JSON number or as a string of digits.
+	BookingID Integer `json:"bookingId,omitempty,omitzero"`
+
+	// BookingPackageID An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	BookingPackageID NullableInteger `json:"bookingPackageId,omitempty,omitzero"`
+
+	// Cost A decimal number that may be null (decodes as 0), sent as a JSON
+	// number or as a numeric string.
+	//
+	//
+	// Example: 12.5
+	Cost NullableDecimal `json:"cost,omitempty,omitzero"`
+
+	// CostcenterID An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	CostcenterID NullableInteger `json:"costcenterId,omitempty,omitzero"`
+
+	// Costcenters The cost per person by cost center, for menus priced that way.
+	Costcenters []BookingMenuCostcenter `json:"costcenters,omitempty,omitzero"`
+
+	// CreatedDate An iVvy timestamp that may be unset: null or "" (both decode as the
+	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	CreatedDate NullableTimestamp `json:"createdDate,omitempty,omitzero"`
+
+	// EndTime A time of day, "hh:mm:ss" on a 24-hour clock, or null or "" when unset.
+	//
+	// Example: 09:30:00
+	EndTime        BookingNullableTimeOfDay `json:"endTime,omitempty,omitzero"`
+	ExcludedTaxIds []Integer                `json:"excludedTaxIds,omitempty,omitzero"`
+
+	// ID An integer that the server may send as a JSON number or as a string of digits.
+	ID               Integer                  `json:"id,omitempty,omitzero"`
+	IncludeInPackage bool                     `json:"includeInPackage,omitempty,omitzero"`
+	Items            []BookingSessionMenuItem `json:"items,omitempty,omitzero"`
+
+	// MenuID An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	MenuID NullableInteger `json:"menuId,omitempty,omitzero"`
+
+	// MenuVenueID An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	MenuVenueID NullableInteger `json:"menuVenueId,omitempty,omitzero"`
+
+	// MinAttendeesGuaranteed An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	MinAttendeesGuaranteed NullableInteger `json:"minAttendeesGuaranteed,omitempty,omitzero"`
+
+	// ModifiedDate An iVvy timestamp that may be unset: null or "" (both decode as the
+	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	ModifiedDate      NullableTimestamp `json:"modifiedDate,omitempty,omitzero"`
+	Name              string            `json:"name,omitempty,omitzero"`
+	SameAsSessionTime bool              `json:"sameAsSessionTime,omitempty,omitzero"`
+
+	// SessionID An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	SessionID NullableInteger `json:"sessionId,omitempty,omitzero"`
+
+	// SortOrder An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	SortOrder NullableInteger `json:"sortOrder,omitempty,omitzero"`
+
+	// StartTime A time of day, "hh:mm:ss" on a 24-hour clock, or null or "" when unset.
+	//
+	// Example: 09:30:00
+	StartTime BookingNullableTimeOfDay `json:"startTime,omitempty,omitzero"`
+
+	// VenueID An integer that the server may send as a JSON number or as a string of digits.
+	VenueID Integer `json:"venueId,omitempty,omitzero"`
+}
+
+// BookingSessionMenuCollection A page of booking session menus.
+//
+// Example: {"meta":{"count":1,"perPage":100,"start":0,"totalResults":1},"results":[{"bookingId":313,"cost":18,"id":495,"items":[],"name":"Working lunch","sessionId":519,"venueId":1}]}
+type BookingSessionMenuCollection struct {
+	// Meta Paging facts of a collection; any key may be absent.
+	Meta    CollectionMeta       `json:"meta,omitempty,omitzero"`
+	Results []BookingSessionMenu `json:"results"`
+}
+
+// BookingSessionMenuItem An entry of a session menu: a menu item (_type "item") or a group
+// of items to choose from, with its own items.
+//
+// Example: {"_type":"item","description":"","id":58,"isOptional":0,"itemCost":2,"name":"Caesar salad","price":2,"quantity":2,"servingTime":null}
+type BookingSessionMenuItem struct {
+	// UnderscoreType What the entry is, "item" for a menu item.
+	UnderscoreType string `json:"_type,omitempty,omitzero"`
+	Description    string `json:"description,omitempty,omitzero"`
+
+	// ID An integer that the server may send as a JSON number or as a string of digits.
+	ID Integer `json:"id,omitempty,omitzero"`
+
+	// IsOptional A yes/no value that the venue actions send either as a JSON boolean
+	// or as the number 0 or 1.
+	//
+	//
+	// Example: 1
+	IsOptional BookingFlag `json:"isOptional,omitempty,omitzero"`
+
+	// ItemCost A decimal number that may be null (decodes as 0), sent as a JSON
+	// number or as a numeric string.
+	//
+	//
+	// Example: 12.5
+	ItemCost NullableDecimal `json:"itemCost,omitempty,omitzero"`
+
+	// Items The items of a group.
+	Items []BookingSessionMenuItem `json:"items,omitempty,omitzero"`
+
+	// MarketplaceName Groups only.
+	MarketplaceName string `json:"marketplaceName,omitempty,omitzero"`
+
+	// MaxSelection An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	MaxSelection NullableInteger `json:"maxSelection,omitempty,omitzero"`
+
+	// MinSelection An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	MinSelection NullableInteger `json:"minSelection,omitempty,omitzero"`
+	Name         string          `json:"name,omitempty,omitzero"`
+
+	// Price A decimal number that may be null (decodes as 0), sent as a JSON
+	// number or as a numeric string.
+	//
+	//
+	// Example: 12.5
+	Price NullableDecimal `json:"price,omitempty,omitzero"`
+
+	// Quantity An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	Quantity NullableInteger `json:"quantity,omitempty,omitzero"`
+
+	// ServingTime A time of day, "hh:mm:ss" on a 24-hour clock, or null or "" when unset.
+	//
+	// Example: 09:30:00
+	ServingTime BookingNullableTimeOfDay `json:"servingTime,omitempty,omitzero"`
+}
+
+// BookingSessionMenuItemInput A menu item to put on a session menu.
+//
+// Example: {"itemId":58,"quantity":2,"servingTime":"12:30:00"}
+type BookingSessionMenuItemInput struct {
+	ItemID int64 `json:"itemId"`
+
+	// Name The setup's name when omitted.
+	Name *string `json:"name,omitempty"`
+
+	// Price The price of an optional item.
+	Price *float64 `json:"price,omitempty"`
+
+	// Quantity The setup's quantity when omitted.
+	Quantity *int `json:"quantity,omitempty"`
+
+	// ServingTime A time of day, "hh:mm:ss" on a 24-hour clock.
+	//
+	// Example: 09:30:00
+	ServingTime *BookingTimeOfDay `json:"servingTime,omitempty"`
+}
+
+// BookingTax A tax or service fee applied to a booking. type: tax or service fee
+// (codes of the venue's tax list); amountType: 1 a percentage, 2 an
+// amount; appliesTo and unitType: codes of the venue's tax list.
+//
+// Example: {"amount":10,"amountType":1,"appliesTo":1,"bookingId":2,"calculateExclusively":false,"costcenterIds":[1,2],"excludedTaxIds":[],"id":648,"name":"GST","taxIds":[],"type":1,"unitType":1,"venueId":1,"venueTaxId":1}
+type BookingTax struct {
+	// Amount A decimal number that may be null (decodes as 0), sent as a JSON
+	// number or as a numeric string.
+	//
+	//
+	// Example: 12.5
+	Amount     NullableDecimal `json:"amount,omitempty,omitzero"`
+	AmountType int             `json:"amountType,omitempty,omitzero"`
+	AppliesTo  int             `json:"appliesTo,omitempty,omitzero"`
+
+	// BookingID An integer that the server may send as a JSON number or as a string of digits.
+	BookingID Integer `json:"bookingId,omitempty,omitzero"`
+
+	// CalculateExclusively When true the tax shows only in cost center, booking and invoice totals, not in line items.
+	CalculateExclusively bool `json:"calculateExclusively,omitempty,omitzero"`
+
+	// CostcenterIds The cost centers the tax applies to.
+	CostcenterIds  []Integer `json:"costcenterIds,omitempty,omitzero"`
+	ExcludedTaxIds []Integer `json:"excludedTaxIds,omitempty,omitzero"`
+
+	// ID An integer that the server may send as a JSON number or as a string of digits.
+	ID   Integer `json:"id"`
+	Name string  `json:"name,omitempty,omitzero"`
+
+	// TaxIds The taxes charged on a service fee's amount.
+	TaxIds   []Integer `json:"taxIds,omitempty,omitzero"`
+	Type     int       `json:"type,omitempty,omitzero"`
+	UnitType int       `json:"unitType,omitempty,omitzero"`
+
+	// VenueID An integer that the server may send as a JSON number or as a string of digits.
+	VenueID Integer `json:"venueId,omitempty,omitzero"`
+
+	// VenueTaxID An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	VenueTaxID NullableInteger `json:"venueTaxId,omitempty,omitzero"`
+}
+
+// BookingTaxCollection A page of booking taxes.
+//
+// Example: {"meta":{"count":1,"perPage":10,"start":0,"totalResults":1},"results":[{"amount":10,"amountType":1,"bookingId":2,"id":648,"name":"GST","type":1,"venueId":1}]}
+type BookingTaxCollection struct {
+	// Meta Paging facts of a collection; any key may be absent.
+	Meta    CollectionMeta `json:"meta,omitempty,omitzero"`
+	Results []BookingTax   `json:"results"`
+}
+
+// BookingTaxDetail One tax applied to an amount.
+//
+// Example: {"id":1,"rateAmount":0,"rateAmountType":0,"rateId":0,"tax":27.272727}
+type BookingTaxDetail struct {
+	// ID An integer that the server may send as a JSON number or as a string of digits.
+	ID Integer `json:"id,omitempty,omitzero"`
+
+	// RateAmount A decimal number that may be null (decodes as 0), sent as a JSON
+	// number or as a numeric string.
+	//
+	//
+	// Example: 12.5
+	RateAmount NullableDecimal `json:"rateAmount,omitempty,omitzero"`
+
+	// RateAmountType 1 a percentage, 2 an amount (0 when no rate overrides the default).
+	RateAmountType int `json:"rateAmountType,omitempty,omitzero"`
+
+	// RateID An integer that the server may send as a JSON number or as a string of digits.
+	RateID Integer `json:"rateId,omitempty,omitzero"`
+
+	// Tax A decimal number that may be null (decodes as 0), sent as a JSON
+	// number or as a numeric string.
+	//
+	//
+	// Example: 12.5
+	Tax NullableDecimal `json:"tax,omitempty,omitzero"`
+}
+
+// BookingTimeOfDay A time of day, "hh:mm:ss" on a 24-hour clock.
+//
+// Example: 09:30:00
+type BookingTimeOfDay = string
+
+// BookingUser An account user on a booking (its sales person or its coordinator).
+//
+// Example: {"email":"jack.smith@example.com","firstName":"Jack","id":1,"lastName":"Smith","phone":61482154689}
+type BookingUser struct {
+	Email     string `json:"email,omitempty,omitzero"`
+	FirstName string `json:"firstName,omitempty,omitzero"`
+
+	// ID An integer that the server may send as a JSON number or as a string of digits.
+	ID       Integer `json:"id,omitempty,omitzero"`
+	LastName string  `json:"lastName,omitempty,omitzero"`
+
+	// Phone A phone number; some answers send it as a JSON number.
+	//
+	// Example: +61 7 3000 1234
+	Phone BookingPhone `json:"phone,omitempty,omitzero"`
+}
+
+// CancelBookingRoomReservationRequest Example: {"bookingId":4248,"id":3241,"venueId":131}
+type CancelBookingRoomReservationRequest struct {
+	BookingID int64 `json:"bookingId"`
+
+	// ID The room reservation.
+	ID int64 `json:"id"`
+
+	// RoomID One room of the reservation; use roomIds instead.
+	// Deprecated: this property has been marked as deprecated upstream, but no `x-deprecated-reason` was set
+	RoomID *int64 `json:"roomId,omitempty"`
+
+	// RoomIds Only these rooms of the reservation.
+	RoomIds *[]int64 `json:"roomIds,omitempty"`
+	VenueID int64    `json:"venueId"`
+}
+
+// ChangeBookingStatusRequest Example: {"convertedClosedDate":"2026-03-02","convertedStageId":12,"currentStatus":2,"id":1234,"venueId":1}
+type ChangeBookingStatusRequest struct {
+	// CancelClosedDate An iVvy date, "yyyy-mm-dd".
+	//
+	// Example: 2026-05-14
+	CancelClosedDate *BookingDate `json:"cancelClosedDate,omitempty"`
+
+	// CancelLostToCompetition How the booking was lost to a competitor.
+	CancelLostToCompetition *string `json:"cancelLostToCompetition,omitempty"`
+
+	// CancelReasonID A reason of cancelStageId (quotes) or of the cancelled stage (bookings).
+	CancelReasonID *int64 `json:"cancelReasonId,omitempty"`
+
+	// CancelStageID The opportunity stage to set when a quote is cancelled.
+	CancelStageID *int64 `json:"cancelStageId,omitempty"`
+
+	// ChangedByUserID Who made the change; the key's user when omitted.
+	ChangedByUserID *int64 `json:"changedByUserId,omitempty"`
+
+	// ConvertedClosedDate An iVvy date, "yyyy-mm-dd".
+	//
+	// Example: 2026-05-14
+	ConvertedClosedDate *BookingDate `json:"convertedClosedDate,omitempty"`
+
+	// ConvertedStageID The opportunity stage to set; needed for every new status but cancelled.
+	ConvertedStageID       *int64 `json:"convertedStageId,omitempty"`
+	ConvertedStageReasonID *int64 `json:"convertedStageReasonId,omitempty"`
+
+	// CurrentStatus The new status, 1 prospective, 2 tentative, 3 confirmed, 4 cancelled, 9 prospective hold.
+	CurrentStatus int `json:"currentStatus"`
+
+	// ID The booking.
+	ID int64 `json:"id"`
+
+	// MarketplaceStageReasonType The reason sent to the booker when the opportunity is regretted
+	// (needed for the regretted stage): 1 accommodation unavailable, 2
+	// accommodation too small, 3 event space unavailable, 4 event space
+	// too small, 5 event space too big, 6 facilities not suitable, 7 no
+	// reason given.
+	MarketplaceStageReasonType *int  `json:"marketplaceStageReasonType,omitempty"`
+	VenueID                    int64 `json:"venueId"`
+}
+
+// ChangeStatusOfBookingRoomReservationRequest Example: {"bookingId":4248,"id":3241,"status":4,"venueId":131}
+type ChangeStatusOfBookingRoomReservationRequest struct {
+	BookingID int64 `json:"bookingId"`
+
+	// ID The room reservation.
+	ID int64 `json:"id"`
+
+	// RoomIds Only these rooms of the reservation.
+	RoomIds *[]int64 `json:"roomIds,omitempty"`
+
+	// Status The new status; the action accepts only 4 (checked in) and 5 (checked out).
+	Status  int   `json:"status"`
+	VenueID int64 `json:"venueId"`
+}
+
 // CollectionMeta Paging facts of a collection; any key may be absent.
 type CollectionMeta struct {
 	// Count Number of objects in this page.
@@ -320,12 +4262,355 @@ type CollectionMeta struct {
 	TotalResults *int `json:"totalResults,omitempty"`
 }
 
+// Company A company. Commissions: the reference pages name the amounts
+// commissionSpace, commissionFoodValue, commissionBeverageValue,
+// commissionAudioVisualValue and commissionAccommodationValue, the
+// getCompany example uses commissionRoomHireValue, and company
+// notifications send commissionFood, commissionBeverage,
+// commissionAudioVisual and commissionAccommodation; all are accepted.
+// The matching *Type fields say how the amount is meant (codes such as
+// 1 and 2, or a currency code in the getCompany example). The company
+// hierarchy is a nested set: parentCompanyId, leftValue, rightValue,
+// depth and rootId.
+//
+// Example: {"address":{"city":"Gold Coast","countryCode":"AU","line1":"Street Number","line2":"Street Name","line3":"","line4":"","postalCode":"4227","stateCode":"QLD"},"businessName":"Test","businessNumber":"1234586","commissionFood":"10","commissionFoodType":"2","commissionSpace":20,"commissionSpaceType":2,"customFields":[{"displayName":"Birth Date","fieldId":5,"value":"1985-03-17 23:00:00 UTC"}],"depth":0,"email":"company@test.com","externalId":"CRM-77","externalUrls":[{"label":"CRM","ref":"crm","url":"https://crm.example.com/companies/77"}],"fax":"0455550125","iataNumber":"123456789","id":"25146","industry":{"id":369,"name":"Banking"},"isAgent":1,"leftValue":1,"modifiedDate":"2025-10-01 02:03:04 UTC","otherPhone":"123456789","parentCompanyId":0,"phone":"0455550000","primaryAccountManager":{"email":"grace@example.com","firstName":"Grace","id":50476,"lastName":"Hopper"},"primaryContact":{"email":"ada@example.com","firstName":"Ada","id":7474181,"lastName":"Lovelace","phone":"0455550000"},"rightValue":2,"rootId":25146,"secondaryAccountManager":null,"tradingName":"Test Trading","website":"www.test.com"}
+type Company struct {
+	// Address A postal address as the invoice, partner and company actions send it.
+	// Lines and postal codes that look numeric may arrive as numbers.
+	//
+	//
+	// Example: {"city":"Varsity Lakes","countryCode":"AU","countryName":null,"line1":"2 Boston Court","line2":"","line3":"","line4":"","postalCode":4227,"stateCode":"QLD","stateName":null}
+	Address      AcctAddress `json:"address,omitempty,omitzero"`
+	BusinessName string      `json:"businessName,omitempty,omitzero"`
+
+	// BusinessNumber A text value that the server sends as a JSON string, or as a number
+	// when the text is numeric (postal codes, phone numbers, receipt and
+	// business numbers, codes). null when unset.
+	//
+	//
+	// Example: 4227
+	BusinessNumber AcctText `json:"businessNumber,omitempty,omitzero"`
+
+	// CommissionAccommodation A decimal number that may be null (decodes as 0), sent as a JSON
+	// number or as a numeric string.
+	//
+	//
+	// Example: 12.5
+	CommissionAccommodation NullableDecimal `json:"commissionAccommodation,omitempty,omitzero"`
+
+	// CommissionAccommodationType A text value that the server sends as a JSON string, or as a number
+	// when the text is numeric (postal codes, phone numbers, receipt and
+	// business numbers, codes). null when unset.
+	//
+	//
+	// Example: 4227
+	CommissionAccommodationType AcctText `json:"commissionAccommodationType,omitempty,omitzero"`
+
+	// CommissionAccommodationValue A decimal number that may be null (decodes as 0), sent as a JSON
+	// number or as a numeric string.
+	//
+	//
+	// Example: 12.5
+	CommissionAccommodationValue NullableDecimal `json:"commissionAccommodationValue,omitempty,omitzero"`
+
+	// CommissionAudioVisual A decimal number that may be null (decodes as 0), sent as a JSON
+	// number or as a numeric string.
+	//
+	//
+	// Example: 12.5
+	CommissionAudioVisual NullableDecimal `json:"commissionAudioVisual,omitempty,omitzero"`
+
+	// CommissionAudioVisualType A text value that the server sends as a JSON string, or as a number
+	// when the text is numeric (postal codes, phone numbers, receipt and
+	// business numbers, codes). null when unset.
+	//
+	//
+	// Example: 4227
+	CommissionAudioVisualType AcctText `json:"commissionAudioVisualType,omitempty,omitzero"`
+
+	// CommissionAudioVisualValue A decimal number that may be null (decodes as 0), sent as a JSON
+	// number or as a numeric string.
+	//
+	//
+	// Example: 12.5
+	CommissionAudioVisualValue NullableDecimal `json:"commissionAudioVisualValue,omitempty,omitzero"`
+
+	// CommissionBeverage A decimal number that may be null (decodes as 0), sent as a JSON
+	// number or as a numeric string.
+	//
+	//
+	// Example: 12.5
+	CommissionBeverage NullableDecimal `json:"commissionBeverage,omitempty,omitzero"`
+
+	// CommissionBeverageType A text value that the server sends as a JSON string, or as a number
+	// when the text is numeric (postal codes, phone numbers, receipt and
+	// business numbers, codes). null when unset.
+	//
+	//
+	// Example: 4227
+	CommissionBeverageType AcctText `json:"commissionBeverageType,omitempty,omitzero"`
+
+	// CommissionBeverageValue A decimal number that may be null (decodes as 0), sent as a JSON
+	// number or as a numeric string.
+	//
+	//
+	// Example: 12.5
+	CommissionBeverageValue NullableDecimal `json:"commissionBeverageValue,omitempty,omitzero"`
+
+	// CommissionFood A decimal number that may be null (decodes as 0), sent as a JSON
+	// number or as a numeric string.
+	//
+	//
+	// Example: 12.5
+	CommissionFood NullableDecimal `json:"commissionFood,omitempty,omitzero"`
+
+	// CommissionFoodType A text value that the server sends as a JSON string, or as a number
+	// when the text is numeric (postal codes, phone numbers, receipt and
+	// business numbers, codes). null when unset.
+	//
+	//
+	// Example: 4227
+	CommissionFoodType AcctText `json:"commissionFoodType,omitempty,omitzero"`
+
+	// CommissionFoodValue A decimal number that may be null (decodes as 0), sent as a JSON
+	// number or as a numeric string.
+	//
+	//
+	// Example: 12.5
+	CommissionFoodValue NullableDecimal `json:"commissionFoodValue,omitempty,omitzero"`
+
+	// CommissionRoomHireType A text value that the server sends as a JSON string, or as a number
+	// when the text is numeric (postal codes, phone numbers, receipt and
+	// business numbers, codes). null when unset.
+	//
+	//
+	// Example: 4227
+	CommissionRoomHireType AcctText `json:"commissionRoomHireType,omitempty,omitzero"`
+
+	// CommissionRoomHireValue A decimal number that may be null (decodes as 0), sent as a JSON
+	// number or as a numeric string.
+	//
+	//
+	// Example: 12.5
+	CommissionRoomHireValue NullableDecimal `json:"commissionRoomHireValue,omitempty,omitzero"`
+
+	// CommissionSpace A decimal number that may be null (decodes as 0), sent as a JSON
+	// number or as a numeric string.
+	//
+	//
+	// Example: 12.5
+	CommissionSpace NullableDecimal `json:"commissionSpace,omitempty,omitzero"`
+
+	// CommissionSpaceType A text value that the server sends as a JSON string, or as a number
+	// when the text is numeric (postal codes, phone numbers, receipt and
+	// business numbers, codes). null when unset.
+	//
+	//
+	// Example: 4227
+	CommissionSpaceType AcctText             `json:"commissionSpaceType,omitempty,omitzero"`
+	CustomFields        []ContactCustomField `json:"customFields,omitempty,omitzero"`
+
+	// Depth An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	Depth NullableInteger `json:"depth,omitempty,omitzero"`
+	Email string          `json:"email,omitempty,omitzero"`
+
+	// ExternalID The company's id in another system.
+	ExternalID   string        `json:"externalId,omitempty,omitzero"`
+	ExternalUrls []ExternalURL `json:"externalUrls,omitempty,omitzero"`
+
+	// Fax A text value that the server sends as a JSON string, or as a number
+	// when the text is numeric (postal codes, phone numbers, receipt and
+	// business numbers, codes). null when unset.
+	//
+	//
+	// Example: 4227
+	Fax AcctText `json:"fax,omitempty,omitzero"`
+
+	// IataNumber A text value that the server sends as a JSON string, or as a number
+	// when the text is numeric (postal codes, phone numbers, receipt and
+	// business numbers, codes). null when unset.
+	//
+	//
+	// Example: 4227
+	IataNumber AcctText `json:"iataNumber,omitempty,omitzero"`
+
+	// ID An integer that the server may send as a JSON number or as a string of digits.
+	ID Integer `json:"id"`
+
+	// Industry Example: {"id":369,"name":"Banking"}
+	Industry CompanyIndustry `json:"industry,omitempty,omitzero"`
+
+	// IsAgent An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	IsAgent NullableInteger `json:"isAgent,omitempty,omitzero"`
+
+	// LeftValue An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	LeftValue NullableInteger `json:"leftValue,omitempty,omitzero"`
+
+	// ModifiedDate An iVvy timestamp that may be unset: null or "" (both decode as the
+	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	ModifiedDate NullableTimestamp `json:"modifiedDate,omitempty,omitzero"`
+
+	// OtherPhone A text value that the server sends as a JSON string, or as a number
+	// when the text is numeric (postal codes, phone numbers, receipt and
+	// business numbers, codes). null when unset.
+	//
+	//
+	// Example: 4227
+	OtherPhone AcctText `json:"otherPhone,omitempty,omitzero"`
+
+	// ParentCompanyID An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	ParentCompanyID NullableInteger `json:"parentCompanyId,omitempty,omitzero"`
+
+	// Phone A text value that the server sends as a JSON string, or as a number
+	// when the text is numeric (postal codes, phone numbers, receipt and
+	// business numbers, codes). null when unset.
+	//
+	//
+	// Example: 4227
+	Phone AcctText `json:"phone,omitempty,omitzero"`
+
+	// PrimaryAccountManager A user who manages the company's account.
+	//
+	// Example: {"email":"grace@example.com","firstName":"Grace","id":50476,"lastName":"Hopper"}
+	PrimaryAccountManager CompanyAccountManager `json:"primaryAccountManager,omitempty,omitzero"`
+
+	// PrimaryContact The company's main contact person.
+	//
+	// Example: {"email":"ada@example.com","firstName":"Ada","id":7474181,"lastName":"Lovelace","phone":"078 0895 8308"}
+	PrimaryContact CompanyPrimaryContact `json:"primaryContact,omitempty,omitzero"`
+
+	// RightValue An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	RightValue NullableInteger `json:"rightValue,omitempty,omitzero"`
+
+	// RootID An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	RootID NullableInteger `json:"rootId,omitempty,omitzero"`
+
+	// SecondaryAccountManager A user who manages the company's account.
+	//
+	// Example: {"email":"grace@example.com","firstName":"Grace","id":50476,"lastName":"Hopper"}
+	SecondaryAccountManager CompanyAccountManager `json:"secondaryAccountManager,omitempty,omitzero"`
+	TradingName             string                `json:"tradingName,omitempty,omitzero"`
+	Website                 string                `json:"website,omitempty,omitzero"`
+}
+
+// CompanyAccountManager A user who manages the company's account.
+//
+// Example: {"email":"grace@example.com","firstName":"Grace","id":50476,"lastName":"Hopper"}
+type CompanyAccountManager struct {
+	Email     string `json:"email,omitempty,omitzero"`
+	FirstName string `json:"firstName,omitempty,omitzero"`
+
+	// ID An integer that the server may send as a JSON number or as a string of digits.
+	ID       Integer `json:"id,omitempty,omitzero"`
+	LastName string  `json:"lastName,omitempty,omitzero"`
+}
+
+// CompanyCollection Example: {"meta":{"count":1,"perPage":100,"start":0,"totalResults":1},"results":[{"address":{"city":"","countryCode":"AU","line1":"","line2":"","line3":"","line4":"","postalCode":"","stateCode":""},"businessName":"Example Pty Ltd","businessNumber":"ABN123","commissionSpace":null,"commissionSpaceType":null,"customFields":[{"displayName":"Region","fieldId":64,"value":""}],"depth":0,"email":"","externalId":null,"fax":"","iataNumber":null,"id":60825,"industry":{"id":369,"name":"Banking"},"isAgent":0,"leftValue":1,"modifiedDate":"2024-03-11 00:00:44 UTC","otherPhone":"","parentCompanyId":0,"phone":"","primaryAccountManager":{"email":"grace@example.com","firstName":"Grace","id":50476,"lastName":"Hopper"},"primaryContact":{"email":"ada@example.com","firstName":"Ada","id":7474181,"lastName":"Lovelace","phone":"078 0895 8308"},"rightValue":2,"rootId":60825,"secondaryAccountManager":null,"tradingName":"Example","website":""}]}
+type CompanyCollection struct {
+	// Meta Paging facts of a collection; any key may be absent.
+	Meta    CollectionMeta `json:"meta,omitempty,omitzero"`
+	Results []Company      `json:"results"`
+}
+
+// CompanyIndustry Example: {"id":369,"name":"Banking"}
+type CompanyIndustry struct {
+	// ID An integer that the server may send as a JSON number or as a string of digits.
+	ID   Integer `json:"id,omitempty,omitzero"`
+	Name string  `json:"name,omitempty,omitzero"`
+}
+
+// CompanyListFilter The filter of getCompanyList: the keys below, and any other field
+// name with the modifiers described under Filter.
+//
+// Example: {"venueId":1459}
+type CompanyListFilter struct {
+	// FromModifiedDate An iVvy timestamp, "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC" suffix.
+	FromModifiedDate *Timestamp `json:"fromModifiedDate,omitempty"`
+
+	// ToModifiedDate An iVvy timestamp, "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC" suffix.
+	ToModifiedDate       *Timestamp             `json:"toModifiedDate,omitempty"`
+	VenueGroupID         *int64                 `json:"venueGroupId,omitempty"`
+	VenueID              *int64                 `json:"venueId,omitempty"`
+	AdditionalProperties map[string]interface{} `json:"-"`
+}
+
+// CompanyNote A note on a company.
+//
+// Example: {"companyId":4,"createdByUserId":1,"createdDate":"2022-06-12 06:06:03 UTC","id":2,"modifiedDate":"2022-07-13 01:32:10","noteText":"\u003cp\u003eInvoices go to accounts payable.\u003c/p\u003e\n"}
+type CompanyNote struct {
+	// CompanyID An integer that the server may send as a JSON number or as a string of digits.
+	CompanyID Integer `json:"companyId,omitempty,omitzero"`
+
+	// CreatedByUserID An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	CreatedByUserID NullableInteger `json:"createdByUserId,omitempty,omitzero"`
+
+	// CreatedDate An iVvy timestamp that may be unset: null or "" (both decode as the
+	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	CreatedDate NullableTimestamp `json:"createdDate,omitempty,omitzero"`
+
+	// ID An integer that the server may send as a JSON number or as a string of digits.
+	ID Integer `json:"id"`
+
+	// ModifiedDate An iVvy timestamp that may be unset: null or "" (both decode as the
+	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	ModifiedDate NullableTimestamp `json:"modifiedDate,omitempty,omitzero"`
+
+	// NoteText HTML.
+	NoteText string `json:"noteText,omitempty,omitzero"`
+}
+
+// CompanyNoteCollection Example: {"meta":{"count":1,"perPage":50,"start":0,"totalResults":1},"results":[{"companyId":4,"createdByUserId":1,"createdDate":"2022-06-12 06:06:03 UTC","id":2,"modifiedDate":"2022-07-13 01:32:10","noteText":"\u003cp\u003eInvoices go to accounts payable.\u003c/p\u003e\n"}]}
+type CompanyNoteCollection struct {
+	// Meta Paging facts of a collection; any key may be absent.
+	Meta    CollectionMeta `json:"meta,omitempty,omitzero"`
+	Results []CompanyNote  `json:"results"`
+}
+
+// CompanyPrimaryContact The company's main contact person.
+//
+// Example: {"email":"ada@example.com","firstName":"Ada","id":7474181,"lastName":"Lovelace","phone":"078 0895 8308"}
+type CompanyPrimaryContact struct {
+	Email     string `json:"email,omitempty,omitzero"`
+	FirstName string `json:"firstName,omitempty,omitzero"`
+
+	// ID An integer that the server may send as a JSON number or as a string of digits.
+	ID       Integer `json:"id,omitempty,omitzero"`
+	LastName string  `json:"lastName,omitempty,omitzero"`
+
+	// Phone A text value that the server sends as a JSON string, or as a number
+	// when the text is numeric (postal codes, phone numbers, receipt and
+	// business numbers, codes). null when unset.
+	//
+	//
+	// Example: 4227
+	Phone AcctText `json:"phone,omitempty,omitzero"`
+}
+
 // CompanySummary defines model for CompanySummary.
 type CompanySummary struct {
 	BusinessName string `json:"businessName,omitempty,omitzero"`
 
 	// ID An integer that the server may send as a JSON number or as a string of digits.
 	ID Integer `json:"id,omitempty,omitzero"`
+}
+
+// ConfirmBookingRoomReservationRequest Example: {"bookingId":4248,"id":3241,"roomIds":[123],"venueId":131}
+type ConfirmBookingRoomReservationRequest struct {
+	BookingID int64 `json:"bookingId"`
+
+	// ID The room reservation.
+	ID int64 `json:"id"`
+
+	// RoomIds Only these rooms of the reservation.
+	RoomIds *[]int64 `json:"roomIds,omitempty"`
+	VenueID int64    `json:"venueId"`
 }
 
 // Contact A contact. getContact also sends status, smsStatus, eventInvitations,
@@ -378,8 +4663,8 @@ type ContactCustomField struct {
 	// FieldID An integer that the server may send as a JSON number or as a string of digits.
 	FieldID Integer `json:"fieldId,omitempty,omitzero"`
 
-	// Value The field's value; its JSON type depends on the field.
-	Value interface{} `json:"value,omitempty,omitzero"`
+	// Value The field's value; its JSON type depends on the field, null when unset (file fields).
+	Value any `json:"value,omitempty,omitzero"`
 }
 
 // ContactCustomFieldValue defines model for ContactCustomFieldValue.
@@ -488,6 +4773,56 @@ type ContactListFilter struct {
 	AdditionalProperties map[string]interface{} `json:"-"`
 }
 
+// ContactNote A note on a contact.
+//
+// Example: {"contactId":4,"createdByUserId":1,"createdDate":"2022-06-12 06:06:03 UTC","id":2,"modifiedDate":"2022-07-13 01:32:10","noteText":"\u003cp\u003ePrefers morning sessions.\u003c/p\u003e\n"}
+type ContactNote struct {
+	// ContactID An integer that the server may send as a JSON number or as a string of digits.
+	ContactID Integer `json:"contactId,omitempty,omitzero"`
+
+	// CreatedByUserID An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	CreatedByUserID NullableInteger `json:"createdByUserId,omitempty,omitzero"`
+
+	// CreatedDate An iVvy timestamp that may be unset: null or "" (both decode as the
+	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	CreatedDate NullableTimestamp `json:"createdDate,omitempty,omitzero"`
+
+	// ID An integer that the server may send as a JSON number or as a string of digits.
+	ID Integer `json:"id"`
+
+	// ModifiedDate An iVvy timestamp that may be unset: null or "" (both decode as the
+	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	ModifiedDate NullableTimestamp `json:"modifiedDate,omitempty,omitzero"`
+
+	// NoteText HTML.
+	NoteText string `json:"noteText,omitempty,omitzero"`
+}
+
+// ContactNoteCollection Example: {"meta":{"count":1,"perPage":50,"start":0,"totalResults":1},"results":[{"contactId":4,"createdByUserId":1,"createdDate":"2022-06-12 06:06:03 UTC","id":2,"modifiedDate":"2022-07-13 01:32:10","noteText":"\u003cp\u003ePrefers morning sessions.\u003c/p\u003e\n"}]}
+type ContactNoteCollection struct {
+	// Meta Paging facts of a collection; any key may be absent.
+	Meta    CollectionMeta `json:"meta,omitempty,omitzero"`
+	Results []ContactNote  `json:"results"`
+}
+
+// ConvertLeadToOpportunityRequest Example: {"leadId":10,"stageId":69,"venueId":1}
+type ConvertLeadToOpportunityRequest struct {
+	LeadID int64 `json:"leadId"`
+
+	// StageID The opportunity's stage.
+	StageID *int64 `json:"stageId,omitempty"`
+
+	// VenueID The venue the opportunity will belong to.
+	VenueID int64 `json:"venueId"`
+}
+
+// ConvertLeadToOpportunityResult Example: {"success":true}
+type ConvertLeadToOpportunityResult struct {
+	// Success Whether the lead was converted.
+	Success bool `json:"success,omitempty,omitzero"`
+}
+
 // CreateLoginTokenRequest defines model for CreateLoginTokenRequest.
 type CreateLoginTokenRequest struct {
 	// Contact The registered contact to log in.
@@ -498,8 +4833,279 @@ type CreateLoginTokenRequest struct {
 	Referrer *string `json:"referrer,omitempty"`
 }
 
+// CreditNote A credit note. getCreditNoteList sends the summary fields;
+// getCreditNote adds address, taxes, items, allocations and refunds.
+//
+// Example: {"address":{"city":"Burleigh Heads","countryCode":"AU","line1":"2/1 New Castle Street","line2":"","line3":"","line4":"","postalCode":4220,"stateCode":"QLD"},"allocations":[{"amountAllocated":1000,"creditDate":"2021-02-16 05:16:17","invoiceId":4842,"notes":null}],"amountAllocated":1118.4,"amountRefunded":null,"companyId":854,"contactId":null,"createdDate":"2021-02-16 05:10:55 UTC","currency":"AUD","eventId":null,"id":716,"items":[{"amountPaid":null,"costCenters":[{"costcenterId":6,"totalCost":1000,"totalTaxCost":90.909}],"description":"Accommodation: Room 4, 2 nights","id":551,"quantity":2,"refType":510,"taxes":[{"amount":90.909,"costcenterId":0,"taxId":5455,"taxRateAmount":0,"taxRateAmountType":0,"taxRateId":0}],"totalCost":1000,"totalTaxCost":90.91,"unitCost":500}],"modifiedDate":"2021-02-16 05:15:42 UTC","notes":"","refId":27398,"refType":4,"reference":"CN10000129","refunds":[{"amountRefunded":118.4,"notes":"Refunded by bank transfer.","refundDate":"2021-02-18 00:05:15","refundId":195}],"taxes":[{"amount":100,"costcenterId":0,"taxId":5455,"taxRateAmount":0,"taxRateAmountType":0,"taxRateId":0}],"title":"Test Credit Note","totalAmount":1118.4,"totalTaxAmount":100,"venueId":1}
+type CreditNote struct {
+	// Address A postal address as the invoice, partner and company actions send it.
+	// Lines and postal codes that look numeric may arrive as numbers.
+	//
+	//
+	// Example: {"city":"Varsity Lakes","countryCode":"AU","countryName":null,"line1":"2 Boston Court","line2":"","line3":"","line4":"","postalCode":4227,"stateCode":"QLD","stateName":null}
+	Address     AcctAddress            `json:"address,omitempty,omitzero"`
+	Allocations []CreditNoteAllocation `json:"allocations,omitempty,omitzero"`
+
+	// AmountAllocated A decimal number that may be null (decodes as 0), sent as a JSON
+	// number or as a numeric string.
+	//
+	//
+	// Example: 12.5
+	AmountAllocated NullableDecimal `json:"amountAllocated,omitempty,omitzero"`
+
+	// AmountRefunded A decimal number that may be null (decodes as 0), sent as a JSON
+	// number or as a numeric string.
+	//
+	//
+	// Example: 12.5
+	AmountRefunded NullableDecimal `json:"amountRefunded,omitempty,omitzero"`
+
+	// CompanyID An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	CompanyID NullableInteger `json:"companyId,omitempty,omitzero"`
+
+	// ContactID An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	ContactID NullableInteger `json:"contactId,omitempty,omitzero"`
+
+	// CreatedDate An iVvy timestamp that may be unset: null or "" (both decode as the
+	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	CreatedDate NullableTimestamp `json:"createdDate,omitempty,omitzero"`
+	Currency    string            `json:"currency,omitempty,omitzero"`
+
+	// EventID An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	EventID NullableInteger `json:"eventId,omitempty,omitzero"`
+
+	// ID An integer that the server may send as a JSON number or as a string of digits.
+	ID Integer `json:"id"`
+
+	// InvoiceID An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	InvoiceID NullableInteger `json:"invoiceId,omitempty,omitzero"`
+	Items     []InvoiceItem   `json:"items,omitempty,omitzero"`
+
+	// ModifiedDate An iVvy timestamp that may be unset: null or "" (both decode as the
+	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	ModifiedDate NullableTimestamp `json:"modifiedDate,omitempty,omitzero"`
+	Notes        string            `json:"notes,omitempty,omitzero"`
+
+	// RefID An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	RefID NullableInteger `json:"refId,omitempty,omitzero"`
+
+	// RefType 0 custom, 1 event registration, 2 membership sign-up, 3 membership renewal, 4 venue booking (open set).
+	RefType   int                `json:"refType,omitempty,omitzero"`
+	Reference string             `json:"reference,omitempty,omitzero"`
+	Refunds   []CreditNoteRefund `json:"refunds,omitempty,omitzero"`
+
+	// Taxes The credit note's taxes and their amounts.
+	Taxes []InvoiceTax `json:"taxes,omitempty,omitzero"`
+	Title string       `json:"title,omitempty,omitzero"`
+
+	// TotalAmount A decimal number that may be null (decodes as 0), sent as a JSON
+	// number or as a numeric string.
+	//
+	//
+	// Example: 12.5
+	TotalAmount NullableDecimal `json:"totalAmount,omitempty,omitzero"`
+
+	// TotalTaxAmount A decimal number that may be null (decodes as 0), sent as a JSON
+	// number or as a numeric string.
+	//
+	//
+	// Example: 12.5
+	TotalTaxAmount NullableDecimal `json:"totalTaxAmount,omitempty,omitzero"`
+
+	// VenueID An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	VenueID NullableInteger `json:"venueId,omitempty,omitzero"`
+}
+
+// CreditNoteAllocation An amount of a credit note put against an invoice.
+//
+// Example: {"amountAllocated":1000,"creditDate":"2021-02-16 05:16:17","invoiceId":4842,"notes":null}
+type CreditNoteAllocation struct {
+	// AmountAllocated A decimal number that the server may send as a JSON number or as a numeric string.
+	AmountAllocated Decimal `json:"amountAllocated,omitempty,omitzero"`
+
+	// CreditDate An iVvy timestamp that may be unset: null or "" (both decode as the
+	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	CreditDate NullableTimestamp `json:"creditDate,omitempty,omitzero"`
+
+	// InvoiceID An integer that the server may send as a JSON number or as a string of digits.
+	InvoiceID Integer `json:"invoiceId,omitempty,omitzero"`
+	Notes     string  `json:"notes,omitempty,omitzero"`
+}
+
+// CreditNoteCollection Example: {"meta":{"count":2,"perPage":2,"start":0,"totalResults":124},"results":[{"amountAllocated":null,"amountRefunded":null,"companyId":null,"contactId":153,"createdDate":"2015-12-28 08:31:50 UTC","currency":"AUD","eventId":2,"id":1,"invoiceId":null,"modifiedDate":"2015-12-28 08:31:50 UTC","notes":null,"refId":7,"refType":1,"reference":"CN10000001","title":"Event Testing: *Registration 7*","totalAmount":500,"totalTaxAmount":45.45,"venueId":null},{"amountAllocated":null,"amountRefunded":null,"companyId":null,"contactId":0,"createdDate":"2015-12-28 12:43:02 UTC","currency":"AUD","eventId":null,"id":3,"invoiceId":null,"modifiedDate":"2015-12-28 12:43:02 UTC","notes":null,"refId":1437,"refType":4,"reference":"CN10000003","title":"*Deposit Invoice*","totalAmount":null,"totalTaxAmount":null,"venueId":null}]}
+type CreditNoteCollection struct {
+	// Meta Paging facts of a collection; any key may be absent.
+	Meta    CollectionMeta `json:"meta,omitempty,omitzero"`
+	Results []CreditNote   `json:"results"`
+}
+
+// CreditNoteRefund An amount of a credit note paid back.
+//
+// Example: {"amountRefunded":118.4,"notes":"Refunded by bank transfer.","refundDate":"2021-02-18 00:05:15","refundId":195}
+type CreditNoteRefund struct {
+	// AmountRefunded A decimal number that the server may send as a JSON number or as a numeric string.
+	AmountRefunded Decimal `json:"amountRefunded,omitempty,omitzero"`
+	Notes          string  `json:"notes,omitempty,omitzero"`
+
+	// RefundDate An iVvy timestamp that may be unset: null or "" (both decode as the
+	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	RefundDate NullableTimestamp `json:"refundDate,omitempty,omitzero"`
+
+	// RefundID An integer that the server may send as a JSON number or as a string of digits.
+	RefundID Integer `json:"refundId,omitempty,omitzero"`
+}
+
+// CrmCompany The company of a lead or opportunity, in brief.
+//
+// Example: {"businessName":"Acme Pty Ltd","businessNumber":"51824753556","email":"events@acme.example.com","id":214,"phone":null}
+type CrmCompany struct {
+	BusinessName string `json:"businessName,omitempty,omitzero"`
+
+	// BusinessNumber The company's business number.
+	BusinessNumber string `json:"businessNumber,omitempty,omitzero"`
+	Email          string `json:"email,omitempty,omitzero"`
+
+	// ID An integer that the server may send as a JSON number or as a string of digits.
+	ID    Integer `json:"id,omitempty,omitzero"`
+	Phone string  `json:"phone,omitempty,omitzero"`
+}
+
+// CrmContact The contact of a lead or opportunity, in brief.
+//
+// Example: {"email":"sam.smith@example.com","firstName":"Sam","id":580,"lastName":"Smith","phone":"0412345678"}
+type CrmContact struct {
+	Email     string `json:"email,omitempty,omitzero"`
+	FirstName string `json:"firstName,omitempty,omitzero"`
+
+	// ID An integer that the server may send as a JSON number or as a string of digits.
+	ID       Integer `json:"id,omitempty,omitzero"`
+	LastName string  `json:"lastName,omitempty,omitzero"`
+	Phone    string  `json:"phone,omitempty,omitzero"`
+}
+
+// CrmPriority How urgent an activity or task is.
+//
+// Example: medium
+type CrmPriority string
+
+// CrmUser An iVvy user as shown on a lead or opportunity (its owner).
+//
+// Example: {"email":"jane.citizen@example.com","firstName":"Jane","id":549,"lastName":"Citizen","phone":""}
+type CrmUser struct {
+	Email     string `json:"email,omitempty,omitzero"`
+	FirstName string `json:"firstName,omitempty,omitzero"`
+
+	// ID An integer that the server may send as a JSON number or as a string of digits.
+	ID       Integer `json:"id,omitempty,omitzero"`
+	LastName string  `json:"lastName,omitempty,omitzero"`
+	Phone    string  `json:"phone,omitempty,omitzero"`
+}
+
+// CustomFieldDefinition A custom field of contacts or companies. fieldType is 0 small text, 1
+// large text, 2 single select, 3 multiple select (both with
+// selectValues), 4 address, 5 date, 6 file (with fileTypes), 7 static
+// text (takes no value), 8 whole number, 9 large select (company fields;
+// open set).
+//
+// Example: {"displayName":"Test Multiple","fieldId":47,"fieldType":3,"fileTypes":null,"isActive":true,"isRequired":false,"selectValues":{"Test 1":"Test 1","Test 2":"Test 2"},"sortOrder":1}
+type CustomFieldDefinition struct {
+	DisplayName string `json:"displayName,omitempty,omitzero"`
+
+	// FieldID An integer that the server may send as a JSON number or as a string of digits.
+	FieldID   Integer `json:"fieldId"`
+	FieldType int     `json:"fieldType,omitempty,omitzero"`
+
+	// FileTypes For file fields, the kinds of file accepted (for example "images").
+	FileTypes  []string `json:"fileTypes,omitempty,omitzero"`
+	IsActive   bool     `json:"isActive,omitempty,omitzero"`
+	IsRequired bool     `json:"isRequired,omitempty,omitzero"`
+
+	// SelectValues For select fields, the values that can be chosen, each keyed by itself.
+	SelectValues map[string]string `json:"selectValues,omitempty,omitzero"`
+
+	// SortOrder An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	SortOrder NullableInteger `json:"sortOrder,omitempty,omitzero"`
+}
+
+// CustomFieldDefinitionList Example: [{"displayName":"Profile Picture","fieldId":45,"fieldType":6,"fileTypes":["images"],"isActive":true,"isRequired":false,"selectValues":null,"sortOrder":5}]
+type CustomFieldDefinitionList = []CustomFieldDefinition
+
 // Decimal A decimal number that the server may send as a JSON number or as a numeric string.
 type Decimal = Float
+
+// EmailLog One email sent from the account.
+//
+// Example: {"bcc":null,"body":"\u003cp\u003eThank you for registering.\u003c/p\u003e","contactId":25943,"eventId":50,"from":"events@example.com","id":2,"refId":184133,"refType":5,"sentTime":"2026-03-02 07:18:29 UTC","subject":"Your registration is complete","success":true,"to":"ada@example.com","type":1,"userId":null}
+type EmailLog struct {
+	Bcc  string `json:"bcc,omitempty,omitzero"`
+	Body string `json:"body,omitempty,omitzero"`
+
+	// ContactID An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	ContactID NullableInteger `json:"contactId,omitempty,omitzero"`
+
+	// EventID An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	EventID NullableInteger `json:"eventId,omitempty,omitzero"`
+	From    string          `json:"from,omitempty,omitzero"`
+
+	// ID An integer that the server may send as a JSON number or as a string of digits.
+	ID Integer `json:"id"`
+
+	// RefID An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	RefID NullableInteger `json:"refId,omitempty,omitzero"`
+
+	// RefType What refId points to (open set): 0 other, 1 contact, 2 event, 3
+	// membership, 4 abstract, 5 registration, 6 invoice, 7 author, 8
+	// task, 9 credit note, 10 survey, 11 venue marketplace, 12 booking,
+	// 13 company, 14 floor plan.
+	RefType int `json:"refType,omitempty,omitzero"`
+
+	// SentTime An iVvy timestamp that may be unset: null or "" (both decode as the
+	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	SentTime NullableTimestamp `json:"sentTime,omitempty,omitzero"`
+	Subject  string            `json:"subject,omitempty,omitzero"`
+
+	// Success Whether the email was sent.
+	Success bool   `json:"success,omitempty,omitzero"`
+	To      string `json:"to,omitempty,omitzero"`
+
+	// Type What the email was (open set): 0 unknown, 1 completed event
+	// registration, 2 completed registration waiting on payment, 3
+	// accommodation confirmation, 4 travel confirmation, 5 registration
+	// payment reminder, 8 exhibitor final confirmation, 11 to 15
+	// abstract/paper created, changes requested, rejected, accepted,
+	// reviewer added, 16 contact changed, 17 hotel changed, 18 flight
+	// changed, 19 tickets changed, 20 exhibitor confirmation, 21 session
+	// confirmation, 22 session changed, 23 abstract changed, 24 final
+	// confirmation, 26 abstract, 27 API lead tracker, 28 contact
+	// subscribed, 29 transfer changed, 30 event feedback, 31 event
+	// reminder, 32 incomplete registration, 1000 password reset, 1001
+	// notification, 1002 task, 1003 new company added, 1500 statement,
+	// 1501 invoice, 1502 credit note, 2000 membership signup, 2001
+	// membership renewal, 2002 renewal notice, 3000 survey, 4000 venue
+	// booking document, 4001 venue booking floor plan.
+	Type int `json:"type,omitempty,omitzero"`
+
+	// UserID An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	UserID NullableInteger `json:"userId,omitempty,omitzero"`
+}
+
+// EmailLogCollection Example: {"meta":{"count":1,"perPage":100,"start":0,"totalResults":1},"results":[{"bcc":null,"body":"\u003cp\u003eThank you for registering.\u003c/p\u003e","contactId":25943,"eventId":50,"from":"events@example.com","id":2,"refId":184133,"refType":5,"sentTime":"2026-03-02 07:18:29 UTC","subject":"Your registration is complete","success":true,"to":"ada@example.com","type":1,"userId":null}]}
+type EmailLogCollection struct {
+	// Meta Paging facts of a collection; any key may be absent.
+	Meta    CollectionMeta `json:"meta,omitempty,omitzero"`
+	Results []EmailLog     `json:"results"`
+}
 
 // Event An event. getEventList sends the list fields (venue, tickets,
 // information and homepageContent only when asked for); getEvent sends
@@ -741,6 +5347,265 @@ type ExternalURL struct {
 // "__ISNULL__" matches fields that are not set.
 type Filter map[string]interface{}
 
+// FunctionSpace A function space of a venue, as getFunctionSpaceList describes it.
+//
+// Example: {"area":420.5,"availableDaysOfWeek":[1,2,3,4,5],"availableFromTime":"07:00:00","availableTillTime":"23:00:00","beverageCategoryIds":[1],"canBeLiveBooked":true,"canProvideFoodBeverage":true,"categoryId":1,"createdDate":"2025-01-09 03:51:23 UTC","description":"\u003cp\u003eViews over the river\u003c/p\u003e","displayAvailabilityTo":null,"eventTypes":[1,2],"floorPressureMaximum":null,"hasLayouts":true,"heightMaximum":5,"heightMinimum":4.5,"id":1,"imageId":2555,"includedInReportDashboard":true,"isViewable":true,"isViewableToAnonymousUsers":true,"layouts":[{"id":1,"layoutName":"Theatre","layoutType":1}],"length":30,"marketplaceName":"Riverview Room","marketplaceSortOrder":1,"maxNumBookings":1,"maxPax":300,"menuTypeIds":[1,2],"minPax":1,"minimumBookingTime":2,"modifiedDate":"2026-02-07 00:20:45 UTC","name":"Riverview Room","partSpaceIds":[],"restrictBookingTimeInterval":15,"restrictVisibility":null,"sortOrder":3,"threeDScanId":"","useIntegrationPartner":false,"userGroupIds":[],"venueId":1,"width":14}
+type FunctionSpace struct {
+	// Area A decimal number that may be null (decodes as 0), sent as a JSON
+	// number or as a numeric string.
+	//
+	//
+	// Example: 12.5
+	Area NullableDecimal `json:"area,omitempty,omitzero"`
+
+	// AvailableDaysOfWeek Days the space takes reservations, 0 Sunday to 6 Saturday.
+	AvailableDaysOfWeek []Integer `json:"availableDaysOfWeek,omitempty,omitzero"`
+
+	// AvailableFromTime An iVvy time of day, "HH:mm:ss", that may be unset (null or "").
+	//
+	// Example: 17:00:00
+	AvailableFromTime VenueNullableTimeOfDay `json:"availableFromTime,omitempty,omitzero"`
+
+	// AvailableTillTime An iVvy time of day, "HH:mm:ss", that may be unset (null or "").
+	//
+	// Example: 17:00:00
+	AvailableTillTime      VenueNullableTimeOfDay `json:"availableTillTime,omitempty,omitzero"`
+	BeverageCategoryIds    []Integer              `json:"beverageCategoryIds,omitempty,omitzero"`
+	CanBeLiveBooked        bool                   `json:"canBeLiveBooked,omitempty,omitzero"`
+	CanProvideFoodBeverage bool                   `json:"canProvideFoodBeverage,omitempty,omitzero"`
+
+	// CategoryID An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	CategoryID NullableInteger `json:"categoryId,omitempty,omitzero"`
+
+	// CreatedDate An iVvy timestamp that may be unset: null or "" (both decode as the
+	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	CreatedDate NullableTimestamp `json:"createdDate,omitempty,omitzero"`
+
+	// Description HTML.
+	Description string `json:"description,omitempty,omitzero"`
+
+	// DisplayAvailabilityTo An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	DisplayAvailabilityTo NullableInteger `json:"displayAvailabilityTo,omitempty,omitzero"`
+	EventTypes            []Integer       `json:"eventTypes,omitempty,omitzero"`
+
+	// FloorPressureMaximum A decimal number that may be null (decodes as 0), sent as a JSON
+	// number or as a numeric string.
+	//
+	//
+	// Example: 12.5
+	FloorPressureMaximum NullableDecimal `json:"floorPressureMaximum,omitempty,omitzero"`
+	HasLayouts           bool            `json:"hasLayouts,omitempty,omitzero"`
+
+	// HeightMaximum A decimal number that may be null (decodes as 0), sent as a JSON
+	// number or as a numeric string.
+	//
+	//
+	// Example: 12.5
+	HeightMaximum NullableDecimal `json:"heightMaximum,omitempty,omitzero"`
+
+	// HeightMinimum A decimal number that may be null (decodes as 0), sent as a JSON
+	// number or as a numeric string.
+	//
+	//
+	// Example: 12.5
+	HeightMinimum NullableDecimal `json:"heightMinimum,omitempty,omitzero"`
+
+	// ID An integer that the server may send as a JSON number or as a string of digits.
+	ID Integer `json:"id"`
+
+	// ImageID An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	ImageID                    NullableInteger          `json:"imageId,omitempty,omitzero"`
+	IncludedInReportDashboard  bool                     `json:"includedInReportDashboard,omitempty,omitzero"`
+	IsViewable                 bool                     `json:"isViewable,omitempty,omitzero"`
+	IsViewableToAnonymousUsers bool                     `json:"isViewableToAnonymousUsers,omitempty,omitzero"`
+	Layouts                    []FunctionSpaceLayoutRef `json:"layouts,omitempty,omitzero"`
+
+	// Length A decimal number that may be null (decodes as 0), sent as a JSON
+	// number or as a numeric string.
+	//
+	//
+	// Example: 12.5
+	Length          NullableDecimal `json:"length,omitempty,omitzero"`
+	MarketplaceName string          `json:"marketplaceName,omitempty,omitzero"`
+
+	// MarketplaceSortOrder An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	MarketplaceSortOrder NullableInteger `json:"marketplaceSortOrder,omitempty,omitzero"`
+
+	// MaxNumBookings An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	MaxNumBookings NullableInteger `json:"maxNumBookings,omitempty,omitzero"`
+
+	// MaxPax An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	MaxPax      NullableInteger `json:"maxPax,omitempty,omitzero"`
+	MenuTypeIds []Integer       `json:"menuTypeIds,omitempty,omitzero"`
+
+	// MinPax An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	MinPax NullableInteger `json:"minPax,omitempty,omitzero"`
+
+	// MinimumBookingTime An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	MinimumBookingTime NullableInteger `json:"minimumBookingTime,omitempty,omitzero"`
+
+	// ModifiedDate An iVvy timestamp that may be unset: null or "" (both decode as the
+	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	ModifiedDate NullableTimestamp `json:"modifiedDate,omitempty,omitzero"`
+	Name         string            `json:"name,omitempty,omitzero"`
+
+	// PartSpaceIds The smallest spaces that divide this one.
+	PartSpaceIds []Integer `json:"partSpaceIds,omitempty,omitzero"`
+
+	// RestrictBookingTimeInterval An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	RestrictBookingTimeInterval NullableInteger `json:"restrictBookingTimeInterval,omitempty,omitzero"`
+
+	// RestrictVisibility An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	RestrictVisibility NullableInteger `json:"restrictVisibility,omitempty,omitzero"`
+
+	// SortOrder An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	SortOrder    NullableInteger `json:"sortOrder,omitempty,omitzero"`
+	ThreeDScanID string          `json:"threeDScanId,omitempty,omitzero"`
+
+	// UseIntegrationPartner Whether the space is integrated with ResDiary.
+	UseIntegrationPartner bool      `json:"useIntegrationPartner,omitempty,omitzero"`
+	UserGroupIds          []Integer `json:"userGroupIds,omitempty,omitzero"`
+
+	// VenueID An integer that the server may send as a JSON number or as a string of digits.
+	VenueID Integer `json:"venueId,omitempty,omitzero"`
+
+	// Width A decimal number that may be null (decodes as 0), sent as a JSON
+	// number or as a numeric string.
+	//
+	//
+	// Example: 12.5
+	Width NullableDecimal `json:"width,omitempty,omitzero"`
+}
+
+// FunctionSpaceAvailability Example: {"availability":[{"spaceId":1,"timeSlots":[{"date":"2026-11-26","endTime":"23:59:59","startTime":"00:00:00"},{"date":"2026-11-27","endTime":"23:59:59","startTime":"17:00:00"}]}]}
+type FunctionSpaceAvailability struct {
+	// Availability One entry per space.
+	Availability []FunctionSpaceFreeTimes `json:"availability"`
+}
+
+// FunctionSpaceCategory Example: {"id":2,"name":"Ballrooms"}
+type FunctionSpaceCategory struct {
+	// ID An integer that the server may send as a JSON number or as a string of digits.
+	ID   Integer `json:"id"`
+	Name string  `json:"name,omitempty,omitzero"`
+}
+
+// FunctionSpaceCategoryCollection Example: {"meta":{"count":2,"perPage":10,"start":0,"totalResults":2},"results":[{"id":2,"name":"Ballrooms"},{"id":1,"name":"Boardrooms"}]}
+type FunctionSpaceCategoryCollection struct {
+	// Meta Paging facts of a collection; any key may be absent.
+	Meta    CollectionMeta          `json:"meta,omitempty,omitzero"`
+	Results []FunctionSpaceCategory `json:"results"`
+}
+
+// FunctionSpaceCollection Example: {"meta":{"count":1,"perPage":100,"start":0,"totalResults":1},"results":[{"hasLayouts":false,"id":1,"isViewable":true,"layouts":[],"maxPax":300,"minPax":1,"name":"Riverview Room","venueId":1}]}
+type FunctionSpaceCollection struct {
+	// Meta Paging facts of a collection; any key may be absent.
+	Meta    CollectionMeta  `json:"meta,omitempty,omitzero"`
+	Results []FunctionSpace `json:"results"`
+}
+
+// FunctionSpaceConflict The booking session that holds the space.
+//
+// Example: {"bookingId":30167,"endDate":"2026-07-20 10:00:00","pax":10,"sessionId":25728,"spaceId":6048,"startDate":"2026-07-20 09:00:00","venueId":1}
+type FunctionSpaceConflict struct {
+	// BookingID An integer that the server may send as a JSON number or as a string of digits.
+	BookingID Integer `json:"bookingId,omitempty,omitzero"`
+
+	// EndDate An iVvy timestamp that may be unset: null or "" (both decode as the
+	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	EndDate NullableTimestamp `json:"endDate,omitempty,omitzero"`
+
+	// Pax An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	Pax NullableInteger `json:"pax,omitempty,omitzero"`
+
+	// SessionID An integer that the server may send as a JSON number or as a string of digits.
+	SessionID Integer `json:"sessionId,omitempty,omitzero"`
+
+	// SpaceID An integer that the server may send as a JSON number or as a string of digits.
+	SpaceID Integer `json:"spaceId,omitempty,omitzero"`
+
+	// StartDate An iVvy timestamp that may be unset: null or "" (both decode as the
+	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	StartDate NullableTimestamp `json:"startDate,omitempty,omitzero"`
+
+	// VenueID An integer that the server may send as a JSON number or as a string of digits.
+	VenueID Integer `json:"venueId,omitempty,omitzero"`
+}
+
+// FunctionSpaceFreeTimes The free time slots of one space.
+//
+// Example: {"spaceId":2,"timeSlots":[{"date":"2026-11-26","endTime":"09:00:00","startTime":"00:00:00"}]}
+type FunctionSpaceFreeTimes struct {
+	// SpaceID An integer that the server may send as a JSON number or as a string of digits.
+	SpaceID   Integer                 `json:"spaceId"`
+	TimeSlots []FunctionSpaceTimeSlot `json:"timeSlots,omitempty,omitzero"`
+}
+
+// FunctionSpaceLayoutRef A layout the space can be set up in.
+//
+// Example: {"id":2,"layoutName":"Cabaret","layoutType":4}
+type FunctionSpaceLayoutRef struct {
+	// ID An integer that the server may send as a JSON number or as a string of digits.
+	ID         Integer `json:"id,omitempty,omitzero"`
+	LayoutName string  `json:"layoutName,omitempty,omitzero"`
+
+	// LayoutType 0 custom, 1 theatre, 2 classroom, 3 U-shape, 4 cabaret, 5 boardroom, 6 banquet, 7 cocktail, 8 hollow square, 9 exhibition (open set).
+	LayoutType int `json:"layoutType,omitempty,omitzero"`
+}
+
+// FunctionSpaceTimeSlot A stretch of one day during which the space is free.
+//
+// Example: {"date":"2026-11-27","endTime":"09:00:00","startTime":"00:00:00"}
+type FunctionSpaceTimeSlot struct {
+	// Date An iVvy date, "yyyy-mm-dd".
+	//
+	// Example: 2026-05-09
+	Date VenueDate `json:"date,omitempty,omitzero"`
+
+	// EndTime An iVvy time of day, "HH:mm:ss" on the 24-hour clock.
+	//
+	// Example: 09:30:00
+	EndTime VenueTimeOfDay `json:"endTime,omitempty,omitzero"`
+
+	// StartTime An iVvy time of day, "HH:mm:ss" on the 24-hour clock.
+	//
+	// Example: 09:30:00
+	StartTime VenueTimeOfDay `json:"startTime,omitempty,omitzero"`
+}
+
+// GetActivityListRequest Example: {"perPage":100,"start":0,"venueId":1}
+type GetActivityListRequest struct {
+	// Filter Narrows a collection: each key names a field, each value is what it
+	// must equal. A key may end in a modifier: __CONTAINS, __NOTCONTAINS,
+	// __BEGINS, __ENDS, __LESSTHAN (at most), __GREATERTHAN (at least),
+	// __NOT or __EMPTY; for example {"firstName__BEGINS": "M"}. The value
+	// "__ISNULL__" matches fields that are not set.
+	Filter *Filter `json:"filter,omitempty"`
+
+	// PerPage Records per page. Actions cap it at an undocumented maximum; a larger
+	// value has no effect beyond the cap.
+	PerPage *PageSize `json:"perPage,omitempty"`
+
+	// Start Zero-based offset of the first record to return (not a page number):
+	// the second page of 20 starts at 20. The server assumes 0 when absent.
+	Start *PageStart `json:"start,omitempty"`
+
+	// VenueID Only the activities of this venue.
+	VenueID *int64 `json:"venueId,omitempty"`
+}
+
 // GetAttendeeListRequest defines model for GetAttendeeListRequest.
 type GetAttendeeListRequest struct {
 	EventID int64 `json:"eventId"`
@@ -769,11 +5634,472 @@ type GetAttendeeRequest struct {
 	ID int64 `json:"id"`
 }
 
+// GetAvailableFunctionSpacesRequest Example: {"endDatetime":"2026-11-26 10:00:00","pax":10,"startDatetime":"2026-11-26 09:00:00","venueId":1}
+type GetAvailableFunctionSpacesRequest struct {
+	// EndDatetime An iVvy timestamp, "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC" suffix.
+	EndDatetime Timestamp `json:"endDatetime"`
+
+	// EventType Only spaces that suit this event type.
+	EventType *int64 `json:"eventType,omitempty"`
+
+	// LayoutType Only spaces with this layout type (1 theatre ... 9 exhibition, open set).
+	LayoutType *int `json:"layoutType,omitempty"`
+
+	// Pax The number of attendees the space must hold.
+	Pax *int `json:"pax,omitempty"`
+
+	// PerPage Records per page. Actions cap it at an undocumented maximum; a larger
+	// value has no effect beyond the cap.
+	PerPage *PageSize `json:"perPage,omitempty"`
+
+	// SpaceIds Limit the answer to these spaces.
+	SpaceIds *[]int64 `json:"spaceIds,omitempty"`
+
+	// Start Zero-based offset of the first record to return (not a page number):
+	// the second page of 20 starts at 20. The server assumes 0 when absent.
+	Start *PageStart `json:"start,omitempty"`
+
+	// StartDatetime An iVvy timestamp, "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC" suffix.
+	StartDatetime Timestamp `json:"startDatetime"`
+	VenueID       int64     `json:"venueId"`
+}
+
+// GetBeveragePackageListRequest Example: {"perPage":50,"venueId":1}
+type GetBeveragePackageListRequest struct {
+	// Filter Narrows a collection: each key names a field, each value is what it
+	// must equal. A key may end in a modifier: __CONTAINS, __NOTCONTAINS,
+	// __BEGINS, __ENDS, __LESSTHAN (at most), __GREATERTHAN (at least),
+	// __NOT or __EMPTY; for example {"firstName__BEGINS": "M"}. The value
+	// "__ISNULL__" matches fields that are not set.
+	Filter *Filter `json:"filter,omitempty"`
+
+	// PerPage Records per page. Actions cap it at an undocumented maximum; a larger
+	// value has no effect beyond the cap.
+	PerPage *PageSize `json:"perPage,omitempty"`
+
+	// Start Zero-based offset of the first record to return (not a page number):
+	// the second page of 20 starts at 20. The server assumes 0 when absent.
+	Start   *PageStart `json:"start,omitempty"`
+	VenueID int64      `json:"venueId"`
+}
+
+// GetBookingAccommodationListRequest Example: {"bookingId":4304,"venueId":178}
+type GetBookingAccommodationListRequest struct {
+	BookingID int64 `json:"bookingId"`
+	VenueID   int64 `json:"venueId"`
+}
+
+// GetBookingAttendeeByHashRequest Example: {"bookingId":4407,"hash":"a58cac7da5865295bec0a0136c618874","venueId":1}
+type GetBookingAttendeeByHashRequest struct {
+	BookingID int64 `json:"bookingId"`
+
+	// Hash The attendee's hash.
+	Hash    string `json:"hash"`
+	VenueID int64  `json:"venueId"`
+}
+
+// GetBookingAttendeeListRequest Example: {"bookingId":4407,"orderBy":"name","perPage":100,"venueId":1}
+type GetBookingAttendeeListRequest struct {
+	BookingID int64 `json:"bookingId"`
+
+	// OrderBy The field to sort by; the page names "name".
+	OrderBy *string `json:"orderBy,omitempty"`
+
+	// PerPage Records per page. Actions cap it at an undocumented maximum; a larger
+	// value has no effect beyond the cap.
+	PerPage *PageSize `json:"perPage,omitempty"`
+
+	// Start Zero-based offset of the first record to return (not a page number):
+	// the second page of 20 starts at 20. The server assumes 0 when absent.
+	Start   *PageStart `json:"start,omitempty"`
+	VenueID int64      `json:"venueId"`
+}
+
+// GetBookingBeoListRequest Example: {"bookingId":22363,"venueId":1}
+type GetBookingBeoListRequest struct {
+	BookingID int64 `json:"bookingId"`
+
+	// OnlyGenerated Only generated documents.
+	OnlyGenerated *bool `json:"onlyGenerated,omitempty"`
+
+	// PerPage Records per page. Actions cap it at an undocumented maximum; a larger
+	// value has no effect beyond the cap.
+	PerPage *PageSize `json:"perPage,omitempty"`
+
+	// Start Zero-based offset of the first record to return (not a page number):
+	// the second page of 20 starts at 20. The server assumes 0 when absent.
+	Start   *PageStart `json:"start,omitempty"`
+	VenueID int64      `json:"venueId"`
+}
+
+// GetBookingBeoVersionListRequest Example: {"beoNumber":348,"bookingId":22363,"venueId":1}
+type GetBookingBeoVersionListRequest struct {
+	BeoNumber int64 `json:"beoNumber"`
+	BookingID int64 `json:"bookingId"`
+
+	// OnlyGenerated Only generated documents.
+	OnlyGenerated *bool `json:"onlyGenerated,omitempty"`
+
+	// PerPage Records per page. Actions cap it at an undocumented maximum; a larger
+	// value has no effect beyond the cap.
+	PerPage *PageSize `json:"perPage,omitempty"`
+
+	// Start Zero-based offset of the first record to return (not a page number):
+	// the second page of 20 starts at 20. The server assumes 0 when absent.
+	Start   *PageStart `json:"start,omitempty"`
+	VenueID int64      `json:"venueId"`
+}
+
+// GetBookingChangelogListRequest Example: {"bookingId":4407,"perPage":100,"venueId":1}
+type GetBookingChangelogListRequest struct {
+	BookingID int64 `json:"bookingId"`
+
+	// OrderBy The field to sort by; the page names "name".
+	OrderBy *string `json:"orderBy,omitempty"`
+
+	// PerPage Records per page. Actions cap it at an undocumented maximum; a larger
+	// value has no effect beyond the cap.
+	PerPage *PageSize `json:"perPage,omitempty"`
+
+	// Start Zero-based offset of the first record to return (not a page number):
+	// the second page of 20 starts at 20. The server assumes 0 when absent.
+	Start   *PageStart `json:"start,omitempty"`
+	VenueID int64      `json:"venueId"`
+}
+
+// GetBookingCustomFieldListRequest Example: {"perPage":10}
+type GetBookingCustomFieldListRequest struct {
+	// Filter Narrows a collection: each key names a field, each value is what it
+	// must equal. A key may end in a modifier: __CONTAINS, __NOTCONTAINS,
+	// __BEGINS, __ENDS, __LESSTHAN (at most), __GREATERTHAN (at least),
+	// __NOT or __EMPTY; for example {"firstName__BEGINS": "M"}. The value
+	// "__ISNULL__" matches fields that are not set.
+	Filter *Filter `json:"filter,omitempty"`
+
+	// PerPage Records per page. Actions cap it at an undocumented maximum; a larger
+	// value has no effect beyond the cap.
+	PerPage *PageSize `json:"perPage,omitempty"`
+
+	// Start Zero-based offset of the first record to return (not a page number):
+	// the second page of 20 starts at 20. The server assumes 0 when absent.
+	Start *PageStart `json:"start,omitempty"`
+}
+
+// GetBookingDocumentListRequest Example: {"bookingId":22363,"onlyGenerated":true,"venueId":1}
+type GetBookingDocumentListRequest struct {
+	BookingID int64 `json:"bookingId"`
+
+	// Filter Narrows a collection: each key names a field, each value is what it
+	// must equal. A key may end in a modifier: __CONTAINS, __NOTCONTAINS,
+	// __BEGINS, __ENDS, __LESSTHAN (at most), __GREATERTHAN (at least),
+	// __NOT or __EMPTY; for example {"firstName__BEGINS": "M"}. The value
+	// "__ISNULL__" matches fields that are not set.
+	Filter *Filter `json:"filter,omitempty"`
+
+	// OnlyGenerated Only generated documents.
+	OnlyGenerated *bool `json:"onlyGenerated,omitempty"`
+
+	// PerPage Records per page. Actions cap it at an undocumented maximum; a larger
+	// value has no effect beyond the cap.
+	PerPage *PageSize `json:"perPage,omitempty"`
+
+	// Start Zero-based offset of the first record to return (not a page number):
+	// the second page of 20 starts at 20. The server assumes 0 when absent.
+	Start   *PageStart `json:"start,omitempty"`
+	VenueID int64      `json:"venueId"`
+}
+
+// GetBookingDocumentVersionListRequest Example: {"bookingId":22363,"documentNumber":20,"onlyGenerated":true,"venueId":1}
+type GetBookingDocumentVersionListRequest struct {
+	BookingID int64 `json:"bookingId"`
+
+	// DocumentNumber Only the versions of this document.
+	DocumentNumber *int64 `json:"documentNumber,omitempty"`
+
+	// Filter Narrows a collection: each key names a field, each value is what it
+	// must equal. A key may end in a modifier: __CONTAINS, __NOTCONTAINS,
+	// __BEGINS, __ENDS, __LESSTHAN (at most), __GREATERTHAN (at least),
+	// __NOT or __EMPTY; for example {"firstName__BEGINS": "M"}. The value
+	// "__ISNULL__" matches fields that are not set.
+	Filter *Filter `json:"filter,omitempty"`
+
+	// OnlyGenerated Only generated documents.
+	OnlyGenerated *bool `json:"onlyGenerated,omitempty"`
+
+	// PerPage Records per page. Actions cap it at an undocumented maximum; a larger
+	// value has no effect beyond the cap.
+	PerPage *PageSize `json:"perPage,omitempty"`
+
+	// Start Zero-based offset of the first record to return (not a page number):
+	// the second page of 20 starts at 20. The server assumes 0 when absent.
+	Start   *PageStart `json:"start,omitempty"`
+	VenueID int64      `json:"venueId"`
+}
+
+// GetBookingListForAccountRequest Example: {"perPage":10,"start":0}
+type GetBookingListForAccountRequest struct {
+	// Filter The filter of getBookingListForAccount: the keys below, and any other
+	// field name with the modifiers described under Filter.
+	//
+	//
+	// Example: {"modifiedDateAfter":"2026-01-01 00:00:00 UTC"}
+	Filter *BookingListForAccountFilter `json:"filter,omitempty"`
+
+	// PerPage Records per page. Actions cap it at an undocumented maximum; a larger
+	// value has no effect beyond the cap.
+	PerPage PageSize `json:"perPage"`
+
+	// Start Zero-based offset of the first record to return (not a page number):
+	// the second page of 20 starts at 20. The server assumes 0 when absent.
+	Start *PageStart `json:"start,omitempty"`
+}
+
+// GetBookingListRequest Example: {"filter":{"modifiedDateAfter":"2026-01-01 00:00:00"},"perPage":20,"start":0,"venueId":1}
+type GetBookingListRequest struct {
+	// Filter The filter of getBookingList: the keys below, and any other field
+	// name with the modifiers described under Filter.
+	//
+	//
+	// Example: {"companyId":4,"modifiedDateAfter":"2026-01-01 00:00:00"}
+	Filter *BookingListFilter `json:"filter,omitempty"`
+
+	// PerPage Records per page. Actions cap it at an undocumented maximum; a larger
+	// value has no effect beyond the cap.
+	PerPage *PageSize `json:"perPage,omitempty"`
+
+	// Start Zero-based offset of the first record to return (not a page number):
+	// the second page of 20 starts at 20. The server assumes 0 when absent.
+	Start   *PageStart `json:"start,omitempty"`
+	VenueID int64      `json:"venueId"`
+}
+
+// GetBookingNoteListRequest Example: {"bookingId":7192,"perPage":50,"venueId":1}
+type GetBookingNoteListRequest struct {
+	BookingID int64 `json:"bookingId"`
+
+	// CreatedDate An iVvy timestamp, "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC" suffix.
+	CreatedDate *Timestamp `json:"createdDate,omitempty"`
+
+	// Filter The filter of getBookingNoteList: the keys below, and any other field
+	// name with the modifiers described under Filter.
+	//
+	//
+	// Example: {"isPrivate":false,"typeId":2}
+	Filter *BookingNoteListFilter `json:"filter,omitempty"`
+
+	// ModifiedDate An iVvy timestamp, "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC" suffix.
+	ModifiedDate *Timestamp `json:"modifiedDate,omitempty"`
+
+	// PerPage Records per page. Actions cap it at an undocumented maximum; a larger
+	// value has no effect beyond the cap.
+	PerPage *PageSize `json:"perPage,omitempty"`
+
+	// Start Zero-based offset of the first record to return (not a page number):
+	// the second page of 20 starts at 20. The server assumes 0 when absent.
+	Start   *PageStart `json:"start,omitempty"`
+	VenueID int64      `json:"venueId"`
+}
+
+// GetBookingReleaseScheduleRequest Example: {"perPage":5,"start":0,"venueId":166}
+type GetBookingReleaseScheduleRequest struct {
+	// BookingID Only this booking's schedule.
+	BookingID *int64 `json:"bookingId,omitempty"`
+
+	// Filter Narrows a collection: each key names a field, each value is what it
+	// must equal. A key may end in a modifier: __CONTAINS, __NOTCONTAINS,
+	// __BEGINS, __ENDS, __LESSTHAN (at most), __GREATERTHAN (at least),
+	// __NOT or __EMPTY; for example {"firstName__BEGINS": "M"}. The value
+	// "__ISNULL__" matches fields that are not set.
+	Filter *Filter `json:"filter,omitempty"`
+
+	// PerPage Records per page. Actions cap it at an undocumented maximum; a larger
+	// value has no effect beyond the cap.
+	PerPage PageSize `json:"perPage"`
+
+	// Start Zero-based offset of the first record to return (not a page number):
+	// the second page of 20 starts at 20. The server assumes 0 when absent.
+	Start   *PageStart `json:"start,omitempty"`
+	VenueID int64      `json:"venueId"`
+}
+
+// GetBookingRequest Example: {"id":3}
+type GetBookingRequest struct {
+	// ID The booking.
+	ID int64 `json:"id"`
+}
+
+// GetBookingRoomReservationListRequest Example: {"bookingId":4248,"perPage":5,"start":0,"venueId":131}
+type GetBookingRoomReservationListRequest struct {
+	// BookingID Only this booking's reservations.
+	BookingID *int64 `json:"bookingId,omitempty"`
+
+	// Filter Narrows a collection: each key names a field, each value is what it
+	// must equal. A key may end in a modifier: __CONTAINS, __NOTCONTAINS,
+	// __BEGINS, __ENDS, __LESSTHAN (at most), __GREATERTHAN (at least),
+	// __NOT or __EMPTY; for example {"firstName__BEGINS": "M"}. The value
+	// "__ISNULL__" matches fields that are not set.
+	Filter *Filter `json:"filter,omitempty"`
+
+	// PerPage Records per page. Actions cap it at an undocumented maximum; a larger
+	// value has no effect beyond the cap.
+	PerPage *PageSize `json:"perPage,omitempty"`
+
+	// Start Zero-based offset of the first record to return (not a page number):
+	// the second page of 20 starts at 20. The server assumes 0 when absent.
+	Start   *PageStart `json:"start,omitempty"`
+	VenueID int64      `json:"venueId"`
+}
+
+// GetBookingSessionListRequest Example: {"bookingId":10960,"includeBookingDetails":true,"perPage":50,"venueId":1}
+type GetBookingSessionListRequest struct {
+	// BookingID Only the sessions of this booking.
+	BookingID *int64 `json:"bookingId,omitempty"`
+
+	// Filter Narrows a collection: each key names a field, each value is what it
+	// must equal. A key may end in a modifier: __CONTAINS, __NOTCONTAINS,
+	// __BEGINS, __ENDS, __LESSTHAN (at most), __GREATERTHAN (at least),
+	// __NOT or __EMPTY; for example {"firstName__BEGINS": "M"}. The value
+	// "__ISNULL__" matches fields that are not set.
+	Filter *Filter `json:"filter,omitempty"`
+
+	// IncludeBookingDetails Add each session's booking (name, code, contact).
+	IncludeBookingDetails *bool `json:"includeBookingDetails,omitempty"`
+
+	// OrderBy The field to sort by.
+	OrderBy *string `json:"orderBy,omitempty"`
+
+	// OrderDir Sort direction.
+	//
+	// Example: asc
+	OrderDir *BookingListOrderDir `json:"orderDir,omitempty"`
+
+	// PerPage Records per page. Actions cap it at an undocumented maximum; a larger
+	// value has no effect beyond the cap.
+	PerPage *PageSize `json:"perPage,omitempty"`
+
+	// Start Zero-based offset of the first record to return (not a page number):
+	// the second page of 20 starts at 20. The server assumes 0 when absent.
+	Start   *PageStart `json:"start,omitempty"`
+	VenueID int64      `json:"venueId"`
+}
+
+// GetBookingSessionMenuListRequest Example: {"bookingId":313,"perPage":100,"venueId":1}
+type GetBookingSessionMenuListRequest struct {
+	BookingID int64 `json:"bookingId"`
+
+	// Filter Narrows a collection: each key names a field, each value is what it
+	// must equal. A key may end in a modifier: __CONTAINS, __NOTCONTAINS,
+	// __BEGINS, __ENDS, __LESSTHAN (at most), __GREATERTHAN (at least),
+	// __NOT or __EMPTY; for example {"firstName__BEGINS": "M"}. The value
+	// "__ISNULL__" matches fields that are not set.
+	Filter  *Filter `json:"filter,omitempty"`
+	OrderBy *string `json:"orderBy,omitempty"`
+
+	// OrderDir Sort direction.
+	//
+	// Example: asc
+	OrderDir *BookingListOrderDir `json:"orderDir,omitempty"`
+
+	// PerPage Records per page. Actions cap it at an undocumented maximum; a larger
+	// value has no effect beyond the cap.
+	PerPage *PageSize `json:"perPage,omitempty"`
+
+	// SessionID Only the menus of this session.
+	SessionID *int64 `json:"sessionId,omitempty"`
+
+	// Start Zero-based offset of the first record to return (not a page number):
+	// the second page of 20 starts at 20. The server assumes 0 when absent.
+	Start   *PageStart `json:"start,omitempty"`
+	VenueID int64      `json:"venueId"`
+}
+
+// GetBookingTaxListRequest Example: {"bookingId":2,"perPage":10,"venueId":1}
+type GetBookingTaxListRequest struct {
+	BookingID int64 `json:"bookingId"`
+
+	// PerPage Records per page. Actions cap it at an undocumented maximum; a larger
+	// value has no effect beyond the cap.
+	PerPage *PageSize `json:"perPage,omitempty"`
+
+	// Start Zero-based offset of the first record to return (not a page number):
+	// the second page of 20 starts at 20. The server assumes 0 when absent.
+	Start   *PageStart `json:"start,omitempty"`
+	VenueID int64      `json:"venueId"`
+}
+
+// GetCompanyCustomFieldDefinitionRequest The action takes no parameters.
+//
+// Example: {}
+type GetCompanyCustomFieldDefinitionRequest = map[string]interface{}
+
+// GetCompanyListRequest Example: {"filter":{"fromModifiedDate":"2026-01-01 00:00:00 UTC"},"perPage":100,"start":0}
+type GetCompanyListRequest struct {
+	// Filter The filter of getCompanyList: the keys below, and any other field
+	// name with the modifiers described under Filter.
+	//
+	//
+	// Example: {"venueId":1459}
+	Filter *CompanyListFilter `json:"filter,omitempty"`
+
+	// PerPage Records per page. Actions cap it at an undocumented maximum; a larger
+	// value has no effect beyond the cap.
+	PerPage *PageSize `json:"perPage,omitempty"`
+
+	// Start Zero-based offset of the first record to return (not a page number):
+	// the second page of 20 starts at 20. The server assumes 0 when absent.
+	Start *PageStart `json:"start,omitempty"`
+}
+
+// GetCompanyNoteListRequest Example: {"companyId":4,"perPage":50}
+type GetCompanyNoteListRequest struct {
+	CompanyID int64 `json:"companyId"`
+
+	// Filter Narrows a collection: each key names a field, each value is what it
+	// must equal. A key may end in a modifier: __CONTAINS, __NOTCONTAINS,
+	// __BEGINS, __ENDS, __LESSTHAN (at most), __GREATERTHAN (at least),
+	// __NOT or __EMPTY; for example {"firstName__BEGINS": "M"}. The value
+	// "__ISNULL__" matches fields that are not set.
+	Filter *Filter `json:"filter,omitempty"`
+
+	// PerPage Records per page. Actions cap it at an undocumented maximum; a larger
+	// value has no effect beyond the cap.
+	PerPage *PageSize `json:"perPage,omitempty"`
+
+	// Start Zero-based offset of the first record to return (not a page number):
+	// the second page of 20 starts at 20. The server assumes 0 when absent.
+	Start *PageStart `json:"start,omitempty"`
+}
+
+// GetCompanyRequest Example: {"id":25146}
+type GetCompanyRequest struct {
+	ID int64 `json:"id"`
+}
+
 // GetContactListRequest defines model for GetContactListRequest.
 type GetContactListRequest struct {
 	// Filter The filter of getContactList: the keys below, and any other field name
 	// with the modifiers described under Filter.
 	Filter *ContactListFilter `json:"filter,omitempty"`
+
+	// PerPage Records per page. Actions cap it at an undocumented maximum; a larger
+	// value has no effect beyond the cap.
+	PerPage *PageSize `json:"perPage,omitempty"`
+
+	// Start Zero-based offset of the first record to return (not a page number):
+	// the second page of 20 starts at 20. The server assumes 0 when absent.
+	Start *PageStart `json:"start,omitempty"`
+}
+
+// GetContactNoteListRequest Example: {"contactId":4,"perPage":50}
+type GetContactNoteListRequest struct {
+	ContactID int64 `json:"contactId"`
+
+	// Filter Narrows a collection: each key names a field, each value is what it
+	// must equal. A key may end in a modifier: __CONTAINS, __NOTCONTAINS,
+	// __BEGINS, __ENDS, __LESSTHAN (at most), __GREATERTHAN (at least),
+	// __NOT or __EMPTY; for example {"firstName__BEGINS": "M"}. The value
+	// "__ISNULL__" matches fields that are not set.
+	Filter *Filter `json:"filter,omitempty"`
 
 	// PerPage Records per page. Actions cap it at an undocumented maximum; a larger
 	// value has no effect beyond the cap.
@@ -790,6 +6116,52 @@ type GetContactRequest struct {
 
 	// UseEventSortOrder Order eventInvitations and eventRegistrations by event start.
 	UseEventSortOrder *bool `json:"useEventSortOrder,omitempty"`
+}
+
+// GetCreditNoteListRequest Example: {"filter":{"venueId":1},"perPage":10,"start":0}
+type GetCreditNoteListRequest struct {
+	// Filter Narrows a collection: each key names a field, each value is what it
+	// must equal. A key may end in a modifier: __CONTAINS, __NOTCONTAINS,
+	// __BEGINS, __ENDS, __LESSTHAN (at most), __GREATERTHAN (at least),
+	// __NOT or __EMPTY; for example {"firstName__BEGINS": "M"}. The value
+	// "__ISNULL__" matches fields that are not set.
+	Filter *Filter `json:"filter,omitempty"`
+
+	// PerPage Records per page. Actions cap it at an undocumented maximum; a larger
+	// value has no effect beyond the cap.
+	PerPage PageSize `json:"perPage"`
+
+	// Start Zero-based offset of the first record to return (not a page number):
+	// the second page of 20 starts at 20. The server assumes 0 when absent.
+	Start PageStart `json:"start"`
+}
+
+// GetCreditNoteRequest Example: {"id":716}
+type GetCreditNoteRequest struct {
+	ID int64 `json:"id"`
+}
+
+// GetCustomFieldDefinitionRequest The action takes no parameters.
+//
+// Example: {}
+type GetCustomFieldDefinitionRequest = map[string]interface{}
+
+// GetEmailLogListRequest Example: {"filter":{"eventId":50},"perPage":100,"start":0}
+type GetEmailLogListRequest struct {
+	// Filter Narrows a collection: each key names a field, each value is what it
+	// must equal. A key may end in a modifier: __CONTAINS, __NOTCONTAINS,
+	// __BEGINS, __ENDS, __LESSTHAN (at most), __GREATERTHAN (at least),
+	// __NOT or __EMPTY; for example {"firstName__BEGINS": "M"}. The value
+	// "__ISNULL__" matches fields that are not set.
+	Filter *Filter `json:"filter,omitempty"`
+
+	// PerPage Records per page. Actions cap it at an undocumented maximum; a larger
+	// value has no effect beyond the cap.
+	PerPage *PageSize `json:"perPage,omitempty"`
+
+	// Start Zero-based offset of the first record to return (not a page number):
+	// the second page of 20 starts at 20. The server assumes 0 when absent.
+	Start *PageStart `json:"start,omitempty"`
 }
 
 // GetEventListRequest defines model for GetEventListRequest.
@@ -824,6 +6196,96 @@ type GetEventRequest struct {
 	ID int64 `json:"id"`
 }
 
+// GetEventTypeListRequest Example: {"perPage":10,"start":0}
+type GetEventTypeListRequest struct {
+	// Filter Narrows a collection: each key names a field, each value is what it
+	// must equal. A key may end in a modifier: __CONTAINS, __NOTCONTAINS,
+	// __BEGINS, __ENDS, __LESSTHAN (at most), __GREATERTHAN (at least),
+	// __NOT or __EMPTY; for example {"firstName__BEGINS": "M"}. The value
+	// "__ISNULL__" matches fields that are not set.
+	Filter *Filter `json:"filter,omitempty"`
+
+	// PerPage Records per page. Actions cap it at an undocumented maximum; a larger
+	// value has no effect beyond the cap.
+	PerPage *PageSize `json:"perPage,omitempty"`
+
+	// Start Zero-based offset of the first record to return (not a page number):
+	// the second page of 20 starts at 20. The server assumes 0 when absent.
+	Start *PageStart `json:"start,omitempty"`
+}
+
+// GetFunctionSpaceAvailabilityRequest Example: {"endDate":"2026-11-30","spaceIds":[1,2],"startDate":"2026-11-26","venueId":1}
+type GetFunctionSpaceAvailabilityRequest struct {
+	// EndDate An iVvy date, "yyyy-mm-dd".
+	//
+	// Example: 2026-05-09
+	EndDate VenueDate `json:"endDate"`
+
+	// SpaceIds Limit the answer to these spaces.
+	SpaceIds *[]int64 `json:"spaceIds,omitempty"`
+
+	// StartDate An iVvy date, "yyyy-mm-dd".
+	//
+	// Example: 2026-05-09
+	StartDate VenueDate `json:"startDate"`
+	VenueID   int64     `json:"venueId"`
+}
+
+// GetFunctionSpaceCategoryListRequest Example: {"perPage":10,"venueId":1}
+type GetFunctionSpaceCategoryListRequest struct {
+	// Filter Narrows a collection: each key names a field, each value is what it
+	// must equal. A key may end in a modifier: __CONTAINS, __NOTCONTAINS,
+	// __BEGINS, __ENDS, __LESSTHAN (at most), __GREATERTHAN (at least),
+	// __NOT or __EMPTY; for example {"firstName__BEGINS": "M"}. The value
+	// "__ISNULL__" matches fields that are not set.
+	Filter *Filter `json:"filter,omitempty"`
+
+	// PerPage Records per page. Actions cap it at an undocumented maximum; a larger
+	// value has no effect beyond the cap.
+	PerPage *PageSize `json:"perPage,omitempty"`
+
+	// Start Zero-based offset of the first record to return (not a page number):
+	// the second page of 20 starts at 20. The server assumes 0 when absent.
+	Start   *PageStart `json:"start,omitempty"`
+	VenueID int64      `json:"venueId"`
+}
+
+// GetFunctionSpaceListRequest Example: {"venueId":1}
+type GetFunctionSpaceListRequest struct {
+	// Filter Narrows a collection: each key names a field, each value is what it
+	// must equal. A key may end in a modifier: __CONTAINS, __NOTCONTAINS,
+	// __BEGINS, __ENDS, __LESSTHAN (at most), __GREATERTHAN (at least),
+	// __NOT or __EMPTY; for example {"firstName__BEGINS": "M"}. The value
+	// "__ISNULL__" matches fields that are not set.
+	Filter *Filter `json:"filter,omitempty"`
+
+	// PerPage Records per page. Actions cap it at an undocumented maximum; a larger
+	// value has no effect beyond the cap.
+	PerPage *PageSize `json:"perPage,omitempty"`
+
+	// Start Zero-based offset of the first record to return (not a page number):
+	// the second page of 20 starts at 20. The server assumes 0 when absent.
+	Start   *PageStart `json:"start,omitempty"`
+	VenueID int64      `json:"venueId"`
+}
+
+// GetIndustryListRequest Example: {"perPage":100,"start":0}
+type GetIndustryListRequest struct {
+	// Filter Narrows a collection: each key names a field, each value is what it
+	// must equal. A key may end in a modifier: __CONTAINS, __NOTCONTAINS,
+	// __BEGINS, __ENDS, __LESSTHAN (at most), __GREATERTHAN (at least),
+	// __NOT or __EMPTY; for example {"firstName__BEGINS": "M"}. The value
+	// "__ISNULL__" matches fields that are not set.
+	Filter *Filter `json:"filter,omitempty"`
+
+	// PerPage Records per page, from 1 to 100.
+	PerPage *PageSize100 `json:"perPage,omitempty"`
+
+	// Start Zero-based offset of the first record to return (not a page number):
+	// the second page of 20 starts at 20. The server assumes 0 when absent.
+	Start *PageStart `json:"start,omitempty"`
+}
+
 // GetInvitedContactListRequest defines model for GetInvitedContactListRequest.
 type GetInvitedContactListRequest struct {
 	EventID int64 `json:"eventId"`
@@ -842,6 +6304,279 @@ type GetInvitedContactListRequest struct {
 	// Start Zero-based offset of the first record to return (not a page number):
 	// the second page of 20 starts at 20. The server assumes 0 when absent.
 	Start *PageStart `json:"start,omitempty"`
+}
+
+// GetInvoiceListRequest Example: {"filter":{"includePaymentDetails":true,"refType":4,"venueId":1459},"perPage":20,"start":0}
+type GetInvoiceListRequest struct {
+	// Filter The filter of getInvoiceList: the keys below, and any other field
+	// name with the modifiers described under Filter.
+	//
+	//
+	// Example: {"fromModifiedDate":"2026-01-01 00:00:00 UTC","includePaymentDetails":true}
+	Filter *InvoiceListFilter `json:"filter,omitempty"`
+
+	// PerPage Records per page. Actions cap it at an undocumented maximum; a larger
+	// value has no effect beyond the cap.
+	PerPage *PageSize `json:"perPage,omitempty"`
+
+	// Start Zero-based offset of the first record to return (not a page number):
+	// the second page of 20 starts at 20. The server assumes 0 when absent.
+	Start *PageStart `json:"start,omitempty"`
+}
+
+// GetInvoiceRequest Example: {"id":957114}
+type GetInvoiceRequest struct {
+	ID int64 `json:"id"`
+}
+
+// GetLeadChannelListRequest Example: {"perPage":10,"start":0}
+type GetLeadChannelListRequest struct {
+	// Filter Narrows a collection: each key names a field, each value is what it
+	// must equal. A key may end in a modifier: __CONTAINS, __NOTCONTAINS,
+	// __BEGINS, __ENDS, __LESSTHAN (at most), __GREATERTHAN (at least),
+	// __NOT or __EMPTY; for example {"firstName__BEGINS": "M"}. The value
+	// "__ISNULL__" matches fields that are not set.
+	Filter *Filter `json:"filter,omitempty"`
+
+	// PerPage Records per page. Actions cap it at an undocumented maximum; a larger
+	// value has no effect beyond the cap.
+	PerPage *PageSize `json:"perPage,omitempty"`
+
+	// Start Zero-based offset of the first record to return (not a page number):
+	// the second page of 20 starts at 20. The server assumes 0 when absent.
+	Start *PageStart `json:"start,omitempty"`
+}
+
+// GetLeadListRequest Example: {"filter":{"stageId":47},"perPage":100,"start":0}
+type GetLeadListRequest struct {
+	// Filter Narrows a collection: each key names a field, each value is what it
+	// must equal. A key may end in a modifier: __CONTAINS, __NOTCONTAINS,
+	// __BEGINS, __ENDS, __LESSTHAN (at most), __GREATERTHAN (at least),
+	// __NOT or __EMPTY; for example {"firstName__BEGINS": "M"}. The value
+	// "__ISNULL__" matches fields that are not set.
+	Filter *Filter `json:"filter,omitempty"`
+
+	// PerPage Records per page. Actions cap it at an undocumented maximum; a larger
+	// value has no effect beyond the cap.
+	PerPage *PageSize `json:"perPage,omitempty"`
+
+	// Start Zero-based offset of the first record to return (not a page number):
+	// the second page of 20 starts at 20. The server assumes 0 when absent.
+	Start *PageStart `json:"start,omitempty"`
+}
+
+// GetLeadNoteListRequest Example: {"leadId":4,"perPage":50}
+type GetLeadNoteListRequest struct {
+	// Filter Narrows a collection: each key names a field, each value is what it
+	// must equal. A key may end in a modifier: __CONTAINS, __NOTCONTAINS,
+	// __BEGINS, __ENDS, __LESSTHAN (at most), __GREATERTHAN (at least),
+	// __NOT or __EMPTY; for example {"firstName__BEGINS": "M"}. The value
+	// "__ISNULL__" matches fields that are not set.
+	Filter *Filter `json:"filter,omitempty"`
+
+	// LeadID The lead whose notes to list.
+	LeadID int64 `json:"leadId"`
+
+	// PerPage Records per page. Actions cap it at an undocumented maximum; a larger
+	// value has no effect beyond the cap.
+	PerPage *PageSize `json:"perPage,omitempty"`
+
+	// Start Zero-based offset of the first record to return (not a page number):
+	// the second page of 20 starts at 20. The server assumes 0 when absent.
+	Start *PageStart `json:"start,omitempty"`
+}
+
+// GetLeadQualityListRequest Example: {"perPage":10,"start":0}
+type GetLeadQualityListRequest struct {
+	// Filter Narrows a collection: each key names a field, each value is what it
+	// must equal. A key may end in a modifier: __CONTAINS, __NOTCONTAINS,
+	// __BEGINS, __ENDS, __LESSTHAN (at most), __GREATERTHAN (at least),
+	// __NOT or __EMPTY; for example {"firstName__BEGINS": "M"}. The value
+	// "__ISNULL__" matches fields that are not set.
+	Filter *Filter `json:"filter,omitempty"`
+
+	// PerPage Records per page. Actions cap it at an undocumented maximum; a larger
+	// value has no effect beyond the cap.
+	PerPage *PageSize `json:"perPage,omitempty"`
+
+	// Start Zero-based offset of the first record to return (not a page number):
+	// the second page of 20 starts at 20. The server assumes 0 when absent.
+	Start *PageStart `json:"start,omitempty"`
+}
+
+// GetLeadSourceListRequest Example: {"perPage":100,"start":0}
+type GetLeadSourceListRequest struct {
+	// Filter Narrows a collection: each key names a field, each value is what it
+	// must equal. A key may end in a modifier: __CONTAINS, __NOTCONTAINS,
+	// __BEGINS, __ENDS, __LESSTHAN (at most), __GREATERTHAN (at least),
+	// __NOT or __EMPTY; for example {"firstName__BEGINS": "M"}. The value
+	// "__ISNULL__" matches fields that are not set.
+	Filter *Filter `json:"filter,omitempty"`
+
+	// PerPage Records per page. Actions cap it at an undocumented maximum; a larger
+	// value has no effect beyond the cap.
+	PerPage *PageSize `json:"perPage,omitempty"`
+
+	// Start Zero-based offset of the first record to return (not a page number):
+	// the second page of 20 starts at 20. The server assumes 0 when absent.
+	Start *PageStart `json:"start,omitempty"`
+}
+
+// GetLeadStageListRequest Example: {"perPage":10,"start":0}
+type GetLeadStageListRequest struct {
+	// Filter Narrows a collection: each key names a field, each value is what it
+	// must equal. A key may end in a modifier: __CONTAINS, __NOTCONTAINS,
+	// __BEGINS, __ENDS, __LESSTHAN (at most), __GREATERTHAN (at least),
+	// __NOT or __EMPTY; for example {"firstName__BEGINS": "M"}. The value
+	// "__ISNULL__" matches fields that are not set.
+	Filter *Filter `json:"filter,omitempty"`
+
+	// PerPage Records per page. Actions cap it at an undocumented maximum; a larger
+	// value has no effect beyond the cap.
+	PerPage *PageSize `json:"perPage,omitempty"`
+
+	// Start Zero-based offset of the first record to return (not a page number):
+	// the second page of 20 starts at 20. The server assumes 0 when absent.
+	Start *PageStart `json:"start,omitempty"`
+}
+
+// GetLeadTypeListRequest Example: {"perPage":10,"start":0}
+type GetLeadTypeListRequest struct {
+	// Filter Narrows a collection: each key names a field, each value is what it
+	// must equal. A key may end in a modifier: __CONTAINS, __NOTCONTAINS,
+	// __BEGINS, __ENDS, __LESSTHAN (at most), __GREATERTHAN (at least),
+	// __NOT or __EMPTY; for example {"firstName__BEGINS": "M"}. The value
+	// "__ISNULL__" matches fields that are not set.
+	Filter *Filter `json:"filter,omitempty"`
+
+	// PerPage Records per page. Actions cap it at an undocumented maximum; a larger
+	// value has no effect beyond the cap.
+	PerPage *PageSize `json:"perPage,omitempty"`
+
+	// Start Zero-based offset of the first record to return (not a page number):
+	// the second page of 20 starts at 20. The server assumes 0 when absent.
+	Start *PageStart `json:"start,omitempty"`
+}
+
+// GetMenuListRequest Example: {"perPage":50,"start":15,"venueId":1}
+type GetMenuListRequest struct {
+	// Filter Narrows a collection: each key names a field, each value is what it
+	// must equal. A key may end in a modifier: __CONTAINS, __NOTCONTAINS,
+	// __BEGINS, __ENDS, __LESSTHAN (at most), __GREATERTHAN (at least),
+	// __NOT or __EMPTY; for example {"firstName__BEGINS": "M"}. The value
+	// "__ISNULL__" matches fields that are not set.
+	Filter *Filter `json:"filter,omitempty"`
+
+	// PerPage Records per page. Actions cap it at an undocumented maximum; a larger
+	// value has no effect beyond the cap.
+	PerPage *PageSize `json:"perPage,omitempty"`
+
+	// Start Zero-based offset of the first record to return (not a page number):
+	// the second page of 20 starts at 20. The server assumes 0 when absent.
+	Start   *PageStart `json:"start,omitempty"`
+	VenueID int64      `json:"venueId"`
+}
+
+// GetOpportunityListRequest Example: {"perPage":100,"start":0,"venueIds":[1,2]}
+type GetOpportunityListRequest struct {
+	// Filter Narrows a collection: each key names a field, each value is what it
+	// must equal. A key may end in a modifier: __CONTAINS, __NOTCONTAINS,
+	// __BEGINS, __ENDS, __LESSTHAN (at most), __GREATERTHAN (at least),
+	// __NOT or __EMPTY; for example {"firstName__BEGINS": "M"}. The value
+	// "__ISNULL__" matches fields that are not set.
+	Filter *Filter `json:"filter,omitempty"`
+
+	// PerPage Records per page. Actions cap it at an undocumented maximum; a larger
+	// value has no effect beyond the cap.
+	PerPage *PageSize `json:"perPage,omitempty"`
+
+	// Start Zero-based offset of the first record to return (not a page number):
+	// the second page of 20 starts at 20. The server assumes 0 when absent.
+	Start *PageStart `json:"start,omitempty"`
+
+	// VenueIds Only the opportunities of these venues. The page's parameter table
+	// names it venueIds (typed integer, described as an array); its
+	// example request writes venueId.
+	VenueIds *[]int64 `json:"venueIds,omitempty"`
+}
+
+// GetOpportunityNoteListRequest Example: {"leadId":4,"perPage":50,"venueId":1}
+type GetOpportunityNoteListRequest struct {
+	// Filter Narrows a collection: each key names a field, each value is what it
+	// must equal. A key may end in a modifier: __CONTAINS, __NOTCONTAINS,
+	// __BEGINS, __ENDS, __LESSTHAN (at most), __GREATERTHAN (at least),
+	// __NOT or __EMPTY; for example {"firstName__BEGINS": "M"}. The value
+	// "__ISNULL__" matches fields that are not set.
+	Filter *Filter `json:"filter,omitempty"`
+
+	// LeadID The opportunity whose notes to list.
+	LeadID int64 `json:"leadId"`
+
+	// PerPage Records per page. Actions cap it at an undocumented maximum; a larger
+	// value has no effect beyond the cap.
+	PerPage *PageSize `json:"perPage,omitempty"`
+
+	// Start Zero-based offset of the first record to return (not a page number):
+	// the second page of 20 starts at 20. The server assumes 0 when absent.
+	Start *PageStart `json:"start,omitempty"`
+
+	// VenueID The opportunity's venue.
+	VenueID *int64 `json:"venueId,omitempty"`
+}
+
+// GetOptionsRequest The action takes no parameters.
+//
+// Example: {}
+type GetOptionsRequest = map[string]interface{}
+
+// GetRatePlanBookingRulesRequest Example: {"barId":1,"endDate":"2026-05-11","roomIds":[6],"startDate":"2026-05-09","venueId":1}
+type GetRatePlanBookingRulesRequest struct {
+	// BarID The rate plan.
+	BarID *int64 `json:"barId,omitempty"`
+
+	// EndDate An iVvy date, "yyyy-mm-dd".
+	//
+	// Example: 2026-05-09
+	EndDate VenueDate `json:"endDate"`
+
+	// PerPage Records per page. Actions cap it at an undocumented maximum; a larger
+	// value has no effect beyond the cap.
+	PerPage *PageSize `json:"perPage,omitempty"`
+
+	// RoomIds Only these room types.
+	RoomIds *[]int64 `json:"roomIds,omitempty"`
+
+	// Start Zero-based offset of the first record to return (not a page number):
+	// the second page of 20 starts at 20. The server assumes 0 when absent.
+	Start *PageStart `json:"start,omitempty"`
+
+	// StartDate An iVvy date, "yyyy-mm-dd".
+	//
+	// Example: 2026-05-09
+	StartDate VenueDate `json:"startDate"`
+	VenueID   int64     `json:"venueId"`
+}
+
+// GetRatePlanRateListRequest Example: {"barId":1,"venueId":1}
+type GetRatePlanRateListRequest struct {
+	// BarID The rate plan.
+	BarID int64 `json:"barId"`
+
+	// Filter Narrows a collection: each key names a field, each value is what it
+	// must equal. A key may end in a modifier: __CONTAINS, __NOTCONTAINS,
+	// __BEGINS, __ENDS, __LESSTHAN (at most), __GREATERTHAN (at least),
+	// __NOT or __EMPTY; for example {"firstName__BEGINS": "M"}. The value
+	// "__ISNULL__" matches fields that are not set.
+	Filter *Filter `json:"filter,omitempty"`
+
+	// PerPage Records per page. Actions cap it at an undocumented maximum; a larger
+	// value has no effect beyond the cap.
+	PerPage *PageSize `json:"perPage,omitempty"`
+
+	// Start Zero-based offset of the first record to return (not a page number):
+	// the second page of 20 starts at 20. The server assumes 0 when absent.
+	Start   *PageStart `json:"start,omitempty"`
+	VenueID int64      `json:"venueId"`
 }
 
 // GetRegistrationListRequest defines model for GetRegistrationListRequest.
@@ -869,6 +6604,132 @@ type GetRegistrationRequest struct {
 	ID int64 `json:"id"`
 }
 
+// GetResourceAvailabilityRequest Example: {"endDate":"2026-06-25 00:00:00","quantity":10,"resourceIds":[1,25],"startDate":"2026-06-24 00:00:00","venueId":1}
+type GetResourceAvailabilityRequest struct {
+	// EndDate End of the period, "yyyy-mm-dd" or "yyyy-mm-dd HH:mm:ss".
+	EndDate string `json:"endDate"`
+
+	// PerPage Records per page. Actions cap it at an undocumented maximum; a larger
+	// value has no effect beyond the cap.
+	PerPage *PageSize `json:"perPage,omitempty"`
+
+	// Quantity The quantity wanted; with it the answer says whether each resource is available and what conflicts.
+	Quantity    *int    `json:"quantity,omitempty"`
+	ResourceIds []int64 `json:"resourceIds"`
+
+	// Start Zero-based offset of the first record to return (not a page number):
+	// the second page of 20 starts at 20. The server assumes 0 when absent.
+	Start *PageStart `json:"start,omitempty"`
+
+	// StartDate Start of the period, "yyyy-mm-dd" or "yyyy-mm-dd HH:mm:ss".
+	StartDate string `json:"startDate"`
+	VenueID   int64  `json:"venueId"`
+}
+
+// GetResourceListRequest Example: {"venueId":2}
+type GetResourceListRequest struct {
+	// Filter Narrows a collection: each key names a field, each value is what it
+	// must equal. A key may end in a modifier: __CONTAINS, __NOTCONTAINS,
+	// __BEGINS, __ENDS, __LESSTHAN (at most), __GREATERTHAN (at least),
+	// __NOT or __EMPTY; for example {"firstName__BEGINS": "M"}. The value
+	// "__ISNULL__" matches fields that are not set.
+	Filter *Filter `json:"filter,omitempty"`
+
+	// PerPage Records per page. Actions cap it at an undocumented maximum; a larger
+	// value has no effect beyond the cap.
+	PerPage *PageSize `json:"perPage,omitempty"`
+
+	// Start Zero-based offset of the first record to return (not a page number):
+	// the second page of 20 starts at 20. The server assumes 0 when absent.
+	Start   *PageStart `json:"start,omitempty"`
+	VenueID int64      `json:"venueId"`
+}
+
+// GetRevenueTemplateListRequest Example: {"perPage":100,"start":0,"venueId":1}
+type GetRevenueTemplateListRequest struct {
+	// Filter Narrows a collection: each key names a field, each value is what it
+	// must equal. A key may end in a modifier: __CONTAINS, __NOTCONTAINS,
+	// __BEGINS, __ENDS, __LESSTHAN (at most), __GREATERTHAN (at least),
+	// __NOT or __EMPTY; for example {"firstName__BEGINS": "M"}. The value
+	// "__ISNULL__" matches fields that are not set.
+	Filter *Filter `json:"filter,omitempty"`
+
+	// PerPage Records per page. Actions cap it at an undocumented maximum; a larger
+	// value has no effect beyond the cap.
+	PerPage *PageSize `json:"perPage,omitempty"`
+
+	// Start Zero-based offset of the first record to return (not a page number):
+	// the second page of 20 starts at 20. The server assumes 0 when absent.
+	Start   *PageStart `json:"start,omitempty"`
+	VenueID *int64     `json:"venueId,omitempty"`
+}
+
+// GetRoomInventoryRequest Example: {"endDate":"2026-06-30","roomIds":[101,102],"startDate":"2026-06-01","venueId":1}
+type GetRoomInventoryRequest struct {
+	// EndDate An iVvy date, "yyyy-mm-dd".
+	//
+	// Example: 2026-05-09
+	EndDate VenueDate `json:"endDate"`
+
+	// PerPage Records per page. Actions cap it at an undocumented maximum; a larger
+	// value has no effect beyond the cap.
+	PerPage *PageSize `json:"perPage,omitempty"`
+
+	// RoomIds Only these room types.
+	RoomIds *[]int64 `json:"roomIds,omitempty"`
+
+	// Start Zero-based offset of the first record to return (not a page number):
+	// the second page of 20 starts at 20. The server assumes 0 when absent.
+	Start *PageStart `json:"start,omitempty"`
+
+	// StartDate An iVvy date, "yyyy-mm-dd".
+	//
+	// Example: 2026-05-09
+	StartDate VenueDate `json:"startDate"`
+	VenueID   int64     `json:"venueId"`
+}
+
+// GetRoomRateListRequest Example: {"barId":1,"barRateId":1,"venueId":1}
+type GetRoomRateListRequest struct {
+	// BarID The rate plan.
+	BarID int64 `json:"barId"`
+
+	// BarRateID The rate plan's rate period.
+	BarRateID int64 `json:"barRateId"`
+
+	// RoomID Only this room type.
+	RoomID  *int64 `json:"roomId,omitempty"`
+	VenueID int64  `json:"venueId"`
+}
+
+// GetRoomRatesRequest Example: {"barId":63,"endDate":"2026-07-07","roomIds":[122,123],"startDate":"2026-07-06","venueId":447}
+type GetRoomRatesRequest struct {
+	// BarID The rate plan.
+	BarID int64 `json:"barId"`
+
+	// EndDate An iVvy date, "yyyy-mm-dd".
+	//
+	// Example: 2026-05-09
+	EndDate VenueDate `json:"endDate"`
+
+	// PerPage Records per page. Actions cap it at an undocumented maximum; a larger
+	// value has no effect beyond the cap.
+	PerPage *PageSize `json:"perPage,omitempty"`
+
+	// RoomIds Only these room types.
+	RoomIds *[]int64 `json:"roomIds,omitempty"`
+
+	// Start Zero-based offset of the first record to return (not a page number):
+	// the second page of 20 starts at 20. The server assumes 0 when absent.
+	Start *PageStart `json:"start,omitempty"`
+
+	// StartDate An iVvy date, "yyyy-mm-dd".
+	//
+	// Example: 2026-05-09
+	StartDate VenueDate `json:"startDate"`
+	VenueID   int64     `json:"venueId"`
+}
+
 // GetSessionListRequest defines model for GetSessionListRequest.
 type GetSessionListRequest struct {
 	EventID int64 `json:"eventId"`
@@ -880,6 +6741,95 @@ type GetSessionListRequest struct {
 	// Start Zero-based offset of the first record to return (not a page number):
 	// the second page of 20 starts at 20. The server assumes 0 when absent.
 	Start *PageStart `json:"start,omitempty"`
+}
+
+// GetSessionTypeListRequest Example: {}
+type GetSessionTypeListRequest struct {
+	// Filter Narrows a collection: each key names a field, each value is what it
+	// must equal. A key may end in a modifier: __CONTAINS, __NOTCONTAINS,
+	// __BEGINS, __ENDS, __LESSTHAN (at most), __GREATERTHAN (at least),
+	// __NOT or __EMPTY; for example {"firstName__BEGINS": "M"}. The value
+	// "__ISNULL__" matches fields that are not set.
+	Filter *Filter `json:"filter,omitempty"`
+
+	// PerPage Records per page. Actions cap it at an undocumented maximum; a larger
+	// value has no effect beyond the cap.
+	PerPage *PageSize `json:"perPage,omitempty"`
+
+	// Start Zero-based offset of the first record to return (not a page number):
+	// the second page of 20 starts at 20. The server assumes 0 when absent.
+	Start *PageStart `json:"start,omitempty"`
+}
+
+// GetSpaceBlockoutListRequest Example: {"venueId":1}
+type GetSpaceBlockoutListRequest struct {
+	// Filter Narrows a collection: each key names a field, each value is what it
+	// must equal. A key may end in a modifier: __CONTAINS, __NOTCONTAINS,
+	// __BEGINS, __ENDS, __LESSTHAN (at most), __GREATERTHAN (at least),
+	// __NOT or __EMPTY; for example {"firstName__BEGINS": "M"}. The value
+	// "__ISNULL__" matches fields that are not set.
+	Filter *Filter `json:"filter,omitempty"`
+
+	// PerPage Records per page. Actions cap it at an undocumented maximum; a larger
+	// value has no effect beyond the cap.
+	PerPage *PageSize `json:"perPage,omitempty"`
+
+	// Start Zero-based offset of the first record to return (not a page number):
+	// the second page of 20 starts at 20. The server assumes 0 when absent.
+	Start   *PageStart `json:"start,omitempty"`
+	VenueID int64      `json:"venueId"`
+}
+
+// GetSpaceHirePlanListRequest Example: {"perPage":50,"venueId":1}
+type GetSpaceHirePlanListRequest struct {
+	// Filter Narrows a collection: each key names a field, each value is what it
+	// must equal. A key may end in a modifier: __CONTAINS, __NOTCONTAINS,
+	// __BEGINS, __ENDS, __LESSTHAN (at most), __GREATERTHAN (at least),
+	// __NOT or __EMPTY; for example {"firstName__BEGINS": "M"}. The value
+	// "__ISNULL__" matches fields that are not set.
+	Filter *Filter `json:"filter,omitempty"`
+
+	// PerPage Records per page. Actions cap it at an undocumented maximum; a larger
+	// value has no effect beyond the cap.
+	PerPage *PageSize `json:"perPage,omitempty"`
+
+	// Start Zero-based offset of the first record to return (not a page number):
+	// the second page of 20 starts at 20. The server assumes 0 when absent.
+	Start   *PageStart `json:"start,omitempty"`
+	VenueID int64      `json:"venueId"`
+}
+
+// GetSpaceHirePlanRateListRequest Example: {"perPage":100,"tariffId":8,"venueId":1}
+type GetSpaceHirePlanRateListRequest struct {
+	// Filter The filter of getSpaceHirePlanRateList: the keys below bound the
+	// rates' dates, and any other field name takes the modifiers described
+	// under Filter.
+	//
+	//
+	// Example: {"endDateFilter":"2026-03-31","startDateFilter":"2026-01-01"}
+	Filter *SpaceHirePlanRateListFilter `json:"filter,omitempty"`
+
+	// PerPage Records per page. Actions cap it at an undocumented maximum; a larger
+	// value has no effect beyond the cap.
+	PerPage *PageSize `json:"perPage,omitempty"`
+
+	// Start Zero-based offset of the first record to return (not a page number):
+	// the second page of 20 starts at 20. The server assumes 0 when absent.
+	Start *PageStart `json:"start,omitempty"`
+
+	// TariffID The space hire plan.
+	TariffID int64 `json:"tariffId"`
+	VenueID  int64 `json:"venueId"`
+}
+
+// GetSpaceHirePlanRateRequest Example: {"tariffId":8,"tariffRateId":9,"venueId":1}
+type GetSpaceHirePlanRateRequest struct {
+	// TariffID The space hire plan.
+	TariffID int64 `json:"tariffId"`
+
+	// TariffRateID The plan's rate period.
+	TariffRateID int64 `json:"tariffRateId"`
+	VenueID      int64 `json:"venueId"`
 }
 
 // GetSpeakerListRequest defines model for GetSpeakerListRequest.
@@ -906,6 +6856,152 @@ type GetSponsorshipListRequest struct {
 	// Start Zero-based offset of the first record to return (not a page number):
 	// the second page of 20 starts at 20. The server assumes 0 when absent.
 	Start *PageStart `json:"start,omitempty"`
+}
+
+// GetSubscriptionGroupListRequest The action takes no parameters.
+//
+// Example: {}
+type GetSubscriptionGroupListRequest = map[string]interface{}
+
+// GetTaskListRequest Example: {"perPage":100,"start":0,"venueId":1}
+type GetTaskListRequest struct {
+	// Filter Narrows a collection: each key names a field, each value is what it
+	// must equal. A key may end in a modifier: __CONTAINS, __NOTCONTAINS,
+	// __BEGINS, __ENDS, __LESSTHAN (at most), __GREATERTHAN (at least),
+	// __NOT or __EMPTY; for example {"firstName__BEGINS": "M"}. The value
+	// "__ISNULL__" matches fields that are not set.
+	Filter *Filter `json:"filter,omitempty"`
+
+	// PerPage Records per page. Actions cap it at an undocumented maximum; a larger
+	// value has no effect beyond the cap.
+	PerPage *PageSize `json:"perPage,omitempty"`
+
+	// Start Zero-based offset of the first record to return (not a page number):
+	// the second page of 20 starts at 20. The server assumes 0 when absent.
+	Start *PageStart `json:"start,omitempty"`
+
+	// VenueID Only the tasks of this venue.
+	VenueID *int64 `json:"venueId,omitempty"`
+}
+
+// GetTaxListRequest Example: {"venueId":2}
+type GetTaxListRequest struct {
+	// Filter Narrows a collection: each key names a field, each value is what it
+	// must equal. A key may end in a modifier: __CONTAINS, __NOTCONTAINS,
+	// __BEGINS, __ENDS, __LESSTHAN (at most), __GREATERTHAN (at least),
+	// __NOT or __EMPTY; for example {"firstName__BEGINS": "M"}. The value
+	// "__ISNULL__" matches fields that are not set.
+	Filter *Filter `json:"filter,omitempty"`
+
+	// PerPage Records per page. Actions cap it at an undocumented maximum; a larger
+	// value has no effect beyond the cap.
+	PerPage *PageSize `json:"perPage,omitempty"`
+
+	// Start Zero-based offset of the first record to return (not a page number):
+	// the second page of 20 starts at 20. The server assumes 0 when absent.
+	Start   *PageStart `json:"start,omitempty"`
+	VenueID int64      `json:"venueId"`
+}
+
+// GetUserListRequest Example: {"filter":{"venueId":1459},"perPage":20,"start":0}
+type GetUserListRequest struct {
+	// Filter The filter of getUserList: the key below, and any other field name
+	// with the modifiers described under Filter.
+	//
+	//
+	// Example: {"venueId":1459}
+	Filter *AccountUserListFilter `json:"filter,omitempty"`
+
+	// PerPage Records per page. Actions cap it at an undocumented maximum; a larger
+	// value has no effect beyond the cap.
+	PerPage *PageSize `json:"perPage,omitempty"`
+
+	// Start Zero-based offset of the first record to return (not a page number):
+	// the second page of 20 starts at 20. The server assumes 0 when absent.
+	Start *PageStart `json:"start,omitempty"`
+}
+
+// GetVenuePackageListRequest Example: {"perPage":2,"venueId":1}
+type GetVenuePackageListRequest struct {
+	// Filter Narrows a collection: each key names a field, each value is what it
+	// must equal. A key may end in a modifier: __CONTAINS, __NOTCONTAINS,
+	// __BEGINS, __ENDS, __LESSTHAN (at most), __GREATERTHAN (at least),
+	// __NOT or __EMPTY; for example {"firstName__BEGINS": "M"}. The value
+	// "__ISNULL__" matches fields that are not set.
+	Filter *Filter `json:"filter,omitempty"`
+
+	// PerPage Records per page. Actions cap it at an undocumented maximum; a larger
+	// value has no effect beyond the cap.
+	PerPage *PageSize `json:"perPage,omitempty"`
+
+	// Start Zero-based offset of the first record to return (not a page number):
+	// the second page of 20 starts at 20. The server assumes 0 when absent.
+	Start   *PageStart `json:"start,omitempty"`
+	VenueID int64      `json:"venueId"`
+}
+
+// GetVenuePackageRequest Example: {"id":1,"venueId":1}
+type GetVenuePackageRequest struct {
+	// ID The package.
+	ID      int64 `json:"id"`
+	VenueID int64 `json:"venueId"`
+}
+
+// GetVenueRatePlanListRequest Example: {"venueId":1}
+type GetVenueRatePlanListRequest struct {
+	// Filter Narrows a collection: each key names a field, each value is what it
+	// must equal. A key may end in a modifier: __CONTAINS, __NOTCONTAINS,
+	// __BEGINS, __ENDS, __LESSTHAN (at most), __GREATERTHAN (at least),
+	// __NOT or __EMPTY; for example {"firstName__BEGINS": "M"}. The value
+	// "__ISNULL__" matches fields that are not set.
+	Filter *Filter `json:"filter,omitempty"`
+
+	// PerPage Records per page. Actions cap it at an undocumented maximum; a larger
+	// value has no effect beyond the cap.
+	PerPage *PageSize `json:"perPage,omitempty"`
+
+	// Start Zero-based offset of the first record to return (not a page number):
+	// the second page of 20 starts at 20. The server assumes 0 when absent.
+	Start   *PageStart `json:"start,omitempty"`
+	VenueID int64      `json:"venueId"`
+}
+
+// GetVenueRoomListRequest Example: {"venueId":1}
+type GetVenueRoomListRequest struct {
+	// Filter Narrows a collection: each key names a field, each value is what it
+	// must equal. A key may end in a modifier: __CONTAINS, __NOTCONTAINS,
+	// __BEGINS, __ENDS, __LESSTHAN (at most), __GREATERTHAN (at least),
+	// __NOT or __EMPTY; for example {"firstName__BEGINS": "M"}. The value
+	// "__ISNULL__" matches fields that are not set.
+	Filter *Filter `json:"filter,omitempty"`
+
+	// PerPage Records per page. Actions cap it at an undocumented maximum; a larger
+	// value has no effect beyond the cap.
+	PerPage *PageSize `json:"perPage,omitempty"`
+
+	// Start Zero-based offset of the first record to return (not a page number):
+	// the second page of 20 starts at 20. The server assumes 0 when absent.
+	Start   *PageStart `json:"start,omitempty"`
+	VenueID int64      `json:"venueId"`
+}
+
+// GetVenueRoomOptionListRequest Example: {"perPage":100,"start":0,"venueId":1}
+type GetVenueRoomOptionListRequest struct {
+	// Filter Narrows a collection: each key names a field, each value is what it
+	// must equal. A key may end in a modifier: __CONTAINS, __NOTCONTAINS,
+	// __BEGINS, __ENDS, __LESSTHAN (at most), __GREATERTHAN (at least),
+	// __NOT or __EMPTY; for example {"firstName__BEGINS": "M"}. The value
+	// "__ISNULL__" matches fields that are not set.
+	Filter *Filter `json:"filter,omitempty"`
+
+	// PerPage Records per page. Actions cap it at an undocumented maximum; a larger
+	// value has no effect beyond the cap.
+	PerPage *PageSize `json:"perPage,omitempty"`
+
+	// Start Zero-based offset of the first record to return (not a page number):
+	// the second page of 20 starts at 20. The server assumes 0 when absent.
+	Start   *PageStart `json:"start,omitempty"`
+	VenueID int64      `json:"venueId"`
 }
 
 // Integer An integer that the server may send as a JSON number or as a string of digits.
@@ -956,6 +7052,724 @@ type InvitedContactCollection struct {
 	Results []InvitedContact `json:"results"`
 }
 
+// Invoice An invoice. getInvoiceList sends the summary fields (payments only
+// when asked for); getInvoice adds items, refunds, venueExTaxes and
+// additionalData. isTaxCharged is 1 when tax is charged: the page calls
+// it a flag, but its examples send the integer.
+//
+// Example: {"additionalData":{"purchaseOrderReference":"PO-7781","taxes":[{"id":1,"name":"GST"}]},"amountPaid":233.45,"bookingCode":"XMAS2018","bookingId":92471,"company":{"businessName":"Example Pty Ltd","businessNumber":"BUS123","email":"accounts@example.com","id":214,"phone":null},"contact":{"email":"ada@example.com","firstName":"Ada","id":580,"lastName":"Lovelace","phone":"0455550000"},"createdDate":"2018-06-11 06:06:42 UTC","currency":"AUD","currentStatus":2,"description":"Christmas party deposit","eventId":null,"id":957114,"isTaxCharged":1,"issuedDate":"2018-06-11 06:06:42 UTC","items":[{"adjustments":[{"adjustmentType":1,"adjustmentTypeId":7,"adjustmentValue":10,"adjustmentValueType":2,"amount":25.56,"costcenterId":1,"description":"10% early booking discount"}],"amountPaid":230,"costCenters":[{"costcenterId":1,"totalCost":230,"totalTaxCost":20.91}],"description":"Deposit for Christmas Party","id":1201,"quantity":10,"quantityUnit":1,"ref2Id":500,"refId":50,"refType":500,"serviceDate":{"end":"2025-08-22","start":"2025-08-22"},"taxes":[{"amount":20.91,"costcenterId":1,"taxId":1,"taxRateAmount":10,"taxRateAmountType":1,"taxRateId":0}],"totalCost":230,"totalTaxCost":20.91,"unitCost":23,"unitCostExTax":20.91}],"modifiedDate":"2018-06-11 06:06:43 UTC","paymentDueDate":"2018-06-11 06:06:42 UTC","payments":[{"amountPaid":233.45,"cardType":3,"chequeNumber":null,"customPaymentMethodId":null,"feeAmount":3.45,"feePercentage":1.5,"id":63791,"notes":"","paidDate":"2018-06-11 06:06:42 UTC","paymentId":0,"paymentMethod":1,"receiptNum":729424}],"refId":92471,"refType":4,"reference":"1007458","refunds":[],"taxRateUsed":null,"title":"Deposit Invoice","toAddress":{"city":"Brisbane","countryCode":"AU","countryName":null,"line1":"1 Example Street","line2":"","line3":"","line4":"","postalCode":4000,"stateCode":"QLD","stateName":null},"toContactEmail":"accounts@example.com","toContactId":null,"toContactName":"Ada Lovelace","totalCost":233.45,"totalTaxCost":21.22,"venueExTaxes":[{"amount":15,"costcenterId":4,"taxId":6064,"taxRateAmount":15,"taxRateAmountType":2,"taxRateId":0}],"venueId":1683}
+type Invoice struct {
+	// AdditionalData Facts that depend on the invoice's refType; for venue bookings the purchase order and the taxes applied.
+	//
+	// Example: {"purchaseOrderReference":"PO-7781","taxes":[{"id":1,"name":"GST"}]}
+	AdditionalData InvoiceAdditionalData `json:"additionalData,omitempty,omitzero"`
+
+	// AmountPaid A decimal number that the server may send as a JSON number or as a numeric string.
+	AmountPaid Decimal `json:"amountPaid,omitempty,omitzero"`
+
+	// BookingCode The venue booking's code, for refType 4.
+	BookingCode string `json:"bookingCode,omitempty,omitzero"`
+
+	// BookingID An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	BookingID NullableInteger `json:"bookingId,omitempty,omitzero"`
+
+	// Company The company an invoice is addressed to.
+	//
+	// Example: {"businessName":"Example Pty Ltd","businessNumber":"BUS123","email":"accounts@example.com","id":214,"phone":null}
+	Company InvoiceCompany `json:"company,omitempty,omitzero"`
+
+	// Contact The contact an invoice is addressed to.
+	//
+	// Example: {"email":"ada@example.com","firstName":"Ada","id":580,"lastName":"Lovelace","phone":614535435}
+	Contact InvoiceContact `json:"contact,omitempty,omitzero"`
+
+	// CreatedDate An iVvy timestamp that may be unset: null or "" (both decode as the
+	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	CreatedDate NullableTimestamp `json:"createdDate,omitempty,omitzero"`
+	Currency    string            `json:"currency,omitempty,omitzero"`
+
+	// CurrentStatus 0 not paid, 1 unconfirmed paid, 2 paid, 3 written off, 4 cancelled, 5 refunded (open set).
+	CurrentStatus int    `json:"currentStatus,omitempty,omitzero"`
+	Description   string `json:"description,omitempty,omitzero"`
+
+	// EventID An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	EventID NullableInteger `json:"eventId,omitempty,omitzero"`
+
+	// ID An integer that the server may send as a JSON number or as a string of digits.
+	ID Integer `json:"id"`
+
+	// IsTaxCharged An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	IsTaxCharged NullableInteger `json:"isTaxCharged,omitempty,omitzero"`
+
+	// IssuedDate An iVvy timestamp that may be unset: null or "" (both decode as the
+	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	IssuedDate NullableTimestamp `json:"issuedDate,omitempty,omitzero"`
+	Items      []InvoiceItem     `json:"items,omitempty,omitzero"`
+
+	// ModifiedDate An iVvy timestamp that may be unset: null or "" (both decode as the
+	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	ModifiedDate NullableTimestamp `json:"modifiedDate,omitempty,omitzero"`
+
+	// PaymentDueDate An iVvy timestamp that may be unset: null or "" (both decode as the
+	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	PaymentDueDate NullableTimestamp `json:"paymentDueDate,omitempty,omitzero"`
+	Payments       []InvoicePayment  `json:"payments,omitempty,omitzero"`
+
+	// RefID An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	RefID NullableInteger `json:"refId,omitempty,omitzero"`
+
+	// RefType 0 custom, 1 event registration, 2 membership sign-up, 3 membership renewal, 4 venue booking (open set).
+	RefType   int             `json:"refType,omitempty,omitzero"`
+	Reference string          `json:"reference,omitempty,omitzero"`
+	Refunds   []InvoiceRefund `json:"refunds,omitempty,omitzero"`
+
+	// TaxRateUsed A decimal number that may be null (decodes as 0), sent as a JSON
+	// number or as a numeric string.
+	//
+	//
+	// Example: 12.5
+	TaxRateUsed NullableDecimal `json:"taxRateUsed,omitempty,omitzero"`
+	Title       string          `json:"title,omitempty,omitzero"`
+
+	// ToAddress A postal address as the invoice, partner and company actions send it.
+	// Lines and postal codes that look numeric may arrive as numbers.
+	//
+	//
+	// Example: {"city":"Varsity Lakes","countryCode":"AU","countryName":null,"line1":"2 Boston Court","line2":"","line3":"","line4":"","postalCode":4227,"stateCode":"QLD","stateName":null}
+	ToAddress      AcctAddress `json:"toAddress,omitempty,omitzero"`
+	ToContactEmail string      `json:"toContactEmail,omitempty,omitzero"`
+
+	// ToContactID An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	ToContactID   NullableInteger `json:"toContactId,omitempty,omitzero"`
+	ToContactName string          `json:"toContactName,omitempty,omitzero"`
+
+	// TotalCost A decimal number that the server may send as a JSON number or as a numeric string.
+	TotalCost Decimal `json:"totalCost,omitempty,omitzero"`
+
+	// TotalTaxCost A decimal number that the server may send as a JSON number or as a numeric string.
+	TotalTaxCost Decimal `json:"totalTaxCost,omitempty,omitzero"`
+
+	// VenueExTaxes Taxes not included in the items' totals but included in the invoice's.
+	VenueExTaxes []InvoiceTax `json:"venueExTaxes,omitempty,omitzero"`
+
+	// VenueID An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	VenueID NullableInteger `json:"venueId,omitempty,omitzero"`
+}
+
+// InvoiceAdditionalData Facts that depend on the invoice's refType; for venue bookings the purchase order and the taxes applied.
+//
+// Example: {"purchaseOrderReference":"PO-7781","taxes":[{"id":1,"name":"GST"}]}
+type InvoiceAdditionalData struct {
+	PurchaseOrderReference string           `json:"purchaseOrderReference,omitempty,omitzero"`
+	Taxes                  []InvoiceTaxName `json:"taxes,omitempty,omitzero"`
+}
+
+// InvoiceCollection Example: {"meta":{"count":1,"perPage":20,"start":0,"totalResults":1},"results":[{"amountPaid":200,"bookingCode":"WLBTCHTT39","bookingId":3707,"company":null,"contact":{"email":"ada@example.com","firstName":"Ada","id":580,"lastName":"Lovelace","phone":614535435},"createdDate":"2014-01-13 06:09:31 UTC","currency":"AUD","currentStatus":2,"description":"Deposit Invoice","eventId":null,"id":409619,"isTaxCharged":1,"issuedDate":"2014-01-13 06:09:31 UTC","modifiedDate":"2018-09-20 03:51:44 UTC","paymentDueDate":"2014-01-09 00:00:00 UTC","payments":null,"refId":3707,"refType":4,"reference":"1007128","taxRateUsed":10,"title":"Deposit Invoice","toAddress":{"city":"Brisbane","countryCode":"AU","countryName":null,"line1":"1 Example Street","line2":"","line3":"","line4":"","postalCode":"4000","stateCode":"QLD","stateName":null},"toContactEmail":"accounts@example.com","toContactId":null,"toContactName":"Ada Lovelace","totalCost":200,"totalTaxCost":18.18,"venueId":1459}]}
+type InvoiceCollection struct {
+	// Meta Paging facts of a collection; any key may be absent.
+	Meta    CollectionMeta `json:"meta,omitempty,omitzero"`
+	Results []Invoice      `json:"results"`
+}
+
+// InvoiceCompany The company an invoice is addressed to.
+//
+// Example: {"businessName":"Example Pty Ltd","businessNumber":"BUS123","email":"accounts@example.com","id":214,"phone":null}
+type InvoiceCompany struct {
+	BusinessName string `json:"businessName,omitempty,omitzero"`
+
+	// BusinessNumber A text value that the server sends as a JSON string, or as a number
+	// when the text is numeric (postal codes, phone numbers, receipt and
+	// business numbers, codes). null when unset.
+	//
+	//
+	// Example: 4227
+	BusinessNumber AcctText `json:"businessNumber,omitempty,omitzero"`
+	Email          string   `json:"email,omitempty,omitzero"`
+
+	// ID An integer that the server may send as a JSON number or as a string of digits.
+	ID Integer `json:"id,omitempty,omitzero"`
+
+	// Phone A text value that the server sends as a JSON string, or as a number
+	// when the text is numeric (postal codes, phone numbers, receipt and
+	// business numbers, codes). null when unset.
+	//
+	//
+	// Example: 4227
+	Phone AcctText `json:"phone,omitempty,omitzero"`
+}
+
+// InvoiceContact The contact an invoice is addressed to.
+//
+// Example: {"email":"ada@example.com","firstName":"Ada","id":580,"lastName":"Lovelace","phone":614535435}
+type InvoiceContact struct {
+	Email     string `json:"email,omitempty,omitzero"`
+	FirstName string `json:"firstName,omitempty,omitzero"`
+
+	// ID An integer that the server may send as a JSON number or as a string of digits.
+	ID       Integer `json:"id,omitempty,omitzero"`
+	LastName string  `json:"lastName,omitempty,omitzero"`
+
+	// Phone A text value that the server sends as a JSON string, or as a number
+	// when the text is numeric (postal codes, phone numbers, receipt and
+	// business numbers, codes). null when unset.
+	//
+	//
+	// Example: 4227
+	Phone AcctText `json:"phone,omitempty,omitzero"`
+}
+
+// InvoiceCostCenterAmount The share of a line that goes to one cost center.
+//
+// Example: {"costcenterId":3,"totalCost":30,"totalTaxCost":0.91}
+type InvoiceCostCenterAmount struct {
+	// CostcenterID An integer that the server may send as a JSON number or as a string of digits.
+	CostcenterID Integer `json:"costcenterId,omitempty,omitzero"`
+
+	// TotalCost A decimal number that the server may send as a JSON number or as a numeric string.
+	TotalCost Decimal `json:"totalCost,omitempty,omitzero"`
+
+	// TotalTaxCost A decimal number that the server may send as a JSON number or as a numeric string.
+	TotalTaxCost Decimal `json:"totalTaxCost,omitempty,omitzero"`
+}
+
+// InvoiceItem A line of an invoice or credit note.
+//
+// Example: {"amountPaid":null,"costCenters":[{"costcenterId":6,"totalCost":100.000091,"totalTaxCost":9.091}],"description":"Service fee (10%) on Room 4","id":552,"quantity":1,"refType":513,"taxes":[{"amount":9.091,"costcenterId":0,"taxId":5455,"taxRateAmount":0,"taxRateAmountType":0,"taxRateId":0}],"totalCost":100,"totalTaxCost":9.09,"unitCost":100}
+type InvoiceItem struct {
+	// Adjustments The discounts and surcharges applied to the line.
+	Adjustments []InvoiceItemAdjustment `json:"adjustments,omitempty,omitzero"`
+
+	// AmountPaid A decimal number that may be null (decodes as 0), sent as a JSON
+	// number or as a numeric string.
+	//
+	//
+	// Example: 12.5
+	AmountPaid NullableDecimal `json:"amountPaid,omitempty,omitzero"`
+
+	// CostCenters The line's cost and tax split by cost center.
+	CostCenters []InvoiceCostCenterAmount `json:"costCenters,omitempty,omitzero"`
+	Description string                    `json:"description,omitempty,omitzero"`
+
+	// ID An integer that the server may send as a JSON number or as a string of digits.
+	ID Integer `json:"id,omitempty,omitzero"`
+
+	// Quantity A decimal number that the server may send as a JSON number or as a numeric string.
+	Quantity Decimal `json:"quantity,omitempty,omitzero"`
+
+	// QuantityUnit 1 number (open set).
+	QuantityUnit int `json:"quantityUnit,omitempty,omitzero"`
+
+	// Ref2ID An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	Ref2ID NullableInteger `json:"ref2Id,omitempty,omitzero"`
+
+	// RefID An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	RefID NullableInteger `json:"refId,omitempty,omitzero"`
+
+	// RefType What was sold (open set): 0 unknown, 100 fee (102 card fee, 103
+	// payment fee), 500 deposit, 501 package (refId the venue package,
+	// ref2Id the booking package), 502 invoice, 503 payment, 505
+	// session, 506 menu package, 507 beverage package, 508 resource, 509
+	// product, 510 accommodation, 511 additional line, 512 invoice
+	// payment fee, 513 service fee.
+	RefType int `json:"refType,omitempty,omitzero"`
+
+	// ServiceDate The days a line's service is provided on.
+	//
+	// Example: {"end":"2025-08-23","start":"2025-08-22"}
+	ServiceDate InvoiceServiceDate `json:"serviceDate,omitempty,omitzero"`
+
+	// Taxes The taxes of the line; old documents may leave some fields empty.
+	Taxes []InvoiceTax `json:"taxes,omitempty,omitzero"`
+
+	// TotalCost A decimal number that the server may send as a JSON number or as a numeric string.
+	TotalCost Decimal `json:"totalCost,omitempty,omitzero"`
+
+	// TotalTaxCost A decimal number that may be null (decodes as 0), sent as a JSON
+	// number or as a numeric string.
+	//
+	//
+	// Example: 12.5
+	TotalTaxCost NullableDecimal `json:"totalTaxCost,omitempty,omitzero"`
+
+	// UnitCost A decimal number that the server may send as a JSON number or as a numeric string.
+	UnitCost Decimal `json:"unitCost,omitempty,omitzero"`
+
+	// UnitCostExTax A decimal number that may be null (decodes as 0), sent as a JSON
+	// number or as a numeric string.
+	//
+	//
+	// Example: 12.5
+	UnitCostExTax NullableDecimal `json:"unitCostExTax,omitempty,omitzero"`
+}
+
+// InvoiceItemAdjustment A discount or surcharge on an invoice line.
+//
+// Example: {"adjustmentType":1,"adjustmentTypeId":7,"adjustmentValue":100,"adjustmentValueType":1,"amount":100,"costcenterId":1,"description":"Flat $100 off"}
+type InvoiceItemAdjustment struct {
+	// AdjustmentType 1 discount, 2 surcharge (open set).
+	AdjustmentType int `json:"adjustmentType,omitempty,omitzero"`
+
+	// AdjustmentTypeID An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	AdjustmentTypeID NullableInteger `json:"adjustmentTypeId,omitempty,omitzero"`
+
+	// AdjustmentValue A decimal number that the server may send as a JSON number or as a numeric string.
+	AdjustmentValue Decimal `json:"adjustmentValue,omitempty,omitzero"`
+
+	// AdjustmentValueType 1 fixed, 2 percentage (open set).
+	AdjustmentValueType int `json:"adjustmentValueType,omitempty,omitzero"`
+
+	// Amount A decimal number that the server may send as a JSON number or as a numeric string.
+	Amount Decimal `json:"amount,omitempty,omitzero"`
+
+	// CostcenterID An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	CostcenterID NullableInteger `json:"costcenterId,omitempty,omitzero"`
+	Description  string          `json:"description,omitempty,omitzero"`
+}
+
+// InvoiceListFilter The filter of getInvoiceList: the keys below, and any other field
+// name with the modifiers described under Filter.
+//
+// Example: {"fromModifiedDate":"2026-01-01 00:00:00 UTC","includePaymentDetails":true}
+type InvoiceListFilter struct {
+	// FromModifiedDate An iVvy timestamp, "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC" suffix.
+	FromModifiedDate *Timestamp `json:"fromModifiedDate,omitempty"`
+
+	// IncludePaymentDetails Fill each invoice's payments.
+	IncludePaymentDetails *bool `json:"includePaymentDetails,omitempty"`
+
+	// RefType Only invoices of this reference type (see Invoice.refType).
+	RefType *int `json:"refType,omitempty"`
+
+	// ToModifiedDate An iVvy timestamp, "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC" suffix.
+	ToModifiedDate       *Timestamp             `json:"toModifiedDate,omitempty"`
+	VenueID              *int64                 `json:"venueId,omitempty"`
+	AdditionalProperties map[string]interface{} `json:"-"`
+}
+
+// InvoiceOptions The meanings of the codes used by invoices. The reference page names
+// the four keys but shows no values.
+//
+// Example: {"customPaymentMethods":{"4":"Gift voucher"},"invoiceLineRefTypes":{"500":"Deposit","510":"Accommodation"},"invoiceRefTypes":{"0":"Custom","1":"Event Registration","4":"Venue Booking"},"paymentMethods":{"1":"Credit Card","13":"Custom","3":"Direct Deposit"}}
+type InvoiceOptions struct {
+	// CustomPaymentMethods The account's custom payment methods.
+	CustomPaymentMethods interface{} `json:"customPaymentMethods,omitempty,omitzero"`
+
+	// InvoiceLineRefTypes The refType codes of invoice items and what they stand for.
+	InvoiceLineRefTypes interface{} `json:"invoiceLineRefTypes,omitempty,omitzero"`
+
+	// InvoiceRefTypes The refType codes of invoices and what they stand for.
+	InvoiceRefTypes interface{} `json:"invoiceRefTypes,omitempty,omitzero"`
+
+	// PaymentMethods The payment methods a payment may carry.
+	PaymentMethods interface{} `json:"paymentMethods,omitempty,omitzero"`
+}
+
+// InvoicePayment A payment made on an invoice. paymentId is the card transaction, for
+// card payments.
+//
+// Example: {"amountPaid":233.45,"cardType":3,"chequeNumber":null,"customPaymentMethodId":null,"feeAmount":3.45,"feePercentage":1.5,"id":63791,"notes":"","paidDate":"2018-06-11 06:06:42 UTC","paymentId":0,"paymentMethod":1,"receiptNum":729424}
+type InvoicePayment struct {
+	// AmountPaid A decimal number that the server may send as a JSON number or as a numeric string.
+	AmountPaid Decimal `json:"amountPaid,omitempty,omitzero"`
+
+	// CardType 0 unknown, 1 Visa, 2 MasterCard, 3 Amex, 4 Diners (open set).
+	CardType int `json:"cardType,omitempty,omitzero"`
+
+	// ChequeNumber A text value that the server sends as a JSON string, or as a number
+	// when the text is numeric (postal codes, phone numbers, receipt and
+	// business numbers, codes). null when unset.
+	//
+	//
+	// Example: 4227
+	ChequeNumber AcctText `json:"chequeNumber,omitempty,omitzero"`
+
+	// CustomPaymentMethodID An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	CustomPaymentMethodID NullableInteger `json:"customPaymentMethodId,omitempty,omitzero"`
+
+	// FeeAmount A decimal number that may be null (decodes as 0), sent as a JSON
+	// number or as a numeric string.
+	//
+	//
+	// Example: 12.5
+	FeeAmount NullableDecimal `json:"feeAmount,omitempty,omitzero"`
+
+	// FeePercentage A decimal number that may be null (decodes as 0), sent as a JSON
+	// number or as a numeric string.
+	//
+	//
+	// Example: 12.5
+	FeePercentage NullableDecimal `json:"feePercentage,omitempty,omitzero"`
+
+	// ID An integer that the server may send as a JSON number or as a string of digits.
+	ID Integer `json:"id,omitempty,omitzero"`
+
+	// InvoiceID An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	InvoiceID NullableInteger `json:"invoiceId,omitempty,omitzero"`
+	Notes     string          `json:"notes,omitempty,omitzero"`
+
+	// PaidDate An iVvy timestamp that may be unset: null or "" (both decode as the
+	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	PaidDate NullableTimestamp `json:"paidDate,omitempty,omitzero"`
+
+	// PaymentID An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	PaymentID NullableInteger `json:"paymentId,omitempty,omitzero"`
+
+	// PaymentMethod See AddPaymentRequest.paymentMethod (open set).
+	PaymentMethod int `json:"paymentMethod,omitempty,omitzero"`
+
+	// ReceiptNum A text value that the server sends as a JSON string, or as a number
+	// when the text is numeric (postal codes, phone numbers, receipt and
+	// business numbers, codes). null when unset.
+	//
+	//
+	// Example: 4227
+	ReceiptNum AcctText `json:"receiptNum,omitempty,omitzero"`
+}
+
+// InvoiceRefund An amount of an invoice paid back.
+//
+// Example: {"amountRefunded":50,"createdDate":"2018-06-20 01:00:00 UTC","id":31,"invoiceId":957114,"modifiedDate":"2018-06-20 01:00:00 UTC","notes":"Partial refund","refundDate":"2018-06-20 01:00:00 UTC","refundId":12,"refundMethodId":null}
+type InvoiceRefund struct {
+	// AmountRefunded A decimal number that the server may send as a JSON number or as a numeric string.
+	AmountRefunded Decimal `json:"amountRefunded,omitempty,omitzero"`
+
+	// CreatedDate An iVvy timestamp that may be unset: null or "" (both decode as the
+	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	CreatedDate NullableTimestamp `json:"createdDate,omitempty,omitzero"`
+
+	// ID An integer that the server may send as a JSON number or as a string of digits.
+	ID Integer `json:"id,omitempty,omitzero"`
+
+	// InvoiceID An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	InvoiceID NullableInteger `json:"invoiceId,omitempty,omitzero"`
+
+	// ModifiedDate An iVvy timestamp that may be unset: null or "" (both decode as the
+	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	ModifiedDate NullableTimestamp `json:"modifiedDate,omitempty,omitzero"`
+	Notes        string            `json:"notes,omitempty,omitzero"`
+
+	// RefundDate An iVvy timestamp that may be unset: null or "" (both decode as the
+	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	RefundDate NullableTimestamp `json:"refundDate,omitempty,omitzero"`
+
+	// RefundID An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	RefundID NullableInteger `json:"refundId,omitempty,omitzero"`
+
+	// RefundMethodID An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	RefundMethodID NullableInteger `json:"refundMethodId,omitempty,omitzero"`
+}
+
+// InvoiceServiceDate The days a line's service is provided on.
+//
+// Example: {"end":"2025-08-23","start":"2025-08-22"}
+type InvoiceServiceDate struct {
+	// End An iVvy date, "yyyy-mm-dd".
+	//
+	// Example: 2026-07-01
+	End AcctDate `json:"end,omitempty,omitzero"`
+
+	// Start An iVvy date, "yyyy-mm-dd".
+	//
+	// Example: 2026-07-01
+	Start AcctDate `json:"start,omitempty,omitzero"`
+}
+
+// InvoiceTax A tax charged, with the rate it was computed at. taxRateId is the rate
+// that overrode the tax's default rate, 0 when none did.
+//
+// Example: {"amount":1.4514,"costcenterId":2,"taxId":5455,"taxRateAmount":10,"taxRateAmountType":1,"taxRateId":2}
+type InvoiceTax struct {
+	// Amount A decimal number that the server may send as a JSON number or as a numeric string.
+	Amount Decimal `json:"amount,omitempty,omitzero"`
+
+	// CostcenterID An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	CostcenterID NullableInteger `json:"costcenterId,omitempty,omitzero"`
+
+	// TaxID An integer that the server may send as a JSON number or as a string of digits.
+	TaxID Integer `json:"taxId,omitempty,omitzero"`
+
+	// TaxRateAmount A decimal number that the server may send as a JSON number or as a numeric string.
+	TaxRateAmount Decimal `json:"taxRateAmount,omitempty,omitzero"`
+
+	// TaxRateAmountType 1 a percentage, 2 an amount (0 when unknown; open set).
+	TaxRateAmountType int `json:"taxRateAmountType,omitempty,omitzero"`
+
+	// TaxRateID An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	TaxRateID NullableInteger `json:"taxRateId,omitempty,omitzero"`
+}
+
+// InvoiceTaxName Example: {"id":1,"name":"GST"}
+type InvoiceTaxName struct {
+	// ID An integer that the server may send as a JSON number or as a string of digits.
+	ID   Integer `json:"id,omitempty,omitzero"`
+	Name string  `json:"name,omitempty,omitzero"`
+}
+
+// Lead A CRM lead, with its owner, contact and company in brief and the ids
+// and names of its quality, stage, stage reason, type, source and
+// channel.
+//
+// Example: {"channelId":8,"channelName":"PCO","company":null,"contact":{"email":"sam.smith@example.com","firstName":"Sam","id":580,"lastName":"Smith","phone":"0412345678"},"createdDate":"2019-04-12 09:00:35 UTC","description":"Reception for 120 in late spring","id":763,"modifiedDate":"2019-04-12 11:11:00 UTC","name":"Smith wedding","ownerUser":{"email":"jane.citizen@example.com","firstName":"Jane","id":549,"lastName":"Citizen","phone":""},"quality":"B-Grade","qualityId":2,"sourceId":13,"sourceName":"Newspaper","stageId":47,"stageName":"Interested","type":"Wedding","typeId":3}
+type Lead struct {
+	// AdminStatusChangedDate An iVvy timestamp that may be unset: null or "" (both decode as the
+	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	AdminStatusChangedDate NullableTimestamp `json:"adminStatusChangedDate,omitempty,omitzero"`
+
+	// ChannelID An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	ChannelID   NullableInteger `json:"channelId,omitempty,omitzero"`
+	ChannelName string          `json:"channelName,omitempty,omitzero"`
+
+	// ClosedDate An iVvy timestamp that may be unset: null or "" (both decode as the
+	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	ClosedDate NullableTimestamp `json:"closedDate,omitempty,omitzero"`
+
+	// Company The company of a lead or opportunity, in brief.
+	//
+	// Example: {"businessName":"Acme Pty Ltd","businessNumber":"51824753556","email":"events@acme.example.com","id":214,"phone":null}
+	Company CrmCompany `json:"company,omitempty,omitzero"`
+
+	// Contact The contact of a lead or opportunity, in brief.
+	//
+	// Example: {"email":"sam.smith@example.com","firstName":"Sam","id":580,"lastName":"Smith","phone":"0412345678"}
+	Contact CrmContact `json:"contact,omitempty,omitzero"`
+
+	// CreatedDate An iVvy timestamp that may be unset: null or "" (both decode as the
+	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	CreatedDate NullableTimestamp `json:"createdDate,omitempty,omitzero"`
+
+	// CurrentBookingID An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	CurrentBookingID NullableInteger `json:"currentBookingId,omitempty,omitzero"`
+	Description      string          `json:"description,omitempty,omitzero"`
+
+	// ID An integer that the server may send as a JSON number or as a string of digits.
+	ID Integer `json:"id"`
+
+	// LeadBccEmail An address that files copies of mail sent to it against the lead.
+	LeadBccEmail string `json:"leadBccEmail,omitempty,omitzero"`
+
+	// LostToCompetition Free text about the competitor the business was lost to.
+	LostToCompetition string `json:"lostToCompetition,omitempty,omitzero"`
+
+	// ModifiedDate An iVvy timestamp that may be unset: null or "" (both decode as the
+	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	ModifiedDate NullableTimestamp `json:"modifiedDate,omitempty,omitzero"`
+	Name         string            `json:"name,omitempty,omitzero"`
+
+	// OwnerUser An iVvy user as shown on a lead or opportunity (its owner).
+	//
+	// Example: {"email":"jane.citizen@example.com","firstName":"Jane","id":549,"lastName":"Citizen","phone":""}
+	OwnerUser CrmUser `json:"ownerUser,omitempty,omitzero"`
+
+	// Quality The quality's label.
+	Quality string `json:"quality,omitempty,omitzero"`
+
+	// QualityID An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	QualityID NullableInteger `json:"qualityId,omitempty,omitzero"`
+
+	// SourceID An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	SourceID   NullableInteger `json:"sourceId,omitempty,omitzero"`
+	SourceName string          `json:"sourceName,omitempty,omitzero"`
+
+	// StageID An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	StageID   NullableInteger `json:"stageId,omitempty,omitzero"`
+	StageName string          `json:"stageName,omitempty,omitzero"`
+
+	// StageReasonID An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	StageReasonID   NullableInteger `json:"stageReasonId,omitempty,omitzero"`
+	StageReasonName string          `json:"stageReasonName,omitempty,omitzero"`
+
+	// SubtypeID An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	SubtypeID NullableInteger `json:"subtypeId,omitempty,omitzero"`
+
+	// Type The lead type's name.
+	Type string `json:"type,omitempty,omitzero"`
+
+	// TypeID An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	TypeID NullableInteger `json:"typeId,omitempty,omitzero"`
+}
+
+// LeadChannel A channel through which leads and opportunities arrive.
+//
+// Example: {"id":2,"name":"Website Booking Engine"}
+type LeadChannel struct {
+	// ID An integer that the server may send as a JSON number or as a string of digits.
+	ID   Integer `json:"id"`
+	Name string  `json:"name,omitempty,omitzero"`
+}
+
+// LeadChannelCollection Example: {"meta":{"count":1,"perPage":10,"start":0,"totalResults":1},"results":[{"id":2,"name":"Website Booking Engine"}]}
+type LeadChannelCollection struct {
+	// Meta Paging facts of a collection; any key may be absent.
+	Meta    CollectionMeta `json:"meta,omitempty,omitzero"`
+	Results []LeadChannel  `json:"results"`
+}
+
+// LeadCollection Example: {"meta":{"count":1,"perPage":100,"start":0,"totalResults":1},"results":[{"id":763,"name":"Smith wedding","stageId":47,"stageName":"Interested"}]}
+type LeadCollection struct {
+	// Meta Paging facts of a collection; any key may be absent.
+	Meta    CollectionMeta `json:"meta,omitempty,omitzero"`
+	Results []Lead         `json:"results"`
+}
+
+// LeadNote A note written on a lead.
+//
+// Example: {"createdByUserId":1,"createdDate":"2022-07-13 01:29:41 UTC","id":5,"leadId":4,"modifiedDate":"2022-07-13 01:29:41","note":"Asked for vegetarian menu options"}
+type LeadNote struct {
+	// CreatedByUserID An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	CreatedByUserID NullableInteger `json:"createdByUserId,omitempty,omitzero"`
+
+	// CreatedDate An iVvy timestamp that may be unset: null or "" (both decode as the
+	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	CreatedDate NullableTimestamp `json:"createdDate,omitempty,omitzero"`
+
+	// ID An integer that the server may send as a JSON number or as a string of digits.
+	ID Integer `json:"id"`
+
+	// LeadID An integer that the server may send as a JSON number or as a string of digits.
+	LeadID Integer `json:"leadId,omitempty,omitzero"`
+
+	// ModifiedDate An iVvy timestamp that may be unset: null or "" (both decode as the
+	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	ModifiedDate NullableTimestamp `json:"modifiedDate,omitempty,omitzero"`
+
+	// Note The text; may be HTML.
+	Note string `json:"note,omitempty,omitzero"`
+}
+
+// LeadNoteCollection Example: {"meta":{"count":1,"perPage":50,"start":0,"totalResults":1},"results":[{"createdByUserId":1,"createdDate":"2022-07-13 01:29:41 UTC","id":5,"leadId":4,"modifiedDate":"2022-07-13 01:29:41","note":"Asked for vegetarian menu options"}]}
+type LeadNoteCollection struct {
+	// Meta Paging facts of a collection; any key may be absent.
+	Meta    CollectionMeta `json:"meta,omitempty,omitzero"`
+	Results []LeadNote     `json:"results"`
+}
+
+// LeadQuality A grade given to leads and opportunities.
+//
+// Example: {"id":1,"label":"A-Grade","showOnDash":true}
+type LeadQuality struct {
+	// ID An integer that the server may send as a JSON number or as a string of digits.
+	ID    Integer `json:"id"`
+	Label string  `json:"label,omitempty,omitzero"`
+
+	// ShowOnDash Whether the venue reporting dashboard counts leads and opportunities of this quality.
+	ShowOnDash bool `json:"showOnDash,omitempty,omitzero"`
+}
+
+// LeadQualityCollection Example: {"meta":{"count":1,"perPage":10,"start":0,"totalResults":1},"results":[{"id":1,"label":"A-Grade","showOnDash":true}]}
+type LeadQualityCollection struct {
+	// Meta Paging facts of a collection; any key may be absent.
+	Meta    CollectionMeta `json:"meta,omitempty,omitzero"`
+	Results []LeadQuality  `json:"results"`
+}
+
+// LeadSource A source leads and opportunities are credited to.
+//
+// Example: {"cost":0,"defaultType":1,"description":null,"id":189,"isReferral":false,"name":"Referral Program"}
+type LeadSource struct {
+	// Cost A decimal number that the server may send as a JSON number or as a numeric string.
+	Cost Decimal `json:"cost,omitempty,omitzero"`
+
+	// DefaultType An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	DefaultType NullableInteger `json:"defaultType,omitempty,omitzero"`
+	Description string          `json:"description,omitempty,omitzero"`
+
+	// ID An integer that the server may send as a JSON number or as a string of digits.
+	ID         Integer `json:"id"`
+	IsReferral bool    `json:"isReferral,omitempty,omitzero"`
+	Name       string  `json:"name,omitempty,omitzero"`
+}
+
+// LeadSourceCollection Example: {"meta":{"count":1,"perPage":100,"start":0,"totalResults":1},"results":[{"cost":1,"defaultType":null,"description":"","id":3,"isReferral":false,"name":"Google"}]}
+type LeadSourceCollection struct {
+	// Meta Paging facts of a collection; any key may be absent.
+	Meta    CollectionMeta `json:"meta,omitempty,omitzero"`
+	Results []LeadSource   `json:"results"`
+}
+
+// LeadStage A stage of the sales pipeline.
+//
+// Example: {"id":6,"name":"Won","reasons":[{"id":11,"reason":"Price under budget"}]}
+type LeadStage struct {
+	// ID An integer that the server may send as a JSON number or as a string of digits.
+	ID   Integer `json:"id"`
+	Name string  `json:"name,omitempty,omitzero"`
+
+	// Reasons The reasons a lead or opportunity can be given for being at this stage.
+	Reasons []LeadStageReason `json:"reasons,omitempty,omitzero"`
+}
+
+// LeadStageCollection Example: {"meta":{"count":1,"perPage":10,"start":0,"totalResults":1},"results":[{"id":1,"name":"Quoted","reasons":[]}]}
+type LeadStageCollection struct {
+	// Meta Paging facts of a collection; any key may be absent.
+	Meta    CollectionMeta `json:"meta,omitempty,omitzero"`
+	Results []LeadStage    `json:"results"`
+}
+
+// LeadStageReason A reason a lead or opportunity reached a stage.
+//
+// Example: {"id":12,"reason":"Repeat client"}
+type LeadStageReason struct {
+	// ID An integer that the server may send as a JSON number or as a string of digits.
+	ID     Integer `json:"id"`
+	Reason string  `json:"reason,omitempty,omitzero"`
+}
+
+// LeadSubtype A subtype of a lead type.
+//
+// Example: {"id":1,"name":"Travel agent"}
+type LeadSubtype struct {
+	// ID An integer that the server may send as a JSON number or as a string of digits.
+	ID   Integer `json:"id"`
+	Name string  `json:"name,omitempty,omitzero"`
+}
+
+// LeadType A type given to leads and opportunities.
+//
+// Example: {"id":1,"subtypes":[{"id":1,"name":"Travel agent"}],"type":"Reseller"}
+type LeadType struct {
+	// ID An integer that the server may send as a JSON number or as a string of digits.
+	ID       Integer       `json:"id"`
+	Subtypes []LeadSubtype `json:"subtypes,omitempty,omitzero"`
+
+	// Type The type's name.
+	Type string `json:"type,omitempty,omitzero"`
+}
+
+// LeadTypeCollection Example: {"meta":{"count":1,"perPage":10,"start":0,"totalResults":1},"results":[{"id":2,"subtypes":[],"type":"Professional"}]}
+type LeadTypeCollection struct {
+	// Meta Paging facts of a collection; any key may be absent.
+	Meta    CollectionMeta `json:"meta,omitempty,omitzero"`
+	Results []LeadType     `json:"results"`
+}
+
 // LoginToken defines model for LoginToken.
 type LoginToken struct {
 	// LoginURL Where to send the contact's browser.
@@ -965,6 +7779,48 @@ type LoginToken struct {
 	Token string `json:"token"`
 }
 
+// NotificationSubscriptions For every notification endpoint, whether it is subscribed and the ARN
+// of the SNS topic it publishes to (null when not subscribed).
+//
+// Example: {"companiesSuccess":true,"companiesTopicId":"arn:aws:sns:ap-southeast-2:123456789012:iVvy_Account_41_NotifCompanies","contactsSuccess":false,"contactsTopicId":null,"crmSuccess":false,"crmTopicId":null,"eventsSuccess":false,"eventsTopicId":null,"paymentsSuccess":false,"paymentsTopicId":null,"venuesSuccess":false,"venuesTopicId":null}
+type NotificationSubscriptions struct {
+	AriSuccess       bool   `json:"ariSuccess,omitempty,omitzero"`
+	AriTopicID       string `json:"ariTopicId,omitempty,omitzero"`
+	CompaniesSuccess bool   `json:"companiesSuccess,omitempty,omitzero"`
+	CompaniesTopicID string `json:"companiesTopicId,omitempty,omitzero"`
+	ContactsSuccess  bool   `json:"contactsSuccess,omitempty,omitzero"`
+	ContactsTopicID  string `json:"contactsTopicId,omitempty,omitzero"`
+	CrmSuccess       bool   `json:"crmSuccess,omitempty,omitzero"`
+	CrmTopicID       string `json:"crmTopicId,omitempty,omitzero"`
+	EventsSuccess    bool   `json:"eventsSuccess,omitempty,omitzero"`
+	EventsTopicID    string `json:"eventsTopicId,omitempty,omitzero"`
+	PaymentsSuccess  bool   `json:"paymentsSuccess,omitempty,omitzero"`
+	PaymentsTopicID  string `json:"paymentsTopicId,omitempty,omitzero"`
+	VenuesSuccess    bool   `json:"venuesSuccess,omitempty,omitzero"`
+	VenuesTopicID    string `json:"venuesTopicId,omitempty,omitzero"`
+}
+
+// NotificationUnsubscribeResults One result code per notification endpoint: 1 success, 2 not requested,
+// 3 unknown error, 4 not found, 5 incorrect source, 6 status not
+// confirmed (open set).
+//
+// Example: {"companiesResult":1,"contactsResult":2,"crmResult":2,"eventsResult":2,"paymentsResult":2,"venuesResult":2}
+type NotificationUnsubscribeResults struct {
+	AriResult       int `json:"ariResult,omitempty,omitzero"`
+	CompaniesResult int `json:"companiesResult,omitempty,omitzero"`
+	ContactsResult  int `json:"contactsResult,omitempty,omitzero"`
+	CrmResult       int `json:"crmResult,omitempty,omitzero"`
+	EventsResult    int `json:"eventsResult,omitempty,omitzero"`
+	PaymentsResult  int `json:"paymentsResult,omitempty,omitzero"`
+	VenuesResult    int `json:"venuesResult,omitempty,omitzero"`
+}
+
+// NullableDecimal A decimal number that may be null (decodes as 0), sent as a JSON
+// number or as a numeric string.
+//
+// Example: 12.5
+type NullableDecimal = Float
+
 // NullableInteger An integer that may be null (decodes as 0), sent as a JSON number or
 // as a string of digits.
 type NullableInteger = Int
@@ -972,6 +7828,143 @@ type NullableInteger = Int
 // NullableTimestamp An iVvy timestamp that may be unset: null or "" (both decode as the
 // zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
 type NullableTimestamp = Time
+
+// Opportunity A CRM opportunity: the fields of a lead plus the venue it is for and
+// its external links.
+//
+// Example: {"company":{"businessName":"Acme Pty Ltd","businessNumber":"51824753556","email":"events@acme.example.com","id":214,"phone":null},"contact":null,"createdDate":"2019-04-12 09:00:35 UTC","currentBookingId":5,"externalUrls":[{"label":"Salesforce","ref":"salesforce","url":"https://crm.example.com/opportunity/763"}],"id":763,"modifiedDate":"2019-04-12 11:11:00 UTC","name":"Annual sales conference","ownerUser":{"email":"jane.citizen@example.com","firstName":"Jane","id":549,"lastName":"Citizen","phone":""},"stageId":47,"stageName":"Interested","venueId":1}
+type Opportunity struct {
+	// AdminStatusChangedDate An iVvy timestamp that may be unset: null or "" (both decode as the
+	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	AdminStatusChangedDate NullableTimestamp `json:"adminStatusChangedDate,omitempty,omitzero"`
+
+	// ChannelID An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	ChannelID   NullableInteger `json:"channelId,omitempty,omitzero"`
+	ChannelName string          `json:"channelName,omitempty,omitzero"`
+
+	// ClosedDate An iVvy timestamp that may be unset: null or "" (both decode as the
+	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	ClosedDate NullableTimestamp `json:"closedDate,omitempty,omitzero"`
+
+	// Company The company of a lead or opportunity, in brief.
+	//
+	// Example: {"businessName":"Acme Pty Ltd","businessNumber":"51824753556","email":"events@acme.example.com","id":214,"phone":null}
+	Company CrmCompany `json:"company,omitempty,omitzero"`
+
+	// Contact The contact of a lead or opportunity, in brief.
+	//
+	// Example: {"email":"sam.smith@example.com","firstName":"Sam","id":580,"lastName":"Smith","phone":"0412345678"}
+	Contact CrmContact `json:"contact,omitempty,omitzero"`
+
+	// CreatedDate An iVvy timestamp that may be unset: null or "" (both decode as the
+	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	CreatedDate NullableTimestamp `json:"createdDate,omitempty,omitzero"`
+
+	// CurrentBookingID An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	CurrentBookingID NullableInteger `json:"currentBookingId,omitempty,omitzero"`
+	Description      string          `json:"description,omitempty,omitzero"`
+
+	// ExternalUrls Links to the opportunity in other systems.
+	ExternalUrls []ExternalURL `json:"externalUrls,omitempty,omitzero"`
+
+	// ID An integer that the server may send as a JSON number or as a string of digits.
+	ID Integer `json:"id"`
+
+	// LeadBccEmail An address that files copies of mail sent to it against the opportunity.
+	LeadBccEmail string `json:"leadBccEmail,omitempty,omitzero"`
+
+	// LostToCompetition Free text about the competitor the business was lost to.
+	LostToCompetition string `json:"lostToCompetition,omitempty,omitzero"`
+
+	// ModifiedDate An iVvy timestamp that may be unset: null or "" (both decode as the
+	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	ModifiedDate NullableTimestamp `json:"modifiedDate,omitempty,omitzero"`
+	Name         string            `json:"name,omitempty,omitzero"`
+
+	// OwnerUser An iVvy user as shown on a lead or opportunity (its owner).
+	//
+	// Example: {"email":"jane.citizen@example.com","firstName":"Jane","id":549,"lastName":"Citizen","phone":""}
+	OwnerUser CrmUser `json:"ownerUser,omitempty,omitzero"`
+
+	// Quality The quality's label.
+	Quality string `json:"quality,omitempty,omitzero"`
+
+	// QualityID An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	QualityID NullableInteger `json:"qualityId,omitempty,omitzero"`
+
+	// SourceID An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	SourceID   NullableInteger `json:"sourceId,omitempty,omitzero"`
+	SourceName string          `json:"sourceName,omitempty,omitzero"`
+
+	// StageID An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	StageID   NullableInteger `json:"stageId,omitempty,omitzero"`
+	StageName string          `json:"stageName,omitempty,omitzero"`
+
+	// StageReasonID An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	StageReasonID   NullableInteger `json:"stageReasonId,omitempty,omitzero"`
+	StageReasonName string          `json:"stageReasonName,omitempty,omitzero"`
+
+	// SubtypeID An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	SubtypeID NullableInteger `json:"subtypeId,omitempty,omitzero"`
+
+	// Type The lead type's name.
+	Type string `json:"type,omitempty,omitzero"`
+
+	// TypeID An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	TypeID NullableInteger `json:"typeId,omitempty,omitzero"`
+
+	// VenueID An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	VenueID NullableInteger `json:"venueId,omitempty,omitzero"`
+}
+
+// OpportunityCollection Example: {"meta":{"count":1,"perPage":100,"start":0,"totalResults":1},"results":[{"externalUrls":[],"id":763,"name":"Annual sales conference","stageId":47,"stageName":"Interested","venueId":1}]}
+type OpportunityCollection struct {
+	// Meta Paging facts of a collection; any key may be absent.
+	Meta    CollectionMeta `json:"meta,omitempty,omitzero"`
+	Results []Opportunity  `json:"results"`
+}
+
+// OpportunityNote A note written on an opportunity.
+//
+// Example: {"createdByUserId":1,"createdDate":"2022-06-12 06:06:03 UTC","id":2,"leadId":4,"modifiedDate":"2022-07-13 01:32:10","note":"\u003cp\u003eDeposit invoice sent\u003c/p\u003e\n"}
+type OpportunityNote struct {
+	// CreatedByUserID An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	CreatedByUserID NullableInteger `json:"createdByUserId,omitempty,omitzero"`
+
+	// CreatedDate An iVvy timestamp that may be unset: null or "" (both decode as the
+	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	CreatedDate NullableTimestamp `json:"createdDate,omitempty,omitzero"`
+
+	// ID An integer that the server may send as a JSON number or as a string of digits.
+	ID Integer `json:"id"`
+
+	// LeadID An integer that the server may send as a JSON number or as a string of digits.
+	LeadID Integer `json:"leadId,omitempty,omitzero"`
+
+	// ModifiedDate An iVvy timestamp that may be unset: null or "" (both decode as the
+	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	ModifiedDate NullableTimestamp `json:"modifiedDate,omitempty,omitzero"`
+
+	// Note The text; may be HTML.
+	Note string `json:"note,omitempty,omitzero"`
+}
+
+// OpportunityNoteCollection Example: {"meta":{"count":1,"perPage":50,"start":0,"totalResults":1},"results":[{"createdByUserId":1,"createdDate":"2022-06-12 06:06:03 UTC","id":2,"leadId":4,"modifiedDate":"2022-07-13 01:32:10","note":"\u003cp\u003eDeposit invoice sent\u003c/p\u003e\n"}]}
+type OpportunityNoteCollection struct {
+	// Meta Paging facts of a collection; any key may be absent.
+	Meta    CollectionMeta    `json:"meta,omitempty,omitzero"`
+	Results []OpportunityNote `json:"results"`
+}
 
 // PageSize Records per page. Actions cap it at an undocumented maximum; a larger
 // value has no effect beyond the cap.
@@ -983,6 +7976,526 @@ type PageSize100 = int
 // PageStart Zero-based offset of the first record to return (not a page number):
 // the second page of 20 starts at 20. The server assumes 0 when absent.
 type PageStart = int
+
+// PartnerGetVenueListRequest Example: {"availabilityEndDate":"2026-07-07","availabilityStartDate":"2026-07-01","filter":{"addressCity":"Varsity Lakes","addressStateCode":"QLD"},"start":100}
+type PartnerGetVenueListRequest struct {
+	// AllowsLiveBook Only venues that do (true) or do not (false) take live bookings.
+	AllowsLiveBook *bool `json:"allowsLiveBook,omitempty"`
+
+	// AvailabilityEndDate An iVvy date, "yyyy-mm-dd".
+	//
+	// Example: 2026-07-01
+	AvailabilityEndDate *AcctDate `json:"availabilityEndDate,omitempty"`
+
+	// AvailabilityStartDate An iVvy date, "yyyy-mm-dd".
+	//
+	// Example: 2026-07-01
+	AvailabilityStartDate *AcctDate `json:"availabilityStartDate,omitempty"`
+
+	// Filter Narrows a collection: each key names a field, each value is what it
+	// must equal. A key may end in a modifier: __CONTAINS, __NOTCONTAINS,
+	// __BEGINS, __ENDS, __LESSTHAN (at most), __GREATERTHAN (at least),
+	// __NOT or __EMPTY; for example {"firstName__BEGINS": "M"}. The value
+	// "__ISNULL__" matches fields that are not set.
+	Filter *Filter `json:"filter,omitempty"`
+
+	// PerPage Records per page. Actions cap it at an undocumented maximum; a larger
+	// value has no effect beyond the cap.
+	PerPage *PageSize `json:"perPage,omitempty"`
+
+	// Start Zero-based offset of the first record to return (not a page number):
+	// the second page of 20 starts at 20. The server assumes 0 when absent.
+	Start *PageStart `json:"start,omitempty"`
+}
+
+// PartnerGetVenueRequest Example: {"availabilityEndDate":"2026-07-07","availabilityStartDate":"2026-07-01","id":21}
+type PartnerGetVenueRequest struct {
+	// AvailabilityEndDate An iVvy date, "yyyy-mm-dd".
+	//
+	// Example: 2026-07-01
+	AvailabilityEndDate *AcctDate `json:"availabilityEndDate,omitempty"`
+
+	// AvailabilityStartDate An iVvy date, "yyyy-mm-dd".
+	//
+	// Example: 2026-07-01
+	AvailabilityStartDate *AcctDate `json:"availabilityStartDate,omitempty"`
+	ID                    int64     `json:"id"`
+}
+
+// PartnerVenue A venue as the marketplace shows it to partners. partnerGetVenueList
+// sends the summary fields with allowsLiveBook, isTaxExclusive,
+// mainImageUrl and detailsPageUrl; partnerGetVenue adds the images,
+// packages, spaces, accommodation, menus, beverage packages and
+// reviews. facilities holds codes (open set): 1 air conditioning, 2
+// airport shuttle, 3 audio visual, 4 BBQ, 6 business centre, 7 ceremony
+// on site, 8 child minding, 9 disabled access, 10 dry cleaning, 11
+// express checkout, 12 free parking, 13 gaming area, 14 gymnasium, 15
+// internet access, 16 laundry, 17 mobile bar, 18 open 24 hours, 19
+// outdoor area, 20 parking available, 21 pay TV, 22 playground, 23
+// printing services, 24 public transport, 25 restaurant on site, 26
+// sauna or steam room, 27 smoking permitted, 28 spa, 29 staging, 30
+// street parking, 31 swimming pool, 32 tour desk, 33 undercover
+// parking, 34 valet parking, 35 wheelchair access, 36 wifi access, 37
+// outside catering allowed, 38 BYO allowed, 39 liquor licence.
+// ratingAuthority is 1 AAA rated or 2 self rated (open set).
+//
+// Example: {"accommodation":[{"canSmoke":false,"capacity":20,"code":"14-53","description":"\u003cp\u003eSleeps up to five.\u003c/p\u003e","extraAdultCost":0,"image":null,"marketplaceName":"Studio","numExtraAdults":1,"numStandardAdults":1}],"airportDistance":20,"airportName":"Gold Coast (OOL)","availability":{"2026-07-01":{"isAvailable":true},"2026-07-02":{"isAvailable":false}},"beveragePackages":[{"activePeriodEnd":null,"activePeriodStart":null,"currentStatus":1,"marketplaceCategories":[5,6],"marketplaceName":"Dinner Drinks","maxPax":0,"minPax":0,"smallDescription":"Beers and wines for dinner."}],"brochureFile":null,"businessName":"iVvy Conference Centre","businessNumber":123123,"checkinTime":"11:00:00","checkoutTime":"14:00:00","childAge":0,"currencyCode":"AUD","description":"\u003cp\u003eA conference centre by the river.\u003c/p\u003e","emailAddress":"events@example.com","facilities":[2,3,6,12],"fax":"","functionSpaces":[{"area":null,"description":"\u003cp\u003eRiver views.\u003c/p\u003e","floorPressureMaximum":null,"hasLayouts":true,"heightMaximum":null,"heightMinimum":null,"image":null,"layouts":[{"paxMaximum":400,"paxMinimum":null,"timeForSetup":null,"timeForTakedown":null,"type":7}],"length":null,"marketplaceEventTypes":[11,21],"marketplaceName":"River Room","maxPax":400,"minPax":30,"width":null}],"hasAccommodation":true,"hasSpaces":true,"hashId":"1efda3e35a75aabd13e8996037d35a79","id":21,"imageLibrary":[{"contentType":"image/jpeg","marketplaceEventTypes":[21],"originalFileName":"king.jpg","size":46333,"tags":["General"],"url":"https://images.example.com/venues/21/king.jpg"}],"infantAge":0,"instantBookUrl":"https://www.ivvy.com/order/start?v=1efda3e35a75aabd13e8996037d35a79","latitude":"-28.0067947","localeCode":"en_AU","longitude":"153.4065773","mainImage":{"contentType":"image/jpeg","originalFileName":"main.jpg","size":2647159,"tags":[],"url":"https://images.example.com/venues/21/main.jpg"},"marketplaceBannerImage":null,"maxSpaceArea":null,"maxSpaceCapacity":400,"menus":[{"activePeriodEnd":{"date":7,"month":6},"activePeriodStart":{"date":17,"month":1},"currentStatus":1,"image":null,"marketplaceCategories":[1],"marketplaceName":"Breakfast Buffet","maximumPax":10,"minimumPax":1,"smallDescription":"A variety of options."}],"numAccommodationRooms":200,"numMeetingRooms":1,"packages":[{"largeDescription":"\u003cp\u003eRoom hire, catering and audio visual for a day.\u003c/p\u003e","marketplaceEventTypes":[11,21],"marketplaceName":"Day Delegate Package","minPax":30,"price":98,"priceMethod":1,"smallDescription":"Room hire, catering and audio visual for a day."}],"phone":"1300 004 889","primaryAddress":{"city":"Varsity Lakes","countryCode":"AU","countryName":null,"line1":"2 Boston Court","line2":"","line3":"","line4":"","postalCode":4227,"stateCode":"QLD","stateName":null},"ratingAuthority":2,"reviews":[{"ratings":[{"rating":3,"ratingType":1},{"rating":3,"ratingType":2}],"replierComment":null,"replyDate":null,"reviewComment":"Great service and hospitality","reviewDate":"2019-03-27 14:37:30","reviewRatingAvg":3,"reviewerName":"John Doe"}],"starRating":5,"timezone":"Australia/Brisbane","totalSpaceArea":null,"videoUrls":["https://www.youtube.com/embed/rxiPVWurK7Q"],"websiteAddress":""}
+type PartnerVenue struct {
+	Accommodation []PartnerVenueAccommodation `json:"accommodation,omitempty,omitzero"`
+
+	// AirportDistance A decimal number that may be null (decodes as 0), sent as a JSON
+	// number or as a numeric string.
+	//
+	//
+	// Example: 12.5
+	AirportDistance NullableDecimal `json:"airportDistance,omitempty,omitzero"`
+	AirportName     string          `json:"airportName,omitempty,omitzero"`
+	AllowsLiveBook  bool            `json:"allowsLiveBook,omitempty,omitzero"`
+
+	// Availability Function space availability, keyed by date (yyyy-mm-dd), for the period asked for.
+	Availability     map[string]PartnerVenueDayAvailability `json:"availability,omitempty,omitzero"`
+	BeveragePackages []PartnerVenueBeveragePackage          `json:"beveragePackages,omitempty,omitzero"`
+
+	// BrochureFile An image or file of a venue. marketplaceEventTypes (image library
+	// files only) holds codes: 11 event, 21 wedding, 31 conference, 41
+	// meeting (open set).
+	//
+	//
+	// Example: {"contentType":"image/jpeg","originalFileName":"banner.jpg","size":2963936,"tags":[],"url":"https://images.example.com/venues/21/banner.jpg"}
+	BrochureFile PartnerVenueFile `json:"brochureFile,omitempty,omitzero"`
+	BusinessName string           `json:"businessName,omitempty,omitzero"`
+
+	// BusinessNumber A text value that the server sends as a JSON string, or as a number
+	// when the text is numeric (postal codes, phone numbers, receipt and
+	// business numbers, codes). null when unset.
+	//
+	//
+	// Example: 4227
+	BusinessNumber AcctText `json:"businessNumber,omitempty,omitzero"`
+
+	// CheckinTime An iVvy time of day, "hh:mm:ss" on a 24-hour clock.
+	//
+	// Example: 14:00:00
+	CheckinTime AcctTimeOfDay `json:"checkinTime,omitempty,omitzero"`
+
+	// CheckoutTime An iVvy time of day, "hh:mm:ss" on a 24-hour clock.
+	//
+	// Example: 14:00:00
+	CheckoutTime AcctTimeOfDay `json:"checkoutTime,omitempty,omitzero"`
+
+	// ChildAge An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	ChildAge     NullableInteger `json:"childAge,omitempty,omitzero"`
+	CurrencyCode string          `json:"currencyCode,omitempty,omitzero"`
+
+	// Description HTML.
+	Description    string `json:"description,omitempty,omitzero"`
+	DetailsPageURL string `json:"detailsPageUrl,omitempty,omitzero"`
+	EmailAddress   string `json:"emailAddress,omitempty,omitzero"`
+	Facilities     []int  `json:"facilities,omitempty,omitzero"`
+
+	// Fax A text value that the server sends as a JSON string, or as a number
+	// when the text is numeric (postal codes, phone numbers, receipt and
+	// business numbers, codes). null when unset.
+	//
+	//
+	// Example: 4227
+	Fax              AcctText                    `json:"fax,omitempty,omitzero"`
+	FunctionSpaces   []PartnerVenueFunctionSpace `json:"functionSpaces,omitempty,omitzero"`
+	HasAccommodation bool                        `json:"hasAccommodation,omitempty,omitzero"`
+	HasSpaces        bool                        `json:"hasSpaces,omitempty,omitzero"`
+	HashID           string                      `json:"hashId,omitempty,omitzero"`
+
+	// ID An integer that the server may send as a JSON number or as a string of digits.
+	ID           Integer             `json:"id"`
+	ImageLibrary []*PartnerVenueFile `json:"imageLibrary,omitempty,omitzero"`
+
+	// InfantAge An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	InfantAge      NullableInteger `json:"infantAge,omitempty,omitzero"`
+	InstantBookURL string          `json:"instantBookUrl,omitempty,omitzero"`
+	IsTaxExclusive bool            `json:"isTaxExclusive,omitempty,omitzero"`
+
+	// Latitude A decimal number that may be null (decodes as 0), sent as a JSON
+	// number or as a numeric string.
+	//
+	//
+	// Example: 12.5
+	Latitude   NullableDecimal `json:"latitude,omitempty,omitzero"`
+	LocaleCode string          `json:"localeCode,omitempty,omitzero"`
+
+	// Longitude A decimal number that may be null (decodes as 0), sent as a JSON
+	// number or as a numeric string.
+	//
+	//
+	// Example: 12.5
+	Longitude NullableDecimal `json:"longitude,omitempty,omitzero"`
+
+	// MainImage An image or file of a venue. marketplaceEventTypes (image library
+	// files only) holds codes: 11 event, 21 wedding, 31 conference, 41
+	// meeting (open set).
+	//
+	//
+	// Example: {"contentType":"image/jpeg","originalFileName":"banner.jpg","size":2963936,"tags":[],"url":"https://images.example.com/venues/21/banner.jpg"}
+	MainImage    PartnerVenueFile `json:"mainImage,omitempty,omitzero"`
+	MainImageURL string           `json:"mainImageUrl,omitempty,omitzero"`
+
+	// MarketplaceBannerImage An image or file of a venue. marketplaceEventTypes (image library
+	// files only) holds codes: 11 event, 21 wedding, 31 conference, 41
+	// meeting (open set).
+	//
+	//
+	// Example: {"contentType":"image/jpeg","originalFileName":"banner.jpg","size":2963936,"tags":[],"url":"https://images.example.com/venues/21/banner.jpg"}
+	MarketplaceBannerImage PartnerVenueFile `json:"marketplaceBannerImage,omitempty,omitzero"`
+
+	// MaxSpaceArea A decimal number that may be null (decodes as 0), sent as a JSON
+	// number or as a numeric string.
+	//
+	//
+	// Example: 12.5
+	MaxSpaceArea NullableDecimal `json:"maxSpaceArea,omitempty,omitzero"`
+
+	// MaxSpaceCapacity An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	MaxSpaceCapacity NullableInteger    `json:"maxSpaceCapacity,omitempty,omitzero"`
+	Menus            []PartnerVenueMenu `json:"menus,omitempty,omitzero"`
+
+	// NumAccommodationRooms An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	NumAccommodationRooms NullableInteger `json:"numAccommodationRooms,omitempty,omitzero"`
+
+	// NumMeetingRooms An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	NumMeetingRooms NullableInteger       `json:"numMeetingRooms,omitempty,omitzero"`
+	Packages        []PartnerVenuePackage `json:"packages,omitempty,omitzero"`
+
+	// Phone A text value that the server sends as a JSON string, or as a number
+	// when the text is numeric (postal codes, phone numbers, receipt and
+	// business numbers, codes). null when unset.
+	//
+	//
+	// Example: 4227
+	Phone AcctText `json:"phone,omitempty,omitzero"`
+
+	// PrimaryAddress A postal address as the invoice, partner and company actions send it.
+	// Lines and postal codes that look numeric may arrive as numbers.
+	//
+	//
+	// Example: {"city":"Varsity Lakes","countryCode":"AU","countryName":null,"line1":"2 Boston Court","line2":"","line3":"","line4":"","postalCode":4227,"stateCode":"QLD","stateName":null}
+	PrimaryAddress  AcctAddress          `json:"primaryAddress,omitempty,omitzero"`
+	RatingAuthority int                  `json:"ratingAuthority,omitempty,omitzero"`
+	Reviews         []PartnerVenueReview `json:"reviews,omitempty,omitzero"`
+
+	// StarRating A decimal number that may be null (decodes as 0), sent as a JSON
+	// number or as a numeric string.
+	//
+	//
+	// Example: 12.5
+	StarRating NullableDecimal `json:"starRating,omitempty,omitzero"`
+	Timezone   string          `json:"timezone,omitempty,omitzero"`
+
+	// TotalSpaceArea A decimal number that may be null (decodes as 0), sent as a JSON
+	// number or as a numeric string.
+	//
+	//
+	// Example: 12.5
+	TotalSpaceArea NullableDecimal `json:"totalSpaceArea,omitempty,omitzero"`
+	VideoUrls      []string        `json:"videoUrls,omitempty,omitzero"`
+	WebsiteAddress string          `json:"websiteAddress,omitempty,omitzero"`
+}
+
+// PartnerVenueAccommodation A room type the venue offers.
+//
+// Example: {"canSmoke":false,"capacity":20,"code":"14-53","description":"\u003cp\u003eSleeps up to five.\u003c/p\u003e","extraAdultCost":0,"image":null,"marketplaceName":"Studio","numExtraAdults":1,"numStandardAdults":1}
+type PartnerVenueAccommodation struct {
+	CanSmoke bool `json:"canSmoke,omitempty,omitzero"`
+
+	// Capacity An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	Capacity    NullableInteger `json:"capacity,omitempty,omitzero"`
+	Code        string          `json:"code,omitempty,omitzero"`
+	Description string          `json:"description,omitempty,omitzero"`
+
+	// ExtraAdultCost A decimal number that may be null (decodes as 0), sent as a JSON
+	// number or as a numeric string.
+	//
+	//
+	// Example: 12.5
+	ExtraAdultCost NullableDecimal `json:"extraAdultCost,omitempty,omitzero"`
+
+	// Image An image or file of a venue. marketplaceEventTypes (image library
+	// files only) holds codes: 11 event, 21 wedding, 31 conference, 41
+	// meeting (open set).
+	//
+	//
+	// Example: {"contentType":"image/jpeg","originalFileName":"banner.jpg","size":2963936,"tags":[],"url":"https://images.example.com/venues/21/banner.jpg"}
+	Image           PartnerVenueFile `json:"image,omitempty,omitzero"`
+	MarketplaceName string           `json:"marketplaceName,omitempty,omitzero"`
+
+	// NumExtraAdults An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	NumExtraAdults NullableInteger `json:"numExtraAdults,omitempty,omitzero"`
+
+	// NumStandardAdults An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	NumStandardAdults NullableInteger `json:"numStandardAdults,omitempty,omitzero"`
+}
+
+// PartnerVenueBeveragePackage A beverage package the venue offers; marketplaceCategories as on PartnerVenueMenu.
+//
+// Example: {"activePeriodEnd":null,"activePeriodStart":null,"currentStatus":1,"marketplaceCategories":[5,6],"marketplaceName":"Dinner Drinks","maxPax":0,"minPax":0,"smallDescription":"Beers and wines for dinner."}
+type PartnerVenueBeveragePackage struct {
+	// ActivePeriodEnd A day in every year, from which or until which something is offered.
+	//
+	// Example: {"date":7,"month":6}
+	ActivePeriodEnd PartnerVenueDayOfYear `json:"activePeriodEnd,omitempty,omitzero"`
+
+	// ActivePeriodStart A day in every year, from which or until which something is offered.
+	//
+	// Example: {"date":7,"month":6}
+	ActivePeriodStart     PartnerVenueDayOfYear `json:"activePeriodStart,omitempty,omitzero"`
+	CurrentStatus         int                   `json:"currentStatus,omitempty,omitzero"`
+	MarketplaceCategories []int                 `json:"marketplaceCategories,omitempty,omitzero"`
+	MarketplaceName       string                `json:"marketplaceName,omitempty,omitzero"`
+
+	// MaxPax An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	MaxPax NullableInteger `json:"maxPax,omitempty,omitzero"`
+
+	// MinPax An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	MinPax           NullableInteger `json:"minPax,omitempty,omitzero"`
+	SmallDescription string          `json:"smallDescription,omitempty,omitzero"`
+}
+
+// PartnerVenueCollection Example: {"meta":{"count":1,"perPage":100,"start":0,"totalResults":1},"results":[{"allowsLiveBook":true,"availability":{"2026-07-01":{"isAvailable":true}},"businessName":"iVvy Conference Centre","businessNumber":"123123","checkinTime":"11:00:00","checkoutTime":"14:00:00","childAge":0,"currencyCode":"AUD","description":"\u003cp\u003eA conference centre by the river.\u003c/p\u003e","detailsPageUrl":"https://marketplace.example.com/conference-centre/ivvy-conference-centre.html","emailAddress":"events@example.com","fax":"","hasAccommodation":true,"hasSpaces":true,"hashId":"1efda3e35a75aabd13e8996037d35a79","id":21,"infantAge":0,"instantBookUrl":"https://www.ivvy.com/order/start?v=1efda3e35a75aabd13e8996037d35a79","isTaxExclusive":false,"latitude":"-28.0067947","localeCode":"en_AU","longitude":"153.4065773","mainImageUrl":"https://images.example.com/venues/21/main.jpg","maxSpaceArea":null,"numAccommodationRooms":200,"numMeetingRooms":0,"phone":"1300 004 889","primaryAddress":{"city":"Varsity Lakes","countryCode":"AU","line1":"2 Boston Court","postalCode":"4227","stateCode":"QLD"},"timezone":"Australia/Brisbane","totalSpaceArea":null,"websiteAddress":""}]}
+type PartnerVenueCollection struct {
+	// Meta Paging facts of a collection; any key may be absent.
+	Meta    CollectionMeta `json:"meta,omitempty,omitzero"`
+	Results []PartnerVenue `json:"results"`
+}
+
+// PartnerVenueDayAvailability Example: {"isAvailable":true}
+type PartnerVenueDayAvailability struct {
+	IsAvailable bool `json:"isAvailable,omitempty,omitzero"`
+}
+
+// PartnerVenueDayOfYear A day in every year, from which or until which something is offered.
+//
+// Example: {"date":7,"month":6}
+type PartnerVenueDayOfYear struct {
+	Date  int `json:"date,omitempty,omitzero"`
+	Month int `json:"month,omitempty,omitzero"`
+}
+
+// PartnerVenueFile An image or file of a venue. marketplaceEventTypes (image library
+// files only) holds codes: 11 event, 21 wedding, 31 conference, 41
+// meeting (open set).
+//
+// Example: {"contentType":"image/jpeg","originalFileName":"banner.jpg","size":2963936,"tags":[],"url":"https://images.example.com/venues/21/banner.jpg"}
+type PartnerVenueFile struct {
+	ContentType           string `json:"contentType,omitempty,omitzero"`
+	MarketplaceEventTypes []int  `json:"marketplaceEventTypes,omitempty,omitzero"`
+	OriginalFileName      string `json:"originalFileName,omitempty,omitzero"`
+
+	// Size An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	Size NullableInteger `json:"size,omitempty,omitzero"`
+	Tags []string        `json:"tags,omitempty,omitzero"`
+	URL  string          `json:"url,omitempty,omitzero"`
+}
+
+// PartnerVenueFunctionSpace A function space of the venue, with the layouts it can be set in.
+//
+// Example: {"area":120.5,"description":null,"floorPressureMaximum":null,"hasLayouts":true,"heightMaximum":3.2,"heightMinimum":2.8,"image":null,"layouts":[{"paxMaximum":250,"paxMinimum":null,"timeForSetup":60,"timeForTakedown":30,"type":1}],"length":15,"marketplaceEventTypes":[11],"marketplaceName":"River Room","maxPax":400,"minPax":30,"width":8.03}
+type PartnerVenueFunctionSpace struct {
+	// Area A decimal number that may be null (decodes as 0), sent as a JSON
+	// number or as a numeric string.
+	//
+	//
+	// Example: 12.5
+	Area        NullableDecimal `json:"area,omitempty,omitzero"`
+	Description string          `json:"description,omitempty,omitzero"`
+
+	// FloorPressureMaximum A decimal number that may be null (decodes as 0), sent as a JSON
+	// number or as a numeric string.
+	//
+	//
+	// Example: 12.5
+	FloorPressureMaximum NullableDecimal `json:"floorPressureMaximum,omitempty,omitzero"`
+	HasLayouts           bool            `json:"hasLayouts,omitempty,omitzero"`
+
+	// HeightMaximum A decimal number that may be null (decodes as 0), sent as a JSON
+	// number or as a numeric string.
+	//
+	//
+	// Example: 12.5
+	HeightMaximum NullableDecimal `json:"heightMaximum,omitempty,omitzero"`
+
+	// HeightMinimum A decimal number that may be null (decodes as 0), sent as a JSON
+	// number or as a numeric string.
+	//
+	//
+	// Example: 12.5
+	HeightMinimum NullableDecimal `json:"heightMinimum,omitempty,omitzero"`
+
+	// Image An image or file of a venue. marketplaceEventTypes (image library
+	// files only) holds codes: 11 event, 21 wedding, 31 conference, 41
+	// meeting (open set).
+	//
+	//
+	// Example: {"contentType":"image/jpeg","originalFileName":"banner.jpg","size":2963936,"tags":[],"url":"https://images.example.com/venues/21/banner.jpg"}
+	Image   PartnerVenueFile          `json:"image,omitempty,omitzero"`
+	Layouts []PartnerVenueSpaceLayout `json:"layouts,omitempty,omitzero"`
+
+	// Length A decimal number that may be null (decodes as 0), sent as a JSON
+	// number or as a numeric string.
+	//
+	//
+	// Example: 12.5
+	Length                NullableDecimal `json:"length,omitempty,omitzero"`
+	MarketplaceEventTypes []int           `json:"marketplaceEventTypes,omitempty,omitzero"`
+	MarketplaceName       string          `json:"marketplaceName,omitempty,omitzero"`
+
+	// MaxPax An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	MaxPax NullableInteger `json:"maxPax,omitempty,omitzero"`
+
+	// MinPax An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	MinPax NullableInteger `json:"minPax,omitempty,omitzero"`
+
+	// Width A decimal number that may be null (decodes as 0), sent as a JSON
+	// number or as a numeric string.
+	//
+	//
+	// Example: 12.5
+	Width NullableDecimal `json:"width,omitempty,omitzero"`
+}
+
+// PartnerVenueMenu A menu the venue offers. marketplaceCategories holds codes: 1
+// breakfast, 2 morning break, 3 lunch, 4 afternoon break, 5 dinner, 6
+// cocktail (open set).
+//
+// Example: {"activePeriodEnd":{"date":7,"month":6},"activePeriodStart":{"date":17,"month":1},"currentStatus":1,"image":null,"marketplaceCategories":[1],"marketplaceName":"Breakfast Buffet","maximumPax":10,"minimumPax":1,"smallDescription":"A variety of options."}
+type PartnerVenueMenu struct {
+	// ActivePeriodEnd A day in every year, from which or until which something is offered.
+	//
+	// Example: {"date":7,"month":6}
+	ActivePeriodEnd PartnerVenueDayOfYear `json:"activePeriodEnd,omitempty,omitzero"`
+
+	// ActivePeriodStart A day in every year, from which or until which something is offered.
+	//
+	// Example: {"date":7,"month":6}
+	ActivePeriodStart PartnerVenueDayOfYear `json:"activePeriodStart,omitempty,omitzero"`
+	CurrentStatus     int                   `json:"currentStatus,omitempty,omitzero"`
+
+	// Image An image or file of a venue. marketplaceEventTypes (image library
+	// files only) holds codes: 11 event, 21 wedding, 31 conference, 41
+	// meeting (open set).
+	//
+	//
+	// Example: {"contentType":"image/jpeg","originalFileName":"banner.jpg","size":2963936,"tags":[],"url":"https://images.example.com/venues/21/banner.jpg"}
+	Image                 PartnerVenueFile `json:"image,omitempty,omitzero"`
+	MarketplaceCategories []int            `json:"marketplaceCategories,omitempty,omitzero"`
+	MarketplaceName       string           `json:"marketplaceName,omitempty,omitzero"`
+
+	// MaximumPax An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	MaximumPax NullableInteger `json:"maximumPax,omitempty,omitzero"`
+
+	// MinimumPax An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	MinimumPax       NullableInteger `json:"minimumPax,omitempty,omitzero"`
+	SmallDescription string          `json:"smallDescription,omitempty,omitzero"`
+}
+
+// PartnerVenuePackage A package the venue sells through the marketplace. priceMethod is 1
+// per person or 2 flat rate; marketplaceEventTypes as on
+// PartnerVenueFile (open sets).
+//
+// Example: {"largeDescription":"\u003cp\u003eRoom hire, catering and audio visual for a day.\u003c/p\u003e","marketplaceEventTypes":[11,21],"marketplaceName":"Day Delegate Package","minPax":30,"price":98,"priceMethod":1,"smallDescription":"Room hire, catering and audio visual for a day."}
+type PartnerVenuePackage struct {
+	// LargeDescription HTML.
+	LargeDescription      string `json:"largeDescription,omitempty,omitzero"`
+	MarketplaceEventTypes []int  `json:"marketplaceEventTypes,omitempty,omitzero"`
+	MarketplaceName       string `json:"marketplaceName,omitempty,omitzero"`
+
+	// MinPax An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	MinPax NullableInteger `json:"minPax,omitempty,omitzero"`
+
+	// Price A decimal number that may be null (decodes as 0), sent as a JSON
+	// number or as a numeric string.
+	//
+	//
+	// Example: 12.5
+	Price            NullableDecimal `json:"price,omitempty,omitzero"`
+	PriceMethod      int             `json:"priceMethod,omitempty,omitzero"`
+	SmallDescription string          `json:"smallDescription,omitempty,omitzero"`
+}
+
+// PartnerVenueRating One rating of a review. ratingType is 1 event space, 2 catering, 3 hotel personnel, 4 accommodation (open set).
+//
+// Example: {"rating":4,"ratingType":2}
+type PartnerVenueRating struct {
+	// Rating A decimal number that may be null (decodes as 0), sent as a JSON
+	// number or as a numeric string.
+	//
+	//
+	// Example: 12.5
+	Rating     NullableDecimal `json:"rating,omitempty,omitzero"`
+	RatingType int             `json:"ratingType,omitempty,omitzero"`
+}
+
+// PartnerVenueReview A guest's review of the venue and the venue's reply.
+//
+// Example: {"ratings":[{"rating":3,"ratingType":1}],"replierComment":null,"replyDate":null,"reviewComment":"Great service and hospitality","reviewDate":"2019-03-27 14:37:30","reviewRatingAvg":3,"reviewerName":"John Doe"}
+type PartnerVenueReview struct {
+	Ratings        []PartnerVenueRating `json:"ratings,omitempty,omitzero"`
+	ReplierComment string               `json:"replierComment,omitempty,omitzero"`
+
+	// ReplyDate An iVvy timestamp that may be unset: null or "" (both decode as the
+	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	ReplyDate     NullableTimestamp `json:"replyDate,omitempty,omitzero"`
+	ReviewComment string            `json:"reviewComment,omitempty,omitzero"`
+
+	// ReviewDate An iVvy timestamp that may be unset: null or "" (both decode as the
+	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	ReviewDate NullableTimestamp `json:"reviewDate,omitempty,omitzero"`
+
+	// ReviewRatingAvg A decimal number that may be null (decodes as 0), sent as a JSON
+	// number or as a numeric string.
+	//
+	//
+	// Example: 12.5
+	ReviewRatingAvg NullableDecimal `json:"reviewRatingAvg,omitempty,omitzero"`
+	ReviewerName    string          `json:"reviewerName,omitempty,omitzero"`
+}
+
+// PartnerVenueSpaceLayout A layout of a function space. type is 0 custom, 1 theatre, 2
+// classroom, 3 U-shape, 4 cabaret, 5 boardroom, 6 banquet, 7 cocktail,
+// 8 hollow square (open set).
+//
+// Example: {"paxMaximum":400,"paxMinimum":null,"timeForSetup":null,"timeForTakedown":null,"type":7}
+type PartnerVenueSpaceLayout struct {
+	// PaxMaximum An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	PaxMaximum NullableInteger `json:"paxMaximum,omitempty,omitzero"`
+
+	// PaxMinimum An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	PaxMinimum NullableInteger `json:"paxMinimum,omitempty,omitzero"`
+
+	// TimeForSetup An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	TimeForSetup NullableInteger `json:"timeForSetup,omitempty,omitzero"`
+
+	// TimeForTakedown An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	TimeForTakedown NullableInteger `json:"timeForTakedown,omitempty,omitzero"`
+	Type            int             `json:"type,omitempty,omitzero"`
+}
 
 // PingResult defines model for PingResult.
 type PingResult struct {
@@ -998,6 +8511,176 @@ type PrivacyConsentData struct {
 
 	// Source 1 user initiated entry, 2 marketplace, 3 website booking engine, 4 event website, 5 API.
 	Source ConsentSource `json:"source,omitempty,omitzero"`
+}
+
+// RatePlanBookingRule Whether a room type is open for bookings under a rate plan on one day.
+//
+// Example: {"barId":1,"closeOutStatus":2,"date":"2026-05-09","roomId":6}
+type RatePlanBookingRule struct {
+	// BarID An integer that the server may send as a JSON number or as a string of digits.
+	BarID Integer `json:"barId,omitempty,omitzero"`
+
+	// CloseOutStatus 1 open, 2 closed (open set); null when no rule is set.
+	CloseOutStatus int `json:"closeOutStatus,omitempty,omitzero"`
+
+	// Date An iVvy date, "yyyy-mm-dd".
+	//
+	// Example: 2026-05-09
+	Date VenueDate `json:"date,omitempty,omitzero"`
+
+	// RoomID An integer that the server may send as a JSON number or as a string of digits.
+	RoomID Integer `json:"roomId,omitempty,omitzero"`
+}
+
+// RatePlanBookingRuleCollection Example: {"meta":{"count":1,"perPage":1,"start":0,"totalResults":1},"results":[{"barId":1,"closeOutStatus":null,"date":"2026-05-11","roomId":6}]}
+type RatePlanBookingRuleCollection struct {
+	// Meta Paging facts of a collection; any key may be absent.
+	Meta    CollectionMeta        `json:"meta,omitempty,omitzero"`
+	Results []RatePlanBookingRule `json:"results"`
+}
+
+// RatePlanBookingRuleInput Opens or closes a room type for bookings under a rate plan from startDate to endDate.
+//
+// Example: {"barId":1,"closeOutStatus":1,"endDate":"2026-05-01","roomId":2,"startDate":"2026-05-01"}
+type RatePlanBookingRuleInput struct {
+	BarID int64 `json:"barId"`
+
+	// CloseOutStatus 1 open, 2 closed (open set).
+	CloseOutStatus int `json:"closeOutStatus"`
+
+	// EndDate An iVvy date, "yyyy-mm-dd".
+	//
+	// Example: 2026-05-09
+	EndDate VenueDate `json:"endDate"`
+	RoomID  int64     `json:"roomId"`
+
+	// StartDate An iVvy date, "yyyy-mm-dd".
+	//
+	// Example: 2026-05-09
+	StartDate VenueDate `json:"startDate"`
+}
+
+// RatePlanRate A period of a rate plan with its own room rates.
+//
+// Example: {"barId":1,"daysOfWeek":[0,6],"endDate":"2026-04-28","id":4,"minAcceptableRate":50,"startDate":"2026-04-24"}
+type RatePlanRate struct {
+	// BarID An integer that the server may send as a JSON number or as a string of digits.
+	BarID Integer `json:"barId,omitempty,omitzero"`
+
+	// DaysOfWeek The days the rate applies on, 0 Sunday to 6 Saturday.
+	DaysOfWeek []Integer `json:"daysOfWeek,omitempty,omitzero"`
+
+	// EndDate An iVvy date, "yyyy-mm-dd", that may be unset (null or "").
+	//
+	// Example: 2026-05-09
+	EndDate VenueNullableDate `json:"endDate,omitempty,omitzero"`
+
+	// ID An integer that the server may send as a JSON number or as a string of digits.
+	ID Integer `json:"id"`
+
+	// MinAcceptableRate A decimal number that may be null (decodes as 0), sent as a JSON
+	// number or as a numeric string.
+	//
+	//
+	// Example: 12.5
+	MinAcceptableRate NullableDecimal `json:"minAcceptableRate,omitempty,omitzero"`
+
+	// StartDate An iVvy date, "yyyy-mm-dd", that may be unset (null or "").
+	//
+	// Example: 2026-05-09
+	StartDate VenueNullableDate `json:"startDate,omitempty,omitzero"`
+}
+
+// RatePlanRateCollection Example: {"meta":{"count":1,"perPage":50,"start":0,"totalResults":1},"results":[{"barId":1,"daysOfWeek":[0,1,2,3,4,5,6],"endDate":"2026-12-31","id":1,"minAcceptableRate":10,"startDate":"2026-01-01"}]}
+type RatePlanRateCollection struct {
+	// Meta Paging facts of a collection; any key may be absent.
+	Meta    CollectionMeta `json:"meta,omitempty,omitzero"`
+	Results []RatePlanRate `json:"results"`
+}
+
+// RatePlanRoomRate The sale prices (cost...) and costs (actualCost...) of a room type in
+// a rate period. cost and actualCost are for single occupancy when the
+// venue prices by occupancy; the Double, Triple and Quad forms are null
+// otherwise.
+//
+// Example: {"actualCost":80,"actualCostDouble":90,"actualCostExcludedTaxIds":[],"actualCostQuad":null,"actualCostTriple":null,"barId":1,"barRateId":1,"cost":150,"costDouble":170,"costExcludedTaxIds":[],"costQuad":null,"costTriple":null,"id":3,"roomId":23}
+type RatePlanRoomRate struct {
+	// ActualCost A decimal number that may be null (decodes as 0), sent as a JSON
+	// number or as a numeric string.
+	//
+	//
+	// Example: 12.5
+	ActualCost NullableDecimal `json:"actualCost,omitempty,omitzero"`
+
+	// ActualCostDouble A decimal number that may be null (decodes as 0), sent as a JSON
+	// number or as a numeric string.
+	//
+	//
+	// Example: 12.5
+	ActualCostDouble         NullableDecimal `json:"actualCostDouble,omitempty,omitzero"`
+	ActualCostExcludedTaxIds []Integer       `json:"actualCostExcludedTaxIds,omitempty,omitzero"`
+
+	// ActualCostQuad A decimal number that may be null (decodes as 0), sent as a JSON
+	// number or as a numeric string.
+	//
+	//
+	// Example: 12.5
+	ActualCostQuad NullableDecimal `json:"actualCostQuad,omitempty,omitzero"`
+
+	// ActualCostTriple A decimal number that may be null (decodes as 0), sent as a JSON
+	// number or as a numeric string.
+	//
+	//
+	// Example: 12.5
+	ActualCostTriple NullableDecimal `json:"actualCostTriple,omitempty,omitzero"`
+
+	// BarID An integer that the server may send as a JSON number or as a string of digits.
+	BarID Integer `json:"barId,omitempty,omitzero"`
+
+	// BarRateID An integer that the server may send as a JSON number or as a string of digits.
+	BarRateID Integer `json:"barRateId,omitempty,omitzero"`
+
+	// Cost A decimal number that may be null (decodes as 0), sent as a JSON
+	// number or as a numeric string.
+	//
+	//
+	// Example: 12.5
+	Cost NullableDecimal `json:"cost,omitempty,omitzero"`
+
+	// CostDouble A decimal number that may be null (decodes as 0), sent as a JSON
+	// number or as a numeric string.
+	//
+	//
+	// Example: 12.5
+	CostDouble         NullableDecimal `json:"costDouble,omitempty,omitzero"`
+	CostExcludedTaxIds []Integer       `json:"costExcludedTaxIds,omitempty,omitzero"`
+
+	// CostQuad A decimal number that may be null (decodes as 0), sent as a JSON
+	// number or as a numeric string.
+	//
+	//
+	// Example: 12.5
+	CostQuad NullableDecimal `json:"costQuad,omitempty,omitzero"`
+
+	// CostTriple A decimal number that may be null (decodes as 0), sent as a JSON
+	// number or as a numeric string.
+	//
+	//
+	// Example: 12.5
+	CostTriple NullableDecimal `json:"costTriple,omitempty,omitzero"`
+
+	// ID An integer that the server may send as a JSON number or as a string of digits.
+	ID Integer `json:"id"`
+
+	// RoomID An integer that the server may send as a JSON number or as a string of digits.
+	RoomID Integer `json:"roomId,omitempty,omitzero"`
+}
+
+// RatePlanRoomRateCollection Example: {"meta":{"count":1,"perPage":1,"start":0,"totalResults":1},"results":[{"actualCost":45,"actualCostDouble":null,"actualCostExcludedTaxIds":[],"actualCostQuad":null,"actualCostTriple":null,"barId":1,"barRateId":1,"cost":155,"costDouble":null,"costExcludedTaxIds":[],"costQuad":null,"costTriple":null,"id":1,"roomId":1}]}
+type RatePlanRoomRateCollection struct {
+	// Meta Paging facts of a collection; any key may be absent.
+	Meta    CollectionMeta     `json:"meta,omitempty,omitzero"`
+	Results []RatePlanRoomRate `json:"results"`
 }
 
 // Registration A registration for an event. getRegistrationList adds eventName;
@@ -1096,6 +8779,602 @@ type RegistrationListFilter struct {
 	AdditionalProperties map[string]interface{} `json:"-"`
 }
 
+// RemoveBookingAccommodationRequest Example: {"bookingId":4304,"id":1432,"venueId":178}
+type RemoveBookingAccommodationRequest struct {
+	BookingID int64 `json:"bookingId"`
+
+	// ID The accommodation group to remove.
+	ID      int64 `json:"id"`
+	VenueID int64 `json:"venueId"`
+}
+
+// RemoveBookingRoomReservationRequest Example: {"bookingId":4248,"id":3241,"venueId":131}
+type RemoveBookingRoomReservationRequest struct {
+	BookingID int64 `json:"bookingId"`
+
+	// ID The room reservation to remove.
+	ID      int64 `json:"id"`
+	VenueID int64 `json:"venueId"`
+}
+
+// RemoveBookingSessionItemRequest Names a menu, beverage package or resource of a booking session to remove.
+//
+// Example: {"bookingId":313,"id":495,"sessionId":519,"venueId":1}
+type RemoveBookingSessionItemRequest struct {
+	BookingID int64 `json:"bookingId"`
+
+	// ID The session's menu, beverage package or resource.
+	ID        int64 `json:"id"`
+	SessionID int64 `json:"sessionId"`
+	VenueID   int64 `json:"venueId"`
+}
+
+// RemoveBookingSessionRequest Example: {"bookingId":15722,"id":8820,"venueId":1}
+type RemoveBookingSessionRequest struct {
+	BookingID int64 `json:"bookingId"`
+
+	// ID The session.
+	ID      int64 `json:"id"`
+	VenueID int64 `json:"venueId"`
+}
+
+// RemoveContactsFromSubscriptionGroupRequest Example: {"contacts":[4,6],"group":2481}
+type RemoveContactsFromSubscriptionGroupRequest struct {
+	// Contacts The contacts to remove.
+	Contacts []int64 `json:"contacts"`
+
+	// Group The subscription group.
+	Group int64 `json:"group"`
+}
+
+// RemoveRoomDynamicRatesRequest Example: {"barId":456,"endDate":"2026-08-03","roomId":789,"startDate":"2026-07-27","venueId":123}
+type RemoveRoomDynamicRatesRequest struct {
+	BarID int64 `json:"barId"`
+
+	// EndDate An iVvy date, "yyyy-mm-dd".
+	//
+	// Example: 2026-05-09
+	EndDate VenueDate `json:"endDate"`
+	RoomID  int64     `json:"roomId"`
+
+	// StartDate An iVvy date, "yyyy-mm-dd".
+	//
+	// Example: 2026-05-09
+	StartDate VenueDate `json:"startDate"`
+	VenueID   int64     `json:"venueId"`
+}
+
+// RemoveSpaceBlockoutRequest Example: {"id":10,"venueId":107}
+type RemoveSpaceBlockoutRequest struct {
+	// ID The blockout.
+	ID      int64 `json:"id"`
+	VenueID int64 `json:"venueId"`
+}
+
+// ResourceAvailability When a resource is already reserved in the asked period.
+//
+// Example: {"conflict":{"bookingId":20815,"endDate":"2026-06-24 23:59:00","quantity":10,"resourceId":25,"sessionId":11544,"spaceId":288,"startDate":"2026-06-24 00:00:00","venueId":1},"id":25,"isAvailable":false,"unAvailableTimes":[{"endDate":"2026-06-24 23:59:00","quantity":10,"startDate":"2026-06-24 00:00:00"}]}
+type ResourceAvailability struct {
+	// Conflict The booking session that holds the resource; only when the request has quantity.
+	//
+	// Example: {"bookingId":20815,"endDate":"2026-06-24 23:59:00","quantity":10,"resourceId":25,"sessionId":11544,"spaceId":288,"startDate":"2026-06-24 00:00:00","venueId":1}
+	Conflict ResourceConflict `json:"conflict,omitempty,omitzero"`
+
+	// ID An integer that the server may send as a JSON number or as a string of digits.
+	ID Integer `json:"id"`
+
+	// IsAvailable Only when the request has quantity.
+	IsAvailable      bool                   `json:"isAvailable,omitempty,omitzero"`
+	UnAvailableTimes []ResourceReservedTime `json:"unAvailableTimes,omitempty,omitzero"`
+}
+
+// ResourceAvailabilityCollection Example: {"meta":{"count":1,"perPage":100,"start":0,"totalResults":1},"results":[{"conflict":null,"id":1,"isAvailable":true,"unAvailableTimes":[]}]}
+type ResourceAvailabilityCollection struct {
+	// Meta Paging facts of a collection; any key may be absent.
+	Meta    CollectionMeta         `json:"meta,omitempty,omitzero"`
+	Results []ResourceAvailability `json:"results"`
+}
+
+// ResourceConflict The booking session that holds the resource; only when the request has quantity.
+//
+// Example: {"bookingId":20815,"endDate":"2026-06-24 23:59:00","quantity":10,"resourceId":25,"sessionId":11544,"spaceId":288,"startDate":"2026-06-24 00:00:00","venueId":1}
+type ResourceConflict struct {
+	// BookingID An integer that the server may send as a JSON number or as a string of digits.
+	BookingID Integer `json:"bookingId,omitempty,omitzero"`
+
+	// EndDate An iVvy timestamp that may be unset: null or "" (both decode as the
+	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	EndDate NullableTimestamp `json:"endDate,omitempty,omitzero"`
+
+	// Quantity An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	Quantity NullableInteger `json:"quantity,omitempty,omitzero"`
+
+	// ResourceID An integer that the server may send as a JSON number or as a string of digits.
+	ResourceID Integer `json:"resourceId,omitempty,omitzero"`
+
+	// SessionID An integer that the server may send as a JSON number or as a string of digits.
+	SessionID Integer `json:"sessionId,omitempty,omitzero"`
+
+	// SpaceID An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	SpaceID NullableInteger `json:"spaceId,omitempty,omitzero"`
+
+	// StartDate An iVvy timestamp that may be unset: null or "" (both decode as the
+	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	StartDate NullableTimestamp `json:"startDate,omitempty,omitzero"`
+
+	// VenueID An integer that the server may send as a JSON number or as a string of digits.
+	VenueID Integer `json:"venueId,omitempty,omitzero"`
+}
+
+// ResourceReservedTime Example: {"endDate":"2026-06-24 23:59:00","quantity":10,"startDate":"2026-06-24 00:00:00"}
+type ResourceReservedTime struct {
+	// EndDate An iVvy timestamp that may be unset: null or "" (both decode as the
+	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	EndDate NullableTimestamp `json:"endDate,omitempty,omitzero"`
+
+	// Quantity An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	Quantity NullableInteger `json:"quantity,omitempty,omitzero"`
+
+	// StartDate An iVvy timestamp that may be unset: null or "" (both decode as the
+	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	StartDate NullableTimestamp `json:"startDate,omitempty,omitzero"`
+}
+
+// RevenueTemplate A revenue template, which maps cost centers to other cost centers.
+//
+// Example: {"costcenters":[{"costcenterId":1,"newCostcenterId":1102}],"createdDate":"2025-03-03 11:22:20 UTC","id":1,"isDefault":true,"modifiedDate":"2025-03-15 14:19:47 UTC","name":"Banquet"}
+type RevenueTemplate struct {
+	Costcenters []RevenueTemplateMapping `json:"costcenters,omitempty,omitzero"`
+
+	// CreatedDate An iVvy timestamp that may be unset: null or "" (both decode as the
+	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	CreatedDate NullableTimestamp `json:"createdDate,omitempty,omitzero"`
+
+	// ID An integer that the server may send as a JSON number or as a string of digits.
+	ID Integer `json:"id"`
+
+	// IsDefault Whether it is the venue's default template.
+	IsDefault bool `json:"isDefault,omitempty,omitzero"`
+
+	// ModifiedDate An iVvy timestamp that may be unset: null or "" (both decode as the
+	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	ModifiedDate NullableTimestamp `json:"modifiedDate,omitempty,omitzero"`
+	Name         string            `json:"name,omitempty,omitzero"`
+}
+
+// RevenueTemplateCollection Example: {"meta":{"count":1,"perPage":100,"start":0,"totalResults":1},"results":[{"costcenters":[],"createdDate":"2025-03-03 11:22:35 UTC","id":2,"isDefault":false,"modifiedDate":"2025-03-15 04:41:59 UTC","name":"Catering"}]}
+type RevenueTemplateCollection struct {
+	// Meta Paging facts of a collection; any key may be absent.
+	Meta    CollectionMeta    `json:"meta,omitempty,omitzero"`
+	Results []RevenueTemplate `json:"results"`
+}
+
+// RevenueTemplateMapping Revenue of costcenterId goes to newCostcenterId.
+//
+// Example: {"costcenterId":2,"newCostcenterId":1109}
+type RevenueTemplateMapping struct {
+	// CostcenterID An integer that the server may send as a JSON number or as a string of digits.
+	CostcenterID Integer `json:"costcenterId,omitempty,omitzero"`
+
+	// NewCostcenterID An integer that the server may send as a JSON number or as a string of digits.
+	NewCostcenterID Integer `json:"newCostcenterId,omitempty,omitzero"`
+}
+
+// RoomCountInput Sets how many rooms of a type the venue has from startDate to endDate.
+//
+// Example: {"endDate":"2026-05-01","roomCount":11,"roomId":2,"startDate":"2026-05-01"}
+type RoomCountInput struct {
+	// EndDate An iVvy date, "yyyy-mm-dd".
+	//
+	// Example: 2026-05-09
+	EndDate   VenueDate `json:"endDate"`
+	RoomCount int       `json:"roomCount"`
+	RoomID    int64     `json:"roomId"`
+
+	// StartDate An iVvy date, "yyyy-mm-dd".
+	//
+	// Example: 2026-05-09
+	StartDate VenueDate `json:"startDate"`
+}
+
+// RoomDayRate The price of a room type on one day by occupancy; null where the plan sets none.
+//
+// Example: {"barId":63,"cost":150,"costDouble":160,"costQuad":180,"costTriple":0,"date":"2026-07-06","roomId":123}
+type RoomDayRate struct {
+	// BarID An integer that the server may send as a JSON number or as a string of digits.
+	BarID Integer `json:"barId,omitempty,omitzero"`
+
+	// Cost A decimal number that may be null (decodes as 0), sent as a JSON
+	// number or as a numeric string.
+	//
+	//
+	// Example: 12.5
+	Cost NullableDecimal `json:"cost,omitempty,omitzero"`
+
+	// CostDouble A decimal number that may be null (decodes as 0), sent as a JSON
+	// number or as a numeric string.
+	//
+	//
+	// Example: 12.5
+	CostDouble NullableDecimal `json:"costDouble,omitempty,omitzero"`
+
+	// CostQuad A decimal number that may be null (decodes as 0), sent as a JSON
+	// number or as a numeric string.
+	//
+	//
+	// Example: 12.5
+	CostQuad NullableDecimal `json:"costQuad,omitempty,omitzero"`
+
+	// CostTriple A decimal number that may be null (decodes as 0), sent as a JSON
+	// number or as a numeric string.
+	//
+	//
+	// Example: 12.5
+	CostTriple NullableDecimal `json:"costTriple,omitempty,omitzero"`
+
+	// Date An iVvy date, "yyyy-mm-dd".
+	//
+	// Example: 2026-05-09
+	Date VenueDate `json:"date,omitempty,omitzero"`
+
+	// RoomID An integer that the server may send as a JSON number or as a string of digits.
+	RoomID Integer `json:"roomId,omitempty,omitzero"`
+}
+
+// RoomDayRateCollection Example: {"meta":{"count":1,"perPage":1,"start":0,"totalResults":1},"results":[{"barId":63,"cost":null,"costDouble":null,"costQuad":null,"costTriple":null,"date":"2026-07-06","roomId":122}]}
+type RoomDayRateCollection struct {
+	// Meta Paging facts of a collection; any key may be absent.
+	Meta    CollectionMeta `json:"meta,omitempty,omitzero"`
+	Results []RoomDayRate  `json:"results"`
+}
+
+// RoomDynamicRateInput Sets the rate of a room type under a rate plan from startDate to endDate.
+//
+// Example: {"barId":1,"cost":100,"endDate":"2026-05-01","roomId":2,"startDate":"2026-05-01"}
+type RoomDynamicRateInput struct {
+	BarID int64 `json:"barId"`
+
+	// Cost The rate; including or excluding tax as the venue is set up.
+	Cost float32 `json:"cost"`
+
+	// EndDate An iVvy date, "yyyy-mm-dd".
+	//
+	// Example: 2026-05-09
+	EndDate VenueDate `json:"endDate"`
+	RoomID  int64     `json:"roomId"`
+
+	// StartDate An iVvy date, "yyyy-mm-dd".
+	//
+	// Example: 2026-05-09
+	StartDate VenueDate `json:"startDate"`
+}
+
+// RoomInventory How many rooms of a type a venue has and how many are free on one day.
+//
+// Example: {"availableCount":2,"date":"2026-12-16","inventoryCount":3,"roomId":7}
+type RoomInventory struct {
+	// AvailableCount An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	AvailableCount NullableInteger `json:"availableCount,omitempty,omitzero"`
+
+	// Date An iVvy date, "yyyy-mm-dd".
+	//
+	// Example: 2026-05-09
+	Date VenueDate `json:"date,omitempty,omitzero"`
+
+	// InventoryCount An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	InventoryCount NullableInteger `json:"inventoryCount,omitempty,omitzero"`
+
+	// RoomID An integer that the server may send as a JSON number or as a string of digits.
+	RoomID Integer `json:"roomId,omitempty,omitzero"`
+}
+
+// RoomInventoryCollection Example: {"meta":{"count":1,"perPage":1,"start":0,"totalResults":1},"results":[{"availableCount":130,"date":"2026-12-16","inventoryCount":130,"roomId":2}]}
+type RoomInventoryCollection struct {
+	// Meta Paging facts of a collection; any key may be absent.
+	Meta    CollectionMeta  `json:"meta,omitempty,omitzero"`
+	Results []RoomInventory `json:"results"`
+}
+
+// SpaceBlockout A time during which a function space cannot be booked.
+//
+// Example: {"bookedById":1,"endDate":"2026-01-26","endTime":"23:59:00","id":2,"name":"Public holiday","spaceId":5,"startDate":"2026-01-26","startTime":"00:00:00","venueId":1}
+type SpaceBlockout struct {
+	// BookedByID An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	BookedByID NullableInteger `json:"bookedById,omitempty,omitzero"`
+
+	// EndDate An iVvy date, "yyyy-mm-dd".
+	//
+	// Example: 2026-05-09
+	EndDate VenueDate `json:"endDate,omitempty,omitzero"`
+
+	// EndTime An iVvy time of day, "HH:mm:ss" on the 24-hour clock.
+	//
+	// Example: 09:30:00
+	EndTime VenueTimeOfDay `json:"endTime,omitempty,omitzero"`
+
+	// ID An integer that the server may send as a JSON number or as a string of digits.
+	ID   Integer `json:"id"`
+	Name string  `json:"name,omitempty,omitzero"`
+
+	// SpaceID An integer that the server may send as a JSON number or as a string of digits.
+	SpaceID Integer `json:"spaceId,omitempty,omitzero"`
+
+	// StartDate An iVvy date, "yyyy-mm-dd".
+	//
+	// Example: 2026-05-09
+	StartDate VenueDate `json:"startDate,omitempty,omitzero"`
+
+	// StartTime An iVvy time of day, "HH:mm:ss" on the 24-hour clock.
+	//
+	// Example: 09:30:00
+	StartTime VenueTimeOfDay `json:"startTime,omitempty,omitzero"`
+
+	// VenueID An integer that the server may send as a JSON number or as a string of digits.
+	VenueID Integer `json:"venueId,omitempty,omitzero"`
+}
+
+// SpaceBlockoutCollection Example: {"meta":{"count":1,"perPage":100,"start":0,"totalResults":1},"results":[{"bookedById":1,"endDate":"2026-01-26","endTime":"23:59:00","id":2,"name":"Public holiday","spaceId":5,"startDate":"2026-01-26","startTime":"00:00:00","venueId":1}]}
+type SpaceBlockoutCollection struct {
+	// Meta Paging facts of a collection; any key may be absent.
+	Meta    CollectionMeta  `json:"meta,omitempty,omitzero"`
+	Results []SpaceBlockout `json:"results"`
+}
+
+// SpaceHirePlan A space hire plan (tariff) of a venue.
+//
+// Example: {"code":"PEAK","createdDate":"2025-04-03 11:27:42 UTC","description":"\u003cp\u003eDecember to February\u003c/p\u003e","id":8,"modifiedDate":"2026-01-29 04:43:02 UTC","name":"Peak season"}
+type SpaceHirePlan struct {
+	Code string `json:"code,omitempty,omitzero"`
+
+	// CreatedDate An iVvy timestamp that may be unset: null or "" (both decode as the
+	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	CreatedDate NullableTimestamp `json:"createdDate,omitempty,omitzero"`
+
+	// Description HTML.
+	Description string `json:"description,omitempty,omitzero"`
+
+	// ID An integer that the server may send as a JSON number or as a string of digits.
+	ID Integer `json:"id"`
+
+	// ModifiedDate An iVvy timestamp that may be unset: null or "" (both decode as the
+	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	ModifiedDate NullableTimestamp `json:"modifiedDate,omitempty,omitzero"`
+	Name         string            `json:"name,omitempty,omitzero"`
+}
+
+// SpaceHirePlanCollection Example: {"meta":{"count":1,"perPage":50,"start":0,"totalResults":1},"results":[{"code":"PEAK","createdDate":"2025-04-03 11:27:42 UTC","description":null,"id":8,"modifiedDate":"2026-01-29 04:43:02 UTC","name":"Peak season"}]}
+type SpaceHirePlanCollection struct {
+	// Meta Paging facts of a collection; any key may be absent.
+	Meta    CollectionMeta  `json:"meta,omitempty,omitzero"`
+	Results []SpaceHirePlan `json:"results"`
+}
+
+// SpaceHirePlanRate A period of a space hire plan with its own rates.
+//
+// Example: {"colour":"#e4afaf","createdDate":"2025-01-08 12:01:22 UTC","daysOfWeek":[0,6],"endDate":"2026-01-16","id":9,"modifiedDate":"2025-10-24 07:57:22 UTC","startDate":"2026-01-09","tariffId":8,"venueId":1}
+type SpaceHirePlanRate struct {
+	// Colour A CSS colour, for example "#e4afaf".
+	Colour string `json:"colour,omitempty,omitzero"`
+
+	// CreatedDate An iVvy timestamp that may be unset: null or "" (both decode as the
+	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	CreatedDate NullableTimestamp `json:"createdDate,omitempty,omitzero"`
+
+	// DaysOfWeek The days the rate applies on, 0 Sunday to 6 Saturday.
+	DaysOfWeek []Integer `json:"daysOfWeek,omitempty,omitzero"`
+
+	// EndDate An iVvy date, "yyyy-mm-dd", that may be unset (null or "").
+	//
+	// Example: 2026-05-09
+	EndDate VenueNullableDate `json:"endDate,omitempty,omitzero"`
+
+	// ID An integer that the server may send as a JSON number or as a string of digits.
+	ID Integer `json:"id"`
+
+	// ModifiedDate An iVvy timestamp that may be unset: null or "" (both decode as the
+	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	ModifiedDate NullableTimestamp `json:"modifiedDate,omitempty,omitzero"`
+
+	// StartDate An iVvy date, "yyyy-mm-dd", that may be unset (null or "").
+	//
+	// Example: 2026-05-09
+	StartDate VenueNullableDate `json:"startDate,omitempty,omitzero"`
+
+	// TariffID An integer that the server may send as a JSON number or as a string of digits.
+	TariffID Integer `json:"tariffId,omitempty,omitzero"`
+
+	// VenueID An integer that the server may send as a JSON number or as a string of digits.
+	VenueID Integer `json:"venueId,omitempty,omitzero"`
+}
+
+// SpaceHirePlanRateCollection Example: {"meta":{"count":1,"perPage":100,"start":0,"totalResults":1},"results":[{"colour":"#e4afaf","createdDate":"2025-01-08 12:01:22 UTC","daysOfWeek":[0],"endDate":"2026-01-16","id":9,"modifiedDate":"2025-10-24 07:57:22 UTC","startDate":"2026-01-09","tariffId":8,"venueId":1}]}
+type SpaceHirePlanRateCollection struct {
+	// Meta Paging facts of a collection; any key may be absent.
+	Meta    CollectionMeta      `json:"meta,omitempty,omitzero"`
+	Results []SpaceHirePlanRate `json:"results"`
+}
+
+// SpaceHirePlanRateDetail A rate period of a space hire plan with the rates of each space.
+//
+// Example: {"colour":"#e4afaf","createdDate":"2025-01-08 12:01:22 UTC","daysOfWeek":[0,1],"endDate":"2026-01-16","id":9,"modifiedDate":"2025-10-24 07:57:22 UTC","spaceRates":[{"areCostsPerPerson":false,"createdDate":"2025-10-20 07:32:11 UTC","fullDayCost":600,"fullDayCostAvailFrom":"08:00:00","fullDayCostAvailTo":"18:00:00","fullDayCostMaxMins":600,"fullDayCostMinMins":360,"halfDayCost":350,"halfDayCostAvailFrom":"08:00:00","halfDayCostAvailTo":"13:00:00","halfDayCostMaxMins":240,"halfDayCostMinMins":180,"hasLayoutRates":false,"hourlyCost":100,"id":8,"minSpendCost":200,"modifiedDate":"2025-10-21 01:16:34 UTC","nightCost":0,"nightCostAvailFrom":null,"nightCostAvailTo":null,"nightCostMaxMins":0,"nightCostMinMins":0,"spaceId":1,"spaceName":"Riverview Room"}],"startDate":"2026-01-09","tariffId":8,"venueId":1}
+type SpaceHirePlanRateDetail struct {
+	Colour string `json:"colour,omitempty,omitzero"`
+
+	// CreatedDate An iVvy timestamp that may be unset: null or "" (both decode as the
+	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	CreatedDate NullableTimestamp `json:"createdDate,omitempty,omitzero"`
+
+	// DaysOfWeek The days the rate applies on, 0 Sunday to 6 Saturday.
+	DaysOfWeek []Integer `json:"daysOfWeek,omitempty,omitzero"`
+
+	// EndDate An iVvy date, "yyyy-mm-dd", that may be unset (null or "").
+	//
+	// Example: 2026-05-09
+	EndDate VenueNullableDate `json:"endDate,omitempty,omitzero"`
+
+	// ID An integer that the server may send as a JSON number or as a string of digits.
+	ID Integer `json:"id"`
+
+	// ModifiedDate An iVvy timestamp that may be unset: null or "" (both decode as the
+	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	ModifiedDate NullableTimestamp        `json:"modifiedDate,omitempty,omitzero"`
+	SpaceRates   []SpaceHirePlanSpaceRate `json:"spaceRates,omitempty,omitzero"`
+
+	// StartDate An iVvy date, "yyyy-mm-dd", that may be unset (null or "").
+	//
+	// Example: 2026-05-09
+	StartDate VenueNullableDate `json:"startDate,omitempty,omitzero"`
+
+	// TariffID An integer that the server may send as a JSON number or as a string of digits.
+	TariffID Integer `json:"tariffId,omitempty,omitzero"`
+
+	// VenueID An integer that the server may send as a JSON number or as a string of digits.
+	VenueID Integer `json:"venueId,omitempty,omitzero"`
+}
+
+// SpaceHirePlanRateListFilter The filter of getSpaceHirePlanRateList: the keys below bound the
+// rates' dates, and any other field name takes the modifiers described
+// under Filter.
+//
+// Example: {"endDateFilter":"2026-03-31","startDateFilter":"2026-01-01"}
+type SpaceHirePlanRateListFilter struct {
+	// EndDateFilter An iVvy date, "yyyy-mm-dd".
+	//
+	// Example: 2026-05-09
+	EndDateFilter *VenueDate `json:"endDateFilter,omitempty"`
+
+	// StartDateFilter An iVvy date, "yyyy-mm-dd".
+	//
+	// Example: 2026-05-09
+	StartDateFilter      *VenueDate             `json:"startDateFilter,omitempty"`
+	AdditionalProperties map[string]interface{} `json:"-"`
+}
+
+// SpaceHirePlanSpaceRate What one space costs in a rate period: a minimum spend, an hourly
+// price, and half-day, full-day and night prices, each allowed between
+// a minimum and maximum number of minutes and between two times of day.
+//
+// Example: {"areCostsPerPerson":false,"createdDate":"2025-10-21 01:07:10 UTC","fullDayCost":0,"fullDayCostAvailFrom":null,"fullDayCostAvailTo":null,"fullDayCostMaxMins":0,"fullDayCostMinMins":0,"halfDayCost":0,"halfDayCostAvailFrom":null,"halfDayCostAvailTo":null,"halfDayCostMaxMins":0,"halfDayCostMinMins":0,"hasLayoutRates":false,"hourlyCost":0,"id":9,"minSpendCost":40,"modifiedDate":"2025-10-21 01:07:10 UTC","nightCost":0,"nightCostAvailFrom":null,"nightCostAvailTo":null,"nightCostMaxMins":0,"nightCostMinMins":0,"spaceId":3,"spaceName":"The Salon"}
+type SpaceHirePlanSpaceRate struct {
+	AreCostsPerPerson bool `json:"areCostsPerPerson,omitempty,omitzero"`
+
+	// CreatedDate An iVvy timestamp that may be unset: null or "" (both decode as the
+	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	CreatedDate NullableTimestamp `json:"createdDate,omitempty,omitzero"`
+
+	// FullDayCost A decimal number that may be null (decodes as 0), sent as a JSON
+	// number or as a numeric string.
+	//
+	//
+	// Example: 12.5
+	FullDayCost NullableDecimal `json:"fullDayCost,omitempty,omitzero"`
+
+	// FullDayCostAvailFrom An iVvy time of day, "HH:mm:ss", that may be unset (null or "").
+	//
+	// Example: 17:00:00
+	FullDayCostAvailFrom VenueNullableTimeOfDay `json:"fullDayCostAvailFrom,omitempty,omitzero"`
+
+	// FullDayCostAvailTo An iVvy time of day, "HH:mm:ss", that may be unset (null or "").
+	//
+	// Example: 17:00:00
+	FullDayCostAvailTo        VenueNullableTimeOfDay `json:"fullDayCostAvailTo,omitempty,omitzero"`
+	FullDayCostExcludedTaxIds []Integer              `json:"fullDayCostExcludedTaxIds,omitempty,omitzero"`
+
+	// FullDayCostMaxMins An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	FullDayCostMaxMins NullableInteger `json:"fullDayCostMaxMins,omitempty,omitzero"`
+
+	// FullDayCostMinMins An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	FullDayCostMinMins NullableInteger `json:"fullDayCostMinMins,omitempty,omitzero"`
+
+	// HalfDayCost A decimal number that may be null (decodes as 0), sent as a JSON
+	// number or as a numeric string.
+	//
+	//
+	// Example: 12.5
+	HalfDayCost NullableDecimal `json:"halfDayCost,omitempty,omitzero"`
+
+	// HalfDayCostAvailFrom An iVvy time of day, "HH:mm:ss", that may be unset (null or "").
+	//
+	// Example: 17:00:00
+	HalfDayCostAvailFrom VenueNullableTimeOfDay `json:"halfDayCostAvailFrom,omitempty,omitzero"`
+
+	// HalfDayCostAvailTo An iVvy time of day, "HH:mm:ss", that may be unset (null or "").
+	//
+	// Example: 17:00:00
+	HalfDayCostAvailTo        VenueNullableTimeOfDay `json:"halfDayCostAvailTo,omitempty,omitzero"`
+	HalfDayCostExcludedTaxIds []Integer              `json:"halfDayCostExcludedTaxIds,omitempty,omitzero"`
+
+	// HalfDayCostMaxMins An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	HalfDayCostMaxMins NullableInteger `json:"halfDayCostMaxMins,omitempty,omitzero"`
+
+	// HalfDayCostMinMins An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	HalfDayCostMinMins NullableInteger `json:"halfDayCostMinMins,omitempty,omitzero"`
+	HasLayoutRates     bool            `json:"hasLayoutRates,omitempty,omitzero"`
+
+	// HourlyCost A decimal number that may be null (decodes as 0), sent as a JSON
+	// number or as a numeric string.
+	//
+	//
+	// Example: 12.5
+	HourlyCost               NullableDecimal `json:"hourlyCost,omitempty,omitzero"`
+	HourlyCostExcludedTaxIds []Integer       `json:"hourlyCostExcludedTaxIds,omitempty,omitzero"`
+
+	// ID An integer that the server may send as a JSON number or as a string of digits.
+	ID Integer `json:"id,omitempty,omitzero"`
+
+	// MinSpendCost A decimal number that may be null (decodes as 0), sent as a JSON
+	// number or as a numeric string.
+	//
+	//
+	// Example: 12.5
+	MinSpendCost               NullableDecimal `json:"minSpendCost,omitempty,omitzero"`
+	MinSpendCostExcludedTaxIds []Integer       `json:"minSpendCostExcludedTaxIds,omitempty,omitzero"`
+
+	// ModifiedDate An iVvy timestamp that may be unset: null or "" (both decode as the
+	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	ModifiedDate NullableTimestamp `json:"modifiedDate,omitempty,omitzero"`
+
+	// NightCost A decimal number that may be null (decodes as 0), sent as a JSON
+	// number or as a numeric string.
+	//
+	//
+	// Example: 12.5
+	NightCost NullableDecimal `json:"nightCost,omitempty,omitzero"`
+
+	// NightCostAvailFrom An iVvy time of day, "HH:mm:ss", that may be unset (null or "").
+	//
+	// Example: 17:00:00
+	NightCostAvailFrom VenueNullableTimeOfDay `json:"nightCostAvailFrom,omitempty,omitzero"`
+
+	// NightCostAvailTo An iVvy time of day, "HH:mm:ss", that may be unset (null or "").
+	//
+	// Example: 17:00:00
+	NightCostAvailTo        VenueNullableTimeOfDay `json:"nightCostAvailTo,omitempty,omitzero"`
+	NightCostExcludedTaxIds []Integer              `json:"nightCostExcludedTaxIds,omitempty,omitzero"`
+
+	// NightCostMaxMins An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	NightCostMaxMins NullableInteger `json:"nightCostMaxMins,omitempty,omitzero"`
+
+	// NightCostMinMins An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	NightCostMinMins NullableInteger `json:"nightCostMinMins,omitempty,omitzero"`
+
+	// SpaceID An integer that the server may send as a JSON number or as a string of digits.
+	SpaceID   Integer `json:"spaceId,omitempty,omitzero"`
+	SpaceName string  `json:"spaceName,omitempty,omitzero"`
+}
+
 // Speaker defines model for Speaker.
 type Speaker struct {
 	FullName string `json:"fullName,omitempty,omitzero"`
@@ -1146,6 +9425,123 @@ type SponsorCollection struct {
 	Results []Sponsor      `json:"results"`
 }
 
+// SubscribeToNotificationsRequest The notification endpoints to subscribe, each mapped to the webhook
+// URL that will receive its notifications.
+//
+// Example: {"companiesEndpoint":"https://hooks.example.com/ivvy/companies"}
+type SubscribeToNotificationsRequest struct {
+	AriEndpoint       *string `json:"ariEndpoint,omitempty"`
+	CompaniesEndpoint *string `json:"companiesEndpoint,omitempty"`
+	ContactsEndpoint  *string `json:"contactsEndpoint,omitempty"`
+	CrmEndpoint       *string `json:"crmEndpoint,omitempty"`
+	EventsEndpoint    *string `json:"eventsEndpoint,omitempty"`
+	PaymentsEndpoint  *string `json:"paymentsEndpoint,omitempty"`
+	VenuesEndpoint    *string `json:"venuesEndpoint,omitempty"`
+}
+
+// SubscriptionGroup A subscription group of the account.
+//
+// Example: {"groupName":"Newsletter","id":2481,"memberCount":1520,"tagColour":"#1E88E5"}
+type SubscriptionGroup struct {
+	GroupName string `json:"groupName,omitempty,omitzero"`
+
+	// ID An integer that the server may send as a JSON number or as a string of digits.
+	ID Integer `json:"id"`
+
+	// MemberCount An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	MemberCount NullableInteger `json:"memberCount,omitempty,omitzero"`
+	TagColour   string          `json:"tagColour,omitempty,omitzero"`
+}
+
+// SubscriptionGroupContactResult Example: {"contactId":4,"status":true}
+type SubscriptionGroupContactResult struct {
+	// ContactID An integer that the server may send as a JSON number or as a string of digits.
+	ContactID Integer `json:"contactId"`
+
+	// Status Whether the contact was added to (or removed from) the group.
+	Status bool `json:"status"`
+}
+
+// SubscriptionGroupContactResults One result per contact sent.
+//
+// Example: [{"contactId":4,"status":true},{"contactId":33,"status":false}]
+type SubscriptionGroupContactResults = []SubscriptionGroupContactResult
+
+// SubscriptionGroupList Example: [{"groupName":"Newsletter","id":2481,"memberCount":1520,"tagColour":"#1E88E5"},{"groupName":"VIP","id":2482,"memberCount":"12","tagColour":null}]
+type SubscriptionGroupList = []SubscriptionGroup
+
+// Task A to-do on a lead or opportunity, a booking, a contact or a company.
+//
+// Example: {"assignedUserEmail":"jane.citizen@example.com","assignedUserFullName":"Jane Citizen","assignedUserId":1,"bookingId":null,"companyContactId":null,"companyId":null,"contactId":null,"createdDate":"2018-03-01 10:13:17 UTC","description":"\u003cp\u003eWhite roses for the head table\u003c/p\u003e","endDatetime":"2018-03-27 09:00:00 UTC","id":1,"leadId":null,"modifiedDate":"2018-03-26 11:17:05 UTC","name":"Order flowers","priority":"low","progress":0,"status":4,"venueId":76}
+type Task struct {
+	AssignedUserEmail    string `json:"assignedUserEmail,omitempty,omitzero"`
+	AssignedUserFullName string `json:"assignedUserFullName,omitempty,omitzero"`
+
+	// AssignedUserID An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	AssignedUserID NullableInteger `json:"assignedUserId,omitempty,omitzero"`
+
+	// BookingID An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	BookingID NullableInteger `json:"bookingId,omitempty,omitzero"`
+
+	// CompanyContactID An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	CompanyContactID NullableInteger `json:"companyContactId,omitempty,omitzero"`
+
+	// CompanyID An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	CompanyID NullableInteger `json:"companyId,omitempty,omitzero"`
+
+	// ContactID An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	ContactID NullableInteger `json:"contactId,omitempty,omitzero"`
+
+	// CreatedDate An iVvy timestamp that may be unset: null or "" (both decode as the
+	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	CreatedDate NullableTimestamp `json:"createdDate,omitempty,omitzero"`
+
+	// Description HTML.
+	Description string `json:"description,omitempty,omitzero"`
+
+	// EndDatetime An iVvy timestamp that may be unset: null or "" (both decode as the
+	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	EndDatetime NullableTimestamp `json:"endDatetime,omitempty,omitzero"`
+
+	// ID An integer that the server may send as a JSON number or as a string of digits.
+	ID Integer `json:"id"`
+
+	// LeadID An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	LeadID NullableInteger `json:"leadId,omitempty,omitzero"`
+
+	// ModifiedDate An iVvy timestamp that may be unset: null or "" (both decode as the
+	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	ModifiedDate NullableTimestamp `json:"modifiedDate,omitempty,omitzero"`
+	Name         string            `json:"name,omitempty,omitzero"`
+
+	// Priority low, medium or high.
+	Priority string `json:"priority,omitempty,omitzero"`
+
+	// Progress A decimal number that the server may send as a JSON number or as a numeric string.
+	Progress Decimal `json:"progress,omitempty,omitzero"`
+
+	// Status 0 not started, 1 in progress, 2 on hold, 3 cancelled, 4 completed (open set).
+	Status int `json:"status,omitempty,omitzero"`
+
+	// VenueID An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	VenueID NullableInteger `json:"venueId,omitempty,omitzero"`
+}
+
+// TaskCollection Example: {"meta":{"count":1,"perPage":100,"start":0,"totalResults":1},"results":[{"endDatetime":"2018-03-27 09:00:00 UTC","id":1,"name":"Order flowers","priority":"low","status":4,"venueId":76}]}
+type TaskCollection struct {
+	// Meta Paging facts of a collection; any key may be absent.
+	Meta    CollectionMeta `json:"meta,omitempty,omitzero"`
+	Results []Task         `json:"results"`
+}
+
 // TicketSubscriptionGroup defines model for TicketSubscriptionGroup.
 type TicketSubscriptionGroup struct {
 	GroupName string `json:"groupName,omitempty,omitzero"`
@@ -1157,6 +9553,2618 @@ type TicketSubscriptionGroup struct {
 
 // Timestamp An iVvy timestamp, "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC" suffix.
 type Timestamp = Time
+
+// UnsubscribeFromNotificationsRequest The notification endpoints to unsubscribe, each with the webhook URL
+// it was subscribed with.
+//
+// Example: {"companiesEndpoint":"https://hooks.example.com/ivvy/companies"}
+type UnsubscribeFromNotificationsRequest struct {
+	AriEndpoint       *string `json:"ariEndpoint,omitempty"`
+	CompaniesEndpoint *string `json:"companiesEndpoint,omitempty"`
+	ContactsEndpoint  *string `json:"contactsEndpoint,omitempty"`
+	CrmEndpoint       *string `json:"crmEndpoint,omitempty"`
+	EventsEndpoint    *string `json:"eventsEndpoint,omitempty"`
+	PaymentsEndpoint  *string `json:"paymentsEndpoint,omitempty"`
+	VenuesEndpoint    *string `json:"venuesEndpoint,omitempty"`
+}
+
+// UpdateBookingRoomReservationGuestContactRequest The new contact details of a guest, found by id or, without id, by
+// firstName, lastName and email.
+//
+// Example: {"email":"ana.silva@example.com","firstName":"Ana","id":12,"lastName":"Silva","phone":"0412345678"}
+type UpdateBookingRoomReservationGuestContactRequest struct {
+	Email     openapi_types.Email `json:"email"`
+	FirstName string              `json:"firstName"`
+
+	// ID The guest contact to update.
+	ID       *int64 `json:"id,omitempty"`
+	LastName string `json:"lastName"`
+	Phone    string `json:"phone"`
+}
+
+// UploadBookingDocumentRequest The form fields of an upload, sent as multipart/form-data with the
+// file in the part named fileId.
+//
+// Example: {"bookingId":29836,"canBeDeleted":1,"fileId":"%PDF-1.4 ...","status":3,"type":3,"venueId":1}
+type UploadBookingDocumentRequest struct {
+	BookingID int64 `json:"bookingId"`
+
+	// CanBeDeleted 1 (the default) lets users delete the document, 0 does not.
+	CanBeDeleted *int `json:"canBeDeleted,omitempty"`
+
+	// DocumentNumber An existing document that the file becomes a new version of.
+	DocumentNumber *int64 `json:"documentNumber,omitempty"`
+
+	// FileID The file's content.
+	FileID openapi_types.File `json:"fileId"`
+
+	// Status 3 draft, 4 created, 5 sent, 8 completed.
+	Status int `json:"status"`
+
+	// Type 3 quote, 4 contract, 5 other.
+	Type    int   `json:"type"`
+	VenueID int64 `json:"venueId"`
+}
+
+// UploadBookingDocumentResult Example: {"documentNumber":123,"id":3461,"success":true,"version":2}
+type UploadBookingDocumentResult struct {
+	// DocumentNumber An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	DocumentNumber NullableInteger `json:"documentNumber,omitempty,omitzero"`
+
+	// ID An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	ID      NullableInteger `json:"id,omitempty,omitzero"`
+	Success bool            `json:"success,omitempty,omitzero"`
+
+	// Version An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	Version NullableInteger `json:"version,omitempty,omitzero"`
+}
+
+// Venue A venue with its marketplace details: images, packages, function
+// spaces, accommodation, menus and beverage packages.
+type Venue struct {
+	Accommodation *[]VenueRoom `json:"accommodation,omitempty"`
+
+	// AccommodationSetting Example: {"enableMultiOccupancy":false}
+	AccommodationSetting *VenueAccommodationSetting `json:"accommodationSetting,omitempty"`
+
+	// AirportDistance Distance to airportName, as entered.
+	AirportDistance *string `json:"airportDistance,omitempty"`
+	AirportName     *string `json:"airportName,omitempty"`
+	AllowsLiveBook  *bool   `json:"allowsLiveBook,omitempty"`
+
+	// Availability Availability by date ("yyyy-mm-dd" keys).
+	Availability     *map[string]VenueDayAvailability `json:"availability,omitempty"`
+	BeveragePackages *[]VenueBeveragePackageSummary   `json:"beveragePackages,omitempty"`
+
+	// BrochureFile An image or other file stored by iVvy.
+	//
+	// Example: {"contentType":"image/png","originalFileName":"salon.png","size":7051,"tags":[],"url":"https://static.example.com/venues/1/spaces/3/salon.png"}
+	BrochureFile *VenueFile `json:"brochureFile,omitempty"`
+	BusinessName string     `json:"businessName,omitempty,omitzero"`
+
+	// BusinessNumber A code that is text (for example a postal code or a business number)
+	// but that some venues' records send as a JSON number; kept as the raw
+	// JSON value.
+	//
+	//
+	// Example: 4227
+	BusinessNumber VenueStringOrNumber `json:"businessNumber,omitempty,omitzero"`
+
+	// CateringWebsiteBanner An image or other file stored by iVvy.
+	//
+	// Example: {"contentType":"image/png","originalFileName":"salon.png","size":7051,"tags":[],"url":"https://static.example.com/venues/1/spaces/3/salon.png"}
+	CateringWebsiteBanner *VenueFile `json:"cateringWebsiteBanner,omitempty"`
+
+	// CateringWebsiteBannerID An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	CateringWebsiteBannerID *NullableInteger `json:"cateringWebsiteBannerId,omitempty"`
+
+	// CateringWebsiteLogo An image or other file stored by iVvy.
+	//
+	// Example: {"contentType":"image/png","originalFileName":"salon.png","size":7051,"tags":[],"url":"https://static.example.com/venues/1/spaces/3/salon.png"}
+	CateringWebsiteLogo *VenueFile `json:"cateringWebsiteLogo,omitempty"`
+
+	// CateringWebsiteLogoID An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	CateringWebsiteLogoID        *NullableInteger `json:"cateringWebsiteLogoId,omitempty"`
+	CateringWebsitePrimaryColour *string          `json:"cateringWebsitePrimaryColour,omitempty"`
+
+	// CheckinTime An iVvy time of day, "HH:mm:ss", that may be unset (null or "").
+	//
+	// Example: 17:00:00
+	CheckinTime VenueNullableTimeOfDay `json:"checkinTime,omitempty,omitzero"`
+
+	// CheckoutTime An iVvy time of day, "HH:mm:ss", that may be unset (null or "").
+	//
+	// Example: 17:00:00
+	CheckoutTime VenueNullableTimeOfDay `json:"checkoutTime,omitempty,omitzero"`
+
+	// ChildAge An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	ChildAge NullableInteger `json:"childAge,omitempty,omitzero"`
+
+	// CreatedDate An iVvy timestamp that may be unset: null or "" (both decode as the
+	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	CreatedDate  *NullableTimestamp `json:"createdDate,omitempty"`
+	CurrencyCode string             `json:"currencyCode,omitempty,omitzero"`
+
+	// Description HTML.
+	Description  string `json:"description,omitempty,omitzero"`
+	EmailAddress string `json:"emailAddress,omitempty,omitzero"`
+
+	// Facilities Facility codes (open set), for example 1 air conditioning, 2
+	// airport shuttle, 3 audio visual, 9 disabled access, 12 free
+	// parking, 15 internet access, 25 restaurant on site, 31
+	// swimming pool, 36 wifi access, 39 liquor licence.
+	Facilities             *[]int                `json:"facilities,omitempty"`
+	Fax                    string                `json:"fax,omitempty,omitzero"`
+	FunctionSpaces         *[]VenueFunctionSpace `json:"functionSpaces,omitempty"`
+	HasAccommodation       bool                  `json:"hasAccommodation,omitempty,omitzero"`
+	HasDistributionChannel bool                  `json:"hasDistributionChannel,omitempty,omitzero"`
+	HasSpaces              bool                  `json:"hasSpaces,omitempty,omitzero"`
+
+	// HashID The venue's hash, used in its public links.
+	HashID string `json:"hashId,omitempty,omitzero"`
+
+	// ID An integer that the server may send as a JSON number or as a string of digits.
+	ID           Integer       `json:"id"`
+	ImageLibrary *[]*VenueFile `json:"imageLibrary,omitempty"`
+
+	// InfantAge An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	InfantAge      NullableInteger `json:"infantAge,omitempty,omitzero"`
+	InstantBookURL *string         `json:"instantBookUrl,omitempty"`
+
+	// IsTaxExclusive Whether the venue's prices exclude tax.
+	IsTaxExclusive bool `json:"isTaxExclusive,omitempty,omitzero"`
+
+	// LastModifiedDate An iVvy timestamp that may be unset: null or "" (both decode as the
+	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	LastModifiedDate *NullableTimestamp `json:"lastModifiedDate,omitempty"`
+
+	// Latitude A decimal number that may be null (decodes as 0), sent as a JSON
+	// number or as a numeric string.
+	//
+	//
+	// Example: 12.5
+	Latitude   NullableDecimal `json:"latitude,omitempty,omitzero"`
+	LocaleCode string          `json:"localeCode,omitempty,omitzero"`
+
+	// Longitude A decimal number that may be null (decodes as 0), sent as a JSON
+	// number or as a numeric string.
+	//
+	//
+	// Example: 12.5
+	Longitude NullableDecimal `json:"longitude,omitempty,omitzero"`
+
+	// MainImage An image or other file stored by iVvy.
+	//
+	// Example: {"contentType":"image/png","originalFileName":"salon.png","size":7051,"tags":[],"url":"https://static.example.com/venues/1/spaces/3/salon.png"}
+	MainImage *VenueFile `json:"mainImage,omitempty"`
+
+	// MarketplaceBannerImage An image or other file stored by iVvy.
+	//
+	// Example: {"contentType":"image/png","originalFileName":"salon.png","size":7051,"tags":[],"url":"https://static.example.com/venues/1/spaces/3/salon.png"}
+	MarketplaceBannerImage *VenueFile `json:"marketplaceBannerImage,omitempty"`
+
+	// MaxSpaceArea A decimal number that may be null (decodes as 0), sent as a JSON
+	// number or as a numeric string.
+	//
+	//
+	// Example: 12.5
+	MaxSpaceArea NullableDecimal `json:"maxSpaceArea,omitempty,omitzero"`
+
+	// MaxSpaceCapacity An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	MaxSpaceCapacity *NullableInteger    `json:"maxSpaceCapacity,omitempty"`
+	Menus            *[]VenueMenuSummary `json:"menus,omitempty"`
+
+	// ModifiedDate An iVvy timestamp that may be unset: null or "" (both decode as the
+	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	ModifiedDate *NullableTimestamp `json:"modifiedDate,omitempty"`
+
+	// NumAccommodationRooms An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	NumAccommodationRooms NullableInteger `json:"numAccommodationRooms,omitempty,omitzero"`
+
+	// NumMeetingRooms An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	NumMeetingRooms NullableInteger        `json:"numMeetingRooms,omitempty,omitzero"`
+	Packages        *[]VenuePackageSummary `json:"packages,omitempty"`
+	Phone           string                 `json:"phone,omitempty,omitzero"`
+
+	// PrimaryAddress A venue's postal address (the iVvy address format plus countryName).
+	//
+	// Example: {"city":"Surfers Paradise","countryCode":"AU","countryName":null,"line1":"8 The Esplanade","line2":"","line3":"","line4":"","postalCode":"4217","stateCode":"QLD","stateName":null}
+	PrimaryAddress VenueAddress `json:"primaryAddress,omitempty,omitzero"`
+
+	// RatingAuthority Who set starRating, 1 AAA, 2 the venue itself (open set).
+	RatingAuthority *int `json:"ratingAuthority,omitempty"`
+
+	// Reviews The venue's reviews.
+	Reviews *[]VenueReview `json:"reviews,omitempty"`
+
+	// StarRating A decimal number that may be null (decodes as 0), sent as a JSON
+	// number or as a numeric string.
+	//
+	//
+	// Example: 12.5
+	StarRating *NullableDecimal `json:"starRating,omitempty"`
+
+	// Timezone An IANA time zone name, for example "Australia/Brisbane".
+	Timezone string `json:"timezone,omitempty,omitzero"`
+
+	// TotalSpaceArea A decimal number that may be null (decodes as 0), sent as a JSON
+	// number or as a numeric string.
+	//
+	//
+	// Example: 12.5
+	TotalSpaceArea NullableDecimal `json:"totalSpaceArea,omitempty,omitzero"`
+
+	// VenueIdentifier A label shown next to the venue's name in reports.
+	VenueIdentifier string    `json:"venueIdentifier,omitempty,omitzero"`
+	VideoUrls       *[]string `json:"videoUrls,omitempty"`
+	WebsiteAddress  string    `json:"websiteAddress,omitempty,omitzero"`
+}
+
+// VenueAccommodationSetting Example: {"enableMultiOccupancy":false}
+type VenueAccommodationSetting struct {
+	// EnableMultiOccupancy Whether room rates are priced by occupancy (single, double, triple, quad).
+	EnableMultiOccupancy bool `json:"enableMultiOccupancy,omitempty,omitzero"`
+}
+
+// VenueActionResult The answer of the actions that change or remove a room reservation or
+// an accommodation group. When success is false, errorType says why (the
+// action lists its codes) and failedRooms may name the rooms that failed.
+//
+// Example: {"errorType":null,"failedRooms":[],"success":true}
+type VenueActionResult struct {
+	// ErrorType Why the action failed (open set; each action lists its codes); null on success.
+	ErrorType int `json:"errorType,omitempty,omitzero"`
+
+	// FailedRooms The individual rooms that failed, when roomIds was sent.
+	FailedRooms []VenueFailedRoom `json:"failedRooms,omitempty,omitzero"`
+	Success     bool              `json:"success"`
+}
+
+// VenueActivePeriod A day of the year (month 1-12, date 1-31) that bounds when an item is offered.
+//
+// Example: {"date":2,"month":1}
+type VenueActivePeriod struct {
+	Date  int `json:"date,omitempty,omitzero"`
+	Month int `json:"month,omitempty,omitzero"`
+}
+
+// VenueAdditionalGuest Example: {"arrivalDate":"2026-09-02","departureDate":"2026-09-03","guest":null,"guestId":601,"guestType":2}
+type VenueAdditionalGuest struct {
+	// ArrivalDate An iVvy date, "yyyy-mm-dd", that may be unset (null or "").
+	//
+	// Example: 2026-05-09
+	ArrivalDate VenueNullableDate `json:"arrivalDate,omitempty,omitzero"`
+
+	// DepartureDate An iVvy date, "yyyy-mm-dd", that may be unset (null or "").
+	//
+	// Example: 2026-05-09
+	DepartureDate VenueNullableDate `json:"departureDate,omitempty,omitzero"`
+
+	// Guest A guest of a room reservation. When isAnonymised is true the personal
+	// details are empty and cannot be recovered.
+	//
+	//
+	// Example: {"address":{"city":"Brisbane","countryCode":"AU","line1":"123 Some Street","line2":"","line3":"","line4":"","postalCode":"4001","stateCode":"QLD","stateName":""},"createdDate":"2026-08-17 14:52:21 UTC","guestContact":{"createdDate":"2026-08-17 14:52:21 UTC","email":"lee.wong@example.com","firstName":"Lee","id":432,"lastName":"Wong","modifiedDate":"2026-08-17 14:52:21 UTC","phone":""},"id":543,"isAnonymised":false,"modifiedDate":"2026-08-17 14:52:21 UTC","primaryPhone":"0709876543"}
+	Guest VenueGuest `json:"guest,omitempty,omitzero"`
+
+	// GuestID An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	GuestID NullableInteger `json:"guestId,omitempty,omitzero"`
+
+	// GuestType 1 sharer, 2 accompanying (open set).
+	GuestType int `json:"guestType,omitempty,omitzero"`
+}
+
+// VenueAdditionalGuestInput Another guest sharing a reserved room; guestId or guest is required.
+//
+// Example: {"guest":{"guestContact":{"email":"sam.lee@example.com","firstName":"Sam","lastName":"Lee"}},"guestType":1}
+type VenueAdditionalGuestInput struct {
+	// ArrivalDate An iVvy date, "yyyy-mm-dd".
+	//
+	// Example: 2026-05-09
+	ArrivalDate *VenueDate `json:"arrivalDate,omitempty"`
+
+	// DepartureDate An iVvy date, "yyyy-mm-dd".
+	//
+	// Example: 2026-05-09
+	DepartureDate *VenueDate `json:"departureDate,omitempty"`
+
+	// Guest A guest, found by id or else by email, firstName and lastName
+	// (ignoring case); a guest not found is created. guestContact is
+	// required for a new guest. A guest that appears more than once in a
+	// request takes the details of its first appearance. An anonymised
+	// guest cannot be added by id.
+	//
+	//
+	// Example: {"id":101,"primaryPhone":"0419111222"}
+	Guest   *VenueGuestInput `json:"guest,omitempty"`
+	GuestID *int64           `json:"guestId,omitempty"`
+
+	// GuestType 1 sharer, 2 accompanying (open set); required for a new guest.
+	GuestType *int `json:"guestType,omitempty"`
+}
+
+// VenueAdditionalGuestRef Example: {"guestContactId":43277,"guestId":103,"guestType":2}
+type VenueAdditionalGuestRef struct {
+	// GuestContactID An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	GuestContactID NullableInteger `json:"guestContactId,omitempty,omitzero"`
+
+	// GuestID An integer that the server may send as a JSON number or as a string of digits.
+	GuestID Integer `json:"guestId,omitempty,omitzero"`
+
+	// GuestType 1 sharer, 2 accompanying (open set).
+	GuestType int `json:"guestType,omitempty,omitzero"`
+}
+
+// VenueAddress A venue's postal address (the iVvy address format plus countryName).
+//
+// Example: {"city":"Surfers Paradise","countryCode":"AU","countryName":null,"line1":"8 The Esplanade","line2":"","line3":"","line4":"","postalCode":"4217","stateCode":"QLD","stateName":null}
+type VenueAddress struct {
+	City        string `json:"city,omitempty,omitzero"`
+	CountryCode string `json:"countryCode,omitempty,omitzero"`
+	CountryName string `json:"countryName,omitempty,omitzero"`
+	Line1       string `json:"line1,omitempty,omitzero"`
+	Line2       string `json:"line2,omitempty,omitzero"`
+	Line3       string `json:"line3,omitempty,omitzero"`
+	Line4       string `json:"line4,omitempty,omitzero"`
+
+	// PostalCode A code that is text (for example a postal code or a business number)
+	// but that some venues' records send as a JSON number; kept as the raw
+	// JSON value.
+	//
+	//
+	// Example: 4227
+	PostalCode VenueStringOrNumber `json:"postalCode,omitempty,omitzero"`
+	StateCode  string              `json:"stateCode,omitempty,omitzero"`
+	StateName  string              `json:"stateName,omitempty,omitzero"`
+}
+
+// VenueBeveragePackageSummary A beverage package as getVenue lists it. The page's table names the
+// pax limits minimumPax and maximumPax; its example sends minPax and
+// maxPax. Both are accepted.
+//
+// Example: {"activePeriodEnd":null,"activePeriodStart":null,"currentStatus":1,"id":33,"marketplaceCategories":[2],"marketplaceName":"Arrival cocktail","maxPax":0,"minPax":0,"name":"House cocktail on arrival","smallDescription":"One cocktail per guest"}
+type VenueBeveragePackageSummary struct {
+	// ActivePeriodEnd A day of the year (month 1-12, date 1-31) that bounds when an item is offered.
+	//
+	// Example: {"date":2,"month":1}
+	ActivePeriodEnd VenueActivePeriod `json:"activePeriodEnd,omitempty,omitzero"`
+
+	// ActivePeriodStart A day of the year (month 1-12, date 1-31) that bounds when an item is offered.
+	//
+	// Example: {"date":2,"month":1}
+	ActivePeriodStart VenueActivePeriod `json:"activePeriodStart,omitempty,omitzero"`
+
+	// CurrentStatus The package's status (open set; the page gives no meanings).
+	CurrentStatus int `json:"currentStatus,omitempty,omitzero"`
+
+	// ID An integer that the server may send as a JSON number or as a string of digits.
+	ID                    Integer `json:"id,omitempty,omitzero"`
+	MarketplaceCategories []int   `json:"marketplaceCategories,omitempty,omitzero"`
+	MarketplaceName       string  `json:"marketplaceName,omitempty,omitzero"`
+
+	// MaxPax An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	MaxPax NullableInteger `json:"maxPax,omitempty,omitzero"`
+
+	// MaximumPax An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	MaximumPax NullableInteger `json:"maximumPax,omitempty,omitzero"`
+
+	// MinPax An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	MinPax NullableInteger `json:"minPax,omitempty,omitzero"`
+
+	// MinimumPax An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	MinimumPax       NullableInteger `json:"minimumPax,omitempty,omitzero"`
+	Name             string          `json:"name,omitempty,omitzero"`
+	SmallDescription string          `json:"smallDescription,omitempty,omitzero"`
+}
+
+// VenueBookingAccommodation An accommodation group (a block of one room type) of a venue booking.
+//
+// Example: {"barId":null,"bookingId":4304,"costcenterId":1376,"createdDate":"2026-08-22 06:43:24 UTC","cutOffDate":"2026-08-15","dayRates":[{"bookingDate":"2026-08-27","cost":180,"discount":10,"numFreeRooms":1,"numPayableByGuest":11,"numRooms":11}],"endDate":"2026-08-28","excludedTaxIds":[],"id":1432,"includeInPackage":false,"modifiedDate":"2026-08-22 06:43:24 UTC","overrideCapacity":true,"roomId":76,"roomOptions":[],"roomVenueId":178,"startDate":"2026-08-27","venueId":178}
+type VenueBookingAccommodation struct {
+	// BarID An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	BarID NullableInteger `json:"barId,omitempty,omitzero"`
+
+	// BookingID An integer that the server may send as a JSON number or as a string of digits.
+	BookingID Integer `json:"bookingId,omitempty,omitzero"`
+
+	// CostcenterID An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	CostcenterID NullableInteger `json:"costcenterId,omitempty,omitzero"`
+
+	// CreatedDate An iVvy timestamp that may be unset: null or "" (both decode as the
+	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	CreatedDate NullableTimestamp `json:"createdDate,omitempty,omitzero"`
+
+	// CutOffDate An iVvy date, "yyyy-mm-dd", that may be unset (null or "").
+	//
+	// Example: 2026-05-09
+	CutOffDate               VenueNullableDate                  `json:"cutOffDate,omitempty,omitzero"`
+	DayRates                 []VenueBookingAccommodationDayRate `json:"dayRates,omitempty,omitzero"`
+	DayRatesActual           []VenueBookingAccommodationDayRate `json:"dayRatesActual,omitempty,omitzero"`
+	DayRatesActualMultiOcc   []VenueBookingAccommodationDayRate `json:"dayRatesActualMultiOcc,omitempty,omitzero"`
+	DayRatesForecast         []VenueBookingAccommodationDayRate `json:"dayRatesForecast,omitempty,omitzero"`
+	DayRatesForecastMultiOcc []VenueBookingAccommodationDayRate `json:"dayRatesForecastMultiOcc,omitempty,omitzero"`
+	DayRatesMultiOcc         []VenueBookingAccommodationDayRate `json:"dayRatesMultiOcc,omitempty,omitzero"`
+	DayRatesNet              []VenueBookingAccommodationDayRate `json:"dayRatesNet,omitempty,omitzero"`
+	DayRatesNetMultiOcc      []VenueBookingAccommodationDayRate `json:"dayRatesNetMultiOcc,omitempty,omitzero"`
+
+	// EndDate An iVvy date, "yyyy-mm-dd", that may be unset (null or "").
+	//
+	// Example: 2026-05-09
+	EndDate        VenueNullableDate `json:"endDate,omitempty,omitzero"`
+	ExcludedTaxIds []Integer         `json:"excludedTaxIds,omitempty,omitzero"`
+
+	// ID An integer that the server may send as a JSON number or as a string of digits.
+	ID               Integer `json:"id"`
+	IncludeInPackage bool    `json:"includeInPackage,omitempty,omitzero"`
+
+	// ModifiedDate An iVvy timestamp that may be unset: null or "" (both decode as the
+	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	ModifiedDate     NullableTimestamp `json:"modifiedDate,omitempty,omitzero"`
+	OverrideCapacity bool              `json:"overrideCapacity,omitempty,omitzero"`
+
+	// RoomID An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	RoomID      NullableInteger                       `json:"roomId,omitempty,omitzero"`
+	RoomOptions []VenueBookingAccommodationRoomOption `json:"roomOptions,omitempty,omitzero"`
+
+	// RoomVenueID An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	RoomVenueID NullableInteger `json:"roomVenueId,omitempty,omitzero"`
+
+	// StartDate An iVvy date, "yyyy-mm-dd", that may be unset (null or "").
+	//
+	// Example: 2026-05-09
+	StartDate VenueNullableDate `json:"startDate,omitempty,omitzero"`
+
+	// VenueID An integer that the server may send as a JSON number or as a string of digits.
+	VenueID Integer `json:"venueId,omitempty,omitzero"`
+}
+
+// VenueBookingAccommodationCollection Example: {"meta":{"count":1,"perPage":1,"start":0,"totalResults":1},"results":[{"barId":null,"bookingId":4304,"dayRates":[],"endDate":"2026-08-28","id":1432,"overrideCapacity":false,"roomId":76,"roomOptions":[],"roomVenueId":178,"startDate":"2026-08-27","venueId":178}]}
+type VenueBookingAccommodationCollection struct {
+	// Meta Paging facts of a collection; any key may be absent.
+	Meta    CollectionMeta              `json:"meta,omitempty,omitzero"`
+	Results []VenueBookingAccommodation `json:"results"`
+}
+
+// VenueBookingAccommodationDayRate The rooms and rate of an accommodation group on one day; occType is
+// set in the multi-occupancy lists and numFreeRooms (complimentary
+// rooms, counted in numRooms) in dayRates and dayRatesMultiOcc.
+//
+// Example: {"bookingDate":"2026-08-28","cost":190,"discount":10,"numPayableByGuest":12,"numRooms":12}
+type VenueBookingAccommodationDayRate struct {
+	// BookingDate An iVvy date, "yyyy-mm-dd".
+	//
+	// Example: 2026-05-09
+	BookingDate VenueDate `json:"bookingDate,omitempty,omitzero"`
+
+	// Cost A decimal number that may be null (decodes as 0), sent as a JSON
+	// number or as a numeric string.
+	//
+	//
+	// Example: 12.5
+	Cost NullableDecimal `json:"cost,omitempty,omitzero"`
+
+	// Discount A decimal number that may be null (decodes as 0), sent as a JSON
+	// number or as a numeric string.
+	//
+	//
+	// Example: 12.5
+	Discount NullableDecimal `json:"discount,omitempty,omitzero"`
+
+	// NumFreeRooms An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	NumFreeRooms NullableInteger `json:"numFreeRooms,omitempty,omitzero"`
+
+	// NumPayableByGuest An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	NumPayableByGuest NullableInteger `json:"numPayableByGuest,omitempty,omitzero"`
+
+	// NumRooms An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	NumRooms NullableInteger `json:"numRooms,omitempty,omitzero"`
+
+	// OccType 1 single, 2 double, 3 triple, 4 quad (open set).
+	OccType int `json:"occType,omitempty,omitzero"`
+}
+
+// VenueBookingAccommodationDayRateInput The rooms and rate of an accommodation group on one day.
+//
+// Example: {"bookingDate":"2026-08-27","cost":180,"numPayableByGuest":0,"numRooms":5}
+type VenueBookingAccommodationDayRateInput struct {
+	// BookingDate An iVvy date, "yyyy-mm-dd".
+	//
+	// Example: 2026-05-09
+	BookingDate VenueDate `json:"bookingDate"`
+
+	// Cost The rate per room; including or excluding tax as the venue is set up.
+	Cost float32 `json:"cost"`
+
+	// Discount A discount (net rates only).
+	Discount *float32 `json:"discount,omitempty"`
+
+	// NumPayableByGuest How many of the rooms the guests pay for rather than the booking's master account.
+	NumPayableByGuest *int `json:"numPayableByGuest,omitempty"`
+	NumRooms          int  `json:"numRooms"`
+}
+
+// VenueBookingAccommodationOccupancyRateInput The rooms and rate of an accommodation group on one day for one occupancy.
+//
+// Example: {"bookingDate":"2026-08-27","cost":210,"numPayableByGuest":0,"numRooms":5,"occType":2}
+type VenueBookingAccommodationOccupancyRateInput struct {
+	// BookingDate An iVvy date, "yyyy-mm-dd".
+	//
+	// Example: 2026-05-09
+	BookingDate VenueDate `json:"bookingDate"`
+	Cost        float32   `json:"cost"`
+
+	// Discount A discount (net rates only).
+	Discount          *float32 `json:"discount,omitempty"`
+	NumPayableByGuest *int     `json:"numPayableByGuest,omitempty"`
+	NumRooms          int      `json:"numRooms"`
+
+	// OccType 1 single, 2 double, 3 triple, 4 quad (open set).
+	OccType int `json:"occType"`
+}
+
+// VenueBookingAccommodationRoomOption A room option on one day of an accommodation group, with its totals.
+// The page's table names the commission field commission; its example
+// sends commssion. Both are accepted.
+//
+// Example: {"bookingDate":"2026-08-27","commission":3,"costcenterId":1377,"discount":10,"excludedTaxIds":[],"numOptions":1,"numPayableByGuest":11,"numRooms":11,"price":65,"priceType":1,"roomOptionId":35,"totalAmount":715,"totalDiscount":10,"totalTaxAmount":65.01}
+type VenueBookingAccommodationRoomOption struct {
+	// BookingDate An iVvy date, "yyyy-mm-dd".
+	//
+	// Example: 2026-05-09
+	BookingDate VenueDate `json:"bookingDate,omitempty,omitzero"`
+
+	// Commission A decimal number that may be null (decodes as 0), sent as a JSON
+	// number or as a numeric string.
+	//
+	//
+	// Example: 12.5
+	Commission NullableDecimal `json:"commission,omitempty,omitzero"`
+
+	// Commssion A decimal number that may be null (decodes as 0), sent as a JSON
+	// number or as a numeric string.
+	//
+	//
+	// Example: 12.5
+	Commssion NullableDecimal `json:"commssion,omitempty,omitzero"`
+
+	// CostcenterID An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	CostcenterID NullableInteger `json:"costcenterId,omitempty,omitzero"`
+
+	// Discount A decimal number that may be null (decodes as 0), sent as a JSON
+	// number or as a numeric string.
+	//
+	//
+	// Example: 12.5
+	Discount       NullableDecimal `json:"discount,omitempty,omitzero"`
+	ExcludedTaxIds []Integer       `json:"excludedTaxIds,omitempty,omitzero"`
+
+	// NumOptions An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	NumOptions NullableInteger `json:"numOptions,omitempty,omitzero"`
+
+	// NumOptionsPerRoom An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	NumOptionsPerRoom NullableInteger `json:"numOptionsPerRoom,omitempty,omitzero"`
+
+	// NumPayableByGuest An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	NumPayableByGuest NullableInteger `json:"numPayableByGuest,omitempty,omitzero"`
+
+	// NumRooms An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	NumRooms NullableInteger `json:"numRooms,omitempty,omitzero"`
+
+	// Price A decimal number that may be null (decodes as 0), sent as a JSON
+	// number or as a numeric string.
+	//
+	//
+	// Example: 12.5
+	Price NullableDecimal `json:"price,omitempty,omitzero"`
+
+	// PriceType 1 per room, 2 per guest (open set).
+	PriceType int `json:"priceType,omitempty,omitzero"`
+
+	// RoomOptionID An integer that the server may send as a JSON number or as a string of digits.
+	RoomOptionID Integer `json:"roomOptionId,omitempty,omitzero"`
+
+	// TotalAmount A decimal number that may be null (decodes as 0), sent as a JSON
+	// number or as a numeric string.
+	//
+	//
+	// Example: 12.5
+	TotalAmount NullableDecimal `json:"totalAmount,omitempty,omitzero"`
+
+	// TotalDiscount A decimal number that may be null (decodes as 0), sent as a JSON
+	// number or as a numeric string.
+	//
+	//
+	// Example: 12.5
+	TotalDiscount NullableDecimal `json:"totalDiscount,omitempty,omitzero"`
+
+	// TotalTaxAmount A decimal number that may be null (decodes as 0), sent as a JSON
+	// number or as a numeric string.
+	//
+	//
+	// Example: 12.5
+	TotalTaxAmount NullableDecimal `json:"totalTaxAmount,omitempty,omitzero"`
+}
+
+// VenueBookingAccommodationRoomOptionInput A room option (an extra such as breakfast) on one day of an
+// accommodation group. Each option may appear once per day; the last
+// one sent wins. Zero numRooms, numOptions and price remove it.
+// numRooms and numPayableByGuest may not exceed the day's numRooms.
+//
+// Example: {"bookingDate":"2026-08-27","excludedTaxIds":[],"numOptions":1,"numPayableByGuest":0,"numRooms":11,"price":25,"priceType":1,"roomOptionId":35}
+type VenueBookingAccommodationRoomOptionInput struct {
+	// BookingDate An iVvy date, "yyyy-mm-dd".
+	//
+	// Example: 2026-05-09
+	BookingDate    VenueDate `json:"bookingDate"`
+	CostcenterID   *int64    `json:"costcenterId,omitempty"`
+	ExcludedTaxIds *[]int64  `json:"excludedTaxIds,omitempty"`
+
+	// NumOptions How many options each room or guest gets.
+	NumOptions *int `json:"numOptions,omitempty"`
+
+	// NumOptionsPerRoom The former name of numOptions, no longer recognised since October 2024.
+	// Deprecated: this property has been marked as deprecated upstream, but no `x-deprecated-reason` was set
+	NumOptionsPerRoom *int    `json:"numOptionsPerRoom,omitempty"`
+	NumPayableByGuest *int    `json:"numPayableByGuest,omitempty"`
+	NumRooms          int     `json:"numRooms"`
+	Price             float32 `json:"price"`
+
+	// PriceType 1 per room, 2 per guest (open set).
+	PriceType    *int  `json:"priceType,omitempty"`
+	RoomOptionID int64 `json:"roomOptionId"`
+}
+
+// VenueBookingCustomField The definition of a custom field of venue bookings.
+//
+// Example: {"displayName":"Purchase order","fieldType":0,"id":1,"isRequired":false,"isRequiredOnMarketplace":false,"selectValues":null,"sortOrder":0,"tooltipText":"","userGroupIds":[10],"visibleTo":2}
+type VenueBookingCustomField struct {
+	DisplayName string `json:"displayName,omitempty,omitzero"`
+
+	// FieldType 0 small text, 1 large text, 2 single select, 3 multi select, 5 date, 10 HTML text (open set).
+	FieldType int `json:"fieldType,omitempty,omitzero"`
+
+	// ID An integer that the server may send as a JSON number or as a string of digits.
+	ID                      Integer `json:"id"`
+	IsRequired              bool    `json:"isRequired,omitempty,omitzero"`
+	IsRequiredOnMarketplace bool    `json:"isRequiredOnMarketplace,omitempty,omitzero"`
+
+	// SelectValues The choices of a select field; null for other fields.
+	SelectValues map[string]interface{} `json:"selectValues,omitempty,omitzero"`
+
+	// SortOrder An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	SortOrder    NullableInteger `json:"sortOrder,omitempty,omitzero"`
+	TooltipText  string          `json:"tooltipText,omitempty,omitzero"`
+	UserGroupIds []Integer       `json:"userGroupIds,omitempty,omitzero"`
+
+	// VisibleTo 1 all users, 2 the user groups in userGroupIds, 3 nobody (open set).
+	VisibleTo int `json:"visibleTo,omitempty,omitzero"`
+}
+
+// VenueBookingCustomFieldCollection Example: {"meta":{"count":1,"perPage":10,"start":0,"totalResults":1},"results":[{"displayName":"Purchase order","fieldType":0,"id":1,"isRequired":false,"isRequiredOnMarketplace":false,"selectValues":null,"sortOrder":0,"tooltipText":"","userGroupIds":[],"visibleTo":1}]}
+type VenueBookingCustomFieldCollection struct {
+	// Meta Paging facts of a collection; any key may be absent.
+	Meta    CollectionMeta            `json:"meta,omitempty,omitzero"`
+	Results []VenueBookingCustomField `json:"results"`
+}
+
+// VenueBookingReleaseTerm A release term of a booking's accommodation block: numDaysFromEvent
+// days before the event, unused rooms go back to the venue, either
+// numOfRooms rooms or percentageOfRooms percent of them.
+//
+// Example: {"bookingId":4288,"numDaysFromEvent":10,"numOfRooms":0,"percentageOfRooms":5,"type":1,"venueId":166}
+type VenueBookingReleaseTerm struct {
+	// BookingID An integer that the server may send as a JSON number or as a string of digits.
+	BookingID Integer `json:"bookingId,omitempty,omitzero"`
+
+	// NumDaysFromEvent An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	NumDaysFromEvent NullableInteger `json:"numDaysFromEvent,omitempty,omitzero"`
+
+	// NumOfRooms An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	NumOfRooms NullableInteger `json:"numOfRooms,omitempty,omitzero"`
+
+	// PercentageOfRooms A decimal number that may be null (decodes as 0), sent as a JSON
+	// number or as a numeric string.
+	//
+	//
+	// Example: 12.5
+	PercentageOfRooms NullableDecimal `json:"percentageOfRooms,omitempty,omitzero"`
+
+	// Type Which amount applies, 0 numOfRooms, 1 percentageOfRooms (open set).
+	Type int `json:"type,omitempty,omitzero"`
+
+	// VenueID An integer that the server may send as a JSON number or as a string of digits.
+	VenueID Integer `json:"venueId,omitempty,omitzero"`
+}
+
+// VenueBookingReleaseTermCollection Example: {"meta":{"count":1,"perPage":5,"start":0,"totalResults":1},"results":[{"bookingId":4288,"numDaysFromEvent":15,"numOfRooms":5,"percentageOfRooms":0,"type":0,"venueId":166}]}
+type VenueBookingReleaseTermCollection struct {
+	// Meta Paging facts of a collection; any key may be absent.
+	Meta    CollectionMeta            `json:"meta,omitempty,omitzero"`
+	Results []VenueBookingReleaseTerm `json:"results"`
+}
+
+// VenueCompanyDetails A company to create or match while saving a booking or an
+// opportunity: the parameters of addOrUpdateCompany (contact namespace).
+//
+// Example: {"businessName":"Harbour Events Pty Ltd","updateIfExists":true}
+type VenueCompanyDetails struct {
+	BusinessName *string `json:"businessName,omitempty"`
+
+	// PrimaryContact A contact to add (no id; firstName, lastName and email required) or
+	// the fields to change (with id).
+	PrimaryContact *AddOrUpdateContactRequest `json:"primaryContact,omitempty"`
+
+	// UpdateIfExists Update the company with the same business name instead of adding one.
+	UpdateIfExists       *bool                  `json:"updateIfExists,omitempty"`
+	AdditionalProperties map[string]interface{} `json:"-"`
+}
+
+// VenueCostCenter A venue's cost center, derived from one of the account's.
+//
+// Example: {"code":"venueccfd","description":"Venue food cost center","id":1,"name":"Food","parentDefaultType":1,"parentId":321}
+type VenueCostCenter struct {
+	Code        string `json:"code,omitempty,omitzero"`
+	Description string `json:"description,omitempty,omitzero"`
+
+	// ID An integer that the server may send as a JSON number or as a string of digits.
+	ID   Integer `json:"id"`
+	Name string  `json:"name,omitempty,omitzero"`
+
+	// ParentDefaultType The default type of the parent account cost center (open set; see the account namespace's cost centers).
+	ParentDefaultType int `json:"parentDefaultType,omitempty,omitzero"`
+
+	// ParentID An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	ParentID NullableInteger `json:"parentId,omitempty,omitzero"`
+}
+
+// VenueCostCenterCollection Example: {"meta":{"count":1,"perPage":50,"start":0,"totalResults":1},"results":[{"code":"venueccfd","description":"Venue food cost center","id":1,"name":"Food","parentDefaultType":1,"parentId":321}]}
+type VenueCostCenterCollection struct {
+	// Meta Paging facts of a collection; any key may be absent.
+	Meta    CollectionMeta    `json:"meta,omitempty,omitzero"`
+	Results []VenueCostCenter `json:"results"`
+}
+
+// VenueCustomFieldValue The value of one custom field of a booking or an opportunity.
+//
+// Example: {"fieldId":12,"fieldValue":"Gold"}
+type VenueCustomFieldValue struct {
+	FieldID int64 `json:"fieldId"`
+
+	// FieldValue The value; its JSON type depends on the field.
+	FieldValue interface{} `json:"fieldValue"`
+}
+
+// VenueDate An iVvy date, "yyyy-mm-dd".
+//
+// Example: 2026-05-09
+type VenueDate = string
+
+// VenueDayAvailability Example: {"isAvailable":true}
+type VenueDayAvailability struct {
+	IsAvailable bool `json:"isAvailable,omitempty,omitzero"`
+}
+
+// VenueEventSubType Example: {"id":1,"name":"Christmas Eve"}
+type VenueEventSubType struct {
+	// ID An integer that the server may send as a JSON number or as a string of digits.
+	ID   Integer `json:"id,omitempty,omitzero"`
+	Name string  `json:"name,omitempty,omitzero"`
+}
+
+// VenueEventType A type of event that the account's bookings and opportunities use.
+//
+// Example: {"contactType":0,"createdDate":"2025-12-18 09:48:05 UTC","description":null,"id":1,"isViewable":true,"marketplaceEventType":2,"modifiedDate":"2025-12-18 09:48:05 UTC","name":"Christmas","subTypes":[{"id":1,"name":"Christmas Eve"}]}
+type VenueEventType struct {
+	// ContactType Who a booking of this type is for, 0 company and contact, 1 company, 2 contact (open set).
+	ContactType int `json:"contactType,omitempty,omitzero"`
+
+	// CreatedDate An iVvy timestamp that may be unset: null or "" (both decode as the
+	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	CreatedDate NullableTimestamp `json:"createdDate,omitempty,omitzero"`
+	Description string            `json:"description,omitempty,omitzero"`
+
+	// ID An integer that the server may send as a JSON number or as a string of digits.
+	ID Integer `json:"id"`
+
+	// IsViewable Whether the type is shown on the marketplace.
+	IsViewable bool `json:"isViewable,omitempty,omitzero"`
+
+	// MarketplaceEventType The marketplace event type it maps to: 1 other, 2 Christmas, 3
+	// cocktail, 4 conference, 5 corporate function, 6 dinner, 7
+	// exhibition, 8 meeting, 9 party, 10 wedding, 11 event, 13
+	// breakfast, 14 lunch (open set).
+	MarketplaceEventType int `json:"marketplaceEventType,omitempty,omitzero"`
+
+	// ModifiedDate An iVvy timestamp that may be unset: null or "" (both decode as the
+	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	ModifiedDate NullableTimestamp   `json:"modifiedDate,omitempty,omitzero"`
+	Name         string              `json:"name,omitempty,omitzero"`
+	SubTypes     []VenueEventSubType `json:"subTypes,omitempty,omitzero"`
+}
+
+// VenueEventTypeCollection Example: {"meta":{"count":1,"perPage":10,"start":0,"totalResults":1},"results":[{"contactType":0,"createdDate":"2025-12-18 09:48:05 UTC","description":null,"id":2,"isViewable":true,"marketplaceEventType":3,"modifiedDate":"2025-12-18 09:48:05 UTC","name":"Cocktail","subTypes":[]}]}
+type VenueEventTypeCollection struct {
+	// Meta Paging facts of a collection; any key may be absent.
+	Meta    CollectionMeta   `json:"meta,omitempty,omitzero"`
+	Results []VenueEventType `json:"results"`
+}
+
+// VenueFailedRoom One room that the action could not change. The pages list the failure
+// codes and their messages but not the object's keys.
+//
+// Example: {"code":1,"id":4002,"message":"The room has already been cancelled"}
+type VenueFailedRoom map[string]interface{}
+
+// VenueFile An image or other file stored by iVvy.
+//
+// Example: {"contentType":"image/png","originalFileName":"salon.png","size":7051,"tags":[],"url":"https://static.example.com/venues/1/spaces/3/salon.png"}
+type VenueFile struct {
+	// AccountID An integer that the server may send as a JSON number or as a string of digits.
+	AccountID Integer `json:"accountId,omitempty,omitzero"`
+
+	// ContentType A MIME type, for example "image/jpeg".
+	ContentType string `json:"contentType,omitempty,omitzero"`
+
+	// ID An integer that the server may send as a JSON number or as a string of digits.
+	ID               Integer `json:"id,omitempty,omitzero"`
+	OriginalFileName string  `json:"originalFileName,omitempty,omitzero"`
+
+	// Size An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	Size NullableInteger `json:"size,omitempty,omitzero"`
+
+	// Tags The file's tags.
+	Tags []string `json:"tags,omitempty,omitzero"`
+	URL  string   `json:"url,omitempty,omitzero"`
+}
+
+// VenueFunctionSpace A function space as getVenue lists it.
+//
+// Example: {"area":null,"description":null,"floorPressureMaximum":null,"hasLayouts":true,"heightMaximum":null,"heightMinimum":null,"id":3,"image":null,"layouts":[{"id":5,"paxMaximum":null,"paxMinimum":null,"timeForSetup":0,"timeForTakedown":0,"type":1}],"length":null,"marketplaceEventTypes":null,"marketplaceName":"The Salon","maxPax":10,"minPax":1,"name":"The Salon","width":null}
+type VenueFunctionSpace struct {
+	// Area A decimal number that may be null (decodes as 0), sent as a JSON
+	// number or as a numeric string.
+	//
+	//
+	// Example: 12.5
+	Area        NullableDecimal `json:"area,omitempty,omitzero"`
+	Description string          `json:"description,omitempty,omitzero"`
+
+	// FloorPressureMaximum A decimal number that may be null (decodes as 0), sent as a JSON
+	// number or as a numeric string.
+	//
+	//
+	// Example: 12.5
+	FloorPressureMaximum NullableDecimal `json:"floorPressureMaximum,omitempty,omitzero"`
+
+	// FloorPressureMinimum A decimal number that may be null (decodes as 0), sent as a JSON
+	// number or as a numeric string.
+	//
+	//
+	// Example: 12.5
+	FloorPressureMinimum NullableDecimal `json:"floorPressureMinimum,omitempty,omitzero"`
+	HasLayouts           bool            `json:"hasLayouts,omitempty,omitzero"`
+
+	// HeightMaximum A decimal number that may be null (decodes as 0), sent as a JSON
+	// number or as a numeric string.
+	//
+	//
+	// Example: 12.5
+	HeightMaximum NullableDecimal `json:"heightMaximum,omitempty,omitzero"`
+
+	// HeightMinimum A decimal number that may be null (decodes as 0), sent as a JSON
+	// number or as a numeric string.
+	//
+	//
+	// Example: 12.5
+	HeightMinimum NullableDecimal `json:"heightMinimum,omitempty,omitzero"`
+
+	// ID An integer that the server may send as a JSON number or as a string of digits.
+	ID Integer `json:"id,omitempty,omitzero"`
+
+	// Image An image or other file stored by iVvy.
+	//
+	// Example: {"contentType":"image/png","originalFileName":"salon.png","size":7051,"tags":[],"url":"https://static.example.com/venues/1/spaces/3/salon.png"}
+	Image   VenueFile                  `json:"image,omitempty,omitzero"`
+	Layouts []VenueFunctionSpaceLayout `json:"layouts,omitempty,omitzero"`
+
+	// Length A decimal number that may be null (decodes as 0), sent as a JSON
+	// number or as a numeric string.
+	//
+	//
+	// Example: 12.5
+	Length NullableDecimal `json:"length,omitempty,omitzero"`
+
+	// MarketplaceEventTypes 11 event, 21 wedding, 31 conference, 41 meeting (open set).
+	MarketplaceEventTypes []int  `json:"marketplaceEventTypes,omitempty,omitzero"`
+	MarketplaceName       string `json:"marketplaceName,omitempty,omitzero"`
+
+	// MaxPax An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	MaxPax NullableInteger `json:"maxPax,omitempty,omitzero"`
+
+	// MinPax An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	MinPax NullableInteger `json:"minPax,omitempty,omitzero"`
+	Name   string          `json:"name,omitempty,omitzero"`
+
+	// Width A decimal number that may be null (decodes as 0), sent as a JSON
+	// number or as a numeric string.
+	//
+	//
+	// Example: 12.5
+	Width NullableDecimal `json:"width,omitempty,omitzero"`
+}
+
+// VenueFunctionSpaceLayout A layout of a function space with its capacity and set-up times.
+//
+// Example: {"description":null,"id":5,"name":"Cabaret","paxMaximum":80,"paxMinimum":10,"timeForSetup":30,"timeForTakedown":30,"type":4}
+type VenueFunctionSpaceLayout struct {
+	Description string `json:"description,omitempty,omitzero"`
+
+	// ID An integer that the server may send as a JSON number or as a string of digits.
+	ID Integer `json:"id,omitempty,omitzero"`
+
+	// Image An image or other file stored by iVvy.
+	//
+	// Example: {"contentType":"image/png","originalFileName":"salon.png","size":7051,"tags":[],"url":"https://static.example.com/venues/1/spaces/3/salon.png"}
+	Image VenueFile `json:"image,omitempty,omitzero"`
+	Name  string    `json:"name,omitempty,omitzero"`
+
+	// PaxMaximum An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	PaxMaximum NullableInteger `json:"paxMaximum,omitempty,omitzero"`
+
+	// PaxMinimum An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	PaxMinimum NullableInteger `json:"paxMinimum,omitempty,omitzero"`
+
+	// TimeForSetup An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	TimeForSetup NullableInteger `json:"timeForSetup,omitempty,omitzero"`
+
+	// TimeForTakedown An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	TimeForTakedown NullableInteger `json:"timeForTakedown,omitempty,omitzero"`
+
+	// Type 0 custom, 1 theatre, 2 classroom, 3 U-shape, 4 cabaret, 5 boardroom, 6 banquet, 7 cocktail, 8 hollow square, 9 exhibition (open set).
+	Type int `json:"type,omitempty,omitzero"`
+}
+
+// VenueGetCostCenterListRequest Example: {"venueId":10}
+type VenueGetCostCenterListRequest struct {
+	// Filter Narrows a collection: each key names a field, each value is what it
+	// must equal. A key may end in a modifier: __CONTAINS, __NOTCONTAINS,
+	// __BEGINS, __ENDS, __LESSTHAN (at most), __GREATERTHAN (at least),
+	// __NOT or __EMPTY; for example {"firstName__BEGINS": "M"}. The value
+	// "__ISNULL__" matches fields that are not set.
+	Filter *Filter `json:"filter,omitempty"`
+
+	// PerPage Records per page. Actions cap it at an undocumented maximum; a larger
+	// value has no effect beyond the cap.
+	PerPage *PageSize `json:"perPage,omitempty"`
+
+	// Start Zero-based offset of the first record to return (not a page number):
+	// the second page of 20 starts at 20. The server assumes 0 when absent.
+	Start   *PageStart `json:"start,omitempty"`
+	VenueID int64      `json:"venueId"`
+}
+
+// VenueGetVenueListRequest Example: {"perPage":2,"start":0}
+type VenueGetVenueListRequest struct {
+	// Filter Narrows a collection: each key names a field, each value is what it
+	// must equal. A key may end in a modifier: __CONTAINS, __NOTCONTAINS,
+	// __BEGINS, __ENDS, __LESSTHAN (at most), __GREATERTHAN (at least),
+	// __NOT or __EMPTY; for example {"firstName__BEGINS": "M"}. The value
+	// "__ISNULL__" matches fields that are not set.
+	Filter *Filter `json:"filter,omitempty"`
+
+	// PerPage Records per page. Actions cap it at an undocumented maximum; a larger
+	// value has no effect beyond the cap.
+	PerPage *PageSize `json:"perPage,omitempty"`
+
+	// Start Zero-based offset of the first record to return (not a page number):
+	// the second page of 20 starts at 20. The server assumes 0 when absent.
+	Start *PageStart `json:"start,omitempty"`
+}
+
+// VenueGetVenueRequest Example: {"id":21}
+type VenueGetVenueRequest struct {
+	// ID The venue.
+	ID int64 `json:"id"`
+}
+
+// VenueGuest A guest of a room reservation. When isAnonymised is true the personal
+// details are empty and cannot be recovered.
+//
+// Example: {"address":{"city":"Brisbane","countryCode":"AU","line1":"123 Some Street","line2":"","line3":"","line4":"","postalCode":"4001","stateCode":"QLD","stateName":""},"createdDate":"2026-08-17 14:52:21 UTC","guestContact":{"createdDate":"2026-08-17 14:52:21 UTC","email":"lee.wong@example.com","firstName":"Lee","id":432,"lastName":"Wong","modifiedDate":"2026-08-17 14:52:21 UTC","phone":""},"id":543,"isAnonymised":false,"modifiedDate":"2026-08-17 14:52:21 UTC","primaryPhone":"0709876543"}
+type VenueGuest struct {
+	// Address A guest's postal address in the iVvy address format; null when not given.
+	//
+	// Example: {"city":"Brisbane","countryCode":"AU","line1":"123 Some Street","line2":"","line3":"","line4":"","postalCode":"4001","stateCode":"QLD","stateName":""}
+	Address VenueGuestAddress `json:"address,omitempty,omitzero"`
+
+	// CreatedDate An iVvy timestamp that may be unset: null or "" (both decode as the
+	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	CreatedDate NullableTimestamp `json:"createdDate,omitempty,omitzero"`
+
+	// GuestContact The contact details of a guest; empty once the guest is anonymised.
+	//
+	// Example: {"createdDate":"2026-08-17 18:43:33 UTC","email":"jane.doe@example.com","firstName":"Jane","id":800,"lastName":"Doe","modifiedDate":"2026-08-17 18:43:33 UTC","phone":"0412654789"}
+	GuestContact VenueGuestContact `json:"guestContact,omitempty,omitzero"`
+
+	// ID An integer that the server may send as a JSON number or as a string of digits.
+	ID           Integer `json:"id,omitempty,omitzero"`
+	IsAnonymised bool    `json:"isAnonymised,omitempty,omitzero"`
+
+	// ModifiedDate An iVvy timestamp that may be unset: null or "" (both decode as the
+	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	ModifiedDate NullableTimestamp `json:"modifiedDate,omitempty,omitzero"`
+	PrimaryPhone string            `json:"primaryPhone,omitempty,omitzero"`
+}
+
+// VenueGuestAddress A guest's postal address in the iVvy address format; null when not given.
+//
+// Example: {"city":"Brisbane","countryCode":"AU","line1":"123 Some Street","line2":"","line3":"","line4":"","postalCode":"4001","stateCode":"QLD","stateName":""}
+type VenueGuestAddress struct {
+	City        string `json:"city,omitempty,omitzero"`
+	CountryCode string `json:"countryCode,omitempty,omitzero"`
+	Line1       string `json:"line1,omitempty,omitzero"`
+	Line2       string `json:"line2,omitempty,omitzero"`
+	Line3       string `json:"line3,omitempty,omitzero"`
+	Line4       string `json:"line4,omitempty,omitzero"`
+	PostalCode  string `json:"postalCode,omitempty,omitzero"`
+	StateCode   string `json:"stateCode,omitempty,omitzero"`
+	StateName   string `json:"stateName,omitempty,omitzero"`
+}
+
+// VenueGuestContact The contact details of a guest; empty once the guest is anonymised.
+//
+// Example: {"createdDate":"2026-08-17 18:43:33 UTC","email":"jane.doe@example.com","firstName":"Jane","id":800,"lastName":"Doe","modifiedDate":"2026-08-17 18:43:33 UTC","phone":"0412654789"}
+type VenueGuestContact struct {
+	// CreatedDate An iVvy timestamp that may be unset: null or "" (both decode as the
+	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	CreatedDate NullableTimestamp `json:"createdDate,omitempty,omitzero"`
+	Email       string            `json:"email,omitempty,omitzero"`
+	FirstName   string            `json:"firstName,omitempty,omitzero"`
+
+	// ID An integer that the server may send as a JSON number or as a string of digits.
+	ID       Integer `json:"id,omitempty,omitzero"`
+	LastName string  `json:"lastName,omitempty,omitzero"`
+
+	// ModifiedDate An iVvy timestamp that may be unset: null or "" (both decode as the
+	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	ModifiedDate NullableTimestamp `json:"modifiedDate,omitempty,omitzero"`
+	Phone        string            `json:"phone,omitempty,omitzero"`
+}
+
+// VenueGuestContactInput Example: {"email":"jane.doe@example.com","firstName":"Jane","lastName":"Doe","phone":"0412123123"}
+type VenueGuestContactInput struct {
+	Email     openapi_types.Email `json:"email"`
+	FirstName string              `json:"firstName"`
+	LastName  string              `json:"lastName"`
+
+	// Phone A mobile number.
+	Phone *string `json:"phone,omitempty"`
+}
+
+// VenueGuestInput A guest, found by id or else by email, firstName and lastName
+// (ignoring case); a guest not found is created. guestContact is
+// required for a new guest. A guest that appears more than once in a
+// request takes the details of its first appearance. An anonymised
+// guest cannot be added by id.
+//
+// Example: {"id":101,"primaryPhone":"0419111222"}
+type VenueGuestInput struct {
+	// Address A postal address; stateName stands in when there is no stateCode.
+	Address *Address `json:"address,omitempty"`
+
+	// GuestContact Example: {"email":"jane.doe@example.com","firstName":"Jane","lastName":"Doe","phone":"0412123123"}
+	GuestContact *VenueGuestContactInput `json:"guestContact,omitempty"`
+
+	// ID An existing guest.
+	ID           *int64  `json:"id,omitempty"`
+	PrimaryPhone *string `json:"primaryPhone,omitempty"`
+}
+
+// VenueGuestRef Example: {"guestContactId":44321,"id":102}
+type VenueGuestRef struct {
+	// GuestContactID An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	GuestContactID NullableInteger `json:"guestContactId,omitempty,omitzero"`
+
+	// ID An integer that the server may send as a JSON number or as a string of digits.
+	ID Integer `json:"id,omitempty,omitzero"`
+}
+
+// VenueMenu A catering menu of a venue.
+//
+// Example: {"cost":48.5,"costType":1,"id":125,"marketplaceCategories":[3],"marketplaceName":"Working lunch","maximumPax":30,"menuTypeCategory":2,"minimumPax":10,"name":"Working lunch","smallDescription":"Sandwiches and salads"}
+type VenueMenu struct {
+	// Cost A decimal number that may be null (decodes as 0), sent as a JSON
+	// number or as a numeric string.
+	//
+	//
+	// Example: 12.5
+	Cost NullableDecimal `json:"cost,omitempty,omitzero"`
+
+	// CostPerPerson A decimal number that may be null (decodes as 0), sent as a JSON
+	// number or as a numeric string.
+	//
+	//
+	// Example: 12.5
+	CostPerPerson NullableDecimal `json:"costPerPerson,omitempty,omitzero"`
+
+	// CostType 1 per person, 2 flat rate, 3 total of the menu's items (open set).
+	CostType int `json:"costType,omitempty,omitzero"`
+
+	// Costcenters The cost split of a menu priced per person across several cost centers.
+	Costcenters []VenueMenuCostCenter `json:"costcenters,omitempty,omitzero"`
+
+	// ID An integer that the server may send as a JSON number or as a string of digits.
+	ID Integer `json:"id"`
+
+	// MarketplaceCategories Where the marketplace shows the menu, 1 breakfast, 2 morning break, 3 lunch, 4 afternoon break, 5 dinner, 6 cocktail (open set).
+	MarketplaceCategories []int  `json:"marketplaceCategories,omitempty,omitzero"`
+	MarketplaceName       string `json:"marketplaceName,omitempty,omitzero"`
+
+	// MaximumPax An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	MaximumPax NullableInteger `json:"maximumPax,omitempty,omitzero"`
+
+	// MenuTypeCategory 0 unassigned, 1 breakfast, 2 lunch, 3 dinner, 4 coffee break, 5 reception, 6 outside catering (open set).
+	MenuTypeCategory int `json:"menuTypeCategory,omitempty,omitzero"`
+
+	// MinimumPax An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	MinimumPax       NullableInteger `json:"minimumPax,omitempty,omitzero"`
+	Name             string          `json:"name,omitempty,omitzero"`
+	SmallDescription string          `json:"smallDescription,omitempty,omitzero"`
+}
+
+// VenueMenuCollection Example: {"meta":{"count":1,"perPage":50,"start":0,"totalResults":1},"results":[{"cost":98,"costType":1,"id":125,"marketplaceCategories":[],"marketplaceName":"Canapes","maximumPax":30,"menuTypeCategory":0,"minimumPax":20,"name":"Canapes","smallDescription":"Six pieces"}]}
+type VenueMenuCollection struct {
+	// Meta Paging facts of a collection; any key may be absent.
+	Meta    CollectionMeta `json:"meta,omitempty,omitzero"`
+	Results []VenueMenu    `json:"results"`
+}
+
+// VenueMenuCostCenter Example: {"costPerPerson":30,"costPerPersonExcludedTaxIds":[2],"costcenterId":1}
+type VenueMenuCostCenter struct {
+	// CostPerPerson A decimal number that the server may send as a JSON number or as a numeric string.
+	CostPerPerson               Decimal   `json:"costPerPerson"`
+	CostPerPersonExcludedTaxIds []Integer `json:"costPerPersonExcludedTaxIds,omitempty,omitzero"`
+
+	// CostcenterID An integer that the server may send as a JSON number or as a string of digits.
+	CostcenterID Integer `json:"costcenterId"`
+}
+
+// VenueMenuSummary A menu as getVenue lists it.
+//
+// Example: {"activePeriodEnd":null,"activePeriodStart":{"date":2,"month":1},"currentStatus":1,"id":1,"image":null,"marketplaceCategories":[3],"marketplaceName":"Lunch","maximumPax":null,"menuTypeCategory":2,"minimumPax":null,"name":"Lunch","smallDescription":"Two courses"}
+type VenueMenuSummary struct {
+	// ActivePeriodEnd A day of the year (month 1-12, date 1-31) that bounds when an item is offered.
+	//
+	// Example: {"date":2,"month":1}
+	ActivePeriodEnd VenueActivePeriod `json:"activePeriodEnd,omitempty,omitzero"`
+
+	// ActivePeriodStart A day of the year (month 1-12, date 1-31) that bounds when an item is offered.
+	//
+	// Example: {"date":2,"month":1}
+	ActivePeriodStart VenueActivePeriod `json:"activePeriodStart,omitempty,omitzero"`
+
+	// CurrentStatus The menu's status (open set; the page gives no meanings).
+	CurrentStatus int `json:"currentStatus,omitempty,omitzero"`
+
+	// ID An integer that the server may send as a JSON number or as a string of digits.
+	ID Integer `json:"id,omitempty,omitzero"`
+
+	// Image An image or other file stored by iVvy.
+	//
+	// Example: {"contentType":"image/png","originalFileName":"salon.png","size":7051,"tags":[],"url":"https://static.example.com/venues/1/spaces/3/salon.png"}
+	Image                 VenueFile `json:"image,omitempty,omitzero"`
+	MarketplaceCategories []int     `json:"marketplaceCategories,omitempty,omitzero"`
+	MarketplaceName       string    `json:"marketplaceName,omitempty,omitzero"`
+
+	// MaximumPax An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	MaximumPax NullableInteger `json:"maximumPax,omitempty,omitzero"`
+
+	// MenuTypeCategory 0 unassigned, 1 breakfast, 2 lunch, 3 dinner, 4 coffee break, 5 reception, 6 outside catering (open set).
+	MenuTypeCategory int `json:"menuTypeCategory,omitempty,omitzero"`
+
+	// MinimumPax An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	MinimumPax       NullableInteger `json:"minimumPax,omitempty,omitzero"`
+	Name             string          `json:"name,omitempty,omitzero"`
+	SmallDescription string          `json:"smallDescription,omitempty,omitzero"`
+}
+
+// VenueNullableDate An iVvy date, "yyyy-mm-dd", that may be unset (null or "").
+//
+// Example: 2026-05-09
+type VenueNullableDate = string
+
+// VenueNullableTimeOfDay An iVvy time of day, "HH:mm:ss", that may be unset (null or "").
+//
+// Example: 17:00:00
+type VenueNullableTimeOfDay = string
+
+// VenuePackage A package (event template) of a venue.
+//
+// Example: {"actualCost":50,"actualCostExcludedTaxIds":[1],"cost":500,"costcenters":[{"excludedTaxIds":[1],"id":1,"value":149.5}],"costcentersDiscounts":[{"id":1,"value":18}],"createdDate":"2025-12-18 12:23:53","discountCampaignId":59,"endDate":null,"endTime":"12:30:00","eventTypes":[1,2],"excludedFromCommissions":false,"hasLimitedStartTimes":true,"hasSessions":true,"id":1,"isAccommIncluded":false,"isVisibleOnVenueSearch":false,"largeDescription":"\u003cp\u003eStandard\u003c/p\u003e","limitedStartTimes":["08:30:00","09:00:00"],"marketplaceName":"Standard","maxPax":1000,"minPax":1,"modifiedDate":"2026-04-23 23:28:28","name":"Standard","priceMethod":1,"reduceRoomHireFirst":true,"smallDescription":"Standard","sortOrder":0,"spaceCustomLayoutName":"C","spaceId":1,"spaceLayoutId":2,"startDate":null,"startTime":"06:00:00","type":1,"userGroupIds":[]}
+type VenuePackage struct {
+	// ActualCost A decimal number that may be null (decodes as 0), sent as a JSON
+	// number or as a numeric string.
+	//
+	//
+	// Example: 12.5
+	ActualCost               NullableDecimal `json:"actualCost,omitempty,omitzero"`
+	ActualCostExcludedTaxIds []Integer       `json:"actualCostExcludedTaxIds,omitempty,omitzero"`
+
+	// Cost A decimal number that may be null (decodes as 0), sent as a JSON
+	// number or as a numeric string.
+	//
+	//
+	// Example: 12.5
+	Cost                 NullableDecimal                  `json:"cost,omitempty,omitzero"`
+	Costcenters          []VenuePackageCostCenter         `json:"costcenters,omitempty,omitzero"`
+	CostcentersDiscounts []VenuePackageCostCenterDiscount `json:"costcentersDiscounts,omitempty,omitzero"`
+
+	// CreatedDate An iVvy timestamp that may be unset: null or "" (both decode as the
+	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	CreatedDate NullableTimestamp `json:"createdDate,omitempty,omitzero"`
+
+	// DiscountCampaignID An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	DiscountCampaignID NullableInteger `json:"discountCampaignId,omitempty,omitzero"`
+
+	// EndDate An iVvy date, "yyyy-mm-dd", that may be unset (null or "").
+	//
+	// Example: 2026-05-09
+	EndDate VenueNullableDate `json:"endDate,omitempty,omitzero"`
+
+	// EndTime An iVvy time of day, "HH:mm:ss", that may be unset (null or "").
+	//
+	// Example: 17:00:00
+	EndTime VenueNullableTimeOfDay `json:"endTime,omitempty,omitzero"`
+
+	// EventTypes The event types the package applies to; empty for all.
+	EventTypes              []Integer `json:"eventTypes,omitempty,omitzero"`
+	ExcludedFromCommissions bool      `json:"excludedFromCommissions,omitempty,omitzero"`
+	HasLimitedStartTimes    bool      `json:"hasLimitedStartTimes,omitempty,omitzero"`
+	HasSessions             bool      `json:"hasSessions,omitempty,omitzero"`
+
+	// ID An integer that the server may send as a JSON number or as a string of digits.
+	ID Integer `json:"id"`
+
+	// IsAccommIncluded Legacy; not to be relied on.
+	IsAccommIncluded       bool `json:"isAccommIncluded,omitempty,omitzero"`
+	IsVisibleOnVenueSearch bool `json:"isVisibleOnVenueSearch,omitempty,omitzero"`
+
+	// LargeDescription HTML.
+	LargeDescription string `json:"largeDescription,omitempty,omitzero"`
+
+	// LimitedStartTimes The times a booking of the package may start, with hasLimitedStartTimes.
+	LimitedStartTimes []VenueTimeOfDay `json:"limitedStartTimes,omitempty,omitzero"`
+	MarketplaceName   string           `json:"marketplaceName,omitempty,omitzero"`
+
+	// MaxPax An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	MaxPax NullableInteger `json:"maxPax,omitempty,omitzero"`
+
+	// MinPax An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	MinPax NullableInteger `json:"minPax,omitempty,omitzero"`
+
+	// ModifiedDate An iVvy timestamp that may be unset: null or "" (both decode as the
+	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	ModifiedDate NullableTimestamp `json:"modifiedDate,omitempty,omitzero"`
+	Name         string            `json:"name,omitempty,omitzero"`
+
+	// PriceMethod How cost applies, 1 per person, 2 flat rate (open set).
+	PriceMethod         int  `json:"priceMethod,omitempty,omitzero"`
+	ReduceRoomHireFirst bool `json:"reduceRoomHireFirst,omitempty,omitzero"`
+
+	// SmallDescription HTML.
+	SmallDescription string `json:"smallDescription,omitempty,omitzero"`
+
+	// SortOrder An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	SortOrder             NullableInteger `json:"sortOrder,omitempty,omitzero"`
+	SpaceCustomLayoutName string          `json:"spaceCustomLayoutName,omitempty,omitzero"`
+
+	// SpaceID An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	SpaceID NullableInteger `json:"spaceId,omitempty,omitzero"`
+
+	// SpaceLayoutID An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	SpaceLayoutID NullableInteger `json:"spaceLayoutId,omitempty,omitzero"`
+
+	// StartDate An iVvy date, "yyyy-mm-dd", that may be unset (null or "").
+	//
+	// Example: 2026-05-09
+	StartDate VenueNullableDate `json:"startDate,omitempty,omitzero"`
+
+	// StartTime An iVvy time of day, "HH:mm:ss", that may be unset (null or "").
+	//
+	// Example: 17:00:00
+	StartTime VenueNullableTimeOfDay `json:"startTime,omitempty,omitzero"`
+
+	// Type 1 detailed, 2 simple (open set).
+	Type int `json:"type,omitempty,omitzero"`
+
+	// UserGroupIds The user groups the package applies to; empty for all.
+	UserGroupIds []Integer `json:"userGroupIds,omitempty,omitzero"`
+}
+
+// VenuePackageBeverage A beverage package served in a package session.
+//
+// Example: {"amount":10,"beverageId":1,"beverageVenueId":1,"costcenterId":2,"createdDate":"2025-12-18 12:25:32","endTime":"09:00:00","excludedTaxIds":[],"id":1,"includeInPackage":false,"itemsIds":[1,10],"modifiedDate":"2026-04-23 05:52:34","name":"Morning tea","numHours":null,"sameAsSessionTime":true,"startTime":"08:00:00"}
+type VenuePackageBeverage struct {
+	// Amount A decimal number that may be null (decodes as 0), sent as a JSON
+	// number or as a numeric string.
+	//
+	//
+	// Example: 12.5
+	Amount NullableDecimal `json:"amount,omitempty,omitzero"`
+
+	// BeverageID An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	BeverageID NullableInteger `json:"beverageId,omitempty,omitzero"`
+
+	// BeverageVenueID An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	BeverageVenueID NullableInteger `json:"beverageVenueId,omitempty,omitzero"`
+
+	// CostcenterID An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	CostcenterID NullableInteger `json:"costcenterId,omitempty,omitzero"`
+
+	// CreatedDate An iVvy timestamp that may be unset: null or "" (both decode as the
+	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	CreatedDate NullableTimestamp `json:"createdDate,omitempty,omitzero"`
+
+	// EndTime An iVvy time of day, "HH:mm:ss", that may be unset (null or "").
+	//
+	// Example: 17:00:00
+	EndTime        VenueNullableTimeOfDay `json:"endTime,omitempty,omitzero"`
+	ExcludedTaxIds []Integer              `json:"excludedTaxIds,omitempty,omitzero"`
+
+	// ID An integer that the server may send as a JSON number or as a string of digits.
+	ID               Integer   `json:"id,omitempty,omitzero"`
+	IncludeInPackage bool      `json:"includeInPackage,omitempty,omitzero"`
+	ItemsIds         []Integer `json:"itemsIds,omitempty,omitzero"`
+
+	// ModifiedDate An iVvy timestamp that may be unset: null or "" (both decode as the
+	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	ModifiedDate NullableTimestamp `json:"modifiedDate,omitempty,omitzero"`
+	Name         string            `json:"name,omitempty,omitzero"`
+
+	// NumHours A decimal number that may be null (decodes as 0), sent as a JSON
+	// number or as a numeric string.
+	//
+	//
+	// Example: 12.5
+	NumHours          NullableDecimal `json:"numHours,omitempty,omitzero"`
+	SameAsSessionTime bool            `json:"sameAsSessionTime,omitempty,omitzero"`
+
+	// StartTime An iVvy time of day, "HH:mm:ss", that may be unset (null or "").
+	//
+	// Example: 17:00:00
+	StartTime VenueNullableTimeOfDay `json:"startTime,omitempty,omitzero"`
+}
+
+// VenuePackageCollection Example: {"meta":{"count":1,"perPage":2,"start":0,"totalResults":1},"results":[{"cost":100,"costcenters":[],"costcentersDiscounts":[],"eventTypes":[],"hasLimitedStartTimes":false,"hasSessions":false,"id":4,"limitedStartTimes":[],"maxPax":200,"minPax":1,"name":"Premium","priceMethod":2,"type":2,"userGroupIds":[]}]}
+type VenuePackageCollection struct {
+	// Meta Paging facts of a collection; any key may be absent.
+	Meta    CollectionMeta `json:"meta,omitempty,omitzero"`
+	Results []VenuePackage `json:"results"`
+}
+
+// VenuePackageCostCenter The share of a price that goes to a cost center, and the taxes excluded from it.
+//
+// Example: {"excludedTaxIds":[3910,3979],"id":3,"value":100.5}
+type VenuePackageCostCenter struct {
+	ExcludedTaxIds []Integer `json:"excludedTaxIds,omitempty,omitzero"`
+
+	// ID An integer that the server may send as a JSON number or as a string of digits.
+	ID Integer `json:"id,omitempty,omitzero"`
+
+	// Value A decimal number that may be null (decodes as 0), sent as a JSON
+	// number or as a numeric string.
+	//
+	//
+	// Example: 12.5
+	Value NullableDecimal `json:"value,omitempty,omitzero"`
+}
+
+// VenuePackageCostCenterDiscount A discount on a cost center's share, in percent.
+//
+// Example: {"id":2,"value":18}
+type VenuePackageCostCenterDiscount struct {
+	// ID An integer that the server may send as a JSON number or as a string of digits.
+	ID Integer `json:"id,omitempty,omitzero"`
+
+	// Value A decimal number that may be null (decodes as 0), sent as a JSON
+	// number or as a numeric string.
+	//
+	//
+	// Example: 12.5
+	Value NullableDecimal `json:"value,omitempty,omitzero"`
+}
+
+// VenuePackageDetail A package with its sessions and their items (at most 100 of each kind).
+type VenuePackageDetail struct {
+	// ActualCost A decimal number that may be null (decodes as 0), sent as a JSON
+	// number or as a numeric string.
+	//
+	//
+	// Example: 12.5
+	ActualCost               NullableDecimal `json:"actualCost,omitempty,omitzero"`
+	ActualCostExcludedTaxIds []Integer       `json:"actualCostExcludedTaxIds,omitempty,omitzero"`
+
+	// Cost A decimal number that may be null (decodes as 0), sent as a JSON
+	// number or as a numeric string.
+	//
+	//
+	// Example: 12.5
+	Cost                 NullableDecimal                  `json:"cost,omitempty,omitzero"`
+	Costcenters          []VenuePackageCostCenter         `json:"costcenters,omitempty,omitzero"`
+	CostcentersDiscounts []VenuePackageCostCenterDiscount `json:"costcentersDiscounts,omitempty,omitzero"`
+
+	// CreatedDate An iVvy timestamp that may be unset: null or "" (both decode as the
+	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	CreatedDate NullableTimestamp `json:"createdDate,omitempty,omitzero"`
+
+	// DiscountCampaignID An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	DiscountCampaignID NullableInteger `json:"discountCampaignId,omitempty,omitzero"`
+
+	// EndDate An iVvy date, "yyyy-mm-dd", that may be unset (null or "").
+	//
+	// Example: 2026-05-09
+	EndDate VenueNullableDate `json:"endDate,omitempty,omitzero"`
+
+	// EndTime An iVvy time of day, "HH:mm:ss", that may be unset (null or "").
+	//
+	// Example: 17:00:00
+	EndTime VenueNullableTimeOfDay `json:"endTime,omitempty,omitzero"`
+
+	// EventTypes The event types the package applies to; empty for all.
+	EventTypes              []Integer `json:"eventTypes,omitempty,omitzero"`
+	ExcludedFromCommissions bool      `json:"excludedFromCommissions,omitempty,omitzero"`
+	HasLimitedStartTimes    bool      `json:"hasLimitedStartTimes,omitempty,omitzero"`
+	HasSessions             bool      `json:"hasSessions,omitempty,omitzero"`
+
+	// ID An integer that the server may send as a JSON number or as a string of digits.
+	ID Integer `json:"id"`
+
+	// IsAccommIncluded Legacy; not to be relied on.
+	IsAccommIncluded       bool `json:"isAccommIncluded,omitempty,omitzero"`
+	IsVisibleOnVenueSearch bool `json:"isVisibleOnVenueSearch,omitempty,omitzero"`
+
+	// LargeDescription HTML.
+	LargeDescription string `json:"largeDescription,omitempty,omitzero"`
+
+	// LimitedStartTimes The times a booking of the package may start, with hasLimitedStartTimes.
+	LimitedStartTimes []VenueTimeOfDay `json:"limitedStartTimes,omitempty,omitzero"`
+	MarketplaceName   string           `json:"marketplaceName,omitempty,omitzero"`
+
+	// MaxPax An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	MaxPax NullableInteger `json:"maxPax,omitempty,omitzero"`
+
+	// MinPax An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	MinPax NullableInteger `json:"minPax,omitempty,omitzero"`
+
+	// ModifiedDate An iVvy timestamp that may be unset: null or "" (both decode as the
+	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	ModifiedDate NullableTimestamp `json:"modifiedDate,omitempty,omitzero"`
+	Name         string            `json:"name,omitempty,omitzero"`
+
+	// PriceMethod How cost applies, 1 per person, 2 flat rate (open set).
+	PriceMethod         int                    `json:"priceMethod,omitempty,omitzero"`
+	ReduceRoomHireFirst bool                   `json:"reduceRoomHireFirst,omitempty,omitzero"`
+	Sessions            *[]VenuePackageSession `json:"sessions,omitempty"`
+
+	// SmallDescription HTML.
+	SmallDescription string `json:"smallDescription,omitempty,omitzero"`
+
+	// SortOrder An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	SortOrder             NullableInteger `json:"sortOrder,omitempty,omitzero"`
+	SpaceCustomLayoutName string          `json:"spaceCustomLayoutName,omitempty,omitzero"`
+
+	// SpaceID An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	SpaceID NullableInteger `json:"spaceId,omitempty,omitzero"`
+
+	// SpaceLayoutID An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	SpaceLayoutID NullableInteger `json:"spaceLayoutId,omitempty,omitzero"`
+
+	// StartDate An iVvy date, "yyyy-mm-dd", that may be unset (null or "").
+	//
+	// Example: 2026-05-09
+	StartDate VenueNullableDate `json:"startDate,omitempty,omitzero"`
+
+	// StartTime An iVvy time of day, "HH:mm:ss", that may be unset (null or "").
+	//
+	// Example: 17:00:00
+	StartTime VenueNullableTimeOfDay `json:"startTime,omitempty,omitzero"`
+
+	// Type 1 detailed, 2 simple (open set).
+	Type int `json:"type,omitempty,omitzero"`
+
+	// UserGroupIds The user groups the package applies to; empty for all.
+	UserGroupIds []Integer `json:"userGroupIds,omitempty,omitzero"`
+}
+
+// VenuePackageMenu A menu served in a package session.
+//
+// Example: {"amount":10,"costcenterId":1,"costcenters":[],"createdDate":"2025-11-09 01:31:05","endTime":"09:00:00","excludedTaxIds":[317],"groups":[{"idHash":"gr6189d144bfc41","marketplaceName":"","maxSelection":2,"minSelection":1,"name":"Group 1","servingTime":null}],"id":14,"includeInPackage":false,"items":[{"groupId":"gr6189d144bfc41","inventoryId":8}],"menuId":13,"menuVenueId":1,"modifiedDate":"2026-04-23 05:28:22","name":"Total of all items","sameAsSessionTime":true,"startTime":"08:00:00"}
+type VenuePackageMenu struct {
+	// Amount A decimal number that may be null (decodes as 0), sent as a JSON
+	// number or as a numeric string.
+	//
+	//
+	// Example: 12.5
+	Amount NullableDecimal `json:"amount,omitempty,omitzero"`
+
+	// CostcenterID An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	CostcenterID NullableInteger `json:"costcenterId,omitempty,omitzero"`
+
+	// Costcenters The per cost center amounts of a menu priced across several cost centers.
+	Costcenters []VenuePackageCostCenter `json:"costcenters,omitempty,omitzero"`
+
+	// CreatedDate An iVvy timestamp that may be unset: null or "" (both decode as the
+	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	CreatedDate NullableTimestamp `json:"createdDate,omitempty,omitzero"`
+
+	// EndTime An iVvy time of day, "HH:mm:ss", that may be unset (null or "").
+	//
+	// Example: 17:00:00
+	EndTime        VenueNullableTimeOfDay  `json:"endTime,omitempty,omitzero"`
+	ExcludedTaxIds []Integer               `json:"excludedTaxIds,omitempty,omitzero"`
+	Groups         []VenuePackageMenuGroup `json:"groups,omitempty,omitzero"`
+
+	// ID An integer that the server may send as a JSON number or as a string of digits.
+	ID               Integer                `json:"id,omitempty,omitzero"`
+	IncludeInPackage bool                   `json:"includeInPackage,omitempty,omitzero"`
+	Items            []VenuePackageMenuItem `json:"items,omitempty,omitzero"`
+
+	// MenuID An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	MenuID NullableInteger `json:"menuId,omitempty,omitzero"`
+
+	// MenuVenueID An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	MenuVenueID NullableInteger `json:"menuVenueId,omitempty,omitzero"`
+
+	// ModifiedDate An iVvy timestamp that may be unset: null or "" (both decode as the
+	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	ModifiedDate      NullableTimestamp `json:"modifiedDate,omitempty,omitzero"`
+	Name              string            `json:"name,omitempty,omitzero"`
+	SameAsSessionTime bool              `json:"sameAsSessionTime,omitempty,omitzero"`
+
+	// StartTime An iVvy time of day, "HH:mm:ss", that may be unset (null or "").
+	//
+	// Example: 17:00:00
+	StartTime VenueNullableTimeOfDay `json:"startTime,omitempty,omitzero"`
+}
+
+// VenuePackageMenuGroup A group of menu items from which guests choose.
+//
+// Example: {"idHash":"gr6189d144bfc41","marketplaceName":"","maxSelection":2,"minSelection":1,"name":"Mains","servingTime":"12:30:00"}
+type VenuePackageMenuGroup struct {
+	IDHash          string `json:"idHash,omitempty,omitzero"`
+	MarketplaceName string `json:"marketplaceName,omitempty,omitzero"`
+
+	// MaxSelection An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	MaxSelection NullableInteger `json:"maxSelection,omitempty,omitzero"`
+
+	// MinSelection An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	MinSelection NullableInteger `json:"minSelection,omitempty,omitzero"`
+	Name         string          `json:"name,omitempty,omitzero"`
+
+	// ServingTime An iVvy time of day, "HH:mm:ss", that may be unset (null or "").
+	//
+	// Example: 17:00:00
+	ServingTime VenueNullableTimeOfDay `json:"servingTime,omitempty,omitzero"`
+}
+
+// VenuePackageMenuItem Example: {"groupId":"","inventoryId":10}
+type VenuePackageMenuItem struct {
+	// GroupID The idHash of the item's group; "" when it has none.
+	GroupID string `json:"groupId,omitempty,omitzero"`
+
+	// InventoryID An integer that the server may send as a JSON number or as a string of digits.
+	InventoryID Integer `json:"inventoryId,omitempty,omitzero"`
+}
+
+// VenuePackageProduct An inventory product in a package session.
+//
+// Example: {"amount":null,"costcenterId":3,"createdDate":"2025-12-01 00:58:55","excludedTaxIds":[317],"id":3,"includeInPackage":false,"modifiedDate":"2026-04-23 06:17:48","productId":13}
+type VenuePackageProduct struct {
+	// Amount A decimal number that may be null (decodes as 0), sent as a JSON
+	// number or as a numeric string.
+	//
+	//
+	// Example: 12.5
+	Amount NullableDecimal `json:"amount,omitempty,omitzero"`
+
+	// CostcenterID An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	CostcenterID NullableInteger `json:"costcenterId,omitempty,omitzero"`
+
+	// CreatedDate An iVvy timestamp that may be unset: null or "" (both decode as the
+	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	CreatedDate    NullableTimestamp `json:"createdDate,omitempty,omitzero"`
+	ExcludedTaxIds []Integer         `json:"excludedTaxIds,omitempty,omitzero"`
+
+	// ID An integer that the server may send as a JSON number or as a string of digits.
+	ID               Integer `json:"id,omitempty,omitzero"`
+	IncludeInPackage bool    `json:"includeInPackage,omitempty,omitzero"`
+
+	// ModifiedDate An iVvy timestamp that may be unset: null or "" (both decode as the
+	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	ModifiedDate NullableTimestamp `json:"modifiedDate,omitempty,omitzero"`
+
+	// ProductID An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	ProductID NullableInteger `json:"productId,omitempty,omitzero"`
+}
+
+// VenuePackageResource A resource hired in a package session.
+//
+// Example: {"amount":12,"costcenterId":2986,"createdDate":"2025-04-06 07:12:50","excludedTaxIds":[],"id":22,"includeInPackage":false,"modifiedDate":"2025-04-06 07:12:50","quantity":1,"resourceId":2,"resourceVenueId":1}
+type VenuePackageResource struct {
+	// Amount A decimal number that may be null (decodes as 0), sent as a JSON
+	// number or as a numeric string.
+	//
+	//
+	// Example: 12.5
+	Amount NullableDecimal `json:"amount,omitempty,omitzero"`
+
+	// CostcenterID An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	CostcenterID NullableInteger `json:"costcenterId,omitempty,omitzero"`
+
+	// CreatedDate An iVvy timestamp that may be unset: null or "" (both decode as the
+	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	CreatedDate    NullableTimestamp `json:"createdDate,omitempty,omitzero"`
+	ExcludedTaxIds []Integer         `json:"excludedTaxIds,omitempty,omitzero"`
+
+	// ID An integer that the server may send as a JSON number or as a string of digits.
+	ID               Integer `json:"id,omitempty,omitzero"`
+	IncludeInPackage bool    `json:"includeInPackage,omitempty,omitzero"`
+
+	// ModifiedDate An iVvy timestamp that may be unset: null or "" (both decode as the
+	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	ModifiedDate NullableTimestamp `json:"modifiedDate,omitempty,omitzero"`
+
+	// Quantity An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	Quantity NullableInteger `json:"quantity,omitempty,omitzero"`
+
+	// ResourceID An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	ResourceID NullableInteger `json:"resourceId,omitempty,omitzero"`
+
+	// ResourceVenueID An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	ResourceVenueID NullableInteger `json:"resourceVenueId,omitempty,omitzero"`
+}
+
+// VenuePackageSession A session of a package. The page's table calls two fields setdownTime
+// and beverages; its example sends setDownTime and beveragePackages.
+// Both spellings are accepted.
+//
+// Example: {"amount":null,"beveragePackages":[],"costcenterId":0,"createdDate":"2025-12-18 12:25:01","endTime":"09:00:00","excludedTaxIds":[],"id":1,"includeInPackage":true,"isOptional":false,"menus":[],"minSpendAmount":10,"minSpendRevenueItems":[1,2],"modifiedDate":"2026-04-23 23:28:31","name":"Morning","overridePax":false,"products":[],"resources":[],"roomHireType":1,"sessionStatusId":0,"sessionTypeId":64,"setDownTime":0,"setupRequirements":[],"setupTime":0,"sortOrder":0,"spaceCustomLayoutName":"C","spaceId":1,"spaceLayoutId":0,"spaceVenueId":1,"startTime":"08:00:00","tariffId":1}
+type VenuePackageSession struct {
+	// Amount A decimal number that may be null (decodes as 0), sent as a JSON
+	// number or as a numeric string.
+	//
+	//
+	// Example: 12.5
+	Amount           NullableDecimal        `json:"amount,omitempty,omitzero"`
+	BeveragePackages []VenuePackageBeverage `json:"beveragePackages,omitempty,omitzero"`
+	Beverages        []VenuePackageBeverage `json:"beverages,omitempty,omitzero"`
+
+	// CostcenterID An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	CostcenterID NullableInteger `json:"costcenterId,omitempty,omitzero"`
+
+	// CreatedDate An iVvy timestamp that may be unset: null or "" (both decode as the
+	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	CreatedDate NullableTimestamp `json:"createdDate,omitempty,omitzero"`
+
+	// EndTime An iVvy time of day, "HH:mm:ss", that may be unset (null or "").
+	//
+	// Example: 17:00:00
+	EndTime        VenueNullableTimeOfDay `json:"endTime,omitempty,omitzero"`
+	ExcludedTaxIds []Integer              `json:"excludedTaxIds,omitempty,omitzero"`
+
+	// ID An integer that the server may send as a JSON number or as a string of digits.
+	ID               Integer            `json:"id,omitempty,omitzero"`
+	IncludeInPackage bool               `json:"includeInPackage,omitempty,omitzero"`
+	IsOptional       bool               `json:"isOptional,omitempty,omitzero"`
+	Menus            []VenuePackageMenu `json:"menus,omitempty,omitzero"`
+
+	// MinSpendAmount A decimal number that may be null (decodes as 0), sent as a JSON
+	// number or as a numeric string.
+	//
+	//
+	// Example: 12.5
+	MinSpendAmount       NullableDecimal `json:"minSpendAmount,omitempty,omitzero"`
+	MinSpendRevenueItems []Integer       `json:"minSpendRevenueItems,omitempty,omitzero"`
+
+	// ModifiedDate An iVvy timestamp that may be unset: null or "" (both decode as the
+	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	ModifiedDate NullableTimestamp `json:"modifiedDate,omitempty,omitzero"`
+	Name         string            `json:"name,omitempty,omitzero"`
+
+	// OverridePax Whether attendance may exceed the space's maximum.
+	OverridePax bool                   `json:"overridePax,omitempty,omitzero"`
+	Products    []VenuePackageProduct  `json:"products,omitempty,omitzero"`
+	Resources   []VenuePackageResource `json:"resources,omitempty,omitzero"`
+
+	// RoomHireType How room hire is charged (open set; the page gives no meanings).
+	RoomHireType int `json:"roomHireType,omitempty,omitzero"`
+
+	// SessionStatusID An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	SessionStatusID NullableInteger `json:"sessionStatusId,omitempty,omitzero"`
+
+	// SessionTypeID An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	SessionTypeID NullableInteger `json:"sessionTypeId,omitempty,omitzero"`
+
+	// SetDownTime An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	SetDownTime NullableInteger `json:"setDownTime,omitempty,omitzero"`
+
+	// SetdownTime An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	SetdownTime       NullableInteger                `json:"setdownTime,omitempty,omitzero"`
+	SetupRequirements []VenuePackageSetupRequirement `json:"setupRequirements,omitempty,omitzero"`
+
+	// SetupTime An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	SetupTime NullableInteger `json:"setupTime,omitempty,omitzero"`
+
+	// SortOrder An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	SortOrder             NullableInteger `json:"sortOrder,omitempty,omitzero"`
+	SpaceCustomLayoutName string          `json:"spaceCustomLayoutName,omitempty,omitzero"`
+
+	// SpaceID An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	SpaceID NullableInteger `json:"spaceId,omitempty,omitzero"`
+
+	// SpaceLayoutID An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	SpaceLayoutID NullableInteger `json:"spaceLayoutId,omitempty,omitzero"`
+
+	// SpaceVenueID An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	SpaceVenueID NullableInteger `json:"spaceVenueId,omitempty,omitzero"`
+
+	// StartTime An iVvy time of day, "HH:mm:ss", that may be unset (null or "").
+	//
+	// Example: 17:00:00
+	StartTime VenueNullableTimeOfDay `json:"startTime,omitempty,omitzero"`
+
+	// TariffID An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	TariffID NullableInteger `json:"tariffId,omitempty,omitzero"`
+}
+
+// VenuePackageSetupRequirement A set-up requirement of a package session, with its choices.
+//
+// Example: {"createdDate":"2026-04-23 23:34:00","description":null,"hasChoices":true,"id":10,"maxChoices":1,"minChoices":1,"modifiedDate":"2026-04-23 23:34:00","name":"Stage","options":[{"createdDate":"2026-04-23 23:34:00","id":15,"modifiedDate":"2026-04-23 23:34:00","name":"Riser","setupRequirementId":18,"setupRequirementOptionId":9,"sortOrder":0}],"setupRequirementId":18,"sortOrder":3}
+type VenuePackageSetupRequirement struct {
+	// CreatedDate An iVvy timestamp that may be unset: null or "" (both decode as the
+	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	CreatedDate NullableTimestamp `json:"createdDate,omitempty,omitzero"`
+	Description string            `json:"description,omitempty,omitzero"`
+	HasChoices  bool              `json:"hasChoices,omitempty,omitzero"`
+
+	// ID An integer that the server may send as a JSON number or as a string of digits.
+	ID Integer `json:"id,omitempty,omitzero"`
+
+	// MaxChoices An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	MaxChoices NullableInteger `json:"maxChoices,omitempty,omitzero"`
+
+	// MinChoices An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	MinChoices NullableInteger `json:"minChoices,omitempty,omitzero"`
+
+	// ModifiedDate An iVvy timestamp that may be unset: null or "" (both decode as the
+	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	ModifiedDate NullableTimestamp                    `json:"modifiedDate,omitempty,omitzero"`
+	Name         string                               `json:"name,omitempty,omitzero"`
+	Options      []VenuePackageSetupRequirementOption `json:"options,omitempty,omitzero"`
+
+	// SetupRequirementID An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	SetupRequirementID NullableInteger `json:"setupRequirementId,omitempty,omitzero"`
+
+	// SortOrder An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	SortOrder NullableInteger `json:"sortOrder,omitempty,omitzero"`
+}
+
+// VenuePackageSetupRequirementOption Example: {"createdDate":"2026-04-23 06:38:29","id":11,"modifiedDate":"2026-04-23 06:38:29","name":"Lectern","setupRequirementId":1,"setupRequirementOptionId":3,"sortOrder":1}
+type VenuePackageSetupRequirementOption struct {
+	// CreatedDate An iVvy timestamp that may be unset: null or "" (both decode as the
+	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	CreatedDate NullableTimestamp `json:"createdDate,omitempty,omitzero"`
+
+	// ID An integer that the server may send as a JSON number or as a string of digits.
+	ID Integer `json:"id,omitempty,omitzero"`
+
+	// ModifiedDate An iVvy timestamp that may be unset: null or "" (both decode as the
+	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	ModifiedDate NullableTimestamp `json:"modifiedDate,omitempty,omitzero"`
+	Name         string            `json:"name,omitempty,omitzero"`
+
+	// SetupRequirementID An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	SetupRequirementID NullableInteger `json:"setupRequirementId,omitempty,omitzero"`
+
+	// SetupRequirementOptionID An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	SetupRequirementOptionID NullableInteger `json:"setupRequirementOptionId,omitempty,omitzero"`
+
+	// SortOrder An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	SortOrder NullableInteger `json:"sortOrder,omitempty,omitzero"`
+}
+
+// VenuePackageSummary A package as getVenue lists it.
+//
+// Example: {"id":1,"largeDescription":"\u003cp\u003eRoom, lunch and two breaks\u003c/p\u003e","marketplaceEventTypes":[31,41],"marketplaceName":"Day delegate","minPax":10,"name":"Day delegate","price":75,"priceMethod":1,"smallDescription":"Room, lunch and two breaks"}
+type VenuePackageSummary struct {
+	// ID An integer that the server may send as a JSON number or as a string of digits.
+	ID Integer `json:"id,omitempty,omitzero"`
+
+	// LargeDescription HTML.
+	LargeDescription string `json:"largeDescription,omitempty,omitzero"`
+
+	// MarketplaceEventTypes The marketplace event types the package is shown for, 11 event, 21 wedding, 31 conference, 41 meeting (open set).
+	MarketplaceEventTypes []int  `json:"marketplaceEventTypes,omitempty,omitzero"`
+	MarketplaceName       string `json:"marketplaceName,omitempty,omitzero"`
+
+	// MinPax An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	MinPax NullableInteger `json:"minPax,omitempty,omitzero"`
+	Name   string          `json:"name,omitempty,omitzero"`
+
+	// Price A decimal number that may be null (decodes as 0), sent as a JSON
+	// number or as a numeric string.
+	//
+	//
+	// Example: 12.5
+	Price NullableDecimal `json:"price,omitempty,omitzero"`
+
+	// PriceMethod 1 per person, 2 flat rate (open set).
+	PriceMethod      int    `json:"priceMethod,omitempty,omitzero"`
+	SmallDescription string `json:"smallDescription,omitempty,omitzero"`
+}
+
+// VenueRatePlan An accommodation rate plan (best available rate, "bar") of a venue.
+//
+// Example: {"code":"2-1","description":"\u003cp\u003eRoom only\u003c/p\u003e","id":1,"name":"Basic rate plan"}
+type VenueRatePlan struct {
+	Code string `json:"code,omitempty,omitzero"`
+
+	// Description HTML.
+	Description string `json:"description,omitempty,omitzero"`
+
+	// ID An integer that the server may send as a JSON number or as a string of digits.
+	ID   Integer `json:"id"`
+	Name string  `json:"name,omitempty,omitzero"`
+}
+
+// VenueRatePlanCollection Example: {"meta":{"count":1,"start":0,"totalResults":1},"results":[{"code":"2-1","description":"\u003cp\u003eRoom only\u003c/p\u003e","id":1,"name":"Basic rate plan"}]}
+type VenueRatePlanCollection struct {
+	// Meta Paging facts of a collection; any key may be absent.
+	Meta    CollectionMeta  `json:"meta,omitempty,omitzero"`
+	Results []VenueRatePlan `json:"results"`
+}
+
+// VenueReservedRoom One reserved room of a room reservation.
+//
+// Example: {"additionalGuests":[],"arrivalDate":"2026-09-01","barId":57,"cancelledDate":null,"createdDate":"2026-08-17 14:51:35 UTC","currentStatus":2,"dayRates":[{"barId":57,"cost":180,"dayDate":"2026-09-01","totalAmount":180,"totalTaxAmount":16.36}],"departureDate":"2026-09-02","excludedTaxIds":[],"groupId":7589,"guestId":542,"id":123,"isCancelled":false,"modifiedDate":"2026-08-17 14:51:35 UTC","numAdultGuests":1,"numChildGuests":0,"numRooms":1,"roomId":14,"totalAmount":180}
+type VenueReservedRoom struct {
+	AdditionalGuests []VenueAdditionalGuest `json:"additionalGuests,omitempty,omitzero"`
+
+	// ArrivalDate An iVvy date, "yyyy-mm-dd", that may be unset (null or "").
+	//
+	// Example: 2026-05-09
+	ArrivalDate VenueNullableDate `json:"arrivalDate,omitempty,omitzero"`
+
+	// BarID An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	BarID NullableInteger `json:"barId,omitempty,omitzero"`
+
+	// CancelledDate An iVvy timestamp that may be unset: null or "" (both decode as the
+	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	CancelledDate NullableTimestamp `json:"cancelledDate,omitempty,omitzero"`
+
+	// CreatedDate An iVvy timestamp that may be unset: null or "" (both decode as the
+	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	CreatedDate NullableTimestamp `json:"createdDate,omitempty,omitzero"`
+
+	// CurrentStatus 1 not confirmed, 2 confirmed, 3 cancelled, 4 checked in, 5 checked out (open set).
+	CurrentStatus int                        `json:"currentStatus,omitempty,omitzero"`
+	DayRates      []VenueReservedRoomDayRate `json:"dayRates,omitempty,omitzero"`
+
+	// DepartureDate An iVvy date, "yyyy-mm-dd", that may be unset (null or "").
+	//
+	// Example: 2026-05-09
+	DepartureDate  VenueNullableDate `json:"departureDate,omitempty,omitzero"`
+	ExcludedTaxIds []Integer         `json:"excludedTaxIds,omitempty,omitzero"`
+
+	// GroupID An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	GroupID NullableInteger `json:"groupId,omitempty,omitzero"`
+
+	// Guest A guest of a room reservation. When isAnonymised is true the personal
+	// details are empty and cannot be recovered.
+	//
+	//
+	// Example: {"address":{"city":"Brisbane","countryCode":"AU","line1":"123 Some Street","line2":"","line3":"","line4":"","postalCode":"4001","stateCode":"QLD","stateName":""},"createdDate":"2026-08-17 14:52:21 UTC","guestContact":{"createdDate":"2026-08-17 14:52:21 UTC","email":"lee.wong@example.com","firstName":"Lee","id":432,"lastName":"Wong","modifiedDate":"2026-08-17 14:52:21 UTC","phone":""},"id":543,"isAnonymised":false,"modifiedDate":"2026-08-17 14:52:21 UTC","primaryPhone":"0709876543"}
+	Guest VenueGuest `json:"guest,omitempty,omitzero"`
+
+	// GuestID An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	GuestID NullableInteger `json:"guestId,omitempty,omitzero"`
+
+	// ID An integer that the server may send as a JSON number or as a string of digits.
+	ID          Integer `json:"id,omitempty,omitzero"`
+	IsCancelled bool    `json:"isCancelled,omitempty,omitzero"`
+
+	// ModifiedDate An iVvy timestamp that may be unset: null or "" (both decode as the
+	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	ModifiedDate NullableTimestamp `json:"modifiedDate,omitempty,omitzero"`
+
+	// NumAdultGuests An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	NumAdultGuests NullableInteger `json:"numAdultGuests,omitempty,omitzero"`
+
+	// NumChildGuests An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	NumChildGuests NullableInteger `json:"numChildGuests,omitempty,omitzero"`
+
+	// NumRooms An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	NumRooms NullableInteger `json:"numRooms,omitempty,omitzero"`
+
+	// OccType 1 single, 2 double, 3 triple, 4 quad (open set).
+	OccType               int  `json:"occType,omitempty,omitzero"`
+	OverrideBlockCapacity bool `json:"overrideBlockCapacity,omitempty,omitzero"`
+
+	// RoomID An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	RoomID NullableInteger `json:"roomId,omitempty,omitzero"`
+
+	// TotalAmount A decimal number that may be null (decodes as 0), sent as a JSON
+	// number or as a numeric string.
+	//
+	//
+	// Example: 12.5
+	TotalAmount NullableDecimal `json:"totalAmount,omitempty,omitzero"`
+}
+
+// VenueReservedRoomDayRate Example: {"barId":57,"cost":190,"dayDate":"2026-09-02","totalAmount":190,"totalTaxAmount":17.27}
+type VenueReservedRoomDayRate struct {
+	// BarID An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	BarID NullableInteger `json:"barId,omitempty,omitzero"`
+
+	// Cost A decimal number that may be null (decodes as 0), sent as a JSON
+	// number or as a numeric string.
+	//
+	//
+	// Example: 12.5
+	Cost NullableDecimal `json:"cost,omitempty,omitzero"`
+
+	// DayDate An iVvy date, "yyyy-mm-dd".
+	//
+	// Example: 2026-05-09
+	DayDate VenueDate `json:"dayDate,omitempty,omitzero"`
+
+	// TotalAmount A decimal number that may be null (decodes as 0), sent as a JSON
+	// number or as a numeric string.
+	//
+	//
+	// Example: 12.5
+	TotalAmount NullableDecimal `json:"totalAmount,omitempty,omitzero"`
+
+	// TotalTaxAmount A decimal number that may be null (decodes as 0), sent as a JSON
+	// number or as a numeric string.
+	//
+	//
+	// Example: 12.5
+	TotalTaxAmount NullableDecimal `json:"totalTaxAmount,omitempty,omitzero"`
+}
+
+// VenueReservedRoomDayRateInput Example: {"cost":100,"dayDate":"2026-01-01"}
+type VenueReservedRoomDayRateInput struct {
+	// Cost The rate; including or excluding tax as the venue is set up.
+	Cost float32 `json:"cost"`
+
+	// DayDate An iVvy date, "yyyy-mm-dd".
+	//
+	// Example: 2026-05-09
+	DayDate VenueDate `json:"dayDate"`
+}
+
+// VenueReservedRoomInput One room of a reservation. Adding a room requires guest, groupId,
+// arrivalDate, departureDate, numAdultGuests, numChildGuests and
+// dayRates.
+//
+// Example: {"arrivalDate":"2026-01-01","dayRates":[{"cost":100,"dayDate":"2026-01-01"},{"cost":101,"dayDate":"2026-01-02"}],"departureDate":"2026-01-03","id":400}
+type VenueReservedRoomInput struct {
+	// AdditionalGuests When sent, the room's new list of additional guests (keep one by sending its guestId).
+	AdditionalGuests *[]VenueAdditionalGuestInput `json:"additionalGuests,omitempty"`
+
+	// ArrivalDate An iVvy date, "yyyy-mm-dd".
+	//
+	// Example: 2026-05-09
+	ArrivalDate *VenueDate                       `json:"arrivalDate,omitempty"`
+	DayRates    *[]VenueReservedRoomDayRateInput `json:"dayRates,omitempty"`
+
+	// DepartureDate An iVvy date, "yyyy-mm-dd".
+	//
+	// Example: 2026-05-09
+	DepartureDate  *VenueDate `json:"departureDate,omitempty"`
+	ExcludedTaxIds *[]int64   `json:"excludedTaxIds,omitempty"`
+
+	// ExternalReference The room's id in another system, such as a PMS.
+	ExternalReference *string `json:"externalReference,omitempty"`
+
+	// GroupID The accommodation group the room comes from.
+	GroupID *int64 `json:"groupId,omitempty"`
+
+	// Guest A guest, found by id or else by email, firstName and lastName
+	// (ignoring case); a guest not found is created. guestContact is
+	// required for a new guest. A guest that appears more than once in a
+	// request takes the details of its first appearance. An anonymised
+	// guest cannot be added by id.
+	//
+	//
+	// Example: {"id":101,"primaryPhone":"0419111222"}
+	Guest *VenueGuestInput `json:"guest,omitempty"`
+
+	// ID The reserved room to change; omit to add a room.
+	ID             *int64 `json:"id,omitempty"`
+	NumAdultGuests *int   `json:"numAdultGuests,omitempty"`
+	NumChildGuests *int   `json:"numChildGuests,omitempty"`
+
+	// OccType 1 single, 2 double, 3 triple, 4 quad (open set).
+	OccType               *int  `json:"occType,omitempty"`
+	OverrideBlockCapacity *bool `json:"overrideBlockCapacity,omitempty"`
+}
+
+// VenueReservedRoomRef Example: {"additionalGuests":[{"guestContactId":43277,"guestId":103,"guestType":2}],"guest":{"guestContactId":44321,"id":102},"id":4002}
+type VenueReservedRoomRef struct {
+	AdditionalGuests []VenueAdditionalGuestRef `json:"additionalGuests,omitempty,omitzero"`
+
+	// Guest Example: {"guestContactId":44321,"id":102}
+	Guest VenueGuestRef `json:"guest,omitempty,omitzero"`
+
+	// ID An integer that the server may send as a JSON number or as a string of digits.
+	ID Integer `json:"id,omitempty,omitzero"`
+}
+
+// VenueResource Equipment or another resource a venue hires out.
+//
+// Example: {"canBookByHour":true,"categoryId":1,"code":"PROJ","costcenterId":3,"createdDate":"2025-12-20 11:09:38 UTC","dailyCost":110,"hasSubResources":false,"hourlyCost":0,"id":3,"isRestrictedToSpaces":true,"isViewable":true,"longDescription":null,"modifiedDate":"2026-01-10 06:51:47 UTC","name":"Data projector","quantity":12,"shortDescription":"","venueId":1}
+type VenueResource struct {
+	CanBookByHour bool `json:"canBookByHour,omitempty,omitzero"`
+
+	// CategoryID An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	CategoryID NullableInteger `json:"categoryId,omitempty,omitzero"`
+	Code       string          `json:"code,omitempty,omitzero"`
+
+	// CostcenterID An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	CostcenterID NullableInteger `json:"costcenterId,omitempty,omitzero"`
+
+	// CreatedDate An iVvy timestamp that may be unset: null or "" (both decode as the
+	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	CreatedDate NullableTimestamp `json:"createdDate,omitempty,omitzero"`
+
+	// DailyCost A decimal number that may be null (decodes as 0), sent as a JSON
+	// number or as a numeric string.
+	//
+	//
+	// Example: 12.5
+	DailyCost NullableDecimal `json:"dailyCost,omitempty,omitzero"`
+
+	// DailyCostExcludedTaxIds The taxes excluded from dailyCost.
+	DailyCostExcludedTaxIds []Integer `json:"dailyCostExcludedTaxIds,omitempty,omitzero"`
+	HasSubResources         bool      `json:"hasSubResources,omitempty,omitzero"`
+
+	// HourlyCost A decimal number that may be null (decodes as 0), sent as a JSON
+	// number or as a numeric string.
+	//
+	//
+	// Example: 12.5
+	HourlyCost NullableDecimal `json:"hourlyCost,omitempty,omitzero"`
+
+	// HourlyCostExcludedTaxIds The taxes excluded from hourlyCost.
+	HourlyCostExcludedTaxIds []Integer `json:"hourlyCostExcludedTaxIds,omitempty,omitzero"`
+
+	// ID An integer that the server may send as a JSON number or as a string of digits.
+	ID                   Integer `json:"id"`
+	IsRestrictedToSpaces bool    `json:"isRestrictedToSpaces,omitempty,omitzero"`
+
+	// IsViewable Whether the resource is shown on the marketplace.
+	IsViewable      bool   `json:"isViewable,omitempty,omitzero"`
+	LongDescription string `json:"longDescription,omitempty,omitzero"`
+
+	// ModifiedDate An iVvy timestamp that may be unset: null or "" (both decode as the
+	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	ModifiedDate NullableTimestamp `json:"modifiedDate,omitempty,omitzero"`
+	Name         string            `json:"name,omitempty,omitzero"`
+
+	// Quantity An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	Quantity         NullableInteger `json:"quantity,omitempty,omitzero"`
+	ShortDescription string          `json:"shortDescription,omitempty,omitzero"`
+	SubResourceIds   []Integer       `json:"subResourceIds,omitempty,omitzero"`
+
+	// VenueID An integer that the server may send as a JSON number or as a string of digits.
+	VenueID Integer `json:"venueId,omitempty,omitzero"`
+}
+
+// VenueResourceCollection Example: {"meta":{"count":1,"perPage":100,"start":0,"totalResults":1},"results":[{"canBookByHour":true,"dailyCost":110,"hourlyCost":0,"id":3,"name":"Data projector","quantity":null,"venueId":1}]}
+type VenueResourceCollection struct {
+	// Meta Paging facts of a collection; any key may be absent.
+	Meta    CollectionMeta  `json:"meta,omitempty,omitzero"`
+	Results []VenueResource `json:"results"`
+}
+
+// VenueReview A review of the venue.
+//
+// Example: {"comment":"Great service","rating":5}
+type VenueReview map[string]interface{}
+
+// VenueRoom An accommodation room type of a venue; getVenue adds its image.
+//
+// Example: {"canSmoke":false,"capacity":10,"code":"2-1","description":"\u003cp\u003eOne double bed, two single beds\u003c/p\u003e","extraAdultCost":100,"id":1,"marketplaceName":null,"name":"Family room","numExtraAdults":1,"numStandardAdults":2}
+type VenueRoom struct {
+	CanSmoke bool `json:"canSmoke,omitempty,omitzero"`
+
+	// Capacity An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	Capacity NullableInteger `json:"capacity,omitempty,omitzero"`
+	Code     string          `json:"code,omitempty,omitzero"`
+
+	// Description HTML.
+	Description string `json:"description,omitempty,omitzero"`
+
+	// ExtraAdultCost A decimal number that may be null (decodes as 0), sent as a JSON
+	// number or as a numeric string.
+	//
+	//
+	// Example: 12.5
+	ExtraAdultCost NullableDecimal `json:"extraAdultCost,omitempty,omitzero"`
+
+	// ID An integer that the server may send as a JSON number or as a string of digits.
+	ID Integer `json:"id"`
+
+	// Image An image or other file stored by iVvy.
+	//
+	// Example: {"contentType":"image/png","originalFileName":"salon.png","size":7051,"tags":[],"url":"https://static.example.com/venues/1/spaces/3/salon.png"}
+	Image           VenueFile `json:"image,omitempty,omitzero"`
+	MarketplaceName string    `json:"marketplaceName,omitempty,omitzero"`
+	Name            string    `json:"name,omitempty,omitzero"`
+
+	// NumExtraAdults An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	NumExtraAdults NullableInteger `json:"numExtraAdults,omitempty,omitzero"`
+
+	// NumStandardAdults An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	NumStandardAdults NullableInteger `json:"numStandardAdults,omitempty,omitzero"`
+}
+
+// VenueRoomCollection Example: {"meta":{"count":1,"perPage":100,"start":0,"totalResults":1},"results":[{"canSmoke":false,"capacity":10,"code":"2-1","description":null,"extraAdultCost":100,"id":1,"marketplaceName":null,"name":"Family room","numExtraAdults":1,"numStandardAdults":2}]}
+type VenueRoomCollection struct {
+	// Meta Paging facts of a collection; any key may be absent.
+	Meta    CollectionMeta `json:"meta,omitempty,omitzero"`
+	Results []VenueRoom    `json:"results"`
+}
+
+// VenueRoomOption An extra that can be added to accommodation, such as breakfast.
+//
+// Example: {"cost":12,"costExcludedTaxIds":[1],"costcenterId":null,"createdDate":"2025-08-08 12:37:14 UTC","description":"Buffet breakfast","id":1,"modifiedDate":"2025-08-08 12:37:14 UTC","name":"Breakfast","price":25,"priceExcludedTaxIds":[1],"venueId":1}
+type VenueRoomOption struct {
+	// Cost A decimal number that may be null (decodes as 0), sent as a JSON
+	// number or as a numeric string.
+	//
+	//
+	// Example: 12.5
+	Cost               NullableDecimal `json:"cost,omitempty,omitzero"`
+	CostExcludedTaxIds []Integer       `json:"costExcludedTaxIds,omitempty,omitzero"`
+
+	// CostcenterID An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	CostcenterID NullableInteger `json:"costcenterId,omitempty,omitzero"`
+
+	// CreatedDate An iVvy timestamp that may be unset: null or "" (both decode as the
+	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	CreatedDate NullableTimestamp `json:"createdDate,omitempty,omitzero"`
+
+	// Description May be HTML.
+	Description string `json:"description,omitempty,omitzero"`
+
+	// ID An integer that the server may send as a JSON number or as a string of digits.
+	ID Integer `json:"id"`
+
+	// ModifiedDate An iVvy timestamp that may be unset: null or "" (both decode as the
+	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	ModifiedDate NullableTimestamp `json:"modifiedDate,omitempty,omitzero"`
+	Name         string            `json:"name,omitempty,omitzero"`
+
+	// Price A decimal number that may be null (decodes as 0), sent as a JSON
+	// number or as a numeric string.
+	//
+	//
+	// Example: 12.5
+	Price               NullableDecimal `json:"price,omitempty,omitzero"`
+	PriceExcludedTaxIds []Integer       `json:"priceExcludedTaxIds,omitempty,omitzero"`
+
+	// VenueID An integer that the server may send as a JSON number or as a string of digits.
+	VenueID Integer `json:"venueId,omitempty,omitzero"`
+}
+
+// VenueRoomOptionCollection Example: {"meta":{"count":1,"perPage":100,"start":0,"totalResults":1},"results":[{"cost":12,"costExcludedTaxIds":[],"costcenterId":4,"createdDate":"2025-08-08 12:37:14 UTC","description":"Buffet breakfast","id":1,"modifiedDate":"2025-08-08 12:37:14 UTC","name":"Breakfast","price":25,"priceExcludedTaxIds":[],"venueId":1}]}
+type VenueRoomOptionCollection struct {
+	// Meta Paging facts of a collection; any key may be absent.
+	Meta    CollectionMeta    `json:"meta,omitempty,omitzero"`
+	Results []VenueRoomOption `json:"results"`
+}
+
+// VenueRoomReservation A room reservation of a venue booking.
+//
+// Example: {"bookingId":4248,"canBeEdited":true,"createdDate":"2026-08-17 14:51:35 UTC","currentStatus":2,"id":3241,"isFromGroup":true,"mainGuest":{"address":null,"createdDate":"2026-08-17 14:51:35 UTC","guestContact":{"createdDate":"2026-08-17 14:51:35 UTC","email":"ana.silva@example.com","firstName":"Ana","id":431,"lastName":"Silva","modifiedDate":"2026-08-17 14:51:35 UTC","phone":"0412345678"},"id":542,"isAnonymised":false,"modifiedDate":"2026-08-17 14:51:35 UTC","primaryPhone":"0412345678"},"mainGuestId":542,"modifiedDate":"2026-08-17 14:51:35 UTC","reference":164,"rooms":[],"totalAmount":180,"venueId":131}
+type VenueRoomReservation struct {
+	// BookingID An integer that the server may send as a JSON number or as a string of digits.
+	BookingID   Integer `json:"bookingId,omitempty,omitzero"`
+	CanBeEdited bool    `json:"canBeEdited,omitempty,omitzero"`
+
+	// CancelledDate An iVvy timestamp that may be unset: null or "" (both decode as the
+	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	CancelledDate NullableTimestamp `json:"cancelledDate,omitempty,omitzero"`
+
+	// CreatedDate An iVvy timestamp that may be unset: null or "" (both decode as the
+	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	CreatedDate NullableTimestamp `json:"createdDate,omitempty,omitzero"`
+
+	// CurrentStatus 1 not confirmed, 2 confirmed, 3 cancelled, 4 checked in, 5 checked out (open set).
+	CurrentStatus int `json:"currentStatus,omitempty,omitzero"`
+
+	// ID An integer that the server may send as a JSON number or as a string of digits.
+	ID Integer `json:"id"`
+
+	// IsFromGroup Whether the rooms come from accommodation groups.
+	IsFromGroup bool `json:"isFromGroup,omitempty,omitzero"`
+
+	// MainGuest A guest of a room reservation. When isAnonymised is true the personal
+	// details are empty and cannot be recovered.
+	//
+	//
+	// Example: {"address":{"city":"Brisbane","countryCode":"AU","line1":"123 Some Street","line2":"","line3":"","line4":"","postalCode":"4001","stateCode":"QLD","stateName":""},"createdDate":"2026-08-17 14:52:21 UTC","guestContact":{"createdDate":"2026-08-17 14:52:21 UTC","email":"lee.wong@example.com","firstName":"Lee","id":432,"lastName":"Wong","modifiedDate":"2026-08-17 14:52:21 UTC","phone":""},"id":543,"isAnonymised":false,"modifiedDate":"2026-08-17 14:52:21 UTC","primaryPhone":"0709876543"}
+	MainGuest VenueGuest `json:"mainGuest,omitempty,omitzero"`
+
+	// MainGuestID An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	MainGuestID NullableInteger `json:"mainGuestId,omitempty,omitzero"`
+
+	// ModifiedDate An iVvy timestamp that may be unset: null or "" (both decode as the
+	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	ModifiedDate NullableTimestamp `json:"modifiedDate,omitempty,omitzero"`
+
+	// Reference An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	Reference NullableInteger     `json:"reference,omitempty,omitzero"`
+	Rooms     []VenueReservedRoom `json:"rooms,omitempty,omitzero"`
+
+	// TotalAmount A decimal number that may be null (decodes as 0), sent as a JSON
+	// number or as a numeric string.
+	//
+	//
+	// Example: 12.5
+	TotalAmount NullableDecimal `json:"totalAmount,omitempty,omitzero"`
+
+	// VenueID An integer that the server may send as a JSON number or as a string of digits.
+	VenueID Integer `json:"venueId,omitempty,omitzero"`
+}
+
+// VenueRoomReservationCollection Example: {"meta":{"count":1,"perPage":5,"start":0,"totalResults":1},"results":[{"bookingId":4248,"currentStatus":1,"id":3241,"isFromGroup":true,"mainGuest":null,"mainGuestId":542,"reference":164,"rooms":[],"totalAmount":"180.00","venueId":131}]}
+type VenueRoomReservationCollection struct {
+	// Meta Paging facts of a collection; any key may be absent.
+	Meta    CollectionMeta         `json:"meta,omitempty,omitzero"`
+	Results []VenueRoomReservation `json:"results"`
+}
+
+// VenueRoomReservationSaveResult The answer of addOrUpdateBookingRoomReservation: the reservation's id
+// and reference and the ids of its guests, with rooms in the order they
+// were sent.
+//
+// Example: {"id":123,"mainGuest":{"guestContactId":43213,"id":101},"reference":"45","rooms":[{"additionalGuests":[],"guest":{"guestContactId":43213,"id":101},"id":4001}],"success":true}
+type VenueRoomReservationSaveResult struct {
+	// ID An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	ID NullableInteger `json:"id,omitempty,omitzero"`
+
+	// MainGuest Example: {"guestContactId":44321,"id":102}
+	MainGuest VenueGuestRef `json:"mainGuest,omitempty,omitzero"`
+
+	// Reference An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	Reference NullableInteger        `json:"reference,omitempty,omitzero"`
+	Rooms     []VenueReservedRoomRef `json:"rooms,omitempty,omitzero"`
+	Success   bool                   `json:"success,omitempty,omitzero"`
+}
+
+// VenueSessionType A type of booking session.
+//
+// Example: {"id":2,"name":"Plenary"}
+type VenueSessionType struct {
+	// ID An integer that the server may send as a JSON number or as a string of digits.
+	ID   Integer `json:"id"`
+	Name string  `json:"name,omitempty,omitzero"`
+}
+
+// VenueSessionTypeCollection Example: {"meta":{"count":1,"perPage":1,"start":0,"totalResults":1},"results":[{"id":2,"name":"Plenary"}]}
+type VenueSessionTypeCollection struct {
+	// Meta Paging facts of a collection; any key may be absent.
+	Meta    CollectionMeta     `json:"meta,omitempty,omitzero"`
+	Results []VenueSessionType `json:"results"`
+}
+
+// VenueStringOrNumber A code that is text (for example a postal code or a business number)
+// but that some venues' records send as a JSON number; kept as the raw
+// JSON value.
+//
+// Example: 4227
+type VenueStringOrNumber = json.RawMessage
+
+// VenueSuccessResult The answer of actions that only report whether they worked.
+//
+// Example: {"success":true}
+type VenueSuccessResult struct {
+	Success bool `json:"success"`
+}
+
+// VenueSummary A venue the key's user can see, as getVenueList describes it.
+//
+// Example: {"businessName":"Riverside Conference Centre","businessNumber":1231235,"checkinTime":"14:00:00","checkoutTime":"10:00:00","childAge":12,"currencyCode":"AUD","description":"\u003cp\u003eOn the river.\u003c/p\u003e","emailAddress":"events@example.com","fax":"","hasAccommodation":true,"hasDistributionChannel":false,"hasSpaces":true,"hashId":"1efda3e35a75aabd13e8996037d35a79","id":21,"infantAge":2,"isTaxExclusive":false,"latitude":"-28.0793739","localeCode":"en_AU","longitude":"153.4086914","maxSpaceArea":null,"numAccommodationRooms":500,"numMeetingRooms":20,"phone":"07 5555 0100","primaryAddress":{"city":"Varsity Lakes","countryCode":"AU","countryName":null,"line1":"1 Bellvue Drive","line2":"","line3":"","line4":"","postalCode":4227,"stateCode":"QLD","stateName":null},"timezone":"Australia/Brisbane","totalSpaceArea":null,"venueIdentifier":"RCC","websiteAddress":"www.example.com"}
+type VenueSummary struct {
+	BusinessName string `json:"businessName,omitempty,omitzero"`
+
+	// BusinessNumber A code that is text (for example a postal code or a business number)
+	// but that some venues' records send as a JSON number; kept as the raw
+	// JSON value.
+	//
+	//
+	// Example: 4227
+	BusinessNumber VenueStringOrNumber `json:"businessNumber,omitempty,omitzero"`
+
+	// CheckinTime An iVvy time of day, "HH:mm:ss", that may be unset (null or "").
+	//
+	// Example: 17:00:00
+	CheckinTime VenueNullableTimeOfDay `json:"checkinTime,omitempty,omitzero"`
+
+	// CheckoutTime An iVvy time of day, "HH:mm:ss", that may be unset (null or "").
+	//
+	// Example: 17:00:00
+	CheckoutTime VenueNullableTimeOfDay `json:"checkoutTime,omitempty,omitzero"`
+
+	// ChildAge An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	ChildAge     NullableInteger `json:"childAge,omitempty,omitzero"`
+	CurrencyCode string          `json:"currencyCode,omitempty,omitzero"`
+
+	// Description HTML.
+	Description            string `json:"description,omitempty,omitzero"`
+	EmailAddress           string `json:"emailAddress,omitempty,omitzero"`
+	Fax                    string `json:"fax,omitempty,omitzero"`
+	HasAccommodation       bool   `json:"hasAccommodation,omitempty,omitzero"`
+	HasDistributionChannel bool   `json:"hasDistributionChannel,omitempty,omitzero"`
+	HasSpaces              bool   `json:"hasSpaces,omitempty,omitzero"`
+
+	// HashID The venue's hash, used in its public links.
+	HashID string `json:"hashId,omitempty,omitzero"`
+
+	// ID An integer that the server may send as a JSON number or as a string of digits.
+	ID Integer `json:"id"`
+
+	// InfantAge An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	InfantAge NullableInteger `json:"infantAge,omitempty,omitzero"`
+
+	// IsTaxExclusive Whether the venue's prices exclude tax.
+	IsTaxExclusive bool `json:"isTaxExclusive,omitempty,omitzero"`
+
+	// Latitude A decimal number that may be null (decodes as 0), sent as a JSON
+	// number or as a numeric string.
+	//
+	//
+	// Example: 12.5
+	Latitude   NullableDecimal `json:"latitude,omitempty,omitzero"`
+	LocaleCode string          `json:"localeCode,omitempty,omitzero"`
+
+	// Longitude A decimal number that may be null (decodes as 0), sent as a JSON
+	// number or as a numeric string.
+	//
+	//
+	// Example: 12.5
+	Longitude NullableDecimal `json:"longitude,omitempty,omitzero"`
+
+	// MaxSpaceArea A decimal number that may be null (decodes as 0), sent as a JSON
+	// number or as a numeric string.
+	//
+	//
+	// Example: 12.5
+	MaxSpaceArea NullableDecimal `json:"maxSpaceArea,omitempty,omitzero"`
+
+	// NumAccommodationRooms An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	NumAccommodationRooms NullableInteger `json:"numAccommodationRooms,omitempty,omitzero"`
+
+	// NumMeetingRooms An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	NumMeetingRooms NullableInteger `json:"numMeetingRooms,omitempty,omitzero"`
+	Phone           string          `json:"phone,omitempty,omitzero"`
+
+	// PrimaryAddress A venue's postal address (the iVvy address format plus countryName).
+	//
+	// Example: {"city":"Surfers Paradise","countryCode":"AU","countryName":null,"line1":"8 The Esplanade","line2":"","line3":"","line4":"","postalCode":"4217","stateCode":"QLD","stateName":null}
+	PrimaryAddress VenueAddress `json:"primaryAddress,omitempty,omitzero"`
+
+	// Timezone An IANA time zone name, for example "Australia/Brisbane".
+	Timezone string `json:"timezone,omitempty,omitzero"`
+
+	// TotalSpaceArea A decimal number that may be null (decodes as 0), sent as a JSON
+	// number or as a numeric string.
+	//
+	//
+	// Example: 12.5
+	TotalSpaceArea NullableDecimal `json:"totalSpaceArea,omitempty,omitzero"`
+
+	// VenueIdentifier A label shown next to the venue's name in reports.
+	VenueIdentifier string `json:"venueIdentifier,omitempty,omitzero"`
+	WebsiteAddress  string `json:"websiteAddress,omitempty,omitzero"`
+}
+
+// VenueSummaryCollection Example: {"meta":{"count":1,"perPage":2,"start":0,"totalResults":1},"results":[{"businessName":"Head Office","businessNumber":"12345789","checkinTime":null,"checkoutTime":null,"currencyCode":"AUD","description":null,"emailAddress":null,"hasAccommodation":false,"hasDistributionChannel":false,"hasSpaces":true,"hashId":"5c7264a5dd3525690bb134bd9480ffcd","id":37,"isTaxExclusive":false,"phone":"1300 399 399","primaryAddress":{"city":"Brisbane","countryCode":"AU","line1":"10 Main Street","postalCode":"4000","stateCode":"QLD"},"timezone":"Australia/Brisbane"}]}
+type VenueSummaryCollection struct {
+	// Meta Paging facts of a collection; any key may be absent.
+	Meta    CollectionMeta `json:"meta,omitempty,omitzero"`
+	Results []VenueSummary `json:"results"`
+}
+
+// VenueTax A tax or service fee of a venue.
+//
+// Example: {"amount":10,"amountType":1,"appliesTo":1,"calculateExclusively":false,"costcenterIds":[1,2,3],"excludedTaxIds":[],"id":2,"name":"GST","taxIds":[],"type":1,"unitType":null}
+type VenueTax struct {
+	// Amount A decimal number that may be null (decodes as 0), sent as a JSON
+	// number or as a numeric string.
+	//
+	//
+	// Example: 12.5
+	Amount NullableDecimal `json:"amount,omitempty,omitzero"`
+
+	// AmountType 1 a percentage, 2 an amount (open set).
+	AmountType int `json:"amountType,omitempty,omitzero"`
+
+	// AppliesTo 1 everything, 2 accommodation only (open set).
+	AppliesTo int `json:"appliesTo,omitempty,omitzero"`
+
+	// CalculateExclusively When true, the tax appears only in cost center, booking and invoice totals, not in line item totals.
+	CalculateExclusively bool `json:"calculateExclusively,omitempty,omitzero"`
+
+	// CostcenterIds The cost centers the tax or fee applies to.
+	CostcenterIds  []Integer `json:"costcenterIds,omitempty,omitzero"`
+	ExcludedTaxIds []Integer `json:"excludedTaxIds,omitempty,omitzero"`
+
+	// ID An integer that the server may send as a JSON number or as a string of digits.
+	ID   Integer `json:"id"`
+	Name string  `json:"name,omitempty,omitzero"`
+
+	// TaxIds For a service fee, the taxes charged on its amount.
+	TaxIds []Integer `json:"taxIds,omitempty,omitzero"`
+
+	// Type 1 tax, 2 service fee (open set).
+	Type int `json:"type,omitempty,omitzero"`
+
+	// UnitType What a per-unit tax counts, 1 room nights, 2 capacity, 3 occupancy (open set).
+	UnitType int `json:"unitType,omitempty,omitzero"`
+}
+
+// VenueTaxCollection Example: {"meta":{"count":1,"perPage":1,"start":0,"totalResults":1},"results":[{"id":2,"name":"GST"}]}
+type VenueTaxCollection struct {
+	// Meta Paging facts of a collection; any key may be absent.
+	Meta    CollectionMeta `json:"meta,omitempty,omitzero"`
+	Results []VenueTax     `json:"results"`
+}
+
+// VenueTimeOfDay An iVvy time of day, "HH:mm:ss" on the 24-hour clock.
+//
+// Example: 09:30:00
+type VenueTimeOfDay = string
+
+// AddErrorReportJSONRequestBody defines body for AddErrorReport for application/json ContentType.
+type AddErrorReportJSONRequestBody = AddErrorReportRequest
+
+// AddOrUpdateCostCenterJSONRequestBody defines body for AddOrUpdateCostCenter for application/json ContentType.
+type AddOrUpdateCostCenterJSONRequestBody = AddOrUpdateCostCenterRequest
+
+// AccountGetCostCenterListJSONRequestBody defines body for AccountGetCostCenterList for application/json ContentType.
+type AccountGetCostCenterListJSONRequestBody = AccountGetCostCenterListRequest
+
+// GetEmailLogListJSONRequestBody defines body for GetEmailLogList for application/json ContentType.
+type GetEmailLogListJSONRequestBody = GetEmailLogListRequest
+
+// GetIndustryListJSONRequestBody defines body for GetIndustryList for application/json ContentType.
+type GetIndustryListJSONRequestBody = GetIndustryListRequest
+
+// GetUserListJSONRequestBody defines body for GetUserList for application/json ContentType.
+type GetUserListJSONRequestBody = GetUserListRequest
+
+// SubscribeToNotificationsJSONRequestBody defines body for SubscribeToNotifications for application/json ContentType.
+type SubscribeToNotificationsJSONRequestBody = SubscribeToNotificationsRequest
+
+// UnsubscribeFromNotificationsJSONRequestBody defines body for UnsubscribeFromNotifications for application/json ContentType.
+type UnsubscribeFromNotificationsJSONRequestBody = UnsubscribeFromNotificationsRequest
 
 // BatchProgressJSONRequestBody defines body for BatchProgress for application/json ContentType.
 type BatchProgressJSONRequestBody = BatchAsyncRequest
@@ -1173,14 +12181,113 @@ type BatchResultsJSONRequestBody = BatchAsyncRequest
 // BatchRunJSONRequestBody defines body for BatchRun for application/json ContentType.
 type BatchRunJSONRequestBody = BatchRunRequest
 
+// AddContactsToSubscriptionGroupJSONRequestBody defines body for AddContactsToSubscriptionGroup for application/json ContentType.
+type AddContactsToSubscriptionGroupJSONRequestBody = AddContactsToSubscriptionGroupRequest
+
+// AddOrUpdateCompanyJSONRequestBody defines body for AddOrUpdateCompany for application/json ContentType.
+type AddOrUpdateCompanyJSONRequestBody = AddOrUpdateCompanyRequest
+
+// AddOrUpdateCompanyNoteJSONRequestBody defines body for AddOrUpdateCompanyNote for application/json ContentType.
+type AddOrUpdateCompanyNoteJSONRequestBody = AddOrUpdateCompanyNoteRequest
+
 // AddOrUpdateContactJSONRequestBody defines body for AddOrUpdateContact for application/json ContentType.
 type AddOrUpdateContactJSONRequestBody = AddOrUpdateContactRequest
+
+// AddOrUpdateContactNoteJSONRequestBody defines body for AddOrUpdateContactNote for application/json ContentType.
+type AddOrUpdateContactNoteJSONRequestBody = AddOrUpdateContactNoteRequest
+
+// AddOrUpdateLeadJSONRequestBody defines body for AddOrUpdateLead for application/json ContentType.
+type AddOrUpdateLeadJSONRequestBody = AddOrUpdateLeadRequest
+
+// GetCompanyJSONRequestBody defines body for GetCompany for application/json ContentType.
+type GetCompanyJSONRequestBody = GetCompanyRequest
+
+// GetCompanyCustomFieldDefinitionJSONRequestBody defines body for GetCompanyCustomFieldDefinition for application/json ContentType.
+type GetCompanyCustomFieldDefinitionJSONRequestBody = GetCompanyCustomFieldDefinitionRequest
+
+// GetCompanyListJSONRequestBody defines body for GetCompanyList for application/json ContentType.
+type GetCompanyListJSONRequestBody = GetCompanyListRequest
+
+// GetCompanyNoteListJSONRequestBody defines body for GetCompanyNoteList for application/json ContentType.
+type GetCompanyNoteListJSONRequestBody = GetCompanyNoteListRequest
 
 // GetContactJSONRequestBody defines body for GetContact for application/json ContentType.
 type GetContactJSONRequestBody = GetContactRequest
 
 // GetContactListJSONRequestBody defines body for GetContactList for application/json ContentType.
 type GetContactListJSONRequestBody = GetContactListRequest
+
+// GetContactNoteListJSONRequestBody defines body for GetContactNoteList for application/json ContentType.
+type GetContactNoteListJSONRequestBody = GetContactNoteListRequest
+
+// GetCustomFieldDefinitionJSONRequestBody defines body for GetCustomFieldDefinition for application/json ContentType.
+type GetCustomFieldDefinitionJSONRequestBody = GetCustomFieldDefinitionRequest
+
+// GetSubscriptionGroupListJSONRequestBody defines body for GetSubscriptionGroupList for application/json ContentType.
+type GetSubscriptionGroupListJSONRequestBody = GetSubscriptionGroupListRequest
+
+// RemoveContactsFromSubscriptionGroupJSONRequestBody defines body for RemoveContactsFromSubscriptionGroup for application/json ContentType.
+type RemoveContactsFromSubscriptionGroupJSONRequestBody = RemoveContactsFromSubscriptionGroupRequest
+
+// AddOrUpdateActivityJSONRequestBody defines body for AddOrUpdateActivity for application/json ContentType.
+type AddOrUpdateActivityJSONRequestBody = AddOrUpdateActivityRequest
+
+// AddOrUpdateActivityPurposeJSONRequestBody defines body for AddOrUpdateActivityPurpose for application/json ContentType.
+type AddOrUpdateActivityPurposeJSONRequestBody = AddOrUpdateActivityPurposeRequest
+
+// AddOrUpdateLeadChannelJSONRequestBody defines body for AddOrUpdateLeadChannel for application/json ContentType.
+type AddOrUpdateLeadChannelJSONRequestBody = AddOrUpdateLeadChannelRequest
+
+// AddOrUpdateLeadNoteJSONRequestBody defines body for AddOrUpdateLeadNote for application/json ContentType.
+type AddOrUpdateLeadNoteJSONRequestBody = AddOrUpdateLeadNoteRequest
+
+// AddOrUpdateLeadQualityJSONRequestBody defines body for AddOrUpdateLeadQuality for application/json ContentType.
+type AddOrUpdateLeadQualityJSONRequestBody = AddOrUpdateLeadQualityRequest
+
+// AddOrUpdateLeadSourceJSONRequestBody defines body for AddOrUpdateLeadSource for application/json ContentType.
+type AddOrUpdateLeadSourceJSONRequestBody = AddOrUpdateLeadSourceRequest
+
+// AddOrUpdateLeadStageJSONRequestBody defines body for AddOrUpdateLeadStage for application/json ContentType.
+type AddOrUpdateLeadStageJSONRequestBody = AddOrUpdateLeadStageRequest
+
+// AddOrUpdateLeadTypeJSONRequestBody defines body for AddOrUpdateLeadType for application/json ContentType.
+type AddOrUpdateLeadTypeJSONRequestBody = AddOrUpdateLeadTypeRequest
+
+// AddOrUpdateTaskJSONRequestBody defines body for AddOrUpdateTask for application/json ContentType.
+type AddOrUpdateTaskJSONRequestBody = AddOrUpdateTaskRequest
+
+// GetActivityListJSONRequestBody defines body for GetActivityList for application/json ContentType.
+type GetActivityListJSONRequestBody = GetActivityListRequest
+
+// GetLeadChannelListJSONRequestBody defines body for GetLeadChannelList for application/json ContentType.
+type GetLeadChannelListJSONRequestBody = GetLeadChannelListRequest
+
+// GetLeadListJSONRequestBody defines body for GetLeadList for application/json ContentType.
+type GetLeadListJSONRequestBody = GetLeadListRequest
+
+// GetLeadNoteListJSONRequestBody defines body for GetLeadNoteList for application/json ContentType.
+type GetLeadNoteListJSONRequestBody = GetLeadNoteListRequest
+
+// GetLeadQualityListJSONRequestBody defines body for GetLeadQualityList for application/json ContentType.
+type GetLeadQualityListJSONRequestBody = GetLeadQualityListRequest
+
+// GetLeadSourceListJSONRequestBody defines body for GetLeadSourceList for application/json ContentType.
+type GetLeadSourceListJSONRequestBody = GetLeadSourceListRequest
+
+// GetLeadStageListJSONRequestBody defines body for GetLeadStageList for application/json ContentType.
+type GetLeadStageListJSONRequestBody = GetLeadStageListRequest
+
+// GetLeadTypeListJSONRequestBody defines body for GetLeadTypeList for application/json ContentType.
+type GetLeadTypeListJSONRequestBody = GetLeadTypeListRequest
+
+// GetOpportunityListJSONRequestBody defines body for GetOpportunityList for application/json ContentType.
+type GetOpportunityListJSONRequestBody = GetOpportunityListRequest
+
+// GetOpportunityNoteListJSONRequestBody defines body for GetOpportunityNoteList for application/json ContentType.
+type GetOpportunityNoteListJSONRequestBody = GetOpportunityNoteListRequest
+
+// GetTaskListJSONRequestBody defines body for GetTaskList for application/json ContentType.
+type GetTaskListJSONRequestBody = GetTaskListRequest
 
 // AddOrUpdateEventJSONRequestBody defines body for AddOrUpdateEvent for application/json ContentType.
 type AddOrUpdateEventJSONRequestBody = AddOrUpdateEventRequest
@@ -1220,6 +12327,772 @@ type GetSponsorshipListJSONRequestBody = GetSponsorshipListRequest
 
 // InviteContactsJSONRequestBody defines body for InviteContacts for application/json ContentType.
 type InviteContactsJSONRequestBody = InviteContactsRequest
+
+// AddPaymentJSONRequestBody defines body for AddPayment for application/json ContentType.
+type AddPaymentJSONRequestBody = AddPaymentRequest
+
+// GetCreditNoteJSONRequestBody defines body for GetCreditNote for application/json ContentType.
+type GetCreditNoteJSONRequestBody = GetCreditNoteRequest
+
+// GetCreditNoteListJSONRequestBody defines body for GetCreditNoteList for application/json ContentType.
+type GetCreditNoteListJSONRequestBody = GetCreditNoteListRequest
+
+// GetInvoiceJSONRequestBody defines body for GetInvoice for application/json ContentType.
+type GetInvoiceJSONRequestBody = GetInvoiceRequest
+
+// GetInvoiceListJSONRequestBody defines body for GetInvoiceList for application/json ContentType.
+type GetInvoiceListJSONRequestBody = GetInvoiceListRequest
+
+// GetOptionsJSONRequestBody defines body for GetOptions for application/json ContentType.
+type GetOptionsJSONRequestBody = GetOptionsRequest
+
+// PartnerGetVenueJSONRequestBody defines body for PartnerGetVenue for application/json ContentType.
+type PartnerGetVenueJSONRequestBody = PartnerGetVenueRequest
+
+// PartnerGetVenueListJSONRequestBody defines body for PartnerGetVenueList for application/json ContentType.
+type PartnerGetVenueListJSONRequestBody = PartnerGetVenueListRequest
+
+// AddItemsToBookingJSONRequestBody defines body for AddItemsToBooking for application/json ContentType.
+type AddItemsToBookingJSONRequestBody = AddItemsToBookingRequest
+
+// AddOrUpdateBookingJSONRequestBody defines body for AddOrUpdateBooking for application/json ContentType.
+type AddOrUpdateBookingJSONRequestBody = AddOrUpdateBookingRequest
+
+// AddOrUpdateBookingAccommodationJSONRequestBody defines body for AddOrUpdateBookingAccommodation for application/json ContentType.
+type AddOrUpdateBookingAccommodationJSONRequestBody = AddOrUpdateBookingAccommodationRequest
+
+// AddOrUpdateBookingAttendeeJSONRequestBody defines body for AddOrUpdateBookingAttendee for application/json ContentType.
+type AddOrUpdateBookingAttendeeJSONRequestBody = AddOrUpdateBookingAttendeeRequest
+
+// AddOrUpdateBookingNoteJSONRequestBody defines body for AddOrUpdateBookingNote for application/json ContentType.
+type AddOrUpdateBookingNoteJSONRequestBody = AddOrUpdateBookingNoteRequest
+
+// AddOrUpdateBookingPackageJSONRequestBody defines body for AddOrUpdateBookingPackage for application/json ContentType.
+type AddOrUpdateBookingPackageJSONRequestBody = AddOrUpdateBookingPackageRequest
+
+// AddOrUpdateBookingRoomReservationJSONRequestBody defines body for AddOrUpdateBookingRoomReservation for application/json ContentType.
+type AddOrUpdateBookingRoomReservationJSONRequestBody = AddOrUpdateBookingRoomReservationRequest
+
+// AddOrUpdateBookingSessionJSONRequestBody defines body for AddOrUpdateBookingSession for application/json ContentType.
+type AddOrUpdateBookingSessionJSONRequestBody = AddOrUpdateBookingSessionRequest
+
+// AddOrUpdateBookingSessionBeverageJSONRequestBody defines body for AddOrUpdateBookingSessionBeverage for application/json ContentType.
+type AddOrUpdateBookingSessionBeverageJSONRequestBody = AddOrUpdateBookingSessionBeverageRequest
+
+// AddOrUpdateBookingSessionMenuJSONRequestBody defines body for AddOrUpdateBookingSessionMenu for application/json ContentType.
+type AddOrUpdateBookingSessionMenuJSONRequestBody = AddOrUpdateBookingSessionMenuRequest
+
+// AddOrUpdateBookingSessionResourceJSONRequestBody defines body for AddOrUpdateBookingSessionResource for application/json ContentType.
+type AddOrUpdateBookingSessionResourceJSONRequestBody = AddOrUpdateBookingSessionResourceRequest
+
+// AddOrUpdateFunctionSpaceJSONRequestBody defines body for AddOrUpdateFunctionSpace for application/json ContentType.
+type AddOrUpdateFunctionSpaceJSONRequestBody = AddOrUpdateFunctionSpaceRequest
+
+// AddOrUpdateFunctionSpaceCategoryJSONRequestBody defines body for AddOrUpdateFunctionSpaceCategory for application/json ContentType.
+type AddOrUpdateFunctionSpaceCategoryJSONRequestBody = AddOrUpdateFunctionSpaceCategoryRequest
+
+// AddOrUpdateGuestRoomJSONRequestBody defines body for AddOrUpdateGuestRoom for application/json ContentType.
+type AddOrUpdateGuestRoomJSONRequestBody = AddOrUpdateGuestRoomRequest
+
+// AddOrUpdateOpportunityJSONRequestBody defines body for AddOrUpdateOpportunity for application/json ContentType.
+type AddOrUpdateOpportunityJSONRequestBody = AddOrUpdateOpportunityRequest
+
+// AddOrUpdateOpportunityNoteJSONRequestBody defines body for AddOrUpdateOpportunityNote for application/json ContentType.
+type AddOrUpdateOpportunityNoteJSONRequestBody = AddOrUpdateOpportunityNoteRequest
+
+// AddOrUpdateRatePlanBookingRulesCollectionJSONRequestBody defines body for AddOrUpdateRatePlanBookingRulesCollection for application/json ContentType.
+type AddOrUpdateRatePlanBookingRulesCollectionJSONRequestBody = AddOrUpdateRatePlanBookingRulesCollectionRequest
+
+// AddOrUpdateRoomCountsCollectionJSONRequestBody defines body for AddOrUpdateRoomCountsCollection for application/json ContentType.
+type AddOrUpdateRoomCountsCollectionJSONRequestBody = AddOrUpdateRoomCountsCollectionRequest
+
+// AddOrUpdateRoomDynamicRatesCollectionJSONRequestBody defines body for AddOrUpdateRoomDynamicRatesCollection for application/json ContentType.
+type AddOrUpdateRoomDynamicRatesCollectionJSONRequestBody = AddOrUpdateRoomDynamicRatesCollectionRequest
+
+// AddOrUpdateSpaceBlockoutJSONRequestBody defines body for AddOrUpdateSpaceBlockout for application/json ContentType.
+type AddOrUpdateSpaceBlockoutJSONRequestBody = AddOrUpdateSpaceBlockoutRequest
+
+// AddPaymentToBookingJSONRequestBody defines body for AddPaymentToBooking for application/json ContentType.
+type AddPaymentToBookingJSONRequestBody = AddPaymentToBookingRequest
+
+// AddRefundToBookingJSONRequestBody defines body for AddRefundToBooking for application/json ContentType.
+type AddRefundToBookingJSONRequestBody = AddRefundToBookingRequest
+
+// CancelBookingRoomReservationJSONRequestBody defines body for CancelBookingRoomReservation for application/json ContentType.
+type CancelBookingRoomReservationJSONRequestBody = CancelBookingRoomReservationRequest
+
+// ChangeBookingStatusJSONRequestBody defines body for ChangeBookingStatus for application/json ContentType.
+type ChangeBookingStatusJSONRequestBody = ChangeBookingStatusRequest
+
+// ChangeStatusOfBookingRoomReservationJSONRequestBody defines body for ChangeStatusOfBookingRoomReservation for application/json ContentType.
+type ChangeStatusOfBookingRoomReservationJSONRequestBody = ChangeStatusOfBookingRoomReservationRequest
+
+// ConfirmBookingRoomReservationJSONRequestBody defines body for ConfirmBookingRoomReservation for application/json ContentType.
+type ConfirmBookingRoomReservationJSONRequestBody = ConfirmBookingRoomReservationRequest
+
+// ConvertLeadToOpportunityJSONRequestBody defines body for ConvertLeadToOpportunity for application/json ContentType.
+type ConvertLeadToOpportunityJSONRequestBody = ConvertLeadToOpportunityRequest
+
+// GetAvailableFunctionSpacesJSONRequestBody defines body for GetAvailableFunctionSpaces for application/json ContentType.
+type GetAvailableFunctionSpacesJSONRequestBody = GetAvailableFunctionSpacesRequest
+
+// GetBeveragePackageListJSONRequestBody defines body for GetBeveragePackageList for application/json ContentType.
+type GetBeveragePackageListJSONRequestBody = GetBeveragePackageListRequest
+
+// GetBookingJSONRequestBody defines body for GetBooking for application/json ContentType.
+type GetBookingJSONRequestBody = GetBookingRequest
+
+// GetBookingAccommodationListJSONRequestBody defines body for GetBookingAccommodationList for application/json ContentType.
+type GetBookingAccommodationListJSONRequestBody = GetBookingAccommodationListRequest
+
+// GetBookingAttendeeByHashJSONRequestBody defines body for GetBookingAttendeeByHash for application/json ContentType.
+type GetBookingAttendeeByHashJSONRequestBody = GetBookingAttendeeByHashRequest
+
+// GetBookingAttendeeListJSONRequestBody defines body for GetBookingAttendeeList for application/json ContentType.
+type GetBookingAttendeeListJSONRequestBody = GetBookingAttendeeListRequest
+
+// GetBookingBeoListJSONRequestBody defines body for GetBookingBeoList for application/json ContentType.
+type GetBookingBeoListJSONRequestBody = GetBookingBeoListRequest
+
+// GetBookingBeoVersionListJSONRequestBody defines body for GetBookingBeoVersionList for application/json ContentType.
+type GetBookingBeoVersionListJSONRequestBody = GetBookingBeoVersionListRequest
+
+// GetBookingChangelogListJSONRequestBody defines body for GetBookingChangelogList for application/json ContentType.
+type GetBookingChangelogListJSONRequestBody = GetBookingChangelogListRequest
+
+// GetBookingCustomFieldListJSONRequestBody defines body for GetBookingCustomFieldList for application/json ContentType.
+type GetBookingCustomFieldListJSONRequestBody = GetBookingCustomFieldListRequest
+
+// GetBookingDocumentListJSONRequestBody defines body for GetBookingDocumentList for application/json ContentType.
+type GetBookingDocumentListJSONRequestBody = GetBookingDocumentListRequest
+
+// GetBookingDocumentVersionListJSONRequestBody defines body for GetBookingDocumentVersionList for application/json ContentType.
+type GetBookingDocumentVersionListJSONRequestBody = GetBookingDocumentVersionListRequest
+
+// GetBookingListJSONRequestBody defines body for GetBookingList for application/json ContentType.
+type GetBookingListJSONRequestBody = GetBookingListRequest
+
+// GetBookingListForAccountJSONRequestBody defines body for GetBookingListForAccount for application/json ContentType.
+type GetBookingListForAccountJSONRequestBody = GetBookingListForAccountRequest
+
+// GetBookingNoteListJSONRequestBody defines body for GetBookingNoteList for application/json ContentType.
+type GetBookingNoteListJSONRequestBody = GetBookingNoteListRequest
+
+// GetBookingReleaseScheduleJSONRequestBody defines body for GetBookingReleaseSchedule for application/json ContentType.
+type GetBookingReleaseScheduleJSONRequestBody = GetBookingReleaseScheduleRequest
+
+// GetBookingRoomReservationListJSONRequestBody defines body for GetBookingRoomReservationList for application/json ContentType.
+type GetBookingRoomReservationListJSONRequestBody = GetBookingRoomReservationListRequest
+
+// GetBookingSessionListJSONRequestBody defines body for GetBookingSessionList for application/json ContentType.
+type GetBookingSessionListJSONRequestBody = GetBookingSessionListRequest
+
+// GetBookingSessionMenuListJSONRequestBody defines body for GetBookingSessionMenuList for application/json ContentType.
+type GetBookingSessionMenuListJSONRequestBody = GetBookingSessionMenuListRequest
+
+// GetBookingTaxListJSONRequestBody defines body for GetBookingTaxList for application/json ContentType.
+type GetBookingTaxListJSONRequestBody = GetBookingTaxListRequest
+
+// VenueGetCostCenterListJSONRequestBody defines body for VenueGetCostCenterList for application/json ContentType.
+type VenueGetCostCenterListJSONRequestBody = VenueGetCostCenterListRequest
+
+// GetEventTypeListJSONRequestBody defines body for GetEventTypeList for application/json ContentType.
+type GetEventTypeListJSONRequestBody = GetEventTypeListRequest
+
+// GetFunctionSpaceAvailabilityJSONRequestBody defines body for GetFunctionSpaceAvailability for application/json ContentType.
+type GetFunctionSpaceAvailabilityJSONRequestBody = GetFunctionSpaceAvailabilityRequest
+
+// GetFunctionSpaceCategoryListJSONRequestBody defines body for GetFunctionSpaceCategoryList for application/json ContentType.
+type GetFunctionSpaceCategoryListJSONRequestBody = GetFunctionSpaceCategoryListRequest
+
+// GetFunctionSpaceListJSONRequestBody defines body for GetFunctionSpaceList for application/json ContentType.
+type GetFunctionSpaceListJSONRequestBody = GetFunctionSpaceListRequest
+
+// GetMenuListJSONRequestBody defines body for GetMenuList for application/json ContentType.
+type GetMenuListJSONRequestBody = GetMenuListRequest
+
+// GetRatePlanBookingRulesJSONRequestBody defines body for GetRatePlanBookingRules for application/json ContentType.
+type GetRatePlanBookingRulesJSONRequestBody = GetRatePlanBookingRulesRequest
+
+// GetRatePlanRateListJSONRequestBody defines body for GetRatePlanRateList for application/json ContentType.
+type GetRatePlanRateListJSONRequestBody = GetRatePlanRateListRequest
+
+// GetResourceAvailabilityJSONRequestBody defines body for GetResourceAvailability for application/json ContentType.
+type GetResourceAvailabilityJSONRequestBody = GetResourceAvailabilityRequest
+
+// GetResourceListJSONRequestBody defines body for GetResourceList for application/json ContentType.
+type GetResourceListJSONRequestBody = GetResourceListRequest
+
+// GetRevenueTemplateListJSONRequestBody defines body for GetRevenueTemplateList for application/json ContentType.
+type GetRevenueTemplateListJSONRequestBody = GetRevenueTemplateListRequest
+
+// GetRoomInventoryJSONRequestBody defines body for GetRoomInventory for application/json ContentType.
+type GetRoomInventoryJSONRequestBody = GetRoomInventoryRequest
+
+// GetRoomRateListJSONRequestBody defines body for GetRoomRateList for application/json ContentType.
+type GetRoomRateListJSONRequestBody = GetRoomRateListRequest
+
+// GetRoomRatesJSONRequestBody defines body for GetRoomRates for application/json ContentType.
+type GetRoomRatesJSONRequestBody = GetRoomRatesRequest
+
+// GetSessionTypeListJSONRequestBody defines body for GetSessionTypeList for application/json ContentType.
+type GetSessionTypeListJSONRequestBody = GetSessionTypeListRequest
+
+// GetSpaceBlockoutListJSONRequestBody defines body for GetSpaceBlockoutList for application/json ContentType.
+type GetSpaceBlockoutListJSONRequestBody = GetSpaceBlockoutListRequest
+
+// GetSpaceHirePlanListJSONRequestBody defines body for GetSpaceHirePlanList for application/json ContentType.
+type GetSpaceHirePlanListJSONRequestBody = GetSpaceHirePlanListRequest
+
+// GetSpaceHirePlanRateJSONRequestBody defines body for GetSpaceHirePlanRate for application/json ContentType.
+type GetSpaceHirePlanRateJSONRequestBody = GetSpaceHirePlanRateRequest
+
+// GetSpaceHirePlanRateListJSONRequestBody defines body for GetSpaceHirePlanRateList for application/json ContentType.
+type GetSpaceHirePlanRateListJSONRequestBody = GetSpaceHirePlanRateListRequest
+
+// GetTaxListJSONRequestBody defines body for GetTaxList for application/json ContentType.
+type GetTaxListJSONRequestBody = GetTaxListRequest
+
+// VenueGetVenueJSONRequestBody defines body for VenueGetVenue for application/json ContentType.
+type VenueGetVenueJSONRequestBody = VenueGetVenueRequest
+
+// VenueGetVenueListJSONRequestBody defines body for VenueGetVenueList for application/json ContentType.
+type VenueGetVenueListJSONRequestBody = VenueGetVenueListRequest
+
+// GetVenuePackageJSONRequestBody defines body for GetVenuePackage for application/json ContentType.
+type GetVenuePackageJSONRequestBody = GetVenuePackageRequest
+
+// GetVenuePackageListJSONRequestBody defines body for GetVenuePackageList for application/json ContentType.
+type GetVenuePackageListJSONRequestBody = GetVenuePackageListRequest
+
+// GetVenueRatePlanListJSONRequestBody defines body for GetVenueRatePlanList for application/json ContentType.
+type GetVenueRatePlanListJSONRequestBody = GetVenueRatePlanListRequest
+
+// GetVenueRoomListJSONRequestBody defines body for GetVenueRoomList for application/json ContentType.
+type GetVenueRoomListJSONRequestBody = GetVenueRoomListRequest
+
+// GetVenueRoomOptionListJSONRequestBody defines body for GetVenueRoomOptionList for application/json ContentType.
+type GetVenueRoomOptionListJSONRequestBody = GetVenueRoomOptionListRequest
+
+// RemoveBookingAccommodationJSONRequestBody defines body for RemoveBookingAccommodation for application/json ContentType.
+type RemoveBookingAccommodationJSONRequestBody = RemoveBookingAccommodationRequest
+
+// RemoveBookingRoomReservationJSONRequestBody defines body for RemoveBookingRoomReservation for application/json ContentType.
+type RemoveBookingRoomReservationJSONRequestBody = RemoveBookingRoomReservationRequest
+
+// RemoveBookingSessionJSONRequestBody defines body for RemoveBookingSession for application/json ContentType.
+type RemoveBookingSessionJSONRequestBody = RemoveBookingSessionRequest
+
+// RemoveBookingSessionBeverageJSONRequestBody defines body for RemoveBookingSessionBeverage for application/json ContentType.
+type RemoveBookingSessionBeverageJSONRequestBody = RemoveBookingSessionItemRequest
+
+// RemoveBookingSessionMenuJSONRequestBody defines body for RemoveBookingSessionMenu for application/json ContentType.
+type RemoveBookingSessionMenuJSONRequestBody = RemoveBookingSessionItemRequest
+
+// RemoveBookingSessionResourceJSONRequestBody defines body for RemoveBookingSessionResource for application/json ContentType.
+type RemoveBookingSessionResourceJSONRequestBody = RemoveBookingSessionItemRequest
+
+// RemoveRoomDynamicRatesJSONRequestBody defines body for RemoveRoomDynamicRates for application/json ContentType.
+type RemoveRoomDynamicRatesJSONRequestBody = RemoveRoomDynamicRatesRequest
+
+// RemoveSpaceBlockoutJSONRequestBody defines body for RemoveSpaceBlockout for application/json ContentType.
+type RemoveSpaceBlockoutJSONRequestBody = RemoveSpaceBlockoutRequest
+
+// UpdateBookingRoomReservationGuestContactJSONRequestBody defines body for UpdateBookingRoomReservationGuestContact for application/json ContentType.
+type UpdateBookingRoomReservationGuestContactJSONRequestBody = UpdateBookingRoomReservationGuestContactRequest
+
+// UploadBookingDocumentMultipartRequestBody defines body for UploadBookingDocument for multipart/form-data ContentType.
+type UploadBookingDocumentMultipartRequestBody = UploadBookingDocumentRequest
+
+// Getter for additional properties for AccountUserListFilter. Returns the specified
+// element and whether it was found
+func (a AccountUserListFilter) Get(fieldName string) (value interface{}, found bool) {
+	if a.AdditionalProperties != nil {
+		value, found = a.AdditionalProperties[fieldName]
+	}
+	return
+}
+
+// Setter for additional properties for AccountUserListFilter
+func (a *AccountUserListFilter) Set(fieldName string, value interface{}) {
+	if a.AdditionalProperties == nil {
+		a.AdditionalProperties = make(map[string]interface{})
+	}
+	a.AdditionalProperties[fieldName] = value
+}
+
+// Override default JSON handling for AccountUserListFilter to handle AdditionalProperties
+func (a *AccountUserListFilter) UnmarshalJSON(b []byte) error {
+	object := make(map[string]json.RawMessage)
+	err := json.Unmarshal(b, &object)
+	if err != nil {
+		return err
+	}
+
+	if raw, found := object["venueId"]; found {
+		err = json.Unmarshal(raw, &a.VenueID)
+		if err != nil {
+			return fmt.Errorf("error reading 'venueId': %w", err)
+		}
+		delete(object, "venueId")
+	}
+
+	if len(object) != 0 {
+		a.AdditionalProperties = make(map[string]interface{})
+		for fieldName, fieldBuf := range object {
+			var fieldVal interface{}
+			err := json.Unmarshal(fieldBuf, &fieldVal)
+			if err != nil {
+				return fmt.Errorf("error unmarshaling field %s: %w", fieldName, err)
+			}
+			a.AdditionalProperties[fieldName] = fieldVal
+		}
+	}
+	return nil
+}
+
+// Override default JSON handling for AccountUserListFilter to handle AdditionalProperties
+func (a AccountUserListFilter) MarshalJSON() ([]byte, error) {
+	var err error
+	object := make(map[string]json.RawMessage)
+
+	if a.VenueID != nil {
+		object["venueId"], err = json.Marshal(a.VenueID)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'venueId': %w", err)
+		}
+	}
+
+	for fieldName, field := range a.AdditionalProperties {
+		object[fieldName], err = json.Marshal(field)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling '%s': %w", fieldName, err)
+		}
+	}
+	return json.Marshal(object)
+}
+
+// Getter for additional properties for BookingListFilter. Returns the specified
+// element and whether it was found
+func (a BookingListFilter) Get(fieldName string) (value interface{}, found bool) {
+	if a.AdditionalProperties != nil {
+		value, found = a.AdditionalProperties[fieldName]
+	}
+	return
+}
+
+// Setter for additional properties for BookingListFilter
+func (a *BookingListFilter) Set(fieldName string, value interface{}) {
+	if a.AdditionalProperties == nil {
+		a.AdditionalProperties = make(map[string]interface{})
+	}
+	a.AdditionalProperties[fieldName] = value
+}
+
+// Override default JSON handling for BookingListFilter to handle AdditionalProperties
+func (a *BookingListFilter) UnmarshalJSON(b []byte) error {
+	object := make(map[string]json.RawMessage)
+	err := json.Unmarshal(b, &object)
+	if err != nil {
+		return err
+	}
+
+	if raw, found := object["companyId"]; found {
+		err = json.Unmarshal(raw, &a.CompanyID)
+		if err != nil {
+			return fmt.Errorf("error reading 'companyId': %w", err)
+		}
+		delete(object, "companyId")
+	}
+
+	if raw, found := object["contactId"]; found {
+		err = json.Unmarshal(raw, &a.ContactID)
+		if err != nil {
+			return fmt.Errorf("error reading 'contactId': %w", err)
+		}
+		delete(object, "contactId")
+	}
+
+	if raw, found := object["modifiedDateAfter"]; found {
+		err = json.Unmarshal(raw, &a.ModifiedDateAfter)
+		if err != nil {
+			return fmt.Errorf("error reading 'modifiedDateAfter': %w", err)
+		}
+		delete(object, "modifiedDateAfter")
+	}
+
+	if raw, found := object["modifiedDateBefore"]; found {
+		err = json.Unmarshal(raw, &a.ModifiedDateBefore)
+		if err != nil {
+			return fmt.Errorf("error reading 'modifiedDateBefore': %w", err)
+		}
+		delete(object, "modifiedDateBefore")
+	}
+
+	if len(object) != 0 {
+		a.AdditionalProperties = make(map[string]interface{})
+		for fieldName, fieldBuf := range object {
+			var fieldVal interface{}
+			err := json.Unmarshal(fieldBuf, &fieldVal)
+			if err != nil {
+				return fmt.Errorf("error unmarshaling field %s: %w", fieldName, err)
+			}
+			a.AdditionalProperties[fieldName] = fieldVal
+		}
+	}
+	return nil
+}
+
+// Override default JSON handling for BookingListFilter to handle AdditionalProperties
+func (a BookingListFilter) MarshalJSON() ([]byte, error) {
+	var err error
+	object := make(map[string]json.RawMessage)
+
+	if a.CompanyID != nil {
+		object["companyId"], err = json.Marshal(a.CompanyID)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'companyId': %w", err)
+		}
+	}
+
+	if a.ContactID != nil {
+		object["contactId"], err = json.Marshal(a.ContactID)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'contactId': %w", err)
+		}
+	}
+
+	if a.ModifiedDateAfter != nil {
+		object["modifiedDateAfter"], err = json.Marshal(a.ModifiedDateAfter)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'modifiedDateAfter': %w", err)
+		}
+	}
+
+	if a.ModifiedDateBefore != nil {
+		object["modifiedDateBefore"], err = json.Marshal(a.ModifiedDateBefore)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'modifiedDateBefore': %w", err)
+		}
+	}
+
+	for fieldName, field := range a.AdditionalProperties {
+		object[fieldName], err = json.Marshal(field)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling '%s': %w", fieldName, err)
+		}
+	}
+	return json.Marshal(object)
+}
+
+// Getter for additional properties for BookingListForAccountFilter. Returns the specified
+// element and whether it was found
+func (a BookingListForAccountFilter) Get(fieldName string) (value interface{}, found bool) {
+	if a.AdditionalProperties != nil {
+		value, found = a.AdditionalProperties[fieldName]
+	}
+	return
+}
+
+// Setter for additional properties for BookingListForAccountFilter
+func (a *BookingListForAccountFilter) Set(fieldName string, value interface{}) {
+	if a.AdditionalProperties == nil {
+		a.AdditionalProperties = make(map[string]interface{})
+	}
+	a.AdditionalProperties[fieldName] = value
+}
+
+// Override default JSON handling for BookingListForAccountFilter to handle AdditionalProperties
+func (a *BookingListForAccountFilter) UnmarshalJSON(b []byte) error {
+	object := make(map[string]json.RawMessage)
+	err := json.Unmarshal(b, &object)
+	if err != nil {
+		return err
+	}
+
+	if raw, found := object["modifiedDateAfter"]; found {
+		err = json.Unmarshal(raw, &a.ModifiedDateAfter)
+		if err != nil {
+			return fmt.Errorf("error reading 'modifiedDateAfter': %w", err)
+		}
+		delete(object, "modifiedDateAfter")
+	}
+
+	if raw, found := object["modifiedDateBefore"]; found {
+		err = json.Unmarshal(raw, &a.ModifiedDateBefore)
+		if err != nil {
+			return fmt.Errorf("error reading 'modifiedDateBefore': %w", err)
+		}
+		delete(object, "modifiedDateBefore")
+	}
+
+	if len(object) != 0 {
+		a.AdditionalProperties = make(map[string]interface{})
+		for fieldName, fieldBuf := range object {
+			var fieldVal interface{}
+			err := json.Unmarshal(fieldBuf, &fieldVal)
+			if err != nil {
+				return fmt.Errorf("error unmarshaling field %s: %w", fieldName, err)
+			}
+			a.AdditionalProperties[fieldName] = fieldVal
+		}
+	}
+	return nil
+}
+
+// Override default JSON handling for BookingListForAccountFilter to handle AdditionalProperties
+func (a BookingListForAccountFilter) MarshalJSON() ([]byte, error) {
+	var err error
+	object := make(map[string]json.RawMessage)
+
+	if a.ModifiedDateAfter != nil {
+		object["modifiedDateAfter"], err = json.Marshal(a.ModifiedDateAfter)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'modifiedDateAfter': %w", err)
+		}
+	}
+
+	if a.ModifiedDateBefore != nil {
+		object["modifiedDateBefore"], err = json.Marshal(a.ModifiedDateBefore)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'modifiedDateBefore': %w", err)
+		}
+	}
+
+	for fieldName, field := range a.AdditionalProperties {
+		object[fieldName], err = json.Marshal(field)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling '%s': %w", fieldName, err)
+		}
+	}
+	return json.Marshal(object)
+}
+
+// Getter for additional properties for BookingNoteListFilter. Returns the specified
+// element and whether it was found
+func (a BookingNoteListFilter) Get(fieldName string) (value interface{}, found bool) {
+	if a.AdditionalProperties != nil {
+		value, found = a.AdditionalProperties[fieldName]
+	}
+	return
+}
+
+// Setter for additional properties for BookingNoteListFilter
+func (a *BookingNoteListFilter) Set(fieldName string, value interface{}) {
+	if a.AdditionalProperties == nil {
+		a.AdditionalProperties = make(map[string]interface{})
+	}
+	a.AdditionalProperties[fieldName] = value
+}
+
+// Override default JSON handling for BookingNoteListFilter to handle AdditionalProperties
+func (a *BookingNoteListFilter) UnmarshalJSON(b []byte) error {
+	object := make(map[string]json.RawMessage)
+	err := json.Unmarshal(b, &object)
+	if err != nil {
+		return err
+	}
+
+	if raw, found := object["createdBy"]; found {
+		err = json.Unmarshal(raw, &a.CreatedBy)
+		if err != nil {
+			return fmt.Errorf("error reading 'createdBy': %w", err)
+		}
+		delete(object, "createdBy")
+	}
+
+	if raw, found := object["description"]; found {
+		err = json.Unmarshal(raw, &a.Description)
+		if err != nil {
+			return fmt.Errorf("error reading 'description': %w", err)
+		}
+		delete(object, "description")
+	}
+
+	if raw, found := object["isPrivate"]; found {
+		err = json.Unmarshal(raw, &a.IsPrivate)
+		if err != nil {
+			return fmt.Errorf("error reading 'isPrivate': %w", err)
+		}
+		delete(object, "isPrivate")
+	}
+
+	if raw, found := object["typeId"]; found {
+		err = json.Unmarshal(raw, &a.TypeID)
+		if err != nil {
+			return fmt.Errorf("error reading 'typeId': %w", err)
+		}
+		delete(object, "typeId")
+	}
+
+	if len(object) != 0 {
+		a.AdditionalProperties = make(map[string]interface{})
+		for fieldName, fieldBuf := range object {
+			var fieldVal interface{}
+			err := json.Unmarshal(fieldBuf, &fieldVal)
+			if err != nil {
+				return fmt.Errorf("error unmarshaling field %s: %w", fieldName, err)
+			}
+			a.AdditionalProperties[fieldName] = fieldVal
+		}
+	}
+	return nil
+}
+
+// Override default JSON handling for BookingNoteListFilter to handle AdditionalProperties
+func (a BookingNoteListFilter) MarshalJSON() ([]byte, error) {
+	var err error
+	object := make(map[string]json.RawMessage)
+
+	if a.CreatedBy != nil {
+		object["createdBy"], err = json.Marshal(a.CreatedBy)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'createdBy': %w", err)
+		}
+	}
+
+	if a.Description != nil {
+		object["description"], err = json.Marshal(a.Description)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'description': %w", err)
+		}
+	}
+
+	if a.IsPrivate != nil {
+		object["isPrivate"], err = json.Marshal(a.IsPrivate)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'isPrivate': %w", err)
+		}
+	}
+
+	if a.TypeID != nil {
+		object["typeId"], err = json.Marshal(a.TypeID)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'typeId': %w", err)
+		}
+	}
+
+	for fieldName, field := range a.AdditionalProperties {
+		object[fieldName], err = json.Marshal(field)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling '%s': %w", fieldName, err)
+		}
+	}
+	return json.Marshal(object)
+}
+
+// Getter for additional properties for CompanyListFilter. Returns the specified
+// element and whether it was found
+func (a CompanyListFilter) Get(fieldName string) (value interface{}, found bool) {
+	if a.AdditionalProperties != nil {
+		value, found = a.AdditionalProperties[fieldName]
+	}
+	return
+}
+
+// Setter for additional properties for CompanyListFilter
+func (a *CompanyListFilter) Set(fieldName string, value interface{}) {
+	if a.AdditionalProperties == nil {
+		a.AdditionalProperties = make(map[string]interface{})
+	}
+	a.AdditionalProperties[fieldName] = value
+}
+
+// Override default JSON handling for CompanyListFilter to handle AdditionalProperties
+func (a *CompanyListFilter) UnmarshalJSON(b []byte) error {
+	object := make(map[string]json.RawMessage)
+	err := json.Unmarshal(b, &object)
+	if err != nil {
+		return err
+	}
+
+	if raw, found := object["fromModifiedDate"]; found {
+		err = json.Unmarshal(raw, &a.FromModifiedDate)
+		if err != nil {
+			return fmt.Errorf("error reading 'fromModifiedDate': %w", err)
+		}
+		delete(object, "fromModifiedDate")
+	}
+
+	if raw, found := object["toModifiedDate"]; found {
+		err = json.Unmarshal(raw, &a.ToModifiedDate)
+		if err != nil {
+			return fmt.Errorf("error reading 'toModifiedDate': %w", err)
+		}
+		delete(object, "toModifiedDate")
+	}
+
+	if raw, found := object["venueGroupId"]; found {
+		err = json.Unmarshal(raw, &a.VenueGroupID)
+		if err != nil {
+			return fmt.Errorf("error reading 'venueGroupId': %w", err)
+		}
+		delete(object, "venueGroupId")
+	}
+
+	if raw, found := object["venueId"]; found {
+		err = json.Unmarshal(raw, &a.VenueID)
+		if err != nil {
+			return fmt.Errorf("error reading 'venueId': %w", err)
+		}
+		delete(object, "venueId")
+	}
+
+	if len(object) != 0 {
+		a.AdditionalProperties = make(map[string]interface{})
+		for fieldName, fieldBuf := range object {
+			var fieldVal interface{}
+			err := json.Unmarshal(fieldBuf, &fieldVal)
+			if err != nil {
+				return fmt.Errorf("error unmarshaling field %s: %w", fieldName, err)
+			}
+			a.AdditionalProperties[fieldName] = fieldVal
+		}
+	}
+	return nil
+}
+
+// Override default JSON handling for CompanyListFilter to handle AdditionalProperties
+func (a CompanyListFilter) MarshalJSON() ([]byte, error) {
+	var err error
+	object := make(map[string]json.RawMessage)
+
+	if a.FromModifiedDate != nil {
+		object["fromModifiedDate"], err = json.Marshal(a.FromModifiedDate)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'fromModifiedDate': %w", err)
+		}
+	}
+
+	if a.ToModifiedDate != nil {
+		object["toModifiedDate"], err = json.Marshal(a.ToModifiedDate)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'toModifiedDate': %w", err)
+		}
+	}
+
+	if a.VenueGroupID != nil {
+		object["venueGroupId"], err = json.Marshal(a.VenueGroupID)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'venueGroupId': %w", err)
+		}
+	}
+
+	if a.VenueID != nil {
+		object["venueId"], err = json.Marshal(a.VenueID)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'venueId': %w", err)
+		}
+	}
+
+	for fieldName, field := range a.AdditionalProperties {
+		object[fieldName], err = json.Marshal(field)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling '%s': %w", fieldName, err)
+		}
+	}
+	return json.Marshal(object)
+}
 
 // Getter for additional properties for ContactListFilter. Returns the specified
 // element and whether it was found
@@ -1462,6 +13335,134 @@ func (a EventListFilter) MarshalJSON() ([]byte, error) {
 	return json.Marshal(object)
 }
 
+// Getter for additional properties for InvoiceListFilter. Returns the specified
+// element and whether it was found
+func (a InvoiceListFilter) Get(fieldName string) (value interface{}, found bool) {
+	if a.AdditionalProperties != nil {
+		value, found = a.AdditionalProperties[fieldName]
+	}
+	return
+}
+
+// Setter for additional properties for InvoiceListFilter
+func (a *InvoiceListFilter) Set(fieldName string, value interface{}) {
+	if a.AdditionalProperties == nil {
+		a.AdditionalProperties = make(map[string]interface{})
+	}
+	a.AdditionalProperties[fieldName] = value
+}
+
+// Override default JSON handling for InvoiceListFilter to handle AdditionalProperties
+func (a *InvoiceListFilter) UnmarshalJSON(b []byte) error {
+	object := make(map[string]json.RawMessage)
+	err := json.Unmarshal(b, &object)
+	if err != nil {
+		return err
+	}
+
+	if raw, found := object["fromModifiedDate"]; found {
+		err = json.Unmarshal(raw, &a.FromModifiedDate)
+		if err != nil {
+			return fmt.Errorf("error reading 'fromModifiedDate': %w", err)
+		}
+		delete(object, "fromModifiedDate")
+	}
+
+	if raw, found := object["includePaymentDetails"]; found {
+		err = json.Unmarshal(raw, &a.IncludePaymentDetails)
+		if err != nil {
+			return fmt.Errorf("error reading 'includePaymentDetails': %w", err)
+		}
+		delete(object, "includePaymentDetails")
+	}
+
+	if raw, found := object["refType"]; found {
+		err = json.Unmarshal(raw, &a.RefType)
+		if err != nil {
+			return fmt.Errorf("error reading 'refType': %w", err)
+		}
+		delete(object, "refType")
+	}
+
+	if raw, found := object["toModifiedDate"]; found {
+		err = json.Unmarshal(raw, &a.ToModifiedDate)
+		if err != nil {
+			return fmt.Errorf("error reading 'toModifiedDate': %w", err)
+		}
+		delete(object, "toModifiedDate")
+	}
+
+	if raw, found := object["venueId"]; found {
+		err = json.Unmarshal(raw, &a.VenueID)
+		if err != nil {
+			return fmt.Errorf("error reading 'venueId': %w", err)
+		}
+		delete(object, "venueId")
+	}
+
+	if len(object) != 0 {
+		a.AdditionalProperties = make(map[string]interface{})
+		for fieldName, fieldBuf := range object {
+			var fieldVal interface{}
+			err := json.Unmarshal(fieldBuf, &fieldVal)
+			if err != nil {
+				return fmt.Errorf("error unmarshaling field %s: %w", fieldName, err)
+			}
+			a.AdditionalProperties[fieldName] = fieldVal
+		}
+	}
+	return nil
+}
+
+// Override default JSON handling for InvoiceListFilter to handle AdditionalProperties
+func (a InvoiceListFilter) MarshalJSON() ([]byte, error) {
+	var err error
+	object := make(map[string]json.RawMessage)
+
+	if a.FromModifiedDate != nil {
+		object["fromModifiedDate"], err = json.Marshal(a.FromModifiedDate)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'fromModifiedDate': %w", err)
+		}
+	}
+
+	if a.IncludePaymentDetails != nil {
+		object["includePaymentDetails"], err = json.Marshal(a.IncludePaymentDetails)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'includePaymentDetails': %w", err)
+		}
+	}
+
+	if a.RefType != nil {
+		object["refType"], err = json.Marshal(a.RefType)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'refType': %w", err)
+		}
+	}
+
+	if a.ToModifiedDate != nil {
+		object["toModifiedDate"], err = json.Marshal(a.ToModifiedDate)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'toModifiedDate': %w", err)
+		}
+	}
+
+	if a.VenueID != nil {
+		object["venueId"], err = json.Marshal(a.VenueID)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'venueId': %w", err)
+		}
+	}
+
+	for fieldName, field := range a.AdditionalProperties {
+		object[fieldName], err = json.Marshal(field)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling '%s': %w", fieldName, err)
+		}
+	}
+	return json.Marshal(object)
+}
+
 // Getter for additional properties for RegistrationListFilter. Returns the specified
 // element and whether it was found
 func (a RegistrationListFilter) Get(fieldName string) (value interface{}, found bool) {
@@ -1528,4 +13529,433 @@ func (a RegistrationListFilter) MarshalJSON() ([]byte, error) {
 		}
 	}
 	return json.Marshal(object)
+}
+
+// Getter for additional properties for SpaceHirePlanRateListFilter. Returns the specified
+// element and whether it was found
+func (a SpaceHirePlanRateListFilter) Get(fieldName string) (value interface{}, found bool) {
+	if a.AdditionalProperties != nil {
+		value, found = a.AdditionalProperties[fieldName]
+	}
+	return
+}
+
+// Setter for additional properties for SpaceHirePlanRateListFilter
+func (a *SpaceHirePlanRateListFilter) Set(fieldName string, value interface{}) {
+	if a.AdditionalProperties == nil {
+		a.AdditionalProperties = make(map[string]interface{})
+	}
+	a.AdditionalProperties[fieldName] = value
+}
+
+// Override default JSON handling for SpaceHirePlanRateListFilter to handle AdditionalProperties
+func (a *SpaceHirePlanRateListFilter) UnmarshalJSON(b []byte) error {
+	object := make(map[string]json.RawMessage)
+	err := json.Unmarshal(b, &object)
+	if err != nil {
+		return err
+	}
+
+	if raw, found := object["endDateFilter"]; found {
+		err = json.Unmarshal(raw, &a.EndDateFilter)
+		if err != nil {
+			return fmt.Errorf("error reading 'endDateFilter': %w", err)
+		}
+		delete(object, "endDateFilter")
+	}
+
+	if raw, found := object["startDateFilter"]; found {
+		err = json.Unmarshal(raw, &a.StartDateFilter)
+		if err != nil {
+			return fmt.Errorf("error reading 'startDateFilter': %w", err)
+		}
+		delete(object, "startDateFilter")
+	}
+
+	if len(object) != 0 {
+		a.AdditionalProperties = make(map[string]interface{})
+		for fieldName, fieldBuf := range object {
+			var fieldVal interface{}
+			err := json.Unmarshal(fieldBuf, &fieldVal)
+			if err != nil {
+				return fmt.Errorf("error unmarshaling field %s: %w", fieldName, err)
+			}
+			a.AdditionalProperties[fieldName] = fieldVal
+		}
+	}
+	return nil
+}
+
+// Override default JSON handling for SpaceHirePlanRateListFilter to handle AdditionalProperties
+func (a SpaceHirePlanRateListFilter) MarshalJSON() ([]byte, error) {
+	var err error
+	object := make(map[string]json.RawMessage)
+
+	if a.EndDateFilter != nil {
+		object["endDateFilter"], err = json.Marshal(a.EndDateFilter)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'endDateFilter': %w", err)
+		}
+	}
+
+	if a.StartDateFilter != nil {
+		object["startDateFilter"], err = json.Marshal(a.StartDateFilter)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'startDateFilter': %w", err)
+		}
+	}
+
+	for fieldName, field := range a.AdditionalProperties {
+		object[fieldName], err = json.Marshal(field)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling '%s': %w", fieldName, err)
+		}
+	}
+	return json.Marshal(object)
+}
+
+// Getter for additional properties for VenueCompanyDetails. Returns the specified
+// element and whether it was found
+func (a VenueCompanyDetails) Get(fieldName string) (value interface{}, found bool) {
+	if a.AdditionalProperties != nil {
+		value, found = a.AdditionalProperties[fieldName]
+	}
+	return
+}
+
+// Setter for additional properties for VenueCompanyDetails
+func (a *VenueCompanyDetails) Set(fieldName string, value interface{}) {
+	if a.AdditionalProperties == nil {
+		a.AdditionalProperties = make(map[string]interface{})
+	}
+	a.AdditionalProperties[fieldName] = value
+}
+
+// Override default JSON handling for VenueCompanyDetails to handle AdditionalProperties
+func (a *VenueCompanyDetails) UnmarshalJSON(b []byte) error {
+	object := make(map[string]json.RawMessage)
+	err := json.Unmarshal(b, &object)
+	if err != nil {
+		return err
+	}
+
+	if raw, found := object["businessName"]; found {
+		err = json.Unmarshal(raw, &a.BusinessName)
+		if err != nil {
+			return fmt.Errorf("error reading 'businessName': %w", err)
+		}
+		delete(object, "businessName")
+	}
+
+	if raw, found := object["primaryContact"]; found {
+		err = json.Unmarshal(raw, &a.PrimaryContact)
+		if err != nil {
+			return fmt.Errorf("error reading 'primaryContact': %w", err)
+		}
+		delete(object, "primaryContact")
+	}
+
+	if raw, found := object["updateIfExists"]; found {
+		err = json.Unmarshal(raw, &a.UpdateIfExists)
+		if err != nil {
+			return fmt.Errorf("error reading 'updateIfExists': %w", err)
+		}
+		delete(object, "updateIfExists")
+	}
+
+	if len(object) != 0 {
+		a.AdditionalProperties = make(map[string]interface{})
+		for fieldName, fieldBuf := range object {
+			var fieldVal interface{}
+			err := json.Unmarshal(fieldBuf, &fieldVal)
+			if err != nil {
+				return fmt.Errorf("error unmarshaling field %s: %w", fieldName, err)
+			}
+			a.AdditionalProperties[fieldName] = fieldVal
+		}
+	}
+	return nil
+}
+
+// Override default JSON handling for VenueCompanyDetails to handle AdditionalProperties
+func (a VenueCompanyDetails) MarshalJSON() ([]byte, error) {
+	var err error
+	object := make(map[string]json.RawMessage)
+
+	if a.BusinessName != nil {
+		object["businessName"], err = json.Marshal(a.BusinessName)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'businessName': %w", err)
+		}
+	}
+
+	if a.PrimaryContact != nil {
+		object["primaryContact"], err = json.Marshal(a.PrimaryContact)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'primaryContact': %w", err)
+		}
+	}
+
+	if a.UpdateIfExists != nil {
+		object["updateIfExists"], err = json.Marshal(a.UpdateIfExists)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'updateIfExists': %w", err)
+		}
+	}
+
+	for fieldName, field := range a.AdditionalProperties {
+		object[fieldName], err = json.Marshal(field)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling '%s': %w", fieldName, err)
+		}
+	}
+	return json.Marshal(object)
+}
+
+// AsAcctText0 returns the union data inside the AcctText as a AcctText0
+func (t AcctText) AsAcctText0() (AcctText0, error) {
+	var body AcctText0
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromAcctText0 overwrites any union data inside the AcctText as the provided AcctText0
+func (t *AcctText) FromAcctText0(v AcctText0) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeAcctText0 performs a merge with any union data inside the AcctText, using the provided AcctText0
+func (t *AcctText) MergeAcctText0(v AcctText0) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsAcctText1 returns the union data inside the AcctText as a AcctText1
+func (t AcctText) AsAcctText1() (AcctText1, error) {
+	var body AcctText1
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromAcctText1 overwrites any union data inside the AcctText as the provided AcctText1
+func (t *AcctText) FromAcctText1(v AcctText1) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeAcctText1 performs a merge with any union data inside the AcctText, using the provided AcctText1
+func (t *AcctText) MergeAcctText1(v AcctText1) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+func (t AcctText) MarshalJSON() ([]byte, error) {
+	b, err := t.union.MarshalJSON()
+	return b, err
+}
+
+func (t *AcctText) UnmarshalJSON(b []byte) error {
+	err := t.union.UnmarshalJSON(b)
+	return err
+}
+
+// AsBookingFlag0 returns the union data inside the BookingFlag as a BookingFlag0
+func (t BookingFlag) AsBookingFlag0() (BookingFlag0, error) {
+	var body BookingFlag0
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromBookingFlag0 overwrites any union data inside the BookingFlag as the provided BookingFlag0
+func (t *BookingFlag) FromBookingFlag0(v BookingFlag0) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeBookingFlag0 performs a merge with any union data inside the BookingFlag, using the provided BookingFlag0
+func (t *BookingFlag) MergeBookingFlag0(v BookingFlag0) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsBookingFlag1 returns the union data inside the BookingFlag as a BookingFlag1
+func (t BookingFlag) AsBookingFlag1() (BookingFlag1, error) {
+	var body BookingFlag1
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromBookingFlag1 overwrites any union data inside the BookingFlag as the provided BookingFlag1
+func (t *BookingFlag) FromBookingFlag1(v BookingFlag1) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeBookingFlag1 performs a merge with any union data inside the BookingFlag, using the provided BookingFlag1
+func (t *BookingFlag) MergeBookingFlag1(v BookingFlag1) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+func (t BookingFlag) MarshalJSON() ([]byte, error) {
+	b, err := t.union.MarshalJSON()
+	return b, err
+}
+
+func (t *BookingFlag) UnmarshalJSON(b []byte) error {
+	err := t.union.UnmarshalJSON(b)
+	return err
+}
+
+// AsBookingPhone0 returns the union data inside the BookingPhone as a BookingPhone0
+func (t BookingPhone) AsBookingPhone0() (BookingPhone0, error) {
+	var body BookingPhone0
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromBookingPhone0 overwrites any union data inside the BookingPhone as the provided BookingPhone0
+func (t *BookingPhone) FromBookingPhone0(v BookingPhone0) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeBookingPhone0 performs a merge with any union data inside the BookingPhone, using the provided BookingPhone0
+func (t *BookingPhone) MergeBookingPhone0(v BookingPhone0) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsBookingPhone1 returns the union data inside the BookingPhone as a BookingPhone1
+func (t BookingPhone) AsBookingPhone1() (BookingPhone1, error) {
+	var body BookingPhone1
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromBookingPhone1 overwrites any union data inside the BookingPhone as the provided BookingPhone1
+func (t *BookingPhone) FromBookingPhone1(v BookingPhone1) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeBookingPhone1 performs a merge with any union data inside the BookingPhone, using the provided BookingPhone1
+func (t *BookingPhone) MergeBookingPhone1(v BookingPhone1) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+func (t BookingPhone) MarshalJSON() ([]byte, error) {
+	b, err := t.union.MarshalJSON()
+	return b, err
+}
+
+func (t *BookingPhone) UnmarshalJSON(b []byte) error {
+	err := t.union.UnmarshalJSON(b)
+	return err
+}
+
+// AsBookingServiceFeeExcludedTaxIds0 returns the union data inside the BookingServiceFeeExcludedTaxIds as a BookingServiceFeeExcludedTaxIds0
+func (t BookingServiceFeeExcludedTaxIds) AsBookingServiceFeeExcludedTaxIds0() (BookingServiceFeeExcludedTaxIds0, error) {
+	var body BookingServiceFeeExcludedTaxIds0
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromBookingServiceFeeExcludedTaxIds0 overwrites any union data inside the BookingServiceFeeExcludedTaxIds as the provided BookingServiceFeeExcludedTaxIds0
+func (t *BookingServiceFeeExcludedTaxIds) FromBookingServiceFeeExcludedTaxIds0(v BookingServiceFeeExcludedTaxIds0) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeBookingServiceFeeExcludedTaxIds0 performs a merge with any union data inside the BookingServiceFeeExcludedTaxIds, using the provided BookingServiceFeeExcludedTaxIds0
+func (t *BookingServiceFeeExcludedTaxIds) MergeBookingServiceFeeExcludedTaxIds0(v BookingServiceFeeExcludedTaxIds0) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsBookingServiceFeeExcludedTaxIds1 returns the union data inside the BookingServiceFeeExcludedTaxIds as a BookingServiceFeeExcludedTaxIds1
+func (t BookingServiceFeeExcludedTaxIds) AsBookingServiceFeeExcludedTaxIds1() (BookingServiceFeeExcludedTaxIds1, error) {
+	var body BookingServiceFeeExcludedTaxIds1
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromBookingServiceFeeExcludedTaxIds1 overwrites any union data inside the BookingServiceFeeExcludedTaxIds as the provided BookingServiceFeeExcludedTaxIds1
+func (t *BookingServiceFeeExcludedTaxIds) FromBookingServiceFeeExcludedTaxIds1(v BookingServiceFeeExcludedTaxIds1) error {
+	b, err := json.Marshal(v)
+	t.union = b
+	return err
+}
+
+// MergeBookingServiceFeeExcludedTaxIds1 performs a merge with any union data inside the BookingServiceFeeExcludedTaxIds, using the provided BookingServiceFeeExcludedTaxIds1
+func (t *BookingServiceFeeExcludedTaxIds) MergeBookingServiceFeeExcludedTaxIds1(v BookingServiceFeeExcludedTaxIds1) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+func (t BookingServiceFeeExcludedTaxIds) MarshalJSON() ([]byte, error) {
+	b, err := t.union.MarshalJSON()
+	return b, err
+}
+
+func (t *BookingServiceFeeExcludedTaxIds) UnmarshalJSON(b []byte) error {
+	err := t.union.UnmarshalJSON(b)
+	return err
 }

@@ -376,15 +376,6 @@ func fieldIsPointer(s *openapi3.Schema, name string) bool {
 	return true
 }
 
-func upperFirst(s string) string {
-	if s == "" {
-		return s
-	}
-	r := []rune(s)
-	r[0] = unicode.ToUpper(r[0])
-	return string(r)
-}
-
 func lowerFirst(s string) string {
 	if s == "" {
 		return s

@@ -16,9 +16,9 @@ import (
 	"sync/atomic"
 	"testing"
 
-	alidafake "github.com/invitekit/invitekit/fake/alida"
-	invitariofake "github.com/invitekit/invitekit/fake/invitario"
-	ivvyfake "github.com/invitekit/invitekit/fake/ivvy"
+	alidafake "github.com/invitekit/invitekit/fake/alidafake"
+	invitariofake "github.com/invitekit/invitekit/fake/invitariofake"
+	ivvyfake "github.com/invitekit/invitekit/fake/ivvyfake"
 	"github.com/invitekit/invitekit/internal/faults"
 )
 

@@ -17,8 +17,8 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	alidafake "github.com/invitekit/invitekit/fake/alida"
-	invitariofake "github.com/invitekit/invitekit/fake/invitario"
+	alidafake "github.com/invitekit/invitekit/fake/alidafake"
+	invitariofake "github.com/invitekit/invitekit/fake/invitariofake"
 	"github.com/invitekit/invitekit/gen/alida"
 	"github.com/invitekit/invitekit/gen/invitario"
 	"github.com/invitekit/invitekit/gen/ivvy"

@@ -15,8 +15,8 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	alidafake "github.com/invitekit/invitekit/fake/alida"
-	invitariofake "github.com/invitekit/invitekit/fake/invitario"
+	alidafake "github.com/invitekit/invitekit/fake/alidafake"
+	invitariofake "github.com/invitekit/invitekit/fake/invitariofake"
 )
 
 // buildCLI builds the invitekit command into a temporary directory.

@@ -12,9 +12,9 @@ import (
 
 	"go.uber.org/goleak"
 
-	alidafake "github.com/invitekit/invitekit/fake/alida"
-	invitariofake "github.com/invitekit/invitekit/fake/invitario"
-	ivvyfake "github.com/invitekit/invitekit/fake/ivvy"
+	alidafake "github.com/invitekit/invitekit/fake/alidafake"
+	invitariofake "github.com/invitekit/invitekit/fake/invitariofake"
+	ivvyfake "github.com/invitekit/invitekit/fake/ivvyfake"
 	"github.com/invitekit/invitekit/gen/alida"
 	"github.com/invitekit/invitekit/gen/invitario"
 	"github.com/invitekit/invitekit/gen/ivvy"

@@ -17,7 +17,7 @@ import (
 
 	"github.com/stretchr/testify/assert"
 
-	alidafake "github.com/invitekit/invitekit/fake/alida"
+	alidafake "github.com/invitekit/invitekit/fake/alidafake"
 )
 
 // The hostile phases: the server answers with errors that echo every

@@ -215,3 +215,34 @@ func RetrySafe(doc *openapi3.T) map[string]bool {
 	}
 	return out
 }
+
+// SuccessExample returns the example of an operation's first 2xx JSON
+// answer: the response's own example, or else its schema's.
+func SuccessExample(op *openapi3.Operation) (any, bool) {
+	if op == nil || op.Responses == nil {
+		return nil, false
+	}
+	for code := 200; code < 300; code++ {
+		r := op.Responses.Status(code)
+		if r == nil || r.Value == nil {
+			continue
+		}
+		mt := r.Value.Content.Get("application/json")
+		if mt == nil {
+			continue
+		}
+		if mt.Example != nil {
+			return mt.Example, true
+		}
+		for _, ex := range mt.Examples {
+			if ex != nil && ex.Value != nil && ex.Value.Value != nil {
+				return ex.Value.Value, true
+			}
+		}
+		if mt.Schema != nil && mt.Schema.Value != nil && mt.Schema.Value.Example != nil {
+			return mt.Schema.Value.Example, true
+		}
+		return nil, false
+	}
+	return nil, false
+}

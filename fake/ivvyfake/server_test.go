@@ -11,8 +11,9 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	ivvyfake "github.com/invitekit/invitekit/fake/ivvy"
+	ivvyfake "github.com/invitekit/invitekit/fake/ivvyfake"
 	"github.com/invitekit/invitekit/gen/ivvy"
+	"github.com/invitekit/invitekit/internal/oas"
 	"github.com/invitekit/invitekit/internal/redact"
 	"github.com/invitekit/invitekit/internal/signing"
 	"github.com/invitekit/invitekit/specs"
@@ -211,7 +212,7 @@ func TestInvalidRequests(t *testing.T) {
 func TestUnknownActionsAndMethods(t *testing.T) {
 	e := newEnv(t)
 	requireException(t, e.call("event", "deleteEverything", map[string]any{}), http.StatusNotFound, 404, 0)
-	requireException(t, e.call("venue", "getVenueList", map[string]any{}), http.StatusNotFound, 404, 0)
+	requireException(t, e.call("venue", "getVenueBrochure", map[string]any{}), http.StatusNotFound, 404, 0)
 
 	req := e.request("test", "ping", nil)
 	req.URL.Path = "/api/2.0/test"
@@ -248,10 +249,36 @@ func TestEveryOperationOfTheSpecIsServed(t *testing.T) {
 	for key := range doc.Paths.Map() {
 		namespace, action, ok := strings.Cut(strings.TrimPrefix(key, "/api/1.0/"), "?action=")
 		require.True(t, ok, key)
+		before := e.fake.Calls(action)
 		r := e.call(namespace, action, map[string]any{})
+		assert.NotContains(t, string(r.Body), "Unknown action", key)
 		assert.NotEqual(t, http.StatusNotFound, r.Status, "%s: %s", key, r.Body)
-		assert.Equal(t, 1, e.fake.Calls(action), key)
+		assert.Equal(t, before+1, e.fake.Calls(action), key)
 		n++
 	}
-	assert.Equal(t, 22, n)
+	assert.Len(t, doc.Paths.Map(), n)
+	assert.Greater(t, n, 150, "the whole documented API")
+}
+
+// An action without a stateful handler is served from the spec: checked
+// like any other request, answered with the spec's example.
+func TestSpecOnlyActionIsAnsweredFromItsExample(t *testing.T) {
+	e := newEnv(t)
+	doc, err := specs.Load(specs.Ivvy)
+	require.NoError(t, err)
+	op := doc.Paths.Value("/api/1.0/account?action=getIndustryList").Post
+	require.NotNil(t, op)
+	want, ok := oas.SuccessExample(op)
+	require.True(t, ok)
+
+	r := e.call("account", "getIndustryList", map[string]any{})
+	require.Equal(t, http.StatusOK, r.Status, "%s", r.Body)
+	wantJSON, err := json.Marshal(want)
+	require.NoError(t, err)
+	assert.JSONEq(t, string(wantJSON), string(r.Body))
+
+	// The request is still checked against the spec.
+	r = e.call("account", "getIndustryList", map[string]any{"perPage": "many"})
+	assert.Equal(t, http.StatusBadRequest, r.Status, "%s", r.Body)
+	assert.Contains(t, string(r.Body), "23016")
 }

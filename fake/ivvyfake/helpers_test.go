@@ -14,7 +14,7 @@ import (
 	"github.com/getkin/kin-openapi/routers"
 	"github.com/stretchr/testify/require"
 
-	ivvyfake "github.com/invitekit/invitekit/fake/ivvy"
+	ivvyfake "github.com/invitekit/invitekit/fake/ivvyfake"
 	"github.com/invitekit/invitekit/gen/ivvy"
 	"github.com/invitekit/invitekit/internal/oas"
 	"github.com/invitekit/invitekit/internal/redact"
@@ -142,7 +142,11 @@ func (e *env) send(req *http.Request) response {
 	require.NoError(e.t, err)
 	require.Equal(e.t, "application/json", resp.Header.Get("Content-Type"))
 	out := response{Status: resp.StatusCode, Body: body}
-	require.NoError(e.t, json.Unmarshal(body, &out.JSON), "body: %s", body)
+	if !bytes.HasPrefix(bytes.TrimSpace(body), []byte("[")) { // a few actions answer with a bare array
+		require.NoError(e.t, json.Unmarshal(body, &out.JSON), "body: %s", body)
+	} else {
+		require.True(e.t, json.Valid(body), "body: %s", body)
+	}
 	e.checkSpec(req, reqBody, resp, body)
 	checkTypes(e.t, req.URL.Query().Get("action"), resp.StatusCode, body)
 	return out

@@ -7,7 +7,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/invitekit/invitekit/fake/ivvy"
+	"github.com/invitekit/invitekit/fake/ivvyfake"
 )
 
 func TestContactListPages(t *testing.T) {

@@ -50,6 +50,7 @@ import (
 	"time"
 
 	"github.com/invitekit/invitekit/gen/ivvy"
+	"github.com/invitekit/invitekit/internal/oas"
 	"github.com/invitekit/invitekit/internal/redact"
 	"github.com/invitekit/invitekit/internal/signing"
 )
@@ -167,6 +168,9 @@ func (s *Server) serve(r *http.Request) (int, any) {
 	}
 	action := r.URL.Query().Get("action")
 	op, known := operations[namespace+"/"+action]
+	if !known {
+		op, known = specOperation(namespace, action)
+	}
 	if !known {
 		return failure(notFound(fmt.Sprintf("Unknown action %q in namespace %q", truncate(action, 60), truncate(namespace, 40))))
 	}
@@ -326,4 +330,39 @@ func truncate(s string, n int) string {
 		return s[:n] + "..."
 	}
 	return s
+}
+
+// specAnswers caches, per "namespace/action", the operation built from the
+// spec for an action no stateful handler serves.
+var specAnswers sync.Map
+
+// specOperation serves an action of the spec that has no stateful handler:
+// after the signature and the spec's checks of the request, it answers with
+// the example the spec gives for the operation's success. Adding an
+// operation to the spec, with its example, is all it takes for the fake to
+// serve it.
+func specOperation(namespace, action string) (operation, bool) {
+	key := namespace + "/" + action
+	if op, ok := specAnswers.Load(key); ok {
+		return op.(operation), true
+	}
+	router, err := specRouter()
+	if err != nil {
+		return operation{}, false
+	}
+	req, err := http.NewRequest(http.MethodPost, "/api/1.0/"+namespace+"?action="+action, nil)
+	if err != nil {
+		return operation{}, false
+	}
+	route, _, err := router.FindRoute(req)
+	if err != nil {
+		return operation{}, false
+	}
+	example, ok := oas.SuccessExample(route.Operation)
+	if !ok {
+		return operation{}, false
+	}
+	op := operation{handle: func(*Server, *call) (any, *exception) { return example, nil }}
+	specAnswers.Store(key, op)
+	return op, true
 }

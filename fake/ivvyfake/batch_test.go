@@ -8,7 +8,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/invitekit/invitekit/fake/ivvy"
+	"github.com/invitekit/invitekit/fake/ivvyfake"
 )
 
 func inviteJob(event int, contacts ...int) map[string]any {

@@ -557,8 +557,6 @@ func (s *Server) event(r *http.Request, c *Communication, member, id uuid.UUID, 
 	}
 }
 
-func ptr[T any](v T) *T { return &v }
-
 // requestURL is an absolute URL on the host the request came to.
 func requestURL(r *http.Request, path string, q url.Values) string {
 	scheme := "http"
