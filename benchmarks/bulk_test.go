@@ -31,7 +31,7 @@ func newBulkFixture(tb testing.TB, n int) *bulkFixture {
 	}
 	f.srv = httptest.NewServer(f.fake)
 	tb.Cleanup(f.srv.Close)
-	api, err := ivvy.New(benchKey, benchSecret, ivvy.WithEndpoint(f.srv.URL))
+	api, err := ivvy.New(benchKey, benchSecret, ivvy.WithBaseURL(f.srv.URL))
 	require.NoError(tb, err)
 	f.api = api
 	return f

@@ -162,7 +162,7 @@ func (t invitarioTransport) RoundTrip(req *http.Request) (*http.Response, error)
 func newInvitarioAPI(tb testing.TB, list []byte) *invitario.API {
 	tb.Helper()
 	api, err := invitario.New(invitario.Credentials{EventID: "123", AppCode: "aBcDeFgH", Station: "Main Entrance"},
-		invitario.WithEndpoint("https://api.invitario.example"), invitario.WithTransport(invitarioTransport{list: list}))
+		invitario.WithBaseURL("https://api.invitario.example"), invitario.WithTransport(invitarioTransport{list: list}))
 	require.NoError(tb, err)
 	return api
 }

@@ -56,9 +56,13 @@ func (f *alidaFlags) client(e *env, opts ...alida.Option) (*alida.API, error) {
 	var host alida.Option
 	switch base := setting(e, f.baseURL, "ALIDA_BASE_URL"); {
 	case f.region != "":
-		host = alida.WithRegion(f.region)
+		r, err := alida.ParseRegion(f.region)
+		if err != nil {
+			return nil, usageError("%s", err.Error())
+		}
+		host = alida.WithRegion(r)
 	case base != "":
-		host = alida.WithEndpoint(base)
+		host = alida.WithBaseURL(base)
 	default:
 		missing = append(missing, "ALIDA_BASE_URL (or --base-url or --region)")
 	}
@@ -167,7 +171,7 @@ func runAlidaReport(ctx context.Context, e *env, args []string) error {
 		return usageError("no events to report")
 	}
 
-	api, err := f.client(e, alida.WithChunkSize(*chunk))
+	api, err := f.client(e)
 	if err != nil {
 		return err
 	}
@@ -189,12 +193,12 @@ func runAlidaReport(ctx context.Context, e *env, args []string) error {
 	}
 	var firstErr error
 	if len(invitations) > 0 {
-		res, err := api.ReportInvitations(ctx, invitations)
+		res, err := api.ReportInvitations(ctx, invitations, alida.WithChunkSize(*chunk))
 		alidaApplyResults(status, invIdx, rows, res, err, "invitation")
 		firstErr = err
 	}
 	if len(reminders) > 0 && firstErr == nil {
-		res, err := api.ReportReminders(ctx, reminders)
+		res, err := api.ReportReminders(ctx, reminders, alida.WithChunkSize(*chunk))
 		alidaApplyResults(status, remIdx, rows, res, err, "reminder")
 		firstErr = err
 	}

@@ -63,7 +63,7 @@ func runDemo(ctx context.Context, e *env, args []string) error {
 
 func demoIvvy(ctx context.Context, e *env, base string, sum *demoSummary) error {
 	section(e, "iVvy: ping")
-	c, err := ivvy.New(fake.IvvyKey, fake.IvvySecret, ivvy.WithEndpoint(base))
+	c, err := ivvy.New(fake.IvvyKey, fake.IvvySecret, ivvy.WithBaseURL(base))
 	if err != nil {
 		return err
 	}
@@ -105,7 +105,7 @@ func demoInvitario(ctx context.Context, e *env, set *fake.Set, base string, sum 
 	section(e, "Invitario: full guest list (first sync)")
 	api, err := invitario.New(invitario.Credentials{
 		EventID: fake.InvitarioEventID, AppCode: invitario.Secret(fake.InvitarioAppCode), Station: fake.InvitarioStation,
-	}, invitario.WithEndpoint(base))
+	}, invitario.WithBaseURL(base))
 	if err != nil {
 		return nil, err
 	}
@@ -180,7 +180,7 @@ func demoAlida(ctx context.Context, e *env, set *fake.Set, base string, emails [
 	section(e, "Alida: report invitation events for checked-in guests who are community members")
 	api, err := alida.New(fake.AlidaCommunity,
 		alida.ClientCredentials(fake.AlidaClientID, fake.AlidaClientSecret, base+fake.AlidaTokenPath),
-		alida.WithEndpoint(base))
+		alida.WithBaseURL(base))
 	if err != nil {
 		return err
 	}

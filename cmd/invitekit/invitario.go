@@ -83,7 +83,7 @@ func runInvitarioGuests(ctx context.Context, e *env, args []string) error {
 			state.Cursor = invitario.Cursor{DateTime: since}
 		}
 	}
-	api, err := invitario.New(creds, invitario.WithEndpoint(base))
+	api, err := invitario.New(creds, invitario.WithBaseURL(base))
 	if err != nil {
 		return usageError("%v", err)
 	}

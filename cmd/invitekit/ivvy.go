@@ -62,7 +62,7 @@ func (f *ivvyFlags) client(e *env) (*ivvy.API, error) {
 		}
 		opts = append(opts, ivvy.WithRegion(r))
 	} else {
-		opts = append(opts, ivvy.WithEndpoint(base))
+		opts = append(opts, ivvy.WithBaseURL(base))
 	}
 	c, err := ivvy.New(key, secret, opts...)
 	if err != nil {

@@ -18,7 +18,7 @@ func Example() {
 	srv := httptest.NewServer(fake)
 	defer srv.Close()
 
-	client, err := ivvy.New(ivvyfake.DemoKey, ivvyfake.DemoSecret, ivvy.WithEndpoint(srv.URL), ivvy.WithClock(now))
+	client, err := ivvy.New(ivvyfake.DemoKey, ivvyfake.DemoSecret, ivvy.WithBaseURL(srv.URL), ivvy.WithClock(now))
 	if err != nil {
 		panic(err)
 	}

@@ -53,7 +53,7 @@ func basicClient(t *testing.T, srv *httptest.Server, opts ...alida.Option) *alid
 	t.Helper()
 	api, err := alida.New(alidafake.DemoCommunity,
 		alida.BasicAuth(alidafake.DemoUsername, alidafake.DemoPassword),
-		append([]alida.Option{alida.WithEndpoint(srv.URL)}, opts...)...)
+		append([]alida.Option{alida.WithBaseURL(srv.URL)}, opts...)...)
 	require.NoError(t, err)
 	return api
 }
@@ -144,7 +144,7 @@ func TestClientCredentialsTokenReusedAndRefreshed(t *testing.T) {
 	fake, srv := startDemo(t, alidafake.WithClock(clk.Now), alidafake.WithTokenLifetime(10*time.Minute))
 	api, err := alida.New(alidafake.DemoCommunity,
 		alida.ClientCredentials(alidafake.DemoClientID, alidafake.DemoClientSecret, ""),
-		alida.WithEndpoint(srv.URL), alida.WithClock(clk.Now))
+		alida.WithBaseURL(srv.URL), alida.WithClock(clk.Now))
 	require.NoError(t, err)
 
 	list := func() {
@@ -172,7 +172,7 @@ func TestClientCredentialsConcurrentCallersShareOneToken(t *testing.T) {
 	fake, srv := startDemo(t)
 	api, err := alida.New(alidafake.DemoCommunity,
 		alida.ClientCredentials(alidafake.DemoClientID, alidafake.DemoClientSecret, srv.URL+alidafake.TokenPath),
-		alida.WithEndpoint(srv.URL))
+		alida.WithBaseURL(srv.URL))
 	require.NoError(t, err)
 	var wg sync.WaitGroup
 	errs := make(chan error, 8)
@@ -197,7 +197,7 @@ func TestExpiredTokenIsDroppedAfter401(t *testing.T) {
 	frozen := clk.Now()
 	api, err := alida.New(alidafake.DemoCommunity,
 		alida.ClientCredentials(alidafake.DemoClientID, alidafake.DemoClientSecret, ""),
-		alida.WithEndpoint(srv.URL), alida.WithClock(func() time.Time { return frozen }))
+		alida.WithBaseURL(srv.URL), alida.WithClock(func() time.Time { return frozen }))
 	require.NoError(t, err)
 	_, err = api.QueuedAll(t.Context(), time.Time{}, nil)
 	require.NoError(t, err)
@@ -214,7 +214,7 @@ func TestWrongCredentials(t *testing.T) {
 	_, srv := startDemo(t)
 	const secret = "not-the-password-42"
 
-	api, err := alida.New(alidafake.DemoCommunity, alida.BasicAuth(alidafake.DemoUsername, secret), alida.WithEndpoint(srv.URL))
+	api, err := alida.New(alidafake.DemoCommunity, alida.BasicAuth(alidafake.DemoUsername, secret), alida.WithBaseURL(srv.URL))
 	require.NoError(t, err)
 	_, err = api.ReportInvitations(t.Context(), []alida.NewInvitationEvent{invite(alice)})
 	require.ErrorIs(t, err, alida.ErrUnauthorized)
@@ -225,7 +225,7 @@ func TestWrongCredentials(t *testing.T) {
 	assert.NotEmpty(t, apiErr.ErrorID)
 	assert.NotContains(t, err.Error(), secret)
 
-	api, err = alida.New(alidafake.DemoCommunity, alida.ClientCredentials(alidafake.DemoClientID, secret, ""), alida.WithEndpoint(srv.URL))
+	api, err = alida.New(alidafake.DemoCommunity, alida.ClientCredentials(alidafake.DemoClientID, secret, ""), alida.WithBaseURL(srv.URL))
 	require.NoError(t, err)
 	_, err = api.QueuedAll(t.Context(), time.Time{}, nil)
 	require.ErrorIs(t, err, alida.ErrUnauthorized)
@@ -318,10 +318,10 @@ func TestChunkSizeOptionAndPartialFailure(t *testing.T) {
 	clk := newClock()
 	fake, srv := startDemo(t, alidafake.WithClock(clk.Now))
 	ids := queueMany(t, fake, clk, 5)
-	api := basicClient(t, srv, alida.WithChunkSize(2))
+	api := basicClient(t, srv)
 
 	events := []alida.NewInvitationEvent{invite(ids[0]), invite(ids[1]), invite(ids[2]), invite(uuid.New()), invite(ids[4])}
-	results, err := api.ReportInvitations(t.Context(), events)
+	results, err := api.ReportInvitations(t.Context(), events, alida.WithChunkSize(2))
 	require.Error(t, err)
 	var repErr *alida.ReportError
 	require.ErrorAs(t, err, &repErr)
@@ -472,7 +472,7 @@ func TestTransportFailureAfterSendIsOutcomeUnknown(t *testing.T) {
 func TestNewChecksSettings(t *testing.T) {
 	auth := alida.BasicAuth("u", "p")
 	_, err := alida.New("c", auth)
-	require.ErrorContains(t, err, "WithRegion or WithEndpoint")
+	require.ErrorContains(t, err, "WithRegion or WithBaseURL")
 	_, err = alida.New("c", auth, alida.WithRegion("evil.com/x"))
 	require.Error(t, err)
 	_, err = alida.New("", auth, alida.WithRegion("na1"))
@@ -481,7 +481,7 @@ func TestNewChecksSettings(t *testing.T) {
 	require.Error(t, err)
 	_, err = alida.New("c", alida.BasicAuth("u", ""), alida.WithRegion("na1"))
 	require.Error(t, err)
-	_, err = alida.New("c", auth, alida.WithEndpoint("https://api.na1.alida.com/v1"))
+	_, err = alida.New("c", auth, alida.WithBaseURL("https://api.na1.alida.com/v1"))
 	require.Error(t, err)
 	_, err = alida.New("c", auth, alida.WithRegion("na1"), alida.WithPageSize(1001))
 	require.Error(t, err)
@@ -502,7 +502,7 @@ func TestTokenURLDefaultsToAPIHost(t *testing.T) {
 		http.Error(w, `{"error":"invalid_client"}`, http.StatusUnauthorized)
 	}))
 	t.Cleanup(srv.Close)
-	api, err := alida.New("c", alida.ClientCredentials("id", "sec", ""), alida.WithEndpoint(srv.URL))
+	api, err := alida.New("c", alida.ClientCredentials("id", "sec", ""), alida.WithBaseURL(srv.URL))
 	require.NoError(t, err)
 	_, err = api.QueuedAll(context.Background(), time.Time{}, nil)
 	require.ErrorIs(t, err, alida.ErrUnauthorized)

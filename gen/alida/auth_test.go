@@ -84,7 +84,7 @@ func blockingTokenServer(t *testing.T) (fake *alidafake.Server, srv *httptest.Se
 func oauthClient(t *testing.T, srv *httptest.Server, secret string, opts ...alida.Option) *alida.API {
 	t.Helper()
 	api, err := alida.New(alidafake.DemoCommunity, alida.ClientCredentials(alidafake.DemoClientID, secret, ""),
-		append([]alida.Option{alida.WithEndpoint(srv.URL), alida.WithEditor(signalEditor)}, opts...)...)
+		append([]alida.Option{alida.WithBaseURL(srv.URL), alida.WithEditor(signalEditor)}, opts...)...)
 	require.NoError(t, err)
 	return api
 }
@@ -262,7 +262,7 @@ func TestAPIErrorsAreScrubbed(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			srv := httptest.NewServer(http.HandlerFunc(answer))
 			t.Cleanup(srv.Close)
-			api, err := alida.New(alidafake.DemoCommunity, alida.BasicAuth(user, password), alida.WithEndpoint(srv.URL))
+			api, err := alida.New(alidafake.DemoCommunity, alida.BasicAuth(user, password), alida.WithBaseURL(srv.URL))
 			require.NoError(t, err)
 			_, err = api.ReportInvitations(t.Context(), []alida.NewInvitationEvent{invite(alice)})
 			require.Error(t, err)
@@ -282,7 +282,7 @@ func TestClientFormattingHidesCredentials(t *testing.T) {
 	const secret = "formatting-secret-5c1f"
 	_, srv := startDemo(t)
 	for _, auth := range []alida.Auth{alida.BasicAuth("user", secret), alida.ClientCredentials("client", secret, "")} {
-		api, err := alida.New(alidafake.DemoCommunity, auth, alida.WithEndpoint(srv.URL))
+		api, err := alida.New(alidafake.DemoCommunity, auth, alida.WithBaseURL(srv.URL))
 		require.NoError(t, err)
 		for _, verb := range []string{"%v", "%+v", "%#v", "%s", "%q", "%x", "%d", "%t"} {
 			assert.NotContains(t, fmt.Sprintf(verb, api), secret, verb)

@@ -7,13 +7,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"log/slog"
 	"net/http"
 	"net/url"
 	"regexp"
 	"strings"
-	"time"
 
+	"github.com/invitekit/invitekit/internal/clientopt"
 	"github.com/invitekit/invitekit/internal/httpx"
 )
 
@@ -30,60 +29,44 @@ type API struct {
 	auth      authenticator
 	community string
 	base      *url.URL
-	chunkSize int
 	pageSize  int
 	return201 bool
 	maxBody   int64
-	editors   []RequestEditorFn
+	editors   []httpx.Editor
 }
-
-// Option configures New.
-type Option func(*settings)
 
 type settings struct {
-	endpoint       string
-	region         string
-	transport      http.RoundTripper
-	timeout        time.Duration
-	editors        []RequestEditorFn
-	logger         *slog.Logger
-	maxBody        int64
-	chunkSize      int
+	core           clientopt.Settings
+	region         Region
 	pageSize       int
 	returnResource bool
-	now            func() time.Time
-	retry          httpx.RetryPolicy
-	sleep          func(context.Context, time.Duration) error
 }
 
-// WithEndpoint sets the base URL (scheme://host[:port]), for example
-// https://api.na1.alida.com or a test server. It wins over WithRegion.
-func WithEndpoint(baseURL string) Option { return func(s *settings) { s.endpoint = baseURL } }
-
-// WithRegion sets the region (pod) code; the base URL becomes
+// Region is an Alida region (pod) code such as "na1"; its API host is
 // https://api.<region>.alida.com.
-func WithRegion(region string) Option { return func(s *settings) { s.region = region } }
+type Region string
 
-// WithTransport sets the HTTP transport for API and token requests.
-func WithTransport(rt http.RoundTripper) Option { return func(s *settings) { s.transport = rt } }
+var regionPattern = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{0,30}$`)
 
-// WithTimeout bounds each call (all attempts); zero keeps the default.
-func WithTimeout(d time.Duration) Option { return func(s *settings) { s.timeout = d } }
-
-// WithEditor adds a request editor that runs before authentication.
-func WithEditor(fn RequestEditorFn) Option {
-	return func(s *settings) { s.editors = append(s.editors, fn) }
+// ParseRegion reads a region code such as "na1" or "EU1" (any case).
+func ParseRegion(s string) (Region, error) {
+	r := Region(strings.ToLower(strings.TrimSpace(s)))
+	if _, err := r.BaseURL(); err != nil {
+		return "", err
+	}
+	return r, nil
 }
 
-// WithLogger logs one debug record per HTTP attempt (never credentials).
-func WithLogger(l *slog.Logger) Option { return func(s *settings) { s.logger = l } }
+// BaseURL returns the region's API host.
+func (r Region) BaseURL() (string, error) {
+	if !regionPattern.MatchString(string(r)) {
+		return "", fmt.Errorf("alida: region %q must be a lowercase code such as na1", string(r))
+	}
+	return "https://api." + string(r) + ".alida.com", nil
+}
 
-// WithMaxResponseBytes caps the size of a response body.
-func WithMaxResponseBytes(n int64) Option { return func(s *settings) { s.maxBody = n } }
-
-// WithChunkSize sets how many events one POST carries at most (default
-// DefaultChunkSize).
-func WithChunkSize(n int) Option { return func(s *settings) { s.chunkSize = n } }
+// WithRegion selects the region's API host. WithBaseURL overrides it.
+func WithRegion(r Region) Option { return func(s *settings) { s.region = r } }
 
 // WithPageSize sets the page size (limit) used when listing queued
 // invitations, 1 to MaxPageSize; zero keeps the server's default (20).
@@ -94,110 +77,59 @@ func WithPageSize(n int) Option { return func(s *settings) { s.pageSize = n } }
 // reports OutcomeQueued without detail.
 func WithReturnResource(on bool) Option { return func(s *settings) { s.returnResource = on } }
 
-// WithClock replaces the clock used to decide when a cached access token is
-// due for renewal (tests and simulations).
-func WithClock(now func() time.Time) Option { return func(s *settings) { s.now = now } }
-
-var regionPattern = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{0,30}$`)
-
-// BaseURL returns the API host for a region code such as "na1".
-func BaseURL(region string) (string, error) {
-	if !regionPattern.MatchString(region) {
-		return "", fmt.Errorf("alida: region %q must be a lowercase code such as na1", region)
-	}
-	return "https://api." + region + ".alida.com", nil
-}
-
-// WithMaxAttempts sets how often a safe (read-only) call is tried in all; 1
-// disables retries. The default is 3. Calls that change state are sent once.
-func WithMaxAttempts(n int) Option { return func(s *settings) { s.retry.MaxAttempts = n } }
-
-// WithBackoff sets the first retry delay and the cap of the jittered
-// exponential backoff (defaults 250ms and 10s).
-func WithBackoff(base, max time.Duration) Option {
-	return func(s *settings) { s.retry.BaseDelay, s.retry.MaxDelay = base, max }
-}
-
-// WithSleeper replaces how the client waits between retry attempts (the
-// backoff and any Retry-After); fn must return early with ctx.Err() when
-// ctx ends. Tests use it to retry without waiting.
-func WithSleeper(fn func(ctx context.Context, d time.Duration) error) Option {
-	return func(s *settings) { s.sleep = fn }
-}
-
 // New returns a client for the community with the given API key name. Set
-// the host with WithRegion or WithEndpoint: there is no default, since the
+// the host with WithRegion or WithBaseURL: there is no default, since the
 // region decides where the community's data lives.
 func New(community string, auth Auth, opts ...Option) (*API, error) {
-	s := settings{returnResource: true, now: time.Now}
+	s := settings{returnResource: true}
 	for _, o := range opts {
 		o(&s)
 	}
 	if strings.TrimSpace(community) == "" {
 		return nil, errors.New("alida: the community API key name is empty")
 	}
-	base := s.endpoint
-	if base == "" {
-		if s.region == "" {
-			return nil, errors.New("alida: no host: use WithRegion or WithEndpoint")
-		}
-		var err error
-		if base, err = BaseURL(s.region); err != nil {
-			return nil, err
-		}
+	if err := s.core.Check("alida"); err != nil {
+		return nil, err
 	}
-	u, err := url.Parse(strings.TrimRight(base, "/"))
-	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || u.User != nil ||
-		(u.Path != "" && u.Path != "/") || u.RawQuery != "" || u.Fragment != "" {
-		return nil, fmt.Errorf("alida: endpoint %q must be scheme://host[:port]", base)
+	var base string
+	var err error
+	switch {
+	case s.core.BaseURL != "":
+		base, err = clientopt.ParseBaseURL("alida", s.core.BaseURL)
+	case s.region != "":
+		base, err = s.region.BaseURL()
+	default:
+		err = fmt.Errorf("alida: %w: use WithRegion or WithBaseURL", clientopt.ErrNoHost)
 	}
-	u.Path = ""
-	if s.chunkSize < 0 {
-		return nil, fmt.Errorf("alida: chunk size %d is negative", s.chunkSize)
+	if err != nil {
+		return nil, err
 	}
-	if s.chunkSize == 0 {
-		s.chunkSize = DefaultChunkSize
+	u, err := url.Parse(base)
+	if err != nil {
+		return nil, fmt.Errorf("alida: %w", err)
 	}
 	if s.pageSize < 0 || s.pageSize > MaxPageSize {
 		return nil, fmt.Errorf("alida: page size %d is outside 1..%d", s.pageSize, MaxPageSize)
 	}
-	if s.now == nil {
-		s.now = time.Now
-	}
-
-	transport := s.transport
+	transport := s.core.Transport
 	if transport == nil {
 		transport = http.DefaultTransport
 	}
-	timeout := s.timeout
-	if timeout <= 0 {
-		timeout = httpx.DefaultTimeout
-	}
-	tokenClient := &http.Client{Transport: transport, Timeout: timeout, CheckRedirect: refuseRedirect}
-	authn, err := newAuthenticator(auth, u.String(), tokenClient, s.now)
+	tokenClient := &http.Client{Transport: transport, Timeout: s.core.TokenTimeout(), CheckRedirect: refuseRedirect}
+	authn, err := newAuthenticator(auth, u.String(), tokenClient, s.core.Clock())
 	if err != nil {
 		return nil, err
 	}
-	doer := httpx.New(httpx.Config{
-		Transport:        transport,
-		Timeout:          s.timeout,
-		MaxResponseBytes: s.maxBody,
-		Logger:           s.logger,
-		Retry:            s.retry,
-		Sleep:            s.sleep,
-		Now:              s.now,
-		Final:            []httpx.Editor{authn.edit},
-	})
+	doer := httpx.New(s.core.HTTP(authn.edit))
 	return &API{
 		doer:      doer,
 		auth:      authn,
 		community: community,
 		base:      u,
-		chunkSize: s.chunkSize,
 		pageSize:  s.pageSize,
 		return201: s.returnResource,
 		maxBody:   doer.MaxResponseBytes(),
-		editors:   s.editors,
+		editors:   s.core.RequestEditors(),
 	}, nil
 }
 
@@ -229,13 +161,10 @@ func (a *API) call(ctx context.Context, op string, safe bool, send func(context.
 		if resp.StatusCode == http.StatusUnauthorized {
 			a.auth.reject()
 		}
-		return resp, body, newAPIError(op, resp, body, a.auth.secrets()...)
+		return resp, body, newAPIError(op, resp, body, a.doer.Now(), a.auth.secrets()...)
 	}
 	return resp, body, nil
 }
-
-// RequestEditorFn changes a request before it is sent (WithEditor).
-type RequestEditorFn func(ctx context.Context, req *http.Request) error
 
 // invoke sends r and decodes a successful JSON answer into out (nil, or an
 // empty answer: nothing is decoded).

@@ -115,9 +115,9 @@ func excerpt(resp *http.Response, body []byte, secrets ...string) string {
 // newAPIError builds the error for a non-2xx answer from its body. Every
 // text taken from the body is scrubbed of the request's credentials and
 // of secrets.
-func newAPIError(op string, resp *http.Response, body []byte, secrets ...string) *APIError {
+func newAPIError(op string, resp *http.Response, body []byte, now time.Time, secrets ...string) *APIError {
 	e := &APIError{StatusCode: resp.StatusCode, Operation: op}
-	e.RetryAfter, _ = httpx.RetryAfter(resp.Header, time.Now())
+	e.RetryAfter, _ = httpx.RetryAfter(resp.Header, now)
 	sc := scrubber(resp, secrets...)
 	var vendor Error
 	if json.Unmarshal(body, &vendor) == nil && (vendor.Message != "" || vendor.Status != 0) {

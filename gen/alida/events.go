@@ -110,26 +110,34 @@ func (e *ReportError) Unwrap() error { return e.Err }
 // It returns one Result per POST in input order. Every event is checked
 // before anything is sent. POSTs are not retried; on a failure the results
 // of the earlier POSTs come back with a *ReportError.
-func (a *API) ReportInvitations(ctx context.Context, events []NewInvitationEvent) ([]Result, error) {
+func (a *API) ReportInvitations(ctx context.Context, events []NewInvitationEvent, opts ...BulkOption) ([]Result, error) {
 	for i, e := range events {
 		if err := checkEvent(e.MemberID, e.CommunicationID, e.EventType.Valid(), string(e.EventType)); err != nil {
 			return nil, fmt.Errorf("alida: invitation event %d: %w", i+1, err)
 		}
 	}
-	return report(ctx, a, opCreateInvitationEvents, events, func(ctx context.Context, chunk []NewInvitationEvent) (*http.Response, error) {
+	chunk, err := chunkSize(opts)
+	if err != nil {
+		return nil, err
+	}
+	return report(ctx, a, opCreateInvitationEvents, chunk, events, func(ctx context.Context, chunk []NewInvitationEvent) (*http.Response, error) {
 		return a.send(ctx, a.newCreateInvitationEvents(&CreateInvitationEventsParams{XWebapiReturnResource: a.returnResourceParam()}, chunk))
 	})
 }
 
 // ReportReminders posts reminder events (Reminded or Undeliverable) like
 // ReportInvitations.
-func (a *API) ReportReminders(ctx context.Context, events []NewReminderEvent) ([]Result, error) {
+func (a *API) ReportReminders(ctx context.Context, events []NewReminderEvent, opts ...BulkOption) ([]Result, error) {
 	for i, e := range events {
 		if err := checkEvent(e.MemberID, e.CommunicationID, e.EventType.Valid(), string(e.EventType)); err != nil {
 			return nil, fmt.Errorf("alida: reminder event %d: %w", i+1, err)
 		}
 	}
-	return report(ctx, a, opCreateReminderEvents, events, func(ctx context.Context, chunk []NewReminderEvent) (*http.Response, error) {
+	chunk, err := chunkSize(opts)
+	if err != nil {
+		return nil, err
+	}
+	return report(ctx, a, opCreateReminderEvents, chunk, events, func(ctx context.Context, chunk []NewReminderEvent) (*http.Response, error) {
 		return a.send(ctx, a.newCreateReminderEvents(&CreateReminderEventsParams{XWebapiReturnResource: a.returnResourceParam()}, chunk))
 	})
 }
@@ -154,11 +162,11 @@ func checkEvent(member, communication GUID, typeOK bool, eventType string) error
 	return nil
 }
 
-func report[T any](ctx context.Context, a *API, operation *Operation, events []T, post func(context.Context, []T) (*http.Response, error)) ([]Result, error) {
+func report[T any](ctx context.Context, a *API, operation *Operation, size int, events []T, post func(context.Context, []T) (*http.Response, error)) ([]Result, error) {
 	op := operation.ID
 	var results []Result
-	for first := 0; first < len(events); first += a.chunkSize {
-		end := min(first+a.chunkSize, len(events))
+	for first := 0; first < len(events); first += size {
+		end := min(first+size, len(events))
 		chunk := events[first:end]
 		fail := func(err error) ([]Result, error) {
 			return results, &ReportError{First: first, Count: len(chunk), Total: len(events), Err: err}
@@ -186,4 +194,24 @@ func Events(results []Result) []InvitationEvent {
 		out = append(out, r.Events...)
 	}
 	return out
+}
+
+// BulkOption configures ReportInvitations and ReportReminders.
+type BulkOption func(*bulkSettings)
+
+type bulkSettings struct{ chunk int }
+
+// WithChunkSize sets how many events one POST carries at most (default
+// DefaultChunkSize).
+func WithChunkSize(n int) BulkOption { return func(s *bulkSettings) { s.chunk = n } }
+
+func chunkSize(opts []BulkOption) (int, error) {
+	s := bulkSettings{chunk: DefaultChunkSize}
+	for _, o := range opts {
+		o(&s)
+	}
+	if s.chunk < 1 {
+		return 0, fmt.Errorf("alida: WithChunkSize(%d): want 1 or more", s.chunk)
+	}
+	return s.chunk, nil
 }

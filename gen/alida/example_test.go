@@ -18,7 +18,7 @@ func ExampleAPI_ReportInvitations() {
 
 	api, err := alida.New(alidafake.DemoCommunity,
 		alida.ClientCredentials(alidafake.DemoClientID, alidafake.DemoClientSecret, ""),
-		alida.WithEndpoint(srv.URL))
+		alida.WithBaseURL(srv.URL))
 	if err != nil {
 		fmt.Println(err)
 		return
@@ -50,7 +50,7 @@ func ExampleAPI_Queued() {
 
 	api, err := alida.New(alidafake.DemoCommunity,
 		alida.BasicAuth(alidafake.DemoUsername, alidafake.DemoPassword),
-		alida.WithEndpoint(srv.URL), alida.WithPageSize(3))
+		alida.WithBaseURL(srv.URL), alida.WithPageSize(3))
 	if err != nil {
 		fmt.Println(err)
 		return

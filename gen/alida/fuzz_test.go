@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/invitekit/invitekit/internal/fixtures"
 )
@@ -29,7 +30,7 @@ func FuzzResponseDecode(f *testing.F) {
 				t.Fatalf("ParseCreated(%q) gave outcome %d", body, r.Outcome)
 			}
 		}
-		e := newAPIError("op", &http.Response{StatusCode: 500, Header: http.Header{}}, body)
+		e := newAPIError("op", &http.Response{StatusCode: 500, Header: http.Header{}}, body, time.Now())
 		if len(e.Body) > excerptLimit+3 {
 			t.Fatalf("excerpt of %d bytes", len(e.Body))
 		}

@@ -58,7 +58,7 @@ func TestParseCreatedShapes(t *testing.T) {
 
 func TestAPIErrorMatchingAndText(t *testing.T) {
 	body := []byte(`{"status":404,"message":"Member not found.","developerMessage":null,"errorId":"f00d0404-0000-4000-8000-000000000000"}`)
-	err := error(newAPIError("createInvitationEvents", statusResp(404), body))
+	err := error(newAPIError("createInvitationEvents", statusResp(404), body, time.Now()))
 	assert.True(t, errors.Is(err, ErrNotFound))
 	assert.False(t, errors.Is(err, ErrUnauthorized))
 	var apiErr *APIError
@@ -68,10 +68,10 @@ func TestAPIErrorMatchingAndText(t *testing.T) {
 	assert.Equal(t, "alida: createInvitationEvents: HTTP 404: Member not found. (errorId f00d0404-0000-4000-8000-000000000000)", err.Error())
 
 	for status, sentinel := range map[int]error{400: ErrBadRequest, 401: ErrUnauthorized, 403: ErrForbidden, 429: ErrRateLimited, 502: ErrServer} {
-		assert.ErrorIs(t, newAPIError("op", statusResp(status), nil), sentinel)
+		assert.ErrorIs(t, newAPIError("op", statusResp(status), nil, time.Now()), sentinel)
 	}
 
-	long := newAPIError("op", statusResp(502), []byte("<html>"+strings.Repeat("x\n", 500)))
+	long := newAPIError("op", statusResp(502), []byte("<html>"+strings.Repeat("x\n", 500)), time.Now())
 	assert.LessOrEqual(t, len(long.Body), 200)
 	assert.NotContains(t, long.Body, "\n")
 	assert.Contains(t, long.Error(), "HTTP 502")

@@ -6,13 +6,12 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"log/slog"
 	"net/http"
-	"net/url"
 	"strings"
 	"sync"
 	"time"
 
+	"github.com/invitekit/invitekit/internal/clientopt"
 	"github.com/invitekit/invitekit/internal/httpx"
 	"github.com/invitekit/invitekit/internal/redact"
 )
@@ -49,7 +48,7 @@ type Credentials struct {
 type API struct {
 	base     string
 	doer     *httpx.Doer
-	editors  []RequestEditorFn
+	editors  []httpx.Editor
 	creds    Credentials
 	maxBody  int64
 	maxGuest int64
@@ -64,49 +63,13 @@ type API struct {
 	closed  bool
 }
 
-// Option configures New.
-type Option func(*settings)
-
 type settings struct {
-	endpoint  string
-	transport http.RoundTripper
-	timeout   time.Duration
-	editors   []RequestEditorFn
-	logger    *slog.Logger
-	maxBody   int64
+	core      clientopt.Settings
 	maxGuest  int64
 	overlap   time.Duration
 	overlapOK bool
-	retry     httpx.RetryPolicy
-	sleep     func(context.Context, time.Duration) error
 	afterFunc func(time.Duration, func()) func() bool // timers of streamed lists; tests only
 }
-
-// WithEndpoint sets the base URL (scheme://host[:port]). It is required: the
-// vendor does not publish a host.
-func WithEndpoint(baseURL string) Option { return func(s *settings) { s.endpoint = baseURL } }
-
-// WithTransport sets the HTTP transport.
-func WithTransport(rt http.RoundTripper) Option { return func(s *settings) { s.transport = rt } }
-
-// WithTimeout bounds each call, retries included (default 60s; negative
-// means no limit). A streamed guest list is bounded by it only until its
-// answer begins: reading the list then has an idle limit of the same length
-// instead, failing only when no bytes arrive for that long, so a long list
-// is never cut off while it keeps coming. Bound a whole list with the
-// context.
-func WithTimeout(d time.Duration) Option { return func(s *settings) { s.timeout = d } }
-
-// WithEditor adds a request editor that runs on every request.
-func WithEditor(fn RequestEditorFn) Option {
-	return func(s *settings) { s.editors = append(s.editors, fn) }
-}
-
-// WithLogger logs one debug record per HTTP attempt (never credentials).
-func WithLogger(l *slog.Logger) Option { return func(s *settings) { s.logger = l } }
-
-// WithMaxResponseBytes caps the body of login, logout and error answers.
-func WithMaxResponseBytes(n int64) Option { return func(s *settings) { s.maxBody = n } }
 
 // WithMaxGuestBytes caps the encoded size of one guest in a streamed list
 // (default DefaultMaxListBytes). Lists are streamed, so their total size is
@@ -117,23 +80,6 @@ func WithMaxGuestBytes(n int64) Option { return func(s *settings) { s.maxGuest =
 // (default DefaultSyncOverlap; zero asks from the cursor's time exactly).
 func WithSyncOverlap(d time.Duration) Option {
 	return func(s *settings) { s.overlap, s.overlapOK = d, true }
-}
-
-// WithMaxAttempts sets how often a safe (read-only) call is tried in all; 1
-// disables retries. The default is 3. Calls that change state are sent once.
-func WithMaxAttempts(n int) Option { return func(s *settings) { s.retry.MaxAttempts = n } }
-
-// WithBackoff sets the first retry delay and the cap of the jittered
-// exponential backoff (defaults 250ms and 10s).
-func WithBackoff(base, max time.Duration) Option {
-	return func(s *settings) { s.retry.BaseDelay, s.retry.MaxDelay = base, max }
-}
-
-// WithSleeper replaces how the client waits between retry attempts (the
-// backoff and any Retry-After); fn must return early with ctx.Err() when
-// ctx ends. Tests use it to retry without waiting.
-func WithSleeper(fn func(ctx context.Context, d time.Duration) error) Option {
-	return func(s *settings) { s.sleep = fn }
 }
 
 // New returns a session for the event. Nothing is sent until the first call.
@@ -148,13 +94,15 @@ func New(creds Credentials, opts ...Option) (*API, error) {
 	if creds.AppCode.IsZero() {
 		return nil, errors.New("invitario: the app code is empty")
 	}
-	if s.endpoint == "" {
-		return nil, errors.New("invitario: no host: use WithEndpoint")
+	if err := s.core.Check("invitario"); err != nil {
+		return nil, err
 	}
-	u, err := url.Parse(strings.TrimRight(s.endpoint, "/"))
-	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || u.User != nil ||
-		u.Path != "" || u.RawQuery != "" || u.Fragment != "" {
-		return nil, fmt.Errorf("invitario: endpoint %q must be scheme://host[:port]", s.endpoint)
+	if s.core.BaseURL == "" {
+		return nil, fmt.Errorf("invitario: %w: use WithBaseURL (the vendor publishes no host)", clientopt.ErrNoHost)
+	}
+	base, err := clientopt.ParseBaseURL("invitario", s.core.BaseURL)
+	if err != nil {
+		return nil, err
 	}
 	if s.maxGuest <= 0 {
 		s.maxGuest = DefaultMaxListBytes
@@ -162,30 +110,24 @@ func New(creds Credentials, opts ...Option) (*API, error) {
 	if !s.overlapOK {
 		s.overlap = DefaultSyncOverlap
 	}
-	if s.retry.MaxAttempts <= 0 {
-		s.retry.MaxAttempts = httpx.DefaultMaxAttempts
+	if s.core.Retry.MaxAttempts <= 0 {
+		s.core.Retry.MaxAttempts = httpx.DefaultMaxAttempts
 	}
 	if s.overlap < 0 {
 		return nil, fmt.Errorf("invitario: sync overlap %v is negative", s.overlap)
 	}
-	doer := httpx.New(httpx.Config{
-		Transport:        s.transport,
-		Timeout:          s.timeout,
-		MaxResponseBytes: s.maxBody,
-		Logger:           s.logger,
-		Retry:            s.retry,
-		Sleep:            s.sleep,
-		AfterFunc:        s.afterFunc,
-	})
+	cfg := s.core.HTTP()
+	cfg.AfterFunc = s.afterFunc
+	doer := httpx.New(cfg)
 	return &API{
-		base:     u.String(),
+		base:     base,
 		doer:     doer,
-		editors:  s.editors,
+		editors:  s.core.RequestEditors(),
 		creds:    creds,
 		maxBody:  doer.MaxResponseBytes(),
 		maxGuest: s.maxGuest,
 		overlap:  s.overlap,
-		attempts: s.retry.MaxAttempts,
+		attempts: s.core.Retry.MaxAttempts,
 	}, nil
 }
 
@@ -197,9 +139,6 @@ func (a *API) String() string {
 
 // GoString is String, so %#v does not show credentials either.
 func (a *API) GoString() string { return a.String() }
-
-// RequestEditorFn changes a request before it is sent (WithEditor).
-type RequestEditorFn func(ctx context.Context, req *http.Request) error
 
 // send builds the HTTP request for r and sends it through the HTTP layer.
 // The context must carry the operation.

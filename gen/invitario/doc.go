@@ -10,7 +10,7 @@
 //
 //	api, err := invitario.New(invitario.Credentials{
 //		EventID: "123", AppCode: invitario.Secret(appCode), Station: "Main Entrance",
-//	}, invitario.WithEndpoint("https://checkin.example.com"))
+//	}, invitario.WithBaseURL("https://checkin.example.com"))
 //	if err != nil { ... }
 //	defer api.Close(ctx)
 //	for guest, err := range api.GuestsAll(ctx, nil) { ... }

@@ -168,7 +168,7 @@ func (a *API) failure(op string, resp *http.Response, body []byte, tok Secret) *
 		return nil
 	}
 	e := &APIError{Operation: op, StatusCode: status, Status: env.Status, Errors: items}
-	e.RetryAfter, _ = httpx.RetryAfter(resp.Header, time.Now())
+	e.RetryAfter, _ = httpx.RetryAfter(resp.Header, a.doer.Now())
 	sc := a.scrubber(resp, tok)
 	if env.DisplayMessage != nil {
 		e.DisplayMessage = sc.Scrub(*env.DisplayMessage)

@@ -20,7 +20,7 @@ func Example() {
 		EventID: invitariofake.DemoEventID,
 		AppCode: invitario.Secret(invitariofake.DemoAppCode),
 		Station: invitariofake.DemoStation,
-	}, invitario.WithEndpoint(srv.URL))
+	}, invitario.WithBaseURL(srv.URL))
 	if err != nil {
 		fmt.Println(err)
 		return

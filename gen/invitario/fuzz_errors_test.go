@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/invitekit/invitekit/internal/fixtures"
+	"github.com/invitekit/invitekit/internal/httpx"
 )
 
 // FuzzResponseDecode feeds bodies to the login, logout and error paths:
@@ -21,7 +22,7 @@ func FuzzResponseDecode(f *testing.F) {
 		f.Add(401, b)
 	}
 	f.Add(502, []byte("<html>bad gateway CANARY-APP-CODE</html>"))
-	a := &API{creds: Credentials{EventID: "1", AppCode: "CANARY-APP-CODE", Station: "s"}}
+	a := &API{creds: Credentials{EventID: "1", AppCode: "CANARY-APP-CODE", Station: "s"}, doer: httpx.New(httpx.Config{})}
 	const token = Secret("CANARY-SESSION-TOKEN")
 	f.Fuzz(func(t *testing.T, status int, body []byte) {
 		if status < 100 || status > 999 {

@@ -69,7 +69,7 @@ func demoCreds() invitario.Credentials {
 
 func newAPI(t testing.TB, url string, creds invitario.Credentials, opts ...invitario.Option) *invitario.API {
 	t.Helper()
-	api, err := invitario.New(creds, append([]invitario.Option{invitario.WithEndpoint(url)}, opts...)...)
+	api, err := invitario.New(creds, append([]invitario.Option{invitario.WithBaseURL(url)}, opts...)...)
 	require.NoError(t, err)
 	return api
 }
@@ -87,14 +87,14 @@ func countGuests(api *invitario.API, t testing.TB) (int, error) {
 
 func TestNewChecksSettings(t *testing.T) {
 	_, err := invitario.New(demoCreds())
-	require.ErrorContains(t, err, "WithEndpoint")
-	_, err = invitario.New(invitario.Credentials{EventID: "1", Station: "x"}, invitario.WithEndpoint("http://127.0.0.1:1"))
+	require.ErrorContains(t, err, "WithBaseURL")
+	_, err = invitario.New(invitario.Credentials{EventID: "1", Station: "x"}, invitario.WithBaseURL("http://127.0.0.1:1"))
 	require.ErrorContains(t, err, "app code")
-	_, err = invitario.New(invitario.Credentials{AppCode: "x"}, invitario.WithEndpoint("http://127.0.0.1:1"))
+	_, err = invitario.New(invitario.Credentials{AppCode: "x"}, invitario.WithBaseURL("http://127.0.0.1:1"))
 	require.ErrorContains(t, err, "event id")
-	_, err = invitario.New(demoCreds(), invitario.WithEndpoint("http://127.0.0.1:1/api"))
-	require.ErrorContains(t, err, "scheme://host")
-	_, err = invitario.New(demoCreds(), invitario.WithEndpoint("http://127.0.0.1:1"), invitario.WithSyncOverlap(-time.Second))
+	_, err = invitario.New(demoCreds(), invitario.WithBaseURL("http://127.0.0.1:1/api"))
+	require.ErrorContains(t, err, "must have no path")
+	_, err = invitario.New(demoCreds(), invitario.WithBaseURL("http://127.0.0.1:1"), invitario.WithSyncOverlap(-time.Second))
 	require.Error(t, err)
 }
 

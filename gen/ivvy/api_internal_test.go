@@ -56,7 +56,7 @@ func TestOperationTableMatchesTheSpec(t *testing.T) {
 // operation's id and retry safety, to the operation's path.
 func TestEveryMethodSendsItsOperation(t *testing.T) {
 	rt := &recordingTransport{}
-	a, err := New("k", "s", WithEndpoint("http://ivvy.test"), WithTransport(rt), WithMaxAttempts(1))
+	a, err := New("k", "s", WithBaseURL("http://ivvy.test"), WithTransport(rt), WithMaxAttempts(1))
 	require.NoError(t, err)
 	ctx := context.Background()
 	api := reflect.ValueOf(a)

@@ -6,12 +6,11 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"log/slog"
 	"net/http"
-	"net/url"
 	"strings"
 	"time"
 
+	"github.com/invitekit/invitekit/internal/clientopt"
 	"github.com/invitekit/invitekit/internal/httpx"
 	"github.com/invitekit/invitekit/internal/redact"
 	"github.com/invitekit/invitekit/internal/signing"
@@ -51,71 +50,19 @@ func ParseRegion(s string) (Region, error) {
 	return r, nil
 }
 
-// Option configures an API built by New.
-type Option func(*settings)
-
 type settings struct {
-	endpoint  string
-	region    Region
-	transport http.RoundTripper
-	timeout   time.Duration
-	editors   []RequestEditorFn
-	logger    *slog.Logger
-	maxBody   int64
-	now       func() time.Time
-	retry     httpx.RetryPolicy
-	sleep     func(context.Context, time.Duration) error
+	core   clientopt.Settings
+	region Region
 }
 
-// WithRegion selects the region's API host.
+// WithRegion selects the region's API host. WithBaseURL overrides it.
 func WithRegion(r Region) Option { return func(s *settings) { s.region = r } }
-
-// WithEndpoint sets the API base URL ("https://host[:port]"), for example a
-// test server. It overrides WithRegion.
-func WithEndpoint(baseURL string) Option { return func(s *settings) { s.endpoint = baseURL } }
-
-// WithTransport sets the HTTP transport; the default is http.DefaultTransport.
-func WithTransport(rt http.RoundTripper) Option { return func(s *settings) { s.transport = rt } }
-
-// WithTimeout bounds each call, retries and body read included. The default
-// is one minute; a negative value means no limit beyond the context.
-func WithTimeout(d time.Duration) Option { return func(s *settings) { s.timeout = d } }
-
-// WithEditor adds a request editor that runs on every call, before signing.
-func WithEditor(fn RequestEditorFn) Option {
-	return func(s *settings) { s.editors = append(s.editors, fn) }
-}
-
-// WithLogger receives one debug record per HTTP attempt (operation, status,
-// duration, attempt); never a header or a body.
-func WithLogger(l *slog.Logger) Option { return func(s *settings) { s.logger = l } }
-
-// WithMaxResponseBytes caps a response body; a larger one fails with an
-// error. The default is 4 MiB.
-func WithMaxResponseBytes(n int64) Option { return func(s *settings) { s.maxBody = n } }
-
-// WithClock sets the clock used to date and sign requests and to time
-// retries.
-func WithClock(now func() time.Time) Option { return func(s *settings) { s.now = now } }
-
-// WithMaxAttempts sets how often a safe (read-only) call is tried in all; 1
-// disables retries. The default is 3. Calls that change state are sent once.
-func WithMaxAttempts(n int) Option { return func(s *settings) { s.retry.MaxAttempts = n } }
-
-// WithBackoff sets the first retry delay and the cap of the jittered
-// exponential backoff (defaults 250ms and 10s).
-func WithBackoff(base, max time.Duration) Option {
-	return func(s *settings) { s.retry.BaseDelay, s.retry.MaxDelay = base, max }
-}
-
-// RequestEditorFn changes a request before it is sent (WithEditor).
-type RequestEditorFn func(ctx context.Context, req *http.Request) error
 
 // API is a signed iVvy client. It is safe for concurrent use.
 type API struct {
 	base    string
 	doer    *httpx.Doer
-	editors []RequestEditorFn
+	editors []httpx.Editor
 	maxBody int64
 	// secrets returns what scrubs the API secret, with the request's
 	// signature, from what the server says. A function, so that no
@@ -123,15 +70,8 @@ type API struct {
 	secrets func() *redact.Scrubber
 }
 
-// WithSleeper replaces how the client waits between retry attempts (the
-// backoff and any Retry-After); fn must return early with ctx.Err() when
-// ctx ends. Tests use it to retry without waiting.
-func WithSleeper(fn func(ctx context.Context, d time.Duration) error) Option {
-	return func(s *settings) { s.sleep = fn }
-}
-
 // New returns a client that signs every request with the key pair. A region
-// (WithRegion) or a base URL (WithEndpoint) is required.
+// (WithRegion) or a base URL (WithBaseURL) is required.
 func New(key, secret string, opts ...Option) (*API, error) {
 	var s settings
 	for _, o := range opts {
@@ -143,42 +83,29 @@ func New(key, secret string, opts ...Option) (*API, error) {
 	case secret == "":
 		return nil, errors.New("ivvy: API secret is required")
 	}
+	if err := s.core.Check("ivvy"); err != nil {
+		return nil, err
+	}
 	base, err := baseURL(s)
 	if err != nil {
 		return nil, err
 	}
-	signer := signing.NewIvvy(key, redact.Secret(secret), s.now)
-	doer := httpx.New(httpx.Config{
-		Transport:        s.transport,
-		Timeout:          s.timeout,
-		MaxResponseBytes: s.maxBody,
-		Logger:           s.logger,
-		Final:            []httpx.Editor{signer.Edit},
-		Retry:            s.retry,
-		Sleep:            s.sleep,
-		Now:              s.now,
-	})
+	signer := signing.NewIvvy(key, redact.Secret(secret), s.core.Clock())
+	doer := httpx.New(s.core.HTTP(signer.Edit))
 	secrets := new(redact.Scrubber)
 	secrets.Add(secret)
-	return &API{base: base, doer: doer, editors: s.editors, maxBody: doer.MaxResponseBytes(),
+	return &API{base: base, doer: doer, editors: s.core.RequestEditors(), maxBody: doer.MaxResponseBytes(),
 		secrets: func() *redact.Scrubber { return secrets }}, nil
 }
 
 func baseURL(s settings) (string, error) {
-	if s.endpoint == "" {
-		if s.region == "" {
-			return "", errors.New("ivvy: no API host: use WithRegion or WithEndpoint")
-		}
-		return s.region.BaseURL()
+	if s.core.BaseURL != "" {
+		return clientopt.ParseBaseURL("ivvy", s.core.BaseURL)
 	}
-	u, err := url.Parse(s.endpoint)
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return "", fmt.Errorf("ivvy: endpoint %q is not an http(s)://host[:port] URL", s.endpoint)
+	if s.region == "" {
+		return "", fmt.Errorf("ivvy: %w: use WithRegion or WithBaseURL", clientopt.ErrNoHost)
 	}
-	if strings.Trim(u.Path, "/") != "" || u.RawQuery != "" {
-		return "", fmt.Errorf("ivvy: endpoint %q must have no path or query: operation paths start at the host", s.endpoint)
-	}
-	return u.Scheme + "://" + u.Host, nil
+	return s.region.BaseURL()
 }
 
 // invoke sends r and decodes a successful answer into out (nil: the body
@@ -193,7 +120,7 @@ func (a *API) invoke(ctx context.Context, r *request, out any) error {
 	if err != nil {
 		return fmt.Errorf("ivvy: %s: %w", op, err)
 	}
-	if err := checkResponse(op, resp, body); err != nil {
+	if err := checkResponse(op, resp, body, a.doer.Now()); err != nil {
 		return err.scrub(resp.Request, a.secrets())
 	}
 	if out == nil {
@@ -246,20 +173,20 @@ func (a *API) send(ctx context.Context, r *request) (*http.Response, error) {
 
 // checkResponse returns an *APIError for an exception body (whatever the
 // status) or for a non-2xx answer. The caller scrubs it.
-func checkResponse(op string, resp *http.Response, body []byte) *APIError {
+func checkResponse(op string, resp *http.Response, body []byte, now time.Time) *APIError {
 	ok := resp.StatusCode >= 200 && resp.StatusCode < 300
 	if ok && !bytes.Contains(body, []byte(`"errorCode"`)) {
 		return nil
 	}
 	if e := exception(op, body); e != nil {
-		e.StatusCode, e.RetryAfter = resp.StatusCode, retryAfter(resp)
+		e.StatusCode, e.RetryAfter = resp.StatusCode, retryAfter(resp, now)
 		return e
 	}
 	if ok {
 		return nil
 	}
 	return &APIError{Operation: op, StatusCode: resp.StatusCode, Message: "unexpected response",
-		Excerpt: string(body), RetryAfter: retryAfter(resp)}
+		Excerpt: string(body), RetryAfter: retryAfter(resp, now)}
 }
 
 // exception decodes an iVvy exception body, or returns nil when body is not
@@ -278,8 +205,8 @@ func exception(op string, body []byte) *APIError {
 		Message: ex.Message, AdditionalMessages: ex.AdditionalMessages}
 }
 
-func retryAfter(resp *http.Response) time.Duration {
-	d, _ := httpx.RetryAfter(resp.Header, time.Now())
+func retryAfter(resp *http.Response, now time.Time) time.Duration {
+	d, _ := httpx.RetryAfter(resp.Header, now)
 	return d
 }
 

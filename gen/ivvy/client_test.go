@@ -47,7 +47,7 @@ func signedServer(t *testing.T, h func(w http.ResponseWriter, r *http.Request, b
 
 func newAPI(t *testing.T, base string, opts ...ivvy.Option) *ivvy.API {
 	t.Helper()
-	c, err := ivvy.New(testKey, testSecret, append([]ivvy.Option{ivvy.WithEndpoint(base)}, opts...)...)
+	c, err := ivvy.New(testKey, testSecret, append([]ivvy.Option{ivvy.WithBaseURL(base)}, opts...)...)
 	require.NoError(t, err)
 	return c
 }
@@ -60,10 +60,10 @@ func TestNewRejectsBadSettings(t *testing.T) {
 	}{
 		"no key":          {"", "s", []ivvy.Option{ivvy.WithRegion(ivvy.RegionAU)}, "API key is required"},
 		"no secret":       {"k", "", []ivvy.Option{ivvy.WithRegion(ivvy.RegionAU)}, "API secret is required"},
-		"no host":         {"k", "s", nil, "WithRegion or WithEndpoint"},
+		"no host":         {"k", "s", nil, "WithRegion or WithBaseURL"},
 		"bad region":      {"k", "s", []ivvy.Option{ivvy.WithRegion("mars")}, `unknown region "mars"`},
-		"endpoint path":   {"k", "s", []ivvy.Option{ivvy.WithEndpoint("https://h.test/api")}, "no path"},
-		"endpoint scheme": {"k", "s", []ivvy.Option{ivvy.WithEndpoint("ftp://h.test")}, "not an http(s)"},
+		"endpoint path":   {"k", "s", []ivvy.Option{ivvy.WithBaseURL("https://h.test/api")}, "no path"},
+		"endpoint scheme": {"k", "s", []ivvy.Option{ivvy.WithBaseURL("ftp://h.test")}, "not an http(s)"},
 	} {
 		t.Run(name, func(t *testing.T) {
 			_, err := ivvy.New(tc.key, tc.secret, tc.opts...)
@@ -160,7 +160,7 @@ func TestNonJSONErrorPageGivesStatusAndExcerpt(t *testing.T) {
 
 func TestUnauthorizedErrorNeverShowsTheSecret(t *testing.T) {
 	srv := signedServer(t, func(http.ResponseWriter, *http.Request, []byte) { t.Error("must not be reached") })
-	c, err := ivvy.New(testKey, "wrong-secret-value", ivvy.WithEndpoint(srv.URL))
+	c, err := ivvy.New(testKey, "wrong-secret-value", ivvy.WithBaseURL(srv.URL))
 	require.NoError(t, err)
 	_, err = c.Ping(t.Context())
 	require.ErrorIs(t, err, ivvy.ErrUnauthorized)

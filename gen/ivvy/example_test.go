@@ -17,7 +17,7 @@ func Example() {
 	defer srv.Close()
 	ctx := context.Background()
 
-	api, err := ivvy.New(ivvyfake.DemoKey, ivvyfake.DemoSecret, ivvy.WithEndpoint(srv.URL))
+	api, err := ivvy.New(ivvyfake.DemoKey, ivvyfake.DemoSecret, ivvy.WithBaseURL(srv.URL))
 	if err != nil {
 		fmt.Println(err)
 		return
@@ -49,7 +49,7 @@ func Example() {
 func ExampleAPIError() {
 	srv := httptest.NewServer(ivvyfake.Demo())
 	defer srv.Close()
-	api, _ := ivvy.New(ivvyfake.DemoKey, ivvyfake.DemoSecret, ivvy.WithEndpoint(srv.URL))
+	api, _ := ivvy.New(ivvyfake.DemoKey, ivvyfake.DemoSecret, ivvy.WithBaseURL(srv.URL))
 
 	_, err := api.GetEvent(context.Background(), ivvy.GetEventRequest{ID: 424242})
 	var apiErr *ivvy.APIError
@@ -67,7 +67,7 @@ func ExampleAPIError() {
 func ExampleAPI_InviteMany() {
 	srv := httptest.NewServer(ivvyfake.Demo())
 	defer srv.Close()
-	api, _ := ivvy.New(ivvyfake.DemoKey, ivvyfake.DemoSecret, ivvy.WithEndpoint(srv.URL))
+	api, _ := ivvy.New(ivvyfake.DemoKey, ivvyfake.DemoSecret, ivvy.WithBaseURL(srv.URL))
 
 	ids := []int64{1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12}
 	res, err := api.InviteMany(context.Background(), 2, ids, ivvy.WithChunkSize(5), ivvy.WithConcurrency(2))

@@ -46,7 +46,7 @@ func TestFiltersSelectOnTheFake(t *testing.T) {
 	f := ivvyfake.Demo()
 	srv := httptest.NewServer(f)
 	defer srv.Close()
-	api, err := ivvy.New(ivvyfake.DemoKey, ivvyfake.DemoSecret, ivvy.WithEndpoint(srv.URL))
+	api, err := ivvy.New(ivvyfake.DemoKey, ivvyfake.DemoSecret, ivvy.WithBaseURL(srv.URL))
 	require.NoError(t, err)
 
 	var filter ivvy.ContactListFilter

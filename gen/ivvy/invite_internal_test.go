@@ -26,7 +26,7 @@ func (t *keepingTransport) RoundTrip(req *http.Request) (*http.Response, error) 
 func TestInviteContactsRequest(t *testing.T) {
 	rt := &keepingTransport{}
 	editor := func(_ context.Context, r *http.Request) error { r.Header.Set("IVVY-Client", "a"); return nil }
-	api, err := New("k", "s", WithEndpoint("https://api.example.test:8443"), WithTransport(rt), WithEditor(editor))
+	api, err := New("k", "s", WithBaseURL("https://api.example.test:8443"), WithTransport(rt), WithEditor(editor))
 	require.NoError(t, err)
 	_, err = api.InviteContacts(t.Context(), 4, []int64{7})
 	require.NoError(t, err)

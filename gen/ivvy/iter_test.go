@@ -148,7 +148,7 @@ func TestInvitedContactsAfterInvitation(t *testing.T) {
 	f := ivvyfake.Demo()
 	srv := httptest.NewServer(f)
 	defer srv.Close()
-	api, err := ivvy.New(ivvyfake.DemoKey, ivvyfake.DemoSecret, ivvy.WithEndpoint(srv.URL))
+	api, err := ivvy.New(ivvyfake.DemoKey, ivvyfake.DemoSecret, ivvy.WithBaseURL(srv.URL))
 	require.NoError(t, err)
 	_, err = api.InviteMany(t.Context(), 3, []int64{7, 8, 9})
 	require.NoError(t, err)
@@ -166,7 +166,7 @@ func TestRunBatchPollsUntilDoneAndKeepsOrder(t *testing.T) {
 	f := ivvyfake.Demo(ivvyfake.WithBatchSteps(3))
 	srv := httptest.NewServer(f)
 	defer srv.Close()
-	api, err := ivvy.New(ivvyfake.DemoKey, ivvyfake.DemoSecret, ivvy.WithEndpoint(srv.URL))
+	api, err := ivvy.New(ivvyfake.DemoKey, ivvyfake.DemoSecret, ivvy.WithBaseURL(srv.URL))
 	require.NoError(t, err)
 	var jobs []ivvy.BatchJob
 	for i := 1; i <= 205; i++ {
@@ -201,7 +201,7 @@ func TestRunBatchStopsWhenContextEnds(t *testing.T) {
 		f.ServeHTTP(w, r)
 	}))
 	defer srv.Close()
-	api, err := ivvy.New(ivvyfake.DemoKey, ivvyfake.DemoSecret, ivvy.WithEndpoint(srv.URL))
+	api, err := ivvy.New(ivvyfake.DemoKey, ivvyfake.DemoSecret, ivvy.WithBaseURL(srv.URL))
 	require.NoError(t, err)
 	ctx, cancel := context.WithTimeout(t.Context(), 50*time.Millisecond)
 	defer cancel()

@@ -43,7 +43,7 @@ func TestExceptionEchoingCredentialsIsScrubbed(t *testing.T) {
 				})
 			}))
 			t.Cleanup(srv.Close)
-			api, err := ivvy.New(key, secret, ivvy.WithEndpoint(srv.URL), ivvy.WithMaxAttempts(1))
+			api, err := ivvy.New(key, secret, ivvy.WithBaseURL(srv.URL), ivvy.WithMaxAttempts(1))
 			require.NoError(t, err)
 			_, err = api.Ping(t.Context())
 			require.Error(t, err)
@@ -68,7 +68,7 @@ func TestExceptionEchoingCredentialsIsScrubbed(t *testing.T) {
 // No formatting verb shows the secret the client keeps for scrubbing.
 func TestAPIFormattingHidesTheSecret(t *testing.T) {
 	const secret = "formatting-secret-9d2e"
-	api, err := ivvy.New("key", secret, ivvy.WithEndpoint("https://example.test"))
+	api, err := ivvy.New("key", secret, ivvy.WithBaseURL("https://example.test"))
 	require.NoError(t, err)
 	for _, verb := range []string{"%v", "%+v", "%#v", "%s", "%q", "%x", "%d"} {
 		assert.NotContains(t, fmt.Sprintf(verb, api), secret, verb)

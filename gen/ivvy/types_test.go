@@ -196,7 +196,7 @@ func FuzzResponseDecode(f *testing.F) {
 			return
 		}
 		resp := &http.Response{StatusCode: status, Header: http.Header{}}
-		err := checkResponse("op", resp, body)
+		err := checkResponse("op", resp, body, time.Now())
 		if err != nil {
 			msg := err.Error()
 			assert.True(t, strings.HasPrefix(msg, "ivvy: op: "), msg)

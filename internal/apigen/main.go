@@ -33,6 +33,7 @@ type config struct {
 func main() {
 	cfgPath := flag.String("config", "", "oapi-codegen configuration (package, output, options)")
 	apiOut := flag.String("api", "", "file to write the API layer to")
+	optionsOut := flag.String("options", "", "file to write the shared options to (optional)")
 	var binds multiFlag
 	flag.Var(&binds, "bind", "a path parameter the API fills itself, as name=expression (repeatable)")
 	flag.Parse()
@@ -43,6 +44,12 @@ func main() {
 	if err := run(*cfgPath, *apiOut, flag.Arg(0), binds); err != nil {
 		fmt.Fprintln(os.Stderr, "apigen:", err)
 		os.Exit(1)
+	}
+	if *optionsOut != "" {
+		if err := runOptions(*cfgPath, *optionsOut); err != nil {
+			fmt.Fprintln(os.Stderr, "apigen:", err)
+			os.Exit(1)
+		}
 	}
 }
 
@@ -111,6 +118,22 @@ func run(cfgPath, apiOut, specPath string, binds []string) error {
 		return fmt.Errorf("%s: generated code does not format: %w", apiOut, err)
 	}
 	return write(apiOut, formatted)
+}
+
+func runOptions(cfgPath, out string) error {
+	raw, err := os.ReadFile(cfgPath)
+	if err != nil {
+		return err
+	}
+	var cfg config
+	if err := yaml.Unmarshal(raw, &cfg); err != nil {
+		return fmt.Errorf("%s: %w", cfgPath, err)
+	}
+	src, err := renderOptions(cfg.PackageName)
+	if err != nil {
+		return err
+	}
+	return write(out, src)
 }
 
 // dropPackageComment removes oapi-codegen's package comment: each package

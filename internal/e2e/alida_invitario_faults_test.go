@@ -178,7 +178,7 @@ func TestInvitarioLogoutIsSentOnce(t *testing.T) {
 		if kind == "hang" {
 			kind = "drop" // see TestCancellationReturnsPromptly
 		}
-		api, err := invitario.New(invitarioDemo, invitario.WithEndpoint(e.url), invitario.WithTransport(newTransport(t)))
+		api, err := invitario.New(invitarioDemo, invitario.WithBaseURL(e.url), invitario.WithTransport(newTransport(t)))
 		require.NoError(t, err)
 		e.inj.SetPlan(nil)
 		_, err = api.Login(t.Context())

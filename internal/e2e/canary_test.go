@@ -221,16 +221,16 @@ func newClients(t *testing.T, w *canaryWorld, logger *slog.Logger, wrong bool) *
 		creds:     invitario.Credentials{EventID: invitariofake.DemoEventID, AppCode: invitario.Secret(appCode), Station: canaryStation},
 	}
 	var err error
-	cs.ivvy, err = ivvy.New(canaryIvvyKey, secret, ivvy.WithEndpoint(w.url), ivvy.WithTransport(newTransport(t)),
+	cs.ivvy, err = ivvy.New(canaryIvvyKey, secret, ivvy.WithBaseURL(w.url), ivvy.WithTransport(newTransport(t)),
 		ivvy.WithLogger(logger), ivvy.WithMaxAttempts(3), ivvy.WithBackoff(time.Millisecond, 2*time.Millisecond))
 	require.NoError(t, err)
-	cs.alidaBasic, err = alida.New(alidafake.DemoCommunity, cs.basicAuth, alida.WithEndpoint(w.url),
+	cs.alidaBasic, err = alida.New(alidafake.DemoCommunity, cs.basicAuth, alida.WithBaseURL(w.url),
 		alida.WithTransport(newTransport(t)), alida.WithLogger(logger))
 	require.NoError(t, err)
-	cs.alidaOAuth, err = alida.New(alidafake.DemoCommunity, cs.oauth, alida.WithEndpoint(w.url),
+	cs.alidaOAuth, err = alida.New(alidafake.DemoCommunity, cs.oauth, alida.WithBaseURL(w.url),
 		alida.WithTransport(newTransport(t)), alida.WithLogger(logger))
 	require.NoError(t, err)
-	cs.invitario, err = invitario.New(cs.creds, invitario.WithEndpoint(w.url), invitario.WithTransport(newTransport(t)),
+	cs.invitario, err = invitario.New(cs.creds, invitario.WithBaseURL(w.url), invitario.WithTransport(newTransport(t)),
 		invitario.WithLogger(logger))
 	require.NoError(t, err)
 	return cs

@@ -109,7 +109,7 @@ func newIvvy(t *testing.T, plan faults.Plan, opts ...ivvy.Option) *ivvyEnv {
 	inj := faults.New(fk, plan)
 	u := serve(t, inj)
 	api, err := ivvy.New(ivvyfake.DemoKey, ivvyfake.DemoSecret, append([]ivvy.Option{
-		ivvy.WithEndpoint(u),
+		ivvy.WithBaseURL(u),
 		ivvy.WithTransport(newTransport(t)),
 		ivvy.WithMaxAttempts(3),
 		ivvy.WithBackoff(time.Millisecond, 2*time.Millisecond),
@@ -139,7 +139,7 @@ func newAlida(t *testing.T, plan faults.Plan, auth alida.Auth, opts ...alida.Opt
 	inj := faults.New(fk, plan)
 	u := serve(t, inj)
 	api, err := alida.New(alidafake.DemoCommunity, auth, append([]alida.Option{
-		alida.WithEndpoint(u),
+		alida.WithBaseURL(u),
 		alida.WithTransport(newTransport(t)),
 	}, opts...)...)
 	if err != nil {
@@ -172,7 +172,7 @@ func newInvitario(t *testing.T, plan faults.Plan, opts ...invitario.Option) *inv
 	inj := faults.New(fk, plan)
 	u := serve(t, inj)
 	api, err := invitario.New(invitarioDemo, append([]invitario.Option{
-		invitario.WithEndpoint(u),
+		invitario.WithBaseURL(u),
 		invitario.WithTransport(newTransport(t)),
 	}, opts...)...)
 	if err != nil {

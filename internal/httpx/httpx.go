@@ -139,6 +139,9 @@ func New(cfg Config) *Doer {
 	}
 }
 
+// Now reads the Doer's clock (Config.Now).
+func (d *Doer) Now() time.Time { return d.cfg.Now() }
+
 // MaxResponseBytes is the body cap callers pass to ReadBody.
 func (d *Doer) MaxResponseBytes() int64 { return d.cfg.MaxResponseBytes }
 

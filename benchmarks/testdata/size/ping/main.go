@@ -11,7 +11,7 @@ import (
 )
 
 func main() {
-	api, err := ivvy.New(os.Getenv("IVVY_API_KEY"), os.Getenv("IVVY_API_SECRET"), ivvy.WithEndpoint(os.Getenv("IVVY_BASE_URL")))
+	api, err := ivvy.New(os.Getenv("IVVY_API_KEY"), os.Getenv("IVVY_API_SECRET"), ivvy.WithBaseURL(os.Getenv("IVVY_BASE_URL")))
 	if err != nil {
 		panic(err)
 	}
