@@ -145,7 +145,7 @@ func TestInvitarioGuestsUsage(t *testing.T) {
 		{env, []string{"--since", "yesterday"}, "--since"},
 		{env, []string{"--format", "xml"}, "--format"},
 		{env, []string{"stray"}, "unexpected argument"},
-		{env, []string{"--base-url", "ftp://example"}, "scheme://host"},
+		{env, []string{"--base-url", "ftp://example"}, "http(s)://host[:port]"},
 	} {
 		code, _, errOut := runCLI(t, c.env, append([]string{"invitario", "guests"}, c.args...)...)
 		assert.Equal(t, 2, code, "%v %v", c.args, errOut)
