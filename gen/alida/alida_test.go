@@ -149,7 +149,7 @@ func TestClientCredentialsTokenReusedAndRefreshed(t *testing.T) {
 
 	list := func() {
 		t.Helper()
-		_, err := api.QueuedAll(t.Context(), time.Time{}, nil)
+		_, err := api.CollectQueued(t.Context(), time.Time{}, nil)
 		require.NoError(t, err)
 	}
 	list()
@@ -178,7 +178,7 @@ func TestClientCredentialsConcurrentCallersShareOneToken(t *testing.T) {
 	errs := make(chan error, 8)
 	for range 8 {
 		wg.Go(func() {
-			_, err := api.QueuedAll(t.Context(), time.Time{}, nil)
+			_, err := api.CollectQueued(t.Context(), time.Time{}, nil)
 			errs <- err
 		})
 	}
@@ -199,13 +199,13 @@ func TestExpiredTokenIsDroppedAfter401(t *testing.T) {
 		alida.ClientCredentials(alidafake.DemoClientID, alidafake.DemoClientSecret, ""),
 		alida.WithBaseURL(srv.URL), alida.WithClock(func() time.Time { return frozen }))
 	require.NoError(t, err)
-	_, err = api.QueuedAll(t.Context(), time.Time{}, nil)
+	_, err = api.CollectQueued(t.Context(), time.Time{}, nil)
 	require.NoError(t, err)
 
 	clk.Advance(time.Hour)
-	_, err = api.QueuedAll(t.Context(), time.Time{}, nil)
+	_, err = api.CollectQueued(t.Context(), time.Time{}, nil)
 	require.ErrorIs(t, err, alida.ErrUnauthorized)
-	_, err = api.QueuedAll(t.Context(), time.Time{}, nil)
+	_, err = api.CollectQueued(t.Context(), time.Time{}, nil)
 	require.NoError(t, err, "the refused token is not reused")
 	assert.Equal(t, 2, fake.TokenRequests())
 }
@@ -227,7 +227,7 @@ func TestWrongCredentials(t *testing.T) {
 
 	api, err = alida.New(alidafake.DemoCommunity, alida.ClientCredentials(alidafake.DemoClientID, secret, ""), alida.WithBaseURL(srv.URL))
 	require.NoError(t, err)
-	_, err = api.QueuedAll(t.Context(), time.Time{}, nil)
+	_, err = api.CollectQueued(t.Context(), time.Time{}, nil)
 	require.ErrorIs(t, err, alida.ErrUnauthorized)
 	require.ErrorAs(t, err, &apiErr)
 	assert.Equal(t, "token", apiErr.Operation)
@@ -367,13 +367,13 @@ func TestQueuedIteratorFollowsNextLinks(t *testing.T) {
 func TestQueuedFieldsAndDate(t *testing.T) {
 	_, srv := startDemo(t)
 	api := basicClient(t, srv)
-	all, err := api.QueuedAll(t.Context(), time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC), &alida.QueuedOptions{Fields: "memberId"})
+	all, err := api.CollectQueued(t.Context(), time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC), &alida.QueuedOptions{Fields: "memberId"})
 	require.NoError(t, err)
 	require.Len(t, all, 4)
 	assert.NotEqual(t, alida.GUID{}, all[0].MemberID)
 	assert.Empty(t, all[0].Title)
 
-	later, err := api.QueuedAll(t.Context(), time.Now().Add(time.Hour), nil)
+	later, err := api.CollectQueued(t.Context(), time.Now().Add(time.Hour), nil)
 	require.NoError(t, err)
 	assert.Empty(t, later)
 
@@ -404,7 +404,7 @@ func TestQueuedRefusesNextLinkToAnotherHost(t *testing.T) {
 	})
 	api := basicClient(t, srv)
 
-	items, err := api.QueuedAll(t.Context(), time.Time{}, nil)
+	items, err := api.CollectQueued(t.Context(), time.Time{}, nil)
 	var linkErr *alida.LinkError
 	require.ErrorAs(t, err, &linkErr)
 	assert.Contains(t, linkErr.Reason, "another host")
@@ -415,7 +415,7 @@ func TestQueuedRefusesNextLinkToAnotherHost(t *testing.T) {
 func TestQueuedRefusesLoop(t *testing.T) {
 	srv := pageServer(t, func(self string) string { return self })
 	api := basicClient(t, srv)
-	items, err := api.QueuedAll(t.Context(), time.Time{}, nil)
+	items, err := api.CollectQueued(t.Context(), time.Time{}, nil)
 	var linkErr *alida.LinkError
 	require.ErrorAs(t, err, &linkErr)
 	assert.Len(t, items, 1)
@@ -504,7 +504,7 @@ func TestTokenURLDefaultsToAPIHost(t *testing.T) {
 	t.Cleanup(srv.Close)
 	api, err := alida.New("c", alida.ClientCredentials("id", "sec", ""), alida.WithBaseURL(srv.URL))
 	require.NoError(t, err)
-	_, err = api.QueuedAll(context.Background(), time.Time{}, nil)
+	_, err = api.CollectQueued(context.Background(), time.Time{}, nil)
 	require.ErrorIs(t, err, alida.ErrUnauthorized)
 	mu.Lock()
 	defer mu.Unlock()
@@ -546,7 +546,7 @@ func TestEditorsRunOnFollowedLinksAndBodyCap(t *testing.T) {
 		req.Header.Set("X-Trace", "on")
 		return nil
 	}))
-	items, err := api.QueuedAll(t.Context(), time.Time{}, nil)
+	items, err := api.CollectQueued(t.Context(), time.Time{}, nil)
 	require.NoError(t, err)
 	assert.Len(t, items, 4)
 	mu.Lock()
@@ -554,7 +554,7 @@ func TestEditorsRunOnFollowedLinksAndBodyCap(t *testing.T) {
 	mu.Unlock()
 
 	small := basicClient(t, spy, alida.WithMaxResponseBytes(100))
-	_, err = small.QueuedAll(t.Context(), time.Time{}, nil)
+	_, err = small.CollectQueued(t.Context(), time.Time{}, nil)
 	var tooLarge *httpx.TooLargeError
 	require.ErrorAs(t, err, &tooLarge)
 }
@@ -582,7 +582,7 @@ func TestQueuedRefusesARepeatedPage(t *testing.T) {
 	srv, calls := hostilePages(t, func(n int32, self string) string {
 		return fmt.Sprintf(`{"meta":{"offset":%d,"limit":1,"count":1000000},"items":[{"title":"same"}],"links":[{"rel":"next","href":"%s?offset=%d"}]}`, n-1, self, n)
 	})
-	items, err := basicClient(t, srv).QueuedAll(t.Context(), time.Time{}, nil)
+	items, err := basicClient(t, srv).CollectQueued(t.Context(), time.Time{}, nil)
 	require.ErrorIs(t, err, alida.ErrRepeatedPage)
 	assert.Contains(t, err.Error(), "page 2")
 	assert.Contains(t, err.Error(), "offset=1", "the error names the page")
@@ -598,7 +598,7 @@ func TestQueuedEndsOnAnEmptyPage(t *testing.T) {
 		}
 		return fmt.Sprintf(`{"meta":{"count":1000000},"items":[%s],"links":[{"rel":"next","href":"%s?offset=%d"}]}`, items, self, n)
 	})
-	items, err := basicClient(t, srv).QueuedAll(t.Context(), time.Time{}, nil)
+	items, err := basicClient(t, srv).CollectQueued(t.Context(), time.Time{}, nil)
 	require.NoError(t, err)
 	assert.Len(t, items, 2)
 	assert.Equal(t, int32(3), calls.Load(), "nothing asked after the empty page")
@@ -608,7 +608,7 @@ func TestQueuedRefusesALoopDisguisedByFragmentOrOrder(t *testing.T) {
 	srv, calls := hostilePages(t, func(n int32, self string) string {
 		return fmt.Sprintf(`{"items":[{"title":"t%d"}],"links":[{"rel":"next","href":"%s?b=2&a=1#%d"}]}`, n, self, n)
 	})
-	items, err := basicClient(t, srv).QueuedAll(t.Context(), time.Time{}, nil)
+	items, err := basicClient(t, srv).CollectQueued(t.Context(), time.Time{}, nil)
 	var linkErr *alida.LinkError
 	require.ErrorAs(t, err, &linkErr)
 	assert.Contains(t, linkErr.Reason, "already read")

@@ -97,7 +97,7 @@ func TestTokenWaitEndsWithCallerContext(t *testing.T) {
 
 	first := make(chan error, 1)
 	go func() {
-		_, err := api.QueuedAll(t.Context(), time.Time{}, nil)
+		_, err := api.CollectQueued(t.Context(), time.Time{}, nil)
 		first <- err
 	}()
 	guard(t, arrived, "the first token request")
@@ -107,7 +107,7 @@ func TestTokenWaitEndsWithCallerContext(t *testing.T) {
 	built := make(chan struct{})
 	second := make(chan error, 1)
 	go func() {
-		_, err := api.QueuedAll(context.WithValue(ctx, signalKey{}, built), time.Time{}, nil)
+		_, err := api.CollectQueued(context.WithValue(ctx, signalKey{}, built), time.Time{}, nil)
 		second <- err
 	}()
 	guard(t, built, "the second call")
@@ -131,14 +131,14 @@ func TestAbandonedTokenFetchDoesNotFailNextCall(t *testing.T) {
 	ctx, cancel := context.WithCancel(t.Context())
 	done := make(chan error, 1)
 	go func() {
-		_, err := api.QueuedAll(ctx, time.Time{}, nil)
+		_, err := api.CollectQueued(ctx, time.Time{}, nil)
 		done <- err
 	}()
 	guard(t, arrived, "the token request")
 	cancel()
 	require.ErrorIs(t, guard(t, done, "the cancelled call"), context.Canceled)
 
-	_, err := api.QueuedAll(t.Context(), time.Time{}, nil)
+	_, err := api.CollectQueued(t.Context(), time.Time{}, nil)
 	require.NoError(t, err)
 	assert.Equal(t, 1, fake.TokenRequests())
 }
@@ -166,7 +166,7 @@ func TestRefusedTokenCostsOneRequestPerCall(t *testing.T) {
 	srv, tokens, calls := countingServer(t)
 	api := oauthClient(t, srv, "wrong-client-secret", alida.WithMaxAttempts(5),
 		alida.WithSleeper(func(context.Context, time.Duration) error { return nil }))
-	_, err := api.QueuedAll(t.Context(), time.Time{}, nil)
+	_, err := api.CollectQueued(t.Context(), time.Time{}, nil)
 	require.ErrorIs(t, err, alida.ErrUnauthorized)
 	assert.Equal(t, int64(1), tokens.Load(), "token requests for one call")
 	assert.Equal(t, int64(0), calls.Load(), "API requests")
@@ -178,7 +178,7 @@ func TestRefusedTokenCostsOneRequestPerCall(t *testing.T) {
 
 	// The right secret still works with the one style the client uses.
 	api = oauthClient(t, srv, alidafake.DemoClientSecret)
-	_, err = api.QueuedAll(t.Context(), time.Time{}, nil)
+	_, err = api.CollectQueued(t.Context(), time.Time{}, nil)
 	require.NoError(t, err)
 	assert.Equal(t, int64(3), tokens.Load())
 }
@@ -197,7 +197,7 @@ func TestTokenEndpointOutageIsRetried(t *testing.T) {
 	t.Cleanup(srv.Close)
 	api := oauthClient(t, srv, alidafake.DemoClientSecret,
 		alida.WithSleeper(func(context.Context, time.Duration) error { return nil }))
-	_, err := api.QueuedAll(t.Context(), time.Time{}, nil)
+	_, err := api.CollectQueued(t.Context(), time.Time{}, nil)
 	require.NoError(t, err)
 	assert.Equal(t, int64(2), n.Load())
 }
@@ -222,7 +222,7 @@ func TestTokenErrorDescriptionIsScrubbed(t *testing.T) {
 	}))
 	t.Cleanup(srv.Close)
 	api := oauthClient(t, srv, secret)
-	_, err := api.QueuedAll(t.Context(), time.Time{}, nil)
+	_, err := api.CollectQueued(t.Context(), time.Time{}, nil)
 	require.ErrorIs(t, err, alida.ErrUnauthorized)
 	var apiErr *alida.APIError
 	require.ErrorAs(t, err, &apiErr)

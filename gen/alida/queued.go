@@ -167,8 +167,9 @@ func (a *API) follow(ctx context.Context, u *url.URL) (*http.Response, error) {
 	return a.doer.Do(req)
 }
 
-// QueuedAll collects Queued into a slice, stopping at the first error.
-func (a *API) QueuedAll(ctx context.Context, after time.Time, opts *QueuedOptions) ([]InvitationEvent, error) {
+// CollectQueued gathers what Queued yields into a slice; on an error it
+// returns what arrived before it, with the error.
+func (a *API) CollectQueued(ctx context.Context, after time.Time, opts *QueuedOptions) ([]InvitationEvent, error) {
 	var out []InvitationEvent
 	for ev, err := range a.Queued(ctx, after, opts) {
 		if err != nil {

@@ -487,7 +487,7 @@ func (a *API) AccountGetCostCenterList(ctx context.Context, req AccountGetCostCe
 // fetching pages of req's perPage (DefaultPerPage when unset) as the loop
 // advances. An error ends the iteration.
 func (a *API) AccountCostCenters(ctx context.Context, req AccountGetCostCenterListRequest) iter.Seq2[AccountCostCenter, error] {
-	return All(ctx, perPageOf(req.PerPage), func(ctx context.Context, start, perPage int) ([]AccountCostCenter, *CollectionMeta, error) {
+	return Paginate(ctx, perPageOf(req.PerPage), func(ctx context.Context, start, perPage int) ([]AccountCostCenter, *CollectionMeta, error) {
 		req.Start = &start
 		req.PerPage = &perPage
 		p, err := a.AccountGetCostCenterList(ctx, req)
@@ -526,7 +526,7 @@ func (a *API) GetEmailLogList(ctx context.Context, req GetEmailLogListRequest) (
 // fetching pages of req's perPage (DefaultPerPage when unset) as the loop
 // advances. An error ends the iteration.
 func (a *API) EmailLogs(ctx context.Context, req GetEmailLogListRequest) iter.Seq2[EmailLog, error] {
-	return All(ctx, perPageOf(req.PerPage), func(ctx context.Context, start, perPage int) ([]EmailLog, *CollectionMeta, error) {
+	return Paginate(ctx, perPageOf(req.PerPage), func(ctx context.Context, start, perPage int) ([]EmailLog, *CollectionMeta, error) {
 		req.Start = &start
 		req.PerPage = &perPage
 		p, err := a.GetEmailLogList(ctx, req)
@@ -563,7 +563,7 @@ func (a *API) GetIndustryList(ctx context.Context, req GetIndustryListRequest) (
 // fetching pages of req's perPage (DefaultPerPage when unset) as the loop
 // advances. An error ends the iteration.
 func (a *API) Industries(ctx context.Context, req GetIndustryListRequest) iter.Seq2[AccountIndustry, error] {
-	return All(ctx, perPageOf(req.PerPage), func(ctx context.Context, start, perPage int) ([]AccountIndustry, *CollectionMeta, error) {
+	return Paginate(ctx, perPageOf(req.PerPage), func(ctx context.Context, start, perPage int) ([]AccountIndustry, *CollectionMeta, error) {
 		req.Start = &start
 		req.PerPage = &perPage
 		p, err := a.GetIndustryList(ctx, req)
@@ -600,7 +600,7 @@ func (a *API) GetUserList(ctx context.Context, req GetUserListRequest) (*Account
 // fetching pages of req's perPage (DefaultPerPage when unset) as the loop
 // advances. An error ends the iteration.
 func (a *API) Users(ctx context.Context, req GetUserListRequest) iter.Seq2[AccountUser, error] {
-	return All(ctx, perPageOf(req.PerPage), func(ctx context.Context, start, perPage int) ([]AccountUser, *CollectionMeta, error) {
+	return Paginate(ctx, perPageOf(req.PerPage), func(ctx context.Context, start, perPage int) ([]AccountUser, *CollectionMeta, error) {
 		req.Start = &start
 		req.PerPage = &perPage
 		p, err := a.GetUserList(ctx, req)
@@ -1013,7 +1013,7 @@ func (a *API) GetCompanyList(ctx context.Context, req GetCompanyListRequest) (*C
 // fetching pages of req's perPage (DefaultPerPage when unset) as the loop
 // advances. An error ends the iteration.
 func (a *API) Companies(ctx context.Context, req GetCompanyListRequest) iter.Seq2[Company, error] {
-	return All(ctx, perPageOf(req.PerPage), func(ctx context.Context, start, perPage int) ([]Company, *CollectionMeta, error) {
+	return Paginate(ctx, perPageOf(req.PerPage), func(ctx context.Context, start, perPage int) ([]Company, *CollectionMeta, error) {
 		req.Start = &start
 		req.PerPage = &perPage
 		p, err := a.GetCompanyList(ctx, req)
@@ -1050,7 +1050,7 @@ func (a *API) GetCompanyNoteList(ctx context.Context, req GetCompanyNoteListRequ
 // fetching pages of req's perPage (DefaultPerPage when unset) as the loop
 // advances. An error ends the iteration.
 func (a *API) CompanyNotes(ctx context.Context, req GetCompanyNoteListRequest) iter.Seq2[CompanyNote, error] {
-	return All(ctx, perPageOf(req.PerPage), func(ctx context.Context, start, perPage int) ([]CompanyNote, *CollectionMeta, error) {
+	return Paginate(ctx, perPageOf(req.PerPage), func(ctx context.Context, start, perPage int) ([]CompanyNote, *CollectionMeta, error) {
 		req.Start = &start
 		req.PerPage = &perPage
 		p, err := a.GetCompanyNoteList(ctx, req)
@@ -1111,7 +1111,7 @@ func (a *API) GetContactList(ctx context.Context, req GetContactListRequest) (*C
 // fetching pages of req's perPage (DefaultPerPage when unset) as the loop
 // advances. An error ends the iteration.
 func (a *API) Contacts(ctx context.Context, req GetContactListRequest) iter.Seq2[Contact, error] {
-	return All(ctx, perPageOf(req.PerPage), func(ctx context.Context, start, perPage int) ([]Contact, *CollectionMeta, error) {
+	return Paginate(ctx, perPageOf(req.PerPage), func(ctx context.Context, start, perPage int) ([]Contact, *CollectionMeta, error) {
 		req.Start = &start
 		req.PerPage = &perPage
 		p, err := a.GetContactList(ctx, req)
@@ -1148,7 +1148,7 @@ func (a *API) GetContactNoteList(ctx context.Context, req GetContactNoteListRequ
 // fetching pages of req's perPage (DefaultPerPage when unset) as the loop
 // advances. An error ends the iteration.
 func (a *API) ContactNotes(ctx context.Context, req GetContactNoteListRequest) iter.Seq2[ContactNote, error] {
-	return All(ctx, perPageOf(req.PerPage), func(ctx context.Context, start, perPage int) ([]ContactNote, *CollectionMeta, error) {
+	return Paginate(ctx, perPageOf(req.PerPage), func(ctx context.Context, start, perPage int) ([]ContactNote, *CollectionMeta, error) {
 		req.Start = &start
 		req.PerPage = &perPage
 		p, err := a.GetContactNoteList(ctx, req)
@@ -1497,7 +1497,7 @@ func (a *API) GetActivityList(ctx context.Context, req GetActivityListRequest) (
 // fetching pages of req's perPage (DefaultPerPage when unset) as the loop
 // advances. An error ends the iteration.
 func (a *API) Activities(ctx context.Context, req GetActivityListRequest) iter.Seq2[Activity, error] {
-	return All(ctx, perPageOf(req.PerPage), func(ctx context.Context, start, perPage int) ([]Activity, *CollectionMeta, error) {
+	return Paginate(ctx, perPageOf(req.PerPage), func(ctx context.Context, start, perPage int) ([]Activity, *CollectionMeta, error) {
 		req.Start = &start
 		req.PerPage = &perPage
 		p, err := a.GetActivityList(ctx, req)
@@ -1534,7 +1534,7 @@ func (a *API) GetLeadChannelList(ctx context.Context, req GetLeadChannelListRequ
 // fetching pages of req's perPage (DefaultPerPage when unset) as the loop
 // advances. An error ends the iteration.
 func (a *API) LeadChannels(ctx context.Context, req GetLeadChannelListRequest) iter.Seq2[LeadChannel, error] {
-	return All(ctx, perPageOf(req.PerPage), func(ctx context.Context, start, perPage int) ([]LeadChannel, *CollectionMeta, error) {
+	return Paginate(ctx, perPageOf(req.PerPage), func(ctx context.Context, start, perPage int) ([]LeadChannel, *CollectionMeta, error) {
 		req.Start = &start
 		req.PerPage = &perPage
 		p, err := a.GetLeadChannelList(ctx, req)
@@ -1572,7 +1572,7 @@ func (a *API) GetLeadList(ctx context.Context, req GetLeadListRequest) (*LeadCol
 // fetching pages of req's perPage (DefaultPerPage when unset) as the loop
 // advances. An error ends the iteration.
 func (a *API) Leads(ctx context.Context, req GetLeadListRequest) iter.Seq2[Lead, error] {
-	return All(ctx, perPageOf(req.PerPage), func(ctx context.Context, start, perPage int) ([]Lead, *CollectionMeta, error) {
+	return Paginate(ctx, perPageOf(req.PerPage), func(ctx context.Context, start, perPage int) ([]Lead, *CollectionMeta, error) {
 		req.Start = &start
 		req.PerPage = &perPage
 		p, err := a.GetLeadList(ctx, req)
@@ -1609,7 +1609,7 @@ func (a *API) GetLeadNoteList(ctx context.Context, req GetLeadNoteListRequest) (
 // fetching pages of req's perPage (DefaultPerPage when unset) as the loop
 // advances. An error ends the iteration.
 func (a *API) LeadNotes(ctx context.Context, req GetLeadNoteListRequest) iter.Seq2[LeadNote, error] {
-	return All(ctx, perPageOf(req.PerPage), func(ctx context.Context, start, perPage int) ([]LeadNote, *CollectionMeta, error) {
+	return Paginate(ctx, perPageOf(req.PerPage), func(ctx context.Context, start, perPage int) ([]LeadNote, *CollectionMeta, error) {
 		req.Start = &start
 		req.PerPage = &perPage
 		p, err := a.GetLeadNoteList(ctx, req)
@@ -1646,7 +1646,7 @@ func (a *API) GetLeadQualityList(ctx context.Context, req GetLeadQualityListRequ
 // fetching pages of req's perPage (DefaultPerPage when unset) as the loop
 // advances. An error ends the iteration.
 func (a *API) LeadQualities(ctx context.Context, req GetLeadQualityListRequest) iter.Seq2[LeadQuality, error] {
-	return All(ctx, perPageOf(req.PerPage), func(ctx context.Context, start, perPage int) ([]LeadQuality, *CollectionMeta, error) {
+	return Paginate(ctx, perPageOf(req.PerPage), func(ctx context.Context, start, perPage int) ([]LeadQuality, *CollectionMeta, error) {
 		req.Start = &start
 		req.PerPage = &perPage
 		p, err := a.GetLeadQualityList(ctx, req)
@@ -1683,7 +1683,7 @@ func (a *API) GetLeadSourceList(ctx context.Context, req GetLeadSourceListReques
 // fetching pages of req's perPage (DefaultPerPage when unset) as the loop
 // advances. An error ends the iteration.
 func (a *API) LeadSources(ctx context.Context, req GetLeadSourceListRequest) iter.Seq2[LeadSource, error] {
-	return All(ctx, perPageOf(req.PerPage), func(ctx context.Context, start, perPage int) ([]LeadSource, *CollectionMeta, error) {
+	return Paginate(ctx, perPageOf(req.PerPage), func(ctx context.Context, start, perPage int) ([]LeadSource, *CollectionMeta, error) {
 		req.Start = &start
 		req.PerPage = &perPage
 		p, err := a.GetLeadSourceList(ctx, req)
@@ -1720,7 +1720,7 @@ func (a *API) GetLeadStageList(ctx context.Context, req GetLeadStageListRequest)
 // fetching pages of req's perPage (DefaultPerPage when unset) as the loop
 // advances. An error ends the iteration.
 func (a *API) LeadStages(ctx context.Context, req GetLeadStageListRequest) iter.Seq2[LeadStage, error] {
-	return All(ctx, perPageOf(req.PerPage), func(ctx context.Context, start, perPage int) ([]LeadStage, *CollectionMeta, error) {
+	return Paginate(ctx, perPageOf(req.PerPage), func(ctx context.Context, start, perPage int) ([]LeadStage, *CollectionMeta, error) {
 		req.Start = &start
 		req.PerPage = &perPage
 		p, err := a.GetLeadStageList(ctx, req)
@@ -1757,7 +1757,7 @@ func (a *API) GetLeadTypeList(ctx context.Context, req GetLeadTypeListRequest) (
 // fetching pages of req's perPage (DefaultPerPage when unset) as the loop
 // advances. An error ends the iteration.
 func (a *API) LeadTypes(ctx context.Context, req GetLeadTypeListRequest) iter.Seq2[LeadType, error] {
-	return All(ctx, perPageOf(req.PerPage), func(ctx context.Context, start, perPage int) ([]LeadType, *CollectionMeta, error) {
+	return Paginate(ctx, perPageOf(req.PerPage), func(ctx context.Context, start, perPage int) ([]LeadType, *CollectionMeta, error) {
 		req.Start = &start
 		req.PerPage = &perPage
 		p, err := a.GetLeadTypeList(ctx, req)
@@ -1796,7 +1796,7 @@ func (a *API) GetOpportunityList(ctx context.Context, req GetOpportunityListRequ
 // fetching pages of req's perPage (DefaultPerPage when unset) as the loop
 // advances. An error ends the iteration.
 func (a *API) Opportunities(ctx context.Context, req GetOpportunityListRequest) iter.Seq2[Opportunity, error] {
-	return All(ctx, perPageOf(req.PerPage), func(ctx context.Context, start, perPage int) ([]Opportunity, *CollectionMeta, error) {
+	return Paginate(ctx, perPageOf(req.PerPage), func(ctx context.Context, start, perPage int) ([]Opportunity, *CollectionMeta, error) {
 		req.Start = &start
 		req.PerPage = &perPage
 		p, err := a.GetOpportunityList(ctx, req)
@@ -1833,7 +1833,7 @@ func (a *API) GetOpportunityNoteList(ctx context.Context, req GetOpportunityNote
 // fetching pages of req's perPage (DefaultPerPage when unset) as the loop
 // advances. An error ends the iteration.
 func (a *API) OpportunityNotes(ctx context.Context, req GetOpportunityNoteListRequest) iter.Seq2[OpportunityNote, error] {
-	return All(ctx, perPageOf(req.PerPage), func(ctx context.Context, start, perPage int) ([]OpportunityNote, *CollectionMeta, error) {
+	return Paginate(ctx, perPageOf(req.PerPage), func(ctx context.Context, start, perPage int) ([]OpportunityNote, *CollectionMeta, error) {
 		req.Start = &start
 		req.PerPage = &perPage
 		p, err := a.GetOpportunityNoteList(ctx, req)
@@ -1870,7 +1870,7 @@ func (a *API) GetTaskList(ctx context.Context, req GetTaskListRequest) (*TaskCol
 // fetching pages of req's perPage (DefaultPerPage when unset) as the loop
 // advances. An error ends the iteration.
 func (a *API) Tasks(ctx context.Context, req GetTaskListRequest) iter.Seq2[Task, error] {
-	return All(ctx, perPageOf(req.PerPage), func(ctx context.Context, start, perPage int) ([]Task, *CollectionMeta, error) {
+	return Paginate(ctx, perPageOf(req.PerPage), func(ctx context.Context, start, perPage int) ([]Task, *CollectionMeta, error) {
 		req.Start = &start
 		req.PerPage = &perPage
 		p, err := a.GetTaskList(ctx, req)
@@ -1984,7 +1984,7 @@ func (a *API) GetAttendeeList(ctx context.Context, req GetAttendeeListRequest) (
 // fetching pages of req's perPage (DefaultPerPage when unset) as the loop
 // advances. An error ends the iteration.
 func (a *API) Attendees(ctx context.Context, req GetAttendeeListRequest) iter.Seq2[Attendee, error] {
-	return All(ctx, perPageOf(req.PerPage), func(ctx context.Context, start, perPage int) ([]Attendee, *CollectionMeta, error) {
+	return Paginate(ctx, perPageOf(req.PerPage), func(ctx context.Context, start, perPage int) ([]Attendee, *CollectionMeta, error) {
 		req.Start = &start
 		req.PerPage = &perPage
 		p, err := a.GetAttendeeList(ctx, req)
@@ -2044,7 +2044,7 @@ func (a *API) GetEventList(ctx context.Context, req GetEventListRequest) (*Event
 // fetching pages of req's perPage (DefaultPerPage when unset) as the loop
 // advances. An error ends the iteration.
 func (a *API) Events(ctx context.Context, req GetEventListRequest) iter.Seq2[Event, error] {
-	return All(ctx, perPageOf(req.PerPage), func(ctx context.Context, start, perPage int) ([]Event, *CollectionMeta, error) {
+	return Paginate(ctx, perPageOf(req.PerPage), func(ctx context.Context, start, perPage int) ([]Event, *CollectionMeta, error) {
 		req.Start = &start
 		req.PerPage = &perPage
 		p, err := a.GetEventList(ctx, req)
@@ -2081,7 +2081,7 @@ func (a *API) GetInvitedContactList(ctx context.Context, req GetInvitedContactLi
 // fetching pages of req's perPage (DefaultPerPage when unset) as the loop
 // advances. An error ends the iteration.
 func (a *API) InvitedContacts(ctx context.Context, req GetInvitedContactListRequest) iter.Seq2[InvitedContact, error] {
-	return All(ctx, perPageOf(req.PerPage), func(ctx context.Context, start, perPage int) ([]InvitedContact, *CollectionMeta, error) {
+	return Paginate(ctx, perPageOf(req.PerPage), func(ctx context.Context, start, perPage int) ([]InvitedContact, *CollectionMeta, error) {
 		req.Start = &start
 		req.PerPage = &perPage
 		p, err := a.GetInvitedContactList(ctx, req)
@@ -2142,7 +2142,7 @@ func (a *API) GetRegistrationList(ctx context.Context, req GetRegistrationListRe
 // fetching pages of req's perPage (DefaultPerPage when unset) as the loop
 // advances. An error ends the iteration.
 func (a *API) Registrations(ctx context.Context, req GetRegistrationListRequest) iter.Seq2[Registration, error] {
-	return All(ctx, perPageOf(req.PerPage), func(ctx context.Context, start, perPage int) ([]Registration, *CollectionMeta, error) {
+	return Paginate(ctx, perPageOf(req.PerPage), func(ctx context.Context, start, perPage int) ([]Registration, *CollectionMeta, error) {
 		req.Start = &start
 		req.PerPage = &perPage
 		p, err := a.GetRegistrationList(ctx, req)
@@ -2179,7 +2179,7 @@ func (a *API) GetSessionList(ctx context.Context, req GetSessionListRequest) (*E
 // fetching pages of req's perPage (DefaultPerPage when unset) as the loop
 // advances. An error ends the iteration.
 func (a *API) Sessions(ctx context.Context, req GetSessionListRequest) iter.Seq2[EventSession, error] {
-	return All(ctx, perPageOf(req.PerPage), func(ctx context.Context, start, perPage int) ([]EventSession, *CollectionMeta, error) {
+	return Paginate(ctx, perPageOf(req.PerPage), func(ctx context.Context, start, perPage int) ([]EventSession, *CollectionMeta, error) {
 		req.Start = &start
 		req.PerPage = &perPage
 		p, err := a.GetSessionList(ctx, req)
@@ -2217,7 +2217,7 @@ func (a *API) GetSpeakerList(ctx context.Context, req GetSpeakerListRequest) (*S
 // fetching pages of req's perPage (DefaultPerPage when unset) as the loop
 // advances. An error ends the iteration.
 func (a *API) Speakers(ctx context.Context, req GetSpeakerListRequest) iter.Seq2[Speaker, error] {
-	return All(ctx, perPageOf(req.PerPage), func(ctx context.Context, start, perPage int) ([]Speaker, *CollectionMeta, error) {
+	return Paginate(ctx, perPageOf(req.PerPage), func(ctx context.Context, start, perPage int) ([]Speaker, *CollectionMeta, error) {
 		req.Start = &start
 		req.PerPage = &perPage
 		p, err := a.GetSpeakerList(ctx, req)
@@ -2255,7 +2255,7 @@ func (a *API) GetSponsorshipList(ctx context.Context, req GetSponsorshipListRequ
 // fetching pages of req's perPage (DefaultPerPage when unset) as the loop
 // advances. An error ends the iteration.
 func (a *API) Sponsors(ctx context.Context, req GetSponsorshipListRequest) iter.Seq2[Sponsor, error] {
-	return All(ctx, perPageOf(req.PerPage), func(ctx context.Context, start, perPage int) ([]Sponsor, *CollectionMeta, error) {
+	return Paginate(ctx, perPageOf(req.PerPage), func(ctx context.Context, start, perPage int) ([]Sponsor, *CollectionMeta, error) {
 		req.Start = &start
 		req.PerPage = &perPage
 		p, err := a.GetSponsorshipList(ctx, req)
@@ -2355,7 +2355,7 @@ func (a *API) GetCreditNoteList(ctx context.Context, req GetCreditNoteListReques
 // fetching pages of req's perPage (DefaultPerPage when unset) as the loop
 // advances. An error ends the iteration.
 func (a *API) CreditNotes(ctx context.Context, req GetCreditNoteListRequest) iter.Seq2[CreditNote, error] {
-	return All(ctx, req.PerPage, func(ctx context.Context, start, perPage int) ([]CreditNote, *CollectionMeta, error) {
+	return Paginate(ctx, req.PerPage, func(ctx context.Context, start, perPage int) ([]CreditNote, *CollectionMeta, error) {
 		req.Start = start
 		req.PerPage = perPage
 		p, err := a.GetCreditNoteList(ctx, req)
@@ -2421,7 +2421,7 @@ func (a *API) GetInvoiceList(ctx context.Context, req GetInvoiceListRequest) (*I
 // fetching pages of req's perPage (DefaultPerPage when unset) as the loop
 // advances. An error ends the iteration.
 func (a *API) Invoices(ctx context.Context, req GetInvoiceListRequest) iter.Seq2[Invoice, error] {
-	return All(ctx, perPageOf(req.PerPage), func(ctx context.Context, start, perPage int) ([]Invoice, *CollectionMeta, error) {
+	return Paginate(ctx, perPageOf(req.PerPage), func(ctx context.Context, start, perPage int) ([]Invoice, *CollectionMeta, error) {
 		req.Start = &start
 		req.PerPage = &perPage
 		p, err := a.GetInvoiceList(ctx, req)
@@ -2515,7 +2515,7 @@ func (a *API) PartnerGetVenueList(ctx context.Context, req PartnerGetVenueListRe
 // fetching pages of req's perPage (DefaultPerPage when unset) as the loop
 // advances. An error ends the iteration.
 func (a *API) PartnerVenues(ctx context.Context, req PartnerGetVenueListRequest) iter.Seq2[PartnerVenue, error] {
-	return All(ctx, perPageOf(req.PerPage), func(ctx context.Context, start, perPage int) ([]PartnerVenue, *CollectionMeta, error) {
+	return Paginate(ctx, perPageOf(req.PerPage), func(ctx context.Context, start, perPage int) ([]PartnerVenue, *CollectionMeta, error) {
 		req.Start = &start
 		req.PerPage = &perPage
 		p, err := a.PartnerGetVenueList(ctx, req)
@@ -3294,7 +3294,7 @@ func (a *API) GetAvailableFunctionSpaces(ctx context.Context, req GetAvailableFu
 // fetching pages of req's perPage (DefaultPerPage when unset) as the loop
 // advances. An error ends the iteration.
 func (a *API) AvailableFunctionSpaces(ctx context.Context, req GetAvailableFunctionSpacesRequest) iter.Seq2[AvailableFunctionSpace, error] {
-	return All(ctx, perPageOf(req.PerPage), func(ctx context.Context, start, perPage int) ([]AvailableFunctionSpace, *CollectionMeta, error) {
+	return Paginate(ctx, perPageOf(req.PerPage), func(ctx context.Context, start, perPage int) ([]AvailableFunctionSpace, *CollectionMeta, error) {
 		req.Start = &start
 		req.PerPage = &perPage
 		p, err := a.GetAvailableFunctionSpaces(ctx, req)
@@ -3331,7 +3331,7 @@ func (a *API) GetBeveragePackageList(ctx context.Context, req GetBeveragePackage
 // fetching pages of req's perPage (DefaultPerPage when unset) as the loop
 // advances. An error ends the iteration.
 func (a *API) BeveragePackages(ctx context.Context, req GetBeveragePackageListRequest) iter.Seq2[BeveragePackage, error] {
-	return All(ctx, perPageOf(req.PerPage), func(ctx context.Context, start, perPage int) ([]BeveragePackage, *CollectionMeta, error) {
+	return Paginate(ctx, perPageOf(req.PerPage), func(ctx context.Context, start, perPage int) ([]BeveragePackage, *CollectionMeta, error) {
 		req.Start = &start
 		req.PerPage = &perPage
 		p, err := a.GetBeveragePackageList(ctx, req)
@@ -3441,7 +3441,7 @@ func (a *API) GetBookingAttendeeList(ctx context.Context, req GetBookingAttendee
 // fetching pages of req's perPage (DefaultPerPage when unset) as the loop
 // advances. An error ends the iteration.
 func (a *API) BookingAttendees(ctx context.Context, req GetBookingAttendeeListRequest) iter.Seq2[BookingAttendee, error] {
-	return All(ctx, perPageOf(req.PerPage), func(ctx context.Context, start, perPage int) ([]BookingAttendee, *CollectionMeta, error) {
+	return Paginate(ctx, perPageOf(req.PerPage), func(ctx context.Context, start, perPage int) ([]BookingAttendee, *CollectionMeta, error) {
 		req.Start = &start
 		req.PerPage = &perPage
 		p, err := a.GetBookingAttendeeList(ctx, req)
@@ -3479,7 +3479,7 @@ func (a *API) GetBookingBeoList(ctx context.Context, req GetBookingBeoListReques
 // fetching pages of req's perPage (DefaultPerPage when unset) as the loop
 // advances. An error ends the iteration.
 func (a *API) BookingBeos(ctx context.Context, req GetBookingBeoListRequest) iter.Seq2[BookingBeo, error] {
-	return All(ctx, perPageOf(req.PerPage), func(ctx context.Context, start, perPage int) ([]BookingBeo, *CollectionMeta, error) {
+	return Paginate(ctx, perPageOf(req.PerPage), func(ctx context.Context, start, perPage int) ([]BookingBeo, *CollectionMeta, error) {
 		req.Start = &start
 		req.PerPage = &perPage
 		p, err := a.GetBookingBeoList(ctx, req)
@@ -3517,7 +3517,7 @@ func (a *API) GetBookingBeoVersionList(ctx context.Context, req GetBookingBeoVer
 // fetching pages of req's perPage (DefaultPerPage when unset) as the loop
 // advances. An error ends the iteration.
 func (a *API) BookingBeoVersions(ctx context.Context, req GetBookingBeoVersionListRequest) iter.Seq2[BookingBeo, error] {
-	return All(ctx, perPageOf(req.PerPage), func(ctx context.Context, start, perPage int) ([]BookingBeo, *CollectionMeta, error) {
+	return Paginate(ctx, perPageOf(req.PerPage), func(ctx context.Context, start, perPage int) ([]BookingBeo, *CollectionMeta, error) {
 		req.Start = &start
 		req.PerPage = &perPage
 		p, err := a.GetBookingBeoVersionList(ctx, req)
@@ -3554,7 +3554,7 @@ func (a *API) GetBookingChangelogList(ctx context.Context, req GetBookingChangel
 // fetching pages of req's perPage (DefaultPerPage when unset) as the loop
 // advances. An error ends the iteration.
 func (a *API) BookingChangelogs(ctx context.Context, req GetBookingChangelogListRequest) iter.Seq2[BookingChangelog, error] {
-	return All(ctx, perPageOf(req.PerPage), func(ctx context.Context, start, perPage int) ([]BookingChangelog, *CollectionMeta, error) {
+	return Paginate(ctx, perPageOf(req.PerPage), func(ctx context.Context, start, perPage int) ([]BookingChangelog, *CollectionMeta, error) {
 		req.Start = &start
 		req.PerPage = &perPage
 		p, err := a.GetBookingChangelogList(ctx, req)
@@ -3593,7 +3593,7 @@ func (a *API) GetBookingCustomFieldList(ctx context.Context, req GetBookingCusto
 // fetching pages of req's perPage (DefaultPerPage when unset) as the loop
 // advances. An error ends the iteration.
 func (a *API) VenueBookingCustomFields(ctx context.Context, req GetBookingCustomFieldListRequest) iter.Seq2[VenueBookingCustomField, error] {
-	return All(ctx, perPageOf(req.PerPage), func(ctx context.Context, start, perPage int) ([]VenueBookingCustomField, *CollectionMeta, error) {
+	return Paginate(ctx, perPageOf(req.PerPage), func(ctx context.Context, start, perPage int) ([]VenueBookingCustomField, *CollectionMeta, error) {
 		req.Start = &start
 		req.PerPage = &perPage
 		p, err := a.GetBookingCustomFieldList(ctx, req)
@@ -3631,7 +3631,7 @@ func (a *API) GetBookingDocumentList(ctx context.Context, req GetBookingDocument
 // fetching pages of req's perPage (DefaultPerPage when unset) as the loop
 // advances. An error ends the iteration.
 func (a *API) BookingDocuments(ctx context.Context, req GetBookingDocumentListRequest) iter.Seq2[BookingDocument, error] {
-	return All(ctx, perPageOf(req.PerPage), func(ctx context.Context, start, perPage int) ([]BookingDocument, *CollectionMeta, error) {
+	return Paginate(ctx, perPageOf(req.PerPage), func(ctx context.Context, start, perPage int) ([]BookingDocument, *CollectionMeta, error) {
 		req.Start = &start
 		req.PerPage = &perPage
 		p, err := a.GetBookingDocumentList(ctx, req)
@@ -3669,7 +3669,7 @@ func (a *API) GetBookingDocumentVersionList(ctx context.Context, req GetBookingD
 // fetching pages of req's perPage (DefaultPerPage when unset) as the loop
 // advances. An error ends the iteration.
 func (a *API) BookingDocumentVersions(ctx context.Context, req GetBookingDocumentVersionListRequest) iter.Seq2[BookingDocument, error] {
-	return All(ctx, perPageOf(req.PerPage), func(ctx context.Context, start, perPage int) ([]BookingDocument, *CollectionMeta, error) {
+	return Paginate(ctx, perPageOf(req.PerPage), func(ctx context.Context, start, perPage int) ([]BookingDocument, *CollectionMeta, error) {
 		req.Start = &start
 		req.PerPage = &perPage
 		p, err := a.GetBookingDocumentVersionList(ctx, req)
@@ -3708,7 +3708,7 @@ func (a *API) GetBookingList(ctx context.Context, req GetBookingListRequest) (*B
 // fetching pages of req's perPage (DefaultPerPage when unset) as the loop
 // advances. An error ends the iteration.
 func (a *API) Bookings(ctx context.Context, req GetBookingListRequest) iter.Seq2[Booking, error] {
-	return All(ctx, perPageOf(req.PerPage), func(ctx context.Context, start, perPage int) ([]Booking, *CollectionMeta, error) {
+	return Paginate(ctx, perPageOf(req.PerPage), func(ctx context.Context, start, perPage int) ([]Booking, *CollectionMeta, error) {
 		req.Start = &start
 		req.PerPage = &perPage
 		p, err := a.GetBookingList(ctx, req)
@@ -3747,7 +3747,7 @@ func (a *API) GetBookingListForAccount(ctx context.Context, req GetBookingListFo
 // fetching pages of req's perPage (DefaultPerPage when unset) as the loop
 // advances. An error ends the iteration.
 func (a *API) AccountBookings(ctx context.Context, req GetBookingListForAccountRequest) iter.Seq2[Booking, error] {
-	return All(ctx, req.PerPage, func(ctx context.Context, start, perPage int) ([]Booking, *CollectionMeta, error) {
+	return Paginate(ctx, req.PerPage, func(ctx context.Context, start, perPage int) ([]Booking, *CollectionMeta, error) {
 		req.Start = &start
 		req.PerPage = perPage
 		p, err := a.GetBookingListForAccount(ctx, req)
@@ -3785,7 +3785,7 @@ func (a *API) GetBookingNoteList(ctx context.Context, req GetBookingNoteListRequ
 // fetching pages of req's perPage (DefaultPerPage when unset) as the loop
 // advances. An error ends the iteration.
 func (a *API) BookingNotes(ctx context.Context, req GetBookingNoteListRequest) iter.Seq2[BookingNote, error] {
-	return All(ctx, perPageOf(req.PerPage), func(ctx context.Context, start, perPage int) ([]BookingNote, *CollectionMeta, error) {
+	return Paginate(ctx, perPageOf(req.PerPage), func(ctx context.Context, start, perPage int) ([]BookingNote, *CollectionMeta, error) {
 		req.Start = &start
 		req.PerPage = &perPage
 		p, err := a.GetBookingNoteList(ctx, req)
@@ -3823,7 +3823,7 @@ func (a *API) GetBookingReleaseSchedule(ctx context.Context, req GetBookingRelea
 // fetching pages of req's perPage (DefaultPerPage when unset) as the loop
 // advances. An error ends the iteration.
 func (a *API) VenueBookingReleaseTerms(ctx context.Context, req GetBookingReleaseScheduleRequest) iter.Seq2[VenueBookingReleaseTerm, error] {
-	return All(ctx, req.PerPage, func(ctx context.Context, start, perPage int) ([]VenueBookingReleaseTerm, *CollectionMeta, error) {
+	return Paginate(ctx, req.PerPage, func(ctx context.Context, start, perPage int) ([]VenueBookingReleaseTerm, *CollectionMeta, error) {
 		req.Start = &start
 		req.PerPage = perPage
 		p, err := a.GetBookingReleaseSchedule(ctx, req)
@@ -3863,7 +3863,7 @@ func (a *API) GetBookingRoomReservationList(ctx context.Context, req GetBookingR
 // fetching pages of req's perPage (DefaultPerPage when unset) as the loop
 // advances. An error ends the iteration.
 func (a *API) VenueRoomReservations(ctx context.Context, req GetBookingRoomReservationListRequest) iter.Seq2[VenueRoomReservation, error] {
-	return All(ctx, perPageOf(req.PerPage), func(ctx context.Context, start, perPage int) ([]VenueRoomReservation, *CollectionMeta, error) {
+	return Paginate(ctx, perPageOf(req.PerPage), func(ctx context.Context, start, perPage int) ([]VenueRoomReservation, *CollectionMeta, error) {
 		req.Start = &start
 		req.PerPage = &perPage
 		p, err := a.GetBookingRoomReservationList(ctx, req)
@@ -3902,7 +3902,7 @@ func (a *API) GetBookingSessionList(ctx context.Context, req GetBookingSessionLi
 // fetching pages of req's perPage (DefaultPerPage when unset) as the loop
 // advances. An error ends the iteration.
 func (a *API) BookingSessions(ctx context.Context, req GetBookingSessionListRequest) iter.Seq2[BookingSession, error] {
-	return All(ctx, perPageOf(req.PerPage), func(ctx context.Context, start, perPage int) ([]BookingSession, *CollectionMeta, error) {
+	return Paginate(ctx, perPageOf(req.PerPage), func(ctx context.Context, start, perPage int) ([]BookingSession, *CollectionMeta, error) {
 		req.Start = &start
 		req.PerPage = &perPage
 		p, err := a.GetBookingSessionList(ctx, req)
@@ -3940,7 +3940,7 @@ func (a *API) GetBookingSessionMenuList(ctx context.Context, req GetBookingSessi
 // fetching pages of req's perPage (DefaultPerPage when unset) as the loop
 // advances. An error ends the iteration.
 func (a *API) BookingSessionMenus(ctx context.Context, req GetBookingSessionMenuListRequest) iter.Seq2[BookingSessionMenu, error] {
-	return All(ctx, perPageOf(req.PerPage), func(ctx context.Context, start, perPage int) ([]BookingSessionMenu, *CollectionMeta, error) {
+	return Paginate(ctx, perPageOf(req.PerPage), func(ctx context.Context, start, perPage int) ([]BookingSessionMenu, *CollectionMeta, error) {
 		req.Start = &start
 		req.PerPage = &perPage
 		p, err := a.GetBookingSessionMenuList(ctx, req)
@@ -3977,7 +3977,7 @@ func (a *API) GetBookingTaxList(ctx context.Context, req GetBookingTaxListReques
 // fetching pages of req's perPage (DefaultPerPage when unset) as the loop
 // advances. An error ends the iteration.
 func (a *API) BookingTaxes(ctx context.Context, req GetBookingTaxListRequest) iter.Seq2[BookingTax, error] {
-	return All(ctx, perPageOf(req.PerPage), func(ctx context.Context, start, perPage int) ([]BookingTax, *CollectionMeta, error) {
+	return Paginate(ctx, perPageOf(req.PerPage), func(ctx context.Context, start, perPage int) ([]BookingTax, *CollectionMeta, error) {
 		req.Start = &start
 		req.PerPage = &perPage
 		p, err := a.GetBookingTaxList(ctx, req)
@@ -4016,7 +4016,7 @@ func (a *API) VenueGetCostCenterList(ctx context.Context, req VenueGetCostCenter
 // fetching pages of req's perPage (DefaultPerPage when unset) as the loop
 // advances. An error ends the iteration.
 func (a *API) VenueCostCenters(ctx context.Context, req VenueGetCostCenterListRequest) iter.Seq2[VenueCostCenter, error] {
-	return All(ctx, perPageOf(req.PerPage), func(ctx context.Context, start, perPage int) ([]VenueCostCenter, *CollectionMeta, error) {
+	return Paginate(ctx, perPageOf(req.PerPage), func(ctx context.Context, start, perPage int) ([]VenueCostCenter, *CollectionMeta, error) {
 		req.Start = &start
 		req.PerPage = &perPage
 		p, err := a.VenueGetCostCenterList(ctx, req)
@@ -4054,7 +4054,7 @@ func (a *API) GetEventTypeList(ctx context.Context, req GetEventTypeListRequest)
 // fetching pages of req's perPage (DefaultPerPage when unset) as the loop
 // advances. An error ends the iteration.
 func (a *API) VenueEventTypes(ctx context.Context, req GetEventTypeListRequest) iter.Seq2[VenueEventType, error] {
-	return All(ctx, perPageOf(req.PerPage), func(ctx context.Context, start, perPage int) ([]VenueEventType, *CollectionMeta, error) {
+	return Paginate(ctx, perPageOf(req.PerPage), func(ctx context.Context, start, perPage int) ([]VenueEventType, *CollectionMeta, error) {
 		req.Start = &start
 		req.PerPage = &perPage
 		p, err := a.GetEventTypeList(ctx, req)
@@ -4116,7 +4116,7 @@ func (a *API) GetFunctionSpaceCategoryList(ctx context.Context, req GetFunctionS
 // fetching pages of req's perPage (DefaultPerPage when unset) as the loop
 // advances. An error ends the iteration.
 func (a *API) FunctionSpaceCategories(ctx context.Context, req GetFunctionSpaceCategoryListRequest) iter.Seq2[FunctionSpaceCategory, error] {
-	return All(ctx, perPageOf(req.PerPage), func(ctx context.Context, start, perPage int) ([]FunctionSpaceCategory, *CollectionMeta, error) {
+	return Paginate(ctx, perPageOf(req.PerPage), func(ctx context.Context, start, perPage int) ([]FunctionSpaceCategory, *CollectionMeta, error) {
 		req.Start = &start
 		req.PerPage = &perPage
 		p, err := a.GetFunctionSpaceCategoryList(ctx, req)
@@ -4154,7 +4154,7 @@ func (a *API) GetFunctionSpaceList(ctx context.Context, req GetFunctionSpaceList
 // fetching pages of req's perPage (DefaultPerPage when unset) as the loop
 // advances. An error ends the iteration.
 func (a *API) FunctionSpaces(ctx context.Context, req GetFunctionSpaceListRequest) iter.Seq2[FunctionSpace, error] {
-	return All(ctx, perPageOf(req.PerPage), func(ctx context.Context, start, perPage int) ([]FunctionSpace, *CollectionMeta, error) {
+	return Paginate(ctx, perPageOf(req.PerPage), func(ctx context.Context, start, perPage int) ([]FunctionSpace, *CollectionMeta, error) {
 		req.Start = &start
 		req.PerPage = &perPage
 		p, err := a.GetFunctionSpaceList(ctx, req)
@@ -4191,7 +4191,7 @@ func (a *API) GetMenuList(ctx context.Context, req GetMenuListRequest) (*VenueMe
 // fetching pages of req's perPage (DefaultPerPage when unset) as the loop
 // advances. An error ends the iteration.
 func (a *API) VenueMenus(ctx context.Context, req GetMenuListRequest) iter.Seq2[VenueMenu, error] {
-	return All(ctx, perPageOf(req.PerPage), func(ctx context.Context, start, perPage int) ([]VenueMenu, *CollectionMeta, error) {
+	return Paginate(ctx, perPageOf(req.PerPage), func(ctx context.Context, start, perPage int) ([]VenueMenu, *CollectionMeta, error) {
 		req.Start = &start
 		req.PerPage = &perPage
 		p, err := a.GetMenuList(ctx, req)
@@ -4231,7 +4231,7 @@ func (a *API) GetRatePlanBookingRules(ctx context.Context, req GetRatePlanBookin
 // fetching pages of req's perPage (DefaultPerPage when unset) as the loop
 // advances. An error ends the iteration.
 func (a *API) RatePlanBookingRules(ctx context.Context, req GetRatePlanBookingRulesRequest) iter.Seq2[RatePlanBookingRule, error] {
-	return All(ctx, perPageOf(req.PerPage), func(ctx context.Context, start, perPage int) ([]RatePlanBookingRule, *CollectionMeta, error) {
+	return Paginate(ctx, perPageOf(req.PerPage), func(ctx context.Context, start, perPage int) ([]RatePlanBookingRule, *CollectionMeta, error) {
 		req.Start = &start
 		req.PerPage = &perPage
 		p, err := a.GetRatePlanBookingRules(ctx, req)
@@ -4269,7 +4269,7 @@ func (a *API) GetRatePlanRateList(ctx context.Context, req GetRatePlanRateListRe
 // fetching pages of req's perPage (DefaultPerPage when unset) as the loop
 // advances. An error ends the iteration.
 func (a *API) RatePlanRates(ctx context.Context, req GetRatePlanRateListRequest) iter.Seq2[RatePlanRate, error] {
-	return All(ctx, perPageOf(req.PerPage), func(ctx context.Context, start, perPage int) ([]RatePlanRate, *CollectionMeta, error) {
+	return Paginate(ctx, perPageOf(req.PerPage), func(ctx context.Context, start, perPage int) ([]RatePlanRate, *CollectionMeta, error) {
 		req.Start = &start
 		req.PerPage = &perPage
 		p, err := a.GetRatePlanRateList(ctx, req)
@@ -4310,7 +4310,7 @@ func (a *API) GetResourceAvailability(ctx context.Context, req GetResourceAvaila
 // fetching pages of req's perPage (DefaultPerPage when unset) as the loop
 // advances. An error ends the iteration.
 func (a *API) ResourceAvailabilities(ctx context.Context, req GetResourceAvailabilityRequest) iter.Seq2[ResourceAvailability, error] {
-	return All(ctx, perPageOf(req.PerPage), func(ctx context.Context, start, perPage int) ([]ResourceAvailability, *CollectionMeta, error) {
+	return Paginate(ctx, perPageOf(req.PerPage), func(ctx context.Context, start, perPage int) ([]ResourceAvailability, *CollectionMeta, error) {
 		req.Start = &start
 		req.PerPage = &perPage
 		p, err := a.GetResourceAvailability(ctx, req)
@@ -4348,7 +4348,7 @@ func (a *API) GetResourceList(ctx context.Context, req GetResourceListRequest) (
 // fetching pages of req's perPage (DefaultPerPage when unset) as the loop
 // advances. An error ends the iteration.
 func (a *API) VenueResources(ctx context.Context, req GetResourceListRequest) iter.Seq2[VenueResource, error] {
-	return All(ctx, perPageOf(req.PerPage), func(ctx context.Context, start, perPage int) ([]VenueResource, *CollectionMeta, error) {
+	return Paginate(ctx, perPageOf(req.PerPage), func(ctx context.Context, start, perPage int) ([]VenueResource, *CollectionMeta, error) {
 		req.Start = &start
 		req.PerPage = &perPage
 		p, err := a.GetResourceList(ctx, req)
@@ -4386,7 +4386,7 @@ func (a *API) GetRevenueTemplateList(ctx context.Context, req GetRevenueTemplate
 // fetching pages of req's perPage (DefaultPerPage when unset) as the loop
 // advances. An error ends the iteration.
 func (a *API) RevenueTemplates(ctx context.Context, req GetRevenueTemplateListRequest) iter.Seq2[RevenueTemplate, error] {
-	return All(ctx, perPageOf(req.PerPage), func(ctx context.Context, start, perPage int) ([]RevenueTemplate, *CollectionMeta, error) {
+	return Paginate(ctx, perPageOf(req.PerPage), func(ctx context.Context, start, perPage int) ([]RevenueTemplate, *CollectionMeta, error) {
 		req.Start = &start
 		req.PerPage = &perPage
 		p, err := a.GetRevenueTemplateList(ctx, req)
@@ -4426,7 +4426,7 @@ func (a *API) GetRoomInventory(ctx context.Context, req GetRoomInventoryRequest)
 // fetching pages of req's perPage (DefaultPerPage when unset) as the loop
 // advances. An error ends the iteration.
 func (a *API) RoomInventories(ctx context.Context, req GetRoomInventoryRequest) iter.Seq2[RoomInventory, error] {
-	return All(ctx, perPageOf(req.PerPage), func(ctx context.Context, start, perPage int) ([]RoomInventory, *CollectionMeta, error) {
+	return Paginate(ctx, perPageOf(req.PerPage), func(ctx context.Context, start, perPage int) ([]RoomInventory, *CollectionMeta, error) {
 		req.Start = &start
 		req.PerPage = &perPage
 		p, err := a.GetRoomInventory(ctx, req)
@@ -4491,7 +4491,7 @@ func (a *API) GetRoomRates(ctx context.Context, req GetRoomRatesRequest) (*RoomD
 // fetching pages of req's perPage (DefaultPerPage when unset) as the loop
 // advances. An error ends the iteration.
 func (a *API) RoomDayRates(ctx context.Context, req GetRoomRatesRequest) iter.Seq2[RoomDayRate, error] {
-	return All(ctx, perPageOf(req.PerPage), func(ctx context.Context, start, perPage int) ([]RoomDayRate, *CollectionMeta, error) {
+	return Paginate(ctx, perPageOf(req.PerPage), func(ctx context.Context, start, perPage int) ([]RoomDayRate, *CollectionMeta, error) {
 		req.Start = &start
 		req.PerPage = &perPage
 		p, err := a.GetRoomRates(ctx, req)
@@ -4528,7 +4528,7 @@ func (a *API) GetSessionTypeList(ctx context.Context, req GetSessionTypeListRequ
 // fetching pages of req's perPage (DefaultPerPage when unset) as the loop
 // advances. An error ends the iteration.
 func (a *API) VenueSessionTypes(ctx context.Context, req GetSessionTypeListRequest) iter.Seq2[VenueSessionType, error] {
-	return All(ctx, perPageOf(req.PerPage), func(ctx context.Context, start, perPage int) ([]VenueSessionType, *CollectionMeta, error) {
+	return Paginate(ctx, perPageOf(req.PerPage), func(ctx context.Context, start, perPage int) ([]VenueSessionType, *CollectionMeta, error) {
 		req.Start = &start
 		req.PerPage = &perPage
 		p, err := a.GetSessionTypeList(ctx, req)
@@ -4566,7 +4566,7 @@ func (a *API) GetSpaceBlockoutList(ctx context.Context, req GetSpaceBlockoutList
 // fetching pages of req's perPage (DefaultPerPage when unset) as the loop
 // advances. An error ends the iteration.
 func (a *API) SpaceBlockouts(ctx context.Context, req GetSpaceBlockoutListRequest) iter.Seq2[SpaceBlockout, error] {
-	return All(ctx, perPageOf(req.PerPage), func(ctx context.Context, start, perPage int) ([]SpaceBlockout, *CollectionMeta, error) {
+	return Paginate(ctx, perPageOf(req.PerPage), func(ctx context.Context, start, perPage int) ([]SpaceBlockout, *CollectionMeta, error) {
 		req.Start = &start
 		req.PerPage = &perPage
 		p, err := a.GetSpaceBlockoutList(ctx, req)
@@ -4603,7 +4603,7 @@ func (a *API) GetSpaceHirePlanList(ctx context.Context, req GetSpaceHirePlanList
 // fetching pages of req's perPage (DefaultPerPage when unset) as the loop
 // advances. An error ends the iteration.
 func (a *API) SpaceHirePlans(ctx context.Context, req GetSpaceHirePlanListRequest) iter.Seq2[SpaceHirePlan, error] {
-	return All(ctx, perPageOf(req.PerPage), func(ctx context.Context, start, perPage int) ([]SpaceHirePlan, *CollectionMeta, error) {
+	return Paginate(ctx, perPageOf(req.PerPage), func(ctx context.Context, start, perPage int) ([]SpaceHirePlan, *CollectionMeta, error) {
 		req.Start = &start
 		req.PerPage = &perPage
 		p, err := a.GetSpaceHirePlanList(ctx, req)
@@ -4665,7 +4665,7 @@ func (a *API) GetSpaceHirePlanRateList(ctx context.Context, req GetSpaceHirePlan
 // fetching pages of req's perPage (DefaultPerPage when unset) as the loop
 // advances. An error ends the iteration.
 func (a *API) SpaceHirePlanRates(ctx context.Context, req GetSpaceHirePlanRateListRequest) iter.Seq2[SpaceHirePlanRate, error] {
-	return All(ctx, perPageOf(req.PerPage), func(ctx context.Context, start, perPage int) ([]SpaceHirePlanRate, *CollectionMeta, error) {
+	return Paginate(ctx, perPageOf(req.PerPage), func(ctx context.Context, start, perPage int) ([]SpaceHirePlanRate, *CollectionMeta, error) {
 		req.Start = &start
 		req.PerPage = &perPage
 		p, err := a.GetSpaceHirePlanRateList(ctx, req)
@@ -4703,7 +4703,7 @@ func (a *API) GetTaxList(ctx context.Context, req GetTaxListRequest) (*VenueTaxC
 // fetching pages of req's perPage (DefaultPerPage when unset) as the loop
 // advances. An error ends the iteration.
 func (a *API) VenueTaxes(ctx context.Context, req GetTaxListRequest) iter.Seq2[VenueTax, error] {
-	return All(ctx, perPageOf(req.PerPage), func(ctx context.Context, start, perPage int) ([]VenueTax, *CollectionMeta, error) {
+	return Paginate(ctx, perPageOf(req.PerPage), func(ctx context.Context, start, perPage int) ([]VenueTax, *CollectionMeta, error) {
 		req.Start = &start
 		req.PerPage = &perPage
 		p, err := a.GetTaxList(ctx, req)
@@ -4764,7 +4764,7 @@ func (a *API) VenueGetVenueList(ctx context.Context, req VenueGetVenueListReques
 // fetching pages of req's perPage (DefaultPerPage when unset) as the loop
 // advances. An error ends the iteration.
 func (a *API) Venues(ctx context.Context, req VenueGetVenueListRequest) iter.Seq2[VenueSummary, error] {
-	return All(ctx, perPageOf(req.PerPage), func(ctx context.Context, start, perPage int) ([]VenueSummary, *CollectionMeta, error) {
+	return Paginate(ctx, perPageOf(req.PerPage), func(ctx context.Context, start, perPage int) ([]VenueSummary, *CollectionMeta, error) {
 		req.Start = &start
 		req.PerPage = &perPage
 		p, err := a.VenueGetVenueList(ctx, req)
@@ -4826,7 +4826,7 @@ func (a *API) GetVenuePackageList(ctx context.Context, req GetVenuePackageListRe
 // fetching pages of req's perPage (DefaultPerPage when unset) as the loop
 // advances. An error ends the iteration.
 func (a *API) VenuePackages(ctx context.Context, req GetVenuePackageListRequest) iter.Seq2[VenuePackage, error] {
-	return All(ctx, perPageOf(req.PerPage), func(ctx context.Context, start, perPage int) ([]VenuePackage, *CollectionMeta, error) {
+	return Paginate(ctx, perPageOf(req.PerPage), func(ctx context.Context, start, perPage int) ([]VenuePackage, *CollectionMeta, error) {
 		req.Start = &start
 		req.PerPage = &perPage
 		p, err := a.GetVenuePackageList(ctx, req)
@@ -4863,7 +4863,7 @@ func (a *API) GetVenueRatePlanList(ctx context.Context, req GetVenueRatePlanList
 // fetching pages of req's perPage (DefaultPerPage when unset) as the loop
 // advances. An error ends the iteration.
 func (a *API) VenueRatePlans(ctx context.Context, req GetVenueRatePlanListRequest) iter.Seq2[VenueRatePlan, error] {
-	return All(ctx, perPageOf(req.PerPage), func(ctx context.Context, start, perPage int) ([]VenueRatePlan, *CollectionMeta, error) {
+	return Paginate(ctx, perPageOf(req.PerPage), func(ctx context.Context, start, perPage int) ([]VenueRatePlan, *CollectionMeta, error) {
 		req.Start = &start
 		req.PerPage = &perPage
 		p, err := a.GetVenueRatePlanList(ctx, req)
@@ -4901,7 +4901,7 @@ func (a *API) GetVenueRoomList(ctx context.Context, req GetVenueRoomListRequest)
 // fetching pages of req's perPage (DefaultPerPage when unset) as the loop
 // advances. An error ends the iteration.
 func (a *API) VenueRooms(ctx context.Context, req GetVenueRoomListRequest) iter.Seq2[VenueRoom, error] {
-	return All(ctx, perPageOf(req.PerPage), func(ctx context.Context, start, perPage int) ([]VenueRoom, *CollectionMeta, error) {
+	return Paginate(ctx, perPageOf(req.PerPage), func(ctx context.Context, start, perPage int) ([]VenueRoom, *CollectionMeta, error) {
 		req.Start = &start
 		req.PerPage = &perPage
 		p, err := a.GetVenueRoomList(ctx, req)
@@ -4939,7 +4939,7 @@ func (a *API) GetVenueRoomOptionList(ctx context.Context, req GetVenueRoomOption
 // fetching pages of req's perPage (DefaultPerPage when unset) as the loop
 // advances. An error ends the iteration.
 func (a *API) VenueRoomOptions(ctx context.Context, req GetVenueRoomOptionListRequest) iter.Seq2[VenueRoomOption, error] {
-	return All(ctx, perPageOf(req.PerPage), func(ctx context.Context, start, perPage int) ([]VenueRoomOption, *CollectionMeta, error) {
+	return Paginate(ctx, perPageOf(req.PerPage), func(ctx context.Context, start, perPage int) ([]VenueRoomOption, *CollectionMeta, error) {
 		req.Start = &start
 		req.PerPage = &perPage
 		p, err := a.GetVenueRoomOptionList(ctx, req)

@@ -22,14 +22,14 @@ const DefaultPerPage = 100
 // record offset start, asking for perPage records.
 type PageFunc[T any] func(ctx context.Context, start, perPage int) ([]T, *CollectionMeta, error)
 
-// All iterates over a whole collection, fetching pages of perPage records
+// Paginate iterates over a whole collection, fetching pages of perPage records
 // (DefaultPerPage when perPage <= 0) as the caller advances. It stops after a
 // short or empty page, or once meta.totalResults records were seen. A page
 // holding the same records as the one before it ends the iteration with an
 // error wrapping ErrRepeatedPage, so that a server which ignores start
 // cannot keep it going. An error is yielded once and ends the iteration;
 // nothing more is fetched after the caller stops.
-func All[T any](ctx context.Context, perPage int, fetch PageFunc[T]) iter.Seq2[T, error] {
+func Paginate[T any](ctx context.Context, perPage int, fetch PageFunc[T]) iter.Seq2[T, error] {
 	if perPage <= 0 {
 		perPage = DefaultPerPage
 	}

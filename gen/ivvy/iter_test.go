@@ -128,7 +128,7 @@ func TestIteratorYieldsAnErrorOnceMidway(t *testing.T) {
 
 func TestIteratorRefusesAServerThatIgnoresStart(t *testing.T) {
 	pages := 0
-	seq := ivvy.All(t.Context(), 2, func(_ context.Context, start, _ int) ([]int, *ivvy.CollectionMeta, error) {
+	seq := ivvy.Paginate(t.Context(), 2, func(_ context.Context, start, _ int) ([]int, *ivvy.CollectionMeta, error) {
 		pages++
 		zero := 0
 		return []int{1, 2}, &ivvy.CollectionMeta{Start: &zero}, nil
@@ -269,7 +269,7 @@ func TestIteratorEndsOnAnEmptyPageDespiteTotalResults(t *testing.T) {
 
 func TestAllRefusesARepeatedPage(t *testing.T) {
 	pages := 0
-	seq := ivvy.All(t.Context(), 2, func(_ context.Context, start, _ int) ([]string, *ivvy.CollectionMeta, error) {
+	seq := ivvy.Paginate(t.Context(), 2, func(_ context.Context, start, _ int) ([]string, *ivvy.CollectionMeta, error) {
 		pages++
 		total := 1 << 30
 		if start >= 4 {

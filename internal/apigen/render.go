@@ -363,7 +363,7 @@ func (a *API) {{.GoName}}(ctx context.Context{{with args .}}, {{.}}{{end}}) (*{{
 // fetching pages of req's perPage (DefaultPerPage when unset) as the loop
 // advances. An error ends the iteration.
 func (a *API) {{.Iterator}}(ctx context.Context, req {{$op.BodyType}}) iter.Seq2[{{.ItemType}}, error] {
-	return All(ctx, {{.PerPageRead}}, func(ctx context.Context, start, perPage int) ([]{{.ItemType}}, *CollectionMeta, error) {
+	return Paginate(ctx, {{.PerPageRead}}, func(ctx context.Context, start, perPage int) ([]{{.ItemType}}, *CollectionMeta, error) {
 		{{.StartSet}}
 		{{.PerPageSet}}
 		p, err := a.{{$op.GoName}}(ctx, req)

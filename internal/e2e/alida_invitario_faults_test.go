@@ -31,7 +31,7 @@ func TestAlidaQueuedListSurvivesFaults(t *testing.T) {
 		t.Run(f.String(), func(t *testing.T) {
 			t.Parallel()
 			e := newAlida(t, faults.When(isQueued, faults.FirstN(2, f)), alidaBasic)
-			got, err := e.api.QueuedAll(t.Context(), time.Time{}, nil)
+			got, err := e.api.CollectQueued(t.Context(), time.Time{}, nil)
 			require.NoError(t, err)
 			assert.Len(t, got, len(alidafake.DemoMembers))
 			assert.GreaterOrEqual(t, e.inj.Count(arrived(isQueued)), 3)
@@ -41,7 +41,7 @@ func TestAlidaQueuedListSurvivesFaults(t *testing.T) {
 		t.Parallel()
 		e := newAlida(t, faults.When(path(alidafake.TokenPath), faults.FirstN(2, fReset)),
 			alida.ClientCredentials(alidafake.DemoClientID, alidafake.DemoClientSecret, ""))
-		got, err := e.api.QueuedAll(t.Context(), time.Time{}, nil)
+		got, err := e.api.CollectQueued(t.Context(), time.Time{}, nil)
 		require.NoError(t, err, "a failed token fetch is retried with the safe call")
 		assert.Len(t, got, len(alidafake.DemoMembers))
 		assert.Equal(t, 3, e.fake.TokenRequests(), "two tokens lost with their connection, one delivered")
@@ -50,7 +50,7 @@ func TestAlidaQueuedListSurvivesFaults(t *testing.T) {
 	t.Run(f500.String()+" is not retried", func(t *testing.T) {
 		t.Parallel()
 		e := newAlida(t, faults.When(isQueued, faults.Always(f500)), alidaBasic)
-		_, err := e.api.QueuedAll(t.Context(), time.Time{}, nil)
+		_, err := e.api.CollectQueued(t.Context(), time.Time{}, nil)
 		require.ErrorIs(t, err, alida.ErrServer)
 		assert.Equal(t, 1, e.inj.Count(nil))
 	})
@@ -58,7 +58,7 @@ func TestAlidaQueuedListSurvivesFaults(t *testing.T) {
 		t.Run(f.String(), func(t *testing.T) {
 			t.Parallel()
 			e := newAlida(t, faults.When(isQueued, faults.FirstN(2, f)), alidaBasic)
-			_, err := e.api.QueuedAll(t.Context(), time.Time{}, nil)
+			_, err := e.api.CollectQueued(t.Context(), time.Time{}, nil)
 			require.NoError(t, err)
 		})
 	}
@@ -210,7 +210,7 @@ func TestAlidaAndInvitarioRateLimitedErrorsExposeDelay(t *testing.T) {
 	f := faults.Fault{Kind: faults.Status, Status: http.StatusTooManyRequests, RetryAfter: "120"}
 	t.Run("alida", func(t *testing.T) {
 		e := newAlida(t, faults.Always(f), alidaBasic)
-		_, err := e.api.QueuedAll(t.Context(), time.Time{}, nil)
+		_, err := e.api.CollectQueued(t.Context(), time.Time{}, nil)
 		require.ErrorIs(t, err, alida.ErrRateLimited)
 		assert.Equal(t, 1, e.inj.Count(nil))
 		d, ok := retryAfterOf(err)
@@ -308,7 +308,7 @@ func TestCancellationReturnsPromptly(t *testing.T) {
 	t.Run("alida", func(t *testing.T) {
 		t.Parallel()
 		e := newAlida(t, faults.Always(fHang), alidaBasic)
-		err := returnsWithin(t, limit, func() error { _, err := e.api.QueuedAll(cancelAfter(t, after), time.Time{}, nil); return err })
+		err := returnsWithin(t, limit, func() error { _, err := e.api.CollectQueued(cancelAfter(t, after), time.Time{}, nil); return err })
 		require.ErrorIs(t, err, context.DeadlineExceeded)
 	})
 	t.Run("alida report", func(t *testing.T) {
@@ -327,7 +327,7 @@ func TestCancellationReturnsPromptly(t *testing.T) {
 		t.Parallel()
 		e := newAlida(t, faults.When(path(alidafake.TokenPath), faults.Always(fHang)),
 			alida.ClientCredentials(alidafake.DemoClientID, alidafake.DemoClientSecret, ""))
-		err := returnsWithin(t, limit, func() error { _, err := e.api.QueuedAll(cancelAfter(t, after), time.Time{}, nil); return err })
+		err := returnsWithin(t, limit, func() error { _, err := e.api.CollectQueued(cancelAfter(t, after), time.Time{}, nil); return err })
 		require.ErrorIs(t, err, context.DeadlineExceeded)
 	})
 	t.Run("invitario list", func(t *testing.T) {
@@ -387,7 +387,7 @@ func TestResponseBodiesAreCapped(t *testing.T) {
 	})
 	t.Run("alida", func(t *testing.T) {
 		e := newAlida(t, nil, alidaBasic, alida.WithMaxResponseBytes(100))
-		_, err := e.api.QueuedAll(t.Context(), time.Time{}, nil)
+		_, err := e.api.CollectQueued(t.Context(), time.Time{}, nil)
 		var tl *httpx.TooLargeError
 		require.ErrorAs(t, err, &tl)
 	})

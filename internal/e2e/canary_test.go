@@ -150,7 +150,7 @@ func driveIvvy(ctx context.Context, api *ivvy.API, ev *evidence, phase string) *
 func driveAlida(ctx context.Context, api *alida.API, ev *evidence, where string) *results {
 	r := &results{}
 	note := func(op string, err error) { r.note(ev, where+": alida "+op, err) }
-	_, err := api.QueuedAll(ctx, time.Time{}, nil)
+	_, err := api.CollectQueued(ctx, time.Time{}, nil)
 	note("listQueuedInvitationEvents", err)
 	member := alidafake.DemoMembers["alice@example.com"]
 	_, err = api.ReportInvitations(ctx, []alida.NewInvitationEvent{{MemberID: member, CommunicationID: alidafake.DemoOpenCommunication,
