@@ -56,23 +56,12 @@ var drivers = []driver{
 			return ivvyfake.New(ivvyfake.WithKey(ivvyfake.DemoKey, ivvyfake.DemoSecret), ivvyfake.WithClock(optClock))
 		},
 		call: func(t *testing.T, o commonOptions) error {
-			var opts []ivvy.Option
-			add := func(set bool, opt ivvy.Option) {
-				if set {
-					opts = append(opts, opt)
-				}
-			}
-			add(o.baseURL != "", ivvy.WithBaseURL(o.baseURL))
-			add(o.transport != nil, ivvy.WithTransport(o.transport))
-			add(o.timeout != nil, ivvy.WithTimeout(deref(o.timeout)))
-			add(o.clock != nil, ivvy.WithClock(o.clock))
-			add(o.sleeper != nil, ivvy.WithSleeper(o.sleeper))
-			add(o.attempts != 0, ivvy.WithMaxAttempts(o.attempts))
-			add(o.backoff[0] != 0, ivvy.WithBackoff(o.backoff[0], o.backoff[1]))
-			add(o.maxBody != 0, ivvy.WithMaxResponseBytes(o.maxBody))
-			add(o.logger != nil, ivvy.WithLogger(o.logger))
-			add(o.editor != nil, ivvy.WithEditor(o.editor))
-			add(o.userAgent != "", ivvy.WithUserAgent(o.userAgent))
+			opts := optionSet[ivvy.Option]{
+				baseURL: ivvy.WithBaseURL, transport: ivvy.WithTransport, timeout: ivvy.WithTimeout, clock: ivvy.WithClock,
+				sleeper: ivvy.WithSleeper, attempts: ivvy.WithMaxAttempts, backoff: ivvy.WithBackoff,
+				maxBody: ivvy.WithMaxResponseBytes, logger: ivvy.WithLogger, userAgent: ivvy.WithUserAgent,
+				editor: func(fn func(context.Context, *http.Request) error) ivvy.Option { return ivvy.WithEditor(fn) },
+			}.build(o)
 			api, err := ivvy.New(ivvyfake.DemoKey, ivvyfake.DemoSecret, opts...)
 			if err != nil {
 				return err
@@ -87,23 +76,12 @@ var drivers = []driver{
 			return alidafake.Demo(alidafake.WithClock(optClock))
 		},
 		call: func(t *testing.T, o commonOptions) error {
-			var opts []alida.Option
-			add := func(set bool, opt alida.Option) {
-				if set {
-					opts = append(opts, opt)
-				}
-			}
-			add(o.baseURL != "", alida.WithBaseURL(o.baseURL))
-			add(o.transport != nil, alida.WithTransport(o.transport))
-			add(o.timeout != nil, alida.WithTimeout(deref(o.timeout)))
-			add(o.clock != nil, alida.WithClock(o.clock))
-			add(o.sleeper != nil, alida.WithSleeper(o.sleeper))
-			add(o.attempts != 0, alida.WithMaxAttempts(o.attempts))
-			add(o.backoff[0] != 0, alida.WithBackoff(o.backoff[0], o.backoff[1]))
-			add(o.maxBody != 0, alida.WithMaxResponseBytes(o.maxBody))
-			add(o.logger != nil, alida.WithLogger(o.logger))
-			add(o.editor != nil, alida.WithEditor(o.editor))
-			add(o.userAgent != "", alida.WithUserAgent(o.userAgent))
+			opts := optionSet[alida.Option]{
+				baseURL: alida.WithBaseURL, transport: alida.WithTransport, timeout: alida.WithTimeout, clock: alida.WithClock,
+				sleeper: alida.WithSleeper, attempts: alida.WithMaxAttempts, backoff: alida.WithBackoff,
+				maxBody: alida.WithMaxResponseBytes, logger: alida.WithLogger, userAgent: alida.WithUserAgent,
+				editor: func(fn func(context.Context, *http.Request) error) alida.Option { return alida.WithEditor(fn) },
+			}.build(o)
 			api, err := alida.New(alidafake.DemoCommunity, alida.BasicAuth(alidafake.DemoUsername, alidafake.DemoPassword), opts...)
 			if err != nil {
 				return err
@@ -122,23 +100,12 @@ var drivers = []driver{
 			return invitariofake.Demo(invitariofake.WithClock(optClock))
 		},
 		call: func(t *testing.T, o commonOptions) error {
-			var opts []invitario.Option
-			add := func(set bool, opt invitario.Option) {
-				if set {
-					opts = append(opts, opt)
-				}
-			}
-			add(o.baseURL != "", invitario.WithBaseURL(o.baseURL))
-			add(o.transport != nil, invitario.WithTransport(o.transport))
-			add(o.timeout != nil, invitario.WithTimeout(deref(o.timeout)))
-			add(o.clock != nil, invitario.WithClock(o.clock))
-			add(o.sleeper != nil, invitario.WithSleeper(o.sleeper))
-			add(o.attempts != 0, invitario.WithMaxAttempts(o.attempts))
-			add(o.backoff[0] != 0, invitario.WithBackoff(o.backoff[0], o.backoff[1]))
-			add(o.maxBody != 0, invitario.WithMaxResponseBytes(o.maxBody))
-			add(o.logger != nil, invitario.WithLogger(o.logger))
-			add(o.editor != nil, invitario.WithEditor(o.editor))
-			add(o.userAgent != "", invitario.WithUserAgent(o.userAgent))
+			opts := optionSet[invitario.Option]{
+				baseURL: invitario.WithBaseURL, transport: invitario.WithTransport, timeout: invitario.WithTimeout, clock: invitario.WithClock,
+				sleeper: invitario.WithSleeper, attempts: invitario.WithMaxAttempts, backoff: invitario.WithBackoff,
+				maxBody: invitario.WithMaxResponseBytes, logger: invitario.WithLogger, userAgent: invitario.WithUserAgent,
+				editor: func(fn func(context.Context, *http.Request) error) invitario.Option { return invitario.WithEditor(fn) },
+			}.build(o)
 			api, err := invitario.New(invitario.Credentials{EventID: invitariofake.DemoEventID,
 				AppCode: invitariofake.DemoAppCode, Station: invitariofake.DemoStation}, opts...)
 			if err != nil {
@@ -151,19 +118,47 @@ var drivers = []driver{
 	},
 }
 
+// optionSet holds one package's option constructors, so that every driver
+// turns commonOptions into its options the same way.
+type optionSet[O any] struct {
+	baseURL   func(string) O
+	transport func(http.RoundTripper) O
+	timeout   func(time.Duration) O
+	clock     func(func() time.Time) O
+	sleeper   func(func(context.Context, time.Duration) error) O
+	attempts  func(int) O
+	backoff   func(base, max time.Duration) O
+	maxBody   func(int64) O
+	logger    func(*slog.Logger) O
+	editor    func(func(context.Context, *http.Request) error) O
+	userAgent func(string) O
+}
+
+// build returns the options o sets, and only those.
+func (s optionSet[O]) build(o commonOptions) []O {
+	var out []O
+	add := func(set bool, opt func() O) {
+		if set {
+			out = append(out, opt())
+		}
+	}
+	add(o.baseURL != "", func() O { return s.baseURL(o.baseURL) })
+	add(o.transport != nil, func() O { return s.transport(o.transport) })
+	add(o.timeout != nil, func() O { return s.timeout(*o.timeout) })
+	add(o.clock != nil, func() O { return s.clock(o.clock) })
+	add(o.sleeper != nil, func() O { return s.sleeper(o.sleeper) })
+	add(o.attempts != 0, func() O { return s.attempts(o.attempts) })
+	add(o.backoff[0] != 0, func() O { return s.backoff(o.backoff[0], o.backoff[1]) })
+	add(o.maxBody != 0, func() O { return s.maxBody(o.maxBody) })
+	add(o.logger != nil, func() O { return s.logger(o.logger) })
+	add(o.editor != nil, func() O { return s.editor(o.editor) })
+	add(o.userAgent != "", func() O { return s.userAgent(o.userAgent) })
+	return out
+}
+
 // optClock is the fakes' clock and the one WithClock gives the clients: a
 // fixed time, so signatures made with it are fresh to the fakes.
 func optClock() time.Time { return time.Date(2026, 3, 2, 9, 15, 0, 0, time.UTC) }
-
-// deref reads p, or the zero value when p is nil (the option is then not
-// passed at all: every option is built before add decides).
-func deref[T any](p *T) T {
-	if p == nil {
-		var zero T
-		return zero
-	}
-	return *p
-}
 
 // seen records what the transport saw of each request.
 type seen struct {
