@@ -725,7 +725,7 @@ type AddOrUpdateBookingRequest struct {
 	EventTypeID    *int64 `json:"eventTypeId,omitempty"`
 
 	// ExternalUrls At most 3 links; null removes them all.
-	ExternalUrls *[]ExternalURL `json:"externalUrls,omitempty"`
+	ExternalUrls Nullable[[]ExternalURL] `json:"externalUrls,omitempty,omitzero"`
 
 	// ID The booking to update; omit to add a booking.
 	ID *int64 `json:"id,omitempty"`
@@ -1066,8 +1066,8 @@ type AddOrUpdateContactRequest struct {
 	ExternalID *string `json:"externalId,omitempty"`
 
 	// ExternalUrls At most 3 links; null removes them all.
-	ExternalUrls *[]ExternalURL `json:"externalUrls,omitempty"`
-	FirstName    *string        `json:"firstName,omitempty"`
+	ExternalUrls Nullable[[]ExternalURL] `json:"externalUrls,omitempty,omitzero"`
+	FirstName    *string                 `json:"firstName,omitempty"`
 
 	// Groups The subscription groups; replaces all current groups.
 	Groups *[]ContactGroupRef `json:"groups,omitempty"`
@@ -1420,7 +1420,7 @@ type AddOrUpdateOpportunityRequest struct {
 	Description  *string                    `json:"description,omitempty"`
 
 	// ExternalUrls At most 3 links; null removes them all.
-	ExternalUrls *[]ExternalURL `json:"externalUrls,omitempty"`
+	ExternalUrls Nullable[[]ExternalURL] `json:"externalUrls,omitempty,omitzero"`
 
 	// ID The opportunity to update; omit to add one.
 	ID         *int64 `json:"id,omitempty"`
