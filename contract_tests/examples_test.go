@@ -172,8 +172,9 @@ func TestEverySchemaAndResponseHasAnExample(t *testing.T) {
 		t.Run(string(api), func(t *testing.T) {
 			doc, err := specs.Load(api)
 			require.NoError(t, err)
-			missing := missingExamples(doc)
-			assert.Empty(t, missing, "%s: %d places without an example:\n%s", api.File(), len(missing), strings.Join(missing, "\n"))
+			if missing := missingExamples(doc); len(missing) > 0 {
+				t.Errorf("%s: %d places without an example:\n%s", api.File(), len(missing), strings.Join(missing, "\n"))
+			}
 		})
 	}
 }
@@ -183,8 +184,9 @@ func TestExamplesAreValid(t *testing.T) {
 		t.Run(string(api), func(t *testing.T) {
 			doc, err := specs.Load(api)
 			require.NoError(t, err)
-			bad := invalidExamples(doc)
-			assert.Empty(t, bad, "%s: %d invalid examples:\n%s", api.File(), len(bad), strings.Join(bad, "\n"))
+			if bad := invalidExamples(doc); len(bad) > 0 {
+				t.Errorf("%s: %d invalid examples:\n%s", api.File(), len(bad), strings.Join(bad, "\n"))
+			}
 			// The same check as kin-openapi does it, nested examples included.
 			require.NoError(t, doc.Validate(context.Background(), openapi3.EnableExamplesValidation()))
 		})
