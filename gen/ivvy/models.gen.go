@@ -6651,7 +6651,7 @@ type GetActivityListRequest struct {
 	VenueID *int64 `json:"venueId,omitempty"`
 }
 
-// GetAttendeeListRequest Example: {"eventId":144428,"perPage":500,"start":0}
+// GetAttendeeListRequest Example: {"eventId":144428,"perPage":20,"start":40}
 type GetAttendeeListRequest struct {
 	EventID int64 `json:"eventId"`
 
@@ -6680,7 +6680,7 @@ type GetAttendeeListRequest struct {
 	Start *PageStart `json:"start,omitempty"`
 }
 
-// GetAttendeeRequest Example: {"eventId":144428,"id":999999}
+// GetAttendeeRequest Example: {"eventId":144428,"id":90021}
 type GetAttendeeRequest struct {
 	EventID int64 `json:"eventId"`
 
@@ -8007,7 +8007,7 @@ type GetRegistrationListRequest struct {
 	Start *PageStart `json:"start,omitempty"`
 }
 
-// GetRegistrationRequest Example: {"eventId":144428,"id":999999}
+// GetRegistrationRequest Example: {"eventId":144428,"id":5501}
 type GetRegistrationRequest struct {
 	EventID int64 `json:"eventId"`
 
