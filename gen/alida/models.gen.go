@@ -44,7 +44,7 @@ func (e ReminderEventType) Valid() bool {
 	}
 }
 
-// CollectionMeta defines model for CollectionMeta.
+// CollectionMeta Example: {"count":1,"limit":20,"offset":0}
 type CollectionMeta struct {
 	// Count Number of matching items.
 	Count int `json:"count,omitempty,omitzero"`
@@ -58,9 +58,11 @@ type CollectionMeta struct {
 
 // DateTime A UTC date-time, RFC 3339 with up to seven fractional digits; a value
 // without a zone is UTC.
+//
+// Example: 2017-02-28T17:05:12.4370000Z
 type DateTime = Time
 
-// Error defines model for Error.
+// Error Example: {"developerMessage":"The communication c0de0002-0000-4000-8000-000000000002 is closed.","errorId":"f00d0400-0000-4000-8000-000000000000","message":"You cannot post to a closed invitation.","status":400}
 type Error struct {
 	// DeveloperMessage Details for developers; may be null.
 	DeveloperMessage string `json:"developerMessage,omitempty,omitzero"`
@@ -77,15 +79,19 @@ type Error struct {
 
 // EventsCreatedBody The array of created events, or an empty collection envelope when no
 // eligible member was queued.
+//
+// Example: {"href":"https://api.na1.alida.com/v1/applications/demo-community/invitationevents/queuedafter/2017-02-28","items":[],"links":[{"rel":"first"},{"rel":"prev"},{"rel":"last"},{"rel":"next"}],"meta":{"count":0,"limit":20,"offset":0}}
 type EventsCreatedBody struct {
 	union json.RawMessage
 }
 
-// GUID defines model for Guid.
+// GUID Example: 3f6c2a1e-8b4d-4e7a-9c15-2d7e0b9a4f61
 type GUID = openapi_types.UUID
 
 // InvitationEvent An invitation or reminder event. Every field may be absent when the
 // request selected fields with the fields parameter.
+//
+// Example: {"activityId":"ac710000-0000-4000-8000-000000000001","activityLink":"https://demo-community.example.com/a/launch-feedback","activityName":"Launch event feedback","communicationId":"c0de0001-0000-4000-8000-000000000001","communicationName":"External Invitation","createDate":"2017-02-28T17:05:12.4370000Z","createdBy":"05e40000-0000-4000-8000-000000000001","description":"Thank you for coming. Five questions, two minutes.","eventDate":"2017-02-28T09:00:00.0000000Z","href":"https://api.na1.alida.com/v1/applications/demo-community/invitationevents/queuedafter/2017-02-28?limit=2\u0026offset=4","id":"0e0e0005-0000-4000-8000-000000000005","lastUpdateDate":"2017-02-28T17:05:12.4370000Z","lastUpdatedBy":"05e40000-0000-4000-8000-000000000001","links":[],"memberDataSetType":"Live","memberId":"55555555-5555-4555-8555-555555555555","panelId":"9a9e1000-0000-4000-8000-000000000001","title":"Tell us about the launch event"}
 type InvitationEvent struct {
 	// ActivityID The activity.
 	ActivityID GUID `json:"activityId,omitempty,omitzero"`
@@ -147,22 +153,28 @@ type InvitationEvent struct {
 	Title string `json:"title,omitempty,omitzero"`
 }
 
-// InvitationEventCollection defines model for InvitationEventCollection.
+// InvitationEventCollection Example: {"href":"https://api.na1.alida.com/v1/applications/demo-community/invitationevents/queuedafter/2017-02-28?limit=2\u0026offset=2","items":[{"activityId":"ac710000-0000-4000-8000-000000000001","activityLink":"https://demo-community.example.com/a/launch-feedback","activityName":"Launch event feedback","communicationId":"c0de0001-0000-4000-8000-000000000001","communicationName":"External Invitation","createDate":"2017-02-28T17:05:12.4370000Z","createdBy":"05e40000-0000-4000-8000-000000000001","description":"Thank you for coming. Five questions, two minutes.","eventDate":"2017-02-28T09:00:00.0000000Z","href":"https://api.na1.alida.com/v1/applications/demo-community/invitationevents/queuedafter/2017-02-28?limit=2\u0026offset=2","id":"0e0e0003-0000-4000-8000-000000000003","lastUpdateDate":"2017-02-28T17:05:12.4370000Z","lastUpdatedBy":"05e40000-0000-4000-8000-000000000001","links":[],"memberDataSetType":"Live","memberId":"33333333-3333-4333-8333-333333333333","panelId":"9a9e1000-0000-4000-8000-000000000001","title":"Tell us about the launch event"},{"activityId":"ac710000-0000-4000-8000-000000000001","activityLink":"https://demo-community.example.com/a/launch-feedback","activityName":"Launch event feedback","communicationId":"c0de0001-0000-4000-8000-000000000001","communicationName":"External Invitation","createDate":"2017-02-28T17:05:12.4370000Z","createdBy":"05e40000-0000-4000-8000-000000000001","description":"Thank you for coming. Five questions, two minutes.","eventDate":"2017-02-28T09:00:00.0000000Z","href":"https://api.na1.alida.com/v1/applications/demo-community/invitationevents/queuedafter/2017-02-28?limit=2\u0026offset=2","id":"0e0e0004-0000-4000-8000-000000000004","lastUpdateDate":"2017-02-28T17:05:12.4370000Z","lastUpdatedBy":"05e40000-0000-4000-8000-000000000001","links":[],"memberDataSetType":"Live","memberId":"44444444-4444-4444-8444-444444444444","panelId":"9a9e1000-0000-4000-8000-000000000001","title":"Tell us about the launch event"}],"links":[{"href":"https://api.na1.alida.com/v1/applications/demo-community/invitationevents/queuedafter/2017-02-28?limit=2\u0026offset=0","rel":"first"},{"href":"https://api.na1.alida.com/v1/applications/demo-community/invitationevents/queuedafter/2017-02-28?limit=2\u0026offset=0","rel":"prev"},{"href":"https://api.na1.alida.com/v1/applications/demo-community/invitationevents/queuedafter/2017-02-28?limit=2\u0026offset=4","rel":"last"},{"href":"https://api.na1.alida.com/v1/applications/demo-community/invitationevents/queuedafter/2017-02-28?limit=2\u0026offset=4","rel":"next"}],"meta":{"count":5,"limit":2,"offset":2}}
 type InvitationEventCollection struct {
 	// Href The URL of the request.
 	Href  string            `json:"href,omitempty,omitzero"`
 	Items []InvitationEvent `json:"items"`
 	Links []Link            `json:"links,omitempty,omitzero"`
-	Meta  CollectionMeta    `json:"meta,omitempty,omitzero"`
+
+	// Meta Example: {"count":1,"limit":20,"offset":0}
+	Meta CollectionMeta `json:"meta,omitempty,omitzero"`
 }
 
 // InvitationEventType The outcome of an externally sent invitation.
+//
+// Example: SurveyInvited
 type InvitationEventType string
 
 // InvitationEvents The events created by a POST.
+//
+// Example: [{"activityId":"ac710000-0000-4000-8000-000000000001","activityLink":"https://demo-community.example.com/a/launch-feedback","activityName":"Launch event feedback","communicationId":"c0de0001-0000-4000-8000-000000000001","communicationName":"External Invitation Reminder","createDate":"2017-02-28T17:05:12.4370000Z","createdBy":"05e40000-0000-4000-8000-000000000001","description":"There is still time to share your thoughts.","eventDate":"2017-02-28T09:00:00.0000000Z","eventType":"Reminded","href":"https://api.na1.alida.com/v1/applications/demo-community/reminderevents/","id":"e0e00001-0000-4000-8000-000000000001","lastUpdateDate":"2017-02-28T17:05:12.4370000Z","lastUpdatedBy":"05e40000-0000-4000-8000-000000000001","links":[],"memberDataSetType":"Live","memberId":"11111111-1111-4111-8111-111111111111","panelId":"9a9e1000-0000-4000-8000-000000000001","title":"Reminder: tell us about the launch event"},{"activityId":"ac710000-0000-4000-8000-000000000001","activityLink":"https://demo-community.example.com/a/launch-feedback","activityName":"Launch event feedback","communicationId":"c0de0001-0000-4000-8000-000000000001","communicationName":"External Invitation Reminder","createDate":"2017-02-28T17:05:12.4370000Z","createdBy":"05e40000-0000-4000-8000-000000000001","description":"There is still time to share your thoughts.","eventDate":"2017-02-28T09:00:00.0000000Z","eventType":"Undeliverable","href":"https://api.na1.alida.com/v1/applications/demo-community/reminderevents/","id":"e0e00002-0000-4000-8000-000000000002","lastUpdateDate":"2017-02-28T17:05:12.4370000Z","lastUpdatedBy":"05e40000-0000-4000-8000-000000000001","links":[],"memberDataSetType":"Live","memberId":"22222222-2222-4222-8222-222222222222","panelId":"9a9e1000-0000-4000-8000-000000000001","title":"Reminder: tell us about the launch event"}]
 type InvitationEvents = []InvitationEvent
 
-// Link defines model for Link.
+// Link Example: {"href":"https://api.na1.alida.com/v1/applications/demo-community/invitationevents/queuedafter/2017-02-28?limit=2\u0026offset=0","rel":"first"}
 type Link struct {
 	// Href Absent when the link does not apply.
 	Href string `json:"href,omitempty,omitzero"`
@@ -171,31 +183,43 @@ type Link struct {
 	Rel string `json:"rel"`
 }
 
-// NewInvitationEvent defines model for NewInvitationEvent.
+// NewInvitationEvent Example: {"communicationId":"c0de0001-0000-4000-8000-000000000001","eventType":"SurveyInvited","memberId":"11111111-1111-4111-8111-111111111111"}
 type NewInvitationEvent struct {
+	// CommunicationID Example: 3f6c2a1e-8b4d-4e7a-9c15-2d7e0b9a4f61
 	CommunicationID GUID `json:"communicationId"`
 
 	// EventType The outcome of an externally sent invitation.
+	//
+	// Example: SurveyInvited
 	EventType InvitationEventType `json:"eventType"`
-	MemberID  GUID                `json:"memberId"`
+
+	// MemberID Example: 3f6c2a1e-8b4d-4e7a-9c15-2d7e0b9a4f61
+	MemberID GUID `json:"memberId"`
 }
 
-// NewInvitationEvents defines model for NewInvitationEvents.
+// NewInvitationEvents Example: [{"communicationId":"c0de0001-0000-4000-8000-000000000001","eventType":"SurveyInvited","memberId":"11111111-1111-4111-8111-111111111111"},{"communicationId":"c0de0001-0000-4000-8000-000000000001","eventType":"Undeliverable","memberId":"22222222-2222-4222-8222-222222222222"}]
 type NewInvitationEvents = []NewInvitationEvent
 
-// NewReminderEvent defines model for NewReminderEvent.
+// NewReminderEvent Example: {"communicationId":"c0de0001-0000-4000-8000-000000000001","eventType":"Undeliverable","memberId":"22222222-2222-4222-8222-222222222222"}
 type NewReminderEvent struct {
+	// CommunicationID Example: 3f6c2a1e-8b4d-4e7a-9c15-2d7e0b9a4f61
 	CommunicationID GUID `json:"communicationId"`
 
 	// EventType The outcome of an externally sent reminder.
+	//
+	// Example: Reminded
 	EventType ReminderEventType `json:"eventType"`
-	MemberID  GUID              `json:"memberId"`
+
+	// MemberID Example: 3f6c2a1e-8b4d-4e7a-9c15-2d7e0b9a4f61
+	MemberID GUID `json:"memberId"`
 }
 
-// NewReminderEvents defines model for NewReminderEvents.
+// NewReminderEvents Example: [{"communicationId":"c0de0001-0000-4000-8000-000000000001","eventType":"Reminded","memberId":"11111111-1111-4111-8111-111111111111"},{"communicationId":"c0de0001-0000-4000-8000-000000000001","eventType":"Undeliverable","memberId":"22222222-2222-4222-8222-222222222222"}]
 type NewReminderEvents = []NewReminderEvent
 
 // ReminderEventType The outcome of an externally sent reminder.
+//
+// Example: Reminded
 type ReminderEventType string
 
 // CommunityAPIKeyName defines model for CommunityApiKeyName.
@@ -218,11 +242,18 @@ type Sort = string
 
 // EventsCreated The array of created events, or an empty collection envelope when no
 // eligible member was queued.
+//
+// Example: {"href":"https://api.na1.alida.com/v1/applications/demo-community/invitationevents/queuedafter/2017-02-28","items":[],"links":[{"rel":"first"},{"rel":"prev"},{"rel":"last"},{"rel":"next"}],"meta":{"count":0,"limit":20,"offset":0}}
 type EventsCreated = EventsCreatedBody
 
 // EventsReturned The array of created events, or an empty collection envelope when no
 // eligible member was queued.
+//
+// Example: {"href":"https://api.na1.alida.com/v1/applications/demo-community/invitationevents/queuedafter/2017-02-28","items":[],"links":[{"rel":"first"},{"rel":"prev"},{"rel":"last"},{"rel":"next"}],"meta":{"count":0,"limit":20,"offset":0}}
 type EventsReturned = EventsCreatedBody
+
+// OtherError Example: {"developerMessage":"The communication c0de0002-0000-4000-8000-000000000002 is closed.","errorId":"f00d0400-0000-4000-8000-000000000000","message":"You cannot post to a closed invitation.","status":400}
+type OtherError = Error
 
 // CreateInvitationEventsParams defines parameters for CreateInvitationEvents.
 type CreateInvitationEventsParams struct {

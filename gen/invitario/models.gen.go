@@ -38,13 +38,13 @@ func (e SuccessStatus) Valid() bool {
 	}
 }
 
-// Companion defines model for Companion.
+// Companion Example: {"id":"20c36bba-aeca-4c27-9d50-57a02ead4bb1"}
 type Companion struct {
 	// ID The companion's guest id.
 	ID string `json:"id"`
 }
 
-// ErrorItem defines model for ErrorItem.
+// ErrorItem Example: {"code":30,"message":"Invalid session token provided."}
 type ErrorItem struct {
 	// Code 10 invalid JSON provided; 20 required parameter(s) missing; 30 invalid
 	// session token provided; 1000 event id not known (login); 1010 API key
@@ -56,19 +56,25 @@ type ErrorItem struct {
 // ErrorResponse The error envelope. The login failure is documented with status
 // "error" and displayMessage; the general errors (codes 10, 20, 30) are
 // documented as the errors list alone, so only errors is required.
+//
+// Example: {"displayMessage":null,"errors":[{"code":30,"message":"Invalid session token provided."}],"status":"error"}
 type ErrorResponse struct {
 	// DisplayMessage A message meant for end users, if any.
 	DisplayMessage string      `json:"displayMessage,omitempty,omitzero"`
 	Errors         []ErrorItem `json:"errors"`
 
 	// Status Marks a failed answer.
+	//
+	// Example: error
 	Status ErrorStatus `json:"status,omitempty,omitzero"`
 }
 
 // ErrorStatus Marks a failed answer.
+//
+// Example: error
 type ErrorStatus string
 
-// Event defines model for Event.
+// Event Example: {"company":"My Company","configuration":{"checkIn":true,"searchMinLength":2},"endDateTime":"2018-01-01T23:00:00+01:00","id":"123","name":"My Event","startDateTime":"2018-01-01T18:00:00+01:00"}
 type Event struct {
 	Company string `json:"company,omitempty,omitzero"`
 
@@ -85,7 +91,7 @@ type Event struct {
 	StartDateTime string `json:"startDateTime,omitempty,omitzero"`
 }
 
-// Guest defines model for Guest.
+// Guest Example: {"accessCode":"abcdef","checkInDateTime":"2017-06-01T18:30:00+02:00","checkOutDateTime":"2017-06-01T18:30:00+02:00","clientUpdateDateTime":"2017-06-01T18:30:00+02:00","companions":[{"id":"20c36bba-aeca-4c27-9d50-57a02ead4bb1"},{"id":"bb1f8ca9-bba2-4f89-b078-b1fd2eb1f8a6"}],"deleteDateTime":null,"fields":{"city":"Vienna","company":"My Company","country":"AT","customField1":"green","customField13":"yes","customField47":["vegetarian","vegan"],"email":"mymail@example.org","externalId":null,"fax":null,"firstName":"John","houseNumber":"1","lastName":"Smith","mobilePhone":"+43 6999 12 34 56 78","notes":"This is useful information.","phone":"+43 1 234 5678","position":"CIO","postalCode":"1010","salutation":"Mr.","street":"Stephansplatz","titlePrefix":"Dr","titleSuffix":"MSc"},"highlightColor":"#ffeedd","id":"2e1a7138-9114-496b-8dfe-5b30e3b329f1","parentId":"bf291cd3-14f3-41ff-93ab-2fa2d59de73a","registrationState":"registered","serverUpdateDateTime":"2017-06-01T18:30:00+02:00"}
 type Guest struct {
 	// AccessCode The code on the guest's ticket.
 	AccessCode       string     `json:"accessCode"`
@@ -102,6 +108,9 @@ type Guest struct {
 	// Fields The event's guest data fields by name (salutation, firstName, lastName,
 	// company, email, customField1, ...). A value is a string, a list of
 	// strings or null.
+	//
+	//
+	// Example: {"city":"Vienna","company":"My Company","country":"AT","customField1":"green","customField13":"yes","customField47":["vegetarian","vegan"],"email":"mymail@example.org","externalId":null,"fax":null,"firstName":"John","houseNumber":"1","lastName":"Smith","mobilePhone":"+43 6999 12 34 56 78","notes":"This is useful information.","phone":"+43 1 234 5678","position":"CIO","postalCode":"1010","salutation":"Mr.","street":"Stephansplatz","titlePrefix":"Dr","titleSuffix":"MSc"}
 	Fields GuestFields `json:"fields"`
 
 	// HighlightColor A colour such as "#ffeedd", derived from the guest's tags; absent when none applies.
@@ -113,21 +122,26 @@ type Guest struct {
 
 	// RegistrationState An open set of values: unknown, registered and deregistered are
 	// documented; others may appear and must be kept.
+	//
+	//
+	// Example: registered
 	RegistrationState GuestRegistrationState `json:"registrationState"`
 
 	// ServerUpdateDateTime When the server last changed the guest.
 	ServerUpdateDateTime *time.Time `json:"serverUpdateDateTime"`
 }
 
-// GuestFieldValue defines model for GuestFieldValue.
+// GuestFieldValue Example: This is useful information.
 type GuestFieldValue = FieldValue
 
 // GuestFields The event's guest data fields by name (salutation, firstName, lastName,
 // company, email, customField1, ...). A value is a string, a list of
 // strings or null.
+//
+// Example: {"city":"Vienna","company":"My Company","country":"AT","customField1":"green","customField13":"yes","customField47":["vegetarian","vegan"],"email":"mymail@example.org","externalId":null,"fax":null,"firstName":"John","houseNumber":"1","lastName":"Smith","mobilePhone":"+43 6999 12 34 56 78","notes":"This is useful information.","phone":"+43 1 234 5678","position":"CIO","postalCode":"1010","salutation":"Mr.","street":"Stephansplatz","titlePrefix":"Dr","titleSuffix":"MSc"}
 type GuestFields = Fields
 
-// GuestListResult defines model for GuestListResult.
+// GuestListResult Example: {"count":2,"dateTime":"2018-01-01T18:30:00+02:00","guests":[{"accessCode":"abcdef","checkInDateTime":"2017-06-01T18:30:00+02:00","checkOutDateTime":"2017-06-01T18:30:00+02:00","clientUpdateDateTime":"2017-06-01T18:30:00+02:00","companions":[{"id":"20c36bba-aeca-4c27-9d50-57a02ead4bb1"},{"id":"bb1f8ca9-bba2-4f89-b078-b1fd2eb1f8a6"}],"deleteDateTime":null,"fields":{"city":"Vienna","company":"My Company","country":"AT","customField1":"green","customField13":"yes","customField47":["vegetarian","vegan"],"email":"mymail@example.org","externalId":null,"fax":null,"firstName":"John","houseNumber":"1","lastName":"Smith","mobilePhone":"+43 6999 12 34 56 78","notes":"This is useful information.","phone":"+43 1 234 5678","position":"CIO","postalCode":"1010","salutation":"Mr.","street":"Stephansplatz","titlePrefix":"Dr","titleSuffix":"MSc"},"highlightColor":"#ffeedd","id":"2e1a7138-9114-496b-8dfe-5b30e3b329f1","parentId":"bf291cd3-14f3-41ff-93ab-2fa2d59de73a","registrationState":"registered","serverUpdateDateTime":"2017-06-01T18:30:00+02:00"},{"accessCode":"ghijkl","checkInDateTime":null,"checkOutDateTime":null,"clientUpdateDateTime":"2017-06-01T18:30:00+02:00","companions":[],"deleteDateTime":null,"fields":{"email":"jane@example.org","fax":null,"firstName":"Jane","lastName":"Smith"},"id":"bf291cd3-14f3-41ff-93ab-2fa2d59de73a","parentId":null,"registrationState":"unknown","serverUpdateDateTime":"2017-06-01T18:30:00+02:00"}],"status":"success"}
 type GuestListResult struct {
 	// Count Number of guests in the answer.
 	Count int `json:"count"`
@@ -137,14 +151,18 @@ type GuestListResult struct {
 	Guests   []Guest   `json:"guests"`
 
 	// Status Marks a successful answer.
+	//
+	// Example: success
 	Status SuccessStatus `json:"status"`
 }
 
 // GuestRegistrationState An open set of values: unknown, registered and deregistered are
 // documented; others may appear and must be kept.
+//
+// Example: registered
 type GuestRegistrationState = RegistrationState
 
-// LoginRequest defines model for LoginRequest.
+// LoginRequest Example: {"apiKey":"aBcDeFgH","eventId":"123","stationName":"Main Entrance"}
 type LoginRequest struct {
 	// APIKey The "App Code" of the check-in app configuration. A secret.
 	APIKey string `json:"apiKey"`
@@ -156,8 +174,9 @@ type LoginRequest struct {
 	StationName string `json:"stationName"`
 }
 
-// LoginResult defines model for LoginResult.
+// LoginResult Example: {"event":{"company":"My Company","configuration":{"checkIn":true,"searchMinLength":2},"endDateTime":"2018-01-01T23:00:00+01:00","id":"123","name":"My Event","startDateTime":"2018-01-01T18:00:00+01:00"},"sessionToken":"0123456789abcdef0123456789abcdef01234567","stationName":"Main Entrance","status":"success"}
 type LoginResult struct {
+	// Event Example: {"company":"My Company","configuration":{"checkIn":true,"searchMinLength":2},"endDateTime":"2018-01-01T23:00:00+01:00","id":"123","name":"My Event","startDateTime":"2018-01-01T18:00:00+01:00"}
 	Event Event `json:"event"`
 
 	// SessionToken Opaque session token (40 hex digits in the documentation). A secret;
@@ -166,16 +185,20 @@ type LoginResult struct {
 	StationName  string `json:"stationName"`
 
 	// Status Marks a successful answer.
+	//
+	// Example: success
 	Status SuccessStatus `json:"status"`
 }
 
-// LogoutResult defines model for LogoutResult.
+// LogoutResult Example: {"status":"success"}
 type LogoutResult struct {
 	// Status Marks a successful answer.
+	//
+	// Example: success
 	Status SuccessStatus `json:"status"`
 }
 
-// RecentRequest defines model for RecentRequest.
+// RecentRequest Example: {"sessionToken":"0123456789abcdef0123456789abcdef01234567","sinceDateTime":"2018-01-01T18:30:00+02:00"}
 type RecentRequest struct {
 	// SessionToken The token from the login answer. A secret.
 	SessionToken string `json:"sessionToken"`
@@ -184,18 +207,22 @@ type RecentRequest struct {
 	SinceDateTime time.Time `json:"sinceDateTime"`
 }
 
-// SessionRequest defines model for SessionRequest.
+// SessionRequest Example: {"sessionToken":"0123456789abcdef0123456789abcdef01234567"}
 type SessionRequest struct {
 	// SessionToken The token from the login answer. A secret.
 	SessionToken string `json:"sessionToken"`
 }
 
 // SuccessStatus Marks a successful answer.
+//
+// Example: success
 type SuccessStatus string
 
 // Error The error envelope. The login failure is documented with status
 // "error" and displayMessage; the general errors (codes 10, 20, 30) are
 // documented as the errors list alone, so only errors is required.
+//
+// Example: {"displayMessage":null,"errors":[{"code":30,"message":"Invalid session token provided."}],"status":"error"}
 type Error = ErrorResponse
 
 // GuestListAll200JSONResponseBody defines parameters for GuestListAll.

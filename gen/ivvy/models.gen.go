@@ -100,6 +100,8 @@ type AccountCostCenter struct {
 	Description string `json:"description,omitempty,omitzero"`
 
 	// ID An integer that the server may send as a JSON number or as a string of digits.
+	//
+	// Example: 7427530
 	ID   Integer `json:"id"`
 	Name string  `json:"name,omitempty,omitzero"`
 }
@@ -107,6 +109,8 @@ type AccountCostCenter struct {
 // AccountCostCenterCollection Example: {"meta":{"count":2,"perPage":2,"start":0,"totalResults":2},"results":[{"code":2,"defaultType":2,"description":null,"id":5451,"name":"Food and beverage"},{"code":"AB12","defaultType":null,"description":"Hire of function rooms","id":5452,"name":"Room hire"}]}
 type AccountCostCenterCollection struct {
 	// Meta Paging facts of a collection; any key may be absent.
+	//
+	// Example: {"count":1,"perPage":1,"start":0,"totalResults":1550}
 	Meta    CollectionMeta      `json:"meta,omitempty,omitzero"`
 	Results []AccountCostCenter `json:"results"`
 }
@@ -118,10 +122,16 @@ type AccountCostCenterCollection struct {
 type AccountGetCostCenterListRequest struct {
 	// PerPage Records per page. Actions cap it at an undocumented maximum; a larger
 	// value has no effect beyond the cap.
+	//
+	//
+	// Example: 20
 	PerPage *PageSize `json:"perPage,omitempty"`
 
 	// Start Zero-based offset of the first record to return (not a page number):
 	// the second page of 20 starts at 20. The server assumes 0 when absent.
+	//
+	//
+	// Example: 20
 	Start *PageStart `json:"start,omitempty"`
 }
 
@@ -131,13 +141,21 @@ type AccountGetCostCenterListRequest struct {
 type AccountIndustry struct {
 	// CreatedDate An iVvy timestamp that may be unset: null or "" (both decode as the
 	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	//
+	//
+	// Example: 2017-12-18 12:11:45 UTC
 	CreatedDate NullableTimestamp `json:"createdDate,omitempty,omitzero"`
 
 	// ID An integer that the server may send as a JSON number or as a string of digits.
+	//
+	// Example: 7427530
 	ID Integer `json:"id"`
 
 	// ModifiedDate An iVvy timestamp that may be unset: null or "" (both decode as the
 	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	//
+	//
+	// Example: 2017-12-18 12:11:45 UTC
 	ModifiedDate NullableTimestamp `json:"modifiedDate,omitempty,omitzero"`
 	Name         string            `json:"name,omitempty,omitzero"`
 }
@@ -145,6 +163,8 @@ type AccountIndustry struct {
 // AccountIndustryCollection Example: {"meta":{"count":2,"perPage":2,"start":0,"totalResults":26},"results":[{"createdDate":"2019-01-29 23:12:20 UTC","id":46157,"modifiedDate":"2019-01-29 23:12:20 UTC","name":"Advertising \u0026 Marketing"},{"createdDate":"2019-01-29 23:12:20 UTC","id":46158,"modifiedDate":"2019-01-29 23:12:20 UTC","name":"Agricultural, Forestry, Horticulture"}]}
 type AccountIndustryCollection struct {
 	// Meta Paging facts of a collection; any key may be absent.
+	//
+	// Example: {"count":1,"perPage":1,"start":0,"totalResults":1550}
 	Meta    CollectionMeta    `json:"meta,omitempty,omitzero"`
 	Results []AccountIndustry `json:"results"`
 }
@@ -155,6 +175,9 @@ type AccountIndustryCollection struct {
 type AccountUser struct {
 	// CreatedDate An iVvy timestamp that may be unset: null or "" (both decode as the
 	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	//
+	//
+	// Example: 2017-12-18 12:11:45 UTC
 	CreatedDate NullableTimestamp `json:"createdDate,omitempty,omitzero"`
 
 	// CurrentStatus 1 active, 2 inactive (open set).
@@ -164,19 +187,30 @@ type AccountUser struct {
 
 	// GroupID An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
+	//
+	//
+	// Example: 2647159
 	GroupID NullableInteger `json:"groupId,omitempty,omitzero"`
 
 	// ID An integer that the server may send as a JSON number or as a string of digits.
+	//
+	// Example: 7427530
 	ID Integer `json:"id"`
 
 	// LastLoginDate An iVvy timestamp that may be unset: null or "" (both decode as the
 	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	//
+	//
+	// Example: 2017-12-18 12:11:45 UTC
 	LastLoginDate NullableTimestamp `json:"lastLoginDate,omitempty,omitzero"`
 	LastName      string            `json:"lastName,omitempty,omitzero"`
 	MiddleName    string            `json:"middleName,omitempty,omitzero"`
 
 	// ModifiedDate An iVvy timestamp that may be unset: null or "" (both decode as the
 	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	//
+	//
+	// Example: 2017-12-18 12:11:45 UTC
 	ModifiedDate NullableTimestamp `json:"modifiedDate,omitempty,omitzero"`
 
 	// Phone The reference page swaps the descriptions of phone and phoneMobile.
@@ -191,6 +225,8 @@ type AccountUser struct {
 // AccountUserCollection Example: {"meta":{"count":1,"perPage":20,"start":0,"totalResults":1},"results":[{"createdDate":"2019-01-29 23:12:20 UTC","currentStatus":1,"email":"grace@example.com","firstName":"Grace","groupId":12,"id":50476,"lastLoginDate":"2026-02-27 22:01:09 UTC","lastName":"Hopper","middleName":null,"modifiedDate":"2025-11-02 10:20:30 UTC","phone":"0755550100","phoneMobile":"0455550100","salutation":"Ms","userType":1}]}
 type AccountUserCollection struct {
 	// Meta Paging facts of a collection; any key may be absent.
+	//
+	// Example: {"count":1,"perPage":1,"start":0,"totalResults":1550}
 	Meta    CollectionMeta `json:"meta,omitempty,omitzero"`
 	Results []AccountUser  `json:"results"`
 }
@@ -300,22 +336,37 @@ type Activity struct {
 
 	// AssignedUserID An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
+	//
+	//
+	// Example: 2647159
 	AssignedUserID NullableInteger `json:"assignedUserId,omitempty,omitzero"`
 
 	// CompanyContactID An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
+	//
+	//
+	// Example: 2647159
 	CompanyContactID NullableInteger `json:"companyContactId,omitempty,omitzero"`
 
 	// CompanyID An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
+	//
+	//
+	// Example: 2647159
 	CompanyID NullableInteger `json:"companyId,omitempty,omitzero"`
 
 	// ContactID An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
+	//
+	//
+	// Example: 2647159
 	ContactID NullableInteger `json:"contactId,omitempty,omitzero"`
 
 	// CreatedDate An iVvy timestamp that may be unset: null or "" (both decode as the
 	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	//
+	//
+	// Example: 2017-12-18 12:11:45 UTC
 	CreatedDate NullableTimestamp `json:"createdDate,omitempty,omitzero"`
 
 	// Description HTML.
@@ -323,18 +374,29 @@ type Activity struct {
 
 	// EndDatetime An iVvy timestamp that may be unset: null or "" (both decode as the
 	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	//
+	//
+	// Example: 2017-12-18 12:11:45 UTC
 	EndDatetime NullableTimestamp `json:"endDatetime,omitempty,omitzero"`
 
 	// ID An integer that the server may send as a JSON number or as a string of digits.
+	//
+	// Example: 7427530
 	ID Integer `json:"id"`
 
 	// LeadID An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
+	//
+	//
+	// Example: 2647159
 	LeadID   NullableInteger `json:"leadId,omitempty,omitzero"`
 	Location string          `json:"location,omitempty,omitzero"`
 
 	// ModifiedDate An iVvy timestamp that may be unset: null or "" (both decode as the
 	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	//
+	//
+	// Example: 2017-12-18 12:11:45 UTC
 	ModifiedDate NullableTimestamp `json:"modifiedDate,omitempty,omitzero"`
 	Name         string            `json:"name,omitempty,omitzero"`
 	PurposeName  string            `json:"purposeName,omitempty,omitzero"`
@@ -344,6 +406,9 @@ type Activity struct {
 
 	// StartDatetime An iVvy timestamp that may be unset: null or "" (both decode as the
 	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	//
+	//
+	// Example: 2017-12-18 12:11:45 UTC
 	StartDatetime NullableTimestamp `json:"startDatetime,omitempty,omitzero"`
 
 	// SubType 1 meeting, 2 call, 3 email (open set).
@@ -351,12 +416,17 @@ type Activity struct {
 
 	// VenueID An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
+	//
+	//
+	// Example: 2647159
 	VenueID NullableInteger `json:"venueId,omitempty,omitzero"`
 }
 
 // ActivityCollection Example: {"meta":{"count":1,"perPage":100,"start":0,"totalResults":1},"results":[{"endDatetime":"2019-04-02 23:00:00 UTC","id":29,"leadId":400,"name":"Site inspection","startDatetime":"2019-04-02 22:00:00 UTC","subType":1,"venueId":1}]}
 type ActivityCollection struct {
 	// Meta Paging facts of a collection; any key may be absent.
+	//
+	// Example: {"count":1,"perPage":1,"start":0,"totalResults":1550}
 	Meta    CollectionMeta `json:"meta,omitempty,omitzero"`
 	Results []Activity     `json:"results"`
 }
@@ -445,6 +515,8 @@ type AddOrUpdateActivityRequest struct {
 	Description *string `json:"description,omitempty"`
 
 	// EndDatetime An iVvy timestamp, "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC" suffix.
+	//
+	// Example: 2019-09-28 06:00:00 UTC
 	EndDatetime *Timestamp `json:"endDatetime,omitempty"`
 
 	// ID The activity to update; omit to add an activity.
@@ -466,6 +538,8 @@ type AddOrUpdateActivityRequest struct {
 	PurposeID *int64 `json:"purposeId,omitempty"`
 
 	// StartDatetime An iVvy timestamp, "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC" suffix.
+	//
+	// Example: 2019-09-28 06:00:00 UTC
 	StartDatetime *Timestamp `json:"startDatetime,omitempty"`
 
 	// SubType 1 meeting, 2 call, 3 email.
@@ -692,6 +766,9 @@ type AddOrUpdateBookingRequest struct {
 
 	// Contact A contact to add (no id; firstName, lastName and email required) or
 	// the fields to change (with id).
+	//
+	//
+	// Example: {"companies":[4,5],"customFields":[{"fieldId":33443,"value":"No"}],"email":"bobbysmith@hotmail.com","externalId":"12345","externalUrls":[{"label":"Example One","ref":"example1","url":"https://example1.com"},{"label":"Example Two","ref":"example2","url":"https://example2.com"},{"label":"Example Three","ref":"example3","url":"https://example3.com"}],"firstName":"Bobby","groups":[{"groupId":10}],"lastName":"Smith","privacyConsent":true,"smsStatus":2,"status":2}
 	Contact   *AddOrUpdateContactRequest `json:"contact,omitempty"`
 	ContactID *int64                     `json:"contactId,omitempty"`
 
@@ -997,6 +1074,8 @@ type AddOrUpdateCompanyNoteRequest struct {
 // Example: {"address":{"countryCode":"AU","line1":"address line 1","postalCode":"4227","stateCode":"QLD"},"businessName":"New Company","commissionSpace":20,"commissionSpaceType":2,"email":"company@test.com","industryId":11,"isAgent":1,"tradingName":"ABC"}
 type AddOrUpdateCompanyRequest struct {
 	// Address A postal address; stateName stands in when there is no stateCode.
+	//
+	// Example: {"countryCode":"AU","line1":"address line 11","line2":"address line 22","postalCode":"4227","stateCode":"QLD"}
 	Address                     *Address                   `json:"address,omitempty"`
 	BusinessName                *string                    `json:"businessName,omitempty"`
 	BusinessNumber              *string                    `json:"businessNumber,omitempty"`
@@ -1033,6 +1112,9 @@ type AddOrUpdateCompanyRequest struct {
 
 	// PrimaryContact A contact to add (no id; firstName, lastName and email required) or
 	// the fields to change (with id).
+	//
+	//
+	// Example: {"companies":[4,5],"customFields":[{"fieldId":33443,"value":"No"}],"email":"bobbysmith@hotmail.com","externalId":"12345","externalUrls":[{"label":"Example One","ref":"example1","url":"https://example1.com"},{"label":"Example Two","ref":"example2","url":"https://example2.com"},{"label":"Example Three","ref":"example3","url":"https://example3.com"}],"firstName":"Bobby","groups":[{"groupId":10}],"lastName":"Smith","privacyConsent":true,"smsStatus":2,"status":2}
 	PrimaryContact            *AddOrUpdateContactRequest `json:"primaryContact,omitempty"`
 	PrimaryContactID          *int64                     `json:"primaryContactId,omitempty"`
 	SecondaryAccountManagerID *int64                     `json:"secondaryAccountManagerId,omitempty"`
@@ -1056,6 +1138,8 @@ type AddOrUpdateContactNoteRequest struct {
 
 // AddOrUpdateContactRequest A contact to add (no id; firstName, lastName and email required) or
 // the fields to change (with id).
+//
+// Example: {"companies":[4,5],"customFields":[{"fieldId":33443,"value":"No"}],"email":"bobbysmith@hotmail.com","externalId":"12345","externalUrls":[{"label":"Example One","ref":"example1","url":"https://example1.com"},{"label":"Example Two","ref":"example2","url":"https://example2.com"},{"label":"Example Three","ref":"example3","url":"https://example3.com"}],"firstName":"Bobby","groups":[{"groupId":10}],"lastName":"Smith","privacyConsent":true,"smsStatus":2,"status":2}
 type AddOrUpdateContactRequest struct {
 	// Companies The ids of the companies the contact belongs to.
 	Companies    *[]int64                   `json:"companies,omitempty"`
@@ -1105,6 +1189,8 @@ type AddOrUpdateCostCenterRequest struct {
 
 // AddOrUpdateEventRequest An event to add (no id) or the fields to change (with id). Adding
 // requires eventType, title, timezone, startDateTime and endDateTime.
+//
+// Example: {"budget":150,"capacity":10,"costCenterId":834,"endDateTime":"2018-03-05 06:00:00 UTC","eventType":12,"eventTypeIds":[56,57],"isAccommIncluded":false,"primaryContactUserId":7821,"startDateTime":"2018-03-05 03:00:00 UTC","timezone":"Australia/Sydney","title":"A New Event"}
 type AddOrUpdateEventRequest struct {
 	Budget *float64 `json:"budget,omitempty"`
 
@@ -1121,6 +1207,8 @@ type AddOrUpdateEventRequest struct {
 	CostCenterID *int64 `json:"costCenterId,omitempty"`
 
 	// EndDateTime An iVvy timestamp, "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC" suffix.
+	//
+	// Example: 2019-09-28 06:00:00 UTC
 	EndDateTime *Timestamp `json:"endDateTime,omitempty"`
 
 	// EventType Must be 12 (Record Event Details); cannot be changed.
@@ -1139,6 +1227,8 @@ type AddOrUpdateEventRequest struct {
 	PrimaryContactUserID *int64 `json:"primaryContactUserId,omitempty"`
 
 	// StartDateTime An iVvy timestamp, "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC" suffix.
+	//
+	// Example: 2019-09-28 06:00:00 UTC
 	StartDateTime *Timestamp `json:"startDateTime,omitempty"`
 
 	// Timezone A time zone name such as "Australia/Sydney".
@@ -1302,6 +1392,9 @@ type AddOrUpdateLeadRequest struct {
 
 	// Contact A contact to add (no id; firstName, lastName and email required) or
 	// the fields to change (with id).
+	//
+	//
+	// Example: {"companies":[4,5],"customFields":[{"fieldId":33443,"value":"No"}],"email":"bobbysmith@hotmail.com","externalId":"12345","externalUrls":[{"label":"Example One","ref":"example1","url":"https://example1.com"},{"label":"Example Two","ref":"example2","url":"https://example2.com"},{"label":"Example Three","ref":"example3","url":"https://example3.com"}],"firstName":"Bobby","groups":[{"groupId":10}],"lastName":"Smith","privacyConsent":true,"smsStatus":2,"status":2}
 	Contact   *AddOrUpdateContactRequest `json:"contact,omitempty"`
 	ContactID *int64                     `json:"contactId,omitempty"`
 
@@ -1332,6 +1425,8 @@ type AddOrUpdateLeadSourceRequest struct {
 	Colour *string `json:"colour,omitempty"`
 
 	// Cost A decimal number that the server may send as a JSON number or as a numeric string.
+	//
+	// Example: 145.50
 	Cost *Decimal `json:"cost,omitempty"`
 
 	// Description Shown only in the page's update example, not in its parameter table.
@@ -1414,6 +1509,9 @@ type AddOrUpdateOpportunityRequest struct {
 
 	// Contact A contact to add (no id; firstName, lastName and email required) or
 	// the fields to change (with id).
+	//
+	//
+	// Example: {"companies":[4,5],"customFields":[{"fieldId":33443,"value":"No"}],"email":"bobbysmith@hotmail.com","externalId":"12345","externalUrls":[{"label":"Example One","ref":"example1","url":"https://example1.com"},{"label":"Example Two","ref":"example2","url":"https://example2.com"},{"label":"Example Three","ref":"example3","url":"https://example3.com"}],"firstName":"Bobby","groups":[{"groupId":10}],"lastName":"Smith","privacyConsent":true,"smsStatus":2,"status":2}
 	Contact      *AddOrUpdateContactRequest `json:"contact,omitempty"`
 	ContactID    *int64                     `json:"contactId,omitempty"`
 	CustomFields *[]VenueCustomFieldValue   `json:"customFields,omitempty"`
@@ -1446,6 +1544,9 @@ type AddOrUpdateOpportunityRequest struct {
 
 	// ReferralContact A contact to add (no id; firstName, lastName and email required) or
 	// the fields to change (with id).
+	//
+	//
+	// Example: {"companies":[4,5],"customFields":[{"fieldId":33443,"value":"No"}],"email":"bobbysmith@hotmail.com","externalId":"12345","externalUrls":[{"label":"Example One","ref":"example1","url":"https://example1.com"},{"label":"Example Two","ref":"example2","url":"https://example2.com"},{"label":"Example Three","ref":"example3","url":"https://example3.com"}],"firstName":"Bobby","groups":[{"groupId":10}],"lastName":"Smith","privacyConsent":true,"smsStatus":2,"status":2}
 	ReferralContact *AddOrUpdateContactRequest `json:"referralContact,omitempty"`
 
 	// ReferralContactID For the Referral Program source, when referralContact is not sent.
@@ -1473,12 +1574,17 @@ type AddOrUpdateRatePlanBookingRulesCollectionRequest struct {
 
 // AddOrUpdateResult The answer of the addOrUpdate actions. Servers have been seen to send
 // only the id.
+//
+// Example: {"code":"BAS4G248","id":98481,"success":true}
 type AddOrUpdateResult struct {
 	// Code The event's code (addOrUpdateEvent only); null on failure.
 	Code string `json:"code,omitempty,omitzero"`
 
 	// ID An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
+	//
+	//
+	// Example: 2647159
 	ID NullableInteger `json:"id,omitempty,omitzero"`
 
 	// Message Why the call failed, when success is false.
@@ -1506,6 +1612,8 @@ type AddOrUpdateRoomDynamicRatesCollectionRequest struct {
 // Example: {"endDateTime":"2026-03-05 06:00:00 UTC","name":"Carpet replacement","spaceId":1,"startDateTime":"2026-03-05 03:00:00 UTC","venueId":107}
 type AddOrUpdateSpaceBlockoutRequest struct {
 	// EndDateTime An iVvy timestamp, "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC" suffix.
+	//
+	// Example: 2019-09-28 06:00:00 UTC
 	EndDateTime *Timestamp `json:"endDateTime,omitempty"`
 
 	// ID The blockout to update; omit to add one.
@@ -1516,6 +1624,8 @@ type AddOrUpdateSpaceBlockoutRequest struct {
 	SpaceID *int64 `json:"spaceId,omitempty"`
 
 	// StartDateTime An iVvy timestamp, "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC" suffix.
+	//
+	// Example: 2019-09-28 06:00:00 UTC
 	StartDateTime *Timestamp `json:"startDateTime,omitempty"`
 	VenueID       int64      `json:"venueId"`
 }
@@ -1537,6 +1647,8 @@ type AddOrUpdateTaskRequest struct {
 	Description *string `json:"description,omitempty"`
 
 	// EndDatetime An iVvy timestamp, "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC" suffix.
+	//
+	// Example: 2019-09-28 06:00:00 UTC
 	EndDatetime *Timestamp `json:"endDatetime,omitempty"`
 
 	// ID The task to update; omit to add a task.
@@ -1584,6 +1696,8 @@ type AddPaymentRequest struct {
 	EftPaymentReference *string `json:"eftPaymentReference,omitempty"`
 
 	// EftTransferDate An iVvy timestamp, "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC" suffix.
+	//
+	// Example: 2019-09-28 06:00:00 UTC
 	EftTransferDate *Timestamp `json:"eftTransferDate,omitempty"`
 
 	// FeeAmount A flat card fee included in amountPaid; when given, feePercentage is ignored.
@@ -1597,6 +1711,8 @@ type AddPaymentRequest struct {
 	InvoiceID     int64    `json:"invoiceId"`
 
 	// PaidDate An iVvy timestamp, "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC" suffix.
+	//
+	// Example: 2019-09-28 06:00:00 UTC
 	PaidDate *Timestamp `json:"paidDate,omitempty"`
 
 	// PaymentMethod 0 unknown, 1 credit card, 2 BPay, 3 direct deposit, 4 PayPal, 5
@@ -1606,6 +1722,8 @@ type AddPaymentRequest struct {
 	ReceiptNum    *string `json:"receiptNum,omitempty"`
 
 	// ReconciledDate An iVvy timestamp, "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC" suffix.
+	//
+	// Example: 2019-09-28 06:00:00 UTC
 	ReconciledDate *Timestamp `json:"reconciledDate,omitempty"`
 }
 
@@ -1628,9 +1746,13 @@ type AddPaymentToBookingResult struct {
 	SuccessAsSent bool `json:"Success,omitempty,omitzero"`
 
 	// InvoiceID An integer that the server may send as a JSON number or as a string of digits.
+	//
+	// Example: 7427530
 	InvoiceID Integer `json:"invoiceId,omitempty,omitzero"`
 
 	// PaymentID An integer that the server may send as a JSON number or as a string of digits.
+	//
+	// Example: 7427530
 	PaymentID Integer `json:"paymentId,omitempty,omitzero"`
 	Success   bool    `json:"success,omitempty,omitzero"`
 }
@@ -1657,6 +1779,8 @@ type AddRefundToBookingResult struct {
 }
 
 // Address A postal address; stateName stands in when there is no stateCode.
+//
+// Example: {"countryCode":"AU","line1":"address line 11","line2":"address line 22","postalCode":"4227","stateCode":"QLD"}
 type Address struct {
 	City        *string `json:"city,omitempty"`
 	CountryCode *string `json:"countryCode,omitempty"`
@@ -1674,46 +1798,71 @@ type Address struct {
 // (changing the person's contact details changes the contact's
 // modifiedDate, not the attendee's). eventId and phone are sent by some
 // servers.
+//
+// Example: {"attendedDatetime":"2026-04-18 07:52:13 UTC","barcode":"A90021X","barcodeUrl":"https://www.ivvy.com.au/event/GALA26/barcode/A90021X.png","contactId":7427530,"cost":"145.00","customFields":[{"name":"Dietary requirements","value":"Vegetarian"},{"name":"Table","value":12}],"email":"ada@example.com","firstName":"Ada","hasAttended":true,"id":90021,"isPublic":false,"lastName":"Lovelace","privacyConsentData":{"dateTime":"2026-02-10 04:11:52 UTC","source":4},"registrationId":5501,"registrationStatus":2,"sessionAttendedTimestamp":"2026-04-18 09:01:40 UTC","sessionHasAttended":true,"sessions":[{"attendedDatetime":"2026-04-18 09:01:40 UTC","hasAttended":true,"isOptional":false,"isSessionReserved":true,"sessionId":1,"sessionName":"Welcome drinks"},{"attendedDatetime":null,"hasAttended":false,"isOptional":true,"isSessionReserved":false,"sessionId":"2581","sessionName":"Awards"}],"ticketTitle":"Standard","ticketUrl":"https://www.ivvy.com.au/event/GALA26/ticket/90021"}
 type Attendee struct {
 	// AttendedDatetime An iVvy timestamp that may be unset: null or "" (both decode as the
 	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	//
+	//
+	// Example: 2017-12-18 12:11:45 UTC
 	AttendedDatetime NullableTimestamp `json:"attendedDatetime,omitempty,omitzero"`
 	Barcode          string            `json:"barcode,omitempty,omitzero"`
 	BarcodeURL       string            `json:"barcodeUrl,omitempty,omitzero"`
 
 	// ContactID An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
+	//
+	//
+	// Example: 2647159
 	ContactID NullableInteger `json:"contactId,omitempty,omitzero"`
 
 	// Cost A decimal number that the server may send as a JSON number or as a numeric string.
+	//
+	// Example: 145.50
 	Cost Decimal `json:"cost,omitempty,omitzero"`
 
 	// CreatedDate An iVvy timestamp that may be unset: null or "" (both decode as the
 	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	//
+	//
+	// Example: 2017-12-18 12:11:45 UTC
 	CreatedDate  NullableTimestamp     `json:"createdDate,omitempty,omitzero"`
 	CustomFields []AttendeeCustomField `json:"customFields,omitempty,omitzero"`
 	Email        string                `json:"email,omitempty,omitzero"`
 
 	// EventID An integer that the server may send as a JSON number or as a string of digits.
+	//
+	// Example: 7427530
 	EventID     Integer `json:"eventId,omitempty,omitzero"`
 	FirstName   string  `json:"firstName,omitempty,omitzero"`
 	HasAttended bool    `json:"hasAttended,omitempty,omitzero"`
 
 	// ID An integer that the server may send as a JSON number or as a string of digits.
+	//
+	// Example: 7427530
 	ID       Integer `json:"id"`
 	IsPublic bool    `json:"isPublic,omitempty,omitzero"`
 	LastName string  `json:"lastName,omitempty,omitzero"`
 
 	// ModifiedDate An iVvy timestamp that may be unset: null or "" (both decode as the
 	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	//
+	//
+	// Example: 2017-12-18 12:11:45 UTC
 	ModifiedDate NullableTimestamp `json:"modifiedDate,omitempty,omitzero"`
 	Phone        string            `json:"phone,omitempty,omitzero"`
 
 	// PrivacyConsentData When and how a person gave privacy consent.
+	//
+	// Example: {"dateTime":"2026-02-10 04:11:52 UTC","source":4}
 	PrivacyConsentData PrivacyConsentData `json:"privacyConsentData,omitempty,omitzero"`
 
 	// RegistrationID An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
+	//
+	//
+	// Example: 2647159
 	RegistrationID NullableInteger `json:"registrationId,omitempty,omitzero"`
 
 	// RegistrationStatus The status of the attendee's registration (open set).
@@ -1721,6 +1870,9 @@ type Attendee struct {
 
 	// SessionAttendedTimestamp An iVvy timestamp that may be unset: null or "" (both decode as the
 	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	//
+	//
+	// Example: 2017-12-18 12:11:45 UTC
 	SessionAttendedTimestamp NullableTimestamp `json:"sessionAttendedTimestamp,omitempty,omitzero"`
 	SessionHasAttended       bool              `json:"sessionHasAttended,omitempty,omitzero"`
 	Sessions                 []AttendeeSession `json:"sessions,omitempty,omitzero"`
@@ -1728,14 +1880,16 @@ type Attendee struct {
 	TicketURL                string            `json:"ticketUrl,omitempty,omitzero"`
 }
 
-// AttendeeCollection defines model for AttendeeCollection.
+// AttendeeCollection Example: {"meta":{"count":2,"perPage":500,"start":0,"totalResults":2},"results":[{"attendedDatetime":"2026-04-18 07:52:13 UTC","barcode":"A90021X","barcodeUrl":"https://www.ivvy.com.au/event/GALA26/barcode/A90021X.png","contactId":7427530,"cost":"145.00","createdDate":"2026-02-10 04:12:09 UTC","customFields":[{"name":"Dietary requirements","value":"Vegetarian"},{"name":"Table","value":12}],"email":"ada@example.com","firstName":"Ada","hasAttended":true,"id":90021,"isPublic":false,"lastName":"Lovelace","modifiedDate":"2026-04-18 09:01:40 UTC","privacyConsentData":{"dateTime":"2026-02-10 04:11:52 UTC","source":4},"registrationStatus":2,"sessionAttendedTimestamp":"2026-04-18 09:01:40 UTC","sessionHasAttended":true,"sessions":[{"attendedDatetime":"2026-04-18 09:01:40 UTC","hasAttended":true,"isOptional":false,"isSessionReserved":true,"sessionId":1,"sessionName":"Welcome drinks"},{"attendedDatetime":null,"hasAttended":false,"isOptional":true,"isSessionReserved":false,"sessionId":"2581","sessionName":"Awards"}],"ticketTitle":"Standard","ticketUrl":"https://www.ivvy.com.au/event/GALA26/ticket/90021"},{"attendedDatetime":null,"barcode":"A90023K","barcodeUrl":"https://www.ivvy.com.au/event/GALA26/barcode/A90023K.png","contactId":"7427534","cost":145,"createdDate":"2026-02-21 01:00:00","customFields":[{"name":"Dietary requirements","value":""}],"email":"katherine@example.com","eventId":144428,"firstName":"Katherine","hasAttended":false,"id":"90023","isPublic":true,"lastName":"Johnson","modifiedDate":"2026-02-21 01:00:00","phone":"0455 550 002","privacyConsentData":null,"registrationStatus":2,"sessionAttendedTimestamp":null,"sessionHasAttended":false,"sessions":[],"ticketTitle":"Standard","ticketUrl":"https://www.ivvy.com.au/event/GALA26/ticket/90023"}]}
 type AttendeeCollection struct {
 	// Meta Paging facts of a collection; any key may be absent.
+	//
+	// Example: {"count":1,"perPage":1,"start":0,"totalResults":1550}
 	Meta    CollectionMeta `json:"meta,omitempty,omitzero"`
 	Results []Attendee     `json:"results"`
 }
 
-// AttendeeCustomField defines model for AttendeeCustomField.
+// AttendeeCustomField Example: {"name":"Dietary requirements","value":"Vegetarian"}
 type AttendeeCustomField struct {
 	Name string `json:"name,omitempty,omitzero"`
 
@@ -1744,15 +1898,22 @@ type AttendeeCustomField struct {
 }
 
 // AttendeeSession A session the attendee registered for or attended.
+//
+// Example: {"attendedDatetime":"2026-04-18 09:01:40 UTC","hasAttended":true,"isOptional":false,"isSessionReserved":true,"sessionId":1,"sessionName":"Welcome drinks"}
 type AttendeeSession struct {
 	// AttendedDatetime An iVvy timestamp that may be unset: null or "" (both decode as the
 	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	//
+	//
+	// Example: 2017-12-18 12:11:45 UTC
 	AttendedDatetime  NullableTimestamp `json:"attendedDatetime,omitempty,omitzero"`
 	HasAttended       bool              `json:"hasAttended,omitempty,omitzero"`
 	IsOptional        bool              `json:"isOptional,omitempty,omitzero"`
 	IsSessionReserved bool              `json:"isSessionReserved,omitempty,omitzero"`
 
 	// SessionID An integer that the server may send as a JSON number or as a string of digits.
+	//
+	// Example: 7427530
 	SessionID   Integer `json:"sessionId,omitempty,omitzero"`
 	SessionName string  `json:"sessionName,omitempty,omitzero"`
 }
@@ -1767,6 +1928,8 @@ type AvailableFunctionSpace struct {
 	Conflict FunctionSpaceConflict `json:"conflict,omitempty,omitzero"`
 
 	// ID An integer that the server may send as a JSON number or as a string of digits.
+	//
+	// Example: 7427530
 	ID          Integer `json:"id"`
 	IsAvailable bool    `json:"isAvailable,omitempty,omitzero"`
 	Name        string  `json:"name,omitempty,omitzero"`
@@ -1780,17 +1943,21 @@ type AvailableFunctionSpace struct {
 // AvailableFunctionSpaceCollection Example: {"meta":{"count":2,"perPage":100,"start":0,"totalResults":2},"results":[{"conflict":null,"id":5991,"isAvailable":true,"name":"Main Hall","reason":null},{"conflict":null,"id":6048,"isAvailable":false,"name":"Music Hall","reason":1}]}
 type AvailableFunctionSpaceCollection struct {
 	// Meta Paging facts of a collection; any key may be absent.
+	//
+	// Example: {"count":1,"perPage":1,"start":0,"totalResults":1550}
 	Meta    CollectionMeta           `json:"meta,omitempty,omitzero"`
 	Results []AvailableFunctionSpace `json:"results"`
 }
 
-// BatchAsyncRequest defines model for BatchAsyncRequest.
+// BatchAsyncRequest Example: {"async":"e35e06ee592d17a42dc9e6252a058617"}
 type BatchAsyncRequest struct {
 	// Async The asyncId of the batch.
 	Async string `json:"async"`
 }
 
 // BatchJob One call of a batch.
+//
+// Example: {"action":"inviteContacts","namespace":"event","params":{"contacts":[1,2,3],"event":1}}
 type BatchJob struct {
 	// Action For example "inviteContacts".
 	Action string `json:"action"`
@@ -1802,7 +1969,7 @@ type BatchJob struct {
 	Params map[string]interface{} `json:"params"`
 }
 
-// BatchJobResult defines model for BatchJobResult.
+// BatchJobResult Example: {"action":"inviteContacts","namespace":"event","request":{"contacts":[1,2,3],"event":1},"response":{"results":[{"contact":1,"inviteLinkNo":"https://www.ivvy.com.au/event/EV1/invitation/no?contact=1\u0026key=e787e61be219675f","inviteLinkYes":"https://www.ivvy.com.au/event/EV1/invitation/yes?contact=1\u0026key=e787e61be219675f","status":true},{"contact":2,"inviteLinkNo":"https://www.ivvy.com.au/event/EV1/invitation/no?contact=2\u0026key=5bf16adddb3980c6","inviteLinkYes":"https://www.ivvy.com.au/event/EV1/invitation/yes?contact=2\u0026key=5bf16adddb3980c6","status":true},{"contact":3,"status":false}]}}
 type BatchJobResult struct {
 	Action    string `json:"action"`
 	Namespace string `json:"namespace"`
@@ -1814,29 +1981,31 @@ type BatchJobResult struct {
 	Response json.RawMessage `json:"response,omitempty,omitzero"`
 }
 
-// BatchProgress defines model for BatchProgress.
+// BatchProgress Example: {"progress":33}
 type BatchProgress struct {
 	// Progress A decimal number that the server may send as a JSON number or as a numeric string.
+	//
+	// Example: 145.50
 	Progress Decimal `json:"progress"`
 }
 
-// BatchRepostResult defines model for BatchRepostResult.
+// BatchRepostResult Example: {"reposted":true}
 type BatchRepostResult struct {
 	Reposted bool `json:"reposted"`
 }
 
-// BatchRestartResult defines model for BatchRestartResult.
+// BatchRestartResult Example: {"restarted":true}
 type BatchRestartResult struct {
 	Restarted bool `json:"restarted"`
 }
 
-// BatchResults defines model for BatchResults.
+// BatchResults Example: {"asyncId":"e35e06ee592d17a42dc9e6252a058617","results":[{"action":"inviteContacts","namespace":"event","request":{"contacts":[1,2,3],"event":1},"response":{"results":[{"contact":1,"inviteLinkNo":"https://www.ivvy.com.au/event/EV1/invitation/no?contact=1\u0026key=e787e61be219675f","inviteLinkYes":"https://www.ivvy.com.au/event/EV1/invitation/yes?contact=1\u0026key=e787e61be219675f","status":true},{"contact":2,"inviteLinkNo":"https://www.ivvy.com.au/event/EV1/invitation/no?contact=2\u0026key=5bf16adddb3980c6","inviteLinkYes":"https://www.ivvy.com.au/event/EV1/invitation/yes?contact=2\u0026key=5bf16adddb3980c6","status":true},{"contact":3,"status":false}]}},{"action":"inviteContacts","namespace":"event","request":{"contacts":[1,2,4],"event":2},"response":{"results":[{"contact":1,"status":false},{"contact":2,"status":false},{"contact":4,"inviteLinkNo":"https://www.ivvy.com.au/event/EV2/invitation/no?contact=4\u0026key=4f18e567353a1685","inviteLinkYes":"https://www.ivvy.com.au/event/EV2/invitation/yes?contact=4\u0026key=4f18e567353a1685","status":true}]}}]}
 type BatchResults struct {
 	AsyncID string           `json:"asyncId,omitempty,omitzero"`
 	Results []BatchJobResult `json:"results"`
 }
 
-// BatchRunRequest defines model for BatchRunRequest.
+// BatchRunRequest Example: {"callbackUrl":"http://example.callback.url.com","jobs":[{"action":"inviteContacts","namespace":"event","params":{"contacts":[1,2,3],"event":1}},{"action":"inviteContacts","namespace":"event","params":{"contacts":[1,2,4],"event":2}}]}
 type BatchRunRequest struct {
 	// CallbackURL Where the server POSTs {asyncId, results} when the batch is done.
 	CallbackURL string `json:"callbackUrl"`
@@ -1845,7 +2014,7 @@ type BatchRunRequest struct {
 	Jobs []BatchJob `json:"jobs"`
 }
 
-// BatchRunResult defines model for BatchRunResult.
+// BatchRunResult Example: {"asyncId":"e35e06ee592d17a42dc9e6252a058617"}
 type BatchRunResult struct {
 	// AsyncID Identifies the batch for progress, results, restart and repost.
 	AsyncID string `json:"asyncId"`
@@ -1876,6 +2045,8 @@ type BeveragePackage struct {
 	Costs []BeveragePackageHourlyCost `json:"costs,omitempty,omitzero"`
 
 	// ID An integer that the server may send as a JSON number or as a string of digits.
+	//
+	// Example: 7427530
 	ID Integer `json:"id"`
 
 	// MarketplaceEventTypes The marketplace event types the package is shown for.
@@ -1884,10 +2055,16 @@ type BeveragePackage struct {
 
 	// MaximumPax An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
+	//
+	//
+	// Example: 2647159
 	MaximumPax NullableInteger `json:"maximumPax,omitempty,omitzero"`
 
 	// MinimumPax An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
+	//
+	//
+	// Example: 2647159
 	MinimumPax NullableInteger `json:"minimumPax,omitempty,omitzero"`
 	Name       string          `json:"name,omitempty,omitzero"`
 
@@ -1906,6 +2083,8 @@ type BeveragePackage struct {
 // BeveragePackageCollection Example: {"meta":{"count":1,"perPage":50,"start":0,"totalResults":1},"results":[{"cost":98,"costType":1,"id":125,"marketplaceEventTypes":null,"marketplaceName":"Standard drinks","maximumPax":30,"minimumPax":20,"name":"Standard drinks","smallDescription":"Beer, wine and soft drinks"}]}
 type BeveragePackageCollection struct {
 	// Meta Paging facts of a collection; any key may be absent.
+	//
+	// Example: {"count":1,"perPage":1,"start":0,"totalResults":1550}
 	Meta    CollectionMeta    `json:"meta,omitempty,omitzero"`
 	Results []BeveragePackage `json:"results"`
 }
@@ -1923,6 +2102,8 @@ type BeveragePackageHourlyCost struct {
 	ActualCostExcludedTaxIds []Integer       `json:"actualCostExcludedTaxIds,omitempty,omitzero"`
 
 	// BeveragePackageID An integer that the server may send as a JSON number or as a string of digits.
+	//
+	// Example: 7427530
 	BeveragePackageID Integer `json:"beveragePackageId,omitempty,omitzero"`
 
 	// Cost A decimal number that may be null (decodes as 0), sent as a JSON
@@ -1934,6 +2115,8 @@ type BeveragePackageHourlyCost struct {
 	CostExcludedTaxIds []Integer       `json:"costExcludedTaxIds,omitempty,omitzero"`
 
 	// ID An integer that the server may send as a JSON number or as a string of digits.
+	//
+	// Example: 7427530
 	ID Integer `json:"id,omitempty,omitzero"`
 
 	// NumHours A decimal number that may be null (decodes as 0), sent as a JSON
@@ -1956,6 +2139,9 @@ type BeveragePackageHourlyCost struct {
 type Booking struct {
 	// AccommCancellationDate An iVvy timestamp that may be unset: null or "" (both decode as the
 	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	//
+	//
+	// Example: 2017-12-18 12:11:45 UTC
 	AccommCancellationDate NullableTimestamp `json:"accommCancellationDate,omitempty,omitzero"`
 
 	// AccommChargingMethod 0 none, 1 individual pays own, 2 bill to master, 3 combined, 4 complimentary.
@@ -1963,6 +2149,9 @@ type Booking struct {
 
 	// AccommCutOffDate An iVvy timestamp that may be unset: null or "" (both decode as the
 	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	//
+	//
+	// Example: 2017-12-18 12:11:45 UTC
 	AccommCutOffDate        NullableTimestamp `json:"accommCutOffDate,omitempty,omitzero"`
 	AccommExternalBlockID   string            `json:"accommExternalBlockId,omitempty,omitzero"`
 	AccommGuaranteeRequired bool              `json:"accommGuaranteeRequired,omitempty,omitzero"`
@@ -1986,6 +2175,9 @@ type Booking struct {
 
 	// AgentCompanyID An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
+	//
+	//
+	// Example: 2647159
 	AgentCompanyID NullableInteger `json:"agentCompanyId,omitempty,omitzero"`
 
 	// AgentContact The contact of a booking, or its agent's contact.
@@ -1995,6 +2187,9 @@ type Booking struct {
 
 	// AgentContactID An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
+	//
+	//
+	// Example: 2647159
 	AgentContactID NullableInteger `json:"agentContactId,omitempty,omitzero"`
 
 	// AmountOutstanding A decimal number that may be null (decodes as 0), sent as a JSON
@@ -2006,6 +2201,9 @@ type Booking struct {
 
 	// BeoFinalisedDate An iVvy timestamp that may be unset: null or "" (both decode as the
 	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	//
+	//
+	// Example: 2017-12-18 12:11:45 UTC
 	BeoFinalisedDate NullableTimestamp `json:"beoFinalisedDate,omitempty,omitzero"`
 
 	// BeoNumbers The numbers of the booking's BEO documents, such as "18-1".
@@ -2014,6 +2212,9 @@ type Booking struct {
 
 	// BookedByID An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
+	//
+	//
+	// Example: 2647159
 	BookedByID NullableInteger `json:"bookedById,omitempty,omitzero"`
 
 	// BookedByUser An account user on a booking (its sales person or its coordinator).
@@ -2037,6 +2238,9 @@ type Booking struct {
 
 	// CateringWebsiteEndNumDays An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
+	//
+	//
+	// Example: 2647159
 	CateringWebsiteEndNumDays NullableInteger `json:"cateringWebsiteEndNumDays,omitempty,omitzero"`
 	CateringWebsiteEventDesc  string          `json:"cateringWebsiteEventDesc,omitempty,omitzero"`
 
@@ -2099,6 +2303,9 @@ type Booking struct {
 
 	// CompanyID An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
+	//
+	//
+	// Example: 2647159
 	CompanyID NullableInteger `json:"companyId,omitempty,omitzero"`
 
 	// Contact The contact of a booking, or its agent's contact.
@@ -2108,48 +2315,81 @@ type Booking struct {
 
 	// ContactID An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
+	//
+	//
+	// Example: 2647159
 	ContactID NullableInteger `json:"contactId,omitempty,omitzero"`
 
 	// ConvertedToCancelled An iVvy timestamp that may be unset: null or "" (both decode as the
 	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	//
+	//
+	// Example: 2017-12-18 12:11:45 UTC
 	ConvertedToCancelled NullableTimestamp `json:"convertedToCancelled,omitempty,omitzero"`
 
 	// ConvertedToConfirmed An iVvy timestamp that may be unset: null or "" (both decode as the
 	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	//
+	//
+	// Example: 2017-12-18 12:11:45 UTC
 	ConvertedToConfirmed NullableTimestamp `json:"convertedToConfirmed,omitempty,omitzero"`
 
 	// ConvertedToTentative An iVvy timestamp that may be unset: null or "" (both decode as the
 	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	//
+	//
+	// Example: 2017-12-18 12:11:45 UTC
 	ConvertedToTentative NullableTimestamp `json:"convertedToTentative,omitempty,omitzero"`
 
 	// CreatedDate An iVvy timestamp that may be unset: null or "" (both decode as the
 	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	//
+	//
+	// Example: 2017-12-18 12:11:45 UTC
 	CreatedDate   NullableTimestamp     `json:"createdDate,omitempty,omitzero"`
 	CurrentStatus int                   `json:"currentStatus,omitempty,omitzero"`
 	DailyRevenue  []BookingDailyRevenue `json:"dailyRevenue,omitempty,omitzero"`
 
 	// DateAccomEnd An iVvy timestamp that may be unset: null or "" (both decode as the
 	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	//
+	//
+	// Example: 2017-12-18 12:11:45 UTC
 	DateAccomEnd NullableTimestamp `json:"dateAccomEnd,omitempty,omitzero"`
 
 	// DateAccomStart An iVvy timestamp that may be unset: null or "" (both decode as the
 	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	//
+	//
+	// Example: 2017-12-18 12:11:45 UTC
 	DateAccomStart NullableTimestamp `json:"dateAccomStart,omitempty,omitzero"`
 
 	// DateEventEnd An iVvy timestamp that may be unset: null or "" (both decode as the
 	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	//
+	//
+	// Example: 2017-12-18 12:11:45 UTC
 	DateEventEnd NullableTimestamp `json:"dateEventEnd,omitempty,omitzero"`
 
 	// DateEventStart An iVvy timestamp that may be unset: null or "" (both decode as the
 	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	//
+	//
+	// Example: 2017-12-18 12:11:45 UTC
 	DateEventStart NullableTimestamp `json:"dateEventStart,omitempty,omitzero"`
 
 	// DecisionDate An iVvy timestamp that may be unset: null or "" (both decode as the
 	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	//
+	//
+	// Example: 2017-12-18 12:11:45 UTC
 	DecisionDate NullableTimestamp `json:"decisionDate,omitempty,omitzero"`
 
 	// EventSubTypeID An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
+	//
+	//
+	// Example: 2647159
 	EventSubTypeID NullableInteger `json:"eventSubTypeId,omitempty,omitzero"`
 
 	// EventType The name of the booking's event type.
@@ -2157,11 +2397,17 @@ type Booking struct {
 
 	// EventTypeID An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
+	//
+	//
+	// Example: 2647159
 	EventTypeID  NullableInteger `json:"eventTypeId,omitempty,omitzero"`
 	ExternalUrls []ExternalURL   `json:"externalUrls,omitempty,omitzero"`
 
 	// FocRoomsDenominator An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
+	//
+	//
+	// Example: 2647159
 	FocRoomsDenominator NullableInteger `json:"focRoomsDenominator,omitempty,omitzero"`
 
 	// FoodBeveragePayableBy 1 master account, 2 guests.
@@ -2184,6 +2430,8 @@ type Booking struct {
 	HasPackages    bool        `json:"hasPackages,omitempty,omitzero"`
 
 	// ID An integer that the server may send as a JSON number or as a string of digits.
+	//
+	// Example: 7427530
 	ID               Integer `json:"id"`
 	IsAccommIncluded bool    `json:"isAccommIncluded,omitempty,omitzero"`
 	IsBeoFinalised   bool    `json:"isBeoFinalised,omitempty,omitzero"`
@@ -2191,6 +2439,9 @@ type Booking struct {
 
 	// LastModifiedDate An iVvy timestamp that may be unset: null or "" (both decode as the
 	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	//
+	//
+	// Example: 2017-12-18 12:11:45 UTC
 	LastModifiedDate NullableTimestamp `json:"lastModifiedDate,omitempty,omitzero"`
 
 	// LeadBccEmail The address that files emails against the booking's lead.
@@ -2198,20 +2449,32 @@ type Booking struct {
 
 	// LeadID An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
+	//
+	//
+	// Example: 2647159
 	LeadID NullableInteger `json:"leadId,omitempty,omitzero"`
 
 	// MaxNumFocRoomsPerDay An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
+	//
+	//
+	// Example: 2647159
 	MaxNumFocRoomsPerDay NullableInteger `json:"maxNumFocRoomsPerDay,omitempty,omitzero"`
 	Menus                []BookingMenu   `json:"menus,omitempty,omitzero"`
 
 	// ModifiedDate An iVvy timestamp that may be unset: null or "" (both decode as the
 	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	//
+	//
+	// Example: 2017-12-18 12:11:45 UTC
 	ModifiedDate NullableTimestamp `json:"modifiedDate,omitempty,omitzero"`
 	Name         string            `json:"name,omitempty,omitzero"`
 
 	// OpportunityID An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
+	//
+	//
+	// Example: 2647159
 	OpportunityID NullableInteger   `json:"opportunityId,omitempty,omitzero"`
 	OtaFolioRef   string            `json:"otaFolioRef,omitempty,omitzero"`
 	Packages      []BookingPackage  `json:"packages,omitempty,omitzero"`
@@ -2234,6 +2497,9 @@ type Booking struct {
 
 	// TotalAttendees An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
+	//
+	//
+	// Example: 2647159
 	TotalAttendees NullableInteger `json:"totalAttendees,omitempty,omitzero"`
 
 	// TotalTaxAmount A decimal number that may be null (decodes as 0), sent as a JSON
@@ -2244,6 +2510,8 @@ type Booking struct {
 	TotalTaxAmount NullableDecimal `json:"totalTaxAmount,omitempty,omitzero"`
 
 	// VenueID An integer that the server may send as a JSON number or as a string of digits.
+	//
+	// Example: 7427530
 	VenueID       Integer `json:"venueId,omitempty,omitzero"`
 	VenueTimezone string  `json:"venueTimezone,omitempty,omitzero"`
 }
@@ -2262,10 +2530,16 @@ type BookingAdditionalItem struct {
 
 	// CostcenterID An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
+	//
+	//
+	// Example: 2647159
 	CostcenterID NullableInteger `json:"costcenterId,omitempty,omitzero"`
 
 	// CreatedDate An iVvy timestamp that may be unset: null or "" (both decode as the
 	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	//
+	//
+	// Example: 2017-12-18 12:11:45 UTC
 	CreatedDate NullableTimestamp `json:"createdDate,omitempty,omitzero"`
 
 	// DayTaxDetails The taxes per day; empty when the item has no start.
@@ -2274,13 +2548,21 @@ type BookingAdditionalItem struct {
 
 	// EndDateTime An iVvy timestamp that may be unset: null or "" (both decode as the
 	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	//
+	//
+	// Example: 2017-12-18 12:11:45 UTC
 	EndDateTime NullableTimestamp `json:"endDateTime,omitempty,omitzero"`
 
 	// ID An integer that the server may send as a JSON number or as a string of digits.
+	//
+	// Example: 7427530
 	ID Integer `json:"id,omitempty,omitzero"`
 
 	// ModifiedDate An iVvy timestamp that may be unset: null or "" (both decode as the
 	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	//
+	//
+	// Example: 2017-12-18 12:11:45 UTC
 	ModifiedDate NullableTimestamp `json:"modifiedDate,omitempty,omitzero"`
 
 	// Quantity A decimal number that may be null (decodes as 0), sent as a JSON
@@ -2292,6 +2574,9 @@ type BookingAdditionalItem struct {
 
 	// StartDateTime An iVvy timestamp that may be unset: null or "" (both decode as the
 	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	//
+	//
+	// Example: 2017-12-18 12:11:45 UTC
 	StartDateTime NullableTimestamp  `json:"startDateTime,omitempty,omitzero"`
 	TaxDetails    []BookingTaxDetail `json:"taxDetails,omitempty,omitzero"`
 
@@ -2358,6 +2643,8 @@ type BookingAdditionalItemInput struct {
 	Description    *string  `json:"description,omitempty"`
 
 	// EndDate An iVvy timestamp, "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC" suffix.
+	//
+	// Example: 2019-09-28 06:00:00 UTC
 	EndDate                 *Timestamp `json:"endDate,omitempty"`
 	ExcludedFromCommissions *bool      `json:"excludedFromCommissions,omitempty"`
 	Quantity                *float32   `json:"quantity,omitempty"`
@@ -2370,6 +2657,8 @@ type BookingAdditionalItemInput struct {
 	SalePriceTaxID *int64 `json:"salePriceTaxId,omitempty"`
 
 	// StartDate An iVvy timestamp, "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC" suffix.
+	//
+	// Example: 2019-09-28 06:00:00 UTC
 	StartDate *Timestamp `json:"startDate,omitempty"`
 }
 
@@ -2381,6 +2670,8 @@ type BookingAgent struct {
 	Email        string `json:"email,omitempty,omitzero"`
 
 	// ID An integer that the server may send as a JSON number or as a string of digits.
+	//
+	// Example: 7427530
 	ID Integer `json:"id,omitempty,omitzero"`
 
 	// Phone A phone number; some answers send it as a JSON number.
@@ -2394,12 +2685,16 @@ type BookingAgent struct {
 // Example: {"bookingId":"4407","dietaryRequirement":"Vegetarian","email":"priya.nair@example.com","firstName":"Priya","id":"10","isFromCateringWebsite":true,"lastName":"Nair","menuItems":[{"inventoryId":"14","menuId":"225","sessionId":"2447"}],"phone":"0400111222","venueId":"1"}
 type BookingAttendee struct {
 	// BookingID An integer that the server may send as a JSON number or as a string of digits.
+	//
+	// Example: 7427530
 	BookingID          Integer `json:"bookingId,omitempty,omitzero"`
 	DietaryRequirement string  `json:"dietaryRequirement,omitempty,omitzero"`
 	Email              string  `json:"email,omitempty,omitzero"`
 	FirstName          string  `json:"firstName,omitempty,omitzero"`
 
 	// ID An integer that the server may send as a JSON number or as a string of digits.
+	//
+	// Example: 7427530
 	ID Integer `json:"id,omitempty,omitzero"`
 
 	// IsFromCateringWebsite Whether the attendee was recorded through the catering website.
@@ -2413,6 +2708,8 @@ type BookingAttendee struct {
 	Phone BookingPhone `json:"phone,omitempty,omitzero"`
 
 	// VenueID An integer that the server may send as a JSON number or as a string of digits.
+	//
+	// Example: 7427530
 	VenueID Integer `json:"venueId,omitempty,omitzero"`
 }
 
@@ -2421,6 +2718,8 @@ type BookingAttendee struct {
 // Example: {"meta":{"count":1,"perPage":100,"start":0,"totalResults":1},"results":[{"bookingId":"4407","email":"priya.nair@example.com","firstName":"Priya","id":"10","lastName":"Nair","menuItems":[],"venueId":"1"}]}
 type BookingAttendeeCollection struct {
 	// Meta Paging facts of a collection; any key may be absent.
+	//
+	// Example: {"count":1,"perPage":1,"start":0,"totalResults":1550}
 	Meta    CollectionMeta    `json:"meta,omitempty,omitzero"`
 	Results []BookingAttendee `json:"results"`
 }
@@ -2430,12 +2729,18 @@ type BookingAttendeeCollection struct {
 // Example: {"inventoryId":"14","menuId":"225","sessionId":"2447"}
 type BookingAttendeeMenuItem struct {
 	// InventoryID An integer that the server may send as a JSON number or as a string of digits.
+	//
+	// Example: 7427530
 	InventoryID Integer `json:"inventoryId"`
 
 	// MenuID An integer that the server may send as a JSON number or as a string of digits.
+	//
+	// Example: 7427530
 	MenuID Integer `json:"menuId"`
 
 	// SessionID An integer that the server may send as a JSON number or as a string of digits.
+	//
+	// Example: 7427530
 	SessionID Integer `json:"sessionId"`
 }
 
@@ -2449,18 +2754,29 @@ type BookingAttendeeMenuItem struct {
 type BookingBeo struct {
 	// BeoNumber An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
+	//
+	//
+	// Example: 2647159
 	BeoNumber NullableInteger `json:"beoNumber,omitempty,omitzero"`
 	BeoType   int             `json:"beoType,omitempty,omitzero"`
 
 	// BookingID An integer that the server may send as a JSON number or as a string of digits.
+	//
+	// Example: 7427530
 	BookingID Integer `json:"bookingId,omitempty,omitzero"`
 
 	// CreatedBy An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
+	//
+	//
+	// Example: 2647159
 	CreatedBy NullableInteger `json:"createdBy,omitempty,omitzero"`
 
 	// CreatedDate An iVvy timestamp that may be unset: null or "" (both decode as the
 	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	//
+	//
+	// Example: 2017-12-18 12:11:45 UTC
 	CreatedDate NullableTimestamp `json:"createdDate,omitempty,omitzero"`
 
 	// File Where to download a generated document; null when there is no file.
@@ -2469,15 +2785,22 @@ type BookingBeo struct {
 	File BookingDocumentFile `json:"file,omitempty,omitzero"`
 
 	// ID An integer that the server may send as a JSON number or as a string of digits.
+	//
+	// Example: 7427530
 	ID           Integer `json:"id"`
 	Status       int     `json:"status,omitempty,omitzero"`
 	TemplateName string  `json:"templateName,omitempty,omitzero"`
 
 	// VenueID An integer that the server may send as a JSON number or as a string of digits.
+	//
+	// Example: 7427530
 	VenueID Integer `json:"venueId,omitempty,omitzero"`
 
 	// Version An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
+	//
+	//
+	// Example: 2647159
 	Version     NullableInteger `json:"version,omitempty,omitzero"`
 	VersionNote string          `json:"versionNote,omitempty,omitzero"`
 }
@@ -2487,6 +2810,8 @@ type BookingBeo struct {
 // Example: {"meta":{"count":1,"perPage":100,"start":0,"totalResults":1},"results":[{"beoNumber":360,"beoType":3,"bookingId":22363,"file":null,"id":1114,"status":4,"venueId":1,"version":1}]}
 type BookingBeoCollection struct {
 	// Meta Paging facts of a collection; any key may be absent.
+	//
+	// Example: {"count":1,"perPage":1,"start":0,"totalResults":1550}
 	Meta    CollectionMeta `json:"meta,omitempty,omitzero"`
 	Results []BookingBeo   `json:"results"`
 }
@@ -2497,14 +2822,23 @@ type BookingBeoCollection struct {
 type BookingBeveragePackage struct {
 	// BeverageID An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
+	//
+	//
+	// Example: 2647159
 	BeverageID NullableInteger `json:"beverageId,omitempty,omitzero"`
 
 	// BeverageVenueID An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
+	//
+	//
+	// Example: 2647159
 	BeverageVenueID NullableInteger `json:"beverageVenueId,omitempty,omitzero"`
 
 	// BookingPackageID An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
+	//
+	//
+	// Example: 2647159
 	BookingPackageID NullableInteger `json:"bookingPackageId,omitempty,omitzero"`
 
 	// Cost A decimal number that may be null (decodes as 0), sent as a JSON
@@ -2516,10 +2850,16 @@ type BookingBeveragePackage struct {
 
 	// CostcenterID An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
+	//
+	//
+	// Example: 2647159
 	CostcenterID NullableInteger `json:"costcenterId,omitempty,omitzero"`
 
 	// CreatedDate An iVvy timestamp that may be unset: null or "" (both decode as the
 	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	//
+	//
+	// Example: 2017-12-18 12:11:45 UTC
 	CreatedDate NullableTimestamp `json:"createdDate,omitempty,omitzero"`
 
 	// Discount A decimal number that may be null (decodes as 0), sent as a JSON
@@ -2541,6 +2881,8 @@ type BookingBeveragePackage struct {
 	ExcludedTaxIds []Integer                `json:"excludedTaxIds,omitempty,omitzero"`
 
 	// ID An integer that the server may send as a JSON number or as a string of digits.
+	//
+	// Example: 7427530
 	ID               Integer `json:"id,omitempty,omitzero"`
 	IncludeInPackage bool    `json:"includeInPackage,omitempty,omitzero"`
 
@@ -2549,11 +2891,17 @@ type BookingBeveragePackage struct {
 
 	// ModifiedDate An iVvy timestamp that may be unset: null or "" (both decode as the
 	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	//
+	//
+	// Example: 2017-12-18 12:11:45 UTC
 	ModifiedDate NullableTimestamp `json:"modifiedDate,omitempty,omitzero"`
 	Name         string            `json:"name,omitempty,omitzero"`
 
 	// SessionID An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
+	//
+	//
+	// Example: 2647159
 	SessionID NullableInteger `json:"sessionId,omitempty,omitzero"`
 
 	// SmallDescription Text, although the page types it as a double.
@@ -2586,6 +2934,9 @@ type BookingBeveragePackage struct {
 
 	// TotalAttendees An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
+	//
+	//
+	// Example: 2647159
 	TotalAttendees NullableInteger `json:"totalAttendees,omitempty,omitzero"`
 
 	// TotalDiscount A decimal number that may be null (decodes as 0), sent as a JSON
@@ -2619,37 +2970,61 @@ type BookingBeveragePackage struct {
 type BookingChangelog struct {
 	// BeoID An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
+	//
+	//
+	// Example: 2647159
 	BeoID NullableInteger `json:"beoId,omitempty,omitzero"`
 
 	// BookingID An integer that the server may send as a JSON number or as a string of digits.
+	//
+	// Example: 7427530
 	BookingID Integer `json:"bookingId,omitempty,omitzero"`
 
 	// CreatedDate An iVvy timestamp that may be unset: null or "" (both decode as the
 	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	//
+	//
+	// Example: 2017-12-18 12:11:45 UTC
 	CreatedDate NullableTimestamp `json:"createdDate,omitempty,omitzero"`
 
 	// ID An integer that the server may send as a JSON number or as a string of digits.
+	//
+	// Example: 7427530
 	ID Integer `json:"id"`
 
 	// ModifiedDate An iVvy timestamp that may be unset: null or "" (both decode as the
 	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	//
+	//
+	// Example: 2017-12-18 12:11:45 UTC
 	ModifiedDate NullableTimestamp `json:"modifiedDate,omitempty,omitzero"`
 	NoteText     string            `json:"noteText,omitempty,omitzero"`
 
 	// RecordedByUserID An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
+	//
+	//
+	// Example: 2647159
 	RecordedByUserID NullableInteger `json:"recordedByUserId,omitempty,omitzero"`
 
 	// RefID An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
+	//
+	//
+	// Example: 2647159
 	RefID   NullableInteger `json:"refId,omitempty,omitzero"`
 	RefType int             `json:"refType,omitempty,omitzero"`
 
 	// SessionID An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
+	//
+	//
+	// Example: 2647159
 	SessionID NullableInteger `json:"sessionId,omitempty,omitzero"`
 
 	// VenueID An integer that the server may send as a JSON number or as a string of digits.
+	//
+	// Example: 7427530
 	VenueID Integer `json:"venueId,omitempty,omitzero"`
 }
 
@@ -2658,6 +3033,8 @@ type BookingChangelog struct {
 // Example: {"meta":{"count":1,"perPage":100,"start":0,"totalResults":1},"results":[{"bookingId":4407,"createdDate":"2026-02-01 11:01:13 UTC","id":8,"noteText":"Session moved to the Harbour Room","refId":2447,"refType":3,"venueId":1}]}
 type BookingChangelogCollection struct {
 	// Meta Paging facts of a collection; any key may be absent.
+	//
+	// Example: {"count":1,"perPage":1,"start":0,"totalResults":1550}
 	Meta    CollectionMeta     `json:"meta,omitempty,omitzero"`
 	Results []BookingChangelog `json:"results"`
 }
@@ -2667,6 +3044,8 @@ type BookingChangelogCollection struct {
 // Example: {"meta":{"count":1,"perPage":1,"start":0,"totalResults":256},"results":[{"accommChargingMethod":2,"amountOutstanding":-425.3,"beoNumbers":["11-1","12-1"],"bookingType":1,"canBeMoved":false,"code":"HR5ZASGMQ1","company":{"businessName":"Harbour Events Pty Ltd","id":4},"companyId":4,"contactId":3,"createdDate":"2026-01-07 09:21:53 UTC","currentStatus":3,"dateEventEnd":"2026-05-15 00:00:00 UTC","dateEventStart":"2026-05-14 00:00:00 UTC","decisionDate":"","eventType":"Conference","eventTypeId":3,"id":1,"isConfidential":false,"leadId":2,"modifiedDate":"2026-02-06 07:51:56 UTC","name":"Leadership Summit 2026","totalAmount":105,"totalTaxAmount":5,"venueId":1}]}
 type BookingCollection struct {
 	// Meta Paging facts of a collection; any key may be absent.
+	//
+	// Example: {"count":1,"perPage":1,"start":0,"totalResults":1550}
 	Meta    CollectionMeta `json:"meta,omitempty,omitzero"`
 	Results []Booking      `json:"results"`
 }
@@ -2683,6 +3062,8 @@ type BookingCommission struct {
 	Commission NullableDecimal `json:"commission,omitempty,omitzero"`
 
 	// CostcenterID An integer that the server may send as a JSON number or as a string of digits.
+	//
+	// Example: 7427530
 	CostcenterID Integer `json:"costcenterId,omitempty,omitzero"`
 }
 
@@ -2693,6 +3074,8 @@ type BookingCompany struct {
 	BusinessName string `json:"businessName,omitempty,omitzero"`
 
 	// ID An integer that the server may send as a JSON number or as a string of digits.
+	//
+	// Example: 7427530
 	ID Integer `json:"id,omitempty,omitzero"`
 }
 
@@ -2704,6 +3087,8 @@ type BookingContact struct {
 	FirstName string `json:"firstName,omitempty,omitzero"`
 
 	// ID An integer that the server may send as a JSON number or as a string of digits.
+	//
+	// Example: 7427530
 	ID       Integer `json:"id,omitempty,omitzero"`
 	LastName string  `json:"lastName,omitempty,omitzero"`
 
@@ -2718,6 +3103,8 @@ type BookingContact struct {
 // Example: {"costcenterId":1276,"revenueDate":"2026-05-14","totalAmount":900,"totalDiscountAmount":100,"totalTaxAmount":81.818,"venueId":1}
 type BookingDailyRevenue struct {
 	// CostcenterID An integer that the server may send as a JSON number or as a string of digits.
+	//
+	// Example: 7427530
 	CostcenterID Integer `json:"costcenterId,omitempty,omitzero"`
 
 	// RevenueDate An iVvy date, "yyyy-mm-dd", or null or "" when unset.
@@ -2747,6 +3134,8 @@ type BookingDailyRevenue struct {
 	TotalTaxAmount NullableDecimal `json:"totalTaxAmount,omitempty,omitzero"`
 
 	// VenueID An integer that the server may send as a JSON number or as a string of digits.
+	//
+	// Example: 7427530
 	VenueID Integer `json:"venueId,omitempty,omitzero"`
 }
 
@@ -2775,14 +3164,22 @@ type BookingDayTaxDetail struct {
 // Example: {"bookingId":22363,"createdDate":"2026-04-09 02:34:21 UTC","documentNumber":null,"file":{"filename":"14/05/2026 - Leadership Summit - Contract.pdf","url":"https://files.example.com/docs/3426.pdf?signature=abc","urlExpiry":"2026-05-06 04:10:54 UTC"},"id":3426,"modifiedDate":"2026-04-09 02:38:36 UTC","status":4,"templateName":"Contract","type":4,"venueId":1,"version":null}
 type BookingDocument struct {
 	// BookingID An integer that the server may send as a JSON number or as a string of digits.
+	//
+	// Example: 7427530
 	BookingID Integer `json:"bookingId,omitempty,omitzero"`
 
 	// CreatedDate An iVvy timestamp that may be unset: null or "" (both decode as the
 	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	//
+	//
+	// Example: 2017-12-18 12:11:45 UTC
 	CreatedDate NullableTimestamp `json:"createdDate,omitempty,omitzero"`
 
 	// DocumentNumber An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
+	//
+	//
+	// Example: 2647159
 	DocumentNumber NullableInteger `json:"documentNumber,omitempty,omitzero"`
 
 	// File Where to download a generated document; null when there is no file.
@@ -2791,20 +3188,30 @@ type BookingDocument struct {
 	File BookingDocumentFile `json:"file,omitempty,omitzero"`
 
 	// ID An integer that the server may send as a JSON number or as a string of digits.
+	//
+	// Example: 7427530
 	ID Integer `json:"id"`
 
 	// ModifiedDate An iVvy timestamp that may be unset: null or "" (both decode as the
 	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	//
+	//
+	// Example: 2017-12-18 12:11:45 UTC
 	ModifiedDate NullableTimestamp `json:"modifiedDate,omitempty,omitzero"`
 	Status       int               `json:"status,omitempty,omitzero"`
 	TemplateName string            `json:"templateName,omitempty,omitzero"`
 	Type         int               `json:"type,omitempty,omitzero"`
 
 	// VenueID An integer that the server may send as a JSON number or as a string of digits.
+	//
+	// Example: 7427530
 	VenueID Integer `json:"venueId,omitempty,omitzero"`
 
 	// Version An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
+	//
+	//
+	// Example: 2647159
 	Version NullableInteger `json:"version,omitempty,omitzero"`
 }
 
@@ -2813,6 +3220,8 @@ type BookingDocument struct {
 // Example: {"meta":{"count":1,"perPage":100,"start":0,"totalResults":1},"results":[{"bookingId":22363,"documentNumber":20,"file":null,"id":3426,"status":4,"templateName":null,"type":3,"venueId":1,"version":1}]}
 type BookingDocumentCollection struct {
 	// Meta Paging facts of a collection; any key may be absent.
+	//
+	// Example: {"count":1,"perPage":1,"start":0,"totalResults":1550}
 	Meta    CollectionMeta    `json:"meta,omitempty,omitzero"`
 	Results []BookingDocument `json:"results"`
 }
@@ -2828,6 +3237,9 @@ type BookingDocumentFile struct {
 
 	// URLExpiry An iVvy timestamp that may be unset: null or "" (both decode as the
 	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	//
+	//
+	// Example: 2017-12-18 12:11:45 UTC
 	URLExpiry NullableTimestamp `json:"urlExpiry,omitempty,omitzero"`
 }
 
@@ -2837,15 +3249,23 @@ type BookingDocumentFile struct {
 type BookingFile struct {
 	// AccountID An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
+	//
+	//
+	// Example: 2647159
 	AccountID   NullableInteger `json:"accountId,omitempty,omitzero"`
 	ContentType string          `json:"contentType,omitempty,omitzero"`
 
 	// ID An integer that the server may send as a JSON number or as a string of digits.
+	//
+	// Example: 7427530
 	ID               Integer `json:"id,omitempty,omitzero"`
 	OriginalFileName string  `json:"originalFileName,omitempty,omitzero"`
 
 	// Size An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
+	//
+	//
+	// Example: 2647159
 	Size NullableInteger `json:"size,omitempty,omitzero"`
 	Tags []string        `json:"tags,omitempty,omitzero"`
 	URL  string          `json:"url,omitempty,omitzero"`
@@ -2874,9 +3294,13 @@ type BookingListFilter struct {
 	ContactID *int64 `json:"contactId,omitempty"`
 
 	// ModifiedDateAfter An iVvy timestamp, "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC" suffix.
+	//
+	// Example: 2019-09-28 06:00:00 UTC
 	ModifiedDateAfter *Timestamp `json:"modifiedDateAfter,omitempty"`
 
 	// ModifiedDateBefore An iVvy timestamp, "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC" suffix.
+	//
+	// Example: 2019-09-28 06:00:00 UTC
 	ModifiedDateBefore   *Timestamp             `json:"modifiedDateBefore,omitempty"`
 	AdditionalProperties map[string]interface{} `json:"-"`
 }
@@ -2887,9 +3311,13 @@ type BookingListFilter struct {
 // Example: {"modifiedDateAfter":"2026-01-01 00:00:00 UTC"}
 type BookingListForAccountFilter struct {
 	// ModifiedDateAfter An iVvy timestamp, "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC" suffix.
+	//
+	// Example: 2019-09-28 06:00:00 UTC
 	ModifiedDateAfter *Timestamp `json:"modifiedDateAfter,omitempty"`
 
 	// ModifiedDateBefore An iVvy timestamp, "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC" suffix.
+	//
+	// Example: 2019-09-28 06:00:00 UTC
 	ModifiedDateBefore   *Timestamp             `json:"modifiedDateBefore,omitempty"`
 	AdditionalProperties map[string]interface{} `json:"-"`
 }
@@ -2905,6 +3333,9 @@ type BookingListOrderDir string
 type BookingMenu struct {
 	// BookingPackageID An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
+	//
+	//
+	// Example: 2647159
 	BookingPackageID NullableInteger `json:"bookingPackageId,omitempty,omitzero"`
 
 	// Cost A decimal number that may be null (decodes as 0), sent as a JSON
@@ -2916,11 +3347,17 @@ type BookingMenu struct {
 
 	// CostcenterID An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
+	//
+	//
+	// Example: 2647159
 	CostcenterID NullableInteger         `json:"costcenterId,omitempty,omitzero"`
 	Costcenters  []BookingMenuCostcenter `json:"costcenters,omitempty,omitzero"`
 
 	// CreatedDate An iVvy timestamp that may be unset: null or "" (both decode as the
 	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	//
+	//
+	// Example: 2017-12-18 12:11:45 UTC
 	CreatedDate NullableTimestamp `json:"createdDate,omitempty,omitzero"`
 
 	// Discount A decimal number that may be null (decodes as 0), sent as a JSON
@@ -2942,6 +3379,8 @@ type BookingMenu struct {
 	ExcludedTaxIds []Integer                `json:"excludedTaxIds,omitempty,omitzero"`
 
 	// ID An integer that the server may send as a JSON number or as a string of digits.
+	//
+	// Example: 7427530
 	ID               Integer `json:"id,omitempty,omitzero"`
 	IncludeInPackage bool    `json:"includeInPackage,omitempty,omitzero"`
 
@@ -2950,6 +3389,9 @@ type BookingMenu struct {
 
 	// MenuID An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
+	//
+	//
+	// Example: 2647159
 	MenuID NullableInteger `json:"menuId,omitempty,omitzero"`
 
 	// MenuTypeCategory The menu's category: 1 breakfast, 2 lunch, 3 dinner, 4 coffee
@@ -2958,15 +3400,24 @@ type BookingMenu struct {
 
 	// MenuVenueID An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
+	//
+	//
+	// Example: 2647159
 	MenuVenueID NullableInteger `json:"menuVenueId,omitempty,omitzero"`
 
 	// ModifiedDate An iVvy timestamp that may be unset: null or "" (both decode as the
 	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	//
+	//
+	// Example: 2017-12-18 12:11:45 UTC
 	ModifiedDate NullableTimestamp `json:"modifiedDate,omitempty,omitzero"`
 	Name         string            `json:"name,omitempty,omitzero"`
 
 	// SessionID An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
+	//
+	//
+	// Example: 2647159
 	SessionID NullableInteger `json:"sessionId,omitempty,omitzero"`
 
 	// StartDate An iVvy date, "yyyy-mm-dd", or null or "" when unset.
@@ -2996,6 +3447,9 @@ type BookingMenu struct {
 
 	// TotalAttendees An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
+	//
+	//
+	// Example: 2647159
 	TotalAttendees NullableInteger `json:"totalAttendees,omitempty,omitzero"`
 
 	// TotalDiscount A decimal number that may be null (decodes as 0), sent as a JSON
@@ -3033,6 +3487,8 @@ type BookingMenuCostcenter struct {
 	CostPerPersonExcludedTaxIds *[]Integer      `json:"costPerPersonExcludedTaxIds,omitempty"`
 
 	// CostcenterID An integer that the server may send as a JSON number or as a string of digits.
+	//
+	// Example: 7427530
 	CostcenterID Integer `json:"costcenterId"`
 }
 
@@ -3057,29 +3513,44 @@ type BookingMenuTranslation struct {
 // Example: {"bookingId":7192,"createdBy":1,"createdDate":"2026-02-12 07:05:24 UTC","description":"\u003cp\u003eLate check-out for the speakers\u003c/p\u003e","id":409,"isPrivate":false,"modifiedDate":"2026-02-12 07:05:24 UTC","typeId":8,"venueId":1}
 type BookingNote struct {
 	// BookingID An integer that the server may send as a JSON number or as a string of digits.
+	//
+	// Example: 7427530
 	BookingID Integer `json:"bookingId,omitempty,omitzero"`
 
 	// CreatedBy An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
+	//
+	//
+	// Example: 2647159
 	CreatedBy NullableInteger `json:"createdBy,omitempty,omitzero"`
 
 	// CreatedDate An iVvy timestamp that may be unset: null or "" (both decode as the
 	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	//
+	//
+	// Example: 2017-12-18 12:11:45 UTC
 	CreatedDate NullableTimestamp `json:"createdDate,omitempty,omitzero"`
 
 	// Description HTML.
 	Description string `json:"description,omitempty,omitzero"`
 
 	// ID An integer that the server may send as a JSON number or as a string of digits.
+	//
+	// Example: 7427530
 	ID        Integer `json:"id"`
 	IsPrivate bool    `json:"isPrivate,omitempty,omitzero"`
 
 	// ModifiedDate An iVvy timestamp that may be unset: null or "" (both decode as the
 	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	//
+	//
+	// Example: 2017-12-18 12:11:45 UTC
 	ModifiedDate NullableTimestamp `json:"modifiedDate,omitempty,omitzero"`
 	TypeID       int               `json:"typeId,omitempty,omitzero"`
 
 	// VenueID An integer that the server may send as a JSON number or as a string of digits.
+	//
+	// Example: 7427530
 	VenueID Integer `json:"venueId,omitempty,omitzero"`
 }
 
@@ -3088,6 +3559,8 @@ type BookingNote struct {
 // Example: {"meta":{"count":1,"perPage":50,"start":0,"totalResults":1},"results":[{"bookingId":7192,"createdBy":1,"createdDate":"2026-02-12 07:05:24 UTC","description":"\u003cp\u003eLate check-out for the speakers\u003c/p\u003e","id":409,"isPrivate":false,"modifiedDate":"2026-02-12 07:05:24 UTC","typeId":8,"venueId":1}]}
 type BookingNoteCollection struct {
 	// Meta Paging facts of a collection; any key may be absent.
+	//
+	// Example: {"count":1,"perPage":1,"start":0,"totalResults":1550}
 	Meta    CollectionMeta `json:"meta,omitempty,omitzero"`
 	Results []BookingNote  `json:"results"`
 }
@@ -3127,21 +3600,35 @@ type BookingPackage struct {
 
 	// CreatedDate An iVvy timestamp that may be unset: null or "" (both decode as the
 	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	//
+	//
+	// Example: 2017-12-18 12:11:45 UTC
 	CreatedDate NullableTimestamp `json:"createdDate,omitempty,omitzero"`
 
 	// ID An integer that the server may send as a JSON number or as a string of digits.
+	//
+	// Example: 7427530
 	ID Integer `json:"id,omitempty,omitzero"`
 
 	// ModifiedDate An iVvy timestamp that may be unset: null or "" (both decode as the
 	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	//
+	//
+	// Example: 2017-12-18 12:11:45 UTC
 	ModifiedDate NullableTimestamp `json:"modifiedDate,omitempty,omitzero"`
 
 	// NumberAttendees An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
+	//
+	//
+	// Example: 2647159
 	NumberAttendees NullableInteger `json:"numberAttendees,omitempty,omitzero"`
 
 	// PackageID An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
+	//
+	//
+	// Example: 2647159
 	PackageID   NullableInteger `json:"packageId,omitempty,omitzero"`
 	PackageName string          `json:"packageName,omitempty,omitzero"`
 
@@ -3191,6 +3678,8 @@ type BookingPackage struct {
 // Example: {"costcenterId":2,"excludedTaxIds":[],"taxDetails":[{"id":1,"rateAmount":0,"rateAmountType":0,"rateId":0,"tax":27.272727}],"totalAmount":300,"totalDiscount":100,"totalTaxAmount":27.272727,"value":10}
 type BookingPackageCostcenter struct {
 	// CostcenterID An integer that the server may send as a JSON number or as a string of digits.
+	//
+	// Example: 7427530
 	CostcenterID Integer `json:"costcenterId,omitempty,omitzero"`
 
 	// Discount A decimal number that may be null (decodes as 0), sent as a JSON
@@ -3266,6 +3755,8 @@ type BookingPaymentInput struct {
 	Notes      *string  `json:"notes,omitempty"`
 
 	// PaidDate An iVvy timestamp, "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC" suffix.
+	//
+	// Example: 2019-09-28 06:00:00 UTC
 	PaidDate *Timestamp `json:"paidDate,omitempty"`
 
 	// PaymentMethod 0 unknown, 1 credit card, 2 BPay, 3 direct deposit, 4 PayPal, 5
@@ -3294,6 +3785,9 @@ type BookingPhone1 = int
 type BookingProduct struct {
 	// BookingPackageID An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
+	//
+	//
+	// Example: 2647159
 	BookingPackageID NullableInteger `json:"bookingPackageId,omitempty,omitzero"`
 
 	// Cost A decimal number that may be null (decodes as 0), sent as a JSON
@@ -3305,10 +3799,16 @@ type BookingProduct struct {
 
 	// CostcenterID An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
+	//
+	//
+	// Example: 2647159
 	CostcenterID NullableInteger `json:"costcenterId,omitempty,omitzero"`
 
 	// CreatedDate An iVvy timestamp that may be unset: null or "" (both decode as the
 	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	//
+	//
+	// Example: 2017-12-18 12:11:45 UTC
 	CreatedDate NullableTimestamp `json:"createdDate,omitempty,omitzero"`
 
 	// Discount A decimal number that may be null (decodes as 0), sent as a JSON
@@ -3320,24 +3820,38 @@ type BookingProduct struct {
 	ExcludedTaxIds []Integer       `json:"excludedTaxIds,omitempty,omitzero"`
 
 	// ID An integer that the server may send as a JSON number or as a string of digits.
+	//
+	// Example: 7427530
 	ID               Integer `json:"id,omitempty,omitzero"`
 	IncludeInPackage bool    `json:"includeInPackage,omitempty,omitzero"`
 
 	// ModifiedDate An iVvy timestamp that may be unset: null or "" (both decode as the
 	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	//
+	//
+	// Example: 2017-12-18 12:11:45 UTC
 	ModifiedDate NullableTimestamp `json:"modifiedDate,omitempty,omitzero"`
 	Name         string            `json:"name,omitempty,omitzero"`
 
 	// ProductID An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
+	//
+	//
+	// Example: 2647159
 	ProductID NullableInteger `json:"productId,omitempty,omitzero"`
 
 	// Quantity An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
+	//
+	//
+	// Example: 2647159
 	Quantity NullableInteger `json:"quantity,omitempty,omitzero"`
 
 	// SessionID An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
+	//
+	//
+	// Example: 2647159
 	SessionID NullableInteger `json:"sessionId,omitempty,omitzero"`
 
 	// Surcharge A decimal number that may be null (decodes as 0), sent as a JSON
@@ -3389,6 +3903,8 @@ type BookingProjectedSpend struct {
 	Amount NullableDecimal `json:"amount,omitempty,omitzero"`
 
 	// CostcenterID An integer that the server may send as a JSON number or as a string of digits.
+	//
+	// Example: 7427530
 	CostcenterID Integer `json:"costcenterId,omitempty,omitzero"`
 
 	// PriceMethod 1 per person, 2 flat rate.
@@ -3407,9 +3923,13 @@ type BookingProjectedSpend struct {
 // Example: {"invoiceId":1736,"refundId":180}
 type BookingRefundDetail struct {
 	// InvoiceID An integer that the server may send as a JSON number or as a string of digits.
+	//
+	// Example: 7427530
 	InvoiceID Integer `json:"invoiceId,omitempty,omitzero"`
 
 	// RefundID An integer that the server may send as a JSON number or as a string of digits.
+	//
+	// Example: 7427530
 	RefundID Integer `json:"refundId,omitempty,omitzero"`
 }
 
@@ -3422,6 +3942,8 @@ type BookingRefundInput struct {
 	Notes  *string  `json:"notes,omitempty"`
 
 	// RefundDate An iVvy timestamp, "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC" suffix.
+	//
+	// Example: 2019-09-28 06:00:00 UTC
 	RefundDate *Timestamp `json:"refundDate,omitempty"`
 }
 
@@ -3431,6 +3953,9 @@ type BookingRefundInput struct {
 type BookingResource struct {
 	// BookingPackageID An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
+	//
+	//
+	// Example: 2647159
 	BookingPackageID NullableInteger `json:"bookingPackageId,omitempty,omitzero"`
 
 	// Cost A decimal number that may be null (decodes as 0), sent as a JSON
@@ -3442,10 +3967,16 @@ type BookingResource struct {
 
 	// CostcenterID An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
+	//
+	//
+	// Example: 2647159
 	CostcenterID NullableInteger `json:"costcenterId,omitempty,omitzero"`
 
 	// CreatedDate An iVvy timestamp that may be unset: null or "" (both decode as the
 	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	//
+	//
+	// Example: 2017-12-18 12:11:45 UTC
 	CreatedDate NullableTimestamp `json:"createdDate,omitempty,omitzero"`
 
 	// Discount A decimal number that may be null (decodes as 0), sent as a JSON
@@ -3467,28 +3998,45 @@ type BookingResource struct {
 	ExcludedTaxIds []Integer                `json:"excludedTaxIds,omitempty,omitzero"`
 
 	// ID An integer that the server may send as a JSON number or as a string of digits.
+	//
+	// Example: 7427530
 	ID               Integer `json:"id,omitempty,omitzero"`
 	IncludeInPackage bool    `json:"includeInPackage,omitempty,omitzero"`
 
 	// ModifiedDate An iVvy timestamp that may be unset: null or "" (both decode as the
 	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	//
+	//
+	// Example: 2017-12-18 12:11:45 UTC
 	ModifiedDate NullableTimestamp `json:"modifiedDate,omitempty,omitzero"`
 	Name         string            `json:"name,omitempty,omitzero"`
 
 	// Quantity An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
+	//
+	//
+	// Example: 2647159
 	Quantity NullableInteger `json:"quantity,omitempty,omitzero"`
 
 	// ResourceID An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
+	//
+	//
+	// Example: 2647159
 	ResourceID NullableInteger `json:"resourceId,omitempty,omitzero"`
 
 	// ResourceVenueID An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
+	//
+	//
+	// Example: 2647159
 	ResourceVenueID NullableInteger `json:"resourceVenueId,omitempty,omitzero"`
 
 	// SessionID An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
+	//
+	//
+	// Example: 2647159
 	SessionID NullableInteger `json:"sessionId,omitempty,omitzero"`
 
 	// StartDate An iVvy date, "yyyy-mm-dd", or null or "" when unset.
@@ -3549,6 +4097,9 @@ type BookingSaveResult struct {
 
 	// ID An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
+	//
+	//
+	// Example: 2647159
 	ID NullableInteger `json:"id,omitempty,omitzero"`
 
 	// Success Whether the change was made.
@@ -3579,26 +4130,43 @@ type BookingServiceFee struct {
 
 	// CreatedDate An iVvy timestamp that may be unset: null or "" (both decode as the
 	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	//
+	//
+	// Example: 2017-12-18 12:11:45 UTC
 	CreatedDate    NullableTimestamp `json:"createdDate,omitempty,omitzero"`
 	ExcludedTaxIds []Integer         `json:"excludedTaxIds,omitempty,omitzero"`
 
 	// ID An integer that the server may send as a JSON number or as a string of digits.
+	//
+	// Example: 7427530
 	ID Integer `json:"id,omitempty,omitzero"`
 
 	// ModifiedDate An iVvy timestamp that may be unset: null or "" (both decode as the
 	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	//
+	//
+	// Example: 2017-12-18 12:11:45 UTC
 	ModifiedDate NullableTimestamp `json:"modifiedDate,omitempty,omitzero"`
 
 	// Ref2ID An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
+	//
+	//
+	// Example: 2647159
 	Ref2ID NullableInteger `json:"ref2Id,omitempty,omitzero"`
 
 	// Ref3ID An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
+	//
+	//
+	// Example: 2647159
 	Ref3ID NullableInteger `json:"ref3Id,omitempty,omitzero"`
 
 	// RefCostcenterID An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
+	//
+	//
+	// Example: 2647159
 	RefCostcenterID NullableInteger `json:"refCostcenterId,omitempty,omitzero"`
 
 	// RefDate An iVvy date, "yyyy-mm-dd", or null or "" when unset.
@@ -3608,6 +4176,9 @@ type BookingServiceFee struct {
 
 	// RefID An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
+	//
+	//
+	// Example: 2647159
 	RefID      NullableInteger    `json:"refId,omitempty,omitzero"`
 	RefType    int                `json:"refType,omitempty,omitzero"`
 	TaxDetails []BookingTaxDetail `json:"taxDetails,omitempty,omitzero"`
@@ -3651,10 +4222,16 @@ type BookingServiceFeeExcludedTaxIds1 map[string][]Integer
 type BookingSession struct {
 	// ActualAttendees An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
+	//
+	//
+	// Example: 2647159
 	ActualAttendees NullableInteger `json:"actualAttendees,omitempty,omitzero"`
 
 	// AgreedAttendees An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
+	//
+	//
+	// Example: 2647159
 	AgreedAttendees NullableInteger `json:"agreedAttendees,omitempty,omitzero"`
 
 	// Amount A decimal number that may be null (decodes as 0), sent as a JSON
@@ -3673,10 +4250,15 @@ type BookingSession struct {
 	Booking BookingSessionBooking `json:"booking,omitempty,omitzero"`
 
 	// BookingID An integer that the server may send as a JSON number or as a string of digits.
+	//
+	// Example: 7427530
 	BookingID Integer `json:"bookingId,omitempty,omitzero"`
 
 	// BookingPackageID An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
+	//
+	//
+	// Example: 2647159
 	BookingPackageID NullableInteger `json:"bookingPackageId,omitempty,omitzero"`
 
 	// CanBeMoved A yes/no value that the venue actions send either as a JSON boolean
@@ -3716,10 +4298,16 @@ type BookingSession struct {
 
 	// CostcenterID An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
+	//
+	//
+	// Example: 2647159
 	CostcenterID NullableInteger `json:"costcenterId,omitempty,omitzero"`
 
 	// CreatedDate An iVvy timestamp that may be unset: null or "" (both decode as the
 	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	//
+	//
+	// Example: 2017-12-18 12:11:45 UTC
 	CreatedDate      NullableTimestamp `json:"createdDate,omitempty,omitzero"`
 	CustomLayoutName string            `json:"customLayoutName,omitempty,omitzero"`
 
@@ -3743,13 +4331,21 @@ type BookingSession struct {
 
 	// ExpectedAttendees An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
+	//
+	//
+	// Example: 2647159
 	ExpectedAttendees NullableInteger `json:"expectedAttendees,omitempty,omitzero"`
 
 	// GuaranteedAttendees An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
+	//
+	//
+	// Example: 2647159
 	GuaranteedAttendees NullableInteger `json:"guaranteedAttendees,omitempty,omitzero"`
 
 	// ID An integer that the server may send as a JSON number or as a string of digits.
+	//
+	// Example: 7427530
 	ID               Integer `json:"id,omitempty,omitzero"`
 	IncludeInPackage bool    `json:"includeInPackage,omitempty,omitzero"`
 
@@ -3762,10 +4358,16 @@ type BookingSession struct {
 
 	// MinAttendeesGuaranteed An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
+	//
+	//
+	// Example: 2647159
 	MinAttendeesGuaranteed NullableInteger `json:"minAttendeesGuaranteed,omitempty,omitzero"`
 
 	// ModifiedDate An iVvy timestamp that may be unset: null or "" (both decode as the
 	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	//
+	//
+	// Example: 2017-12-18 12:11:45 UTC
 	ModifiedDate NullableTimestamp `json:"modifiedDate,omitempty,omitzero"`
 	Name         string            `json:"name,omitempty,omitzero"`
 
@@ -3781,22 +4383,37 @@ type BookingSession struct {
 
 	// RoomHireType An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
+	//
+	//
+	// Example: 2647159
 	RoomHireType NullableInteger `json:"roomHireType,omitempty,omitzero"`
 
 	// SessionTypeID An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
+	//
+	//
+	// Example: 2647159
 	SessionTypeID NullableInteger `json:"sessionTypeId,omitempty,omitzero"`
 
 	// SetAttendees An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
+	//
+	//
+	// Example: 2647159
 	SetAttendees NullableInteger `json:"setAttendees,omitempty,omitzero"`
 
 	// SetdownTime An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
+	//
+	//
+	// Example: 2647159
 	SetdownTime NullableInteger `json:"setdownTime,omitempty,omitzero"`
 
 	// SetupTime An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
+	//
+	//
+	// Example: 2647159
 	SetupTime NullableInteger `json:"setupTime,omitempty,omitzero"`
 
 	// SfExcludedTaxIds The taxes not applied to each service fee: an empty array when there
@@ -3810,14 +4427,23 @@ type BookingSession struct {
 
 	// SpaceID An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
+	//
+	//
+	// Example: 2647159
 	SpaceID NullableInteger `json:"spaceId,omitempty,omitzero"`
 
 	// SpaceLayout An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
+	//
+	//
+	// Example: 2647159
 	SpaceLayout NullableInteger `json:"spaceLayout,omitempty,omitzero"`
 
 	// SpaceVenueID An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
+	//
+	//
+	// Example: 2647159
 	SpaceVenueID NullableInteger `json:"spaceVenueId,omitempty,omitzero"`
 
 	// StartDate An iVvy date, "yyyy-mm-dd", or null or "" when unset.
@@ -3832,6 +4458,9 @@ type BookingSession struct {
 
 	// TariffID An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
+	//
+	//
+	// Example: 2647159
 	TariffID   NullableInteger    `json:"tariffId,omitempty,omitzero"`
 	TaxDetails []BookingTaxDetail `json:"taxDetails,omitempty,omitzero"`
 
@@ -3844,6 +4473,9 @@ type BookingSession struct {
 
 	// TotalAttendees An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
+	//
+	//
+	// Example: 2647159
 	TotalAttendees NullableInteger `json:"totalAttendees,omitempty,omitzero"`
 
 	// TotalDiscount A decimal number that may be null (decodes as 0), sent as a JSON
@@ -3902,6 +4534,8 @@ type BookingSessionBooking struct {
 // Example: {"meta":{"count":1,"perPage":1,"start":0,"totalResults":1550},"results":[{"bookingId":10960,"canBeMoved":1,"cost":12,"endDate":"2026-05-14","endTime":"10:30:00","id":5260,"includeInPackage":false,"name":"Opening plenary","sfExcludedTaxIds":{"6146":[6064]},"spaceId":3,"startDate":"2026-05-14","startTime":"08:00:00"}]}
 type BookingSessionCollection struct {
 	// Meta Paging facts of a collection; any key may be absent.
+	//
+	// Example: {"count":1,"perPage":1,"start":0,"totalResults":1550}
 	Meta    CollectionMeta   `json:"meta,omitempty,omitzero"`
 	Results []BookingSession `json:"results"`
 }
@@ -3914,10 +4548,15 @@ type BookingSessionMenu struct {
 	UnderscoreTranslations map[string]BookingMenuTranslation `json:"_translations_,omitempty,omitzero"`
 
 	// BookingID An integer that the server may send as a JSON number or as a string of digits.
+	//
+	// Example: 7427530
 	BookingID Integer `json:"bookingId,omitempty,omitzero"`
 
 	// BookingPackageID An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
+	//
+	//
+	// Example: 2647159
 	BookingPackageID NullableInteger `json:"bookingPackageId,omitempty,omitzero"`
 
 	// Cost A decimal number that may be null (decodes as 0), sent as a JSON
@@ -3929,6 +4568,9 @@ type BookingSessionMenu struct {
 
 	// CostcenterID An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
+	//
+	//
+	// Example: 2647159
 	CostcenterID NullableInteger `json:"costcenterId,omitempty,omitzero"`
 
 	// Costcenters The cost per person by cost center, for menus priced that way.
@@ -3936,6 +4578,9 @@ type BookingSessionMenu struct {
 
 	// CreatedDate An iVvy timestamp that may be unset: null or "" (both decode as the
 	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	//
+	//
+	// Example: 2017-12-18 12:11:45 UTC
 	CreatedDate NullableTimestamp `json:"createdDate,omitempty,omitzero"`
 
 	// EndTime A time of day, "hh:mm:ss" on a 24-hour clock, or null or "" when unset.
@@ -3945,34 +4590,54 @@ type BookingSessionMenu struct {
 	ExcludedTaxIds []Integer                `json:"excludedTaxIds,omitempty,omitzero"`
 
 	// ID An integer that the server may send as a JSON number or as a string of digits.
+	//
+	// Example: 7427530
 	ID               Integer                  `json:"id,omitempty,omitzero"`
 	IncludeInPackage bool                     `json:"includeInPackage,omitempty,omitzero"`
 	Items            []BookingSessionMenuItem `json:"items,omitempty,omitzero"`
 
 	// MenuID An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
+	//
+	//
+	// Example: 2647159
 	MenuID NullableInteger `json:"menuId,omitempty,omitzero"`
 
 	// MenuVenueID An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
+	//
+	//
+	// Example: 2647159
 	MenuVenueID NullableInteger `json:"menuVenueId,omitempty,omitzero"`
 
 	// MinAttendeesGuaranteed An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
+	//
+	//
+	// Example: 2647159
 	MinAttendeesGuaranteed NullableInteger `json:"minAttendeesGuaranteed,omitempty,omitzero"`
 
 	// ModifiedDate An iVvy timestamp that may be unset: null or "" (both decode as the
 	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	//
+	//
+	// Example: 2017-12-18 12:11:45 UTC
 	ModifiedDate      NullableTimestamp `json:"modifiedDate,omitempty,omitzero"`
 	Name              string            `json:"name,omitempty,omitzero"`
 	SameAsSessionTime bool              `json:"sameAsSessionTime,omitempty,omitzero"`
 
 	// SessionID An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
+	//
+	//
+	// Example: 2647159
 	SessionID NullableInteger `json:"sessionId,omitempty,omitzero"`
 
 	// SortOrder An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
+	//
+	//
+	// Example: 2647159
 	SortOrder NullableInteger `json:"sortOrder,omitempty,omitzero"`
 
 	// StartTime A time of day, "hh:mm:ss" on a 24-hour clock, or null or "" when unset.
@@ -3981,6 +4646,8 @@ type BookingSessionMenu struct {
 	StartTime BookingNullableTimeOfDay `json:"startTime,omitempty,omitzero"`
 
 	// VenueID An integer that the server may send as a JSON number or as a string of digits.
+	//
+	// Example: 7427530
 	VenueID Integer `json:"venueId,omitempty,omitzero"`
 }
 
@@ -3989,6 +4656,8 @@ type BookingSessionMenu struct {
 // Example: {"meta":{"count":1,"perPage":100,"start":0,"totalResults":1},"results":[{"bookingId":313,"cost":18,"id":495,"items":[],"name":"Working lunch","sessionId":519,"venueId":1}]}
 type BookingSessionMenuCollection struct {
 	// Meta Paging facts of a collection; any key may be absent.
+	//
+	// Example: {"count":1,"perPage":1,"start":0,"totalResults":1550}
 	Meta    CollectionMeta       `json:"meta,omitempty,omitzero"`
 	Results []BookingSessionMenu `json:"results"`
 }
@@ -4003,6 +4672,8 @@ type BookingSessionMenuItem struct {
 	Description    string `json:"description,omitempty,omitzero"`
 
 	// ID An integer that the server may send as a JSON number or as a string of digits.
+	//
+	// Example: 7427530
 	ID Integer `json:"id,omitempty,omitzero"`
 
 	// IsOptional A yes/no value that the venue actions send either as a JSON boolean
@@ -4027,10 +4698,16 @@ type BookingSessionMenuItem struct {
 
 	// MaxSelection An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
+	//
+	//
+	// Example: 2647159
 	MaxSelection NullableInteger `json:"maxSelection,omitempty,omitzero"`
 
 	// MinSelection An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
+	//
+	//
+	// Example: 2647159
 	MinSelection NullableInteger `json:"minSelection,omitempty,omitzero"`
 	Name         string          `json:"name,omitempty,omitzero"`
 
@@ -4043,6 +4720,9 @@ type BookingSessionMenuItem struct {
 
 	// Quantity An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
+	//
+	//
+	// Example: 2647159
 	Quantity NullableInteger `json:"quantity,omitempty,omitzero"`
 
 	// ServingTime A time of day, "hh:mm:ss" on a 24-hour clock, or null or "" when unset.
@@ -4088,6 +4768,8 @@ type BookingTax struct {
 	AppliesTo  int             `json:"appliesTo,omitempty,omitzero"`
 
 	// BookingID An integer that the server may send as a JSON number or as a string of digits.
+	//
+	// Example: 7427530
 	BookingID Integer `json:"bookingId,omitempty,omitzero"`
 
 	// CalculateExclusively When true the tax shows only in cost center, booking and invoice totals, not in line items.
@@ -4098,6 +4780,8 @@ type BookingTax struct {
 	ExcludedTaxIds []Integer `json:"excludedTaxIds,omitempty,omitzero"`
 
 	// ID An integer that the server may send as a JSON number or as a string of digits.
+	//
+	// Example: 7427530
 	ID   Integer `json:"id"`
 	Name string  `json:"name,omitempty,omitzero"`
 
@@ -4107,10 +4791,15 @@ type BookingTax struct {
 	UnitType int       `json:"unitType,omitempty,omitzero"`
 
 	// VenueID An integer that the server may send as a JSON number or as a string of digits.
+	//
+	// Example: 7427530
 	VenueID Integer `json:"venueId,omitempty,omitzero"`
 
 	// VenueTaxID An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
+	//
+	//
+	// Example: 2647159
 	VenueTaxID NullableInteger `json:"venueTaxId,omitempty,omitzero"`
 }
 
@@ -4119,6 +4808,8 @@ type BookingTax struct {
 // Example: {"meta":{"count":1,"perPage":10,"start":0,"totalResults":1},"results":[{"amount":10,"amountType":1,"bookingId":2,"id":648,"name":"GST","type":1,"venueId":1}]}
 type BookingTaxCollection struct {
 	// Meta Paging facts of a collection; any key may be absent.
+	//
+	// Example: {"count":1,"perPage":1,"start":0,"totalResults":1550}
 	Meta    CollectionMeta `json:"meta,omitempty,omitzero"`
 	Results []BookingTax   `json:"results"`
 }
@@ -4128,6 +4819,8 @@ type BookingTaxCollection struct {
 // Example: {"id":1,"rateAmount":0,"rateAmountType":0,"rateId":0,"tax":27.272727}
 type BookingTaxDetail struct {
 	// ID An integer that the server may send as a JSON number or as a string of digits.
+	//
+	// Example: 7427530
 	ID Integer `json:"id,omitempty,omitzero"`
 
 	// RateAmount A decimal number that may be null (decodes as 0), sent as a JSON
@@ -4141,6 +4834,8 @@ type BookingTaxDetail struct {
 	RateAmountType int `json:"rateAmountType,omitempty,omitzero"`
 
 	// RateID An integer that the server may send as a JSON number or as a string of digits.
+	//
+	// Example: 7427530
 	RateID Integer `json:"rateId,omitempty,omitzero"`
 
 	// Tax A decimal number that may be null (decodes as 0), sent as a JSON
@@ -4164,6 +4859,8 @@ type BookingUser struct {
 	FirstName string `json:"firstName,omitempty,omitzero"`
 
 	// ID An integer that the server may send as a JSON number or as a string of digits.
+	//
+	// Example: 7427530
 	ID       Integer `json:"id,omitempty,omitzero"`
 	LastName string  `json:"lastName,omitempty,omitzero"`
 
@@ -4248,6 +4945,8 @@ type ChangeStatusOfBookingRoomReservationRequest struct {
 }
 
 // CollectionMeta Paging facts of a collection; any key may be absent.
+//
+// Example: {"count":1,"perPage":1,"start":0,"totalResults":1550}
 type CollectionMeta struct {
 	// Count Number of objects in this page.
 	Count *int `json:"count,omitempty"`
@@ -4412,6 +5111,9 @@ type Company struct {
 
 	// Depth An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
+	//
+	//
+	// Example: 2647159
 	Depth NullableInteger `json:"depth,omitempty,omitzero"`
 	Email string          `json:"email,omitempty,omitzero"`
 
@@ -4436,6 +5138,8 @@ type Company struct {
 	IataNumber AcctText `json:"iataNumber,omitempty,omitzero"`
 
 	// ID An integer that the server may send as a JSON number or as a string of digits.
+	//
+	// Example: 7427530
 	ID Integer `json:"id"`
 
 	// Industry Example: {"id":369,"name":"Banking"}
@@ -4443,14 +5147,23 @@ type Company struct {
 
 	// IsAgent An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
+	//
+	//
+	// Example: 2647159
 	IsAgent NullableInteger `json:"isAgent,omitempty,omitzero"`
 
 	// LeftValue An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
+	//
+	//
+	// Example: 2647159
 	LeftValue NullableInteger `json:"leftValue,omitempty,omitzero"`
 
 	// ModifiedDate An iVvy timestamp that may be unset: null or "" (both decode as the
 	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	//
+	//
+	// Example: 2017-12-18 12:11:45 UTC
 	ModifiedDate NullableTimestamp `json:"modifiedDate,omitempty,omitzero"`
 
 	// OtherPhone A text value that the server sends as a JSON string, or as a number
@@ -4463,6 +5176,9 @@ type Company struct {
 
 	// ParentCompanyID An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
+	//
+	//
+	// Example: 2647159
 	ParentCompanyID NullableInteger `json:"parentCompanyId,omitempty,omitzero"`
 
 	// Phone A text value that the server sends as a JSON string, or as a number
@@ -4485,10 +5201,16 @@ type Company struct {
 
 	// RightValue An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
+	//
+	//
+	// Example: 2647159
 	RightValue NullableInteger `json:"rightValue,omitempty,omitzero"`
 
 	// RootID An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
+	//
+	//
+	// Example: 2647159
 	RootID NullableInteger `json:"rootId,omitempty,omitzero"`
 
 	// SecondaryAccountManager A user who manages the company's account.
@@ -4507,6 +5229,8 @@ type CompanyAccountManager struct {
 	FirstName string `json:"firstName,omitempty,omitzero"`
 
 	// ID An integer that the server may send as a JSON number or as a string of digits.
+	//
+	// Example: 7427530
 	ID       Integer `json:"id,omitempty,omitzero"`
 	LastName string  `json:"lastName,omitempty,omitzero"`
 }
@@ -4514,6 +5238,8 @@ type CompanyAccountManager struct {
 // CompanyCollection Example: {"meta":{"count":1,"perPage":100,"start":0,"totalResults":1},"results":[{"address":{"city":"","countryCode":"AU","line1":"","line2":"","line3":"","line4":"","postalCode":"","stateCode":""},"businessName":"Example Pty Ltd","businessNumber":"ABN123","commissionSpace":null,"commissionSpaceType":null,"customFields":[{"displayName":"Region","fieldId":64,"value":""}],"depth":0,"email":"","externalId":null,"fax":"","iataNumber":null,"id":60825,"industry":{"id":369,"name":"Banking"},"isAgent":0,"leftValue":1,"modifiedDate":"2024-03-11 00:00:44 UTC","otherPhone":"","parentCompanyId":0,"phone":"","primaryAccountManager":{"email":"grace@example.com","firstName":"Grace","id":50476,"lastName":"Hopper"},"primaryContact":{"email":"ada@example.com","firstName":"Ada","id":7474181,"lastName":"Lovelace","phone":"078 0895 8308"},"rightValue":2,"rootId":60825,"secondaryAccountManager":null,"tradingName":"Example","website":""}]}
 type CompanyCollection struct {
 	// Meta Paging facts of a collection; any key may be absent.
+	//
+	// Example: {"count":1,"perPage":1,"start":0,"totalResults":1550}
 	Meta    CollectionMeta `json:"meta,omitempty,omitzero"`
 	Results []Company      `json:"results"`
 }
@@ -4521,6 +5247,8 @@ type CompanyCollection struct {
 // CompanyIndustry Example: {"id":369,"name":"Banking"}
 type CompanyIndustry struct {
 	// ID An integer that the server may send as a JSON number or as a string of digits.
+	//
+	// Example: 7427530
 	ID   Integer `json:"id,omitempty,omitzero"`
 	Name string  `json:"name,omitempty,omitzero"`
 }
@@ -4531,9 +5259,13 @@ type CompanyIndustry struct {
 // Example: {"venueId":1459}
 type CompanyListFilter struct {
 	// FromModifiedDate An iVvy timestamp, "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC" suffix.
+	//
+	// Example: 2019-09-28 06:00:00 UTC
 	FromModifiedDate *Timestamp `json:"fromModifiedDate,omitempty"`
 
 	// ToModifiedDate An iVvy timestamp, "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC" suffix.
+	//
+	// Example: 2019-09-28 06:00:00 UTC
 	ToModifiedDate       *Timestamp             `json:"toModifiedDate,omitempty"`
 	VenueGroupID         *int64                 `json:"venueGroupId,omitempty"`
 	VenueID              *int64                 `json:"venueId,omitempty"`
@@ -4545,21 +5277,34 @@ type CompanyListFilter struct {
 // Example: {"companyId":4,"createdByUserId":1,"createdDate":"2022-06-12 06:06:03 UTC","id":2,"modifiedDate":"2022-07-13 01:32:10","noteText":"\u003cp\u003eInvoices go to accounts payable.\u003c/p\u003e\n"}
 type CompanyNote struct {
 	// CompanyID An integer that the server may send as a JSON number or as a string of digits.
+	//
+	// Example: 7427530
 	CompanyID Integer `json:"companyId,omitempty,omitzero"`
 
 	// CreatedByUserID An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
+	//
+	//
+	// Example: 2647159
 	CreatedByUserID NullableInteger `json:"createdByUserId,omitempty,omitzero"`
 
 	// CreatedDate An iVvy timestamp that may be unset: null or "" (both decode as the
 	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	//
+	//
+	// Example: 2017-12-18 12:11:45 UTC
 	CreatedDate NullableTimestamp `json:"createdDate,omitempty,omitzero"`
 
 	// ID An integer that the server may send as a JSON number or as a string of digits.
+	//
+	// Example: 7427530
 	ID Integer `json:"id"`
 
 	// ModifiedDate An iVvy timestamp that may be unset: null or "" (both decode as the
 	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	//
+	//
+	// Example: 2017-12-18 12:11:45 UTC
 	ModifiedDate NullableTimestamp `json:"modifiedDate,omitempty,omitzero"`
 
 	// NoteText HTML.
@@ -4569,6 +5314,8 @@ type CompanyNote struct {
 // CompanyNoteCollection Example: {"meta":{"count":1,"perPage":50,"start":0,"totalResults":1},"results":[{"companyId":4,"createdByUserId":1,"createdDate":"2022-06-12 06:06:03 UTC","id":2,"modifiedDate":"2022-07-13 01:32:10","noteText":"\u003cp\u003eInvoices go to accounts payable.\u003c/p\u003e\n"}]}
 type CompanyNoteCollection struct {
 	// Meta Paging facts of a collection; any key may be absent.
+	//
+	// Example: {"count":1,"perPage":1,"start":0,"totalResults":1550}
 	Meta    CollectionMeta `json:"meta,omitempty,omitzero"`
 	Results []CompanyNote  `json:"results"`
 }
@@ -4581,6 +5328,8 @@ type CompanyPrimaryContact struct {
 	FirstName string `json:"firstName,omitempty,omitzero"`
 
 	// ID An integer that the server may send as a JSON number or as a string of digits.
+	//
+	// Example: 7427530
 	ID       Integer `json:"id,omitempty,omitzero"`
 	LastName string  `json:"lastName,omitempty,omitzero"`
 
@@ -4593,11 +5342,13 @@ type CompanyPrimaryContact struct {
 	Phone AcctText `json:"phone,omitempty,omitzero"`
 }
 
-// CompanySummary defines model for CompanySummary.
+// CompanySummary Example: {"businessName":"Company Name 3 (Department)","id":5}
 type CompanySummary struct {
 	BusinessName string `json:"businessName,omitempty,omitzero"`
 
 	// ID An integer that the server may send as a JSON number or as a string of digits.
+	//
+	// Example: 7427530
 	ID Integer `json:"id,omitempty,omitzero"`
 }
 
@@ -4615,6 +5366,8 @@ type ConfirmBookingRoomReservationRequest struct {
 
 // Contact A contact. getContact also sends status, smsStatus, eventInvitations,
 // eventRegistrations and externalUrls.
+//
+// Example: {"companies":[4,5,6],"companiesData":[{"businessName":"Company Name 1","id":4},{"businessName":"Company Name 3 (Department)","id":5},{"businessName":"Company Name 2","id":6}],"customFields":[],"email":"user@test.com","eventInvitations":[],"eventRegistrations":[],"externalId":null,"firstName":"Test","groups":[{"contactId":7427530,"groupId":57138,"joinDate":"2018-09-07 02:11:47"}],"id":7427530,"isAnonymised":false,"lastName":"User","modifiedDate":"2018-09-07 02:11:47 UTC","phone":"0455550000","smsStatus":1,"status":1}
 type Contact struct {
 	Companies          []Integer                  `json:"companies,omitempty,omitzero"`
 	CompaniesData      []CompanySummary           `json:"companiesData,omitempty,omitzero"`
@@ -4630,16 +5383,23 @@ type Contact struct {
 	Groups       []ContactGroup `json:"groups,omitempty,omitzero"`
 
 	// ID An integer that the server may send as a JSON number or as a string of digits.
+	//
+	// Example: 7427530
 	ID           Integer `json:"id"`
 	IsAnonymised bool    `json:"isAnonymised,omitempty,omitzero"`
 	LastName     string  `json:"lastName,omitempty,omitzero"`
 
 	// ModifiedDate An iVvy timestamp that may be unset: null or "" (both decode as the
 	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	//
+	//
+	// Example: 2017-12-18 12:11:45 UTC
 	ModifiedDate NullableTimestamp `json:"modifiedDate,omitempty,omitzero"`
 	Phone        string            `json:"phone,omitempty,omitzero"`
 
 	// PrivacyConsentData When and how a person gave privacy consent.
+	//
+	// Example: {"dateTime":"2026-02-10 04:11:52 UTC","source":4}
 	PrivacyConsentData PrivacyConsentData `json:"privacyConsentData,omitempty,omitzero"`
 
 	// SmsStatus SMS status, 1 subscribed ... 4 no marketing.
@@ -4649,25 +5409,29 @@ type Contact struct {
 	Status ContactEmailStatus `json:"status,omitempty,omitzero"`
 }
 
-// ContactCollection defines model for ContactCollection.
+// ContactCollection Example: {"meta":{"count":2,"perPage":100,"start":0,"totalResults":2},"results":[{"companies":[4,5],"companiesData":[{"businessName":"Company Name 1","id":4},{"businessName":"Company Name 3 (Department)","id":5}],"customFields":[{"displayName":"Newsletter","fieldId":33443,"value":"No"},{"displayName":"Member since","fieldId":"33444","value":"2019-07-01"}],"email":"ada@example.com","externalId":"CRM-0042","firstName":"Ada","groups":[{"contactId":7427530,"groupId":57138,"joinDate":"2018-09-07 02:11:47"}],"id":7427530,"isAnonymised":false,"lastName":"Lovelace","modifiedDate":"2026-02-03 08:00:00 UTC","phone":"0455550000","privacyConsentData":{"dateTime":"2025-11-02 10:20:30 UTC","source":1}},{"companies":[],"companiesData":[],"customFields":[],"email":"","externalId":null,"firstName":"","groups":[],"id":"7427531","isAnonymised":true,"lastName":"","modifiedDate":"2026-02-05 13:14:15","phone":"","privacyConsentData":null}]}
 type ContactCollection struct {
 	// Meta Paging facts of a collection; any key may be absent.
+	//
+	// Example: {"count":1,"perPage":1,"start":0,"totalResults":1550}
 	Meta    CollectionMeta `json:"meta,omitempty,omitzero"`
 	Results []Contact      `json:"results"`
 }
 
-// ContactCustomField defines model for ContactCustomField.
+// ContactCustomField Example: {"displayName":"RB-3526 test","fieldId":169753,"value":"2024-03-11 14:00:00 UTC"}
 type ContactCustomField struct {
 	DisplayName string `json:"displayName,omitempty,omitzero"`
 
 	// FieldID An integer that the server may send as a JSON number or as a string of digits.
+	//
+	// Example: 7427530
 	FieldID Integer `json:"fieldId,omitempty,omitzero"`
 
 	// Value The field's value; its JSON type depends on the field, null when unset (file fields).
 	Value any `json:"value,omitempty,omitzero"`
 }
 
-// ContactCustomFieldValue defines model for ContactCustomFieldValue.
+// ContactCustomFieldValue Example: {"fieldId":6,"value":"2022-08-30 10:00:00 UTC"}
 type ContactCustomFieldValue struct {
 	FieldID int64 `json:"fieldId"`
 
@@ -4675,15 +5439,20 @@ type ContactCustomFieldValue struct {
 	Value interface{} `json:"value,omitempty"`
 }
 
-// ContactEventInvitation defines model for ContactEventInvitation.
+// ContactEventInvitation Example: {"eventCode":"GALA26","eventId":144428,"eventStartDateTime":"2026-04-18 08:00:00 UTC","inviteLinkNo":"https://www.ivvy.com.au/event/GALA26/invitation/no?contact=7427530\u0026key=e02e6cf2261c0fa6","inviteLinkYes":"https://www.ivvy.com.au/event/GALA26/invitation/yes?contact=7427530\u0026key=e02e6cf2261c0fa6","response":"Y"}
 type ContactEventInvitation struct {
 	EventCode string `json:"eventCode,omitempty,omitzero"`
 
 	// EventID An integer that the server may send as a JSON number or as a string of digits.
+	//
+	// Example: 7427530
 	EventID Integer `json:"eventId,omitempty,omitzero"`
 
 	// EventStartDateTime An iVvy timestamp that may be unset: null or "" (both decode as the
 	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	//
+	//
+	// Example: 2017-12-18 12:11:45 UTC
 	EventStartDateTime NullableTimestamp `json:"eventStartDateTime,omitempty,omitzero"`
 	InviteLinkNo       string            `json:"inviteLinkNo,omitempty,omitzero"`
 	InviteLinkYes      string            `json:"inviteLinkYes,omitempty,omitzero"`
@@ -4692,12 +5461,15 @@ type ContactEventInvitation struct {
 	Response InvitationResponse `json:"response,omitempty,omitzero"`
 }
 
-// ContactEventRegistration defines model for ContactEventRegistration.
+// ContactEventRegistration Example: {"attendeeCount":2,"confirmedDate":"2026-02-10 04:12:09 UTC","currentStatus":2,"eventCode":"GALA26","eventId":144428,"eventStartDateTime":"2026-04-18 08:00:00 UTC","guestDetails":[{"attended":true,"attendedDateTime":"2026-04-18 07:52:13 UTC","contactId":7427530,"email":"ada@example.com","fullName":"Ada Lovelace"},{"attended":false,"attendedDateTime":null,"contactId":null,"email":"","fullName":"Charles Babbage"}],"invoiceUrl":"https://www.ivvy.com.au/event/GALA26/registration/5501/invoice","invoiceUrlPdf":"https://www.ivvy.com.au/event/GALA26/registration/5501/invoice.pdf","invoices":[{"currency":"AUD","currentStatus":1,"description":"2 x Standard","id":88001,"invoiceUrl":"https://www.ivvy.com.au/invoice/88001","invoiceUrlPdf":"https://www.ivvy.com.au/invoice/88001.pdf","reference":"INV-88001","title":"Annual Gala 2026 registration","totalCost":"290.00","totalPaid":290}],"isPaymentWaiting":false,"printTicketUrl":"https://www.ivvy.com.au/event/GALA26/registration/5501/tickets","printTicketUrlPdf":"https://www.ivvy.com.au/event/GALA26/registration/5501/tickets.pdf","registrationId":5501}
 type ContactEventRegistration struct {
 	AttendeeCount int `json:"attendeeCount,omitempty,omitzero"`
 
 	// ConfirmedDate An iVvy timestamp that may be unset: null or "" (both decode as the
 	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	//
+	//
+	// Example: 2017-12-18 12:11:45 UTC
 	ConfirmedDate NullableTimestamp `json:"confirmedDate,omitempty,omitzero"`
 
 	// CurrentStatus 2 completed, 3 cancelled, 4 payment required (open set).
@@ -4705,10 +5477,15 @@ type ContactEventRegistration struct {
 	EventCode     string             `json:"eventCode,omitempty,omitzero"`
 
 	// EventID An integer that the server may send as a JSON number or as a string of digits.
+	//
+	// Example: 7427530
 	EventID Integer `json:"eventId,omitempty,omitzero"`
 
 	// EventStartDateTime An iVvy timestamp that may be unset: null or "" (both decode as the
 	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	//
+	//
+	// Example: 2017-12-18 12:11:45 UTC
 	EventStartDateTime NullableTimestamp     `json:"eventStartDateTime,omitempty,omitzero"`
 	GuestDetails       []RegistrationGuest   `json:"guestDetails,omitempty,omitzero"`
 	InvoiceURL         string                `json:"invoiceUrl,omitempty,omitzero"`
@@ -4719,30 +5496,43 @@ type ContactEventRegistration struct {
 	PrintTicketURLPdf  string                `json:"printTicketUrlPdf,omitempty,omitzero"`
 
 	// RegistrationID An integer that the server may send as a JSON number or as a string of digits.
+	//
+	// Example: 7427530
 	RegistrationID Integer `json:"registrationId,omitempty,omitzero"`
 }
 
 // ContactGroup A subscription group the contact belongs to.
+//
+// Example: {"contactId":7427530,"groupId":57138,"joinDate":"2018-09-07 02:11:47"}
 type ContactGroup struct {
 	// ContactID An integer that the server may send as a JSON number or as a string of digits.
+	//
+	// Example: 7427530
 	ContactID Integer `json:"contactId,omitempty,omitzero"`
 
 	// GroupID An integer that the server may send as a JSON number or as a string of digits.
+	//
+	// Example: 7427530
 	GroupID Integer `json:"groupId,omitempty,omitzero"`
 
 	// JoinDate An iVvy timestamp that may be unset: null or "" (both decode as the
 	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	//
+	//
+	// Example: 2017-12-18 12:11:45 UTC
 	JoinDate NullableTimestamp `json:"joinDate,omitempty,omitzero"`
 }
 
-// ContactGroupRef defines model for ContactGroupRef.
+// ContactGroupRef Example: {"groupId":10}
 type ContactGroupRef struct {
 	GroupID int64 `json:"groupId"`
 }
 
-// ContactInvitation defines model for ContactInvitation.
+// ContactInvitation Example: {"contact":1,"inviteLinkNo":"https://www.ivvy.com.au/event/EV4/invitation/no?contact=1\u0026key=22a0b2660c6bcbae","inviteLinkYes":"https://www.ivvy.com.au/event/EV4/invitation/yes?contact=1\u0026key=22a0b2660c6bcbae","status":true}
 type ContactInvitation struct {
 	// Contact An integer that the server may send as a JSON number or as a string of digits.
+	//
+	// Example: 7427530
 	Contact Integer `json:"contact"`
 
 	// InviteLinkNo Link the contact follows to decline; only when status is true.
@@ -4757,6 +5547,8 @@ type ContactInvitation struct {
 
 // ContactListFilter The filter of getContactList: the keys below, and any other field name
 // with the modifiers described under Filter.
+//
+// Example: {"companyId":4,"externalId":"CRM-0042","toModifiedDate":"2026-03-01 00:00:00"}
 type ContactListFilter struct {
 	CompanyID *int64 `json:"companyId,omitempty"`
 
@@ -4764,9 +5556,13 @@ type ContactListFilter struct {
 	ExternalID *string `json:"externalId,omitempty"`
 
 	// FromModifiedDate An iVvy timestamp, "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC" suffix.
+	//
+	// Example: 2019-09-28 06:00:00 UTC
 	FromModifiedDate *Timestamp `json:"fromModifiedDate,omitempty"`
 
 	// ToModifiedDate An iVvy timestamp, "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC" suffix.
+	//
+	// Example: 2019-09-28 06:00:00 UTC
 	ToModifiedDate       *Timestamp             `json:"toModifiedDate,omitempty"`
 	VenueGroupID         *int64                 `json:"venueGroupId,omitempty"`
 	VenueID              *int64                 `json:"venueId,omitempty"`
@@ -4778,21 +5574,34 @@ type ContactListFilter struct {
 // Example: {"contactId":4,"createdByUserId":1,"createdDate":"2022-06-12 06:06:03 UTC","id":2,"modifiedDate":"2022-07-13 01:32:10","noteText":"\u003cp\u003ePrefers morning sessions.\u003c/p\u003e\n"}
 type ContactNote struct {
 	// ContactID An integer that the server may send as a JSON number or as a string of digits.
+	//
+	// Example: 7427530
 	ContactID Integer `json:"contactId,omitempty,omitzero"`
 
 	// CreatedByUserID An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
+	//
+	//
+	// Example: 2647159
 	CreatedByUserID NullableInteger `json:"createdByUserId,omitempty,omitzero"`
 
 	// CreatedDate An iVvy timestamp that may be unset: null or "" (both decode as the
 	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	//
+	//
+	// Example: 2017-12-18 12:11:45 UTC
 	CreatedDate NullableTimestamp `json:"createdDate,omitempty,omitzero"`
 
 	// ID An integer that the server may send as a JSON number or as a string of digits.
+	//
+	// Example: 7427530
 	ID Integer `json:"id"`
 
 	// ModifiedDate An iVvy timestamp that may be unset: null or "" (both decode as the
 	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	//
+	//
+	// Example: 2017-12-18 12:11:45 UTC
 	ModifiedDate NullableTimestamp `json:"modifiedDate,omitempty,omitzero"`
 
 	// NoteText HTML.
@@ -4802,6 +5611,8 @@ type ContactNote struct {
 // ContactNoteCollection Example: {"meta":{"count":1,"perPage":50,"start":0,"totalResults":1},"results":[{"contactId":4,"createdByUserId":1,"createdDate":"2022-06-12 06:06:03 UTC","id":2,"modifiedDate":"2022-07-13 01:32:10","noteText":"\u003cp\u003ePrefers morning sessions.\u003c/p\u003e\n"}]}
 type ContactNoteCollection struct {
 	// Meta Paging facts of a collection; any key may be absent.
+	//
+	// Example: {"count":1,"perPage":1,"start":0,"totalResults":1550}
 	Meta    CollectionMeta `json:"meta,omitempty,omitzero"`
 	Results []ContactNote  `json:"results"`
 }
@@ -4823,7 +5634,7 @@ type ConvertLeadToOpportunityResult struct {
 	Success bool `json:"success,omitempty,omitzero"`
 }
 
-// CreateLoginTokenRequest defines model for CreateLoginTokenRequest.
+// CreateLoginTokenRequest Example: {"contact":297466,"event":15593}
 type CreateLoginTokenRequest struct {
 	// Contact The registered contact to log in.
 	Contact int64 `json:"contact"`
@@ -4862,36 +5673,59 @@ type CreditNote struct {
 
 	// CompanyID An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
+	//
+	//
+	// Example: 2647159
 	CompanyID NullableInteger `json:"companyId,omitempty,omitzero"`
 
 	// ContactID An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
+	//
+	//
+	// Example: 2647159
 	ContactID NullableInteger `json:"contactId,omitempty,omitzero"`
 
 	// CreatedDate An iVvy timestamp that may be unset: null or "" (both decode as the
 	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	//
+	//
+	// Example: 2017-12-18 12:11:45 UTC
 	CreatedDate NullableTimestamp `json:"createdDate,omitempty,omitzero"`
 	Currency    string            `json:"currency,omitempty,omitzero"`
 
 	// EventID An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
+	//
+	//
+	// Example: 2647159
 	EventID NullableInteger `json:"eventId,omitempty,omitzero"`
 
 	// ID An integer that the server may send as a JSON number or as a string of digits.
+	//
+	// Example: 7427530
 	ID Integer `json:"id"`
 
 	// InvoiceID An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
+	//
+	//
+	// Example: 2647159
 	InvoiceID NullableInteger `json:"invoiceId,omitempty,omitzero"`
 	Items     []InvoiceItem   `json:"items,omitempty,omitzero"`
 
 	// ModifiedDate An iVvy timestamp that may be unset: null or "" (both decode as the
 	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	//
+	//
+	// Example: 2017-12-18 12:11:45 UTC
 	ModifiedDate NullableTimestamp `json:"modifiedDate,omitempty,omitzero"`
 	Notes        string            `json:"notes,omitempty,omitzero"`
 
 	// RefID An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
+	//
+	//
+	// Example: 2647159
 	RefID NullableInteger `json:"refId,omitempty,omitzero"`
 
 	// RefType 0 custom, 1 event registration, 2 membership sign-up, 3 membership renewal, 4 venue booking (open set).
@@ -4919,6 +5753,9 @@ type CreditNote struct {
 
 	// VenueID An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
+	//
+	//
+	// Example: 2647159
 	VenueID NullableInteger `json:"venueId,omitempty,omitzero"`
 }
 
@@ -4927,13 +5764,20 @@ type CreditNote struct {
 // Example: {"amountAllocated":1000,"creditDate":"2021-02-16 05:16:17","invoiceId":4842,"notes":null}
 type CreditNoteAllocation struct {
 	// AmountAllocated A decimal number that the server may send as a JSON number or as a numeric string.
+	//
+	// Example: 145.50
 	AmountAllocated Decimal `json:"amountAllocated,omitempty,omitzero"`
 
 	// CreditDate An iVvy timestamp that may be unset: null or "" (both decode as the
 	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	//
+	//
+	// Example: 2017-12-18 12:11:45 UTC
 	CreditDate NullableTimestamp `json:"creditDate,omitempty,omitzero"`
 
 	// InvoiceID An integer that the server may send as a JSON number or as a string of digits.
+	//
+	// Example: 7427530
 	InvoiceID Integer `json:"invoiceId,omitempty,omitzero"`
 	Notes     string  `json:"notes,omitempty,omitzero"`
 }
@@ -4941,6 +5785,8 @@ type CreditNoteAllocation struct {
 // CreditNoteCollection Example: {"meta":{"count":2,"perPage":2,"start":0,"totalResults":124},"results":[{"amountAllocated":null,"amountRefunded":null,"companyId":null,"contactId":153,"createdDate":"2015-12-28 08:31:50 UTC","currency":"AUD","eventId":2,"id":1,"invoiceId":null,"modifiedDate":"2015-12-28 08:31:50 UTC","notes":null,"refId":7,"refType":1,"reference":"CN10000001","title":"Event Testing: *Registration 7*","totalAmount":500,"totalTaxAmount":45.45,"venueId":null},{"amountAllocated":null,"amountRefunded":null,"companyId":null,"contactId":0,"createdDate":"2015-12-28 12:43:02 UTC","currency":"AUD","eventId":null,"id":3,"invoiceId":null,"modifiedDate":"2015-12-28 12:43:02 UTC","notes":null,"refId":1437,"refType":4,"reference":"CN10000003","title":"*Deposit Invoice*","totalAmount":null,"totalTaxAmount":null,"venueId":null}]}
 type CreditNoteCollection struct {
 	// Meta Paging facts of a collection; any key may be absent.
+	//
+	// Example: {"count":1,"perPage":1,"start":0,"totalResults":1550}
 	Meta    CollectionMeta `json:"meta,omitempty,omitzero"`
 	Results []CreditNote   `json:"results"`
 }
@@ -4950,14 +5796,21 @@ type CreditNoteCollection struct {
 // Example: {"amountRefunded":118.4,"notes":"Refunded by bank transfer.","refundDate":"2021-02-18 00:05:15","refundId":195}
 type CreditNoteRefund struct {
 	// AmountRefunded A decimal number that the server may send as a JSON number or as a numeric string.
+	//
+	// Example: 145.50
 	AmountRefunded Decimal `json:"amountRefunded,omitempty,omitzero"`
 	Notes          string  `json:"notes,omitempty,omitzero"`
 
 	// RefundDate An iVvy timestamp that may be unset: null or "" (both decode as the
 	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	//
+	//
+	// Example: 2017-12-18 12:11:45 UTC
 	RefundDate NullableTimestamp `json:"refundDate,omitempty,omitzero"`
 
 	// RefundID An integer that the server may send as a JSON number or as a string of digits.
+	//
+	// Example: 7427530
 	RefundID Integer `json:"refundId,omitempty,omitzero"`
 }
 
@@ -4972,6 +5825,8 @@ type CrmCompany struct {
 	Email          string `json:"email,omitempty,omitzero"`
 
 	// ID An integer that the server may send as a JSON number or as a string of digits.
+	//
+	// Example: 7427530
 	ID    Integer `json:"id,omitempty,omitzero"`
 	Phone string  `json:"phone,omitempty,omitzero"`
 }
@@ -4984,6 +5839,8 @@ type CrmContact struct {
 	FirstName string `json:"firstName,omitempty,omitzero"`
 
 	// ID An integer that the server may send as a JSON number or as a string of digits.
+	//
+	// Example: 7427530
 	ID       Integer `json:"id,omitempty,omitzero"`
 	LastName string  `json:"lastName,omitempty,omitzero"`
 	Phone    string  `json:"phone,omitempty,omitzero"`
@@ -5002,6 +5859,8 @@ type CrmUser struct {
 	FirstName string `json:"firstName,omitempty,omitzero"`
 
 	// ID An integer that the server may send as a JSON number or as a string of digits.
+	//
+	// Example: 7427530
 	ID       Integer `json:"id,omitempty,omitzero"`
 	LastName string  `json:"lastName,omitempty,omitzero"`
 	Phone    string  `json:"phone,omitempty,omitzero"`
@@ -5018,6 +5877,8 @@ type CustomFieldDefinition struct {
 	DisplayName string `json:"displayName,omitempty,omitzero"`
 
 	// FieldID An integer that the server may send as a JSON number or as a string of digits.
+	//
+	// Example: 7427530
 	FieldID   Integer `json:"fieldId"`
 	FieldType int     `json:"fieldType,omitempty,omitzero"`
 
@@ -5031,6 +5892,9 @@ type CustomFieldDefinition struct {
 
 	// SortOrder An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
+	//
+	//
+	// Example: 2647159
 	SortOrder NullableInteger `json:"sortOrder,omitempty,omitzero"`
 }
 
@@ -5038,6 +5902,8 @@ type CustomFieldDefinition struct {
 type CustomFieldDefinitionList = []CustomFieldDefinition
 
 // Decimal A decimal number that the server may send as a JSON number or as a numeric string.
+//
+// Example: 145.50
 type Decimal = Float
 
 // EmailLog One email sent from the account.
@@ -5049,18 +5915,29 @@ type EmailLog struct {
 
 	// ContactID An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
+	//
+	//
+	// Example: 2647159
 	ContactID NullableInteger `json:"contactId,omitempty,omitzero"`
 
 	// EventID An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
+	//
+	//
+	// Example: 2647159
 	EventID NullableInteger `json:"eventId,omitempty,omitzero"`
 	From    string          `json:"from,omitempty,omitzero"`
 
 	// ID An integer that the server may send as a JSON number or as a string of digits.
+	//
+	// Example: 7427530
 	ID Integer `json:"id"`
 
 	// RefID An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
+	//
+	//
+	// Example: 2647159
 	RefID NullableInteger `json:"refId,omitempty,omitzero"`
 
 	// RefType What refId points to (open set): 0 other, 1 contact, 2 event, 3
@@ -5071,6 +5948,9 @@ type EmailLog struct {
 
 	// SentTime An iVvy timestamp that may be unset: null or "" (both decode as the
 	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	//
+	//
+	// Example: 2017-12-18 12:11:45 UTC
 	SentTime NullableTimestamp `json:"sentTime,omitempty,omitzero"`
 	Subject  string            `json:"subject,omitempty,omitzero"`
 
@@ -5097,12 +5977,17 @@ type EmailLog struct {
 
 	// UserID An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
+	//
+	//
+	// Example: 2647159
 	UserID NullableInteger `json:"userId,omitempty,omitzero"`
 }
 
 // EmailLogCollection Example: {"meta":{"count":1,"perPage":100,"start":0,"totalResults":1},"results":[{"bcc":null,"body":"\u003cp\u003eThank you for registering.\u003c/p\u003e","contactId":25943,"eventId":50,"from":"events@example.com","id":2,"refId":184133,"refType":5,"sentTime":"2026-03-02 07:18:29 UTC","subject":"Your registration is complete","success":true,"to":"ada@example.com","type":1,"userId":null}]}
 type EmailLogCollection struct {
 	// Meta Paging facts of a collection; any key may be absent.
+	//
+	// Example: {"count":1,"perPage":1,"start":0,"totalResults":1550}
 	Meta    CollectionMeta `json:"meta,omitempty,omitzero"`
 	Results []EmailLog     `json:"results"`
 }
@@ -5110,9 +5995,14 @@ type EmailLogCollection struct {
 // Event An event. getEventList sends the list fields (venue, tickets,
 // information and homepageContent only when asked for); getEvent sends
 // the website and app settings instead.
+//
+// Example: {"appBanner":0,"appTitle":null,"capacity":123,"code":"EVENTCODE","contactEmail":"","contactName":"","currentStatus":3,"displayAbstracts":false,"displayExhibitors":false,"displaySpeakers":false,"displaySponsors":false,"domainName":null,"endDateTime":"2019-10-31 07:00:00 UTC","eventTags":[],"eventType":0,"id":144428,"includeAbstracts":false,"includeBooths":true,"includeHotels":false,"includeMembership":false,"includeSpeakers":false,"includeSponsors":false,"includeTravel":false,"map":null,"numRegistered":26,"startDateTime":"2019-09-28 06:00:00 UTC","timezone":"Australia/Brisbane","title":"test","twitter":null,"useMultipleSessions":true,"websiteTemplateBannerImageUrl":"","websiteUrl":"https://www.ivvy.com.au/event/EVENTCODE/"}
 type Event struct {
 	// AppBanner An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
+	//
+	//
+	// Example: 2647159
 	AppBanner NullableInteger `json:"appBanner,omitempty,omitzero"`
 
 	// AppTitle The title shown on mobile platforms.
@@ -5131,6 +6021,8 @@ type Event struct {
 	DomainName        string      `json:"domainName,omitempty,omitzero"`
 
 	// EndDateTime An iVvy timestamp, "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC" suffix.
+	//
+	// Example: 2019-09-28 06:00:00 UTC
 	EndDateTime Timestamp  `json:"endDateTime,omitempty,omitzero"`
 	EventTags   []EventTag `json:"eventTags,omitempty,omitzero"`
 
@@ -5141,6 +6033,8 @@ type Event struct {
 	HomepageContent string `json:"homepageContent,omitempty,omitzero"`
 
 	// ID An integer that the server may send as a JSON number or as a string of digits.
+	//
+	// Example: 7427530
 	ID                Integer            `json:"id"`
 	IncludeAbstracts  bool               `json:"includeAbstracts,omitempty,omitzero"`
 	IncludeBooths     bool               `json:"includeBooths,omitempty,omitzero"`
@@ -5154,31 +6048,40 @@ type Event struct {
 
 	// ModifiedDate An iVvy timestamp that may be unset: null or "" (both decode as the
 	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	//
+	//
+	// Example: 2017-12-18 12:11:45 UTC
 	ModifiedDate  NullableTimestamp `json:"modifiedDate,omitempty,omitzero"`
 	NumRegistered int               `json:"numRegistered,omitempty,omitzero"`
 
 	// StartDateTime An iVvy timestamp, "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC" suffix.
+	//
+	// Example: 2019-09-28 06:00:00 UTC
 	StartDateTime Timestamp     `json:"startDateTime,omitempty,omitzero"`
 	Tickets       []EventTicket `json:"tickets,omitempty,omitzero"`
 	Timezone      string        `json:"timezone,omitempty,omitzero"`
 	Title         string        `json:"title,omitempty,omitzero"`
 
 	// Twitter The event's hashtag.
-	Twitter                       string     `json:"twitter,omitempty,omitzero"`
-	UseMultipleSessions           bool       `json:"useMultipleSessions,omitempty,omitzero"`
+	Twitter             string `json:"twitter,omitempty,omitzero"`
+	UseMultipleSessions bool   `json:"useMultipleSessions,omitempty,omitzero"`
+
+	// Venue Example: {"address":{"city":"Sydney","countryCode":"AU","line1":"1 Harbour Street","line2":null,"line3":null,"line4":null,"postalCode":"2000","stateCode":"NSW","stateName":null},"description":"Waterfront function centre","imageUrl":"https://static.example.com/venues/harbour-hall.jpg","name":"Harbour Hall"}
 	Venue                         EventVenue `json:"venue,omitempty,omitzero"`
 	WebsiteTemplateBannerImageURL string     `json:"websiteTemplateBannerImageUrl,omitempty,omitzero"`
 	WebsiteURL                    string     `json:"websiteUrl,omitempty,omitzero"`
 }
 
-// EventCollection defines model for EventCollection.
+// EventCollection Example: {"meta":{"count":1,"perPage":10,"start":0,"totalResults":1},"results":[{"code":"GALA26","contactEmail":"events@example.com","currentStatus":3,"domainName":null,"endDateTime":"2026-04-18 14:00:00 UTC","eventTags":[{"id":3,"name":"Members"}],"eventType":7,"homepageContent":"\u003ch1\u003eAnnual Gala\u003c/h1\u003e\u003cp\u003eJoin us on the harbour.\u003c/p\u003e","id":144428,"information":[{"description":"Dress code","fileUrl":null,"information":"Black tie","sortOrder":1},{"description":"Run sheet","fileUrl":"https://static.example.com/files/runsheet.pdf","information":"","sortOrder":"2"}],"modifiedDate":"2026-02-27 23:41:07 UTC","numRegistered":26,"startDateTime":"2026-04-18 08:00:00 UTC","tickets":[{"amount":"145.00","capacity":200,"description":"Dinner and show","id":801,"isTaxFree":false,"subscriptionGroups":[{"groupName":"Members","id":57138,"tagColour":"#2a7ab0"}],"title":"Standard"},{"amount":0,"capacity":0,"description":null,"id":"802","isTaxFree":true,"subscriptionGroups":[],"title":"Guest"}],"title":"Annual Gala 2026","venue":{"address":{"city":"Sydney","countryCode":"AU","line1":"1 Harbour Street","line2":null,"line3":null,"line4":null,"postalCode":"2000","stateCode":"NSW","stateName":null},"description":"Waterfront function centre","imageUrl":"https://static.example.com/venues/harbour-hall.jpg","name":"Harbour Hall"},"websiteTemplateBannerImageUrl":"","websiteUrl":"https://www.ivvy.com.au/event/GALA26/"}]}
 type EventCollection struct {
 	// Meta Paging facts of a collection; any key may be absent.
+	//
+	// Example: {"count":1,"perPage":1,"start":0,"totalResults":1550}
 	Meta    CollectionMeta `json:"meta,omitempty,omitzero"`
 	Results []Event        `json:"results"`
 }
 
-// EventInformation defines model for EventInformation.
+// EventInformation Example: {"description":"Run sheet","fileUrl":"https://static.example.com/files/runsheet.pdf","information":"","sortOrder":"2"}
 type EventInformation struct {
 	Description string `json:"description,omitempty,omitzero"`
 	FileURL     string `json:"fileUrl,omitempty,omitzero"`
@@ -5186,16 +6089,25 @@ type EventInformation struct {
 
 	// SortOrder An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
+	//
+	//
+	// Example: 2647159
 	SortOrder NullableInteger `json:"sortOrder,omitempty,omitzero"`
 }
 
 // EventListFilter The filter of getEventList: the keys below, and any other field name
 // with the modifiers described under Filter.
+//
+// Example: {"afterDate":"2026-01-01 00:00:00","status":[3],"title__CONTAINS":"Gala"}
 type EventListFilter struct {
 	// AfterDate An iVvy timestamp, "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC" suffix.
+	//
+	// Example: 2019-09-28 06:00:00 UTC
 	AfterDate *Timestamp `json:"afterDate,omitempty"`
 
 	// BeforeDate An iVvy timestamp, "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC" suffix.
+	//
+	// Example: 2019-09-28 06:00:00 UTC
 	BeforeDate *Timestamp `json:"beforeDate,omitempty"`
 
 	// Status Only events with one of these statuses.
@@ -5204,22 +6116,35 @@ type EventListFilter struct {
 }
 
 // EventSession A session of an event's programme.
+//
+// Example: {"allowGuests":true,"autoCloseDate":"2025-03-12 19:30:00 UTC","breakdownTime":4,"costAmount":100,"createdDate":"2018-04-19 05:51:17 UTC","description":null,"endDate":"2018-04-18 15:00:00 UTC","eventId":1,"id":1,"isOptional":true,"isTaxFree":true,"maxCapacity":10,"modifiedDate":"2025-03-11 23:17:05 UTC","name":"Test Session 1","notes":"Session notes","onlyForCertainTickets":true,"roomId":1,"setupNotes":"setup notes","setupTime":3,"showInAgenda":true,"showTime":true,"speakers":[1,2581],"startDate":"2018-04-18 03:30:00 UTC","tickets":[1,576]}
 type EventSession struct {
 	AllowGuests bool `json:"allowGuests,omitempty,omitzero"`
 
 	// AutoCloseDate An iVvy timestamp that may be unset: null or "" (both decode as the
 	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	//
+	//
+	// Example: 2017-12-18 12:11:45 UTC
 	AutoCloseDate NullableTimestamp `json:"autoCloseDate,omitempty,omitzero"`
 
 	// BreakdownTime An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
+	//
+	//
+	// Example: 2647159
 	BreakdownTime NullableInteger `json:"breakdownTime,omitempty,omitzero"`
 
 	// CostAmount A decimal number that the server may send as a JSON number or as a numeric string.
+	//
+	// Example: 145.50
 	CostAmount Decimal `json:"costAmount,omitempty,omitzero"`
 
 	// CreatedDate An iVvy timestamp that may be unset: null or "" (both decode as the
 	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	//
+	//
+	// Example: 2017-12-18 12:11:45 UTC
 	CreatedDate NullableTimestamp `json:"createdDate,omitempty,omitzero"`
 
 	// Description HTML.
@@ -5227,22 +6152,35 @@ type EventSession struct {
 
 	// EndDate An iVvy timestamp that may be unset: null or "" (both decode as the
 	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	//
+	//
+	// Example: 2017-12-18 12:11:45 UTC
 	EndDate NullableTimestamp `json:"endDate,omitempty,omitzero"`
 
 	// EventID An integer that the server may send as a JSON number or as a string of digits.
+	//
+	// Example: 7427530
 	EventID Integer `json:"eventId,omitempty,omitzero"`
 
 	// ID An integer that the server may send as a JSON number or as a string of digits.
+	//
+	// Example: 7427530
 	ID         Integer `json:"id"`
 	IsOptional bool    `json:"isOptional,omitempty,omitzero"`
 	IsTaxFree  bool    `json:"isTaxFree,omitempty,omitzero"`
 
 	// MaxCapacity An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
+	//
+	//
+	// Example: 2647159
 	MaxCapacity NullableInteger `json:"maxCapacity,omitempty,omitzero"`
 
 	// ModifiedDate An iVvy timestamp that may be unset: null or "" (both decode as the
 	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	//
+	//
+	// Example: 2017-12-18 12:11:45 UTC
 	ModifiedDate          NullableTimestamp `json:"modifiedDate,omitempty,omitzero"`
 	Name                  string            `json:"name,omitempty,omitzero"`
 	Notes                 string            `json:"notes,omitempty,omitzero"`
@@ -5250,11 +6188,17 @@ type EventSession struct {
 
 	// RoomID An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
+	//
+	//
+	// Example: 2647159
 	RoomID     NullableInteger `json:"roomId,omitempty,omitzero"`
 	SetupNotes string          `json:"setupNotes,omitempty,omitzero"`
 
 	// SetupTime An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
+	//
+	//
+	// Example: 2647159
 	SetupTime    NullableInteger `json:"setupTime,omitempty,omitzero"`
 	ShowInAgenda bool            `json:"showInAgenda,omitempty,omitzero"`
 	ShowTime     bool            `json:"showTime,omitempty,omitzero"`
@@ -5264,46 +6208,62 @@ type EventSession struct {
 
 	// StartDate An iVvy timestamp that may be unset: null or "" (both decode as the
 	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	//
+	//
+	// Example: 2017-12-18 12:11:45 UTC
 	StartDate NullableTimestamp `json:"startDate,omitempty,omitzero"`
 
 	// Tickets The tickets that give access, when onlyForCertainTickets is true.
 	Tickets []Integer `json:"tickets,omitempty,omitzero"`
 }
 
-// EventSessionCollection defines model for EventSessionCollection.
+// EventSessionCollection Example: {"meta":{"count":1,"perPage":100,"start":0,"totalResults":1},"results":[{"allowGuests":true,"autoCloseDate":"2025-03-12 19:30:00 UTC","breakdownTime":4,"costAmount":100,"createdDate":"2018-04-19 05:51:17 UTC","description":null,"endDate":"2018-04-18 15:00:00 UTC","eventId":1,"id":1,"isOptional":true,"isTaxFree":true,"maxCapacity":10,"modifiedDate":"2025-03-11 23:17:05 UTC","name":"Test Session 1","notes":"Session notes","onlyForCertainTickets":true,"roomId":1,"setupNotes":"setup notes","setupTime":3,"showInAgenda":true,"showTime":true,"speakers":[1,2581],"startDate":"2018-04-18 03:30:00 UTC","tickets":[1,576]}]}
 type EventSessionCollection struct {
 	// Meta Paging facts of a collection; any key may be absent.
+	//
+	// Example: {"count":1,"perPage":1,"start":0,"totalResults":1550}
 	Meta    CollectionMeta `json:"meta,omitempty,omitzero"`
 	Results []EventSession `json:"results"`
 }
 
-// EventTag defines model for EventTag.
+// EventTag Example: {"id":"12","name":"Internal"}
 type EventTag struct {
 	// ID An integer that the server may send as a JSON number or as a string of digits.
+	//
+	// Example: 7427530
 	ID   Integer `json:"id,omitempty,omitzero"`
 	Name string  `json:"name,omitempty,omitzero"`
 }
 
-// EventTicket defines model for EventTicket.
+// EventTicket Example: {"amount":"145.00","capacity":200,"description":"Dinner and show","id":801,"isTaxFree":false,"subscriptionGroups":[{"groupName":"Members","id":57138,"tagColour":"#2a7ab0"}],"title":"Standard"}
 type EventTicket struct {
 	// Amount A decimal number that the server may send as a JSON number or as a numeric string.
+	//
+	// Example: 145.50
 	Amount Decimal `json:"amount,omitempty,omitzero"`
 
 	// Capacity An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
+	//
+	//
+	// Example: 2647159
 	Capacity    NullableInteger `json:"capacity,omitempty,omitzero"`
 	Description string          `json:"description,omitempty,omitzero"`
 
 	// ID An integer that the server may send as a JSON number or as a string of digits.
+	//
+	// Example: 7427530
 	ID                 Integer                   `json:"id,omitempty,omitzero"`
 	IsTaxFree          bool                      `json:"isTaxFree,omitempty,omitzero"`
 	SubscriptionGroups []TicketSubscriptionGroup `json:"subscriptionGroups,omitempty,omitzero"`
 	Title              string                    `json:"title,omitempty,omitzero"`
 }
 
-// EventVenue defines model for EventVenue.
+// EventVenue Example: {"address":{"city":"Sydney","countryCode":"AU","line1":"1 Harbour Street","line2":null,"line3":null,"line4":null,"postalCode":"2000","stateCode":"NSW","stateName":null},"description":"Waterfront function centre","imageUrl":"https://static.example.com/venues/harbour-hall.jpg","name":"Harbour Hall"}
 type EventVenue struct {
 	// Address A postal address; stateName stands in when there is no stateCode.
+	//
+	// Example: {"countryCode":"AU","line1":"address line 11","line2":"address line 22","postalCode":"4227","stateCode":"QLD"}
 	Address     Address `json:"address,omitempty,omitzero"`
 	Description string  `json:"description,omitempty,omitzero"`
 	ImageURL    string  `json:"imageUrl,omitempty,omitzero"`
@@ -5311,6 +6271,8 @@ type EventVenue struct {
 }
 
 // Exception The body of every failed call.
+//
+// Example: {"additionalMessages":["Value must be a whole number"],"errorCode":400,"message":"'id' does not validate","specificCode":23016}
 type Exception struct {
 	// AdditionalMessages The validator's messages, for specificCode 23016.
 	AdditionalMessages []string `json:"additionalMessages,omitempty,omitzero"`
@@ -5329,6 +6291,8 @@ type Exception struct {
 }
 
 // ExternalURL A link from a contact to another system.
+//
+// Example: {"label":"Example Three","ref":"example3","url":"https://example3.com"}
 type ExternalURL struct {
 	// Label The text to show for the link.
 	Label *string `json:"label,omitempty"`
@@ -5345,6 +6309,8 @@ type ExternalURL struct {
 // __BEGINS, __ENDS, __LESSTHAN (at most), __GREATERTHAN (at least),
 // __NOT or __EMPTY; for example {"firstName__BEGINS": "M"}. The value
 // "__ISNULL__" matches fields that are not set.
+//
+// Example: {"addressCity":"Varsity Lakes","addressStateCode":"QLD"}
 type Filter map[string]interface{}
 
 // FunctionSpace A function space of a venue, as getFunctionSpaceList describes it.
@@ -5376,10 +6342,16 @@ type FunctionSpace struct {
 
 	// CategoryID An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
+	//
+	//
+	// Example: 2647159
 	CategoryID NullableInteger `json:"categoryId,omitempty,omitzero"`
 
 	// CreatedDate An iVvy timestamp that may be unset: null or "" (both decode as the
 	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	//
+	//
+	// Example: 2017-12-18 12:11:45 UTC
 	CreatedDate NullableTimestamp `json:"createdDate,omitempty,omitzero"`
 
 	// Description HTML.
@@ -5387,6 +6359,9 @@ type FunctionSpace struct {
 
 	// DisplayAvailabilityTo An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
+	//
+	//
+	// Example: 2647159
 	DisplayAvailabilityTo NullableInteger `json:"displayAvailabilityTo,omitempty,omitzero"`
 	EventTypes            []Integer       `json:"eventTypes,omitempty,omitzero"`
 
@@ -5413,10 +6388,15 @@ type FunctionSpace struct {
 	HeightMinimum NullableDecimal `json:"heightMinimum,omitempty,omitzero"`
 
 	// ID An integer that the server may send as a JSON number or as a string of digits.
+	//
+	// Example: 7427530
 	ID Integer `json:"id"`
 
 	// ImageID An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
+	//
+	//
+	// Example: 2647159
 	ImageID                    NullableInteger          `json:"imageId,omitempty,omitzero"`
 	IncludedInReportDashboard  bool                     `json:"includedInReportDashboard,omitempty,omitzero"`
 	IsViewable                 bool                     `json:"isViewable,omitempty,omitzero"`
@@ -5433,27 +6413,45 @@ type FunctionSpace struct {
 
 	// MarketplaceSortOrder An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
+	//
+	//
+	// Example: 2647159
 	MarketplaceSortOrder NullableInteger `json:"marketplaceSortOrder,omitempty,omitzero"`
 
 	// MaxNumBookings An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
+	//
+	//
+	// Example: 2647159
 	MaxNumBookings NullableInteger `json:"maxNumBookings,omitempty,omitzero"`
 
 	// MaxPax An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
+	//
+	//
+	// Example: 2647159
 	MaxPax      NullableInteger `json:"maxPax,omitempty,omitzero"`
 	MenuTypeIds []Integer       `json:"menuTypeIds,omitempty,omitzero"`
 
 	// MinPax An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
+	//
+	//
+	// Example: 2647159
 	MinPax NullableInteger `json:"minPax,omitempty,omitzero"`
 
 	// MinimumBookingTime An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
+	//
+	//
+	// Example: 2647159
 	MinimumBookingTime NullableInteger `json:"minimumBookingTime,omitempty,omitzero"`
 
 	// ModifiedDate An iVvy timestamp that may be unset: null or "" (both decode as the
 	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	//
+	//
+	// Example: 2017-12-18 12:11:45 UTC
 	ModifiedDate NullableTimestamp `json:"modifiedDate,omitempty,omitzero"`
 	Name         string            `json:"name,omitempty,omitzero"`
 
@@ -5462,14 +6460,23 @@ type FunctionSpace struct {
 
 	// RestrictBookingTimeInterval An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
+	//
+	//
+	// Example: 2647159
 	RestrictBookingTimeInterval NullableInteger `json:"restrictBookingTimeInterval,omitempty,omitzero"`
 
 	// RestrictVisibility An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
+	//
+	//
+	// Example: 2647159
 	RestrictVisibility NullableInteger `json:"restrictVisibility,omitempty,omitzero"`
 
 	// SortOrder An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
+	//
+	//
+	// Example: 2647159
 	SortOrder    NullableInteger `json:"sortOrder,omitempty,omitzero"`
 	ThreeDScanID string          `json:"threeDScanId,omitempty,omitzero"`
 
@@ -5478,6 +6485,8 @@ type FunctionSpace struct {
 	UserGroupIds          []Integer `json:"userGroupIds,omitempty,omitzero"`
 
 	// VenueID An integer that the server may send as a JSON number or as a string of digits.
+	//
+	// Example: 7427530
 	VenueID Integer `json:"venueId,omitempty,omitzero"`
 
 	// Width A decimal number that may be null (decodes as 0), sent as a JSON
@@ -5497,6 +6506,8 @@ type FunctionSpaceAvailability struct {
 // FunctionSpaceCategory Example: {"id":2,"name":"Ballrooms"}
 type FunctionSpaceCategory struct {
 	// ID An integer that the server may send as a JSON number or as a string of digits.
+	//
+	// Example: 7427530
 	ID   Integer `json:"id"`
 	Name string  `json:"name,omitempty,omitzero"`
 }
@@ -5504,6 +6515,8 @@ type FunctionSpaceCategory struct {
 // FunctionSpaceCategoryCollection Example: {"meta":{"count":2,"perPage":10,"start":0,"totalResults":2},"results":[{"id":2,"name":"Ballrooms"},{"id":1,"name":"Boardrooms"}]}
 type FunctionSpaceCategoryCollection struct {
 	// Meta Paging facts of a collection; any key may be absent.
+	//
+	// Example: {"count":1,"perPage":1,"start":0,"totalResults":1550}
 	Meta    CollectionMeta          `json:"meta,omitempty,omitzero"`
 	Results []FunctionSpaceCategory `json:"results"`
 }
@@ -5511,6 +6524,8 @@ type FunctionSpaceCategoryCollection struct {
 // FunctionSpaceCollection Example: {"meta":{"count":1,"perPage":100,"start":0,"totalResults":1},"results":[{"hasLayouts":false,"id":1,"isViewable":true,"layouts":[],"maxPax":300,"minPax":1,"name":"Riverview Room","venueId":1}]}
 type FunctionSpaceCollection struct {
 	// Meta Paging facts of a collection; any key may be absent.
+	//
+	// Example: {"count":1,"perPage":1,"start":0,"totalResults":1550}
 	Meta    CollectionMeta  `json:"meta,omitempty,omitzero"`
 	Results []FunctionSpace `json:"results"`
 }
@@ -5520,27 +6535,44 @@ type FunctionSpaceCollection struct {
 // Example: {"bookingId":30167,"endDate":"2026-07-20 10:00:00","pax":10,"sessionId":25728,"spaceId":6048,"startDate":"2026-07-20 09:00:00","venueId":1}
 type FunctionSpaceConflict struct {
 	// BookingID An integer that the server may send as a JSON number or as a string of digits.
+	//
+	// Example: 7427530
 	BookingID Integer `json:"bookingId,omitempty,omitzero"`
 
 	// EndDate An iVvy timestamp that may be unset: null or "" (both decode as the
 	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	//
+	//
+	// Example: 2017-12-18 12:11:45 UTC
 	EndDate NullableTimestamp `json:"endDate,omitempty,omitzero"`
 
 	// Pax An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
+	//
+	//
+	// Example: 2647159
 	Pax NullableInteger `json:"pax,omitempty,omitzero"`
 
 	// SessionID An integer that the server may send as a JSON number or as a string of digits.
+	//
+	// Example: 7427530
 	SessionID Integer `json:"sessionId,omitempty,omitzero"`
 
 	// SpaceID An integer that the server may send as a JSON number or as a string of digits.
+	//
+	// Example: 7427530
 	SpaceID Integer `json:"spaceId,omitempty,omitzero"`
 
 	// StartDate An iVvy timestamp that may be unset: null or "" (both decode as the
 	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	//
+	//
+	// Example: 2017-12-18 12:11:45 UTC
 	StartDate NullableTimestamp `json:"startDate,omitempty,omitzero"`
 
 	// VenueID An integer that the server may send as a JSON number or as a string of digits.
+	//
+	// Example: 7427530
 	VenueID Integer `json:"venueId,omitempty,omitzero"`
 }
 
@@ -5549,6 +6581,8 @@ type FunctionSpaceConflict struct {
 // Example: {"spaceId":2,"timeSlots":[{"date":"2026-11-26","endTime":"09:00:00","startTime":"00:00:00"}]}
 type FunctionSpaceFreeTimes struct {
 	// SpaceID An integer that the server may send as a JSON number or as a string of digits.
+	//
+	// Example: 7427530
 	SpaceID   Integer                 `json:"spaceId"`
 	TimeSlots []FunctionSpaceTimeSlot `json:"timeSlots,omitempty,omitzero"`
 }
@@ -5558,6 +6592,8 @@ type FunctionSpaceFreeTimes struct {
 // Example: {"id":2,"layoutName":"Cabaret","layoutType":4}
 type FunctionSpaceLayoutRef struct {
 	// ID An integer that the server may send as a JSON number or as a string of digits.
+	//
+	// Example: 7427530
 	ID         Integer `json:"id,omitempty,omitzero"`
 	LayoutName string  `json:"layoutName,omitempty,omitzero"`
 
@@ -5592,21 +6628,30 @@ type GetActivityListRequest struct {
 	// __BEGINS, __ENDS, __LESSTHAN (at most), __GREATERTHAN (at least),
 	// __NOT or __EMPTY; for example {"firstName__BEGINS": "M"}. The value
 	// "__ISNULL__" matches fields that are not set.
+	//
+	//
+	// Example: {"addressCity":"Varsity Lakes","addressStateCode":"QLD"}
 	Filter *Filter `json:"filter,omitempty"`
 
 	// PerPage Records per page. Actions cap it at an undocumented maximum; a larger
 	// value has no effect beyond the cap.
+	//
+	//
+	// Example: 20
 	PerPage *PageSize `json:"perPage,omitempty"`
 
 	// Start Zero-based offset of the first record to return (not a page number):
 	// the second page of 20 starts at 20. The server assumes 0 when absent.
+	//
+	//
+	// Example: 20
 	Start *PageStart `json:"start,omitempty"`
 
 	// VenueID Only the activities of this venue.
 	VenueID *int64 `json:"venueId,omitempty"`
 }
 
-// GetAttendeeListRequest defines model for GetAttendeeListRequest.
+// GetAttendeeListRequest Example: {"eventId":144428,"perPage":20,"start":40}
 type GetAttendeeListRequest struct {
 	EventID int64 `json:"eventId"`
 
@@ -5615,18 +6660,27 @@ type GetAttendeeListRequest struct {
 	// __BEGINS, __ENDS, __LESSTHAN (at most), __GREATERTHAN (at least),
 	// __NOT or __EMPTY; for example {"firstName__BEGINS": "M"}. The value
 	// "__ISNULL__" matches fields that are not set.
+	//
+	//
+	// Example: {"addressCity":"Varsity Lakes","addressStateCode":"QLD"}
 	Filter *Filter `json:"filter,omitempty"`
 
 	// PerPage Records per page. Actions cap it at an undocumented maximum; a larger
 	// value has no effect beyond the cap.
+	//
+	//
+	// Example: 20
 	PerPage *PageSize `json:"perPage,omitempty"`
 
 	// Start Zero-based offset of the first record to return (not a page number):
 	// the second page of 20 starts at 20. The server assumes 0 when absent.
+	//
+	//
+	// Example: 20
 	Start *PageStart `json:"start,omitempty"`
 }
 
-// GetAttendeeRequest defines model for GetAttendeeRequest.
+// GetAttendeeRequest Example: {"eventId":144428,"id":90021}
 type GetAttendeeRequest struct {
 	EventID int64 `json:"eventId"`
 
@@ -5637,6 +6691,8 @@ type GetAttendeeRequest struct {
 // GetAvailableFunctionSpacesRequest Example: {"endDatetime":"2026-11-26 10:00:00","pax":10,"startDatetime":"2026-11-26 09:00:00","venueId":1}
 type GetAvailableFunctionSpacesRequest struct {
 	// EndDatetime An iVvy timestamp, "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC" suffix.
+	//
+	// Example: 2019-09-28 06:00:00 UTC
 	EndDatetime Timestamp `json:"endDatetime"`
 
 	// EventType Only spaces that suit this event type.
@@ -5650,6 +6706,9 @@ type GetAvailableFunctionSpacesRequest struct {
 
 	// PerPage Records per page. Actions cap it at an undocumented maximum; a larger
 	// value has no effect beyond the cap.
+	//
+	//
+	// Example: 20
 	PerPage *PageSize `json:"perPage,omitempty"`
 
 	// SpaceIds Limit the answer to these spaces.
@@ -5657,9 +6716,14 @@ type GetAvailableFunctionSpacesRequest struct {
 
 	// Start Zero-based offset of the first record to return (not a page number):
 	// the second page of 20 starts at 20. The server assumes 0 when absent.
+	//
+	//
+	// Example: 20
 	Start *PageStart `json:"start,omitempty"`
 
 	// StartDatetime An iVvy timestamp, "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC" suffix.
+	//
+	// Example: 2019-09-28 06:00:00 UTC
 	StartDatetime Timestamp `json:"startDatetime"`
 	VenueID       int64     `json:"venueId"`
 }
@@ -5671,14 +6735,23 @@ type GetBeveragePackageListRequest struct {
 	// __BEGINS, __ENDS, __LESSTHAN (at most), __GREATERTHAN (at least),
 	// __NOT or __EMPTY; for example {"firstName__BEGINS": "M"}. The value
 	// "__ISNULL__" matches fields that are not set.
+	//
+	//
+	// Example: {"addressCity":"Varsity Lakes","addressStateCode":"QLD"}
 	Filter *Filter `json:"filter,omitempty"`
 
 	// PerPage Records per page. Actions cap it at an undocumented maximum; a larger
 	// value has no effect beyond the cap.
+	//
+	//
+	// Example: 20
 	PerPage *PageSize `json:"perPage,omitempty"`
 
 	// Start Zero-based offset of the first record to return (not a page number):
 	// the second page of 20 starts at 20. The server assumes 0 when absent.
+	//
+	//
+	// Example: 20
 	Start   *PageStart `json:"start,omitempty"`
 	VenueID int64      `json:"venueId"`
 }
@@ -5707,10 +6780,16 @@ type GetBookingAttendeeListRequest struct {
 
 	// PerPage Records per page. Actions cap it at an undocumented maximum; a larger
 	// value has no effect beyond the cap.
+	//
+	//
+	// Example: 20
 	PerPage *PageSize `json:"perPage,omitempty"`
 
 	// Start Zero-based offset of the first record to return (not a page number):
 	// the second page of 20 starts at 20. The server assumes 0 when absent.
+	//
+	//
+	// Example: 20
 	Start   *PageStart `json:"start,omitempty"`
 	VenueID int64      `json:"venueId"`
 }
@@ -5724,10 +6803,16 @@ type GetBookingBeoListRequest struct {
 
 	// PerPage Records per page. Actions cap it at an undocumented maximum; a larger
 	// value has no effect beyond the cap.
+	//
+	//
+	// Example: 20
 	PerPage *PageSize `json:"perPage,omitempty"`
 
 	// Start Zero-based offset of the first record to return (not a page number):
 	// the second page of 20 starts at 20. The server assumes 0 when absent.
+	//
+	//
+	// Example: 20
 	Start   *PageStart `json:"start,omitempty"`
 	VenueID int64      `json:"venueId"`
 }
@@ -5742,10 +6827,16 @@ type GetBookingBeoVersionListRequest struct {
 
 	// PerPage Records per page. Actions cap it at an undocumented maximum; a larger
 	// value has no effect beyond the cap.
+	//
+	//
+	// Example: 20
 	PerPage *PageSize `json:"perPage,omitempty"`
 
 	// Start Zero-based offset of the first record to return (not a page number):
 	// the second page of 20 starts at 20. The server assumes 0 when absent.
+	//
+	//
+	// Example: 20
 	Start   *PageStart `json:"start,omitempty"`
 	VenueID int64      `json:"venueId"`
 }
@@ -5759,10 +6850,16 @@ type GetBookingChangelogListRequest struct {
 
 	// PerPage Records per page. Actions cap it at an undocumented maximum; a larger
 	// value has no effect beyond the cap.
+	//
+	//
+	// Example: 20
 	PerPage *PageSize `json:"perPage,omitempty"`
 
 	// Start Zero-based offset of the first record to return (not a page number):
 	// the second page of 20 starts at 20. The server assumes 0 when absent.
+	//
+	//
+	// Example: 20
 	Start   *PageStart `json:"start,omitempty"`
 	VenueID int64      `json:"venueId"`
 }
@@ -5774,14 +6871,23 @@ type GetBookingCustomFieldListRequest struct {
 	// __BEGINS, __ENDS, __LESSTHAN (at most), __GREATERTHAN (at least),
 	// __NOT or __EMPTY; for example {"firstName__BEGINS": "M"}. The value
 	// "__ISNULL__" matches fields that are not set.
+	//
+	//
+	// Example: {"addressCity":"Varsity Lakes","addressStateCode":"QLD"}
 	Filter *Filter `json:"filter,omitempty"`
 
 	// PerPage Records per page. Actions cap it at an undocumented maximum; a larger
 	// value has no effect beyond the cap.
+	//
+	//
+	// Example: 20
 	PerPage *PageSize `json:"perPage,omitempty"`
 
 	// Start Zero-based offset of the first record to return (not a page number):
 	// the second page of 20 starts at 20. The server assumes 0 when absent.
+	//
+	//
+	// Example: 20
 	Start *PageStart `json:"start,omitempty"`
 }
 
@@ -5794,6 +6900,9 @@ type GetBookingDocumentListRequest struct {
 	// __BEGINS, __ENDS, __LESSTHAN (at most), __GREATERTHAN (at least),
 	// __NOT or __EMPTY; for example {"firstName__BEGINS": "M"}. The value
 	// "__ISNULL__" matches fields that are not set.
+	//
+	//
+	// Example: {"addressCity":"Varsity Lakes","addressStateCode":"QLD"}
 	Filter *Filter `json:"filter,omitempty"`
 
 	// OnlyGenerated Only generated documents.
@@ -5801,10 +6910,16 @@ type GetBookingDocumentListRequest struct {
 
 	// PerPage Records per page. Actions cap it at an undocumented maximum; a larger
 	// value has no effect beyond the cap.
+	//
+	//
+	// Example: 20
 	PerPage *PageSize `json:"perPage,omitempty"`
 
 	// Start Zero-based offset of the first record to return (not a page number):
 	// the second page of 20 starts at 20. The server assumes 0 when absent.
+	//
+	//
+	// Example: 20
 	Start   *PageStart `json:"start,omitempty"`
 	VenueID int64      `json:"venueId"`
 }
@@ -5821,6 +6936,9 @@ type GetBookingDocumentVersionListRequest struct {
 	// __BEGINS, __ENDS, __LESSTHAN (at most), __GREATERTHAN (at least),
 	// __NOT or __EMPTY; for example {"firstName__BEGINS": "M"}. The value
 	// "__ISNULL__" matches fields that are not set.
+	//
+	//
+	// Example: {"addressCity":"Varsity Lakes","addressStateCode":"QLD"}
 	Filter *Filter `json:"filter,omitempty"`
 
 	// OnlyGenerated Only generated documents.
@@ -5828,10 +6946,16 @@ type GetBookingDocumentVersionListRequest struct {
 
 	// PerPage Records per page. Actions cap it at an undocumented maximum; a larger
 	// value has no effect beyond the cap.
+	//
+	//
+	// Example: 20
 	PerPage *PageSize `json:"perPage,omitempty"`
 
 	// Start Zero-based offset of the first record to return (not a page number):
 	// the second page of 20 starts at 20. The server assumes 0 when absent.
+	//
+	//
+	// Example: 20
 	Start   *PageStart `json:"start,omitempty"`
 	VenueID int64      `json:"venueId"`
 }
@@ -5847,10 +6971,16 @@ type GetBookingListForAccountRequest struct {
 
 	// PerPage Records per page. Actions cap it at an undocumented maximum; a larger
 	// value has no effect beyond the cap.
+	//
+	//
+	// Example: 20
 	PerPage PageSize `json:"perPage"`
 
 	// Start Zero-based offset of the first record to return (not a page number):
 	// the second page of 20 starts at 20. The server assumes 0 when absent.
+	//
+	//
+	// Example: 20
 	Start *PageStart `json:"start,omitempty"`
 }
 
@@ -5865,10 +6995,16 @@ type GetBookingListRequest struct {
 
 	// PerPage Records per page. Actions cap it at an undocumented maximum; a larger
 	// value has no effect beyond the cap.
+	//
+	//
+	// Example: 20
 	PerPage *PageSize `json:"perPage,omitempty"`
 
 	// Start Zero-based offset of the first record to return (not a page number):
 	// the second page of 20 starts at 20. The server assumes 0 when absent.
+	//
+	//
+	// Example: 20
 	Start   *PageStart `json:"start,omitempty"`
 	VenueID int64      `json:"venueId"`
 }
@@ -5878,6 +7014,8 @@ type GetBookingNoteListRequest struct {
 	BookingID int64 `json:"bookingId"`
 
 	// CreatedDate An iVvy timestamp, "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC" suffix.
+	//
+	// Example: 2019-09-28 06:00:00 UTC
 	CreatedDate *Timestamp `json:"createdDate,omitempty"`
 
 	// Filter The filter of getBookingNoteList: the keys below, and any other field
@@ -5888,14 +7026,22 @@ type GetBookingNoteListRequest struct {
 	Filter *BookingNoteListFilter `json:"filter,omitempty"`
 
 	// ModifiedDate An iVvy timestamp, "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC" suffix.
+	//
+	// Example: 2019-09-28 06:00:00 UTC
 	ModifiedDate *Timestamp `json:"modifiedDate,omitempty"`
 
 	// PerPage Records per page. Actions cap it at an undocumented maximum; a larger
 	// value has no effect beyond the cap.
+	//
+	//
+	// Example: 20
 	PerPage *PageSize `json:"perPage,omitempty"`
 
 	// Start Zero-based offset of the first record to return (not a page number):
 	// the second page of 20 starts at 20. The server assumes 0 when absent.
+	//
+	//
+	// Example: 20
 	Start   *PageStart `json:"start,omitempty"`
 	VenueID int64      `json:"venueId"`
 }
@@ -5910,14 +7056,23 @@ type GetBookingReleaseScheduleRequest struct {
 	// __BEGINS, __ENDS, __LESSTHAN (at most), __GREATERTHAN (at least),
 	// __NOT or __EMPTY; for example {"firstName__BEGINS": "M"}. The value
 	// "__ISNULL__" matches fields that are not set.
+	//
+	//
+	// Example: {"addressCity":"Varsity Lakes","addressStateCode":"QLD"}
 	Filter *Filter `json:"filter,omitempty"`
 
 	// PerPage Records per page. Actions cap it at an undocumented maximum; a larger
 	// value has no effect beyond the cap.
+	//
+	//
+	// Example: 20
 	PerPage PageSize `json:"perPage"`
 
 	// Start Zero-based offset of the first record to return (not a page number):
 	// the second page of 20 starts at 20. The server assumes 0 when absent.
+	//
+	//
+	// Example: 20
 	Start   *PageStart `json:"start,omitempty"`
 	VenueID int64      `json:"venueId"`
 }
@@ -5938,14 +7093,23 @@ type GetBookingRoomReservationListRequest struct {
 	// __BEGINS, __ENDS, __LESSTHAN (at most), __GREATERTHAN (at least),
 	// __NOT or __EMPTY; for example {"firstName__BEGINS": "M"}. The value
 	// "__ISNULL__" matches fields that are not set.
+	//
+	//
+	// Example: {"addressCity":"Varsity Lakes","addressStateCode":"QLD"}
 	Filter *Filter `json:"filter,omitempty"`
 
 	// PerPage Records per page. Actions cap it at an undocumented maximum; a larger
 	// value has no effect beyond the cap.
+	//
+	//
+	// Example: 20
 	PerPage *PageSize `json:"perPage,omitempty"`
 
 	// Start Zero-based offset of the first record to return (not a page number):
 	// the second page of 20 starts at 20. The server assumes 0 when absent.
+	//
+	//
+	// Example: 20
 	Start   *PageStart `json:"start,omitempty"`
 	VenueID int64      `json:"venueId"`
 }
@@ -5960,6 +7124,9 @@ type GetBookingSessionListRequest struct {
 	// __BEGINS, __ENDS, __LESSTHAN (at most), __GREATERTHAN (at least),
 	// __NOT or __EMPTY; for example {"firstName__BEGINS": "M"}. The value
 	// "__ISNULL__" matches fields that are not set.
+	//
+	//
+	// Example: {"addressCity":"Varsity Lakes","addressStateCode":"QLD"}
 	Filter *Filter `json:"filter,omitempty"`
 
 	// IncludeBookingDetails Add each session's booking (name, code, contact).
@@ -5975,10 +7142,16 @@ type GetBookingSessionListRequest struct {
 
 	// PerPage Records per page. Actions cap it at an undocumented maximum; a larger
 	// value has no effect beyond the cap.
+	//
+	//
+	// Example: 20
 	PerPage *PageSize `json:"perPage,omitempty"`
 
 	// Start Zero-based offset of the first record to return (not a page number):
 	// the second page of 20 starts at 20. The server assumes 0 when absent.
+	//
+	//
+	// Example: 20
 	Start   *PageStart `json:"start,omitempty"`
 	VenueID int64      `json:"venueId"`
 }
@@ -5992,6 +7165,9 @@ type GetBookingSessionMenuListRequest struct {
 	// __BEGINS, __ENDS, __LESSTHAN (at most), __GREATERTHAN (at least),
 	// __NOT or __EMPTY; for example {"firstName__BEGINS": "M"}. The value
 	// "__ISNULL__" matches fields that are not set.
+	//
+	//
+	// Example: {"addressCity":"Varsity Lakes","addressStateCode":"QLD"}
 	Filter  *Filter `json:"filter,omitempty"`
 	OrderBy *string `json:"orderBy,omitempty"`
 
@@ -6002,6 +7178,9 @@ type GetBookingSessionMenuListRequest struct {
 
 	// PerPage Records per page. Actions cap it at an undocumented maximum; a larger
 	// value has no effect beyond the cap.
+	//
+	//
+	// Example: 20
 	PerPage *PageSize `json:"perPage,omitempty"`
 
 	// SessionID Only the menus of this session.
@@ -6009,6 +7188,9 @@ type GetBookingSessionMenuListRequest struct {
 
 	// Start Zero-based offset of the first record to return (not a page number):
 	// the second page of 20 starts at 20. The server assumes 0 when absent.
+	//
+	//
+	// Example: 20
 	Start   *PageStart `json:"start,omitempty"`
 	VenueID int64      `json:"venueId"`
 }
@@ -6019,10 +7201,16 @@ type GetBookingTaxListRequest struct {
 
 	// PerPage Records per page. Actions cap it at an undocumented maximum; a larger
 	// value has no effect beyond the cap.
+	//
+	//
+	// Example: 20
 	PerPage *PageSize `json:"perPage,omitempty"`
 
 	// Start Zero-based offset of the first record to return (not a page number):
 	// the second page of 20 starts at 20. The server assumes 0 when absent.
+	//
+	//
+	// Example: 20
 	Start   *PageStart `json:"start,omitempty"`
 	VenueID int64      `json:"venueId"`
 }
@@ -6043,10 +7231,16 @@ type GetCompanyListRequest struct {
 
 	// PerPage Records per page. Actions cap it at an undocumented maximum; a larger
 	// value has no effect beyond the cap.
+	//
+	//
+	// Example: 20
 	PerPage *PageSize `json:"perPage,omitempty"`
 
 	// Start Zero-based offset of the first record to return (not a page number):
 	// the second page of 20 starts at 20. The server assumes 0 when absent.
+	//
+	//
+	// Example: 20
 	Start *PageStart `json:"start,omitempty"`
 }
 
@@ -6059,14 +7253,23 @@ type GetCompanyNoteListRequest struct {
 	// __BEGINS, __ENDS, __LESSTHAN (at most), __GREATERTHAN (at least),
 	// __NOT or __EMPTY; for example {"firstName__BEGINS": "M"}. The value
 	// "__ISNULL__" matches fields that are not set.
+	//
+	//
+	// Example: {"addressCity":"Varsity Lakes","addressStateCode":"QLD"}
 	Filter *Filter `json:"filter,omitempty"`
 
 	// PerPage Records per page. Actions cap it at an undocumented maximum; a larger
 	// value has no effect beyond the cap.
+	//
+	//
+	// Example: 20
 	PerPage *PageSize `json:"perPage,omitempty"`
 
 	// Start Zero-based offset of the first record to return (not a page number):
 	// the second page of 20 starts at 20. The server assumes 0 when absent.
+	//
+	//
+	// Example: 20
 	Start *PageStart `json:"start,omitempty"`
 }
 
@@ -6075,18 +7278,27 @@ type GetCompanyRequest struct {
 	ID int64 `json:"id"`
 }
 
-// GetContactListRequest defines model for GetContactListRequest.
+// GetContactListRequest Example: {"filter":{"companyId":4,"externalId":"CRM-0042","toModifiedDate":"2026-03-01 00:00:00"},"perPage":10,"start":0}
 type GetContactListRequest struct {
 	// Filter The filter of getContactList: the keys below, and any other field name
 	// with the modifiers described under Filter.
+	//
+	//
+	// Example: {"companyId":4,"externalId":"CRM-0042","toModifiedDate":"2026-03-01 00:00:00"}
 	Filter *ContactListFilter `json:"filter,omitempty"`
 
 	// PerPage Records per page. Actions cap it at an undocumented maximum; a larger
 	// value has no effect beyond the cap.
+	//
+	//
+	// Example: 20
 	PerPage *PageSize `json:"perPage,omitempty"`
 
 	// Start Zero-based offset of the first record to return (not a page number):
 	// the second page of 20 starts at 20. The server assumes 0 when absent.
+	//
+	//
+	// Example: 20
 	Start *PageStart `json:"start,omitempty"`
 }
 
@@ -6099,18 +7311,27 @@ type GetContactNoteListRequest struct {
 	// __BEGINS, __ENDS, __LESSTHAN (at most), __GREATERTHAN (at least),
 	// __NOT or __EMPTY; for example {"firstName__BEGINS": "M"}. The value
 	// "__ISNULL__" matches fields that are not set.
+	//
+	//
+	// Example: {"addressCity":"Varsity Lakes","addressStateCode":"QLD"}
 	Filter *Filter `json:"filter,omitempty"`
 
 	// PerPage Records per page. Actions cap it at an undocumented maximum; a larger
 	// value has no effect beyond the cap.
+	//
+	//
+	// Example: 20
 	PerPage *PageSize `json:"perPage,omitempty"`
 
 	// Start Zero-based offset of the first record to return (not a page number):
 	// the second page of 20 starts at 20. The server assumes 0 when absent.
+	//
+	//
+	// Example: 20
 	Start *PageStart `json:"start,omitempty"`
 }
 
-// GetContactRequest defines model for GetContactRequest.
+// GetContactRequest Example: {"id":7427530}
 type GetContactRequest struct {
 	ID int64 `json:"id"`
 
@@ -6125,14 +7346,23 @@ type GetCreditNoteListRequest struct {
 	// __BEGINS, __ENDS, __LESSTHAN (at most), __GREATERTHAN (at least),
 	// __NOT or __EMPTY; for example {"firstName__BEGINS": "M"}. The value
 	// "__ISNULL__" matches fields that are not set.
+	//
+	//
+	// Example: {"addressCity":"Varsity Lakes","addressStateCode":"QLD"}
 	Filter *Filter `json:"filter,omitempty"`
 
 	// PerPage Records per page. Actions cap it at an undocumented maximum; a larger
 	// value has no effect beyond the cap.
+	//
+	//
+	// Example: 20
 	PerPage PageSize `json:"perPage"`
 
 	// Start Zero-based offset of the first record to return (not a page number):
 	// the second page of 20 starts at 20. The server assumes 0 when absent.
+	//
+	//
+	// Example: 20
 	Start PageStart `json:"start"`
 }
 
@@ -6153,21 +7383,33 @@ type GetEmailLogListRequest struct {
 	// __BEGINS, __ENDS, __LESSTHAN (at most), __GREATERTHAN (at least),
 	// __NOT or __EMPTY; for example {"firstName__BEGINS": "M"}. The value
 	// "__ISNULL__" matches fields that are not set.
+	//
+	//
+	// Example: {"addressCity":"Varsity Lakes","addressStateCode":"QLD"}
 	Filter *Filter `json:"filter,omitempty"`
 
 	// PerPage Records per page. Actions cap it at an undocumented maximum; a larger
 	// value has no effect beyond the cap.
+	//
+	//
+	// Example: 20
 	PerPage *PageSize `json:"perPage,omitempty"`
 
 	// Start Zero-based offset of the first record to return (not a page number):
 	// the second page of 20 starts at 20. The server assumes 0 when absent.
+	//
+	//
+	// Example: 20
 	Start *PageStart `json:"start,omitempty"`
 }
 
-// GetEventListRequest defines model for GetEventListRequest.
+// GetEventListRequest Example: {"filter":{"afterDate":"2026-01-01 00:00:00","status":[3],"title__CONTAINS":"Gala"},"includeHomepageContent":true,"includeInformationDetails":true,"includeTicketDetails":true,"includeVenueDetails":true,"orderBy":"startDate","orderDir":"asc","perPage":10,"start":0}
 type GetEventListRequest struct {
 	// Filter The filter of getEventList: the keys below, and any other field name
 	// with the modifiers described under Filter.
+	//
+	//
+	// Example: {"afterDate":"2026-01-01 00:00:00","status":[3],"title__CONTAINS":"Gala"}
 	Filter                    *EventListFilter             `json:"filter,omitempty"`
 	IncludeHomepageContent    *bool                        `json:"includeHomepageContent,omitempty"`
 	IncludeInformationDetails *bool                        `json:"includeInformationDetails,omitempty"`
@@ -6178,10 +7420,16 @@ type GetEventListRequest struct {
 
 	// PerPage Records per page. Actions cap it at an undocumented maximum; a larger
 	// value has no effect beyond the cap.
+	//
+	//
+	// Example: 20
 	PerPage *PageSize `json:"perPage,omitempty"`
 
 	// Start Zero-based offset of the first record to return (not a page number):
 	// the second page of 20 starts at 20. The server assumes 0 when absent.
+	//
+	//
+	// Example: 20
 	Start *PageStart `json:"start,omitempty"`
 }
 
@@ -6191,7 +7439,7 @@ type GetEventListRequestOrderBy string
 // GetEventListRequestOrderDir defines model for GetEventListRequest.OrderDir.
 type GetEventListRequestOrderDir string
 
-// GetEventRequest defines model for GetEventRequest.
+// GetEventRequest Example: {"id":144428}
 type GetEventRequest struct {
 	ID int64 `json:"id"`
 }
@@ -6203,14 +7451,23 @@ type GetEventTypeListRequest struct {
 	// __BEGINS, __ENDS, __LESSTHAN (at most), __GREATERTHAN (at least),
 	// __NOT or __EMPTY; for example {"firstName__BEGINS": "M"}. The value
 	// "__ISNULL__" matches fields that are not set.
+	//
+	//
+	// Example: {"addressCity":"Varsity Lakes","addressStateCode":"QLD"}
 	Filter *Filter `json:"filter,omitempty"`
 
 	// PerPage Records per page. Actions cap it at an undocumented maximum; a larger
 	// value has no effect beyond the cap.
+	//
+	//
+	// Example: 20
 	PerPage *PageSize `json:"perPage,omitempty"`
 
 	// Start Zero-based offset of the first record to return (not a page number):
 	// the second page of 20 starts at 20. The server assumes 0 when absent.
+	//
+	//
+	// Example: 20
 	Start *PageStart `json:"start,omitempty"`
 }
 
@@ -6238,14 +7495,23 @@ type GetFunctionSpaceCategoryListRequest struct {
 	// __BEGINS, __ENDS, __LESSTHAN (at most), __GREATERTHAN (at least),
 	// __NOT or __EMPTY; for example {"firstName__BEGINS": "M"}. The value
 	// "__ISNULL__" matches fields that are not set.
+	//
+	//
+	// Example: {"addressCity":"Varsity Lakes","addressStateCode":"QLD"}
 	Filter *Filter `json:"filter,omitempty"`
 
 	// PerPage Records per page. Actions cap it at an undocumented maximum; a larger
 	// value has no effect beyond the cap.
+	//
+	//
+	// Example: 20
 	PerPage *PageSize `json:"perPage,omitempty"`
 
 	// Start Zero-based offset of the first record to return (not a page number):
 	// the second page of 20 starts at 20. The server assumes 0 when absent.
+	//
+	//
+	// Example: 20
 	Start   *PageStart `json:"start,omitempty"`
 	VenueID int64      `json:"venueId"`
 }
@@ -6257,14 +7523,23 @@ type GetFunctionSpaceListRequest struct {
 	// __BEGINS, __ENDS, __LESSTHAN (at most), __GREATERTHAN (at least),
 	// __NOT or __EMPTY; for example {"firstName__BEGINS": "M"}. The value
 	// "__ISNULL__" matches fields that are not set.
+	//
+	//
+	// Example: {"addressCity":"Varsity Lakes","addressStateCode":"QLD"}
 	Filter *Filter `json:"filter,omitempty"`
 
 	// PerPage Records per page. Actions cap it at an undocumented maximum; a larger
 	// value has no effect beyond the cap.
+	//
+	//
+	// Example: 20
 	PerPage *PageSize `json:"perPage,omitempty"`
 
 	// Start Zero-based offset of the first record to return (not a page number):
 	// the second page of 20 starts at 20. The server assumes 0 when absent.
+	//
+	//
+	// Example: 20
 	Start   *PageStart `json:"start,omitempty"`
 	VenueID int64      `json:"venueId"`
 }
@@ -6276,17 +7551,25 @@ type GetIndustryListRequest struct {
 	// __BEGINS, __ENDS, __LESSTHAN (at most), __GREATERTHAN (at least),
 	// __NOT or __EMPTY; for example {"firstName__BEGINS": "M"}. The value
 	// "__ISNULL__" matches fields that are not set.
+	//
+	//
+	// Example: {"addressCity":"Varsity Lakes","addressStateCode":"QLD"}
 	Filter *Filter `json:"filter,omitempty"`
 
 	// PerPage Records per page, from 1 to 100.
+	//
+	// Example: 100
 	PerPage *PageSize100 `json:"perPage,omitempty"`
 
 	// Start Zero-based offset of the first record to return (not a page number):
 	// the second page of 20 starts at 20. The server assumes 0 when absent.
+	//
+	//
+	// Example: 20
 	Start *PageStart `json:"start,omitempty"`
 }
 
-// GetInvitedContactListRequest defines model for GetInvitedContactListRequest.
+// GetInvitedContactListRequest Example: {"eventId":1,"perPage":2,"start":0}
 type GetInvitedContactListRequest struct {
 	EventID int64 `json:"eventId"`
 
@@ -6295,14 +7578,23 @@ type GetInvitedContactListRequest struct {
 	// __BEGINS, __ENDS, __LESSTHAN (at most), __GREATERTHAN (at least),
 	// __NOT or __EMPTY; for example {"firstName__BEGINS": "M"}. The value
 	// "__ISNULL__" matches fields that are not set.
+	//
+	//
+	// Example: {"addressCity":"Varsity Lakes","addressStateCode":"QLD"}
 	Filter *Filter `json:"filter,omitempty"`
 
 	// PerPage Records per page. Actions cap it at an undocumented maximum; a larger
 	// value has no effect beyond the cap.
+	//
+	//
+	// Example: 20
 	PerPage *PageSize `json:"perPage,omitempty"`
 
 	// Start Zero-based offset of the first record to return (not a page number):
 	// the second page of 20 starts at 20. The server assumes 0 when absent.
+	//
+	//
+	// Example: 20
 	Start *PageStart `json:"start,omitempty"`
 }
 
@@ -6317,10 +7609,16 @@ type GetInvoiceListRequest struct {
 
 	// PerPage Records per page. Actions cap it at an undocumented maximum; a larger
 	// value has no effect beyond the cap.
+	//
+	//
+	// Example: 20
 	PerPage *PageSize `json:"perPage,omitempty"`
 
 	// Start Zero-based offset of the first record to return (not a page number):
 	// the second page of 20 starts at 20. The server assumes 0 when absent.
+	//
+	//
+	// Example: 20
 	Start *PageStart `json:"start,omitempty"`
 }
 
@@ -6336,14 +7634,23 @@ type GetLeadChannelListRequest struct {
 	// __BEGINS, __ENDS, __LESSTHAN (at most), __GREATERTHAN (at least),
 	// __NOT or __EMPTY; for example {"firstName__BEGINS": "M"}. The value
 	// "__ISNULL__" matches fields that are not set.
+	//
+	//
+	// Example: {"addressCity":"Varsity Lakes","addressStateCode":"QLD"}
 	Filter *Filter `json:"filter,omitempty"`
 
 	// PerPage Records per page. Actions cap it at an undocumented maximum; a larger
 	// value has no effect beyond the cap.
+	//
+	//
+	// Example: 20
 	PerPage *PageSize `json:"perPage,omitempty"`
 
 	// Start Zero-based offset of the first record to return (not a page number):
 	// the second page of 20 starts at 20. The server assumes 0 when absent.
+	//
+	//
+	// Example: 20
 	Start *PageStart `json:"start,omitempty"`
 }
 
@@ -6354,14 +7661,23 @@ type GetLeadListRequest struct {
 	// __BEGINS, __ENDS, __LESSTHAN (at most), __GREATERTHAN (at least),
 	// __NOT or __EMPTY; for example {"firstName__BEGINS": "M"}. The value
 	// "__ISNULL__" matches fields that are not set.
+	//
+	//
+	// Example: {"addressCity":"Varsity Lakes","addressStateCode":"QLD"}
 	Filter *Filter `json:"filter,omitempty"`
 
 	// PerPage Records per page. Actions cap it at an undocumented maximum; a larger
 	// value has no effect beyond the cap.
+	//
+	//
+	// Example: 20
 	PerPage *PageSize `json:"perPage,omitempty"`
 
 	// Start Zero-based offset of the first record to return (not a page number):
 	// the second page of 20 starts at 20. The server assumes 0 when absent.
+	//
+	//
+	// Example: 20
 	Start *PageStart `json:"start,omitempty"`
 }
 
@@ -6372,6 +7688,9 @@ type GetLeadNoteListRequest struct {
 	// __BEGINS, __ENDS, __LESSTHAN (at most), __GREATERTHAN (at least),
 	// __NOT or __EMPTY; for example {"firstName__BEGINS": "M"}. The value
 	// "__ISNULL__" matches fields that are not set.
+	//
+	//
+	// Example: {"addressCity":"Varsity Lakes","addressStateCode":"QLD"}
 	Filter *Filter `json:"filter,omitempty"`
 
 	// LeadID The lead whose notes to list.
@@ -6379,10 +7698,16 @@ type GetLeadNoteListRequest struct {
 
 	// PerPage Records per page. Actions cap it at an undocumented maximum; a larger
 	// value has no effect beyond the cap.
+	//
+	//
+	// Example: 20
 	PerPage *PageSize `json:"perPage,omitempty"`
 
 	// Start Zero-based offset of the first record to return (not a page number):
 	// the second page of 20 starts at 20. The server assumes 0 when absent.
+	//
+	//
+	// Example: 20
 	Start *PageStart `json:"start,omitempty"`
 }
 
@@ -6393,14 +7718,23 @@ type GetLeadQualityListRequest struct {
 	// __BEGINS, __ENDS, __LESSTHAN (at most), __GREATERTHAN (at least),
 	// __NOT or __EMPTY; for example {"firstName__BEGINS": "M"}. The value
 	// "__ISNULL__" matches fields that are not set.
+	//
+	//
+	// Example: {"addressCity":"Varsity Lakes","addressStateCode":"QLD"}
 	Filter *Filter `json:"filter,omitempty"`
 
 	// PerPage Records per page. Actions cap it at an undocumented maximum; a larger
 	// value has no effect beyond the cap.
+	//
+	//
+	// Example: 20
 	PerPage *PageSize `json:"perPage,omitempty"`
 
 	// Start Zero-based offset of the first record to return (not a page number):
 	// the second page of 20 starts at 20. The server assumes 0 when absent.
+	//
+	//
+	// Example: 20
 	Start *PageStart `json:"start,omitempty"`
 }
 
@@ -6411,14 +7745,23 @@ type GetLeadSourceListRequest struct {
 	// __BEGINS, __ENDS, __LESSTHAN (at most), __GREATERTHAN (at least),
 	// __NOT or __EMPTY; for example {"firstName__BEGINS": "M"}. The value
 	// "__ISNULL__" matches fields that are not set.
+	//
+	//
+	// Example: {"addressCity":"Varsity Lakes","addressStateCode":"QLD"}
 	Filter *Filter `json:"filter,omitempty"`
 
 	// PerPage Records per page. Actions cap it at an undocumented maximum; a larger
 	// value has no effect beyond the cap.
+	//
+	//
+	// Example: 20
 	PerPage *PageSize `json:"perPage,omitempty"`
 
 	// Start Zero-based offset of the first record to return (not a page number):
 	// the second page of 20 starts at 20. The server assumes 0 when absent.
+	//
+	//
+	// Example: 20
 	Start *PageStart `json:"start,omitempty"`
 }
 
@@ -6429,14 +7772,23 @@ type GetLeadStageListRequest struct {
 	// __BEGINS, __ENDS, __LESSTHAN (at most), __GREATERTHAN (at least),
 	// __NOT or __EMPTY; for example {"firstName__BEGINS": "M"}. The value
 	// "__ISNULL__" matches fields that are not set.
+	//
+	//
+	// Example: {"addressCity":"Varsity Lakes","addressStateCode":"QLD"}
 	Filter *Filter `json:"filter,omitempty"`
 
 	// PerPage Records per page. Actions cap it at an undocumented maximum; a larger
 	// value has no effect beyond the cap.
+	//
+	//
+	// Example: 20
 	PerPage *PageSize `json:"perPage,omitempty"`
 
 	// Start Zero-based offset of the first record to return (not a page number):
 	// the second page of 20 starts at 20. The server assumes 0 when absent.
+	//
+	//
+	// Example: 20
 	Start *PageStart `json:"start,omitempty"`
 }
 
@@ -6447,14 +7799,23 @@ type GetLeadTypeListRequest struct {
 	// __BEGINS, __ENDS, __LESSTHAN (at most), __GREATERTHAN (at least),
 	// __NOT or __EMPTY; for example {"firstName__BEGINS": "M"}. The value
 	// "__ISNULL__" matches fields that are not set.
+	//
+	//
+	// Example: {"addressCity":"Varsity Lakes","addressStateCode":"QLD"}
 	Filter *Filter `json:"filter,omitempty"`
 
 	// PerPage Records per page. Actions cap it at an undocumented maximum; a larger
 	// value has no effect beyond the cap.
+	//
+	//
+	// Example: 20
 	PerPage *PageSize `json:"perPage,omitempty"`
 
 	// Start Zero-based offset of the first record to return (not a page number):
 	// the second page of 20 starts at 20. The server assumes 0 when absent.
+	//
+	//
+	// Example: 20
 	Start *PageStart `json:"start,omitempty"`
 }
 
@@ -6465,14 +7826,23 @@ type GetMenuListRequest struct {
 	// __BEGINS, __ENDS, __LESSTHAN (at most), __GREATERTHAN (at least),
 	// __NOT or __EMPTY; for example {"firstName__BEGINS": "M"}. The value
 	// "__ISNULL__" matches fields that are not set.
+	//
+	//
+	// Example: {"addressCity":"Varsity Lakes","addressStateCode":"QLD"}
 	Filter *Filter `json:"filter,omitempty"`
 
 	// PerPage Records per page. Actions cap it at an undocumented maximum; a larger
 	// value has no effect beyond the cap.
+	//
+	//
+	// Example: 20
 	PerPage *PageSize `json:"perPage,omitempty"`
 
 	// Start Zero-based offset of the first record to return (not a page number):
 	// the second page of 20 starts at 20. The server assumes 0 when absent.
+	//
+	//
+	// Example: 20
 	Start   *PageStart `json:"start,omitempty"`
 	VenueID int64      `json:"venueId"`
 }
@@ -6484,14 +7854,23 @@ type GetOpportunityListRequest struct {
 	// __BEGINS, __ENDS, __LESSTHAN (at most), __GREATERTHAN (at least),
 	// __NOT or __EMPTY; for example {"firstName__BEGINS": "M"}. The value
 	// "__ISNULL__" matches fields that are not set.
+	//
+	//
+	// Example: {"addressCity":"Varsity Lakes","addressStateCode":"QLD"}
 	Filter *Filter `json:"filter,omitempty"`
 
 	// PerPage Records per page. Actions cap it at an undocumented maximum; a larger
 	// value has no effect beyond the cap.
+	//
+	//
+	// Example: 20
 	PerPage *PageSize `json:"perPage,omitempty"`
 
 	// Start Zero-based offset of the first record to return (not a page number):
 	// the second page of 20 starts at 20. The server assumes 0 when absent.
+	//
+	//
+	// Example: 20
 	Start *PageStart `json:"start,omitempty"`
 
 	// VenueIds Only the opportunities of these venues. The page's parameter table
@@ -6507,6 +7886,9 @@ type GetOpportunityNoteListRequest struct {
 	// __BEGINS, __ENDS, __LESSTHAN (at most), __GREATERTHAN (at least),
 	// __NOT or __EMPTY; for example {"firstName__BEGINS": "M"}. The value
 	// "__ISNULL__" matches fields that are not set.
+	//
+	//
+	// Example: {"addressCity":"Varsity Lakes","addressStateCode":"QLD"}
 	Filter *Filter `json:"filter,omitempty"`
 
 	// LeadID The opportunity whose notes to list.
@@ -6514,10 +7896,16 @@ type GetOpportunityNoteListRequest struct {
 
 	// PerPage Records per page. Actions cap it at an undocumented maximum; a larger
 	// value has no effect beyond the cap.
+	//
+	//
+	// Example: 20
 	PerPage *PageSize `json:"perPage,omitempty"`
 
 	// Start Zero-based offset of the first record to return (not a page number):
 	// the second page of 20 starts at 20. The server assumes 0 when absent.
+	//
+	//
+	// Example: 20
 	Start *PageStart `json:"start,omitempty"`
 
 	// VenueID The opportunity's venue.
@@ -6541,6 +7929,9 @@ type GetRatePlanBookingRulesRequest struct {
 
 	// PerPage Records per page. Actions cap it at an undocumented maximum; a larger
 	// value has no effect beyond the cap.
+	//
+	//
+	// Example: 20
 	PerPage *PageSize `json:"perPage,omitempty"`
 
 	// RoomIds Only these room types.
@@ -6548,6 +7939,9 @@ type GetRatePlanBookingRulesRequest struct {
 
 	// Start Zero-based offset of the first record to return (not a page number):
 	// the second page of 20 starts at 20. The server assumes 0 when absent.
+	//
+	//
+	// Example: 20
 	Start *PageStart `json:"start,omitempty"`
 
 	// StartDate An iVvy date, "yyyy-mm-dd".
@@ -6567,36 +7961,53 @@ type GetRatePlanRateListRequest struct {
 	// __BEGINS, __ENDS, __LESSTHAN (at most), __GREATERTHAN (at least),
 	// __NOT or __EMPTY; for example {"firstName__BEGINS": "M"}. The value
 	// "__ISNULL__" matches fields that are not set.
+	//
+	//
+	// Example: {"addressCity":"Varsity Lakes","addressStateCode":"QLD"}
 	Filter *Filter `json:"filter,omitempty"`
 
 	// PerPage Records per page. Actions cap it at an undocumented maximum; a larger
 	// value has no effect beyond the cap.
+	//
+	//
+	// Example: 20
 	PerPage *PageSize `json:"perPage,omitempty"`
 
 	// Start Zero-based offset of the first record to return (not a page number):
 	// the second page of 20 starts at 20. The server assumes 0 when absent.
+	//
+	//
+	// Example: 20
 	Start   *PageStart `json:"start,omitempty"`
 	VenueID int64      `json:"venueId"`
 }
 
-// GetRegistrationListRequest defines model for GetRegistrationListRequest.
+// GetRegistrationListRequest Example: {"eventId":144428,"filter":{"modifiedDate__GREATERTHAN":"2026-02-01 00:00:00"},"perPage":100,"start":0}
 type GetRegistrationListRequest struct {
 	EventID int64 `json:"eventId"`
 
 	// Filter The filter of getRegistrationList: the key below, and any other field
 	// name with the modifiers described under Filter (for example
 	// modifiedDate__GREATERTHAN).
+	//
+	//
+	// Example: {"modifiedDate__GREATERTHAN":"2026-02-01 00:00:00"}
 	Filter *RegistrationListFilter `json:"filter,omitempty"`
 
 	// PerPage Records per page, from 1 to 100.
+	//
+	// Example: 100
 	PerPage *PageSize100 `json:"perPage,omitempty"`
 
 	// Start Zero-based offset of the first record to return (not a page number):
 	// the second page of 20 starts at 20. The server assumes 0 when absent.
+	//
+	//
+	// Example: 20
 	Start *PageStart `json:"start,omitempty"`
 }
 
-// GetRegistrationRequest defines model for GetRegistrationRequest.
+// GetRegistrationRequest Example: {"eventId":144428,"id":5501}
 type GetRegistrationRequest struct {
 	EventID int64 `json:"eventId"`
 
@@ -6611,6 +8022,9 @@ type GetResourceAvailabilityRequest struct {
 
 	// PerPage Records per page. Actions cap it at an undocumented maximum; a larger
 	// value has no effect beyond the cap.
+	//
+	//
+	// Example: 20
 	PerPage *PageSize `json:"perPage,omitempty"`
 
 	// Quantity The quantity wanted; with it the answer says whether each resource is available and what conflicts.
@@ -6619,6 +8033,9 @@ type GetResourceAvailabilityRequest struct {
 
 	// Start Zero-based offset of the first record to return (not a page number):
 	// the second page of 20 starts at 20. The server assumes 0 when absent.
+	//
+	//
+	// Example: 20
 	Start *PageStart `json:"start,omitempty"`
 
 	// StartDate Start of the period, "yyyy-mm-dd" or "yyyy-mm-dd HH:mm:ss".
@@ -6633,14 +8050,23 @@ type GetResourceListRequest struct {
 	// __BEGINS, __ENDS, __LESSTHAN (at most), __GREATERTHAN (at least),
 	// __NOT or __EMPTY; for example {"firstName__BEGINS": "M"}. The value
 	// "__ISNULL__" matches fields that are not set.
+	//
+	//
+	// Example: {"addressCity":"Varsity Lakes","addressStateCode":"QLD"}
 	Filter *Filter `json:"filter,omitempty"`
 
 	// PerPage Records per page. Actions cap it at an undocumented maximum; a larger
 	// value has no effect beyond the cap.
+	//
+	//
+	// Example: 20
 	PerPage *PageSize `json:"perPage,omitempty"`
 
 	// Start Zero-based offset of the first record to return (not a page number):
 	// the second page of 20 starts at 20. The server assumes 0 when absent.
+	//
+	//
+	// Example: 20
 	Start   *PageStart `json:"start,omitempty"`
 	VenueID int64      `json:"venueId"`
 }
@@ -6652,14 +8078,23 @@ type GetRevenueTemplateListRequest struct {
 	// __BEGINS, __ENDS, __LESSTHAN (at most), __GREATERTHAN (at least),
 	// __NOT or __EMPTY; for example {"firstName__BEGINS": "M"}. The value
 	// "__ISNULL__" matches fields that are not set.
+	//
+	//
+	// Example: {"addressCity":"Varsity Lakes","addressStateCode":"QLD"}
 	Filter *Filter `json:"filter,omitempty"`
 
 	// PerPage Records per page. Actions cap it at an undocumented maximum; a larger
 	// value has no effect beyond the cap.
+	//
+	//
+	// Example: 20
 	PerPage *PageSize `json:"perPage,omitempty"`
 
 	// Start Zero-based offset of the first record to return (not a page number):
 	// the second page of 20 starts at 20. The server assumes 0 when absent.
+	//
+	//
+	// Example: 20
 	Start   *PageStart `json:"start,omitempty"`
 	VenueID *int64     `json:"venueId,omitempty"`
 }
@@ -6673,6 +8108,9 @@ type GetRoomInventoryRequest struct {
 
 	// PerPage Records per page. Actions cap it at an undocumented maximum; a larger
 	// value has no effect beyond the cap.
+	//
+	//
+	// Example: 20
 	PerPage *PageSize `json:"perPage,omitempty"`
 
 	// RoomIds Only these room types.
@@ -6680,6 +8118,9 @@ type GetRoomInventoryRequest struct {
 
 	// Start Zero-based offset of the first record to return (not a page number):
 	// the second page of 20 starts at 20. The server assumes 0 when absent.
+	//
+	//
+	// Example: 20
 	Start *PageStart `json:"start,omitempty"`
 
 	// StartDate An iVvy date, "yyyy-mm-dd".
@@ -6714,6 +8155,9 @@ type GetRoomRatesRequest struct {
 
 	// PerPage Records per page. Actions cap it at an undocumented maximum; a larger
 	// value has no effect beyond the cap.
+	//
+	//
+	// Example: 20
 	PerPage *PageSize `json:"perPage,omitempty"`
 
 	// RoomIds Only these room types.
@@ -6721,6 +8165,9 @@ type GetRoomRatesRequest struct {
 
 	// Start Zero-based offset of the first record to return (not a page number):
 	// the second page of 20 starts at 20. The server assumes 0 when absent.
+	//
+	//
+	// Example: 20
 	Start *PageStart `json:"start,omitempty"`
 
 	// StartDate An iVvy date, "yyyy-mm-dd".
@@ -6730,16 +8177,22 @@ type GetRoomRatesRequest struct {
 	VenueID   int64     `json:"venueId"`
 }
 
-// GetSessionListRequest defines model for GetSessionListRequest.
+// GetSessionListRequest Example: {"eventId":1}
 type GetSessionListRequest struct {
 	EventID int64 `json:"eventId"`
 
 	// PerPage Records per page. Actions cap it at an undocumented maximum; a larger
 	// value has no effect beyond the cap.
+	//
+	//
+	// Example: 20
 	PerPage *PageSize `json:"perPage,omitempty"`
 
 	// Start Zero-based offset of the first record to return (not a page number):
 	// the second page of 20 starts at 20. The server assumes 0 when absent.
+	//
+	//
+	// Example: 20
 	Start *PageStart `json:"start,omitempty"`
 }
 
@@ -6750,14 +8203,23 @@ type GetSessionTypeListRequest struct {
 	// __BEGINS, __ENDS, __LESSTHAN (at most), __GREATERTHAN (at least),
 	// __NOT or __EMPTY; for example {"firstName__BEGINS": "M"}. The value
 	// "__ISNULL__" matches fields that are not set.
+	//
+	//
+	// Example: {"addressCity":"Varsity Lakes","addressStateCode":"QLD"}
 	Filter *Filter `json:"filter,omitempty"`
 
 	// PerPage Records per page. Actions cap it at an undocumented maximum; a larger
 	// value has no effect beyond the cap.
+	//
+	//
+	// Example: 20
 	PerPage *PageSize `json:"perPage,omitempty"`
 
 	// Start Zero-based offset of the first record to return (not a page number):
 	// the second page of 20 starts at 20. The server assumes 0 when absent.
+	//
+	//
+	// Example: 20
 	Start *PageStart `json:"start,omitempty"`
 }
 
@@ -6768,14 +8230,23 @@ type GetSpaceBlockoutListRequest struct {
 	// __BEGINS, __ENDS, __LESSTHAN (at most), __GREATERTHAN (at least),
 	// __NOT or __EMPTY; for example {"firstName__BEGINS": "M"}. The value
 	// "__ISNULL__" matches fields that are not set.
+	//
+	//
+	// Example: {"addressCity":"Varsity Lakes","addressStateCode":"QLD"}
 	Filter *Filter `json:"filter,omitempty"`
 
 	// PerPage Records per page. Actions cap it at an undocumented maximum; a larger
 	// value has no effect beyond the cap.
+	//
+	//
+	// Example: 20
 	PerPage *PageSize `json:"perPage,omitempty"`
 
 	// Start Zero-based offset of the first record to return (not a page number):
 	// the second page of 20 starts at 20. The server assumes 0 when absent.
+	//
+	//
+	// Example: 20
 	Start   *PageStart `json:"start,omitempty"`
 	VenueID int64      `json:"venueId"`
 }
@@ -6787,14 +8258,23 @@ type GetSpaceHirePlanListRequest struct {
 	// __BEGINS, __ENDS, __LESSTHAN (at most), __GREATERTHAN (at least),
 	// __NOT or __EMPTY; for example {"firstName__BEGINS": "M"}. The value
 	// "__ISNULL__" matches fields that are not set.
+	//
+	//
+	// Example: {"addressCity":"Varsity Lakes","addressStateCode":"QLD"}
 	Filter *Filter `json:"filter,omitempty"`
 
 	// PerPage Records per page. Actions cap it at an undocumented maximum; a larger
 	// value has no effect beyond the cap.
+	//
+	//
+	// Example: 20
 	PerPage *PageSize `json:"perPage,omitempty"`
 
 	// Start Zero-based offset of the first record to return (not a page number):
 	// the second page of 20 starts at 20. The server assumes 0 when absent.
+	//
+	//
+	// Example: 20
 	Start   *PageStart `json:"start,omitempty"`
 	VenueID int64      `json:"venueId"`
 }
@@ -6811,10 +8291,16 @@ type GetSpaceHirePlanRateListRequest struct {
 
 	// PerPage Records per page. Actions cap it at an undocumented maximum; a larger
 	// value has no effect beyond the cap.
+	//
+	//
+	// Example: 20
 	PerPage *PageSize `json:"perPage,omitempty"`
 
 	// Start Zero-based offset of the first record to return (not a page number):
 	// the second page of 20 starts at 20. The server assumes 0 when absent.
+	//
+	//
+	// Example: 20
 	Start *PageStart `json:"start,omitempty"`
 
 	// TariffID The space hire plan.
@@ -6832,29 +8318,41 @@ type GetSpaceHirePlanRateRequest struct {
 	VenueID      int64 `json:"venueId"`
 }
 
-// GetSpeakerListRequest defines model for GetSpeakerListRequest.
+// GetSpeakerListRequest Example: {"event":15593}
 type GetSpeakerListRequest struct {
 	Event int64 `json:"event"`
 
 	// PerPage Records per page. Actions cap it at an undocumented maximum; a larger
 	// value has no effect beyond the cap.
+	//
+	//
+	// Example: 20
 	PerPage *PageSize `json:"perPage,omitempty"`
 
 	// Start Zero-based offset of the first record to return (not a page number):
 	// the second page of 20 starts at 20. The server assumes 0 when absent.
+	//
+	//
+	// Example: 20
 	Start *PageStart `json:"start,omitempty"`
 }
 
-// GetSponsorshipListRequest defines model for GetSponsorshipListRequest.
+// GetSponsorshipListRequest Example: {"event":15593}
 type GetSponsorshipListRequest struct {
 	Event int64 `json:"event"`
 
 	// PerPage Records per page. Actions cap it at an undocumented maximum; a larger
 	// value has no effect beyond the cap.
+	//
+	//
+	// Example: 20
 	PerPage *PageSize `json:"perPage,omitempty"`
 
 	// Start Zero-based offset of the first record to return (not a page number):
 	// the second page of 20 starts at 20. The server assumes 0 when absent.
+	//
+	//
+	// Example: 20
 	Start *PageStart `json:"start,omitempty"`
 }
 
@@ -6870,14 +8368,23 @@ type GetTaskListRequest struct {
 	// __BEGINS, __ENDS, __LESSTHAN (at most), __GREATERTHAN (at least),
 	// __NOT or __EMPTY; for example {"firstName__BEGINS": "M"}. The value
 	// "__ISNULL__" matches fields that are not set.
+	//
+	//
+	// Example: {"addressCity":"Varsity Lakes","addressStateCode":"QLD"}
 	Filter *Filter `json:"filter,omitempty"`
 
 	// PerPage Records per page. Actions cap it at an undocumented maximum; a larger
 	// value has no effect beyond the cap.
+	//
+	//
+	// Example: 20
 	PerPage *PageSize `json:"perPage,omitempty"`
 
 	// Start Zero-based offset of the first record to return (not a page number):
 	// the second page of 20 starts at 20. The server assumes 0 when absent.
+	//
+	//
+	// Example: 20
 	Start *PageStart `json:"start,omitempty"`
 
 	// VenueID Only the tasks of this venue.
@@ -6891,14 +8398,23 @@ type GetTaxListRequest struct {
 	// __BEGINS, __ENDS, __LESSTHAN (at most), __GREATERTHAN (at least),
 	// __NOT or __EMPTY; for example {"firstName__BEGINS": "M"}. The value
 	// "__ISNULL__" matches fields that are not set.
+	//
+	//
+	// Example: {"addressCity":"Varsity Lakes","addressStateCode":"QLD"}
 	Filter *Filter `json:"filter,omitempty"`
 
 	// PerPage Records per page. Actions cap it at an undocumented maximum; a larger
 	// value has no effect beyond the cap.
+	//
+	//
+	// Example: 20
 	PerPage *PageSize `json:"perPage,omitempty"`
 
 	// Start Zero-based offset of the first record to return (not a page number):
 	// the second page of 20 starts at 20. The server assumes 0 when absent.
+	//
+	//
+	// Example: 20
 	Start   *PageStart `json:"start,omitempty"`
 	VenueID int64      `json:"venueId"`
 }
@@ -6914,10 +8430,16 @@ type GetUserListRequest struct {
 
 	// PerPage Records per page. Actions cap it at an undocumented maximum; a larger
 	// value has no effect beyond the cap.
+	//
+	//
+	// Example: 20
 	PerPage *PageSize `json:"perPage,omitempty"`
 
 	// Start Zero-based offset of the first record to return (not a page number):
 	// the second page of 20 starts at 20. The server assumes 0 when absent.
+	//
+	//
+	// Example: 20
 	Start *PageStart `json:"start,omitempty"`
 }
 
@@ -6928,14 +8450,23 @@ type GetVenuePackageListRequest struct {
 	// __BEGINS, __ENDS, __LESSTHAN (at most), __GREATERTHAN (at least),
 	// __NOT or __EMPTY; for example {"firstName__BEGINS": "M"}. The value
 	// "__ISNULL__" matches fields that are not set.
+	//
+	//
+	// Example: {"addressCity":"Varsity Lakes","addressStateCode":"QLD"}
 	Filter *Filter `json:"filter,omitempty"`
 
 	// PerPage Records per page. Actions cap it at an undocumented maximum; a larger
 	// value has no effect beyond the cap.
+	//
+	//
+	// Example: 20
 	PerPage *PageSize `json:"perPage,omitempty"`
 
 	// Start Zero-based offset of the first record to return (not a page number):
 	// the second page of 20 starts at 20. The server assumes 0 when absent.
+	//
+	//
+	// Example: 20
 	Start   *PageStart `json:"start,omitempty"`
 	VenueID int64      `json:"venueId"`
 }
@@ -6954,14 +8485,23 @@ type GetVenueRatePlanListRequest struct {
 	// __BEGINS, __ENDS, __LESSTHAN (at most), __GREATERTHAN (at least),
 	// __NOT or __EMPTY; for example {"firstName__BEGINS": "M"}. The value
 	// "__ISNULL__" matches fields that are not set.
+	//
+	//
+	// Example: {"addressCity":"Varsity Lakes","addressStateCode":"QLD"}
 	Filter *Filter `json:"filter,omitempty"`
 
 	// PerPage Records per page. Actions cap it at an undocumented maximum; a larger
 	// value has no effect beyond the cap.
+	//
+	//
+	// Example: 20
 	PerPage *PageSize `json:"perPage,omitempty"`
 
 	// Start Zero-based offset of the first record to return (not a page number):
 	// the second page of 20 starts at 20. The server assumes 0 when absent.
+	//
+	//
+	// Example: 20
 	Start   *PageStart `json:"start,omitempty"`
 	VenueID int64      `json:"venueId"`
 }
@@ -6973,14 +8513,23 @@ type GetVenueRoomListRequest struct {
 	// __BEGINS, __ENDS, __LESSTHAN (at most), __GREATERTHAN (at least),
 	// __NOT or __EMPTY; for example {"firstName__BEGINS": "M"}. The value
 	// "__ISNULL__" matches fields that are not set.
+	//
+	//
+	// Example: {"addressCity":"Varsity Lakes","addressStateCode":"QLD"}
 	Filter *Filter `json:"filter,omitempty"`
 
 	// PerPage Records per page. Actions cap it at an undocumented maximum; a larger
 	// value has no effect beyond the cap.
+	//
+	//
+	// Example: 20
 	PerPage *PageSize `json:"perPage,omitempty"`
 
 	// Start Zero-based offset of the first record to return (not a page number):
 	// the second page of 20 starts at 20. The server assumes 0 when absent.
+	//
+	//
+	// Example: 20
 	Start   *PageStart `json:"start,omitempty"`
 	VenueID int64      `json:"venueId"`
 }
@@ -6992,22 +8541,33 @@ type GetVenueRoomOptionListRequest struct {
 	// __BEGINS, __ENDS, __LESSTHAN (at most), __GREATERTHAN (at least),
 	// __NOT or __EMPTY; for example {"firstName__BEGINS": "M"}. The value
 	// "__ISNULL__" matches fields that are not set.
+	//
+	//
+	// Example: {"addressCity":"Varsity Lakes","addressStateCode":"QLD"}
 	Filter *Filter `json:"filter,omitempty"`
 
 	// PerPage Records per page. Actions cap it at an undocumented maximum; a larger
 	// value has no effect beyond the cap.
+	//
+	//
+	// Example: 20
 	PerPage *PageSize `json:"perPage,omitempty"`
 
 	// Start Zero-based offset of the first record to return (not a page number):
 	// the second page of 20 starts at 20. The server assumes 0 when absent.
+	//
+	//
+	// Example: 20
 	Start   *PageStart `json:"start,omitempty"`
 	VenueID int64      `json:"venueId"`
 }
 
 // Integer An integer that the server may send as a JSON number or as a string of digits.
+//
+// Example: 7427530
 type Integer = Int
 
-// InviteContactsRequest defines model for InviteContactsRequest.
+// InviteContactsRequest Example: {"contacts":[1,2,3],"event":4}
 type InviteContactsRequest struct {
 	// Contacts The contacts to invite.
 	Contacts []int64 `json:"contacts"`
@@ -7016,38 +8576,52 @@ type InviteContactsRequest struct {
 	Event int64 `json:"event"`
 }
 
-// InviteContactsResult defines model for InviteContactsResult.
+// InviteContactsResult Example: {"results":[{"contact":1,"inviteLinkNo":"https://www.ivvy.com.au/event/EV4/invitation/no?contact=1\u0026key=22a0b2660c6bcbae","inviteLinkYes":"https://www.ivvy.com.au/event/EV4/invitation/yes?contact=1\u0026key=22a0b2660c6bcbae","status":true},{"contact":2,"status":false},{"contact":3,"inviteLinkNo":"https://www.ivvy.com.au/event/EV4/invitation/no?contact=3\u0026key=57fd2a13757fb800","inviteLinkYes":"https://www.ivvy.com.au/event/EV4/invitation/yes?contact=3\u0026key=57fd2a13757fb800","status":true}]}
 type InviteContactsResult struct {
 	Results []ContactInvitation `json:"results"`
 }
 
 // InvitedContact A contact's invitation to an event and their answer.
+//
+// Example: {"contactId":2,"email":"test@two.com","eventId":1,"firstName":"Test","lastName":"Two","modifiedDate":"2018-09-19 08:57:11 UTC","phone":"+61 123456789","registrationId":null,"response":"U"}
 type InvitedContact struct {
 	// ContactID An integer that the server may send as a JSON number or as a string of digits.
+	//
+	// Example: 7427530
 	ContactID Integer `json:"contactId"`
 	Email     string  `json:"email,omitempty,omitzero"`
 
 	// EventID An integer that the server may send as a JSON number or as a string of digits.
+	//
+	// Example: 7427530
 	EventID   Integer `json:"eventId"`
 	FirstName string  `json:"firstName,omitempty,omitzero"`
 	LastName  string  `json:"lastName,omitempty,omitzero"`
 
 	// ModifiedDate An iVvy timestamp that may be unset: null or "" (both decode as the
 	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	//
+	//
+	// Example: 2017-12-18 12:11:45 UTC
 	ModifiedDate NullableTimestamp `json:"modifiedDate,omitempty,omitzero"`
 	Phone        string            `json:"phone,omitempty,omitzero"`
 
 	// RegistrationID An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
+	//
+	//
+	// Example: 2647159
 	RegistrationID NullableInteger `json:"registrationId,omitempty,omitzero"`
 
 	// Response Y yes, N no, U undecided.
 	Response InvitationResponse `json:"response,omitempty,omitzero"`
 }
 
-// InvitedContactCollection defines model for InvitedContactCollection.
+// InvitedContactCollection Example: {"meta":{"count":2,"perPage":2,"start":0,"totalResults":345},"results":[{"contactId":1,"email":"first@test.com","eventId":1,"firstName":"Test","lastName":"Last","modifiedDate":"2018-09-19 09:00:34 UTC","phone":"1346789798","registrationId":1,"response":"Y"},{"contactId":2,"email":"test@two.com","eventId":1,"firstName":"Test","lastName":"Two","modifiedDate":"2018-09-19 08:57:11 UTC","phone":"+61 123456789","registrationId":null,"response":"U"}]}
 type InvitedContactCollection struct {
 	// Meta Paging facts of a collection; any key may be absent.
+	//
+	// Example: {"count":1,"perPage":1,"start":0,"totalResults":1550}
 	Meta    CollectionMeta   `json:"meta,omitempty,omitzero"`
 	Results []InvitedContact `json:"results"`
 }
@@ -7065,6 +8639,8 @@ type Invoice struct {
 	AdditionalData InvoiceAdditionalData `json:"additionalData,omitempty,omitzero"`
 
 	// AmountPaid A decimal number that the server may send as a JSON number or as a numeric string.
+	//
+	// Example: 145.50
 	AmountPaid Decimal `json:"amountPaid,omitempty,omitzero"`
 
 	// BookingCode The venue booking's code, for refType 4.
@@ -7072,6 +8648,9 @@ type Invoice struct {
 
 	// BookingID An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
+	//
+	//
+	// Example: 2647159
 	BookingID NullableInteger `json:"bookingId,omitempty,omitzero"`
 
 	// Company The company an invoice is addressed to.
@@ -7086,6 +8665,9 @@ type Invoice struct {
 
 	// CreatedDate An iVvy timestamp that may be unset: null or "" (both decode as the
 	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	//
+	//
+	// Example: 2017-12-18 12:11:45 UTC
 	CreatedDate NullableTimestamp `json:"createdDate,omitempty,omitzero"`
 	Currency    string            `json:"currency,omitempty,omitzero"`
 
@@ -7095,31 +8677,51 @@ type Invoice struct {
 
 	// EventID An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
+	//
+	//
+	// Example: 2647159
 	EventID NullableInteger `json:"eventId,omitempty,omitzero"`
 
 	// ID An integer that the server may send as a JSON number or as a string of digits.
+	//
+	// Example: 7427530
 	ID Integer `json:"id"`
 
 	// IsTaxCharged An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
+	//
+	//
+	// Example: 2647159
 	IsTaxCharged NullableInteger `json:"isTaxCharged,omitempty,omitzero"`
 
 	// IssuedDate An iVvy timestamp that may be unset: null or "" (both decode as the
 	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	//
+	//
+	// Example: 2017-12-18 12:11:45 UTC
 	IssuedDate NullableTimestamp `json:"issuedDate,omitempty,omitzero"`
 	Items      []InvoiceItem     `json:"items,omitempty,omitzero"`
 
 	// ModifiedDate An iVvy timestamp that may be unset: null or "" (both decode as the
 	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	//
+	//
+	// Example: 2017-12-18 12:11:45 UTC
 	ModifiedDate NullableTimestamp `json:"modifiedDate,omitempty,omitzero"`
 
 	// PaymentDueDate An iVvy timestamp that may be unset: null or "" (both decode as the
 	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	//
+	//
+	// Example: 2017-12-18 12:11:45 UTC
 	PaymentDueDate NullableTimestamp `json:"paymentDueDate,omitempty,omitzero"`
 	Payments       []InvoicePayment  `json:"payments,omitempty,omitzero"`
 
 	// RefID An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
+	//
+	//
+	// Example: 2647159
 	RefID NullableInteger `json:"refId,omitempty,omitzero"`
 
 	// RefType 0 custom, 1 event registration, 2 membership sign-up, 3 membership renewal, 4 venue booking (open set).
@@ -7145,13 +8747,20 @@ type Invoice struct {
 
 	// ToContactID An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
+	//
+	//
+	// Example: 2647159
 	ToContactID   NullableInteger `json:"toContactId,omitempty,omitzero"`
 	ToContactName string          `json:"toContactName,omitempty,omitzero"`
 
 	// TotalCost A decimal number that the server may send as a JSON number or as a numeric string.
+	//
+	// Example: 145.50
 	TotalCost Decimal `json:"totalCost,omitempty,omitzero"`
 
 	// TotalTaxCost A decimal number that the server may send as a JSON number or as a numeric string.
+	//
+	// Example: 145.50
 	TotalTaxCost Decimal `json:"totalTaxCost,omitempty,omitzero"`
 
 	// VenueExTaxes Taxes not included in the items' totals but included in the invoice's.
@@ -7159,6 +8768,9 @@ type Invoice struct {
 
 	// VenueID An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
+	//
+	//
+	// Example: 2647159
 	VenueID NullableInteger `json:"venueId,omitempty,omitzero"`
 }
 
@@ -7173,6 +8785,8 @@ type InvoiceAdditionalData struct {
 // InvoiceCollection Example: {"meta":{"count":1,"perPage":20,"start":0,"totalResults":1},"results":[{"amountPaid":200,"bookingCode":"WLBTCHTT39","bookingId":3707,"company":null,"contact":{"email":"ada@example.com","firstName":"Ada","id":580,"lastName":"Lovelace","phone":614535435},"createdDate":"2014-01-13 06:09:31 UTC","currency":"AUD","currentStatus":2,"description":"Deposit Invoice","eventId":null,"id":409619,"isTaxCharged":1,"issuedDate":"2014-01-13 06:09:31 UTC","modifiedDate":"2018-09-20 03:51:44 UTC","paymentDueDate":"2014-01-09 00:00:00 UTC","payments":null,"refId":3707,"refType":4,"reference":"1007128","taxRateUsed":10,"title":"Deposit Invoice","toAddress":{"city":"Brisbane","countryCode":"AU","countryName":null,"line1":"1 Example Street","line2":"","line3":"","line4":"","postalCode":"4000","stateCode":"QLD","stateName":null},"toContactEmail":"accounts@example.com","toContactId":null,"toContactName":"Ada Lovelace","totalCost":200,"totalTaxCost":18.18,"venueId":1459}]}
 type InvoiceCollection struct {
 	// Meta Paging facts of a collection; any key may be absent.
+	//
+	// Example: {"count":1,"perPage":1,"start":0,"totalResults":1550}
 	Meta    CollectionMeta `json:"meta,omitempty,omitzero"`
 	Results []Invoice      `json:"results"`
 }
@@ -7193,6 +8807,8 @@ type InvoiceCompany struct {
 	Email          string   `json:"email,omitempty,omitzero"`
 
 	// ID An integer that the server may send as a JSON number or as a string of digits.
+	//
+	// Example: 7427530
 	ID Integer `json:"id,omitempty,omitzero"`
 
 	// Phone A text value that the server sends as a JSON string, or as a number
@@ -7212,6 +8828,8 @@ type InvoiceContact struct {
 	FirstName string `json:"firstName,omitempty,omitzero"`
 
 	// ID An integer that the server may send as a JSON number or as a string of digits.
+	//
+	// Example: 7427530
 	ID       Integer `json:"id,omitempty,omitzero"`
 	LastName string  `json:"lastName,omitempty,omitzero"`
 
@@ -7229,12 +8847,18 @@ type InvoiceContact struct {
 // Example: {"costcenterId":3,"totalCost":30,"totalTaxCost":0.91}
 type InvoiceCostCenterAmount struct {
 	// CostcenterID An integer that the server may send as a JSON number or as a string of digits.
+	//
+	// Example: 7427530
 	CostcenterID Integer `json:"costcenterId,omitempty,omitzero"`
 
 	// TotalCost A decimal number that the server may send as a JSON number or as a numeric string.
+	//
+	// Example: 145.50
 	TotalCost Decimal `json:"totalCost,omitempty,omitzero"`
 
 	// TotalTaxCost A decimal number that the server may send as a JSON number or as a numeric string.
+	//
+	// Example: 145.50
 	TotalTaxCost Decimal `json:"totalTaxCost,omitempty,omitzero"`
 }
 
@@ -7257,9 +8881,13 @@ type InvoiceItem struct {
 	Description string                    `json:"description,omitempty,omitzero"`
 
 	// ID An integer that the server may send as a JSON number or as a string of digits.
+	//
+	// Example: 7427530
 	ID Integer `json:"id,omitempty,omitzero"`
 
 	// Quantity A decimal number that the server may send as a JSON number or as a numeric string.
+	//
+	// Example: 145.50
 	Quantity Decimal `json:"quantity,omitempty,omitzero"`
 
 	// QuantityUnit 1 number (open set).
@@ -7267,10 +8895,16 @@ type InvoiceItem struct {
 
 	// Ref2ID An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
+	//
+	//
+	// Example: 2647159
 	Ref2ID NullableInteger `json:"ref2Id,omitempty,omitzero"`
 
 	// RefID An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
+	//
+	//
+	// Example: 2647159
 	RefID NullableInteger `json:"refId,omitempty,omitzero"`
 
 	// RefType What was sold (open set): 0 unknown, 100 fee (102 card fee, 103
@@ -7290,6 +8924,8 @@ type InvoiceItem struct {
 	Taxes []InvoiceTax `json:"taxes,omitempty,omitzero"`
 
 	// TotalCost A decimal number that the server may send as a JSON number or as a numeric string.
+	//
+	// Example: 145.50
 	TotalCost Decimal `json:"totalCost,omitempty,omitzero"`
 
 	// TotalTaxCost A decimal number that may be null (decodes as 0), sent as a JSON
@@ -7300,6 +8936,8 @@ type InvoiceItem struct {
 	TotalTaxCost NullableDecimal `json:"totalTaxCost,omitempty,omitzero"`
 
 	// UnitCost A decimal number that the server may send as a JSON number or as a numeric string.
+	//
+	// Example: 145.50
 	UnitCost Decimal `json:"unitCost,omitempty,omitzero"`
 
 	// UnitCostExTax A decimal number that may be null (decodes as 0), sent as a JSON
@@ -7319,19 +8957,29 @@ type InvoiceItemAdjustment struct {
 
 	// AdjustmentTypeID An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
+	//
+	//
+	// Example: 2647159
 	AdjustmentTypeID NullableInteger `json:"adjustmentTypeId,omitempty,omitzero"`
 
 	// AdjustmentValue A decimal number that the server may send as a JSON number or as a numeric string.
+	//
+	// Example: 145.50
 	AdjustmentValue Decimal `json:"adjustmentValue,omitempty,omitzero"`
 
 	// AdjustmentValueType 1 fixed, 2 percentage (open set).
 	AdjustmentValueType int `json:"adjustmentValueType,omitempty,omitzero"`
 
 	// Amount A decimal number that the server may send as a JSON number or as a numeric string.
+	//
+	// Example: 145.50
 	Amount Decimal `json:"amount,omitempty,omitzero"`
 
 	// CostcenterID An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
+	//
+	//
+	// Example: 2647159
 	CostcenterID NullableInteger `json:"costcenterId,omitempty,omitzero"`
 	Description  string          `json:"description,omitempty,omitzero"`
 }
@@ -7342,6 +8990,8 @@ type InvoiceItemAdjustment struct {
 // Example: {"fromModifiedDate":"2026-01-01 00:00:00 UTC","includePaymentDetails":true}
 type InvoiceListFilter struct {
 	// FromModifiedDate An iVvy timestamp, "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC" suffix.
+	//
+	// Example: 2019-09-28 06:00:00 UTC
 	FromModifiedDate *Timestamp `json:"fromModifiedDate,omitempty"`
 
 	// IncludePaymentDetails Fill each invoice's payments.
@@ -7351,6 +9001,8 @@ type InvoiceListFilter struct {
 	RefType *int `json:"refType,omitempty"`
 
 	// ToModifiedDate An iVvy timestamp, "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC" suffix.
+	//
+	// Example: 2019-09-28 06:00:00 UTC
 	ToModifiedDate       *Timestamp             `json:"toModifiedDate,omitempty"`
 	VenueID              *int64                 `json:"venueId,omitempty"`
 	AdditionalProperties map[string]interface{} `json:"-"`
@@ -7380,6 +9032,8 @@ type InvoiceOptions struct {
 // Example: {"amountPaid":233.45,"cardType":3,"chequeNumber":null,"customPaymentMethodId":null,"feeAmount":3.45,"feePercentage":1.5,"id":63791,"notes":"","paidDate":"2018-06-11 06:06:42 UTC","paymentId":0,"paymentMethod":1,"receiptNum":729424}
 type InvoicePayment struct {
 	// AmountPaid A decimal number that the server may send as a JSON number or as a numeric string.
+	//
+	// Example: 145.50
 	AmountPaid Decimal `json:"amountPaid,omitempty,omitzero"`
 
 	// CardType 0 unknown, 1 Visa, 2 MasterCard, 3 Amex, 4 Diners (open set).
@@ -7395,6 +9049,9 @@ type InvoicePayment struct {
 
 	// CustomPaymentMethodID An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
+	//
+	//
+	// Example: 2647159
 	CustomPaymentMethodID NullableInteger `json:"customPaymentMethodId,omitempty,omitzero"`
 
 	// FeeAmount A decimal number that may be null (decodes as 0), sent as a JSON
@@ -7412,19 +9069,30 @@ type InvoicePayment struct {
 	FeePercentage NullableDecimal `json:"feePercentage,omitempty,omitzero"`
 
 	// ID An integer that the server may send as a JSON number or as a string of digits.
+	//
+	// Example: 7427530
 	ID Integer `json:"id,omitempty,omitzero"`
 
 	// InvoiceID An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
+	//
+	//
+	// Example: 2647159
 	InvoiceID NullableInteger `json:"invoiceId,omitempty,omitzero"`
 	Notes     string          `json:"notes,omitempty,omitzero"`
 
 	// PaidDate An iVvy timestamp that may be unset: null or "" (both decode as the
 	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	//
+	//
+	// Example: 2017-12-18 12:11:45 UTC
 	PaidDate NullableTimestamp `json:"paidDate,omitempty,omitzero"`
 
 	// PaymentID An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
+	//
+	//
+	// Example: 2647159
 	PaymentID NullableInteger `json:"paymentId,omitempty,omitzero"`
 
 	// PaymentMethod See AddPaymentRequest.paymentMethod (open set).
@@ -7444,34 +9112,56 @@ type InvoicePayment struct {
 // Example: {"amountRefunded":50,"createdDate":"2018-06-20 01:00:00 UTC","id":31,"invoiceId":957114,"modifiedDate":"2018-06-20 01:00:00 UTC","notes":"Partial refund","refundDate":"2018-06-20 01:00:00 UTC","refundId":12,"refundMethodId":null}
 type InvoiceRefund struct {
 	// AmountRefunded A decimal number that the server may send as a JSON number or as a numeric string.
+	//
+	// Example: 145.50
 	AmountRefunded Decimal `json:"amountRefunded,omitempty,omitzero"`
 
 	// CreatedDate An iVvy timestamp that may be unset: null or "" (both decode as the
 	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	//
+	//
+	// Example: 2017-12-18 12:11:45 UTC
 	CreatedDate NullableTimestamp `json:"createdDate,omitempty,omitzero"`
 
 	// ID An integer that the server may send as a JSON number or as a string of digits.
+	//
+	// Example: 7427530
 	ID Integer `json:"id,omitempty,omitzero"`
 
 	// InvoiceID An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
+	//
+	//
+	// Example: 2647159
 	InvoiceID NullableInteger `json:"invoiceId,omitempty,omitzero"`
 
 	// ModifiedDate An iVvy timestamp that may be unset: null or "" (both decode as the
 	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	//
+	//
+	// Example: 2017-12-18 12:11:45 UTC
 	ModifiedDate NullableTimestamp `json:"modifiedDate,omitempty,omitzero"`
 	Notes        string            `json:"notes,omitempty,omitzero"`
 
 	// RefundDate An iVvy timestamp that may be unset: null or "" (both decode as the
 	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	//
+	//
+	// Example: 2017-12-18 12:11:45 UTC
 	RefundDate NullableTimestamp `json:"refundDate,omitempty,omitzero"`
 
 	// RefundID An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
+	//
+	//
+	// Example: 2647159
 	RefundID NullableInteger `json:"refundId,omitempty,omitzero"`
 
 	// RefundMethodID An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
+	//
+	//
+	// Example: 2647159
 	RefundMethodID NullableInteger `json:"refundMethodId,omitempty,omitzero"`
 }
 
@@ -7496,16 +9186,25 @@ type InvoiceServiceDate struct {
 // Example: {"amount":1.4514,"costcenterId":2,"taxId":5455,"taxRateAmount":10,"taxRateAmountType":1,"taxRateId":2}
 type InvoiceTax struct {
 	// Amount A decimal number that the server may send as a JSON number or as a numeric string.
+	//
+	// Example: 145.50
 	Amount Decimal `json:"amount,omitempty,omitzero"`
 
 	// CostcenterID An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
+	//
+	//
+	// Example: 2647159
 	CostcenterID NullableInteger `json:"costcenterId,omitempty,omitzero"`
 
 	// TaxID An integer that the server may send as a JSON number or as a string of digits.
+	//
+	// Example: 7427530
 	TaxID Integer `json:"taxId,omitempty,omitzero"`
 
 	// TaxRateAmount A decimal number that the server may send as a JSON number or as a numeric string.
+	//
+	// Example: 145.50
 	TaxRateAmount Decimal `json:"taxRateAmount,omitempty,omitzero"`
 
 	// TaxRateAmountType 1 a percentage, 2 an amount (0 when unknown; open set).
@@ -7513,12 +9212,17 @@ type InvoiceTax struct {
 
 	// TaxRateID An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
+	//
+	//
+	// Example: 2647159
 	TaxRateID NullableInteger `json:"taxRateId,omitempty,omitzero"`
 }
 
 // InvoiceTaxName Example: {"id":1,"name":"GST"}
 type InvoiceTaxName struct {
 	// ID An integer that the server may send as a JSON number or as a string of digits.
+	//
+	// Example: 7427530
 	ID   Integer `json:"id,omitempty,omitzero"`
 	Name string  `json:"name,omitempty,omitzero"`
 }
@@ -7531,15 +9235,24 @@ type InvoiceTaxName struct {
 type Lead struct {
 	// AdminStatusChangedDate An iVvy timestamp that may be unset: null or "" (both decode as the
 	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	//
+	//
+	// Example: 2017-12-18 12:11:45 UTC
 	AdminStatusChangedDate NullableTimestamp `json:"adminStatusChangedDate,omitempty,omitzero"`
 
 	// ChannelID An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
+	//
+	//
+	// Example: 2647159
 	ChannelID   NullableInteger `json:"channelId,omitempty,omitzero"`
 	ChannelName string          `json:"channelName,omitempty,omitzero"`
 
 	// ClosedDate An iVvy timestamp that may be unset: null or "" (both decode as the
 	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	//
+	//
+	// Example: 2017-12-18 12:11:45 UTC
 	ClosedDate NullableTimestamp `json:"closedDate,omitempty,omitzero"`
 
 	// Company The company of a lead or opportunity, in brief.
@@ -7554,14 +9267,22 @@ type Lead struct {
 
 	// CreatedDate An iVvy timestamp that may be unset: null or "" (both decode as the
 	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	//
+	//
+	// Example: 2017-12-18 12:11:45 UTC
 	CreatedDate NullableTimestamp `json:"createdDate,omitempty,omitzero"`
 
 	// CurrentBookingID An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
+	//
+	//
+	// Example: 2647159
 	CurrentBookingID NullableInteger `json:"currentBookingId,omitempty,omitzero"`
 	Description      string          `json:"description,omitempty,omitzero"`
 
 	// ID An integer that the server may send as a JSON number or as a string of digits.
+	//
+	// Example: 7427530
 	ID Integer `json:"id"`
 
 	// LeadBccEmail An address that files copies of mail sent to it against the lead.
@@ -7572,6 +9293,9 @@ type Lead struct {
 
 	// ModifiedDate An iVvy timestamp that may be unset: null or "" (both decode as the
 	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	//
+	//
+	// Example: 2017-12-18 12:11:45 UTC
 	ModifiedDate NullableTimestamp `json:"modifiedDate,omitempty,omitzero"`
 	Name         string            `json:"name,omitempty,omitzero"`
 
@@ -7585,25 +9309,40 @@ type Lead struct {
 
 	// QualityID An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
+	//
+	//
+	// Example: 2647159
 	QualityID NullableInteger `json:"qualityId,omitempty,omitzero"`
 
 	// SourceID An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
+	//
+	//
+	// Example: 2647159
 	SourceID   NullableInteger `json:"sourceId,omitempty,omitzero"`
 	SourceName string          `json:"sourceName,omitempty,omitzero"`
 
 	// StageID An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
+	//
+	//
+	// Example: 2647159
 	StageID   NullableInteger `json:"stageId,omitempty,omitzero"`
 	StageName string          `json:"stageName,omitempty,omitzero"`
 
 	// StageReasonID An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
+	//
+	//
+	// Example: 2647159
 	StageReasonID   NullableInteger `json:"stageReasonId,omitempty,omitzero"`
 	StageReasonName string          `json:"stageReasonName,omitempty,omitzero"`
 
 	// SubtypeID An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
+	//
+	//
+	// Example: 2647159
 	SubtypeID NullableInteger `json:"subtypeId,omitempty,omitzero"`
 
 	// Type The lead type's name.
@@ -7611,6 +9350,9 @@ type Lead struct {
 
 	// TypeID An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
+	//
+	//
+	// Example: 2647159
 	TypeID NullableInteger `json:"typeId,omitempty,omitzero"`
 }
 
@@ -7619,6 +9361,8 @@ type Lead struct {
 // Example: {"id":2,"name":"Website Booking Engine"}
 type LeadChannel struct {
 	// ID An integer that the server may send as a JSON number or as a string of digits.
+	//
+	// Example: 7427530
 	ID   Integer `json:"id"`
 	Name string  `json:"name,omitempty,omitzero"`
 }
@@ -7626,6 +9370,8 @@ type LeadChannel struct {
 // LeadChannelCollection Example: {"meta":{"count":1,"perPage":10,"start":0,"totalResults":1},"results":[{"id":2,"name":"Website Booking Engine"}]}
 type LeadChannelCollection struct {
 	// Meta Paging facts of a collection; any key may be absent.
+	//
+	// Example: {"count":1,"perPage":1,"start":0,"totalResults":1550}
 	Meta    CollectionMeta `json:"meta,omitempty,omitzero"`
 	Results []LeadChannel  `json:"results"`
 }
@@ -7633,6 +9379,8 @@ type LeadChannelCollection struct {
 // LeadCollection Example: {"meta":{"count":1,"perPage":100,"start":0,"totalResults":1},"results":[{"id":763,"name":"Smith wedding","stageId":47,"stageName":"Interested"}]}
 type LeadCollection struct {
 	// Meta Paging facts of a collection; any key may be absent.
+	//
+	// Example: {"count":1,"perPage":1,"start":0,"totalResults":1550}
 	Meta    CollectionMeta `json:"meta,omitempty,omitzero"`
 	Results []Lead         `json:"results"`
 }
@@ -7643,20 +9391,33 @@ type LeadCollection struct {
 type LeadNote struct {
 	// CreatedByUserID An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
+	//
+	//
+	// Example: 2647159
 	CreatedByUserID NullableInteger `json:"createdByUserId,omitempty,omitzero"`
 
 	// CreatedDate An iVvy timestamp that may be unset: null or "" (both decode as the
 	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	//
+	//
+	// Example: 2017-12-18 12:11:45 UTC
 	CreatedDate NullableTimestamp `json:"createdDate,omitempty,omitzero"`
 
 	// ID An integer that the server may send as a JSON number or as a string of digits.
+	//
+	// Example: 7427530
 	ID Integer `json:"id"`
 
 	// LeadID An integer that the server may send as a JSON number or as a string of digits.
+	//
+	// Example: 7427530
 	LeadID Integer `json:"leadId,omitempty,omitzero"`
 
 	// ModifiedDate An iVvy timestamp that may be unset: null or "" (both decode as the
 	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	//
+	//
+	// Example: 2017-12-18 12:11:45 UTC
 	ModifiedDate NullableTimestamp `json:"modifiedDate,omitempty,omitzero"`
 
 	// Note The text; may be HTML.
@@ -7666,6 +9427,8 @@ type LeadNote struct {
 // LeadNoteCollection Example: {"meta":{"count":1,"perPage":50,"start":0,"totalResults":1},"results":[{"createdByUserId":1,"createdDate":"2022-07-13 01:29:41 UTC","id":5,"leadId":4,"modifiedDate":"2022-07-13 01:29:41","note":"Asked for vegetarian menu options"}]}
 type LeadNoteCollection struct {
 	// Meta Paging facts of a collection; any key may be absent.
+	//
+	// Example: {"count":1,"perPage":1,"start":0,"totalResults":1550}
 	Meta    CollectionMeta `json:"meta,omitempty,omitzero"`
 	Results []LeadNote     `json:"results"`
 }
@@ -7675,6 +9438,8 @@ type LeadNoteCollection struct {
 // Example: {"id":1,"label":"A-Grade","showOnDash":true}
 type LeadQuality struct {
 	// ID An integer that the server may send as a JSON number or as a string of digits.
+	//
+	// Example: 7427530
 	ID    Integer `json:"id"`
 	Label string  `json:"label,omitempty,omitzero"`
 
@@ -7685,6 +9450,8 @@ type LeadQuality struct {
 // LeadQualityCollection Example: {"meta":{"count":1,"perPage":10,"start":0,"totalResults":1},"results":[{"id":1,"label":"A-Grade","showOnDash":true}]}
 type LeadQualityCollection struct {
 	// Meta Paging facts of a collection; any key may be absent.
+	//
+	// Example: {"count":1,"perPage":1,"start":0,"totalResults":1550}
 	Meta    CollectionMeta `json:"meta,omitempty,omitzero"`
 	Results []LeadQuality  `json:"results"`
 }
@@ -7694,14 +9461,21 @@ type LeadQualityCollection struct {
 // Example: {"cost":0,"defaultType":1,"description":null,"id":189,"isReferral":false,"name":"Referral Program"}
 type LeadSource struct {
 	// Cost A decimal number that the server may send as a JSON number or as a numeric string.
+	//
+	// Example: 145.50
 	Cost Decimal `json:"cost,omitempty,omitzero"`
 
 	// DefaultType An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
+	//
+	//
+	// Example: 2647159
 	DefaultType NullableInteger `json:"defaultType,omitempty,omitzero"`
 	Description string          `json:"description,omitempty,omitzero"`
 
 	// ID An integer that the server may send as a JSON number or as a string of digits.
+	//
+	// Example: 7427530
 	ID         Integer `json:"id"`
 	IsReferral bool    `json:"isReferral,omitempty,omitzero"`
 	Name       string  `json:"name,omitempty,omitzero"`
@@ -7710,6 +9484,8 @@ type LeadSource struct {
 // LeadSourceCollection Example: {"meta":{"count":1,"perPage":100,"start":0,"totalResults":1},"results":[{"cost":1,"defaultType":null,"description":"","id":3,"isReferral":false,"name":"Google"}]}
 type LeadSourceCollection struct {
 	// Meta Paging facts of a collection; any key may be absent.
+	//
+	// Example: {"count":1,"perPage":1,"start":0,"totalResults":1550}
 	Meta    CollectionMeta `json:"meta,omitempty,omitzero"`
 	Results []LeadSource   `json:"results"`
 }
@@ -7719,6 +9495,8 @@ type LeadSourceCollection struct {
 // Example: {"id":6,"name":"Won","reasons":[{"id":11,"reason":"Price under budget"}]}
 type LeadStage struct {
 	// ID An integer that the server may send as a JSON number or as a string of digits.
+	//
+	// Example: 7427530
 	ID   Integer `json:"id"`
 	Name string  `json:"name,omitempty,omitzero"`
 
@@ -7729,6 +9507,8 @@ type LeadStage struct {
 // LeadStageCollection Example: {"meta":{"count":1,"perPage":10,"start":0,"totalResults":1},"results":[{"id":1,"name":"Quoted","reasons":[]}]}
 type LeadStageCollection struct {
 	// Meta Paging facts of a collection; any key may be absent.
+	//
+	// Example: {"count":1,"perPage":1,"start":0,"totalResults":1550}
 	Meta    CollectionMeta `json:"meta,omitempty,omitzero"`
 	Results []LeadStage    `json:"results"`
 }
@@ -7738,6 +9518,8 @@ type LeadStageCollection struct {
 // Example: {"id":12,"reason":"Repeat client"}
 type LeadStageReason struct {
 	// ID An integer that the server may send as a JSON number or as a string of digits.
+	//
+	// Example: 7427530
 	ID     Integer `json:"id"`
 	Reason string  `json:"reason,omitempty,omitzero"`
 }
@@ -7747,6 +9529,8 @@ type LeadStageReason struct {
 // Example: {"id":1,"name":"Travel agent"}
 type LeadSubtype struct {
 	// ID An integer that the server may send as a JSON number or as a string of digits.
+	//
+	// Example: 7427530
 	ID   Integer `json:"id"`
 	Name string  `json:"name,omitempty,omitzero"`
 }
@@ -7756,6 +9540,8 @@ type LeadSubtype struct {
 // Example: {"id":1,"subtypes":[{"id":1,"name":"Travel agent"}],"type":"Reseller"}
 type LeadType struct {
 	// ID An integer that the server may send as a JSON number or as a string of digits.
+	//
+	// Example: 7427530
 	ID       Integer       `json:"id"`
 	Subtypes []LeadSubtype `json:"subtypes,omitempty,omitzero"`
 
@@ -7766,11 +9552,13 @@ type LeadType struct {
 // LeadTypeCollection Example: {"meta":{"count":1,"perPage":10,"start":0,"totalResults":1},"results":[{"id":2,"subtypes":[],"type":"Professional"}]}
 type LeadTypeCollection struct {
 	// Meta Paging facts of a collection; any key may be absent.
+	//
+	// Example: {"count":1,"perPage":1,"start":0,"totalResults":1550}
 	Meta    CollectionMeta `json:"meta,omitempty,omitzero"`
 	Results []LeadType     `json:"results"`
 }
 
-// LoginToken defines model for LoginToken.
+// LoginToken Example: {"loginUrl":"http://wired.ivvy.com/event/SQ6EXR/registration/login/token?t=fc877d1bae56ebc5a8e19b29a3df67de\u0026contact=297466","token":"fc877d1bae56ebc5a8e19b29a3df67de"}
 type LoginToken struct {
 	// LoginURL Where to send the contact's browser.
 	LoginURL string `json:"loginUrl"`
@@ -7823,10 +9611,14 @@ type NullableDecimal = Float
 
 // NullableInteger An integer that may be null (decodes as 0), sent as a JSON number or
 // as a string of digits.
+//
+// Example: 2647159
 type NullableInteger = Int
 
 // NullableTimestamp An iVvy timestamp that may be unset: null or "" (both decode as the
 // zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+//
+// Example: 2017-12-18 12:11:45 UTC
 type NullableTimestamp = Time
 
 // Opportunity A CRM opportunity: the fields of a lead plus the venue it is for and
@@ -7836,15 +9628,24 @@ type NullableTimestamp = Time
 type Opportunity struct {
 	// AdminStatusChangedDate An iVvy timestamp that may be unset: null or "" (both decode as the
 	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	//
+	//
+	// Example: 2017-12-18 12:11:45 UTC
 	AdminStatusChangedDate NullableTimestamp `json:"adminStatusChangedDate,omitempty,omitzero"`
 
 	// ChannelID An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
+	//
+	//
+	// Example: 2647159
 	ChannelID   NullableInteger `json:"channelId,omitempty,omitzero"`
 	ChannelName string          `json:"channelName,omitempty,omitzero"`
 
 	// ClosedDate An iVvy timestamp that may be unset: null or "" (both decode as the
 	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	//
+	//
+	// Example: 2017-12-18 12:11:45 UTC
 	ClosedDate NullableTimestamp `json:"closedDate,omitempty,omitzero"`
 
 	// Company The company of a lead or opportunity, in brief.
@@ -7859,10 +9660,16 @@ type Opportunity struct {
 
 	// CreatedDate An iVvy timestamp that may be unset: null or "" (both decode as the
 	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	//
+	//
+	// Example: 2017-12-18 12:11:45 UTC
 	CreatedDate NullableTimestamp `json:"createdDate,omitempty,omitzero"`
 
 	// CurrentBookingID An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
+	//
+	//
+	// Example: 2647159
 	CurrentBookingID NullableInteger `json:"currentBookingId,omitempty,omitzero"`
 	Description      string          `json:"description,omitempty,omitzero"`
 
@@ -7870,6 +9677,8 @@ type Opportunity struct {
 	ExternalUrls []ExternalURL `json:"externalUrls,omitempty,omitzero"`
 
 	// ID An integer that the server may send as a JSON number or as a string of digits.
+	//
+	// Example: 7427530
 	ID Integer `json:"id"`
 
 	// LeadBccEmail An address that files copies of mail sent to it against the opportunity.
@@ -7880,6 +9689,9 @@ type Opportunity struct {
 
 	// ModifiedDate An iVvy timestamp that may be unset: null or "" (both decode as the
 	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	//
+	//
+	// Example: 2017-12-18 12:11:45 UTC
 	ModifiedDate NullableTimestamp `json:"modifiedDate,omitempty,omitzero"`
 	Name         string            `json:"name,omitempty,omitzero"`
 
@@ -7893,25 +9705,40 @@ type Opportunity struct {
 
 	// QualityID An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
+	//
+	//
+	// Example: 2647159
 	QualityID NullableInteger `json:"qualityId,omitempty,omitzero"`
 
 	// SourceID An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
+	//
+	//
+	// Example: 2647159
 	SourceID   NullableInteger `json:"sourceId,omitempty,omitzero"`
 	SourceName string          `json:"sourceName,omitempty,omitzero"`
 
 	// StageID An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
+	//
+	//
+	// Example: 2647159
 	StageID   NullableInteger `json:"stageId,omitempty,omitzero"`
 	StageName string          `json:"stageName,omitempty,omitzero"`
 
 	// StageReasonID An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
+	//
+	//
+	// Example: 2647159
 	StageReasonID   NullableInteger `json:"stageReasonId,omitempty,omitzero"`
 	StageReasonName string          `json:"stageReasonName,omitempty,omitzero"`
 
 	// SubtypeID An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
+	//
+	//
+	// Example: 2647159
 	SubtypeID NullableInteger `json:"subtypeId,omitempty,omitzero"`
 
 	// Type The lead type's name.
@@ -7919,16 +9746,24 @@ type Opportunity struct {
 
 	// TypeID An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
+	//
+	//
+	// Example: 2647159
 	TypeID NullableInteger `json:"typeId,omitempty,omitzero"`
 
 	// VenueID An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
+	//
+	//
+	// Example: 2647159
 	VenueID NullableInteger `json:"venueId,omitempty,omitzero"`
 }
 
 // OpportunityCollection Example: {"meta":{"count":1,"perPage":100,"start":0,"totalResults":1},"results":[{"externalUrls":[],"id":763,"name":"Annual sales conference","stageId":47,"stageName":"Interested","venueId":1}]}
 type OpportunityCollection struct {
 	// Meta Paging facts of a collection; any key may be absent.
+	//
+	// Example: {"count":1,"perPage":1,"start":0,"totalResults":1550}
 	Meta    CollectionMeta `json:"meta,omitempty,omitzero"`
 	Results []Opportunity  `json:"results"`
 }
@@ -7939,20 +9774,33 @@ type OpportunityCollection struct {
 type OpportunityNote struct {
 	// CreatedByUserID An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
+	//
+	//
+	// Example: 2647159
 	CreatedByUserID NullableInteger `json:"createdByUserId,omitempty,omitzero"`
 
 	// CreatedDate An iVvy timestamp that may be unset: null or "" (both decode as the
 	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	//
+	//
+	// Example: 2017-12-18 12:11:45 UTC
 	CreatedDate NullableTimestamp `json:"createdDate,omitempty,omitzero"`
 
 	// ID An integer that the server may send as a JSON number or as a string of digits.
+	//
+	// Example: 7427530
 	ID Integer `json:"id"`
 
 	// LeadID An integer that the server may send as a JSON number or as a string of digits.
+	//
+	// Example: 7427530
 	LeadID Integer `json:"leadId,omitempty,omitzero"`
 
 	// ModifiedDate An iVvy timestamp that may be unset: null or "" (both decode as the
 	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	//
+	//
+	// Example: 2017-12-18 12:11:45 UTC
 	ModifiedDate NullableTimestamp `json:"modifiedDate,omitempty,omitzero"`
 
 	// Note The text; may be HTML.
@@ -7962,19 +9810,27 @@ type OpportunityNote struct {
 // OpportunityNoteCollection Example: {"meta":{"count":1,"perPage":50,"start":0,"totalResults":1},"results":[{"createdByUserId":1,"createdDate":"2022-06-12 06:06:03 UTC","id":2,"leadId":4,"modifiedDate":"2022-07-13 01:32:10","note":"\u003cp\u003eDeposit invoice sent\u003c/p\u003e\n"}]}
 type OpportunityNoteCollection struct {
 	// Meta Paging facts of a collection; any key may be absent.
+	//
+	// Example: {"count":1,"perPage":1,"start":0,"totalResults":1550}
 	Meta    CollectionMeta    `json:"meta,omitempty,omitzero"`
 	Results []OpportunityNote `json:"results"`
 }
 
 // PageSize Records per page. Actions cap it at an undocumented maximum; a larger
 // value has no effect beyond the cap.
+//
+// Example: 20
 type PageSize = int
 
 // PageSize100 Records per page, from 1 to 100.
+//
+// Example: 100
 type PageSize100 = int
 
 // PageStart Zero-based offset of the first record to return (not a page number):
 // the second page of 20 starts at 20. The server assumes 0 when absent.
+//
+// Example: 20
 type PageStart = int
 
 // PartnerGetVenueListRequest Example: {"availabilityEndDate":"2026-07-07","availabilityStartDate":"2026-07-01","filter":{"addressCity":"Varsity Lakes","addressStateCode":"QLD"},"start":100}
@@ -7997,14 +9853,23 @@ type PartnerGetVenueListRequest struct {
 	// __BEGINS, __ENDS, __LESSTHAN (at most), __GREATERTHAN (at least),
 	// __NOT or __EMPTY; for example {"firstName__BEGINS": "M"}. The value
 	// "__ISNULL__" matches fields that are not set.
+	//
+	//
+	// Example: {"addressCity":"Varsity Lakes","addressStateCode":"QLD"}
 	Filter *Filter `json:"filter,omitempty"`
 
 	// PerPage Records per page. Actions cap it at an undocumented maximum; a larger
 	// value has no effect beyond the cap.
+	//
+	//
+	// Example: 20
 	PerPage *PageSize `json:"perPage,omitempty"`
 
 	// Start Zero-based offset of the first record to return (not a page number):
 	// the second page of 20 starts at 20. The server assumes 0 when absent.
+	//
+	//
+	// Example: 20
 	Start *PageStart `json:"start,omitempty"`
 }
 
@@ -8085,6 +9950,9 @@ type PartnerVenue struct {
 
 	// ChildAge An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
+	//
+	//
+	// Example: 2647159
 	ChildAge     NullableInteger `json:"childAge,omitempty,omitzero"`
 	CurrencyCode string          `json:"currencyCode,omitempty,omitzero"`
 
@@ -8107,11 +9975,16 @@ type PartnerVenue struct {
 	HashID           string                      `json:"hashId,omitempty,omitzero"`
 
 	// ID An integer that the server may send as a JSON number or as a string of digits.
+	//
+	// Example: 7427530
 	ID           Integer             `json:"id"`
 	ImageLibrary []*PartnerVenueFile `json:"imageLibrary,omitempty,omitzero"`
 
 	// InfantAge An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
+	//
+	//
+	// Example: 2647159
 	InfantAge      NullableInteger `json:"infantAge,omitempty,omitzero"`
 	InstantBookURL string          `json:"instantBookUrl,omitempty,omitzero"`
 	IsTaxExclusive bool            `json:"isTaxExclusive,omitempty,omitzero"`
@@ -8157,15 +10030,24 @@ type PartnerVenue struct {
 
 	// MaxSpaceCapacity An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
+	//
+	//
+	// Example: 2647159
 	MaxSpaceCapacity NullableInteger    `json:"maxSpaceCapacity,omitempty,omitzero"`
 	Menus            []PartnerVenueMenu `json:"menus,omitempty,omitzero"`
 
 	// NumAccommodationRooms An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
+	//
+	//
+	// Example: 2647159
 	NumAccommodationRooms NullableInteger `json:"numAccommodationRooms,omitempty,omitzero"`
 
 	// NumMeetingRooms An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
+	//
+	//
+	// Example: 2647159
 	NumMeetingRooms NullableInteger       `json:"numMeetingRooms,omitempty,omitzero"`
 	Packages        []PartnerVenuePackage `json:"packages,omitempty,omitzero"`
 
@@ -8212,6 +10094,9 @@ type PartnerVenueAccommodation struct {
 
 	// Capacity An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
+	//
+	//
+	// Example: 2647159
 	Capacity    NullableInteger `json:"capacity,omitempty,omitzero"`
 	Code        string          `json:"code,omitempty,omitzero"`
 	Description string          `json:"description,omitempty,omitzero"`
@@ -8234,10 +10119,16 @@ type PartnerVenueAccommodation struct {
 
 	// NumExtraAdults An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
+	//
+	//
+	// Example: 2647159
 	NumExtraAdults NullableInteger `json:"numExtraAdults,omitempty,omitzero"`
 
 	// NumStandardAdults An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
+	//
+	//
+	// Example: 2647159
 	NumStandardAdults NullableInteger `json:"numStandardAdults,omitempty,omitzero"`
 }
 
@@ -8260,10 +10151,16 @@ type PartnerVenueBeveragePackage struct {
 
 	// MaxPax An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
+	//
+	//
+	// Example: 2647159
 	MaxPax NullableInteger `json:"maxPax,omitempty,omitzero"`
 
 	// MinPax An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
+	//
+	//
+	// Example: 2647159
 	MinPax           NullableInteger `json:"minPax,omitempty,omitzero"`
 	SmallDescription string          `json:"smallDescription,omitempty,omitzero"`
 }
@@ -8271,6 +10168,8 @@ type PartnerVenueBeveragePackage struct {
 // PartnerVenueCollection Example: {"meta":{"count":1,"perPage":100,"start":0,"totalResults":1},"results":[{"allowsLiveBook":true,"availability":{"2026-07-01":{"isAvailable":true}},"businessName":"iVvy Conference Centre","businessNumber":"123123","checkinTime":"11:00:00","checkoutTime":"14:00:00","childAge":0,"currencyCode":"AUD","description":"\u003cp\u003eA conference centre by the river.\u003c/p\u003e","detailsPageUrl":"https://marketplace.example.com/conference-centre/ivvy-conference-centre.html","emailAddress":"events@example.com","fax":"","hasAccommodation":true,"hasSpaces":true,"hashId":"1efda3e35a75aabd13e8996037d35a79","id":21,"infantAge":0,"instantBookUrl":"https://www.ivvy.com/order/start?v=1efda3e35a75aabd13e8996037d35a79","isTaxExclusive":false,"latitude":"-28.0067947","localeCode":"en_AU","longitude":"153.4065773","mainImageUrl":"https://images.example.com/venues/21/main.jpg","maxSpaceArea":null,"numAccommodationRooms":200,"numMeetingRooms":0,"phone":"1300 004 889","primaryAddress":{"city":"Varsity Lakes","countryCode":"AU","line1":"2 Boston Court","postalCode":"4227","stateCode":"QLD"},"timezone":"Australia/Brisbane","totalSpaceArea":null,"websiteAddress":""}]}
 type PartnerVenueCollection struct {
 	// Meta Paging facts of a collection; any key may be absent.
+	//
+	// Example: {"count":1,"perPage":1,"start":0,"totalResults":1550}
 	Meta    CollectionMeta `json:"meta,omitempty,omitzero"`
 	Results []PartnerVenue `json:"results"`
 }
@@ -8300,6 +10199,9 @@ type PartnerVenueFile struct {
 
 	// Size An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
+	//
+	//
+	// Example: 2647159
 	Size NullableInteger `json:"size,omitempty,omitzero"`
 	Tags []string        `json:"tags,omitempty,omitzero"`
 	URL  string          `json:"url,omitempty,omitzero"`
@@ -8359,10 +10261,16 @@ type PartnerVenueFunctionSpace struct {
 
 	// MaxPax An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
+	//
+	//
+	// Example: 2647159
 	MaxPax NullableInteger `json:"maxPax,omitempty,omitzero"`
 
 	// MinPax An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
+	//
+	//
+	// Example: 2647159
 	MinPax NullableInteger `json:"minPax,omitempty,omitzero"`
 
 	// Width A decimal number that may be null (decodes as 0), sent as a JSON
@@ -8402,10 +10310,16 @@ type PartnerVenueMenu struct {
 
 	// MaximumPax An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
+	//
+	//
+	// Example: 2647159
 	MaximumPax NullableInteger `json:"maximumPax,omitempty,omitzero"`
 
 	// MinimumPax An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
+	//
+	//
+	// Example: 2647159
 	MinimumPax       NullableInteger `json:"minimumPax,omitempty,omitzero"`
 	SmallDescription string          `json:"smallDescription,omitempty,omitzero"`
 }
@@ -8423,6 +10337,9 @@ type PartnerVenuePackage struct {
 
 	// MinPax An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
+	//
+	//
+	// Example: 2647159
 	MinPax NullableInteger `json:"minPax,omitempty,omitzero"`
 
 	// Price A decimal number that may be null (decodes as 0), sent as a JSON
@@ -8457,11 +10374,17 @@ type PartnerVenueReview struct {
 
 	// ReplyDate An iVvy timestamp that may be unset: null or "" (both decode as the
 	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	//
+	//
+	// Example: 2017-12-18 12:11:45 UTC
 	ReplyDate     NullableTimestamp `json:"replyDate,omitempty,omitzero"`
 	ReviewComment string            `json:"reviewComment,omitempty,omitzero"`
 
 	// ReviewDate An iVvy timestamp that may be unset: null or "" (both decode as the
 	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	//
+	//
+	// Example: 2017-12-18 12:11:45 UTC
 	ReviewDate NullableTimestamp `json:"reviewDate,omitempty,omitzero"`
 
 	// ReviewRatingAvg A decimal number that may be null (decodes as 0), sent as a JSON
@@ -8481,32 +10404,51 @@ type PartnerVenueReview struct {
 type PartnerVenueSpaceLayout struct {
 	// PaxMaximum An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
+	//
+	//
+	// Example: 2647159
 	PaxMaximum NullableInteger `json:"paxMaximum,omitempty,omitzero"`
 
 	// PaxMinimum An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
+	//
+	//
+	// Example: 2647159
 	PaxMinimum NullableInteger `json:"paxMinimum,omitempty,omitzero"`
 
 	// TimeForSetup An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
+	//
+	//
+	// Example: 2647159
 	TimeForSetup NullableInteger `json:"timeForSetup,omitempty,omitzero"`
 
 	// TimeForTakedown An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
+	//
+	//
+	// Example: 2647159
 	TimeForTakedown NullableInteger `json:"timeForTakedown,omitempty,omitzero"`
 	Type            int             `json:"type,omitempty,omitzero"`
 }
 
-// PingResult defines model for PingResult.
+// PingResult Example: {"ack":"2026-03-02 09:15:01 UTC"}
 type PingResult struct {
 	// Ack An iVvy timestamp, "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC" suffix.
+	//
+	// Example: 2019-09-28 06:00:00 UTC
 	Ack Timestamp `json:"ack"`
 }
 
 // PrivacyConsentData When and how a person gave privacy consent.
+//
+// Example: {"dateTime":"2026-02-10 04:11:52 UTC","source":4}
 type PrivacyConsentData struct {
 	// DateTime An iVvy timestamp that may be unset: null or "" (both decode as the
 	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	//
+	//
+	// Example: 2017-12-18 12:11:45 UTC
 	DateTime NullableTimestamp `json:"dateTime,omitempty,omitzero"`
 
 	// Source 1 user initiated entry, 2 marketplace, 3 website booking engine, 4 event website, 5 API.
@@ -8518,6 +10460,8 @@ type PrivacyConsentData struct {
 // Example: {"barId":1,"closeOutStatus":2,"date":"2026-05-09","roomId":6}
 type RatePlanBookingRule struct {
 	// BarID An integer that the server may send as a JSON number or as a string of digits.
+	//
+	// Example: 7427530
 	BarID Integer `json:"barId,omitempty,omitzero"`
 
 	// CloseOutStatus 1 open, 2 closed (open set); null when no rule is set.
@@ -8529,12 +10473,16 @@ type RatePlanBookingRule struct {
 	Date VenueDate `json:"date,omitempty,omitzero"`
 
 	// RoomID An integer that the server may send as a JSON number or as a string of digits.
+	//
+	// Example: 7427530
 	RoomID Integer `json:"roomId,omitempty,omitzero"`
 }
 
 // RatePlanBookingRuleCollection Example: {"meta":{"count":1,"perPage":1,"start":0,"totalResults":1},"results":[{"barId":1,"closeOutStatus":null,"date":"2026-05-11","roomId":6}]}
 type RatePlanBookingRuleCollection struct {
 	// Meta Paging facts of a collection; any key may be absent.
+	//
+	// Example: {"count":1,"perPage":1,"start":0,"totalResults":1550}
 	Meta    CollectionMeta        `json:"meta,omitempty,omitzero"`
 	Results []RatePlanBookingRule `json:"results"`
 }
@@ -8565,6 +10513,8 @@ type RatePlanBookingRuleInput struct {
 // Example: {"barId":1,"daysOfWeek":[0,6],"endDate":"2026-04-28","id":4,"minAcceptableRate":50,"startDate":"2026-04-24"}
 type RatePlanRate struct {
 	// BarID An integer that the server may send as a JSON number or as a string of digits.
+	//
+	// Example: 7427530
 	BarID Integer `json:"barId,omitempty,omitzero"`
 
 	// DaysOfWeek The days the rate applies on, 0 Sunday to 6 Saturday.
@@ -8576,6 +10526,8 @@ type RatePlanRate struct {
 	EndDate VenueNullableDate `json:"endDate,omitempty,omitzero"`
 
 	// ID An integer that the server may send as a JSON number or as a string of digits.
+	//
+	// Example: 7427530
 	ID Integer `json:"id"`
 
 	// MinAcceptableRate A decimal number that may be null (decodes as 0), sent as a JSON
@@ -8594,6 +10546,8 @@ type RatePlanRate struct {
 // RatePlanRateCollection Example: {"meta":{"count":1,"perPage":50,"start":0,"totalResults":1},"results":[{"barId":1,"daysOfWeek":[0,1,2,3,4,5,6],"endDate":"2026-12-31","id":1,"minAcceptableRate":10,"startDate":"2026-01-01"}]}
 type RatePlanRateCollection struct {
 	// Meta Paging facts of a collection; any key may be absent.
+	//
+	// Example: {"count":1,"perPage":1,"start":0,"totalResults":1550}
 	Meta    CollectionMeta `json:"meta,omitempty,omitzero"`
 	Results []RatePlanRate `json:"results"`
 }
@@ -8635,9 +10589,13 @@ type RatePlanRoomRate struct {
 	ActualCostTriple NullableDecimal `json:"actualCostTriple,omitempty,omitzero"`
 
 	// BarID An integer that the server may send as a JSON number or as a string of digits.
+	//
+	// Example: 7427530
 	BarID Integer `json:"barId,omitempty,omitzero"`
 
 	// BarRateID An integer that the server may send as a JSON number or as a string of digits.
+	//
+	// Example: 7427530
 	BarRateID Integer `json:"barRateId,omitempty,omitzero"`
 
 	// Cost A decimal number that may be null (decodes as 0), sent as a JSON
@@ -8670,85 +10628,123 @@ type RatePlanRoomRate struct {
 	CostTriple NullableDecimal `json:"costTriple,omitempty,omitzero"`
 
 	// ID An integer that the server may send as a JSON number or as a string of digits.
+	//
+	// Example: 7427530
 	ID Integer `json:"id"`
 
 	// RoomID An integer that the server may send as a JSON number or as a string of digits.
+	//
+	// Example: 7427530
 	RoomID Integer `json:"roomId,omitempty,omitzero"`
 }
 
 // RatePlanRoomRateCollection Example: {"meta":{"count":1,"perPage":1,"start":0,"totalResults":1},"results":[{"actualCost":45,"actualCostDouble":null,"actualCostExcludedTaxIds":[],"actualCostQuad":null,"actualCostTriple":null,"barId":1,"barRateId":1,"cost":155,"costDouble":null,"costExcludedTaxIds":[],"costQuad":null,"costTriple":null,"id":1,"roomId":1}]}
 type RatePlanRoomRateCollection struct {
 	// Meta Paging facts of a collection; any key may be absent.
+	//
+	// Example: {"count":1,"perPage":1,"start":0,"totalResults":1550}
 	Meta    CollectionMeta     `json:"meta,omitempty,omitzero"`
 	Results []RatePlanRoomRate `json:"results"`
 }
 
 // Registration A registration for an event. getRegistrationList adds eventName;
 // eventId is sent by some servers.
+//
+// Example: {"completedDate":"2026-02-10 04:12:09 UTC","createdDate":"2026-02-10 03:58:20 UTC","currentStatus":2,"firstName":"Ada","id":5501,"invoiceTotalCost":"290.00","invoiceTotalPaid":290,"isExhibitor":false,"lastName":"Lovelace","mainContactId":7427530,"modifiedDate":"2026-02-11 00:03:44 UTC","phone":"+61 400 000 001","privacyConsentData":{"dateTime":"2026-02-10 04:11:52 UTC","source":4}}
 type Registration struct {
 	// CompletedDate An iVvy timestamp that may be unset: null or "" (both decode as the
 	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	//
+	//
+	// Example: 2017-12-18 12:11:45 UTC
 	CompletedDate NullableTimestamp `json:"completedDate,omitempty,omitzero"`
 
 	// CreatedDate An iVvy timestamp that may be unset: null or "" (both decode as the
 	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	//
+	//
+	// Example: 2017-12-18 12:11:45 UTC
 	CreatedDate NullableTimestamp `json:"createdDate,omitempty,omitzero"`
 
 	// CurrentStatus 1 in progress, 2 completed, 3 cancelled, 4 payment waiting (open set).
 	CurrentStatus RegistrationStatus `json:"currentStatus,omitempty,omitzero"`
 
 	// EventID An integer that the server may send as a JSON number or as a string of digits.
+	//
+	// Example: 7427530
 	EventID   Integer `json:"eventId,omitempty,omitzero"`
 	EventName string  `json:"eventName,omitempty,omitzero"`
 	FirstName string  `json:"firstName,omitempty,omitzero"`
 
 	// ID An integer that the server may send as a JSON number or as a string of digits.
+	//
+	// Example: 7427530
 	ID Integer `json:"id"`
 
 	// InvoiceTotalCost A decimal number that the server may send as a JSON number or as a numeric string.
+	//
+	// Example: 145.50
 	InvoiceTotalCost Decimal `json:"invoiceTotalCost,omitempty,omitzero"`
 
 	// InvoiceTotalPaid A decimal number that the server may send as a JSON number or as a numeric string.
+	//
+	// Example: 145.50
 	InvoiceTotalPaid Decimal `json:"invoiceTotalPaid,omitempty,omitzero"`
 	IsExhibitor      bool    `json:"isExhibitor,omitempty,omitzero"`
 	LastName         string  `json:"lastName,omitempty,omitzero"`
 
 	// MainContactID An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
+	//
+	//
+	// Example: 2647159
 	MainContactID NullableInteger `json:"mainContactId,omitempty,omitzero"`
 
 	// ModifiedDate An iVvy timestamp that may be unset: null or "" (both decode as the
 	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	//
+	//
+	// Example: 2017-12-18 12:11:45 UTC
 	ModifiedDate NullableTimestamp `json:"modifiedDate,omitempty,omitzero"`
 	Phone        string            `json:"phone,omitempty,omitzero"`
 
 	// PrivacyConsentData When and how a person gave privacy consent.
+	//
+	// Example: {"dateTime":"2026-02-10 04:11:52 UTC","source":4}
 	PrivacyConsentData PrivacyConsentData `json:"privacyConsentData,omitempty,omitzero"`
 }
 
-// RegistrationCollection defines model for RegistrationCollection.
+// RegistrationCollection Example: {"meta":{"count":3,"perPage":100,"start":0,"totalResults":3},"results":[{"completedDate":"2026-02-10 04:12:09 UTC","createdDate":"2026-02-10 03:58:20 UTC","currentStatus":2,"eventName":"Annual Gala 2026","firstName":"Ada","id":5501,"invoiceTotalCost":"290.00","invoiceTotalPaid":290,"isExhibitor":false,"lastName":"Lovelace","mainContactId":7427530,"modifiedDate":"2026-02-11 00:03:44 UTC","phone":"+61 400 000 001","privacyConsentData":{"dateTime":"2026-02-10 04:11:52 UTC","source":4}},{"completedDate":null,"createdDate":"2026-02-20 09:59:12 UTC","currentStatus":4,"eventName":"Annual Gala 2026","firstName":"Alan","id":5503,"invoiceTotalCost":580.5,"invoiceTotalPaid":"0","isExhibitor":true,"lastName":"Turing","mainContactId":7427533,"modifiedDate":"2026-02-20 10:00:03 UTC","phone":null,"privacyConsentData":{"dateTime":"2026-02-20 10:00:00","source":5}},{"completedDate":"","createdDate":"2026-02-21 01:00:00 UTC","currentStatus":7,"eventId":144428,"eventName":"Annual Gala 2026","firstName":"Katherine","id":5504,"invoiceTotalCost":145,"invoiceTotalPaid":0,"isExhibitor":false,"lastName":"Johnson","mainContactId":7427534,"modifiedDate":"2026-02-21 01:00:00 UTC","phone":"0455 550 002"}]}
 type RegistrationCollection struct {
 	// Meta Paging facts of a collection; any key may be absent.
+	//
+	// Example: {"count":1,"perPage":1,"start":0,"totalResults":1550}
 	Meta    CollectionMeta `json:"meta,omitempty,omitzero"`
 	Results []Registration `json:"results"`
 }
 
-// RegistrationGuest defines model for RegistrationGuest.
+// RegistrationGuest Example: {"attended":true,"attendedDateTime":"2026-04-18 07:52:13 UTC","contactId":7427530,"email":"ada@example.com","fullName":"Ada Lovelace"}
 type RegistrationGuest struct {
 	Attended bool `json:"attended,omitempty,omitzero"`
 
 	// AttendedDateTime An iVvy timestamp that may be unset: null or "" (both decode as the
 	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	//
+	//
+	// Example: 2017-12-18 12:11:45 UTC
 	AttendedDateTime NullableTimestamp `json:"attendedDateTime,omitempty,omitzero"`
 
 	// ContactID An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
+	//
+	//
+	// Example: 2647159
 	ContactID NullableInteger `json:"contactId,omitempty,omitzero"`
 	Email     string          `json:"email,omitempty,omitzero"`
 	FullName  string          `json:"fullName,omitempty,omitzero"`
 }
 
-// RegistrationInvoice defines model for RegistrationInvoice.
+// RegistrationInvoice Example: {"currency":"AUD","currentStatus":1,"description":"2 x Standard","id":88001,"invoiceUrl":"https://www.ivvy.com.au/invoice/88001","invoiceUrlPdf":"https://www.ivvy.com.au/invoice/88001.pdf","reference":"INV-88001","title":"Annual Gala 2026 registration","totalCost":"290.00","totalPaid":290}
 type RegistrationInvoice struct {
 	Currency string `json:"currency,omitempty,omitzero"`
 
@@ -8757,6 +10753,8 @@ type RegistrationInvoice struct {
 	Description   string        `json:"description,omitempty,omitzero"`
 
 	// ID An integer that the server may send as a JSON number or as a string of digits.
+	//
+	// Example: 7427530
 	ID            Integer `json:"id,omitempty,omitzero"`
 	InvoiceURL    string  `json:"invoiceUrl,omitempty,omitzero"`
 	InvoiceURLPdf string  `json:"invoiceUrlPdf,omitempty,omitzero"`
@@ -8764,17 +10762,25 @@ type RegistrationInvoice struct {
 	Title         string  `json:"title,omitempty,omitzero"`
 
 	// TotalCost A decimal number that the server may send as a JSON number or as a numeric string.
+	//
+	// Example: 145.50
 	TotalCost Decimal `json:"totalCost,omitempty,omitzero"`
 
 	// TotalPaid A decimal number that the server may send as a JSON number or as a numeric string.
+	//
+	// Example: 145.50
 	TotalPaid Decimal `json:"totalPaid,omitempty,omitzero"`
 }
 
 // RegistrationListFilter The filter of getRegistrationList: the key below, and any other field
 // name with the modifiers described under Filter (for example
 // modifiedDate__GREATERTHAN).
+//
+// Example: {"modifiedDate__GREATERTHAN":"2026-02-01 00:00:00"}
 type RegistrationListFilter struct {
 	// ModifiedDate An iVvy timestamp, "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC" suffix.
+	//
+	// Example: 2019-09-28 06:00:00 UTC
 	ModifiedDate         *Timestamp             `json:"modifiedDate,omitempty"`
 	AdditionalProperties map[string]interface{} `json:"-"`
 }
@@ -8861,6 +10867,8 @@ type ResourceAvailability struct {
 	Conflict ResourceConflict `json:"conflict,omitempty,omitzero"`
 
 	// ID An integer that the server may send as a JSON number or as a string of digits.
+	//
+	// Example: 7427530
 	ID Integer `json:"id"`
 
 	// IsAvailable Only when the request has quantity.
@@ -8871,6 +10879,8 @@ type ResourceAvailability struct {
 // ResourceAvailabilityCollection Example: {"meta":{"count":1,"perPage":100,"start":0,"totalResults":1},"results":[{"conflict":null,"id":1,"isAvailable":true,"unAvailableTimes":[]}]}
 type ResourceAvailabilityCollection struct {
 	// Meta Paging facts of a collection; any key may be absent.
+	//
+	// Example: {"count":1,"perPage":1,"start":0,"totalResults":1550}
 	Meta    CollectionMeta         `json:"meta,omitempty,omitzero"`
 	Results []ResourceAvailability `json:"results"`
 }
@@ -8880,31 +10890,51 @@ type ResourceAvailabilityCollection struct {
 // Example: {"bookingId":20815,"endDate":"2026-06-24 23:59:00","quantity":10,"resourceId":25,"sessionId":11544,"spaceId":288,"startDate":"2026-06-24 00:00:00","venueId":1}
 type ResourceConflict struct {
 	// BookingID An integer that the server may send as a JSON number or as a string of digits.
+	//
+	// Example: 7427530
 	BookingID Integer `json:"bookingId,omitempty,omitzero"`
 
 	// EndDate An iVvy timestamp that may be unset: null or "" (both decode as the
 	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	//
+	//
+	// Example: 2017-12-18 12:11:45 UTC
 	EndDate NullableTimestamp `json:"endDate,omitempty,omitzero"`
 
 	// Quantity An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
+	//
+	//
+	// Example: 2647159
 	Quantity NullableInteger `json:"quantity,omitempty,omitzero"`
 
 	// ResourceID An integer that the server may send as a JSON number or as a string of digits.
+	//
+	// Example: 7427530
 	ResourceID Integer `json:"resourceId,omitempty,omitzero"`
 
 	// SessionID An integer that the server may send as a JSON number or as a string of digits.
+	//
+	// Example: 7427530
 	SessionID Integer `json:"sessionId,omitempty,omitzero"`
 
 	// SpaceID An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
+	//
+	//
+	// Example: 2647159
 	SpaceID NullableInteger `json:"spaceId,omitempty,omitzero"`
 
 	// StartDate An iVvy timestamp that may be unset: null or "" (both decode as the
 	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	//
+	//
+	// Example: 2017-12-18 12:11:45 UTC
 	StartDate NullableTimestamp `json:"startDate,omitempty,omitzero"`
 
 	// VenueID An integer that the server may send as a JSON number or as a string of digits.
+	//
+	// Example: 7427530
 	VenueID Integer `json:"venueId,omitempty,omitzero"`
 }
 
@@ -8912,14 +10942,23 @@ type ResourceConflict struct {
 type ResourceReservedTime struct {
 	// EndDate An iVvy timestamp that may be unset: null or "" (both decode as the
 	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	//
+	//
+	// Example: 2017-12-18 12:11:45 UTC
 	EndDate NullableTimestamp `json:"endDate,omitempty,omitzero"`
 
 	// Quantity An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
+	//
+	//
+	// Example: 2647159
 	Quantity NullableInteger `json:"quantity,omitempty,omitzero"`
 
 	// StartDate An iVvy timestamp that may be unset: null or "" (both decode as the
 	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	//
+	//
+	// Example: 2017-12-18 12:11:45 UTC
 	StartDate NullableTimestamp `json:"startDate,omitempty,omitzero"`
 }
 
@@ -8931,9 +10970,14 @@ type RevenueTemplate struct {
 
 	// CreatedDate An iVvy timestamp that may be unset: null or "" (both decode as the
 	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	//
+	//
+	// Example: 2017-12-18 12:11:45 UTC
 	CreatedDate NullableTimestamp `json:"createdDate,omitempty,omitzero"`
 
 	// ID An integer that the server may send as a JSON number or as a string of digits.
+	//
+	// Example: 7427530
 	ID Integer `json:"id"`
 
 	// IsDefault Whether it is the venue's default template.
@@ -8941,6 +10985,9 @@ type RevenueTemplate struct {
 
 	// ModifiedDate An iVvy timestamp that may be unset: null or "" (both decode as the
 	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	//
+	//
+	// Example: 2017-12-18 12:11:45 UTC
 	ModifiedDate NullableTimestamp `json:"modifiedDate,omitempty,omitzero"`
 	Name         string            `json:"name,omitempty,omitzero"`
 }
@@ -8948,6 +10995,8 @@ type RevenueTemplate struct {
 // RevenueTemplateCollection Example: {"meta":{"count":1,"perPage":100,"start":0,"totalResults":1},"results":[{"costcenters":[],"createdDate":"2025-03-03 11:22:35 UTC","id":2,"isDefault":false,"modifiedDate":"2025-03-15 04:41:59 UTC","name":"Catering"}]}
 type RevenueTemplateCollection struct {
 	// Meta Paging facts of a collection; any key may be absent.
+	//
+	// Example: {"count":1,"perPage":1,"start":0,"totalResults":1550}
 	Meta    CollectionMeta    `json:"meta,omitempty,omitzero"`
 	Results []RevenueTemplate `json:"results"`
 }
@@ -8957,9 +11006,13 @@ type RevenueTemplateCollection struct {
 // Example: {"costcenterId":2,"newCostcenterId":1109}
 type RevenueTemplateMapping struct {
 	// CostcenterID An integer that the server may send as a JSON number or as a string of digits.
+	//
+	// Example: 7427530
 	CostcenterID Integer `json:"costcenterId,omitempty,omitzero"`
 
 	// NewCostcenterID An integer that the server may send as a JSON number or as a string of digits.
+	//
+	// Example: 7427530
 	NewCostcenterID Integer `json:"newCostcenterId,omitempty,omitzero"`
 }
 
@@ -8985,6 +11038,8 @@ type RoomCountInput struct {
 // Example: {"barId":63,"cost":150,"costDouble":160,"costQuad":180,"costTriple":0,"date":"2026-07-06","roomId":123}
 type RoomDayRate struct {
 	// BarID An integer that the server may send as a JSON number or as a string of digits.
+	//
+	// Example: 7427530
 	BarID Integer `json:"barId,omitempty,omitzero"`
 
 	// Cost A decimal number that may be null (decodes as 0), sent as a JSON
@@ -9021,12 +11076,16 @@ type RoomDayRate struct {
 	Date VenueDate `json:"date,omitempty,omitzero"`
 
 	// RoomID An integer that the server may send as a JSON number or as a string of digits.
+	//
+	// Example: 7427530
 	RoomID Integer `json:"roomId,omitempty,omitzero"`
 }
 
 // RoomDayRateCollection Example: {"meta":{"count":1,"perPage":1,"start":0,"totalResults":1},"results":[{"barId":63,"cost":null,"costDouble":null,"costQuad":null,"costTriple":null,"date":"2026-07-06","roomId":122}]}
 type RoomDayRateCollection struct {
 	// Meta Paging facts of a collection; any key may be absent.
+	//
+	// Example: {"count":1,"perPage":1,"start":0,"totalResults":1550}
 	Meta    CollectionMeta `json:"meta,omitempty,omitzero"`
 	Results []RoomDayRate  `json:"results"`
 }
@@ -9058,6 +11117,9 @@ type RoomDynamicRateInput struct {
 type RoomInventory struct {
 	// AvailableCount An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
+	//
+	//
+	// Example: 2647159
 	AvailableCount NullableInteger `json:"availableCount,omitempty,omitzero"`
 
 	// Date An iVvy date, "yyyy-mm-dd".
@@ -9067,15 +11129,22 @@ type RoomInventory struct {
 
 	// InventoryCount An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
+	//
+	//
+	// Example: 2647159
 	InventoryCount NullableInteger `json:"inventoryCount,omitempty,omitzero"`
 
 	// RoomID An integer that the server may send as a JSON number or as a string of digits.
+	//
+	// Example: 7427530
 	RoomID Integer `json:"roomId,omitempty,omitzero"`
 }
 
 // RoomInventoryCollection Example: {"meta":{"count":1,"perPage":1,"start":0,"totalResults":1},"results":[{"availableCount":130,"date":"2026-12-16","inventoryCount":130,"roomId":2}]}
 type RoomInventoryCollection struct {
 	// Meta Paging facts of a collection; any key may be absent.
+	//
+	// Example: {"count":1,"perPage":1,"start":0,"totalResults":1550}
 	Meta    CollectionMeta  `json:"meta,omitempty,omitzero"`
 	Results []RoomInventory `json:"results"`
 }
@@ -9086,6 +11155,9 @@ type RoomInventoryCollection struct {
 type SpaceBlockout struct {
 	// BookedByID An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
+	//
+	//
+	// Example: 2647159
 	BookedByID NullableInteger `json:"bookedById,omitempty,omitzero"`
 
 	// EndDate An iVvy date, "yyyy-mm-dd".
@@ -9099,10 +11171,14 @@ type SpaceBlockout struct {
 	EndTime VenueTimeOfDay `json:"endTime,omitempty,omitzero"`
 
 	// ID An integer that the server may send as a JSON number or as a string of digits.
+	//
+	// Example: 7427530
 	ID   Integer `json:"id"`
 	Name string  `json:"name,omitempty,omitzero"`
 
 	// SpaceID An integer that the server may send as a JSON number or as a string of digits.
+	//
+	// Example: 7427530
 	SpaceID Integer `json:"spaceId,omitempty,omitzero"`
 
 	// StartDate An iVvy date, "yyyy-mm-dd".
@@ -9116,12 +11192,16 @@ type SpaceBlockout struct {
 	StartTime VenueTimeOfDay `json:"startTime,omitempty,omitzero"`
 
 	// VenueID An integer that the server may send as a JSON number or as a string of digits.
+	//
+	// Example: 7427530
 	VenueID Integer `json:"venueId,omitempty,omitzero"`
 }
 
 // SpaceBlockoutCollection Example: {"meta":{"count":1,"perPage":100,"start":0,"totalResults":1},"results":[{"bookedById":1,"endDate":"2026-01-26","endTime":"23:59:00","id":2,"name":"Public holiday","spaceId":5,"startDate":"2026-01-26","startTime":"00:00:00","venueId":1}]}
 type SpaceBlockoutCollection struct {
 	// Meta Paging facts of a collection; any key may be absent.
+	//
+	// Example: {"count":1,"perPage":1,"start":0,"totalResults":1550}
 	Meta    CollectionMeta  `json:"meta,omitempty,omitzero"`
 	Results []SpaceBlockout `json:"results"`
 }
@@ -9134,16 +11214,24 @@ type SpaceHirePlan struct {
 
 	// CreatedDate An iVvy timestamp that may be unset: null or "" (both decode as the
 	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	//
+	//
+	// Example: 2017-12-18 12:11:45 UTC
 	CreatedDate NullableTimestamp `json:"createdDate,omitempty,omitzero"`
 
 	// Description HTML.
 	Description string `json:"description,omitempty,omitzero"`
 
 	// ID An integer that the server may send as a JSON number or as a string of digits.
+	//
+	// Example: 7427530
 	ID Integer `json:"id"`
 
 	// ModifiedDate An iVvy timestamp that may be unset: null or "" (both decode as the
 	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	//
+	//
+	// Example: 2017-12-18 12:11:45 UTC
 	ModifiedDate NullableTimestamp `json:"modifiedDate,omitempty,omitzero"`
 	Name         string            `json:"name,omitempty,omitzero"`
 }
@@ -9151,6 +11239,8 @@ type SpaceHirePlan struct {
 // SpaceHirePlanCollection Example: {"meta":{"count":1,"perPage":50,"start":0,"totalResults":1},"results":[{"code":"PEAK","createdDate":"2025-04-03 11:27:42 UTC","description":null,"id":8,"modifiedDate":"2026-01-29 04:43:02 UTC","name":"Peak season"}]}
 type SpaceHirePlanCollection struct {
 	// Meta Paging facts of a collection; any key may be absent.
+	//
+	// Example: {"count":1,"perPage":1,"start":0,"totalResults":1550}
 	Meta    CollectionMeta  `json:"meta,omitempty,omitzero"`
 	Results []SpaceHirePlan `json:"results"`
 }
@@ -9164,6 +11254,9 @@ type SpaceHirePlanRate struct {
 
 	// CreatedDate An iVvy timestamp that may be unset: null or "" (both decode as the
 	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	//
+	//
+	// Example: 2017-12-18 12:11:45 UTC
 	CreatedDate NullableTimestamp `json:"createdDate,omitempty,omitzero"`
 
 	// DaysOfWeek The days the rate applies on, 0 Sunday to 6 Saturday.
@@ -9175,10 +11268,15 @@ type SpaceHirePlanRate struct {
 	EndDate VenueNullableDate `json:"endDate,omitempty,omitzero"`
 
 	// ID An integer that the server may send as a JSON number or as a string of digits.
+	//
+	// Example: 7427530
 	ID Integer `json:"id"`
 
 	// ModifiedDate An iVvy timestamp that may be unset: null or "" (both decode as the
 	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	//
+	//
+	// Example: 2017-12-18 12:11:45 UTC
 	ModifiedDate NullableTimestamp `json:"modifiedDate,omitempty,omitzero"`
 
 	// StartDate An iVvy date, "yyyy-mm-dd", that may be unset (null or "").
@@ -9187,15 +11285,21 @@ type SpaceHirePlanRate struct {
 	StartDate VenueNullableDate `json:"startDate,omitempty,omitzero"`
 
 	// TariffID An integer that the server may send as a JSON number or as a string of digits.
+	//
+	// Example: 7427530
 	TariffID Integer `json:"tariffId,omitempty,omitzero"`
 
 	// VenueID An integer that the server may send as a JSON number or as a string of digits.
+	//
+	// Example: 7427530
 	VenueID Integer `json:"venueId,omitempty,omitzero"`
 }
 
 // SpaceHirePlanRateCollection Example: {"meta":{"count":1,"perPage":100,"start":0,"totalResults":1},"results":[{"colour":"#e4afaf","createdDate":"2025-01-08 12:01:22 UTC","daysOfWeek":[0],"endDate":"2026-01-16","id":9,"modifiedDate":"2025-10-24 07:57:22 UTC","startDate":"2026-01-09","tariffId":8,"venueId":1}]}
 type SpaceHirePlanRateCollection struct {
 	// Meta Paging facts of a collection; any key may be absent.
+	//
+	// Example: {"count":1,"perPage":1,"start":0,"totalResults":1550}
 	Meta    CollectionMeta      `json:"meta,omitempty,omitzero"`
 	Results []SpaceHirePlanRate `json:"results"`
 }
@@ -9208,6 +11312,9 @@ type SpaceHirePlanRateDetail struct {
 
 	// CreatedDate An iVvy timestamp that may be unset: null or "" (both decode as the
 	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	//
+	//
+	// Example: 2017-12-18 12:11:45 UTC
 	CreatedDate NullableTimestamp `json:"createdDate,omitempty,omitzero"`
 
 	// DaysOfWeek The days the rate applies on, 0 Sunday to 6 Saturday.
@@ -9219,10 +11326,15 @@ type SpaceHirePlanRateDetail struct {
 	EndDate VenueNullableDate `json:"endDate,omitempty,omitzero"`
 
 	// ID An integer that the server may send as a JSON number or as a string of digits.
+	//
+	// Example: 7427530
 	ID Integer `json:"id"`
 
 	// ModifiedDate An iVvy timestamp that may be unset: null or "" (both decode as the
 	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	//
+	//
+	// Example: 2017-12-18 12:11:45 UTC
 	ModifiedDate NullableTimestamp        `json:"modifiedDate,omitempty,omitzero"`
 	SpaceRates   []SpaceHirePlanSpaceRate `json:"spaceRates,omitempty,omitzero"`
 
@@ -9232,9 +11344,13 @@ type SpaceHirePlanRateDetail struct {
 	StartDate VenueNullableDate `json:"startDate,omitempty,omitzero"`
 
 	// TariffID An integer that the server may send as a JSON number or as a string of digits.
+	//
+	// Example: 7427530
 	TariffID Integer `json:"tariffId,omitempty,omitzero"`
 
 	// VenueID An integer that the server may send as a JSON number or as a string of digits.
+	//
+	// Example: 7427530
 	VenueID Integer `json:"venueId,omitempty,omitzero"`
 }
 
@@ -9266,6 +11382,9 @@ type SpaceHirePlanSpaceRate struct {
 
 	// CreatedDate An iVvy timestamp that may be unset: null or "" (both decode as the
 	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	//
+	//
+	// Example: 2017-12-18 12:11:45 UTC
 	CreatedDate NullableTimestamp `json:"createdDate,omitempty,omitzero"`
 
 	// FullDayCost A decimal number that may be null (decodes as 0), sent as a JSON
@@ -9288,10 +11407,16 @@ type SpaceHirePlanSpaceRate struct {
 
 	// FullDayCostMaxMins An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
+	//
+	//
+	// Example: 2647159
 	FullDayCostMaxMins NullableInteger `json:"fullDayCostMaxMins,omitempty,omitzero"`
 
 	// FullDayCostMinMins An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
+	//
+	//
+	// Example: 2647159
 	FullDayCostMinMins NullableInteger `json:"fullDayCostMinMins,omitempty,omitzero"`
 
 	// HalfDayCost A decimal number that may be null (decodes as 0), sent as a JSON
@@ -9314,10 +11439,16 @@ type SpaceHirePlanSpaceRate struct {
 
 	// HalfDayCostMaxMins An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
+	//
+	//
+	// Example: 2647159
 	HalfDayCostMaxMins NullableInteger `json:"halfDayCostMaxMins,omitempty,omitzero"`
 
 	// HalfDayCostMinMins An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
+	//
+	//
+	// Example: 2647159
 	HalfDayCostMinMins NullableInteger `json:"halfDayCostMinMins,omitempty,omitzero"`
 	HasLayoutRates     bool            `json:"hasLayoutRates,omitempty,omitzero"`
 
@@ -9330,6 +11461,8 @@ type SpaceHirePlanSpaceRate struct {
 	HourlyCostExcludedTaxIds []Integer       `json:"hourlyCostExcludedTaxIds,omitempty,omitzero"`
 
 	// ID An integer that the server may send as a JSON number or as a string of digits.
+	//
+	// Example: 7427530
 	ID Integer `json:"id,omitempty,omitzero"`
 
 	// MinSpendCost A decimal number that may be null (decodes as 0), sent as a JSON
@@ -9342,6 +11475,9 @@ type SpaceHirePlanSpaceRate struct {
 
 	// ModifiedDate An iVvy timestamp that may be unset: null or "" (both decode as the
 	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	//
+	//
+	// Example: 2017-12-18 12:11:45 UTC
 	ModifiedDate NullableTimestamp `json:"modifiedDate,omitempty,omitzero"`
 
 	// NightCost A decimal number that may be null (decodes as 0), sent as a JSON
@@ -9364,22 +11500,32 @@ type SpaceHirePlanSpaceRate struct {
 
 	// NightCostMaxMins An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
+	//
+	//
+	// Example: 2647159
 	NightCostMaxMins NullableInteger `json:"nightCostMaxMins,omitempty,omitzero"`
 
 	// NightCostMinMins An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
+	//
+	//
+	// Example: 2647159
 	NightCostMinMins NullableInteger `json:"nightCostMinMins,omitempty,omitzero"`
 
 	// SpaceID An integer that the server may send as a JSON number or as a string of digits.
+	//
+	// Example: 7427530
 	SpaceID   Integer `json:"spaceId,omitempty,omitzero"`
 	SpaceName string  `json:"spaceName,omitempty,omitzero"`
 }
 
-// Speaker defines model for Speaker.
+// Speaker Example: {"fullName":"Mr Speaker","id":"6","organisation":"Google","position":"Lead Developer","profileDescription":"...","profileImageUrl":"https://static.ivvy.com/speakers/8869de9237bb1.png"}
 type Speaker struct {
 	FullName string `json:"fullName,omitempty,omitzero"`
 
 	// ID An integer that the server may send as a JSON number or as a string of digits.
+	//
+	// Example: 7427530
 	ID                 Integer `json:"id"`
 	Organisation       string  `json:"organisation,omitempty,omitzero"`
 	Position           string  `json:"position,omitempty,omitzero"`
@@ -9387,40 +11533,56 @@ type Speaker struct {
 	ProfileImageURL    string  `json:"profileImageUrl,omitempty,omitzero"`
 }
 
-// SpeakerCollection defines model for SpeakerCollection.
+// SpeakerCollection Example: {"meta":{"count":1,"perPage":1,"start":0,"totalResults":1},"results":[{"fullName":"Mr Speaker","id":"6","organisation":"Google","position":"Lead Developer","profileDescription":"...","profileImageUrl":"https://static.ivvy.com/speakers/8869de9237bb1.png"}]}
 type SpeakerCollection struct {
 	// Meta Paging facts of a collection; any key may be absent.
+	//
+	// Example: {"count":1,"perPage":1,"start":0,"totalResults":1550}
 	Meta    CollectionMeta `json:"meta,omitempty,omitzero"`
 	Results []Speaker      `json:"results"`
 }
 
-// Sponsor defines model for Sponsor.
+// Sponsor Example: {"customLevelId":null,"description":"...","id":"1","level":"9","logoImageUrl":"https://static.ivvy.com/sponsors/554ac739bcc9a.png","name":"Test Sponsor for event 1","sponsorshipAmount":"44","sponsorshipAmountPaid":"4","websiteAddress":"www.sponsor1.com"}
 type Sponsor struct {
 	// CustomLevelID An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
+	//
+	//
+	// Example: 2647159
 	CustomLevelID NullableInteger `json:"customLevelId,omitempty,omitzero"`
 	Description   string          `json:"description,omitempty,omitzero"`
 
 	// ID An integer that the server may send as a JSON number or as a string of digits.
+	//
+	// Example: 7427530
 	ID Integer `json:"id"`
 
 	// Level An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
+	//
+	//
+	// Example: 2647159
 	Level        NullableInteger `json:"level,omitempty,omitzero"`
 	LogoImageURL string          `json:"logoImageUrl,omitempty,omitzero"`
 	Name         string          `json:"name,omitempty,omitzero"`
 
 	// SponsorshipAmount A decimal number that the server may send as a JSON number or as a numeric string.
+	//
+	// Example: 145.50
 	SponsorshipAmount Decimal `json:"sponsorshipAmount,omitempty,omitzero"`
 
 	// SponsorshipAmountPaid A decimal number that the server may send as a JSON number or as a numeric string.
+	//
+	// Example: 145.50
 	SponsorshipAmountPaid Decimal `json:"sponsorshipAmountPaid,omitempty,omitzero"`
 	WebsiteAddress        string  `json:"websiteAddress,omitempty,omitzero"`
 }
 
-// SponsorCollection defines model for SponsorCollection.
+// SponsorCollection Example: {"meta":{"count":1,"perPage":1,"start":0,"totalResults":1},"results":[{"customLevelId":null,"description":"...","id":"1","level":"9","logoImageUrl":"https://static.ivvy.com/sponsors/554ac739bcc9a.png","name":"Test Sponsor for event 1","sponsorshipAmount":"44","sponsorshipAmountPaid":"4","websiteAddress":"www.sponsor1.com"}]}
 type SponsorCollection struct {
 	// Meta Paging facts of a collection; any key may be absent.
+	//
+	// Example: {"count":1,"perPage":1,"start":0,"totalResults":1550}
 	Meta    CollectionMeta `json:"meta,omitempty,omitzero"`
 	Results []Sponsor      `json:"results"`
 }
@@ -9446,10 +11608,15 @@ type SubscriptionGroup struct {
 	GroupName string `json:"groupName,omitempty,omitzero"`
 
 	// ID An integer that the server may send as a JSON number or as a string of digits.
+	//
+	// Example: 7427530
 	ID Integer `json:"id"`
 
 	// MemberCount An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
+	//
+	//
+	// Example: 2647159
 	MemberCount NullableInteger `json:"memberCount,omitempty,omitzero"`
 	TagColour   string          `json:"tagColour,omitempty,omitzero"`
 }
@@ -9457,6 +11624,8 @@ type SubscriptionGroup struct {
 // SubscriptionGroupContactResult Example: {"contactId":4,"status":true}
 type SubscriptionGroupContactResult struct {
 	// ContactID An integer that the server may send as a JSON number or as a string of digits.
+	//
+	// Example: 7427530
 	ContactID Integer `json:"contactId"`
 
 	// Status Whether the contact was added to (or removed from) the group.
@@ -9480,26 +11649,44 @@ type Task struct {
 
 	// AssignedUserID An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
+	//
+	//
+	// Example: 2647159
 	AssignedUserID NullableInteger `json:"assignedUserId,omitempty,omitzero"`
 
 	// BookingID An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
+	//
+	//
+	// Example: 2647159
 	BookingID NullableInteger `json:"bookingId,omitempty,omitzero"`
 
 	// CompanyContactID An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
+	//
+	//
+	// Example: 2647159
 	CompanyContactID NullableInteger `json:"companyContactId,omitempty,omitzero"`
 
 	// CompanyID An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
+	//
+	//
+	// Example: 2647159
 	CompanyID NullableInteger `json:"companyId,omitempty,omitzero"`
 
 	// ContactID An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
+	//
+	//
+	// Example: 2647159
 	ContactID NullableInteger `json:"contactId,omitempty,omitzero"`
 
 	// CreatedDate An iVvy timestamp that may be unset: null or "" (both decode as the
 	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	//
+	//
+	// Example: 2017-12-18 12:11:45 UTC
 	CreatedDate NullableTimestamp `json:"createdDate,omitempty,omitzero"`
 
 	// Description HTML.
@@ -9507,17 +11694,28 @@ type Task struct {
 
 	// EndDatetime An iVvy timestamp that may be unset: null or "" (both decode as the
 	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	//
+	//
+	// Example: 2017-12-18 12:11:45 UTC
 	EndDatetime NullableTimestamp `json:"endDatetime,omitempty,omitzero"`
 
 	// ID An integer that the server may send as a JSON number or as a string of digits.
+	//
+	// Example: 7427530
 	ID Integer `json:"id"`
 
 	// LeadID An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
+	//
+	//
+	// Example: 2647159
 	LeadID NullableInteger `json:"leadId,omitempty,omitzero"`
 
 	// ModifiedDate An iVvy timestamp that may be unset: null or "" (both decode as the
 	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	//
+	//
+	// Example: 2017-12-18 12:11:45 UTC
 	ModifiedDate NullableTimestamp `json:"modifiedDate,omitempty,omitzero"`
 	Name         string            `json:"name,omitempty,omitzero"`
 
@@ -9525,6 +11723,8 @@ type Task struct {
 	Priority string `json:"priority,omitempty,omitzero"`
 
 	// Progress A decimal number that the server may send as a JSON number or as a numeric string.
+	//
+	// Example: 145.50
 	Progress Decimal `json:"progress,omitempty,omitzero"`
 
 	// Status 0 not started, 1 in progress, 2 on hold, 3 cancelled, 4 completed (open set).
@@ -9532,26 +11732,35 @@ type Task struct {
 
 	// VenueID An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
+	//
+	//
+	// Example: 2647159
 	VenueID NullableInteger `json:"venueId,omitempty,omitzero"`
 }
 
 // TaskCollection Example: {"meta":{"count":1,"perPage":100,"start":0,"totalResults":1},"results":[{"endDatetime":"2018-03-27 09:00:00 UTC","id":1,"name":"Order flowers","priority":"low","status":4,"venueId":76}]}
 type TaskCollection struct {
 	// Meta Paging facts of a collection; any key may be absent.
+	//
+	// Example: {"count":1,"perPage":1,"start":0,"totalResults":1550}
 	Meta    CollectionMeta `json:"meta,omitempty,omitzero"`
 	Results []Task         `json:"results"`
 }
 
-// TicketSubscriptionGroup defines model for TicketSubscriptionGroup.
+// TicketSubscriptionGroup Example: {"groupName":"Members","id":57138,"tagColour":"#2a7ab0"}
 type TicketSubscriptionGroup struct {
 	GroupName string `json:"groupName,omitempty,omitzero"`
 
 	// ID An integer that the server may send as a JSON number or as a string of digits.
+	//
+	// Example: 7427530
 	ID        Integer `json:"id,omitempty,omitzero"`
 	TagColour string  `json:"tagColour,omitempty,omitzero"`
 }
 
 // Timestamp An iVvy timestamp, "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC" suffix.
+//
+// Example: 2019-09-28 06:00:00 UTC
 type Timestamp = Time
 
 // UnsubscribeFromNotificationsRequest The notification endpoints to unsubscribe, each with the webhook URL
@@ -9610,15 +11819,24 @@ type UploadBookingDocumentRequest struct {
 type UploadBookingDocumentResult struct {
 	// DocumentNumber An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
+	//
+	//
+	// Example: 2647159
 	DocumentNumber NullableInteger `json:"documentNumber,omitempty,omitzero"`
 
 	// ID An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
+	//
+	//
+	// Example: 2647159
 	ID      NullableInteger `json:"id,omitempty,omitzero"`
 	Success bool            `json:"success,omitempty,omitzero"`
 
 	// Version An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
+	//
+	//
+	// Example: 2647159
 	Version NullableInteger `json:"version,omitempty,omitzero"`
 }
 
@@ -9660,6 +11878,9 @@ type Venue struct {
 
 	// CateringWebsiteBannerID An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
+	//
+	//
+	// Example: 2647159
 	CateringWebsiteBannerID *NullableInteger `json:"cateringWebsiteBannerId,omitempty"`
 
 	// CateringWebsiteLogo An image or other file stored by iVvy.
@@ -9669,6 +11890,9 @@ type Venue struct {
 
 	// CateringWebsiteLogoID An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
+	//
+	//
+	// Example: 2647159
 	CateringWebsiteLogoID        *NullableInteger `json:"cateringWebsiteLogoId,omitempty"`
 	CateringWebsitePrimaryColour *string          `json:"cateringWebsitePrimaryColour,omitempty"`
 
@@ -9684,10 +11908,16 @@ type Venue struct {
 
 	// ChildAge An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
+	//
+	//
+	// Example: 2647159
 	ChildAge NullableInteger `json:"childAge,omitempty,omitzero"`
 
 	// CreatedDate An iVvy timestamp that may be unset: null or "" (both decode as the
 	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	//
+	//
+	// Example: 2017-12-18 12:11:45 UTC
 	CreatedDate  *NullableTimestamp `json:"createdDate,omitempty"`
 	CurrencyCode string             `json:"currencyCode,omitempty,omitzero"`
 
@@ -9710,11 +11940,16 @@ type Venue struct {
 	HashID string `json:"hashId,omitempty,omitzero"`
 
 	// ID An integer that the server may send as a JSON number or as a string of digits.
+	//
+	// Example: 7427530
 	ID           Integer       `json:"id"`
 	ImageLibrary *[]*VenueFile `json:"imageLibrary,omitempty"`
 
 	// InfantAge An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
+	//
+	//
+	// Example: 2647159
 	InfantAge      NullableInteger `json:"infantAge,omitempty,omitzero"`
 	InstantBookURL *string         `json:"instantBookUrl,omitempty"`
 
@@ -9723,6 +11958,9 @@ type Venue struct {
 
 	// LastModifiedDate An iVvy timestamp that may be unset: null or "" (both decode as the
 	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	//
+	//
+	// Example: 2017-12-18 12:11:45 UTC
 	LastModifiedDate *NullableTimestamp `json:"lastModifiedDate,omitempty"`
 
 	// Latitude A decimal number that may be null (decodes as 0), sent as a JSON
@@ -9759,19 +11997,31 @@ type Venue struct {
 
 	// MaxSpaceCapacity An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
+	//
+	//
+	// Example: 2647159
 	MaxSpaceCapacity *NullableInteger    `json:"maxSpaceCapacity,omitempty"`
 	Menus            *[]VenueMenuSummary `json:"menus,omitempty"`
 
 	// ModifiedDate An iVvy timestamp that may be unset: null or "" (both decode as the
 	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	//
+	//
+	// Example: 2017-12-18 12:11:45 UTC
 	ModifiedDate *NullableTimestamp `json:"modifiedDate,omitempty"`
 
 	// NumAccommodationRooms An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
+	//
+	//
+	// Example: 2647159
 	NumAccommodationRooms NullableInteger `json:"numAccommodationRooms,omitempty,omitzero"`
 
 	// NumMeetingRooms An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
+	//
+	//
+	// Example: 2647159
 	NumMeetingRooms NullableInteger        `json:"numMeetingRooms,omitempty,omitzero"`
 	Packages        *[]VenuePackageSummary `json:"packages,omitempty"`
 	Phone           string                 `json:"phone,omitempty,omitzero"`
@@ -9859,6 +12109,9 @@ type VenueAdditionalGuest struct {
 
 	// GuestID An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
+	//
+	//
+	// Example: 2647159
 	GuestID NullableInteger `json:"guestId,omitempty,omitzero"`
 
 	// GuestType 1 sharer, 2 accompanying (open set).
@@ -9898,9 +12151,14 @@ type VenueAdditionalGuestInput struct {
 type VenueAdditionalGuestRef struct {
 	// GuestContactID An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
+	//
+	//
+	// Example: 2647159
 	GuestContactID NullableInteger `json:"guestContactId,omitempty,omitzero"`
 
 	// GuestID An integer that the server may send as a JSON number or as a string of digits.
+	//
+	// Example: 7427530
 	GuestID Integer `json:"guestId,omitempty,omitzero"`
 
 	// GuestType 1 sharer, 2 accompanying (open set).
@@ -9950,24 +12208,38 @@ type VenueBeveragePackageSummary struct {
 	CurrentStatus int `json:"currentStatus,omitempty,omitzero"`
 
 	// ID An integer that the server may send as a JSON number or as a string of digits.
+	//
+	// Example: 7427530
 	ID                    Integer `json:"id,omitempty,omitzero"`
 	MarketplaceCategories []int   `json:"marketplaceCategories,omitempty,omitzero"`
 	MarketplaceName       string  `json:"marketplaceName,omitempty,omitzero"`
 
 	// MaxPax An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
+	//
+	//
+	// Example: 2647159
 	MaxPax NullableInteger `json:"maxPax,omitempty,omitzero"`
 
 	// MaximumPax An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
+	//
+	//
+	// Example: 2647159
 	MaximumPax NullableInteger `json:"maximumPax,omitempty,omitzero"`
 
 	// MinPax An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
+	//
+	//
+	// Example: 2647159
 	MinPax NullableInteger `json:"minPax,omitempty,omitzero"`
 
 	// MinimumPax An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
+	//
+	//
+	// Example: 2647159
 	MinimumPax       NullableInteger `json:"minimumPax,omitempty,omitzero"`
 	Name             string          `json:"name,omitempty,omitzero"`
 	SmallDescription string          `json:"smallDescription,omitempty,omitzero"`
@@ -9979,17 +12251,28 @@ type VenueBeveragePackageSummary struct {
 type VenueBookingAccommodation struct {
 	// BarID An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
+	//
+	//
+	// Example: 2647159
 	BarID NullableInteger `json:"barId,omitempty,omitzero"`
 
 	// BookingID An integer that the server may send as a JSON number or as a string of digits.
+	//
+	// Example: 7427530
 	BookingID Integer `json:"bookingId,omitempty,omitzero"`
 
 	// CostcenterID An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
+	//
+	//
+	// Example: 2647159
 	CostcenterID NullableInteger `json:"costcenterId,omitempty,omitzero"`
 
 	// CreatedDate An iVvy timestamp that may be unset: null or "" (both decode as the
 	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	//
+	//
+	// Example: 2017-12-18 12:11:45 UTC
 	CreatedDate NullableTimestamp `json:"createdDate,omitempty,omitzero"`
 
 	// CutOffDate An iVvy date, "yyyy-mm-dd", that may be unset (null or "").
@@ -10012,21 +12295,32 @@ type VenueBookingAccommodation struct {
 	ExcludedTaxIds []Integer         `json:"excludedTaxIds,omitempty,omitzero"`
 
 	// ID An integer that the server may send as a JSON number or as a string of digits.
+	//
+	// Example: 7427530
 	ID               Integer `json:"id"`
 	IncludeInPackage bool    `json:"includeInPackage,omitempty,omitzero"`
 
 	// ModifiedDate An iVvy timestamp that may be unset: null or "" (both decode as the
 	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	//
+	//
+	// Example: 2017-12-18 12:11:45 UTC
 	ModifiedDate     NullableTimestamp `json:"modifiedDate,omitempty,omitzero"`
 	OverrideCapacity bool              `json:"overrideCapacity,omitempty,omitzero"`
 
 	// RoomID An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
+	//
+	//
+	// Example: 2647159
 	RoomID      NullableInteger                       `json:"roomId,omitempty,omitzero"`
 	RoomOptions []VenueBookingAccommodationRoomOption `json:"roomOptions,omitempty,omitzero"`
 
 	// RoomVenueID An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
+	//
+	//
+	// Example: 2647159
 	RoomVenueID NullableInteger `json:"roomVenueId,omitempty,omitzero"`
 
 	// StartDate An iVvy date, "yyyy-mm-dd", that may be unset (null or "").
@@ -10035,12 +12329,16 @@ type VenueBookingAccommodation struct {
 	StartDate VenueNullableDate `json:"startDate,omitempty,omitzero"`
 
 	// VenueID An integer that the server may send as a JSON number or as a string of digits.
+	//
+	// Example: 7427530
 	VenueID Integer `json:"venueId,omitempty,omitzero"`
 }
 
 // VenueBookingAccommodationCollection Example: {"meta":{"count":1,"perPage":1,"start":0,"totalResults":1},"results":[{"barId":null,"bookingId":4304,"dayRates":[],"endDate":"2026-08-28","id":1432,"overrideCapacity":false,"roomId":76,"roomOptions":[],"roomVenueId":178,"startDate":"2026-08-27","venueId":178}]}
 type VenueBookingAccommodationCollection struct {
 	// Meta Paging facts of a collection; any key may be absent.
+	//
+	// Example: {"count":1,"perPage":1,"start":0,"totalResults":1550}
 	Meta    CollectionMeta              `json:"meta,omitempty,omitzero"`
 	Results []VenueBookingAccommodation `json:"results"`
 }
@@ -10072,14 +12370,23 @@ type VenueBookingAccommodationDayRate struct {
 
 	// NumFreeRooms An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
+	//
+	//
+	// Example: 2647159
 	NumFreeRooms NullableInteger `json:"numFreeRooms,omitempty,omitzero"`
 
 	// NumPayableByGuest An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
+	//
+	//
+	// Example: 2647159
 	NumPayableByGuest NullableInteger `json:"numPayableByGuest,omitempty,omitzero"`
 
 	// NumRooms An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
+	//
+	//
+	// Example: 2647159
 	NumRooms NullableInteger `json:"numRooms,omitempty,omitzero"`
 
 	// OccType 1 single, 2 double, 3 triple, 4 quad (open set).
@@ -10152,6 +12459,9 @@ type VenueBookingAccommodationRoomOption struct {
 
 	// CostcenterID An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
+	//
+	//
+	// Example: 2647159
 	CostcenterID NullableInteger `json:"costcenterId,omitempty,omitzero"`
 
 	// Discount A decimal number that may be null (decodes as 0), sent as a JSON
@@ -10164,18 +12474,30 @@ type VenueBookingAccommodationRoomOption struct {
 
 	// NumOptions An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
+	//
+	//
+	// Example: 2647159
 	NumOptions NullableInteger `json:"numOptions,omitempty,omitzero"`
 
 	// NumOptionsPerRoom An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
+	//
+	//
+	// Example: 2647159
 	NumOptionsPerRoom NullableInteger `json:"numOptionsPerRoom,omitempty,omitzero"`
 
 	// NumPayableByGuest An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
+	//
+	//
+	// Example: 2647159
 	NumPayableByGuest NullableInteger `json:"numPayableByGuest,omitempty,omitzero"`
 
 	// NumRooms An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
+	//
+	//
+	// Example: 2647159
 	NumRooms NullableInteger `json:"numRooms,omitempty,omitzero"`
 
 	// Price A decimal number that may be null (decodes as 0), sent as a JSON
@@ -10189,6 +12511,8 @@ type VenueBookingAccommodationRoomOption struct {
 	PriceType int `json:"priceType,omitempty,omitzero"`
 
 	// RoomOptionID An integer that the server may send as a JSON number or as a string of digits.
+	//
+	// Example: 7427530
 	RoomOptionID Integer `json:"roomOptionId,omitempty,omitzero"`
 
 	// TotalAmount A decimal number that may be null (decodes as 0), sent as a JSON
@@ -10252,6 +12576,8 @@ type VenueBookingCustomField struct {
 	FieldType int `json:"fieldType,omitempty,omitzero"`
 
 	// ID An integer that the server may send as a JSON number or as a string of digits.
+	//
+	// Example: 7427530
 	ID                      Integer `json:"id"`
 	IsRequired              bool    `json:"isRequired,omitempty,omitzero"`
 	IsRequiredOnMarketplace bool    `json:"isRequiredOnMarketplace,omitempty,omitzero"`
@@ -10261,6 +12587,9 @@ type VenueBookingCustomField struct {
 
 	// SortOrder An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
+	//
+	//
+	// Example: 2647159
 	SortOrder    NullableInteger `json:"sortOrder,omitempty,omitzero"`
 	TooltipText  string          `json:"tooltipText,omitempty,omitzero"`
 	UserGroupIds []Integer       `json:"userGroupIds,omitempty,omitzero"`
@@ -10272,6 +12601,8 @@ type VenueBookingCustomField struct {
 // VenueBookingCustomFieldCollection Example: {"meta":{"count":1,"perPage":10,"start":0,"totalResults":1},"results":[{"displayName":"Purchase order","fieldType":0,"id":1,"isRequired":false,"isRequiredOnMarketplace":false,"selectValues":null,"sortOrder":0,"tooltipText":"","userGroupIds":[],"visibleTo":1}]}
 type VenueBookingCustomFieldCollection struct {
 	// Meta Paging facts of a collection; any key may be absent.
+	//
+	// Example: {"count":1,"perPage":1,"start":0,"totalResults":1550}
 	Meta    CollectionMeta            `json:"meta,omitempty,omitzero"`
 	Results []VenueBookingCustomField `json:"results"`
 }
@@ -10283,14 +12614,22 @@ type VenueBookingCustomFieldCollection struct {
 // Example: {"bookingId":4288,"numDaysFromEvent":10,"numOfRooms":0,"percentageOfRooms":5,"type":1,"venueId":166}
 type VenueBookingReleaseTerm struct {
 	// BookingID An integer that the server may send as a JSON number or as a string of digits.
+	//
+	// Example: 7427530
 	BookingID Integer `json:"bookingId,omitempty,omitzero"`
 
 	// NumDaysFromEvent An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
+	//
+	//
+	// Example: 2647159
 	NumDaysFromEvent NullableInteger `json:"numDaysFromEvent,omitempty,omitzero"`
 
 	// NumOfRooms An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
+	//
+	//
+	// Example: 2647159
 	NumOfRooms NullableInteger `json:"numOfRooms,omitempty,omitzero"`
 
 	// PercentageOfRooms A decimal number that may be null (decodes as 0), sent as a JSON
@@ -10304,12 +12643,16 @@ type VenueBookingReleaseTerm struct {
 	Type int `json:"type,omitempty,omitzero"`
 
 	// VenueID An integer that the server may send as a JSON number or as a string of digits.
+	//
+	// Example: 7427530
 	VenueID Integer `json:"venueId,omitempty,omitzero"`
 }
 
 // VenueBookingReleaseTermCollection Example: {"meta":{"count":1,"perPage":5,"start":0,"totalResults":1},"results":[{"bookingId":4288,"numDaysFromEvent":15,"numOfRooms":5,"percentageOfRooms":0,"type":0,"venueId":166}]}
 type VenueBookingReleaseTermCollection struct {
 	// Meta Paging facts of a collection; any key may be absent.
+	//
+	// Example: {"count":1,"perPage":1,"start":0,"totalResults":1550}
 	Meta    CollectionMeta            `json:"meta,omitempty,omitzero"`
 	Results []VenueBookingReleaseTerm `json:"results"`
 }
@@ -10323,6 +12666,9 @@ type VenueCompanyDetails struct {
 
 	// PrimaryContact A contact to add (no id; firstName, lastName and email required) or
 	// the fields to change (with id).
+	//
+	//
+	// Example: {"companies":[4,5],"customFields":[{"fieldId":33443,"value":"No"}],"email":"bobbysmith@hotmail.com","externalId":"12345","externalUrls":[{"label":"Example One","ref":"example1","url":"https://example1.com"},{"label":"Example Two","ref":"example2","url":"https://example2.com"},{"label":"Example Three","ref":"example3","url":"https://example3.com"}],"firstName":"Bobby","groups":[{"groupId":10}],"lastName":"Smith","privacyConsent":true,"smsStatus":2,"status":2}
 	PrimaryContact *AddOrUpdateContactRequest `json:"primaryContact,omitempty"`
 
 	// UpdateIfExists Update the company with the same business name instead of adding one.
@@ -10338,6 +12684,8 @@ type VenueCostCenter struct {
 	Description string `json:"description,omitempty,omitzero"`
 
 	// ID An integer that the server may send as a JSON number or as a string of digits.
+	//
+	// Example: 7427530
 	ID   Integer `json:"id"`
 	Name string  `json:"name,omitempty,omitzero"`
 
@@ -10346,12 +12694,17 @@ type VenueCostCenter struct {
 
 	// ParentID An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
+	//
+	//
+	// Example: 2647159
 	ParentID NullableInteger `json:"parentId,omitempty,omitzero"`
 }
 
 // VenueCostCenterCollection Example: {"meta":{"count":1,"perPage":50,"start":0,"totalResults":1},"results":[{"code":"venueccfd","description":"Venue food cost center","id":1,"name":"Food","parentDefaultType":1,"parentId":321}]}
 type VenueCostCenterCollection struct {
 	// Meta Paging facts of a collection; any key may be absent.
+	//
+	// Example: {"count":1,"perPage":1,"start":0,"totalResults":1550}
 	Meta    CollectionMeta    `json:"meta,omitempty,omitzero"`
 	Results []VenueCostCenter `json:"results"`
 }
@@ -10379,6 +12732,8 @@ type VenueDayAvailability struct {
 // VenueEventSubType Example: {"id":1,"name":"Christmas Eve"}
 type VenueEventSubType struct {
 	// ID An integer that the server may send as a JSON number or as a string of digits.
+	//
+	// Example: 7427530
 	ID   Integer `json:"id,omitempty,omitzero"`
 	Name string  `json:"name,omitempty,omitzero"`
 }
@@ -10392,10 +12747,15 @@ type VenueEventType struct {
 
 	// CreatedDate An iVvy timestamp that may be unset: null or "" (both decode as the
 	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	//
+	//
+	// Example: 2017-12-18 12:11:45 UTC
 	CreatedDate NullableTimestamp `json:"createdDate,omitempty,omitzero"`
 	Description string            `json:"description,omitempty,omitzero"`
 
 	// ID An integer that the server may send as a JSON number or as a string of digits.
+	//
+	// Example: 7427530
 	ID Integer `json:"id"`
 
 	// IsViewable Whether the type is shown on the marketplace.
@@ -10409,6 +12769,9 @@ type VenueEventType struct {
 
 	// ModifiedDate An iVvy timestamp that may be unset: null or "" (both decode as the
 	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	//
+	//
+	// Example: 2017-12-18 12:11:45 UTC
 	ModifiedDate NullableTimestamp   `json:"modifiedDate,omitempty,omitzero"`
 	Name         string              `json:"name,omitempty,omitzero"`
 	SubTypes     []VenueEventSubType `json:"subTypes,omitempty,omitzero"`
@@ -10417,6 +12780,8 @@ type VenueEventType struct {
 // VenueEventTypeCollection Example: {"meta":{"count":1,"perPage":10,"start":0,"totalResults":1},"results":[{"contactType":0,"createdDate":"2025-12-18 09:48:05 UTC","description":null,"id":2,"isViewable":true,"marketplaceEventType":3,"modifiedDate":"2025-12-18 09:48:05 UTC","name":"Cocktail","subTypes":[]}]}
 type VenueEventTypeCollection struct {
 	// Meta Paging facts of a collection; any key may be absent.
+	//
+	// Example: {"count":1,"perPage":1,"start":0,"totalResults":1550}
 	Meta    CollectionMeta   `json:"meta,omitempty,omitzero"`
 	Results []VenueEventType `json:"results"`
 }
@@ -10432,17 +12797,24 @@ type VenueFailedRoom map[string]interface{}
 // Example: {"contentType":"image/png","originalFileName":"salon.png","size":7051,"tags":[],"url":"https://static.example.com/venues/1/spaces/3/salon.png"}
 type VenueFile struct {
 	// AccountID An integer that the server may send as a JSON number or as a string of digits.
+	//
+	// Example: 7427530
 	AccountID Integer `json:"accountId,omitempty,omitzero"`
 
 	// ContentType A MIME type, for example "image/jpeg".
 	ContentType string `json:"contentType,omitempty,omitzero"`
 
 	// ID An integer that the server may send as a JSON number or as a string of digits.
+	//
+	// Example: 7427530
 	ID               Integer `json:"id,omitempty,omitzero"`
 	OriginalFileName string  `json:"originalFileName,omitempty,omitzero"`
 
 	// Size An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
+	//
+	//
+	// Example: 2647159
 	Size NullableInteger `json:"size,omitempty,omitzero"`
 
 	// Tags The file's tags.
@@ -10492,6 +12864,8 @@ type VenueFunctionSpace struct {
 	HeightMinimum NullableDecimal `json:"heightMinimum,omitempty,omitzero"`
 
 	// ID An integer that the server may send as a JSON number or as a string of digits.
+	//
+	// Example: 7427530
 	ID Integer `json:"id,omitempty,omitzero"`
 
 	// Image An image or other file stored by iVvy.
@@ -10513,10 +12887,16 @@ type VenueFunctionSpace struct {
 
 	// MaxPax An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
+	//
+	//
+	// Example: 2647159
 	MaxPax NullableInteger `json:"maxPax,omitempty,omitzero"`
 
 	// MinPax An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
+	//
+	//
+	// Example: 2647159
 	MinPax NullableInteger `json:"minPax,omitempty,omitzero"`
 	Name   string          `json:"name,omitempty,omitzero"`
 
@@ -10535,6 +12915,8 @@ type VenueFunctionSpaceLayout struct {
 	Description string `json:"description,omitempty,omitzero"`
 
 	// ID An integer that the server may send as a JSON number or as a string of digits.
+	//
+	// Example: 7427530
 	ID Integer `json:"id,omitempty,omitzero"`
 
 	// Image An image or other file stored by iVvy.
@@ -10545,18 +12927,30 @@ type VenueFunctionSpaceLayout struct {
 
 	// PaxMaximum An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
+	//
+	//
+	// Example: 2647159
 	PaxMaximum NullableInteger `json:"paxMaximum,omitempty,omitzero"`
 
 	// PaxMinimum An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
+	//
+	//
+	// Example: 2647159
 	PaxMinimum NullableInteger `json:"paxMinimum,omitempty,omitzero"`
 
 	// TimeForSetup An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
+	//
+	//
+	// Example: 2647159
 	TimeForSetup NullableInteger `json:"timeForSetup,omitempty,omitzero"`
 
 	// TimeForTakedown An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
+	//
+	//
+	// Example: 2647159
 	TimeForTakedown NullableInteger `json:"timeForTakedown,omitempty,omitzero"`
 
 	// Type 0 custom, 1 theatre, 2 classroom, 3 U-shape, 4 cabaret, 5 boardroom, 6 banquet, 7 cocktail, 8 hollow square, 9 exhibition (open set).
@@ -10570,14 +12964,23 @@ type VenueGetCostCenterListRequest struct {
 	// __BEGINS, __ENDS, __LESSTHAN (at most), __GREATERTHAN (at least),
 	// __NOT or __EMPTY; for example {"firstName__BEGINS": "M"}. The value
 	// "__ISNULL__" matches fields that are not set.
+	//
+	//
+	// Example: {"addressCity":"Varsity Lakes","addressStateCode":"QLD"}
 	Filter *Filter `json:"filter,omitempty"`
 
 	// PerPage Records per page. Actions cap it at an undocumented maximum; a larger
 	// value has no effect beyond the cap.
+	//
+	//
+	// Example: 20
 	PerPage *PageSize `json:"perPage,omitempty"`
 
 	// Start Zero-based offset of the first record to return (not a page number):
 	// the second page of 20 starts at 20. The server assumes 0 when absent.
+	//
+	//
+	// Example: 20
 	Start   *PageStart `json:"start,omitempty"`
 	VenueID int64      `json:"venueId"`
 }
@@ -10589,14 +12992,23 @@ type VenueGetVenueListRequest struct {
 	// __BEGINS, __ENDS, __LESSTHAN (at most), __GREATERTHAN (at least),
 	// __NOT or __EMPTY; for example {"firstName__BEGINS": "M"}. The value
 	// "__ISNULL__" matches fields that are not set.
+	//
+	//
+	// Example: {"addressCity":"Varsity Lakes","addressStateCode":"QLD"}
 	Filter *Filter `json:"filter,omitempty"`
 
 	// PerPage Records per page. Actions cap it at an undocumented maximum; a larger
 	// value has no effect beyond the cap.
+	//
+	//
+	// Example: 20
 	PerPage *PageSize `json:"perPage,omitempty"`
 
 	// Start Zero-based offset of the first record to return (not a page number):
 	// the second page of 20 starts at 20. The server assumes 0 when absent.
+	//
+	//
+	// Example: 20
 	Start *PageStart `json:"start,omitempty"`
 }
 
@@ -10618,6 +13030,9 @@ type VenueGuest struct {
 
 	// CreatedDate An iVvy timestamp that may be unset: null or "" (both decode as the
 	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	//
+	//
+	// Example: 2017-12-18 12:11:45 UTC
 	CreatedDate NullableTimestamp `json:"createdDate,omitempty,omitzero"`
 
 	// GuestContact The contact details of a guest; empty once the guest is anonymised.
@@ -10626,11 +13041,16 @@ type VenueGuest struct {
 	GuestContact VenueGuestContact `json:"guestContact,omitempty,omitzero"`
 
 	// ID An integer that the server may send as a JSON number or as a string of digits.
+	//
+	// Example: 7427530
 	ID           Integer `json:"id,omitempty,omitzero"`
 	IsAnonymised bool    `json:"isAnonymised,omitempty,omitzero"`
 
 	// ModifiedDate An iVvy timestamp that may be unset: null or "" (both decode as the
 	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	//
+	//
+	// Example: 2017-12-18 12:11:45 UTC
 	ModifiedDate NullableTimestamp `json:"modifiedDate,omitempty,omitzero"`
 	PrimaryPhone string            `json:"primaryPhone,omitempty,omitzero"`
 }
@@ -10656,16 +13076,24 @@ type VenueGuestAddress struct {
 type VenueGuestContact struct {
 	// CreatedDate An iVvy timestamp that may be unset: null or "" (both decode as the
 	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	//
+	//
+	// Example: 2017-12-18 12:11:45 UTC
 	CreatedDate NullableTimestamp `json:"createdDate,omitempty,omitzero"`
 	Email       string            `json:"email,omitempty,omitzero"`
 	FirstName   string            `json:"firstName,omitempty,omitzero"`
 
 	// ID An integer that the server may send as a JSON number or as a string of digits.
+	//
+	// Example: 7427530
 	ID       Integer `json:"id,omitempty,omitzero"`
 	LastName string  `json:"lastName,omitempty,omitzero"`
 
 	// ModifiedDate An iVvy timestamp that may be unset: null or "" (both decode as the
 	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	//
+	//
+	// Example: 2017-12-18 12:11:45 UTC
 	ModifiedDate NullableTimestamp `json:"modifiedDate,omitempty,omitzero"`
 	Phone        string            `json:"phone,omitempty,omitzero"`
 }
@@ -10689,6 +13117,8 @@ type VenueGuestContactInput struct {
 // Example: {"id":101,"primaryPhone":"0419111222"}
 type VenueGuestInput struct {
 	// Address A postal address; stateName stands in when there is no stateCode.
+	//
+	// Example: {"countryCode":"AU","line1":"address line 11","line2":"address line 22","postalCode":"4227","stateCode":"QLD"}
 	Address *Address `json:"address,omitempty"`
 
 	// GuestContact Example: {"email":"jane.doe@example.com","firstName":"Jane","lastName":"Doe","phone":"0412123123"}
@@ -10703,9 +13133,14 @@ type VenueGuestInput struct {
 type VenueGuestRef struct {
 	// GuestContactID An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
+	//
+	//
+	// Example: 2647159
 	GuestContactID NullableInteger `json:"guestContactId,omitempty,omitzero"`
 
 	// ID An integer that the server may send as a JSON number or as a string of digits.
+	//
+	// Example: 7427530
 	ID Integer `json:"id,omitempty,omitzero"`
 }
 
@@ -10734,6 +13169,8 @@ type VenueMenu struct {
 	Costcenters []VenueMenuCostCenter `json:"costcenters,omitempty,omitzero"`
 
 	// ID An integer that the server may send as a JSON number or as a string of digits.
+	//
+	// Example: 7427530
 	ID Integer `json:"id"`
 
 	// MarketplaceCategories Where the marketplace shows the menu, 1 breakfast, 2 morning break, 3 lunch, 4 afternoon break, 5 dinner, 6 cocktail (open set).
@@ -10742,6 +13179,9 @@ type VenueMenu struct {
 
 	// MaximumPax An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
+	//
+	//
+	// Example: 2647159
 	MaximumPax NullableInteger `json:"maximumPax,omitempty,omitzero"`
 
 	// MenuTypeCategory 0 unassigned, 1 breakfast, 2 lunch, 3 dinner, 4 coffee break, 5 reception, 6 outside catering (open set).
@@ -10749,6 +13189,9 @@ type VenueMenu struct {
 
 	// MinimumPax An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
+	//
+	//
+	// Example: 2647159
 	MinimumPax       NullableInteger `json:"minimumPax,omitempty,omitzero"`
 	Name             string          `json:"name,omitempty,omitzero"`
 	SmallDescription string          `json:"smallDescription,omitempty,omitzero"`
@@ -10757,6 +13200,8 @@ type VenueMenu struct {
 // VenueMenuCollection Example: {"meta":{"count":1,"perPage":50,"start":0,"totalResults":1},"results":[{"cost":98,"costType":1,"id":125,"marketplaceCategories":[],"marketplaceName":"Canapes","maximumPax":30,"menuTypeCategory":0,"minimumPax":20,"name":"Canapes","smallDescription":"Six pieces"}]}
 type VenueMenuCollection struct {
 	// Meta Paging facts of a collection; any key may be absent.
+	//
+	// Example: {"count":1,"perPage":1,"start":0,"totalResults":1550}
 	Meta    CollectionMeta `json:"meta,omitempty,omitzero"`
 	Results []VenueMenu    `json:"results"`
 }
@@ -10764,10 +13209,14 @@ type VenueMenuCollection struct {
 // VenueMenuCostCenter Example: {"costPerPerson":30,"costPerPersonExcludedTaxIds":[2],"costcenterId":1}
 type VenueMenuCostCenter struct {
 	// CostPerPerson A decimal number that the server may send as a JSON number or as a numeric string.
+	//
+	// Example: 145.50
 	CostPerPerson               Decimal   `json:"costPerPerson"`
 	CostPerPersonExcludedTaxIds []Integer `json:"costPerPersonExcludedTaxIds,omitempty,omitzero"`
 
 	// CostcenterID An integer that the server may send as a JSON number or as a string of digits.
+	//
+	// Example: 7427530
 	CostcenterID Integer `json:"costcenterId"`
 }
 
@@ -10789,6 +13238,8 @@ type VenueMenuSummary struct {
 	CurrentStatus int `json:"currentStatus,omitempty,omitzero"`
 
 	// ID An integer that the server may send as a JSON number or as a string of digits.
+	//
+	// Example: 7427530
 	ID Integer `json:"id,omitempty,omitzero"`
 
 	// Image An image or other file stored by iVvy.
@@ -10800,6 +13251,9 @@ type VenueMenuSummary struct {
 
 	// MaximumPax An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
+	//
+	//
+	// Example: 2647159
 	MaximumPax NullableInteger `json:"maximumPax,omitempty,omitzero"`
 
 	// MenuTypeCategory 0 unassigned, 1 breakfast, 2 lunch, 3 dinner, 4 coffee break, 5 reception, 6 outside catering (open set).
@@ -10807,6 +13261,9 @@ type VenueMenuSummary struct {
 
 	// MinimumPax An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
+	//
+	//
+	// Example: 2647159
 	MinimumPax       NullableInteger `json:"minimumPax,omitempty,omitzero"`
 	Name             string          `json:"name,omitempty,omitzero"`
 	SmallDescription string          `json:"smallDescription,omitempty,omitzero"`
@@ -10845,10 +13302,16 @@ type VenuePackage struct {
 
 	// CreatedDate An iVvy timestamp that may be unset: null or "" (both decode as the
 	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	//
+	//
+	// Example: 2017-12-18 12:11:45 UTC
 	CreatedDate NullableTimestamp `json:"createdDate,omitempty,omitzero"`
 
 	// DiscountCampaignID An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
+	//
+	//
+	// Example: 2647159
 	DiscountCampaignID NullableInteger `json:"discountCampaignId,omitempty,omitzero"`
 
 	// EndDate An iVvy date, "yyyy-mm-dd", that may be unset (null or "").
@@ -10868,6 +13331,8 @@ type VenuePackage struct {
 	HasSessions             bool      `json:"hasSessions,omitempty,omitzero"`
 
 	// ID An integer that the server may send as a JSON number or as a string of digits.
+	//
+	// Example: 7427530
 	ID Integer `json:"id"`
 
 	// IsAccommIncluded Legacy; not to be relied on.
@@ -10883,14 +13348,23 @@ type VenuePackage struct {
 
 	// MaxPax An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
+	//
+	//
+	// Example: 2647159
 	MaxPax NullableInteger `json:"maxPax,omitempty,omitzero"`
 
 	// MinPax An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
+	//
+	//
+	// Example: 2647159
 	MinPax NullableInteger `json:"minPax,omitempty,omitzero"`
 
 	// ModifiedDate An iVvy timestamp that may be unset: null or "" (both decode as the
 	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	//
+	//
+	// Example: 2017-12-18 12:11:45 UTC
 	ModifiedDate NullableTimestamp `json:"modifiedDate,omitempty,omitzero"`
 	Name         string            `json:"name,omitempty,omitzero"`
 
@@ -10903,15 +13377,24 @@ type VenuePackage struct {
 
 	// SortOrder An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
+	//
+	//
+	// Example: 2647159
 	SortOrder             NullableInteger `json:"sortOrder,omitempty,omitzero"`
 	SpaceCustomLayoutName string          `json:"spaceCustomLayoutName,omitempty,omitzero"`
 
 	// SpaceID An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
+	//
+	//
+	// Example: 2647159
 	SpaceID NullableInteger `json:"spaceId,omitempty,omitzero"`
 
 	// SpaceLayoutID An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
+	//
+	//
+	// Example: 2647159
 	SpaceLayoutID NullableInteger `json:"spaceLayoutId,omitempty,omitzero"`
 
 	// StartDate An iVvy date, "yyyy-mm-dd", that may be unset (null or "").
@@ -10944,18 +13427,30 @@ type VenuePackageBeverage struct {
 
 	// BeverageID An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
+	//
+	//
+	// Example: 2647159
 	BeverageID NullableInteger `json:"beverageId,omitempty,omitzero"`
 
 	// BeverageVenueID An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
+	//
+	//
+	// Example: 2647159
 	BeverageVenueID NullableInteger `json:"beverageVenueId,omitempty,omitzero"`
 
 	// CostcenterID An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
+	//
+	//
+	// Example: 2647159
 	CostcenterID NullableInteger `json:"costcenterId,omitempty,omitzero"`
 
 	// CreatedDate An iVvy timestamp that may be unset: null or "" (both decode as the
 	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	//
+	//
+	// Example: 2017-12-18 12:11:45 UTC
 	CreatedDate NullableTimestamp `json:"createdDate,omitempty,omitzero"`
 
 	// EndTime An iVvy time of day, "HH:mm:ss", that may be unset (null or "").
@@ -10965,12 +13460,17 @@ type VenuePackageBeverage struct {
 	ExcludedTaxIds []Integer              `json:"excludedTaxIds,omitempty,omitzero"`
 
 	// ID An integer that the server may send as a JSON number or as a string of digits.
+	//
+	// Example: 7427530
 	ID               Integer   `json:"id,omitempty,omitzero"`
 	IncludeInPackage bool      `json:"includeInPackage,omitempty,omitzero"`
 	ItemsIds         []Integer `json:"itemsIds,omitempty,omitzero"`
 
 	// ModifiedDate An iVvy timestamp that may be unset: null or "" (both decode as the
 	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	//
+	//
+	// Example: 2017-12-18 12:11:45 UTC
 	ModifiedDate NullableTimestamp `json:"modifiedDate,omitempty,omitzero"`
 	Name         string            `json:"name,omitempty,omitzero"`
 
@@ -10991,6 +13491,8 @@ type VenuePackageBeverage struct {
 // VenuePackageCollection Example: {"meta":{"count":1,"perPage":2,"start":0,"totalResults":1},"results":[{"cost":100,"costcenters":[],"costcentersDiscounts":[],"eventTypes":[],"hasLimitedStartTimes":false,"hasSessions":false,"id":4,"limitedStartTimes":[],"maxPax":200,"minPax":1,"name":"Premium","priceMethod":2,"type":2,"userGroupIds":[]}]}
 type VenuePackageCollection struct {
 	// Meta Paging facts of a collection; any key may be absent.
+	//
+	// Example: {"count":1,"perPage":1,"start":0,"totalResults":1550}
 	Meta    CollectionMeta `json:"meta,omitempty,omitzero"`
 	Results []VenuePackage `json:"results"`
 }
@@ -11002,6 +13504,8 @@ type VenuePackageCostCenter struct {
 	ExcludedTaxIds []Integer `json:"excludedTaxIds,omitempty,omitzero"`
 
 	// ID An integer that the server may send as a JSON number or as a string of digits.
+	//
+	// Example: 7427530
 	ID Integer `json:"id,omitempty,omitzero"`
 
 	// Value A decimal number that may be null (decodes as 0), sent as a JSON
@@ -11017,6 +13521,8 @@ type VenuePackageCostCenter struct {
 // Example: {"id":2,"value":18}
 type VenuePackageCostCenterDiscount struct {
 	// ID An integer that the server may send as a JSON number or as a string of digits.
+	//
+	// Example: 7427530
 	ID Integer `json:"id,omitempty,omitzero"`
 
 	// Value A decimal number that may be null (decodes as 0), sent as a JSON
@@ -11048,10 +13554,16 @@ type VenuePackageDetail struct {
 
 	// CreatedDate An iVvy timestamp that may be unset: null or "" (both decode as the
 	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	//
+	//
+	// Example: 2017-12-18 12:11:45 UTC
 	CreatedDate NullableTimestamp `json:"createdDate,omitempty,omitzero"`
 
 	// DiscountCampaignID An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
+	//
+	//
+	// Example: 2647159
 	DiscountCampaignID NullableInteger `json:"discountCampaignId,omitempty,omitzero"`
 
 	// EndDate An iVvy date, "yyyy-mm-dd", that may be unset (null or "").
@@ -11071,6 +13583,8 @@ type VenuePackageDetail struct {
 	HasSessions             bool      `json:"hasSessions,omitempty,omitzero"`
 
 	// ID An integer that the server may send as a JSON number or as a string of digits.
+	//
+	// Example: 7427530
 	ID Integer `json:"id"`
 
 	// IsAccommIncluded Legacy; not to be relied on.
@@ -11086,14 +13600,23 @@ type VenuePackageDetail struct {
 
 	// MaxPax An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
+	//
+	//
+	// Example: 2647159
 	MaxPax NullableInteger `json:"maxPax,omitempty,omitzero"`
 
 	// MinPax An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
+	//
+	//
+	// Example: 2647159
 	MinPax NullableInteger `json:"minPax,omitempty,omitzero"`
 
 	// ModifiedDate An iVvy timestamp that may be unset: null or "" (both decode as the
 	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	//
+	//
+	// Example: 2017-12-18 12:11:45 UTC
 	ModifiedDate NullableTimestamp `json:"modifiedDate,omitempty,omitzero"`
 	Name         string            `json:"name,omitempty,omitzero"`
 
@@ -11107,15 +13630,24 @@ type VenuePackageDetail struct {
 
 	// SortOrder An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
+	//
+	//
+	// Example: 2647159
 	SortOrder             NullableInteger `json:"sortOrder,omitempty,omitzero"`
 	SpaceCustomLayoutName string          `json:"spaceCustomLayoutName,omitempty,omitzero"`
 
 	// SpaceID An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
+	//
+	//
+	// Example: 2647159
 	SpaceID NullableInteger `json:"spaceId,omitempty,omitzero"`
 
 	// SpaceLayoutID An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
+	//
+	//
+	// Example: 2647159
 	SpaceLayoutID NullableInteger `json:"spaceLayoutId,omitempty,omitzero"`
 
 	// StartDate An iVvy date, "yyyy-mm-dd", that may be unset (null or "").
@@ -11148,6 +13680,9 @@ type VenuePackageMenu struct {
 
 	// CostcenterID An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
+	//
+	//
+	// Example: 2647159
 	CostcenterID NullableInteger `json:"costcenterId,omitempty,omitzero"`
 
 	// Costcenters The per cost center amounts of a menu priced across several cost centers.
@@ -11155,6 +13690,9 @@ type VenuePackageMenu struct {
 
 	// CreatedDate An iVvy timestamp that may be unset: null or "" (both decode as the
 	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	//
+	//
+	// Example: 2017-12-18 12:11:45 UTC
 	CreatedDate NullableTimestamp `json:"createdDate,omitempty,omitzero"`
 
 	// EndTime An iVvy time of day, "HH:mm:ss", that may be unset (null or "").
@@ -11165,20 +13703,31 @@ type VenuePackageMenu struct {
 	Groups         []VenuePackageMenuGroup `json:"groups,omitempty,omitzero"`
 
 	// ID An integer that the server may send as a JSON number or as a string of digits.
+	//
+	// Example: 7427530
 	ID               Integer                `json:"id,omitempty,omitzero"`
 	IncludeInPackage bool                   `json:"includeInPackage,omitempty,omitzero"`
 	Items            []VenuePackageMenuItem `json:"items,omitempty,omitzero"`
 
 	// MenuID An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
+	//
+	//
+	// Example: 2647159
 	MenuID NullableInteger `json:"menuId,omitempty,omitzero"`
 
 	// MenuVenueID An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
+	//
+	//
+	// Example: 2647159
 	MenuVenueID NullableInteger `json:"menuVenueId,omitempty,omitzero"`
 
 	// ModifiedDate An iVvy timestamp that may be unset: null or "" (both decode as the
 	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	//
+	//
+	// Example: 2017-12-18 12:11:45 UTC
 	ModifiedDate      NullableTimestamp `json:"modifiedDate,omitempty,omitzero"`
 	Name              string            `json:"name,omitempty,omitzero"`
 	SameAsSessionTime bool              `json:"sameAsSessionTime,omitempty,omitzero"`
@@ -11198,10 +13747,16 @@ type VenuePackageMenuGroup struct {
 
 	// MaxSelection An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
+	//
+	//
+	// Example: 2647159
 	MaxSelection NullableInteger `json:"maxSelection,omitempty,omitzero"`
 
 	// MinSelection An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
+	//
+	//
+	// Example: 2647159
 	MinSelection NullableInteger `json:"minSelection,omitempty,omitzero"`
 	Name         string          `json:"name,omitempty,omitzero"`
 
@@ -11217,6 +13772,8 @@ type VenuePackageMenuItem struct {
 	GroupID string `json:"groupId,omitempty,omitzero"`
 
 	// InventoryID An integer that the server may send as a JSON number or as a string of digits.
+	//
+	// Example: 7427530
 	InventoryID Integer `json:"inventoryId,omitempty,omitzero"`
 }
 
@@ -11233,23 +13790,37 @@ type VenuePackageProduct struct {
 
 	// CostcenterID An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
+	//
+	//
+	// Example: 2647159
 	CostcenterID NullableInteger `json:"costcenterId,omitempty,omitzero"`
 
 	// CreatedDate An iVvy timestamp that may be unset: null or "" (both decode as the
 	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	//
+	//
+	// Example: 2017-12-18 12:11:45 UTC
 	CreatedDate    NullableTimestamp `json:"createdDate,omitempty,omitzero"`
 	ExcludedTaxIds []Integer         `json:"excludedTaxIds,omitempty,omitzero"`
 
 	// ID An integer that the server may send as a JSON number or as a string of digits.
+	//
+	// Example: 7427530
 	ID               Integer `json:"id,omitempty,omitzero"`
 	IncludeInPackage bool    `json:"includeInPackage,omitempty,omitzero"`
 
 	// ModifiedDate An iVvy timestamp that may be unset: null or "" (both decode as the
 	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	//
+	//
+	// Example: 2017-12-18 12:11:45 UTC
 	ModifiedDate NullableTimestamp `json:"modifiedDate,omitempty,omitzero"`
 
 	// ProductID An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
+	//
+	//
+	// Example: 2647159
 	ProductID NullableInteger `json:"productId,omitempty,omitzero"`
 }
 
@@ -11266,31 +13837,51 @@ type VenuePackageResource struct {
 
 	// CostcenterID An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
+	//
+	//
+	// Example: 2647159
 	CostcenterID NullableInteger `json:"costcenterId,omitempty,omitzero"`
 
 	// CreatedDate An iVvy timestamp that may be unset: null or "" (both decode as the
 	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	//
+	//
+	// Example: 2017-12-18 12:11:45 UTC
 	CreatedDate    NullableTimestamp `json:"createdDate,omitempty,omitzero"`
 	ExcludedTaxIds []Integer         `json:"excludedTaxIds,omitempty,omitzero"`
 
 	// ID An integer that the server may send as a JSON number or as a string of digits.
+	//
+	// Example: 7427530
 	ID               Integer `json:"id,omitempty,omitzero"`
 	IncludeInPackage bool    `json:"includeInPackage,omitempty,omitzero"`
 
 	// ModifiedDate An iVvy timestamp that may be unset: null or "" (both decode as the
 	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	//
+	//
+	// Example: 2017-12-18 12:11:45 UTC
 	ModifiedDate NullableTimestamp `json:"modifiedDate,omitempty,omitzero"`
 
 	// Quantity An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
+	//
+	//
+	// Example: 2647159
 	Quantity NullableInteger `json:"quantity,omitempty,omitzero"`
 
 	// ResourceID An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
+	//
+	//
+	// Example: 2647159
 	ResourceID NullableInteger `json:"resourceId,omitempty,omitzero"`
 
 	// ResourceVenueID An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
+	//
+	//
+	// Example: 2647159
 	ResourceVenueID NullableInteger `json:"resourceVenueId,omitempty,omitzero"`
 }
 
@@ -11311,10 +13902,16 @@ type VenuePackageSession struct {
 
 	// CostcenterID An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
+	//
+	//
+	// Example: 2647159
 	CostcenterID NullableInteger `json:"costcenterId,omitempty,omitzero"`
 
 	// CreatedDate An iVvy timestamp that may be unset: null or "" (both decode as the
 	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	//
+	//
+	// Example: 2017-12-18 12:11:45 UTC
 	CreatedDate NullableTimestamp `json:"createdDate,omitempty,omitzero"`
 
 	// EndTime An iVvy time of day, "HH:mm:ss", that may be unset (null or "").
@@ -11324,6 +13921,8 @@ type VenuePackageSession struct {
 	ExcludedTaxIds []Integer              `json:"excludedTaxIds,omitempty,omitzero"`
 
 	// ID An integer that the server may send as a JSON number or as a string of digits.
+	//
+	// Example: 7427530
 	ID               Integer            `json:"id,omitempty,omitzero"`
 	IncludeInPackage bool               `json:"includeInPackage,omitempty,omitzero"`
 	IsOptional       bool               `json:"isOptional,omitempty,omitzero"`
@@ -11339,6 +13938,9 @@ type VenuePackageSession struct {
 
 	// ModifiedDate An iVvy timestamp that may be unset: null or "" (both decode as the
 	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	//
+	//
+	// Example: 2017-12-18 12:11:45 UTC
 	ModifiedDate NullableTimestamp `json:"modifiedDate,omitempty,omitzero"`
 	Name         string            `json:"name,omitempty,omitzero"`
 
@@ -11352,40 +13954,67 @@ type VenuePackageSession struct {
 
 	// SessionStatusID An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
+	//
+	//
+	// Example: 2647159
 	SessionStatusID NullableInteger `json:"sessionStatusId,omitempty,omitzero"`
 
 	// SessionTypeID An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
+	//
+	//
+	// Example: 2647159
 	SessionTypeID NullableInteger `json:"sessionTypeId,omitempty,omitzero"`
 
 	// SetDownTime An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
+	//
+	//
+	// Example: 2647159
 	SetDownTime NullableInteger `json:"setDownTime,omitempty,omitzero"`
 
 	// SetdownTime An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
+	//
+	//
+	// Example: 2647159
 	SetdownTime       NullableInteger                `json:"setdownTime,omitempty,omitzero"`
 	SetupRequirements []VenuePackageSetupRequirement `json:"setupRequirements,omitempty,omitzero"`
 
 	// SetupTime An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
+	//
+	//
+	// Example: 2647159
 	SetupTime NullableInteger `json:"setupTime,omitempty,omitzero"`
 
 	// SortOrder An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
+	//
+	//
+	// Example: 2647159
 	SortOrder             NullableInteger `json:"sortOrder,omitempty,omitzero"`
 	SpaceCustomLayoutName string          `json:"spaceCustomLayoutName,omitempty,omitzero"`
 
 	// SpaceID An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
+	//
+	//
+	// Example: 2647159
 	SpaceID NullableInteger `json:"spaceId,omitempty,omitzero"`
 
 	// SpaceLayoutID An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
+	//
+	//
+	// Example: 2647159
 	SpaceLayoutID NullableInteger `json:"spaceLayoutId,omitempty,omitzero"`
 
 	// SpaceVenueID An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
+	//
+	//
+	// Example: 2647159
 	SpaceVenueID NullableInteger `json:"spaceVenueId,omitempty,omitzero"`
 
 	// StartTime An iVvy time of day, "HH:mm:ss", that may be unset (null or "").
@@ -11395,6 +14024,9 @@ type VenuePackageSession struct {
 
 	// TariffID An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
+	//
+	//
+	// Example: 2647159
 	TariffID NullableInteger `json:"tariffId,omitempty,omitzero"`
 }
 
@@ -11404,33 +14036,53 @@ type VenuePackageSession struct {
 type VenuePackageSetupRequirement struct {
 	// CreatedDate An iVvy timestamp that may be unset: null or "" (both decode as the
 	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	//
+	//
+	// Example: 2017-12-18 12:11:45 UTC
 	CreatedDate NullableTimestamp `json:"createdDate,omitempty,omitzero"`
 	Description string            `json:"description,omitempty,omitzero"`
 	HasChoices  bool              `json:"hasChoices,omitempty,omitzero"`
 
 	// ID An integer that the server may send as a JSON number or as a string of digits.
+	//
+	// Example: 7427530
 	ID Integer `json:"id,omitempty,omitzero"`
 
 	// MaxChoices An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
+	//
+	//
+	// Example: 2647159
 	MaxChoices NullableInteger `json:"maxChoices,omitempty,omitzero"`
 
 	// MinChoices An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
+	//
+	//
+	// Example: 2647159
 	MinChoices NullableInteger `json:"minChoices,omitempty,omitzero"`
 
 	// ModifiedDate An iVvy timestamp that may be unset: null or "" (both decode as the
 	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	//
+	//
+	// Example: 2017-12-18 12:11:45 UTC
 	ModifiedDate NullableTimestamp                    `json:"modifiedDate,omitempty,omitzero"`
 	Name         string                               `json:"name,omitempty,omitzero"`
 	Options      []VenuePackageSetupRequirementOption `json:"options,omitempty,omitzero"`
 
 	// SetupRequirementID An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
+	//
+	//
+	// Example: 2647159
 	SetupRequirementID NullableInteger `json:"setupRequirementId,omitempty,omitzero"`
 
 	// SortOrder An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
+	//
+	//
+	// Example: 2647159
 	SortOrder NullableInteger `json:"sortOrder,omitempty,omitzero"`
 }
 
@@ -11438,26 +14090,43 @@ type VenuePackageSetupRequirement struct {
 type VenuePackageSetupRequirementOption struct {
 	// CreatedDate An iVvy timestamp that may be unset: null or "" (both decode as the
 	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	//
+	//
+	// Example: 2017-12-18 12:11:45 UTC
 	CreatedDate NullableTimestamp `json:"createdDate,omitempty,omitzero"`
 
 	// ID An integer that the server may send as a JSON number or as a string of digits.
+	//
+	// Example: 7427530
 	ID Integer `json:"id,omitempty,omitzero"`
 
 	// ModifiedDate An iVvy timestamp that may be unset: null or "" (both decode as the
 	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	//
+	//
+	// Example: 2017-12-18 12:11:45 UTC
 	ModifiedDate NullableTimestamp `json:"modifiedDate,omitempty,omitzero"`
 	Name         string            `json:"name,omitempty,omitzero"`
 
 	// SetupRequirementID An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
+	//
+	//
+	// Example: 2647159
 	SetupRequirementID NullableInteger `json:"setupRequirementId,omitempty,omitzero"`
 
 	// SetupRequirementOptionID An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
+	//
+	//
+	// Example: 2647159
 	SetupRequirementOptionID NullableInteger `json:"setupRequirementOptionId,omitempty,omitzero"`
 
 	// SortOrder An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
+	//
+	//
+	// Example: 2647159
 	SortOrder NullableInteger `json:"sortOrder,omitempty,omitzero"`
 }
 
@@ -11466,6 +14135,8 @@ type VenuePackageSetupRequirementOption struct {
 // Example: {"id":1,"largeDescription":"\u003cp\u003eRoom, lunch and two breaks\u003c/p\u003e","marketplaceEventTypes":[31,41],"marketplaceName":"Day delegate","minPax":10,"name":"Day delegate","price":75,"priceMethod":1,"smallDescription":"Room, lunch and two breaks"}
 type VenuePackageSummary struct {
 	// ID An integer that the server may send as a JSON number or as a string of digits.
+	//
+	// Example: 7427530
 	ID Integer `json:"id,omitempty,omitzero"`
 
 	// LargeDescription HTML.
@@ -11477,6 +14148,9 @@ type VenuePackageSummary struct {
 
 	// MinPax An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
+	//
+	//
+	// Example: 2647159
 	MinPax NullableInteger `json:"minPax,omitempty,omitzero"`
 	Name   string          `json:"name,omitempty,omitzero"`
 
@@ -11502,6 +14176,8 @@ type VenueRatePlan struct {
 	Description string `json:"description,omitempty,omitzero"`
 
 	// ID An integer that the server may send as a JSON number or as a string of digits.
+	//
+	// Example: 7427530
 	ID   Integer `json:"id"`
 	Name string  `json:"name,omitempty,omitzero"`
 }
@@ -11509,6 +14185,8 @@ type VenueRatePlan struct {
 // VenueRatePlanCollection Example: {"meta":{"count":1,"start":0,"totalResults":1},"results":[{"code":"2-1","description":"\u003cp\u003eRoom only\u003c/p\u003e","id":1,"name":"Basic rate plan"}]}
 type VenueRatePlanCollection struct {
 	// Meta Paging facts of a collection; any key may be absent.
+	//
+	// Example: {"count":1,"perPage":1,"start":0,"totalResults":1550}
 	Meta    CollectionMeta  `json:"meta,omitempty,omitzero"`
 	Results []VenueRatePlan `json:"results"`
 }
@@ -11526,14 +14204,23 @@ type VenueReservedRoom struct {
 
 	// BarID An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
+	//
+	//
+	// Example: 2647159
 	BarID NullableInteger `json:"barId,omitempty,omitzero"`
 
 	// CancelledDate An iVvy timestamp that may be unset: null or "" (both decode as the
 	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	//
+	//
+	// Example: 2017-12-18 12:11:45 UTC
 	CancelledDate NullableTimestamp `json:"cancelledDate,omitempty,omitzero"`
 
 	// CreatedDate An iVvy timestamp that may be unset: null or "" (both decode as the
 	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	//
+	//
+	// Example: 2017-12-18 12:11:45 UTC
 	CreatedDate NullableTimestamp `json:"createdDate,omitempty,omitzero"`
 
 	// CurrentStatus 1 not confirmed, 2 confirmed, 3 cancelled, 4 checked in, 5 checked out (open set).
@@ -11548,6 +14235,9 @@ type VenueReservedRoom struct {
 
 	// GroupID An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
+	//
+	//
+	// Example: 2647159
 	GroupID NullableInteger `json:"groupId,omitempty,omitzero"`
 
 	// Guest A guest of a room reservation. When isAnonymised is true the personal
@@ -11559,26 +14249,43 @@ type VenueReservedRoom struct {
 
 	// GuestID An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
+	//
+	//
+	// Example: 2647159
 	GuestID NullableInteger `json:"guestId,omitempty,omitzero"`
 
 	// ID An integer that the server may send as a JSON number or as a string of digits.
+	//
+	// Example: 7427530
 	ID          Integer `json:"id,omitempty,omitzero"`
 	IsCancelled bool    `json:"isCancelled,omitempty,omitzero"`
 
 	// ModifiedDate An iVvy timestamp that may be unset: null or "" (both decode as the
 	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	//
+	//
+	// Example: 2017-12-18 12:11:45 UTC
 	ModifiedDate NullableTimestamp `json:"modifiedDate,omitempty,omitzero"`
 
 	// NumAdultGuests An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
+	//
+	//
+	// Example: 2647159
 	NumAdultGuests NullableInteger `json:"numAdultGuests,omitempty,omitzero"`
 
 	// NumChildGuests An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
+	//
+	//
+	// Example: 2647159
 	NumChildGuests NullableInteger `json:"numChildGuests,omitempty,omitzero"`
 
 	// NumRooms An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
+	//
+	//
+	// Example: 2647159
 	NumRooms NullableInteger `json:"numRooms,omitempty,omitzero"`
 
 	// OccType 1 single, 2 double, 3 triple, 4 quad (open set).
@@ -11587,6 +14294,9 @@ type VenueReservedRoom struct {
 
 	// RoomID An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
+	//
+	//
+	// Example: 2647159
 	RoomID NullableInteger `json:"roomId,omitempty,omitzero"`
 
 	// TotalAmount A decimal number that may be null (decodes as 0), sent as a JSON
@@ -11601,6 +14311,9 @@ type VenueReservedRoom struct {
 type VenueReservedRoomDayRate struct {
 	// BarID An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
+	//
+	//
+	// Example: 2647159
 	BarID NullableInteger `json:"barId,omitempty,omitzero"`
 
 	// Cost A decimal number that may be null (decodes as 0), sent as a JSON
@@ -11696,6 +14409,8 @@ type VenueReservedRoomRef struct {
 	Guest VenueGuestRef `json:"guest,omitempty,omitzero"`
 
 	// ID An integer that the server may send as a JSON number or as a string of digits.
+	//
+	// Example: 7427530
 	ID Integer `json:"id,omitempty,omitzero"`
 }
 
@@ -11707,15 +14422,24 @@ type VenueResource struct {
 
 	// CategoryID An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
+	//
+	//
+	// Example: 2647159
 	CategoryID NullableInteger `json:"categoryId,omitempty,omitzero"`
 	Code       string          `json:"code,omitempty,omitzero"`
 
 	// CostcenterID An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
+	//
+	//
+	// Example: 2647159
 	CostcenterID NullableInteger `json:"costcenterId,omitempty,omitzero"`
 
 	// CreatedDate An iVvy timestamp that may be unset: null or "" (both decode as the
 	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	//
+	//
+	// Example: 2017-12-18 12:11:45 UTC
 	CreatedDate NullableTimestamp `json:"createdDate,omitempty,omitzero"`
 
 	// DailyCost A decimal number that may be null (decodes as 0), sent as a JSON
@@ -11740,6 +14464,8 @@ type VenueResource struct {
 	HourlyCostExcludedTaxIds []Integer `json:"hourlyCostExcludedTaxIds,omitempty,omitzero"`
 
 	// ID An integer that the server may send as a JSON number or as a string of digits.
+	//
+	// Example: 7427530
 	ID                   Integer `json:"id"`
 	IsRestrictedToSpaces bool    `json:"isRestrictedToSpaces,omitempty,omitzero"`
 
@@ -11749,22 +14475,32 @@ type VenueResource struct {
 
 	// ModifiedDate An iVvy timestamp that may be unset: null or "" (both decode as the
 	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	//
+	//
+	// Example: 2017-12-18 12:11:45 UTC
 	ModifiedDate NullableTimestamp `json:"modifiedDate,omitempty,omitzero"`
 	Name         string            `json:"name,omitempty,omitzero"`
 
 	// Quantity An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
+	//
+	//
+	// Example: 2647159
 	Quantity         NullableInteger `json:"quantity,omitempty,omitzero"`
 	ShortDescription string          `json:"shortDescription,omitempty,omitzero"`
 	SubResourceIds   []Integer       `json:"subResourceIds,omitempty,omitzero"`
 
 	// VenueID An integer that the server may send as a JSON number or as a string of digits.
+	//
+	// Example: 7427530
 	VenueID Integer `json:"venueId,omitempty,omitzero"`
 }
 
 // VenueResourceCollection Example: {"meta":{"count":1,"perPage":100,"start":0,"totalResults":1},"results":[{"canBookByHour":true,"dailyCost":110,"hourlyCost":0,"id":3,"name":"Data projector","quantity":null,"venueId":1}]}
 type VenueResourceCollection struct {
 	// Meta Paging facts of a collection; any key may be absent.
+	//
+	// Example: {"count":1,"perPage":1,"start":0,"totalResults":1550}
 	Meta    CollectionMeta  `json:"meta,omitempty,omitzero"`
 	Results []VenueResource `json:"results"`
 }
@@ -11782,6 +14518,9 @@ type VenueRoom struct {
 
 	// Capacity An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
+	//
+	//
+	// Example: 2647159
 	Capacity NullableInteger `json:"capacity,omitempty,omitzero"`
 	Code     string          `json:"code,omitempty,omitzero"`
 
@@ -11796,6 +14535,8 @@ type VenueRoom struct {
 	ExtraAdultCost NullableDecimal `json:"extraAdultCost,omitempty,omitzero"`
 
 	// ID An integer that the server may send as a JSON number or as a string of digits.
+	//
+	// Example: 7427530
 	ID Integer `json:"id"`
 
 	// Image An image or other file stored by iVvy.
@@ -11807,16 +14548,24 @@ type VenueRoom struct {
 
 	// NumExtraAdults An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
+	//
+	//
+	// Example: 2647159
 	NumExtraAdults NullableInteger `json:"numExtraAdults,omitempty,omitzero"`
 
 	// NumStandardAdults An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
+	//
+	//
+	// Example: 2647159
 	NumStandardAdults NullableInteger `json:"numStandardAdults,omitempty,omitzero"`
 }
 
 // VenueRoomCollection Example: {"meta":{"count":1,"perPage":100,"start":0,"totalResults":1},"results":[{"canSmoke":false,"capacity":10,"code":"2-1","description":null,"extraAdultCost":100,"id":1,"marketplaceName":null,"name":"Family room","numExtraAdults":1,"numStandardAdults":2}]}
 type VenueRoomCollection struct {
 	// Meta Paging facts of a collection; any key may be absent.
+	//
+	// Example: {"count":1,"perPage":1,"start":0,"totalResults":1550}
 	Meta    CollectionMeta `json:"meta,omitempty,omitzero"`
 	Results []VenueRoom    `json:"results"`
 }
@@ -11835,20 +14584,31 @@ type VenueRoomOption struct {
 
 	// CostcenterID An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
+	//
+	//
+	// Example: 2647159
 	CostcenterID NullableInteger `json:"costcenterId,omitempty,omitzero"`
 
 	// CreatedDate An iVvy timestamp that may be unset: null or "" (both decode as the
 	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	//
+	//
+	// Example: 2017-12-18 12:11:45 UTC
 	CreatedDate NullableTimestamp `json:"createdDate,omitempty,omitzero"`
 
 	// Description May be HTML.
 	Description string `json:"description,omitempty,omitzero"`
 
 	// ID An integer that the server may send as a JSON number or as a string of digits.
+	//
+	// Example: 7427530
 	ID Integer `json:"id"`
 
 	// ModifiedDate An iVvy timestamp that may be unset: null or "" (both decode as the
 	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	//
+	//
+	// Example: 2017-12-18 12:11:45 UTC
 	ModifiedDate NullableTimestamp `json:"modifiedDate,omitempty,omitzero"`
 	Name         string            `json:"name,omitempty,omitzero"`
 
@@ -11861,12 +14621,16 @@ type VenueRoomOption struct {
 	PriceExcludedTaxIds []Integer       `json:"priceExcludedTaxIds,omitempty,omitzero"`
 
 	// VenueID An integer that the server may send as a JSON number or as a string of digits.
+	//
+	// Example: 7427530
 	VenueID Integer `json:"venueId,omitempty,omitzero"`
 }
 
 // VenueRoomOptionCollection Example: {"meta":{"count":1,"perPage":100,"start":0,"totalResults":1},"results":[{"cost":12,"costExcludedTaxIds":[],"costcenterId":4,"createdDate":"2025-08-08 12:37:14 UTC","description":"Buffet breakfast","id":1,"modifiedDate":"2025-08-08 12:37:14 UTC","name":"Breakfast","price":25,"priceExcludedTaxIds":[],"venueId":1}]}
 type VenueRoomOptionCollection struct {
 	// Meta Paging facts of a collection; any key may be absent.
+	//
+	// Example: {"count":1,"perPage":1,"start":0,"totalResults":1550}
 	Meta    CollectionMeta    `json:"meta,omitempty,omitzero"`
 	Results []VenueRoomOption `json:"results"`
 }
@@ -11876,21 +14640,31 @@ type VenueRoomOptionCollection struct {
 // Example: {"bookingId":4248,"canBeEdited":true,"createdDate":"2026-08-17 14:51:35 UTC","currentStatus":2,"id":3241,"isFromGroup":true,"mainGuest":{"address":null,"createdDate":"2026-08-17 14:51:35 UTC","guestContact":{"createdDate":"2026-08-17 14:51:35 UTC","email":"ana.silva@example.com","firstName":"Ana","id":431,"lastName":"Silva","modifiedDate":"2026-08-17 14:51:35 UTC","phone":"0412345678"},"id":542,"isAnonymised":false,"modifiedDate":"2026-08-17 14:51:35 UTC","primaryPhone":"0412345678"},"mainGuestId":542,"modifiedDate":"2026-08-17 14:51:35 UTC","reference":164,"rooms":[],"totalAmount":180,"venueId":131}
 type VenueRoomReservation struct {
 	// BookingID An integer that the server may send as a JSON number or as a string of digits.
+	//
+	// Example: 7427530
 	BookingID   Integer `json:"bookingId,omitempty,omitzero"`
 	CanBeEdited bool    `json:"canBeEdited,omitempty,omitzero"`
 
 	// CancelledDate An iVvy timestamp that may be unset: null or "" (both decode as the
 	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	//
+	//
+	// Example: 2017-12-18 12:11:45 UTC
 	CancelledDate NullableTimestamp `json:"cancelledDate,omitempty,omitzero"`
 
 	// CreatedDate An iVvy timestamp that may be unset: null or "" (both decode as the
 	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	//
+	//
+	// Example: 2017-12-18 12:11:45 UTC
 	CreatedDate NullableTimestamp `json:"createdDate,omitempty,omitzero"`
 
 	// CurrentStatus 1 not confirmed, 2 confirmed, 3 cancelled, 4 checked in, 5 checked out (open set).
 	CurrentStatus int `json:"currentStatus,omitempty,omitzero"`
 
 	// ID An integer that the server may send as a JSON number or as a string of digits.
+	//
+	// Example: 7427530
 	ID Integer `json:"id"`
 
 	// IsFromGroup Whether the rooms come from accommodation groups.
@@ -11905,14 +14679,23 @@ type VenueRoomReservation struct {
 
 	// MainGuestID An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
+	//
+	//
+	// Example: 2647159
 	MainGuestID NullableInteger `json:"mainGuestId,omitempty,omitzero"`
 
 	// ModifiedDate An iVvy timestamp that may be unset: null or "" (both decode as the
 	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
+	//
+	//
+	// Example: 2017-12-18 12:11:45 UTC
 	ModifiedDate NullableTimestamp `json:"modifiedDate,omitempty,omitzero"`
 
 	// Reference An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
+	//
+	//
+	// Example: 2647159
 	Reference NullableInteger     `json:"reference,omitempty,omitzero"`
 	Rooms     []VenueReservedRoom `json:"rooms,omitempty,omitzero"`
 
@@ -11924,12 +14707,16 @@ type VenueRoomReservation struct {
 	TotalAmount NullableDecimal `json:"totalAmount,omitempty,omitzero"`
 
 	// VenueID An integer that the server may send as a JSON number or as a string of digits.
+	//
+	// Example: 7427530
 	VenueID Integer `json:"venueId,omitempty,omitzero"`
 }
 
 // VenueRoomReservationCollection Example: {"meta":{"count":1,"perPage":5,"start":0,"totalResults":1},"results":[{"bookingId":4248,"currentStatus":1,"id":3241,"isFromGroup":true,"mainGuest":null,"mainGuestId":542,"reference":164,"rooms":[],"totalAmount":"180.00","venueId":131}]}
 type VenueRoomReservationCollection struct {
 	// Meta Paging facts of a collection; any key may be absent.
+	//
+	// Example: {"count":1,"perPage":1,"start":0,"totalResults":1550}
 	Meta    CollectionMeta         `json:"meta,omitempty,omitzero"`
 	Results []VenueRoomReservation `json:"results"`
 }
@@ -11942,6 +14729,9 @@ type VenueRoomReservationCollection struct {
 type VenueRoomReservationSaveResult struct {
 	// ID An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
+	//
+	//
+	// Example: 2647159
 	ID NullableInteger `json:"id,omitempty,omitzero"`
 
 	// MainGuest Example: {"guestContactId":44321,"id":102}
@@ -11949,6 +14739,9 @@ type VenueRoomReservationSaveResult struct {
 
 	// Reference An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
+	//
+	//
+	// Example: 2647159
 	Reference NullableInteger        `json:"reference,omitempty,omitzero"`
 	Rooms     []VenueReservedRoomRef `json:"rooms,omitempty,omitzero"`
 	Success   bool                   `json:"success,omitempty,omitzero"`
@@ -11959,6 +14752,8 @@ type VenueRoomReservationSaveResult struct {
 // Example: {"id":2,"name":"Plenary"}
 type VenueSessionType struct {
 	// ID An integer that the server may send as a JSON number or as a string of digits.
+	//
+	// Example: 7427530
 	ID   Integer `json:"id"`
 	Name string  `json:"name,omitempty,omitzero"`
 }
@@ -11966,6 +14761,8 @@ type VenueSessionType struct {
 // VenueSessionTypeCollection Example: {"meta":{"count":1,"perPage":1,"start":0,"totalResults":1},"results":[{"id":2,"name":"Plenary"}]}
 type VenueSessionTypeCollection struct {
 	// Meta Paging facts of a collection; any key may be absent.
+	//
+	// Example: {"count":1,"perPage":1,"start":0,"totalResults":1550}
 	Meta    CollectionMeta     `json:"meta,omitempty,omitzero"`
 	Results []VenueSessionType `json:"results"`
 }
@@ -12010,6 +14807,9 @@ type VenueSummary struct {
 
 	// ChildAge An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
+	//
+	//
+	// Example: 2647159
 	ChildAge     NullableInteger `json:"childAge,omitempty,omitzero"`
 	CurrencyCode string          `json:"currencyCode,omitempty,omitzero"`
 
@@ -12025,10 +14825,15 @@ type VenueSummary struct {
 	HashID string `json:"hashId,omitempty,omitzero"`
 
 	// ID An integer that the server may send as a JSON number or as a string of digits.
+	//
+	// Example: 7427530
 	ID Integer `json:"id"`
 
 	// InfantAge An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
+	//
+	//
+	// Example: 2647159
 	InfantAge NullableInteger `json:"infantAge,omitempty,omitzero"`
 
 	// IsTaxExclusive Whether the venue's prices exclude tax.
@@ -12058,10 +14863,16 @@ type VenueSummary struct {
 
 	// NumAccommodationRooms An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
+	//
+	//
+	// Example: 2647159
 	NumAccommodationRooms NullableInteger `json:"numAccommodationRooms,omitempty,omitzero"`
 
 	// NumMeetingRooms An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
+	//
+	//
+	// Example: 2647159
 	NumMeetingRooms NullableInteger `json:"numMeetingRooms,omitempty,omitzero"`
 	Phone           string          `json:"phone,omitempty,omitzero"`
 
@@ -12088,6 +14899,8 @@ type VenueSummary struct {
 // VenueSummaryCollection Example: {"meta":{"count":1,"perPage":2,"start":0,"totalResults":1},"results":[{"businessName":"Head Office","businessNumber":"12345789","checkinTime":null,"checkoutTime":null,"currencyCode":"AUD","description":null,"emailAddress":null,"hasAccommodation":false,"hasDistributionChannel":false,"hasSpaces":true,"hashId":"5c7264a5dd3525690bb134bd9480ffcd","id":37,"isTaxExclusive":false,"phone":"1300 399 399","primaryAddress":{"city":"Brisbane","countryCode":"AU","line1":"10 Main Street","postalCode":"4000","stateCode":"QLD"},"timezone":"Australia/Brisbane"}]}
 type VenueSummaryCollection struct {
 	// Meta Paging facts of a collection; any key may be absent.
+	//
+	// Example: {"count":1,"perPage":1,"start":0,"totalResults":1550}
 	Meta    CollectionMeta `json:"meta,omitempty,omitzero"`
 	Results []VenueSummary `json:"results"`
 }
@@ -12117,6 +14930,8 @@ type VenueTax struct {
 	ExcludedTaxIds []Integer `json:"excludedTaxIds,omitempty,omitzero"`
 
 	// ID An integer that the server may send as a JSON number or as a string of digits.
+	//
+	// Example: 7427530
 	ID   Integer `json:"id"`
 	Name string  `json:"name,omitempty,omitzero"`
 
@@ -12133,6 +14948,8 @@ type VenueTax struct {
 // VenueTaxCollection Example: {"meta":{"count":1,"perPage":1,"start":0,"totalResults":1},"results":[{"id":2,"name":"GST"}]}
 type VenueTaxCollection struct {
 	// Meta Paging facts of a collection; any key may be absent.
+	//
+	// Example: {"count":1,"perPage":1,"start":0,"totalResults":1550}
 	Meta    CollectionMeta `json:"meta,omitempty,omitzero"`
 	Results []VenueTax     `json:"results"`
 }
