@@ -140,4 +140,3 @@ func TestEveryCollectionResultHasMetaAndResults(t *testing.T) {
 		assert.True(t, tags["meta"] && tags["results"], "%s: %s has no meta and results", op.ID, typ)
 	}
 }
-
