@@ -53,6 +53,9 @@ func Demo(opts ...Option) *Server {
 		CurrentStatus: 0, CreatedDate: seeded, ModifiedDate: seeded.Add(2 * time.Hour),
 	})
 
+	newsletter := s.AddSubscriptionGroup(SubscriptionGroup{ID: 10, Name: "Newsletter", TagColour: "#1E88E5"})
+	s.AddSubscriptionGroup(SubscriptionGroup{ID: 11, Name: "VIP"})
+
 	first := []string{"Alice", "Bob", "Carol", "Dave", "Erin", "Frank", "Grace", "Heidi", "Ivan", "Judy",
 		"Mallory", "Niaj", "Olivia", "Peggy", "Quentin", "Rupert", "Sybil", "Trent", "Uma", "Victor",
 		"Walter", "Xena", "Yusuf", "Zoe", "Oscar"}
@@ -67,7 +70,7 @@ func Demo(opts ...Option) *Server {
 			Email:        strings.ToLower(first[i]) + "@example.com",
 			Phone:        fmt.Sprintf("+61 400 000 %03d", i+1),
 			Companies:    []Company{companies[i%len(companies)]},
-			Groups:       []int64{10},
+			Groups:       []int64{newsletter},
 			CreatedDate:  seeded.Add(time.Duration(i) * time.Minute),
 			ModifiedDate: seeded.Add(time.Duration(i) * 24 * time.Hour),
 		}

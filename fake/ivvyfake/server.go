@@ -242,7 +242,7 @@ func (s *Server) run(ctx context.Context, op operation, namespace, action, conte
 			return failure(validationException(err))
 		}
 	}
-	c, exc := newCall(body, base)
+	c, exc := newCallOf(contentType, body, base)
 	if exc != nil {
 		return failure(exc)
 	}
@@ -267,28 +267,32 @@ var operations map[string]operation
 
 func init() {
 	operations = map[string]operation{
-		"test/ping":                   {handle: (*Server).ping},
-		"event/inviteContacts":        {handle: (*Server).inviteContacts},
-		"event/getInvitedContactList": {handle: (*Server).getInvitedContactList},
-		"event/addOrUpdateEvent":      {handle: (*Server).addOrUpdateEvent},
-		"event/getEventList":          {handle: (*Server).getEventList},
-		"event/getEvent":              {handle: (*Server).getEvent},
-		"event/getRegistration":       {handle: (*Server).getRegistration},
-		"event/getRegistrationList":   {handle: (*Server).getRegistrationList},
-		"event/getAttendee":           {handle: (*Server).getAttendee},
-		"event/getAttendeeList":       {handle: (*Server).getAttendeeList},
-		"event/getSponsorshipList":    {handle: (*Server).getSponsorshipList},
-		"event/getSpeakerList":        {handle: (*Server).getSpeakerList},
-		"event/getSessionList":        {handle: (*Server).getSessionList},
-		"event/createLoginToken":      {handle: (*Server).createLoginToken},
-		"contact/getContactList":      {handle: (*Server).getContactList},
-		"contact/getContact":          {handle: (*Server).getContact},
-		"contact/addOrUpdateContact":  {handle: (*Server).addOrUpdateContact},
-		"batch/run":                   {precheck: batchPrecheck, handle: (*Server).batchRun},
-		"batch/progress":              {handle: (*Server).batchProgress},
-		"batch/results":               {handle: (*Server).batchResults},
-		"batch/restart":               {handle: (*Server).batchRestart},
-		"batch/repost":                {handle: (*Server).batchRepost},
+		"test/ping":                                   {handle: (*Server).ping},
+		"event/inviteContacts":                        {handle: (*Server).inviteContacts},
+		"event/getInvitedContactList":                 {handle: (*Server).getInvitedContactList},
+		"event/addOrUpdateEvent":                      {handle: (*Server).addOrUpdateEvent},
+		"event/getEventList":                          {handle: (*Server).getEventList},
+		"event/getEvent":                              {handle: (*Server).getEvent},
+		"event/getRegistration":                       {handle: (*Server).getRegistration},
+		"event/getRegistrationList":                   {handle: (*Server).getRegistrationList},
+		"event/getAttendee":                           {handle: (*Server).getAttendee},
+		"event/getAttendeeList":                       {handle: (*Server).getAttendeeList},
+		"event/getSponsorshipList":                    {handle: (*Server).getSponsorshipList},
+		"event/getSpeakerList":                        {handle: (*Server).getSpeakerList},
+		"event/getSessionList":                        {handle: (*Server).getSessionList},
+		"event/createLoginToken":                      {handle: (*Server).createLoginToken},
+		"contact/getContactList":                      {handle: (*Server).getContactList},
+		"contact/getContact":                          {handle: (*Server).getContact},
+		"contact/addOrUpdateContact":                  {handle: (*Server).addOrUpdateContact},
+		"contact/getSubscriptionGroupList":            {handle: (*Server).getSubscriptionGroupList},
+		"contact/addContactsToSubscriptionGroup":      {handle: (*Server).addContactsToSubscriptionGroup},
+		"contact/removeContactsFromSubscriptionGroup": {handle: (*Server).removeContactsFromSubscriptionGroup},
+		"venue/uploadBookingDocument":                 {handle: (*Server).uploadBookingDocument},
+		"batch/run":                                   {precheck: batchPrecheck, handle: (*Server).batchRun},
+		"batch/progress":                              {handle: (*Server).batchProgress},
+		"batch/results":                               {handle: (*Server).batchResults},
+		"batch/restart":                               {handle: (*Server).batchRestart},
+		"batch/repost":                                {handle: (*Server).batchRepost},
 	}
 }
 
