@@ -24,7 +24,9 @@ const (
 //   - registrations and attendees for the accepted invitations, two
 //     sessions, two sponsors and two speakers for event 1, one speaker for
 //     event 2 (event 2 has no sponsors, event 3 neither sponsors nor
-//     speakers).
+//     speakers);
+//   - subscription groups 10 "Newsletter", which every demo contact is
+//     in, and 11 "VIP", empty.
 //
 // Further options (a clock, a page cap, more keys) apply as for New. The
 // seeded records carry fixed dates in early 2026.

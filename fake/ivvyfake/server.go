@@ -8,13 +8,18 @@
 //   - refuses other methods (405) and unknown paths or actions (404),
 //   - verifies the X-Api-Authorization signature, the Content-MD5 and the
 //     IVVY-Date (or Date) against its clock with the five-minute window
-//     (401; specificCode 23005 when the request is stale),
+//     (401; specificCode 23005 when the request is stale); a
+//     multipart/form-data upload is checked in the upload mode, over its
+//     fields and its file's md5,
 //   - validates the request against the embedded OpenAPI document of
 //     gen/ivvy (400; specificCode 23017 for a missing parameter, 23016 for
 //     one that does not validate),
 //
 // and then answers from in-memory state: events, contacts, invitations,
-// registrations, attendees, sessions, sponsors, speakers and batch jobs.
+// registrations, attendees, sessions, sponsors, speakers, subscription
+// groups (adding a member again or removing a non-member is no error),
+// uploaded booking documents and batch jobs. Any other action of the spec
+// is answered with the spec's example of its success.
 // Failures are answered with the iVvy Exception body and an HTTP status equal
 // to its errorCode.
 //
