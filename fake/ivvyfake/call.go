@@ -19,6 +19,8 @@ type call struct {
 	base   string
 	// pageCap is the action's own perPage cap (0: only the server's).
 	pageCap int
+	// files are the file parts of a multipart/form-data request.
+	files []uploadedFile
 }
 
 // newCall decodes the request body. An empty body (or "[]", which some

@@ -24,7 +24,9 @@ const (
 //   - registrations and attendees for the accepted invitations, two
 //     sessions, two sponsors and two speakers for event 1, one speaker for
 //     event 2 (event 2 has no sponsors, event 3 neither sponsors nor
-//     speakers).
+//     speakers);
+//   - subscription groups 10 "Newsletter", which every demo contact is
+//     in, and 11 "VIP", empty.
 //
 // Further options (a clock, a page cap, more keys) apply as for New. The
 // seeded records carry fixed dates in early 2026.
@@ -53,6 +55,9 @@ func Demo(opts ...Option) *Server {
 		CurrentStatus: 0, CreatedDate: seeded, ModifiedDate: seeded.Add(2 * time.Hour),
 	})
 
+	newsletter := s.AddSubscriptionGroup(SubscriptionGroup{ID: 10, Name: "Newsletter", TagColour: "#1E88E5"})
+	s.AddSubscriptionGroup(SubscriptionGroup{ID: 11, Name: "VIP"})
+
 	first := []string{"Alice", "Bob", "Carol", "Dave", "Erin", "Frank", "Grace", "Heidi", "Ivan", "Judy",
 		"Mallory", "Niaj", "Olivia", "Peggy", "Quentin", "Rupert", "Sybil", "Trent", "Uma", "Victor",
 		"Walter", "Xena", "Yusuf", "Zoe", "Oscar"}
@@ -67,7 +72,7 @@ func Demo(opts ...Option) *Server {
 			Email:        strings.ToLower(first[i]) + "@example.com",
 			Phone:        fmt.Sprintf("+61 400 000 %03d", i+1),
 			Companies:    []Company{companies[i%len(companies)]},
-			Groups:       []int64{10},
+			Groups:       []int64{newsletter},
 			CreatedDate:  seeded.Add(time.Duration(i) * time.Minute),
 			ModifiedDate: seeded.Add(time.Duration(i) * 24 * time.Hour),
 		}

@@ -46,6 +46,8 @@ const (
 	codeAttUnknown     = 24213
 	codeBatchTooMany   = 24448
 	codeSessionEvent   = 24456 // getSessionList
+	codeUploadBadData  = 24464 // uploadBookingDocument: bad data
+	codeUploadInvalid  = 24465 // uploadBookingDocument: invalid data
 )
 
 // exception is a failed call: the iVvy Exception body plus the HTTP status.

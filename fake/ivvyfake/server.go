@@ -8,13 +8,18 @@
 //   - refuses other methods (405) and unknown paths or actions (404),
 //   - verifies the X-Api-Authorization signature, the Content-MD5 and the
 //     IVVY-Date (or Date) against its clock with the five-minute window
-//     (401; specificCode 23005 when the request is stale),
+//     (401; specificCode 23005 when the request is stale); a
+//     multipart/form-data upload is checked in the upload mode, over its
+//     fields and its file's md5,
 //   - validates the request against the embedded OpenAPI document of
 //     gen/ivvy (400; specificCode 23017 for a missing parameter, 23016 for
 //     one that does not validate),
 //
 // and then answers from in-memory state: events, contacts, invitations,
-// registrations, attendees, sessions, sponsors, speakers and batch jobs.
+// registrations, attendees, sessions, sponsors, speakers, subscription
+// groups (adding a member again or removing a non-member is no error),
+// uploaded booking documents and batch jobs. Any other action of the spec
+// is answered with the spec's example of its success.
 // Failures are answered with the iVvy Exception body and an HTTP status equal
 // to its errorCode.
 //
@@ -242,7 +247,7 @@ func (s *Server) run(ctx context.Context, op operation, namespace, action, conte
 			return failure(validationException(err))
 		}
 	}
-	c, exc := newCall(body, base)
+	c, exc := newCallOf(contentType, body, base)
 	if exc != nil {
 		return failure(exc)
 	}
@@ -267,28 +272,32 @@ var operations map[string]operation
 
 func init() {
 	operations = map[string]operation{
-		"test/ping":                   {handle: (*Server).ping},
-		"event/inviteContacts":        {handle: (*Server).inviteContacts},
-		"event/getInvitedContactList": {handle: (*Server).getInvitedContactList},
-		"event/addOrUpdateEvent":      {handle: (*Server).addOrUpdateEvent},
-		"event/getEventList":          {handle: (*Server).getEventList},
-		"event/getEvent":              {handle: (*Server).getEvent},
-		"event/getRegistration":       {handle: (*Server).getRegistration},
-		"event/getRegistrationList":   {handle: (*Server).getRegistrationList},
-		"event/getAttendee":           {handle: (*Server).getAttendee},
-		"event/getAttendeeList":       {handle: (*Server).getAttendeeList},
-		"event/getSponsorshipList":    {handle: (*Server).getSponsorshipList},
-		"event/getSpeakerList":        {handle: (*Server).getSpeakerList},
-		"event/getSessionList":        {handle: (*Server).getSessionList},
-		"event/createLoginToken":      {handle: (*Server).createLoginToken},
-		"contact/getContactList":      {handle: (*Server).getContactList},
-		"contact/getContact":          {handle: (*Server).getContact},
-		"contact/addOrUpdateContact":  {handle: (*Server).addOrUpdateContact},
-		"batch/run":                   {precheck: batchPrecheck, handle: (*Server).batchRun},
-		"batch/progress":              {handle: (*Server).batchProgress},
-		"batch/results":               {handle: (*Server).batchResults},
-		"batch/restart":               {handle: (*Server).batchRestart},
-		"batch/repost":                {handle: (*Server).batchRepost},
+		"test/ping":                                   {handle: (*Server).ping},
+		"event/inviteContacts":                        {handle: (*Server).inviteContacts},
+		"event/getInvitedContactList":                 {handle: (*Server).getInvitedContactList},
+		"event/addOrUpdateEvent":                      {handle: (*Server).addOrUpdateEvent},
+		"event/getEventList":                          {handle: (*Server).getEventList},
+		"event/getEvent":                              {handle: (*Server).getEvent},
+		"event/getRegistration":                       {handle: (*Server).getRegistration},
+		"event/getRegistrationList":                   {handle: (*Server).getRegistrationList},
+		"event/getAttendee":                           {handle: (*Server).getAttendee},
+		"event/getAttendeeList":                       {handle: (*Server).getAttendeeList},
+		"event/getSponsorshipList":                    {handle: (*Server).getSponsorshipList},
+		"event/getSpeakerList":                        {handle: (*Server).getSpeakerList},
+		"event/getSessionList":                        {handle: (*Server).getSessionList},
+		"event/createLoginToken":                      {handle: (*Server).createLoginToken},
+		"contact/getContactList":                      {handle: (*Server).getContactList},
+		"contact/getContact":                          {handle: (*Server).getContact},
+		"contact/addOrUpdateContact":                  {handle: (*Server).addOrUpdateContact},
+		"contact/getSubscriptionGroupList":            {handle: (*Server).getSubscriptionGroupList},
+		"contact/addContactsToSubscriptionGroup":      {handle: (*Server).addContactsToSubscriptionGroup},
+		"contact/removeContactsFromSubscriptionGroup": {handle: (*Server).removeContactsFromSubscriptionGroup},
+		"venue/uploadBookingDocument":                 {handle: (*Server).uploadBookingDocument},
+		"batch/run":                                   {precheck: batchPrecheck, handle: (*Server).batchRun},
+		"batch/progress":                              {handle: (*Server).batchProgress},
+		"batch/results":                               {handle: (*Server).batchResults},
+		"batch/restart":                               {handle: (*Server).batchRestart},
+		"batch/repost":                                {handle: (*Server).batchRepost},
 	}
 }
 

@@ -177,6 +177,9 @@ type state struct {
 	speakers      map[int64]*Speaker
 	batches       map[string]*batch
 	companies     map[int64]string
+	groups        map[int64]*SubscriptionGroup
+	documents     map[int64]int64 // booking document number to its latest version
+	uploads       []Upload
 	tokens        int
 	next          map[string]int64
 }
@@ -194,6 +197,8 @@ func (st *state) init() {
 	st.speakers = map[int64]*Speaker{}
 	st.batches = map[string]*batch{}
 	st.companies = map[int64]string{}
+	st.groups = map[int64]*SubscriptionGroup{}
+	st.documents = map[int64]int64{}
 	st.next = map[string]int64{}
 }
 

@@ -139,7 +139,10 @@ func (a *API) invoke(ctx context.Context, r *request, out any) error {
 func (a *API) send(ctx context.Context, r *request) (*http.Response, error) {
 	ctx = httpx.WithOperation(ctx, r.op.ID, r.op.RetrySafe)
 	var body []byte
-	if r.body != nil {
+	contentType := "application/json"
+	if rb, ok := r.body.(rawBody); ok {
+		body, contentType = rb.data, rb.contentType
+	} else if r.body != nil {
 		var err error
 		if body, err = json.Marshal(r.body); err != nil {
 			return nil, err
@@ -158,7 +161,7 @@ func (a *API) send(ctx context.Context, r *request) (*http.Response, error) {
 		return nil, err
 	}
 	if r.body != nil {
-		req.Header["Content-Type"] = []string{"application/json"}
+		req.Header["Content-Type"] = []string{contentType}
 	}
 	for k, v := range r.header {
 		req.Header[k] = v

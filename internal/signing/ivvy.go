@@ -105,12 +105,16 @@ var (
 )
 
 // Edit hashes the body, sets Content-MD5 and IVVY-Date, removes any Date
-// header and sets X-Api-Authorization. The body is left as it is (or, when
+// header and sets X-Api-Authorization. A multipart/form-data request (an
+// upload) is signed in the upload mode (IvvyMultipartStringToSign). The body is left as it is (or, when
 // it cannot be replayed with GetBody, replaced by the same bytes) so that it
 // is sent whole.
 func (s *Ivvy) Edit(_ context.Context, req *http.Request) error {
 	if s.key == "" || s.secret.IsZero() {
 		return errors.New("ivvy signing: API key and secret are required")
+	}
+	if ct := req.Header["Content-Type"]; len(ct) > 0 && isMultipart(ct[0]) {
+		return s.editMultipart(req, ct[0])
 	}
 	sc := s.scratch.Get().(*ivvyScratch)
 	defer s.scratch.Put(sc)
@@ -455,7 +459,9 @@ var (
 // VerifyIvvy checks a received iVvy request the way the server does: the
 // Content-MD5 matches the body, the IVVY-Date is within IvvyMaxSkew of now,
 // the key is known and the signature matches. body is the request body as
-// received. It returns one of the ErrIvvy errors.
+// received. It returns one of the ErrIvvy errors. A multipart/form-data
+// request is checked as an upload: Content-MD5 is its file's md5 and the
+// signature is the upload mode's.
 func VerifyIvvy(req *http.Request, body []byte, secretFor func(key string) (string, bool), now time.Time) error {
 	auth := req.Header.Get(IvvyAuthHeader)
 	rest, ok := strings.CutPrefix(auth, "IWS ")
@@ -466,14 +472,27 @@ func VerifyIvvy(req *http.Request, body []byte, secretFor func(key string) (stri
 	if !ok || key == "" || sig == "" {
 		return ErrIvvyMalformed
 	}
-	sum := md5.Sum(body)
-	bodyMD5 := hex.EncodeToString(sum[:])
-	if !strings.EqualFold(req.Header.Get(ContentMD5Header), bodyMD5) {
-		return ErrIvvyBadMD5
+	multipartBody := isMultipart(req.Header.Get("Content-Type"))
+	var bodyMD5, fileMD5 string
+	var fields []byte
+	if multipartBody {
+		var err error
+		if fields, fileMD5, err = IvvyMultipartParts(req.Header.Get("Content-Type"), body); err != nil {
+			return fmt.Errorf("%w: %v", ErrIvvyMalformed, err)
+		}
+		if !strings.EqualFold(req.Header.Get(ContentMD5Header), fileMD5) {
+			return ErrIvvyBadMD5
+		}
+	} else {
+		sum := md5.Sum(body)
+		bodyMD5 = hex.EncodeToString(sum[:])
+		if !strings.EqualFold(req.Header.Get(ContentMD5Header), bodyMD5) {
+			return ErrIvvyBadMD5
+		}
 	}
 	date := ""
 	rawDate := req.Header.Get(IvvyDateHeader)
-	if rawDate == "" {
+	if rawDate == "" && !multipartBody { // an upload's string to sign has no Date
 		rawDate = req.Header.Get("Date")
 		date = rawDate
 	}
@@ -488,7 +507,13 @@ func VerifyIvvy(req *http.Request, body []byte, secretFor func(key string) (stri
 	if !ok {
 		return ErrIvvyUnknownKey
 	}
-	want := IvvySignature(secret, IvvyStringToSign(req.Method, bodyMD5, req.Header.Get("Content-Type"), date, req.URL.RequestURI(), req.Header))
+	var want string
+	if multipartBody {
+		sum := md5.Sum(fields)
+		want = IvvySignature(secret, IvvyMultipartStringToSign(req.Method, hex.EncodeToString(sum[:]), fileMD5, req.URL.RequestURI(), req.Header))
+	} else {
+		want = IvvySignature(secret, IvvyStringToSign(req.Method, bodyMD5, req.Header.Get("Content-Type"), date, req.URL.RequestURI(), req.Header))
+	}
 	if !hmac.Equal([]byte(strings.ToLower(sig)), []byte(want)) {
 		return ErrIvvyBadSignature
 	}
