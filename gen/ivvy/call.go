@@ -84,7 +84,7 @@ func (a *API) CallAll(ctx context.Context, operationID string, body json.RawMess
 		}
 		perPage = int(n)
 	}
-	return All(ctx, perPage, func(ctx context.Context, start, perPage int) ([]json.RawMessage, *CollectionMeta, error) {
+	return Paginate(ctx, perPage, func(ctx context.Context, start, perPage int) ([]json.RawMessage, *CollectionMeta, error) {
 		params["start"], _ = json.Marshal(start)
 		params["perPage"], _ = json.Marshal(perPage)
 		req, err := json.Marshal(params)
