@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"strings"
 	"sync"
 )
 
@@ -83,8 +84,10 @@ func (d *dryRun) print(e *env) error {
 		for _, r := range reqs {
 			fmt.Fprintf(&b, "%s %s\n", r.Method, escapeControls(r.URL))
 			if r.Body != "" {
-				b.WriteString(escapeControls(indentJSON(r.Body)))
-				b.WriteByte('\n')
+				for _, line := range strings.Split(indentJSON(r.Body), "\n") {
+					b.WriteString(escapeControls(line))
+					b.WriteByte('\n')
+				}
 			}
 			b.WriteByte('\n')
 		}

@@ -714,7 +714,10 @@ func parseArgs(fs *flag.FlagSet, args []string) ([]string, error) {
 		}
 		flags = append(flags, a)
 		name, _, hasValue := strings.Cut(strings.TrimPrefix(a[1:], "-"), "=")
-		if f := fs.Lookup(name); f != nil && !hasValue && !isBoolFlag(f) && i+1 < len(args) {
+		if f := fs.Lookup(name); f != nil && !hasValue && !isBoolFlag(f) {
+			if i+1 >= len(args) {
+				return nil, usageError("%s: --%s needs a value (see invitekit %s --help)", fs.Name(), name, fs.Name())
+			}
 			i++
 			flags = append(flags, args[i])
 		}
