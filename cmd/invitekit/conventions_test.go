@@ -139,6 +139,9 @@ func TestBadFlagIsOneLineNamingIt(t *testing.T) {
 	code, _, errOut := runCLI(t, nil, "ivvy", "invite", "--chunk-size", "many")
 	assert.Equal(t, 2, code)
 	assert.Equal(t, `invitekit: ivvy invite: --chunk-size "many": parse error (see invitekit ivvy invite --help)`+"\n", errOut)
+	code, _, errOut = runCLI(t, ivvyEnv("http://127.0.0.1:1"), "ivvy", "ping", "--region", "au", "--base-url", "http://127.0.0.1:1")
+	assert.Equal(t, 2, code, "contradicting flags")
+	assert.Contains(t, errOut, "--base-url or --region, not both")
 	code, _, errOut = runCLI(t, nil, "ivvy", "invite", "--event")
 	assert.Equal(t, 2, code)
 	assert.Equal(t, "invitekit: ivvy invite: --event needs a value (see invitekit ivvy invite --help)\n", errOut)
@@ -277,6 +280,10 @@ func TestDryRunSendsNothing(t *testing.T) {
 	assert.True(t, strings.HasPrefix(out, "POST "+base+"/api/1.0/event?action=inviteContacts\n"), out)
 	assert.Contains(t, out, "\n  \"event\": 4", "the body, indented")
 	assert.Contains(t, errOut, "dry run: 1 request not sent")
+
+	code, _, errOut = runCLI(t, environ, "ivvy", "invite", "--event", "4", "--contacts", "1", "--dry-run", "--verbose")
+	require.Equal(t, 0, code, errOut)
+	assert.Contains(t, errOut, "invitekit: http inviteContacts not sent (dry run) in ")
 	assert.NotContains(t, out+errOut, fake.IvvySecret)
 	assert.NotContains(t, out+errOut, fake.IvvyKey, "no credentials")
 

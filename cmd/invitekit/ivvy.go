@@ -58,6 +58,9 @@ func (f *ivvyFlags) client(e *env, extra ...ivvy.Option) (*ivvy.API, error) {
 	if secret == "" {
 		missing = append(missing, "IVVY_API_SECRET")
 	}
+	if f.baseURL != "" && f.region != "" {
+		return nil, usageError("give --base-url or --region, not both")
+	}
 	base := setting(e, f.baseURL, "IVVY_BASE_URL")
 	if base == "" && f.region == "" {
 		missing = append(missing, "IVVY_BASE_URL (or --base-url or --region)")

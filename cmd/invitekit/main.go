@@ -636,14 +636,21 @@ func printCommandHelp(w io.Writer, c *command, fs *flag.FlagSet) {
 		fmt.Fprintln(w, "Flags:")
 		for _, f := range flags {
 			arg, usage := flag.UnquoteUsage(f)
-			if isBoolFlag(f) {
+			switch {
+			case isBoolFlag(f):
 				arg = ""
+			case arg == "string":
+				arg = "VALUE"
+			case arg == "int", arg == "int64", arg == "uint":
+				arg = "N"
+			case arg == "duration":
+				arg = "D"
 			}
 			def := ""
 			if f.DefValue != "" && f.DefValue != "false" && f.DefValue != "0" {
 				def = fmt.Sprintf(" (default %s)", f.DefValue)
 			}
-			fmt.Fprintf(w, "  %-22s %s%s\n", flagSynopsis(f.Name, arg), usage, def)
+			fmt.Fprintf(w, "  %-24s %s%s\n", flagSynopsis(f.Name, arg), usage, def)
 		}
 	}
 	fmt.Fprintln(w)

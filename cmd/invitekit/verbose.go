@@ -62,6 +62,8 @@ func (h *attemptHandler) Handle(_ context.Context, r slog.Record) error {
 	switch {
 	case status != "":
 		line.WriteString(status)
+	case strings.Contains(errText, errDryRun.Error()):
+		line.WriteString("not sent (dry run)")
 	case errText != "":
 		fmt.Fprintf(&line, "failed (%s)", errText)
 	default:
