@@ -492,3 +492,32 @@ func TestDemoHelpSaysWhatItDoes(t *testing.T) {
 		assert.Contains(t, out, want)
 	}
 }
+
+// roundTripFunc adapts a function to http.RoundTripper.
+type roundTripFunc func(*http.Request) (*http.Response, error)
+
+func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
+
+func TestTransportLayersReachEveryClient(t *testing.T) {
+	_, base := fakeServer(t)
+	_, inv := invitarioFake(t)
+	environ := map[string]string{}
+	for _, m := range []map[string]string{ivvyEnv(base), inv, alidaBasicEnv(base)} {
+		for k, v := range m {
+			environ[k] = v
+		}
+	}
+	for _, args := range [][]string{{"ivvy", "ping"}, {"invitario", "guests"}, {"alida", "queued", "--after", "2020-01-01"}} {
+		var seen atomic.Int32
+		var out, errOut bytes.Buffer
+		e := &env{Stdin: strings.NewReader(""), Stdout: &out, Stderr: &errOut, Getenv: func(k string) string { return environ[k] }}
+		e.wrapTransport(func(next http.RoundTripper) http.RoundTripper {
+			return roundTripFunc(func(r *http.Request) (*http.Response, error) {
+				seen.Add(1)
+				return next.RoundTrip(r)
+			})
+		})
+		require.Equal(t, 0, run(t.Context(), e, args), errOut.String())
+		assert.Positive(t, seen.Load(), "%v went through the layer", args)
+	}
+}

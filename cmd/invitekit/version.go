@@ -8,8 +8,8 @@ import (
 )
 
 func init() {
-	add(command{Name: "version", Summary: "print the version and commit invitekit was built from",
-		Env: []string{}, Example: "invitekit version\ninvitekit --version", Run: runVersion})
+	c := register("", "version", "print the version and commit invitekit was built from", runVersion)
+	c.Env, c.Example = []string{}, "invitekit version\ninvitekit --version"
 }
 
 func runVersion(_ context.Context, e *env, args []string) error {
