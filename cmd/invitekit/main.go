@@ -30,7 +30,9 @@
 // below so that "invitekit help environment" lists it. A Group that does
 // not exist yet is created. In Run, declare flags on newFlags(e, "ivvy
 // call") and parse with parseFlags (no arguments allowed) or parseArgs
-// (returns the positional arguments). That gives the command its --help
+// (returns the positional arguments) before doing anything else: help and
+// completion learn a command's flags by running it up to that call. That
+// gives the command its --help
 // page, flags anywhere on the line, one-line errors for bad flags, and
 // shell completion. Results go through newListOut (lists) or writeRecords
 // (anything else) with e.format; API clients are built with the options of
