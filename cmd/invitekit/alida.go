@@ -11,7 +11,6 @@ import (
 	"os"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/google/uuid"
 
@@ -19,13 +18,20 @@ import (
 )
 
 func init() {
-	register("alida", "report", "report invitation or reminder events (--event-type T --communication GUID --members a,b | --file F)", runAlidaReport)
-	register("alida", "queued", "list the invitations queued for external sending (--after DATE)", runAlidaQueued)
+	add(command{Group: "alida", Name: "report", Summary: "report invitation or reminder events for community members",
+		Usage: "(--members GUID,... --communication GUID --event-type T | --file FILE) [--dry-run]",
+		Description: `Reports what happened to invitations sent outside Alida: SurveyInvited, Undeliverable or Reminded,
+one event per member and communication. Input problems are all listed and nothing is sent. --dry-run
+prints the requests instead of sending them.`,
+		Example: "invitekit alida report --event-type SurveyInvited --communication c0de0001-0000-4000-8000-000000000001 --members 11111111-1111-4111-8111-111111111111\ninvitekit alida report --file events.csv --dry-run",
+		Run:     runAlidaReport})
+	add(command{Group: "alida", Name: "queued", Summary: "list the invitations queued for external sending",
+		Usage: "--after TIME", Example: "invitekit alida queued --after 2026-01-01 --format csv", Run: runAlidaQueued})
 }
 
 // alidaFlags are the connection flags every Alida command takes.
 type alidaFlags struct {
-	baseURL, region, community, format string
+	baseURL, region, community string
 }
 
 func addAlidaFlags(fs *flag.FlagSet) *alidaFlags {
@@ -33,18 +39,24 @@ func addAlidaFlags(fs *flag.FlagSet) *alidaFlags {
 	fs.StringVar(&f.baseURL, "base-url", "", "Alida base URL, e.g. https://api.na1.alida.com (default $ALIDA_BASE_URL)")
 	fs.StringVar(&f.region, "region", "", "Alida region code such as na1 (instead of the base URL)")
 	fs.StringVar(&f.community, "community", "", "community API key name (default $ALIDA_COMMUNITY)")
-	fs.StringVar(&f.format, "format", "table", formatHelp)
 	return f
+}
+
+// alidaOptions are the client options the global flags ask for.
+func alidaOptions(e *env) []alida.Option {
+	opts := []alida.Option{alida.WithTransport(e.transport(nil))}
+	if l := e.logger(); l != nil {
+		opts = append(opts, alida.WithLogger(l))
+	}
+	return opts
 }
 
 // client builds the Alida client from flags and environment. Credentials
 // come only from the environment: Basic (ALIDA_USERNAME, ALIDA_PASSWORD) or
 // OAuth2 client credentials (ALIDA_CLIENT_ID, ALIDA_CLIENT_SECRET and the
-// optional ALIDA_TOKEN_URL).
-func (f *alidaFlags) client(e *env, opts ...alida.Option) (*alida.API, error) {
-	if err := checkFormat(f.format); err != nil {
-		return nil, err
-	}
+// optional ALIDA_TOKEN_URL). A dry run checks them but authenticates with
+// Basic placeholders, so that no token is fetched.
+func (f *alidaFlags) client(e *env, dry bool, opts ...alida.Option) (*alida.API, error) {
 	var missing []string
 	community := setting(e, f.community, "ALIDA_COMMUNITY")
 	if community == "" {
@@ -89,7 +101,11 @@ func (f *alidaFlags) client(e *env, opts ...alida.Option) (*alida.API, error) {
 	if len(missing) > 0 {
 		return nil, usageError("missing %s", strings.Join(missing, ", "))
 	}
-	api, err := alida.New(community, auth, append([]alida.Option{host}, opts...)...)
+	if dry {
+		auth = alida.BasicAuth("dry-run", "dry-run")
+	}
+	all := append(alidaOptions(e), host)
+	api, err := alida.New(community, auth, append(all, opts...)...)
 	if err != nil {
 		return nil, usageError("%v", err)
 	}
@@ -114,6 +130,7 @@ func runAlidaReport(ctx context.Context, e *env, args []string) error {
 	reminder := fs.Bool("reminder", false, "report Undeliverable rows as reminder events instead of invitation events")
 	chunk := fs.Int("chunk-size", alida.DefaultChunkSize, "events per POST")
 	allowDup := fs.Bool("allow-duplicates", false, "send rows that repeat an earlier row (same member, communication and event type) instead of refusing the input")
+	dryRunFlag := fs.Bool("dry-run", false, "print the requests that would be sent; send nothing")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -165,13 +182,19 @@ func runAlidaReport(ctx context.Context, e *env, args []string) error {
 		for _, p := range problems {
 			diag(e.Stderr, "%s: %s", src, p)
 		}
-		return usageError("%s: %d problems; nothing was sent", src, len(problems))
+		return usageError("%s: %s; nothing was sent", src, plural(len(problems), "problem", "problems"))
 	}
 	if len(rows) == 0 {
 		return usageError("no events to report")
 	}
 
-	api, err := f.client(e)
+	var dry *dryRun
+	var dryOpts []alida.Option
+	if *dryRunFlag {
+		dry = &dryRun{}
+		dryOpts = append(dryOpts, alida.WithTransport(dry))
+	}
+	api, err := f.client(e, dry != nil, dryOpts...)
 	if err != nil {
 		return err
 	}
@@ -186,6 +209,9 @@ func runAlidaReport(ctx context.Context, e *env, args []string) error {
 		}
 		invitations = append(invitations, alida.NewInvitationEvent{MemberID: r.member, CommunicationID: r.communication, EventType: alida.InvitationEventType(r.eventType)})
 		invIdx = append(invIdx, i)
+	}
+	if dry != nil {
+		return alidaDryReport(ctx, e, api, dry, *chunk, invitations, reminders)
 	}
 	status := make([]alidaStatus, len(rows))
 	for i := range status {
@@ -202,17 +228,37 @@ func runAlidaReport(ctx context.Context, e *env, args []string) error {
 		alidaApplyResults(status, remIdx, rows, res, err, "reminder")
 		firstErr = err
 	}
-	if err := alidaWriteReport(e, f.format, rows, status); err != nil {
+	if err := alidaWriteReport(e, rows, status); err != nil {
 		return err
 	}
 	return firstErr
+}
+
+// alidaDryReport makes the report's POSTs on a dry-run client, one chunk
+// at a time so that a refused chunk does not hide the ones after it, and
+// prints them.
+func alidaDryReport(ctx context.Context, e *env, api *alida.API, dry *dryRun, chunk int,
+	invitations []alida.NewInvitationEvent, reminders []alida.NewReminderEvent) error {
+	for first := 0; first < len(invitations); first += chunk {
+		_, err := api.ReportInvitations(ctx, invitations[first:min(first+chunk, len(invitations))])
+		if err != nil && !errors.Is(err, errDryRun) {
+			return err
+		}
+	}
+	for first := 0; first < len(reminders); first += chunk {
+		_, err := api.ReportReminders(ctx, reminders[first:min(first+chunk, len(reminders))])
+		if err != nil && !errors.Is(err, errDryRun) {
+			return err
+		}
+	}
+	return dry.print(e)
 }
 
 // alidaStatus is what became of one row.
 type alidaStatus struct {
 	Kind    string `json:"kind"`
 	Result  string `json:"result"`
-	EventID string `json:"eventId,omitempty"`
+	EventID string `json:"event_id"`
 }
 
 // alidaApplyResults records, for the rows at idx, what their POST answered.
@@ -259,22 +305,24 @@ func alidaApplyResults(status []alidaStatus, idx []int, rows []alidaRow, results
 	}
 }
 
-func alidaWriteReport(e *env, format string, rows []alidaRow, status []alidaStatus) error {
+// alidaWriteReport lists what became of each row.
+func alidaWriteReport(e *env, rows []alidaRow, status []alidaStatus) error {
 	type jsonRow struct {
-		Line            string `json:"source"`
-		MemberID        string `json:"memberId"`
-		CommunicationID string `json:"communicationId"`
-		EventType       string `json:"eventType"`
+		Source          string `json:"source"`
+		MemberID        string `json:"member_id"`
+		CommunicationID string `json:"communication_id"`
+		EventType       string `json:"event_type"`
 		alidaStatus
 	}
-	table := make([][]string, len(rows))
-	out := make([]jsonRow, len(rows))
+	out := newListOut(e, e.format, []column{own("source"), own("member_id"), own("communication_id"), own("event_type"), own("kind"), own("result"), own("event_id")})
 	for i, r := range rows {
 		s := status[i]
-		table[i] = []string{r.where, r.member.String(), r.communication.String(), r.eventType, s.Kind, s.Result, s.EventID}
-		out[i] = jsonRow{r.where, r.member.String(), r.communication.String(), r.eventType, s}
+		cells := []string{r.where, r.member.String(), r.communication.String(), r.eventType, s.Kind, s.Result, s.EventID}
+		if err := out.add(cells, jsonRow{r.where, r.member.String(), r.communication.String(), r.eventType, s}); err != nil {
+			return err
+		}
 	}
-	return writeRecords(e, format, []column{own("source"), own("member_id"), own("communication_id"), own("event_type"), own("kind"), own("result"), own("event_id")}, table, out)
+	return out.finish()
 }
 
 func alidaKnownEventType(s string) bool {
@@ -447,20 +495,10 @@ func alidaOpenInput(e *env, name string) (io.Reader, func(), error) {
 	return fh, func() { _ = fh.Close() }, nil
 }
 
-// alidaParseAfter reads --after: a date (2017-02-28) or an RFC 3339 date-time.
-func alidaParseAfter(s string) (time.Time, error) {
-	for _, layout := range []string{"2006-01-02", time.RFC3339Nano, "2006-01-02T15:04:05"} {
-		if t, err := time.Parse(layout, s); err == nil {
-			return t.UTC(), nil
-		}
-	}
-	return time.Time{}, fmt.Errorf("%q is not a date (2017-02-28) or date-time (2017-02-28T21:30:00Z)", s)
-}
-
 func runAlidaQueued(ctx context.Context, e *env, args []string) error {
 	fs := newFlags(e, "alida queued")
 	f := addAlidaFlags(fs)
-	after := fs.String("after", "", "list invitations queued after this UTC date or date-time (required)")
+	after := fs.String("after", "", "list invitations queued after this time: RFC 3339 or a date (UTC) (required)")
 	pageSize := fs.Int("page-size", 100, "items per request (1-1000)")
 	limit := fs.Int("limit", 0, "stop after this many invitations (0: all)")
 	sortBy := fs.String("sort", "", "sort expression, e.g. title:d")
@@ -470,21 +508,22 @@ func runAlidaQueued(ctx context.Context, e *env, args []string) error {
 	if *after == "" {
 		return usageError("--after is required")
 	}
-	t, err := alidaParseAfter(*after)
+	t, err := parseTimeFlag("after", *after)
 	if err != nil {
-		return usageError("--after: %v", err)
+		return err
 	}
+	t = t.UTC()
 	if *pageSize < 1 || *pageSize > alida.MaxPageSize {
 		return usageError("--page-size must be 1 to %d", alida.MaxPageSize)
 	}
 	if *limit < 0 {
 		return usageError("--limit must not be negative")
 	}
-	api, err := f.client(e, alida.WithPageSize(*pageSize))
+	api, err := f.client(e, false, alida.WithPageSize(*pageSize))
 	if err != nil {
 		return err
 	}
-	out := newListOut(e, f.format, []column{own("member_id"), own("communication_id"), text("activity"), text("title"), own("event_date"), own("id")})
+	out := newListOut(e, e.format, []column{own("member_id"), own("communication_id"), text("activity"), text("title"), own("event_date"), own("id")})
 	n := 0
 	for ev, err := range api.Queued(ctx, t, &alida.QueuedOptions{Sort: *sortBy}) {
 		if err != nil {
@@ -512,9 +551,4 @@ func alidaStr(v alida.GUID) string {
 	return v.String()
 }
 
-func alidaTimeStr(t alida.Time) string {
-	if t.IsZero() {
-		return ""
-	}
-	return t.String()
-}
+func alidaTimeStr(t alida.Time) string { return timeText(t.Time) }

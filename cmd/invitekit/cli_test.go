@@ -41,7 +41,7 @@ func fakeServer(t *testing.T) (*fake.Set, string) {
 
 func TestUsageErrors(t *testing.T) {
 	code, out, _ := runCLI(t, nil)
-	if code != 2 || !strings.Contains(out, "usage: invitekit") {
+	if code != 2 || !strings.Contains(out, "Usage:\n  invitekit <api> <command>") {
 		t.Fatalf("no arguments: exit %d, stdout %q", code, out)
 	}
 	code, _, errOut := runCLI(t, nil, "nosuch")

@@ -13,7 +13,18 @@ import (
 )
 
 func init() {
-	register("", "demo", "run the whole invitation flow against in-process fakes", runDemo)
+	add(command{Name: "demo", Summary: "run the whole invitation flow against in-process fakes",
+		Env: []string{},
+		Description: `Starts the fakes of all three APIs inside the process (nothing leaves the machine, no settings
+are read) and walks through an invitation flow, printing each step:
+  1. iVvy: a signed ping; contacts 1-6 and an unknown one invited to event 1 in chunks of 3;
+     the invited contacts and their responses.
+  2. Invitario: the full guest list, a guest checking in at the door, and an incremental sync
+     that sees only that change.
+  3. Alida: an invitation event reported for each checked-in guest who is a community member
+     (matched by email), over OAuth2.
+It ends with a summary of the three steps.`,
+		Example: "invitekit demo", Run: runDemo})
 }
 
 // demoEvent is the fake iVvy event the demo invites to.

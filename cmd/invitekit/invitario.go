@@ -15,13 +15,19 @@ import (
 )
 
 func init() {
-	register("invitario", "guests", "list the event's guests, or only what changed (--since TIME | --state FILE)", runInvitarioGuests)
+	add(command{Group: "invitario", Name: "guests", Summary: "list the event's guests, or only what changed",
+		Usage: "[--since TIME | --state FILE]",
+		Description: `Lists every guest of the event, or with --since only those changed since then (deleted guests
+included, marked deleted). --state FILE keeps the sync position between runs: the first run lists
+every guest, later runs only what changed; the file moves on only after the list was written.`,
+		Example: "invitekit invitario guests --format csv > guests.csv\ninvitekit invitario guests --state guests.state --format jsonl",
+		Run:     runInvitarioGuests})
 }
 
 // invitarioColumns are the columns of the table and CSV output.
 var invitarioColumns = []column{
-	text("id"), text("parentId"), text("accessCode"), text("firstName"), text("lastName"), text("email"), text("company"),
-	text("registrationState"), own("checkInDateTime"), own("checkOutDateTime"), own("deleteDateTime"), own("changed"), own("deleted"),
+	text("id"), text("parent_id"), text("access_code"), text("first_name"), text("last_name"), text("email"), text("company"),
+	text("registration_state"), own("check_in"), own("check_out"), own("deleted_at"), own("changed"), own("deleted"),
 }
 
 // invitarioState is the --state file: the sync cursor of one event.
@@ -33,17 +39,16 @@ type invitarioState struct {
 func runInvitarioGuests(ctx context.Context, e *env, args []string) error {
 	fs := newFlags(e, "invitario guests")
 	baseURL := fs.String("base-url", "", "Invitario base URL, scheme://host[:port] (default $INVITARIO_BASE_URL)")
-	eventID := fs.String("event-id", "", "event id (default $INVITARIO_EVENT_ID)")
+	eventID := fs.String("event", "", "event id (default $INVITARIO_EVENT_ID)")
 	appCode := fs.String("api-key", "", "app code of the check-in app configuration (default $INVITARIO_API_KEY; prefer the environment)")
 	station := fs.String("station", "", "station name, the app configuration's name (default $INVITARIO_STATION)")
-	sinceFlag := fs.String("since", "", "list only the guests changed since this RFC 3339 time")
+	sinceFlag := fs.String("since", "", "list only the guests changed since this time: RFC 3339 or a date (UTC)")
 	statePath := fs.String("state", "", "file keeping the sync position between runs: the first run lists all guests, later runs what changed")
-	format := fs.String("format", "table", formatHelp)
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	if err := checkFormat(*format); err != nil {
-		return err
+	if *sinceFlag != "" && *statePath != "" {
+		return usageError("give --since or --state, not both: the state file keeps its own position")
 	}
 	creds := invitario.Credentials{
 		EventID: setting(e, *eventID, "INVITARIO_EVENT_ID"),
@@ -54,7 +59,7 @@ func runInvitarioGuests(ctx context.Context, e *env, args []string) error {
 	var missing []string
 	for _, m := range []struct{ val, name string }{
 		{base, "INVITARIO_BASE_URL (or --base-url)"},
-		{creds.EventID, "INVITARIO_EVENT_ID (or --event-id)"},
+		{creds.EventID, "INVITARIO_EVENT_ID (or --event)"},
 		{creds.AppCode.Reveal(), "INVITARIO_API_KEY (or --api-key)"},
 		{creds.Station, "INVITARIO_STATION (or --station)"},
 	} {
@@ -67,9 +72,9 @@ func runInvitarioGuests(ctx context.Context, e *env, args []string) error {
 	}
 	var since time.Time
 	if *sinceFlag != "" {
-		t, err := time.Parse(time.RFC3339, *sinceFlag)
+		t, err := parseTimeFlag("since", *sinceFlag)
 		if err != nil {
-			return usageError("--since %q: want an RFC 3339 time such as 2026-03-01T18:30:00+01:00", *sinceFlag)
+			return err
 		}
 		since = t
 	}
@@ -79,17 +84,18 @@ func runInvitarioGuests(ctx context.Context, e *env, args []string) error {
 		if state, err = invitarioReadState(*statePath, creds.EventID); err != nil {
 			return err
 		}
-		if !since.IsZero() {
-			state.Cursor = invitario.Cursor{DateTime: since}
+		// Found out now, not after the whole list was printed.
+		if err := checkWritable(*statePath); err != nil {
+			return err
 		}
 	}
-	api, err := invitario.New(creds, invitario.WithBaseURL(base))
+	api, err := invitario.New(creds, append(invitarioOptions(e), invitario.WithBaseURL(base))...)
 	if err != nil {
 		return usageError("%v", err)
 	}
 	defer invitarioLogout(ctx, e, api)
 
-	out := newListOut(e, *format, invitarioColumns)
+	out := newListOut(e, e.format, invitarioColumns)
 	switch {
 	case *statePath != "":
 		res, err := api.Sync(ctx, state.Cursor)
@@ -141,7 +147,7 @@ func invitarioRow(g invitario.Guest, changed bool) []string {
 		if t == nil {
 			return ""
 		}
-		return t.Format(time.RFC3339)
+		return timeText(*t)
 	}
 	parent := ""
 	if g.ParentID != "" {
@@ -164,6 +170,31 @@ func invitarioLogout(ctx context.Context, e *env, api *invitario.API) {
 	if err := api.Close(ctx); err != nil {
 		diag(e.Stderr, "warning: logout failed: %v", err)
 	}
+}
+
+// invitarioOptions are the client options the global flags ask for.
+func invitarioOptions(e *env) []invitario.Option {
+	opts := []invitario.Option{invitario.WithTransport(e.transport(nil))}
+	if l := e.logger(); l != nil {
+		opts = append(opts, invitario.WithLogger(l))
+	}
+	return opts
+}
+
+// checkWritable makes sure a file can be written at path before any work
+// is done: its folder exists and takes a new file, and path itself, if it
+// exists, is a regular file.
+func checkWritable(path string) error {
+	if st, err := os.Stat(path); err == nil && !st.Mode().IsRegular() {
+		return fmt.Errorf("state file %s is not a regular file", path)
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp")
+	if err != nil {
+		return fmt.Errorf("state file %s cannot be written: %w", path, err)
+	}
+	name := tmp.Name()
+	_ = tmp.Close()
+	return os.Remove(name)
 }
 
 // invitarioReadState reads the --state file; a missing file is the start.

@@ -40,8 +40,8 @@ func parseCSV(t *testing.T, out string) []map[string]string {
 	recs, err := csv.NewReader(strings.NewReader(out)).ReadAll()
 	require.NoError(t, err)
 	require.NotEmpty(t, recs)
-	require.Equal(t, []string{"id", "parentId", "accessCode", "firstName", "lastName", "email", "company",
-		"registrationState", "checkInDateTime", "checkOutDateTime", "deleteDateTime", "changed", "deleted"}, recs[0])
+	require.Equal(t, []string{"id", "parent_id", "access_code", "first_name", "last_name", "email", "company",
+		"registration_state", "check_in", "check_out", "deleted_at", "changed", "deleted"}, recs[0])
 	var rows []map[string]string
 	for _, r := range recs[1:] {
 		m := map[string]string{}
@@ -82,13 +82,13 @@ func TestInvitarioGuestsCSVAndJSON(t *testing.T) {
 	rows := byEmail(parseCSV(t, out))
 	require.Len(t, rows, len(invitariofake.DemoGuests))
 	alice, bob, ted := rows["alice@example.com"], rows["bob@example.com"], rows["ted@example.com"]
-	assert.Equal(t, "Alice", alice["firstName"])
-	assert.NotEmpty(t, alice["checkInDateTime"])
-	_, err := time.Parse(time.RFC3339, alice["checkInDateTime"])
+	assert.Equal(t, "Alice", alice["first_name"])
+	assert.NotEmpty(t, alice["check_in"])
+	_, err := time.Parse(time.RFC3339, alice["check_in"])
 	require.NoError(t, err)
-	assert.Empty(t, bob["checkInDateTime"])
-	assert.Equal(t, bob["id"], ted["parentId"])
-	assert.Equal(t, "registered", bob["registrationState"])
+	assert.Empty(t, bob["check_in"])
+	assert.Equal(t, bob["id"], ted["parent_id"])
+	assert.Equal(t, "registered", bob["registration_state"])
 	assert.Equal(t, "false", bob["changed"])
 	assert.Equal(t, "false", bob["deleted"])
 
@@ -155,7 +155,7 @@ func TestInvitarioGuestsUsage(t *testing.T) {
 
 func TestInvitarioGuestsFlagsOverrideEnvironment(t *testing.T) {
 	f, env := invitarioFake(t)
-	flags := []string{"--base-url", env["INVITARIO_BASE_URL"], "--event-id", invitariofake.DemoEventID,
+	flags := []string{"--base-url", env["INVITARIO_BASE_URL"], "--event", invitariofake.DemoEventID,
 		"--api-key", invitariofake.DemoAppCode, "--station", "Side Door"}
 	code, _, errOut := runCLI(t, map[string]string{"INVITARIO_EVENT_ID": "999"}, append([]string{"invitario", "guests"}, flags...)...)
 	require.Equal(t, 0, code, errOut)
@@ -186,7 +186,7 @@ func TestInvitarioGuestsSince(t *testing.T) {
 	require.NotNil(t, carol)
 	assert.Equal(t, "true", carol["deleted"])
 	assert.Equal(t, "false", carol["changed"])
-	assert.NotEmpty(t, carol["deleteDateTime"])
+	assert.NotEmpty(t, carol["deleted_at"])
 	assert.Equal(t, 3, f.Logouts())
 }
 
@@ -232,7 +232,7 @@ func TestInvitarioGuestsStateAcrossRuns(t *testing.T) {
 	third := byEmail(run())
 	require.Len(t, third, 3)
 	assert.Equal(t, "true", third["bob@example.com"]["changed"])
-	assert.NotEmpty(t, third["bob@example.com"]["checkInDateTime"])
+	assert.NotEmpty(t, third["bob@example.com"]["check_in"])
 	assert.Equal(t, "true", third["carol@example.com"]["deleted"])
 	assert.Equal(t, "false", third["carol@example.com"]["changed"])
 	assert.Equal(t, added.ID, third["zoe@example.com"]["id"])
@@ -266,11 +266,24 @@ func TestInvitarioGuestsStateProblems(t *testing.T) {
 	assert.Equal(t, 1, code)
 	assert.Contains(t, errOut, "not a sync state")
 
-	// A state file that cannot be written fails the run after the output,
-	// and the session is still logged out.
+	// A state file that cannot be written fails the run before any request.
 	code, out, errOut := runCLI(t, env, "invitario", "guests", "--state", filepath.Join(dir, "missing", "x.state"))
 	assert.Equal(t, 1, code)
-	assert.Contains(t, out, "alice@example.com")
+	assert.Empty(t, out)
 	assert.Contains(t, errOut, "state file")
-	assert.Equal(t, f.Logins(), f.Logouts())
+	assert.Contains(t, errOut, "cannot be written")
+	assert.Zero(t, f.Logins(), "nothing was sent")
+
+	code, out, errOut = runCLI(t, env, "invitario", "guests", "--state", dir)
+	assert.Equal(t, 1, code)
+	assert.Empty(t, out)
+	assert.Contains(t, errOut, "state file")
+	assert.Zero(t, f.Logins(), "nothing was sent")
+
+	// --since and --state contradict each other.
+	code, _, errOut = runCLI(t, env, "invitario", "guests", "--state", filepath.Join(dir, "new.state"), "--since", "2026-01-01")
+	assert.Equal(t, 2, code)
+	assert.Contains(t, errOut, "--since or --state")
+	assert.Zero(t, f.Logins(), "nothing was sent")
+	assert.NoFileExists(t, filepath.Join(dir, "new.state"))
 }

@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -10,34 +11,44 @@ import (
 	"os"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/invitekit/invitekit/gen/ivvy"
 )
 
 func init() {
-	register("ivvy", "ping", "check the iVvy key pair and host", runIvvyPing)
-	register("ivvy", "invite", "invite contacts to an event (--event N --contacts 1,2 | --contacts-file F)", runIvvyInvite)
+	add(command{Group: "ivvy", Name: "ping", Summary: "check the iVvy key pair and host",
+		Example: "invitekit ivvy ping --region au", Run: runIvvyPing})
+	add(command{Group: "ivvy", Name: "invite", Summary: "invite contacts to an event",
+		Usage:       "--event N (--contacts 1,2,3 | --contacts-file FILE) [--dry-run]",
+		Description: "Sends the contacts in chunks of --chunk-size, --concurrency calls at a time, and lists what\nbecame of each contact. Exit status 1 when any contact was not invited. --dry-run prints the\nrequests instead of sending them.",
+		Example:     "invitekit ivvy invite --event 4 --contacts 1,2,3\ninvitekit ivvy invite --event 4 --contacts-file ids.txt --dry-run",
+		Run:         runIvvyInvite})
 }
 
 // ivvyFlags are the connection flags every iVvy command takes.
 type ivvyFlags struct {
-	baseURL, region, format string
+	baseURL, region string
 }
 
 func addIvvyFlags(fs *flag.FlagSet) *ivvyFlags {
 	f := &ivvyFlags{}
 	fs.StringVar(&f.baseURL, "base-url", "", "iVvy base URL, e.g. https://api.us-west-2.ivvy.com (default $IVVY_BASE_URL)")
 	fs.StringVar(&f.region, "region", "", "iVvy region: au, us or eu (instead of --base-url)")
-	fs.StringVar(&f.format, "format", "table", formatHelp)
 	return f
 }
 
-// client builds the iVvy client from flags and environment.
-func (f *ivvyFlags) client(e *env) (*ivvy.API, error) {
-	if err := checkFormat(f.format); err != nil {
-		return nil, err
+// ivvyOptions are the client options the global flags ask for.
+func ivvyOptions(e *env) []ivvy.Option {
+	opts := []ivvy.Option{ivvy.WithTransport(e.transport(nil))}
+	if l := e.logger(); l != nil {
+		opts = append(opts, ivvy.WithLogger(l))
 	}
+	return opts
+}
+
+// client builds the iVvy client from flags and environment; extra options
+// come last and win.
+func (f *ivvyFlags) client(e *env, extra ...ivvy.Option) (*ivvy.API, error) {
 	key := strings.TrimSpace(e.Getenv("IVVY_API_KEY"))
 	secret := e.Getenv("IVVY_API_SECRET")
 	var missing []string
@@ -47,6 +58,9 @@ func (f *ivvyFlags) client(e *env) (*ivvy.API, error) {
 	if secret == "" {
 		missing = append(missing, "IVVY_API_SECRET")
 	}
+	if f.baseURL != "" && f.region != "" {
+		return nil, usageError("give --base-url or --region, not both")
+	}
 	base := setting(e, f.baseURL, "IVVY_BASE_URL")
 	if base == "" && f.region == "" {
 		missing = append(missing, "IVVY_BASE_URL (or --base-url or --region)")
@@ -54,7 +68,7 @@ func (f *ivvyFlags) client(e *env) (*ivvy.API, error) {
 	if len(missing) > 0 {
 		return nil, usageError("missing %s", strings.Join(missing, ", "))
 	}
-	var opts []ivvy.Option
+	opts := ivvyOptions(e)
 	if f.region != "" && f.baseURL == "" {
 		r, err := ivvy.ParseRegion(f.region)
 		if err != nil {
@@ -64,7 +78,7 @@ func (f *ivvyFlags) client(e *env) (*ivvy.API, error) {
 	} else {
 		opts = append(opts, ivvy.WithBaseURL(base))
 	}
-	c, err := ivvy.New(key, secret, opts...)
+	c, err := ivvy.New(key, secret, append(opts, extra...)...)
 	if err != nil {
 		return nil, usageError("%v", err)
 	}
@@ -85,23 +99,25 @@ func runIvvyPing(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	return writeRecords(e, f.format, []column{own("status"), own("server_time")},
-		[][]string{{"ok", res.Ack.String()}}, res)
+	return writeRecords(e, e.format, []column{own("status"), own("server_time")},
+		[][]string{{"ok", timeText(res.Ack.Time)}}, res)
 }
 
 func runIvvyInvite(ctx context.Context, e *env, args []string) error {
 	fs := newFlags(e, "ivvy invite")
 	f := addIvvyFlags(fs)
-	event := fs.Int64("event", 0, "event id (required)")
+	eventFlag := fs.String("event", "", "event id (required)")
 	list := fs.String("contacts", "", "contact ids, comma-separated")
 	file := fs.String("contacts-file", "", "file of contact ids separated by commas or newlines; - reads stdin")
 	chunk := fs.Int("chunk-size", ivvy.DefaultInviteChunkSize, "contacts per inviteContacts call")
 	workers := fs.Int("concurrency", ivvy.DefaultInviteConcurrency, "calls running at once")
+	dryRunFlag := fs.Bool("dry-run", false, "print the requests that would be sent; send nothing")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	if *event <= 0 {
-		return usageError("--event is required and must be a positive event id")
+	event, err := ivvyEventID(*eventFlag)
+	if err != nil {
+		return err
 	}
 	if (*list == "") == (*file == "") {
 		return usageError("give exactly one of --contacts and --contacts-file")
@@ -112,6 +128,18 @@ func runIvvyInvite(ctx context.Context, e *env, args []string) error {
 	ids, err := contactIDs(e, *list, *file)
 	if err != nil {
 		return err
+	}
+	if *dryRunFlag {
+		// One call at a time, so that the requests print in input order.
+		dry := &dryRun{}
+		c, err := f.client(e, ivvy.WithTransport(dry))
+		if err != nil {
+			return err
+		}
+		if _, err := c.InviteMany(ctx, event, ids, ivvy.WithChunkSize(*chunk), ivvy.WithConcurrency(1)); err != nil && !errors.Is(err, errDryRun) {
+			return err
+		}
+		return dry.print(e)
 	}
 	c, err := f.client(e)
 	if err != nil {
@@ -126,25 +154,19 @@ func runIvvyInvite(ctx context.Context, e *env, args []string) error {
 			}
 		}))
 	}
-	res, callErr := c.InviteMany(ctx, *event, ids, opts...)
+	res, callErr := c.InviteMany(ctx, event, ids, opts...)
 	if res == nil {
 		return callErr
 	}
-	rows := make([][]string, len(res.Outcomes))
 	type outcome struct {
 		Contact       int64  `json:"contact"`
-		Invited       bool   `json:"invited"`
-		InviteLinkYes string `json:"inviteLinkYes,omitempty"`
-		InviteLinkNo  string `json:"inviteLinkNo,omitempty"`
-		Error         string `json:"error,omitempty"`
+		Status        string `json:"status"`
+		InviteLinkYes string `json:"invite_link_yes"`
+		InviteLinkNo  string `json:"invite_link_no"`
+		Error         string `json:"error"`
 	}
-	out := struct {
-		Event    int64     `json:"event"`
-		Invited  int       `json:"invited"`
-		Total    int       `json:"total"`
-		Contacts []outcome `json:"contacts"`
-	}{Event: *event, Invited: res.Invited(), Total: len(res.Outcomes)}
-	for i, o := range res.Outcomes {
+	out := newListOut(e, e.format, []column{own("contact"), own("status"), text("invite_link_yes"), text("invite_link_no"), text("error")})
+	for _, o := range res.Outcomes {
 		status := "invited"
 		if !o.Invited {
 			status = "not invited"
@@ -153,19 +175,33 @@ func runIvvyInvite(ctx context.Context, e *env, args []string) error {
 		if o.Err != nil {
 			status, msg = "failed", o.Err.Error()
 		}
-		rows[i] = []string{strconv.FormatInt(o.ContactID, 10), status, o.InviteLinkYes, o.InviteLinkNo}
-		out.Contacts = append(out.Contacts, outcome{o.ContactID, o.Invited, o.InviteLinkYes, o.InviteLinkNo, msg})
+		item := outcome{o.ContactID, status, o.InviteLinkYes, o.InviteLinkNo, msg}
+		if err := out.add([]string{strconv.FormatInt(o.ContactID, 10), status, o.InviteLinkYes, o.InviteLinkNo, msg}, item); err != nil {
+			return err
+		}
 	}
-	if err := writeRecords(e, f.format, []column{own("contact"), own("status"), text("invite_link_yes"), text("invite_link_no")}, rows, out); err != nil {
+	if err := out.finish(); err != nil {
 		return err
 	}
 	if callErr != nil {
 		return callErr
 	}
 	if n := len(res.Outcomes) - res.Invited(); n > 0 {
-		return &exitErr{code: 1, msg: fmt.Sprintf("%d of %d contacts were not invited", n, len(res.Outcomes))}
+		return &exitErr{code: 1, msg: fmt.Sprintf("%d of %s were not invited", n, plural(len(res.Outcomes), "contact", "contacts"))}
 	}
 	return nil
+}
+
+// ivvyEventID reads the --event of an iVvy command: a positive integer.
+func ivvyEventID(s string) (int64, error) {
+	if s == "" {
+		return 0, usageError("--event is required: the id of an iVvy event")
+	}
+	id, err := strconv.ParseInt(strings.TrimSpace(s), 10, 64)
+	if err != nil || id <= 0 {
+		return 0, usageError("--event %q: want a positive iVvy event id", s)
+	}
+	return id, nil
 }
 
 // contactIDs reads ids from --contacts or --contacts-file (- for stdin).
@@ -212,30 +248,33 @@ func parseIDs(r io.Reader, name string) ([]int64, error) {
 }
 
 func init() {
-	register("ivvy", "events", "list every event", runIvvyEvents)
-	register("ivvy", "invited", "list the contacts invited to an event and their responses (--event N)", runIvvyInvited)
-	register("ivvy", "contacts", "list every contact (--modified-since T)", runIvvyContacts)
-	register("ivvy", "attendees", "list an event's attendees (--event N)", runIvvyAttendees)
+	add(command{Group: "ivvy", Name: "events", Summary: "list every event",
+		Example: "invitekit ivvy events --format csv > events.csv", Run: runIvvyEvents})
+	add(command{Group: "ivvy", Name: "invited", Summary: "list the contacts invited to an event and their responses",
+		Usage: "--event N", Example: "invitekit ivvy invited --event 4 --format jsonl", Run: runIvvyInvited})
+	add(command{Group: "ivvy", Name: "contacts", Summary: "list every contact, or those changed since a time",
+		Usage: "[--since TIME]", Example: "invitekit ivvy contacts --since 2026-03-01", Run: runIvvyContacts})
+	add(command{Group: "ivvy", Name: "attendees", Summary: "list an event's attendees",
+		Usage: "--event N", Example: "invitekit ivvy attendees --event 4", Run: runIvvyAttendees})
 }
 
 // listFlags parses the flags of a list command and builds the client.
-func listFlags(e *env, name string, args []string, extra func(*flag.FlagSet)) (*ivvy.API, string, error) {
+func listFlags(e *env, name string, args []string, extra func(*flag.FlagSet)) (*ivvy.API, error) {
 	fs := newFlags(e, name)
 	f := addIvvyFlags(fs)
 	if extra != nil {
 		extra(fs)
 	}
 	if err := parseFlags(fs, args); err != nil {
-		return nil, "", err
+		return nil, err
 	}
-	c, err := f.client(e)
-	return c, f.format, err
+	return f.client(e)
 }
 
 // writeList prints one row per item of seq as it arrives (JSON: the typed
 // items). When seq fails, what arrived is printed before the error returns.
-func writeList[T any](e *env, format string, cols []column, seq iter.Seq2[T, error], row func(T) []string) error {
-	out := newListOut(e, format, cols)
+func writeList[T any](e *env, cols []column, seq iter.Seq2[T, error], row func(T) []string) error {
+	out := newListOut(e, e.format, cols)
 	for it, err := range seq {
 		if err != nil {
 			out.abort()
@@ -249,28 +288,29 @@ func writeList[T any](e *env, format string, cols []column, seq iter.Seq2[T, err
 }
 
 func runIvvyEvents(ctx context.Context, e *env, args []string) error {
-	c, format, err := listFlags(e, "ivvy events", args, nil)
+	c, err := listFlags(e, "ivvy events", args, nil)
 	if err != nil {
 		return err
 	}
-	return writeList(e, format, []column{own("id"), text("code"), text("title"), own("start"), own("end"), own("status")},
+	return writeList(e, []column{own("id"), text("code"), text("title"), own("start"), own("end"), own("status")},
 		c.Events(ctx, ivvy.GetEventListRequest{}), func(ev ivvy.Event) []string {
 			return []string{intStr(ev.ID), ev.Code, ev.Title, timeStr(ev.StartDateTime), timeStr(ev.EndDateTime), enumStr(ev.CurrentStatus)}
 		})
 }
 
 func runIvvyInvited(ctx context.Context, e *env, args []string) error {
-	var event int64
-	c, format, err := listFlags(e, "ivvy invited", args, func(fs *flag.FlagSet) {
-		fs.Int64Var(&event, "event", 0, "event id (required)")
+	var eventFlag string
+	c, err := listFlags(e, "ivvy invited", args, func(fs *flag.FlagSet) {
+		fs.StringVar(&eventFlag, "event", "", "event id (required)")
 	})
 	if err != nil {
 		return err
 	}
-	if event <= 0 {
-		return usageError("--event is required and must be a positive event id")
+	event, err := ivvyEventID(eventFlag)
+	if err != nil {
+		return err
 	}
-	return writeList(e, format, []column{own("contact"), text("first_name"), text("last_name"), text("email"), text("response"), own("registration"), own("modified")},
+	return writeList(e, []column{own("contact"), text("first_name"), text("last_name"), text("email"), text("response"), own("registration"), own("modified")},
 		c.InvitedContacts(ctx, ivvy.GetInvitedContactListRequest{EventID: event}), func(ic ivvy.InvitedContact) []string {
 			return []string{intStr(ic.ContactID), ic.FirstName, ic.LastName, ic.Email,
 				responseStr(ic.Response), optInt(ic.RegistrationID), timeStr(ic.ModifiedDate)}
@@ -279,53 +319,43 @@ func runIvvyInvited(ctx context.Context, e *env, args []string) error {
 
 func runIvvyContacts(ctx context.Context, e *env, args []string) error {
 	var since string
-	c, format, err := listFlags(e, "ivvy contacts", args, func(fs *flag.FlagSet) {
-		fs.StringVar(&since, "modified-since", "", `only contacts modified at or after this time (RFC 3339 or "yyyy-mm-dd HH:mm:ss", UTC)`)
+	c, err := listFlags(e, "ivvy contacts", args, func(fs *flag.FlagSet) {
+		fs.StringVar(&since, "since", "", "only contacts changed at or after this time: RFC 3339 or a date (UTC)")
 	})
 	if err != nil {
 		return err
 	}
 	req := ivvy.GetContactListRequest{}
 	if since != "" {
-		t, err := parseSince(since)
+		t, err := parseTimeFlag("since", since)
 		if err != nil {
-			return usageError("--modified-since: %v", err)
+			return err
 		}
-		req.Filter = &ivvy.ContactListFilter{FromModifiedDate: &t}
+		it := ivvy.NewTime(t)
+		req.Filter = &ivvy.ContactListFilter{FromModifiedDate: &it}
 	}
-	return writeList(e, format, []column{own("id"), text("first_name"), text("last_name"), text("email"), text("phone"), text("external_id"), own("modified")},
+	return writeList(e, []column{own("id"), text("first_name"), text("last_name"), text("email"), text("phone"), text("external_id"), own("modified")},
 		c.Contacts(ctx, req), func(ct ivvy.Contact) []string {
 			return []string{intStr(ct.ID), ct.FirstName, ct.LastName, ct.Email, ct.Phone, ct.ExternalID, timeStr(ct.ModifiedDate)}
 		})
 }
 
 func runIvvyAttendees(ctx context.Context, e *env, args []string) error {
-	var event int64
-	c, format, err := listFlags(e, "ivvy attendees", args, func(fs *flag.FlagSet) {
-		fs.Int64Var(&event, "event", 0, "event id (required)")
+	var eventFlag string
+	c, err := listFlags(e, "ivvy attendees", args, func(fs *flag.FlagSet) {
+		fs.StringVar(&eventFlag, "event", "", "event id (required)")
 	})
 	if err != nil {
 		return err
 	}
-	if event <= 0 {
-		return usageError("--event is required and must be a positive event id")
+	event, err := ivvyEventID(eventFlag)
+	if err != nil {
+		return err
 	}
-	return writeList(e, format, []column{own("id"), own("contact"), text("first_name"), text("last_name"), text("email"), text("ticket"), own("attended")},
+	return writeList(e, []column{own("id"), own("contact"), text("first_name"), text("last_name"), text("email"), text("ticket"), own("attended")},
 		c.Attendees(ctx, ivvy.GetAttendeeListRequest{EventID: event}), func(a ivvy.Attendee) []string {
 			return []string{intStr(a.ID), optInt(a.ContactID), a.FirstName, a.LastName, a.Email, a.TicketTitle, boolStr(a.HasAttended)}
 		})
-}
-
-// parseSince reads RFC 3339 or the iVvy timestamp format.
-func parseSince(s string) (ivvy.Time, error) {
-	if t, err := time.Parse(time.RFC3339, s); err == nil {
-		return ivvy.NewTime(t), nil
-	}
-	t, err := ivvy.ParseTime(s)
-	if err != nil {
-		return ivvy.Time{}, fmt.Errorf("%q is neither RFC 3339 nor yyyy-mm-dd HH:mm:ss", s)
-	}
-	return t, nil
 }
 
 func intStr(i ivvy.Int) string { return strconv.FormatInt(int64(i), 10) }
@@ -337,12 +367,7 @@ func optInt(i ivvy.Int) string {
 	return intStr(i)
 }
 
-func timeStr(t ivvy.Time) string {
-	if t.IsZero() {
-		return ""
-	}
-	return t.String()
-}
+func timeStr(t ivvy.Time) string { return timeText(t.Time) }
 
 func boolStr(b bool) string { return strconv.FormatBool(b) }
 

@@ -47,16 +47,14 @@ func runIvvyCall(ctx context.Context, e *env, args []string) error {
 		return usageError("ivvy call needs NAMESPACE and ACTION, e.g. invitekit ivvy call event getEvent --data '{\"id\":1}' (namespaces: %s)",
 			strings.Join(callNamespaces(), ", "))
 	}
-	format := "json"
-	fs.Visit(func(fl *flag.Flag) {
-		if fl.Name == "format" {
-			format = f.format
-		}
-	})
+	format := e.format
+	if format == "table" { // the default of other commands: an answer is JSON here
+		format = "json"
+	}
 	if format != "json" && format != "jsonl" {
 		return usageError("--format %q: ivvy call prints json or jsonl", format)
 	}
-	f.format = format
+	e.format = format
 	op, err := findCallOperation(pos[0], pos[1])
 	if err != nil {
 		return err
@@ -346,7 +344,7 @@ func runIvvyUpload(ctx context.Context, e *env, f *ivvyFlags, doc *openapi3.T, o
 	if err != nil {
 		return err
 	}
-	return writeRecords(e, f.format, nil, nil, res)
+	return writeRecords(e, e.format, nil, nil, res)
 }
 
 // checkUploadFields validates the form fields of uploadBookingDocument

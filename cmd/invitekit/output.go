@@ -8,14 +8,12 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"time"
 	"unicode/utf8"
 )
 
 // formats the --format flag accepts.
 var formats = []string{"table", "json", "jsonl", "csv"}
-
-// formatHelp is the usage text of every --format flag.
-const formatHelp = "output format: table, json, jsonl or csv"
 
 // checkFormat returns a usage error for an unknown --format value.
 func checkFormat(format string) error {
@@ -63,10 +61,22 @@ type listOut struct {
 
 	pending [][]string // table rows held until the widths are known
 	widths  []int      // table column widths, fixed once set
+
+	progress io.Writer // where the count of items goes, or nil
+	shown    bool      // a progress line is on the terminal
 }
 
+// progressEvery is how many items pass between progress updates.
+const progressEvery = 100
+
+// newListOut starts a list on stdout. When stderr is a terminal and stdout
+// is not (the list goes to a file or a pipe), a count of the items written
+// so far is kept up to date on stderr.
 func newListOut(e *env, format string, cols []column) *listOut {
 	l := &listOut{w: bufio.NewWriterSize(e.Stdout, 32<<10), format: format, cols: cols, csvRaw: e.csvRaw}
+	if e.StderrIsTerminal && !e.StdoutIsTerminal {
+		l.progress = e.Stderr
+	}
 	switch format {
 	case "csv":
 		l.csv = csv.NewWriter(l.w)
@@ -82,7 +92,13 @@ func newListOut(e *env, format string, cols []column) *listOut {
 
 // add writes one record: cells for table and CSV, item for JSON.
 func (l *listOut) add(cells []string, item any) error {
-	defer func() { l.items++ }()
+	defer func() {
+		l.items++
+		if l.progress != nil && l.items%progressEvery == 0 {
+			fmt.Fprintf(l.progress, "\rinvitekit: %d listed", l.items)
+			l.shown = true
+		}
+	}()
 	switch l.format {
 	case "json", "jsonl":
 		l.jsonBuf.Reset()
@@ -196,9 +212,18 @@ func cutCell(s string, width int) string {
 	return string(r[:width-1]) + "…"
 }
 
+// endProgress ends the progress line with the final count.
+func (l *listOut) endProgress() {
+	if l.shown {
+		fmt.Fprintf(l.progress, "\rinvitekit: %d listed\n", l.items)
+		l.shown = false
+	}
+}
+
 // finish ends a complete list: a table's held rows, the closing bracket of
 // a JSON array, the header of an empty CSV.
 func (l *listOut) finish() error {
+	defer l.endProgress()
 	switch l.format {
 	case "json":
 		if l.items == 0 {
@@ -228,6 +253,7 @@ func (l *listOut) finish() error {
 // abort writes what arrived of a list that broke off. A JSON array is left
 // unclosed, so that no reader takes it for the whole list.
 func (l *listOut) abort() {
+	defer l.endProgress()
 	switch l.format {
 	case "json", "jsonl":
 		if l.format == "json" && l.items > 0 {
@@ -270,6 +296,31 @@ func writeRecords(e *env, format string, cols []column, rows [][]string, jsonVal
 		}
 	}
 	return out.finish()
+}
+
+// timeText formats a time for table and CSV output: RFC 3339 in UTC, with
+// the fraction of a second the value has; "" for the zero time.
+func timeText(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.UTC().Format(time.RFC3339Nano)
+}
+
+// parseTimeFlag reads the value of a time flag: an RFC 3339 time
+// (2026-03-01T18:30:00+01:00) or a date (2026-03-01, midnight UTC). A
+// date-time without a zone, with T or a space, is read as UTC.
+func parseTimeFlag(flagName, s string) (time.Time, error) {
+	s = strings.TrimSpace(s)
+	if t, err := time.Parse(time.RFC3339Nano, s); err == nil {
+		return t, nil
+	}
+	for _, layout := range []string{"2006-01-02", "2006-01-02T15:04:05", "2006-01-02 15:04:05"} {
+		if t, err := time.ParseInLocation(layout, s, time.UTC); err == nil {
+			return t, nil
+		}
+	}
+	return time.Time{}, usageError("--%s %q: want an RFC 3339 time such as 2026-03-01T18:30:00Z or a date such as 2026-03-01", flagName, s)
 }
 
 // neutraliseCell keeps a spreadsheet from reading a text cell as a formula

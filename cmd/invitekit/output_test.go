@@ -287,22 +287,30 @@ func TestBrokenListPrintsWhatArrivedAndExitsOne(t *testing.T) {
 }
 
 func TestGlobalFlags(t *testing.T) {
-	rest, g, err := globalFlags([]string{"--timeout", "5s", "ivvy", "contacts", "--csv-raw", "--format", "csv", "--", "--timeout"})
+	e := &env{}
+	rest, err := applyGlobalFlags(e, []string{"--timeout", "5s", "ivvy", "contacts", "--csv-raw", "--format", "csv", "--verbose", "--", "--timeout"})
 	require.NoError(t, err)
-	assert.Equal(t, 5*time.Second, g.timeout)
-	assert.True(t, g.csvRaw)
-	assert.Equal(t, []string{"ivvy", "contacts", "--format", "csv", "--", "--timeout"}, rest)
+	assert.Equal(t, 5*time.Second, e.timeout)
+	assert.True(t, e.csvRaw)
+	assert.True(t, e.verbose)
+	assert.Equal(t, "csv", e.format)
+	assert.Equal(t, []string{"ivvy", "contacts", "--", "--timeout"}, rest)
 
-	_, g, err = globalFlags([]string{"ivvy", "ping", "-timeout=1m", "--csv-raw=false"})
+	e = &env{}
+	_, err = applyGlobalFlags(e, []string{"ivvy", "ping", "-timeout=1m", "--csv-raw=false", "--format=jsonl", "--verbose=false"})
 	require.NoError(t, err)
-	assert.Equal(t, time.Minute, g.timeout)
-	assert.False(t, g.csvRaw)
+	assert.Equal(t, time.Minute, e.timeout)
+	assert.False(t, e.csvRaw)
+	assert.False(t, e.verbose)
+	assert.Equal(t, "jsonl", e.format)
 
 	for _, args := range [][]string{
 		{"ivvy", "ping", "--timeout"},
 		{"ivvy", "ping", "--timeout", "soon"},
 		{"ivvy", "ping", "--timeout=-1s"},
 		{"ivvy", "ping", "--csv-raw=maybe"},
+		{"ivvy", "ping", "--format", "xml"},
+		{"--format"},
 	} {
 		code, _, errOut := runCLI(t, nil, args...)
 		assert.Equal(t, 2, code, "%v", args)

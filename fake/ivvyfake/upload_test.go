@@ -21,7 +21,7 @@ func ptr[T any](v T) *T { return &v }
 
 func TestUploadBookingDocumentThroughTheClient(t *testing.T) {
 	e := newEnv(t)
-	api, err := ivvy.New(ivvyfake.DemoKey, ivvyfake.DemoSecret, ivvy.WithEndpoint(e.srv.URL), ivvy.WithClock(e.clock.Now))
+	api, err := ivvy.New(ivvyfake.DemoKey, ivvyfake.DemoSecret, ivvy.WithBaseURL(e.srv.URL), ivvy.WithClock(e.clock.Now))
 	require.NoError(t, err)
 	fields := ivvy.UploadBookingDocumentFields{VenueID: 1, BookingID: 29836, Type: 3, Status: 3, CanBeDeleted: ptr(0)}
 	res, err := api.UploadBookingDocument(t.Context(), fields, strings.NewReader("%PDF-1.4 quote"), "quote.pdf")

@@ -57,7 +57,7 @@ func (a *API) newCall(operationID string, body json.RawMessage) (*request, error
 // is set) and yields its items as they arrive, like the typed iterators:
 // body holds the other parameters (a JSON object, or empty), and start and
 // perPage are set on each page's request (perPage from body when it has
-// one, else DefaultPerPage). It stops as All does. An operation that is not
+// one, else DefaultPerPage). It stops as Paginate does. An operation that is not
 // a collection, or a body that is not a JSON object, yields one error.
 func (a *API) CallAll(ctx context.Context, operationID string, body json.RawMessage) iter.Seq2[json.RawMessage, error] {
 	fail := func(err error) iter.Seq2[json.RawMessage, error] {
