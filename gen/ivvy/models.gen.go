@@ -2516,6 +2516,73 @@ type Booking struct {
 	VenueTimezone string  `json:"venueTimezone,omitempty,omitzero"`
 }
 
+// BookingAccommodationAddedNotification Body of a BookingAccommodationAdded notification, sent when an accommodation block of a booking was created; data is the item as getBookingAccommodationList returns it.
+//
+// Example: {"data":{"barId":null,"bookingId":4304,"costcenterId":1376,"createdDate":"2026-08-22 06:43:24 UTC","cutOffDate":"2026-08-15","dayRates":[{"bookingDate":"2026-08-27","cost":180,"discount":10,"numFreeRooms":1,"numPayableByGuest":11,"numRooms":11}],"endDate":"2026-08-28","excludedTaxIds":[],"id":1432,"includeInPackage":false,"modifiedDate":"2026-08-22 06:43:24 UTC","overrideCapacity":true,"roomId":76,"roomOptions":[],"roomVenueId":178,"startDate":"2026-08-27","venueId":178}}
+type BookingAccommodationAddedNotification struct {
+	// Data An accommodation group (a block of one room type) of a venue booking.
+	//
+	// Example: {"barId":null,"bookingId":4304,"costcenterId":1376,"createdDate":"2026-08-22 06:43:24 UTC","cutOffDate":"2026-08-15","dayRates":[{"bookingDate":"2026-08-27","cost":180,"discount":10,"numFreeRooms":1,"numPayableByGuest":11,"numRooms":11}],"endDate":"2026-08-28","excludedTaxIds":[],"id":1432,"includeInPackage":false,"modifiedDate":"2026-08-22 06:43:24 UTC","overrideCapacity":true,"roomId":76,"roomOptions":[],"roomVenueId":178,"startDate":"2026-08-27","venueId":178}
+	Data VenueBookingAccommodation `json:"data"`
+}
+
+// BookingAccommodationDeletedNotification Body of a BookingAccommodationDeleted notification; it names what was deleted.
+//
+// Example: {"accommodationId":567,"bookingId":234,"bookingStatus":2,"venueId":123}
+type BookingAccommodationDeletedNotification struct {
+	// AccommodationID An integer that the server may send as a JSON number or as a string of digits.
+	//
+	// Example: 7427530
+	AccommodationID Integer `json:"accommodationId"`
+
+	// BookingID An integer that the server may send as a JSON number or as a string of digits.
+	//
+	// Example: 7427530
+	BookingID Integer `json:"bookingId"`
+
+	// BookingStatus An integer that the server may send as a JSON number or as a string of digits.
+	//
+	// Example: 7427530
+	BookingStatus Integer `json:"bookingStatus,omitempty,omitzero"`
+
+	// VenueID An integer that the server may send as a JSON number or as a string of digits.
+	//
+	// Example: 7427530
+	VenueID Integer `json:"venueId"`
+}
+
+// BookingAccommodationUpdatedNotification Body of a BookingAccommodationUpdated notification, sent when an accommodation block of a booking was updated; data is the new state as getBookingAccommodationList returns it, previousData the values before the change.
+//
+// Example: {"data":{"barId":null,"bookingId":4304,"costcenterId":1376,"createdDate":"2026-08-22 06:43:24 UTC","cutOffDate":"2026-08-15","dayRates":[{"bookingDate":"2026-08-27","cost":180,"discount":10,"numFreeRooms":1,"numPayableByGuest":11,"numRooms":11}],"endDate":"2026-08-28","excludedTaxIds":[],"id":1432,"includeInPackage":false,"modifiedDate":"2026-08-22 06:43:24 UTC","overrideCapacity":true,"roomId":76,"roomOptions":[],"roomVenueId":178,"startDate":"2026-08-27","venueId":178},"previousData":{"modifiedDate":"2026-08-22 06:43:24 UTC"}}
+type BookingAccommodationUpdatedNotification struct {
+	// Data An accommodation group (a block of one room type) of a venue booking.
+	//
+	// Example: {"barId":null,"bookingId":4304,"costcenterId":1376,"createdDate":"2026-08-22 06:43:24 UTC","cutOffDate":"2026-08-15","dayRates":[{"bookingDate":"2026-08-27","cost":180,"discount":10,"numFreeRooms":1,"numPayableByGuest":11,"numRooms":11}],"endDate":"2026-08-28","excludedTaxIds":[],"id":1432,"includeInPackage":false,"modifiedDate":"2026-08-22 06:43:24 UTC","overrideCapacity":true,"roomId":76,"roomOptions":[],"roomVenueId":178,"startDate":"2026-08-27","venueId":178}
+	Data VenueBookingAccommodation `json:"data"`
+
+	// PreviousData The values a changed item had before the change, keyed like the item's fields.
+	//
+	// Example: {"modifiedDate":"2024-03-10 23:58:02 UTC"}
+	PreviousData NotificationPreviousData `json:"previousData,omitempty,omitzero"`
+}
+
+// BookingAddedNotification Body of a BookingAdded notification, sent when a booking was created; data is the item as getBooking returns it.
+//
+// Example: {"data":{"accountTimezone":"Australia/Brisbane","amountOutstanding":1300,"beoFinalisedDate":"","beoNumbers":["18-1"],"bookedById":123,"bookingType":1,"canBeMoved":false,"code":"HR5ZASGMQ1","company":{"businessName":"Harbour Events Pty Ltd","id":4},"companyId":4,"contact":{"email":"mia.chen@example.com","firstName":"Mia","id":3,"lastName":"Chen","phone":"+61 400 123 456"},"contactId":3,"convertedToCancelled":"","convertedToConfirmed":"2026-02-05 12:49:31 UTC","convertedToTentative":"2026-01-23 00:00:00 UTC","createdDate":"2026-01-21 09:50:49 UTC","currentStatus":3,"dateAccomEnd":"","dateAccomStart":"","dateEventEnd":"2026-05-15 00:00:00 UTC","dateEventStart":"2026-05-14 00:00:00 UTC","decisionDate":"","eventSubTypeId":5,"eventType":"Conference","eventTypeId":3,"externalUrls":[],"focRoomsDenominator":0,"foodBeveragePayableBy":1,"hasCommissionPaid":0,"hasCommissions":1,"hasPackages":true,"id":3,"isAccommIncluded":false,"isBeoFinalised":false,"isConfidential":false,"lastModifiedDate":"2026-02-09 07:50:51 UTC","leadId":2,"maxNumFocRoomsPerDay":0,"modifiedDate":"2026-02-06 07:51:56 UTC","name":"Leadership Summit 2026","otaFolioRef":"ven1234","salesPersonUser":{"email":"jack.smith@example.com","firstName":"Jack","id":1,"lastName":"Smith","phone":61482154689},"sessions":[],"totalAmount":2600,"totalAttendees":30,"totalTaxAmount":236.36,"venueId":1,"venueTimezone":"Australia/Brisbane"}}
+type BookingAddedNotification struct {
+	// Data A venue booking. getBookingList and getBookingListForAccount send the
+	// summary fields; getBooking adds the commission, revenue and catering
+	// website fields and the nested packages, sessions, menus, beverage
+	// packages, resources, products, additional items and service fees.
+	// currentStatus: 1 prospective, 2 tentative, 3 confirmed, 4 cancelled,
+	// 5 ordering, 8 not accepted, 9 prospective hold. bookingType: 1
+	// detailed, 3 simple, 4 accommodation only.
+	//
+	//
+	// Example: {"accountTimezone":"Australia/Brisbane","amountOutstanding":1300,"beoFinalisedDate":"","beoNumbers":["18-1"],"bookedById":123,"bookingType":1,"canBeMoved":false,"code":"HR5ZASGMQ1","company":{"businessName":"Harbour Events Pty Ltd","id":4},"companyId":4,"contact":{"email":"mia.chen@example.com","firstName":"Mia","id":3,"lastName":"Chen","phone":"+61 400 123 456"},"contactId":3,"convertedToCancelled":"","convertedToConfirmed":"2026-02-05 12:49:31 UTC","convertedToTentative":"2026-01-23 00:00:00 UTC","createdDate":"2026-01-21 09:50:49 UTC","currentStatus":3,"dateAccomEnd":"","dateAccomStart":"","dateEventEnd":"2026-05-15 00:00:00 UTC","dateEventStart":"2026-05-14 00:00:00 UTC","decisionDate":"","eventSubTypeId":5,"eventType":"Conference","eventTypeId":3,"externalUrls":[],"focRoomsDenominator":0,"foodBeveragePayableBy":1,"hasCommissionPaid":0,"hasCommissions":1,"hasPackages":true,"id":3,"isAccommIncluded":false,"isBeoFinalised":false,"isConfidential":false,"lastModifiedDate":"2026-02-09 07:50:51 UTC","leadId":2,"maxNumFocRoomsPerDay":0,"modifiedDate":"2026-02-06 07:51:56 UTC","name":"Leadership Summit 2026","otaFolioRef":"ven1234","salesPersonUser":{"email":"jack.smith@example.com","firstName":"Jack","id":1,"lastName":"Smith","phone":61482154689},"sessions":[],"totalAmount":2600,"totalAttendees":30,"totalTaxAmount":236.36,"venueId":1,"venueTimezone":"Australia/Brisbane"}
+	Data Booking `json:"data"`
+}
+
 // BookingAdditionalItem An additional item charged on a booking.
 //
 // Example: {"actualCost":0,"actualCostExcludedTaxIds":[],"costcenterId":4,"createdDate":"2026-03-02 07:19:59 UTC","dayTaxDetails":[{"date":"2026-05-14","taxDetails":[{"id":1,"rateAmount":0,"rateAmountType":0,"rateId":0,"tax":10}]}],"description":"Welcome signage","endDateTime":"2026-05-14 17:00:00","id":3936,"modifiedDate":"2026-03-02 07:19:59 UTC","quantity":1,"startDateTime":"2026-05-14 09:00:00","taxDetails":[],"totalAmount":110,"totalCost":110,"totalCostDiscount":11,"totalCostExcludedTaxIds":[],"totalDiscount":10,"totalTaxAmount":10}
@@ -2814,6 +2881,46 @@ type BookingBeoCollection struct {
 	// Example: {"count":1,"perPage":1,"start":0,"totalResults":1550}
 	Meta    CollectionMeta `json:"meta,omitempty,omitzero"`
 	Results []BookingBeo   `json:"results"`
+}
+
+// BookingBeoDeletedNotification Body of a BookingBeoDeleted notification; it names what was deleted.
+//
+// Example: {"beoId":345,"bookingId":234,"venueId":123}
+type BookingBeoDeletedNotification struct {
+	// BeoID An integer that the server may send as a JSON number or as a string of digits.
+	//
+	// Example: 7427530
+	BeoID Integer `json:"beoId"`
+
+	// BookingID An integer that the server may send as a JSON number or as a string of digits.
+	//
+	// Example: 7427530
+	BookingID Integer `json:"bookingId"`
+
+	// VenueID An integer that the server may send as a JSON number or as a string of digits.
+	//
+	// Example: 7427530
+	VenueID Integer `json:"venueId"`
+}
+
+// BookingBeoGeneratedNotification Body of a BookingBeoGenerated notification, sent when a BEO generated for a booking was generated; data is the item as getBookingBeoList returns it.
+//
+// Example: {"data":{"beoNumber":360,"beoType":3,"bookingId":22363,"createdBy":1,"createdDate":"2026-04-24 01:33:39 UTC","file":null,"id":1114,"status":4,"templateName":"Generic Venue Booking BEO","venueId":1,"version":1,"versionNote":""},"previousData":{}}
+type BookingBeoGeneratedNotification struct {
+	// Data A banquet event order (BEO) of a booking, one version of it.
+	// beoType: 3 booking BEO, 6 session BEO, 11 e-booking BEO, 12
+	// e-session BEO. status: 1 building, 2 building error, 3 draft, 4
+	// generated (PDF pending), 5 sent, 8 completed, 9 finalised (open
+	// sets).
+	//
+	//
+	// Example: {"beoNumber":360,"beoType":3,"bookingId":22363,"createdBy":1,"createdDate":"2026-04-24 01:33:39 UTC","file":null,"id":1114,"status":4,"templateName":"Generic Venue Booking BEO","venueId":1,"version":1,"versionNote":""}
+	Data BookingBeo `json:"data"`
+
+	// PreviousData The values a changed item had before the change, keyed like the item's fields.
+	//
+	// Example: {"modifiedDate":"2024-03-10 23:58:02 UTC"}
+	PreviousData NotificationPreviousData `json:"previousData,omitempty,omitzero"`
 }
 
 // BookingBeveragePackage A beverage package served in a session of a booking.
@@ -3155,6 +3262,30 @@ type BookingDayTaxDetail struct {
 	TaxDetails []BookingTaxDetail  `json:"taxDetails,omitempty,omitzero"`
 }
 
+// BookingDeletedNotification Body of a BookingDeleted notification; it names what was deleted.
+//
+// Example: {"accommodationIds":[567,789],"bookingId":234,"bookingStatus":2,"roomReservationIds":[],"sessionIds":[789,567],"venueId":123}
+type BookingDeletedNotification struct {
+	AccommodationIds []Integer `json:"accommodationIds"`
+
+	// BookingID An integer that the server may send as a JSON number or as a string of digits.
+	//
+	// Example: 7427530
+	BookingID Integer `json:"bookingId"`
+
+	// BookingStatus An integer that the server may send as a JSON number or as a string of digits.
+	//
+	// Example: 7427530
+	BookingStatus      Integer   `json:"bookingStatus,omitempty,omitzero"`
+	RoomReservationIds []Integer `json:"roomReservationIds"`
+	SessionIds         []Integer `json:"sessionIds"`
+
+	// VenueID An integer that the server may send as a JSON number or as a string of digits.
+	//
+	// Example: 7427530
+	VenueID Integer `json:"venueId"`
+}
+
 // BookingDocument A document of a booking, one version of it. type: 1 system quote, 2
 // system contract, 3 uploaded quote, 4 uploaded contract, 5 other, 6
 // BEO, 7 resume, 8 banquet check. status: 1 building, 2 building
@@ -3226,6 +3357,26 @@ type BookingDocumentCollection struct {
 	Results []BookingDocument `json:"results"`
 }
 
+// BookingDocumentDeletedNotification Body of a BookingDocumentDeleted notification; it names what was deleted.
+//
+// Example: {"bookingId":234,"documentId":345,"venueId":123}
+type BookingDocumentDeletedNotification struct {
+	// BookingID An integer that the server may send as a JSON number or as a string of digits.
+	//
+	// Example: 7427530
+	BookingID Integer `json:"bookingId"`
+
+	// DocumentID An integer that the server may send as a JSON number or as a string of digits.
+	//
+	// Example: 7427530
+	DocumentID Integer `json:"documentId"`
+
+	// VenueID An integer that the server may send as a JSON number or as a string of digits.
+	//
+	// Example: 7427530
+	VenueID Integer `json:"venueId"`
+}
+
 // BookingDocumentFile Where to download a generated document; null when there is no file.
 //
 // Example: {"filename":"14/05/2026 - BEO 348-1 - Leadership Summit.pdf","url":"https://files.example.com/beo/348-1.pdf?signature=abc","urlExpiry":"2026-05-06 04:58:52 UTC"}
@@ -3241,6 +3392,26 @@ type BookingDocumentFile struct {
 	//
 	// Example: 2017-12-18 12:11:45 UTC
 	URLExpiry NullableTimestamp `json:"urlExpiry,omitempty,omitzero"`
+}
+
+// BookingDocumentGeneratedNotification Body of a BookingDocumentGenerated notification, sent when a document generated for a booking was generated; data is the item as getBookingDocumentList returns it.
+//
+// Example: {"data":{"bookingId":22363,"createdDate":"2026-04-09 02:34:21 UTC","documentNumber":null,"file":{"filename":"14/05/2026 - Leadership Summit - Contract.pdf","url":"https://files.example.com/docs/3426.pdf?signature=abc","urlExpiry":"2026-05-06 04:10:54 UTC"},"id":3426,"modifiedDate":"2026-04-09 02:38:36 UTC","status":4,"templateName":"Contract","type":4,"venueId":1,"version":null},"previousData":{}}
+type BookingDocumentGeneratedNotification struct {
+	// Data A document of a booking, one version of it. type: 1 system quote, 2
+	// system contract, 3 uploaded quote, 4 uploaded contract, 5 other, 6
+	// BEO, 7 resume, 8 banquet check. status: 1 building, 2 building
+	// error, 3 draft, 4 generated (PDF pending), 5 sent, 8 completed (open
+	// sets).
+	//
+	//
+	// Example: {"bookingId":22363,"createdDate":"2026-04-09 02:34:21 UTC","documentNumber":null,"file":{"filename":"14/05/2026 - Leadership Summit - Contract.pdf","url":"https://files.example.com/docs/3426.pdf?signature=abc","urlExpiry":"2026-05-06 04:10:54 UTC"},"id":3426,"modifiedDate":"2026-04-09 02:38:36 UTC","status":4,"templateName":"Contract","type":4,"venueId":1,"version":null}
+	Data BookingDocument `json:"data"`
+
+	// PreviousData The values a changed item had before the change, keyed like the item's fields.
+	//
+	// Example: {"modifiedDate":"2024-03-10 23:58:02 UTC"}
+	PreviousData NotificationPreviousData `json:"previousData,omitempty,omitzero"`
 }
 
 // BookingFile A stored file (a catering website logo or banner).
@@ -3499,6 +3670,28 @@ type BookingMenuTranslation struct {
 	Name string `json:"name,omitempty,omitzero"`
 }
 
+// BookingMovedNotification Body of a BookingMoved notification, sent when a booking is moved; data is the booking as getBooking returns it now.
+//
+// Example: {"data":{"accountTimezone":"Australia/Brisbane","amountOutstanding":1300,"beoFinalisedDate":"","beoNumbers":["18-1"],"bookedById":123,"bookingType":1,"canBeMoved":false,"code":"HR5ZASGMQ1","company":{"businessName":"Harbour Events Pty Ltd","id":4},"companyId":4,"contact":{"email":"mia.chen@example.com","firstName":"Mia","id":3,"lastName":"Chen","phone":"+61 400 123 456"},"contactId":3,"convertedToCancelled":"","convertedToConfirmed":"2026-02-05 12:49:31 UTC","convertedToTentative":"2026-01-23 00:00:00 UTC","createdDate":"2026-01-21 09:50:49 UTC","currentStatus":3,"dateAccomEnd":"","dateAccomStart":"","dateEventEnd":"2026-05-15 00:00:00 UTC","dateEventStart":"2026-05-14 00:00:00 UTC","decisionDate":"","eventSubTypeId":5,"eventType":"Conference","eventTypeId":3,"externalUrls":[],"focRoomsDenominator":0,"foodBeveragePayableBy":1,"hasCommissionPaid":0,"hasCommissions":1,"hasPackages":true,"id":3,"isAccommIncluded":false,"isBeoFinalised":false,"isConfidential":false,"lastModifiedDate":"2026-02-09 07:50:51 UTC","leadId":2,"maxNumFocRoomsPerDay":0,"modifiedDate":"2026-02-06 07:51:56 UTC","name":"Leadership Summit 2026","otaFolioRef":"ven1234","salesPersonUser":{"email":"jack.smith@example.com","firstName":"Jack","id":1,"lastName":"Smith","phone":61482154689},"sessions":[],"totalAmount":2600,"totalAttendees":30,"totalTaxAmount":236.36,"venueId":1,"venueTimezone":"Australia/Brisbane"},"previousData":{"modifiedDate":"2026-02-06 07:51:56 UTC"}}
+type BookingMovedNotification struct {
+	// Data A venue booking. getBookingList and getBookingListForAccount send the
+	// summary fields; getBooking adds the commission, revenue and catering
+	// website fields and the nested packages, sessions, menus, beverage
+	// packages, resources, products, additional items and service fees.
+	// currentStatus: 1 prospective, 2 tentative, 3 confirmed, 4 cancelled,
+	// 5 ordering, 8 not accepted, 9 prospective hold. bookingType: 1
+	// detailed, 3 simple, 4 accommodation only.
+	//
+	//
+	// Example: {"accountTimezone":"Australia/Brisbane","amountOutstanding":1300,"beoFinalisedDate":"","beoNumbers":["18-1"],"bookedById":123,"bookingType":1,"canBeMoved":false,"code":"HR5ZASGMQ1","company":{"businessName":"Harbour Events Pty Ltd","id":4},"companyId":4,"contact":{"email":"mia.chen@example.com","firstName":"Mia","id":3,"lastName":"Chen","phone":"+61 400 123 456"},"contactId":3,"convertedToCancelled":"","convertedToConfirmed":"2026-02-05 12:49:31 UTC","convertedToTentative":"2026-01-23 00:00:00 UTC","createdDate":"2026-01-21 09:50:49 UTC","currentStatus":3,"dateAccomEnd":"","dateAccomStart":"","dateEventEnd":"2026-05-15 00:00:00 UTC","dateEventStart":"2026-05-14 00:00:00 UTC","decisionDate":"","eventSubTypeId":5,"eventType":"Conference","eventTypeId":3,"externalUrls":[],"focRoomsDenominator":0,"foodBeveragePayableBy":1,"hasCommissionPaid":0,"hasCommissions":1,"hasPackages":true,"id":3,"isAccommIncluded":false,"isBeoFinalised":false,"isConfidential":false,"lastModifiedDate":"2026-02-09 07:50:51 UTC","leadId":2,"maxNumFocRoomsPerDay":0,"modifiedDate":"2026-02-06 07:51:56 UTC","name":"Leadership Summit 2026","otaFolioRef":"ven1234","salesPersonUser":{"email":"jack.smith@example.com","firstName":"Jack","id":1,"lastName":"Smith","phone":61482154689},"sessions":[],"totalAmount":2600,"totalAttendees":30,"totalTaxAmount":236.36,"venueId":1,"venueTimezone":"Australia/Brisbane"}
+	Data Booking `json:"data"`
+
+	// PreviousData The values a changed item had before the change, keyed like the item's fields.
+	//
+	// Example: {"modifiedDate":"2024-03-10 23:58:02 UTC"}
+	PreviousData NotificationPreviousData `json:"previousData,omitempty,omitzero"`
+}
+
 // BookingNote A note on a booking. typeId says what it is about: 0 no type, 1
 // booking, 2 session, 3 billing, 4 session menu, 5 session beverage, 6
 // session resources, 7 session products, 8 accommodation, 9 contact,
@@ -3554,6 +3747,26 @@ type BookingNote struct {
 	VenueID Integer `json:"venueId,omitempty,omitzero"`
 }
 
+// BookingNoteAddedNotification Body of a BookingNoteAdded notification, sent when a note on a booking was created; data is the item as getBookingNoteList returns it.
+//
+// Example: {"data":{"bookingId":7192,"createdBy":1,"createdDate":"2026-02-12 07:05:24 UTC","description":"\u003cp\u003eLate check-out for the speakers\u003c/p\u003e","id":409,"isPrivate":false,"modifiedDate":"2026-02-12 07:05:24 UTC","typeId":8,"venueId":1}}
+type BookingNoteAddedNotification struct {
+	// Data A note on a booking. typeId says what it is about: 0 no type, 1
+	// booking, 2 session, 3 billing, 4 session menu, 5 session beverage, 6
+	// session resources, 7 session products, 8 accommodation, 9 contact,
+	// 10 company, 11 couriers, 12 VIP guests, 13 security, 14 onsite
+	// contractors, 15 signatories, 16 front office, 17 transfers, 18 room
+	// drops, 19 luggage services, 20 group profile, 21 lead, -1 original
+	// lead note, 22 dietary requirements, 23 all departments, 24 food and
+	// beverage, 25 car parking, 26 suppliers, 27 internet, 28 lead
+	// description, 29 signage, 30 sales office, 31 bellman and van service,
+	// 32 reservations, 33 housekeeping, 34 engineering (open set).
+	//
+	//
+	// Example: {"bookingId":7192,"createdBy":1,"createdDate":"2026-02-12 07:05:24 UTC","description":"\u003cp\u003eLate check-out for the speakers\u003c/p\u003e","id":409,"isPrivate":false,"modifiedDate":"2026-02-12 07:05:24 UTC","typeId":8,"venueId":1}
+	Data BookingNote `json:"data"`
+}
+
 // BookingNoteCollection A page of booking notes.
 //
 // Example: {"meta":{"count":1,"perPage":50,"start":0,"totalResults":1},"results":[{"bookingId":7192,"createdBy":1,"createdDate":"2026-02-12 07:05:24 UTC","description":"\u003cp\u003eLate check-out for the speakers\u003c/p\u003e","id":409,"isPrivate":false,"modifiedDate":"2026-02-12 07:05:24 UTC","typeId":8,"venueId":1}]}
@@ -3563,6 +3776,16 @@ type BookingNoteCollection struct {
 	// Example: {"count":1,"perPage":1,"start":0,"totalResults":1550}
 	Meta    CollectionMeta `json:"meta,omitempty,omitzero"`
 	Results []BookingNote  `json:"results"`
+}
+
+// BookingNoteDeletedNotification Body of a BookingNoteDeleted notification; it names what was deleted.
+//
+// Example: {"noteId":123}
+type BookingNoteDeletedNotification struct {
+	// NoteID An integer that the server may send as a JSON number or as a string of digits.
+	//
+	// Example: 7427530
+	NoteID Integer `json:"noteId"`
 }
 
 // BookingNoteListFilter The filter of getBookingNoteList: the keys below, and any other field
@@ -3576,6 +3799,31 @@ type BookingNoteListFilter struct {
 	IsPrivate            *bool                  `json:"isPrivate,omitempty"`
 	TypeID               *int                   `json:"typeId,omitempty"`
 	AdditionalProperties map[string]interface{} `json:"-"`
+}
+
+// BookingNoteUpdatedNotification Body of a BookingNoteUpdated notification, sent when a note on a booking was updated; data is the new state as getBookingNoteList returns it, previousData the values before the change.
+//
+// Example: {"data":{"bookingId":7192,"createdBy":1,"createdDate":"2026-02-12 07:05:24 UTC","description":"\u003cp\u003eLate check-out for the speakers\u003c/p\u003e","id":409,"isPrivate":false,"modifiedDate":"2026-02-12 07:05:24 UTC","typeId":8,"venueId":1},"previousData":{"modifiedDate":"2026-02-12 07:05:24 UTC"}}
+type BookingNoteUpdatedNotification struct {
+	// Data A note on a booking. typeId says what it is about: 0 no type, 1
+	// booking, 2 session, 3 billing, 4 session menu, 5 session beverage, 6
+	// session resources, 7 session products, 8 accommodation, 9 contact,
+	// 10 company, 11 couriers, 12 VIP guests, 13 security, 14 onsite
+	// contractors, 15 signatories, 16 front office, 17 transfers, 18 room
+	// drops, 19 luggage services, 20 group profile, 21 lead, -1 original
+	// lead note, 22 dietary requirements, 23 all departments, 24 food and
+	// beverage, 25 car parking, 26 suppliers, 27 internet, 28 lead
+	// description, 29 signage, 30 sales office, 31 bellman and van service,
+	// 32 reservations, 33 housekeeping, 34 engineering (open set).
+	//
+	//
+	// Example: {"bookingId":7192,"createdBy":1,"createdDate":"2026-02-12 07:05:24 UTC","description":"\u003cp\u003eLate check-out for the speakers\u003c/p\u003e","id":409,"isPrivate":false,"modifiedDate":"2026-02-12 07:05:24 UTC","typeId":8,"venueId":1}
+	Data BookingNote `json:"data"`
+
+	// PreviousData The values a changed item had before the change, keyed like the item's fields.
+	//
+	// Example: {"modifiedDate":"2024-03-10 23:58:02 UTC"}
+	PreviousData NotificationPreviousData `json:"previousData,omitempty,omitzero"`
 }
 
 // BookingNullableDate An iVvy date, "yyyy-mm-dd", or null or "" when unset.
@@ -4086,6 +4334,57 @@ type BookingResource struct {
 	TotalTaxAmount NullableDecimal `json:"totalTaxAmount,omitempty,omitzero"`
 }
 
+// BookingRoomReservationAddedNotification Body of a BookingRoomReservationAdded notification, sent when a room reservation of a booking was created; data is the item as getBookingRoomReservationList returns it.
+//
+// Example: {"data":{"bookingId":4248,"canBeEdited":true,"createdDate":"2026-08-17 14:51:35 UTC","currentStatus":2,"id":3241,"isFromGroup":true,"mainGuest":{"address":null,"createdDate":"2026-08-17 14:51:35 UTC","guestContact":{"createdDate":"2026-08-17 14:51:35 UTC","email":"ana.silva@example.com","firstName":"Ana","id":431,"lastName":"Silva","modifiedDate":"2026-08-17 14:51:35 UTC","phone":"0412345678"},"id":542,"isAnonymised":false,"modifiedDate":"2026-08-17 14:51:35 UTC","primaryPhone":"0412345678"},"mainGuestId":542,"modifiedDate":"2026-08-17 14:51:35 UTC","reference":164,"rooms":[],"totalAmount":180,"venueId":131}}
+type BookingRoomReservationAddedNotification struct {
+	// Data A room reservation of a venue booking.
+	//
+	// Example: {"bookingId":4248,"canBeEdited":true,"createdDate":"2026-08-17 14:51:35 UTC","currentStatus":2,"id":3241,"isFromGroup":true,"mainGuest":{"address":null,"createdDate":"2026-08-17 14:51:35 UTC","guestContact":{"createdDate":"2026-08-17 14:51:35 UTC","email":"ana.silva@example.com","firstName":"Ana","id":431,"lastName":"Silva","modifiedDate":"2026-08-17 14:51:35 UTC","phone":"0412345678"},"id":542,"isAnonymised":false,"modifiedDate":"2026-08-17 14:51:35 UTC","primaryPhone":"0412345678"},"mainGuestId":542,"modifiedDate":"2026-08-17 14:51:35 UTC","reference":164,"rooms":[],"totalAmount":180,"venueId":131}
+	Data VenueRoomReservation `json:"data"`
+}
+
+// BookingRoomReservationDeletedNotification Body of a BookingRoomReservationDeleted notification; it names what was deleted.
+//
+// Example: {"bookingId":234,"bookingStatus":2,"reservationId":567,"roomIds":[123,456],"venueId":123}
+type BookingRoomReservationDeletedNotification struct {
+	// BookingID An integer that the server may send as a JSON number or as a string of digits.
+	//
+	// Example: 7427530
+	BookingID Integer `json:"bookingId"`
+
+	// BookingStatus An integer that the server may send as a JSON number or as a string of digits.
+	//
+	// Example: 7427530
+	BookingStatus Integer `json:"bookingStatus,omitempty,omitzero"`
+
+	// ReservationID An integer that the server may send as a JSON number or as a string of digits.
+	//
+	// Example: 7427530
+	ReservationID Integer   `json:"reservationId"`
+	RoomIds       []Integer `json:"roomIds"`
+
+	// VenueID An integer that the server may send as a JSON number or as a string of digits.
+	//
+	// Example: 7427530
+	VenueID Integer `json:"venueId"`
+}
+
+// BookingRoomReservationUpdatedNotification Body of a BookingRoomReservationUpdated notification, sent when a room reservation of a booking was updated; data is the new state as getBookingRoomReservationList returns it, previousData the values before the change.
+//
+// Example: {"data":{"bookingId":4248,"canBeEdited":true,"createdDate":"2026-08-17 14:51:35 UTC","currentStatus":2,"id":3241,"isFromGroup":true,"mainGuest":{"address":null,"createdDate":"2026-08-17 14:51:35 UTC","guestContact":{"createdDate":"2026-08-17 14:51:35 UTC","email":"ana.silva@example.com","firstName":"Ana","id":431,"lastName":"Silva","modifiedDate":"2026-08-17 14:51:35 UTC","phone":"0412345678"},"id":542,"isAnonymised":false,"modifiedDate":"2026-08-17 14:51:35 UTC","primaryPhone":"0412345678"},"mainGuestId":542,"modifiedDate":"2026-08-17 14:51:35 UTC","reference":164,"rooms":[],"totalAmount":180,"venueId":131},"previousData":{"modifiedDate":"2026-08-17 14:51:35 UTC"}}
+type BookingRoomReservationUpdatedNotification struct {
+	// Data A room reservation of a venue booking.
+	//
+	// Example: {"bookingId":4248,"canBeEdited":true,"createdDate":"2026-08-17 14:51:35 UTC","currentStatus":2,"id":3241,"isFromGroup":true,"mainGuest":{"address":null,"createdDate":"2026-08-17 14:51:35 UTC","guestContact":{"createdDate":"2026-08-17 14:51:35 UTC","email":"ana.silva@example.com","firstName":"Ana","id":431,"lastName":"Silva","modifiedDate":"2026-08-17 14:51:35 UTC","phone":"0412345678"},"id":542,"isAnonymised":false,"modifiedDate":"2026-08-17 14:51:35 UTC","primaryPhone":"0412345678"},"mainGuestId":542,"modifiedDate":"2026-08-17 14:51:35 UTC","reference":164,"rooms":[],"totalAmount":180,"venueId":131}
+	Data VenueRoomReservation `json:"data"`
+
+	// PreviousData The values a changed item had before the change, keyed like the item's fields.
+	//
+	// Example: {"modifiedDate":"2024-03-10 23:58:02 UTC"}
+	PreviousData NotificationPreviousData `json:"previousData,omitempty,omitzero"`
+}
+
 // BookingSaveResult The answer of the venue actions that add, update, change or remove
 // one thing. Removals answer with success and, for some actions,
 // errorType instead of id.
@@ -4500,6 +4799,20 @@ type BookingSession struct {
 	TotalTaxAmount NullableDecimal `json:"totalTaxAmount,omitempty,omitzero"`
 }
 
+// BookingSessionAddedNotification Body of a BookingSessionAdded notification, sent when a session of a booking was created; data is the item as getBookingSessionList returns it.
+//
+// Example: {"data":{"amount":13.2,"beoNumbers":null,"bookingId":10960,"bookingPackageId":0,"canBeMoved":1,"cost":12,"costcenterId":4,"createdDate":"2026-02-24 01:13:39 UTC","customLayoutName":null,"endDate":"2026-05-14","endTime":"10:30:00","excludedTaxIds":[],"id":5260,"includeInPackage":false,"isSignageVisible":1,"minAttendeesGuaranteed":10,"modifiedDate":"2026-02-24 01:16:43 UTC","name":"Opening plenary","overridePax":1,"projectedSpend":[{"amount":100,"costcenterId":1,"priceMethod":1,"total":5000}],"roomHireType":1,"sessionTypeId":0,"setdownTime":null,"setupTime":null,"sfExcludedTaxIds":[],"signage":"","spaceId":3,"spaceLayout":3,"spaceVenueId":1,"startDate":"2026-05-14","startTime":"08:00:00","tariffId":1,"totalDiscount":0,"totalTaxAmount":1.2}}
+type BookingSessionAddedNotification struct {
+	// Data A session of a booking: a block of time in a function space.
+	// getBooking sends the amounts with their discounts, surcharges and
+	// taxes; getBookingSessionList sends the attendee counts, set-up and
+	// signage fields, and booking when asked for.
+	//
+	//
+	// Example: {"amount":13.2,"beoNumbers":null,"bookingId":10960,"bookingPackageId":0,"canBeMoved":1,"cost":12,"costcenterId":4,"createdDate":"2026-02-24 01:13:39 UTC","customLayoutName":null,"endDate":"2026-05-14","endTime":"10:30:00","excludedTaxIds":[],"id":5260,"includeInPackage":false,"isSignageVisible":1,"minAttendeesGuaranteed":10,"modifiedDate":"2026-02-24 01:16:43 UTC","name":"Opening plenary","overridePax":1,"projectedSpend":[{"amount":100,"costcenterId":1,"priceMethod":1,"total":5000}],"roomHireType":1,"sessionTypeId":0,"setdownTime":null,"setupTime":null,"sfExcludedTaxIds":[],"signage":"","spaceId":3,"spaceLayout":3,"spaceVenueId":1,"startDate":"2026-05-14","startTime":"08:00:00","tariffId":1,"totalDiscount":0,"totalTaxAmount":1.2}
+	Data BookingSession `json:"data"`
+}
+
 // BookingSessionBeverageItemInput A beverage item to put in a session's beverage package.
 //
 // Example: {"itemId":31,"quantity":1}
@@ -4538,6 +4851,26 @@ type BookingSessionCollection struct {
 	// Example: {"count":1,"perPage":1,"start":0,"totalResults":1550}
 	Meta    CollectionMeta   `json:"meta,omitempty,omitzero"`
 	Results []BookingSession `json:"results"`
+}
+
+// BookingSessionDeletedNotification Body of a BookingSessionDeleted notification; it names what was deleted.
+//
+// Example: {"bookingId":234,"sessionId":567,"venueId":123}
+type BookingSessionDeletedNotification struct {
+	// BookingID An integer that the server may send as a JSON number or as a string of digits.
+	//
+	// Example: 7427530
+	BookingID Integer `json:"bookingId"`
+
+	// SessionID An integer that the server may send as a JSON number or as a string of digits.
+	//
+	// Example: 7427530
+	SessionID Integer `json:"sessionId"`
+
+	// VenueID An integer that the server may send as a JSON number or as a string of digits.
+	//
+	// Example: 7427530
+	VenueID Integer `json:"venueId"`
 }
 
 // BookingSessionMenu A menu of a booking session, with its items.
@@ -4752,6 +5085,25 @@ type BookingSessionMenuItemInput struct {
 	ServingTime *BookingTimeOfDay `json:"servingTime,omitempty"`
 }
 
+// BookingSessionUpdatedNotification Body of a BookingSessionUpdated notification, sent when a session of a booking was updated; data is the new state as getBookingSessionList returns it, previousData the values before the change.
+//
+// Example: {"data":{"amount":13.2,"beoNumbers":null,"bookingId":10960,"bookingPackageId":0,"canBeMoved":1,"cost":12,"costcenterId":4,"createdDate":"2026-02-24 01:13:39 UTC","customLayoutName":null,"endDate":"2026-05-14","endTime":"10:30:00","excludedTaxIds":[],"id":5260,"includeInPackage":false,"isSignageVisible":1,"minAttendeesGuaranteed":10,"modifiedDate":"2026-02-24 01:16:43 UTC","name":"Opening plenary","overridePax":1,"projectedSpend":[{"amount":100,"costcenterId":1,"priceMethod":1,"total":5000}],"roomHireType":1,"sessionTypeId":0,"setdownTime":null,"setupTime":null,"sfExcludedTaxIds":[],"signage":"","spaceId":3,"spaceLayout":3,"spaceVenueId":1,"startDate":"2026-05-14","startTime":"08:00:00","tariffId":1,"totalDiscount":0,"totalTaxAmount":1.2},"previousData":{"modifiedDate":"2026-02-24 01:16:43 UTC"}}
+type BookingSessionUpdatedNotification struct {
+	// Data A session of a booking: a block of time in a function space.
+	// getBooking sends the amounts with their discounts, surcharges and
+	// taxes; getBookingSessionList sends the attendee counts, set-up and
+	// signage fields, and booking when asked for.
+	//
+	//
+	// Example: {"amount":13.2,"beoNumbers":null,"bookingId":10960,"bookingPackageId":0,"canBeMoved":1,"cost":12,"costcenterId":4,"createdDate":"2026-02-24 01:13:39 UTC","customLayoutName":null,"endDate":"2026-05-14","endTime":"10:30:00","excludedTaxIds":[],"id":5260,"includeInPackage":false,"isSignageVisible":1,"minAttendeesGuaranteed":10,"modifiedDate":"2026-02-24 01:16:43 UTC","name":"Opening plenary","overridePax":1,"projectedSpend":[{"amount":100,"costcenterId":1,"priceMethod":1,"total":5000}],"roomHireType":1,"sessionTypeId":0,"setdownTime":null,"setupTime":null,"sfExcludedTaxIds":[],"signage":"","spaceId":3,"spaceLayout":3,"spaceVenueId":1,"startDate":"2026-05-14","startTime":"08:00:00","tariffId":1,"totalDiscount":0,"totalTaxAmount":1.2}
+	Data BookingSession `json:"data"`
+
+	// PreviousData The values a changed item had before the change, keyed like the item's fields.
+	//
+	// Example: {"modifiedDate":"2024-03-10 23:58:02 UTC"}
+	PreviousData NotificationPreviousData `json:"previousData,omitempty,omitzero"`
+}
+
 // BookingTax A tax or service fee applied to a booking. type: tax or service fee
 // (codes of the venue's tax list); amountType: 1 a percentage, 2 an
 // amount; appliesTo and unitType: codes of the venue's tax list.
@@ -4850,6 +5202,28 @@ type BookingTaxDetail struct {
 //
 // Example: 09:30:00
 type BookingTimeOfDay = string
+
+// BookingUpdatedNotification Body of a BookingUpdated notification, sent when a booking was updated; data is the new state as getBooking returns it, previousData the values before the change.
+//
+// Example: {"data":{"accountTimezone":"Australia/Brisbane","amountOutstanding":1300,"beoFinalisedDate":"","beoNumbers":["18-1"],"bookedById":123,"bookingType":1,"canBeMoved":false,"code":"HR5ZASGMQ1","company":{"businessName":"Harbour Events Pty Ltd","id":4},"companyId":4,"contact":{"email":"mia.chen@example.com","firstName":"Mia","id":3,"lastName":"Chen","phone":"+61 400 123 456"},"contactId":3,"convertedToCancelled":"","convertedToConfirmed":"2026-02-05 12:49:31 UTC","convertedToTentative":"2026-01-23 00:00:00 UTC","createdDate":"2026-01-21 09:50:49 UTC","currentStatus":3,"dateAccomEnd":"","dateAccomStart":"","dateEventEnd":"2026-05-15 00:00:00 UTC","dateEventStart":"2026-05-14 00:00:00 UTC","decisionDate":"","eventSubTypeId":5,"eventType":"Conference","eventTypeId":3,"externalUrls":[],"focRoomsDenominator":0,"foodBeveragePayableBy":1,"hasCommissionPaid":0,"hasCommissions":1,"hasPackages":true,"id":3,"isAccommIncluded":false,"isBeoFinalised":false,"isConfidential":false,"lastModifiedDate":"2026-02-09 07:50:51 UTC","leadId":2,"maxNumFocRoomsPerDay":0,"modifiedDate":"2026-02-06 07:51:56 UTC","name":"Leadership Summit 2026","otaFolioRef":"ven1234","salesPersonUser":{"email":"jack.smith@example.com","firstName":"Jack","id":1,"lastName":"Smith","phone":61482154689},"sessions":[],"totalAmount":2600,"totalAttendees":30,"totalTaxAmount":236.36,"venueId":1,"venueTimezone":"Australia/Brisbane"},"previousData":{"modifiedDate":"2026-02-06 07:51:56 UTC"}}
+type BookingUpdatedNotification struct {
+	// Data A venue booking. getBookingList and getBookingListForAccount send the
+	// summary fields; getBooking adds the commission, revenue and catering
+	// website fields and the nested packages, sessions, menus, beverage
+	// packages, resources, products, additional items and service fees.
+	// currentStatus: 1 prospective, 2 tentative, 3 confirmed, 4 cancelled,
+	// 5 ordering, 8 not accepted, 9 prospective hold. bookingType: 1
+	// detailed, 3 simple, 4 accommodation only.
+	//
+	//
+	// Example: {"accountTimezone":"Australia/Brisbane","amountOutstanding":1300,"beoFinalisedDate":"","beoNumbers":["18-1"],"bookedById":123,"bookingType":1,"canBeMoved":false,"code":"HR5ZASGMQ1","company":{"businessName":"Harbour Events Pty Ltd","id":4},"companyId":4,"contact":{"email":"mia.chen@example.com","firstName":"Mia","id":3,"lastName":"Chen","phone":"+61 400 123 456"},"contactId":3,"convertedToCancelled":"","convertedToConfirmed":"2026-02-05 12:49:31 UTC","convertedToTentative":"2026-01-23 00:00:00 UTC","createdDate":"2026-01-21 09:50:49 UTC","currentStatus":3,"dateAccomEnd":"","dateAccomStart":"","dateEventEnd":"2026-05-15 00:00:00 UTC","dateEventStart":"2026-05-14 00:00:00 UTC","decisionDate":"","eventSubTypeId":5,"eventType":"Conference","eventTypeId":3,"externalUrls":[],"focRoomsDenominator":0,"foodBeveragePayableBy":1,"hasCommissionPaid":0,"hasCommissions":1,"hasPackages":true,"id":3,"isAccommIncluded":false,"isBeoFinalised":false,"isConfidential":false,"lastModifiedDate":"2026-02-09 07:50:51 UTC","leadId":2,"maxNumFocRoomsPerDay":0,"modifiedDate":"2026-02-06 07:51:56 UTC","name":"Leadership Summit 2026","otaFolioRef":"ven1234","salesPersonUser":{"email":"jack.smith@example.com","firstName":"Jack","id":1,"lastName":"Smith","phone":61482154689},"sessions":[],"totalAmount":2600,"totalAttendees":30,"totalTaxAmount":236.36,"venueId":1,"venueTimezone":"Australia/Brisbane"}
+	Data Booking `json:"data"`
+
+	// PreviousData The values a changed item had before the change, keyed like the item's fields.
+	//
+	// Example: {"modifiedDate":"2024-03-10 23:58:02 UTC"}
+	PreviousData NotificationPreviousData `json:"previousData,omitempty,omitzero"`
+}
 
 // BookingUser An account user on a booking (its sales person or its coordinator).
 //
@@ -5235,6 +5609,26 @@ type CompanyAccountManager struct {
 	LastName string  `json:"lastName,omitempty,omitzero"`
 }
 
+// CompanyAddedNotification Body of a CompanyAdded notification, sent when a company was created; data is the item as getCompany returns it.
+//
+// Example: {"data":{"address":{"city":"Gold Coast","countryCode":"AU","line1":"Street Number","line2":"Street Name","line3":"","line4":"","postalCode":"4227","stateCode":"QLD"},"businessName":"Test","businessNumber":"1234586","commissionFood":"10","commissionFoodType":"2","commissionSpace":20,"commissionSpaceType":2,"customFields":[{"displayName":"Birth Date","fieldId":5,"value":"1985-03-17 23:00:00 UTC"}],"depth":0,"email":"company@test.com","externalId":"CRM-77","externalUrls":[{"label":"CRM","ref":"crm","url":"https://crm.example.com/companies/77"}],"fax":"0455550125","iataNumber":"123456789","id":"25146","industry":{"id":369,"name":"Banking"},"isAgent":1,"leftValue":1,"modifiedDate":"2025-10-01 02:03:04 UTC","otherPhone":"123456789","parentCompanyId":0,"phone":"0455550000","primaryAccountManager":{"email":"grace@example.com","firstName":"Grace","id":50476,"lastName":"Hopper"},"primaryContact":{"email":"ada@example.com","firstName":"Ada","id":7474181,"lastName":"Lovelace","phone":"0455550000"},"rightValue":2,"rootId":25146,"secondaryAccountManager":null,"tradingName":"Test Trading","website":"www.test.com"}}
+type CompanyAddedNotification struct {
+	// Data A company. Commissions: the reference pages name the amounts
+	// commissionSpace, commissionFoodValue, commissionBeverageValue,
+	// commissionAudioVisualValue and commissionAccommodationValue, the
+	// getCompany example uses commissionRoomHireValue, and company
+	// notifications send commissionFood, commissionBeverage,
+	// commissionAudioVisual and commissionAccommodation; all are accepted.
+	// The matching *Type fields say how the amount is meant (codes such as
+	// 1 and 2, or a currency code in the getCompany example). The company
+	// hierarchy is a nested set: parentCompanyId, leftValue, rightValue,
+	// depth and rootId.
+	//
+	//
+	// Example: {"address":{"city":"Gold Coast","countryCode":"AU","line1":"Street Number","line2":"Street Name","line3":"","line4":"","postalCode":"4227","stateCode":"QLD"},"businessName":"Test","businessNumber":"1234586","commissionFood":"10","commissionFoodType":"2","commissionSpace":20,"commissionSpaceType":2,"customFields":[{"displayName":"Birth Date","fieldId":5,"value":"1985-03-17 23:00:00 UTC"}],"depth":0,"email":"company@test.com","externalId":"CRM-77","externalUrls":[{"label":"CRM","ref":"crm","url":"https://crm.example.com/companies/77"}],"fax":"0455550125","iataNumber":"123456789","id":"25146","industry":{"id":369,"name":"Banking"},"isAgent":1,"leftValue":1,"modifiedDate":"2025-10-01 02:03:04 UTC","otherPhone":"123456789","parentCompanyId":0,"phone":"0455550000","primaryAccountManager":{"email":"grace@example.com","firstName":"Grace","id":50476,"lastName":"Hopper"},"primaryContact":{"email":"ada@example.com","firstName":"Ada","id":7474181,"lastName":"Lovelace","phone":"0455550000"},"rightValue":2,"rootId":25146,"secondaryAccountManager":null,"tradingName":"Test Trading","website":"www.test.com"}
+	Data Company `json:"data"`
+}
+
 // CompanyCollection Example: {"meta":{"count":1,"perPage":100,"start":0,"totalResults":1},"results":[{"address":{"city":"","countryCode":"AU","line1":"","line2":"","line3":"","line4":"","postalCode":"","stateCode":""},"businessName":"Example Pty Ltd","businessNumber":"ABN123","commissionSpace":null,"commissionSpaceType":null,"customFields":[{"displayName":"Region","fieldId":64,"value":""}],"depth":0,"email":"","externalId":null,"fax":"","iataNumber":null,"id":60825,"industry":{"id":369,"name":"Banking"},"isAgent":0,"leftValue":1,"modifiedDate":"2024-03-11 00:00:44 UTC","otherPhone":"","parentCompanyId":0,"phone":"","primaryAccountManager":{"email":"grace@example.com","firstName":"Grace","id":50476,"lastName":"Hopper"},"primaryContact":{"email":"ada@example.com","firstName":"Ada","id":7474181,"lastName":"Lovelace","phone":"078 0895 8308"},"rightValue":2,"rootId":60825,"secondaryAccountManager":null,"tradingName":"Example","website":""}]}
 type CompanyCollection struct {
 	// Meta Paging facts of a collection; any key may be absent.
@@ -5242,6 +5636,16 @@ type CompanyCollection struct {
 	// Example: {"count":1,"perPage":1,"start":0,"totalResults":1550}
 	Meta    CollectionMeta `json:"meta,omitempty,omitzero"`
 	Results []Company      `json:"results"`
+}
+
+// CompanyDeletedNotification Body of a CompanyDeleted notification; it names what was deleted.
+//
+// Example: {"companyId":123}
+type CompanyDeletedNotification struct {
+	// CompanyID An integer that the server may send as a JSON number or as a string of digits.
+	//
+	// Example: 7427530
+	CompanyID Integer `json:"companyId"`
 }
 
 // CompanyIndustry Example: {"id":369,"name":"Banking"}
@@ -5352,6 +5756,31 @@ type CompanySummary struct {
 	ID Integer `json:"id,omitempty,omitzero"`
 }
 
+// CompanyUpdatedNotification Body of a CompanyUpdated notification, sent when a company was updated; data is the new state as getCompany returns it, previousData the values before the change.
+//
+// Example: {"data":{"address":{"city":"Gold Coast","countryCode":"AU","line1":"Street Number","line2":"Street Name","line3":"","line4":"","postalCode":"4227","stateCode":"QLD"},"businessName":"Test","businessNumber":"1234586","commissionFood":"10","commissionFoodType":"2","commissionSpace":20,"commissionSpaceType":2,"customFields":[{"displayName":"Birth Date","fieldId":5,"value":"1985-03-17 23:00:00 UTC"}],"depth":0,"email":"company@test.com","externalId":"CRM-77","externalUrls":[{"label":"CRM","ref":"crm","url":"https://crm.example.com/companies/77"}],"fax":"0455550125","iataNumber":"123456789","id":"25146","industry":{"id":369,"name":"Banking"},"isAgent":1,"leftValue":1,"modifiedDate":"2025-10-01 02:03:04 UTC","otherPhone":"123456789","parentCompanyId":0,"phone":"0455550000","primaryAccountManager":{"email":"grace@example.com","firstName":"Grace","id":50476,"lastName":"Hopper"},"primaryContact":{"email":"ada@example.com","firstName":"Ada","id":7474181,"lastName":"Lovelace","phone":"0455550000"},"rightValue":2,"rootId":25146,"secondaryAccountManager":null,"tradingName":"Test Trading","website":"www.test.com"},"previousData":{"modifiedDate":"2025-10-01 02:03:04 UTC"}}
+type CompanyUpdatedNotification struct {
+	// Data A company. Commissions: the reference pages name the amounts
+	// commissionSpace, commissionFoodValue, commissionBeverageValue,
+	// commissionAudioVisualValue and commissionAccommodationValue, the
+	// getCompany example uses commissionRoomHireValue, and company
+	// notifications send commissionFood, commissionBeverage,
+	// commissionAudioVisual and commissionAccommodation; all are accepted.
+	// The matching *Type fields say how the amount is meant (codes such as
+	// 1 and 2, or a currency code in the getCompany example). The company
+	// hierarchy is a nested set: parentCompanyId, leftValue, rightValue,
+	// depth and rootId.
+	//
+	//
+	// Example: {"address":{"city":"Gold Coast","countryCode":"AU","line1":"Street Number","line2":"Street Name","line3":"","line4":"","postalCode":"4227","stateCode":"QLD"},"businessName":"Test","businessNumber":"1234586","commissionFood":"10","commissionFoodType":"2","commissionSpace":20,"commissionSpaceType":2,"customFields":[{"displayName":"Birth Date","fieldId":5,"value":"1985-03-17 23:00:00 UTC"}],"depth":0,"email":"company@test.com","externalId":"CRM-77","externalUrls":[{"label":"CRM","ref":"crm","url":"https://crm.example.com/companies/77"}],"fax":"0455550125","iataNumber":"123456789","id":"25146","industry":{"id":369,"name":"Banking"},"isAgent":1,"leftValue":1,"modifiedDate":"2025-10-01 02:03:04 UTC","otherPhone":"123456789","parentCompanyId":0,"phone":"0455550000","primaryAccountManager":{"email":"grace@example.com","firstName":"Grace","id":50476,"lastName":"Hopper"},"primaryContact":{"email":"ada@example.com","firstName":"Ada","id":7474181,"lastName":"Lovelace","phone":"0455550000"},"rightValue":2,"rootId":25146,"secondaryAccountManager":null,"tradingName":"Test Trading","website":"www.test.com"}
+	Data Company `json:"data"`
+
+	// PreviousData The values a changed item had before the change, keyed like the item's fields.
+	//
+	// Example: {"modifiedDate":"2024-03-10 23:58:02 UTC"}
+	PreviousData NotificationPreviousData `json:"previousData,omitempty,omitzero"`
+}
+
 // ConfirmBookingRoomReservationRequest Example: {"bookingId":4248,"id":3241,"roomIds":[123],"venueId":131}
 type ConfirmBookingRoomReservationRequest struct {
 	BookingID int64 `json:"bookingId"`
@@ -5409,6 +5838,18 @@ type Contact struct {
 	Status ContactEmailStatus `json:"status,omitempty,omitzero"`
 }
 
+// ContactAddedNotification Body of a ContactAdded notification, sent when a contact was created; data is the item as getContact returns it.
+//
+// Example: {"data":{"companies":[4,5,6],"companiesData":[{"businessName":"Company Name 1","id":4},{"businessName":"Company Name 3 (Department)","id":5},{"businessName":"Company Name 2","id":6}],"customFields":[],"email":"user@test.com","eventInvitations":[],"eventRegistrations":[],"externalId":null,"firstName":"Test","groups":[{"contactId":7427530,"groupId":57138,"joinDate":"2018-09-07 02:11:47"}],"id":7427530,"isAnonymised":false,"lastName":"User","modifiedDate":"2018-09-07 02:11:47 UTC","phone":"0455550000","smsStatus":1,"status":1}}
+type ContactAddedNotification struct {
+	// Data A contact. getContact also sends status, smsStatus, eventInvitations,
+	// eventRegistrations and externalUrls.
+	//
+	//
+	// Example: {"companies":[4,5,6],"companiesData":[{"businessName":"Company Name 1","id":4},{"businessName":"Company Name 3 (Department)","id":5},{"businessName":"Company Name 2","id":6}],"customFields":[],"email":"user@test.com","eventInvitations":[],"eventRegistrations":[],"externalId":null,"firstName":"Test","groups":[{"contactId":7427530,"groupId":57138,"joinDate":"2018-09-07 02:11:47"}],"id":7427530,"isAnonymised":false,"lastName":"User","modifiedDate":"2018-09-07 02:11:47 UTC","phone":"0455550000","smsStatus":1,"status":1}
+	Data Contact `json:"data"`
+}
+
 // ContactCollection Example: {"meta":{"count":2,"perPage":100,"start":0,"totalResults":2},"results":[{"companies":[4,5],"companiesData":[{"businessName":"Company Name 1","id":4},{"businessName":"Company Name 3 (Department)","id":5}],"customFields":[{"displayName":"Newsletter","fieldId":33443,"value":"No"},{"displayName":"Member since","fieldId":"33444","value":"2019-07-01"}],"email":"ada@example.com","externalId":"CRM-0042","firstName":"Ada","groups":[{"contactId":7427530,"groupId":57138,"joinDate":"2018-09-07 02:11:47"}],"id":7427530,"isAnonymised":false,"lastName":"Lovelace","modifiedDate":"2026-02-03 08:00:00 UTC","phone":"0455550000","privacyConsentData":{"dateTime":"2025-11-02 10:20:30 UTC","source":1}},{"companies":[],"companiesData":[],"customFields":[],"email":"","externalId":null,"firstName":"","groups":[],"id":"7427531","isAnonymised":true,"lastName":"","modifiedDate":"2026-02-05 13:14:15","phone":"","privacyConsentData":null}]}
 type ContactCollection struct {
 	// Meta Paging facts of a collection; any key may be absent.
@@ -5437,6 +5878,16 @@ type ContactCustomFieldValue struct {
 
 	// Value The value, validated by the server against the field's type.
 	Value interface{} `json:"value,omitempty"`
+}
+
+// ContactDeletedNotification Body of a ContactDeleted notification; it names what was deleted.
+//
+// Example: {"contactId":123}
+type ContactDeletedNotification struct {
+	// ContactID An integer that the server may send as a JSON number or as a string of digits.
+	//
+	// Example: 7427530
+	ContactID Integer `json:"contactId"`
 }
 
 // ContactEventInvitation Example: {"eventCode":"GALA26","eventId":144428,"eventStartDateTime":"2026-04-18 08:00:00 UTC","inviteLinkNo":"https://www.ivvy.com.au/event/GALA26/invitation/no?contact=7427530\u0026key=e02e6cf2261c0fa6","inviteLinkYes":"https://www.ivvy.com.au/event/GALA26/invitation/yes?contact=7427530\u0026key=e02e6cf2261c0fa6","response":"Y"}
@@ -5608,6 +6059,16 @@ type ContactNote struct {
 	NoteText string `json:"noteText,omitempty,omitzero"`
 }
 
+// ContactNoteAddedNotification Body of a ContactNoteAdded notification, sent when a note on a contact was created; data is the item as getContactNoteList returns it.
+//
+// Example: {"data":{"contactId":4,"createdByUserId":1,"createdDate":"2022-06-12 06:06:03 UTC","id":2,"modifiedDate":"2022-07-13 01:32:10","noteText":"\u003cp\u003ePrefers morning sessions.\u003c/p\u003e\n"}}
+type ContactNoteAddedNotification struct {
+	// Data A note on a contact.
+	//
+	// Example: {"contactId":4,"createdByUserId":1,"createdDate":"2022-06-12 06:06:03 UTC","id":2,"modifiedDate":"2022-07-13 01:32:10","noteText":"\u003cp\u003ePrefers morning sessions.\u003c/p\u003e\n"}
+	Data ContactNote `json:"data"`
+}
+
 // ContactNoteCollection Example: {"meta":{"count":1,"perPage":50,"start":0,"totalResults":1},"results":[{"contactId":4,"createdByUserId":1,"createdDate":"2022-06-12 06:06:03 UTC","id":2,"modifiedDate":"2022-07-13 01:32:10","noteText":"\u003cp\u003ePrefers morning sessions.\u003c/p\u003e\n"}]}
 type ContactNoteCollection struct {
 	// Meta Paging facts of a collection; any key may be absent.
@@ -5615,6 +6076,48 @@ type ContactNoteCollection struct {
 	// Example: {"count":1,"perPage":1,"start":0,"totalResults":1550}
 	Meta    CollectionMeta `json:"meta,omitempty,omitzero"`
 	Results []ContactNote  `json:"results"`
+}
+
+// ContactNoteDeletedNotification Body of a ContactNoteDeleted notification; it names what was deleted.
+//
+// Example: {"noteId":123}
+type ContactNoteDeletedNotification struct {
+	// NoteID An integer that the server may send as a JSON number or as a string of digits.
+	//
+	// Example: 7427530
+	NoteID Integer `json:"noteId"`
+}
+
+// ContactNoteUpdatedNotification Body of a ContactNoteUpdated notification, sent when a note on a contact was updated; data is the new state as getContactNoteList returns it, previousData the values before the change.
+//
+// Example: {"data":{"contactId":4,"createdByUserId":1,"createdDate":"2022-06-12 06:06:03 UTC","id":2,"modifiedDate":"2022-07-13 01:32:10","noteText":"\u003cp\u003ePrefers morning sessions.\u003c/p\u003e\n"},"previousData":{"modifiedDate":"2022-07-13 01:32:10"}}
+type ContactNoteUpdatedNotification struct {
+	// Data A note on a contact.
+	//
+	// Example: {"contactId":4,"createdByUserId":1,"createdDate":"2022-06-12 06:06:03 UTC","id":2,"modifiedDate":"2022-07-13 01:32:10","noteText":"\u003cp\u003ePrefers morning sessions.\u003c/p\u003e\n"}
+	Data ContactNote `json:"data"`
+
+	// PreviousData The values a changed item had before the change, keyed like the item's fields.
+	//
+	// Example: {"modifiedDate":"2024-03-10 23:58:02 UTC"}
+	PreviousData NotificationPreviousData `json:"previousData,omitempty,omitzero"`
+}
+
+// ContactUpdatedNotification Body of a ContactUpdated notification, sent when a contact was updated; data is the new state as getContact returns it, previousData the values before the change.
+//
+// Example: {"data":{"companies":[4,5,6],"companiesData":[{"businessName":"Company Name 1","id":4},{"businessName":"Company Name 3 (Department)","id":5},{"businessName":"Company Name 2","id":6}],"customFields":[],"email":"user@test.com","eventInvitations":[],"eventRegistrations":[],"externalId":null,"firstName":"Test","groups":[{"contactId":7427530,"groupId":57138,"joinDate":"2018-09-07 02:11:47"}],"id":7427530,"isAnonymised":false,"lastName":"User","modifiedDate":"2018-09-07 02:11:47 UTC","phone":"0455550000","smsStatus":1,"status":1},"previousData":{"modifiedDate":"2018-09-07 02:11:47 UTC"}}
+type ContactUpdatedNotification struct {
+	// Data A contact. getContact also sends status, smsStatus, eventInvitations,
+	// eventRegistrations and externalUrls.
+	//
+	//
+	// Example: {"companies":[4,5,6],"companiesData":[{"businessName":"Company Name 1","id":4},{"businessName":"Company Name 3 (Department)","id":5},{"businessName":"Company Name 2","id":6}],"customFields":[],"email":"user@test.com","eventInvitations":[],"eventRegistrations":[],"externalId":null,"firstName":"Test","groups":[{"contactId":7427530,"groupId":57138,"joinDate":"2018-09-07 02:11:47"}],"id":7427530,"isAnonymised":false,"lastName":"User","modifiedDate":"2018-09-07 02:11:47 UTC","phone":"0455550000","smsStatus":1,"status":1}
+	Data Contact `json:"data"`
+
+	// PreviousData The values a changed item had before the change, keyed like the item's fields.
+	//
+	// Example: {"modifiedDate":"2024-03-10 23:58:02 UTC"}
+	PreviousData NotificationPreviousData `json:"previousData,omitempty,omitzero"`
 }
 
 // ConvertLeadToOpportunityRequest Example: {"leadId":10,"stageId":69,"venueId":1}
@@ -5844,6 +6347,115 @@ type CrmContact struct {
 	ID       Integer `json:"id,omitempty,omitzero"`
 	LastName string  `json:"lastName,omitempty,omitzero"`
 	Phone    string  `json:"phone,omitempty,omitzero"`
+}
+
+// CrmEventActivityAddedNotification Body of a CrmEventActivityAdded notification, sent when an activity was created; data is the item as getActivityList returns it.
+//
+// Example: {"data":{"assignedUserEmail":"jane.citizen@example.com","assignedUserFullName":"Jane Citizen","assignedUserId":1,"companyContactId":null,"companyId":null,"contactId":null,"createdDate":"2019-04-11 07:34:16 UTC","description":"\u003cp\u003eConfirm numbers\u003c/p\u003e","endDatetime":"2019-04-02 22:30:00 UTC","id":29,"leadId":400,"location":null,"modifiedDate":"2019-04-11 07:34:16 UTC","name":"Follow-up call","purposeName":null,"purposeType":null,"startDatetime":"2019-04-02 22:00:00 UTC","subType":2,"venueId":1}}
+type CrmEventActivityAddedNotification struct {
+	// Data A meeting, call or email recorded against a lead or opportunity, a
+	// contact or a company.
+	//
+	//
+	// Example: {"assignedUserEmail":"jane.citizen@example.com","assignedUserFullName":"Jane Citizen","assignedUserId":1,"companyContactId":null,"companyId":null,"contactId":null,"createdDate":"2019-04-11 07:34:16 UTC","description":"\u003cp\u003eConfirm numbers\u003c/p\u003e","endDatetime":"2019-04-02 22:30:00 UTC","id":29,"leadId":400,"location":null,"modifiedDate":"2019-04-11 07:34:16 UTC","name":"Follow-up call","purposeName":null,"purposeType":null,"startDatetime":"2019-04-02 22:00:00 UTC","subType":2,"venueId":1}
+	Data Activity `json:"data"`
+}
+
+// CrmEventActivityDeletedNotification Body of a CrmEventActivityDeleted notification; it names what was deleted.
+//
+// Example: {"activityId":123}
+type CrmEventActivityDeletedNotification struct {
+	// ActivityID An integer that the server may send as a JSON number or as a string of digits.
+	//
+	// Example: 7427530
+	ActivityID Integer `json:"activityId"`
+}
+
+// CrmEventActivityUpdatedNotification Body of a CrmEventActivityUpdated notification, sent when an activity was updated; data is the new state as getActivityList returns it, previousData the values before the change.
+//
+// Example: {"data":{"assignedUserEmail":"jane.citizen@example.com","assignedUserFullName":"Jane Citizen","assignedUserId":1,"companyContactId":null,"companyId":null,"contactId":null,"createdDate":"2019-04-11 07:34:16 UTC","description":"\u003cp\u003eConfirm numbers\u003c/p\u003e","endDatetime":"2019-04-02 22:30:00 UTC","id":29,"leadId":400,"location":null,"modifiedDate":"2019-04-11 07:34:16 UTC","name":"Follow-up call","purposeName":null,"purposeType":null,"startDatetime":"2019-04-02 22:00:00 UTC","subType":2,"venueId":1},"previousData":{"modifiedDate":"2019-04-11 07:34:16 UTC"}}
+type CrmEventActivityUpdatedNotification struct {
+	// Data A meeting, call or email recorded against a lead or opportunity, a
+	// contact or a company.
+	//
+	//
+	// Example: {"assignedUserEmail":"jane.citizen@example.com","assignedUserFullName":"Jane Citizen","assignedUserId":1,"companyContactId":null,"companyId":null,"contactId":null,"createdDate":"2019-04-11 07:34:16 UTC","description":"\u003cp\u003eConfirm numbers\u003c/p\u003e","endDatetime":"2019-04-02 22:30:00 UTC","id":29,"leadId":400,"location":null,"modifiedDate":"2019-04-11 07:34:16 UTC","name":"Follow-up call","purposeName":null,"purposeType":null,"startDatetime":"2019-04-02 22:00:00 UTC","subType":2,"venueId":1}
+	Data Activity `json:"data"`
+
+	// PreviousData The values a changed item had before the change, keyed like the item's fields.
+	//
+	// Example: {"modifiedDate":"2024-03-10 23:58:02 UTC"}
+	PreviousData NotificationPreviousData `json:"previousData,omitempty,omitzero"`
+}
+
+// CrmEventTaskAddedNotification Body of a CrmEventTaskAdded notification, sent when a task was created; data is the item as getTaskList returns it.
+//
+// Example: {"data":{"assignedUserEmail":"jane.citizen@example.com","assignedUserFullName":"Jane Citizen","assignedUserId":1,"bookingId":null,"companyContactId":null,"companyId":null,"contactId":null,"createdDate":"2018-03-01 10:13:17 UTC","description":"\u003cp\u003eWhite roses for the head table\u003c/p\u003e","endDatetime":"2018-03-27 09:00:00 UTC","id":1,"leadId":null,"modifiedDate":"2018-03-26 11:17:05 UTC","name":"Order flowers","priority":"low","progress":0,"status":4,"venueId":76}}
+type CrmEventTaskAddedNotification struct {
+	// Data A to-do on a lead or opportunity, a booking, a contact or a company.
+	//
+	// Example: {"assignedUserEmail":"jane.citizen@example.com","assignedUserFullName":"Jane Citizen","assignedUserId":1,"bookingId":null,"companyContactId":null,"companyId":null,"contactId":null,"createdDate":"2018-03-01 10:13:17 UTC","description":"\u003cp\u003eWhite roses for the head table\u003c/p\u003e","endDatetime":"2018-03-27 09:00:00 UTC","id":1,"leadId":null,"modifiedDate":"2018-03-26 11:17:05 UTC","name":"Order flowers","priority":"low","progress":0,"status":4,"venueId":76}
+	Data Task `json:"data"`
+}
+
+// CrmEventTaskDeletedNotification Body of a CrmEventTaskDeleted notification; it names what was deleted.
+//
+// Example: {"taskId":123}
+type CrmEventTaskDeletedNotification struct {
+	// TaskID An integer that the server may send as a JSON number or as a string of digits.
+	//
+	// Example: 7427530
+	TaskID Integer `json:"taskId"`
+}
+
+// CrmEventTaskUpdatedNotification Body of a CrmEventTaskUpdated notification, sent when a task was updated; data is the new state as getTaskList returns it, previousData the values before the change.
+//
+// Example: {"data":{"assignedUserEmail":"jane.citizen@example.com","assignedUserFullName":"Jane Citizen","assignedUserId":1,"bookingId":null,"companyContactId":null,"companyId":null,"contactId":null,"createdDate":"2018-03-01 10:13:17 UTC","description":"\u003cp\u003eWhite roses for the head table\u003c/p\u003e","endDatetime":"2018-03-27 09:00:00 UTC","id":1,"leadId":null,"modifiedDate":"2018-03-26 11:17:05 UTC","name":"Order flowers","priority":"low","progress":0,"status":4,"venueId":76},"previousData":{"modifiedDate":"2018-03-26 11:17:05 UTC"}}
+type CrmEventTaskUpdatedNotification struct {
+	// Data A to-do on a lead or opportunity, a booking, a contact or a company.
+	//
+	// Example: {"assignedUserEmail":"jane.citizen@example.com","assignedUserFullName":"Jane Citizen","assignedUserId":1,"bookingId":null,"companyContactId":null,"companyId":null,"contactId":null,"createdDate":"2018-03-01 10:13:17 UTC","description":"\u003cp\u003eWhite roses for the head table\u003c/p\u003e","endDatetime":"2018-03-27 09:00:00 UTC","id":1,"leadId":null,"modifiedDate":"2018-03-26 11:17:05 UTC","name":"Order flowers","priority":"low","progress":0,"status":4,"venueId":76}
+	Data Task `json:"data"`
+
+	// PreviousData The values a changed item had before the change, keyed like the item's fields.
+	//
+	// Example: {"modifiedDate":"2024-03-10 23:58:02 UTC"}
+	PreviousData NotificationPreviousData `json:"previousData,omitempty,omitzero"`
+}
+
+// CrmLeadNoteAddedNotification Body of a CrmLeadNoteAdded notification, sent when a note on a lead was created; data is the item as getLeadNoteList returns it.
+//
+// Example: {"data":{"createdByUserId":1,"createdDate":"2022-07-13 01:29:41 UTC","id":5,"leadId":4,"modifiedDate":"2022-07-13 01:29:41","note":"Asked for vegetarian menu options"}}
+type CrmLeadNoteAddedNotification struct {
+	// Data A note written on a lead.
+	//
+	// Example: {"createdByUserId":1,"createdDate":"2022-07-13 01:29:41 UTC","id":5,"leadId":4,"modifiedDate":"2022-07-13 01:29:41","note":"Asked for vegetarian menu options"}
+	Data LeadNote `json:"data"`
+}
+
+// CrmLeadNoteDeletedNotification Body of a CrmLeadNoteDeleted notification; it names what was deleted.
+//
+// Example: {"noteId":123}
+type CrmLeadNoteDeletedNotification struct {
+	// NoteID An integer that the server may send as a JSON number or as a string of digits.
+	//
+	// Example: 7427530
+	NoteID Integer `json:"noteId"`
+}
+
+// CrmLeadNoteUpdatedNotification Body of a CrmLeadNoteUpdated notification, sent when a note on a lead was updated; data is the new state as getLeadNoteList returns it, previousData the values before the change.
+//
+// Example: {"data":{"createdByUserId":1,"createdDate":"2022-07-13 01:29:41 UTC","id":5,"leadId":4,"modifiedDate":"2022-07-13 01:29:41","note":"Asked for vegetarian menu options"},"previousData":{"modifiedDate":"2022-07-13 01:29:41"}}
+type CrmLeadNoteUpdatedNotification struct {
+	// Data A note written on a lead.
+	//
+	// Example: {"createdByUserId":1,"createdDate":"2022-07-13 01:29:41 UTC","id":5,"leadId":4,"modifiedDate":"2022-07-13 01:29:41","note":"Asked for vegetarian menu options"}
+	Data LeadNote `json:"data"`
+
+	// PreviousData The values a changed item had before the change, keyed like the item's fields.
+	//
+	// Example: {"modifiedDate":"2024-03-10 23:58:02 UTC"}
+	PreviousData NotificationPreviousData `json:"previousData,omitempty,omitzero"`
 }
 
 // CrmPriority How urgent an activity or task is.
@@ -8774,6 +9386,20 @@ type Invoice struct {
 	VenueID NullableInteger `json:"venueId,omitempty,omitzero"`
 }
 
+// InvoiceAddedNotification Body of a InvoiceAdded notification, sent when an invoice (also sent when a payment is applied) was created; data is the item as getInvoice returns it.
+//
+// Example: {"data":{"additionalData":{"purchaseOrderReference":"PO-7781","taxes":[{"id":1,"name":"GST"}]},"amountPaid":233.45,"bookingCode":"XMAS2018","bookingId":92471,"company":{"businessName":"Example Pty Ltd","businessNumber":"BUS123","email":"accounts@example.com","id":214,"phone":null},"contact":{"email":"ada@example.com","firstName":"Ada","id":580,"lastName":"Lovelace","phone":"0455550000"},"createdDate":"2018-06-11 06:06:42 UTC","currency":"AUD","currentStatus":2,"description":"Christmas party deposit","eventId":null,"id":957114,"isTaxCharged":1,"issuedDate":"2018-06-11 06:06:42 UTC","items":[{"adjustments":[{"adjustmentType":1,"adjustmentTypeId":7,"adjustmentValue":10,"adjustmentValueType":2,"amount":25.56,"costcenterId":1,"description":"10% early booking discount"}],"amountPaid":230,"costCenters":[{"costcenterId":1,"totalCost":230,"totalTaxCost":20.91}],"description":"Deposit for Christmas Party","id":1201,"quantity":10,"quantityUnit":1,"ref2Id":500,"refId":50,"refType":500,"serviceDate":{"end":"2025-08-22","start":"2025-08-22"},"taxes":[{"amount":20.91,"costcenterId":1,"taxId":1,"taxRateAmount":10,"taxRateAmountType":1,"taxRateId":0}],"totalCost":230,"totalTaxCost":20.91,"unitCost":23,"unitCostExTax":20.91}],"modifiedDate":"2018-06-11 06:06:43 UTC","paymentDueDate":"2018-06-11 06:06:42 UTC","payments":[{"amountPaid":233.45,"cardType":3,"chequeNumber":null,"customPaymentMethodId":null,"feeAmount":3.45,"feePercentage":1.5,"id":63791,"notes":"","paidDate":"2018-06-11 06:06:42 UTC","paymentId":0,"paymentMethod":1,"receiptNum":729424}],"refId":92471,"refType":4,"reference":"1007458","refunds":[],"taxRateUsed":null,"title":"Deposit Invoice","toAddress":{"city":"Brisbane","countryCode":"AU","countryName":null,"line1":"1 Example Street","line2":"","line3":"","line4":"","postalCode":4000,"stateCode":"QLD","stateName":null},"toContactEmail":"accounts@example.com","toContactId":null,"toContactName":"Ada Lovelace","totalCost":233.45,"totalTaxCost":21.22,"venueExTaxes":[{"amount":15,"costcenterId":4,"taxId":6064,"taxRateAmount":15,"taxRateAmountType":2,"taxRateId":0}],"venueId":1683}}
+type InvoiceAddedNotification struct {
+	// Data An invoice. getInvoiceList sends the summary fields (payments only
+	// when asked for); getInvoice adds items, refunds, venueExTaxes and
+	// additionalData. isTaxCharged is 1 when tax is charged: the page calls
+	// it a flag, but its examples send the integer.
+	//
+	//
+	// Example: {"additionalData":{"purchaseOrderReference":"PO-7781","taxes":[{"id":1,"name":"GST"}]},"amountPaid":233.45,"bookingCode":"XMAS2018","bookingId":92471,"company":{"businessName":"Example Pty Ltd","businessNumber":"BUS123","email":"accounts@example.com","id":214,"phone":null},"contact":{"email":"ada@example.com","firstName":"Ada","id":580,"lastName":"Lovelace","phone":"0455550000"},"createdDate":"2018-06-11 06:06:42 UTC","currency":"AUD","currentStatus":2,"description":"Christmas party deposit","eventId":null,"id":957114,"isTaxCharged":1,"issuedDate":"2018-06-11 06:06:42 UTC","items":[{"adjustments":[{"adjustmentType":1,"adjustmentTypeId":7,"adjustmentValue":10,"adjustmentValueType":2,"amount":25.56,"costcenterId":1,"description":"10% early booking discount"}],"amountPaid":230,"costCenters":[{"costcenterId":1,"totalCost":230,"totalTaxCost":20.91}],"description":"Deposit for Christmas Party","id":1201,"quantity":10,"quantityUnit":1,"ref2Id":500,"refId":50,"refType":500,"serviceDate":{"end":"2025-08-22","start":"2025-08-22"},"taxes":[{"amount":20.91,"costcenterId":1,"taxId":1,"taxRateAmount":10,"taxRateAmountType":1,"taxRateId":0}],"totalCost":230,"totalTaxCost":20.91,"unitCost":23,"unitCostExTax":20.91}],"modifiedDate":"2018-06-11 06:06:43 UTC","paymentDueDate":"2018-06-11 06:06:42 UTC","payments":[{"amountPaid":233.45,"cardType":3,"chequeNumber":null,"customPaymentMethodId":null,"feeAmount":3.45,"feePercentage":1.5,"id":63791,"notes":"","paidDate":"2018-06-11 06:06:42 UTC","paymentId":0,"paymentMethod":1,"receiptNum":729424}],"refId":92471,"refType":4,"reference":"1007458","refunds":[],"taxRateUsed":null,"title":"Deposit Invoice","toAddress":{"city":"Brisbane","countryCode":"AU","countryName":null,"line1":"1 Example Street","line2":"","line3":"","line4":"","postalCode":4000,"stateCode":"QLD","stateName":null},"toContactEmail":"accounts@example.com","toContactId":null,"toContactName":"Ada Lovelace","totalCost":233.45,"totalTaxCost":21.22,"venueExTaxes":[{"amount":15,"costcenterId":4,"taxId":6064,"taxRateAmount":15,"taxRateAmountType":2,"taxRateId":0}],"venueId":1683}
+	Data Invoice `json:"data"`
+}
+
 // InvoiceAdditionalData Facts that depend on the invoice's refType; for venue bookings the purchase order and the taxes applied.
 //
 // Example: {"purchaseOrderReference":"PO-7781","taxes":[{"id":1,"name":"GST"}]}
@@ -9227,6 +9853,25 @@ type InvoiceTaxName struct {
 	Name string  `json:"name,omitempty,omitzero"`
 }
 
+// InvoiceUpdatedNotification Body of a InvoiceUpdated notification, sent when an invoice (also sent when a payment is applied) was updated; data is the new state as getInvoice returns it, previousData the values before the change.
+//
+// Example: {"data":{"additionalData":{"purchaseOrderReference":"PO-7781","taxes":[{"id":1,"name":"GST"}]},"amountPaid":233.45,"bookingCode":"XMAS2018","bookingId":92471,"company":{"businessName":"Example Pty Ltd","businessNumber":"BUS123","email":"accounts@example.com","id":214,"phone":null},"contact":{"email":"ada@example.com","firstName":"Ada","id":580,"lastName":"Lovelace","phone":"0455550000"},"createdDate":"2018-06-11 06:06:42 UTC","currency":"AUD","currentStatus":2,"description":"Christmas party deposit","eventId":null,"id":957114,"isTaxCharged":1,"issuedDate":"2018-06-11 06:06:42 UTC","items":[{"adjustments":[{"adjustmentType":1,"adjustmentTypeId":7,"adjustmentValue":10,"adjustmentValueType":2,"amount":25.56,"costcenterId":1,"description":"10% early booking discount"}],"amountPaid":230,"costCenters":[{"costcenterId":1,"totalCost":230,"totalTaxCost":20.91}],"description":"Deposit for Christmas Party","id":1201,"quantity":10,"quantityUnit":1,"ref2Id":500,"refId":50,"refType":500,"serviceDate":{"end":"2025-08-22","start":"2025-08-22"},"taxes":[{"amount":20.91,"costcenterId":1,"taxId":1,"taxRateAmount":10,"taxRateAmountType":1,"taxRateId":0}],"totalCost":230,"totalTaxCost":20.91,"unitCost":23,"unitCostExTax":20.91}],"modifiedDate":"2018-06-11 06:06:43 UTC","paymentDueDate":"2018-06-11 06:06:42 UTC","payments":[{"amountPaid":233.45,"cardType":3,"chequeNumber":null,"customPaymentMethodId":null,"feeAmount":3.45,"feePercentage":1.5,"id":63791,"notes":"","paidDate":"2018-06-11 06:06:42 UTC","paymentId":0,"paymentMethod":1,"receiptNum":729424}],"refId":92471,"refType":4,"reference":"1007458","refunds":[],"taxRateUsed":null,"title":"Deposit Invoice","toAddress":{"city":"Brisbane","countryCode":"AU","countryName":null,"line1":"1 Example Street","line2":"","line3":"","line4":"","postalCode":4000,"stateCode":"QLD","stateName":null},"toContactEmail":"accounts@example.com","toContactId":null,"toContactName":"Ada Lovelace","totalCost":233.45,"totalTaxCost":21.22,"venueExTaxes":[{"amount":15,"costcenterId":4,"taxId":6064,"taxRateAmount":15,"taxRateAmountType":2,"taxRateId":0}],"venueId":1683},"previousData":{"modifiedDate":"2018-06-11 06:06:43 UTC"}}
+type InvoiceUpdatedNotification struct {
+	// Data An invoice. getInvoiceList sends the summary fields (payments only
+	// when asked for); getInvoice adds items, refunds, venueExTaxes and
+	// additionalData. isTaxCharged is 1 when tax is charged: the page calls
+	// it a flag, but its examples send the integer.
+	//
+	//
+	// Example: {"additionalData":{"purchaseOrderReference":"PO-7781","taxes":[{"id":1,"name":"GST"}]},"amountPaid":233.45,"bookingCode":"XMAS2018","bookingId":92471,"company":{"businessName":"Example Pty Ltd","businessNumber":"BUS123","email":"accounts@example.com","id":214,"phone":null},"contact":{"email":"ada@example.com","firstName":"Ada","id":580,"lastName":"Lovelace","phone":"0455550000"},"createdDate":"2018-06-11 06:06:42 UTC","currency":"AUD","currentStatus":2,"description":"Christmas party deposit","eventId":null,"id":957114,"isTaxCharged":1,"issuedDate":"2018-06-11 06:06:42 UTC","items":[{"adjustments":[{"adjustmentType":1,"adjustmentTypeId":7,"adjustmentValue":10,"adjustmentValueType":2,"amount":25.56,"costcenterId":1,"description":"10% early booking discount"}],"amountPaid":230,"costCenters":[{"costcenterId":1,"totalCost":230,"totalTaxCost":20.91}],"description":"Deposit for Christmas Party","id":1201,"quantity":10,"quantityUnit":1,"ref2Id":500,"refId":50,"refType":500,"serviceDate":{"end":"2025-08-22","start":"2025-08-22"},"taxes":[{"amount":20.91,"costcenterId":1,"taxId":1,"taxRateAmount":10,"taxRateAmountType":1,"taxRateId":0}],"totalCost":230,"totalTaxCost":20.91,"unitCost":23,"unitCostExTax":20.91}],"modifiedDate":"2018-06-11 06:06:43 UTC","paymentDueDate":"2018-06-11 06:06:42 UTC","payments":[{"amountPaid":233.45,"cardType":3,"chequeNumber":null,"customPaymentMethodId":null,"feeAmount":3.45,"feePercentage":1.5,"id":63791,"notes":"","paidDate":"2018-06-11 06:06:42 UTC","paymentId":0,"paymentMethod":1,"receiptNum":729424}],"refId":92471,"refType":4,"reference":"1007458","refunds":[],"taxRateUsed":null,"title":"Deposit Invoice","toAddress":{"city":"Brisbane","countryCode":"AU","countryName":null,"line1":"1 Example Street","line2":"","line3":"","line4":"","postalCode":4000,"stateCode":"QLD","stateName":null},"toContactEmail":"accounts@example.com","toContactId":null,"toContactName":"Ada Lovelace","totalCost":233.45,"totalTaxCost":21.22,"venueExTaxes":[{"amount":15,"costcenterId":4,"taxId":6064,"taxRateAmount":15,"taxRateAmountType":2,"taxRateId":0}],"venueId":1683}
+	Data Invoice `json:"data"`
+
+	// PreviousData The values a changed item had before the change, keyed like the item's fields.
+	//
+	// Example: {"modifiedDate":"2024-03-10 23:58:02 UTC"}
+	PreviousData NotificationPreviousData `json:"previousData,omitempty,omitzero"`
+}
+
 // Lead A CRM lead, with its owner, contact and company in brief and the ids
 // and names of its quality, stage, stage reason, type, source and
 // channel.
@@ -9567,6 +10212,150 @@ type LoginToken struct {
 	Token string `json:"token"`
 }
 
+// NotificationMessage The inner message of an iVvy notification. Subject says which
+// *Notification schema Body holds; Body is that JSON as a string.
+// Timestamp is when it was published, in seconds since 1970. SourceType
+// is 0 (unknown) or 1 (API).
+//
+// Example: {"AccountId":"14","Body":"{\"contactId\":123}","Region":"stage","Signature":"jbOmjGh1CmyA/Z1vS+gnTidrTD/vxX7wZtmRmb8N1M7NxTqgpiGOErR8zAvTtfQqVH0sU6yCQkXykEOrmCIT1u3pC9j34IZQKgAMv859xXBSCpx0SXBNqo7dyXT8zAq5p6vW/1BGuIWbooaNFB3KNmWmc8y9fMs0akFINuF2kSS6AndnD2zwtIVxZ3jIs8eFSBroEVNOX1YaaGKOulIjQvdMsk7Ge0UGCAba36izHf65Q5riEjrqz0W62OseHJseLZIVRRjlW+4VsYdx2sq1cCXYz1M3Muw0iTNUvHcqAIEG18cF6+tNuqPX4ilDzYzc4udEOv1z8X8+Un5kmqO9Uw==","SigningPublicKeyPath":"/accounts/14/1537854341/notifcert.txt","SourceInfo":null,"SourceType":0,"Subject":"ContactDeleted","Timestamp":1710115244,"TxnId":"b898c04362bcbfe984f1867ce7db5599"}
+type NotificationMessage struct {
+	AccountID string `json:"AccountId,omitempty,omitzero"`
+
+	// Body The subject's payload, JSON encoded as a string.
+	Body string `json:"Body"`
+
+	// Region The iVvy region that published it.
+	Region string `json:"Region,omitempty,omitzero"`
+
+	// Signature iVvy's own base64 signature of the message.
+	Signature string `json:"Signature,omitempty,omitzero"`
+
+	// SigningPublicKeyPath Path of the certificate whose key made Signature.
+	SigningPublicKeyPath string `json:"SigningPublicKeyPath,omitempty,omitzero"`
+
+	// SourceInfo Where the change came from (for an API change, the key), when known; kept as the raw JSON value.
+	SourceInfo json.RawMessage `json:"SourceInfo,omitempty,omitzero"`
+
+	// SourceType 0 unknown, 1 API.
+	SourceType int `json:"SourceType,omitempty,omitzero"`
+
+	// Subject What happened, such as ContactAdded; it selects the schema of Body.
+	Subject string `json:"Subject"`
+
+	// Timestamp An integer that the server may send as a JSON number or as a string of digits.
+	//
+	// Example: 7427530
+	Timestamp Integer `json:"Timestamp,omitempty,omitzero"`
+
+	// TxnID The id of the change that caused the notification.
+	TxnID string `json:"TxnId,omitempty,omitzero"`
+}
+
+// NotificationPreviousData The values a changed item had before the change, keyed like the item's fields.
+//
+// Example: {"modifiedDate":"2024-03-10 23:58:02 UTC"}
+type NotificationPreviousData map[string]interface{}
+
+// NotificationRatePlanBookingRule The close-out status of one room type under one rate plan on one date (null when none is set).
+//
+// Example: {"barId":1,"closeOutStatus":2,"date":"2026-05-09","roomId":6}
+type NotificationRatePlanBookingRule struct {
+	// BarID An integer that the server may send as a JSON number or as a string of digits.
+	//
+	// Example: 7427530
+	BarID Integer `json:"barId"`
+
+	// CloseOutStatus An integer that may be null (decodes as 0), sent as a JSON number or
+	// as a string of digits.
+	//
+	//
+	// Example: 2647159
+	CloseOutStatus NullableInteger `json:"closeOutStatus,omitempty,omitzero"`
+
+	// Date An iVvy date, "yyyy-mm-dd".
+	//
+	// Example: 2026-05-09
+	Date VenueDate `json:"date"`
+
+	// RoomID An integer that the server may send as a JSON number or as a string of digits.
+	//
+	// Example: 7427530
+	RoomID Integer `json:"roomId"`
+}
+
+// NotificationRoomInventory The inventory of one room type on one date after a change.
+//
+// Example: {"availableCount":3,"date":"2025-12-16","inventoryCount":3,"roomId":7}
+type NotificationRoomInventory struct {
+	// AvailableCount An integer that the server may send as a JSON number or as a string of digits.
+	//
+	// Example: 7427530
+	AvailableCount Integer `json:"availableCount,omitempty,omitzero"`
+
+	// Date An iVvy date, "yyyy-mm-dd".
+	//
+	// Example: 2026-05-09
+	Date VenueDate `json:"date"`
+
+	// InventoryCount An integer that the server may send as a JSON number or as a string of digits.
+	//
+	// Example: 7427530
+	InventoryCount Integer `json:"inventoryCount,omitempty,omitzero"`
+
+	// RoomID An integer that the server may send as a JSON number or as a string of digits.
+	//
+	// Example: 7427530
+	RoomID Integer `json:"roomId"`
+}
+
+// NotificationRoomRate The rates of one room type under one rate plan (barId) on one date; null when no rate is set for that occupancy.
+//
+// Example: {"barId":63,"cost":50,"costDouble":60,"costQuad":80,"costTriple":0,"date":"2025-07-06","roomId":123}
+type NotificationRoomRate struct {
+	// BarID An integer that the server may send as a JSON number or as a string of digits.
+	//
+	// Example: 7427530
+	BarID Integer `json:"barId"`
+
+	// Cost A decimal number that may be null (decodes as 0), sent as a JSON
+	// number or as a numeric string.
+	//
+	//
+	// Example: 12.5
+	Cost NullableDecimal `json:"cost,omitempty,omitzero"`
+
+	// CostDouble A decimal number that may be null (decodes as 0), sent as a JSON
+	// number or as a numeric string.
+	//
+	//
+	// Example: 12.5
+	CostDouble NullableDecimal `json:"costDouble,omitempty,omitzero"`
+
+	// CostQuad A decimal number that may be null (decodes as 0), sent as a JSON
+	// number or as a numeric string.
+	//
+	//
+	// Example: 12.5
+	CostQuad NullableDecimal `json:"costQuad,omitempty,omitzero"`
+
+	// CostTriple A decimal number that may be null (decodes as 0), sent as a JSON
+	// number or as a numeric string.
+	//
+	//
+	// Example: 12.5
+	CostTriple NullableDecimal `json:"costTriple,omitempty,omitzero"`
+
+	// Date An iVvy date, "yyyy-mm-dd".
+	//
+	// Example: 2026-05-09
+	Date VenueDate `json:"date"`
+
+	// RoomID An integer that the server may send as a JSON number or as a string of digits.
+	//
+	// Example: 7427530
+	RoomID Integer `json:"roomId"`
+}
+
 // NotificationSubscriptions For every notification endpoint, whether it is subscribed and the ARN
 // of the SNS topic it publishes to (null when not subscribed).
 //
@@ -9594,13 +10383,13 @@ type NotificationSubscriptions struct {
 //
 // Example: {"companiesResult":1,"contactsResult":2,"crmResult":2,"eventsResult":2,"paymentsResult":2,"venuesResult":2}
 type NotificationUnsubscribeResults struct {
-	AriResult       int `json:"ariResult,omitempty,omitzero"`
-	CompaniesResult int `json:"companiesResult,omitempty,omitzero"`
-	ContactsResult  int `json:"contactsResult,omitempty,omitzero"`
-	CrmResult       int `json:"crmResult,omitempty,omitzero"`
-	EventsResult    int `json:"eventsResult,omitempty,omitzero"`
-	PaymentsResult  int `json:"paymentsResult,omitempty,omitzero"`
-	VenuesResult    int `json:"venuesResult,omitempty,omitzero"`
+	AriResult       NotificationResult `json:"ariResult,omitempty,omitzero"`
+	CompaniesResult NotificationResult `json:"companiesResult,omitempty,omitzero"`
+	ContactsResult  NotificationResult `json:"contactsResult,omitempty,omitzero"`
+	CrmResult       NotificationResult `json:"crmResult,omitempty,omitzero"`
+	EventsResult    NotificationResult `json:"eventsResult,omitempty,omitzero"`
+	PaymentsResult  NotificationResult `json:"paymentsResult,omitempty,omitzero"`
+	VenuesResult    NotificationResult `json:"venuesResult,omitempty,omitzero"`
 }
 
 // NullableDecimal A decimal number that may be null (decodes as 0), sent as a JSON
@@ -9759,6 +10548,18 @@ type Opportunity struct {
 	VenueID NullableInteger `json:"venueId,omitempty,omitzero"`
 }
 
+// OpportunityAddedNotification Body of a OpportunityAdded notification, sent when an opportunity was created; data is the item as getOpportunityList returns it.
+//
+// Example: {"data":{"company":{"businessName":"Acme Pty Ltd","businessNumber":"51824753556","email":"events@acme.example.com","id":214,"phone":null},"contact":null,"createdDate":"2019-04-12 09:00:35 UTC","currentBookingId":5,"externalUrls":[{"label":"Salesforce","ref":"salesforce","url":"https://crm.example.com/opportunity/763"}],"id":763,"modifiedDate":"2019-04-12 11:11:00 UTC","name":"Annual sales conference","ownerUser":{"email":"jane.citizen@example.com","firstName":"Jane","id":549,"lastName":"Citizen","phone":""},"stageId":47,"stageName":"Interested","venueId":1}}
+type OpportunityAddedNotification struct {
+	// Data A CRM opportunity: the fields of a lead plus the venue it is for and
+	// its external links.
+	//
+	//
+	// Example: {"company":{"businessName":"Acme Pty Ltd","businessNumber":"51824753556","email":"events@acme.example.com","id":214,"phone":null},"contact":null,"createdDate":"2019-04-12 09:00:35 UTC","currentBookingId":5,"externalUrls":[{"label":"Salesforce","ref":"salesforce","url":"https://crm.example.com/opportunity/763"}],"id":763,"modifiedDate":"2019-04-12 11:11:00 UTC","name":"Annual sales conference","ownerUser":{"email":"jane.citizen@example.com","firstName":"Jane","id":549,"lastName":"Citizen","phone":""},"stageId":47,"stageName":"Interested","venueId":1}
+	Data Opportunity `json:"data"`
+}
+
 // OpportunityCollection Example: {"meta":{"count":1,"perPage":100,"start":0,"totalResults":1},"results":[{"externalUrls":[],"id":763,"name":"Annual sales conference","stageId":47,"stageName":"Interested","venueId":1}]}
 type OpportunityCollection struct {
 	// Meta Paging facts of a collection; any key may be absent.
@@ -9766,6 +10567,21 @@ type OpportunityCollection struct {
 	// Example: {"count":1,"perPage":1,"start":0,"totalResults":1550}
 	Meta    CollectionMeta `json:"meta,omitempty,omitzero"`
 	Results []Opportunity  `json:"results"`
+}
+
+// OpportunityDeletedNotification Body of a OpportunityDeleted notification; it names what was deleted.
+//
+// Example: {"opportunityId":234,"venueId":123}
+type OpportunityDeletedNotification struct {
+	// OpportunityID An integer that the server may send as a JSON number or as a string of digits.
+	//
+	// Example: 7427530
+	OpportunityID Integer `json:"opportunityId"`
+
+	// VenueID An integer that the server may send as a JSON number or as a string of digits.
+	//
+	// Example: 7427530
+	VenueID Integer `json:"venueId"`
 }
 
 // OpportunityNote A note written on an opportunity.
@@ -9814,6 +10630,23 @@ type OpportunityNoteCollection struct {
 	// Example: {"count":1,"perPage":1,"start":0,"totalResults":1550}
 	Meta    CollectionMeta    `json:"meta,omitempty,omitzero"`
 	Results []OpportunityNote `json:"results"`
+}
+
+// OpportunityUpdatedNotification Body of a OpportunityUpdated notification, sent when an opportunity was updated; data is the new state as getOpportunityList returns it, previousData the values before the change.
+//
+// Example: {"data":{"company":{"businessName":"Acme Pty Ltd","businessNumber":"51824753556","email":"events@acme.example.com","id":214,"phone":null},"contact":null,"createdDate":"2019-04-12 09:00:35 UTC","currentBookingId":5,"externalUrls":[{"label":"Salesforce","ref":"salesforce","url":"https://crm.example.com/opportunity/763"}],"id":763,"modifiedDate":"2019-04-12 11:11:00 UTC","name":"Annual sales conference","ownerUser":{"email":"jane.citizen@example.com","firstName":"Jane","id":549,"lastName":"Citizen","phone":""},"stageId":47,"stageName":"Interested","venueId":1},"previousData":{"modifiedDate":"2019-04-12 11:11:00 UTC"}}
+type OpportunityUpdatedNotification struct {
+	// Data A CRM opportunity: the fields of a lead plus the venue it is for and
+	// its external links.
+	//
+	//
+	// Example: {"company":{"businessName":"Acme Pty Ltd","businessNumber":"51824753556","email":"events@acme.example.com","id":214,"phone":null},"contact":null,"createdDate":"2019-04-12 09:00:35 UTC","currentBookingId":5,"externalUrls":[{"label":"Salesforce","ref":"salesforce","url":"https://crm.example.com/opportunity/763"}],"id":763,"modifiedDate":"2019-04-12 11:11:00 UTC","name":"Annual sales conference","ownerUser":{"email":"jane.citizen@example.com","firstName":"Jane","id":549,"lastName":"Citizen","phone":""},"stageId":47,"stageName":"Interested","venueId":1}
+	Data Opportunity `json:"data"`
+
+	// PreviousData The values a changed item had before the change, keyed like the item's fields.
+	//
+	// Example: {"modifiedDate":"2024-03-10 23:58:02 UTC"}
+	PreviousData NotificationPreviousData `json:"previousData,omitempty,omitzero"`
 }
 
 // PageSize Records per page. Actions cap it at an undocumented maximum; a larger
@@ -10508,6 +11341,13 @@ type RatePlanBookingRuleInput struct {
 	StartDate VenueDate `json:"startDate"`
 }
 
+// RatePlanBookingRulesUpdatedNotification Body of a RatePlanBookingRulesUpdated notification; one entry per room and date that changed.
+//
+// Example: {"data":[{"barId":1,"closeOutStatus":2,"date":"2026-05-09","roomId":6},{"barId":1,"closeOutStatus":null,"date":"2026-05-11","roomId":6}]}
+type RatePlanBookingRulesUpdatedNotification struct {
+	Data []NotificationRatePlanBookingRule `json:"data"`
+}
+
 // RatePlanRate A period of a rate plan with its own room rates.
 //
 // Example: {"barId":1,"daysOfWeek":[0,6],"endDate":"2026-04-28","id":4,"minAcceptableRate":50,"startDate":"2026-04-24"}
@@ -11149,6 +11989,20 @@ type RoomInventoryCollection struct {
 	Results []RoomInventory `json:"results"`
 }
 
+// RoomInventoryUpdatedNotification Body of a RoomInventoryUpdated notification; one entry per room and date that changed.
+//
+// Example: {"data":[{"availableCount":3,"date":"2025-12-16","inventoryCount":3,"roomId":7},{"availableCount":130,"date":"2025-12-16","inventoryCount":130,"roomId":2}]}
+type RoomInventoryUpdatedNotification struct {
+	Data []NotificationRoomInventory `json:"data"`
+}
+
+// RoomRatesUpdatedNotification Body of a RoomRatesUpdated notification; one entry per room and date that changed.
+//
+// Example: {"data":[{"barId":63,"cost":null,"costDouble":null,"costQuad":null,"costTriple":null,"date":"2025-07-06","roomId":122},{"barId":63,"cost":50,"costDouble":60,"costQuad":80,"costTriple":0,"date":"2025-07-06","roomId":123}]}
+type RoomRatesUpdatedNotification struct {
+	Data []NotificationRoomRate `json:"data"`
+}
+
 // SpaceBlockout A time during which a function space cannot be booked.
 //
 // Example: {"bookedById":1,"endDate":"2026-01-26","endTime":"23:59:00","id":2,"name":"Public holiday","spaceId":5,"startDate":"2026-01-26","startTime":"00:00:00","venueId":1}
@@ -11197,6 +12051,16 @@ type SpaceBlockout struct {
 	VenueID Integer `json:"venueId,omitempty,omitzero"`
 }
 
+// SpaceBlockoutAddedNotification Body of a SpaceBlockoutAdded notification, sent when a space blockout was created; data is the item as getSpaceBlockoutList returns it.
+//
+// Example: {"data":{"bookedById":1,"endDate":"2026-01-26","endTime":"23:59:00","id":2,"name":"Public holiday","spaceId":5,"startDate":"2026-01-26","startTime":"00:00:00","venueId":1}}
+type SpaceBlockoutAddedNotification struct {
+	// Data A time during which a function space cannot be booked.
+	//
+	// Example: {"bookedById":1,"endDate":"2026-01-26","endTime":"23:59:00","id":2,"name":"Public holiday","spaceId":5,"startDate":"2026-01-26","startTime":"00:00:00","venueId":1}
+	Data SpaceBlockout `json:"data"`
+}
+
 // SpaceBlockoutCollection Example: {"meta":{"count":1,"perPage":100,"start":0,"totalResults":1},"results":[{"bookedById":1,"endDate":"2026-01-26","endTime":"23:59:00","id":2,"name":"Public holiday","spaceId":5,"startDate":"2026-01-26","startTime":"00:00:00","venueId":1}]}
 type SpaceBlockoutCollection struct {
 	// Meta Paging facts of a collection; any key may be absent.
@@ -11204,6 +12068,36 @@ type SpaceBlockoutCollection struct {
 	// Example: {"count":1,"perPage":1,"start":0,"totalResults":1550}
 	Meta    CollectionMeta  `json:"meta,omitempty,omitzero"`
 	Results []SpaceBlockout `json:"results"`
+}
+
+// SpaceBlockoutDeletedNotification Body of a SpaceBlockoutDeleted notification; it names what was deleted.
+//
+// Example: {"spaceBlockoutId":234,"venueId":123}
+type SpaceBlockoutDeletedNotification struct {
+	// SpaceBlockoutID An integer that the server may send as a JSON number or as a string of digits.
+	//
+	// Example: 7427530
+	SpaceBlockoutID Integer `json:"spaceBlockoutId"`
+
+	// VenueID An integer that the server may send as a JSON number or as a string of digits.
+	//
+	// Example: 7427530
+	VenueID Integer `json:"venueId"`
+}
+
+// SpaceBlockoutUpdatedNotification Body of a SpaceBlockoutUpdated notification, sent when a space blockout was updated; data is the new state as getSpaceBlockoutList returns it, previousData the values before the change.
+//
+// Example: {"data":{"bookedById":1,"endDate":"2026-01-26","endTime":"23:59:00","id":2,"name":"Public holiday","spaceId":5,"startDate":"2026-01-26","startTime":"00:00:00","venueId":1},"previousData":{"name":"Public holiday"}}
+type SpaceBlockoutUpdatedNotification struct {
+	// Data A time during which a function space cannot be booked.
+	//
+	// Example: {"bookedById":1,"endDate":"2026-01-26","endTime":"23:59:00","id":2,"name":"Public holiday","spaceId":5,"startDate":"2026-01-26","startTime":"00:00:00","venueId":1}
+	Data SpaceBlockout `json:"data"`
+
+	// PreviousData The values a changed item had before the change, keyed like the item's fields.
+	//
+	// Example: {"modifiedDate":"2024-03-10 23:58:02 UTC"}
+	PreviousData NotificationPreviousData `json:"previousData,omitempty,omitzero"`
 }
 
 // SpaceHirePlan A space hire plan (tariff) of a venue.
