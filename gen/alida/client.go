@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/invitekit/invitekit/internal/httpx"
+	"github.com/invitekit/invitekit/record"
 )
 
 // DefaultChunkSize is how many events one POST carries at most.
@@ -54,6 +55,7 @@ type settings struct {
 	now            func() time.Time
 	retry          httpx.RetryPolicy
 	sleep          func(context.Context, time.Duration) error
+	recorder       *record.Recorder
 }
 
 // WithEndpoint sets the base URL (scheme://host[:port]), for example
@@ -93,6 +95,11 @@ func WithPageSize(n int) Option { return func(s *settings) { s.pageSize = n } }
 // (x-webapi-return-resource). It is on by default; off, a successful POST
 // reports OutcomeQueued without detail.
 func WithReturnResource(on bool) Option { return func(s *settings) { s.returnResource = on } }
+
+// WithRecorder saves every exchange as a scrubbed fixture file (see
+// package record); the client's credentials are among the values scrubbed.
+// Recording changes nothing that is sent or returned.
+func WithRecorder(r *record.Recorder) Option { return func(s *settings) { s.recorder = r } }
 
 // WithClock replaces the clock used to decide when a cached access token is
 // due for renewal (tests and simulations).
@@ -187,6 +194,7 @@ func New(community string, auth Auth, opts ...Option) (*API, error) {
 		Sleep:            s.sleep,
 		Now:              s.now,
 		Final:            []httpx.Editor{authn.edit},
+		Recorder:         s.recorder.For("alida", auth.password.Reveal(), auth.clientSecret.Reveal()),
 	})
 	return &API{
 		doer:      doer,

@@ -15,6 +15,7 @@ import (
 
 	"github.com/invitekit/invitekit/internal/httpx"
 	"github.com/invitekit/invitekit/internal/redact"
+	"github.com/invitekit/invitekit/record"
 )
 
 // Secret holds a credential (the app code, a session token). Printing,
@@ -80,6 +81,7 @@ type settings struct {
 	retry     httpx.RetryPolicy
 	sleep     func(context.Context, time.Duration) error
 	afterFunc func(time.Duration, func()) func() bool // timers of streamed lists; tests only
+	recorder  *record.Recorder
 }
 
 // WithEndpoint sets the base URL (scheme://host[:port]). It is required: the
@@ -118,6 +120,11 @@ func WithMaxGuestBytes(n int64) Option { return func(s *settings) { s.maxGuest =
 func WithSyncOverlap(d time.Duration) Option {
 	return func(s *settings) { s.overlap, s.overlapOK = d, true }
 }
+
+// WithRecorder saves every exchange as a scrubbed fixture file (see
+// package record); the client's credentials are among the values scrubbed.
+// Recording changes nothing that is sent or returned.
+func WithRecorder(r *record.Recorder) Option { return func(s *settings) { s.recorder = r } }
 
 // WithMaxAttempts sets how often a safe (read-only) call is tried in all; 1
 // disables retries. The default is 3. Calls that change state are sent once.
@@ -176,6 +183,7 @@ func New(creds Credentials, opts ...Option) (*API, error) {
 		Retry:            s.retry,
 		Sleep:            s.sleep,
 		AfterFunc:        s.afterFunc,
+		Recorder:         s.recorder.For("invitario", creds.AppCode.Reveal()),
 	})
 	return &API{
 		base:     u.String(),

@@ -15,6 +15,7 @@ import (
 	"github.com/invitekit/invitekit/internal/httpx"
 	"github.com/invitekit/invitekit/internal/redact"
 	"github.com/invitekit/invitekit/internal/signing"
+	"github.com/invitekit/invitekit/record"
 )
 
 // Region is an iVvy data region.
@@ -65,6 +66,7 @@ type settings struct {
 	now       func() time.Time
 	retry     httpx.RetryPolicy
 	sleep     func(context.Context, time.Duration) error
+	recorder  *record.Recorder
 }
 
 // WithRegion selects the region's API host.
@@ -107,6 +109,11 @@ func WithMaxAttempts(n int) Option { return func(s *settings) { s.retry.MaxAttem
 func WithBackoff(base, max time.Duration) Option {
 	return func(s *settings) { s.retry.BaseDelay, s.retry.MaxDelay = base, max }
 }
+
+// WithRecorder saves every exchange as a scrubbed fixture file (see
+// package record); the client's credentials are among the values scrubbed.
+// Recording changes nothing that is sent or returned.
+func WithRecorder(r *record.Recorder) Option { return func(s *settings) { s.recorder = r } }
 
 // RequestEditorFn changes a request before it is sent (WithEditor).
 type RequestEditorFn func(ctx context.Context, req *http.Request) error
@@ -157,6 +164,7 @@ func New(key, secret string, opts ...Option) (*API, error) {
 		Retry:            s.retry,
 		Sleep:            s.sleep,
 		Now:              s.now,
+		Recorder:         s.recorder.For("ivvy", key, secret),
 	})
 	secrets := new(redact.Scrubber)
 	secrets.Add(secret)
