@@ -257,6 +257,21 @@ func problems(schema *openapi3.Schema, v any) []Problem {
 	var out []Problem
 	for _, se := range SchemaErrors(err) {
 		ptr := Pointer(se.JSONPointer())
+		if se.SchemaField == "allOf" && se.Schema != nil {
+			at := valueAt(v, se.JSONPointer())
+			var parts []Problem
+			for _, a := range se.Schema.AllOf {
+				if a != nil && a.Value != nil {
+					parts = append(parts, problems(a.Value, at)...)
+				}
+			}
+			if len(parts) > 0 {
+				for _, p := range parts {
+					out = append(out, Problem{Pointer: ptr + p.Pointer, Expected: p.Expected})
+				}
+				continue
+			}
+		}
 		if (se.SchemaField == "oneOf" || se.SchemaField == "anyOf") && se.Schema != nil {
 			alts := se.Schema.OneOf
 			if se.SchemaField == "anyOf" {
@@ -328,7 +343,7 @@ var quotedName = regexp.MustCompile(`property "([^"]*)"`)
 // errors about one.
 func fieldPointer(ptr string, se *openapi3.SchemaError) string {
 	if se.SchemaField == "required" || se.SchemaField == "additionalProperties" {
-		if m := quotedName.FindStringSubmatch(se.Reason); m != nil {
+		if m := quotedName.FindStringSubmatch(se.Reason); m != nil && !strings.HasSuffix(ptr, "/"+escape(m[1])) {
 			return ptr + "/" + escape(m[1])
 		}
 	}
