@@ -85,7 +85,11 @@ func (f *alidaFlags) client(e *env, opts ...alida.Option) (*alida.API, error) {
 	if len(missing) > 0 {
 		return nil, usageError("missing %s", strings.Join(missing, ", "))
 	}
-	api, err := alida.New(community, auth, append([]alida.Option{host}, opts...)...)
+	hooked, err := e.hooks.alida(e)
+	if err != nil {
+		return nil, err
+	}
+	api, err := alida.New(community, auth, append(append([]alida.Option{host}, opts...), hooked...)...)
 	if err != nil {
 		return nil, usageError("%v", err)
 	}

@@ -83,7 +83,11 @@ func runInvitarioGuests(ctx context.Context, e *env, args []string) error {
 			state.Cursor = invitario.Cursor{DateTime: since}
 		}
 	}
-	api, err := invitario.New(creds, invitario.WithEndpoint(base))
+	hooked, err := e.hooks.invitario(e)
+	if err != nil {
+		return err
+	}
+	api, err := invitario.New(creds, append(hooked, invitario.WithEndpoint(base))...)
 	if err != nil {
 		return usageError("%v", err)
 	}

@@ -64,7 +64,11 @@ func (f *ivvyFlags) client(e *env) (*ivvy.API, error) {
 	} else {
 		opts = append(opts, ivvy.WithEndpoint(base))
 	}
-	c, err := ivvy.New(key, secret, opts...)
+	hooked, err := e.hooks.ivvy(e)
+	if err != nil {
+		return nil, err
+	}
+	c, err := ivvy.New(key, secret, append(opts, hooked...)...)
 	if err != nil {
 		return nil, usageError("%v", err)
 	}

@@ -36,6 +36,8 @@ type env struct {
 
 	// csvRaw turns off the neutralising of CSV cells (--csv-raw).
 	csvRaw bool
+	// hooks record or check the API commands' exchanges (see record.go).
+	hooks *apiHooks
 }
 
 type command struct {
@@ -122,6 +124,8 @@ func runGlobal(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	e.csvRaw = g.csvRaw
+	e.hooks = &g.hooks
+	defer e.hooks.finish(e)
 	if g.timeout > 0 {
 		var cancel context.CancelFunc
 		ctx, cancel = context.WithTimeout(ctx, g.timeout)
@@ -138,6 +142,7 @@ func runGlobal(ctx context.Context, e *env, args []string) error {
 type globals struct {
 	timeout time.Duration
 	csvRaw  bool
+	hooks   apiHooks // --record, --record-mask-pii, --check-spec
 }
 
 // globalFlags removes the global flags from args (up to a "--") and returns
@@ -178,6 +183,12 @@ func globalFlags(args []string) ([]string, globals, error) {
 				return nil, g, usageError("--timeout %q: want a duration such as 30s or 5m (0: none)", value)
 			}
 			g.timeout = d
+		case "record", "record-mask-pii", "check-spec":
+			used, err := g.hooks.parse(name, value, hasValue, args[i+1:])
+			if err != nil {
+				return nil, g, err
+			}
+			i += used
 		default:
 			rest = append(rest, a)
 		}
@@ -223,6 +234,8 @@ func printUsage(w io.Writer) {
 	fmt.Fprintln(w, "usage: invitekit <api> <command> [flags]")
 	fmt.Fprintln(w, "global flags (anywhere on the line): --timeout D (overall time limit, none by default),")
 	fmt.Fprintln(w, "  --csv-raw (CSV cells exactly as received: no protection against spreadsheet formulas)")
+	fmt.Fprintln(w, "  --record DIR (save each exchange as a scrubbed fixture file), --record-mask-pii,")
+	fmt.Fprintln(w, "  --check-spec (report answers that depart from the spec on stderr)")
 	apis := make([]string, 0, len(commands))
 	for a := range commands {
 		apis = append(apis, a)
