@@ -193,7 +193,7 @@ func globalFlags(args []string) ([]string, globals, error) {
 			rest = append(rest, a)
 		}
 	}
-	return rest, g, nil
+	return rest, g, g.hooks.check()
 }
 
 func dispatch(ctx context.Context, e *env, args []string) error {

@@ -64,6 +64,14 @@ func (h *apiHooks) parse(name, value string, hasValue bool, rest []string) (int,
 	return 0, nil
 }
 
+// check refuses flags that make no sense together.
+func (h *apiHooks) check() error {
+	if h.maskPII && h.recordDir == "" {
+		return usageError("--record-mask-pii needs --record DIR")
+	}
+	return nil
+}
+
 // setup makes the recorder and the guard the flags ask for, once.
 func (h *apiHooks) setup(e *env) error {
 	if h == nil || h.err != nil || h.rec != nil || h.guard != nil {
@@ -71,10 +79,6 @@ func (h *apiHooks) setup(e *env) error {
 			return h.err
 		}
 		return nil
-	}
-	if h.maskPII && h.recordDir == "" {
-		h.err = usageError("--record-mask-pii needs --record DIR")
-		return h.err
 	}
 	if h.recordDir != "" {
 		h.rec, h.err = record.New(h.recordDir, record.MaskPII(h.maskPII))
