@@ -54,15 +54,14 @@ type Recorder struct {
 	now     func() time.Time
 	piiKey  []byte
 
-	mu         sync.Mutex
-	scrub      *redact.Scrubber
-	fields     map[string]bool // lower-case property names whose values are secret
-	next       map[string]int  // api/op -> next file number to try
-	written    []string
-	skipped    int
-	errs       []error
-	maxText    int64
-	sourceNote string
+	mu      sync.Mutex
+	scrub   *redact.Scrubber
+	fields  map[string]bool // lower-case property names whose values are secret
+	next    map[string]int  // api/op -> next file number to try
+	written []string
+	skipped int
+	errs    []error
+	maxText int64
 }
 
 // Option configures New.
