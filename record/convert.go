@@ -17,9 +17,13 @@ import (
 // converter rewrites bodies for a fixture: secrets out, personal data
 // masked if asked.
 type converter struct {
-	r  *Recorder
-	sc *redact.Scrubber
+	r       *Recorder
+	sc      *redact.Scrubber
+	learned int // secret values added to sc from the bodies
 }
+
+// maxLearned bounds the secret values one exchange adds to the scrubbers.
+const maxLearned = 16
 
 // convertedBody is a body ready to be written: JSON (in memory or in a
 // temporary file) or text.
@@ -234,8 +238,14 @@ func (c *converter) value(key, v string) string {
 		if v == "" {
 			return v
 		}
-		c.sc.Add(v) // also scrubbed wherever else it appears, now and later
-		c.r.AddSensitive(v)
+		// Also scrubbed wherever else it appears, now and later; a body
+		// with many secret properties (a list) teaches only its first few,
+		// which keeps scrubbing cheap.
+		if c.learned < maxLearned {
+			c.learned++
+			c.sc.Add(v)
+			c.r.learn(v)
+		}
 		return Redacted
 	}
 	if c.r.maskPII {

@@ -62,6 +62,7 @@ type Recorder struct {
 	skipped int
 	errs    []error
 	maxText int64
+	learned int // secrets learned from bodies (see learn)
 }
 
 // Option configures New.
@@ -132,6 +133,18 @@ func (r *Recorder) AddSensitive(values ...string) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.scrub.Add(values...)
+}
+
+// learn adds a secret found in a body (a session token, say) to the
+// values scrubbed from later exchanges, up to a bound that keeps
+// scrubbing cheap; the property it was found in is redacted regardless.
+func (r *Recorder) learn(v string) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.learned < 1024 {
+		r.learned++
+		r.scrub.Add(v)
+	}
 }
 
 // Files returns the fixture files written so far, in the order written.
