@@ -43,6 +43,7 @@ type Drift struct {
 	Expected       string
 }
 
+// String describes the drift, without any value.
 func (d Drift) String() string {
 	return fmt.Sprintf("%s %s (status %d): %s", d.API, d.Operation, d.Status, oas.Problem{Pointer: d.Field, Expected: d.Expected})
 }
@@ -52,6 +53,7 @@ type DriftError struct {
 	Drifts []Drift
 }
 
+// Error lists the drifts.
 func (e *DriftError) Error() string {
 	parts := make([]string, 0, len(e.Drifts))
 	for _, d := range e.Drifts {

@@ -68,6 +68,7 @@ type Issue struct {
 	Expected string `json:"expected"`
 }
 
+// String reads "part field: expected".
 func (i Issue) String() string {
 	if i.Field == "" {
 		return i.Part + ": " + i.Expected

@@ -23,6 +23,7 @@ type Problem struct {
 	Expected string
 }
 
+// String reads "pointer: expected".
 func (p Problem) String() string {
 	where := p.Pointer
 	if where == "" {
