@@ -48,6 +48,9 @@ func alidaOptions(e *env) []alida.Option {
 	if l := e.logger(); l != nil {
 		opts = append(opts, alida.WithLogger(l))
 	}
+	if rec, err := e.recorder(); err == nil && rec != nil {
+		opts = append(opts, alida.WithRecorder(rec))
+	}
 	return opts
 }
 

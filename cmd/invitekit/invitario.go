@@ -178,6 +178,9 @@ func invitarioOptions(e *env) []invitario.Option {
 	if l := e.logger(); l != nil {
 		opts = append(opts, invitario.WithLogger(l))
 	}
+	if rec, err := e.recorder(); err == nil && rec != nil {
+		opts = append(opts, invitario.WithRecorder(rec))
+	}
 	return opts
 }
 

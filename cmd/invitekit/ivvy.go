@@ -43,6 +43,9 @@ func ivvyOptions(e *env) []ivvy.Option {
 	if l := e.logger(); l != nil {
 		opts = append(opts, ivvy.WithLogger(l))
 	}
+	if rec, err := e.recorder(); err == nil && rec != nil {
+		opts = append(opts, ivvy.WithRecorder(rec))
+	}
 	return opts
 }
 

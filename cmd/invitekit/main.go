@@ -87,6 +87,9 @@ type env struct {
 	format string
 	// csvRaw turns off the neutralising of CSV cells (--csv-raw).
 	csvRaw bool
+	// hooks record or check the API commands' exchanges (--record,
+	// --check-spec; see record.go).
+	hooks *apiHooks
 	// verbose writes one stderr line per HTTP attempt (--verbose).
 	verbose bool
 	// timeout is the overall time limit (--timeout); 0 is none.

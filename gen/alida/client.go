@@ -120,7 +120,7 @@ func New(community string, auth Auth, opts ...Option) (*API, error) {
 	if err != nil {
 		return nil, err
 	}
-	doer := httpx.New(s.core.HTTP(authn.edit))
+	doer := httpx.New(s.core.HTTP("alida", []string{auth.password.Reveal(), auth.clientSecret.Reveal()}, authn.edit))
 	return &API{
 		doer:      doer,
 		auth:      authn,

@@ -14,6 +14,7 @@ import (
 	"github.com/invitekit/invitekit/internal/clientopt"
 	"github.com/invitekit/invitekit/internal/httpx"
 	"github.com/invitekit/invitekit/internal/redact"
+	"github.com/invitekit/invitekit/record"
 )
 
 // Secret holds a credential (the app code, a session token). Printing,
@@ -69,6 +70,7 @@ type settings struct {
 	overlap   time.Duration
 	overlapOK bool
 	afterFunc func(time.Duration, func()) func() bool // timers of streamed lists; tests only
+	recorder  *record.Recorder
 }
 
 // WithMaxGuestBytes caps the encoded size of one guest in a streamed list
@@ -116,7 +118,7 @@ func New(creds Credentials, opts ...Option) (*API, error) {
 	if s.overlap < 0 {
 		return nil, fmt.Errorf("invitario: sync overlap %v is negative", s.overlap)
 	}
-	cfg := s.core.HTTP()
+	cfg := s.core.HTTP("invitario", []string{creds.AppCode.Reveal()})
 	cfg.AfterFunc = s.afterFunc
 	doer := httpx.New(cfg)
 	return &API{

@@ -91,7 +91,7 @@ func New(key, secret string, opts ...Option) (*API, error) {
 		return nil, err
 	}
 	signer := signing.NewIvvy(key, redact.Secret(secret), s.core.Clock())
-	doer := httpx.New(s.core.HTTP(signer.Edit))
+	doer := httpx.New(s.core.HTTP("ivvy", []string{key, secret}, signer.Edit))
 	secrets := new(redact.Scrubber)
 	secrets.Add(secret)
 	return &API{base: base, doer: doer, editors: s.core.RequestEditors(), maxBody: doer.MaxResponseBytes(),

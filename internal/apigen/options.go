@@ -28,6 +28,7 @@ import (
 	"time"
 
 	"github.com/invitekit/invitekit/internal/httpx"
+	"github.com/invitekit/invitekit/record"
 )
 
 // Option configures an API built by New. The options below are the same,
@@ -88,6 +89,11 @@ func WithLogger(l *slog.Logger) Option { return func(s *settings) { s.core.Logge
 func WithEditor(fn RequestEditorFn) Option {
 	return func(s *settings) { s.core.Editors = append(s.core.Editors, httpx.Editor(fn)) }
 }
+
+// WithRecorder saves every exchange as a scrubbed fixture file (see package
+// record); the client's own credentials are among the values scrubbed.
+// Recording changes nothing that is sent or returned.
+func WithRecorder(r *record.Recorder) Option { return func(s *settings) { s.core.Recorder = r } }
 
 // WithUserAgent appends product tokens (such as "myapp/1.2") to the
 // User-Agent every request carries, "invitekit/<version>".

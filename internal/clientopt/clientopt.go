@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/invitekit/invitekit/internal/httpx"
+	"github.com/invitekit/invitekit/record"
 )
 
 // Settings are the options every client package offers.
@@ -30,6 +31,7 @@ type Settings struct {
 	Logger    *slog.Logger // one debug record per attempt
 	Editors   []httpx.Editor
 	UserAgent string // appended to the default User-Agent
+	Recorder  *record.Recorder
 }
 
 // Clock returns the configured clock, or time.Now.
@@ -40,10 +42,12 @@ func (s *Settings) Clock() func() time.Time {
 	return s.Now
 }
 
-// HTTP returns the HTTP layer's configuration; final editors (signing,
-// authentication) run last on every attempt.
-func (s *Settings) HTTP(final ...httpx.Editor) httpx.Config {
+// HTTP returns the HTTP layer's configuration for the named API; final
+// editors (signing, authentication) run last on every attempt; secrets are
+// the client's credentials, which a recorder scrubs.
+func (s *Settings) HTTP(api string, secrets []string, final ...httpx.Editor) httpx.Config {
 	return httpx.Config{
+		Recorder:         s.Recorder.For(api, secrets...),
 		Transport:        s.Transport,
 		Timeout:          s.Timeout,
 		MaxResponseBytes: s.MaxBody,

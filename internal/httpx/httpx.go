@@ -64,6 +64,17 @@ type Config struct {
 	// times streamed calls (see Timeout); nil means time.AfterFunc. Tests
 	// replace it to run the timers by hand.
 	AfterFunc func(d time.Duration, f func()) (stop func() bool)
+	// Recorder, when set, wraps Transport, so that it sees every attempt
+	// as sent (signed, authenticated) and as answered. It must hand the
+	// request and the answer on unchanged.
+	Recorder Recorder
+}
+
+// Recorder observes the exchanges of a Doer (Config.Recorder). Wrap returns
+// a transport that sends through next and passes on exactly what next
+// returns; the operation of a request is OperationFrom(req.Context()).
+type Recorder interface {
+	Wrap(next http.RoundTripper) http.RoundTripper
 }
 
 // RetryPolicy bounds retries. Only operations tagged safe with
@@ -114,6 +125,9 @@ func New(cfg Config) *Doer {
 	rt := cfg.Transport
 	if rt == nil {
 		rt = http.DefaultTransport
+	}
+	if cfg.Recorder != nil {
+		rt = cfg.Recorder.Wrap(rt)
 	}
 	if cfg.MaxResponseBytes <= 0 {
 		cfg.MaxResponseBytes = DefaultMaxResponseBytes

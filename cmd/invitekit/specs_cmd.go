@@ -1,0 +1,33 @@
+package main
+
+import (
+	"context"
+
+	"github.com/invitekit/invitekit/internal/fixturecheck"
+)
+
+func init() {
+	register("specs", "assumptions", "list the specs' x-assumption markers (claims no vendor document supports)", runSpecsAssumptions)
+}
+
+// runSpecsAssumptions lists every x-assumption marker: API, location (a
+// JSON pointer into the spec) and reason.
+func runSpecsAssumptions(ctx context.Context, e *env, args []string) error {
+	fs := newFlags(e, "specs assumptions")
+	format := fs.String("format", "table", "output format: table, json, jsonl or csv")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	all, err := fixturecheck.Assumptions()
+	if err != nil {
+		return err
+	}
+	rows := make([][]string, 0, len(all))
+	for _, a := range all {
+		rows = append(rows, []string{a.API, a.Location, a.Reason})
+	}
+	if all == nil {
+		all = []fixturecheck.Assumption{}
+	}
+	return writeRecords(e, *format, []column{text("api"), text("location"), text("reason")}, rows, all)
+}
