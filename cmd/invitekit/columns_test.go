@@ -139,7 +139,7 @@ func TestListCommandsColumnByColumn(t *testing.T) {
 			name: "ivvy invited", environ: iv, args: []string{"ivvy", "invited", "--event", "1"},
 			header: []string{"contact", "first_name", "last_name", "email", "response", "registration", "modified"}, key: "contact",
 			row: map[string]string{"contact": "5", "first_name": "Erin", "last_name": "Evans", "email": "erin@example.com",
-				"response": "Y", "registration": "2", "modified": "2026-02-01T05:00:00Z"},
+				"response": "yes", "registration": "2", "modified": "2026-02-01T05:00:00Z"},
 		},
 		{
 			name: "ivvy contacts", environ: iv, args: []string{"ivvy", "contacts"},

@@ -63,8 +63,8 @@ func runDemo(ctx context.Context, e *env, args []string) error {
 	}
 
 	section(e, "summary")
-	fmt.Fprintf(e.Stdout, "iVvy:      %d of %d contacts invited to event %d; responses so far: %d accepted, %d declined, %d undecided\n",
-		sum.invited, sum.invitedOf, demoEvent, sum.invitedResponses["Y"], sum.invitedResponses["N"], sum.invitedResponses["U"])
+	fmt.Fprintf(e.Stdout, "iVvy:      %d of %d contacts invited to event %d; responses so far: %d yes, %d no, %d undecided\n",
+		sum.invited, sum.invitedOf, demoEvent, sum.invitedResponses["yes"], sum.invitedResponses["no"], sum.invitedResponses["undecided"])
 	fmt.Fprintf(e.Stdout, "Invitario: %d guests synced, %d checked in; the incremental sync saw %d changed and %d deleted\n",
 		sum.guests, sum.checkedIn, sum.changed, sum.deleted)
 	fmt.Fprintf(e.Stdout, "Alida:     %d invitation events reported for checked-in guests (%s); %d checked-in guests are not community members\n",
@@ -234,13 +234,8 @@ func demoAlida(ctx context.Context, e *env, set *fake.Set, base string, emails [
 }
 
 func describeResponse(r ivvy.InvitationResponse) string {
-	switch responseStr(r) {
-	case "Y":
-		return "accepted"
-	case "N":
-		return "declined"
-	case "U":
-		return "no answer yet"
+	if r == ivvy.InvitationResponseUndecided {
+		return "undecided (no answer yet)"
 	}
 	return responseStr(r)
 }

@@ -4,14 +4,18 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
-	"flag"
 
 	"github.com/invitekit/invitekit/internal/fixturecheck"
 )
 
 func init() {
-	register("fixtures", "check", "validate fixture files (recorded or hand-written) against the specs", runFixturesCheck)
+	addGroup("fixtures", "check contract fixtures and recordings against the specs")
+	add(command{Group: "fixtures", Name: "check", Summary: "validate fixture files (recorded or hand-written) against the specs",
+		Usage:       "DIR|FILE... [--format table|json]",
+		Description: "Prints, per file, OK or the operation, status and field that broke the spec, then the\nx-assumption markers the files confirm or contradict. Exit status 1 when a file breaks the spec.",
+		Env:         []string{},
+		Example:     "invitekit fixtures check ./recordings\ninvitekit fixtures check --format json contract_tests/testdata/ivvy",
+		Run:         runFixturesCheck})
 }
 
 // runFixturesCheck validates the fixture files under the given paths and
@@ -19,29 +23,23 @@ func init() {
 // contradict. It exits 1 when a file breaks the spec.
 func runFixturesCheck(ctx context.Context, e *env, args []string) error {
 	fs := newFlags(e, "fixtures check")
-	format := fs.String("format", "text", "output format: text or json")
-	fs.Usage = func() {
-		diag(e.Stderr, "usage: invitekit fixtures check [--format text|json] DIR|FILE...")
-		fs.PrintDefaults()
+	paths, err := parseArgs(fs, args)
+	if err != nil {
+		return err
 	}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return err
-		}
-		return usageError("%s", err)
-	}
-	if fs.NArg() == 0 {
+	if len(paths) == 0 {
 		return usageError("fixtures check needs one or more directories or files")
 	}
-	if *format != "text" && *format != "json" {
-		return usageError("--format %q: want text or json", *format)
+	format := e.format
+	if format != "table" && format != "json" {
+		return usageError("--format %q: fixtures check prints table (a report) or json", format)
 	}
-	rep, err := fixturecheck.Check(fs.Args()...)
+	rep, err := fixturecheck.Check(paths...)
 	if err != nil {
 		return err
 	}
 	var out bytes.Buffer
-	if *format == "json" {
+	if format == "json" {
 		enc := json.NewEncoder(&out)
 		enc.SetIndent("", "  ")
 		enc.SetEscapeHTML(false)

@@ -385,4 +385,12 @@ func enumStr[T interface {
 	return v.String()
 }
 
-func responseStr(r ivvy.InvitationResponse) string { return string(r) }
+// responseStr is an invitation response as the CLI prints it: yes, no or
+// undecided (a code iVvy adds later is printed as sent).
+func responseStr(r ivvy.InvitationResponse) string {
+	switch r {
+	case ivvy.InvitationResponseYes, ivvy.InvitationResponseNo, ivvy.InvitationResponseUndecided:
+		return strings.ToLower(r.Label())
+	}
+	return string(r)
+}

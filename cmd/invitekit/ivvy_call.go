@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"net/http"
@@ -24,7 +23,11 @@ import (
 )
 
 func init() {
-	register("ivvy", "call", "call any iVvy action: call NAMESPACE ACTION [--data JSON|@file|-] [--all] [--file F]", runIvvyCall)
+	add(command{Group: "ivvy", Name: "call", Summary: "call any iVvy action of the spec, signed",
+		Usage:       "NAMESPACE ACTION [--data JSON|@FILE|-] [--all] [--file PATH] [--dry-run]",
+		Description: "The body is checked against the spec before anything is sent (a bad body exits 2 naming the\nfield). The answer is printed as JSON; --all walks every page of a list action. An iVvy\nexception exits 1 with its codes on stderr. --dry-run prints the request of an action that\nchanges state instead of sending it.",
+		Example:     "invitekit ivvy call event getEvent --data '{\"id\":1}'\ninvitekit ivvy call contact getContactList --all --format jsonl",
+		Run:         runIvvyCall})
 }
 
 // maxCallData bounds what --data reads from a file or stdin.
@@ -39,7 +42,7 @@ func runIvvyCall(ctx context.Context, e *env, args []string) error {
 	data := fs.String("data", "", "request body: JSON text, @FILE to read a file, - to read stdin (default {})")
 	all := fs.Bool("all", false, "walk every page of a collection action and print its items")
 	file := fs.String("file", "", "the file to upload (venue uploadBookingDocument only)")
-	pos, err := parseInterleaved(fs, args)
+	pos, err := parseArgs(fs, args)
 	if err != nil {
 		return err
 	}
@@ -107,26 +110,6 @@ func runIvvyCall(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	return writeRecords(e, format, nil, nil, answer)
-}
-
-// parseInterleaved parses flags that may come before, between or after the
-// positional arguments, which it returns in order.
-func parseInterleaved(fs *flag.FlagSet, args []string) ([]string, error) {
-	var pos []string
-	for {
-		if err := fs.Parse(args); err != nil {
-			if errors.Is(err, flag.ErrHelp) {
-				return nil, err
-			}
-			return nil, usageError("%s", err)
-		}
-		args = fs.Args()
-		if len(args) == 0 {
-			return pos, nil
-		}
-		pos = append(pos, args[0])
-		args = args[1:]
-	}
 }
 
 // callOperation locates an operation by the namespace and action of its

@@ -18,7 +18,11 @@ import (
 )
 
 func init() {
-	register("ivvy", "listen", "receive iVvy notifications: verify each SNS message and print it as a JSON line (--addr ADDR [--cert-file PEM] [--confirm] [--topic ARN]...)", runIvvyListen)
+	add(command{Group: "ivvy", Name: "listen", Summary: "receive iVvy notifications, verify each and print it as a JSON line",
+		Usage:       "--addr ADDR [--cert-file PEM] [--confirm] [--topic ARN]...",
+		Description: "Serves the notification receiver: every Amazon SNS message is verified (signature, certificate\nhost and chain, age, topic) before it is printed as one JSON line on stdout. Refused messages\nare one line on stderr with the reason, never their body. Ctrl-C stops it.",
+		Example:     "invitekit ivvy listen --addr :8080 --topic arn:aws:sns:ap-southeast-2:123456789012:ivvy",
+		Run:         runIvvyListen})
 }
 
 // listening, when set (by tests), learns the address the listener is bound to.

@@ -327,6 +327,11 @@ func runGlobal(ctx context.Context, e *env, args []string) error {
 	if err := checkFormat(e.format); err != nil {
 		return err
 	}
+	if e.hooks != nil {
+		if err := e.hooks.check(); err != nil {
+			return err
+		}
+	}
 	if e.timeout > 0 {
 		var cancel context.CancelFunc
 		ctx, cancel = context.WithTimeout(ctx, e.timeout)

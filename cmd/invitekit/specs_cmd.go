@@ -7,14 +7,18 @@ import (
 )
 
 func init() {
-	register("specs", "assumptions", "list the specs' x-assumption markers (claims no vendor document supports)", runSpecsAssumptions)
+	addGroup("specs", "what the specs assume")
+	add(command{Group: "specs", Name: "assumptions", Summary: "list the specs' x-assumption markers (claims no vendor document supports)",
+		Description: "One row per marker: the API, where it stands in the spec (a JSON pointer) and its reason.",
+		Env:         []string{},
+		Example:     "invitekit specs assumptions\ninvitekit specs assumptions --format json",
+		Run:         runSpecsAssumptions})
 }
 
 // runSpecsAssumptions lists every x-assumption marker: API, location (a
 // JSON pointer into the spec) and reason.
 func runSpecsAssumptions(ctx context.Context, e *env, args []string) error {
 	fs := newFlags(e, "specs assumptions")
-	format := fs.String("format", "table", "output format: table, json, jsonl or csv")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -29,5 +33,5 @@ func runSpecsAssumptions(ctx context.Context, e *env, args []string) error {
 	if all == nil {
 		all = []fixturecheck.Assumption{}
 	}
-	return writeRecords(e, *format, []column{text("api"), text("location"), text("reason")}, rows, all)
+	return writeRecords(e, e.format, []column{text("api"), text("location"), text("reason")}, rows, all)
 }

@@ -14,7 +14,6 @@ import (
 	"github.com/invitekit/invitekit/internal/clientopt"
 	"github.com/invitekit/invitekit/internal/httpx"
 	"github.com/invitekit/invitekit/internal/redact"
-	"github.com/invitekit/invitekit/record"
 )
 
 // Secret holds a credential (the app code, a session token). Printing,
@@ -70,7 +69,6 @@ type settings struct {
 	overlap   time.Duration
 	overlapOK bool
 	afterFunc func(time.Duration, func()) func() bool // timers of streamed lists; tests only
-	recorder  *record.Recorder
 }
 
 // WithMaxGuestBytes caps the encoded size of one guest in a streamed list
