@@ -3,8 +3,8 @@
 // posting invitation and reminder events, and listing the members queued for
 // an external invitation.
 //
-// alida.gen.go is generated from specs/alida.yaml and exports the low-level
-// Client. The hand-written API type on top of it adds authentication (HTTP
+// The models, a method per operation and the options are generated from
+// specs/alida.yaml. The hand-written part of API adds authentication (HTTP
 // Basic or OAuth2 client credentials with a cached bearer token), a Result
 // that tells the three shapes of a successful POST apart, chunking of large
 // event lists, an iterator over the queued invitations that follows the next

@@ -1,7 +1,7 @@
 // Package invitario is a typed client for the Invitario check-in API 1.0,
 // which reads the guest list of one event.
 //
-// The types and the low-level Client in invitario.gen.go are generated from
+// The models, the operation table and the options are generated from
 // specs/invitario.yaml. The hand-written API on top of them manages the
 // session (one shared login, the token in every body, one re-login when the
 // server reports an invalid session, one logout on Close), streams guest

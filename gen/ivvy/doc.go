@@ -1,16 +1,21 @@
 // Package ivvy is a typed client for the iVvy API 1.0 (event and venue
-// management): invite contacts to events, list events, invitations,
-// registrations, attendees and contacts, and run batches.
+// management): every documented action of its account, batch, contact, crm,
+// event, invoice, partner, test and venue namespaces, bulk invitations, a
+// batch runner, and a filter builder. Sub-package notify receives and
+// verifies the notifications iVvy pushes through Amazon SNS.
 //
-// The types and the raw Client in ivvy.gen.go are generated from
-// specs/ivvy.yaml; API, built by New, is the hand-written front door.
+// Everything per operation is generated from specs/ivvy.yaml: the models
+// (models.gen.go), a method on API for each action and an iterator for
+// each paged list (api.gen.go), and the options (options.gen.go).
+// Operations and LookupOperation describe each operation as the spec does.
+// Call sends any operation with a raw JSON body.
 //
 // # Authentication
 //
 // Every request is signed with the API key pair (HMAC-SHA1 over the method,
 // body md5, content type, path and IVVY-Date). Signing runs last, after any
-// editor added with WithEditor or passed to a Raw call, and again on every
-// retry, so the signature always covers what is sent and is never stale.
+// editor added with WithEditor, and again on every retry, so the signature
+// always covers what is sent and is never stale.
 //
 //	api, err := ivvy.New(key, secret, ivvy.WithRegion(ivvy.RegionAU))
 //
