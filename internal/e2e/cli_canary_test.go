@@ -79,7 +79,7 @@ func cliCases(stateFile string) []cliCase {
 		{"ivvy invite", "ivvy", []string{"ivvy", "invite", "--event", "1", "--contacts", "7,8,999", "--format", "json"}},
 		{"ivvy events", "ivvy", []string{"ivvy", "events", "--format", "csv"}},
 		{"ivvy invited", "ivvy", []string{"ivvy", "invited", "--event", "1"}},
-		{"ivvy contacts", "ivvy", []string{"ivvy", "contacts", "--modified-since", "2026-01-01T00:00:00Z", "--format", "json"}},
+		{"ivvy contacts", "ivvy", []string{"ivvy", "contacts", "--since", "2026-01-01T00:00:00Z", "--format", "json"}},
 		{"ivvy attendees", "ivvy", []string{"ivvy", "attendees", "--event", "1", "--format", "json"}},
 		{"invitario guests", "invitario", []string{"invitario", "guests"}},
 		{"invitario guests since", "invitario", []string{"invitario", "guests", "--format", "json", "--since", "2020-01-01T00:00:00Z"}},

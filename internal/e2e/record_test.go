@@ -3,6 +3,7 @@ package e2e
 import (
 	"context"
 	"encoding/json"
+	"io"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -60,9 +61,13 @@ func callEveryIvvyOperation(t *testing.T, ctx context.Context, api *ivvy.API) []
 			continue
 		}
 		in := []reflect.Value{reflect.ValueOf(ctx)}
-		if op.ID == "inviteContacts" {
+		switch op.ID {
+		case "inviteContacts":
 			in = append(in, reflect.ValueOf(int64(1)), reflect.ValueOf([]int64{7, 8}))
-		} else {
+		case "uploadBookingDocument":
+			in = append(in, reflect.ValueOf(ivvy.UploadBookingDocumentFields{VenueID: 1, BookingID: 29836, Type: 3, Status: 3}),
+				reflect.ValueOf(io.Reader(strings.NewReader("%PDF-1.4 quote"))), reflect.ValueOf("quote.pdf"))
+		default:
 			for i := 1; i < m.Type().NumIn(); i++ {
 				arg := reflect.New(m.Type().In(i))
 				if body := fixtureBody(t, op.ID); body != nil {
