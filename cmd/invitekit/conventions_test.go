@@ -323,6 +323,21 @@ func TestDryRunSendsNothing(t *testing.T) {
 	}
 	assert.Zero(t, hits.Load(), "nothing was sent")
 
+	// ivvy call on an action that changes state (and on one that is safe
+	// to repeat: one request printed, not one per attempt).
+	code, out, errOut = runCLI(t, ivvyEnv(base), "ivvy", "call", "contact", "addOrUpdateContact",
+		"--data", `{"firstName":"Ada","lastName":"Lovelace","email":"ada@example.com"}`, "--dry-run")
+	require.Equal(t, 0, code, errOut)
+	assert.True(t, strings.HasPrefix(out, "POST "+base+"/api/1.0/contact?action=addOrUpdateContact\n"), out)
+	assert.Contains(t, out, `"firstName": "Ada"`)
+	assert.NotContains(t, out+errOut, fake.IvvySecret)
+	code, out, errOut = runCLI(t, ivvyEnv(base), "ivvy", "call", "event", "getEvent", "--data", `{"id":1}`, "--dry-run", "--format", "json")
+	require.Equal(t, 0, code, errOut)
+	var one []map[string]any
+	require.NoError(t, json.Unmarshal([]byte(out), &one), out)
+	assert.Len(t, one, 1)
+	assert.Zero(t, hits.Load(), "nothing was sent")
+
 	// The same command without --dry-run does send: the counter works.
 	code, _, errOut = runCLI(t, environ, "ivvy", "invite", "--event", "1", "--contacts", "1")
 	require.Equal(t, 0, code, errOut)

@@ -41,6 +41,7 @@ func runIvvyCall(ctx context.Context, e *env, args []string) error {
 	f := addIvvyFlags(fs)
 	data := fs.String("data", "", "request body: JSON text, @FILE to read a file, - to read stdin (default {})")
 	all := fs.Bool("all", false, "walk every page of a collection action and print its items")
+	dryRunFlag := fs.Bool("dry-run", false, "print the request that would be sent; send nothing")
 	file := fs.String("file", "", "the file to upload (venue uploadBookingDocument only)")
 	pos, err := parseArgs(fs, args)
 	if err != nil {
@@ -50,11 +51,12 @@ func runIvvyCall(ctx context.Context, e *env, args []string) error {
 		return usageError("ivvy call needs NAMESPACE and ACTION, e.g. invitekit ivvy call event getEvent --data '{\"id\":1}' (namespaces: %s)",
 			strings.Join(callNamespaces(), ", "))
 	}
+	asked := e.format // a dry run prints its requests in any format
 	format := e.format
 	if format == "table" { // the default of other commands: an answer is JSON here
 		format = "json"
 	}
-	if format != "json" && format != "jsonl" {
+	if format != "json" && format != "jsonl" && !*dryRunFlag {
 		return usageError("--format %q: ivvy call prints json or jsonl", format)
 	}
 	e.format = format
@@ -74,6 +76,8 @@ func runIvvyCall(ctx context.Context, e *env, args []string) error {
 		return usageError("--file is only for venue uploadBookingDocument")
 	case *all && op.Iterator == "":
 		return usageError("--all: %s %s is not a collection action", pos[0], pos[1])
+	case *all && *dryRunFlag:
+		return usageError("give --all or --dry-run, not both")
 	}
 	doc, err := specs.Load(specs.Ivvy)
 	if err != nil {
@@ -87,6 +91,20 @@ func runIvvyCall(ctx context.Context, e *env, args []string) error {
 	}
 	if err := checkCallBody(ctx, doc, op, body); err != nil {
 		return err
+	}
+	if *dryRunFlag {
+		// One attempt: the dry transport fails every request, which would
+		// otherwise be retried for an action that is safe to repeat.
+		dry := &dryRun{}
+		c, err := f.client(e, ivvy.WithTransport(dry), ivvy.WithMaxAttempts(1))
+		if err != nil {
+			return err
+		}
+		if _, err := c.Call(ctx, op.ID, body); err != nil && !errors.Is(err, errDryRun) {
+			return err
+		}
+		e.format = asked
+		return dry.print(e)
 	}
 	c, err := f.client(e)
 	if err != nil {
