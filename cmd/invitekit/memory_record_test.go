@@ -8,7 +8,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"strconv"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -22,27 +21,14 @@ func TestGuestStreamMemoryRecordedAndChecked(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds the binary and streams a long list")
 	}
-	n := 30_000 // enough to show the memory stays flat; the full run is in BENCHMARKS.md
-	if s := os.Getenv("INVITEKIT_RSS_GUESTS"); s != "" {
-		v, err := strconv.Atoi(s)
-		require.NoError(t, err, "INVITEKIT_RSS_GUESTS")
-		n = v
-	}
-	bin := filepath.Join(t.TempDir(), "invitekit")
-	build := exec.Command("go", "build", "-o", bin, ".")
-	build.Stderr = os.Stderr
-	require.NoError(t, build.Run())
+	n := guestCount(t, 30_000) // enough to show the memory stays flat; the full run is in BENCHMARKS.md
+	bin := buildCLI(t)
 
 	srv := httptest.NewServer(guestStreamHandler(n))
 	defer srv.Close()
 	dir := t.TempDir()
 	cmd := exec.Command(bin, "invitario", "guests", "--format", "csv", "--record", dir, "--record-mask-pii", "--check-spec")
-	// A soft memory limit below the goal makes the collector run on time
-	// even when the machine is busy, so the peak measures what the CLI
-	// keeps, not how late the collector ran. A CLI that holds the list
-	// cannot get under the goal whatever the limit.
-	cmd.Env = append(os.Environ(), "GOMEMLIMIT=40MiB",
-		"INVITARIO_BASE_URL="+srv.URL, "INVITARIO_EVENT_ID=E1", "INVITARIO_API_KEY=app-code", "INVITARIO_STATION=Gate")
+	cmd.Env = memoryTestEnv(srv.URL)
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
 	out, err := cmd.StdoutPipe()

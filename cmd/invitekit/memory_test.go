@@ -34,27 +34,14 @@ func TestGuestStreamMemory(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds the binary and streams a long list")
 	}
-	n := 100_000
-	if s := os.Getenv("INVITEKIT_RSS_GUESTS"); s != "" {
-		v, err := strconv.Atoi(s)
-		require.NoError(t, err, "INVITEKIT_RSS_GUESTS")
-		n = v
-	}
-	bin := filepath.Join(t.TempDir(), "invitekit")
-	build := exec.Command("go", "build", "-o", bin, ".")
-	build.Stderr = os.Stderr
-	require.NoError(t, build.Run())
+	n := guestCount(t, 100_000)
+	bin := buildCLI(t)
 
 	srv := httptest.NewServer(guestStreamHandler(n))
 	defer srv.Close()
 
 	cmd := exec.Command(bin, "invitario", "guests", "--format", "csv")
-	// A soft memory limit below the goal makes the collector run on time
-	// even when the machine is busy, so the peak measures what the CLI
-	// keeps, not how late the collector ran. A CLI that holds the list
-	// cannot get under the goal whatever the limit.
-	cmd.Env = append(os.Environ(), "GOMEMLIMIT=40MiB",
-		"INVITARIO_BASE_URL="+srv.URL, "INVITARIO_EVENT_ID=E1", "INVITARIO_API_KEY=app-code", "INVITARIO_STATION=Gate")
+	cmd.Env = memoryTestEnv(srv.URL)
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
 	out, err := cmd.StdoutPipe()
@@ -69,6 +56,41 @@ func TestGuestStreamMemory(t *testing.T) {
 
 	t.Logf("%d guests to CSV: max RSS %.1f MiB", n, float64(rss)/(1<<20))
 	require.Less(t, rss, int64(maxStreamRSS), "peak memory of the CLI")
+}
+
+// guestCount is the length of the list a memory test streams: def, or
+// INVITEKIT_RSS_GUESTS.
+func guestCount(t *testing.T, def int) int {
+	t.Helper()
+	s := os.Getenv("INVITEKIT_RSS_GUESTS")
+	if s == "" {
+		return def
+	}
+	n, err := strconv.Atoi(s)
+	require.NoError(t, err, "INVITEKIT_RSS_GUESTS")
+	return n
+}
+
+// buildCLI builds the command into a temporary folder and returns its path.
+func buildCLI(t *testing.T) string {
+	t.Helper()
+	bin := filepath.Join(t.TempDir(), "invitekit")
+	build := exec.Command("go", "build", "-o", bin, ".")
+	build.Stderr = os.Stderr
+	require.NoError(t, build.Run())
+	return bin
+}
+
+// memoryTestEnv is the environment of the CLI under a memory test, against
+// the Invitario server at base.
+//
+// A soft memory limit below the goal makes the collector run on time even
+// when the machine is busy, so the peak measures what the CLI keeps, not
+// how late the collector ran. A CLI that holds the list cannot get under
+// the goal whatever the limit.
+func memoryTestEnv(base string) []string {
+	return append(os.Environ(), "GOMEMLIMIT=40MiB",
+		"INVITARIO_BASE_URL="+base, "INVITARIO_EVENT_ID=E1", "INVITARIO_API_KEY=app-code", "INVITARIO_STATION=Gate")
 }
 
 // watchPeakRSS samples the high-water mark of a running process's resident

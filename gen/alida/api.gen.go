@@ -84,16 +84,6 @@ func LookupOperation(id string) (Operation, bool) {
 	return Operation{}, false
 }
 
-// operationByID finds an operation by its operationId, or nil.
-func operationByID(id string) *Operation {
-	for _, op := range operations {
-		if op.ID == id {
-			return op
-		}
-	}
-	return nil
-}
-
 // newCreateInvitationEvents prepares a createInvitationEvents call.
 func (a *API) newCreateInvitationEvents(params *CreateInvitationEventsParams, req NewInvitationEvents) *request {
 	r := &request{op: opCreateInvitationEvents, path: "/v1/applications/" + url.PathEscape(a.community) + "/invitationevents", body: req}

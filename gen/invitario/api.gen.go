@@ -84,16 +84,6 @@ func LookupOperation(id string) (Operation, bool) {
 	return Operation{}, false
 }
 
-// operationByID finds an operation by its operationId, or nil.
-func operationByID(id string) *Operation {
-	for _, op := range operations {
-		if op.ID == id {
-			return op
-		}
-	}
-	return nil
-}
-
 // newGuestListAll prepares a guestListAll call.
 func (a *API) newGuestListAll(req SessionRequest) *request {
 	r := &request{op: opGuestListAll, path: opGuestListAll.Path, body: req}

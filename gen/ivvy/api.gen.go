@@ -388,16 +388,6 @@ func LookupOperation(id string) (Operation, bool) {
 	return Operation{}, false
 }
 
-// operationByID finds an operation by its operationId, or nil.
-func operationByID(id string) *Operation {
-	for _, op := range operations {
-		if op.ID == id {
-			return op
-		}
-	}
-	return nil
-}
-
 // perPageOf returns the requested page size, or 0 for the default.
 func perPageOf(p *int) int {
 	if p == nil {

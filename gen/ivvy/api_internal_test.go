@@ -15,6 +15,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/invitekit/invitekit/internal/fixtures"
 	"github.com/invitekit/invitekit/internal/httpx"
 )
 
@@ -93,24 +94,11 @@ func TestEveryMethodSendsItsOperation(t *testing.T) {
 	}
 }
 
-// fixtureRequestBody returns the request body of the first valid contract
-// fixture of an operation, or nil.
+// fixtureRequestBody returns the request body of the first valid contract fixture
+// of an iVvy operation, or nil.
 func fixtureRequestBody(t *testing.T, id string) []byte {
-	files, err := filepath.Glob(filepath.Join("..", "..", "contract_tests", "testdata", "ivvy", id, "*.json"))
+	t.Helper()
+	body, err := fixtures.RequestBody(filepath.Join("..", "..", "contract_tests", "testdata", "ivvy", id))
 	require.NoError(t, err)
-	for _, f := range files {
-		raw, err := os.ReadFile(f)
-		require.NoError(t, err)
-		var fx struct {
-			Invalid string `json:"invalid"`
-			Request struct {
-				Body json.RawMessage `json:"body"`
-			} `json:"request"`
-		}
-		require.NoError(t, json.Unmarshal(raw, &fx), f)
-		if fx.Invalid == "" && len(fx.Request.Body) > 0 && fx.Request.Body[0] == '{' {
-			return fx.Request.Body
-		}
-	}
-	return nil
+	return body
 }

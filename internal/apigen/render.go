@@ -10,10 +10,10 @@ import (
 // render writes the API layer of package pkg for ops.
 func render(pkg, specPath string, ops []*operation) ([]byte, error) {
 	data := struct {
-		Package, Spec                    string
-		Ops                              []*operation
-		NeedIter, NeedPerPageOf, NeedURL bool
-		NeedFmt, NeedHTTP, NeedContext   bool
+		Package, Spec                  string
+		Ops                            []*operation
+		NeedIter, NeedPerPageOf        bool
+		NeedFmt, NeedHTTP, NeedContext bool
 	}{Package: pkg, Spec: specPath, Ops: ops}
 	for _, op := range ops {
 		if op.Exported {
@@ -25,12 +25,8 @@ func render(pkg, specPath string, ops []*operation) ([]byte, error) {
 				data.NeedPerPageOf = true
 			}
 		}
-		for _, p := range op.PathParams {
-			_ = p
-			data.NeedURL = true
-		}
 		if len(op.QueryParams) > 0 {
-			data.NeedURL, data.NeedFmt = true, true
+			data.NeedFmt = true
 		}
 		if len(op.HeaderParams) > 0 {
 			data.NeedHTTP, data.NeedFmt = true, true
@@ -265,15 +261,6 @@ func LookupOperation(id string) (Operation, bool) {
 	return Operation{}, false
 }
 
-// operationByID finds an operation by its operationId, or nil.
-func operationByID(id string) *Operation {
-	for _, op := range operations {
-		if op.ID == id {
-			return op
-		}
-	}
-	return nil
-}
 {{- if .NeedPerPageOf}}
 
 // perPageOf returns the requested page size, or 0 for the default.

@@ -20,6 +20,7 @@ import (
 	"github.com/invitekit/invitekit/gen/invitario"
 	"github.com/invitekit/invitekit/gen/ivvy"
 	"github.com/invitekit/invitekit/internal/fixturecheck"
+	"github.com/invitekit/invitekit/internal/fixtures"
 	"github.com/invitekit/invitekit/record"
 	"github.com/invitekit/invitekit/specs"
 )
@@ -28,23 +29,9 @@ import (
 // of an iVvy operation, or nil.
 func fixtureBody(t *testing.T, id string) []byte {
 	t.Helper()
-	files, err := filepath.Glob(filepath.Join("..", "..", "contract_tests", "testdata", "ivvy", id, "*.json"))
+	body, err := fixtures.RequestBody(filepath.Join("..", "..", "contract_tests", "testdata", "ivvy", id))
 	require.NoError(t, err)
-	for _, f := range files {
-		raw, err := os.ReadFile(f)
-		require.NoError(t, err)
-		var fx struct {
-			Invalid string `json:"invalid"`
-			Request struct {
-				Body json.RawMessage `json:"body"`
-			} `json:"request"`
-		}
-		require.NoError(t, json.Unmarshal(raw, &fx), f)
-		if fx.Invalid == "" && len(fx.Request.Body) > 0 && fx.Request.Body[0] == '{' {
-			return fx.Request.Body
-		}
-	}
-	return nil
+	return body
 }
 
 // callEveryIvvyOperation calls the method of every iVvy operation once,
