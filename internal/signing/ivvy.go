@@ -22,6 +22,7 @@ import (
 	"sync"
 	"time"
 	"unicode/utf8"
+	"unsafe"
 
 	"github.com/invitekit/invitekit/internal/redact"
 )
@@ -49,42 +50,102 @@ type Ivvy struct {
 	key    string
 	secret redact.Secret
 	now    func() time.Time
+	wall   bool // now is time.Now
 	// scratch holds *ivvyScratch values: the hashers and buffers of one
 	// signature, reused so that signing allocates little.
 	scratch sync.Pool
 }
 
 // ivvyScratch is what one Edit needs besides the request: an md5 hasher, an
-// HMAC-SHA1 keyed with the secret, and buffers for the string to sign, the
-// header values and a body that cannot be hashed in place.
+// HMAC-SHA1 keyed with the secret, buffers for the string to sign and a body
+// that cannot be hashed in place, and the chunks header values are cut from.
 type ivvyScratch struct {
 	md5, mac hash.Hash
 	sum      [sha1.Size]byte
 	sts      []byte
 	values   []byte
 	copyBuf  []byte
-	// date is the IVVY-Date of the Unix second dateSec: a request time in
-	// the same second reuses it instead of formatting it again.
-	date    []byte
+	pairs    []ivvyHeader
+	// date is the IVVY-Date of the Unix second dateSec: a request made in
+	// the same second reuses the string instead of formatting it again.
+	// Strings are immutable, so every request may keep it as its header.
+	date    string
 	dateSec int64
+	// dateEnd is when date stops being the wall clock's second, as an
+	// instant with a monotonic reading (see Ivvy.date).
+	dateEnd time.Time
+	// text and slots are the unused ends of two chunks that header values
+	// are cut from (see headerValues).
+	text  []byte
+	slots []string
 }
 
-// appendDate appends the IVVY-Date of t to dst.
-func (sc *ivvyScratch) appendDate(dst []byte, t time.Time) []byte {
-	if sec := t.Unix(); sec != sc.dateSec || sc.date == nil {
-		sc.date = t.UTC().AppendFormat(sc.date[:0], IvvyDateLayout)
+// date returns the IVVY-Date of the current time. With the system clock, a
+// request made before the second ends reuses the date without reading the
+// wall clock again: the monotonic clock tells the second is not over, for
+// about half the cost. (A wall clock set while the second runs shows up at
+// the next second, well inside the server's tolerance, IvvyMaxSkew.)
+func (s *Ivvy) date(sc *ivvyScratch) string {
+	if s.wall && sc.date != "" && time.Until(sc.dateEnd) > 0 {
+		return sc.date
+	}
+	t := s.now()
+	d := sc.dateOf(t)
+	sc.dateEnd = t.Add(time.Second - time.Duration(t.Nanosecond()))
+	return d
+}
+
+// dateOf returns the IVVY-Date of t.
+func (sc *ivvyScratch) dateOf(t time.Time) string {
+	if sec := t.Unix(); sec != sc.dateSec || sc.date == "" {
+		sc.date = t.UTC().Format(IvvyDateLayout)
 		sc.dateSec = sec
 	}
-	return append(dst, sc.date...)
+	return sc.date
+}
+
+// Sizes of the chunks header values are cut from: a signature takes about
+// 110 bytes of text (77 and the key) and three strings, so one chunk of
+// each serves more than a dozen requests.
+const (
+	textChunk  = 2 << 10
+	slotsChunk = 48
+)
+
+// headerValues returns the values of Content-MD5, IVVY-Date and
+// X-Api-Authorization: v[:md5End], date and v[md5End:], as a []string
+// whose elements the caller puts in the header map as 1-element slices.
+//
+// A request keeps its header values for as long as it lives, so they
+// cannot come from reused memory; allocating them one request at a time,
+// though, was the signer's largest cost after hashing. They are cut from
+// chunks that serve many requests, as net/textproto does for the values of
+// a header it reads. A chunk is never written where a string already
+// points, which is what unsafe.String requires, and it is freed once no
+// request refers to it.
+func (sc *ivvyScratch) headerValues(v []byte, md5End int, date string) []string {
+	if cap(sc.text)-len(sc.text) < len(v) {
+		sc.text = make([]byte, 0, max(textChunk, len(v)))
+	}
+	start := len(sc.text)
+	sc.text = append(sc.text, v...)
+	text := unsafe.String(&sc.text[start], len(v))
+	if len(sc.slots) < 3 {
+		sc.slots = make([]string, slotsChunk)
+	}
+	hv := sc.slots[:3:3]
+	sc.slots = sc.slots[3:]
+	hv[0], hv[1], hv[2] = text[:md5End], date, text[md5End:]
+	return hv
 }
 
 // NewIvvy returns a signer for the key pair. now supplies the request time;
-// nil means time.Now.
+// nil means the system clock (time.Now, read as described at Ivvy.date).
 func NewIvvy(key string, secret redact.Secret, now func() time.Time) *Ivvy {
+	s := &Ivvy{key: key, secret: secret, now: now, wall: now == nil}
 	if now == nil {
-		now = time.Now
+		s.now = time.Now
 	}
-	s := &Ivvy{key: key, secret: secret, now: now}
 	s.scratch.New = func() any {
 		return &ivvyScratch{
 			md5:    md5.New(),
@@ -113,38 +174,38 @@ func (s *Ivvy) Edit(_ context.Context, req *http.Request) error {
 	if s.key == "" || s.secret.IsZero() {
 		return errors.New("ivvy signing: API key and secret are required")
 	}
-	if ct := req.Header["Content-Type"]; len(ct) > 0 && isMultipart(ct[0]) {
-		return s.editMultipart(req, ct[0])
-	}
 	sc := s.scratch.Get().(*ivvyScratch)
 	defer s.scratch.Put(sc)
+
+	// One pass over the header map finds all the signer needs from it.
+	hdr := sc.readHeaders(req.Header)
+	if isMultipart(hdr.contentType) {
+		return s.editMultipart(req, hdr.contentType)
+	}
+	if hdr.date {
+		delete(req.Header, "Date") // req.Header.Del("Date") without canonicalising
+	}
 
 	sc.md5.Reset()
 	if err := hashBody(req, sc.md5, sc); err != nil {
 		return fmt.Errorf("ivvy signing: read body: %w", err)
 	}
-	// The three header values go into one buffer, converted to a string
-	// once: body md5, date, then "IWS key:signature".
+	// The body md5 and "IWS key:signature" go into one buffer, from which
+	// the header values are cut.
 	v := hex.AppendEncode(sc.values[:0], sc.md5.Sum(sc.sum[:0]))
 	md5End := len(v)
-	v = sc.appendDate(v, s.now())
-	dateEnd := len(v)
+	date := s.date(sc)
 
-	delete(req.Header, "Date") // req.Header.Del("Date") without canonicalising
-	var contentType string
-	if ct := req.Header["Content-Type"]; len(ct) > 0 {
-		contentType = ct[0]
+	if !hdr.ascii {
+		s.editUnicode(req, string(v[:md5End]), date, hdr.contentType)
+		return nil
 	}
-	sts, ok := appendStringToSign(sc.sts[:0], req.Method, v[:md5End], contentType, "", req.URL, req.Header, v[md5End:dateEnd])
+	sts, ok := appendStringToSign(sc.sts[:0], req.Method, v[:md5End], hdr.contentType, req.URL, date, sc.pairs)
 	sc.sts = sts
+	clear(sc.pairs) // the scratch outlives the request: keep none of its headers
 	if !ok {
-		// Text beyond ASCII: take the general path, which lowercases
-		// the Unicode way.
-		bodyMD5, date := string(v[:md5End]), string(v[md5End:dateEnd])
-		req.Header.Set(ContentMD5Header, bodyMD5)
-		req.Header.Set(IvvyDateHeader, date)
-		text := IvvyStringToSign(req.Method, bodyMD5, req.Header.Get("Content-Type"), "", req.URL.RequestURI(), req.Header)
-		req.Header.Set(IvvyAuthHeader, "IWS "+s.key+":"+IvvySignature(s.secret.Reveal(), text))
+		// The method, path or an IVVY header value is not plain ASCII.
+		s.editUnicode(req, string(v[:md5End]), date, hdr.contentType)
 		return nil
 	}
 	sc.mac.Reset()
@@ -155,13 +216,63 @@ func (s *Ivvy) Edit(_ context.Context, req *http.Request) error {
 	v = hex.AppendEncode(v, sc.mac.Sum(sc.sum[:0]))
 	sc.values = v
 
-	text := string(v)
-	slots := make([]string, 3)
-	slots[0], slots[1], slots[2] = text[:md5End], text[md5End:dateEnd], text[dateEnd:]
-	req.Header[canonicalMD5] = slots[0:1:1]
-	req.Header[canonicalDate] = slots[1:2:2]
-	req.Header[canonicalAuth] = slots[2:3:3]
+	hv := sc.headerValues(v, md5End, date)
+	req.Header[canonicalMD5] = hv[0:1:1]
+	req.Header[canonicalDate] = hv[1:2:2]
+	req.Header[canonicalAuth] = hv[2:3:3]
 	return nil
+}
+
+// editUnicode signs req the general way, for text beyond ASCII, which
+// needs Unicode lowercasing.
+func (s *Ivvy) editUnicode(req *http.Request, bodyMD5, date, contentType string) {
+	req.Header.Set(ContentMD5Header, bodyMD5)
+	req.Header.Set(IvvyDateHeader, date)
+	text := IvvyStringToSign(req.Method, bodyMD5, contentType, "", req.URL.RequestURI(), req.Header)
+	req.Header.Set(IvvyAuthHeader, "IWS "+s.key+":"+IvvySignature(s.secret.Reveal(), text))
+}
+
+// signedHeaders is what Edit reads from a request's header map.
+type signedHeaders struct {
+	contentType string
+	date        bool // a Date header, which Edit removes
+	ascii       bool // false: a name needs Unicode lowercasing
+}
+
+// readHeaders reads h in one pass: the Content-Type, whether there is a
+// Date header, and into sc.pairs the IVVY headers other than the
+// canonical IVVY-Date (which Edit replaces).
+func (sc *ivvyScratch) readHeaders(h http.Header) signedHeaders {
+	out := signedHeaders{ascii: true}
+	sc.pairs = sc.pairs[:0]
+	for name, values := range h {
+		switch {
+		case name == "Content-Type":
+			if len(values) > 0 {
+				out.contentType = values[0]
+			}
+		case name == "Date":
+			out.date = true
+		case len(name) > 0 && name[0] >= utf8.RuneSelf:
+			// Of the runes beyond ASCII only U+0130 lowercases to
+			// one of "ivvy" (to 'i'): such a name may be an IVVY
+			// header, which only the general path can tell.
+			out.ascii = false
+		case isIvvyName(name):
+			if !isASCII(name) {
+				out.ascii = false
+			} else if name != canonicalDate {
+				sc.pairs = append(sc.pairs, ivvyHeader{name: name, values: values})
+			}
+		}
+	}
+	return out
+}
+
+// isIvvyName reports whether an ASCII-led name starts with "ivvy" in any
+// case.
+func isIvvyName(name string) bool {
+	return len(name) >= 4 && name[0]|0x20 == 'i' && name[1]|0x20 == 'v' && name[2]|0x20 == 'v' && name[3]|0x20 == 'y'
 }
 
 // inMemoryBody is a request body that tells what reading it would return
@@ -226,7 +337,7 @@ func IvvyStringToSign(method, bodyMD5, contentType, date, requestURI string, hea
 	b = append(b, date...)
 	b = append(b, requestURI...)
 	b = append(b, IvvyAPIVersion...)
-	b, ok := appendIvvyHeaders(b, header, nil)
+	b, ok := appendIvvyHeaders(b, header)
 	if !ok || !lowerASCII(b) {
 		return unicodeStringToSign(method, bodyMD5, contentType, date, requestURI, header)
 	}
@@ -234,19 +345,30 @@ func IvvyStringToSign(method, bodyMD5, contentType, date, requestURI string, hea
 }
 
 // appendStringToSign appends the lowercased string to sign for a request to
-// dst, like IvvyStringToSign, taking the path and query from u. ivvyDate is
-// the value of the IVVY-Date header, whatever header holds under that name.
-// It reports false, with dst holding garbage, when a part is not plain ASCII:
+// dst, like IvvyStringToSign with no Date: bodyMD5 is lowercase hex, the path
+// and query come from u, the IVVY headers are date (the IVVY-Date) and pairs
+// (which it sorts). Only the parts that may hold capitals are lowercased. It
+// reports false, with dst holding garbage, when a part is not plain ASCII:
 // the caller must then use IvvyStringToSign.
-func appendStringToSign(dst []byte, method string, bodyMD5 []byte, contentType, date string, u *url.URL, header http.Header, ivvyDate []byte) ([]byte, bool) {
+func appendStringToSign(dst []byte, method string, bodyMD5 []byte, contentType string, u *url.URL, date string, pairs []ivvyHeader) ([]byte, bool) {
+	start := len(dst)
 	dst = append(dst, method...)
+	ok := lowerASCII(dst[start:])
 	dst = append(dst, bodyMD5...)
+	start = len(dst)
 	dst = append(dst, contentType...)
-	dst = append(dst, date...)
 	dst = appendRequestURI(dst, u)
+	ok = lowerASCII(dst[start:]) && ok
 	dst = append(dst, IvvyAPIVersion...)
-	dst, ok := appendIvvyHeaders(dst, header, ivvyDate)
-	return dst, ok && lowerASCII(dst)
+	if len(pairs) == 0 {
+		// The usual request: IVVY-Date is its only IVVY header, and
+		// neither its cleaned name nor a date has capitals.
+		dst = append(dst, "ivvydate="...)
+		return append(dst, date...), ok
+	}
+	start = len(dst)
+	dst = appendIvvyPairs(dst, append(pairs, ivvyHeader{name: canonicalDate, date: date}))
+	return dst, lowerASCII(dst[start:]) && ok
 }
 
 // appendRequestURI appends u.RequestURI() to dst without building it as a
@@ -255,16 +377,40 @@ func appendRequestURI(dst []byte, u *url.URL) []byte {
 	if u.Opaque != "" {
 		return append(dst, u.RequestURI()...)
 	}
-	if p := u.EscapedPath(); p != "" {
-		dst = append(dst, p...)
-	} else {
-		dst = append(dst, '/')
+	p := u.Path // what EscapedPath returns for a plain path, found sooner
+	if u.RawPath != "" || !plainPath(p) {
+		p = u.EscapedPath()
 	}
+	if p == "" {
+		p = "/"
+	}
+	dst = append(dst, p...)
 	if u.ForceQuery || u.RawQuery != "" {
 		dst = append(dst, '?')
 		dst = append(dst, u.RawQuery...)
 	}
 	return dst
+}
+
+// pathBytes marks the bytes that net/url leaves as they are in a path:
+// letters, digits and -_.~$&+,/:;=@.
+var pathBytes = func() (t [256]bool) {
+	for c := range 256 {
+		b := byte(c)
+		t[c] = 'a' <= b && b <= 'z' || 'A' <= b && b <= 'Z' || '0' <= b && b <= '9' ||
+			strings.IndexByte("-_.~$&+,/:;=@", b) >= 0
+	}
+	return t
+}()
+
+// plainPath reports whether escaping p for a URL path leaves it as it is.
+func plainPath(p string) bool {
+	for i := 0; i < len(p); i++ {
+		if !pathBytes[p[i]] {
+			return false
+		}
+	}
+	return true
 }
 
 // lowerASCII lowercases b in place and reports whether b is all ASCII (if
@@ -301,37 +447,33 @@ func lowerASCII(b []byte) bool {
 type ivvyHeader struct {
 	name   string   // as in the header map
 	values []string // nil with date set: the IVVY-Date being signed
-	date   []byte
+	date   string
 }
 
 // appendIvvyHeaders appends the IVVY-prefixed headers of h for the string to
-// sign: "name=value" pairs sorted by cleaned name and joined with '&'. With
-// ivvyDate not nil, it stands for the canonical IVVY-Date header. It reports
-// false when a header name is not plain ASCII.
-func appendIvvyHeaders(dst []byte, h http.Header, ivvyDate []byte) ([]byte, bool) {
+// sign: "name=value" pairs sorted by cleaned name and joined with '&'. It
+// reports false when a header name is not plain ASCII.
+func appendIvvyHeaders(dst []byte, h http.Header) ([]byte, bool) {
 	var stack [4]ivvyHeader
 	pairs := stack[:0]
-	if ivvyDate != nil {
-		pairs = append(pairs, ivvyHeader{name: canonicalDate, date: ivvyDate})
-	}
 	for name, values := range h {
-		// Of the runes beyond ASCII only U+0130 lowercases to one of
-		// "ivvy" (to 'i'), so a name that is not ASCII from its first
-		// byte cannot be an IVVY header, unless it starts with one.
 		if len(name) > 0 && name[0] >= utf8.RuneSelf {
-			return dst, false
+			return dst, false // see readHeaders
 		}
-		if len(name) < 4 || name[0]|0x20 != 'i' || name[1]|0x20 != 'v' || name[2]|0x20 != 'v' || name[3]|0x20 != 'y' {
+		if !isIvvyName(name) {
 			continue
 		}
 		if !isASCII(name) {
 			return dst, false
 		}
-		if ivvyDate != nil && name == canonicalDate {
-			continue
-		}
 		pairs = append(pairs, ivvyHeader{name: name, values: values})
 	}
+	return appendIvvyPairs(dst, pairs), true
+}
+
+// appendIvvyPairs sorts pairs by cleaned name and appends them joined with
+// '&'.
+func appendIvvyPairs(dst []byte, pairs []ivvyHeader) []byte {
 	if len(pairs) > 1 {
 		slices.SortFunc(pairs, func(a, b ivvyHeader) int { return compareCleaned(a.name, b.name) })
 	}
@@ -339,24 +481,31 @@ func appendIvvyHeaders(dst []byte, h http.Header, ivvyDate []byte) ([]byte, bool
 		if i > 0 {
 			dst = append(dst, '&')
 		}
-		for j := 0; j < len(p.name); j++ {
-			if c := p.name[j]; c != '-' && c != '_' {
-				dst = append(dst, c)
-			}
-		}
-		dst = append(dst, '=')
-		if p.values == nil {
-			dst = append(dst, p.date...)
-			continue
-		}
-		for j, v := range p.values {
-			if j > 0 {
-				dst = append(dst, ',')
-			}
-			dst = append(dst, v...)
+		dst = appendHeaderPair(dst, p.name, p.values, p.date)
+	}
+	return dst
+}
+
+// appendHeaderPair appends "name=value" for the string to sign: the name
+// without '-' and '_', the values joined with ','; nil values stand for
+// the single value date.
+func appendHeaderPair(dst []byte, name string, values []string, date string) []byte {
+	for j := 0; j < len(name); j++ {
+		if c := name[j]; c != '-' && c != '_' {
+			dst = append(dst, c)
 		}
 	}
-	return dst, true
+	dst = append(dst, '=')
+	if values == nil {
+		return append(dst, date...)
+	}
+	for j, v := range values {
+		if j > 0 {
+			dst = append(dst, ',')
+		}
+		dst = append(dst, v...)
+	}
+	return dst
 }
 
 // compareCleaned compares two ASCII header names as the string to sign

@@ -3,7 +3,9 @@ package signing
 import (
 	"context"
 	"net/http"
+	"net/url"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -104,4 +106,104 @@ func TestLowerASCIIMatchesBytesToLower(t *testing.T) {
 			assert.False(t, lowerASCII(b), "a byte beyond ASCII at %d of %d", pos, n)
 		}
 	}
+}
+
+// appendRequestURI skips net/url's escaping for a path that needs none; it
+// must still give what RequestURI gives for any URL.
+func FuzzAppendRequestURIMatchesRequestURI(f *testing.F) {
+	for _, s := range []string{
+		"https://h.test/api/1.0/event?action=inviteContacts",
+		"https://h.test/a%20b/c?x=%41",
+		"https://h.test/a b/ÄÖ?q",
+		"https://h.test/a;b,c$d&e+f=g:h@i~j",
+		"https://h.test",
+		"https://h.test?",
+		"https://h.test/%2F%2f",
+		"https://h.test/a?b",
+		"*",
+		"mailto:x@y",
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, raw string) {
+		u, err := url.Parse(raw)
+		if err != nil {
+			return
+		}
+		assert.Equal(t, u.RequestURI(), string(appendRequestURI(nil, u)), "%q", raw)
+		// A URL built in code, with Path set and no RawPath.
+		v := &url.URL{Scheme: "https", Host: "h.test", Path: raw}
+		assert.Equal(t, v.RequestURI(), string(appendRequestURI(nil, v)), "path %q", raw)
+	})
+}
+
+func TestSystemClockDateIsReadAgainOnceItsSecondEnds(t *testing.T) {
+	s := NewIvvy("k", redact.Secret("s"), nil)
+	sc := s.scratch.Get().(*ivvyScratch)
+	before := time.Now()
+	got := s.date(sc)
+	after := time.Now()
+	assert.Contains(t, []string{before.UTC().Format(IvvyDateLayout), after.UTC().Format(IvvyDateLayout)}, got)
+
+	// The monotonic clock says whether the cached second is over.
+	sc.date, sc.dateSec, sc.dateEnd = "cached", 0, time.Now().Add(time.Hour)
+	assert.Equal(t, "cached", s.date(sc), "the second has not ended")
+	sc.date, sc.dateSec, sc.dateEnd = "cached", 0, time.Now().Add(-time.Nanosecond)
+	assert.NotEqual(t, "cached", s.date(sc), "the second has ended")
+
+	// A clock of the caller's is read for every request.
+	now := docTime
+	s = NewIvvy("k", redact.Secret("s"), func() time.Time { return now })
+	sc = s.scratch.Get().(*ivvyScratch)
+	sc.date, sc.dateSec, sc.dateEnd = "cached", 0, time.Now().Add(time.Hour)
+	assert.Equal(t, "2012-04-03 22:23:24", s.date(sc))
+}
+
+// Header values are cut from shared chunks: signing more requests than a
+// chunk holds, one after another and at once, must leave every earlier
+// request's values as they were signed.
+func TestHeaderValuesOutliveTheirChunk(t *testing.T) {
+	secrets := func(k string) (string, bool) { return "s", k == "k" }
+	s := NewIvvy("k", redact.Secret("s"), fixedClock(docTime))
+	sign := func(i int) *http.Request {
+		req, err := http.NewRequest(http.MethodPost, "https://h.test/api/1.0/event?action=ping", strings.NewReader(strings.Repeat("x", i)))
+		require.NoError(t, err)
+		require.NoError(t, s.Edit(context.Background(), req))
+		return req
+	}
+	verify := func(t *testing.T, i int, req *http.Request) {
+		body := []byte(strings.Repeat("x", i))
+		assert.NoError(t, VerifyIvvy(req, body, secrets, docTime), "request %d", i)
+	}
+	const n = 3 * textChunk / 100 // several chunks' worth
+	t.Run("in turn", func(t *testing.T) {
+		reqs := make([]*http.Request, n)
+		for i := range reqs {
+			reqs[i] = sign(i)
+		}
+		for i, req := range reqs {
+			verify(t, i, req)
+		}
+		// Each value is its own 1-element slice: appending to one
+		// cannot write into another's.
+		v := reqs[0].Header.Values(ContentMD5Header)
+		assert.Equal(t, 1, cap(v))
+		reqs[0].Header.Add(ContentMD5Header, "extra")
+		verify(t, 1, reqs[1])
+	})
+	t.Run("at once", func(t *testing.T) {
+		reqs := make([]*http.Request, n)
+		var wg sync.WaitGroup
+		for g := range 4 {
+			wg.Go(func() {
+				for i := g; i < n; i += 4 {
+					reqs[i] = sign(i)
+				}
+			})
+		}
+		wg.Wait()
+		for i, req := range reqs {
+			verify(t, i, req)
+		}
+	})
 }

@@ -33,8 +33,17 @@ const IvvyMultipartType = "multipart/form-data"
 // isMultipart reports whether a Content-Type header value is
 // multipart/form-data.
 func isMultipart(contentType string) bool {
+	if len(contentType) < len(IvvyMultipartType) {
+		return false
+	}
+	if c := contentType[0]; c|0x20 != 'm' && c != ' ' && c != '\t' {
+		return false // the usual answer, without the work below
+	}
 	mt, _, _ := strings.Cut(contentType, ";")
-	return strings.EqualFold(strings.TrimSpace(mt), IvvyMultipartType)
+	mt = strings.TrimSpace(mt)
+	// The length test first: it rejects application/json and the like
+	// without the case-folding comparison.
+	return len(mt) == len(IvvyMultipartType) && strings.EqualFold(mt, IvvyMultipartType)
 }
 
 // IvvyMultipartParts reads a multipart/form-data body as the upload
