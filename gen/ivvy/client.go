@@ -90,7 +90,7 @@ func New(key, secret string, opts ...Option) (*API, error) {
 	if err != nil {
 		return nil, err
 	}
-	signer := signing.NewIvvy(key, redact.Secret(secret), s.core.Now) // nil: the system clock
+	signer := signing.NewIvvy(key, redact.Secret(secret), s.core.Clock())
 	doer := httpx.New(s.core.HTTP("ivvy", []string{key, secret}, signer.Edit))
 	secrets := new(redact.Scrubber)
 	secrets.Add(secret)

@@ -50,15 +50,15 @@ type Ivvy struct {
 	key    string
 	secret redact.Secret
 	now    func() time.Time
-	wall   bool // now is time.Now
 	// scratch holds *ivvyScratch values: the hashers and buffers of one
 	// signature, reused so that signing allocates little.
 	scratch sync.Pool
 }
 
 // ivvyScratch is what one Edit needs besides the request: an md5 hasher, an
-// HMAC-SHA1 keyed with the secret, buffers for the string to sign and a body
-// that cannot be hashed in place, and the chunks header values are cut from.
+// HMAC-SHA1 keyed with the secret, buffers for the string to sign, the
+// header values and a body that cannot be hashed in place, and the chunks
+// header values are cut from.
 type ivvyScratch struct {
 	md5, mac hash.Hash
 	sum      [sha1.Size]byte
@@ -71,28 +71,10 @@ type ivvyScratch struct {
 	// Strings are immutable, so every request may keep it as its header.
 	date    string
 	dateSec int64
-	// dateEnd is when date stops being the wall clock's second, as an
-	// instant with a monotonic reading (see Ivvy.date).
-	dateEnd time.Time
 	// text and slots are the unused ends of two chunks that header values
 	// are cut from (see headerValues).
 	text  []byte
 	slots []string
-}
-
-// date returns the IVVY-Date of the current time. With the system clock, a
-// request made before the second ends reuses the date without reading the
-// wall clock again: the monotonic clock tells the second is not over, for
-// about half the cost. (A wall clock set while the second runs shows up at
-// the next second, well inside the server's tolerance, IvvyMaxSkew.)
-func (s *Ivvy) date(sc *ivvyScratch) string {
-	if s.wall && sc.date != "" && time.Until(sc.dateEnd) > 0 {
-		return sc.date
-	}
-	t := s.now()
-	d := sc.dateOf(t)
-	sc.dateEnd = t.Add(time.Second - time.Duration(t.Nanosecond()))
-	return d
 }
 
 // dateOf returns the IVVY-Date of t.
@@ -117,12 +99,13 @@ const (
 // whose elements the caller puts in the header map as 1-element slices.
 //
 // A request keeps its header values for as long as it lives, so they
-// cannot come from reused memory; allocating them one request at a time,
-// though, was the signer's largest cost after hashing. They are cut from
-// chunks that serve many requests, as net/textproto does for the values of
-// a header it reads. A chunk is never written where a string already
-// points, which is what unsafe.String requires, and it is freed once no
-// request refers to it.
+// cannot come from reused memory; allocating them request by request,
+// though, made signing measurably slower (BENCHMARKS.md). They are cut
+// from chunks that serve many requests, as net/textproto does for the
+// values of the headers it reads. A chunk is never written where a string
+// already points, which is what unsafe.String requires, and it is freed
+// once no request refers to it; a request kept for long keeps its chunks
+// (under 3 KiB) with it.
 func (sc *ivvyScratch) headerValues(v []byte, md5End int, date string) []string {
 	if cap(sc.text)-len(sc.text) < len(v) {
 		sc.text = make([]byte, 0, max(textChunk, len(v)))
@@ -140,12 +123,12 @@ func (sc *ivvyScratch) headerValues(v []byte, md5End int, date string) []string 
 }
 
 // NewIvvy returns a signer for the key pair. now supplies the request time;
-// nil means the system clock (time.Now, read as described at Ivvy.date).
+// nil means time.Now.
 func NewIvvy(key string, secret redact.Secret, now func() time.Time) *Ivvy {
-	s := &Ivvy{key: key, secret: secret, now: now, wall: now == nil}
 	if now == nil {
-		s.now = time.Now
+		now = time.Now
 	}
+	s := &Ivvy{key: key, secret: secret, now: now}
 	s.scratch.New = func() any {
 		return &ivvyScratch{
 			md5:    md5.New(),
@@ -194,7 +177,7 @@ func (s *Ivvy) Edit(_ context.Context, req *http.Request) error {
 	// the header values are cut.
 	v := hex.AppendEncode(sc.values[:0], sc.md5.Sum(sc.sum[:0]))
 	md5End := len(v)
-	date := s.date(sc)
+	date := sc.dateOf(s.now())
 
 	if !hdr.ascii {
 		s.editUnicode(req, string(v[:md5End]), date, hdr.contentType)

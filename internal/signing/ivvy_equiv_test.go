@@ -137,28 +137,6 @@ func FuzzAppendRequestURIMatchesRequestURI(f *testing.F) {
 	})
 }
 
-func TestSystemClockDateIsReadAgainOnceItsSecondEnds(t *testing.T) {
-	s := NewIvvy("k", redact.Secret("s"), nil)
-	sc := s.scratch.Get().(*ivvyScratch)
-	before := time.Now()
-	got := s.date(sc)
-	after := time.Now()
-	assert.Contains(t, []string{before.UTC().Format(IvvyDateLayout), after.UTC().Format(IvvyDateLayout)}, got)
-
-	// The monotonic clock says whether the cached second is over.
-	sc.date, sc.dateSec, sc.dateEnd = "cached", 0, time.Now().Add(time.Hour)
-	assert.Equal(t, "cached", s.date(sc), "the second has not ended")
-	sc.date, sc.dateSec, sc.dateEnd = "cached", 0, time.Now().Add(-time.Nanosecond)
-	assert.NotEqual(t, "cached", s.date(sc), "the second has ended")
-
-	// A clock of the caller's is read for every request.
-	now := docTime
-	s = NewIvvy("k", redact.Secret("s"), func() time.Time { return now })
-	sc = s.scratch.Get().(*ivvyScratch)
-	sc.date, sc.dateSec, sc.dateEnd = "cached", 0, time.Now().Add(time.Hour)
-	assert.Equal(t, "2012-04-03 22:23:24", s.date(sc))
-}
-
 // Header values are cut from shared chunks: signing more requests than a
 // chunk holds, one after another and at once, must leave every earlier
 // request's values as they were signed.
