@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"reflect"
 	"sort"
 	"strconv"
 	"strings"
@@ -214,15 +215,54 @@ func checkDecode(t *testing.T, api apiUnderTest, opID string, f fixture) {
 	require.NoError(t, dec.Decode(target), "decode into %T", target)
 	encoded, err := json.Marshal(target)
 	require.NoError(t, err)
-	var tree any
+	var tree, recorded any
 	require.NoError(t, json.Unmarshal(encoded, &tree))
-	for path, want := range f.Expect {
-		got, err := lookup(tree, path)
-		if err != nil && isZeroJSON(want) {
-			continue // a plain field holding its zero value is omitted when encoded
+	require.NoError(t, json.Unmarshal(body, &recorded))
+	assert.Empty(t, expectProblems(tree, recorded, f.Expect), "expected values of %T", target)
+}
+
+// expectProblems checks a fixture's expected values (dotted path -> value)
+// against decoded, the decoded model encoded again, and recorded, the
+// response as recorded. A path must name something the server sent (a
+// misspelt path would otherwise pass whenever its value is a zero value),
+// and the model must hold the expected value, or leave the field out when
+// the value is a zero value (plain fields omit their zero values).
+func expectProblems(decoded, recorded any, expect map[string]any) []string {
+	var problems []string
+	for path, want := range expect {
+		if _, err := lookup(recorded, path); err != nil {
+			problems = append(problems, fmt.Sprintf("expect %q: not in the recorded response: %v", path, err))
+			continue
 		}
-		require.NoError(t, err, "expect %q in %T", path, target)
-		assert.Equal(t, normalize(want), normalize(got), "expect %q", path)
+		got, err := lookup(decoded, path)
+		switch {
+		case err != nil && isZeroJSON(want):
+		case err != nil:
+			problems = append(problems, fmt.Sprintf("expect %q: not in the decoded model: %v", path, err))
+		case !reflect.DeepEqual(normalize(want), normalize(got)):
+			problems = append(problems, fmt.Sprintf("expect %q: want %v, the model holds %v", path, normalize(want), normalize(got)))
+		}
+	}
+	sort.Strings(problems)
+	return problems
+}
+
+func TestExpectProblems(t *testing.T) {
+	recorded := map[string]any{"guest": map[string]any{"hasAttended": false, "id": 7}}
+	decoded := map[string]any{"guest": map[string]any{"id": 7}} // false omitted
+	for name, tc := range map[string]struct {
+		expect map[string]any
+		bad    bool
+	}{
+		"values held":            {map[string]any{"guest.id": 7}, false},
+		"zero value omitted":     {map[string]any{"guest.hasAttended": false}, false},
+		"misspelt zero path":     {map[string]any{"guest.hasAtended": false}, true},
+		"wrong value":            {map[string]any{"guest.id": 8}, true},
+		"non-zero value missing": {map[string]any{"guest.hasAttended": true}, true},
+	} {
+		t.Run(name, func(t *testing.T) {
+			assert.Equal(t, tc.bad, len(expectProblems(decoded, recorded, tc.expect)) > 0)
+		})
 	}
 }
 
