@@ -20,6 +20,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/invitekit/invitekit/internal/fixtures"
 	"github.com/invitekit/invitekit/internal/oas"
 	"github.com/invitekit/invitekit/specs"
 )
@@ -49,45 +50,8 @@ func safety[O any](ops []O, get func(O) (string, bool)) map[string]bool {
 	return out
 }
 
-// fixture is one recorded exchange.
-type fixture struct {
-	Source   string         `json:"source"`
-	Invalid  string         `json:"invalid"`
-	Request  message        `json:"request"`
-	Response message        `json:"response"`
-	Expect   map[string]any `json:"expect"`
-}
-
-type message struct {
-	Method   string            `json:"method"`
-	Path     string            `json:"path"`
-	Status   int               `json:"status"`
-	Headers  map[string]string `json:"headers"`
-	Body     json.RawMessage   `json:"body"`
-	BodyText *string           `json:"bodyText"`
-}
-
-func (m message) bytes() []byte {
-	switch {
-	case m.BodyText != nil:
-		return []byte(*m.BodyText)
-	case len(m.Body) > 0:
-		var buf bytes.Buffer
-		if err := json.Compact(&buf, m.Body); err != nil {
-			return m.Body
-		}
-		return buf.Bytes()
-	}
-	return nil
-}
-
-func (m message) header() http.Header {
-	h := http.Header{}
-	for k, v := range m.Headers {
-		h.Set(k, v)
-	}
-	return h
-}
+// fixture is one recorded exchange, in the format package fixtures defines.
+type fixture = fixtures.Fixture
 
 func loadFixture(t *testing.T, path string) fixture {
 	t.Helper()
@@ -139,9 +103,9 @@ func operationIDs(doc *openapi3.T) []string {
 func checkFixture(t *testing.T, api apiUnderTest, router *oas.Router, opID string, f fixture) (reqErr, respErr error) {
 	t.Helper()
 	ctx := context.Background()
-	req, err := http.NewRequestWithContext(ctx, f.Request.Method, "http://fixture.test"+f.Request.Path, bytes.NewReader(f.Request.bytes()))
+	req, err := http.NewRequestWithContext(ctx, f.Request.Method, "http://fixture.test"+f.Request.Path, bytes.NewReader(f.Request.Bytes()))
 	require.NoError(t, err)
-	req.Header = f.Request.header()
+	req.Header = f.Request.Header()
 
 	route, _, err := router.FindRoute(req)
 	require.NoError(t, err, "no operation for %s %s", f.Request.Method, f.Request.Path)
@@ -151,8 +115,8 @@ func checkFixture(t *testing.T, api apiUnderTest, router *oas.Router, opID strin
 	if in == nil {
 		return reqErr, nil
 	}
-	body := f.Response.bytes()
-	respErr = oas.ValidateResponse(ctx, in, f.Response.Status, f.Response.header(), body)
+	body := f.Response.Bytes()
+	respErr = oas.ValidateResponse(ctx, in, f.Response.Status, f.Response.Header(), body)
 	return reqErr, respErr
 }
 
@@ -204,7 +168,7 @@ func TestContracts(t *testing.T) {
 // fields refused, re-encodes it and checks the expected values.
 func checkDecode(t *testing.T, api apiUnderTest, opID string, f fixture) {
 	t.Helper()
-	body := f.Response.bytes()
+	body := f.Response.Bytes()
 	target := api.target(opID, f.Response.Status, body)
 	if target == nil {
 		require.Empty(t, f.Expect, "expect given but the body is not decoded")

@@ -15,51 +15,10 @@ import (
 
 	"github.com/getkin/kin-openapi/openapi3"
 
+	"github.com/invitekit/invitekit/internal/fixtures"
 	"github.com/invitekit/invitekit/internal/oas"
 	"github.com/invitekit/invitekit/specs"
 )
-
-// Fixture is one exchange, in the contract tests' format.
-type Fixture struct {
-	Source   string         `json:"source"`
-	Invalid  string         `json:"invalid,omitempty"` // "request" or "response": a negative fixture
-	Request  Message        `json:"request"`
-	Response Message        `json:"response"`
-	Expect   map[string]any `json:"expect,omitempty"`
-}
-
-// Message is a request or an answer of a Fixture.
-type Message struct {
-	Method   string            `json:"method,omitempty"`
-	Path     string            `json:"path,omitempty"`
-	Status   int               `json:"status,omitempty"`
-	Headers  map[string]string `json:"headers,omitempty"`
-	Body     json.RawMessage   `json:"body,omitempty"`
-	BodyText *string           `json:"bodyText,omitempty"`
-}
-
-// Bytes returns the body as sent on the wire.
-func (m Message) Bytes() []byte {
-	switch {
-	case m.BodyText != nil:
-		return []byte(*m.BodyText)
-	case len(m.Body) > 0:
-		var buf bytes.Buffer
-		if err := json.Compact(&buf, m.Body); err != nil {
-			return m.Body
-		}
-		return buf.Bytes()
-	}
-	return nil
-}
-
-func (m Message) header() http.Header {
-	h := http.Header{}
-	for k, v := range m.Headers {
-		h.Set(k, v)
-	}
-	return h
-}
 
 // Issue is one way a fixture breaks the spec.
 type Issue struct {
@@ -300,7 +259,7 @@ func (c *checker) file(path string) FileResult {
 	if err != nil {
 		return fail("file", err.Error())
 	}
-	var fx Fixture
+	var fx fixtures.Fixture
 	dec := json.NewDecoder(bytes.NewReader(raw))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&fx); err != nil {
@@ -318,7 +277,7 @@ func (c *checker) file(path string) FileResult {
 	if err != nil {
 		return fail("request", "a method and path: "+err.Error())
 	}
-	req.Header = fx.Request.header()
+	req.Header = fx.Request.Header()
 	var spec *apiSpec
 	var route *openapi3.Operation
 	for _, s := range c.apis {
@@ -342,7 +301,7 @@ func (c *checker) file(path string) FileResult {
 	}
 	body := fx.Response.Bytes()
 	if in != nil {
-		if err := oas.ValidateResponse(ctx, in, fx.Response.Status, fx.Response.header(), body); err != nil {
+		if err := oas.ValidateResponse(ctx, in, fx.Response.Status, fx.Response.Header(), body); err != nil {
 			respIssues = issues("response", err, func(report func(oas.Problem)) {
 				_ = oas.CheckResponse(route, fx.Response.Status, fx.Response.Headers["Content-Type"], bytes.NewReader(body), report)
 			})
@@ -411,7 +370,7 @@ func issues(part string, err error, detail func(report func(oas.Problem))) []Iss
 //   - a marked schema or property is confirmed by each exchange whose data
 //     at that place fits it, and contradicted by each whose data there
 //     does not. Data absent from an exchange says nothing.
-func (c *checker) assess(s *apiSpec, op *openapi3.Operation, fx Fixture, path string, ok bool) {
+func (c *checker) assess(s *apiSpec, op *openapi3.Operation, fx fixtures.Fixture, path string, ok bool) {
 	note := func(loc string, good bool) {
 		v := c.verdict[s.name+" "+loc]
 		if v == nil {
