@@ -25,6 +25,9 @@ func Basic(username string, password redact.Secret) func(ctx context.Context, re
 		if bad {
 			return ErrBasicUsername
 		}
+		if req.Header == nil {
+			req.Header = http.Header{}
+		}
 		req.Header.Set("Authorization", value)
 		return nil
 	}

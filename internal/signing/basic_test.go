@@ -1,6 +1,7 @@
 package signing
 
 import (
+	"context"
 	"encoding/base64"
 	"net/http"
 	"strings"
@@ -43,4 +44,13 @@ func TestBasicRejectsBadUsername(t *testing.T) {
 		assert.NotContains(t, err.Error(), "s3cret-value")
 		assert.Empty(t, req.Header.Get("Authorization"))
 	}
+}
+
+func TestBasicTakesARequestWithoutHeaders(t *testing.T) {
+	req := &http.Request{Method: http.MethodGet}
+	require.NoError(t, Basic("user", redact.Secret("pw"))(context.Background(), req))
+	user, pw, ok := req.BasicAuth()
+	require.True(t, ok)
+	require.Equal(t, "user", user)
+	require.Equal(t, "pw", pw)
 }

@@ -157,6 +157,12 @@ func (s *Ivvy) Edit(_ context.Context, req *http.Request) error {
 	if s.key == "" || s.secret.IsZero() {
 		return errors.New("ivvy signing: API key and secret are required")
 	}
+	if req.URL == nil {
+		return errors.New("ivvy signing: the request has no URL")
+	}
+	if req.Header == nil {
+		req.Header = http.Header{}
+	}
 	sc := s.scratch.Get().(*ivvyScratch)
 	defer s.scratch.Put(sc)
 

@@ -185,3 +185,15 @@ func TestHeaderValuesOutliveTheirChunk(t *testing.T) {
 		}
 	})
 }
+
+func TestEditTakesARequestBuiltByHand(t *testing.T) {
+	s := NewIvvy("k", redact.Secret("s"), fixedClock(docTime))
+	u, err := url.Parse("https://h.test/api/1.0/event?action=ping")
+	require.NoError(t, err)
+	req := &http.Request{Method: http.MethodPost, URL: u} // no Header map, no Body
+	require.NoError(t, s.Edit(context.Background(), req))
+	require.NoError(t, VerifyIvvy(req, nil, func(string) (string, bool) { return "s", true }, docTime))
+
+	err = s.Edit(context.Background(), &http.Request{Method: http.MethodPost})
+	require.ErrorContains(t, err, "no URL")
+}
