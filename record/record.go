@@ -9,8 +9,8 @@
 // JSON properties that carry credentials (apiKey, sessionToken,
 // access_token, client_secret, password and the like), the client's own
 // credentials wherever they appear, and any value or property name the
-// caller marks as sensitive. With MaskPII, names, e-mail addresses and phone
-// numbers are replaced by fake values, the same input giving the same fake
+// caller marks as sensitive. With MaskPII, people's names, e-mail addresses
+// and phone numbers are replaced by fake values, the same input giving the same fake
 // value throughout the Recorder's life.
 //
 // Recording never changes what is sent or returned: the request goes out as
@@ -68,8 +68,10 @@ type Recorder struct {
 // Option configures New.
 type Option func(*Recorder)
 
-// MaskPII replaces personal data (names, e-mail addresses, phone numbers,
-// found by property name) with consistent fake values.
+// MaskPII replaces personal data (people's names, e-mail addresses, phone
+// numbers, found by property name: firstName, toContactName, email,
+// mobilePhone and the like) with consistent fake values. Names of things
+// (a bare "name", businessName, displayName) are kept.
 func MaskPII(on bool) Option { return func(r *Recorder) { r.maskPII = on } }
 
 // Sensitive marks values that must never be written (scrubbed wherever they
@@ -269,6 +271,16 @@ const (
 	piiPhone
 )
 
+// personNames are the endings of property names that hold a person's name
+// (firstName, toContactName, assignedUserFullName, ...). A bare "name" is
+// not one of them: in these APIs it names events, venues, companies,
+// resources and the like, and displayName labels custom fields.
+var personNames = []string{
+	"firstname", "first_name", "lastname", "last_name", "middlename",
+	"fullname", "full_name", "surname", "givenname", "preferredname",
+	"nickname", "contactname",
+}
+
 // piiOf classifies a property name.
 func piiOf(name string) piiKind {
 	n := strings.ToLower(name)
@@ -277,10 +289,13 @@ func piiOf(name string) piiKind {
 		return piiEmail
 	case strings.Contains(n, "phone"), strings.Contains(n, "mobile"), n == "fax":
 		return piiPhone
-	case n == "name", n == "firstname", n == "lastname", n == "first_name", n == "last_name",
-		n == "fullname", n == "full_name", n == "middlename", n == "displayname", n == "contactname",
-		n == "salutation", n == "preferredname", n == "nickname", n == "surname", n == "givenname":
+	case n == "salutation":
 		return piiName
+	}
+	for _, suffix := range personNames {
+		if strings.HasSuffix(n, suffix) {
+			return piiName
+		}
 	}
 	return piiNone
 }

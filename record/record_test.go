@@ -127,6 +127,24 @@ func TestPIIMaskedConsistently(t *testing.T) {
 	}
 }
 
+// People's names are masked wherever a property names one; names of things
+// are kept.
+func TestPIIMaskingTellsPeopleFromThings(t *testing.T) {
+	rec, err := record.New(t.TempDir(), record.MaskPII(true))
+	require.NoError(t, err)
+	exchange(t, rec, "a", ``, `{"name":"Banking","businessName":"Example Pty Ltd","displayName":"Newsletter",`+
+		`"toContactName":"Ada Lovelace","assignedUserFullName":"Grace Hopper","lastName":"Smith","salutation":"Mr."}`, nil)
+	f := readFixture(t, rec.Files()[0])
+	body := f["response"].(map[string]any)["body"].(map[string]any)
+	for key, kept := range map[string]string{"name": "Banking", "businessName": "Example Pty Ltd", "displayName": "Newsletter"} {
+		assert.Equal(t, kept, body[key], "%s names a thing", key)
+	}
+	for key, real := range map[string]string{"toContactName": "Ada Lovelace", "assignedUserFullName": "Grace Hopper", "lastName": "Smith", "salutation": "Mr."} {
+		assert.NotEqual(t, real, body[key], "%s names a person", key)
+		assert.Regexp(t, `^Name-[0-9a-f]+$`, body[key])
+	}
+}
+
 func TestTextAnswerKeptAsBodyText(t *testing.T) {
 	rec, err := record.New(t.TempDir())
 	require.NoError(t, err)
