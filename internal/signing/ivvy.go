@@ -65,7 +65,6 @@ type ivvyScratch struct {
 	sts      []byte
 	values   []byte
 	copyBuf  []byte
-	pairs    []ivvyHeader
 	// date is the IVVY-Date of the Unix second dateSec: a request made in
 	// the same second reuses the string instead of formatting it again.
 	// Strings are immutable, so every request may keep it as its header.
@@ -167,7 +166,8 @@ func (s *Ivvy) Edit(_ context.Context, req *http.Request) error {
 	defer s.scratch.Put(sc)
 
 	// One pass over the header map finds all the signer needs from it.
-	hdr := sc.readHeaders(req.Header)
+	var stack [4]ivvyHeader
+	hdr, pairs := readHeaders(req.Header, stack[:0])
 	if isMultipart(hdr.contentType) {
 		return s.editMultipart(req, hdr.contentType)
 	}
@@ -189,9 +189,8 @@ func (s *Ivvy) Edit(_ context.Context, req *http.Request) error {
 		s.editUnicode(req, string(v[:md5End]), date, hdr.contentType)
 		return nil
 	}
-	sts, ok := appendStringToSign(sc.sts[:0], req.Method, v[:md5End], hdr.contentType, req.URL, date, sc.pairs)
+	sts, ok := appendStringToSign(sc.sts[:0], req.Method, v[:md5End], hdr.contentType, req.URL, date, pairs)
 	sc.sts = sts
-	clear(sc.pairs) // the scratch outlives the request: keep none of its headers
 	if !ok {
 		// The method, path or an IVVY header value is not plain ASCII.
 		s.editUnicode(req, string(v[:md5End]), date, hdr.contentType)
@@ -229,11 +228,10 @@ type signedHeaders struct {
 }
 
 // readHeaders reads h in one pass: the Content-Type, whether there is a
-// Date header, and into sc.pairs the IVVY headers other than the
-// canonical IVVY-Date (which Edit replaces).
-func (sc *ivvyScratch) readHeaders(h http.Header) signedHeaders {
+// Date header, and the IVVY headers other than the canonical IVVY-Date
+// (which Edit replaces), appended to pairs.
+func readHeaders(h http.Header, pairs []ivvyHeader) (signedHeaders, []ivvyHeader) {
 	out := signedHeaders{ascii: true}
-	sc.pairs = sc.pairs[:0]
 	for name, values := range h {
 		switch {
 		case name == "Content-Type":
@@ -251,11 +249,11 @@ func (sc *ivvyScratch) readHeaders(h http.Header) signedHeaders {
 			if !isASCII(name) {
 				out.ascii = false
 			} else if name != canonicalDate {
-				sc.pairs = append(sc.pairs, ivvyHeader{name: name, values: values})
+				pairs = append(pairs, ivvyHeader{name: name, values: values})
 			}
 		}
 	}
-	return out
+	return out, pairs
 }
 
 // isIvvyName reports whether an ASCII-led name starts with "ivvy" in any
