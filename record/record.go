@@ -9,8 +9,8 @@
 // JSON properties that carry credentials (apiKey, sessionToken,
 // access_token, client_secret, password and the like), the client's own
 // credentials wherever they appear, and any value or property name the
-// caller marks as sensitive. With MaskPII, people's names, e-mail addresses
-// and phone numbers are replaced by fake values, the same input giving the same fake
+// caller marks as sensitive. With MaskPII, people's names, e-mail
+// addresses, phone numbers and street addresses are replaced by fake values, the same input giving the same fake
 // value throughout the Recorder's life.
 //
 // Recording never changes what is sent or returned: the request goes out as
@@ -69,8 +69,9 @@ type Recorder struct {
 type Option func(*Recorder)
 
 // MaskPII replaces personal data (people's names, e-mail addresses, phone
-// numbers, found by property name: firstName, toContactName, email,
-// mobilePhone and the like) with consistent fake values. Names of things
+// numbers and street addresses, found by property name: firstName,
+// toContactName, email, mobilePhone, street, postalCode and the like) with
+// consistent fake values. Names of things
 // (a bare "name", businessName, displayName) are kept.
 func MaskPII(on bool) Option { return func(r *Recorder) { r.maskPII = on } }
 
@@ -251,6 +252,8 @@ func (r *Recorder) fake(kind piiKind, v string) string {
 	switch kind {
 	case piiEmail:
 		return fmt.Sprintf("person-%x@example.com", sum[:5])
+	case piiAddress:
+		return fmt.Sprintf("Address-%x", sum[:4])
 	case piiPhone:
 		n := uint64(0)
 		for _, b := range sum[:8] {
@@ -269,6 +272,7 @@ const (
 	piiName
 	piiEmail
 	piiPhone
+	piiAddress
 )
 
 // personNames are the endings of property names that hold a person's name
@@ -281,6 +285,17 @@ var personNames = []string{
 	"nickname", "contactname",
 }
 
+// addressParts are the property names of a postal address below the city:
+// Invitario's guest fields (street, houseNumber, postalCode) and iVvy's
+// Address (line1 to line4, postalCode). A company's or a venue's address is
+// masked too, as the name alone cannot tell whose it is.
+var addressParts = map[string]bool{
+	"street": true, "streetaddress": true, "housenumber": true,
+	"line1": true, "line2": true, "line3": true, "line4": true,
+	"addressline1": true, "addressline2": true,
+	"postalcode": true, "postcode": true, "zip": true, "zipcode": true,
+}
+
 // piiOf classifies a property name.
 func piiOf(name string) piiKind {
 	n := strings.ToLower(name)
@@ -291,6 +306,8 @@ func piiOf(name string) piiKind {
 		return piiPhone
 	case n == "salutation":
 		return piiName
+	case addressParts[n]:
+		return piiAddress
 	}
 	for _, suffix := range personNames {
 		if strings.HasSuffix(n, suffix) {

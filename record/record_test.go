@@ -145,6 +145,28 @@ func TestPIIMaskingTellsPeopleFromThings(t *testing.T) {
 	}
 }
 
+// A guest's street address is masked; the city and country are kept.
+func TestPIIMaskingCoversStreetAddresses(t *testing.T) {
+	rec, err := record.New(t.TempDir(), record.MaskPII(true))
+	require.NoError(t, err)
+	exchange(t, rec, "a", ``, `{"fields":{"street":"Stephansplatz","houseNumber":"1","postalCode":"A-8173","city":"Vienna","country":"AT"},`+
+		`"address":{"line1":"1 Harbour Street","postalCode":"NSW-9462","city":"Sydney"}}`, nil)
+	f := readFixture(t, rec.Files()[0])
+	body := f["response"].(map[string]any)["body"].(map[string]any)
+	fields, address := body["fields"].(map[string]any), body["address"].(map[string]any)
+	for _, v := range []any{fields["street"], fields["houseNumber"], fields["postalCode"], address["line1"], address["postalCode"]} {
+		assert.Regexp(t, `^Address-[0-9a-f]+$`, v)
+	}
+	assert.Equal(t, "Vienna", fields["city"])
+	assert.Equal(t, "AT", fields["country"])
+	assert.Equal(t, "Sydney", address["city"])
+	raw, err := os.ReadFile(rec.Files()[0])
+	require.NoError(t, err)
+	for _, real := range []string{"Stephansplatz", "Harbour", "A-8173", "NSW-9462"} {
+		assert.NotContains(t, string(raw), real)
+	}
+}
+
 func TestTextAnswerKeptAsBodyText(t *testing.T) {
 	rec, err := record.New(t.TempDir())
 	require.NoError(t, err)
