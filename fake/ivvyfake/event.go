@@ -63,16 +63,9 @@ func (s *Server) inviteContacts(c *call) (any, *exception) {
 
 // getInvitedContactList lists the contacts invited to an event.
 func (s *Server) getInvitedContactList(c *call) (any, *exception) {
-	eventID, exc := c.requiredInt("eventId")
+	eventID, f, exc := s.eventListArgs(c, "eventId", 0)
 	if exc != nil {
 		return nil, exc
-	}
-	f, exc := c.filter()
-	if exc != nil {
-		return nil, exc
-	}
-	if s.st.events[eventID] == nil {
-		return nil, eventNotFound(0)
 	}
 	var invs []*Invitation
 	for _, inv := range s.st.invitations {
@@ -415,16 +408,9 @@ func (s *Server) getRegistration(c *call) (any, *exception) {
 
 // getRegistrationList lists an event's registrations.
 func (s *Server) getRegistrationList(c *call) (any, *exception) {
-	eventID, exc := c.requiredInt("eventId")
+	eventID, f, exc := s.eventListArgs(c, "eventId", codeRegListEvent)
 	if exc != nil {
 		return nil, exc
-	}
-	f, exc := c.filter()
-	if exc != nil {
-		return nil, exc
-	}
-	if s.st.events[eventID] == nil {
-		return nil, eventNotFound(codeRegListEvent)
 	}
 	c.pageCap = documentedListCap
 	var items []record
@@ -519,16 +505,9 @@ func (s *Server) getAttendee(c *call) (any, *exception) {
 
 // getAttendeeList lists an event's attendees.
 func (s *Server) getAttendeeList(c *call) (any, *exception) {
-	eventID, exc := c.requiredInt("eventId")
+	eventID, f, exc := s.eventListArgs(c, "eventId", codeAttListEvent)
 	if exc != nil {
 		return nil, exc
-	}
-	f, exc := c.filter()
-	if exc != nil {
-		return nil, exc
-	}
-	if s.st.events[eventID] == nil {
-		return nil, eventNotFound(codeAttListEvent)
 	}
 	// No documented cap here (unlike getRegistrationList): the server's applies.
 	var items []record
@@ -542,18 +521,29 @@ func (s *Server) getAttendeeList(c *call) (any, *exception) {
 	return s.collection(c, items, f)
 }
 
-// getSponsorshipList lists an event's sponsors, numbers as strings.
-func (s *Server) getSponsorshipList(c *call) (any, *exception) {
-	eventID, exc := c.requiredInt("event")
+// eventListArgs reads what every list of an event's things takes: the
+// event's id from the parameter named param and the filter. An unknown
+// event is the exception eventNotFound(code).
+func (s *Server) eventListArgs(c *call, param string, code int) (int64, map[string]any, *exception) {
+	eventID, exc := c.requiredInt(param)
 	if exc != nil {
-		return nil, exc
+		return 0, nil, exc
 	}
 	f, exc := c.filter()
 	if exc != nil {
-		return nil, exc
+		return 0, nil, exc
 	}
 	if s.st.events[eventID] == nil {
-		return nil, eventNotFound(codeSponsorEvent)
+		return 0, nil, eventNotFound(code)
+	}
+	return eventID, f, nil
+}
+
+// getSponsorshipList lists an event's sponsors, numbers as strings.
+func (s *Server) getSponsorshipList(c *call) (any, *exception) {
+	eventID, f, exc := s.eventListArgs(c, "event", codeSponsorEvent)
+	if exc != nil {
+		return nil, exc
 	}
 	var items []record
 	for _, id := range sortedIDs(s.st.sponsors) {
@@ -581,16 +571,9 @@ func (s *Server) getSponsorshipList(c *call) (any, *exception) {
 
 // getSpeakerList lists an event's speakers, ids as strings.
 func (s *Server) getSpeakerList(c *call) (any, *exception) {
-	eventID, exc := c.requiredInt("event")
+	eventID, f, exc := s.eventListArgs(c, "event", codeSpeakerEvent)
 	if exc != nil {
 		return nil, exc
-	}
-	f, exc := c.filter()
-	if exc != nil {
-		return nil, exc
-	}
-	if s.st.events[eventID] == nil {
-		return nil, eventNotFound(codeSpeakerEvent)
 	}
 	var items []record
 	for _, id := range sortedIDs(s.st.speakers) {
