@@ -167,7 +167,7 @@ func (s *Ivvy) Edit(_ context.Context, req *http.Request) error {
 
 	// One pass over the header map finds all the signer needs from it.
 	var stack [4]ivvyHeader
-	hdr, pairs := readHeaders(req.Header, stack[:0])
+	hdr, pairs := readHeaders(req.Header, stack[:0], canonicalDate)
 	if isMultipart(hdr.contentType) {
 		return s.editMultipart(req, hdr.contentType)
 	}
@@ -228,9 +228,9 @@ type signedHeaders struct {
 }
 
 // readHeaders reads h in one pass: the Content-Type, whether there is a
-// Date header, and the IVVY headers other than the canonical IVVY-Date
-// (which Edit replaces), appended to pairs.
-func readHeaders(h http.Header, pairs []ivvyHeader) (signedHeaders, []ivvyHeader) {
+// Date header, and the IVVY headers, appended to pairs, except one stored
+// under the name skip (Edit skips the IVVY-Date it replaces).
+func readHeaders(h http.Header, pairs []ivvyHeader, skip string) (signedHeaders, []ivvyHeader) {
 	out := signedHeaders{ascii: true}
 	for name, values := range h {
 		switch {
@@ -248,7 +248,7 @@ func readHeaders(h http.Header, pairs []ivvyHeader) (signedHeaders, []ivvyHeader
 		case isIvvyName(name):
 			if !isASCII(name) {
 				out.ascii = false
-			} else if name != canonicalDate {
+			} else if name != skip {
 				pairs = append(pairs, ivvyHeader{name: name, values: values})
 			}
 		}
@@ -442,18 +442,9 @@ type ivvyHeader struct {
 // reports false when a header name is not plain ASCII.
 func appendIvvyHeaders(dst []byte, h http.Header) ([]byte, bool) {
 	var stack [4]ivvyHeader
-	pairs := stack[:0]
-	for name, values := range h {
-		if len(name) > 0 && name[0] >= utf8.RuneSelf {
-			return dst, false // see readHeaders
-		}
-		if !isIvvyName(name) {
-			continue
-		}
-		if !isASCII(name) {
-			return dst, false
-		}
-		pairs = append(pairs, ivvyHeader{name: name, values: values})
+	hdr, pairs := readHeaders(h, stack[:0], "")
+	if !hdr.ascii {
+		return dst, false
 	}
 	return appendIvvyPairs(dst, pairs), true
 }
