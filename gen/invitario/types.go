@@ -7,27 +7,6 @@ import (
 	"strings"
 )
 
-// RegistrationState is a guest's registration state. The documented values
-// are the RegistrationState constants; the server may send others, which are
-// kept as they are.
-type RegistrationState string
-
-// The documented registration states.
-const (
-	RegistrationStateUnknown      RegistrationState = "unknown"
-	RegistrationStateRegistered   RegistrationState = "registered"
-	RegistrationStateDeregistered RegistrationState = "deregistered"
-)
-
-// Known reports whether s is one of the documented registration states.
-func (s RegistrationState) Known() bool {
-	switch s {
-	case RegistrationStateUnknown, RegistrationStateRegistered, RegistrationStateDeregistered:
-		return true
-	}
-	return false
-}
-
 // Fields holds a guest's data fields by name (salutation, firstName,
 // lastName, company, email, customField1, ...).
 type Fields map[string]FieldValue

@@ -220,3 +220,22 @@ func excerpt(s string) string {
 	}
 	return s
 }
+
+// decodeEnum decodes a JSON number or a string of digits into *v, for the
+// UnmarshalJSON of the generated enum types; null and "" leave zero.
+func decodeEnum[T ~int](b []byte, v *T, typ string) error {
+	s, ok := unquoteNumber(b)
+	if !ok {
+		return fmt.Errorf("ivvy: %s: want an integer, got %s", typ, excerpt(string(b)))
+	}
+	if s == "" {
+		*v = 0
+		return nil
+	}
+	n, err := strconv.Atoi(s)
+	if err != nil {
+		return fmt.Errorf("ivvy: %s: want an integer, got %s", typ, excerpt(string(b)))
+	}
+	*v = T(n)
+	return nil
+}

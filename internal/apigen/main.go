@@ -1,12 +1,12 @@
 // Command apigen generates a client package from an OpenAPI spec: the models
 // (through oapi-codegen, used as a library) and the API layer on top of them
 // (a typed method per operation, an iterator per collection, the operation
-// table). It runs at generate time only; nothing it imports reaches a client
-// binary.
+// table), and the open enums the spec declares under x-go-enums. It runs at
+// generate time only; nothing it imports reaches a client binary.
 //
 // Usage (from the module root, as generate.go does):
 //
-//	go run ./internal/apigen -config specs/ivvy.cfg.yaml -api gen/ivvy/api.gen.go specs/ivvy.yaml
+//	go run ./internal/apigen -config specs/ivvy.cfg.yaml -api gen/ivvy/api.gen.go -enums gen/ivvy/enums.gen.go specs/ivvy.yaml
 package main
 
 import (
@@ -34,14 +34,15 @@ func main() {
 	cfgPath := flag.String("config", "", "oapi-codegen configuration (package, output, options)")
 	apiOut := flag.String("api", "", "file to write the API layer to")
 	optionsOut := flag.String("options", "", "file to write the shared options to (optional)")
+	enumsOut := flag.String("enums", "", "file to write the spec's x-go-enums to (required when it has any)")
 	var binds multiFlag
 	flag.Var(&binds, "bind", "a path parameter the API fills itself, as name=expression (repeatable)")
 	flag.Parse()
 	if *cfgPath == "" || *apiOut == "" || flag.NArg() != 1 {
-		fmt.Fprintln(os.Stderr, "usage: apigen -config CFG -api OUT.gen.go [-bind name=expr]... SPEC")
+		fmt.Fprintln(os.Stderr, "usage: apigen -config CFG -api OUT.gen.go [-options OUT.gen.go] [-enums OUT.gen.go] [-bind name=expr]... SPEC")
 		os.Exit(2)
 	}
-	if err := run(*cfgPath, *apiOut, flag.Arg(0), binds); err != nil {
+	if err := run(*cfgPath, *apiOut, *enumsOut, flag.Arg(0), binds); err != nil {
 		fmt.Fprintln(os.Stderr, "apigen:", err)
 		os.Exit(1)
 	}
@@ -53,7 +54,7 @@ func main() {
 	}
 }
 
-func run(cfgPath, apiOut, specPath string, binds []string) error {
+func run(cfgPath, apiOut, enumsOut, specPath string, binds []string) error {
 	raw, err := os.ReadFile(cfgPath)
 	if err != nil {
 		return err
@@ -87,6 +88,16 @@ func run(cfgPath, apiOut, specPath string, binds []string) error {
 	if err := plainResponseOptionals(opsDoc); err != nil {
 		return fmt.Errorf("%s: %w", specPath, err)
 	}
+	enums, err := readEnums(opsDoc)
+	if err != nil {
+		return fmt.Errorf("%s: %w", specPath, err)
+	}
+	switch {
+	case len(enums) > 0 && enumsOut == "":
+		return fmt.Errorf("%s declares x-go-enums: -enums names the file to write them to", specPath)
+	case len(enums) == 0 && enumsOut != "":
+		return fmt.Errorf("-enums %s: %s declares no x-go-enums", enumsOut, specPath)
+	}
 	models, err := codegen.Generate(doc, cfg.Configuration)
 	if err != nil {
 		return fmt.Errorf("%s: models: %w", specPath, err)
@@ -112,12 +123,28 @@ func run(cfgPath, apiOut, specPath string, binds []string) error {
 	if err != nil {
 		return err
 	}
+	if err := writeGo(apiOut, src); err != nil {
+		return err
+	}
+	if len(enums) == 0 {
+		return nil
+	}
+	src, err = renderEnums(cfg.PackageName, filepath.ToSlash(specPath), enums)
+	if err != nil {
+		return err
+	}
+	return writeGo(enumsOut, src)
+}
+
+// writeGo formats src and writes it to path; source that does not format is
+// written as it is, for reading, and reported.
+func writeGo(path string, src []byte) error {
 	formatted, err := format.Source(src)
 	if err != nil {
-		_ = write(apiOut, src)
-		return fmt.Errorf("%s: generated code does not format: %w", apiOut, err)
+		_ = write(path, src)
+		return fmt.Errorf("%s: generated code does not format: %w", path, err)
 	}
-	return write(apiOut, formatted)
+	return write(path, formatted)
 }
 
 func runOptions(cfgPath, out string) error {

@@ -15,7 +15,8 @@ import (
 // The spec drives the client: an operation added to a copy of the iVvy spec
 // (a clone of getEventList under a new path, operationId and iterator
 // name) gets, from the generator alone, a typed method and an iterator that
-// a program can call. No Go is written for it: the program below is only
+// a program can call, and a value added to an enum (x-go-enums) gets its
+// constant and label. No Go is written for them: the program below is only
 // the caller.
 //
 // The copy of gen/ivvy is built with go's -overlay, so it sits inside the
@@ -41,6 +42,10 @@ func TestAnOperationAddedToTheSpecIsCallable(t *testing.T) {
 	}
 	clone.Extensions["x-collection"] = map[string]any{"iterator": "EventsCopy", "items": "results"}
 	doc.Paths.Set("/api/1.0/event?action=getEventListCopy", &openapi3.PathItem{Post: &clone})
+	// ... and one more documented event status.
+	status := doc.Extensions["x-go-enums"].(map[string]any)["EventStatus"].(map[string]any)
+	status["values"] = append(status["values"].([]any),
+		map[string]any{"value": 2, "name": "Archived", "label": "Archived"})
 	specJSON, err := json.Marshal(doc)
 	require.NoError(t, err)
 	spec := filepath.Join(tmp, "ivvy.json")
@@ -55,7 +60,8 @@ func TestAnOperationAddedToTheSpecIsCallable(t *testing.T) {
 	require.NoError(t, os.WriteFile(cfg, cfgText, 0o644))
 	api := filepath.Join(tmp, "api.gen.go")
 	options := filepath.Join(tmp, "options.gen.go")
-	require.NoError(t, run(cfg, api, spec, nil))
+	enums := filepath.Join(tmp, "enums.gen.go")
+	require.NoError(t, run(cfg, api, enums, spec, nil))
 	require.NoError(t, runOptions(cfg, options))
 
 	// 3. Overlay: the hand-written files of gen/ivvy plus the new generated
@@ -66,6 +72,7 @@ func TestAnOperationAddedToTheSpecIsCallable(t *testing.T) {
 		filepath.Join(copyDir, "models.gen.go"):  models,
 		filepath.Join(copyDir, "api.gen.go"):     api,
 		filepath.Join(copyDir, "options.gen.go"): options,
+		filepath.Join(copyDir, "enums.gen.go"):   enums,
 	}
 	hand, err := filepath.Glob(filepath.Join(root, "gen", "ivvy", "*.go"))
 	require.NoError(t, err)
@@ -88,7 +95,9 @@ func TestAnOperationAddedToTheSpecIsCallable(t *testing.T) {
 	cmd.Dir = root
 	out, err := cmd.CombinedOutput()
 	require.NoError(t, err, "%s", out)
-	require.Equal(t, "method: 2 events (Gala, Lunch)\niterator: 2 events (Gala, Lunch)\n", string(out))
+	require.Equal(t, "method: 2 events (Gala: Launched, Lunch: Archived)\n"+
+		"iterator: 2 events (Gala, Lunch)\n"+
+		"enum: Archived known=true\n", string(out))
 }
 
 // callerProgram calls the generated GetEventListCopy and EventsCopy of the
@@ -112,7 +121,7 @@ func main() {
 			return
 		}
 		w.Header().Set("Content-Type", "application/json")
-		fmt.Fprint(w, ` + "`" + `{"meta":{"totalResults":2,"start":0,"perPage":100,"count":2},"results":[{"id":1,"title":"Gala"},{"id":2,"title":"Lunch"}]}` + "`" + `)
+		fmt.Fprint(w, ` + "`" + `{"meta":{"totalResults":2,"start":0,"perPage":100,"count":2},"results":[{"id":1,"title":"Gala","currentStatus":3},{"id":2,"title":"Lunch","currentStatus":"2"}]}` + "`" + `)
 	}))
 	defer srv.Close()
 	api, err := ivvy.New("key", "secret", ivvy.WithBaseURL(srv.URL))
@@ -126,7 +135,7 @@ func main() {
 	}
 	var titles []string
 	for _, ev := range page.Results {
-		titles = append(titles, ev.Title)
+		titles = append(titles, ev.Title+": "+ev.CurrentStatus.String())
 	}
 	fmt.Printf("method: %d events (%s)\n", len(page.Results), strings.Join(titles, ", "))
 	titles = nil
@@ -137,5 +146,6 @@ func main() {
 		titles = append(titles, ev.Title)
 	}
 	fmt.Printf("iterator: %d events (%s)\n", len(titles), strings.Join(titles, ", "))
+	fmt.Printf("enum: %s known=%v\n", ivvy.EventStatusArchived, ivvy.EventStatusArchived.Known())
 }
 `

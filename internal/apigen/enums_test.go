@@ -1,0 +1,106 @@
+package main
+
+import (
+	"fmt"
+	"testing"
+
+	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// enumSpec is a small spec with one open enum, Color, used by the schema
+// Paint. The tests below break it in one place each.
+const enumSpec = `
+openapi: 3.0.3
+info: {title: t, version: "1"}
+paths: {}
+components:
+  schemas:
+    Paint:
+      type: object
+      properties:
+        color:
+          type: integer
+          x-go-type: Color
+          %s
+x-go-enums:
+  Color:
+    type: %s
+    description: is a colour.
+    values:
+      - {value: 1, name: Red, label: Red}
+      - {value: %s, name: %s, label: %s}
+`
+
+func loadEnumSpec(t *testing.T, prop, typ, value, name, label string) *openapi3.T {
+	t.Helper()
+	src := []byte(fmt.Sprintf(enumSpec, prop, typ, value, name, label))
+	doc, err := openapi3.NewLoader().LoadFromData(src)
+	require.NoError(t, err)
+	return doc
+}
+
+func TestReadEnums(t *testing.T) {
+	doc := loadEnumSpec(t, "enum: [2]", "integer", "2", "Green", "Green")
+	enums, err := readEnums(doc)
+	require.NoError(t, err)
+	require.Len(t, enums, 1)
+	src, err := renderEnums("paint", "paint.yaml", enums)
+	require.NoError(t, err)
+	for _, want := range []string{
+		"type Color int",
+		"ColorGreen Color = 2",
+		`return "Green"`,
+		`"Color(" + strconv.Itoa(int(c)) + ")"`,
+		"func (c *Color) UnmarshalJSON(b []byte) error",
+	} {
+		assert.Contains(t, string(src), want)
+	}
+}
+
+// Each broken spec is refused with an error that names what is wrong.
+func TestReadEnumsRefuses(t *testing.T) {
+	for _, tc := range []struct {
+		name                            string
+		prop, typ, value, goName, label string
+		want                            string
+	}{
+		{"undocumented listed value", "enum: [3]", "integer", "2", "Green", "Green", "lists 3, which x-go-enums.Color does not document"},
+		{"value used twice", "", "integer", "1", "Green", "Green", "value 1 is used twice"},
+		{"name used twice", "", "integer", "2", "Red", "Green", "name Red is used twice"},
+		{"unexported name", "", "integer", "2", "green", "Green", `name "green" is not an exported Go name`},
+		{"no label", "", "integer", "2", "Green", `""`, "label is required"},
+		{"not an integer", "", "integer", "2.5", "Green", "Green", "value 2.5 is not a 32-bit integer"},
+		{"unknown type", "", "number", "2", "Green", "Green", `type is "number"`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			doc := loadEnumSpec(t, tc.prop, tc.typ, tc.value, tc.goName, tc.label)
+			_, err := readEnums(doc)
+			require.Error(t, err)
+			assert.Contains(t, err.Error(), tc.want)
+		})
+	}
+
+	t.Run("type mismatch", func(t *testing.T) {
+		doc := loadEnumSpec(t, "", "integer", "2", "Green", "Green")
+		doc.Components.Schemas["Paint"].Value.Properties["color"].Value.Type = &openapi3.Types{"string"}
+		_, err := readEnums(doc)
+		require.Error(t, err)
+		assert.Contains(t, err.Error(), "#/components/schemas/Paint/properties/color: x-go-type Color is an enum of type integer, but the schema's type is")
+	})
+	t.Run("unused enum", func(t *testing.T) {
+		doc := loadEnumSpec(t, "", "integer", "2", "Green", "Green")
+		delete(doc.Components.Schemas["Paint"].Value.Properties["color"].Value.Extensions, "x-go-type")
+		_, err := readEnums(doc)
+		require.Error(t, err)
+		assert.Contains(t, err.Error(), "x-go-enums.Color: no schema uses it")
+	})
+	t.Run("unknown key", func(t *testing.T) {
+		doc := loadEnumSpec(t, "", "integer", "2", "Green", "Green")
+		doc.Extensions["x-go-enums"].(map[string]any)["Color"].(map[string]any)["labels"] = true
+		_, err := readEnums(doc)
+		require.Error(t, err)
+		assert.Contains(t, err.Error(), `unknown field "labels"`)
+	})
+}
