@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"math"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -221,7 +223,7 @@ func walkSchemas(doc *openapi3.T, fn func(where string, s *openapi3.Schema)) {
 		s := ref.Value
 		seen[s] = true
 		fn(where, s)
-		for _, name := range sortedKeys(s.Properties) {
+		for _, name := range slices.Sorted(maps.Keys(s.Properties)) {
 			walk(where+"/properties/"+name, s.Properties[name])
 		}
 		walk(where+"/items", s.Items)
@@ -238,7 +240,7 @@ func walkSchemas(doc *openapi3.T, fn func(where string, s *openapi3.Schema)) {
 		walk(where+"/not", s.Not)
 	}
 	content := func(where string, c openapi3.Content) {
-		for _, mt := range sortedKeys(c) {
+		for _, mt := range slices.Sorted(maps.Keys(c)) {
 			walk(where+"/content/"+mt+"/schema", c[mt].Schema)
 		}
 	}
@@ -250,7 +252,7 @@ func walkSchemas(doc *openapi3.T, fn func(where string, s *openapi3.Schema)) {
 		}
 	}
 	if c := doc.Components; c != nil {
-		for _, name := range sortedKeys(c.Schemas) {
+		for _, name := range slices.Sorted(maps.Keys(c.Schemas)) {
 			walk("#/components/schemas/"+name, c.Schemas[name])
 		}
 	}
@@ -272,15 +274,6 @@ func walkSchemas(doc *openapi3.T, fn func(where string, s *openapi3.Schema)) {
 			}
 		}
 	}
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }
 
 // renderEnums writes the enum types of package pkg.
