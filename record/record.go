@@ -254,6 +254,8 @@ func (r *Recorder) fake(kind piiKind, v string) string {
 		return fmt.Sprintf("person-%x@example.com", sum[:5])
 	case piiAddress:
 		return fmt.Sprintf("Address-%x", sum[:4])
+	case piiText:
+		return fmt.Sprintf("Text-%x", sum[:4])
 	case piiPhone:
 		n := uint64(0)
 		for _, b := range sum[:8] {
@@ -273,6 +275,7 @@ const (
 	piiEmail
 	piiPhone
 	piiAddress
+	piiText
 )
 
 // personNames are the endings of property names that hold a person's name
@@ -296,6 +299,14 @@ var addressParts = map[string]bool{
 	"postalcode": true, "postcode": true, "zip": true, "zipcode": true,
 }
 
+// freeText are the property names of free text that people write about a
+// guest, a contact or a booking (a guest's notes, a contact's note or
+// comment), which may say anything about them. A name ending in "notes"
+// (internalNotes) counts too.
+var freeText = map[string]bool{
+	"notes": true, "note": true, "comment": true, "comments": true, "remarks": true,
+}
+
 // piiOf classifies a property name.
 func piiOf(name string) piiKind {
 	n := strings.ToLower(name)
@@ -308,6 +319,8 @@ func piiOf(name string) piiKind {
 		return piiName
 	case addressParts[n]:
 		return piiAddress
+	case freeText[n], strings.HasSuffix(n, "notes"):
+		return piiText
 	}
 	for _, suffix := range personNames {
 		if strings.HasSuffix(n, suffix) {
