@@ -10,8 +10,9 @@
 // access_token, client_secret, password and the like), the client's own
 // credentials wherever they appear, and any value or property name the
 // caller marks as sensitive. With MaskPII, people's names, e-mail
-// addresses, phone numbers and street addresses are replaced by fake values, the same input giving the same fake
-// value throughout the Recorder's life.
+// addresses, phone numbers, street addresses and free-text notes are
+// replaced by fake values, the same input giving the same fake value
+// throughout the Recorder's life.
 //
 // Recording never changes what is sent or returned: the request goes out as
 // it was, and the answer's body is copied to a temporary file as the caller
@@ -69,10 +70,10 @@ type Recorder struct {
 type Option func(*Recorder)
 
 // MaskPII replaces personal data (people's names, e-mail addresses, phone
-// numbers and street addresses, found by property name: firstName,
-// toContactName, email, mobilePhone, street, postalCode and the like) with
-// consistent fake values. Names of things
-// (a bare "name", businessName, displayName) are kept.
+// numbers, street addresses and free-text notes, found by property name:
+// firstName, toContactName, email, mobilePhone, street, postalCode, notes
+// and the like) with consistent fake values. Names of things (a bare
+// "name", businessName, displayName) are kept.
 func MaskPII(on bool) Option { return func(r *Recorder) { r.maskPII = on } }
 
 // Sensitive marks values that must never be written (scrubbed wherever they

@@ -12,8 +12,8 @@ import (
 
 // apiHooks are the global flags that watch the API commands' exchanges:
 // --record DIR (save each exchange as a scrubbed fixture file),
-// --record-mask-pii (mask names, e-mail addresses and phone numbers in
-// them) and --check-spec (validate each answer against the spec and report
+// --record-mask-pii (mask names, e-mail addresses, phone numbers, street
+// addresses and notes in them) and --check-spec (validate each answer against the spec and report
 // drift on stderr; the exit status does not change).
 type apiHooks struct {
 	recordDir string
@@ -34,7 +34,7 @@ func init() {
 			e.apiHooks().recordDir = v
 			return nil
 		}})
-	registerGlobal(globalFlag{Name: "record-mask-pii", Usage: "with --record: replace names, e-mail addresses and phone numbers consistently",
+	registerGlobal(globalFlag{Name: "record-mask-pii", Usage: "with --record: replace names, e-mail addresses, phone numbers, street addresses and notes consistently",
 		Set: func(e *env, v string) error { e.apiHooks().maskPII = v == "true"; return nil }})
 	registerGlobal(globalFlag{Name: "check-spec", Usage: "validate every answer against the spec; drift is reported on stderr, the exit status is unchanged",
 		Set: func(e *env, v string) error { e.apiHooks().checkSpec = v == "true"; return nil }})
