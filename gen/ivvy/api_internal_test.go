@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
@@ -48,6 +49,26 @@ func TestOperationTableMatchesTheSpec(t *testing.T) {
 			assert.Equal(t, o.Extensions["x-retry-safe"], op.RetrySafe, "%s retry safety", o.OperationID)
 			_, isCollection := o.Extensions["x-collection"]
 			assert.Equal(t, isCollection, op.Iterator != "", "%s collection", o.OperationID)
+			var notFound []int
+			if list, ok := o.Extensions["x-not-found-codes"].([]any); ok {
+				for _, c := range list {
+					notFound = append(notFound, int(c.(float64)))
+				}
+			}
+			slices.Sort(notFound)
+			assert.Equal(t, notFound, op.NotFoundCodes, "%s not-found codes", o.OperationID)
+			sec := doc.Security
+			if o.Security != nil {
+				sec = *o.Security
+			}
+			var auth []string
+			for _, req := range sec {
+				for name := range req {
+					auth = append(auth, name)
+				}
+			}
+			slices.Sort(auth)
+			assert.Equal(t, auth, op.Auth, "%s auth", o.OperationID)
 		}
 	}
 	assert.Len(t, Operations(), n)
@@ -101,4 +122,37 @@ func fixtureRequestBody(t *testing.T, id string) []byte {
 	body, err := fixtures.RequestBody(filepath.Join("..", "..", "contract_tests", "testdata", "ivvy", id))
 	require.NoError(t, err)
 	return body
+}
+
+// A specific code means "not found" for the operations whose spec lists it
+// (x-not-found-codes), and only for them.
+func TestNotFoundCodesComeFromTheOperationTable(t *testing.T) {
+	checked := 0
+	all := map[int]bool{}
+	for _, op := range Operations() {
+		for _, c := range op.NotFoundCodes {
+			all[c] = true
+		}
+	}
+	for _, op := range Operations() {
+		for _, c := range op.NotFoundCodes {
+			err := &APIError{Operation: op.ID, StatusCode: 400, ErrorCode: 400, SpecificCode: c}
+			assert.ErrorIs(t, err, ErrNotFound, "%s %d", op.ID, c)
+			assert.ErrorIs(t, err, ErrInvalid, "%s %d: errorCode 400 still matches", op.ID, c)
+			checked++
+		}
+		for c := range all {
+			if !slices.Contains(op.NotFoundCodes, c) {
+				err := &APIError{Operation: op.ID, StatusCode: 400, ErrorCode: 400, SpecificCode: c}
+				assert.NotErrorIs(t, err, ErrNotFound, "%s does not list %d", op.ID, c)
+			}
+		}
+	}
+	require.Greater(t, checked, 50, "the spec lists not-found codes")
+	// getInvoice lists 24137; an error of an operation the table does not
+	// know matches any operation's code, and 0 never does.
+	assert.ErrorIs(t, &APIError{Operation: "getInvoice", ErrorCode: 400, SpecificCode: 24137}, ErrNotFound)
+	assert.ErrorIs(t, &APIError{Operation: "someFutureAction", ErrorCode: 400, SpecificCode: 24137}, ErrNotFound)
+	assert.NotErrorIs(t, &APIError{Operation: "someFutureAction", ErrorCode: 400}, ErrNotFound)
+	assert.NotErrorIs(t, &APIError{Operation: "getInvoice", ErrorCode: 400, SpecificCode: 23016}, ErrNotFound)
 }

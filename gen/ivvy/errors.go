@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/invitekit/invitekit/internal/httpx"
@@ -25,12 +26,31 @@ var (
 	ErrServer         = errors.New("ivvy: server error")     // errorCode or HTTP status 5xx
 )
 
-// notFoundCodes are the documented specific codes for an unknown id.
-var notFoundCodes = map[int]bool{
-	24094: true, 24096: true, 24097: true, 24098: true, 24100: true, 24101: true,
-	24105: true, 24115: true, 24124: true, 24206: true, 24207: true, 24209: true,
-	24210: true, 24211: true, 24213: true, 24456: true,
+// isNotFoundCode reports whether specific code means "the thing asked for
+// does not exist" for the operation: the spec lists such codes per
+// operation (x-not-found-codes), and the operation table carries them. For
+// an error whose operation the table does not know, any operation's
+// not-found code counts.
+func isNotFoundCode(operation string, code int) bool {
+	if code == 0 {
+		return false
+	}
+	if op, ok := LookupOperation(operation); ok {
+		return slices.Contains(op.NotFoundCodes, code)
+	}
+	return anyNotFoundCode()[code]
 }
+
+// anyNotFoundCode is the set of every operation's not-found codes.
+var anyNotFoundCode = sync.OnceValue(func() map[int]bool {
+	codes := map[int]bool{}
+	for _, op := range operations {
+		for _, c := range op.NotFoundCodes {
+			codes[c] = true
+		}
+	}
+	return codes
+})
 
 // APIError is an iVvy exception, or an answer that is not one of the
 // documented shapes (then Excerpt holds the start of the body). iVvy may send
@@ -106,7 +126,7 @@ func (e *APIError) Is(target error) bool {
 	case ErrForbidden:
 		return code == 403
 	case ErrNotFound:
-		return code == 404 || notFoundCodes[e.SpecificCode]
+		return code == 404 || isNotFoundCode(e.Operation, e.SpecificCode)
 	case ErrRateLimited:
 		return code == 429 || e.StatusCode == 429
 	case ErrInvalid:
