@@ -2,7 +2,7 @@ package invitario
 
 import (
 	"os"
-	"sort"
+	"slices"
 	"testing"
 
 	"github.com/getkin/kin-openapi/openapi3"
@@ -11,9 +11,10 @@ import (
 )
 
 // The fast guest parser is written by hand. It must read every property the
-// spec gives a guest: a property it does not know would be skipped, and its
-// value silently lost. When the spec's Guest gains a field, this fails until
-// the parser (guestKeys and guestParser.guest) reads it too.
+// spec gives a guest or a companion: a property it does not know would be
+// skipped, and its value silently lost. When the spec's Guest or a guest's
+// companion gains a field, this fails until the parser (guestKeys and
+// guestParser.guest, companionKeys and guestParser.companions) reads it too.
 func TestGuestParserReadsEverySpecField(t *testing.T) {
 	raw, err := os.ReadFile("../../specs/invitario.yaml")
 	require.NoError(t, err)
@@ -21,23 +22,57 @@ func TestGuestParserReadsEverySpecField(t *testing.T) {
 	require.NoError(t, err)
 	guest := doc.Components.Schemas["Guest"]
 	require.NotNil(t, guest, "the spec has a Guest schema")
-	var spec []string
-	for name := range guest.Value.Properties {
-		spec = append(spec, name)
-	}
-	parser := append([]string(nil), guestKeys...)
-	sort.Strings(spec)
-	sort.Strings(parser)
-	assert.Equal(t, spec, parser, "the guest parser and the spec's Guest disagree on the fields")
+	companions := guest.Value.Properties["companions"]
+	require.NotNil(t, companions, "a guest has companions")
+	require.NotNil(t, companions.Value.Items, "companions is a list")
 
-	// Every key the parser lists is one it parses into the guest, not one
-	// it skips as unknown: no guest field takes a boolean, so the parser
-	// refuses `true` under a key it handles and skips it under any other.
-	var names fieldNames
-	_, ok := parseGuest([]byte(`{"notAGuestField":true}`), new(Guest), &names)
-	require.True(t, ok, "an unknown key is skipped")
-	for _, key := range guestKeys {
-		_, ok := parseGuest([]byte(`{"`+key+`":true}`), new(Guest), &names)
-		assert.False(t, ok, "the parser lists %q but skips it", key)
+	for _, tc := range []struct {
+		name   string
+		schema *openapi3.SchemaRef
+		keys   []string
+		// wrap puts one property into a guest document.
+		wrap func(prop string) string
+	}{
+		{"Guest", guest, guestKeys, func(p string) string { return `{` + p + `}` }},
+		{"companion", companions.Value.Items, companionKeys, func(p string) string { return `{"companions":[{` + p + `}]}` }},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			spec := propertyNames(tc.schema)
+			parser := slices.Sorted(slices.Values(tc.keys))
+			assert.Equal(t, spec, parser, "the parser and the spec's %s disagree on the fields", tc.name)
+
+			// Every key the parser lists is one it parses, not one it
+			// skips as unknown: no field takes a boolean, so the parser
+			// refuses `true` under a key it handles and skips it under
+			// any other.
+			var names fieldNames
+			_, ok := parseGuest([]byte(tc.wrap(`"notAField":true`)), new(Guest), &names)
+			require.True(t, ok, "an unknown key is skipped")
+			for _, key := range tc.keys {
+				_, ok := parseGuest([]byte(tc.wrap(`"`+key+`":true`)), new(Guest), &names)
+				assert.False(t, ok, "the parser lists %q but skips it", key)
+			}
+		})
 	}
+}
+
+// propertyNames returns the sorted property names of s, with those of its
+// allOf parts.
+func propertyNames(s *openapi3.SchemaRef) []string {
+	var names []string
+	var collect func(*openapi3.SchemaRef)
+	collect = func(s *openapi3.SchemaRef) {
+		if s == nil || s.Value == nil {
+			return
+		}
+		for name := range s.Value.Properties {
+			names = append(names, name)
+		}
+		for _, part := range s.Value.AllOf {
+			collect(part)
+		}
+	}
+	collect(s)
+	slices.Sort(names)
+	return slices.Compact(names)
 }
