@@ -90,6 +90,28 @@ func readOperations(doc *openapi3.T, bound map[string]string) ([]*operation, err
 		}
 		return ops[i].Method < ops[j].Method
 	})
+	// Methods and iterators share API's method set: a name given twice
+	// would not compile.
+	methods := map[string]string{}
+	claim := func(name, what string) error {
+		if prev, ok := methods[name]; ok {
+			return fmt.Errorf("the method name %s is given twice: %s and %s", name, prev, what)
+		}
+		methods[name] = what
+		return nil
+	}
+	for _, op := range ops {
+		if op.Exported {
+			if err := claim(op.GoName, "the method of "+op.ID); err != nil {
+				return nil, err
+			}
+		}
+		if op.Collection != nil {
+			if err := claim(op.Collection.Iterator, "the iterator of "+op.ID+" (x-collection)"); err != nil {
+				return nil, err
+			}
+		}
+	}
 	return ops, nil
 }
 

@@ -1,0 +1,48 @@
+package main
+
+import (
+	"path/filepath"
+	"testing"
+
+	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/oapi-codegen/oapi-codegen/v2/pkg/codegen"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// A method name given twice (an iterator named like another, or like a
+// method) is refused at generate time with both owners named, instead of
+// producing code that does not compile.
+func TestReadOperationsRefusesAMethodNameGivenTwice(t *testing.T) {
+	load := func(t *testing.T) (*openapi3.T, openapi3.Operation) {
+		doc, err := openapi3.NewLoader().LoadFromFile(filepath.Join("..", "..", "specs", "ivvy.yaml"))
+		require.NoError(t, err)
+		codegen.SetGlobalStateSpec(doc) // as codegen.Generate does in run
+		_, err = readOperations(doc, nil)
+		require.NoError(t, err, "the spec as it is")
+		orig := doc.Paths.Value("/api/1.0/event?action=getEventList")
+		require.NotNil(t, orig)
+		clone := *orig.Post
+		clone.OperationID = "getEventListCopy"
+		clone.Extensions = map[string]any{}
+		for k, v := range orig.Post.Extensions {
+			clone.Extensions[k] = v
+		}
+		return doc, clone
+	}
+	for _, tc := range []struct {
+		name, iterator, want string
+	}{
+		{"iterator named like an iterator", "Events", "the method name Events is given twice: the iterator of getEventList (x-collection) and the iterator of getEventListCopy (x-collection)"},
+		{"iterator named like a method", "GetEventList", "the method name GetEventList is given twice: the method of getEventList and the iterator of getEventListCopy (x-collection)"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			doc, clone := load(t)
+			clone.Extensions["x-collection"] = map[string]any{"iterator": tc.iterator, "items": "results"}
+			doc.Paths.Set("/api/1.0/event?action=getEventListCopy", &openapi3.PathItem{Post: &clone})
+			_, err := readOperations(doc, nil)
+			require.Error(t, err)
+			assert.Contains(t, err.Error(), tc.want)
+		})
+	}
+}
