@@ -12737,25 +12737,25 @@ type UploadBookingDocumentResult struct {
 // Venue A venue with its marketplace details: images, packages, function
 // spaces, accommodation, menus and beverage packages.
 type Venue struct {
-	Accommodation *[]VenueRoom `json:"accommodation,omitempty"`
+	Accommodation []VenueRoom `json:"accommodation,omitempty,omitzero"`
 
 	// AccommodationSetting Example: {"enableMultiOccupancy":false}
-	AccommodationSetting *VenueAccommodationSetting `json:"accommodationSetting,omitempty"`
+	AccommodationSetting VenueAccommodationSetting `json:"accommodationSetting,omitempty,omitzero"`
 
 	// AirportDistance Distance to airportName, as entered.
-	AirportDistance *string `json:"airportDistance,omitempty"`
-	AirportName     *string `json:"airportName,omitempty"`
-	AllowsLiveBook  *bool   `json:"allowsLiveBook,omitempty"`
+	AirportDistance string `json:"airportDistance,omitempty,omitzero"`
+	AirportName     string `json:"airportName,omitempty,omitzero"`
+	AllowsLiveBook  bool   `json:"allowsLiveBook,omitempty,omitzero"`
 
 	// Availability Availability by date ("yyyy-mm-dd" keys).
-	Availability     *map[string]VenueDayAvailability `json:"availability,omitempty"`
-	BeveragePackages *[]VenueBeveragePackageSummary   `json:"beveragePackages,omitempty"`
+	Availability     map[string]VenueDayAvailability `json:"availability,omitempty,omitzero"`
+	BeveragePackages []VenueBeveragePackageSummary   `json:"beveragePackages,omitempty,omitzero"`
 
 	// BrochureFile An image or other file stored by iVvy.
 	//
 	// Example: {"contentType":"image/png","originalFileName":"salon.png","size":7051,"tags":[],"url":"https://static.example.com/venues/1/spaces/3/salon.png"}
-	BrochureFile *VenueFile `json:"brochureFile,omitempty"`
-	BusinessName string     `json:"businessName,omitempty,omitzero"`
+	BrochureFile VenueFile `json:"brochureFile,omitempty,omitzero"`
+	BusinessName string    `json:"businessName,omitempty,omitzero"`
 
 	// BusinessNumber A code that is text (for example a postal code or a business number)
 	// but that some venues' records send as a JSON number; kept as the raw
@@ -12768,27 +12768,27 @@ type Venue struct {
 	// CateringWebsiteBanner An image or other file stored by iVvy.
 	//
 	// Example: {"contentType":"image/png","originalFileName":"salon.png","size":7051,"tags":[],"url":"https://static.example.com/venues/1/spaces/3/salon.png"}
-	CateringWebsiteBanner *VenueFile `json:"cateringWebsiteBanner,omitempty"`
+	CateringWebsiteBanner VenueFile `json:"cateringWebsiteBanner,omitempty,omitzero"`
 
 	// CateringWebsiteBannerID An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
 	//
 	//
 	// Example: 2647159
-	CateringWebsiteBannerID *NullableInteger `json:"cateringWebsiteBannerId,omitempty"`
+	CateringWebsiteBannerID NullableInteger `json:"cateringWebsiteBannerId,omitempty,omitzero"`
 
 	// CateringWebsiteLogo An image or other file stored by iVvy.
 	//
 	// Example: {"contentType":"image/png","originalFileName":"salon.png","size":7051,"tags":[],"url":"https://static.example.com/venues/1/spaces/3/salon.png"}
-	CateringWebsiteLogo *VenueFile `json:"cateringWebsiteLogo,omitempty"`
+	CateringWebsiteLogo VenueFile `json:"cateringWebsiteLogo,omitempty,omitzero"`
 
 	// CateringWebsiteLogoID An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
 	//
 	//
 	// Example: 2647159
-	CateringWebsiteLogoID        *NullableInteger `json:"cateringWebsiteLogoId,omitempty"`
-	CateringWebsitePrimaryColour *string          `json:"cateringWebsitePrimaryColour,omitempty"`
+	CateringWebsiteLogoID        NullableInteger `json:"cateringWebsiteLogoId,omitempty,omitzero"`
+	CateringWebsitePrimaryColour string          `json:"cateringWebsitePrimaryColour,omitempty,omitzero"`
 
 	// CheckinTime An iVvy time of day, "HH:mm:ss", that may be unset (null or "").
 	//
@@ -12812,8 +12812,8 @@ type Venue struct {
 	//
 	//
 	// Example: 2017-12-18 12:11:45 UTC
-	CreatedDate  *NullableTimestamp `json:"createdDate,omitempty"`
-	CurrencyCode string             `json:"currencyCode,omitempty,omitzero"`
+	CreatedDate  NullableTimestamp `json:"createdDate,omitempty,omitzero"`
+	CurrencyCode string            `json:"currencyCode,omitempty,omitzero"`
 
 	// Description HTML.
 	Description  string `json:"description,omitempty,omitzero"`
@@ -12823,12 +12823,12 @@ type Venue struct {
 	// airport shuttle, 3 audio visual, 9 disabled access, 12 free
 	// parking, 15 internet access, 25 restaurant on site, 31
 	// swimming pool, 36 wifi access, 39 liquor licence.
-	Facilities             *[]int                `json:"facilities,omitempty"`
-	Fax                    string                `json:"fax,omitempty,omitzero"`
-	FunctionSpaces         *[]VenueFunctionSpace `json:"functionSpaces,omitempty"`
-	HasAccommodation       bool                  `json:"hasAccommodation,omitempty,omitzero"`
-	HasDistributionChannel bool                  `json:"hasDistributionChannel,omitempty,omitzero"`
-	HasSpaces              bool                  `json:"hasSpaces,omitempty,omitzero"`
+	Facilities             []int                `json:"facilities,omitempty,omitzero"`
+	Fax                    string               `json:"fax,omitempty,omitzero"`
+	FunctionSpaces         []VenueFunctionSpace `json:"functionSpaces,omitempty,omitzero"`
+	HasAccommodation       bool                 `json:"hasAccommodation,omitempty,omitzero"`
+	HasDistributionChannel bool                 `json:"hasDistributionChannel,omitempty,omitzero"`
+	HasSpaces              bool                 `json:"hasSpaces,omitempty,omitzero"`
 
 	// HashID The venue's hash, used in its public links.
 	HashID string `json:"hashId,omitempty,omitzero"`
@@ -12836,8 +12836,8 @@ type Venue struct {
 	// ID An integer that the server may send as a JSON number or as a string of digits.
 	//
 	// Example: 7427530
-	ID           Integer       `json:"id"`
-	ImageLibrary *[]*VenueFile `json:"imageLibrary,omitempty"`
+	ID           Integer      `json:"id"`
+	ImageLibrary []*VenueFile `json:"imageLibrary,omitempty,omitzero"`
 
 	// InfantAge An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
@@ -12845,7 +12845,7 @@ type Venue struct {
 	//
 	// Example: 2647159
 	InfantAge      NullableInteger `json:"infantAge,omitempty,omitzero"`
-	InstantBookURL *string         `json:"instantBookUrl,omitempty"`
+	InstantBookURL string          `json:"instantBookUrl,omitempty,omitzero"`
 
 	// IsTaxExclusive Whether the venue's prices exclude tax.
 	IsTaxExclusive bool `json:"isTaxExclusive,omitempty,omitzero"`
@@ -12855,7 +12855,7 @@ type Venue struct {
 	//
 	//
 	// Example: 2017-12-18 12:11:45 UTC
-	LastModifiedDate *NullableTimestamp `json:"lastModifiedDate,omitempty"`
+	LastModifiedDate NullableTimestamp `json:"lastModifiedDate,omitempty,omitzero"`
 
 	// Latitude A decimal number that may be null (decodes as 0), sent as a JSON
 	// number or as a numeric string.
@@ -12875,12 +12875,12 @@ type Venue struct {
 	// MainImage An image or other file stored by iVvy.
 	//
 	// Example: {"contentType":"image/png","originalFileName":"salon.png","size":7051,"tags":[],"url":"https://static.example.com/venues/1/spaces/3/salon.png"}
-	MainImage *VenueFile `json:"mainImage,omitempty"`
+	MainImage VenueFile `json:"mainImage,omitempty,omitzero"`
 
 	// MarketplaceBannerImage An image or other file stored by iVvy.
 	//
 	// Example: {"contentType":"image/png","originalFileName":"salon.png","size":7051,"tags":[],"url":"https://static.example.com/venues/1/spaces/3/salon.png"}
-	MarketplaceBannerImage *VenueFile `json:"marketplaceBannerImage,omitempty"`
+	MarketplaceBannerImage VenueFile `json:"marketplaceBannerImage,omitempty,omitzero"`
 
 	// MaxSpaceArea A decimal number that may be null (decodes as 0), sent as a JSON
 	// number or as a numeric string.
@@ -12894,15 +12894,15 @@ type Venue struct {
 	//
 	//
 	// Example: 2647159
-	MaxSpaceCapacity *NullableInteger    `json:"maxSpaceCapacity,omitempty"`
-	Menus            *[]VenueMenuSummary `json:"menus,omitempty"`
+	MaxSpaceCapacity NullableInteger    `json:"maxSpaceCapacity,omitempty,omitzero"`
+	Menus            []VenueMenuSummary `json:"menus,omitempty,omitzero"`
 
 	// ModifiedDate An iVvy timestamp that may be unset: null or "" (both decode as the
 	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
 	//
 	//
 	// Example: 2017-12-18 12:11:45 UTC
-	ModifiedDate *NullableTimestamp `json:"modifiedDate,omitempty"`
+	ModifiedDate NullableTimestamp `json:"modifiedDate,omitempty,omitzero"`
 
 	// NumAccommodationRooms An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
@@ -12916,9 +12916,9 @@ type Venue struct {
 	//
 	//
 	// Example: 2647159
-	NumMeetingRooms NullableInteger        `json:"numMeetingRooms,omitempty,omitzero"`
-	Packages        *[]VenuePackageSummary `json:"packages,omitempty"`
-	Phone           string                 `json:"phone,omitempty,omitzero"`
+	NumMeetingRooms NullableInteger       `json:"numMeetingRooms,omitempty,omitzero"`
+	Packages        []VenuePackageSummary `json:"packages,omitempty,omitzero"`
+	Phone           string                `json:"phone,omitempty,omitzero"`
 
 	// PrimaryAddress A venue's postal address (the iVvy address format plus countryName).
 	//
@@ -12926,17 +12926,17 @@ type Venue struct {
 	PrimaryAddress VenueAddress `json:"primaryAddress,omitempty,omitzero"`
 
 	// RatingAuthority Who set starRating, 1 AAA, 2 the venue itself (open set).
-	RatingAuthority *int `json:"ratingAuthority,omitempty"`
+	RatingAuthority int `json:"ratingAuthority,omitempty,omitzero"`
 
 	// Reviews The venue's reviews.
-	Reviews *[]VenueReview `json:"reviews,omitempty"`
+	Reviews []VenueReview `json:"reviews,omitempty,omitzero"`
 
 	// StarRating A decimal number that may be null (decodes as 0), sent as a JSON
 	// number or as a numeric string.
 	//
 	//
 	// Example: 12.5
-	StarRating *NullableDecimal `json:"starRating,omitempty"`
+	StarRating NullableDecimal `json:"starRating,omitempty,omitzero"`
 
 	// Timezone An IANA time zone name, for example "Australia/Brisbane".
 	Timezone string `json:"timezone,omitempty,omitzero"`
@@ -12949,9 +12949,9 @@ type Venue struct {
 	TotalSpaceArea NullableDecimal `json:"totalSpaceArea,omitempty,omitzero"`
 
 	// VenueIdentifier A label shown next to the venue's name in reports.
-	VenueIdentifier string    `json:"venueIdentifier,omitempty,omitzero"`
-	VideoUrls       *[]string `json:"videoUrls,omitempty"`
-	WebsiteAddress  string    `json:"websiteAddress,omitempty,omitzero"`
+	VenueIdentifier string   `json:"venueIdentifier,omitempty,omitzero"`
+	VideoUrls       []string `json:"videoUrls,omitempty,omitzero"`
+	WebsiteAddress  string   `json:"websiteAddress,omitempty,omitzero"`
 }
 
 // VenueAccommodationSetting Example: {"enableMultiOccupancy":false}
@@ -14515,9 +14515,9 @@ type VenuePackageDetail struct {
 	Name         string            `json:"name,omitempty,omitzero"`
 
 	// PriceMethod How cost applies, 1 per person, 2 flat rate (open set).
-	PriceMethod         int                    `json:"priceMethod,omitempty,omitzero"`
-	ReduceRoomHireFirst bool                   `json:"reduceRoomHireFirst,omitempty,omitzero"`
-	Sessions            *[]VenuePackageSession `json:"sessions,omitempty"`
+	PriceMethod         int                   `json:"priceMethod,omitempty,omitzero"`
+	ReduceRoomHireFirst bool                  `json:"reduceRoomHireFirst,omitempty,omitzero"`
+	Sessions            []VenuePackageSession `json:"sessions,omitempty,omitzero"`
 
 	// SmallDescription HTML.
 	SmallDescription string `json:"smallDescription,omitempty,omitzero"`

@@ -109,18 +109,36 @@ func reach(ref *openapi3.SchemaRef, seen map[string]bool, inline map[*openapi3.S
 }
 
 // markPlain sets x-go-type-skip-optional-pointer (and x-omitzero) on the
-// optional properties of s and of the inline objects inside it. In an
-// answer, a missing value and null both read as the zero value, and a zero
-// value is left out when the model is encoded again. A property that needs
-// to tell them apart says x-go-optional: pointer.
+// optional properties of s and of the inline objects inside it (an inline
+// allOf part, a property's object, an array's items). In an answer, a
+// missing value and null both read as the zero value, and a zero value is
+// left out when the model is encoded again. A property that needs to tell
+// them apart says x-go-optional: pointer. A component an allOf refers to
+// is left alone: it is marked, or not, for its own uses.
 func markPlain(s *openapi3.Schema, done map[*openapi3.Schema]bool) {
+	markPlainRequired(s, done, nil)
+}
+
+// markPlainRequired is markPlain where the names in extra are required too
+// (an allOf part's properties may be required by another part).
+func markPlainRequired(s *openapi3.Schema, done map[*openapi3.Schema]bool, extra map[string]bool) {
 	if s == nil || done[s] {
 		return
 	}
 	done[s] = true
 	required := map[string]bool{}
+	for name := range extra {
+		required[name] = true
+	}
 	for _, r := range s.Required {
 		required[r] = true
+	}
+	for _, part := range s.AllOf {
+		if part.Value != nil {
+			for _, r := range part.Value.Required {
+				required[r] = true
+			}
+		}
 	}
 	for name, p := range s.Properties {
 		if p == nil || p.Value == nil || required[name] {
@@ -146,11 +164,21 @@ func markPlain(s *openapi3.Schema, done map[*openapi3.Schema]bool) {
 			// A zero struct (a time, say) is left out as a nil pointer was.
 			(*ext)[extOmitZero] = true
 		}
-		if p.Ref != "" {
+	}
+	for _, p := range s.Properties {
+		if p == nil || p.Value == nil || p.Ref != "" {
 			continue
 		}
 		if p.Value.Type.Is("object") {
 			markPlain(p.Value, done)
+		}
+		if items := p.Value.Items; items != nil && items.Ref == "" && items.Value != nil && items.Value.Type.Is("object") {
+			markPlain(items.Value, done)
+		}
+	}
+	for _, part := range s.AllOf {
+		if part.Ref == "" {
+			markPlainRequired(part.Value, done, required)
 		}
 	}
 }
