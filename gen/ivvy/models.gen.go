@@ -457,16 +457,16 @@ type AddErrorReportRequest struct {
 	// Message What went wrong.
 	Message *string `json:"message,omitempty"`
 
-	// RefId1 The venue, for refType 2, 3 and 4.
-	RefId1 *int64 `json:"refId1,omitempty"`
+	// RefID1 The venue, for refType 2, 3 and 4.
+	RefID1 *int64 `json:"refId1,omitempty"`
 
-	// RefId2 The venue booking, for refType 2, 3 and 4.
-	RefId2 *int64 `json:"refId2,omitempty"`
+	// RefID2 The venue booking, for refType 2, 3 and 4.
+	RefID2 *int64 `json:"refId2,omitempty"`
 
-	// RefId3 The accommodation group (refType 3) or room reservation (refType 4).
-	RefId3 *int64 `json:"refId3,omitempty"`
-	RefId4 *int64 `json:"refId4,omitempty"`
-	RefId5 *int64 `json:"refId5,omitempty"`
+	// RefID3 The accommodation group (refType 3) or room reservation (refType 4).
+	RefID3 *int64 `json:"refId3,omitempty"`
+	RefID4 *int64 `json:"refId4,omitempty"`
+	RefID5 *int64 `json:"refId5,omitempty"`
 
 	// RefType 1 custom, 2 venue booking, 3 accommodation group, 4 room reservation (open set).
 	RefType *int `json:"refType,omitempty"`
@@ -580,8 +580,8 @@ type AddOrUpdateBookingAccommodationRequest struct {
 	// Example: 2026-05-09
 	EndDate VenueDate `json:"endDate"`
 
-	// ExcludedTaxIds The taxes excluded from the day rates.
-	ExcludedTaxIds *[]int64 `json:"excludedTaxIds,omitempty"`
+	// ExcludedTaxIDs The taxes excluded from the day rates.
+	ExcludedTaxIDs *[]int64 `json:"excludedTaxIds,omitempty"`
 
 	// ID The group to update; omit to add a group.
 	ID *int64 `json:"id,omitempty"`
@@ -631,11 +631,11 @@ type AddOrUpdateBookingAttendeeRequest struct {
 //
 // Example: {"applyToTemplates":[1],"bookingDays":[1,2],"bookingId":110,"description":"Security on the loading dock from 6am","typeId":13,"venueId":1}
 type AddOrUpdateBookingNoteRequest struct {
-	AccommodationIds *[]int64 `json:"accommodationIds,omitempty"`
+	AccommodationIDs *[]int64 `json:"accommodationIds,omitempty"`
 
 	// ApplyToTemplates The documents that show the note, 1 BEO, 2 quotes and contracts, 3 resume.
 	ApplyToTemplates *[]int   `json:"applyToTemplates,omitempty"`
-	BeverageIds      *[]int64 `json:"beverageIds,omitempty"`
+	BeverageIDs      *[]int64 `json:"beverageIds,omitempty"`
 
 	// BookingDays The days of the booking the note is about, counted from 1.
 	BookingDays *[]int   `json:"bookingDays,omitempty"`
@@ -643,10 +643,10 @@ type AddOrUpdateBookingNoteRequest struct {
 	Description string   `json:"description"`
 	ID          *int64   `json:"id,omitempty"`
 	IsPrivate   *bool    `json:"isPrivate,omitempty"`
-	MenuIds     *[]int64 `json:"menuIds,omitempty"`
-	ProductIds  *[]int64 `json:"productIds,omitempty"`
-	ResourceIds *[]int64 `json:"resourceIds,omitempty"`
-	SessionIds  *[]int64 `json:"sessionIds,omitempty"`
+	MenuIDs     *[]int64 `json:"menuIds,omitempty"`
+	ProductIDs  *[]int64 `json:"productIds,omitempty"`
+	ResourceIDs *[]int64 `json:"resourceIds,omitempty"`
+	SessionIDs  *[]int64 `json:"sessionIds,omitempty"`
 
 	// TypeID 2 session, 3 billing instructions, 4 menu, 5 beverage, 6
 	// resources, 7 products, 8 accommodation, 11 couriers, 12 VIP
@@ -738,12 +738,12 @@ type AddOrUpdateBookingRequest struct {
 	// BookedByID The account user who coordinates the booking.
 	BookedByID *int64 `json:"bookedById,omitempty"`
 
-	// BookingRoleUserId1 The account user in booking role 1 (the page types these ids as strings).
-	BookingRoleUserId1 *string `json:"bookingRoleUserId1,omitempty"`
-	BookingRoleUserId2 *string `json:"bookingRoleUserId2,omitempty"`
-	BookingRoleUserId3 *string `json:"bookingRoleUserId3,omitempty"`
-	BookingRoleUserId4 *string `json:"bookingRoleUserId4,omitempty"`
-	BookingRoleUserId5 *string `json:"bookingRoleUserId5,omitempty"`
+	// BookingRoleUserID1 The account user in booking role 1 (the page types these ids as strings).
+	BookingRoleUserID1 *string `json:"bookingRoleUserId1,omitempty"`
+	BookingRoleUserID2 *string `json:"bookingRoleUserId2,omitempty"`
+	BookingRoleUserID3 *string `json:"bookingRoleUserId3,omitempty"`
+	BookingRoleUserID4 *string `json:"bookingRoleUserId4,omitempty"`
+	BookingRoleUserID5 *string `json:"bookingRoleUserId5,omitempty"`
 
 	// BookingType 1 detailed (needs function space), 4 accommodation only. Ignored on update.
 	BookingType *int `json:"bookingType,omitempty"`
@@ -801,8 +801,8 @@ type AddOrUpdateBookingRequest struct {
 	EventSubTypeID *int64 `json:"eventSubTypeId,omitempty"`
 	EventTypeID    *int64 `json:"eventTypeId,omitempty"`
 
-	// ExternalUrls At most 3 links; null removes them all.
-	ExternalUrls Nullable[[]ExternalURL] `json:"externalUrls,omitempty,omitzero"`
+	// ExternalURLs At most 3 links; null removes them all.
+	ExternalURLs Nullable[[]ExternalURL] `json:"externalUrls,omitempty,omitzero"`
 
 	// ID The booking to update; omit to add a booking.
 	ID *int64 `json:"id,omitempty"`
@@ -887,7 +887,7 @@ type AddOrUpdateBookingSessionBeverageRequest struct {
 
 	// ExcludedFromCommissions Defaults to true; applies to commissionable bookings.
 	ExcludedFromCommissions *bool    `json:"excludedFromCommissions,omitempty"`
-	ExcludedTaxIds          *[]int64 `json:"excludedTaxIds,omitempty"`
+	ExcludedTaxIDs          *[]int64 `json:"excludedTaxIds,omitempty"`
 	ID                      *int64   `json:"id,omitempty"`
 	IncludeInPackage        *bool    `json:"includeInPackage,omitempty"`
 
@@ -926,7 +926,7 @@ type AddOrUpdateBookingSessionMenuRequest struct {
 	//
 	// Example: 09:30:00
 	EndTime          *BookingTimeOfDay `json:"endTime,omitempty"`
-	ExcludedTaxIds   *[]int64          `json:"excludedTaxIds,omitempty"`
+	ExcludedTaxIDs   *[]int64          `json:"excludedTaxIds,omitempty"`
 	ID               *int64            `json:"id,omitempty"`
 	IncludeInPackage *bool             `json:"includeInPackage,omitempty"`
 
@@ -974,7 +974,7 @@ type AddOrUpdateBookingSessionRequest struct {
 	//
 	// Example: 09:30:00
 	EndTime             *BookingTimeOfDay `json:"endTime,omitempty"`
-	ExcludedTaxIds      *[]int64          `json:"excludedTaxIds,omitempty"`
+	ExcludedTaxIDs      *[]int64          `json:"excludedTaxIds,omitempty"`
 	ExpectedAttendees   *int              `json:"expectedAttendees,omitempty"`
 	GuaranteedAttendees *int              `json:"guaranteedAttendees,omitempty"`
 
@@ -1039,7 +1039,7 @@ type AddOrUpdateBookingSessionResourceRequest struct {
 
 	// EndTime The end time, in the same form as startTime.
 	EndTime        *string  `json:"endTime,omitempty"`
-	ExcludedTaxIds *[]int64 `json:"excludedTaxIds,omitempty"`
+	ExcludedTaxIDs *[]int64 `json:"excludedTaxIds,omitempty"`
 
 	// HasCommissions Whether the resource pays commission to an agent.
 	HasCommissions   *bool  `json:"hasCommissions,omitempty"`
@@ -1094,7 +1094,7 @@ type AddOrUpdateCompanyRequest struct {
 
 	// ExternalID The company's id in another system.
 	ExternalID   *string        `json:"externalId,omitempty"`
-	ExternalUrls *[]ExternalURL `json:"externalUrls,omitempty"`
+	ExternalURLs *[]ExternalURL `json:"externalUrls,omitempty"`
 	Fax          *string        `json:"fax,omitempty"`
 
 	// IataNumber The agent's IATA number for commission.
@@ -1149,8 +1149,8 @@ type AddOrUpdateContactRequest struct {
 	// ExternalID The contact's id in another system.
 	ExternalID *string `json:"externalId,omitempty"`
 
-	// ExternalUrls At most 3 links; null removes them all.
-	ExternalUrls Nullable[[]ExternalURL] `json:"externalUrls,omitempty,omitzero"`
+	// ExternalURLs At most 3 links; null removes them all.
+	ExternalURLs Nullable[[]ExternalURL] `json:"externalUrls,omitempty,omitzero"`
 	FirstName    *string                 `json:"firstName,omitempty"`
 
 	// Groups The subscription groups; replaces all current groups.
@@ -1214,8 +1214,8 @@ type AddOrUpdateEventRequest struct {
 	// EventType Must be 12 (Record Event Details); cannot be changed.
 	EventType *EventType `json:"eventType,omitempty"`
 
-	// EventTypeIds The account's event categories for the event.
-	EventTypeIds *[]int64 `json:"eventTypeIds,omitempty"`
+	// EventTypeIDs The account's event categories for the event.
+	EventTypeIDs *[]int64 `json:"eventTypeIds,omitempty"`
 
 	// ID The event to update; omit to add an event.
 	ID *int64 `json:"id,omitempty"`
@@ -1287,8 +1287,8 @@ type AddOrUpdateFunctionSpaceRequest struct {
 	MinPax         *int    `json:"minPax,omitempty"`
 	Name           *string `json:"name,omitempty"`
 
-	// PartSpaceIds With hasSmallerSpaces, the smallest spaces inside this one (including ones that overlap other spaces).
-	PartSpaceIds *[]int64 `json:"partSpaceIds,omitempty"`
+	// PartSpaceIDs With hasSmallerSpaces, the smallest spaces inside this one (including ones that overlap other spaces).
+	PartSpaceIDs *[]int64 `json:"partSpaceIds,omitempty"`
 
 	// ThreeDScanID The id of a 3D scan of the space.
 	ThreeDScanID *string `json:"threeDScanId,omitempty"`
@@ -1309,7 +1309,7 @@ type AddOrUpdateGuestRoomRequest struct {
 
 	// Capacity How many rooms of this type the venue has.
 	Capacity    *int     `json:"capacity,omitempty"`
-	CategoryIds *[]int64 `json:"categoryIds,omitempty"`
+	CategoryIDs *[]int64 `json:"categoryIds,omitempty"`
 
 	// Code The room type's unique code.
 	Code *string `json:"code,omitempty"`
@@ -1517,8 +1517,8 @@ type AddOrUpdateOpportunityRequest struct {
 	CustomFields *[]VenueCustomFieldValue   `json:"customFields,omitempty"`
 	Description  *string                    `json:"description,omitempty"`
 
-	// ExternalUrls At most 3 links; null removes them all.
-	ExternalUrls Nullable[[]ExternalURL] `json:"externalUrls,omitempty,omitzero"`
+	// ExternalURLs At most 3 links; null removes them all.
+	ExternalURLs Nullable[[]ExternalURL] `json:"externalUrls,omitempty,omitzero"`
 
 	// ID The opportunity to update; omit to add one.
 	ID         *int64 `json:"id,omitempty"`
@@ -1703,8 +1703,8 @@ type AddPaymentRequest struct {
 	// FeeAmount A flat card fee included in amountPaid; when given, feePercentage is ignored.
 	FeeAmount *float64 `json:"feeAmount,omitempty"`
 
-	// FeeExcludedTaxIds The taxes to leave out of the payment's fee.
-	FeeExcludedTaxIds *[]int64 `json:"feeExcludedTaxIds,omitempty"`
+	// FeeExcludedTaxIDs The taxes to leave out of the payment's fee.
+	FeeExcludedTaxIDs *[]int64 `json:"feeExcludedTaxIds,omitempty"`
 
 	// FeePercentage The card fee, in percent, included in amountPaid.
 	FeePercentage *float64 `json:"feePercentage,omitempty"`
@@ -2099,7 +2099,7 @@ type BeveragePackageHourlyCost struct {
 	//
 	// Example: 12.5
 	ActualCost               NullableDecimal `json:"actualCost,omitempty,omitzero"`
-	ActualCostExcludedTaxIds []Integer       `json:"actualCostExcludedTaxIds,omitempty,omitzero"`
+	ActualCostExcludedTaxIDs []Integer       `json:"actualCostExcludedTaxIds,omitempty,omitzero"`
 
 	// BeveragePackageID An integer that the server may send as a JSON number or as a string of digits.
 	//
@@ -2112,7 +2112,7 @@ type BeveragePackageHourlyCost struct {
 	//
 	// Example: 12.5
 	Cost               NullableDecimal `json:"cost,omitempty,omitzero"`
-	CostExcludedTaxIds []Integer       `json:"costExcludedTaxIds,omitempty,omitzero"`
+	CostExcludedTaxIDs []Integer       `json:"costExcludedTaxIds,omitempty,omitzero"`
 
 	// ID An integer that the server may send as a JSON number or as a string of digits.
 	//
@@ -2401,7 +2401,7 @@ type Booking struct {
 	//
 	// Example: 2647159
 	EventTypeID  NullableInteger `json:"eventTypeId,omitempty,omitzero"`
-	ExternalUrls []ExternalURL   `json:"externalUrls,omitempty,omitzero"`
+	ExternalURLs []ExternalURL   `json:"externalUrls,omitempty,omitzero"`
 
 	// FocRoomsDenominator An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
@@ -2593,7 +2593,7 @@ type BookingAdditionalItem struct {
 	//
 	// Example: 12.5
 	ActualCost               NullableDecimal `json:"actualCost,omitempty,omitzero"`
-	ActualCostExcludedTaxIds []Integer       `json:"actualCostExcludedTaxIds,omitempty,omitzero"`
+	ActualCostExcludedTaxIDs []Integer       `json:"actualCostExcludedTaxIds,omitempty,omitzero"`
 
 	// CostcenterID An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
@@ -2667,7 +2667,7 @@ type BookingAdditionalItem struct {
 	//
 	// Example: 12.5
 	TotalCostDiscount       NullableDecimal `json:"totalCostDiscount,omitempty,omitzero"`
-	TotalCostExcludedTaxIds []Integer       `json:"totalCostExcludedTaxIds,omitempty,omitzero"`
+	TotalCostExcludedTaxIDs []Integer       `json:"totalCostExcludedTaxIds,omitempty,omitzero"`
 
 	// TotalCostSurcharge A decimal number that may be null (decodes as 0), sent as a JSON
 	// number or as a numeric string.
@@ -2985,7 +2985,7 @@ type BookingBeveragePackage struct {
 	//
 	// Example: 09:30:00
 	EndTime        BookingNullableTimeOfDay `json:"endTime,omitempty,omitzero"`
-	ExcludedTaxIds []Integer                `json:"excludedTaxIds,omitempty,omitzero"`
+	ExcludedTaxIDs []Integer                `json:"excludedTaxIds,omitempty,omitzero"`
 
 	// ID An integer that the server may send as a JSON number or as a string of digits.
 	//
@@ -3266,7 +3266,7 @@ type BookingDayTaxDetail struct {
 //
 // Example: {"accommodationIds":[567,789],"bookingId":234,"bookingStatus":2,"roomReservationIds":[],"sessionIds":[789,567],"venueId":123}
 type BookingDeletedNotification struct {
-	AccommodationIds []Integer `json:"accommodationIds"`
+	AccommodationIDs []Integer `json:"accommodationIds"`
 
 	// BookingID An integer that the server may send as a JSON number or as a string of digits.
 	//
@@ -3277,8 +3277,8 @@ type BookingDeletedNotification struct {
 	//
 	// Example: 7427530
 	BookingStatus      Integer   `json:"bookingStatus,omitempty,omitzero"`
-	RoomReservationIds []Integer `json:"roomReservationIds"`
-	SessionIds         []Integer `json:"sessionIds"`
+	RoomReservationIDs []Integer `json:"roomReservationIds"`
+	SessionIDs         []Integer `json:"sessionIds"`
 
 	// VenueID An integer that the server may send as a JSON number or as a string of digits.
 	//
@@ -3547,7 +3547,7 @@ type BookingMenu struct {
 	//
 	// Example: 09:30:00
 	EndTime        BookingNullableTimeOfDay `json:"endTime,omitempty,omitzero"`
-	ExcludedTaxIds []Integer                `json:"excludedTaxIds,omitempty,omitzero"`
+	ExcludedTaxIDs []Integer                `json:"excludedTaxIds,omitempty,omitzero"`
 
 	// ID An integer that the server may send as a JSON number or as a string of digits.
 	//
@@ -3655,7 +3655,7 @@ type BookingMenuCostcenter struct {
 	//
 	// Example: 12.5
 	CostPerPerson               NullableDecimal `json:"costPerPerson"`
-	CostPerPersonExcludedTaxIds *[]Integer      `json:"costPerPersonExcludedTaxIds,omitempty"`
+	CostPerPersonExcludedTaxIDs *[]Integer      `json:"costPerPersonExcludedTaxIds,omitempty"`
 
 	// CostcenterID An integer that the server may send as a JSON number or as a string of digits.
 	//
@@ -3936,7 +3936,7 @@ type BookingPackageCostcenter struct {
 	//
 	// Example: 12.5
 	Discount       NullableDecimal `json:"discount,omitempty,omitzero"`
-	ExcludedTaxIds []Integer       `json:"excludedTaxIds,omitempty,omitzero"`
+	ExcludedTaxIDs []Integer       `json:"excludedTaxIds,omitempty,omitzero"`
 
 	// Surcharge A decimal number that may be null (decodes as 0), sent as a JSON
 	// number or as a numeric string.
@@ -3986,7 +3986,7 @@ type BookingPackageCostcenter struct {
 //
 // Example: {"excludedTaxIds":[],"id":1,"value":130}
 type BookingPackageCostcenterInput struct {
-	ExcludedTaxIds *[]int64 `json:"excludedTaxIds,omitempty"`
+	ExcludedTaxIDs *[]int64 `json:"excludedTaxIds,omitempty"`
 
 	// ID The cost center.
 	ID int64 `json:"id"`
@@ -4065,7 +4065,7 @@ type BookingProduct struct {
 	//
 	// Example: 12.5
 	Discount       NullableDecimal `json:"discount,omitempty,omitzero"`
-	ExcludedTaxIds []Integer       `json:"excludedTaxIds,omitempty,omitzero"`
+	ExcludedTaxIDs []Integer       `json:"excludedTaxIds,omitempty,omitzero"`
 
 	// ID An integer that the server may send as a JSON number or as a string of digits.
 	//
@@ -4243,7 +4243,7 @@ type BookingResource struct {
 	//
 	// Example: 09:30:00
 	EndTime        BookingNullableTimeOfDay `json:"endTime,omitempty,omitzero"`
-	ExcludedTaxIds []Integer                `json:"excludedTaxIds,omitempty,omitzero"`
+	ExcludedTaxIDs []Integer                `json:"excludedTaxIds,omitempty,omitzero"`
 
 	// ID An integer that the server may send as a JSON number or as a string of digits.
 	//
@@ -4362,7 +4362,7 @@ type BookingRoomReservationDeletedNotification struct {
 	//
 	// Example: 7427530
 	ReservationID Integer   `json:"reservationId"`
-	RoomIds       []Integer `json:"roomIds"`
+	RoomIDs       []Integer `json:"roomIds"`
 
 	// VenueID An integer that the server may send as a JSON number or as a string of digits.
 	//
@@ -4433,7 +4433,7 @@ type BookingServiceFee struct {
 	//
 	// Example: 2017-12-18 12:11:45 UTC
 	CreatedDate    NullableTimestamp `json:"createdDate,omitempty,omitzero"`
-	ExcludedTaxIds []Integer         `json:"excludedTaxIds,omitempty,omitzero"`
+	ExcludedTaxIDs []Integer         `json:"excludedTaxIds,omitempty,omitzero"`
 
 	// ID An integer that the server may send as a JSON number or as a string of digits.
 	//
@@ -4497,20 +4497,20 @@ type BookingServiceFee struct {
 	TotalTaxAmount NullableDecimal `json:"totalTaxAmount,omitempty,omitzero"`
 }
 
-// BookingServiceFeeExcludedTaxIds The taxes not applied to each service fee: an empty array when there
+// BookingServiceFeeExcludedTaxIDs The taxes not applied to each service fee: an empty array when there
 // are none, otherwise an object mapping a service fee id to the ids of
 // the taxes excluded from it.
 //
 // Example: {"6146":[6064]}
-type BookingServiceFeeExcludedTaxIds struct {
+type BookingServiceFeeExcludedTaxIDs struct {
 	union json.RawMessage
 }
 
-// BookingServiceFeeExcludedTaxIds0 defines model for BookingServiceFeeExcludedTaxIds.0.
-type BookingServiceFeeExcludedTaxIds0 = []Integer
+// BookingServiceFeeExcludedTaxIDs0 defines model for BookingServiceFeeExcludedTaxIDs.0.
+type BookingServiceFeeExcludedTaxIDs0 = []Integer
 
-// BookingServiceFeeExcludedTaxIds1 defines model for BookingServiceFeeExcludedTaxIds.1.
-type BookingServiceFeeExcludedTaxIds1 map[string][]Integer
+// BookingServiceFeeExcludedTaxIDs1 defines model for BookingServiceFeeExcludedTaxIDs.1.
+type BookingServiceFeeExcludedTaxIDs1 map[string][]Integer
 
 // BookingSession A session of a booking: a block of time in a function space.
 // getBooking sends the amounts with their discounts, surcharges and
@@ -4626,7 +4626,7 @@ type BookingSession struct {
 	//
 	// Example: 09:30:00
 	EndTime        BookingNullableTimeOfDay `json:"endTime,omitempty,omitzero"`
-	ExcludedTaxIds []Integer                `json:"excludedTaxIds,omitempty,omitzero"`
+	ExcludedTaxIDs []Integer                `json:"excludedTaxIds,omitempty,omitzero"`
 
 	// ExpectedAttendees An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
@@ -4715,13 +4715,13 @@ type BookingSession struct {
 	// Example: 2647159
 	SetupTime NullableInteger `json:"setupTime,omitempty,omitzero"`
 
-	// SfExcludedTaxIds The taxes not applied to each service fee: an empty array when there
+	// SfExcludedTaxIDs The taxes not applied to each service fee: an empty array when there
 	// are none, otherwise an object mapping a service fee id to the ids of
 	// the taxes excluded from it.
 	//
 	//
 	// Example: {"6146":[6064]}
-	SfExcludedTaxIds BookingServiceFeeExcludedTaxIds `json:"sfExcludedTaxIds,omitempty,omitzero"`
+	SfExcludedTaxIDs BookingServiceFeeExcludedTaxIDs `json:"sfExcludedTaxIds,omitempty,omitzero"`
 	Signage          string                          `json:"signage,omitempty,omitzero"`
 
 	// SpaceID An integer that may be null (decodes as 0), sent as a JSON number or
@@ -4920,7 +4920,7 @@ type BookingSessionMenu struct {
 	//
 	// Example: 09:30:00
 	EndTime        BookingNullableTimeOfDay `json:"endTime,omitempty,omitzero"`
-	ExcludedTaxIds []Integer                `json:"excludedTaxIds,omitempty,omitzero"`
+	ExcludedTaxIDs []Integer                `json:"excludedTaxIds,omitempty,omitzero"`
 
 	// ID An integer that the server may send as a JSON number or as a string of digits.
 	//
@@ -5127,9 +5127,9 @@ type BookingTax struct {
 	// CalculateExclusively When true the tax shows only in cost center, booking and invoice totals, not in line items.
 	CalculateExclusively bool `json:"calculateExclusively,omitempty,omitzero"`
 
-	// CostcenterIds The cost centers the tax applies to.
-	CostcenterIds  []Integer `json:"costcenterIds,omitempty,omitzero"`
-	ExcludedTaxIds []Integer `json:"excludedTaxIds,omitempty,omitzero"`
+	// CostcenterIDs The cost centers the tax applies to.
+	CostcenterIDs  []Integer `json:"costcenterIds,omitempty,omitzero"`
+	ExcludedTaxIDs []Integer `json:"excludedTaxIds,omitempty,omitzero"`
 
 	// ID An integer that the server may send as a JSON number or as a string of digits.
 	//
@@ -5137,8 +5137,8 @@ type BookingTax struct {
 	ID   Integer `json:"id"`
 	Name string  `json:"name,omitempty,omitzero"`
 
-	// TaxIds The taxes charged on a service fee's amount.
-	TaxIds   []Integer `json:"taxIds,omitempty,omitzero"`
+	// TaxIDs The taxes charged on a service fee's amount.
+	TaxIDs   []Integer `json:"taxIds,omitempty,omitzero"`
 	Type     int       `json:"type,omitempty,omitzero"`
 	UnitType int       `json:"unitType,omitempty,omitzero"`
 
@@ -5255,8 +5255,8 @@ type CancelBookingRoomReservationRequest struct {
 	// Deprecated: this property has been marked as deprecated upstream, but no `x-deprecated-reason` was set
 	RoomID *int64 `json:"roomId,omitempty"`
 
-	// RoomIds Only these rooms of the reservation.
-	RoomIds *[]int64 `json:"roomIds,omitempty"`
+	// RoomIDs Only these rooms of the reservation.
+	RoomIDs *[]int64 `json:"roomIds,omitempty"`
 	VenueID int64    `json:"venueId"`
 }
 
@@ -5310,8 +5310,8 @@ type ChangeStatusOfBookingRoomReservationRequest struct {
 	// ID The room reservation.
 	ID int64 `json:"id"`
 
-	// RoomIds Only these rooms of the reservation.
-	RoomIds *[]int64 `json:"roomIds,omitempty"`
+	// RoomIDs Only these rooms of the reservation.
+	RoomIDs *[]int64 `json:"roomIds,omitempty"`
 
 	// Status The new status; the action accepts only 4 (checked in) and 5 (checked out).
 	Status  int   `json:"status"`
@@ -5493,7 +5493,7 @@ type Company struct {
 
 	// ExternalID The company's id in another system.
 	ExternalID   string        `json:"externalId,omitempty,omitzero"`
-	ExternalUrls []ExternalURL `json:"externalUrls,omitempty,omitzero"`
+	ExternalURLs []ExternalURL `json:"externalUrls,omitempty,omitzero"`
 
 	// Fax A text value that the server sends as a JSON string, or as a number
 	// when the text is numeric (postal codes, phone numbers, receipt and
@@ -5788,8 +5788,8 @@ type ConfirmBookingRoomReservationRequest struct {
 	// ID The room reservation.
 	ID int64 `json:"id"`
 
-	// RoomIds Only these rooms of the reservation.
-	RoomIds *[]int64 `json:"roomIds,omitempty"`
+	// RoomIDs Only these rooms of the reservation.
+	RoomIDs *[]int64 `json:"roomIds,omitempty"`
 	VenueID int64    `json:"venueId"`
 }
 
@@ -5807,7 +5807,7 @@ type Contact struct {
 
 	// ExternalID The contact's id in another system.
 	ExternalID   string         `json:"externalId,omitempty,omitzero"`
-	ExternalUrls []ExternalURL  `json:"externalUrls,omitempty,omitzero"`
+	ExternalURLs []ExternalURL  `json:"externalUrls,omitempty,omitzero"`
 	FirstName    string         `json:"firstName,omitempty,omitzero"`
 	Groups       []ContactGroup `json:"groups,omitempty,omitzero"`
 
@@ -6948,7 +6948,7 @@ type FunctionSpace struct {
 	//
 	// Example: 17:00:00
 	AvailableTillTime      VenueNullableTimeOfDay `json:"availableTillTime,omitempty,omitzero"`
-	BeverageCategoryIds    []Integer              `json:"beverageCategoryIds,omitempty,omitzero"`
+	BeverageCategoryIDs    []Integer              `json:"beverageCategoryIds,omitempty,omitzero"`
 	CanBeLiveBooked        bool                   `json:"canBeLiveBooked,omitempty,omitzero"`
 	CanProvideFoodBeverage bool                   `json:"canProvideFoodBeverage,omitempty,omitzero"`
 
@@ -7043,7 +7043,7 @@ type FunctionSpace struct {
 	//
 	// Example: 2647159
 	MaxPax      NullableInteger `json:"maxPax,omitempty,omitzero"`
-	MenuTypeIds []Integer       `json:"menuTypeIds,omitempty,omitzero"`
+	MenuTypeIDs []Integer       `json:"menuTypeIds,omitempty,omitzero"`
 
 	// MinPax An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
@@ -7067,8 +7067,8 @@ type FunctionSpace struct {
 	ModifiedDate NullableTimestamp `json:"modifiedDate,omitempty,omitzero"`
 	Name         string            `json:"name,omitempty,omitzero"`
 
-	// PartSpaceIds The smallest spaces that divide this one.
-	PartSpaceIds []Integer `json:"partSpaceIds,omitempty,omitzero"`
+	// PartSpaceIDs The smallest spaces that divide this one.
+	PartSpaceIDs []Integer `json:"partSpaceIds,omitempty,omitzero"`
 
 	// RestrictBookingTimeInterval An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
@@ -7094,7 +7094,7 @@ type FunctionSpace struct {
 
 	// UseIntegrationPartner Whether the space is integrated with ResDiary.
 	UseIntegrationPartner bool      `json:"useIntegrationPartner,omitempty,omitzero"`
-	UserGroupIds          []Integer `json:"userGroupIds,omitempty,omitzero"`
+	UserGroupIDs          []Integer `json:"userGroupIds,omitempty,omitzero"`
 
 	// VenueID An integer that the server may send as a JSON number or as a string of digits.
 	//
@@ -7323,8 +7323,8 @@ type GetAvailableFunctionSpacesRequest struct {
 	// Example: 20
 	PerPage *PageSize `json:"perPage,omitempty"`
 
-	// SpaceIds Limit the answer to these spaces.
-	SpaceIds *[]int64 `json:"spaceIds,omitempty"`
+	// SpaceIDs Limit the answer to these spaces.
+	SpaceIDs *[]int64 `json:"spaceIds,omitempty"`
 
 	// Start Zero-based offset of the first record to return (not a page number):
 	// the second page of 20 starts at 20. The server assumes 0 when absent.
@@ -8090,8 +8090,8 @@ type GetFunctionSpaceAvailabilityRequest struct {
 	// Example: 2026-05-09
 	EndDate VenueDate `json:"endDate"`
 
-	// SpaceIds Limit the answer to these spaces.
-	SpaceIds *[]int64 `json:"spaceIds,omitempty"`
+	// SpaceIDs Limit the answer to these spaces.
+	SpaceIDs *[]int64 `json:"spaceIds,omitempty"`
 
 	// StartDate An iVvy date, "yyyy-mm-dd".
 	//
@@ -8485,10 +8485,10 @@ type GetOpportunityListRequest struct {
 	// Example: 20
 	Start *PageStart `json:"start,omitempty"`
 
-	// VenueIds Only the opportunities of these venues. The page's parameter table
+	// VenueIDs Only the opportunities of these venues. The page's parameter table
 	// names it venueIds (typed integer, described as an array); its
 	// example request writes venueId.
-	VenueIds *[]int64 `json:"venueIds,omitempty"`
+	VenueIDs *[]int64 `json:"venueIds,omitempty"`
 }
 
 // GetOpportunityNoteListRequest Example: {"leadId":4,"perPage":50,"venueId":1}
@@ -8546,8 +8546,8 @@ type GetRatePlanBookingRulesRequest struct {
 	// Example: 20
 	PerPage *PageSize `json:"perPage,omitempty"`
 
-	// RoomIds Only these room types.
-	RoomIds *[]int64 `json:"roomIds,omitempty"`
+	// RoomIDs Only these room types.
+	RoomIDs *[]int64 `json:"roomIds,omitempty"`
 
 	// Start Zero-based offset of the first record to return (not a page number):
 	// the second page of 20 starts at 20. The server assumes 0 when absent.
@@ -8641,7 +8641,7 @@ type GetResourceAvailabilityRequest struct {
 
 	// Quantity The quantity wanted; with it the answer says whether each resource is available and what conflicts.
 	Quantity    *int    `json:"quantity,omitempty"`
-	ResourceIds []int64 `json:"resourceIds"`
+	ResourceIDs []int64 `json:"resourceIds"`
 
 	// Start Zero-based offset of the first record to return (not a page number):
 	// the second page of 20 starts at 20. The server assumes 0 when absent.
@@ -8725,8 +8725,8 @@ type GetRoomInventoryRequest struct {
 	// Example: 20
 	PerPage *PageSize `json:"perPage,omitempty"`
 
-	// RoomIds Only these room types.
-	RoomIds *[]int64 `json:"roomIds,omitempty"`
+	// RoomIDs Only these room types.
+	RoomIDs *[]int64 `json:"roomIds,omitempty"`
 
 	// Start Zero-based offset of the first record to return (not a page number):
 	// the second page of 20 starts at 20. The server assumes 0 when absent.
@@ -8772,8 +8772,8 @@ type GetRoomRatesRequest struct {
 	// Example: 20
 	PerPage *PageSize `json:"perPage,omitempty"`
 
-	// RoomIds Only these room types.
-	RoomIds *[]int64 `json:"roomIds,omitempty"`
+	// RoomIDs Only these room types.
+	RoomIDs *[]int64 `json:"roomIds,omitempty"`
 
 	// Start Zero-based offset of the first record to return (not a page number):
 	// the second page of 20 starts at 20. The server assumes 0 when absent.
@@ -10462,8 +10462,8 @@ type Opportunity struct {
 	CurrentBookingID NullableInteger `json:"currentBookingId,omitempty,omitzero"`
 	Description      string          `json:"description,omitempty,omitzero"`
 
-	// ExternalUrls Links to the opportunity in other systems.
-	ExternalUrls []ExternalURL `json:"externalUrls,omitempty,omitzero"`
+	// ExternalURLs Links to the opportunity in other systems.
+	ExternalURLs []ExternalURL `json:"externalUrls,omitempty,omitzero"`
 
 	// ID An integer that the server may send as a JSON number or as a string of digits.
 	//
@@ -10915,7 +10915,7 @@ type PartnerVenue struct {
 	//
 	// Example: 12.5
 	TotalSpaceArea NullableDecimal `json:"totalSpaceArea,omitempty,omitzero"`
-	VideoUrls      []string        `json:"videoUrls,omitempty,omitzero"`
+	VideoURLs      []string        `json:"videoUrls,omitempty,omitzero"`
 	WebsiteAddress string          `json:"websiteAddress,omitempty,omitzero"`
 }
 
@@ -11412,7 +11412,7 @@ type RatePlanRoomRate struct {
 	//
 	// Example: 12.5
 	ActualCostDouble         NullableDecimal `json:"actualCostDouble,omitempty,omitzero"`
-	ActualCostExcludedTaxIds []Integer       `json:"actualCostExcludedTaxIds,omitempty,omitzero"`
+	ActualCostExcludedTaxIDs []Integer       `json:"actualCostExcludedTaxIds,omitempty,omitzero"`
 
 	// ActualCostQuad A decimal number that may be null (decodes as 0), sent as a JSON
 	// number or as a numeric string.
@@ -11451,7 +11451,7 @@ type RatePlanRoomRate struct {
 	//
 	// Example: 12.5
 	CostDouble         NullableDecimal `json:"costDouble,omitempty,omitzero"`
-	CostExcludedTaxIds []Integer       `json:"costExcludedTaxIds,omitempty,omitzero"`
+	CostExcludedTaxIDs []Integer       `json:"costExcludedTaxIds,omitempty,omitzero"`
 
 	// CostQuad A decimal number that may be null (decodes as 0), sent as a JSON
 	// number or as a numeric string.
@@ -12297,7 +12297,7 @@ type SpaceHirePlanSpaceRate struct {
 	//
 	// Example: 17:00:00
 	FullDayCostAvailTo        VenueNullableTimeOfDay `json:"fullDayCostAvailTo,omitempty,omitzero"`
-	FullDayCostExcludedTaxIds []Integer              `json:"fullDayCostExcludedTaxIds,omitempty,omitzero"`
+	FullDayCostExcludedTaxIDs []Integer              `json:"fullDayCostExcludedTaxIds,omitempty,omitzero"`
 
 	// FullDayCostMaxMins An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
@@ -12329,7 +12329,7 @@ type SpaceHirePlanSpaceRate struct {
 	//
 	// Example: 17:00:00
 	HalfDayCostAvailTo        VenueNullableTimeOfDay `json:"halfDayCostAvailTo,omitempty,omitzero"`
-	HalfDayCostExcludedTaxIds []Integer              `json:"halfDayCostExcludedTaxIds,omitempty,omitzero"`
+	HalfDayCostExcludedTaxIDs []Integer              `json:"halfDayCostExcludedTaxIds,omitempty,omitzero"`
 
 	// HalfDayCostMaxMins An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
@@ -12352,7 +12352,7 @@ type SpaceHirePlanSpaceRate struct {
 	//
 	// Example: 12.5
 	HourlyCost               NullableDecimal `json:"hourlyCost,omitempty,omitzero"`
-	HourlyCostExcludedTaxIds []Integer       `json:"hourlyCostExcludedTaxIds,omitempty,omitzero"`
+	HourlyCostExcludedTaxIDs []Integer       `json:"hourlyCostExcludedTaxIds,omitempty,omitzero"`
 
 	// ID An integer that the server may send as a JSON number or as a string of digits.
 	//
@@ -12365,7 +12365,7 @@ type SpaceHirePlanSpaceRate struct {
 	//
 	// Example: 12.5
 	MinSpendCost               NullableDecimal `json:"minSpendCost,omitempty,omitzero"`
-	MinSpendCostExcludedTaxIds []Integer       `json:"minSpendCostExcludedTaxIds,omitempty,omitzero"`
+	MinSpendCostExcludedTaxIDs []Integer       `json:"minSpendCostExcludedTaxIds,omitempty,omitzero"`
 
 	// ModifiedDate An iVvy timestamp that may be unset: null or "" (both decode as the
 	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
@@ -12390,7 +12390,7 @@ type SpaceHirePlanSpaceRate struct {
 	//
 	// Example: 17:00:00
 	NightCostAvailTo        VenueNullableTimeOfDay `json:"nightCostAvailTo,omitempty,omitzero"`
-	NightCostExcludedTaxIds []Integer              `json:"nightCostExcludedTaxIds,omitempty,omitzero"`
+	NightCostExcludedTaxIDs []Integer              `json:"nightCostExcludedTaxIds,omitempty,omitzero"`
 
 	// NightCostMaxMins An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
@@ -12950,7 +12950,7 @@ type Venue struct {
 
 	// VenueIdentifier A label shown next to the venue's name in reports.
 	VenueIdentifier string   `json:"venueIdentifier,omitempty,omitzero"`
-	VideoUrls       []string `json:"videoUrls,omitempty,omitzero"`
+	VideoURLs       []string `json:"videoUrls,omitempty,omitzero"`
 	WebsiteAddress  string   `json:"websiteAddress,omitempty,omitzero"`
 }
 
@@ -13186,7 +13186,7 @@ type VenueBookingAccommodation struct {
 	//
 	// Example: 2026-05-09
 	EndDate        VenueNullableDate `json:"endDate,omitempty,omitzero"`
-	ExcludedTaxIds []Integer         `json:"excludedTaxIds,omitempty,omitzero"`
+	ExcludedTaxIDs []Integer         `json:"excludedTaxIds,omitempty,omitzero"`
 
 	// ID An integer that the server may send as a JSON number or as a string of digits.
 	//
@@ -13364,7 +13364,7 @@ type VenueBookingAccommodationRoomOption struct {
 	//
 	// Example: 12.5
 	Discount       NullableDecimal `json:"discount,omitempty,omitzero"`
-	ExcludedTaxIds []Integer       `json:"excludedTaxIds,omitempty,omitzero"`
+	ExcludedTaxIDs []Integer       `json:"excludedTaxIds,omitempty,omitzero"`
 
 	// NumOptions An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
@@ -13443,7 +13443,7 @@ type VenueBookingAccommodationRoomOptionInput struct {
 	// Example: 2026-05-09
 	BookingDate    VenueDate `json:"bookingDate"`
 	CostcenterID   *int64    `json:"costcenterId,omitempty"`
-	ExcludedTaxIds *[]int64  `json:"excludedTaxIds,omitempty"`
+	ExcludedTaxIDs *[]int64  `json:"excludedTaxIds,omitempty"`
 
 	// NumOptions How many options each room or guest gets.
 	NumOptions *int `json:"numOptions,omitempty"`
@@ -13486,7 +13486,7 @@ type VenueBookingCustomField struct {
 	// Example: 2647159
 	SortOrder    NullableInteger `json:"sortOrder,omitempty,omitzero"`
 	TooltipText  string          `json:"tooltipText,omitempty,omitzero"`
-	UserGroupIds []Integer       `json:"userGroupIds,omitempty,omitzero"`
+	UserGroupIDs []Integer       `json:"userGroupIds,omitempty,omitzero"`
 
 	// VisibleTo 1 all users, 2 the user groups in userGroupIds, 3 nobody (open set).
 	VisibleTo int `json:"visibleTo,omitempty,omitzero"`
@@ -14106,7 +14106,7 @@ type VenueMenuCostCenter struct {
 	//
 	// Example: 145.50
 	CostPerPerson               Decimal   `json:"costPerPerson"`
-	CostPerPersonExcludedTaxIds []Integer `json:"costPerPersonExcludedTaxIds,omitempty,omitzero"`
+	CostPerPersonExcludedTaxIDs []Integer `json:"costPerPersonExcludedTaxIds,omitempty,omitzero"`
 
 	// CostcenterID An integer that the server may send as a JSON number or as a string of digits.
 	//
@@ -14183,7 +14183,7 @@ type VenuePackage struct {
 	//
 	// Example: 12.5
 	ActualCost               NullableDecimal `json:"actualCost,omitempty,omitzero"`
-	ActualCostExcludedTaxIds []Integer       `json:"actualCostExcludedTaxIds,omitempty,omitzero"`
+	ActualCostExcludedTaxIDs []Integer       `json:"actualCostExcludedTaxIds,omitempty,omitzero"`
 
 	// Cost A decimal number that may be null (decodes as 0), sent as a JSON
 	// number or as a numeric string.
@@ -14304,8 +14304,8 @@ type VenuePackage struct {
 	// Type 1 detailed, 2 simple (open set).
 	Type int `json:"type,omitempty,omitzero"`
 
-	// UserGroupIds The user groups the package applies to; empty for all.
-	UserGroupIds []Integer `json:"userGroupIds,omitempty,omitzero"`
+	// UserGroupIDs The user groups the package applies to; empty for all.
+	UserGroupIDs []Integer `json:"userGroupIds,omitempty,omitzero"`
 }
 
 // VenuePackageBeverage A beverage package served in a package session.
@@ -14351,14 +14351,14 @@ type VenuePackageBeverage struct {
 	//
 	// Example: 17:00:00
 	EndTime        VenueNullableTimeOfDay `json:"endTime,omitempty,omitzero"`
-	ExcludedTaxIds []Integer              `json:"excludedTaxIds,omitempty,omitzero"`
+	ExcludedTaxIDs []Integer              `json:"excludedTaxIds,omitempty,omitzero"`
 
 	// ID An integer that the server may send as a JSON number or as a string of digits.
 	//
 	// Example: 7427530
 	ID               Integer   `json:"id,omitempty,omitzero"`
 	IncludeInPackage bool      `json:"includeInPackage,omitempty,omitzero"`
-	ItemsIds         []Integer `json:"itemsIds,omitempty,omitzero"`
+	ItemsIDs         []Integer `json:"itemsIds,omitempty,omitzero"`
 
 	// ModifiedDate An iVvy timestamp that may be unset: null or "" (both decode as the
 	// zero Time), or "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC".
@@ -14395,7 +14395,7 @@ type VenuePackageCollection struct {
 //
 // Example: {"excludedTaxIds":[3910,3979],"id":3,"value":100.5}
 type VenuePackageCostCenter struct {
-	ExcludedTaxIds []Integer `json:"excludedTaxIds,omitempty,omitzero"`
+	ExcludedTaxIDs []Integer `json:"excludedTaxIds,omitempty,omitzero"`
 
 	// ID An integer that the server may send as a JSON number or as a string of digits.
 	//
@@ -14435,7 +14435,7 @@ type VenuePackageDetail struct {
 	//
 	// Example: 12.5
 	ActualCost               NullableDecimal `json:"actualCost,omitempty,omitzero"`
-	ActualCostExcludedTaxIds []Integer       `json:"actualCostExcludedTaxIds,omitempty,omitzero"`
+	ActualCostExcludedTaxIDs []Integer       `json:"actualCostExcludedTaxIds,omitempty,omitzero"`
 
 	// Cost A decimal number that may be null (decodes as 0), sent as a JSON
 	// number or as a numeric string.
@@ -14557,8 +14557,8 @@ type VenuePackageDetail struct {
 	// Type 1 detailed, 2 simple (open set).
 	Type int `json:"type,omitempty,omitzero"`
 
-	// UserGroupIds The user groups the package applies to; empty for all.
-	UserGroupIds []Integer `json:"userGroupIds,omitempty,omitzero"`
+	// UserGroupIDs The user groups the package applies to; empty for all.
+	UserGroupIDs []Integer `json:"userGroupIds,omitempty,omitzero"`
 }
 
 // VenuePackageMenu A menu served in a package session.
@@ -14593,7 +14593,7 @@ type VenuePackageMenu struct {
 	//
 	// Example: 17:00:00
 	EndTime        VenueNullableTimeOfDay  `json:"endTime,omitempty,omitzero"`
-	ExcludedTaxIds []Integer               `json:"excludedTaxIds,omitempty,omitzero"`
+	ExcludedTaxIDs []Integer               `json:"excludedTaxIds,omitempty,omitzero"`
 	Groups         []VenuePackageMenuGroup `json:"groups,omitempty,omitzero"`
 
 	// ID An integer that the server may send as a JSON number or as a string of digits.
@@ -14695,7 +14695,7 @@ type VenuePackageProduct struct {
 	//
 	// Example: 2017-12-18 12:11:45 UTC
 	CreatedDate    NullableTimestamp `json:"createdDate,omitempty,omitzero"`
-	ExcludedTaxIds []Integer         `json:"excludedTaxIds,omitempty,omitzero"`
+	ExcludedTaxIDs []Integer         `json:"excludedTaxIds,omitempty,omitzero"`
 
 	// ID An integer that the server may send as a JSON number or as a string of digits.
 	//
@@ -14742,7 +14742,7 @@ type VenuePackageResource struct {
 	//
 	// Example: 2017-12-18 12:11:45 UTC
 	CreatedDate    NullableTimestamp `json:"createdDate,omitempty,omitzero"`
-	ExcludedTaxIds []Integer         `json:"excludedTaxIds,omitempty,omitzero"`
+	ExcludedTaxIDs []Integer         `json:"excludedTaxIds,omitempty,omitzero"`
 
 	// ID An integer that the server may send as a JSON number or as a string of digits.
 	//
@@ -14812,7 +14812,7 @@ type VenuePackageSession struct {
 	//
 	// Example: 17:00:00
 	EndTime        VenueNullableTimeOfDay `json:"endTime,omitempty,omitzero"`
-	ExcludedTaxIds []Integer              `json:"excludedTaxIds,omitempty,omitzero"`
+	ExcludedTaxIDs []Integer              `json:"excludedTaxIds,omitempty,omitzero"`
 
 	// ID An integer that the server may send as a JSON number or as a string of digits.
 	//
@@ -15125,7 +15125,7 @@ type VenueReservedRoom struct {
 	//
 	// Example: 2026-05-09
 	DepartureDate  VenueNullableDate `json:"departureDate,omitempty,omitzero"`
-	ExcludedTaxIds []Integer         `json:"excludedTaxIds,omitempty,omitzero"`
+	ExcludedTaxIDs []Integer         `json:"excludedTaxIds,omitempty,omitzero"`
 
 	// GroupID An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
@@ -15267,7 +15267,7 @@ type VenueReservedRoomInput struct {
 	//
 	// Example: 2026-05-09
 	DepartureDate  *VenueDate `json:"departureDate,omitempty"`
-	ExcludedTaxIds *[]int64   `json:"excludedTaxIds,omitempty"`
+	ExcludedTaxIDs *[]int64   `json:"excludedTaxIds,omitempty"`
 
 	// ExternalReference The room's id in another system, such as a PMS.
 	ExternalReference *string `json:"externalReference,omitempty"`
@@ -15343,8 +15343,8 @@ type VenueResource struct {
 	// Example: 12.5
 	DailyCost NullableDecimal `json:"dailyCost,omitempty,omitzero"`
 
-	// DailyCostExcludedTaxIds The taxes excluded from dailyCost.
-	DailyCostExcludedTaxIds []Integer `json:"dailyCostExcludedTaxIds,omitempty,omitzero"`
+	// DailyCostExcludedTaxIDs The taxes excluded from dailyCost.
+	DailyCostExcludedTaxIDs []Integer `json:"dailyCostExcludedTaxIds,omitempty,omitzero"`
 	HasSubResources         bool      `json:"hasSubResources,omitempty,omitzero"`
 
 	// HourlyCost A decimal number that may be null (decodes as 0), sent as a JSON
@@ -15354,8 +15354,8 @@ type VenueResource struct {
 	// Example: 12.5
 	HourlyCost NullableDecimal `json:"hourlyCost,omitempty,omitzero"`
 
-	// HourlyCostExcludedTaxIds The taxes excluded from hourlyCost.
-	HourlyCostExcludedTaxIds []Integer `json:"hourlyCostExcludedTaxIds,omitempty,omitzero"`
+	// HourlyCostExcludedTaxIDs The taxes excluded from hourlyCost.
+	HourlyCostExcludedTaxIDs []Integer `json:"hourlyCostExcludedTaxIds,omitempty,omitzero"`
 
 	// ID An integer that the server may send as a JSON number or as a string of digits.
 	//
@@ -15382,7 +15382,7 @@ type VenueResource struct {
 	// Example: 2647159
 	Quantity         NullableInteger `json:"quantity,omitempty,omitzero"`
 	ShortDescription string          `json:"shortDescription,omitempty,omitzero"`
-	SubResourceIds   []Integer       `json:"subResourceIds,omitempty,omitzero"`
+	SubResourceIDs   []Integer       `json:"subResourceIds,omitempty,omitzero"`
 
 	// VenueID An integer that the server may send as a JSON number or as a string of digits.
 	//
@@ -15474,7 +15474,7 @@ type VenueRoomOption struct {
 	//
 	// Example: 12.5
 	Cost               NullableDecimal `json:"cost,omitempty,omitzero"`
-	CostExcludedTaxIds []Integer       `json:"costExcludedTaxIds,omitempty,omitzero"`
+	CostExcludedTaxIDs []Integer       `json:"costExcludedTaxIds,omitempty,omitzero"`
 
 	// CostcenterID An integer that may be null (decodes as 0), sent as a JSON number or
 	// as a string of digits.
@@ -15512,7 +15512,7 @@ type VenueRoomOption struct {
 	//
 	// Example: 12.5
 	Price               NullableDecimal `json:"price,omitempty,omitzero"`
-	PriceExcludedTaxIds []Integer       `json:"priceExcludedTaxIds,omitempty,omitzero"`
+	PriceExcludedTaxIDs []Integer       `json:"priceExcludedTaxIds,omitempty,omitzero"`
 
 	// VenueID An integer that the server may send as a JSON number or as a string of digits.
 	//
@@ -15819,9 +15819,9 @@ type VenueTax struct {
 	// CalculateExclusively When true, the tax appears only in cost center, booking and invoice totals, not in line item totals.
 	CalculateExclusively bool `json:"calculateExclusively,omitempty,omitzero"`
 
-	// CostcenterIds The cost centers the tax or fee applies to.
-	CostcenterIds  []Integer `json:"costcenterIds,omitempty,omitzero"`
-	ExcludedTaxIds []Integer `json:"excludedTaxIds,omitempty,omitzero"`
+	// CostcenterIDs The cost centers the tax or fee applies to.
+	CostcenterIDs  []Integer `json:"costcenterIds,omitempty,omitzero"`
+	ExcludedTaxIDs []Integer `json:"excludedTaxIds,omitempty,omitzero"`
 
 	// ID An integer that the server may send as a JSON number or as a string of digits.
 	//
@@ -15829,8 +15829,8 @@ type VenueTax struct {
 	ID   Integer `json:"id"`
 	Name string  `json:"name,omitempty,omitzero"`
 
-	// TaxIds For a service fee, the taxes charged on its amount.
-	TaxIds []Integer `json:"taxIds,omitempty,omitzero"`
+	// TaxIDs For a service fee, the taxes charged on its amount.
+	TaxIDs []Integer `json:"taxIds,omitempty,omitzero"`
 
 	// Type 1 tax, 2 service fee (open set).
 	Type int `json:"type,omitempty,omitzero"`
@@ -17609,22 +17609,22 @@ func (t *BookingPhone) UnmarshalJSON(b []byte) error {
 	return err
 }
 
-// AsBookingServiceFeeExcludedTaxIds0 returns the union data inside the BookingServiceFeeExcludedTaxIds as a BookingServiceFeeExcludedTaxIds0
-func (t BookingServiceFeeExcludedTaxIds) AsBookingServiceFeeExcludedTaxIds0() (BookingServiceFeeExcludedTaxIds0, error) {
-	var body BookingServiceFeeExcludedTaxIds0
+// AsBookingServiceFeeExcludedTaxIDs0 returns the union data inside the BookingServiceFeeExcludedTaxIDs as a BookingServiceFeeExcludedTaxIDs0
+func (t BookingServiceFeeExcludedTaxIDs) AsBookingServiceFeeExcludedTaxIDs0() (BookingServiceFeeExcludedTaxIDs0, error) {
+	var body BookingServiceFeeExcludedTaxIDs0
 	err := json.Unmarshal(t.union, &body)
 	return body, err
 }
 
-// FromBookingServiceFeeExcludedTaxIds0 overwrites any union data inside the BookingServiceFeeExcludedTaxIds as the provided BookingServiceFeeExcludedTaxIds0
-func (t *BookingServiceFeeExcludedTaxIds) FromBookingServiceFeeExcludedTaxIds0(v BookingServiceFeeExcludedTaxIds0) error {
+// FromBookingServiceFeeExcludedTaxIDs0 overwrites any union data inside the BookingServiceFeeExcludedTaxIDs as the provided BookingServiceFeeExcludedTaxIDs0
+func (t *BookingServiceFeeExcludedTaxIDs) FromBookingServiceFeeExcludedTaxIDs0(v BookingServiceFeeExcludedTaxIDs0) error {
 	b, err := json.Marshal(v)
 	t.union = b
 	return err
 }
 
-// MergeBookingServiceFeeExcludedTaxIds0 performs a merge with any union data inside the BookingServiceFeeExcludedTaxIds, using the provided BookingServiceFeeExcludedTaxIds0
-func (t *BookingServiceFeeExcludedTaxIds) MergeBookingServiceFeeExcludedTaxIds0(v BookingServiceFeeExcludedTaxIds0) error {
+// MergeBookingServiceFeeExcludedTaxIDs0 performs a merge with any union data inside the BookingServiceFeeExcludedTaxIDs, using the provided BookingServiceFeeExcludedTaxIDs0
+func (t *BookingServiceFeeExcludedTaxIDs) MergeBookingServiceFeeExcludedTaxIDs0(v BookingServiceFeeExcludedTaxIDs0) error {
 	b, err := json.Marshal(v)
 	if err != nil {
 		return err
@@ -17635,22 +17635,22 @@ func (t *BookingServiceFeeExcludedTaxIds) MergeBookingServiceFeeExcludedTaxIds0(
 	return err
 }
 
-// AsBookingServiceFeeExcludedTaxIds1 returns the union data inside the BookingServiceFeeExcludedTaxIds as a BookingServiceFeeExcludedTaxIds1
-func (t BookingServiceFeeExcludedTaxIds) AsBookingServiceFeeExcludedTaxIds1() (BookingServiceFeeExcludedTaxIds1, error) {
-	var body BookingServiceFeeExcludedTaxIds1
+// AsBookingServiceFeeExcludedTaxIDs1 returns the union data inside the BookingServiceFeeExcludedTaxIDs as a BookingServiceFeeExcludedTaxIDs1
+func (t BookingServiceFeeExcludedTaxIDs) AsBookingServiceFeeExcludedTaxIDs1() (BookingServiceFeeExcludedTaxIDs1, error) {
+	var body BookingServiceFeeExcludedTaxIDs1
 	err := json.Unmarshal(t.union, &body)
 	return body, err
 }
 
-// FromBookingServiceFeeExcludedTaxIds1 overwrites any union data inside the BookingServiceFeeExcludedTaxIds as the provided BookingServiceFeeExcludedTaxIds1
-func (t *BookingServiceFeeExcludedTaxIds) FromBookingServiceFeeExcludedTaxIds1(v BookingServiceFeeExcludedTaxIds1) error {
+// FromBookingServiceFeeExcludedTaxIDs1 overwrites any union data inside the BookingServiceFeeExcludedTaxIDs as the provided BookingServiceFeeExcludedTaxIDs1
+func (t *BookingServiceFeeExcludedTaxIDs) FromBookingServiceFeeExcludedTaxIDs1(v BookingServiceFeeExcludedTaxIDs1) error {
 	b, err := json.Marshal(v)
 	t.union = b
 	return err
 }
 
-// MergeBookingServiceFeeExcludedTaxIds1 performs a merge with any union data inside the BookingServiceFeeExcludedTaxIds, using the provided BookingServiceFeeExcludedTaxIds1
-func (t *BookingServiceFeeExcludedTaxIds) MergeBookingServiceFeeExcludedTaxIds1(v BookingServiceFeeExcludedTaxIds1) error {
+// MergeBookingServiceFeeExcludedTaxIDs1 performs a merge with any union data inside the BookingServiceFeeExcludedTaxIDs, using the provided BookingServiceFeeExcludedTaxIDs1
+func (t *BookingServiceFeeExcludedTaxIDs) MergeBookingServiceFeeExcludedTaxIDs1(v BookingServiceFeeExcludedTaxIDs1) error {
 	b, err := json.Marshal(v)
 	if err != nil {
 		return err
@@ -17661,12 +17661,12 @@ func (t *BookingServiceFeeExcludedTaxIds) MergeBookingServiceFeeExcludedTaxIds1(
 	return err
 }
 
-func (t BookingServiceFeeExcludedTaxIds) MarshalJSON() ([]byte, error) {
+func (t BookingServiceFeeExcludedTaxIDs) MarshalJSON() ([]byte, error) {
 	b, err := t.union.MarshalJSON()
 	return b, err
 }
 
-func (t *BookingServiceFeeExcludedTaxIds) UnmarshalJSON(b []byte) error {
+func (t *BookingServiceFeeExcludedTaxIDs) UnmarshalJSON(b []byte) error {
 	err := t.union.UnmarshalJSON(b)
 	return err
 }

@@ -19,14 +19,14 @@ func TestNullableExternalURLs(t *testing.T) {
 	}
 	id := int64(7)
 	assert.JSONEq(t, `{"id":7}`, enc(ivvy.AddOrUpdateContactRequest{ID: &id}))
-	assert.JSONEq(t, `{"id":7,"externalUrls":null}`, enc(ivvy.AddOrUpdateContactRequest{ID: &id, ExternalUrls: ivvy.Null[[]ivvy.ExternalURL]()}))
-	assert.JSONEq(t, `{"id":7,"externalUrls":[]}`, enc(ivvy.AddOrUpdateContactRequest{ID: &id, ExternalUrls: ivvy.Value([]ivvy.ExternalURL{})}))
+	assert.JSONEq(t, `{"id":7,"externalUrls":null}`, enc(ivvy.AddOrUpdateContactRequest{ID: &id, ExternalURLs: ivvy.Null[[]ivvy.ExternalURL]()}))
+	assert.JSONEq(t, `{"id":7,"externalUrls":[]}`, enc(ivvy.AddOrUpdateContactRequest{ID: &id, ExternalURLs: ivvy.Value([]ivvy.ExternalURL{})}))
 
 	var back ivvy.AddOrUpdateContactRequest
 	require.NoError(t, json.Unmarshal([]byte(`{"externalUrls":null}`), &back))
-	assert.True(t, back.ExternalUrls.IsNull())
+	assert.True(t, back.ExternalURLs.IsNull())
 	require.NoError(t, json.Unmarshal([]byte(`{"externalUrls":[{"url":"https://example.com","name":"site"}]}`), &back))
-	v, ok := back.ExternalUrls.Get()
+	v, ok := back.ExternalURLs.Get()
 	require.True(t, ok)
 	assert.Len(t, v, 1)
 }
