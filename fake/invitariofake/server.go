@@ -451,15 +451,23 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, 20, "Required parameter(s) missing: "+strings.Join(missing, ", "))
 		return
 	}
-	if _, err := oas.ValidateRequest(r.Context(), s.router, r); err != nil {
-		s.record(fmt.Errorf("%s: %w", op, err))
-		s.fail(w, 10, "Invalid JSON provided.")
-		return
-	}
 	str := func(k string) string {
 		var v string
 		_ = json.Unmarshal(fields[k], &v)
 		return v
+	}
+	if op != "login" {
+		// The session first, then the spec.
+		if _, ok := s.useSession(str("sessionToken")); !ok {
+			s.fail(w, 30, "Invalid session token provided.")
+			return
+		}
+		s.mu.Unlock()
+	}
+	if _, err := oas.ValidateRequest(r.Context(), s.router, r); err != nil {
+		s.record(fmt.Errorf("%s: %w", op, err))
+		s.fail(w, 10, "Invalid JSON provided.")
+		return
 	}
 	switch op {
 	case "login":
@@ -475,6 +483,15 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		s.list(w, str("sessionToken"), &since)
+	default:
+		// An operation no stateful handler serves answers with its
+		// spec's success example: adding it to the spec is enough.
+		status, example, ok := oas.SuccessResponse(route.Operation)
+		if !ok {
+			s.fail(w, 10, "Operation "+op+" has no success example in the spec.")
+			return
+		}
+		writeJSON(w, status, example)
 	}
 }
 

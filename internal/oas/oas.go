@@ -13,8 +13,10 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"maps"
 	"net/http"
 	"net/url"
+	"slices"
 	"sort"
 	"strings"
 
@@ -219,8 +221,15 @@ func RetrySafe(doc *openapi3.T) map[string]bool {
 // SuccessExample returns the example of an operation's first 2xx JSON
 // answer: the response's own example, or else its schema's.
 func SuccessExample(op *openapi3.Operation) (any, bool) {
+	_, example, ok := SuccessResponse(op)
+	return example, ok
+}
+
+// SuccessResponse is SuccessExample with the status of the success
+// response the example belongs to (the first 2xx with a JSON body).
+func SuccessResponse(op *openapi3.Operation) (status int, example any, ok bool) {
 	if op == nil || op.Responses == nil {
-		return nil, false
+		return 0, nil, false
 	}
 	for code := 200; code < 300; code++ {
 		r := op.Responses.Status(code)
@@ -232,17 +241,17 @@ func SuccessExample(op *openapi3.Operation) (any, bool) {
 			continue
 		}
 		if mt.Example != nil {
-			return mt.Example, true
+			return code, mt.Example, true
 		}
-		for _, ex := range mt.Examples {
-			if ex != nil && ex.Value != nil && ex.Value.Value != nil {
-				return ex.Value.Value, true
+		for _, name := range slices.Sorted(maps.Keys(mt.Examples)) { // the first by name, every time
+			if ex := mt.Examples[name]; ex != nil && ex.Value != nil && ex.Value.Value != nil {
+				return code, ex.Value.Value, true
 			}
 		}
 		if mt.Schema != nil && mt.Schema.Value != nil && mt.Schema.Value.Example != nil {
-			return mt.Schema.Value.Example, true
+			return code, mt.Schema.Value.Example, true
 		}
-		return nil, false
+		return 0, nil, false
 	}
-	return nil, false
+	return 0, nil, false
 }
