@@ -2,6 +2,7 @@ package ivvy_test
 
 import (
 	"io"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -38,4 +39,25 @@ func TestUploadBookingDocumentChecksItsArguments(t *testing.T) {
 		})
 	}
 	assert.Equal(t, int32(0), hits.Load(), "nothing was sent")
+}
+
+// UploadBookingDocumentFields is the generated UploadBookingDocumentRequest
+// without its file part: the same fields, with the same Go types and JSON
+// names. When the spec's form gains, loses or retypes a field, this fails
+// until the hand-written fields (and uploadBody) follow.
+func TestUploadFieldsAreTheGeneratedRequestWithoutTheFile(t *testing.T) {
+	fieldsOf := func(typ reflect.Type, skip string) map[string]string {
+		out := map[string]string{}
+		for f := range typ.Fields() {
+			if f.Name == skip {
+				continue
+			}
+			out[f.Name] = f.Type.String() + " `" + string(f.Tag) + "`"
+		}
+		return out
+	}
+	gen := reflect.TypeFor[ivvy.UploadBookingDocumentRequest]()
+	_, hasFile := gen.FieldByName("FileID")
+	require.True(t, hasFile, "the generated request has the file part")
+	assert.Equal(t, fieldsOf(gen, "FileID"), fieldsOf(reflect.TypeFor[ivvy.UploadBookingDocumentFields](), ""))
 }
