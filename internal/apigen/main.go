@@ -1,7 +1,8 @@
 // Command apigen generates a client package from an OpenAPI spec: the models
 // (through oapi-codegen, used as a library) and the API layer on top of them
 // (a typed method per operation, an iterator per collection, the operation
-// table), and the open enums the spec declares under x-go-enums. It runs at
+// table), the open enums the spec declares under x-go-enums, and the table
+// of iVvy notification subjects (x-ivvy-subject). It runs at
 // generate time only; nothing it imports reaches a client binary.
 //
 // Usage (from the module root, as generate.go does):
@@ -35,14 +36,15 @@ func main() {
 	apiOut := flag.String("api", "", "file to write the API layer to")
 	optionsOut := flag.String("options", "", "file to write the shared options to (optional)")
 	enumsOut := flag.String("enums", "", "file to write the spec's x-go-enums to (required when it has any)")
+	subjectsOut := flag.String("subjects", "", "file to write the iVvy notification subject table to (required when the spec marks x-ivvy-subject)")
 	var binds multiFlag
 	flag.Var(&binds, "bind", "a path parameter the API fills itself, as name=expression (repeatable)")
 	flag.Parse()
 	if *cfgPath == "" || *apiOut == "" || flag.NArg() != 1 {
-		fmt.Fprintln(os.Stderr, "usage: apigen -config CFG -api OUT.gen.go [-options OUT.gen.go] [-enums OUT.gen.go] [-bind name=expr]... SPEC")
+		fmt.Fprintln(os.Stderr, "usage: apigen -config CFG -api OUT.gen.go [-options OUT.gen.go] [-enums OUT.gen.go] [-subjects OUT.gen.go] [-bind name=expr]... SPEC")
 		os.Exit(2)
 	}
-	if err := run(*cfgPath, *apiOut, *enumsOut, flag.Arg(0), binds); err != nil {
+	if err := run(*cfgPath, *apiOut, *enumsOut, *subjectsOut, flag.Arg(0), binds); err != nil {
 		fmt.Fprintln(os.Stderr, "apigen:", err)
 		os.Exit(1)
 	}
@@ -54,7 +56,7 @@ func main() {
 	}
 }
 
-func run(cfgPath, apiOut, enumsOut, specPath string, binds []string) error {
+func run(cfgPath, apiOut, enumsOut, subjectsOut, specPath string, binds []string) error {
 	raw, err := os.ReadFile(cfgPath)
 	if err != nil {
 		return err
@@ -102,6 +104,16 @@ func run(cfgPath, apiOut, enumsOut, specPath string, binds []string) error {
 	if err != nil {
 		return fmt.Errorf("%s: models: %w", specPath, err)
 	}
+	subjects, err := readSubjects(opsDoc)
+	if err != nil {
+		return fmt.Errorf("%s: %w", specPath, err)
+	}
+	switch {
+	case len(subjects) > 0 && subjectsOut == "":
+		return fmt.Errorf("%s marks %s schemas: -subjects names the file to write their table to", specPath, extSubject)
+	case len(subjects) == 0 && subjectsOut != "":
+		return fmt.Errorf("-subjects %s: %s marks no %s schema", subjectsOut, specPath, extSubject)
+	}
 	models = dropPackageComment(models, cfg.PackageName)
 	if err := write(cfg.Output, []byte(models)); err != nil {
 		return err
@@ -126,14 +138,25 @@ func run(cfgPath, apiOut, enumsOut, specPath string, binds []string) error {
 	if err := writeGo(apiOut, src); err != nil {
 		return err
 	}
-	if len(enums) == 0 {
-		return nil
+	if len(enums) > 0 {
+		src, err = renderEnums(cfg.PackageName, filepath.ToSlash(specPath), enums)
+		if err != nil {
+			return err
+		}
+		if err := writeGo(enumsOut, src); err != nil {
+			return err
+		}
 	}
-	src, err = renderEnums(cfg.PackageName, filepath.ToSlash(specPath), enums)
-	if err != nil {
-		return err
+	if len(subjects) > 0 {
+		src, err = renderSubjects(subjectsOut, filepath.Dir(apiOut), filepath.ToSlash(specPath), subjects)
+		if err != nil {
+			return err
+		}
+		if err := writeGo(subjectsOut, src); err != nil {
+			return err
+		}
 	}
-	return writeGo(enumsOut, src)
+	return nil
 }
 
 // writeGo formats src and writes it to path; source that does not format is
