@@ -25,61 +25,101 @@ func TestAnOperationAddedToTheSpecIsCallable(t *testing.T) {
 	if testing.Short() {
 		t.Skip("generates and builds a copy of gen/ivvy")
 	}
+	out := runCopy(t, "ivvy", nil, func(doc *openapi3.T) {
+		// 1. A copy of the spec with one more operation ...
+		orig := doc.Paths.Value("/api/1.0/event?action=getEventList")
+		require.NotNil(t, orig)
+		clone := *orig.Post
+		clone.OperationID = "getEventListCopy"
+		clone.Extensions = map[string]any{}
+		for k, v := range orig.Post.Extensions {
+			clone.Extensions[k] = v
+		}
+		clone.Extensions["x-collection"] = map[string]any{"iterator": "EventsCopy", "items": "results"}
+		doc.Paths.Set("/api/1.0/event?action=getEventListCopy", &openapi3.PathItem{Post: &clone})
+		// The copy is of the API package alone: the notification subject
+		// table (x-ivvy-subject) belongs to gen/ivvy/notify, which is not
+		// copied.
+		for _, s := range doc.Components.Schemas {
+			delete(s.Value.Extensions, "x-ivvy-subject")
+		}
+		// ... and one more documented event status.
+		status := doc.Extensions["x-go-enums"].(map[string]any)["EventStatus"].(map[string]any)
+		status["values"] = append(status["values"].([]any),
+			map[string]any{"value": 2, "name": "Archived", "label": "Archived"})
+	}, callerProgram)
+	require.Equal(t, "method: 2 events (Gala: Launched, Lunch: Archived)\n"+
+		"iterator: 2 events (Gala, Lunch)\n"+
+		"enum: Archived known=true\n", out)
+}
+
+// The same holds for Alida, whose calls carry the community in the path
+// (bound by the API, not passed by the caller) and authenticate with Basic
+// auth: a clone of listQueuedInvitationEvents under a new path is a method.
+func TestAnAlidaOperationAddedToTheSpecIsCallable(t *testing.T) {
+	if testing.Short() {
+		t.Skip("generates and builds a copy of gen/alida")
+	}
+	out := runCopy(t, "alida", []string{"communityApiKeyName=a.community"}, func(doc *openapi3.T) {
+		const orig = "/v1/applications/{communityApiKeyName}/invitationevents/queuedafter/{dateUtc}"
+		item := doc.Paths.Value(orig)
+		require.NotNil(t, item)
+		get := *item.Get
+		get.OperationID = "listQueuedCopy"
+		doc.Paths.Set("/v1/applications/{communityApiKeyName}/queuedcopy/{dateUtc}",
+			&openapi3.PathItem{Parameters: item.Parameters, Get: &get})
+	}, alidaCallerProgram)
+	require.Equal(t, "method: 1 event for 33333333-3333-4333-8333-333333333333 via /v1/applications/demo/queuedcopy/2026-01-02 (Basic)\n", out)
+}
+
+// runCopy generates package gen/<api>copy from a copy of specs/<api>.yaml
+// changed by edit, builds it with the hand-written files of gen/<api>
+// through an overlay, and returns what caller (a main package importing
+// the copy) prints.
+func runCopy(t *testing.T, api string, binds []string, edit func(*openapi3.T), caller string) string {
+	t.Helper()
 	root, err := filepath.Abs("../..")
 	require.NoError(t, err)
 	tmp := t.TempDir()
 
-	// 1. A copy of the spec with one more operation.
-	doc, err := openapi3.NewLoader().LoadFromFile(filepath.Join(root, "specs", "ivvy.yaml"))
+	doc, err := openapi3.NewLoader().LoadFromFile(filepath.Join(root, "specs", api+".yaml"))
 	require.NoError(t, err)
-	orig := doc.Paths.Value("/api/1.0/event?action=getEventList")
-	require.NotNil(t, orig)
-	clone := *orig.Post
-	clone.OperationID = "getEventListCopy"
-	clone.Extensions = map[string]any{}
-	for k, v := range orig.Post.Extensions {
-		clone.Extensions[k] = v
-	}
-	clone.Extensions["x-collection"] = map[string]any{"iterator": "EventsCopy", "items": "results"}
-	doc.Paths.Set("/api/1.0/event?action=getEventListCopy", &openapi3.PathItem{Post: &clone})
-	// The copy is of the API package alone: the notification subject table
-	// (x-ivvy-subject) belongs to gen/ivvy/notify, which is not copied.
-	for _, s := range doc.Components.Schemas {
-		delete(s.Value.Extensions, "x-ivvy-subject")
-	}
-	// ... and one more documented event status.
-	status := doc.Extensions["x-go-enums"].(map[string]any)["EventStatus"].(map[string]any)
-	status["values"] = append(status["values"].([]any),
-		map[string]any{"value": 2, "name": "Archived", "label": "Archived"})
+	edit(doc)
 	specJSON, err := json.Marshal(doc)
 	require.NoError(t, err)
-	spec := filepath.Join(tmp, "ivvy.json")
+	spec := filepath.Join(tmp, api+".json")
 	require.NoError(t, os.WriteFile(spec, specJSON, 0o644))
 
 	// 2. Generate, as go generate does, into temporary files.
-	cfg := filepath.Join(tmp, "ivvy.cfg.yaml")
+	cfg := filepath.Join(tmp, api+".cfg.yaml")
 	models := filepath.Join(tmp, "models.gen.go")
-	cfgText, err := os.ReadFile(filepath.Join(root, "specs", "ivvy.cfg.yaml"))
+	cfgText, err := os.ReadFile(filepath.Join(root, "specs", api+".cfg.yaml"))
 	require.NoError(t, err)
-	cfgText = []byte(strings.Replace(string(cfgText), "output: gen/ivvy/models.gen.go", "output: "+models, 1))
+	want := "output: gen/" + api + "/models.gen.go"
+	require.Contains(t, string(cfgText), want)
+	cfgText = []byte(strings.Replace(string(cfgText), want, "output: "+models, 1))
 	require.NoError(t, os.WriteFile(cfg, cfgText, 0o644))
-	api := filepath.Join(tmp, "api.gen.go")
+	apiFile := filepath.Join(tmp, "api.gen.go")
 	options := filepath.Join(tmp, "options.gen.go")
-	enums := filepath.Join(tmp, "enums.gen.go")
-	require.NoError(t, run(cfg, api, enums, "", spec, nil))
+	enums := ""
+	if _, err := os.Stat(filepath.Join(root, "gen", api, "enums.gen.go")); err == nil {
+		enums = filepath.Join(tmp, "enums.gen.go")
+	}
+	require.NoError(t, run(cfg, apiFile, enums, "", spec, binds))
 	require.NoError(t, runOptions(cfg, options))
 
-	// 3. Overlay: the hand-written files of gen/ivvy plus the new generated
-	// ones as package gen/ivvycopy, and a program that calls the new
-	// method and iterator against a server that knows the new action.
-	copyDir := filepath.Join(root, "gen", "ivvycopy")
+	// 3. Overlay: the hand-written files of gen/<api> plus the new
+	// generated ones as package gen/<api>copy, and the caller.
+	copyDir := filepath.Join(root, "gen", api+"copy")
 	replace := map[string]string{
 		filepath.Join(copyDir, "models.gen.go"):  models,
-		filepath.Join(copyDir, "api.gen.go"):     api,
+		filepath.Join(copyDir, "api.gen.go"):     apiFile,
 		filepath.Join(copyDir, "options.gen.go"): options,
-		filepath.Join(copyDir, "enums.gen.go"):   enums,
 	}
-	hand, err := filepath.Glob(filepath.Join(root, "gen", "ivvy", "*.go"))
+	if enums != "" {
+		replace[filepath.Join(copyDir, "enums.gen.go")] = enums
+	}
+	hand, err := filepath.Glob(filepath.Join(root, "gen", api, "*.go"))
 	require.NoError(t, err)
 	for _, f := range hand {
 		if strings.HasSuffix(f, "_test.go") || strings.HasSuffix(f, ".gen.go") {
@@ -88,22 +128,54 @@ func TestAnOperationAddedToTheSpecIsCallable(t *testing.T) {
 		replace[filepath.Join(copyDir, filepath.Base(f))] = f
 	}
 	mainGo := filepath.Join(tmp, "main.go")
-	require.NoError(t, os.WriteFile(mainGo, []byte(callerProgram), 0o644))
-	mainDir := filepath.Join(root, "internal", "apigen", "ivvycopycaller")
+	require.NoError(t, os.WriteFile(mainGo, []byte(caller), 0o644))
+	mainDir := filepath.Join(root, "internal", "apigen", api+"copycaller")
 	replace[filepath.Join(mainDir, "main.go")] = mainGo
 	overlay, err := json.Marshal(map[string]any{"Replace": replace})
 	require.NoError(t, err)
 	overlayFile := filepath.Join(tmp, "overlay.json")
 	require.NoError(t, os.WriteFile(overlayFile, overlay, 0o644))
 
-	cmd := exec.Command("go", "run", "-overlay", overlayFile, "./internal/apigen/ivvycopycaller")
+	cmd := exec.Command("go", "run", "-overlay", overlayFile, "./internal/apigen/"+api+"copycaller")
 	cmd.Dir = root
 	out, err := cmd.CombinedOutput()
 	require.NoError(t, err, "%s", out)
-	require.Equal(t, "method: 2 events (Gala: Launched, Lunch: Archived)\n"+
-		"iterator: 2 events (Gala, Lunch)\n"+
-		"enum: Archived known=true\n", string(out))
+	return string(out)
 }
+
+// alidaCallerProgram calls the generated ListQueuedCopy of the Alida copy.
+const alidaCallerProgram = `package main
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+
+	alida "github.com/invitekit/invitekit/gen/alidacopy"
+)
+
+func main() {
+	var path, auth string
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		path = r.URL.Path
+		auth, _, _ = strings.Cut(r.Header.Get("Authorization"), " ")
+		w.Header().Set("Content-Type", "application/json")
+		fmt.Fprint(w, ` + "`" + `{"meta":{"offset":0,"limit":20,"count":1},"items":[{"id":"0e0e0003-0000-4000-8000-000000000003","memberId":"33333333-3333-4333-8333-333333333333","eventType":"SurveyInvited"}]}` + "`" + `)
+	}))
+	defer srv.Close()
+	api, err := alida.New("demo", alida.BasicAuth("user", "pass"), alida.WithBaseURL(srv.URL))
+	if err != nil {
+		panic(err)
+	}
+	page, err := api.ListQueuedCopy(context.Background(), "2026-01-02", nil)
+	if err != nil {
+		panic(err)
+	}
+	fmt.Printf("method: %d event for %s via %s (%s)\n", len(page.Items), page.Items[0].MemberID, path, auth)
+}
+`
 
 // callerProgram calls the generated GetEventListCopy and EventsCopy of the
 // copy; nothing in the copy was written for them.
