@@ -228,7 +228,7 @@ func readOperation(doc *openapi3.T, path, method string, item *openapi3.PathItem
 			op.BodyContentType = "application/json"
 			t, err := goType(mt.Schema)
 			if err != nil {
-				return nil, fmt.Errorf("request body: %w", err)
+				return nil, fmt.Errorf("request body: %w; a body the generator cannot type needs %s: \"-\" and a method written by hand", err, extGoMethod)
 			}
 			op.BodyType = t
 		} else {
@@ -262,7 +262,7 @@ func readOperation(doc *openapi3.T, path, method string, item *openapi3.PathItem
 			if !op.Exported {
 				break // wrapped by hand, which decodes the answer itself
 			}
-			return nil, fmt.Errorf("response %d: %w", n, err)
+			return nil, fmt.Errorf("response %d: %w; an answer the generator cannot type (a oneOf, an inline schema) needs %s: \"-\" and a method written by hand", n, err, extGoMethod)
 		}
 		op.ResultType, op.ResultStatus = t, n
 		break
