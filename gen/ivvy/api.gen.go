@@ -388,6 +388,232 @@ func LookupOperation(id string) (Operation, bool) {
 	return Operation{}, false
 }
 
+// notFoundCodesOf returns the codes that mean "not found" for the operation
+// with the given id (the operation table's NotFoundCodes). It reads no
+// Operation value, so the error path keeps the table out of a binary that
+// does not otherwise use it.
+func notFoundCodesOf(id string) (codes []int, known bool) {
+	switch id {
+	case "batchProgress":
+		return []int{24105}, true
+	case "batchResults":
+		return []int{24115}, true
+	case "addOrUpdateLead":
+		return []int{24216}, true
+	case "getCompany":
+		return []int{24153}, true
+	case "getContact":
+		return []int{24096}, true
+	case "addOrUpdateActivity":
+		return []int{24397, 24398, 24399, 24400}, true
+	case "addOrUpdateActivityPurpose":
+		return []int{24300}, true
+	case "addOrUpdateLeadChannel":
+		return []int{24376}, true
+	case "addOrUpdateLeadNote":
+		return []int{24434, 24441}, true
+	case "addOrUpdateLeadQuality":
+		return []int{24304}, true
+	case "addOrUpdateLeadSource":
+		return []int{24325}, true
+	case "addOrUpdateLeadStage":
+		return []int{24320}, true
+	case "addOrUpdateLeadType":
+		return []int{24381}, true
+	case "addOrUpdateTask":
+		return []int{24389, 24390, 24391, 24392}, true
+	case "createLoginToken":
+		return []int{24098}, true
+	case "getAttendee":
+		return []int{24211, 24213}, true
+	case "getAttendeeList":
+		return []int{24210}, true
+	case "getEvent":
+		return []int{24097}, true
+	case "getRegistration":
+		return []int{24207, 24209}, true
+	case "getRegistrationList":
+		return []int{24206}, true
+	case "getSessionList":
+		return []int{24456}, true
+	case "getSpeakerList":
+		return []int{24101, 24124}, true
+	case "getSponsorshipList":
+		return []int{24094, 24100}, true
+	case "addPayment":
+		return []int{24238}, true
+	case "getCreditNote":
+		return []int{24406}, true
+	case "getInvoice":
+		return []int{24137}, true
+	case "addOrUpdateBookingAttendee":
+		return []int{24410, 24411}, true
+	case "addOrUpdateBookingNote":
+		return []int{24442}, true
+	case "addOrUpdateBookingPackage":
+		return []int{23026, 24458, 24459}, true
+	case "addOrUpdateBookingSession":
+		return []int{24360, 24361}, true
+	case "addOrUpdateBookingSessionResource":
+		return []int{24338, 24339}, true
+	case "addOrUpdateFunctionSpace":
+		return []int{24385}, true
+	case "addOrUpdateFunctionSpaceCategory":
+		return []int{24308}, true
+	case "addOrUpdateGuestRoom":
+		return []int{24312}, true
+	case "addOrUpdateOpportunity":
+		return []int{24222}, true
+	case "addOrUpdateOpportunityNote":
+		return []int{24434, 24438, 24441}, true
+	case "addOrUpdateSpaceBlockout":
+		return []int{24271}, true
+	case "convertLeadToOpportunity":
+		return []int{24228}, true
+	case "venueGetCostCenterList":
+		return []int{24271}, true
+	case "getFunctionSpaceCategoryList":
+		return []int{24102}, true
+	case "removeBookingSession":
+		return []int{24365, 24366}, true
+	case "removeSpaceBlockout":
+		return []int{24274}, true
+	case "updateBookingRoomReservationGuestContact":
+		return []int{24421}, true
+	case "addErrorReport",
+		"addOrUpdateCostCenter",
+		"accountGetCostCenterList",
+		"getEmailLogList",
+		"getIndustryList",
+		"getUserList",
+		"subscribeToNotifications",
+		"unsubscribeFromNotifications",
+		"batchRepost",
+		"batchRestart",
+		"batchRun",
+		"addContactsToSubscriptionGroup",
+		"addOrUpdateCompany",
+		"addOrUpdateCompanyNote",
+		"addOrUpdateContact",
+		"addOrUpdateContactNote",
+		"getCompanyCustomFieldDefinition",
+		"getCompanyList",
+		"getCompanyNoteList",
+		"getContactList",
+		"getContactNoteList",
+		"getCustomFieldDefinition",
+		"getSubscriptionGroupList",
+		"removeContactsFromSubscriptionGroup",
+		"getActivityList",
+		"getLeadChannelList",
+		"getLeadList",
+		"getLeadNoteList",
+		"getLeadQualityList",
+		"getLeadSourceList",
+		"getLeadStageList",
+		"getLeadTypeList",
+		"getOpportunityList",
+		"getOpportunityNoteList",
+		"getTaskList",
+		"addOrUpdateEvent",
+		"getEventList",
+		"getInvitedContactList",
+		"inviteContacts",
+		"getCreditNoteList",
+		"getInvoiceList",
+		"getOptions",
+		"partnerGetVenue",
+		"partnerGetVenueList",
+		"ping",
+		"addItemsToBooking",
+		"addOrUpdateBooking",
+		"addOrUpdateBookingAccommodation",
+		"addOrUpdateBookingRoomReservation",
+		"addOrUpdateBookingSessionBeverage",
+		"addOrUpdateBookingSessionMenu",
+		"addOrUpdateRatePlanBookingRulesCollection",
+		"addOrUpdateRoomCountsCollection",
+		"addOrUpdateRoomDynamicRatesCollection",
+		"addPaymentToBooking",
+		"addRefundToBooking",
+		"cancelBookingRoomReservation",
+		"changeBookingStatus",
+		"changeStatusOfBookingRoomReservation",
+		"confirmBookingRoomReservation",
+		"getAvailableFunctionSpaces",
+		"getBeveragePackageList",
+		"getBooking",
+		"getBookingAccommodationList",
+		"getBookingAttendeeByHash",
+		"getBookingAttendeeList",
+		"getBookingBeoList",
+		"getBookingBeoVersionList",
+		"getBookingChangelogList",
+		"getBookingCustomFieldList",
+		"getBookingDocumentList",
+		"getBookingDocumentVersionList",
+		"getBookingList",
+		"getBookingListForAccount",
+		"getBookingNoteList",
+		"getBookingReleaseSchedule",
+		"getBookingRoomReservationList",
+		"getBookingSessionList",
+		"getBookingSessionMenuList",
+		"getBookingTaxList",
+		"getEventTypeList",
+		"getFunctionSpaceAvailability",
+		"getFunctionSpaceList",
+		"getMenuList",
+		"getRatePlanBookingRules",
+		"getRatePlanRateList",
+		"getResourceAvailability",
+		"getResourceList",
+		"getRevenueTemplateList",
+		"getRoomInventory",
+		"getRoomRateList",
+		"getRoomRates",
+		"getSessionTypeList",
+		"getSpaceBlockoutList",
+		"getSpaceHirePlanList",
+		"getSpaceHirePlanRate",
+		"getSpaceHirePlanRateList",
+		"getTaxList",
+		"venueGetVenue",
+		"venueGetVenueList",
+		"getVenuePackage",
+		"getVenuePackageList",
+		"getVenueRatePlanList",
+		"getVenueRoomList",
+		"getVenueRoomOptionList",
+		"removeBookingAccommodation",
+		"removeBookingRoomReservation",
+		"removeBookingSessionBeverage",
+		"removeBookingSessionMenu",
+		"removeBookingSessionResource",
+		"removeRoomDynamicRates",
+		"uploadBookingDocument":
+		return nil, true
+	}
+	return nil, false
+}
+
+// isAnyNotFoundCode reports whether code means "not found" for some
+// operation.
+func isAnyNotFoundCode(code int) bool {
+	switch code {
+	case 23026, 24094, 24096, 24097, 24098, 24100, 24101, 24102,
+		24105, 24115, 24124, 24137, 24153, 24206, 24207, 24209,
+		24210, 24211, 24213, 24216, 24222, 24228, 24238, 24271,
+		24274, 24300, 24304, 24308, 24312, 24320, 24325, 24338,
+		24339, 24360, 24361, 24365, 24366, 24376, 24381, 24385,
+		24389, 24390, 24391, 24392, 24397, 24398, 24399, 24400,
+		24406, 24410, 24411, 24421, 24434, 24438, 24441, 24442,
+		24456, 24458, 24459:
+		return true
+	}
+	return false
+}
+
 // perPageOf returns the requested page size, or 0 for the default.
 func perPageOf(p *int) int {
 	if p == nil {

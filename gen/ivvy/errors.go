@@ -6,7 +6,6 @@ import (
 	"net/http"
 	"slices"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/invitekit/invitekit/internal/httpx"
@@ -28,29 +27,18 @@ var (
 
 // isNotFoundCode reports whether specific code means "the thing asked for
 // does not exist" for the operation: the spec lists such codes per
-// operation (x-not-found-codes), and the operation table carries them. For
-// an error whose operation the table does not know, any operation's
-// not-found code counts.
+// operation (x-not-found-codes), and the generated notFoundCodesOf carries
+// them. For an error whose operation the spec does not know, any
+// operation's not-found code counts.
 func isNotFoundCode(operation string, code int) bool {
 	if code == 0 {
 		return false
 	}
-	if op, ok := LookupOperation(operation); ok {
-		return slices.Contains(op.NotFoundCodes, code)
+	if codes, known := notFoundCodesOf(operation); known {
+		return slices.Contains(codes, code)
 	}
-	return anyNotFoundCode()[code]
+	return isAnyNotFoundCode(code)
 }
-
-// anyNotFoundCode is the set of every operation's not-found codes.
-var anyNotFoundCode = sync.OnceValue(func() map[int]bool {
-	codes := map[int]bool{}
-	for _, op := range operations {
-		for _, c := range op.NotFoundCodes {
-			codes[c] = true
-		}
-	}
-	return codes
-})
 
 // APIError is an iVvy exception, or an answer that is not one of the
 // documented shapes (then Excerpt holds the start of the body). iVvy may send

@@ -32,8 +32,9 @@ func TestUploadBodyWritesEveryField(t *testing.T) {
 		got = append(got, p.FormName())
 	}
 	var want []string
-	for field := range reflect.TypeFor[UploadBookingDocumentFields]().Fields() {
-		name, _, _ := strings.Cut(field.Tag.Get("json"), ",")
+	typ := reflect.TypeFor[UploadBookingDocumentFields]()
+	for i := range typ.NumField() {
+		name, _, _ := strings.Cut(typ.Field(i).Tag.Get("json"), ",")
 		want = append(want, name)
 	}
 	want = append(want, "fileId")

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"fmt"
+	"sort"
 	"strings"
 	"text/template"
 )
@@ -13,11 +14,23 @@ func render(pkg, specPath string, ops []*operation) ([]byte, error) {
 		Package, Spec                  string
 		Ops                            []*operation
 		NeedIter, NeedPerPageOf        bool
+		NotFound                       []*operation // operations with not-found codes
+		AnyNotFound                    []int        // every operation's not-found codes, sorted
 		NeedFmt, NeedHTTP, NeedContext bool
 	}{Package: pkg, Spec: specPath, Ops: ops}
+	seenCode := map[int]bool{}
 	for _, op := range ops {
 		if op.Exported {
 			data.NeedContext = true
+		}
+		if len(op.NotFound) > 0 {
+			data.NotFound = append(data.NotFound, op)
+			for _, c := range op.NotFound {
+				if !seenCode[c] {
+					seenCode[c] = true
+					data.AnyNotFound = append(data.AnyNotFound, c)
+				}
+			}
 		}
 		if op.Collection != nil {
 			data.NeedIter = true
@@ -32,6 +45,7 @@ func render(pkg, specPath string, ops []*operation) ([]byte, error) {
 			data.NeedHTTP, data.NeedFmt = true, true
 		}
 	}
+	sort.Ints(data.AnyNotFound)
 	var buf bytes.Buffer
 	if err := tmpl.Execute(&buf, data); err != nil {
 		return nil, err
@@ -47,6 +61,29 @@ var tmpl = template.Must(template.New("api").Funcs(template.FuncMap{
 	"callArgs":  callArgs,
 	"quoteList": quoteList,
 	"intList":   intList,
+	"quoteCases": func(ops []*operation) string {
+		var q []string
+		for _, op := range ops {
+			if len(op.NotFound) == 0 {
+				q = append(q, fmt.Sprintf("%q", op.ID))
+			}
+		}
+		return strings.Join(q, ",\n\t\t")
+	},
+	"intCases": func(ns []int) string {
+		var b strings.Builder
+		for i, n := range ns {
+			switch {
+			case i == 0:
+			case i%8 == 0:
+				b.WriteString(",\n\t\t")
+			default:
+				b.WriteString(", ")
+			}
+			fmt.Fprint(&b, n)
+		}
+		return b.String()
+	},
 	"isSlice":   func(t string) bool { return strings.HasPrefix(t, "[]") },
 	"opVar":     func(op *operation) string { return "op" + op.GoName },
 	"retryDoc":  retryDoc,
@@ -260,6 +297,35 @@ func LookupOperation(id string) (Operation, bool) {
 	}
 	return Operation{}, false
 }
+
+{{- with .NotFound}}
+
+// notFoundCodesOf returns the codes that mean "not found" for the operation
+// with the given id (the operation table's NotFoundCodes). It reads no
+// Operation value, so the error path keeps the table out of a binary that
+// does not otherwise use it.
+func notFoundCodesOf(id string) (codes []int, known bool) {
+	switch id {
+{{- range .}}
+	case {{printf "%q" .ID}}:
+		return {{intList .NotFound}}, true
+{{- end}}
+	case {{quoteCases $.Ops}}:
+		return nil, true
+	}
+	return nil, false
+}
+
+// isAnyNotFoundCode reports whether code means "not found" for some
+// operation.
+func isAnyNotFoundCode(code int) bool {
+	switch code {
+	case {{intCases $.AnyNotFound}}:
+		return true
+	}
+	return false
+}
+{{- end}}
 
 {{- if .NeedPerPageOf}}
 
