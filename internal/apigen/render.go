@@ -84,9 +84,9 @@ var tmpl = template.Must(template.New("api").Funcs(template.FuncMap{
 		}
 		return b.String()
 	},
-	"isSlice":   func(t string) bool { return strings.HasPrefix(t, "[]") },
-	"opVar":     func(op *operation) string { return "op" + op.GoName },
-	"retryDoc":  retryDoc,
+	"isSlice":  func(t string) bool { return strings.HasPrefix(t, "[]") },
+	"opVar":    func(op *operation) string { return "op" + op.GoName },
+	"retryDoc": retryDoc,
 }).Parse(apiTemplate))
 
 // comment turns text into // lines.
