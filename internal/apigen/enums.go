@@ -151,7 +151,7 @@ func checkEnumUses(doc *openapi3.T, enums map[string]*enumDecl) error {
 		}
 		used[name] = true
 		if !s.Type.Is(e.Type) {
-			errs = append(errs, fmt.Sprintf("%s: x-go-type %s is an enum of type %s, but the schema's type is %v", where, name, e.Type, s.Type))
+			errs = append(errs, fmt.Sprintf("%s: x-go-type %s is an enum of type %s, but the schema's type is %q", where, name, e.Type, strings.Join(s.Type.Slice(), ",")))
 			return
 		}
 		listed := append([]any{}, s.Enum...)
@@ -209,7 +209,10 @@ func (e *enumDecl) has(v any) bool {
 }
 
 // walkSchemas calls fn once for every schema reachable from doc's
-// components and operations, with a path that names where it was found.
+// components (schemas, parameters, request bodies, responses, headers) and
+// operations (parameters, with a schema or content; bodies; answers and
+// their headers), with a path that names where it was found. Callbacks are
+// not walked: the specs declare none.
 func walkSchemas(doc *openapi3.T, fn func(where string, s *openapi3.Schema)) {
 	seen := map[*openapi3.Schema]bool{}
 	var walk func(where string, ref *openapi3.SchemaRef)
@@ -244,32 +247,64 @@ func walkSchemas(doc *openapi3.T, fn func(where string, s *openapi3.Schema)) {
 			walk(where+"/content/"+mt+"/schema", c[mt].Schema)
 		}
 	}
+	param := func(where string, p *openapi3.Parameter) {
+		if p != nil {
+			walk(where+"/schema", p.Schema)
+			content(where, p.Content)
+		}
+	}
 	params := func(where string, ps openapi3.Parameters) {
 		for _, p := range ps {
 			if p.Value != nil {
-				walk(where+"/parameters/"+p.Value.Name, p.Value.Schema)
+				param(where+"/parameters/"+p.Value.Name, p.Value)
 			}
+		}
+	}
+	headers := func(where string, hs openapi3.Headers) {
+		for _, name := range slices.Sorted(maps.Keys(hs)) {
+			if h := hs[name]; h != nil && h.Value != nil {
+				param(where+"/headers/"+name, &h.Value.Parameter)
+			}
+		}
+	}
+	response := func(where string, r *openapi3.ResponseRef) {
+		if r != nil && r.Value != nil {
+			content(where, r.Value.Content)
+			headers(where, r.Value.Headers)
 		}
 	}
 	if c := doc.Components; c != nil {
 		for _, name := range slices.Sorted(maps.Keys(c.Schemas)) {
 			walk("#/components/schemas/"+name, c.Schemas[name])
 		}
+		for _, name := range slices.Sorted(maps.Keys(c.Parameters)) {
+			if p := c.Parameters[name]; p != nil {
+				param("#/components/parameters/"+name, p.Value)
+			}
+		}
+		for _, name := range slices.Sorted(maps.Keys(c.RequestBodies)) {
+			if rb := c.RequestBodies[name]; rb != nil && rb.Value != nil {
+				content("#/components/requestBodies/"+name, rb.Value.Content)
+			}
+		}
+		for _, name := range slices.Sorted(maps.Keys(c.Responses)) {
+			response("#/components/responses/"+name, c.Responses[name])
+		}
+		headers("#/components", c.Headers)
 	}
 	for _, path := range doc.Paths.InMatchingOrder() {
 		item := doc.Paths.Value(path)
 		params(path, item.Parameters)
-		for method, op := range item.Operations() {
+		for _, method := range slices.Sorted(maps.Keys(item.Operations())) {
+			op := item.Operations()[method]
 			where := path + " " + method
 			params(where, op.Parameters)
 			if op.RequestBody != nil && op.RequestBody.Value != nil {
 				content(where+" requestBody", op.RequestBody.Value.Content)
 			}
 			if op.Responses != nil {
-				for code, r := range op.Responses.Map() {
-					if r.Value != nil {
-						content(where+" "+code, r.Value.Content)
-					}
+				for _, code := range slices.Sorted(maps.Keys(op.Responses.Map())) {
+					response(where+" "+code, op.Responses.Map()[code])
 				}
 			}
 		}

@@ -73,6 +73,7 @@ func TestReadEnumsRefuses(t *testing.T) {
 		{"no label", "", "integer", "2", "Green", `""`, "label is required"},
 		{"not an integer", "", "integer", "2.5", "Green", "Green", "value 2.5 is not a 32-bit integer"},
 		{"unknown type", "", "number", "2", "Green", "Green", `type is "number"`},
+		{"beyond 32 bits", "", "integer", "4294967296", "Green", "Green", "value 4294967296 is not a 32-bit integer"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			doc := loadEnumSpec(t, tc.prop, tc.typ, tc.value, tc.goName, tc.label)
@@ -89,6 +90,21 @@ func TestReadEnumsRefuses(t *testing.T) {
 		require.Error(t, err)
 		assert.Contains(t, err.Error(), "#/components/schemas/Paint/properties/color: x-go-type Color is an enum of type integer, but the schema's type is")
 	})
+	t.Run("no description", func(t *testing.T) {
+		doc := loadEnumSpec(t, "", "integer", "2", "Green", "Green")
+		doc.Extensions["x-go-enums"].(map[string]any)["Color"].(map[string]any)["description"] = " "
+		_, err := readEnums(doc)
+		require.Error(t, err)
+		assert.Contains(t, err.Error(), "description is required")
+	})
+	t.Run("string enum on an integer", func(t *testing.T) {
+		doc := loadEnumSpec(t, "", "string", `"2"`, "Green", "Green")
+		color := doc.Extensions["x-go-enums"].(map[string]any)["Color"].(map[string]any)
+		color["values"] = []any{map[string]any{"value": "r", "name": "Red", "label": "Red"}}
+		_, err := readEnums(doc)
+		require.Error(t, err)
+		assert.Contains(t, err.Error(), "x-go-type Color is an enum of type string, but the schema's type is")
+	})
 	t.Run("unused enum", func(t *testing.T) {
 		doc := loadEnumSpec(t, "", "integer", "2", "Green", "Green")
 		delete(doc.Components.Schemas["Paint"].Value.Properties["color"].Value.Extensions, "x-go-type")
@@ -103,4 +119,55 @@ func TestReadEnumsRefuses(t *testing.T) {
 		require.Error(t, err)
 		assert.Contains(t, err.Error(), `unknown field "labels"`)
 	})
+}
+
+// A schema that takes an enum is checked wherever it sits: a response
+// header, a parameter given by content, a shared response.
+func TestReadEnumsChecksEveryPlaceASchemaLives(t *testing.T) {
+	const spec = `
+openapi: 3.0.3
+info: {title: t, version: "1"}
+paths:
+  /things:
+    get:
+      parameters:
+        - name: filter
+          in: query
+          content:
+            application/json:
+              schema: {type: string, x-go-type: Color}
+      responses:
+        "200":
+          description: ok
+          headers:
+            X-Color:
+              schema: {type: string, x-go-type: Color}
+        default:
+          $ref: "#/components/responses/Oops"
+components:
+  responses:
+    Oops:
+      description: oops
+      content:
+        application/json:
+          schema: {type: string, x-go-type: Color}
+x-go-enums:
+  Color:
+    type: integer
+    description: is a colour.
+    values:
+      - {value: 1, name: Red, label: Red}
+`
+	doc, err := openapi3.NewLoader().LoadFromData([]byte(spec))
+	require.NoError(t, err)
+	_, err = readEnums(doc)
+	require.Error(t, err)
+	for _, where := range []string{
+		"/things GET/parameters/filter/content/application/json/schema",
+		"/things GET 200/headers/X-Color/schema",
+		"#/components/responses/Oops/content/application/json/schema",
+	} {
+		assert.Contains(t, err.Error(), where+": x-go-type Color is an enum of type integer")
+	}
+	assert.NotContains(t, err.Error(), "no schema uses it")
 }
