@@ -136,6 +136,13 @@ func TestListCommandsColumnByColumn(t *testing.T) {
 				"start": "2026-05-20T16:00:00Z", "end": "2026-05-22T00:00:00Z", "status": "Launched"},
 		},
 		{
+			// Status 0 is documented (Draft): it prints its label, not "".
+			name: "ivvy events, a draft", environ: iv, args: []string{"ivvy", "events"},
+			header: []string{"id", "code", "title", "start", "end", "status"}, key: "id",
+			row: map[string]string{"id": "3", "code": "GALA26", "title": "Winter Gala",
+				"start": "re:2026-12-12T18:00:00Z", "end": "re:2026-12-12T23:30:00Z", "status": "Draft"},
+		},
+		{
 			name: "ivvy invited", environ: iv, args: []string{"ivvy", "invited", "--event", "1"},
 			header: []string{"contact", "first_name", "last_name", "email", "response", "registration", "modified"}, key: "contact",
 			row: map[string]string{"contact": "5", "first_name": "Erin", "last_name": "Evans", "email": "erin@example.com",

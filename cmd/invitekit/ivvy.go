@@ -374,15 +374,13 @@ func timeStr(t ivvy.Time) string { return timeText(t.Time) }
 
 func boolStr(b bool) string { return strconv.FormatBool(b) }
 
-func enumStr[T interface {
-	comparable
-	fmt.Stringer
-}](v T) string {
-	var zero T
-	if v == zero {
+// enumStr is an optional enum's label, or "" when the answer had none (a
+// documented zero value, such as an event's Draft, prints its label).
+func enumStr[T fmt.Stringer](v *T) string {
+	if v == nil {
 		return ""
 	}
-	return v.String()
+	return (*v).String()
 }
 
 // responseStr is an invitation response as the CLI prints it: yes, no or

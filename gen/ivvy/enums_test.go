@@ -115,3 +115,20 @@ func TestIntegerEnumsDecodeLeniently(t *testing.T) {
 		assert.Contains(t, err.Error(), "EventStatus", raw)
 	}
 }
+
+// An optional answer field whose enum documents its zero value keeps a
+// pointer: an event without a status is not a Draft, and a Draft survives
+// being encoded again.
+func TestOptionalEnumWithADocumentedZeroKeepsItsPointer(t *testing.T) {
+	var absent, draft Event
+	require.NoError(t, json.Unmarshal([]byte(`{"id":1}`), &absent))
+	assert.Nil(t, absent.CurrentStatus)
+	require.NoError(t, json.Unmarshal([]byte(`{"id":1,"currentStatus":0,"eventType":0}`), &draft))
+	require.NotNil(t, draft.CurrentStatus)
+	assert.Equal(t, EventStatusDraft, *draft.CurrentStatus)
+	assert.Equal(t, EventTypeOther, *draft.EventType)
+	b, err := json.Marshal(draft)
+	require.NoError(t, err)
+	assert.Contains(t, string(b), `"currentStatus":0`)
+	assert.Contains(t, string(b), `"eventType":0`)
+}

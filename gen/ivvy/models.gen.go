@@ -6625,12 +6625,12 @@ type Event struct {
 	ContactName  string `json:"contactName,omitempty,omitzero"`
 
 	// CurrentStatus 0 draft, 1 closed, 3 launched.
-	CurrentStatus     EventStatus `json:"currentStatus,omitempty,omitzero"`
-	DisplayAbstracts  bool        `json:"displayAbstracts,omitempty,omitzero"`
-	DisplayExhibitors bool        `json:"displayExhibitors,omitempty,omitzero"`
-	DisplaySpeakers   bool        `json:"displaySpeakers,omitempty,omitzero"`
-	DisplaySponsors   bool        `json:"displaySponsors,omitempty,omitzero"`
-	DomainName        string      `json:"domainName,omitempty,omitzero"`
+	CurrentStatus     *EventStatus `json:"currentStatus,omitempty"`
+	DisplayAbstracts  bool         `json:"displayAbstracts,omitempty,omitzero"`
+	DisplayExhibitors bool         `json:"displayExhibitors,omitempty,omitzero"`
+	DisplaySpeakers   bool         `json:"displaySpeakers,omitempty,omitzero"`
+	DisplaySponsors   bool         `json:"displaySponsors,omitempty,omitzero"`
+	DomainName        string       `json:"domainName,omitempty,omitzero"`
 
 	// EndDateTime An iVvy timestamp, "yyyy-mm-dd HH:mm:ss" in UTC with an optional " UTC" suffix.
 	//
@@ -6639,7 +6639,7 @@ type Event struct {
 	EventTags   []EventTag `json:"eventTags,omitempty,omitzero"`
 
 	// EventType 0 other ... 12 record event details.
-	EventType EventType `json:"eventType,omitempty,omitzero"`
+	EventType *EventType `json:"eventType,omitempty"`
 
 	// HomepageContent The HTML of the event website's home page.
 	HomepageContent string `json:"homepageContent,omitempty,omitzero"`
@@ -11589,8 +11589,8 @@ type RegistrationInvoice struct {
 	Currency string `json:"currency,omitempty,omitzero"`
 
 	// CurrentStatus 0 not paid, 1 unconfirmed paid, 2 written off, 3 failed, 4 cancelled, 5 refunded.
-	CurrentStatus InvoiceStatus `json:"currentStatus,omitempty,omitzero"`
-	Description   string        `json:"description,omitempty,omitzero"`
+	CurrentStatus *InvoiceStatus `json:"currentStatus,omitempty"`
+	Description   string         `json:"description,omitempty,omitzero"`
 
 	// ID An integer that the server may send as a JSON number or as a string of digits.
 	//

@@ -51,6 +51,22 @@ type enumValue struct {
 // readEnums reads and checks the x-go-enums of doc, and checks every schema
 // that names one of them as its x-go-type.
 func readEnums(doc *openapi3.T) ([]*enumDecl, error) {
+	enums, err := decodeEnums(doc)
+	if err != nil || len(enums) == 0 {
+		return nil, err
+	}
+	byName := map[string]*enumDecl{}
+	for _, e := range enums {
+		byName[e.Name] = e
+	}
+	if err := checkEnumUses(doc, byName); err != nil {
+		return nil, err
+	}
+	return enums, nil
+}
+
+// decodeEnums reads and checks the x-go-enums of doc, sorted by name.
+func decodeEnums(doc *openapi3.T) ([]*enumDecl, error) {
 	raw, ok := doc.Extensions["x-go-enums"]
 	if !ok {
 		return nil, nil
@@ -78,9 +94,6 @@ func readEnums(doc *openapi3.T) ([]*enumDecl, error) {
 		enums = append(enums, e)
 	}
 	sort.Slice(enums, func(i, j int) bool { return enums[i].Name < enums[j].Name })
-	if err := checkEnumUses(doc, byName); err != nil {
-		return nil, err
-	}
 	return enums, nil
 }
 

@@ -46,6 +46,10 @@ func plainResponseOptionals(doc *openapi3.T) error {
 			}
 		}
 	}
+	zero, err := enumsWithZero(doc)
+	if err != nil {
+		return err
+	}
 	names := make([]string, 0, len(doc.Components.Schemas))
 	for name := range doc.Components.Schemas {
 		names = append(names, name)
@@ -59,7 +63,7 @@ func plainResponseOptionals(doc *openapi3.T) error {
 		}
 		plain := mode == "plain" || (mode == "" && inResponses[name] && !inRequests[name])
 		if plain {
-			markPlain(s, map[*openapi3.Schema]bool{})
+			markPlain(s, map[*openapi3.Schema]bool{}, zero)
 		}
 	}
 	return nil
@@ -115,13 +119,17 @@ func reach(ref *openapi3.SchemaRef, seen map[string]bool, inline map[*openapi3.S
 // left out when the model is encoded again. A property that needs to tell
 // them apart says x-go-optional: pointer. A component an allOf refers to
 // is left alone: it is marked, or not, for its own uses.
-func markPlain(s *openapi3.Schema, done map[*openapi3.Schema]bool) {
-	markPlainRequired(s, done, nil)
+//
+// A property whose Go type is an enum that documents its zero value (an
+// event status of 0, Draft) keeps its pointer: as a plain value, a missing
+// status would read as Draft, and a real 0 would be left out when encoded.
+func markPlain(s *openapi3.Schema, done map[*openapi3.Schema]bool, zeroEnums map[string]bool) {
+	markPlainRequired(s, done, nil, zeroEnums)
 }
 
 // markPlainRequired is markPlain where the names in extra are required too
 // (an allOf part's properties may be required by another part).
-func markPlainRequired(s *openapi3.Schema, done map[*openapi3.Schema]bool, extra map[string]bool) {
+func markPlainRequired(s *openapi3.Schema, done map[*openapi3.Schema]bool, extra, zeroEnums map[string]bool) {
 	if s == nil || done[s] {
 		return
 	}
@@ -150,6 +158,9 @@ func markPlainRequired(s *openapi3.Schema, done map[*openapi3.Schema]bool, extra
 		if p.Extensions[extOptional] == "pointer" || (p.Ref == "" && p.Value.Extensions[extOptional] == "pointer") {
 			continue
 		}
+		if goType, _ := p.Value.Extensions["x-go-type"].(string); zeroEnums[goType] {
+			continue
+		}
 		ext := &p.Extensions // a $ref's siblings: this property only
 		if p.Ref == "" {
 			ext = &p.Value.Extensions
@@ -170,15 +181,36 @@ func markPlainRequired(s *openapi3.Schema, done map[*openapi3.Schema]bool, extra
 			continue
 		}
 		if p.Value.Type.Is("object") {
-			markPlain(p.Value, done)
+			markPlain(p.Value, done, zeroEnums)
 		}
 		if items := p.Value.Items; items != nil && items.Ref == "" && items.Value != nil && items.Value.Type.Is("object") {
-			markPlain(items.Value, done)
+			markPlain(items.Value, done, zeroEnums)
 		}
 	}
 	for _, part := range s.AllOf {
 		if part.Ref == "" {
-			markPlainRequired(part.Value, done, required)
+			markPlainRequired(part.Value, done, required, zeroEnums)
 		}
 	}
+}
+
+// enumsWithZero returns the names of the spec's x-go-enums that document
+// their zero value (0 or "").
+func enumsWithZero(doc *openapi3.T) (map[string]bool, error) {
+	out := map[string]bool{}
+	if _, ok := doc.Extensions["x-go-enums"]; !ok {
+		return out, nil
+	}
+	enums, err := decodeEnums(doc)
+	if err != nil {
+		return nil, err
+	}
+	for _, e := range enums {
+		for _, v := range e.Values {
+			if v.GoValue == "0" || v.GoValue == `""` {
+				out[e.Name] = true
+			}
+		}
+	}
+	return out, nil
 }
