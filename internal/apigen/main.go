@@ -148,7 +148,7 @@ func run(cfgPath, apiOut, enumsOut, subjectsOut, specPath string, binds []string
 		}
 	}
 	if len(subjects) > 0 {
-		src, err = renderSubjects(subjectsOut, filepath.Dir(apiOut), filepath.ToSlash(specPath), subjects)
+		src, err = renderSubjects(subjectsOut, filepath.Dir(apiOut), cfg.PackageName, filepath.ToSlash(specPath), subjects)
 		if err != nil {
 			return err
 		}

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"go/format"
 	"path/filepath"
 	"testing"
 
@@ -45,4 +46,19 @@ func TestReadOperationsRefusesAMethodNameGivenTwice(t *testing.T) {
 			assert.Contains(t, err.Error(), tc.want)
 		})
 	}
+}
+
+// When every operation lists not-found codes, the generated switch has no
+// empty case: the code still formats (and so parses).
+func TestRenderWhenEveryOperationHasNotFoundCodes(t *testing.T) {
+	ops := []*operation{
+		{ID: "getThing", GoName: "GetThing", Method: "POST", Path: "/thing", NotFound: []int{404001}},
+		{ID: "getOther", GoName: "GetOther", Method: "POST", Path: "/other", NotFound: []int{404002, 404001}},
+	}
+	src, err := render("things", "things.yaml", ops)
+	require.NoError(t, err)
+	_, err = format.Source(src)
+	require.NoError(t, err, "%s", src)
+	assert.Contains(t, string(src), `case "getThing":`)
+	assert.NotContains(t, string(src), "case :")
 }

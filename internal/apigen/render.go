@@ -310,8 +310,10 @@ func notFoundCodesOf(id string) (codes []int, known bool) {
 	case {{printf "%q" .ID}}:
 		return {{intList .NotFound}}, true
 {{- end}}
-	case {{quoteCases $.Ops}}:
+{{- with quoteCases $.Ops}}
+	case {{.}}:
 		return nil, true
+{{- end}}
 	}
 	return nil, false
 }

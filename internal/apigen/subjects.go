@@ -3,6 +3,8 @@ package main
 import (
 	"bytes"
 	"fmt"
+	"go/parser"
+	"go/token"
 	"maps"
 	"os"
 	"path/filepath"
@@ -50,9 +52,14 @@ func readSubjects(doc *openapi3.T) ([]subject, error) {
 }
 
 // renderSubjects writes the subject table of the package in the folder of
-// out, whose types live in the package at apiDir (a folder of this module).
-func renderSubjects(out, apiDir, specPath string, subjects []subject) ([]byte, error) {
+// out, whose types live in package apiPkg at apiDir (a folder of this
+// module).
+func renderSubjects(out, apiDir, apiPkg, specPath string, subjects []subject) ([]byte, error) {
 	importPath, err := packageImportPath(apiDir)
+	if err != nil {
+		return nil, err
+	}
+	pkg, err := packageName(filepath.Dir(out))
 	if err != nil {
 		return nil, err
 	}
@@ -61,9 +68,9 @@ func renderSubjects(out, apiDir, specPath string, subjects []subject) ([]byte, e
 		Subjects                   []subject
 	}{
 		Spec:     specPath,
-		Package:  filepath.Base(filepath.Dir(out)),
+		Package:  pkg,
 		Import:   importPath,
-		API:      filepath.Base(apiDir),
+		API:      apiPkg,
 		Subjects: subjects,
 	}
 	var buf bytes.Buffer
@@ -101,7 +108,8 @@ func packageImportPath(dir string) (string, error) {
 		if err == nil {
 			module := ""
 			for _, line := range strings.Split(string(raw), "\n") {
-				if rest, ok := strings.CutPrefix(strings.TrimSpace(line), "module "); ok {
+				line, _, _ = strings.Cut(line, "//")
+				if rest, ok := strings.CutPrefix(strings.TrimSpace(line), "module"); ok && rest != "" && (rest[0] == ' ' || rest[0] == '\t') {
 					module = strings.Trim(strings.TrimSpace(rest), `"`)
 					break
 				}
@@ -124,4 +132,32 @@ func packageImportPath(dir string) (string, error) {
 		}
 		root = parent
 	}
+}
+
+// packageName returns the name of the package in dir: the package clause
+// of its hand-written Go files, or the folder's name when it has none.
+func packageName(dir string) (string, error) {
+	files, err := filepath.Glob(filepath.Join(dir, "*.go"))
+	if err != nil {
+		return "", err
+	}
+	for _, f := range files {
+		if strings.HasSuffix(f, "_test.go") || strings.HasSuffix(f, ".gen.go") {
+			continue
+		}
+		parsed, err := parser.ParseFile(token.NewFileSet(), f, nil, parser.PackageClauseOnly)
+		if err != nil {
+			return "", err
+		}
+		return parsed.Name.Name, nil
+	}
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return "", err
+	}
+	name := filepath.Base(abs)
+	if !token.IsIdentifier(name) {
+		return "", fmt.Errorf("%s: no Go file names the package, and the folder's name is not one", dir)
+	}
+	return name, nil
 }

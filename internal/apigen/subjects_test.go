@@ -2,6 +2,8 @@ package main
 
 import (
 	"fmt"
+	"os"
+	"path/filepath"
 	"testing"
 
 	"github.com/getkin/kin-openapi/openapi3"
@@ -42,6 +44,43 @@ func TestReadSubjects(t *testing.T) {
 	_, err = readSubjects(load(`"thing gone"`))
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "schema ThingGoneNotification: x-ivvy-subject must be a subject name")
+}
+
+// The table is written for the package in the output's folder (named by
+// its package clause), importing the API package by its import path and
+// naming it by its package name.
+func TestRenderSubjects(t *testing.T) {
+	src, err := renderSubjects("../../gen/ivvy/notify/subjects.gen.go", "../../gen/ivvy", "ivvy", "specs/ivvy.yaml",
+		[]subject{{"ThingAdded", "ThingAddedNotification"}})
+	require.NoError(t, err)
+	for _, want := range []string{
+		"package notify\n",
+		`import "github.com/invitekit/invitekit/gen/ivvy"`,
+		`"ThingAdded": func() any { return new(ivvy.ThingAddedNotification) },`,
+	} {
+		assert.Contains(t, string(src), want)
+	}
+	empty := filepath.Join(t.TempDir(), "hooks")
+	require.NoError(t, os.Mkdir(empty, 0o755))
+	src, err = renderSubjects(filepath.Join(empty, "x.gen.go"), "../../gen/ivvy", "ivvy", "s", nil)
+	require.NoError(t, err)
+	assert.Contains(t, string(src), "package hooks\n", "a folder without Go files is named after itself")
+}
+
+func TestPackageNameAndModulePath(t *testing.T) {
+	dir := t.TempDir()
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "go.mod"), []byte("// a comment\nmodule example.com/m // the module\n\ngo 1.25\n"), 0o644))
+	sub := filepath.Join(dir, "some-folder")
+	require.NoError(t, os.Mkdir(sub, 0o755))
+	got, err := packageImportPath(sub)
+	require.NoError(t, err)
+	assert.Equal(t, "example.com/m/some-folder", got, "a comment on the module line is not part of the path")
+	_, err = packageName(sub)
+	require.Error(t, err, "some-folder is not a package name and no file names one")
+	require.NoError(t, os.WriteFile(filepath.Join(sub, "doc.go"), []byte("// Package things.\npackage things\n"), 0o644))
+	name, err := packageName(sub)
+	require.NoError(t, err)
+	assert.Equal(t, "things", name)
 }
 
 func TestPackageImportPath(t *testing.T) {
