@@ -303,7 +303,8 @@ var addressParts = map[string]bool{
 // freeText are the property names of free text that people write about a
 // guest, a contact or a booking (a guest's notes, a contact's note or
 // comment), which may say anything about them. A name ending in "notes"
-// (internalNotes) counts too.
+// (internalNotes) counts too. The name cannot tell whose text it is, so a
+// session's setupNotes or a credit note's notes are masked as well.
 var freeText = map[string]bool{
 	"notes": true, "note": true, "comment": true, "comments": true, "remarks": true,
 }
@@ -312,6 +313,9 @@ var freeText = map[string]bool{
 func piiOf(name string) piiKind {
 	n := strings.ToLower(name)
 	switch {
+	case freeText[n], strings.HasSuffix(n, "notes"):
+		// Before the others: phoneNotes is text about a phone number.
+		return piiText
 	case strings.Contains(n, "email"):
 		return piiEmail
 	case strings.Contains(n, "phone"), strings.Contains(n, "mobile"), n == "fax":
@@ -320,8 +324,6 @@ func piiOf(name string) piiKind {
 		return piiName
 	case addressParts[n]:
 		return piiAddress
-	case freeText[n], strings.HasSuffix(n, "notes"):
-		return piiText
 	}
 	for _, suffix := range personNames {
 		if strings.HasSuffix(n, suffix) {

@@ -226,17 +226,17 @@ func TestPIIMaskingCoversNotes(t *testing.T) {
 	rec, err := record.New(t.TempDir(), record.MaskPII(true))
 	require.NoError(t, err)
 	exchange(t, rec, "a", ``, `{"notes":"Ann is allergic to nuts","internalNotes":"VIP, call Ann on arrival",`+
-		`"comment":"Asked for a ground-floor room","message":"Saved","title":"Gala dinner"}`, nil)
+		`"comment":"Asked for a ground-floor room","phoneNotes":"Ann prefers calls after 6","message":"Saved","title":"Gala dinner"}`, nil)
 	f := readFixture(t, rec.Files()[0])
 	body := f["response"].(map[string]any)["body"].(map[string]any)
-	for _, key := range []string{"notes", "internalNotes", "comment"} {
+	for _, key := range []string{"notes", "internalNotes", "comment", "phoneNotes"} {
 		assert.Regexp(t, `^Text-[0-9a-f]+$`, body[key], key)
 	}
 	assert.Equal(t, "Saved", body["message"])
 	assert.Equal(t, "Gala dinner", body["title"])
 	raw, err := os.ReadFile(rec.Files()[0])
 	require.NoError(t, err)
-	for _, real := range []string{"allergic", "VIP", "ground-floor"} {
+	for _, real := range []string{"allergic", "VIP", "ground-floor", "after 6"} {
 		assert.NotContains(t, string(raw), real)
 	}
 }
