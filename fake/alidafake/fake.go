@@ -3,7 +3,9 @@
 // with their communications (open or closed), members and queued
 // invitations; checks HTTP Basic or bearer credentials; serves an OAuth2
 // client-credentials token endpoint at /oauth2/token; and validates every
-// API request against the embedded spec before serving it.
+// API request against the embedded spec (after its credentials) before
+// serving it. An operation of the spec without a handler of its own is
+// answered with the spec's success example and status.
 package alidafake
 
 import (
@@ -311,12 +313,12 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	op := oas.OperationID(in)
-	communityName := in.PathParams["communityApiKeyName"]
+	communityName, inCommunity := in.PathParams["communityApiKeyName"]
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.calls[op]++
 	com := s.communities[communityName]
-	if com == nil {
+	if inCommunity && com == nil {
 		writeError(w, http.StatusNotFound, "Community not found.", "unknown community API key name")
 		return
 	}

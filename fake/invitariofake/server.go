@@ -2,12 +2,15 @@
 // 1.0 for tests and demos. A *Server is an http.Handler: mount it on an
 // httptest server (or any mux) and point a client at its URL.
 //
-// Every request must be a POST to one of /api/v1/login,
-// /api/v1/guest/list/all, /api/v1/guest/list/recent or /api/v1/logout and is
-// validated against the embedded OpenAPI document of gen/invitario. A body
-// that is not JSON is answered with error 10, a missing parameter with error
-// 20, any other departure from the document with error 10; each such request
-// is also recorded (see Violations).
+// Every request must be a POST to an operation of the Invitario spec
+// (package specs): /api/v1/login, /api/v1/guest/list/all,
+// /api/v1/guest/list/recent, /api/v1/logout, or any operation added to the
+// spec. A body that is not JSON is answered with error 10, a missing
+// parameter with error 20; then a request that carries a session token
+// needs a live session (error 30), and then any departure from the spec is
+// error 10. Each refused request is also recorded (see Violations). An
+// operation of the spec without a handler of its own is answered with the
+// spec's success example.
 //
 // Login checks the event id (error 1000) and the app code of one of the
 // event's app configurations (error 1010) and opens a session whose token
@@ -32,6 +35,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/getkin/kin-openapi/openapi3"
 
 	"github.com/invitekit/invitekit/gen/invitario"
 	"github.com/invitekit/invitekit/internal/oas"
@@ -456,13 +461,10 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		_ = json.Unmarshal(fields[k], &v)
 		return v
 	}
-	if op != "login" {
+	if takesSession(route.Operation) && !s.sessionValid(str("sessionToken")) {
 		// The session first, then the spec.
-		if _, ok := s.useSession(str("sessionToken")); !ok {
-			s.fail(w, 30, "Invalid session token provided.")
-			return
-		}
-		s.mu.Unlock()
+		s.fail(w, 30, "Invalid session token provided.")
+		return
 	}
 	if _, err := oas.ValidateRequest(r.Context(), s.router, r); err != nil {
 		s.record(fmt.Errorf("%s: %w", op, err))
@@ -594,6 +596,29 @@ func (s *Server) login(w http.ResponseWriter, eventID, appCode, station string) 
 }
 
 // useSession checks a token and marks it used; it holds s.mu on success.
+// sessionValid reports whether tok is a live session, without counting
+// this as a use of it.
+func (s *Server) sessionValid(tok string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	sess, ok := s.sessions[tok]
+	return ok && s.now().Sub(sess.lastUsed) < s.idle
+}
+
+// takesSession reports whether op's request carries a session token (its
+// JSON body has a sessionToken property): every operation but login.
+func takesSession(op *openapi3.Operation) bool {
+	if op == nil || op.RequestBody == nil || op.RequestBody.Value == nil {
+		return false
+	}
+	mt := op.RequestBody.Value.Content.Get("application/json")
+	if mt == nil || mt.Schema == nil || mt.Schema.Value == nil {
+		return false
+	}
+	_, ok := mt.Schema.Value.Properties["sessionToken"]
+	return ok
+}
+
 func (s *Server) useSession(tok string) (*session, bool) {
 	s.mu.Lock()
 	sess, ok := s.sessions[tok]

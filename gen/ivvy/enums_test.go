@@ -104,12 +104,12 @@ func TestEnumsMatchTheSpec(t *testing.T) {
 
 func TestIntegerEnumsDecodeLeniently(t *testing.T) {
 	check := enumCases["EventStatus"]
-	for raw, want := range map[string]string{`3`: "3", `"3"`: "3", `null`: "0", `""`: "0", ` 1 `: "1"} {
+	for raw, want := range map[string]string{`3`: "3", `"3"`: "3", `null`: "0", `""`: "0", ` 1 `: "1", `3.0`: "3", `1e1`: "10", `-2`: "-2"} {
 		_, _, got, err := check(raw)
 		require.NoError(t, err, raw)
 		assert.Equal(t, want, got, raw)
 	}
-	for _, raw := range []string{`true`, `"three"`, `1.5`, `{}`, `"99999999999999999999"`} {
+	for _, raw := range []string{`true`, `"three"`, `1.5`, `{}`, `"99999999999999999999"`, `1e10`, `"NaN"`, `"Inf"`} {
 		_, _, _, err := check(raw)
 		require.Error(t, err, raw)
 		assert.Contains(t, err.Error(), "EventStatus", raw)

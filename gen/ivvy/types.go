@@ -222,7 +222,7 @@ func excerpt(s string) string {
 }
 
 // decodeEnum decodes a JSON number or a string of digits into *v, for the
-// UnmarshalJSON of the generated enum types; null and "" leave zero.
+// UnmarshalJSON of the generated enum types; null and "" set zero.
 func decodeEnum[T ~int](b []byte, v *T, typ string) error {
 	s, ok := unquoteNumber(b)
 	if !ok {
@@ -234,7 +234,12 @@ func decodeEnum[T ~int](b []byte, v *T, typ string) error {
 	}
 	n, err := strconv.Atoi(s)
 	if err != nil {
-		return fmt.Errorf("ivvy: %s: want an integer, got %s", typ, excerpt(string(b)))
+		// A whole number written another way (3.0, 1e1) is still one.
+		f, ferr := strconv.ParseFloat(s, 64)
+		if ferr != nil || f != math.Trunc(f) || f < math.MinInt32 || f > math.MaxInt32 {
+			return fmt.Errorf("ivvy: %s: want an integer, got %s", typ, excerpt(string(b)))
+		}
+		n = int(f)
 	}
 	*v = T(n)
 	return nil
