@@ -27,6 +27,16 @@ func TestAnOperationAddedToTheSpecIsServed(t *testing.T) {
 	get.OperationID = "listQueuedCopy"
 	doc.Paths.Set("/v1/applications/{communityApiKeyName}/queuedcopy/{dateUtc}",
 		&openapi3.PathItem{Parameters: item.Parameters, Get: &get})
+	// One more that names no community.
+	var dateOnly openapi3.Parameters
+	for _, p := range item.Parameters {
+		if p.Value.Name != "communityApiKeyName" {
+			dateOnly = append(dateOnly, p)
+		}
+	}
+	get2 := *item.Get
+	get2.OperationID = "listQueuedAnywhere"
+	doc.Paths.Set("/v1/applications/queuedanywhere/{dateUtc}", &openapi3.PathItem{Parameters: dateOnly, Get: &get2})
 	want, ok := oas.SuccessExample(&get)
 	require.True(t, ok)
 	wantJSON, err := json.Marshal(want)
@@ -58,4 +68,11 @@ func TestAnOperationAddedToTheSpecIsServed(t *testing.T) {
 	rec = call("/v1/applications/demo-community/queuedcopy/not-a-date", true)
 	assert.Equal(t, http.StatusBadRequest, rec.Code, "%s", rec.Body)
 	assert.Equal(t, 1, s.Calls("listQueuedCopy"))
+
+	// An unknown community is refused; an operation without one is served.
+	rec = call("/v1/applications/nobody/queuedcopy/2020-01-01", true)
+	assert.Equal(t, http.StatusNotFound, rec.Code, "%s", rec.Body)
+	rec = call("/v1/applications/queuedanywhere/2020-01-01", true)
+	assert.Equal(t, http.StatusOK, rec.Code, "%s", rec.Body)
+	assert.JSONEq(t, string(wantJSON), rec.Body.String())
 }

@@ -451,7 +451,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, 10, "Invalid JSON provided.")
 		return
 	}
-	if missing := missingParams(op, fields); len(missing) > 0 {
+	if missing := missingParams(route.Operation, fields); len(missing) > 0 {
 		s.record(fmt.Errorf("%s: missing %s", op, strings.Join(missing, ", ")))
 		s.fail(w, 20, "Required parameter(s) missing: "+strings.Join(missing, ", "))
 		return
@@ -497,18 +497,15 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-func missingParams(op string, fields map[string]json.RawMessage) []string {
-	var want []string
-	switch op {
-	case "login":
-		want = []string{"eventId", "apiKey", "stationName"}
-	case "guestListRecent":
-		want = []string{"sessionToken", "sinceDateTime"}
-	default:
-		want = []string{"sessionToken"}
+// missingParams lists the properties the operation's request body requires
+// (in the spec) that are absent, null or empty in fields.
+func missingParams(op *openapi3.Operation, fields map[string]json.RawMessage) []string {
+	schema := requestSchema(op)
+	if schema == nil {
+		return nil
 	}
 	var missing []string
-	for _, k := range want {
+	for _, k := range schema.Required {
 		if v, ok := fields[k]; !ok || string(v) == "null" || string(v) == `""` {
 			missing = append(missing, k)
 		}
@@ -608,15 +605,24 @@ func (s *Server) sessionValid(tok string) bool {
 // takesSession reports whether op's request carries a session token (its
 // JSON body has a sessionToken property): every operation but login.
 func takesSession(op *openapi3.Operation) bool {
-	if op == nil || op.RequestBody == nil || op.RequestBody.Value == nil {
+	schema := requestSchema(op)
+	if schema == nil {
 		return false
+	}
+	_, ok := schema.Properties["sessionToken"]
+	return ok
+}
+
+// requestSchema is the schema of op's JSON request body, or nil.
+func requestSchema(op *openapi3.Operation) *openapi3.Schema {
+	if op == nil || op.RequestBody == nil || op.RequestBody.Value == nil {
+		return nil
 	}
 	mt := op.RequestBody.Value.Content.Get("application/json")
-	if mt == nil || mt.Schema == nil || mt.Schema.Value == nil {
-		return false
+	if mt == nil || mt.Schema == nil {
+		return nil
 	}
-	_, ok := mt.Schema.Value.Properties["sessionToken"]
-	return ok
+	return mt.Schema.Value
 }
 
 func (s *Server) useSession(tok string) (*session, bool) {

@@ -36,6 +36,12 @@ func TestAnOperationAddedToTheSpecIsServed(t *testing.T) {
 	okResp.Content.Get("application/json").Example = map[string]any{"status": "success"}
 	ping.Responses.Set("200", &openapi3.ResponseRef{Value: okResp})
 	doc.Paths.Set("/api/v1/session/ping", &openapi3.PathItem{Post: &ping})
+	// One more whose request carries no session token: served without one.
+	open := ping
+	open.OperationID = "publicPing"
+	open.RequestBody = &openapi3.RequestBodyRef{Value: openapi3.NewRequestBody().WithRequired(true).WithJSONSchema(
+		openapi3.NewObjectSchema().WithProperty("count", openapi3.NewIntegerSchema()))}
+	doc.Paths.Set("/api/v1/public/ping", &openapi3.PathItem{Post: &open})
 	router, err := oas.NewRouter(doc)
 	require.NoError(t, err)
 
@@ -67,6 +73,10 @@ func TestAnOperationAddedToTheSpecIsServed(t *testing.T) {
 	assert.Contains(t, body["errors"].([]any)[0].(map[string]any)["message"], "session token")
 
 	// With a good session, a body the spec refuses is refused.
+	status, body = post("/api/v1/public/ping", `{"count":2}`)
+	assert.Equal(t, http.StatusOK, status)
+	assert.Equal(t, map[string]any{"status": "success"}, body, "no session needed")
+
 	require.Empty(t, s.Violations())
 	_, body = post("/api/v1/session/ping", `{"sessionToken":"`+tok+`","count":"many"}`)
 	assert.Equal(t, "error", body["status"], "count must be an integer")
