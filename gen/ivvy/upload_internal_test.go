@@ -2,6 +2,8 @@ package ivvy
 
 import (
 	"bytes"
+	"errors"
+	"io"
 	"mime"
 	"mime/multipart"
 	"reflect"
@@ -26,9 +28,10 @@ func TestUploadBodyWritesEveryField(t *testing.T) {
 	var got []string
 	for {
 		p, err := r.NextPart()
-		if err != nil {
+		if errors.Is(err, io.EOF) {
 			break
 		}
+		require.NoError(t, err)
 		got = append(got, p.FormName())
 	}
 	var want []string
