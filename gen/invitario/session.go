@@ -2,6 +2,7 @@ package invitario
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -209,3 +210,74 @@ func (a *API) logout(ctx context.Context, tok Secret) error {
 // Format writes String whatever the verb, so that verbs which do not use
 // String (%d, %t, ...) cannot reach the app code or the session token.
 func (a *API) Format(f fmt.State, _ rune) { _, _ = io.WriteString(f, a.String()) }
+
+// invoke sends a call of a generated method and decodes its answer into out
+// (the methods of operations the spec adds beyond login, the guest lists
+// and logout, which are written by hand). A request whose body has a
+// sessionToken property carries the session's token, the API logging in
+// first if needed; if the server refuses the token, the call is sent once
+// more with a new session. An error envelope, with any HTTP status, is an
+// *APIError.
+//
+//lint:ignore U1000 used by the generated method of any operation the spec does not mark x-go-method "-".
+func (a *API) invoke(ctx context.Context, r *request, out any) error {
+	op := r.op.ID
+	fields, takesSession, err := sessionBody(r.body)
+	if err != nil {
+		return fmt.Errorf("invitario %s: %w", op, err)
+	}
+	for attempt := 0; ; attempt++ {
+		var tok Secret
+		var gen uint64
+		call := *r
+		if takesSession {
+			if tok, gen, err = a.current(ctx); err != nil {
+				return fmt.Errorf("invitario %s: %w", op, err)
+			}
+			b, err := json.Marshal(tok.Reveal())
+			if err != nil {
+				return fmt.Errorf("invitario %s: %w", op, err)
+			}
+			fields["sessionToken"] = b
+			call.body = fields
+		}
+		resp, err := a.send(httpx.WithOperation(ctx, op, r.op.RetrySafe), &call)
+		if err != nil {
+			return fmt.Errorf("invitario %s: %w", op, err)
+		}
+		body, err := httpx.ReadBody(resp, a.maxBody)
+		if err != nil {
+			return fmt.Errorf("invitario %s: %w", op, err)
+		}
+		if e := a.failure(op, resp, body, tok); e != nil {
+			if takesSession && attempt == 0 && errors.Is(e, ErrSessionExpired) {
+				a.invalidate(gen) // the server ended the session: log in again, once
+				continue
+			}
+			return e
+		}
+		if out == nil {
+			return nil
+		}
+		if err := unmarshal(body, out); err != nil {
+			return &APIError{Operation: op, StatusCode: resp.StatusCode,
+				Excerpt: httpx.Excerpt([]byte(a.scrubber(resp, tok).Scrub(string(body))), 197)}
+		}
+		return nil
+	}
+}
+
+// sessionBody encodes a request body as its JSON fields, and reports
+// whether it has a sessionToken property for invoke to fill.
+func sessionBody(body any) (map[string]json.RawMessage, bool, error) {
+	b, err := json.Marshal(body)
+	if err != nil {
+		return nil, false, err
+	}
+	var fields map[string]json.RawMessage
+	if err := json.Unmarshal(b, &fields); err != nil {
+		return nil, false, fmt.Errorf("the request body is not a JSON object: %w", err)
+	}
+	_, ok := fields["sessionToken"]
+	return fields, ok, nil
+}

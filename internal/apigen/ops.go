@@ -257,7 +257,7 @@ func readOperation(doc *openapi3.T, path, method string, item *openapi3.PathItem
 		if mt == nil {
 			continue
 		}
-		t, err := goType(mt.Schema)
+		t, err := goType(successSchema(o, mt.Schema))
 		if err != nil {
 			if !op.Exported {
 				break // wrapped by hand, which decodes the answer itself
@@ -276,6 +276,35 @@ func readOperation(doc *openapi3.T, path, method string, item *openapi3.PathItem
 		op.Collection = c
 	}
 	return op, nil
+}
+
+// successSchema is the schema of a success answer, once an error envelope
+// is set apart: an API that may answer an error with a 2xx status (as
+// Invitario does) writes its success schema as oneOf the result and the
+// error envelope, the schema of the operation's default response. Any
+// other schema is returned as it is.
+func successSchema(o *openapi3.Operation, ref *openapi3.SchemaRef) *openapi3.SchemaRef {
+	if ref == nil || ref.Value == nil || len(ref.Value.OneOf) == 0 || o.Responses == nil {
+		return ref
+	}
+	def := o.Responses.Default()
+	if def == nil || def.Value == nil {
+		return ref
+	}
+	mt := def.Value.Content.Get("application/json")
+	if mt == nil || mt.Schema == nil || mt.Schema.Ref == "" {
+		return ref
+	}
+	var rest []*openapi3.SchemaRef
+	for _, m := range ref.Value.OneOf {
+		if m.Ref != mt.Schema.Ref {
+			rest = append(rest, m)
+		}
+	}
+	if len(rest) != 1 {
+		return ref
+	}
+	return rest[0]
 }
 
 // goType is the Go type oapi-codegen generates for a body schema: a named

@@ -72,6 +72,32 @@ func TestAnAlidaOperationAddedToTheSpecIsCallable(t *testing.T) {
 	require.Equal(t, "method: 1 event for 33333333-3333-4333-8333-333333333333 via /v1/applications/demo/queuedcopy/2026-01-02 (Basic)\n", out)
 }
 
+// And for Invitario, whose calls carry the session token in their body: an
+// operation added to a copy of the spec (a check-in, with a request schema
+// of its own and an answer that is the result or the error envelope) is a
+// method; the API logs in, fills the token, and logs in again once when the
+// server refuses it.
+func TestAnInvitarioOperationAddedToTheSpecIsCallable(t *testing.T) {
+	if testing.Short() {
+		t.Skip("generates and builds a copy of gen/invitario")
+	}
+	out := runCopy(t, "invitario", nil, func(doc *openapi3.T) {
+		logout := doc.Paths.Value("/api/v1/logout").Post
+		require.NotNil(t, logout)
+		doc.Components.Schemas["CheckInRequest"] = openapi3.NewSchemaRef("", openapi3.NewObjectSchema().
+			WithProperty("sessionToken", openapi3.NewStringSchema().WithMinLength(1)).
+			WithProperty("guestId", openapi3.NewStringSchema()).
+			WithRequired([]string{"sessionToken", "guestId"}))
+		checkIn := *logout
+		checkIn.OperationID = "guestCheckIn"
+		checkIn.Extensions = map[string]any{"x-retry-safe": false}
+		checkIn.RequestBody = &openapi3.RequestBodyRef{Value: openapi3.NewRequestBody().WithRequired(true).
+			WithJSONSchemaRef(openapi3.NewSchemaRef("#/components/schemas/CheckInRequest", doc.Components.Schemas["CheckInRequest"].Value))}
+		doc.Paths.Set("/api/v1/guest/checkin", &openapi3.PathItem{Post: &checkIn})
+	}, invitarioCallerProgram)
+	require.Equal(t, "method: success for g-7; logins: 2; tokens sent: tok-1,tok-2\n", out)
+}
+
 // runCopy generates package gen/<api>copy from a copy of specs/<api>.yaml
 // changed by edit, builds it with the hand-written files of gen/<api>
 // through an overlay, and returns what caller (a main package importing
@@ -224,5 +250,55 @@ func main() {
 	}
 	fmt.Printf("iterator: %d events (%s)\n", len(titles), strings.Join(titles, ", "))
 	fmt.Printf("enum: %s known=%v\n", ivvy.EventStatusArchived, ivvy.EventStatusArchived.Known())
+}
+`
+
+// invitarioCallerProgram calls the generated GuestCheckIn of the Invitario
+// copy against a server whose first session is refused.
+const invitarioCallerProgram = `package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+
+	invitario "github.com/invitekit/invitekit/gen/invitariocopy"
+)
+
+func main() {
+	logins := 0
+	var sent []string
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var body map[string]string
+		_ = json.NewDecoder(r.Body).Decode(&body)
+		w.Header().Set("Content-Type", "application/json")
+		switch r.URL.Path {
+		case "/api/v1/login":
+			logins++
+			fmt.Fprintf(w, ` + "`" + `{"status":"success","sessionToken":"tok-%d","stationName":"Door"}` + "`" + `, logins)
+		case "/api/v1/guest/checkin":
+			sent = append(sent, body["sessionToken"])
+			if body["sessionToken"] == "tok-1" {
+				fmt.Fprint(w, ` + "`" + `{"errors":[{"code":30,"message":"Invalid session token provided."}]}` + "`" + `)
+				return
+			}
+			fmt.Fprint(w, ` + "`" + `{"status":"success"}` + "`" + `)
+		default:
+			http.NotFound(w, r)
+		}
+	}))
+	defer srv.Close()
+	api, err := invitario.New(invitario.Credentials{EventID: "1", AppCode: "code", Station: "Door"}, invitario.WithBaseURL(srv.URL))
+	if err != nil {
+		panic(err)
+	}
+	res, err := api.GuestCheckIn(context.Background(), invitario.CheckInRequest{GuestID: "g-7"})
+	if err != nil {
+		panic(err)
+	}
+	fmt.Printf("method: %s for g-7; logins: %d; tokens sent: %s\n", res.Status, logins, strings.Join(sent, ","))
 }
 `
