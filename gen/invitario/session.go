@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net/http"
 
 	"github.com/invitekit/invitekit/internal/httpx"
 )
@@ -131,20 +132,13 @@ func (a *API) invalidate(gen uint64) {
 
 func (a *API) login(ctx context.Context) (*LoginResult, error) {
 	op := opLogin.ID
-	resp, err := a.send(httpx.WithOperation(ctx, op, opLogin.RetrySafe), a.newLogin(LoginRequest{
+	resp, body, err := a.exchange(ctx, a.newLogin(LoginRequest{
 		EventID:     a.creds.EventID,
 		APIKey:      a.creds.AppCode.Reveal(),
 		StationName: a.creds.Station,
-	}))
+	}), "")
 	if err != nil {
-		return nil, fmt.Errorf("invitario %s: %w", op, err)
-	}
-	body, err := httpx.ReadBody(resp, a.maxBody)
-	if err != nil {
-		return nil, fmt.Errorf("invitario %s: %w", op, err)
-	}
-	if e := a.failure(op, resp, body, ""); e != nil {
-		return nil, e
+		return nil, err
 	}
 	var res LoginResult
 	if err := unmarshal(body, &res); err != nil || res.SessionToken == "" {
@@ -192,19 +186,27 @@ func (a *API) Close(ctx context.Context) error {
 }
 
 func (a *API) logout(ctx context.Context, tok Secret) error {
-	op := opLogout.ID
-	resp, err := a.send(httpx.WithOperation(ctx, op, opLogout.RetrySafe), a.newLogout(SessionRequest{SessionToken: tok.Reveal()}))
+	_, _, err := a.exchange(ctx, a.newLogout(SessionRequest{SessionToken: tok.Reveal()}), tok)
+	return err
+}
+
+// exchange sends r and reads its answer. An error envelope (with any HTTP
+// status) is an *APIError, with tok and the app code cut out of the
+// server's text.
+func (a *API) exchange(ctx context.Context, r *request, tok Secret) (*http.Response, []byte, error) {
+	op := r.op.ID
+	resp, err := a.send(httpx.WithOperation(ctx, op, r.op.RetrySafe), r)
 	if err != nil {
-		return fmt.Errorf("invitario %s: %w", op, err)
+		return nil, nil, fmt.Errorf("invitario %s: %w", op, err)
 	}
 	body, err := httpx.ReadBody(resp, a.maxBody)
 	if err != nil {
-		return fmt.Errorf("invitario %s: %w", op, err)
+		return nil, nil, fmt.Errorf("invitario %s: %w", op, err)
 	}
 	if e := a.failure(op, resp, body, tok); e != nil {
-		return e
+		return resp, body, e
 	}
-	return nil
+	return resp, body, nil
 }
 
 // Format writes String whatever the verb, so that verbs which do not use
@@ -241,20 +243,14 @@ func (a *API) invoke(ctx context.Context, r *request, out any) error {
 			fields["sessionToken"] = b
 			call.body = fields
 		}
-		resp, err := a.send(httpx.WithOperation(ctx, op, r.op.RetrySafe), &call)
+		resp, body, err := a.exchange(ctx, &call, tok)
 		if err != nil {
-			return fmt.Errorf("invitario %s: %w", op, err)
-		}
-		body, err := httpx.ReadBody(resp, a.maxBody)
-		if err != nil {
-			return fmt.Errorf("invitario %s: %w", op, err)
-		}
-		if e := a.failure(op, resp, body, tok); e != nil {
-			if takesSession && attempt == 0 && errors.Is(e, ErrSessionExpired) {
+			var apiErr *APIError
+			if takesSession && attempt == 0 && errors.As(err, &apiErr) && errors.Is(err, ErrSessionExpired) {
 				a.invalidate(gen) // the server ended the session: log in again, once
 				continue
 			}
-			return e
+			return err
 		}
 		if out == nil {
 			return nil

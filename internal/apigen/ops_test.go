@@ -21,15 +21,7 @@ func TestReadOperationsRefusesAMethodNameGivenTwice(t *testing.T) {
 		codegen.SetGlobalStateSpec(doc) // as codegen.Generate does in run
 		_, err = readOperations(doc, nil)
 		require.NoError(t, err, "the spec as it is")
-		orig := doc.Paths.Value("/api/1.0/event?action=getEventList")
-		require.NotNil(t, orig)
-		clone := *orig.Post
-		clone.OperationID = "getEventListCopy"
-		clone.Extensions = map[string]any{}
-		for k, v := range orig.Post.Extensions {
-			clone.Extensions[k] = v
-		}
-		return doc, clone
+		return doc, *cloneEventList(t, doc)
 	}
 	for _, tc := range []struct {
 		name, iterator, want string
@@ -61,4 +53,19 @@ func TestRenderWhenEveryOperationHasNotFoundCodes(t *testing.T) {
 	require.NoError(t, err, "%s", src)
 	assert.Contains(t, string(src), `case "getThing":`)
 	assert.NotContains(t, string(src), "case :")
+}
+
+// cloneEventList returns a copy of the iVvy spec's getEventList operation
+// with the operationId getEventListCopy and extensions of its own.
+func cloneEventList(t *testing.T, doc *openapi3.T) *openapi3.Operation {
+	t.Helper()
+	orig := doc.Paths.Value("/api/1.0/event?action=getEventList")
+	require.NotNil(t, orig)
+	clone := *orig.Post
+	clone.OperationID = "getEventListCopy"
+	clone.Extensions = map[string]any{}
+	for k, v := range orig.Post.Extensions {
+		clone.Extensions[k] = v
+	}
+	return &clone
 }

@@ -27,16 +27,9 @@ func TestAnOperationAddedToTheSpecIsCallable(t *testing.T) {
 	}
 	out := runCopy(t, "ivvy", nil, func(doc *openapi3.T) {
 		// 1. A copy of the spec with one more operation ...
-		orig := doc.Paths.Value("/api/1.0/event?action=getEventList")
-		require.NotNil(t, orig)
-		clone := *orig.Post
-		clone.OperationID = "getEventListCopy"
-		clone.Extensions = map[string]any{}
-		for k, v := range orig.Post.Extensions {
-			clone.Extensions[k] = v
-		}
+		clone := cloneEventList(t, doc)
 		clone.Extensions["x-collection"] = map[string]any{"iterator": "EventsCopy", "items": "results"}
-		doc.Paths.Set("/api/1.0/event?action=getEventListCopy", &openapi3.PathItem{Post: &clone})
+		doc.Paths.Set("/api/1.0/event?action=getEventListCopy", &openapi3.PathItem{Post: clone})
 		// The copy is of the API package alone: the notification subject
 		// table (x-ivvy-subject) belongs to gen/ivvy/notify, which is not
 		// copied.
