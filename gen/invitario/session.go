@@ -245,8 +245,7 @@ func (a *API) invoke(ctx context.Context, r *request, out any) error {
 		}
 		resp, body, err := a.exchange(ctx, &call, tok)
 		if err != nil {
-			var apiErr *APIError
-			if takesSession && attempt == 0 && errors.As(err, &apiErr) && errors.Is(err, ErrSessionExpired) {
+			if takesSession && attempt == 0 && errors.Is(err, ErrSessionExpired) {
 				a.invalidate(gen) // the server ended the session: log in again, once
 				continue
 			}
