@@ -55,7 +55,7 @@ func (o Operation) NewResult() any {
 
 var (
 	opCreateInvitationEvents     = &Operation{ID: "createInvitationEvents", Method: "POST", Path: "/v1/applications/{communityApiKeyName}/invitationevents", Tags: []string{"invitationevents"}, RetrySafe: false, NotFoundCodes: nil, Auth: []string{"basicAuth", "bearerAuth"}, newResult: func() any { return new(EventsCreatedBody) }}
-	opListQueuedInvitationEvents = &Operation{ID: "listQueuedInvitationEvents", Method: "GET", Path: "/v1/applications/{communityApiKeyName}/invitationevents/queuedafter/{dateUtc}", Tags: []string{"invitationevents"}, RetrySafe: true, NotFoundCodes: nil, Auth: []string{"basicAuth", "bearerAuth"}, newResult: func() any { return new(InvitationEventCollection) }}
+	opListQueuedInvitationEvents = &Operation{ID: "listQueuedInvitationEvents", Method: "GET", Path: "/v1/applications/{communityApiKeyName}/invitationevents/queuedafter/{dateUtc}", Tags: []string{"invitationevents"}, RetrySafe: true, NotFoundCodes: nil, Auth: []string{"basicAuth", "bearerAuth"}, Iterator: "Queued", newResult: func() any { return new(InvitationEventCollection) }}
 	opCreateReminderEvents       = &Operation{ID: "createReminderEvents", Method: "POST", Path: "/v1/applications/{communityApiKeyName}/reminderevents", Tags: []string{"reminderevents"}, RetrySafe: false, NotFoundCodes: nil, Auth: []string{"basicAuth", "bearerAuth"}, newResult: func() any { return new(EventsCreatedBody) }}
 )
 

@@ -52,8 +52,8 @@ func (o Operation) NewResult() any {
 }
 
 var (
-	opGuestListAll    = &Operation{ID: "guestListAll", Method: "POST", Path: "/api/v1/guest/list/all", Tags: []string{"guests"}, RetrySafe: true, NotFoundCodes: nil, Auth: nil, newResult: func() any { return new(GuestListResult) }}
-	opGuestListRecent = &Operation{ID: "guestListRecent", Method: "POST", Path: "/api/v1/guest/list/recent", Tags: []string{"guests"}, RetrySafe: true, NotFoundCodes: nil, Auth: nil, newResult: func() any { return new(GuestListResult) }}
+	opGuestListAll    = &Operation{ID: "guestListAll", Method: "POST", Path: "/api/v1/guest/list/all", Tags: []string{"guests"}, RetrySafe: true, NotFoundCodes: nil, Auth: nil, Iterator: "GuestsAll", newResult: func() any { return new(GuestListResult) }}
+	opGuestListRecent = &Operation{ID: "guestListRecent", Method: "POST", Path: "/api/v1/guest/list/recent", Tags: []string{"guests"}, RetrySafe: true, NotFoundCodes: nil, Auth: nil, Iterator: "GuestsRecent", newResult: func() any { return new(GuestListResult) }}
 	opLogin           = &Operation{ID: "login", Method: "POST", Path: "/api/v1/login", Tags: []string{"session"}, RetrySafe: true, NotFoundCodes: nil, Auth: nil, newResult: func() any { return new(LoginResult) }}
 	opLogout          = &Operation{ID: "logout", Method: "POST", Path: "/api/v1/logout", Tags: []string{"session"}, RetrySafe: false, NotFoundCodes: nil, Auth: nil, newResult: func() any { return new(LogoutResult) }}
 )

@@ -16,6 +16,9 @@ import (
 const (
 	extRetrySafe  = "x-retry-safe"
 	extCollection = "x-collection"
+	// extIterator names the hand-written iterator that walks a collection
+	// the generator cannot page (Alida's links, Invitario's streams).
+	extIterator = "x-go-iterator"
 	extNotFound   = "x-not-found-codes"
 	extGoMethod   = "x-go-method"
 )
@@ -47,6 +50,9 @@ type operation struct {
 	ResultStatus int
 
 	Collection *collection
+	// HandIterator is the hand-written iterator of the operation
+	// (x-go-iterator), for the operation table.
+	HandIterator string
 }
 
 type param struct {
@@ -268,6 +274,16 @@ func readOperation(doc *openapi3.T, path, method string, item *openapi3.PathItem
 		break
 	}
 
+	if v, ok := o.Extensions[extIterator]; ok {
+		name, _ := v.(string)
+		if !isExportedIdent(name) {
+			return nil, fmt.Errorf("%s must name an exported method, not %v", extIterator, v)
+		}
+		if _, both := o.Extensions[extCollection]; both {
+			return nil, fmt.Errorf("%s and %s: an iterator is generated or written by hand, not both", extIterator, extCollection)
+		}
+		op.HandIterator = name
+	}
 	if v, ok := o.Extensions[extCollection]; ok {
 		c, err := readCollection(doc, op, o, v)
 		if err != nil {

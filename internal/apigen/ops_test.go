@@ -69,3 +69,34 @@ func cloneEventList(t *testing.T, doc *openapi3.T) *openapi3.Operation {
 	}
 	return &clone
 }
+
+// x-go-iterator names a hand-written iterator: an exported name, and not
+// on an operation whose iterator is generated.
+func TestReadOperationsChecksHandIterators(t *testing.T) {
+	for _, tc := range []struct {
+		name       string
+		collection bool
+		iterator   any
+		want       string
+	}{
+		{"both", true, "EventsByHand", "an iterator is generated or written by hand, not both"},
+		{"unexported", false, "eventsByHand", "x-go-iterator must name an exported method"},
+		{"not a string", false, 7, "x-go-iterator must name an exported method"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			doc, err := openapi3.NewLoader().LoadFromFile(filepath.Join("..", "..", "specs", "ivvy.yaml"))
+			require.NoError(t, err)
+			codegen.SetGlobalStateSpec(doc)
+			clone := cloneEventList(t, doc)
+			delete(clone.Extensions, "x-collection")
+			if tc.collection {
+				clone.Extensions["x-collection"] = map[string]any{"iterator": "EventsCopy", "items": "results"}
+			}
+			clone.Extensions["x-go-iterator"] = tc.iterator
+			doc.Paths.Set("/api/1.0/event?action=getEventListCopy", &openapi3.PathItem{Post: clone})
+			_, err = readOperations(doc, nil)
+			require.Error(t, err)
+			assert.Contains(t, err.Error(), tc.want)
+		})
+	}
+}

@@ -268,7 +268,7 @@ func (o Operation) NewResult() any {
 var (
 {{- range .Ops}}
 	{{opVar .}} = &Operation{ID: {{printf "%q" .ID}}, Method: {{printf "%q" .Method}}, Path: {{printf "%q" .Path}}, Tags: {{quoteList .Tags}}, RetrySafe: {{.RetrySafe}}, NotFoundCodes: {{intList .NotFound}}, Auth: {{quoteList .Auth}}
-	{{- if .Collection}}, Iterator: {{printf "%q" .Collection.Iterator}}{{end}}
+	{{- if .Collection}}, Iterator: {{printf "%q" .Collection.Iterator}}{{else if .HandIterator}}, Iterator: {{printf "%q" .HandIterator}}{{end}}
 	{{- if .ResultType}}, newResult: func() any { return new({{.ResultType}}) }{{end}}}
 {{- end}}
 )
