@@ -19,8 +19,8 @@ const (
 	// extIterator names the hand-written iterator that walks a collection
 	// the generator cannot page (Alida's links, Invitario's streams).
 	extIterator = "x-go-iterator"
-	extNotFound   = "x-not-found-codes"
-	extGoMethod   = "x-go-method"
+	extNotFound = "x-not-found-codes"
+	extGoMethod = "x-go-method"
 )
 
 // operation is what the API layer needs to know of one spec operation.
