@@ -174,6 +174,9 @@ func (s *Ivvy) Edit(_ context.Context, req *http.Request) error {
 	if hdr.date {
 		delete(req.Header, "Date") // req.Header.Del("Date") without canonicalising
 	}
+	if hdr.otherDate || !hdr.ascii {
+		deleteOtherDates(req.Header)
+	}
 
 	sc.md5.Reset()
 	if err := hashBody(req, sc.md5, sc); err != nil {
@@ -225,6 +228,10 @@ type signedHeaders struct {
 	contentType string
 	date        bool // a Date header, which Edit removes
 	ascii       bool // false: a name needs Unicode lowercasing
+	// otherDate: a header other than skip that cleans to the same name
+	// (IVVY-DATE, IvvyDate), which Edit removes with the IVVY-Date it
+	// replaces.
+	otherDate bool
 }
 
 // readHeaders reads h in one pass: the Content-Type, whether there is a
@@ -246,14 +253,29 @@ func readHeaders(h http.Header, pairs []ivvyHeader, skip string) (signedHeaders,
 			// header, which only the general path can tell.
 			out.ascii = false
 		case isIvvyName(name):
-			if !isASCII(name) {
+			switch {
+			case !isASCII(name):
 				out.ascii = false
-			} else if name != skip {
+			case name == skip:
+			case skip != "" && compareCleaned(name, skip) == 0:
+				out.otherDate = true
+			default:
 				pairs = append(pairs, ivvyHeader{name: name, values: values})
 			}
 		}
 	}
 	return out, pairs
+}
+
+// deleteOtherDates removes the headers that the string to sign would read
+// as a second IVVY-Date (IVVY-DATE, IvvyDate, ivvy_date, a name that
+// lowercases to one of these): Edit sets the one it signs.
+func deleteOtherDates(h http.Header) {
+	for name := range h {
+		if name != canonicalDate && nameCleaner.Replace(strings.ToLower(name)) == "ivvydate" {
+			delete(h, name)
+		}
+	}
 }
 
 // isIvvyName reports whether an ASCII-led name starts with "ivvy" in any
@@ -453,7 +475,14 @@ func appendIvvyHeaders(dst []byte, h http.Header) ([]byte, bool) {
 // '&'.
 func appendIvvyPairs(dst []byte, pairs []ivvyHeader) []byte {
 	if len(pairs) > 1 {
-		slices.SortFunc(pairs, func(a, b ivvyHeader) int { return compareCleaned(a.name, b.name) })
+		slices.SortFunc(pairs, func(a, b ivvyHeader) int {
+			if c := compareCleaned(a.name, b.name); c != 0 {
+				return c
+			}
+			// Two names that clean alike (IVVY-X, Ivvy_X): by value, as
+			// the lowercased string to sign reads them.
+			return strings.Compare(lowerValue(a), lowerValue(b))
+		})
 	}
 	for i, p := range pairs {
 		if i > 0 {
@@ -484,6 +513,15 @@ func appendHeaderPair(dst []byte, name string, values []string, date string) []b
 		dst = append(dst, v...)
 	}
 	return dst
+}
+
+// lowerValue is a pair's value as the string to sign holds it, lowercased:
+// only for ordering two names that clean alike, which is rare.
+func lowerValue(p ivvyHeader) string {
+	if p.values == nil {
+		return strings.ToLower(p.date)
+	}
+	return strings.ToLower(strings.Join(p.values, ","))
 }
 
 // compareCleaned compares two ASCII header names as the string to sign
@@ -558,7 +596,12 @@ func unicodeIvvyHeaders(h http.Header) string {
 		}
 		pairs = append(pairs, pair{nameCleaner.Replace(lower), strings.Join(values, ",")})
 	}
-	sort.Slice(pairs, func(i, j int) bool { return pairs[i].name < pairs[j].name })
+	sort.Slice(pairs, func(i, j int) bool {
+		if pairs[i].name != pairs[j].name {
+			return pairs[i].name < pairs[j].name
+		}
+		return strings.ToLower(pairs[i].value) < strings.ToLower(pairs[j].value) // names that clean alike
+	})
 	parts := make([]string, len(pairs))
 	for i, p := range pairs {
 		parts[i] = p.name + "=" + p.value

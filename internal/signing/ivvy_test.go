@@ -161,6 +161,36 @@ func TestSeveralIvvyHeadersAreSortedAndJoined(t *testing.T) {
 	assert.True(t, strings.HasSuffix(got, "1.0ivvyalpha=a&ivvydate=2012-04-03 22:23:24&ivvyzeta=z"), got)
 }
 
+// A header that the string to sign would read as a second IVVY-Date
+// (another spelling of the name) is removed with the Date header: the
+// signer sets the one date it signs.
+func TestOtherSpellingsOfIvvyDateAreReplaced(t *testing.T) {
+	when := time.Date(2012, 4, 3, 22, 23, 24, 0, time.UTC)
+	for _, name := range []string{"IVVY-DATE", "IvvYDATe", "ivvy_date", "\u0130vvy-Date"} {
+		t.Run(name, func(t *testing.T) {
+			req := newRequest(t, docBody)
+			req.Header[name] = []string{"1999-01-01 00:00:00"}
+			require.NoError(t, NewIvvy("k", redact.Secret("s"), fixedClock(when)).Edit(context.Background(), req))
+			assert.NotContains(t, req.Header, name)
+			assert.Equal(t, []string{"2012-04-03 22:23:24"}, req.Header[http.CanonicalHeaderKey(IvvyDateHeader)])
+			require.NoError(t, VerifyIvvy(req, []byte(docBody), func(string) (string, bool) { return "s", true }, when))
+		})
+	}
+}
+
+// Two IVVY headers whose names clean alike are ordered by value, the same
+// way by the signer and by the string to sign that checks it.
+func TestIvvyHeadersThatCleanAlikeAreOrderedByValue(t *testing.T) {
+	when := time.Date(2012, 4, 3, 22, 23, 24, 0, time.UTC)
+	req := newRequest(t, docBody)
+	req.Header["IVVY-X"] = []string{"b"}
+	req.Header["Ivvy_X"] = []string{"A"}
+	require.NoError(t, NewIvvy("k", redact.Secret("s"), fixedClock(when)).Edit(context.Background(), req))
+	got := IvvyStringToSign(req.Method, req.Header.Get(ContentMD5Header), req.Header.Get("Content-Type"), "", req.URL.RequestURI(), req.Header)
+	assert.True(t, strings.HasSuffix(got, "ivvydate=2012-04-03 22:23:24&ivvyx=a&ivvyx=b"), got)
+	require.NoError(t, VerifyIvvy(req, []byte(docBody), func(string) (string, bool) { return "s", true }, when))
+}
+
 func TestEditRequiresCredentials(t *testing.T) {
 	assert.Error(t, NewIvvy("", redact.Secret("s"), nil).Edit(context.Background(), newRequest(t, "")))
 	assert.Error(t, NewIvvy("k", "", nil).Edit(context.Background(), newRequest(t, "")))
