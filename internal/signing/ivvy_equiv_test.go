@@ -27,23 +27,9 @@ func FuzzStringToSignMatchesDefinition(f *testing.F) {
 		h[name1] = []string{value1}
 		h[name2] = append(h[name2], value2, value1)
 		want := unicodeStringToSign(method, bodyMD5, contentType, date, uri, h)
-		if strings.Contains(want, "&") && cleanedNamesCollide(h) {
-			return // the order of two names that clean alike is not defined
-		}
+		// Names that clean alike included: both paths order them by value.
 		assert.Equal(t, want, IvvyStringToSign(method, bodyMD5, contentType, date, uri, h))
 	})
-}
-
-func cleanedNamesCollide(h http.Header) bool {
-	seen := map[string]bool{}
-	for name := range h {
-		c := nameCleaner.Replace(strings.ToLower(name))
-		if seen[c] {
-			return true
-		}
-		seen[c] = true
-	}
-	return false
 }
 
 func TestEditSignsWhatTheDefinitionSays(t *testing.T) {
