@@ -15,7 +15,6 @@ import (
 	"strings"
 
 	"github.com/getkin/kin-openapi/openapi3"
-	"github.com/getkin/kin-openapi/openapi3filter"
 
 	"github.com/invitekit/invitekit/gen/ivvy"
 	"github.com/invitekit/invitekit/internal/oas"
@@ -258,6 +257,7 @@ func checkCallBody(ctx context.Context, doc *openapi3.T, op ivvy.Operation, body
 // describeValidation names the fields a validation error is about, with
 // the validator's reasons (never the values).
 func describeValidation(err error) string {
+	p := oas.ReadRequestError(err)
 	var msgs []string
 	seen := map[string]bool{}
 	add := func(m string) {
@@ -266,49 +266,19 @@ func describeValidation(err error) string {
 			msgs = append(msgs, m)
 		}
 	}
-	var walk func(error)
-	walk = func(err error) {
-		switch e := err.(type) {
-		case nil:
-		case openapi3.MultiError:
-			for _, x := range e {
-				walk(x)
-			}
-		case *openapi3filter.RequestError:
-			if errors.Is(e.Err, openapi3filter.ErrInvalidRequired) {
-				add("a request body is required")
-				return
-			}
-			if e.Err != nil {
-				walk(e.Err)
-				return
-			}
-			add(e.Reason)
-		case *openapi3.SchemaError:
-			if me, ok := e.Origin.(openapi3.MultiError); ok && e.SchemaField == "" {
-				walk(me)
-				return
-			}
-			field := strings.Join(e.JSONPointer(), ".")
-			if field == "" {
-				field = "body"
-			}
-			add(fmt.Sprintf("field %s: %s", field, e.Reason))
-		default:
-			if u, ok := err.(interface{ Unwrap() []error }); ok {
-				for _, x := range u.Unwrap() {
-					walk(x)
-				}
-				return
-			}
-			if u := errors.Unwrap(err); u != nil {
-				walk(u)
-				return
-			}
-			add(err.Error())
-		}
+	if p.BodyMissing {
+		add("a request body is required")
 	}
-	walk(err)
+	for _, e := range p.Schema {
+		field := strings.Join(e.JSONPointer(), ".")
+		if field == "" {
+			field = "body"
+		}
+		add(fmt.Sprintf("field %s: %s", field, e.Reason))
+	}
+	for _, m := range p.Other {
+		add(m)
+	}
 	sort.Strings(msgs)
 	const most = 8
 	if len(msgs) > most {

@@ -9,8 +9,6 @@ import (
 	"strings"
 	"sync"
 
-	"github.com/getkin/kin-openapi/openapi3"
-	"github.com/getkin/kin-openapi/openapi3filter"
 	"github.com/getkin/kin-openapi/routers"
 
 	"github.com/invitekit/invitekit/gen/ivvy"
@@ -126,45 +124,9 @@ func validateRequest(ctx context.Context, req *http.Request) error {
 // the first parameter that does not validate, with the validator's reasons
 // (never the values) as additional messages.
 func validationException(err error) *exception {
-	var schemaErrs []*openapi3.SchemaError
-	bodyMissing := false
-	var walk func(error)
-	walk = func(err error) {
-		switch e := err.(type) {
-		case nil:
-		case openapi3.MultiError:
-			for _, x := range e {
-				walk(x)
-			}
-		case *openapi3filter.RequestError:
-			if errors.Is(e.Err, openapi3filter.ErrInvalidRequired) {
-				bodyMissing = true
-				return
-			}
-			if e.Err != nil {
-				walk(e.Err)
-				return
-			}
-		case *openapi3.SchemaError:
-			if me, ok := e.Origin.(openapi3.MultiError); ok && e.SchemaField == "" {
-				walk(me)
-				return
-			}
-			schemaErrs = append(schemaErrs, e)
-		default:
-			if u, ok := err.(interface{ Unwrap() []error }); ok {
-				for _, x := range u.Unwrap() {
-					walk(x)
-				}
-				return
-			}
-			if u := errors.Unwrap(err); u != nil {
-				walk(u)
-			}
-		}
-	}
-	walk(err)
-	if bodyMissing && len(schemaErrs) == 0 {
+	p := oas.ReadRequestError(err)
+	schemaErrs := p.Schema
+	if p.BodyMissing && len(schemaErrs) == 0 {
 		return badRequest(codeMissingParam, "The request parameters are required")
 	}
 	// A missing parameter wins; otherwise the first (in path order) that

@@ -381,21 +381,30 @@ func (s *Server) registrationRecord(r *Registration) record {
 	}
 }
 
-// getRegistration returns one registration of an event.
-func (s *Server) getRegistration(c *call) (any, *exception) {
-	id, exc := c.requiredInt("id")
-	if exc != nil {
-		return nil, exc
+// eventItemArgs reads the id and eventId of a call for one item of an
+// event (a registration, an attendee): the event must exist (else
+// eventCode) and the id be positive (else invalidCode with message).
+func (s *Server) eventItemArgs(c *call, eventCode, invalidCode int, message string) (id, eventID int64, exc *exception) {
+	if id, exc = c.requiredInt("id"); exc != nil {
+		return 0, 0, exc
 	}
-	eventID, exc := c.requiredInt("eventId")
-	if exc != nil {
-		return nil, exc
+	if eventID, exc = c.requiredInt("eventId"); exc != nil {
+		return 0, 0, exc
 	}
 	if s.st.events[eventID] == nil {
-		return nil, eventNotFound(codeRegEvent)
+		return 0, 0, eventNotFound(eventCode)
 	}
 	if id <= 0 {
-		return nil, badRequest(codeRegInvalid, "Invalid Registration Id")
+		return 0, 0, badRequest(invalidCode, message)
+	}
+	return id, eventID, nil
+}
+
+// getRegistration returns one registration of an event.
+func (s *Server) getRegistration(c *call) (any, *exception) {
+	id, eventID, exc := s.eventItemArgs(c, codeRegEvent, codeRegInvalid, "Invalid Registration Id")
+	if exc != nil {
+		return nil, exc
 	}
 	r := s.st.registrations[id]
 	if r == nil || r.EventID != eventID {
@@ -479,19 +488,9 @@ func (s *Server) attendeeRecord(base string, a *Attendee) record {
 
 // getAttendee returns one attendee of an event.
 func (s *Server) getAttendee(c *call) (any, *exception) {
-	id, exc := c.requiredInt("id")
+	id, eventID, exc := s.eventItemArgs(c, codeAttEvent, codeAttInvalid, "Invalid Attendee Id")
 	if exc != nil {
 		return nil, exc
-	}
-	eventID, exc := c.requiredInt("eventId")
-	if exc != nil {
-		return nil, exc
-	}
-	if s.st.events[eventID] == nil {
-		return nil, eventNotFound(codeAttEvent)
-	}
-	if id <= 0 {
-		return nil, badRequest(codeAttInvalid, "Invalid Attendee Id")
 	}
 	a := s.st.attendees[id]
 	if a == nil || a.EventID != eventID {

@@ -13,6 +13,7 @@ import (
 	"strings"
 
 	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/getkin/kin-openapi/openapi3filter"
 )
 
 // Problem is one place where a message breaks the spec: the JSON pointer
@@ -426,6 +427,65 @@ func SchemaErrors(err error) []*openapi3.SchemaError {
 	}
 	walk(err)
 	return out
+}
+
+// RequestProblems is what a request validation error (ValidateRequest)
+// says, sorted out of kin-openapi's error tree.
+type RequestProblems struct {
+	// BodyMissing: the operation requires a body and the request had none.
+	BodyMissing bool
+	// Schema are the schema errors, flattened as SchemaErrors does.
+	Schema []*openapi3.SchemaError
+	// Other are the reasons of the errors that are not about a schema (a
+	// parameter, the content type).
+	Other []string
+}
+
+// ReadRequestError sorts a request validation error into RequestProblems.
+func ReadRequestError(err error) RequestProblems {
+	var p RequestProblems
+	var walk func(error)
+	walk = func(err error) {
+		switch e := err.(type) {
+		case nil:
+		case openapi3.MultiError:
+			for _, x := range e {
+				walk(x)
+			}
+		case *openapi3filter.RequestError:
+			switch {
+			case errors.Is(e.Err, openapi3filter.ErrInvalidRequired):
+				p.BodyMissing = true
+			case e.Err != nil && e.Parameter != nil:
+				// Name the parameter the inner reasons are about.
+				sub := ReadRequestError(e.Err)
+				p.Schema = append(p.Schema, sub.Schema...)
+				for _, m := range sub.Other {
+					p.Other = append(p.Other, "parameter "+e.Parameter.Name+": "+m)
+				}
+			case e.Err != nil:
+				walk(e.Err)
+			default:
+				p.Other = append(p.Other, e.Reason)
+			}
+		case *openapi3.SchemaError:
+			p.Schema = append(p.Schema, SchemaErrors(e)...)
+		default:
+			if u, ok := err.(interface{ Unwrap() []error }); ok {
+				for _, x := range u.Unwrap() {
+					walk(x)
+				}
+				return
+			}
+			if u := errors.Unwrap(err); u != nil {
+				walk(u)
+				return
+			}
+			p.Other = append(p.Other, err.Error())
+		}
+	}
+	walk(err)
+	return p
 }
 
 // Pointer writes path as a JSON pointer.

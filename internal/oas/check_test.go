@@ -1,6 +1,8 @@
 package oas
 
 import (
+	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 	"testing/iotest"
@@ -97,4 +99,61 @@ func TestCheckResponseItemByItem(t *testing.T) {
 
 	err := CheckResponse(list, 200, "application/json", strings.NewReader(`[{"id":"a"}] x`), func(Problem) {})
 	assert.ErrorContains(t, err, "after the JSON value")
+}
+
+// ReadRequestError sorts a validation error into a missing body, schema
+// errors (innermost, with their paths) and other reasons.
+func TestReadRequestError(t *testing.T) {
+	const spec = `
+openapi: 3.0.3
+info: {title: t, version: "1"}
+paths:
+  /things:
+    post:
+      operationId: addThing
+      parameters:
+        - {name: limit, in: query, schema: {type: integer}}
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema:
+              type: object
+              required: [name]
+              properties:
+                name: {type: string}
+                tags: {type: array, items: {type: string}}
+      responses:
+        "200": {description: ok}
+`
+	doc, err := openapi3.NewLoader().LoadFromData([]byte(spec))
+	require.NoError(t, err)
+	router, err := NewRouter(doc)
+	require.NoError(t, err)
+	validate := func(target, body string) RequestProblems {
+		req := httptest.NewRequest(http.MethodPost, "http://x.test"+target, strings.NewReader(body))
+		if body != "" {
+			req.Header.Set("Content-Type", "application/json")
+		}
+		_, err := ValidateRequest(t.Context(), router, req)
+		require.Error(t, err)
+		return ReadRequestError(err)
+	}
+
+	assert.True(t, validate("/things", "").BodyMissing)
+
+	p := validate("/things", `{"tags":["a",7]}`)
+	assert.False(t, p.BodyMissing)
+	var paths []string
+	for _, e := range p.Schema {
+		paths = append(paths, strings.Join(e.JSONPointer(), "/")+" "+e.SchemaField)
+	}
+	assert.ElementsMatch(t, []string{"name required", "tags/1 type"}, paths)
+
+	p = validate("/things?limit=many", `{"name":"x"}`)
+	assert.Empty(t, p.Schema)
+	require.Len(t, p.Other, 1)
+	assert.Contains(t, p.Other[0], "limit")
+
+	assert.Equal(t, RequestProblems{}, ReadRequestError(nil))
 }
