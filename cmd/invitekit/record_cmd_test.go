@@ -56,7 +56,8 @@ func TestRecordThenFixturesCheck(t *testing.T) {
 	assert.Equal(t, 1, code)
 	assert.Contains(t, out, "FAIL  "+list+" (invitario guestListAll status 200)")
 	assert.Contains(t, out, "response /guests/0/accessCode: type string")
-	assert.NotContains(t, out, "12345", "the value is not shown")
+	// The temporary folder's name has random digits of its own.
+	assert.NotContains(t, strings.ReplaceAll(out, dir, "DIR"), "12345", "the value is not shown")
 
 	code, out, _ = runCLI(t, nil, "fixtures", "check", "--format", "json", dir)
 	assert.Equal(t, 1, code)
