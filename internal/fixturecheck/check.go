@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"io/fs"
@@ -248,6 +249,26 @@ func Check(paths ...string) (*Report, error) {
 	return rep, nil
 }
 
+// readFixture decodes the fixture in path as it reads the file, and
+// refuses anything after it.
+func readFixture(path string) (fixtures.Fixture, error) {
+	var fx fixtures.Fixture
+	f, err := os.Open(path)
+	if err != nil {
+		return fx, err
+	}
+	defer f.Close()
+	dec := json.NewDecoder(f)
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&fx); err != nil {
+		return fx, errors.New("a fixture in the contract tests' format: " + err.Error())
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return fx, errors.New("one fixture per file (there is more after the first)")
+	}
+	return fx, nil
+}
+
 // file checks one fixture file.
 func (c *checker) file(path string) FileResult {
 	res := FileResult{Path: path}
@@ -255,15 +276,9 @@ func (c *checker) file(path string) FileResult {
 		res.Issues = append(res.Issues, Issue{Part: part, Expected: what})
 		return res
 	}
-	raw, err := os.ReadFile(path)
+	fx, err := readFixture(path)
 	if err != nil {
 		return fail("file", err.Error())
-	}
-	var fx fixtures.Fixture
-	dec := json.NewDecoder(bytes.NewReader(raw))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&fx); err != nil {
-		return fail("file", "a fixture in the contract tests' format: "+err.Error())
 	}
 	res.Invalid, res.Status = fx.Invalid, fx.Response.Status
 	switch {

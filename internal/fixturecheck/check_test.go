@@ -1,6 +1,7 @@
 package fixturecheck
 
 import (
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
@@ -38,10 +39,79 @@ func TestAssumptionsListed(t *testing.T) {
 	}
 }
 
+// copyFixture copies a contract fixture of guestListAll into a folder of
+// its own, changed by edit, and returns the folder.
+func copyFixture(t *testing.T, name string, edit func(map[string]any)) string {
+	t.Helper()
+	raw, err := os.ReadFile(filepath.Join("..", "..", "contract_tests", "testdata", "invitario", "guestListAll", name))
+	require.NoError(t, err)
+	var fx map[string]any
+	require.NoError(t, json.Unmarshal(raw, &fx))
+	edit(fx)
+	out, err := json.Marshal(fx)
+	require.NoError(t, err)
+	dir := filepath.Join(t.TempDir(), "invitario", "guestListAll")
+	require.NoError(t, os.MkdirAll(dir, 0o755))
+	require.NoError(t, os.WriteFile(filepath.Join(dir, name), out, 0o644))
+	return dir
+}
+
 func TestBrokenFieldIsNamed(t *testing.T) {
-	src, err := os.ReadFile(filepath.Join("..", "..", "contract_tests", "testdata", "invitario", "guestListAll", "full-list.json"))
-	if err != nil {
-		t.Skip("no full-list fixture")
+	dir := copyFixture(t, "success.json", func(fx map[string]any) {
+		guests := fx["response"].(map[string]any)["body"].(map[string]any)["guests"].([]any)
+		guests[0].(map[string]any)["accessCode"] = 12345
+	})
+	rep, err := Check(dir)
+	require.NoError(t, err)
+	require.Len(t, rep.Files, 1)
+	f := rep.Files[0]
+	assert.False(t, f.OK)
+	assert.True(t, rep.Failed())
+	assert.Equal(t, "invitario", f.API)
+	assert.Equal(t, "guestListAll", f.Operation)
+	require.NotEmpty(t, f.Issues)
+	assert.Equal(t, Issue{Part: "response", Field: "/guests/0/accessCode", Expected: "type string"}, f.Issues[0])
+
+	// The unchanged copy passes: the change is what broke it.
+	rep, err = Check(copyFixture(t, "success.json", func(map[string]any) {}))
+	require.NoError(t, err)
+	assert.True(t, rep.Files[0].OK, "%v", rep.Files[0].Issues)
+}
+
+// A file that is not one fixture of the contract tests' format is refused
+// with the reason, and the check goes on to the other files.
+func TestMalformedFilesNamed(t *testing.T) {
+	dir := t.TempDir()
+	valid, err := os.ReadFile(filepath.Join("..", "..", "contract_tests", "testdata", "invitario", "guestListAll", "success.json"))
+	require.NoError(t, err)
+	files := map[string]string{
+		"a-not-json.json":     `{"source": `,
+		"b-unknown-key.json":  `{"source": "x", "extra": 1}`,
+		"c-two.json":          string(valid) + "\n" + string(valid),
+		"d-no-source.json":    `{"request": {"method": "POST", "path": "/api/v1/logout"}, "response": {"status": 200}}`,
+		"e-bad-invalid.json":  `{"source": "x", "invalid": "both", "request": {"method": "POST", "path": "/api/v1/logout"}, "response": {"status": 200}}`,
+		"f-no-operation.json": `{"source": "x", "request": {"method": "GET", "path": "/nowhere"}, "response": {"status": 200}}`,
+		"g-valid.json":        string(valid),
 	}
-	_ = src
+	for name, text := range files {
+		require.NoError(t, os.WriteFile(filepath.Join(dir, name), []byte(text), 0o644))
+	}
+	rep, err := Check(dir)
+	require.NoError(t, err)
+	require.Len(t, rep.Files, len(files))
+	want := []string{
+		"file: a fixture in the contract tests' format: unexpected EOF",
+		`file: a fixture in the contract tests' format: json: unknown field "extra"`,
+		"file: one fixture per file (there is more after the first)",
+		"file: a source saying where the exchange comes from",
+		`file: invalid is "", "request" or "response"`,
+		"request: an operation of a spec (none has GET /nowhere)",
+	}
+	for i, w := range want {
+		f := rep.Files[i]
+		assert.False(t, f.OK, f.Path)
+		require.Len(t, f.Issues, 1, f.Path)
+		assert.Equal(t, w, f.Issues[0].String(), f.Path)
+	}
+	assert.True(t, rep.Files[len(want)].OK, "%v", rep.Files[len(want)].Issues)
 }
