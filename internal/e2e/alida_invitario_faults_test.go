@@ -171,7 +171,7 @@ func TestInvitarioSafeCallsSurviveFaults(t *testing.T) {
 func TestInvitarioLogoutIsSentOnce(t *testing.T) {
 	t.Parallel()
 	const trials = 20
-	e := newInvitario(t, nil)
+	e := newInvitario(t, nil, invitario.WithMaxGuestBytes(64))
 	isLogout := path("/api/v1/logout")
 	for trial := range trials {
 		kind := unsafeKinds[trial%len(unsafeKinds)]
@@ -390,15 +390,19 @@ func TestResponseBodiesAreCapped(t *testing.T) {
 		_, err := e.api.CollectQueued(t.Context(), time.Time{}, nil)
 		var tl *httpx.TooLargeError
 		require.ErrorAs(t, err, &tl)
+		assert.EqualValues(t, 100, tl.Limit)
 	})
 	t.Run("invitario login", func(t *testing.T) {
 		e := newInvitario(t, nil, invitario.WithMaxResponseBytes(100))
 		_, err := e.api.Login(t.Context())
 		var tl *httpx.TooLargeError
 		require.ErrorAs(t, err, &tl)
+		assert.EqualValues(t, 100, tl.Limit)
 	})
 	t.Run("invitario guest", func(t *testing.T) {
-		e := newInvitario(t, nil, invitario.WithMaxResponseBytes(100), invitario.WithMaxGuestBytes(64))
+		// Login's answer is read whole under the default cap; only the
+		// list's guests meet the 64-byte one.
+		e := newInvitario(t, nil, invitario.WithMaxGuestBytes(64))
 		var err error
 		n := 0
 		for _, err = range e.api.GuestsAll(t.Context(), nil) {
@@ -409,6 +413,8 @@ func TestResponseBodiesAreCapped(t *testing.T) {
 		}
 		var tl *httpx.TooLargeError
 		require.ErrorAs(t, err, &tl)
+		assert.EqualValues(t, 64, tl.Limit, "the guest cap, not the answer's")
+		assert.Contains(t, err.Error(), "guestListAll")
 		assert.Zero(t, n)
 	})
 	t.Run("invitario list is not capped as a whole", func(t *testing.T) {

@@ -23,6 +23,7 @@ import (
 	"github.com/invitekit/invitekit/gen/invitario"
 	"github.com/invitekit/invitekit/gen/ivvy"
 	"github.com/invitekit/invitekit/internal/clientopt"
+	"github.com/invitekit/invitekit/internal/httpx"
 )
 
 // commonOptions are the options every client package offers, as one value
@@ -166,14 +167,22 @@ type seen struct {
 	userAgents  []string
 	headers     []http.Header
 	hasDeadline []bool
-	n           atomic.Int32
-	rt          http.RoundTripper
+	// budgets holds how long each request had left before its deadline
+	// when it reached the transport (0 without one).
+	budgets []time.Duration
+	n       atomic.Int32
+	rt      http.RoundTripper
 }
 
 func (s *seen) RoundTrip(req *http.Request) (*http.Response, error) {
 	s.n.Add(1)
-	_, ok := req.Context().Deadline()
+	deadline, ok := req.Context().Deadline()
+	var budget time.Duration
+	if ok {
+		budget = time.Until(deadline)
+	}
 	s.mu.Lock()
+	s.budgets = append(s.budgets, budget)
 	s.userAgents = append(s.userAgents, req.Header.Get("User-Agent"))
 	s.headers = append(s.headers, req.Header.Clone())
 	s.hasDeadline = append(s.hasDeadline, ok)
@@ -211,6 +220,7 @@ func TestOptionsMeanTheSameInEveryPackage(t *testing.T) {
 		return env{url: srv.URL, rt: &seen{rt: tr}}
 	}
 	neg, zero, pos := -time.Second, time.Duration(0), time.Hour
+	var sleeps atomic.Int32 // calls of the sleeper of the backoff case
 	cases := []struct {
 		name  string
 		wrap  func(http.Handler) http.Handler
@@ -279,6 +289,10 @@ func TestOptionsMeanTheSameInEveryPackage(t *testing.T) {
 			check: func(t *testing.T, e env, err error) {
 				require.NoError(t, err)
 				assert.NotContains(t, e.rt.hasDeadline, false)
+				for _, b := range e.rt.budgets {
+					// The default is a minute, far below the hour of the next case.
+					assert.True(t, b > httpx.DefaultTimeout/2 && b <= httpx.DefaultTimeout, "%v left", b)
+				}
 			},
 		},
 		{
@@ -289,6 +303,9 @@ func TestOptionsMeanTheSameInEveryPackage(t *testing.T) {
 			check: func(t *testing.T, e env, err error) {
 				require.NoError(t, err)
 				assert.NotContains(t, e.rt.hasDeadline, false)
+				for _, b := range e.rt.budgets {
+					assert.True(t, b > pos-time.Minute && b <= pos, "%v left of %v", b, pos)
+				}
 			},
 		},
 		{
@@ -319,6 +336,7 @@ func TestOptionsMeanTheSameInEveryPackage(t *testing.T) {
 				return commonOptions{baseURL: e.url, transport: e.rt, clock: optClock, attempts: 3,
 					backoff: [2]time.Duration{time.Millisecond, 2 * time.Millisecond},
 					sleeper: func(_ context.Context, d time.Duration) error {
+						sleeps.Add(1)
 						if d > 2*time.Millisecond {
 							return errors.New("waited past the backoff's cap")
 						}
@@ -328,6 +346,7 @@ func TestOptionsMeanTheSameInEveryPackage(t *testing.T) {
 			check: func(t *testing.T, e env, err error) {
 				require.NoError(t, err)
 				assert.GreaterOrEqual(t, e.rt.n.Load(), int32(3))
+				assert.EqualValues(t, 2, sleeps.Load(), "one wait before each retry, all through the sleeper")
 			},
 		},
 		{
@@ -350,7 +369,9 @@ func TestOptionsMeanTheSameInEveryPackage(t *testing.T) {
 				return commonOptions{baseURL: e.url, transport: e.rt, clock: optClock, maxBody: 8}
 			},
 			check: func(t *testing.T, e env, err error) {
-				require.Error(t, err)
+				var tl *httpx.TooLargeError
+				require.ErrorAs(t, err, &tl)
+				assert.EqualValues(t, 8, tl.Limit)
 			},
 		},
 		{
@@ -368,6 +389,7 @@ func TestOptionsMeanTheSameInEveryPackage(t *testing.T) {
 		for _, c := range cases {
 			t.Run(d.name+"/"+c.name, func(t *testing.T) {
 				logs.Reset()
+				sleeps.Store(0)
 				h := d.server(t)
 				if c.wrap != nil {
 					h = c.wrap(h)
