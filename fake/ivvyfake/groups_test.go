@@ -85,5 +85,21 @@ func TestSubscriptionGroupCallsCheckTheirParameters(t *testing.T) {
 	r = e.call("contact", "removeContactsFromSubscriptionGroup", map[string]any{"group": 10})
 	requireException(t, r, http.StatusBadRequest, 400, 23017)
 	assert.Contains(t, r.JSON["message"], "contacts")
-	assert.Len(t, e.fake.SubscriptionGroupMembers(10), 25, "nothing changed")
+
+	// Refused calls that would change a group if they were let through.
+	require.Empty(t, e.fake.SubscriptionGroupMembers(11))
+	r = e.call("contact", "addContactsToSubscriptionGroup", map[string]any{"group": 11, "contacts": "1,2"})
+	requireException(t, r, http.StatusBadRequest, 400, 23016)
+	assert.Empty(t, e.fake.SubscriptionGroupMembers(11), "nothing added")
+	r = e.call("contact", "removeContactsFromSubscriptionGroup", map[string]any{"group": 10, "contacts": "1,2"})
+	requireException(t, r, http.StatusBadRequest, 400, 23016)
+	assert.Len(t, e.fake.SubscriptionGroupMembers(10), 25, "nothing removed")
+
+	// The same calls, valid, do change the groups.
+	r = e.call("contact", "addContactsToSubscriptionGroup", map[string]any{"group": 11, "contacts": []int64{1, 2}})
+	require.Equal(t, http.StatusOK, r.Status, "%s", r.Body)
+	assert.Equal(t, []int64{1, 2}, e.fake.SubscriptionGroupMembers(11))
+	r = e.call("contact", "removeContactsFromSubscriptionGroup", map[string]any{"group": 10, "contacts": []int64{1, 2}})
+	require.Equal(t, http.StatusOK, r.Status, "%s", r.Body)
+	assert.Len(t, e.fake.SubscriptionGroupMembers(10), 23)
 }
