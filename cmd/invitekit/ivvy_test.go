@@ -133,8 +133,14 @@ func TestIvvyInviteFromFileAndStdin(t *testing.T) {
 	assert.Len(t, strings.Split(strings.TrimSpace(out), "\n"), len(ids)+1)
 	assert.Equal(t, (len(ids)+3)/4, set.Ivvy.Calls("inviteContacts"))
 
+	require.Empty(t, set.Ivvy.Invitations(3))
 	code, _, errOut = runCLIStdin(t, "1\n2,3\n", ivvyEnv(base), "ivvy", "invite", "--event", "3", "--contacts-file", "-")
 	require.Equal(t, 0, code, errOut)
+	var invited []int64
+	for _, inv := range set.Ivvy.Invitations(3) {
+		invited = append(invited, inv.ContactID)
+	}
+	assert.Equal(t, []int64{1, 2, 3}, invited, "the contacts read from stdin")
 
 	code, _, errOut = runCLIStdin(t, "1\n\nabc\n", ivvyEnv(base), "ivvy", "invite", "--event", "3", "--contacts-file", "-")
 	assert.Equal(t, 2, code)
