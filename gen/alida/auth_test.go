@@ -3,6 +3,7 @@ package alida_test
 import (
 	"context"
 	"encoding/base64"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"html"
@@ -284,10 +285,13 @@ func TestClientFormattingHidesCredentials(t *testing.T) {
 	for _, auth := range []alida.Auth{alida.BasicAuth("user", secret), alida.ClientCredentials("client", secret, "")} {
 		api, err := alida.New(alidafake.DemoCommunity, auth, alida.WithBaseURL(srv.URL))
 		require.NoError(t, err)
-		for _, verb := range []string{"%v", "%+v", "%#v", "%s", "%q", "%x", "%d", "%t"} {
-			assert.NotContains(t, fmt.Sprintf(verb, api), secret, verb)
-			assert.NotContains(t, fmt.Sprintf(verb, *api), secret, verb)
-			assert.NotContains(t, fmt.Sprintf(verb, auth), secret, verb)
+		inHex := hex.EncodeToString([]byte(secret)) // what %x would show
+		for _, verb := range []string{"%v", "%+v", "%#v", "%s", "%q", "%x", "%X", "%d", "%t"} {
+			for _, v := range []any{api, *api, auth} {
+				text := fmt.Sprintf(verb, v)
+				assert.NotContains(t, text, secret, verb)
+				assert.NotContains(t, strings.ToLower(text), inHex, verb)
+			}
 		}
 	}
 }

@@ -2,6 +2,7 @@ package invitario_test
 
 import (
 	"bytes"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -107,11 +108,13 @@ func TestFormattingHidesCredentialsWhateverTheVerb(t *testing.T) {
 	_, err := api.Login(t.Context())
 	require.NoError(t, err)
 	creds := invitario.Credentials{EventID: "1", AppCode: appCode}
-	for _, verb := range []string{"%v", "%+v", "%#v", "%s", "%q", "%x", "%d", "%t"} {
+	for _, verb := range []string{"%v", "%+v", "%#v", "%s", "%q", "%x", "%X", "%d", "%t"} {
 		for _, v := range []any{api, creds, &creds} {
 			text := fmt.Sprintf(verb, v)
-			assert.NotContains(t, text, token, verb)
-			assert.NotContains(t, text, appCode, verb)
+			for _, secret := range []string{token, appCode} {
+				assert.NotContains(t, text, secret, verb)
+				assert.NotContains(t, strings.ToLower(text), hex.EncodeToString([]byte(secret)), "%s, in hex", verb)
+			}
 		}
 	}
 }

@@ -1,6 +1,7 @@
 package ivvy_test
 
 import (
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -70,8 +71,12 @@ func TestAPIFormattingHidesTheSecret(t *testing.T) {
 	const secret = "formatting-secret-9d2e"
 	api, err := ivvy.New("key", secret, ivvy.WithBaseURL("https://example.test"))
 	require.NoError(t, err)
-	for _, verb := range []string{"%v", "%+v", "%#v", "%s", "%q", "%x", "%d"} {
-		assert.NotContains(t, fmt.Sprintf(verb, api), secret, verb)
-		assert.NotContains(t, fmt.Sprintf(verb, *api), secret, verb)
+	inHex := hex.EncodeToString([]byte(secret)) // what %x would show
+	for _, verb := range []string{"%v", "%+v", "%#v", "%s", "%q", "%x", "%X", "%d"} {
+		for _, v := range []any{api, *api} {
+			text := fmt.Sprintf(verb, v)
+			assert.NotContains(t, text, secret, verb)
+			assert.NotContains(t, strings.ToLower(text), inHex, verb)
+		}
 	}
 }

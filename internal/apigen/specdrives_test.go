@@ -264,6 +264,7 @@ import (
 func main() {
 	logins := 0
 	var sent []string
+	guest := "(none)" // the guestId of the last check-in request
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		var body map[string]string
 		_ = json.NewDecoder(r.Body).Decode(&body)
@@ -274,6 +275,7 @@ func main() {
 			fmt.Fprintf(w, ` + "`" + `{"status":"success","sessionToken":"tok-%d","stationName":"Door"}` + "`" + `, logins)
 		case "/api/v1/guest/checkin":
 			sent = append(sent, body["sessionToken"])
+			guest = body["guestId"]
 			if body["sessionToken"] == "tok-1" {
 				fmt.Fprint(w, ` + "`" + `{"errors":[{"code":30,"message":"Invalid session token provided."}]}` + "`" + `)
 				return
@@ -292,6 +294,6 @@ func main() {
 	if err != nil {
 		panic(err)
 	}
-	fmt.Printf("method: %s for g-7; logins: %d; tokens sent: %s\n", res.Status, logins, strings.Join(sent, ","))
+	fmt.Printf("method: %s for %s; logins: %d; tokens sent: %s\n", res.Status, guest, logins, strings.Join(sent, ","))
 }
 `
