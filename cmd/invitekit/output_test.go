@@ -323,6 +323,13 @@ func TestTimeoutEndsAStalledList(t *testing.T) {
 	for i := range 130 {
 		f.AddContact(ivvyfake.Contact{FirstName: "C", LastName: fmt.Sprint(i + 1), Email: fmt.Sprintf("c%d@example.com", i+1)})
 	}
+	// The fake reads its spec on first use, which can take seconds under the
+	// race detector: that happens here, outside the timed command.
+	warm := httptest.NewServer(f)
+	code, _, errOut := runCLI(t, map[string]string{"IVVY_BASE_URL": warm.URL, "IVVY_API_KEY": ivvyfake.DemoKey, "IVVY_API_SECRET": ivvyfake.DemoSecret}, "ivvy", "ping")
+	warm.Close()
+	require.Equal(t, 0, code, errOut)
+
 	var hits atomic.Int32
 	stop := make(chan struct{})
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -339,8 +346,10 @@ func TestTimeoutEndsAStalledList(t *testing.T) {
 	defer srv.Close()
 	defer close(stop)
 	environ := map[string]string{"IVVY_BASE_URL": srv.URL, "IVVY_API_KEY": ivvyfake.DemoKey, "IVVY_API_SECRET": ivvyfake.DemoSecret}
-	code, out, errOut := runCLI(t, environ, "ivvy", "contacts", "--format", "csv", "--timeout", "200ms")
+	// The limit covers the first page with room to spare on a loaded
+	// machine; the second page never comes, so the limit always ends it.
+	code, out, errOut := runCLI(t, environ, "ivvy", "contacts", "--format", "csv", "--timeout", "2s")
 	assert.Equal(t, 1, code)
-	assert.Contains(t, errOut, "--timeout 200ms")
+	assert.Contains(t, errOut, "--timeout 2s")
 	assert.Len(t, strings.Split(strings.TrimSuffix(out, "\n"), "\n"), 101, "the first page was printed")
 }

@@ -3,6 +3,7 @@ package e2e
 import (
 	"context"
 	"net/http"
+	"sync"
 	"testing"
 	"time"
 
@@ -276,7 +277,7 @@ func TestCancellationReturnsPromptly(t *testing.T) {
 		t.Parallel()
 		// The client's own timeout: long enough that the request is
 		// surely written before it ends.
-		e := newIvvy(t, faults.Always(fHang), ivvy.WithTimeout(time.Second))
+		e := newIvvy(t, faults.Always(fHang), ivvy.WithTimeout(3*time.Second))
 		err := returnsWithin(t, limit, func() error {
 			_, err := e.api.AddOrUpdateContact(t.Context(), ivvy.AddOrUpdateContactRequest{})
 			return err
@@ -354,12 +355,25 @@ func TestCancellationReturnsPromptly(t *testing.T) {
 	})
 	t.Run("invitario close during login", func(t *testing.T) {
 		t.Parallel()
-		e := newInvitario(t, faults.When(path("/api/v1/login"), faults.Always(fHang)), invitario.WithTimeout(30*time.Second))
 		// A caller still waits for the login when Close comes: Close ends
 		// the login instead of waiting out the 30s timeout.
+		arrived := make(chan struct{})
+		var once sync.Once
+		hangLogin := func(r *http.Request) faults.Fault {
+			if r.URL.Path != "/api/v1/login" {
+				return faults.Fault{}
+			}
+			once.Do(func() { close(arrived) })
+			return fHang
+		}
+		e := newInvitario(t, hangLogin, invitario.WithTimeout(30*time.Second))
 		loginErr := make(chan error, 1)
 		go func() { _, err := e.api.Login(t.Context()); loginErr <- err }()
-		time.Sleep(after)
+		select {
+		case <-arrived: // the login is under way
+		case <-time.After(limit):
+			t.Fatal("the login never reached the server")
+		}
 		err := returnsWithin(t, limit, func() error { return e.api.Close(cancelAfter(t, limit)) })
 		require.NoError(t, err, "nothing to log out: the login never succeeded")
 		select {

@@ -218,6 +218,10 @@ type Injector struct {
 	mu       sync.Mutex
 	plan     Plan
 	arrivals []Arrival
+	// seqs numbers arrivals for good (arrivals[i] is number seqs[i]), so
+	// that a plan's verdict is not filed under a later request after Reset.
+	seqs []uint64
+	seq  uint64 // of the last arrival
 }
 
 // New returns an injector in front of next; a nil plan injects nothing.
@@ -255,21 +259,30 @@ func (in *Injector) Count(match func(Arrival) bool) int {
 // Reset forgets the requests received so far.
 func (in *Injector) Reset() {
 	in.mu.Lock()
-	in.arrivals = nil
+	in.arrivals, in.seqs = nil, nil
 	in.mu.Unlock()
 }
 
 // ServeHTTP applies the plan's fault to the request.
 func (in *Injector) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	// The arrival is counted before the plan runs: a plan may set off
+	// what ends the call (a cancel, say), and a caller that then asks how
+	// many requests arrived must find this one.
 	in.mu.Lock()
 	plan := in.plan
+	in.seq++
+	seq, i := in.seq, len(in.arrivals)
+	in.arrivals = append(in.arrivals, Arrival{N: i + 1, Method: r.Method, Path: r.URL.Path, Query: r.URL.RawQuery})
+	in.seqs = append(in.seqs, seq)
 	in.mu.Unlock()
 	var f Fault
 	if plan != nil {
 		f = plan(r)
 	}
 	in.mu.Lock()
-	in.arrivals = append(in.arrivals, Arrival{N: len(in.arrivals) + 1, Method: r.Method, Path: r.URL.Path, Query: r.URL.RawQuery, Fault: f})
+	if i < len(in.seqs) && in.seqs[i] == seq { // not forgotten by Reset meanwhile
+		in.arrivals[i].Fault = f
+	}
 	in.mu.Unlock()
 
 	switch f.Kind {

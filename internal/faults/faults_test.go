@@ -71,6 +71,28 @@ func TestNoFaultPassesThrough(t *testing.T) {
 	assert.Equal(t, faults.Arrival{N: 1, Method: "POST", Path: "/op", Query: "action=x"}, arr[0])
 }
 
+// A request is counted before its plan runs, so that whatever the plan sets
+// off (a cancel that ends the call, say) finds it counted; its fault is
+// filed with it once the plan has decided.
+func TestArrivalCountedBeforeThePlanRuns(t *testing.T) {
+	var inj *faults.Injector
+	var seenByPlan []int
+	plan := func(*http.Request) faults.Fault {
+		seenByPlan = append(seenByPlan, inj.Count(nil))
+		return faults.Fault{Kind: faults.Status, Status: http.StatusServiceUnavailable}
+	}
+	inj, _, c, url := server(t, plan)
+	for range 2 {
+		resp, _, err := post(t, c, url)
+		require.NoError(t, err)
+		assert.Equal(t, http.StatusServiceUnavailable, resp.StatusCode)
+	}
+	assert.Equal(t, []int{1, 2}, seenByPlan)
+	for _, a := range inj.Arrivals() {
+		assert.Equal(t, faults.Status, a.Fault.Kind, "arrival %d", a.N)
+	}
+}
+
 func TestResetBeforeResponse(t *testing.T) {
 	_, served, c, url := server(t, faults.Always(faults.Fault{Kind: faults.ResetBeforeResponse}))
 	for range 5 {

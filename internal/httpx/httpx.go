@@ -159,8 +159,12 @@ func (d *Doer) Now() time.Time { return d.cfg.Now() }
 // MaxResponseBytes is the body cap callers pass to ReadBody.
 func (d *Doer) MaxResponseBytes() int64 { return d.cfg.MaxResponseBytes }
 
-// Sleep waits for d, or until ctx ends (then it returns ctx.Err()).
+// Sleep waits for d, or until ctx ends (then it returns ctx.Err()). A
+// context that has already ended returns at once, even for d <= 0.
 func Sleep(ctx context.Context, d time.Duration) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
 	t := time.NewTimer(d)
 	defer t.Stop()
 	select {

@@ -163,15 +163,24 @@ func TestRetryAfterFarOverCapEndsRetries(t *testing.T) {
 
 func TestRetryNeverWaitsPastDeadline(t *testing.T) {
 	var hits atomic.Int32
-	srv := statusSequence(t, &hits, nil, 429, 429)
-	ctx, cancel := context.WithTimeout(WithOperation(t.Context(), "getEvent", true), time.Second)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		hits.Add(1)
+		_, _ = io.Copy(io.Discard, r.Body)
+		w.Header().Set("Retry-After", "50") // under the cap, past the deadline
+		w.WriteHeader(http.StatusTooManyRequests)
+	}))
+	defer srv.Close()
+	// The deadline leaves ample time for the first attempt on a loaded
+	// machine; the wait the server asks for is longer still.
+	ctx, cancel := context.WithTimeout(WithOperation(t.Context(), "getEvent", true), 20*time.Second)
 	defer cancel()
 	sl := &fakeSleep{}
 	resp, err := newDoer(sl, Config{}).Do(post(t, ctx, srv.URL, ``))
 	require.NoError(t, err)
 	resp.Body.Close()
-	assert.Equal(t, 429, resp.StatusCode, "a 2s Retry-After does not fit in a 1s deadline")
+	assert.Equal(t, 429, resp.StatusCode, "a 50s Retry-After does not fit in a 20s deadline")
 	assert.Equal(t, int32(1), hits.Load())
+	assert.Empty(t, sl.waits, "no wait at all")
 }
 
 func TestRetryAfterParsing(t *testing.T) {
@@ -279,7 +288,9 @@ func TestTimeoutBoundsTheCall(t *testing.T) {
 	defer srv.Close()
 	defer close(block)
 	start := time.Now()
-	_, err := newDoer(&fakeSleep{}, Config{Timeout: 50 * time.Millisecond}).Do(post(t, WithOperation(t.Context(), "inviteContacts", false), srv.URL, `{}`))
+	// Long enough for the request to be written on a loaded machine, so
+	// that it is the answer that is missing.
+	_, err := newDoer(&fakeSleep{}, Config{Timeout: 500 * time.Millisecond}).Do(post(t, WithOperation(t.Context(), "inviteContacts", false), srv.URL, `{}`))
 	require.Error(t, err)
 	assert.ErrorIs(t, err, context.DeadlineExceeded)
 	assert.ErrorIs(t, err, ErrOutcomeUnknown, "sent but unanswered")
@@ -336,7 +347,7 @@ func TestCancelledContextStopsRetrying(t *testing.T) {
 func TestConnectionErrorWithBackoffPastDeadline(t *testing.T) {
 	var hits atomic.Int32
 	url := resetAfterRead(t, &hits)
-	ctx, cancel := context.WithTimeout(WithOperation(t.Context(), "getEvent", true), time.Second)
+	ctx, cancel := context.WithTimeout(WithOperation(t.Context(), "getEvent", true), 30*time.Second)
 	defer cancel()
 	d := newDoer(&fakeSleep{}, Config{Retry: RetryPolicy{BaseDelay: time.Hour, MaxDelay: time.Hour}})
 	d.retry.Jitter = func() float64 { return 0.99 }
@@ -393,4 +404,16 @@ func TestScrubRemovesCredentials(t *testing.T) {
 	assert.NotContains(t, got, "password")
 	assert.Contains(t, got, "[redacted]")
 	assert.Equal(t, "nothing to hide", Scrub("nothing to hide", req))
+}
+
+// An ended context ends Sleep at once, even when the wait is also over:
+// a retry or poll loop never goes round once more after its caller gave up.
+func TestSleepEndsAtOnceForAnEndedContext(t *testing.T) {
+	ctx, cancel := context.WithCancel(t.Context())
+	cancel()
+	for range 100 {
+		require.ErrorIs(t, Sleep(ctx, 0), context.Canceled)
+	}
+	require.ErrorIs(t, Sleep(ctx, time.Hour), context.Canceled)
+	require.NoError(t, Sleep(t.Context(), time.Millisecond))
 }
