@@ -17,8 +17,9 @@ import (
 )
 
 // Problem is one place where a message breaks the spec: the JSON pointer
-// of the field in the body ("" for the whole body or the status) and what
-// the spec expects there. It never holds the value found.
+// of the field in the body ("" for the whole body or the status), or for
+// a request parameter the location RequestErrorProblems describes, and
+// what the spec expects there. It never holds the value found.
 type Problem struct {
 	Pointer  string
 	Expected string
