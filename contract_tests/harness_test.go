@@ -98,9 +98,11 @@ func operationIDs(doc *openapi3.T) []string {
 	return ids
 }
 
-// checkFixture validates one fixture. It returns the first validation error
-// (request first), and fails t for anything else that is wrong.
-func checkFixture(t *testing.T, api apiUnderTest, router *oas.Router, opID string, f fixture) (reqErr, respErr error) {
+// checkFixture validates one fixture. It returns where in its message each
+// problem of the first validation error (request first) lies (see
+// fixtures.Fixture for the locations) and the validation errors, and fails
+// t for anything else that is wrong.
+func checkFixture(t *testing.T, api apiUnderTest, router *oas.Router, opID string, f fixture) (problems []oas.Problem, reqErr, respErr error) {
 	t.Helper()
 	ctx := context.Background()
 	req, err := http.NewRequestWithContext(ctx, f.Request.Method, "http://fixture.test"+f.Request.Path, bytes.NewReader(f.Request.Bytes()))
@@ -113,11 +115,36 @@ func checkFixture(t *testing.T, api apiUnderTest, router *oas.Router, opID strin
 
 	in, reqErr := oas.ValidateRequest(ctx, router, req)
 	if in == nil {
-		return reqErr, nil
+		return oas.RequestErrorProblems(reqErr), reqErr, nil
 	}
 	body := f.Response.Bytes()
 	respErr = oas.ValidateResponse(ctx, in, f.Response.Status, f.Response.Header(), body)
-	return reqErr, respErr
+	if reqErr != nil {
+		return oas.RequestErrorProblems(reqErr), reqErr, respErr
+	}
+	return oas.ResponseErrorProblems(route.Operation, f.Response.Status, f.Response.Header().Get("Content-Type"), body, respErr), nil, respErr
+}
+
+// requireInvalidAt fails t unless the problems of a negative fixture all
+// lie at its invalidAt or inside it (fixtures.Within): a negative fixture
+// breaks the spec once, where it says, so that a second mistake, or one in
+// another field than the fixture means, cannot pass for the one it is
+// about.
+func requireInvalidAt(t *testing.T, path string, f fixture, problems []oas.Problem) {
+	t.Helper()
+	require.NotEmpty(t, problems, "invalid fixture %s: validation failed without saying where", path)
+	at := *f.InvalidAt
+	var elsewhere []string
+	for _, p := range problems {
+		if !fixtures.Within(p.Pointer, at) {
+			elsewhere = append(elsewhere, p.String())
+		}
+	}
+	where := at
+	if where == "" {
+		where = "(body)"
+	}
+	require.Empty(t, elsewhere, "invalid fixture %s: its %s should break the spec at invalidAt %s only, but validation finds these problems elsewhere (a second mistake, or invalidAt names the wrong place)", path, f.Invalid, where)
 }
 
 func TestContracts(t *testing.T) {
@@ -138,14 +165,17 @@ func TestContracts(t *testing.T) {
 						f := loadFixture(t, path)
 						name := strings.TrimSuffix(filepath.Base(path), ".json")
 						t.Run(name, func(t *testing.T) {
-							reqErr, respErr := checkFixture(t, api, router, opID, f)
+							require.NoError(t, f.CheckMarks(), "fixture %s", path)
+							problems, reqErr, respErr := checkFixture(t, api, router, opID, f)
 							switch f.Invalid {
 							case "request":
 								require.Error(t, reqErr, "invalid fixture %s: the request should fail validation", path)
+								requireInvalidAt(t, path, f, problems)
 								return
 							case "response":
 								require.NoError(t, reqErr, "fixture %s: request", path)
 								require.Error(t, respErr, "invalid fixture %s: the response should fail validation", path)
+								requireInvalidAt(t, path, f, problems)
 								return
 							}
 							require.NoError(t, reqErr, "fixture %s: request", path)
