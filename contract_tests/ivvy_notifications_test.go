@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/getkin/kin-openapi/openapi3"
@@ -13,18 +14,23 @@ import (
 
 	"github.com/invitekit/invitekit/gen/ivvy"
 	"github.com/invitekit/invitekit/gen/ivvy/notify"
+	"github.com/invitekit/invitekit/internal/fixtures"
+	"github.com/invitekit/invitekit/internal/oas"
 	"github.com/invitekit/invitekit/specs"
 )
 
 // notificationFixture is one iVvy notification under
 // testdata/ivvy-notifications/<Subject>/<case>.json: the Body (required),
-// and optionally the inner message and the SNS envelope around it.
+// and optionally the inner message and the SNS envelope around it. A
+// negative one (Invalid) gives in InvalidAt the JSON pointer into Body of
+// the field that breaks the schema ("" for the body as a whole).
 type notificationFixture struct {
-	Source  string          `json:"source"`
-	Invalid bool            `json:"invalid"`
-	SNS     json.RawMessage `json:"sns"`
-	Message json.RawMessage `json:"message"`
-	Body    json.RawMessage `json:"body"`
+	Source    string          `json:"source"`
+	Invalid   bool            `json:"invalid"`
+	InvalidAt *string         `json:"invalidAt"`
+	SNS       json.RawMessage `json:"sns"`
+	Message   json.RawMessage `json:"message"`
+	Body      json.RawMessage `json:"body"`
 }
 
 // TestNotificationFixtures validates each notification fixture against the
@@ -61,8 +67,10 @@ func TestNotificationFixtures(t *testing.T) {
 			verr := schema.VisitJSON(jsonValue(t, fx.Body), openapi3.MultiErrors())
 			if fx.Invalid {
 				assert.Error(t, verr, "a negative fixture passed validation")
+				checkNotificationInvalidAt(t, schema, fx)
 				return
 			}
+			require.Nil(t, fx.InvalidAt, "invalidAt only in a negative fixture (\"invalid\": true)")
 			require.NoError(t, verr)
 			v, ok := notify.NewBody(subject)
 			require.True(t, ok)
@@ -85,6 +93,26 @@ func TestNotificationFixtures(t *testing.T) {
 			}
 		})
 	}
+}
+
+// checkNotificationInvalidAt requires a negative notification fixture to
+// say where its body breaks the schema, and every problem found in it to
+// lie there or inside it, as for the exchange fixtures (see the package
+// documentation).
+func checkNotificationInvalidAt(t *testing.T, schema *openapi3.Schema, fx notificationFixture) {
+	t.Helper()
+	require.NotNil(t, fx.InvalidAt, `a negative fixture says where it breaks the schema: add "invalidAt", the JSON pointer of the broken field in the body ("" for the body as a whole)`)
+	at := *fx.InvalidAt
+	require.True(t, at == "" || strings.HasPrefix(at, "/"), "invalidAt %q: a JSON pointer into the body (\"\" or starting with \"/\")", at)
+	var found, elsewhere []string
+	oas.CheckValue(schema, jsonValue(t, fx.Body), "", func(p oas.Problem) {
+		found = append(found, p.String())
+		if !fixtures.Within(p.Pointer, at) {
+			elsewhere = append(elsewhere, p.String())
+		}
+	})
+	require.NotEmpty(t, found, "a negative fixture fits the schema")
+	assert.Empty(t, elsewhere, "the body should break the schema at invalidAt %q only, but has problems elsewhere (a second mistake, or invalidAt names the wrong field)", at)
 }
 
 func jsonValue(t *testing.T, b []byte) any {
