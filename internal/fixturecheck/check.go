@@ -23,8 +23,11 @@ import (
 
 // Issue is one way a fixture breaks the spec.
 type Issue struct {
-	Part     string `json:"part"`            // "request", "response" or "file"
-	Field    string `json:"field,omitempty"` // JSON pointer into the body
+	Part string `json:"part"` // "request", "response" or "file"
+	// Field is where in the message: a JSON pointer into the body, or
+	// "<in>/<name>" for a request parameter ("query/limit"), as a
+	// negative fixture's invalidAt names it (see fixtures.Fixture).
+	Field    string `json:"field,omitempty"`
 	Expected string `json:"expected"`
 }
 
@@ -45,7 +48,7 @@ type FileResult struct {
 	Invalid   string  `json:"invalid,omitempty"`
 	Issues    []Issue `json:"issues,omitempty"`
 	// OK: a fixture that fits the spec, or a negative one that fails
-	// where it says it does.
+	// where it says it does: every problem at its invalidAt or inside it.
 	OK bool `json:"ok"`
 }
 
@@ -281,11 +284,11 @@ func (c *checker) file(path string) FileResult {
 		return fail("file", err.Error())
 	}
 	res.Invalid, res.Status = fx.Invalid, fx.Response.Status
-	switch {
-	case fx.Source == "":
+	if fx.Source == "" {
 		return fail("file", "a source saying where the exchange comes from")
-	case fx.Invalid != "" && fx.Invalid != "request" && fx.Invalid != "response":
-		return fail("file", `invalid is "", "request" or "response"`)
+	}
+	if err := fx.CheckMarks(); err != nil {
+		return fail("file", err.Error())
 	}
 	ctx := context.Background()
 	req, err := http.NewRequestWithContext(ctx, fx.Request.Method, "http://fixture.test"+fx.Request.Path, bytes.NewReader(fx.Request.Bytes()))
@@ -311,16 +314,11 @@ func (c *checker) file(path string) FileResult {
 
 	var reqIssues, respIssues []Issue
 	in, reqErr := oas.ValidateRequest(ctx, spec.router, req)
-	if reqErr != nil {
-		reqIssues = issues("request", reqErr, nil)
-	}
+	reqIssues = issues("request", oas.RequestErrorProblems(reqErr))
 	body := fx.Response.Bytes()
 	if in != nil {
-		if err := oas.ValidateResponse(ctx, in, fx.Response.Status, fx.Response.Header(), body); err != nil {
-			respIssues = issues("response", err, func(report func(oas.Problem)) {
-				_ = oas.CheckResponse(route, fx.Response.Status, fx.Response.Headers["Content-Type"], bytes.NewReader(body), report)
-			})
-		}
+		err := oas.ValidateResponse(ctx, in, fx.Response.Status, fx.Response.Header(), body)
+		respIssues = issues("response", oas.ResponseErrorProblems(route, fx.Response.Status, fx.Response.Header().Get("Content-Type"), body, err))
 	}
 	switch fx.Invalid {
 	case "request":
@@ -341,40 +339,49 @@ func (c *checker) file(path string) FileResult {
 		c.assess(spec, route, fx, path, res.OK)
 	}
 	if fx.Invalid != "" && res.OK {
+		if elsewhere := outside(*fx.InvalidAt, reqIssues, respIssues, fx.Invalid); len(elsewhere) > 0 {
+			res.OK = false
+			res.Issues = append([]Issue{{Part: "file", Expected: fmt.Sprintf("the %s to break the spec only at invalidAt %s or inside it; these problems lie elsewhere:", fx.Invalid, where(*fx.InvalidAt))}}, elsewhere...)
+			return res
+		}
 		// The expected failure is shown, not counted.
 		res.Issues = append(reqIssues, respIssues...)
 	}
 	return res
 }
 
-// issues turns a validation error into issues: the fields from detail
-// (the spec checked field by field) or from the error's schema errors,
-// else the error itself.
-func issues(part string, err error, detail func(report func(oas.Problem))) []Issue {
+// outside returns the issues of the negative part of a fixture (invalid
+// "request" or "response") that do not lie within at.
+func outside(at string, reqIssues, respIssues []Issue, invalid string) []Issue {
+	found := reqIssues
+	if invalid == "response" {
+		found = respIssues
+	}
 	var out []Issue
-	seen := map[Issue]bool{}
-	if detail != nil {
-		detail(func(p oas.Problem) {
-			if i := (Issue{Part: part, Field: p.Pointer, Expected: p.Expected}); !seen[i] {
-				seen[i] = true
-				out = append(out, i)
-			}
-		})
+	for _, i := range found {
+		if !fixtures.Within(i.Field, at) {
+			out = append(out, i)
+		}
 	}
-	if len(out) > 0 {
-		return out
+	return out
+}
+
+// where writes a location for a message, "(body)" for the whole body.
+func where(at string) string {
+	if at == "" {
+		return "(body)"
 	}
-	for _, se := range oas.SchemaErrors(err) {
-		out = append(out, Issue{Part: part, Field: oas.Pointer(se.JSONPointer()), Expected: oas.Expected(se)})
+	return at
+}
+
+// issues turns the located problems of a validation error into issues
+// of part ("request" or "response").
+func issues(part string, problems []oas.Problem) []Issue {
+	var out []Issue
+	for _, p := range problems {
+		out = append(out, Issue{Part: part, Field: p.Pointer, Expected: p.Expected})
 	}
-	if len(out) > 0 {
-		return out
-	}
-	msg := err.Error()
-	if i := strings.IndexByte(msg, '\n'); i >= 0 {
-		msg = msg[:i]
-	}
-	return []Issue{{Part: part, Expected: msg}}
+	return out
 }
 
 // assess records what a valid-or-not (but not negative) fixture says

@@ -43,14 +43,20 @@ func TestAssumptionsListed(t *testing.T) {
 // its own, changed by edit, and returns the folder.
 func copyFixture(t *testing.T, name string, edit func(map[string]any)) string {
 	t.Helper()
-	raw, err := os.ReadFile(filepath.Join("..", "..", "contract_tests", "testdata", "invitario", "guestListAll", name))
+	return copyFixtureOf(t, "invitario", "guestListAll", name, edit)
+}
+
+// copyFixtureOf is copyFixture for a fixture of any API and operation.
+func copyFixtureOf(t *testing.T, api, op, name string, edit func(map[string]any)) string {
+	t.Helper()
+	raw, err := os.ReadFile(filepath.Join("..", "..", "contract_tests", "testdata", api, op, name))
 	require.NoError(t, err)
 	var fx map[string]any
 	require.NoError(t, json.Unmarshal(raw, &fx))
 	edit(fx)
 	out, err := json.Marshal(fx)
 	require.NoError(t, err)
-	dir := filepath.Join(t.TempDir(), "invitario", "guestListAll")
+	dir := filepath.Join(t.TempDir(), api, op)
 	require.NoError(t, os.MkdirAll(dir, 0o755))
 	require.NoError(t, os.WriteFile(filepath.Join(dir, name), out, 0o644))
 	return dir
@@ -114,4 +120,64 @@ func TestMalformedFilesNamed(t *testing.T) {
 		assert.Equal(t, w, f.Issues[0].String(), f.Path)
 	}
 	assert.True(t, rep.Files[len(want)].OK, "%v", rep.Files[len(want)].Issues)
+}
+
+// A negative fixture is OK only when every problem found in the message
+// it marks invalid lies at its invalidAt or inside it: a second mistake,
+// an invalidAt naming another field, or no invalidAt at all fails it.
+func TestNegativeFailsWhereItSays(t *testing.T) {
+	check := func(api, op, name string, edit func(map[string]any)) FileResult {
+		t.Helper()
+		rep, err := Check(copyFixtureOf(t, api, op, name, edit))
+		require.NoError(t, err)
+		require.Len(t, rep.Files, 1)
+		return rep.Files[0]
+	}
+	firstGuest := func(fx map[string]any) map[string]any {
+		return fx["response"].(map[string]any)["body"].(map[string]any)["guests"].([]any)[0].(map[string]any)
+	}
+	const response = "invalid-field-value-number.json" // invalidAt /guests/0/fields/customField1
+
+	f := check("invitario", "guestListAll", response, func(map[string]any) {})
+	assert.True(t, f.OK, "as written: %v", f.Issues)
+	assert.Equal(t, []Issue{{Part: "response", Field: "/guests/0/fields/customField1", Expected: "type string or null"}}, f.Issues, "the expected failure is shown")
+
+	f = check("invitario", "guestListAll", response, func(fx map[string]any) { fx["invalidAt"] = "/guests/0" })
+	assert.True(t, f.OK, "invalidAt holding the broken field: %v", f.Issues)
+
+	f = check("invitario", "guestListAll", response, func(fx map[string]any) { firstGuest(fx)["accessCode"] = 12345 })
+	assert.False(t, f.OK, "a second mistake")
+	require.Len(t, f.Issues, 2)
+	assert.Equal(t, "file", f.Issues[0].Part)
+	assert.Contains(t, f.Issues[0].Expected, "/guests/0/fields/customField1")
+	assert.Equal(t, Issue{Part: "response", Field: "/guests/0/accessCode", Expected: "type string"}, f.Issues[1])
+
+	f = check("invitario", "guestListAll", response, func(fx map[string]any) { fx["invalidAt"] = "/guests/0/fields/customField2" })
+	assert.False(t, f.OK, "invalidAt naming another field")
+	assert.Equal(t, Issue{Part: "response", Field: "/guests/0/fields/customField1", Expected: "type string or null"}, f.Issues[len(f.Issues)-1])
+
+	f = check("invitario", "guestListAll", response, func(fx map[string]any) { delete(fx, "invalidAt") })
+	assert.False(t, f.OK, "no invalidAt")
+	require.Len(t, f.Issues, 1)
+	assert.Contains(t, f.Issues[0].String(), `add "invalidAt"`)
+
+	// A request broken in a query parameter, and then in its path too.
+	const request = "invalid-limit-too-large.json" // invalidAt query/limit
+	f = check("alida", "listQueuedInvitationEvents", request, func(map[string]any) {})
+	assert.True(t, f.OK, "as written: %v", f.Issues)
+	f = check("alida", "listQueuedInvitationEvents", request, func(fx map[string]any) {
+		r := fx["request"].(map[string]any)
+		r["path"] = strings.Replace(r["path"].(string), "/2017-02-28?", "/yesterday?", 1)
+	})
+	assert.False(t, f.OK, "a second mistake, in the path")
+	assert.Contains(t, fieldsOf(f.Issues), "path/dateUtc", "the path parameter is named")
+	assert.NotContains(t, fieldsOf(f.Issues), "query/limit", "only the problems elsewhere are listed")
+}
+
+func fieldsOf(issues []Issue) []string {
+	var out []string
+	for _, i := range issues {
+		out = append(out, i.Field)
+	}
+	return out
 }
