@@ -330,8 +330,17 @@ func TestSpecs(t *testing.T) {
 	}
 }
 
+// wrongTypeCases name, per API, a valid fixture (operation/case) and a
+// field of its response body that TestHarnessRejects gives a wrong type.
+var wrongTypeCases = map[string]struct{ fixture, field string }{
+	"ivvy":      {"ping/ack.json", "/ack"},
+	"invitario": {"guestListAll/success.json", "/guests/0/accessCode"},
+	"alida":     {"listQueuedInvitationEvents/date-time-sorted-fields.json", "/items/0/memberId"},
+}
+
 // TestHarnessRejects proves the validator is not vacuous: a response with a
-// wrong type fails, and a request to an unknown action finds no route.
+// wrong type fails, at that field and nowhere else, and a request to an
+// unknown action finds no route.
 func TestHarnessRejects(t *testing.T) {
 	for _, api := range apis {
 		t.Run(api.name, func(t *testing.T) {
@@ -339,10 +348,74 @@ func TestHarnessRejects(t *testing.T) {
 			require.NoError(t, err)
 			router, err := oas.NewRouter(doc)
 			require.NoError(t, err)
+
+			c, ok := wrongTypeCases[api.name]
+			require.True(t, ok, "wrongTypeCases has no fixture for %s", api.name)
+			path := filepath.Join("testdata", api.name, filepath.FromSlash(c.fixture))
+			opID := filepath.Base(filepath.Dir(path))
+			f := loadFixture(t, path)
+			require.Empty(t, f.Invalid, "%s: take a valid fixture", path)
+			_, reqErr, respErr := checkFixture(t, api, router, opID, f)
+			require.NoError(t, reqErr, "%s as recorded", path)
+			require.NoError(t, respErr, "%s as recorded", path)
+
+			var body any
+			require.NoError(t, json.Unmarshal(f.Response.Body, &body))
+			require.NoError(t, changeField(body, c.field, wrongType), "%s", path)
+			f.Response.Body, err = json.Marshal(body)
+			require.NoError(t, err)
+			problems, reqErr, respErr := checkFixture(t, api, router, opID, f)
+			require.NoError(t, reqErr)
+			require.Error(t, respErr, "%s with %s of the wrong type passed validation", path, c.field)
+			require.NotEmpty(t, problems)
+			for _, p := range problems {
+				assert.Equal(t, c.field, p.Pointer, "the problem is at the changed field: %s", p)
+				assert.True(t, strings.HasPrefix(p.Expected, "type "), "the problem is the type: %s", p)
+			}
+
 			req, err := http.NewRequest(http.MethodPost, "http://fixture.test/no/such/operation?action=nothing", nil)
 			require.NoError(t, err)
 			_, _, err = router.FindRoute(req)
 			require.Error(t, err)
 		})
 	}
+}
+
+// changeField replaces the value at ptr, a JSON pointer to a field (its
+// keys free of "/", "~" and "."), in decoded JSON with change(value).
+func changeField(body any, ptr string, change func(any) any) error {
+	dotted := strings.ReplaceAll(strings.TrimPrefix(ptr, "/"), "/", ".")
+	parent, key := body, dotted
+	if i := strings.LastIndexByte(dotted, '.'); i >= 0 {
+		var err error
+		if parent, err = lookup(body, dotted[:i]); err != nil {
+			return err
+		}
+		key = dotted[i+1:]
+	}
+	switch node := parent.(type) {
+	case map[string]any:
+		if _, ok := node[key]; !ok {
+			return fmt.Errorf("%s: no key %q", ptr, key)
+		}
+		node[key] = change(node[key])
+	case []any:
+		i, err := strconv.Atoi(key)
+		if err != nil || i < 0 || i >= len(node) {
+			return fmt.Errorf("%s: no index %q in an array of %d", ptr, key, len(node))
+		}
+		node[i] = change(node[i])
+	default:
+		return fmt.Errorf("%s: goes past a scalar", ptr)
+	}
+	return nil
+}
+
+// wrongType returns a value of another JSON type than v: a number for a
+// string, a string for anything else.
+func wrongType(v any) any {
+	if _, ok := v.(string); ok {
+		return 12345
+	}
+	return "12345"
 }
