@@ -13,7 +13,9 @@
 // elsewhere fails the fixture, so a negative fixture that also breaks
 // the spec somewhere else by mistake, or that breaks a field other than
 // the one it is about, is caught rather than passing on the wrong error.
-// A negative fixture without invalidAt fails, as does a valid one with it.
+// The other message must fit the spec: the answer to a request marked
+// invalid, and the request of an answer marked invalid. A negative fixture
+// without invalidAt fails, as does a valid one with it.
 //
 // The notification payloads under testdata/ivvy-notifications follow the
 // same rule: a negative one ("invalid": true) gives "invalidAt", a JSON

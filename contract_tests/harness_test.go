@@ -171,6 +171,7 @@ func TestContracts(t *testing.T) {
 							case "request":
 								require.Error(t, reqErr, "invalid fixture %s: the request should fail validation", path)
 								requireInvalidAt(t, path, f, problems)
+								require.NoError(t, respErr, "invalid fixture %s: only the request breaks the spec; the response should fit it", path)
 								return
 							case "response":
 								require.NoError(t, reqErr, "fixture %s: request", path)

@@ -123,8 +123,9 @@ func TestMalformedFilesNamed(t *testing.T) {
 }
 
 // A negative fixture is OK only when every problem found in the message
-// it marks invalid lies at its invalidAt or inside it: a second mistake,
-// an invalidAt naming another field, or no invalidAt at all fails it.
+// it marks invalid lies at its invalidAt or inside it, and the other
+// message fits the spec: a second mistake, an invalidAt naming another
+// field, or no invalidAt at all fails it.
 func TestNegativeFailsWhereItSays(t *testing.T) {
 	check := func(api, op, name string, edit func(map[string]any)) FileResult {
 		t.Helper()
@@ -172,6 +173,13 @@ func TestNegativeFailsWhereItSays(t *testing.T) {
 	assert.False(t, f.OK, "a second mistake, in the path")
 	assert.Contains(t, fieldsOf(f.Issues), "path/dateUtc", "the path parameter is named")
 	assert.NotContains(t, fieldsOf(f.Issues), "query/limit", "only the problems elsewhere are listed")
+
+	// The answer to a request marked invalid must fit the spec.
+	f = check("alida", "listQueuedInvitationEvents", request, func(fx map[string]any) {
+		fx["response"].(map[string]any)["body"].(map[string]any)["message"] = 400
+	})
+	assert.False(t, f.OK, "a mistake in the answer to a request marked invalid")
+	assert.Contains(t, f.Issues, Issue{Part: "response", Field: "/message", Expected: "type string"})
 }
 
 func fieldsOf(issues []Issue) []string {
