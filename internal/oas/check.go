@@ -455,6 +455,8 @@ func ReadRequestError(err error) RequestProblems {
 			}
 		case *openapi3filter.RequestError:
 			switch {
+			case errors.Is(e.Err, openapi3filter.ErrInvalidRequired) && e.Parameter != nil:
+				p.Other = append(p.Other, "parameter "+e.Parameter.Name+": a required parameter is missing")
 			case errors.Is(e.Err, openapi3filter.ErrInvalidRequired):
 				p.BodyMissing = true
 			case e.Err != nil && e.Parameter != nil:

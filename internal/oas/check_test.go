@@ -113,6 +113,7 @@ paths:
       operationId: addThing
       parameters:
         - {name: limit, in: query, schema: {type: integer}}
+        - {name: site, in: query, required: true, schema: {type: string}}
       requestBody:
         required: true
         content:
@@ -140,9 +141,14 @@ paths:
 		return ReadRequestError(err)
 	}
 
-	assert.True(t, validate("/things", "").BodyMissing)
+	assert.True(t, validate("/things?site=a", "").BodyMissing)
 
-	p := validate("/things", `{"tags":["a",7]}`)
+	// A missing parameter is not a missing body.
+	p := validate("/things", `{"name":"x"}`)
+	assert.False(t, p.BodyMissing)
+	assert.Equal(t, []string{"parameter site: a required parameter is missing"}, p.Other)
+
+	p = validate("/things?site=a", `{"tags":["a",7]}`)
 	assert.False(t, p.BodyMissing)
 	var paths []string
 	for _, e := range p.Schema {
@@ -150,7 +156,7 @@ paths:
 	}
 	assert.ElementsMatch(t, []string{"name required", "tags/1 type"}, paths)
 
-	p = validate("/things?limit=many", `{"name":"x"}`)
+	p = validate("/things?site=a&limit=many", `{"name":"x"}`)
 	assert.Empty(t, p.Schema)
 	require.Len(t, p.Other, 1)
 	assert.Contains(t, p.Other[0], "limit")
