@@ -71,14 +71,22 @@ func TestStreamOutlivesTheTimeoutWhileBytesArrive(t *testing.T) {
 	require.NoError(t, err)
 	defer resp.Body.Close()
 
+	// Read the first chunk here, so that from now on the reader below only
+	// ever waits for a chunk this test has not sent yet: each read timer it
+	// starts belongs to a read that is waiting.
+	first := make([]byte, 1)
+	_, err = io.ReadFull(resp.Body, first)
+	require.NoError(t, err)
+	armed, pending := timers.State()
+	require.Zero(t, pending, "the call's timer and the first read's are stopped")
+
 	got := make(chan string, 1)
 	readErr := make(chan error, 1)
 	go func() {
 		b, err := io.ReadAll(resp.Body)
-		got <- string(b)
+		got <- string(first) + string(b)
 		readErr <- err
 	}()
-	armed, _ := timers.State() // the call's timer, stopped
 	for _, chunk := range []string{"b", "c", "d", "e", "f"} {
 		// Wait for a read to be waiting (a timer newer than the last
 		// chunk, and no other), let 59 minutes pass, then send.
