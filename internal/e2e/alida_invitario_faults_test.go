@@ -172,7 +172,7 @@ func TestInvitarioSafeCallsSurviveFaults(t *testing.T) {
 func TestInvitarioLogoutIsSentOnce(t *testing.T) {
 	t.Parallel()
 	const trials = 20
-	e := newInvitario(t, nil, invitario.WithMaxGuestBytes(64))
+	e := newInvitario(t, nil)
 	isLogout := path("/api/v1/logout")
 	for trial := range trials {
 		kind := unsafeKinds[trial%len(unsafeKinds)]

@@ -206,7 +206,9 @@ type Arrival struct {
 	N int
 	// Method, Path and Query are the request's.
 	Method, Path, Query string
-	// Fault is what the plan decided for it.
+	// Fault is what the plan decided for it. An arrival is counted before
+	// its plan runs, so while the plan runs its Fault is still the zero
+	// value (None).
 	Fault Fault
 }
 

@@ -80,23 +80,35 @@ func declared(op *openapi3.Operation) string {
 // memory holds one item, not the list. Each problem is passed to report;
 // the error is for a body that is not JSON or cannot be read.
 func CheckResponse(op *openapi3.Operation, status int, contentType string, r io.Reader, report func(Problem)) error {
+	br := bufio.NewReaderSize(r, 64<<10)
+	_, err := br.Peek(1)
+	schema := checkResponseHead(op, status, contentType, err == io.EOF, report)
+	if schema == nil {
+		return nil
+	}
+	return streamValue(br, schema, report)
+}
+
+// checkResponseHead reports the problems of an answer of op that its
+// status, content type and emptiness show, and returns the schema its body
+// must then fit, or nil when there is none to check it against.
+func checkResponseHead(op *openapi3.Operation, status int, contentType string, empty bool, report func(Problem)) *openapi3.Schema {
 	schema, ok := ResponseSchema(op, status)
 	if !ok {
 		report(Problem{Expected: fmt.Sprintf("a declared status (%s), not %d", declared(op), status)})
 		return nil
 	}
-	br := bufio.NewReaderSize(r, 64<<10)
 	if schema == nil {
 		return nil
 	}
-	if _, err := br.Peek(1); err == io.EOF {
+	if empty {
 		report(Problem{Expected: "a JSON body"})
 		return nil
 	}
 	if mt, _, _ := mime.ParseMediaType(contentType); contentType != "" && mt != "application/json" && !strings.HasSuffix(mt, "+json") {
 		report(Problem{Expected: "content type application/json"})
 	}
-	return streamValue(br, schema, report)
+	return schema
 }
 
 // CheckValue validates a decoded JSON value against schema; pointers are
@@ -292,9 +304,13 @@ func problems(schema *openapi3.Schema, v any) []Problem {
 	return dedupe(out)
 }
 
-// closest returns the problems of the alternative with the fewest.
+// closest returns the problems of the alternative the value is nearest:
+// the one whose problems touch the fewest of the value's top-level fields
+// (a list with many broken items is one field), then the one with the
+// fewest problems; the first of equals.
 func closest(alts openapi3.SchemaRefs, v any) []Problem {
 	var best []Problem
+	bestFields := 0
 	for _, a := range alts {
 		if a == nil || a.Value == nil {
 			continue
@@ -303,11 +319,26 @@ func closest(alts openapi3.SchemaRefs, v any) []Problem {
 		if len(ps) == 0 {
 			return nil
 		}
-		if best == nil || len(ps) < len(best) {
-			best = ps
+		fields := topFields(ps)
+		if best == nil || fields < bestFields || fields == bestFields && len(ps) < len(best) {
+			best, bestFields = ps, fields
 		}
 	}
 	return best
+}
+
+// topFields counts the top-level fields the problems lie in ("" for the
+// value itself counts as one).
+func topFields(ps []Problem) int {
+	seen := map[string]bool{}
+	for _, p := range ps {
+		top := p.Pointer
+		if i := strings.IndexByte(strings.TrimPrefix(top, "/"), '/'); i >= 0 {
+			top = top[:i+1]
+		}
+		seen[top] = true
+	}
+	return len(seen)
 }
 
 func valueAt(v any, path []string) any {

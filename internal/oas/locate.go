@@ -2,8 +2,10 @@ package oas
 
 import (
 	"bytes"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"sort"
 	"strings"
 
 	"github.com/getkin/kin-openapi/openapi3"
@@ -45,15 +47,15 @@ func RequestErrorProblems(err error) []Problem {
 				before := len(out)
 				walk(e.Err, at)
 				if len(out) == before {
-					out = append(out, Problem{Pointer: at, Expected: firstLine(e.Error())})
+					out = append(out, Problem{Pointer: at, Expected: requestExpected(e)})
 				}
 			default:
-				out = append(out, Problem{Pointer: at, Expected: firstLine(e.Error())})
+				out = append(out, Problem{Pointer: at, Expected: requestExpected(e)})
 			}
 		case *openapi3.SchemaError:
 			out = append(out, schemaErrorProblems(e, at)...)
 		case *openapi3filter.ParseError:
-			out = append(out, Problem{Pointer: at + parsePointer(e.Path()), Expected: parseExpected(e)})
+			out = append(out, Problem{Pointer: at + parsePointer(e), Expected: parseExpected(e)})
 		default:
 			if u, ok := err.(interface{ Unwrap() []error }); ok {
 				for _, x := range u.Unwrap() {
@@ -68,7 +70,8 @@ func RequestErrorProblems(err error) []Problem {
 					return
 				}
 			}
-			out = append(out, Problem{Pointer: at, Expected: firstLine(err.Error())})
+			// The text of an error of unknown shape may hold the value.
+			out = append(out, Problem{Pointer: at, Expected: "a value that fits the spec"})
 		}
 	}
 	walk(err, "")
@@ -76,24 +79,32 @@ func RequestErrorProblems(err error) []Problem {
 }
 
 // ResponseErrorProblems reads a response validation error (from
-// ValidateResponse) of an answer of op as problems located in its body:
-// those CheckResponse finds there, with one for the body as a whole ("")
-// when it is not JSON; else, should CheckResponse find nothing, the
-// error's own schema errors; else one problem at "" saying what the
-// error says. A nil error has no problems.
+// ValidateResponse) of an answer of op as problems located in its body. The
+// body, held whole, is checked against the answer's schema as a whole (not
+// item by item as CheckResponse streams it, which leaves some rules of a
+// list unchecked), after what the status, content type and emptiness show;
+// a body that is not JSON is one problem at "". Should that find nothing,
+// the problems are the error's own schema errors, else one at "" saying
+// the answer does not fit. A nil error has no problems.
 func ResponseErrorProblems(op *openapi3.Operation, status int, contentType string, body []byte, err error) []Problem {
 	if err == nil {
 		return nil
 	}
 	var out []Problem
-	if cerr := CheckResponse(op, status, contentType, bytes.NewReader(body), func(p Problem) { out = append(out, p) }); cerr != nil {
-		out = append(out, Problem{Expected: "a JSON body"})
+	report := func(p Problem) { out = append(out, p) }
+	if schema := checkResponseHead(op, status, contentType, len(bytes.TrimSpace(body)) == 0, report); schema != nil {
+		var v any
+		if jerr := json.Unmarshal(body, &v); jerr != nil {
+			report(Problem{Expected: "a JSON body"})
+		} else {
+			CheckValue(schema, v, "", report)
+		}
 	}
 	if len(out) == 0 {
 		out = schemaErrorProblems(err, "")
 	}
 	if len(out) == 0 {
-		out = []Problem{{Expected: firstLine(err.Error())}}
+		out = []Problem{{Expected: "an answer that fits the spec"}}
 	}
 	return dedupe(out)
 }
@@ -121,12 +132,42 @@ func schemaErrorProblems(err error, at string) []Problem {
 	return out
 }
 
-// parsePointer writes the path of a decoding error (form field names and
-// indexes) as a JSON pointer.
-func parsePointer(path []any) string {
-	parts := make([]string, len(path))
-	for i, p := range path {
-		parts[i] = fmt.Sprint(p)
+// requestExpected says what a request error that carries no schema or
+// decoding error wanted, without the value it got (the validator's own
+// text repeats it, a content type for one).
+func requestExpected(e *openapi3filter.RequestError) string {
+	switch {
+	case e.Parameter != nil:
+		return "a value the parameter takes"
+	case e.RequestBody != nil && e.Err == nil:
+		types := make([]string, 0, len(e.RequestBody.Content))
+		for mt := range e.RequestBody.Content {
+			types = append(types, mt)
+		}
+		sort.Strings(types)
+		return "a body of a content type the operation takes (" + strings.Join(types, ", ") + ")"
+	}
+	return "a request that fits the spec"
+}
+
+// parsePointer writes where a decoding error lies (form field names and
+// indexes) as a JSON pointer, outermost step first. (ParseError.Path
+// lists a nested error's steps before its own.)
+func parsePointer(e *openapi3filter.ParseError) string {
+	var parts []string
+	for p := e; p != nil; {
+		own := p.Path()
+		next, nested := p.Cause.(*openapi3filter.ParseError)
+		if nested {
+			own = own[len(next.Path()):]
+		}
+		for _, step := range own {
+			parts = append(parts, fmt.Sprint(step))
+		}
+		if !nested {
+			break
+		}
+		p = next
 	}
 	return Pointer(parts)
 }
@@ -149,11 +190,4 @@ func parseExpected(e *openapi3filter.ParseError) string {
 		return "a value that decodes"
 	}
 	return "a value that decodes (" + reason + ")"
-}
-
-func firstLine(s string) string {
-	if i := strings.IndexByte(s, '\n'); i >= 0 {
-		return s[:i]
-	}
-	return s
 }
