@@ -7,12 +7,15 @@
 // "invalidAt" (the format is described on fixtures.Fixture): a JSON
 // pointer into that message's body, "" for the body as a whole, or
 // "<in>/<name>" for a request parameter, such as "query/limit". The rule
-// is that every problem the validator reports lies at invalidAt or inside
-// it: "/items" admits problems at "/items" and "/items/3/id", "" admits
-// any problem in the body but none in a parameter. One reported problem
-// elsewhere fails the fixture, so a negative fixture that also breaks
-// the spec somewhere else by mistake, or that breaks a field other than
-// the one it is about, is caught rather than passing on the wrong error.
+// (fixtures.CheckLocations) is that every problem the validator reports
+// lies at invalidAt or inside it, and that invalidAt is the deepest place
+// holding them all: "/items" fits problems at "/items/2/id" and
+// "/items/3/id", but not a lone one at "/items/3/id", which it must then
+// name; "" (the body as a whole) fits only problems of the whole body. One
+// reported problem elsewhere fails the fixture, so a negative fixture that
+// also breaks the spec somewhere else by mistake, or that breaks a field
+// other than the one it is about, is caught rather than passing on the
+// wrong error.
 // The other message must fit the spec: the answer to a request marked
 // invalid, and the request of an answer marked invalid. A negative fixture
 // without invalidAt fails, as does a valid one with it.

@@ -308,8 +308,10 @@ func (c *checker) file(path string) FileResult {
 		return fail("request", fmt.Sprintf("an operation of a spec (none has %s %s)", fx.Request.Method, fx.Request.Path))
 	}
 	res.API, res.Operation = spec.name, route.OperationID
+	// Issues of the file itself count whatever the fixture is marked.
+	var fileIssues []Issue
 	if folder := filepath.Base(filepath.Dir(path)); spec.ops[folder] && folder != route.OperationID {
-		res.Issues = append(res.Issues, Issue{Part: "file", Expected: fmt.Sprintf("the folder of operation %s (filed under %s)", route.OperationID, folder)})
+		fileIssues = append(fileIssues, Issue{Part: "file", Expected: fmt.Sprintf("the folder of operation %s (filed under %s)", route.OperationID, folder)})
 	}
 
 	var reqIssues, respIssues []Issue
@@ -341,31 +343,39 @@ func (c *checker) file(path string) FileResult {
 		c.assess(spec, route, fx, path, res.OK)
 	}
 	if fx.Invalid != "" && res.OK {
-		if elsewhere := outside(*fx.InvalidAt, reqIssues, respIssues, fx.Invalid); len(elsewhere) > 0 {
-			res.OK = false
-			res.Issues = append([]Issue{{Part: "file", Expected: fmt.Sprintf("the %s to break the spec only at invalidAt %s or inside it; these problems lie elsewhere:", fx.Invalid, where(*fx.InvalidAt))}}, elsewhere...)
-			return res
+		found := reqIssues
+		if fx.Invalid == "response" {
+			found = respIssues
 		}
-		// The expected failure is shown, not counted.
-		res.Issues = append(reqIssues, respIssues...)
+		locations := make([]string, len(found))
+		for i, is := range found {
+			locations[i] = is.Field
+		}
+		if err := fixtures.CheckLocations(*fx.InvalidAt, locations); err != nil {
+			res.OK = false
+			// Show the problems that lie elsewhere, or all of them when
+			// invalidAt is only too wide.
+			shown := found
+			var elsewhere []Issue
+			for _, is := range found {
+				if !fixtures.Within(is.Field, *fx.InvalidAt) {
+					elsewhere = append(elsewhere, is)
+				}
+			}
+			if len(elsewhere) > 0 {
+				shown = elsewhere
+			}
+			res.Issues = append([]Issue{{Part: "file", Expected: fmt.Sprintf("the %s to break the spec at invalidAt %s: %v", fx.Invalid, where(*fx.InvalidAt), err)}}, shown...)
+		} else {
+			// The expected failure is shown, not counted.
+			res.Issues = append(reqIssues, respIssues...)
+		}
+	}
+	if len(fileIssues) > 0 {
+		res.OK = false
+		res.Issues = append(fileIssues, res.Issues...)
 	}
 	return res
-}
-
-// outside returns the issues of the negative part of a fixture (invalid
-// "request" or "response") that do not lie within at.
-func outside(at string, reqIssues, respIssues []Issue, invalid string) []Issue {
-	found := reqIssues
-	if invalid == "response" {
-		found = respIssues
-	}
-	var out []Issue
-	for _, i := range found {
-		if !fixtures.Within(i.Field, at) {
-			out = append(out, i)
-		}
-	}
-	return out
 }
 
 // where writes a location for a message, "(body)" for the whole body.

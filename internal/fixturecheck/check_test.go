@@ -144,7 +144,11 @@ func TestNegativeFailsWhereItSays(t *testing.T) {
 	assert.Equal(t, []Issue{{Part: "response", Field: "/guests/0/fields/customField1", Expected: "type string or null"}}, f.Issues, "the expected failure is shown")
 
 	f = check("invitario", "guestListAll", response, func(fx map[string]any) { fx["invalidAt"] = "/guests/0" })
-	assert.True(t, f.OK, "invalidAt holding the broken field: %v", f.Issues)
+	assert.False(t, f.OK, "invalidAt wider than the broken field")
+	require.NotEmpty(t, f.Issues)
+	assert.Contains(t, f.Issues[0].Expected, "wider than the problems, which all lie within /guests/0/fields/customField1")
+	f = check("invitario", "guestListAll", response, func(fx map[string]any) { fx["invalidAt"] = "" })
+	assert.False(t, f.OK, "invalidAt naming the whole body")
 
 	f = check("invitario", "guestListAll", response, func(fx map[string]any) { firstGuest(fx)["accessCode"] = 12345 })
 	assert.False(t, f.OK, "a second mistake")
@@ -188,4 +192,20 @@ func fieldsOf(issues []Issue) []string {
 		out = append(out, i.Field)
 	}
 	return out
+}
+
+// A fixture filed under another operation's folder fails, negative or not.
+func TestFixtureInTheWrongFolderFails(t *testing.T) {
+	for _, name := range []string{"success.json", "invalid-field-value-number.json"} {
+		dir := copyFixtureOf(t, "invitario", "guestListAll", name, func(map[string]any) {})
+		wrong := filepath.Join(filepath.Dir(dir), "guestListRecent")
+		require.NoError(t, os.Rename(dir, wrong))
+		rep, err := Check(wrong)
+		require.NoError(t, err)
+		require.Len(t, rep.Files, 1)
+		f := rep.Files[0]
+		assert.False(t, f.OK, name)
+		require.NotEmpty(t, f.Issues, name)
+		assert.Equal(t, Issue{Part: "file", Expected: "the folder of operation guestListAll (filed under guestListRecent)"}, f.Issues[0], name)
+	}
 }
