@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"net/http/httptrace"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -156,18 +158,25 @@ var unsafeFaults = map[string]faults.Fault{
 }
 
 // unsafePlan returns the plan and the call context for a trial of kind:
-// for "hang", a context that is cancelled shortly after the request has
-// reached the server, which never answers it. (A timeout set before the
-// call could end it before the request is written on a loaded machine,
-// which would rightly not be an unknown outcome.)
+// for "hang", a context that is cancelled once the server has the request,
+// which it never answers, and the client has seen it written. (A timeout
+// set before the call could end it before the request is written on a
+// loaded machine, which would rightly not be an unknown outcome.)
 func unsafePlan(t *testing.T, kind string) (faults.Plan, context.Context) {
 	if kind != "hang" {
 		return faults.Always(unsafeFaults[kind]), t.Context()
 	}
 	ctx, cancel := context.WithCancel(t.Context())
 	t.Cleanup(cancel)
+	var seen atomic.Int32 // by the server and by the client
+	both := func() {
+		if seen.Add(1) == 2 {
+			cancel()
+		}
+	}
+	ctx = httptrace.WithClientTrace(ctx, &httptrace.ClientTrace{WroteRequest: func(httptrace.WroteRequestInfo) { both() }})
 	return func(*http.Request) faults.Fault {
-		time.AfterFunc(20*time.Millisecond, cancel)
+		both()
 		return fHang
 	}, ctx
 }

@@ -9,6 +9,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"net/http/httptrace"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -283,14 +284,17 @@ func TestSameHostRedirectFollowed(t *testing.T) {
 }
 
 func TestTimeoutBoundsTheCall(t *testing.T) {
-	block := make(chan struct{})
-	srv := httptest.NewServer(http.HandlerFunc(func(http.ResponseWriter, *http.Request) { <-block }))
-	defer srv.Close()
-	defer close(block)
+	// A transport that writes the request at once and never answers: the
+	// timeout ends a call whose request was sent.
+	silent := roundTripFunc(func(r *http.Request) (*http.Response, error) {
+		if trace := httptrace.ContextClientTrace(r.Context()); trace != nil && trace.WroteRequest != nil {
+			trace.WroteRequest(httptrace.WroteRequestInfo{})
+		}
+		<-r.Context().Done()
+		return nil, r.Context().Err()
+	})
 	start := time.Now()
-	// Long enough for the request to be written on a loaded machine, so
-	// that it is the answer that is missing.
-	_, err := newDoer(&fakeSleep{}, Config{Timeout: 500 * time.Millisecond}).Do(post(t, WithOperation(t.Context(), "inviteContacts", false), srv.URL, `{}`))
+	_, err := newDoer(&fakeSleep{}, Config{Timeout: 50 * time.Millisecond, Transport: silent}).Do(post(t, WithOperation(t.Context(), "inviteContacts", false), "http://x.test", `{}`))
 	require.Error(t, err)
 	assert.ErrorIs(t, err, context.DeadlineExceeded)
 	assert.ErrorIs(t, err, ErrOutcomeUnknown, "sent but unanswered")
