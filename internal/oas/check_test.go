@@ -104,30 +104,8 @@ func TestCheckResponseItemByItem(t *testing.T) {
 // ReadRequestError sorts a validation error into a missing body, schema
 // errors (innermost, with their paths) and other reasons.
 func TestReadRequestError(t *testing.T) {
-	const spec = `
-openapi: 3.0.3
-info: {title: t, version: "1"}
-paths:
-  /things:
-    post:
-      operationId: addThing
-      parameters:
-        - {name: limit, in: query, schema: {type: integer}}
-        - {name: site, in: query, required: true, schema: {type: string}}
-      requestBody:
-        required: true
-        content:
-          application/json:
-            schema:
-              type: object
-              required: [name]
-              properties:
-                name: {type: string}
-                tags: {type: array, items: {type: string}}
-      responses:
-        "200": {description: ok}
-`
-	doc, err := openapi3.NewLoader().LoadFromData([]byte(spec))
+	// The spec of TestProblemsAreLocated.
+	doc, err := openapi3.NewLoader().LoadFromData([]byte(locateSpec))
 	require.NoError(t, err)
 	router, err := NewRouter(doc)
 	require.NoError(t, err)
@@ -141,14 +119,14 @@ paths:
 		return ReadRequestError(err)
 	}
 
-	assert.True(t, validate("/things?site=a", "").BodyMissing)
+	assert.True(t, validate("/things/2026-01-02?site=a", "").BodyMissing)
 
 	// A missing parameter is not a missing body.
-	p := validate("/things", `{"name":"x"}`)
+	p := validate("/things/2026-01-02", `{"name":"x"}`)
 	assert.False(t, p.BodyMissing)
 	assert.Equal(t, []string{"parameter site: a required parameter is missing"}, p.Other)
 
-	p = validate("/things?site=a", `{"tags":["a",7]}`)
+	p = validate("/things/2026-01-02?site=a", `{"tags":["a",7]}`)
 	assert.False(t, p.BodyMissing)
 	var paths []string
 	for _, e := range p.Schema {
@@ -156,7 +134,7 @@ paths:
 	}
 	assert.ElementsMatch(t, []string{"name required", "tags/1 type"}, paths)
 
-	p = validate("/things?site=a&limit=many", `{"name":"x"}`)
+	p = validate("/things/2026-01-02?site=a&limit=many", `{"name":"x"}`)
 	assert.Empty(t, p.Schema)
 	require.Len(t, p.Other, 1)
 	assert.Contains(t, p.Other[0], "limit")
