@@ -365,7 +365,7 @@ func (c *checker) file(path string) FileResult {
 			if len(elsewhere) > 0 {
 				shown = elsewhere
 			}
-			res.Issues = append([]Issue{{Part: "file", Expected: fmt.Sprintf("the %s to break the spec at invalidAt %s: %v", fx.Invalid, where(*fx.InvalidAt), err)}}, shown...)
+			res.Issues = append([]Issue{{Part: "file", Expected: fmt.Sprintf("the %s to break the spec at invalidAt %s: %v", fx.Invalid, fixtures.Describe(*fx.InvalidAt), err)}}, shown...)
 		} else {
 			// The expected failure is shown, not counted.
 			res.Issues = append(reqIssues, respIssues...)
@@ -376,14 +376,6 @@ func (c *checker) file(path string) FileResult {
 		res.Issues = append(fileIssues, res.Issues...)
 	}
 	return res
-}
-
-// where writes a location for a message, "(body)" for the whole body.
-func where(at string) string {
-	if at == "" {
-		return "(body)"
-	}
-	return at
 }
 
 // issues turns the located problems of a validation error into issues
